@@ -1,0 +1,344 @@
+"""Torch-aware comparison of expected and printed output.
+
+Both texts are normalised the same way (:mod:`pytest_torchnotes.normalize`), then split into
+tokens: numbers, words, punctuation, ``...`` and the line breaks that matter. Whitespace only
+separates tokens, and a line break inside brackets is whitespace too, because torch wraps
+and re-aligns long tensors. Numbers match when they agree to the precision printed: the
+less precise side sets the tolerance (half a unit in its last digit), so ``0.3333`` matches
+``0.33333334`` and ``4.`` matches ``4.0000``, while ``0.3333`` does not match ``0.3433``.
+Integers, words (dtypes, ``grad_fn`` names, ``requires_grad``) and punctuation must be equal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pytest_torchnotes.normalize import (
+    BASE_STEPS,
+    Step,
+    collapse_spaces,
+    normalize,
+    strip_blank_edges,
+    strip_trailing_whitespace,
+)
+
+#: Comparison modes, in the order the docs present them.
+MODES = ("numeric", "exact", "ellipsis", "ignore")
+
+#: One token of printed output. Order matters: ``inf``/``nan`` before words, words before
+#: numbers (so ``float32`` stays a word), ``...`` before numbers (so ``1...`` is 1 and ...).
+TOKEN = re.compile(
+    r"""
+    (?P<newline>\n)
+    |(?P<space>[ \t\f\v]+)
+    |(?P<ellipsis>\.\.\.)
+    |(?P<special>(?:(?<![\w.)\]])[-+])?(?:inf|nan)\b)
+    |(?P<word>[^\W\d]\w*)
+    |(?P<number>
+        (?:(?<![\w.)\]])[-+])?
+        (?:\d+(?:\.(?!\.)\d*)?|\.\d+)
+        (?:[eE][-+]?\d+)?
+     )
+    |(?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+OPENING = frozenset("([{")
+CLOSING = frozenset(")]}")
+
+#: Relative slack added to tolerances so that a difference of exactly half a unit passes
+#: despite binary floating point.
+EPSILON = 1e-9
+
+
+class CompareSpecError(ValueError):
+    """A ``compare`` spec (directive, front matter or ini) that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    """How a block's output is compared."""
+
+    mode: str = "numeric"
+    rtol: float = 0.0
+    atol: float = 0.0
+
+    def merged(self, other: CompareOptions | None) -> CompareOptions:
+        """``other`` wins where it is given (a block's directive over the note's default)."""
+        return self if other is None else other
+
+
+def parse_compare_spec(text: str) -> CompareOptions:
+    """Parse ``MODE [rtol=X] [atol=Y]``.
+
+    >>> parse_compare_spec("numeric rtol=1e-3")
+    CompareOptions(mode='numeric', rtol=0.001, atol=0.0)
+    """
+    words = text.split()
+    if not words:
+        raise CompareSpecError(f"expected one of {', '.join(MODES)}")
+    mode, *settings = words
+    if mode not in MODES:
+        raise CompareSpecError(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
+    tolerances = {"rtol": 0.0, "atol": 0.0}
+    for setting in settings:
+        key, equals, value = setting.partition("=")
+        if not equals or key not in tolerances:
+            raise CompareSpecError(f"{setting!r}: expected rtol=NUMBER or atol=NUMBER")
+        try:
+            number = float(value)
+        except ValueError:
+            raise CompareSpecError(f"{setting!r}: {value!r} is not a number") from None
+        if not number >= 0 or math.isinf(number):
+            raise CompareSpecError(f"{setting!r}: a tolerance is a finite number >= 0")
+        tolerances[key] = number
+    return CompareOptions(mode, tolerances["rtol"], tolerances["atol"])
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    #: ``number``, ``word``, ``other``, ``ellipsis`` or ``newline``.
+    kind: str
+    text: str
+    #: 0-based line within the normalised text.
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number token with what its text says about its precision."""
+
+    value: float | int
+    is_integer: bool
+    #: One unit in the last printed digit; 0 for torch's ``4.`` which means exactly 4.
+    unit: float
+
+    @classmethod
+    def parse(cls, text: str) -> Number:
+        """
+        >>> Number.parse("0.3333").unit
+        0.0001
+        >>> Number.parse("4.").unit
+        0.0
+        >>> Number.parse("1.2346e+03").unit
+        0.1
+        """
+        lowered = text.lower()
+        if lowered.lstrip("+-") in ("inf", "nan"):
+            return cls(float(lowered), False, 0.0)
+        mantissa, _, exponent = lowered.partition("e")
+        if "." not in mantissa and not exponent:
+            return cls(int(mantissa), True, 0.0)
+        _, dot, fraction = mantissa.partition(".")
+        if dot and not fraction and not exponent:
+            return cls(float(mantissa), False, 0.0)
+        power = int(exponent) if exponent else 0
+        return cls(float(lowered), False, 10.0 ** (power - len(fraction)))
+
+
+@dataclass(frozen=True)
+class NumberDifference:
+    """Two numbers at the same place that do not agree."""
+
+    expected: str
+    actual: str
+    #: 0-based line of the expected number within the normalised expected text.
+    line: int
+    #: ``None`` when the two cannot be subtracted (integer vs float, nan vs number).
+    difference: float | None
+    tolerance: float
+
+    def describe(self) -> str:
+        if self.difference is None:
+            return f"expected {self.expected}, got {self.actual}"
+        return (
+            f"expected {self.expected}, got {self.actual} "
+            f"(differs by {self.difference:.3g}; tolerance {self.tolerance:.3g})"
+        )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing one expected text with one actual text."""
+
+    matched: bool
+    #: ``None`` when the texts are identical after normalisation, ``"format"`` when only
+    #: formatting differs (spacing, precision, line wrapping), ``"value"`` when the same
+    #: text holds other numbers, ``"text"`` when anything else differs.
+    drift: str | None
+    numbers: tuple[NumberDifference, ...] = field(default_factory=tuple)
+
+
+MATCH = Comparison(True, None)
+
+
+class Comparator:
+    """Compare texts under one :class:`CompareOptions` and a list of sanitizers."""
+
+    def __init__(self, options: CompareOptions, sanitizers: Sequence[Step] = ()) -> None:
+        self.options = options
+        if sanitizers:
+            self.steps: tuple[Step, ...] = (
+                *BASE_STEPS,
+                *sanitizers,
+                strip_trailing_whitespace,
+                strip_blank_edges,
+            )
+        else:
+            self.steps = BASE_STEPS
+
+    def prepare(self, text: str) -> str:
+        """Normalise ``text`` as this comparator sees it."""
+        return normalize(text, self.steps)
+
+    def compare(self, expected: str, actual: str) -> Comparison:
+        """Compare two raw texts."""
+        mode = self.options.mode
+        if mode == "ignore":
+            return MATCH
+        want = self.prepare(expected)
+        got = self.prepare(actual)
+        if want == got:
+            return MATCH
+        if mode == "exact":
+            numeric = self._tokens_match(want, got, ellipsis=False)
+            if numeric.matched:
+                return Comparison(False, "format")
+            return numeric
+        result = self._tokens_match(want, got, ellipsis=mode == "ellipsis")
+        if result.matched:
+            return Comparison(True, "format")
+        return result
+
+    def _tokens_match(self, want: str, got: str, *, ellipsis: bool) -> Comparison:
+        if collapse_spaces(want) == collapse_spaces(got):
+            return Comparison(True, "format")
+        expected = tokenize(want)
+        actual = tokenize(got)
+        if ellipsis and any(token.kind == "ellipsis" for token in expected):
+            return self._ellipsis_match(expected, actual)
+        return self._aligned(expected, actual)
+
+    def _aligned(self, expected: list[Token], actual: list[Token]) -> Comparison:
+        if len(expected) != len(actual):
+            return Comparison(False, "text")
+        differences: list[NumberDifference] = []
+        text_differs = False
+        for want, got in zip(expected, actual, strict=True):
+            if want.kind == "number" and got.kind == "number":
+                difference = self._number_difference(want, got)
+                if difference is not None:
+                    differences.append(difference)
+            elif want.kind != got.kind or want.text != got.text:
+                text_differs = True
+        if text_differs:
+            return Comparison(False, "text", tuple(differences))
+        if differences:
+            return Comparison(False, "value", tuple(differences))
+        return Comparison(True, "format")
+
+    def _number_difference(self, want: Token, got: Token) -> NumberDifference | None:
+        expected = Number.parse(want.text)
+        actual = Number.parse(got.text)
+        tolerance = max(
+            0.5 * max(expected.unit, actual.unit),
+            self.options.atol + self.options.rtol * _magnitude(expected.value),
+        )
+        if expected.is_integer != actual.is_integer:
+            return NumberDifference(want.text, got.text, want.line, None, tolerance)
+        if expected.is_integer:
+            if expected.value == actual.value:
+                return None
+            return NumberDifference(
+                want.text, got.text, want.line, float(abs(actual.value - expected.value)), 0.0
+            )
+        if math.isnan(expected.value) or math.isnan(actual.value):
+            if math.isnan(expected.value) and math.isnan(actual.value):
+                return None
+            return NumberDifference(want.text, got.text, want.line, None, tolerance)
+        if expected.value == actual.value:
+            return None
+        difference = abs(actual.value - expected.value)
+        if difference <= tolerance * (1 + EPSILON):
+            return None
+        return NumberDifference(
+            want.text,
+            got.text,
+            want.line,
+            difference if math.isfinite(difference) else None,
+            tolerance,
+        )
+
+    def _segment_matches(self, segment: Sequence[Token], actual: Sequence[Token], at: int) -> bool:
+        if at + len(segment) > len(actual):
+            return False
+        for offset, want in enumerate(segment):
+            got = actual[at + offset]
+            if want.kind == "number" and got.kind == "number":
+                if self._number_difference(want, got) is not None:
+                    return False
+            elif want.kind != got.kind or want.text != got.text:
+                return False
+        return True
+
+    def _ellipsis_match(self, expected: list[Token], actual: list[Token]) -> Comparison:
+        segments: list[list[Token]] = [[]]
+        for token in expected:
+            if token.kind == "ellipsis":
+                segments.append([])
+            else:
+                segments[-1].append(token)
+        first, *middle, last = segments
+        end = len(actual) - len(last)
+        if end < len(first) or not self._segment_matches(first, actual, 0):
+            return Comparison(False, "text")
+        if not self._segment_matches(last, actual, end):
+            return Comparison(False, "text")
+        position = len(first)
+        for segment in middle:
+            while position + len(segment) <= end:
+                if self._segment_matches(segment, actual, position):
+                    break
+                position += 1
+            else:
+                return Comparison(False, "text")
+            position += len(segment)
+        return Comparison(True, "format")
+
+
+def _magnitude(value: float | int) -> float:
+    return abs(float(value)) if math.isfinite(value) else 0.0
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split normalised output into tokens; line breaks inside brackets are dropped.
+
+    >>> [t.text for t in tokenize("tensor([1.5,\\n        2.])")]
+    ['tensor', '(', '[', '1.5', ',', '2.', ']', ')']
+    """
+    tokens: list[Token] = []
+    depth = 0
+    line = 0
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "newline":
+            if depth == 0:
+                tokens.append(Token("newline", value, line))
+            line += 1
+            continue
+        if kind == "space":
+            continue
+        if kind == "special":
+            kind = "number"
+        elif kind == "other":
+            if value in OPENING:
+                depth += 1
+            elif value in CLOSING:
+                depth = max(depth - 1, 0)
+        tokens.append(Token(kind or "other", value, line))
+    return tokens

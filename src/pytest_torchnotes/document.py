@@ -1,0 +1,108 @@
+"""Reading a note from disk into a Sybil :class:`~sybil.Document`.
+
+Notes are UTF-8, with or without a byte order mark, with LF or CRLF line endings. The
+document's text always uses ``\\n``; how the file was written is kept beside it so a rewrite
+can write it back the same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sybil import Document, Region
+
+from pytest_torchnotes.blocks import ParsedNote, Problem
+from pytest_torchnotes.parsers import NoteFormat, NoteParser
+
+
+class NoteReadError(ValueError):
+    """A note that cannot be read as text; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """A note's text and how it sits on disk."""
+
+    text: str
+    bom: bool
+    #: ``"\\r\\n"`` when the file uses CRLF line endings, else ``"\\n"``.
+    newline: str
+    data: bytes
+
+
+def decode_note(data: bytes) -> RawNote:
+    """Decode a note's bytes; raise :class:`NoteReadError` naming the line of bad bytes."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise NoteReadError(
+            line,
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
+            "(save the note as UTF-8)",
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise NoteReadError(line, "contains NUL bytes: this is not a text file")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return RawNote(text.replace("\r\n", "\n"), bom, newline, data)
+
+
+class NoteDocument(Document):
+    """A Sybil document for a Markdown note, with the parsed note attached."""
+
+    def __init__(self, text: str, path: str, raw: RawNote | None = None) -> None:
+        super().__init__(text, path)
+        self.raw = raw
+        self.note = ParsedNote(lines=[])
+
+    @classmethod
+    def parse(cls, path: str, *parsers: Any, encoding: str = "utf-8") -> NoteDocument:
+        """Read ``path`` and run ``parsers`` over it (Sybil's ``Document.parse`` contract)."""
+        try:
+            raw = decode_note(Path(path).read_bytes())
+        except NoteReadError as error:
+            document = cls("", path)
+            document.note.problems.append(Problem(error.line, error.message))
+            return document
+        document = cls(raw.text, path, raw)
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+
+class NoteRegionParser:
+    """A Sybil parser: one region per Python block or setup comment of a note.
+
+    Each region's ``parsed`` is the :class:`~pytest_torchnotes.blocks.Block` or
+    :class:`~pytest_torchnotes.blocks.SetupBlock`; the whole parsed note is attached to a
+    :class:`NoteDocument` as ``note``.
+    """
+
+    def __init__(self, note_format: NoteFormat | None = None) -> None:
+        self.parser = NoteParser(note_format)
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        note = self.parser.parse(document.text)
+        if isinstance(document, NoteDocument):
+            document.note = note
+        starts = [0]
+        for line in note.lines:
+            starts.append(starts[-1] + len(line) + 1)
+        end = len(document.text)
+        for item in note.items:
+            yield Region(
+                starts[item.first_line], min(starts[item.last_line + 1] - 1, end), parsed=item
+            )

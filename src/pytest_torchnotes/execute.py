@@ -1,0 +1,327 @@
+"""Compile and run one piece of a note's code, and describe what happened.
+
+Code is compiled with the note's file name and line numbers, so tracebacks point into the
+note. A block whose last statement is a bare expression displays its value's ``repr`` the
+way Jupyter does, unless the statement ends with ``;``.
+"""
+
+from __future__ import annotations
+
+import ast
+import ctypes
+import linecache
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import CodeType
+from typing import Any
+
+from pytest_torchnotes.capture import BlockCapture, FileDescriptorCapture
+
+#: A last line that certainly holds no expression worth displaying: a statement keyword, a
+#: ``print(...)`` call or an assignment at the start of the line. Anything else is parsed.
+NOT_DISPLAYED = re.compile(
+    r"""^(?:
+        (?:import|from|raise|assert|del|pass|return|global|nonlocal|break|continue)\b
+        |print\(.*\)[ \t]*;?[ \t]*$
+        |[A-Za-z_][\w.]*(?:\[[^\]=]*\])?[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)
+    )""",
+    re.VERBOSE,
+)
+
+#: Characters that end a line whose statement goes on to the next line.
+CONTINUES = ("\\", ",", "(", "[", "{", "+", "-", "*", "/", "%", "@", "&", "|", "^", "=", ".")
+
+
+class BlockTimeout(BaseException):
+    """Raised inside a block that ran past its time limit."""
+
+
+class ProcessExit(BaseException):
+    """Raised instead of ending the process when a block calls ``os._exit``."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An exception a block raised, kept as text so no frame (and no tensor) outlives it."""
+
+    type_name: str
+    #: Names of the exception's classes, bare and qualified (``ValueError``,
+    #: ``builtins.ValueError``, ``Exception``...), to match ``raises`` directives.
+    names: frozenset[str]
+    message: str
+    traceback: str
+    #: 1-based note line where it was raised, when it was raised in the note.
+    line: int | None
+
+    def describe(self) -> str:
+        return f"{self.type_name}: {self.message}" if self.message else self.type_name
+
+
+@dataclass(frozen=True)
+class WarningInfo:
+    category: str
+    message: str
+    filename: str
+    lineno: int
+
+    def describe(self) -> str:
+        return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
+
+
+@dataclass
+class Execution:
+    """What running a piece of code did."""
+
+    stdout: str = ""
+    stderr: str = ""
+    error: ErrorInfo | None = None
+    warnings: list[WarningInfo] = field(default_factory=list)
+    duration: float = 0.0
+
+
+@dataclass(frozen=True)
+class CompiledCode:
+    """A block's code ready to run: the statements, and the last expression to display."""
+
+    body: CodeType
+    display: CodeType | None = None
+
+
+def register_source(filename: str, lines: dict[int, str]) -> None:
+    """Let tracebacks show note lines: ``lines`` maps 1-based line numbers to code."""
+    last = max(lines, default=0)
+    source = [lines.get(number, "") + "\n" for number in range(1, last + 1)]
+    linecache.cache[filename] = (sum(map(len, source)), None, source, filename)
+
+
+def forget_source(filename: str) -> None:
+    linecache.cache.pop(filename, None)
+
+
+def _may_display(code: str) -> bool:
+    """Whether the last statement might be an expression to display.
+
+    A cheap look at the text spares most blocks a second parse: when the last line is a
+    ``print(...)``, an import or an assignment, nothing is displayed. Anything the check is
+    not sure about is parsed.
+    """
+    lines = [
+        line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines:
+        return False
+    last = lines[-1]
+    previous = lines[-2] if len(lines) > 1 else ""
+    if last[0] in " \t" or "#" in last or "#" in previous:
+        return True
+    if previous.rstrip().endswith(CONTINUES) or not _balanced(last):
+        return True
+    return NOT_DISPLAYED.match(last) is None
+
+
+def _balanced(line: str) -> bool:
+    return all(line.count(a) == line.count(b) for a, b in ("()", "[]", "{}")) and (
+        ("'" not in line and '"' not in line) or line.count("'") % 2 == 0 == line.count('"') % 2
+    )
+
+
+def compile_block(code: str, filename: str, first_line: int, *, display: bool) -> CompiledCode:
+    """Compile a block whose first code line is note line ``first_line`` (1-based).
+
+    Raises ``SyntaxError`` with the note's line numbers.
+    """
+    padded = "\n" * (first_line - 1) + code + "\n"
+    if not display or not _may_display(code):
+        return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
+    tree = ast.parse(padded, filename, "exec")
+    if (
+        not tree.body
+        or not isinstance(tree.body[-1], ast.Expr)
+        or _ends_with_semicolon(padded, tree.body[-1])
+    ):
+        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True))
+    last = tree.body.pop()
+    assert isinstance(last, ast.Expr)
+    expression = ast.Expression(last.value)
+    return CompiledCode(
+        compile(tree, filename, "exec", dont_inherit=True),
+        compile(expression, filename, "eval", dont_inherit=True),
+    )
+
+
+def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:
+    """Whether ``;`` follows the statement on its last line (a trailing comment aside)."""
+    lines = source.split("\n")
+    end_line = statement.end_lineno or statement.lineno
+    end_col = statement.end_col_offset or 0
+    tail = lines[end_line - 1].encode("utf-8")[end_col:].decode("utf-8", errors="replace")
+    return tail.split("#", 1)[0].strip().startswith(";")
+
+
+def compile_single(source: str, filename: str, first_line: int) -> CodeType:
+    """Compile one ``>>>`` example in interactive mode: expression values are displayed."""
+    padded = "\n" * (first_line - 1) + source
+    return compile(padded, filename, "single", dont_inherit=True)
+
+
+def describe_error(error: BaseException, filename: str) -> ErrorInfo:
+    """Turn an exception into text; frames before the note's own code are left out."""
+    names: set[str] = set()
+    for cls in type(error).__mro__:
+        names.add(cls.__name__)
+        names.add(f"{cls.__module__}.{cls.__qualname__}")
+    summary = traceback.TracebackException.from_exception(error)
+    frames = list(summary.stack)
+    note_lines = [frame.lineno for frame in frames if frame.filename == filename]
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        # Raised while compiling the note: the frames are ours, the location is in the note.
+        note_lines.append(error.lineno or 0)
+        text = "".join(summary.format_exception_only())
+    else:
+        first = next((i for i, frame in enumerate(frames) if frame.filename == filename), None)
+        if first is not None:
+            summary.stack = traceback.StackSummary.from_list(frames[first:])
+        text = "".join(summary.format())
+    type_name = type(error).__qualname__
+    module = type(error).__module__
+    if module not in ("builtins", "__main__"):
+        type_name = f"{module}.{type_name}"
+    try:
+        message = str(error)
+    except Exception:  # a broken __str__ must not break the report
+        message = f"<{type(error).__name__} whose str() failed>"
+    return ErrorInfo(
+        type_name, frozenset(names), message, text, note_lines[-1] if note_lines else None
+    )
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`BlockTimeout` in the running block after ``seconds``.
+
+    In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; in
+    other threads the exception is delivered between bytecodes.
+    """
+    if not seconds:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+
+        def expire(signum: int, frame: Any) -> None:
+            raise BlockTimeout(seconds)
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    target = threading.get_ident()
+    timer = threading.Timer(
+        seconds,
+        lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
+        ),
+    )
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+class Executor:
+    """Runs code in a note's namespace, capturing output, warnings and errors."""
+
+    def __init__(self, filename: str, *, capture_fd: bool) -> None:
+        self.filename = filename
+        self.fd = FileDescriptorCapture() if capture_fd else None
+        self._warnings: list[WarningInfo] | None = None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            self.fd.close()
+
+    def record_warning(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: Any = None,
+        line: str | None = None,
+    ) -> None:
+        """A ``warnings.showwarning`` replacement that files the warning under the block."""
+        if self._warnings is not None:
+            self._warnings.append(WarningInfo(category.__name__, str(message), filename, lineno))
+
+    def run(
+        self,
+        code: CompiledCode,
+        namespace: dict[str, Any],
+        *,
+        timeout: float | None = None,
+    ) -> Execution:
+        """Run ``code``; never raises, except for a real interrupt of the session."""
+        execution = Execution()
+        self._warnings = execution.warnings
+        capture = BlockCapture(self.fd)
+        started = time.perf_counter()
+        try:
+            with capture, time_limit(timeout):
+                exec(code.body, namespace)
+                if code.display is not None:
+                    value = eval(code.display, namespace)
+                    if value is not None:
+                        sys.stdout.write(repr(value) + "\n")
+        except BlockTimeout:
+            execution.error = ErrorInfo(
+                "Timeout",
+                frozenset({"Timeout"}),
+                f"the block did not finish within {timeout:g} s (see the timeout directive)",
+                "",
+                None,
+            )
+        except ProcessExit as exit_:
+            execution.error = ErrorInfo(
+                "os._exit",
+                frozenset({"os._exit"}),
+                f"the block called os._exit({exit_.status}); the session was kept alive",
+                "",
+                None,
+            )
+        except BaseException as error:
+            execution.error = describe_error(error, self.filename)
+            del error
+        finally:
+            self._warnings = None
+        execution.duration = time.perf_counter() - started
+        execution.stdout = capture.out
+        execution.stderr = capture.err
+        return execution
+
+    @contextmanager
+    def recording_warnings(self) -> Iterator[None]:
+        """Route warnings to the running block for the duration of a note."""
+        saved = warnings.showwarning
+        warnings.showwarning = self.record_warning
+        warnings._filters_mutated()  # type: ignore[attr-defined]  # forget "once" registries
+        try:
+            yield
+        finally:
+            warnings.showwarning = saved
+            warnings._filters_mutated()  # type: ignore[attr-defined]

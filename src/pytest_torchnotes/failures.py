@@ -1,0 +1,141 @@
+"""Failure messages that point into the note: ``note.md:LINE``, a diff, the kind of drift,
+the numbers that moved, the torch version, and the flag that accepts the new output."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from pytest_torchnotes.blocks import Block, SetupBlock
+from pytest_torchnotes.normalize import (
+    apply_carriage_returns,
+    normalize,
+    strip_ansi,
+    strip_blank_edges,
+    strip_trailing_whitespace,
+    unify_newlines,
+)
+from pytest_torchnotes.results import (
+    EXCEPTION,
+    FORMAT,
+    MISSING_MODULE,
+    TEXT,
+    TIMEOUT,
+    VALUE,
+    BlockResult,
+)
+
+#: Flag that rewrites expected output with what the blocks print now.
+UPDATE_FLAG = "--torchnotes-update"
+
+#: Longest diff shown, in lines; the rest is counted.
+MAX_DIFF_LINES = 120
+
+#: Longest stdout/stderr excerpt shown with an exception.
+MAX_EXCERPT_LINES = 20
+
+#: How the diff shows texts: what a terminal would show, without invisible differences.
+DISPLAY_STEPS = (
+    unify_newlines,
+    apply_carriage_returns,
+    strip_ansi,
+    strip_trailing_whitespace,
+    strip_blank_edges,
+)
+
+DRIFT_EXPLANATION = {
+    VALUE: "value drift: the same text now holds other numbers",
+    FORMAT: "format-only drift: same text and numbers, other formatting "
+    "(compare numeric would accept it)",
+    TEXT: "text drift: the output says something else",
+    EXCEPTION: "exception drift",
+    MISSING_MODULE: "missing module",
+    TIMEOUT: "timeout",
+}
+
+
+@dataclass(frozen=True)
+class FailureContext:
+    """What a message needs beyond the result: where the note is and what runs it."""
+
+    path: str
+    torch_version: str
+
+
+def where(context: FailureContext, item: Block | SetupBlock) -> str:
+    """``notes/x.md:42: block 3 (line 42, 'Autograd')``."""
+    return f"{context.path}:{item.line}: {item.describe()}"
+
+
+def output_diff(expected: str, actual: str, context: FailureContext, first_line: int) -> list[str]:
+    """A unified diff of the two outputs as a terminal shows them."""
+    want = normalize(expected, DISPLAY_STEPS).split("\n")
+    got = normalize(actual, DISPLAY_STEPS).split("\n")
+    lines = list(
+        difflib.unified_diff(
+            want,
+            got,
+            fromfile=f"expected ({context.path}:{first_line})",
+            tofile=f"actual (torch {context.torch_version})",
+            lineterm="",
+        )
+    )
+    if len(lines) > MAX_DIFF_LINES:
+        hidden = len(lines) - MAX_DIFF_LINES
+        lines = [*lines[:MAX_DIFF_LINES], f"... {hidden} more diff lines"]
+    return lines
+
+
+def excerpt(title: str, text: str) -> list[str]:
+    lines = normalize(text, DISPLAY_STEPS).split("\n")
+    if not text.strip():
+        return []
+    if len(lines) > MAX_EXCERPT_LINES:
+        lines = [*lines[:MAX_EXCERPT_LINES], f"... {len(lines) - MAX_EXCERPT_LINES} more lines"]
+    return [f"{title}:", *("    " + line for line in lines)]
+
+
+def render_output_failure(result: BlockResult, context: FailureContext) -> str:
+    """The message for a block whose printed output no longer matches the note."""
+    block = result.item
+    assert isinstance(block, Block)
+    assert block.output is not None
+    comparison = result.comparison
+    drift = result.drift or TEXT
+    lines = [f"{where(context, block)}: {DRIFT_EXPLANATION.get(drift, drift)}"]
+    expected_start = block.output.first_text_line
+    if comparison is not None:
+        lines.extend(
+            f"  {context.path}:{expected_start + difference.line + 1}: {difference.describe()}"
+            for difference in comparison.numbers[:10]
+        )
+        if len(comparison.numbers) > 10:
+            lines.append(f"  ... and {len(comparison.numbers) - 10} more numbers")
+    if not block.output.text.strip():
+        lines.append("  the output section is empty")
+    lines.extend(output_diff(block.output.text, result.actual, context, expected_start + 1))
+    lines.extend(_warnings(result))
+    lines.append(
+        f"On torch {context.torch_version}. If the new output is right, accept it: "
+        f"pytest {context.path} {UPDATE_FLAG}"
+    )
+    return "\n".join(lines)
+
+
+def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
+    """The message for a block that raised (or did not raise) unexpectedly."""
+    lines = [f"{where(context, result.item)}: {headline}"]
+    error = result.error
+    if error is not None and error.traceback:
+        lines.extend(error.traceback.rstrip("\n").split("\n"))
+    lines.extend(excerpt("stdout before the error", result.actual))
+    lines.extend(excerpt("stderr", result.stderr))
+    lines.extend(_warnings(result))
+    lines.append(f"On torch {context.torch_version}.")
+    return "\n".join(lines)
+
+
+def _warnings(result: BlockResult) -> list[str]:
+    if not result.warnings:
+        return []
+    return ["warnings:", *(f"    {warning.describe()}" for warning in result.warnings)]

@@ -1,0 +1,381 @@
+"""Find the regions of a Markdown note: front matter, fenced code, HTML comments, headings.
+
+The lexer is line based. It follows CommonMark where notes depend on it: a fence is closed
+only by a fence of the same character that is at least as long and carries no info string,
+so a ```` ```python ```` shown inside a ```` ````markdown ```` example is not code; fences
+and comments may sit in block quotes (``> ``) and list items; a fence inside an HTML
+comment is commented out. Each content line keeps the exact prefix that was removed from
+it, so that a rewrite can put it back byte for byte.
+
+Line numbers here are 0-based indexes into ``text.split("\\n")``; callers add 1 for people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: One block-quote marker: ``>`` and the space after it.
+QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
+
+#: Block-quote markers at the start of a line: ``>``, ``> >``, `` > `` ...
+QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
+
+#: An opening fence after the block-quote markers: indentation, an optional list marker,
+#: three or more backticks or tildes, and the info string.
+FENCE_OPEN = re.compile(
+    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>[ \t]*)"
+    r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
+
+#: A closing fence after the block-quote markers (its length and character are checked apart).
+FENCE_CLOSE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
+
+#: An ATX heading: ``## Title ##``.
+ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+
+#: Inline markup removed from heading text: HTML tags, emphasis, code spans.
+HEADING_MARKUP = re.compile(r"<[^>\n]+>|[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}|`")
+
+#: A setext underline: ``====`` or ``----`` under a paragraph line.
+SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
+
+#: Front matter delimiters (Jekyll/Hugo YAML, Hugo TOML).
+FRONT_MATTER_OPEN = re.compile(r"(?P<delim>---|\+\+\+)[ \t]*$")
+
+COMMENT_OPEN = "<!--"
+COMMENT_CLOSE = "-->"
+
+#: A torchnotes directive that does not start its line, e.g. inside a paragraph.
+INLINE_DIRECTIVE = re.compile(r"\S.*?<!--+\s*torchnotes\b", re.IGNORECASE)
+
+TAB_STOP = 4
+
+
+@dataclass(frozen=True, slots=True)
+class BodyLine:
+    """One content line of a fence or a comment."""
+
+    #: 0-based index of the line in the document.
+    index: int
+    #: The characters removed from the start of the line (quote markers, indentation).
+    prefix: str
+    #: What is left: the content itself, without the trailing newline.
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FenceLexeme:
+    """A fenced code block."""
+
+    #: 0-based index of the opening fence line.
+    open_line: int
+    #: 0-based index of the closing fence line, or ``None`` when the fence is never closed.
+    close_line: int | None
+    #: The info string after the opening fence, stripped.
+    info: str
+    #: Everything on the opening line before the fence characters (quotes, list marker).
+    prefix: str
+    #: The fence characters themselves, such as ```` ``` ```` or ``~~~~``.
+    fence: str
+    #: How many block-quote levels the fence sits in.
+    quote_depth: int
+    #: The content lines.
+    body: tuple[BodyLine, ...]
+
+    @property
+    def language(self) -> str:
+        """The first word of the info string: ``python`` for ```` ```python title="x" ````."""
+        words = self.info.split(maxsplit=1)
+        return words[0] if words else ""
+
+    @property
+    def last_line(self) -> int:
+        """0-based index of the last line that belongs to the fence."""
+        if self.close_line is not None:
+            return self.close_line
+        return self.body[-1].index if self.body else self.open_line
+
+
+@dataclass(frozen=True, slots=True)
+class CommentLexeme:
+    """An HTML comment that starts a line: ``<!-- ... -->``."""
+
+    #: 0-based index of the line holding ``<!--``.
+    open_line: int
+    #: 0-based index of the line holding ``-->``, or ``None`` when never closed.
+    close_line: int | None
+    #: Text after ``<!--`` on the first line (and before ``-->`` if it closes there).
+    head: str
+    #: The lines between the first line and the one holding ``-->`` (that line's text
+    #: before ``-->`` included when it is not blank).
+    body: tuple[BodyLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingLexeme:
+    #: 0-based index of the heading's text line.
+    line: int
+    level: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatterLexeme:
+    #: 0-based index of the closing delimiter line.
+    close_line: int
+    #: ``yaml`` or ``toml``.
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LexerProblem:
+    #: 0-based line index.
+    line: int
+    message: str
+    severity: str = "error"
+
+
+@dataclass
+class NoteLexemes:
+    """Everything the lexer found in a note, in document order within each kind."""
+
+    lines: list[str]
+    front_matter: FrontMatterLexeme | None = None
+    fences: list[FenceLexeme] = field(default_factory=list)
+    comments: list[CommentLexeme] = field(default_factory=list)
+    headings: list[HeadingLexeme] = field(default_factory=list)
+    problems: list[LexerProblem] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines without their ``\\n``; a final newline adds no empty line.
+
+    >>> split_lines("a\\nb\\n")
+    ['a', 'b']
+    >>> split_lines("a\\n\\nb")
+    ['a', '', 'b']
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def width(whitespace: str) -> int:
+    """Display width of leading whitespace, tabs advancing to the next multiple of four.
+
+    >>> width("  \\t")
+    4
+    """
+    column = 0
+    for char in whitespace:
+        column = column + TAB_STOP - column % TAB_STOP if char == "\t" else column + 1
+    return column
+
+
+def strip_columns(text: str, columns: int) -> tuple[str, str]:
+    """Remove up to ``columns`` columns of leading whitespace; return ``(removed, rest)``.
+
+    >>> strip_columns("      x", 4)
+    ('    ', '  x')
+    >>> strip_columns(" x", 4)
+    (' ', 'x')
+    """
+    column = 0
+    index = 0
+    while index < len(text) and text[index] in " \t" and column < columns:
+        step = TAB_STOP - column % TAB_STOP if text[index] == "\t" else 1
+        if column + step > columns:
+            break
+        column += step
+        index += 1
+    return text[:index], text[index:]
+
+
+def quote_prefix(line: str, depth: int) -> str | None:
+    """The first ``depth`` block-quote markers of ``line``, or ``None`` if it has fewer.
+
+    >>> quote_prefix("> > x", 2)
+    '> > '
+    >>> quote_prefix("x", 1) is None
+    True
+    """
+    end = 0
+    for _ in range(depth):
+        match = QUOTE_MARKER.match(line, end)
+        if match is None:
+            return None
+        end = match.end()
+    return line[:end]
+
+
+class MarkdownLexer:
+    """Lex a Markdown note's text (``\\n`` line endings) into :class:`NoteLexemes`."""
+
+    def __call__(self, text: str) -> NoteLexemes:
+        lines = split_lines(text)
+        found = NoteLexemes(lines=lines)
+        index = self._front_matter(lines, found)
+        paragraph: tuple[int, int, str] | None = None  # (line, quote depth, text)
+        while index < len(lines):
+            line = lines[index]
+            quotes = QUOTE.match(line)
+            assert quotes is not None  # the pattern matches the empty string
+            depth = quotes.group().count(">")
+            rest = line[quotes.end() :]
+            stripped = rest.lstrip(" \t")
+            if stripped.startswith(COMMENT_OPEN):
+                comment = self._comment(lines, index, quotes.group(), rest, found)
+                found.comments.append(comment)
+                paragraph = None
+                index = (comment.close_line if comment.close_line is not None else len(lines)) + 1
+                continue
+            opening = FENCE_OPEN.match(rest)
+            if opening is not None and not (
+                opening.group("fence")[0] == "`" and "`" in opening.group("info")
+            ):
+                fence = self._fence(lines, index, quotes.group(), depth, opening)
+                found.fences.append(fence)
+                if fence.close_line is None:
+                    found.problems.append(
+                        LexerProblem(
+                            index,
+                            f"code fence {fence.fence}{fence.info} is never closed "
+                            f"(add a line {fence.fence} after its last line)",
+                        )
+                    )
+                paragraph = None
+                index = fence.last_line + 1
+                continue
+            self._inline_directive(index, rest, found)
+            paragraph = self._heading(index, depth, rest, paragraph, found)
+            index += 1
+        return found
+
+    @staticmethod
+    def _front_matter(lines: list[str], found: NoteLexemes) -> int:
+        if not lines:
+            return 0
+        opening = FRONT_MATTER_OPEN.match(lines[0])
+        if opening is None:
+            return 0
+        delim = opening.group("delim")
+        closers = ("---", "...") if delim == "---" else ("+++",)
+        for index in range(1, len(lines)):
+            if lines[index].rstrip(" \t") in closers:
+                found.front_matter = FrontMatterLexeme(
+                    close_line=index,
+                    kind="yaml" if delim == "---" else "toml",
+                    text="\n".join(lines[1:index]),
+                )
+                return index + 1
+        return 0
+
+    @staticmethod
+    def _fence(
+        lines: list[str], open_line: int, quotes: str, depth: int, opening: re.Match[str]
+    ) -> FenceLexeme:
+        fence = opening.group("fence")
+        indent = width(opening.group("indent") + (opening.group("marker") or ""))
+        indent += width(opening.group("inner"))
+        body: list[BodyLine] = []
+        close_line: int | None = None
+        index = open_line + 1
+        while index < len(lines):
+            line = lines[index]
+            quote = quote_prefix(line, depth)
+            if quote is None:
+                break  # the block quote ended, and with it the fence
+            rest = line[len(quote) :]
+            closing = FENCE_CLOSE.match(rest)
+            if (
+                closing is not None
+                and closing.group("fence")[0] == fence[0]
+                and len(closing.group("fence")) >= len(fence)
+                and width(closing.group("indent")) <= indent + 3
+            ):
+                close_line = index
+                break
+            removed, text = strip_columns(rest, indent)
+            body.append(BodyLine(index, quote + removed, text))
+            index += 1
+        return FenceLexeme(
+            open_line=open_line,
+            close_line=close_line,
+            info=opening.group("info").strip(),
+            prefix=quotes
+            + opening.group("indent")
+            + (opening.group("marker") or "")
+            + opening.group("inner"),
+            fence=fence,
+            quote_depth=depth,
+            body=tuple(body),
+        )
+
+    @staticmethod
+    def _comment(
+        lines: list[str], open_line: int, quotes: str, rest: str, found: NoteLexemes
+    ) -> CommentLexeme:
+        depth = quotes.count(">")
+        leading = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        after_open = rest[len(leading) + len(COMMENT_OPEN) :]
+        end = after_open.find(COMMENT_CLOSE)
+        if end >= 0:
+            return CommentLexeme(open_line, open_line, after_open[:end], ())
+        body: list[BodyLine] = []
+        indent = width(leading)
+        for index in range(open_line + 1, len(lines)):
+            line = lines[index]
+            quote = quote_prefix(line, depth) or ""
+            removed, text = strip_columns(line[len(quote) :], indent)
+            end = text.find(COMMENT_CLOSE)
+            if end >= 0:
+                if text[:end].strip():
+                    body.append(BodyLine(index, quote + removed, text[:end].rstrip(" \t")))
+                return CommentLexeme(open_line, index, after_open, tuple(body))
+            body.append(BodyLine(index, quote + removed, text))
+        found.problems.append(
+            LexerProblem(
+                open_line,
+                "HTML comment is never closed: everything after it is hidden "
+                "(add --> where the comment ends)",
+            )
+        )
+        return CommentLexeme(open_line, None, after_open, tuple(body))
+
+    @staticmethod
+    def _inline_directive(index: int, rest: str, found: NoteLexemes) -> None:
+        if INLINE_DIRECTIVE.match(rest):
+            found.problems.append(
+                LexerProblem(
+                    index, "a torchnotes directive must start its own line, before a block"
+                )
+            )
+
+    @staticmethod
+    def _heading(
+        index: int,
+        depth: int,
+        rest: str,
+        paragraph: tuple[int, int, str] | None,
+        found: NoteLexemes,
+    ) -> tuple[int, int, str] | None:
+        """Record a heading on this line; return the paragraph line a setext line may follow."""
+        if not rest.strip():
+            return None
+        atx = ATX_HEADING.match(rest)
+        if atx is not None:
+            text = HEADING_MARKUP.sub("", atx.group("text") or "").strip()
+            found.headings.append(HeadingLexeme(index, len(atx.group("level")), text))
+            return None
+        underline = SETEXT_UNDERLINE.match(rest)
+        if underline is not None and paragraph is not None and paragraph[1] == depth:
+            level = 1 if underline.group("char")[0] == "=" else 2
+            text = HEADING_MARKUP.sub("", paragraph[2]).strip()
+            found.headings.append(HeadingLexeme(paragraph[0], level, text))
+            return None
+        if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) >= 4 and paragraph is None:
+            return None  # an indented code line is not a paragraph
+        return (index, depth, rest.strip())

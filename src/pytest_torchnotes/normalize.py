@@ -1,0 +1,152 @@
+"""Normalisation of printed output: small pure ``str -> str`` steps, each idempotent.
+
+The same pipeline runs on the expected text written in a note and on what the block
+printed, so neither side is favoured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+Step = Callable[[str], str]
+
+#: ANSI escape sequences: colours (CSI ... m), cursor moves, OSC titles.
+ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+
+#: A memory address as Python and torch print them: ``at 0x7f3a2c1b5e50``.
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
+
+#: Runs of spaces and tabs.
+HORIZONTAL_SPACE = re.compile(r"[ \t]+")
+
+#: Trailing spaces and tabs before a newline or the end.
+TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+
+
+def unify_newlines(text: str) -> str:
+    """``\\r\\n`` becomes ``\\n``.
+
+    >>> unify_newlines("a\\r\\nb")
+    'a\\nb'
+    """
+    return text.replace("\r\n", "\n")
+
+
+def apply_carriage_returns(text: str) -> str:
+    """Keep what a terminal shows of a line rewritten with ``\\r``: the text after the last one.
+
+    >>> apply_carriage_returns("10%\\r50%\\r100%\\ndone")
+    '100%\\ndone'
+    """
+    if "\r" not in text:
+        return text
+    lines = []
+    for line in text.split("\n"):
+        parts = line.rstrip("\r").split("\r")
+        lines.append(parts[-1])
+    return "\n".join(lines)
+
+
+def strip_ansi(text: str) -> str:
+    """Remove ANSI colour and cursor codes.
+
+    >>> strip_ansi("\\x1b[31mred\\x1b[0m")
+    'red'
+    """
+    return ANSI_ESCAPE.sub("", text) if "\x1b" in text else text
+
+
+def strip_trailing_whitespace(text: str) -> str:
+    """Drop spaces and tabs at the end of every line.
+
+    >>> strip_trailing_whitespace("a  \\nb\\t")
+    'a\\nb'
+    """
+    return TRAILING_SPACE.sub("", text)
+
+
+def strip_blank_edges(text: str) -> str:
+    """Drop blank lines at the start and the end.
+
+    >>> strip_blank_edges("\\n\\na\\n\\nb\\n\\n")
+    'a\\n\\nb'
+    """
+    lines = text.split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    end = len(lines)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return "\n".join(lines[start:end])
+
+
+def collapse_spaces(text: str) -> str:
+    """Every run of spaces and tabs becomes one space (torch re-aligns its columns).
+
+    >>> collapse_spaces("tensor([ 1,  10])")
+    'tensor([ 1, 10])'
+    """
+    return HORIZONTAL_SPACE.sub(" ", text)
+
+
+def mask_addresses(text: str) -> str:
+    """Memory addresses differ on every run; replace them with ``0x...``.
+
+    >>> mask_addresses("<object at 0x7f3a2c1b5e50>")
+    '<object at 0x...>'
+    """
+    return MEMORY_ADDRESS.sub("0x...", text) if "0x" in text else text
+
+
+@dataclass(frozen=True)
+class Sanitizer:
+    """A user-supplied substitution, ``PATTERN => REPLACEMENT``, run on both sides."""
+
+    pattern: re.Pattern[str]
+    replacement: str
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(self.replacement, text)
+
+
+def parse_sanitizer(line: str) -> Sanitizer:
+    """Parse ``PATTERN => REPLACEMENT``; raise ``ValueError`` with the reason.
+
+    >>> parse_sanitizer(r"\\d+ ms => N ms")(\"took 12 ms\")
+    'took N ms'
+    """
+    pattern, arrow, replacement = line.partition("=>")
+    if not arrow:
+        raise ValueError(f"{line!r}: expected PATTERN => REPLACEMENT")
+    try:
+        compiled = re.compile(pattern.strip())
+    except re.error as error:
+        raise ValueError(
+            f"{pattern.strip()!r} is not a valid regular expression: {error}"
+        ) from None
+    return Sanitizer(compiled, replacement.strip())
+
+
+#: What every comparison mode does first: terminal semantics and invisible differences.
+BASE_STEPS: tuple[Step, ...] = (
+    unify_newlines,
+    apply_carriage_returns,
+    strip_ansi,
+    mask_addresses,
+    strip_trailing_whitespace,
+    strip_blank_edges,
+)
+
+
+def normalize(text: str, steps: Sequence[Step] = BASE_STEPS) -> str:
+    """Run ``text`` through ``steps`` in order.
+
+    >>> normalize("\\n tensor([1])  \\r\\n\\n")
+    ' tensor([1])'
+    """
+    for step in steps:
+        text = step(text)
+    return text

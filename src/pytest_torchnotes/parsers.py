@@ -1,0 +1,377 @@
+"""Give the lexed regions of a note their meaning: blocks, output sections, directives."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from pytest_torchnotes import directives as d
+from pytest_torchnotes.blocks import Block, OutputSection, ParsedNote, Problem, SetupBlock
+from pytest_torchnotes.compare import CompareOptions
+from pytest_torchnotes.frontmatter import FrontMatterError, parse_front_matter
+from pytest_torchnotes.lexers import (
+    QUOTE,
+    BodyLine,
+    CommentLexeme,
+    FenceLexeme,
+    HeadingLexeme,
+    MarkdownLexer,
+    NoteLexemes,
+    width,
+)
+from pytest_torchnotes.requirements import Requirement
+
+#: The line between a block's code and its expected output: ``======== output ==========``.
+OUTPUT_MARKER = re.compile(r"^[ \t]*={3,}[ \t]*output[ \t]*:?[ \t]*={3,}[ \t]*$", re.IGNORECASE)
+
+#: A label between a block and its output fence: ``Output:``, ``**输出：**``, ``Out[3]:``.
+OUTPUT_LABEL = re.compile(
+    r"^[ \t]*(?:[*_]{1,2}[ \t]*)?"
+    r"(?:output|outputs|out(?:\[\d*\])?|result|results|输出|输出结果|结果|运行结果)"
+    r"[ \t]*[:：]?[ \t]*(?:[*_]{1,2})?[ \t]*[:：]?[ \t]*$",
+    re.IGNORECASE,
+)
+
+#: Info strings collected as Python blocks (the first word of the info string).
+LANGUAGES = frozenset({"python", "py", "python3"})
+
+#: Info strings that look like Python but are not collected; reported so nothing is lost.
+PYTHON_LOOKING = re.compile(
+    r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)\b", re.IGNORECASE
+)
+
+#: Content that looks like Python in a fence without an info string.
+PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class NoteFormat:
+    """The conventions a collection of notes is written in."""
+
+    languages: frozenset[str] = LANGUAGES
+    marker: re.Pattern[str] = OUTPUT_MARKER
+    #: Info strings of an output fence right after a block; ``""`` is a bare fence.
+    output_fences: frozenset[str] = frozenset({"output"})
+    #: A label line allowed between a block and its output fence (``None``: no label).
+    output_label: re.Pattern[str] | None = OUTPUT_LABEL
+
+
+@dataclass
+class _Options:
+    """What the directives before a block say about it."""
+
+    skip: str | None = None
+    xfail: str | None = None
+    raises: d.Raises | None = None
+    requires: tuple[Requirement, ...] = ()
+    compare: CompareOptions | None = None
+    timeout: float | None = None
+
+
+@dataclass
+class _Pending:
+    """Directives waiting for the block they apply to."""
+
+    directives: list[d.Directive] = field(default_factory=list)
+    skip_region: d.SkipStart | None = None
+
+
+class NoteParser:
+    """Parse a note's text into a :class:`ParsedNote`."""
+
+    def __init__(self, note_format: NoteFormat | None = None) -> None:
+        self.format = note_format or NoteFormat()
+        self.lexer = MarkdownLexer()
+
+    def parse(self, text: str) -> ParsedNote:
+        lexemes = self.lexer(text)
+        note = ParsedNote(lines=lexemes.lines)
+        note.problems.extend(
+            Problem(problem.line + 1, problem.message, problem.severity)
+            for problem in lexemes.problems
+        )
+        try:
+            note.config = parse_front_matter(lexemes.front_matter)
+        except FrontMatterError as error:
+            note.problems.append(Problem(error.line + 1, error.message))
+        _Builder(self.format, lexemes, note).build()
+        note.problems.sort(key=lambda problem: problem.line)
+        return note
+
+
+class _Builder:
+    """One pass over comments and fences in document order."""
+
+    def __init__(self, note_format: NoteFormat, lexemes: NoteLexemes, note: ParsedNote) -> None:
+        self.format = note_format
+        self.lexemes = lexemes
+        self.note = note
+        self.pending = _Pending()
+        self.comment_lines: set[int] = set()
+        for comment in lexemes.comments:
+            last = comment.close_line if comment.close_line is not None else len(lexemes.lines)
+            self.comment_lines.update(range(comment.open_line, last + 1))
+        self.heading_lines = [heading.line for heading in lexemes.headings]
+        self.consumed: set[int] = set()  # output fences already given to a block
+
+    def build(self) -> None:
+        events: list[tuple[int, CommentLexeme | FenceLexeme]] = [
+            (comment.open_line, comment) for comment in self.lexemes.comments
+        ]
+        events.extend((fence.open_line, fence) for fence in self.lexemes.fences)
+        events.sort(key=lambda event: event[0])
+        fences = self.lexemes.fences
+        following = {fence.open_line: after for fence, after in itertools.pairwise(fences)}
+        for _, event in events:
+            if isinstance(event, CommentLexeme):
+                self._comment(event)
+            elif event.open_line not in self.consumed:
+                self._fence(event, following.get(event.open_line))
+        for directive in self.pending.directives:
+            self._problem(directive.line, "directive is not followed by a Python block")
+        if self.pending.skip_region is not None:
+            self._problem(
+                self.pending.skip_region.line,
+                "skip start has no matching <!-- torchnotes: skip end -->",
+            )
+
+    def _problem(self, line: int, message: str, severity: str = "error") -> None:
+        self.note.problems.append(Problem(line + 1, message, severity))
+
+    def _heading(self, line: int) -> str | None:
+        position = bisect.bisect_right(self.heading_lines, line)
+        if position == 0:
+            return None
+        heading: HeadingLexeme = self.lexemes.headings[position - 1]
+        return heading.text
+
+    def _comment(self, comment: CommentLexeme) -> None:
+        try:
+            directive = d.parse_directive(comment)
+        except d.DirectiveError as error:
+            self._problem(error.line, error.message)
+            return
+        if directive is None:
+            return
+        if isinstance(directive, d.Setup):
+            skip = self.pending.skip_region.reason if self.pending.skip_region else None
+            self.note.items.append(
+                SetupBlock(
+                    directive.code,
+                    directive.code_line,
+                    directive.line + 1,
+                    directive.end_line,
+                    self._heading(directive.line),
+                    skip,
+                )
+            )
+        elif isinstance(directive, d.SkipStart):
+            if self.pending.skip_region is not None:
+                opened = self.pending.skip_region.line + 1
+                self._problem(
+                    directive.line, f"skip start inside the skip started at line {opened}"
+                )
+            self.pending.skip_region = directive
+        elif isinstance(directive, d.SkipEnd):
+            if self.pending.skip_region is None:
+                self._problem(directive.line, "skip end without a skip start before it")
+            self.pending.skip_region = None
+        else:
+            self.pending.directives.append(directive)
+
+    def _fence(self, fence: FenceLexeme, next_fence: FenceLexeme | None) -> None:
+        if fence.language in self.format.languages:
+            self._block(fence, next_fence)
+            return
+        if self.pending.directives:
+            first = self.pending.directives[0]
+            kind = f"{fence.fence}{fence.info}" if fence.info else f"{fence.fence} without language"
+            self._problem(
+                first.line,
+                f"directive applies to the next Python block, but the next block "
+                f"(line {fence.open_line + 1}) is {kind}",
+            )
+            self.pending.directives = []
+        if self._looks_like_python(fence):
+            self._problem(
+                fence.open_line,
+                f"{fence.fence}{fence.info} looks like Python but is not run: only blocks marked "
+                f"{', '.join(sorted(self.format.languages))} are (rename the info string to run "
+                f"it, or to text to silence this)",
+                "warning",
+            )
+
+    def _looks_like_python(self, fence: FenceLexeme) -> bool:
+        if fence.info:
+            return PYTHON_LOOKING.match(fence.info) is not None
+        text = "\n".join(line.text for line in fence.body)
+        return PYTHON_CONTENT.search(text) is not None
+
+    def _block(self, fence: FenceLexeme, next_fence: FenceLexeme | None) -> None:
+        if fence.close_line is None:
+            self.pending.directives = []
+            return  # the lexer reported it; never run prose as code
+        index = len(self.note.blocks) + 1
+        options = self._directives(fence)
+        body = fence.body
+        markers = [line for line in body if self.format.marker.match(line.text)]
+        doctest = any(line.text.strip() for line in body) and next(
+            line.text for line in body if line.text.strip()
+        ).lstrip().startswith(">>>")
+        output: OutputSection | None = None
+        code_lines: Sequence[BodyLine] = body
+        if len(markers) > 1:
+            self._problem(
+                markers[1].index,
+                f"second output marker in one block (the first is at line {markers[0].index + 1})",
+            )
+            return
+        if markers and doctest:
+            self._problem(
+                markers[0].index,
+                "a >>> block keeps its output after each prompt, not under an output marker",
+            )
+            return
+        if markers:
+            marker = markers[0]
+            position = body.index(marker)
+            code_lines = body[:position]
+            output = OutputSection(
+                "marker",
+                body[position + 1 :],
+                marker.index + 1,
+                fence.close_line,
+                _content_prefix(fence, marker),
+            )
+        fenced = self._output_fence(fence, next_fence)
+        if fenced is not None:
+            if output is not None:
+                self._problem(
+                    fenced.open_line,
+                    f"the block at line {fence.open_line + 1} has an output marker and an "
+                    "output fence: keep one",
+                )
+                return
+            if fenced.close_line is None:
+                return
+            self.consumed.add(fenced.open_line)
+            output = OutputSection(
+                "fence",
+                fenced.body,
+                fenced.open_line + 1,
+                fenced.close_line,
+                _content_prefix(fenced, None),
+            )
+        if doctest and options.raises is not None:
+            self._problem(
+                fence.open_line,
+                "raises does not apply to a >>> block: write the traceback in the transcript",
+            )
+            return
+        code = "\n".join(line.text for line in code_lines)
+        skip = options.skip
+        if skip is None and self.pending.skip_region is not None:
+            skip = self.pending.skip_region.reason
+        self.note.items.append(
+            Block(
+                index=index,
+                fence=fence,
+                code=code,
+                code_line=fence.open_line + 1,
+                output=output,
+                heading=self._heading(fence.open_line),
+                doctest=doctest,
+                skip=skip,
+                xfail=options.xfail,
+                raises=options.raises,
+                requires=options.requires,
+                compare=options.compare,
+                timeout=options.timeout,
+            )
+        )
+
+    def _directives(self, fence: FenceLexeme) -> _Options:
+        """The pending directives as block options; check each sits right before the block."""
+        options = _Options()
+        seen: set[str] = set()
+        for directive in self.pending.directives:
+            gap = self._first_text_line(directive.end_line + 1, fence.open_line)
+            if gap is not None:
+                self._problem(
+                    directive.line,
+                    f"directive must come directly before its block: line {gap + 1} is in between",
+                )
+            name, value = _option(directive)
+            if name in seen:
+                self._problem(directive.line, f"second {name} directive for the same block")
+            seen.add(name)
+            setattr(options, name, value)
+        self.pending.directives = []
+        return options
+
+    def _first_text_line(self, start: int, stop: int) -> int | None:
+        """The first line in ``[start, stop)`` that is neither blank nor a comment."""
+        for index in range(start, stop):
+            if index in self.comment_lines:
+                continue
+            line = self.lexemes.lines[index]
+            quotes = QUOTE.match(line)
+            rest = line[quotes.end() :] if quotes else line
+            if rest.strip():
+                return index
+        return None
+
+    def _output_fence(
+        self, fence: FenceLexeme, candidate: FenceLexeme | None
+    ) -> FenceLexeme | None:
+        """The output fence that follows ``fence`` in the configured convention, if any."""
+        if not self.format.output_fences or fence.close_line is None:
+            return None
+        if candidate is None or candidate.language not in self.format.output_fences:
+            return None
+        if candidate.language == "" and candidate.info:
+            return None
+        labels = 0
+        for index in range(fence.close_line + 1, candidate.open_line):
+            line = self.lexemes.lines[index]
+            quotes = QUOTE.match(line)
+            rest = line[quotes.end() :] if quotes else line
+            if not rest.strip():
+                continue
+            label = self.format.output_label
+            if label is not None and labels == 0 and label.match(rest):
+                labels += 1
+                continue
+            return None
+        return candidate
+
+
+def _option(directive: d.Directive) -> tuple[str, object]:
+    if isinstance(directive, d.Skip):
+        return "skip", directive.reason
+    if isinstance(directive, d.Xfail):
+        return "xfail", directive.reason
+    if isinstance(directive, d.Raises):
+        return "raises", directive
+    if isinstance(directive, d.Requires):
+        return "requires", directive.requirements
+    if isinstance(directive, d.Compare):
+        return "compare", directive.options
+    assert isinstance(directive, d.Timeout), directive
+    return "timeout", directive.seconds
+
+
+def _content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:
+    """The prefix new output lines need: that of an existing content line when there is one,
+    else the opening fence's prefix with its list marker turned into spaces."""
+    candidates = [line for line in fence.body if line.text.strip()]
+    if after is not None:
+        candidates = [line for line in candidates if line.index > after.index] or [after]
+    if candidates:
+        return candidates[0].prefix
+    quotes = QUOTE.match(fence.prefix)
+    quote = quotes.group() if quotes else ""
+    return quote + " " * width(fence.prefix[len(quote) :])

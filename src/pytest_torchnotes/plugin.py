@@ -1,0 +1,283 @@
+"""pytest glue: options, collection of notes, one item per note, a report per block.
+
+A note is one pytest item, so selecting it (``-k``, ``--lf``, a node id) always runs its
+blocks from the first, in one namespace, and costs one item however many blocks it has.
+Each block still gets its own result: blocks that fail, are skipped or expected to fail are
+reported on their own (``-rs`` lists every skip with its note line), and ``-v`` shows every
+block with its line and heading.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_torchnotes.blocks import Block, Problem
+from pytest_torchnotes.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.results import FAILED, PASSED, SKIPPED, XFAILED, BlockResult, NoteResult
+from pytest_torchnotes.runner import NoteRunner
+from pytest_torchnotes.settings import OPTIONS, Option, Settings, SettingsError, build_settings
+
+SETTINGS = pytest.StashKey[Settings]()
+RUNNER = pytest.StashKey[NoteRunner]()
+PARSER = pytest.StashKey[NoteRegionParser]()
+
+#: Longest heading shown next to a block in ``-v`` output.
+MAX_HEADING = 40
+
+
+class TorchnotesWarning(UserWarning):
+    """Something in a note that is not run as it may look: reported, never dropped silently."""
+
+
+class NoteError(Exception):
+    """A note that cannot run: it could not be read, or its Markdown or directives are wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+class NoteFailed(Exception):
+    """Some blocks of a note failed; each was reported on its own."""
+
+    def __init__(self, failures: list[BlockResult]) -> None:
+        super().__init__(failures)
+        self.failures = failures
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("torchnotes", "torchnotes: verify the Python blocks of Markdown notes")
+    for option in OPTIONS:
+        parser.addini(
+            option.ini,
+            option.help,
+            type=option.ini_type,  # type: ignore[arg-type]
+            default=option.default,
+        )
+        if option.name == "paths":
+            continue
+        if option.flag:
+            group.addoption(
+                "--torchnotes" if option.name == "collect_all" else option.cli,
+                action="store_const",
+                const="true",
+                dest=option.ini,
+                default=None,
+                help=f"{option.help} (ini: {option.ini})",
+            )
+        else:
+            group.addoption(
+                option.cli,
+                action="append" if option.repeat else "store",
+                dest=option.ini,
+                default=None,
+                metavar="VALUE",
+                help=f"{option.help} (ini: {option.ini})",
+            )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    inifile = config.inipath.name if config.inipath is not None else "the ini file"
+
+    def lookup(option: Option) -> tuple[Any, str]:
+        value = config.getoption(option.ini, default=None) if option.name != "paths" else None
+        if value is not None:
+            flag = "--torchnotes" if option.name == "collect_all" else option.cli
+            return value, flag
+        return config.getini(option.ini), f"{option.ini} in {inifile}"
+
+    try:
+        settings = build_settings(lookup)
+    except SettingsError as error:
+        raise pytest.UsageError(f"torchnotes: {error}") from None
+    config.stash[SETTINGS] = settings
+    config.stash[PARSER] = NoteRegionParser(settings.note_format)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
+    settings = parent.config.stash.get(SETTINGS, None)
+    if settings is None or not settings.should_collect(file_path):
+        return None
+    return NoteFile.from_parent(parent, path=file_path)
+
+
+class NoteFile(pytest.File):
+    """A Markdown note: one item."""
+
+    def collect(self) -> Iterator[NoteItem]:
+        document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
+        item = NoteItem.from_parent(self, name=self.path.name, document=document)
+        for problem in document.note.warnings:
+            warnings.warn_explicit(
+                TorchnotesWarning(f"{item.display_path}:{problem.line}: {problem.message}"),
+                TorchnotesWarning,
+                str(self.path),
+                problem.line,
+            )
+        yield item
+
+
+def _runner(config: pytest.Config) -> NoteRunner:
+    """The session's runner, made on first use (scratch directories need the base temp)."""
+    runner = config.stash.get(RUNNER, None)
+    if runner is None:
+        settings = config.stash[SETTINGS]
+        run = settings.run
+        if settings.isolate_cwd:
+            factory = config._tmp_path_factory  # type: ignore[attr-defined]
+            root = factory.getbasetemp() / "torchnotes"
+            root.mkdir(exist_ok=True)
+            run = dataclasses.replace(run, workspace=root)
+        runner = NoteRunner(run)
+        config.stash[RUNNER] = runner
+    return runner
+
+
+class NoteItem(pytest.Item):
+    """Every block of one note, run in order in one namespace."""
+
+    def __init__(self, *, document: NoteDocument, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.document = document
+        self.result: NoteResult | None = None
+        for block in document.note.blocks:
+            if block.heading:
+                self.extra_keyword_matches.add(block.heading)
+
+    @property
+    def display_path(self) -> str:
+        """The note's path as people type it: relative to where pytest was started."""
+        start = self.config.invocation_params.dir
+        try:
+            return os.path.relpath(self.path, start)
+        except ValueError:  # another drive on Windows
+            return str(self.path)
+
+    def setup(self) -> None:
+        errors = self.document.note.errors
+        if errors:
+            raise NoteError(errors)
+
+    def runtest(self) -> None:
+        verbose = self.config.get_verbosity() > 0
+        capture = self.config.pluginmanager.getplugin("capturemanager")
+
+        def report(result: BlockResult) -> None:
+            if result.outcome == PASSED and not verbose:
+                return
+            block_report = _block_report(self, result)
+            if capture is not None:
+                with capture.global_and_fixture_disabled():
+                    self.ihook.pytest_runtest_logreport(report=block_report)
+            else:
+                self.ihook.pytest_runtest_logreport(report=block_report)
+
+        self.result = _runner(self.config).run(
+            self.document.note, self.path, self.display_path, report
+        )
+        if self.result.skipped is not None:
+            pytest.skip(self.result.skipped)
+        failures = self.result.failures
+        if failures:
+            raise NoteFailed(failures)
+
+    def repr_failure(
+        self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
+    ) -> str | Any:
+        if isinstance(excinfo.value, NoteError):
+            return "\n".join(
+                f"{self.display_path}:{problem.line}: {problem.message}"
+                for problem in excinfo.value.problems
+            )
+        if isinstance(excinfo.value, NoteFailed):
+            total = len(self.result.blocks) if self.result is not None else 0
+            lines = [f"{len(excinfo.value.failures)} of {total} blocks failed:"]
+            lines.extend(
+                f"  {self.display_path}:{failure.line}: {failure.summary}"
+                for failure in excinfo.value.failures
+            )
+            return "\n".join(lines)
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, 0, f"{self.display_path} (note)"
+
+
+def _label(result: BlockResult) -> str:
+    item = result.item
+    kind = f"block {item.index}" if isinstance(item, Block) else "setup"
+    label = f"{kind}, line {item.line}"
+    heading = item.heading
+    if heading:
+        if len(heading) > MAX_HEADING:
+            heading = heading[: MAX_HEADING - 1] + "…"
+        label += f" [{heading}]"
+    return label
+
+
+def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
+    """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
+    line = result.line
+    label = _label(result)
+    longrepr: Any = None
+    outcome = result.outcome
+    extra: dict[str, Any] = {}
+    if outcome == FAILED:
+        longrepr = result.message
+    elif outcome == SKIPPED:
+        longrepr = (item.display_path, line, result.reason or "skipped")
+    elif outcome == XFAILED:
+        outcome = SKIPPED
+        longrepr = (item.display_path, line, result.reason or "xfail")
+        extra["wasxfail"] = result.reason or ""
+    return pytest.TestReport(
+        nodeid=item.nodeid,
+        location=(item.display_path, line - 1, f"{item.display_path}:{line} {label}"),
+        keywords={item.name: 1},
+        outcome=outcome,  # type: ignore[arg-type]
+        longrepr=longrepr,
+        when="call",
+        duration=result.duration,
+        torchnotes_block={"line": line, "label": label, "drift": result.drift},
+        **extra,
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if isinstance(item, NoteItem) and call.when == "call" and item.result is not None:
+        report.torchnotes_note = {
+            "blocks": len(item.result.blocks),
+            "failed": len(item.result.failures),
+        }
+    return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    if report.when != "call":
+        return None
+    block = getattr(report, "torchnotes_block", None)
+    if block is not None:
+        # -v shows which block a line is about; short summaries name the note line anyway.
+        label = f" {block['label']}" if config.get_verbosity() > 0 else ""
+        if report.failed:
+            return "failed", "F", (f"FAILED{label}", {"red": True})
+        if hasattr(report, "wasxfail"):
+            return "xfailed", "x", (f"XFAIL{label}", {"yellow": True})
+        if report.skipped:
+            return "skipped", "s", (f"SKIPPED{label}", {"yellow": True})
+        return "", "", (f"PASSED{label}", {"green": True})
+    note = getattr(report, "torchnotes_note", None)
+    if note is not None and report.failed and note["failed"]:
+        # Its failing blocks were reported and counted one by one.
+        return "", "", ("FAILED", {"red": True})
+    return None

@@ -1,0 +1,72 @@
+"""What running a note produced: one result per block, plain data for reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pytest_torchnotes.blocks import Block, SetupBlock
+from pytest_torchnotes.compare import Comparison
+from pytest_torchnotes.execute import ErrorInfo, WarningInfo
+
+PASSED = "passed"
+FAILED = "failed"
+SKIPPED = "skipped"
+XFAILED = "xfailed"
+
+#: Kinds of drift, from the most to the least benign.
+FORMAT = "format-only"
+VALUE = "value"
+TEXT = "text"
+EXCEPTION = "exception"
+MISSING_MODULE = "missing module"
+TIMEOUT = "timeout"
+
+#: What the comparison calls a drift, as reports name it.
+COMPARISON_DRIFT = {"format": FORMAT, "value": VALUE, "text": TEXT}
+
+
+@dataclass
+class BlockResult:
+    """The outcome of one block (or one piece of hidden setup code)."""
+
+    item: Block | SetupBlock
+    outcome: str
+    #: What kind of drift made it fail, or the benign drift a passing block showed.
+    drift: str | None = None
+    #: Why it was skipped or expected to fail.
+    reason: str | None = None
+    expected: str | None = None
+    actual: str = ""
+    stderr: str = ""
+    error: ErrorInfo | None = None
+    comparison: Comparison | None = None
+    warnings: list[WarningInfo] = field(default_factory=list)
+    duration: float = 0.0
+    #: The full failure text shown to people.
+    message: str = ""
+    #: One line: what went wrong.
+    summary: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.item.line
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAILED
+
+
+@dataclass
+class NoteResult:
+    """All block results of a note, and what the note did to global state."""
+
+    path: str
+    blocks: list[BlockResult] = field(default_factory=list)
+    #: Global state the note changed and that was put back afterwards.
+    restored: list[str] = field(default_factory=list)
+    #: Why the whole note was skipped.
+    skipped: str | None = None
+
+    @property
+    def failures(self) -> list[BlockResult]:
+        return [result for result in self.blocks if result.failed]

@@ -1,0 +1,257 @@
+"""Options: every command-line flag has an ini twin; precedence is resolved here, once.
+
+A command-line value wins over the ini file, which wins over the default. Values are parsed
+by small typed functions; a bad value raises :class:`SettingsError` naming where it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
+from pytest_torchnotes.normalize import parse_sanitizer
+from pytest_torchnotes.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
+from pytest_torchnotes.runner import RunSettings
+
+#: Word in ``torchnotes_output_fence`` for a fence without an info string.
+BARE = "bare"
+#: Word in ``torchnotes_output_fence`` that turns output fences off.
+NONE = "none"
+
+
+class SettingsError(ValueError):
+    """A bad option value; the message names the flag or ini key it came from."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting, with its ini key ``torchnotes_NAME`` and flag ``--torchnotes-NAME``."""
+
+    name: str
+    help: str
+    #: pytest ini type: ``string``, ``linelist``, ``args`` or ``paths``.
+    ini_type: str = "string"
+    default: Any = None
+    #: The command-line twin is a flag without a value.
+    flag: bool = False
+    #: The command-line twin may be given several times.
+    repeat: bool = False
+
+    @property
+    def ini(self) -> str:
+        return f"torchnotes_{self.name}"
+
+    @property
+    def cli(self) -> str:
+        return f"--torchnotes-{self.name.replace('_', '-')}"
+
+
+OPTIONS = (
+    Option("paths", "folders (or files) whose Markdown notes are collected", "paths", []),
+    Option(
+        "collect_all",
+        "collect Markdown notes in every path given to pytest, not only under torchnotes_paths",
+        default="false",
+        flag=True,
+    ),
+    Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
+    Option(
+        "compare",
+        "default comparison: numeric, exact, ellipsis or ignore, with optional rtol=X atol=Y",
+        default="numeric",
+    ),
+    Option(
+        "sanitize",
+        "PATTERN => REPLACEMENT substitutions applied to expected and actual output",
+        "linelist",
+        [],
+        repeat=True,
+    ),
+    Option(
+        "output_fence",
+        f"info strings of an output fence right after a block ({BARE} for a fence without "
+        f"one, {NONE} to turn output fences off)",
+        "args",
+        ["output"],
+        repeat=True,
+    ),
+    Option(
+        "output_label",
+        "regular expression of a label line between a block and its output fence (empty for none)",
+        default=OUTPUT_LABEL.pattern,
+    ),
+    Option(
+        "marker",
+        "regular expression of the line between code and expected output",
+        default=OUTPUT_MARKER.pattern,
+    ),
+    Option(
+        "display",
+        "show the value of a block's last bare expression, as Jupyter does",
+        default="true",
+    ),
+    Option("seed", "seed for torch, random and numpy before each note", default="0"),
+    Option(
+        "setup",
+        "code run at the start of every note, one statement per line",
+        "linelist",
+        [],
+        repeat=True,
+    ),
+    Option("timeout", "time limit of a block in seconds (0: none)", default="0"),
+    Option(
+        "capture_fd",
+        "also capture output written to file descriptor 1 (C++, child processes)",
+        default="true",
+    ),
+    Option(
+        "isolate_cwd",
+        "run each note in a scratch directory holding copies of the files "
+        "beside it, so files a note writes never land in the repository",
+        default="true",
+    ),
+)
+
+
+def option(name: str) -> Option:
+    return next(candidate for candidate in OPTIONS if candidate.name == name)
+
+
+#: Looks up an option: returns the raw value and where it came from (a flag or an ini key).
+Lookup = Callable[[Option], tuple[Any, str]]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of a session."""
+
+    paths: tuple[Path, ...] = ()
+    collect_all: bool = False
+    patterns: tuple[str, ...] = ("*.md", "*.markdown")
+    note_format: NoteFormat = field(default_factory=NoteFormat)
+    run: RunSettings = field(default_factory=RunSettings)
+    isolate_cwd: bool = True
+
+    def is_note(self, path: Path) -> bool:
+        """Whether ``path``'s name matches the note patterns."""
+        return any(fnmatch(path.name, pattern) for pattern in self.patterns)
+
+    def should_collect(self, path: Path) -> bool:
+        """Collection is opt-in: under ``torchnotes_paths``, or everywhere when asked."""
+        if not self.is_note(path):
+            return False
+        if self.collect_all:
+            return True
+        return any(path == root or root in path.parents for root in self.paths)
+
+
+def parse_bool(text: str) -> bool:
+    """
+    >>> parse_bool("Yes"), parse_bool("0")
+    (True, False)
+    """
+    lowered = str(text).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{text!r} is not a boolean (use true or false)")
+
+
+def parse_seed(text: str) -> int:
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not an integer") from None
+
+
+def parse_timeout_option(text: str) -> float | None:
+    try:
+        seconds = float(str(text).strip() or 0)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of seconds") from None
+    if seconds < 0:
+        raise ValueError(f"{text!r}: a timeout cannot be negative")
+    return seconds or None
+
+
+def parse_regex(text: str) -> re.Pattern[str] | None:
+    if not str(text).strip():
+        return None
+    try:
+        return re.compile(str(text).strip(), re.IGNORECASE)
+    except re.error as error:
+        raise ValueError(f"{text!r} is not a regular expression: {error}") from None
+
+
+def parse_compare(text: str) -> CompareOptions:
+    try:
+        return parse_compare_spec(str(text))
+    except CompareSpecError as error:
+        raise ValueError(str(error)) from None
+
+
+def parse_output_fences(words: Sequence[str]) -> frozenset[str]:
+    if any(word.lower() == NONE for word in words):
+        return frozenset()
+    return frozenset("" if word.lower() == BARE else word for word in words)
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.split()
+    return [str(item) for item in value or ()]
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [line for line in value.splitlines() if line.strip()]
+    return [str(item) for item in value or () if str(item).strip()]
+
+
+def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
+    """Resolve every option through ``lookup`` and parse it."""
+
+    def get(name: str, parse: Callable[[Any], Any]) -> Any:
+        value, source = lookup(option(name))
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise SettingsError(f"{source}: {error}") from None
+
+    marker = get("marker", parse_regex) or OUTPUT_MARKER
+    note_format = NoteFormat(
+        marker=marker,
+        output_fences=get("output_fence", lambda value: parse_output_fences(_words(value))),
+        output_label=get("output_label", parse_regex),
+    )
+    sanitizers = tuple(
+        get("sanitize", lambda value: [parse_sanitizer(line) for line in _lines(value)])
+    )
+    patterns = tuple(get("patterns", _words)) or ("*.md",)
+    isolate = get("isolate_cwd", parse_bool)
+    run = RunSettings(
+        compare=get("compare", parse_compare),
+        sanitizers=sanitizers,
+        display=get("display", parse_bool),
+        seed=get("seed", parse_seed),
+        setup="\n".join(get("setup", _lines)),
+        timeout=get("timeout", parse_timeout_option),
+        capture_fd=get("capture_fd", parse_bool),
+        workspace=workspace if isolate else None,
+        is_note=lambda path: any(fnmatch(path.name, pattern) for pattern in patterns),
+    )
+    paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
+    return Settings(
+        paths=paths,
+        collect_all=get("collect_all", parse_bool),
+        patterns=patterns,
+        note_format=note_format,
+        run=run,
+        isolate_cwd=isolate,
+    )
