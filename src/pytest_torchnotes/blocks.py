@@ -94,11 +94,10 @@ class Block:
         return None if self.output is None else self.output.text
 
     def describe(self) -> str:
-        """``block 3 (line 42, "Autograd")`` for messages."""
-        where = f"line {self.line}"
+        """``block 3 ('Autograd')`` for messages that already give the line."""
         if self.heading:
-            where += f", {self.heading!r}"
-        return f"block {self.index} ({where})"
+            return f"block {self.index} ({self.heading!r})"
+        return f"block {self.index}"
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ class SetupBlock:
         return self.line - 1
 
     def describe(self) -> str:
-        return f"setup (line {self.line})"
+        return "setup code"
 
 
 @dataclass

@@ -50,9 +50,10 @@ TOKEN = re.compile(
 OPENING = frozenset("([{")
 CLOSING = frozenset(")]}")
 
-#: Relative slack added to tolerances so that a difference of exactly half a unit passes
-#: despite binary floating point.
+#: Slack added to tolerances so that a difference of exactly half a unit passes despite
+#: binary floating point: relative to the tolerance and to the size of the numbers.
 EPSILON = 1e-9
+MAGNITUDE_EPSILON = 1e-12
 
 
 class CompareSpecError(ValueError):
@@ -263,7 +264,10 @@ class Comparator:
         if expected.value == actual.value:
             return None
         difference = abs(actual.value - expected.value)
-        if difference <= tolerance * (1 + EPSILON):
+        slack = tolerance * EPSILON + MAGNITUDE_EPSILON * max(
+            _magnitude(expected.value), _magnitude(actual.value)
+        )
+        if difference <= tolerance + slack:
             return None
         return NumberDifference(
             want.text,

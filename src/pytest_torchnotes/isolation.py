@@ -30,10 +30,31 @@ COPY_LIMIT = 1 << 20
 MIRROR_ALL_LIMIT = 100
 
 #: Code that may change module attributes: attribute assignment, setattr, __dict__ ...
-MAY_PATCH = re.compile(
-    r"\w\.\w+[ \t]*(?:[-+*/%@&|^]|//|\*\*)?=(?!=)|\bsetattr\(|\bdelattr\(|__dict__|\bvars\(|"
-    r"sys\.modules|\bdel[ \t]+\w+\."
+#: Attribute names a note's code visibly sets or deletes: ``torch.zeros = ...``,
+#: ``setattr(torch, "zeros", ...)``, ``del torch.Tensor.shout``.
+PATCHED_NAME = re.compile(
+    r"\w\.[ \t]*(?P<assigned>[A-Za-z_]\w*)[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)"
+    r"|\b(?:setattr|delattr)\(\s*[^,()]+,\s*(?P<quote>['\"])(?P<named>\w+)(?P=quote)"
+    r"|\bdel[ \t]+[\w.]+\.(?P<deleted>\w+)"
 )
+
+#: Code that patches attributes whose names cannot be read off the text.
+DYNAMIC_PATCH = re.compile(r"__dict__|\bvars\(|\b(?:setattr|delattr)\(\s*[^,()]+,\s*[^'\"\s]")
+
+
+def patched_names(code: str) -> frozenset[str] | None:
+    """Attribute names ``code`` may patch; ``None`` when any name may be patched.
+
+    >>> sorted(patched_names('torch.zeros = f\nsetattr(np, "pi", 3)\nx == y.z'))
+    ['pi', 'zeros']
+    """
+    if DYNAMIC_PATCH.search(code):
+        return None
+    names = set()
+    for match in PATCHED_NAME.finditer(code):
+        names.add(match.group("assigned") or match.group("named") or match.group("deleted"))
+    return frozenset(names)
+
 
 #: Signals a note may install handlers for.
 SIGNALS = tuple(
@@ -250,20 +271,35 @@ def _same(current: Any, saved: Any) -> bool:
 
 
 class AttributeGuard:
-    """Snapshot the attributes of modules and classes a note might monkeypatch."""
+    """Snapshot attributes of modules and classes a note might monkeypatch, and put back
+    what the note changed.
 
-    def __init__(self, targets: Iterable[Any]) -> None:
-        self.saved = [(target, dict(vars(target))) for target in targets]
+    Only the attributes the note's code names are watched (all of them when its code patches
+    through ``__dict__`` or computed names), and a submodule that appears on its package
+    because the note imported it stays: that is importing, not patching.
+    """
+
+    def __init__(self, targets: Iterable[Any], names: frozenset[str] | None) -> None:
+        self.names = names
+        if names is None:
+            self.saved = [(target, dict(vars(target))) for target in targets]
+        else:
+            self.saved = [
+                (target, {name: vars(target)[name] for name in names if name in vars(target)})
+                for target in targets
+            ]
 
     def restore(self) -> list[str]:
         changed = []
         for target, saved in self.saved:
             current = vars(target)
-            for key in set(current) | set(saved):
+            keys = set(current) | set(saved) if self.names is None else self.names
+            for key in keys:
                 before = saved.get(key, _MISSING)
-                if current.get(key, _MISSING) is before:
+                now = current.get(key, _MISSING)
+                if now is before or key in ("__dict__", "__weakref__", "__warningregistry__"):
                     continue
-                if key in ("__dict__", "__weakref__", "__warningregistry__"):
+                if before is _MISSING and isinstance(now, types.ModuleType):
                     continue
                 try:
                     if before is _MISSING:
@@ -359,23 +395,29 @@ def display(value: object) -> None:
         sys.stdout.write(repr(value) + "\n")
 
 
+def beside(
+    note: Path, listing: list[Path], code: str, is_note: Callable[[Path], bool]
+) -> list[Path]:
+    """What a note may read from its folder: the other entries, except hidden ones and
+    other notes; in a crowded folder only the entries the note's code names."""
+    entries = [
+        entry
+        for entry in listing
+        if entry.name != note.name
+        and not entry.name.startswith(".")
+        and entry.name != "__pycache__"
+    ]
+    named = [entry for entry in entries if entry.name in code]
+    if len(entries) > MIRROR_ALL_LIMIT:
+        return named
+    return [entry for entry in entries if not is_note(entry) or entry in named]
+
+
 class Workspace:
     """A scratch working directory for one note, holding what sits beside the note."""
 
-    def __init__(self, root: Path, note: Path, code: str, skip: Callable[[Path], bool]) -> None:
+    def __init__(self, root: Path, note: Path, entries: Iterable[Path]) -> None:
         self.path = Path(tempfile.mkdtemp(prefix=_safe_prefix(note.stem), dir=root))
-        entries = [
-            entry
-            for entry in _listing(note.parent)
-            if entry.name != note.name
-            and not entry.name.startswith(".")
-            and entry.name != "__pycache__"
-        ]
-        named = [entry for entry in entries if entry.name in code]
-        if len(entries) > MIRROR_ALL_LIMIT:
-            entries = named
-        else:
-            entries = [entry for entry in entries if not skip(entry) or entry in named]
         for entry in entries:
             self._mirror(entry)
 
@@ -397,17 +439,12 @@ def _safe_prefix(stem: str) -> str:
     return re.sub(r"[^\w.-]", "_", stem)[:40] + "-"
 
 
-_LISTINGS: dict[Path, list[Path]] = {}
-
-
-def _listing(folder: Path) -> list[Path]:
-    """Entries of a note folder, listed once per session."""
-    if folder not in _LISTINGS:
-        try:
-            _LISTINGS[folder] = sorted(folder.iterdir())
-        except OSError:
-            _LISTINGS[folder] = []
-    return _LISTINGS[folder]
+def listing(folder: Path) -> list[Path]:
+    """Entries of a folder; an unreadable folder has none."""
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
 
 
 def new_main_module(name: str = "__main__") -> types.ModuleType:

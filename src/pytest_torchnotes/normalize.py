@@ -18,6 +18,9 @@ ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b
 #: A memory address as Python and torch print them: ``at 0x7f3a2c1b5e50``.
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 
+#: Carriage returns that end a line.
+CRLF = re.compile(r"\r+\n")
+
 #: Runs of spaces and tabs.
 HORIZONTAL_SPACE = re.compile(r"[ \t]+")
 
@@ -26,12 +29,12 @@ TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 
 
 def unify_newlines(text: str) -> str:
-    """``\\r\\n`` becomes ``\\n``.
+    """``\\r\\n`` (and ``\\r\\r\\n`` from a twice-converted file) becomes ``\\n``.
 
     >>> unify_newlines("a\\r\\nb")
     'a\\nb'
     """
-    return text.replace("\r\n", "\n")
+    return CRLF.sub("\n", text) if "\r" in text else text
 
 
 def apply_carriage_returns(text: str) -> str:
@@ -55,7 +58,12 @@ def strip_ansi(text: str) -> str:
     >>> strip_ansi("\\x1b[31mred\\x1b[0m")
     'red'
     """
-    return ANSI_ESCAPE.sub("", text) if "\x1b" in text else text
+    while "\x1b" in text:  # until nothing is left: removing one code can complete another
+        stripped = ANSI_ESCAPE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    return text
 
 
 def strip_trailing_whitespace(text: str) -> str:

@@ -40,7 +40,8 @@ LANGUAGES = frozenset({"python", "py", "python3"})
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
-    r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)\b", re.IGNORECASE
+    r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)(?![\w-])",
+    re.IGNORECASE,
 )
 
 #: Content that looks like Python in a fence without an info string.

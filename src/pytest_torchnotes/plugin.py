@@ -160,12 +160,10 @@ class NoteItem(pytest.Item):
         except ValueError:  # another drive on Windows
             return str(self.path)
 
-    def setup(self) -> None:
+    def runtest(self) -> None:
         errors = self.document.note.errors
         if errors:
             raise NoteError(errors)
-
-    def runtest(self) -> None:
         verbose = self.config.get_verbosity() > 0
         capture = self.config.pluginmanager.getplugin("capturemanager")
 
@@ -183,7 +181,8 @@ class NoteItem(pytest.Item):
             self.document.note, self.path, self.display_path, report
         )
         if self.result.skipped is not None:
-            pytest.skip(self.result.skipped)
+            # Reported at the note, not at this line of the plugin.
+            raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)
         failures = self.result.failures
         if failures:
             raise NoteFailed(failures)
@@ -210,10 +209,12 @@ class NoteItem(pytest.Item):
         return self.path, 0, f"{self.display_path} (note)"
 
 
-def _label(result: BlockResult) -> str:
+def _label(result: BlockResult, *, line: bool) -> str:
+    """``block 2, line 40 [Autograd]`` (or without the line, where it is shown already)."""
     item = result.item
-    kind = f"block {item.index}" if isinstance(item, Block) else "setup"
-    label = f"{kind}, line {item.line}"
+    label = f"block {item.index}" if isinstance(item, Block) else "setup"
+    if line:
+        label += f", line {item.line}"
     heading = item.heading
     if heading:
         if len(heading) > MAX_HEADING:
@@ -225,7 +226,7 @@ def _label(result: BlockResult) -> str:
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
     line = result.line
-    label = _label(result)
+    label = _label(result, line=True)
     longrepr: Any = None
     outcome = result.outcome
     extra: dict[str, Any] = {}
@@ -239,7 +240,11 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
         extra["wasxfail"] = result.reason or ""
     return pytest.TestReport(
         nodeid=item.nodeid,
-        location=(item.display_path, line - 1, f"{item.display_path}:{line} {label}"),
+        location=(
+            item.display_path,
+            line - 1,
+            f"{item.display_path}:{line} {_label(result, line=False)}",
+        ),
         keywords={item.name: 1},
         outcome=outcome,  # type: ignore[arg-type]
         longrepr=longrepr,

@@ -97,6 +97,7 @@ class NoteRunner:
     def __init__(self, settings: RunSettings) -> None:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
+        self._listings: dict[Path, list[Path]] = {}
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -147,8 +148,11 @@ class NoteRunner:
         """Isolate one note; afterwards record what global state it changed."""
         code = "\n".join(item.code for item in note.items)
         guards: list[isolation.AttributeGuard | isolation.ModulesGuard] = []
-        if isolation.MAY_PATCH.search(code) or isolation.MAY_PATCH.search(self.settings.setup):
-            guards = [isolation.AttributeGuard(isolation.patch_targets()), isolation.ModulesGuard()]
+        names = isolation.patched_names(f"{self.settings.setup}\n{code}")
+        if names is None or names:
+            guards.append(isolation.AttributeGuard(isolation.patch_targets(), names))
+        if "sys.modules" in code:
+            guards.append(isolation.ModulesGuard())
         state = isolation.StateGuard(
             [*isolation._python_knobs(), *isolation._torch_knobs(), *isolation._numpy_knobs()]
         )
@@ -157,9 +161,13 @@ class NoteRunner:
         module = isolation.new_main_module()
         workspace = None
         if self.settings.workspace is not None:
-            workspace = isolation.Workspace(
-                self.settings.workspace, path, code, self.settings.is_note
+            notes_folder = path.parent
+            if notes_folder not in self._listings:  # listed once per session, not per note
+                self._listings[notes_folder] = isolation.listing(notes_folder)
+            entries = isolation.beside(
+                path, self._listings[notes_folder], code, self.settings.is_note
             )
+            workspace = isolation.Workspace(self.settings.workspace, path, entries)
         folder = str(workspace.path if workspace is not None else path.parent)
         interrupted = threading.Event()
         try:

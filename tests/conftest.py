@@ -1,0 +1,42 @@
+"""Shared test set-up."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy  # noqa: F401
+import pytest
+import torch
+import torch._dynamo  # noqa: F401
+import torch.optim  # noqa: F401
+import torchinfo  # noqa: F401
+from hypothesis import HealthCheck, settings
+
+# pytester removes modules first imported by an in-process run when the test ends; torch
+# cannot be imported twice in one process, so everything notes import is imported here.
+
+settings.register_profile("default", deadline=None)
+settings.register_profile(
+    "deep", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("default")
+
+
+WriteNote = Callable[..., Path]
+
+
+@pytest.fixture
+def write_note(pytester: pytest.Pytester) -> WriteNote:
+    """Write a note under ``notes/`` of a pytester project that collects that folder."""
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir(exist_ok=True)
+
+    def write(text: str, name: str = "note.md", *, dedent: bool = True) -> Path:
+        path = pytester.path / "notes" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
+        return path
+
+    return write

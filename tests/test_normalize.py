@@ -1,0 +1,85 @@
+"""Normalisation steps: table tests and the properties they promise."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes import normalize as n
+
+STEPS = [
+    n.unify_newlines,
+    n.apply_carriage_returns,
+    n.strip_ansi,
+    n.strip_trailing_whitespace,
+    n.strip_blank_edges,
+    n.collapse_spaces,
+    n.mask_addresses,
+]
+
+OUTPUT_TEXT = st.lists(
+    st.sampled_from([*"ab1.0 \t\n\r\x1b[m;x", "0x7f3a2c1b5e50", "张量", "...", "\x1b[31m"]),
+    max_size=40,
+).map("".join)
+
+
+@pytest.mark.parametrize(
+    ("step", "text", "expected"),
+    [
+        (n.unify_newlines, "a\r\nb\r\n", "a\nb\n"),
+        (n.unify_newlines, "a\rb", "a\rb"),
+        (n.apply_carriage_returns, "10%\r20%\r100%", "100%"),
+        (n.apply_carriage_returns, "done\r\nnext", "done\nnext"),
+        (n.apply_carriage_returns, "a\r\n\rb", "a\nb"),
+        (n.strip_ansi, "\x1b[1;31mError\x1b[0m", "Error"),
+        (n.strip_ansi, "\x1b]0;title\x07text", "text"),
+        (n.strip_ansi, "plain", "plain"),
+        (n.strip_trailing_whitespace, "a \t\nb  \n", "a\nb\n"),
+        (n.strip_blank_edges, "\n \n a\n\n b \n\t\n", " a\n\n b "),
+        (n.strip_blank_edges, "\n\n", ""),
+        (n.collapse_spaces, "tensor([ 1,    10])", "tensor([ 1, 10])"),
+        (n.collapse_spaces, "a\t\tb", "a b"),
+        (n.mask_addresses, "<Foo object at 0x7F3A2C1B5E50>", "<Foo object at 0x...>"),
+        (n.mask_addresses, "0x10 and 0xff", "0x10 and 0xff"),
+    ],
+)
+def test_steps(step: n.Step, text: str, expected: str) -> None:
+    assert step(text) == expected
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda step: step.__name__)
+@given(text=OUTPUT_TEXT)
+def test_every_step_is_idempotent(step: n.Step, text: str) -> None:
+    once = step(text)
+    assert step(once) == once
+
+
+@given(text=OUTPUT_TEXT)
+def test_pipeline_is_idempotent(text: str) -> None:
+    once = n.normalize(text)
+    assert n.normalize(once) == once
+
+
+@given(text=OUTPUT_TEXT)
+def test_crlf_and_lf_normalize_alike(text: str) -> None:
+    assert n.normalize(text.replace("\n", "\r\n")) == n.normalize(text)
+
+
+def test_sanitizer() -> None:
+    sanitizer = n.parse_sanitizer(r"\d+\.\d+ s => <TIME>")
+    assert sanitizer("took 1.25 s") == "took <TIME>"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("no arrow", "'no arrow': expected PATTERN => REPLACEMENT"),
+        ("( => x", "'(' is not a valid regular expression: missing ), unterminated subpattern "
+         "at position 0"),
+    ],
+)
+def test_bad_sanitizers(line: str, message: str) -> None:
+    with pytest.raises(ValueError, match="expected|regular") as info:
+        n.parse_sanitizer(line)
+    assert str(info.value) == message

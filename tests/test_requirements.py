@@ -1,0 +1,78 @@
+"""``requires`` specs and how they are checked against the running environment."""
+
+from __future__ import annotations
+
+import platform
+import sys
+
+import pytest
+import torch
+
+from pytest_torchnotes import requirements as r
+
+
+def reason(text: str) -> str | None:
+    return r.unmet_reason(r.parse_requirement(text))
+
+
+def test_met_requirements() -> None:
+    assert reason("torch>=2.1") is None
+    assert reason("torch") is None
+    assert reason(f"python>={platform.python_version()}") is None
+    assert reason("module:torchinfo") is None
+    assert reason("numpy>=1.0,<100") is None
+    assert reason(f"platform:{sys.platform[:3]}") is None
+
+
+def test_unmet_requirements_say_what_is_installed() -> None:
+    assert reason("torch<2.0") == f"requires torch<2.0: torch {torch.__version__} is installed"
+    assert reason("python<3.0") == (
+        f"requires python<3.0: python {platform.python_version()} is installed"
+    )
+    assert reason("module:no_such_module_xyz") == (
+        "requires module:no_such_module_xyz: module 'no_such_module_xyz' is not installed"
+    )
+    assert reason("no-such-dist>=1") == "requires no-such-dist>=1: no-such-dist is not installed"
+    assert reason("platform:plan9") == f"requires platform:plan9: running on {sys.platform}"
+
+
+def test_local_version_label_does_not_make_torch_older(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch, "__version__", "2.13.0+cu121")
+    assert reason("torch>=2.13") is None
+    assert reason("torch==2.13.0") is None
+    monkeypatch.setattr(torch, "__version__", "2.14.0.dev20260101")
+    assert reason("torch>=2.13") is None
+    monkeypatch.setattr(torch, "__version__", "not a version")
+    assert reason("torch>=2.13") == "requires torch>=2.13: torch not a version is installed"
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
+def test_devices_without_cuda() -> None:
+    assert reason("cuda") == "requires cuda: no CUDA device"
+    assert reason("cuda>=12") == "requires cuda>=12: no CUDA device"
+
+
+def test_mps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert reason("mps") == "requires mps: no MPS device"
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert reason("mps") is None
+
+
+def test_cuda_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.version, "cuda", "12.1")
+    assert reason("cuda") is None
+    assert reason("cuda>=12") is None
+    assert reason("cuda>=13") == "requires cuda>=13: CUDA 12.1"
+
+
+def test_parse_kinds() -> None:
+    assert r.parse_requirement("Torch>=2").name == "torch"
+    assert r.parse_requirement("platform:linux").kind == "platform"
+    assert r.parse_requirement("module:a.b_c").name == "a.b_c"
+
+
+def test_installed_version_of_a_distribution() -> None:
+    assert r.installed_version("numpy") is not None
+    assert r.installed_version("no-such-dist-xyz") is None
