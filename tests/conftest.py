@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy  # noqa: F401
 import pytest
 import torch
-import torch._dynamo  # noqa: F401
+import torch._dynamo
 import torch.optim  # noqa: F401
 import torchinfo  # noqa: F401
 from hypothesis import HealthCheck, settings

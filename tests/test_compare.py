@@ -75,7 +75,9 @@ def test_numeric_drifts(expected: str, actual: str, drift: str) -> None:
 
 def test_value_drift_names_the_number_and_the_difference() -> None:
     comparison = NUMERIC.compare("x\ntensor([0.1000, 0.3333])", "x\ntensor([0.1000, 0.3433])")
-    assert comparison.numbers == (NumberDifference("0.3333", "0.3433", 1, pytest.approx(0.01), 5e-05),)
+    assert comparison.numbers == (
+        NumberDifference("0.3333", "0.3433", 1, pytest.approx(0.01), 5e-05),
+    )
     assert comparison.numbers[0].describe() == (
         "expected 0.3333, got 0.3433 (differs by 0.01; tolerance 5e-05)"
     )
@@ -186,9 +188,17 @@ def test_number_parse(text: str, value: float, is_integer: bool, unit: float) ->
 def test_tokens() -> None:
     tokens = tokenize("x = -4, float32 1...\ny 2.13.0")
     assert [(t.kind, t.text) for t in tokens] == [
-        ("word", "x"), ("other", "="), ("number", "-4"), ("other", ","), ("word", "float32"),
-        ("number", "1"), ("ellipsis", "..."), ("newline", "\n"), ("word", "y"),
-        ("number", "2.13"), ("number", ".0"),
+        ("word", "x"),
+        ("other", "="),
+        ("number", "-4"),
+        ("other", ","),
+        ("word", "float32"),
+        ("number", "1"),
+        ("ellipsis", "..."),
+        ("newline", "\n"),
+        ("word", "y"),
+        ("number", "2.13"),
+        ("number", ".0"),
     ]
     assert [t.line for t in tokens][-1] == 1
 
@@ -228,7 +238,9 @@ def test_comparison_never_raises(expected: str, actual: str) -> None:
 
 
 @given(st.lists(FLOATS, min_size=1, max_size=6), st.integers(min_value=1, max_value=8))
-def test_reprinting_a_tensor_at_another_precision_matches(values: list[float], precision: int) -> None:
+def test_reprinting_a_tensor_at_another_precision_matches(
+    values: list[float], precision: int
+) -> None:
     tensor = torch.tensor(values)
     default = repr(tensor)
     torch.set_printoptions(precision=precision)

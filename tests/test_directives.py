@@ -79,41 +79,65 @@ def test_setup() -> None:
 @pytest.mark.parametrize(
     ("head", "message"),
     [
-        (" torchnotes: ", "empty torchnotes directive: expected one of skip, xfail, raises, "
-         "requires, compare, timeout, setup"),
-        (" torchnotes: skp x ", "unknown torchnotes directive 'skp': expected one of skip, "
-         "xfail, raises, requires, compare, timeout, setup"),
+        (
+            " torchnotes: ",
+            "empty torchnotes directive: expected one of skip, xfail, raises, "
+            "requires, compare, timeout, setup",
+        ),
+        (
+            " torchnotes: skp x ",
+            "unknown torchnotes directive 'skp': expected one of skip, "
+            "xfail, raises, requires, compare, timeout, setup",
+        ),
         (" torchnotes: skip ", "skip needs a reason, e.g. <!-- torchnotes: skip why -->"),
-        (" torchnotes: skip start ", "skip start needs a reason, e.g. "
-         "<!-- torchnotes: skip start why -->"),
+        (
+            " torchnotes: skip start ",
+            "skip start needs a reason, e.g. <!-- torchnotes: skip start why -->",
+        ),
         (" torchnotes: skip end now ", "skip end takes no arguments"),
         (" torchnotes: xfail ", "xfail needs a reason, e.g. <!-- torchnotes: xfail why -->"),
         (" torchnotes: raises ", "raises expects TYPE or TYPE: MESSAGE PATTERN, got ''"),
         (" torchnotes: raises 3rror ", "raises expects TYPE or TYPE: MESSAGE PATTERN, got '3rror'"),
         (" torchnotes: requires ", "requires needs at least one spec, e.g. torch>=2.1"),
-        (" torchnotes: requires torch>>2 ", "requires: 'torch>>2' is not a valid requirement: "
-         "Expected semicolon (after name with no version specifier) or end"),
-        (" torchnotes: requires module: ", "requires: 'module:': expected module:NAME or "
-         "platform:NAME"),
+        (
+            " torchnotes: requires torch>>2 ",
+            "requires: 'torch>>2' is not a valid requirement: "
+            "Expected semicolon (after name with no version specifier) or end",
+        ),
+        (
+            " torchnotes: requires module: ",
+            "requires: 'module:': expected module:NAME or platform:NAME",
+        ),
         (" torchnotes: requires mps>=1 ", "requires: 'mps>=1': only cuda takes a version"),
-        (" torchnotes: requires cuda>=x ", "requires: 'cuda>=x': '>=x' is not a version "
-         "specifier"),
-        (" torchnotes: requires torch[extra] ", "requires: 'torch[extra]': only NAME and a "
-         "version specifier are allowed"),
+        (" torchnotes: requires cuda>=x ", "requires: 'cuda>=x': '>=x' is not a version specifier"),
+        (
+            " torchnotes: requires torch[extra] ",
+            "requires: 'torch[extra]': only NAME and a version specifier are allowed",
+        ),
         (" torchnotes: compare ", "compare: expected one of numeric, exact, ellipsis, ignore"),
-        (" torchnotes: compare fuzzy ", "compare: unknown mode 'fuzzy': expected one of "
-         "numeric, exact, ellipsis, ignore"),
-        (" torchnotes: compare exact rtol ", "compare: 'rtol': expected rtol=NUMBER or "
-         "atol=NUMBER"),
+        (
+            " torchnotes: compare fuzzy ",
+            "compare: unknown mode 'fuzzy': expected one of numeric, exact, ellipsis, ignore",
+        ),
+        (
+            " torchnotes: compare exact rtol ",
+            "compare: 'rtol': expected rtol=NUMBER or atol=NUMBER",
+        ),
         (" torchnotes: compare exact rtol=x ", "compare: 'rtol=x': 'x' is not a number"),
-        (" torchnotes: compare exact atol=-1 ", "compare: 'atol=-1': a tolerance is a finite "
-         "number >= 0"),
+        (
+            " torchnotes: compare exact atol=-1 ",
+            "compare: 'atol=-1': a tolerance is a finite number >= 0",
+        ),
         (" torchnotes: timeout ", "timeout: '' is not a number of seconds"),
         (" torchnotes: timeout 0 ", "timeout: '0': a timeout is a finite number of seconds > 0"),
-        (" torchnotes: timeout inf ", "timeout: 'inf': a timeout is a finite number of "
-         "seconds > 0"),
-        (" torchnotes: setup x = 1 ", "setup code goes on the lines after "
-         "<!-- torchnotes: setup, not on it"),
+        (
+            " torchnotes: timeout inf ",
+            "timeout: 'inf': a timeout is a finite number of seconds > 0",
+        ),
+        (
+            " torchnotes: setup x = 1 ",
+            "setup code goes on the lines after <!-- torchnotes: setup, not on it",
+        ),
         (" torchnotes: setup ", "setup has no code: put it on the lines before -->"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -209,10 +210,32 @@ def test_degenerate_inputs(text: str) -> None:
 
 MARKDOWN_PIECES = st.sampled_from(
     [
-        "```python", "```", "````", "~~~", "```py x", "> ```python", ">", "> x",
-        "- ```python", "  x = 1", "  ```", "<!-- torchnotes: skip x -->", "<!--", "-->",
-        "# h", "text", "", "---", "======== output ==========", "\t```", "1. ```python",
-        "> > ```", "    code", "x = 1", ">>> 1", "<!-- torchnotes: setup",
+        "```python",
+        "```",
+        "````",
+        "~~~",
+        "```py x",
+        "> ```python",
+        ">",
+        "> x",
+        "- ```python",
+        "  x = 1",
+        "  ```",
+        "<!-- torchnotes: skip x -->",
+        "<!--",
+        "-->",
+        "# h",
+        "text",
+        "",
+        "---",
+        "======== output ==========",
+        "\t```",
+        "1. ```python",
+        "> > ```",
+        "    code",
+        "x = 1",
+        ">>> 1",
+        "<!-- torchnotes: setup",
     ]
 )
 
@@ -236,5 +259,5 @@ def test_body_lines_reconstruct_their_source_line(pieces: list[str]) -> None:
 def test_lexer_never_raises(text: str) -> None:
     found = lex(text)
     spans = sorted((f.open_line, f.last_line) for f in found.fences)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end < start  # fences never overlap

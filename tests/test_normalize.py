@@ -75,11 +75,14 @@ def test_sanitizer() -> None:
     ("line", "message"),
     [
         ("no arrow", "'no arrow': expected PATTERN => REPLACEMENT"),
-        ("( => x", "'(' is not a valid regular expression: missing ), unterminated subpattern "
-         "at position 0"),
+        (
+            "( => x",
+            "'(' is not a valid regular expression: missing ), unterminated subpattern "
+            "at position 0",
+        ),
     ],
 )
 def test_bad_sanitizers(line: str, message: str) -> None:
-    with pytest.raises(ValueError, match="expected|regular") as info:
+    with pytest.raises(ValueError, match=r"expected|regular") as info:
         n.parse_sanitizer(line)
     assert str(info.value) == message

@@ -64,7 +64,10 @@ def test_output_fence_with_label() -> None:
     first, second = note.blocks
     assert first.output is not None
     assert (first.output.kind, first.expected, first.output.start, first.output.end) == (
-        "fence", "2", 9, 10,
+        "fence",
+        "2",
+        9,
+        10,
     )
     assert first.last_line == 10
     assert second.output is None  # ```text is not an output fence by default
@@ -86,7 +89,9 @@ def test_bare_output_fence_when_configured() -> None:
 
 
 def test_bare_fence_setting_ignores_fences_with_info() -> None:
-    note = parse("```python\nx = 1\n```\n```bash\nls\n```\n", NoteFormat(output_fences=frozenset({""})))
+    note = parse(
+        "```python\nx = 1\n```\n```bash\nls\n```\n", NoteFormat(output_fences=frozenset({""}))
+    )
     assert note.blocks[0].output is None
 
 
@@ -253,7 +258,9 @@ def test_setup_inside_a_skip_region_is_skipped() -> None:
     assert setup.skip == "old"
 
 
-@pytest.mark.parametrize("info", ["Python", "pycon", "ipython", "{python}", "{.python .cls}", "py3"])
+@pytest.mark.parametrize(
+    "info", ["Python", "pycon", "ipython", "{python}", "{.python .cls}", "py3"]
+)
 def test_python_looking_fences_are_reported(info: str) -> None:
     [(line, message)] = problems(f"```{info}\nx = 1\n```\n")
     assert line == 1
@@ -303,18 +310,31 @@ def test_front_matter_without_torchnotes_is_not_parsed() -> None:
     ("body", "message"),
     [
         ("torchnotes: [1]", "torchnotes: in the front matter must hold keys"),
-        ("torchnotes:\n  sead: 1", "unknown torchnotes front matter key 'sead': expected one of "
-         "setup, compare, skip, requires, timeout, seed"),
+        (
+            "torchnotes:\n  sead: 1",
+            "unknown torchnotes front matter key 'sead': expected one of "
+            "setup, compare, skip, requires, timeout, seed",
+        ),
         ("torchnotes:\n  seed: x", "torchnotes front matter: seed must be an integer, got 'x'"),
-        ("torchnotes:\n  timeout: -1", "torchnotes front matter: '-1': a timeout is a finite "
-         "number of seconds > 0"),
-        ("torchnotes:\n  compare: fuzzy", "torchnotes front matter: compare: unknown mode "
-         "'fuzzy': expected one of numeric, exact, ellipsis, ignore"),
-        ("torchnotes:\n  requires: torch>>2", "torchnotes front matter: requires: 'torch>>2' is "
-         "not a valid requirement: Expected semicolon (after name with no version specifier) or "
-         "end"),
-        ("torchnotes:\n  requires: 3", "torchnotes front matter: requires must be text or a "
-         "list, got 3"),
+        (
+            "torchnotes:\n  timeout: -1",
+            "torchnotes front matter: '-1': a timeout is a finite number of seconds > 0",
+        ),
+        (
+            "torchnotes:\n  compare: fuzzy",
+            "torchnotes front matter: compare: unknown mode "
+            "'fuzzy': expected one of numeric, exact, ellipsis, ignore",
+        ),
+        (
+            "torchnotes:\n  requires: torch>>2",
+            "torchnotes front matter: requires: 'torch>>2' is "
+            "not a valid requirement: Expected semicolon (after name with no version specifier) or "
+            "end",
+        ),
+        (
+            "torchnotes:\n  requires: 3",
+            "torchnotes front matter: requires must be text or a list, got 3",
+        ),
         ("torchnotes:\n  setup: [1]", "torchnotes front matter: setup must be text, got [1]"),
     ],
 )

@@ -345,7 +345,7 @@ def test_doctest_failures(pytester: pytest.Pytester, write_note: WriteNote) -> N
             "  output differs",
             "-3",
             "+2",
-            "notes/note.md:7: >>> int(\"7\")",
+            'notes/note.md:7: >>> int("7")',
             "  expected ValueError: nope, but nothing was raised",
             "*example at line 13: the block raised ZeroDivisionError: division by zero*",
         ]
@@ -359,7 +359,9 @@ def test_crlf_and_bom(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_nested_blocks_in_lists_and_quotes(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+def test_nested_blocks_in_lists_and_quotes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
     write_note(
         """\
         1. A step:
@@ -401,9 +403,7 @@ def test_output_fence_convention(pytester: pytest.Pytester, write_note: WriteNot
     pytester.runpytest().assert_outcomes(passed=1)  # ```text is not output by default
     result = pytester.runpytest("--torchnotes-output-fence=text")
     result.assert_outcomes(passed=1)
-    write_note(
-        "```python\nprint(2 ** 10)\n```\nOutput:\n```text\n1000\n```\n"
-    )
+    write_note("```python\nprint(2 ** 10)\n```\nOutput:\n```text\n1000\n```\n")
     pytester.runpytest("--torchnotes-output-fence=text").assert_outcomes(failed=1)
 
 
@@ -448,9 +448,7 @@ def test_a_node_id_runs_the_whole_note(pytester: pytest.Pytester, write_note: Wr
 def test_traceback_of_a_called_function_shows_note_lines(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
-    write_note(
-        "```python\ndef f():\n    return 1 / 0\n```\n\nText.\n\n```python\nf()\n```\n"
-    )
+    write_note("```python\ndef f():\n    return 1 / 0\n```\n\nText.\n\n```python\nf()\n```\n")
     result = pytester.runpytest()
     result.stdout.fnmatch_lines(
         [
