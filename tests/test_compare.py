@@ -140,6 +140,9 @@ def test_ignore_mode() -> None:
         ("<Model at ...>", "<Model at 0x7f3a2c1b5e50>", True),
         ("a ... b", "a", False),
         ("tensor([1.0000, ...])", "tensor([1.00001, 2., 3.])", True),
+        ("pre...fix", "prefix", True),
+        ("<class ...Model'>", "<class '__main__Model'>", True),
+        ("pre...fix", "prefox", False),
     ],
 )
 def test_ellipsis_mode(expected: str, actual: str, matched: bool) -> None:

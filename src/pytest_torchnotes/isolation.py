@@ -45,7 +45,7 @@ DYNAMIC_PATCH = re.compile(r"__dict__|\bvars\(|\b(?:setattr|delattr)\(\s*[^,()]+
 def patched_names(code: str) -> frozenset[str] | None:
     """Attribute names ``code`` may patch; ``None`` when any name may be patched.
 
-    >>> sorted(patched_names('torch.zeros = f\nsetattr(np, "pi", 3)\nx == y.z'))
+    >>> sorted(patched_names('torch.zeros = f\\nsetattr(np, "pi", 3)\\nx == y.z'))
     ['pi', 'zeros']
     """
     if DYNAMIC_PATCH.search(code):

@@ -61,11 +61,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             type=option.ini_type,  # type: ignore[arg-type]
             default=option.default,
         )
-        if option.name == "paths":
+        if not option.cli:
             continue
         if option.flag:
             group.addoption(
-                "--torchnotes" if option.name == "collect_all" else option.cli,
+                option.cli,
                 action="store_const",
                 const="true",
                 dest=option.ini,
@@ -87,10 +87,9 @@ def pytest_configure(config: pytest.Config) -> None:
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
 
     def lookup(option: Option) -> tuple[Any, str]:
-        value = config.getoption(option.ini, default=None) if option.name != "paths" else None
+        value = config.getoption(option.ini, default=None) if option.cli else None
         if value is not None:
-            flag = "--torchnotes" if option.name == "collect_all" else option.cli
-            return value, flag
+            return value, option.cli
         return config.getini(option.ini), f"{option.ini} in {inifile}"
 
     try:

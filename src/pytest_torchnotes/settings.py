@@ -41,6 +41,8 @@ class Option:
     flag: bool = False
     #: The command-line twin may be given several times.
     repeat: bool = False
+    #: The command-line twin when it is not ``--torchnotes-NAME``; ``""`` for none.
+    flag_name: str | None = None
 
     @property
     def ini(self) -> str:
@@ -48,16 +50,21 @@ class Option:
 
     @property
     def cli(self) -> str:
+        if self.flag_name is not None:
+            return self.flag_name
         return f"--torchnotes-{self.name.replace('_', '-')}"
 
 
 OPTIONS = (
-    Option("paths", "folders (or files) whose Markdown notes are collected", "paths", []),
+    Option(
+        "paths", "folders (or files) whose Markdown notes are collected", "paths", [], flag_name=""
+    ),
     Option(
         "collect_all",
         "collect Markdown notes in every path given to pytest, not only under torchnotes_paths",
         default="false",
         flag=True,
+        flag_name="--torchnotes",
     ),
     Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
     Option(

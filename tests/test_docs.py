@@ -1,0 +1,111 @@
+"""The examples in docs/ and the README run as tests.
+
+The docs' own Python blocks run as notes (``pytest docs/``). Examples of whole notes are
+written in ```` ````markdown note ```` fences whose info string gives the expected outcome
+(``passed=1 failed=1``), the file name (``file=x.md``) and extra arguments (``args="..."``).
+A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
+lines must appear in the output in that order (``...`` stands for lines left out).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
+
+ROOT = Path(__file__).parent.parent
+PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
+OUTCOMES = ("passed", "failed", "skipped", "xfailed", "errors")
+
+
+@dataclass
+class Example:
+    page: Path
+    line: int
+    note: str
+    file: str
+    outcomes: dict[str, int]
+    args: list[str]
+    transcript: list[str] | None
+
+    @property
+    def id(self) -> str:
+        return f"{self.page.name}:{self.line}"
+
+
+def _examples(page: Path) -> list[Example]:
+    fences = MarkdownLexer()(page.read_text(encoding="utf-8")).fences
+    examples = []
+    for fence, after in zip(fences, [*fences[1:], None], strict=False):
+        words = shlex.split(fence.info)
+        if words[:2] != ["markdown", "note"]:
+            continue
+        settings = dict(word.split("=", 1) for word in words[2:])
+        transcript = _transcript(after)
+        args = shlex.split(settings.get("args", ""))
+        if transcript is not None:
+            args = shlex.split(transcript[0])[2:]
+        examples.append(
+            Example(
+                page=page,
+                line=fence.open_line + 1,
+                note="\n".join(line.text for line in fence.body) + "\n",
+                file=settings.get("file", "example.md"),
+                outcomes={key: int(value) for key, value in settings.items() if key in OUTCOMES},
+                args=args,
+                transcript=transcript[1:] if transcript is not None else None,
+            )
+        )
+    return examples
+
+
+def _transcript(fence: FenceLexeme | None) -> list[str] | None:
+    if fence is None or fence.language != "text" or not fence.body:
+        return None
+    lines = [line.text for line in fence.body]
+    return lines if lines[0].startswith("$ pytest") else None
+
+
+EXAMPLES = [example for page in PAGES for example in _examples(page)]
+
+
+def test_the_docs_have_examples() -> None:
+    assert len(EXAMPLES) >= 5
+    assert any(example.transcript for example in EXAMPLES)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda example: example.id)
+def test_example(pytester: pytest.Pytester, example: Example) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / example.file).write_text(example.note, encoding="utf-8")
+    result = pytester.runpytest("-p", "no:randomly", *example.args)
+    result.assert_outcomes(**example.outcomes)
+    if example.transcript is not None:
+        _assert_in_order(result.stdout.lines + result.stderr.lines, example.transcript)
+
+
+def _assert_in_order(output: list[str], expected: list[str]) -> None:
+    position = 0
+    lines = [line.rstrip() for line in output]
+    for wanted in expected:
+        if wanted.strip() in ("", "..."):
+            continue
+        try:
+            position = lines.index(wanted.rstrip(), position) + 1
+        except ValueError:
+            pytest.fail(f"not in the output (in order): {wanted!r}\n\n" + "\n".join(output))
+
+
+def test_the_options_page_lists_every_option() -> None:
+    from pytest_torchnotes.settings import OPTIONS
+
+    text = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
+    for option in OPTIONS:
+        assert f"`{option.ini}`" in text
+        if option.cli:
+            assert f"`{option.cli}`" in text
