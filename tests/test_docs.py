@@ -102,7 +102,7 @@ def _assert_in_order(output: list[str], expected: list[str]) -> None:
 
 
 def test_the_options_page_lists_every_option() -> None:
-    from pytest_torchnotes.settings import OPTIONS
+    from pytest_torchnotes.options import OPTIONS
 
     text = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
     for option in OPTIONS:

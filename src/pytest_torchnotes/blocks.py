@@ -93,11 +93,15 @@ class Block:
     def expected(self) -> str | None:
         return None if self.output is None else self.output.text
 
+    @property
+    def name(self) -> str:
+        return f"block {self.index}"
+
     def describe(self) -> str:
         """``block 3 ('Autograd')`` for messages that already give the line."""
         if self.heading:
-            return f"block {self.index} ({self.heading!r})"
-        return f"block {self.index}"
+            return f"{self.name} ({self.heading!r})"
+        return self.name
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,10 @@ class SetupBlock:
     @property
     def first_line(self) -> int:
         return self.line - 1
+
+    @property
+    def name(self) -> str:
+        return "setup"
 
     def describe(self) -> str:
         return "setup code"

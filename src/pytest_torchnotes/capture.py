@@ -9,12 +9,13 @@ the block and appended after the Python-level output.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
+import functools
 import io
 import os
 import sys
 import tempfile
 from types import TracebackType
+from typing import Any
 
 
 class CaptureStream(io.TextIOWrapper):
@@ -34,15 +35,15 @@ class CaptureStream(io.TextIOWrapper):
         return False
 
 
-def _libc_fflush() -> object | None:
+@functools.cache
+def _libc_fflush() -> Any:
     """``fflush`` from the C library, to push C stdio buffers before fd 1 is switched back."""
     if sys.platform == "win32":
         return None
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-    except OSError:
+        return ctypes.CDLL(None).fflush  # the running process's C library
+    except (OSError, AttributeError):
         return None
-    return getattr(libc, "fflush", None)
 
 
 class FileDescriptorCapture:
@@ -73,7 +74,7 @@ class FileDescriptorCapture:
 
     def _flush(self) -> None:
         if self._fflush is not None:
-            self._fflush(None)  # type: ignore[operator]
+            self._fflush(None)
 
     def close(self) -> None:
         self._file.close()

@@ -9,24 +9,26 @@ block with its line and heading.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_torchnotes.blocks import Block, Problem
-from pytest_torchnotes.document import NoteDocument, NoteRegionParser
-from pytest_torchnotes.results import FAILED, PASSED, SKIPPED, XFAILED, BlockResult, NoteResult
-from pytest_torchnotes.runner import NoteRunner
-from pytest_torchnotes.settings import OPTIONS, Option, Settings, SettingsError, build_settings
+from pytest_torchnotes.options import OPTIONS, Option
 
-SETTINGS = pytest.StashKey[Settings]()
-RUNNER = pytest.StashKey[NoteRunner]()
-PARSER = pytest.StashKey[NoteRegionParser]()
+if TYPE_CHECKING:
+    from pytest_torchnotes.blocks import Problem
+    from pytest_torchnotes.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.results import BlockResult, NoteResult
+    from pytest_torchnotes.runner import NoteRunner
+    from pytest_torchnotes.settings import Settings
+
+SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
+RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
+PARSER: pytest.StashKey[NoteRegionParser] = pytest.StashKey()
 
 #: Longest heading shown next to a block in ``-v`` output.
 MAX_HEADING = 40
@@ -83,7 +85,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
 
 
+def _in_use(config: pytest.Config) -> bool:
+    """Whether this session may collect notes: a torchnotes ini key or flag is set."""
+    return any(
+        config.getini(option.ini) != option.default
+        or (option.cli and config.getoption(option.ini, None) is not None)
+        for option in OPTIONS
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not _in_use(config):
+        return  # a project that keeps no notes pays nothing more
+    from pytest_torchnotes.document import NoteRegionParser
+    from pytest_torchnotes.settings import SettingsError, build_settings
+
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
 
     def lookup(option: Option) -> tuple[Any, str]:
@@ -111,6 +127,8 @@ class NoteFile(pytest.File):
     """A Markdown note: one item."""
 
     def collect(self) -> Iterator[NoteItem]:
+        from pytest_torchnotes.document import NoteDocument
+
         document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
         item = NoteItem.from_parent(self, name=self.path.name, document=document)
         for problem in document.note.warnings:
@@ -127,6 +145,10 @@ def _runner(config: pytest.Config) -> NoteRunner:
     """The session's runner, made on first use (scratch directories need the base temp)."""
     runner = config.stash.get(RUNNER, None)
     if runner is None:
+        import dataclasses
+
+        from pytest_torchnotes.runner import NoteRunner
+
         settings = config.stash[SETTINGS]
         run = settings.run
         if settings.isolate_cwd:
@@ -146,7 +168,7 @@ class NoteItem(pytest.Item):
         super().__init__(**kwargs)
         self.document = document
         self.result: NoteResult | None = None
-        for block in document.note.blocks:
+        for block in document.note.blocks:  # -k also matches the headings of a note
             if block.heading:
                 self.extra_keyword_matches.add(block.heading)
 
@@ -160,6 +182,8 @@ class NoteItem(pytest.Item):
             return str(self.path)
 
     def runtest(self) -> None:
+        from pytest_torchnotes.results import PASSED
+
         errors = self.document.note.errors
         if errors:
             raise NoteError(errors)
@@ -211,7 +235,7 @@ class NoteItem(pytest.Item):
 def _label(result: BlockResult, *, line: bool) -> str:
     """``block 2, line 40 [Autograd]`` (or without the line, where it is shown already)."""
     item = result.item
-    label = f"block {item.index}" if isinstance(item, Block) else "setup"
+    label = item.name
     if line:
         label += f", line {item.line}"
     heading = item.heading
@@ -224,6 +248,8 @@ def _label(result: BlockResult, *, line: bool) -> str:
 
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
+    from pytest_torchnotes.results import FAILED, SKIPPED, XFAILED
+
     line = result.line
     label = _label(result, line=True)
     longrepr: Any = None

@@ -15,118 +15,13 @@ from typing import Any
 
 from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
 from pytest_torchnotes.normalize import parse_sanitizer
+from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
 from pytest_torchnotes.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
 from pytest_torchnotes.runner import RunSettings
-
-#: Word in ``torchnotes_output_fence`` for a fence without an info string.
-BARE = "bare"
-#: Word in ``torchnotes_output_fence`` that turns output fences off.
-NONE = "none"
 
 
 class SettingsError(ValueError):
     """A bad option value; the message names the flag or ini key it came from."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """One setting, with its ini key ``torchnotes_NAME`` and flag ``--torchnotes-NAME``."""
-
-    name: str
-    help: str
-    #: pytest ini type: ``string``, ``linelist``, ``args`` or ``paths``.
-    ini_type: str = "string"
-    default: Any = None
-    #: The command-line twin is a flag without a value.
-    flag: bool = False
-    #: The command-line twin may be given several times.
-    repeat: bool = False
-    #: The command-line twin when it is not ``--torchnotes-NAME``; ``""`` for none.
-    flag_name: str | None = None
-
-    @property
-    def ini(self) -> str:
-        return f"torchnotes_{self.name}"
-
-    @property
-    def cli(self) -> str:
-        if self.flag_name is not None:
-            return self.flag_name
-        return f"--torchnotes-{self.name.replace('_', '-')}"
-
-
-OPTIONS = (
-    Option(
-        "paths", "folders (or files) whose Markdown notes are collected", "paths", [], flag_name=""
-    ),
-    Option(
-        "collect_all",
-        "collect Markdown notes in every path given to pytest, not only under torchnotes_paths",
-        default="false",
-        flag=True,
-        flag_name="--torchnotes",
-    ),
-    Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
-    Option(
-        "compare",
-        "default comparison: numeric, exact, ellipsis or ignore, with optional rtol=X atol=Y",
-        default="numeric",
-    ),
-    Option(
-        "sanitize",
-        "PATTERN => REPLACEMENT substitutions applied to expected and actual output",
-        "linelist",
-        [],
-        repeat=True,
-    ),
-    Option(
-        "output_fence",
-        f"info strings of an output fence right after a block ({BARE} for a fence without "
-        f"one, {NONE} to turn output fences off)",
-        "args",
-        ["output"],
-        repeat=True,
-    ),
-    Option(
-        "output_label",
-        "regular expression of a label line between a block and its output fence (empty for none)",
-        default=OUTPUT_LABEL.pattern,
-    ),
-    Option(
-        "marker",
-        "regular expression of the line between code and expected output",
-        default=OUTPUT_MARKER.pattern,
-    ),
-    Option(
-        "display",
-        "show the value of a block's last bare expression, as Jupyter does",
-        default="true",
-    ),
-    Option("seed", "seed for torch, random and numpy before each note", default="0"),
-    Option(
-        "setup",
-        "code run at the start of every note, one statement per line",
-        "linelist",
-        [],
-        repeat=True,
-    ),
-    Option("timeout", "time limit of a block in seconds (0: none)", default="0"),
-    Option(
-        "capture_fd",
-        "also capture output written to file descriptor 1 (C++, child processes)",
-        default="true",
-    ),
-    Option(
-        "isolate_cwd",
-        "run each note in a scratch directory holding copies of the files "
-        "beside it, so files a note writes never land in the repository",
-        default="true",
-    ),
-)
-
-
-def option(name: str) -> Option:
-    return next(candidate for candidate in OPTIONS if candidate.name == name)
 
 
 #: Looks up an option: returns the raw value and where it came from (a flag or an ini key).
@@ -157,19 +52,6 @@ class Settings:
         return any(path == root or root in path.parents for root in self.paths)
 
 
-def parse_bool(text: str) -> bool:
-    """
-    >>> parse_bool("Yes"), parse_bool("0")
-    (True, False)
-    """
-    lowered = str(text).strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off", ""):
-        return False
-    raise ValueError(f"{text!r} is not a boolean (use true or false)")
-
-
 def parse_seed(text: str) -> int:
     try:
         return int(str(text).strip())
@@ -187,11 +69,15 @@ def parse_timeout_option(text: str) -> float | None:
     return seconds or None
 
 
-def parse_regex(text: str) -> re.Pattern[str] | None:
-    if not str(text).strip():
+def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern option: ``default`` for the built-in one, ``none`` for none."""
+    text = str(text).strip()
+    if text.lower() in (DEFAULT, ""):
+        return default
+    if text.lower() == NONE:
         return None
     try:
-        return re.compile(str(text).strip(), re.IGNORECASE)
+        return re.compile(text, re.IGNORECASE)
     except re.error as error:
         raise ValueError(f"{text!r} is not a regular expression: {error}") from None
 
@@ -231,11 +117,11 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         except ValueError as error:
             raise SettingsError(f"{source}: {error}") from None
 
-    marker = get("marker", parse_regex) or OUTPUT_MARKER
+    marker = get("marker", lambda value: parse_regex(value, OUTPUT_MARKER)) or OUTPUT_MARKER
     note_format = NoteFormat(
         marker=marker,
         output_fences=get("output_fence", lambda value: parse_output_fences(_words(value))),
-        output_label=get("output_label", parse_regex),
+        output_label=get("output_label", lambda value: parse_regex(value, OUTPUT_LABEL)),
     )
     sanitizers = tuple(
         get("sanitize", lambda value: [parse_sanitizer(line) for line in _lines(value)])

@@ -1,0 +1,133 @@
+"""Every option of the plugin, as plain data: its ini key, its flag, its help.
+
+Kept apart from their parsing (:mod:`pytest_torchnotes.settings`) so that registering the
+options costs nothing in projects that never collect a note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: Word in ``torchnotes_output_fence`` for a fence without an info string.
+BARE = "bare"
+#: Word in ``torchnotes_output_fence`` and ``torchnotes_output_label`` that turns them off.
+NONE = "none"
+#: Word for the built-in value of a pattern option.
+DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting, with its ini key ``torchnotes_NAME`` and flag ``--torchnotes-NAME``."""
+
+    name: str
+    help: str
+    #: pytest ini type: ``string``, ``linelist``, ``args`` or ``paths``.
+    ini_type: str = "string"
+    default: Any = None
+    #: The command-line twin is a flag without a value.
+    flag: bool = False
+    #: The command-line twin may be given several times.
+    repeat: bool = False
+    #: The command-line twin when it is not ``--torchnotes-NAME``; ``""`` for none.
+    flag_name: str | None = None
+
+    @property
+    def ini(self) -> str:
+        return f"torchnotes_{self.name}"
+
+    @property
+    def cli(self) -> str:
+        if self.flag_name is not None:
+            return self.flag_name
+        return f"--torchnotes-{self.name.replace('_', '-')}"
+
+
+OPTIONS = (
+    Option(
+        "paths", "folders (or files) whose Markdown notes are collected", "paths", [], flag_name=""
+    ),
+    Option(
+        "collect_all",
+        "collect Markdown notes in every path given to pytest, not only under torchnotes_paths",
+        default="false",
+        flag=True,
+        flag_name="--torchnotes",
+    ),
+    Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
+    Option(
+        "compare",
+        "default comparison: numeric, exact, ellipsis or ignore, with optional rtol=X atol=Y",
+        default="numeric",
+    ),
+    Option(
+        "sanitize",
+        "PATTERN => REPLACEMENT substitutions applied to expected and actual output",
+        "linelist",
+        [],
+        repeat=True,
+    ),
+    Option(
+        "output_fence",
+        f"info strings of an output fence right after a block ({BARE} for a fence without "
+        f"one, {NONE} to turn output fences off)",
+        "args",
+        ["output"],
+        repeat=True,
+    ),
+    Option(
+        "output_label",
+        f"regular expression of a label line between a block and its output fence ({DEFAULT} "
+        f"for the built-in labels such as 输出： and Output:, {NONE} for no label)",
+        default=DEFAULT,
+    ),
+    Option(
+        "marker",
+        f"regular expression of the line between code and expected output ({DEFAULT} for "
+        "the built-in ======== output ========== marker)",
+        default=DEFAULT,
+    ),
+    Option(
+        "display",
+        "show the value of a block's last bare expression, as Jupyter does",
+        default="true",
+    ),
+    Option("seed", "seed for torch, random and numpy before each note", default="0"),
+    Option(
+        "setup",
+        "code run at the start of every note, one statement per line",
+        "linelist",
+        [],
+        repeat=True,
+    ),
+    Option("timeout", "time limit of a block in seconds (0: none)", default="0"),
+    Option(
+        "capture_fd",
+        "also capture output written to file descriptor 1 (C++, child processes)",
+        default="true",
+    ),
+    Option(
+        "isolate_cwd",
+        "run each note in a scratch directory holding copies of the files "
+        "beside it, so files a note writes never land in the repository",
+        default="true",
+    ),
+)
+
+
+def option(name: str) -> Option:
+    return next(candidate for candidate in OPTIONS if candidate.name == name)
+
+
+def parse_bool(text: str) -> bool:
+    """
+    >>> parse_bool("Yes"), parse_bool("0")
+    (True, False)
+    """
+    lowered = str(text).strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{text!r} is not a boolean (use true or false)")
