@@ -131,6 +131,7 @@ class _Builder:
                 self._comment(event)
             elif event.open_line not in self.consumed:
                 self._fence(event, following.get(event.open_line))
+        self._stray_markers()
         for directive in self.pending.directives:
             self._problem(directive.line, "directive is not followed by a Python block")
         if self.pending.skip_region is not None:
@@ -138,6 +139,25 @@ class _Builder:
                 self.pending.skip_region.line,
                 "skip start has no matching <!-- torchnotes: skip end -->",
             )
+
+    def _stray_markers(self) -> None:
+        """An output marker in prose usually means a fence is missing or misplaced."""
+        covered = set(self.comment_lines)
+        for fence in self.lexemes.fences:
+            covered.update(range(fence.open_line, fence.last_line + 1))
+        if self.lexemes.front_matter is not None:
+            covered.update(range(self.lexemes.front_matter.close_line + 1))
+        for index, line in enumerate(self.lexemes.lines):
+            if index in covered:
+                continue
+            quotes = QUOTE.match(line)
+            if self.format.marker.match(line[quotes.end() :] if quotes else line):
+                self._problem(
+                    index,
+                    "output marker outside a code block: its block is not run with it "
+                    "(is a fence missing or misplaced?)",
+                    "warning",
+                )
 
     def _problem(self, line: int, message: str, severity: str = "error") -> None:
         self.note.problems.append(Problem(line + 1, message, severity))

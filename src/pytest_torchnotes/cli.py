@@ -1,0 +1,51 @@
+"""The ``torchnotes`` command: work on notes outside a pytest run.
+
+Each subcommand lives in its own module; this one only parses arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _check(arguments: argparse.Namespace) -> int:
+    from pytest_torchnotes.check import check
+
+    findings = check(arguments.paths)
+    for finding in findings:
+        print(finding)
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    warnings = len(findings) - errors
+    if findings:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if findings else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="torchnotes", description="Work on Markdown notes about PyTorch."
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = commands.add_parser(
+        "check",
+        help="report problems in notes without running them",
+        description="Parse notes without running them and report, as FILE:LINE: MESSAGE, "
+        "unclosed fences, markers outside a block, unknown or malformed directives, bad "
+        "version specifiers, blocks that are not valid Python, Python-looking fences that "
+        "would not run and files that are not UTF-8. Exit status 1 when anything is found.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
+    check.set_defaults(run=_check)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    status: int = arguments.run(arguments)
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
