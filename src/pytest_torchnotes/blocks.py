@@ -37,6 +37,8 @@ class OutputSection:
     end: int
     #: What to write before a new line of output so that it sits where the old ones did.
     prefix: str
+    #: The fence around the section: new output must not close it.
+    fence: str = "```"
 
     @property
     def text(self) -> str:

@@ -32,10 +32,11 @@ class NoteReadError(ValueError):
 class RawNote:
     """A note's text and how it sits on disk."""
 
+    #: The text with ``\\n`` line endings, as the lexer sees it.
     text: str
+    #: The decoded text as it is on disk (line endings kept), as rewrites edit it.
+    original: str
     bom: bool
-    #: ``"\\r\\n"`` when the file uses CRLF line endings, else ``"\\n"``.
-    newline: str
     data: bytes
 
 
@@ -55,8 +56,7 @@ def decode_note(data: bytes) -> RawNote:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise NoteReadError(line, "contains NUL bytes: this is not a text file")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return RawNote(text.replace("\r\n", "\n"), bom, newline, data)
+    return RawNote(text.replace("\r\n", "\n"), text, bom, data)
 
 
 class NoteDocument(Document):

@@ -60,6 +60,8 @@ class FailureContext:
 
     path: str
     torch_version: str
+    #: The session rewrites drifted output (``--torchnotes-update``).
+    update: bool = False
 
 
 def where(context: FailureContext, item: Block | SetupBlock) -> str:
@@ -115,10 +117,13 @@ def render_output_failure(result: BlockResult, context: FailureContext) -> str:
         lines.append("  the output section is empty")
     lines.extend(output_diff(block.output.text, result.actual, context, expected_start + 1))
     lines.extend(_warnings(result))
-    lines.append(
-        f"On torch {context.torch_version}. If the new output is right, accept it: "
-        f"pytest {context.path} {UPDATE_FLAG}"
-    )
+    if context.update:
+        lines.append(f"On torch {context.torch_version}.")
+    else:
+        lines.append(
+            f"On torch {context.torch_version}. If the new output is right, accept it: "
+            f"pytest {context.path} {UPDATE_FLAG}"
+        )
     return "\n".join(lines)
 
 

@@ -108,6 +108,13 @@ OPTIONS = (
         default="true",
     ),
     Option(
+        "update",
+        "rewrite the expected output of blocks whose output drifted, and fill empty output "
+        "sections, in the notes themselves",
+        default="false",
+        flag=True,
+    ),
+    Option(
         "isolate_cwd",
         "run each note in a scratch directory holding copies of the files "
         "beside it, so files a note writes never land in the repository",

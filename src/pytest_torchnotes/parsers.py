@@ -266,6 +266,7 @@ class _Builder:
                 marker.index + 1,
                 fence.close_line,
                 _content_prefix(fence, marker),
+                fence.fence,
             )
         fenced = self._output_fence(fence, next_fence)
         if fenced is not None:
@@ -285,6 +286,7 @@ class _Builder:
                 fenced.open_line + 1,
                 fenced.close_line,
                 _content_prefix(fenced, None),
+                fenced.fence,
             )
         if doctest and options.raises is not None:
             self._problem(

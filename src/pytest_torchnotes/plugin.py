@@ -114,6 +114,8 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"torchnotes: {error}") from None
     config.stash[SETTINGS] = settings
     config.stash[PARSER] = NoteRegionParser(settings.note_format)
+    if settings.run.update:
+        config.pluginmanager.register(Updates(config), "torchnotes-update")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
@@ -201,7 +203,7 @@ class NoteItem(pytest.Item):
                 self.ihook.pytest_runtest_logreport(report=block_report)
 
         self.result = _runner(self.config).run(
-            self.document.note, self.path, self.display_path, report
+            self.document.note, self.path, self.display_path, report, self.document.raw
         )
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
@@ -287,8 +289,82 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.torchnotes_note = {
             "blocks": len(item.result.blocks),
             "failed": len(item.result.failures),
+            "path": item.display_path,
+            "edits": [edit.to_json() for block in item.result.blocks for edit in block.edits],
+            "not_updated": [
+                [block.line, block.not_updated]
+                for block in item.result.blocks
+                if block.not_updated is not None
+            ],
         }
     return report
+
+
+class Updates:
+    """``--torchnotes-update``: rewrites planned during the run are applied once per file at
+    its end, by the xdist controller (which receives them with the reports) when there are
+    workers."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.edits: dict[str, list[Any]] = {}
+        self.display: dict[str, str] = {}
+        self.lines: list[str] = []
+        self.diffs: list[str] = []
+
+    def collect(self, note: dict[str, Any]) -> None:
+        for data in note["edits"]:
+            self.edits.setdefault(data["path"], []).append(data)
+            self.display[data["path"]] = note["path"]
+        for line, reason in note["not_updated"]:
+            self.lines.append(f"{note['path']}:{line} not updated: {reason}")
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        note = getattr(report, "torchnotes_note", None)
+        if note is not None:
+            self.collect(note)
+
+    def pytest_sessionfinish(self) -> None:
+        if not hasattr(self.config, "workerinput"):
+            self.apply()
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.lines:
+            return
+        terminalreporter.write_sep("=", "torchnotes update")
+        for line in self.lines:
+            terminalreporter.write_line(line)
+        if self.config.get_verbosity() > 0:
+            for line in self.diffs:
+                terminalreporter.write_line(line)
+
+    def apply(self) -> None:
+        from pytest_torchnotes.rewrite import Edit, update_file
+
+        for path, data in self.edits.items():
+            edits = [Edit.from_json(item) for item in data]
+            display = self.display[path]
+            reason = update_file(Path(path), edits)
+            if reason is not None:
+                self.lines.append(f"{display} not updated: {reason}")
+                continue
+            for edit in sorted(edits, key=lambda edit: edit.start):
+                self.lines.append(f"{display}:{edit.line} updated")
+                self.diffs.extend(_edit_diff(display, edit))
+
+
+def _edit_diff(display: str, edit: Any) -> list[str]:
+    import difflib
+
+    return list(
+        difflib.unified_diff(
+            [line.rstrip("\r") for line in edit.old],
+            [line.rstrip("\r") for line in edit.lines],
+            fromfile=f"{display}:{edit.start + 1}",
+            tofile=f"{display}:{edit.start + 1} (updated)",
+            lineterm="",
+        )
+    )
 
 
 @pytest.hookimpl(tryfirst=True)

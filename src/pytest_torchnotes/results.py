@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pytest_torchnotes.blocks import Block, SetupBlock
 from pytest_torchnotes.compare import Comparison
 from pytest_torchnotes.execute import ErrorInfo, WarningInfo
+from pytest_torchnotes.rewrite import Edit
 
 PASSED = "passed"
 FAILED = "failed"
@@ -46,6 +47,10 @@ class BlockResult:
     message: str = ""
     #: One line: what went wrong.
     summary: str = ""
+    #: Rewrites of the note's expected output that would make the block pass.
+    edits: list[Edit] = field(default_factory=list)
+    #: Why the expected output could not be rewritten, in update mode.
+    not_updated: str | None = None
 
     @property
     def line(self) -> int:

@@ -138,6 +138,8 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         capture_fd=get("capture_fd", parse_bool),
         workspace=workspace if isolate else None,
         is_note=lambda path: any(fnmatch(path.name, pattern) for pattern in patterns),
+        update=get("update", parse_bool),
+        marker=marker,
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     return Settings(

@@ -1,0 +1,366 @@
+"""Evaluate one block: run it, check what it printed and raised, say what drifted.
+
+In update mode, a block whose output drifted also gets the :class:`~.rewrite.Edit` that
+writes its new output into the note.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_torchnotes.blocks import Block, SetupBlock
+from pytest_torchnotes.compare import Comparator, CompareOptions
+from pytest_torchnotes.directives import Raises
+from pytest_torchnotes.execute import (
+    CompiledCode,
+    ErrorInfo,
+    Execution,
+    Executor,
+    compile_block,
+    compile_single,
+    describe_error,
+)
+from pytest_torchnotes.failures import (
+    FailureContext,
+    output_diff,
+    render_exception,
+    render_output_failure,
+)
+from pytest_torchnotes.results import (
+    COMPARISON_DRIFT,
+    EXCEPTION,
+    FAILED,
+    MISSING_MODULE,
+    PASSED,
+    TEXT,
+    TIMEOUT,
+    XFAILED,
+    BlockResult,
+)
+from pytest_torchnotes.rewrite import RewriteError, Section, section_edit
+
+#: ``# xdoctest: +SKIP`` as PyTorch's own docstrings write it.
+XDOCTEST_SKIP = re.compile(r"#\s*xdoctest\s*:\s*\+SKIP\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NoteSource:
+    """The note file as read, for planning rewrites of its expected output."""
+
+    path: str
+    raw_lines: list[str]
+    digest: str
+    marker: re.Pattern[str]
+
+
+class BlockEvaluator:
+    """Evaluates the blocks of one note, in its namespace."""
+
+    def __init__(
+        self,
+        executor: Executor,
+        namespace: dict[str, Any],
+        context: FailureContext,
+        comparator: Callable[[CompareOptions], Comparator],
+        *,
+        display: bool,
+        source: NoteSource | None = None,
+    ) -> None:
+        self.executor = executor
+        self.namespace = namespace
+        self.context = context
+        self.comparator = comparator
+        self.display = display
+        #: Set in update mode: where to write new output.
+        self.source = source
+
+    def execute(
+        self, code: str, first_line: int, timeout: float | None, *, display: bool
+    ) -> Execution:
+        filename = self.executor.filename
+        try:
+            compiled = compile_block(code, filename, first_line, display=display)
+        except SyntaxError as error:
+            return Execution(error=describe_error(error, filename))
+        return self.executor.run(compiled, self.namespace, timeout=timeout)
+
+    def setup_block(self, item: SetupBlock) -> BlockResult:
+        execution = self.execute(item.code, item.code_line + 1, None, display=False)
+        result = _from_execution(item, execution)
+        if execution.error is None:
+            return result
+        result.outcome = FAILED
+        result.drift = EXCEPTION
+        result.summary = f"setup code raised {execution.error.describe()}"
+        result.message = render_exception(result, self.context, result.summary)
+        return result
+
+    def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+        runner = self._doctest if block.doctest else self._block
+        return _apply_xfail(block, runner(block, timeout, options), self.context)
+
+    def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+        execution = self.execute(block.code, block.code_line + 1, timeout, display=self.display)
+        result = _from_execution(block, execution)
+        result.expected = block.expected
+        error = execution.error
+        if block.raises is not None:
+            mismatch = _raises_mismatch(block.raises, error)
+            if mismatch is not None:
+                return _exception_failure(result, self.context, mismatch)
+        elif error is not None:
+            return _exception_failure(result, self.context, _error_headline(error))
+        if block.output is None:
+            return result
+        comparator = self.comparator(options)
+        comparison = comparator.compare(block.output.text, execution.stdout)
+        result.comparison = comparison
+        if comparison.drift is not None:
+            result.drift = COMPARISON_DRIFT[comparison.drift]
+        if comparison.matched:
+            return result
+        result.outcome = FAILED
+        result.summary = _drift_summary(result)
+        result.message = render_output_failure(result, self.context)
+        output = block.output
+        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
+        self._plan(result, section, execution.stdout, comparator, block.line)
+        return result
+
+    def _plan(
+        self,
+        result: BlockResult,
+        section: Section,
+        actual: str,
+        comparator: Comparator,
+        line: int,
+        transform: Callable[[list[str]], list[str]] = lambda lines: lines,
+    ) -> None:
+        """In update mode, plan the edit that writes ``actual`` into ``section``."""
+        item = result.item
+        if self.source is None or (isinstance(item, Block) and item.xfail is not None):
+            return
+        try:
+            edit = section_edit(
+                section,
+                actual,
+                raw_lines=self.source.raw_lines,
+                comparator=comparator,
+                marker=self.source.marker,
+                path=self.source.path,
+                line=line,
+                file_digest=self.source.digest,
+                transform=transform,
+            )
+        except RewriteError as error:
+            result.not_updated = str(error)
+            result.message += f"\nNot updated: {error}."
+            return
+        result.edits.append(edit)
+        updated = "Updated: the new output is written into the note at the end of the run."
+        if updated not in result.message:
+            result.message += f"\n{updated}"
+
+    def _doctest(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+        """Run a ``>>>`` transcript example by example. The first example that fails fails
+        the block; in update mode the others still run, so each gets its new output."""
+        result = BlockResult(block, PASSED)
+        try:
+            examples = doctest.DocTestParser().get_examples(block.code)
+        except ValueError as error:
+            result.error = ErrorInfo("ValueError", frozenset({"ValueError"}), str(error), "", None)
+            return _exception_failure(
+                result, self.context, f"the >>> transcript is malformed: {error}"
+            )
+        failed: BlockResult | None = None
+        for example in examples:
+            if example.options.get(doctest.SKIP) or XDOCTEST_SKIP.search(example.source):
+                continue
+            line = block.code_line + 1 + example.lineno
+            execution = self._run_example(example, line, timeout)
+            current = _from_execution(block, execution)
+            current.expected = example.want.replace("<BLANKLINE>", "")
+            result.duration += execution.duration
+            result.warnings.extend(execution.warnings)
+            failure = self._check_example(example, execution, options)
+            if failure is None:
+                continue
+            if failed is None:
+                failed = _example_failure(current, self.context, line, example.source, failure)
+                failed.duration, failed.warnings = result.duration, result.warnings
+            if failure == OUTPUT_DIFFERS:
+                self._plan_example(failed, block, example, execution.stdout, options)
+            if self.source is None:
+                break
+        return failed if failed is not None else result
+
+    def _run_example(self, example: doctest.Example, line: int, timeout: float | None) -> Execution:
+        try:
+            code = compile_single(example.source, self.executor.filename, line)
+        except SyntaxError as error:
+            return Execution(error=describe_error(error, self.executor.filename))
+        return self.executor.run(CompiledCode(code), self.namespace, timeout=timeout)
+
+    def _plan_example(
+        self,
+        result: BlockResult,
+        block: Block,
+        example: doctest.Example,
+        actual: str,
+        options: CompareOptions,
+    ) -> None:
+        body = block.fence.body
+        first = example.lineno + example.source.count("\n")
+        count = example.want.count("\n")
+        want = body[first : first + count]
+        start = body[first].index if first < len(body) else block.fence.last_line
+        prompt = body[example.lineno]
+        section = Section(
+            want, start, start, prompt.prefix + " " * example.indent, block.fence.fence
+        )
+        self._plan(
+            result,
+            section,
+            actual,
+            self.comparator(options),
+            block.code_line + 1 + example.lineno,
+            transform=_as_want,
+        )
+
+    def _check_example(
+        self, example: doctest.Example, execution: Execution, options: CompareOptions
+    ) -> str | None:
+        error = execution.error
+        if example.exc_msg is not None:
+            if error is None:
+                return f"expected {example.exc_msg.strip()}, but nothing was raised"
+            if example.options.get(doctest.IGNORE_EXCEPTION_DETAIL):
+                matched = example.exc_msg.split(":")[0].strip().split(".")[-1] in error.names
+            else:
+                got = f"{error.type_name.split('.')[-1]}: {error.message}".strip()
+                matched = self.comparator(options).compare(example.exc_msg, got).matched
+            if matched:
+                return None
+            return f"expected {example.exc_msg.strip()}, got {error.describe()}"
+        if error is not None:
+            return _error_headline(error)
+        if example.options.get(doctest.ELLIPSIS) and options.mode != "ellipsis":
+            options = CompareOptions("ellipsis", options.rtol, options.atol)
+        comparison = self.comparator(options).compare(
+            example.want.replace("<BLANKLINE>", ""), execution.stdout
+        )
+        return None if comparison.matched else OUTPUT_DIFFERS
+
+
+#: What a doctest example whose output drifted says.
+OUTPUT_DIFFERS = "output differs"
+
+
+def _as_want(lines: list[str]) -> list[str]:
+    """Lines of a doctest want: a blank line is ``<BLANKLINE>``; a prompt cannot be one."""
+    for line in lines:
+        if line.lstrip().startswith(">>>"):
+            raise RewriteError(f"a line of the output ({line!r}) reads as a >>> prompt")
+    return [line if line.strip() else "<BLANKLINE>" for line in lines]
+
+
+def _raises_mismatch(expected: Raises, error: ErrorInfo | None) -> str | None:
+    if error is None:
+        return f"expected {expected.describe()}, but the block finished without raising"
+    if _raises_matches(expected, error):
+        return None
+    return f"expected {expected.describe()}, but it raised {error.describe()}"
+
+
+def _raises_matches(expected: Raises, error: ErrorInfo) -> bool:
+    if expected.exception not in error.names:
+        return False
+    if expected.pattern is None or expected.pattern in error.message:
+        return True
+    try:
+        return re.search(expected.pattern, error.message) is not None
+    except re.error:
+        return False
+
+
+def _from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResult:
+    return BlockResult(
+        item,
+        PASSED,
+        actual=execution.stdout,
+        stderr=execution.stderr,
+        error=execution.error,
+        warnings=execution.warnings,
+        duration=execution.duration,
+    )
+
+
+def _error_headline(error: ErrorInfo) -> str:
+    if error.type_name == "Timeout":
+        return error.message
+    if "ModuleNotFoundError" in error.names:
+        module = re.search(r"'([\w.]+)'", error.message)
+        return (
+            f"{error.describe()} (install it, or mark the block "
+            f"<!-- torchnotes: requires module:{module.group(1) if module else 'NAME'} -->)"
+        )
+    return f"the block raised {error.describe()}"
+
+
+def _exception_failure(result: BlockResult, context: FailureContext, headline: str) -> BlockResult:
+    result.outcome = FAILED
+    error = result.error
+    if error is not None and error.type_name == "Timeout":
+        result.drift = TIMEOUT
+    elif error is not None and "ModuleNotFoundError" in error.names:
+        result.drift = MISSING_MODULE
+    else:
+        result.drift = EXCEPTION
+    result.summary = headline
+    result.message = render_exception(result, context, f"{headline} ({result.drift})")
+    return result
+
+
+def _example_failure(
+    result: BlockResult, context: FailureContext, line: int, source: str, failure: str
+) -> BlockResult:
+    if result.error is not None and failure == _error_headline(result.error):
+        return _exception_failure(result, context, f"example at line {line}: {failure}")
+    result.outcome = FAILED
+    result.drift = EXCEPTION if failure != OUTPUT_DIFFERS else TEXT
+    result.summary = f"example at line {line}: {failure}"
+    prompt = source.rstrip("\n").replace("\n", "\n... ")
+    lines = [f"{context.path}:{line}: >>> {prompt}", f"  {failure}"]
+    if failure == OUTPUT_DIFFERS and result.expected is not None:
+        lines.extend(output_diff(result.expected, result.actual, context, line + 1))
+    lines.append(f"On torch {context.torch_version}.")
+    result.message = "\n".join(lines)
+    return result
+
+
+def _drift_summary(result: BlockResult) -> str:
+    comparison = result.comparison
+    if comparison is not None and comparison.numbers:
+        return f"{result.drift} drift: {comparison.numbers[0].describe()}"
+    return f"{result.drift} drift"
+
+
+def _apply_xfail(block: Block, result: BlockResult, context: FailureContext) -> BlockResult:
+    """``xfail`` is strict: the block must fail, and a pass is reported as a failure."""
+    if block.xfail is None:
+        return result
+    if result.outcome == FAILED:
+        result.outcome = XFAILED
+        result.reason = block.xfail
+        return result
+    result.outcome = FAILED
+    result.summary = f"marked xfail ({block.xfail}) but passed"
+    result.message = (
+        f"{context.path}:{block.line}: {block.describe()}: marked "
+        f"<!-- torchnotes: xfail {block.xfail} --> but it passed; remove the directive"
+    )
+    return result

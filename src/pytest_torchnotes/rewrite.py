@@ -1,0 +1,329 @@
+"""Rewriting expected output in a note, without touching anything else.
+
+An :class:`Edit` replaces a range of lines of the note with new lines; it is computed while
+the note runs and applied once, at the end of the session. Everything outside the replaced
+ranges keeps its bytes: encoding, byte order mark, line endings, prefixes of block quotes and
+list items, the final newline, the file's mode, and a symlink stays a symlink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_torchnotes.compare import Comparator
+from pytest_torchnotes.lexers import BodyLine
+from pytest_torchnotes.normalize import (
+    apply_carriage_returns,
+    normalize,
+    strip_ansi,
+    strip_blank_edges,
+    strip_trailing_whitespace,
+)
+
+#: How output is written into a note: what a terminal shows, without trailing spaces.
+WRITTEN_STEPS = (apply_carriage_returns, strip_ansi, strip_trailing_whitespace, strip_blank_edges)
+
+#: A line that is only ``...``: a wildcard that may stand for several lines.
+WILDCARD_LINE = re.compile(r"^\s*\.\.\.\s*$")
+
+#: Above this many line comparisons, a drifted section is replaced whole instead of merged.
+MAX_MERGE_WORK = 40_000
+
+
+class RewriteError(ValueError):
+    """Output that cannot be written safely, or edits that cannot be applied."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace lines ``[start, end)`` of a note (0-based) with ``lines``.
+
+    ``old`` is what those lines held when the note was read, and ``digest`` the hash of the
+    whole file then: an edit is applied only to the very file it was computed from.
+    """
+
+    path: str
+    start: int
+    end: int
+    lines: tuple[str, ...]
+    old: tuple[str, ...]
+    #: 1-based line of the block, for messages.
+    line: int
+    digest: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "start": self.start,
+            "end": self.end,
+            "lines": list(self.lines),
+            "old": list(self.old),
+            "line": self.line,
+            "digest": self.digest,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Edit:
+        return cls(
+            str(data["path"]),
+            int(data["start"]),  # type: ignore[call-overload]
+            int(data["end"]),  # type: ignore[call-overload]
+            tuple(data["lines"]),  # type: ignore[arg-type]
+            tuple(data["old"]),  # type: ignore[arg-type]
+            int(data["line"]),  # type: ignore[call-overload]
+            str(data["digest"]),
+        )
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def written_lines(actual: str) -> list[str]:
+    """The lines of ``actual`` as they are written into a note.
+
+    >>> written_lines("\\n50%\\r100%  \\n\\x1b[32mok\\x1b[0m\\n\\n")
+    ['100%', 'ok']
+    """
+    text = normalize(actual.replace("\r\n", "\n"), WRITTEN_STEPS)
+    return text.split("\n") if text else []
+
+
+def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> str | None:
+    """Why ``lines`` cannot be written inside a fence opened with ``fence``, if they cannot."""
+    for line in lines:
+        stripped = line.strip()
+        if (
+            stripped.startswith(fence[0] * 3)
+            and set(stripped) <= {fence[0]} | set(" \t")
+            and (len(stripped.rstrip()) >= len(fence))
+        ):
+            return f"a line of the output ({stripped!r}) would close the block's fence"
+        if stripped.startswith(fence) and fence[0] == "`":
+            return f"a line of the output ({stripped!r}) starts like a fence"
+        if marker.match(line):
+            return f"a line of the output ({stripped!r}) reads as an output marker"
+        if "\x00" in line:
+            return "the output contains a NUL character"
+    return None
+
+
+def check_raw_output(actual: str) -> str | None:
+    """Output that must not be written at all, whatever the fence."""
+    if re.search(r"\r(?!\n)", actual):
+        return (
+            "the output contains a bare carriage return (\\r, a progress bar?); write the "
+            "expected text by hand (it is compared as a terminal shows it) or mark the block "
+            "<!-- torchnotes: compare ignore -->"
+        )
+    return None
+
+
+def merge(expected: Sequence[str], actual: Sequence[str], comparator: Comparator) -> list[str]:
+    """New expected lines for a drifted section: the author's lines that still match are
+    kept as written (their precision, their ``...`` wildcards), the rest is replaced.
+
+    The result is only used when it matches ``actual`` as a whole; otherwise ``actual``.
+    """
+    if not expected or len(expected) * max(len(actual), 1) > MAX_MERGE_WORK:
+        return list(actual)
+    merged = _align(expected, actual, comparator)
+    if comparator.compare("\n".join(merged), "\n".join(actual)).matched:
+        return merged
+    return list(actual)
+
+
+#: Scores of the alignment: keeping a line the author wrote is worth most, pairing a changed
+#: line with its new version comes next, and a new line that pairs with nothing costs a bit,
+#: so that a ``...`` line absorbs what it stands for.
+KEEP, REPLACE, INSERT = 200, 100, -1
+
+
+def _align(expected: Sequence[str], actual: Sequence[str], comparator: Comparator) -> list[str]:
+    """Align expected with actual lines, as a diff does, where an expected line may match an
+    actual line it does not equal (numbers to the precision written, ``...``) and a line that
+    is only ``...`` stands for any number of actual lines."""
+    rows, columns = len(expected), len(actual)
+    wildcard = [bool(WILDCARD_LINE.match(line)) for line in expected]
+    matches = [
+        [
+            not wildcard[i] and comparator.compare(expected[i], actual[j]).matched
+            for j in range(columns)
+        ]
+        for i in range(rows)
+    ]
+    # best[i][j]: score of aligning expected[i:] with actual[j:];
+    # reach[i][j]: the best of best[i + 1][k] for k >= j, what a wildcard at i can reach.
+    best = [[0] * (columns + 1) for _ in range(rows + 1)]
+    reach = [[0] * (columns + 1) for _ in range(rows + 1)]
+    for j in range(columns - 1, -1, -1):
+        best[rows][j] = best[rows][j + 1] + INSERT
+    for i in range(rows - 1, -1, -1):
+        for j in range(columns, -1, -1):
+            reach[i][j] = best[i + 1][j] if j == columns else max(best[i + 1][j], reach[i][j + 1])
+            options = [best[i + 1][j]]
+            if wildcard[i]:
+                options.append(reach[i][j] + KEEP)
+            if j < columns:
+                options.append(best[i][j + 1] + INSERT)
+                if matches[i][j]:
+                    options.append(best[i + 1][j + 1] + KEEP)
+                elif not wildcard[i]:
+                    options.append(best[i + 1][j + 1] + REPLACE)
+            best[i][j] = max(options)
+    merged: list[str] = []
+    i = j = 0
+    while i < rows or j < columns:
+        score = best[i][j]
+        if i < rows and wildcard[i] and reach[i][j] + KEEP == score:
+            k = max(k for k in range(j, columns + 1) if best[i + 1][k] == reach[i][j])
+            merged.append(expected[i])
+            i, j = i + 1, k
+        elif i < rows and j < columns and matches[i][j] and best[i + 1][j + 1] + KEEP == score:
+            merged.append(expected[i])
+            i, j = i + 1, j + 1
+        elif i < rows and j < columns and not wildcard[i] and best[i + 1][j + 1] + REPLACE == score:
+            merged.append(actual[j])
+            i, j = i + 1, j + 1
+        elif j < columns and best[i][j + 1] + INSERT == score:
+            merged.append(actual[j])
+            j += 1
+        else:
+            i += 1
+    return merged
+
+
+@dataclass(frozen=True)
+class Section:
+    """Lines of a note that hold expected output, and how to write new ones there."""
+
+    #: The lines now there (blank ones included), with their prefixes.
+    lines: tuple[BodyLine, ...]
+    #: 0-based line where an empty section starts, and the line after it.
+    start: int
+    end: int
+    #: Prefix of a new line (block quote markers, list indentation).
+    prefix: str
+    #: The fence around the section, which the new output must not close.
+    fence: str
+
+
+def section_edit(
+    section: Section,
+    actual: str,
+    *,
+    raw_lines: Sequence[str],
+    comparator: Comparator,
+    marker: re.Pattern[str],
+    path: str,
+    line: int,
+    file_digest: str,
+    transform: Callable[[list[str]], list[str]] = lambda lines: lines,
+) -> Edit:
+    """The edit that puts ``actual`` into ``section``; raise :class:`RewriteError` when it
+    cannot be written safely. ``transform`` adapts new lines (``<BLANKLINE>`` in doctests)."""
+    reason = check_raw_output(actual)
+    if reason is not None:
+        raise RewriteError(reason)
+    new = transform(written_lines(actual))
+    reason = unsafe_reason(new, section.fence, marker)
+    if reason is not None:
+        raise RewriteError(reason)
+    core = _strip_blank(section.lines)
+    if core:
+        start, end = core[0].index, core[-1].index + 1
+        texts = merge([body.text for body in core], new, comparator)
+    else:
+        start, end = section.start, section.end
+        texts = new
+    ending = "\r" if start > 0 and raw_lines[start - 1].endswith("\r") else ""
+    kept = {body.text: raw_lines[body.index] for body in core}
+    lines = []
+    for text in texts:
+        if text in kept:
+            lines.append(kept[text])
+        elif text:
+            lines.append(section.prefix + text + ending)
+        else:
+            lines.append(section.prefix.rstrip(" \t") + ending)
+    return Edit(path, start, end, tuple(lines), tuple(raw_lines[start:end]), line, file_digest)
+
+
+def _strip_blank(lines: Sequence[BodyLine]) -> list[BodyLine]:
+    kept = list(lines)
+    while kept and not kept[0].text.strip():
+        kept.pop(0)
+    while kept and not kept[-1].text.strip():
+        kept.pop()
+    return kept
+
+
+def apply(original: str, edits: Sequence[Edit]) -> str:
+    """Apply edits (of one file) to its decoded text; they must not overlap."""
+    lines = original.split("\n")
+    ordered = sorted(edits, key=lambda edit: edit.start)
+    for before, after in itertools.pairwise(ordered):
+        if after.start < before.end:
+            raise RewriteError(
+                f"{before.path}: edits of lines {before.start + 1}-{before.end} and "
+                f"{after.start + 1}-{after.end} overlap"
+            )
+    for edit in reversed(ordered):
+        if tuple(lines[edit.start : edit.end]) != edit.old:
+            raise RewriteError(f"{edit.path}:{edit.line}: the note changed under the edit")
+        lines[edit.start : edit.end] = edit.lines
+    return "\n".join(lines)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, keeping the file's mode; the
+    target of a symlink is written, so the link stays a link."""
+    target = Path(os.path.realpath(path))
+    mode = stat.S_IMODE(target.stat().st_mode)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
+    """Apply the edits of one note and write it; return why it was not written, if it was
+    not. A file that changed since it was read, or that cannot be written, is left alone."""
+    from pytest_torchnotes.document import NoteReadError, decode_note
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    if any(edit.digest != digest(data) for edit in edits):
+        return "changed on disk since it was collected"
+    target = Path(os.path.realpath(path))
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not target.stat().st_mode & writable_bits or not os.access(target, os.W_OK):
+        return "read-only"  # the mode bits count even for a superuser, who could write anyway
+    try:
+        raw = decode_note(data)
+        text = apply(raw.original, edits)
+        write_atomically(path, (b"\xef\xbb\xbf" if raw.bom else b"") + text.encode("utf-8"))
+    except (NoteReadError, RewriteError) as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot be written: {error.strerror}"
+    return None

@@ -1,0 +1,231 @@
+"""End to end: ``--torchnotes-update`` rewrites expected output and nothing else."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WriteNote
+
+DRIFTED = """\
+# Update
+
+```python
+import torch
+print(torch.tensor([1.5, 2.25]))
+print("unchanged")
+
+======== output ==========
+tensor([1.4, 2.25])
+unchanged
+```
+
+Some prose that stays.
+
+```python
+print("this block passes")
+
+======== output ==========
+this block passes
+```
+"""
+
+UPDATED = DRIFTED.replace("tensor([1.4, 2.25])", "tensor([1.5000, 2.2500])")
+
+
+def test_update_fixes_a_drifted_value(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    note = write_note(DRIFTED)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "Updated: the new output is written into the note at the end of the run.",
+            "*= torchnotes update =*",
+            "notes/note.md:3 updated",
+        ]
+    )
+    assert note.read_text(encoding="utf-8") == UPDATED
+    second = pytester.runpytest("--torchnotes-update")
+    second.assert_outcomes(passed=1)
+    assert "torchnotes update" not in second.stdout.str()
+    assert note.read_text(encoding="utf-8") == UPDATED
+
+
+def test_update_fills_empty_sections(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    note = write_note(
+        "```python\nprint('filled')\n=== output ===\n```\n\n"
+        "```python\nprint('fenced')\n```\n\n```output\n```\n"
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=2)
+    assert note.read_text() == (
+        "```python\nprint('filled')\n=== output ===\nfilled\n```\n\n"
+        "```python\nprint('fenced')\n```\n\n```output\nfenced\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_the_ini_twin(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update = true\n")
+    note = write_note(DRIFTED)
+    pytester.runpytest().assert_outcomes(failed=1)
+    assert note.read_text(encoding="utf-8") == UPDATED
+
+
+def test_passing_blocks_and_hand_written_precision_are_untouched(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nimport torch\nprint(torch.tensor([1 / 3, 2 / 3]))\nprint(torch.tensor(7))\n"
+        "=== output ===\ntensor([0.33, 0.67])\ntensor(6)\n```\n\n"
+        "```python\nprint(torch.tensor([1 / 3]))\n=== output ===\ntensor([0.3])\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert note.read_text() == text.replace("tensor(6)", "tensor(7)")
+
+
+def test_wildcard_lines_are_kept(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    text = (
+        "<!-- torchnotes: compare ellipsis -->\n```python\nprint('start')\n"
+        "for i in range(5):\n    print(i)\nprint('total', 11)\n"
+        "=== output ===\nstart\n...\ntotal 10\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert note.read_text() == text.replace("total 10", "total 11")
+
+
+def test_doctest_transcripts_are_updated(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    note = write_note(
+        '```python\n>>> 1 + 1\n3\n>>> print("a\\n\\nb")\n>>> x = 5\n>>> x\n4\n```\n'
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert note.read_text() == (
+        '```python\n>>> 1 + 1\n2\n>>> print("a\\n\\nb")\na\n<BLANKLINE>\nb\n>>> x = 5\n>>> x\n5\n'
+        "```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_everything_outside_the_outputs_keeps_its_bytes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note("")
+    text = (
+        "# 标题\r\n\r\n- 列表：\r\n\r\n  ```python\r\n  for i in range(2):\r\n  \tprint(i)\r\n"
+        "  === output ===\r\n  ```\r\n\r\n> 引用\r\n>\r\n> ```python\r\n> print('q')\r\n"
+        "> === output ===\r\n> old\r\n> ```\r\n\r\n```python\r\nprint('same')\r\n"
+        "=== output ===\r\nsame   \r\n```"
+    )
+    note.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    note.chmod(0o640)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=2)
+    expected = text.replace("  === output ===\r\n  ```", "  === output ===\r\n  0\r\n  1\r\n  ```")
+    expected = expected.replace("> old\r\n", "> q\r\n")
+    assert note.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
+    assert stat.S_IMODE(note.stat().st_mode) == 0o640
+
+
+def test_a_note_reached_through_a_symlink_stays_a_symlink(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    real = pytester.path / "elsewhere.md"
+    real.write_text(DRIFTED, encoding="utf-8")
+    link = pytester.path / "notes" / "note.md"
+    link.symlink_to(real)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == UPDATED
+
+
+def test_a_note_changed_during_the_run_is_not_written(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note("")
+    text = (
+        f"```python\nwith open({str(note)!r}, 'a') as handle:\n    handle.write('\\n')\n"
+        "print('new')\n=== output ===\nold\n```\n"
+    )
+    note.write_text(text)
+    result = pytester.runpytest("--torchnotes-update")
+    result.stdout.fnmatch_lines(
+        ["notes/note.md not updated: changed on disk since it was collected"]
+    )
+    assert note.read_text() == text + "\n"
+
+
+def test_a_read_only_note_is_reported(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    note = write_note(DRIFTED)
+    note.chmod(0o444)
+    try:
+        result = pytester.runpytest("--torchnotes-update")
+    finally:
+        note.chmod(0o644)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/note.md not updated: read-only"])
+    assert note.read_text(encoding="utf-8") == DRIFTED
+
+
+def test_unsafe_output_is_refused(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    text = "```python\nprint('```')\n=== output ===\n```\n"
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    result.stdout.fnmatch_lines(
+        [
+            "Not updated: a line of the output ('```') would close the block's fence.",
+            "notes/note.md:1 not updated: a line of the output ('```') would close the "
+            "block's fence",
+        ]
+    )
+    assert note.read_text() == text
+
+
+def test_exceptions_and_xfail_blocks_are_not_rewritten(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nprint('before')\n1 / 0\n=== output ===\nold\n```\n\n"
+        "<!-- torchnotes: xfail documented bug -->\n```python\nprint(2)\n=== output ===\n3\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1, xfailed=1)
+    assert note.read_text() == text
+
+
+def test_verbose_update_shows_the_diff(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(DRIFTED)
+    result = pytester.runpytest("--torchnotes-update", "-v")
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3 updated",
+            "--- notes/note.md:9",
+            "+++ notes/note.md:9 (updated)",
+            "-tensor([1.4, 2.25])",
+            "+tensor([1.5000, 2.2500])",
+        ]
+    )
+
+
+def test_xdist_update_equals_serial_update(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    pytest.importorskip("xdist")
+    names = [f"n{index}.md" for index in range(4)]
+    for name in names:
+        write_note(DRIFTED, name)
+    pytester.runpytest("--torchnotes-update", "-n", "2").assert_outcomes(failed=4)
+    parallel = {name: (pytester.path / "notes" / name).read_bytes() for name in names}
+    for name in names:
+        write_note(DRIFTED, name)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=4)
+    serial = {name: (pytester.path / "notes" / name).read_bytes() for name in names}
+    assert parallel == serial
+    assert all(data.decode("utf-8") == UPDATED for data in serial.values())
+
+
+def test_no_temporary_files_are_left(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(DRIFTED)
+    pytester.runpytest("--torchnotes-update")
+    assert sorted(os.listdir(pytester.path / "notes")) == ["note.md"]
+    assert not list(Path(pytester.path).glob("**/*.tmp"))
