@@ -4,7 +4,8 @@ The docs' own Python blocks run as notes (``pytest docs/``). Examples of whole n
 written in ```` ````markdown note ```` fences whose info string gives the expected outcome
 (``passed=1 failed=1``), the file name (``file=x.md``) and extra arguments (``args="..."``).
 A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
-lines must appear in the output in that order (``...`` stands for lines left out).
+lines must appear in the output in that order (``...`` stands for lines left out). A
+```` ````markdown after ```` fence next is what the note holds after the run.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Example:
     outcomes: dict[str, int]
     args: list[str]
     transcript: list[str] | None
+    after: str | None
 
     @property
     def id(self) -> str:
@@ -40,12 +42,14 @@ class Example:
 def _examples(page: Path) -> list[Example]:
     fences = MarkdownLexer()(page.read_text(encoding="utf-8")).fences
     examples = []
-    for fence, after in zip(fences, [*fences[1:], None], strict=False):
+    for index, fence in enumerate(fences):
         words = shlex.split(fence.info)
         if words[:2] != ["markdown", "note"]:
             continue
         settings = dict(word.split("=", 1) for word in words[2:])
-        transcript = _transcript(after)
+        following = [*fences[index + 1 : index + 3], None, None]
+        transcript = _transcript(following[0])
+        after = following[1] if transcript is not None else following[0]
         args = shlex.split(settings.get("args", ""))
         if transcript is not None:
             args = shlex.split(transcript[0])[2:]
@@ -53,14 +57,19 @@ def _examples(page: Path) -> list[Example]:
             Example(
                 page=page,
                 line=fence.open_line + 1,
-                note="\n".join(line.text for line in fence.body) + "\n",
+                note=_body(fence),
                 file=settings.get("file", "example.md"),
                 outcomes={key: int(value) for key, value in settings.items() if key in OUTCOMES},
                 args=args,
                 transcript=transcript[1:] if transcript is not None else None,
+                after=_body(after) if after is not None and after.info == "markdown after" else None,
             )
         )
     return examples
+
+
+def _body(fence: FenceLexeme) -> str:
+    return "\n".join(line.text for line in fence.body) + "\n"
 
 
 def _transcript(fence: FenceLexeme | None) -> list[str] | None:
@@ -87,6 +96,8 @@ def test_example(pytester: pytest.Pytester, example: Example) -> None:
     result.assert_outcomes(**example.outcomes)
     if example.transcript is not None:
         _assert_in_order(result.stdout.lines + result.stderr.lines, example.transcript)
+    if example.after is not None:
+        assert (pytester.path / "notes" / example.file).read_text(encoding="utf-8") == example.after
 
 
 def _assert_in_order(output: list[str], expected: list[str]) -> None:

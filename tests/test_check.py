@@ -1,0 +1,125 @@
+"""``torchnotes check``: one test per problem it reports, with the exact message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pytest_torchnotes.check import check, note_files
+from pytest_torchnotes.cli import main
+
+ROOT = Path(__file__).parent.parent
+
+
+def findings(tmp_path: Path, text: str | bytes) -> list[str]:
+    note = tmp_path / "note.md"
+    if isinstance(text, bytes):
+        note.write_bytes(text)
+    else:
+        note.write_text(text, encoding="utf-8")
+    return [str(finding) for finding in check([str(note)])]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "```python\nprint(1)\n",
+            "1: code fence ```python is never closed (add a line ``` after its last line)",
+        ),
+        (
+            "Prose.\n\n=== output ===\n1\n",
+            "3: warning: output marker outside a code block: its block is not run with it "
+            "(is a fence missing or misplaced?)",
+        ),
+        (
+            "<!-- torchnotes: skp x -->\n```python\nx = 1\n```\n",
+            "1: unknown torchnotes directive 'skp': expected one of skip, xfail, raises, "
+            "requires, compare, timeout, setup",
+        ),
+        (
+            "<!-- torchnotes: timeout soon -->\n```python\nx = 1\n```\n",
+            "1: timeout: 'soon' is not a number of seconds",
+        ),
+        (
+            "<!-- torchnotes: requires torch>>2 -->\n```python\nx = 1\n```\n",
+            "1: requires: 'torch>>2' is not a valid requirement: Expected semicolon (after name "
+            "with no version specifier) or end",
+        ),
+        (
+            "```Python\nx = 1\n```\n",
+            "1: warning: ```Python looks like Python but is not run: only blocks marked py, "
+            "python, python3 are (rename the info string to run it, or to text to silence this)",
+        ),
+        (
+            "<!-- torchnotes: skip why -->\n\nProse.\n\n```python\nx = 1\n```\n",
+            "1: directive must come directly before its block: line 3 is in between",
+        ),
+        (
+            "Text <!-- torchnotes: skip x --> here.\n",
+            "1: a torchnotes directive must start its own line, before a block",
+        ),
+        (
+            "<!-- never closed\n",
+            "1: HTML comment is never closed: everything after it is hidden (add --> where the "
+            "comment ends)",
+        ),
+        (
+            "# T\n\n```python\nnext(iterable[, default])\n```\n",
+            "4: block 1 ('T') is not valid Python: invalid syntax (mark it "
+            "<!-- torchnotes: skip why --> if it is not meant to run)",
+        ),
+        (
+            b"ok\n\xff\n",
+            "2: not valid UTF-8: byte 0xff at column 1 (save the note as UTF-8)",
+        ),
+    ],
+)
+def test_each_problem(tmp_path: Path, text: str | bytes, message: str) -> None:
+    assert findings(tmp_path, text) == [f"{tmp_path / 'note.md'}:{message}"]
+
+
+def test_skipped_blocks_are_not_compiled(tmp_path: Path) -> None:
+    assert findings(tmp_path, "<!-- torchnotes: skip x -->\n```python\nnext(a[, b])\n```\n") == []
+
+
+def test_a_clean_note_has_no_findings(tmp_path: Path) -> None:
+    assert findings(tmp_path, (ROOT / "notes" / "pytorch-fragments.md").read_text()) == []
+
+
+def test_folders_are_searched(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.md").write_text("")
+    (tmp_path / "a" / "y.markdown").write_text("")
+    (tmp_path / "a" / "z.txt").write_text("")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "w.md").write_text("")
+    assert sorted(path.name for path in note_files([str(tmp_path)])) == ["x.md", "y.markdown"]
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("```python\nprint(1)\n```\n")
+    assert main(["check", str(good)]) == 0
+    assert capsys.readouterr() == ("", "")
+    bad = tmp_path / "bad.md"
+    bad.write_text("```Python\nx\n```\n<!-- torchnotes: nope -->\n")
+    assert main(["check", str(good), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{bad}:1: warning: ```Python looks like Python but is not run: only blocks marked py, "
+        "python, python3 are (rename the info string to run it, or to text to silence this)",
+        f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
+        "requires, compare, timeout, setup",
+    ]
+    assert err == "1 error(s), 1 warning(s)\n"
+    assert main(["check", str(tmp_path / "missing.md")]) == 1
+    assert capsys.readouterr().out == f"{tmp_path / 'missing.md'}:1: no such file\n"
+
+
+def test_the_pre_commit_hook_runs_the_command() -> None:
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"] == "torchnotes check"
+    assert hook["types"] == ["markdown"]
