@@ -101,6 +101,11 @@ def test_problems_of_the_malformed_sample() -> None:
     ]
 
 
+def test_a_directive_in_a_code_span_is_shown_not_used() -> None:
+    assert lex("Write `<!-- torchnotes: skip x -->` before a block.\n").problems == []
+    assert lex("Write <!-- torchnotes: skip x --> before a block.\n").problems != []
+
+
 def test_unclosed_fence_runs_to_the_end() -> None:
     fence = lex("```python\nx = 1\ny = 2\n").fences[0]
     assert fence.close_line is None

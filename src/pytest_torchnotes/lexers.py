@@ -49,6 +49,9 @@ COMMENT_CLOSE = "-->"
 #: A torchnotes directive that does not start its line, e.g. inside a paragraph.
 INLINE_DIRECTIVE = re.compile(r"\S.*?<!--+\s*torchnotes\b", re.IGNORECASE)
 
+#: An inline code span: what it holds is shown, not interpreted.
+CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
 TAB_STOP = 4
 
 
@@ -347,7 +350,7 @@ class MarkdownLexer:
 
     @staticmethod
     def _inline_directive(index: int, rest: str, found: NoteLexemes) -> None:
-        if INLINE_DIRECTIVE.match(rest):
+        if "<!--" in rest and INLINE_DIRECTIVE.match(CODE_SPAN.sub("", rest)):
             found.problems.append(
                 LexerProblem(
                     index, "a torchnotes directive must start its own line, before a block"
