@@ -99,9 +99,7 @@ def test_wildcard_lines_are_kept(pytester: pytest.Pytester, write_note: WriteNot
 
 
 def test_doctest_transcripts_are_updated(pytester: pytest.Pytester, write_note: WriteNote) -> None:
-    note = write_note(
-        '```python\n>>> 1 + 1\n3\n>>> print("a\\n\\nb")\n>>> x = 5\n>>> x\n4\n```\n'
-    )
+    note = write_note('```python\n>>> 1 + 1\n3\n>>> print("a\\n\\nb")\n>>> x = 5\n>>> x\n4\n```\n')
     pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
     assert note.read_text() == (
         '```python\n>>> 1 + 1\n2\n>>> print("a\\n\\nb")\na\n<BLANKLINE>\nb\n>>> x = 5\n>>> x\n5\n'
@@ -209,7 +207,9 @@ def test_verbose_update_shows_the_diff(pytester: pytest.Pytester, write_note: Wr
     )
 
 
-def test_xdist_update_equals_serial_update(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+def test_xdist_update_equals_serial_update(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
     pytest.importorskip("xdist")
     names = [f"n{index}.md" for index in range(4)]
     for name in names:

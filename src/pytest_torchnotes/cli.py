@@ -23,6 +23,21 @@ def _check(arguments: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _convert(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_torchnotes.convert import ConversionError, convert
+
+    output = Path(arguments.output) if arguments.output is not None else None
+    try:
+        written = convert(Path(arguments.notebook), output, force=arguments.force)
+    except ConversionError as error:
+        print(f"torchnotes convert: {error}", file=sys.stderr)
+        return 1
+    print(f"wrote {written}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="torchnotes", description="Work on Markdown notes about PyTorch."
@@ -38,6 +53,24 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
     check.set_defaults(run=_check)
+    convert = commands.add_parser(
+        "convert",
+        help="turn a Jupyter notebook into a note",
+        description="Write a note from a Jupyter notebook: markdown cells as prose, code cells "
+        "as Python blocks with the text they printed as expected output, a raises directive "
+        "for a cell that ended in an error and a skip directive for IPython magics. Output a "
+        "note cannot hold is left out with an HTML comment saying so. Exit status 1 when the "
+        "notebook cannot be converted or the note already exists.",
+    )
+    convert.add_argument("notebook", metavar="NOTEBOOK", help="the .ipynb file to convert")
+    convert.add_argument(
+        "-o",
+        "--output",
+        metavar="NOTE",
+        help="where to write the note (default: the notebook's path with a .md suffix)",
+    )
+    convert.add_argument("--force", action="store_true", help="overwrite an existing note")
+    convert.set_defaults(run=_convert)
     return main
 
 
