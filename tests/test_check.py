@@ -37,7 +37,7 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
         (
             "<!-- torchnotes: skp x -->\n```python\nx = 1\n```\n",
             "1: unknown torchnotes directive 'skp': expected one of skip, xfail, raises, "
-            "requires, compare, timeout, setup",
+            "requires, compare, timeout, warns, output, setup",
         ),
         (
             "<!-- torchnotes: timeout soon -->\n```python\nx = 1\n```\n",
@@ -112,7 +112,7 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         f"{bad}:1: warning: ```Python looks like Python but is not run: only blocks marked py, "
         "python, python3 are (rename the info string to run it, or to text to silence this)",
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
-        "requires, compare, timeout, setup",
+        "requires, compare, timeout, warns, output, setup",
     ]
     assert err == "1 error(s), 1 warning(s)\n"
     assert main(["check", str(tmp_path / "missing.md")]) == 1

@@ -82,12 +82,12 @@ def test_setup() -> None:
         (
             " torchnotes: ",
             "empty torchnotes directive: expected one of skip, xfail, raises, "
-            "requires, compare, timeout, setup",
+            "requires, compare, timeout, warns, output, setup",
         ),
         (
             " torchnotes: skp x ",
             "unknown torchnotes directive 'skp': expected one of skip, "
-            "xfail, raises, requires, compare, timeout, setup",
+            "xfail, raises, requires, compare, timeout, warns, output, setup",
         ),
         (" torchnotes: skip ", "skip needs a reason, e.g. <!-- torchnotes: skip why -->"),
         (

@@ -62,7 +62,9 @@ def _examples(page: Path) -> list[Example]:
                 outcomes={key: int(value) for key, value in settings.items() if key in OUTCOMES},
                 args=args,
                 transcript=transcript[1:] if transcript is not None else None,
-                after=_body(after) if after is not None and after.info == "markdown after" else None,
+                after=_body(after)
+                if after is not None and after.info == "markdown after"
+                else None,
             )
         )
     return examples

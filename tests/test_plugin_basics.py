@@ -206,7 +206,7 @@ def test_note_errors_name_file_and_line_and_others_still_run(
         [
             "notes/binary.md:2: not valid UTF-8: byte 0xff at column 1 (save the note as UTF-8)",
             "notes/typo.md:1: unknown torchnotes directive 'skp': expected one of skip, xfail, "
-            "raises, requires, compare, timeout, setup",
+            "raises, requires, compare, timeout, warns, output, setup",
             "notes/spec.md:1: requires: 'torch>>2' is not a valid requirement: *",
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.compare import CompareOptions
-from pytest_torchnotes.directives import Raises
+from pytest_torchnotes.directives import Raises, Warns
 from pytest_torchnotes.frontmatter import NoteConfig
 from pytest_torchnotes.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.requirements import Requirement
@@ -54,6 +54,20 @@ class OutputSection:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Expected output for other versions: ``<!-- torchnotes: output torch<2.0 ... -->``."""
+
+    requirements: tuple[Requirement, ...]
+    #: The lines of the comment that hold the output (``kind`` is ``comment``).
+    output: OutputSection
+    #: 1-based line of the directive.
+    line: int
+
+    def describe(self) -> str:
+        return " ".join(requirement.text for requirement in self.requirements)
+
+
+@dataclass(frozen=True)
 class Block:
     """A Python block of a note and everything its directives say about it."""
 
@@ -73,6 +87,10 @@ class Block:
     requires: tuple[Requirement, ...] = ()
     compare: CompareOptions | None = None
     timeout: float | None = None
+    #: Warnings the block is expected to raise.
+    warns: tuple[Warns, ...] = ()
+    #: Expected output on other versions, in the order written.
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def line(self) -> int:

@@ -38,6 +38,22 @@ def _convert(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_torchnotes.diff import compare, load, render_markdown, render_text
+
+    try:
+        old, new = load(Path(arguments.old)), load(Path(arguments.new))
+    except ValueError as error:
+        print(f"torchnotes diff: {error}", file=sys.stderr)
+        return 2
+    changes = compare(old, new)
+    render = render_markdown if arguments.format == "md" else render_text
+    sys.stdout.write(render(old, new, changes))
+    return 1 if any(change.regression for change in changes) else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="torchnotes", description="Work on Markdown notes about PyTorch."
@@ -71,6 +87,20 @@ def parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("--force", action="store_true", help="overwrite an existing note")
     convert.set_defaults(run=_convert)
+    diff = commands.add_parser(
+        "diff",
+        help="compare two run reports (written with --torchnotes-report)",
+        description="List the blocks whose outcome or output changed between two JSON run "
+        "reports, for instance one per torch version, with warnings that appeared or went "
+        "away. Exit status 1 when something regressed (a block or note that now fails), 2 "
+        "when a report cannot be read.",
+    )
+    diff.add_argument("old", metavar="OLD.json")
+    diff.add_argument("new", metavar="NEW.json")
+    diff.add_argument(
+        "--format", choices=("text", "md"), default="text", help="md: for a pull request comment"
+    )
+    diff.set_defaults(run=_diff)
     return main
 
 

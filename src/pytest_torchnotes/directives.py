@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
-from pytest_torchnotes.lexers import CommentLexeme
+from pytest_torchnotes.lexers import BodyLine, CommentLexeme
 from pytest_torchnotes.requirements import Requirement, RequirementError, parse_requirement
 
 #: The start of a torchnotes comment: ``<!-- torchnotes: skip reason -->`` gives ``skip reason``.
@@ -82,6 +82,33 @@ class Compare(Directive):
 @dataclass(frozen=True)
 class Timeout(Directive):
     seconds: float
+
+
+@dataclass(frozen=True)
+class Warns(Directive):
+    """A warning the block is expected to raise: ``warns FutureWarning: pattern``."""
+
+    category: str
+    pattern: str | None
+
+    def describe(self) -> str:
+        return f"{self.category}: {self.pattern}" if self.pattern else self.category
+
+
+@dataclass(frozen=True)
+class Output(Directive):
+    """What the block printed where ``requirements`` hold (another torch, another Python)."""
+
+    requirements: tuple[Requirement, ...]
+    #: The expected output lines, between the directive's first line and ``-->``.
+    body: tuple[BodyLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.body)
+
+    def describe(self) -> str:
+        return " ".join(requirement.text for requirement in self.requirements)
 
 
 @dataclass(frozen=True)
@@ -160,6 +187,28 @@ def _xfail(arguments: str, line: int, end: int) -> Directive:
     return Xfail(line, end, _reason("xfail", arguments, line))
 
 
+def _warns(arguments: str, line: int, end: int) -> Directive:
+    match = RAISES.match(arguments)
+    if match is None:
+        raise DirectiveError(
+            line, f"warns expects CATEGORY or CATEGORY: MESSAGE PATTERN, got {arguments!r}"
+        )
+    return Warns(line, end, match.group("type"), (match.group("pattern") or "").strip() or None)
+
+
+def _output(comment: CommentLexeme, arguments: str, line: int, end: int) -> Directive:
+    words = arguments.split()
+    if not words:
+        raise DirectiveError(
+            line, "output needs the versions it holds for, e.g. <!-- torchnotes: output torch<2.0"
+        )
+    try:
+        requirements = tuple(parse_requirement(word) for word in words)
+    except RequirementError as error:
+        raise DirectiveError(line, f"output: {error}") from None
+    return Output(line, end, requirements, comment.body)
+
+
 #: Directives written on one line, by name.
 ONE_LINE = {
     "skip": _skip,
@@ -168,10 +217,11 @@ ONE_LINE = {
     "requires": _requires,
     "compare": _compare,
     "timeout": _timeout,
+    "warns": _warns,
 }
 
 #: Every directive name, for error messages.
-NAMES = (*ONE_LINE, "setup")
+NAMES = (*ONE_LINE, "output", "setup")
 
 
 def parse_directive(comment: CommentLexeme) -> Directive | None:
@@ -197,6 +247,8 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
             raise DirectiveError(line, "setup has no code: put it on the lines before -->")
         code = "\n".join(body_line.text for body_line in comment.body)
         return Setup(line, end, code, comment.body[0].index)
+    if name == "output":
+        return _output(comment, arguments, line, end)
     if not name:
         raise DirectiveError(
             line, f"empty torchnotes directive: expected one of {', '.join(NAMES)}"

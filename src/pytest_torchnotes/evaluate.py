@@ -12,14 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.blocks import Block, SetupBlock
+from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.directives import Raises
+from pytest_torchnotes.directives import Raises, Warns
 from pytest_torchnotes.execute import (
     CompiledCode,
     ErrorInfo,
     Execution,
     Executor,
+    WarningInfo,
     compile_block,
     compile_single,
     describe_error,
@@ -29,7 +30,9 @@ from pytest_torchnotes.failures import (
     output_diff,
     render_exception,
     render_output_failure,
+    render_warning_failure,
 )
+from pytest_torchnotes.requirements import unmet_reason
 from pytest_torchnotes.results import (
     COMPARISON_DRIFT,
     EXCEPTION,
@@ -38,6 +41,7 @@ from pytest_torchnotes.results import (
     PASSED,
     TEXT,
     TIMEOUT,
+    WARNING,
     XFAILED,
     BlockResult,
 )
@@ -68,6 +72,7 @@ class BlockEvaluator:
         comparator: Callable[[CompareOptions], Comparator],
         *,
         display: bool,
+        strict_warnings: bool = False,
         source: NoteSource | None = None,
     ) -> None:
         self.executor = executor
@@ -75,6 +80,7 @@ class BlockEvaluator:
         self.context = context
         self.comparator = comparator
         self.display = display
+        self.strict_warnings = strict_warnings
         #: Set in update mode: where to write new output.
         self.source = source
 
@@ -101,7 +107,39 @@ class BlockEvaluator:
 
     def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         runner = self._doctest if block.doctest else self._block
-        return _apply_xfail(block, runner(block, timeout, options), self.context)
+        result = runner(block, timeout, options)
+        self._check_warnings(block, result)
+        return _apply_xfail(block, result, self.context)
+
+    def _check_warnings(self, block: Block, result: BlockResult) -> None:
+        """Warnings are early drift: with strict warnings, a new one, or a declared one that
+        is gone, fails a block that otherwise passed."""
+        unexpected = [
+            warning
+            for warning in result.warnings
+            if not any(_warns_matches(declared, warning) for declared in block.warns)
+        ]
+        missing = [
+            declared
+            for declared in block.warns
+            if not any(_warns_matches(declared, warning) for warning in result.warnings)
+        ]
+        result.unexpected_warnings = [warning.describe() for warning in unexpected]
+        if not self.strict_warnings or result.outcome != PASSED or not (unexpected or missing):
+            return
+        result.outcome = FAILED
+        result.drift = WARNING
+        result.summary = "warning drift: " + (
+            f"new {unexpected[0].category}: {unexpected[0].message}"
+            if unexpected
+            else f"{missing[0].describe()} is no longer raised"
+        )
+        result.message = render_warning_failure(
+            result,
+            self.context,
+            [warning.describe() for warning in unexpected],
+            [declared.describe() for declared in missing],
+        )
 
     def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         execution = self.execute(block.code, block.code_line + 1, timeout, display=self.display)
@@ -114,10 +152,13 @@ class BlockEvaluator:
                 return _exception_failure(result, self.context, mismatch)
         elif error is not None:
             return _exception_failure(result, self.context, _error_headline(error))
-        if block.output is None:
+        output, variant = _expected_output(block)
+        if output is None:
             return result
+        result.expected = output.text
+        result.variant = variant
         comparator = self.comparator(options)
-        comparison = comparator.compare(block.output.text, execution.stdout)
+        comparison = comparator.compare(output.text, execution.stdout)
         result.comparison = comparison
         if comparison.drift is not None:
             result.drift = COMPARISON_DRIFT[comparison.drift]
@@ -125,8 +166,11 @@ class BlockEvaluator:
             return result
         result.outcome = FAILED
         result.summary = _drift_summary(result)
-        result.message = render_output_failure(result, self.context)
-        output = block.output
+        result.message = render_output_failure(result, self.context, output, variant)
+        if output.kind == "comment" and output.lines and output.lines[-1].index == output.end:
+            result.not_updated = "put the --> of the output directive on a line of its own"
+            result.message += f"\nNot updated: {result.not_updated}."
+            return result
         section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
         self._plan(result, section, execution.stdout, comparator, block.line)
         return result
@@ -266,6 +310,26 @@ def _as_want(lines: list[str]) -> list[str]:
         if line.lstrip().startswith(">>>"):
             raise RewriteError(f"a line of the output ({line!r}) reads as a >>> prompt")
     return [line if line.strip() else "<BLANKLINE>" for line in lines]
+
+
+def _expected_output(block: Block) -> tuple[OutputSection | None, str | None]:
+    """The output to compare with: the first ``output`` directive whose versions hold here,
+    else the visible output section; and the versions it is for."""
+    for alternative in block.alternatives:
+        if all(unmet_reason(requirement) is None for requirement in alternative.requirements):
+            return alternative.output, alternative.describe()
+    return block.output, None
+
+
+def _warns_matches(declared: Warns, warning: WarningInfo) -> bool:
+    if declared.category.split(".")[-1] not in warning.names:
+        return False
+    if declared.pattern is None or declared.pattern in warning.message:
+        return True
+    try:
+        return re.search(declared.pattern, warning.message) is not None
+    except re.error:
+        return False
 
 
 def _raises_mismatch(expected: Raises, error: ErrorInfo | None) -> str | None:

@@ -71,10 +71,17 @@ class ErrorInfo:
 
 @dataclass(frozen=True)
 class WarningInfo:
+    """A warning raised while a block ran."""
+
     category: str
     message: str
+    #: Where ``warnings`` says it was raised (often inside a library).
     filename: str
     lineno: int
+    #: The line of the note that was running when it was raised.
+    note_line: int | None = None
+    #: Names of the category and its bases, to match ``warns`` directives.
+    names: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
@@ -266,8 +273,22 @@ class Executor:
         line: str | None = None,
     ) -> None:
         """A ``warnings.showwarning`` replacement that files the warning under the block."""
-        if self._warnings is not None:
-            self._warnings.append(WarningInfo(category.__name__, str(message), filename, lineno))
+        if self._warnings is None:
+            return
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_code.co_filename != self.filename:
+            frame = frame.f_back  # type: ignore[assignment]
+        names = frozenset(cls.__name__ for cls in category.__mro__)
+        self._warnings.append(
+            WarningInfo(
+                category.__name__,
+                str(message),
+                filename,
+                lineno,
+                frame.f_lineno if frame is not None else None,
+                names,
+            )
+        )
 
     def run(
         self,

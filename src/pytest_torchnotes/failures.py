@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from pytest_torchnotes.blocks import Block, SetupBlock
+from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.normalize import (
     apply_carriage_returns,
     normalize,
@@ -22,6 +22,7 @@ from pytest_torchnotes.results import (
     TEXT,
     TIMEOUT,
     VALUE,
+    WARNING,
     BlockResult,
 )
 
@@ -51,6 +52,7 @@ DRIFT_EXPLANATION = {
     EXCEPTION: "exception drift",
     MISSING_MODULE: "missing module",
     TIMEOUT: "timeout",
+    WARNING: "warning drift",
 }
 
 
@@ -97,15 +99,18 @@ def excerpt(title: str, text: str) -> list[str]:
     return [f"{title}:", *("    " + line for line in lines)]
 
 
-def render_output_failure(result: BlockResult, context: FailureContext) -> str:
-    """The message for a block whose printed output no longer matches the note."""
+def render_output_failure(
+    result: BlockResult, context: FailureContext, output: OutputSection, variant: str | None
+) -> str:
+    """The message for a block whose printed output no longer matches ``output``, the
+    section compared (the output for ``variant`` versions, when it is not the visible one)."""
     block = result.item
-    assert isinstance(block, Block)
-    assert block.output is not None
     comparison = result.comparison
     drift = result.drift or TEXT
     lines = [f"{where(context, block)}: {DRIFT_EXPLANATION.get(drift, drift)}"]
-    expected_start = block.output.first_text_line
+    if variant is not None:
+        lines.append(f"  compared with the output written for {variant}")
+    expected_start = output.first_text_line
     if comparison is not None:
         lines.extend(
             f"  {context.path}:{expected_start + difference.line + 1}: {difference.describe()}"
@@ -113,9 +118,9 @@ def render_output_failure(result: BlockResult, context: FailureContext) -> str:
         )
         if len(comparison.numbers) > 10:
             lines.append(f"  ... and {len(comparison.numbers) - 10} more numbers")
-    if not block.output.text.strip():
+    if not output.text.strip():
         lines.append("  the output section is empty")
-    lines.extend(output_diff(block.output.text, result.actual, context, expected_start + 1))
+    lines.extend(output_diff(output.text, result.actual, context, expected_start + 1))
     lines.extend(_warnings(result))
     if context.update:
         lines.append(f"On torch {context.torch_version}.")
@@ -144,3 +149,17 @@ def _warnings(result: BlockResult) -> list[str]:
     if not result.warnings:
         return []
     return ["warnings:", *(f"    {warning.describe()}" for warning in result.warnings)]
+
+
+def render_warning_failure(
+    result: BlockResult, context: FailureContext, unexpected: list[str], missing: list[str]
+) -> str:
+    """The message for a block whose warnings are not the ones its directives declare."""
+    lines = [f"{where(context, result.item)}: warning drift"]
+    lines.extend(f"  new warning: {text}" for text in unexpected)
+    lines.extend(f"  declared but not raised: {text}" for text in missing)
+    lines.append(
+        f"On torch {context.torch_version}. Declare an expected warning before the block with "
+        "<!-- torchnotes: warns CATEGORY: MESSAGE -->, or remove one that is gone."
+    )
+    return "\n".join(lines)

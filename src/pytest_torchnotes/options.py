@@ -115,6 +115,19 @@ OPTIONS = (
         flag=True,
     ),
     Option(
+        "report",
+        "write a report of every block to this file: .json (for torchnotes diff) or .md "
+        "(for a pull request)",
+        default="",
+    ),
+    Option(
+        "strict_warnings",
+        "fail a block that raises a warning no warns directive declares, or no longer raises "
+        "one that is declared",
+        default="false",
+        flag=True,
+    ),
+    Option(
         "isolate_cwd",
         "run each note in a scratch directory holding copies of the files "
         "beside it, so files a note writes never land in the repository",

@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import directives as d
-from pytest_torchnotes.blocks import Block, OutputSection, ParsedNote, Problem, SetupBlock
+from pytest_torchnotes.blocks import (
+    Alternative,
+    Block,
+    OutputSection,
+    ParsedNote,
+    Problem,
+    SetupBlock,
+)
 from pytest_torchnotes.compare import CompareOptions
 from pytest_torchnotes.frontmatter import FrontMatterError, parse_front_matter
 from pytest_torchnotes.lexers import (
@@ -70,6 +77,12 @@ class _Options:
     requires: tuple[Requirement, ...] = ()
     compare: CompareOptions | None = None
     timeout: float | None = None
+    warns: tuple[d.Warns, ...] = ()
+    outputs: tuple[d.Output, ...] = ()
+
+
+#: Directives that may be given several times for one block.
+REPEATABLE = frozenset({"warns", "outputs"})
 
 
 @dataclass
@@ -313,8 +326,20 @@ class _Builder:
                 requires=options.requires,
                 compare=options.compare,
                 timeout=options.timeout,
+                warns=options.warns,
+                alternatives=tuple(self._alternative(output) for output in options.outputs),
             )
         )
+
+    def _alternative(self, directive: d.Output) -> Alternative:
+        body = directive.body
+        quotes = QUOTE.match(self.lexemes.lines[directive.line])
+        indent = quotes.group() if quotes else ""
+        prefix = next((line.prefix for line in body if line.text.strip()), indent)
+        section = OutputSection(
+            "comment", body, directive.line + 1, directive.end_line, prefix, "-->"
+        )
+        return Alternative(directive.requirements, section, directive.line + 1)
 
     def _directives(self, fence: FenceLexeme) -> _Options:
         """The pending directives as block options; check each sits right before the block."""
@@ -328,7 +353,9 @@ class _Builder:
                     f"directive must come directly before its block: line {gap + 1} is in between",
                 )
             name, value = _option(directive)
-            if name in seen:
+            if name in REPEATABLE:
+                value = (*getattr(options, name), value)
+            elif name in seen:
                 self._problem(directive.line, f"second {name} directive for the same block")
             seen.add(name)
             setattr(options, name, value)
@@ -383,6 +410,10 @@ def _option(directive: d.Directive) -> tuple[str, object]:
         return "requires", directive.requirements
     if isinstance(directive, d.Compare):
         return "compare", directive.options
+    if isinstance(directive, d.Warns):
+        return "warns", directive
+    if isinstance(directive, d.Output):
+        return "outputs", directive
     assert isinstance(directive, d.Timeout), directive
     return "timeout", directive.seconds
 

@@ -22,6 +22,7 @@ from pytest_torchnotes.options import OPTIONS, Option
 if TYPE_CHECKING:
     from pytest_torchnotes.blocks import Problem
     from pytest_torchnotes.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.report import NoteRecord, RunReport
     from pytest_torchnotes.results import BlockResult, NoteResult
     from pytest_torchnotes.runner import NoteRunner
     from pytest_torchnotes.settings import Settings
@@ -116,6 +117,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PARSER] = NoteRegionParser(settings.note_format)
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
+    config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
@@ -170,6 +172,8 @@ class NoteItem(pytest.Item):
         super().__init__(**kwargs)
         self.document = document
         self.result: NoteResult | None = None
+        #: What happened, as the run report records it.
+        self.record: NoteRecord | None = None
         for block in document.note.blocks:  # -k also matches the headings of a note
             if block.heading:
                 self.extra_keyword_matches.add(block.heading)
@@ -188,6 +192,9 @@ class NoteItem(pytest.Item):
 
         errors = self.document.note.errors
         if errors:
+            from pytest_torchnotes.report import error_record
+
+            self.record = error_record(self.display_path, errors)
             raise NoteError(errors)
         verbose = self.config.get_verbosity() > 0
         capture = self.config.pluginmanager.getplugin("capturemanager")
@@ -202,9 +209,12 @@ class NoteItem(pytest.Item):
             else:
                 self.ihook.pytest_runtest_logreport(report=block_report)
 
+        from pytest_torchnotes.report import note_record
+
         self.result = _runner(self.config).run(
             self.document.note, self.path, self.display_path, report, self.document.raw
         )
+        self.record = note_record(self.result)
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)
@@ -285,19 +295,64 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
-    if isinstance(item, NoteItem) and call.when == "call" and item.result is not None:
-        report.torchnotes_note = {
-            "blocks": len(item.result.blocks),
-            "failed": len(item.result.failures),
-            "path": item.display_path,
-            "edits": [edit.to_json() for block in item.result.blocks for edit in block.edits],
-            "not_updated": [
-                [block.line, block.not_updated]
-                for block in item.result.blocks
-                if block.not_updated is not None
-            ],
-        }
+    if not isinstance(item, NoteItem) or call.when != "call" or item.record is None:
+        return report
+    from dataclasses import asdict
+
+    blocks = item.result.blocks if item.result is not None else []
+    report.torchnotes_note = {
+        "failed": sum(1 for block in blocks if block.failed),
+        "path": item.display_path,
+        "record": asdict(item.record),
+        "edits": [edit.to_json() for block in blocks for edit in block.edits],
+        "not_updated": [
+            [block.line, block.not_updated] for block in blocks if block.not_updated is not None
+        ],
+    }
     return report
+
+
+class Reporting:
+    """Collects the record of every note (sent with the reports by xdist workers), shows
+    the torchnotes summary at the end of the run and writes ``--torchnotes-report``."""
+
+    def __init__(self, config: pytest.Config, path: Path | None) -> None:
+        self.config = config
+        self.path = path
+        self.notes: list[NoteRecord] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        from pytest_torchnotes.report import note_from_json
+
+        note = getattr(report, "torchnotes_note", None)
+        if note is not None:
+            self.notes.append(note_from_json(note["record"]))
+
+    def report(self) -> RunReport:
+        from datetime import datetime, timezone
+
+        from pytest_torchnotes.report import RunReport, environment
+
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return RunReport(environment(), self.notes, created)
+
+    def pytest_sessionfinish(self) -> None:
+        if self.path is None or hasattr(self.config, "workerinput"):
+            return
+        from pytest_torchnotes.render import write_report
+
+        write_report(self.report(), self.path)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not self.notes:
+            return
+        from pytest_torchnotes.render import summary_lines
+
+        terminalreporter.write_sep("=", "torchnotes")
+        for line in summary_lines(self.report()):
+            terminalreporter.write_line(line)
+        if self.path is not None:
+            terminalreporter.write_line(f"report written to {self.path}")
 
 
 class Updates:

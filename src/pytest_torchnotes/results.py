@@ -21,6 +21,7 @@ TEXT = "text"
 EXCEPTION = "exception"
 MISSING_MODULE = "missing module"
 TIMEOUT = "timeout"
+WARNING = "warning"
 
 #: What the comparison calls a drift, as reports name it.
 COMPARISON_DRIFT = {"format": FORMAT, "value": VALUE, "text": TEXT}
@@ -51,6 +52,10 @@ class BlockResult:
     edits: list[Edit] = field(default_factory=list)
     #: Why the expected output could not be rewritten, in update mode.
     not_updated: str | None = None
+    #: The versions whose ``output`` directive was compared (``None``: the visible output).
+    variant: str | None = None
+    #: Warnings raised that no ``warns`` directive declares.
+    unexpected_warnings: list[str] = field(default_factory=list)
 
     @property
     def line(self) -> int:

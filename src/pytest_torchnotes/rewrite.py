@@ -101,6 +101,10 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
     """Why ``lines`` cannot be written inside a fence opened with ``fence``, if they cannot."""
     for line in lines:
         stripped = line.strip()
+        if fence == "-->":
+            if "-->" in line or "--!>" in line:
+                return f"a line of the output ({stripped!r}) would close the comment"
+            continue
         if (
             stripped.startswith(fence[0] * 3)
             and set(stripped) <= {fence[0]} | set(" \t")

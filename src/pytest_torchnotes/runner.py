@@ -25,6 +25,19 @@ from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.rewrite import digest
 
+#: Global state the runner itself changes for every note: not worth reporting.
+OURS = frozenset(
+    {
+        "working directory",
+        "sys.path",
+        "sys.displayhook",
+        "os._exit",
+        "signal handler SIGINT",
+        "random state",
+        "torch CPU random state",
+    }
+)
+
 
 class SessionInterrupted(KeyboardInterrupt):
     """The person running the session pressed Ctrl-C while a block ran."""
@@ -47,6 +60,8 @@ class RunSettings:
     is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
     update: bool = False
+    #: Fail blocks that raise warnings no ``warns`` directive declares.
+    strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
 
@@ -105,6 +120,7 @@ class NoteRunner:
                     context,
                     self.comparator,
                     display=self.settings.display,
+                    strict_warnings=self.settings.strict_warnings,
                     source=self._source(path, raw),
                 )
                 for item in note.items:
@@ -174,14 +190,7 @@ class NoteRunner:
             restored = state.restore()
             for guard in guards:
                 restored.extend(guard.restore())
-            ours = {
-                "working directory",
-                "sys.path",
-                "sys.displayhook",
-                "os._exit",
-                "signal handler SIGINT",
-            }
-            result.restored = [name for name in restored if name not in ours]
+            result.restored = [name for name in restored if name not in OURS]
             module.__dict__.clear()
             if workspace is not None:
                 workspace.remove()

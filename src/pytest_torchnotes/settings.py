@@ -38,6 +38,8 @@ class Settings:
     note_format: NoteFormat = field(default_factory=NoteFormat)
     run: RunSettings = field(default_factory=RunSettings)
     isolate_cwd: bool = True
+    #: Where to write the run report, if anywhere.
+    report: Path | None = None
 
     def is_note(self, path: Path) -> bool:
         """Whether ``path``'s name matches the note patterns."""
@@ -80,6 +82,16 @@ def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
         return re.compile(text, re.IGNORECASE)
     except re.error as error:
         raise ValueError(f"{text!r} is not a regular expression: {error}") from None
+
+
+def parse_report_path(text: str) -> Path | None:
+    from pytest_torchnotes.render import report_format
+
+    if not str(text).strip():
+        return None
+    path = Path(str(text).strip())
+    report_format(path)
+    return path.resolve()
 
 
 def parse_compare(text: str) -> CompareOptions:
@@ -139,10 +151,12 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         workspace=workspace if isolate else None,
         is_note=lambda path: any(fnmatch(path.name, pattern) for pattern in patterns),
         update=get("update", parse_bool),
+        strict_warnings=get("strict_warnings", parse_bool),
         marker=marker,
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     return Settings(
+        report=get("report", parse_report_path),
         paths=paths,
         collect_all=get("collect_all", parse_bool),
         patterns=patterns,

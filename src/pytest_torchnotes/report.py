@@ -1,0 +1,203 @@
+"""The run report: what happened to every block, as plain data.
+
+Built from results during the run (on xdist workers too: a note's record travels with its
+pytest report), and rendered elsewhere (:mod:`pytest_torchnotes.render`). The JSON form has a
+``schema`` and a ``version``; ``report-schema.json`` in this package describes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from pytest_torchnotes.blocks import Block, Problem
+from pytest_torchnotes.results import NoteResult
+
+SCHEMA = "pytest-torchnotes-report"
+VERSION = 1
+
+#: Longest output kept in a report, per block.
+MAX_OUTPUT = 10_000
+
+
+@dataclass
+class WarningRecord:
+    category: str
+    message: str
+    #: The note line that was running when it was raised.
+    line: int | None
+
+
+@dataclass
+class BlockRecord:
+    """One block (or piece of setup code) of a note."""
+
+    kind: str  # "block" or "setup"
+    #: 1-based position among the note's blocks (0 for setup code).
+    index: int
+    line: int
+    heading: str | None
+    #: ``passed``, ``failed``, ``skipped`` or ``xfailed``.
+    outcome: str
+    #: ``value``, ``format-only``, ``text``, ``exception``, ``missing module``, ``timeout``,
+    #: ``warning``, or ``None``.
+    drift: str | None
+    #: Why it was skipped or expected to fail, or what went wrong.
+    reason: str | None
+    #: The expected output compared (``None`` for a block without one) and what the block
+    #: printed, cut at :data:`MAX_OUTPUT` characters.
+    expected: str | None
+    actual: str | None
+    #: Hash of what the block printed, to see changes between runs of blocks that pass.
+    output_digest: str
+    warnings: list[WarningRecord] = field(default_factory=list)
+    duration: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """Identifies the block across runs: its kind and position."""
+        return f"{self.kind}:{self.index if self.kind == 'block' else self.line}"
+
+
+@dataclass
+class NoteRecord:
+    path: str
+    #: ``passed``, ``failed``, ``skipped`` or ``error`` (the note could not run).
+    outcome: str
+    reason: str | None
+    blocks: list[BlockRecord] = field(default_factory=list)
+    #: Global state the note changed, put back after it.
+    restored: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Environment:
+    torch: str | None
+    python: str
+    numpy: str | None
+    platform: str
+    cuda_available: bool
+    cuda: str | None
+    plugin: str
+
+
+@dataclass
+class RunReport:
+    environment: Environment
+    notes: list[NoteRecord]
+    created: str = ""
+    schema: str = SCHEMA
+    version: int = VERSION
+
+    def blocks(self) -> list[tuple[NoteRecord, BlockRecord]]:
+        return [(note, block) for note in self.notes for block in note.blocks]
+
+    def counts(self) -> dict[str, int]:
+        """Blocks by outcome."""
+        counts: dict[str, int] = {}
+        for _, block in self.blocks():
+            counts[block.outcome] = counts.get(block.outcome, 0) + 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema,
+            "version": self.version,
+            "created": self.created,
+            "environment": asdict(self.environment),
+            "summary": self.counts(),
+            "notes": [asdict(note) for note in self.notes],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RunReport:
+        if data.get("schema") != SCHEMA:
+            raise ValueError("not a pytest-torchnotes report")
+        if data.get("version") != VERSION:
+            raise ValueError(f"report version {data.get('version')!r}; this tool reads {VERSION}")
+        return cls(
+            environment=Environment(**data["environment"]),
+            notes=[note_from_json(note) for note in data["notes"]],
+            created=data.get("created", ""),
+        )
+
+
+def note_from_json(data: dict[str, Any]) -> NoteRecord:
+    blocks = []
+    for block in data.get("blocks", []):
+        warnings = [WarningRecord(**warning) for warning in block.get("warnings", [])]
+        blocks.append(BlockRecord(**{**block, "warnings": warnings}))
+    return NoteRecord(
+        data["path"], data["outcome"], data.get("reason"), blocks, data.get("restored", [])
+    )
+
+
+def output_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()[:16]
+
+
+def note_record(result: NoteResult) -> NoteRecord:
+    """The record of a note that ran (or was skipped as a whole)."""
+    if result.skipped is not None:
+        return NoteRecord(result.path, "skipped", result.skipped)
+    blocks = []
+    for block in result.blocks:
+        item = block.item
+        blocks.append(
+            BlockRecord(
+                kind="block" if isinstance(item, Block) else "setup",
+                index=item.index if isinstance(item, Block) else 0,
+                line=item.line,
+                heading=item.heading,
+                outcome=block.outcome,
+                drift=block.drift,
+                reason=block.reason or block.summary or None,
+                expected=_cut(block.expected),
+                actual=_cut(block.actual) if block.outcome != "skipped" else None,
+                output_digest=output_digest(block.actual),
+                warnings=[
+                    WarningRecord(warning.category, warning.message, warning.note_line)
+                    for warning in block.warnings
+                ],
+                duration=round(block.duration, 6),
+            )
+        )
+    outcome = "failed" if result.failures else "passed"
+    return NoteRecord(result.path, outcome, None, blocks, list(result.restored))
+
+
+def _cut(text: str | None) -> str | None:
+    if text is None or len(text) <= MAX_OUTPUT:
+        return text
+    return text[:MAX_OUTPUT] + f"\n... {len(text) - MAX_OUTPUT} more characters"
+
+
+def error_record(path: str, problems: list[Problem]) -> NoteRecord:
+    """The record of a note that could not run."""
+    reason = "; ".join(f"line {problem.line}: {problem.message}" for problem in problems)
+    return NoteRecord(path, "error", reason)
+
+
+def environment() -> Environment:
+    """The versions that decide what notes print."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    torch = sys.modules.get("torch")
+    numpy = sys.modules.get("numpy")
+    try:
+        plugin = version("pytest-torchnotes")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        plugin = "unknown"
+    cuda_available = bool(torch is not None and torch.cuda.is_available())
+    return Environment(
+        torch=str(torch.__version__) if torch is not None else None,
+        python=platform.python_version(),
+        numpy=str(numpy.__version__) if numpy is not None else None,
+        platform=platform.platform(),
+        cuda_available=cuda_available,
+        cuda=torch.version.cuda if torch is not None else None,
+        plugin=plugin,
+    )

@@ -1,0 +1,405 @@
+"""Drift reporting: run reports, warnings, version-conditional output, the summary, diffs."""
+
+from __future__ import annotations
+
+import json
+import platform
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+import pytest
+import torch
+
+from pytest_torchnotes.cli import main
+from pytest_torchnotes.diff import compare, load
+from pytest_torchnotes.render import report_format
+from pytest_torchnotes.report import RunReport
+from tests.conftest import WriteNote
+
+SCHEMA = json.loads(files("pytest_torchnotes").joinpath("report-schema.json").read_text())
+
+MIXED = """\
+# Mixed
+
+```python
+import torch
+print(torch.tensor([1.0, 2.0]) / 4)
+
+======== output ==========
+tensor([0.2500, 0.5000])
+```
+
+## Drift
+
+```python
+print(torch.tensor([3]))
+
+======== output ==========
+tensor([4])
+```
+
+<!-- torchnotes: skip needs a GPU -->
+```python
+torch.ones(1, device="cuda")
+```
+
+```python
+import warnings
+warnings.warn("this API is going away", FutureWarning)
+```
+"""
+
+
+def report_of(pytester: pytest.Pytester, *args: str, name: str = "report.json") -> dict:
+    pytester.runpytest("-p", "no:randomly", f"--torchnotes-report={name}", *args)
+    data: dict = json.loads((pytester.path / name).read_text(encoding="utf-8"))
+    return data
+
+
+def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(MIXED)
+    write_note("<!-- torchnotes: skp -->\n```python\nx\n```\n", "broken.md")
+    data = report_of(pytester)
+    jsonschema.validate(data, SCHEMA)
+    assert (data["schema"], data["version"]) == ("pytest-torchnotes-report", 1)
+    assert data["environment"]["torch"] == torch.__version__
+    assert data["environment"]["python"] == platform.python_version()
+    assert data["summary"] == {"passed": 2, "failed": 1, "skipped": 1}
+    broken, note = data["notes"]
+    assert (broken["path"], broken["outcome"]) == ("notes/broken.md", "error")
+    assert broken["reason"].startswith("line 1: unknown torchnotes directive 'skp'")
+    assert note["outcome"] == "failed"
+    blocks = {block["line"]: block for block in note["blocks"]}
+    assert blocks[3]["outcome"] == "passed"
+    assert blocks[3]["expected"] == "tensor([0.2500, 0.5000])"
+    assert blocks[3]["actual"] == "tensor([0.2500, 0.5000])\n"
+    assert blocks[13] | {"duration": 0, "output_digest": ""} == {
+        "kind": "block",
+        "index": 2,
+        "line": 13,
+        "heading": "Drift",
+        "outcome": "failed",
+        "drift": "value",
+        "reason": "value drift: expected 4, got 3 (differs by 1; tolerance 0)",
+        "expected": "tensor([4])",
+        "actual": "tensor([3])\n",
+        "output_digest": "",
+        "warnings": [],
+        "duration": 0,
+    }
+    assert (blocks[21]["outcome"], blocks[21]["reason"]) == ("skipped", "needs a GPU")
+    assert blocks[25]["warnings"] == [
+        {"category": "FutureWarning", "message": "this API is going away", "line": 27}
+    ]
+
+
+def test_markdown_report(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(MIXED)
+    pytester.runpytest("--torchnotes-report=out/report.md")
+    text = (pytester.path / "out" / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("## torchnotes report\n\ntorch ")
+    for line in [
+        "| failed | 1 |",
+        "| passed | 2 |",
+        "| skipped | 1 |",
+        "| notes/note.md | 13 | Drift | failed | value | value drift: expected 4, got 3 "
+        "(differs by 1; tolerance 0) |  |",
+        "| notes/note.md | 21 | Drift | skipped |  | needs a GPU |  |",
+        "| notes/note.md | 25 | Drift | passed |  |  | FutureWarning: this API is going away |",
+        "<summary>notes/note.md:13 value drift</summary>",
+        "-tensor([4])",
+        "+tensor([3])",
+    ]:
+        assert line in text.splitlines(), line
+
+
+def test_report_format_follows_the_suffix(pytester: pytest.Pytester) -> None:
+    assert report_format(Path("a.JSON")) == "json"
+    assert report_format(Path("a.markdown")) == "markdown"
+    result = pytester.runpytest("--torchnotes-report=report.txt")
+    result.stderr.fnmatch_lines(
+        [
+            "ERROR: torchnotes: --torchnotes-report: 'report.txt': the report format follows "
+            "the suffix: .json or .md"
+        ]
+    )
+
+
+def test_xdist_report_equals_the_serial_one(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    pytest.importorskip("xdist")
+    for index in range(4):
+        write_note(MIXED, f"n{index}.md")
+    serial = report_of(pytester, name="serial.json")
+    parallel = report_of(pytester, "-n", "2", name="parallel.json")
+    for data in (serial, parallel):
+        data.pop("created")
+        for note in data["notes"]:
+            for block in note["blocks"]:
+                block.pop("duration")
+    assert len(serial["notes"]) == 4
+    assert parallel == serial
+
+
+def test_terminal_summary(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(MIXED)
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        [
+            "*= torchnotes =*",
+            f"torch {torch.__version__}, Python {platform.python_version()}: 1 notes, 4 blocks: "
+            "2 verified, 1 drifted (1 value), 1 skipped",
+            "skipped 1: needs a GPU",
+            "warning: notes/note.md:27: FutureWarning: this API is going away",
+        ]
+    )
+
+
+def test_no_summary_without_notes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile("def test_x(): pass")
+    result = pytester.runpytest("--torchnotes")
+    assert "= torchnotes =" not in result.stdout.str()
+
+
+WARNING_NOTE = """\
+<!-- torchnotes: warns FutureWarning: going away -->
+```python
+import warnings
+warnings.warn("this API is going away", FutureWarning)
+```
+
+```python
+warnings.warn("a new deprecation", DeprecationWarning)
+```
+
+<!-- torchnotes: warns UserWarning -->
+```python
+print("no warning any more")
+```
+"""
+
+
+def test_warnings_are_recorded_but_pass_by_default(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(WARNING_NOTE)
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_strict_warnings(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(WARNING_NOTE)
+    result = pytester.runpytest("--torchnotes-strict-warnings")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: block 2: warning drift",
+            "  new warning: notes/note.md:8: DeprecationWarning: a new deprecation",
+            "*",
+            "notes/note.md:12: block 3: warning drift",
+            "  declared but not raised: UserWarning",
+        ]
+    )
+
+
+ALTERNATIVES = """\
+<!-- torchnotes: output torch<2.0
+tensor([1., 2.]) old
+-->
+<!-- torchnotes: output torch>=2.0,<2.1
+tensor([1., 2.]) middle
+-->
+```python
+import torch
+print(torch.tensor([1.0, 2.0]), VERSION_WORD)
+
+======== output ==========
+tensor([1., 2.]) new
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("version", "word"), [("1.13.1", "old"), ("2.0.1", "middle"), ("2.13.0+cpu", "new")]
+)
+def test_version_conditional_output(
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    monkeypatch: pytest.MonkeyPatch,
+    version: str,
+    word: str,
+) -> None:
+    monkeypatch.setattr(torch, "__version__", version)
+    write_note(ALTERNATIVES.replace("VERSION_WORD", repr(word)))
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_the_failure_names_the_output_it_compared(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(torch, "__version__", "1.13.1")
+    write_note(ALTERNATIVES.replace("VERSION_WORD", "'new'"))
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: block 1: text drift: the output says something else",
+            "  compared with the output written for torch<2.0",
+            "--- expected (notes/note.md:2)",
+            "-tensor([1., 2.]) old",
+            "+tensor([1., 2.]) new",
+        ]
+    )
+
+
+def test_update_rewrites_only_the_output_that_applies(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(torch, "__version__", "2.0.1")
+    note = write_note(ALTERNATIVES.replace("VERSION_WORD", "'changed'"))
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert note.read_text() == ALTERNATIVES.replace("VERSION_WORD", "'changed'").replace(
+        "tensor([1., 2.]) middle", "tensor([1., 2.]) changed"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_output_directive_errors(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note("<!-- torchnotes: output\nx\n-->\n```python\nx = 1\n```\n", "a.md")
+    write_note("<!-- torchnotes: output torch>>2\nx\n-->\n```python\nx = 1\n```\n", "b.md")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            "notes/a.md:1: output needs the versions it holds for, e.g. "
+            "<!-- torchnotes: output torch<2.0",
+            "notes/b.md:1: output: 'torch>>2' is not a valid requirement: *",
+        ]
+    )
+
+
+def test_the_seed_note_documents_the_python_drift_of_torchinfo(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(platform, "python_version", lambda: "3.10.13")
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    seed = (Path(__file__).parent.parent / "notes" / "pytorch-fragments.md").read_text()
+    (pytester.path / "notes" / "seed.md").write_text(seed, encoding="utf-8")
+    result = pytester.runpytest("-v")
+    # The summary of torchinfo prints as on 3.11, so the 3.10 output no longer matches.
+    result.stdout.fnmatch_lines(["*FAILED block 4*", "*compared with the output written for*"])
+
+
+# torchnotes diff, on reports of two real runs
+
+
+def two_runs(pytester: pytest.Pytester, write_note: WriteNote, change: str) -> tuple[Path, Path]:
+    write_note(MIXED)
+    write_note("```python\nprint('stable')\n```\n", "other.md")
+    report_of(pytester, name="old.json")
+    write_note(change)
+    report_of(pytester, name="new.json")
+    return pytester.path / "old.json", pytester.path / "new.json"
+
+
+def test_diff_of_a_regression(
+    pytester: pytest.Pytester, write_note: WriteNote, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = MIXED.replace("/ 4)", "/ 5)").replace('"this API is going away"', '"renamed"')
+    old, new = two_runs(pytester, write_note, changed)
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new)]) == 1
+    out = capsys.readouterr().out
+    version = torch.__version__
+    assert out.splitlines() == [
+        f"torchnotes diff: torch {version} -> {version}",
+        "! notes/note.md:3 [Mixed]: passed -> failed (value drift), output changed",
+        "      value drift: expected 0.2500, got 0.2000 (differs by 0.05; tolerance 5e-05)",
+        "      @@ -1 +1 @@",
+        "      -tensor([0.2500, 0.5000])",
+        "      +tensor([0.2000, 0.4000])",
+        "  notes/note.md:25 [Drift]: warnings changed",
+        "      new warning: FutureWarning: renamed",
+        "      warning gone: FutureWarning: this API is going away",
+        "2 changed, 1 regressed",
+    ]
+    assert main(["diff", str(old), str(new), "--format", "md"]) == 1
+    markdown = capsys.readouterr().out
+    assert "| ⚠️ | notes/note.md:3 [Mixed] | passed -> failed (value drift), output changed |" in (
+        markdown.splitlines()
+    )
+
+
+def test_diff_of_a_fix_and_of_identical_runs(
+    pytester: pytest.Pytester, write_note: WriteNote, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = two_runs(pytester, write_note, MIXED.replace("tensor([4])", "tensor([3])"))
+    capsys.readouterr()
+    assert main(["diff", str(old), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "  notes/note.md:13 [Drift]: failed -> passed",
+        "1 changed, 0 regressed",
+    ]
+    assert main(["diff", str(new), str(new)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["0 changed, 0 regressed"]
+
+
+def test_diff_of_notes_and_blocks_that_come_and_go() -> None:
+    old = RunReport.from_json(
+        {
+            "schema": "pytest-torchnotes-report",
+            "version": 1,
+            "environment": {
+                "torch": "2.13.0",
+                "python": "3.11.7",
+                "numpy": None,
+                "platform": "x",
+                "cuda_available": False,
+                "cuda": None,
+                "plugin": "0.1.0",
+            },
+            "notes": [
+                {"path": "gone.md", "outcome": "passed", "reason": None, "blocks": []},
+                {"path": "a.md", "outcome": "passed", "reason": None, "blocks": []},
+            ],
+        }
+    )
+    new = RunReport.from_json(
+        {
+            "schema": "pytest-torchnotes-report",
+            "version": 1,
+            "environment": {
+                "torch": "2.14.1",
+                "python": "3.11.7",
+                "numpy": None,
+                "platform": "x",
+                "cuda_available": False,
+                "cuda": None,
+                "plugin": "0.1.0",
+            },
+            "notes": [
+                {"path": "new.md", "outcome": "error", "reason": "line 1: broken", "blocks": []},
+                {"path": "a.md", "outcome": "error", "reason": "line 3: broken", "blocks": []},
+            ],
+        }
+    )
+    changes = [(change.where(), change.what, change.regression) for change in compare(old, new)]
+    assert changes == [
+        ("a.md:1", "note passed -> error", True),
+        ("gone.md:1", "note gone", False),
+        ("new.md:1", "new note", True),
+    ]
+
+
+def test_diff_of_unreadable_reports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "other"}')
+    assert main(["diff", str(bad), str(bad)]) == 2
+    assert capsys.readouterr().err == (f"torchnotes diff: {bad}: not a pytest-torchnotes report\n")
+    with pytest.raises(ValueError, match="cannot read a report"):
+        load(tmp_path / "missing.json")
+    future = tmp_path / "future.json"
+    future.write_text('{"schema": "pytest-torchnotes-report", "version": 9}')
+    with pytest.raises(ValueError, match="report version 9; this tool reads 1"):
+        load(future)
