@@ -172,7 +172,9 @@ def render_markdown(old: RunReport, new: RunReport, changes: list[Change]) -> st
                 "<details>",
                 f"<summary>{change.where()}: {change.what}</summary>",
                 "",
-                "```diff",
+                "```diff"
+                if any(detail.startswith("@@") for detail in change.details)
+                else "```text",
                 *(detail.replace("```", "`\u200b``") for detail in change.details),
                 "```",
                 "",

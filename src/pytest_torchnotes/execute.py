@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import ctypes
+import faulthandler
 import linecache
 import re
 import signal
@@ -78,12 +79,16 @@ class WarningInfo:
     #: Where ``warnings`` says it was raised (often inside a library).
     filename: str
     lineno: int
-    #: The line of the note that was running when it was raised.
+    #: The note, and its line that was running when the warning was raised.
+    note: str = ""
     note_line: int | None = None
     #: Names of the category and its bases, to match ``warns`` directives.
     names: frozenset[str] = frozenset()
 
     def describe(self) -> str:
+        """Where in the note it was raised (where in a library when that is unknown)."""
+        if self.note_line is not None:
+            return f"{self.note}:{self.note_line}: {self.category}: {self.message}"
         return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
 
 
@@ -219,11 +224,37 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise :class:`BlockTimeout` in the running block after ``seconds``.
 
     In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; in
-    other threads the exception is delivered between bytecodes.
+    other threads the exception is delivered between bytecodes. A block stuck in C code
+    that never returns to Python cannot be interrupted: :data:`HARD_LIMIT_GRACE` seconds
+    after its limit, every thread's traceback is written to standard error and the process
+    ends (under pytest-xdist the worker is replaced and the note reported as crashed).
     """
     if not seconds:
         yield
         return
+    with _watchdog(seconds + HARD_LIMIT_GRACE), _interrupt_after(seconds):
+        yield
+
+
+#: Seconds a block may stay in C code past its time limit before the process is stopped.
+HARD_LIMIT_GRACE = 10.0
+
+
+@contextmanager
+def _watchdog(seconds: float) -> Iterator[None]:
+    stream = sys.__stderr__
+    if stream is None:
+        yield
+        return
+    faulthandler.dump_traceback_later(seconds, exit=True, file=stream)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+
+
+@contextmanager
+def _interrupt_after(seconds: float) -> Iterator[None]:
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
 
         def expire(signum: int, frame: Any) -> None:
@@ -285,6 +316,7 @@ class Executor:
                 str(message),
                 filename,
                 lineno,
+                self.filename,
                 frame.f_lineno if frame is not None else None,
                 names,
             )

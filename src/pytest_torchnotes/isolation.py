@@ -447,6 +447,15 @@ def listing(folder: Path) -> list[Path]:
         return []
 
 
+def release(module: types.ModuleType) -> None:
+    """Drop what a note's code defined, so its tensors are freed even if something keeps
+    the namespace alive. Dunder names stay: libraries install their own there (torch.compile
+    does) and remove them later."""
+    namespace = module.__dict__
+    for name in [name for name in namespace if not name.startswith("__")]:
+        del namespace[name]
+
+
 def new_main_module(name: str = "__main__") -> types.ModuleType:
     """A fresh module whose ``__dict__`` is the note's namespace."""
     module = types.ModuleType(name)

@@ -102,6 +102,9 @@ class NoteRunner:
         if config.skip:
             result.skipped = config.skip
             return result
+        if not note.items:
+            result.skipped = "no Python blocks in this note"
+            return result
         unmet = _first_unmet(config.requires)
         if unmet is not None:
             result.skipped = unmet
@@ -191,7 +194,7 @@ class NoteRunner:
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
-            module.__dict__.clear()
+            isolation.release(module)
             if workspace is not None:
                 workspace.remove()
         if interrupted.is_set():
