@@ -11,6 +11,7 @@ import ast
 import ctypes
 import faulthandler
 import linecache
+import os
 import re
 import signal
 import sys
@@ -225,19 +226,27 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
     In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; in
     other threads the exception is delivered between bytecodes. A block stuck in C code
-    that never returns to Python cannot be interrupted: :data:`HARD_LIMIT_GRACE` seconds
+    that never returns to Python cannot be interrupted: :func:`hard_limit_grace` seconds
     after its limit, every thread's traceback is written to standard error and the process
     ends (under pytest-xdist the worker is replaced and the note reported as crashed).
     """
     if not seconds:
         yield
         return
-    with _watchdog(seconds + HARD_LIMIT_GRACE), _interrupt_after(seconds):
+    with _watchdog(seconds + hard_limit_grace()), _interrupt_after(seconds):
         yield
 
 
 #: Seconds a block may stay in C code past its time limit before the process is stopped.
 HARD_LIMIT_GRACE = 10.0
+
+
+def hard_limit_grace() -> float:
+    """:data:`HARD_LIMIT_GRACE`, or the ``TORCHNOTES_HARD_LIMIT_GRACE`` environment variable."""
+    try:
+        return float(os.environ.get("TORCHNOTES_HARD_LIMIT_GRACE", HARD_LIMIT_GRACE))
+    except ValueError:
+        return HARD_LIMIT_GRACE
 
 
 @contextmanager

@@ -1,0 +1,190 @@
+"""Notes that misbehave, and input that is not what it should be."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.document import NoteReadError, decode_note
+from pytest_torchnotes.parsers import NoteParser
+from tests.conftest import WriteNote
+
+NEXT = "```python\nprint('next note runs')\n=== output ===\nnext note runs\n```\n"
+
+
+def test_a_hang_fails_at_its_limit_and_the_session_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nimport threading\nthreading.Event().wait()\n```\n", "a.md")
+    write_note("```python\nwhile True:\n    pass\n```\n" + NEXT, "b.md")
+    write_note(NEXT, "c.md")
+    result = pytester.runpytest("--torchnotes-timeout=0.3", "-p", "no:randomly")
+    result.assert_outcomes(failed=2, passed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "notes/a.md:1: block 1: the block did not finish within 0.3 s (see the timeout "
+            "directive) (timeout)",
+            "notes/b.md:1: block 1: the block did not finish within 0.3 s*",
+        ]
+    )
+
+
+def test_a_hang_in_c_code_stops_the_process_after_a_grace(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / "a.md").write_text(
+        "```python\nimport signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, "
+        "[signal.SIGALRM])\ntime.sleep(60)\n```\n"
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=60)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(["Timeout (0:00:01.5*)!", '*File "notes/a.md", line 4 in <module>'])
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+        "import ctypes\nctypes.string_at(0)",
+    ],
+    ids=["sigkill", "segfault"],
+)
+def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str
+) -> None:
+    pytest.importorskip("xdist")
+    write_note(f"```python\n{code}\n```\n", "a.md")
+    for index in range(3):
+        write_note(NEXT, f"b{index}.md")
+    result = pytester.runpytest("-n", "2", "-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=3)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::a.md'*"])
+
+
+def test_a_dying_process_without_xdist_never_exits_0(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n")
+    result = pytester.runpytest_subprocess(timeout=60)
+    assert result.ret not in (0, None)
+
+
+def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        "```python\nfor i in range(200_000):\n    print('line', i)\n=== output ===\nline 0\n"
+        "...\nline 199999\n```\n",
+        "a.md",
+    )
+    write_note(
+        "<!-- torchnotes: compare ellipsis -->\n" + (pytester.path / "notes" / "a.md").read_text(),
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=1)
+    assert len(result.stdout.str()) < 40_000  # the diff of a huge output is cut short
+    result.stdout.fnmatch_lines(["... * more diff lines"])
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("import sys\nsys.stdout.write('no newline at the end');", "no newline at the end"),
+        ("print('\\x1b[1;32mgreen\\x1b[0m and plain')", "green and plain"),
+        ("print('张量 (tensor) ✓ é')", "张量 (tensor) ✓ é"),
+        ("import sys\nfor p in (10, 50, 100):\n    sys.stdout.write(f'\\r{p}%')\nprint()", "100%"),
+        ("import sys\nprint('to stderr', file=sys.stderr)\nprint('to stdout')", "to stdout"),
+    ],
+    ids=["no-trailing-newline", "ansi", "non-ascii", "carriage-returns", "stderr"],
+)
+def test_defined_output_behaviour(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, expected: str
+) -> None:
+    write_note(f"```python\n{code}\n=== output ===\n{expected}\n```\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_stderr_is_shown_when_a_block_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nimport sys\nprint('why', file=sys.stderr)\nraise ValueError('x')\n```\n")
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["stderr:", "    why"])
+
+
+def test_bad_input_never_stops_the_other_notes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("", "empty.md")
+    (pytester.path / "notes" / "binary.md").write_bytes(bytes(range(256)) * 4)
+    (pytester.path / "notes" / "latin1.md").write_bytes("café\n".encode("latin-1"))
+    (pytester.path / "notes" / "nul.md").write_bytes(b"# t\n\x00\n")
+    write_note("```python\nprint(1)\n", "unclosed.md")
+    write_note("````markdown\n```python\nraise SystemExit\n```\n````\n", "nested.md")
+    write_note("Prose\n\n=== output ===\n1\n", "marker.md")
+    write_note("<!--\n" * 3, "comments.md")
+    write_note(NEXT, "good.md")
+    result = pytester.runpytest("-rs", "-W", "ignore::pytest_torchnotes.plugin.TorchnotesWarning")
+    result.assert_outcomes(passed=1, failed=5, skipped=3)
+    result.stdout.fnmatch_lines_random(
+        [
+            "notes/binary.md:2: not valid UTF-8: byte 0x80 at column 118 (save the note as UTF-8)",
+            "notes/latin1.md:1: not valid UTF-8: byte 0xe9 at column 4 (save the note as UTF-8)",
+            "notes/nul.md:2: contains NUL bytes: this is not a text file",
+            "notes/unclosed.md:1: code fence ```python is never closed (add a line ``` after "
+            "its last line)",
+            "notes/comments.md:1: HTML comment is never closed: everything after it is hidden "
+            "(add --> where the comment ends)",
+            "SKIPPED [[]1[]] notes/empty.md:1: no Python blocks in this note",
+            "SKIPPED [[]1[]] notes/nested.md:1: no Python blocks in this note",
+            "SKIPPED [[]1[]] notes/marker.md:1: no Python blocks in this note",
+        ]
+    )
+
+
+def test_state_leaks_under_xdist(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    pytest.importorskip("xdist")
+    polluter = (
+        "```python\nimport os, sys, torch\ntorch.set_default_dtype(torch.float64)\n"
+        "torch.manual_seed(123)\nos.environ['LEAK'] = '1'\nsys.path.insert(0, '/leak')\n"
+        "torch.set_printoptions(precision=1)\n```\n"
+    )
+    victim = (
+        "```python\nimport os, sys, torch\nprint(torch.get_default_dtype(), 'LEAK' in os.environ,"
+        " '/leak' in sys.path, torch.tensor([1 / 3]))\n=== output ===\n"
+        "torch.float32 False False tensor([0.3333])\n```\n"
+    )
+    for index in range(4):
+        write_note(polluter, f"p{index}.md")
+        write_note(victim, f"v{index}.md")
+    pytester.runpytest("-n", "2").assert_outcomes(passed=8)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=8)
+
+
+PRINTABLE_MARKDOWN = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+
+
+@given(PRINTABLE_MARKDOWN)
+def test_parsing_any_text_never_raises(text: str) -> None:
+    note = NoteParser().parse(text)
+    for problem in note.problems:
+        assert problem.line >= 1
+        assert problem.severity in ("error", "warning")
+
+
+@given(st.binary(max_size=300))
+def test_decoding_any_bytes_raises_only_the_documented_error(data: bytes) -> None:
+    error: NoteReadError | None = None
+    try:
+        raw = decode_note(data)
+    except NoteReadError as caught:
+        error = caught
+    if error is not None:
+        assert error.line >= 1
+        assert error.message
+    else:
+        assert raw.text == raw.original.replace("\r\n", "\n")
