@@ -253,11 +253,11 @@ def test_body_lines_reconstruct_their_source_line(pieces: list[str]) -> None:
     lines = split_lines(text)
     for fence in found.fences:
         for body in fence.body:
-            assert body.prefix + body.text == lines[body.index]
+            assert body.prefix + body.text == lines[body.line]
         assert fence.open_line < fence.last_line or not fence.body
     for comment in found.comments:
         for body in comment.body:
-            assert lines[body.index].startswith(body.prefix)
+            assert lines[body.line].startswith(body.prefix)
 
 
 @given(st.text(max_size=300))

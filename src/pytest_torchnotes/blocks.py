@@ -49,7 +49,7 @@ class OutputSection:
         """0-based line of the first non-blank line (``start`` for an empty section)."""
         for line in self.lines:
             if line.text.strip():
-                return line.index
+                return line.line
         return self.start
 
 

@@ -246,7 +246,7 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
         if not comment.body:
             raise DirectiveError(line, "setup has no code: put it on the lines before -->")
         code = "\n".join(body_line.text for body_line in comment.body)
-        return Setup(line, end, code, comment.body[0].index)
+        return Setup(line, end, code, comment.body[0].line)
     if name == "output":
         return _output(comment, arguments, line, end)
     if not name:

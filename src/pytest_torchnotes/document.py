@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +100,9 @@ class NoteRegionParser:
         note = self.parser.parse(document.text)
         if isinstance(document, NoteDocument):
             document.note = note
-        starts = [0]
-        for line in note.lines:
-            starts.append(starts[-1] + len(line) + 1)
+        # Offset of each line: the lengths of the lines before it, plus their newlines.
+        lengths = accumulate(map(len, note.lines))
+        starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
         end = len(document.text)
         for item in note.items:
             yield Region(

@@ -167,7 +167,7 @@ class BlockEvaluator:
         result.outcome = FAILED
         result.summary = _drift_summary(result)
         result.message = render_output_failure(result, self.context, output, variant)
-        if output.kind == "comment" and output.lines and output.lines[-1].index == output.end:
+        if output.kind == "comment" and output.lines and output.lines[-1].line == output.end:
             result.not_updated = "put the --> of the output directive on a line of its own"
             result.message += f"\nNot updated: {result.not_updated}."
             return result
@@ -261,7 +261,7 @@ class BlockEvaluator:
         first = example.lineno + example.source.count("\n")
         count = example.want.count("\n")
         want = body[first : first + count]
-        start = body[first].index if first < len(body) else block.fence.last_line
+        start = body[first].line if first < len(body) else block.fence.last_line
         prompt = body[example.lineno]
         section = Section(
             want, start, start, prompt.prefix + " " * example.indent, block.fence.fence

@@ -291,6 +291,30 @@ def _interrupt_after(seconds: float) -> Iterator[None]:
         timer.cancel()
 
 
+#: How many frames code that inspects the stack sees while a block runs.
+STACK_LIMIT = 20
+
+
+@contextmanager
+def shallow_stacks() -> Iterator[None]:
+    """Let stack inspection (``traceback.format_stack``) see only the innermost frames, as
+    it would in a note run as a script, not the dozens of pytest frames below it.
+
+    torch records a stack for every ``torch.manual_seed`` on a machine without an
+    initialised GPU; under pytest that costs more than the seeding itself. A note that sets
+    ``sys.tracebacklimit`` itself keeps its own.
+    """
+    if getattr(sys, "tracebacklimit", None) is not None:
+        yield
+        return
+    sys.tracebacklimit = STACK_LIMIT
+    try:
+        yield
+    finally:
+        if getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
+            del sys.tracebacklimit
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
@@ -344,7 +368,7 @@ class Executor:
         capture = BlockCapture(self.fd)
         started = time.perf_counter()
         try:
-            with capture, time_limit(timeout):
+            with capture, time_limit(timeout), shallow_stacks():
                 exec(code.body, namespace)
                 if code.display is not None:
                     value = eval(code.display, namespace)

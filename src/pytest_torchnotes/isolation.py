@@ -183,6 +183,11 @@ def _python_knobs() -> list[Knob]:
         _attribute_knob("sys.excepthook", sys, "excepthook"),
         _attribute_knob("sys.stdin", sys, "stdin"),
         Knob("recursion limit", sys.getrecursionlimit, sys.setrecursionlimit),
+        Knob(
+            "sys.tracebacklimit",
+            lambda: getattr(sys, "tracebacklimit", None),
+            _restore_tracebacklimit,
+        ),
         Knob("trace function", sys.gettrace, sys.settrace),
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
@@ -211,6 +216,14 @@ def _attribute_knob(name: str, owner: object, attribute: str) -> Knob:
 
 def _set_signal(signum: int, handler: Any) -> None:
     signal.signal(signum, handler)
+
+
+def _restore_tracebacklimit(saved: int | None) -> None:
+    if saved is None:
+        if hasattr(sys, "tracebacklimit"):
+            del sys.tracebacklimit
+    else:
+        sys.tracebacklimit = saved
 
 
 def _restore_filters(saved: list[Any]) -> None:
@@ -395,22 +408,41 @@ def display(value: object) -> None:
         sys.stdout.write(repr(value) + "\n")
 
 
-def beside(
-    note: Path, listing: list[Path], code: str, is_note: Callable[[Path], bool]
-) -> list[Path]:
-    """What a note may read from its folder: the other entries, except hidden ones and
-    other notes; in a crowded folder only the entries the note's code names."""
-    entries = [
-        entry
-        for entry in listing
-        if entry.name != note.name
-        and not entry.name.startswith(".")
-        and entry.name != "__pycache__"
+#: Words of a note's code that may name a file beside it: ``data.csv``, ``images``.
+FILE_WORD = re.compile(r"[\w.\-]+")
+
+
+@dataclass(frozen=True)
+class Folder:
+    """What sits in a note folder, listed once per session."""
+
+    #: Entries by name, hidden ones and ``__pycache__`` left out.
+    entries: dict[str, Path]
+    #: The entries that are not notes.
+    others: tuple[Path, ...]
+
+    @classmethod
+    def read(cls, folder: Path, is_note: Callable[[Path], bool]) -> Folder:
+        entries = {
+            entry.name: entry
+            for entry in listing(folder)
+            if not entry.name.startswith(".") and entry.name != "__pycache__"
+        }
+        return cls(entries, tuple(entry for entry in entries.values() if not is_note(entry)))
+
+
+def beside(note: Path, folder: Folder, code: str) -> list[Path]:
+    """What a note may read from its folder: the entries that are not notes, and the notes
+    its code names; in a crowded folder, only the entries its code names."""
+    named = [
+        folder.entries[name]
+        for name in sorted(set(FILE_WORD.findall(code)) & folder.entries.keys())
+        if name != note.name
     ]
-    named = [entry for entry in entries if entry.name in code]
-    if len(entries) > MIRROR_ALL_LIMIT:
+    if len(folder.entries) > MIRROR_ALL_LIMIT:
         return named
-    return [entry for entry in entries if not is_note(entry) or entry in named]
+    others = [entry for entry in folder.others if entry.name != note.name]
+    return others + [entry for entry in named if entry not in others]
 
 
 class Workspace:

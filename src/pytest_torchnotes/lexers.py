@@ -13,7 +13,11 @@ Line numbers here are 0-based indexes into ``text.split("\\n")``; callers add 1 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import add
+from typing import NamedTuple
 
 #: One block-quote marker: ``>`` and the space after it.
 QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
@@ -55,12 +59,11 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 TAB_STOP = 4
 
 
-@dataclass(frozen=True, slots=True)
-class BodyLine:
-    """One content line of a fence or a comment."""
+class BodyLine(NamedTuple):
+    """One content line of a fence or a comment (a tuple: a note has hundreds of them)."""
 
     #: 0-based index of the line in the document.
-    index: int
+    line: int
     #: The characters removed from the start of the line (quote markers, indentation).
     prefix: str
     #: What is left: the content itself, without the trailing newline.
@@ -97,7 +100,7 @@ class FenceLexeme:
         """0-based index of the last line that belongs to the fence."""
         if self.close_line is not None:
             return self.close_line
-        return self.body[-1].index if self.body else self.open_line
+        return self.body[-1].line if self.body else self.open_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,46 +218,37 @@ def quote_prefix(line: str, depth: int) -> str | None:
 
 
 class MarkdownLexer:
-    """Lex a Markdown note's text (``\\n`` line endings) into :class:`NoteLexemes`."""
+    """Lex a Markdown note's text (``\\n`` line endings) into :class:`NoteLexemes`.
+
+    Only lines whose first character may matter are looked at; fences outside block quotes
+    and lists are closed by a regular expression search, so their content is never walked
+    line by line.
+    """
 
     def __call__(self, text: str) -> NoteLexemes:
         lines = split_lines(text)
         found = NoteLexemes(lines=lines)
-        index = self._front_matter(lines, found)
-        paragraph: tuple[int, int, str] | None = None  # (line, quote depth, text)
-        while index < len(lines):
+        begin = self._front_matter(lines, found)
+        # Offset of each line: the lengths of the lines before it, plus their newlines.
+        offsets = [0, *map(add, accumulate(map(len, lines)), range(1, len(lines) + 1))]
+        scan = _Scan(lines, found, begin, offsets, text)
+        index = begin
+        count = len(lines)
+        while index < count:
             line = lines[index]
-            quotes = QUOTE.match(line)
-            assert quotes is not None  # the pattern matches the empty string
-            depth = quotes.group().count(">")
-            rest = line[quotes.end() :]
-            stripped = rest.lstrip(" \t")
-            if stripped.startswith(COMMENT_OPEN):
-                comment = self._comment(lines, index, quotes.group(), rest, found)
-                found.comments.append(comment)
-                paragraph = None
-                index = (comment.close_line if comment.close_line is not None else len(lines)) + 1
-                continue
-            opening = FENCE_OPEN.match(rest)
-            if opening is not None and not (
-                opening.group("fence")[0] == "`" and "`" in opening.group("info")
+            first = line[:1]
+            if (
+                first in ALWAYS_MATTER
+                or (
+                    first in MAY_MATTER
+                    and ("```" in line or "~~~" in line or not line.strip("- \t"))
+                )
+                or COMMENT_OPEN in line
             ):
-                fence = self._fence(lines, index, quotes.group(), depth, opening)
-                found.fences.append(fence)
-                if fence.close_line is None:
-                    found.problems.append(
-                        LexerProblem(
-                            index,
-                            f"code fence {fence.fence}{fence.info} is never closed "
-                            f"(add a line {fence.fence} after its last line)",
-                        )
-                    )
-                paragraph = None
-                index = fence.last_line + 1
-                continue
-            self._inline_directive(index, rest, found)
-            paragraph = self._heading(index, depth, rest, paragraph, found)
-            index += 1
+                scan.line(index)
+                index = max(index + 1, scan.last_block + 1)
+            else:
+                index += 1
         return found
 
     @staticmethod
@@ -286,13 +280,14 @@ class MarkdownLexer:
         body: list[BodyLine] = []
         close_line: int | None = None
         index = open_line + 1
+        marker = fence[0]
         while index < len(lines):
             line = lines[index]
-            quote = quote_prefix(line, depth)
+            quote = quote_prefix(line, depth) if depth else ""
             if quote is None:
                 break  # the block quote ended, and with it the fence
             rest = line[len(quote) :]
-            closing = FENCE_CLOSE.match(rest)
+            closing = FENCE_CLOSE.match(rest) if marker in rest else None
             if (
                 closing is not None
                 and closing.group("fence")[0] == fence[0]
@@ -301,7 +296,10 @@ class MarkdownLexer:
             ):
                 close_line = index
                 break
-            removed, text = strip_columns(rest, indent)
+            if indent and rest[:1] in (" ", "\t"):
+                removed, text = strip_columns(rest, indent)
+            else:
+                removed, text = "", rest
             body.append(BodyLine(index, quote + removed, text))
             index += 1
         return FenceLexeme(
@@ -350,7 +348,7 @@ class MarkdownLexer:
 
     @staticmethod
     def _inline_directive(index: int, rest: str, found: NoteLexemes) -> None:
-        if "<!--" in rest and INLINE_DIRECTIVE.match(CODE_SPAN.sub("", rest)):
+        if INLINE_DIRECTIVE.match(CODE_SPAN.sub("", rest)):
             found.problems.append(
                 LexerProblem(
                     index, "a torchnotes directive must start its own line, before a block"
@@ -368,12 +366,13 @@ class MarkdownLexer:
         """Record a heading on this line; return the paragraph line a setext line may follow."""
         if not rest.strip():
             return None
-        atx = ATX_HEADING.match(rest)
+        first = rest.lstrip(" \t")[:1]
+        atx = ATX_HEADING.match(rest) if first == "#" else None
         if atx is not None:
             text = HEADING_MARKUP.sub("", atx.group("text") or "").strip()
             found.headings.append(HeadingLexeme(index, len(atx.group("level")), text))
             return None
-        underline = SETEXT_UNDERLINE.match(rest)
+        underline = SETEXT_UNDERLINE.match(rest) if first in ("=", "-") else None
         if underline is not None and paragraph is not None and paragraph[1] == depth:
             level = 1 if underline.group("char")[0] == "=" else 2
             text = HEADING_MARKUP.sub("", paragraph[2]).strip()
@@ -382,3 +381,124 @@ class MarkdownLexer:
         if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) >= 4 and paragraph is None:
             return None  # an indented code line is not a paragraph
         return (index, depth, rest.strip())
+
+
+#: First characters of a line the lexer looks at: a heading, a setext underline, a block
+#: quote, indentation.
+ALWAYS_MATTER = frozenset(" \t>#=")
+
+#: First characters of a line the lexer looks at when it holds a fence or is a ``---``
+#: underline: inline code, a list item.
+MAY_MATTER = frozenset("`~-*+0123456789")
+
+# Any other line is prose, looked at again only when a setext underline needs the line above.
+
+
+#: Candidates for the closing fence of a fence outside quotes and lists.
+CLOSERS = {
+    "`": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[ \t]*$", re.MULTILINE),
+    "~": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>~{3,})[ \t]*$", re.MULTILINE),
+}
+
+
+class _Scan:
+    """State of one pass of :class:`MarkdownLexer` over the interesting lines."""
+
+    def __init__(
+        self, lines: list[str], found: NoteLexemes, begin: int, offsets: list[int], text: str
+    ) -> None:
+        self.lines = lines
+        self.found = found
+        self.begin = begin
+        self.offsets = offsets
+        self.text = text
+        #: Last line of the latest fence or comment: lines up to it are taken.
+        self.last_block = begin - 1
+        #: The paragraph line a setext underline could follow, after each line handled.
+        self.after: dict[int, tuple[int, int, str] | None] = {}
+
+    @staticmethod
+    def split(line: str) -> tuple[str, str]:
+        """``(block quote markers, rest)`` of a line."""
+        if line[:1] == ">" or (line[:1] in (" ", "\t") and ">" in line[:8]):
+            quotes = QUOTE.match(line)
+            assert quotes is not None  # the pattern matches the empty string
+            return quotes.group(), line[quotes.end() :]
+        return "", line
+
+    def line(self, index: int) -> None:
+        quote, rest = self.split(self.lines[index])
+        depth = quote.count(">")
+        stripped = rest.lstrip(" \t")
+        found = self.found
+        if stripped.startswith(COMMENT_OPEN):
+            comment = MarkdownLexer._comment(self.lines, index, quote, rest, found)
+            found.comments.append(comment)
+            last = comment.close_line if comment.close_line is not None else len(self.lines) - 1
+            self.last_block = last
+            return
+        opening = FENCE_OPEN.match(rest) if "```" in rest or "~~~" in rest else None
+        if opening is not None and not (
+            opening.group("fence")[0] == "`" and "`" in opening.group("info")
+        ):
+            fence = self.fence(index, quote, depth, opening)
+            found.fences.append(fence)
+            if fence.close_line is None:
+                found.problems.append(
+                    LexerProblem(
+                        index,
+                        f"code fence {fence.fence}{fence.info} is never closed "
+                        f"(add a line {fence.fence} after its last line)",
+                    )
+                )
+            self.last_block = fence.last_line
+            return
+        if not stripped:
+            self.after[index] = None
+            return
+        if "<!--" in rest:
+            MarkdownLexer._inline_directive(index, rest, found)
+        if stripped[0] in ("#", "=", "-"):
+            self.after[index] = MarkdownLexer._heading(
+                index, depth, rest, self.paragraph_before(index), found
+            )
+        else:
+            self.after[index] = (index, depth, stripped.rstrip())
+
+    def paragraph_before(self, index: int) -> tuple[int, int, str] | None:
+        """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
+        previous = index - 1
+        if previous < self.begin or previous <= self.last_block:
+            return None
+        if previous in self.after:
+            return self.after[previous]
+        quote, rest = self.split(self.lines[previous])
+        if not rest.strip():
+            return None
+        leading = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        if width(leading) >= 4 and self.paragraph_before(previous) is None:
+            return None  # an indented code line is not a paragraph
+        return (previous, quote.count(">"), rest.strip())
+
+    def fence(self, index: int, quote: str, depth: int, opening: re.Match[str]) -> FenceLexeme:
+        if depth or opening.group("indent") or opening.group("marker") or opening.group("inner"):
+            return MarkdownLexer._fence(self.lines, index, quote, depth, opening)
+        fence = opening.group("fence")
+        closers = CLOSERS[fence[0]]
+        position = self.offsets[index + 1] if index + 1 < len(self.lines) else len(self.text)
+        close_line: int | None = None
+        for match in closers.finditer(self.text, position):
+            if len(match.group("fence")) >= len(fence) and width(match.group("indent")) <= 3:
+                close_line = bisect_right(self.offsets, match.start()) - 1
+                break
+        end = close_line if close_line is not None else len(self.lines)
+        lines = self.lines
+        return FenceLexeme(
+            open_line=index,
+            close_line=close_line,
+            info=opening.group("info").strip(),
+            prefix="",
+            fence=fence,
+            quote_depth=0,
+            body=tuple([BodyLine(number, "", lines[number]) for number in range(index + 1, end)]),
+        )

@@ -160,8 +160,9 @@ class _Builder:
             covered.update(range(fence.open_line, fence.last_line + 1))
         if self.lexemes.front_matter is not None:
             covered.update(range(self.lexemes.front_matter.close_line + 1))
+        default = self.format.marker is OUTPUT_MARKER
         for index, line in enumerate(self.lexemes.lines):
-            if index in covered:
+            if index in covered or (default and "===" not in line):
                 continue
             quotes = QUOTE.match(line)
             if self.format.marker.match(line[quotes.end() :] if quotes else line):
@@ -251,7 +252,12 @@ class _Builder:
         index = len(self.note.blocks) + 1
         options = self._directives(fence)
         body = fence.body
-        markers = [line for line in body if self.format.marker.match(line.text)]
+        pattern, default = self.format.marker, self.format.marker is OUTPUT_MARKER
+        markers = [
+            (position, line)
+            for position, line in enumerate(body)
+            if (not default or "===" in line.text) and pattern.match(line.text)
+        ]
         doctest = any(line.text.strip() for line in body) and next(
             line.text for line in body if line.text.strip()
         ).lstrip().startswith(">>>")
@@ -259,24 +265,24 @@ class _Builder:
         code_lines: Sequence[BodyLine] = body
         if len(markers) > 1:
             self._problem(
-                markers[1].index,
-                f"second output marker in one block (the first is at line {markers[0].index + 1})",
+                markers[1][1].line,
+                f"second output marker in one block (the first is at line "
+                f"{markers[0][1].line + 1})",
             )
             return
         if markers and doctest:
             self._problem(
-                markers[0].index,
+                markers[0][1].line,
                 "a >>> block keeps its output after each prompt, not under an output marker",
             )
             return
         if markers:
-            marker = markers[0]
-            position = body.index(marker)
+            position, marker = markers[0]
             code_lines = body[:position]
             output = OutputSection(
                 "marker",
                 body[position + 1 :],
-                marker.index + 1,
+                marker.line + 1,
                 fence.close_line,
                 _content_prefix(fence, marker),
                 fence.fence,
@@ -423,7 +429,7 @@ def _content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:
     else the opening fence's prefix with its list marker turned into spaces."""
     candidates = [line for line in fence.body if line.text.strip()]
     if after is not None:
-        candidates = [line for line in candidates if line.index > after.index] or [after]
+        candidates = [line for line in candidates if line.line > after.line] or [after]
     if candidates:
         return candidates[0].prefix
     quotes = QUOTE.match(fence.prefix)

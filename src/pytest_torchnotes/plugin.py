@@ -128,21 +128,24 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
 
 
 class NoteFile(pytest.File):
-    """A Markdown note: one item."""
+    """A Markdown note: one item. The note is read when it runs, not when it is collected:
+    collecting thousands of notes costs next to nothing, and under pytest-xdist each worker
+    reads only the notes it runs."""
 
     def collect(self) -> Iterator[NoteItem]:
-        from pytest_torchnotes.document import NoteDocument
+        yield NoteItem.from_parent(self, name=self.path.name)
 
-        document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
-        item = NoteItem.from_parent(self, name=self.path.name, document=document)
-        for problem in document.note.warnings:
-            warnings.warn_explicit(
-                TorchnotesWarning(f"{item.display_path}:{problem.line}: {problem.message}"),
-                TorchnotesWarning,
-                str(self.path),
-                problem.line,
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``-k`` also matches the headings of a note: read the notes when it is used."""
+    if not config.getoption("keyword", ""):
+        return
+    for item in items:
+        if isinstance(item, NoteItem):
+            item.extra_keyword_matches.update(
+                block.heading for block in item.document.note.blocks if block.heading
             )
-        yield item
 
 
 def _runner(config: pytest.Config) -> NoteRunner:
@@ -168,15 +171,21 @@ def _runner(config: pytest.Config) -> NoteRunner:
 class NoteItem(pytest.Item):
     """Every block of one note, run in order in one namespace."""
 
-    def __init__(self, *, document: NoteDocument, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.document = document
+        self._document: NoteDocument | None = None
         self.result: NoteResult | None = None
         #: What happened, as the run report records it.
         self.record: NoteRecord | None = None
-        for block in document.note.blocks:  # -k also matches the headings of a note
-            if block.heading:
-                self.extra_keyword_matches.add(block.heading)
+
+    @property
+    def document(self) -> NoteDocument:
+        """The note, read and parsed on first use."""
+        if self._document is None:
+            from pytest_torchnotes.document import NoteDocument
+
+            self._document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
+        return self._document
 
     @property
     def display_path(self) -> str:
@@ -190,6 +199,13 @@ class NoteItem(pytest.Item):
     def runtest(self) -> None:
         from pytest_torchnotes.results import PASSED
 
+        for problem in self.document.note.warnings:
+            warnings.warn_explicit(
+                TorchnotesWarning(f"{self.display_path}:{problem.line}: {problem.message}"),
+                TorchnotesWarning,
+                str(self.path),
+                problem.line,
+            )
         errors = self.document.note.errors
         if errors:
             from pytest_torchnotes.report import error_record
@@ -215,6 +231,7 @@ class NoteItem(pytest.Item):
             self.document.note, self.path, self.display_path, report, self.document.raw
         )
         self.record = note_record(self.result)
+        self._document = None  # memory stays flat however many notes run
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)

@@ -243,13 +243,13 @@ def section_edit(
         raise RewriteError(reason)
     core = _strip_blank(section.lines)
     if core:
-        start, end = core[0].index, core[-1].index + 1
+        start, end = core[0].line, core[-1].line + 1
         texts = merge([body.text for body in core], new, comparator)
     else:
         start, end = section.start, section.end
         texts = new
     ending = "\r" if start > 0 and raw_lines[start - 1].endswith("\r") else ""
-    kept = {body.text: raw_lines[body.index] for body in core}
+    kept = {body.text: raw_lines[body.line] for body in core}
     lines = []
     for text in texts:
         if text in kept:

@@ -80,7 +80,7 @@ class NoteRunner:
     def __init__(self, settings: RunSettings) -> None:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
-        self._listings: dict[Path, list[Path]] = {}
+        self._folders: dict[Path, isolation.Folder] = {}
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -166,11 +166,11 @@ class NoteRunner:
         workspace = None
         if self.settings.workspace is not None:
             notes_folder = path.parent
-            if notes_folder not in self._listings:  # listed once per session, not per note
-                self._listings[notes_folder] = isolation.listing(notes_folder)
-            entries = isolation.beside(
-                path, self._listings[notes_folder], code, self.settings.is_note
-            )
+            if notes_folder not in self._folders:  # listed once per session, not per note
+                self._folders[notes_folder] = isolation.Folder.read(
+                    notes_folder, self.settings.is_note
+                )
+            entries = isolation.beside(path, self._folders[notes_folder], code)
             workspace = isolation.Workspace(self.settings.workspace, path, entries)
         folder = str(workspace.path if workspace is not None else path.parent)
         interrupted = threading.Event()
