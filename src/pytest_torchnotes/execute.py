@@ -292,7 +292,7 @@ def _interrupt_after(seconds: float) -> Iterator[None]:
 
 
 #: How many frames code that inspects the stack sees while a block runs.
-STACK_LIMIT = 20
+STACK_LIMIT = 8
 
 
 @contextmanager
@@ -318,14 +318,10 @@ def shallow_stacks() -> Iterator[None]:
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
-    def __init__(self, filename: str, *, capture_fd: bool) -> None:
+    def __init__(self, filename: str, *, fd: FileDescriptorCapture | None = None) -> None:
         self.filename = filename
-        self.fd = FileDescriptorCapture() if capture_fd else None
+        self.fd = fd
         self._warnings: list[WarningInfo] | None = None
-
-    def close(self) -> None:
-        if self.fd is not None:
-            self.fd.close()
 
     def record_warning(
         self,

@@ -431,40 +431,89 @@ class Folder:
         return cls(entries, tuple(entry for entry in entries.values() if not is_note(entry)))
 
 
+def base_entries(folder: Folder) -> tuple[Path, ...]:
+    """What every note of a folder may read: the entries that are not notes (none in a
+    crowded folder, where each note gets only what its code names)."""
+    return () if len(folder.entries) > MIRROR_ALL_LIMIT else folder.others
+
+
 def beside(note: Path, folder: Folder, code: str) -> list[Path]:
-    """What a note may read from its folder: the entries that are not notes, and the notes
-    its code names; in a crowded folder, only the entries its code names."""
+    """What a note may read from its folder: :func:`base_entries`, and the entries its code
+    names (another note, say)."""
     named = [
         folder.entries[name]
         for name in sorted(set(FILE_WORD.findall(code)) & folder.entries.keys())
         if name != note.name
     ]
-    if len(folder.entries) > MIRROR_ALL_LIMIT:
-        return named
-    others = [entry for entry in folder.others if entry.name != note.name]
-    return others + [entry for entry in named if entry not in others]
+    base = [entry for entry in base_entries(folder) if entry.name != note.name]
+    return base + [entry for entry in named if entry not in base]
 
 
 class Workspace:
-    """A scratch working directory for one note, holding what sits beside the note."""
+    """The scratch working directory of the notes of one folder, holding what sits beside them.
 
-    def __init__(self, root: Path, note: Path, entries: Iterable[Path]) -> None:
-        self.path = Path(tempfile.mkdtemp(prefix=_safe_prefix(note.stem), dir=root))
-        for entry in entries:
-            self._mirror(entry)
+    It is made once and reused while notes leave it as they found it: a note that writes,
+    deletes or changes a file there gets a fresh one for the next note. Entries only some
+    notes need (the other notes their code names) come and go with each note.
+    """
 
-    def _mirror(self, entry: Path) -> None:
-        target = self.path / entry.name
-        try:
-            if entry.is_file() and entry.stat().st_size <= COPY_LIMIT:
-                shutil.copyfile(entry, target)
-            else:
-                target.symlink_to(entry, target_is_directory=entry.is_dir())
-        except OSError:
-            pass  # unreadable entries stay out; the note sees them missing
+    def __init__(self, root: Path, folder: Path, base: Iterable[Path]) -> None:
+        self.root = root
+        self.prefix = _safe_prefix(folder.name or "notes")
+        self.base = tuple(base)
+        self.path = self._make()
+        self.extra: list[Path] = []
+
+    def _make(self) -> Path:
+        path = Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.root))
+        for entry in self.base:
+            _mirror(entry, path)
+        self.state = _state(path)
+        return path
+
+    def enter(self, entries: Iterable[Path]) -> Path:
+        """Make ``entries`` (some of them already there) available to the next note."""
+        self.extra = [entry for entry in entries if entry not in self.base]
+        for entry in self.extra:
+            _mirror(entry, self.path)
+        return self.path
+
+    def leave(self) -> None:
+        """After a note: take its extra entries away, and start afresh if it changed any."""
+        for entry in self.extra:
+            target = self.path / entry.name
+            if target.is_symlink() or target.is_file():
+                target.unlink(missing_ok=True)
+        if _state(self.path) != self.state:
+            self.remove()
+            self.path = self._make()
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _mirror(entry: Path, into: Path) -> None:
+    target = into / entry.name
+    try:
+        if entry.is_file() and entry.stat().st_size <= COPY_LIMIT:
+            shutil.copyfile(entry, target)
+        else:
+            target.symlink_to(entry, target_is_directory=entry.is_dir())
+    except OSError:
+        pass  # unreadable entries stay out; the note sees them missing
+
+
+def _state(path: Path) -> dict[str, tuple[int, int]]:
+    """What a scratch directory holds: the size and time of change of every entry."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return {}
+    state = {}
+    for entry in entries:
+        info = entry.stat(follow_symlinks=False)
+        state[entry.name] = (info.st_size, info.st_mtime_ns)
+    return state
 
 
 def _safe_prefix(stem: str) -> str:

@@ -314,19 +314,28 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     if not isinstance(item, NoteItem) or call.when != "call" or item.record is None:
         return report
-    from dataclasses import asdict
-
     blocks = item.result.blocks if item.result is not None else []
     report.torchnotes_note = {
         "failed": sum(1 for block in blocks if block.failed),
         "path": item.display_path,
-        "record": asdict(item.record),
+        "record": item.record.to_json(),
         "edits": [edit.to_json() for block in blocks for edit in block.edits],
         "not_updated": [
             [block.line, block.not_updated] for block in blocks if block.not_updated is not None
         ],
     }
+    # The report carries what is needed from now on; thousands of notes must not keep their
+    # parsed blocks alive (the garbage collector would walk them for the rest of the run).
+    item.result = None
+    item.record = None
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    runner = session.config.stash.get(RUNNER, None)
+    if runner is not None:
+        runner.close()
 
 
 class Reporting:
@@ -342,8 +351,9 @@ class Reporting:
         from pytest_torchnotes.report import note_from_json
 
         note = getattr(report, "torchnotes_note", None)
-        if note is not None:
-            self.notes.append(note_from_json(note["record"]))
+        if note is None or hasattr(self.config, "workerinput"):
+            return  # workers send reports to the controller, which keeps the records
+        self.notes.append(note_from_json(note.pop("record")))
 
     def report(self) -> RunReport:
         from datetime import datetime, timezone

@@ -57,6 +57,25 @@ class BlockRecord:
     warnings: list[WarningRecord] = field(default_factory=list)
     duration: float = 0.0
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "index": self.index,
+            "line": self.line,
+            "heading": self.heading,
+            "outcome": self.outcome,
+            "drift": self.drift,
+            "reason": self.reason,
+            "expected": self.expected,
+            "actual": self.actual,
+            "output_digest": self.output_digest,
+            "warnings": [
+                {"category": w.category, "message": w.message, "line": w.line}
+                for w in self.warnings
+            ],
+            "duration": self.duration,
+        }
+
     @property
     def key(self) -> str:
         """Identifies the block across runs: its kind and position."""
@@ -72,6 +91,15 @@ class NoteRecord:
     blocks: list[BlockRecord] = field(default_factory=list)
     #: Global state the note changed, put back after it.
     restored: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "blocks": [block.to_json() for block in self.blocks],
+            "restored": list(self.restored),
+        }
 
 
 @dataclass
@@ -110,7 +138,7 @@ class RunReport:
             "created": self.created,
             "environment": asdict(self.environment),
             "summary": self.counts(),
-            "notes": [asdict(note) for note in self.notes],
+            "notes": [note.to_json() for note in self.notes],
         }
 
     @classmethod

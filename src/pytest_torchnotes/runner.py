@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 
 from pytest_torchnotes import isolation
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
@@ -37,6 +39,10 @@ OURS = frozenset(
         "torch CPU random state",
     }
 )
+
+
+#: Freeze the garbage collector's view of the heap after this many new modules.
+FREEZE_AFTER_MODULES = 200
 
 
 class SessionInterrupted(KeyboardInterrupt):
@@ -81,6 +87,9 @@ class NoteRunner:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
         self._folders: dict[Path, isolation.Folder] = {}
+        self._workspaces: dict[Path, isolation.Workspace] = {}
+        self._fd: FileDescriptorCapture | None = None
+        self._frozen_modules = 0
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -111,8 +120,9 @@ class NoteRunner:
             return result
         import torch
 
+        self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)
-        executor = Executor(display_path, capture_fd=self.settings.capture_fd)
+        executor = Executor(display_path, fd=self._fd_capture())
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
@@ -134,9 +144,47 @@ class NoteRunner:
                     result.blocks.append(block_result)
                     on_result(block_result)
         finally:
-            executor.close()
             forget_source(display_path)
+        self._freeze_imports()
         return result
+
+    def _fd_capture(self) -> FileDescriptorCapture | None:
+        """One temporary file for fd-level capture, for the whole session."""
+        if self.settings.capture_fd and self._fd is None:
+            self._fd = FileDescriptorCapture()
+        return self._fd
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self._fd.close()
+            self._fd = None
+        for workspace in self._workspaces.values():
+            workspace.remove()
+
+    def _freeze_imports(self) -> None:
+        """Once notes have imported many modules (torch, the first time torch.optim is used),
+        collect garbage and freeze what is left for the garbage collector: a module's objects
+        live as long as the process, and torch's hundreds of thousands would otherwise be
+        walked by every full collection of the session."""
+        if len(sys.modules) - self._frozen_modules < FREEZE_AFTER_MODULES:
+            return
+        if self._frozen_modules:  # notes have run: their garbage must not be frozen
+            gc.collect()
+        gc.freeze()
+        self._frozen_modules = len(sys.modules)
+
+    def _workspace(self, path: Path) -> isolation.Workspace | None:
+        """The scratch directory of the note's folder (made once per folder)."""
+        root = self.settings.workspace
+        if root is None:
+            return None
+        folder = path.parent
+        if folder not in self._workspaces:
+            self._folders[folder] = isolation.Folder.read(folder, self.settings.is_note)
+            self._workspaces[folder] = isolation.Workspace(
+                root, folder, isolation.base_entries(self._folders[folder])
+            )
+        return self._workspaces[folder]
 
     def _source(self, path: Path, raw: RawNote | None) -> NoteSource | None:
         if not self.settings.update or raw is None:
@@ -163,16 +211,11 @@ class NoteRunner:
         state.snapshot()
         saved_main = sys.modules.get("__main__")
         module = isolation.new_main_module()
-        workspace = None
-        if self.settings.workspace is not None:
-            notes_folder = path.parent
-            if notes_folder not in self._folders:  # listed once per session, not per note
-                self._folders[notes_folder] = isolation.Folder.read(
-                    notes_folder, self.settings.is_note
-                )
-            entries = isolation.beside(path, self._folders[notes_folder], code)
-            workspace = isolation.Workspace(self.settings.workspace, path, entries)
-        folder = str(workspace.path if workspace is not None else path.parent)
+        workspace = self._workspace(path)
+        if workspace is not None:
+            folder = str(workspace.enter(isolation.beside(path, self._folders[path.parent], code)))
+        else:
+            folder = str(path.parent)
         interrupted = threading.Event()
         try:
             sys.modules["__main__"] = module
@@ -196,7 +239,7 @@ class NoteRunner:
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
             if workspace is not None:
-                workspace.remove()
+                workspace.leave()
         if interrupted.is_set():
             raise SessionInterrupted
 
