@@ -131,7 +131,19 @@ def _restore_default_device(torch: Any, device_context: Any, saved: Any) -> None
     torch.set_default_device(None if saved is None else saved.device)
 
 
-def _restore_environment(saved: dict[str, str]) -> None:
+def _environment() -> dict[Any, Any]:
+    """The environment as ``os.environ`` keeps it (encoded): copying it costs a fraction of
+    decoding every variable."""
+    data = getattr(os.environ, "_data", None)
+    return dict(data) if isinstance(data, dict) else dict(os.environ)
+
+
+def _restore_environment(saved: dict[Any, Any]) -> None:
+    data = getattr(os.environ, "_data", None)
+    if isinstance(data, dict):
+        decode = os.environ.decodekey
+        decode_value = os.environ.decodevalue
+        saved = {decode(key): decode_value(value) for key, value in saved.items()}
     for key in set(os.environ) - set(saved):
         del os.environ[key]
     for key, value in saved.items():
@@ -177,7 +189,7 @@ def _python_knobs() -> list[Knob]:
     knobs = [
         Knob("working directory", os.getcwd, os.chdir),
         Knob("sys.path", lambda: list(sys.path), _restore_list(sys.path)),
-        Knob("environment variables", lambda: dict(os.environ), _restore_environment),
+        Knob("environment variables", _environment, _restore_environment),
         Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
         _attribute_knob("sys.displayhook", sys, "displayhook"),
         _attribute_knob("sys.excepthook", sys, "excepthook"),
