@@ -188,3 +188,58 @@ def test_decoding_any_bytes_raises_only_the_documented_error(data: bytes) -> Non
         assert error.message
     else:
         assert raw.text == raw.original.replace("\r\n", "\n")
+
+
+def test_utf16_is_named(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    (write_note("", "wide.md")).write_bytes("# 笔记\n".encode("utf-16"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/wide.md:1: UTF-16 text (it starts with a UTF-16 byte order mark): save the "
+            "note as UTF-8"
+        ]
+    )
+
+
+PYTORCH_DOCSTRING = """\
+# torch.abs, as its docstring shows it
+
+```python
+>>> torch.abs(torch.tensor([-1, -2, 3]))
+tensor([ 1,  2,  3])
+```
+
+```python
+>>> # xdoctest: +SKIP("undefined vars")
+>>> model = SomeModel()
+>>> model(x)
+tensor([9.])
+```
+
+```python
+>>> # xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)
+>>> torch.ones(2, device="cuda")
+tensor([1., 1.], device='cuda:0')
+>>> # xdoctest: -REQUIRES
+```
+
+```python
+>>> a = torch.randn(4)  # xdoctest: +SKIP
+>>> torch.zeros(2)
+tensor([0., 0.])
+```
+"""
+
+
+def test_pytorch_docstring_examples(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_setup = import torch\n")
+    write_note(PYTORCH_DOCSTRING)
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(passed=1, skipped=2)
+    result.stdout.fnmatch_lines_random(
+        [
+            'SKIPPED [[]1[]] notes/note.md:8: xdoctest: +SKIP("undefined vars")',
+            "SKIPPED [[]1[]] notes/note.md:15: xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)",
+        ]
+    )

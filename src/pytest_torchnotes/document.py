@@ -45,6 +45,10 @@ class RawNote:
 def decode_note(data: bytes) -> RawNote:
     """Decode a note's bytes; raise :class:`NoteReadError` naming the line of bad bytes."""
     bom = data.startswith(codecs.BOM_UTF8)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NoteReadError(
+            1, "UTF-16 text (it starts with a UTF-16 byte order mark): save the note as UTF-8"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
