@@ -325,7 +325,7 @@ class Result:
         return any(s.error is not None for s in self.samples)
 
     def median(self, attribute: str) -> float:
-        return statistics.median(getattr(s, attribute) for s in self.samples)
+        return float(statistics.median(getattr(s, attribute) for s in self.samples))
 
 
 def compare(contenders: list[Contender], repeat: int) -> dict[str, Result]:

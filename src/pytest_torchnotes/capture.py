@@ -8,6 +8,7 @@ the block and appended after the Python-level output.
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import functools
 import io
@@ -18,21 +19,44 @@ from types import TracebackType
 from typing import Any
 
 
-class CaptureStream(io.TextIOWrapper):
-    """A text stream over bytes in memory, with ``.buffer`` like the real ``sys.stdout``."""
+class CaptureStream(io.StringIO):
+    """Text in memory that also takes bytes through ``.buffer``, like the real ``sys.stdout``.
 
-    def __init__(self) -> None:
-        super().__init__(
-            io.BytesIO(), encoding="utf-8", errors="replace", newline="", write_through=True
-        )
+    A ``StringIO`` costs a fraction of a ``TextIOWrapper`` over ``BytesIO``, and a block
+    gets two of them.
+    """
 
-    def getvalue(self) -> str:
-        buffer = self.buffer
-        assert isinstance(buffer, io.BytesIO)
-        return buffer.getvalue().decode("utf-8", errors="replace")
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    @property
+    def errors(self) -> str:  # type: ignore[override]
+        return "replace"
+
+    @functools.cached_property
+    def buffer(self) -> _BytesInto:  # type: ignore[override]
+        return _BytesInto(self)
 
     def isatty(self) -> bool:
         return False
+
+
+class _BytesInto(io.RawIOBase):
+    """The ``.buffer`` of a :class:`CaptureStream`: UTF-8 bytes decoded into its text."""
+
+    def __init__(self, text: io.StringIO) -> None:
+        super().__init__()
+        self._text = text
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self._text.write(self._decoder.decode(chunk))
+        return len(chunk)
 
 
 @functools.cache
@@ -51,15 +75,14 @@ class FileDescriptorCapture:
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the runner
+        self._fd = self._file.fileno()
         self._fflush = _libc_fflush()
         self._saved: int | None = None
 
     def start(self) -> None:
         self._flush()
-        self._file.seek(0)
-        self._file.truncate()
         self._saved = os.dup(1)
-        os.dup2(self._file.fileno(), 1)
+        os.dup2(self._fd, 1)
 
     def stop(self) -> str:
         self._flush()
@@ -67,10 +90,13 @@ class FileDescriptorCapture:
             os.dup2(self._saved, 1)
             os.close(self._saved)
             self._saved = None
-        size = os.fstat(self._file.fileno()).st_size
+        size = os.fstat(self._fd).st_size
         if not size:
             return ""
-        return os.pread(self._file.fileno(), size, 0).decode("utf-8", errors="replace")
+        data = os.pread(self._fd, size, 0)
+        os.ftruncate(self._fd, 0)  # empty, and writing from the start, for the next block
+        os.lseek(self._fd, 0, os.SEEK_SET)
+        return data.decode("utf-8", errors="replace")
 
     def _flush(self) -> None:
         if self._fflush is not None:
@@ -81,7 +107,11 @@ class FileDescriptorCapture:
 
 
 class BlockCapture:
-    """Context manager: capture one block's stdout and stderr."""
+    """Context manager: capture one block's stdout and stderr, and give it an empty stdin.
+
+    A note is not interactive: ``input()`` in a block raises ``EOFError`` at once instead of
+    waiting for a keyboard, whether or not pytest captures output (``-s``).
+    """
 
     def __init__(self, fd: FileDescriptorCapture | None = None) -> None:
         self.fd = fd
@@ -90,12 +120,12 @@ class BlockCapture:
         self.fd_output = ""
 
     def __enter__(self) -> BlockCapture:
-        self._saved = (sys.stdout, sys.stderr)
+        self._saved = (sys.stdout, sys.stderr, sys.stdin)
         if self.fd is not None:
             if sys.__stdout__ is not None:
                 sys.__stdout__.flush()
             self.fd.start()
-        sys.stdout, sys.stderr = self.stdout, self.stderr
+        sys.stdout, sys.stderr, sys.stdin = self.stdout, self.stderr, io.StringIO()
         return self
 
     def __exit__(
@@ -104,15 +134,27 @@ class BlockCapture:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        sys.stdout, sys.stderr = self._saved
+        sys.stdout, sys.stderr, sys.stdin = self._saved
         if self.fd is not None:
             self.fd_output = self.fd.stop()
 
     @property
     def out(self) -> str:
         """Everything written to stdout: Python-level first, then fd-level."""
-        return self.stdout.getvalue() + self.fd_output
+        return encodable(self.stdout.getvalue()) + self.fd_output
 
     @property
     def err(self) -> str:
-        return self.stderr.getvalue()
+        return encodable(self.stderr.getvalue())
+
+
+def encodable(text: str) -> str:
+    """``text`` with what UTF-8 cannot encode (lone surrogates) replaced by ``?``, so that
+    it can be shown, reported and written into a note.
+
+    >>> encodable("tensor \\udcff")
+    'tensor ?'
+    """
+    if text.isascii():
+        return text
+    return text.encode("utf-8", errors="replace").decode("utf-8")

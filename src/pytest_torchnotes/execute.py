@@ -220,23 +220,6 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     )
 
 
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`BlockTimeout` in the running block after ``seconds``.
-
-    In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; in
-    other threads the exception is delivered between bytecodes. A block stuck in C code
-    that never returns to Python cannot be interrupted: :func:`hard_limit_grace` seconds
-    after its limit, every thread's traceback is written to standard error and the process
-    ends (under pytest-xdist the worker is replaced and the note reported as crashed).
-    """
-    if not seconds:
-        yield
-        return
-    with _watchdog(seconds + hard_limit_grace()), _interrupt_after(seconds):
-        yield
-
-
 #: Seconds a block may stay in C code past its time limit before the process is stopped.
 HARD_LIMIT_GRACE = 10.0
 
@@ -249,70 +232,110 @@ def hard_limit_grace() -> float:
         return HARD_LIMIT_GRACE
 
 
-@contextmanager
-def _watchdog(seconds: float) -> Iterator[None]:
-    stream = sys.__stderr__
-    if stream is None:
-        yield
-        return
-    faulthandler.dump_traceback_later(seconds, exit=True, file=stream)
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
+class Watchdog:
+    """Ends the process when a block stays in C code far past its time limit.
 
+    A ``SIGALRM`` handler written in Python runs only when the interpreter gets control
+    back; code that holds on in C (a catastrophic regular expression, a deadlock, a signal
+    blocked by the note) never gives it. :mod:`faulthandler`'s watchdog thread needs no
+    interpreter: when it fires, it writes every thread's traceback to standard error and
+    exits (under pytest-xdist the worker is replaced and the note reported as crashed).
 
-@contextmanager
-def _interrupt_after(seconds: float) -> Iterator[None]:
-    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-
-        def expire(signum: int, frame: Any) -> None:
-            raise BlockTimeout(seconds)
-
-        previous = signal.signal(signal.SIGALRM, expire)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        return
-    target = threading.get_ident()
-    timer = threading.Timer(
-        seconds,
-        lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
-        ),
-    )
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-
-
-#: How many frames code that inspects the stack sees while a block runs.
-STACK_LIMIT = 8
-
-
-@contextmanager
-def shallow_stacks() -> Iterator[None]:
-    """Let stack inspection (``traceback.format_stack``) see only the innermost frames, as
-    it would in a note run as a script, not the dozens of pytest frames below it.
-
-    torch records a stack for every ``torch.manual_seed`` on a machine without an
-    initialised GPU; under pytest that costs more than the seeding itself. A note that sets
-    ``sys.tracebacklimit`` itself keeps its own.
+    Arming it starts a thread, which costs more than a small block. So it is armed with
+    room for more blocks than the current one and re-armed only when a block could need a
+    later deadline: a block is stopped at the earliest ``limit + grace`` and at the latest
+    twice that after it started. Call :meth:`disarm` when the note is over.
     """
-    if getattr(sys, "tracebacklimit", None) is not None:
-        yield
-        return
-    sys.tracebacklimit = STACK_LIMIT
-    try:
-        yield
-    finally:
-        if getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
-            del sys.tracebacklimit
+
+    def __init__(self, grace: float | None = None) -> None:
+        self.grace = hard_limit_grace() if grace is None else grace
+        self.deadline: float | None = None
+
+    def cover(self, seconds: float | None) -> None:
+        """Make sure the watchdog allows a block that starts now ``seconds`` plus grace."""
+        stream = sys.__stderr__
+        if not seconds or stream is None:
+            self.disarm()
+            return
+        allowed = seconds + self.grace
+        now = time.monotonic()
+        if self.deadline is not None and now + allowed <= self.deadline:
+            return
+        faulthandler.dump_traceback_later(2 * allowed, exit=True, file=stream)
+        self.deadline = now + 2 * allowed
+
+    def disarm(self) -> None:
+        if self.deadline is not None:
+            faulthandler.cancel_dump_traceback_later()
+            self.deadline = None
+
+
+class TimeLimit:
+    """Raises :class:`BlockTimeout` in a block that runs past its limit; one per note.
+
+    In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; its
+    handler is installed at the first timed block and put back by :meth:`close` (a block
+    that replaces it gets it back at the next block). In other threads the exception is
+    delivered between bytecodes. Code stuck in C is left to the :class:`Watchdog`.
+    """
+
+    def __init__(self) -> None:
+        self.watchdog = Watchdog()
+        self._main = threading.current_thread() is threading.main_thread() and hasattr(
+            signal, "setitimer"
+        )
+        self._previous: Any = None
+        self._installed = False
+        self._seconds = 0.0
+        self._timer: threading.Timer | None = None
+
+    def _expire(self, signum: int, frame: Any) -> None:
+        raise BlockTimeout(self._seconds)
+
+    def start(self, seconds: float | None) -> None:
+        self.watchdog.cover(seconds)
+        if not seconds:
+            return
+        self._seconds = seconds
+        if not self._main:
+            target = threading.get_ident()
+            self._timer = threading.Timer(
+                seconds,
+                lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
+                ),
+            )
+            self._timer.start()
+            return
+        if signal.getsignal(signal.SIGALRM) != self._expire:
+            previous = signal.signal(signal.SIGALRM, self._expire)
+            if not self._installed:
+                self._previous, self._installed = previous, True
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        elif self._seconds and self._main:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        self._seconds = 0.0
+
+    def close(self) -> None:
+        """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog."""
+        self.stop()
+        if self._installed:
+            signal.signal(signal.SIGALRM, self._previous)
+            self._installed = False
+        self.watchdog.disarm()
+
+
+#: How many frames code that inspects the stack (``traceback.format_stack``) sees while a
+#: block runs, through ``sys.tracebacklimit``: the innermost ones, as in a note run as a
+#: script, not the dozens of pytest frames below it. torch records a stack for every
+#: ``torch.manual_seed`` on a machine without an initialised GPU; under pytest that costs
+#: more than the seeding itself. A note that sets ``sys.tracebacklimit`` keeps its own.
+STACK_LIMIT = 8
 
 
 class Executor:
@@ -321,6 +344,7 @@ class Executor:
     def __init__(self, filename: str, *, fd: FileDescriptorCapture | None = None) -> None:
         self.filename = filename
         self.fd = fd
+        self.time_limit = TimeLimit()
         self._warnings: list[WarningInfo] | None = None
 
     def record_warning(
@@ -362,14 +386,24 @@ class Executor:
         execution = Execution()
         self._warnings = execution.warnings
         capture = BlockCapture(self.fd)
+        limit = self.time_limit
+        stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
         try:
-            with capture, time_limit(timeout), shallow_stacks():
-                exec(code.body, namespace)
-                if code.display is not None:
-                    value = eval(code.display, namespace)
-                    if value is not None:
-                        sys.stdout.write(repr(value) + "\n")
+            with capture:
+                if stack_limit:
+                    sys.tracebacklimit = STACK_LIMIT
+                limit.start(timeout)
+                try:
+                    exec(code.body, namespace)
+                    if code.display is not None:
+                        value = eval(code.display, namespace)
+                        if value is not None:
+                            sys.stdout.write(repr(value) + "\n")
+                finally:
+                    limit.stop()
+                    if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
+                        del sys.tracebacklimit
         except BlockTimeout:
             execution.error = ErrorInfo(
                 "Timeout",
@@ -395,6 +429,10 @@ class Executor:
         execution.stdout = capture.out
         execution.stderr = capture.err
         return execution
+
+    def close(self) -> None:
+        """The note is over: no timer, handler or watchdog of its blocks may outlive it."""
+        self.time_limit.close()
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:

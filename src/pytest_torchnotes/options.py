@@ -101,7 +101,7 @@ OPTIONS = (
         [],
         repeat=True,
     ),
-    Option("timeout", "time limit of a block in seconds (0: none)", default="0"),
+    Option("timeout", "time limit of a block in seconds (0: none)", default="120"),
     Option(
         "capture_fd",
         "also capture output written to file descriptor 1 (C++, child processes)",

@@ -126,7 +126,6 @@ class NoteRunner:
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
-                setup_error = self._setup(note, executor, namespace)
                 evaluator = BlockEvaluator(
                     executor,
                     namespace,
@@ -136,13 +135,17 @@ class NoteRunner:
                     strict_warnings=self.settings.strict_warnings,
                     source=self._source(path, raw),
                 )
-                for item in note.items:
-                    if setup_error is not None:
-                        block_result = self._not_run(item, setup_error, context)
-                    else:
-                        block_result = self._run_item(item, note, evaluator)
-                    result.blocks.append(block_result)
-                    on_result(block_result)
+                try:
+                    setup_error = self._setup(note, executor, namespace)
+                    for item in note.items:
+                        if setup_error is not None:
+                            block_result = self._not_run(item, setup_error, context)
+                        else:
+                            block_result = self._run_item(item, note, evaluator)
+                        result.blocks.append(block_result)
+                        on_result(block_result)
+                finally:
+                    executor.close()  # before the sandbox looks for what the note changed
         finally:
             forget_source(display_path)
         self._freeze_imports()
