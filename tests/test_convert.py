@@ -645,3 +645,31 @@ def test_printed_and_displayed_output_compare_as_the_plugin_runs_it(
     )
     assert main(["convert", str(path), "-o", "notes/n.md"]) == 0
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_stale_stored_outputs_fail_then_update_refreshes_them(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    path = write_notebook(
+        pytester.path / "n.ipynb",
+        notebook(
+            code(
+                "import torch\nx = torch.arange(3.0)\nprint(x * 2)",
+                stdout("tensor([0., 2., 5.])\n"),
+            ),
+            code("x.sum()", result({"text/plain": "tensor(4.)"})),
+            code("print(x.dtype)", stdout("torch.float32\n")),
+        ),
+    )
+    assert main(["convert", str(path), "-o", "notes/n.md"]) == 0
+    note = pytester.path / "notes" / "n.md"
+    run = pytester.runpytest()
+    run.assert_outcomes(failed=2)
+    assert "-tensor([0., 2., 5.])\n+tensor([0., 2., 4.])" in run.stdout.str()
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=2)
+    updated = note.read_text(encoding="utf-8")
+    assert "tensor([0., 2., 4.])" in updated
+    assert "tensor(3.)\n" in updated
+    assert updated.count("torch.float32") == 1  # the passing block is left alone
+    pytester.runpytest().assert_outcomes(passed=1)
+    assert note.read_text(encoding="utf-8") == updated

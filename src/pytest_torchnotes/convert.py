@@ -19,7 +19,7 @@ from typing import Any
 import nbformat
 
 from pytest_torchnotes.directives import RAISES
-from pytest_torchnotes.normalize import strip_ansi
+from pytest_torchnotes.normalize import strip_ansi, strip_blank_lines
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 
 #: The line written between a block's code and its output.
@@ -139,7 +139,7 @@ def _source(cell: nbformat.NotebookNode, number: int) -> str:
     for character, name in (("\r", "a carriage return"), ("\x00", "a NUL character")):
         if character in text:
             raise ConversionError(f"cell {number} holds {name}, which a note cannot keep")
-    return "\n".join(_strip_blank_edges(text.split("\n")))
+    return "\n".join(strip_blank_lines(text.split("\n")))
 
 
 def _code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int) -> str:
@@ -204,7 +204,7 @@ def _output_lines(found: _Outputs) -> list[str]:
     if "\x00" in text:
         found.drop("printed output of this cell not kept: it holds NUL characters")
         return []
-    lines = _strip_blank_edges([line.rstrip() for line in text.split("\n")])
+    lines = strip_blank_lines([line.rstrip() for line in text.split("\n")])
     if any(OUTPUT_MARKER.match(line) for line in lines):
         found.drop(
             "printed output of this cell not kept: a line of it would be read as the output marker"
@@ -289,13 +289,3 @@ def _fenced(language: str, lines: Sequence[str]) -> str:
 
 def _unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n")
-
-
-def _strip_blank_edges(lines: list[str]) -> list[str]:
-    start = 0
-    while start < len(lines) and not lines[start].strip():
-        start += 1
-    end = len(lines)
-    while end > start and not lines[end - 1].strip():
-        end -= 1
-    return lines[start:end]

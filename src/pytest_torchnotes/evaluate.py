@@ -389,14 +389,9 @@ def _expected_output(block: Block) -> tuple[OutputSection | None, str | None]:
 
 
 def _warns_matches(declared: Warns, warning: WarningInfo) -> bool:
-    if declared.category.split(".")[-1] not in warning.names:
-        return False
-    if declared.pattern is None or declared.pattern in warning.message:
-        return True
-    try:
-        return re.search(declared.pattern, warning.message) is not None
-    except re.error:
-        return False
+    return declared.category.split(".")[-1] in warning.names and _message_matches(
+        declared.pattern, warning.message
+    )
 
 
 def _raises_mismatch(expected: Raises, error: ErrorInfo | None) -> str | None:
@@ -408,12 +403,15 @@ def _raises_mismatch(expected: Raises, error: ErrorInfo | None) -> str | None:
 
 
 def _raises_matches(expected: Raises, error: ErrorInfo) -> bool:
-    if expected.exception not in error.names:
-        return False
-    if expected.pattern is None or expected.pattern in error.message:
+    return expected.exception in error.names and _message_matches(expected.pattern, error.message)
+
+
+def _message_matches(pattern: str | None, message: str) -> bool:
+    """A directive's pattern matches a message as text it contains or as a regex it holds."""
+    if pattern is None or pattern in message:
         return True
     try:
-        return re.search(expected.pattern, error.message) is not None
+        return re.search(pattern, message) is not None
     except re.error:
         return False
 

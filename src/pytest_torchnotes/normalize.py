@@ -81,14 +81,22 @@ def strip_blank_edges(text: str) -> str:
     >>> strip_blank_edges("\\n\\na\\n\\nb\\n\\n")
     'a\\n\\nb'
     """
-    lines = text.split("\n")
+    return "\n".join(strip_blank_lines(text.split("\n")))
+
+
+def strip_blank_lines(lines: list[str]) -> list[str]:
+    """Drop blank lines at the start and the end of a list of lines.
+
+    >>> strip_blank_lines(["", " ", "a", "", "b", ""])
+    ['a', '', 'b']
+    """
     start = 0
     while start < len(lines) and not lines[start].strip():
         start += 1
     end = len(lines)
     while end > start and not lines[end - 1].strip():
         end -= 1
-    return "\n".join(lines[start:end])
+    return lines[start:end]
 
 
 def collapse_spaces(text: str) -> str:
