@@ -254,3 +254,49 @@ def test_pytorch_docstring_examples(pytester: pytest.Pytester, write_note: Write
             "SKIPPED [[]1[]] notes/note.md:15: xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)",
         ]
     )
+
+
+FORKING = """\
+```python
+import os, sys
+pid = os.fork()
+if pid == 0:
+    sys.exit(3)
+print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+=== output ===
+3
+```
+
+```python
+pid = os.fork()
+if pid == 0:
+    print("the child ends with the block")
+else:
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+=== output ===
+0
+```
+
+```python
+import multiprocessing
+
+def square(x):
+    return x * x
+
+with multiprocessing.get_context("fork").Pool(2) as pool:
+    print(pool.map(square, range(4)))
+=== output ===
+[0, 1, 4, 9]
+```
+"""
+
+
+def test_forked_children_end_and_never_run_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(FORKING, "a.md")
+    write_note(NEXT, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-v", timeout=120)
+    result.assert_outcomes(passed=2)
+    assert result.stdout.str().count("notes/b.md::b.md PASSED block 1") == 1
+    assert result.stdout.str().count(" passed in ") == 1

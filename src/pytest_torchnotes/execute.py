@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Any
+from typing import Any, NoReturn
 
 from pytest_torchnotes.capture import BlockCapture, FileDescriptorCapture
 
@@ -338,6 +338,22 @@ class TimeLimit:
 STACK_LIMIT = 8
 
 
+#: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
+REAL_EXIT = os._exit
+
+
+def end_forked_child(error: BaseException | None) -> NoReturn:
+    """A block forked and the child came back to the runner: end the child as a script
+    would end, never letting it run the rest of the session."""
+    status = 0
+    if isinstance(error, SystemExit):
+        code = error.code
+        status = code if isinstance(code, int) else int(code is not None)
+    elif error is not None:
+        status = 1
+    REAL_EXIT(status)
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
@@ -345,6 +361,7 @@ class Executor:
         self.filename = filename
         self.fd = fd
         self.time_limit = TimeLimit()
+        self._pid = os.getpid()
         self._warnings: list[WarningInfo] | None = None
 
     def record_warning(
@@ -404,31 +421,38 @@ class Executor:
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
-        except BlockTimeout:
-            execution.error = ErrorInfo(
+        except BaseException as error:
+            if os.getpid() != self._pid:
+                end_forked_child(error)
+            execution.error = self._describe(error, timeout)
+            del error
+        finally:
+            self._warnings = None
+        if os.getpid() != self._pid:
+            end_forked_child(None)
+        execution.duration = time.perf_counter() - started
+        execution.stdout = capture.out
+        execution.stderr = capture.err
+        return execution
+
+    def _describe(self, error: BaseException, timeout: float | None) -> ErrorInfo:
+        if isinstance(error, BlockTimeout):
+            return ErrorInfo(
                 "Timeout",
                 frozenset({"Timeout"}),
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
             )
-        except ProcessExit as exit_:
-            execution.error = ErrorInfo(
+        if isinstance(error, ProcessExit):
+            return ErrorInfo(
                 "os._exit",
                 frozenset({"os._exit"}),
-                f"the block called os._exit({exit_.status}); the session was kept alive",
+                f"the block called os._exit({error.status}); the session was kept alive",
                 "",
                 None,
             )
-        except BaseException as error:
-            execution.error = describe_error(error, self.filename)
-            del error
-        finally:
-            self._warnings = None
-        execution.duration = time.perf_counter() - started
-        execution.stdout = capture.out
-        execution.stderr = capture.err
-        return execution
+        return describe_error(error, self.filename)
 
     def close(self) -> None:
         """The note is over: no timer, handler or watchdog of its blocks may outlive it."""

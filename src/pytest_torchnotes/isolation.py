@@ -408,10 +408,19 @@ def reset_print_options() -> None:
     torch.set_printoptions(profile="default", sci_mode=None)  # type: ignore[no-untyped-call]
 
 
-def _refuse_exit(status: int) -> None:
-    from pytest_torchnotes.execute import ProcessExit
+def refusing_exit(session_pid: int) -> Callable[[int], None]:
+    """An ``os._exit`` that, in the session's process, fails the block instead of ending the
+    session; in a process the block forked (multiprocessing, a DataLoader worker) it ends
+    that process, as it must."""
 
-    raise ProcessExit(status)
+    from pytest_torchnotes.execute import REAL_EXIT, ProcessExit
+
+    def _exit(status: int) -> None:
+        if os.getpid() != session_pid:
+            REAL_EXIT(status)
+        raise ProcessExit(status)
+
+    return _exit
 
 
 def display(value: object) -> None:

@@ -225,7 +225,7 @@ class NoteRunner:
             os.chdir(folder)
             sys.path.insert(0, folder)
             sys.displayhook = isolation.display
-            os._exit = isolation._refuse_exit  # type: ignore[assignment]
+            os._exit = isolation.refusing_exit(os.getpid())  # type: ignore[assignment]
             self._catch_interrupts(interrupted)
             isolation.seed_everything(
                 note.config.seed if note.config.seed is not None else self.settings.seed
