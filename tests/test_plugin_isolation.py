@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import torch
 
@@ -30,6 +32,9 @@ sys.path.append("/polluted")
 os.environ["TORCHNOTES_LEAK"] = "1"
 logging.basicConfig(level=logging.DEBUG)
 warnings.simplefilter("error")
+sys.argv[:] = ["polluted"]
+logging.disable(logging.CRITICAL)
+os.umask(0o077)
 torch.randn(100, device="cpu")
 ```
 """
@@ -49,6 +54,7 @@ print(np.array([1 / 3]))
 print(os.path.basename(os.getcwd()) != "sub", "/polluted" in sys.path)
 print("TORCHNOTES_LEAK" in os.environ, logging.getLogger().level == logging.WARNING)
 warnings.warn("only a warning")
+print(sys.argv != ["polluted"], logging.root.manager.disable, os.umask(0o022) == UMASK)
 print(torch.randn(3))
 === output ===
 torch.float32 True
@@ -60,6 +66,7 @@ False
 [0.33333333]
 True False
 False True
+True 0 True
 RANDOM
 ```
 """
@@ -67,8 +74,12 @@ RANDOM
 
 def victim() -> str:
     torch.manual_seed(0)
-    return VICTIM.replace("RANDOM", repr(torch.randn(3))).replace(
-        "THREADS", str(torch.get_num_threads())
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return (
+        VICTIM.replace("RANDOM", repr(torch.randn(3)))
+        .replace("THREADS", str(torch.get_num_threads()))
+        .replace("UMASK", oct(umask))
     )
 
 

@@ -172,15 +172,22 @@ def _restore_mapping(target: dict[str, Any]) -> Callable[[dict[str, Any]], None]
 _MISSING = object()
 
 
-def _logging_state() -> tuple[int, list[logging.Handler]]:
+def _logging_state() -> tuple[int, list[logging.Handler], int]:
     root = logging.getLogger()
-    return root.level, list(root.handlers)
+    return root.level, list(root.handlers), root.manager.disable
 
 
-def _restore_logging(saved: tuple[int, list[logging.Handler]]) -> None:
+def _restore_logging(saved: tuple[int, list[logging.Handler], int]) -> None:
     root = logging.getLogger()
     root.setLevel(saved[0])
     root.handlers[:] = saved[1]
+    logging.disable(saved[2])
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _python_knobs() -> list[Knob]:
@@ -189,6 +196,7 @@ def _python_knobs() -> list[Knob]:
     knobs = [
         Knob("working directory", os.getcwd, os.chdir),
         Knob("sys.path", lambda: list(sys.path), _restore_list(sys.path)),
+        Knob("sys.argv", lambda: list(sys.argv), _restore_list(sys.argv)),
         Knob("environment variables", _environment, _restore_environment),
         Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
         _attribute_knob("sys.displayhook", sys, "displayhook"),
@@ -204,6 +212,7 @@ def _python_knobs() -> list[Knob]:
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
         Knob("logging root logger", _logging_state, _restore_logging),
+        Knob("umask", _umask, os.umask),
         Knob("random state", random.getstate, random.setstate),
         _attribute_knob("os._exit", os, "_exit"),
     ]
