@@ -300,3 +300,20 @@ def test_forked_children_end_and_never_run_the_session(
     result.assert_outcomes(passed=2)
     assert result.stdout.str().count("notes/b.md::b.md PASSED block 1") == 1
     assert result.stdout.str().count(" passed in ") == 1
+
+
+def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport threading\nstop = threading.Event()\n\n"
+        "def spin(event=stop):\n    while not event.wait(0.05):\n        pass\n\n"
+        "threading.Thread(target=spin, name='spinner').start()\n```\n"
+        "```python\nimport threading\n"
+        "threading.Thread(target=lambda: None, name='quick').start()\n```\n"
+    )
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        ["*TorchnotesWarning: notes/note.md: the note left threads running: spinner; they are*"]
+    )

@@ -16,6 +16,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -190,6 +191,10 @@ def _umask() -> int:
     return mask
 
 
+def _set_umask(mask: int) -> None:
+    os.umask(mask)
+
+
 def _python_knobs() -> list[Knob]:
     import warnings
 
@@ -212,7 +217,7 @@ def _python_knobs() -> list[Knob]:
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
         Knob("logging root logger", _logging_state, _restore_logging),
-        Knob("umask", _umask, os.umask),
+        Knob("umask", _umask, _set_umask),
         Knob("random state", random.getstate, random.setstate),
         _attribute_knob("os._exit", os, "_exit"),
     ]
@@ -396,6 +401,39 @@ class ModulesGuard:
                 sys.modules[name] = module
                 changed.append(f"sys.modules[{name!r}]")
         return changed
+
+
+def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str]:
+    """The names of threads started since ``before`` that still run and would keep the
+    process from exiting (daemon threads do not), after ``grace`` seconds to finish."""
+    left = [
+        thread
+        for thread in threading.enumerate()
+        if thread not in before and not thread.daemon and thread.is_alive()
+    ]
+    for thread in left:
+        thread.join(grace)
+    left = [thread for thread in left if thread.is_alive()]
+    for thread in left:
+        _let_exit_without(thread)
+    return [thread.name for thread in left]
+
+
+#: CPython up to 3.12 waits at exit for the lock of every non-daemon thread in the private
+#: ``threading._shutdown_locks``; where that is missing, a thread cannot be let go.
+CAN_DETACH_THREADS = hasattr(threading, "_shutdown_locks") and hasattr(
+    threading, "_shutdown_locks_lock"
+)
+
+
+def _let_exit_without(thread: threading.Thread) -> None:
+    """Let the interpreter exit without waiting for ``thread``, as for a daemon thread."""
+    lock = getattr(thread, "_tstate_lock", None)
+    if not CAN_DETACH_THREADS or lock is None:
+        return
+    with threading._shutdown_locks_lock:  # type: ignore[attr-defined]
+        threading._shutdown_locks.discard(lock)  # type: ignore[attr-defined]
+    thread._daemonic = True  # type: ignore[attr-defined]
 
 
 def seed_everything(seed: int) -> None:

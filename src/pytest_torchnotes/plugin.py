@@ -232,6 +232,24 @@ class NoteItem(pytest.Item):
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
+        if self.result.threads:
+            from pytest_torchnotes.isolation import CAN_DETACH_THREADS
+
+            fate = (
+                "they are stopped when the session ends"
+                if CAN_DETACH_THREADS
+                else "pytest waits for them to end before it exits"
+            )
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: the note left threads running: "
+                    f"{', '.join(self.result.threads)}; {fate} (make them daemon threads, "
+                    "or stop them at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)

@@ -74,6 +74,8 @@ class NoteResult:
     blocks: list[BlockResult] = field(default_factory=list)
     #: Global state the note changed and that was put back afterwards.
     restored: list[str] = field(default_factory=list)
+    #: Threads the note started that were still running after it (not daemon threads).
+    threads: list[str] = field(default_factory=list)
     #: Why the whole note was skipped.
     skipped: str | None = None
 

@@ -212,6 +212,7 @@ class NoteRunner:
             [*isolation._python_knobs(), *isolation._torch_knobs(), *isolation._numpy_knobs()]
         )
         state.snapshot()
+        threads = set(threading.enumerate())
         saved_main = sys.modules.get("__main__")
         module = isolation.new_main_module()
         workspace = self._workspace(path)
@@ -241,6 +242,7 @@ class NoteRunner:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
+            result.threads = isolation.threads_left(threads)
             if workspace is not None:
                 workspace.leave()
         if interrupted.is_set():
