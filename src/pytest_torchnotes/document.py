@@ -57,12 +57,29 @@ def decode_note(data: bytes) -> RawNote:
         raise NoteReadError(
             line,
             f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
-            "(save the note as UTF-8)",
+            f"(save the note as UTF-8{_chinese_hint(data)})",
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise NoteReadError(line, "contains NUL bytes: this is not a text file")
     return RawNote(text.replace("\r\n", "\n"), text, bom, data)
+
+
+def _chinese_hint(data: bytes) -> str:
+    """``; it reads as GB18030 ...`` when the bytes are Chinese text in GBK or GB18030.
+
+    >>> _chinese_hint("自动求导".encode("gbk"))
+    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
+    >>> _chinese_hint(b"caf\\xe9")
+    ''
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    if not any("\u4e00" <= character <= "\u9fff" for character in text):
+        return ""
+    return "; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"
 
 
 class NoteDocument(Document):
