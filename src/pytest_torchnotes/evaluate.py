@@ -7,14 +7,12 @@ writes its new output into the note.
 from __future__ import annotations
 
 import doctest
-import importlib.util
-import os
 import re
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes import xdoctest
 from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.directives import Raises, Warns
@@ -50,61 +48,6 @@ from pytest_torchnotes.results import (
     BlockResult,
 )
 from pytest_torchnotes.rewrite import RewriteError, Section, section_edit
-
-#: xdoctest directives, as PyTorch's own docstrings write them: ``# xdoctest: +SKIP``,
-#: ``# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)``, ``# xdoctest: -SKIP``.
-XDOCTEST = re.compile(
-    r"#\s*xdoctest\s*:\s*(?P<sign>[+-])(?P<name>SKIP|REQUIRES)\b(?:\((?P<argument>[^)]*)\))?",
-    re.IGNORECASE,
-)
-
-#: A transcript line that holds nothing but an xdoctest directive.
-XDOCTEST_LINE = re.compile(r"\s*>>>\s*#\s*xdoctest\s*:", re.IGNORECASE)
-
-#: Platforms ``+REQUIRES(...)`` may name, by the prefix of ``sys.platform``.
-XDOCTEST_PLATFORMS = {"LINUX": "linux", "WIN32": "win32", "DARWIN": "darwin"}
-
-
-def xdoctest_skip(source: str) -> str | None:
-    """Why an xdoctest directive in ``source`` skips code, or ``None``.
-
-    >>> xdoctest_skip("x = f()  # xdoctest: +SKIP")
-    'xdoctest: +SKIP'
-    >>> xdoctest_skip("# xdoctest: +REQUIRES(env:NO_SUCH_VARIABLE_XYZ)")
-    'xdoctest: +REQUIRES(env:NO_SUCH_VARIABLE_XYZ)'
-    """
-    match = XDOCTEST.search(source)
-    if match is None or match.group("sign") == "-":
-        return None
-    argument = (match.group("argument") or "").strip()
-    if match.group("name").upper() == "SKIP":
-        return "xdoctest: +SKIP" + (f"({argument})" if argument else "")
-    reason = f"xdoctest: +REQUIRES({argument})"
-    kind, _, name = argument.partition(":")
-    if kind == "env":
-        return None if os.environ.get(name, "") not in ("", "0") else reason
-    if kind == "module":
-        return None if importlib.util.find_spec(name) is not None else reason
-    platform_prefix = XDOCTEST_PLATFORMS.get(argument.upper())
-    if platform_prefix is not None:
-        return None if sys.platform.startswith(platform_prefix) else reason
-    if argument.upper() in ("POSIX", "CPYTHON"):
-        return None
-    return reason  # command-line flags of xdoctest's own runner
-
-
-def xdoctest_switches(code: str) -> list[tuple[int, str | None]]:
-    """The ``>>> # xdoctest: ...`` lines of a transcript: each switches skipping on (a
-    reason) or off (``None``) for the examples below it. ``doctest`` drops such lines.
-
-    >>> xdoctest_switches(">>> # xdoctest: +SKIP\\n>>> f()\\n>>> # xdoctest: -SKIP\\n")
-    [(0, 'xdoctest: +SKIP'), (2, None)]
-    """
-    return [
-        (number, xdoctest_skip(line))
-        for number, line in enumerate(code.splitlines())
-        if XDOCTEST_LINE.match(line)
-    ]
 
 
 @dataclass(frozen=True)
@@ -277,13 +220,13 @@ class BlockEvaluator:
                 result, self.context, f"the >>> transcript is malformed: {error}"
             )
         failed: BlockResult | None = None
-        switches = xdoctest_switches(block.code)
-        skip_rest: str | None = None
+        directives = xdoctest.Directives(block.code)
+        skipped: str | None = None
         ran = 0
         for example in examples:
-            while switches and switches[0][0] < example.lineno:
-                skip_rest = switches.pop(0)[1]
-            if skip_rest or example.options.get(doctest.SKIP) or xdoctest_skip(example.source):
+            mode = directives.mode(example.lineno, example.source)
+            if mode.skip or example.options.get(doctest.SKIP):
+                skipped = mode.skip or skipped
                 continue
             ran += 1
             line = block.code_line + 1 + example.lineno
@@ -292,7 +235,7 @@ class BlockEvaluator:
             current.expected = example.want.replace("<BLANKLINE>", "")
             result.duration += execution.duration
             result.warnings.extend(execution.warnings)
-            failure = self._check_example(example, execution, options)
+            failure = self._check_example(example, execution, options, mode.ignore_want)
             if failure is None:
                 continue
             if failed is None:
@@ -306,7 +249,7 @@ class BlockEvaluator:
             return failed
         if not ran and examples:
             result.outcome = SKIPPED
-            result.reason = skip_rest or "every example is marked to skip"
+            result.reason = skipped or "every example is marked to skip"
         return result
 
     def _run_example(self, example: doctest.Example, line: int, timeout: float | None) -> Execution:
@@ -343,7 +286,11 @@ class BlockEvaluator:
         )
 
     def _check_example(
-        self, example: doctest.Example, execution: Execution, options: CompareOptions
+        self,
+        example: doctest.Example,
+        execution: Execution,
+        options: CompareOptions,
+        ignore_want: bool = False,
     ) -> str | None:
         error = execution.error
         if example.exc_msg is not None:
@@ -359,6 +306,8 @@ class BlockEvaluator:
             return f"expected {example.exc_msg.strip()}, got {error.describe()}"
         if error is not None:
             return _error_headline(error)
+        if ignore_want:
+            return None
         if example.options.get(doctest.ELLIPSIS) and options.mode != "ellipsis":
             options = CompareOptions("ellipsis", options.rtol, options.atol)
         comparison = self.comparator(options).compare(

@@ -1,0 +1,100 @@
+"""The xdoctest directives of PyTorch's docstrings, as ``>>>`` blocks of a note hold them.
+
+PyTorch writes its examples for xdoctest: ``# xdoctest: +SKIP`` leaves code out,
+``# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)`` runs it only where a condition holds, and
+``# xdoctest: +IGNORE_WANT("non-deterministic")`` runs it without comparing its output. A
+directive on a line of its own (``>>> # xdoctest: +SKIP``) holds for the examples below it,
+until the same directive with ``-``; at the end of an example's line it holds for that
+example alone. Python's ``doctest`` drops comment-only lines, so they are read here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from dataclasses import dataclass
+
+#: One directive: ``# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)``.
+DIRECTIVE = re.compile(
+    r"#\s*xdoctest\s*:\s*(?P<sign>[+-])(?P<name>SKIP|REQUIRES|IGNORE_WANT)\b"
+    r"(?:\((?P<argument>[^)]*)\))?",
+    re.IGNORECASE,
+)
+
+#: A transcript line that holds nothing but an xdoctest directive.
+DIRECTIVE_LINE = re.compile(r"\s*>>>\s*#\s*xdoctest\s*:", re.IGNORECASE)
+
+#: Platforms ``+REQUIRES(...)`` may name, by the prefix of ``sys.platform``.
+PLATFORMS = {"LINUX": "linux", "WIN32": "win32", "DARWIN": "darwin"}
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How to treat one example: skip it (and why), or run it without comparing its output."""
+
+    skip: str | None = None
+    ignore_want: bool = False
+
+
+def unmet(argument: str) -> bool:
+    """Whether the condition of ``+REQUIRES(argument)`` does not hold here.
+
+    >>> unmet("module:json"), unmet("env:NO_SUCH_VARIABLE_XYZ"), unmet("--lapack")
+    (False, True, True)
+    """
+    kind, _, name = argument.partition(":")
+    if kind == "env":
+        return os.environ.get(name, "") in ("", "0")
+    if kind == "module":
+        return importlib.util.find_spec(name) is None
+    platform_prefix = PLATFORMS.get(argument.upper())
+    if platform_prefix is not None:
+        return not sys.platform.startswith(platform_prefix)
+    return argument.upper() not in ("POSIX", "CPYTHON")  # else a flag of xdoctest's runner
+
+
+def apply(mode: Mode, text: str) -> Mode:
+    """``mode`` changed by the directive in ``text``, if it holds one.
+
+    >>> apply(Mode(), "x = f()  # xdoctest: +SKIP")
+    Mode(skip='xdoctest: +SKIP', ignore_want=False)
+    >>> apply(Mode(skip="xdoctest: +SKIP"), "# xdoctest: -SKIP")
+    Mode(skip=None, ignore_want=False)
+    >>> apply(Mode(), '# xdoctest: +IGNORE_WANT("random")')
+    Mode(skip=None, ignore_want=True)
+    """
+    match = DIRECTIVE.search(text)
+    if match is None:
+        return mode
+    on = match.group("sign") == "+"
+    name = match.group("name").upper()
+    argument = (match.group("argument") or "").strip()
+    if name == "IGNORE_WANT":
+        return Mode(mode.skip, on)
+    if not on:
+        return Mode(None, mode.ignore_want)
+    if name == "SKIP":
+        return Mode("xdoctest: +SKIP" + (f"({argument})" if argument else ""), mode.ignore_want)
+    if unmet(argument):
+        return Mode(f"xdoctest: +REQUIRES({argument})", mode.ignore_want)
+    return mode
+
+
+class Directives:
+    """The directives of one transcript, read top to bottom, example by example."""
+
+    def __init__(self, code: str) -> None:
+        self._lines = [
+            (number, line)
+            for number, line in enumerate(code.splitlines())
+            if DIRECTIVE_LINE.match(line)
+        ]
+        self._mode = Mode()
+
+    def mode(self, lineno: int, source: str) -> Mode:
+        """The mode of the example at (0-based) line ``lineno`` of the transcript."""
+        while self._lines and self._lines[0][0] < lineno:
+            self._mode = apply(self._mode, self._lines.pop(0)[1])
+        return apply(self._mode, source)
