@@ -334,3 +334,30 @@ def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     result.stdout.fnmatch_lines(
         ["*TorchnotesWarning: notes/note.md: the note left threads running: spinner; they are*"]
     )
+
+
+def test_an_example_without_output_says_how_to_fix_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\n>>> import torch\n>>> torch.ones(2)\n>>> torch.ones(1)"
+        "  # xdoctest: +IGNORE_WANT\n```\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: >>> torch.ones(2)",
+            "  output differs",
+            "  the transcript shows no output for this example: write what it prints below it, "
+            "or add '# xdoctest: +IGNORE_WANT' if it is not to be compared",
+            "*",
+            "*",
+            "*",
+            "-",
+            "+tensor([[]1., 1.[]])",
+            "On torch *. If the new output is right, accept it: pytest notes/note.md "
+            "--torchnotes-update",
+        ]
+    )
+    assert "torch.ones(1)" not in result.stdout.str()  # ignored, so it passed

@@ -28,6 +28,7 @@ from pytest_torchnotes.execute import (
 )
 from pytest_torchnotes.failures import (
     FailureContext,
+    closing_line,
     output_diff,
     render_exception,
     render_output_failure,
@@ -414,8 +415,15 @@ def _example_failure(
     prompt = source.rstrip("\n").replace("\n", "\n... ")
     lines = [f"{context.path}:{line}: >>> {prompt}", f"  {failure}"]
     if failure == OUTPUT_DIFFERS and result.expected is not None:
+        if not result.expected.strip():
+            lines.append(
+                "  the transcript shows no output for this example: write what it prints "
+                "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"
+            )
         lines.extend(output_diff(result.expected, result.actual, context, line + 1))
-    lines.append(f"On torch {context.torch_version}.")
+        lines.append(closing_line(context))
+    else:
+        lines.append(f"On torch {context.torch_version}.")
     result.message = "\n".join(lines)
     return result
 

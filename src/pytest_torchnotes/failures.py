@@ -122,14 +122,18 @@ def render_output_failure(
         lines.append("  the output section is empty")
     lines.extend(output_diff(output.text, result.actual, context, expected_start + 1))
     lines.extend(_warnings(result))
-    if context.update:
-        lines.append(f"On torch {context.torch_version}.")
-    else:
-        lines.append(
-            f"On torch {context.torch_version}. If the new output is right, accept it: "
-            f"pytest {context.path} {UPDATE_FLAG}"
-        )
+    lines.append(closing_line(context))
     return "\n".join(lines)
+
+
+def closing_line(context: FailureContext) -> str:
+    """``On torch X.`` and, outside update mode, how to accept the new output."""
+    if context.update:
+        return f"On torch {context.torch_version}."
+    return (
+        f"On torch {context.torch_version}. If the new output is right, accept it: "
+        f"pytest {context.path} {UPDATE_FLAG}"
+    )
 
 
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
