@@ -135,13 +135,14 @@ def test_bad_input_never_stops_the_other_notes(
     (pytester.path / "notes" / "latin1.md").write_bytes("café\n".encode("latin-1"))
     (pytester.path / "notes" / "gbk.md").write_bytes("# 笔记\n\n自动求导\n".encode("gbk"))
     (pytester.path / "notes" / "nul.md").write_bytes(b"# t\n\x00\n")
+    (pytester.path / "notes" / "cr.md").write_bytes(b"# t\r\r```python\rprint(1)\r```\r")
     write_note("```python\nprint(1)\n", "unclosed.md")
     write_note("````markdown\n```python\nraise SystemExit\n```\n````\n", "nested.md")
     write_note("Prose\n\n=== output ===\n1\n", "marker.md")
     write_note("<!--\n" * 3, "comments.md")
     write_note(NEXT, "good.md")
     result = pytester.runpytest("-rs", "-W", "ignore::pytest_torchnotes.plugin.TorchnotesWarning")
-    result.assert_outcomes(passed=1, failed=6, skipped=3)
+    result.assert_outcomes(passed=1, failed=7, skipped=3)
     result.stdout.fnmatch_lines_random(
         [
             "notes/binary.md:2: not valid UTF-8: byte 0x80 at column 118 (save the note as UTF-8)",
@@ -149,6 +150,8 @@ def test_bad_input_never_stops_the_other_notes(
             "notes/gbk.md:1: not valid UTF-8: byte 0xb1 at column 3 (save the note as UTF-8; "
             "it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8)",
             "notes/nul.md:2: contains NUL bytes: this is not a text file",
+            "notes/cr.md:1: lines end with a bare CR (classic Mac OS line endings), so the note "
+            "reads as one line: save it with LF or CRLF line endings",
             "notes/unclosed.md:1: code fence ```python is never closed (add a line ``` after "
             "its last line)",
             "notes/comments.md:1: HTML comment is never closed: everything after it is hidden "

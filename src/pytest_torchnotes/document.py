@@ -62,6 +62,12 @@ def decode_note(data: bytes) -> RawNote:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise NoteReadError(line, "contains NUL bytes: this is not a text file")
+    if "\r" in text and "\n" not in text:
+        raise NoteReadError(
+            1,
+            "lines end with a bare CR (classic Mac OS line endings), so the note reads as one "
+            "line: save it with LF or CRLF line endings",
+        )
     return RawNote(text.replace("\r\n", "\n"), text, bom, data)
 
 
