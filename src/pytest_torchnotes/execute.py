@@ -422,14 +422,16 @@ class Executor:
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
         except BaseException as error:
-            if os.getpid() != self._pid:
-                end_forked_child(error)
-            execution.error = self._describe(error, timeout)
-            del error
+            failure: BaseException | None = error
+        else:
+            failure = None
         finally:
             self._warnings = None
         if os.getpid() != self._pid:
-            end_forked_child(None)
+            end_forked_child(failure)
+        if failure is not None:
+            execution.error = self._describe(failure, timeout)
+            del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
         execution.stdout = capture.out
         execution.stderr = capture.err
