@@ -364,3 +364,33 @@ def test_an_example_without_output_says_how_to_fix_it(
         ]
     )
     assert "torch.ones(1)" not in result.stdout.str()  # ignored, so it passed
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("import sys\nprint('before')\nsys.stdout.close()", "sys.stdout"),
+        ("import sys\nprint('before')\nsys.stdout.close()\nprint('after')", "sys.stdout"),
+        ("import sys\nsys.stderr.close()\nprint('x', file=sys.stderr)", "sys.stderr"),
+        ("import sys\nsys.stderr.close()", "sys.stderr"),
+    ],
+    ids=["stdout", "stdout-then-print", "stderr-then-print", "stderr"],
+)
+def test_a_block_that_closes_its_output_fails_and_the_note_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, name: str
+) -> None:
+    write_note(f"```python\n{code}\n```\n" + NEXT + NEXT.replace("next note", "third block"))
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(failed=1)
+    short = name.rpartition(".")[2]
+    result.stdout.fnmatch_lines(
+        [
+            f"notes/note.md:1: block 1: the block closed {name}: what it printed after that is "
+            f"lost (leave {name} open; to silence output, use contextlib.redirect_{short}("
+            "io.StringIO())) (exception)",
+        ]
+    )
+    second = code.count("\n") + 4
+    result.stdout.fnmatch_lines(
+        [f"*PASSED block 2, line {second} *", f"*PASSED block 3, line {second + 5} *"]
+    )

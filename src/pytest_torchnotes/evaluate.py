@@ -17,6 +17,7 @@ from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.directives import Raises, Warns
 from pytest_torchnotes.execute import (
+    OWN_FAILURES,
     CompiledCode,
     ErrorInfo,
     Execution,
@@ -379,7 +380,7 @@ def _from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResu
 
 
 def _error_headline(error: ErrorInfo) -> str:
-    if error.type_name == "Timeout":
+    if error.type_name in OWN_FAILURES:
         return error.message
     if "ModuleNotFoundError" in error.names:
         module = re.search(r"'([\w.]+)'", error.message)

@@ -42,6 +42,13 @@ NOT_DISPLAYED = re.compile(
 CONTINUES = ("\\", ",", "(", "[", "{", "+", "-", "*", "/", "%", "@", "&", "|", "^", "=", ".")
 
 
+#: Type names of failures that are not exceptions of the block: their message says it all.
+TIMEOUT = "Timeout"
+CLOSED = "closed stream"
+INTERRUPTED = "Interrupted"
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
+
+
 class BlockTimeout(BaseException):
     """Raised inside a block that ran past its time limit."""
 
@@ -354,6 +361,25 @@ def end_forked_child(error: BaseException | None) -> NoReturn:
     REAL_EXIT(status)
 
 
+#: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.
+CLOSED_STREAM = (
+    "the block closed {name}: what it printed after that is lost (leave {name} open; "
+    "to silence output, use contextlib.redirect_{short}(io.StringIO()))"
+)
+
+
+def _closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
+    """The failure of a block that closed one of its output streams; the exception it
+    raised (printing to the closed stream raises ``ValueError``) keeps its traceback."""
+    return ErrorInfo(
+        CLOSED,
+        frozenset({CLOSED}),
+        CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
+        error.traceback if error is not None else "",
+        error.line if error is not None else None,
+    )
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
@@ -433,6 +459,9 @@ class Executor:
             execution.error = self._describe(failure, timeout)
             del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
+        closed = capture.closed()
+        if closed is not None:
+            execution.error = _closed_stream(closed, execution.error)
         execution.stdout = capture.out
         execution.stderr = capture.err
         return execution
@@ -440,8 +469,8 @@ class Executor:
     def _describe(self, error: BaseException, timeout: float | None) -> ErrorInfo:
         if isinstance(error, BlockTimeout):
             return ErrorInfo(
-                "Timeout",
-                frozenset({"Timeout"}),
+                TIMEOUT,
+                frozenset({TIMEOUT}),
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
