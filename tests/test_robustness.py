@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -394,3 +396,52 @@ def test_a_block_that_closes_its_output_fails_and_the_note_goes_on(
     result.stdout.fnmatch_lines(
         [f"*PASSED block 2, line {second} *", f"*PASSED block 3, line {second + 5} *"]
     )
+
+
+CTRL_C = {
+    "kill": "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)",
+    "raise_signal": "import signal, time\nsignal.raise_signal(signal.SIGINT)\ntime.sleep(30)",
+    "thread": (
+        "import os, signal, threading, time\n"
+        "threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()\ntime.sleep(30)"
+    ),
+    "swallowed": (
+        "import os, signal, time\ntry:\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('caught')"
+    ),
+    "transcript": (
+        ">>> import os, signal, time\n>>> os.kill(os.getpid(), signal.SIGINT); time.sleep(30)\n"
+        ">>> print('next example')\nnext example"
+    ),
+}
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["run", "update"])
+@pytest.mark.parametrize("code", CTRL_C.values(), ids=CTRL_C.keys())
+def test_ctrl_c_stops_the_session_in_the_running_block(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, update: bool
+) -> None:
+    write_note(
+        "```python\nprint('first')\n=== output ===\nfirst\n```\n\n"
+        f"```python\n{code}\n```\n\n```python\nprint('third')\n=== output ===\nwrong\n```\n",
+        "a.md",
+    )
+    write_note(NEXT.replace("next note runs", "wrong"), "b.md")
+    args = ["-v", "-p", "no:randomly"] + (["--torchnotes-update"] if update else [])
+    started = time.monotonic()
+    result = pytester.runpytest(*args, no_reraise_ctrlc=True)
+    assert time.monotonic() - started < 20
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    output = result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*PASSED block 1, line 1 *",
+            "*FAILED block 2, line 7 *",
+            "notes/a.md:7: block 2: *interrupted by Ctrl-C*; the session stops (exception)",
+            "*KeyboardInterrupt: notes/a.md:7: block 2 was interrupted (Ctrl-C); no further "
+            "block or note runs*",
+        ]
+    )
+    assert "SessionInterrupted" not in output
+    assert "block 3" not in output and "b.md" not in output and "next example" not in output
+    assert "updated" not in output

@@ -245,7 +245,7 @@ class BlockEvaluator:
                 failed.duration, failed.warnings = result.duration, result.warnings
             if failure == OUTPUT_DIFFERS:
                 self._plan_example(failed, block, example, execution.stdout, options)
-            if self.source is None:
+            if self.source is None or self.executor.interrupted.is_set():
                 break
         if failed is not None:
             return failed

@@ -380,6 +380,19 @@ def _closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
     )
 
 
+def _interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
+    """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
+    line = describe_error(error, filename).line if error is not None else None
+    where = f" at line {line}" if line is not None else ""
+    return ErrorInfo(
+        INTERRUPTED,
+        frozenset({INTERRUPTED}),
+        f"interrupted by Ctrl-C{where}; the session stops",
+        "",
+        line,
+    )
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
@@ -387,6 +400,8 @@ class Executor:
         self.filename = filename
         self.fd = fd
         self.time_limit = TimeLimit()
+        #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
+        self.interrupted = threading.Event()
         self._pid = os.getpid()
         self._warnings: list[WarningInfo] | None = None
 
@@ -455,9 +470,11 @@ class Executor:
             self._warnings = None
         if os.getpid() != self._pid:
             end_forked_child(failure)
-        if failure is not None:
+        if self.interrupted.is_set():
+            execution.error = _interrupted(failure, self.filename)
+        elif failure is not None:
             execution.error = self._describe(failure, timeout)
-            del failure  # no frame of the block outlives the report
+        del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
         closed = capture.closed()
         if closed is not None:

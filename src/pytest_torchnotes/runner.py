@@ -19,7 +19,13 @@ from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
-from pytest_torchnotes.execute import Executor, compile_block, forget_source, register_source
+from pytest_torchnotes.execute import (
+    INTERRUPTED,
+    Executor,
+    compile_block,
+    forget_source,
+    register_source,
+)
 from pytest_torchnotes.failures import FailureContext
 from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
@@ -138,6 +144,8 @@ class NoteRunner:
                 try:
                     setup_error = self._setup(note, executor, namespace)
                     for item in note.items:
+                        if executor.interrupted.is_set():
+                            break  # Ctrl-C: no further block runs
                         if setup_error is not None:
                             block_result = self._not_run(item, setup_error, context)
                         else:
@@ -146,8 +154,12 @@ class NoteRunner:
                         on_result(block_result)
                 finally:
                     executor.close()  # before the sandbox looks for what the note changed
+        except SessionInterrupted:
+            pass  # Ctrl-C between two blocks
         finally:
             forget_source(display_path)
+        if executor.interrupted.is_set():
+            raise KeyboardInterrupt(_interrupted(display_path, result))
         self._freeze_imports()
         return result
 
@@ -220,7 +232,7 @@ class NoteRunner:
             folder = str(workspace.enter(isolation.beside(path, self._folders[path.parent], code)))
         else:
             folder = str(path.parent)
-        interrupted = threading.Event()
+        interrupted = executor.interrupted
         try:
             sys.modules["__main__"] = module
             os.chdir(folder)
@@ -245,8 +257,6 @@ class NoteRunner:
             result.threads = isolation.threads_left(threads)
             if workspace is not None:
                 workspace.leave()
-        if interrupted.is_set():
-            raise SessionInterrupted
 
     @staticmethod
     def _catch_interrupts(interrupted: threading.Event) -> None:
@@ -298,6 +308,18 @@ class NoteRunner:
         timeout = item.timeout or note.config.timeout or self.settings.timeout
         options = item.compare or note.config.compare or self.settings.compare
         return evaluator.block(item, timeout, options)
+
+
+def _interrupted(path: str, result: NoteResult) -> str:
+    """What pytest shows when Ctrl-C stops the session in a note."""
+    last = result.blocks[-1] if result.blocks else None
+    if last is not None and last.error is not None and last.error.type_name == INTERRUPTED:
+        where = f"{path}:{last.line}: {last.item.describe()} was interrupted"
+    elif last is not None:
+        where = f"{path}: interrupted after {last.item.describe()}"
+    else:
+        where = f"{path}: interrupted before its first block"
+    return f"{where} (Ctrl-C); no further block or note runs"
 
 
 def _code_lines(note: ParsedNote) -> dict[int, str]:
