@@ -86,14 +86,15 @@ class BlockEvaluator:
         self.source = source
 
     def execute(
-        self, code: str, first_line: int, timeout: float | None, *, display: bool
+        self, code: str, first_line: int, timeout: float | None, *, display: bool, where: str = ""
     ) -> Execution:
         filename = self.executor.filename
         try:
             compiled = compile_block(code, filename, first_line, display=display)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename))
-        return self.executor.run(compiled, self.namespace, timeout=timeout)
+        where = where or f"{filename}:{first_line}"
+        return self.executor.run(compiled, self.namespace, timeout=timeout, where=where)
 
     def setup_block(self, item: SetupBlock) -> BlockResult:
         execution = self.execute(item.code, item.code_line + 1, None, display=False)
@@ -143,7 +144,13 @@ class BlockEvaluator:
         )
 
     def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
-        execution = self.execute(block.code, block.code_line + 1, timeout, display=self.display)
+        execution = self.execute(
+            block.code,
+            block.code_line + 1,
+            timeout,
+            display=self.display,
+            where=f"{self.executor.filename}:{block.line}: {block.describe()}",
+        )
         result = _from_execution(block, execution)
         result.expected = block.expected
         error = execution.error
@@ -259,7 +266,8 @@ class BlockEvaluator:
             code = compile_single(example.source, self.executor.filename, line)
         except SyntaxError as error:
             return Execution(error=describe_error(error, self.executor.filename))
-        return self.executor.run(CompiledCode(code), self.namespace, timeout=timeout)
+        where = f"{self.executor.filename}:{line}: the example"
+        return self.executor.run(CompiledCode(code), self.namespace, timeout=timeout, where=where)
 
     def _plan_example(
         self,

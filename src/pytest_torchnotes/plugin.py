@@ -10,6 +10,7 @@ block with its line and heading.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from pytest_torchnotes.results import BlockResult, NoteResult
     from pytest_torchnotes.runner import NoteRunner
     from pytest_torchnotes.settings import Settings
+    from pytest_torchnotes.timers import Faulthandler
 
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
@@ -228,7 +230,12 @@ class NoteItem(pytest.Item):
         from pytest_torchnotes.report import note_record
 
         self.result = _runner(self.config).run(
-            self.document.note, self.path, self.display_path, report, self.document.raw
+            self.document.note,
+            self.path,
+            self.display_path,
+            report,
+            self.document.raw,
+            faulthandler=_faulthandler(self.config),
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
@@ -277,6 +284,29 @@ class NoteItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, 0, f"{self.display_path} (note)"
+
+
+def _faulthandler(config: pytest.Config) -> Faulthandler | None:
+    """pytest's faulthandler for the test about to run: its file (the terminal) and, with
+    ``faulthandler_timeout``, when it dumps. pytest keeps them in its config, not in an
+    API; without them, notes' time limits write to ``sys.__stderr__``."""
+    from pytest_torchnotes.timers import Faulthandler
+
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+    except ImportError:  # pragma: no cover - a pytest that keeps it elsewhere
+        return None
+    file = config.stash.get(fault_handler_stderr_fd_key, None)
+    if file is None:
+        return None  # -p no:faulthandler
+    timeout = float(config.getini("faulthandler_timeout") or 0.0)
+    if timeout <= 0:
+        return Faulthandler(file)
+    try:
+        exit = bool(config.getini("faulthandler_exit_on_timeout"))
+    except ValueError:  # pragma: no cover - before pytest 8.4
+        exit = False
+    return Faulthandler(file, time.monotonic() + timeout, exit)
 
 
 def _label(result: BlockResult, *, line: bool) -> str:

@@ -32,6 +32,7 @@ from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.rewrite import digest
+from pytest_torchnotes.timers import Faulthandler
 
 #: Global state the runner itself changes for every note: not worth reporting.
 OURS = frozenset(
@@ -109,9 +110,11 @@ class NoteRunner:
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
         raw: RawNote | None = None,
+        faulthandler: Faulthandler | None = None,
     ) -> NoteResult:
         """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode."""
+        read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
+        the note's time limits to leave it working."""
         result = NoteResult(display_path)
         config = note.config
         if config.skip:
@@ -128,7 +131,7 @@ class NoteRunner:
 
         self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)
-        executor = Executor(display_path, fd=self._fd_capture())
+        executor = Executor(display_path, fd=self._fd_capture(), faulthandler=faulthandler)
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
@@ -244,7 +247,7 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with executor.recording_warnings():
+            with executor.recording_warnings(), executor.time_limit.watching_faulthandler():
                 yield module.__dict__
         finally:
             if saved_main is not None:
