@@ -257,6 +257,17 @@ class NoteItem(pytest.Item):
                 str(self.path),
                 0,
             )
+        if self.result.processes:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: the note left processes running: "
+                    f"{'; '.join(self.result.processes)}; they were ended (wait for them, "
+                    "join them or shut their pool down at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)

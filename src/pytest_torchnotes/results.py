@@ -76,6 +76,8 @@ class NoteResult:
     restored: list[str] = field(default_factory=list)
     #: Threads the note started that were still running after it (not daemon threads).
     threads: list[str] = field(default_factory=list)
+    #: Processes the note started that were still running after it, and were ended.
+    processes: list[str] = field(default_factory=list)
     #: Why the whole note was skipped.
     skipped: str | None = None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes import isolation
+from pytest_torchnotes import isolation, processes
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
@@ -228,6 +228,7 @@ class NoteRunner:
         )
         state.snapshot()
         threads = set(threading.enumerate())
+        children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
         module = isolation.new_main_module()
         workspace = self._workspace(path)
@@ -257,6 +258,7 @@ class NoteRunner:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
+            result.processes = processes.end_left(children)
             result.threads = isolation.threads_left(threads)
             if workspace is not None:
                 workspace.leave()
