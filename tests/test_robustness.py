@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 
 import pytest
@@ -59,24 +61,35 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
 
 
 @pytest.mark.parametrize(
-    "code",
+    ("code", "cause"),
     [
-        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
-        "import ctypes\nctypes.string_at(0)",
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "SIGKILL (Killed)"),
+        ("import ctypes\nctypes.string_at(0)", "SIGSEGV (Segmentation fault)"),
+        ("import os\nos.abort()", "SIGABRT (Aborted)"),
     ],
-    ids=["sigkill", "segfault"],
+    ids=["sigkill", "segfault", "abort"],
 )
 def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
-    pytester: pytest.Pytester, write_note: WriteNote, code: str
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str
 ) -> None:
     pytest.importorskip("xdist")
     write_note(f"```python\n{code}\n```\n", "a.md")
     for index in range(3):
         write_note(NEXT, f"b{index}.md")
-    result = pytester.runpytest("-n", "2", "-p", "no:randomly")
+    result = pytester.runpytest("-n", "2", "-p", "no:randomly", "--torchnotes-report=run.json")
     result.assert_outcomes(failed=1, passed=3)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::a.md'*"])
+    notes = json.loads((pytester.path / "run.json").read_text())["notes"]
+    crashed = [note for note in notes if note["path"] == "notes/a.md"]
+    assert len(notes) == 4
+    assert len(crashed) == 1
+    assert crashed[0]["outcome"] == "error"
+    assert re.fullmatch(
+        r"worker 'gw\d+' crashed while running 'notes/a.md::a.md': the process was killed "
+        f"by signal {re.escape(cause)}",
+        crashed[0]["reason"],
+    )
 
 
 def test_a_dying_process_without_xdist_never_exits_0(

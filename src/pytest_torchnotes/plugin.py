@@ -414,6 +414,19 @@ class Reporting:
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
+        """pytest-xdist: the worker running a note died (a segfault, an abort, a kill);
+        the note is recorded as ``error``, with the cause."""
+        from pytest_torchnotes.report import crash_record
+
+        path = self.config.rootpath / crashitem.split("::")[0]
+        settings = self.config.stash.get(SETTINGS, None)
+        if settings is None or not settings.should_collect(path):
+            return
+        display = os.path.relpath(path, self.config.invocation_params.dir)
+        self.notes.append(crash_record(display, str(report.longrepr), _worker_exit(report)))
+
     def report(self) -> RunReport:
         from datetime import datetime, timezone
 
@@ -439,6 +452,18 @@ class Reporting:
             terminalreporter.write_line(line)
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
+
+
+def _worker_exit(report: pytest.TestReport) -> int | None:
+    """The exit status of the crashed worker's process (negative: the signal that ended
+    it), as execnet keeps it; ``None`` where that is not known."""
+    gateway = getattr(getattr(report, "node", None), "gateway", None)
+    popen = getattr(getattr(gateway, "_io", None), "popen", None)
+    try:
+        status = popen.wait(timeout=5) if popen is not None else None
+    except Exception:
+        return None
+    return status if isinstance(status, int) else None
 
 
 class Updates:
