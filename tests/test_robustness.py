@@ -92,12 +92,27 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
     )
 
 
-def test_a_dying_process_without_xdist_never_exits_0(
-    pytester: pytest.Pytester, write_note: WriteNote
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+            "no fatal error was reported: a signal that cannot be caught (SIGKILL*",
+        ),
+        ("import ctypes\nctypes.string_at(0)", "Fatal Python error: Segmentation fault *"),
+        ("import os\nos.abort()", "Fatal Python error: Aborted *"),
+    ],
+    ids=["sigkill", "segfault", "abort"],
+)
+def test_a_dying_process_without_xdist_names_the_block_and_never_exits_0(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str
 ) -> None:
-    write_note("```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n")
-    result = pytester.runpytest_subprocess(timeout=60)
+    write_note(f"```python\nprint('first')\n```\n\n```python\n{code}\n```\n")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=30", timeout=60)
     assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(
+        [f"notes/note.md:5: block 2 (time limit 30 s) was running when the process died: {cause}"]
+    )
 
 
 def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:

@@ -27,6 +27,7 @@ from pytest_torchnotes.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
 from pytest_torchnotes.timers import BlockTimeout, Faulthandler, TimeLimit
 from pytest_torchnotes.timers import Watchdog as Watchdog
 from pytest_torchnotes.timers import hard_limit_grace as hard_limit_grace
+from pytest_torchnotes.watcher import Watcher
 
 #: A last line that certainly holds no expression worth displaying: a statement keyword, a
 #: ``print(...)`` call or an assignment at the start of the line. Anything else is parsed.
@@ -289,9 +290,11 @@ class Executor:
         *,
         fd: FileDescriptorCapture | None = None,
         faulthandler: Faulthandler | None = None,
+        watcher: Watcher | None = None,
     ) -> None:
         self.filename = filename
         self.fd = fd
+        self.watcher = watcher
         self.time_limit = TimeLimit(faulthandler)
         #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
         self.interrupted = threading.Event()
@@ -343,6 +346,8 @@ class Executor:
         limit = self.time_limit
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
+        if self.watcher is not None:
+            self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         try:
             with capture:
                 if stack_limit:
@@ -366,6 +371,8 @@ class Executor:
             self._warnings = None
         if os.getpid() != self._pid:
             end_forked_child(failure)
+        if self.watcher is not None:
+            self.watcher.idle()
         outer, limit.outer_error = limit.outer_error, None
         if outer is not None:
             raise outer

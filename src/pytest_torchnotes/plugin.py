@@ -165,6 +165,9 @@ def _runner(config: pytest.Config) -> NoteRunner:
             root = factory.getbasetemp() / "torchnotes"
             root.mkdir(exist_ok=True)
             run = dataclasses.replace(run, workspace=root)
+        # A serial run names the block running when the process dies; under pytest-xdist
+        # the controller reports the crashed note.
+        run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
         config.stash[RUNNER] = runner
     return runner

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import signal
@@ -33,6 +34,7 @@ from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.rewrite import digest
 from pytest_torchnotes.timers import Faulthandler
+from pytest_torchnotes.watcher import Watcher
 
 #: Global state the runner itself changes for every note: not worth reporting.
 OURS = frozenset(
@@ -77,6 +79,8 @@ class RunSettings:
     strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
+    #: Start a watcher that names the running block if the process dies (serial runs).
+    watch_crashes: bool = False
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -97,6 +101,7 @@ class NoteRunner:
         self._workspaces: dict[Path, isolation.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
+        self._watcher: Watcher | None = None
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -131,7 +136,13 @@ class NoteRunner:
 
         self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)
-        executor = Executor(display_path, fd=self._fd_capture(), faulthandler=faulthandler)
+        if faulthandler is not None and self.settings.watch_crashes:
+            if self._watcher is None:
+                self._watcher = Watcher(faulthandler.file)
+            faulthandler = dataclasses.replace(faulthandler, file=self._watcher.file)
+        executor = Executor(
+            display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher
+        )
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
@@ -178,6 +189,9 @@ class NoteRunner:
             self._fd = None
         for workspace in self._workspaces.values():
             workspace.remove()
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
 
     def _freeze_imports(self) -> None:
         """Once notes have imported many modules (torch, the first time torch.optim is used),
