@@ -67,10 +67,10 @@ def test_pytest_faulthandler_timeout_dumps_while_notes_run(
 ) -> None:
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\nfaulthandler_timeout = 1\n")
     pytester.makeconftest("import torch  # not imported while the note's time runs")
-    write_note("```python\nimport time\ntime.sleep(0.5)\n```\n\n```python\ntime.sleep(1)\n```\n")
+    write_note("```python\nimport time\ntime.sleep(0.2)\n```\n\n```python\ntime.sleep(2)\n```\n")
     result = pytester.runpytest_subprocess(timeout=60)
     result.assert_outcomes(passed=1)
-    result.stderr.fnmatch_lines(['*File "notes/note.md", line 7 in <module>'])
+    result.stderr.fnmatch_lines(['*File "notes/note.md", line * in <module>'])
 
 
 def test_a_note_that_replaces_faulthandlers_timer_keeps_the_hard_limit(
