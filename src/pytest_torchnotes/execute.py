@@ -123,7 +123,7 @@ def compile_block(code: str, filename: str, first_line: int, *, display: bool) -
     padded = "\n" * (first_line - 1) + code + "\n"
     if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
-    tree = compile(padded, filename, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    tree = ast.parse(padded, filename, "exec")
     last = tree.body[-1] if tree.body else None
     if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
         return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)

@@ -261,11 +261,15 @@ class MarkdownLexer:
         delim = opening.group("delim")
         closers = ("---", "...") if delim == "---" else ("+++",)
         for index in range(1, len(lines)):
-            if lines[index].rstrip(" \t") in closers:
+            line = lines[index]
+            if ("```" in line or "~~~" in line) and FENCE_OPEN.match(line.lstrip(" \t>")):
+                return 0  # a code fence: the --- was a thematic break, the rest is the note
+            if line.rstrip(" \t") in closers:
+                text = "\n".join(lines[1:index])
+                if delim == "---" and not _yaml_front_matter(text):
+                    return 0
                 found.front_matter = FrontMatterLexeme(
-                    close_line=index,
-                    kind="yaml" if delim == "---" else "toml",
-                    text="\n".join(lines[1:index]),
+                    close_line=index, kind="yaml" if delim == "---" else "toml", text=text
                 )
                 return index + 1
         return 0
@@ -381,6 +385,30 @@ class MarkdownLexer:
         if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) >= 4 and paragraph is None:
             return None  # an indented code line is not a paragraph
         return (index, depth, rest.strip())
+
+
+#: The ``torchnotes:`` key at the top level of YAML front matter.
+TORCHNOTES_KEY = re.compile(r"^torchnotes[ \t]*:", re.MULTILINE)
+
+
+def _yaml_front_matter(text: str) -> bool:
+    """Whether ``text`` between two ``---`` lines is front matter: empty, or YAML that holds
+    keys. Text that is not (prose between two thematic breaks) belongs to the note. Text
+    with a ``torchnotes:`` key is front matter in any case, so that its errors are reported.
+
+    >>> _yaml_front_matter("title: Notes"), _yaml_front_matter("Some prose.")
+    (True, False)
+    """
+    if not text.strip() or TORCHNOTES_KEY.search(text):
+        return True
+    import yaml  # only notes that start with --- pay for the YAML parser
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict)
 
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
