@@ -472,13 +472,7 @@ class _Scan:
             fence = self.fence(index, quote, depth, opening)
             found.fences.append(fence)
             if fence.close_line is None:
-                found.problems.append(
-                    LexerProblem(
-                        index,
-                        f"code fence {fence.fence}{fence.info} is never closed "
-                        f"(add a line {fence.fence} after its last line)",
-                    )
-                )
+                found.problems.append(self.unclosed(fence))
             self.last_block = fence.last_line
             return
         if not stripped:
@@ -492,6 +486,34 @@ class _Scan:
             )
         else:
             self.after[index] = (index, depth, stripped.rstrip())
+
+    def unclosed(self, fence: FenceLexeme) -> LexerProblem:
+        """The problem of a fence never closed. A bare fence that would have closed the
+        fence before it usually is that fence's real end: a line inside it (output that
+        prints a fence) closed it early, and that line is the one to name."""
+        fences = self.found.fences
+        before = fences[-2] if len(fences) > 1 else None
+        if (
+            not fence.info
+            and before is not None
+            and before.close_line is not None
+            and before.fence[0] == fence.fence[0]
+            and len(fence.fence) >= len(before.fence)
+            and before.quote_depth == fence.quote_depth
+        ):
+            longer = before.fence + before.fence[0]
+            return LexerProblem(
+                before.close_line,
+                f"this line closes the code fence opened at line {before.open_line + 1}, so "
+                f"the fence at line {fence.open_line + 1} is never closed: if this line is "
+                f"part of the block, open and close the block with a longer fence ({longer}); "
+                f"if not, add a line {fence.fence} after the fence at line {fence.open_line + 1}",
+            )
+        return LexerProblem(
+            fence.open_line,
+            f"code fence {fence.fence}{fence.info} is never closed "
+            f"(add a line {fence.fence} after its last line)",
+        )
 
     def paragraph_before(self, index: int) -> tuple[int, int, str] | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
