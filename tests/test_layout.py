@@ -8,9 +8,11 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.blocks import ParsedNote
+from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import decode_note
 from pytest_torchnotes.layout import LABELED_FENCES
-from pytest_torchnotes.parsers import NoteFormat, NoteParser
+from pytest_torchnotes.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.rewrite import Section, apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -215,3 +217,74 @@ def test_a_fence_line_inside_output_is_named() -> None:
     )
     unrelated = parse("```python\nx = 1\n```\n\n~~~\nnever closed\n")
     assert unrelated.problems[0].line == 5
+
+
+def update(text: str, outputs: list[str]) -> str:
+    """Write ``outputs`` into the output sections of the blocks of ``text``, as update does."""
+    raw = decode_note(text.encode("utf-8"))
+    note = parse(raw.text)
+    edits = []
+    for block, actual in zip(note.blocks, outputs, strict=True):
+        assert block.output is not None
+        output = block.output
+        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
+        edits.append(
+            section_edit(
+                section,
+                actual,
+                raw_lines=raw_lines(raw.original),
+                comparator=Comparator(CompareOptions()),
+                marker=OUTPUT_MARKER,
+                path="note.md",
+                line=block.line,
+                file_digest="",
+            )
+        )
+    return apply(raw.original, edits)
+
+
+_lines = st.lists(st.sampled_from(["tensor([1., 2.])", "loss 0.5", "中文 输出", "42"]), max_size=3)
+
+
+@given(
+    st.sampled_from(["输出：", "**Output:**", "Out[12]:", "运行结果:", "Result:"]),
+    st.sampled_from(["", "text", "console", "output"]),
+    st.sampled_from(["", "> ", "  "]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    _lines,
+    _lines,
+)
+def test_update_of_a_labeled_fence_changes_only_its_lines(
+    label: str,
+    info: str,
+    prefix: str,
+    newline: str,
+    blank: bool,
+    old: list[str],
+    new: list[str],
+) -> None:
+    def section(lines: list[str]) -> str:
+        return "".join(f"{prefix}{line}{newline}" for line in lines)
+
+    head = (
+        f"# T{newline}{newline}{prefix}```python{newline}{prefix}print(1){newline}{prefix}```"
+        f"{newline}{prefix.rstrip() + newline if blank else ''}{prefix}{label}{newline}"
+        f"{prefix}```{info}{newline}"
+    )
+    tail = f"{prefix}```{newline}{newline}Prose after.{newline}"
+    text = head + section(old) + tail
+    actual = "".join(line + "\n" for line in new)
+    updated = update(text, [actual])
+    assert updated.startswith(head)
+    assert updated.endswith(tail)
+    assert updated == head + section(new) + tail
+    note = parse(decode_note(updated.encode()).text)
+    assert note.blocks[0].output is not None
+    assert note.blocks[0].output.text == "\n".join(new)
+    assert update(updated, [actual]) == updated  # a second update changes nothing
+
+
+def test_update_keeps_a_stray_bare_cr_elsewhere() -> None:
+    text = "# T\r(title)\n\n```python\nprint(2)\n```\n\n输出：\n\n```\n1\n```\nEnd\rof note\n"
+    assert update(text, ["2\n"]) == text.replace("\n1\n", "\n2\n")
