@@ -46,6 +46,9 @@ OUTPUT_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+#: Lines longer than this are prose, not labels (a label is a few words).
+LABEL_LENGTH = 60
+
 #: Info strings of a fence read as output after a label line; ``""`` is a bare fence.
 LABELED_FENCES = frozenset({"", "text", "console", "output"})
 
@@ -77,8 +80,11 @@ def gap(
     stop: int,
     label: re.Pattern[str],
     comment_lines: Container[int],
+    *,
+    to_the_end: bool = True,
 ) -> Gap:
-    """Sort the lines after ``block`` up to line ``stop`` (excluded)."""
+    """Sort the lines after ``block`` up to line ``stop`` (excluded). Without
+    ``to_the_end``, stop at the first line of prose: what follows it cannot be output."""
     assert block.close_line is not None
     found = Gap()
     base = width(block.prefix[len(QUOTE.match(block.prefix).group()) :])  # type: ignore[union-attr]
@@ -97,10 +103,12 @@ def gap(
             if not found.prose and found.indented is None:
                 found.indented = index
             continue
-        if label.match(rest):
+        if len(rest) <= LABEL_LENGTH and label.match(rest):
             found.labels.append(index)
         else:
             found.prose.append(index)
+            if not to_the_end:
+                break
     return found
 
 

@@ -19,7 +19,13 @@ from pytest_torchnotes.blocks import (
 )
 from pytest_torchnotes.compare import CompareOptions
 from pytest_torchnotes.frontmatter import FrontMatterError, parse_front_matter
-from pytest_torchnotes.layout import LABELED_FENCES, gap, read_as_output, unread_output
+from pytest_torchnotes.layout import (
+    LABELED_FENCES,
+    OUTPUT_LOOKING,
+    gap,
+    read_as_output,
+    unread_output,
+)
 from pytest_torchnotes.layout import OUTPUT_LABEL as OUTPUT_LABEL
 from pytest_torchnotes.lexers import (
     QUOTE,
@@ -396,7 +402,14 @@ class _Builder:
         note_format = self.format
         stop = candidate.open_line if candidate is not None else len(self.lexemes.lines)
         label = note_format.output_label
-        between = gap(self.lexemes.lines, fence, stop, label or OUTPUT_LABEL, self.comment_lines)
+        # Past prose, only a fence that looks like output can still be reported.
+        to_the_end = (
+            warn
+            and candidate is not None
+            and candidate.language.lower() in (OUTPUT_LOOKING | note_format.output_fences)
+        )
+        lines, comments = self.lexemes.lines, self.comment_lines
+        between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
         if label is None:
             between.prose = sorted(between.prose + between.labels)
             between.labels = []
@@ -407,7 +420,7 @@ class _Builder:
             return candidate
         if warn:
             if label is None:  # labels are not read, but they still look like labels
-                between = gap(self.lexemes.lines, fence, stop, OUTPUT_LABEL, self.comment_lines)
+                between = gap(lines, fence, stop, OUTPUT_LABEL, comments, to_the_end=to_the_end)
             unread = unread_output(
                 fence,
                 between,
