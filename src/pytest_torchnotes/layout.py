@@ -201,7 +201,7 @@ def unread_output(
                 ),
             )
         explicit = following.language in output_fences or following.language == "output"
-        if between.labels or explicit or not between.prose:
+        if between.labels or explicit or not (between.prose or between.comments):
             return (line, f"{intro}: {_in_between(between)}")
         return None
     if first_label is not None and between.prose and between.prose[0] > first_label:
