@@ -96,7 +96,13 @@ def test_a_label_without_a_fence() -> None:
 
 
 def test_code_and_shell_sessions_are_not_output() -> None:
-    for body in ("import os\nprint(os.sep)", "$ pip install torchinfo", "def f():\n    pass"):
+    bodies = (
+        "import os\nprint(os.sep)",
+        "print(x)",
+        "$ pip install torchinfo",
+        "def f():\n    pass",
+    )
+    for body in bodies:
         note = parse(f"```python\nprint(1)\n```\n\n```\n{body}\n```\n")
         assert warnings(note) == [], body
 
@@ -152,7 +158,9 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
 def test_front_matter_must_be_yaml_keys_without_fences() -> None:
     thematic = "---\n\nSome prose.\n\n---\n\n```python\nprint(1)\n```\n"
     with_fence = "---\ntitle: x\n```python\nprint(1)\n```\n---\n"
-    for text in (thematic, with_fence, "---\n: : not yaml [\n---\n```python\nx = 1\n```\n"):
+    toml_with_fence = "+++\ntitle = 'x'\n```python\nprint(1)\n```\n+++\n"
+    not_yaml = "---\n: : not yaml [\n---\n```python\nx = 1\n```\n"
+    for text in (thematic, with_fence, toml_with_fence, not_yaml):
         note = parse(text)
         assert len(note.blocks) == 1, text
         assert note.problems == []
