@@ -296,3 +296,12 @@ def test_update_of_a_labeled_fence_changes_only_its_lines(
 def test_update_keeps_a_stray_bare_cr_elsewhere() -> None:
     text = "# T\r(title)\n\n```python\nprint(2)\n```\n\n输出：\n\n```\n1\n```\nEnd\rof note\n"
     assert update(text, ["2\n"]) == text.replace("\n1\n", "\n2\n")
+
+
+def test_the_thematic_break_sample() -> None:
+    note = parse((SAMPLES / "thematic_break.md").read_text(encoding="utf-8"))
+    assert [(block.line, block.code) for block in note.blocks] == [
+        (5, "print(1)"),
+        (11, "print(2)"),
+    ]
+    assert note.problems == []
