@@ -305,3 +305,16 @@ def test_the_thematic_break_sample() -> None:
         (11, "print(2)"),
     ]
     assert note.problems == []
+
+
+def test_a_fence_after_a_transcript_is_not_its_output() -> None:
+    for between in ("", "输出：\n"):
+        note = parse(f"```python\n>>> print(1)\n1\n```\n\n{between}```output\n2\n```\n")
+        assert note.blocks[0].output is None
+        assert warnings(note) == [
+            (
+                6 + bool(between),
+                "the fence after the >>> transcript at line 1 is not read as its output: a "
+                "transcript keeps each example's output under its prompt",
+            )
+        ]

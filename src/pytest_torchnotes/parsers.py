@@ -290,6 +290,14 @@ class _Builder:
                 fence.fence,
             )
         fenced = self._output_fence(fence, next_fence, warn=not markers and not doctest)
+        if fenced is not None and doctest:
+            self._problem(
+                fenced.open_line,
+                f"the fence after the >>> transcript at line {fence.open_line + 1} is not read "
+                "as its output: a transcript keeps each example's output under its prompt",
+                "warning",
+            )
+            fenced = None
         if fenced is not None:
             if output is not None:
                 self._problem(
