@@ -167,8 +167,11 @@ def unread_output(
     output_fences: frozenset[str],
     labeled_fences: frozenset[str],
     languages: Container[str],
+    *,
+    labels_read: bool = True,
 ) -> tuple[int, str] | None:
-    """``(0-based line, message)`` for what looks like ``block``'s output but is not read."""
+    """``(0-based line, message)`` for what looks like ``block``'s output but is not read;
+    ``labels_read`` says whether label lines are read at all."""
     assert block.close_line is not None
     where = f"the block at line {block.open_line + 1}"
     first_label = between.labels[0] if between.labels else None
@@ -189,6 +192,12 @@ def unread_output(
                 line,
                 f"{intro}: put a label line such as 输出： or Output: above it, or read such "
                 f"fences with --torchnotes-output-fence={info}",
+            )
+        if between.only_labels and len(between.labels) == 1 and not labels_read:
+            return (
+                line,
+                f"{intro}: label lines are not read (torchnotes_output_label is none); read them "
+                "with --torchnotes-output-label=default",
             )
         if between.only_labels and len(between.labels) == 1:
             return (

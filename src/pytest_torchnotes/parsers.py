@@ -436,6 +436,7 @@ class _Builder:
                 note_format.output_fences,
                 labeled,
                 note_format.languages,
+                labels_read=label is not None,
             )
             if unread is not None:
                 self._problem(*unread, "warning")
