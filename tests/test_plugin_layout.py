@@ -108,3 +108,13 @@ def test_a_torchinfo_summary_is_written_once(
     text = note.read_text(encoding="utf-8")
     assert text.count("Total params: 9") == 1
     assert pytester.runpytest().ret == 0
+
+
+def test_output_fences_turned_off_are_off_after_labels_too(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(1)\n```\n\n输出：\n\n```\n2\n```\n")
+    assert pytester.runpytest().ret == 1
+    result = pytester.runpytest("--torchnotes-output-fence=none")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*TorchnotesWarning: notes/note.md:7: fence without info*"])
