@@ -92,3 +92,18 @@ def test_any_mix_of_writes_comes_back_in_order(writes: list[tuple[bool, str]]) -
         assert capture.out == "".join(text for _, text in writes)
     finally:
         fd.close()
+
+
+def test_a_finished_block_takes_nothing_from_the_next() -> None:
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as first:
+            late = sys.stdout  # what a thread of the first block keeps writing to
+        with BlockCapture(fd) as second:
+            os.write(1, b"second fd\n")
+            late.write("late\n")
+            print("second print")
+        assert first.out == "late\n"
+        assert second.out == "second fd\nsecond print\n"
+    finally:
+        fd.close()

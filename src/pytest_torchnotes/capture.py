@@ -50,10 +50,13 @@ class _InOrderStream(CaptureStream):
 
     def __init__(self, fd: FileDescriptorCapture) -> None:
         super().__init__()
-        self._fd_capture = fd
+        #: ``None`` once the block is over: a thread that still writes here must not take
+        #: what the next block writes to fd 1.
+        self.fd_capture: FileDescriptorCapture | None = fd
 
     def write(self, text: str) -> int:
-        earlier = self._fd_capture.drain()
+        fd = self.fd_capture
+        earlier = fd.drain() if fd is not None else ""
         if earlier:
             super().write(earlier)
         return super().write(text)
@@ -168,6 +171,8 @@ class BlockCapture:
         traceback: TracebackType | None,
     ) -> None:
         sys.stdout, sys.stderr, sys.stdin = self._saved
+        if isinstance(self.stdout, _InOrderStream):
+            self.stdout.fd_capture = None
         if self.fd is not None:
             self.fd_output = self.fd.stop()
 
