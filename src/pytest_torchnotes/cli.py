@@ -11,15 +11,12 @@ from collections.abc import Sequence
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from pytest_torchnotes.check import check
+    from pytest_torchnotes.check import check_notes, summary
 
-    findings = check(arguments.paths)
+    notes, findings = check_notes(arguments.paths)
     for finding in findings:
         print(finding)
-    errors = sum(1 for finding in findings if finding.severity == "error")
-    warnings = len(findings) - errors
-    if findings:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    print(summary(notes, findings), file=sys.stderr if findings else sys.stdout)
     return 1 if findings else 0
 
 
@@ -65,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
         description="Parse notes without running them and report, as FILE:LINE: MESSAGE, "
         "unclosed fences, markers outside a block, unknown or malformed directives, bad "
         "version specifiers, blocks that are not valid Python, Python-looking fences that "
-        "would not run and files that are not UTF-8. Exit status 1 when anything is found.",
+        "would not run, output that would not be read and files that are not UTF-8. Exit "
+        "status 1 when anything is found.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
     check.set_defaults(run=_check)

@@ -258,7 +258,9 @@ class BlockEvaluator:
             code = compile_single(example.source, self.executor.filename, line)
         except SyntaxError as error:
             return Execution(error=describe_error(error, self.executor.filename))
-        return self.executor.run(CompiledCode(code), self.namespace, timeout=timeout)
+        return self.executor.run(
+            CompiledCode(code, interactive=True), self.namespace, timeout=timeout
+        )
 
     def _plan_example(
         self,

@@ -12,7 +12,6 @@ import ctypes
 import faulthandler
 import linecache
 import os
-import re
 import signal
 import sys
 import threading
@@ -26,20 +25,6 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.capture import BlockCapture, FileDescriptorCapture
-
-#: A last line that certainly holds no expression worth displaying: a statement keyword, a
-#: ``print(...)`` call or an assignment at the start of the line. Anything else is parsed.
-NOT_DISPLAYED = re.compile(
-    r"""^(?:
-        (?:import|from|raise|assert|del|pass|return|global|nonlocal|break|continue)\b
-        |print\(.*\)[ \t]*;?[ \t]*$
-        |[A-Za-z_][\w.]*(?:\[[^\]=]*\])?[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)
-    )""",
-    re.VERBOSE,
-)
-
-#: Characters that end a line whose statement goes on to the next line.
-CONTINUES = ("\\", ",", "(", "[", "{", "+", "-", "*", "/", "%", "@", "&", "|", "^", "=", ".")
 
 
 class BlockTimeout(BaseException):
@@ -110,6 +95,10 @@ class CompiledCode:
 
     body: CodeType
     display: CodeType | None = None
+    #: Run as in an interactive session (``sys.ps1`` set), so that libraries that print
+    #: their result when run as a script (torchinfo's ``summary()``) leave it to the
+    #: display of the last expression, as in Jupyter.
+    interactive: bool = False
 
 
 def register_source(filename: str, lines: dict[int, str]) -> None:
@@ -123,54 +112,27 @@ def forget_source(filename: str) -> None:
     linecache.cache.pop(filename, None)
 
 
-def _may_display(code: str) -> bool:
-    """Whether the last statement might be an expression to display.
-
-    A cheap look at the text spares most blocks a second parse: when the last line is a
-    ``print(...)``, an import or an assignment, nothing is displayed. Anything the check is
-    not sure about is parsed.
-    """
-    lines = [
-        line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        return False
-    last = lines[-1]
-    previous = lines[-2] if len(lines) > 1 else ""
-    if last[0] in " \t" or "#" in last or "#" in previous:
-        return True
-    if previous.rstrip().endswith(CONTINUES) or not _balanced(last):
-        return True
-    return NOT_DISPLAYED.match(last) is None
-
-
-def _balanced(line: str) -> bool:
-    return all(line.count(a) == line.count(b) for a, b in ("()", "[]", "{}")) and (
-        ("'" not in line and '"' not in line) or line.count("'") % 2 == 0 == line.count('"') % 2
-    )
-
-
 def compile_block(code: str, filename: str, first_line: int, *, display: bool) -> CompiledCode:
     """Compile a block whose first code line is note line ``first_line`` (1-based).
 
-    Raises ``SyntaxError`` with the note's line numbers.
+    With ``display``, the block's last top-level statement is found in its syntax tree, as
+    Jupyter finds it: when it is an expression not followed by ``;`` (``n = 5; n * 2``,
+    ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
+    ``SyntaxError`` with the note's line numbers.
     """
     padded = "\n" * (first_line - 1) + code + "\n"
-    if not display or not _may_display(code):
+    if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
     tree = ast.parse(padded, filename, "exec")
-    if (
-        not tree.body
-        or not isinstance(tree.body[-1], ast.Expr)
-        or _ends_with_semicolon(padded, tree.body[-1])
-    ):
-        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True))
-    last = tree.body.pop()
-    assert isinstance(last, ast.Expr)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
+        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)
+    tree.body.pop()
     expression = ast.Expression(last.value)
     return CompiledCode(
         compile(tree, filename, "exec", dont_inherit=True),
         compile(expression, filename, "eval", dont_inherit=True),
+        interactive=True,
     )
 
 
@@ -338,6 +300,12 @@ class TimeLimit:
 STACK_LIMIT = 8
 
 
+#: ``sys.ps1`` while a block runs with display on. Interactive shells set it (IPython does,
+#: "so that scripts can decide if they are running interactively"), and libraries read it to
+#: leave their result to the display rather than print it (torchinfo's ``summary()``).
+INTERACTIVE_PROMPT = ">>> "
+
+
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
 REAL_EXIT = os._exit
 
@@ -406,10 +374,13 @@ class Executor:
         limit = self.time_limit
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
+        prompt = code.interactive and not hasattr(sys, "ps1")
         try:
             with capture:
                 if stack_limit:
                     sys.tracebacklimit = STACK_LIMIT
+                if prompt:
+                    sys.ps1 = INTERACTIVE_PROMPT
                 limit.start(timeout)
                 try:
                     exec(code.body, namespace)
@@ -421,6 +392,8 @@ class Executor:
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
+                    if prompt:
+                        vars(sys).pop("ps1", None)
         except BaseException as error:
             failure: BaseException | None = error
         else:

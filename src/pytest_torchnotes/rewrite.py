@@ -270,9 +270,25 @@ def _strip_blank(lines: Sequence[BodyLine]) -> list[BodyLine]:
     return kept
 
 
+#: A line ending: LF (a CRLF line keeps its CR in its text), or a bare CR.
+RAW_LINE_END = re.compile(r"(\n|\r(?!\n))")
+
+
+def raw_lines(original: str) -> list[str]:
+    """The lines of a note's text as it is on disk, numbered as the lexer numbers them: a
+    CRLF line keeps its ``\\r``, a bare CR ends a line.
+
+    >>> raw_lines("a\\r\\nb\\rc\\n")
+    ['a\\r', 'b', 'c', '']
+    """
+    return RAW_LINE_END.split(original)[::2]
+
+
 def apply(original: str, edits: Sequence[Edit]) -> str:
-    """Apply edits (of one file) to its decoded text; they must not overlap."""
-    lines = original.split("\n")
+    """Apply edits (of one file) to its decoded text; they must not overlap. Each line keeps
+    the ending it had; a written line ends with LF (and the CR of a CRLF file)."""
+    pieces = RAW_LINE_END.split(original)
+    lines, endings = pieces[::2], pieces[1::2]
     ordered = sorted(edits, key=lambda edit: edit.start)
     for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
@@ -284,7 +300,9 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
         if tuple(lines[edit.start : edit.end]) != edit.old:
             raise RewriteError(f"{edit.path}:{edit.line}: the note changed under the edit")
         lines[edit.start : edit.end] = edit.lines
-    return "\n".join(lines)
+        endings[edit.start : edit.end] = ["\n"] * len(edit.lines)
+    endings.append("")
+    return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
 
 def write_atomically(path: Path, data: bytes) -> None:

@@ -25,7 +25,7 @@ from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
-from pytest_torchnotes.rewrite import digest
+from pytest_torchnotes.rewrite import digest, raw_lines
 
 #: Global state the runner itself changes for every note: not worth reporting.
 OURS = frozenset(
@@ -193,7 +193,7 @@ class NoteRunner:
         if not self.settings.update or raw is None:
             return None
         return NoteSource(
-            str(path), raw.original.split("\n"), digest(raw.data), self.settings.marker
+            str(path), raw_lines(raw.original), digest(raw.data), self.settings.marker
         )
 
     @contextmanager

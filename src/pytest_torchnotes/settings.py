@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,8 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         output_fences=get("output_fence", lambda value: parse_output_fences(_words(value))),
         output_label=get("output_label", lambda value: parse_regex(value, OUTPUT_LABEL)),
     )
+    if not note_format.output_fences:  # output fences turned off: none after a label either
+        note_format = replace(note_format, labeled_fences=frozenset())
     sanitizers = tuple(
         get("sanitize", lambda value: [parse_sanitizer(line) for line in _lines(value)])
     )
