@@ -58,7 +58,7 @@ for path in ("REAL/small.txt", "REAL/data/../big.bin", "REAL/data/labels.csv"):
     try:
         open(path, "w")
     except PermissionError as error:
-        print("notes run in a scratch copy" in str(error), error.filename == path.replace("data/../", ""))
+        print("scratch copy" in str(error), error.filename == path.replace("data/../", ""))
 for action in (lambda: shutil.rmtree("REAL/runs"), lambda: os.remove("REAL/small.txt")):
     try:
         action()
