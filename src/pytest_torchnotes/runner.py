@@ -94,6 +94,8 @@ class NoteRunner:
         self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
+        #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
+        self._unfreeze = False
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -167,8 +169,8 @@ class NoteRunner:
             self._fd = None
         for scratch in self._workspaces.values():
             scratch.remove()
-        if self._frozen_modules:
-            gc.unfreeze()
+        if self._frozen_modules and self._unfreeze:
+            gc.unfreeze()  # the session's objects go back to the collector
             self._frozen_modules = 0
 
     def _freeze_imports(self) -> None:
@@ -180,6 +182,8 @@ class NoteRunner:
             return
         if self._frozen_modules:  # notes have run: their garbage must not be frozen
             gc.collect()
+        else:
+            self._unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
         self._frozen_modules = len(sys.modules)
 
