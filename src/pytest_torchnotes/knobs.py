@@ -204,7 +204,7 @@ def _flush_denormal(torch: Any) -> Knob:
     back as zero tells."""
 
     def get() -> bool:
-        return bool(torch.tensor([1e-323], dtype=torch.float64)[0] == 0)
+        return bool(torch.tensor([1e-323], dtype=torch.float64).item() == 0)
 
     return Knob("torch flush denormal", get, torch.set_flush_denormal)
 
