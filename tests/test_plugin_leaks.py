@@ -107,14 +107,14 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "None",
     ),
     "threading trace function": (
-        "threading.settrace(lambda *args: None)",
-        "print(threading.gettrace())",
-        "None",
+        "def leaked(*args):\n    pass\nthreading.settrace(leaked)",
+        'print(getattr(threading.gettrace(), "__name__", None) != "leaked")',
+        "True",
     ),
     "threading profile function": (
-        "threading.setprofile(lambda *args: None)",
-        "print(threading.getprofile())",
-        "None",
+        "def leaked(*args):\n    pass\nthreading.setprofile(leaked)",
+        'print(getattr(threading.getprofile(), "__name__", None) != "leaked")',
+        "True",
     ),
     "logger settings": (
         'logging.config.dictConfig({"version": 1})\nlogging.getLogger("torch").setLevel(50)',

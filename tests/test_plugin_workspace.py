@@ -59,7 +59,13 @@ for path in ("REAL/small.txt", "REAL/data/../big.bin", "REAL/data/labels.csv"):
         open(path, "w")
     except PermissionError as error:
         print("scratch copy" in str(error), error.filename == path.replace("data/../", ""))
-for action in (lambda: shutil.rmtree("REAL/runs"), lambda: os.remove("REAL/small.txt")):
+assert os.path.relpath("REAL/small.txt").startswith("../")
+for action in (
+    lambda: shutil.rmtree("REAL/runs"),
+    lambda: os.remove("REAL/small.txt"),
+    lambda: os.rename("big.bin", "REAL/big.bin"),
+    lambda: open(os.path.relpath("REAL/small.txt"), "w"),  # ../../..
+):
     try:
         action()
     except PermissionError:
@@ -68,6 +74,8 @@ for action in (lambda: shutil.rmtree("REAL/runs"), lambda: os.remove("REAL/small
 True True
 True True
 True True
+refused
+refused
 refused
 refused
 ```
