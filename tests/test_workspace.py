@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pytest_torchnotes import writeguard
-from pytest_torchnotes.workspace import Workspace, clone_file, scan, total_size
+from pytest_torchnotes.workspace import Workspace, clone_file, scan, too_big
 
 BIG = 3 << 20  # over the 1 MiB that used to be linked instead of copied
 
@@ -204,12 +204,12 @@ def test_clone_file_copies_where_the_kernel_cannot(
     assert (tmp_path / "target").read_bytes() == source.read_bytes()
 
 
-def test_total_size_stops_past_the_limit(folder: Path) -> None:
+def test_too_big_counts_bytes_and_files(folder: Path) -> None:
     entries = sorted(folder.iterdir())
-    assert total_size(entries, 1 << 40) == sum(
-        path.stat().st_size for path in folder.rglob("*") if path.is_file()
-    )
-    assert total_size(entries, 10) == BIG  # big.bin comes first, and is enough
+    size = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    assert not too_big(entries, size, 5)
+    assert too_big(entries, size - 1, 5)
+    assert too_big(entries, size, 4)
 
 
 def test_scan_sees_a_rewrite_that_keeps_size_and_time(folder: Path) -> None:
@@ -308,3 +308,19 @@ def test_a_rootdir_holding_the_home_folder_is_not_guarded(
     assert rule.protected == (os.path.realpath(guarded / "notes"),)
     # a temporary folder holding the project allows nothing; one beside the notes does
     assert rule.allowed == (os.path.realpath(guarded / "scratch"),)
+
+
+def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_torchnotes import isolation, workspace
+
+    def is_note(path: Path) -> bool:
+        return path.suffix == ".md"
+
+    assert isolation.base_entries(isolation.Folder.read(folder, is_note))
+    monkeypatch.setattr(workspace, "COPY_ALL_FILES", 4)
+    assert isolation.base_entries(isolation.Folder.read(folder, is_note)) == ()
+    monkeypatch.setattr(workspace, "COPY_ALL_FILES", 100)
+    monkeypatch.setattr(workspace, "COPY_ALL_LIMIT", BIG)
+    assert isolation.base_entries(isolation.Folder.read(folder, is_note)) == ()

@@ -24,7 +24,8 @@ from typing import Any
 from pytest_torchnotes import workspace
 
 #: A note folder with more entries than this only gets the entries its code names (as does
-#: one holding more than :data:`pytest_torchnotes.workspace.COPY_ALL_LIMIT` bytes).
+#: one holding more than :data:`pytest_torchnotes.workspace.COPY_ALL_LIMIT` bytes or
+#: :data:`~pytest_torchnotes.workspace.COPY_ALL_FILES` files).
 MIRROR_ALL_LIMIT = 100
 
 #: Code that may change module attributes: attribute assignment, setattr, __dict__ ...
@@ -496,8 +497,8 @@ class Folder:
             if not entry.name.startswith(".") and entry.name != "__pycache__"
         }
         others = tuple(entry for entry in entries.values() if not is_note(entry))
-        crowded = len(entries) > MIRROR_ALL_LIMIT or (
-            workspace.total_size(others, workspace.COPY_ALL_LIMIT) > workspace.COPY_ALL_LIMIT
+        crowded = len(entries) > MIRROR_ALL_LIMIT or workspace.too_big(
+            others, workspace.COPY_ALL_LIMIT, workspace.COPY_ALL_FILES
         )
         return cls(entries, others, crowded)
 

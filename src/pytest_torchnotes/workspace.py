@@ -22,9 +22,11 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-#: A folder whose entries hold more bytes than this is not copied whole: each of its notes
-#: gets a copy of the entries its code names (see :func:`pytest_torchnotes.isolation.beside`).
+#: A folder whose entries hold more bytes, or more files, than these is not copied whole: each
+#: of its notes gets a copy of the entries its code names (see
+#: :func:`pytest_torchnotes.isolation.beside`).
 COPY_ALL_LIMIT = 1 << 30
+COPY_ALL_FILES = 10_000
 
 #: ``ioctl(dest, FICLONE, source)``: make ``dest`` share the blocks of ``source`` (Linux).
 FICLONE = 0x40049409
@@ -164,17 +166,20 @@ def _scan(folder: str, prefix: Relative, found: dict[Relative, Signature]) -> No
                 )
 
 
-def total_size(entries: Iterable[Path], limit: int) -> int:
-    """The bytes the files under ``entries`` hold, counted until they pass ``limit``."""
+def too_big(entries: Iterable[Path], max_bytes: int, max_files: int) -> bool:
+    """Whether the files under ``entries`` hold more than ``max_bytes`` or are more than
+    ``max_files``; counting stops as soon as either is passed."""
     total = 0
-    for path in _files(entries, frozenset()):
+    for count, path in enumerate(_files(entries, frozenset()), 1):
+        if count > max_files:
+            return True
         try:
             total += path.stat().st_size
         except OSError:
             continue
-        if total > limit:
-            break
-    return total
+        if total > max_bytes:
+            return True
+    return False
 
 
 def _files(entries: Iterable[Path], ancestors: frozenset[str]) -> Iterator[Path]:
