@@ -324,3 +324,30 @@ def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
     monkeypatch.setattr(workspace, "COPY_ALL_FILES", 100)
     monkeypatch.setattr(workspace, "COPY_ALL_LIMIT", BIG)
     assert isolation.base_entries(isolation.Folder.read(folder, is_note)) == ()
+
+
+def test_a_copy_that_cannot_be_read_back_is_made_again(
+    folder: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pytest_torchnotes import workspace as module
+
+    real_scan = module.scan
+
+    def unreadable(root: Path) -> dict[tuple[str, ...], tuple[int, ...]]:
+        monkeypatch.setattr(module, "scan", real_scan)
+        raise PermissionError(13, "Permission denied", str(root))
+
+    first = workspace.path
+    (first / "small.txt").write_text("changed")
+    monkeypatch.setattr(module, "scan", unreadable)
+    workspace.leave()
+    assert workspace.path != first
+    assert not first.exists()
+    assert tree(workspace.path) == tree(folder)
+
+
+def test_pipes_in_the_folder_are_left_out(tmp_path: Path, folder: Path) -> None:
+    os.mkfifo(folder / "pipe")
+    workspace = Workspace(tmp_path, folder, sorted(folder.iterdir()))
+    assert not (workspace.path / "pipe").exists()
+    assert (workspace.path / "small.txt").exists()

@@ -85,6 +85,10 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             raise PermissionError(13, REFUSED, path)
 
 
+#: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
+_audit.__cantrace__ = True  # type: ignore[attr-defined]
+
+
 def resolve(path: object) -> str | None:
     """The real absolute path a path argument names; ``None`` for a file descriptor."""
     if not isinstance(path, (str, bytes, os.PathLike)):
