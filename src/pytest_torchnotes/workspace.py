@@ -131,7 +131,10 @@ def remove(path: Path) -> None:
             pass
 
     if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, onerror=force)
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=force)
+        else:
+            shutil.rmtree(path, onerror=force)
     else:
         try:
             path.unlink()
