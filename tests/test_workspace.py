@@ -65,9 +65,9 @@ def test_the_copy_holds_what_the_folder_holds_and_links_nothing(
 
 CHANGES = {
     "write": lambda p: (p / "small.txt").write_text("overwritten"),
-    "append": lambda p: (p / "big.bin").open("ab").write(b"more"),
+    "append": lambda p: _write(p / "big.bin", "ab", b"more"),
     "truncate": lambda p: os.truncate(p / "data" / "deep" / "er" / "weights.bin", 10),
-    "write in place": lambda p: (p / "big.bin").open("r+b").write(b"x"),
+    "write in place": lambda p: _write(p / "big.bin", "r+b", b"x"),
     "delete": lambda p: (p / "data" / "labels.csv").unlink(),
     "rename": lambda p: (p / "data" / "deep").rename(p / "moved"),
     "replace": lambda p: os.replace(p / "small.txt", p / "big.bin"),
@@ -79,6 +79,11 @@ CHANGES = {
     "same size, same time": lambda p: _same_size_same_time(p / "small.txt"),
     "replace a file by a folder": lambda p: _file_to_folder(p / "small.txt"),
 }
+
+
+def _write(path: Path, mode: str, data: bytes) -> None:
+    with path.open(mode) as handle:
+        handle.write(data)
 
 
 def _same_size_same_time(path: Path) -> None:
