@@ -162,7 +162,7 @@ def _runner(config: pytest.Config) -> NoteRunner:
             factory = config._tmp_path_factory  # type: ignore[attr-defined]
             root = factory.getbasetemp() / "torchnotes"
             root.mkdir(exist_ok=True)
-            run = dataclasses.replace(run, workspace=root)
+            run = dataclasses.replace(run, workspace=root, protected=(config.rootpath,))
         runner = NoteRunner(run)
         config.stash[RUNNER] = runner
     return runner

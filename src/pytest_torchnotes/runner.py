@@ -6,14 +6,16 @@ import gc
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes import isolation
+from pytest_torchnotes import isolation, knobs, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
@@ -62,6 +64,8 @@ class RunSettings:
     capture_fd: bool = True
     #: Where scratch directories of notes are made; ``None`` runs notes in place.
     workspace: Path | None = None
+    #: Folders notes may not change while they run in scratch directories (the rootdir).
+    protected: tuple[Path, ...] = ()
     #: Whether a file beside a note is itself a note (not copied into scratch directories).
     is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
@@ -87,9 +91,11 @@ class NoteRunner:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
         self._folders: dict[Path, isolation.Folder] = {}
-        self._workspaces: dict[Path, isolation.Workspace] = {}
+        self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
+        #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
+        self._unfreeze = False
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -161,8 +167,11 @@ class NoteRunner:
         if self._fd is not None:
             self._fd.close()
             self._fd = None
-        for workspace in self._workspaces.values():
-            workspace.remove()
+        for scratch in self._workspaces.values():
+            scratch.remove()
+        if self._frozen_modules and self._unfreeze:
+            gc.unfreeze()  # the session's objects go back to the collector
+            self._frozen_modules = 0
 
     def _freeze_imports(self) -> None:
         """Once notes have imported many modules (torch, the first time torch.optim is used),
@@ -173,10 +182,12 @@ class NoteRunner:
             return
         if self._frozen_modules:  # notes have run: their garbage must not be frozen
             gc.collect()
+        else:
+            self._unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
         self._frozen_modules = len(sys.modules)
 
-    def _workspace(self, path: Path) -> isolation.Workspace | None:
+    def _workspace(self, path: Path) -> workspace.Workspace | None:
         """The scratch directory of the note's folder (made once per folder)."""
         root = self.settings.workspace
         if root is None:
@@ -184,7 +195,7 @@ class NoteRunner:
         folder = path.parent
         if folder not in self._workspaces:
             self._folders[folder] = isolation.Folder.read(folder, self.settings.is_note)
-            self._workspaces[folder] = isolation.Workspace(
+            self._workspaces[folder] = workspace.Workspace(
                 root, folder, isolation.base_entries(self._folders[folder])
             )
         return self._workspaces[folder]
@@ -209,17 +220,29 @@ class NoteRunner:
         if "sys.modules" in code:
             guards.append(isolation.ModulesGuard())
         state = isolation.StateGuard(
-            [*isolation._python_knobs(), *isolation._torch_knobs(), *isolation._numpy_knobs()]
+            [
+                *isolation._python_knobs(),
+                *isolation._torch_knobs(),
+                *isolation._numpy_knobs(),
+                *knobs.torch_knobs(),
+                *knobs.python_knobs(),
+            ]
         )
         state.snapshot()
         threads = set(threading.enumerate())
         saved_main = sys.modules.get("__main__")
+        modules = set(sys.modules)
         module = isolation.new_main_module()
-        workspace = self._workspace(path)
-        if workspace is not None:
-            folder = str(workspace.enter(isolation.beside(path, self._folders[path.parent], code)))
+        scratch = self._workspace(path)
+        if scratch is not None:
+            folder = str(scratch.enter(isolation.beside(path, self._folders[path.parent], code)))
+            rule = writeguard.rule_for(
+                (path.parent, *self.settings.protected), (scratch.root, tempfile.gettempdir())
+            )
+            refusing: ContextManager[None] = writeguard.refusing(rule)
         else:
             folder = str(path.parent)
+            refusing = nullcontext()
         interrupted = threading.Event()
         try:
             sys.modules["__main__"] = module
@@ -232,7 +255,7 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with executor.recording_warnings():
+            with executor.recording_warnings(), refusing:
                 yield module.__dict__
         finally:
             if saved_main is not None:
@@ -242,9 +265,10 @@ class NoteRunner:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
+            knobs.forget_modules(modules, folder)
             result.threads = isolation.threads_left(threads)
-            if workspace is not None:
-                workspace.leave()
+            if scratch is not None:
+                scratch.leave()
         if interrupted.is_set():
             raise SessionInterrupted
 
