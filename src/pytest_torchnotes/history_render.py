@@ -12,11 +12,13 @@ CHANGED, REGRESSED = "*", "!"
 
 
 def environment(run: Run) -> str:
-    """What else decides what a note prints: ``Python 3.11.7, numpy 1.26.4, CUDA 12.4``."""
+    """What else decides what a note prints: ``Python 3.11.7, numpy 1.26.4, CUDA 12.4, GPU``."""
     env = run.report.environment
-    cuda = f"CUDA {env.cuda}" if env.cuda else "CPU build"
-    gpu = "" if env.cuda_available or not env.cuda else " (no GPU)"
-    return f"Python {env.python}, numpy {env.numpy or '-'}, {cuda}{gpu}"
+    if not env.cuda:
+        device = "CPU build"
+    else:
+        device = f"CUDA {env.cuda}, " + ("GPU" if env.cuda_available else "no GPU")
+    return f"Python {env.python}, numpy {env.numpy or '-'}, {device}"
 
 
 def headline(history: History) -> str:
@@ -43,7 +45,7 @@ def _state(state: str) -> str:
 def render_text(history: History) -> str:
     """A table of blocks x versions, then each change under the version it appeared in."""
     lines = ["torchnotes history: torch " + ", ".join(history.labels)]
-    lines.extend(f"  {run.torch}: {environment(run)} ({run.file})" for run in history.runs)
+    lines.extend(f"  {run.torch}: {environment(run)}; {run.file}" for run in history.runs)
     if history.rows:
         table = [["block", *history.labels]]
         table.extend(
@@ -78,7 +80,8 @@ def render_text(history: History) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Text in a table cell or heading, where ``|`` ends a cell and ``<`` opens a tag."""
+    return text.replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
 def render_markdown(history: History) -> str:
@@ -103,7 +106,7 @@ def render_markdown(history: History) -> str:
     lines += ["", "Bold: the version where a change first appears; ⚠️: a change for the worse."]
     for row in history.rows:
         heading = f" {row.heading}" if row.heading else ""
-        lines += ["", f"### {row.where()}{heading}", ""]
+        lines += ["", f"### {_cell(row.where() + heading)}", ""]
         for label, change in zip(history.labels, row.changes, strict=True):
             if change is None:
                 continue
