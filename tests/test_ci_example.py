@@ -108,7 +108,7 @@ def test_the_history_step_writes_the_table_to_the_job_summary(
 ) -> None:
     status, summary = run_history(workflow, tmp_path, sorted(SAMPLES.glob("torch-*.json")))
     assert status == 0
-    assert summary.startswith("## torchnotes history: torch 2.13.0+cpu → 2.14.1+cu130\n")
+    assert summary.startswith("## torchnotes history: torch 2.1.2+cu121 → 2.14.1+cu130\n")
 
 
 def test_the_history_step_fails_on_a_regression_after_writing_the_summary(

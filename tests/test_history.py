@@ -416,20 +416,43 @@ def test_html_page_of_identical_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
 # Real runs
 
 
+JIT_SCRIPT = "`torch.jit.script` is deprecated. Please switch to `torch.compile` or `torch.export`."
+
+
 def test_real_reports_of_two_torch_versions(capsys: pytest.CaptureFixture[str]) -> None:
-    paths = sorted(SAMPLES.glob("torch-*.json"), reverse=True)
-    assert len(paths) >= 2
-    status, out, _ = run(capsys, *paths)
+    status, out, _ = run(capsys, SAMPLES / "torch-2.14.1.json", SAMPLES / "torch-2.1.2.json")
     assert status == 0, out
-    assert out.splitlines()[0] == "torchnotes history: torch 2.13.0+cpu, 2.14.1+cu130"
-    assert out.splitlines()[-1] == (
-        "1 block changed across 2 torch versions; 2.13.0+cpu -> 2.14.1+cu130: 0 regressed"
+    lines = out.splitlines()
+    assert lines[0] == "torchnotes history: torch 2.1.2+cu121, 2.14.1+cu130"
+    assert lines[1] == (
+        "  2.1.2+cu121: Python 3.11.7, numpy 1.26.4, CUDA 12.1, no GPU; "
+        f"{SAMPLES / 'torch-2.1.2.json'}"
     )
-    assert "  2.14.1+cu130: warnings changed" in out.splitlines()
-    assert (
-        "      new warning: FutureWarning: `torch.jit.script` is deprecated. Please switch to "
-        "`torch.compile` or `torch.export`." in out.splitlines()
-    )
+    assert lines[4:] == [
+        "block                    2.1.2+cu121  2.14.1+cu130",
+        "notes/torchscript.md:18  passed       passed*",
+        "* changed in this version, ! for the worse; - not in that run",
+        "",
+        "notes/torchscript.md:18 [1. 用 torch.jit.script 编译一个函数]",
+        "  2.14.1+cu130: warnings changed",
+        f"      new warning: FutureWarning: {JIT_SCRIPT}",
+        "1 block changed across 2 torch versions; 2.1.2+cu121 -> 2.14.1+cu130: 0 regressed",
+    ]
+
+
+def test_real_reports_of_three_torch_versions_show_where_each_change_appeared() -> None:
+    result = history(load_runs(sorted(SAMPLES.glob("torch-*.json"))))
+    assert result.labels == ["2.1.2+cu121", "2.13.0+cpu", "2.14.1+cu130"]
+    (row,) = result.rows
+    assert (row.where(), row.states) == ("notes/torchscript.md:18", ["passed"] * 3)
+    assert [change.details if change else None for change in row.changes] == [
+        None,
+        [f"new warning: DeprecationWarning: {JIT_SCRIPT}"],
+        [
+            f"new warning: FutureWarning: {JIT_SCRIPT}",
+            f"warning gone: DeprecationWarning: {JIT_SCRIPT}",
+        ],
+    ]
 
 
 def test_render_functions_agree_with_the_cli(
