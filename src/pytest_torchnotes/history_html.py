@@ -31,8 +31,12 @@ pre { background: #f8f8f8; padding: 8px; overflow-x: auto; }
 pre .add { color: #116611; }
 pre .remove { color: #b00020; }
 pre .hunk { color: #666; }
+th small.worse { color: #b00020; }
 section.change { border-top: 1px solid #ddd; margin-top: 1em; }
 """
+
+#: Under a block that is worse on the newest version than on the oldest.
+WORSE = "⚠ worse than on the oldest"
 
 OUTCOMES = ("passed", "xfailed", "skipped", "failed", "error", ABSENT)
 
@@ -83,11 +87,12 @@ def _grid(history: History) -> str:
     rows = []
     for row_index, row in enumerate(history.rows):
         heading = f"<small>{escape(row.heading)}</small>" if row.heading else ""
-        marker = ' class="regressed"' if row.regressed else ""
+        worse = f'<small class="worse">{WORSE}</small>' if row.regressed else ""
         cells = "".join(
             _cell(row, row_index, column, state) for column, state in enumerate(row.states)
         )
-        rows.append(f'<tr{marker}><th scope="row">{escape(row.where())}{heading}</th>{cells}</tr>')
+        label = f"{escape(row.where())}{heading}{worse}"
+        rows.append(f'<tr><th scope="row">{label}</th>{cells}</tr>')
     return (
         '<table class="grid">'
         f"<thead><tr><th>block</th>{header}</tr></thead>"
