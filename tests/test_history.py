@@ -173,6 +173,61 @@ def test_a_note_that_disappears_and_comes_back(
     assert "b.md:1  passed  -*     -       passed*" in out.splitlines()
 
 
+def test_a_block_that_comes_and_goes_within_a_note(tmp_path: Path) -> None:
+    paths = write(
+        tmp_path,
+        report("2.5.1", note("a.md", block(3))),
+        report("2.9.1", note("a.md", block(3), block(7))),
+        report("2.13.0", note("a.md", block(3))),
+    )
+    (row,) = history(load_runs(paths)).rows
+    assert row.where() == "a.md:7"
+    assert row.states == [ABSENT, "passed", ABSENT]
+    assert [change.what if change else None for change in row.changes] == [
+        None,
+        "new block",
+        "block gone",
+    ]
+
+
+@pytest.mark.parametrize("later", [0, 1])
+def test_a_regression_behind_a_note_that_could_not_run_in_between(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], later: int
+) -> None:
+    # Between consecutive runs only the note changes (it cannot run, then it can again):
+    # the block that broke meanwhile is shown where it first differs from the oldest run,
+    # the newest one or (with ``later`` runs after it) an earlier one.
+    broken = note("a.md", block(3, "failed", "2\n"), outcome="failed")
+    paths = write(
+        tmp_path,
+        report("2.5.1", note("a.md", block(3))),
+        report("2.9.1", note("a.md", block(3))),
+        report("2.13.0", note("a.md", outcome="error")),
+        report("2.14.1", broken),
+        *(report(f"2.15.{number}", broken) for number in range(later)),
+    )
+    result = history(load_runs(paths))
+    assert [(row.where(), row.regressed) for row in result.rows] == [
+        ("a.md:1", False),
+        ("a.md:3", True),
+    ]
+    note_row, block_row = result.rows
+    assert [change.what if change else None for change in note_row.changes] == [
+        None,
+        None,
+        "note passed -> error",
+        "note error -> failed",
+        *[None] * later,
+    ]
+    assert block_row.states == ["passed", "passed", "error", "failed", *["failed"] * later]
+    changed = [change is not None for change in block_row.changes]
+    assert changed == [False, False, False, True, *[False] * later]
+    status, out, _ = run(capsys, *paths)
+    assert status == 1
+    line = "a.md:3 !  passed  passed  error    failed*!" + "  failed" * later
+    assert line in out.splitlines()
+
+
 def test_a_note_that_appears_failing_is_a_regression(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

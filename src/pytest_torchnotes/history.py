@@ -104,22 +104,40 @@ def history(runs: list[Run]) -> History:
     rows: dict[tuple[str, int], Row] = {}
     for column in range(1, len(runs)):
         for change in compare(runs[column - 1].report, runs[column].report):
-            key = (change.path, change.line)
-            row = rows.get(key)
-            if row is None:
-                states = [_state(run.report, *key) for run in runs]
-                row = rows[key] = Row(*key, change.heading, states, [None] * len(runs))
-            row.heading = row.heading or change.heading
-            row.changes[column] = change
+            _add(rows, runs, column, change)
     result.regressions = [
         change for change in compare(runs[0].report, runs[-1].report) if change.regression
     ]
     for change in result.regressions:
         key = (change.path, change.line)
-        if key in rows:
-            rows[key].regressed = True
+        if key not in rows:
+            # Hidden between consecutive runs, behind a note that could not run in between:
+            # shown in the first version where the block differs from the oldest.
+            _add(rows, runs, *_first_difference(runs, change))
+        rows[key].regressed = True
     result.rows = [rows[key] for key in sorted(rows)]
     return result
+
+
+def _first_difference(runs: list[Run], change: Change) -> tuple[int, Change]:
+    """The first run where a block differs from the oldest run, and how; ``change`` is how
+    the newest run differs from the oldest."""
+    key = (change.path, change.line)
+    for column in range(1, len(runs) - 1):
+        for earlier in compare(runs[0].report, runs[column].report):
+            if (earlier.path, earlier.line) == key:
+                return column, earlier
+    return len(runs) - 1, change
+
+
+def _add(rows: dict[tuple[str, int], Row], runs: list[Run], column: int, change: Change) -> None:
+    key = (change.path, change.line)
+    row = rows.get(key)
+    if row is None:
+        states = [_state(run.report, *key) for run in runs]
+        row = rows[key] = Row(*key, change.heading, states, [None] * len(runs))
+    row.heading = row.heading or change.heading
+    row.changes[column] = change
 
 
 def _state(report: RunReport, path: str, line: int) -> str:
