@@ -106,7 +106,8 @@ def run_history(workflow: dict[Any, Any], tmp_path: Path, reports: list[Path]) -
 def test_the_history_step_writes_the_table_to_the_job_summary(
     workflow: dict[Any, Any], tmp_path: Path
 ) -> None:
-    status, summary = run_history(workflow, tmp_path, sorted(SAMPLES.glob("torch-*.json")))
+    reports = [SAMPLES / "torch-2.1.2.json", SAMPLES / "torch-2.14.1.json"]
+    status, summary = run_history(workflow, tmp_path, reports)
     assert status == 0
     assert summary.startswith("## torchnotes history: torch 2.1.2+cu121 → 2.14.1+cu130\n")
 

@@ -505,7 +505,8 @@ def test_real_reports_of_two_torch_versions(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_real_reports_of_three_torch_versions_show_where_each_change_appeared() -> None:
-    result = history(load_runs(sorted(SAMPLES.glob("torch-*.json"))))
+    files = [SAMPLES / f"torch-{version}.json" for version in ("2.13.0", "2.14.1", "2.1.2")]
+    result = history(load_runs(files))
     assert result.labels == ["2.1.2+cu121", "2.13.0+cpu", "2.14.1+cu130"]
     (row,) = result.rows
     assert (row.where(), row.states) == ("notes/torchscript.md:18", ["passed"] * 3)
@@ -527,3 +528,11 @@ def test_render_functions_agree_with_the_cli(
     for form, render in (("text", render_text), ("md", render_markdown), ("html", render_html)):
         main(["history", "--format", form, *map(str, paths)])
         assert capsys.readouterr().out == render(result)
+
+
+def test_the_drift_page_holds_the_table_of_the_real_runs() -> None:
+    """docs/drift.md shows the Markdown of the five real reports, as rendered today."""
+    table = render_markdown(history(load_runs(sorted(SAMPLES.glob("torch-*.json")))))
+    assert table.startswith("## torchnotes history: torch 2.1.2+cu121 → 2.14.1+cu130\n")
+    page = (Path(__file__).parent.parent / "docs" / "drift.md").read_text(encoding="utf-8")
+    assert table in page
