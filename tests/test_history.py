@@ -171,6 +171,9 @@ def test_a_note_that_disappears_and_comes_back(
     status, out, _ = run(capsys, *paths)
     assert status == 0
     assert "b.md:1  passed  -*     -       passed*" in out.splitlines()
+    assert out.splitlines()[-1] == (
+        "1 note changed across 4 torch versions; 2.5.1 -> 2.14.1: 0 regressed"
+    )
 
 
 def test_a_block_that_comes_and_goes_within_a_note(tmp_path: Path) -> None:
@@ -226,6 +229,10 @@ def test_a_regression_behind_a_note_that_could_not_run_in_between(
     assert status == 1
     line = "a.md:3 !  passed  passed  error    failed*!" + "  failed" * later
     assert line in out.splitlines()
+    assert out.splitlines()[-1] == (
+        f"1 block and 1 note changed across {4 + later} torch versions; "
+        f"2.5.1 -> {'2.15.0' if later else '2.14.1'}: 1 regressed"
+    )
 
 
 def test_a_note_that_appears_failing_is_a_regression(

@@ -15,7 +15,7 @@ from pathlib import Path
 from packaging.version import InvalidVersion, Version
 
 from pytest_torchnotes.diff import Change, compare, load
-from pytest_torchnotes.report import RunReport
+from pytest_torchnotes.report import BlockRecord, NoteRecord, RunReport
 
 #: The state of a block in a run that does not have it.
 ABSENT = "absent"
@@ -48,6 +48,8 @@ class Row:
     changes: list[Change | None]
     #: Whether the newest run is worse than the oldest for this block.
     regressed: bool = False
+    #: A whole note: no run has a block at that line.
+    note: bool = False
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -135,17 +137,24 @@ def _add(rows: dict[tuple[str, int], Row], runs: list[Run], column: int, change:
     row = rows.get(key)
     if row is None:
         states = [_state(run.report, *key) for run in runs]
-        row = rows[key] = Row(*key, change.heading, states, [None] * len(runs))
+        note = not any(_find(run.report, *key)[1] for run in runs)
+        row = rows[key] = Row(*key, change.heading, states, [None] * len(runs), note=note)
     row.heading = row.heading or change.heading
     row.changes[column] = change
 
 
-def _state(report: RunReport, path: str, line: int) -> str:
-    """The outcome of the block at ``path:line``, or of the whole note where it has none."""
+def _find(report: RunReport, path: str, line: int) -> tuple[NoteRecord | None, BlockRecord | None]:
     note = next((note for note in report.notes if note.path == path), None)
     if note is None:
+        return None, None
+    return note, next((block for block in note.blocks if block.line == line), None)
+
+
+def _state(report: RunReport, path: str, line: int) -> str:
+    """The outcome of the block at ``path:line``, or of the whole note where it has none."""
+    note, block = _find(report, path, line)
+    if note is None:
         return ABSENT
-    block = next((block for block in note.blocks if block.line == line), None)
     if block is not None:
         return block.outcome
     if line == 1 or note.outcome in ("error", "skipped"):

@@ -24,11 +24,19 @@ def environment(run: Run) -> str:
 def headline(history: History) -> str:
     """``3 blocks changed across 4 torch versions; 2.1.2 -> 2.14.1: 1 regressed``."""
     first, last = history.labels[0], history.labels[-1]
-    rows = len(history.rows)
+    notes = sum(1 for row in history.rows if row.note)
+    blocks = len(history.rows) - notes
+    changed = _count(blocks, "block")
+    if notes:
+        changed = (f"{changed} and " if blocks else "") + _count(notes, "note")
     return (
-        f"{rows} block{'s' if rows != 1 else ''} changed across {len(history.runs)} torch "
-        f"versions; {first} -> {last}: {len(history.regressions)} regressed"
+        f"{changed} changed across {len(history.runs)} torch versions; "
+        f"{first} -> {last}: {len(history.regressions)} regressed"
     )
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'s' if number != 1 else ''}"
 
 
 def _mark(row: Row, column: int) -> str:
