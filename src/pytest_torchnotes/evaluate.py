@@ -29,6 +29,7 @@ from pytest_torchnotes.execute import (
 from pytest_torchnotes.failures import (
     FailureContext,
     closing_line,
+    cut_line,
     output_diff,
     render_exception,
     render_output_failure,
@@ -59,6 +60,8 @@ class NoteSource:
     raw_lines: list[str]
     digest: str
     marker: re.Pattern[str]
+    #: Largest expected output written, in bytes (0: no limit).
+    max_bytes: int = 0
 
 
 class BlockEvaluator:
@@ -199,6 +202,7 @@ class BlockEvaluator:
                 line=line,
                 file_digest=self.source.digest,
                 transform=transform,
+                max_bytes=self.source.max_bytes,
             )
         except RewriteError as error:
             result.not_updated = str(error)
@@ -399,7 +403,7 @@ def _exception_failure(result: BlockResult, context: FailureContext, headline: s
         result.drift = MISSING_MODULE
     else:
         result.drift = EXCEPTION
-    result.summary = headline
+    result.summary = cut_line(headline)
     result.message = render_exception(result, context, f"{headline} ({result.drift})")
     return result
 

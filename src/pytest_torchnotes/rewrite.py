@@ -132,6 +132,27 @@ def check_raw_output(actual: str) -> str | None:
     return None
 
 
+#: Option that allows update to write larger output.
+MAX_BYTES_OPTION = "--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes)"
+
+
+def too_big(lines: Sequence[str], max_bytes: int) -> str | None:
+    """Why output of ``lines`` is too big to write into a note, if it is.
+
+    >>> too_big(["x" * 60, "y" * 60], 100)
+    'the new output is 121 bytes (2 lines), more than the 100 bytes that \
+--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) allows; raise it to write it, \
+or print less'
+    """
+    size = sum(len(line.encode("utf-8", errors="replace")) + 1 for line in lines) - 1
+    if not max_bytes or size <= max_bytes:
+        return None
+    return (
+        f"the new output is {size:,} bytes ({len(lines):,} lines), more than the "
+        f"{max_bytes:,} bytes that {MAX_BYTES_OPTION} allows; raise it to write it, or print less"
+    )
+
+
 def merge(expected: Sequence[str], actual: Sequence[str], comparator: Comparator) -> list[str]:
     """New expected lines for a drifted section: the author's lines that still match are
     kept as written (their precision, their ``...`` wildcards), the rest is replaced.
@@ -232,13 +253,18 @@ def section_edit(
     line: int,
     file_digest: str,
     transform: Callable[[list[str]], list[str]] = lambda lines: lines,
+    max_bytes: int = 0,
 ) -> Edit:
     """The edit that puts ``actual`` into ``section``; raise :class:`RewriteError` when it
-    cannot be written safely. ``transform`` adapts new lines (``<BLANKLINE>`` in doctests)."""
+    cannot be written safely, or is longer than ``max_bytes`` (when not 0). ``transform``
+    adapts new lines (``<BLANKLINE>`` in doctests)."""
     reason = check_raw_output(actual)
     if reason is not None:
         raise RewriteError(reason)
     new = transform(written_lines(actual))
+    reason = too_big(new, max_bytes)
+    if reason is not None:
+        raise RewriteError(reason)
     reason = unsafe_reason(new, section.fence, marker)
     if reason is not None:
         raise RewriteError(reason)

@@ -70,6 +70,8 @@ class RunSettings:
     strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
+    #: Largest expected output update writes, in bytes (0: no limit).
+    update_max_bytes: int = 32768
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -193,7 +195,11 @@ class NoteRunner:
         if not self.settings.update or raw is None:
             return None
         return NoteSource(
-            str(path), raw.original.split("\n"), digest(raw.data), self.settings.marker
+            str(path),
+            raw.original.split("\n"),
+            digest(raw.data),
+            self.settings.marker,
+            self.settings.update_max_bytes,
         )
 
     @contextmanager

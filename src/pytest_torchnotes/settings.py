@@ -71,6 +71,21 @@ def parse_timeout_option(text: str) -> float | None:
     return seconds or None
 
 
+def parse_size(text: str) -> int:
+    """A number of bytes, ``0`` for no limit.
+
+    >>> parse_size(" 65536 ")
+    65536
+    """
+    try:
+        size = int(str(text).strip() or 0)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of bytes") from None
+    if size < 0:
+        raise ValueError(f"{text!r}: a size cannot be negative")
+    return size
+
+
 def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
     """A pattern option: ``default`` for the built-in one, ``none`` for none."""
     text = str(text).strip()
@@ -153,6 +168,7 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         update=get("update", parse_bool),
         strict_warnings=get("strict_warnings", parse_bool),
         marker=marker,
+        update_max_bytes=get("update_max_bytes", parse_size),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     return Settings(
