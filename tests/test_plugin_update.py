@@ -262,7 +262,7 @@ def test_update_writes_no_output_above_the_size_limit(
     assert note.read_text() == text
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:1 not updated: the new output is * bytes (* lines), more than the "
+            "notes/note.md:1 not updated: *the new output is * bytes (* lines), more than the "
             "* bytes that --torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) "
             "allows; raise it to write it, or print less"
         ]
@@ -287,3 +287,26 @@ def test_the_size_limit_has_an_ini_twin_and_bad_values_are_refused(
     pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
     assert note.read_text() != text
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_transcript_output_that_would_read_as_code_or_an_exception_is_refused(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\n>>> print('... and more')\n>>> print('fine')\n\n"
+        ">>> print('Traceback (most recent call last):\\nValueError: x')\n```\n"
+    )
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1 not updated: example at line 2: the first line of the output "
+            "('... and more') starts with ... and would read as code of the example; example at "
+            "line 5: the output starts with 'Traceback (most recent call last):' and would read "
+            "as an exception the example raises",
+            "notes/note.md:3 updated",
+        ]
+    )
+    assert note.read_text() == text.replace(">>> print('fine')\n", ">>> print('fine')\nfine\n")
+    pytester.runpytest().assert_outcomes(failed=1)
