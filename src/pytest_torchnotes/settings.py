@@ -171,7 +171,7 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         update_max_bytes=get("update_max_bytes", parse_size),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
-    return Settings(
+    settings = Settings(
         report=get("report", parse_report_path),
         paths=paths,
         collect_all=get("collect_all", parse_bool),
@@ -180,3 +180,22 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         run=run,
         isolate_cwd=isolate,
     )
+    _check_report_path(settings, lookup(option("report"))[1])
+    return settings
+
+
+def _check_report_path(settings: Settings, source: str) -> None:
+    """A report is never written over a note, or over a file that is not a report."""
+    from pytest_torchnotes.render import overwrite_problem
+
+    path = settings.report
+    if path is None:
+        return
+    if not settings.collect_all and settings.should_collect(path):
+        raise SettingsError(
+            f"{source}: {path} is a note this run collects (it matches torchnotes_patterns "
+            "under torchnotes_paths); write the report outside the notes"
+        )
+    problem = overwrite_problem(path)
+    if problem is not None:
+        raise SettingsError(f"{source}: {problem}")
