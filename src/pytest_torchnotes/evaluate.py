@@ -97,7 +97,9 @@ class BlockEvaluator:
             compiled = compile_block(code, filename, first_line, display=display)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename))
-        return self.executor.run(compiled, self.namespace, timeout=timeout)
+        return self.executor.run(
+            compiled, self.namespace, timeout=timeout, label=f"line {first_line}"
+        )
 
     def setup_block(self, item: SetupBlock) -> BlockResult:
         execution = self.execute(item.code, item.code_line + 1, None, display=False)
@@ -274,7 +276,9 @@ class BlockEvaluator:
             code = compile_single(example.source, self.executor.filename, line)
         except SyntaxError as error:
             return Execution(error=describe_error(error, self.executor.filename))
-        return self.executor.run(CompiledCode(code), self.namespace, timeout=timeout)
+        return self.executor.run(
+            CompiledCode(code), self.namespace, timeout=timeout, label=f"line {line}"
+        )
 
     def _plan_example(
         self,

@@ -260,6 +260,17 @@ class NoteItem(pytest.Item):
                 str(self.path),
                 0,
             )
+        if self.result.late:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: output that came after the block it belongs to "
+                    "had ended was not compared (nor written by --torchnotes-update): "
+                    + "; ".join(self.result.late)
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)

@@ -148,6 +148,9 @@ class NoteRunner:
                         on_result(block_result)
                 finally:
                     executor.close()  # before the sandbox looks for what the note changed
+                    result.late = [late.describe() for late in executor.late]
+                    if self._fd is not None:  # the block's processes may hold the old one
+                        self._fd = executor.fd
         finally:
             forget_source(display_path)
         self._freeze_imports()
