@@ -36,6 +36,10 @@ MAX_LATE_TEXT = 200
 #: Threads that ``threading`` made up for code running in a thread it did not start.
 _FOREIGN: Any = getattr(threading, "_DummyThread", ())
 
+#: Every running thread by ident, as :func:`threading.enumerate` reads it: a snapshot of its
+#: keys costs a fraction of ``enumerate``, and a block takes two.
+_ACTIVE: dict[int, threading.Thread] = threading._active  # type: ignore[attr-defined]
+
 
 @dataclass(frozen=True)
 class LateOutput:
@@ -82,11 +86,7 @@ class Router:
     def begin(self, capture: BlockCapture, label: str) -> None:
         """A block starts writing into ``capture``."""
         self._runner = threading.get_ident()
-        self._before = frozenset(
-            thread.ident
-            for thread in threading.enumerate()
-            if thread.ident is not None and not isinstance(thread, _FOREIGN)
-        ) - {self._runner}
+        self._before = frozenset(_ACTIVE) - {self._runner}
         self._label = label
         self._capture = capture
         for name, stream in (("stdout", capture.stdout), ("stderr", capture.stderr)):
@@ -97,10 +97,8 @@ class Router:
         if self._capture is None:
             return
         self._capture = None
-        for thread in threading.enumerate():
-            ident = thread.ident
-            if ident is not None and ident not in self._before and ident != self._runner:
-                self._started.setdefault(ident, self._label)
+        for ident in frozenset(_ACTIVE) - self._before - {self._runner}:
+            self._started.setdefault(ident, self._label)
         self._label = ""
 
     def close(self) -> list[LateOutput]:
@@ -115,7 +113,11 @@ class Router:
         def gated(text: Any) -> int:
             capture = self._capture
             ident = threading.get_ident()
-            own = ident == self._runner or ident not in self._before
+            own = (
+                ident == self._runner
+                or ident not in self._before
+                or isinstance(threading.current_thread(), _FOREIGN)
+            )
             if capture is not None and own:
                 stream = capture.stdout if name == "stdout" else capture.stderr
                 if stream.write is gated:
