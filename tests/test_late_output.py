@@ -194,7 +194,7 @@ def test_a_thread_not_started_through_threading_counts_for_the_running_block(
         "```python\nimport _thread, threading, time\ngo, done = threading.Event(), threading.Event()\n"
         "def hook():\n    threading.current_thread()\n    go.wait()\n    print('from a hook')\n"
         "    done.set()\n_thread.start_new_thread(hook, ())\ntime.sleep(0.05)\n```\n\n"
-        "```python\ngo.set()\ndone.wait()\n=== output ===\nfrom a hook\n```\n"
+        "```python\ngo.set()\ndone.wait();\n=== output ===\nfrom a hook\n```\n"
     )
     result = pytester.runpytest("-W", "error::pytest_torchnotes.plugin.TorchnotesWarning")
     result.assert_outcomes(passed=1)
