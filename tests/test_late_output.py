@@ -191,7 +191,8 @@ def test_a_thread_not_started_through_threading_counts_for_the_running_block(
 ) -> None:
     """Like a C++ thread calling back into Python (autograd's device threads run hooks)."""
     write_note(
-        "```python\nimport _thread, threading, time\ngo, done = threading.Event(), threading.Event()\n"
+        "```python\nimport _thread, threading, time\n"
+        "go, done = threading.Event(), threading.Event()\n"
         "def hook():\n    threading.current_thread()\n    go.wait()\n    print('from a hook')\n"
         "    done.set()\n_thread.start_new_thread(hook, ())\ntime.sleep(0.05)\n```\n\n"
         "```python\ngo.set()\ndone.wait();\n=== output ===\nfrom a hook\n```\n"
