@@ -1,4 +1,4 @@
-"""The output of a ``>>>`` example is written only where the next run reads it back."""
+"""Update writes output only where the next run reads it back and passes, or refuses."""
 
 from __future__ import annotations
 
@@ -164,3 +164,41 @@ def test_reread_names_what_would_read_otherwise() -> None:
         "the output would read as an exception the example raises"
     )
     assert check(">>> f()\n  >>>x\n>>> g()").startswith("the transcript would no longer parse")
+
+
+LAYOUTS = {
+    "marker": "```python\nprint({output!r})\n=== output ===\n{want}\n```\n",
+    "fence": "```python\nprint({output!r})\n```\n\n```output\n{want}\n```\n",
+    "tilde": "~~~python\nprint({output!r})\n~~~\n\n~~~output\n{want}\n~~~\n",
+}
+
+
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.sampled_from(TRICKY_LINES + ["```output", "~~~~", "<!-- x -->", "\t1.5"]),
+            st.text(" .>#<:()[]-=`~Tab\t0123", max_size=8),
+        ),
+        max_size=6,
+    ),
+    layout=st.sampled_from(sorted(LAYOUTS)),
+    prefix=st.sampled_from(["", "> ", "   "]),
+    want=st.sampled_from(["", "old", "1.0"]),
+)
+def test_update_of_any_section_reads_back_or_refuses(
+    lines: list[str], layout: str, prefix: str, want: str
+) -> None:
+    """The same rule for output sections: written and passing on the next run, or refused."""
+    text = LAYOUTS[layout].format(output="\n".join(lines), want=want)
+    text = "".join(f"{prefix}{line}".rstrip(" ") + "\n" for line in text.split("\n")[:-1])
+    first = run(text, update=True)
+    if first.outcome == PASSED:
+        assert not first.edits
+        return
+    if not first.edits:
+        assert first.not_updated, first.message
+        return
+    updated = apply(decode_note(text.encode("utf-8")).original, first.edits)
+    second = run(updated, update=True)
+    assert second.outcome == PASSED, (updated, second.message)
+    assert not second.edits
