@@ -262,7 +262,7 @@ def test_update_writes_no_output_above_the_size_limit(
     assert note.read_text() == text
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:1 not updated: *the new output is * bytes (* lines), more than the "
+            "notes/note.md:1 not updated: *the new output is * bytes (* line*), more than the "
             "* bytes that --torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) "
             "allows; raise it to write it, or print less"
         ]
@@ -281,7 +281,7 @@ def test_the_size_limit_has_an_ini_twin_and_bad_values_are_refused(
         ["ERROR: torchnotes: --torchnotes-update-max-bytes: '-1': a size cannot be negative"]
     )
     result = pytester.runpytest("--torchnotes-update")
-    result.stdout.fnmatch_lines(["*not updated: the new output is 40,000 bytes (1 lines)*"])
+    result.stdout.fnmatch_lines(["*not updated: the new output is 40,000 bytes (1 line)*"])
     assert note.read_text() == text
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update_max_bytes = 0\n")
     pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)

@@ -176,7 +176,7 @@ LAYOUTS = {
 @given(
     lines=st.lists(
         st.one_of(
-            st.sampled_from(TRICKY_LINES + ["```output", "~~~~", "<!-- x -->", "\t1.5"]),
+            st.sampled_from([*TRICKY_LINES, "```output", "~~~~", "<!-- x -->", "\t1.5"]),
             st.text(" .>#<:()[]-=`~Tab\t0123", max_size=8),
         ),
         max_size=6,

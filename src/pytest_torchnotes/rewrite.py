@@ -147,9 +147,10 @@ or print less'
     size = sum(len(line.encode("utf-8", errors="replace")) + 1 for line in lines) - 1
     if not max_bytes or size <= max_bytes:
         return None
+    count = f"{len(lines):,} line" + ("" if len(lines) == 1 else "s")
     return (
-        f"the new output is {size:,} bytes ({len(lines):,} lines), more than the "
-        f"{max_bytes:,} bytes that {MAX_BYTES_OPTION} allows; raise it to write it, or print less"
+        f"the new output is {size:,} bytes ({count}), more than the {max_bytes:,} bytes that "
+        f"{MAX_BYTES_OPTION} allows; raise it to write it, or print less"
     )
 
 
