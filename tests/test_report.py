@@ -12,7 +12,9 @@ import pytest
 import torch
 
 from pytest_torchnotes.cli import main
+from pytest_torchnotes.cmdline import value_taken_for_a_path
 from pytest_torchnotes.diff import compare, load
+from pytest_torchnotes.options import OPTIONS
 from pytest_torchnotes.render import report_format
 from pytest_torchnotes.report import RunReport
 from tests.conftest import WriteNote
@@ -508,3 +510,12 @@ def test_the_space_separated_form_is_refused_where_it_cannot_be_repaired(
         ]
     )
     pytester.runpytest(f"--torchnotes-report={target}").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "flag", [option.cli for option in OPTIONS if option.cli and not option.flag]
+)
+def test_every_value_option_is_looked_at(flag: str, tmp_path: Path) -> None:
+    assert value_taken_for_a_path(["-q", flag, str(tmp_path)]) == (flag, str(tmp_path))
+    assert value_taken_for_a_path(["-q", flag, str(tmp_path / "missing")]) is None
+    assert value_taken_for_a_path(["-q", f"{flag}={tmp_path}"]) is None
