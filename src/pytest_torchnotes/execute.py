@@ -326,8 +326,14 @@ class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
     def __init__(self, filename: str, *, fd: FileDescriptorCapture | None = None) -> None:
+        from pytest_torchnotes.routing import FdRotation, LateOutput, Router
+
         self.filename = filename
         self.fd = fd
+        self.router = Router()
+        self._rotation = FdRotation()
+        #: Output that came after its block, known when the note is closed.
+        self.late: list[LateOutput] = []
         self.time_limit = TimeLimit()
         self._pid = os.getpid()
         self._warnings: list[WarningInfo] | None = None
@@ -366,8 +372,10 @@ class Executor:
         namespace: dict[str, Any],
         *,
         timeout: float | None = None,
+        label: str = "",
     ) -> Execution:
-        """Run ``code``; never raises, except for a real interrupt of the session."""
+        """Run ``code``; never raises, except for a real interrupt of the session. ``label``
+        (``line 12``) names the code in reports of output that comes after it ended."""
         execution = Execution()
         self._warnings = execution.warnings
         capture = BlockCapture(self.fd)
@@ -377,6 +385,7 @@ class Executor:
         prompt = code.interactive and not hasattr(sys, "ps1")
         try:
             with capture:
+                self.router.begin(capture, label)
                 if stack_limit:
                     sys.tracebacklimit = STACK_LIMIT
                 if prompt:
@@ -400,8 +409,11 @@ class Executor:
             failure = None
         finally:
             self._warnings = None
+            self.router.end()
         if os.getpid() != self._pid:
             end_forked_child(failure)
+        if self.fd is not None:
+            self.fd = self._rotation.after_block(self.fd, label)
         if failure is not None:
             execution.error = self._describe(failure, timeout)
             del failure  # no frame of the block outlives the report
@@ -430,8 +442,12 @@ class Executor:
         return describe_error(error, self.filename)
 
     def close(self) -> None:
-        """The note is over: no timer, handler or watchdog of its blocks may outlive it."""
+        """The note is over: no timer, handler or watchdog of its blocks may outlive it, and
+        output of threads or processes they left is no longer taken."""
+        from pytest_torchnotes.routing import merge_late
+
         self.time_limit.close()
+        self.late = merge_late(self.router.close() + self._rotation.close())
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:

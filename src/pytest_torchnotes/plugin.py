@@ -86,6 +86,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    """``--torchnotes-report PATH`` with an existing PATH: see :mod:`.cmdline`."""
+    if not any(arg.startswith("--torchnotes-") for arg in args):
+        return
+    from pytest_torchnotes.cmdline import repair_setup
+
+    repair_setup(early_config, args)
+
+
 def _in_use(config: pytest.Config) -> bool:
     """Whether this session may collect notes: a torchnotes ini key or flag is set."""
     return any(
@@ -245,6 +255,17 @@ class NoteItem(pytest.Item):
                     f"{self.display_path}: the note left threads running: "
                     f"{', '.join(self.result.threads)}; {fate} (make them daemon threads, "
                     "or stop them at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
+        if self.result.late:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: output that came after the block it belongs to "
+                    "had ended was not compared (nor written by --torchnotes-update): "
+                    + "; ".join(self.result.late)
                 ),
                 TorchnotesWarning,
                 str(self.path),

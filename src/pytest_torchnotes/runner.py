@@ -74,6 +74,8 @@ class RunSettings:
     strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
+    #: Largest expected output update writes, in bytes (0: no limit).
+    update_max_bytes: int = 32768
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -152,6 +154,9 @@ class NoteRunner:
                         on_result(block_result)
                 finally:
                     executor.close()  # before the sandbox looks for what the note changed
+                    result.late = [late.describe() for late in executor.late]
+                    if self._fd is not None:  # the block's processes may hold the old one
+                        self._fd = executor.fd
         finally:
             forget_source(display_path)
         self._freeze_imports()
@@ -204,7 +209,11 @@ class NoteRunner:
         if not self.settings.update or raw is None:
             return None
         return NoteSource(
-            str(path), raw_lines(raw.original), digest(raw.data), self.settings.marker
+            str(path),
+            raw_lines(raw.original),
+            digest(raw.data),
+            self.settings.marker,
+            self.settings.update_max_bytes,
         )
 
     @contextmanager
