@@ -474,3 +474,17 @@ def test_ctrl_c_stops_the_session_in_the_running_block(
     for later in ("block 3", "b.md", "next example"):
         assert later not in output
     assert "updated" not in output
+
+
+def test_one_huge_line_is_cut_in_messages(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        "```python\nprint('x' * 2_000_000)\n=== output ===\nxx\n```\n\n"
+        "```python\nraise ValueError('y' * 2_000_000)\n```\n",
+        "a.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=2)
+    assert len(result.stdout.str()) < 40_000
+    result.stdout.fnmatch_lines(
+        ["+xxxxx* ... 1,999,501 more characters on this line", "*ValueError: yyy* more characters*"]
+    )

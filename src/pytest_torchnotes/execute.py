@@ -10,7 +10,6 @@ from __future__ import annotations
 import ast
 import linecache
 import os
-import re
 import sys
 import threading
 import time
@@ -28,21 +27,6 @@ from pytest_torchnotes.timers import BlockTimeout, Faulthandler, TimeLimit
 from pytest_torchnotes.timers import Watchdog as Watchdog
 from pytest_torchnotes.timers import hard_limit_grace as hard_limit_grace
 from pytest_torchnotes.watcher import Watcher
-
-#: A last line that certainly holds no expression worth displaying: a statement keyword, a
-#: ``print(...)`` call or an assignment at the start of the line. Anything else is parsed.
-NOT_DISPLAYED = re.compile(
-    r"""^(?:
-        (?:import|from|raise|assert|del|pass|return|global|nonlocal|break|continue)\b
-        |print\(.*\)[ \t]*;?[ \t]*$
-        |[A-Za-z_][\w.]*(?:\[[^\]=]*\])?[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)
-    )""",
-    re.VERBOSE,
-)
-
-#: Characters that end a line whose statement goes on to the next line.
-CONTINUES = ("\\", ",", "(", "[", "{", "+", "-", "*", "/", "%", "@", "&", "|", "^", "=", ".")
-
 
 #: Type names of failures that are not exceptions of the block: their message says it all.
 TIMEOUT = "Timeout"
@@ -115,6 +99,10 @@ class CompiledCode:
 
     body: CodeType
     display: CodeType | None = None
+    #: Run as in an interactive session (``sys.ps1`` set), so that libraries that print
+    #: their result when run as a script (torchinfo's ``summary()``) leave it to the
+    #: display of the last expression, as in Jupyter.
+    interactive: bool = False
 
 
 def register_source(filename: str, lines: dict[int, str]) -> None:
@@ -128,54 +116,27 @@ def forget_source(filename: str) -> None:
     linecache.cache.pop(filename, None)
 
 
-def _may_display(code: str) -> bool:
-    """Whether the last statement might be an expression to display.
-
-    A cheap look at the text spares most blocks a second parse: when the last line is a
-    ``print(...)``, an import or an assignment, nothing is displayed. Anything the check is
-    not sure about is parsed.
-    """
-    lines = [
-        line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        return False
-    last = lines[-1]
-    previous = lines[-2] if len(lines) > 1 else ""
-    if last[0] in " \t" or "#" in last or "#" in previous:
-        return True
-    if previous.rstrip().endswith(CONTINUES) or not _balanced(last):
-        return True
-    return NOT_DISPLAYED.match(last) is None
-
-
-def _balanced(line: str) -> bool:
-    return all(line.count(a) == line.count(b) for a, b in ("()", "[]", "{}")) and (
-        ("'" not in line and '"' not in line) or line.count("'") % 2 == 0 == line.count('"') % 2
-    )
-
-
 def compile_block(code: str, filename: str, first_line: int, *, display: bool) -> CompiledCode:
     """Compile a block whose first code line is note line ``first_line`` (1-based).
 
-    Raises ``SyntaxError`` with the note's line numbers.
+    With ``display``, the block's last top-level statement is found in its syntax tree, as
+    Jupyter finds it: when it is an expression not followed by ``;`` (``n = 5; n * 2``,
+    ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
+    ``SyntaxError`` with the note's line numbers.
     """
     padded = "\n" * (first_line - 1) + code + "\n"
-    if not display or not _may_display(code):
+    if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
     tree = ast.parse(padded, filename, "exec")
-    if (
-        not tree.body
-        or not isinstance(tree.body[-1], ast.Expr)
-        or _ends_with_semicolon(padded, tree.body[-1])
-    ):
-        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True))
-    last = tree.body.pop()
-    assert isinstance(last, ast.Expr)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
+        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)
+    tree.body.pop()
     expression = ast.Expression(last.value)
     return CompiledCode(
         compile(tree, filename, "exec", dont_inherit=True),
         compile(expression, filename, "eval", dont_inherit=True),
+        interactive=True,
     )
 
 
@@ -231,6 +192,12 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
 #: ``torch.manual_seed`` on a machine without an initialised GPU; under pytest that costs
 #: more than the seeding itself. A note that sets ``sys.tracebacklimit`` keeps its own.
 STACK_LIMIT = 8
+
+
+#: ``sys.ps1`` while a block runs with display on. Interactive shells set it (IPython does,
+#: "so that scripts can decide if they are running interactively"), and libraries read it to
+#: leave their result to the display rather than print it (torchinfo's ``summary()``).
+INTERACTIVE_PROMPT = ">>> "
 
 
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
@@ -292,9 +259,15 @@ class Executor:
         faulthandler: Faulthandler | None = None,
         watcher: Watcher | None = None,
     ) -> None:
+        from pytest_torchnotes.routing import FdRotation, LateOutput, Router
+
         self.filename = filename
         self.fd = fd
         self.watcher = watcher
+        self.router = Router()
+        self._rotation = FdRotation()
+        #: Output that came after its block, known when the note is closed.
+        self.late: list[LateOutput] = []
         self.time_limit = TimeLimit(faulthandler)
         #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
         self.interrupted = threading.Event()
@@ -335,23 +308,29 @@ class Executor:
         namespace: dict[str, Any],
         *,
         timeout: float | None = None,
+        label: str = "",
         where: str = "the block",
     ) -> Execution:
         """Run ``code``; never raises, except what a timer of the test (pytest-timeout)
-        raises to end it. ``where`` names the block in messages that cannot wait for its
-        report."""
+        raises to end it. ``label`` (``line 12``) names the code in reports of output that
+        comes after it ended; ``where`` names the block in messages that cannot wait for
+        its report."""
         execution = Execution()
         self._warnings = execution.warnings
         capture = BlockCapture(self.fd)
         limit = self.time_limit
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
+        prompt = code.interactive and not hasattr(sys, "ps1")
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         try:
             with capture:
+                self.router.begin(capture, label)
                 if stack_limit:
                     sys.tracebacklimit = STACK_LIMIT
+                if prompt:
+                    sys.ps1 = INTERACTIVE_PROMPT
                 limit.start(timeout, where)
                 try:
                     exec(code.body, namespace)
@@ -363,14 +342,19 @@ class Executor:
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
+                    if prompt:
+                        vars(sys).pop("ps1", None)
         except BaseException as error:
             failure: BaseException | None = error
         else:
             failure = None
         finally:
             self._warnings = None
+            self.router.end()
         if os.getpid() != self._pid:
             end_forked_child(failure)
+        if self.fd is not None:
+            self.fd = self._rotation.after_block(self.fd, label)
         if self.watcher is not None:
             self.watcher.idle()
         outer, limit.outer_error = limit.outer_error, None
@@ -409,8 +393,12 @@ class Executor:
         return describe_error(error, self.filename)
 
     def close(self) -> None:
-        """The note is over: no timer, handler or watchdog of its blocks may outlive it."""
+        """The note is over: no timer, handler or watchdog of its blocks may outlive it, and
+        output of threads or processes they left is no longer taken."""
+        from pytest_torchnotes.routing import merge_late
+
         self.time_limit.close()
+        self.late = merge_late(self.router.close() + self._rotation.close())
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:

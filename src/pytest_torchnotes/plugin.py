@@ -88,6 +88,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    """``--torchnotes-report PATH`` with an existing PATH: see :mod:`.cmdline`."""
+    if not any(arg.startswith("--torchnotes-") for arg in args):
+        return
+    from pytest_torchnotes.cmdline import repair_setup
+
+    repair_setup(early_config, args)
+
+
 def _in_use(config: pytest.Config) -> bool:
     """Whether this session may collect notes: a torchnotes ini key or flag is set."""
     return any(
@@ -164,7 +174,7 @@ def _runner(config: pytest.Config) -> NoteRunner:
             factory = config._tmp_path_factory  # type: ignore[attr-defined]
             root = factory.getbasetemp() / "torchnotes"
             root.mkdir(exist_ok=True)
-            run = dataclasses.replace(run, workspace=root)
+            run = dataclasses.replace(run, workspace=root, protected=(config.rootpath,))
         # A serial run names the block running when the process dies; under pytest-xdist
         # the controller reports the crashed note.
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
@@ -266,6 +276,17 @@ class NoteItem(pytest.Item):
                     f"{self.display_path}: the note left processes running: "
                     f"{'; '.join(self.result.processes)}; they were ended (wait for them, "
                     "join them or shut their pool down at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
+        if self.result.late:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: output that came after the block it belongs to "
+                    "had ended was not compared (nor written by --torchnotes-update): "
+                    + "; ".join(self.result.late)
                 ),
                 TorchnotesWarning,
                 str(self.path),

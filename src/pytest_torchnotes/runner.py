@@ -7,14 +7,16 @@ import gc
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes import isolation, processes
+from pytest_torchnotes import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
@@ -32,7 +34,7 @@ from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
-from pytest_torchnotes.rewrite import digest
+from pytest_torchnotes.rewrite import digest, raw_lines
 from pytest_torchnotes.timers import Faulthandler
 from pytest_torchnotes.watcher import Watcher
 
@@ -71,6 +73,8 @@ class RunSettings:
     capture_fd: bool = True
     #: Where scratch directories of notes are made; ``None`` runs notes in place.
     workspace: Path | None = None
+    #: Folders notes may not change while they run in scratch directories (the rootdir).
+    protected: tuple[Path, ...] = ()
     #: Whether a file beside a note is itself a note (not copied into scratch directories).
     is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
@@ -79,6 +83,8 @@ class RunSettings:
     strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
+    #: Largest expected output update writes, in bytes (0: no limit).
+    update_max_bytes: int = 32768
     #: Start a watcher that names the running block if the process dies (serial runs).
     watch_crashes: bool = False
 
@@ -98,10 +104,12 @@ class NoteRunner:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
         self._folders: dict[Path, isolation.Folder] = {}
-        self._workspaces: dict[Path, isolation.Workspace] = {}
+        self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
         self._watcher: Watcher | None = None
+        #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
+        self._unfreeze = False
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -168,6 +176,9 @@ class NoteRunner:
                         on_result(block_result)
                 finally:
                     executor.close()  # before the sandbox looks for what the note changed
+                    result.late = [late.describe() for late in executor.late]
+                    if self._fd is not None:  # the block's processes may hold the old one
+                        self._fd = executor.fd
         except SessionInterrupted:
             pass  # Ctrl-C between two blocks
         finally:
@@ -187,8 +198,11 @@ class NoteRunner:
         if self._fd is not None:
             self._fd.close()
             self._fd = None
-        for workspace in self._workspaces.values():
-            workspace.remove()
+        for scratch in self._workspaces.values():
+            scratch.remove()
+        if self._frozen_modules and self._unfreeze:
+            gc.unfreeze()  # the session's objects go back to the collector
+            self._frozen_modules = 0
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
@@ -202,10 +216,12 @@ class NoteRunner:
             return
         if self._frozen_modules:  # notes have run: their garbage must not be frozen
             gc.collect()
+        else:
+            self._unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
         self._frozen_modules = len(sys.modules)
 
-    def _workspace(self, path: Path) -> isolation.Workspace | None:
+    def _workspace(self, path: Path) -> workspace.Workspace | None:
         """The scratch directory of the note's folder (made once per folder)."""
         root = self.settings.workspace
         if root is None:
@@ -213,7 +229,7 @@ class NoteRunner:
         folder = path.parent
         if folder not in self._workspaces:
             self._folders[folder] = isolation.Folder.read(folder, self.settings.is_note)
-            self._workspaces[folder] = isolation.Workspace(
+            self._workspaces[folder] = workspace.Workspace(
                 root, folder, isolation.base_entries(self._folders[folder])
             )
         return self._workspaces[folder]
@@ -222,7 +238,11 @@ class NoteRunner:
         if not self.settings.update or raw is None:
             return None
         return NoteSource(
-            str(path), raw.original.split("\n"), digest(raw.data), self.settings.marker
+            str(path),
+            raw_lines(raw.original),
+            digest(raw.data),
+            self.settings.marker,
+            self.settings.update_max_bytes,
         )
 
     @contextmanager
@@ -238,18 +258,30 @@ class NoteRunner:
         if "sys.modules" in code:
             guards.append(isolation.ModulesGuard())
         state = isolation.StateGuard(
-            [*isolation._python_knobs(), *isolation._torch_knobs(), *isolation._numpy_knobs()]
+            [
+                *isolation._python_knobs(),
+                *isolation._torch_knobs(),
+                *isolation._numpy_knobs(),
+                *knobs.torch_knobs(),
+                *knobs.python_knobs(),
+            ]
         )
         state.snapshot()
         threads = set(threading.enumerate())
         children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
+        modules = set(sys.modules)
         module = isolation.new_main_module()
-        workspace = self._workspace(path)
-        if workspace is not None:
-            folder = str(workspace.enter(isolation.beside(path, self._folders[path.parent], code)))
+        scratch = self._workspace(path)
+        if scratch is not None:
+            folder = str(scratch.enter(isolation.beside(path, self._folders[path.parent], code)))
+            rule = writeguard.rule_for(
+                (path.parent, *self.settings.protected), (scratch.root, tempfile.gettempdir())
+            )
+            refusing: ContextManager[None] = writeguard.refusing(rule)
         else:
             folder = str(path.parent)
+            refusing = nullcontext()
         interrupted = executor.interrupted
         try:
             sys.modules["__main__"] = module
@@ -262,7 +294,11 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with executor.recording_warnings(), executor.time_limit.watching_faulthandler():
+            with (
+                executor.recording_warnings(),
+                refusing,
+                executor.time_limit.watching_faulthandler(),
+            ):
                 yield module.__dict__
         finally:
             if saved_main is not None:
@@ -272,10 +308,11 @@ class NoteRunner:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
+            knobs.forget_modules(modules, folder)
             result.processes = processes.end_left(children)
             result.threads = isolation.threads_left(threads)
-            if workspace is not None:
-                workspace.leave()
+            if scratch is not None:
+                scratch.leave()
 
     @staticmethod
     def _catch_interrupts(interrupted: threading.Event) -> None:
