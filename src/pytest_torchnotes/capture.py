@@ -44,6 +44,16 @@ class CaptureStream(io.StringIO):
     def isatty(self) -> bool:
         return False
 
+    def close(self) -> None:
+        """A block that closes ``sys.stdout`` loses no output printed before: the text is
+        kept, and :attr:`closed` tells the block's report what happened."""
+        if not self.closed:
+            self._kept = self.getvalue()
+        super().close()
+
+    def getvalue(self) -> str:
+        return self._kept if self.closed else super().getvalue()
+
 
 class _InOrderStream(CaptureStream):
     """A :class:`CaptureStream` that takes in what reached fd 1 before each write."""
@@ -175,6 +185,14 @@ class BlockCapture:
             self.stdout.fd_capture = None
         if self.fd is not None:
             self.fd_output = self.fd.stop()
+
+    def closed(self) -> str | None:
+        """``sys.stdout`` or ``sys.stderr`` if the block closed it."""
+        if self.stdout.closed:
+            return "sys.stdout"
+        if self.stderr.closed:
+            return "sys.stderr"
+        return None
 
     @property
     def out(self) -> str:

@@ -17,6 +17,7 @@ from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.directives import Raises, Warns
 from pytest_torchnotes.execute import (
+    OWN_FAILURES,
     CompiledCode,
     ErrorInfo,
     Execution,
@@ -90,15 +91,16 @@ class BlockEvaluator:
         self.source = source
 
     def execute(
-        self, code: str, first_line: int, timeout: float | None, *, display: bool
+        self, code: str, first_line: int, timeout: float | None, *, display: bool, where: str = ""
     ) -> Execution:
         filename = self.executor.filename
         try:
             compiled = compile_block(code, filename, first_line, display=display)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename))
+        where = where or f"{filename}:{first_line}"
         return self.executor.run(
-            compiled, self.namespace, timeout=timeout, label=f"line {first_line}"
+            compiled, self.namespace, timeout=timeout, label=f"line {first_line}", where=where
         )
 
     def setup_block(self, item: SetupBlock) -> BlockResult:
@@ -149,7 +151,13 @@ class BlockEvaluator:
         )
 
     def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
-        execution = self.execute(block.code, block.code_line + 1, timeout, display=self.display)
+        execution = self.execute(
+            block.code,
+            block.code_line + 1,
+            timeout,
+            display=self.display,
+            where=f"{self.executor.filename}:{block.line}: {block.describe()}",
+        )
         result = _from_execution(block, execution)
         result.expected = block.expected
         error = execution.error
@@ -262,7 +270,7 @@ class BlockEvaluator:
                 self._plan_example(
                     failed, block, examples, examples.index(example), execution.stdout, options
                 )
-            if self.source is None:
+            if self.source is None or self.executor.interrupted.is_set():
                 break
         if failed is not None:
             return failed
@@ -281,6 +289,7 @@ class BlockEvaluator:
             self.namespace,
             timeout=timeout,
             label=f"line {line}",
+            where=f"{self.executor.filename}:{line}: the example",
         )
 
     def _plan_example(
@@ -426,7 +435,7 @@ def _from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResu
 
 
 def _error_headline(error: ErrorInfo) -> str:
-    if error.type_name == "Timeout":
+    if error.type_name in OWN_FAILURES:
         return error.message
     if "ModuleNotFoundError" in error.names:
         module = re.search(r"'([\w.]+)'", error.message)

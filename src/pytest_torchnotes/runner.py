@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import signal
@@ -15,19 +16,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes import isolation, knobs, workspace, writeguard
+from pytest_torchnotes import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
-from pytest_torchnotes.execute import Executor, compile_block, forget_source, register_source
+from pytest_torchnotes.execute import (
+    INTERRUPTED,
+    Executor,
+    compile_block,
+    forget_source,
+    register_source,
+)
 from pytest_torchnotes.failures import FailureContext
 from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.rewrite import digest, raw_lines
+from pytest_torchnotes.timers import Faulthandler
+from pytest_torchnotes.watcher import Watcher
 
 #: Global state the runner itself changes for every note: not worth reporting.
 OURS = frozenset(
@@ -76,6 +85,8 @@ class RunSettings:
     marker: Any = OUTPUT_MARKER
     #: Largest expected output update writes, in bytes (0: no limit).
     update_max_bytes: int = 32768
+    #: Start a watcher that names the running block if the process dies (serial runs).
+    watch_crashes: bool = False
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -96,6 +107,7 @@ class NoteRunner:
         self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
+        self._watcher: Watcher | None = None
         #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
         self._unfreeze = False
 
@@ -111,9 +123,11 @@ class NoteRunner:
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
         raw: RawNote | None = None,
+        faulthandler: Faulthandler | None = None,
     ) -> NoteResult:
         """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode."""
+        read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
+        the note's time limits to leave it working."""
         result = NoteResult(display_path)
         config = note.config
         if config.skip:
@@ -130,7 +144,13 @@ class NoteRunner:
 
         self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)
-        executor = Executor(display_path, fd=self._fd_capture())
+        if faulthandler is not None and self.settings.watch_crashes:
+            if self._watcher is None:
+                self._watcher = Watcher(faulthandler.file)
+            faulthandler = dataclasses.replace(faulthandler, file=self._watcher.file)
+        executor = Executor(
+            display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher
+        )
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
@@ -146,6 +166,8 @@ class NoteRunner:
                 try:
                     setup_error = self._setup(note, executor, namespace)
                     for item in note.items:
+                        if executor.interrupted.is_set():
+                            break  # Ctrl-C: no further block runs
                         if setup_error is not None:
                             block_result = self._not_run(item, setup_error, context)
                         else:
@@ -157,8 +179,12 @@ class NoteRunner:
                     result.late = [late.describe() for late in executor.late]
                     if self._fd is not None:  # the block's processes may hold the old one
                         self._fd = executor.fd
+        except SessionInterrupted:
+            pass  # Ctrl-C between two blocks
         finally:
             forget_source(display_path)
+        if executor.interrupted.is_set():
+            raise KeyboardInterrupt(_interrupted(display_path, result))
         self._freeze_imports()
         return result
 
@@ -177,6 +203,9 @@ class NoteRunner:
         if self._frozen_modules and self._unfreeze:
             gc.unfreeze()  # the session's objects go back to the collector
             self._frozen_modules = 0
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
 
     def _freeze_imports(self) -> None:
         """Once notes have imported many modules (torch, the first time torch.optim is used),
@@ -239,6 +268,7 @@ class NoteRunner:
         )
         state.snapshot()
         threads = set(threading.enumerate())
+        children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
         modules = set(sys.modules)
         module = isolation.new_main_module()
@@ -252,7 +282,7 @@ class NoteRunner:
         else:
             folder = str(path.parent)
             refusing = nullcontext()
-        interrupted = threading.Event()
+        interrupted = executor.interrupted
         try:
             sys.modules["__main__"] = module
             os.chdir(folder)
@@ -264,7 +294,11 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with executor.recording_warnings(), refusing:
+            with (
+                executor.recording_warnings(),
+                refusing,
+                executor.time_limit.watching_faulthandler(),
+            ):
                 yield module.__dict__
         finally:
             if saved_main is not None:
@@ -275,11 +309,10 @@ class NoteRunner:
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
             knobs.forget_modules(modules, folder)
+            result.processes = processes.end_left(children)
             result.threads = isolation.threads_left(threads)
             if scratch is not None:
                 scratch.leave()
-        if interrupted.is_set():
-            raise SessionInterrupted
 
     @staticmethod
     def _catch_interrupts(interrupted: threading.Event) -> None:
@@ -331,6 +364,18 @@ class NoteRunner:
         timeout = item.timeout or note.config.timeout or self.settings.timeout
         options = item.compare or note.config.compare or self.settings.compare
         return evaluator.block(item, timeout, options)
+
+
+def _interrupted(path: str, result: NoteResult) -> str:
+    """What pytest shows when Ctrl-C stops the session in a note."""
+    last = result.blocks[-1] if result.blocks else None
+    if last is not None and last.error is not None and last.error.type_name == INTERRUPTED:
+        where = f"{path}:{last.line}: {last.item.describe()} was interrupted"
+    elif last is not None:
+        where = f"{path}: interrupted after {last.item.describe()}"
+    else:
+        where = f"{path}: interrupted before its first block"
+    return f"{where} (Ctrl-C); no further block or note runs"
 
 
 def _code_lines(note: ParsedNote) -> dict[int, str]:
