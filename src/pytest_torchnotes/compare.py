@@ -212,6 +212,7 @@ class Comparator:
 
     def __init__(self, options: CompareOptions, sanitizers: Sequence[Step] = ()) -> None:
         self.options = options
+        self.sanitizers = tuple(sanitizers)
         if sanitizers:
             self.steps: tuple[Step, ...] = (
                 *BASE_STEPS,
