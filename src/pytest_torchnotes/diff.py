@@ -48,11 +48,10 @@ def load(path: Path) -> RunReport:
     except (OSError, ValueError, RecursionError) as error:
         raise ValueError(f"{path}: cannot read a report: {error}") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValueError(f"{path}: not a pytest-torchnotes report")
+        raise ValueError(f'{path}: not a pytest-torchnotes report (no "schema": "{SCHEMA}")')
     if data.get("version") != VERSION:
-        raise ValueError(
-            f"{path}: report version {data.get('version')!r}; this tool reads {VERSION}"
-        )
+        version = data.get("version")
+        raise ValueError(f"{path}: version: report version {version!r}; this tool reads {VERSION}")
     found = problem(data)
     if found is not None:
         raise ValueError(f"{path}: {found}")
