@@ -182,7 +182,9 @@ def mutated_outputs(draw: st.DrawFn) -> tuple[str, str, bool, str]:
     def join(middle: str) -> str:
         texts = [t for _, t in pieces]
         texts[target] = middle
-        return "".join(piece + separator for piece, separator in zip(texts, separators))
+        return "".join(
+            piece + separator for piece, separator in zip(texts, separators, strict=True)
+        )
 
     return join(text), join(changed), documented, f"{kind} {text!r} -> {changed!r}"
 
@@ -202,4 +204,6 @@ def test_spacing_between_tokens_does_not_count(
 ) -> None:
     texts = [text for _, text in pieces]
     wider = [data.draw(st.sampled_from([" ", "  ", "\t", " \t "])) for _ in texts]
-    assert NUMERIC.compare(" ".join(texts), "".join(t + s for t, s in zip(texts, wider))).matched
+    assert NUMERIC.compare(
+        " ".join(texts), "".join(t + s for t, s in zip(texts, wider, strict=True))
+    ).matched
