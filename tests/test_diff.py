@@ -147,6 +147,43 @@ def test_a_note_that_errors_or_is_gone_after_passing_is_a_regression(
     assert lines[3:] == ["! notes/goes.md:1: note gone", "2 changed, 2 regressed"]
 
 
+def _block(actual: str | None, rules: dict[str, Any] | None, expected: str | None = None) -> Any:
+    from pytest_torchnotes.report import output_digest
+
+    digest = output_digest(actual or "")
+    return BlockRecord(
+        "block", 1, 1, None, "passed", None, None, expected, actual, digest, compare=rules
+    )
+
+
+NUMERIC_RULES = {"mode": "numeric", "rtol": 0.0, "atol": 0.0, "sanitize": []}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rules", "expected", "changed"),
+    [
+        ("0.25", "0.2500", NUMERIC_RULES, None, False),
+        ("0.25", "0.26", NUMERIC_RULES, None, True),
+        ("0.25", "0.2500", {**NUMERIC_RULES, "mode": "exact"}, None, True),
+        ("0.25", "0.2500", None, None, True),  # a report that does not say how it compared
+        ("a", "b", {**NUMERIC_RULES, "mode": "ignore"}, None, False),
+        ("x 1", "x 2", {**NUMERIC_RULES, "mode": "ellipsis"}, "x ...", False),
+        ("x 1", "x 2", {**NUMERIC_RULES, "mode": "ellipsis"}, None, True),
+        ("<A at 0x7f01>", "<A at 0x7f02>", NUMERIC_RULES, None, False),
+        ("0x7f01", "0x7f02", NUMERIC_RULES, None, True),
+        ("3 ms", "4 ms", {**NUMERIC_RULES, "sanitize": ["\\d+ ms => N ms"]}, None, False),
+        ("v 2.1.0", "v 2.10.0", NUMERIC_RULES, None, True),
+        ("x", None, NUMERIC_RULES, None, True),
+    ],
+)
+def test_what_counts_as_a_changed_output(
+    old: str, new: str | None, rules: Any, expected: str | None, changed: bool
+) -> None:
+    from pytest_torchnotes.diff import _output_changed
+
+    assert _output_changed(_block(old, rules, expected), _block(new, rules, expected)) is changed
+
+
 # -- reports that cannot be read ------------------------------------------------------------
 
 

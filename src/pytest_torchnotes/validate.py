@@ -57,8 +57,8 @@ def problem(data: Any, schema: dict[str, Any] | None = None) -> str | None:
     """The first place where ``data`` does not follow ``schema`` (the report's by default),
     as ``FIELD: what is wrong``, or ``None``.
 
-    >>> problem({"schema": "pytest-torchnotes-report", "version": 1, "created": 0})
-    'created: 0 is not a string'
+    >>> problem([])
+    'the report: [] is not an object'
     >>> problem({"schema": "pytest-torchnotes-report"})
     'version: missing'
     """
