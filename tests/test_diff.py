@@ -343,6 +343,10 @@ def test_any_json_that_is_not_a_report_exits_2(
             "environment.torch: 2.13 is not a string or null",
         ),
         (json.dumps({**VALID, "extra": 1}), "extra: not a field of the report"),
+        (
+            json.dumps({**VALID, "summary": {"passed": -1}}),
+            "summary.passed: -1 is less than 0",
+        ),
     ],
 )
 def test_unreadable_reports_name_the_file_and_the_field(

@@ -112,6 +112,7 @@ def test_a_specifier_that_names_a_build_compares_the_whole_version() -> None:
     assert not _contains(SpecifierSet(">=2.13.0.dev20260105"), "2.13.0.dev20260101")
     assert _contains(SpecifierSet("==2.13.0+cpu"), "2.13.0+cpu")
     assert not _contains(SpecifierSet("==2.13.0+cpu"), "2.13.0+cu121")
+    assert not _contains(SpecifierSet("===nightly"), "2.13.0")
 
 
 @pytest.mark.parametrize(
