@@ -43,10 +43,11 @@ NOT_AFTER = rf"(?<!{GLUE})(?<![.:#$@/\\%])(?<!{GLUE}[-+])(?<![.:#$@/\\%)\]][-+])
 #: (``2.10.0``, ``12:30``), ``-``, ``+`` or ``/`` before a digit (``2026-11-29``, ``1/2``).
 NOT_BEFORE = rf"(?!{GLUE})(?![.:]\w)(?![-+/][0-9])"
 
-#: A number's digits: a thousands-grouped integer (``15,771``, optionally with a fraction),
+#: A number's digits: a thousands-grouped integer (``15,771``, optionally with a fraction;
+#: not first in brackets nor after a comma, where commas separate elements: ``[5,100]``),
 #: an integer, a decimal (``4.`` and ``.5`` as torch and Python print them), then an exponent.
 DIGITS = (
-    r"(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
+    r"(?:(?<![\[({,])(?<![\[({,][-+])[1-9][0-9]{0,2}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
     r"|[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
 )
 
