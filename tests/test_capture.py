@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.capture import BlockCapture, CaptureStream, FileDescriptorCapture
+from tests.conftest import WriteNote
 
 
 def test_a_capture_stream_looks_like_stdout() -> None:
@@ -132,3 +133,12 @@ def test_unencodable_text_is_escaped_on_stderr_as_in_a_script(text: str) -> None
         sys.stderr.write(text)
     assert capture.err == text.encode("utf-8", "backslashreplace").decode("utf-8")
     assert "?" not in capture.err
+
+
+def test_a_note_that_prints_a_lone_surrogate_fails_as_a_script_would(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note('```python\nprint("tensor \\udcff")\n\n=== output ===\ntensor ?\n```\n')
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*UnicodeEncodeError*surrogates not allowed*"])
