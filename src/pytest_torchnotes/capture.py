@@ -44,7 +44,7 @@ class CaptureStream(io.StringIO):
     def errors(self) -> str:  # type: ignore[override]
         return self._errors
 
-    def write(self, text: str) -> int:
+    def write(self, text: str, /) -> int:
         if isinstance(text, str) and not text.isascii():
             encoded = text.encode("utf-8", self._errors)  # raises, with errors="strict"
             text = encoded.decode("utf-8")
