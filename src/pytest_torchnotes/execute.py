@@ -404,24 +404,15 @@ class Executor:
     def recording_warnings(self) -> Iterator[None]:
         """Route warnings to the running block for the duration of a note.
 
-        A note sees every warning it triggers, whatever notes ran before it in the process:
         Python's registries of warnings already shown ("once", "default", "module") are
-        forgotten, and torch warns every time instead of once per process
-        (``torch.set_warn_always``).
+        forgotten, so that a note sees every warning it triggers whatever ran before it.
         """
         saved = warnings.showwarning
-        torch = sys.modules.get("torch")
-        warn_always = torch.is_warn_always_enabled() if torch is not None else None
         warnings.showwarning = self.record_warning
-        # Forget which warnings were shown: every registry ("once" and "default" alike)
-        # is emptied when it sees that the filters changed.
+        # Every registry, onceregistry included, is emptied when it sees the filters changed.
         warnings._filters_mutated()  # type: ignore[attr-defined]
-        if torch is not None:
-            torch.set_warn_always(True)
         try:
             yield
         finally:
             warnings.showwarning = saved
             warnings._filters_mutated()  # type: ignore[attr-defined]
-            if torch is not None:
-                torch.set_warn_always(bool(warn_always))
