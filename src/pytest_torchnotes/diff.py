@@ -48,7 +48,7 @@ def load(path: Path) -> RunReport:
     except (OSError, ValueError, RecursionError) as error:
         raise ValueError(f"{path}: cannot read a report: {error}") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-        raise ValueError(f'{path}: not a pytest-torchnotes report (no "schema": "{SCHEMA}")')
+        raise ValueError(f"{path}: not a pytest-torchnotes report")
     if data.get("version") != VERSION:
         version = data.get("version")
         raise ValueError(f"{path}: version: report version {version!r}; this tool reads {VERSION}")
