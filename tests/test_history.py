@@ -44,7 +44,13 @@ def block(
 
 
 def note(path: str, *blocks: dict[str, Any], outcome: str = "passed") -> dict[str, Any]:
-    return {"path": path, "outcome": outcome, "reason": None, "blocks": list(blocks)}
+    return {
+        "path": path,
+        "outcome": outcome,
+        "reason": None,
+        "blocks": list(blocks),
+        "restored": [],
+    }
 
 
 def report(torch: str, *notes: dict[str, Any], numpy: str = "2.1.3") -> dict[str, Any]:
@@ -170,7 +176,7 @@ def test_a_note_that_disappears_and_comes_back(
     ]
     status, out, _ = run(capsys, *paths)
     assert status == 0
-    assert "b.md:1  passed  -*     -       passed*" in out.splitlines()
+    assert "b.md:1  passed  -*!    -       passed*" in out.splitlines()
     assert out.splitlines()[-1] == (
         "1 note changed across 4 torch versions; 2.5.1 -> 2.14.1: 0 regressed"
     )
@@ -385,7 +391,7 @@ def test_markdown_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert table[3:] == [
         "| a.md:3 ⚠️ | passed | **failed** ⚠️ | failed |",
         "| a.md:9 ⚠️ | passed | passed | **skipped** ⚠️ |",
-        "| b&lt;c>.md:1 | passed | **–** | **passed** |",
+        "| b&lt;c>.md:1 | passed | **–** ⚠️ | **passed** |",
     ]
     assert "- **2.9.1**: passed -> failed (value drift), output changed ⚠️" in lines
     assert "  +<b>2</b>" in lines
@@ -466,7 +472,7 @@ def test_html_page_is_a_grid_that_links_each_change_to_its_diff(
     # The file name is text, not markup.
     assert grid["b<c>.md:1"] == [
         ("passed", "passed", None),
-        ("absent changed", "–", "#change-3-1"),
+        ("absent changed regression", "–", "#change-3-1"),
         ("passed changed", "passed", "#change-3-2"),
     ]
     assert "<b>" not in page.tags

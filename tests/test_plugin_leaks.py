@@ -75,10 +75,12 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(torch.backends.mkldnn.enabled)",
         "True",
     ),
+    # Notes run with torch's warn-always on, so that every note reports the warnings it
+    # triggers: a note that turns it off does not turn it off for the next.
     "torch warn always": (
-        "torch.set_warn_always(True)",
+        "torch.set_warn_always(False)",
         "print(torch.is_warn_always_enabled())",
-        "False",
+        "True",
     ),
     "autograd multithreading": (
         "torch.autograd.set_multithreading_enabled(False)",

@@ -89,8 +89,10 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
         "output_digest": "",
         "warnings": [],
         "duration": 0,
+        "compare": {"mode": "numeric", "rtol": 0.0, "atol": 0.0, "sanitize": []},
     }
     assert (blocks[21]["outcome"], blocks[21]["reason"]) == ("skipped", "needs a GPU")
+    assert blocks[21]["compare"] is None
     assert blocks[25]["warnings"] == [
         {"category": "FutureWarning", "message": "this API is going away", "line": 27}
     ]
@@ -389,7 +391,7 @@ def test_diff_of_notes_and_blocks_that_come_and_go() -> None:
     changes = [(change.where(), change.what, change.regression) for change in compare(old, new)]
     assert changes == [
         ("a.md:1", "note passed -> error", True),
-        ("gone.md:1", "note gone", False),
+        ("gone.md:1", "note gone", True),
         ("new.md:1", "new note", True),
     ]
 

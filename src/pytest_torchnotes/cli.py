@@ -111,8 +111,10 @@ def parser() -> argparse.ArgumentParser:
         help="compare two run reports (written with --torchnotes-report)",
         description="List the blocks whose outcome or output changed between two JSON run "
         "reports, for instance one per torch version, with warnings that appeared or went "
-        "away. Exit status 1 when something regressed (a block or note that now fails), 2 "
-        "when a report cannot be read.",
+        "away; outputs are compared by the rules the run used, so what the comparison "
+        "accepts is no change. Exit status 1 when something regressed (a block or note that "
+        "now fails, a passing note that now errors or is gone), 2 when a report cannot be "
+        "read or does not follow the report schema (the message names the field).",
     )
     diff.add_argument("old", metavar="OLD.json")
     diff.add_argument("new", metavar="NEW.json")

@@ -117,6 +117,7 @@ class BlockEvaluator:
     def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         runner = self._doctest if block.doctest else self._block
         result = runner(block, timeout, options)
+        result.comparator = self.comparator(options)
         self._check_warnings(block, result)
         return _apply_xfail(block, result, self.context)
 

@@ -402,10 +402,15 @@ class Executor:
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:
-        """Route warnings to the running block for the duration of a note."""
+        """Route warnings to the running block for the duration of a note.
+
+        Python's registries of warnings already shown ("once", "default", "module") are
+        forgotten, so that a note sees every warning it triggers whatever ran before it.
+        """
         saved = warnings.showwarning
         warnings.showwarning = self.record_warning
-        warnings._filters_mutated()  # type: ignore[attr-defined]  # forget "once" registries
+        # Every registry, onceregistry included, is emptied when it sees the filters changed.
+        warnings._filters_mutated()  # type: ignore[attr-defined]
         try:
             yield
         finally:

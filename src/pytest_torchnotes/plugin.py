@@ -429,12 +429,18 @@ class Reporting:
         self.config = config
         self.path = path
         self.notes: list[NoteRecord] = []
+        #: Under xdist, the environment as the workers that ran the notes saw it.
+        self.environment: dict[str, Any] | None = None
+        self.ran_notes = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.report import note_from_json
 
         note = getattr(report, "torchnotes_note", None)
-        if note is None or hasattr(self.config, "workerinput"):
+        if note is None:
+            return
+        if hasattr(self.config, "workerinput"):
+            self.ran_notes = True
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
 
@@ -451,16 +457,35 @@ class Reporting:
         display = os.path.relpath(path, self.config.invocation_params.dir)
         self.notes.append(crash_record(display, str(report.longrepr), _worker_exit(report)))
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        data = getattr(node, "workeroutput", {}).get("torchnotes_environment")
+        if data is not None and (self.environment is None or data["cuda_available"]):
+            self.environment = data
+
+    def _environment(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        from pytest_torchnotes.report import environment
+
+        return asdict(environment())
+
     def report(self) -> RunReport:
         from datetime import datetime, timezone
 
-        from pytest_torchnotes.report import RunReport, environment
+        from pytest_torchnotes.report import Environment, RunReport
 
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        return RunReport(environment(), self.notes, created)
+        data = self.environment or self._environment()
+        return RunReport(Environment(**data), self.notes, created)
 
     def pytest_sessionfinish(self) -> None:
-        if self.path is None or hasattr(self.config, "workerinput"):
+        if hasattr(self.config, "workerinput"):
+            if self.ran_notes:  # tell the controller, which never loads torch, the versions
+                output = self.config.workeroutput  # type: ignore[attr-defined]
+                output["torchnotes_environment"] = self._environment()
+            return
+        if self.path is None:
             return
         from pytest_torchnotes.render import write_report
 

@@ -266,6 +266,10 @@ class NoteRunner:
                 *knobs.python_knobs(),
             ]
         )
+        # Torch warns every time while notes run, not once per process, so that every note
+        # reports the warnings it triggers. Set before the snapshot: a note that turns it
+        # off is put back and named like any other knob.
+        warn_always = _torch_warn_always(True)
         state.snapshot()
         threads = set(threading.enumerate())
         children = processes.descendants() if processes.adopt_orphans() else set()
@@ -304,6 +308,7 @@ class NoteRunner:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
             restored = state.restore()
+            _torch_warn_always(warn_always)
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
@@ -384,3 +389,13 @@ def _code_lines(note: ParsedNote) -> dict[int, str]:
         for offset, text in enumerate(item.code.split("\n")):
             lines[item.code_line + 1 + offset] = text
     return lines
+
+
+def _torch_warn_always(on: bool) -> bool:
+    """Set ``torch.set_warn_always`` and return what it was."""
+    torch = sys.modules.get("torch")
+    if torch is None:  # pragma: no cover - the knobs of a note import torch first
+        return False
+    before = bool(torch.is_warn_always_enabled())
+    torch.set_warn_always(on)
+    return before
