@@ -18,7 +18,11 @@ from pytest_torchnotes.blocks import Block, Problem
 from pytest_torchnotes.results import NoteResult
 
 SCHEMA = "pytest-torchnotes-report"
-VERSION = 1
+VERSION = 2
+
+#: Versions this tool reads. Version 1 had no block ``status``: it is derived from the
+#: outcome and whether the block had expected output.
+READABLE_VERSIONS = (1, 2)
 
 #: Longest output kept in a report, per block.
 MAX_OUTPUT = 10_000
@@ -56,6 +60,13 @@ class BlockRecord:
     output_digest: str
     warnings: list[WarningRecord] = field(default_factory=list)
     duration: float = 0.0
+    #: What the block counts as: ``verified``, ``ran``, ``not compared``, ``failed``,
+    #: ``follow-on``, ``updated``, ``skipped`` or ``xfailed`` (see :data:`results.STATUSES`).
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = _derived_status(self.outcome, self.expected)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +75,7 @@ class BlockRecord:
             "line": self.line,
             "heading": self.heading,
             "outcome": self.outcome,
+            "status": self.status,
             "drift": self.drift,
             "reason": self.reason,
             "expected": self.expected,
@@ -125,10 +137,10 @@ class RunReport:
         return [(note, block) for note in self.notes for block in note.blocks]
 
     def counts(self) -> dict[str, int]:
-        """Blocks by outcome."""
+        """Blocks by status (``verified``, ``ran``, ``failed``...)."""
         counts: dict[str, int] = {}
         for _, block in self.blocks():
-            counts[block.outcome] = counts.get(block.outcome, 0) + 1
+            counts[block.status] = counts.get(block.status, 0) + 1
         return counts
 
     def to_json(self) -> dict[str, Any]:
@@ -145,8 +157,11 @@ class RunReport:
     def from_json(cls, data: dict[str, Any]) -> RunReport:
         if data.get("schema") != SCHEMA:
             raise ValueError("not a pytest-torchnotes report")
-        if data.get("version") != VERSION:
-            raise ValueError(f"report version {data.get('version')!r}; this tool reads {VERSION}")
+        if data.get("version") not in READABLE_VERSIONS:
+            readable = " and ".join(str(version) for version in READABLE_VERSIONS)
+            raise ValueError(
+                f"report version {data.get('version')!r}; this tool reads versions {readable}"
+            )
         return cls(
             environment=Environment(**data["environment"]),
             notes=[note_from_json(note) for note in data["notes"]],
@@ -162,6 +177,13 @@ def note_from_json(data: dict[str, Any]) -> NoteRecord:
     return NoteRecord(
         data["path"], data["outcome"], data.get("reason"), blocks, data.get("restored", [])
     )
+
+
+def _derived_status(outcome: str, expected: str | None) -> str:
+    """The status of a block recorded without one (a version 1 report)."""
+    if outcome == "passed":
+        return "verified" if expected is not None else "ran"
+    return outcome
 
 
 def output_digest(text: str) -> str:
@@ -192,8 +214,11 @@ def note_record(result: NoteResult) -> NoteRecord:
                     for warning in block.warnings
                 ],
                 duration=round(block.duration, 6),
+                status=block.status,
             )
         )
+    if result.all_skipped is not None:
+        return NoteRecord(result.path, "skipped", result.all_skipped, blocks, list(result.restored))
     outcome = "failed" if result.failures else "passed"
     return NoteRecord(result.path, outcome, None, blocks, list(result.restored))
 

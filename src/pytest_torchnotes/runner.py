@@ -21,6 +21,7 @@ from pytest_torchnotes.document import RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
 from pytest_torchnotes.execute import Executor, compile_block, forget_source, register_source
 from pytest_torchnotes.failures import FailureContext
+from pytest_torchnotes.followon import FollowOn
 from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
@@ -137,11 +138,13 @@ class NoteRunner:
                 )
                 try:
                     setup_error = self._setup(note, executor, namespace)
+                    follow_on = FollowOn()
                     for item in note.items:
                         if setup_error is not None:
                             block_result = self._not_run(item, setup_error, context)
                         else:
                             block_result = self._run_item(item, note, evaluator)
+                            follow_on.check(block_result, item.code)
                         result.blocks.append(block_result)
                         on_result(block_result)
                 finally:
