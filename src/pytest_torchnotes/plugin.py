@@ -349,9 +349,10 @@ class BlockReport(pytest.TestReport):
         return report
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport | None:
     """Reports of blocks sent by xdist workers stay block reports."""
-    if data.get("$report_type") == "TestReport" and "torchnotes_block" in data:
+    if data.get("$report_type") == "BlockReport":
         return BlockReport._from_json(data)
     return None
 

@@ -52,7 +52,7 @@ def describe_environment(report: RunReport) -> str:
 
 
 def _drift_counts(blocks: list[BlockRecord]) -> str:
-    kinds = Counter(block.drift or "?" for block in blocks)
+    kinds = Counter(block.drift or "no drift" for block in blocks)
     return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
 
 
