@@ -43,12 +43,12 @@ def write_note(pytester: pytest.Pytester) -> WriteNote:
 
 
 def block_counts(result: pytest.RunResult) -> dict[str, int]:
-    """Blocks by status, from the torchnotes summary (``follow-on`` as ``follow_on``)."""
+    """Blocks by status, from the torchnotes summary (``not compared`` as ``not_compared``)."""
     import re
 
     for line in result.stdout.lines:
         match = re.search(r"\b\d+ blocks?: (.*)$", line)
         if match and line.startswith("torch "):
             counts = re.findall(r"(\d+) ([a-z][a-z -]*?)(?: \([^)]*\))?(?:,|$)", match.group(1))
-            return {status.replace(" ", "_").replace("-", "_"): int(n) for n, status in counts}
+            return {status.replace(" ", "_"): int(n) for n, status in counts}
     return {}
