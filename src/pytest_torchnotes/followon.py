@@ -45,6 +45,10 @@ def bound_names(code: str) -> frozenset[str]:
             names.add(node.id)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
+        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
         if isinstance(node, _SCOPES):
             # Names bound inside a function or class are not the note's; its decorators,
             # defaults and bases are evaluated at the top level but bind nothing.
