@@ -111,8 +111,8 @@ def diff_markup(lines: list[str]) -> list[dict[str, bool]]:
     for index, line in enumerate(lines):
         if line.startswith("--- ") and index + 1 < len(lines) and lines[index + 1][:4] == "+++ ":
             in_diff = True
-        elif in_diff and not line.startswith(("-", "+", " ", "@@", "... ")):
-            in_diff = False
+        elif in_diff and not line.startswith(("-", "+", " ", "@@")):
+            in_diff = False  # ``... N more diff lines`` ends a diff too
         markup.append(DIFF_MARKUP.get(line[:1], {}) if in_diff else {})
     return markup
 
