@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
@@ -233,3 +234,46 @@ def test_no_temporary_files_are_left(pytester: pytest.Pytester, write_note: Writ
     pytester.runpytest("--torchnotes-update")
     assert sorted(os.listdir(pytester.path / "notes")) == ["note.md"]
     assert not list(Path(pytester.path).glob("**/*.tmp"))
+
+
+def test_blocks_it_could_not_fix_keep_failing(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    fixable = DRIFTED
+    broken = "```python\nprint(undefined)\n=== output ===\nx\n```\n"
+    write_note(fixable, "a.md")
+    write_note(broken, "b.md")
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == 1
+    assert block_counts(result) == {"verified": 1, "updated": 1, "failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*= torchnotes update =*",
+            "rewrote 1 output in 1 note:",
+            "  notes/a.md:3",
+            "could not fix 1 block, still failing:",
+            "  notes/b.md:1: the block raised NameError: name 'undefined' is not defined "
+            "(only output drift is rewritten)",
+        ]
+    )
+    assert result.stdout.str().count("torchnotes update") == 1
+
+
+def test_a_note_that_cannot_be_written_is_not_counted_as_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(DRIFTED)
+    note.chmod(0o444)
+    try:
+        result = pytester.runpytest("--torchnotes-update", "--torchnotes-report=report.json")
+    finally:
+        note.chmod(0o644)
+    assert result.ret == 1
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert report["notes"][0]["outcome"] == "failed"
+    assert sorted(block["status"] for block in report["notes"][0]["blocks"]) == [
+        "failed",
+        "verified",
+    ]

@@ -456,8 +456,14 @@ class Reporting:
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         return RunReport(environment(), self.notes, created)
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
-        if self.path is None or hasattr(self.config, "workerinput"):
+        if hasattr(self.config, "workerinput"):
+            return
+        updates = self.config.pluginmanager.get_plugin("torchnotes-update")
+        if updates is not None:
+            updates.correct(self.notes)
+        if self.path is None:
             return
         from pytest_torchnotes.render import write_report
 
@@ -490,6 +496,8 @@ class Updates:
         #: ``note:line: why`` of every block that still fails.
         self.unfixed: list[str] = []
         self.diffs: list[str] = []
+        #: Notes that could not be written.
+        self.refused: set[str] = set()
 
     def collect(self, note: dict[str, Any]) -> None:
         for data in note["edits"]:
@@ -535,6 +543,15 @@ class Updates:
             for line in self.diffs:
                 terminalreporter.write_line(line)
 
+    def correct(self, notes: list[NoteRecord]) -> None:
+        """Blocks of notes that could not be written were not updated: they failed."""
+        for note in notes:
+            if note.path in self.refused:
+                note.outcome = "failed"
+                for block in note.blocks:
+                    if block.status == "updated":
+                        block.status = "failed"
+
     def apply(self) -> bool:
         """Write every note; whether all were written."""
         from pytest_torchnotes.rewrite import Edit, update_file
@@ -546,6 +563,7 @@ class Updates:
             reason = update_file(Path(path), edits)
             if reason is not None:
                 written = False
+                self.refused.add(display)
                 self.unfixed.extend(
                     f"{display}:{edit.line}: not written: {reason}" for edit in edits
                 )
