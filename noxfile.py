@@ -3,6 +3,7 @@
     nox -s matrix        # one venv and one JSON report per torch version, then the diff
     nox -s notes         # only the runs
     nox -s diff          # only the diff of the reports already written
+    nox -s oldest newest # the test suite on the oldest and the newest supported Python
 
 Reports go to reports/torch-VERSION.json, the diff to reports/diff.md.
 """
@@ -78,3 +79,40 @@ def matrix(session: nox.Session) -> None:
     for version in TORCH_VERSIONS:
         session.notify(f"notes(torch='{version}')")
     session.notify("diff")
+
+
+#: The oldest and the newest Python the package supports (``requires-python``), where code
+#: that differs by version (threads left at exit on 3.13, for one) is tested.
+OLDEST_PYTHON = "3.10"
+NEWEST_PYTHON = "3.13"
+
+
+def run_suite(session: nox.Session) -> None:
+    """The whole suite, as ``scripts/gate`` runs it, on the session's Python. The CPU build of
+    torch 2.13.0 lies on the project's machines for Python 3.11 only: on another Python pip
+    takes torch from PyPI (the default CUDA build, several GB; it runs on the CPU)."""
+    session.install("torch<=2.14.1", "-e", ".[test]")
+    session.run("python", "-c", "import sys, torch; print(sys.version, 'torch', torch.__version__)")
+    session.run(
+        "pytest",
+        "--doctest-modules",
+        "src/pytest_torchnotes",
+        "tests",
+        "notes",
+        "docs",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
+
+
+@nox.session(python=OLDEST_PYTHON)
+def oldest(session: nox.Session) -> None:
+    """The test suite on the oldest supported Python."""
+    run_suite(session)
+
+
+@nox.session(python=NEWEST_PYTHON)
+def newest(session: nox.Session) -> None:
+    """The test suite on the newest supported Python."""
+    run_suite(session)

@@ -3,7 +3,8 @@
 The docs' own Python blocks run as notes (``pytest docs/``). Examples of whole notes are
 written in ```` ````markdown note ```` fences whose info string gives the expected outcome
 of the note (``passed=1``, ``failed=1``: pytest counts notes), of its blocks
-(``blocks="verified=2 failed=1"``, the torchnotes summary's counts), the file name (``file=x.md``) and extra arguments (``args="..."``).
+(``blocks="verified=2 failed=1"``, the torchnotes summary's counts), the file name
+(``file=x.md``) and extra arguments (``args="..."``).
 A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
 lines must appear in the output in that order (``...`` stands for lines left out). A
 ```` ````markdown after ```` fence next is what the note holds after the run.

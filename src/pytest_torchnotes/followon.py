@@ -20,6 +20,16 @@ UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
+#: Nodes that bind the name in their ``name`` field (``except E as name``, ``case [*name]``).
+_NAMED = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.ExceptHandler,
+    ast.MatchAs,
+    ast.MatchStar,
+)
+
 
 def bound_names(code: str) -> frozenset[str]:
     """The names a block binds in its namespace when it runs to its end.
@@ -43,9 +53,7 @@ def bound_names(code: str) -> frozenset[str]:
             )
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
+        elif isinstance(node, _NAMED) and node.name:
             names.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names.add(node.rest)

@@ -316,7 +316,7 @@ class BlockFailure:
         from pytest_torchnotes.failures import diff_markup
 
         lines = self.text.split("\n")
-        for line, markup in zip(lines, diff_markup(lines)):
+        for line, markup in zip(lines, diff_markup(lines), strict=True):
             tw.line(line, **markup)
 
     def __str__(self) -> str:
@@ -345,7 +345,7 @@ class BlockReport(pytest.TestReport):
         report = super()._from_json(reportdict)
         block = getattr(report, "torchnotes_block", None)
         if block is not None and isinstance(report.longrepr, str) and report.failed:
-            report.longrepr = BlockFailure(report.longrepr, block["short"])
+            report.longrepr = BlockFailure(report.longrepr, block["short"])  # type: ignore[assignment]
         return report
 
 
