@@ -114,7 +114,7 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
         "requires, compare, timeout, warns, output, setup",
     ]
-    assert err == "1 error(s), 1 warning(s)\n"
+    assert err == "1 error, 1 warning\n"
     assert main(["check", str(tmp_path / "missing.md")]) == 1
     assert capsys.readouterr().out == f"{tmp_path / 'missing.md'}:1: no such file\n"
 

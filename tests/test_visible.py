@@ -123,3 +123,13 @@ def test_failures_are_coloured_when_pytest_colours(
             "+a<U+00A0>b",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "tail"), [(0, "... 1 more diff line"), (1, "... 2 more diff lines")]
+)
+def test_counts_in_messages_agree_with_their_nouns(extra: int, tail: str) -> None:
+    # 3 header lines, 59 removed and 59 (or 60) added: 121 (or 122) lines, 120 shown.
+    wanted = "\n".join(f"a{index}" for index in range(59))
+    got = "\n".join(f"b{index}" for index in range(59 + extra))
+    assert output_diff(wanted, got, CONTEXT, 1)[-1] == tail

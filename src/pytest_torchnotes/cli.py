@@ -19,7 +19,9 @@ def _check(arguments: argparse.Namespace) -> int:
     errors = sum(1 for finding in findings if finding.severity == "error")
     warnings = len(findings) - errors
     if findings:
-        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        from pytest_torchnotes.words import plural
+
+        print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
     return 1 if findings else 0
 
 

@@ -26,6 +26,7 @@ from pytest_torchnotes.results import (
     WARNING,
     BlockResult,
 )
+from pytest_torchnotes.words import plural
 
 #: Flag that rewrites expected output with what the blocks print now.
 UPDATE_FLAG = "--torchnotes-update"
@@ -90,7 +91,7 @@ def output_diff(expected: str, actual: str, context: FailureContext, first_line:
     )
     if len(lines) > MAX_DIFF_LINES:
         hidden = len(lines) - MAX_DIFF_LINES
-        lines = [*lines[:MAX_DIFF_LINES], f"... {hidden} more diff lines"]
+        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(hidden, 'more diff line')}"]
     return [*(f"  {note}" for note in visible.notes(want_text, got_text)), *lines]
 
 
@@ -122,7 +123,10 @@ def excerpt(title: str, text: str) -> list[str]:
     if not text.strip():
         return []
     if len(lines) > MAX_EXCERPT_LINES:
-        lines = [*lines[:MAX_EXCERPT_LINES], f"... {len(lines) - MAX_EXCERPT_LINES} more lines"]
+        lines = [
+            *lines[:MAX_EXCERPT_LINES],
+            f"... {plural(len(lines) - MAX_EXCERPT_LINES, 'more line')}",
+        ]
     return [f"{title}:", *("    " + line for line in lines)]
 
 
@@ -144,7 +148,7 @@ def render_output_failure(
             for difference in comparison.numbers[:10]
         )
         if len(comparison.numbers) > 10:
-            lines.append(f"  ... and {len(comparison.numbers) - 10} more numbers")
+            lines.append(f"  ... and {plural(len(comparison.numbers) - 10, 'more number')}")
     if not output.text.strip():
         lines.append("  the output section is empty")
     lines.extend(output_diff(output.text, result.actual, context, expected_start + 1))

@@ -269,7 +269,7 @@ class NoteItem(pytest.Item):
                 for problem in excinfo.value.problems
             )
         if isinstance(excinfo.value, NoteFailed):
-            from pytest_torchnotes.render import plural
+            from pytest_torchnotes.words import plural
 
             total = len(self.result.blocks) if self.result is not None else 0
             failures = excinfo.value.failures
@@ -519,7 +519,7 @@ class Updates:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        from pytest_torchnotes.render import plural
+        from pytest_torchnotes.words import plural
 
         if not (self.updated or self.unfixed):
             return

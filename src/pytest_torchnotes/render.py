@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from pytest_torchnotes.report import BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.words import plural
 
 #: Report formats by file suffix.
 FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
@@ -54,15 +55,6 @@ def describe_environment(report: RunReport) -> str:
 def _drift_counts(blocks: list[BlockRecord]) -> str:
     kinds = Counter(block.drift or "no drift" for block in blocks)
     return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 note``, ``2 notes``.
-
-    >>> plural(1, "note"), plural(0, "block")
-    ('1 note', '0 blocks')
-    """
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 #: Statuses in the order the summary gives them; a status the summary does not know comes last.
@@ -203,7 +195,7 @@ def _diff(expected: str, actual: str) -> list[str]:
         )
     )[2:]
     if len(lines) > MAX_DIFF_LINES:
-        lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
+        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(len(lines) - MAX_DIFF_LINES, 'more line')}"]
     return [line.replace("```", "`\u200b``") for line in lines]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pytest_torchnotes.blocks import Block, Problem
 from pytest_torchnotes.results import NoteResult
+from pytest_torchnotes.words import plural
 
 SCHEMA = "pytest-torchnotes-report"
 VERSION = 2
@@ -239,7 +240,7 @@ def _plain(message: str) -> str:
 def _cut(text: str | None) -> str | None:
     if text is None or len(text) <= MAX_OUTPUT:
         return text
-    return text[:MAX_OUTPUT] + f"\n... {len(text) - MAX_OUTPUT} more characters"
+    return text[:MAX_OUTPUT] + f"\n... {plural(len(text) - MAX_OUTPUT, 'more character')}"
 
 
 def error_record(path: str, problems: list[Problem]) -> NoteRecord:
