@@ -272,7 +272,7 @@ def test_pytorch_docstring_examples(pytester: pytest.Pytester, write_note: Write
             # IGNORE_WANT lets random numbers pass, not an error in a later example
             "notes/note.md:28: block 5 (*): example at line 34: the block raised IndexError: "
             "index out of range in self (exception)",
-            "*5 blocks: 2 verified, 1 drifted (1 exception), 2 skipped",
+            "*5 blocks: 2 verified, 1 failed (1 exception), 2 skipped",
         ]
     )
 
