@@ -406,3 +406,47 @@ def test_diff_of_unreadable_reports(tmp_path: Path, capsys: pytest.CaptureFixtur
     future.write_text('{"schema": "pytest-torchnotes-report", "version": 9}')
     with pytest.raises(ValueError, match="report version 9; this tool reads versions 1 and 2"):
         load(future)
+
+
+def test_a_version_1_report_is_read_with_derived_statuses() -> None:
+    block = {
+        "kind": "block",
+        "index": 1,
+        "line": 3,
+        "heading": None,
+        "drift": None,
+        "reason": None,
+        "actual": "1\n",
+        "output_digest": "x",
+        "warnings": [],
+        "duration": 0.0,
+    }
+    note = {
+        "path": "a.md",
+        "outcome": "passed",
+        "reason": None,
+        "blocks": [
+            {**block, "outcome": "passed", "expected": "1"},
+            {**block, "index": 2, "outcome": "passed", "expected": None},
+            {**block, "index": 3, "outcome": "failed", "expected": "2"},
+        ],
+    }
+    environment = {
+        "torch": "2.13.0",
+        "python": "3.11.7",
+        "numpy": None,
+        "platform": "x",
+        "cuda_available": False,
+        "cuda": None,
+        "plugin": "0.1.0",
+    }
+    old = RunReport.from_json(
+        {
+            "schema": "pytest-torchnotes-report",
+            "version": 1,
+            "environment": environment,
+            "notes": [note],
+        }
+    )
+    assert [block.status for _, block in old.blocks()] == ["verified", "ran", "failed"]
+    assert old.to_json()["version"] == 2
