@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_torchnotes.capture import BlockCapture, CaptureStream, FileDescriptorCapture
 
@@ -38,3 +43,67 @@ def test_unencodable_text_is_replaced_and_stdin_is_empty() -> None:
         print("tensor \udcff")
         assert sys.stdin.read() == ""
     assert capture.out == "tensor ?\n"
+
+
+def test_fd_output_keeps_its_place_among_python_prints() -> None:
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as capture:
+            print("python 1")
+            os.write(1, b"fd 1\n")
+            sys.stdout.write("python 2\n")
+            os.write(1, "中".encode()[:2])  # a character split over two writes
+            os.write(1, "中".encode()[2:] + b"\n")
+            print("python 3")
+            os.write(1, b"fd last\n")
+        assert capture.out == "python 1\nfd 1\npython 2\n中\npython 3\nfd last\n"
+        with BlockCapture(fd) as capture:
+            print("next block")
+        assert capture.out == "next block\n"
+    finally:
+        fd.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="C stdio is flushed where libc is found")
+def test_c_stdio_output_keeps_its_place_among_python_prints() -> None:
+    libc = ctypes.CDLL(None)
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as capture:
+            print("python")
+            libc.printf(b"printf %d\n", 1)  # buffered by the C library, not yet written
+            print("python again")
+            libc.puts(b"puts")
+        assert capture.out == "python\nprintf 1\npython again\nputs\n"
+    finally:
+        fd.close()
+
+
+@given(st.lists(st.tuples(st.booleans(), st.text(st.characters(codec="utf-8"), max_size=5))))
+def test_any_mix_of_writes_comes_back_in_order(writes: list[tuple[bool, str]]) -> None:
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as capture:
+            for at_fd_level, text in writes:
+                if at_fd_level:
+                    os.write(1, text.encode())
+                else:
+                    sys.stdout.write(text)
+        assert capture.out == "".join(text for _, text in writes)
+    finally:
+        fd.close()
+
+
+def test_a_finished_block_takes_nothing_from_the_next() -> None:
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as first:
+            late = sys.stdout  # what a thread of the first block keeps writing to
+        with BlockCapture(fd) as second:
+            os.write(1, b"second fd\n")
+            late.write("late\n")
+            print("second print")
+        assert first.out == "late\n"
+        assert second.out == "second fd\nsecond print\n"
+    finally:
+        fd.close()

@@ -103,7 +103,9 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     good = tmp_path / "good.md"
     good.write_text("```python\nprint(1)\n```\n")
     assert main(["check", str(good)]) == 0
-    assert capsys.readouterr() == ("", "")
+    assert capsys.readouterr() == ("1 note checked, no problems\n", "")
+    assert main(["check", str(good), str(good)]) == 0
+    assert capsys.readouterr() == ("2 notes checked, no problems\n", "")
     bad = tmp_path / "bad.md"
     bad.write_text("```Python\nx\n```\n<!-- torchnotes: nope -->\n")
     assert main(["check", str(good), str(bad)]) == 1
@@ -114,7 +116,7 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
         "requires, compare, timeout, warns, output, setup",
     ]
-    assert err == "1 error, 1 warning\n"
+    assert err == "2 notes checked: 1 error, 1 warning\n"
     assert main(["check", str(tmp_path / "missing.md")]) == 1
     assert capsys.readouterr().out == f"{tmp_path / 'missing.md'}:1: no such file\n"
 
@@ -123,3 +125,36 @@ def test_the_pre_commit_hook_runs_the_command() -> None:
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["entry"] == "torchnotes check"
     assert hook["types"] == ["markdown"]
+
+
+def test_syntax_errors_are_reported_beside_structural_errors(tmp_path: Path) -> None:
+    text = "<!-- torchnotes: skp x -->\n\n# T\n\n```python\nnext(iterable[, default])\n```\n"
+    assert [line.split(":", 2)[1] for line in findings(tmp_path, text)] == ["1", "6"]
+    assert "is not valid Python" in findings(tmp_path, text)[1]
+
+
+def test_a_note_skipped_in_its_front_matter_is_not_compiled(tmp_path: Path) -> None:
+    text = "---\ntorchnotes:\n  skip: pseudo-code\n---\n\n```python\nnext(a[, b])\n```\n"
+    assert findings(tmp_path, text) == []
+    assert len(findings(tmp_path, text.replace("  skip: pseudo-code\n", "  seed: 1\n"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "```python\nprint(1)\n```\n\n```\n1\n```\n",
+            "5: warning: fence without info string after the block at line 1 looks like its "
+            "output but is not read: put a label line such as 输出： or Output: above it, or "
+            "read such fences with --torchnotes-output-fence=bare",
+        ),
+        (
+            "```python\n>>> x = 1\n\nx\n```\n",
+            "4: code not behind a >>> prompt in the transcript at line 1: doctest takes it for "
+            "prose and never runs it (put >>> before it, or, if it is output, write "
+            "<BLANKLINE> for the blank line above it)",
+        ),
+    ],
+)
+def test_unread_output_and_stray_transcript_code(tmp_path: Path, text: str, message: str) -> None:
+    assert findings(tmp_path, text) == [f"{tmp_path / 'note.md'}:{message}"]

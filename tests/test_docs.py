@@ -6,24 +6,29 @@ of the note (``passed=1``, ``failed=1``: pytest counts notes), of its blocks
 (``blocks="verified=2 failed=1"``, the torchnotes summary's counts), the file name
 (``file=x.md``) and extra arguments (``args="..."``).
 A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
-lines must appear in the output in that order (``...`` stands for lines left out). A
+lines must appear in the output in that order (``...`` stands for lines left out); one
+starting with ``$ torchnotes check`` is the output of that command on the note. A
 ```` ````markdown after ```` fence next is what the note holds after the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from pytest_torchnotes.cli import main
 from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
 from tests.conftest import block_counts
 
 ROOT = Path(__file__).parent.parent
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 OUTCOMES = ("passed", "failed", "skipped", "xfailed", "errors")
+CHECK = "$ torchnotes check"
 
 
 @dataclass
@@ -88,7 +93,7 @@ def _transcript(fence: FenceLexeme | None) -> list[str] | None:
     if fence is None or fence.language != "text" or not fence.body:
         return None
     lines = [line.text for line in fence.body]
-    return lines if lines[0].startswith("$ pytest") else None
+    return lines if lines[0].startswith(("$ pytest", CHECK)) else None
 
 
 EXAMPLES = [example for page in PAGES for example in _examples(page)]
@@ -104,11 +109,14 @@ def test_example(pytester: pytest.Pytester, example: Example) -> None:
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
     (pytester.path / "notes").mkdir()
     (pytester.path / "notes" / example.file).write_text(example.note, encoding="utf-8")
-    result = pytester.runpytest("-p", "no:randomly", *example.args)
+    pytest_args = [] if example.args[:1] == ["check"] else example.args
+    result = pytester.runpytest("-p", "no:randomly", *pytest_args)
     result.assert_outcomes(**example.outcomes)
     if example.blocks:
         assert block_counts(result) == example.blocks
-    if example.transcript is not None:
+    if example.transcript is not None and example.args[:1] == ["check"]:
+        _assert_in_order(_check_output(example.args[1:]), example.transcript)
+    elif example.transcript is not None:
         _assert_in_order(result.stdout.lines + result.stderr.lines, example.transcript)
     if example.after is not None:
         assert (pytester.path / "notes" / example.file).read_text(encoding="utf-8") == example.after
@@ -134,3 +142,11 @@ def test_the_options_page_lists_every_option() -> None:
         assert f"`{option.ini}`" in text
         if option.cli:
             assert f"`{option.cli}`" in text
+
+
+def _check_output(paths: list[str]) -> list[str]:
+    """What ``torchnotes check PATH...`` prints (pytester runs tests in its folder)."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
+        main(["check", *paths])
+    return output.getvalue().splitlines()

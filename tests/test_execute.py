@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import faulthandler
+import sys
 import time
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_torchnotes import timers
 from pytest_torchnotes.execute import Execution, Executor, Watchdog, compile_block
 
 
@@ -63,8 +64,8 @@ def test_a_python_loop_stops_at_its_limit() -> None:
 
 def test_the_watchdog_is_armed_once_for_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[float] = []
-    monkeypatch.setattr(faulthandler, "dump_traceback_later", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(faulthandler, "cancel_dump_traceback_later", lambda: armed.append(0))
+    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, **_: armed.append(s))
+    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: armed.append(0))
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     watchdog = Watchdog()
     for _ in range(100):
@@ -76,3 +77,64 @@ def test_the_watchdog_is_armed_once_for_many_blocks(monkeypatch: pytest.MonkeyPa
     assert armed == [30, 120, 0]
     watchdog.disarm()
     assert armed == [30, 120, 0]
+
+
+@pytest.mark.parametrize(
+    ("code", "printed"),
+    [
+        ("import math; math.floor(2.5)", "2\n"),
+        ("n = 5; n * 2", "10\n"),
+        ("print(1) or abs(-5)", "1\n5\n"),
+        ("x = [1,\n     2]\nlen(x)", "2\n"),
+        ("from math import pi\nround(pi, 2)  # a comment", "3.14\n"),
+        ("del_ = 3\ndel_", "3\n"),  # a name that starts like a keyword
+        ("print(1);  abs(-5)", "1\n5\n"),
+        ("abs(-5);", ""),
+        ("abs(-5);  # hidden", ""),
+        ("n = 5; n * 2;", ""),
+        ("'''\n;'''", "'\\n;'\n"),  # the ; is inside the string
+        ("x = 3\n# abs(-5)", ""),
+    ],
+)
+def test_the_last_statement_is_found_in_the_syntax_tree(code: str, printed: str) -> None:
+    assert run(code).stdout == printed
+
+
+_names = st.sampled_from(["a", "b", "value", "del_", "import_", "print_"])
+
+
+@given(_names, st.integers(-99, 99), st.booleans(), st.booleans())
+def test_statements_on_one_line_display_as_on_separate_lines(
+    name: str, number: int, semicolon: bool, print_first: bool
+) -> None:
+    """``s1; s2; expr`` shows what ``s1``, ``s2``, ``expr`` on three lines shows."""
+    statements = [f"{name} = {number}", f"{name} * 2"]
+    if print_first:
+        statements.insert(0, "print('first')")
+    tail = ";" if semicolon else ""
+    one_line = run("; ".join(statements) + tail).stdout
+    separate = run("\n".join(statements) + tail).stdout
+    expected = ("first\n" if print_first else "") + ("" if semicolon else f"{number * 2}\n")
+    assert one_line == separate == expected
+
+
+def test_a_block_runs_as_in_an_interactive_session_when_display_is_on() -> None:
+    """Libraries that print their result only outside an interactive session (torchinfo's
+    ``summary()``) look at ``sys.ps1``, as set by IPython and the Python prompt."""
+    code = "import sys\nprint(hasattr(sys, 'ps1'))"
+    assert run(code).stdout == "True\n"
+    assert run(code, display=False).stdout == "False\n"
+    assert not hasattr(sys, "ps1")  # put back after the block
+
+
+def test_a_torchinfo_summary_is_shown_once() -> None:
+    pytest.importorskip("torchinfo")
+    code = (
+        "import torch\nfrom torchinfo import summary\n"
+        "summary(torch.nn.Linear(2, 3), input_size=(1, 2))"
+    )
+    shown = run(code).stdout
+    assert shown.count("Total params: 9") == 1
+    script = run(code, display=False).stdout  # as a script: summary() prints it
+    assert script.count("Total params: 9") == 1
+    assert run(code + ";").stdout == ""

@@ -106,13 +106,47 @@ def test_only_one_label_line() -> None:
 
 
 @pytest.mark.parametrize(
-    "label", ["输出：", "Output:", "**Output:**", "输出结果:", "Out[3]:", "result", "__Out__"]
+    "label",
+    [
+        "输出：",
+        "输出:",
+        "Output:",
+        "output:",
+        "**Output:**",
+        "**Output**:",
+        "输出结果:",
+        "结果：",
+        "运行结果：",
+        "打印结果",
+        "**运行结果如下：**",
+        "输出为：",
+        "Out[3]:",
+        "Result:",
+        "result",
+        "__Out__",
+        "The output is:",
+        "Expected output:",
+        "This prints:",
+        "  *Output*  ",
+    ],
 )
 def test_labels(label: str) -> None:
     assert OUTPUT_LABEL.match(label)
 
 
-@pytest.mark.parametrize("label", ["The output is:", "Output: 3", "输出为"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "The output is",
+        "Output: 3",
+        "输出为",
+        "输出一个张量：",
+        "In [3]:",
+        "Outputs of the encoder are cached:",
+        "结果不对",
+        "Results will vary.",
+    ],
+)
 def test_not_labels(label: str) -> None:
     assert not OUTPUT_LABEL.match(label)
 

@@ -3,7 +3,9 @@
 Python-level writes (``print``, ``sys.stdout.write``, prints from called code) go to an
 in-memory stream. Output written below Python, by C++ code or a child process, reaches file
 descriptor 1; when fd capture is on it is redirected to a temporary file for the duration of
-the block and appended after the Python-level output.
+the block. Before each Python-level write, the C library's stdio buffers are flushed and
+what reached the file since the last write is taken into the stream first, so the two kinds
+of output keep the order in which they were written.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 import os
 import sys
 import tempfile
+import threading
 from types import TracebackType
 from typing import Any
 
@@ -40,6 +43,33 @@ class CaptureStream(io.StringIO):
 
     def isatty(self) -> bool:
         return False
+
+    def close(self) -> None:
+        """A block that closes ``sys.stdout`` loses no output printed before: the text is
+        kept, and :attr:`closed` tells the block's report what happened."""
+        if not self.closed:
+            self._kept = self.getvalue()
+        super().close()
+
+    def getvalue(self) -> str:
+        return self._kept if self.closed else super().getvalue()
+
+
+class _InOrderStream(CaptureStream):
+    """A :class:`CaptureStream` that takes in what reached fd 1 before each write."""
+
+    def __init__(self, fd: FileDescriptorCapture) -> None:
+        super().__init__()
+        #: ``None`` once the block is over: a thread that still writes here must not take
+        #: what the next block writes to fd 1.
+        self.fd_capture: FileDescriptorCapture | None = fd
+
+    def write(self, text: str) -> int:
+        fd = self.fd_capture
+        earlier = fd.drain() if fd is not None else ""
+        if earlier:
+            super().write(earlier)
+        return super().write(text)
 
 
 class _BytesInto(io.RawIOBase):
@@ -78,25 +108,41 @@ class FileDescriptorCapture:
         self._fd = self._file.fileno()
         self._fflush = _libc_fflush()
         self._saved: int | None = None
+        #: How many bytes of the file were already taken by :meth:`drain`.
+        self._read = 0
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._lock = threading.Lock()  # two threads printing must not take a chunk twice
 
     def start(self) -> None:
         self._flush()
         self._saved = os.dup(1)
         os.dup2(self._fd, 1)
 
+    def drain(self) -> str:
+        """What reached fd 1 since the last call, C stdio buffers flushed first."""
+        self._flush()
+        with self._lock:
+            # fd 1 shares the file's offset: where the next write to it will land.
+            size = os.lseek(self._fd, 0, os.SEEK_CUR)
+            if size <= self._read:
+                return ""
+            data = os.pread(self._fd, size - self._read, self._read)
+            self._read += len(data)
+            return self._decoder.decode(data)
+
     def stop(self) -> str:
+        """Switch fd 1 back; return what was written to it since the last :meth:`drain`."""
         self._flush()
         if self._saved is not None:
             os.dup2(self._saved, 1)
             os.close(self._saved)
             self._saved = None
-        size = os.fstat(self._fd).st_size
-        if not size:
-            return ""
-        data = os.pread(self._fd, size, 0)
-        os.ftruncate(self._fd, 0)  # empty, and writing from the start, for the next block
-        os.lseek(self._fd, 0, os.SEEK_SET)
-        return data.decode("utf-8", errors="replace")
+        text = self.drain() + self._decoder.decode(b"", final=True)
+        if self._read:
+            os.ftruncate(self._fd, 0)  # empty, and writing from the start, for the next block
+            os.lseek(self._fd, 0, os.SEEK_SET)
+            self._read = 0
+        return text
 
     def _flush(self) -> None:
         if self._fflush is not None:
@@ -115,7 +161,7 @@ class BlockCapture:
 
     def __init__(self, fd: FileDescriptorCapture | None = None) -> None:
         self.fd = fd
-        self.stdout = CaptureStream()
+        self.stdout = CaptureStream() if fd is None else _InOrderStream(fd)
         self.stderr = CaptureStream()
         self.fd_output = ""
 
@@ -135,12 +181,22 @@ class BlockCapture:
         traceback: TracebackType | None,
     ) -> None:
         sys.stdout, sys.stderr, sys.stdin = self._saved
+        if isinstance(self.stdout, _InOrderStream):
+            self.stdout.fd_capture = None
         if self.fd is not None:
             self.fd_output = self.fd.stop()
 
+    def closed(self) -> str | None:
+        """``sys.stdout`` or ``sys.stderr`` if the block closed it."""
+        if self.stdout.closed:
+            return "sys.stdout"
+        if self.stderr.closed:
+            return "sys.stderr"
+        return None
+
     @property
     def out(self) -> str:
-        """Everything written to stdout: Python-level first, then fd-level."""
+        """Everything written to stdout, Python-level and fd-level, in the order written."""
         return encodable(self.stdout.getvalue()) + self.fd_output
 
     @property

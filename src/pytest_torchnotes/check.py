@@ -49,7 +49,7 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
         return [Finding(display, 1, "no such file", "error")]
     document = NoteDocument.parse(str(path), NoteRegionParser(note_format))
     problems: list[Problem] = list(document.note.problems)
-    if not document.note.errors:
+    if document.note.config.skip is None:  # a note skipped as a whole runs no block
         problems.extend(_syntax_problems(document, display))
     problems.sort(key=lambda problem: problem.line)
     return [Finding(display, p.line, p.message, p.severity) for p in problems]
@@ -72,7 +72,36 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
 
 def check(paths: Sequence[str], note_format: NoteFormat | None = None) -> list[Finding]:
     """Check every note named by ``paths``."""
+    return check_notes(paths, note_format)[1]
+
+
+def check_notes(
+    paths: Sequence[str], note_format: NoteFormat | None = None
+) -> tuple[int, list[Finding]]:
+    """Check every note named by ``paths``: how many notes there were, and the findings."""
     findings: list[Finding] = []
+    count = 0
     for path in note_files(paths):
+        count += 1
         findings.extend(check_note(path, note_format))
-    return findings
+    return count, findings
+
+
+def summary(notes: int, findings: Sequence[Finding]) -> str:
+    """The last line of ``torchnotes check``.
+
+    >>> summary(1, [])
+    '1 note checked, no problems'
+    >>> summary(3, [Finding("x.md", 1, "bad", "error"), Finding("x.md", 2, "odd", "warning")])
+    '3 notes checked: 1 error, 1 warning'
+    """
+    checked = f"{_count(notes, 'note')} checked"
+    if not findings:
+        return f"{checked}, no problems"
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    warnings = len(findings) - errors
+    return f"{checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -11,17 +11,12 @@ from collections.abc import Sequence
 
 
 def _check(arguments: argparse.Namespace) -> int:
-    from pytest_torchnotes.check import check
+    from pytest_torchnotes.check import check_notes, summary
 
-    findings = check(arguments.paths)
+    notes, findings = check_notes(arguments.paths)
     for finding in findings:
         print(finding)
-    errors = sum(1 for finding in findings if finding.severity == "error")
-    warnings = len(findings) - errors
-    if findings:
-        from pytest_torchnotes.words import plural
-
-        print(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}", file=sys.stderr)
+    print(summary(notes, findings), file=sys.stderr if findings else sys.stdout)
     return 1 if findings else 0
 
 
@@ -56,6 +51,27 @@ def _diff(arguments: argparse.Namespace) -> int:
     return 1 if any(change.regression for change in changes) else 0
 
 
+def _history(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_torchnotes.history import HistoryError, history, load_runs
+
+    try:
+        runs = load_runs([Path(report) for report in arguments.reports])
+    except HistoryError as error:
+        print(f"torchnotes history: {error}", file=sys.stderr)
+        return 2
+    result = history(runs)
+    if arguments.format == "html":
+        from pytest_torchnotes.history_html import render_html as render
+    elif arguments.format == "md":
+        from pytest_torchnotes.history_render import render_markdown as render
+    else:
+        from pytest_torchnotes.history_render import render_text as render
+    sys.stdout.write(render(result))
+    return 1 if result.regressions else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="torchnotes", description="Work on Markdown notes about PyTorch."
@@ -67,7 +83,8 @@ def parser() -> argparse.ArgumentParser:
         description="Parse notes without running them and report, as FILE:LINE: MESSAGE, "
         "unclosed fences, markers outside a block, unknown or malformed directives, bad "
         "version specifiers, blocks that are not valid Python, Python-looking fences that "
-        "would not run and files that are not UTF-8. Exit status 1 when anything is found.",
+        "would not run, output that would not be read and files that are not UTF-8. Exit "
+        "status 1 when anything is found.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
     check.set_defaults(run=_check)
@@ -103,6 +120,24 @@ def parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "md"), default="text", help="md: for a pull request comment"
     )
     diff.set_defaults(run=_diff)
+    history = commands.add_parser(
+        "history",
+        help="what changed across many run reports, one per torch version",
+        description="Put two or more JSON run reports in torch version order (whatever the "
+        "order of the files) and show every block whose outcome, output, warnings or "
+        "exception changed anywhere in the range: its outcome in each version, and each "
+        "change in the version where it first appears, by the rules of torchnotes diff. "
+        "Exit status 1 when the newest version regressed against the oldest, 2 when a "
+        "report cannot be read or fewer than two are given.",
+    )
+    history.add_argument("reports", nargs="+", metavar="REPORT.json")
+    history.add_argument(
+        "--format",
+        choices=("text", "md", "html"),
+        default="text",
+        help="md: for a pull request or a job summary; html: one self-contained page",
+    )
+    history.set_defaults(run=_history)
     return main
 
 

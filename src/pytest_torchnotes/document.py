@@ -2,7 +2,8 @@
 
 Notes are UTF-8, with or without a byte order mark, with LF or CRLF line endings. The
 document's text always uses ``\\n``; how the file was written is kept beside it so a rewrite
-can write it back the same way.
+can write it back the same way. A stray bare CR inside an LF or CRLF file ends a line, as in
+CommonMark and in Python's own reading of source: it hides no fence and no block.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def decode_note(data: bytes) -> RawNote:
             "lines end with a bare CR (classic Mac OS line endings), so the note reads as one "
             "line: save it with LF or CRLF line endings",
         )
-    return RawNote(text.replace("\r\n", "\n"), text, bom, data)
+    return RawNote(text.replace("\r\n", "\n").replace("\r", "\n"), text, bom, data)
 
 
 def _chinese_hint(data: bytes) -> str:

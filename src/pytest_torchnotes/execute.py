@@ -8,12 +8,8 @@ way Jupyter does, unless the statement ends with ``;``.
 from __future__ import annotations
 
 import ast
-import ctypes
-import faulthandler
 import linecache
 import os
-import re
-import signal
 import sys
 import threading
 import time
@@ -26,24 +22,17 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.capture import BlockCapture, FileDescriptorCapture
+from pytest_torchnotes.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
+from pytest_torchnotes.timers import BlockTimeout, Faulthandler, TimeLimit
+from pytest_torchnotes.timers import Watchdog as Watchdog
+from pytest_torchnotes.timers import hard_limit_grace as hard_limit_grace
+from pytest_torchnotes.watcher import Watcher
 
-#: A last line that certainly holds no expression worth displaying: a statement keyword, a
-#: ``print(...)`` call or an assignment at the start of the line. Anything else is parsed.
-NOT_DISPLAYED = re.compile(
-    r"""^(?:
-        (?:import|from|raise|assert|del|pass|return|global|nonlocal|break|continue)\b
-        |print\(.*\)[ \t]*;?[ \t]*$
-        |[A-Za-z_][\w.]*(?:\[[^\]=]*\])?[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)
-    )""",
-    re.VERBOSE,
-)
-
-#: Characters that end a line whose statement goes on to the next line.
-CONTINUES = ("\\", ",", "(", "[", "{", "+", "-", "*", "/", "%", "@", "&", "|", "^", "=", ".")
-
-
-class BlockTimeout(BaseException):
-    """Raised inside a block that ran past its time limit."""
+#: Type names of failures that are not exceptions of the block: their message says it all.
+TIMEOUT = "Timeout"
+CLOSED = "closed stream"
+INTERRUPTED = "Interrupted"
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
 
 
 class ProcessExit(BaseException):
@@ -110,6 +99,10 @@ class CompiledCode:
 
     body: CodeType
     display: CodeType | None = None
+    #: Run as in an interactive session (``sys.ps1`` set), so that libraries that print
+    #: their result when run as a script (torchinfo's ``summary()``) leave it to the
+    #: display of the last expression, as in Jupyter.
+    interactive: bool = False
 
 
 def register_source(filename: str, lines: dict[int, str]) -> None:
@@ -123,54 +116,27 @@ def forget_source(filename: str) -> None:
     linecache.cache.pop(filename, None)
 
 
-def _may_display(code: str) -> bool:
-    """Whether the last statement might be an expression to display.
-
-    A cheap look at the text spares most blocks a second parse: when the last line is a
-    ``print(...)``, an import or an assignment, nothing is displayed. Anything the check is
-    not sure about is parsed.
-    """
-    lines = [
-        line for line in code.splitlines() if line.strip() and not line.lstrip().startswith("#")
-    ]
-    if not lines:
-        return False
-    last = lines[-1]
-    previous = lines[-2] if len(lines) > 1 else ""
-    if last[0] in " \t" or "#" in last or "#" in previous:
-        return True
-    if previous.rstrip().endswith(CONTINUES) or not _balanced(last):
-        return True
-    return NOT_DISPLAYED.match(last) is None
-
-
-def _balanced(line: str) -> bool:
-    return all(line.count(a) == line.count(b) for a, b in ("()", "[]", "{}")) and (
-        ("'" not in line and '"' not in line) or line.count("'") % 2 == 0 == line.count('"') % 2
-    )
-
-
 def compile_block(code: str, filename: str, first_line: int, *, display: bool) -> CompiledCode:
     """Compile a block whose first code line is note line ``first_line`` (1-based).
 
-    Raises ``SyntaxError`` with the note's line numbers.
+    With ``display``, the block's last top-level statement is found in its syntax tree, as
+    Jupyter finds it: when it is an expression not followed by ``;`` (``n = 5; n * 2``,
+    ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
+    ``SyntaxError`` with the note's line numbers.
     """
     padded = "\n" * (first_line - 1) + code + "\n"
-    if not display or not _may_display(code):
+    if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
     tree = ast.parse(padded, filename, "exec")
-    if (
-        not tree.body
-        or not isinstance(tree.body[-1], ast.Expr)
-        or _ends_with_semicolon(padded, tree.body[-1])
-    ):
-        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True))
-    last = tree.body.pop()
-    assert isinstance(last, ast.Expr)
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
+        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)
+    tree.body.pop()
     expression = ast.Expression(last.value)
     return CompiledCode(
         compile(tree, filename, "exec", dont_inherit=True),
         compile(expression, filename, "eval", dont_inherit=True),
+        interactive=True,
     )
 
 
@@ -220,122 +186,18 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     )
 
 
-#: Seconds a block may stay in C code past its time limit before the process is stopped.
-HARD_LIMIT_GRACE = 10.0
-
-
-def hard_limit_grace() -> float:
-    """:data:`HARD_LIMIT_GRACE`, or the ``TORCHNOTES_HARD_LIMIT_GRACE`` environment variable."""
-    try:
-        return float(os.environ.get("TORCHNOTES_HARD_LIMIT_GRACE", HARD_LIMIT_GRACE))
-    except ValueError:
-        return HARD_LIMIT_GRACE
-
-
-class Watchdog:
-    """Ends the process when a block stays in C code far past its time limit.
-
-    A ``SIGALRM`` handler written in Python runs only when the interpreter gets control
-    back; code that holds on in C (a catastrophic regular expression, a deadlock, a signal
-    blocked by the note) never gives it. :mod:`faulthandler`'s watchdog thread needs no
-    interpreter: when it fires, it writes every thread's traceback to standard error and
-    exits (under pytest-xdist the worker is replaced and the note reported as crashed).
-
-    Arming it starts a thread, which costs more than a small block. So it is armed with
-    room for more blocks than the current one and re-armed only when a block could need a
-    later deadline: a block is stopped at the earliest ``limit + grace`` and at the latest
-    twice that after it started. Call :meth:`disarm` when the note is over.
-    """
-
-    def __init__(self, grace: float | None = None) -> None:
-        self.grace = hard_limit_grace() if grace is None else grace
-        self.deadline: float | None = None
-
-    def cover(self, seconds: float | None) -> None:
-        """Make sure the watchdog allows a block that starts now ``seconds`` plus grace."""
-        stream = sys.__stderr__
-        if not seconds or stream is None:
-            self.disarm()
-            return
-        allowed = seconds + self.grace
-        now = time.monotonic()
-        if self.deadline is not None and now + allowed <= self.deadline:
-            return
-        faulthandler.dump_traceback_later(2 * allowed, exit=True, file=stream)
-        self.deadline = now + 2 * allowed
-
-    def disarm(self) -> None:
-        if self.deadline is not None:
-            faulthandler.cancel_dump_traceback_later()
-            self.deadline = None
-
-
-class TimeLimit:
-    """Raises :class:`BlockTimeout` in a block that runs past its limit; one per note.
-
-    In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; its
-    handler is installed at the first timed block and put back by :meth:`close` (a block
-    that replaces it gets it back at the next block). In other threads the exception is
-    delivered between bytecodes. Code stuck in C is left to the :class:`Watchdog`.
-    """
-
-    def __init__(self) -> None:
-        self.watchdog = Watchdog()
-        self._main = threading.current_thread() is threading.main_thread() and hasattr(
-            signal, "setitimer"
-        )
-        self._previous: Any = None
-        self._installed = False
-        self._seconds = 0.0
-        self._timer: threading.Timer | None = None
-
-    def _expire(self, signum: int, frame: Any) -> None:
-        raise BlockTimeout(self._seconds)
-
-    def start(self, seconds: float | None) -> None:
-        self.watchdog.cover(seconds)
-        if not seconds:
-            return
-        self._seconds = seconds
-        if not self._main:
-            target = threading.get_ident()
-            self._timer = threading.Timer(
-                seconds,
-                lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
-                ),
-            )
-            self._timer.start()
-            return
-        if signal.getsignal(signal.SIGALRM) != self._expire:
-            previous = signal.signal(signal.SIGALRM, self._expire)
-            if not self._installed:
-                self._previous, self._installed = previous, True
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        elif self._seconds and self._main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        self._seconds = 0.0
-
-    def close(self) -> None:
-        """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog."""
-        self.stop()
-        if self._installed:
-            signal.signal(signal.SIGALRM, self._previous)
-            self._installed = False
-        self.watchdog.disarm()
-
-
 #: How many frames code that inspects the stack (``traceback.format_stack``) sees while a
 #: block runs, through ``sys.tracebacklimit``: the innermost ones, as in a note run as a
 #: script, not the dozens of pytest frames below it. torch records a stack for every
 #: ``torch.manual_seed`` on a machine without an initialised GPU; under pytest that costs
 #: more than the seeding itself. A note that sets ``sys.tracebacklimit`` keeps its own.
 STACK_LIMIT = 8
+
+
+#: ``sys.ps1`` while a block runs with display on. Interactive shells set it (IPython does,
+#: "so that scripts can decide if they are running interactively"), and libraries read it to
+#: leave their result to the display rather than print it (torchinfo's ``summary()``).
+INTERACTIVE_PROMPT = ">>> "
 
 
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
@@ -354,13 +216,61 @@ def end_forked_child(error: BaseException | None) -> NoReturn:
     REAL_EXIT(status)
 
 
+#: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.
+CLOSED_STREAM = (
+    "the block closed {name}: what it printed after that is lost (leave {name} open; "
+    "to silence output, use contextlib.redirect_{short}(io.StringIO()))"
+)
+
+
+def _closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
+    """The failure of a block that closed one of its output streams; the exception it
+    raised (printing to the closed stream raises ``ValueError``) keeps its traceback."""
+    return ErrorInfo(
+        CLOSED,
+        frozenset({CLOSED}),
+        CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
+        error.traceback if error is not None else "",
+        error.line if error is not None else None,
+    )
+
+
+def _interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
+    """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
+    line = describe_error(error, filename).line if error is not None else None
+    where = f" at line {line}" if line is not None else ""
+    return ErrorInfo(
+        INTERRUPTED,
+        frozenset({INTERRUPTED}),
+        f"interrupted by Ctrl-C{where}; the session stops",
+        "",
+        line,
+    )
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
-    def __init__(self, filename: str, *, fd: FileDescriptorCapture | None = None) -> None:
+    def __init__(
+        self,
+        filename: str,
+        *,
+        fd: FileDescriptorCapture | None = None,
+        faulthandler: Faulthandler | None = None,
+        watcher: Watcher | None = None,
+    ) -> None:
+        from pytest_torchnotes.routing import FdRotation, LateOutput, Router
+
         self.filename = filename
         self.fd = fd
-        self.time_limit = TimeLimit()
+        self.watcher = watcher
+        self.router = Router()
+        self._rotation = FdRotation()
+        #: Output that came after its block, known when the note is closed.
+        self.late: list[LateOutput] = []
+        self.time_limit = TimeLimit(faulthandler)
+        #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
+        self.interrupted = threading.Event()
         self._pid = os.getpid()
         self._warnings: list[WarningInfo] | None = None
 
@@ -398,19 +308,30 @@ class Executor:
         namespace: dict[str, Any],
         *,
         timeout: float | None = None,
+        label: str = "",
+        where: str = "the block",
     ) -> Execution:
-        """Run ``code``; never raises, except for a real interrupt of the session."""
+        """Run ``code``; never raises, except what a timer of the test (pytest-timeout)
+        raises to end it. ``label`` (``line 12``) names the code in reports of output that
+        comes after it ended; ``where`` names the block in messages that cannot wait for
+        its report."""
         execution = Execution()
         self._warnings = execution.warnings
         capture = BlockCapture(self.fd)
         limit = self.time_limit
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
+        prompt = code.interactive and not hasattr(sys, "ps1")
+        if self.watcher is not None:
+            self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         try:
             with capture:
+                self.router.begin(capture, label)
                 if stack_limit:
                     sys.tracebacklimit = STACK_LIMIT
-                limit.start(timeout)
+                if prompt:
+                    sys.ps1 = INTERACTIVE_PROMPT
+                limit.start(timeout, where)
                 try:
                     exec(code.body, namespace)
                     if code.display is not None:
@@ -421,18 +342,33 @@ class Executor:
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
+                    if prompt:
+                        vars(sys).pop("ps1", None)
         except BaseException as error:
             failure: BaseException | None = error
         else:
             failure = None
         finally:
             self._warnings = None
+            self.router.end()
         if os.getpid() != self._pid:
             end_forked_child(failure)
-        if failure is not None:
+        if self.fd is not None:
+            self.fd = self._rotation.after_block(self.fd, label)
+        if self.watcher is not None:
+            self.watcher.idle()
+        outer, limit.outer_error = limit.outer_error, None
+        if outer is not None:
+            raise outer
+        if self.interrupted.is_set():
+            execution.error = _interrupted(failure, self.filename)
+        elif failure is not None:
             execution.error = self._describe(failure, timeout)
-            del failure  # no frame of the block outlives the report
+        del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
+        closed = capture.closed()
+        if closed is not None:
+            execution.error = _closed_stream(closed, execution.error)
         execution.stdout = capture.out
         execution.stderr = capture.err
         return execution
@@ -440,8 +376,8 @@ class Executor:
     def _describe(self, error: BaseException, timeout: float | None) -> ErrorInfo:
         if isinstance(error, BlockTimeout):
             return ErrorInfo(
-                "Timeout",
-                frozenset({"Timeout"}),
+                TIMEOUT,
+                frozenset({TIMEOUT}),
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
@@ -457,8 +393,12 @@ class Executor:
         return describe_error(error, self.filename)
 
     def close(self) -> None:
-        """The note is over: no timer, handler or watchdog of its blocks may outlive it."""
+        """The note is over: no timer, handler or watchdog of its blocks may outlive it, and
+        output of threads or processes they left is no longer taken."""
+        from pytest_torchnotes.routing import merge_late
+
         self.time_limit.close()
+        self.late = merge_late(self.router.close() + self._rotation.close())
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:

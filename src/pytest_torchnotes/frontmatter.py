@@ -22,11 +22,8 @@ from typing import Any
 
 from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
 from pytest_torchnotes.directives import parse_timeout
-from pytest_torchnotes.lexers import FrontMatterLexeme
+from pytest_torchnotes.lexers import TORCHNOTES_KEY, FrontMatterLexeme
 from pytest_torchnotes.requirements import Requirement, RequirementError, parse_requirement
-
-#: The ``torchnotes:`` key at the top level of the front matter.
-TORCHNOTES_KEY = re.compile(r"^torchnotes[ \t]*:", re.MULTILINE)
 
 #: Keys allowed under ``torchnotes:``.
 KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed")

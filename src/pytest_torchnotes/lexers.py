@@ -261,11 +261,15 @@ class MarkdownLexer:
         delim = opening.group("delim")
         closers = ("---", "...") if delim == "---" else ("+++",)
         for index in range(1, len(lines)):
-            if lines[index].rstrip(" \t") in closers:
+            line = lines[index]
+            if ("```" in line or "~~~" in line) and FENCE_OPEN.match(line.lstrip(" \t>")):
+                return 0  # a code fence: the --- was a thematic break, the rest is the note
+            if line.rstrip(" \t") in closers:
+                text = "\n".join(lines[1:index])
+                if delim == "---" and not _yaml_front_matter(text):
+                    return 0
                 found.front_matter = FrontMatterLexeme(
-                    close_line=index,
-                    kind="yaml" if delim == "---" else "toml",
-                    text="\n".join(lines[1:index]),
+                    close_line=index, kind="yaml" if delim == "---" else "toml", text=text
                 )
                 return index + 1
         return 0
@@ -383,6 +387,30 @@ class MarkdownLexer:
         return (index, depth, rest.strip())
 
 
+#: The ``torchnotes:`` key at the top level of YAML front matter.
+TORCHNOTES_KEY = re.compile(r"^torchnotes[ \t]*:", re.MULTILINE)
+
+
+def _yaml_front_matter(text: str) -> bool:
+    """Whether ``text`` between two ``---`` lines is front matter: empty, or YAML that holds
+    keys. Text that is not (prose between two thematic breaks) belongs to the note. Text
+    with a ``torchnotes:`` key is front matter in any case, so that its errors are reported.
+
+    >>> _yaml_front_matter("title: Notes"), _yaml_front_matter("Some prose.")
+    (True, False)
+    """
+    if not text.strip() or TORCHNOTES_KEY.search(text):
+        return True
+    import yaml  # only notes that start with --- pay for the YAML parser
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(text, Loader=loader)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict)
+
+
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
 #: quote, indentation.
 ALWAYS_MATTER = frozenset(" \t>#=")
@@ -444,13 +472,7 @@ class _Scan:
             fence = self.fence(index, quote, depth, opening)
             found.fences.append(fence)
             if fence.close_line is None:
-                found.problems.append(
-                    LexerProblem(
-                        index,
-                        f"code fence {fence.fence}{fence.info} is never closed "
-                        f"(add a line {fence.fence} after its last line)",
-                    )
-                )
+                found.problems.append(self.unclosed(fence))
             self.last_block = fence.last_line
             return
         if not stripped:
@@ -464,6 +486,34 @@ class _Scan:
             )
         else:
             self.after[index] = (index, depth, stripped.rstrip())
+
+    def unclosed(self, fence: FenceLexeme) -> LexerProblem:
+        """The problem of a fence never closed. A bare fence that would have closed the
+        fence before it usually is that fence's real end: a line inside it (output that
+        prints a fence) closed it early, and that line is the one to name."""
+        fences = self.found.fences
+        before = fences[-2] if len(fences) > 1 else None
+        if (
+            not fence.info
+            and before is not None
+            and before.close_line is not None
+            and before.fence[0] == fence.fence[0]
+            and len(fence.fence) >= len(before.fence)
+            and before.quote_depth == fence.quote_depth
+        ):
+            longer = before.fence + before.fence[0]
+            return LexerProblem(
+                before.close_line,
+                f"this line closes the code fence opened at line {before.open_line + 1}, so "
+                f"the fence at line {fence.open_line + 1} is never closed: if this line is "
+                f"part of the block, open and close the block with a longer fence ({longer}); "
+                f"if not, add a line {fence.fence} after the fence at line {fence.open_line + 1}",
+            )
+        return LexerProblem(
+            fence.open_line,
+            f"code fence {fence.fence}{fence.info} is never closed "
+            f"(add a line {fence.fence} after its last line)",
+        )
 
     def paragraph_before(self, index: int) -> tuple[int, int, str] | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""

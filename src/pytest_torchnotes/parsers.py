@@ -19,6 +19,14 @@ from pytest_torchnotes.blocks import (
 )
 from pytest_torchnotes.compare import CompareOptions
 from pytest_torchnotes.frontmatter import FrontMatterError, parse_front_matter
+from pytest_torchnotes.layout import (
+    LABELED_FENCES,
+    OUTPUT_LOOKING,
+    gap,
+    read_as_output,
+    unread_output,
+)
+from pytest_torchnotes.layout import OUTPUT_LABEL as OUTPUT_LABEL
 from pytest_torchnotes.lexers import (
     QUOTE,
     BodyLine,
@@ -33,14 +41,6 @@ from pytest_torchnotes.requirements import Requirement
 
 #: The line between a block's code and its expected output: ``======== output ==========``.
 OUTPUT_MARKER = re.compile(r"^[ \t]*={3,}[ \t]*output[ \t]*:?[ \t]*={3,}[ \t]*$", re.IGNORECASE)
-
-#: A label between a block and its output fence: ``Output:``, ``**输出：**``, ``Out[3]:``.
-OUTPUT_LABEL = re.compile(
-    r"^[ \t]*(?:[*_]{1,2}[ \t]*)?"
-    r"(?:output|outputs|out(?:\[\d*\])?|result|results|输出|输出结果|结果|运行结果)"
-    r"[ \t]*[:：]?[ \t]*(?:[*_]{1,2})?[ \t]*[:：]?[ \t]*$",
-    re.IGNORECASE,
-)
 
 #: Info strings collected as Python blocks (the first word of the info string).
 LANGUAGES = frozenset({"python", "py", "python3"})
@@ -65,6 +65,8 @@ class NoteFormat:
     output_fences: frozenset[str] = frozenset({"output"})
     #: A label line allowed between a block and its output fence (``None``: no label).
     output_label: re.Pattern[str] | None = OUTPUT_LABEL
+    #: Info strings of a fence read as output when a label line stands before it.
+    labeled_fences: frozenset[str] = LABELED_FENCES
 
 
 @dataclass
@@ -287,7 +289,15 @@ class _Builder:
                 _content_prefix(fence, marker),
                 fence.fence,
             )
-        fenced = self._output_fence(fence, next_fence)
+        fenced = self._output_fence(fence, next_fence, warn=not markers and not doctest)
+        if fenced is not None and doctest:
+            self._problem(
+                fenced.open_line,
+                f"the fence after the >>> transcript at line {fence.open_line + 1} is not read "
+                "as its output: a transcript keeps each example's output under its prompt",
+                "warning",
+            )
+            fenced = None
         if fenced is not None:
             if output is not None:
                 self._problem(
@@ -307,6 +317,15 @@ class _Builder:
                 _content_prefix(fenced, None),
                 fenced.fence,
             )
+        stray = _not_behind_a_prompt(body) if doctest else None
+        if stray is not None:
+            self._problem(
+                stray.line,
+                f"code not behind a >>> prompt in the transcript at line {fence.open_line + 1}: "
+                "doctest takes it for prose and never runs it (put >>> before it, or, if it is "
+                "output, write <BLANKLINE> for the blank line above it)",
+            )
+            return
         if doctest and options.raises is not None:
             self._problem(
                 fence.open_line,
@@ -381,28 +400,47 @@ class _Builder:
         return None
 
     def _output_fence(
-        self, fence: FenceLexeme, candidate: FenceLexeme | None
+        self, fence: FenceLexeme, candidate: FenceLexeme | None, *, warn: bool
     ) -> FenceLexeme | None:
-        """The output fence that follows ``fence`` in the configured convention, if any."""
-        if not self.format.output_fences or fence.close_line is None:
+        """The output fence that follows ``fence`` in the configured convention, if any.
+
+        With ``warn``, what looks like the block's output but is not read is a warning."""
+        if fence.close_line is None:
             return None
-        if candidate is None or candidate.language not in self.format.output_fences:
-            return None
-        if candidate.language == "" and candidate.info:
-            return None
-        labels = 0
-        for index in range(fence.close_line + 1, candidate.open_line):
-            line = self.lexemes.lines[index]
-            quotes = QUOTE.match(line)
-            rest = line[quotes.end() :] if quotes else line
-            if not rest.strip():
-                continue
-            label = self.format.output_label
-            if label is not None and labels == 0 and label.match(rest):
-                labels += 1
-                continue
-            return None
-        return candidate
+        note_format = self.format
+        stop = candidate.open_line if candidate is not None else len(self.lexemes.lines)
+        label = note_format.output_label
+        # Past prose, only a fence that looks like output can still be reported.
+        to_the_end = (
+            warn
+            and candidate is not None
+            and candidate.language.lower() in (OUTPUT_LOOKING | note_format.output_fences)
+        )
+        lines, comments = self.lexemes.lines, self.comment_lines
+        between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
+        if label is None:
+            between.prose = sorted(between.prose + between.labels)
+            between.labels = []
+        labeled = note_format.labeled_fences if label is not None else frozenset()
+        if candidate is not None and read_as_output(
+            candidate, between, note_format.output_fences, labeled
+        ):
+            return candidate
+        if warn:
+            if label is None:  # labels are not read, but they still look like labels
+                between = gap(lines, fence, stop, OUTPUT_LABEL, comments, to_the_end=to_the_end)
+            unread = unread_output(
+                fence,
+                between,
+                candidate,
+                note_format.output_fences,
+                labeled,
+                note_format.languages,
+                labels_read=label is not None,
+            )
+            if unread is not None:
+                self._problem(*unread, "warning")
+        return None
 
 
 def _option(directive: d.Directive) -> tuple[str, object]:
@@ -422,6 +460,21 @@ def _option(directive: d.Directive) -> tuple[str, object]:
         return "outputs", directive
     assert isinstance(directive, d.Timeout), directive
     return "timeout", directive.seconds
+
+
+def _not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
+    """The first line of a transcript that follows a blank line without a ``>>>`` prompt
+    (a comment aside): doctest would take it for prose and never run it."""
+    after_blank = False
+    for line in body:
+        text = line.text.strip()
+        if not text:
+            after_blank = True
+        elif text.startswith(">>>"):
+            after_blank = False
+        elif after_blank and not text.startswith("#"):
+            return line
+    return None
 
 
 def _content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:

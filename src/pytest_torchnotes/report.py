@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import re
+import signal
 import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -247,6 +248,30 @@ def error_record(path: str, problems: list[Problem]) -> NoteRecord:
     """The record of a note that could not run."""
     reason = "; ".join(f"line {problem.line}: {problem.message}" for problem in problems)
     return NoteRecord(path, "error", reason)
+
+
+def crash_record(path: str, message: str, status: int | None) -> NoteRecord:
+    """The record of a note whose process died while it ran (under pytest-xdist)."""
+    return NoteRecord(path, "error", f"{message}: {describe_exit(status)}")
+
+
+def describe_exit(status: int | None) -> str:
+    """
+    >>> describe_exit(-11)
+    'the process was killed by signal SIGSEGV (Segmentation fault)'
+    >>> describe_exit(1)
+    'the process ended with exit status 1'
+    """
+    if status is None:
+        return "the process died (its exit status is unknown)"
+    if status >= 0:
+        return f"the process ended with exit status {status}"
+    try:
+        name = signal.Signals(-status).name
+        text = signal.strsignal(-status)
+    except ValueError:
+        return f"the process was killed by signal {-status}"
+    return f"the process was killed by signal {name} ({text})"
 
 
 def environment() -> Environment:

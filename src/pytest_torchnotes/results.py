@@ -121,6 +121,11 @@ class NoteResult:
     restored: list[str] = field(default_factory=list)
     #: Threads the note started that were still running after it (not daemon threads).
     threads: list[str] = field(default_factory=list)
+    #: Output of threads and processes that came after the block it belongs to ended:
+    #: not compared, not written by update.
+    late: list[str] = field(default_factory=list)
+    #: Processes the note started that were still running after it, and were ended.
+    processes: list[str] = field(default_factory=list)
     #: Why the whole note was skipped.
     skipped: str | None = None
 

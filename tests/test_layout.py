@@ -1,0 +1,323 @@
+"""Where a block's output stands after it: what is read, and what is reported as not read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.blocks import ParsedNote
+from pytest_torchnotes.compare import Comparator, CompareOptions
+from pytest_torchnotes.document import decode_note
+from pytest_torchnotes.layout import LABELED_FENCES
+from pytest_torchnotes.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.rewrite import Section, apply, raw_lines, section_edit
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def parse(text: str, note_format: NoteFormat | None = None) -> ParsedNote:
+    return NoteParser(note_format).parse(text)
+
+
+def warnings(note: ParsedNote) -> list[tuple[int, str]]:
+    return [(p.line, p.message) for p in note.problems if p.severity == "warning"]
+
+
+def test_the_layouts_sample() -> None:
+    note = parse((SAMPLES / "layouts.md").read_text(encoding="utf-8"))
+    read = {
+        block.line: (block.output.start, block.output.text)
+        for block in note.blocks
+        if block.output is not None
+    }
+    assert read == {3: (9, "1"), 13: (17, "2"), 21: (27, "3")}
+    assert [line for line, _ in warnings(note)] == [35, 45, 55, 67, 75]
+    messages = dict(warnings(note))
+    assert messages[35] == (
+        "fence without info string after the block at line 31 looks like its output but is "
+        "not read: put a label line such as 输出： or Output: above it, or read such fences "
+        "with --torchnotes-output-fence=bare"
+    )
+    assert messages[45] == (
+        "fence ```output after the block at line 39 looks like its output but is not read: "
+        "only blank lines and one label line may stand between a block and its output, line "
+        "43 is text (move it above the block or below the output)"
+    )
+    assert messages[55].endswith(
+        "line 53 is an HTML comment (move it above the block or below the output)"
+    )
+    assert messages[67].endswith("line 65 is a second one")
+    assert messages[75] == (
+        "indented text after the block at line 71 looks like its output but is not read: put "
+        "it in a fence marked output (```output)"
+    )
+    assert note.errors == []
+
+
+def test_a_configured_fence_is_read_without_label() -> None:
+    text = "```python\nprint(1)\n```\n\n```\n1\n```\n"
+    note = parse(text, NoteFormat(output_fences=frozenset({"", "output"})))
+    assert note.blocks[0].output is not None
+    assert warnings(note) == []
+
+
+def test_labels_turned_off_are_not_read_but_reported() -> None:
+    text = "```python\nprint(1)\n```\n\n输出：\n\n```\n1\n```\n"
+    note = parse(text, NoteFormat(output_label=None, labeled_fences=frozenset()))
+    assert note.blocks[0].output is None
+    [(line, message)] = warnings(note)
+    assert line == 7
+    assert message.endswith(
+        "label lines are not read (torchnotes_output_label is none); read them with "
+        "--torchnotes-output-label=default"
+    )
+
+
+def test_a_label_over_another_language_names_the_option() -> None:
+    note = parse("```python\nprint(1)\n```\nOutput:\n```json\n{}\n```\n")
+    assert warnings(note) == [
+        (
+            5,
+            "fence ```json after the block at line 1 looks like its output but is not read: "
+            "read it with --torchnotes-output-fence=json (after a label, only bare, console, "
+            "output, text fences are read)",
+        )
+    ]
+
+
+def test_a_label_without_a_fence() -> None:
+    note = parse("```python\nprint(1)\n```\n\n输出：\n1\n")
+    assert warnings(note) == [
+        (
+            5,
+            "label line after the block at line 1, but its output is not in a fence and is "
+            "not read: put it in a fence marked output (```output)",
+        )
+    ]
+
+
+def test_code_and_shell_sessions_are_not_output() -> None:
+    bodies = (
+        "import os\nprint(os.sep)",
+        "print(x)",
+        "$ pip install torchinfo",
+        "def f():\n    pass",
+    )
+    for body in bodies:
+        note = parse(f"```python\nprint(1)\n```\n\n```\n{body}\n```\n")
+        assert warnings(note) == [], body
+
+
+def test_a_block_with_a_marker_or_a_transcript_warns_about_nothing_after_it() -> None:
+    for code in ("print(1)\n=== output ===\n1", ">>> print(1)\n1"):
+        note = parse(f"```python\n{code}\n```\n\n```\n1\n```\n")
+        assert warnings(note) == []
+
+
+# Layouts: a block, then some of these between it and a fence that holds output.
+SEPARATORS = {
+    "blank": "",
+    "label": "输出：",
+    "english label": "**Output:**",
+    "jupyter label": "Out[7]:",
+    "comment": "<!-- a comment -->",
+    "prose": "Some prose about the block.",
+}
+
+
+@given(
+    st.lists(st.sampled_from(sorted(SEPARATORS)), max_size=5),
+    st.sampled_from(["", "text", "console", "output", "plaintext"]),
+    st.sampled_from(["tensor([1., 2.])", "42", "loss: 0.25\nepoch 2"]),
+)
+def test_every_output_fence_after_a_block_is_read_or_reported(
+    separators: list[str], info: str, output: str
+) -> None:
+    between = "\n".join(SEPARATORS[name] for name in separators)
+    text = f"# T\n\n```python\nprint(1)\n```\n{between}\n```{info}\n{output}\n```\n"
+    note = parse(text)
+    fence_line = text.split("\n").index(f"```{info}", 5) + 1
+    labels = [name for name in separators if "label" in name]
+    others = [name for name in separators if name in ("comment", "prose")]
+    read = note.blocks[0].output is not None
+    reported = [line for line, _ in warnings(note)]
+    assert read == (
+        not others
+        and len(labels) <= 1
+        and (info == "output" or (bool(labels) and info in LABELED_FENCES))
+    )
+    if read:
+        assert note.blocks[0].output is not None
+        assert note.blocks[0].output.text == output
+        assert reported == []
+    elif labels or info == "output" or not others:
+        assert reported == [fence_line]  # nothing that looks like output is left silently
+    else:
+        assert reported == []  # a text fence after prose or a comment: an example, not output
+
+
+def test_front_matter_must_be_yaml_keys_without_fences() -> None:
+    thematic = "---\n\nSome prose.\n\n---\n\n```python\nprint(1)\n```\n"
+    with_fence = "---\ntitle: x\n```python\nprint(1)\n```\n---\n"
+    toml_with_fence = "+++\ntitle = 'x'\n```python\nprint(1)\n```\n+++\n"
+    not_yaml = "---\n: : not yaml [\n---\n```python\nx = 1\n```\n"
+    for text in (thematic, with_fence, toml_with_fence, not_yaml):
+        note = parse(text)
+        assert len(note.blocks) == 1, text
+        assert note.problems == []
+    front = parse("---\ntitle: x\ntags: [a]\n---\n\n```python\nprint(1)\n```\n")
+    assert [block.line for block in front.blocks] == [6]
+    assert parse("---\n---\n```python\nx = 1\n```\n").blocks[0].line == 3
+
+
+def test_broken_torchnotes_front_matter_is_still_front_matter() -> None:
+    note = parse("---\ntorchnotes:\n  setup: [unclosed\n---\n")
+    assert note.errors[0].message.startswith("front matter is not valid YAML")
+
+
+@given(
+    st.lists(
+        st.sampled_from(["prose", "```python\nprint(1)\n```", "# Heading", "- item"]),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(0, 200),
+)
+def test_a_stray_bare_cr_hides_no_block(parts: list[str], where: int) -> None:
+    text = "\n\n".join(parts) + "\n"
+    blocks = parse(text).blocks
+    # A CR put in place of one newline (not before another, where it would be CRLF):
+    # every block is found, numbered as CommonMark counts lines.
+    newlines = [i for i, char in enumerate(text) if char == "\n" and text[i + 1 : i + 2] != "\n"]
+    assume(len(newlines) > 1)
+    cut = newlines[where % (len(newlines) - 1)]
+    with_cr = text[:cut] + "\r" + text[cut + 1 :]
+    raw = decode_note(with_cr.encode())
+    assert raw.original == with_cr
+    found = parse(raw.text).blocks
+    assert [(b.line, b.code) for b in found] == [(b.line, b.code) for b in blocks]
+
+
+def test_a_bare_cr_in_a_line_ends_it() -> None:
+    text = "# T\r(more title)\n\n```python\rx = 1\nprint(x)\r```\n\n```python\nprint(2)\n```\n"
+    note = parse(decode_note(text.encode()).text)
+    assert [(b.line, b.code) for b in note.blocks] == [(4, "x = 1\nprint(x)"), (9, "print(2)")]
+    assert note.problems == []
+
+
+def test_transcript_code_behind_no_prompt_is_an_error() -> None:
+    note = parse("# T\n\n```python\n>>> x = 1\n>>> x\n1\n\nprint(x)\n\n>>> # fine\n```\n")
+    assert [(p.line, p.severity) for p in note.problems] == [(8, "error")]
+    assert note.blocks == []
+    fine = parse(
+        "```python\n>>> x = 1\n\n# a comment\n>>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n```\n"
+    )
+    assert fine.problems == []
+
+
+def test_a_fence_line_inside_output_is_named() -> None:
+    text = "# T\n\n```python\nprint('```')\n\n=== output ===\n```\n```\n\nProse.\n"
+    [problem] = parse(text).problems
+    assert problem.line == 7
+    assert problem.message == (
+        "this line closes the code fence opened at line 3, so the fence at line 8 is never "
+        "closed: if this line is part of the block, open and close the block with a longer "
+        "fence (````); if not, add a line ``` after the fence at line 8"
+    )
+    unrelated = parse("```python\nx = 1\n```\n\n~~~\nnever closed\n")
+    assert unrelated.problems[0].line == 5
+
+
+def update(text: str, outputs: list[str]) -> str:
+    """Write ``outputs`` into the output sections of the blocks of ``text``, as update does."""
+    raw = decode_note(text.encode("utf-8"))
+    note = parse(raw.text)
+    edits = []
+    for block, actual in zip(note.blocks, outputs, strict=True):
+        assert block.output is not None
+        output = block.output
+        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
+        edits.append(
+            section_edit(
+                section,
+                actual,
+                raw_lines=raw_lines(raw.original),
+                comparator=Comparator(CompareOptions()),
+                marker=OUTPUT_MARKER,
+                path="note.md",
+                line=block.line,
+                file_digest="",
+            )
+        )
+    return apply(raw.original, edits)
+
+
+_lines = st.lists(st.sampled_from(["tensor([1., 2.])", "loss 0.5", "中文 输出", "42"]), max_size=3)
+
+
+@given(
+    st.sampled_from(["输出：", "**Output:**", "Out[12]:", "运行结果:", "Result:"]),
+    st.sampled_from(["", "text", "console", "output"]),
+    st.sampled_from(["", "> ", "  "]),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    _lines,
+    _lines,
+)
+def test_update_of_a_labeled_fence_changes_only_its_lines(
+    label: str,
+    info: str,
+    prefix: str,
+    newline: str,
+    blank: bool,
+    old: list[str],
+    new: list[str],
+) -> None:
+    def section(lines: list[str]) -> str:
+        return "".join(f"{prefix}{line}{newline}" for line in lines)
+
+    head = (
+        f"# T{newline}{newline}{prefix}```python{newline}{prefix}print(1){newline}{prefix}```"
+        f"{newline}{prefix.rstrip() + newline if blank else ''}{prefix}{label}{newline}"
+        f"{prefix}```{info}{newline}"
+    )
+    tail = f"{prefix}```{newline}{newline}Prose after.{newline}"
+    text = head + section(old) + tail
+    actual = "".join(line + "\n" for line in new)
+    updated = update(text, [actual])
+    assert updated.startswith(head)
+    assert updated.endswith(tail)
+    assert updated == head + section(new) + tail
+    note = parse(decode_note(updated.encode()).text)
+    assert note.blocks[0].output is not None
+    assert note.blocks[0].output.text == "\n".join(new)
+    assert update(updated, [actual]) == updated  # a second update changes nothing
+
+
+def test_update_keeps_a_stray_bare_cr_elsewhere() -> None:
+    text = "# T\r(title)\n\n```python\nprint(2)\n```\n\n输出：\n\n```\n1\n```\nEnd\rof note\n"
+    assert update(text, ["2\n"]) == text.replace("\n1\n", "\n2\n")
+
+
+def test_the_thematic_break_sample() -> None:
+    note = parse((SAMPLES / "thematic_break.md").read_text(encoding="utf-8"))
+    assert [(block.line, block.code) for block in note.blocks] == [
+        (5, "print(1)"),
+        (11, "print(2)"),
+    ]
+    assert note.problems == []
+
+
+def test_a_fence_after_a_transcript_is_not_its_output() -> None:
+    for between in ("", "输出：\n"):
+        note = parse(f"```python\n>>> print(1)\n1\n```\n\n{between}```output\n2\n```\n")
+        assert note.blocks[0].output is None
+        assert warnings(note) == [
+            (
+                6 + bool(between),
+                "the fence after the >>> transcript at line 1 is not read as its output: a "
+                "transcript keeps each example's output under its prompt",
+            )
+        ]

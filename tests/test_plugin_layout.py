@@ -1,0 +1,120 @@
+"""End to end: output under a label is compared and updated, unread output is reported,
+front matter, bare CRs and transcripts as a pytest run sees them, display as in Jupyter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+LABELED = """\
+# Labels
+
+```python
+print(2 ** 10)
+```
+
+输出：
+
+```
+1000
+```
+
+Prose that stays.
+
+```python
+print("ok")
+```
+Out[2]:
+```text
+ok
+```
+"""
+
+
+def test_output_under_a_label_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(LABELED)
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:3: block 1*", "*-1000", "*+1024"])
+    assert "TorchnotesWarning" not in result.stdout.str()
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == LABELED.replace("1000", "1024")
+    assert pytester.runpytest().ret == 0
+
+
+def test_output_that_is_not_read_is_a_warning(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# T\n\n```python\nprint(1)\n```\n\nSome prose.\n\n```output\n2\n```\n")
+    result = pytester.runpytest()
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md:9: fence ```output after the block at line 3 "
+            "looks like its output but is not read: only blank lines and one label line may "
+            "stand between a block and its output, line 7 is text*"
+        ]
+    )
+
+
+def test_a_thematic_break_at_the_top_is_not_front_matter(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("---\n\nA note.\n\n---\n\n```python\nraise ValueError('ran')\n```\n")
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:7: block 1*ValueError: ran*"])
+
+
+def test_a_stray_bare_cr_hides_no_block(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        "# T\n\n```python\nx = 1\r```\n\n```python\nprint(x + 1)\n```\n\n```output\n3\n```\n",
+        dedent=False,
+    )
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:7: block 2*", "*-3", "*+2"])
+
+
+def test_transcript_code_behind_no_prompt_fails_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# T\n\n```python\n>>> x = 1\n\nprint(x)\n```\n")
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:6: code not behind a >>> prompt*"])
+
+
+TORCHINFO = """\
+```python
+import torch
+from torchinfo import summary
+
+summary(torch.nn.Linear(2, 3), input_size=(1, 2))
+
+======== output ==========
+```
+"""
+
+
+def test_a_torchinfo_summary_is_written_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(TORCHINFO)
+    pytester.runpytest("--torchnotes-update")
+    text = note.read_text(encoding="utf-8")
+    assert text.count("Total params: 9") == 1
+    assert pytester.runpytest().ret == 0
+
+
+def test_output_fences_turned_off_are_off_after_labels_too(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(1)\n```\n\n输出：\n\n```\n2\n```\n")
+    assert pytester.runpytest().ret == 1
+    result = pytester.runpytest("--torchnotes-output-fence=none")
+    assert result.ret == 0
+    result.stdout.fnmatch_lines(["*TorchnotesWarning: notes/note.md:7: fence without info*"])
