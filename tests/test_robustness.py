@@ -423,7 +423,7 @@ def test_a_block_that_closes_its_output_fails_and_the_note_goes_on(
     )
     second = code.count("\n") + 4
     result.stdout.fnmatch_lines(
-        [f"*PASSED block 2, line {second} *", f"*PASSED block 3, line {second + 5} *"]
+        [f"*VERIFIED block 2, line {second} *", f"*VERIFIED block 3, line {second + 5} *"]
     )
 
 
@@ -464,7 +464,7 @@ def test_ctrl_c_stops_the_session_in_the_running_block(
     output = result.stdout.str()
     result.stdout.fnmatch_lines(
         [
-            "*PASSED block 1, line 1 *",
+            "*VERIFIED block 1, line 1 *",
             "*FAILED block 2, line 7 *",
             "notes/a.md:7: block 2: *interrupted by Ctrl-C*; the session stops (exception)",
             "*KeyboardInterrupt: notes/a.md:7: block 2 was interrupted (Ctrl-C); no further "
