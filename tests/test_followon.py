@@ -44,10 +44,10 @@ BINDERS = [
 #: Statements that use ``{n}`` or bind it only in an inner scope.
 NON_BINDERS = [
     "print({n})",
-    "def f():\n    {n} = 1",
-    "class C:\n    {n} = 1",
+    "def outer_function():\n    {n} = 1",
+    "class OuterClass:\n    {n} = 1",
     "lambda {n}: {n}",
-    "def f({n}=1): pass",
+    "def outer_function({n}=1): pass",
     "{n}.attribute = 1",
     "{n}[0] = 1",
 ]
