@@ -4,6 +4,7 @@
     nox -s matrix -- 2.5.1 2.9.1 2.14.1  # the versions given
     nox -s notes                       # only the runs of TORCH_VERSIONS
     nox -s diff                        # only the diff of the reports already written
+    nox -s oldest newest               # the test suite on the oldest and newest Python
 
 Reports go to reports/torch-VERSION.json, the history to reports/history.{md,html}, the diff
 to reports/diff.md.
@@ -144,3 +145,40 @@ def matrix(session: nox.Session) -> None:
         (REPORTS / f"history.{suffix}").write_text(str(text), encoding="utf-8")
     # Last, so that its exit status is the session's: 1 when the newest version regressed.
     session.run(*history, external=True)
+
+
+#: The oldest and the newest Python the package supports (``requires-python``), where code
+#: that differs by version (threads left at exit on 3.13, for one) is tested.
+OLDEST_PYTHON = "3.10"
+NEWEST_PYTHON = "3.13"
+
+
+def run_suite(session: nox.Session) -> None:
+    """The whole suite, as ``scripts/gate`` runs it, on the session's Python. The CPU build of
+    torch 2.13.0 lies on the project's machines for Python 3.11 only: on another Python pip
+    takes torch from PyPI (the default CUDA build, several GB; it runs on the CPU)."""
+    session.install("torch<=2.14.1", "-e", ".[test]")
+    session.run("python", "-c", "import sys, torch; print(sys.version, 'torch', torch.__version__)")
+    session.run(
+        "pytest",
+        "--doctest-modules",
+        "src/pytest_torchnotes",
+        "tests",
+        "notes",
+        "docs",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+    )
+
+
+@nox.session(python=OLDEST_PYTHON)
+def oldest(session: nox.Session) -> None:
+    """The test suite on the oldest supported Python."""
+    run_suite(session)
+
+
+@nox.session(python=NEWEST_PYTHON)
+def newest(session: nox.Session) -> None:
+    """The test suite on the newest supported Python."""
+    run_suite(session)

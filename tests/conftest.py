@@ -40,3 +40,15 @@ def write_note(pytester: pytest.Pytester) -> WriteNote:
         return path
 
     return write
+
+
+def block_counts(result: pytest.RunResult) -> dict[str, int]:
+    """Blocks by status, from the torchnotes summary (``not compared`` as ``not_compared``)."""
+    import re
+
+    for line in result.stdout.lines:
+        match = re.search(r"\b\d+ blocks?: (.*)$", line)
+        if match and line.startswith("torch "):
+            counts = re.findall(r"(\d+) ([a-z][a-z -]*?)(?: \([^)]*\))?(?:,|$)", match.group(1))
+            return {status.replace(" ", "_"): int(n) for n, status in counts}
+    return {}

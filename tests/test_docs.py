@@ -2,7 +2,9 @@
 
 The docs' own Python blocks run as notes (``pytest docs/``). Examples of whole notes are
 written in ```` ````markdown note ```` fences whose info string gives the expected outcome
-(``passed=1 failed=1``), the file name (``file=x.md``) and extra arguments (``args="..."``).
+of the note (``passed=1``, ``failed=1``: pytest counts notes), of its blocks
+(``blocks="verified=2 failed=1"``, the torchnotes summary's counts), the file name
+(``file=x.md``) and extra arguments (``args="..."``).
 A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
 lines must appear in the output in that order (``...`` stands for lines left out); one
 starting with ``$ torchnotes check`` is the output of that command on the note. A
@@ -21,6 +23,7 @@ import pytest
 
 from pytest_torchnotes.cli import main
 from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
+from tests.conftest import block_counts
 
 ROOT = Path(__file__).parent.parent
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
@@ -35,6 +38,7 @@ class Example:
     note: str
     file: str
     outcomes: dict[str, int]
+    blocks: dict[str, int]
     args: list[str]
     transcript: list[str] | None
     after: str | None
@@ -65,6 +69,12 @@ def _examples(page: Path) -> list[Example]:
                 note=_body(fence),
                 file=settings.get("file", "example.md"),
                 outcomes={key: int(value) for key, value in settings.items() if key in OUTCOMES},
+                blocks={
+                    key: int(value)
+                    for key, value in (
+                        word.split("=") for word in settings.get("blocks", "").split()
+                    )
+                },
                 args=args,
                 transcript=transcript[1:] if transcript is not None else None,
                 after=_body(after)
@@ -102,6 +112,8 @@ def test_example(pytester: pytest.Pytester, example: Example) -> None:
     pytest_args = [] if example.args[:1] == ["check"] else example.args
     result = pytester.runpytest("-p", "no:randomly", *pytest_args)
     result.assert_outcomes(**example.outcomes)
+    if example.blocks:
+        assert block_counts(result) == example.blocks
     if example.transcript is not None and example.args[:1] == ["check"]:
         _assert_in_order(_check_output(example.args[1:]), example.transcript)
     elif example.transcript is not None:

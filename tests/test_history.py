@@ -142,12 +142,12 @@ def test_a_block_that_regresses_then_recovers(
         "* changed in this version, ! for the worse; - not in that run",
         "",
         "a.md:3 [Heading]",
-        "  2.5.1: passed -> failed (value drift), output changed (regression)",
+        "  2.5.1: verified -> failed (value drift), output changed (regression)",
         "      value drift: expected 1, got 2",
         "      @@ -1 +1 @@",
         "      -ok",
         "      +2",
-        "  2.9.1: failed -> passed, output changed",
+        "  2.9.1: failed -> verified, output changed",
         "      @@ -1 +1 @@",
         "      -2",
         "      +ok",
@@ -393,7 +393,7 @@ def test_markdown_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         "| a.md:9 ⚠️ | passed | passed | **skipped** ⚠️ |",
         "| b&lt;c>.md:1 | passed | **–** ⚠️ | **passed** |",
     ]
-    assert "- **2.9.1**: passed -> failed (value drift), output changed ⚠️" in lines
+    assert "- **2.9.1**: verified -> failed (value drift), output changed ⚠️" in lines
     assert "  +<b>2</b>" in lines
 
 

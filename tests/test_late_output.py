@@ -68,7 +68,7 @@ def test_update_never_writes_output_of_an_earlier_blocks_thread(
     text = THREAD.format(kind=KINDS["thread"][0], done="pass").replace("second block\n```", "```")
     text = text.replace("=== output ===\n", "=== output ===\nstale\n")
     note = write_note(text)
-    pytester.runpytest("--torchnotes-update", "-p", "no:randomly").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update", "-p", "no:randomly").assert_outcomes(passed=1)
     assert note.read_text() == text.replace(
         "=== output ===\nstale\n", "=== output ===\nsecond block\n"
     )

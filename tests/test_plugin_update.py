@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import WriteNote
+from tests.conftest import WriteNote, block_counts
 
 DRIFTED = """\
 # Update
@@ -39,14 +40,14 @@ UPDATED = DRIFTED.replace("tensor([1.4, 2.25])", "tensor([1.5000, 2.2500])")
 def test_update_fixes_a_drifted_value(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     note = write_note(DRIFTED)
     result = pytester.runpytest("--torchnotes-update")
-    result.assert_outcomes(failed=1)
+    # The rewritten block counts as updated, not failed, and the run ends green.
+    result.assert_outcomes(passed=1)
+    assert result.ret == 0
+    assert block_counts(result) == {"verified": 1, "updated": 1}
     result.stdout.fnmatch_lines(
-        [
-            "Updated: the new output is written into the note at the end of the run.",
-            "*= torchnotes update =*",
-            "notes/note.md:3 updated",
-        ]
+        ["*= torchnotes update =*", "rewrote 1 output in 1 note:", "  notes/note.md:3"]
     )
+    assert "Updated: " not in result.stdout.str()
     assert note.read_text(encoding="utf-8") == UPDATED
     second = pytester.runpytest("--torchnotes-update")
     second.assert_outcomes(passed=1)
@@ -59,7 +60,7 @@ def test_update_fills_empty_sections(pytester: pytest.Pytester, write_note: Writ
         "```python\nprint('filled')\n=== output ===\n```\n\n"
         "```python\nprint('fenced')\n```\n\n```output\n```\n"
     )
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=2)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() == (
         "```python\nprint('filled')\n=== output ===\nfilled\n```\n\n"
         "```python\nprint('fenced')\n```\n\n```output\nfenced\n```\n"
@@ -70,7 +71,7 @@ def test_update_fills_empty_sections(pytester: pytest.Pytester, write_note: Writ
 def test_the_ini_twin(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update = true\n")
     note = write_note(DRIFTED)
-    pytester.runpytest().assert_outcomes(failed=1)
+    pytester.runpytest().assert_outcomes(passed=1)
     assert note.read_text(encoding="utf-8") == UPDATED
 
 
@@ -83,7 +84,7 @@ def test_passing_blocks_and_hand_written_precision_are_untouched(
         "```python\nprint(torch.tensor([1 / 3]))\n=== output ===\ntensor([0.3])\n```\n"
     )
     note = write_note(text)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() == text.replace("tensor(6)", "tensor(7)")
 
 
@@ -94,13 +95,13 @@ def test_wildcard_lines_are_kept(pytester: pytest.Pytester, write_note: WriteNot
         "=== output ===\nstart\n...\ntotal 10\n```\n"
     )
     note = write_note(text)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() == text.replace("total 10", "total 11")
 
 
 def test_doctest_transcripts_are_updated(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     note = write_note('```python\n>>> 1 + 1\n3\n>>> print("a\\n\\nb")\n>>> x = 5\n>>> x\n4\n```\n')
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() == (
         '```python\n>>> 1 + 1\n2\n>>> print("a\\n\\nb")\na\n<BLANKLINE>\nb\n>>> x = 5\n>>> x\n5\n'
         "```\n"
@@ -120,7 +121,7 @@ def test_everything_outside_the_outputs_keeps_its_bytes(
     )
     note.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     note.chmod(0o640)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=2)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     expected = text.replace("  === output ===\r\n  ```", "  === output ===\r\n  0\r\n  1\r\n  ```")
     expected = expected.replace("> old\r\n", "> q\r\n")
     assert note.read_bytes() == b"\xef\xbb\xbf" + expected.encode("utf-8")
@@ -134,7 +135,7 @@ def test_a_note_reached_through_a_symlink_stays_a_symlink(
     real.write_text(DRIFTED, encoding="utf-8")
     link = pytester.path / "notes" / "note.md"
     link.symlink_to(real)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == UPDATED
 
@@ -151,8 +152,12 @@ def test_a_note_changed_during_the_run_is_not_written(
     # run in place: in a scratch copy, the note may not change its own file
     result = pytester.runpytest("--torchnotes-update", "--torchnotes-isolate-cwd=false")
     result.stdout.fnmatch_lines(
-        ["notes/note.md not updated: changed on disk since it was collected"]
+        [
+            "could not fix 1 block, still failing:",
+            "  notes/note.md:1: not written: changed on disk since it was collected",
+        ]
     )
+    assert result.ret == 1
     assert note.read_text() == text + "\n"
 
 
@@ -163,8 +168,8 @@ def test_a_read_only_note_is_reported(pytester: pytest.Pytester, write_note: Wri
         result = pytester.runpytest("--torchnotes-update")
     finally:
         note.chmod(0o644)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["notes/note.md not updated: read-only"])
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["  notes/note.md:3: not written: read-only"])
     assert note.read_text(encoding="utf-8") == DRIFTED
 
 
@@ -175,8 +180,8 @@ def test_unsafe_output_is_refused(pytester: pytest.Pytester, write_note: WriteNo
     result.stdout.fnmatch_lines(
         [
             "Not updated: a line of the output ('```') would close the block's fence.",
-            "notes/note.md:1 not updated: a line of the output ('```') would close the "
-            "block's fence",
+            "could not fix 1 block, still failing:",
+            "  notes/note.md:1: a line of the output ('```') would close the block's fence",
         ]
     )
     assert note.read_text() == text
@@ -190,7 +195,7 @@ def test_exceptions_and_xfail_blocks_are_not_rewritten(
         "<!-- torchnotes: xfail documented bug -->\n```python\nprint(2)\n=== output ===\n3\n```\n"
     )
     note = write_note(text)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1, xfailed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
     assert note.read_text() == text
 
 
@@ -199,7 +204,7 @@ def test_verbose_update_shows_the_diff(pytester: pytest.Pytester, write_note: Wr
     result = pytester.runpytest("--torchnotes-update", "-v")
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:3 updated",
+            "  notes/note.md:3",
             "--- notes/note.md:9",
             "+++ notes/note.md:9 (updated)",
             "-tensor([1.4, 2.25])",
@@ -215,11 +220,11 @@ def test_xdist_update_equals_serial_update(
     names = [f"n{index}.md" for index in range(4)]
     for name in names:
         write_note(DRIFTED, name)
-    pytester.runpytest("--torchnotes-update", "-n", "2").assert_outcomes(failed=4)
+    pytester.runpytest("--torchnotes-update", "-n", "2").assert_outcomes(passed=4)
     parallel = {name: (pytester.path / "notes" / name).read_bytes() for name in names}
     for name in names:
         write_note(DRIFTED, name)
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=4)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=4)
     serial = {name: (pytester.path / "notes" / name).read_bytes() for name in names}
     assert parallel == serial
     assert all(data.decode("utf-8") == UPDATED for data in serial.values())
@@ -230,6 +235,49 @@ def test_no_temporary_files_are_left(pytester: pytest.Pytester, write_note: Writ
     pytester.runpytest("--torchnotes-update")
     assert sorted(os.listdir(pytester.path / "notes")) == ["note.md"]
     assert not list(Path(pytester.path).glob("**/*.tmp"))
+
+
+def test_blocks_it_could_not_fix_keep_failing(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    fixable = DRIFTED
+    broken = "```python\nprint(undefined)\n=== output ===\nx\n```\n"
+    write_note(fixable, "a.md")
+    write_note(broken, "b.md")
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == 1
+    assert block_counts(result) == {"verified": 1, "updated": 1, "failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*= torchnotes update =*",
+            "rewrote 1 output in 1 note:",
+            "  notes/a.md:3",
+            "could not fix 1 block, still failing:",
+            "  notes/b.md:1: the block raised NameError: name 'undefined' is not defined "
+            "(only output drift is rewritten)",
+        ]
+    )
+    assert result.stdout.str().count("torchnotes update") == 1
+
+
+def test_a_note_that_cannot_be_written_is_not_counted_as_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(DRIFTED)
+    note.chmod(0o444)
+    try:
+        result = pytester.runpytest("--torchnotes-update", "--torchnotes-report=report.json")
+    finally:
+        note.chmod(0o644)
+    assert result.ret == 1
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert report["notes"][0]["outcome"] == "failed"
+    assert sorted(block["status"] for block in report["notes"][0]["blocks"]) == [
+        "failed",
+        "verified",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -255,7 +303,7 @@ def test_update_writes_no_output_above_the_size_limit(
     text = f"```python\n{code}\n{marker}```\n"
     note = write_note(text)
     result = pytester.runpytest("--torchnotes-update", *options)
-    result.assert_outcomes(failed=1)
+    result.assert_outcomes(**({"passed": 1} if written else {"failed": 1}))
     if written:
         assert note.read_text() != text
         pytester.runpytest(*options).assert_outcomes(passed=1)
@@ -263,7 +311,7 @@ def test_update_writes_no_output_above_the_size_limit(
     assert note.read_text() == text
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:1 not updated: *the new output is * bytes (* line*), more than the "
+            "  notes/note.md:1: *the new output is * bytes (* line*), more than the "
             "* bytes that --torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) "
             "allows; raise it to write it, or print less"
         ]
@@ -282,10 +330,10 @@ def test_the_size_limit_has_an_ini_twin_and_bad_values_are_refused(
         ["ERROR: torchnotes: --torchnotes-update-max-bytes: '-1': a size cannot be negative"]
     )
     result = pytester.runpytest("--torchnotes-update")
-    result.stdout.fnmatch_lines(["*not updated: the new output is 40,000 bytes (1 line)*"])
+    result.stdout.fnmatch_lines(["  notes/note.md:1: the new output is 40,000 bytes (1 line)*"])
     assert note.read_text() == text
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update_max_bytes = 0\n")
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() != text
     pytester.runpytest().assert_outcomes(passed=1)
 
@@ -302,11 +350,13 @@ def test_transcript_output_that_would_read_as_code_or_an_exception_is_refused(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:1 not updated: example at line 2: the first line of the output "
+            "rewrote 1 output in 1 note:",
+            "  notes/note.md:3",
+            "could not fix 1 block, still failing:",
+            "  notes/note.md:1: example at line 2: the first line of the output "
             "('... and more') starts with ... and would read as code of the example; example at "
             "line 5: the output starts with 'Traceback (most recent call last):' and would read "
             "as an exception the example raises",
-            "notes/note.md:3 updated",
         ]
     )
     assert note.read_text() == text.replace(">>> print('fine')\n", ">>> print('fine')\nfine\n")

@@ -64,10 +64,10 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
     write_note("<!-- torchnotes: skp -->\n```python\nx\n```\n", "broken.md")
     data = report_of(pytester)
     jsonschema.validate(data, SCHEMA)
-    assert (data["schema"], data["version"]) == ("pytest-torchnotes-report", 1)
+    assert (data["schema"], data["version"]) == ("pytest-torchnotes-report", 2)
     assert data["environment"]["torch"] == torch.__version__
     assert data["environment"]["python"] == platform.python_version()
-    assert data["summary"] == {"passed": 2, "failed": 1, "skipped": 1}
+    assert data["summary"] == {"verified": 1, "ran": 1, "failed": 1, "skipped": 1}
     broken, note = data["notes"]
     assert (broken["path"], broken["outcome"]) == ("notes/broken.md", "error")
     assert broken["reason"].startswith("line 1: unknown torchnotes directive 'skp'")
@@ -82,6 +82,7 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
         "line": 13,
         "heading": "Drift",
         "outcome": "failed",
+        "status": "failed",
         "drift": "value",
         "reason": "value drift: expected 4, got 3 (differs by 1; tolerance 0)",
         "expected": "tensor([4])",
@@ -104,13 +105,15 @@ def test_markdown_report(pytester: pytest.Pytester, write_note: WriteNote) -> No
     text = (pytester.path / "out" / "report.md").read_text(encoding="utf-8")
     assert text.startswith("## torchnotes report\n\ntorch ")
     for line in [
+        "1 note (1 failed)",
+        "| verified | 1 |",
+        "| ran | 1 |",
         "| failed | 1 |",
-        "| passed | 2 |",
         "| skipped | 1 |",
         "| notes/note.md | 13 | Drift | failed | value | value drift: expected 4, got 3 "
         "(differs by 1; tolerance 0) |  |",
         "| notes/note.md | 21 | Drift | skipped |  | needs a GPU |  |",
-        "| notes/note.md | 25 | Drift | passed |  |  | FutureWarning: this API is going away |",
+        "| notes/note.md | 25 | Drift | ran |  |  | FutureWarning: this API is going away |",
         "<summary>notes/note.md:13 value drift</summary>",
         "-tensor([4])",
         "+tensor([3])",
@@ -153,8 +156,8 @@ def test_terminal_summary(pytester: pytest.Pytester, write_note: WriteNote) -> N
     result.stdout.fnmatch_lines(
         [
             "*= torchnotes =*",
-            f"torch {torch.__version__}, Python {platform.python_version()}: 1 notes, 4 blocks: "
-            "2 verified, 1 drifted (1 value), 1 skipped",
+            f"torch {torch.__version__}, Python {platform.python_version()}: 1 note (1 failed), "
+            "4 blocks: 1 verified, 1 ran, 1 failed (1 value), 1 skipped",
             "skipped 1: needs a GPU",
             "warning: notes/note.md:27: FutureWarning: this API is going away",
         ]
@@ -195,7 +198,7 @@ def test_warnings_are_recorded_but_pass_by_default(
 def test_strict_warnings(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(WARNING_NOTE)
     result = pytester.runpytest("--torchnotes-strict-warnings")
-    result.assert_outcomes(failed=2)
+    result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
             "notes/note.md:7: block 2: warning drift",
@@ -261,7 +264,7 @@ def test_update_rewrites_only_the_output_that_applies(
 ) -> None:
     monkeypatch.setattr(torch, "__version__", "2.0.1")
     note = write_note(ALTERNATIVES.replace("VERSION_WORD", "'changed'"))
-    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text() == ALTERNATIVES.replace("VERSION_WORD", "'changed'").replace(
         "tensor([1., 2.]) middle", "tensor([1., 2.]) changed"
     )
@@ -318,7 +321,7 @@ def test_diff_of_a_regression(
     version = torch.__version__
     assert out.splitlines() == [
         f"torchnotes diff: torch {version} -> {version}",
-        "! notes/note.md:3 [Mixed]: passed -> failed (value drift), output changed",
+        "! notes/note.md:3 [Mixed]: verified -> failed (value drift), output changed",
         "      value drift: expected 0.2500, got 0.2000 (differs by 0.05; tolerance 5e-05)",
         "      @@ -1 +1 @@",
         "      -tensor([0.2500, 0.5000])",
@@ -330,7 +333,7 @@ def test_diff_of_a_regression(
     ]
     assert main(["diff", str(old), str(new), "--format", "md"]) == 1
     markdown = capsys.readouterr().out
-    assert "| ⚠️ | notes/note.md:3 [Mixed] | passed -> failed (value drift), output changed |" in (
+    assert "| ⚠️ | notes/note.md:3 [Mixed] | verified -> failed (value drift), output changed |" in (
         markdown.splitlines()
     )
 
@@ -342,7 +345,7 @@ def test_diff_of_a_fix_and_of_identical_runs(
     capsys.readouterr()
     assert main(["diff", str(old), str(new)]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == [
-        "  notes/note.md:13 [Drift]: failed -> passed",
+        "  notes/note.md:13 [Drift]: failed -> verified",
         "1 changed, 0 regressed",
     ]
     assert main(["diff", str(new), str(new)]) == 0
@@ -405,8 +408,52 @@ def test_diff_of_unreadable_reports(tmp_path: Path, capsys: pytest.CaptureFixtur
         load(tmp_path / "missing.json")
     future = tmp_path / "future.json"
     future.write_text('{"schema": "pytest-torchnotes-report", "version": 9}')
-    with pytest.raises(ValueError, match="report version 9; this tool reads 1"):
+    with pytest.raises(ValueError, match="report version 9; this tool reads versions 1 and 2"):
         load(future)
+
+
+def test_a_version_1_report_is_read_with_derived_statuses() -> None:
+    block = {
+        "kind": "block",
+        "index": 1,
+        "line": 3,
+        "heading": None,
+        "drift": None,
+        "reason": None,
+        "actual": "1\n",
+        "output_digest": "x",
+        "warnings": [],
+        "duration": 0.0,
+    }
+    note = {
+        "path": "a.md",
+        "outcome": "passed",
+        "reason": None,
+        "blocks": [
+            {**block, "outcome": "passed", "expected": "1"},
+            {**block, "index": 2, "outcome": "passed", "expected": None},
+            {**block, "index": 3, "outcome": "failed", "expected": "2"},
+        ],
+    }
+    environment = {
+        "torch": "2.13.0",
+        "python": "3.11.7",
+        "numpy": None,
+        "platform": "x",
+        "cuda_available": False,
+        "cuda": None,
+        "plugin": "0.1.0",
+    }
+    old = RunReport.from_json(
+        {
+            "schema": "pytest-torchnotes-report",
+            "version": 1,
+            "environment": environment,
+            "notes": [note],
+        }
+    )
+    assert [block.status for _, block in old.blocks()] == ["verified", "ran", "failed"]
+    assert old.to_json()["version"] == 2
 
 
 SIMPLE = "```python\nprint(1)\n=== output ===\n1\n```\n"

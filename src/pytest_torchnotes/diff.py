@@ -125,9 +125,9 @@ def _note_changes(before: NoteRecord, after: NoteRecord) -> list[Change]:
 def _block_change(path: str, before: BlockRecord, after: BlockRecord) -> Change | None:
     parts: list[str] = []
     details: list[str] = []
-    if before.outcome != after.outcome:
+    if before.status != after.status:
         drift = f" ({after.drift} drift)" if after.outcome == "failed" and after.drift else ""
-        parts.append(f"{before.outcome} -> {after.outcome}{drift}")
+        parts.append(f"{before.status} -> {after.status}{drift}")
         if after.reason and after.outcome in ("failed", "skipped"):
             details.append(after.reason)
     elif before.drift != after.drift:

@@ -39,9 +39,11 @@ from pytest_torchnotes.failures import (
 from pytest_torchnotes.lexers import BodyLine
 from pytest_torchnotes.requirements import unmet_reason
 from pytest_torchnotes.results import (
+    COMPARED,
     COMPARISON_DRIFT,
     EXCEPTION,
     FAILED,
+    IGNORED,
     MISSING_MODULE,
     PASSED,
     SKIPPED,
@@ -166,6 +168,7 @@ class BlockEvaluator:
             mismatch = _raises_mismatch(block.raises, error)
             if mismatch is not None:
                 return _exception_failure(result, self.context, mismatch)
+            result.checked = COMPARED
         elif error is not None:
             return _exception_failure(result, self.context, _error_headline(error))
         output, variant = _expected_output(block)
@@ -176,6 +179,7 @@ class BlockEvaluator:
         comparator = self.comparator(options)
         comparison = comparator.compare(output.text, execution.stdout)
         result.comparison = comparison
+        result.checked = IGNORED if options.mode == "ignore" else COMPARED
         if comparison.drift is not None:
             result.drift = COMPARISON_DRIFT[comparison.drift]
         if comparison.matched:
@@ -230,9 +234,6 @@ class BlockEvaluator:
             result.message += f"\nNot updated: {error}."
             return
         result.edits.append(edit)
-        updated = "Updated: the new output is written into the note at the end of the run."
-        if updated not in result.message:
-            result.message += f"\n{updated}"
 
     def _doctest(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         """Run a ``>>>`` transcript example by example. The first example that fails fails
@@ -262,6 +263,7 @@ class BlockEvaluator:
             result.duration += execution.duration
             result.warnings.extend(execution.warnings)
             failure = self._check_example(example, execution, options, mode.ignore_want)
+            result.checked = _example_checked(example, options, mode.ignore_want, result.checked)
             if failure is None:
                 continue
             if failed is None:
@@ -380,6 +382,20 @@ class BlockEvaluator:
             example.want.replace("<BLANKLINE>", ""), execution.stdout
         )
         return None if comparison.matched else OUTPUT_DIFFERS
+
+
+def _example_checked(
+    example: doctest.Example, options: CompareOptions, ignore_want: bool, so_far: str | None
+) -> str | None:
+    """What a transcript has checked once ``example`` ran: an exception or a non-empty
+    output compared makes it :data:`COMPARED`."""
+    if example.exc_msg is not None or (
+        example.want.strip() and not ignore_want and options.mode != "ignore"
+    ):
+        return COMPARED
+    if example.want.strip() and so_far is None:
+        return IGNORED
+    return so_far
 
 
 #: What a doctest example whose output drifted says.

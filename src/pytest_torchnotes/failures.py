@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from pytest_torchnotes import visible
 from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.normalize import (
     apply_carriage_returns,
@@ -25,6 +26,7 @@ from pytest_torchnotes.results import (
     WARNING,
     BlockResult,
 )
+from pytest_torchnotes.words import plural
 
 #: Flag that rewrites expected output with what the blocks print now.
 UPDATE_FLAG = "--torchnotes-update"
@@ -91,8 +93,11 @@ def where(context: FailureContext, item: Block | SetupBlock) -> str:
 
 def output_diff(expected: str, actual: str, context: FailureContext, first_line: int) -> list[str]:
     """A unified diff of the two outputs as a terminal shows them."""
-    want = normalize(expected, DISPLAY_STEPS).split("\n")
-    got = normalize(actual, DISPLAY_STEPS).split("\n")
+    want_text = normalize(expected, DISPLAY_STEPS)
+    got_text = normalize(actual, DISPLAY_STEPS)
+    tabs = visible.only_blanks_differ(want_text, got_text)
+    want = [visible.show(line, tabs=tabs) for line in want_text.split("\n")]
+    got = [visible.show(line, tabs=tabs) for line in got_text.split("\n")]
     lines = list(
         difflib.unified_diff(
             want,
@@ -104,8 +109,31 @@ def output_diff(expected: str, actual: str, context: FailureContext, first_line:
     )
     if len(lines) > MAX_DIFF_LINES:
         hidden = len(lines) - MAX_DIFF_LINES
-        lines = [*lines[:MAX_DIFF_LINES], f"... {hidden} more diff lines"]
-    return cut_lines(lines)
+        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(hidden, 'more diff line')}"]
+    return [*(f"  {note}" for note in visible.notes(want_text, got_text)), *cut_lines(lines)]
+
+
+#: Colours of the lines of a unified diff, by their first character, for terminals that
+#: show colours (pytest's ``--color``).
+DIFF_MARKUP = {"-": {"red": True}, "+": {"green": True}, "@": {"cyan": True}}
+
+
+def diff_markup(lines: list[str]) -> list[dict[str, bool]]:
+    """The terminal markup of each line of a failure message: the lines of its unified
+    diffs are coloured, from a ``--- `` header to the first line that is not part of it.
+
+    >>> diff_markup(["x: drift", "--- a", "+++ b", "@@ -1 +1 @@", "-1", "+2", " 3", "On torch"])
+    [{}, {'red': True}, {'green': True}, {'cyan': True}, {'red': True}, {'green': True}, {}, {}]
+    """
+    markup: list[dict[str, bool]] = []
+    in_diff = False
+    for index, line in enumerate(lines):
+        if line.startswith("--- ") and index + 1 < len(lines) and lines[index + 1][:4] == "+++ ":
+            in_diff = True
+        elif in_diff and not line.startswith(("-", "+", " ", "@@")):
+            in_diff = False  # ``... N more diff lines`` ends a diff too
+        markup.append(DIFF_MARKUP.get(line[:1], {}) if in_diff else {})
+    return markup
 
 
 def excerpt(title: str, text: str) -> list[str]:
@@ -113,7 +141,10 @@ def excerpt(title: str, text: str) -> list[str]:
     if not text.strip():
         return []
     if len(lines) > MAX_EXCERPT_LINES:
-        lines = [*lines[:MAX_EXCERPT_LINES], f"... {len(lines) - MAX_EXCERPT_LINES} more lines"]
+        lines = [
+            *lines[:MAX_EXCERPT_LINES],
+            f"... {plural(len(lines) - MAX_EXCERPT_LINES, 'more line')}",
+        ]
     return [f"{title}:", *("    " + cut_line(line) for line in lines)]
 
 
@@ -135,7 +166,7 @@ def render_output_failure(
             for difference in comparison.numbers[:10]
         )
         if len(comparison.numbers) > 10:
-            lines.append(f"  ... and {len(comparison.numbers) - 10} more numbers")
+            lines.append(f"  ... and {plural(len(comparison.numbers) - 10, 'more number')}")
     if not output.text.strip():
         lines.append("  the output section is empty")
     lines.extend(output_diff(output.text, result.actual, context, expected_start + 1))

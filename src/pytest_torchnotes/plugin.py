@@ -231,7 +231,7 @@ class NoteItem(pytest.Item):
         capture = self.config.pluginmanager.getplugin("capturemanager")
 
         def report(result: BlockResult) -> None:
-            if result.outcome == PASSED and not verbose:
+            if not verbose and (result.outcome == PASSED or result.rewritten):
                 return
             block_report = _block_report(self, result)
             if capture is not None:
@@ -298,6 +298,9 @@ class NoteItem(pytest.Item):
         failures = self.result.failures
         if failures:
             raise NoteFailed(failures)
+        if self.result.all_skipped is not None:
+            # Nothing ran: not a pass. Each block's skip was reported with its line.
+            raise pytest.skip.Exception(self.result.all_skipped, _use_item_location=True)
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -308,8 +311,15 @@ class NoteItem(pytest.Item):
                 for problem in excinfo.value.problems
             )
         if isinstance(excinfo.value, NoteFailed):
+            from pytest_torchnotes.words import plural
+
             total = len(self.result.blocks) if self.result is not None else 0
-            lines = [f"{len(excinfo.value.failures)} of {total} blocks failed:"]
+            failures = excinfo.value.failures
+            follow_on = sum(1 for failure in failures if failure.follows is not None)
+            counted = f"{len(failures) - follow_on} failed" + (
+                f", {follow_on} follow-on" if follow_on else ""
+            )
+            lines = [f"{plural(total, 'block')}: {counted}:"]
             lines.extend(
                 f"  {self.display_path}:{failure.line}: {failure.summary}"
                 for failure in excinfo.value.failures
@@ -358,24 +368,81 @@ def _label(result: BlockResult, *, line: bool) -> str:
     return label
 
 
+class BlockFailure:
+    """The failure message of a block: its first line is what the short test summary shows
+    (``line 67: value drift ...``, where the note's path is in the node id already), and its
+    diffs are coloured when the terminal shows colours (``--color``)."""
+
+    def __init__(self, text: str, short: str) -> None:
+        self.text = text
+        self.reprcrash = _Crash(short)
+
+    def toterminal(self, tw: Any) -> None:
+        from pytest_torchnotes.failures import diff_markup
+
+        lines = self.text.split("\n")
+        for line, markup in zip(lines, diff_markup(lines), strict=True):
+            tw.line(line, **markup)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Crash:
+    """What pytest's short summary and junitxml read of a failure: its message."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class BlockReport(pytest.TestReport):
+    """The report of one block, under its note's node id (so ``--lf`` reruns the note).
+
+    pytest's own counts at the end of the run count notes, its tests; blocks are counted in
+    the torchnotes section. Failing blocks are still listed one by one with their diffs."""
+
+    @property
+    def count_towards_summary(self) -> bool:
+        return False
+
+    @classmethod
+    def _from_json(cls, reportdict: dict[str, object]) -> BlockReport:
+        report = super()._from_json(reportdict)
+        block = getattr(report, "torchnotes_block", None)
+        if block is not None and isinstance(report.longrepr, str) and report.failed:
+            report.longrepr = BlockFailure(report.longrepr, block["short"])  # type: ignore[assignment]
+        return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport | None:
+    """Reports of blocks sent by xdist workers stay block reports."""
+    if data.get("$report_type") == "BlockReport":
+        return BlockReport._from_json(data)
+    return None
+
+
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
-    from pytest_torchnotes.results import FAILED, SKIPPED, XFAILED
+    from pytest_torchnotes.results import FAILED, PASSED, SKIPPED, XFAILED
 
     line = result.line
     label = _label(result, line=True)
     longrepr: Any = None
     outcome = result.outcome
     extra: dict[str, Any] = {}
-    if outcome == FAILED:
-        longrepr = result.message
+    short = f"line {line}: {result.summary or result.status}"
+    if result.rewritten:
+        outcome = PASSED
+    elif outcome == FAILED:
+        longrepr = BlockFailure(result.message, short)
     elif outcome == SKIPPED:
         longrepr = (item.display_path, line, result.reason or "skipped")
     elif outcome == XFAILED:
         outcome = SKIPPED
         longrepr = (item.display_path, line, result.reason or "xfail")
         extra["wasxfail"] = result.reason or ""
-    return pytest.TestReport(
+    return BlockReport(
         nodeid=item.nodeid,
         location=(
             item.display_path,
@@ -387,7 +454,13 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
         longrepr=longrepr,
         when="call",
         duration=result.duration,
-        torchnotes_block={"line": line, "label": label, "drift": result.drift},
+        torchnotes_block={
+            "line": line,
+            "label": label,
+            "drift": result.drift,
+            "status": result.status,
+            "short": short,
+        },
         **extra,
     )
 
@@ -399,12 +472,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     blocks = item.result.blocks if item.result is not None else []
     report.torchnotes_note = {
-        "failed": sum(1 for block in blocks if block.failed),
+        "failed": sum(1 for block in blocks if block.failed and not block.rewritten),
         "path": item.display_path,
         "record": item.record.to_json(),
         "edits": [edit.to_json() for block in blocks for edit in block.edits],
         "not_updated": [
-            [block.line, block.not_updated] for block in blocks if block.not_updated is not None
+            [block.line, block.not_updated or f"{block.summary} (only output drift is rewritten)"]
+            for block in blocks
+            if block.failed and not block.rewritten
         ],
     }
     # The report carries what is needed from now on; thousands of notes must not keep their
@@ -479,12 +554,16 @@ class Reporting:
         data = self.environment or self._environment()
         return RunReport(Environment(**data), self.notes, created)
 
+    @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self) -> None:
         if hasattr(self.config, "workerinput"):
             if self.ran_notes:  # tell the controller, which never loads torch, the versions
                 output = self.config.workeroutput  # type: ignore[attr-defined]
                 output["torchnotes_environment"] = self._environment()
             return
+        updates = self.config.pluginmanager.get_plugin("torchnotes-update")
+        if updates is not None:
+            updates.correct(self.notes)
         if self.path is None:
             return
         from pytest_torchnotes.render import write_report
@@ -518,54 +597,94 @@ def _worker_exit(report: pytest.TestReport) -> int | None:
 class Updates:
     """``--torchnotes-update``: rewrites planned during the run are applied once per file at
     its end, by the xdist controller (which receives them with the reports) when there are
-    workers."""
+    workers. Blocks whose output is rewritten count as updated, not failed; the run ends with
+    one section that lists them, and the blocks it could not fix with the reason."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.edits: dict[str, list[Any]] = {}
         self.display: dict[str, str] = {}
-        self.lines: list[str] = []
+        #: ``note:line`` of every block whose output was written.
+        self.updated: list[str] = []
+        #: ``note:line: why`` of every block that still fails.
+        self.unfixed: list[str] = []
         self.diffs: list[str] = []
+        #: Notes that could not be written.
+        self.refused: set[str] = set()
 
     def collect(self, note: dict[str, Any]) -> None:
         for data in note["edits"]:
             self.edits.setdefault(data["path"], []).append(data)
             self.display[data["path"]] = note["path"]
         for line, reason in note["not_updated"]:
-            self.lines.append(f"{note['path']}:{line} not updated: {reason}")
+            self.unfixed.append(f"{note['path']}:{line}: {reason}")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         note = getattr(report, "torchnotes_note", None)
         if note is not None:
             self.collect(note)
 
-    def pytest_sessionfinish(self) -> None:
-        if not hasattr(self.config, "workerinput"):
-            self.apply()
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if hasattr(self.config, "workerinput"):
+            return
+        written = self.apply()
+        if not written and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.lines:
+        from pytest_torchnotes.words import plural
+
+        if not (self.updated or self.unfixed):
             return
         terminalreporter.write_sep("=", "torchnotes update")
-        for line in self.lines:
-            terminalreporter.write_line(line)
+        if self.updated:
+            notes = len({line.rpartition(":")[0] for line in self.updated})
+            terminalreporter.write_line(
+                f"rewrote {plural(len(self.updated), 'output')} in {plural(notes, 'note')}:",
+                green=True,
+            )
+            for line in self.updated:
+                terminalreporter.write_line(f"  {line}")
+        if self.unfixed:
+            terminalreporter.write_line(
+                f"could not fix {plural(len(self.unfixed), 'block')}, still failing:",
+                red=True,
+            )
+            for line in self.unfixed:
+                terminalreporter.write_line(f"  {line}")
         if self.config.get_verbosity() > 0:
             for line in self.diffs:
                 terminalreporter.write_line(line)
 
-    def apply(self) -> None:
+    def correct(self, notes: list[NoteRecord]) -> None:
+        """Blocks of notes that could not be written were not updated: they failed."""
+        for note in notes:
+            if note.path in self.refused:
+                note.outcome = "failed"
+                for block in note.blocks:
+                    if block.status == "updated":
+                        block.status = "failed"
+
+    def apply(self) -> bool:
+        """Write every note; whether all were written."""
         from pytest_torchnotes.rewrite import Edit, update_file
 
+        written = True
         for path, data in self.edits.items():
-            edits = [Edit.from_json(item) for item in data]
+            edits = sorted((Edit.from_json(item) for item in data), key=lambda edit: edit.start)
             display = self.display[path]
             reason = update_file(Path(path), edits)
             if reason is not None:
-                self.lines.append(f"{display} not updated: {reason}")
+                written = False
+                self.refused.add(display)
+                self.unfixed.extend(
+                    f"{display}:{edit.line}: not written: {reason}" for edit in edits
+                )
                 continue
-            for edit in sorted(edits, key=lambda edit: edit.start):
-                self.lines.append(f"{display}:{edit.line} updated")
+            for edit in edits:
+                self.updated.append(f"{display}:{edit.line}")
                 self.diffs.extend(_edit_diff(display, edit))
+        return written
 
 
 def _edit_diff(display: str, edit: Any) -> list[str]:
@@ -582,6 +701,19 @@ def _edit_diff(display: str, edit: Any) -> list[str]:
     )
 
 
+#: The word ``-v`` shows for a block, by status.
+STATUS_WORDS = {
+    "verified": ("VERIFIED", {"green": True}),
+    "ran": ("RAN", {"green": True}),
+    "not compared": ("NOT COMPARED", {"green": True}),
+    "updated": ("UPDATED", {"green": True}),
+    "failed": ("FAILED", {"red": True}),
+    "follow-on": ("FOLLOW-ON", {"red": True}),
+    "xfailed": ("XFAIL", {"yellow": True}),
+    "skipped": ("SKIPPED", {"yellow": True}),
+}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
     if report.when != "call":
@@ -590,15 +722,16 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
     if block is not None:
         # -v shows which block a line is about; short summaries name the note line anyway.
         label = f" {block['label']}" if config.get_verbosity() > 0 else ""
+        word, markup = STATUS_WORDS.get(block.get("status", ""), ("PASSED", {"green": True}))
         if report.failed:
-            return "failed", "F", (f"FAILED{label}", {"red": True})
+            return "failed", "F", (f"{word}{label}", markup)
         if hasattr(report, "wasxfail"):
-            return "xfailed", "x", (f"XFAIL{label}", {"yellow": True})
+            return "xfailed", "x", (f"{word}{label}", markup)
         if report.skipped:
-            return "skipped", "s", (f"SKIPPED{label}", {"yellow": True})
-        return "", "", (f"PASSED{label}", {"green": True})
+            return "skipped", "s", (f"{word}{label}", markup)
+        return "", "", (f"{word}{label}", markup)
     note = getattr(report, "torchnotes_note", None)
     if note is not None and report.failed and note["failed"]:
-        # Its failing blocks were reported and counted one by one.
-        return "", "", ("FAILED", {"red": True})
+        # Its failing blocks were shown one by one (each with its F): count the note, once.
+        return "failed", "", ("FAILED", {"red": True})
     return None

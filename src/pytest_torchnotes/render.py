@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from pytest_torchnotes.report import BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.words import plural
 
 #: Report formats by file suffix.
 FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
@@ -52,33 +53,54 @@ def describe_environment(report: RunReport) -> str:
 
 
 def _drift_counts(blocks: list[BlockRecord]) -> str:
-    kinds = Counter(block.drift or "?" for block in blocks)
+    kinds = Counter(block.drift or "no drift" for block in blocks)
     return ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+
+
+#: Statuses in the order the summary gives them; a status the summary does not know comes last.
+STATUS_ORDER = ("verified", "ran", "not compared", "updated", "failed", "follow-on", "xfailed")
+
+#: Note outcomes in the order the summary gives them.
+NOTE_ORDER = ("passed", "failed", "skipped", "error")
+
+
+def block_counts(report: RunReport) -> list[str]:
+    """``30 verified``, ``2 failed (1 value, 1 text)``...: blocks by status, the words
+    that ``-v``, the run report and ``torchnotes diff`` use."""
+    parts = []
+    for status, count in _by_status(report):
+        part = f"{count} {status}"
+        if status == "failed":
+            failed = [block for _, block in report.blocks() if block.status == "failed"]
+            part += f" ({_drift_counts(failed)})"
+        parts.append(part)
+    return parts
+
+
+def note_counts(report: RunReport) -> str:
+    """``3 notes (2 passed, 1 failed)``: a note passes when every block that ran passed."""
+    outcomes = Counter(note.outcome for note in report.notes)
+    parts = [f"{outcomes[outcome]} {outcome}" for outcome in NOTE_ORDER if outcomes[outcome]]
+    errors = outcomes["error"]
+    if errors:
+        parts[-1] = f"{errors} could not run"
+    return f"{plural(len(report.notes), 'note')} ({', '.join(parts)})"
 
 
 def summary_lines(report: RunReport) -> list[str]:
     """The terminal summary: one short section, like pytest's own."""
     blocks = [block for _, block in report.blocks()]
-    counts = report.counts()
-    verified = counts.get("passed", 0)
-    failed = [block for block in blocks if block.outcome == "failed"]
-    parts = [f"{verified} verified"]
-    if failed:
-        parts.append(f"{len(failed)} drifted ({_drift_counts(failed)})")
-    parts.extend(
-        f"{counts[outcome]} {outcome}" for outcome in ("xfailed", "skipped") if counts.get(outcome)
-    )
-    errors = [note for note in report.notes if note.outcome == "error"]
-    if errors:
-        parts.append(f"{len(errors)} note(s) could not run")
     env = report.environment
+    parts = block_counts(report)
     lines = [
-        f"torch {env.torch}, Python {env.python}: {len(report.notes)} notes, "
-        f"{len(blocks)} blocks: " + ", ".join(parts)
+        f"torch {env.torch}, Python {env.python}: {note_counts(report)}, "
+        f"{plural(len(blocks), 'block')}" + (": " + ", ".join(parts) if parts else "")
     ]
     skipped = Counter(
         block.reason or "" for block in blocks if block.outcome == "skipped"
-    ) + Counter(note.reason or "" for note in report.notes if note.outcome == "skipped")
+    ) + Counter(
+        note.reason or "" for note in report.notes if note.outcome == "skipped" and not note.blocks
+    )
     lines.extend(f"skipped {count}: {reason}" for reason, count in skipped.most_common())
     warnings = Counter(
         f"{note.path}:{warning.line or block.line}: {warning.category}: {warning.message}"
@@ -95,22 +117,23 @@ def summary_lines(report: RunReport) -> list[str]:
 def to_markdown(report: RunReport) -> str:
     """A readable report, fit to paste in a pull request."""
     report = ordered(report)
-    counts = report.counts()
     lines = [
         MARKDOWN_HEADING,
         "",
         describe_environment(report),
         "",
-        "| outcome | blocks |",
+        note_counts(report),
+        "",
+        "| blocks | count |",
         "| --- | ---: |",
-        *(f"| {outcome} | {count} |" for outcome, count in sorted(counts.items())),
+        *(f"| {status} | {count} |" for status, count in _by_status(report)),
         "",
     ]
     rows = [(note, block) for note, block in report.blocks() if _noteworthy(block)]
     errors = [note for note in report.notes if note.outcome in ("error", "skipped")]
     if rows or errors:
         lines += [
-            "| note | line | heading | outcome | drift | reason | warnings |",
+            "| note | line | heading | status | drift | reason | warnings |",
             "| --- | ---: | --- | --- | --- | --- | --- |",
         ]
         lines.extend(
@@ -119,12 +142,12 @@ def to_markdown(report: RunReport) -> str:
         for note, block in rows:
             warnings = "; ".join(f"{w.category}: {w.message}" for w in block.warnings)
             lines.append(
-                f"| {note.path} | {block.line} | {_cell(block.heading)} | {block.outcome} | "
+                f"| {note.path} | {block.line} | {_cell(block.heading)} | {block.status} | "
                 f"{block.drift or ''} | {_cell(block.reason)} | {_cell(warnings)} |"
             )
         lines.append("")
     else:
-        lines += ["Every block verified, without warnings.", ""]
+        lines += ["No block failed, was skipped or raised a warning.", ""]
     for note, block in rows:
         if block.expected is None or block.actual is None or block.outcome == "passed":
             continue
@@ -153,6 +176,12 @@ def _noteworthy(block: BlockRecord) -> bool:
     return block.outcome != "passed" or bool(block.warnings) or block.drift is not None
 
 
+def _by_status(report: RunReport) -> list[tuple[str, int]]:
+    counts = report.counts()
+    order = [*STATUS_ORDER, "skipped", *sorted(set(counts) - {*STATUS_ORDER, "skipped"})]
+    return [(status, counts[status]) for status in order if counts.get(status)]
+
+
 def _cell(text: str | None) -> str:
     if not text:
         return ""
@@ -166,7 +195,7 @@ def _diff(expected: str, actual: str) -> list[str]:
         )
     )[2:]
     if len(lines) > MAX_DIFF_LINES:
-        lines = [*lines[:MAX_DIFF_LINES], f"... {len(lines) - MAX_DIFF_LINES} more lines"]
+        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(len(lines) - MAX_DIFF_LINES, 'more line')}"]
     return [line.replace("```", "`\u200b``") for line in lines]
 
 

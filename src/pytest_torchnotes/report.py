@@ -19,9 +19,14 @@ from pytest_torchnotes.blocks import Block, Problem
 from pytest_torchnotes.compare import Comparator
 from pytest_torchnotes.normalize import Sanitizer
 from pytest_torchnotes.results import NoteResult
+from pytest_torchnotes.words import plural
 
 SCHEMA = "pytest-torchnotes-report"
-VERSION = 1
+VERSION = 2
+
+#: Versions this tool reads. Version 1 had no block ``status``: it is derived from the
+#: outcome and whether the block had expected output.
+READABLE_VERSIONS = (1, 2)
 
 #: Longest output kept in a report, per block.
 MAX_OUTPUT = 10_000
@@ -62,6 +67,13 @@ class BlockRecord:
     #: How its output was compared (``mode``, ``rtol``, ``atol``, ``sanitize``), for
     #: ``torchnotes diff`` to apply the same rules; ``None`` for a block that did not run.
     compare: dict[str, Any] | None = None
+    #: What the block counts as: ``verified``, ``ran``, ``not compared``, ``failed``,
+    #: ``follow-on``, ``updated``, ``skipped`` or ``xfailed`` (see :data:`results.STATUSES`).
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = _derived_status(self.outcome, self.expected)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +82,7 @@ class BlockRecord:
             "line": self.line,
             "heading": self.heading,
             "outcome": self.outcome,
+            "status": self.status,
             "drift": self.drift,
             "reason": self.reason,
             "expected": self.expected,
@@ -132,10 +145,10 @@ class RunReport:
         return [(note, block) for note in self.notes for block in note.blocks]
 
     def counts(self) -> dict[str, int]:
-        """Blocks by outcome."""
+        """Blocks by status (``verified``, ``ran``, ``failed``...)."""
         counts: dict[str, int] = {}
         for _, block in self.blocks():
-            counts[block.outcome] = counts.get(block.outcome, 0) + 1
+            counts[block.status] = counts.get(block.status, 0) + 1
         return counts
 
     def to_json(self) -> dict[str, Any]:
@@ -152,8 +165,11 @@ class RunReport:
     def from_json(cls, data: dict[str, Any]) -> RunReport:
         if data.get("schema") != SCHEMA:
             raise ValueError("not a pytest-torchnotes report")
-        if data.get("version") != VERSION:
-            raise ValueError(f"report version {data.get('version')!r}; this tool reads {VERSION}")
+        if data.get("version") not in READABLE_VERSIONS:
+            readable = " and ".join(str(version) for version in READABLE_VERSIONS)
+            raise ValueError(
+                f"report version {data.get('version')!r}; this tool reads versions {readable}"
+            )
         return cls(
             environment=Environment(**data["environment"]),
             notes=[note_from_json(note) for note in data["notes"]],
@@ -169,6 +185,13 @@ def note_from_json(data: dict[str, Any]) -> NoteRecord:
     return NoteRecord(
         data["path"], data["outcome"], data.get("reason"), blocks, data.get("restored", [])
     )
+
+
+def _derived_status(outcome: str, expected: str | None) -> str:
+    """The status of a block recorded without one (a version 1 report)."""
+    if outcome == "passed":
+        return "verified" if expected is not None else "ran"
+    return outcome
 
 
 def output_digest(text: str) -> str:
@@ -200,8 +223,11 @@ def note_record(result: NoteResult) -> NoteRecord:
                 ],
                 duration=round(block.duration, 6),
                 compare=_compare_record(block.comparator),
+                status=block.status,
             )
         )
+    if result.all_skipped is not None:
+        return NoteRecord(result.path, "skipped", result.all_skipped, blocks, list(result.restored))
     outcome = "failed" if result.failures else "passed"
     return NoteRecord(result.path, outcome, None, blocks, list(result.restored))
 
@@ -234,7 +260,7 @@ def _plain(message: str) -> str:
 def _cut(text: str | None) -> str | None:
     if text is None or len(text) <= MAX_OUTPUT:
         return text
-    return text[:MAX_OUTPUT] + f"\n... {len(text) - MAX_OUTPUT} more characters"
+    return text[:MAX_OUTPUT] + f"\n... {plural(len(text) - MAX_OUTPUT, 'more character')}"
 
 
 def error_record(path: str, problems: list[Problem]) -> NoteRecord:

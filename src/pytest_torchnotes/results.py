@@ -14,6 +14,22 @@ FAILED = "failed"
 SKIPPED = "skipped"
 XFAILED = "xfailed"
 
+#: What a block's result counts as, in every summary and report: ``verified`` (its expected
+#: output, or the exception it declares, was compared and matched), ``ran`` (it ran cleanly
+#: and has nothing to compare), ``not compared`` (``compare ignore``), ``failed``,
+#: ``follow-on`` (a failure that follows from an earlier block that failed to define a name),
+#: ``updated`` (failed, and its expected output was rewritten), ``skipped``, ``xfailed``.
+VERIFIED = "verified"
+RAN = "ran"
+NOT_COMPARED = "not compared"
+FOLLOW_ON = "follow-on"
+UPDATED = "updated"
+STATUSES = (VERIFIED, RAN, NOT_COMPARED, FAILED, FOLLOW_ON, UPDATED, SKIPPED, XFAILED)
+
+#: What a passing block checked (:attr:`BlockResult.checked`).
+COMPARED = "compared"
+IGNORED = "ignored"
+
 #: Kinds of drift, from the most to the least benign.
 FORMAT = "format-only"
 VALUE = "value"
@@ -58,6 +74,35 @@ class BlockResult:
     unexpected_warnings: list[str] = field(default_factory=list)
     #: The rules its output was compared by (``None``: a block that did not run).
     comparator: Comparator | None = None
+    #: What was checked: :data:`COMPARED` (an expected output or exception), :data:`IGNORED`
+    #: (expected output under ``compare ignore``), or ``None`` (nothing to check).
+    checked: str | None = None
+    #: The earlier block this failure follows from: its name and line (``("block 2", 12)``).
+    follows: tuple[str, int] | None = None
+
+    @property
+    def rewritten(self) -> bool:
+        """Failed only because its expected output drifted, and update mode planned the
+        rewrites of every output that drifted: the next run passes."""
+        return (
+            self.outcome == FAILED
+            and bool(self.edits)
+            and self.not_updated is None
+            and self.drift in (FORMAT, VALUE, TEXT)
+        )
+
+    @property
+    def status(self) -> str:
+        """What this result counts as (see :data:`STATUSES`)."""
+        if self.rewritten:
+            return UPDATED
+        if self.outcome == FAILED:
+            return FOLLOW_ON if self.follows is not None else FAILED
+        if self.outcome != PASSED:
+            return self.outcome
+        if self.checked == COMPARED:
+            return VERIFIED
+        return NOT_COMPARED if self.checked == IGNORED else RAN
 
     @property
     def line(self) -> int:
@@ -87,5 +132,14 @@ class NoteResult:
     skipped: str | None = None
 
     @property
+    def all_skipped(self) -> str | None:
+        """Why nothing of the note ran, when every block was skipped."""
+        if not self.blocks or any(result.outcome != SKIPPED for result in self.blocks):
+            return None
+        reasons = {result.reason or "skipped" for result in self.blocks}
+        return reasons.pop() if len(reasons) == 1 else "every block is skipped"
+
+    @property
     def failures(self) -> list[BlockResult]:
-        return [result for result in self.blocks if result.failed]
+        """Blocks that failed, less those whose output update mode rewrote."""
+        return [result for result in self.blocks if result.failed and not result.rewritten]

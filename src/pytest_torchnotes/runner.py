@@ -30,6 +30,7 @@ from pytest_torchnotes.execute import (
     register_source,
 )
 from pytest_torchnotes.failures import FailureContext
+from pytest_torchnotes.followon import FollowOn
 from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
@@ -165,6 +166,7 @@ class NoteRunner:
                 )
                 try:
                     setup_error = self._setup(note, executor, namespace)
+                    follow_on = FollowOn()
                     for item in note.items:
                         if executor.interrupted.is_set():
                             break  # Ctrl-C: no further block runs
@@ -172,6 +174,7 @@ class NoteRunner:
                             block_result = self._not_run(item, setup_error, context)
                         else:
                             block_result = self._run_item(item, note, evaluator)
+                            follow_on.check(block_result, item.code)
                         result.blocks.append(block_result)
                         on_result(block_result)
                 finally:

@@ -1,0 +1,117 @@
+"""Failures that follow from a block that failed to define a name."""
+
+from __future__ import annotations
+
+import keyword
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.followon import bound_names
+from tests.conftest import WriteNote, block_counts
+
+NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
+    lambda name: not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+)
+
+#: Statements that bind ``{n}`` at the top level of a block.
+BINDERS = [
+    "{n} = 1",
+    "{n}: int = 1",
+    "{n} += 1",
+    "a, ({n}, b) = 1, (2, 3)",
+    "[*{n}] = [1]",
+    "import {n}",
+    "import {n}.sub",
+    "import os as {n}",
+    "from os import path as {n}",
+    "from os import {n}",
+    "def {n}(): pass",
+    "async def {n}(): pass",
+    "class {n}: pass",
+    "for {n} in []: pass",
+    "with open('x') as {n}: pass",
+    "if ({n} := 1): pass",
+    "try:\n    pass\nexcept Exception as {n}:\n    pass",
+    "if True:\n    {n} = 1",
+    "@decorator\ndef {n}(): pass",
+    "match 1:\n    case [*{n}]:\n        pass",
+    "match 1:\n    case {{**{n}}}:\n        pass",
+    "match 1:\n    case int() as {n}:\n        pass",
+]
+
+#: Statements that use ``{n}`` or bind it only in an inner scope.
+NON_BINDERS = [
+    "print({n})",
+    "def outer_function():\n    {n} = 1",
+    "class OuterClass:\n    {n} = 1",
+    "lambda {n}: {n}",
+    "def outer_function({n}=1): pass",
+    "{n}.attribute = 1",
+    "{n}[0] = 1",
+]
+
+
+@given(NAMES, st.sampled_from(BINDERS))
+def test_every_way_to_bind_a_name_is_found(name: str, template: str) -> None:
+    assert name in bound_names(template.format(n=name))
+
+
+@given(NAMES, st.sampled_from(NON_BINDERS))
+def test_uses_and_inner_scopes_bind_nothing(name: str, template: str) -> None:
+    assert name not in bound_names(template.format(n=name))
+
+
+def test_code_that_does_not_parse_binds_nothing() -> None:
+    assert bound_names("x = (") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("error", "first"),
+    [
+        ("import numpyy as np\nx = 1", "ModuleNotFoundError"),
+        ("from os import nothing_here\nx = 1", "ImportError"),
+        ("y = undefined_name\nx = 1\nnp = 2", "NameError"),
+    ],
+)
+def test_failures_that_follow_from_a_block_are_counted_apart(
+    pytester: pytest.Pytester, write_note: WriteNote, error: str, first: str
+) -> None:
+    write_note(
+        f"```python\n{error}\n```\n\n"
+        "```python\nprint(x)\n```\n\n"  # follows
+        "```python\nprint(1)\n=== output ===\n2\n```\n\n"  # its own drift
+        "```python\nprint(other_name)\n```\n\n"  # not bound by block 1
+        "```python\nx = 5\n```\n\n"  # defines x again
+        "```python\nprint(x)\n=== output ===\n5\n```\n"  # passes
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"verified": 1, "ran": 1, "failed": 3, "follow-on": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:*: block 2: the block raised NameError: name 'x' is not defined*",
+            "  follows from block 1 (line 1), which failed before it defined 'x'",
+            f"*notes/note.md:1: *{first}*",
+            "  notes/note.md:*: follows from block 1 (line 1): the block raised NameError*",
+        ]
+    )
+    assert "follows from" not in "".join(
+        line for line in result.stdout.lines if "other_name" in line
+    )
+
+
+def test_a_chain_points_at_the_first_cause(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport numpyy as np\n```\n\n"
+        "```python\na = np.zeros(2)\n```\n\n"
+        "```python\nprint(a)\n```\n"
+    )
+    result = pytester.runpytest("--torchnotes-report=report.md")
+    assert block_counts(result) == {"failed": 1, "follow-on": 2}
+    result.stdout.fnmatch_lines(["*line 9: follows from block 1 (line 1)*"])
+    report = (pytester.path / "report.md").read_text(encoding="utf-8")
+    assert "| follow-on | 2 |" in report.splitlines()

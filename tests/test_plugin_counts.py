@@ -1,0 +1,221 @@
+"""End to end: every count says what it counts, in every place that shows it."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+import xml.etree.ElementTree as ElementTree
+from typing import Any
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+#: One block of each passing status, and one that fails.
+STATUSES = """\
+# Statuses
+
+```python
+print(1)
+
+=== output ===
+1
+```
+
+```python
+x = 2
+```
+
+<!-- torchnotes: compare ignore -->
+```python
+print("anything")
+
+=== output ===
+something else
+```
+
+<!-- torchnotes: raises ZeroDivisionError -->
+```python
+1 / 0
+```
+
+<!-- torchnotes: skip not here -->
+```python
+print(3)
+```
+
+```python
+print(x)
+
+=== output ===
+3
+```
+"""
+
+
+def test_each_status_is_counted_with_the_same_word_everywhere(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(STATUSES)
+    result = pytester.runpytest("-v", "--torchnotes-report=report.json")
+    result.assert_outcomes(failed=1)
+    expected = {"verified": 2, "ran": 1, "not_compared": 1, "failed": 1, "skipped": 1}
+    assert block_counts(result) == expected
+    result.stdout.fnmatch_lines(
+        [
+            "*VERIFIED block 1, line 3 *",
+            "*RAN block 2, line 10 *",
+            "*NOT COMPARED block 3, line 15 *",
+            "*VERIFIED block 4, line 23 *",
+            "*SKIPPED block 5, line 28 *",
+            "*FAILED block 6, line 32 *",
+        ]
+    )
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    statuses = [block["status"] for block in report["notes"][0]["blocks"]]
+    assert statuses == ["verified", "ran", "not compared", "verified", "skipped", "failed"]
+    assert report["summary"] == {
+        "verified": 2,
+        "ran": 1,
+        "not compared": 1,
+        "failed": 1,
+        "skipped": 1,
+    }
+    pytester.runpytest("--torchnotes-report=report.md")
+    markdown = (pytester.path / "report.md").read_text(encoding="utf-8").splitlines()
+    assert "| not compared | 1 |" in markdown
+    assert "| ran | 1 |" in markdown
+
+
+def test_doctest_transcripts_count_what_they_compare(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\n>>> 1 + 1\n2\n```\n\n```python\n>>> x = 1\n```\n\n"
+        "```python\n>>> import random\n>>> random.random()  # xdoctest: +IGNORE_WANT\n0.5\n```\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1, "ran": 1, "not_compared": 1}
+
+
+def test_a_note_whose_every_block_is_skipped_is_skipped(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("<!-- torchnotes: requires torch<1.0 -->\n```python\nprint(1)\n```\n")
+    result = pytester.runpytest("--torchnotes-report=report.json")
+    result.assert_outcomes(skipped=1)
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert report["notes"][0]["outcome"] == "skipped"
+    result.stdout.fnmatch_lines(["*: 1 note (1 skipped), 1 block: 1 skipped"])
+
+
+@pytest.mark.parametrize("blocks", [1, 2, 7])
+def test_pytest_counts_notes_and_the_summary_counts_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote, blocks: int
+) -> None:
+    failing = "```python\nprint(1)\n=== output ===\n2\n```\n\n" * blocks
+    write_note(failing, "bad.md")
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n", "good.md")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1, passed=1)
+    noun = "block" if blocks == 1 else "blocks"
+    result.stdout.fnmatch_lines(
+        [f"*: 2 notes (1 passed, 1 failed), {blocks + 1} blocks: 1 verified, {blocks} failed*"]
+    )
+    result.stdout.fnmatch_lines(
+        [f"FAILED notes/bad.md::bad.md - {blocks} {noun}: {blocks} failed:"]
+    )
+    assert result.stdout.str().count("FAILED notes/bad.md::bad.md - line ") == blocks
+    parallel = pytester.runpytest("-n", "2")
+    parallel.assert_outcomes(failed=1, passed=1)
+    assert block_counts(parallel) == block_counts(result)
+
+
+def test_one_note_reads_as_one_note(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n")
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(["*: 1 note (1 passed), 1 block: 1 verified"])
+    assert "1 notes" not in result.stdout.str()
+    assert "1 blocks" not in result.stdout.str()
+
+
+def test_exitfirst_stepwise_and_last_failed_work_on_notes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    bad = "```python\nprint(1)\n=== output ===\n2\n```\n\n```python\n1 / 0\n```\n"
+    write_note(bad, "a.md")
+    write_note(bad, "b.md")
+    write_note("```python\nprint(1)\n```\n", "c.md")
+    first = pytester.runpytest("-x", "-p", "no:randomly")
+    first.assert_outcomes(failed=1)  # stops after the first failing note, whole
+    assert block_counts(first) == {"failed": 2}
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(failed=2, passed=1)
+    last_failed = pytester.runpytest("--lf", "-p", "no:randomly")
+    last_failed.assert_outcomes(failed=2)
+    last_failed.stdout.fnmatch_lines(["*run-last-failure: rerun previous 2 failures*"])
+    stepwise = pytester.runpytest("--sw", "-p", "no:randomly")
+    stepwise.assert_outcomes(failed=1)
+    write_note("```python\nprint(1)\n```\n", "a.md")
+    pytester.runpytest("--sw", "-p", "no:randomly").assert_outcomes(passed=1, failed=1)
+
+
+def test_a_node_id_still_selects_a_note(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "a.md")
+    write_note("```python\nprint(1)\n```\n", "b.md")
+    result = pytester.runpytest("notes/a.md::a.md")
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"failed": 1}
+
+
+def test_junitxml_has_one_test_case_per_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n\n```python\n1 / 0\n```\n", "a.md")
+    write_note("```python\nprint(1)\n```\n", "b.md")
+    pytester.runpytest("--junitxml=junit.xml").assert_outcomes(failed=1, passed=1)
+    suite = ElementTree.parse(pytester.path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert sorted(cases) == ["a.md", "b.md"]
+    assert not list(cases["b.md"])
+    # Each failing block is a failure of its note's test case, with its line and message.
+    messages = [failure.get("message") or "" for failure in cases["a.md"].iter("failure")]
+    assert messages[0].startswith("line 1: value drift")
+    assert messages[1].startswith("line 7: the block raised ZeroDivisionError")
+
+
+def test_the_short_summary_keeps_the_note_line_at_80_columns(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "# A long heading\n" + "\n" * 60 + "```python\nprint(1.5)\n=== output ===\n2.5\n```\n"
+    )
+    result = pytester.runpytest()
+    lines = [line for line in result.stdout.lines if line.startswith("FAILED ")]
+    assert lines[0].startswith("FAILED notes/note.md::note.md - line 62: value drift")
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_verbose_shows_each_block_as_it_finishes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    events: list[str] = []
+    probe = types.ModuleType("progress_probe")
+    probe.events = events  # type: ignore[attr-defined]
+    sys.modules["progress_probe"] = probe
+
+    class Recorder:
+        def pytest_runtest_logreport(self, report: Any) -> None:
+            block = getattr(report, "torchnotes_block", None)
+            if block is not None:
+                events.append(f"reported {block['line']}")
+
+    code = "```python\nimport progress_probe\nprogress_probe.events.append('ran {line}')\n```\n\n"
+    write_note("".join(code.format(line=line) for line in (1, 6, 11)))
+    try:
+        pytester.runpytest("-v", plugins=[Recorder()]).assert_outcomes(passed=1)
+    finally:
+        del sys.modules["progress_probe"]
+    assert events == ["ran 1", "reported 1", "ran 6", "reported 6", "ran 11", "reported 11"]
