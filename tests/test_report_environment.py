@@ -29,7 +29,9 @@ def test_xdist_report_names_the_versions_the_workers_ran(
         "-p", "no:randomly", "-n", "2", "--torchnotes-report=parallel.json"
     )
     result.assert_outcomes(passed=3)
-    result.stdout.fnmatch_lines([f"torch {torch.__version__}, Python *: 3 notes, 3 blocks: *"])
+    result.stdout.fnmatch_lines(
+        [f"torch {torch.__version__}, Python *: 3 notes (3 passed), 3 blocks: *"]
+    )
     serial = json.loads((pytester.path / "serial.json").read_text())["environment"]
     parallel = json.loads((pytester.path / "parallel.json").read_text())["environment"]
     assert parallel == serial

@@ -18,7 +18,7 @@ from typing import Any
 
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.normalize import parse_sanitizer
-from pytest_torchnotes.report import SCHEMA, VERSION, BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.report import READABLE_VERSIONS, SCHEMA, BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.validate import problem
 
 #: Outcomes from best to worst: a move to the right is a regression.
@@ -49,9 +49,12 @@ def load(path: Path) -> RunReport:
         raise ValueError(f"{path}: cannot read a report: {error}") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise ValueError(f"{path}: not a pytest-torchnotes report")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE_VERSIONS:
         version = data.get("version")
-        raise ValueError(f"{path}: version: report version {version!r}; this tool reads {VERSION}")
+        readable = " and ".join(str(number) for number in READABLE_VERSIONS)
+        raise ValueError(
+            f"{path}: version: report version {version!r}; this tool reads versions {readable}"
+        )
     found = problem(data)
     if found is not None:
         raise ValueError(f"{path}: {found}")
