@@ -51,6 +51,34 @@ def _diff(arguments: argparse.Namespace) -> int:
     return 1 if any(change.regression for change in changes) else 0
 
 
+def _triage(arguments: argparse.Namespace) -> int:
+    from pytest_torchnotes.triage import TriageError, details, table, triage, write
+
+    try:
+        findings, digests = triage(arguments.paths)
+    except TriageError as error:
+        print(f"torchnotes triage: {error}", file=sys.stderr)
+        return 2
+    if not findings:
+        print("every block passes or is skipped: nothing to triage")
+        return 0
+    for line in [*table(findings), "", *details(findings)]:
+        print(line)
+    proposed = [finding for finding in findings if finding.proposed]
+    print()
+    if arguments.write:
+        for line in write(findings, digests):
+            print(line)
+    elif proposed:
+        print(
+            f"{len(proposed)} directive{'s' * (len(proposed) != 1)} proposed: "
+            "torchnotes triage --write inserts them"
+        )
+    else:
+        print("no directive proposed: what fails is real drift, or follows from it")
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="torchnotes", description="Work on Markdown notes about PyTorch."
@@ -85,6 +113,24 @@ def parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("--force", action="store_true", help="overwrite an existing note")
     convert.set_defaults(run=_convert)
+    triage = commands.add_parser(
+        "triage",
+        help="sort the failing blocks of existing notes by cause, and mark them",
+        description="Run the notes as pytest does (twice, the second time with another "
+        "seed) and sort every failing block by cause: a missing module (requires module:NAME), "
+        "a CUDA or MPS device (requires cuda), output that changes with the seed (compare "
+        "structure, or compare ignore when the text changes too), code that is not Python "
+        "(skip), a follow-on of an earlier failure, or real drift. Prints a table of causes "
+        "and the directive each block needs; --write inserts them into the notes. Exit status "
+        "0 when nothing fails, 1 when something does, 2 when the notes cannot be run.",
+    )
+    triage.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
+    triage.add_argument(
+        "--write",
+        action="store_true",
+        help="insert the proposed directives, each with its reason, into the notes",
+    )
+    triage.set_defaults(run=_triage)
     diff = commands.add_parser(
         "diff",
         help="compare two run reports (written with --torchnotes-report)",

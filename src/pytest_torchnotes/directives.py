@@ -6,9 +6,10 @@ rendered. They are parsed as data: nothing in a directive is evaluated.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
 from pytest_torchnotes.lexers import BodyLine, CommentLexeme
@@ -38,6 +39,8 @@ class Directive:
     line: int
     #: 0-based line of ``-->``.
     end_line: int
+    #: Why the directive is there: free text after a ``;`` (``requires cuda; trained on a GPU``).
+    why: str | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,8 @@ def _compare(arguments: str, line: int, end: int) -> Directive:
     try:
         return Compare(line, end, parse_compare_spec(arguments))
     except CompareSpecError as error:
-        raise DirectiveError(line, f"compare: {error}") from None
+        hint = f" (a reason goes after a semicolon: compare {arguments.split()[0]}; why)"
+        raise DirectiveError(line, f"compare: {error}{hint if ' ' in arguments else ''}") from None
 
 
 def _timeout(arguments: str, line: int, end: int) -> Directive:
@@ -223,6 +227,24 @@ ONE_LINE = {
 #: Every directive name, for error messages.
 NAMES = (*ONE_LINE, "output", "setup")
 
+#: Directives whose whole argument is a reason already: a ``;`` is part of it.
+REASON_ARGUMENT = frozenset({"skip", "xfail"})
+
+#: Separates a directive's arguments from the free-text reason after them.
+WHY = ";"
+
+
+def split_why(arguments: str) -> tuple[str, str | None]:
+    """The arguments of a directive and the free-text reason after a ``;``, if any.
+
+    >>> split_why("cuda; the model is trained on a GPU")
+    ('cuda', 'the model is trained on a GPU')
+    >>> split_why("ignore")
+    ('ignore', None)
+    """
+    arguments, separator, why = arguments.partition(WHY)
+    return arguments.strip(), (why.strip() or None) if separator else None
+
 
 def parse_directive(comment: CommentLexeme) -> Directive | None:
     """The directive in ``comment``, ``None`` for an ordinary comment.
@@ -247,8 +269,11 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
             raise DirectiveError(line, "setup has no code: put it on the lines before -->")
         code = "\n".join(body_line.text for body_line in comment.body)
         return Setup(line, end, code, comment.body[0].line)
+    why: str | None = None
+    if name not in REASON_ARGUMENT:
+        arguments, why = split_why(arguments)
     if name == "output":
-        return _output(comment, arguments, line, end)
+        return dataclasses.replace(_output(comment, arguments, line, end), why=why)
     if not name:
         raise DirectiveError(
             line, f"empty torchnotes directive: expected one of {', '.join(NAMES)}"
@@ -262,4 +287,5 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
         raise DirectiveError(
             line, f"{name} is written on one line: <!-- torchnotes: {name} ... -->"
         )
-    return parse(arguments, line, end)
+    directive = parse(arguments, line, end)
+    return directive if why is None else dataclasses.replace(directive, why=why)
