@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import shutil
 from pathlib import Path
 
@@ -40,14 +42,16 @@ def _by_cause(findings: list[t.Finding]) -> dict[str, list[str]]:
     return {cause: sorted(where) for cause, where in found.items()}
 
 
-def _without_inserted(after: bytes, before: bytes) -> bytes:
-    """``after`` less the directive lines triage inserted (each a whole line)."""
-    kept = [
-        line
-        for line in after.splitlines(keepends=True)
-        if b"<!-- torchnotes:" not in line or line in before.splitlines(keepends=True)
-    ]
-    return b"".join(kept)
+def _inserted(before: bytes, after: bytes) -> list[list[bytes]]:
+    """The runs of lines ``after`` adds to ``before``; fails if anything else changed."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    runs = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, _, _, start, end in matcher.get_opcodes():
+        assert tag in ("equal", "insert"), (tag, old, new)
+        if tag == "insert":
+            runs.append(new[start:end])
+    return runs
 
 
 def test_the_corpus_end_to_end(
@@ -87,15 +91,20 @@ def test_the_corpus_end_to_end(
     assert "notes/03-gpu.md: 3 directives written" in out
     assert "notes/11-crlf.md: 2 directives written" in out
     for path in (tmp_path / "notes").iterdir():
-        after = path.read_bytes()
-        inserted = after.count(b"<!-- torchnotes:") - originals[path.name].count(
-            b"<!-- torchnotes:"
-        )
-        expected = sum(
-            1 for f in findings if Path(f.path).name == path.name and f.directive is not None
-        )
-        assert inserted == expected, path.name
-        assert _without_inserted(after, originals[path.name]) == originals[path.name], path.name
+        runs = _inserted(originals[path.name], path.read_bytes())
+        expected = [f for f in findings if Path(f.path).name == path.name and f.directive]
+        assert len(runs) == len(expected), path.name
+        for run, finding in zip(runs, expected, strict=True):
+            texts = [line.decode("utf-8").rstrip("\r\n") for line in run]
+            prefix = texts[-1][: texts[-1].index("<!--")]
+            assert texts == [prefix + line for line in finding.comments()], path.name
+    d2l = (tmp_path / "notes" / "04-d2l.md").read_text(encoding="utf-8")
+    assert d2l.startswith(
+        "# 线性回归的简洁实现\n\n本节使用《动手学深度学习》的工具包：\n\n"
+        "<!-- torchnotes: setup\nimport torch\n-->\n"
+        "<!-- torchnotes: requires module:d2l; module d2l is not installed on every machine -->\n"
+        "```python\nimport torch\nfrom d2l import torch as d2l\n```\n"
+    )
     crlf = (tmp_path / "notes" / "11-crlf.md").read_bytes()
     assert crlf.startswith(b"\xef\xbb\xbf")
     assert (
@@ -407,10 +416,11 @@ def test_writing_changes_no_byte_outside_the_inserted_lines(
         f"{note}: {len(fences)} directive{'s' * (len(fences) != 1)} written"
     ]
     after = note.read_bytes()
-    assert _without_inserted(after, data) == data
-    inserted = [line for line in after.splitlines(keepends=True) if b"torchnotes: skip why" in line]
-    assert len(inserted) == len(fences)
-    assert all(line.endswith(newline.encode()) for line in inserted)
+    runs = _inserted(data, after)
+    assert len(runs) == len(fences)
+    for run in runs:
+        (line,) = run
+        assert line.endswith(f"<!-- torchnotes: skip why -->{newline}".encode())
     # Every directive is read back as the directive of its block.
     from pytest_torchnotes.document import decode_note
     from pytest_torchnotes.parsers import NoteParser
@@ -434,3 +444,27 @@ def test_only_real_drift_proposes_nothing(
         "",
         "no directive proposed: what fails is real drift, or follows from it",
     ]
+
+
+def test_imports_of_a_skipped_block_that_later_blocks_use_move_to_setup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "```python\nimport torch\nfrom torch import nn\nx = 2\nimport d2l\n```\n\n"
+        "```python\nprint(torch.ones(1), nn.Linear)\n```\n\n"
+        "```python\nprint(x)\n```\n"
+    )
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'd2l'")
+    passed = [dataclasses.replace(record(line, None, ""), outcome="passed") for line in (8, 12)]
+    findings = classify(tmp_path, monkeypatch, text, missing, *passed)
+    first, follow = findings
+    assert first.setup == ("from torch import nn", "import torch")
+    assert first.comments()[:4] == [
+        "<!-- torchnotes: setup",
+        "from torch import nn",
+        "import torch",
+        "-->",
+    ]
+    # x was defined before the import failed; once the block is skipped, it is not.
+    assert (follow.line, follow.cause) == (12, t.FOLLOW_ON)
+    assert follow.directive == "requires module:d2l; uses x from an earlier block that needs it too"

@@ -12,6 +12,7 @@ left failing. With ``write``, the directives go into the notes with the same gua
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 import subprocess
@@ -87,6 +88,9 @@ class Finding:
     directive: str | None = None
     #: Why the directive cannot be inserted (another of its kind is there).
     conflict: str | None = None
+    #: Imports of the block that later blocks use: kept in a setup comment above it, since
+    #: the directive skips the block.
+    setup: tuple[str, ...] = ()
 
     @property
     def proposed(self) -> bool:
@@ -95,6 +99,16 @@ class Finding:
     @property
     def comment(self) -> str:
         return f"<!-- torchnotes: {self.directive} -->"
+
+    @property
+    def skips(self) -> bool:
+        """Whether the directive keeps the block from running here."""
+        return self.proposed and str(self.directive).startswith(("requires ", "skip "))
+
+    def comments(self) -> list[str]:
+        """The lines inserted above the block: the setup comment, if any, and the directive."""
+        setup = ["<!-- torchnotes: setup", *self.setup, "-->"] if self.setup else []
+        return [*setup, _safe(self.comment)]
 
 
 def run_notes(paths: Sequence[str], report: Path, seed: int | None = None) -> RunReport:
@@ -175,7 +189,100 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
                 for name in _defined_names(block.code):
                     lost.setdefault(name, (record, finding))
         findings.append(finding)
-    return findings
+    ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
+    return _keep_what_later_blocks_use(note.path, ordered, findings)
+
+
+def _keep_what_later_blocks_use(
+    path: str, blocks: Sequence[Block], findings: Sequence[Finding]
+) -> list[Finding]:
+    """A block a directive skips no longer defines its names, though in the first run the
+    lines before its failure did (``import torch`` above a missing ``import d2l``). Imports
+    that later blocks use move into a setup comment above it; a later block that uses any
+    other of its names needs what it needs: the same directive."""
+    by_line = {finding.line: finding for finding in findings}
+    changed = True
+    while changed:
+        changed = False
+        for position, block in enumerate(blocks):
+            own = by_line.get(block.line)
+            if (own is not None and own.skips) or block.skip is not None or block.requires:
+                continue
+            for name in sorted(_used_names(block.code)):
+                binder = next(
+                    (b for b in reversed(blocks[:position]) if name in _defined_names(b.code)),
+                    None,
+                )
+                cause = by_line.get(binder.line) if binder is not None else None
+                if binder is None or cause is None or not cause.skips:
+                    continue
+                statement = _importable_imports(binder.code).get(name)
+                if statement is not None:
+                    if statement not in cause.setup:
+                        by_line[binder.line] = dataclasses.replace(
+                            cause, setup=(*cause.setup, statement)
+                        )
+                        changed = True
+                    continue
+                directive = str(cause.directive).split(";")[0].strip()
+                by_line[block.line] = Finding(
+                    path,
+                    block.line,
+                    FOLLOW_ON,
+                    f"uses {name!r} from the block at {path}:{binder.line}, which the "
+                    f"directive there skips",
+                    f"{directive}; uses {name} from an earlier block that needs it too",
+                )
+                changed = True
+                break
+    return [by_line[line] for line in sorted(by_line)]
+
+
+def _used_names(code: str) -> set[str]:
+    """Names a block reads that it does not bind itself."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    read = {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+    }
+    return read - _defined_names(code)
+
+
+def _importable_imports(code: str) -> dict[str, str]:
+    """Top-level import statements of a block whose modules can be imported here, by the
+    names they bind."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    statements: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            modules = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules = [node.module]
+        else:
+            continue
+        if not all(_importable(module) for module in modules):
+            continue
+        source = ast.get_source_segment(code, node)
+        for alias in node.names:
+            if source is not None and "\n" not in source:
+                statements[(alias.asname or alias.name).split(".")[0]] = source
+    return statements
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module.split(".")[0]) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 #: The reason of a block skipped by a ``requires`` directive: ``requires cuda: no CUDA device``.
@@ -360,8 +467,8 @@ def directive_edits(
         quote = quotes.group() if quotes else ""
         rest = lines[fence][len(quote) :]
         indent = " " * width(rest[: len(rest) - len(rest.lstrip(" \t>0123456789.*+-"))])
-        text = f"{quote}{indent}{_safe(finding.comment)}{ending}"
-        edits.append(Edit(path, fence, fence, (text,), (), finding.line, file_digest))
+        text = tuple(f"{quote}{indent}{line}{ending}" for line in finding.comments())
+        edits.append(Edit(path, fence, fence, text, (), finding.line, file_digest))
     return edits
 
 
@@ -424,6 +531,8 @@ def details(findings: Sequence[Finding]) -> list[str]:
             what = f"{finding.detail}; not proposed: {finding.conflict}"
         elif finding.directive is not None:
             what = _safe(finding.comment)
+            if finding.setup:
+                what += f" (and a setup comment above it: {'; '.join(finding.setup)})"
         else:
             what = finding.detail
         lines.append(f"{finding.path}:{finding.line}: {finding.cause}: {what}")
