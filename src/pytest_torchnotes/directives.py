@@ -78,6 +78,18 @@ class Requires(Directive):
 
 
 @dataclass(frozen=True)
+class RequiresStart(Directive):
+    """``requires start SPEC...``: every block up to ``requires end`` requires the specs."""
+
+    requirements: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class RequiresEnd(Directive):
+    pass
+
+
+@dataclass(frozen=True)
 class Compare(Directive):
     options: CompareOptions
 
@@ -164,12 +176,20 @@ def _raises(arguments: str, line: int, end: int) -> Directive:
 
 def _requires(arguments: str, line: int, end: int) -> Directive:
     words = arguments.split()
+    if words[:1] == ["end"]:
+        if words[1:]:
+            raise DirectiveError(line, "requires end takes no arguments")
+        return RequiresEnd(line, end)
+    region = words[:1] == ["start"]
+    name = "requires start" if region else "requires"
+    words = words[1:] if region else words
     if not words:
-        raise DirectiveError(line, "requires needs at least one spec, e.g. torch>=2.1")
+        raise DirectiveError(line, f"{name} needs at least one spec, e.g. torch>=2.1")
     try:
-        return Requires(line, end, tuple(parse_requirement(word) for word in words))
+        requirements = tuple(parse_requirement(word) for word in words)
     except RequirementError as error:
-        raise DirectiveError(line, f"requires: {error}") from None
+        raise DirectiveError(line, f"{name}: {error}") from None
+    return RequiresStart(line, end, requirements) if region else Requires(line, end, requirements)
 
 
 def _compare(arguments: str, line: int, end: int) -> Directive:

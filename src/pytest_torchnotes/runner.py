@@ -290,11 +290,11 @@ class NoteRunner:
     ) -> BlockResult:
         if item.skip is not None:
             return BlockResult(item, SKIPPED, reason=item.skip)
-        if isinstance(item, SetupBlock):
-            return evaluator.setup_block(item)
         unmet = _first_unmet(item.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
+        if isinstance(item, SetupBlock):
+            return evaluator.setup_block(item)
         timeout = item.timeout or note.config.timeout or self.settings.timeout
         options = item.compare or note.config.compare or self.settings.compare
         return evaluator.block(item, timeout, options)
