@@ -26,7 +26,7 @@ from pytest_torchnotes.normalize import (
 )
 
 #: Comparison modes, in the order the docs present them.
-MODES = ("numeric", "exact", "ellipsis", "ignore", "structure")
+MODES = ("numeric", "exact", "ellipsis", "structure", "ignore")
 
 #: One token of printed output. Order matters: ``inf``/``nan`` before words, words before
 #: numbers (so ``float32`` stays a word), ``...`` before numbers (so ``1...`` is 1 and ...).

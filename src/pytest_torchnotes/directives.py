@@ -196,8 +196,10 @@ def _compare(arguments: str, line: int, end: int) -> Directive:
     try:
         return Compare(line, end, parse_compare_spec(arguments))
     except CompareSpecError as error:
-        hint = f" (a reason goes after a semicolon: compare {arguments.split()[0]}; why)"
-        raise DirectiveError(line, f"compare: {error}{hint if ' ' in arguments else ''}") from None
+        words = arguments.split()
+        prose = any("=" not in word and word not in ("rtol", "atol") for word in words[1:])
+        hint = f" (a reason goes after a semicolon: compare {words[0]}; why)" if prose else ""
+        raise DirectiveError(line, f"compare: {error}{hint}") from None
 
 
 def _timeout(arguments: str, line: int, end: int) -> Directive:
