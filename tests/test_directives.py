@@ -120,7 +120,8 @@ def test_setup() -> None:
         ),
         (
             " torchnotes: compare fuzzy ",
-            "compare: unknown mode 'fuzzy': expected one of numeric, exact, ellipsis, structure, ignore",
+            "compare: unknown mode 'fuzzy': expected one of "
+            "numeric, exact, ellipsis, structure, ignore",
         ),
         (
             " torchnotes: compare exact rtol ",
