@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,9 +103,11 @@ class NoteRunner:
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
         raw: RawNote | None = None,
+        names: Mapping[str, Any] | None = None,
     ) -> NoteResult:
         """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode."""
+        read, is needed to plan rewrites in update mode. ``names`` seed the note's namespace
+        (the ``torchnotes_namespace`` fixture)."""
         result = NoteResult(display_path)
         config = note.config
         if config.skip:
@@ -126,6 +128,7 @@ class NoteRunner:
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
+                namespace.update(names or {})
                 evaluator = BlockEvaluator(
                     executor,
                     namespace,
