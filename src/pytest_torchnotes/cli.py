@@ -100,7 +100,8 @@ def parser() -> argparse.ArgumentParser:
         help="turn a Jupyter notebook into a note",
         description="Write a note from a Jupyter notebook: markdown cells as prose, code cells "
         "as Python blocks with the text they printed as expected output, a raises directive "
-        "for a cell that ended in an error and a skip directive for IPython magics. Output a "
+        "for a cell that ended in an error, a skip directive for IPython magics and a requires "
+        "directive for a cell whose output shows a CUDA or MPS device. Output a "
         "note cannot hold is left out with an HTML comment saying so. Exit status 1 when the "
         "notebook cannot be converted or the note already exists.",
     )
@@ -109,7 +110,8 @@ def parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="NOTE",
-        help="where to write the note (default: the notebook's path with a .md suffix)",
+        help="where to write the note, or a folder to write it in (made if missing; default: "
+        "the notebook's path with a .md suffix)",
     )
     convert.add_argument("--force", action="store_true", help="overwrite an existing note")
     convert.set_defaults(run=_convert)
