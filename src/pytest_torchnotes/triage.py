@@ -117,7 +117,9 @@ def run_notes(paths: Sequence[str], report: Path, seed: int | None = None) -> Ru
     import json
 
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--torchnotes"]
+    # Notes only: the project's test modules are not what triage is about.
     command += [f"--torchnotes-report={report}", "-o", "torchnotes_update=false"]
+    command += ["-o", "python_files="]
     if seed is not None:
         command.append(f"--torchnotes-seed={seed}")
     completed = subprocess.run(
@@ -148,11 +150,20 @@ def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     return findings, digests
 
 
+#: Suffixes of the files whose digest is taken before the run, in the folders triaged.
+NOTE_SUFFIXES = frozenset({".md", ".markdown"})
+
+
 def _digests(paths: Sequence[str]) -> dict[str, str]:
+    """The digest of every note in ``paths`` (files given by name, and Markdown files in the
+    folders given), so that a note changed during the run is not written."""
     digests: dict[str, str] = {}
     for path in paths:
-        files = [Path(path)] if Path(path).is_file() else sorted(Path(path).rglob("*"))
-        for file in files:
+        if Path(path).is_file():
+            files = [Path(path)]
+        else:
+            files = [file for file in Path(path).rglob("*") if file.suffix in NOTE_SUFFIXES]
+        for file in sorted(files):
             if file.is_file():
                 digests[os.path.realpath(file)] = digest(file.read_bytes())
     return digests
