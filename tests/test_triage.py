@@ -468,3 +468,21 @@ def test_imports_of_a_skipped_block_that_later_blocks_use_move_to_setup(
     # x was defined before the import failed; once the block is skipped, it is not.
     assert (follow.line, follow.cause) == (12, t.FOLLOW_ON)
     assert follow.directive == "requires module:d2l; uses x from an earlier block that needs it too"
+
+
+def test_failing_setup_code_is_named_with_the_region_that_would_hold_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "<!-- torchnotes: setup\nimport d2l\n-->\n```python\nprint(1)\n```\n"
+    setup = dataclasses.replace(
+        record(1, "exception", "setup code raised ModuleNotFoundError: No module named 'd2l'"),
+        kind="setup",
+    )
+    (finding,) = classify(tmp_path, monkeypatch, text, setup)
+    assert finding.cause == t.MISSING_MODULE
+    assert not finding.proposed
+    assert finding.conflict == (
+        "a directive applies to the next block, not to setup code: put the setup and the "
+        "blocks that need it between <!-- torchnotes: requires start module:d2l --> and "
+        "<!-- torchnotes: requires end -->"
+    )

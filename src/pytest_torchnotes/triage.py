@@ -189,7 +189,10 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
             skipped = _skipped_by_requires(note.path, record)
             for name in _defined_names(block.code):
                 lost.setdefault(name, (record, skipped))
-        if record.outcome != "failed" or record.kind != "block":
+        if record.outcome != "failed":
+            continue
+        if record.kind != "block":
+            findings.append(_setup_finding(note.path, record))
             continue
         finding = _follow_on(note.path, record, lost) or _classify(
             note.path, record, other.get(record.key)
@@ -202,6 +205,28 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
     return _keep_what_later_blocks_use(note.path, ordered, findings)
+
+
+def _setup_finding(path: str, record: BlockRecord) -> Finding:
+    """Setup code that fails: its cause, named; a directive before it would apply to the
+    next block, so none is written."""
+    finding = _classify(path, record, None)
+    if finding.directive is None:
+        return finding
+    spec = finding.directive.split(";")[0].strip()
+    region = spec.replace("requires", "requires start", 1)
+    return Finding(
+        path,
+        record.line,
+        finding.cause,
+        f"setup code: {finding.detail}",
+        finding.directive,
+        f"a directive applies to the next block, not to setup code: put the setup and the "
+        f"blocks that need it between <!-- torchnotes: {region} --> "
+        "and <!-- torchnotes: requires end -->"
+        if spec.startswith("requires")
+        else "a directive applies to the next block, not to setup code",
+    )
 
 
 def _keep_what_later_blocks_use(
@@ -364,7 +389,8 @@ def _follow_on(
 def _classify(path: str, record: BlockRecord, second: BlockRecord | None) -> Finding:
     reason = record.reason or ""
     headline = reason.splitlines()[0][:200] if reason else record.drift or "failed"
-    if record.drift == "missing module":
+    missing = "ModuleNotFoundError" in reason and MISSING.search(reason) is not None
+    if record.drift == "missing module" or missing:
         match = MISSING.search(reason)
         name = match.group("name") if match else "NAME"
         return Finding(
