@@ -322,6 +322,20 @@ def test_output_that_changes_with_the_seed(
     assert (finding.directive or "").split(";")[0] == (directive or "")
 
 
+def test_a_second_run_that_raises_says_nothing_about_randomness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```python\nimport torch\nprint(torch.randn(2))\n```\n"
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(1, "value", "value drift", expected="tensor([1.])", actual="tensor([0.5])"),
+        second=[record(1, "exception", "the block raised RuntimeError: flaky", actual="")],
+    )
+    assert finding.cause == t.DRIFT
+
+
 def test_a_directive_of_the_same_kind_is_not_added_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -422,6 +422,7 @@ def _classify(path: str, record: BlockRecord, second: BlockRecord | None) -> Fin
     if (
         record.drift in ("value", "text")
         and second is not None
+        and second.drift in (None, "format-only", "value", "text")
         and second.actual is not None
         and record.actual is not None
         and second.actual != record.actual
