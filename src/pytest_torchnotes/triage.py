@@ -11,7 +11,6 @@ left failing. With ``write``, the directives go into the notes with the same gua
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import os
 import re
@@ -26,6 +25,7 @@ from pytest_torchnotes.blocks import Block
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import NoteReadError, decode_note
 from pytest_torchnotes.lexers import QUOTE, width
+from pytest_torchnotes.names import defined_names, importable_imports, used_names
 from pytest_torchnotes.parsers import NoteParser
 from pytest_torchnotes.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.rewrite import Edit, digest, raw_lines, update_file
@@ -187,7 +187,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         block = blocks.get(record.line)
         if record.outcome == "skipped" and block is not None:
             skipped = _skipped_by_requires(note.path, record)
-            for name in _defined_names(block.code):
+            for name in defined_names(block.code):
                 lost.setdefault(name, (record, skipped))
         if record.outcome != "failed":
             continue
@@ -200,7 +200,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         if block is not None:
             finding = _with_conflict(finding, block)
             if finding.cause != RANDOM and record.drift not in ("value", "text"):
-                for name in _defined_names(block.code):
+                for name in defined_names(block.code):
                     lost.setdefault(name, (record, finding))
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
@@ -244,15 +244,15 @@ def _keep_what_later_blocks_use(
             own = by_line.get(block.line)
             if (own is not None and own.skips) or block.skip is not None or block.requires:
                 continue
-            for name in sorted(_used_names(block.code)):
+            for name in sorted(used_names(block.code)):
                 binder = next(
-                    (b for b in reversed(blocks[:position]) if name in _defined_names(b.code)),
+                    (b for b in reversed(blocks[:position]) if name in defined_names(b.code)),
                     None,
                 )
                 cause = by_line.get(binder.line) if binder is not None else None
                 if binder is None or cause is None or not cause.skips:
                     continue
-                statement = _importable_imports(binder.code).get(name)
+                statement = importable_imports(binder.code).get(name)
                 if statement is not None:
                     if statement not in cause.setup:
                         by_line[binder.line] = dataclasses.replace(
@@ -272,53 +272,6 @@ def _keep_what_later_blocks_use(
                 changed = True
                 break
     return [by_line[line] for line in sorted(by_line)]
-
-
-def _used_names(code: str) -> set[str]:
-    """Names a block reads that it does not bind itself."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    read = {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
-    return read - _defined_names(code)
-
-
-def _importable_imports(code: str) -> dict[str, str]:
-    """Top-level import statements of a block whose modules can be imported here, by the
-    names they bind."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return {}
-    statements: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            modules = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules = [node.module]
-        else:
-            continue
-        if not all(_importable(module) for module in modules):
-            continue
-        source = ast.get_source_segment(code, node)
-        for alias in node.names:
-            if source is not None and "\n" not in source:
-                statements[(alias.asname or alias.name).split(".")[0]] = source
-    return statements
-
-
-def _importable(module: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(module.split(".")[0]) is not None
-    except (ImportError, ValueError):
-        return False
 
 
 #: The reason of a block skipped by a ``requires`` directive: ``requires cuda: no CUDA device``.
@@ -341,23 +294,6 @@ def _parsed_blocks(path: str) -> dict[int, Block]:
     except (OSError, NoteReadError):
         return {}
     return {block.line: block for block in NoteParser().parse(text).blocks}
-
-
-def _defined_names(code: str) -> set[str]:
-    """Names a block binds at its top level (assignments, imports, defs, loops)."""
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return set()
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-    return names
 
 
 def _follow_on(
