@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from pytest_torchnotes import directives as d
 from pytest_torchnotes.blocks import Block, SetupBlock
@@ -94,6 +95,7 @@ def test_unbalanced_regions_are_errors(text: str, line: int, message: str) -> No
     assert [(problem.line, problem.message) for problem in problems] == [(line, message)]
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")
 def test_in_a_run(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(REGION)
     result = pytester.runpytest("-p", "no:randomly", "-rs")
