@@ -368,6 +368,21 @@ def test_a_directive_of_the_same_kind_is_not_added_twice(
     assert t.details([finding])[0].endswith("not proposed: " + finding.conflict)
 
 
+def test_a_syntax_error_raised_by_code_that_compiles_is_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```python\neval('1 +')\n```\n\n```python\n1 +\n```\n"
+    raised = "the block raised SyntaxError: invalid syntax (<string>, line 1)"
+    first, second = classify(
+        tmp_path, monkeypatch, text, record(1, "exception", raised), record(5, "exception", raised)
+    )
+    assert (first.cause, first.directive) == (t.DRIFT, None)
+    assert second.cause == t.NOT_PYTHON
+    assert second.directive == (
+        "skip not valid Python (invalid syntax): pseudo-code or another tool's transcript"
+    )
+
+
 def test_a_note_that_cannot_run_is_named_with_its_line() -> None:
     (finding,) = t.classify_note(NoteRecord("n.md", "error", "line 7: unclosed fence"), None)
     assert (finding.cause, finding.line, finding.directive) == (t.NOTE_ERROR, 7, None)

@@ -11,6 +11,7 @@ left failing. With ``write``, the directives go into the notes with the same gua
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import re
@@ -195,7 +196,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
             findings.append(_setup_finding(note.path, record))
             continue
         finding = _follow_on(note.path, record, lost) or _classify(
-            note.path, record, other.get(record.key)
+            note.path, record, other.get(record.key), block
         )
         if block is not None:
             finding = _with_conflict(finding, block)
@@ -322,7 +323,9 @@ def _follow_on(
     )
 
 
-def _classify(path: str, record: BlockRecord, second: BlockRecord | None) -> Finding:
+def _classify(
+    path: str, record: BlockRecord, second: BlockRecord | None, block: Block | None = None
+) -> Finding:
     reason = record.reason or ""
     headline = reason.splitlines()[0][:200] if reason else record.drift or "failed"
     missing = "ModuleNotFoundError" in reason and MISSING.search(reason) is not None
@@ -346,7 +349,7 @@ def _classify(path: str, record: BlockRecord, second: BlockRecord | None) -> Fin
             f"requires {device}; runs on {DEVICE_NAMES[device]}",
         )
     syntax = SYNTAX.search(reason)
-    if syntax is not None:
+    if syntax is not None and not _compiles(block):
         message = re.sub(r" \([^()]*, line \d+\)$", "", syntax.group("message"))
         return Finding(
             path,
@@ -365,6 +368,18 @@ def _classify(path: str, record: BlockRecord, second: BlockRecord | None) -> Fin
     ):
         return _random(path, record, record.actual, second.actual)
     return Finding(path, record.line, DRIFT, headline)
+
+
+def _compiles(block: Block | None) -> bool:
+    """Whether the block's own code is Python (a ``SyntaxError`` then came from code it ran,
+    ``eval`` or ``compile``: that is drift, not pseudo-code)."""
+    if block is None or block.doctest:
+        return False
+    try:
+        ast.parse(block.code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _device(record: BlockRecord) -> str | None:
