@@ -483,8 +483,11 @@ def write(findings: Sequence[Finding], digests: dict[str, str]) -> list[str]:
         except OSError as error:
             messages.append(f"{path} not written: cannot be read: {error.strerror}")
             continue
-        # The edits are made against the note as it was before the run: a note changed
-        # since then is refused by update_file, as --torchnotes-update refuses it.
+        # A note changed since it was read before the run is refused, as
+        # --torchnotes-update refuses it (update_file checks the digest again when it writes).
+        if known is not None and digest(data) != known:
+            messages.append(f"{path} not written: changed on disk since it was collected")
+            continue
         edits = directive_edits(path, found, known or digest(data), data)
         reason = update_file(file, edits)
         if reason is not None:
