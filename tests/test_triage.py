@@ -390,10 +390,10 @@ def test_a_note_that_cannot_run_is_named_with_its_line() -> None:
 
 def test_write_refuses_a_note_changed_during_the_run(tmp_path: Path) -> None:
     note = tmp_path / "n.md"
-    note.write_text("```python\nimport d2l\n```\n")
+    note.write_text("# Models\n\n```python\nimport d2l\n```\n")
     before = digest(note.read_bytes())
     note.write_text("changed\n")
-    finding = t.Finding(str(note), 1, t.MISSING_MODULE, "", "requires module:d2l; why")
+    finding = t.Finding(str(note), 3, t.MISSING_MODULE, "", "requires module:d2l; why")
     (message,) = t.write([finding], {str(note.resolve()): before})
     assert message == f"{note} not written: changed on disk since it was collected"
     assert note.read_text() == "changed\n"
