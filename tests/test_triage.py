@@ -520,3 +520,12 @@ def test_failing_setup_code_is_named_with_the_region_that_would_hold_it(
         "blocks that need it between <!-- torchnotes: requires start module:d2l --> and "
         "<!-- torchnotes: requires end -->"
     )
+
+
+def test_a_note_that_cannot_be_decoded_is_not_written(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"\xff\xfe#\x00 \x00")
+    finding = t.Finding(str(note), 1, t.NOT_PYTHON, "", "skip why")
+    (message,) = t.write([finding], {})
+    assert message.startswith(f"{note} not written: UTF-16 text")
+    assert note.read_bytes() == b"\xff\xfe#\x00 \x00"

@@ -488,7 +488,11 @@ def write(findings: Sequence[Finding], digests: dict[str, str]) -> list[str]:
         if known is not None and digest(data) != known:
             messages.append(f"{path} not written: changed on disk since it was collected")
             continue
-        edits = directive_edits(path, found, known or digest(data), data)
+        try:
+            edits = directive_edits(path, found, known or digest(data), data)
+        except (NoteReadError, IndexError) as error:
+            messages.append(f"{path} not written: {error}")
+            continue
         reason = update_file(file, edits)
         if reason is not None:
             messages.append(f"{path} not written: {reason}")
