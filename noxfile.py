@@ -1,10 +1,12 @@
 """Run the notes under several torch versions and compare what changed.
 
-    nox -s matrix        # one venv and one JSON report per torch version, then the diff
-    nox -s notes         # only the runs
-    nox -s diff          # only the diff of the reports already written
+    nox -s matrix                      # each of TORCH_VERSIONS, then torchnotes history
+    nox -s matrix -- 2.5.1 2.9.1 2.14.1  # the versions given
+    nox -s notes                       # only the runs of TORCH_VERSIONS
+    nox -s diff                        # only the diff of the reports already written
 
-Reports go to reports/torch-VERSION.json, the diff to reports/diff.md.
+Reports go to reports/torch-VERSION.json, the history to reports/history.{md,html}, the diff
+to reports/diff.md.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import itertools
 from pathlib import Path
 
 import nox
+from packaging.version import InvalidVersion, Version
 
 #: The versions to compare, oldest first. On the project's machines these two lie on
 #: local disk (2.13.0 as a CPU wheel, 2.14.1 as the default CUDA build).
@@ -72,9 +75,72 @@ def diff(session: nox.Session) -> None:
     (REPORTS / "diff.md").write_text("\n".join(str(piece) for piece in pieces))
 
 
-@nox.session(python=False)
+def numpy_for(torch: str) -> str:
+    """The numpy to install beside a torch version: torch before 2.3 was built for numpy 1.
+
+    >>> numpy_for("2.1.2"), numpy_for("2.5.1")
+    ('numpy<2', 'numpy')
+    """
+    return "numpy<2" if Version(torch) < Version("2.3") else "numpy"
+
+
+def is_version(text: str) -> bool:
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+@nox.session(python="3.11")
 def matrix(session: nox.Session) -> None:
-    """Every torch version, then the diff."""
-    for version in TORCH_VERSIONS:
-        session.notify(f"notes(torch='{version}')")
-    session.notify("diff")
+    """Run the notes and docs under each torch version, then ``torchnotes history``.
+
+    The versions come after ``--`` (``nox -s matrix -- 2.5.1 2.9.1 2.14.1``), TORCH_VERSIONS
+    when none are given. Each version gets its own virtual environment, ``.nox/torch-VERSION``,
+    kept for the next run.
+    """
+    versions = session.posargs or TORCH_VERSIONS
+    typos = [version for version in versions if not is_version(version)]
+    if typos:  # before any download
+        session.error(f"not a torch version: {', '.join(typos)}")
+    REPORTS.mkdir(exist_ok=True)
+    for version in versions:
+        python = str(Path(".nox") / f"torch-{version}" / "bin" / "python")
+        if not Path(python).exists():
+            session.run("python", "-m", "venv", str(Path(python).parent.parent))
+        session.run(
+            python,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            f"torch=={version}",
+            numpy_for(version),
+            "-e",
+            ".",
+            external=True,
+        )
+        session.run(
+            python,
+            "-m",
+            "pytest",
+            "notes/",
+            "docs/",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            f"--torchnotes-report={report_path(version)}",
+            # A drifted note is what this session is here to find, not a reason to stop.
+            external=True,
+            success_codes=[0, 1],
+        )
+    reports = [str(report_path(version)) for version in versions]
+    history = [python, "-m", "pytest_torchnotes.cli", "history", *reports]
+    for suffix, form in (("md", "md"), ("html", "html")):
+        text = session.run(
+            *history, "--format", form, external=True, silent=True, success_codes=[0, 1]
+        )
+        (REPORTS / f"history.{suffix}").write_text(str(text), encoding="utf-8")
+    # Last, so that its exit status is the session's: 1 when the newest version regressed.
+    session.run(*history, external=True)

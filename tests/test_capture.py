@@ -11,11 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.capture import BlockCapture, CaptureStream, FileDescriptorCapture
+from tests.conftest import WriteNote
 
 
 def test_a_capture_stream_looks_like_stdout() -> None:
     stream = CaptureStream()
-    assert (stream.encoding, stream.errors, stream.isatty()) == ("utf-8", "replace", False)
+    assert (stream.encoding, stream.errors, stream.isatty()) == ("utf-8", "strict", False)
     stream.write("text ")
     assert stream.buffer.writable()
     character = "中".encode()
@@ -38,11 +39,10 @@ def test_python_then_fd_output_and_a_fresh_file_each_block() -> None:
         fd.close()
 
 
-def test_unencodable_text_is_replaced_and_stdin_is_empty() -> None:
+def test_stdin_is_empty() -> None:
     with BlockCapture() as capture:
-        print("tensor \udcff")
         assert sys.stdin.read() == ""
-    assert capture.out == "tensor ?\n"
+    assert capture.out == ""
 
 
 def test_fd_output_keeps_its_place_among_python_prints() -> None:
@@ -107,3 +107,38 @@ def test_a_finished_block_takes_nothing_from_the_next() -> None:
         assert second.out == "second fd\nsecond print\n"
     finally:
         fd.close()
+
+
+UNENCODABLE = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("ab 张\n"), st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+    ),
+    min_size=1,
+).filter(lambda text: any(0xD800 <= ord(char) <= 0xDFFF for char in text))
+
+
+@given(UNENCODABLE)
+def test_unencodable_text_raises_on_stdout_as_in_a_script(text: str) -> None:
+    """``python script.py`` in a UTF-8 locale: ``UnicodeEncodeError``, surrogates not allowed."""
+    with BlockCapture() as capture:
+        print("before")
+        with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+            print(text)
+    assert capture.out == "before\n"
+
+
+@given(UNENCODABLE)
+def test_unencodable_text_is_escaped_on_stderr_as_in_a_script(text: str) -> None:
+    with BlockCapture() as capture:
+        sys.stderr.write(text)
+    assert capture.err == text.encode("utf-8", "backslashreplace").decode("utf-8")
+    assert "?" not in capture.err
+
+
+def test_a_note_that_prints_a_lone_surrogate_fails_as_a_script_would(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note('```python\nprint("tensor \\udcff")\n\n=== output ===\ntensor ?\n```\n')
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*UnicodeEncodeError*surrogates not allowed*"])

@@ -200,14 +200,21 @@ def test_tokens() -> None:
         ("ellipsis", "..."),
         ("newline", "\n"),
         ("word", "y"),
-        ("number", "2.13"),
-        ("number", ".0"),
+        ("word", "2"),
+        ("other", "."),
+        ("word", "13"),
+        ("other", "."),
+        ("word", "0"),
     ]
     assert [t.line for t in tokens][-1] == 1
 
 
-def test_minus_after_a_number_is_an_operator() -> None:
-    assert [t.text for t in tokenize("3-2")] == ["3", "-", "2"]
+def test_digits_joined_by_a_minus_are_text() -> None:
+    assert [(t.kind, t.text) for t in tokenize("3-2")] == [
+        ("word", "3"),
+        ("other", "-"),
+        ("word", "2"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import faulthandler
 import sys
 import time
 
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_torchnotes import timers
 from pytest_torchnotes.execute import Execution, Executor, Watchdog, compile_block
 
 
@@ -64,8 +64,8 @@ def test_a_python_loop_stops_at_its_limit() -> None:
 
 def test_the_watchdog_is_armed_once_for_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[float] = []
-    monkeypatch.setattr(faulthandler, "dump_traceback_later", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(faulthandler, "cancel_dump_traceback_later", lambda: armed.append(0))
+    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, **_: armed.append(s))
+    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: armed.append(0))
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     watchdog = Watchdog()
     for _ in range(100):

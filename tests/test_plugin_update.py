@@ -148,7 +148,8 @@ def test_a_note_changed_during_the_run_is_not_written(
         "print('new')\n=== output ===\nold\n```\n"
     )
     note.write_text(text)
-    result = pytester.runpytest("--torchnotes-update")
+    # run in place: in a scratch copy, the note may not change its own file
+    result = pytester.runpytest("--torchnotes-update", "--torchnotes-isolate-cwd=false")
     result.stdout.fnmatch_lines(
         ["notes/note.md not updated: changed on disk since it was collected"]
     )
@@ -229,3 +230,84 @@ def test_no_temporary_files_are_left(pytester: pytest.Pytester, write_note: Writ
     pytester.runpytest("--torchnotes-update")
     assert sorted(os.listdir(pytester.path / "notes")) == ["note.md"]
     assert not list(Path(pytester.path).glob("**/*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("code", "options", "written"),
+    [
+        ("print('x' * 40_000)", [], False),  # one long line
+        ("for i in range(5_000):\n    print('line', i)", [], False),  # many lines
+        (">>> print('x' * 40_000)", [], False),  # a >>> example
+        ("print('x' * 40_000)", ["--torchnotes-update-max-bytes=50000"], True),
+        ("print('x' * 40_000)", ["--torchnotes-update-max-bytes", "0"], True),
+        ("print('x' * 100)", ["--torchnotes-update-max-bytes=99"], False),
+        ("print('x' * 100)", ["--torchnotes-update-max-bytes=100"], True),
+    ],
+)
+def test_update_writes_no_output_above_the_size_limit(
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    code: str,
+    options: list[str],
+    written: bool,
+) -> None:
+    marker = "" if code.startswith(">>>") else "=== output ===\n"
+    text = f"```python\n{code}\n{marker}```\n"
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update", *options)
+    result.assert_outcomes(failed=1)
+    if written:
+        assert note.read_text() != text
+        pytester.runpytest(*options).assert_outcomes(passed=1)
+        return
+    assert note.read_text() == text
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1 not updated: *the new output is * bytes (* line*), more than the "
+            "* bytes that --torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) "
+            "allows; raise it to write it, or print less"
+        ]
+    )
+
+
+def test_the_size_limit_has_an_ini_twin_and_bad_values_are_refused(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = "```python\nprint('x' * 40_000)\n=== output ===\n```\n"
+    note = write_note(text)
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update_max_bytes = 1\n")
+    pytester.runpytest(
+        "--torchnotes-update", "--torchnotes-update-max-bytes=-1"
+    ).stderr.fnmatch_lines(
+        ["ERROR: torchnotes: --torchnotes-update-max-bytes: '-1': a size cannot be negative"]
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    result.stdout.fnmatch_lines(["*not updated: the new output is 40,000 bytes (1 line)*"])
+    assert note.read_text() == text
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update_max_bytes = 0\n")
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert note.read_text() != text
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_transcript_output_that_would_read_as_code_or_an_exception_is_refused(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\n>>> print('... and more')\n>>> print('fine')\n\n"
+        ">>> print('Traceback (most recent call last):\\nValueError: x')\n```\n"
+    )
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1 not updated: example at line 2: the first line of the output "
+            "('... and more') starts with ... and would read as code of the example; example at "
+            "line 5: the output starts with 'Traceback (most recent call last):' and would read "
+            "as an exception the example raises",
+            "notes/note.md:3 updated",
+        ]
+    )
+    assert note.read_text() == text.replace(">>> print('fine')\n", ">>> print('fine')\nfine\n")
+    pytester.runpytest().assert_outcomes(failed=1)

@@ -12,7 +12,9 @@ import pytest
 import torch
 
 from pytest_torchnotes.cli import main
+from pytest_torchnotes.cmdline import value_taken_for_a_path
 from pytest_torchnotes.diff import compare, load
+from pytest_torchnotes.options import OPTIONS
 from pytest_torchnotes.render import report_format
 from pytest_torchnotes.report import RunReport
 from tests.conftest import WriteNote
@@ -87,8 +89,10 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
         "output_digest": "",
         "warnings": [],
         "duration": 0,
+        "compare": {"mode": "numeric", "rtol": 0.0, "atol": 0.0, "sanitize": []},
     }
     assert (blocks[21]["outcome"], blocks[21]["reason"]) == ("skipped", "needs a GPU")
+    assert blocks[21]["compare"] is None
     assert blocks[25]["warnings"] == [
         {"category": "FutureWarning", "message": "this API is going away", "line": 27}
     ]
@@ -387,7 +391,7 @@ def test_diff_of_notes_and_blocks_that_come_and_go() -> None:
     changes = [(change.where(), change.what, change.regression) for change in compare(old, new)]
     assert changes == [
         ("a.md:1", "note passed -> error", True),
-        ("gone.md:1", "note gone", False),
+        ("gone.md:1", "note gone", True),
         ("new.md:1", "new note", True),
     ]
 
@@ -403,3 +407,117 @@ def test_diff_of_unreadable_reports(tmp_path: Path, capsys: pytest.CaptureFixtur
     future.write_text('{"schema": "pytest-torchnotes-report", "version": 9}')
     with pytest.raises(ValueError, match="report version 9; this tool reads 1"):
         load(future)
+
+
+SIMPLE = "```python\nprint(1)\n=== output ===\n1\n```\n"
+
+
+@pytest.mark.parametrize("space", [False, True])
+@pytest.mark.parametrize("name", ["notes/note.md", "notes/new.md", "notes/sub/r.markdown"])
+def test_a_report_is_never_written_over_a_note(
+    pytester: pytest.Pytester, write_note: WriteNote, name: str, space: bool
+) -> None:
+    note = write_note(SIMPLE)
+    args = ["--torchnotes-report", name] if space else [f"--torchnotes-report={name}"]
+    result = pytester.runpytest(*args)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: torchnotes: --torchnotes-report: {pytester.path / name} is a note this run "
+            "collects (it matches torchnotes_patterns under torchnotes_paths); write the "
+            "report outside the notes"
+        ]
+    )
+    assert note.read_text() == SIMPLE
+    assert not (pytester.path / "notes" / "new.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("README.md", "# My project\n"),
+        ("data.json", '{"weights": [1, 2]}'),
+        ("broken.json", "{not json"),
+        ("report.md", "## someone else's report\n"),
+        ("list.json", "[1, 2]"),
+    ],
+)
+def test_a_report_is_never_written_over_a_file_that_is_not_a_report(
+    pytester: pytest.Pytester, write_note: WriteNote, name: str, content: str
+) -> None:
+    write_note(SIMPLE)
+    target = pytester.path / name
+    target.write_text(content)
+    result = pytester.runpytest("--torchnotes-report", name)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: torchnotes: --torchnotes-report: {target} exists and is not a report of "
+            "an earlier run; it would be overwritten (delete it first, or choose another path)"
+        ]
+    )
+    assert target.read_text() == content
+
+
+@pytest.mark.parametrize("name", ["report.json", "report.md"])
+def test_a_report_replaces_an_earlier_report_or_an_empty_file(
+    pytester: pytest.Pytester, write_note: WriteNote, name: str
+) -> None:
+    write_note(SIMPLE)
+    target = pytester.path / name
+    target.write_text("")
+    for _ in range(2):
+        result = pytester.runpytest("--torchnotes-report", name)
+        result.assert_outcomes(passed=1)
+        assert "pytest-torchnotes-report" in target.read_text() or target.read_text().startswith(
+            "## torchnotes report"
+        )
+
+
+@pytest.mark.parametrize("suffix", ["json", "md"])
+def test_the_space_separated_report_path_works_when_it_exists_outside_the_project(
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    tmp_path_factory: pytest.TempPathFactory,
+    suffix: str,
+) -> None:
+    """pytest looks for its ini file before it knows the plugin's options, and took an
+    existing report path for a test path: the project's ini file was missed."""
+    write_note(SIMPLE)
+    target = tmp_path_factory.mktemp("elsewhere") / f"report.{suffix}"
+    target.write_text("")
+    for _ in range(2):  # empty the first time, an earlier report the second
+        result = pytester.runpytest("--torchnotes-report", str(target))
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines([f"rootdir: {pytester.path}", f"report written to {target}"])
+
+
+def test_the_space_separated_form_is_refused_where_it_cannot_be_repaired(
+    pytester: pytest.Pytester, write_note: WriteNote, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Another project's ini file, found from the report's folder, gave pytest its addopts
+    before the plugin was loaded: the run stops and says how to write the option."""
+    write_note(SIMPLE)
+    elsewhere = tmp_path_factory.mktemp("other-project")
+    (elsewhere / "pytest.ini").write_text("[pytest]\naddopts = -q\n")
+    target = elsewhere / "report.json"
+    target.write_text("")
+    result = pytester.runpytest("--torchnotes-report", str(target))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        [
+            f"ERROR: torchnotes: pytest took the value of --torchnotes-report ({target}) for a "
+            "test path while it looked for its configuration file; write "
+            f"--torchnotes-report={target}"
+        ]
+    )
+    pytester.runpytest(f"--torchnotes-report={target}").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    "flag", [option.cli for option in OPTIONS if option.cli and not option.flag]
+)
+def test_every_value_option_is_looked_at(flag: str, tmp_path: Path) -> None:
+    assert value_taken_for_a_path(["-q", flag, str(tmp_path)]) == (flag, str(tmp_path))
+    assert value_taken_for_a_path(["-q", flag, str(tmp_path / "missing")]) is None
+    assert value_taken_for_a_path(["-q", f"{flag}={tmp_path}"]) is None

@@ -7,8 +7,12 @@ import sys
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from packaging.specifiers import SpecifierSet
 
 from pytest_torchnotes import requirements as r
+from pytest_torchnotes.requirements import _contains
 
 
 def reason(text: str) -> str | None:
@@ -76,3 +80,47 @@ def test_parse_kinds() -> None:
 def test_installed_version_of_a_distribution() -> None:
     assert r.installed_version("numpy") is not None
     assert r.installed_version("no-such-dist-xyz") is None
+
+
+BUILDS = st.sampled_from(
+    ["", "+cpu", "+cu121", ".dev20260101", "a0+git1234", "rc1", "b2", ".dev0+cpu", ".post1"]
+)
+
+
+@given(
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=20),
+    st.integers(min_value=0, max_value=3),
+    BUILDS,
+)
+def test_every_build_of_a_release_counts_as_that_release(
+    major: int, minor: int, patch: int, build: str
+) -> None:
+    """``requires torch>=X.Y`` holds for nightlies, source and local builds of X.Y.Z."""
+    installed = f"{major}.{minor}.{patch}{build}"
+    assert _contains(SpecifierSet(f">={major}.{minor}"), installed), installed
+    assert _contains(SpecifierSet(f">={major}.{minor}.{patch}"), installed), installed
+    assert _contains(SpecifierSet(f"=={major}.{minor}.*"), installed), installed
+    assert _contains(SpecifierSet(f"~={major}.{minor}.{patch}"), installed), installed
+    assert not _contains(SpecifierSet(f"<{major}.{minor}.{patch}"), installed), installed
+    assert not _contains(SpecifierSet(f">{major}.{minor}.{patch}"), installed), installed
+    assert not _contains(SpecifierSet(f">={major}.{minor + 1}"), installed), installed
+
+
+def test_a_specifier_that_names_a_build_compares_the_whole_version() -> None:
+    assert _contains(SpecifierSet(">=2.13.0.dev20260105"), "2.13.0.dev20260107")
+    assert not _contains(SpecifierSet(">=2.13.0.dev20260105"), "2.13.0.dev20260101")
+    assert _contains(SpecifierSet("==2.13.0+cpu"), "2.13.0+cpu")
+    assert not _contains(SpecifierSet("==2.13.0+cpu"), "2.13.0+cu121")
+    assert not _contains(SpecifierSet("===nightly"), "2.13.0")
+
+
+@pytest.mark.parametrize(
+    "version", ["2.13.0.dev20260101", "2.13.0a0+git1234", "2.13.0+cpu", "2.13.0rc1"]
+)
+def test_requires_torch_holds_for_builds_of_the_release(
+    monkeypatch: pytest.MonkeyPatch, version: str
+) -> None:
+    monkeypatch.setattr(torch, "__version__", version)
+    assert reason("torch>=2.13") is None
+    assert reason("torch<2.13") == f"requires torch<2.13: torch {version} is installed"

@@ -286,3 +286,56 @@ def test_umask_does_not_change_the_mode(tmp_path: Path) -> None:
     finally:
         os.umask(previous)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root"
+)
+
+
+@needs_root
+@pytest.mark.parametrize("owner", [(1234, 1234), (0, 4321), (4321, 0)])
+def test_write_atomically_keeps_owner_and_group(tmp_path: Path, owner: tuple[int, int]) -> None:
+    target = tmp_path / "n.md"
+    target.write_text("old")
+    os.chown(target, *owner)
+    write_atomically(target, b"new")
+    info = target.stat()
+    assert (info.st_uid, info.st_gid) == owner
+    assert target.read_text() == "new"
+    assert [path.name for path in tmp_path.iterdir()] == ["n.md"]
+
+
+@needs_root
+def test_someone_elses_file_is_written_in_place_when_it_cannot_be_given_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A user whom the group lets write someone else's note cannot chown a new file to
+    that someone: the note is written in place, keeping its owner and inode."""
+    target = tmp_path / "n.md"
+    target.write_text("old text")
+    os.chown(target, 1234, 1234)
+    inode = target.stat().st_ino
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    write_atomically(target, b"new")
+    info = target.stat()
+    assert (info.st_uid, info.st_gid, info.st_ino) == (1234, 1234, inode)
+    assert target.read_bytes() == b"new"
+    assert [path.name for path in tmp_path.iterdir()] == ["n.md"]
+
+
+@pytest.mark.parametrize("old", [b"a much longer old text\n" * 20, b""])
+def test_write_atomically_keeps_hard_links(tmp_path: Path, old: bytes) -> None:
+    target = tmp_path / "n.md"
+    target.write_bytes(old)
+    other = tmp_path / "other.md"
+    os.link(target, other)
+    write_atomically(target, b"new\n")
+    assert target.read_bytes() == other.read_bytes() == b"new\n"
+    assert target.stat().st_ino == other.stat().st_ino
+    assert target.stat().st_nlink == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["n.md", "other.md"]

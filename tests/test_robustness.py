@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
+import time
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -57,32 +61,58 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
 
 
 @pytest.mark.parametrize(
-    "code",
+    ("code", "cause"),
     [
-        "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
-        "import ctypes\nctypes.string_at(0)",
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "SIGKILL (Killed)"),
+        ("import ctypes\nctypes.string_at(0)", "SIGSEGV (Segmentation fault)"),
+        ("import os\nos.abort()", "SIGABRT (Aborted)"),
     ],
-    ids=["sigkill", "segfault"],
+    ids=["sigkill", "segfault", "abort"],
 )
 def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
-    pytester: pytest.Pytester, write_note: WriteNote, code: str
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str
 ) -> None:
     pytest.importorskip("xdist")
     write_note(f"```python\n{code}\n```\n", "a.md")
     for index in range(3):
         write_note(NEXT, f"b{index}.md")
-    result = pytester.runpytest("-n", "2", "-p", "no:randomly")
+    result = pytester.runpytest("-n", "2", "-p", "no:randomly", "--torchnotes-report=run.json")
     result.assert_outcomes(failed=1, passed=3)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
     result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::a.md'*"])
+    notes = json.loads((pytester.path / "run.json").read_text())["notes"]
+    crashed = [note for note in notes if note["path"] == "notes/a.md"]
+    assert len(notes) == 4
+    assert len(crashed) == 1
+    assert crashed[0]["outcome"] == "error"
+    assert re.fullmatch(
+        r"worker 'gw\d+' crashed while running 'notes/a.md::a.md': the process was killed "
+        f"by signal {re.escape(cause)}",
+        crashed[0]["reason"],
+    )
 
 
-def test_a_dying_process_without_xdist_never_exits_0(
-    pytester: pytest.Pytester, write_note: WriteNote
+@pytest.mark.parametrize(
+    ("code", "cause"),
+    [
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+            "no fatal error was reported: a signal that cannot be caught (SIGKILL*",
+        ),
+        ("import ctypes\nctypes.string_at(0)", "Fatal Python error: Segmentation fault *"),
+        ("import os\nos.abort()", "Fatal Python error: Aborted *"),
+    ],
+    ids=["sigkill", "segfault", "abort"],
+)
+def test_a_dying_process_without_xdist_names_the_block_and_never_exits_0(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str
 ) -> None:
-    write_note("```python\nimport os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n```\n")
-    result = pytester.runpytest_subprocess(timeout=60)
+    write_note(f"```python\nprint('first')\n```\n\n```python\n{code}\n```\n")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=30", timeout=60)
     assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(
+        [f"notes/note.md:5: block 2 (time limit 30 s) was running when the process died: {cause}"]
+    )
 
 
 def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:
@@ -364,3 +394,97 @@ def test_an_example_without_output_says_how_to_fix_it(
         ]
     )
     assert "torch.ones(1)" not in result.stdout.str()  # ignored, so it passed
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("import sys\nprint('before')\nsys.stdout.close()", "sys.stdout"),
+        ("import sys\nprint('before')\nsys.stdout.close()\nprint('after')", "sys.stdout"),
+        ("import sys\nsys.stderr.close()\nprint('x', file=sys.stderr)", "sys.stderr"),
+        ("import sys\nsys.stderr.close()", "sys.stderr"),
+    ],
+    ids=["stdout", "stdout-then-print", "stderr-then-print", "stderr"],
+)
+def test_a_block_that_closes_its_output_fails_and_the_note_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, name: str
+) -> None:
+    write_note(f"```python\n{code}\n```\n" + NEXT + NEXT.replace("next note", "third block"))
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(failed=1)
+    short = name.rpartition(".")[2]
+    result.stdout.fnmatch_lines(
+        [
+            f"notes/note.md:1: block 1: the block closed {name}: what it printed after that is "
+            f"lost (leave {name} open; to silence output, use contextlib.redirect_{short}("
+            "io.StringIO())) (exception)",
+        ]
+    )
+    second = code.count("\n") + 4
+    result.stdout.fnmatch_lines(
+        [f"*PASSED block 2, line {second} *", f"*PASSED block 3, line {second + 5} *"]
+    )
+
+
+CTRL_C = {
+    "kill": "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)",
+    "raise_signal": "import signal, time\nsignal.raise_signal(signal.SIGINT)\ntime.sleep(30)",
+    "thread": (
+        "import os, signal, threading, time\n"
+        "threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()\ntime.sleep(30)"
+    ),
+    "swallowed": (
+        "import os, signal, time\ntry:\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('caught')"
+    ),
+    "transcript": (
+        ">>> import os, signal, time\n>>> os.kill(os.getpid(), signal.SIGINT); time.sleep(30)\n"
+        ">>> print('next example')\nnext example"
+    ),
+}
+
+
+@pytest.mark.parametrize("update", [False, True], ids=["run", "update"])
+@pytest.mark.parametrize("code", CTRL_C.values(), ids=CTRL_C.keys())
+def test_ctrl_c_stops_the_session_in_the_running_block(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, update: bool
+) -> None:
+    write_note(
+        "```python\nprint('first')\n=== output ===\nfirst\n```\n\n"
+        f"```python\n{code}\n```\n\n```python\nprint('third')\n=== output ===\nwrong\n```\n",
+        "a.md",
+    )
+    write_note(NEXT.replace("next note runs", "wrong"), "b.md")
+    args = ["-v", "-p", "no:randomly"] + (["--torchnotes-update"] if update else [])
+    started = time.monotonic()
+    result = pytester.runpytest(*args, no_reraise_ctrlc=True)
+    assert time.monotonic() - started < 20
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    output = result.stdout.str()
+    result.stdout.fnmatch_lines(
+        [
+            "*PASSED block 1, line 1 *",
+            "*FAILED block 2, line 7 *",
+            "notes/a.md:7: block 2: *interrupted by Ctrl-C*; the session stops (exception)",
+            "*KeyboardInterrupt: notes/a.md:7: block 2 was interrupted (Ctrl-C); no further "
+            "block or note runs*",
+        ]
+    )
+    assert "SessionInterrupted" not in output
+    for later in ("block 3", "b.md", "next example"):
+        assert later not in output
+    assert "updated" not in output
+
+
+def test_one_huge_line_is_cut_in_messages(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        "```python\nprint('x' * 2_000_000)\n=== output ===\nxx\n```\n\n"
+        "```python\nraise ValueError('y' * 2_000_000)\n```\n",
+        "a.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=2)
+    assert len(result.stdout.str()) < 40_000
+    result.stdout.fnmatch_lines(
+        ["+xxxxx* ... 1,999,501 more characters on this line", "*ValueError: yyy* more characters*"]
+    )

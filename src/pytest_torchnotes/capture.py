@@ -26,8 +26,15 @@ class CaptureStream(io.StringIO):
     """Text in memory that also takes bytes through ``.buffer``, like the real ``sys.stdout``.
 
     A ``StringIO`` costs a fraction of a ``TextIOWrapper`` over ``BytesIO``, and a block
-    gets two of them.
+    gets two of them. Text that UTF-8 cannot encode (a lone surrogate) is handled as a
+    script's stream in a UTF-8 locale handles it: standard output raises
+    ``UnicodeEncodeError`` (``errors="strict"``), standard error writes an escape
+    (``errors="backslashreplace"``).
     """
+
+    def __init__(self, errors: str = "strict") -> None:
+        super().__init__()
+        self._errors = errors
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
@@ -35,7 +42,13 @@ class CaptureStream(io.StringIO):
 
     @property
     def errors(self) -> str:  # type: ignore[override]
-        return "replace"
+        return self._errors
+
+    def write(self, text: str, /) -> int:
+        if isinstance(text, str) and not text.isascii():
+            encoded = text.encode("utf-8", self._errors)  # raises, with errors="strict"
+            text = encoded.decode("utf-8")
+        return super().write(text)
 
     @functools.cached_property
     def buffer(self) -> _BytesInto:  # type: ignore[override]
@@ -43,6 +56,16 @@ class CaptureStream(io.StringIO):
 
     def isatty(self) -> bool:
         return False
+
+    def close(self) -> None:
+        """A block that closes ``sys.stdout`` loses no output printed before: the text is
+        kept, and :attr:`closed` tells the block's report what happened."""
+        if not self.closed:
+            self._kept = self.getvalue()
+        super().close()
+
+    def getvalue(self) -> str:
+        return self._kept if self.closed else super().getvalue()
 
 
 class _InOrderStream(CaptureStream):
@@ -152,7 +175,7 @@ class BlockCapture:
     def __init__(self, fd: FileDescriptorCapture | None = None) -> None:
         self.fd = fd
         self.stdout = CaptureStream() if fd is None else _InOrderStream(fd)
-        self.stderr = CaptureStream()
+        self.stderr = CaptureStream("backslashreplace")
         self.fd_output = ""
 
     def __enter__(self) -> BlockCapture:
@@ -176,23 +199,19 @@ class BlockCapture:
         if self.fd is not None:
             self.fd_output = self.fd.stop()
 
+    def closed(self) -> str | None:
+        """``sys.stdout`` or ``sys.stderr`` if the block closed it."""
+        if self.stdout.closed:
+            return "sys.stdout"
+        if self.stderr.closed:
+            return "sys.stderr"
+        return None
+
     @property
     def out(self) -> str:
         """Everything written to stdout, Python-level and fd-level, in the order written."""
-        return encodable(self.stdout.getvalue()) + self.fd_output
+        return self.stdout.getvalue() + self.fd_output
 
     @property
     def err(self) -> str:
-        return encodable(self.stderr.getvalue())
-
-
-def encodable(text: str) -> str:
-    """``text`` with what UTF-8 cannot encode (lone surrogates) replaced by ``?``, so that
-    it can be shown, reported and written into a note.
-
-    >>> encodable("tensor \\udcff")
-    'tensor ?'
-    """
-    if text.isascii():
-        return text
-    return text.encode("utf-8", errors="replace").decode("utf-8")
+        return self.stderr.getvalue()

@@ -51,6 +51,27 @@ def _diff(arguments: argparse.Namespace) -> int:
     return 1 if any(change.regression for change in changes) else 0
 
 
+def _history(arguments: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from pytest_torchnotes.history import HistoryError, history, load_runs
+
+    try:
+        runs = load_runs([Path(report) for report in arguments.reports])
+    except HistoryError as error:
+        print(f"torchnotes history: {error}", file=sys.stderr)
+        return 2
+    result = history(runs)
+    if arguments.format == "html":
+        from pytest_torchnotes.history_html import render_html as render
+    elif arguments.format == "md":
+        from pytest_torchnotes.history_render import render_markdown as render
+    else:
+        from pytest_torchnotes.history_render import render_text as render
+    sys.stdout.write(render(result))
+    return 1 if result.regressions else 0
+
+
 def _triage(arguments: argparse.Namespace) -> int:
     from pytest_torchnotes.triage import TriageError, details, table, triage, write
 
@@ -138,8 +159,10 @@ def parser() -> argparse.ArgumentParser:
         help="compare two run reports (written with --torchnotes-report)",
         description="List the blocks whose outcome or output changed between two JSON run "
         "reports, for instance one per torch version, with warnings that appeared or went "
-        "away. Exit status 1 when something regressed (a block or note that now fails), 2 "
-        "when a report cannot be read.",
+        "away; outputs are compared by the rules the run used, so what the comparison "
+        "accepts is no change. Exit status 1 when something regressed (a block or note that "
+        "now fails, a passing note that now errors or is gone), 2 when a report cannot be "
+        "read or does not follow the report schema (the message names the field).",
     )
     diff.add_argument("old", metavar="OLD.json")
     diff.add_argument("new", metavar="NEW.json")
@@ -147,6 +170,24 @@ def parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "md"), default="text", help="md: for a pull request comment"
     )
     diff.set_defaults(run=_diff)
+    history = commands.add_parser(
+        "history",
+        help="what changed across many run reports, one per torch version",
+        description="Put two or more JSON run reports in torch version order (whatever the "
+        "order of the files) and show every block whose outcome, output, warnings or "
+        "exception changed anywhere in the range: its outcome in each version, and each "
+        "change in the version where it first appears, by the rules of torchnotes diff. "
+        "Exit status 1 when the newest version regressed against the oldest, 2 when a "
+        "report cannot be read or fewer than two are given.",
+    )
+    history.add_argument("reports", nargs="+", metavar="REPORT.json")
+    history.add_argument(
+        "--format",
+        choices=("text", "md", "html"),
+        default="text",
+        help="md: for a pull request or a job summary; html: one self-contained page",
+    )
+    history.set_defaults(run=_history)
     return main
 
 

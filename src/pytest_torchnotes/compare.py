@@ -28,20 +28,51 @@ from pytest_torchnotes.normalize import (
 #: Comparison modes, in the order the docs present them.
 MODES = ("numeric", "exact", "ellipsis", "structure", "ignore")
 
-#: One token of printed output. Order matters: ``inf``/``nan`` before words, words before
-#: numbers (so ``float32`` stays a word), ``...`` before numbers (so ``1...`` is 1 and ...).
+#: Letters, digits and ``_`` that glue to a number and make it part of a name (``conv1``,
+#: ``5ms``, ``2nd``). Letters of scripts written without spaces between words (Chinese,
+#: Japanese, Korean, full-width forms) do not: ``共15个`` holds the number 15.
+SPACELESS = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+GLUE = rf"[^\W{SPACELESS}]"
+
+#: What may not stand just before a number (or its sign): a glued character, ``.``, ``:``,
+#: ``#``, ``$``, ``@``, ``/``, ``\``, ``%``, or a ``-``/``+`` joined to one of them
+#: (``x-1``, ``2026-11``).
+NOT_AFTER = rf"(?<!{GLUE})(?<![.:#$@/\\%])(?<!{GLUE}[-+])(?<![.:#$@/\\%)\]][-+])"
+
+#: What may not follow a number: a glued character, ``.`` or ``:`` before a letter or digit
+#: (``2.10.0``, ``12:30``), ``-``, ``+`` or ``/`` before a digit (``2026-11-29``, ``1/2``).
+NOT_BEFORE = rf"(?!{GLUE})(?![.:]\w)(?![-+/][0-9])"
+
+#: A number's digits: a thousands-grouped integer (``15,771``, optionally with a fraction;
+#: not first in brackets nor after a comma, where commas separate elements: ``[5,100]``),
+#: an integer, a decimal (``4.`` and ``.5`` as torch and Python print them), then an exponent.
+DIGITS = (
+    r"(?:(?<![\[({,])(?<![\[({,][-+])[1-9][0-9]{0,2}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
+    r"|[0-9]+(?:\.(?!\.)[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+)
+
+#: The real or imaginary part of a complex number as torch and Python print it.
+PART = r"(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|inf|nan)"
+
+#: A complex number, ``1.+2.j``, ``1.5000-0.2500j``, ``(1+2j)``, ``1j``, ``nan+infj``.
+COMPLEX = re.compile(
+    rf"(?:(?P<real>[-+]?{PART})(?P<imag>[-+]{PART})|(?P<alone>[-+]?{PART}))j", re.ASCII
+)
+
+#: One token of printed output. Order matters: ``...`` before numbers (so ``1...`` is 1 and
+#: ...), complex numbers before real ones, ``inf``/``nan`` before words. A number is a number
+#: only when it stands alone (:data:`NOT_AFTER`, :data:`NOT_BEFORE`); digits glued to a name,
+#: a version, a date or a time are text (``glued``).
 TOKEN = re.compile(
-    r"""
+    rf"""
     (?P<newline>\n)
     |(?P<space>[ \t\f\v]+)
     |(?P<ellipsis>\.\.\.)
+    |(?P<complex>{NOT_AFTER}{COMPLEX.pattern}{NOT_BEFORE})
     |(?P<special>(?:(?<![\w.)\]])[-+])?(?:inf|nan)\b)
-    |(?P<word>[^\W\d]\w*)
-    |(?P<number>
-        (?:(?<![\w.)\]])[-+])?
-        (?:\d+(?:\.(?!\.)\d*)?|\.\d+)
-        (?:[eE][-+]?\d+)?
-     )
+    |(?P<number>(?:(?<![.:#$@/\\%)\]])[-+])?{NOT_AFTER}{DIGITS}{NOT_BEFORE})
+    |(?P<word>[^\W\d{SPACELESS}]{GLUE}*|(?:(?=\w)[{SPACELESS}])+)
+    |(?P<glued>\d\w*)
     |(?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -128,7 +159,7 @@ class Number:
         >>> Number.parse("1.2346e+03").unit
         0.1
         """
-        lowered = text.lower()
+        lowered = text.lower().replace(",", "")
         if lowered.lstrip("+-") in ("inf", "nan"):
             return cls(float(lowered), False, 0.0)
         mantissa, _, exponent = lowered.partition("e")
@@ -182,6 +213,7 @@ class Comparator:
 
     def __init__(self, options: CompareOptions, sanitizers: Sequence[Step] = ()) -> None:
         self.options = options
+        self.sanitizers = tuple(sanitizers)
         if sanitizers:
             self.steps: tuple[Step, ...] = (
                 *BASE_STEPS,
@@ -413,8 +445,13 @@ def tokenize(text: str) -> list[Token]:
             continue
         if kind == "space":
             continue
+        if kind == "complex":
+            tokens.extend(_complex_tokens(value, line))
+            continue
         if kind == "special":
             kind = "number"
+        elif kind == "glued":
+            kind = "word"
         elif kind == "other":
             if value in OPENING:
                 depth += 1
@@ -422,3 +459,15 @@ def tokenize(text: str) -> list[Token]:
                 depth = max(depth - 1, 0)
         tokens.append(Token(kind or "other", value, line))
     return tokens
+
+
+def _complex_tokens(text: str, line: int) -> list[Token]:
+    """A complex number as its real and imaginary parts (numbers) and the ``j``.
+
+    >>> [t.text for t in _complex_tokens("1.5000-2.j", 0)]
+    ['1.5000', '-2.', 'j']
+    """
+    match = COMPLEX.fullmatch(text)
+    assert match is not None
+    parts = [match["real"], match["imag"]] if match["alone"] is None else [match["alone"]]
+    return [*(Token("number", part, line) for part in parts), Token("other", "j", line)]

@@ -2,17 +2,24 @@
 
 Typically one run per torch version: the blocks whose outcome or output changed, warnings
 that appeared or went away, blocks that came or went. A change for the worse (a block that
-passed and now fails, a note that now cannot run) is a regression.
+passed and now fails, a note that now cannot run or that passed and is gone) is a regression.
+Outputs are compared by the rules the run compared them by (recorded with each block), so what
+the comparison does not count as a difference is no change here either.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pytest_torchnotes.report import BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.compare import Comparator, CompareOptions
+from pytest_torchnotes.normalize import parse_sanitizer
+from pytest_torchnotes.report import SCHEMA, VERSION, BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.validate import problem
 
 #: Outcomes from best to worst: a move to the right is a regression.
 RANK = {"passed": 0, "xfailed": 0, "skipped": 1, "failed": 2, "error": 3}
@@ -35,14 +42,28 @@ class Change:
 
 
 def load(path: Path) -> RunReport:
+    """Read a report; ``ValueError`` naming the file and the field when it is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, RecursionError) as error:
         raise ValueError(f"{path}: cannot read a report: {error}") from None
-    try:
-        return RunReport.from_json(data)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"{path}: {error}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"{path}: not a pytest-torchnotes report")
+    if data.get("version") != VERSION:
+        version = data.get("version")
+        raise ValueError(f"{path}: version: report version {version!r}; this tool reads {VERSION}")
+    found = problem(data)
+    if found is not None:
+        raise ValueError(f"{path}: {found}")
+    for index, note in enumerate(data["notes"]):
+        for number, block in enumerate(note["blocks"]):
+            rules = block.get("compare")
+            try:
+                _comparator(_rules_key(rules))
+            except ValueError as error:
+                where = f"notes[{index}].blocks[{number}].compare"
+                raise ValueError(f"{path}: {where}: {error}") from None
+    return RunReport.from_json(data)
 
 
 def compare(old: RunReport, new: RunReport) -> list[Change]:
@@ -63,7 +84,7 @@ def compare(old: RunReport, new: RunReport) -> list[Change]:
                 )
             )
         elif after is None:
-            changes.append(Change(path, 1, None, "note gone", False))
+            changes.append(Change(path, 1, None, "note gone", before.outcome == "passed"))
         else:
             changes.extend(_note_changes(before, after))
     return changes
@@ -111,7 +132,7 @@ def _block_change(path: str, before: BlockRecord, after: BlockRecord) -> Change 
             details.append(after.reason)
     elif before.drift != after.drift:
         parts.append(f"drift {before.drift or 'none'} -> {after.drift or 'none'}")
-    if before.output_digest != after.output_digest:
+    if _output_changed(before, after):
         parts.append("output changed")
         details.extend(_output_diff(before, after))
     old_warnings = {f"{w.category}: {w.message}" for w in before.warnings}
@@ -124,6 +145,45 @@ def _block_change(path: str, before: BlockRecord, after: BlockRecord) -> Change 
         return None
     regression = RANK[after.outcome] > RANK[before.outcome]
     return Change(path, after.line, after.heading, ", ".join(parts), regression, details)
+
+
+RulesKey = tuple[str, float, float, tuple[str, ...]] | None
+
+
+def _rules_key(rules: dict[str, Any] | None) -> RulesKey:
+    if rules is None:
+        return None
+    return (rules["mode"], rules["rtol"], rules["atol"], tuple(rules["sanitize"]))
+
+
+@functools.cache
+def _comparator(key: RulesKey) -> Comparator | None:
+    """The comparison a block's output went through; ``ValueError`` if it cannot be rebuilt."""
+    if key is None:
+        return None
+    mode, rtol, atol, sanitize = key
+    options = CompareOptions(mode, float(rtol), float(atol))
+    return Comparator(options, [parse_sanitizer(line) for line in sanitize])
+
+
+def _output_changed(before: BlockRecord, after: BlockRecord) -> bool:
+    """Whether the output changed as the comparison sees it: a masked address, sanitized
+    text, a ``compare ignore`` block, what an ellipsis stands for and digits beyond the
+    precision printed are no change."""
+    if before.output_digest == after.output_digest:
+        return False
+    comparator = _comparator(_rules_key(after.compare or before.compare))
+    if before.actual is None or after.actual is None or comparator is None:
+        return True
+    expected = after.expected
+    if (
+        expected is not None
+        and expected == before.expected
+        and comparator.compare(expected, before.actual).matched
+        and comparator.compare(expected, after.actual).matched
+    ):
+        return False  # both match what the note says: the note cannot tell them apart
+    return not comparator.compare(before.actual, after.actual).matched
 
 
 def _output_diff(before: BlockRecord, after: BlockRecord) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import doctest
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from pytest_torchnotes.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.directives import Raises, Warns
 from pytest_torchnotes.execute import (
+    OWN_FAILURES,
     CompiledCode,
     ErrorInfo,
     Execution,
@@ -29,11 +30,13 @@ from pytest_torchnotes.execute import (
 from pytest_torchnotes.failures import (
     FailureContext,
     closing_line,
+    cut_line,
     output_diff,
     render_exception,
     render_output_failure,
     render_warning_failure,
 )
+from pytest_torchnotes.lexers import BodyLine
 from pytest_torchnotes.requirements import unmet_reason
 from pytest_torchnotes.results import (
     COMPARISON_DRIFT,
@@ -48,7 +51,8 @@ from pytest_torchnotes.results import (
     XFAILED,
     BlockResult,
 )
-from pytest_torchnotes.rewrite import RewriteError, Section, section_edit
+from pytest_torchnotes.rewrite import Edit, RewriteError, Section, section_edit
+from pytest_torchnotes.wants import as_want, reread
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class NoteSource:
     raw_lines: list[str]
     digest: str
     marker: re.Pattern[str]
+    #: Largest expected output written, in bytes (0: no limit).
+    max_bytes: int = 0
 
 
 class BlockEvaluator:
@@ -85,14 +91,17 @@ class BlockEvaluator:
         self.source = source
 
     def execute(
-        self, code: str, first_line: int, timeout: float | None, *, display: bool
+        self, code: str, first_line: int, timeout: float | None, *, display: bool, where: str = ""
     ) -> Execution:
         filename = self.executor.filename
         try:
             compiled = compile_block(code, filename, first_line, display=display)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename))
-        return self.executor.run(compiled, self.namespace, timeout=timeout)
+        where = where or f"{filename}:{first_line}"
+        return self.executor.run(
+            compiled, self.namespace, timeout=timeout, label=f"line {first_line}", where=where
+        )
 
     def setup_block(self, item: SetupBlock) -> BlockResult:
         execution = self.execute(item.code, item.code_line + 1, None, display=False)
@@ -108,6 +117,7 @@ class BlockEvaluator:
     def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         runner = self._doctest if block.doctest else self._block
         result = runner(block, timeout, options)
+        result.comparator = self.comparator(options)
         self._check_warnings(block, result)
         result = _apply_xfail(block, result, self.context)
         if self.source is not None:
@@ -145,7 +155,13 @@ class BlockEvaluator:
         )
 
     def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
-        execution = self.execute(block.code, block.code_line + 1, timeout, display=self.display)
+        execution = self.execute(
+            block.code,
+            block.code_line + 1,
+            timeout,
+            display=self.display,
+            where=f"{self.executor.filename}:{block.line}: {block.describe()}",
+        )
         result = _from_execution(block, execution)
         result.expected = block.expected
         error = execution.error
@@ -186,8 +202,10 @@ class BlockEvaluator:
         comparator: Comparator,
         line: int,
         transform: Callable[[list[str]], list[str]] = lambda lines: lines,
+        verify: Callable[[Edit], str | None] = lambda edit: None,
     ) -> None:
-        """In update mode, plan the edit that writes ``actual`` into ``section``."""
+        """In update mode, plan the edit that writes ``actual`` into ``section``, unless
+        ``verify`` says why the note would not read back right with it."""
         item = result.item
         if self.source is None or (isinstance(item, Block) and item.xfail is not None):
             return
@@ -202,9 +220,16 @@ class BlockEvaluator:
                 line=line,
                 file_digest=self.source.digest,
                 transform=transform,
+                max_bytes=self.source.max_bytes,
             )
+            reason = verify(edit)
+            if reason is not None:
+                raise RewriteError(reason)
         except RewriteError as error:
-            result.not_updated = str(error)
+            reason = str(error) if line == item.line else f"example at line {line}: {error}"
+            if result.not_updated is not None:  # another example of the transcript
+                reason = f"{result.not_updated}; {reason}"
+            result.not_updated = reason
             result.message += f"\nNot updated: {error}."
             return
         result.edits.append(edit)
@@ -246,8 +271,10 @@ class BlockEvaluator:
                 failed = _example_failure(current, self.context, line, example.source, failure)
                 failed.duration, failed.warnings = result.duration, result.warnings
             if failure == OUTPUT_DIFFERS:
-                self._plan_example(failed, block, example, execution.stdout, options)
-            if self.source is None:
+                self._plan_example(
+                    failed, block, examples, examples.index(example), execution.stdout, options
+                )
+            if self.source is None or self.executor.interrupted.is_set():
                 break
         if failed is not None:
             return failed
@@ -262,17 +289,23 @@ class BlockEvaluator:
         except SyntaxError as error:
             return Execution(error=describe_error(error, self.executor.filename))
         return self.executor.run(
-            CompiledCode(code, interactive=True), self.namespace, timeout=timeout
+            CompiledCode(code, interactive=True),
+            self.namespace,
+            timeout=timeout,
+            label=f"line {line}",
+            where=f"{self.executor.filename}:{line}: the example",
         )
 
     def _plan_example(
         self,
         result: BlockResult,
         block: Block,
-        example: doctest.Example,
+        examples: list[doctest.Example],
+        index: int,
         actual: str,
         options: CompareOptions,
     ) -> None:
+        example = examples[index]
         body = block.fence.body
         first = example.lineno + example.source.count("\n")
         count = example.want.count("\n")
@@ -288,7 +321,37 @@ class BlockEvaluator:
             actual,
             self.comparator(options),
             block.code_line + 1 + example.lineno,
-            transform=_as_want,
+            transform=as_want,
+            verify=lambda edit: self._reread(
+                edit, section, body, first, examples, index, actual, options
+            ),
+        )
+
+    def _reread(
+        self,
+        edit: Edit,
+        section: Section,
+        body: Sequence[BodyLine],
+        first: int,
+        examples: list[doctest.Example],
+        index: int,
+        actual: str,
+        options: CompareOptions,
+    ) -> str | None:
+        """Why the transcript, with ``edit`` made, would not read back as the same examples
+        with example ``index`` passing, if it would not."""
+        assert self.source is not None
+        kept = {self.source.raw_lines[line.line]: line.text for line in section.lines}
+        want = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
+        code = [line.text for line in body[:first]]
+        code += want
+        code += [line.text for line in body[first + len(section.lines) :]]
+        execution = Execution(stdout=actual)
+        return reread(
+            code,
+            index,
+            examples,
+            lambda example: self._check_example(example, execution, options) is None,
         )
 
     def _check_example(
@@ -324,14 +387,6 @@ class BlockEvaluator:
 
 #: What a doctest example whose output drifted says.
 OUTPUT_DIFFERS = "output differs"
-
-
-def _as_want(lines: list[str]) -> list[str]:
-    """Lines of a doctest want: a blank line is ``<BLANKLINE>``; a prompt cannot be one."""
-    for line in lines:
-        if line.lstrip().startswith(">>>"):
-            raise RewriteError(f"a line of the output ({line!r}) reads as a >>> prompt")
-    return [line if line.strip() else "<BLANKLINE>" for line in lines]
 
 
 def _expected_output(block: Block) -> tuple[OutputSection | None, str | None]:
@@ -384,7 +439,7 @@ def _from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResu
 
 
 def _error_headline(error: ErrorInfo) -> str:
-    if error.type_name == "Timeout":
+    if error.type_name in OWN_FAILURES:
         return error.message
     if "ModuleNotFoundError" in error.names:
         module = re.search(r"'([\w.]+)'", error.message)
@@ -404,7 +459,7 @@ def _exception_failure(result: BlockResult, context: FailureContext, headline: s
         result.drift = MISSING_MODULE
     else:
         result.drift = EXCEPTION
-    result.summary = headline
+    result.summary = cut_line(headline)
     result.message = render_exception(result, context, f"{headline} ({result.drift})")
     return result
 

@@ -8,11 +8,8 @@ way Jupyter does, unless the statement ends with ``;``.
 from __future__ import annotations
 
 import ast
-import ctypes
-import faulthandler
 import linecache
 import os
-import signal
 import sys
 import threading
 import time
@@ -25,10 +22,17 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.capture import BlockCapture, FileDescriptorCapture
+from pytest_torchnotes.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
+from pytest_torchnotes.timers import BlockTimeout, Faulthandler, TimeLimit
+from pytest_torchnotes.timers import Watchdog as Watchdog
+from pytest_torchnotes.timers import hard_limit_grace as hard_limit_grace
+from pytest_torchnotes.watcher import Watcher
 
-
-class BlockTimeout(BaseException):
-    """Raised inside a block that ran past its time limit."""
+#: Type names of failures that are not exceptions of the block: their message says it all.
+TIMEOUT = "Timeout"
+CLOSED = "closed stream"
+INTERRUPTED = "Interrupted"
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
 
 
 class ProcessExit(BaseException):
@@ -182,116 +186,6 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     )
 
 
-#: Seconds a block may stay in C code past its time limit before the process is stopped.
-HARD_LIMIT_GRACE = 10.0
-
-
-def hard_limit_grace() -> float:
-    """:data:`HARD_LIMIT_GRACE`, or the ``TORCHNOTES_HARD_LIMIT_GRACE`` environment variable."""
-    try:
-        return float(os.environ.get("TORCHNOTES_HARD_LIMIT_GRACE", HARD_LIMIT_GRACE))
-    except ValueError:
-        return HARD_LIMIT_GRACE
-
-
-class Watchdog:
-    """Ends the process when a block stays in C code far past its time limit.
-
-    A ``SIGALRM`` handler written in Python runs only when the interpreter gets control
-    back; code that holds on in C (a catastrophic regular expression, a deadlock, a signal
-    blocked by the note) never gives it. :mod:`faulthandler`'s watchdog thread needs no
-    interpreter: when it fires, it writes every thread's traceback to standard error and
-    exits (under pytest-xdist the worker is replaced and the note reported as crashed).
-
-    Arming it starts a thread, which costs more than a small block. So it is armed with
-    room for more blocks than the current one and re-armed only when a block could need a
-    later deadline: a block is stopped at the earliest ``limit + grace`` and at the latest
-    twice that after it started. Call :meth:`disarm` when the note is over.
-    """
-
-    def __init__(self, grace: float | None = None) -> None:
-        self.grace = hard_limit_grace() if grace is None else grace
-        self.deadline: float | None = None
-
-    def cover(self, seconds: float | None) -> None:
-        """Make sure the watchdog allows a block that starts now ``seconds`` plus grace."""
-        stream = sys.__stderr__
-        if not seconds or stream is None:
-            self.disarm()
-            return
-        allowed = seconds + self.grace
-        now = time.monotonic()
-        if self.deadline is not None and now + allowed <= self.deadline:
-            return
-        faulthandler.dump_traceback_later(2 * allowed, exit=True, file=stream)
-        self.deadline = now + 2 * allowed
-
-    def disarm(self) -> None:
-        if self.deadline is not None:
-            faulthandler.cancel_dump_traceback_later()
-            self.deadline = None
-
-
-class TimeLimit:
-    """Raises :class:`BlockTimeout` in a block that runs past its limit; one per note.
-
-    In the main thread a ``SIGALRM`` timer also interrupts sleeps and blocking calls; its
-    handler is installed at the first timed block and put back by :meth:`close` (a block
-    that replaces it gets it back at the next block). In other threads the exception is
-    delivered between bytecodes. Code stuck in C is left to the :class:`Watchdog`.
-    """
-
-    def __init__(self) -> None:
-        self.watchdog = Watchdog()
-        self._main = threading.current_thread() is threading.main_thread() and hasattr(
-            signal, "setitimer"
-        )
-        self._previous: Any = None
-        self._installed = False
-        self._seconds = 0.0
-        self._timer: threading.Timer | None = None
-
-    def _expire(self, signum: int, frame: Any) -> None:
-        raise BlockTimeout(self._seconds)
-
-    def start(self, seconds: float | None) -> None:
-        self.watchdog.cover(seconds)
-        if not seconds:
-            return
-        self._seconds = seconds
-        if not self._main:
-            target = threading.get_ident()
-            self._timer = threading.Timer(
-                seconds,
-                lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
-                ),
-            )
-            self._timer.start()
-            return
-        if signal.getsignal(signal.SIGALRM) != self._expire:
-            previous = signal.signal(signal.SIGALRM, self._expire)
-            if not self._installed:
-                self._previous, self._installed = previous, True
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-
-    def stop(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        elif self._seconds and self._main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        self._seconds = 0.0
-
-    def close(self) -> None:
-        """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog."""
-        self.stop()
-        if self._installed:
-            signal.signal(signal.SIGALRM, self._previous)
-            self._installed = False
-        self.watchdog.disarm()
-
-
 #: How many frames code that inspects the stack (``traceback.format_stack``) sees while a
 #: block runs, through ``sys.tracebacklimit``: the innermost ones, as in a note run as a
 #: script, not the dozens of pytest frames below it. torch records a stack for every
@@ -322,13 +216,61 @@ def end_forked_child(error: BaseException | None) -> NoReturn:
     REAL_EXIT(status)
 
 
+#: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.
+CLOSED_STREAM = (
+    "the block closed {name}: what it printed after that is lost (leave {name} open; "
+    "to silence output, use contextlib.redirect_{short}(io.StringIO()))"
+)
+
+
+def _closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
+    """The failure of a block that closed one of its output streams; the exception it
+    raised (printing to the closed stream raises ``ValueError``) keeps its traceback."""
+    return ErrorInfo(
+        CLOSED,
+        frozenset({CLOSED}),
+        CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
+        error.traceback if error is not None else "",
+        error.line if error is not None else None,
+    )
+
+
+def _interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
+    """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
+    line = describe_error(error, filename).line if error is not None else None
+    where = f" at line {line}" if line is not None else ""
+    return ErrorInfo(
+        INTERRUPTED,
+        frozenset({INTERRUPTED}),
+        f"interrupted by Ctrl-C{where}; the session stops",
+        "",
+        line,
+    )
+
+
 class Executor:
     """Runs code in a note's namespace, capturing output, warnings and errors."""
 
-    def __init__(self, filename: str, *, fd: FileDescriptorCapture | None = None) -> None:
+    def __init__(
+        self,
+        filename: str,
+        *,
+        fd: FileDescriptorCapture | None = None,
+        faulthandler: Faulthandler | None = None,
+        watcher: Watcher | None = None,
+    ) -> None:
+        from pytest_torchnotes.routing import FdRotation, LateOutput, Router
+
         self.filename = filename
         self.fd = fd
-        self.time_limit = TimeLimit()
+        self.watcher = watcher
+        self.router = Router()
+        self._rotation = FdRotation()
+        #: Output that came after its block, known when the note is closed.
+        self.late: list[LateOutput] = []
+        self.time_limit = TimeLimit(faulthandler)
+        #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
+        self.interrupted = threading.Event()
         self._pid = os.getpid()
         self._warnings: list[WarningInfo] | None = None
 
@@ -366,8 +308,13 @@ class Executor:
         namespace: dict[str, Any],
         *,
         timeout: float | None = None,
+        label: str = "",
+        where: str = "the block",
     ) -> Execution:
-        """Run ``code``; never raises, except for a real interrupt of the session."""
+        """Run ``code``; never raises, except what a timer of the test (pytest-timeout)
+        raises to end it. ``label`` (``line 12``) names the code in reports of output that
+        comes after it ended; ``where`` names the block in messages that cannot wait for
+        its report."""
         execution = Execution()
         self._warnings = execution.warnings
         capture = BlockCapture(self.fd)
@@ -375,13 +322,16 @@ class Executor:
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
         prompt = code.interactive and not hasattr(sys, "ps1")
+        if self.watcher is not None:
+            self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         try:
             with capture:
+                self.router.begin(capture, label)
                 if stack_limit:
                     sys.tracebacklimit = STACK_LIMIT
                 if prompt:
                     sys.ps1 = INTERACTIVE_PROMPT
-                limit.start(timeout)
+                limit.start(timeout, where)
                 try:
                     exec(code.body, namespace)
                     if code.display is not None:
@@ -400,12 +350,25 @@ class Executor:
             failure = None
         finally:
             self._warnings = None
+            self.router.end()
         if os.getpid() != self._pid:
             end_forked_child(failure)
-        if failure is not None:
+        if self.fd is not None:
+            self.fd = self._rotation.after_block(self.fd, label)
+        if self.watcher is not None:
+            self.watcher.idle()
+        outer, limit.outer_error = limit.outer_error, None
+        if outer is not None:
+            raise outer
+        if self.interrupted.is_set():
+            execution.error = _interrupted(failure, self.filename)
+        elif failure is not None:
             execution.error = self._describe(failure, timeout)
-            del failure  # no frame of the block outlives the report
+        del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
+        closed = capture.closed()
+        if closed is not None:
+            execution.error = _closed_stream(closed, execution.error)
         execution.stdout = capture.out
         execution.stderr = capture.err
         return execution
@@ -413,8 +376,8 @@ class Executor:
     def _describe(self, error: BaseException, timeout: float | None) -> ErrorInfo:
         if isinstance(error, BlockTimeout):
             return ErrorInfo(
-                "Timeout",
-                frozenset({"Timeout"}),
+                TIMEOUT,
+                frozenset({TIMEOUT}),
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
@@ -430,15 +393,24 @@ class Executor:
         return describe_error(error, self.filename)
 
     def close(self) -> None:
-        """The note is over: no timer, handler or watchdog of its blocks may outlive it."""
+        """The note is over: no timer, handler or watchdog of its blocks may outlive it, and
+        output of threads or processes they left is no longer taken."""
+        from pytest_torchnotes.routing import merge_late
+
         self.time_limit.close()
+        self.late = merge_late(self.router.close() + self._rotation.close())
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:
-        """Route warnings to the running block for the duration of a note."""
+        """Route warnings to the running block for the duration of a note.
+
+        Python's registries of warnings already shown ("once", "default", "module") are
+        forgotten, so that a note sees every warning it triggers whatever ran before it.
+        """
         saved = warnings.showwarning
         warnings.showwarning = self.record_warning
-        warnings._filters_mutated()  # type: ignore[attr-defined]  # forget "once" registries
+        # Every registry, onceregistry included, is emptied when it sees the filters changed.
+        warnings._filters_mutated()  # type: ignore[attr-defined]
         try:
             yield
         finally:

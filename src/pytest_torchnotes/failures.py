@@ -35,6 +35,9 @@ MAX_DIFF_LINES = 120
 #: Longest stdout/stderr excerpt shown with an exception.
 MAX_EXCERPT_LINES = 20
 
+#: Longest line shown in a message, in characters; the rest of the line is counted.
+MAX_LINE_CHARS = 500
+
 #: How the diff shows texts: what a terminal would show, without invisible differences.
 DISPLAY_STEPS = (
     unify_newlines,
@@ -66,6 +69,21 @@ class FailureContext:
     update: bool = False
 
 
+def cut_line(line: str, limit: int = MAX_LINE_CHARS) -> str:
+    """``line``, cut after ``limit`` characters, saying how many were left out.
+
+    >>> cut_line("x" * 12, 5)
+    'xxxxx ... 7 more characters on this line'
+    """
+    if len(line) <= limit:
+        return line
+    return f"{line[:limit]} ... {len(line) - limit:,} more characters on this line"
+
+
+def cut_lines(lines: list[str]) -> list[str]:
+    return [cut_line(line) for line in lines]
+
+
 def where(context: FailureContext, item: Block | SetupBlock) -> str:
     """``notes/x.md:42: block 3 (line 42, 'Autograd')``."""
     return f"{context.path}:{item.line}: {item.describe()}"
@@ -87,7 +105,7 @@ def output_diff(expected: str, actual: str, context: FailureContext, first_line:
     if len(lines) > MAX_DIFF_LINES:
         hidden = len(lines) - MAX_DIFF_LINES
         lines = [*lines[:MAX_DIFF_LINES], f"... {hidden} more diff lines"]
-    return lines
+    return cut_lines(lines)
 
 
 def excerpt(title: str, text: str) -> list[str]:
@@ -96,7 +114,7 @@ def excerpt(title: str, text: str) -> list[str]:
         return []
     if len(lines) > MAX_EXCERPT_LINES:
         lines = [*lines[:MAX_EXCERPT_LINES], f"... {len(lines) - MAX_EXCERPT_LINES} more lines"]
-    return [f"{title}:", *("    " + line for line in lines)]
+    return [f"{title}:", *("    " + cut_line(line) for line in lines)]
 
 
 def render_output_failure(
@@ -138,10 +156,10 @@ def closing_line(context: FailureContext) -> str:
 
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
-    lines = [f"{where(context, result.item)}: {headline}"]
+    lines = [cut_line(f"{where(context, result.item)}: {headline}")]
     error = result.error
     if error is not None and error.traceback:
-        lines.extend(error.traceback.rstrip("\n").split("\n"))
+        lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))
     lines.extend(excerpt("stderr", result.stderr))
     lines.extend(_warnings(result))

@@ -12,10 +12,8 @@ import logging
 import os
 import random
 import re
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import types
 from collections.abc import Callable, Iterable
@@ -23,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-#: Files beside a note up to this size are copied into its scratch directory, so that a
-#: note that writes to them cannot change the originals; larger ones are linked.
-COPY_LIMIT = 1 << 20
+from pytest_torchnotes import workspace
 
-#: A note folder with more entries than this only gets the entries its code names.
+#: A note folder with more entries than this only gets the entries its code names (as does
+#: one holding more than :data:`pytest_torchnotes.workspace.COPY_ALL_LIMIT` bytes or
+#: :data:`~pytest_torchnotes.workspace.COPY_ALL_FILES` files).
 MIRROR_ALL_LIMIT = 100
 
 #: Code that may change module attributes: attribute assignment, setattr, __dict__ ...
@@ -488,6 +486,8 @@ class Folder:
     entries: dict[str, Path]
     #: The entries that are not notes.
     others: tuple[Path, ...]
+    #: Too many entries, or too many bytes, to copy for every note.
+    crowded: bool = False
 
     @classmethod
     def read(cls, folder: Path, is_note: Callable[[Path], bool]) -> Folder:
@@ -496,13 +496,17 @@ class Folder:
             for entry in listing(folder)
             if not entry.name.startswith(".") and entry.name != "__pycache__"
         }
-        return cls(entries, tuple(entry for entry in entries.values() if not is_note(entry)))
+        others = tuple(entry for entry in entries.values() if not is_note(entry))
+        crowded = len(entries) > MIRROR_ALL_LIMIT or workspace.too_big(
+            others, workspace.COPY_ALL_LIMIT, workspace.COPY_ALL_FILES
+        )
+        return cls(entries, others, crowded)
 
 
 def base_entries(folder: Folder) -> tuple[Path, ...]:
     """What every note of a folder may read: the entries that are not notes (none in a
     crowded folder, where each note gets only what its code names)."""
-    return () if len(folder.entries) > MIRROR_ALL_LIMIT else folder.others
+    return () if folder.crowded else folder.others
 
 
 def beside(note: Path, folder: Folder, code: str) -> list[Path]:
@@ -515,77 +519,6 @@ def beside(note: Path, folder: Folder, code: str) -> list[Path]:
     ]
     base = [entry for entry in base_entries(folder) if entry.name != note.name]
     return base + [entry for entry in named if entry not in base]
-
-
-class Workspace:
-    """The scratch working directory of the notes of one folder, holding what sits beside them.
-
-    It is made once and reused while notes leave it as they found it: a note that writes,
-    deletes or changes a file there gets a fresh one for the next note. Entries only some
-    notes need (the other notes their code names) come and go with each note.
-    """
-
-    def __init__(self, root: Path, folder: Path, base: Iterable[Path]) -> None:
-        self.root = root
-        self.prefix = _safe_prefix(folder.name or "notes")
-        self.base = tuple(base)
-        self.path = self._make()
-        self.extra: list[Path] = []
-
-    def _make(self) -> Path:
-        path = Path(tempfile.mkdtemp(prefix=self.prefix, dir=self.root))
-        for entry in self.base:
-            _mirror(entry, path)
-        self.state = _state(path)
-        return path
-
-    def enter(self, entries: Iterable[Path]) -> Path:
-        """Make ``entries`` (some of them already there) available to the next note."""
-        self.extra = [entry for entry in entries if entry not in self.base]
-        for entry in self.extra:
-            _mirror(entry, self.path)
-        return self.path
-
-    def leave(self) -> None:
-        """After a note: take its extra entries away, and start afresh if it changed any."""
-        for entry in self.extra:
-            target = self.path / entry.name
-            if target.is_symlink() or target.is_file():
-                target.unlink(missing_ok=True)
-        if _state(self.path) != self.state:
-            self.remove()
-            self.path = self._make()
-
-    def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
-
-def _mirror(entry: Path, into: Path) -> None:
-    target = into / entry.name
-    try:
-        if entry.is_file() and entry.stat().st_size <= COPY_LIMIT:
-            shutil.copyfile(entry, target)
-        else:
-            target.symlink_to(entry, target_is_directory=entry.is_dir())
-    except OSError:
-        pass  # unreadable entries stay out; the note sees them missing
-
-
-def _state(path: Path) -> dict[str, tuple[int, int]]:
-    """What a scratch directory holds: the size and time of change of every entry."""
-    try:
-        entries = list(os.scandir(path))
-    except OSError:
-        return {}
-    state = {}
-    for entry in entries:
-        info = entry.stat(follow_symlinks=False)
-        state[entry.name] = (info.st_size, info.st_mtime_ns)
-    return state
-
-
-def _safe_prefix(stem: str) -> str:
-    return re.sub(r"[^\w.-]", "_", stem)[:40] + "-"
 
 
 def listing(folder: Path) -> list[Path]:

@@ -15,8 +15,9 @@ Step = Callable[[str], str]
 #: ANSI escape sequences: colours (CSI ... m), cursor moves, OSC titles.
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
-#: A memory address as Python and torch print them: ``at 0x7f3a2c1b5e50``.
-MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
+#: An object's memory address as Python and torch print it, ``<Foo object at 0x7f3a2c1b5e50>``:
+#: only after ``at``, so that a hex value (``0x3f800000``) is compared like any other text.
+MEMORY_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+\b")
 
 #: Carriage returns that end a line.
 CRLF = re.compile(r"\r+\n")
@@ -109,12 +110,12 @@ def collapse_spaces(text: str) -> str:
 
 
 def mask_addresses(text: str) -> str:
-    """Memory addresses differ on every run; replace them with ``0x...``.
+    """Object addresses differ on every run; replace them with ``at 0x...``.
 
-    >>> mask_addresses("<object at 0x7f3a2c1b5e50>")
-    '<object at 0x...>'
+    >>> mask_addresses("<object at 0x7f3a2c1b5e50>, 0x3f800000")
+    '<object at 0x...>, 0x3f800000'
     """
-    return MEMORY_ADDRESS.sub("0x...", text) if "0x" in text else text
+    return MEMORY_ADDRESS.sub("at 0x...", text) if "0x" in text else text
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,12 @@ OPTIONS = (
         "beside it, so files a note writes never land in the repository",
         default="true",
     ),
+    Option(
+        "update_max_bytes",
+        "largest expected output, in bytes, that --torchnotes-update writes into a note "
+        "(0: no limit)",
+        default="32768",
+    ),
 )
 
 

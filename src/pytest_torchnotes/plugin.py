@@ -10,6 +10,7 @@ block with its line and heading.
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from pytest_torchnotes.results import BlockResult, NoteResult
     from pytest_torchnotes.runner import NoteRunner
     from pytest_torchnotes.settings import Settings
+    from pytest_torchnotes.timers import Faulthandler
 
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
@@ -85,6 +87,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                 metavar="VALUE",
                 help=f"{option.help} (ini: {option.ini})",
             )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config, args: list[str]) -> None:
+    """``--torchnotes-report PATH`` with an existing PATH: see :mod:`.cmdline`."""
+    if not any(arg.startswith("--torchnotes-") for arg in args):
+        return
+    from pytest_torchnotes.cmdline import repair_setup
+
+    repair_setup(early_config, args)
 
 
 def _in_use(config: pytest.Config) -> bool:
@@ -177,7 +189,10 @@ def _runner(config: pytest.Config) -> NoteRunner:
             factory = config._tmp_path_factory  # type: ignore[attr-defined]
             root = factory.getbasetemp() / "torchnotes"
             root.mkdir(exist_ok=True)
-            run = dataclasses.replace(run, workspace=root)
+            run = dataclasses.replace(run, workspace=root, protected=(config.rootpath,))
+        # A serial run names the block running when the process dies; under pytest-xdist
+        # the controller reports the crashed note.
+        run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
         config.stash[RUNNER] = runner
     return runner
@@ -256,7 +271,13 @@ class NoteItem(pytest.Item):
 
         names = self._request.getfixturevalue("torchnotes_namespace")
         self.result = _runner(self.config).run(
-            self.document.note, self.path, self.display_path, report, self.document.raw, names
+            self.document.note,
+            self.path,
+            self.display_path,
+            report,
+            self.document.raw,
+            faulthandler=_faulthandler(self.config),
+            names=names,
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
@@ -273,6 +294,28 @@ class NoteItem(pytest.Item):
                     f"{self.display_path}: the note left threads running: "
                     f"{', '.join(self.result.threads)}; {fate} (make them daemon threads, "
                     "or stop them at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
+        if self.result.processes:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: the note left processes running: "
+                    f"{'; '.join(self.result.processes)}; they were ended (wait for them, "
+                    "join them or shut their pool down at the end of the note)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
+        if self.result.late:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: output that came after the block it belongs to "
+                    "had ended was not compared (nor written by --torchnotes-update): "
+                    + "; ".join(self.result.late)
                 ),
                 TorchnotesWarning,
                 str(self.path),
@@ -305,6 +348,29 @@ class NoteItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, 0, f"{self.display_path} (note)"
+
+
+def _faulthandler(config: pytest.Config) -> Faulthandler | None:
+    """pytest's faulthandler for the test about to run: its file (the terminal) and, with
+    ``faulthandler_timeout``, when it dumps. pytest keeps them in its config, not in an
+    API; without them, notes' time limits write to ``sys.__stderr__``."""
+    from pytest_torchnotes.timers import Faulthandler
+
+    try:
+        from _pytest.faulthandler import fault_handler_stderr_fd_key
+    except ImportError:  # pragma: no cover - a pytest that keeps it elsewhere
+        return None
+    file = config.stash.get(fault_handler_stderr_fd_key, None)
+    if file is None:
+        return None  # -p no:faulthandler
+    timeout = float(config.getini("faulthandler_timeout") or 0.0)
+    if timeout <= 0:
+        return Faulthandler(file)
+    try:
+        exit = bool(config.getini("faulthandler_exit_on_timeout"))
+    except ValueError:  # pragma: no cover - before pytest 8.4
+        exit = False
+    return Faulthandler(file, time.monotonic() + timeout, exit)
 
 
 def _label(result: BlockResult, *, line: bool) -> str:
@@ -392,25 +458,63 @@ class Reporting:
         self.config = config
         self.path = path
         self.notes: list[NoteRecord] = []
+        #: Under xdist, the environment as the workers that ran the notes saw it.
+        self.environment: dict[str, Any] | None = None
+        self.ran_notes = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.report import note_from_json
 
         note = getattr(report, "torchnotes_note", None)
-        if note is None or hasattr(self.config, "workerinput"):
+        if note is None:
+            return
+        if hasattr(self.config, "workerinput"):
+            self.ran_notes = True
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
+        """pytest-xdist: the worker running a note died (a segfault, an abort, a kill);
+        the note is recorded as ``error``, with the cause."""
+        from pytest_torchnotes.report import crash_record
+
+        path = self.config.rootpath / crashitem.split("::")[0]
+        settings = self.config.stash.get(SETTINGS, None)
+        if settings is None or not settings.should_collect(path):
+            return
+        display = os.path.relpath(path, self.config.invocation_params.dir)
+        self.notes.append(crash_record(display, str(report.longrepr), _worker_exit(report)))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        data = getattr(node, "workeroutput", {}).get("torchnotes_environment")
+        if data is not None and (self.environment is None or data["cuda_available"]):
+            self.environment = data
+
+    def _environment(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        from pytest_torchnotes.report import environment
+
+        return asdict(environment())
 
     def report(self) -> RunReport:
         from datetime import datetime, timezone
 
-        from pytest_torchnotes.report import RunReport, environment
+        from pytest_torchnotes.report import Environment, RunReport
 
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        return RunReport(environment(), self.notes, created)
+        data = self.environment or self._environment()
+        return RunReport(Environment(**data), self.notes, created)
 
     def pytest_sessionfinish(self) -> None:
-        if self.path is None or hasattr(self.config, "workerinput"):
+        if hasattr(self.config, "workerinput"):
+            if self.ran_notes:  # tell the controller, which never loads torch, the versions
+                output = self.config.workeroutput  # type: ignore[attr-defined]
+                output["torchnotes_environment"] = self._environment()
+            return
+        if self.path is None:
             return
         from pytest_torchnotes.render import write_report
 
@@ -426,6 +530,18 @@ class Reporting:
             terminalreporter.write_line(line)
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
+
+
+def _worker_exit(report: pytest.TestReport) -> int | None:
+    """The exit status of the crashed worker's process (negative: the signal that ended
+    it), as execnet keeps it; ``None`` where that is not known."""
+    gateway = getattr(getattr(report, "node", None), "gateway", None)
+    popen = getattr(getattr(gateway, "_io", None), "popen", None)
+    try:
+        status = popen.wait(timeout=5) if popen is not None else None
+    except Exception:
+        return None
+    return status if isinstance(status, int) else None
 
 
 class Updates:

@@ -97,7 +97,7 @@ def to_markdown(report: RunReport) -> str:
     report = ordered(report)
     counts = report.counts()
     lines = [
-        "## torchnotes report",
+        MARKDOWN_HEADING,
         "",
         describe_environment(report),
         "",
@@ -174,3 +174,41 @@ def write_report(report: RunReport, path: Path) -> None:
     text = to_json(report) if report_format(path) == "json" else to_markdown(report)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+#: How the first line of a Markdown report reads.
+MARKDOWN_HEADING = "## torchnotes report"
+
+
+def overwrite_problem(path: Path) -> str | None:
+    """Why the report must not be written at ``path``, if it must not: a file is there that
+    is neither empty nor a report of an earlier run (a note, a README, someone's data).
+
+    Only the first bytes of the file are read.
+    """
+    import json
+
+    from pytest_torchnotes.report import SCHEMA
+
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return f"{path} exists and is not a file"
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head.strip():
+        return None
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    if report_format(path) != "json" and text.startswith(MARKDOWN_HEADING):
+        return None
+    if report_format(path) == "json":
+        try:
+            schema = json.loads(path.read_text(encoding="utf-8")).get("schema")
+        except (ValueError, AttributeError, UnicodeDecodeError):
+            schema = None
+        if schema == SCHEMA:
+            return None
+    return (
+        f"{path} exists and is not a report of an earlier run; it would be overwritten "
+        "(delete it first, or choose another path)"
+    )

@@ -10,11 +10,14 @@ from __future__ import annotations
 import hashlib
 import platform
 import re
+import signal
 import sys
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pytest_torchnotes.blocks import Block, Problem
+from pytest_torchnotes.compare import Comparator
+from pytest_torchnotes.normalize import Sanitizer
 from pytest_torchnotes.results import NoteResult
 
 SCHEMA = "pytest-torchnotes-report"
@@ -56,6 +59,9 @@ class BlockRecord:
     output_digest: str
     warnings: list[WarningRecord] = field(default_factory=list)
     duration: float = 0.0
+    #: How its output was compared (``mode``, ``rtol``, ``atol``, ``sanitize``), for
+    #: ``torchnotes diff`` to apply the same rules; ``None`` for a block that did not run.
+    compare: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +80,7 @@ class BlockRecord:
                 for w in self.warnings
             ],
             "duration": self.duration,
+            "compare": self.compare,
         }
 
     @property
@@ -192,10 +199,23 @@ def note_record(result: NoteResult) -> NoteRecord:
                     for warning in block.warnings
                 ],
                 duration=round(block.duration, 6),
+                compare=_compare_record(block.comparator),
             )
         )
     outcome = "failed" if result.failures else "passed"
     return NoteRecord(result.path, outcome, None, blocks, list(result.restored))
+
+
+def _compare_record(comparator: Comparator | None) -> dict[str, Any] | None:
+    if comparator is None:
+        return None
+    options = comparator.options
+    sanitize = [
+        f"{step.pattern.pattern} => {step.replacement}"
+        for step in comparator.sanitizers
+        if isinstance(step, Sanitizer)
+    ]
+    return {"mode": options.mode, "rtol": options.rtol, "atol": options.atol, "sanitize": sanitize}
 
 
 #: Where in torch's C++ sources a warning came from: differs between builds, says nothing
@@ -223,8 +243,36 @@ def error_record(path: str, problems: list[Problem]) -> NoteRecord:
     return NoteRecord(path, "error", reason)
 
 
+def crash_record(path: str, message: str, status: int | None) -> NoteRecord:
+    """The record of a note whose process died while it ran (under pytest-xdist)."""
+    return NoteRecord(path, "error", f"{message}: {describe_exit(status)}")
+
+
+def describe_exit(status: int | None) -> str:
+    """
+    >>> describe_exit(-11)
+    'the process was killed by signal SIGSEGV (Segmentation fault)'
+    >>> describe_exit(1)
+    'the process ended with exit status 1'
+    """
+    if status is None:
+        return "the process died (its exit status is unknown)"
+    if status >= 0:
+        return f"the process ended with exit status {status}"
+    try:
+        name = signal.Signals(-status).name
+        text = signal.strsignal(-status)
+    except ValueError:
+        return f"the process was killed by signal {-status}"
+    return f"the process was killed by signal {name} ({text})"
+
+
 def environment() -> Environment:
-    """The versions that decide what notes print."""
+    """The versions that decide what notes print.
+
+    torch and numpy give their own versions when a note loaded them, the installed ones
+    otherwise (a run where every note was skipped); CUDA is probed only when torch is loaded.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
     torch = sys.modules.get("torch")
@@ -235,11 +283,20 @@ def environment() -> Environment:
         plugin = "unknown"
     cuda_available = bool(torch is not None and torch.cuda.is_available())
     return Environment(
-        torch=str(torch.__version__) if torch is not None else None,
+        torch=str(torch.__version__) if torch is not None else _installed("torch"),
         python=platform.python_version(),
-        numpy=str(numpy.__version__) if numpy is not None else None,
+        numpy=str(numpy.__version__) if numpy is not None else _installed("numpy"),
         platform=platform.platform(),
         cuda_available=cuda_available,
         cuda=torch.version.cuda if torch is not None else None,
         plugin=plugin,
     )
+
+
+def _installed(distribution: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None

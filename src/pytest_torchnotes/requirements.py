@@ -116,14 +116,32 @@ def unmet_reason(requirement: Requirement) -> str | None:
 
 
 def _contains(specifier: SpecifierSet, version: str) -> bool:
+    """Whether ``version`` satisfies ``specifier``, comparing its base version (a nightly
+    ``2.13.0.dev20260101``, a source build ``2.13.0a0+git1234`` and a local build
+    ``2.13.0+cpu`` count as 2.13.0), unless the specifier itself names a pre-release or a
+    local label.
+
+    >>> _contains(SpecifierSet(">=2.13"), "2.13.0.dev20260101")
+    True
+    >>> _contains(SpecifierSet("<2.13"), "2.13.0a0+git1234")
+    False
+    """
     try:
         parsed = Version(version)
     except InvalidVersion:
         return False
-    # Local labels (+cpu, +cu121) and nightlies (.dev) must not make torch "too old".
-    return specifier.contains(parsed, prereleases=True) or specifier.contains(
-        Version(parsed.public), prereleases=True
-    )
+    if any(_is_precise(spec.version) for spec in specifier):
+        return specifier.contains(parsed, prereleases=True)
+    return specifier.contains(Version(parsed.base_version), prereleases=True)
+
+
+def _is_precise(text: str) -> bool:
+    """A specifier version that names a pre-release or a local label (``2.13.0.dev5``)."""
+    try:
+        version = Version(text.removesuffix(".*"))
+    except InvalidVersion:
+        return False
+    return version.is_prerelease or version.is_postrelease or version.local is not None
 
 
 def installed_version(name: str) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.blocks import Block, SetupBlock
-from pytest_torchnotes.compare import Comparison
+from pytest_torchnotes.compare import Comparator, Comparison
 from pytest_torchnotes.execute import ErrorInfo, WarningInfo
 from pytest_torchnotes.rewrite import Edit
 
@@ -56,6 +56,8 @@ class BlockResult:
     variant: str | None = None
     #: Warnings raised that no ``warns`` directive declares.
     unexpected_warnings: list[str] = field(default_factory=list)
+    #: The rules its output was compared by (``None``: a block that did not run).
+    comparator: Comparator | None = None
 
     @property
     def line(self) -> int:
@@ -76,6 +78,11 @@ class NoteResult:
     restored: list[str] = field(default_factory=list)
     #: Threads the note started that were still running after it (not daemon threads).
     threads: list[str] = field(default_factory=list)
+    #: Output of threads and processes that came after the block it belongs to ended:
+    #: not compared, not written by update.
+    late: list[str] = field(default_factory=list)
+    #: Processes the note started that were still running after it, and were ended.
+    processes: list[str] = field(default_factory=list)
     #: Why the whole note was skipped.
     skipped: str | None = None
 

@@ -3,7 +3,8 @@
 An :class:`Edit` replaces a range of lines of the note with new lines; it is computed while
 the note runs and applied once, at the end of the session. Everything outside the replaced
 ranges keeps its bytes: encoding, byte order mark, line endings, prefixes of block quotes and
-list items, the final newline, the file's mode, and a symlink stays a symlink.
+list items, the final newline, the file's mode, owner and group; a symlink stays a symlink,
+and a file with several hard links is written in place, so every link sees the new text.
 """
 
 from __future__ import annotations
@@ -131,6 +132,28 @@ def check_raw_output(actual: str) -> str | None:
     return None
 
 
+#: Option that allows update to write larger output.
+MAX_BYTES_OPTION = "--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes)"
+
+
+def too_big(lines: Sequence[str], max_bytes: int) -> str | None:
+    """Why output of ``lines`` is too big to write into a note, if it is.
+
+    >>> too_big(["x" * 60, "y" * 60], 100)
+    'the new output is 121 bytes (2 lines), more than the 100 bytes that \
+--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) allows; raise it to write it, \
+or print less'
+    """
+    size = sum(len(line.encode("utf-8", errors="replace")) + 1 for line in lines) - 1
+    if not max_bytes or size <= max_bytes:
+        return None
+    count = f"{len(lines):,} line" + ("" if len(lines) == 1 else "s")
+    return (
+        f"the new output is {size:,} bytes ({count}), more than the {max_bytes:,} bytes that "
+        f"{MAX_BYTES_OPTION} allows; raise it to write it, or print less"
+    )
+
+
 def merge(expected: Sequence[str], actual: Sequence[str], comparator: Comparator) -> list[str]:
     """New expected lines for a drifted section: the author's lines that still match are
     kept as written (their precision, their ``...`` wildcards), the rest is replaced.
@@ -231,13 +254,18 @@ def section_edit(
     line: int,
     file_digest: str,
     transform: Callable[[list[str]], list[str]] = lambda lines: lines,
+    max_bytes: int = 0,
 ) -> Edit:
     """The edit that puts ``actual`` into ``section``; raise :class:`RewriteError` when it
-    cannot be written safely. ``transform`` adapts new lines (``<BLANKLINE>`` in doctests)."""
+    cannot be written safely, or is longer than ``max_bytes`` (when not 0). ``transform``
+    adapts new lines (``<BLANKLINE>`` in doctests)."""
     reason = check_raw_output(actual)
     if reason is not None:
         raise RewriteError(reason)
     new = transform(written_lines(actual))
+    reason = too_big(new, max_bytes)
+    if reason is not None:
+        raise RewriteError(reason)
     reason = unsafe_reason(new, section.fence, marker)
     if reason is not None:
         raise RewriteError(reason)
@@ -306,10 +334,20 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, keeping the file's mode; the
-    target of a symlink is written, so the link stays a link."""
+    """Write through a temporary file in the same folder, keeping the file's mode, owner and
+    group; the target of a symlink is written, so the link stays a link.
+
+    A file with several hard links, or whose owner or group the temporary file cannot be
+    given (someone else's file that the group may write), is written in place instead: a
+    rename would leave the other links on the old text, or hand the file to whoever ran
+    the update. The new text is complete in memory first, so the file is truncated and
+    written in one go.
+    """
     target = Path(os.path.realpath(path))
-    mode = stat.S_IMODE(target.stat().st_mode)
+    info = target.stat()
+    if info.st_nlink > 1:
+        _write_in_place(target, data)
+        return
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
         dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
     )
@@ -318,11 +356,35 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
+        if not _same_owner(handle.name, info):
+            Path(handle.name).unlink()
+            _write_in_place(target, data)
+            return
+        os.chmod(handle.name, stat.S_IMODE(info.st_mode))
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _same_owner(name: str, info: os.stat_result) -> bool:
+    """Give the file ``name`` the owner and group of ``info``; whether that was possible."""
+    made = os.stat(name)
+    if (made.st_uid, made.st_gid) == (info.st_uid, info.st_gid):
+        return True
+    try:
+        os.chown(name, info.st_uid, info.st_gid)
+    except OSError:
+        return False
+    return True
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    with open(target, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def update_file(path: Path, edits: Sequence[Edit]) -> str | None:

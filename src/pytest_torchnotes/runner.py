@@ -2,30 +2,41 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes import isolation
+from pytest_torchnotes import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
 from pytest_torchnotes.document import RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
-from pytest_torchnotes.execute import Executor, compile_block, forget_source, register_source
+from pytest_torchnotes.execute import (
+    INTERRUPTED,
+    Executor,
+    compile_block,
+    forget_source,
+    register_source,
+)
 from pytest_torchnotes.failures import FailureContext
 from pytest_torchnotes.normalize import Step
 from pytest_torchnotes.parsers import OUTPUT_MARKER
 from pytest_torchnotes.requirements import Requirement, unmet_reason
 from pytest_torchnotes.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.rewrite import digest, raw_lines
+from pytest_torchnotes.timers import Faulthandler
+from pytest_torchnotes.watcher import Watcher
 
 #: Global state the runner itself changes for every note: not worth reporting.
 OURS = frozenset(
@@ -62,6 +73,8 @@ class RunSettings:
     capture_fd: bool = True
     #: Where scratch directories of notes are made; ``None`` runs notes in place.
     workspace: Path | None = None
+    #: Folders notes may not change while they run in scratch directories (the rootdir).
+    protected: tuple[Path, ...] = ()
     #: Whether a file beside a note is itself a note (not copied into scratch directories).
     is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
@@ -70,6 +83,10 @@ class RunSettings:
     strict_warnings: bool = False
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
+    #: Largest expected output update writes, in bytes (0: no limit).
+    update_max_bytes: int = 32768
+    #: Start a watcher that names the running block if the process dies (serial runs).
+    watch_crashes: bool = False
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -87,9 +104,12 @@ class NoteRunner:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
         self._folders: dict[Path, isolation.Folder] = {}
-        self._workspaces: dict[Path, isolation.Workspace] = {}
+        self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
+        self._watcher: Watcher | None = None
+        #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
+        self._unfreeze = False
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -103,11 +123,13 @@ class NoteRunner:
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
         raw: RawNote | None = None,
+        faulthandler: Faulthandler | None = None,
         names: Mapping[str, Any] | None = None,
     ) -> NoteResult:
         """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode. ``names`` seed the note's namespace
-        (the ``torchnotes_namespace`` fixture)."""
+        read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
+        the note's time limits to leave it working; ``names`` seed the note's namespace (the
+        ``torchnotes_namespace`` fixture)."""
         result = NoteResult(display_path)
         config = note.config
         if config.skip:
@@ -124,7 +146,13 @@ class NoteRunner:
 
         self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)
-        executor = Executor(display_path, fd=self._fd_capture())
+        if faulthandler is not None and self.settings.watch_crashes:
+            if self._watcher is None:
+                self._watcher = Watcher(faulthandler.file)
+            faulthandler = dataclasses.replace(faulthandler, file=self._watcher.file)
+        executor = Executor(
+            display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher
+        )
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
@@ -141,6 +169,8 @@ class NoteRunner:
                 try:
                     setup_error = self._setup(note, executor, namespace)
                     for item in note.items:
+                        if executor.interrupted.is_set():
+                            break  # Ctrl-C: no further block runs
                         if setup_error is not None:
                             block_result = self._not_run(item, setup_error, context)
                         else:
@@ -149,8 +179,15 @@ class NoteRunner:
                         on_result(block_result)
                 finally:
                     executor.close()  # before the sandbox looks for what the note changed
+                    result.late = [late.describe() for late in executor.late]
+                    if self._fd is not None:  # the block's processes may hold the old one
+                        self._fd = executor.fd
+        except SessionInterrupted:
+            pass  # Ctrl-C between two blocks
         finally:
             forget_source(display_path)
+        if executor.interrupted.is_set():
+            raise KeyboardInterrupt(_interrupted(display_path, result))
         self._freeze_imports()
         return result
 
@@ -164,8 +201,14 @@ class NoteRunner:
         if self._fd is not None:
             self._fd.close()
             self._fd = None
-        for workspace in self._workspaces.values():
-            workspace.remove()
+        for scratch in self._workspaces.values():
+            scratch.remove()
+        if self._frozen_modules and self._unfreeze:
+            gc.unfreeze()  # the session's objects go back to the collector
+            self._frozen_modules = 0
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
 
     def _freeze_imports(self) -> None:
         """Once notes have imported many modules (torch, the first time torch.optim is used),
@@ -176,10 +219,12 @@ class NoteRunner:
             return
         if self._frozen_modules:  # notes have run: their garbage must not be frozen
             gc.collect()
+        else:
+            self._unfreeze = gc.get_freeze_count() == 0
         gc.freeze()
         self._frozen_modules = len(sys.modules)
 
-    def _workspace(self, path: Path) -> isolation.Workspace | None:
+    def _workspace(self, path: Path) -> workspace.Workspace | None:
         """The scratch directory of the note's folder (made once per folder)."""
         root = self.settings.workspace
         if root is None:
@@ -187,7 +232,7 @@ class NoteRunner:
         folder = path.parent
         if folder not in self._workspaces:
             self._folders[folder] = isolation.Folder.read(folder, self.settings.is_note)
-            self._workspaces[folder] = isolation.Workspace(
+            self._workspaces[folder] = workspace.Workspace(
                 root, folder, isolation.base_entries(self._folders[folder])
             )
         return self._workspaces[folder]
@@ -196,7 +241,11 @@ class NoteRunner:
         if not self.settings.update or raw is None:
             return None
         return NoteSource(
-            str(path), raw_lines(raw.original), digest(raw.data), self.settings.marker
+            str(path),
+            raw_lines(raw.original),
+            digest(raw.data),
+            self.settings.marker,
+            self.settings.update_max_bytes,
         )
 
     @contextmanager
@@ -212,18 +261,35 @@ class NoteRunner:
         if "sys.modules" in code:
             guards.append(isolation.ModulesGuard())
         state = isolation.StateGuard(
-            [*isolation._python_knobs(), *isolation._torch_knobs(), *isolation._numpy_knobs()]
+            [
+                *isolation._python_knobs(),
+                *isolation._torch_knobs(),
+                *isolation._numpy_knobs(),
+                *knobs.torch_knobs(),
+                *knobs.python_knobs(),
+            ]
         )
+        # Torch warns every time while notes run, not once per process, so that every note
+        # reports the warnings it triggers. Set before the snapshot: a note that turns it
+        # off is put back and named like any other knob.
+        warn_always = _torch_warn_always(True)
         state.snapshot()
         threads = set(threading.enumerate())
+        children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
+        modules = set(sys.modules)
         module = isolation.new_main_module()
-        workspace = self._workspace(path)
-        if workspace is not None:
-            folder = str(workspace.enter(isolation.beside(path, self._folders[path.parent], code)))
+        scratch = self._workspace(path)
+        if scratch is not None:
+            folder = str(scratch.enter(isolation.beside(path, self._folders[path.parent], code)))
+            rule = writeguard.rule_for(
+                (path.parent, *self.settings.protected), (scratch.root, tempfile.gettempdir())
+            )
+            refusing: ContextManager[None] = writeguard.refusing(rule)
         else:
             folder = str(path.parent)
-        interrupted = threading.Event()
+            refusing = nullcontext()
+        interrupted = executor.interrupted
         try:
             sys.modules["__main__"] = module
             os.chdir(folder)
@@ -235,21 +301,26 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with executor.recording_warnings():
+            with (
+                executor.recording_warnings(),
+                refusing,
+                executor.time_limit.watching_faulthandler(),
+            ):
                 yield module.__dict__
         finally:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
             restored = state.restore()
+            _torch_warn_always(warn_always)
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
             isolation.release(module)
+            knobs.forget_modules(modules, folder)
+            result.processes = processes.end_left(children)
             result.threads = isolation.threads_left(threads)
-            if workspace is not None:
-                workspace.leave()
-        if interrupted.is_set():
-            raise SessionInterrupted
+            if scratch is not None:
+                scratch.leave()
 
     @staticmethod
     def _catch_interrupts(interrupted: threading.Event) -> None:
@@ -303,9 +374,31 @@ class NoteRunner:
         return evaluator.block(item, timeout, options)
 
 
+def _interrupted(path: str, result: NoteResult) -> str:
+    """What pytest shows when Ctrl-C stops the session in a note."""
+    last = result.blocks[-1] if result.blocks else None
+    if last is not None and last.error is not None and last.error.type_name == INTERRUPTED:
+        where = f"{path}:{last.line}: {last.item.describe()} was interrupted"
+    elif last is not None:
+        where = f"{path}: interrupted after {last.item.describe()}"
+    else:
+        where = f"{path}: interrupted before its first block"
+    return f"{where} (Ctrl-C); no further block or note runs"
+
+
 def _code_lines(note: ParsedNote) -> dict[int, str]:
     lines: dict[int, str] = {}
     for item in note.items:
         for offset, text in enumerate(item.code.split("\n")):
             lines[item.code_line + 1 + offset] = text
     return lines
+
+
+def _torch_warn_always(on: bool) -> bool:
+    """Set ``torch.set_warn_always`` and return what it was."""
+    torch = sys.modules.get("torch")
+    if torch is None:  # pragma: no cover - the knobs of a note import torch first
+        return False
+    before = bool(torch.is_warn_always_enabled())
+    torch.set_warn_always(on)
+    return before

@@ -71,6 +71,21 @@ def parse_timeout_option(text: str) -> float | None:
     return seconds or None
 
 
+def parse_size(text: str) -> int:
+    """A number of bytes, ``0`` for no limit.
+
+    >>> parse_size(" 65536 ")
+    65536
+    """
+    try:
+        size = int(str(text).strip() or 0)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of bytes") from None
+    if size < 0:
+        raise ValueError(f"{text!r}: a size cannot be negative")
+    return size
+
+
 def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
     """A pattern option: ``default`` for the built-in one, ``none`` for none."""
     text = str(text).strip()
@@ -155,9 +170,10 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         update=get("update", parse_bool),
         strict_warnings=get("strict_warnings", parse_bool),
         marker=marker,
+        update_max_bytes=get("update_max_bytes", parse_size),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
-    return Settings(
+    settings = Settings(
         report=get("report", parse_report_path),
         paths=paths,
         collect_all=get("collect_all", parse_bool),
@@ -166,3 +182,22 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         run=run,
         isolate_cwd=isolate,
     )
+    _check_report_path(settings, lookup(option("report"))[1])
+    return settings
+
+
+def _check_report_path(settings: Settings, source: str) -> None:
+    """A report is never written over a note, or over a file that is not a report."""
+    from pytest_torchnotes.render import overwrite_problem
+
+    path = settings.report
+    if path is None:
+        return
+    if not settings.collect_all and settings.should_collect(path):
+        raise SettingsError(
+            f"{source}: {path} is a note this run collects (it matches torchnotes_patterns "
+            "under torchnotes_paths); write the report outside the notes"
+        )
+    problem = overwrite_problem(path)
+    if problem is not None:
+        raise SettingsError(f"{source}: {problem}")

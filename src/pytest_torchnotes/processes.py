@@ -1,0 +1,175 @@
+"""Processes a note leaves running: named, then ended, so none outlives the note.
+
+A child process that is still running when its note is over (a ``multiprocessing.Process``
+that is not a daemon, a ``subprocess.Popen`` never waited for, a pool never shut down)
+would keep pytest from exiting, or outlive the session. After the note, every process
+below the session's that was not there before it is sent ``SIGTERM``, given
+:data:`GRACE` seconds, then ``SIGKILL``.
+
+Processes are found through ``/proc`` (Linux): the ``children`` file of each thread of the
+session process, and theirs in turn, so grandchildren are found too. A grandchild whose
+parent ended would belong to ``init``; the session process is made a *child subreaper*
+(``PR_SET_CHILD_SUBREAPER``) so that it is adopted by the session instead and found the
+same way. Elsewhere nothing is found and nothing is ended.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterable
+
+#: Seconds left processes get to end after ``SIGTERM``, before ``SIGKILL``.
+GRACE = 0.5
+
+#: ``prctl`` option that makes orphaned descendants children of the session process.
+PR_SET_CHILD_SUBREAPER = 36
+
+#: Longest command line shown for a process.
+MAX_COMMAND = 80
+
+PROC = "/proc"
+
+
+def supported() -> bool:
+    return sys.platform.startswith("linux") and os.path.isdir(f"{PROC}/self/task")
+
+
+@functools.cache
+def adopt_orphans() -> bool:
+    """Make the session process a child subreaper (once): a grandchild whose parent ended
+    is reparented to it, so it is still found and ended after its note."""
+    if not supported():
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this C library
+        return False
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    try:
+        tasks = os.listdir(f"{PROC}/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        found.update(_read_pids(f"{PROC}/{pid}/task/{task}/children"))
+    return found
+
+
+def _read_pids(path: str) -> list[int]:
+    try:
+        with open(path, "rb") as file:
+            return [int(pid) for pid in file.read().split()]
+    except (OSError, ValueError):  # the thread ended meanwhile
+        return []
+
+
+def descendants(pid: int | None = None) -> set[int]:
+    """Every process below ``pid`` (the session process): children, theirs, and so on."""
+    if not supported():
+        return set()
+    found: set[int] = set()
+    pending = [os.getpid() if pid is None else pid]
+    while pending:
+        for child in _children(pending.pop()):
+            if child not in found:
+                found.add(child)
+                pending.append(child)
+    return found
+
+
+def _state(pid: int) -> tuple[str, int] | None:
+    """The process's state letter and parent, or ``None`` when it is gone."""
+    try:
+        with open(f"{PROC}/{pid}/stat", "rb") as file:
+            data = file.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(b")") + 2 :].split()
+    return fields[0].decode(), int(fields[1])
+
+
+def describe(pid: int) -> str:
+    """``pid 123: sleep 60``, or the name of the ``multiprocessing`` process."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None:
+        for process in multiprocessing.active_children():
+            if process.pid == pid:
+                return f"{process.name} (pid {pid})"
+    try:
+        with open(f"{PROC}/{pid}/cmdline", "rb") as file:
+            words = file.read().split(b"\0")
+    except OSError:
+        words = []
+    command = " ".join(word.decode(errors="replace") for word in words if word)
+    if len(command) > MAX_COMMAND:
+        command = command[: MAX_COMMAND - 1] + "…"
+    return f"pid {pid}: {command}" if command else f"pid {pid}"
+
+
+def end_left(before: Iterable[int], grace: float = GRACE) -> list[str]:
+    """End the processes below the session's that were not in ``before``; say which."""
+    session = os.getpid()
+    known = set(before)
+    left = [pid for pid in sorted(descendants() - known) if _running(pid)]
+    _reap_all(sorted(descendants() - known), session)  # those that ended by themselves
+    if not left:
+        return []
+    names = [describe(pid) for pid in left]
+    _signal(left, signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        _reap_all(left, session)
+        if not any(_running(pid) for pid in left):
+            break
+        time.sleep(0.01)
+    _signal([pid for pid in left if _running(pid)], signal.SIGKILL)
+    _reap_all(left, session, wait=True)
+    return names
+
+
+def _parent(pid: int) -> int | None:
+    state = _state(pid)
+    return state[1] if state is not None else None
+
+
+def _running(pid: int) -> bool:
+    state = _state(pid)
+    return state is not None and state[0] not in ("Z", "X")
+
+
+def _signal(pids: list[int], signum: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(OSError):  # ended meanwhile
+            os.kill(pid, signum)
+
+
+def _reap_all(pids: list[int], session: int, *, wait: bool = False) -> None:
+    """Collect the exit status of those that are children of the session (no zombies)."""
+    deadline = time.monotonic() + (1.0 if wait else 0.0)
+    while True:
+        waiting = [pid for pid in pids if _parent(pid) == session]
+        for pid in waiting:
+            _reap(pid)
+        if not waiting or time.monotonic() >= deadline:
+            return
+        time.sleep(0.01)
+
+
+def _reap(pid: int) -> None:
+    multiprocessing = sys.modules.get("multiprocessing")
+    if multiprocessing is not None:
+        for process in multiprocessing.active_children():
+            if process.pid == pid:  # through its object, which keeps the exit code
+                process.join(0)
+                return
+    with contextlib.suppress(ChildProcessError):  # reaped by its Popen object
+        os.waitpid(pid, os.WNOHANG)

@@ -1,0 +1,201 @@
+"""Output of threads, timers and processes that outlive their block is never counted in
+another block or another note, never written by update, and is reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_torchnotes.routing import LateOutput, merge_late
+from tests.conftest import WriteNote
+
+#: A thread started in the first block prints while the second block runs.
+THREAD = """\
+```python
+import threading, time
+started = threading.Event()
+go = threading.Event()
+def tick():
+    started.set()
+    go.wait()
+    print("tick from the worker")
+    sys.stderr.write("worker error\\n")
+    {done}
+import sys
+worker = threading.{kind}
+worker.start()
+started.wait()
+```
+
+```python
+go.set()
+time.sleep(0.3)
+print("second block")
+=== output ===
+second block
+```
+"""
+
+KINDS = {
+    "thread": ("Thread(target=tick, name='ticker')", "pass"),
+    "daemon": ("Thread(target=tick, name='ticker', daemon=True)", "pass"),
+    "timer": ("Timer(0, tick)", "pass"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_thread_of_an_earlier_block_is_not_counted_in_a_later_one(
+    pytester: pytest.Pytester, write_note: WriteNote, kind: str
+) -> None:
+    start, done = KINDS[kind]
+    write_note(THREAD.format(kind=start, done=done))
+    result = pytester.runpytest("-p", "no:randomly", "-W", "default")
+    result.assert_outcomes(passed=1)
+    name = "ticker" if kind != "timer" else "Thread-*"
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md: output that came after the block it belongs to "
+            f"had ended was not compared (nor written by --torchnotes-update): thread '{name}' "
+            "(started by the code at line 2) wrote to stdout while the code at line 18 ran: "
+            "'tick from the worker\\n'; thread '*' (started by the code at line 2) wrote to "
+            "stderr while the code at line 18 ran: 'worker error\\n'"
+        ]
+    )
+
+
+def test_update_never_writes_output_of_an_earlier_blocks_thread(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = THREAD.format(kind=KINDS["thread"][0], done="pass").replace("second block\n```", "```")
+    text = text.replace("=== output ===\n", "=== output ===\nstale\n")
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update", "-p", "no:randomly").assert_outcomes(failed=1)
+    assert note.read_text() == text.replace(
+        "=== output ===\nstale\n", "=== output ===\nsecond block\n"
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_thread_started_by_the_block_itself_counts_for_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport threading\n"
+        "def work():\n    print('from the worker')\n"
+        "worker = threading.Thread(target=work)\nworker.start()\nworker.join()\n"
+        "=== output ===\nfrom the worker\n```\n"
+    )
+    result = pytester.runpytest("-W", "error::pytest_torchnotes.plugin.TorchnotesWarning")
+    result.assert_outcomes(passed=1)
+
+
+def test_a_thread_left_by_one_note_is_not_counted_in_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport threading, time\n"
+        "def spam(print=print, sleep=time.sleep):\n    for _ in range(40):\n"
+        "        print('spam')\n        sleep(0.01)\n"
+        "threading.Thread(target=spam, name='spammer', daemon=True).start()\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport time\ntime.sleep(0.2)\nprint('b')\n=== output ===\nb\n```\n", "b.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-W", "default")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/b.md: output that came after the block it belongs to "
+            "had ended was not compared*thread 'spammer' wrote to stdout while the code at "
+            "line 2 ran: 'spam*"
+        ]
+    )
+
+
+def test_a_stream_kept_from_an_earlier_block_writes_into_the_running_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A logging handler made in one block keeps that block's sys.stderr; what the next
+    block logs through it is the next block's output."""
+    write_note(
+        "```python\nimport sys\nkept = sys.stdout\n```\n\n"
+        "```python\n_ = kept.write('written later\\n')\n=== output ===\nwritten later\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("how", ["popen", "multiprocessing"])
+def test_a_child_process_of_an_earlier_block_is_not_counted_in_a_later_one(
+    pytester: pytest.Pytester, write_note: WriteNote, how: str
+) -> None:
+    start = {
+        "popen": (
+            "import subprocess, sys\n"
+            "child = subprocess.Popen([sys.executable, '-c', "
+            "'import time; time.sleep(0.4); print(\"late child\", flush=True)'])"
+        ),
+        "multiprocessing": (
+            "import multiprocessing, os, time\n"
+            "def late():\n    time.sleep(0.4)\n    os.write(1, b'late child\\n')\n"
+            "child = multiprocessing.get_context('fork').Process(target=late)\nchild.start()"
+        ),
+    }[how]
+    write_note(
+        f"```python\n{start}\n```\n\n"
+        "```python\nimport time\ntime.sleep(0.8)\nprint('second block')\n"
+        "=== output ===\nsecond block\n```\n\n"
+        "```python\nchild.join() if hasattr(child, 'join') else child.wait()\n```\n"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-W", "default")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md: output that came after the block it belongs to "
+            "had ended was not compared*process * (started by the code at line 2) wrote to "
+            "fd 1 between blocks: 'late child\\n'"
+        ]
+    )
+
+
+def test_merge_late_joins_the_writes_of_one_writer() -> None:
+    late = [
+        LateOutput("thread 'a'", "stdout", "x", "line 1", "line 5"),
+        LateOutput("thread 'a'", "stdout", "\n", "line 1", "line 5"),
+        LateOutput("thread 'a'", "stderr", "e", "line 1", "line 5"),
+        LateOutput("thread 'a'", "stdout", "y", "line 1", "line 9"),
+    ]
+    assert [item.text for item in merge_late(late)] == ["x\n", "e", "y"]
+    assert LateOutput("thread 'a'", "stdout", "z" * 500).describe() == (
+        "thread 'a' wrote to stdout between blocks: '" + "z" * 200 + "... (300 more)'"
+    )
+
+
+def test_a_child_process_left_by_one_note_is_not_counted_in_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, '-c', "
+        "'import time; time.sleep(0.5); print(\"late child\", flush=True)'])\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport time\ntime.sleep(1.0)\nprint('b')\n=== output ===\nb\n```\n", "b.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_thread_not_started_through_threading_counts_for_the_running_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """Like a C++ thread calling back into Python (autograd's device threads run hooks)."""
+    write_note(
+        "```python\nimport _thread, threading, time\n"
+        "go, done = threading.Event(), threading.Event()\n"
+        "def hook():\n    threading.current_thread()\n    go.wait()\n    print('from a hook')\n"
+        "    done.set()\n_thread.start_new_thread(hook, ())\ntime.sleep(0.05)\n```\n\n"
+        "```python\ngo.set()\ndone.wait();\n=== output ===\nfrom a hook\n```\n"
+    )
+    result = pytester.runpytest("-W", "error::pytest_torchnotes.plugin.TorchnotesWarning")
+    result.assert_outcomes(passed=1)

@@ -1,0 +1,238 @@
+"""End to end: global state one note sets is back as it was for the next note.
+
+Each knob is a pair: code that changes the state in note A, and code in note B that prints
+what the state does to it. B passes only when A's change was undone.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import textwrap
+import time
+
+import pytest
+
+from tests.conftest import WriteNote
+
+#: knob name (as reported) -> (what note A runs, what note B runs, what B prints).
+KNOBS: dict[str, tuple[str, str, str]] = {
+    "torch global module hooks": (
+        "torch.nn.modules.module.register_module_forward_hook(lambda m, i, o: o * 0)",
+        "print(torch.nn.Identity()(torch.ones(1)))",
+        "tensor([1.])",
+    ),
+    "torch function modes": (
+        """\
+        from torch.overrides import TorchFunctionMode
+        class Zero(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                return out * 0 if func is torch.add else out
+        Zero().__enter__()
+        """,
+        "print(torch.add(torch.ones(1), 1))",
+        "tensor([2.])",
+    ),
+    "torch dispatch modes": (
+        """\
+        from torch.utils._python_dispatch import TorchDispatchMode
+        class Zero(TorchDispatchMode):
+            def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+                out = func(*args, **(kwargs or {}))
+                return out * 0 if func is torch.ops.aten.sub.Tensor else out
+        Zero().__enter__()
+        """,
+        "print(torch.sub(torch.ones(1), -1))",
+        "tensor([2.])",
+    ),
+    "torch saved-tensor hooks": (
+        "torch.autograd.graph.saved_tensors_hooks(lambda t: t * 0, lambda t: t).__enter__()",
+        """\
+        x = torch.ones(1, requires_grad=True)
+        (x * x).sum().backward()
+        print(x.grad)
+        """,
+        "tensor([2.])",
+    ),
+    "torch saved-tensor hooks disabled": (
+        'torch._C._autograd._saved_tensors_hooks_disable("off")',
+        "with torch.autograd.graph.save_on_cpu():\n    print('hooks allowed')",
+        "hooks allowed",
+    ),
+    "torch autocast": (
+        'torch.autocast("cpu").__enter__()',
+        "print((torch.ones(2, 2) @ torch.ones(2, 2)).dtype)",
+        "torch.float32",
+    ),
+    "torch flush denormal": (
+        "torch.set_flush_denormal(True)",
+        "print(torch.tensor([1e-323], dtype=torch.float64))",
+        "tensor([9.8813e-324], dtype=torch.float64)",
+    ),
+    "torch.backends.mkldnn.enabled": (
+        "torch.backends.mkldnn.enabled = False",
+        "print(torch.backends.mkldnn.enabled)",
+        "True",
+    ),
+    # Notes run with torch's warn-always on, so that every note reports the warnings it
+    # triggers: a note that turns it off does not turn it off for the next.
+    "torch warn always": (
+        "torch.set_warn_always(False)",
+        "print(torch.is_warn_always_enabled())",
+        "True",
+    ),
+    "autograd multithreading": (
+        "torch.autograd.set_multithreading_enabled(False)",
+        "print(torch._C._is_multithreading_enabled())",
+        "True",
+    ),
+    "int max str digits": (
+        "sys.set_int_max_str_digits(640)",
+        "print(len(str(10**1000)))",
+        "1001",
+    ),
+    "garbage collection": ("gc.disable()", "print(gc.isenabled())", "True"),
+    "garbage collection thresholds": (
+        "gc.set_threshold(1)",
+        "print(gc.get_threshold()[0] == THRESHOLD)",
+        "True",
+    ),
+    "time zone": (
+        'os.environ["TZ"] = "XYZ-9"\ntime.tzset()',
+        "print(time.tzname == TZNAME)",
+        "True",
+    ),
+    "socket default timeout": (
+        "socket.setdefaulttimeout(0.001)",
+        "print(socket.getdefaulttimeout())",
+        "None",
+    ),
+    "threading trace function": (
+        "def leaked(*args):\n    pass\nthreading.settrace(leaked)",
+        'print(getattr(threading.gettrace(), "__name__", None) != "leaked")',
+        "True",
+    ),
+    "threading profile function": (
+        "def leaked(*args):\n    pass\nthreading.setprofile(leaked)",
+        'print(getattr(threading.getprofile(), "__name__", None) != "leaked")',
+        "True",
+    ),
+    "logger settings": (
+        'logging.config.dictConfig({"version": 1})\nlogging.getLogger("torch").setLevel(50)',
+        'print(logging.getLogger("torch").disabled, logging.getLogger("torch").level != 50)',
+        "False True",
+    ),
+    "blocking standard file descriptors": (
+        "os.set_blocking(0, False)\nos.set_blocking(2, False)",
+        "print(os.get_blocking(0), os.get_blocking(2))",
+        "True True",
+    ),
+}
+
+IMPORTS = "import gc, logging, logging.config, os, socket, sys, threading, time\nimport torch\n"
+
+
+def _values(text: str) -> str:
+    return text.replace("THRESHOLD", str(gc.get_threshold()[0])).replace(
+        "TZNAME", repr(time.tzname)
+    )
+
+
+def setter(knob: str) -> str:
+    return f"```python\n{IMPORTS}{textwrap.dedent(KNOBS[knob][0])}\n```\n"
+
+
+def checker(knob: str) -> str:
+    _, check, expected = KNOBS[knob]
+    code = _values(textwrap.dedent(check)).rstrip("\n")
+    return f"```python\n{IMPORTS}{code}\n=== output ===\n{expected}\n```\n"
+
+
+@pytest.mark.parametrize("knob", sorted(KNOBS))
+def test_a_knob_set_by_one_note_is_back_for_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote, knob: str
+) -> None:
+    write_note(setter(knob), "a_set.md", dedent=False)
+    write_note(checker(knob), "b_check.md", dedent=False)
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    restored = {note["path"]: note["restored"] for note in notes}
+    assert knob in restored["notes/a_set.md"]
+    assert restored["notes/b_check.md"] == []
+
+
+def test_every_knob_is_back_under_xdist(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    # Saved-tensor hooks cannot be pushed while they are disabled: one of the two is enough.
+    knobs = sorted(set(KNOBS) - {"torch saved-tensor hooks disabled"})
+    every_setter = "\n".join(setter(knob) for knob in knobs)
+    every_check = "\n".join(checker(knob) for knob in knobs)
+    for index in range(3):  # each worker gets a setter, then a checker
+        write_note(every_setter, f"n{index}1_set.md", dedent=False)
+        write_note(every_setter, f"n{index}2_set.md", dedent=False)
+        write_note(every_check, f"n{index}3_check.md", dedent=False)
+        write_note(every_check, f"n{index}4_check.md", dedent=False)
+    result = pytester.runpytest("-p", "no:randomly", "-n", "2")
+    result.assert_outcomes(passed=12)
+
+
+UTILS_NOTE = """\
+```python
+import sys
+print("utils" in sys.modules)
+import utils
+print(utils.CHAPTER)
+=== output ===
+False
+CHAPTER
+```
+"""
+
+
+def test_each_folder_imports_its_own_module(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    for chapter in ("ch1", "ch2"):
+        (pytester.path / "notes" / chapter).mkdir(parents=True)
+        (pytester.path / "notes" / chapter / "utils.py").write_text(f"CHAPTER = {chapter!r}\n")
+        for name in ("a.md", "b.md"):
+            write_note(UTILS_NOTE.replace("CHAPTER\n```", f"{chapter}\n```"), f"{chapter}/{name}")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
+
+
+def test_a_module_a_note_writes_is_gone_for_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        ```python
+        open("made_here.py", "w").write("X = 1\\n")
+        import made_here
+        print(made_here.X)
+        === output ===
+        1
+        ```
+        """,
+        "a.md",
+    )
+    write_note(
+        """\
+        ```python
+        import made_here
+        ```
+        """,
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*ModuleNotFoundError: No module named 'made_here'*"])
+
+
+def test_the_garbage_collector_is_unfrozen_after_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    assert gc.get_freeze_count() == 0
+    write_note("```python\nimport torch.optim\n```\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+    assert gc.get_freeze_count() == 0

@@ -1,0 +1,176 @@
+"""End to end: whatever a note writes, the repository is byte-identical afterwards."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import WriteNote
+from tests.test_workspace import BIG, tree
+
+#: Each block damages the files beside the note in one way, after reading them.
+DAMAGE = """\
+```python
+import os, shutil, pathlib
+import torch
+print(open("data/deep/er/est/x.csv").read().strip(), os.path.getsize("data/big/weights.bin"))
+=== output ===
+1,2 BIG
+```
+
+```python
+open("small.txt", "w").write("overwritten")
+open("big.bin", "w").write("overwritten")
+open("data/labels.csv", "a").write("appended")
+open("data/big/weights.bin", "ab").write(b"appended")
+```
+
+```python
+os.truncate("data/deep/er/est/x.csv", 0)
+with open("big2.bin", "r+b") as handle:
+    handle.truncate(10)
+pathlib.Path("data/deep/er/est/x.csv").write_text("rewritten")
+```
+
+```python
+os.remove("small2.txt")
+os.unlink("data/labels2.csv")
+os.rename("data/deep", "moved")
+os.replace("big3.bin", "data/big/weights.bin")
+```
+
+```python
+shutil.rmtree("runs/")
+shutil.rmtree("runs2")
+shutil.rmtree("data/big")
+```
+
+```python
+torch.save(torch.nn.Linear(2, 2), "model.pt")
+torch.save({"x": torch.ones(300_000)}, "data/nested/model.pt")
+```
+
+```python
+for path in ("REAL/small.txt", "REAL/data/../big.bin", "REAL/data/labels.csv"):
+    try:
+        open(path, "w")
+    except PermissionError as error:
+        print("scratch copy" in str(error), error.filename == path.replace("data/../", ""))
+assert os.path.relpath("REAL/small.txt").startswith("../")
+for action in (
+    lambda: shutil.rmtree("REAL/runs"),
+    lambda: os.remove("REAL/small.txt"),
+    lambda: os.rename("big.bin", "REAL/big.bin"),
+    lambda: open(os.path.relpath("REAL/small.txt"), "w"),  # ../../..
+):
+    try:
+        action()
+    except PermissionError:
+        print("refused")
+=== output ===
+True True
+True True
+True True
+refused
+refused
+refused
+refused
+```
+"""
+
+#: A later note of the same folder reads what the folder holds, not what the first wrote.
+READ_BACK = """\
+```python
+import os, torch
+print(open("small.txt").read().strip(), os.path.getsize("big.bin") == BIG)
+print(open("data/labels.csv").read().strip(), open("data/deep/er/est/x.csv").read().strip())
+print(sorted(os.listdir(".")))
+print(torch.load("model.pt", weights_only=False).shape)
+=== output ===
+small True
+a,b 1,2
+['big.bin', 'big2.bin', 'big3.bin', 'data', 'model.pt', 'runs', 'runs2', 'small.txt', 'small2.txt']
+torch.Size([3])
+```
+"""
+
+
+def make_folder(notes: Path) -> None:
+    (notes / "data" / "deep" / "er" / "est").mkdir(parents=True)
+    (notes / "data" / "big").mkdir()
+    (notes / "data" / "nested").mkdir()
+    (notes / "runs" / "1").mkdir(parents=True)
+    (notes / "runs2").mkdir()
+    (notes / "small.txt").write_text("small\n")
+    (notes / "small2.txt").write_text("small\n")
+    for name in ("big.bin", "big2.bin", "big3.bin"):
+        (notes / name).write_bytes(os.urandom(BIG))
+    (notes / "data" / "labels.csv").write_text("a,b\n")
+    (notes / "data" / "labels2.csv").write_text("a,b\n")
+    (notes / "data" / "deep" / "er" / "est" / "x.csv").write_text("1,2\n")
+    (notes / "data" / "big" / "weights.bin").write_bytes(os.urandom(BIG))
+    (notes / "data" / "nested" / "model.pt").write_bytes(os.urandom(BIG))
+    (notes / "runs" / "1" / "log.txt").write_text("epoch 1\n")
+    (notes / "runs2" / "log.txt").write_text("epoch 1\n")
+    torch.save(torch.ones(3), notes / "model.pt")
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_the_repository_is_byte_identical_after_notes_that_write_everywhere(
+    pytester: pytest.Pytester, write_note: WriteNote, workers: list[str]
+) -> None:
+    notes = pytester.path / "notes"
+    make_folder(notes)
+    real = os.path.realpath(notes)
+    write_note(DAMAGE.replace("BIG", str(BIG)).replace("REAL", real), "a_damage.md")
+    write_note(READ_BACK.replace("BIG", str(BIG)), "b_read_back.md")
+    write_note(READ_BACK.replace("BIG", str(BIG)), "c_read_back_again.md")
+    before = tree(pytester.path)
+    result = pytester.runpytest("-p", "no:randomly", "-p", "no:cacheprovider", *workers)
+    result.assert_outcomes(passed=3)
+    after = tree(pytester.path)
+    assert {
+        name: value for name, value in after.items() if not name.startswith("basetemp")
+    } == before
+
+
+def test_a_note_folder_in_a_crowded_folder_still_reads_and_never_writes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    notes = pytester.path / "notes"
+    make_folder(notes)
+    for index in range(120):  # more entries than are copied whole
+        (notes / f"extra{index}.txt").write_text(str(index))
+    write_note(
+        """\
+        ```python
+        import os, shutil
+        print(open("data/labels.csv").read().strip(), os.path.exists("extra" + "5.txt"))
+        shutil.rmtree("data/")
+        _ = open("big.bin", "w").write("x")
+        === output ===
+        a,b False
+        ```
+        """
+    )
+    before = tree(pytester.path)
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+    after = tree(pytester.path)
+    assert {
+        name: value for name, value in after.items() if not name.startswith("basetemp")
+    } == before
+
+
+def test_in_place_runs_are_not_guarded(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        f"""\
+        ```python
+        open({str(pytester.path / "notes" / "written.txt")!r}, "w").write("x")
+        ```
+        """
+    )
+    pytester.runpytest("--torchnotes-isolate-cwd=false").assert_outcomes(passed=1)
+    assert (pytester.path / "notes" / "written.txt").read_text() == "x"

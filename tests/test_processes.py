@@ -1,0 +1,107 @@
+"""Processes a note leaves running are named and ended; none outlives the session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes import processes
+from tests.conftest import WriteNote
+
+pytestmark = pytest.mark.skipif(not processes.supported(), reason="needs /proc (Linux)")
+
+#: Each note starts a process that would run for a minute, and writes its pid to PIDS.
+LEFT_BEHIND = {
+    "process.md": """\
+import multiprocessing, os, time
+child = multiprocessing.get_context("fork").Process(target=time.sleep, args=(60,), name="sleeper")
+child.start()
+open(os.path.join(PIDS, "process"), "w").write(str(child.pid))
+""",
+    "popen.md": """\
+import os, subprocess, sys
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+open(os.path.join(PIDS, "popen"), "w").write(str(child.pid))
+""",
+    "grandchild.md": """\
+import os, subprocess
+path = os.path.join(PIDS, "grandchild")
+subprocess.run(["sh", "-c", f"sleep 60 & echo $! > {path}"], check=True)
+""",
+    "living-parent.md": """\
+import os, subprocess, time
+path = os.path.join(PIDS, "living-parent")
+subprocess.Popen(["sh", "-c", f"sleep 60 & echo $! > {path}; wait"])
+while not os.path.exists(path) or not open(path).read():
+    time.sleep(0.01)
+""",
+    "pool.md": """\
+import concurrent.futures, multiprocessing, os
+pool = concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+pids = pool.submit(os.getpid).result()
+open(os.path.join(PIDS, "pool"), "w").write(str(pids))
+""",
+}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def test_processes_left_running_are_named_and_ended(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    pids = pytester.path / "pids"
+    pids.mkdir()
+    for name, code in LEFT_BEHIND.items():
+        write_note(f"```python\nPIDS = {str(pids)!r}\n{code}```\n", name)
+    started = time.monotonic()
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=50)
+    assert time.monotonic() - started < 40
+    result.assert_outcomes(passed=len(LEFT_BEHIND), warnings=len(LEFT_BEHIND))
+    result.stdout.fnmatch_lines_random(
+        [
+            "*notes/process.md: the note left processes running: sleeper (pid *); they were "
+            "ended (wait for them, join them or shut their pool down at the end of the note)",
+            "*notes/popen.md: the note left processes running: pid *: * -c import time; "
+            "time.sleep(60); they were ended*",
+            "*notes/grandchild.md: the note left processes running: pid *: sleep 60; they were*",
+            "*notes/living-parent.md: the note left processes running: pid *: sh -c sleep 60 *;"
+            " pid *: sleep 60; they were ended*",
+            "*notes/pool.md: the note left processes running: *; *; they were ended*",
+        ]
+    )
+    for name in ("process", "popen", "grandchild", "living-parent"):
+        assert not _alive(int((pids / name).read_text())), name
+
+
+def test_processes_there_before_the_note_are_left_alone() -> None:
+    before_process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        before = processes.descendants()
+        assert before_process.pid in before
+        assert processes.end_left(before) == []
+        assert before_process.poll() is None
+    finally:
+        before_process.kill()
+        before_process.wait()
+
+
+def test_a_child_that_ended_by_itself_is_reaped_and_not_named() -> None:
+    before = processes.descendants()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    time.sleep(0.1)
+    assert processes.end_left(before) == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

@@ -1,0 +1,144 @@
+"""Time limits of blocks beside the timers of the session: pytest-timeout, faulthandler."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pytest_torchnotes import timers
+from pytest_torchnotes.timers import Faulthandler, TimeLimit
+from tests.conftest import WriteNote
+
+#: What pytest-timeout's signal method does: a SIGALRM handler that fails the test, and
+#: the interval timer armed for the whole test. After the test, what is left of the timer.
+OUTER_TIMER = """
+import signal, pytest
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    def expire(signum, frame):
+        pytest.fail("the outer timer fired")
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, {seconds})
+    try:
+        return (yield)
+    finally:
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        kept = signal.getsignal(signal.SIGALRM) is expire
+        print(f"left over 25: {{left > 25}}, handler kept: {{kept}}")
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+"""
+
+
+@pytest.mark.parametrize(
+    "limit", ["", "<!-- torchnotes: timeout 20 -->\n"], ids=["ini", "directive"]
+)
+def test_an_outer_interval_timer_fires_at_its_time_in_a_block(
+    pytester: pytest.Pytester, write_note: WriteNote, limit: str
+) -> None:
+    pytester.makeconftest(OUTER_TIMER.format(seconds=0.6))
+    write_note(
+        "```python\nimport time\ntime.sleep(0.4)\n```\n\n"
+        f"{limit}```python\ntime.sleep(10)\nprint('not', 'reached')\n```\n"
+    )
+    started = time.monotonic()
+    result = pytester.runpytest("-s")
+    assert time.monotonic() - started < 5
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Failed: the outer timer fired*"])
+    assert "\nnot reached" not in result.stdout.str()
+
+
+def test_an_outer_interval_timer_keeps_its_time_and_handler_after_a_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    pytester.makeconftest(OUTER_TIMER.format(seconds=30))
+    write_note("```python\nprint(1)\n```\n\n```python\nprint(2)\n```\n")
+    result = pytester.runpytest("-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*left over 25: True, handler kept: True*"])
+
+
+def test_pytest_faulthandler_timeout_dumps_while_notes_run(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\nfaulthandler_timeout = 1\n")
+    pytester.makeconftest("import torch  # not imported while the note's time runs")
+    write_note("```python\nimport time\ntime.sleep(0.2)\n```\n\n```python\ntime.sleep(2)\n```\n")
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1)
+    result.stderr.fnmatch_lines(['*File "notes/note.md", line * in <module>'])
+
+
+def test_a_note_that_replaces_faulthandlers_timer_keeps_the_hard_limit(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_note(
+        "```python\nimport faulthandler\nfaulthandler.dump_traceback_later(1000)\n```\n\n"
+        "```python\nimport signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, "
+        "[signal.SIGALRM])\ntime.sleep(60)\n```\n"
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", timeout=40)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/note.md", line 9 in <module>'])
+
+
+@pytest.mark.parametrize("call", ["dump_traceback_later", "cancel_dump_traceback_later"])
+def test_the_watchdog_is_armed_again_after_a_note_replaced_it(
+    monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    import faulthandler
+
+    armed: list[float] = []
+    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, **_: armed.append(s))
+    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: armed.append(0))
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
+    limit = TimeLimit()
+    watchdog = limit.watchdog
+    before = faulthandler.dump_traceback_later, faulthandler.cancel_dump_traceback_later
+    with limit.watching_faulthandler():
+        watchdog.cover(5)
+        getattr(faulthandler, call)(*([1000] if call == "dump_traceback_later" else []))
+        watchdog.cover(5)
+    assert armed == [30, 1000 if call == "dump_traceback_later" else 0, 30]
+    watchdog.disarm()
+    assert armed[-1] == 0
+    assert (faulthandler.dump_traceback_later, faulthandler.cancel_dump_traceback_later) == before
+
+
+def test_pytests_dump_is_armed_again_for_what_remains(monkeypatch: pytest.MonkeyPatch) -> None:
+    armed: list[tuple[float, bool, int]] = []
+    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, exit, file: armed.append((s, exit, file)))
+    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: None)
+    pytest_handler = Faulthandler(7, time.monotonic() + 100, exit=True)
+    watchdog = timers.Watchdog(grace=1, pytest=pytest_handler)
+    watchdog.cover(1)
+    watchdog.disarm()
+    assert armed[0] == (4, True, 7)  # the hard limit, to the terminal
+    remaining, exit, file = armed[1]
+    assert 99 < remaining <= 100
+    assert (exit, file) == (True, 7)
+
+
+def test_a_block_that_swallows_its_timeout_is_named_before_the_process_ends(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_note(
+        "```python\nprint('first')\n```\n\n```python\nimport time\nwhile True:\n    try:\n"
+        "        time.sleep(1)\n    except BaseException:\n        pass\n```\n"
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "2")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", timeout=40)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(
+        [
+            "notes/note.md:5: block 2: did not stop within its time limit of 0.5 s (it caught "
+            "the exception that stops it, and ran 1 s more): the process ends (see the timeout "
+            "directive)",
+            '*File "notes/note.md", line 9 in <module>',
+        ]
+    )
