@@ -120,7 +120,7 @@ class BlockEvaluator:
         result.comparator = self.comparator(options)
         self._check_warnings(block, result)
         result = _apply_xfail(block, result, self.context)
-        if self.source is not None:
+        if self.source is not None and not self.executor.interrupted.is_set():
             _not_updatable(result)
         return result
 
