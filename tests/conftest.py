@@ -12,6 +12,7 @@ import torch
 import torch._dynamo
 import torch.optim  # noqa: F401
 import torchinfo  # noqa: F401
+import yaml  # noqa: F401  (front matter: a C parser must not be imported twice)
 from hypothesis import HealthCheck, settings
 
 # pytester removes modules first imported by an in-process run when the test ends; torch

@@ -220,7 +220,7 @@ def test_digits_joined_by_a_minus_are_text() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "expected one of numeric, exact, ellipsis, ignore"),
+        ("", "expected one of numeric, exact, ellipsis, structure, ignore"),
         ("numeric foo=1", "'foo=1': expected rtol=NUMBER or atol=NUMBER"),
         ("numeric rtol=nan", "'rtol=nan': a tolerance is a finite number >= 0"),
     ],

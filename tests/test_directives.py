@@ -114,10 +114,14 @@ def test_setup() -> None:
             " torchnotes: requires torch[extra] ",
             "requires: 'torch[extra]': only NAME and a version specifier are allowed",
         ),
-        (" torchnotes: compare ", "compare: expected one of numeric, exact, ellipsis, ignore"),
+        (
+            " torchnotes: compare ",
+            "compare: expected one of numeric, exact, ellipsis, structure, ignore",
+        ),
         (
             " torchnotes: compare fuzzy ",
-            "compare: unknown mode 'fuzzy': expected one of numeric, exact, ellipsis, ignore",
+            "compare: unknown mode 'fuzzy': expected one of "
+            "numeric, exact, ellipsis, structure, ignore",
         ),
         (
             " torchnotes: compare exact rtol ",

@@ -7,8 +7,8 @@ of the note (``passed=1``, ``failed=1``: pytest counts notes), of its blocks
 (``file=x.md``) and extra arguments (``args="..."``).
 A ```` ```text ```` fence right after one, starting with ``$ pytest``, is a transcript: its
 lines must appear in the output in that order (``...`` stands for lines left out); one
-starting with ``$ torchnotes check`` is the output of that command on the note. A
-```` ````markdown after ```` fence next is what the note holds after the run.
+starting with ``$ torchnotes check`` or ``$ torchnotes triage`` is the output of that command
+on the note. A ```` ````markdown after ```` fence next is what the note holds after the run.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ROOT = Path(__file__).parent.parent
 PAGES = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md"]
 OUTCOMES = ("passed", "failed", "skipped", "xfailed", "errors")
 CHECK = "$ torchnotes check"
+TRIAGE = "$ torchnotes triage"
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _transcript(fence: FenceLexeme | None) -> list[str] | None:
     if fence is None or fence.language != "text" or not fence.body:
         return None
     lines = [line.text for line in fence.body]
-    return lines if lines[0].startswith(("$ pytest", CHECK)) else None
+    return lines if lines[0].startswith(("$ pytest", CHECK, TRIAGE)) else None
 
 
 EXAMPLES = [example for page in PAGES for example in _examples(page)]
@@ -109,13 +110,14 @@ def test_example(pytester: pytest.Pytester, example: Example) -> None:
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
     (pytester.path / "notes").mkdir()
     (pytester.path / "notes" / example.file).write_text(example.note, encoding="utf-8")
-    pytest_args = [] if example.args[:1] == ["check"] else example.args
+    command = example.args[:1] if example.args[:1] in (["check"], ["triage"]) else None
+    pytest_args = [] if command else example.args
     result = pytester.runpytest("-p", "no:randomly", *pytest_args)
     result.assert_outcomes(**example.outcomes)
     if example.blocks:
         assert block_counts(result) == example.blocks
-    if example.transcript is not None and example.args[:1] == ["check"]:
-        _assert_in_order(_check_output(example.args[1:]), example.transcript)
+    if example.transcript is not None and command:
+        _assert_in_order(_command_output(example.args), example.transcript)
     elif example.transcript is not None:
         _assert_in_order(result.stdout.lines + result.stderr.lines, example.transcript)
     if example.after is not None:
@@ -144,9 +146,10 @@ def test_the_options_page_lists_every_option() -> None:
             assert f"`{option.cli}`" in text
 
 
-def _check_output(paths: list[str]) -> list[str]:
-    """What ``torchnotes check PATH...`` prints (pytester runs tests in its folder)."""
+def _command_output(arguments: list[str]) -> list[str]:
+    """What ``torchnotes check PATH...`` (or triage) prints (pytester runs tests in its
+    folder)."""
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(output):
-        main(["check", *paths])
+        main(arguments)
     return output.getvalue().splitlines()

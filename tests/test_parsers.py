@@ -357,7 +357,7 @@ def test_front_matter_without_torchnotes_is_not_parsed() -> None:
         (
             "torchnotes:\n  compare: fuzzy",
             "torchnotes front matter: compare: unknown mode "
-            "'fuzzy': expected one of numeric, exact, ellipsis, ignore",
+            "'fuzzy': expected one of numeric, exact, ellipsis, structure, ignore",
         ),
         (
             "torchnotes:\n  requires: torch>>2",

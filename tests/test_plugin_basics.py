@@ -505,6 +505,6 @@ def test_bad_option_values_are_usage_errors(pytester: pytest.Pytester) -> None:
     result.stderr.fnmatch_lines(
         [
             "ERROR: torchnotes: torchnotes_compare in tox.ini: unknown mode 'fuzzy': expected "
-            "one of numeric, exact, ellipsis, ignore"
+            "one of numeric, exact, ellipsis, structure, ignore"
         ]
     )

@@ -137,6 +137,8 @@ class SetupBlock:
     last_line: int
     heading: str | None
     skip: str | None = None
+    #: From a ``requires start`` region around it.
+    requires: tuple[Requirement, ...] = ()
 
     @property
     def first_line(self) -> int:

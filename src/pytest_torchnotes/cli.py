@@ -72,6 +72,34 @@ def _history(arguments: argparse.Namespace) -> int:
     return 1 if result.regressions else 0
 
 
+def _triage(arguments: argparse.Namespace) -> int:
+    from pytest_torchnotes.triage import TriageError, details, table, triage, write
+
+    try:
+        findings, digests = triage(arguments.paths)
+    except TriageError as error:
+        print(f"torchnotes triage: {error}", file=sys.stderr)
+        return 2
+    if not findings:
+        print("every block passes or is skipped: nothing to triage")
+        return 0
+    for line in [*table(findings), "", *details(findings)]:
+        print(line)
+    proposed = [finding for finding in findings if finding.proposed]
+    print()
+    if arguments.write:
+        for line in write(findings, digests):
+            print(line)
+    elif proposed:
+        print(
+            f"{len(proposed)} directive{'s' * (len(proposed) != 1)} proposed: "
+            "torchnotes triage --write inserts them"
+        )
+    else:
+        print("no directive proposed: what fails is real drift, or follows from it")
+    return 1
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="torchnotes", description="Work on Markdown notes about PyTorch."
@@ -93,7 +121,8 @@ def parser() -> argparse.ArgumentParser:
         help="turn a Jupyter notebook into a note",
         description="Write a note from a Jupyter notebook: markdown cells as prose, code cells "
         "as Python blocks with the text they printed as expected output, a raises directive "
-        "for a cell that ended in an error and a skip directive for IPython magics. Output a "
+        "for a cell that ended in an error, a skip directive for IPython magics and a requires "
+        "directive for a cell whose output shows a CUDA or MPS device. Output a "
         "note cannot hold is left out with an HTML comment saying so. Exit status 1 when the "
         "notebook cannot be converted or the note already exists.",
     )
@@ -102,10 +131,29 @@ def parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="NOTE",
-        help="where to write the note (default: the notebook's path with a .md suffix)",
+        help="where to write the note, or a folder to write it in (made if missing; default: "
+        "the notebook's path with a .md suffix)",
     )
     convert.add_argument("--force", action="store_true", help="overwrite an existing note")
     convert.set_defaults(run=_convert)
+    triage = commands.add_parser(
+        "triage",
+        help="sort the failing blocks of existing notes by cause, and mark them",
+        description="Run the notes as pytest does (twice, the second time with another "
+        "seed) and sort every failing block by cause: a missing module (requires module:NAME), "
+        "a CUDA or MPS device (requires cuda), output that changes with the seed (compare "
+        "structure, or compare ignore when the text changes too), code that is not Python "
+        "(skip), a follow-on of an earlier failure, or real drift. Prints a table of causes "
+        "and the directive each block needs; --write inserts them into the notes. Exit status "
+        "0 when nothing fails, 1 when something does, 2 when the notes cannot be run.",
+    )
+    triage.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
+    triage.add_argument(
+        "--write",
+        action="store_true",
+        help="insert the proposed directives, each with its reason, into the notes",
+    )
+    triage.set_defaults(run=_triage)
     diff = commands.add_parser(
         "diff",
         help="compare two run reports (written with --torchnotes-report)",

@@ -26,7 +26,7 @@ from pytest_torchnotes.normalize import (
 )
 
 #: Comparison modes, in the order the docs present them.
-MODES = ("numeric", "exact", "ellipsis", "ignore")
+MODES = ("numeric", "exact", "ellipsis", "structure", "ignore")
 
 #: Letters, digits and ``_`` that glue to a number and make it part of a name (``conv1``,
 #: ``5ms``, ``2nd``). Letters of scripts written without spaces between words (Chinese,
@@ -237,6 +237,8 @@ class Comparator:
         got = self.prepare(actual)
         if want == got:
             return MATCH
+        if mode == "structure":
+            return structure_match(tokenize(want), tokenize(got))
         if mode == "exact":
             numeric = self._tokens_match(want, got, ellipsis=False)
             if numeric.matched:
@@ -349,6 +351,68 @@ class Comparator:
                 return Comparison(False, "text")
             position += len(segment)
         return Comparison(True, "format")
+
+
+#: Words after which the numbers in brackets are a shape, compared even by ``structure``:
+#: ``torch.Size([2, 3])``, ``shape=(2, 3)``, ``stride=(3, 1)``.
+SHAPE_WORDS = frozenset({"Size", "shape", "size", "stride"})
+
+#: Words after which ``:N`` is a device index: ``device='cuda:0'``.
+DEVICE_WORDS = frozenset({"cuda", "mps", "xpu", "npu", "hpu"})
+
+
+def structural_numbers(tokens: Sequence[Token]) -> list[bool]:
+    """For each token, whether it is a number that ``structure`` still compares: a shape
+    or a device index.
+
+    >>> tokens = tokenize("torch.Size([2, 3]) tensor([0.5])")
+    >>> [t.text for t, kept in zip(tokens, structural_numbers(tokens)) if kept]
+    ['2', '3']
+    """
+    kept = [False] * len(tokens)
+    depth_of_shape: int | None = None
+    depth = 0
+    previous: list[Token] = []
+    for position, token in enumerate(tokens):
+        if token.text in OPENING:
+            depth += 1
+            words = [t for t in previous[-2:] if t.kind == "word"]
+            if depth_of_shape is None and any(t.text in SHAPE_WORDS for t in words):
+                depth_of_shape = depth
+        elif token.text in CLOSING:
+            if depth_of_shape == depth:
+                depth_of_shape = None
+            depth = max(depth - 1, 0)
+        elif token.kind == "number":
+            device = (
+                len(previous) >= 2
+                and previous[-1].text == ":"
+                and previous[-2].text in DEVICE_WORDS
+            )
+            kept[position] = depth_of_shape is not None or device
+        previous.append(token)
+    return kept
+
+
+def structure_match(expected: list[Token], actual: list[Token]) -> Comparison:
+    """``compare structure``: the same tokens in the same order, where any number matches
+    any number (integer or float) but those of a shape or a device index, which must be
+    equal. For output of random tensors: the values change, the layout does not.
+
+    >>> structure_match(tokenize("tensor([0.1, 2])"), tokenize("tensor([-5.5, 7.25])")).matched
+    True
+    >>> structure_match(tokenize("torch.Size([2, 3])"), tokenize("torch.Size([2, 4])")).drift
+    'text'
+    """
+    if len(expected) != len(actual):
+        return Comparison(False, "text")
+    kept = structural_numbers(expected)
+    for want, got, compared in zip(expected, actual, kept, strict=True):
+        if want.kind == "number" and got.kind == "number" and not compared:
+            continue
+        if want.kind != got.kind or want.text != got.text:
+            return Comparison(False, "text")
+    return MATCH
 
 
 def _doctest_ellipsis(want: str, got: str) -> bool:

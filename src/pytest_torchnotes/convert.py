@@ -4,7 +4,8 @@ Markdown cells stay prose, code cells become Python blocks, and the text each ce
 becomes the block's output section. What a note cannot hold (images, HTML, what IPython's
 ``display()`` showed, output a fence cannot keep) is left out with an HTML comment saying
 so, never silently. A cell that ended in an error gets a ``raises`` directive; one that uses
-IPython magics or shell escapes gets a ``skip`` directive.
+IPython magics or shell escapes gets a ``skip`` directive; one whose output shows a GPU gets
+``requires cuda`` (or ``mps``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ HELP = re.compile(r"^[ \t]*(?P<word>\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 #: What would end an HTML comment early (``--!>`` ends one in HTML5 browsers).
 COMMENT_END = re.compile(r"--!?>")
+
+#: A tensor or device in stored output that lives on a GPU: ``device='cuda:0'``,
+#: ``device(type='mps', index=0)``.
+DEVICE_OUTPUT = re.compile(r"device(?:=|\(type=)'(?P<name>cuda|mps)\b")
 
 
 class ConversionError(ValueError):
@@ -100,7 +105,7 @@ def notebook_to_note(notebook: nbformat.NotebookNode) -> str:
             continue
         kind = cell.get("cell_type")
         if kind == "markdown":
-            parts.append(source)
+            parts.append(_markdown_cell(source, cell))
         elif kind == "raw":
             parts.append(_fenced("text", source.split("\n")))
         elif kind == "code":
@@ -113,10 +118,13 @@ def notebook_to_note(notebook: nbformat.NotebookNode) -> str:
 def convert(notebook_path: Path, note_path: Path | None = None, *, force: bool = False) -> Path:
     """Write the note for the notebook at ``notebook_path``; return where it was written.
 
-    The note goes to ``note_path``, by default the notebook's path with a ``.md`` suffix. An
-    existing file is only replaced with ``force``.
+    The note goes to ``note_path`` (into it, when it is a folder; folders it needs are made),
+    by default the notebook's path with a ``.md`` suffix. An existing file is only replaced
+    with ``force``.
     """
     target = note_path if note_path is not None else notebook_path.with_suffix(".md")
+    if target.is_dir():
+        target = target / notebook_path.with_suffix(".md").name
     if target.resolve() == notebook_path.resolve():
         raise ConversionError(f"{target}: the note would replace the notebook itself")
     if target.exists() and not force:
@@ -127,10 +135,36 @@ def convert(notebook_path: Path, note_path: Path | None = None, *, force: bool =
     except ConversionError as error:
         raise ConversionError(f"{notebook_path}: {error}") from None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(note, encoding="utf-8", newline="\n")
     except OSError as error:
         raise ConversionError(f"{target}: cannot write the note: {error.strerror}") from None
     return target
+
+
+def _markdown_cell(source: str, cell: nbformat.NotebookNode) -> str:
+    """A markdown cell as prose. A fence it leaves open is closed at its end (it would
+    swallow the next cell); attachments, which a note cannot hold, are named in a comment."""
+    from pytest_torchnotes.lexers import QUOTE, MarkdownLexer
+
+    lines = source.split("\n")
+    for fence in MarkdownLexer()(source).fences:
+        if fence.close_line is None:
+            quotes = QUOTE.match(fence.prefix)
+            quote = quotes.group().rstrip() + " " if quotes and quotes.group() else ""
+            lines += [
+                f"{quote}{fence.fence}",
+                f"<!-- the {fence.fence} fence at line {fence.open_line + 1} of this cell was "
+                "never closed: closed here -->",
+            ]
+            break  # an open fence runs to the end of the cell: there is no other after it
+    names = sorted(cell.get("attachments", {}) or {})
+    if names:
+        lines.append(
+            f"<!-- attachment{'s' * (len(names) > 1)} of this cell not kept: "
+            f"{_comment_safe(', '.join(names))} (a note keeps text only) -->"
+        )
+    return "\n".join(lines)
 
 
 def _source(cell: nbformat.NotebookNode, number: int) -> str:
@@ -159,6 +193,13 @@ def _code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int)
     block = _fenced("python", lines)
     if directive is not None:
         block = f"<!-- torchnotes: {directive} -->\n{block}"
+    device = DEVICE_OUTPUT.search(found.printed)
+    if device is not None:
+        name = device.group("name")
+        block = (
+            f"<!-- torchnotes: requires {name}; the stored output was computed on "
+            f"{'a CUDA device' if name == 'cuda' else 'an MPS device'} -->\n{block}"
+        )
     comments = [f"<!-- {_comment_safe(reason)} -->" for reason in found.dropped]
     return "\n".join([block, *comments])
 

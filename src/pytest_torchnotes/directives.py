@@ -6,9 +6,10 @@ rendered. They are parsed as data: nothing in a directive is evaluated.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
 from pytest_torchnotes.lexers import BodyLine, CommentLexeme
@@ -38,6 +39,8 @@ class Directive:
     line: int
     #: 0-based line of ``-->``.
     end_line: int
+    #: Why the directive is there: free text after a ``;`` (``requires cuda; trained on a GPU``).
+    why: str | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,18 @@ class Raises(Directive):
 @dataclass(frozen=True)
 class Requires(Directive):
     requirements: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class RequiresStart(Directive):
+    """``requires start SPEC...``: every block up to ``requires end`` requires the specs."""
+
+    requirements: tuple[Requirement, ...]
+
+
+@dataclass(frozen=True)
+class RequiresEnd(Directive):
+    pass
 
 
 @dataclass(frozen=True)
@@ -161,19 +176,30 @@ def _raises(arguments: str, line: int, end: int) -> Directive:
 
 def _requires(arguments: str, line: int, end: int) -> Directive:
     words = arguments.split()
+    if words[:1] == ["end"]:
+        if words[1:]:
+            raise DirectiveError(line, "requires end takes no arguments")
+        return RequiresEnd(line, end)
+    region = words[:1] == ["start"]
+    name = "requires start" if region else "requires"
+    words = words[1:] if region else words
     if not words:
-        raise DirectiveError(line, "requires needs at least one spec, e.g. torch>=2.1")
+        raise DirectiveError(line, f"{name} needs at least one spec, e.g. torch>=2.1")
     try:
-        return Requires(line, end, tuple(parse_requirement(word) for word in words))
+        requirements = tuple(parse_requirement(word) for word in words)
     except RequirementError as error:
-        raise DirectiveError(line, f"requires: {error}") from None
+        raise DirectiveError(line, f"{name}: {error}") from None
+    return RequiresStart(line, end, requirements) if region else Requires(line, end, requirements)
 
 
 def _compare(arguments: str, line: int, end: int) -> Directive:
     try:
         return Compare(line, end, parse_compare_spec(arguments))
     except CompareSpecError as error:
-        raise DirectiveError(line, f"compare: {error}") from None
+        words = arguments.split()
+        prose = any("=" not in word and word not in ("rtol", "atol") for word in words[1:])
+        hint = f" (a reason goes after a semicolon: compare {words[0]}; why)" if prose else ""
+        raise DirectiveError(line, f"compare: {error}{hint}") from None
 
 
 def _timeout(arguments: str, line: int, end: int) -> Directive:
@@ -223,6 +249,24 @@ ONE_LINE = {
 #: Every directive name, for error messages.
 NAMES = (*ONE_LINE, "output", "setup")
 
+#: Directives whose whole argument is a reason already: a ``;`` is part of it.
+REASON_ARGUMENT = frozenset({"skip", "xfail"})
+
+#: Separates a directive's arguments from the free-text reason after them.
+WHY = ";"
+
+
+def split_why(arguments: str) -> tuple[str, str | None]:
+    """The arguments of a directive and the free-text reason after a ``;``, if any.
+
+    >>> split_why("cuda; the model is trained on a GPU")
+    ('cuda', 'the model is trained on a GPU')
+    >>> split_why("ignore")
+    ('ignore', None)
+    """
+    arguments, separator, why = arguments.partition(WHY)
+    return arguments.strip(), (why.strip() or None) if separator else None
+
 
 def parse_directive(comment: CommentLexeme) -> Directive | None:
     """The directive in ``comment``, ``None`` for an ordinary comment.
@@ -247,8 +291,11 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
             raise DirectiveError(line, "setup has no code: put it on the lines before -->")
         code = "\n".join(body_line.text for body_line in comment.body)
         return Setup(line, end, code, comment.body[0].line)
+    why: str | None = None
+    if name not in REASON_ARGUMENT:
+        arguments, why = split_why(arguments)
     if name == "output":
-        return _output(comment, arguments, line, end)
+        return dataclasses.replace(_output(comment, arguments, line, end), why=why)
     if not name:
         raise DirectiveError(
             line, f"empty torchnotes directive: expected one of {', '.join(NAMES)}"
@@ -262,4 +309,5 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
         raise DirectiveError(
             line, f"{name} is written on one line: <!-- torchnotes: {name} ... -->"
         )
-    return parse(arguments, line, end)
+    directive = parse(arguments, line, end)
+    return directive if why is None else dataclasses.replace(directive, why=why)

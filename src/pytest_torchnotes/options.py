@@ -58,7 +58,8 @@ OPTIONS = (
     Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
     Option(
         "compare",
-        "default comparison: numeric, exact, ellipsis or ignore, with optional rtol=X atol=Y",
+        "default comparison: numeric, exact, ellipsis, structure or ignore, with optional "
+        "rtol=X atol=Y",
         default="numeric",
     ),
     Option(

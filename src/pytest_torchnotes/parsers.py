@@ -93,6 +93,12 @@ class _Pending:
 
     directives: list[d.Directive] = field(default_factory=list)
     skip_region: d.SkipStart | None = None
+    requires_region: d.RequiresStart | None = None
+
+    @property
+    def region_requires(self) -> tuple[Requirement, ...]:
+        region = self.requires_region
+        return region.requirements if region is not None else ()
 
 
 class NoteParser:
@@ -154,6 +160,11 @@ class _Builder:
                 self.pending.skip_region.line,
                 "skip start has no matching <!-- torchnotes: skip end -->",
             )
+        if self.pending.requires_region is not None:
+            self._problem(
+                self.pending.requires_region.line,
+                "requires start has no matching <!-- torchnotes: requires end -->",
+            )
 
     def _stray_markers(self) -> None:
         """An output marker in prose usually means a fence is missing or misplaced."""
@@ -203,6 +214,7 @@ class _Builder:
                     directive.end_line,
                     self._heading(directive.line),
                     skip,
+                    self.pending.region_requires,
                 )
             )
         elif isinstance(directive, d.SkipStart):
@@ -216,6 +228,17 @@ class _Builder:
             if self.pending.skip_region is None:
                 self._problem(directive.line, "skip end without a skip start before it")
             self.pending.skip_region = None
+        elif isinstance(directive, d.RequiresStart):
+            if self.pending.requires_region is not None:
+                opened = self.pending.requires_region.line + 1
+                self._problem(
+                    directive.line, f"requires start inside the requires started at line {opened}"
+                )
+            self.pending.requires_region = directive
+        elif isinstance(directive, d.RequiresEnd):
+            if self.pending.requires_region is None:
+                self._problem(directive.line, "requires end without a requires start before it")
+            self.pending.requires_region = None
         else:
             self.pending.directives.append(directive)
 
@@ -348,7 +371,7 @@ class _Builder:
                 skip=skip,
                 xfail=options.xfail,
                 raises=options.raises,
-                requires=options.requires,
+                requires=(*self.pending.region_requires, *options.requires),
                 compare=options.compare,
                 timeout=options.timeout,
                 warns=options.warns,

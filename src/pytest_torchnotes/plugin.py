@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from _pytest.fixtures import TopRequest
 
 from pytest_torchnotes.options import OPTIONS, Option
 
@@ -132,6 +133,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
 
 
+@pytest.fixture
+def torchnotes_namespace() -> dict[str, Any]:
+    """A dict whose names every note starts with, as ``doctest_namespace`` is for doctests.
+
+    Fill it in a ``conftest.py`` with an autouse fixture; it applies to the notes in that
+    folder and below::
+
+        @pytest.fixture(autouse=True)
+        def imports(torchnotes_namespace):
+            torchnotes_namespace["torch"] = torch
+    """
+    return {}
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile | None:
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or not settings.should_collect(file_path):
@@ -192,6 +207,18 @@ class NoteItem(pytest.Item):
         self.result: NoteResult | None = None
         #: What happened, as the run report records it.
         self.record: NoteRecord | None = None
+        # Fixtures, as pytest's DoctestItem has them: conftest.py files fill
+        # torchnotes_namespace for the notes below them.
+        self.obj = None
+        self._fixtureinfo = self.session._fixturemanager.getfixtureinfo(
+            node=self, func=None, cls=None
+        )
+        self.fixturenames = self._fixtureinfo.names_closure
+        self.funcargs: dict[str, object] = {}
+        self._request = TopRequest(self, _ispytest=True)  # type: ignore[arg-type]
+
+    def setup(self) -> None:
+        self._request._fillfixtures()
 
     @property
     def document(self) -> NoteDocument:
@@ -242,6 +269,7 @@ class NoteItem(pytest.Item):
 
         from pytest_torchnotes.report import note_record
 
+        names = self._request.getfixturevalue("torchnotes_namespace")
         self.result = _runner(self.config).run(
             self.document.note,
             self.path,
@@ -249,6 +277,7 @@ class NoteItem(pytest.Item):
             report,
             self.document.raw,
             faulthandler=_faulthandler(self.config),
+            names=names,
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run

@@ -9,7 +9,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -125,10 +125,12 @@ class NoteRunner:
         on_result: Callable[[BlockResult], None] = lambda result: None,
         raw: RawNote | None = None,
         faulthandler: Faulthandler | None = None,
+        names: Mapping[str, Any] | None = None,
     ) -> NoteResult:
         """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
         read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
-        the note's time limits to leave it working."""
+        the note's time limits to leave it working; ``names`` seed the note's namespace (the
+        ``torchnotes_namespace`` fixture)."""
         result = NoteResult(display_path)
         config = note.config
         if config.skip:
@@ -155,6 +157,7 @@ class NoteRunner:
         register_source(display_path, _code_lines(note))
         try:
             with self._sandbox(note, path, executor, result) as namespace:
+                namespace.update(names or {})
                 evaluator = BlockEvaluator(
                     executor,
                     namespace,
@@ -364,11 +367,11 @@ class NoteRunner:
     ) -> BlockResult:
         if item.skip is not None:
             return BlockResult(item, SKIPPED, reason=item.skip)
-        if isinstance(item, SetupBlock):
-            return evaluator.setup_block(item)
         unmet = _first_unmet(item.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
+        if isinstance(item, SetupBlock):
+            return evaluator.setup_block(item)
         timeout = item.timeout or note.config.timeout or self.settings.timeout
         options = item.compare or note.config.compare or self.settings.compare
         return evaluator.block(item, timeout, options)

@@ -1,0 +1,531 @@
+"""``torchnotes triage``: causes, the directives they get, and byte-safe writing."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes import triage as t
+from pytest_torchnotes.cli import main
+from pytest_torchnotes.report import BlockRecord, NoteRecord
+from pytest_torchnotes.rewrite import digest
+
+CORPUS = Path(__file__).parent / "samples" / "triage"
+
+#: What the sample corpus holds: note:line of each block, by cause.
+EXPECTED = {
+    t.MISSING_MODULE: ["04-d2l.md:5", "11-crlf.md:16"],
+    t.DEVICE: ["03-gpu.md:3", "03-gpu.md:27", "09-mps.md:5"],
+    t.RANDOM: [
+        "01-tensors.md:21",
+        "02-张量运算.md:23",
+        "07-sampling.md:5",
+        "07-sampling.md:18",
+        "11-crlf.md:5",
+    ],
+    t.NOT_PYTHON: ["05-install.md:5", "06-训练循环.md:5"],
+    t.FOLLOW_ON: ["03-gpu.md:16", "04-d2l.md:10", "04-d2l.md:23", "10-优化器.md:27"],
+    t.DRIFT: ["08-autograd.md:3", "10-优化器.md:22"],
+}
+
+
+def _by_cause(findings: list[t.Finding]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in findings:
+        found.setdefault(finding.cause, []).append(f"{Path(finding.path).name}:{finding.line}")
+    return {cause: sorted(where) for cause, where in found.items()}
+
+
+def _inserted(before: bytes, after: bytes) -> list[list[bytes]]:
+    """The runs of lines ``after`` adds to ``before``; fails if anything else changed."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    runs = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, _, _, start, end in matcher.get_opcodes():
+        assert tag in ("equal", "insert"), (tag, old, new)
+        if tag == "insert":
+            runs.append(new[start:end])
+    return runs
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available() or torch.backends.mps.is_available(),
+    reason="the corpus is triaged as on a machine without a GPU",
+)
+def test_the_corpus_end_to_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(CORPUS, tmp_path / "notes")
+    monkeypatch.chdir(tmp_path)
+    originals = {path.name: path.read_bytes() for path in (tmp_path / "notes").iterdir()}
+
+    findings, digests = t.triage(["notes"])
+    assert {path.name: path.read_bytes() for path in (tmp_path / "notes").iterdir()} == originals
+    assert _by_cause(findings) == {cause: sorted(where) for cause, where in EXPECTED.items()}
+    # The command prints what triage found (run once: each run costs two pytest runs).
+    monkeypatch.setattr(t, "triage", lambda paths: (findings, digests))
+    assert main(["triage", "notes"]) == 1
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].split() == ["cause", "blocks", "note:line"]
+    assert "random output        5  notes/01-tensors.md:21, " in out
+    assert "15 directives proposed: torchnotes triage --write inserts them" in out
+    by_line = {f"{Path(f.path).name}:{f.line}": f for f in findings}
+    assert by_line["04-d2l.md:5"].directive == (
+        "requires module:d2l; module d2l is not installed on every machine"
+    )
+    assert by_line["03-gpu.md:27"].directive.startswith("requires cuda; ")  # type: ignore[union-attr]
+    assert by_line["09-mps.md:5"].directive.startswith("requires mps; ")  # type: ignore[union-attr]
+    assert by_line["07-sampling.md:5"].directive.startswith("compare ignore; ")  # type: ignore[union-attr]
+    assert by_line["07-sampling.md:18"].directive.startswith("compare structure; ")  # type: ignore[union-attr]
+    assert by_line["06-训练循环.md:5"].directive.startswith("skip not valid Python")  # type: ignore[union-attr]
+    assert by_line["04-d2l.md:23"].directive.startswith("requires module:d2l; ")  # type: ignore[union-attr]
+    follow = by_line["10-优化器.md:27"]
+    assert follow.directive is None
+    assert "uses 'state' from the block at notes/10-优化器.md:22, which failed" in follow.detail
+    assert all(f.directive is None for f in findings if f.cause == t.DRIFT)
+
+    assert main(["triage", "--write", "notes"]) == 1
+    out = capsys.readouterr().out
+    assert "notes/03-gpu.md: 3 directives written" in out
+    assert "notes/11-crlf.md: 2 directives written" in out
+    for path in (tmp_path / "notes").iterdir():
+        runs = _inserted(originals[path.name], path.read_bytes())
+        expected = [f for f in findings if Path(f.path).name == path.name and f.directive]
+        assert len(runs) == len(expected), path.name
+        for run, finding in zip(runs, expected, strict=True):
+            texts = [line.decode("utf-8").rstrip("\r\n") for line in run]
+            prefix = texts[-1][: texts[-1].index("<!--")]
+            assert texts == [prefix + line for line in finding.comments()], path.name
+    d2l = (tmp_path / "notes" / "04-d2l.md").read_text(encoding="utf-8")
+    assert d2l.startswith(
+        "# 线性回归的简洁实现\n\n本节使用《动手学深度学习》的工具包：\n\n"
+        "<!-- torchnotes: setup\nimport torch\n-->\n"
+        "<!-- torchnotes: requires module:d2l; module d2l is not installed on every machine -->\n"
+        "```python\nimport torch\nfrom d2l import torch as d2l\n```\n"
+    )
+    crlf = (tmp_path / "notes" / "11-crlf.md").read_bytes()
+    assert crlf.startswith(b"\xef\xbb\xbf")
+    assert (
+        b"\n> <!-- torchnotes: compare structure; random values, the layout is what matters -->"
+        b"\r\n> ```python\r\n" in crlf
+    )
+    assert (
+        b"\n  <!-- torchnotes: requires module:d2l; "
+        b"module d2l is not installed on every machine -->"
+        b"\r\n  ```python\r\n" in crlf
+    )
+
+    monkeypatch.undo()
+    monkeypatch.chdir(tmp_path)
+    findings, _ = t.triage(["notes"])
+    assert not [f for f in findings if f.directive is not None]
+    assert _by_cause(findings) == {
+        t.FOLLOW_ON: ["10-优化器.md:27"],
+        t.DRIFT: ["08-autograd.md:3", "10-优化器.md:22"],
+    }
+    report = t.run_notes(["notes"], tmp_path / "run.json")
+    failing = sorted(
+        f"{Path(note.path).name}:{block.line}"
+        for note, block in report.blocks()
+        if block.outcome == "failed"
+    )
+    assert failing == ["08-autograd.md:3", "10-优化器.md:22", "10-优化器.md:27"]
+
+
+def test_nothing_to_triage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ok.md").write_text("```python\nprint(1)\n```\n```output\n1\n```\n")
+    assert main(["triage", "ok.md"]) == 0
+    assert "nothing to triage" in capsys.readouterr().out
+
+
+def test_notes_that_cannot_run_are_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_timeout = soon\n")
+    (tmp_path / "a.md").write_text("```python\nprint(1)\n```\n")
+    assert main(["triage", "a.md"]) == 2
+    err = capsys.readouterr().err
+    assert "torchnotes triage: pytest could not run the notes (exit 4)" in err
+    assert "torchnotes_timeout" in err
+
+
+def record(line: int, drift: str | None, reason: str, **fields: str) -> BlockRecord:
+    return BlockRecord(
+        "block",
+        line,
+        line,
+        None,
+        "failed",
+        drift,
+        reason,
+        fields.get("expected"),
+        fields.get("actual"),
+        "",
+    )
+
+
+def classify(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    *records: BlockRecord,
+    second: list[BlockRecord] | None = None,
+) -> list[t.Finding]:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.md").write_text(text, encoding="utf-8")
+    other = NoteRecord("n.md", "failed", None, second) if second is not None else None
+    return t.classify_note(NoteRecord("n.md", "failed", None, list(records)), other)
+
+
+BLOCKS = "```python\nimport torch\nx = torch.ones(2).cuda()\n```\n\n```python\nprint(x)\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("reason", "device"),
+    [
+        ("the block raised AssertionError: Torch not compiled with CUDA enabled", "cuda"),
+        ("the block raised RuntimeError: Found no NVIDIA driver on your system.", "cuda"),
+        ("the block raised RuntimeError: No CUDA GPUs are available", "cuda"),
+        (
+            "the block raised RuntimeError: Attempting to deserialize object on a CUDA device "
+            "but torch.cuda.is_available() is False.",
+            "cuda",
+        ),
+        ("the block raised RuntimeError: MPS backend is not available", "mps"),
+    ],
+)
+def test_device_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str, device: str
+) -> None:
+    (finding,) = classify(tmp_path, monkeypatch, BLOCKS, record(1, "exception", reason))
+    assert finding.cause == t.DEVICE
+    assert finding.directive is not None
+    assert finding.directive.startswith(f"requires {device}; ")
+
+
+def test_expected_output_on_a_device_that_is_not_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drifted = record(
+        1, "text", "text drift", expected="tensor([1.], device='cuda:0')", actual="tensor([1.])"
+    )
+    (finding,) = classify(tmp_path, monkeypatch, BLOCKS, drifted)
+    assert finding.directive == "requires cuda; runs on a CUDA device"
+    same = record(
+        1,
+        "value",
+        "value drift",
+        expected="tensor([1.], device='cuda:0')",
+        actual="tensor([2.], device='cuda:0')",
+    )
+    (finding,) = classify(tmp_path, monkeypatch, BLOCKS, same)
+    assert finding.cause == t.DRIFT
+
+
+def test_follow_on_of_a_device_block_needs_the_device_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = classify(
+        tmp_path,
+        monkeypatch,
+        BLOCKS,
+        record(
+            1, "exception", "the block raised AssertionError: Torch not compiled with CUDA enabled"
+        ),
+        record(6, "exception", "the block raised NameError: name 'x' is not defined"),
+    )
+    assert first.cause == t.DEVICE
+    assert second.cause == t.FOLLOW_ON
+    assert second.directive == "requires cuda; uses x from an earlier block that needs it too"
+
+
+def test_a_name_no_earlier_block_defines_is_not_a_follow_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        BLOCKS,
+        record(6, "exception", "the block raised NameError: name 'y' is not defined"),
+    )
+    assert finding.cause == t.DRIFT
+    assert finding.directive is None
+
+
+def test_follow_on_of_a_block_skipped_by_requires(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    skipped = BlockRecord(
+        "block",
+        1,
+        1,
+        None,
+        "skipped",
+        None,
+        "requires module:d2l: module 'd2l' is not installed",
+        None,
+        None,
+        "",
+    )
+    text = "```python\nfrom d2l import torch as d2l\n```\n\n```python\nd2l.plot()\n```\n"
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        skipped,
+        record(5, "exception", "the block raised NameError: name 'd2l' is not defined"),
+    )
+    assert (
+        finding.directive == "requires module:d2l; uses d2l from an earlier block that needs it too"
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected", "cause", "directive"),
+    [
+        (
+            "tensor([0.5, 0.1])",
+            "tensor([-1.2, 3.3])",
+            "tensor([0.7, 0.2])",
+            t.RANDOM,
+            "compare structure",
+        ),
+        ("heads", "tails", "tails", t.RANDOM, "compare ignore"),
+        ("tensor([0.5, 0.1])", "tensor([-1.2, 3.3])", "tensor([0.7])", t.DRIFT, None),
+        ("tensor([0.5, 0.1])", "tensor([0.5, 0.1])", "tensor([0.7, 0.2])", t.DRIFT, None),
+    ],
+)
+def test_output_that_changes_with_the_seed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+    second: str,
+    expected: str,
+    cause: str,
+    directive: str | None,
+) -> None:
+    text = "```python\nimport torch\nprint(torch.randn(2))\n```\n"
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(1, "value", "value drift", expected=expected, actual=first),
+        second=[record(1, "value", "value drift", expected=expected, actual=second)],
+    )
+    assert finding.cause == cause
+    assert (finding.directive or "").split(";")[0] == (directive or "")
+
+
+def test_a_second_run_that_raises_says_nothing_about_randomness(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```python\nimport torch\nprint(torch.randn(2))\n```\n"
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(1, "value", "value drift", expected="tensor([1.])", actual="tensor([0.5])"),
+        second=[record(1, "exception", "the block raised RuntimeError: flaky", actual="")],
+    )
+    assert finding.cause == t.DRIFT
+
+
+def test_a_directive_of_the_same_kind_is_not_added_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "<!-- torchnotes: compare numeric rtol=0.1 -->\n"
+        "```python\nimport torch\nprint(torch.randn(2))\n```\n"
+    )
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(
+            2, "value", "value drift", expected="tensor([1.0, 2.0])", actual="tensor([0.1, 0.2])"
+        ),
+        second=[
+            record(2, "value", "v", expected="tensor([1.0, 2.0])", actual="tensor([0.3, 0.2])")
+        ],
+    )
+    assert finding.cause == t.RANDOM
+    assert not finding.proposed
+    assert finding.conflict == (
+        "the block already has a compare directive: change it to compare structure; "
+        "random values, the layout is what matters"
+    )
+    assert t.details([finding])[0].endswith("not proposed: " + finding.conflict)
+
+
+def test_a_syntax_error_raised_by_code_that_compiles_is_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```python\neval('1 +')\n```\n\n```python\n1 +\n```\n"
+    raised = "the block raised SyntaxError: invalid syntax (<string>, line 1)"
+    first, second = classify(
+        tmp_path, monkeypatch, text, record(1, "exception", raised), record(5, "exception", raised)
+    )
+    assert (first.cause, first.directive) == (t.DRIFT, None)
+    assert second.cause == t.NOT_PYTHON
+    assert second.directive == (
+        "skip not valid Python (invalid syntax): pseudo-code or another tool's transcript"
+    )
+
+
+def test_a_note_that_cannot_run_is_named_with_its_line() -> None:
+    (finding,) = t.classify_note(NoteRecord("n.md", "error", "line 7: unclosed fence"), None)
+    assert (finding.cause, finding.line, finding.directive) == (t.NOTE_ERROR, 7, None)
+
+
+def test_write_refuses_a_note_changed_during_the_run(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("# Models\n\n```python\nimport d2l\n```\n")
+    before = digest(note.read_bytes())
+    note.write_text("changed\n")
+    finding = t.Finding(str(note), 3, t.MISSING_MODULE, "", "requires module:d2l; why")
+    (message,) = t.write([finding], {str(note.resolve()): before})
+    assert message == f"{note} not written: changed on disk since it was collected"
+    assert note.read_text() == "changed\n"
+
+
+def test_a_reason_cannot_end_the_comment_early(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_text("```python\nx\n```\n")
+    finding = t.Finding(str(note), 1, t.NOT_PYTHON, "", "skip a --> b\nc")
+    t.write([finding], {})
+    assert note.read_text() == "<!-- torchnotes: skip a -> b c -->\n```python\nx\n```\n"
+
+
+#: Where a fence may sit, and the prefix of its next lines: quotes, lists, both.
+CONTINUATION = {
+    "": "",
+    "> ": "> ",
+    "> > ": "> > ",
+    "  ": "  ",
+    "- ": "  ",
+    "1. ": "   ",
+    ">  - ": ">    ",
+}
+PREFIXES = st.sampled_from(sorted(CONTINUATION))
+
+
+@given(
+    prefixes=st.lists(PREFIXES, min_size=1, max_size=4),
+    crlf=st.booleans(),
+    bom=st.booleans(),
+    prose=st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+)
+def test_writing_changes_no_byte_outside_the_inserted_lines(
+    tmp_path_factory: pytest.TempPathFactory,
+    prefixes: list[str],
+    crlf: bool,
+    bom: bool,
+    prose: str,
+) -> None:
+    newline = "\r\n" if crlf else "\n"
+    lines: list[str] = []
+    fences = []
+    for prefix in prefixes:
+        lines.extend([prose.replace("`", "'"), ""])
+        fences.append(len(lines) + 1)
+        cont = CONTINUATION[prefix]
+        lines.extend([f"{prefix}```python", f"{cont}x = 1", f"{cont}```", ""])
+    text = newline.join(lines) + newline
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    note = tmp_path_factory.mktemp("w") / "n.md"
+    note.write_bytes(data)
+    findings = [t.Finding(str(note), line, t.NOT_PYTHON, "", "skip why") for line in fences]
+    assert t.write(findings, {}) == [
+        f"{note}: {len(fences)} directive{'s' * (len(fences) != 1)} written"
+    ]
+    after = note.read_bytes()
+    runs = _inserted(data, after)
+    assert len(runs) == len(fences)
+    for run in runs:
+        (line,) = run
+        assert line.endswith(f"<!-- torchnotes: skip why -->{newline}".encode())
+    # Every directive is read back as the directive of its block.
+    from pytest_torchnotes.document import decode_note
+    from pytest_torchnotes.parsers import NoteParser
+
+    parsed = NoteParser().parse(decode_note(after).text)
+    assert not parsed.errors
+    assert [block.skip for block in parsed.blocks] == ["why"] * len(fences)
+
+
+def test_only_real_drift_proposes_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    drift = t.Finding("notes/a.md", 3, t.DRIFT, "text drift")
+    monkeypatch.setattr(t, "triage", lambda paths: ([drift], {}))
+    assert main(["triage", "notes"]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "cause       blocks  note:line",
+        "real drift       1  notes/a.md:3",
+        "",
+        "notes/a.md:3: real drift: text drift",
+        "",
+        "no directive proposed: what fails is real drift, or follows from it",
+    ]
+
+
+def test_imports_of_a_skipped_block_that_later_blocks_use_move_to_setup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "```python\nimport torch\nfrom torch import nn\nx = 2\nimport d2l\n```\n\n"
+        "```python\nprint(torch.ones(1), nn.Linear)\n```\n\n"
+        "```python\nprint(x)\n```\n"
+    )
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'd2l'")
+    passed = [dataclasses.replace(record(line, None, ""), outcome="passed") for line in (8, 12)]
+    findings = classify(tmp_path, monkeypatch, text, missing, *passed)
+    first, follow = findings
+    assert first.setup == ("from torch import nn", "import torch")
+    assert first.comments()[:4] == [
+        "<!-- torchnotes: setup",
+        "from torch import nn",
+        "import torch",
+        "-->",
+    ]
+    # x was defined before the import failed; once the block is skipped, it is not.
+    assert (follow.line, follow.cause) == (12, t.FOLLOW_ON)
+    assert follow.directive == "requires module:d2l; uses x from an earlier block that needs it too"
+
+
+def test_failing_setup_code_is_named_with_the_region_that_would_hold_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "<!-- torchnotes: setup\nimport d2l\n-->\n```python\nprint(1)\n```\n"
+    setup = dataclasses.replace(
+        record(1, "exception", "setup code raised ModuleNotFoundError: No module named 'd2l'"),
+        kind="setup",
+    )
+    (finding,) = classify(tmp_path, monkeypatch, text, setup)
+    assert finding.cause == t.MISSING_MODULE
+    assert not finding.proposed
+    assert finding.conflict == (
+        "a directive applies to the next block, not to setup code: put the setup and the "
+        "blocks that need it between <!-- torchnotes: requires start module:d2l --> and "
+        "<!-- torchnotes: requires end -->"
+    )
+
+
+def test_a_note_that_cannot_be_decoded_is_not_written(tmp_path: Path) -> None:
+    note = tmp_path / "n.md"
+    note.write_bytes(b"\xff\xfe#\x00 \x00")
+    finding = t.Finding(str(note), 1, t.NOT_PYTHON, "", "skip why")
+    (message,) = t.write([finding], {})
+    assert message.startswith(f"{note} not written: UTF-16 text")
+    assert note.read_bytes() == b"\xff\xfe#\x00 \x00"
