@@ -254,8 +254,8 @@ def test_blocks_it_could_not_fix_keep_failing(
             "rewrote 1 output in 1 note:",
             "  notes/a.md:3",
             "could not fix 1 block, still failing:",
-            "  notes/b.md:1: the block raised NameError: name 'undefined' is not defined "
-            "(only output drift is rewritten)",
+            "  notes/b.md:1: the block raised NameError: name 'undefined' is not defined: "
+            "update rewrites expected output, not code or directives",
         ]
     )
     assert result.stdout.str().count("torchnotes update") == 1

@@ -37,7 +37,11 @@ subprocess.run(["sh", "-c", f"sleep 60 & echo $! > {path}"], check=True)
 import os, subprocess, time
 path = os.path.join(PIDS, "living-parent")
 subprocess.Popen(["sh", "-c", f"sleep 60 & echo $! > {path}; wait"])
-while not os.path.exists(path) or not open(path).read():
+while not os.path.exists(path) or not open(path).read().strip():
+    time.sleep(0.01)
+# The grandchild is named by its command line: wait until it has become sleep.
+command = f"/proc/{open(path).read().strip()}/cmdline"
+while not open(command, "rb").read().startswith(b"sleep"):
     time.sleep(0.01)
 """,
     "pool.md": """\

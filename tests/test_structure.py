@@ -84,7 +84,7 @@ def test_in_a_note(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*PASSED block 1, line 2*",
+            "*VERIFIED block 1, line 2*",
             "*FAILED block 2, line 12*",
             "*random.md:12: block 2: text drift*",
         ]

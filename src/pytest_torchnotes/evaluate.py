@@ -121,10 +121,7 @@ class BlockEvaluator:
         result = runner(block, timeout, options)
         result.comparator = self.comparator(options)
         self._check_warnings(block, result)
-        result = _apply_xfail(block, result, self.context)
-        if self.source is not None and not self.executor.interrupted.is_set():
-            _not_updatable(result)
-        return result
+        return _apply_xfail(block, result, self.context)
 
     def _check_warnings(self, block: Block, result: BlockResult) -> None:
         """Warnings are early drift: with strict warnings, a new one, or a declared one that
@@ -509,18 +506,6 @@ def _drift_summary(result: BlockResult) -> str:
     if comparison is not None and comparison.numbers:
         return f"{result.drift} drift: {comparison.numbers[0].describe()}"
     return f"{result.drift} drift"
-
-
-def _not_updatable(result: BlockResult) -> None:
-    """In update mode, a failure that no rewrite of expected output fixes (an exception, an
-    expected exception that is not raised, a timeout, warning drift) says so, so that it is
-    listed with the blocks not updated rather than left failing unmentioned."""
-    if result.outcome != FAILED or result.edits or result.not_updated is not None:
-        return
-    result.not_updated = (
-        f"{result.summary or result.drift}: update rewrites expected output, not code or directives"
-    )
-    result.message += f"\nNot updated: {result.not_updated}."
 
 
 def _apply_xfail(block: Block, result: BlockResult, context: FailureContext) -> BlockResult:

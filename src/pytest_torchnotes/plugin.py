@@ -506,7 +506,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         "record": item.record.to_json(),
         "edits": [edit.to_json() for block in blocks for edit in block.edits],
         "not_updated": [
-            [block.line, block.not_updated or f"{block.summary} (only output drift is rewritten)"]
+            [
+                block.line,
+                block.not_updated
+                or f"{block.summary}: update rewrites expected output, not code or directives",
+            ]
             for block in blocks
             if block.failed and not block.rewritten
         ],
