@@ -128,6 +128,10 @@ class NoteRegionParser:
         note = self.parser.parse(document.text)
         if isinstance(document, NoteDocument):
             document.note = note
+        return self.regions(note, document)
+
+    def regions(self, note: ParsedNote, document: Document) -> Iterator[Region]:
+        """One region per block or setup comment of ``note``, parsed from ``document``."""
         # Offset of each line: the lengths of the lines before it, plus their newlines.
         lengths = accumulate(map(len, note.lines))
         starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]

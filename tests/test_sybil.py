@@ -1,0 +1,299 @@
+"""The Sybil entry point runs notes with the same verdicts and messages as the plugin."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_torchnotes.settings import SettingsError
+from pytest_torchnotes.sybil import parse_settings, parsers
+
+FENCE = "```"
+
+NOTES = {
+    "basics.md": f"""\
+        # Basics
+
+        {FENCE}python
+        import torch
+        x = torch.tensor([1.0, 2.0])
+        print(x * 2)
+        {FENCE}
+
+        {FENCE}output
+        tensor([2., 4.])
+        {FENCE}
+
+        ## Value drift
+
+        {FENCE}python
+        print(x.sum().item() + 0.5)
+        {FENCE}
+
+        {FENCE}output
+        4.0
+        {FENCE}
+
+        {FENCE}python
+        print("still runs in the same namespace", x.shape)
+        {FENCE}
+
+        {FENCE}output
+        still runs in the same namespace torch.Size([2])
+        {FENCE}
+        """,
+    "directives.md": f"""\
+        # Directives
+
+        <!-- torchnotes: setup
+        import torch
+        y = torch.arange(3.0)
+        -->
+        {FENCE}python
+        print(y + 1)
+        {FENCE}
+
+        {FENCE}output
+        tensor([1., 2., 3.])
+        {FENCE}
+
+        <!-- torchnotes: skip not on this machine -->
+        {FENCE}python
+        print("never")
+        {FENCE}
+
+        <!-- torchnotes: raises ValueError: bad -->
+        {FENCE}python
+        raise ValueError("bad value")
+        {FENCE}
+
+        <!-- torchnotes: raises KeyError -->
+        {FENCE}python
+        raise ValueError("not a key")
+        {FENCE}
+
+        <!-- torchnotes: xfail the sum is wrong on purpose -->
+        {FENCE}python
+        print(y.sum())
+        {FENCE}
+
+        {FENCE}output
+        tensor(4.)
+        {FENCE}
+
+        {FENCE}python
+        1 / 0
+        {FENCE}
+
+        {FENCE}python
+        print("after the exception")
+        {FENCE}
+
+        {FENCE}output
+        after the exception
+        {FENCE}
+        """,
+    "transcript.md": f"""\
+        # Transcript
+
+        {FENCE}python
+        >>> import torch
+        >>> torch.ones(2)
+        tensor([1., 1.])
+        >>> 1 + 1
+        3
+        {FENCE}
+
+        {FENCE}python
+        >>> print("ok")
+        ok
+        {FENCE}
+        """,
+    "isolated.md": f"""\
+        # Isolated
+
+        {FENCE}python
+        import os
+        print("y" in globals(), "x" in globals())
+        open("written.txt", "w").write("scratch")
+        print(os.path.exists("written.txt"))
+        {FENCE}
+
+        {FENCE}output
+        False False
+        True
+        {FENCE}
+        """,
+    "broken.md": f"""\
+        # Broken
+
+        <!-- torchnotes: skp typo -->
+        {FENCE}python
+        print(1)
+        {FENCE}
+        """,
+}
+
+CONFTEST = """\
+from sybil import Sybil
+from pytest_torchnotes.sybil import parsers
+
+pytest_collect_file = Sybil(parsers=parsers({settings}), patterns=["*.md"]).pytest()
+"""
+
+
+class Recorder:
+    """Each block's outcome and failure message lines, keyed by note and block line."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[tuple[str, int], tuple[str, list[str]]] = {}
+        self.notes: dict[str, tuple[str, list[str]]] = {}
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
+        report = yield
+        example = getattr(item, "example", None)
+        if example is not None and call.when == "call":
+            parsed = example.parsed
+            report.sybil_line = getattr(parsed, "line", None)
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        name = Path(report.nodeid.split("::")[0]).name
+        outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
+        block = getattr(report, "torchnotes_block", None)
+        if block is not None:  # the plugin
+            self.blocks[name, block["line"]] = (outcome, _lines(report.longrepr))
+            return
+        if getattr(report, "torchnotes_note", None) is not None:
+            if report.failed and not report.torchnotes_note["failed"]:
+                self.notes[name] = (outcome, report.longreprtext.splitlines())
+            return
+        if report.when != "call" and not report.skipped:
+            return
+        line = getattr(report, "sybil_line", None)
+        text = report.longreprtext if report.failed else ""
+        message = _sybil_message(text)
+        if line is None:  # the one example of a note that does not parse
+            self.notes[name] = (outcome, message)
+        else:
+            self.blocks[name, line] = (outcome, message)
+
+
+def _lines(longrepr: Any) -> list[str]:
+    return longrepr.splitlines() if isinstance(longrepr, str) else []
+
+
+def _sybil_message(text: str) -> list[str]:
+    """The evaluator's failure string inside Sybil's failure report."""
+    lines = text.splitlines()
+    if not lines:
+        return []
+    start = next(i for i, line in enumerate(lines) if "did not evaluate as expected" in line)
+    end = max(i for i, line in enumerate(lines) if line.endswith(": SybilFailure"))
+    return [line for line in lines[start + 1 : end] if line] if lines else []
+
+
+def _run_both(
+    pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+    notes: dict[str, str],
+    settings: str = "",
+    *args: str,
+) -> tuple[Recorder, Recorder]:
+    for folder in ("plugin", "sybil"):
+        for name, text in notes.items():
+            path = pytester.path / folder / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+    (pytester.path / "sybil" / "conftest.py").write_text(CONFTEST.format(settings=settings))
+    recorders = []
+    for folder, extra in (("plugin", ["--torchnotes", "-v"]), ("sybil", [])):
+        monkeypatch.chdir(pytester.path / folder)
+        recorder = Recorder()
+        pytester.runpytest_inprocess(
+            *extra, *args, "-p", "no:cacheprovider", plugins=[recorder]
+        )
+        recorders.append(recorder)
+    return recorders[0], recorders[1]
+
+
+def test_a_folder_of_notes_gives_the_same_verdicts_both_ways(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugin, sybil = _run_both(pytester, monkeypatch, NOTES)
+    assert sybil.blocks == plugin.blocks
+    assert sybil.notes == plugin.notes
+    outcomes = {key: outcome for key, (outcome, _) in plugin.blocks.items()}
+    # Every kind of verdict is among them, so the comparison above compares something.
+    assert sorted(set(outcomes.values())) == ["failed", "passed", "skipped", "xfailed"]
+    assert outcomes == {
+        ("basics.md", 3): "passed",
+        ("basics.md", 15): "failed",
+        ("basics.md", 23): "passed",
+        ("directives.md", 3): "passed",
+        ("directives.md", 7): "passed",
+        ("directives.md", 16): "skipped",
+        ("directives.md", 21): "passed",
+        ("directives.md", 26): "failed",
+        ("directives.md", 31): "xfailed",
+        ("directives.md", 39): "failed",
+        ("directives.md", 43): "passed",
+        ("isolated.md", 3): "passed",
+        ("transcript.md", 3): "failed",
+        ("transcript.md", 11): "passed",
+    }
+    drift = plugin.blocks["basics.md", 15][1]
+    assert drift[0].startswith("basics.md:15: block 2 ('Value drift'): value drift")
+    assert "-4.0" in drift and "+3.5" in drift
+    assert sybil.notes["broken.md"][0] == "failed"
+    assert sybil.notes["broken.md"][1][0].startswith("broken.md:3: unknown torchnotes directive")
+    assert not (pytester.path / "sybil" / "written.txt").exists()
+
+
+def test_settings_are_passed_as_arguments(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    notes = {
+        "tolerance.md": f"""\
+            {FENCE}python
+            print(1.004)
+            {FENCE}
+
+            Output:
+            {FENCE}
+            1.0
+            {FENCE}
+
+            {FENCE}python
+            import time
+            time.sleep(5)
+            {FENCE}
+            """
+    }
+    pytester.makeini(
+        "[pytest]\ntorchnotes_compare = numeric rtol=0.01\ntorchnotes_output_fence = bare\n"
+        "torchnotes_timeout = 0.5\n"
+    )
+    plugin, sybil = _run_both(
+        pytester,
+        monkeypatch,
+        notes,
+        'compare="numeric rtol=0.01", output_fence="bare", timeout=0.5',
+    )
+    assert sybil.blocks == plugin.blocks
+    assert plugin.blocks["tolerance.md", 1][0] == "passed"
+    assert plugin.blocks["tolerance.md", 10][0] == "failed"
+    assert "timeout" in plugin.blocks["tolerance.md", 10][1][0]
+
+
+def test_parsers_reject_unknown_and_bad_settings() -> None:
+    with pytest.raises(TypeError, match="unknown settings updat; it accepts: compare"):
+        parsers(updat="true")
+    with pytest.raises(SettingsError, match=r"parsers\(timeout=...\): 'soon' is not a number"):
+        parse_settings(timeout="soon")
+    assert parse_settings(display=False, seed=3).run.display is False
+    assert parse_settings(seed=3).run.seed == 3
