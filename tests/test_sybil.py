@@ -214,9 +214,7 @@ def _run_both(
     for folder, extra in (("plugin", ["--torchnotes", "-v"]), ("sybil", [])):
         monkeypatch.chdir(pytester.path / folder)
         recorder = Recorder()
-        pytester.runpytest_inprocess(
-            *extra, *args, "-p", "no:cacheprovider", plugins=[recorder]
-        )
+        pytester.runpytest_inprocess(*extra, *args, "-p", "no:cacheprovider", plugins=[recorder])
         recorders.append(recorder)
     return recorders[0], recorders[1]
 
@@ -248,7 +246,8 @@ def test_a_folder_of_notes_gives_the_same_verdicts_both_ways(
     }
     drift = plugin.blocks["basics.md", 15][1]
     assert drift[0].startswith("basics.md:15: block 2 ('Value drift'): value drift")
-    assert "-4.0" in drift and "+3.5" in drift
+    assert "-4.0" in drift
+    assert "+3.5" in drift
     assert sybil.notes["broken.md"][0] == "failed"
     assert sybil.notes["broken.md"][1][0].startswith("broken.md:3: unknown torchnotes directive")
     assert not (pytester.path / "sybil" / "written.txt").exists()
@@ -297,3 +296,61 @@ def test_parsers_reject_unknown_and_bad_settings() -> None:
         parse_settings(timeout="soon")
     assert parse_settings(display=False, seed=3).run.display is False
     assert parse_settings(seed=3).run.seed == 3
+
+
+AFTER = """\
+import os, sys
+
+def test_the_note_was_put_back():
+    assert os.getcwd() == {cwd!r}
+    assert "note_name" not in vars(sys.modules["__main__"])
+"""
+
+
+@pytest.mark.parametrize("teardown", [True, False])
+def test_a_deselected_last_block_still_ends_the_notes_isolation(
+    pytester: pytest.Pytester, teardown: bool
+) -> None:
+    """With torchnotes_sybil()'s teardown, pytest ends the note when it leaves its file;
+    without it, the next note that runs does."""
+    pytester.makefile(
+        ".md",
+        a=f"{FENCE}python\nnote_name = 1\nprint(note_name)\n{FENCE}\n\n"
+        f"{FENCE}output\n1\n{FENCE}\n\n{FENCE}python\nprint(2)\n{FENCE}\n",
+        b=f"{FENCE}python\nprint('b' in globals())\n{FENCE}\n\n{FENCE}output\nFalse\n{FENCE}\n",
+    )
+    if teardown:
+        pytester.makeconftest(
+            "from sybil import Sybil\n"
+            "from pytest_torchnotes.sybil import torchnotes_sybil\n"
+            "pytest_collect_file = Sybil(**torchnotes_sybil(), patterns=['a.md']).pytest()\n"
+        )
+    else:
+        pytester.makeconftest(CONFTEST.format(settings=""))
+    pytester.makepyfile(test_after=AFTER.format(cwd=str(pytester.path)))
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "--deselect", "a.md::line:10,column:1"
+    )
+    outcomes = {"passed": 2 if teardown else 3}
+    result.assert_outcomes(**outcomes, deselected=1)
+
+
+def test_an_unreadable_note_fails_its_one_example(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        "from sybil import Sybil\n"
+        "from pytest_torchnotes.sybil import torchnotes_sybil\n"
+        "pytest_collect_file = Sybil(**torchnotes_sybil(), patterns=['*.md']).pytest()\n"
+    )
+    (pytester.path / "latin1.md").write_bytes(b"# caf\xe9\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["latin1.md:1: not valid UTF-8: byte 0xe9 at column 6 *"])
+
+
+def test_a_byte_order_mark_in_a_plain_sybil_document(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(CONFTEST.format(settings=""))
+    text = f"{FENCE}python\nprint(1)\n{FENCE}\n\n{FENCE}output\n2\n{FENCE}\n"
+    (pytester.path / "bom.md").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["bom.md:1: block 1: value drift*"])
