@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
 from pytest_torchnotes.settings import SettingsError
 from pytest_torchnotes.sybil import parse_settings, parsers
 
 FENCE = "```"
+DOCS = Path(__file__).parent.parent / "docs"
 
 NOTES = {
     "basics.md": f"""\
@@ -354,3 +356,25 @@ def test_a_byte_order_mark_in_a_plain_sybil_document(pytester: pytest.Pytester) 
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["bom.md:1: block 1: value drift*"])
+
+
+def test_the_example_of_the_docs_runs_as_shown(pytester: pytest.Pytester) -> None:
+    """docs/sybil.md: its conftest and its note give the transcript it shows."""
+    fences = MarkdownLexer()((DOCS / "sybil.md").read_text(encoding="utf-8")).fences
+    conftest = next(fence for fence in fences if fence.info == "python")
+    index, note = next(
+        (index, fence) for index, fence in enumerate(fences) if fence.info.startswith("markdown")
+    )
+    transcript = [line.text for line in fences[index + 1].body]
+    assert transcript[0] == "$ pytest"
+    pytester.makeconftest(_body(conftest))
+    pytester.makefile(".md", broadcasting=_body(note))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [line.replace("[", "[[]").replace("...", "*") for line in transcript[1:] if line != "..."]
+    )
+
+
+def _body(fence: FenceLexeme) -> str:
+    return "\n".join(line.text for line in fence.body) + "\n"
