@@ -243,11 +243,10 @@ class NoteItem(pytest.Item):
         from pytest_torchnotes.report import note_record
 
         self.result = _runner(self.config).run(
-            self.document.note,
+            self.document,
             self.path,
             self.display_path,
             report,
-            self.document.raw,
             faulthandler=_faulthandler(self.config),
         )
         self.record = note_record(self.result)

@@ -11,17 +11,20 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from sybil import Example
+from sybil.example import SybilFailure
+
 from pytest_torchnotes import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.document import RawNote
+from pytest_torchnotes.document import NoteDocument, RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
 from pytest_torchnotes.execute import (
     INTERRUPTED,
@@ -119,28 +122,32 @@ class NoteRunner:
 
     def run(
         self,
-        note: ParsedNote,
+        document: NoteDocument,
         path: Path,
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
-        raw: RawNote | None = None,
         faulthandler: Faulthandler | None = None,
     ) -> NoteResult:
-        """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
-        the note's time limits to leave it working."""
-        run = self.open(note, path, display_path, raw, faulthandler)
+        """Run every block of the note ``document`` (read from ``path``) in order, as its
+        Sybil examples; ``faulthandler`` is pytest's, for the note's time limits to leave it
+        working."""
+        note = document.note
+        run = self.open(note, path, display_path, document.raw, faulthandler)
         if run is None:
             return self.skipped(note, display_path)
+        document.push_evaluator(run)
         try:
             with run.active():
-                for item in note.items:
+                for example in document.examples():
                     if run.interrupted:
                         break  # Ctrl-C: no further block runs
-                    on_result(run.evaluate(item))
+                    with suppress(SybilFailure):  # the block's result says how it failed
+                        example.evaluate()
+                    on_result(run.result.blocks[-1])
         except SessionInterrupted:
             pass  # Ctrl-C between two blocks
         finally:
+            document.pop_evaluator(run)
             result = run.close()
         return result
 
@@ -428,6 +435,11 @@ class NoteRun:
             self.executor.time_limit.watching_faulthandler(),
         ):
             yield
+
+    def __call__(self, example: Example) -> str | None:
+        """Sybil's evaluator contract: evaluate the example's block; ``None`` or how it failed."""
+        result = self.evaluate(example.parsed)
+        return result.message if result.outcome == FAILED else None
 
     def evaluate(self, item: Block | SetupBlock) -> BlockResult:
         """Run one block (or say why it does not run) and add its result to the note's."""
