@@ -16,7 +16,7 @@ from operator import add
 from pathlib import Path
 from typing import Any
 
-from sybil import Document, Region
+from sybil import Document, Example, Region
 
 from pytest_torchnotes.blocks import ParsedNote, Problem
 from pytest_torchnotes.parsers import NoteFormat, NoteParser
@@ -118,7 +118,8 @@ class NoteRegionParser:
 
     Each region's ``parsed`` is the :class:`~pytest_torchnotes.blocks.Block` or
     :class:`~pytest_torchnotes.blocks.SetupBlock`; the whole parsed note is attached to a
-    :class:`NoteDocument` as ``note``.
+    :class:`NoteDocument` as ``note``. The plugin evaluates the regions as
+    :meth:`Document.examples`, with the note's run pushed onto the document's evaluators.
     """
 
     def __init__(self, note_format: NoteFormat | None = None) -> None:
@@ -128,11 +129,25 @@ class NoteRegionParser:
         note = self.parser.parse(document.text)
         if isinstance(document, NoteDocument):
             document.note = note
+        return self.regions(note, document)
+
+    def regions(self, note: ParsedNote, document: Document) -> Iterator[Region]:
+        """One region per block or setup comment of ``note``, parsed from ``document``."""
         # Offset of each line: the lengths of the lines before it, plus their newlines.
         lengths = accumulate(map(len, note.lines))
         starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
         end = len(document.text)
         for item in note.items:
             yield Region(
-                starts[item.first_line], min(starts[item.last_line + 1] - 1, end), parsed=item
+                starts[item.first_line],
+                min(starts[item.last_line + 1] - 1, end),
+                parsed=item,
+                evaluator=outside_a_run,
             )
+
+
+def outside_a_run(example: Example) -> str:
+    """The evaluator of a block's region until a note run is open: the run
+    (:class:`~pytest_torchnotes.runner.NoteRun`) is pushed onto the document's evaluators
+    while the note runs, and evaluates every block."""
+    return f"{example.path}:{example.line}: the block is evaluated only while its note runs"

@@ -271,11 +271,10 @@ class NoteItem(pytest.Item):
 
         names = self._request.getfixturevalue("torchnotes_namespace")
         self.result = _runner(self.config).run(
-            self.document.note,
+            self.document,
             self.path,
             self.display_path,
             report,
-            self.document.raw,
             faulthandler=_faulthandler(self.config),
             names=names,
         )

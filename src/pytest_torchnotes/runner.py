@@ -11,16 +11,20 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager as ContextManager
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from sybil import Example
+from sybil.example import SybilFailure
 
 from pytest_torchnotes import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.capture import FileDescriptorCapture
 from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.document import RawNote
+from pytest_torchnotes.document import NoteDocument, RawNote
 from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
 from pytest_torchnotes.execute import (
     INTERRUPTED,
@@ -119,30 +123,61 @@ class NoteRunner:
 
     def run(
         self,
-        note: ParsedNote,
+        document: NoteDocument,
         path: Path,
         display_path: str,
         on_result: Callable[[BlockResult], None] = lambda result: None,
-        raw: RawNote | None = None,
         faulthandler: Faulthandler | None = None,
         names: Mapping[str, Any] | None = None,
     ) -> NoteResult:
-        """Run every block of ``note`` (read from ``path``) in order; ``raw``, the file as
-        read, is needed to plan rewrites in update mode; ``faulthandler`` is pytest's, for
-        the note's time limits to leave it working; ``names`` seed the note's namespace (the
-        ``torchnotes_namespace`` fixture)."""
+        """Run every block of the note ``document`` (read from ``path``) in order, as its
+        Sybil examples; ``faulthandler`` is pytest's, for the note's time limits to leave it
+        working; ``names`` seed the note's namespace (the ``torchnotes_namespace`` fixture)."""
+        note = document.note
+        run = self.open(note, path, display_path, document.raw, faulthandler, names)
+        if run is None:
+            return self.skipped(note, display_path)
+        document.push_evaluator(run)
+        try:
+            with run.active():
+                for example in document.examples():
+                    if run.interrupted:
+                        break  # Ctrl-C: no further block runs
+                    with suppress(SybilFailure):  # the block's result says how it failed
+                        example.evaluate()
+                    on_result(run.result.blocks[-1])
+        except SessionInterrupted:
+            pass  # Ctrl-C between two blocks
+        finally:
+            document.pop_evaluator(run)
+            result = run.close()
+        return result
+
+    def skipped(self, note: ParsedNote, display_path: str) -> NoteResult:
+        """The result of a note none of whose blocks runs, and why (see :meth:`open`)."""
         result = NoteResult(display_path)
-        config = note.config
-        if config.skip:
-            result.skipped = config.skip
-            return result
-        if not note.items:
+        if note.config.skip:
+            result.skipped = note.config.skip
+        elif not note.items:
             result.skipped = "no Python blocks in this note"
-            return result
-        unmet = _first_unmet(config.requires)
-        if unmet is not None:
-            result.skipped = unmet
-            return result
+        else:
+            result.skipped = _first_unmet(note.config.requires)
+        return result
+
+    def open(
+        self,
+        note: ParsedNote,
+        path: Path,
+        display_path: str,
+        raw: RawNote | None = None,
+        faulthandler: Faulthandler | None = None,
+        names: Mapping[str, Any] | None = None,
+    ) -> NoteRun | None:
+        """Start running ``note``: isolate it and run its setup code. ``None`` when the
+        whole note is skipped (:meth:`skipped` says why). Evaluate its blocks in order with
+        :meth:`NoteRun.evaluate`, each inside :meth:`NoteRun.active`, then close it."""
+        if self.skipped(note, display_path).skipped is not None:
+            return None
         import torch
 
         self._freeze_imports()
@@ -155,44 +190,26 @@ class NoteRunner:
             display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher
         )
         register_source(display_path, _code_lines(note))
+        run = NoteRun(self, note, executor, context, NoteResult(display_path))
         try:
-            with self._sandbox(note, path, executor, result) as namespace:
-                namespace.update(names or {})
-                evaluator = BlockEvaluator(
-                    executor,
-                    namespace,
-                    context,
-                    self.comparator,
-                    display=self.settings.display,
-                    strict_warnings=self.settings.strict_warnings,
-                    source=self._source(path, raw),
-                )
-                try:
-                    setup_error = self._setup(note, executor, namespace)
-                    follow_on = FollowOn()
-                    for item in note.items:
-                        if executor.interrupted.is_set():
-                            break  # Ctrl-C: no further block runs
-                        if setup_error is not None:
-                            block_result = self._not_run(item, setup_error, context)
-                        else:
-                            block_result = self._run_item(item, note, evaluator)
-                            follow_on.check(block_result, item.code)
-                        result.blocks.append(block_result)
-                        on_result(block_result)
-                finally:
-                    executor.close()  # before the sandbox looks for what the note changed
-                    result.late = [late.describe() for late in executor.late]
-                    if self._fd is not None:  # the block's processes may hold the old one
-                        self._fd = executor.fd
-        except SessionInterrupted:
-            pass  # Ctrl-C between two blocks
-        finally:
-            forget_source(display_path)
-        if executor.interrupted.is_set():
-            raise KeyboardInterrupt(_interrupted(display_path, result))
-        self._freeze_imports()
-        return result
+            sandbox = run.stack.enter_context(self._sandbox(note, path, executor, run.result))
+            sandbox.namespace.update(names or {})
+            run.evaluator = BlockEvaluator(
+                executor,
+                sandbox.namespace,
+                context,
+                self.comparator,
+                display=self.settings.display,
+                strict_warnings=self.settings.strict_warnings,
+                source=self._source(path, raw),
+            )
+            run.refusing = sandbox.refusing
+            with run.active():
+                run.setup_error = self._setup(note, executor, sandbox.namespace)
+        except BaseException:
+            run.close()
+            raise
+        return run
 
     def _fd_capture(self) -> FileDescriptorCapture | None:
         """One temporary file for fd-level capture, for the whole session."""
@@ -254,7 +271,7 @@ class NoteRunner:
     @contextmanager
     def _sandbox(
         self, note: ParsedNote, path: Path, executor: Executor, result: NoteResult
-    ) -> Iterator[dict[str, Any]]:
+    ) -> Iterator[Sandbox]:
         """Isolate one note; afterwards record what global state it changed."""
         code = "\n".join(item.code for item in note.items)
         guards: list[isolation.AttributeGuard | isolation.ModulesGuard] = []
@@ -288,10 +305,10 @@ class NoteRunner:
             rule = writeguard.rule_for(
                 (path.parent, *self.settings.protected), (scratch.root, tempfile.gettempdir())
             )
-            refusing: ContextManager[None] = writeguard.refusing(rule)
+            refusing: Callable[[], ContextManager[None]] = partial(writeguard.refusing, rule)
         else:
             folder = str(path.parent)
-            refusing = nullcontext()
+            refusing = nullcontext
         interrupted = executor.interrupted
         try:
             sys.modules["__main__"] = module
@@ -304,12 +321,7 @@ class NoteRunner:
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
             isolation.reset_print_options()
-            with (
-                executor.recording_warnings(),
-                refusing,
-                executor.time_limit.watching_faulthandler(),
-            ):
-                yield module.__dict__
+            yield Sandbox(module.__dict__, refusing)
         finally:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
@@ -375,6 +387,97 @@ class NoteRunner:
         timeout = item.timeout or note.config.timeout or self.settings.timeout
         options = item.compare or note.config.compare or self.settings.compare
         return evaluator.block(item, timeout, options)
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What an isolated note runs in: its ``__main__`` namespace, and what refuses writes
+    to the repository while one of its blocks runs."""
+
+    namespace: dict[str, Any]
+    refusing: Callable[[], ContextManager[None]]
+
+
+class NoteRun:
+    """One note being run (made by :meth:`NoteRunner.open`): its blocks are evaluated one
+    at a time, in order, in one namespace; :meth:`close` ends the isolation and returns the
+    note's result. The plugin evaluates every block inside one :meth:`active`; an
+    evaluator driven by someone else (Sybil's items) enters it for each block."""
+
+    def __init__(
+        self,
+        runner: NoteRunner,
+        note: ParsedNote,
+        executor: Executor,
+        context: FailureContext,
+        result: NoteResult,
+    ) -> None:
+        self.runner = runner
+        self.note = note
+        self.executor = executor
+        self.context = context
+        self.result = result
+        self.stack = ExitStack()
+        self.evaluator: BlockEvaluator | None = None
+        self.refusing: Callable[[], ContextManager[None]] = nullcontext
+        #: Why the setup code failed, if it did: then no block runs.
+        self.setup_error: str | None = None
+        self.follow_on = FollowOn()
+        self.closed = False
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the person running the session pressed Ctrl-C."""
+        return self.executor.interrupted.is_set()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """While blocks run: warnings go to the running block, writes to the repository are
+        refused, the note's own faulthandler calls do what they say."""
+        with (
+            self.executor.recording_warnings(),
+            self.refusing(),
+            self.executor.time_limit.watching_faulthandler(),
+        ):
+            yield
+
+    def __call__(self, example: Example) -> str | None:
+        """Sybil's evaluator contract: evaluate the example's block; ``None`` or how it failed."""
+        result = self.evaluate(example.parsed)
+        return result.message if result.outcome == FAILED else None
+
+    def evaluate(self, item: Block | SetupBlock) -> BlockResult:
+        """Run one block (or say why it does not run) and add its result to the note's."""
+        if self.setup_error is not None or self.evaluator is None:
+            block_result = self.runner._not_run(item, self.setup_error or "", self.context)
+        else:
+            block_result = self.runner._run_item(item, self.note, self.evaluator)
+            self.follow_on.check(block_result, item.code)
+        self.result.blocks.append(block_result)
+        return block_result
+
+    def close(self) -> NoteResult:
+        """End the note's isolation (once) and record what it left behind."""
+        if self.closed:
+            return self.result
+        self.closed = True
+        executor = self.executor
+        try:
+            try:
+                executor.close()  # before the sandbox looks for what the note changed
+            finally:
+                self.result.late = [late.describe() for late in executor.late]
+                if self.runner._fd is not None:  # the block's processes may hold the old one
+                    self.runner._fd = executor.fd
+                self.stack.close()
+        except SessionInterrupted:
+            pass  # Ctrl-C while the note was put back
+        finally:
+            forget_source(self.result.path)
+        if executor.interrupted.is_set():
+            raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
+        self.runner._freeze_imports()
+        return self.result
 
 
 def _interrupted(path: str, result: NoteResult) -> str:

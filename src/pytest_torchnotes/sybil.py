@@ -1,0 +1,281 @@
+"""Notes for people who already use Sybil: the plugin's parsers and evaluators as Sybil's.
+
+In a ``conftest.py``::
+
+    from sybil import Sybil
+    from pytest_torchnotes.sybil import parsers
+
+    pytest_collect_file = Sybil(parsers=parsers(), patterns=["*.md"]).pytest()
+
+Each Python block (or setup comment) of a note is a Sybil region whose ``parsed`` is the
+:class:`~pytest_torchnotes.blocks.Block` and whose evaluator runs it with the plugin's own
+machinery (:class:`~pytest_torchnotes.runner.NoteRun`): one pytest item per block, the same
+verdicts and the same failure messages as ``pytest --torchnotes``. The plugin's settings are
+keyword arguments of :func:`parsers`, written as in the ini file.
+
+A note is isolated as under the plugin (scratch copy of its folder, global state put back,
+seeds, a fresh ``__main__``): the isolation opens when its first example is evaluated and
+closes after its last one, or, if that one is not run (``-k``), when the next note starts,
+when pytest tears the file down (with :func:`torchnotes_sybil`'s ``teardown``), or at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from unittest import SkipTest
+
+from sybil import Document, Example, Region
+
+from pytest_torchnotes.blocks import Block, ParsedNote, Problem, SetupBlock
+from pytest_torchnotes.document import NoteDocument, NoteReadError, NoteRegionParser, decode_note
+from pytest_torchnotes.options import Option
+from pytest_torchnotes.results import FAILED, SKIPPED, XFAILED
+from pytest_torchnotes.runner import NoteRun, NoteRunner, RunSettings
+from pytest_torchnotes.settings import Settings, build_settings
+
+#: The settings :func:`parsers` accepts (the ini keys without ``torchnotes_``). Which files
+#: are notes is Sybil's ``patterns``; update mode and run reports need the plugin.
+SETTINGS = (
+    "compare",
+    "sanitize",
+    "output_fence",
+    "output_label",
+    "marker",
+    "display",
+    "seed",
+    "setup",
+    "timeout",
+    "capture_fd",
+    "strict_warnings",
+    "isolate_cwd",
+)
+
+
+class TorchnotesSybilWarning(UserWarning):
+    """Something in a note that is not run as it may look (as the plugin's warning)."""
+
+
+def parse_settings(**values: Any) -> Settings:
+    """The plugin's settings from keyword arguments, parsed as the ini values are.
+
+    >>> parse_settings(timeout="5").run.timeout
+    5.0
+    """
+    unknown = sorted(set(values) - set(SETTINGS))
+    if unknown:
+        raise TypeError(
+            f"parsers() got unknown settings {', '.join(unknown)}; it accepts: "
+            + ", ".join(SETTINGS)
+        )
+
+    def lookup(setting: Option) -> tuple[Any, str]:
+        if setting.name in values:
+            return values[setting.name], f"parsers({setting.name}=...)"
+        return setting.default, f"the default of {setting.name}"
+
+    return build_settings(lookup)
+
+
+def parsers(**settings: Any) -> list[NoteParser]:
+    """Sybil parsers that read and run notes as ``pytest --torchnotes`` does.
+
+    ``settings`` are the plugin's ini settings without ``torchnotes_`` (``compare=``,
+    ``timeout=``, ``output_fence=`` ...; see :data:`SETTINGS`), as strings or lists of
+    strings; a bad value raises :class:`~pytest_torchnotes.settings.SettingsError`.
+    """
+    return [NoteParser(parse_settings(**settings))]
+
+
+def torchnotes_sybil(**settings: Any) -> dict[str, Any]:
+    """Keyword arguments for ``Sybil(**torchnotes_sybil(), patterns=[...])``: the parsers,
+    a document type that reports unreadable notes as failures (not collection errors), and a
+    ``teardown`` that ends a note's isolation even when its last block is deselected."""
+    parser = NoteParser(parse_settings(**settings))
+    return {
+        "parsers": [parser],
+        "document_types": {".md": SybilNoteDocument, ".markdown": SybilNoteDocument},
+        "teardown": lambda namespace: parser.notes.finish(),
+    }
+
+
+class SybilNoteDocument(NoteDocument):
+    """A note read as the plugin reads it (BOM, CRLF, bad bytes named by line); a note that
+    cannot be read is still given to the parsers, which report it as a failing example."""
+
+    @classmethod
+    def parse(cls, path: str, *parsers: Any, encoding: str = "utf-8") -> NoteDocument:
+        try:
+            raw = decode_note(Path(path).read_bytes())
+        except NoteReadError as error:
+            document = cls("", path)
+            document.note.problems.append(Problem(error.line, error.message))
+        else:
+            document = cls(raw.text, path, raw)
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+
+class NoteParser(NoteRegionParser):
+    """A Sybil parser: one region per block of a note, each with the note's evaluator; a
+    note whose Markdown or directives are wrong is one region that fails with every
+    problem, as the plugin's note item does."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.note_format)
+        self.notes = Notes(settings)
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        display_path = _display_path(document.path)
+        if isinstance(document, NoteDocument) and document.raw is None and document.note.problems:
+            note = document.note  # it could not be read
+            yield Region(0, 0, note, NoteEvaluator(self.notes, note, display_path, 0))
+            return
+        if document.text.startswith("\ufeff"):  # a plain Sybil document keeps the BOM
+            document.text = document.text[1:]
+            document.end -= 1
+        note = self.parser.parse(document.text)
+        if isinstance(document, NoteDocument):
+            document.note = note
+        if note.errors:
+            start, end = _line_span(note, note.errors[0].line, document.end)
+            yield Region(start, end, note, NoteEvaluator(self.notes, note, display_path, 0))
+            return
+        regions = list(self.regions(note, document))
+        evaluator = NoteEvaluator(self.notes, note, display_path, len(regions))
+        for region in regions:
+            region.evaluator = evaluator
+            yield region
+
+
+def _line_span(note: ParsedNote, line: int, end: int) -> tuple[int, int]:
+    """Where 1-based ``line`` of the note starts and ends in its text."""
+    start = min(sum(len(text) + 1 for text in note.lines[: line - 1]), end)
+    length = len(note.lines[line - 1]) if 0 < line <= len(note.lines) else 0
+    return start, min(start + length, end)
+
+
+def _display_path(path: str) -> str:
+    """The note's path as the plugin shows it: relative to where pytest was started."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+
+
+class NoteEvaluator:
+    """Sybil's evaluator of one note's examples: returns ``None`` or the failure message the
+    plugin shows, raises :class:`~unittest.SkipTest` for a skipped block, and pytest's
+    xfail outcome for a block that fails as its ``xfail`` directive says."""
+
+    def __init__(self, notes: Notes, note: ParsedNote, display_path: str, count: int) -> None:
+        self.notes = notes
+        self.note = note
+        self.display_path = display_path
+        #: How many examples the note has: the last one ends the note's isolation.
+        self.count = count
+        self.evaluated = 0
+
+    def __repr__(self) -> str:
+        return f"<torchnotes evaluator of {self.display_path}>"
+
+    def __call__(self, example: Example) -> str | None:
+        if self.note.errors:
+            return "\n".join(
+                f"{self.display_path}:{problem.line}: {problem.message}"
+                for problem in self.note.errors
+            )
+        item: Block | SetupBlock = example.parsed
+        run = self.notes.start(self, Path(example.path))
+        self.evaluated += 1
+        try:
+            if run is None:
+                reason = self.notes.runner.skipped(self.note, self.display_path).skipped
+                raise SkipTest(reason or "skipped")
+            if run.evaluator is not None:  # names Sybil gives the document: setup, fixtures
+                run.evaluator.namespace.update(example.namespace)
+            with run.active():
+                result = run.evaluate(item)
+        finally:
+            if self.evaluated >= self.count or (run is not None and run.interrupted):
+                self.notes.finish()
+        if result.outcome == FAILED:
+            return result.message
+        if result.outcome == SKIPPED:
+            raise SkipTest(result.reason or "skipped")
+        if result.outcome == XFAILED:
+            raise _xfail(result.reason or "xfail")
+        return None
+
+
+def _xfail(reason: str) -> BaseException:
+    """pytest's "expected to fail" outcome; a skip under other runners."""
+    try:
+        import pytest
+    except ImportError:  # pragma: no cover - Sybil's unittest integration without pytest
+        return SkipTest(f"xfail: {reason}")
+    return pytest.xfail.Exception(reason)
+
+
+class Notes:
+    """The runner shared by a :func:`parsers` call's notes, and the one note open now."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._runner: NoteRunner | None = None
+        self.workspace: Path | None = None
+        self.current: NoteEvaluator | None = None
+        self.run: NoteRun | None = None
+
+    @property
+    def runner(self) -> NoteRunner:
+        if self._runner is None:
+            run: RunSettings = self.settings.run
+            if self.settings.isolate_cwd:
+                self.workspace = Path(tempfile.mkdtemp(prefix="torchnotes-"))
+                run = replace(run, workspace=self.workspace)
+            self._runner = NoteRunner(run)
+            atexit.register(self.close)
+        return self._runner
+
+    def start(self, evaluator: NoteEvaluator, path: Path) -> NoteRun | None:
+        """The open run of ``evaluator``'s note: opened (closing another note's) on first use."""
+        if self.current is evaluator:
+            return self.run
+        self.finish()
+        self.current = evaluator
+        for problem in evaluator.note.warnings:
+            warnings.warn_explicit(
+                TorchnotesSybilWarning(
+                    f"{evaluator.display_path}:{problem.line}: {problem.message}"
+                ),
+                TorchnotesSybilWarning,
+                str(path),
+                problem.line,
+            )
+        self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
+        return self.run
+
+    def finish(self) -> None:
+        """End the open note's isolation, if a note is open."""
+        run, self.run, self.current = self.run, None, None
+        if run is not None:
+            run.close()
+
+    def close(self) -> None:
+        self.finish()
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+        if self.workspace is not None:
+            shutil.rmtree(self.workspace, ignore_errors=True)
+            self.workspace = None
