@@ -28,6 +28,14 @@ settings.load_profile("default")
 WriteNote = Callable[..., Path]
 
 
+@pytest.fixture(autouse=True)
+def _not_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions run by the tests cut their short summary to the terminal's width, as they do
+    for a person: pytest does not cut it where ``CI`` or ``BUILD_NUMBER`` is set."""
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("BUILD_NUMBER", raising=False)
+
+
 @pytest.fixture
 def write_note(pytester: pytest.Pytester) -> WriteNote:
     """Write a note under ``notes/`` of a pytester project that collects that folder."""
