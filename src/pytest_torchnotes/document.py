@@ -92,6 +92,10 @@ def _chinese_hint(data: bytes) -> str:
 class NoteDocument(Document):
     """A Sybil document for a Markdown note, with the parsed note attached."""
 
+    #: Whether a note that cannot be read still goes to the parsers (which then report it
+    #: as a failing example) instead of coming back with its problem and no regions.
+    parse_unreadable = False
+
     def __init__(self, text: str, path: str, raw: RawNote | None = None) -> None:
         super().__init__(text, path)
         self.raw = raw
@@ -105,8 +109,10 @@ class NoteDocument(Document):
         except NoteReadError as error:
             document = cls("", path)
             document.note.problems.append(Problem(error.line, error.message))
-            return document
-        document = cls(raw.text, path, raw)
+            if not cls.parse_unreadable:
+                return document
+        else:
+            document = cls(raw.text, path, raw)
         for parser in parsers:
             for region in parser(document):
                 document.add(region)

@@ -34,8 +34,8 @@ from unittest import SkipTest
 
 from sybil import Document, Example, Region
 
-from pytest_torchnotes.blocks import Block, ParsedNote, Problem, SetupBlock
-from pytest_torchnotes.document import NoteDocument, NoteReadError, NoteRegionParser, decode_note
+from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.document import NoteDocument, NoteRegionParser
 from pytest_torchnotes.options import Option
 from pytest_torchnotes.results import FAILED, SKIPPED, XFAILED
 from pytest_torchnotes.runner import NoteRun, NoteRunner, RunSettings
@@ -110,19 +110,7 @@ class SybilNoteDocument(NoteDocument):
     """A note read as the plugin reads it (BOM, CRLF, bad bytes named by line); a note that
     cannot be read is still given to the parsers, which report it as a failing example."""
 
-    @classmethod
-    def parse(cls, path: str, *parsers: Any, encoding: str = "utf-8") -> NoteDocument:
-        try:
-            raw = decode_note(Path(path).read_bytes())
-        except NoteReadError as error:
-            document = cls("", path)
-            document.note.problems.append(Problem(error.line, error.message))
-        else:
-            document = cls(raw.text, path, raw)
-        for parser in parsers:
-            for region in parser(document):
-                document.add(region)
-        return document
+    parse_unreadable = True
 
 
 class NoteParser(NoteRegionParser):
