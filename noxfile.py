@@ -137,7 +137,7 @@ def matrix(session: nox.Session) -> None:
             success_codes=[0, 1],
         )
     reports = [str(report_path(version)) for version in versions]
-    history = [python, "-m", "pytest_torchnotes.cli", "history", *reports]
+    history = [python, "-m", "pytest_torchnotes.commands.cli", "history", *reports]
     for suffix, form in (("md", "md"), ("html", "html")):
         text = session.run(
             *history, "--format", form, external=True, silent=True, success_codes=[0, 1]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from pytest_torchnotes.workspace import Workspace
+from pytest_torchnotes.run.workspace import Workspace
 
 NOTE = "```python\nprint(open('data/labels.csv').read().strip())\n=== output ===\na,b\n```\n"
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.capture import BlockCapture, CaptureStream, FileDescriptorCapture
+from pytest_torchnotes.run.capture import BlockCapture, CaptureStream, FileDescriptorCapture
 from tests.conftest import WriteNote
 
 

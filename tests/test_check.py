@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pytest_torchnotes.check import check, note_files
-from pytest_torchnotes.cli import main
+from pytest_torchnotes.commands.check import check, note_files
+from pytest_torchnotes.commands.cli import main
 
 ROOT = Path(__file__).parent.parent
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from pytest_torchnotes.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
 
 ROOT = Path(__file__).parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "notes.yml"
@@ -84,7 +84,7 @@ def run_history(workflow: dict[Any, Any], tmp_path: Path, reports: list[Path]) -
     scripts = tmp_path / "bin"
     scripts.mkdir()
     shim = scripts / "torchnotes"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pytest_torchnotes.cli "$@"\n')
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pytest_torchnotes.commands.cli "$@"\n')
     shim.chmod(0o755)
     summary = tmp_path / "summary.md"
     summary.write_text("")

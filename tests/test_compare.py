@@ -7,7 +7,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.compare import (
+from pytest_torchnotes.comparison.compare import (
     MATCH,
     Comparator,
     CompareOptions,
@@ -17,7 +17,7 @@ from pytest_torchnotes.compare import (
     parse_compare_spec,
     tokenize,
 )
-from pytest_torchnotes.normalize import parse_sanitizer
+from pytest_torchnotes.comparison.normalize import parse_sanitizer
 
 NUMERIC = Comparator(CompareOptions())
 EXACT = Comparator(CompareOptions("exact"))

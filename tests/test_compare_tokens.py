@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.compare import Comparator, CompareOptions, tokenize
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions, tokenize
 
 NUMERIC = Comparator(CompareOptions())
 

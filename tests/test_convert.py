@@ -18,16 +18,16 @@ from nbformat.v4 import (
     new_raw_cell,
 )
 
-from pytest_torchnotes.check import check_note
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.convert import (
+from pytest_torchnotes.commands.check import check_note
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.commands.convert import (
     ConversionError,
     convert,
     ipython_syntax,
     notebook_to_note,
     read_notebook,
 )
-from pytest_torchnotes.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
 
 SAMPLE = Path(__file__).parent / "samples" / "autograd.ipynb"
 DOCS = Path(__file__).parent.parent / "docs" / "convert.md"

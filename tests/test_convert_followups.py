@@ -9,9 +9,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.convert import notebook_to_note
-from pytest_torchnotes.parsers import NoteParser
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.commands.convert import notebook_to_note
+from pytest_torchnotes.markdown.parsers import NoteParser
 
 
 def stdout(text: str) -> nbformat.NotebookNode:

@@ -13,16 +13,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.normalize import parse_sanitizer
-from pytest_torchnotes.report import (
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.reporting.report import (
     BlockRecord,
     Environment,
     NoteRecord,
     RunReport,
     WarningRecord,
 )
-from pytest_torchnotes.validate import problem
+from pytest_torchnotes.reporting.validate import problem
 from tests.conftest import WriteNote
 
 SCHEMA = json.loads(files("pytest_torchnotes").joinpath("report-schema.json").read_text())
@@ -148,7 +148,7 @@ def test_a_note_that_errors_or_is_gone_after_passing_is_a_regression(
 
 
 def _block(actual: str | None, rules: dict[str, Any] | None, expected: str | None = None) -> Any:
-    from pytest_torchnotes.report import output_digest
+    from pytest_torchnotes.reporting.report import output_digest
 
     digest = output_digest(actual or "")
     return BlockRecord(
@@ -179,7 +179,7 @@ NUMERIC_RULES = {"mode": "numeric", "rtol": 0.0, "atol": 0.0, "sanitize": []}
 def test_what_counts_as_a_changed_output(
     old: str, new: str | None, rules: Any, expected: str | None, changed: bool
 ) -> None:
-    from pytest_torchnotes.diff import _output_changed
+    from pytest_torchnotes.reporting.diff import _output_changed
 
     assert _output_changed(_block(old, rules, expected), _block(new, rules, expected)) is changed
 
@@ -376,7 +376,7 @@ def test_a_sanitize_rule_that_is_not_a_pattern_is_named(
 
 
 def test_the_validator_checks_every_keyword_the_schema_uses() -> None:
-    from pytest_torchnotes.validate import ANNOTATIONS, KEYWORDS
+    from pytest_torchnotes.reporting.validate import ANNOTATIONS, KEYWORDS
 
     def keywords(schema: Any) -> set[str]:
         found: set[str] = set()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_torchnotes import directives as d
-from pytest_torchnotes.compare import CompareOptions
-from pytest_torchnotes.lexers import BodyLine, CommentLexeme
-from pytest_torchnotes.requirements import parse_requirement
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.markdown import directives as d
+from pytest_torchnotes.markdown.lexers import BodyLine, CommentLexeme
+from pytest_torchnotes.markdown.requirements import parse_requirement
 
 
 def parse(head: str, body: tuple[str, ...] = ()) -> d.Directive | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_torchnotes import directives as d
-from pytest_torchnotes.compare import CompareOptions
-from pytest_torchnotes.lexers import BodyLine, CommentLexeme
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.markdown import directives as d
+from pytest_torchnotes.markdown.lexers import BodyLine, CommentLexeme
 
 
 def comment(head: str, body: tuple[str, ...] = ()) -> CommentLexeme:

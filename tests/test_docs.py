@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
 from tests.conftest import block_counts
 
 ROOT = Path(__file__).parent.parent

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes import timers
-from pytest_torchnotes.execute import Execution, Executor, Watchdog, compile_block
+from pytest_torchnotes.run import timers
+from pytest_torchnotes.run.execute import Execution, Executor, Watchdog, compile_block
 
 
 def run(code: str, *, timeout: float | None = None, display: bool = True) -> Execution:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.failures import (
+from pytest_torchnotes.comparison.failures import (
     MAX_LINE_CHARS,
     FailureContext,
     cut_line,

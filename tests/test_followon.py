@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.followon import bound_names
+from pytest_torchnotes.run.followon import bound_names
 from tests.conftest import WriteNote, block_counts
 
 NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(

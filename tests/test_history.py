@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.diff import RANK
-from pytest_torchnotes.history import ABSENT, history, load_runs
-from pytest_torchnotes.history_html import WORSE, render_html
-from pytest_torchnotes.history_render import render_markdown, render_text
-from pytest_torchnotes.report import output_digest
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.reporting.diff import RANK
+from pytest_torchnotes.reporting.history import ABSENT, history, load_runs
+from pytest_torchnotes.reporting.history_html import WORSE, render_html
+from pytest_torchnotes.reporting.history_render import render_markdown, render_text
+from pytest_torchnotes.reporting.report import output_digest
 
 SAMPLES = Path(__file__).parent / "samples" / "history"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_torchnotes.routing import LateOutput, merge_late
+from pytest_torchnotes.run.routing import LateOutput, merge_late
 from tests.conftest import WriteNote
 
 #: A thread started in the first block prints while the second block runs.

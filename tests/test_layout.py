@@ -7,12 +7,12 @@ from pathlib import Path
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.blocks import ParsedNote
-from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.document import decode_note
-from pytest_torchnotes.layout import LABELED_FENCES
-from pytest_torchnotes.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
-from pytest_torchnotes.rewrite import Section, apply, raw_lines, section_edit
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.document import decode_note
+from pytest_torchnotes.markdown.layout import LABELED_FENCES
+from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.update.rewrite import Section, apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples"
 

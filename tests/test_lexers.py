@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.lexers import (
+from pytest_torchnotes.markdown.lexers import (
     BodyLine,
     MarkdownLexer,
     NoteLexemes,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes import normalize as n
+from pytest_torchnotes.comparison import normalize as n
 
 STEPS = [
     n.unify_newlines,

@@ -51,7 +51,7 @@ def test_the_versions_come_from_the_command_line(
     session = Session(["2.1.2", "2.14.1"])
     NOXFILE.matrix(session)
     old, new = ".nox/torch-2.1.2/bin/python", ".nox/torch-2.14.1/bin/python"
-    history = [new, "-m", "pytest_torchnotes.cli", "history"]
+    history = [new, "-m", "pytest_torchnotes.commands.cli", "history"]
     reports = ["reports/torch-2.1.2.json", "reports/torch-2.14.1.json"]
     assert session.commands == [
         ["python", "-m", "venv", ".nox/torch-2.1.2"],

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
-from pytest_torchnotes.compare import CompareOptions
-from pytest_torchnotes.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat, NoteParser
 
 SAMPLES = Path(__file__).parent / "samples"
 

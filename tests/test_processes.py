@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytest_torchnotes import processes
+from pytest_torchnotes.run import processes
 from tests.conftest import WriteNote
 
 pytestmark = pytest.mark.skipif(not processes.supported(), reason="needs /proc (Linux)")

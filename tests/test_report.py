@@ -11,12 +11,12 @@ import jsonschema
 import pytest
 import torch
 
-from pytest_torchnotes.cli import main
 from pytest_torchnotes.cmdline import value_taken_for_a_path
-from pytest_torchnotes.diff import compare, load
+from pytest_torchnotes.commands.cli import main
 from pytest_torchnotes.options import OPTIONS
-from pytest_torchnotes.render import report_format
-from pytest_torchnotes.report import RunReport
+from pytest_torchnotes.reporting.diff import compare, load
+from pytest_torchnotes.reporting.render import report_format
+from pytest_torchnotes.reporting.report import RunReport
 from tests.conftest import WriteNote
 
 SCHEMA = json.loads(files("pytest_torchnotes").joinpath("report-schema.json").read_text())

@@ -11,7 +11,7 @@ import numpy
 import pytest
 import torch
 
-from pytest_torchnotes.report import environment
+from pytest_torchnotes.reporting.report import environment
 from tests.conftest import WriteNote
 
 NOTE = "```python\nimport torch\nprint(torch.ones(1))\n\n=== output ===\ntensor([1.])\n```\n"

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 
-from pytest_torchnotes import requirements as r
-from pytest_torchnotes.requirements import _contains
+from pytest_torchnotes.markdown import requirements as r
+from pytest_torchnotes.markdown.requirements import _contains
 
 
 def reason(text: str) -> str | None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from pytest_torchnotes import directives as d
-from pytest_torchnotes.blocks import Block, SetupBlock
-from pytest_torchnotes.lexers import CommentLexeme
-from pytest_torchnotes.parsers import NoteParser
-from pytest_torchnotes.requirements import parse_requirement
+from pytest_torchnotes.markdown import directives as d
+from pytest_torchnotes.markdown.blocks import Block, SetupBlock
+from pytest_torchnotes.markdown.lexers import CommentLexeme
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.requirements import parse_requirement
 from tests.conftest import WriteNote, block_counts
 
 REGION = """\

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.blocks import Block
-from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.document import decode_note
-from pytest_torchnotes.parsers import OUTPUT_MARKER, NoteParser
-from pytest_torchnotes.rewrite import (
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.document import decode_note
+from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
+from pytest_torchnotes.update.rewrite import (
     Edit,
     RewriteError,
     Section,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.document import NoteReadError, decode_note
-from pytest_torchnotes.parsers import NoteParser
+from pytest_torchnotes.markdown.document import NoteReadError, decode_note
+from pytest_torchnotes.markdown.parsers import NoteParser
 from tests.conftest import WriteNote, block_counts
 
 NEXT = "```python\nprint('next note runs')\n=== output ===\nnext note runs\n```\n"

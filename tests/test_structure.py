@@ -7,7 +7,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.compare import Comparator, CompareOptions, parse_compare_spec
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions, parse_compare_spec
 
 STRUCTURE = Comparator(CompareOptions("structure"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pytest_torchnotes.lexers import FenceLexeme, MarkdownLexer
+from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
 from pytest_torchnotes.settings import SettingsError
 from pytest_torchnotes.sybil import parse_settings, parsers
 
@@ -381,7 +381,7 @@ def test_the_plugins_regions_evaluate_only_inside_a_run(tmp_path: Path) -> None:
     """Outside a note's run, a region's own evaluator says so; the run pushes itself."""
     from sybil.example import SybilFailure
 
-    from pytest_torchnotes.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
 
     path = tmp_path / "note.md"
     path.write_text(f"# Note\n\n{FENCE}python\nprint(1)\n{FENCE}\n", encoding="utf-8")

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from pytest_torchnotes import timers
-from pytest_torchnotes.timers import Faulthandler, TimeLimit
+from pytest_torchnotes.run import timers
+from pytest_torchnotes.run.timers import Faulthandler, TimeLimit
 from tests.conftest import WriteNote
 
 #: What pytest-timeout's signal method does: a SIGALRM handler that fails the test, and

@@ -12,10 +12,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes import triage as t
-from pytest_torchnotes.cli import main
-from pytest_torchnotes.report import BlockRecord, NoteRecord
-from pytest_torchnotes.rewrite import digest
+from pytest_torchnotes.commands import triage as t
+from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
+from pytest_torchnotes.update.rewrite import digest
 
 CORPUS = Path(__file__).parent / "samples" / "triage"
 
@@ -456,8 +456,8 @@ def test_writing_changes_no_byte_outside_the_inserted_lines(
         (line,) = run
         assert line.endswith(f"<!-- torchnotes: skip why -->{newline}".encode())
     # Every directive is read back as the directive of its block.
-    from pytest_torchnotes.document import decode_note
-    from pytest_torchnotes.parsers import NoteParser
+    from pytest_torchnotes.markdown.document import decode_note
+    from pytest_torchnotes.markdown.parsers import NoteParser
 
     parsed = NoteParser().parse(decode_note(after).text)
     assert not parsed.errors

@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.compare import Comparator, CompareOptions
-from pytest_torchnotes.document import decode_note
-from pytest_torchnotes.evaluate import BlockEvaluator, NoteSource
-from pytest_torchnotes.execute import Executor
-from pytest_torchnotes.failures import FailureContext
-from pytest_torchnotes.parsers import OUTPUT_MARKER, NoteParser
-from pytest_torchnotes.results import PASSED, BlockResult
-from pytest_torchnotes.rewrite import apply, digest
-from pytest_torchnotes.wants import reread, want_reason
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.comparison.failures import FailureContext
+from pytest_torchnotes.markdown.document import decode_note
+from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
+from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
+from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.results import PASSED, BlockResult
+from pytest_torchnotes.update.rewrite import apply, digest
+from pytest_torchnotes.update.wants import reread, want_reason
 
 
 def run(text: str, *, update: bool) -> BlockResult:

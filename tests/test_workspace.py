@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_torchnotes import writeguard
-from pytest_torchnotes.workspace import Workspace, clone_file, scan, too_big
+from pytest_torchnotes.run import writeguard
+from pytest_torchnotes.run.workspace import Workspace, clone_file, scan, too_big
 
 BIG = 3 << 20  # over the 1 MiB that used to be linked instead of copied
 
@@ -318,7 +318,7 @@ def test_a_rootdir_holding_the_home_folder_is_not_guarded(
 def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_torchnotes import isolation, workspace
+    from pytest_torchnotes.run import isolation, workspace
 
     def is_note(path: Path) -> bool:
         return path.suffix == ".md"
@@ -334,7 +334,7 @@ def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
 def test_a_copy_that_cannot_be_read_back_is_made_again(
     folder: Path, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_torchnotes import workspace as module
+    from pytest_torchnotes.run import workspace as module
 
     real_scan = module.scan
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from pytest_torchnotes.xdoctest import Directives, Mode, apply, unmet
+from pytest_torchnotes.run.xdoctest import Directives, Mode, apply, unmet
 
 SKIP = "xdoctest: +SKIP"
 

@@ -22,13 +22,13 @@ from _pytest.fixtures import TopRequest
 from pytest_torchnotes.options import OPTIONS, Option
 
 if TYPE_CHECKING:
-    from pytest_torchnotes.blocks import Problem
-    from pytest_torchnotes.document import NoteDocument, NoteRegionParser
-    from pytest_torchnotes.report import NoteRecord, RunReport
-    from pytest_torchnotes.results import BlockResult, NoteResult
-    from pytest_torchnotes.runner import NoteRunner
+    from pytest_torchnotes.markdown.blocks import Problem
+    from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.reporting.report import NoteRecord, RunReport
+    from pytest_torchnotes.run.results import BlockResult, NoteResult
+    from pytest_torchnotes.run.runner import NoteRunner
+    from pytest_torchnotes.run.timers import Faulthandler
     from pytest_torchnotes.settings import Settings
-    from pytest_torchnotes.timers import Faulthandler
 
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
@@ -111,7 +111,7 @@ def _in_use(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _in_use(config):
         return  # a project that keeps no notes pays nothing more
-    from pytest_torchnotes.document import NoteRegionParser
+    from pytest_torchnotes.markdown.document import NoteRegionParser
     from pytest_torchnotes.settings import SettingsError, build_settings
 
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
@@ -181,7 +181,7 @@ def _runner(config: pytest.Config) -> NoteRunner:
     if runner is None:
         import dataclasses
 
-        from pytest_torchnotes.runner import NoteRunner
+        from pytest_torchnotes.run.runner import NoteRunner
 
         settings = config.stash[SETTINGS]
         run = settings.run
@@ -224,7 +224,7 @@ class NoteItem(pytest.Item):
     def document(self) -> NoteDocument:
         """The note, read and parsed on first use."""
         if self._document is None:
-            from pytest_torchnotes.document import NoteDocument
+            from pytest_torchnotes.markdown.document import NoteDocument
 
             self._document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
         return self._document
@@ -239,7 +239,7 @@ class NoteItem(pytest.Item):
             return str(self.path)
 
     def runtest(self) -> None:
-        from pytest_torchnotes.results import PASSED
+        from pytest_torchnotes.run.results import PASSED
 
         for problem in self.document.note.warnings:
             warnings.warn_explicit(
@@ -250,7 +250,7 @@ class NoteItem(pytest.Item):
             )
         errors = self.document.note.errors
         if errors:
-            from pytest_torchnotes.report import error_record
+            from pytest_torchnotes.reporting.report import error_record
 
             self.record = error_record(self.display_path, errors)
             raise NoteError(errors)
@@ -267,7 +267,7 @@ class NoteItem(pytest.Item):
             else:
                 self.ihook.pytest_runtest_logreport(report=block_report)
 
-        from pytest_torchnotes.report import note_record
+        from pytest_torchnotes.reporting.report import note_record
 
         names = self._request.getfixturevalue("torchnotes_namespace")
         self.result = _runner(self.config).run(
@@ -281,7 +281,7 @@ class NoteItem(pytest.Item):
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
         if self.result.threads:
-            from pytest_torchnotes.isolation import CAN_DETACH_THREADS
+            from pytest_torchnotes.run.isolation import CAN_DETACH_THREADS
 
             fate = (
                 "they are stopped when the session ends"
@@ -363,7 +363,7 @@ def _faulthandler(config: pytest.Config) -> Faulthandler | None:
     """pytest's faulthandler for the test about to run: its file (the terminal) and, with
     ``faulthandler_timeout``, when it dumps. pytest keeps them in its config, not in an
     API; without them, notes' time limits write to ``sys.__stderr__``."""
-    from pytest_torchnotes.timers import Faulthandler
+    from pytest_torchnotes.run.timers import Faulthandler
 
     try:
         from _pytest.faulthandler import fault_handler_stderr_fd_key
@@ -406,7 +406,7 @@ class BlockFailure:
         self.reprcrash = _Crash(short)
 
     def toterminal(self, tw: Any) -> None:
-        from pytest_torchnotes.failures import diff_markup
+        from pytest_torchnotes.comparison.failures import diff_markup
 
         lines = self.text.split("\n")
         for line, markup in zip(lines, diff_markup(lines), strict=True):
@@ -452,7 +452,7 @@ def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport |
 
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
-    from pytest_torchnotes.results import FAILED, PASSED, SKIPPED, XFAILED
+    from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, XFAILED
 
     line = result.line
     label = _label(result, line=True)
@@ -541,7 +541,7 @@ class Reporting:
         self.ran_notes = False
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        from pytest_torchnotes.report import note_from_json
+        from pytest_torchnotes.reporting.report import note_from_json
 
         note = getattr(report, "torchnotes_note", None)
         if note is None:
@@ -555,7 +555,7 @@ class Reporting:
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
         """pytest-xdist: the worker running a note died (a segfault, an abort, a kill);
         the note is recorded as ``error``, with the cause."""
-        from pytest_torchnotes.report import crash_record
+        from pytest_torchnotes.reporting.report import crash_record
 
         path = self.config.rootpath / crashitem.split("::")[0]
         settings = self.config.stash.get(SETTINGS, None)
@@ -573,14 +573,14 @@ class Reporting:
     def _environment(self) -> dict[str, Any]:
         from dataclasses import asdict
 
-        from pytest_torchnotes.report import environment
+        from pytest_torchnotes.reporting.report import environment
 
         return asdict(environment())
 
     def report(self) -> RunReport:
         from datetime import datetime, timezone
 
-        from pytest_torchnotes.report import Environment, RunReport
+        from pytest_torchnotes.reporting.report import Environment, RunReport
 
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         data = self.environment or self._environment()
@@ -598,14 +598,14 @@ class Reporting:
             updates.correct(self.notes)
         if self.path is None:
             return
-        from pytest_torchnotes.render import write_report
+        from pytest_torchnotes.reporting.render import write_report
 
         write_report(self.report(), self.path)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.notes:
             return
-        from pytest_torchnotes.render import summary_lines
+        from pytest_torchnotes.reporting.render import summary_lines
 
         terminalreporter.write_sep("=", "torchnotes")
         for line in summary_lines(self.report()):
@@ -699,7 +699,7 @@ class Updates:
 
     def apply(self) -> bool:
         """Write every note; whether all were written."""
-        from pytest_torchnotes.rewrite import Edit, update_file
+        from pytest_torchnotes.update.rewrite import Edit, update_file
 
         written = True
         for path, data in self.edits.items():

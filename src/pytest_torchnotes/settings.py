@@ -13,11 +13,15 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from pytest_torchnotes.compare import CompareOptions, CompareSpecError, parse_compare_spec
-from pytest_torchnotes.normalize import parse_sanitizer
+from pytest_torchnotes.comparison.compare import (
+    CompareOptions,
+    CompareSpecError,
+    parse_compare_spec,
+)
+from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
 from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
-from pytest_torchnotes.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
-from pytest_torchnotes.runner import RunSettings
+from pytest_torchnotes.run.runner import RunSettings
 
 
 class SettingsError(ValueError):
@@ -100,7 +104,7 @@ def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
 
 
 def parse_report_path(text: str) -> Path | None:
-    from pytest_torchnotes.render import report_format
+    from pytest_torchnotes.reporting.render import report_format
 
     if not str(text).strip():
         return None
@@ -188,7 +192,7 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
 
 def _check_report_path(settings: Settings, source: str) -> None:
     """A report is never written over a note, or over a file that is not a report."""
-    from pytest_torchnotes.render import overwrite_problem
+    from pytest_torchnotes.reporting.render import overwrite_problem
 
     path = settings.report
     if path is None:

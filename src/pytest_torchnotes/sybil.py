@@ -8,8 +8,8 @@ In a ``conftest.py``::
     pytest_collect_file = Sybil(parsers=parsers(), patterns=["*.md"]).pytest()
 
 Each Python block (or setup comment) of a note is a Sybil region whose ``parsed`` is the
-:class:`~pytest_torchnotes.blocks.Block` and whose evaluator runs it with the plugin's own
-machinery (:class:`~pytest_torchnotes.runner.NoteRun`): one pytest item per block, the same
+:class:`~pytest_torchnotes.markdown.blocks.Block` and whose evaluator runs it with the plugin's own
+machinery (:class:`~pytest_torchnotes.run.runner.NoteRun`): one pytest item per block, the same
 verdicts and the same failure messages as ``pytest --torchnotes``. The plugin's settings are
 keyword arguments of :func:`parsers`, written as in the ini file.
 
@@ -34,11 +34,11 @@ from unittest import SkipTest
 
 from sybil import Document, Example, Region
 
-from pytest_torchnotes.blocks import Block, ParsedNote, SetupBlock
-from pytest_torchnotes.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
 from pytest_torchnotes.options import Option
-from pytest_torchnotes.results import FAILED, SKIPPED, XFAILED
-from pytest_torchnotes.runner import NoteRun, NoteRunner, RunSettings
+from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED
+from pytest_torchnotes.run.runner import NoteRun, NoteRunner, RunSettings
 from pytest_torchnotes.settings import Settings, build_settings
 
 #: The settings :func:`parsers` accepts (the ini keys without ``torchnotes_``). Which files

@@ -1,0 +1,1 @@
+"""The ``torchnotes`` command and its subcommands."""

@@ -1,0 +1,107 @@
+"""``torchnotes check``: find what is wrong in notes without running them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pytest_torchnotes.markdown.blocks import Problem
+from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.parsers import NoteFormat
+from pytest_torchnotes.run.execute import compile_block
+
+#: Suffixes of the files ``check`` looks at in a folder.
+NOTE_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    line: int
+    message: str
+    severity: str
+
+    def __str__(self) -> str:
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+def note_files(paths: Iterable[str]) -> Iterator[Path]:
+    """The notes named by ``paths``: files as given, folders searched for Markdown files."""
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            for root, folders, files in os.walk(path):
+                folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
+                for file in sorted(files):
+                    if file.endswith(NOTE_SUFFIXES):
+                        yield Path(root) / file
+        else:
+            yield path
+
+
+def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Finding]:
+    """Every problem of one note, syntax errors of its blocks included."""
+    display = str(path)
+    if not path.exists():
+        return [Finding(display, 1, "no such file", "error")]
+    document = NoteDocument.parse(str(path), NoteRegionParser(note_format))
+    problems: list[Problem] = list(document.note.problems)
+    if document.note.config.skip is None:  # a note skipped as a whole runs no block
+        problems.extend(_syntax_problems(document, display))
+    problems.sort(key=lambda problem: problem.line)
+    return [Finding(display, p.line, p.message, p.severity) for p in problems]
+
+
+def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
+    for item in document.note.items:
+        if item.skip is not None or getattr(item, "doctest", False):
+            continue
+        try:
+            compile_block(item.code, display, item.code_line + 1, display=False)
+        except SyntaxError as error:
+            yield Problem(
+                error.lineno or item.line,
+                f"{item.describe()} is not valid Python: "
+                f"{error.msg} (mark it <!-- torchnotes: skip why --> if it is not "
+                "meant to run)",
+            )
+
+
+def check(paths: Sequence[str], note_format: NoteFormat | None = None) -> list[Finding]:
+    """Check every note named by ``paths``."""
+    return check_notes(paths, note_format)[1]
+
+
+def check_notes(
+    paths: Sequence[str], note_format: NoteFormat | None = None
+) -> tuple[int, list[Finding]]:
+    """Check every note named by ``paths``: how many notes there were, and the findings."""
+    findings: list[Finding] = []
+    count = 0
+    for path in note_files(paths):
+        count += 1
+        findings.extend(check_note(path, note_format))
+    return count, findings
+
+
+def summary(notes: int, findings: Sequence[Finding]) -> str:
+    """The last line of ``torchnotes check``.
+
+    >>> summary(1, [])
+    '1 note checked, no problems'
+    >>> summary(3, [Finding("x.md", 1, "bad", "error"), Finding("x.md", 2, "odd", "warning")])
+    '3 notes checked: 1 error, 1 warning'
+    """
+    checked = f"{_count(notes, 'note')} checked"
+    if not findings:
+        return f"{checked}, no problems"
+    errors = sum(1 for finding in findings if finding.severity == "error")
+    warnings = len(findings) - errors
+    return f"{checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

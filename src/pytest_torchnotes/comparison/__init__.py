@@ -1,0 +1,1 @@
+"""Comparing printed output with the expected output, and saying how they differ."""

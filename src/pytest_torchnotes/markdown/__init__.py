@@ -1,0 +1,1 @@
+"""Markdown notes: lexers find regions, parsers give them meaning."""

@@ -1,0 +1,174 @@
+"""What a parsed note is made of: Python blocks, hidden setup code, their output sections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.markdown.directives import Raises, Warns
+from pytest_torchnotes.markdown.frontmatter import NoteConfig
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.requirements import Requirement
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong or suspicious in a note, at a 1-based line."""
+
+    line: int
+    message: str
+    #: ``error`` stops the note from running; ``warning`` is reported and the note runs.
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class OutputSection:
+    """Where a block's expected output is written in the note."""
+
+    #: ``marker`` for text under an ``=== output ===`` line inside the block,
+    #: ``fence`` for a separate output fence after the block.
+    kind: str
+    #: Every line of the section, blank ones included.
+    lines: tuple[BodyLine, ...]
+    #: 0-based index of the first line of the section (the line after the marker or after
+    #: the output fence's opening line).
+    start: int
+    #: 0-based index of the line that ends the section (the closing fence).
+    end: int
+    #: What to write before a new line of output so that it sits where the old ones did.
+    prefix: str
+    #: The fence around the section: new output must not close it.
+    fence: str = "```"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def first_text_line(self) -> int:
+        """0-based line of the first non-blank line (``start`` for an empty section)."""
+        for line in self.lines:
+            if line.text.strip():
+                return line.line
+        return self.start
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Expected output for other versions: ``<!-- torchnotes: output torch<2.0 ... -->``."""
+
+    requirements: tuple[Requirement, ...]
+    #: The lines of the comment that hold the output (``kind`` is ``comment``).
+    output: OutputSection
+    #: 1-based line of the directive.
+    line: int
+
+    def describe(self) -> str:
+        return " ".join(requirement.text for requirement in self.requirements)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Python block of a note and everything its directives say about it."""
+
+    #: 1-based position among the note's Python blocks.
+    index: int
+    fence: FenceLexeme
+    code: str
+    #: 0-based line of the first code line.
+    code_line: int
+    output: OutputSection | None
+    heading: str | None
+    #: The block is a ``>>>`` transcript.
+    doctest: bool = False
+    skip: str | None = None
+    xfail: str | None = None
+    raises: Raises | None = None
+    requires: tuple[Requirement, ...] = ()
+    compare: CompareOptions | None = None
+    timeout: float | None = None
+    #: Warnings the block is expected to raise.
+    warns: tuple[Warns, ...] = ()
+    #: Expected output on other versions, in the order written.
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def line(self) -> int:
+        """1-based line of the opening fence."""
+        return self.fence.open_line + 1
+
+    @property
+    def first_line(self) -> int:
+        """0-based index of the block's first line (its opening fence)."""
+        return self.fence.open_line
+
+    @property
+    def last_line(self) -> int:
+        """0-based index of the block's last line, its output fence included."""
+        if self.output is not None and self.output.kind == "fence":
+            return self.output.end
+        return self.fence.last_line
+
+    @property
+    def expected(self) -> str | None:
+        return None if self.output is None else self.output.text
+
+    @property
+    def name(self) -> str:
+        return f"block {self.index}"
+
+    def describe(self) -> str:
+        """``block 3 ('Autograd')`` for messages that already give the line."""
+        if self.heading:
+            return f"{self.name} ({self.heading!r})"
+        return self.name
+
+
+@dataclass(frozen=True)
+class SetupBlock:
+    """Code from a ``<!-- torchnotes: setup ... -->`` comment: run, never shown."""
+
+    code: str
+    #: 0-based line of the first code line.
+    code_line: int
+    #: 1-based line of the comment.
+    line: int
+    #: 0-based index of the line that closes the comment.
+    last_line: int
+    heading: str | None
+    skip: str | None = None
+    #: From a ``requires start`` region around it.
+    requires: tuple[Requirement, ...] = ()
+
+    @property
+    def first_line(self) -> int:
+        return self.line - 1
+
+    @property
+    def name(self) -> str:
+        return "setup"
+
+    def describe(self) -> str:
+        return "setup code"
+
+
+@dataclass
+class ParsedNote:
+    """A note after parsing: its blocks in order, its settings and its problems."""
+
+    lines: list[str]
+    items: list[Block | SetupBlock] = field(default_factory=list)
+    config: NoteConfig = field(default_factory=NoteConfig)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [item for item in self.items if isinstance(item, Block)]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]

@@ -1,0 +1,159 @@
+"""Reading a note from disk into a Sybil :class:`~sybil.Document`.
+
+Notes are UTF-8, with or without a byte order mark, with LF or CRLF line endings. The
+document's text always uses ``\\n``; how the file was written is kept beside it so a rewrite
+can write it back the same way. A stray bare CR inside an LF or CRLF file ends a line, as in
+CommonMark and in Python's own reading of source: it hides no fence and no block.
+"""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
+from pathlib import Path
+from typing import Any
+
+from sybil import Document, Example, Region
+
+from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
+
+
+class NoteReadError(ValueError):
+    """A note that cannot be read as text; ``line`` is 1-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RawNote:
+    """A note's text and how it sits on disk."""
+
+    #: The text with ``\\n`` line endings, as the lexer sees it.
+    text: str
+    #: The decoded text as it is on disk (line endings kept), as rewrites edit it.
+    original: str
+    bom: bool
+    data: bytes
+
+
+def decode_note(data: bytes) -> RawNote:
+    """Decode a note's bytes; raise :class:`NoteReadError` naming the line of bad bytes."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NoteReadError(
+            1, "UTF-16 text (it starts with a UTF-16 byte order mark): save the note as UTF-8"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise NoteReadError(
+            line,
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
+            f"(save the note as UTF-8{_chinese_hint(data)})",
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise NoteReadError(line, "contains NUL bytes: this is not a text file")
+    if "\r" in text and "\n" not in text:
+        raise NoteReadError(
+            1,
+            "lines end with a bare CR (classic Mac OS line endings), so the note reads as one "
+            "line: save it with LF or CRLF line endings",
+        )
+    return RawNote(text.replace("\r\n", "\n").replace("\r", "\n"), text, bom, data)
+
+
+def _chinese_hint(data: bytes) -> str:
+    """``; it reads as GB18030 ...`` when the bytes are Chinese text in GBK or GB18030.
+
+    >>> _chinese_hint("自动求导".encode("gbk"))
+    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
+    >>> _chinese_hint(b"caf\\xe9")
+    ''
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    if not any("\u4e00" <= character <= "\u9fff" for character in text):
+        return ""
+    return "; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"
+
+
+class NoteDocument(Document):
+    """A Sybil document for a Markdown note, with the parsed note attached."""
+
+    #: Whether a note that cannot be read still goes to the parsers (which then report it
+    #: as a failing example) instead of coming back with its problem and no regions.
+    parse_unreadable = False
+
+    def __init__(self, text: str, path: str, raw: RawNote | None = None) -> None:
+        super().__init__(text, path)
+        self.raw = raw
+        self.note = ParsedNote(lines=[])
+
+    @classmethod
+    def parse(cls, path: str, *parsers: Any, encoding: str = "utf-8") -> NoteDocument:
+        """Read ``path`` and run ``parsers`` over it (Sybil's ``Document.parse`` contract)."""
+        try:
+            raw = decode_note(Path(path).read_bytes())
+        except NoteReadError as error:
+            document = cls("", path)
+            document.note.problems.append(Problem(error.line, error.message))
+            if not cls.parse_unreadable:
+                return document
+        else:
+            document = cls(raw.text, path, raw)
+        for parser in parsers:
+            for region in parser(document):
+                document.add(region)
+        return document
+
+
+class NoteRegionParser:
+    """A Sybil parser: one region per Python block or setup comment of a note.
+
+    Each region's ``parsed`` is the :class:`~pytest_torchnotes.markdown.blocks.Block` or
+    :class:`~pytest_torchnotes.markdown.blocks.SetupBlock`; the whole parsed note is attached to a
+    :class:`NoteDocument` as ``note``. The plugin evaluates the regions as
+    :meth:`Document.examples`, with the note's run pushed onto the document's evaluators.
+    """
+
+    def __init__(self, note_format: NoteFormat | None = None) -> None:
+        self.parser = NoteParser(note_format)
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        note = self.parser.parse(document.text)
+        if isinstance(document, NoteDocument):
+            document.note = note
+        return self.regions(note, document)
+
+    def regions(self, note: ParsedNote, document: Document) -> Iterator[Region]:
+        """One region per block or setup comment of ``note``, parsed from ``document``."""
+        # Offset of each line: the lengths of the lines before it, plus their newlines.
+        lengths = accumulate(map(len, note.lines))
+        starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
+        end = len(document.text)
+        for item in note.items:
+            yield Region(
+                starts[item.first_line],
+                min(starts[item.last_line + 1] - 1, end),
+                parsed=item,
+                evaluator=outside_a_run,
+            )
+
+
+def outside_a_run(example: Example) -> str:
+    """The evaluator of a block's region until a note run is open: the run
+    (:class:`~pytest_torchnotes.run.runner.NoteRun`) is pushed onto the document's evaluators
+    while the note runs, and evaluates every block."""
+    return f"{example.path}:{example.line}: the block is evaluated only while its note runs"

@@ -1,0 +1,149 @@
+"""Note-wide settings from the ``torchnotes`` key of a note's YAML front matter::
+
+    ---
+    title: My notes
+    torchnotes:
+      setup: |
+        import torch
+      compare: numeric rtol=1e-3
+      requires: torch>=2.1
+      timeout: 30
+      seed: 1
+    ---
+
+Only front matter that mentions ``torchnotes`` is parsed, so other notes cost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_torchnotes.comparison.compare import (
+    CompareOptions,
+    CompareSpecError,
+    parse_compare_spec,
+)
+from pytest_torchnotes.markdown.directives import parse_timeout
+from pytest_torchnotes.markdown.lexers import TORCHNOTES_KEY, FrontMatterLexeme
+from pytest_torchnotes.markdown.requirements import Requirement, RequirementError, parse_requirement
+
+#: Keys allowed under ``torchnotes:``.
+KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed")
+
+
+class FrontMatterError(ValueError):
+    """A problem in the ``torchnotes`` front matter; ``line`` is 0-based."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class NoteConfig:
+    """What a note's front matter says about the whole note."""
+
+    setup: str = ""
+    #: 0-based line where the setup code is written (for tracebacks).
+    setup_line: int = 0
+    compare: CompareOptions | None = None
+    skip: str | None = None
+    requires: tuple[Requirement, ...] = ()
+    timeout: float | None = None
+    seed: int | None = None
+
+
+def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
+    """Read the ``torchnotes`` settings of a note; raise :class:`FrontMatterError`."""
+    if front_matter is None or front_matter.kind != "yaml":
+        return NoteConfig()
+    key = TORCHNOTES_KEY.search(front_matter.text)
+    if key is None:
+        return NoteConfig()
+    key_line = 1 + front_matter.text.count("\n", 0, key.start())
+    import yaml  # only notes that configure torchnotes pay for the YAML parser
+
+    try:
+        data = yaml.safe_load(front_matter.text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = 1 + mark.line if mark is not None else key_line
+        problem = getattr(error, "problem", None) or str(error)
+        raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
+    settings = data.get("torchnotes") if isinstance(data, dict) else None
+    if settings is None:
+        return NoteConfig()
+    if not isinstance(settings, dict):
+        raise FrontMatterError(key_line, "torchnotes: in the front matter must hold keys")
+    return _config(settings, key_line, front_matter.text)
+
+
+def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
+    unknown = sorted(str(key) for key in settings if key not in KEYS)
+    if unknown:
+        raise FrontMatterError(
+            key_line,
+            f"unknown torchnotes front matter key {unknown[0]!r}: expected one of "
+            f"{', '.join(KEYS)}",
+        )
+    try:
+        setup = _string(settings, "setup")
+        compare = _compare(settings.get("compare"))
+        skip = _string(settings, "skip") or None
+        requires = _requires(settings.get("requires"))
+        timeout = (
+            None if settings.get("timeout") is None else parse_timeout(str(settings["timeout"]))
+        )
+        seed = _seed(settings.get("seed"))
+    except (ValueError, TypeError) as error:
+        raise FrontMatterError(key_line, f"torchnotes front matter: {error}") from None
+    setup_line = key_line
+    if setup:
+        match = re.search(r"^[ \t]+setup[ \t]*:", text, re.MULTILINE)
+        if match is not None:
+            setup_line = 1 + text.count("\n", 0, match.start()) + 1
+    return NoteConfig(setup, setup_line, compare, skip, requires, timeout, seed)
+
+
+def _string(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"{key} must be text, got {value!r}")
+    return value
+
+
+def _compare(value: object) -> CompareOptions | None:
+    if value is None:
+        return None
+    try:
+        return parse_compare_spec(str(value))
+    except CompareSpecError as error:
+        raise ValueError(f"compare: {error}") from None
+
+
+def _requires(value: object) -> tuple[Requirement, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        words = value.split()
+    elif isinstance(value, list):
+        words = [str(word) for word in value]
+    else:
+        raise TypeError(f"requires must be text or a list, got {value!r}")
+    try:
+        return tuple(parse_requirement(word) for word in words)
+    except RequirementError as error:
+        raise ValueError(f"requires: {error}") from None
+
+
+def _seed(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"seed must be an integer, got {value!r}")
+    return value

@@ -1,0 +1,240 @@
+"""Where a block's expected output stands after it, and what looks like output but is not read.
+
+Hand-written notes put a block's output in a fence after it, often under a label line
+(``输出：``, ``**Output:**``, ``Out[3]:``). A fence read as output is decided by
+:func:`read_as_output`; anything else after a block that looks like its output (a fence
+without label, an ``output`` fence after prose, an indented block, a label without a fence) is
+described by :func:`unread_output`, so that it is reported rather than silently left alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field
+
+from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
+
+#: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
+CHINESE_LABEL = (
+    r"(?:(?:运行|执行|打印|程序|代码|控制台|终端|实际|预期|示例)的?)?"
+    r"(?:输出|结果|打印)(?:结果|内容)?"
+)
+
+#: Words of an English output label: ``Output``, ``Result``, ``Expected output``, ``Out[3]``,
+#: ``This prints``...
+ENGLISH_LABEL = (
+    r"(?:(?:the|expected|example|sample|program|console|terminal|actual|this|which|it)[ \t]+)?"
+    r"(?:output|outputs|out(?:\[\d*\])?|results?|prints?|printed|printout|stdout)"
+)
+
+#: ``**`` or ``_`` around a label, and the colon (ASCII or full-width) inside or after them.
+_OPTIONAL_COLON = r"[ \t]*(?:[*_]{1,2})?[ \t]*[:：]?[ \t]*(?:[*_]{1,2})?[ \t]*[:：]?[ \t]*"
+_COLON = r"[ \t]*(?:[*_]{1,2})?[ \t]*[:：][ \t]*(?:[*_]{1,2})?[ \t]*"
+
+#: A label line between a block and its output fence: a line of its own holding only an
+#: output label in Chinese or English, maybe in bold or italics, maybe ending in a colon
+#: (ASCII or full-width): ``输出：``, ``**Output:**``, ``运行结果:``, ``Out[3]:``, ``打印结果``,
+#: ``输出如下：``. A label that reads as the start of a sentence (``The output is``,
+#: ``输出为``) is one only when it ends in a colon.
+OUTPUT_LABEL = re.compile(
+    rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:"
+    rf"(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?){_OPTIONAL_COLON}"
+    rf"|(?:{CHINESE_LABEL}(?:为|是)|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
+    r")$",
+    re.IGNORECASE,
+)
+
+#: Lines longer than this are prose, not labels (a label is a few words).
+LABEL_LENGTH = 60
+
+#: Info strings of a fence read as output after a label line; ``""`` is a bare fence.
+LABELED_FENCES = frozenset({"", "text", "console", "output"})
+
+#: Info strings of fences that hold output when they stand after a block.
+OUTPUT_LOOKING = frozenset({"", "text", "console", "output", "plaintext", "txt", "none"})
+
+#: A shell session in a fence (``$ pip install ...``): not a block's output.
+SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
+
+
+@dataclass
+class Gap:
+    """What stands between a block's closing fence and the next fence (0-based lines)."""
+
+    labels: list[int] = field(default_factory=list)
+    comments: list[int] = field(default_factory=list)
+    prose: list[int] = field(default_factory=list)
+    #: The first line of an indented code block that comes before any prose.
+    indented: int | None = None
+
+    @property
+    def only_labels(self) -> bool:
+        return not self.comments and not self.prose and self.indented is None
+
+
+def gap(
+    lines: Sequence[str],
+    block: FenceLexeme,
+    stop: int,
+    label: re.Pattern[str],
+    comment_lines: Container[int],
+    *,
+    to_the_end: bool = True,
+) -> Gap:
+    """Sort the lines after ``block`` up to line ``stop`` (excluded). Without
+    ``to_the_end``, stop at the first line of prose: what follows it cannot be output."""
+    assert block.close_line is not None
+    found = Gap()
+    base = width(block.prefix[len(QUOTE.match(block.prefix).group()) :])  # type: ignore[union-attr]
+    for index in range(block.close_line + 1, stop):
+        if index in comment_lines:
+            if not found.comments or found.comments[-1] != index - 1:
+                found.comments.append(index)
+            continue
+        line = lines[index]
+        quotes = QUOTE.match(line)
+        rest = line[quotes.end() :] if quotes else line
+        if not rest.strip():
+            continue
+        leading = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        if width(leading) >= base + 4:
+            if not found.prose and found.indented is None:
+                found.indented = index
+            continue
+        if len(rest) <= LABEL_LENGTH and label.match(rest):
+            found.labels.append(index)
+        else:
+            found.prose.append(index)
+            if not to_the_end:
+                break
+    return found
+
+
+def read_as_output(
+    candidate: FenceLexeme,
+    between: Gap,
+    output_fences: frozenset[str],
+    labeled_fences: frozenset[str],
+) -> bool:
+    """Whether ``candidate``, after a block with ``between`` in between, is its output."""
+    if not between.only_labels:
+        return False
+    if len(between.labels) > 1:
+        return False
+    if candidate.language in output_fences:
+        return True
+    return bool(between.labels) and candidate.language in labeled_fences
+
+
+def looks_like_python(text: str) -> bool:
+    """Whether a fence's text is Python code rather than what code printed: it parses, and
+    holds a statement other than a bare expression, or a ``print()`` call.
+
+    >>> looks_like_python("x = torch.ones(2)\\nprint(x)")
+    True
+    >>> looks_like_python("tensor([1., 1.])\\ntorch.Size([2])")
+    False
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, (ast.Expr, ast.Module)):
+            return True
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+            return True
+    return False
+
+
+def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bool) -> bool:
+    """Whether ``fence`` could hold a block's output; under a label, any language may."""
+    if fence.language in languages or fence.close_line is None:
+        return False
+    if not labeled and fence.language.lower() not in OUTPUT_LOOKING:
+        return False
+    text = "\n".join(line.text for line in fence.body)
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    return not (SHELL_PROMPT.match(first) or looks_like_python(text))
+
+
+def unread_output(
+    block: FenceLexeme,
+    between: Gap,
+    following: FenceLexeme | None,
+    output_fences: frozenset[str],
+    labeled_fences: frozenset[str],
+    languages: Container[str],
+    *,
+    labels_read: bool = True,
+) -> tuple[int, str] | None:
+    """``(0-based line, message)`` for what looks like ``block``'s output but is not read;
+    ``labels_read`` says whether label lines are read at all."""
+    assert block.close_line is not None
+    where = f"the block at line {block.open_line + 1}"
+    first_label = between.labels[0] if between.labels else None
+    if between.indented is not None and (first_label is None or first_label < between.indented):
+        return (
+            between.indented,
+            f"indented text after {where} looks like its output but is not read: put it in a "
+            "fence marked output (```output)",
+        )
+    labeled = bool(between.labels) and between.only_labels
+    if following is not None and output_looking(following, languages, labeled=labeled):
+        info = following.language or "bare"
+        fence_name = following.fence + following.info if following.info else "without info string"
+        line = following.open_line
+        intro = f"fence {fence_name} after {where} looks like its output but is not read"
+        if between.only_labels and not between.labels:
+            return (
+                line,
+                f"{intro}: put a label line such as 输出： or Output: above it, or read such "
+                f"fences with --torchnotes-output-fence={info}",
+            )
+        if between.only_labels and len(between.labels) == 1 and not labels_read:
+            return (
+                line,
+                f"{intro}: label lines are not read (torchnotes_output_label is none); read them "
+                "with --torchnotes-output-label=default",
+            )
+        if between.only_labels and len(between.labels) == 1:
+            return (
+                line,
+                f"{intro}: read it with --torchnotes-output-fence={info}"
+                + (
+                    ""
+                    if following.language in labeled_fences or not labeled_fences
+                    else f" (after a label, only {_names(labeled_fences)} fences are read)"
+                ),
+            )
+        explicit = following.language in output_fences or following.language == "output"
+        if between.labels or explicit or not (between.prose or between.comments):
+            return (line, f"{intro}: {_in_between(between)}")
+        return None
+    if first_label is not None and between.prose and between.prose[0] > first_label:
+        return (
+            first_label,
+            f"label line after {where}, but its output is not in a fence and is not read: "
+            "put it in a fence marked output (```output)",
+        )
+    return None
+
+
+def _in_between(between: Gap) -> str:
+    if len(between.labels) > 1:
+        return (
+            f"only one label line may stand between a block and its output, line "
+            f"{between.labels[1] + 1} is a second one"
+        )
+    stray = sorted(between.comments + between.prose)[0]
+    kind = "an HTML comment" if stray in between.comments else "text"
+    return (
+        f"only blank lines and one label line may stand between a block and its output, "
+        f"line {stray + 1} is {kind} (move it above the block or below the output)"
+    )
+
+
+def _names(languages: frozenset[str]) -> str:
+    return ", ".join(sorted(language or "bare" for language in languages))

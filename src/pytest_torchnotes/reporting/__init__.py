@@ -1,0 +1,1 @@
+"""Run reports, their rendering, and what changed between runs."""

@@ -1,0 +1,1 @@
+"""Running a note: its examples evaluated in order, isolated from every other note."""

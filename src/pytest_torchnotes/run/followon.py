@@ -1,0 +1,104 @@
+"""Failures that follow from an earlier one: a block that failed to import or define
+something, and later blocks that fail because that name is missing.
+
+One missing import should read as one failure and its consequences, not as a dozen
+independent drifts.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pytest_torchnotes.run.results import FAILED, PASSED, BlockResult
+
+#: Exceptions that leave names a block should have bound undefined.
+DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
+
+#: The name in ``NameError: name 'np' is not defined``.
+UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+#: Nodes that bind the name in their ``name`` field (``except E as name``, ``case [*name]``).
+_NAMED = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.ExceptHandler,
+    ast.MatchAs,
+    ast.MatchStar,
+)
+
+
+def bound_names(code: str) -> frozenset[str]:
+    """The names a block binds in its namespace when it runs to its end.
+
+    >>> sorted(bound_names("import numpy as np, os.path\\nx, (y, z) = 1, (2, 3)\\ndef f(a): b = 1"))
+    ['f', 'np', 'os', 'x', 'y', 'z']
+    """
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    names: set[str] = set()
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update(
+                (alias.asname or alias.name).split(".")[0]
+                for alias in node.names
+                if alias.name != "*"
+            )
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, _NAMED) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        if isinstance(node, _SCOPES):
+            # Names bound inside a function or class are not the note's; its decorators,
+            # defaults and bases are evaluated at the top level but bind nothing.
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+class FollowOn:
+    """Watches the blocks of one note in order and marks the failures that follow from an
+    earlier block that failed before it defined what they use."""
+
+    def __init__(self) -> None:
+        #: Per name, the last block that should have bound it and failed: (name, line).
+        self._missing: dict[str, tuple[str, int]] = {}
+
+    def check(self, result: BlockResult, code: str) -> None:
+        """Mark ``result`` when it follows from an earlier failure; remember what its block
+        failed to define."""
+        error = result.error
+        if result.outcome == PASSED:
+            for name in bound_names(code):
+                self._missing.pop(name, None)
+        if result.outcome != FAILED or error is None:
+            return
+        if "NameError" in error.names:
+            match = UNDEFINED_NAME.search(error.message)
+            if match is not None and match.group(1) in self._missing:
+                block, line = result.follows = self._missing[match.group(1)]
+                result.summary = f"follows from {block} (line {line}): {result.summary}"
+                head, _, rest = result.message.partition("\n")
+                result.message = "\n".join(
+                    part
+                    for part in (
+                        head,
+                        f"  follows from {block} (line {line}), which failed before it "
+                        f"defined {match.group(1)!r}",
+                        rest,
+                    )
+                    if part
+                )
+        if DEFINING_ERRORS & error.names:
+            cause = result.follows or (result.item.name, result.item.line)
+            for name in bound_names(code):
+                self._missing[name] = cause

@@ -1,0 +1,236 @@
+"""Which block a write belongs to: output of threads and processes that outlive their block.
+
+A block's output is what the block itself prints: the thread that runs it, and the threads
+it starts while it runs. A thread started by an earlier block (a ``threading.Timer``, a
+daemon thread, a worker), or by an earlier note, that writes while a later block runs is
+*late*: its text is kept out of that block's output, never compared and never written into
+a note by ``--torchnotes-update``, and reported with the thread's name and the line of the
+block that started it. A write to the stream of a block that is over (code that kept
+``sys.stdout`` from an earlier block, as a ``logging.StreamHandler`` does) goes to the block
+now running when the running block's own thread makes it, and is late otherwise.
+
+Threads that were not started through :mod:`threading` (C++ threads that call into Python,
+such as autograd's device threads running a hook) are counted in the block that runs.
+
+File descriptor 1 cannot tell threads or processes apart. Each block writes fd 1 into a
+file of its own; a child process inherits that file, so what it writes after its block is
+over lands there and never in a later block's output. At the end of the note these files
+are read, and their late text reported with the processes of the block that were still
+alive when it ended (``pid (name)``, read from ``/proc`` on Linux). What C code writes to fd
+1 from any thread while a block runs counts for that block.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
+
+#: Longest late text shown in a report, in characters.
+MAX_LATE_TEXT = 200
+
+#: Threads that ``threading`` made up for code running in a thread it did not start.
+_FOREIGN: Any = getattr(threading, "_DummyThread", ())
+
+#: Every running thread by ident, as :func:`threading.enumerate` reads it: a snapshot of its
+#: keys costs a fraction of ``enumerate``, and a block takes two.
+_ACTIVE: dict[int, threading.Thread] = threading._active  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class LateOutput:
+    """Text written after the block it belongs to had ended."""
+
+    #: Who wrote it: ``thread 'Thread-1 (tick)'`` or ``process 1234 (sleep)``.
+    writer: str
+    #: ``stdout``, ``stderr`` or ``fd 1``.
+    stream: str
+    text: str
+    #: The block (``line 12``) that started the writer, if known.
+    started: str = ""
+    #: The block that was running when the text arrived, if any.
+    during: str = ""
+
+    def describe(self) -> str:
+        """``thread 'tick' (started by the code at line 3) wrote to stdout while the code
+        at line 9 ran: 'tick 1\\n'``."""
+        writer = self.writer
+        if self.started:
+            writer += f" (started by the code at {self.started})"
+        when = f"while the code at {self.during} ran" if self.during else "between blocks"
+        text = self.text
+        if len(text) > MAX_LATE_TEXT:
+            text = text[:MAX_LATE_TEXT] + f"... ({len(self.text) - MAX_LATE_TEXT:,} more)"
+        return f"{writer} wrote to {self.stream} {when}: {text!r}"
+
+
+class Router:
+    """Sends each write to the stream of the block it belongs to; one per note."""
+
+    def __init__(self) -> None:
+        self.late: list[LateOutput] = []
+        self._lock = threading.Lock()
+        self._capture: BlockCapture | None = None
+        self._runner = 0
+        #: Threads alive when the running block started, but for its own.
+        self._before: frozenset[int] = frozenset()
+        self._label = ""
+        #: Which block started each thread that the note started.
+        self._started: dict[int, str] = {}
+        self._closed = False
+
+    def begin(self, capture: BlockCapture, label: str) -> None:
+        """A block starts writing into ``capture``."""
+        self._runner = threading.get_ident()
+        self._before = frozenset(_ACTIVE) - {self._runner}
+        self._label = label
+        self._capture = capture
+        for name, stream in (("stdout", capture.stdout), ("stderr", capture.stderr)):
+            stream.write = self._gate(stream.write, name)  # type: ignore[method-assign]
+
+    def end(self) -> None:
+        """The running block is over: remember which threads it started."""
+        if self._capture is None:
+            return
+        self._capture = None
+        for ident in frozenset(_ACTIVE) - self._before - {self._runner}:
+            self._started.setdefault(ident, self._label)
+        self._label = ""
+
+    def close(self) -> list[LateOutput]:
+        """The note is over: what arrives from now on is dropped; return what came late."""
+        self._closed = True
+        self._capture = None
+        with self._lock:
+            late, self.late = self.late, []
+        return late
+
+    def _gate(self, write: Callable[[str], int], name: str) -> Callable[[str], int]:
+        def gated(text: Any) -> int:
+            capture = self._capture
+            ident = threading.get_ident()
+            own = (
+                ident == self._runner
+                or ident not in self._before
+                or isinstance(threading.current_thread(), _FOREIGN)
+            )
+            if capture is not None and own:
+                stream = capture.stdout if name == "stdout" else capture.stderr
+                if stream.write is gated:
+                    return write(text)
+                return stream.write(text)  # a stream kept from an earlier block
+            if not isinstance(text, str):
+                return write(text)  # the stream raises TypeError, as a real one does
+            if not self._closed and text:
+                self._record(text, name, ident)
+            return len(text)
+
+        return gated
+
+    def _record(self, text: str, stream: str, ident: int) -> None:
+        writer = f"thread {threading.current_thread().name!r}"
+        during = self._label if self._capture is not None else ""
+        late = LateOutput(writer, stream, text, self._started.get(ident, ""), during)
+        with self._lock:
+            self.late.append(late)
+
+
+def merge_late(late: list[LateOutput]) -> list[LateOutput]:
+    """Consecutive writes of one writer to one stream during one block, as one text
+    (``print`` writes the text and the newline apart).
+
+    >>> merge_late([LateOutput("t", "stdout", "a"), LateOutput("t", "stdout", "\\n")])
+    [LateOutput(writer='t', stream='stdout', text='a\\n', started='', during='')]
+    """
+    merged: list[LateOutput] = []
+    for item in late:
+        last = merged[-1] if merged else None
+        if last is not None and (last.writer, last.stream, last.started, last.during) == (
+            item.writer,
+            item.stream,
+            item.started,
+            item.during,
+        ):
+            merged[-1] = LateOutput(
+                last.writer, last.stream, last.text + item.text, last.started, last.during
+            )
+        else:
+            merged.append(item)
+    return merged
+
+
+def live_children() -> list[str] | None:
+    """``pid (name)`` of the running thread's child processes that have not ended; ``None``
+    where the system does not tell (no ``/proc``, or children of other threads).
+
+    Asking whether there is any child at all costs one system call; ``/proc`` is read only
+    when there is one.
+    """
+    waitid = getattr(os, "waitid", None)
+    if waitid is not None:
+        try:
+            waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return []
+    try:
+        with open(f"/proc/self/task/{threading.get_native_id()}/children") as handle:
+            pids = handle.read().split()
+    except OSError:
+        return None
+    alive = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                stat = handle.read()
+        except OSError:
+            continue  # it ended and was reaped meanwhile
+        name, _, rest = stat.partition("(")[2].rpartition(")")
+        if rest.split()[:1] != ["Z"]:
+            alive.append(f"{pid} ({name})")
+    return alive or None  # a child of another thread, or one that just ended
+
+
+class FdRotation:
+    """Gives each block a fresh fd-1 file, and keeps the files of blocks whose processes may
+    still write into them, to report their late text at the end of the note."""
+
+    #: Files kept at most; the oldest is read and closed when a newer one is kept.
+    KEEP = 8
+
+    def __init__(self) -> None:
+        self._kept: list[tuple[FileDescriptorCapture, str, list[str] | None]] = []
+        self.late: list[LateOutput] = []
+
+    def after_block(self, used: FileDescriptorCapture, label: str) -> FileDescriptorCapture:
+        """``used`` has just been stopped; return the capture for the next block."""
+        children = live_children()
+        if children == []:
+            return used  # no process of the block is left to write into it
+        self._kept.append((used, label, children))
+        if len(self._kept) > self.KEEP:
+            self._collect(*self._kept.pop(0))
+        return FileDescriptorCapture()
+
+    def close(self) -> list[LateOutput]:
+        """Read and close every kept file; return their late text."""
+        while self._kept:
+            self._collect(*self._kept.pop(0))
+        late, self.late = self.late, []
+        return late
+
+    def _collect(
+        self, capture: FileDescriptorCapture, label: str, children: list[str] | None
+    ) -> None:
+        text = capture.stop()
+        capture.close()
+        if not text:
+            return
+        if children:
+            writer = "process " + ", ".join(children)
+        else:
+            writer = "a process (its pid is not known here)"
+        self.late.append(LateOutput(writer, "fd 1", text, label))

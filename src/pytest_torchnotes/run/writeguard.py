@@ -1,0 +1,133 @@
+"""Refuse, while a note runs, Python-level writes that would reach the repository.
+
+Notes run in a scratch copy of their folder (:mod:`pytest_torchnotes.run.workspace`), so a
+relative path never reaches the repository. An absolute path, or ``../``, would: an audit
+hook (:func:`sys.addaudithook`) refuses opening for writing, removing, renaming, linking,
+truncating, making folders and changing modes or times of anything under the protected
+folders. An audit hook cannot be removed: outside a note it returns at its first line.
+Code that writes from C or C++ (``torch.save`` with a path) does not pass through it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: Audit events that change the filesystem, and which of their arguments are paths.
+CHANGES: dict[str, tuple[int, ...]] = {
+    "os.remove": (0,),
+    "os.rmdir": (0,),
+    "os.rename": (0, 1),
+    "os.link": (1,),
+    "os.symlink": (1,),
+    "os.truncate": (0,),
+    "os.mkdir": (0,),
+    "os.chmod": (0,),
+    "os.chown": (0,),
+    "os.utime": (0,),
+    "os.setxattr": (0,),
+    "os.removexattr": (0,),
+    "shutil.rmtree": (0,),
+}
+
+#: ``os.open`` flags that open for writing.
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+REFUSED = (
+    "refused: notes run in a scratch copy of their folder and may not change the repository"
+    " (a relative path writes into the scratch copy; --torchnotes-isolate-cwd=false runs"
+    " notes in their own folder)"
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Folders a note may not change, and folders inside them it may."""
+
+    protected: tuple[str, ...]
+    allowed: tuple[str, ...]
+
+    def refuses(self, path: str) -> bool:
+        return _inside(path, self.protected) and not _inside(path, self.allowed)
+
+
+def _inside(path: str, folders: tuple[str, ...]) -> bool:
+    return any(path == folder or path.startswith(folder + os.sep) for folder in folders)
+
+
+_rule: Rule | None = None
+_installed = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    rule = _rule
+    if rule is None:
+        return
+    if event == "open":
+        mode, flags = args[1], args[2]
+        writes = isinstance(mode, str) and any(letter in mode for letter in "wax+")
+        if not writes and not (isinstance(flags, int) and flags & WRITE_FLAGS):
+            return
+        positions: tuple[int, ...] = (0,)
+    else:
+        found = CHANGES.get(event)
+        if found is None:
+            return
+        positions = found
+    for position in positions:
+        path = resolve(args[position])
+        if path is not None and rule.refuses(path):
+            raise PermissionError(13, REFUSED, path)
+
+
+#: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
+_audit.__cantrace__ = True  # type: ignore[attr-defined]
+
+
+def resolve(path: object) -> str | None:
+    """The real absolute path a path argument names; ``None`` for a file descriptor."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        return None
+    try:
+        text = os.fsdecode(os.fspath(path))
+        return os.path.realpath(os.path.join(os.getcwd(), text))
+    except (OSError, ValueError):
+        return None
+
+
+def rule_for(protected: Iterable[str | Path], allowed: Iterable[str | Path]) -> Rule:
+    """Protect ``protected`` except what lies in ``allowed``. A protected folder that holds
+    the home folder (a rootdir of ``~`` or ``/``) is left out: caches and downloads go there;
+    so is an allowed folder that holds a protected one (a temporary folder holding the
+    project)."""
+    home = os.path.realpath(Path.home())
+    folders = tuple(
+        folder
+        for folder in dict.fromkeys(os.path.realpath(path) for path in protected)
+        if not _inside(home, (folder,))
+    )
+    exempt = tuple(
+        folder
+        for folder in dict.fromkeys(os.path.realpath(path) for path in allowed)
+        if not any(_inside(protected_folder, (folder,)) for protected_folder in folders)
+    )
+    return Rule(folders, exempt)
+
+
+@contextmanager
+def refusing(rule: Rule) -> Iterator[None]:
+    """Refuse changes under ``rule`` while the ``with`` block runs."""
+    global _rule, _installed
+    if not _installed:
+        sys.addaudithook(_audit)
+        _installed = True
+    saved, _rule = _rule, rule
+    try:
+        yield
+    finally:
+        _rule = saved

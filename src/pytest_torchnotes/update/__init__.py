@@ -1,0 +1,1 @@
+"""Writing new expected output into notes without touching anything else."""
