@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import sys
 from importlib.metadata import version
+from pathlib import Path
 
 import numpy
 import pytest
 import torch
 
+from pytest_torchnotes.reporting import report
 from pytest_torchnotes.reporting.report import environment
 from tests.conftest import WriteNote
 
@@ -60,6 +62,33 @@ def test_environment_reads_installed_versions_of_what_is_not_loaded(
         monkeypatch.delitem(sys.modules, "torch")
         monkeypatch.delitem(sys.modules, "numpy")
     found = environment()
-    assert (found.torch, found.numpy) == (version("torch"), version("numpy"))
-    assert found.torch == torch.__version__
-    assert found.cuda == (torch.version.cuda if loaded else None)
+    # The same answer either way, local version part included (``+cpu``, ``+cu130``), which
+    # the distribution's metadata may drop.
+    assert (found.torch, found.numpy) == (torch.__version__, version("numpy"))
+    assert found.cuda == torch.version.cuda
+
+
+@pytest.mark.parametrize(
+    ("version_py", "expected"),
+    [
+        ("__version__ = '9.1.0+cu999'\ncuda: Optional[str] = '99.0'\n", ("9.1.0+cu999", "99.0")),
+        ('__version__ = "9.1.0"\ncuda = None\n', ("9.1.0", None)),
+        (None, ("from-metadata", None)),
+    ],
+)
+def test_the_torch_build_is_read_without_importing_torch(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    version_py: str | None,
+    expected: tuple[str, str | None],
+) -> None:
+    package = tmp_path / "torch"
+    package.mkdir()
+    (package / "__init__.py").write_text("raise ImportError('not to be imported')\n")
+    if version_py is not None:
+        (package / "version.py").write_text(version_py)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "torch")
+    monkeypatch.setattr(report, "_installed", lambda name: "from-metadata")
+    assert report._torch_build() == expected
+    assert "torch" not in sys.modules

@@ -13,6 +13,7 @@ import re
 import signal
 import sys
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pytest_torchnotes.comparison.compare import Comparator
@@ -297,7 +298,10 @@ def environment() -> Environment:
     """The versions that decide what notes print.
 
     torch and numpy give their own versions when a note loaded them, the installed ones
-    otherwise (a run where every note was skipped); CUDA is probed only when torch is loaded.
+    otherwise (a run where every note was skipped, or an xdist controller): torch's from its
+    ``version.py``, which keeps the build's local part (``2.14.1+cu130``) that the
+    distribution's metadata drops, so a process that loaded torch and one that did not record
+    the same version. Whether CUDA is available is probed only when torch is loaded.
     """
     from importlib.metadata import PackageNotFoundError, version
 
@@ -308,15 +312,48 @@ def environment() -> Environment:
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         plugin = "unknown"
     cuda_available = bool(torch is not None and torch.cuda.is_available())
+    build = _torch_build() if torch is None else None
     return Environment(
-        torch=str(torch.__version__) if torch is not None else _installed("torch"),
+        torch=str(torch.__version__) if torch is not None else build and build[0],
         python=platform.python_version(),
         numpy=str(numpy.__version__) if numpy is not None else _installed("numpy"),
         platform=platform.platform(),
         cuda_available=cuda_available,
-        cuda=torch.version.cuda if torch is not None else None,
+        cuda=torch.version.cuda if torch is not None else build and build[1],
         plugin=plugin,
     )
+
+
+#: The assignments of torch's generated ``version.py``: ``__version__ = '2.14.1+cu130'``.
+TORCH_VERSION_LINE = re.compile(
+    r"^(?P<name>__version__|cuda)(?:\s*:[^=]*)?\s*=\s*(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\")",
+    re.MULTILINE,
+)
+
+
+def _torch_build() -> tuple[str | None, str | None]:
+    """The installed torch's version and CUDA version, read without importing torch.
+
+    Falls back to the distribution's version (and no CUDA) when ``version.py`` cannot be
+    read, e.g. for a build that does not generate one."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("torch")
+    except (ImportError, ValueError):
+        spec = None
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            text = (Path(folder) / "version.py").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = {
+            match["name"]: match["single"] if match["single"] is not None else match["double"]
+            for match in TORCH_VERSION_LINE.finditer(text)
+        }
+        if "__version__" in found:
+            return found["__version__"], found.get("cuda")
+    return _installed("torch"), None
 
 
 def _installed(distribution: str) -> str | None:
