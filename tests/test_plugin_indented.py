@@ -149,3 +149,32 @@ def test_update_inside_a_list_item_and_a_block_quote(
         "> ```python\n> print(2)\n> ```\n>\n>     2\n>\n> Quoted prose.\n"
     )
     assert block_counts(pytester.runpytest("--torchnotes-indented-output")) == {"verified": 2}
+
+
+def test_a_bad_ini_value_names_the_key(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(EXPORT)
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_indented_output = maybe\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*torchnotes: torchnotes_indented_output in tox.ini: 'maybe' is not a boolean*"]
+    )
+
+
+def test_the_sybil_entry_point_reads_it_too(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_sybil import _run_both
+
+    drifted = EXPORT.replace("tensor(3.7500)", "tensor(3.)")
+    pytester.makeini("[pytest]\ntorchnotes_indented_output = true\n")
+    plugin, sybil = _run_both(
+        pytester, monkeypatch, {"export.md": drifted}, 'indented_output="true"'
+    )
+    assert sybil.blocks == plugin.blocks
+    outcomes = {key: outcome for key, (outcome, _) in plugin.blocks.items()}
+    assert outcomes == {
+        ("export.md", 3): "failed",
+        ("export.md", 20): "passed",
+        ("export.md", 24): "passed",
+    }
