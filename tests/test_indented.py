@@ -228,10 +228,17 @@ def test_update_keeps_list_and_quote_prefixes_and_crlf() -> None:
     assert edit_text(crlf, "1") == crlf + "\r\n    1\r\n"
 
 
-def test_update_refuses_an_output_marker() -> None:
+def test_update_refuses_an_output_marker_and_a_nul() -> None:
     text = sample("stdout.md")
     with pytest.raises(RewriteError, match="reads as an output marker"):
         edit_text(text, "=== output ===")
+    with pytest.raises(RewriteError, match="NUL"):
+        edit_text(text, "a\x00b")
+
+
+def test_an_unclosed_fence_has_no_indented_code_after_it() -> None:
+    lexemes = MarkdownLexer()("```python\nx\n\n    y\n")
+    assert indented_after(lexemes.lines, lexemes.fences[0]) == ()
 
 
 LINE = st.text(

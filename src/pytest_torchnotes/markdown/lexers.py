@@ -514,7 +514,7 @@ class _Scan:
             if fence.close_line is None:
                 found.problems.append(self.unclosed(fence))
             self.last_block = fence.last_line
-            indented = indented_after(self.lines, fence) if fence.close_line is not None else ()
+            indented = indented_after(self.lines, fence)
             if indented:  # indented code: what looks like a fence or comment in it is text
                 self.last_block = indented[-1].line
             return
