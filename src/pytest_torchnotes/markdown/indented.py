@@ -5,7 +5,8 @@ cell indented by four spaces: what it printed and its displayed value as separat
 blocks, blank lines between them. With ``torchnotes_indented_output`` on (or
 ``indented_output: true`` under ``torchnotes:`` in a note's front matter), the indented text
 right after a block, only blank lines between, is the block's expected output, up to the
-first line that is not indented (prose, a fence, a comment, a heading).
+first line that is not indented (prose, a fence, a comment, a heading). A block with no
+indented text after it is expected to print nothing: update inserts what it prints.
 
 Blank lines in the section are not compared: an export writes a blank line of output and the
 gap between two outputs alike. An image output (``![png](x_files/x_3_0.png)``) is a line of
