@@ -50,8 +50,11 @@ def test_the_layouts_sample() -> None:
     )
     assert messages[67].endswith("line 65 is a second one")
     assert messages[75] == (
-        "indented text after the block at line 71 looks like its output but is not read: put "
-        "it in a fence marked output (```output)"
+        "indented text after the block at line 71 looks like its output but is not read: the "
+        "note looks like a jupyter nbconvert --to markdown export; read its indented output "
+        "with --torchnotes-indented-output (ini: torchnotes_indented_output; in the front "
+        "matter: indented_output: true under torchnotes:), or put the output in a fence "
+        "marked output (```output)"
     )
     assert note.errors == []
 

@@ -90,6 +90,13 @@ OPTIONS = (
         default=DEFAULT,
     ),
     Option(
+        "indented_output",
+        "read the 4-space indented text right after a block as its output, as jupyter "
+        "nbconvert --to markdown writes it",
+        default="false",
+        flag=True,
+    ),
+    Option(
         "display",
         "show the value of a block's last bare expression, as Jupyter does",
         default="true",

@@ -48,6 +48,7 @@ SETTINGS = (
     "sanitize",
     "output_fence",
     "output_label",
+    "indented_output",
     "marker",
     "display",
     "seed",

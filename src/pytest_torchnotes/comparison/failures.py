@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pytest_torchnotes.comparison import visible
 from pytest_torchnotes.comparison.normalize import (
     apply_carriage_returns,
+    drop_blank_lines,
     normalize,
     strip_ansi,
     strip_blank_edges,
@@ -162,14 +163,19 @@ def render_output_failure(
     expected_start = output.first_text_line
     if comparison is not None:
         lines.extend(
-            f"  {context.path}:{expected_start + difference.line + 1}: {difference.describe()}"
+            f"  {context.path}:{output.note_line(difference.line) + 1}: {difference.describe()}"
             for difference in comparison.numbers[:10]
         )
         if len(comparison.numbers) > 10:
             lines.append(f"  ... and {plural(len(comparison.numbers) - 10, 'more number')}")
-    if not output.text.strip():
+    if not output.text.strip() and output.kind == "indented":
+        lines.append("  no indented output after the block: it is expected to print nothing")
+    elif not output.text.strip():
         lines.append("  the output section is empty")
-    lines.extend(output_diff(output.text, result.actual, context, expected_start + 1))
+    expected, actual = output.text, result.actual
+    if not output.blank_lines_compared:  # neither are they shown
+        expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
+    lines.extend(output_diff(expected, actual, context, expected_start + 1))
     lines.extend(_warnings(result))
     lines.append(closing_line(context))
     return "\n".join(lines)

@@ -85,6 +85,15 @@ def strip_blank_edges(text: str) -> str:
     return "\n".join(strip_blank_lines(text.split("\n")))
 
 
+def drop_blank_lines(text: str) -> str:
+    """Drop every blank line, for output whose blank lines cannot be told from layout.
+
+    >>> drop_blank_lines("a\\n\\n  \\nb\\n")
+    'a\\nb'
+    """
+    return "\n".join(line for line in text.split("\n") if line.strip())
+
+
 def strip_blank_lines(lines: list[str]) -> list[str]:
     """Drop blank lines at the start and the end of a list of lines.
 

@@ -26,7 +26,8 @@ class OutputSection:
     """Where a block's expected output is written in the note."""
 
     #: ``marker`` for text under an ``=== output ===`` line inside the block,
-    #: ``fence`` for a separate output fence after the block.
+    #: ``fence`` for a separate output fence after the block, ``indented`` for indented text
+    #: after it (:mod:`.indented`).
     kind: str
     #: Every line of the section, blank ones included.
     lines: tuple[BodyLine, ...]
@@ -37,7 +38,7 @@ class OutputSection:
     end: int
     #: What to write before a new line of output so that it sits where the old ones did.
     prefix: str
-    #: The fence around the section: new output must not close it.
+    #: The fence around the section: new output must not close it (``""``: none).
     fence: str = "```"
 
     @property
@@ -51,6 +52,18 @@ class OutputSection:
             if line.text.strip():
                 return line.line
         return self.start
+
+    @property
+    def blank_lines_compared(self) -> bool:
+        """Indented output's blank lines are gaps between outputs as much as output."""
+        return self.kind != "indented"
+
+    def note_line(self, index: int) -> int:
+        """0-based note line of line ``index`` of the compared text (blank edges dropped)."""
+        if self.blank_lines_compared:
+            return self.first_text_line + index
+        texts = [line.line for line in self.lines if line.text.strip()]
+        return texts[index] if index < len(texts) else self.start
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,8 @@ class Block:
         """0-based index of the block's last line, its output fence included."""
         if self.output is not None and self.output.kind == "fence":
             return self.output.end
+        if self.output is not None and self.output.kind == "indented" and self.output.lines:
+            return self.output.end - 1
         return self.fence.last_line
 
     @property

@@ -9,6 +9,7 @@
       requires: torch>=2.1
       timeout: 30
       seed: 1
+      indented_output: true
     ---
 
 Only front matter that mentions ``torchnotes`` is parsed, so other notes cost nothing.
@@ -30,7 +31,7 @@ from pytest_torchnotes.markdown.lexers import TORCHNOTES_KEY, FrontMatterLexeme
 from pytest_torchnotes.markdown.requirements import Requirement, RequirementError, parse_requirement
 
 #: Keys allowed under ``torchnotes:``.
-KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed")
+KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed", "indented_output")
 
 
 class FrontMatterError(ValueError):
@@ -54,6 +55,8 @@ class NoteConfig:
     requires: tuple[Requirement, ...] = ()
     timeout: float | None = None
     seed: int | None = None
+    #: Indented text right after a block is its output (``None``: as the options say).
+    indented_output: bool | None = None
 
 
 def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
@@ -98,6 +101,7 @@ def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
             None if settings.get("timeout") is None else parse_timeout(str(settings["timeout"]))
         )
         seed = _seed(settings.get("seed"))
+        indented_output = _bool(settings, "indented_output")
     except (ValueError, TypeError) as error:
         raise FrontMatterError(key_line, f"torchnotes front matter: {error}") from None
     setup_line = key_line
@@ -105,7 +109,7 @@ def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
         match = re.search(r"^[ \t]+setup[ \t]*:", text, re.MULTILINE)
         if match is not None:
             setup_line = 1 + text.count("\n", 0, match.start()) + 1
-    return NoteConfig(setup, setup_line, compare, skip, requires, timeout, seed)
+    return NoteConfig(setup, setup_line, compare, skip, requires, timeout, seed, indented_output)
 
 
 def _string(settings: dict[str, Any], key: str) -> str:
@@ -114,6 +118,13 @@ def _string(settings: dict[str, Any], key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise TypeError(f"{key} must be text, got {value!r}")
+    return value
+
+
+def _bool(settings: dict[str, Any], key: str) -> bool | None:
+    value = settings.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise TypeError(f"{key} must be true or false, got {value!r}")
     return value
 
 

@@ -217,6 +217,46 @@ def quote_prefix(line: str, depth: int) -> str | None:
     return line[:end]
 
 
+#: Columns of indentation, beyond a fence's own, that make a line indented code.
+INDENTED_CODE = 4
+
+
+def indented_after(lines: list[str], fence: FenceLexeme) -> tuple[BodyLine, ...]:
+    """The indented code block right after a closed ``fence`` (only blank lines between):
+    its lines from the first indented one to the last, blank ones between included, each
+    with the prefix removed from it (block-quote markers, the fence's indentation and four
+    columns more). In CommonMark a fence-looking line in it is text, not a fence.
+
+    >>> indented_after(["```", "x", "```", "", "    a", "", "    b", "", "c"],
+    ...                FenceLexeme(0, 2, "", "", "```", 0, ()))
+    (BodyLine(line=4, prefix='    ', text='a'), BodyLine(line=5, prefix='', text=''), \
+BodyLine(line=6, prefix='    ', text='b'))
+    """
+    if fence.close_line is None:
+        return ()
+    depth = fence.quote_depth
+    quotes = quote_prefix(fence.prefix, depth) if depth else ""
+    columns = width(fence.prefix[len(quotes or "") :]) + INDENTED_CODE
+    found: list[BodyLine] = []
+    last = -1
+    for index in range(fence.close_line + 1, len(lines)):
+        line = lines[index]
+        quote = quote_prefix(line, depth) if depth else ""
+        if quote is None:
+            break
+        rest = line[len(quote) :]
+        if not rest.strip():
+            if found:
+                found.append(BodyLine(index, line, ""))
+            continue
+        if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) < columns:
+            break
+        removed, text = strip_columns(rest, columns)
+        found.append(BodyLine(index, quote + removed, text))
+        last = len(found)
+    return tuple(found[: max(last, 0)])
+
+
 class MarkdownLexer:
     """Lex a Markdown note's text (``\\n`` line endings) into :class:`NoteLexemes`.
 
@@ -474,6 +514,9 @@ class _Scan:
             if fence.close_line is None:
                 found.problems.append(self.unclosed(fence))
             self.last_block = fence.last_line
+            indented = indented_after(self.lines, fence)
+            if indented:  # indented code: what looks like a fence or comment in it is text
+                self.last_block = indented[-1].line
             return
         if not stripped:
             self.after[index] = None

@@ -19,6 +19,12 @@ from pytest_torchnotes.markdown.blocks import (
     SetupBlock,
 )
 from pytest_torchnotes.markdown.frontmatter import FrontMatterError, parse_front_matter
+from pytest_torchnotes.markdown.indented import (
+    indented_section,
+    reads_indented,
+    unread_after_image,
+    unread_warnings,
+)
 from pytest_torchnotes.markdown.layout import (
     LABELED_FENCES,
     OUTPUT_LOOKING,
@@ -67,6 +73,9 @@ class NoteFormat:
     output_label: re.Pattern[str] | None = OUTPUT_LABEL
     #: Info strings of a fence read as output when a label line stands before it.
     labeled_fences: frozenset[str] = LABELED_FENCES
+    #: Indented text right after a block is its output (``jupyter nbconvert --to markdown``);
+    #: a note's front matter may say otherwise.
+    indented_output: bool = False
 
 
 @dataclass
@@ -138,6 +147,9 @@ class _Builder:
             self.comment_lines.update(range(comment.open_line, last + 1))
         self.heading_lines = [heading.line for heading in lexemes.headings]
         self.consumed: set[int] = set()  # output fences already given to a block
+        #: Indented text not read as output: (0-based line, 1-based line of its block).
+        self.unread_indented: list[tuple[int, int]] = []
+        self.indented = reads_indented(note.config.indented_output, note_format.indented_output)
 
     def build(self) -> None:
         events: list[tuple[int, CommentLexeme | FenceLexeme]] = [
@@ -153,6 +165,8 @@ class _Builder:
             elif event.open_line not in self.consumed:
                 self._fence(event, following.get(event.open_line))
         self._stray_markers()
+        for line, message in unread_warnings(self.unread_indented, read=self.indented):
+            self._problem(line, message, "warning")
         for directive in self.pending.directives:
             self._problem(directive.line, "directive is not followed by a Python block")
         if self.pending.skip_region is not None:
@@ -312,7 +326,14 @@ class _Builder:
                 _content_prefix(fence, marker),
                 fence.fence,
             )
-        fenced = self._output_fence(fence, next_fence, warn=not markers and not doctest)
+        indented: OutputSection | None = None
+        if self.indented and not markers and not doctest:
+            indented = indented_section(self.lexemes.lines, fence)
+        fenced = self._output_fence(
+            fence,
+            next_fence,
+            warn=not markers and not doctest and not (indented is not None and indented.lines),
+        )
         if fenced is not None and doctest:
             self._problem(
                 fenced.open_line,
@@ -340,6 +361,11 @@ class _Builder:
                 _content_prefix(fenced, None),
                 fenced.fence,
             )
+        if output is None and indented is not None:
+            output = indented
+            unread = unread_after_image(self.lexemes.lines, fence, indented)
+            if unread is not None:
+                self._problem(*unread, "warning")
         stray = _not_behind_a_prompt(body) if doctest else None
         if stray is not None:
             self._problem(
@@ -461,7 +487,9 @@ class _Builder:
                 note_format.languages,
                 labels_read=label is not None,
             )
-            if unread is not None:
+            if unread is not None and unread[0] == between.indented:
+                self.unread_indented.append((unread[0], fence.open_line + 1))
+            elif unread is not None:
                 self._problem(*unread, "warning")
         return None
 

@@ -24,6 +24,7 @@ from pytest_torchnotes.comparison.failures import (
 )
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.directives import Raises, Warns
+from pytest_torchnotes.markdown.indented import without_blank_lines
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.requirements import unmet_reason
 from pytest_torchnotes.run import xdoctest
@@ -177,6 +178,8 @@ class BlockEvaluator:
         result.expected = output.text
         result.variant = variant
         comparator = self.comparator(options)
+        if not output.blank_lines_compared:
+            comparator = without_blank_lines(comparator)
         comparison = comparator.compare(output.text, execution.stdout)
         result.comparison = comparison
         result.checked = IGNORED if options.mode == "ignore" else COMPARED

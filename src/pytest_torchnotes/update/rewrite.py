@@ -27,7 +27,7 @@ from pytest_torchnotes.comparison.normalize import (
     strip_blank_edges,
     strip_trailing_whitespace,
 )
-from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (apply_carriage_returns, strip_ansi, strip_trailing_whitespace, strip_blank_edges)
@@ -102,6 +102,12 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
     """Why ``lines`` cannot be written inside a fence opened with ``fence``, if they cannot."""
     for line in lines:
         stripped = line.strip()
+        if not fence:  # indented output: a fence-looking line in it is text
+            if marker.match(line):
+                return f"a line of the output ({stripped!r}) reads as an output marker"
+            if "\x00" in line:
+                return "the output contains a NUL character"
+            continue
         if fence == "-->":
             if "-->" in line or "--!>" in line:
                 return f"a line of the output ({stripped!r}) would close the comment"
@@ -239,7 +245,8 @@ class Section:
     end: int
     #: Prefix of a new line (block quote markers, list indentation).
     prefix: str
-    #: The fence around the section, which the new output must not close.
+    #: The fence around the section, which the new output must not close; ``""`` for
+    #: indented output, which stands in no fence.
     fence: str
 
 
@@ -273,9 +280,11 @@ def section_edit(
     if core:
         start, end = core[0].line, core[-1].line + 1
         texts = merge([body.text for body in core], new, comparator)
+        if not section.fence:
+            texts = _keep_gaps([body.text for body in core], texts)
     else:
         start, end = section.start, section.end
-        texts = new
+        texts = new if section.fence else _indented_insertion(new, raw_lines, end)
     ending = "\r" if start > 0 and raw_lines[start - 1].endswith("\r") else ""
     kept = {body.text: raw_lines[body.line] for body in core}
     lines = []
@@ -287,6 +296,32 @@ def section_edit(
         else:
             lines.append(section.prefix.rstrip(" \t") + ending)
     return Edit(path, start, end, tuple(lines), tuple(raw_lines[start:end]), line, file_digest)
+
+
+def _keep_gaps(expected: Sequence[str], merged: list[str]) -> list[str]:
+    """Indented output, whose blank lines are not compared: when the new output has as many
+    lines of text as the old, each takes an old one's place, so the blank lines between
+    outputs stay where they were.
+
+    >>> _keep_gaps(["1", "", "", "a"], ["2", "a"])
+    ['2', '', '', 'a']
+    """
+    texts = [line for line in merged if line.strip()]
+    if len(texts) != sum(1 for line in expected if line.strip()):
+        return merged
+    fill = iter(texts)
+    return [next(fill) if line.strip() else line for line in expected]
+
+
+def _indented_insertion(new: list[str], raw_lines: Sequence[str], at: int) -> list[str]:
+    """New indented output after a block: a blank line before it, as nbconvert writes it,
+    and one after it when text follows right away, as Markdown is usually written."""
+    if not new:
+        return new
+    following = raw_lines[at] if at < len(raw_lines) else ""
+    quotes = QUOTE.match(following)
+    rest = following[quotes.end() :] if quotes else following
+    return ["", *new, *([""] if rest.strip() else [])]
 
 
 def _strip_blank(lines: Sequence[BodyLine]) -> list[BodyLine]:
