@@ -56,6 +56,7 @@ SETTINGS = (
     "capture_fd",
     "strict_warnings",
     "isolate_cwd",
+    "magics",
 )
 
 
