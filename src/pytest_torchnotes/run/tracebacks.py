@@ -59,7 +59,8 @@ def check_traceback(
         )
         result.outcome, result.drift, result.drift_in_output = FAILED, EXCEPTION, True
         result.summary = cut_line(headline)
-        result.message = render_exception(result, context, f"{headline} ({EXCEPTION})")
+        message = render_exception(result, context, f"{headline} ({EXCEPTION})")
+        result.message = message.rpartition("\n")[0] + "\n" + closing_line(context)
         return printed
     result.actual = as_traceback(printed, error.type_name, error.message)
     same_type = expected.type_name == error.type_name
