@@ -43,9 +43,12 @@ def test_the_sample_notebook_note() -> None:
         "line 5: IPython magic %config left out (it only configures the notebook)",
         "line 6: shell escape !pip not run",
     ]
-    assert timed.code == "y = x * 2\nprint(y.tolist())" and timed.timed
-    assert cell.code == "pass\nz = x + 1\nz.max()" and not cell.display
-    assert run.not_run is not None and run.not_run.word == "%run"
+    assert timed.code == "y = x * 2\nprint(y.tolist())"
+    assert timed.timed
+    assert cell.code == "pass\nz = x + 1\nz.max()"
+    assert not cell.display
+    assert run.not_run is not None
+    assert run.not_run.word == "%run"
 
 
 @pytest.mark.parametrize(
@@ -103,7 +106,8 @@ def test_what_each_magic_becomes(code: str, python: str, kinds: list[tuple[int, 
 
 def test_a_cell_magic_that_is_not_timing_keeps_the_block_from_running() -> None:
     prepared = prepare("%%bash\nls -l\n")
-    assert prepared is not None and prepared.not_run is not None
+    assert prepared is not None
+    assert prepared.not_run is not None
     assert (
         prepared.not_run.note(3)
         == "line 3: IPython magic %%bash is not Python: the block is not run"

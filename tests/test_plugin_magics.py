@@ -150,3 +150,10 @@ def test_the_sybil_entry_point_runs_magics_too(pytester: pytest.Pytester) -> Non
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*line 2: IPython magic %load_ext (torchnotes_magics = skip)"])
+
+
+def test_an_xfail_block_that_cannot_run_is_skipped(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("<!-- torchnotes: xfail slow -->\n```python\n%%bash\nsleep 100\n```\n")
+    assert block_counts(pytester.runpytest()) == {"skipped": 1}

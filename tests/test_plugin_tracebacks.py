@@ -42,7 +42,7 @@ def test_drifted_tracebacks_fail_with_their_line_and_are_updated(
             "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
             "dimension 0, got RuntimeError: The size of tensor a (2) must match the size of "
             "tensor b (4) at non-singleton dimension 0",
-            "--- expected (notes/note.md:9)",
+            "--- expected (notes/note.md:10)",
             "*",
             "@@ -1,3 +1,3 @@",
             " Traceback (most recent call last):",
@@ -51,8 +51,8 @@ def test_drifted_tracebacks_fail_with_their_line_and_are_updated(
             "+RuntimeError: The size of tensor a (2) must match the size of tensor b (4)*",
             "On torch *. If the new output is right, accept it: pytest notes/note.md "
             "--torchnotes-update",
-            "notes/note.md:14: block 2 ('Drifted'): expected to raise IndexError: list index "
-            "out of range (the traceback at notes/note.md:20), but the block finished without "
+            "notes/note.md:15: block 2 ('Drifted'): expected to raise IndexError: list index "
+            "out of range (the traceback at notes/note.md:21), but the block finished without "
             "raising (exception)",
             "stdout before the error:",
             "    2",
@@ -209,3 +209,61 @@ def test_a_time_limit_is_not_compared_with_the_traceback(
     result = pytester.runpytest("--torchnotes-update")
     assert block_counts(result) == {"failed": 1}
     result.stdout.fnmatch_lines(["*did not finish within 0.5 s*(timeout)*"])
+
+
+def test_an_output_directive_may_hold_the_traceback(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The output for this torch says it raises; the visible one, for another torch, that
+    it prints."""
+    write_note(
+        """\
+        <!-- torchnotes: output torch>=1.0
+        Traceback (most recent call last):
+          ...
+        KeyError: 'a'
+        -->
+        ```python
+        {}["a"]
+        ```
+
+        ```output
+        None
+        ```
+        """
+    )
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_under_compare_ignore_the_type_is_still_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        <!-- torchnotes: compare ignore -->
+        ```python
+        print("anything")
+        {}["a"]
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        KeyError: 'b'
+        ```
+
+        <!-- torchnotes: compare ignore -->
+        ```python
+        {}["a"]
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        IndexError: 'a'
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    assert block_counts(result) == {"not_compared": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["*expected IndexError: 'a', got KeyError: 'a'"])

@@ -35,9 +35,10 @@ def test_the_sample_tracebacks() -> None:
         ("", "torch.OutOfMemoryError", "out of memory: 2.00 GiB"),
     ]
     first = note.blocks[0]
-    assert first.output is not None and expected[0] is not None
-    assert first.output.lines[expected[0].header].line + 1 == 11
-    assert first.output.lines[expected[0].exception].line + 1 == 13
+    assert first.output is not None
+    assert expected[0] is not None
+    assert first.output.lines[expected[0].header].line + 1 == 12
+    assert first.output.lines[expected[0].exception].line + 1 == 14
 
 
 @pytest.mark.parametrize(

@@ -228,7 +228,17 @@ class BlockEvaluator:
         result.expected, result.variant = output.text, variant
         comparator = self.comparator(options)
         new = check_traceback(result, expected, output, comparator, self.context)
-        if new is not None:
+        if result.checked is not None and options.mode == "ignore":
+            result.checked = IGNORED
+        if (
+            new is not None
+            and written.kind == "comment"
+            and written.lines[-1:]
+            and written.lines[-1].line == written.end
+        ):
+            result.not_updated = "put the --> of the output directive on a line of its own"
+            result.message += f"\nNot updated: {result.not_updated}."
+        elif new is not None:
             section = Section(
                 written.lines, written.start, written.end, written.prefix, written.fence
             )
@@ -550,7 +560,7 @@ def _drift_summary(result: BlockResult) -> str:
 
 def _apply_xfail(block: Block, result: BlockResult, context: FailureContext) -> BlockResult:
     """``xfail`` is strict: the block must fail, and a pass is reported as a failure."""
-    if block.xfail is None:
+    if block.xfail is None or result.outcome == SKIPPED:  # not run: neither failed nor passed
         return result
     if result.outcome == FAILED:
         result.outcome = XFAILED
