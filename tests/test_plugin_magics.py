@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pytest_torchnotes.reporting.diff import load
+from pytest_torchnotes.reporting.validate import problem
 from tests.conftest import WriteNote, block_counts
 
 SAMPLES = Path(__file__).parent / "samples" / "magics"
@@ -24,6 +26,10 @@ def test_a_note_from_a_notebook_runs(pytester: pytest.Pytester, write_note: Writ
         ]
     )
     report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert problem(report) is None
+    assert load(pytester.path / "report.json").notes[0].blocks[0].notes[2] == (
+        "line 6: shell escape !pip not run"
+    )
     notes = [block.get("notes") for block in report["notes"][0]["blocks"]]
     assert notes == [
         [
