@@ -66,10 +66,17 @@ def test_python_is_never_a_magic(code: str) -> None:
     assert prepare(code) is None
 
 
-def test_a_syntax_error_stays_the_blocks_own() -> None:
-    """Code that does not compile once its magic lines are replaced is not IPython: its
-    syntax error is reported as it is."""
-    assert prepare("%matplotlib inline\nx = (1,") is None
+def test_a_syntax_error_is_reported_at_its_own_line() -> None:
+    """Known magics are left out of a block that does not compile, so that its syntax error
+    names the line at fault; with a line that may be an unknown magic or Python (in a
+    string), the block is left as written."""
+    prepared = prepare("%matplotlib inline\nx = (1,")
+    assert prepared is not None
+    assert prepared.code == "pass\nx = (1,"
+    with pytest.raises(SyntaxError) as error:
+        compile(prepared.code, "<test>", "exec")
+    assert error.value.lineno == 2
+    assert prepare("s = '''\n%d items\n'''\nx = (1,") is None
 
 
 @pytest.mark.parametrize(
@@ -165,7 +172,8 @@ def test_magic_lines_become_python_line_for_line(lines: list[str]) -> None:
     if prepared is None:
         return
     assert prepared.code.count("\n") == code.count("\n")
-    compile(prepared.code, "<test>", "exec")
+    if prepared.not_run is not None:  # only code that compiles can hold an unknown magic
+        compile(prepared.code, "<test>", "exec")
     kept = {magic.offset for magic in prepared.magics}
     for offset, (line, new) in enumerate(zip(lines, prepared.code.split("\n"), strict=True)):
         if offset not in kept:

@@ -163,3 +163,13 @@ def test_an_xfail_block_that_cannot_run_is_skipped(
 ) -> None:
     write_note("<!-- torchnotes: xfail slow -->\n```python\n%%bash\nsleep 100\n```\n")
     assert block_counts(pytester.runpytest()) == {"skipped": 1}
+
+
+def test_a_syntax_error_beside_a_magic_names_its_own_line(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\n%matplotlib inline\nx = (1,\n```\n")
+    result = pytester.runpytest()
+    assert block_counts(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(['*File "notes/note.md", line 3*'])
+    assert "line 2" not in result.stdout.str()

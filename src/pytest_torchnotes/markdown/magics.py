@@ -164,8 +164,13 @@ def prepare(code: str) -> Prepared | None:
             trial = attempt
             del magics[index]
     prepared = "\n".join(trial)
-    if not magics or not _compiles(prepared):
-        return None  # not IPython after all: the block's own syntax error is reported
+    if not magics:
+        return None
+    if not _compiles(prepared) and any(magic.kind == NOT_RUN for magic in magics.values()):
+        # With a syntax error elsewhere, a line that looks like an unknown magic may be
+        # Python after all (in a string): the block's own syntax error is reported. Known
+        # magics are left out first, so that the error names the line at fault.
+        return None
     last = max(index for index, line in enumerate(trial) if line.strip())
     ends_timeit = last in magics and magics[last].word == "%timeit"
     return Prepared(
