@@ -102,6 +102,7 @@ def test_a_syntax_error_is_reported_at_its_own_line() -> None:
         ("torch.tensor?", "pass", [(0, "torch.tensor?", NOT_RUN)]),
         ("f(1)\n%%time\nf(2)", "f(1)\npass\nf(2)", [(1, "%%time", NOT_RUN)]),
         ("%time", "pass", [(0, "%time", NOT_RUN)]),
+        ("%%time x = 1\nf(x)", "%%time x = 1\nf(x)", [(0, "%%time", NOT_RUN)]),
     ],
 )
 def test_what_each_magic_becomes(code: str, python: str, kinds: list[tuple[int, str, str]]) -> None:

@@ -185,7 +185,8 @@ def _cell_magic(index: int, line: str) -> tuple[Magic, str]:
     word, _, rest = line.rstrip().partition(" ")
     if word == "%%time":
         if rest.strip():
-            return Magic(index, word, NOT_RUN, "has code on its own line"), "pass"
+            why = "has code after it on its line, which IPython refuses: the block is not run"
+            return Magic(index, word, NOT_RUN, why), "pass"
         return Magic(index, word, TIMED), "pass"
     if word == "%%timeit":
         setup = rest[TIMEIT_OPTIONS.match(rest).end() :]  # type: ignore[union-attr]
