@@ -158,3 +158,15 @@ def test_a_note_skipped_in_its_front_matter_is_not_compiled(tmp_path: Path) -> N
 )
 def test_unread_output_and_stray_transcript_code(tmp_path: Path, text: str, message: str) -> None:
     assert findings(tmp_path, text) == [f"{tmp_path / 'note.md'}:{message}"]
+
+
+def test_magics_are_checked_as_they_run(tmp_path: Path) -> None:
+    """Magics that run (or are left out) are no syntax error; one that keeps its block from
+    running is a warning naming its line."""
+    assert findings(
+        tmp_path, (ROOT / "tests" / "samples" / "magics" / "notebook.md").read_text()
+    ) == [
+        f"{tmp_path / 'note.md'}:38: warning: block 4 ('From a notebook') is not run: "
+        "IPython magic %run "
+        "is not Python (mark it <!-- torchnotes: skip IPython magic %run --> to say so)"
+    ]

@@ -387,3 +387,35 @@ def test_problems_are_sorted_by_line() -> None:
     lines = [p.line for p in note.problems]
     assert lines == sorted(lines)
     assert [p.severity for p in note.problems].count("warning") == 1
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "```output\nTraceback (most recent call last):\n  ...\nKeyError: 'a'\n```\n",
+        "<!-- torchnotes: output torch>=1.0\nTraceback (most recent call last):\n  ...\n"
+        "KeyError: 'a'\n-->\n",
+    ],
+)
+def test_raises_beside_a_traceback_is_a_problem(output: str) -> None:
+    """Visible or in an output directive, a traceback says what the block raises; so does
+    raises: one of them must go."""
+    if output.startswith("<!--"):
+        text = f"<!-- torchnotes: raises KeyError -->\n{output}```python\n{{}}['a']\n```\n"
+        line = 3
+    else:
+        text = f"<!-- torchnotes: raises KeyError -->\n```python\n{{}}['a']\n```\n{output}"
+        line = 6
+    assert problems(text) == [
+        (
+            1,
+            f"raises and the traceback at line {line} both say what the block raises: keep "
+            "one (the traceback is compared and updated, raises is not)",
+        )
+    ]
+    assert parse(text).blocks == []
+
+
+def test_raises_beside_printed_output_is_no_problem() -> None:
+    text = "<!-- torchnotes: raises KeyError -->\n```python\n{}['a']\n```\n```output\n1\n```\n"
+    assert problems(text) == []

@@ -142,6 +142,12 @@ OPTIONS = (
         default="true",
     ),
     Option(
+        "magics",
+        "blocks with IPython magics or shell escapes: run (leave out what only configures "
+        "the notebook or runs a shell, run timed code once), skip or error",
+        default="run",
+    ),
+    Option(
         "update_max_bytes",
         "largest expected output, in bytes, that --torchnotes-update writes into a note "
         "(0: no limit)",

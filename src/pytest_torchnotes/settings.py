@@ -19,6 +19,7 @@ from pytest_torchnotes.comparison.compare import (
     parse_compare_spec,
 )
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.markdown.magics import MODES as MAGICS_MODES
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
 from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
 from pytest_torchnotes.run.runner import RunSettings
@@ -88,6 +89,18 @@ def parse_size(text: str) -> int:
     if size < 0:
         raise ValueError(f"{text!r}: a size cannot be negative")
     return size
+
+
+def parse_magics(text: str) -> str:
+    """What blocks with IPython magics do.
+
+    >>> parse_magics(" Skip ")
+    'skip'
+    """
+    word = str(text).strip().lower()
+    if word not in MAGICS_MODES:
+        raise ValueError(f"{text!r} is not one of {', '.join(MAGICS_MODES)}")
+    return word
 
 
 def parse_regex(text: str, default: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -176,6 +189,7 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         strict_warnings=get("strict_warnings", parse_bool),
         marker=marker,
         update_max_bytes=get("update_max_bytes", parse_size),
+        magics=get("magics", parse_magics),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     settings = Settings(

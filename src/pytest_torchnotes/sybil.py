@@ -57,6 +57,7 @@ SETTINGS = (
     "capture_fd",
     "strict_warnings",
     "isolate_cwd",
+    "magics",
 )
 
 

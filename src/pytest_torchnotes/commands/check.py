@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.run.execute import compile_block
 
@@ -59,8 +60,19 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
     for item in document.note.items:
         if item.skip is not None or getattr(item, "doctest", False):
             continue
+        prepared = prepare_magics(item.code)
+        if prepared is not None and prepared.not_run is not None:
+            magic = prepared.not_run
+            yield Problem(
+                item.code_line + 1 + magic.offset,
+                f"{item.describe()} is not run: {magic.describe()} {magic.why.split(':')[0]} "
+                f"(mark it <!-- torchnotes: skip {magic.describe()} --> to say so)",
+                "warning",
+            )
+            continue
         try:
-            compile_block(item.code, display, item.code_line + 1, display=False)
+            code = item.code if prepared is None else prepared.code
+            compile_block(code, display, item.code_line + 1, display=False)
         except SyntaxError as error:
             yield Problem(
                 error.lineno or item.line,

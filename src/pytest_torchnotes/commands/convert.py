@@ -21,6 +21,7 @@ import nbformat
 
 from pytest_torchnotes.comparison.normalize import strip_ansi, strip_blank_lines
 from pytest_torchnotes.markdown.directives import RAISES
+from pytest_torchnotes.markdown.magics import HELP, MAGIC
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 
 #: The line written between a block's code and its output.
@@ -31,12 +32,6 @@ PYTHON_LANGUAGES = frozenset({"python", "python3", "ipython", "ipython3"})
 
 #: A line that would close a backtick fence of its length or shorter.
 BACKTICK_LINE = re.compile(r"^[ \t]*(`{3,})[ \t]*$")
-
-#: A line magic, cell magic or shell escape, also on the right of an assignment.
-MAGIC = re.compile(r"^[ \t]*(?:[\w.]+[ \t]*=[ \t]*)?(?P<word>%%?\w+|!(?!=)[^\s=]*)")
-
-#: IPython's help syntax: ``?torch.tensor``, ``torch.tensor??``.
-HELP = re.compile(r"^[ \t]*(?P<word>\?{1,2}[\w.]+|[\w.]+\?{1,2})[ \t]*$")
 
 #: What would end an HTML comment early (``--!>`` ends one in HTML5 browsers).
 COMMENT_END = re.compile(r"--!?>")

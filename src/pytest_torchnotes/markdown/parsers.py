@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.tracebacks import read_traceback
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import (
     Alternative,
@@ -381,6 +382,15 @@ class _Builder:
                 "raises does not apply to a >>> block: write the traceback in the transcript",
             )
             return
+        if options.raises is not None:
+            traceback = raises_and_traceback(output, options.outputs)
+            if traceback is not None:
+                self._problem(
+                    options.raises.line,
+                    f"raises and the traceback at line {traceback} both say what the block "
+                    "raises: keep one (the traceback is compared and updated, raises is not)",
+                )
+                return
         code = "\n".join(line.text for line in code_lines)
         skip = options.skip
         if skip is None and self.pending.skip_region is not None:
@@ -511,6 +521,17 @@ def _option(directive: d.Directive) -> tuple[str, object]:
         return "outputs", directive
     assert isinstance(directive, d.Timeout), directive
     return "timeout", directive.seconds
+
+
+def raises_and_traceback(output: OutputSection | None, outputs: Sequence[d.Output]) -> int | None:
+    """The 1-based line of a traceback in the block's expected output, if there is one."""
+    sections = [output.lines] if output is not None else []
+    sections.extend(directive.body for directive in outputs)
+    for lines in sections:
+        expected = read_traceback("\n".join(line.text for line in lines))
+        if expected is not None:
+            return lines[expected.header].line + 1
+    return None
 
 
 def _not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:

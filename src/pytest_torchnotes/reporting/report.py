@@ -71,6 +71,8 @@ class BlockRecord:
     #: What the block counts as: ``verified``, ``ran``, ``not compared``, ``failed``,
     #: ``follow-on``, ``updated``, ``skipped`` or ``xfailed`` (see :data:`results.STATUSES`).
     status: str = ""
+    #: How the block ran beyond its outcome: IPython magics left out or not run.
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -95,6 +97,7 @@ class BlockRecord:
             ],
             "duration": self.duration,
             "compare": self.compare,
+            **({"notes": self.notes} if self.notes else {}),
         }
 
     @property
@@ -225,6 +228,7 @@ def note_record(result: NoteResult) -> NoteRecord:
                 duration=round(block.duration, 6),
                 compare=_compare_record(block.comparator),
                 status=block.status,
+                notes=list(block.notes),
             )
         )
     if result.all_skipped is not None:

@@ -22,10 +22,14 @@ from pytest_torchnotes.comparison.failures import (
     render_output_failure,
     render_warning_failure,
 )
+from pytest_torchnotes.comparison.tracebacks import read_traceback
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.directives import Raises, Warns
 from pytest_torchnotes.markdown.indented import without_blank_lines
 from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
+from pytest_torchnotes.markdown.magics import Prepared
+from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.requirements import unmet_reason
 from pytest_torchnotes.run import xdoctest
 from pytest_torchnotes.run.execute import (
@@ -39,6 +43,8 @@ from pytest_torchnotes.run.execute import (
     compile_single,
     describe_error,
 )
+from pytest_torchnotes.run.ipython import compared_output
+from pytest_torchnotes.run.ipython import refusal as magics_refusal
 from pytest_torchnotes.run.results import (
     COMPARED,
     COMPARISON_DRIFT,
@@ -54,6 +60,7 @@ from pytest_torchnotes.run.results import (
     XFAILED,
     BlockResult,
 )
+from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, Section, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
@@ -82,6 +89,7 @@ class BlockEvaluator:
         *,
         display: bool,
         strict_warnings: bool = False,
+        magics: str = RUN_MAGICS,
         source: NoteSource | None = None,
     ) -> None:
         self.executor = executor
@@ -90,6 +98,8 @@ class BlockEvaluator:
         self.comparator = comparator
         self.display = display
         self.strict_warnings = strict_warnings
+        #: What blocks with IPython magics do (``torchnotes_magics``).
+        self.magics = magics
         #: Set in update mode: where to write new output.
         self.source = source
 
@@ -155,16 +165,24 @@ class BlockEvaluator:
         )
 
     def _block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+        prepared = prepare_magics(block.code)
+        refused = magics_refusal(block, prepared, self.magics, self.context)
+        if refused is not None:
+            return refused
         execution = self.execute(
-            block.code,
+            block.code if prepared is None else prepared.code,
             block.code_line + 1,
             timeout,
-            display=self.display,
+            display=self.display and (prepared is None or prepared.display),
             where=f"{self.executor.filename}:{block.line}: {block.describe()}",
         )
         result = _from_execution(block, execution)
         result.expected = block.expected
+        result.notes = prepared.notes(block.code_line + 1) if prepared is not None else []
         error = execution.error
+        traceback = self._traceback(block, result, options, prepared)
+        if traceback is not None:
+            return traceback
         if block.raises is not None:
             mismatch = _raises_mismatch(block.raises, error)
             if mismatch is not None:
@@ -175,6 +193,7 @@ class BlockEvaluator:
         output, variant = _expected_output(block)
         if output is None:
             return result
+        written, output = output, compared_output(output, prepared)
         result.expected = output.text
         result.variant = variant
         comparator = self.comparator(options)
@@ -194,8 +213,39 @@ class BlockEvaluator:
             result.not_updated = "put the --> of the output directive on a line of its own"
             result.message += f"\nNot updated: {result.not_updated}."
             return result
-        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
+        section = Section(written.lines, written.start, written.end, written.prefix, written.fence)
         self._plan(result, section, execution.stdout, comparator, block.line)
+        return result
+
+    def _traceback(
+        self, block: Block, result: BlockResult, options: CompareOptions, prepared: Prepared | None
+    ) -> BlockResult | None:
+        """The result of a block whose expected output is a traceback, judged by it."""
+        written, variant = _expected_output(block)
+        if written is None or block.raises is not None:
+            return None
+        output = compared_output(written, prepared)
+        expected = read_traceback(output.text)
+        if expected is None or not compares_with(expected, result.error):
+            return None
+        result.expected, result.variant = output.text, variant
+        comparator = self.comparator(options)
+        new = check_traceback(result, expected, output, comparator, self.context)
+        if result.checked is not None and options.mode == "ignore":
+            result.checked = IGNORED
+        if (
+            new is not None
+            and written.kind == "comment"
+            and written.lines[-1:]
+            and written.lines[-1].line == written.end
+        ):
+            result.not_updated = "put the --> of the output directive on a line of its own"
+            result.message += f"\nNot updated: {result.not_updated}."
+        elif new is not None:
+            section = Section(
+                written.lines, written.start, written.end, written.prefix, written.fence
+            )
+            self._plan(result, section, new, comparator, block.line)
         return result
 
     def _plan(
@@ -513,7 +563,7 @@ def _drift_summary(result: BlockResult) -> str:
 
 def _apply_xfail(block: Block, result: BlockResult, context: FailureContext) -> BlockResult:
     """``xfail`` is strict: the block must fail, and a pass is reported as a failure."""
-    if block.xfail is None:
+    if block.xfail is None or result.outcome == SKIPPED:  # not run: neither failed nor passed
         return result
     if result.outcome == FAILED:
         result.outcome = XFAILED

@@ -79,6 +79,11 @@ class BlockResult:
     checked: str | None = None
     #: The earlier block this failure follows from: its name and line (``("block 2", 12)``).
     follows: tuple[str, int] | None = None
+    #: The exception drifted from a traceback in the expected output, which update rewrites
+    #: as it rewrites printed output.
+    drift_in_output: bool = False
+    #: What a reader of the report should know about how the block ran (magics left out).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def rewritten(self) -> bool:
@@ -88,7 +93,7 @@ class BlockResult:
             self.outcome == FAILED
             and bool(self.edits)
             and self.not_updated is None
-            and self.drift in (FORMAT, VALUE, TEXT)
+            and (self.drift in (FORMAT, VALUE, TEXT) or self.drift_in_output)
         )
 
     @property

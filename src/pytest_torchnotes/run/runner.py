@@ -92,6 +92,8 @@ class RunSettings:
     update_max_bytes: int = 32768
     #: Start a watcher that names the running block if the process dies (serial runs).
     watch_crashes: bool = False
+    #: What blocks with IPython magics do: ``run``, ``skip`` or ``error`` (see magics.py).
+    magics: str = "run"
 
 
 def _first_unmet(requirements: Sequence[Requirement]) -> str | None:
@@ -201,6 +203,7 @@ class NoteRunner:
                 self.comparator,
                 display=self.settings.display,
                 strict_warnings=self.settings.strict_warnings,
+                magics=self.settings.magics,
                 source=self._source(path, raw),
             )
             run.refusing = sandbox.refusing

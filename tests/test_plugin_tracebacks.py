@@ -1,0 +1,269 @@
+"""End to end: a traceback as expected output means the block must raise that exception."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+SAMPLES = Path(__file__).parent / "samples" / "tracebacks"
+
+
+def test_blocks_that_raise_what_their_traceback_says_pass(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note((SAMPLES / "raises.md").read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest("--torchnotes-report=report.json")
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 3}
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    first = report["notes"][0]["blocks"][0]
+    assert first["status"] == "verified"
+    assert first["actual"] == (
+        "adding\nTraceback (most recent call last):\n  ...\nRuntimeError: The size of tensor "
+        "a (2) must match the size of tensor b (3) at non-singleton dimension 0"
+    )
+
+
+def test_drifted_tracebacks_fail_with_their_line_and_are_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    original = (SAMPLES / "drifted.md").read_text(encoding="utf-8")
+    note = write_note(original, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"failed": 2}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1 ('Drifted'): exception drift: expected RuntimeError: "
+            "The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
+            "dimension 0, got RuntimeError: The size of tensor a (2) must match the size of "
+            "tensor b (4) at non-singleton dimension 0",
+            "--- expected (notes/note.md:10)",
+            "*",
+            "@@ -1,3 +1,3 @@",
+            " Traceback (most recent call last):",
+            "   ...",
+            "-RuntimeError: The size of tensor a (2) must match the size of tensor b (3)*",
+            "+RuntimeError: The size of tensor a (2) must match the size of tensor b (4)*",
+            "On torch *. If the new output is right, accept it: pytest notes/note.md "
+            "--torchnotes-update",
+            "notes/note.md:15: block 2 ('Drifted'): expected to raise IndexError: list index "
+            "out of range (the traceback at notes/note.md:21), but the block finished without "
+            "raising (exception)",
+            "stdout before the error:",
+            "    2",
+        ]
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"updated": 2}
+    updated = original.replace(
+        '  File "<stdin>", line 2, in <module>\nRuntimeError: The size of tensor a (2) must '
+        "match the size of tensor b (3)",
+        "  ...\nRuntimeError: The size of tensor a (2) must match the size of tensor b (4)",
+    ).replace(
+        "2\nTraceback (most recent call last):\n  ...\nIndexError: list index out of range\n", "2\n"
+    )
+    assert note.read_text(encoding="utf-8") == updated
+    assert block_counts(pytester.runpytest("--torchnotes-update")) == {"verified": 2}
+    assert note.read_text(encoding="utf-8") == updated
+
+
+def test_update_writes_a_traceback_byte_for_byte(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """CRLF lines, a block in a list item and one in a block quote keep every byte that is
+    not the traceback."""
+    text = (
+        "# 列表\r\n\r\n- 一：\r\n\r\n  ```python\r\n  print('π')\r\n  {}['键']\r\n"
+        "  === output ===\r\n  π\r\n  Traceback (most recent call last):\r\n"
+        "    File \"<stdin>\", line 2\r\n  KeyError: '钥'\r\n  ```\r\n\r\n"
+        "> ```python\r\n> raise ValueError('new')\r\n> ```\r\n>\r\n> ```output\r\n"
+        "> Traceback (most recent call last):\r\n>   ...\r\n> ValueError: old\r\n> ```\r\n"
+    )
+    note = write_note("")
+    note.write_bytes(text.encode("utf-8"))
+    result = pytester.runpytest()
+    assert block_counts(result) == {"failed": 2}
+    pytester.runpytest("--torchnotes-update")
+    expected = text.replace(
+        "    File \"<stdin>\", line 2\r\n  KeyError: '钥'", "    ...\r\n  KeyError: '键'"
+    ).replace("> ValueError: old", "> ValueError: new")
+    assert note.read_bytes() == expected.encode("utf-8")
+    assert block_counts(pytester.runpytest("--torchnotes-update")) == {"verified": 2}
+    assert note.read_bytes() == expected.encode("utf-8")
+
+
+def test_output_before_the_traceback_is_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(
+        """\
+        ```python
+        print(1.5)
+        raise KeyError("a")
+        ```
+
+        ```output
+        1.25
+        Traceback (most recent call last):
+          ...
+        KeyError: 'a'
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    assert block_counts(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: value drift: the same text now holds other numbers",
+            "-1.25",
+            "+1.5",
+        ]
+    )
+    pytester.runpytest("--torchnotes-update")
+    assert "1.5\nTraceback (most recent call last):\n  ...\nKeyError: 'a'\n" in note.read_text(
+        encoding="utf-8"
+    )
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_the_type_is_compared_as_python_writes_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        ```python
+        import torch
+        raise torch.OutOfMemoryError("out of memory")
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        OutOfMemoryError: out of memory
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    assert block_counts(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*: exception drift: expected OutOfMemoryError: out of memory, got "
+            "torch.OutOfMemoryError: out of memory",
+            "  the type is compared as Python writes it: torch.OutOfMemoryError, not "
+            "OutOfMemoryError",
+        ]
+    )
+
+
+def test_a_traceback_and_a_raises_directive_are_a_problem(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        <!-- torchnotes: raises KeyError -->
+        ```python
+        {}["a"]
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        KeyError: 'a'
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:1: raises and the traceback at line 7 both say what the block "
+            "raises: keep one (the traceback is compared and updated, raises is not)*"
+        ]
+    )
+
+
+def test_a_time_limit_is_not_compared_with_the_traceback(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        <!-- torchnotes: timeout 0.5 -->
+        ```python
+        import time
+        time.sleep(5)
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        KeyError: 'a'
+        ```
+        """
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    assert block_counts(result) == {"failed": 1}
+    result.stdout.fnmatch_lines(["*did not finish within 0.5 s*(timeout)*"])
+
+
+def test_an_output_directive_may_hold_the_traceback(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The output for this torch says it raises; the visible one, for another torch, that
+    it prints."""
+    write_note(
+        """\
+        <!-- torchnotes: output torch>=1.0
+        Traceback (most recent call last):
+          ...
+        KeyError: 'a'
+        -->
+        ```python
+        {}["a"]
+        ```
+
+        ```output
+        None
+        ```
+        """
+    )
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_under_compare_ignore_the_type_is_still_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        <!-- torchnotes: compare ignore -->
+        ```python
+        print("anything")
+        {}["a"]
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        KeyError: 'b'
+        ```
+
+        <!-- torchnotes: compare ignore -->
+        ```python
+        {}["a"]
+        ```
+
+        ```output
+        Traceback (most recent call last):
+          ...
+        IndexError: 'a'
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    assert block_counts(result) == {"not_compared": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["*expected IndexError: 'a', got KeyError: 'a'"])
