@@ -62,6 +62,14 @@ PYTHON_LOOKING = re.compile(
 PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
 
 
+#: A Python block that starts with ``Out[n]:``: the output of prompts it does not follow.
+STRAY_OUT = (
+    "the Python block at line {line} starts with an Out[n]: line but follows no In [n]: "
+    "prompts: put it right after the block of prompts (only blank lines or one label line "
+    "between), or under its prompt"
+)
+
+
 @dataclass(frozen=True)
 class NoteFormat:
     """The conventions a collection of notes is written in."""
@@ -286,6 +294,9 @@ class _Builder:
         body = fence.body
         if is_transcript(body):
             self._ipython(fence, next_fence, index, options)
+            return
+        if starts_with_out(fence):
+            self._problem(fence.open_line, STRAY_OUT.format(line=fence.open_line + 1))
             return
         pattern, default = self.format.marker, self.format.marker is OUTPUT_MARKER
         markers = [
