@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_torchnotes.commands.check import check
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, read_transcript
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -114,7 +115,7 @@ def test_the_split_form_reads_the_next_fence() -> None:
     ]
     # One prompt: its output fence needs no Out[n] line.
     assert [(lines(cell), cell.want) for cell in cells(second)] == [
-        ((27, [31], [], 31), "[0, 1, 2]\n")
+        ((27, [32, 33], [], 32), "[0, 1, 2]\ntorch.Size([3])\n")
     ]
 
 
@@ -128,14 +129,14 @@ def test_a_python_fence_after_the_prompts_is_their_output() -> None:
 def test_the_problems_of_the_malformed_sample() -> None:
     assert [(problem.line, problem.message) for problem in sample("malformed.md").problems] == [
         (
-            6,
+            8,
             "Out[1] without an In [n]: prompt: it follows the blank line that ends the output "
             "of In [1] at line 4 (remove the blank line, or write <BLANKLINE> for a blank "
             "line of output)",
         ),
-        (14, "a ...: line with no In [n]: prompt right above it, so no example"),
-        (19, "a >>> prompt in an IPython transcript: use one kind of prompt"),
-        (25, "an In [n]: prompt in a >>> transcript: use one kind of prompt"),
+        (16, "a ...: line with no In [n]: prompt right above it, so no example"),
+        (21, "a >>> prompt in an IPython transcript: use one kind of prompt"),
+        (27, "an In [n]: prompt in a >>> transcript: use one kind of prompt"),
     ]
     assert sample("malformed.md").blocks == []  # a block with a problem does not run
 
@@ -301,5 +302,22 @@ def test_written_output_reads_back(printed: list[str], displayed: list[str] | No
     if cell.traceback:
         return  # a first line that reads as a traceback: the reread before an edit refuses it
     assert issues == []
-    expected = [line.replace("Out[1]: ", "", 1) for line in new if line != "Out[1]:"]
+    # A line of nothing but whitespace is written, and read, as a blank line.
+    expected = [
+        line.replace("Out[1]: ", "", 1) if line.strip() else "" for line in new if line != "Out[1]:"
+    ]
     assert cell.want.replace(BLANKLINE, "") == "".join(line + "\n" for line in expected)
+
+
+def test_torchnotes_check_reports_the_problems_and_compiles_the_prompts(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text(
+        (SAMPLES / "malformed.md").read_text(encoding="utf-8")
+        + "\n```python\nIn [1]: x = (\n```\n",
+        encoding="utf-8",
+    )
+    found = [(finding.line, finding.message) for finding in check([str(note)])]
+    problems = sample("malformed.md").problems
+    assert found[:-1] == [(problem.line, problem.message) for problem in problems]
+    assert found[-1][0] == 31
+    assert found[-1][1].startswith("block 1 ('Malformed transcripts') is not valid Python: '('")
