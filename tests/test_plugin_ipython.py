@@ -220,3 +220,35 @@ def test_a_malformed_transcript_fails_its_note(
             "notes/note.md:27: an In [n]: prompt in a >>> transcript: use one kind of prompt",
         ]
     )
+
+
+RAISES = """\
+```python
+In [1]: print("checking"); int("x")
+checked
+Traceback (most recent call last):
+  File "<stdin>", line 1, in <module>
+ValueError: invalid literal for int() with base 10: 'x'
+
+In [2]: print("before"); 1 / 0
+---------------------------------------------------------------------------
+ZeroDivisionError                         Traceback (most recent call last)
+Cell In[2], line 1
+----> 1 print("before"); 1 / 0
+
+ZeroDivisionError: division by zero
+```
+"""
+
+
+def test_what_a_raising_prompt_prints_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(RAISES)
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*line 1: In ?1? at line 2: output differs"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = RAISES.replace("checked\n", "checking\n").replace("1 / 0\n---", "1 / 0\nbefore\n---")
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}

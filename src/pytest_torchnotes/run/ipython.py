@@ -197,7 +197,7 @@ def _reread(
         if position != index
     ):
         return "the output would change the prompts the transcript holds"
-    if after[index].source != before[index].source or after[index].exc_msg is not None:
+    if after[index].source != before[index].source or after[index].exc_msg != before[index].exc_msg:
         return "the output would read as something else than what the prompt shows"
     if check_cell(evaluator, after[index], execution, options) is not None:
         return "the output would not read back as what the prompt shows"
