@@ -217,6 +217,14 @@ def test_output_after_prompts_with_output_is_not_read() -> None:
     assert block.output is None
 
 
+def test_output_of_prompts_that_is_not_read_is_a_warning() -> None:
+    note = parse("```python\nIn [1]: 1\n```\n\nSome prose.\n\n```output\n1\n```\n")
+    assert [(p.line, p.message[:60], p.severity) for p in note.problems] == [
+        (7, "fence ```output after the block at line 1 looks like its out", "warning")
+    ]
+    assert [cell.insert_at for cell in cells(note.blocks[0])] == [2]
+
+
 def test_a_plain_python_traceback_and_printed_lines_before_it() -> None:
     (block,) = parse(
         "```python\nIn [1]: print('a'); int('x')\na\nTraceback (most recent call last):\n"

@@ -420,6 +420,8 @@ class _Builder:
             between = gap(self.lexemes.lines, fence, stop, label, self.comment_lines)
             if between.only_labels and len(between.labels) <= 1 and starts_with_out(next_fence):
                 fenced = next_fence
+        if transcript.prompts_only and fenced is None:
+            self._output_fence(fence, next_fence, warn=True)  # output that is not read
         if fenced is not None and not transcript.prompts_only:
             self._problem(
                 fenced.open_line,
