@@ -252,3 +252,20 @@ def test_what_a_raising_prompt_prints_is_compared_and_updated(
     updated = RAISES.replace("checked\n", "checking\n").replace("1 / 0\n---", "1 / 0\nbefore\n---")
     assert note.read_text() == updated
     assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_the_sybil_entry_point_gives_the_same_verdicts(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_sybil import _run_both
+
+    notes = {name: sample(name) for name in ("single.md", "split.md", "drift.md")}
+    plugin, sybil = _run_both(pytester, monkeypatch, notes)
+    assert sybil.blocks == plugin.blocks
+    assert {key: outcome for key, (outcome, _) in plugin.blocks.items()} == {
+        ("single.md", 5): "passed",
+        ("split.md", 5): "passed",
+        ("split.md", 26): "passed",
+        ("drift.md", 3): "failed",
+    }
+    assert plugin.blocks["drift.md", 3][1][0] == "drift.md:6: In [2]: torch.tensor([1.5, 2.25]) * 2"
