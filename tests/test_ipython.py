@@ -15,6 +15,7 @@ from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, read_transcript
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.ipython import unwritable
 from pytest_torchnotes.update.ipython import (
     as_ipython_want,
     ipython_output,
@@ -188,6 +189,23 @@ def test_the_problems_of_the_malformed_sample() -> None:
             ),
         ),
         (
+            "```python\nIn [1]: 1\n```\n\n```text\nOut[1]: 1\nOut[1]: 1\n```\n",
+            (7, "a second output for In [1] (its output starts at line 6)"),
+        ),
+        (
+            "```python\nIn [1]: 1/0\nOut[1]: 1\nTraceback (most recent call last):\n"
+            "ZeroDivisionError: division by zero\n```\n",
+            (4, "In [1] at line 2 shows an Out[n]: value and a traceback"),
+        ),
+        (
+            "<!-- torchnotes: output torch<1.0\n1\n-->\n```python\nIn [1]: 1\n```\n",
+            (
+                1,
+                "output directives do not apply to an IPython transcript: its output stands "
+                "under each prompt",
+            ),
+        ),
+        (
             "<!-- torchnotes: raises ValueError -->\n```python\nIn [1]: int('x')\n```\n",
             (
                 2,
@@ -223,6 +241,41 @@ def test_output_of_prompts_that_is_not_read_is_a_warning() -> None:
         (7, "fence ```output after the block at line 1 looks like its out", "warning")
     ]
     assert [cell.insert_at for cell in cells(note.blocks[0])] == [2]
+
+
+def test_a_traceback_in_the_split_form_runs_to_the_next_out_line() -> None:
+    (block,) = parse(
+        "```python\nIn [1]: 1/0\n```\n\n```output\n" + "-" * 75 + "\n"
+        "ZeroDivisionError       Traceback (most recent call last)\n----> 1 1/0\n\n"
+        "ZeroDivisionError: division by zero\n\n```\n"
+    ).blocks
+    (cell,) = cells(block)
+    assert lines(cell) == (2, [], [6, 7, 8, 9, 10], 6)
+    assert cell.exc_msg == "ZeroDivisionError: division by zero\n"
+    note = parse(
+        "```python\nIn [1]: int('x')\nIn [2]: 2\n```\n\n```output\n"
+        "Traceback (most recent call last):\nValueError: x\nOut[2]: 2\n```\n"
+    )
+    # Without an Out[n] line, the traceback names no prompt; the Out[2] after it still does.
+    assert [(p.line, p.message[:38]) for p in note.problems] == [
+        (7, "output that names no In [n]: prompt: i")
+    ]
+
+
+def test_why_a_prompt_is_not_updated() -> None:
+    note = parse("```python\nIn [1]: 1\nIn [2]: 2\n```\n\n```text\nOut[2]: 2\n```\n")
+    (block,) = note.blocks
+    assert block.ipython is not None
+    fence = block.ipython.output_fence
+    assert fence is not None
+    first, second = cells(block)
+    assert unwritable(first, fence, ("", "1")) == (
+        "In [1] has no output in the fence at line 6: write its Out[1]: line there, and "
+        "update again"
+    )
+    assert unwritable(second, fence, None) == (
+        "output came after the displayed value: write it by hand"
+    )
 
 
 def test_a_plain_python_traceback_and_printed_lines_before_it() -> None:

@@ -269,3 +269,16 @@ def test_the_sybil_entry_point_gives_the_same_verdicts(
         ("drift.md", 3): "failed",
     }
     assert plugin.blocks["drift.md", 3][1][0] == "drift.md:6: In [2]: torch.tensor([1.5, 2.25]) * 2"
+
+
+def test_output_that_would_read_as_a_traceback_is_not_written(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = "```python\nIn [1]: print('Traceback (most recent call last):\\nValueError: x')\n```\n"
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["Not updated: the output would read as something else than what the prompt shows."]
+    )
+    assert note.read_text() == text

@@ -224,7 +224,7 @@ def read_split(transcript: Transcript, fence: FenceLexeme) -> tuple[Transcript, 
         if target is None and len(cells) == 1 and not taken:
             target = 0
         if target is None:
-            issues.append((group[0].line, _unmatched(out, number)))
+            issues.append((group[0].line, _unmatched(out, number, cells, taken)))
             continue
         taken.add(target)
         cell = replace(cells[target], insert_at=group[0].line, prefix=group[0].prefix)
@@ -236,7 +236,11 @@ def read_split(transcript: Transcript, fence: FenceLexeme) -> tuple[Transcript, 
     return Transcript(tuple(cells), transcript.code, fence), issues
 
 
-def _unmatched(out: re.Match[str] | None, number: str) -> str:
+def _unmatched(out: re.Match[str] | None, number: str, cells: list[Cell], taken: set[int]) -> str:
+    mine = [index for index, cell in enumerate(cells) if number and cell.number.strip() == number]
+    if mine and all(index in taken for index in mine):
+        first = cells[mine[0]].output or cells[mine[0]].traceback
+        return f"a second output for In [{number}] (its output starts at line {first[0].line + 1})"
     if out is not None and number:
         return f"Out[{number}] has no In [{number}]: prompt in the block above to belong to"
     return (

@@ -22,7 +22,7 @@ from pytest_torchnotes.markdown.ipython import (
     read_split,
     read_transcript,
 )
-from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.run.evaluate import (
     OUTPUT_DIFFERS,
     BlockEvaluator,
@@ -134,15 +134,8 @@ def _plan_cell(
     cell = transcript.cells[index]
     fence = transcript.output_fence or block.fence
     parts = split_display(execution)
-    reason = None
-    if cell.insert_at is None:
-        reason = (
-            f"{cell.prompt} has no output in the fence at line {fence.open_line + 1}: write "
-            f"its Out[{cell.number}]: line there, and update again"
-        )
-    elif parts is None:
-        reason = "output came after the displayed value: write it by hand"
-    if reason is not None or parts is None or cell.insert_at is None:
+    if cell.insert_at is None or parts is None:
+        reason = unwritable(cell, fence, parts)
         result.not_updated = "; ".join(
             filter(None, [result.not_updated, f"example at line {cell.line}: {reason}"])
         )
@@ -163,6 +156,18 @@ def _plan_cell(
         transform=lambda lines: as_ipython_want(lines, displayed is not None),
         verify=verify,
     )
+
+
+def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | None) -> str:
+    """Why the new output of ``cell`` has no place in the note, or cannot be told apart into
+    printed lines and the displayed value (``parts`` is ``None``)."""
+    if cell.insert_at is None:
+        return (
+            f"{cell.prompt} has no output in the fence at line {fence.open_line + 1}: write "
+            f"its Out[{cell.number}]: line there, and update again"
+        )
+    assert parts is None
+    return "output came after the displayed value: write it by hand"
 
 
 def _reread(
