@@ -121,10 +121,10 @@ def test_the_split_form_reads_the_next_fence() -> None:
 
 
 def test_a_python_fence_after_the_prompts_is_their_output() -> None:
-    note = parse("```python\nIn [1]: 2 + 2\n```\n\n```python\nOut[1]: 4\n```\n")
+    note = parse("```python\nIn [1]: 2 + 2\n```\n\n```python\n\nOut[1]: 4\n\n```\n")
     assert note.problems == []
     (block,) = note.blocks
-    assert [(lines(cell), cell.want) for cell in cells(block)] == [((2, [6], [], 6), "4\n")]
+    assert [(lines(cell), cell.want) for cell in cells(block)] == [((2, [7], [], 7), "4\n")]
 
 
 def test_the_problems_of_the_malformed_sample() -> None:

@@ -271,14 +271,26 @@ def test_the_sybil_entry_point_gives_the_same_verdicts(
     assert plugin.blocks["drift.md", 3][1][0] == "drift.md:6: In [2]: torch.tensor([1.5, 2.25]) * 2"
 
 
+@pytest.mark.parametrize(
+    ("printed", "reason"),
+    [
+        (
+            "'Traceback (most recent call last):\\nValueError: x'",
+            "the output would read as something else than what the prompt shows",
+        ),
+        (
+            "'-' * 25 + '\\nX  Traceback (most recent call last)'",
+            "the transcript would no longer read: the traceback after In [1] at line 2 has no "
+            "line that names the exception (ValueError: message) to compare",
+        ),
+    ],
+)
 def test_output_that_would_read_as_a_traceback_is_not_written(
-    pytester: pytest.Pytester, write_note: WriteNote
+    pytester: pytest.Pytester, write_note: WriteNote, printed: str, reason: str
 ) -> None:
-    text = "```python\nIn [1]: print('Traceback (most recent call last):\\nValueError: x')\n```\n"
+    text = f"```python\nIn [1]: print({printed})\n```\n"
     note = write_note(text)
     result = pytester.runpytest("--torchnotes-update")
     assert result.ret == 1
-    result.stdout.fnmatch_lines(
-        ["Not updated: the output would read as something else than what the prompt shows."]
-    )
+    assert f"Not updated: {reason}." in result.stdout.lines
     assert note.read_text() == text
