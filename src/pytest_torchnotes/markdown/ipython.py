@@ -15,7 +15,7 @@ prompt: printed lines, then the displayed value after ``Out[n]:`` (on the lines 
 when the value spans several, as IPython writes it). A traceback after a prompt says that
 the example raises; it runs to the next prompt, blank lines included. The numbers in the
 prompts are not checked. In the split form the block holds only prompts, and the next fence
-holds the output, where ``Out[n]`` ties a value to ``In [n]``.
+holds the output, where ``Out[n]`` ties a value to ``In [n]`` (:mod:`.ipython_split`).
 
 Line numbers are the note's (0-based, as :class:`BodyLine` has them).
 """
@@ -124,12 +124,6 @@ def first_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     return next((line for line in body if IN_PROMPT.match(line.text)), None)
 
 
-def starts_with_out(fence: FenceLexeme) -> bool:
-    """Whether a fence's first non-blank line is an ``Out[n]:`` prompt."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
-    return OUT_PROMPT.match(first) is not None
-
-
 @dataclass
 class _Draft:
     number: str
@@ -171,17 +165,17 @@ def read_transcript(body: Sequence[BodyLine]) -> tuple[Transcript, list[Issue]]:
             state = "ended" if state in ("code", "output") else state
         elif state in ("code", "output"):
             drafts[-1].output.append(line)
-            state = "traceback" if _traceback_starts(body, position) else "output"
+            state = "traceback" if traceback_starts(body, position) else "output"
         elif state == "ended":
             issues.append((line.line, _not_behind_a_prompt(text, drafts[-1])))
             state = "stray"
     cells = []
     for draft in drafts:
-        output = _strip_blank_end(draft.output)
+        output = strip_blank_end(draft.output)
         insert_at = output[0].line if output else draft.code[-1].line + 1
         cell = Cell(draft.number, tuple(draft.code), "\n".join(draft.source) + "\n")
         cell = replace(cell, insert_at=insert_at, prefix=draft.code[0].prefix)
-        cell, found = _with_output(cell, output)
+        cell, found = with_output(cell, output)
         cells.append(cell)
         issues.extend(found)
     return Transcript(tuple(cells), "\n".join(code)), issues
@@ -203,79 +197,7 @@ def _not_behind_a_prompt(text: str, cell: _Draft) -> str:
     )
 
 
-def read_split(transcript: Transcript, fence: FenceLexeme) -> tuple[Transcript, list[Issue]]:
-    """The transcript with its output read from ``fence``, the fence after its prompts."""
-    issues: list[Issue] = []
-    cells = list(transcript.cells)
-    taken: set[int] = set()
-    for group in _groups(fence.body):
-        out = next(
-            (OUT_PROMPT.match(line.text) for line in group if OUT_PROMPT.match(line.text)), None
-        )
-        number = out.group("number").strip() if out is not None else ""
-        target = next(
-            (
-                index
-                for index, cell in enumerate(cells)
-                if index not in taken and number and cell.number.strip() == number
-            ),
-            None,
-        )
-        if target is None and len(cells) == 1 and not taken:
-            target = 0
-        if target is None:
-            issues.append((group[0].line, _unmatched(out, number, cells, taken)))
-            continue
-        taken.add(target)
-        cell = replace(cells[target], insert_at=group[0].line, prefix=group[0].prefix)
-        cells[target], found = _with_output(cell, group)
-        issues.extend(found)
-    for index, cell in enumerate(cells):
-        if index not in taken:
-            cells[index] = replace(cell, insert_at=None)
-    return Transcript(tuple(cells), transcript.code, fence), issues
-
-
-def _unmatched(out: re.Match[str] | None, number: str, cells: list[Cell], taken: set[int]) -> str:
-    mine = [index for index, cell in enumerate(cells) if number and cell.number.strip() == number]
-    if mine and all(index in taken for index in mine):
-        first = cells[mine[0]].output or cells[mine[0]].traceback
-        return f"a second output for In [{number}] (its output starts at line {first[0].line + 1})"
-    if out is not None and number:
-        return f"Out[{number}] has no In [{number}]: prompt in the block above to belong to"
-    return (
-        "output that names no In [n]: prompt: in a separate fence, output belongs to a prompt "
-        "through its Out[n]: line (number the prompts, or write the output under each prompt)"
-    )
-
-
-def _groups(body: Sequence[BodyLine]) -> list[list[BodyLine]]:
-    """The output of each prompt in a separate fence: lines up to a blank line or up to a
-    second ``Out[n]:`` line; a traceback runs up to the next ``Out[n]:`` line."""
-    groups: list[list[BodyLine]] = []
-    current: list[BodyLine] = []
-    traceback = False
-    for position, line in enumerate(body):
-        text = line.text
-        out = OUT_PROMPT.match(text) is not None
-        if out and (traceback or any(OUT_PROMPT.match(seen.text) for seen in current)):
-            groups.append(_strip_blank_end(current))
-            current, traceback = [], False
-        if traceback:
-            current.append(line)
-        elif not text.strip():
-            if current:
-                groups.append(current)
-            current = []
-        else:
-            current.append(line)
-            traceback = _traceback_starts(body, position)
-    if current:
-        groups.append(_strip_blank_end(current))
-    return [group for group in groups if group]
-
-
-def _traceback_starts(body: Sequence[BodyLine], position: int) -> bool:
+def traceback_starts(body: Sequence[BodyLine], position: int) -> bool:
     text = body[position].text
     if TRACEBACK.match(text):
         return True
@@ -283,19 +205,19 @@ def _traceback_starts(body: Sequence[BodyLine], position: int) -> bool:
     return TRACEBACK_RULE.match(text) is not None and TRACEBACK_TITLE.search(after) is not None
 
 
-def _strip_blank_end(lines: list[BodyLine]) -> list[BodyLine]:
+def strip_blank_end(lines: list[BodyLine]) -> list[BodyLine]:
     kept = list(lines)
     while kept and not kept[-1].text.strip():
         kept.pop()
     return kept
 
 
-def _with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issue]]:
+def with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issue]]:
     """``cell`` with ``lines`` read as its output: printed lines, ``Out[n]:`` and the value,
     and a traceback."""
     issues: list[Issue] = []
     start = next(
-        (position for position in range(len(lines)) if _traceback_starts(lines, position)),
+        (position for position in range(len(lines)) if traceback_starts(lines, position)),
         len(lines),
     )
     shown, traceback = tuple(lines[:start]), tuple(lines[start:])
@@ -348,7 +270,7 @@ def _with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issu
 
 def _exception(traceback: Sequence[BodyLine]) -> str | None:
     """The exception a traceback ends with, from its last line that names one."""
-    lines = _strip_blank_end(list(traceback))
+    lines = strip_blank_end(list(traceback))
     for position in range(len(lines) - 1, 0, -1):
         if EXCEPTION_LINE.match(lines[position].text):
             return "".join(line.text + "\n" for line in lines[position:])

@@ -19,13 +19,8 @@ from pytest_torchnotes.markdown.blocks import (
     SetupBlock,
 )
 from pytest_torchnotes.markdown.frontmatter import FrontMatterError, parse_front_matter
-from pytest_torchnotes.markdown.ipython import (
-    first_prompt,
-    is_transcript,
-    read_split,
-    read_transcript,
-    starts_with_out,
-)
+from pytest_torchnotes.markdown.ipython import first_prompt, is_transcript, read_transcript
+from pytest_torchnotes.markdown.ipython_split import read_split, starts_with_out
 from pytest_torchnotes.markdown.layout import (
     LABELED_FENCES,
     OUTPUT_LOOKING,

@@ -15,13 +15,8 @@ from collections.abc import Sequence
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
 from pytest_torchnotes.markdown.blocks import Block
-from pytest_torchnotes.markdown.ipython import (
-    BLANKLINE,
-    Cell,
-    Transcript,
-    read_split,
-    read_transcript,
-)
+from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
+from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.run.evaluate import (
     OUTPUT_DIFFERS,
