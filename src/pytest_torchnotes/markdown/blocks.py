@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.directives import Raises, Warns
 from pytest_torchnotes.markdown.frontmatter import NoteConfig
+from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.requirements import Requirement
 
@@ -104,6 +105,8 @@ class Block:
     warns: tuple[Warns, ...] = ()
     #: Expected output on other versions, in the order written.
     alternatives: tuple[Alternative, ...] = ()
+    #: The cells of an IPython transcript (``In [n]:`` prompts).
+    ipython: Transcript | None = None
 
     @property
     def line(self) -> int:

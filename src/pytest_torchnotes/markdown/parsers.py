@@ -26,6 +26,8 @@ from pytest_torchnotes.markdown.indented import (
     unread_after_image,
     unread_warnings,
 )
+from pytest_torchnotes.markdown.ipython import first_prompt, is_transcript, read_transcript
+from pytest_torchnotes.markdown.ipython_split import read_split, starts_with_out
 from pytest_torchnotes.markdown.layout import (
     LABELED_FENCES,
     OUTPUT_LOOKING,
@@ -60,6 +62,14 @@ PYTHON_LOOKING = re.compile(
 
 #: Content that looks like Python in a fence without an info string.
 PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
+
+
+#: A Python block that starts with ``Out[n]:``: the output of prompts it does not follow.
+STRAY_OUT = (
+    "the Python block at line {line} starts with an Out[n]: line but follows no In [n]: "
+    "prompts: put it right after the block of prompts (only blank lines or one label line "
+    "between), or under its prompt"
+)
 
 
 @dataclass(frozen=True)
@@ -292,6 +302,12 @@ class _Builder:
         index = len(self.note.blocks) + 1
         options = self._directives(fence)
         body = fence.body
+        if is_transcript(body):
+            self._ipython(fence, next_fence, index, options)
+            return
+        if starts_with_out(fence):
+            self._problem(fence.open_line, STRAY_OUT.format(line=fence.open_line + 1))
+            return
         pattern, default = self.format.marker, self.format.marker is OUTPUT_MARKER
         markers = [
             (position, line)
@@ -376,6 +392,12 @@ class _Builder:
                 "output, write <BLANKLINE> for the blank line above it)",
             )
             return
+        mixed = first_prompt(body) if doctest else None
+        if mixed is not None:
+            self._problem(
+                mixed.line, "an In [n]: prompt in a >>> transcript: use one kind of prompt"
+            )
+            return
         if doctest and options.raises is not None:
             self._problem(
                 fence.open_line,
@@ -412,6 +434,82 @@ class _Builder:
                 timeout=options.timeout,
                 warns=options.warns,
                 alternatives=tuple(self._alternative(output) for output in options.outputs),
+            )
+        )
+
+    def _ipython(
+        self, fence: FenceLexeme, next_fence: FenceLexeme | None, index: int, options: _Options
+    ) -> None:
+        """An IPython transcript (``In [n]:`` prompts); in the split form, its output is the
+        next fence."""
+        transcript, issues = read_transcript(fence.body)
+        output = None
+        fenced = self._output_fence(fence, next_fence, warn=False)
+        if transcript.prompts_only and next_fence is not None and fenced is None:
+            stop = next_fence.open_line
+            label = self.format.output_label or OUTPUT_LABEL
+            between = gap(self.lexemes.lines, fence, stop, label, self.comment_lines)
+            if between.only_labels and len(between.labels) <= 1 and starts_with_out(next_fence):
+                fenced = next_fence
+        if transcript.prompts_only and fenced is None:
+            self._output_fence(fence, next_fence, warn=True)  # output that is not read
+        if fenced is not None and not transcript.prompts_only:
+            self._problem(
+                fenced.open_line,
+                f"the fence after the IPython transcript at line {fence.open_line + 1} is not "
+                "read as its output: the transcript has output under its prompts",
+                "warning",
+            )
+        elif fenced is not None and fenced.close_line is not None:
+            self.consumed.add(fenced.open_line)
+            transcript, more = read_split(transcript, fenced)
+            issues.extend(more)
+            output = OutputSection(
+                "fence",
+                fenced.body,
+                fenced.open_line + 1,
+                fenced.close_line,
+                _content_prefix(fenced, None),
+                fenced.fence,
+            )
+        if options.raises is not None:
+            issues.append(
+                (
+                    fence.open_line,
+                    "raises does not apply to an IPython transcript: "
+                    "write the traceback under its In [n]: prompt",
+                )
+            )
+        if options.outputs:
+            issues.append(
+                (
+                    options.outputs[0].line,
+                    "output directives do not apply to an "
+                    "IPython transcript: its output stands under each prompt",
+                )
+            )
+        for line, message in issues:
+            self._problem(line, message)
+        if issues:
+            return
+        skip = options.skip
+        if skip is None and self.pending.skip_region is not None:
+            skip = self.pending.skip_region.reason
+        self.note.items.append(
+            Block(
+                index=index,
+                fence=fence,
+                code=transcript.code,
+                code_line=fence.open_line + 1,
+                output=output,
+                heading=self._heading(fence.open_line),
+                skip=skip,
+                xfail=options.xfail,
+                requires=(*self.pending.region_requires, *options.requires),
+                compare=options.compare,
+                timeout=options.timeout,
+                warns=options.warns,
+                ipython=transcript,
             )
         )
 

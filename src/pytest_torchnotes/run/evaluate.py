@@ -43,8 +43,8 @@ from pytest_torchnotes.run.execute import (
     compile_single,
     describe_error,
 )
-from pytest_torchnotes.run.ipython import compared_output
-from pytest_torchnotes.run.ipython import refusal as magics_refusal
+from pytest_torchnotes.run.magics import compared_output
+from pytest_torchnotes.run.magics import refusal as magics_refusal
 from pytest_torchnotes.run.results import (
     COMPARED,
     COMPARISON_DRIFT,
@@ -129,6 +129,8 @@ class BlockEvaluator:
 
     def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
         runner = self._doctest if block.doctest else self._block
+        if block.ipython is not None:
+            runner = self._ipython
         result = runner(block, timeout, options)
         result.comparator = self.comparator(options)
         self._check_warnings(block, result)
@@ -334,6 +336,11 @@ class BlockEvaluator:
             result.outcome = SKIPPED
             result.reason = skipped or "every example is marked to skip"
         return result
+
+    def _ipython(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+        from pytest_torchnotes.run.ipython import run_transcript
+
+        return run_transcript(self, block, timeout, options)
 
     def _run_example(self, example: doctest.Example, line: int, timeout: float | None) -> Execution:
         try:

@@ -91,6 +91,8 @@ class Execution:
     error: ErrorInfo | None = None
     warnings: list[WarningInfo] = field(default_factory=list)
     duration: float = 0.0
+    #: The ``repr`` of the value the last expression displayed (the end of ``stdout``).
+    displayed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,8 @@ class Executor:
                     if code.display is not None:
                         value = eval(code.display, namespace)
                         if value is not None:
-                            sys.stdout.write(repr(value) + "\n")
+                            execution.displayed = repr(value)
+                            sys.stdout.write(execution.displayed + "\n")
                 finally:
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:

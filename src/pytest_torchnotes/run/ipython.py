@@ -1,55 +1,214 @@
-"""How a block with IPython magics runs: whether it runs at all, and what is compared."""
+"""Run an IPython transcript prompt by prompt, as a ``>>>`` transcript runs example by example.
+
+Each cell runs as IPython runs it: its statements, then the value of its last expression
+displayed, unless ``;`` ends it. What it printed and displayed is compared with the output
+under its prompt by the rules of ``>>>`` examples; a traceback under the prompt says which
+exception it raises. The first cell that fails fails the block; in update mode the others
+still run, so that each gets its new output, written in IPython's form.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
-from pytest_torchnotes.comparison.failures import FailureContext
-from pytest_torchnotes.markdown.blocks import Block, OutputSection
-from pytest_torchnotes.markdown.magics import ERROR, SKIP, TIMING_LINE, Prepared
-from pytest_torchnotes.run.results import FAILED, SKIPPED, BlockResult
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
+from pytest_torchnotes.markdown.ipython_split import read_split
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.run.evaluate import (
+    OUTPUT_DIFFERS,
+    BlockEvaluator,
+    _error_headline,
+    _example_checked,
+    _exception_failure,
+    _from_execution,
+)
+from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.results import EXCEPTION, FAILED, PASSED, TEXT, BlockResult
+from pytest_torchnotes.update.ipython import as_ipython_want, ipython_output, split_display
+from pytest_torchnotes.update.rewrite import Edit, Section
 
-#: The setting that decides what blocks with magics do.
-MAGICS_OPTION = "torchnotes_magics"
 
-
-def refusal(
-    block: Block, prepared: Prepared | None, mode: str, context: FailureContext
-) -> BlockResult | None:
-    """The result of a block that does not run because of its magics, if it does not:
-    ``skip`` and ``error`` modes, or a magic that cannot run (``%run``, ``%%bash``)."""
-    if prepared is None:
-        return None
-    first_line = block.code_line + 1
-    magic = prepared.magics[0]
-    line = first_line + magic.offset
-    if mode == SKIP:
-        reason = f"line {line}: {magic.describe()} ({MAGICS_OPTION} = {SKIP})"
-        return BlockResult(block, SKIPPED, reason=reason)
-    if mode == ERROR:
-        result = BlockResult(block, FAILED)
-        result.summary = f"line {line}: {magic.describe()} is not Python"
-        result.message = (
-            f"{context.path}:{line}: {block.describe()}: {magic.describe()} is not Python "
-            f"and {MAGICS_OPTION} is {ERROR} (set it to run to run the rest of the block, "
-            "or take the line out)"
+def run_transcript(
+    evaluator: BlockEvaluator, block: Block, timeout: float | None, options: CompareOptions
+) -> BlockResult:
+    """Run the cells of ``block`` in order; the result of the first that fails, else a pass."""
+    transcript = block.ipython
+    assert transcript is not None
+    result = BlockResult(block, PASSED)
+    failed: BlockResult | None = None
+    filename = evaluator.executor.filename
+    for index, cell in enumerate(transcript.cells):
+        example = cell.example()
+        execution = evaluator.execute(
+            cell.source,
+            cell.line,
+            timeout,
+            display=True,
+            where=f"{filename}:{cell.line}: {cell.prompt}",
         )
-        return result
-    not_run = prepared.not_run
-    if not_run is None:
-        return None
-    line = first_line + not_run.offset
-    reason = (
-        f"line {line}: {not_run.describe()} {not_run.why} "
-        f"(say so before it: <!-- torchnotes: skip {not_run.describe()} -->)"
+        current = _from_execution(block, execution)
+        current.expected = cell.want.replace(BLANKLINE, "")
+        result.duration += execution.duration
+        result.warnings.extend(execution.warnings)
+        failure = check_cell(evaluator, cell, execution, options)
+        result.checked = _example_checked(example, options, False, result.checked)
+        if failure is None:
+            continue
+        if failed is None:
+            failed = _cell_failure(current, evaluator.context, cell, failure)
+            failed.duration, failed.warnings = result.duration, result.warnings
+        if failure == OUTPUT_DIFFERS:
+            _plan_cell(evaluator, failed, block, index, execution, options)
+        if evaluator.source is None or evaluator.executor.interrupted.is_set():
+            break
+    return failed if failed is not None else result
+
+
+def check_cell(
+    evaluator: BlockEvaluator, cell: Cell, execution: Execution, options: CompareOptions
+) -> str | None:
+    """How the cell failed, if it did: as a ``>>>`` example is checked, and for a cell that
+    raises, what it printed before the traceback is compared too."""
+    failure = evaluator._check_example(cell.example(), execution, options)
+    if failure is not None or cell.exc_msg is None:
+        return failure
+    comparison = evaluator.comparator(options).compare(
+        cell.want.replace(BLANKLINE, ""), execution.stdout
     )
-    return BlockResult(block, SKIPPED, reason=reason)
+    return None if comparison.matched else OUTPUT_DIFFERS
 
 
-def compared_output(output: OutputSection, prepared: Prepared | None) -> OutputSection:
-    """The expected output to compare: without IPython's timing lines when code is timed
-    (the lines stay in the note; update writes what the block printed, without them)."""
-    if prepared is None or not prepared.timed:
-        return output
-    lines = tuple(line for line in output.lines if not TIMING_LINE.match(line.text))
-    return dataclasses.replace(output, lines=lines)
+def _cell_failure(
+    result: BlockResult, context: FailureContext, cell: Cell, failure: str
+) -> BlockResult:
+    where = f"{cell.prompt} at line {cell.line}"
+    if result.error is not None and failure == _error_headline(result.error):
+        return _exception_failure(result, context, f"{where}: {failure}")
+    result.outcome = FAILED
+    result.drift = TEXT if failure == OUTPUT_DIFFERS else EXCEPTION
+    result.summary = f"{where}: {failure}"
+    source = cell.source.rstrip("\n").replace("\n", "\n   ...: ")
+    lines = [f"{context.path}:{cell.line}: {cell.prompt}: {source}", f"  {failure}"]
+    if failure == OUTPUT_DIFFERS and result.expected is not None:
+        if not result.expected.strip():
+            lines.append(
+                "  the transcript shows no output for this prompt: write what it prints under it"
+            )
+        lines.extend(output_diff(result.expected, result.actual, context, _first_output(cell)))
+        lines.append(closing_line(context))
+    else:
+        lines.append(f"On torch {context.torch_version}.")
+    result.message = "\n".join(lines)
+    return result
+
+
+def _first_output(cell: Cell) -> int:
+    """1-based note line of the cell's first output line, or of where it would go."""
+    if cell.output:
+        return cell.output[0].line + 1
+    return cell.insert_at + 1 if cell.insert_at is not None else cell.line
+
+
+def _plan_cell(
+    evaluator: BlockEvaluator,
+    result: BlockResult,
+    block: Block,
+    index: int,
+    execution: Execution,
+    options: CompareOptions,
+) -> None:
+    """In update mode, plan the edit that writes the cell's new output in IPython's form."""
+    transcript = block.ipython
+    assert transcript is not None
+    if evaluator.source is None or block.xfail is not None:
+        return
+    cell = transcript.cells[index]
+    fence = transcript.output_fence or block.fence
+    parts = split_display(execution)
+    if cell.insert_at is None or parts is None:
+        reason = unwritable(cell, fence, parts)
+        result.not_updated = "; ".join(
+            filter(None, [result.not_updated, f"example at line {cell.line}: {reason}"])
+        )
+        result.message += f"\nNot updated: {reason}."
+        return
+    printed, displayed = parts
+    section = Section(cell.output, cell.insert_at, cell.insert_at, cell.prefix, fence.fence)
+
+    def verify(edit: Edit) -> str | None:
+        return _reread(evaluator, transcript, block, index, section, edit, execution, options)
+
+    evaluator._plan(
+        result,
+        section,
+        ipython_output(printed, displayed, cell.number),
+        evaluator.comparator(options),
+        cell.line,
+        transform=lambda lines: as_ipython_want(lines, displayed is not None),
+        verify=verify,
+    )
+
+
+def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | None) -> str:
+    """Why the new output of ``cell`` has no place in the note, or cannot be told apart into
+    printed lines and the displayed value (``parts`` is ``None``)."""
+    if cell.insert_at is None:
+        return (
+            f"{cell.prompt} has no output in the fence at line {fence.open_line + 1}: write "
+            f"its Out[{cell.number}]: line there, and update again"
+        )
+    assert parts is None
+    return "output came after the displayed value: write it by hand"
+
+
+def _reread(
+    evaluator: BlockEvaluator,
+    transcript: Transcript,
+    block: Block,
+    index: int,
+    section: Section,
+    edit: Edit,
+    execution: Execution,
+    options: CompareOptions,
+) -> str | None:
+    """Why the transcript, with ``edit`` made, would not read back as the same cells with
+    cell ``index`` passing, if it would not."""
+    assert evaluator.source is not None
+    kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
+    texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
+    fence = transcript.output_fence or block.fence
+    body = _edited(fence.body, edit, texts)
+    if transcript.output_fence is None:
+        again, issues = read_transcript(body)
+    else:
+        prompts, issues = read_transcript(block.fence.body)
+        again, more = read_split(prompts, dataclasses.replace(fence, body=tuple(body)))
+        issues += more
+    if issues:
+        return f"the transcript would no longer read: {issues[0][1]}"
+    before, after = transcript.cells, again.cells
+    if len(before) != len(after) or any(
+        old.read() != new.read()
+        for position, (old, new) in enumerate(zip(before, after, strict=True))
+        if position != index
+    ):
+        return "the output would change the prompts the transcript holds"
+    if after[index].source != before[index].source or after[index].exc_msg != before[index].exc_msg:
+        return "the output would read as something else than what the prompt shows"
+    if check_cell(evaluator, after[index], execution, options) is not None:
+        return "the output would not read back as what the prompt shows"
+    return None
+
+
+def _edited(body: Sequence[BodyLine], edit: Edit, texts: Sequence[str]) -> list[BodyLine]:
+    """``body`` with ``edit`` made, the lines after it numbered as they will be."""
+    shift = len(texts) - (edit.end - edit.start)
+    before = [line for line in body if line.line < edit.start]
+    after = [line._replace(line=line.line + shift) for line in body if line.line >= edit.end]
+    prefix = body[0].prefix if body else ""
+    new = [BodyLine(edit.start + k, prefix, text) for k, text in enumerate(texts)]
+    return [*before, *new, *after]

@@ -1,0 +1,101 @@
+"""The split form of an IPython transcript: prompts in one block, their output in the next fence.
+
+There ``Out[n]:`` says which prompt a value belongs to, and the lines printed right above it
+belong to the same prompt. Output with no ``Out[n]:`` line names no prompt: it is read only
+after a transcript of one prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pytest_torchnotes.markdown.ipython import (
+    OUT_PROMPT,
+    Cell,
+    Issue,
+    Transcript,
+    strip_blank_end,
+    traceback_starts,
+    with_output,
+)
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+
+
+def starts_with_out(fence: FenceLexeme) -> bool:
+    """Whether a fence's first non-blank line is an ``Out[n]:`` prompt."""
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    return OUT_PROMPT.match(first) is not None
+
+
+def read_split(transcript: Transcript, fence: FenceLexeme) -> tuple[Transcript, list[Issue]]:
+    """The transcript with its output read from ``fence``, the fence after its prompts."""
+    issues: list[Issue] = []
+    cells = list(transcript.cells)
+    taken: set[int] = set()
+    for group in _groups(fence.body):
+        out = next(
+            (OUT_PROMPT.match(line.text) for line in group if OUT_PROMPT.match(line.text)), None
+        )
+        number = out.group("number").strip() if out is not None else ""
+        target = next(
+            (
+                index
+                for index, cell in enumerate(cells)
+                if index not in taken and number and cell.number.strip() == number
+            ),
+            None,
+        )
+        if target is None and len(cells) == 1 and not taken:
+            target = 0
+        if target is None:
+            issues.append((group[0].line, _unmatched(out, number, cells, taken)))
+            continue
+        taken.add(target)
+        cell = replace(cells[target], insert_at=group[0].line, prefix=group[0].prefix)
+        cells[target], found = with_output(cell, group)
+        issues.extend(found)
+    for index, cell in enumerate(cells):
+        if index not in taken:
+            cells[index] = replace(cell, insert_at=None)
+    return Transcript(tuple(cells), transcript.code, fence), issues
+
+
+def _unmatched(out: re.Match[str] | None, number: str, cells: list[Cell], taken: set[int]) -> str:
+    mine = [index for index, cell in enumerate(cells) if number and cell.number.strip() == number]
+    if mine and all(index in taken for index in mine):
+        first = cells[mine[0]].output or cells[mine[0]].traceback
+        return f"a second output for In [{number}] (its output starts at line {first[0].line + 1})"
+    if out is not None and number:
+        return f"Out[{number}] has no In [{number}]: prompt in the block above to belong to"
+    return (
+        "output that names no In [n]: prompt: in a separate fence, output belongs to a prompt "
+        "through its Out[n]: line (number the prompts, or write the output under each prompt)"
+    )
+
+
+def _groups(body: Sequence[BodyLine]) -> list[list[BodyLine]]:
+    """The output of each prompt in a separate fence: lines up to a blank line or up to a
+    second ``Out[n]:`` line; a traceback runs up to the next ``Out[n]:`` line."""
+    groups: list[list[BodyLine]] = []
+    current: list[BodyLine] = []
+    traceback = False
+    for position, line in enumerate(body):
+        text = line.text
+        out = OUT_PROMPT.match(text) is not None
+        if out and (traceback or any(OUT_PROMPT.match(seen.text) for seen in current)):
+            groups.append(strip_blank_end(current))
+            current, traceback = [], False
+        if traceback:
+            current.append(line)
+        elif not text.strip():
+            if current:
+                groups.append(current)
+            current = []
+        else:
+            current.append(line)
+            traceback = traceback_starts(body, position)
+    if current:
+        groups.append(strip_blank_end(current))
+    return [group for group in groups if group]

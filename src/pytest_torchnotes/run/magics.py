@@ -1,0 +1,55 @@
+"""How a block with IPython magics runs: whether it runs at all, and what is compared."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pytest_torchnotes.comparison.failures import FailureContext
+from pytest_torchnotes.markdown.blocks import Block, OutputSection
+from pytest_torchnotes.markdown.magics import ERROR, SKIP, TIMING_LINE, Prepared
+from pytest_torchnotes.run.results import FAILED, SKIPPED, BlockResult
+
+#: The setting that decides what blocks with magics do.
+MAGICS_OPTION = "torchnotes_magics"
+
+
+def refusal(
+    block: Block, prepared: Prepared | None, mode: str, context: FailureContext
+) -> BlockResult | None:
+    """The result of a block that does not run because of its magics, if it does not:
+    ``skip`` and ``error`` modes, or a magic that cannot run (``%run``, ``%%bash``)."""
+    if prepared is None:
+        return None
+    first_line = block.code_line + 1
+    magic = prepared.magics[0]
+    line = first_line + magic.offset
+    if mode == SKIP:
+        reason = f"line {line}: {magic.describe()} ({MAGICS_OPTION} = {SKIP})"
+        return BlockResult(block, SKIPPED, reason=reason)
+    if mode == ERROR:
+        result = BlockResult(block, FAILED)
+        result.summary = f"line {line}: {magic.describe()} is not Python"
+        result.message = (
+            f"{context.path}:{line}: {block.describe()}: {magic.describe()} is not Python "
+            f"and {MAGICS_OPTION} is {ERROR} (set it to run to run the rest of the block, "
+            "or take the line out)"
+        )
+        return result
+    not_run = prepared.not_run
+    if not_run is None:
+        return None
+    line = first_line + not_run.offset
+    reason = (
+        f"line {line}: {not_run.describe()} {not_run.why} "
+        f"(say so before it: <!-- torchnotes: skip {not_run.describe()} -->)"
+    )
+    return BlockResult(block, SKIPPED, reason=reason)
+
+
+def compared_output(output: OutputSection, prepared: Prepared | None) -> OutputSection:
+    """The expected output to compare: without IPython's timing lines when code is timed
+    (the lines stay in the note; update writes what the block printed, without them)."""
+    if prepared is None or not prepared.timed:
+        return output
+    lines = tuple(line for line in output.lines if not TIMING_LINE.match(line.text))
+    return dataclasses.replace(output, lines=lines)
