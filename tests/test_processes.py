@@ -29,9 +29,13 @@ child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
 open(os.path.join(PIDS, "popen"), "w").write(str(child.pid))
 """,
     "grandchild.md": """\
-import os, subprocess
+import os, subprocess, time
 path = os.path.join(PIDS, "grandchild")
 subprocess.run(["sh", "-c", f"sleep 60 & echo $! > {path}"], check=True)
+# The grandchild is named by its command line: wait until it has become sleep.
+command = f"/proc/{open(path).read().strip()}/cmdline"
+while not open(command, "rb").read().startswith(b"sleep"):
+    time.sleep(0.01)
 """,
     "living-parent.md": """\
 import os, subprocess, time
