@@ -10,8 +10,9 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
-from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
+from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import PASSED, BlockResult
 from pytest_torchnotes.update.rewrite import apply, digest
 from pytest_torchnotes.update.wants import reread, want_reason

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes.comparison.compare import Comparator, Comparison
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
-from pytest_torchnotes.run.execute import ErrorInfo, WarningInfo
+from pytest_torchnotes.run.execute import ErrorInfo, Execution, WarningInfo
 from pytest_torchnotes.update.rewrite import Edit
 
 PASSED = "passed"
@@ -148,3 +148,16 @@ class NoteResult:
     def failures(self) -> list[BlockResult]:
         """Blocks that failed, less those whose output update mode rewrote."""
         return [result for result in self.blocks if result.failed and not result.rewritten]
+
+
+def from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResult:
+    """A passing result holding what running ``item`` printed, raised, warned and took."""
+    return BlockResult(
+        item,
+        PASSED,
+        actual=execution.stdout,
+        stderr=execution.stderr,
+        error=execution.error,
+        warnings=execution.warnings,
+        duration=execution.duration,
+    )

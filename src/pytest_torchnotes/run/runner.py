@@ -29,7 +29,7 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.run import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.run.capture import FileDescriptorCapture
-from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
+from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import (
     INTERRUPTED,
     Executor,
@@ -38,6 +38,7 @@ from pytest_torchnotes.run.execute import (
     register_source,
 )
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.run.timers import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
