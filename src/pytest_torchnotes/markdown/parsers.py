@@ -9,6 +9,7 @@ convention of :data:`OUTPUT_CONVENTIONS` reads in turn, and then a :class:`~.blo
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from pytest_torchnotes.markdown import (
     indented,
@@ -48,10 +49,16 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
 
 
 class NoteParser:
-    """Parse a note's text into a :class:`ParsedNote`."""
+    """Parse a note's text into a :class:`ParsedNote`; ``conventions`` are asked about each
+    Python block in order (:data:`OUTPUT_CONVENTIONS` unless given)."""
 
-    def __init__(self, note_format: NoteFormat | None = None) -> None:
+    def __init__(
+        self,
+        note_format: NoteFormat | None = None,
+        conventions: Sequence[Convention] | None = None,
+    ) -> None:
         self.format = note_format or NoteFormat()
+        self.conventions = tuple(OUTPUT_CONVENTIONS if conventions is None else conventions)
         self.lexer = MarkdownLexer()
 
     def parse(self, text: str) -> ParsedNote:
@@ -66,12 +73,12 @@ class NoteParser:
         except FrontMatterError as error:
             note.problems.append(Problem(error.line + 1, error.message))
         reads = indented.reads_indented(note.config.indented_output, self.format.indented_output)
-        _build(NoteContext(self.format, lexemes, note, reads_indented=reads))
+        _build(NoteContext(self.format, lexemes, note, reads_indented=reads), self.conventions)
         note.problems.sort(key=lambda problem: problem.line)
         return note
 
 
-def _build(note: NoteContext) -> None:
+def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     """One pass over comments and fences in document order."""
     lexemes = note.lexemes
     events: list[tuple[int, CommentLexeme | FenceLexeme]] = [
@@ -91,7 +98,7 @@ def _build(note: NoteContext) -> None:
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
         else:
-            _block(event, following.get(event.open_line), pending, note)
+            _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
@@ -99,13 +106,17 @@ def _build(note: NoteContext) -> None:
 
 
 def _block(
-    fence: FenceLexeme, next_fence: FenceLexeme | None, pending: Pending, note: NoteContext
+    fence: FenceLexeme,
+    next_fence: FenceLexeme | None,
+    pending: Pending,
+    note: NoteContext,
+    conventions: Sequence[Convention],
 ) -> None:
     """Ask each convention about the closed Python ``fence``; keep the block unless one
     rejects it."""
     index = len(note.note.blocks) + 1
     draft = BlockDraft(index, fence, next_fence, pending.options(fence, note), fence.body)
-    for convention in OUTPUT_CONVENTIONS:
+    for convention in conventions:
         convention(draft, note)
         if draft.rejected or draft.complete:
             break
