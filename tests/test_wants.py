@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
@@ -186,6 +186,8 @@ LAYOUTS = {
     prefix=st.sampled_from(["", "> ", "   "]),
     want=st.sampled_from(["", "old", "1.0"]),
 )
+# Printed text that reads as a traceback: the block prints it, it does not raise it.
+@example(lines=["Traceback (most recent call last):", "T"], layout="fence", prefix="", want="old")
 def test_update_of_any_section_reads_back_or_refuses(
     lines: list[str], layout: str, prefix: str, want: str
 ) -> None:

@@ -111,8 +111,12 @@ def _traceback(
     expected = read_traceback(output.text)
     if expected is None or not compares_with(expected, result.error):
         return None
-    result.expected, result.variant = output.text, variant
     comparator = evaluator.comparator(options)
+    if result.error is None and comparator.compare(output.text, result.actual).matched:
+        # The block printed the traceback (``traceback.print_exc(file=sys.stdout)``): it is
+        # compared as the text it is.
+        return None
+    result.expected, result.variant = output.text, variant
     new = check_traceback(result, expected, output, comparator, evaluator.context)
     if result.checked is not None and options.mode == "ignore":
         result.checked = IGNORED
