@@ -79,14 +79,14 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
     result = pytester.runpytest("-n", "2", "-p", "no:randomly", "--torchnotes-report=run.json")
     result.assert_outcomes(failed=1, passed=3)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::a.md'*"])
+    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::note'*"])
     notes = json.loads((pytester.path / "run.json").read_text())["notes"]
     crashed = [note for note in notes if note["path"] == "notes/a.md"]
     assert len(notes) == 4
     assert len(crashed) == 1
     assert crashed[0]["outcome"] == "error"
     assert re.fullmatch(
-        r"worker 'gw\d+' crashed while running 'notes/a.md::a.md': the process was killed "
+        r"worker 'gw\d+' crashed while running 'notes/a.md::note': the process was killed "
         f"by signal {re.escape(cause)}",
         crashed[0]["reason"],
     )
@@ -349,7 +349,7 @@ def test_forked_children_end_and_never_run_the_session(
     write_note(NEXT, "b.md")
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-v", timeout=120)
     result.assert_outcomes(passed=2)
-    assert result.stdout.str().count("notes/b.md::b.md VERIFIED block 1") == 1
+    assert result.stdout.str().count("notes/b.md::note VERIFIED block 1") == 1
     assert result.stdout.str().count(" passed in ") == 1
 
 

@@ -154,13 +154,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     return NoteFile.from_parent(parent, path=file_path)
 
 
+#: The name of a note's one item. Its node id is ``notes/x.md::note``: the path says which
+#: note, and the short test summary keeps its room for the block's line and message.
+NOTE_ITEM_NAME = "note"
+
+
 class NoteFile(pytest.File):
     """A Markdown note: one item. The note is read when it runs, not when it is collected:
     collecting thousands of notes costs next to nothing, and under pytest-xdist each worker
     reads only the notes it runs."""
 
     def collect(self) -> Iterator[NoteItem]:
-        yield NoteItem.from_parent(self, name=self.path.name)
+        yield NoteItem.from_parent(self, name=NOTE_ITEM_NAME)
 
 
 @pytest.hookimpl(tryfirst=True)
