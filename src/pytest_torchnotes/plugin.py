@@ -725,16 +725,13 @@ class Updates:
 
 
 def _edit_diff(display: str, edit: Any) -> list[str]:
-    import difflib
+    from pytest_torchnotes.comparison.unified import unified_diff
 
-    return list(
-        difflib.unified_diff(
-            [line.rstrip("\r") for line in edit.old],
-            [line.rstrip("\r") for line in edit.lines],
-            fromfile=f"{display}:{edit.start + 1}",
-            tofile=f"{display}:{edit.start + 1} (updated)",
-            lineterm="",
-        )
+    where = f"{display}:{edit.start + 1}"
+    return unified_diff(
+        [line.rstrip("\r") for line in edit.old],
+        [line.rstrip("\r") for line in edit.lines],
+        names=(where, f"{where} (updated)"),
     )
 
 
