@@ -53,7 +53,7 @@ from pytest_torchnotes.run.results import (
     XFAILED,
     BlockResult,
 )
-from pytest_torchnotes.update.rewrite import Edit, RewriteError, Section, section_edit
+from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
 
@@ -191,14 +191,13 @@ class BlockEvaluator:
             result.not_updated = "put the --> of the output directive on a line of its own"
             result.message += f"\nNot updated: {result.not_updated}."
             return result
-        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
-        self._plan(result, section, execution.stdout, comparator, block.line)
+        self._plan(result, output, execution.stdout, comparator, block.line)
         return result
 
     def _plan(
         self,
         result: BlockResult,
-        section: Section,
+        section: OutputSection,
         actual: str,
         comparator: Comparator,
         line: int,
@@ -311,8 +310,13 @@ class BlockEvaluator:
         want = body[first : first + count]
         start = body[first].line if first < len(body) else block.fence.last_line
         prompt = body[example.lineno]
-        section = Section(
-            want, start, start, prompt.prefix + " " * example.indent, block.fence.fence
+        section = OutputSection(
+            "transcript",
+            tuple(want),
+            start,
+            start,
+            prompt.prefix + " " * example.indent,
+            block.fence.fence,
         )
         self._plan(
             result,
@@ -329,7 +333,7 @@ class BlockEvaluator:
     def _reread(
         self,
         edit: Edit,
-        section: Section,
+        section: OutputSection,
         body: Sequence[BodyLine],
         first: int,
         examples: list[doctest.Example],
