@@ -27,6 +27,7 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
+from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.run import isolation, knobs, processes, workspace, writeguard
 from pytest_torchnotes.run.capture import FileDescriptorCapture
 from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
@@ -81,7 +82,7 @@ class RunSettings:
     #: Folders notes may not change while they run in scratch directories (the rootdir).
     protected: tuple[Path, ...] = ()
     #: Whether a file beside a note is itself a note (not copied into scratch directories).
-    is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
+    is_note: Callable[[Path], bool] = is_note
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
     update: bool = False
     #: Fail blocks that raise warnings no ``warns`` directive declares.
