@@ -286,7 +286,7 @@ class NoteItem(pytest.Item):
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
         if self.result.threads:
-            from pytest_torchnotes.run.isolation import CAN_DETACH_THREADS
+            from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 
             fate = (
                 "they are stopped when the session ends"
