@@ -60,6 +60,8 @@ def test_environment_reads_installed_versions_of_what_is_not_loaded(
         monkeypatch.delitem(sys.modules, "torch")
         monkeypatch.delitem(sys.modules, "numpy")
     found = environment()
-    assert (found.torch, found.numpy) == (version("torch"), version("numpy"))
+    assert found.numpy == version("numpy")
+    # With its local label (+cpu, +cu130), which a wheel's metadata may leave out.
     assert found.torch == torch.__version__
+    assert found.torch.split("+")[0] == version("torch").split("+")[0]
     assert found.cuda == (torch.version.cuda if loaded else None)

@@ -309,7 +309,7 @@ def environment() -> Environment:
         plugin = "unknown"
     cuda_available = bool(torch is not None and torch.cuda.is_available())
     return Environment(
-        torch=str(torch.__version__) if torch is not None else _installed("torch"),
+        torch=str(torch.__version__) if torch is not None else _installed_torch(),
         python=platform.python_version(),
         numpy=str(numpy.__version__) if numpy is not None else _installed("numpy"),
         platform=platform.platform(),
@@ -317,6 +317,32 @@ def environment() -> Environment:
         cuda=torch.version.cuda if torch is not None else None,
         plugin=plugin,
     )
+
+
+#: The line of torch's ``version.py`` that ``torch.__version__`` comes from.
+TORCH_VERSION_LINE = re.compile(r"^__version__ = '(?P<version>[^']+)'$", re.MULTILINE)
+
+
+def _installed_torch() -> str | None:
+    """The version of the torch installed, as ``torch.__version__`` says it, without
+    importing torch: its local label (``+cpu``, ``+cu130``) is in ``torch/version.py``, not
+    always in the distribution's metadata."""
+    from importlib.util import find_spec
+    from pathlib import Path
+
+    try:
+        spec = find_spec("torch")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin is not None:
+        try:
+            text = (Path(spec.origin).parent / "version.py").read_text(encoding="utf-8")
+        except OSError:
+            text = ""
+        match = TORCH_VERSION_LINE.search(text)
+        if match is not None:
+            return match.group("version")
+    return _installed("torch")
 
 
 def _installed(distribution: str) -> str | None:
