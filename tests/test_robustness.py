@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from tests.conftest import WriteNote, block_counts
 
 NEXT = "```python\nprint('next note runs')\n=== output ===\nnext note runs\n```\n"
@@ -353,6 +354,9 @@ def test_forked_children_end_and_never_run_the_session(
     assert result.stdout.str().count(" passed in ") == 1
 
 
+@pytest.mark.skipif(
+    not CAN_DETACH_THREADS, reason="this Python waits at exit for every non-daemon thread"
+)
 def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
@@ -367,6 +371,24 @@ def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     result.assert_outcomes(passed=1, warnings=1)
     result.stdout.fnmatch_lines(
         ["*TorchnotesWarning: notes/note.md: the note left threads running: spinner; they are*"]
+    )
+
+
+@pytest.mark.skipif(CAN_DETACH_THREADS, reason="this Python lets pytest exit without the thread")
+def test_where_python_waits_for_threads_at_exit_the_warning_says_so(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport threading, time\n"
+        "threading.Thread(target=time.sleep, args=(1,), name='sleeper').start()\n```\n"
+    )
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md: the note left threads running: sleeper; "
+            "pytest waits for them to end before it exits*"
+        ]
     )
 
 
