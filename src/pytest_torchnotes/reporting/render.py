@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
+from pytest_torchnotes.comparison.unified import text_lines, unified_diff
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.words import plural
 
@@ -216,13 +216,7 @@ def _cell(text: str | None) -> str:
 
 
 def _diff(expected: str, actual: str) -> list[str]:
-    lines = list(
-        difflib.unified_diff(
-            expected.strip("\n").split("\n"), actual.strip("\n").split("\n"), lineterm="", n=2
-        )
-    )[2:]
-    if len(lines) > MAX_DIFF_LINES:
-        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(len(lines) - MAX_DIFF_LINES, 'more line')}"]
+    lines = unified_diff(text_lines(expected), text_lines(actual), context=2, limit=MAX_DIFF_LINES)
     return [line.replace("```", "`\u200b``") for line in lines]
 
 

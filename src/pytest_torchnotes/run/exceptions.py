@@ -72,7 +72,6 @@ def check_warnings(
         for declared in block.warns
         if not any(_warns_matches(declared, warning) for warning in result.warnings)
     ]
-    result.unexpected_warnings = [warning.describe() for warning in unexpected]
     if not strict or result.outcome != PASSED or not (unexpected or missing):
         return
     result.outcome = FAILED

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
-from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
@@ -32,7 +32,7 @@ from pytest_torchnotes.run.results import (
     from_execution,
 )
 from pytest_torchnotes.update.ipython import as_ipython_want, ipython_output, split_display
-from pytest_torchnotes.update.rewrite import Edit, Section
+from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -143,7 +143,9 @@ def _plan_cell(
         result.message += f"\nNot updated: {reason}."
         return
     printed, displayed = parts
-    section = Section(cell.output, cell.insert_at, cell.insert_at, cell.prefix, fence.fence)
+    section = OutputSection(
+        "transcript", tuple(cell.output), cell.insert_at, cell.insert_at, cell.prefix, fence.fence
+    )
 
     def verify(edit: Edit) -> str | None:
         return _reread(evaluator, transcript, block, index, section, edit, execution, options)
@@ -177,7 +179,7 @@ def _reread(
     transcript: Transcript,
     block: Block,
     index: int,
-    section: Section,
+    section: OutputSection,
     edit: Edit,
     execution: Execution,
     options: CompareOptions,

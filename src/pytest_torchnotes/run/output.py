@@ -30,7 +30,6 @@ from pytest_torchnotes.run.results import (
     from_execution,
 )
 from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
-from pytest_torchnotes.update.rewrite import Section
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -91,8 +90,7 @@ def run_block(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
         return result
-    section = Section(written.lines, written.start, written.end, written.prefix, written.fence)
-    plan(evaluator.source, result, section, execution.stdout, comparator, block.line)
+    plan(evaluator.source, result, written, execution.stdout, comparator, block.line)
     return result
 
 
@@ -129,8 +127,7 @@ def _traceback(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
     elif new is not None:
-        section = Section(written.lines, written.start, written.end, written.prefix, written.fence)
-        plan(evaluator.source, result, section, new, comparator, block.line)
+        plan(evaluator.source, result, written, new, comparator, block.line)
     return result
 
 

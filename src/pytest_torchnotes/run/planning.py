@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import Comparator
-from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.run.results import BlockResult
-from pytest_torchnotes.update.rewrite import Edit, RewriteError, Section, section_edit
+from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
 
@@ -34,7 +34,7 @@ class NoteSource:
 def plan(
     source: NoteSource | None,
     result: BlockResult,
-    section: Section,
+    section: OutputSection,
     actual: str,
     comparator: Comparator,
     line: int,
@@ -92,7 +92,14 @@ def plan_example(
     want = body[first : first + count]
     start = body[first].line if first < len(body) else block.fence.last_line
     prompt = body[example.lineno]
-    section = Section(want, start, start, prompt.prefix + " " * example.indent, block.fence.fence)
+    section = OutputSection(
+        "transcript",
+        tuple(want),
+        start,
+        start,
+        prompt.prefix + " " * example.indent,
+        block.fence.fence,
+    )
 
     def verify(edit: Edit) -> str | None:
         assert source is not None
@@ -113,7 +120,7 @@ def plan_example(
 def _reread(
     source: NoteSource,
     edit: Edit,
-    section: Section,
+    section: OutputSection,
     body: Sequence[BodyLine],
     first: int,
     examples: list[doctest.Example],

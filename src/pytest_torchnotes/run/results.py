@@ -70,8 +70,6 @@ class BlockResult:
     not_updated: str | None = None
     #: The versions whose ``output`` directive was compared (``None``: the visible output).
     variant: str | None = None
-    #: Warnings raised that no ``warns`` directive declares.
-    unexpected_warnings: list[str] = field(default_factory=list)
     #: The rules its output was compared by (``None``: a block that did not run).
     comparator: Comparator | None = None
     #: What was checked: :data:`COMPARED` (an expected output or exception), :data:`IGNORED`
