@@ -25,19 +25,36 @@ def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str
 
 
 #: CPython up to 3.12 waits at exit for the lock of every non-daemon thread in the private
-#: ``threading._shutdown_locks``; where that is missing, a thread cannot be let go.
-CAN_DETACH_THREADS = hasattr(threading, "_shutdown_locks") and hasattr(
-    threading, "_shutdown_locks_lock"
-)
+#: ``threading._shutdown_locks``: a thread is let go by taking its lock out.
+_BY_LOCKS = hasattr(threading, "_shutdown_locks") and hasattr(threading, "_shutdown_locks_lock")
+#: CPython 3.13 joins them in ``_thread._shutdown``, through handles that cannot be taken
+#: out; ``threading._shutdown`` calls it by the module global ``_thread_shutdown``, which is
+#: replaced by a join of the threads that were not let go.
+_BY_SHUTDOWN = not _BY_LOCKS and callable(getattr(threading, "_thread_shutdown", None))
+#: Whether a thread a note leaves running can be let go, or pytest waits for it at exit.
+CAN_DETACH_THREADS = _BY_LOCKS or _BY_SHUTDOWN
+
+
+def _join_threads_not_let_go() -> None:
+    """The wait of ``threading._shutdown`` for non-daemon threads, less those let go."""
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
 
 
 def _let_exit_without(thread: threading.Thread) -> None:
     """Let the interpreter exit without waiting for ``thread``, as for a daemon thread."""
-    lock = getattr(thread, "_tstate_lock", None)
-    if not CAN_DETACH_THREADS or lock is None:
+    if _BY_LOCKS:
+        lock = getattr(thread, "_tstate_lock", None)
+        if lock is None:
+            return
+        with threading._shutdown_locks_lock:  # type: ignore[attr-defined]
+            threading._shutdown_locks.discard(lock)  # type: ignore[attr-defined]
+    elif _BY_SHUTDOWN:  # pragma: no cover - Python 3.13 and later (nox -s newest)
+        threading._thread_shutdown = _join_threads_not_let_go  # type: ignore[attr-defined]
+    else:  # pragma: no cover - no known way on this Python
         return
-    with threading._shutdown_locks_lock:  # type: ignore[attr-defined]
-        threading._shutdown_locks.discard(lock)  # type: ignore[attr-defined]
     thread._daemonic = True  # type: ignore[attr-defined]
 
 
