@@ -64,9 +64,9 @@ VENV = WORK / "venv"
 PYTHON = VENV / "bin" / "python"
 GENERATOR = BENCH / "gen_corpus.py"
 TORCH_PIN = "torch==2.13.0"
-USER_PACKAGES = [TORCH_PIN, "numpy", "pytest", "pytest-xdist"]
+USER_PACKAGES = [TORCH_PIN, "numpy", "pytest", "pytest-xdist", "sybil"]
 PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-MEASUREMENTS = ("small", "large", "collect", "cpu", "memory")
+MEASUREMENTS = ("small", "large", "xdist", "collect", "cpu", "memory")
 # Settings of the parent's environment that would change what a child pytest does.
 DROPPED_ENV = ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_XDIST_AUTO_NUM_WORKERS")
 
@@ -92,20 +92,21 @@ def debug(message: str) -> None:
 class Sizes:
     small: tuple[int, int] = (100, 10)  # notes, blocks per note
     large: tuple[int, int] = (1000, 10)
+    xdist: tuple[int, int] = (160, 10)
     cpu: tuple[int, int] = (40, 5)
     cpu_rounds: int = 20  # work of one heavy block: ~0.2 s at 20
     memory: int = 200  # notes of 64 MB each
 
 
 FULL = Sizes()
-QUICK = Sizes(small=(20, 10), large=(100, 10), cpu=(8, 5), memory=20)
+QUICK = Sizes(small=(20, 10), large=(100, 10), xdist=(40, 10), cpu=(8, 5), memory=20)
 
 
 # --------------------------------------------------------------------------
 # The benchmark's own virtualenv and corpora
 # --------------------------------------------------------------------------
 CHECK_VENV = f"""
-import sys, torch, numpy, pytest, xdist, pytest_torchnotes
+import sys, torch, numpy, pytest, xdist, sybil, pytest_torchnotes
 assert torch.__version__.startswith("2.13.0"), torch.__version__
 assert pytest_torchnotes.__file__.startswith({str(REPO)!r}), pytest_torchnotes.__file__
 try:
@@ -432,19 +433,41 @@ def blocks_title(docs: int, blocks: int) -> str:
     return f"{docs} notes x {blocks} blocks ({docs * blocks} blocks)"
 
 
+def doctest_glob(corpus: Path, notes: int) -> Contender:
+    """The peer ``pytest --doctest-glob='*.md'``: one item per note, ``>>>`` transcripts."""
+    argv = [*python(), *PYTEST, "--doctest-glob=*.md", "doctest"]
+    return Contender("pytest --doctest-glob", argv, corpus, pytest_passed(notes))
+
+
+def stock_sybil(corpus: Path) -> Contender:
+    """The peer stock Sybil (``PythonCodeBlockParser``): one item per ``>>>`` example."""
+    examples = json.loads((corpus / "manifest.json").read_text())["doctest_examples"]
+    argv = [*python(), *PYTEST, "sybil"]
+    return Contender("stock Sybil", argv, corpus, pytest_passed(examples))
+
+
+def peer_ratios(results: dict[str, Result]) -> list[Ratio]:
+    """The plugin against each peer: below 1.0 when the plugin is faster."""
+    return [
+        ratio(results, "plugin serial", peer, name=f"plugin serial / {peer}", target="< 1.0")
+        for peer in ("pytest --doctest-glob", "stock Sybil")
+    ]
+
+
 def measure_small(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.small
     corpus = ensure_corpus("notes", docs, blocks)
     contenders = [
         raw(corpus, docs * blocks),
         plugin(corpus, docs),
-        plugin(corpus, docs, "-n", "2"),
+        doctest_glob(corpus, docs),
+        stock_sybil(corpus),
     ]
     results = compare(contenders, repeat)
     ratios = [
-        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
-        ratio(results, "plugin -n 2", "raw floor", name="plugin -n 2 / raw"),
+        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.10"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        *peer_ratios(results),
     ]
     return Section("small", blocks_title(docs, blocks), results, ratios)
 
@@ -452,12 +475,40 @@ def measure_small(sizes: Sizes, repeat: int) -> Section:
 def measure_large(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.large
     corpus = ensure_corpus("notes", docs, blocks)
-    results = compare([raw(corpus, docs * blocks), plugin(corpus, docs)], repeat)
+    contenders = [
+        raw(corpus, docs * blocks),
+        plugin(corpus, docs),
+        doctest_glob(corpus, docs),
+        stock_sybil(corpus),
+    ]
+    results = compare(contenders, repeat)
     ratios = [
-        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.10"),
+        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        *peer_ratios(results),
     ]
     return Section("large", blocks_title(docs, blocks), results, ratios)
+
+
+def measure_xdist(sizes: Sizes, repeat: int) -> Section:
+    docs, blocks = sizes.xdist
+    corpus = ensure_corpus("notes", docs, blocks)
+    results = compare([plugin(corpus, docs), plugin(corpus, docs, "-n", "2")], repeat)
+    ratios = [
+        ratio(
+            results, "plugin serial", "plugin -n 2", name="speed-up serial / -n 2", target=">= 1.0"
+        ),
+        ratio(
+            results,
+            "plugin -n 2",
+            "plugin serial",
+            name="CPU seconds -n 2 / serial",
+            attr="cpu_seconds",
+        ),
+    ]
+    return Section(
+        "xdist", "small notes under pytest-xdist, " + blocks_title(docs, blocks), results, ratios
+    )
 
 
 def measure_collect(sizes: Sizes, repeat: int) -> Section:
@@ -511,6 +562,7 @@ def measure_memory(sizes: Sizes, repeat: int) -> Section:
 MEASURE: dict[str, Callable[[Sizes, int], Section]] = {
     "small": measure_small,
     "large": measure_large,
+    "xdist": measure_xdist,
     "collect": measure_collect,
     "cpu": measure_cpu,
     "memory": measure_memory,
