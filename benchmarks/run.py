@@ -487,6 +487,7 @@ def measure_large(sizes: Sizes, repeat: int) -> Section:
     contenders = [
         raw(corpus, docs * blocks),
         plugin(corpus, docs),
+        plugin(corpus, docs, "-p", "no:logging"),
         doctest_glob(corpus, docs),
         stock_sybil(corpus, most=LARGE_SYBIL_RUNS),
     ]
@@ -494,6 +495,7 @@ def measure_large(sizes: Sizes, repeat: int) -> Section:
     ratios = [
         ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        ratio(results, "plugin -p no:logging", "raw floor", name="plugin -p no:logging / raw"),
         *peer_ratios(results),
     ]
     return Section("large", blocks_title(docs, blocks), results, ratios)
