@@ -4,9 +4,9 @@
     python3 benchmarks/run.py [--quick] [--only NAME] [--repeat N] [--json PATH] [-v]
 
 One invocation makes what it needs under ``benchmarks/corpus/`` (ignored by git): a
-virtualenv with only what a user has (``torch==2.13.0 numpy pytest pytest-xdist`` and this
-repository installed editable; no hypothesis, whose pytest plugin slows every start) and
-the corpora of notes (``gen_corpus.py``). Both are reused by later runs while they match.
+virtualenv with only what a user has (``torch==2.13.0 numpy pytest pytest-xdist sybil`` and
+this repository installed editable; no hypothesis, whose pytest plugin slows every start)
+and the corpora of notes (``gen_corpus.py``). Both are reused by later runs while they match.
 
 Every measurement is a separate child process, timed from start to exit (wall seconds), with
 its CPU seconds (user + system, its reaped children included) and its peak RSS (the largest
@@ -18,8 +18,12 @@ Measurements (``--only`` takes these names):
 
   small    100 notes x 10 blocks. The raw floor (``raw_exec.py``: every block exec'd in one
            process with stdout redirected and compared, nothing else) against
-           ``pytest --torchnotes`` serial and with ``-n 2``.
-  large    1000 notes x 10 blocks: raw floor against the plugin, serial.
+           ``pytest --torchnotes`` and the two peers on the same notes written as ``>>>``
+           transcripts: ``pytest --doctest-glob='*.md'`` (one item per note) and stock Sybil's
+           Markdown ``PythonCodeBlockParser`` (one item per ``>>>`` example).
+  large    1000 notes x 10 blocks: the same contenders, and the plugin with ``-p no:logging``
+           (stock Sybil, ~60,000 items, runs once there whatever ``--repeat`` says).
+  xdist    160 notes x 10 blocks: the plugin serial against ``-n 2``.
   collect  collection alone of the 10,000 blocks of ``large``: ``pytest --collect-only``
            with the plugin against the same with ``-p no:torchnotes`` (pytest's own start).
   cpu      40 notes x 5 blocks of ~0.2 s of single-threaded matmuls and convolutions each,
