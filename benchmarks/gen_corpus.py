@@ -19,6 +19,12 @@ Layout of DIR (each sub-directory has its own pytest.ini, so pytest's rootdir st
 
   torchnotes/   one note per file: a ```python block, a blank line, the marker line
                 "======== output ==========" and the expected stdout.
+  doctest/      (``notes`` only) the same notes with each block written as a ``>>>``
+                transcript (``python`` fence, one prompt per statement, its output below),
+                for the peer ``pytest --doctest-glob='*.md'`` (one item per note).
+  sybil/        (``notes`` only) the same doctest Markdown and a conftest.py that gives
+                it to stock Sybil's Markdown ``PythonCodeBlockParser`` (one item per
+                ``>>>`` example).
   py/           (``notes`` only) the same blocks as one plain .py per note, cells split by
                 "# %% block K", expected stdout kept in "#| " comment lines; run.py execs
                 them all in one process as the floor no checking tool can go below.
@@ -32,11 +38,13 @@ Layout of DIR (each sub-directory has its own pytest.ini, so pytest's rootdir st
 from __future__ import annotations
 
 import argparse
+import ast
 import contextlib
 import hashlib
 import io
 import json
 import random
+import re
 import shutil
 import sys
 from collections.abc import Callable
@@ -88,6 +96,14 @@ def main() -> int:
 if __name__ == "__main__":
     sys.exit(main())
 '''
+
+# Written to DIR/sybil/conftest.py: stock Sybil, as its documentation sets it up.
+SYBIL_CONFTEST = """\
+from sybil import Sybil
+from sybil.parsers.markdown import PythonCodeBlockParser
+
+pytest_collect_file = Sybil(parsers=[PythonCodeBlockParser()], patterns=["*.md"]).pytest()
+"""
 
 # --------------------------------------------------------------------------
 # Prose
@@ -338,6 +354,33 @@ def run_block(code: str, namespace: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
+#: An echo doctest cannot match: an object's address (``torch.manual_seed`` returns a
+#: Generator), written ``_ = expr`` instead, as doctest authors do.
+ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def to_doctest(code: str) -> tuple[str, int]:
+    """``code`` as a ``>>>`` transcript, run statement by statement in interactive mode as
+    doctest runs it; and the number of its examples (``>>>`` prompts)."""
+    lines = code.splitlines()
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    parts = []
+    tree = ast.parse(code)
+    for node in tree.body:
+        source = lines[node.lineno - 1 : node.end_lineno]
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            exec(compile("\n".join(source) + "\n", "<doctest>", "single"), namespace)
+        got = buf.getvalue()
+        if isinstance(node, ast.Expr) and ADDRESS.search(got):
+            source = ["_ = " + source[0], *source[1:]]
+            got = ""
+        text = [(">>> " if i == 0 else "... ") + line for i, line in enumerate(source)]
+        text.extend(line if line.strip() else "<BLANKLINE>" for line in got.splitlines())
+        parts.append("\n".join(text))
+    return "\n".join(parts) + "\n", len(tree.body)
+
+
 class Outputs:
     """Runs each distinct block once: large corpora repeat the same blocks.
 
@@ -377,7 +420,7 @@ def front_matter(d: int, r: random.Random) -> str:
     )
 
 
-def make_doc(d: int, blocks: list[dict[str, Any]], r: random.Random) -> str:
+def make_doc(d: int, blocks: list[dict[str, Any]], r: random.Random, doctest: bool = False) -> str:
     out = [
         front_matter(d, r),
         f"# PyTorch 笔记 {d + 1}\n",
@@ -394,7 +437,11 @@ def make_doc(d: int, blocks: list[dict[str, Any]], r: random.Random) -> str:
         out.append(f"### {k // 4 + 1}.{k % 4 + 1} 示例 {k + 1}\n")
         link = " 详见[官方文档](https://pytorch.org/docs/stable/)。" if k % 5 == 0 else ""
         out.append(r.choice(SENTENCES) + link + "\n")
-        out.append(f"```python\n{b['code']}\n\n{MARKER}\n{b['out'].rstrip(chr(10))}\n```\n")
+        if doctest:
+            # A blank line before the closing fence, or doctest reads the fence as output.
+            out.append(f"```python\n{b['doctest']}\n```\n")
+        else:
+            out.append(f"```python\n{b['code']}\n\n{MARKER}\n{b['out'].rstrip(chr(10))}\n```\n")
         if k % 3 == 2:
             out.append("- 小结：" + r.choice(SENTENCES) + "\n- 练习：把上面的形状改一改再运行。\n")
     out.append("## 参考\n\n1. PyTorch 官方文档\n2. 《动手学深度学习》\n")
@@ -438,6 +485,10 @@ def prepare(root: Path, kind: str, force: bool) -> bool:
     if kind == "notes":
         (root / "py").mkdir()
         (root / "raw_exec.py").write_text(RAW_EXEC)
+        for peer in ("doctest", "sybil"):
+            (root / peer).mkdir()
+            (root / peer / "pytest.ini").write_text(PYTEST_INI)
+        (root / "sybil" / "conftest.py").write_text(SYBIL_CONFTEST)
     return True
 
 
@@ -466,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
     if not prepare(root, a.kind, a.force):
         return 2
     outputs = Outputs()
+    doctests: dict[str, tuple[str, int]] = {}
+    examples = 0
     for d in range(a.docs):
         codes = note_codes(a.kind, d, a.blocks, a.seed, a.rounds)
         outs = outputs.of([code for _, code in codes], shared=a.kind == "memory")
@@ -478,12 +531,21 @@ def main(argv: list[str] | None = None) -> int:
         (root / "torchnotes" / f"{stem}.md").write_text(text, encoding="utf-8")
         if a.kind == "notes":
             (root / "py" / f"{stem}.py").write_text(make_py(d, blocks), encoding="utf-8")
+            for b in blocks:
+                if b["code"] not in doctests:
+                    doctests[b["code"]] = to_doctest(b["code"])
+                b["doctest"], count = doctests[b["code"]]
+                examples += count
+            text = make_doc(d, blocks, random.Random(d), doctest=True)
+            for peer in ("doctest", "sybil"):
+                (root / peer / f"{stem}.md").write_text(text, encoding="utf-8")
 
     manifest = {
         "kind": a.kind,
         "docs": a.docs,
         "blocks_per_doc": a.blocks,
         "blocks": a.docs * a.blocks,
+        "doctest_examples": examples,
         "seed": a.seed,
         "rounds": a.rounds,
         "distinct_runs": len(outputs.cache),

@@ -4,9 +4,9 @@
     python3 benchmarks/run.py [--quick] [--only NAME] [--repeat N] [--json PATH] [-v]
 
 One invocation makes what it needs under ``benchmarks/corpus/`` (ignored by git): a
-virtualenv with only what a user has (``torch==2.13.0 numpy pytest pytest-xdist`` and this
-repository installed editable; no hypothesis, whose pytest plugin slows every start) and
-the corpora of notes (``gen_corpus.py``). Both are reused by later runs while they match.
+virtualenv with only what a user has (``torch==2.13.0 numpy pytest pytest-xdist sybil`` and
+this repository installed editable; no hypothesis, whose pytest plugin slows every start)
+and the corpora of notes (``gen_corpus.py``). Both are reused by later runs while they match.
 
 Every measurement is a separate child process, timed from start to exit (wall seconds), with
 its CPU seconds (user + system, its reaped children included) and its peak RSS (the largest
@@ -18,8 +18,12 @@ Measurements (``--only`` takes these names):
 
   small    100 notes x 10 blocks. The raw floor (``raw_exec.py``: every block exec'd in one
            process with stdout redirected and compared, nothing else) against
-           ``pytest --torchnotes`` serial and with ``-n 2``.
-  large    1000 notes x 10 blocks: raw floor against the plugin, serial.
+           ``pytest --torchnotes`` and the two peers on the same notes written as ``>>>``
+           transcripts: ``pytest --doctest-glob='*.md'`` (one item per note) and stock Sybil's
+           Markdown ``PythonCodeBlockParser`` (one item per ``>>>`` example).
+  large    1000 notes x 10 blocks: the same contenders, and the plugin with ``-p no:logging``
+           (stock Sybil, ~60,000 items, runs once there whatever ``--repeat`` says).
+  xdist    160 notes x 10 blocks: the plugin serial against ``-n 2``.
   collect  collection alone of the 10,000 blocks of ``large``: ``pytest --collect-only``
            with the plugin against the same with ``-p no:torchnotes`` (pytest's own start).
   cpu      40 notes x 5 blocks of ~0.2 s of single-threaded matmuls and convolutions each,
@@ -64,9 +68,9 @@ VENV = WORK / "venv"
 PYTHON = VENV / "bin" / "python"
 GENERATOR = BENCH / "gen_corpus.py"
 TORCH_PIN = "torch==2.13.0"
-USER_PACKAGES = [TORCH_PIN, "numpy", "pytest", "pytest-xdist"]
+USER_PACKAGES = [TORCH_PIN, "numpy", "pytest", "pytest-xdist", "sybil"]
 PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
-MEASUREMENTS = ("small", "large", "collect", "cpu", "memory")
+MEASUREMENTS = ("small", "large", "xdist", "collect", "cpu", "memory")
 # Settings of the parent's environment that would change what a child pytest does.
 DROPPED_ENV = ("PYTHONPATH", "PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_XDIST_AUTO_NUM_WORKERS")
 
@@ -92,20 +96,21 @@ def debug(message: str) -> None:
 class Sizes:
     small: tuple[int, int] = (100, 10)  # notes, blocks per note
     large: tuple[int, int] = (1000, 10)
+    xdist: tuple[int, int] = (160, 10)
     cpu: tuple[int, int] = (40, 5)
     cpu_rounds: int = 20  # work of one heavy block: ~0.2 s at 20
     memory: int = 200  # notes of 64 MB each
 
 
 FULL = Sizes()
-QUICK = Sizes(small=(20, 10), large=(100, 10), cpu=(8, 5), memory=20)
+QUICK = Sizes(small=(20, 10), large=(100, 10), xdist=(40, 10), cpu=(8, 5), memory=20)
 
 
 # --------------------------------------------------------------------------
 # The benchmark's own virtualenv and corpora
 # --------------------------------------------------------------------------
 CHECK_VENV = f"""
-import sys, torch, numpy, pytest, xdist, pytest_torchnotes
+import sys, torch, numpy, pytest, xdist, sybil, pytest_torchnotes
 assert torch.__version__.startswith("2.13.0"), torch.__version__
 assert pytest_torchnotes.__file__.startswith({str(REPO)!r}), pytest_torchnotes.__file__
 try:
@@ -272,6 +277,8 @@ class Contender:
     argv: list[str]
     cwd: Path
     check: Check
+    #: Runs at most, whatever ``--repeat`` says (a slow peer on the large corpus).
+    most: int | None = None
 
 
 @dataclass
@@ -339,6 +346,8 @@ def compare(contenders: list[Contender], repeat: int) -> dict[str, Result]:
             result = results[contender.label]
             if result.failed:
                 continue  # once is enough to know
+            if contender.most is not None and len(result.samples) >= contender.most:
+                continue
             result.samples.append(run_once(contender))
     return results
 
@@ -432,19 +441,46 @@ def blocks_title(docs: int, blocks: int) -> str:
     return f"{docs} notes x {blocks} blocks ({docs * blocks} blocks)"
 
 
+def doctest_glob(corpus: Path, notes: int) -> Contender:
+    """The peer ``pytest --doctest-glob='*.md'``: one item per note, ``>>>`` transcripts."""
+    argv = [*python(), *PYTEST, "--doctest-glob=*.md", "doctest"]
+    return Contender("pytest --doctest-glob", argv, corpus, pytest_passed(notes))
+
+
+def stock_sybil(corpus: Path, most: int | None = None) -> Contender:
+    """The peer stock Sybil (``PythonCodeBlockParser``): one item per ``>>>`` example."""
+    examples = json.loads((corpus / "manifest.json").read_text())["doctest_examples"]
+    argv = [*python(), *PYTEST, "sybil"]
+    return Contender("stock Sybil", argv, corpus, pytest_passed(examples), most)
+
+
+#: Stock Sybil makes one pytest item of each of the ~60,000 ``>>>`` examples of ``large``:
+#: minutes a run, so it runs once there whatever ``--repeat`` says (the table shows runs).
+LARGE_SYBIL_RUNS = 1
+
+
+def peer_ratios(results: dict[str, Result]) -> list[Ratio]:
+    """The plugin against each peer: below 1.0 when the plugin is faster."""
+    return [
+        ratio(results, "plugin serial", peer, name=f"plugin serial / {peer}", target="< 1.0")
+        for peer in ("pytest --doctest-glob", "stock Sybil")
+    ]
+
+
 def measure_small(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.small
     corpus = ensure_corpus("notes", docs, blocks)
     contenders = [
         raw(corpus, docs * blocks),
         plugin(corpus, docs),
-        plugin(corpus, docs, "-n", "2"),
+        doctest_glob(corpus, docs),
+        stock_sybil(corpus),
     ]
     results = compare(contenders, repeat)
     ratios = [
-        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
-        ratio(results, "plugin -n 2", "raw floor", name="plugin -n 2 / raw"),
+        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.10"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        *peer_ratios(results),
     ]
     return Section("small", blocks_title(docs, blocks), results, ratios)
 
@@ -452,12 +488,42 @@ def measure_small(sizes: Sizes, repeat: int) -> Section:
 def measure_large(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.large
     corpus = ensure_corpus("notes", docs, blocks)
-    results = compare([raw(corpus, docs * blocks), plugin(corpus, docs)], repeat)
+    contenders = [
+        raw(corpus, docs * blocks),
+        plugin(corpus, docs),
+        plugin(corpus, docs, "-p", "no:logging"),
+        doctest_glob(corpus, docs),
+        stock_sybil(corpus, most=LARGE_SYBIL_RUNS),
+    ]
+    results = compare(contenders, repeat)
     ratios = [
-        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.10"),
+        ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        ratio(results, "plugin -p no:logging", "raw floor", name="plugin -p no:logging / raw"),
+        *peer_ratios(results),
     ]
     return Section("large", blocks_title(docs, blocks), results, ratios)
+
+
+def measure_xdist(sizes: Sizes, repeat: int) -> Section:
+    docs, blocks = sizes.xdist
+    corpus = ensure_corpus("notes", docs, blocks)
+    results = compare([plugin(corpus, docs), plugin(corpus, docs, "-n", "2")], repeat)
+    ratios = [
+        ratio(
+            results, "plugin serial", "plugin -n 2", name="speed-up serial / -n 2", target=">= 1.0"
+        ),
+        ratio(
+            results,
+            "plugin -n 2",
+            "plugin serial",
+            name="CPU seconds -n 2 / serial",
+            attr="cpu_seconds",
+        ),
+    ]
+    return Section(
+        "xdist", "small notes under pytest-xdist, " + blocks_title(docs, blocks), results, ratios
+    )
 
 
 def measure_collect(sizes: Sizes, repeat: int) -> Section:
@@ -511,6 +577,7 @@ def measure_memory(sizes: Sizes, repeat: int) -> Section:
 MEASURE: dict[str, Callable[[Sizes, int], Section]] = {
     "small": measure_small,
     "large": measure_large,
+    "xdist": measure_xdist,
     "collect": measure_collect,
     "cpu": measure_cpu,
     "memory": measure_memory,

@@ -504,7 +504,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if not isinstance(item, NoteItem) or call.when != "call" or item.record is None:
         return report
     blocks = item.result.blocks if item.result is not None else []
+    runner = item.config.stash.get(RUNNER, None)
     report.torchnotes_note = {
+        "torch_import": runner.took_import() if runner is not None else None,
         "failed": sum(1 for block in blocks if block.failed and not block.rewritten),
         "path": item.display_path,
         "record": item.record.to_json(),
@@ -544,6 +546,9 @@ class Reporting:
         #: Under xdist, the environment as the workers that ran the notes saw it.
         self.environment: dict[str, Any] | None = None
         self.ran_notes = False
+        from pytest_torchnotes.reporting.parallel import WorkerStarts
+
+        self.starts = WorkerStarts()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -555,6 +560,7 @@ class Reporting:
             self.ran_notes = True
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
+        self.starts.add(report.duration, note.get("torch_import") is not None)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
@@ -617,6 +623,9 @@ class Reporting:
             terminalreporter.write_line(line)
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
+        advice = self.starts.advice()
+        if advice is not None:
+            terminalreporter.write_line(advice, yellow=True)
 
 
 def _worker_exit(report: pytest.TestReport) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import linecache
 import os
+import re
 import sys
 import threading
 import time
@@ -129,6 +130,9 @@ def compile_block(code: str, filename: str, first_line: int, *, display: bool) -
     padded = "\n" * (first_line - 1) + code + "\n"
     if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
+    split = _compile_split(code, padded, filename, first_line)
+    if split is not None:
+        return split
     tree = ast.parse(padded, filename, "exec")
     last = tree.body[-1] if tree.body else None
     if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
@@ -140,6 +144,49 @@ def compile_block(code: str, filename: str, first_line: int, *, display: bool) -
         compile(expression, filename, "eval", dont_inherit=True),
         interactive=True,
     )
+
+
+#: The start of a line at column 0 that is not a comment: where the last top-level
+#: statement of a block starts, unless a bracket or a string is still open there.
+TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+def _compile_split(code: str, padded: str, filename: str, first_line: int) -> CompiledCode | None:
+    """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
+    what follows the last line at column 0 is parsed alone and, when it is one expression,
+    compiled apart from what comes before it. Parsing the whole block into Python objects
+    costs about as much as compiling it; a small block is compiled in a fraction of the time.
+
+    ``None`` when that cannot be told this way (the text before the last line at column 0
+    is not complete code, or what follows it is not one complete statement): the caller
+    parses the whole block.
+    """
+    starts = [match.start() for match in TOP_LEVEL_LINE.finditer(code)]
+    if not starts or starts[-1] == 0 or "__future__" in code:
+        return None
+    if "\\" in code[starts[-1] :]:
+        return None  # parsing it alone would warn about its escapes a second time
+    head, tail = code[: starts[-1]], code[starts[-1] :]
+    try:
+        statements = ast.parse(tail).body
+    except (SyntaxError, ValueError):
+        return None
+    if len(statements) != 1:
+        return None
+    last = statements[0]
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(tail, last):
+        try:  # nothing to display, if the split was right: the whole block tells
+            body = compile(padded, filename, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError):
+            return None
+        return CompiledCode(body, interactive=True)
+    try:  # compiles only when the head is complete code: then the tail is the last statement
+        body = compile("\n" * (first_line - 1) + head, filename, "exec", dont_inherit=True)
+        line = first_line + head.count("\n")
+        display = compile("\n" * (line - 1) + tail, filename, "eval", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return CompiledCode(body, display, interactive=True)
 
 
 def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:
@@ -267,7 +314,7 @@ class Executor:
         self.fd = fd
         self.watcher = watcher
         self.router = Router()
-        self._rotation = FdRotation()
+        self._rotation = FdRotation(frozenset() if watcher is None else watcher.pids)
         #: Output that came after its block, known when the note is closed.
         self.late: list[LateOutput] = []
         self.time_limit = TimeLimit(faulthandler)

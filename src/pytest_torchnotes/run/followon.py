@@ -77,7 +77,7 @@ class FollowOn:
         """Mark ``result`` when it follows from an earlier failure; remember what its block
         failed to define."""
         error = result.error
-        if result.outcome == PASSED:
+        if result.outcome == PASSED and self._missing:  # else nothing to forget: no parse
             for name in bound_names(code):
                 self._missing.pop(name, None)
         if result.outcome != FAILED or error is None:

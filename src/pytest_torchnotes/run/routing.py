@@ -163,9 +163,10 @@ def merge_late(late: list[LateOutput]) -> list[LateOutput]:
     return merged
 
 
-def live_children() -> list[str] | None:
-    """``pid (name)`` of the running thread's child processes that have not ended; ``None``
-    where the system does not tell (no ``/proc``, or children of other threads).
+def live_children(ours: frozenset[int] = frozenset()) -> list[str] | None:
+    """``pid (name)`` of the running thread's child processes that have not ended, but for
+    the session's own (``ours``: the crash watcher); ``None`` where the system does not tell
+    (no ``/proc``, or children of other threads).
 
     Asking whether there is any child at all costs one system call; ``/proc`` is read only
     when there is one.
@@ -182,7 +183,10 @@ def live_children() -> list[str] | None:
     except OSError:
         return None
     alive = []
-    for pid in pids:
+    left = [pid for pid in pids if int(pid) not in ours]
+    if pids and not left:
+        return []  # only the session's own children
+    for pid in left:
         try:
             with open(f"/proc/{pid}/stat") as handle:
                 stat = handle.read()
@@ -201,13 +205,15 @@ class FdRotation:
     #: Files kept at most; the oldest is read and closed when a newer one is kept.
     KEEP = 8
 
-    def __init__(self) -> None:
+    def __init__(self, ours: frozenset[int] = frozenset()) -> None:
         self._kept: list[tuple[FileDescriptorCapture, str, list[str] | None]] = []
         self.late: list[LateOutput] = []
+        #: The session's own children (the crash watcher): no block's output comes from them.
+        self._ours = ours
 
     def after_block(self, used: FileDescriptorCapture, label: str) -> FileDescriptorCapture:
         """``used`` has just been stopped; return the capture for the next block."""
-        children = live_children()
+        children = live_children(self._ours)
         if children == []:
             return used  # no process of the block is left to write into it
         self._kept.append((used, label, children))

@@ -9,6 +9,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext, suppress
@@ -129,6 +130,13 @@ class NoteRunner:
         self._watcher: Watcher | None = None
         #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
         self._unfreeze = False
+        #: Seconds the first note spent importing torch, if it did (see :meth:`took_import`).
+        self.torch_import: float | None = None
+
+    def took_import(self) -> float | None:
+        """Seconds a note of this runner spent importing torch, once: reported with it."""
+        seconds, self.torch_import = self.torch_import, None
+        return seconds
 
     def comparator(self, options: CompareOptions) -> Comparator:
         if options not in self._comparators:
@@ -192,7 +200,11 @@ class NoteRunner:
         :meth:`NoteRun.evaluate`, each inside :meth:`NoteRun.active`, then close it."""
         if self.skipped(note, display_path).skipped is not None:
             return None
+        began, imported = time.perf_counter(), "torch" in sys.modules
         import torch
+
+        if not imported:
+            self.torch_import = time.perf_counter() - began
 
         self._freeze_imports()
         context = FailureContext(display_path, str(torch.__version__), self.settings.update)

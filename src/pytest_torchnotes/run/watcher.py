@@ -2,9 +2,9 @@
 
 A segfault, an abort or ``SIGKILL`` ends the process before pytest reports anything. A
 small watcher process, started with the first note of a serial run, learns from the session
-which block is running (a line through a pipe as each block starts and ends) and receives
-:mod:`faulthandler`'s reports through the same pipe, which it passes on to the terminal at
-once. When the pipe closes, or the session process is gone, while a block was running, the
+which block is running (through memory they share, written as each block starts and ends)
+and receives :mod:`faulthandler`'s reports through a pipe, which it passes on to the terminal
+at once. When the pipe closes, or the session process is gone, while a block was running, the
 watcher writes the note, the block's line, its time limit and what ended the process: the
 fatal error faulthandler reported, or, with none, a signal that cannot be caught
 (``SIGKILL``) or C code that ended the process.
@@ -16,19 +16,34 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import mmap
 import os
 import subprocess
 import sys
+import tempfile
 
 #: Starts a control line in the pipe; anything else is faulthandler's text.
 CONTROL = b"\x01"
 
-#: What the watcher runs: only ``os``, ``select`` and ``sys``, so it starts in milliseconds.
-WATCHER = r"""
-import os, select, sys
+#: Bytes of the memory the session and the watcher share: which block runs.
+STATE_SIZE = 4096
 
-fd, session = int(sys.argv[1]), int(sys.argv[2])
-running, report, pending = b"", b"", b""
+#: Where that memory keeps what: a count of the blocks started and ended (8 bytes), the
+#: length of the running block's description (4 bytes; 0 between blocks), the description.
+COUNT, LENGTH, TEXT = slice(0, 8), slice(8, 12), 12
+
+#: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys``, so it starts in
+#: milliseconds.
+WATCHER = r"""
+import mmap, os, select, sys
+
+fd, state_fd, session = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+state = mmap.mmap(state_fd, int(sys.argv[4]))
+report, pending = [], b""
+
+
+def count():
+    return int.from_bytes(state[0:8], "little")
 
 
 def gone():
@@ -65,16 +80,16 @@ while True:
         text, _, control = line.partition(b"\x01")
         if text or not control:
             say(text + b"\n")
-            report += text + b"\n"
-        if control[:1] == b"R":
-            running, report = control[1:], b""
-        elif control[:1] == b"I":
-            running, report = b"", b""
-        elif control[:1] == b"Q":
+            report.append((count(), text + b"\n"))
+        if control[:1] == b"Q":
             sys.exit(0)
 if pending:
     say(pending + b"\n")
-    report += pending
+    report.append((count(), pending))
+length = int.from_bytes(state[8:12], "little")
+running = state[12 : 12 + length]
+# What faulthandler wrote while the last block ran (the count changes as blocks start and end).
+report = b"".join(text for when, text in report if when == count())
 if running and b"(see the timeout directive)" not in report:  # else the session said it
     fatal = [line for line in report.split(b"\n") if line.startswith(b"Fatal Python error: ")]
     if fatal:
@@ -91,20 +106,42 @@ if running and b"(see the timeout directive)" not in report:  # else the session
 
 
 class Watcher:
-    """The session's side: starts the watcher, says which block runs, stops it at the end."""
+    """The session's side: starts the watcher, says which block runs, stops it at the end.
+
+    Which block runs is written into memory shared with the watcher, not sent through the
+    pipe: a process waiting on a pipe is woken by every write, two for each block, and each
+    wake-up costs the session more than a small block's code takes to run. The pipe carries
+    faulthandler's reports, and its end tells the watcher at once that the session died.
+    """
 
     def __init__(self, terminal: int) -> None:
         read, self._fd = os.pipe()
+        self._count = 0
+        self._state: mmap.mmap | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         try:
-            self.process: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-S", "-I", "-c", WATCHER, str(read), str(os.getpid())],
-                pass_fds=(read,),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=terminal,
-                start_new_session=True,  # Ctrl-C in the terminal is not for it
-            )
-        except OSError:
+            with tempfile.TemporaryFile() as backing:
+                backing.truncate(STATE_SIZE)
+                self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
+                self.process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-S",
+                        "-I",
+                        "-c",
+                        WATCHER,
+                        str(read),
+                        str(backing.fileno()),
+                        str(os.getpid()),
+                        str(STATE_SIZE),
+                    ],
+                    pass_fds=(read, backing.fileno()),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=terminal,
+                    start_new_session=True,  # Ctrl-C in the terminal is not for it
+                )
+        except (OSError, ValueError):
             self.process = None
         os.close(read)
         self.terminal = terminal
@@ -112,15 +149,29 @@ class Watcher:
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
+    def pids(self) -> frozenset[int]:
+        """The watcher's process, a child of the session that no note started."""
+        return frozenset() if self.process is None else frozenset({self.process.pid})
+
+    @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
         return self._fd if self.process is not None else self.terminal
 
     def running(self, where: str) -> None:
-        self._send(CONTROL + b"R" + where.encode("utf-8", errors="replace") + b"\n")
+        self._share(where.encode("utf-8", errors="replace")[: STATE_SIZE - TEXT])
 
     def idle(self) -> None:
-        self._send(CONTROL + b"I\n")
+        self._share(b"")
+
+    def _share(self, text: bytes) -> None:
+        state = self._state
+        if state is None:
+            return
+        state[TEXT : TEXT + len(text)] = text
+        state[LENGTH] = len(text).to_bytes(4, "little")
+        self._count += 1
+        state[COUNT] = self._count.to_bytes(8, "little")
 
     def _send(self, data: bytes) -> None:
         if self.process is None:
@@ -133,9 +184,13 @@ class Watcher:
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
         faulthandler.enable(file=self.terminal, all_threads=True)
+        self._share(b"")
         self._send(CONTROL + b"Q\n")
         os.close(self._fd)
         if self.process is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=5)
             self.process = None
+        if self._state is not None:
+            self._state.close()
+            self._state = None

@@ -1,0 +1,146 @@
+"""Compiling a block for display by its last line at column 0 gives what the syntax tree of
+the whole block gives: the same code, the same displayed value, the same line numbers."""
+
+from __future__ import annotations
+
+import ast
+import dis
+from types import CodeType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.run import execute
+from pytest_torchnotes.run.execute import CompiledCode, _compile_split, compile_block
+
+FIRST_LINE = 40
+
+
+def by_tree(code: str) -> CompiledCode:
+    """What compile_block gives without the split."""
+    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
+    tree = ast.parse(padded, "note.md", "exec")
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or execute._ends_with_semicolon(padded, last):
+        return CompiledCode(compile(tree, "note.md", "exec", dont_inherit=True), interactive=True)
+    tree.body.pop()
+    return CompiledCode(
+        compile(tree, "note.md", "exec", dont_inherit=True),
+        compile(ast.Expression(last.value), "note.md", "eval", dont_inherit=True),
+        interactive=True,
+    )
+
+
+def shape(code: object) -> list[object] | None:
+    """Instructions with their lines, nested code objects (functions) included."""
+    if code is None:
+        return None
+    assert isinstance(code, CodeType)
+    return [
+        (
+            instruction.opname,
+            shape(instruction.argval)
+            if isinstance(instruction.argval, CodeType)
+            else instruction.argrepr,
+            instruction.positions.lineno if instruction.positions else None,
+        )
+        for instruction in dis.get_instructions(code)
+    ]
+
+
+def assert_same(code: str) -> None:
+    want, got = by_tree(code), compile_block(code, "note.md", FIRST_LINE, display=True)
+    assert shape(got.body) == shape(want.body)
+    assert shape(got.display) == shape(want.display)
+    assert got.interactive
+
+
+SPLIT = [
+    "x = 1\nx",
+    "import torch\nx = torch.ones(2)\nprint(x)",
+    "for i in range(3):\n    print(i)\ni * 2",
+    "def f(a):\n    return a\n\nf(3)  # shown",
+    "x = [\n    1,\n    2,\n]\nlen(x)",
+    "x = 1\nx;",
+    "s = '''\nabc\n'''\ns",  # the string is closed before the last line at column 0
+    "x = [\n1]\nx",
+    "x = 1\ny = '\\n'\ny",
+    "x = 1\nx  # comment",
+    "a = 2\nb = 3\na * b",
+]
+
+#: Blocks the split leaves to the whole syntax tree.
+NOT_SPLIT = [
+    "x",  # one line: nothing to split
+    "x = 1 + \\\n2",  # a continued line
+    "x = 1\nprint(\n    x,\n)",  # a bracket open across the last line at column 0
+    "s = '''\nabc\n'''",  # a string open across it
+    "x = (1,\n2)",
+    "if True:\n    x = 1\nelse:\n    x = 2",
+    "x = 1; x",  # two statements after the last line at column 0
+    "from __future__ import annotations\nx = 1\nx",
+    "x = 1\nprint('\\n')",  # an escape in the last statement
+]
+
+
+@pytest.mark.parametrize("code", SPLIT + NOT_SPLIT)
+def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
+    assert_same(code)
+
+
+@pytest.mark.parametrize("code", SPLIT)
+def test_split_blocks_are_compiled_without_the_whole_tree(code: str) -> None:
+    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
+    assert _compile_split(code, padded, "note.md", FIRST_LINE) is not None
+
+
+@pytest.mark.parametrize("code", NOT_SPLIT)
+def test_blocks_the_split_cannot_tell_are_left_to_the_tree(code: str) -> None:
+    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
+    if code.startswith(("if", "x = (1")):  # nothing to display: compiled whole
+        split = _compile_split(code, padded, "note.md", FIRST_LINE)
+        assert split is None or split.display is None
+    else:
+        assert _compile_split(code, padded, "note.md", FIRST_LINE) is None
+
+
+def test_a_syntax_error_keeps_the_note_line() -> None:
+    with pytest.raises(SyntaxError) as error:
+        compile_block("x = 1\nx = (\nprint(x)", "note.md", FIRST_LINE, display=True)
+    assert error.value.lineno is not None
+    assert error.value.lineno >= FIRST_LINE
+
+
+PIECES = st.sampled_from(
+    [
+        "x = 1",
+        "x",
+        "print(x)",
+        "x;",
+        "# note",
+        "",
+        "for i in range(2):\n    x += i",
+        "if x:\n    pass",
+        "y = [\n    x,\n]",
+        "y = (x,\n1)",
+        "s = '''\nx\n'''",
+        "def f():\n    return x",
+        "f()",
+        "x = 2; x",
+        "  # indented comment",
+        "@staticmethod\ndef g():\n    pass",
+    ]
+)
+
+
+@given(st.lists(PIECES, min_size=1, max_size=6))
+def test_any_block_compiles_as_by_the_whole_tree(pieces: list[str]) -> None:
+    code = "\n".join(pieces)
+    try:
+        by_tree(code)
+    except SyntaxError:
+        with pytest.raises(SyntaxError):
+            compile_block(code, "note.md", FIRST_LINE, display=True)
+        return
+    assert_same(code)

@@ -1,0 +1,43 @@
+"""The session's own child process (the crash watcher) is not a process a block left."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from pytest_torchnotes.run import processes
+from pytest_torchnotes.run.capture import FileDescriptorCapture
+from pytest_torchnotes.run.routing import FdRotation, live_children
+
+pytestmark = pytest.mark.skipif(not processes.supported(), reason="reads /proc")
+
+
+@pytest.fixture
+def child() -> Iterator[subprocess.Popen[bytes]]:
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_child_of_the_session_is_not_a_block_s(child: subprocess.Popen[bytes]) -> None:
+    assert any(line.startswith(f"{child.pid} (") for line in live_children() or [])
+    assert live_children(frozenset({child.pid})) == []
+
+
+def test_the_fd_file_is_kept_for_the_next_block_beside_the_session_s_own_child(
+    child: subprocess.Popen[bytes],
+) -> None:
+    capture = FileDescriptorCapture()
+    try:
+        assert FdRotation(frozenset({child.pid})).after_block(capture, "line 1") is capture
+        rotation = FdRotation()
+        fresh = rotation.after_block(capture, "line 1")
+        assert fresh is not capture  # a process of the block may still write into it
+        fresh.close()
+        rotation.close()
+    finally:
+        capture.close()
