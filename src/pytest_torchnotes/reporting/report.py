@@ -19,6 +19,7 @@ from typing import Any
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import Sanitizer
 from pytest_torchnotes.markdown.blocks import Block, Problem
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import NoteResult
 from pytest_torchnotes.words import plural
 
@@ -213,7 +214,7 @@ def note_record(result: NoteResult) -> NoteRecord:
             BlockRecord(
                 kind="block" if isinstance(item, Block) else "setup",
                 index=item.index if isinstance(item, Block) else 0,
-                line=item.line,
+                line=shown(item.first_line),
                 heading=item.heading,
                 outcome=block.outcome,
                 drift=block.drift,
@@ -222,7 +223,11 @@ def note_record(result: NoteResult) -> NoteRecord:
                 actual=_cut(block.actual) if block.outcome != "skipped" else None,
                 output_digest=output_digest(block.actual),
                 warnings=[
-                    WarningRecord(warning.category, _plain(warning.message), warning.note_line)
+                    WarningRecord(
+                        warning.category,
+                        _plain(warning.message),
+                        None if warning.note_line_index is None else shown(warning.note_line_index),
+                    )
                     for warning in block.warnings
                 ],
                 duration=round(block.duration, 6),
@@ -270,7 +275,7 @@ def _cut(text: str | None) -> str | None:
 
 def error_record(path: str, problems: list[Problem]) -> NoteRecord:
     """The record of a note that could not run."""
-    reason = "; ".join(f"line {problem.line}: {problem.message}" for problem in problems)
+    reason = "; ".join(f"line {shown(p.line_index)}: {p.message}" for p in problems)
     return NoteRecord(path, "error", reason)
 
 
