@@ -38,7 +38,8 @@ MAX_OUTPUT = 10_000
 class WarningRecord:
     category: str
     message: str
-    #: The note line that was running when it was raised.
+    #: The note line that was running when it was raised (1-based: a record keeps the
+    #: line as it is shown, as the JSON report does).
     line: int | None
 
 
@@ -49,6 +50,7 @@ class BlockRecord:
     kind: str  # "block" or "setup"
     #: 1-based position among the note's blocks (0 for setup code).
     index: int
+    #: The line of the opening fence (or setup comment), 1-based as the JSON report has it.
     line: int
     heading: str | None
     #: ``passed``, ``failed``, ``skipped`` or ``xfailed``.
