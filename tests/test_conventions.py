@@ -13,6 +13,7 @@ from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexers import BodyLine, MarkdownLexer
 from pytest_torchnotes.markdown.parsers import OUTPUT_CONVENTIONS, NoteFormat, NoteParser
 from pytest_torchnotes.markdown.sections import fence_section
+from pytest_torchnotes.notelines import shown
 
 SAMPLE = (Path(__file__).parent / "samples" / "conventions.md").read_text(encoding="utf-8")
 
@@ -44,13 +45,15 @@ def test_each_convention_reads_the_block_written_in_it() -> None:
     assert ipython.ipython is not None
     assert ipython.code == "4\n"
     assert note.blocks[0].code == "print(1)"
-    assert [(problem.line, problem.severity) for problem in note.problems] == [(35, "warning")]
+    assert [(shown(problem.line_index), problem.severity) for problem in note.problems] == [
+        (35, "warning")
+    ]
 
 
 def test_without_indented_output_the_last_block_has_none() -> None:
     note = NoteParser().parse(SAMPLE)
     assert sections(note)[4] == (28, None, None, None)
-    assert [problem.line for problem in note.problems] == [33, 35]
+    assert [shown(problem.line_index) for problem in note.problems] == [33, 35]
 
 
 def test_marker_lines_are_positions_in_the_body() -> None:
@@ -124,7 +127,9 @@ def test_the_conventions_are_asked_in_order_and_a_rejection_ends_the_round() -> 
     note = NoteParser(conventions=(record, refuse, record)).parse(STDOUT_NOTE)
     assert asked == [1]
     assert note.blocks == []
-    assert [(problem.line, problem.message) for problem in note.problems] == [(1, "refused")]
+    assert [(shown(problem.line_index), problem.message) for problem in note.problems] == [
+        (1, "refused")
+    ]
 
 
 def test_the_default_conventions_are_the_declared_ones() -> None:

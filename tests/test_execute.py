@@ -16,7 +16,7 @@ from pytest_torchnotes.run.execute import Execution, Executor, Watchdog, compile
 def run(code: str, *, timeout: float | None = None, display: bool = True) -> Execution:
     executor = Executor("note.md")
     execution = executor.run(
-        compile_block(code, "note.md", 1, display=display), {}, timeout=timeout
+        compile_block(code, "note.md", 0, display=display), {}, timeout=timeout
     )
     executor.close()
     return execution

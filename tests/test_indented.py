@@ -14,6 +14,7 @@ from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote
 from pytest_torchnotes.markdown.indented import OPTION, without_blank_lines
 from pytest_torchnotes.markdown.lexers import BodyLine, MarkdownLexer, indented_after
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import RewriteError, apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples" / "nbconvert"
@@ -32,7 +33,7 @@ def parse(text: str, note_format: NoteFormat = READ) -> ParsedNote:
 def sections(note: ParsedNote) -> dict[int, tuple[int, int, str, str] | None]:
     """Block line (1-based) -> (start, end, text, prefix) of its output (0-based lines)."""
     return {
-        block.line: None
+        shown(block.first_line): None
         if block.output is None
         else (block.output.start, block.output.end, block.output.text, block.output.prefix)
         for block in note.blocks
@@ -40,7 +41,7 @@ def sections(note: ParsedNote) -> dict[int, tuple[int, int, str, str] | None]:
 
 
 def problems(note: ParsedNote) -> list[tuple[int, str]]:
-    return [(problem.line, problem.message) for problem in note.problems]
+    return [(shown(problem.line_index), problem.message) for problem in note.problems]
 
 
 def test_stdout_only() -> None:
@@ -191,7 +192,7 @@ def edit_text(text: str, actual: str, block: int = 0) -> str:
         comparator=without_blank_lines(Comparator(CompareOptions())),
         marker=OUTPUT_MARKER,
         path="note.md",
-        line=1,
+        first_line=0,
         file_digest="",
     )
     return apply(text, [edit])

@@ -14,6 +14,7 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, read_transcript
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.ipython import unwritable
 from pytest_torchnotes.update.ipython import (
@@ -44,7 +45,7 @@ def lines(cell: Cell) -> tuple[int, list[int], list[int], int | None]:
     """1-based lines: the prompt, its output, its traceback, where new output goes."""
     insert = cell.insert_at + 1 if cell.insert_at is not None else None
     return (
-        cell.line,
+        shown(cell.first_line),
         [line.line + 1 for line in cell.output],
         [line.line + 1 for line in cell.traceback],
         insert,
@@ -55,7 +56,12 @@ def test_one_fence_prompts_output_and_values() -> None:
     note = sample("single.md")
     assert note.problems == []
     (block,) = note.blocks
-    assert (block.line, block.doctest, block.output, block.last_line + 1) == (5, False, None, 37)
+    assert (shown(block.first_line), block.doctest, block.output, block.last_line + 1) == (
+        5,
+        False,
+        None,
+        37,
+    )
     found = cells(block)
     assert [cell.number for cell in found] == [str(n) for n in range(1, 9)]
     assert [lines(cell) for cell in found] == [
@@ -128,7 +134,9 @@ def test_a_python_fence_after_the_prompts_is_their_output() -> None:
 
 
 def test_the_problems_of_the_malformed_sample() -> None:
-    assert [(problem.line, problem.message) for problem in sample("malformed.md").problems] == [
+    assert [
+        (shown(problem.line_index), problem.message) for problem in sample("malformed.md").problems
+    ] == [
         (
             8,
             "Out[1] without an In [n]: prompt: it follows the blank line that ends the output "
@@ -217,13 +225,13 @@ def test_the_problems_of_the_malformed_sample() -> None:
 )
 def test_each_problem(text: str, problem: tuple[int, str]) -> None:
     note = parse(text)
-    assert [(found.line, found.message) for found in note.problems] == [problem]
+    assert [(shown(found.line_index), found.message) for found in note.problems] == [problem]
     assert note.blocks == []
 
 
 def test_output_after_prompts_with_output_is_not_read() -> None:
     note = parse("```python\nIn [1]: 1\nOut[1]: 1\n```\n\n```output\n1\n```\n")
-    assert [(p.line, p.message, p.severity) for p in note.problems] == [
+    assert [(shown(p.line_index), p.message, p.severity) for p in note.problems] == [
         (
             6,
             "the fence after the IPython transcript at line 1 is not read as its output: the "
@@ -237,7 +245,7 @@ def test_output_after_prompts_with_output_is_not_read() -> None:
 
 def test_output_of_prompts_that_is_not_read_is_a_warning() -> None:
     note = parse("```python\nIn [1]: 1\n```\n\nSome prose.\n\n```output\n1\n```\n")
-    assert [(p.line, p.message[:60], p.severity) for p in note.problems] == [
+    assert [(shown(p.line_index), p.message[:60], p.severity) for p in note.problems] == [
         (7, "fence ```output after the block at line 1 looks like its out", "warning")
     ]
     assert [cell.insert_at for cell in cells(note.blocks[0])] == [2]
@@ -257,7 +265,7 @@ def test_a_traceback_in_the_split_form_runs_to_the_next_out_line() -> None:
         "Traceback (most recent call last):\nValueError: x\nOut[2]: 2\n```\n"
     )
     # Without an Out[n] line, the traceback names no prompt; the Out[2] after it still does.
-    assert [(p.line, p.message[:38]) for p in note.problems] == [
+    assert [(shown(p.line_index), p.message[:38]) for p in note.problems] == [
         (7, "output that names no In [n]: prompt: i")
     ]
 
@@ -379,6 +387,6 @@ def test_torchnotes_check_reports_the_problems_and_compiles_the_prompts(tmp_path
     )
     found = [(finding.line, finding.message) for finding in check([str(note)])]
     problems = sample("malformed.md").problems
-    assert found[:-1] == [(problem.line, problem.message) for problem in problems]
+    assert found[:-1] == [(shown(problem.line_index), problem.message) for problem in problems]
     assert found[-1][0] == 31
     assert found[-1][1].startswith("block 1 ('Malformed transcripts') is not valid Python: '('")

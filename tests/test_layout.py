@@ -12,6 +12,7 @@ from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.layout import LABELED_FENCES
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -22,13 +23,13 @@ def parse(text: str, note_format: NoteFormat | None = None) -> ParsedNote:
 
 
 def warnings(note: ParsedNote) -> list[tuple[int, str]]:
-    return [(p.line, p.message) for p in note.problems if p.severity == "warning"]
+    return [(shown(p.line_index), p.message) for p in note.problems if p.severity == "warning"]
 
 
 def test_the_layouts_sample() -> None:
     note = parse((SAMPLES / "layouts.md").read_text(encoding="utf-8"))
     read = {
-        block.line: (block.output.start, block.output.text)
+        shown(block.first_line): (block.output.start, block.output.text)
         for block in note.blocks
         if block.output is not None
     }
@@ -171,8 +172,8 @@ def test_front_matter_must_be_yaml_keys_without_fences() -> None:
         assert len(note.blocks) == 1, text
         assert note.problems == []
     front = parse("---\ntitle: x\ntags: [a]\n---\n\n```python\nprint(1)\n```\n")
-    assert [block.line for block in front.blocks] == [6]
-    assert parse("---\n---\n```python\nx = 1\n```\n").blocks[0].line == 3
+    assert [shown(block.first_line) for block in front.blocks] == [6]
+    assert parse("---\n---\n```python\nx = 1\n```\n").blocks[0].first_line == 2
 
 
 def test_broken_torchnotes_front_matter_is_still_front_matter() -> None:
@@ -200,19 +201,24 @@ def test_a_stray_bare_cr_hides_no_block(parts: list[str], where: int) -> None:
     raw = decode_note(with_cr.encode())
     assert raw.original == with_cr
     found = parse(raw.text).blocks
-    assert [(b.line, b.code) for b in found] == [(b.line, b.code) for b in blocks]
+    assert [(shown(b.first_line), b.code) for b in found] == [
+        (shown(b.first_line), b.code) for b in blocks
+    ]
 
 
 def test_a_bare_cr_in_a_line_ends_it() -> None:
     text = "# T\r(more title)\n\n```python\rx = 1\nprint(x)\r```\n\n```python\nprint(2)\n```\n"
     note = parse(decode_note(text.encode()).text)
-    assert [(b.line, b.code) for b in note.blocks] == [(4, "x = 1\nprint(x)"), (9, "print(2)")]
+    assert [(shown(b.first_line), b.code) for b in note.blocks] == [
+        (4, "x = 1\nprint(x)"),
+        (9, "print(2)"),
+    ]
     assert note.problems == []
 
 
 def test_transcript_code_behind_no_prompt_is_an_error() -> None:
     note = parse("# T\n\n```python\n>>> x = 1\n>>> x\n1\n\nprint(x)\n\n>>> # fine\n```\n")
-    assert [(p.line, p.severity) for p in note.problems] == [(8, "error")]
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [(8, "error")]
     assert note.blocks == []
     fine = parse(
         "```python\n>>> x = 1\n\n# a comment\n>>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n```\n"
@@ -223,14 +229,14 @@ def test_transcript_code_behind_no_prompt_is_an_error() -> None:
 def test_a_fence_line_inside_output_is_named() -> None:
     text = "# T\n\n```python\nprint('```')\n\n=== output ===\n```\n```\n\nProse.\n"
     [problem] = parse(text).problems
-    assert problem.line == 7
+    assert shown(problem.line_index) == 7
     assert problem.message == (
         "this line closes the code fence opened at line 3, so the fence at line 8 is never "
         "closed: if this line is part of the block, open and close the block with a longer "
         "fence (````); if not, add a line ``` after the fence at line 8"
     )
     unrelated = parse("```python\nx = 1\n```\n\n~~~\nnever closed\n")
-    assert unrelated.problems[0].line == 5
+    assert shown(unrelated.problems[0].line_index) == 5
 
 
 def update(text: str, outputs: list[str]) -> str:
@@ -249,7 +255,7 @@ def update(text: str, outputs: list[str]) -> str:
                 comparator=Comparator(CompareOptions()),
                 marker=OUTPUT_MARKER,
                 path="note.md",
-                line=block.line,
+                first_line=block.first_line,
                 file_digest="",
             )
         )
@@ -305,7 +311,7 @@ def test_update_keeps_a_stray_bare_cr_elsewhere() -> None:
 
 def test_the_thematic_break_sample() -> None:
     note = parse((SAMPLES / "thematic_break.md").read_text(encoding="utf-8"))
-    assert [(block.line, block.code) for block in note.blocks] == [
+    assert [(shown(block.first_line), block.code) for block in note.blocks] == [
         (5, "print(1)"),
         (11, "print(2)"),
     ]

@@ -38,7 +38,7 @@ def test_the_sample_notebook_note() -> None:
         (2, "!pip", SHELL),
     ]
     assert first.code.split("\n")[:4] == ["pass", "pass", "pass", "import torch"]
-    assert first.notes(4) == [
+    assert first.notes(3) == [
         "line 4: IPython magic %matplotlib left out (it only configures the notebook)",
         "line 5: IPython magic %config left out (it only configures the notebook)",
         "line 6: shell escape !pip not run",
@@ -117,7 +117,7 @@ def test_a_cell_magic_that_is_not_timing_keeps_the_block_from_running() -> None:
     assert prepared is not None
     assert prepared.not_run is not None
     assert (
-        prepared.not_run.note(3)
+        prepared.not_run.note(2)
         == "line 3: IPython magic %%bash is not Python: the block is not run"
     )
 

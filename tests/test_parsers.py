@@ -10,6 +10,7 @@ import pytest
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.notelines import shown
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -19,14 +20,14 @@ def parse(text: str, note_format: NoteFormat | None = None) -> ParsedNote:
 
 
 def problems(text: str, note_format: NoteFormat | None = None) -> list[tuple[int, str]]:
-    return [(p.line, p.message) for p in parse(text, note_format).problems]
+    return [(shown(p.line_index), p.message) for p in parse(text, note_format).problems]
 
 
 def test_basic_sample_blocks() -> None:
     note = parse((SAMPLES / "basic.md").read_text(encoding="utf-8"))
     assert note.problems == []
     first, second, third = note.blocks
-    assert first.line == 10
+    assert first.first_line == 9
     assert first.code == "import torch\nprint(torch.tensor([1, 2]))\n"
     assert first.code_line == 10
     assert first.expected == "tensor([1, 2])"
@@ -49,7 +50,7 @@ def test_directives_sample() -> None:
     assert (raising.raises.exception, raising.raises.pattern) == ("ValueError", "bad (value)")
     assert raising.timeout == 2.5
     assert isinstance(setup, SetupBlock)
-    assert (setup.code, setup.code_line, setup.line) == ("x = 1\ny = 2", 15, 15)
+    assert (setup.code, setup.code_line, setup.first_line) == ("x = 1\ny = 2", 15, 14)
     assert isinstance(old, Block)
     assert isinstance(older, Block)
     assert old.skip == older.skip == "old API"
@@ -320,7 +321,7 @@ def test_commented_out_python_is_not_reported() -> None:
 def test_unclosed_python_fence_is_not_run() -> None:
     note = parse("```python\nprint('prose below')\n\nSome prose.\n")
     assert note.blocks == []
-    assert note.errors[0].line == 1
+    assert note.errors[0].line_index == 0
 
 
 def test_front_matter_config() -> None:
@@ -384,7 +385,7 @@ def test_front_matter_yaml_error_names_its_line() -> None:
 
 def test_problems_are_sorted_by_line() -> None:
     note = parse((SAMPLES / "malformed.md").read_text(encoding="utf-8"))
-    lines = [p.line for p in note.problems]
+    lines = [shown(p.line_index) for p in note.problems]
     assert lines == sorted(lines)
     assert [p.severity for p in note.problems].count("warning") == 1
 

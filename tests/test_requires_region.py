@@ -10,6 +10,7 @@ from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.lexers import CommentLexeme
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.requirements import parse_requirement
+from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote, block_counts
 
 REGION = """\
@@ -92,7 +93,9 @@ def test_every_block_and_setup_in_the_region_requires_the_specs() -> None:
 )
 def test_unbalanced_regions_are_errors(text: str, line: int, message: str) -> None:
     problems = NoteParser().parse(text).errors
-    assert [(problem.line, problem.message) for problem in problems] == [(line, message)]
+    assert [(shown(problem.line_index), problem.message) for problem in problems] == [
+        (line, message)
+    ]
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="checks the machine without CUDA")

@@ -50,7 +50,7 @@ def edit_note(text: str, outputs: list[str], comparator: Comparator = NUMERIC) -
                 comparator=comparator,
                 marker=OUTPUT_MARKER,
                 path="note.md",
-                line=block.line,
+                first_line=block.first_line,
                 file_digest="",
             )
         )
@@ -158,19 +158,19 @@ def test_a_longer_fence_may_hold_three_backticks() -> None:
 
 
 def test_overlapping_edits_are_refused() -> None:
-    first = Edit("n.md", 0, 2, ("a",), ("x", "y"), 1, "")
-    second = Edit("n.md", 1, 3, ("b",), ("y", "z"), 2, "")
+    first = Edit("n.md", 0, 2, ("a",), ("x", "y"), 0, "")
+    second = Edit("n.md", 1, 3, ("b",), ("y", "z"), 1, "")
     with pytest.raises(RewriteError, match="overlap"):
         apply("x\ny\nz", [first, second])
 
 
 def test_an_edit_of_other_text_is_refused() -> None:
     with pytest.raises(RewriteError, match="changed under the edit"):
-        apply("x\ny", [Edit("n.md", 0, 1, ("a",), ("not x",), 1, "")])
+        apply("x\ny", [Edit("n.md", 0, 1, ("a",), ("not x",), 0, "")])
 
 
 def test_edit_json_round_trip() -> None:
-    edit = Edit("n.md", 3, 4, ("a", "b\r"), ("c",), 2, "abc")
+    edit = Edit("n.md", 3, 4, ("a", "b\r"), ("c",), 1, "abc")
     assert Edit.from_json(edit.to_json()) == edit
 
 
@@ -191,12 +191,12 @@ def test_update_file(tmp_path: Path) -> None:
     note = tmp_path / "n.md"
     data = b"```python\nprint(1)\n=== output ===\n```\n"
     note.write_bytes(data)
-    edit = Edit(str(note), 3, 3, ("1",), (), 1, digest(data))
+    edit = Edit(str(note), 3, 3, ("1",), (), 0, digest(data))
     assert update_file(note, [edit]) is None
     assert note.read_bytes() == b"```python\nprint(1)\n=== output ===\n1\n```\n"
     assert update_file(note, [edit]) == "changed on disk since it was collected"
     note.chmod(0o444)
-    fresh = Edit(str(note), 3, 4, ("2",), ("1",), 1, digest(note.read_bytes()))
+    fresh = Edit(str(note), 3, 4, ("2",), ("1",), 0, digest(note.read_bytes()))
     assert update_file(note, [fresh]) == "read-only"
     assert update_file(tmp_path / "gone.md", [fresh]) == "cannot be read: No such file or directory"
 

@@ -220,7 +220,7 @@ PRINTABLE_MARKDOWN = st.text(alphabet=st.characters(blacklist_categories=("Cs",)
 def test_parsing_any_text_never_raises(text: str) -> None:
     note = NoteParser().parse(text)
     for problem in note.problems:
-        assert problem.line >= 1
+        assert problem.line_index >= 0
         assert problem.severity in ("error", "warning")
 
 
@@ -232,7 +232,7 @@ def test_decoding_any_bytes_raises_only_the_documented_error(data: bytes) -> Non
     except NoteReadError as caught:
         error = caught
     if error is not None:
-        assert error.line >= 1
+        assert error.line >= 0
         assert error.message
     else:
         assert raw.text == raw.original.replace("\r\n", "\n")

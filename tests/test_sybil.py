@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.settings import SettingsError
 from pytest_torchnotes.sybil import parse_settings, parsers
 
@@ -160,7 +161,8 @@ class Recorder:
         example = getattr(item, "example", None)
         if example is not None and call.when == "call":
             parsed = example.parsed
-            report.sybil_line = getattr(parsed, "line", None)
+            first_line = getattr(parsed, "first_line", None)
+            report.sybil_line = None if first_line is None else shown(first_line)
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest.fixtures import TopRequest
 
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import OPTIONS, Option
 
 if TYPE_CHECKING:
@@ -248,10 +249,12 @@ class NoteItem(pytest.Item):
 
         for problem in self.document.note.warnings:
             warnings.warn_explicit(
-                TorchnotesWarning(f"{self.display_path}:{problem.line}: {problem.message}"),
+                TorchnotesWarning(
+                    f"{location(self.display_path, problem.line_index)}: {problem.message}"
+                ),
                 TorchnotesWarning,
                 str(self.path),
-                problem.line,
+                shown(problem.line_index),
             )
         errors = self.document.note.errors
         if errors:
@@ -340,7 +343,7 @@ class NoteItem(pytest.Item):
     ) -> str | Any:
         if isinstance(excinfo.value, NoteError):
             return "\n".join(
-                f"{self.display_path}:{problem.line}: {problem.message}"
+                f"{location(self.display_path, problem.line_index)}: {problem.message}"
                 for problem in excinfo.value.problems
             )
         if isinstance(excinfo.value, NoteFailed):
@@ -354,7 +357,7 @@ class NoteItem(pytest.Item):
             )
             lines = [f"{plural(total, 'block')}: {counted}:"]
             lines.extend(
-                f"  {self.display_path}:{failure.line}: {failure.summary}"
+                f"  {location(self.display_path, failure.first_line)}: {failure.summary}"
                 for failure in excinfo.value.failures
             )
             return "\n".join(lines)
@@ -392,7 +395,7 @@ def _label(result: BlockResult, *, line: bool) -> str:
     item = result.item
     label = item.name
     if line:
-        label += f", line {item.line}"
+        label += f", line {shown(item.first_line)}"
     heading = item.heading
     if heading:
         if len(heading) > MAX_HEADING:
@@ -459,7 +462,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
     from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, XFAILED
 
-    line = result.line
+    line = shown(result.first_line)
     label = _label(result, line=True)
     longrepr: Any = None
     outcome = result.outcome
@@ -479,7 +482,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
         nodeid=item.nodeid,
         location=(
             item.display_path,
-            line - 1,
+            result.first_line,
             f"{item.display_path}:{line} {_label(result, line=False)}",
         ),
         keywords={item.name: 1},
@@ -513,7 +516,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         "edits": [edit.to_json() for block in blocks for edit in block.edits],
         "not_updated": [
             [
-                block.line,
+                shown(block.first_line),
                 block.not_updated
                 or f"{block.summary}: update rewrites expected output, not code or directives",
             ]
@@ -724,11 +727,11 @@ class Updates:
                 written = False
                 self.refused.add(display)
                 self.unfixed.extend(
-                    f"{display}:{edit.line}: not written: {reason}" for edit in edits
+                    f"{location(display, edit.first_line)}: not written: {reason}" for edit in edits
                 )
                 continue
             for edit in edits:
-                self.updated.append(f"{display}:{edit.line}")
+                self.updated.append(location(display, edit.first_line))
                 self.diffs.extend(_edit_diff(display, edit))
         return written
 
@@ -736,7 +739,7 @@ class Updates:
 def _edit_diff(display: str, edit: Any) -> list[str]:
     from pytest_torchnotes.comparison.unified import unified_diff
 
-    where = f"{display}:{edit.start + 1}"
+    where = location(display, edit.start)
     return unified_diff(
         [line.rstrip("\r") for line in edit.old],
         [line.rstrip("\r") for line in edit.lines],

@@ -36,6 +36,7 @@ from sybil import Document, Example, Region
 
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import Option
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED
 from pytest_torchnotes.run.runner import NoteRun, NoteRunner, RunSettings
@@ -137,7 +138,7 @@ class NoteParser(NoteRegionParser):
         if isinstance(document, NoteDocument):
             document.note = note
         if note.errors:
-            start, end = _line_span(note, note.errors[0].line, document.end)
+            start, end = _line_span(note, note.errors[0].line_index, document.end)
             yield Region(start, end, note, NoteEvaluator(self.notes, note, display_path, 0))
             return
         regions = list(self.regions(note, document))
@@ -148,9 +149,9 @@ class NoteParser(NoteRegionParser):
 
 
 def _line_span(note: ParsedNote, line: int, end: int) -> tuple[int, int]:
-    """Where 1-based ``line`` of the note starts and ends in its text."""
-    start = min(sum(len(text) + 1 for text in note.lines[: line - 1]), end)
-    length = len(note.lines[line - 1]) if 0 < line <= len(note.lines) else 0
+    """Where the 0-based ``line`` of the note starts and ends in its text."""
+    start = min(sum(len(text) + 1 for text in note.lines[:line]), end)
+    length = len(note.lines[line]) if 0 <= line < len(note.lines) else 0
     return start, min(start + length, end)
 
 
@@ -181,7 +182,7 @@ class NoteEvaluator:
     def __call__(self, example: Example) -> str | None:
         if self.note.errors:
             return "\n".join(
-                f"{self.display_path}:{problem.line}: {problem.message}"
+                f"{location(self.display_path, problem.line_index)}: {problem.message}"
                 for problem in self.note.errors
             )
         item: Block | SetupBlock = example.parsed
@@ -246,11 +247,11 @@ class Notes:
         for problem in evaluator.note.warnings:
             warnings.warn_explicit(
                 TorchnotesSybilWarning(
-                    f"{evaluator.display_path}:{problem.line}: {problem.message}"
+                    f"{location(evaluator.display_path, problem.line_index)}: {problem.message}"
                 ),
                 TorchnotesSybilWarning,
                 str(path),
-                problem.line,
+                shown(problem.line_index),
             )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
         return self.run

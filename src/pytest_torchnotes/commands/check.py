@@ -11,6 +11,7 @@ from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
+from pytest_torchnotes.notelines import from_shown, shown
 from pytest_torchnotes.run.execute import compile_block
 from pytest_torchnotes.words import plural
 
@@ -18,6 +19,7 @@ from pytest_torchnotes.words import plural
 @dataclass(frozen=True)
 class Finding:
     path: str
+    #: 1-based, as the command shows it.
     line: int
     message: str
     severity: str
@@ -36,8 +38,8 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
     problems: list[Problem] = list(document.note.problems)
     if document.note.config.skip is None:  # a note skipped as a whole runs no block
         problems.extend(_syntax_problems(document, display))
-    problems.sort(key=lambda problem: problem.line)
-    return [Finding(display, p.line, p.message, p.severity) for p in problems]
+    problems.sort(key=lambda problem: problem.line_index)
+    return [Finding(display, shown(p.line_index), p.message, p.severity) for p in problems]
 
 
 def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
@@ -48,7 +50,7 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
         if prepared is not None and prepared.not_run is not None:
             magic = prepared.not_run
             yield Problem(
-                item.code_line + 1 + magic.offset,
+                item.code_line + magic.offset,
                 f"{item.describe()} is not run: {magic.describe()} {magic.why.split(':')[0]} "
                 f"(mark it <!-- torchnotes: skip {magic.describe()} --> to say so)",
                 "warning",
@@ -56,10 +58,10 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
             continue
         try:
             code = item.code if prepared is None else prepared.code
-            compile_block(code, display, item.code_line + 1, display=False)
+            compile_block(code, display, item.code_line, display=False)
         except SyntaxError as error:
             yield Problem(
-                error.lineno or item.line,
+                from_shown(error.lineno) if error.lineno else item.first_line,
                 f"{item.describe()} is not valid Python: "
                 f"{error.msg} (mark it <!-- torchnotes: skip why --> if it is not "
                 "meant to run)",

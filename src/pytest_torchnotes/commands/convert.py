@@ -23,6 +23,7 @@ from pytest_torchnotes.comparison.normalize import strip_ansi, strip_blank_lines
 from pytest_torchnotes.markdown.directives import RAISES
 from pytest_torchnotes.markdown.magics import HELP, MAGIC
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
+from pytest_torchnotes.notelines import shown
 
 #: The line written between a block's code and its output.
 MARKER_LINE = "======== output =========="
@@ -149,7 +150,7 @@ def _markdown_cell(source: str, cell: nbformat.NotebookNode) -> str:
             quote = quotes.group().rstrip() + " " if quotes and quotes.group() else ""
             lines += [
                 f"{quote}{fence.fence}",
-                f"<!-- the {fence.fence} fence at line {fence.open_line + 1} of this cell was "
+                f"<!-- the {fence.fence} fence at line {shown(fence.open_line)} of this cell was "
                 "never closed: closed here -->",
             ]
             break  # an open fence runs to the end of the cell: there is no other after it

@@ -29,6 +29,7 @@ from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.lexers import QUOTE, width
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notefiles import note_files
+from pytest_torchnotes.notelines import from_shown, shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.update.rewrite import Edit, digest, raw_lines, update_file
 
@@ -81,7 +82,7 @@ class Finding:
 
     #: The note as pytest names it, relative to where the command runs.
     path: str
-    #: 1-based line of the block's opening fence.
+    #: 1-based line of the block's opening fence, as the run report shows it.
     line: int
     cause: str
     #: What was seen, in one line.
@@ -242,7 +243,7 @@ def _keep_what_later_blocks_use(
     while changed:
         changed = False
         for position, block in enumerate(blocks):
-            own = by_line.get(block.line)
+            own = by_line.get(shown(block.first_line))
             if (own is not None and own.skips) or block.skip is not None or block.requires:
                 continue
             for name in sorted(used_names(block.code)):
@@ -250,23 +251,23 @@ def _keep_what_later_blocks_use(
                     (b for b in reversed(blocks[:position]) if name in defined_names(b.code)),
                     None,
                 )
-                cause = by_line.get(binder.line) if binder is not None else None
+                cause = by_line.get(shown(binder.first_line)) if binder is not None else None
                 if binder is None or cause is None or not cause.skips:
                     continue
                 statement = importable_imports(binder.code).get(name)
                 if statement is not None:
                     if statement not in cause.setup:
-                        by_line[binder.line] = dataclasses.replace(
+                        by_line[shown(binder.first_line)] = dataclasses.replace(
                             cause, setup=(*cause.setup, statement)
                         )
                         changed = True
                     continue
                 directive = str(cause.directive).split(";")[0].strip()
-                by_line[block.line] = Finding(
+                by_line[shown(block.first_line)] = Finding(
                     path,
-                    block.line,
+                    shown(block.first_line),
                     FOLLOW_ON,
-                    f"uses {name!r} from the block at {path}:{binder.line}, which the "
+                    f"uses {name!r} from the block at {path}:{shown(binder.first_line)}, which the "
                     f"directive there skips",
                     f"{directive}; uses {name} from an earlier block that needs it too",
                 )
@@ -289,12 +290,13 @@ def _skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
 
 
 def _parsed_blocks(path: str) -> dict[int, Block]:
-    """The note's blocks by the line of their opening fence."""
+    """The note's blocks by the 1-based line of their opening fence, as the run report
+    names them."""
     try:
         text = decode_note(Path(path).read_bytes()).text
     except (OSError, NoteReadError):
         return {}
-    return {block.line: block for block in NoteParser().parse(text).blocks}
+    return {shown(block.first_line): block for block in NoteParser().parse(text).blocks}
 
 
 def _follow_on(
@@ -450,14 +452,14 @@ def directive_edits(
     for finding in sorted(findings, key=lambda finding: finding.line):
         if not finding.proposed:
             continue
-        fence = finding.line - 1
+        fence = from_shown(finding.line)
         ending = "\r" if lines[fence].endswith("\r") else ""
         quotes = QUOTE.match(lines[fence])
         quote = quotes.group() if quotes else ""
         rest = lines[fence][len(quote) :]
         indent = " " * width(rest[: len(rest) - len(rest.lstrip(" \t>0123456789.*+-"))])
         text = tuple(f"{quote}{indent}{line}{ending}" for line in finding.comments())
-        edits.append(Edit(path, fence, fence, text, (), finding.line, file_digest))
+        edits.append(Edit(path, fence, fence, text, (), fence, file_digest))
     return edits
 
 

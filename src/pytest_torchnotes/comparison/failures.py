@@ -17,6 +17,7 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.comparison.unified import unified_diff
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FORMAT,
@@ -88,12 +89,13 @@ def cut_lines(lines: list[str]) -> list[str]:
 
 
 def where(context: FailureContext, item: Block | SetupBlock) -> str:
-    """``notes/x.md:42: block 3 (line 42, 'Autograd')``."""
-    return f"{context.path}:{item.line}: {item.describe()}"
+    """``notes/x.md:42: block 3 ('Autograd')``."""
+    return f"{location(context.path, item.first_line)}: {item.describe()}"
 
 
 def output_diff(expected: str, actual: str, context: FailureContext, first_line: int) -> list[str]:
-    """A unified diff of the two outputs as a terminal shows them."""
+    """A unified diff of the two outputs as a terminal shows them; the expected output
+    starts at the 0-based note line ``first_line``."""
     want_text = normalize(expected, DISPLAY_STEPS)
     got_text = normalize(actual, DISPLAY_STEPS)
     tabs = visible.only_blanks_differ(want_text, got_text)
@@ -103,7 +105,7 @@ def output_diff(expected: str, actual: str, context: FailureContext, first_line:
         want,
         got,
         names=(
-            f"expected ({context.path}:{first_line})",
+            f"expected ({location(context.path, first_line)})",
             f"actual (torch {context.torch_version})",
         ),
         limit=MAX_DIFF_LINES,
@@ -161,7 +163,8 @@ def render_output_failure(
     expected_start = output.first_text_line
     if comparison is not None:
         lines.extend(
-            f"  {context.path}:{output.note_line(difference.line) + 1}: {difference.describe()}"
+            f"  {location(context.path, output.note_line(difference.line))}: "
+            f"{difference.describe()}"
             for difference in comparison.numbers[:10]
         )
         if len(comparison.numbers) > 10:
@@ -173,7 +176,7 @@ def render_output_failure(
     expected, actual = output.text, result.actual
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
-    lines.extend(output_diff(expected, actual, context, expected_start + 1))
+    lines.extend(output_diff(expected, actual, context, expected_start))
     lines.extend(_warnings(result))
     lines.append(closing_line(context))
     return "\n".join(lines)

@@ -14,9 +14,9 @@ from pytest_torchnotes.markdown.requirements import Requirement
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong or suspicious in a note, at a 1-based line."""
+    """Something wrong or suspicious in a note, at a 0-based line (shown 1-based)."""
 
-    line: int
+    line_index: int
     message: str
     #: ``error`` stops the note from running; ``warning`` is reported and the note runs.
     severity: str = "error"
@@ -76,8 +76,8 @@ class Alternative:
     requirements: tuple[Requirement, ...]
     #: The lines of the comment that hold the output (``kind`` is ``comment``).
     output: OutputSection
-    #: 1-based line of the directive.
-    line: int
+    #: 0-based line of the directive.
+    first_line: int
 
     def describe(self) -> str:
         return " ".join(requirement.text for requirement in self.requirements)
@@ -109,11 +109,6 @@ class Block:
     alternatives: tuple[Alternative, ...] = ()
     #: The cells of an IPython transcript (``In [n]:`` prompts).
     ipython: Transcript | None = None
-
-    @property
-    def line(self) -> int:
-        """1-based line of the opening fence."""
-        return self.fence.open_line + 1
 
     @property
     def first_line(self) -> int:
@@ -151,18 +146,14 @@ class SetupBlock:
     code: str
     #: 0-based line of the first code line.
     code_line: int
-    #: 1-based line of the comment.
-    line: int
+    #: 0-based index of the line that opens the comment.
+    first_line: int
     #: 0-based index of the line that closes the comment.
     last_line: int
     heading: str | None
     skip: str | None = None
     #: From a ``requires start`` region around it.
     requires: tuple[Requirement, ...] = ()
-
-    @property
-    def first_line(self) -> int:
-        return self.line - 1
 
     @property
     def name(self) -> str:

@@ -47,12 +47,12 @@ class NoteContext:
         self._heading_lines = [heading.line for heading in lexemes.headings]
         #: Opening lines of fences already read as a block's output.
         self.consumed: set[int] = set()
-        #: Indented text not read as output: (0-based line, 1-based line of its block).
+        #: Indented text not read as output: (0-based line, 0-based line of its block).
         self.unread_indented: list[tuple[int, int]] = []
 
     def problem(self, line: int, message: str, severity: str = "error") -> None:
         """Report a problem at the 0-based ``line``."""
-        self.note.problems.append(Problem(line + 1, message, severity))
+        self.note.problems.append(Problem(line, message, severity))
 
     def heading(self, line: int) -> str | None:
         """The text of the last heading above the 0-based ``line``."""

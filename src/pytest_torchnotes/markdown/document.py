@@ -24,7 +24,7 @@ from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 
 
 class NoteReadError(LineError):
-    """A note that cannot be read as text; ``line`` is 1-based."""
+    """A note that cannot be read as text; ``line`` is 0-based."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,12 @@ def decode_note(data: bytes) -> RawNote:
     bom = data.startswith(codecs.BOM_UTF8)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise NoteReadError(
-            1, "UTF-16 text (it starts with a UTF-16 byte order mark): save the note as UTF-8"
+            0, "UTF-16 text (it starts with a UTF-16 byte order mark): save the note as UTF-8"
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = data.count(b"\n", 0, error.start)
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise NoteReadError(
             line,
@@ -57,11 +57,11 @@ def decode_note(data: bytes) -> RawNote:
             f"(save the note as UTF-8{_chinese_hint(data)})",
         ) from None
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
+        line = text.count("\n", 0, text.index("\x00"))
         raise NoteReadError(line, "contains NUL bytes: this is not a text file")
     if "\r" in text and "\n" not in text:
         raise NoteReadError(
-            1,
+            0,
             "lines end with a bare CR (classic Mac OS line endings), so the note reads as one "
             "line: save it with LF or CRLF line endings",
         )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 
 class LineError(ValueError):
-    """A problem at a ``line`` of a note, with its ``message``. Each kind says whether its
-    line is 0-based (as the lexer counts) or 1-based (as people read)."""
+    """A problem at the 0-based ``line`` of a note, with its ``message``."""
 
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)

@@ -29,6 +29,7 @@ from pytest_torchnotes.markdown.lexers import (
     quote_prefix,
     width,
 )
+from pytest_torchnotes.notelines import shown
 
 #: :attr:`OutputSection.kind` of indented output.
 KIND = "indented"
@@ -106,7 +107,7 @@ def reads_indented(front_matter: bool | None, option: bool) -> bool:
 
 def unread_warnings(unread: Sequence[tuple[int, int]], *, read: bool) -> list[tuple[int, str]]:
     """``(0-based line, message)`` warnings for indented text that looks like a block's
-    output but is not read; ``unread`` holds ``(0-based line of the text, 1-based line of
+    output but is not read; ``unread`` holds ``(0-based line of the text, 0-based line of
     the block)``. When indented output is not ``read`` at all, the note looks like an
     export: one warning for the whole note, at the first such text."""
     if not unread:
@@ -115,8 +116,8 @@ def unread_warnings(unread: Sequence[tuple[int, int]], *, read: bool) -> list[tu
         return [
             (
                 line,
-                f"indented text after the block at line {block} looks like its output but is "
-                "not read: only blank lines may stand between a block and its indented output",
+                f"indented text after the block at line {shown(block)} looks like its output but "
+                "is not read: only blank lines may stand between a block and its indented output",
             )
             for line, block in unread
         ]
@@ -126,8 +127,9 @@ def unread_warnings(unread: Sequence[tuple[int, int]], *, read: bool) -> list[tu
     return [
         (
             line,
-            f"indented text after the block at line {block}{others} looks like its output but "
-            "is not read: the note looks like a jupyter nbconvert --to markdown export; read "
+            f"indented text after the block at line {shown(block)}{others} looks like its "
+            "output but is not read: the note looks like a jupyter nbconvert --to markdown "
+            "export; read "
             f"its indented output with {OPTION}, or put the output in a fence marked output "
             "(```output)",
         )
@@ -158,8 +160,8 @@ def unread_after_image(
             return None
         return (
             index,
-            f"indented text after the image output at line {image + 1} of the block at line "
-            f"{fence.open_line + 1} is not read: a block's indented output ends at its first "
+            f"indented text after the image output at line {shown(image)} of the block at line "
+            f"{shown(fence.open_line)} is not read: a block's indented output ends at its first "
             "image or line of prose (move the text above the image, or compare it in a "
             "block of its own)",
         )

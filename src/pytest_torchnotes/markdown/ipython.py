@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.notelines import shown
 
 #: An input prompt: ``In [3]: x = 1`` (``In [ ]:`` for a cell never run).
 IN_PROMPT = re.compile(r"^[ \t]*In \[(?P<number>[ \d]*)\]:(?: |$)")
@@ -79,9 +80,9 @@ class Cell:
     prefix: str = ""
 
     @property
-    def line(self) -> int:
-        """1-based line of the ``In`` prompt."""
-        return self.code[0].line + 1
+    def first_line(self) -> int:
+        """0-based line of the ``In`` prompt."""
+        return self.code[0].line
 
     @property
     def prompt(self) -> str:
@@ -183,7 +184,8 @@ def read_transcript(body: Sequence[BodyLine]) -> tuple[Transcript, list[Issue]]:
 
 def _not_behind_a_prompt(text: str, cell: _Draft) -> str:
     where = (
-        f"the blank line that ends the output of In [{cell.number}] at line {cell.code[0].line + 1}"
+        f"the blank line that ends the output of In [{cell.number}] "
+        f"at line {shown(cell.code[0].line)}"
     )
     out = OUT_PROMPT.match(text)
     if out is not None:
@@ -220,15 +222,14 @@ def with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issue
         (position for position in range(len(lines)) if traceback_starts(lines, position)),
         len(lines),
     )
-    shown, traceback = tuple(lines[:start]), tuple(lines[start:])
+    printed, traceback = tuple(lines[:start]), tuple(lines[start:])
+    where = f"{cell.prompt} at line {shown(cell.first_line)}"
     want: list[str] = []
     value = False
-    for line in shown:
+    for line in printed:
         out = OUT_PROMPT.match(line.text)
         if out is not None and value:
-            issues.append(
-                (line.line, f"a second Out[n]: line for {cell.prompt} at line {cell.line}")
-            )
+            issues.append((line.line, f"a second Out[n]: line for {where}"))
         if out is not None:
             value = True
             rest = line.text[out.end() :]
@@ -243,7 +244,7 @@ def with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issue
             issues.append(
                 (
                     traceback[0].line,
-                    f"the traceback after {cell.prompt} at line {cell.line} has no line that "
+                    f"the traceback after {where} has no line that "
                     "names the exception (ValueError: message) to compare",
                 )
             )
@@ -251,14 +252,14 @@ def with_output(cell: Cell, lines: Sequence[BodyLine]) -> tuple[Cell, list[Issue
             issues.append(
                 (
                     traceback[0].line,
-                    f"{cell.prompt} at line {cell.line} shows an Out[n]: value and a traceback",
+                    f"{where} shows an Out[n]: value and a traceback",
                 )
             )
-    insert_at = traceback[0].line if traceback and not shown else cell.insert_at
+    insert_at = traceback[0].line if traceback and not printed else cell.insert_at
     text = "".join(line + "\n" for line in want)
     found = replace(
         cell,
-        output=shown,
+        output=printed,
         traceback=traceback,
         want=text,
         exc_msg=exc_msg,

@@ -14,6 +14,7 @@ from pytest_torchnotes.markdown.ipython_split import read_split, starts_with_out
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL, gap
 from pytest_torchnotes.markdown.outputfence import output_fence
 from pytest_torchnotes.markdown.sections import fence_section
+from pytest_torchnotes.notelines import shown
 
 #: A Python block that starts with ``Out[n]:``: the output of prompts it does not follow.
 STRAY_OUT = (
@@ -29,7 +30,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     fence, next_fence, options = draft.fence, draft.next_fence, draft.options
     if not is_transcript(fence.body):
         if starts_with_out(fence):
-            draft.reject(note, fence.open_line, STRAY_OUT.format(line=fence.open_line + 1))
+            draft.reject(note, fence.open_line, STRAY_OUT.format(line=shown(fence.open_line)))
         return
     draft.complete = True
     transcript, issues = read_transcript(fence.body)
@@ -45,7 +46,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     if fenced is not None and not transcript.prompts_only:
         note.problem(
             fenced.open_line,
-            f"the fence after the IPython transcript at line {fence.open_line + 1} is not "
+            f"the fence after the IPython transcript at line {shown(fence.open_line)} is not "
             "read as its output: the transcript has output under its prompts",
             "warning",
         )

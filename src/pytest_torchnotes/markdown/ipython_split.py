@@ -21,6 +21,7 @@ from pytest_torchnotes.markdown.ipython import (
     with_output,
 )
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.notelines import shown
 
 
 def starts_with_out(fence: FenceLexeme) -> bool:
@@ -66,7 +67,9 @@ def _unmatched(out: re.Match[str] | None, number: str, cells: list[Cell], taken:
     mine = [index for index, cell in enumerate(cells) if number and cell.number.strip() == number]
     if mine and all(index in taken for index in mine):
         first = cells[mine[0]].output or cells[mine[0]].traceback
-        return f"a second output for In [{number}] (its output starts at line {first[0].line + 1})"
+        return (
+            f"a second output for In [{number}] (its output starts at line {shown(first[0].line)})"
+        )
     if out is not None and number:
         return f"Out[{number}] has no In [{number}]: prompt in the block above to belong to"
     return (

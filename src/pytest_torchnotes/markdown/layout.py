@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
+from pytest_torchnotes.notelines import shown
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
 CHINESE_LABEL = (
@@ -173,7 +174,7 @@ def unread_output(
     """``(0-based line, message)`` for what looks like ``block``'s output but is not read;
     ``labels_read`` says whether label lines are read at all."""
     assert block.close_line is not None
-    where = f"the block at line {block.open_line + 1}"
+    where = f"the block at line {shown(block.open_line)}"
     first_label = between.labels[0] if between.labels else None
     if between.indented is not None and (first_label is None or first_label < between.indented):
         return (
@@ -226,13 +227,13 @@ def _in_between(between: Gap) -> str:
     if len(between.labels) > 1:
         return (
             f"only one label line may stand between a block and its output, line "
-            f"{between.labels[1] + 1} is a second one"
+            f"{shown(between.labels[1])} is a second one"
         )
     stray = sorted(between.comments + between.prose)[0]
     kind = "an HTML comment" if stray in between.comments else "text"
     return (
         f"only blank lines and one label line may stand between a block and its output, "
-        f"line {stray + 1} is {kind} (move it above the block or below the output)"
+        f"line {shown(stray)} is {kind} (move it above the block or below the output)"
     )
 
 

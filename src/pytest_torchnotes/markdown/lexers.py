@@ -19,6 +19,8 @@ from itertools import accumulate
 from operator import add
 from typing import NamedTuple
 
+from pytest_torchnotes.notelines import shown
+
 #: One block-quote marker: ``>`` and the space after it.
 QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
 
@@ -547,10 +549,11 @@ class _Scan:
             longer = before.fence + before.fence[0]
             return LexerProblem(
                 before.close_line,
-                f"this line closes the code fence opened at line {before.open_line + 1}, so "
-                f"the fence at line {fence.open_line + 1} is never closed: if this line is "
+                f"this line closes the code fence opened at line {shown(before.open_line)}, so "
+                f"the fence at line {shown(fence.open_line)} is never closed: if this line is "
                 f"part of the block, open and close the block with a longer fence ({longer}); "
-                f"if not, add a line {fence.fence} after the fence at line {fence.open_line + 1}",
+                f"if not, add a line {fence.fence} after the fence at line "
+                f"{shown(fence.open_line)}",
             )
         return LexerProblem(
             fence.open_line,

@@ -13,6 +13,8 @@ import re
 import warnings
 from dataclasses import dataclass
 
+from pytest_torchnotes.notelines import shown
+
 #: A line magic, cell magic or shell escape, also on the right of an assignment.
 MAGIC = re.compile(r"^[ \t]*(?:[\w.]+[ \t]*=[ \t]*)?(?P<word>%%?\w+|!(?!=)[^\s=]*)")
 
@@ -89,14 +91,15 @@ class Magic:
         return f"IPython help {self.word}"
 
     def note(self, line: int) -> str:
-        """What the block's report says about it, at 1-based note line ``line``."""
+        """What the block's report says about it, at 0-based note line ``line``."""
+        at = f"line {shown(line)}: {self.describe()}"
         if self.kind == DROPPED:
-            return f"line {line}: {self.describe()} left out (it only configures the notebook)"
+            return f"{at} left out (it only configures the notebook)"
         if self.kind == SHELL:
-            return f"line {line}: {self.describe()} not run"
+            return f"{at} not run"
         if self.kind == TIMED:
-            return f"line {line}: {self.describe()} ran its code once; timing lines not compared"
-        return f"line {line}: {self.describe()} {self.why}"
+            return f"{at} ran its code once; timing lines not compared"
+        return f"{at} {self.why}"
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,9 @@ class Prepared:
         """Some code is timed: IPython's timing lines in the expected output are not compared."""
         return any(magic.kind == TIMED for magic in self.magics)
 
-    def notes(self, first_line: int) -> list[str]:
-        """One note per magic line; ``first_line`` is the 1-based note line of the code."""
-        return [magic.note(first_line + magic.offset) for magic in self.magics]
+    def notes(self, code_line: int) -> list[str]:
+        """One note per magic line; ``code_line`` is the 0-based note line of the code."""
+        return [magic.note(code_line + magic.offset) for magic in self.magics]
 
 
 def prepare(code: str) -> Prepared | None:

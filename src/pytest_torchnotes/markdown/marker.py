@@ -15,6 +15,7 @@ from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 from pytest_torchnotes.markdown.sections import content_prefix
+from pytest_torchnotes.notelines import shown
 
 #: The line between a block's code and its expected output: ``======== output ==========``.
 OUTPUT_MARKER = re.compile(r"^[ \t]*={3,}[ \t]*output[ \t]*:?[ \t]*={3,}[ \t]*$", re.IGNORECASE)
@@ -39,7 +40,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.reject(
             note,
             second.line,
-            f"second output marker in one block (the first is at line {first.line + 1})",
+            f"second output marker in one block (the first is at line {shown(first.line)})",
         )
         return
     if not markers:

@@ -8,6 +8,7 @@ import re
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
+from pytest_torchnotes.notelines import shown
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
@@ -27,7 +28,7 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
         note.problem(
             first.line,
             f"directive applies to the next Python block, but the next block "
-            f"(line {fence.open_line + 1}) is {kind}",
+            f"(line {shown(fence.open_line)}) is {kind}",
         )
         pending.directives = []
     if looks_like_python(fence):

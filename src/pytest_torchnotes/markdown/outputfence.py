@@ -20,6 +20,7 @@ from pytest_torchnotes.markdown.layout import (
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.sections import fence_section
+from pytest_torchnotes.notelines import shown
 
 
 def read(draft: BlockDraft, note: NoteContext) -> None:
@@ -32,7 +33,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     if fenced is not None and draft.doctest:
         note.problem(
             fenced.open_line,
-            f"the fence after the >>> transcript at line {fence.open_line + 1} is not read "
+            f"the fence after the >>> transcript at line {shown(fence.open_line)} is not read "
             "as its output: a transcript keeps each example's output under its prompt",
             "warning",
         )
@@ -43,7 +44,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.reject(
             note,
             fenced.open_line,
-            f"the block at line {fence.open_line + 1} has an output marker and an "
+            f"the block at line {shown(fence.open_line)} has an output marker and an "
             "output fence: keep one",
         )
         return
@@ -94,7 +95,7 @@ def output_fence(
             labels_read=label is not None,
         )
         if unread is not None and unread[0] == between.indented:
-            note.unread_indented.append((unread[0], fence.open_line + 1))
+            note.unread_indented.append((unread[0], fence.open_line))
         elif unread is not None:
             note.problem(*unread, "warning")
     return None

@@ -65,16 +65,15 @@ class NoteParser:
         lexemes = self.lexer(text)
         note = ParsedNote(lines=lexemes.lines)
         note.problems.extend(
-            Problem(problem.line + 1, problem.message, problem.severity)
-            for problem in lexemes.problems
+            Problem(problem.line, problem.message, problem.severity) for problem in lexemes.problems
         )
         try:
             note.config = parse_front_matter(lexemes.front_matter)
         except FrontMatterError as error:
-            note.problems.append(Problem(error.line + 1, error.message))
+            note.problems.append(Problem(error.line, error.message))
         reads = indented.reads_indented(note.config.indented_output, self.format.indented_output)
         _build(NoteContext(self.format, lexemes, note, reads_indented=reads), self.conventions)
-        note.problems.sort(key=lambda problem: problem.line)
+        note.problems.sort(key=lambda problem: problem.line_index)
         return note
 
 

@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import SetupBlock
 from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme
 from pytest_torchnotes.markdown.requirements import Requirement
+from pytest_torchnotes.notelines import shown
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.context import NoteContext
@@ -70,7 +71,7 @@ class Pending:
                 SetupBlock(
                     directive.code,
                     directive.code_line,
-                    directive.line + 1,
+                    directive.line,
                     directive.end_line,
                     note.heading(directive.line),
                     self.region_skip,
@@ -79,7 +80,7 @@ class Pending:
             )
         elif isinstance(directive, d.SkipStart):
             if self.skip_region is not None:
-                opened = self.skip_region.line + 1
+                opened = shown(self.skip_region.line)
                 note.problem(directive.line, f"skip start inside the skip started at line {opened}")
             self.skip_region = directive
         elif isinstance(directive, d.SkipEnd):
@@ -88,7 +89,7 @@ class Pending:
             self.skip_region = None
         elif isinstance(directive, d.RequiresStart):
             if self.requires_region is not None:
-                opened = self.requires_region.line + 1
+                opened = shown(self.requires_region.line)
                 note.problem(
                     directive.line, f"requires start inside the requires started at line {opened}"
                 )
@@ -110,7 +111,7 @@ class Pending:
             if between is not None:
                 note.problem(
                     directive.line,
-                    f"directive must come directly before its block: line {between + 1} is in "
+                    f"directive must come directly before its block: line {shown(between)} is in "
                     "between",
                 )
             name, value = option(directive)

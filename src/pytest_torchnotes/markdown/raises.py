@@ -8,6 +8,7 @@ from pytest_torchnotes.comparison.tracebacks import read_traceback
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.notelines import shown
 
 
 def check(draft: BlockDraft, note: NoteContext) -> None:
@@ -20,17 +21,17 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
         draft.reject(
             note,
             raises.line,
-            f"raises and the traceback at line {traceback} both say what the block "
+            f"raises and the traceback at line {shown(traceback)} both say what the block "
             "raises: keep one (the traceback is compared and updated, raises is not)",
         )
 
 
 def raises_and_traceback(output: OutputSection | None, outputs: Sequence[d.Output]) -> int | None:
-    """The 1-based line of a traceback in the block's expected output, if there is one."""
+    """The 0-based line of a traceback in the block's expected output, if there is one."""
     sections = [output.lines] if output is not None else []
     sections.extend(directive.body for directive in outputs)
     for lines in sections:
         expected = read_traceback("\n".join(line.text for line in lines))
         if expected is not None:
-            return lines[expected.header].line + 1
+            return lines[expected.header].line
     return None

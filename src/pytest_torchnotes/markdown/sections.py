@@ -27,7 +27,7 @@ def alternative(directive: d.Output, lines: list[str]) -> Alternative:
     indent = quotes.group() if quotes else ""
     prefix = next((line.prefix for line in body if line.text.strip()), indent)
     section = OutputSection("comment", body, directive.line + 1, directive.end_line, prefix, "-->")
-    return Alternative(directive.requirements, section, directive.line + 1)
+    return Alternative(directive.requirements, section, directive.line)
 
 
 def content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.notelines import shown
 
 #: What starts each example of a transcript.
 PROMPT = ">>>"
@@ -38,7 +39,7 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
         draft.reject(
             note,
             stray.line,
-            f"code not behind a >>> prompt in the transcript at line {opening + 1}: "
+            f"code not behind a >>> prompt in the transcript at line {shown(opening)}: "
             "doctest takes it for prose and never runs it (put >>> before it, or, if it is "
             "output, write <BLANKLINE> for the blank line above it)",
         )

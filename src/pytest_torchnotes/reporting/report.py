@@ -19,6 +19,7 @@ from typing import Any
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import Sanitizer
 from pytest_torchnotes.markdown.blocks import Block, Problem
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import NoteResult
 from pytest_torchnotes.words import plural
 
@@ -37,7 +38,8 @@ MAX_OUTPUT = 10_000
 class WarningRecord:
     category: str
     message: str
-    #: The note line that was running when it was raised.
+    #: The note line that was running when it was raised (1-based: a record keeps the
+    #: line as it is shown, as the JSON report does).
     line: int | None
 
 
@@ -48,6 +50,7 @@ class BlockRecord:
     kind: str  # "block" or "setup"
     #: 1-based position among the note's blocks (0 for setup code).
     index: int
+    #: The line of the opening fence (or setup comment), 1-based as the JSON report has it.
     line: int
     heading: str | None
     #: ``passed``, ``failed``, ``skipped`` or ``xfailed``.
@@ -213,7 +216,7 @@ def note_record(result: NoteResult) -> NoteRecord:
             BlockRecord(
                 kind="block" if isinstance(item, Block) else "setup",
                 index=item.index if isinstance(item, Block) else 0,
-                line=item.line,
+                line=shown(item.first_line),
                 heading=item.heading,
                 outcome=block.outcome,
                 drift=block.drift,
@@ -222,7 +225,11 @@ def note_record(result: NoteResult) -> NoteRecord:
                 actual=_cut(block.actual) if block.outcome != "skipped" else None,
                 output_digest=output_digest(block.actual),
                 warnings=[
-                    WarningRecord(warning.category, _plain(warning.message), warning.note_line)
+                    WarningRecord(
+                        warning.category,
+                        _plain(warning.message),
+                        None if warning.note_line_index is None else shown(warning.note_line_index),
+                    )
                     for warning in block.warnings
                 ],
                 duration=round(block.duration, 6),
@@ -270,7 +277,7 @@ def _cut(text: str | None) -> str | None:
 
 def error_record(path: str, problems: list[Problem]) -> NoteRecord:
     """The record of a note that could not run."""
-    reason = "; ".join(f"line {problem.line}: {problem.message}" for problem in problems)
+    reason = "; ".join(f"line {shown(p.line_index)}: {p.message}" for p in problems)
     return NoteRecord(path, "error", reason)
 
 

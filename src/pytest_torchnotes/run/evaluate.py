@@ -16,6 +16,7 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, render_exception
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import ipython, output, transcripts
 from pytest_torchnotes.run.exceptions import check_warnings
 from pytest_torchnotes.run.execute import Execution, Executor, compile_block, describe_error
@@ -51,20 +52,21 @@ class BlockEvaluator:
         self.source = source
 
     def execute(
-        self, code: str, first_line: int, timeout: float | None, *, display: bool, where: str = ""
+        self, code: str, code_line: int, timeout: float | None, *, display: bool, where: str = ""
     ) -> Execution:
+        """Run ``code``, whose first line is the 0-based note line ``code_line``."""
         filename = self.executor.filename
         try:
-            compiled = compile_block(code, filename, first_line, display=display)
+            compiled = compile_block(code, filename, code_line, display=display)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename))
-        where = where or f"{filename}:{first_line}"
+        where = where or location(filename, code_line)
         return self.executor.run(
-            compiled, self.namespace, timeout=timeout, label=f"line {first_line}", where=where
+            compiled, self.namespace, timeout=timeout, label=f"line {shown(code_line)}", where=where
         )
 
     def setup_block(self, item: SetupBlock) -> BlockResult:
-        execution = self.execute(item.code, item.code_line + 1, None, display=False)
+        execution = self.execute(item.code, item.code_line, None, display=False)
         result = from_execution(item, execution)
         if execution.error is None:
             return result

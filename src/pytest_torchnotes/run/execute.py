@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any, NoReturn
 
+from pytest_torchnotes.notelines import from_shown, location, shown
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
 from pytest_torchnotes.run.timers import BlockTimeout, Faulthandler, TimeLimit
@@ -54,8 +55,8 @@ class ErrorInfo:
     names: frozenset[str]
     message: str
     traceback: str
-    #: 1-based note line where it was raised, when it was raised in the note.
-    line: int | None
+    #: 0-based note line where it was raised, when it was raised in the note.
+    line_index: int | None
 
     def describe(self) -> str:
         return f"{self.type_name}: {self.message}" if self.message else self.type_name
@@ -70,16 +71,16 @@ class WarningInfo:
     #: Where ``warnings`` says it was raised (often inside a library).
     filename: str
     lineno: int
-    #: The note, and its line that was running when the warning was raised.
+    #: The note, and its 0-based line that was running when the warning was raised.
     note: str = ""
-    note_line: int | None = None
+    note_line_index: int | None = None
     #: Names of the category and its bases, to match ``warns`` directives.
     names: frozenset[str] = frozenset()
 
     def describe(self) -> str:
         """Where in the note it was raised (where in a library when that is unknown)."""
-        if self.note_line is not None:
-            return f"{self.note}:{self.note_line}: {self.category}: {self.message}"
+        if self.note_line_index is not None:
+            return f"{location(self.note, self.note_line_index)}: {self.category}: {self.message}"
         return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
 
 
@@ -109,9 +110,9 @@ class CompiledCode:
 
 
 def register_source(filename: str, lines: dict[int, str]) -> None:
-    """Let tracebacks show note lines: ``lines`` maps 1-based line numbers to code."""
-    last = max(lines, default=0)
-    source = [lines.get(number, "") + "\n" for number in range(1, last + 1)]
+    """Let tracebacks show note lines: ``lines`` maps 0-based note lines to code (the
+    cache's first entry is the line Python calls 1)."""
+    source = [lines.get(index, "") + "\n" for index in range(max(lines, default=-1) + 1)]
     linecache.cache[filename] = (sum(map(len, source)), None, source, filename)
 
 
@@ -119,15 +120,15 @@ def forget_source(filename: str) -> None:
     linecache.cache.pop(filename, None)
 
 
-def compile_block(code: str, filename: str, first_line: int, *, display: bool) -> CompiledCode:
-    """Compile a block whose first code line is note line ``first_line`` (1-based).
+def compile_block(code: str, filename: str, code_line: int, *, display: bool) -> CompiledCode:
+    """Compile a block whose first code line is the 0-based note line ``code_line``.
 
     With ``display``, the block's last top-level statement is found in its syntax tree, as
     Jupyter finds it: when it is an expression not followed by ``;`` (``n = 5; n * 2``,
     ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
     ``SyntaxError`` with the note's line numbers.
     """
-    padded = "\n" * (first_line - 1) + code + "\n"
+    padded = _at_note_line(code, code_line) + "\n"
     if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
     split = _compile_split(code, padded, filename, first_line)
@@ -194,13 +195,22 @@ def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:
     lines = source.split("\n")
     end_line = statement.end_lineno or statement.lineno
     end_col = statement.end_col_offset or 0
-    tail = lines[end_line - 1].encode("utf-8")[end_col:].decode("utf-8", errors="replace")
+    tail = lines[from_shown(end_line)].encode("utf-8")[end_col:].decode("utf-8", errors="replace")
     return tail.split("#", 1)[0].strip().startswith(";")
 
 
-def compile_single(source: str, filename: str, first_line: int) -> CodeType:
-    """Compile one ``>>>`` example in interactive mode: expression values are displayed."""
-    padded = "\n" * (first_line - 1) + source
+def _at_note_line(code: str, code_line: int) -> str:
+    """``code`` placed so that Python numbers its lines as people read the note: Python
+    counts from 1, so ``code_line`` blank lines before it put the 0-based note line
+    ``code_line`` at Python's line ``shown(code_line)``, in tracebacks, warnings and
+    ``SyntaxError``."""
+    return "\n" * code_line + code
+
+
+def compile_single(source: str, filename: str, code_line: int) -> CodeType:
+    """Compile one ``>>>`` example (at the 0-based note line ``code_line``) in interactive
+    mode: expression values are displayed."""
+    padded = _at_note_line(source, code_line)
     return compile(padded, filename, "single", dont_inherit=True)
 
 
@@ -212,6 +222,7 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         names.add(f"{cls.__module__}.{cls.__qualname__}")
     summary = traceback.TracebackException.from_exception(error)
     frames = list(summary.stack)
+    # Python numbers the note's lines as people read them (see ``_at_note_line``).
     note_lines = [frame.lineno for frame in frames if frame.filename == filename]
     if isinstance(error, SyntaxError) and error.filename == filename:
         # Raised while compiling the note: the frames are ours, the location is in the note.
@@ -231,7 +242,11 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     except Exception:  # a broken __str__ must not break the report
         message = f"<{type(error).__name__} whose str() failed>"
     return ErrorInfo(
-        type_name, frozenset(names), message, text, note_lines[-1] if note_lines else None
+        type_name,
+        frozenset(names),
+        message,
+        text,
+        from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
     )
 
 
@@ -280,14 +295,14 @@ def _closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
         frozenset({CLOSED}),
         CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
         error.traceback if error is not None else "",
-        error.line if error is not None else None,
+        error.line_index if error is not None else None,
     )
 
 
 def _interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
     """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
-    line = describe_error(error, filename).line if error is not None else None
-    where = f" at line {line}" if line is not None else ""
+    line = describe_error(error, filename).line_index if error is not None else None
+    where = f" at line {shown(line)}" if line is not None else ""
     return ErrorInfo(
         INTERRUPTED,
         frozenset({INTERRUPTED}),
@@ -346,7 +361,7 @@ class Executor:
                 filename,
                 lineno,
                 self.filename,
-                frame.f_lineno if frame is not None else None,
+                from_shown(frame.f_lineno) if frame is not None else None,
                 names,
             )
         )

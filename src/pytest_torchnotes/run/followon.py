@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, BlockResult
 
 #: Exceptions that leave names a block should have bound undefined.
@@ -86,19 +87,19 @@ class FollowOn:
             match = UNDEFINED_NAME.search(error.message)
             if match is not None and match.group(1) in self._missing:
                 block, line = result.follows = self._missing[match.group(1)]
-                result.summary = f"follows from {block} (line {line}): {result.summary}"
+                result.summary = f"follows from {block} (line {shown(line)}): {result.summary}"
                 head, _, rest = result.message.partition("\n")
                 result.message = "\n".join(
                     part
                     for part in (
                         head,
-                        f"  follows from {block} (line {line}), which failed before it "
+                        f"  follows from {block} (line {shown(line)}), which failed before it "
                         f"defined {match.group(1)!r}",
                         rest,
                     )
                     if part
                 )
         if DEFINING_ERRORS & error.names:
-            cause = result.follows or (result.item.name, result.item.line)
+            cause = result.follows or (result.item.name, result.item.first_line)
             for name in bound_names(code):
                 self._missing[name] = cause

@@ -19,6 +19,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
@@ -51,10 +52,10 @@ def run_transcript(
         example = cell.example()
         execution = evaluator.execute(
             cell.source,
-            cell.line,
+            cell.first_line,
             timeout,
             display=True,
-            where=f"{filename}:{cell.line}: {cell.prompt}",
+            where=f"{location(filename, cell.first_line)}: {cell.prompt}",
         )
         current = from_execution(block, execution)
         current.expected = cell.want.replace(BLANKLINE, "")
@@ -91,14 +92,14 @@ def check_cell(
 def _cell_failure(
     result: BlockResult, context: FailureContext, cell: Cell, failure: str
 ) -> BlockResult:
-    where = f"{cell.prompt} at line {cell.line}"
+    where = f"{cell.prompt} at line {shown(cell.first_line)}"
     if result.error is not None and failure == error_headline(result.error):
         return exception_failure(result, context, f"{where}: {failure}")
     result.outcome = FAILED
     result.drift = TEXT if failure == OUTPUT_DIFFERS else EXCEPTION
     result.summary = f"{where}: {failure}"
     source = cell.source.rstrip("\n").replace("\n", "\n   ...: ")
-    lines = [f"{context.path}:{cell.line}: {cell.prompt}: {source}", f"  {failure}"]
+    lines = [f"{location(context.path, cell.first_line)}: {cell.prompt}: {source}", f"  {failure}"]
     if failure == OUTPUT_DIFFERS and result.expected is not None:
         if not result.expected.strip():
             lines.append(
@@ -113,10 +114,10 @@ def _cell_failure(
 
 
 def _first_output(cell: Cell) -> int:
-    """1-based note line of the cell's first output line, or of where it would go."""
+    """0-based note line of the cell's first output line, or of where it would go."""
     if cell.output:
-        return cell.output[0].line + 1
-    return cell.insert_at + 1 if cell.insert_at is not None else cell.line
+        return cell.output[0].line
+    return cell.insert_at if cell.insert_at is not None else cell.first_line
 
 
 def _plan_cell(
@@ -137,9 +138,8 @@ def _plan_cell(
     parts = split_display(execution)
     if cell.insert_at is None or parts is None:
         reason = unwritable(cell, fence, parts)
-        result.not_updated = "; ".join(
-            filter(None, [result.not_updated, f"example at line {cell.line}: {reason}"])
-        )
+        example = f"example at line {shown(cell.first_line)}: {reason}"
+        result.not_updated = "; ".join(filter(None, [result.not_updated, example]))
         result.message += f"\nNot updated: {reason}."
         return
     printed, displayed = parts
@@ -156,7 +156,7 @@ def _plan_cell(
         section,
         ipython_output(printed, displayed, cell.number),
         evaluator.comparator(options),
-        cell.line,
+        cell.first_line,
         transform=lambda lines: as_ipython_want(lines, displayed is not None),
         verify=verify,
     )
@@ -167,7 +167,7 @@ def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | N
     printed lines and the displayed value (``parts`` is ``None``)."""
     if cell.insert_at is None:
         return (
-            f"{cell.prompt} has no output in the fence at line {fence.open_line + 1}: write "
+            f"{cell.prompt} has no output in the fence at line {shown(fence.open_line)}: write "
             f"its Out[{cell.number}]: line there, and update again"
         )
     assert parts is None

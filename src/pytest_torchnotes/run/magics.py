@@ -7,6 +7,7 @@ import dataclasses
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.magics import ERROR, SKIP, TIMING_LINE, Prepared
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.results import FAILED, SKIPPED, BlockResult
 
 #: The setting that decides what blocks with magics do.
@@ -20,17 +21,16 @@ def refusal(
     ``skip`` and ``error`` modes, or a magic that cannot run (``%run``, ``%%bash``)."""
     if prepared is None:
         return None
-    first_line = block.code_line + 1
     magic = prepared.magics[0]
-    line = first_line + magic.offset
+    line = block.code_line + magic.offset
     if mode == SKIP:
-        reason = f"line {line}: {magic.describe()} ({MAGICS_OPTION} = {SKIP})"
+        reason = f"line {shown(line)}: {magic.describe()} ({MAGICS_OPTION} = {SKIP})"
         return BlockResult(block, SKIPPED, reason=reason)
     if mode == ERROR:
         result = BlockResult(block, FAILED)
-        result.summary = f"line {line}: {magic.describe()} is not Python"
+        result.summary = f"line {shown(line)}: {magic.describe()} is not Python"
         result.message = (
-            f"{context.path}:{line}: {block.describe()}: {magic.describe()} is not Python "
+            f"{location(context.path, line)}: {block.describe()}: {magic.describe()} is not Python "
             f"and {MAGICS_OPTION} is {ERROR} (set it to run to run the rest of the block, "
             "or take the line out)"
         )
@@ -38,9 +38,9 @@ def refusal(
     not_run = prepared.not_run
     if not_run is None:
         return None
-    line = first_line + not_run.offset
+    line = block.code_line + not_run.offset
     reason = (
-        f"line {line}: {not_run.describe()} {not_run.why} "
+        f"line {shown(line)}: {not_run.describe()} {not_run.why} "
         f"(say so before it: <!-- torchnotes: skip {not_run.describe()} -->)"
     )
     return BlockResult(block, SKIPPED, reason=reason)

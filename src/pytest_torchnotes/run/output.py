@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.indented import without_blank_lines
 from pytest_torchnotes.markdown.magics import Prepared
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.requirements import unmet_reason
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure, raises_mismatch
 from pytest_torchnotes.run.magics import compared_output
 from pytest_torchnotes.run.magics import refusal as magics_refusal
@@ -48,14 +49,14 @@ def run_block(
         return refused
     execution = evaluator.execute(
         block.code if prepared is None else prepared.code,
-        block.code_line + 1,
+        block.code_line,
         timeout,
         display=evaluator.display and (prepared is None or prepared.display),
-        where=f"{evaluator.executor.filename}:{block.line}: {block.describe()}",
+        where=f"{location(evaluator.executor.filename, block.first_line)}: {block.describe()}",
     )
     result = from_execution(block, execution)
     result.expected = block.expected
-    result.notes = prepared.notes(block.code_line + 1) if prepared is not None else []
+    result.notes = prepared.notes(block.code_line) if prepared is not None else []
     error = execution.error
     traceback = _traceback(evaluator, block, result, options, prepared)
     if traceback is not None:
@@ -90,7 +91,7 @@ def run_block(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
         return result
-    plan(evaluator.source, result, written, execution.stdout, comparator, block.line)
+    plan(evaluator.source, result, written, execution.stdout, comparator, block.first_line)
     return result
 
 
@@ -127,7 +128,7 @@ def _traceback(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
     elif new is not None:
-        plan(evaluator.source, result, written, new, comparator, block.line)
+        plan(evaluator.source, result, written, new, comparator, block.first_line)
     return result
 
 

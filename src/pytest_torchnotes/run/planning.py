@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
@@ -37,7 +38,7 @@ def plan(
     section: OutputSection,
     actual: str,
     comparator: Comparator,
-    line: int,
+    first_line: int,
     transform: Callable[[list[str]], list[str]] = lambda lines: lines,
     verify: Callable[[Edit], str | None] = lambda edit: None,
 ) -> None:
@@ -54,7 +55,7 @@ def plan(
             comparator=comparator,
             marker=source.marker,
             path=source.path,
-            line=line,
+            first_line=first_line,
             file_digest=source.digest,
             transform=transform,
             max_bytes=source.max_bytes,
@@ -63,7 +64,11 @@ def plan(
         if reason is not None:
             raise RewriteError(reason)
     except RewriteError as error:
-        reason = str(error) if line == item.line else f"example at line {line}: {error}"
+        reason = (
+            str(error)
+            if first_line == item.first_line
+            else f"example at line {shown(first_line)}: {error}"
+        )
         if result.not_updated is not None:  # another example of the transcript
             reason = f"{result.not_updated}; {reason}"
         result.not_updated = reason
@@ -111,7 +116,7 @@ def plan_example(
         section,
         actual,
         comparator,
-        block.code_line + 1 + example.lineno,
+        block.code_line + example.lineno,
         transform=as_want,
         verify=verify,
     )

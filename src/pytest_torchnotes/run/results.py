@@ -75,7 +75,8 @@ class BlockResult:
     #: What was checked: :data:`COMPARED` (an expected output or exception), :data:`IGNORED`
     #: (expected output under ``compare ignore``), or ``None`` (nothing to check).
     checked: str | None = None
-    #: The earlier block this failure follows from: its name and line (``("block 2", 12)``).
+    #: The earlier block this failure follows from: its name and 0-based first line
+    #: (``("block 2", 11)``).
     follows: tuple[str, int] | None = None
     #: The exception drifted from a traceback in the expected output, which update rewrites
     #: as it rewrites printed output.
@@ -108,8 +109,9 @@ class BlockResult:
         return NOT_COMPARED if self.checked == IGNORED else RAN
 
     @property
-    def line(self) -> int:
-        return self.item.line
+    def first_line(self) -> int:
+        """0-based line where the block (or setup comment) starts."""
+        return self.item.first_line
 
     @property
     def failed(self) -> bool:

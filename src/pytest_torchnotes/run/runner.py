@@ -29,6 +29,7 @@ from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notefiles import is_note
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import (
     exiting,
     folders,
@@ -372,8 +373,8 @@ class NoteRunner:
     def _setup(self, note: ParsedNote, executor: Executor, namespace: dict[str, Any]) -> str | None:
         """Run ini and front matter setup code; return why it failed, if it did."""
         for code, line, origin in (
-            (self.settings.setup, 1, "the torchnotes_setup option"),
-            (note.config.setup, note.config.setup_line + 1, "the note's front matter"),
+            (self.settings.setup, 0, "the torchnotes_setup option"),
+            (note.config.setup, note.config.setup_line, "the note's front matter"),
         ):
             if not code.strip():
                 continue
@@ -390,7 +391,9 @@ class NoteRunner:
         self, item: Block | SetupBlock, reason: str, context: FailureContext
     ) -> BlockResult:
         result = BlockResult(item, FAILED, EXCEPTION, summary="setup failed")
-        result.message = f"{context.path}:{item.line}: {item.describe()}: not run: {reason}"
+        result.message = (
+            f"{location(context.path, item.first_line)}: {item.describe()}: not run: {reason}"
+        )
         return result
 
     def _run_item(
@@ -503,7 +506,7 @@ def _interrupted(path: str, result: NoteResult) -> str:
     """What pytest shows when Ctrl-C stops the session in a note."""
     last = result.blocks[-1] if result.blocks else None
     if last is not None and last.error is not None and last.error.type_name == INTERRUPTED:
-        where = f"{path}:{last.line}: {last.item.describe()} was interrupted"
+        where = f"{location(path, last.first_line)}: {last.item.describe()} was interrupted"
     elif last is not None:
         where = f"{path}: interrupted after {last.item.describe()}"
     else:
@@ -515,7 +518,7 @@ def _code_lines(note: ParsedNote) -> dict[int, str]:
     lines: dict[int, str] = {}
     for item in note.items:
         for offset, text in enumerate(item.code.split("\n")):
-            lines[item.code_line + 1 + offset] = text
+            lines[item.code_line + offset] = text
     return lines
 
 

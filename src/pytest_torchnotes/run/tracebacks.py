@@ -15,6 +15,7 @@ from pytest_torchnotes.comparison.failures import (
 )
 from pytest_torchnotes.comparison.tracebacks import ExpectedRaise, as_traceback
 from pytest_torchnotes.markdown.blocks import OutputSection
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.execute import OWN_FAILURES, ErrorInfo
 from pytest_torchnotes.run.results import (
     COMPARED,
@@ -51,11 +52,11 @@ def check_traceback(
     in ``output``. Returns what update writes in the section when the block failed by
     what the section says, else ``None``."""
     error, printed = result.error, result.actual
-    traceback_line = output.lines[expected.header].line + 1
+    traceback_line = output.lines[expected.header].line
     if error is None:
         headline = (
-            f"expected to raise {expected.describe()} (the traceback at {context.path}:"
-            f"{traceback_line}), but the block finished without raising"
+            f"expected to raise {expected.describe()} (the traceback at "
+            f"{location(context.path, traceback_line)}), but the block finished without raising"
         )
         result.outcome, result.drift, result.drift_in_output = FAILED, EXCEPTION, True
         result.summary = cut_line(headline)
@@ -90,7 +91,7 @@ def check_traceback(
                 f"not {expected.type_name}"
             )
     written = as_traceback(expected.printed, expected.type_name, expected.message)
-    lines.extend(output_diff(written, result.actual, context, output.first_text_line + 1))
+    lines.extend(output_diff(written, result.actual, context, output.first_text_line))
     lines.append(closing_line(context))
     result.message = "\n".join(lines)
     return result.actual

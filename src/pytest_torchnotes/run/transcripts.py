@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
@@ -61,7 +62,7 @@ def run_examples(
             skipped = mode.skip or skipped
             continue
         ran += 1
-        line = block.code_line + 1 + example.lineno
+        line = block.code_line + example.lineno
         execution = _run_example(evaluator, example, line, timeout)
         current = from_execution(block, execution)
         current.expected = example.want.replace(doctest.BLANKLINE_MARKER, "")
@@ -98,8 +99,8 @@ def _run_example(
         CompiledCode(code, interactive=True),
         evaluator.namespace,
         timeout=timeout,
-        label=f"line {line}",
-        where=f"{filename}:{line}: the example",
+        label=f"line {shown(line)}",
+        where=f"{location(filename, line)}: the example",
     )
 
 
@@ -134,12 +135,12 @@ def _example_failure(
     result: BlockResult, context: FailureContext, line: int, source: str, failure: str
 ) -> BlockResult:
     if result.error is not None and failure == error_headline(result.error):
-        return exception_failure(result, context, f"example at line {line}: {failure}")
+        return exception_failure(result, context, f"example at line {shown(line)}: {failure}")
     result.outcome = FAILED
     result.drift = EXCEPTION if failure != OUTPUT_DIFFERS else TEXT
-    result.summary = f"example at line {line}: {failure}"
+    result.summary = f"example at line {shown(line)}: {failure}"
     prompt = source.rstrip("\n").replace("\n", "\n... ")
-    lines = [f"{context.path}:{line}: >>> {prompt}", f"  {failure}"]
+    lines = [f"{location(context.path, line)}: >>> {prompt}", f"  {failure}"]
     if failure == OUTPUT_DIFFERS and result.expected is not None:
         if not result.expected.strip():
             lines.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED, BlockResult
 
 
@@ -18,7 +19,7 @@ def apply_xfail(block: Block, result: BlockResult, context: FailureContext) -> B
     result.outcome = FAILED
     result.summary = f"marked xfail ({block.xfail}) but passed"
     result.message = (
-        f"{context.path}:{block.line}: {block.describe()}: marked "
+        f"{location(context.path, block.first_line)}: {block.describe()}: marked "
         f"<!-- torchnotes: xfail {block.xfail} --> but it passed; remove the directive"
     )
     return result

@@ -29,6 +29,7 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
+from pytest_torchnotes.notelines import location, shown
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (apply_carriage_returns, strip_ansi, strip_trailing_whitespace, strip_blank_edges)
@@ -57,8 +58,8 @@ class Edit:
     end: int
     lines: tuple[str, ...]
     old: tuple[str, ...]
-    #: 1-based line of the block, for messages.
-    line: int
+    #: 0-based first line of the block (or transcript example), for messages.
+    first_line: int
     digest: str
 
     def to_json(self) -> dict[str, object]:
@@ -68,7 +69,7 @@ class Edit:
             "end": self.end,
             "lines": list(self.lines),
             "old": list(self.old),
-            "line": self.line,
+            "first_line": self.first_line,
             "digest": self.digest,
         }
 
@@ -80,7 +81,7 @@ class Edit:
             int(data["end"]),  # type: ignore[call-overload]
             tuple(data["lines"]),  # type: ignore[arg-type]
             tuple(data["old"]),  # type: ignore[arg-type]
-            int(data["line"]),  # type: ignore[call-overload]
+            int(data["first_line"]),  # type: ignore[call-overload]
             str(data["digest"]),
         )
 
@@ -243,7 +244,7 @@ def section_edit(
     comparator: Comparator,
     marker: re.Pattern[str],
     path: str,
-    line: int,
+    first_line: int,
     file_digest: str,
     transform: Callable[[list[str]], list[str]] = lambda lines: lines,
     max_bytes: int = 0,
@@ -280,7 +281,9 @@ def section_edit(
             lines.append(section.prefix + text + ending)
         else:
             lines.append(section.prefix.rstrip(" \t") + ending)
-    return Edit(path, start, end, tuple(lines), tuple(raw_lines[start:end]), line, file_digest)
+    return Edit(
+        path, start, end, tuple(lines), tuple(raw_lines[start:end]), first_line, file_digest
+    )
 
 
 def _keep_gaps(expected: Sequence[str], merged: list[str]) -> list[str]:
@@ -341,12 +344,15 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
     for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
             raise RewriteError(
-                f"{before.path}: edits of lines {before.start + 1}-{before.end} and "
-                f"{after.start + 1}-{after.end} overlap"
+                # lines [start, end): the last one, end - 1, is shown as end
+                f"{before.path}: edits of lines {shown(before.start)}-{before.end} and "
+                f"{shown(after.start)}-{after.end} overlap"
             )
     for edit in reversed(ordered):
         if tuple(lines[edit.start : edit.end]) != edit.old:
-            raise RewriteError(f"{edit.path}:{edit.line}: the note changed under the edit")
+            raise RewriteError(
+                f"{location(edit.path, edit.first_line)}: the note changed under the edit"
+            )
         lines[edit.start : edit.end] = edit.lines
         endings[edit.start : edit.end] = ["\n"] * len(edit.lines)
     endings.append("")
