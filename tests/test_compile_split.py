@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from pytest_torchnotes.run import execute
 from pytest_torchnotes.run.execute import CompiledCode, _compile_split, compile_block
 
-FIRST_LINE = 40
+#: The 0-based note line of the blocks' first code line.
+CODE_LINE = 39
 
 
 def by_tree(code: str) -> CompiledCode:
     """What compile_block gives without the split."""
-    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
+    padded = "\n" * CODE_LINE + code + "\n"
     tree = ast.parse(padded, "note.md", "exec")
     last = tree.body[-1] if tree.body else None
     if not isinstance(last, ast.Expr) or execute._ends_with_semicolon(padded, last):
@@ -50,7 +51,7 @@ def shape(code: object) -> list[object] | None:
 
 
 def assert_same(code: str) -> None:
-    want, got = by_tree(code), compile_block(code, "note.md", FIRST_LINE, display=True)
+    want, got = by_tree(code), compile_block(code, "note.md", CODE_LINE, display=True)
     assert shape(got.body) == shape(want.body)
     assert shape(got.display) == shape(want.display)
     assert got.interactive
@@ -91,25 +92,25 @@ def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
 
 @pytest.mark.parametrize("code", SPLIT)
 def test_split_blocks_are_compiled_without_the_whole_tree(code: str) -> None:
-    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
-    assert _compile_split(code, padded, "note.md", FIRST_LINE) is not None
+    padded = "\n" * CODE_LINE + code + "\n"
+    assert _compile_split(code, padded, "note.md", CODE_LINE) is not None
 
 
 @pytest.mark.parametrize("code", NOT_SPLIT)
 def test_blocks_the_split_cannot_tell_are_left_to_the_tree(code: str) -> None:
-    padded = "\n" * (FIRST_LINE - 1) + code + "\n"
+    padded = "\n" * CODE_LINE + code + "\n"
     if code.startswith(("if", "x = (1")):  # nothing to display: compiled whole
-        split = _compile_split(code, padded, "note.md", FIRST_LINE)
+        split = _compile_split(code, padded, "note.md", CODE_LINE)
         assert split is None or split.display is None
     else:
-        assert _compile_split(code, padded, "note.md", FIRST_LINE) is None
+        assert _compile_split(code, padded, "note.md", CODE_LINE) is None
 
 
 def test_a_syntax_error_keeps_the_note_line() -> None:
     with pytest.raises(SyntaxError) as error:
-        compile_block("x = 1\nx = (\nprint(x)", "note.md", FIRST_LINE, display=True)
+        compile_block("x = 1\nx = (\nprint(x)", "note.md", CODE_LINE, display=True)
     assert error.value.lineno is not None
-    assert error.value.lineno >= FIRST_LINE
+    assert error.value.lineno > CODE_LINE
 
 
 PIECES = st.sampled_from(
@@ -141,6 +142,6 @@ def test_any_block_compiles_as_by_the_whole_tree(pieces: list[str]) -> None:
         by_tree(code)
     except SyntaxError:
         with pytest.raises(SyntaxError):
-            compile_block(code, "note.md", FIRST_LINE, display=True)
+            compile_block(code, "note.md", CODE_LINE, display=True)
         return
     assert_same(code)

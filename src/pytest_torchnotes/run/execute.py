@@ -131,7 +131,7 @@ def compile_block(code: str, filename: str, code_line: int, *, display: bool) ->
     padded = _at_note_line(code, code_line) + "\n"
     if not display:
         return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
-    split = _compile_split(code, padded, filename, first_line)
+    split = _compile_split(code, padded, filename, code_line)
     if split is not None:
         return split
     tree = ast.parse(padded, filename, "exec")
@@ -152,7 +152,7 @@ def compile_block(code: str, filename: str, code_line: int, *, display: bool) ->
 TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
 
 
-def _compile_split(code: str, padded: str, filename: str, first_line: int) -> CompiledCode | None:
+def _compile_split(code: str, padded: str, filename: str, code_line: int) -> CompiledCode | None:
     """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
     what follows the last line at column 0 is parsed alone and, when it is one expression,
     compiled apart from what comes before it. Parsing the whole block into Python objects
@@ -182,9 +182,9 @@ def _compile_split(code: str, padded: str, filename: str, first_line: int) -> Co
             return None
         return CompiledCode(body, interactive=True)
     try:  # compiles only when the head is complete code: then the tail is the last statement
-        body = compile("\n" * (first_line - 1) + head, filename, "exec", dont_inherit=True)
-        line = first_line + head.count("\n")
-        display = compile("\n" * (line - 1) + tail, filename, "eval", dont_inherit=True)
+        body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
+        tail_line = code_line + head.count("\n")
+        display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     return CompiledCode(body, display, interactive=True)
