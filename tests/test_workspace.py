@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,16 @@ def test_pipes_in_the_folder_are_left_out(tmp_path: Path, folder: Path) -> None:
     workspace = Workspace(tmp_path, folder, sorted(folder.iterdir()))
     assert not (workspace.path / "pipe").exists()
     assert (workspace.path / "small.txt").exists()
+
+
+def test_an_unnamed_temporary_file_in_a_protected_folder_passes(guarded: Path) -> None:
+    # tempfile.TemporaryFile opens the folder with O_TMPFILE: nothing appears in it. The
+    # session's own capture of fd 1 makes its files so, also where TMPDIR is in the project.
+    rule = writeguard.rule_for([guarded], [guarded / "scratch"])
+    before = tree(guarded / "notes")
+    with writeguard.refusing(rule):
+        with tempfile.TemporaryFile(dir=guarded / "notes") as handle:
+            handle.write(b"unnamed")
+        with pytest.raises(PermissionError):
+            tempfile.NamedTemporaryFile(dir=guarded / "notes")  # noqa: SIM115
+    assert tree(guarded / "notes") == before

@@ -267,7 +267,7 @@ class Executor:
         self.fd = fd
         self.watcher = watcher
         self.router = Router()
-        self._rotation = FdRotation()
+        self._rotation = FdRotation(watcher.pids if watcher is not None else ())
         #: Output that came after its block, known when the note is closed.
         self.late: list[LateOutput] = []
         self.time_limit = TimeLimit(faulthandler)

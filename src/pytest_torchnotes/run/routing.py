@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,9 +163,10 @@ def merge_late(late: list[LateOutput]) -> list[LateOutput]:
     return merged
 
 
-def live_children() -> list[str] | None:
+def live_children(ignore: Collection[int] = ()) -> list[str] | None:
     """``pid (name)`` of the running thread's child processes that have not ended; ``None``
-    where the system does not tell (no ``/proc``, or children of other threads).
+    where the system does not tell (no ``/proc``, or children of other threads). Children in
+    ``ignore`` (the session's own watcher) are not counted.
 
     Asking whether there is any child at all costs one system call; ``/proc`` is read only
     when there is one.
@@ -183,6 +184,8 @@ def live_children() -> list[str] | None:
         return None
     alive = []
     for pid in pids:
+        if int(pid) in ignore:
+            continue
         try:
             with open(f"/proc/{pid}/stat") as handle:
                 stat = handle.read()
@@ -191,6 +194,8 @@ def live_children() -> list[str] | None:
         name, _, rest = stat.partition("(")[2].rpartition(")")
         if rest.split()[:1] != ["Z"]:
             alive.append(f"{pid} ({name})")
+    if not alive and pids and all(int(pid) in ignore for pid in pids):
+        return []  # only the session's own children
     return alive or None  # a child of another thread, or one that just ended
 
 
@@ -201,19 +206,22 @@ class FdRotation:
     #: Files kept at most; the oldest is read and closed when a newer one is kept.
     KEEP = 8
 
-    def __init__(self) -> None:
+    def __init__(self, ignore: Collection[int] = ()) -> None:
+        #: Children of the session itself (its watcher), which no block started.
+        self.ignore = ignore
         self._kept: list[tuple[FileDescriptorCapture, str, list[str] | None]] = []
         self.late: list[LateOutput] = []
 
     def after_block(self, used: FileDescriptorCapture, label: str) -> FileDescriptorCapture:
         """``used`` has just been stopped; return the capture for the next block."""
-        children = live_children()
+        children = live_children(self.ignore)
         if children == []:
             return used  # no process of the block is left to write into it
+        fresh = FileDescriptorCapture()  # first: if it cannot be made, ``used`` stays in use
         self._kept.append((used, label, children))
         if len(self._kept) > self.KEEP:
             self._collect(*self._kept.pop(0))
-        return FileDescriptorCapture()
+        return fresh
 
     def close(self) -> list[LateOutput]:
         """Read and close every kept file; return their late text."""

@@ -112,6 +112,11 @@ class Watcher:
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
+    def pids(self) -> tuple[int, ...]:
+        """The watcher's process id, while it runs: a child of the session no block started."""
+        return (self.process.pid,) if self.process is not None else ()
+
+    @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
         return self._fd if self.process is not None else self.terminal

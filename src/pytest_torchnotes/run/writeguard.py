@@ -81,8 +81,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         positions = found
     for position in positions:
         path = resolve(args[position])
-        if path is not None and rule.refuses(path):
-            raise PermissionError(13, REFUSED, path)
+        if path is None or not rule.refuses(path):
+            continue
+        if event == "open" and os.path.isdir(path):
+            # Opening a folder for writing fails, or (O_TMPFILE, as tempfile.TemporaryFile
+            # does) makes a file with no name in it: nothing appears in the folder.
+            continue
+        raise PermissionError(13, REFUSED, path)
 
 
 #: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
