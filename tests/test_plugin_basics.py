@@ -435,6 +435,16 @@ def test_selection_by_heading_keyword(pytester: pytest.Pytester, write_note: Wri
     pytester.runpytest("-k", "自动求导").assert_outcomes(passed=1, deselected=1)
 
 
+def test_a_heading_naming_a_function_keeps_its_underscores(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# F.cross_entropy\n```python\nx = 1\n```\n", "a.md")
+    write_note("# crossentropy\n```python\nx = 1\n```\n", "b.md")
+    result = pytester.runpytest("-k", "cross_entropy", "-v")
+    result.assert_outcomes(passed=1, deselected=1)
+    result.stdout.fnmatch_lines(["*RAN block 1, line 2 ?F.cross_entropy?*"])
+
+
 def test_last_failed_reruns_the_whole_note(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
