@@ -177,9 +177,11 @@ def test_in_place_runs_are_not_guarded(pytester: pytest.Pytester, write_note: Wr
     assert (pytester.path / "notes" / "written.txt").read_text() == "x"
 
 
-def test_a_temporary_folder_inside_the_project_runs_every_note(
+def test_tmpdir_as_rootdir(
     pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # (A short name: the test's folder is the temporary folder here, and the path of the
+    # socket of DataLoader's workers in it must stay under 108 bytes.)
     # A block that leaves a process running gets a fresh file for fd 1 after it, made in
     # the temporary folder; when that folder holds the project (TMPDIR=/tmp/work, the project
     # in /tmp/work/project), the guard must not refuse the session's own unnamed file, nor a
@@ -211,6 +213,22 @@ def test_a_temporary_folder_inside_the_project_runs_every_note(
         """,
         "b.md",
     )
-    result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    # DataLoader workers send tensors through a socket in a folder made by multiprocessing
+    # in the temporary folder: refused, they hung until the time limit.
+    write_note(
+        """\
+        ```python
+        import torch
+        from torch.utils.data import DataLoader
+        for batch in DataLoader(list(range(4)), batch_size=2, num_workers=2):
+            print(batch)
+        === output ===
+        tensor([0, 1])
+        tensor([2, 3])
+        ```
+        """,
+        "c.md",
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-timeout=30")
+    result.assert_outcomes(passed=3)
     assert "refused" not in result.stdout.str()

@@ -312,8 +312,28 @@ def test_a_rootdir_holding_the_home_folder_is_not_guarded(
     monkeypatch.setenv("HOME", "/nonexistent-home")
     rule = writeguard.rule_for([guarded / "notes"], [guarded, guarded / "scratch"])
     assert rule.protected == (os.path.realpath(guarded / "notes"),)
-    # a temporary folder holding the project allows nothing; one beside the notes does
-    assert rule.allowed == (os.path.realpath(guarded / "scratch"),)
+    # a temporary folder holding the notes lets nothing into them; one beside them does
+    assert rule.refuses(os.path.realpath(guarded / "notes" / "x"))
+    assert not rule.refuses(os.path.realpath(guarded / "scratch" / "x"))
+    assert not rule.refuses(os.path.realpath(guarded / "elsewhere"))
+
+
+def test_a_temporary_folder_that_is_the_project_root_takes_temporary_files(
+    guarded: Path,
+) -> None:
+    # TMPDIR set to the project's root (its rootdir): tempfile and multiprocessing make
+    # their files and folders there (DataLoader workers hung without them); the notes'
+    # folder inside it stays protected.
+    rule = writeguard.rule_for([guarded, guarded / "notes"], [guarded / "scratch", guarded])
+    before = tree(guarded / "notes")
+    with writeguard.refusing(rule):
+        made = tempfile.mkdtemp(dir=guarded)
+        with tempfile.NamedTemporaryFile(dir=made) as handle:
+            handle.write(b"temporary")
+        shutil.rmtree(made)
+        with pytest.raises(PermissionError):
+            (guarded / "notes" / "data.txt").write_text("changed")
+    assert tree(guarded / "notes") == before
 
 
 def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
