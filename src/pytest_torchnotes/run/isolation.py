@@ -183,6 +183,24 @@ def _restore_logging(saved: tuple[int, list[logging.Handler], int]) -> None:
     logging.disable(saved[2])
 
 
+def detach_root_handlers() -> list[logging.Handler]:
+    """Take the root logger's handlers (pytest's log capture) away while a note runs, and
+    return them: a note starts as a script or a notebook does, with a bare root logger, so
+    that ``logging.basicConfig`` configures logging (it does nothing where handlers are)."""
+    root = logging.getLogger()
+    detached = list(root.handlers)
+    for handler in detached:
+        root.removeHandler(handler)
+    return detached
+
+
+def reattach_root_handlers(detached: list[logging.Handler]) -> None:
+    """Give back what :func:`detach_root_handlers` took, before the note's own handlers,
+    so that only what the note added counts as its change."""
+    root = logging.getLogger()
+    root.handlers[:] = [*detached, *(h for h in root.handlers if h not in detached)]
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
