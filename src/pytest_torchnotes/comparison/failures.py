@@ -172,6 +172,11 @@ def render_output_failure(
         lines.append("  no indented output after the block: it is expected to print nothing")
     elif not output.text.strip():
         lines.append("  the output section is empty")
+    elif _elided(output.text, result.actual, block):
+        lines.append(
+            "  a line `...` of the expected output is compared as text: to let it stand for"
+            f" any lines, put {ELLIPSIS_DIRECTIVE} above the block"
+        )
     expected, actual = output.text, result.actual
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
@@ -179,6 +184,22 @@ def render_output_failure(
     lines.extend(_warnings(result))
     lines.append(closing_line(context))
     return "\n".join(lines)
+
+
+#: The directive that lets ``...`` in expected output match anything.
+ELLIPSIS_DIRECTIVE = "<!-- torchnotes: compare ellipsis -->"
+
+
+def _elided(expected: str, actual: str, block: Block | SetupBlock) -> bool:
+    """Whether the expected output cuts lines short with a ``...`` line (as notes do with
+    long output) that the block did not print, and is not compared with ``ellipsis``."""
+    compare = getattr(block, "compare", None)
+    if compare is not None and compare.mode == "ellipsis":
+        return False
+    elided = {"...", "…"}
+    return any(line.strip() in elided for line in expected.splitlines()) and not any(
+        line.strip() in elided for line in actual.splitlines()
+    )
 
 
 def closing_line(context: FailureContext) -> str:
