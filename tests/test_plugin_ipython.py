@@ -329,3 +329,36 @@ def test_an_object_shown_by_ipython_matches_its_repr(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     assert block_counts(result) == {"verified": 3}
+
+
+#: Magics under IPython prompts, as consoles and notebooks record them.
+MAGIC_PROMPTS = """\
+```python
+In [1]: %matplotlib inline
+   ...: import torch
+
+In [2]: %timeit torch.ones(3)
+1.2 µs ± 10 ns per loop (mean ± std. dev. of 7 runs, 1,000,000 loops each)
+
+In [3]: %time y = torch.arange(3) * 2
+CPU times: user 31 µs, sys: 0 ns, total: 31 µs
+Wall time: 35.8 µs
+
+In [4]: y
+Out[4]: tensor([0, 2, 4])
+```
+"""
+
+
+def test_magics_under_prompts_run_as_in_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A %timeit prompt failed the whole transcript with a SyntaxError.
+    write_note(MAGIC_PROMPTS)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    write_note(MAGIC_PROMPTS.replace("tensor([0, 2, 4])", "tensor([0, 2, 5])"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/note.md:12: In [4]: y", "  output differs"])
