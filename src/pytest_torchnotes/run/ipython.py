@@ -18,7 +18,7 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
-from pytest_torchnotes.markdown.magics import TIMING_LINE, prepare
+from pytest_torchnotes.markdown.magics import RUN, TIMING_LINE, prepare
 from pytest_torchnotes.run.evaluate import (
     OUTPUT_DIFFERS,
     BlockEvaluator,
@@ -43,7 +43,7 @@ def run_transcript(
     failed: BlockResult | None = None
     filename = evaluator.executor.filename
     for index, written in enumerate(transcript.cells):
-        cell, display = with_magics(written)
+        cell, display = with_magics(written) if evaluator.magics == RUN else (written, True)
         example = cell.example()
         execution = evaluator.execute(
             cell.source,
@@ -73,8 +73,9 @@ def run_transcript(
 def with_magics(cell: Cell) -> tuple[Cell, bool]:
     """The cell as it runs, and whether its value is displayed: a cell with IPython magics
     (``In [4]: %timeit f(x)``) runs as a block with them does (docs/magics.md), and the
-    timing lines IPython printed are not compared. A magic that cannot run (``%run``)
-    is left in, and the cell fails with its syntax error."""
+    timing lines IPython printed are not compared. A magic that cannot run (``%run``), or
+    any magic where ``torchnotes_magics`` is not ``run``, is left in, and the cell fails
+    with its syntax error."""
     prepared = prepare(cell.source)
     if prepared is None or prepared.not_run is not None:
         return cell, True
