@@ -212,10 +212,29 @@ def closing_line(context: FailureContext) -> str:
     )
 
 
+def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
+    """Whether the block's expected output ends in the exception it raised, as a notebook
+    export writes a cell's traceback among its outputs."""
+    output = getattr(block, "output", None)
+    if output is None or not type_name:
+        return False
+    name = type_name.rpartition(".")[2]
+    return any(
+        line.strip().startswith((f"{name}:", f"{type_name}:")) or line.strip() == name
+        for line in output.text.splitlines()
+    )
+
+
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
     lines = [cut_line(f"{where(context, result.item)}: {headline}")]
     error = result.error
+    if error is not None and _shows_exception(result.item, error.type_name):
+        lines.append(
+            f"  the expected output shows this {error.type_name}, but a traceback is not output:"
+            f" put <!-- torchnotes: raises {error.type_name} --> above the block and take the"
+            " traceback out of its output (--torchnotes-update does)"
+        )
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))
