@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pytest_torchnotes.commands.check import check, note_files
+from pytest_torchnotes.commands.check import check
 from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.notefiles import note_files
 
 ROOT = Path(__file__).parent.parent
 
@@ -97,6 +98,41 @@ def test_folders_are_searched(tmp_path: Path) -> None:
     (tmp_path / ".hidden").mkdir()
     (tmp_path / ".hidden" / "w.md").write_text("")
     assert sorted(path.name for path in note_files([str(tmp_path)])) == ["x.md", "y.markdown"]
+    assert [path.name for path in note_files([str(tmp_path)], ["*.txt"])] == ["z.txt"]
+
+
+def test_the_project_configuration_says_which_files_are_notes_and_how_they_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "a.note").write_text("Prose.\n\n--- out ---\n1\n")
+    (notes / "b.md").write_text("```python\nprint(1\n```\n")
+    assert main(["check", str(notes)]) == 1
+    assert capsys.readouterr().err == "1 note checked: 1 error, 0 warnings\n"
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\ntorchnotes_patterns = *.note\ntorchnotes_marker = ^--- out ---$\n"
+    )
+    assert main(["check", str(notes)]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{notes / 'a.note'}:3: warning: output marker outside a code block")
+    assert err == "1 note checked: 0 errors, 1 warning\n"
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_timeout = soon\n")
+    assert main(["check", str(notes)]) == 2
+    assert capsys.readouterr().err.startswith("torchnotes check: torchnotes_timeout in pytest.ini")
+
+
+def test_a_pyproject_configuration_gives_the_note_patterns_as_a_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.pytest.ini_options]\ntorchnotes_patterns = ["*.txt", "*.md"]\n'
+    )
+    (tmp_path / "a.txt").write_text("```python\nprint(1)\n```\n")
+    (tmp_path / "b.md").write_text("```python\nprint(1)\n```\n")
+    (tmp_path / "c.markdown").write_text("```python\nprint(1)\n```\n")
+    assert main(["check", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "2 notes checked, no problems\n"
 
 
 def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote
 from pytest_torchnotes.markdown.indented import OPTION, without_blank_lines
 from pytest_torchnotes.markdown.lexers import BodyLine, MarkdownLexer, indented_after
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
-from pytest_torchnotes.update.rewrite import RewriteError, Section, apply, raw_lines, section_edit
+from pytest_torchnotes.update.rewrite import RewriteError, apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples" / "nbconvert"
 
@@ -184,9 +184,8 @@ def edit_text(text: str, actual: str, block: int = 0) -> str:
     """``text`` with the output of its block ``block`` rewritten to ``actual``."""
     output = parse(text.replace("\r\n", "\n")).blocks[block].output
     assert output is not None
-    section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
     edit = section_edit(
-        section,
+        output,
         actual,
         raw_lines=raw_lines(text),
         comparator=without_blank_lines(Comparator(CompareOptions())),

@@ -12,7 +12,7 @@ from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.layout import LABELED_FENCES
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
-from pytest_torchnotes.update.rewrite import Section, apply, raw_lines, section_edit
+from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -241,10 +241,9 @@ def update(text: str, outputs: list[str]) -> str:
     for block, actual in zip(note.blocks, outputs, strict=True):
         assert block.output is not None
         output = block.output
-        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
         edits.append(
             section_edit(
-                section,
+                output,
                 actual,
                 raw_lines=raw_lines(raw.original),
                 comparator=Comparator(CompareOptions()),

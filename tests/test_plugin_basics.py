@@ -142,11 +142,11 @@ def test_verbose_shows_every_block(pytester: pytest.Pytester, write_note: WriteN
     assert block_counts(result) == {"ran": 2, "skipped": 1}
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md::note.md RAN block 1, line 3 [[]First[]]*",
-            "notes/note.md::note.md SKIPPED block 2, line 10 "
+            "notes/note.md::note RAN block 1, line 3 [[]First[]]*",
+            "notes/note.md::note SKIPPED block 2, line 10 "
             "[[]Second heading that is rather long and …[]]*",
-            "notes/note.md::note.md RAN setup, line 14 [[]Second heading*",
-            "notes/note.md::note.md PASSED*",
+            "notes/note.md::note RAN setup, line 14 [[]Second heading*",
+            "notes/note.md::note PASSED*",
         ]
     )
 
@@ -497,7 +497,7 @@ def test_last_failed_reruns_the_whole_note(
 
 def test_a_node_id_runs_the_whole_note(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note("```python\nx = 2\n```\n\n```python\nprint(x)\n=== output ===\n2\n```\n")
-    pytester.runpytest("notes/note.md::note.md").assert_outcomes(passed=1)
+    pytester.runpytest("notes/note.md::note").assert_outcomes(passed=1)
 
 
 def test_traceback_of_a_called_function_shows_note_lines(

@@ -124,10 +124,8 @@ def test_pytest_counts_notes_and_the_summary_counts_blocks(
     result.stdout.fnmatch_lines(
         [f"*: 2 notes (1 passed, 1 failed), {blocks + 1} blocks: 1 verified, {blocks} failed*"]
     )
-    result.stdout.fnmatch_lines(
-        [f"FAILED notes/bad.md::bad.md - {blocks} {noun}: {blocks} failed:"]
-    )
-    assert result.stdout.str().count("FAILED notes/bad.md::bad.md - line ") == blocks
+    result.stdout.fnmatch_lines([f"FAILED notes/bad.md::note - {blocks} {noun}: {blocks} failed:"])
+    assert result.stdout.str().count("FAILED notes/bad.md::note - line ") == blocks
     parallel = pytester.runpytest("-n", "2")
     parallel.assert_outcomes(failed=1, passed=1)
     assert block_counts(parallel) == block_counts(result)
@@ -164,7 +162,7 @@ def test_exitfirst_stepwise_and_last_failed_work_on_notes(
 def test_a_node_id_still_selects_a_note(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "a.md")
     write_note("```python\nprint(1)\n```\n", "b.md")
-    result = pytester.runpytest("notes/a.md::a.md")
+    result = pytester.runpytest("notes/a.md::note")
     result.assert_outcomes(failed=1)
     assert block_counts(result) == {"failed": 1}
 
@@ -177,11 +175,12 @@ def test_junitxml_has_one_test_case_per_note(
     pytester.runpytest("--junitxml=junit.xml").assert_outcomes(failed=1, passed=1)
     suite = ElementTree.parse(pytester.path / "junit.xml").getroot().find("testsuite")
     assert suite is not None
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert sorted(cases) == ["a.md", "b.md"]
-    assert not list(cases["b.md"])
+    cases = {case.get("classname"): case for case in suite.iter("testcase")}
+    assert sorted(cases) == ["notes.a.md", "notes.b.md"]
+    assert {case.get("name") for case in cases.values()} == {"note"}
+    assert not list(cases["notes.b.md"])
     # Each failing block is a failure of its note's test case, with its line and message.
-    messages = [failure.get("message") or "" for failure in cases["a.md"].iter("failure")]
+    messages = [failure.get("message") or "" for failure in cases["notes.a.md"].iter("failure")]
     assert messages[0].startswith("line 1: value drift")
     assert messages[1].startswith("line 7: the block raised ZeroDivisionError")
 
@@ -194,8 +193,27 @@ def test_the_short_summary_keeps_the_note_line_at_80_columns(
     )
     result = pytester.runpytest()
     lines = [line for line in result.stdout.lines if line.startswith("FAILED ")]
-    assert lines[0].startswith("FAILED notes/note.md::note.md - line 62: value drift")
+    assert lines[0].startswith("FAILED notes/note.md::note - line 62: value drift: ")
     assert all(len(line) <= 80 for line in lines)
+    assert "note.md::note.md" not in result.stdout.str()
+
+
+def test_the_node_id_names_the_note_once(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note("# Shapes\n\n```python\nprint(1)\n=== output ===\n2\n```\n", "a.md")
+    write_note("```python\nprint(1)\n```\n", "b.md")
+    collected = pytester.runpytest("--collect-only", "-q", "-p", "no:randomly")
+    collected.stdout.fnmatch_lines(["notes/a.md::note", "notes/b.md::note"])
+    # -k matches the file name and the headings, not the item's name alone.
+    pytester.runpytest("-k", "a").assert_outcomes(failed=1)
+    pytester.runpytest("-k", "Shapes").assert_outcomes(failed=1)
+    pytester.runpytest("--deselect", "notes/a.md::note").assert_outcomes(passed=1)
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(failed=1, passed=1)
+    last_failed = pytester.runpytest("--lf", "-v", "-p", "no:randomly")
+    last_failed.assert_outcomes(failed=1)
+    last_failed.stdout.fnmatch_lines(["notes/a.md::note FAILED block 1, line 3 [[]Shapes[]]*"])
+    parallel = pytester.runpytest("-n", "2", "--lf", "-p", "no:randomly")
+    parallel.assert_outcomes(failed=1)
+    parallel.stdout.fnmatch_lines(["FAILED notes/a.md::note - line 3: value drift*"])
 
 
 def test_verbose_shows_each_block_as_it_finishes(

@@ -66,7 +66,7 @@ def test_xfail_is_strict(pytester: pytest.Pytester, write_note: WriteNote) -> No
         [
             "notes/note.md:9: block 2: marked <!-- torchnotes: xfail fixed already --> but it "
             "passed; remove the directive",
-            "XFAIL notes/note.md::note.md - known bug",
+            "XFAIL notes/note.md::note - known bug",
         ]
     )
 

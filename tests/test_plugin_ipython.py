@@ -42,7 +42,9 @@ def test_drift_points_at_the_prompt_and_its_output(
             "*accept it: pytest notes/note.md --torchnotes-update",
         ]
     )
-    result.stdout.fnmatch_lines(["FAILED *note.md - line 3: In ?2? at line 6: output differs"])
+    result.stdout.fnmatch_lines(
+        ["FAILED *note.md::note - line 3: In ?2? at line 6: output differs"]
+    )
 
 
 SPLIT_DRIFT = """\

@@ -25,6 +25,15 @@ def test_a_note_from_a_notebook_runs(pytester: pytest.Pytester, write_note: Writ
             "is not run (say so before it: <!-- torchnotes: skip IPython magic %run -->)"
         ]
     )
+    # What was left out or run differently is said in the terminal too, at its line.
+    result.stdout.fnmatch_lines(
+        [
+            "note: notes/note.md:4: IPython magic %matplotlib left out (it only configures the "
+            "notebook)",
+            "note: notes/note.md:17: IPython magic %time ran its code once; timing lines not "
+            "compared",
+        ]
+    )
     report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
     assert problem(report) is None
     assert load(pytester.path / "report.json").notes[0].blocks[0].notes[2] == (

@@ -267,3 +267,44 @@ def test_under_compare_ignore_the_type_is_still_compared(
     result = pytester.runpytest()
     assert block_counts(result) == {"not_compared": 1, "failed": 1}
     result.stdout.fnmatch_lines(["*expected IndexError: 'a', got KeyError: 'a'"])
+
+
+PRINTS_A_TRACEBACK = """\
+```python
+try:
+    {{}}["missing"]
+except KeyError as error:
+    print("Traceback (most recent call last):")
+    print(f"{{type(error).__name__}}: {{error}}")
+```
+
+```output
+{want}
+```
+"""
+
+
+def test_a_traceback_the_block_prints_is_compared_as_text(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    printed = "Traceback (most recent call last):\nKeyError: 'missing'"
+    write_note(PRINTS_A_TRACEBACK.format(want=printed), dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+
+
+def test_a_printed_traceback_is_written_by_update_and_then_passes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(PRINTS_A_TRACEBACK.format(want="old"), dedent=False)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    assert "Traceback (most recent call last):\nKeyError: 'missing'\n```" in note.read_text()
+    # Read back, the section is a traceback, but the block prints it instead of raising.
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+    text = note.read_text()
+    note.write_text(text.replace("'missing'\n```", "'other'\n```"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*expected to raise KeyError: 'other'*without raising*"])

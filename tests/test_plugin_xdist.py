@@ -46,7 +46,7 @@ def test_xdist_gives_the_serial_result(pytester: pytest.Pytester, write_note: Wr
     parallel.stdout.fnmatch_lines_random(
         [
             "SKIPPED [[]1[]] notes/b.md:2: not here",
-            "XFAIL notes/d.md::d.md - known",
+            "XFAIL notes/d.md::note - known",
             "notes/c.md:1: block 1: value drift: the same text now holds other numbers",
         ]
     )

@@ -286,6 +286,10 @@ def test_output_directive_errors(pytester: pytest.Pytester, write_note: WriteNot
     )
 
 
+@pytest.mark.skipif(
+    sys.version_info < (3, 11),
+    reason="on Python 3.10 torchinfo prints the summary the note holds for 3.10",
+)
 def test_the_seed_note_documents_the_python_drift_of_torchinfo(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:

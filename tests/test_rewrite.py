@@ -19,7 +19,6 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
 from pytest_torchnotes.update.rewrite import (
     Edit,
     RewriteError,
-    Section,
     apply,
     digest,
     merge,
@@ -43,10 +42,9 @@ def edit_note(text: str, outputs: list[str], comparator: Comparator = NUMERIC) -
     for block, actual in zip(note.blocks, outputs, strict=True):
         assert block.output is not None
         output = block.output
-        section = Section(output.lines, output.start, output.end, output.prefix, output.fence)
         edits.append(
             section_edit(
-                section,
+                output,
                 actual,
                 raw_lines=raw_lines,
                 comparator=comparator,

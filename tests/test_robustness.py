@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from tests.conftest import WriteNote, block_counts
 
 NEXT = "```python\nprint('next note runs')\n=== output ===\nnext note runs\n```\n"
@@ -79,14 +80,14 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
     result = pytester.runpytest("-n", "2", "-p", "no:randomly", "--torchnotes-report=run.json")
     result.assert_outcomes(failed=1, passed=3)
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::a.md'*"])
+    result.stdout.fnmatch_lines(["*worker 'gw*' crashed while running 'notes/a.md::note'*"])
     notes = json.loads((pytester.path / "run.json").read_text())["notes"]
     crashed = [note for note in notes if note["path"] == "notes/a.md"]
     assert len(notes) == 4
     assert len(crashed) == 1
     assert crashed[0]["outcome"] == "error"
     assert re.fullmatch(
-        r"worker 'gw\d+' crashed while running 'notes/a.md::a.md': the process was killed "
+        r"worker 'gw\d+' crashed while running 'notes/a.md::note': the process was killed "
         f"by signal {re.escape(cause)}",
         crashed[0]["reason"],
     )
@@ -349,10 +350,13 @@ def test_forked_children_end_and_never_run_the_session(
     write_note(NEXT, "b.md")
     result = pytester.runpytest_subprocess("-p", "no:randomly", "-v", timeout=120)
     result.assert_outcomes(passed=2)
-    assert result.stdout.str().count("notes/b.md::b.md VERIFIED block 1") == 1
+    assert result.stdout.str().count("notes/b.md::note VERIFIED block 1") == 1
     assert result.stdout.str().count(" passed in ") == 1
 
 
+@pytest.mark.skipif(
+    not CAN_DETACH_THREADS, reason="this Python waits at exit for every non-daemon thread"
+)
 def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
@@ -367,6 +371,24 @@ def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     result.assert_outcomes(passed=1, warnings=1)
     result.stdout.fnmatch_lines(
         ["*TorchnotesWarning: notes/note.md: the note left threads running: spinner; they are*"]
+    )
+
+
+@pytest.mark.skipif(CAN_DETACH_THREADS, reason="this Python lets pytest exit without the thread")
+def test_where_python_waits_for_threads_at_exit_the_warning_says_so(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport threading, time\n"
+        "threading.Thread(target=time.sleep, args=(1,), name='sleeper').start()\n```\n"
+    )
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md: the note left threads running: sleeper; "
+            "pytest waits for them to end before it exits*"
+        ]
     )
 
 

@@ -152,12 +152,18 @@ def test_notes_that_cannot_run_are_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_timeout = soon\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --no-such-flag\n")
     (tmp_path / "a.md").write_text("```python\nprint(1)\n```\n")
     assert main(["triage", "a.md"]) == 2
     err = capsys.readouterr().err
     assert "torchnotes triage: pytest could not run the notes (exit 4)" in err
-    assert "torchnotes_timeout" in err
+    assert "--no-such-flag" in err
+    # A bad torchnotes setting is named before pytest runs.
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_timeout = soon\n")
+    assert main(["triage", "a.md"]) == 2
+    assert capsys.readouterr().err == (
+        "torchnotes triage: torchnotes_timeout in pytest.ini: 'soon' is not a number of seconds\n"
+    )
 
 
 def record(line: int, drift: str | None, reason: str, **fields: str) -> BlockRecord:
@@ -529,3 +535,20 @@ def test_a_note_that_cannot_be_decoded_is_not_written(tmp_path: Path) -> None:
     (message,) = t.write([finding], {})
     assert message.startswith(f"{note} not written: UTF-16 text")
     assert note.read_bytes() == b"\xff\xfe#\x00 \x00"
+
+
+def test_the_notes_read_before_the_run_are_those_the_project_configures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes" / ".hidden").mkdir(parents=True)
+    for name in ("a.md", "b.note", ".hidden/c.md", "d.txt"):
+        (tmp_path / "notes" / name).write_text(name)
+    monkeypatch.chdir(tmp_path)
+    assert sorted(Path(path).name for path in t._digests(["notes"])) == ["a.md"]
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_patterns = *.note *.md\n")
+    digests = t._digests(["notes"])
+    assert sorted(Path(path).name for path in digests) == ["a.md", "b.note"]
+    assert digests[str((tmp_path / "notes" / "b.note").resolve())] == digest(b"b.note")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_seed = x\n")
+    with pytest.raises(t.TriageError, match=r"torchnotes_seed in pytest\.ini"):
+        t._digests(["notes"])

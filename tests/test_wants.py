@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
-from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
+from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import PASSED, BlockResult
 from pytest_torchnotes.update.rewrite import apply, digest
 from pytest_torchnotes.update.wants import reread, want_reason
@@ -185,6 +186,8 @@ LAYOUTS = {
     prefix=st.sampled_from(["", "> ", "   "]),
     want=st.sampled_from(["", "old", "1.0"]),
 )
+# Printed text that reads as a traceback: the block prints it, it does not raise it.
+@example(lines=["Traceback (most recent call last):", "T"], layout="fence", prefix="", want="old")
 def test_update_of_any_section_reads_back_or_refuses(
     lines: list[str], layout: str, prefix: str, want: str
 ) -> None:

@@ -339,17 +339,17 @@ def test_a_temporary_folder_that_is_the_project_root_takes_temporary_files(
 def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pytest_torchnotes.run import isolation, workspace
+    from pytest_torchnotes.run import folders, workspace
 
     def is_note(path: Path) -> bool:
         return path.suffix == ".md"
 
-    assert isolation.base_entries(isolation.Folder.read(folder, is_note))
+    assert folders.base_entries(folders.Folder.read(folder, is_note))
     monkeypatch.setattr(workspace, "COPY_ALL_FILES", 4)
-    assert isolation.base_entries(isolation.Folder.read(folder, is_note)) == ()
+    assert folders.base_entries(folders.Folder.read(folder, is_note)) == ()
     monkeypatch.setattr(workspace, "COPY_ALL_FILES", 100)
     monkeypatch.setattr(workspace, "COPY_ALL_LIMIT", BIG)
-    assert isolation.base_entries(isolation.Folder.read(folder, is_note)) == ()
+    assert folders.base_entries(folders.Folder.read(folder, is_note)) == ()
 
 
 def test_a_copy_that_cannot_be_read_back_is_made_again(

@@ -154,13 +154,18 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     return NoteFile.from_parent(parent, path=file_path)
 
 
+#: The name of a note's one item. Its node id is ``notes/x.md::note``: the path says which
+#: note, and the short test summary keeps its room for the block's line and message.
+NOTE_ITEM_NAME = "note"
+
+
 class NoteFile(pytest.File):
     """A Markdown note: one item. The note is read when it runs, not when it is collected:
     collecting thousands of notes costs next to nothing, and under pytest-xdist each worker
     reads only the notes it runs."""
 
     def collect(self) -> Iterator[NoteItem]:
-        yield NoteItem.from_parent(self, name=self.path.name)
+        yield NoteItem.from_parent(self, name=NOTE_ITEM_NAME)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -281,7 +286,7 @@ class NoteItem(pytest.Item):
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
         if self.result.threads:
-            from pytest_torchnotes.run.isolation import CAN_DETACH_THREADS
+            from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 
             fate = (
                 "they are stopped when the session ends"
@@ -720,16 +725,13 @@ class Updates:
 
 
 def _edit_diff(display: str, edit: Any) -> list[str]:
-    import difflib
+    from pytest_torchnotes.comparison.unified import unified_diff
 
-    return list(
-        difflib.unified_diff(
-            [line.rstrip("\r") for line in edit.old],
-            [line.rstrip("\r") for line in edit.lines],
-            fromfile=f"{display}:{edit.start + 1}",
-            tofile=f"{display}:{edit.start + 1} (updated)",
-            lineterm="",
-        )
+    where = f"{display}:{edit.start + 1}"
+    return unified_diff(
+        [line.rstrip("\r") for line in edit.old],
+        [line.rstrip("\r") for line in edit.lines],
+        names=(where, f"{where} (updated)"),
     )
 
 

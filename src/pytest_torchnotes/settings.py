@@ -6,10 +6,10 @@ by small typed functions; a bad value raises :class:`SettingsError` naming where
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from pytest_torchnotes.comparison.compare import (
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
 from pytest_torchnotes.markdown.magics import MODES as MAGICS_MODES
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
+from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, is_note
 from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
 from pytest_torchnotes.run.runner import RunSettings
 
@@ -39,7 +40,7 @@ class Settings:
 
     paths: tuple[Path, ...] = ()
     collect_all: bool = False
-    patterns: tuple[str, ...] = ("*.md", "*.markdown")
+    patterns: tuple[str, ...] = DEFAULT_PATTERNS
     note_format: NoteFormat = field(default_factory=NoteFormat)
     run: RunSettings = field(default_factory=RunSettings)
     isolate_cwd: bool = True
@@ -48,7 +49,7 @@ class Settings:
 
     def is_note(self, path: Path) -> bool:
         """Whether ``path``'s name matches the note patterns."""
-        return any(fnmatch(path.name, pattern) for pattern in self.patterns)
+        return is_note(path, self.patterns)
 
     def should_collect(self, path: Path) -> bool:
         """Collection is opt-in: under ``torchnotes_paths``, or everywhere when asked."""
@@ -151,7 +152,7 @@ def _lines(value: Any) -> list[str]:
     return [str(item) for item in value or () if str(item).strip()]
 
 
-def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
+def build_settings(lookup: Lookup) -> Settings:
     """Resolve every option through ``lookup`` and parse it."""
 
     def get(name: str, parse: Callable[[Any], Any]) -> Any:
@@ -183,8 +184,7 @@ def build_settings(lookup: Lookup, workspace: Path | None = None) -> Settings:
         setup="\n".join(get("setup", _lines)),
         timeout=get("timeout", parse_timeout_option),
         capture_fd=get("capture_fd", parse_bool),
-        workspace=workspace if isolate else None,
-        is_note=lambda path: any(fnmatch(path.name, pattern) for pattern in patterns),
+        is_note=functools.partial(is_note, patterns=patterns),
         update=get("update", parse_bool),
         strict_warnings=get("strict_warnings", parse_bool),
         marker=marker,

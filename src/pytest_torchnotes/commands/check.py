@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +10,9 @@ from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
+from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
 from pytest_torchnotes.run.execute import compile_block
-
-#: Suffixes of the files ``check`` looks at in a folder.
-NOTE_SUFFIXES = (".md", ".markdown")
+from pytest_torchnotes.words import plural
 
 
 @dataclass(frozen=True)
@@ -27,20 +25,6 @@ class Finding:
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.path}:{self.line}: {prefix}{self.message}"
-
-
-def note_files(paths: Iterable[str]) -> Iterator[Path]:
-    """The notes named by ``paths``: files as given, folders searched for Markdown files."""
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            for root, folders, files in os.walk(path):
-                folders[:] = sorted(folder for folder in folders if not folder.startswith("."))
-                for file in sorted(files):
-                    if file.endswith(NOTE_SUFFIXES):
-                        yield Path(root) / file
-        else:
-            yield path
 
 
 def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Finding]:
@@ -82,18 +66,25 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
             )
 
 
-def check(paths: Sequence[str], note_format: NoteFormat | None = None) -> list[Finding]:
+def check(
+    paths: Sequence[str],
+    note_format: NoteFormat | None = None,
+    patterns: Sequence[str] = DEFAULT_PATTERNS,
+) -> list[Finding]:
     """Check every note named by ``paths``."""
-    return check_notes(paths, note_format)[1]
+    return check_notes(paths, note_format, patterns)[1]
 
 
 def check_notes(
-    paths: Sequence[str], note_format: NoteFormat | None = None
+    paths: Sequence[str],
+    note_format: NoteFormat | None = None,
+    patterns: Sequence[str] = DEFAULT_PATTERNS,
 ) -> tuple[int, list[Finding]]:
-    """Check every note named by ``paths``: how many notes there were, and the findings."""
+    """Check every note named by ``paths`` (in folders, the files whose names match
+    ``patterns``): how many notes there were, and the findings."""
     findings: list[Finding] = []
     count = 0
-    for path in note_files(paths):
+    for path in note_files(paths, patterns):
         count += 1
         findings.extend(check_note(path, note_format))
     return count, findings
@@ -107,13 +98,9 @@ def summary(notes: int, findings: Sequence[Finding]) -> str:
     >>> summary(3, [Finding("x.md", 1, "bad", "error"), Finding("x.md", 2, "odd", "warning")])
     '3 notes checked: 1 error, 1 warning'
     """
-    checked = f"{_count(notes, 'note')} checked"
+    checked = f"{plural(notes, 'note')} checked"
     if not findings:
         return f"{checked}, no problems"
     errors = sum(1 for finding in findings if finding.severity == "error")
     warnings = len(findings) - errors
-    return f"{checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+    return f"{checked}: {plural(errors, 'error')}, {plural(warnings, 'warning')}"

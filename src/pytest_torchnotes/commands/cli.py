@@ -12,8 +12,15 @@ from collections.abc import Sequence
 
 def _check(arguments: argparse.Namespace) -> int:
     from pytest_torchnotes.commands.check import check_notes, summary
+    from pytest_torchnotes.commands.project import project_settings
+    from pytest_torchnotes.settings import SettingsError
 
-    notes, findings = check_notes(arguments.paths)
+    try:
+        settings = project_settings(arguments.paths)
+    except SettingsError as error:
+        print(f"torchnotes check: {error}", file=sys.stderr)
+        return 2
+    notes, findings = check_notes(arguments.paths, settings.note_format, settings.patterns)
     for finding in findings:
         print(finding)
     print(summary(notes, findings), file=sys.stderr if findings else sys.stdout)
@@ -111,8 +118,10 @@ def parser() -> argparse.ArgumentParser:
         description="Parse notes without running them and report, as FILE:LINE: MESSAGE, "
         "unclosed fences, markers outside a block, unknown or malformed directives, bad "
         "version specifiers, blocks that are not valid Python, Python-looking fences that "
-        "would not run, output that would not be read and files that are not UTF-8. Exit "
-        "status 1 when anything is found.",
+        "would not run, output that would not be read and files that are not UTF-8. In "
+        "folders, the files matching torchnotes_patterns are notes; the project's pytest "
+        "configuration file gives them and the output conventions, as for pytest. Exit "
+        "status 1 when anything is found, 2 when the configuration has a bad value.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
     check.set_defaults(run=_check)

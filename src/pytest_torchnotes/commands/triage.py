@@ -28,6 +28,7 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.lexers import QUOTE, width
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notefiles import note_files
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.update.rewrite import Edit, digest, raw_lines, update_file
 
@@ -151,22 +152,21 @@ def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     return findings, digests
 
 
-#: Suffixes of the files whose digest is taken before the run, in the folders triaged.
-NOTE_SUFFIXES = frozenset({".md", ".markdown"})
-
-
 def _digests(paths: Sequence[str]) -> dict[str, str]:
-    """The digest of every note in ``paths`` (files given by name, and Markdown files in the
-    folders given), so that a note changed during the run is not written."""
+    """The digest of every note in ``paths`` (files given by name, and in the folders given
+    the files that match the project's ``torchnotes_patterns``), so that a note changed
+    during the run is not written."""
+    from pytest_torchnotes.commands.project import project_settings
+    from pytest_torchnotes.settings import SettingsError
+
+    try:
+        patterns = project_settings(paths).patterns
+    except SettingsError as error:
+        raise TriageError(str(error)) from None
     digests: dict[str, str] = {}
-    for path in paths:
-        if Path(path).is_file():
-            files = [Path(path)]
-        else:
-            files = [file for file in Path(path).rglob("*") if file.suffix in NOTE_SUFFIXES]
-        for file in sorted(files):
-            if file.is_file():
-                digests[os.path.realpath(file)] = digest(file.read_bytes())
+    for file in note_files(paths, patterns):
+        if file.is_file():
+            digests[os.path.realpath(file)] = digest(file.read_bytes())
     return digests
 
 

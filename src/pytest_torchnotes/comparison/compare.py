@@ -99,10 +99,6 @@ class CompareOptions:
     rtol: float = 0.0
     atol: float = 0.0
 
-    def merged(self, other: CompareOptions | None) -> CompareOptions:
-        """``other`` wins where it is given (a block's directive over the note's default)."""
-        return self if other is None else other
-
 
 def parse_compare_spec(text: str) -> CompareOptions:
     """Parse ``MODE [rtol=X] [atol=Y]``.

@@ -3,7 +3,6 @@ the numbers that moved, the torch version, and the flag that accepts the new out
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison import visible
@@ -16,6 +15,7 @@ from pytest_torchnotes.comparison.normalize import (
     strip_trailing_whitespace,
     unify_newlines,
 )
+from pytest_torchnotes.comparison.unified import unified_diff
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.run.results import (
     EXCEPTION,
@@ -99,18 +99,16 @@ def output_diff(expected: str, actual: str, context: FailureContext, first_line:
     tabs = visible.only_blanks_differ(want_text, got_text)
     want = [visible.show(line, tabs=tabs) for line in want_text.split("\n")]
     got = [visible.show(line, tabs=tabs) for line in got_text.split("\n")]
-    lines = list(
-        difflib.unified_diff(
-            want,
-            got,
-            fromfile=f"expected ({context.path}:{first_line})",
-            tofile=f"actual (torch {context.torch_version})",
-            lineterm="",
-        )
+    lines = unified_diff(
+        want,
+        got,
+        names=(
+            f"expected ({context.path}:{first_line})",
+            f"actual (torch {context.torch_version})",
+        ),
+        limit=MAX_DIFF_LINES,
+        hidden="more diff line",
     )
-    if len(lines) > MAX_DIFF_LINES:
-        hidden = len(lines) - MAX_DIFF_LINES
-        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(hidden, 'more diff line')}"]
     return [*(f"  {note}" for note in visible.notes(want_text, got_text)), *cut_lines(lines)]
 
 

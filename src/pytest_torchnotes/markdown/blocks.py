@@ -28,14 +28,16 @@ class OutputSection:
 
     #: ``marker`` for text under an ``=== output ===`` line inside the block,
     #: ``fence`` for a separate output fence after the block, ``indented`` for indented text
-    #: after it (:mod:`.indented`).
+    #: after it (:mod:`.indented`), ``comment`` for an ``output`` directive, ``transcript``
+    #: for the wanted lines of a ``>>>`` example.
     kind: str
     #: Every line of the section, blank ones included.
     lines: tuple[BodyLine, ...]
     #: 0-based index of the first line of the section (the line after the marker or after
     #: the output fence's opening line).
     start: int
-    #: 0-based index of the line that ends the section (the closing fence).
+    #: 0-based index of the line that ends the section (the closing fence), just after its
+    #: last line: an update replaces lines ``start`` to ``end`` when the section is empty.
     end: int
     #: What to write before a new line of output so that it sits where the old ones did.
     prefix: str

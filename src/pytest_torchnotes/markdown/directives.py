@@ -16,6 +16,7 @@ from pytest_torchnotes.comparison.compare import (
     CompareSpecError,
     parse_compare_spec,
 )
+from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.lexers import BodyLine, CommentLexeme
 from pytest_torchnotes.markdown.requirements import Requirement, RequirementError, parse_requirement
 
@@ -26,13 +27,8 @@ DIRECTIVE = re.compile(r"^[-\s]*torchnotes\b[ \t]*:?[ \t]*(?P<body>.*?)[-\s]*$",
 RAISES = re.compile(r"^(?P<type>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?:[ \t]*:[ \t]*(?P<pattern>.*))?$")
 
 
-class DirectiveError(ValueError):
+class DirectiveError(LineError):
     """A directive that cannot be understood; ``line`` is 0-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -19,16 +19,12 @@ from typing import Any
 from sybil import Document, Example, Region
 
 from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
+from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 
 
-class NoteReadError(ValueError):
+class NoteReadError(LineError):
     """A note that cannot be read as text; ``line`` is 1-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pytest_torchnotes.comparison.compare import (
     parse_compare_spec,
 )
 from pytest_torchnotes.markdown.directives import parse_timeout
+from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.lexers import TORCHNOTES_KEY, FrontMatterLexeme
 from pytest_torchnotes.markdown.requirements import Requirement, RequirementError, parse_requirement
 
@@ -34,13 +35,8 @@ from pytest_torchnotes.markdown.requirements import Requirement, RequirementErro
 KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed", "indented_output")
 
 
-class FrontMatterError(ValueError):
+class FrontMatterError(LineError):
     """A problem in the ``torchnotes`` front matter; ``line`` is 0-based."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
 
 
 @dataclass(frozen=True)

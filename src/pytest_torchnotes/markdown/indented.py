@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.markdown.blocks import OutputSection
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexers import (
     INDENTED_CODE,
     FenceLexeme,
@@ -41,6 +42,23 @@ OPTION = (
 #: A line that is only a Markdown image: the image output of an export
 #: (``![png](x_files/x_3_0.png)``).
 IMAGE_LINE = re.compile(r"^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)[ \t]*$")
+
+
+def find(draft: BlockDraft, note: NoteContext) -> None:
+    """The lexer part: the indented text after a block, when the note reads indented output
+    and nothing inside the block holds it (a marker, a ``>>>`` transcript)."""
+    if note.reads_indented and draft.output is None and not draft.doctest:
+        draft.indented = indented_section(note.lines, draft.fence)
+
+
+def read(draft: BlockDraft, note: NoteContext) -> None:
+    """The parser part: the indented text is the output when no other convention found one."""
+    if draft.output is not None or draft.indented is None:
+        return
+    draft.output = draft.indented
+    unread = unread_after_image(note.lines, draft.fence, draft.indented)
+    if unread is not None:
+        note.problem(*unread, "warning")
 
 
 def indented_section(lines: list[str], fence: FenceLexeme) -> OutputSection:

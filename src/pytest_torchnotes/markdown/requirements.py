@@ -21,9 +21,6 @@ from packaging.requirements import Requirement as PackagingRequirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-#: Devices a block can ask for by name.
-DEVICES = ("cuda", "mps")
-
 #: ``module:NAME`` with a dotted module name.
 MODULE_SPEC = re.compile(r"module:(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)$")
 

@@ -9,7 +9,6 @@ the comparison does not count as a difference is no change here either.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.comparison.unified import text_lines, unified_diff
 from pytest_torchnotes.reporting.report import (
     READABLE_VERSIONS,
     SCHEMA,
@@ -26,6 +26,9 @@ from pytest_torchnotes.reporting.report import (
     RunReport,
 )
 from pytest_torchnotes.reporting.validate import problem
+
+#: How many lines of a changed output the diff shows.
+MAX_DIFF_LINES = 20
 
 #: Outcomes from best to worst: a move to the right is a regression.
 RANK = {"passed": 0, "xfailed": 0, "skipped": 1, "failed": 2, "error": 3}
@@ -199,12 +202,7 @@ def _output_diff(before: BlockRecord, after: BlockRecord) -> list[str]:
     old, new = before.actual, after.actual
     if old is None or new is None:
         return []
-    lines = list(
-        difflib.unified_diff(
-            old.strip("\n").split("\n"), new.strip("\n").split("\n"), lineterm="", n=1
-        )
-    )[2:]
-    return lines[:20]
+    return unified_diff(text_lines(old), text_lines(new), context=1, limit=MAX_DIFF_LINES)
 
 
 def render_text(old: RunReport, new: RunReport, changes: list[Change]) -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
+from pytest_torchnotes.comparison.unified import text_lines, unified_diff
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.words import plural
 
@@ -111,7 +112,26 @@ def summary_lines(report: RunReport) -> list[str]:
         f"warning: {text}" + (f" ({count} times)" if count > 1 else "")
         for text, count in sorted(warnings.items())
     )
+    lines.extend(
+        f"note: {note.path}:{where(text)}"
+        for note, block in report.blocks()
+        for text in block.notes
+    )
     return lines
+
+
+#: A block's note about one of its lines: ``line 5: shell escape !pip not run``.
+NOTE_LINE = re.compile(r"line (?P<line>\d+): ")
+
+
+def where(note: str) -> str:
+    """A block's note with its line put as a location: ``5: shell escape !pip not run``.
+
+    >>> where("line 5: shell escape !pip not run")
+    '5: shell escape !pip not run'
+    """
+    match = NOTE_LINE.match(note)
+    return f"{match['line']}: {note[match.end() :]}" if match else note
 
 
 def to_markdown(report: RunReport) -> str:
@@ -140,7 +160,9 @@ def to_markdown(report: RunReport) -> str:
             f"| {note.path} | 1 | | {note.outcome} | | {_cell(note.reason)} | |" for note in errors
         )
         for note, block in rows:
-            warnings = "; ".join(f"{w.category}: {w.message}" for w in block.warnings)
+            warnings = "; ".join(
+                [*(f"{w.category}: {w.message}" for w in block.warnings), *block.notes]
+            )
             lines.append(
                 f"| {note.path} | {block.line} | {_cell(block.heading)} | {block.status} | "
                 f"{block.drift or ''} | {_cell(block.reason)} | {_cell(warnings)} |"
@@ -173,7 +195,12 @@ def _drift_title(drift: str | None) -> str:
 
 
 def _noteworthy(block: BlockRecord) -> bool:
-    return block.outcome != "passed" or bool(block.warnings) or block.drift is not None
+    return (
+        block.outcome != "passed"
+        or bool(block.warnings)
+        or bool(block.notes)
+        or block.drift is not None
+    )
 
 
 def _by_status(report: RunReport) -> list[tuple[str, int]]:
@@ -189,13 +216,7 @@ def _cell(text: str | None) -> str:
 
 
 def _diff(expected: str, actual: str) -> list[str]:
-    lines = list(
-        difflib.unified_diff(
-            expected.strip("\n").split("\n"), actual.strip("\n").split("\n"), lineterm="", n=2
-        )
-    )[2:]
-    if len(lines) > MAX_DIFF_LINES:
-        lines = [*lines[:MAX_DIFF_LINES], f"... {plural(len(lines) - MAX_DIFF_LINES, 'more line')}"]
+    lines = unified_diff(text_lines(expected), text_lines(actual), context=2, limit=MAX_DIFF_LINES)
     return [line.replace("```", "`\u200b``") for line in lines]
 
 

@@ -11,26 +11,32 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
-from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.magics import RUN, TIMING_LINE, prepare
-from pytest_torchnotes.run.evaluate import (
-    OUTPUT_DIFFERS,
-    BlockEvaluator,
-    _error_headline,
-    _example_checked,
-    _exception_failure,
-    _from_execution,
-)
+from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
+from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
-from pytest_torchnotes.run.results import EXCEPTION, FAILED, PASSED, TEXT, BlockResult
+from pytest_torchnotes.run.planning import plan
+from pytest_torchnotes.run.results import (
+    EXCEPTION,
+    FAILED,
+    PASSED,
+    TEXT,
+    BlockResult,
+    from_execution,
+)
 from pytest_torchnotes.update.ipython import as_ipython_want, ipython_output, split_display
-from pytest_torchnotes.update.rewrite import Edit, Section
+from pytest_torchnotes.update.rewrite import Edit
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.run.evaluate import BlockEvaluator
 
 
 def run_transcript(
@@ -52,12 +58,12 @@ def run_transcript(
             display=display,
             where=f"{filename}:{cell.line}: {cell.prompt}",
         )
-        current = _from_execution(block, execution)
+        current = from_execution(block, execution)
         current.expected = cell.want.replace(BLANKLINE, "")
         result.duration += execution.duration
         result.warnings.extend(execution.warnings)
         failure = check_cell(evaluator, cell, execution, options)
-        result.checked = _example_checked(example, options, False, result.checked)
+        result.checked = example_checked(example, options, False, result.checked)
         if failure is None:
             continue
         if failed is None:
@@ -90,7 +96,7 @@ def check_cell(
 ) -> str | None:
     """How the cell failed, if it did: as a ``>>>`` example is checked, and for a cell that
     raises, what it printed before the traceback is compared too."""
-    failure = evaluator._check_example(cell.example(), execution, options)
+    failure = check_example(evaluator.comparator, cell.example(), execution, options)
     if failure is not None or cell.exc_msg is None:
         return failure
     comparison = evaluator.comparator(options).compare(
@@ -103,8 +109,8 @@ def _cell_failure(
     result: BlockResult, context: FailureContext, cell: Cell, failure: str
 ) -> BlockResult:
     where = f"{cell.prompt} at line {cell.line}"
-    if result.error is not None and failure == _error_headline(result.error):
-        return _exception_failure(result, context, f"{where}: {failure}")
+    if result.error is not None and failure == error_headline(result.error):
+        return exception_failure(result, context, f"{where}: {failure}")
     result.outcome = FAILED
     result.drift = TEXT if failure == OUTPUT_DIFFERS else EXCEPTION
     result.summary = f"{where}: {failure}"
@@ -154,12 +160,15 @@ def _plan_cell(
         result.message += f"\nNot updated: {reason}."
         return
     printed, displayed = parts
-    section = Section(cell.output, cell.insert_at, cell.insert_at, cell.prefix, fence.fence)
+    section = OutputSection(
+        "transcript", tuple(cell.output), cell.insert_at, cell.insert_at, cell.prefix, fence.fence
+    )
 
     def verify(edit: Edit) -> str | None:
         return _reread(evaluator, transcript, block, index, section, edit, execution, options)
 
-    evaluator._plan(
+    plan(
+        evaluator.source,
         result,
         section,
         ipython_output(printed, displayed, cell.number),
@@ -187,7 +196,7 @@ def _reread(
     transcript: Transcript,
     block: Block,
     index: int,
-    section: Section,
+    section: OutputSection,
     edit: Edit,
     execution: Execution,
     options: CompareOptions,

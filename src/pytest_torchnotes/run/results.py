@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes.comparison.compare import Comparator, Comparison
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
-from pytest_torchnotes.run.execute import ErrorInfo, WarningInfo
+from pytest_torchnotes.run.execute import ErrorInfo, Execution, WarningInfo
 from pytest_torchnotes.update.rewrite import Edit
 
 PASSED = "passed"
@@ -70,8 +70,6 @@ class BlockResult:
     not_updated: str | None = None
     #: The versions whose ``output`` directive was compared (``None``: the visible output).
     variant: str | None = None
-    #: Warnings raised that no ``warns`` directive declares.
-    unexpected_warnings: list[str] = field(default_factory=list)
     #: The rules its output was compared by (``None``: a block that did not run).
     comparator: Comparator | None = None
     #: What was checked: :data:`COMPARED` (an expected output or exception), :data:`IGNORED`
@@ -148,3 +146,16 @@ class NoteResult:
     def failures(self) -> list[BlockResult]:
         """Blocks that failed, less those whose output update mode rewrote."""
         return [result for result in self.blocks if result.failed and not result.rewritten]
+
+
+def from_execution(item: Block | SetupBlock, execution: Execution) -> BlockResult:
+    """A passing result holding what running ``item`` printed, raised, warned and took."""
+    return BlockResult(
+        item,
+        PASSED,
+        actual=execution.stdout,
+        stderr=execution.stderr,
+        error=execution.error,
+        warnings=execution.warnings,
+        duration=execution.duration,
+    )

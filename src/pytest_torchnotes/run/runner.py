@@ -27,9 +27,20 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
-from pytest_torchnotes.run import isolation, knobs, processes, workspace, writeguard
+from pytest_torchnotes.notefiles import is_note
+from pytest_torchnotes.run import (
+    exiting,
+    folders,
+    knobs,
+    note_modules,
+    patches,
+    processes,
+    start,
+    workspace,
+    writeguard,
+)
 from pytest_torchnotes.run.capture import FileDescriptorCapture
-from pytest_torchnotes.run.evaluate import BlockEvaluator, NoteSource
+from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import (
     INTERRUPTED,
     Executor,
@@ -38,6 +49,7 @@ from pytest_torchnotes.run.execute import (
     register_source,
 )
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.run.timers import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
@@ -81,7 +93,7 @@ class RunSettings:
     #: Folders notes may not change while they run in scratch directories (the rootdir).
     protected: tuple[Path, ...] = ()
     #: Whether a file beside a note is itself a note (not copied into scratch directories).
-    is_note: Callable[[Path], bool] = lambda path: path.suffix == ".md"
+    is_note: Callable[[Path], bool] = is_note
     #: Plan rewrites of drifted expected output (``--torchnotes-update``).
     update: bool = False
     #: Fail blocks that raise warnings no ``warns`` directive declares.
@@ -110,7 +122,7 @@ class NoteRunner:
     def __init__(self, settings: RunSettings) -> None:
         self.settings = settings
         self._comparators: dict[CompareOptions, Comparator] = {}
-        self._folders: dict[Path, isolation.Folder] = {}
+        self._folders: dict[Path, folders.Folder] = {}
         self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
         self._frozen_modules = 0
@@ -254,9 +266,9 @@ class NoteRunner:
             return None
         folder = path.parent
         if folder not in self._workspaces:
-            self._folders[folder] = isolation.Folder.read(folder, self.settings.is_note)
+            self._folders[folder] = folders.Folder.read(folder, self.settings.is_note)
             self._workspaces[folder] = workspace.Workspace(
-                root, folder, isolation.base_entries(self._folders[folder])
+                root, folder, folders.base_entries(self._folders[folder])
             )
         return self._workspaces[folder]
 
@@ -277,35 +289,27 @@ class NoteRunner:
     ) -> Iterator[Sandbox]:
         """Isolate one note; afterwards record what global state it changed."""
         code = "\n".join(item.code for item in note.items)
-        guards: list[isolation.AttributeGuard | isolation.ModulesGuard] = []
-        names = isolation.patched_names(f"{self.settings.setup}\n{code}")
+        guards: list[patches.AttributeGuard | note_modules.ModulesGuard] = []
+        names = patches.patched_names(f"{self.settings.setup}\n{code}")
         if names is None or names:
-            guards.append(isolation.AttributeGuard(isolation.patch_targets(), names))
+            guards.append(patches.AttributeGuard(patches.patch_targets(), names))
         if "sys.modules" in code:
-            guards.append(isolation.ModulesGuard())
-        state = isolation.StateGuard(
-            [
-                *isolation._python_knobs(),
-                *isolation._torch_knobs(),
-                *isolation._numpy_knobs(),
-                *knobs.torch_knobs(),
-                *knobs.python_knobs(),
-            ]
-        )
+            guards.append(note_modules.ModulesGuard())
+        state = knobs.StateGuard(knobs.every_knob())
         # Torch warns every time while notes run, not once per process, so that every note
         # reports the warnings it triggers. Set before the snapshot: a note that turns it
         # off is put back and named like any other knob.
         warn_always = _torch_warn_always(True)
         state.snapshot()
-        root_handlers = isolation.detach_root_handlers()
+        root_handlers = start.detach_root_handlers()
         threads = set(threading.enumerate())
         children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
         modules = set(sys.modules)
-        module = isolation.new_main_module()
+        module = note_modules.new_main_module()
         scratch = self._workspace(path)
         if scratch is not None:
-            folder = str(scratch.enter(isolation.beside(path, self._folders[path.parent], code)))
+            folder = str(scratch.enter(folders.beside(path, self._folders[path.parent], code)))
             rule = writeguard.rule_for(
                 (path.parent, *self.settings.protected), (scratch.root, tempfile.gettempdir())
             )
@@ -318,27 +322,27 @@ class NoteRunner:
             sys.modules["__main__"] = module
             os.chdir(folder)
             sys.path.insert(0, folder)
-            sys.displayhook = isolation.display
-            os._exit = isolation.refusing_exit(os.getpid())  # type: ignore[assignment]
+            sys.displayhook = start.display
+            os._exit = exiting.refusing_exit(os.getpid())  # type: ignore[assignment]
             self._catch_interrupts(interrupted)
-            isolation.seed_everything(
+            start.seed_everything(
                 note.config.seed if note.config.seed is not None else self.settings.seed
             )
-            isolation.reset_print_options()
+            start.reset_print_options()
             yield Sandbox(module.__dict__, refusing)
         finally:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
-            isolation.reattach_root_handlers(root_handlers)
+            start.reattach_root_handlers(root_handlers)
             restored = state.restore()
             _torch_warn_always(warn_always)
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
-            isolation.release(module)
-            knobs.forget_modules(modules, folder)
+            note_modules.release(module)
+            note_modules.forget_modules(modules, folder)
             result.processes = processes.end_left(children)
-            result.threads = isolation.threads_left(threads)
+            result.threads = exiting.threads_left(threads)
             if scratch is not None:
                 scratch.leave()
 

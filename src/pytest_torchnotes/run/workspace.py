@@ -24,7 +24,7 @@ from pathlib import Path
 
 #: A folder whose entries hold more bytes, or more files, than these is not copied whole: each
 #: of its notes gets a copy of the entries its code names (see
-#: :func:`pytest_torchnotes.run.isolation.beside`).
+#: :func:`pytest_torchnotes.run.folders.beside`).
 COPY_ALL_LIMIT = 1 << 30
 COPY_ALL_FILES = 10_000
 

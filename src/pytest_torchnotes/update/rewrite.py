@@ -27,6 +27,7 @@ from pytest_torchnotes.comparison.normalize import (
     strip_blank_edges,
     strip_trailing_whitespace,
 )
+from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
@@ -234,24 +235,8 @@ def _align(expected: Sequence[str], actual: Sequence[str], comparator: Comparato
     return merged
 
 
-@dataclass(frozen=True)
-class Section:
-    """Lines of a note that hold expected output, and how to write new ones there."""
-
-    #: The lines now there (blank ones included), with their prefixes.
-    lines: tuple[BodyLine, ...]
-    #: 0-based line where an empty section starts, and the line after it.
-    start: int
-    end: int
-    #: Prefix of a new line (block quote markers, list indentation).
-    prefix: str
-    #: The fence around the section, which the new output must not close; ``""`` for
-    #: indented output, which stands in no fence.
-    fence: str
-
-
 def section_edit(
-    section: Section,
+    section: OutputSection,
     actual: str,
     *,
     raw_lines: Sequence[str],

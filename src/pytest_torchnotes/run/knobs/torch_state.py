@@ -1,27 +1,79 @@
-"""More global state a note can change and leave behind: torch's hooks, modes and flags, and
-settings of the interpreter and the process.
+"""Knobs of torch: its settings, and its hooks, modes and flags.
 
-Each is a :class:`~pytest_torchnotes.run.isolation.Knob`, read before a note and put back after
-it. Private torch functions are looked up when the knobs are made; a knob whose functions a
+Private torch functions are looked up when the knobs are made; a knob whose functions a
 torch version lacks is left out, so older versions still run.
 """
 
 from __future__ import annotations
 
-import gc
-import logging
-import os
-import socket
-import sys
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
-from pytest_torchnotes.run.isolation import Knob
+from pytest_torchnotes.run.knobs import Knob, attribute_knob
 
 
-def torch_knobs() -> list[Knob]:
+def settings_knobs() -> list[Knob]:
+    """torch's settings: default dtype and device, grad mode, print options, determinism,
+    threads, anomaly detection, matmul precision, the CPU random state and cuDNN flags."""
+    import torch
+    import torch._tensor_str
+
+    options = torch._tensor_str.PRINT_OPTS
+    knobs = [
+        Knob("torch default dtype", torch.get_default_dtype, torch.set_default_dtype),
+        Knob("torch grad mode", torch.is_grad_enabled, torch._C._set_grad_enabled),
+        Knob(
+            "torch print options",
+            lambda: dict(vars(options)),
+            lambda saved: vars(options).update(saved),
+        ),
+        Knob(
+            "torch deterministic algorithms",
+            lambda: (
+                torch.are_deterministic_algorithms_enabled(),
+                torch.is_deterministic_algorithms_warn_only_enabled(),
+            ),
+            lambda saved: torch.use_deterministic_algorithms(saved[0], warn_only=saved[1]),
+        ),
+        Knob("torch threads", torch.get_num_threads, torch.set_num_threads),
+        Knob("torch anomaly detection", torch.is_anomaly_enabled, torch.set_anomaly_enabled),
+        Knob(
+            "torch float32 matmul precision",
+            torch.get_float32_matmul_precision,
+            torch.set_float32_matmul_precision,
+        ),
+        Knob("torch CPU random state", torch.get_rng_state, torch.set_rng_state),
+    ]
+    device_context = getattr(torch, "_GLOBAL_DEVICE_CONTEXT", None)
+    if device_context is not None and hasattr(torch, "set_default_device"):
+        knobs.append(
+            Knob(
+                "torch default device",
+                lambda: getattr(device_context, "device_context", None),
+                lambda saved: _restore_default_device(torch, device_context, saved),
+            )
+        )
+    cudnn = torch.backends.cudnn
+    knobs.extend(
+        Knob(
+            f"torch.backends.cudnn.{flag}",
+            lambda flag=flag: getattr(cudnn, flag),  # type: ignore[misc]
+            lambda saved, flag=flag: setattr(cudnn, flag, saved),  # type: ignore[misc]
+        )
+        for flag in ("enabled", "benchmark", "deterministic")
+    )
+    return knobs
+
+
+def _restore_default_device(torch: Any, device_context: Any, saved: Any) -> None:
+    current = getattr(device_context, "device_context", None)
+    if current is saved:
+        return
+    torch.set_default_device(None if saved is None else saved.device)
+
+
+def hook_knobs() -> list[Knob]:
+    """torch's global hooks, modes and flags, each where this torch version has it."""
     import torch
 
     makers: list[Callable[[Any], Knob]] = [
@@ -39,7 +91,7 @@ def torch_knobs() -> list[Knob]:
     for module, flag in BACKEND_FLAGS:
         backend = getattr(torch.backends, module, None)
         if backend is not None and hasattr(backend, flag):
-            knobs.append(_attribute(f"torch.backends.{module}.{flag}", backend, flag))
+            knobs.append(attribute_knob(f"torch.backends.{module}.{flag}", backend, flag))
     return knobs
 
 
@@ -52,14 +104,6 @@ def _made(make: Callable[[Any], Knob], torch: Any) -> Knob | None:
         return make(torch)
     except (AttributeError, TypeError, RuntimeError):
         return None  # not in this torch version
-
-
-def _attribute(name: str, owner: object, attribute: str) -> Knob:
-    return Knob(
-        name,
-        lambda: getattr(owner, attribute),
-        lambda saved: setattr(owner, attribute, saved),
-    )
 
 
 #: Module-level registries of ``torch.nn.modules.module`` that global hooks go into.
@@ -218,105 +262,3 @@ def _multithreading(torch: Any) -> Knob:
     return Knob(
         "autograd multithreading", C._is_multithreading_enabled, C._set_multithreading_enabled
     )
-
-
-def python_knobs() -> list[Knob]:
-    """Interpreter and process settings; after the environment is restored, the time zone."""
-    knobs = [
-        Knob("garbage collection", gc.isenabled, _set_gc),
-        Knob(
-            "garbage collection thresholds",
-            gc.get_threshold,
-            lambda saved: gc.set_threshold(*saved),
-        ),
-        Knob("socket default timeout", socket.getdefaulttimeout, socket.setdefaulttimeout),
-        Knob("threading trace function", _thread_hook("trace"), threading.settrace),
-        Knob("threading profile function", _thread_hook("profile"), threading.setprofile),
-        Knob("logger settings", _loggers, _restore_loggers),
-        Knob("blocking standard file descriptors", _blocking, _restore_blocking),
-    ]
-    if hasattr(sys, "get_int_max_str_digits"):
-        knobs.append(
-            Knob("int max str digits", sys.get_int_max_str_digits, sys.set_int_max_str_digits)
-        )
-    if hasattr(time, "tzset"):
-        knobs.append(Knob("time zone", _time_zone, lambda saved: time.tzset()))
-    return knobs
-
-
-def _set_gc(enabled: bool) -> None:
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
-
-
-def _thread_hook(kind: str) -> Callable[[], Any]:
-    """``threading.gettrace`` (``getprofile``), or the private variable before Python 3.10."""
-    public = getattr(threading, f"get{kind}", None)
-    if public is not None:
-        return public  # type: ignore[no-any-return]
-    return lambda: getattr(threading, f"_{kind}_hook", None)
-
-
-def _loggers() -> dict[str, tuple[bool, int, bool]]:
-    return {
-        name: (logger.disabled, logger.level, logger.propagate)
-        for name, logger in list(logging.root.manager.loggerDict.items())
-        if isinstance(logger, logging.Logger)
-    }
-
-
-def _restore_loggers(saved: dict[str, tuple[bool, int, bool]]) -> None:
-    loggers = logging.root.manager.loggerDict
-    for name, (disabled, level, propagate) in saved.items():
-        logger = loggers.get(name)
-        if isinstance(logger, logging.Logger):
-            logger.disabled = disabled
-            logger.propagate = propagate
-            if logger.level != level:
-                logger.setLevel(level)
-
-
-#: Standard input, output and error: shared with pytest and with every later note.
-STANDARD_FDS = (0, 1, 2)
-
-
-def _blocking() -> tuple[bool | None, ...]:
-    return tuple(_is_blocking(fd) for fd in STANDARD_FDS)
-
-
-def _is_blocking(fd: int) -> bool | None:
-    try:
-        return os.get_blocking(fd)
-    except OSError:
-        return None  # closed
-
-
-def _restore_blocking(saved: tuple[bool | None, ...]) -> None:
-    for fd, blocking in zip(STANDARD_FDS, saved, strict=True):
-        if blocking is not None:
-            try:
-                os.set_blocking(fd, blocking)
-            except OSError:
-                continue
-
-
-def _time_zone() -> tuple[Any, ...]:
-    return (time.tzname, time.timezone, time.altzone, time.daylight)
-
-
-def forget_modules(before: set[str], folder: str) -> list[str]:
-    """Take out of ``sys.modules`` the modules imported since ``before`` from ``folder`` (a
-    note's own folder or its scratch copy), so that a later note importing a module of the same
-    name from its own folder gets its own; return their names."""
-    roots = tuple({os.path.join(folder, ""), os.path.join(os.path.realpath(folder), "")})
-    forgotten = []
-    for name in set(sys.modules) - before:
-        module = sys.modules.get(name)
-        locations = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
-        if any(isinstance(place, str) and place.startswith(roots) for place in locations):
-            del sys.modules[name]
-            forgotten.append(name)
-    sys.path_importer_cache.pop(folder, None)
-    return sorted(forgotten)

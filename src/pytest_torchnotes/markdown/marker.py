@@ -1,0 +1,94 @@
+"""The output marker convention: a block's expected output under a line inside its fence.
+
+```` ```python ````, the code, ``======== output ==========``, what it prints, ```` ``` ````.
+The lexer part finds marker lines (in a fence body, and in prose where one is a mistake); the
+parser part cuts the body into code and an :class:`~.blocks.OutputSection` of kind
+``marker``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from pytest_torchnotes.markdown.blocks import OutputSection
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
+from pytest_torchnotes.markdown.sections import content_prefix
+
+#: The line between a block's code and its expected output: ``======== output ==========``.
+OUTPUT_MARKER = re.compile(r"^[ \t]*={3,}[ \t]*output[ \t]*:?[ \t]*={3,}[ \t]*$", re.IGNORECASE)
+
+
+def marker_lines(body: Sequence[BodyLine], pattern: re.Pattern[str]) -> list[int]:
+    """Positions in ``body`` of the lines that are output markers."""
+    default = pattern is OUTPUT_MARKER  # its lines hold ===: a cheap test first
+    return [
+        position
+        for position, line in enumerate(body)
+        if (not default or "===" in line.text) and pattern.match(line.text)
+    ]
+
+
+def read(draft: BlockDraft, note: NoteContext) -> None:
+    """The output under the block's marker line, if it has one."""
+    body = draft.body
+    markers = marker_lines(body, note.format.marker)
+    if len(markers) > 1:
+        first, second = body[markers[0]], body[markers[1]]
+        draft.reject(
+            note,
+            second.line,
+            f"second output marker in one block (the first is at line {first.line + 1})",
+        )
+        return
+    if not markers:
+        return
+    position = markers[0]
+    marker = body[position]
+    if draft.doctest:
+        draft.reject(
+            note,
+            marker.line,
+            "a >>> block keeps its output after each prompt, not under an output marker",
+        )
+        return
+    assert draft.fence.close_line is not None
+    draft.code_lines = body[:position]
+    draft.output = OutputSection(
+        "marker",
+        body[position + 1 :],
+        marker.line + 1,
+        draft.fence.close_line,
+        content_prefix(draft.fence, marker),
+        draft.fence.fence,
+    )
+
+
+def stray_markers(note: NoteContext) -> None:
+    """Warn of a marker in prose: a fence is missing or misplaced, its block runs without it."""
+    lexemes = note.lexemes
+    covered = set(note.comment_lines)
+    for fence in lexemes.fences:
+        covered.update(range(fence.open_line, fence.last_line + 1))
+    if lexemes.front_matter is not None:
+        covered.update(range(lexemes.front_matter.close_line + 1))
+    for index in _prose_markers(note.lines, covered, note.format.marker):
+        note.problem(
+            index,
+            "output marker outside a code block: its block is not run with it "
+            "(is a fence missing or misplaced?)",
+            "warning",
+        )
+
+
+def _prose_markers(lines: Iterable[str], covered: set[int], pattern: re.Pattern[str]) -> list[int]:
+    default = pattern is OUTPUT_MARKER
+    found = []
+    for index, line in enumerate(lines):
+        if index in covered or (default and "===" not in line):
+            continue
+        quotes = QUOTE.match(line)
+        if pattern.match(line[quotes.end() :] if quotes else line):
+            found.append(index)
+    return found

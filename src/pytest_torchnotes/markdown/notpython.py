@@ -1,0 +1,48 @@
+"""Fences that are not collected as Python blocks: what looks like Python in them is reported,
+and directives waiting for a Python block do not apply to them."""
+
+from __future__ import annotations
+
+import re
+
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.pending import Pending
+
+#: Info strings that look like Python but are not collected; reported so nothing is lost.
+PYTHON_LOOKING = re.compile(
+    r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)(?![\w-])",
+    re.IGNORECASE,
+)
+
+#: Content that looks like Python in a fence without an info string.
+PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
+
+
+def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
+    """Report a fence that is not run but looks like Python, or that directives precede."""
+    if pending.directives:
+        first = pending.directives[0]
+        kind = f"{fence.fence}{fence.info}" if fence.info else f"{fence.fence} without language"
+        note.problem(
+            first.line,
+            f"directive applies to the next Python block, but the next block "
+            f"(line {fence.open_line + 1}) is {kind}",
+        )
+        pending.directives = []
+    if looks_like_python(fence):
+        languages = ", ".join(sorted(note.format.languages))
+        note.problem(
+            fence.open_line,
+            f"{fence.fence}{fence.info} looks like Python but is not run: only blocks marked "
+            f"{languages} are (rename the info string to run it, or to text to silence this)",
+            "warning",
+        )
+
+
+def looks_like_python(fence: FenceLexeme) -> bool:
+    """Whether a fence's info string, or without one its content, looks like Python."""
+    if fence.info:
+        return PYTHON_LOOKING.match(fence.info) is not None
+    text = "\n".join(line.text for line in fence.body)
+    return PYTHON_CONTENT.search(text) is not None

@@ -1,0 +1,100 @@
+"""The output fence convention: a block's expected output in the fence right after it.
+
+Only blank lines and at most one label line (``输出：``, ``**Output:**``) may stand between;
+which fences count is the note format's (``output`` fences, bare ones, any of
+:data:`~.layout.LABELED_FENCES` under a label). The lexer part is :mod:`.layout` (what stands
+between the two fences); the parser part reads the fence as an
+:class:`~.blocks.OutputSection` of kind ``fence`` and reports what looks like output but is
+not read.
+"""
+
+from __future__ import annotations
+
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.layout import (
+    OUTPUT_LABEL,
+    OUTPUT_LOOKING,
+    gap,
+    read_as_output,
+    unread_output,
+)
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.sections import fence_section
+
+
+def read(draft: BlockDraft, note: NoteContext) -> None:
+    """The output fence after the block, unless its output is read already (a marker) or it
+    is a ``>>>`` transcript."""
+    fence = draft.fence
+    indented = draft.indented is not None and draft.indented.lines
+    warn = draft.output is None and not draft.doctest and not indented
+    fenced = output_fence(note, fence, draft.next_fence, warn=warn)
+    if fenced is not None and draft.doctest:
+        note.problem(
+            fenced.open_line,
+            f"the fence after the >>> transcript at line {fence.open_line + 1} is not read "
+            "as its output: a transcript keeps each example's output under its prompt",
+            "warning",
+        )
+        return
+    if fenced is None:
+        return
+    if draft.output is not None:
+        draft.reject(
+            note,
+            fenced.open_line,
+            f"the block at line {fence.open_line + 1} has an output marker and an "
+            "output fence: keep one",
+        )
+        return
+    if fenced.close_line is None:
+        draft.rejected = True  # the lexer reported the fence that is never closed
+        return
+    note.consumed.add(fenced.open_line)
+    draft.output = fence_section(fenced)
+
+
+def output_fence(
+    note: NoteContext, fence: FenceLexeme, candidate: FenceLexeme | None, *, warn: bool
+) -> FenceLexeme | None:
+    """The output fence that follows ``fence`` in the note's format, if any.
+
+    With ``warn``, what looks like the block's output but is not read is a warning."""
+    if fence.close_line is None:
+        return None
+    note_format = note.format
+    stop = candidate.open_line if candidate is not None else len(note.lines)
+    label = note_format.output_label
+    # Past prose, only a fence that looks like output can still be reported.
+    to_the_end = (
+        warn
+        and candidate is not None
+        and candidate.language.lower() in (OUTPUT_LOOKING | note_format.output_fences)
+    )
+    lines, comments = note.lines, note.comment_lines
+    between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
+    if label is None:
+        between.prose = sorted(between.prose + between.labels)
+        between.labels = []
+    labeled = note_format.labeled_fences if label is not None else frozenset()
+    if candidate is not None and read_as_output(
+        candidate, between, note_format.output_fences, labeled
+    ):
+        return candidate
+    if warn:
+        if label is None:  # labels are not read, but they still look like labels
+            between = gap(lines, fence, stop, OUTPUT_LABEL, comments, to_the_end=to_the_end)
+        unread = unread_output(
+            fence,
+            between,
+            candidate,
+            note_format.output_fences,
+            labeled,
+            note_format.languages,
+            labels_read=label is not None,
+        )
+        if unread is not None and unread[0] == between.indented:
+            note.unread_indented.append((unread[0], fence.open_line + 1))
+        elif unread is not None:
+            note.problem(*unread, "warning")
+    return None

@@ -1,0 +1,72 @@
+"""The ``>>>`` transcript convention: each example's output stands under its prompt.
+
+The lexer part tells a transcript from plain code (its first line of text starts with
+``>>>``) and finds a line doctest would take for prose; the parser part marks the block as a
+transcript (:attr:`~.blocks.Block.doctest`) and reports what doctest would not run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.ipython import first_prompt
+from pytest_torchnotes.markdown.lexers import BodyLine
+
+#: What starts each example of a transcript.
+PROMPT = ">>>"
+
+
+def is_doctest(body: Sequence[BodyLine]) -> bool:
+    """Whether the first line of text of a fence body is a ``>>>`` prompt."""
+    first = next((line.text for line in body if line.text.strip()), None)
+    return first is not None and first.lstrip().startswith(PROMPT)
+
+
+def detect(draft: BlockDraft, note: NoteContext) -> None:
+    """Mark a ``>>>`` transcript: the conventions after this one read it differently."""
+    draft.doctest = is_doctest(draft.body)
+
+
+def check(draft: BlockDraft, note: NoteContext) -> None:
+    """Refuse a transcript doctest would not run as written."""
+    if not draft.doctest:
+        return
+    opening = draft.fence.open_line
+    stray = not_behind_a_prompt(draft.body)
+    if stray is not None:
+        draft.reject(
+            note,
+            stray.line,
+            f"code not behind a >>> prompt in the transcript at line {opening + 1}: "
+            "doctest takes it for prose and never runs it (put >>> before it, or, if it is "
+            "output, write <BLANKLINE> for the blank line above it)",
+        )
+        return
+    mixed = first_prompt(draft.body)
+    if mixed is not None:
+        draft.reject(
+            note, mixed.line, "an In [n]: prompt in a >>> transcript: use one kind of prompt"
+        )
+        return
+    if draft.options.raises is not None:
+        draft.reject(
+            note,
+            opening,
+            "raises does not apply to a >>> block: write the traceback in the transcript",
+        )
+
+
+def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
+    """The first line of a transcript that follows a blank line without a ``>>>`` prompt
+    (a comment aside): doctest would take it for prose and never run it."""
+    after_blank = False
+    for line in body:
+        text = line.text.strip()
+        if not text:
+            after_blank = True
+        elif text.startswith(PROMPT):
+            after_blank = False
+        elif after_blank and not text.startswith("#"):
+            return line
+    return None

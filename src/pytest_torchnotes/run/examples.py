@@ -1,0 +1,92 @@
+"""Judge one example of a transcript (a ``>>>`` example, an IPython cell) by what its run
+printed and raised.
+
+An example passes when it raises the exception its output shows, or prints its output as
+our comparator compares it: :class:`ComparatorChecker` is doctest's output checker with our
+comparison.
+"""
+
+from __future__ import annotations
+
+import doctest
+from collections.abc import Callable
+
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.run.exceptions import error_headline
+from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.results import COMPARED, IGNORED
+
+#: What an example whose output drifted says.
+OUTPUT_DIFFERS = "output differs"
+
+
+class ComparatorChecker(doctest.OutputChecker):
+    """doctest's output checker, comparing by our comparator under the block's compare
+    options; ``+ELLIPSIS`` compares in ``ellipsis`` mode."""
+
+    def __init__(
+        self, comparator: Callable[[CompareOptions], Comparator], options: CompareOptions
+    ) -> None:
+        self.comparator = comparator
+        self.options = options
+
+    def check_output(self, want: str, got: str, optionflags: int) -> bool:
+        options = self.options
+        if optionflags & doctest.ELLIPSIS and options.mode != "ellipsis":
+            options = CompareOptions("ellipsis", options.rtol, options.atol)
+        expected = want.replace(doctest.BLANKLINE_MARKER, "")
+        return self.comparator(options).compare(expected, got).matched
+
+
+def option_flags(example: doctest.Example) -> int:
+    """The doctest option flags an example's directives turn on, as one bit mask."""
+    flags = 0
+    for flag, on in example.options.items():
+        if on:
+            flags |= flag
+    return flags
+
+
+def check_example(
+    comparator: Callable[[CompareOptions], Comparator],
+    example: doctest.Example,
+    execution: Execution,
+    options: CompareOptions,
+    ignore_want: bool = False,
+) -> str | None:
+    """How ``example`` failed, run as ``execution``, if it did: the exception it shows was
+    not raised, another was, or its output differs (:data:`OUTPUT_DIFFERS`)."""
+    error = execution.error
+    if example.exc_msg is not None:
+        if error is None:
+            return f"expected {example.exc_msg.strip()}, but nothing was raised"
+        if example.options.get(doctest.IGNORE_EXCEPTION_DETAIL):
+            matched = example.exc_msg.split(":")[0].strip().split(".")[-1] in error.names
+        else:
+            got = f"{error.type_name.split('.')[-1]}: {error.message}".strip()
+            matched = comparator(options).compare(example.exc_msg, got).matched
+        if matched:
+            return None
+        return f"expected {example.exc_msg.strip()}, got {error.describe()}"
+    if error is not None:
+        return error_headline(error)
+    if ignore_want:
+        return None
+    checker = ComparatorChecker(comparator, options)
+    if checker.check_output(example.want, execution.stdout, option_flags(example)):
+        return None
+    return OUTPUT_DIFFERS
+
+
+def example_checked(
+    example: doctest.Example, options: CompareOptions, ignore_want: bool, so_far: str | None
+) -> str | None:
+    """What a transcript has checked once ``example`` ran: an exception or a non-empty
+    output compared makes it :data:`COMPARED`."""
+    if example.exc_msg is not None or (
+        example.want.strip() and not ignore_want and options.mode != "ignore"
+    ):
+        return COMPARED
+    if example.want.strip() and so_far is None:
+        return IGNORED
+    return so_far

@@ -1,0 +1,232 @@
+"""Knobs of the interpreter and of the process."""
+
+from __future__ import annotations
+
+import builtins
+import gc
+import logging
+import os
+import random
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from pytest_torchnotes.run.knobs import Knob, attribute_knob
+
+#: Signals a note may install handlers for.
+SIGNALS = tuple(
+    getattr(signal, name)
+    for name in ("SIGINT", "SIGTERM", "SIGALRM", "SIGUSR1", "SIGUSR2")
+    if hasattr(signal, name)
+)
+
+
+def interpreter_knobs() -> list[Knob]:
+    """The interpreter's state: working directory, ``sys`` settings and hooks, environment,
+    builtins, warning filters, logging, umask, random state and signal handlers."""
+    import warnings
+
+    knobs = [
+        Knob("working directory", os.getcwd, os.chdir),
+        Knob("sys.path", lambda: list(sys.path), _restore_list(sys.path)),
+        Knob("sys.argv", lambda: list(sys.argv), _restore_list(sys.argv)),
+        Knob("environment variables", _environment, _restore_environment),
+        Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
+        attribute_knob("sys.displayhook", sys, "displayhook"),
+        attribute_knob("sys.excepthook", sys, "excepthook"),
+        attribute_knob("sys.stdin", sys, "stdin"),
+        Knob("recursion limit", sys.getrecursionlimit, sys.setrecursionlimit),
+        Knob(
+            "sys.tracebacklimit",
+            lambda: getattr(sys, "tracebacklimit", None),
+            _restore_tracebacklimit,
+        ),
+        Knob("trace function", sys.gettrace, sys.settrace),
+        Knob("profile function", sys.getprofile, sys.setprofile),
+        Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
+        Knob("logging root logger", _logging_state, _restore_logging),
+        Knob("umask", _umask, _set_umask),
+        Knob("random state", random.getstate, random.setstate),
+        attribute_knob("os._exit", os, "_exit"),
+    ]
+    knobs.extend(
+        Knob(
+            f"signal handler {signal.Signals(signum).name}",
+            lambda signum=signum: signal.getsignal(signum),  # type: ignore[misc]
+            lambda saved, signum=signum: _set_signal(signum, saved),  # type: ignore[misc]
+        )
+        for signum in SIGNALS
+    )
+    return knobs
+
+
+def _environment() -> dict[Any, Any]:
+    """The environment as ``os.environ`` keeps it (encoded): copying it costs a fraction of
+    decoding every variable."""
+    data = getattr(os.environ, "_data", None)
+    return dict(data) if isinstance(data, dict) else dict(os.environ)
+
+
+def _restore_environment(saved: dict[Any, Any]) -> None:
+    data = getattr(os.environ, "_data", None)
+    if isinstance(data, dict):
+        decode = os.environ.decodekey
+        decode_value = os.environ.decodevalue
+        saved = {decode(key): decode_value(value) for key, value in saved.items()}
+    for key in set(os.environ) - set(saved):
+        del os.environ[key]
+    for key, value in saved.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
+
+
+def _restore_list(target: list[Any]) -> Callable[[list[Any]], None]:
+    def restore(saved: list[Any]) -> None:
+        target[:] = saved
+
+    return restore
+
+
+def _restore_mapping(target: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def restore(saved: dict[str, Any]) -> None:
+        for key in set(target) - set(saved):
+            del target[key]
+        for key, value in saved.items():
+            if target.get(key, _MISSING) is not value:
+                target[key] = value
+
+    return restore
+
+
+_MISSING = object()
+
+
+def _logging_state() -> tuple[int, list[logging.Handler], int]:
+    root = logging.getLogger()
+    return root.level, list(root.handlers), root.manager.disable
+
+
+def _restore_logging(saved: tuple[int, list[logging.Handler], int]) -> None:
+    root = logging.getLogger()
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    logging.disable(saved[2])
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _set_umask(mask: int) -> None:
+    os.umask(mask)
+
+
+def _set_signal(signum: int, handler: Any) -> None:
+    signal.signal(signum, handler)
+
+
+def _restore_tracebacklimit(saved: int | None) -> None:
+    if saved is None:
+        if hasattr(sys, "tracebacklimit"):
+            del sys.tracebacklimit
+    else:
+        sys.tracebacklimit = saved
+
+
+def _restore_filters(saved: list[Any]) -> None:
+    import warnings
+
+    warnings.filters[:] = saved  # type: ignore[index]
+    warnings._filters_mutated()  # type: ignore[attr-defined]
+
+
+def process_knobs() -> list[Knob]:
+    """Interpreter and process settings; after the environment is restored, the time zone."""
+    knobs = [
+        Knob("garbage collection", gc.isenabled, _set_gc),
+        Knob(
+            "garbage collection thresholds",
+            gc.get_threshold,
+            lambda saved: gc.set_threshold(*saved),
+        ),
+        Knob("socket default timeout", socket.getdefaulttimeout, socket.setdefaulttimeout),
+        Knob("threading trace function", _thread_hook("trace"), threading.settrace),
+        Knob("threading profile function", _thread_hook("profile"), threading.setprofile),
+        Knob("logger settings", _loggers, _restore_loggers),
+        Knob("blocking standard file descriptors", _blocking, _restore_blocking),
+    ]
+    if hasattr(sys, "get_int_max_str_digits"):
+        knobs.append(
+            Knob("int max str digits", sys.get_int_max_str_digits, sys.set_int_max_str_digits)
+        )
+    if hasattr(time, "tzset"):
+        knobs.append(Knob("time zone", _time_zone, lambda saved: time.tzset()))
+    return knobs
+
+
+def _set_gc(enabled: bool) -> None:
+    if enabled:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def _thread_hook(kind: str) -> Callable[[], Any]:
+    """``threading.gettrace`` (``getprofile``), or the private variable before Python 3.10."""
+    public = getattr(threading, f"get{kind}", None)
+    if public is not None:
+        return public  # type: ignore[no-any-return]
+    return lambda: getattr(threading, f"_{kind}_hook", None)
+
+
+def _loggers() -> dict[str, tuple[bool, int, bool]]:
+    return {
+        name: (logger.disabled, logger.level, logger.propagate)
+        for name, logger in list(logging.root.manager.loggerDict.items())
+        if isinstance(logger, logging.Logger)
+    }
+
+
+def _restore_loggers(saved: dict[str, tuple[bool, int, bool]]) -> None:
+    loggers = logging.root.manager.loggerDict
+    for name, (disabled, level, propagate) in saved.items():
+        logger = loggers.get(name)
+        if isinstance(logger, logging.Logger):
+            logger.disabled = disabled
+            logger.propagate = propagate
+            if logger.level != level:
+                logger.setLevel(level)
+
+
+#: Standard input, output and error: shared with pytest and with every later note.
+STANDARD_FDS = (0, 1, 2)
+
+
+def _blocking() -> tuple[bool | None, ...]:
+    return tuple(_is_blocking(fd) for fd in STANDARD_FDS)
+
+
+def _is_blocking(fd: int) -> bool | None:
+    try:
+        return os.get_blocking(fd)
+    except OSError:
+        return None  # closed
+
+
+def _restore_blocking(saved: tuple[bool | None, ...]) -> None:
+    for fd, blocking in zip(STANDARD_FDS, saved, strict=True):
+        if blocking is not None:
+            try:
+                os.set_blocking(fd, blocking)
+            except OSError:
+                continue
+
+
+def _time_zone() -> tuple[Any, ...]:
+    return (time.tzname, time.timezone, time.altzone, time.daylight)

@@ -1,0 +1,55 @@
+"""A note's modules: its fresh ``__main__``, what it leaves in ``sys.modules``."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+import types
+
+
+def new_main_module(name: str = "__main__") -> types.ModuleType:
+    """A fresh module whose ``__dict__`` is the note's namespace."""
+    module = types.ModuleType(name)
+    module.__dict__["__builtins__"] = builtins
+    return module
+
+
+def release(module: types.ModuleType) -> None:
+    """Drop what a note's code defined, so its tensors are freed even if something keeps
+    the namespace alive. Dunder names stay: libraries install their own there (torch.compile
+    does) and remove them later."""
+    namespace = module.__dict__
+    for name in [name for name in namespace if not name.startswith("__")]:
+        del namespace[name]
+
+
+class ModulesGuard:
+    """Put back ``sys.modules`` entries a note replaced or removed; new imports stay."""
+
+    def __init__(self) -> None:
+        self.saved = dict(sys.modules)
+
+    def restore(self) -> list[str]:
+        changed = []
+        for name, module in self.saved.items():
+            if sys.modules.get(name) is not module:
+                sys.modules[name] = module
+                changed.append(f"sys.modules[{name!r}]")
+        return changed
+
+
+def forget_modules(before: set[str], folder: str) -> list[str]:
+    """Take out of ``sys.modules`` the modules imported since ``before`` from ``folder`` (a
+    note's own folder or its scratch copy), so that a later note importing a module of the same
+    name from its own folder gets its own; return their names."""
+    roots = tuple({os.path.join(folder, ""), os.path.join(os.path.realpath(folder), "")})
+    forgotten = []
+    for name in set(sys.modules) - before:
+        module = sys.modules.get(name)
+        locations = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
+        if any(isinstance(place, str) and place.startswith(roots) for place in locations):
+            del sys.modules[name]
+            forgotten.append(name)
+    sys.path_importer_cache.pop(folder, None)
+    return sorted(forgotten)

@@ -1,0 +1,118 @@
+"""Monkeypatches a note may leave behind: the attribute names its code may patch, and the
+modules and classes whose attributes are put back after it."""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from collections.abc import Iterable
+from typing import Any
+
+#: Attribute names a note's code visibly sets or deletes: ``torch.zeros = ...``,
+#: ``setattr(torch, "zeros", ...)``, ``del torch.Tensor.shout``.
+PATCHED_NAME = re.compile(
+    r"\w\.[ \t]*(?P<assigned>[A-Za-z_]\w*)[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)"
+    r"|\b(?:setattr|delattr)\(\s*[^,()]+,\s*(?P<quote>['\"])(?P<named>\w+)(?P=quote)"
+    r"|\bdel[ \t]+[\w.]+\.(?P<deleted>\w+)"
+)
+
+
+#: Code that patches attributes whose names cannot be read off the text.
+DYNAMIC_PATCH = re.compile(r"__dict__|\bvars\(|\b(?:setattr|delattr)\(\s*[^,()]+,\s*[^'\"\s]")
+
+
+def patched_names(code: str) -> frozenset[str] | None:
+    """Attribute names ``code`` may patch; ``None`` when any name may be patched.
+
+    >>> sorted(patched_names('torch.zeros = f\\nsetattr(np, "pi", 3)\\nx == y.z'))
+    ['pi', 'zeros']
+    """
+    if DYNAMIC_PATCH.search(code):
+        return None
+    names = set()
+    for match in PATCHED_NAME.finditer(code):
+        names.add(match.group("assigned") or match.group("named") or match.group("deleted"))
+    return frozenset(names)
+
+
+_MISSING = object()
+
+
+class AttributeGuard:
+    """Snapshot attributes of modules and classes a note might monkeypatch, and put back
+    what the note changed.
+
+    Only the attributes the note's code names are watched (all of them when its code patches
+    through ``__dict__`` or computed names), and a submodule that appears on its package
+    because the note imported it stays: that is importing, not patching.
+    """
+
+    def __init__(self, targets: Iterable[Any], names: frozenset[str] | None) -> None:
+        self.names = names
+        if names is None:
+            self.saved = [(target, dict(vars(target))) for target in targets]
+        else:
+            self.saved = [
+                (target, {name: vars(target)[name] for name in names if name in vars(target)})
+                for target in targets
+            ]
+
+    def restore(self) -> list[str]:
+        changed = []
+        for target, saved in self.saved:
+            current = vars(target)
+            keys = set(current) | set(saved) if self.names is None else self.names
+            for key in keys:
+                before = saved.get(key, _MISSING)
+                now = current.get(key, _MISSING)
+                if now is before or key in ("__dict__", "__weakref__", "__warningregistry__"):
+                    continue
+                if before is _MISSING and isinstance(now, types.ModuleType):
+                    continue
+                try:
+                    if before is _MISSING:
+                        delattr(target, key)
+                    else:
+                        setattr(target, key, before)
+                except (AttributeError, TypeError):
+                    continue
+                changed.append(f"{getattr(target, '__name__', target)}.{key}")
+        return changed
+
+
+def patch_targets() -> list[Any]:
+    """Modules and classes restored after a note that may monkeypatch."""
+    names = (
+        "builtins",
+        "math",
+        "random",
+        "os",
+        "os.path",
+        "time",
+        "numpy",
+        "numpy.random",
+        "torch",
+        "torch.nn",
+        "torch.nn.functional",
+        "torch.nn.init",
+        "torch.autograd",
+        "torch.linalg",
+        "torch.fft",
+        "torch.optim",
+        "torch.utils.data",
+        "torch.random",
+    )
+    targets: list[Any] = [sys.modules[name] for name in names if name in sys.modules]
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        targets.append(torch.Tensor)
+        for module in (torch, torch.nn, getattr(torch, "optim", None)):
+            if module is None:
+                continue
+            targets.extend(
+                value
+                for value in vars(module).values()
+                if isinstance(value, type) and value.__module__.startswith("torch")
+            )
+    return targets

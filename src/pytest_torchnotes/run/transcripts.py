@@ -1,0 +1,154 @@
+"""Evaluate a ``>>>`` transcript example by example, as doctest reads it, with the xdoctest
+directives of PyTorch's docstrings (:mod:`.xdoctest`).
+
+Each example is judged as :mod:`.examples` says. The first example that fails fails the
+block; in update mode the others still run, so each gets its new output.
+"""
+
+from __future__ import annotations
+
+import doctest
+from typing import TYPE_CHECKING
+
+from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.run import xdoctest
+from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
+from pytest_torchnotes.run.exceptions import error_headline, exception_failure
+from pytest_torchnotes.run.execute import (
+    CompiledCode,
+    ErrorInfo,
+    Execution,
+    compile_single,
+    describe_error,
+)
+from pytest_torchnotes.run.planning import plan_example
+from pytest_torchnotes.run.results import (
+    EXCEPTION,
+    FAILED,
+    PASSED,
+    SKIPPED,
+    TEXT,
+    BlockResult,
+    from_execution,
+)
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.run.evaluate import BlockEvaluator
+
+
+def run_examples(
+    evaluator: BlockEvaluator, block: Block, timeout: float | None, options: CompareOptions
+) -> BlockResult:
+    """Run the ``>>>`` transcript ``block`` example by example; the result of the first
+    example that fails, else a pass (or a skip, when every example is skipped)."""
+    result = BlockResult(block, PASSED)
+    try:
+        examples = doctest.DocTestParser().get_examples(block.code)
+    except ValueError as error:
+        result.error = ErrorInfo("ValueError", frozenset({"ValueError"}), str(error), "", None)
+        return exception_failure(
+            result, evaluator.context, f"the >>> transcript is malformed: {error}"
+        )
+    failed: BlockResult | None = None
+    directives = xdoctest.Directives(block.code)
+    skipped: str | None = None
+    ran = 0
+    for example in examples:
+        mode = directives.mode(example.lineno, example.source)
+        if mode.skip or example.options.get(doctest.SKIP):
+            skipped = mode.skip or skipped
+            continue
+        ran += 1
+        line = block.code_line + 1 + example.lineno
+        execution = _run_example(evaluator, example, line, timeout)
+        current = from_execution(block, execution)
+        current.expected = example.want.replace(doctest.BLANKLINE_MARKER, "")
+        result.duration += execution.duration
+        result.warnings.extend(execution.warnings)
+        failure = check_example(evaluator.comparator, example, execution, options, mode.ignore_want)
+        result.checked = example_checked(example, options, mode.ignore_want, result.checked)
+        if failure is None:
+            continue
+        if failed is None:
+            failed = _example_failure(current, evaluator.context, line, example.source, failure)
+            failed.duration, failed.warnings = result.duration, result.warnings
+        if failure == OUTPUT_DIFFERS:
+            _plan(evaluator, failed, block, examples, examples.index(example), execution, options)
+        if evaluator.source is None or evaluator.executor.interrupted.is_set():
+            break
+    if failed is not None:
+        return failed
+    if not ran and examples:
+        result.outcome = SKIPPED
+        result.reason = skipped or "every example is marked to skip"
+    return result
+
+
+def _run_example(
+    evaluator: BlockEvaluator, example: doctest.Example, line: int, timeout: float | None
+) -> Execution:
+    filename = evaluator.executor.filename
+    try:
+        code = compile_single(example.source, filename, line)
+    except SyntaxError as error:
+        return Execution(error=describe_error(error, filename))
+    return evaluator.executor.run(
+        CompiledCode(code, interactive=True),
+        evaluator.namespace,
+        timeout=timeout,
+        label=f"line {line}",
+        where=f"{filename}:{line}: the example",
+    )
+
+
+def _plan(
+    evaluator: BlockEvaluator,
+    result: BlockResult,
+    block: Block,
+    examples: list[doctest.Example],
+    index: int,
+    execution: Execution,
+    options: CompareOptions,
+) -> None:
+    """In update mode, plan the edit that writes what example ``index`` printed as its output."""
+    printed = Execution(stdout=execution.stdout)
+
+    def passes(example: doctest.Example) -> bool:
+        return check_example(evaluator.comparator, example, printed, options) is None
+
+    plan_example(
+        evaluator.source,
+        result,
+        block,
+        examples,
+        index,
+        execution.stdout,
+        evaluator.comparator(options),
+        passes,
+    )
+
+
+def _example_failure(
+    result: BlockResult, context: FailureContext, line: int, source: str, failure: str
+) -> BlockResult:
+    if result.error is not None and failure == error_headline(result.error):
+        return exception_failure(result, context, f"example at line {line}: {failure}")
+    result.outcome = FAILED
+    result.drift = EXCEPTION if failure != OUTPUT_DIFFERS else TEXT
+    result.summary = f"example at line {line}: {failure}"
+    prompt = source.rstrip("\n").replace("\n", "\n... ")
+    lines = [f"{context.path}:{line}: >>> {prompt}", f"  {failure}"]
+    if failure == OUTPUT_DIFFERS and result.expected is not None:
+        if not result.expected.strip():
+            lines.append(
+                "  the transcript shows no output for this example: write what it prints "
+                "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"
+            )
+        lines.extend(output_diff(result.expected, result.actual, context, line + 1))
+        lines.append(closing_line(context))
+    else:
+        lines.append(f"On torch {context.torch_version}.")
+    result.message = "\n".join(lines)
+    return result
