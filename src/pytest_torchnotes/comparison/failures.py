@@ -210,6 +210,19 @@ def closing_line(context: FailureContext) -> str:
     )
 
 
+#: Names a notebook defines that plain Python does not, with what a note can use instead.
+NOTEBOOK_NAMES = {
+    "name 'display' is not defined": (
+        "display() is IPython's: a note runs as plain Python; print(x), or x as the block's"
+        " last line, shows it (from IPython.display import display, where IPython is installed)"
+    ),
+    "name 'get_ipython' is not defined": (
+        "get_ipython() exists only in IPython: a note runs as plain Python"
+        " (mark the block <!-- torchnotes: skip needs IPython -->)"
+    ),
+}
+
+
 def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
     """Whether the block's expected output ends in the exception it raised, as a notebook
     export writes a cell's traceback among its outputs."""
@@ -233,6 +246,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
             f" put <!-- torchnotes: raises {error.type_name} --> above the block and take the"
             " traceback out of its output (--torchnotes-update does)"
         )
+    if error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
+        lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))
