@@ -199,3 +199,21 @@ def test_a_thread_not_started_through_threading_counts_for_the_running_block(
     )
     result = pytester.runpytest("-W", "error::pytest_torchnotes.plugin.TorchnotesWarning")
     result.assert_outcomes(passed=1)
+
+
+def test_the_sessions_own_child_is_not_a_process_left_by_a_block() -> None:
+    # The session's watcher is a child of the main thread: counted as a block's child, it
+    # made every block switch fd 1 to a new file and keep the old one.
+    import subprocess
+    import sys
+
+    from pytest_torchnotes.run.routing import live_children
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert live_children() != []  # a child of the block, as far as it can tell
+        assert live_children(ignore=(child.pid,)) == []
+    finally:
+        child.kill()
+        child.wait()
+    assert live_children(ignore=(child.pid,)) == []

@@ -89,6 +89,18 @@ def test_heading_markup_is_removed() -> None:
     assert [h.text for h in found.headings] == ["1. 函数名是否带下划线：", "Bold code"]
 
 
+def test_underscores_in_names_stay_in_headings() -> None:
+    found = lex(
+        "## torch.nn.functional.cross_entropy\n\n## os._exit and `__init__`\n\n"
+        "## _emphasis_ and __strong__: done\n"
+    )
+    assert [h.text for h in found.headings] == [
+        "torch.nn.functional.cross_entropy",
+        "os._exit and __init__",
+        "emphasis and strong: done",
+    ]
+
+
 def test_hash_without_space_is_not_a_heading() -> None:
     assert lex("#hashtag\n").headings == []
 

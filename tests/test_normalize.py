@@ -41,6 +41,12 @@ OUTPUT_TEXT = st.lists(
         (n.collapse_spaces, "tensor([ 1,    10])", "tensor([ 1, 10])"),
         (n.collapse_spaces, "a\t\tb", "a b"),
         (n.mask_addresses, "<Foo object at 0x7F3A2C1B5E50>", "<Foo object at 0x...>"),
+        # IPython's Out[n] omits "object"; notes abbreviate the address
+        (n.mask_addresses, "<torch.Generator at 0x7f8b2c>", "<torch.Generator object at 0x...>"),
+        (n.mask_addresses, "<Foo object at 0x7f...>", "<Foo object at 0x...>"),
+        (n.mask_addresses, "<Foo object at 0x...>", "<Foo object at 0x...>"),
+        (n.mask_addresses, "<function f at 0x7f3a>", "<function f at 0x...>"),
+        (n.mask_addresses, "0x7f...", "0x7f..."),
         (n.mask_addresses, "0x10 and 0xff", "0x10 and 0xff"),
     ],
 )

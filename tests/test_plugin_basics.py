@@ -435,6 +435,55 @@ def test_selection_by_heading_keyword(pytester: pytest.Pytester, write_note: Wri
     pytester.runpytest("-k", "自动求导").assert_outcomes(passed=1, deselected=1)
 
 
+def test_a_heading_naming_a_function_keeps_its_underscores(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# F.cross_entropy\n```python\nx = 1\n```\n", "a.md")
+    write_note("# crossentropy\n```python\nx = 1\n```\n", "b.md")
+    result = pytester.runpytest("-k", "cross_entropy", "-v")
+    result.assert_outcomes(passed=1, deselected=1)
+    result.stdout.fnmatch_lines(["*RAN block 1, line 2 ?F.cross_entropy?*"])
+
+
+#: Long output cut short in the note with a ``...`` line.
+ELIDED = """\
+```python
+for i in range(100):
+    print(i)
+```
+
+Output:
+
+```
+0
+1
+...
+99
+```
+"""
+
+
+def test_a_line_of_dots_in_the_output_names_the_ellipsis_directive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(ELIDED)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: text drift*",
+            "  a line `...` of the expected output is compared as text: to let it stand for any"
+            " lines, put <!-- torchnotes: compare ellipsis --> above the block",
+        ]
+    )
+    write_note("<!-- torchnotes: compare ellipsis -->\n" + ELIDED)
+    pytester.runpytest().assert_outcomes(passed=1)
+    write_note("<!-- torchnotes: compare ellipsis -->\n" + ELIDED.replace("99", "98"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert "compared as text" not in result.stdout.str()
+
+
 def test_last_failed_reruns_the_whole_note(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

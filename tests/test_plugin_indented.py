@@ -178,3 +178,52 @@ def test_the_sybil_entry_point_reads_it_too(
         ("export.md", 20): "passed",
         ("export.md", 24): "passed",
     }
+
+
+#: A notebook export with the traceback of a cell that raised among its outputs.
+EXPORTED_TRACEBACK = """\
+---
+torchnotes:
+  indented_output: true
+---
+
+```python
+import torch
+torch.ones(2).view(3)
+```
+
+
+    ---------------------------------------------------------------------------
+
+    RuntimeError                              Traceback (most recent call last)
+
+    Cell In[2], line 1
+    ----> 1 torch.ones(2).view(3)
+
+
+    RuntimeError: shape '[3]' is invalid for input of size 2
+"""
+
+
+def test_an_exported_traceback_names_the_raises_directive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(EXPORTED_TRACEBACK)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:6: block 1: the block raised RuntimeError: *",
+            "  the expected output shows this RuntimeError, but a traceback is not output: put"
+            " <!-- torchnotes: raises RuntimeError --> above the block and take the traceback"
+            " out of its output (--torchnotes-update does)",
+        ]
+    )
+    note = write_note(
+        EXPORTED_TRACEBACK.replace(
+            "```python", "<!-- torchnotes: raises RuntimeError -->\n```python"
+        )
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert "Traceback" not in note.read_text()
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -296,3 +296,71 @@ def test_output_that_would_read_as_a_traceback_is_not_written(
     assert result.ret == 1
     assert f"Not updated: {reason}." in result.stdout.lines
     assert note.read_text() == text
+
+
+#: ``torch.manual_seed`` as a cell's last line: IPython's ``Out[n]`` leaves out "object",
+#: and notes abbreviate the address; the block runs with ``repr()``.
+SEED_VALUE = """\
+```python
+In [1]: import torch
+   ...: torch.manual_seed(0)
+Out[1]: <torch._C.Generator at 0x7f8b2c0d1f30>
+
+In [2]: torch.rand(2)
+Out[2]: tensor([0.4963, 0.7682])
+```
+
+```python
+>>> torch.manual_seed(0)
+<torch._C.Generator object at 0x7f...>
+```
+
+```python
+torch.manual_seed(0)
+
+=== output ===
+<torch._C.Generator at 0x7fd8c0b2e8b0>
+```
+"""
+
+
+def test_an_object_shown_by_ipython_matches_its_repr(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SEED_VALUE)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 3}
+
+
+#: Magics under IPython prompts, as consoles and notebooks record them.
+MAGIC_PROMPTS = """\
+```python
+In [1]: %matplotlib inline
+   ...: import torch
+
+In [2]: %timeit torch.ones(3)
+1.2 µs ± 10 ns per loop (mean ± std. dev. of 7 runs, 1,000,000 loops each)
+
+In [3]: %time y = torch.arange(3) * 2
+CPU times: user 31 µs, sys: 0 ns, total: 31 µs
+Wall time: 35.8 µs
+
+In [4]: y
+Out[4]: tensor([0, 2, 4])
+```
+"""
+
+
+def test_magics_under_prompts_run_as_in_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A %timeit prompt failed the whole transcript with a SyntaxError.
+    write_note(MAGIC_PROMPTS)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    write_note(MAGIC_PROMPTS.replace("tensor([0, 2, 4])", "tensor([0, 2, 5])"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/note.md:12: In [4]: y", "  output differs"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -261,3 +262,31 @@ def test_seed_option(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(f"```python\nimport torch\nprint(torch.randn(2))\n=== output ===\n{expected}\n```\n")
     pytester.runpytest("--torchnotes-seed=5").assert_outcomes(passed=1)
     pytester.runpytest().assert_outcomes(failed=1)
+
+
+#: A training note that logs to stdout, as it would in a script or a notebook.
+LOGS_TO_STDOUT = """\
+```python
+import logging, sys
+print(logging.getLogger().handlers)
+logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(levelname)s:%(message)s")
+logging.info("epoch 1 done")
+=== output ===
+[]
+INFO:epoch 1 done
+```
+"""
+
+
+def test_logging_basic_config_works_as_in_a_script(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # pytest's log capture sat on the root logger, so basicConfig did nothing and the log
+    # line was missing from the output.
+    write_note(LOGS_TO_STDOUT, "a.md")
+    write_note(LOGS_TO_STDOUT, "b.md")  # the first note's handler is gone again
+    result = pytester.runpytest("--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    # the note's handler counts as its change, pytest's own handlers do not
+    assert [note["restored"] for note in notes] == [["logging root logger"]] * 2

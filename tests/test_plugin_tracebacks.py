@@ -308,3 +308,18 @@ def test_a_printed_traceback_is_written_by_update_and_then_passes(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*expected to raise KeyError: 'other'*without raising*"])
+
+
+def test_a_notebook_only_name_says_what_to_use_instead(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nimport torch\ndisplay(torch.ones(1))\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised NameError: name 'display' is not defined*",
+            "  display() is IPython's: a note runs as plain Python; print(x), or x as the block's"
+            " last line, shows it*",
+        ]
+    )

@@ -128,6 +128,26 @@ def test_everything_outside_the_outputs_keeps_its_bytes(
     assert stat.S_IMODE(note.stat().st_mode) == 0o640
 
 
+def test_each_output_line_keeps_the_ending_of_the_line_it_replaces(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A note edited on two systems: CRLF, LF and bare CR lines mixed.
+    note = write_note("")
+    text = (
+        "# Mixed\r\n\r\n```python\r\nx = 1\nprint(x + 1)\r\n\r\n=== output ===\n7\r\n```\n"
+        "\nText\r\r```python\rprint(3)\r\r=== output ===\r8\r```\r"
+        "\r```python\rprint(4)\r=== output ===\r```\r"
+    )
+    note.write_bytes(text.encode("utf-8"))
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    expected = text.replace("output ===\n7\r\n", "output ===\n2\r\n")
+    expected = expected.replace("output ===\r8\r", "output ===\r3\r")
+    expected = expected.replace("output ===\r```", "output ===\r4\r```")
+    assert note.read_bytes() == expected.encode("utf-8")
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_bytes() == expected.encode("utf-8")
+
+
 def test_a_note_reached_through_a_symlink_stays_a_symlink(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

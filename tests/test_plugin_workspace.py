@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,60 @@ def test_in_place_runs_are_not_guarded(pytester: pytest.Pytester, write_note: Wr
     )
     pytester.runpytest("--torchnotes-isolate-cwd=false").assert_outcomes(passed=1)
     assert (pytester.path / "notes" / "written.txt").read_text() == "x"
+
+
+def test_tmpdir_as_rootdir(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (A short name: the test's folder is the temporary folder here, and the path of the
+    # socket of DataLoader's workers in it must stay under 108 bytes.)
+    # A block that leaves a process running gets a fresh file for fd 1 after it, made in
+    # the temporary folder; when that folder holds the project (TMPDIR=/tmp/work, the project
+    # in /tmp/work/project), the guard must not refuse the session's own unnamed file, nor a
+    # refusal break the notes after it.
+    monkeypatch.setattr(tempfile, "tempdir", str(pytester.path))
+    monkeypatch.setenv("HOME", str(pytester.path.parent))  # pytester's HOME disarms the guard
+    write_note(
+        """\
+        ```python
+        import subprocess, sys
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)"])
+        ```
+
+        ```python
+        print(child.wait())
+        === output ===
+        0
+        ```
+        """,
+        "a.md",
+    )
+    write_note(
+        """\
+        ```python
+        print(2 + 2)
+        === output ===
+        4
+        ```
+        """,
+        "b.md",
+    )
+    # DataLoader workers send tensors through a socket in a folder made by multiprocessing
+    # in the temporary folder: refused, they hung until the time limit.
+    write_note(
+        """\
+        ```python
+        import torch
+        from torch.utils.data import DataLoader
+        for batch in DataLoader(list(range(4)), batch_size=2, num_workers=2):
+            print(batch)
+        === output ===
+        tensor([0, 1])
+        tensor([2, 3])
+        ```
+        """,
+        "c.md",
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-timeout=30")
+    result.assert_outcomes(passed=3)
+    assert "refused" not in result.stdout.str()

@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -311,8 +312,28 @@ def test_a_rootdir_holding_the_home_folder_is_not_guarded(
     monkeypatch.setenv("HOME", "/nonexistent-home")
     rule = writeguard.rule_for([guarded / "notes"], [guarded, guarded / "scratch"])
     assert rule.protected == (os.path.realpath(guarded / "notes"),)
-    # a temporary folder holding the project allows nothing; one beside the notes does
-    assert rule.allowed == (os.path.realpath(guarded / "scratch"),)
+    # a temporary folder holding the notes lets nothing into them; one beside them does
+    assert rule.refuses(os.path.realpath(guarded / "notes" / "x"))
+    assert not rule.refuses(os.path.realpath(guarded / "scratch" / "x"))
+    assert not rule.refuses(os.path.realpath(guarded / "elsewhere"))
+
+
+def test_a_temporary_folder_that_is_the_project_root_takes_temporary_files(
+    guarded: Path,
+) -> None:
+    # TMPDIR set to the project's root (its rootdir): tempfile and multiprocessing make
+    # their files and folders there (DataLoader workers hung without them); the notes'
+    # folder inside it stays protected.
+    rule = writeguard.rule_for([guarded, guarded / "notes"], [guarded / "scratch", guarded])
+    before = tree(guarded / "notes")
+    with writeguard.refusing(rule):
+        made = tempfile.mkdtemp(dir=guarded)
+        with tempfile.NamedTemporaryFile(dir=made) as handle:
+            handle.write(b"temporary")
+        shutil.rmtree(made)
+        with pytest.raises(PermissionError):
+            (guarded / "notes" / "data.txt").write_text("changed")
+    assert tree(guarded / "notes") == before
 
 
 def test_a_folder_with_too_many_files_or_bytes_is_not_copied_whole(
@@ -356,3 +377,16 @@ def test_pipes_in_the_folder_are_left_out(tmp_path: Path, folder: Path) -> None:
     workspace = Workspace(tmp_path, folder, sorted(folder.iterdir()))
     assert not (workspace.path / "pipe").exists()
     assert (workspace.path / "small.txt").exists()
+
+
+def test_an_unnamed_temporary_file_in_a_protected_folder_passes(guarded: Path) -> None:
+    # tempfile.TemporaryFile opens the folder with O_TMPFILE: nothing appears in it. The
+    # session's own capture of fd 1 makes its files so, also where TMPDIR is in the project.
+    rule = writeguard.rule_for([guarded], [guarded / "scratch"])
+    before = tree(guarded / "notes")
+    with writeguard.refusing(rule):
+        with tempfile.TemporaryFile(dir=guarded / "notes") as handle:
+            handle.write(b"unnamed")
+        with pytest.raises(PermissionError):
+            tempfile.NamedTemporaryFile(dir=guarded / "notes")  # noqa: SIM115
+    assert tree(guarded / "notes") == before

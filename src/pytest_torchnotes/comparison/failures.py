@@ -173,6 +173,11 @@ def render_output_failure(
         lines.append("  no indented output after the block: it is expected to print nothing")
     elif not output.text.strip():
         lines.append("  the output section is empty")
+    elif _elided(output.text, result.actual, block):
+        lines.append(
+            "  a line `...` of the expected output is compared as text: to let it stand for"
+            f" any lines, put {ELLIPSIS_DIRECTIVE} above the block"
+        )
     expected, actual = output.text, result.actual
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
@@ -180,6 +185,22 @@ def render_output_failure(
     lines.extend(_warnings(result))
     lines.append(closing_line(context))
     return "\n".join(lines)
+
+
+#: The directive that lets ``...`` in expected output match anything.
+ELLIPSIS_DIRECTIVE = "<!-- torchnotes: compare ellipsis -->"
+
+
+def _elided(expected: str, actual: str, block: Block | SetupBlock) -> bool:
+    """Whether the expected output cuts lines short with a ``...`` line (as notes do with
+    long output) that the block did not print, and is not compared with ``ellipsis``."""
+    compare = getattr(block, "compare", None)
+    if compare is not None and compare.mode == "ellipsis":
+        return False
+    elided = {"...", "…"}
+    return any(line.strip() in elided for line in expected.splitlines()) and not any(
+        line.strip() in elided for line in actual.splitlines()
+    )
 
 
 def closing_line(context: FailureContext) -> str:
@@ -192,10 +213,44 @@ def closing_line(context: FailureContext) -> str:
     )
 
 
+#: Names a notebook defines that plain Python does not, with what a note can use instead.
+NOTEBOOK_NAMES = {
+    "name 'display' is not defined": (
+        "display() is IPython's: a note runs as plain Python; print(x), or x as the block's"
+        " last line, shows it (from IPython.display import display, where IPython is installed)"
+    ),
+    "name 'get_ipython' is not defined": (
+        "get_ipython() exists only in IPython: a note runs as plain Python"
+        " (mark the block <!-- torchnotes: skip needs IPython -->)"
+    ),
+}
+
+
+def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
+    """Whether the block's expected output ends in the exception it raised, as a notebook
+    export writes a cell's traceback among its outputs."""
+    output = getattr(block, "output", None)
+    if output is None or not type_name:
+        return False
+    name = type_name.rpartition(".")[2]
+    return any(
+        line.strip().startswith((f"{name}:", f"{type_name}:")) or line.strip() == name
+        for line in output.text.splitlines()
+    )
+
+
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
     lines = [cut_line(f"{where(context, result.item)}: {headline}")]
     error = result.error
+    if error is not None and _shows_exception(result.item, error.type_name):
+        lines.append(
+            f"  the expected output shows this {error.type_name}, but a traceback is not output:"
+            f" put <!-- torchnotes: raises {error.type_name} --> above the block and take the"
+            " traceback out of its output (--torchnotes-update does)"
+        )
+    if error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
+        lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))

@@ -15,9 +15,14 @@ Step = Callable[[str], str]
 #: ANSI escape sequences: colours (CSI ... m), cursor moves, OSC titles.
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
-#: An object's memory address as Python and torch print it, ``<Foo object at 0x7f3a2c1b5e50>``:
-#: only after ``at``, so that a hex value (``0x3f800000``) is compared like any other text.
-MEMORY_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+\b")
+#: An object's memory address as Python and torch print it, ``<Foo object at 0x7f3a2c1b5e50>``,
+#: or as a note abbreviates it, ``at 0x7f...``: only after ``at``, so that a hex value
+#: (``0x3f800000``) is compared like any other text.
+MEMORY_ADDRESS = re.compile(r"\bat 0x(?:[0-9a-fA-F]+\b(?:\.\.\.)?|\.\.\.)")
+
+#: The same object as IPython's ``Out[n]:`` shows it, without "object":
+#: ``<torch._C.Generator at 0x7f3a2c1b5e50>``.
+IPYTHON_OBJECT = re.compile(r"<([A-Za-z_][\w.]*) at (?=0x|\.\.\.)")
 
 #: Carriage returns that end a line.
 CRLF = re.compile(r"\r+\n")
@@ -119,12 +124,15 @@ def collapse_spaces(text: str) -> str:
 
 
 def mask_addresses(text: str) -> str:
-    """Object addresses differ on every run; replace them with ``at 0x...``.
+    """Object addresses differ on every run; replace them with ``at 0x...``. IPython shows
+    ``<Foo at 0x...>`` where ``repr()`` gives ``<Foo object at 0x...>``: both read alike.
 
-    >>> mask_addresses("<object at 0x7f3a2c1b5e50>, 0x3f800000")
-    '<object at 0x...>, 0x3f800000'
+    >>> mask_addresses("<Foo object at 0x7f3a2c1b5e50>, <Foo at 0x7f...>, 0x3f800000")
+    '<Foo object at 0x...>, <Foo object at 0x...>, 0x3f800000'
     """
-    return MEMORY_ADDRESS.sub("at 0x...", text) if "0x" in text else text
+    if "0x" not in text and " at ..." not in text:
+        return text
+    return MEMORY_ADDRESS.sub("at 0x...", IPYTHON_OBJECT.sub(r"<\1 object at ", text))
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,29 @@ FENCE_CLOSE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
 #: An ATX heading: ``## Title ##``.
 ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
 
-#: Inline markup removed from heading text: HTML tags, emphasis, code spans.
-HEADING_MARKUP = re.compile(r"<[^>\n]+>|[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}|`")
+#: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
+#: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
+#: CommonMark: only one that opens after a space or closes before one is emphasis.
+HEADING_MARKUP = re.compile(
+    r"<[^>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
+    r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
+)
+
+#: A code span in heading text: its content is kept as written.
+HEADING_CODE_SPAN = re.compile(r"(`+)((?:(?!\1).)+?)\1")
+
+
+def heading_text(raw: str) -> str:
+    """The text of a heading, markup removed, code spans kept as written.
+
+    >>> heading_text("**Bold** `torch.nn.functional.cross_entropy` and os._exit")
+    'Bold torch.nn.functional.cross_entropy and os._exit'
+    """
+    pieces = HEADING_CODE_SPAN.split(raw)  # text, ticks, code, text, ticks, code, ..., text
+    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces[::3]]
+    codes = pieces[2::3]
+    return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
+
 
 #: A setext underline: ``====`` or ``----`` under a paragraph line.
 SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
@@ -415,13 +436,13 @@ class MarkdownLexer:
         first = rest.lstrip(" \t")[:1]
         atx = ATX_HEADING.match(rest) if first == "#" else None
         if atx is not None:
-            text = HEADING_MARKUP.sub("", atx.group("text") or "").strip()
+            text = heading_text(atx.group("text") or "")
             found.headings.append(HeadingLexeme(index, len(atx.group("level")), text))
             return None
         underline = SETEXT_UNDERLINE.match(rest) if first in ("=", "-") else None
         if underline is not None and paragraph is not None and paragraph[1] == depth:
             level = 1 if underline.group("char")[0] == "=" else 2
-            text = HEADING_MARKUP.sub("", paragraph[2]).strip()
+            text = heading_text(paragraph[2])
             found.headings.append(HeadingLexeme(paragraph[0], level, text))
             return None
         if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) >= 4 and paragraph is None:

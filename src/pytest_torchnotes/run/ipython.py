@@ -19,6 +19,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.magics import RUN, TIMING_LINE, prepare
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
@@ -48,13 +49,14 @@ def run_transcript(
     result = BlockResult(block, PASSED)
     failed: BlockResult | None = None
     filename = evaluator.executor.filename
-    for index, cell in enumerate(transcript.cells):
+    for index, written in enumerate(transcript.cells):
+        cell, display = with_magics(written) if evaluator.magics == RUN else (written, True)
         example = cell.example()
         execution = evaluator.execute(
             cell.source,
             cell.first_line,
             timeout,
-            display=True,
+            display=display,
             where=f"{location(filename, cell.first_line)}: {cell.prompt}",
         )
         current = from_execution(block, execution)
@@ -73,6 +75,21 @@ def run_transcript(
         if evaluator.source is None or evaluator.executor.interrupted.is_set():
             break
     return failed if failed is not None else result
+
+
+def with_magics(cell: Cell) -> tuple[Cell, bool]:
+    """The cell as it runs, and whether its value is displayed: a cell with IPython magics
+    (``In [4]: %timeit f(x)``) runs as a block with them does (docs/magics.md), and the
+    timing lines IPython printed are not compared. A magic that cannot run (``%run``), or
+    any magic where ``torchnotes_magics`` is not ``run``, is left in, and the cell fails
+    with its syntax error."""
+    prepared = prepare(cell.source)
+    if prepared is None or prepared.not_run is not None:
+        return cell, True
+    want = cell.want
+    if prepared.timed:
+        want = "\n".join(line for line in want.split("\n") if not TIMING_LINE.match(line))
+    return dataclasses.replace(cell, source=prepared.code, want=want), prepared.display
 
 
 def check_cell(

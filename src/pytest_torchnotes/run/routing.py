@@ -216,10 +216,11 @@ class FdRotation:
         children = live_children(self._ours)
         if children == []:
             return used  # no process of the block is left to write into it
+        fresh = FileDescriptorCapture()  # first: if it cannot be made, ``used`` stays in use
         self._kept.append((used, label, children))
         if len(self._kept) > self.KEEP:
             self._collect(*self._kept.pop(0))
-        return FileDescriptorCapture()
+        return fresh
 
     def close(self) -> list[LateOutput]:
         """Read and close every kept file; return their late text."""

@@ -314,6 +314,7 @@ class NoteRunner:
         # off is put back and named like any other knob.
         warn_always = _torch_warn_always(True)
         state.snapshot()
+        root_handlers = start.detach_root_handlers()
         threads = set(threading.enumerate())
         children = processes.descendants() if processes.adopt_orphans() else set()
         saved_main = sys.modules.get("__main__")
@@ -345,6 +346,7 @@ class NoteRunner:
         finally:
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
+            start.reattach_root_handlers(root_handlers)
             restored = state.restore()
             _torch_warn_always(warn_always)
             for guard in guards:

@@ -1,8 +1,9 @@
-"""What every note starts from: seeded random generators, torch's default print options, and
-the display hook of ``>>>`` examples."""
+"""What every note starts from: seeded random generators, torch's default print options, a
+bare root logger, and the display hook of ``>>>`` examples."""
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
 
@@ -24,6 +25,24 @@ def reset_print_options() -> None:
     import torch
 
     torch.set_printoptions(profile="default", sci_mode=None)  # type: ignore[no-untyped-call]
+
+
+def detach_root_handlers() -> list[logging.Handler]:
+    """Take the root logger's handlers (pytest's log capture) away while a note runs, and
+    return them: a note starts as a script or a notebook does, with a bare root logger, so
+    that ``logging.basicConfig`` configures logging (it does nothing where handlers are)."""
+    root = logging.getLogger()
+    detached = list(root.handlers)
+    for handler in detached:
+        root.removeHandler(handler)
+    return detached
+
+
+def reattach_root_handlers(detached: list[logging.Handler]) -> None:
+    """Give back what :func:`detach_root_handlers` took, before the note's own handlers,
+    so that only what the note added counts as its change."""
+    root = logging.getLogger()
+    root.handlers[:] = [*detached, *(h for h in root.handlers if h not in detached)]
 
 
 def display(value: object) -> None:

@@ -47,13 +47,23 @@ REFUSED = (
 
 @dataclass(frozen=True)
 class Rule:
-    """Folders a note may not change, and folders inside them it may."""
+    """Folders a note may not change, and folders it may. An allowed folder lets through
+    what lies in it except in a protected folder deeper than it: a temporary folder that is
+    the project's root (``TMPDIR`` set to it) takes temporary files, while the notes'
+    folders inside it stay protected."""
 
     protected: tuple[str, ...]
     allowed: tuple[str, ...]
 
     def refuses(self, path: str) -> bool:
-        return _inside(path, self.protected) and not _inside(path, self.allowed)
+        return any(
+            _inside(path, (protected,))
+            and not any(
+                _inside(path, (allowed,)) and _inside(allowed, (protected,))
+                for allowed in self.allowed
+            )
+            for protected in self.protected
+        )
 
 
 def _inside(path: str, folders: tuple[str, ...]) -> bool:
@@ -81,8 +91,13 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         positions = found
     for position in positions:
         path = resolve(args[position])
-        if path is not None and rule.refuses(path):
-            raise PermissionError(13, REFUSED, path)
+        if path is None or not rule.refuses(path):
+            continue
+        if event == "open" and os.path.isdir(path):
+            # Opening a folder for writing fails, or (O_TMPFILE, as tempfile.TemporaryFile
+            # does) makes a file with no name in it: nothing appears in the folder.
+            continue
+        raise PermissionError(13, REFUSED, path)
 
 
 #: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
@@ -101,21 +116,16 @@ def resolve(path: object) -> str | None:
 
 
 def rule_for(protected: Iterable[str | Path], allowed: Iterable[str | Path]) -> Rule:
-    """Protect ``protected`` except what lies in ``allowed``. A protected folder that holds
-    the home folder (a rootdir of ``~`` or ``/``) is left out: caches and downloads go there;
-    so is an allowed folder that holds a protected one (a temporary folder holding the
-    project)."""
+    """Protect ``protected`` except what lies in ``allowed`` (see :class:`Rule`). A
+    protected folder that holds the home folder (a rootdir of ``~`` or ``/``) is left out:
+    caches and downloads go there."""
     home = os.path.realpath(Path.home())
     folders = tuple(
         folder
         for folder in dict.fromkeys(os.path.realpath(path) for path in protected)
         if not _inside(home, (folder,))
     )
-    exempt = tuple(
-        folder
-        for folder in dict.fromkeys(os.path.realpath(path) for path in allowed)
-        if not any(_inside(protected_folder, (folder,)) for protected_folder in folders)
-    )
+    exempt = tuple(dict.fromkeys(os.path.realpath(path) for path in allowed))
     return Rule(folders, exempt)
 
 

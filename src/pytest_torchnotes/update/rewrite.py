@@ -271,7 +271,10 @@ def section_edit(
     else:
         start, end = section.start, section.end
         texts = new if section.fence else _indented_insertion(new, raw_lines, end)
-    ending = "\r" if start > 0 and raw_lines[start - 1].endswith("\r") else ""
+    # A CRLF line keeps its CR in its text: new lines end as the last old one did, or as
+    # the line above where there was none (a file with mixed line endings keeps each).
+    near = raw_lines[end - 1] if core else raw_lines[start - 1] if start > 0 else ""
+    ending = "\r" if near.endswith("\r") else ""
     kept = {body.text: raw_lines[body.line] for body in core}
     lines = []
     for text in texts:
@@ -337,7 +340,8 @@ def raw_lines(original: str) -> list[str]:
 
 def apply(original: str, edits: Sequence[Edit]) -> str:
     """Apply edits (of one file) to its decoded text; they must not overlap. Each line keeps
-    the ending it had; a written line ends with LF (and the CR of a CRLF file)."""
+    the ending it had; a written line ends as the lines it replaces did, when they all ended
+    alike (a bare CR), else with LF (and the CR that a CRLF line keeps in its text)."""
     pieces = RAW_LINE_END.split(original)
     lines, endings = pieces[::2], pieces[1::2]
     ordered = sorted(edits, key=lambda edit: edit.start)
@@ -353,8 +357,11 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
             raise RewriteError(
                 f"{location(edit.path, edit.first_line)}: the note changed under the edit"
             )
+        # bare CR lines stay so; inserted lines end as the line above them
+        replaced = set(endings[max(edit.start - (edit.start == edit.end), 0) : edit.end])
+        ending = replaced.pop() if len(replaced) == 1 else "\n"
         lines[edit.start : edit.end] = edit.lines
-        endings[edit.start : edit.end] = ["\n"] * len(edit.lines)
+        endings[edit.start : edit.end] = [ending] * len(edit.lines)
     endings.append("")
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
 
