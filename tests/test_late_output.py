@@ -212,8 +212,8 @@ def test_the_sessions_own_child_is_not_a_process_left_by_a_block() -> None:
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         assert live_children() != []  # a child of the block, as far as it can tell
-        assert live_children(ignore=(child.pid,)) == []
+        assert live_children(frozenset({child.pid})) == []
     finally:
         child.kill()
         child.wait()
-    assert live_children(ignore=(child.pid,)) == []
+    assert live_children(frozenset({child.pid})) == []
