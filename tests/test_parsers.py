@@ -160,13 +160,19 @@ def test_not_labels(label: str) -> None:
         "===output===",
         "  =====  OUTPUT  =====  ",
         "=== output: ===",
+        "---------- output ----------",
+        "--- Output ---",
+        "  ---output:---",
     ],
 )
 def test_markers(line: str) -> None:
     assert OUTPUT_MARKER.match(line)
 
 
-@pytest.mark.parametrize("line", ["== output ==", "=== output", "--- output ---", "= output ="])
+@pytest.mark.parametrize(
+    "line",
+    ["== output ==", "=== output", "= output =", "-- output --", "---", "--- output", "~~~ output ~~~"],
+)
 def test_not_markers(line: str) -> None:
     assert not OUTPUT_MARKER.match(line)
 

@@ -3,6 +3,7 @@ the numbers that moved, the torch version, and the flag that accepts the new out
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison import visible
@@ -17,7 +18,8 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.comparison.unified import unified_diff
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
-from pytest_torchnotes.notelines import location
+from pytest_torchnotes.markdown.marker import OUTPUT_MARKER, unmatched_marker
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FORMAT,
@@ -71,6 +73,8 @@ class FailureContext:
     torch_version: str
     #: The session rewrites drifted output (``--torchnotes-update``).
     update: bool = False
+    #: The output marker configured (``torchnotes_marker``).
+    marker: re.Pattern[str] = OUTPUT_MARKER
 
 
 def cut_line(line: str, limit: int = MAX_LINE_CHARS) -> str:
@@ -239,6 +243,20 @@ def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
     )
 
 
+def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]:
+    """A line of the block's code that looks like an output marker the configured marker does
+    not match: the likely cause of its ``SyntaxError``."""
+    position = unmatched_marker(item.code, marker)
+    if position is None:
+        return []
+    text = item.code.split("\n")[position].strip()
+    return [
+        f"  line {shown(item.code_line + position)} looks like an output marker: {text!r},"
+        " but the configured marker does not match it: set torchnotes_marker"
+        " (--torchnotes-marker) to a pattern that does"
+    ]
+
+
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
     lines = [cut_line(f"{where(context, result.item)}: {headline}")]
@@ -251,6 +269,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         )
     if error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
+    if error is not None and error.type_name == "SyntaxError":
+        lines.extend(_marker_hint(result.item, context.marker))
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))

@@ -17,18 +17,41 @@ from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 from pytest_torchnotes.markdown.sections import content_prefix
 from pytest_torchnotes.notelines import shown
 
-#: The line between a block's code and its expected output: ``======== output ==========``.
-OUTPUT_MARKER = re.compile(r"^[ \t]*={3,}[ \t]*output[ \t]*:?[ \t]*={3,}[ \t]*$", re.IGNORECASE)
+#: The line between a block's code and its expected output: ``======== output ==========``,
+#: or ``---------- output ----------`` (never valid Python either way).
+OUTPUT_MARKER = re.compile(
+    r"^[ \t]*(?:={3,}|-{3,})[ \t]*output[ \t]*:?[ \t]*(?:={3,}|-{3,})[ \t]*$", re.IGNORECASE
+)
+
+#: A line that looks like an output marker to a reader, whatever marker is configured: rules
+#: of ``=``, ``-``, ``~``, ``*`` or ``+`` around the word output (or 输出), never valid Python.
+MARKER_LIKE = re.compile(
+    r"^[ \t]*[=\-~*+]{3,}[ \t]*(?:output|输出)[ \t]*[:：]?[ \t]*[=\-~*+]{3,}[ \t]*$", re.IGNORECASE
+)
+
+
+def _may_be_default_marker(text: str) -> bool:
+    """A cheap test before the default marker's regex: its lines hold ``===`` or ``---``."""
+    return "===" in text or "---" in text
 
 
 def marker_lines(body: Sequence[BodyLine], pattern: re.Pattern[str]) -> list[int]:
     """Positions in ``body`` of the lines that are output markers."""
-    default = pattern is OUTPUT_MARKER  # its lines hold ===: a cheap test first
+    default = pattern is OUTPUT_MARKER
     return [
         position
         for position, line in enumerate(body)
-        if (not default or "===" in line.text) and pattern.match(line.text)
+        if (not default or _may_be_default_marker(line.text)) and pattern.match(line.text)
     ]
+
+
+def unmatched_marker(code: str, pattern: re.Pattern[str]) -> int | None:
+    """The 0-based position in ``code`` of a line that looks like an output marker but that
+    ``pattern`` (the configured marker) does not match, if there is one."""
+    for position, line in enumerate(code.split("\n")):
+        if MARKER_LIKE.match(line) and not pattern.match(line):
+            return position
+    return None
 
 
 def read(draft: BlockDraft, note: NoteContext) -> None:
@@ -87,7 +110,7 @@ def _prose_markers(lines: Iterable[str], covered: set[int], pattern: re.Pattern[
     default = pattern is OUTPUT_MARKER
     found = []
     for index, line in enumerate(lines):
-        if index in covered or (default and "===" not in line):
+        if index in covered or (default and not _may_be_default_marker(line)):
             continue
         quotes = QUOTE.match(line)
         if pattern.match(line[quotes.end() :] if quotes else line):

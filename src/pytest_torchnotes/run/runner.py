@@ -208,7 +208,9 @@ class NoteRunner:
             self.torch_import = time.perf_counter() - began
 
         self._freeze_imports()
-        context = FailureContext(display_path, str(torch.__version__), self.settings.update)
+        context = FailureContext(
+            display_path, str(torch.__version__), self.settings.update, self.settings.marker
+        )
         if faulthandler is not None and self.settings.watch_crashes:
             if self._watcher is None:
                 self._watcher = Watcher(faulthandler.file)
