@@ -97,6 +97,13 @@ OPTIONS = (
         flag=True,
     ),
     Option(
+        "comment_output",
+        "read the comments at the end of a block, under a # Output: line or as #> lines, as "
+        "its output (else they are only warned about)",
+        default="false",
+        flag=True,
+    ),
+    Option(
         "display",
         "show the value of a block's last bare expression, as Jupyter does",
         default="true",

@@ -50,6 +50,7 @@ SETTINGS = (
     "output_fence",
     "output_label",
     "indented_output",
+    "comment_output",
     "marker",
     "display",
     "seed",

@@ -27,3 +27,5 @@ class NoteFormat:
     #: Indented text right after a block is its output (``jupyter nbconvert --to markdown``);
     #: a note's front matter may say otherwise.
     indented_output: bool = False
+    #: Comments at the end of a block, under ``# Output:`` or as ``#>`` lines, are its output.
+    comment_output: bool = False

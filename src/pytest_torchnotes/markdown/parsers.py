@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown import (
+    commentoutput,
     indented,
     ipython_block,
     marker,
@@ -43,6 +44,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
     outputfence.read,  # an output fence after the block, maybe under a label line
     indented.read,  # the indented text, when no output fence was read
+    commentoutput.read,  # comments under # Output: at the end of the block, when nothing else
     transcripts.check,  # what doctest would not run
     raises.check,  # raises and a written traceback: one too many
 )

@@ -1,0 +1,135 @@
+"""The comment output convention: a block's output written as comments at its end.
+
+Blogs often write what a block printed as comments after its code, under a label comment::
+
+    print(x)
+    # Output:
+    # tensor([1., 1.])
+
+or as ``#>`` lines. Only that clear form counts (a label comment line, or ``#>`` lines, then
+nothing but comment lines to the end of the block); a comment at the end of a code line is a
+remark, never output. By default such a block gets a warning at its first output line: its
+comments are not compared. With ``torchnotes_comment_output`` they are read as an
+:class:`~.blocks.OutputSection` of kind ``comments``, whose prefix (``# `` or ``#> ``) update
+mode writes new lines with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pytest_torchnotes.markdown.blocks import OutputSection
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.lexers import BodyLine
+
+#: A comment line that announces the output below it: ``# 输出：``, ``# Output:``, ``# out:``,
+#: ``# 结果：``, ``# 运行结果：``.
+COMMENT_LABEL = re.compile(
+    r"^[ \t]*#[ \t]*(?:输出结果|运行结果|输出|结果|output|out)[ \t]*[:：]?[ \t]*$", re.IGNORECASE
+)
+#: A comment line of output: ``#>`` and what follows.
+CHEVRON_LINE = re.compile(r"^[ \t]*#>")
+#: Any comment line.
+COMMENT_LINE = re.compile(r"^[ \t]*#")
+#: The prefix a line of output is written with, longest first (``#`` alone: a blank line).
+PREFIXES = ("#> ", "#>", "# ", "#")
+
+
+@dataclass(frozen=True)
+class CommentOutput:
+    """The output comments at the end of a block."""
+
+    #: Position in the body of the label line, or of the first ``#>`` line when there is no
+    #: label; the code is the body before it.
+    first: int
+    #: Position in the body of the first line of output.
+    start: int
+    #: The output lines (comments), trailing blank lines left out.
+    lines: tuple[BodyLine, ...]
+
+    def written(self, body: Sequence[BodyLine]) -> str:
+        """How the output is written, as a warning names it."""
+        if self.first == self.start:
+            return "as `#>` comments"
+        return f"as comments after `{body[self.first].text.strip()}`"
+
+
+def find(body: Sequence[BodyLine]) -> CommentOutput | None:
+    """The output comments at the end of ``body``, if it ends with them after some code."""
+    last = len(body)
+    while last and not body[last - 1].text.strip():
+        last -= 1
+    tail = last
+    while tail and COMMENT_LINE.match(body[tail - 1].text):
+        tail -= 1
+    if not any(_is_code(line) for line in body[:tail]):
+        return None
+    for position in range(tail, last):
+        if COMMENT_LABEL.match(body[position].text) and position + 1 < last:
+            return CommentOutput(position, position + 1, tuple(body[position + 1 : last]))
+    for position in range(tail, last):
+        if CHEVRON_LINE.match(body[position].text):
+            if all(CHEVRON_LINE.match(line.text) for line in body[position:last]):
+                return CommentOutput(position, position, tuple(body[position:last]))
+            return None
+    return None
+
+
+def _is_code(line: BodyLine) -> bool:
+    return bool(line.text.strip()) and not COMMENT_LINE.match(line.text)
+
+
+def uncommented(lines: Sequence[BodyLine]) -> tuple[str, tuple[BodyLine, ...]] | None:
+    """The prefix every line is written with and the lines without it, or ``None`` when the
+    lines do not share one (they are then not read: an update could not write them back)."""
+    texts = [line.text for line in lines]
+    for prefix in PREFIXES:
+        bare = prefix.rstrip(" ")
+        if all(text.startswith(prefix) or text.rstrip(" \t") == bare for text in texts):
+            return prefix, tuple(
+                BodyLine(line.line, line.prefix + prefix, _strip(line.text, prefix))
+                for line in lines
+            )
+    return None
+
+
+def _strip(text: str, prefix: str) -> str:
+    return text[len(prefix) :] if text.startswith(prefix) else ""
+
+
+def read(draft: BlockDraft, note: NoteContext) -> None:
+    """Read the block's output comments, or warn that they are not compared."""
+    if draft.output is not None or draft.doctest or draft.transcript is not None:
+        return
+    found = find(draft.code_lines)
+    if found is None:
+        return
+    body = draft.code_lines
+    label = body[found.first]
+    stripped = uncommented(found.lines)
+    if note.format.comment_output and stripped is not None:
+        prefix, lines = stripped
+        assert draft.fence.close_line is not None
+        draft.code_lines = tuple(body[: found.first])
+        draft.output = OutputSection(
+            "comments",
+            lines,
+            body[found.start].line,
+            draft.fence.close_line,
+            label.prefix + prefix,
+            draft.fence.fence,
+        )
+        return
+    if note.format.comment_output:
+        reason = "its lines do not all start with the same # or #> prefix, so it is not read"
+    else:
+        reason = "set torchnotes_comment_output (--torchnotes-comment-output) to read it"
+    note.problem(
+        label.line,
+        f"output written {found.written(body)} is not compared: put it in an"
+        " output fence after the block (or under the `======== output ==========` marker);"
+        f" {reason}",
+        "warning",
+    )
