@@ -126,9 +126,9 @@ def test_the_first_label_of_the_comments_starts_the_output() -> None:
     assert (found.first, [line.text for line in found.lines]) == (1, ["# Output:", "#"])
 
 
-LINE = st.text(
-    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12
-).filter(lambda text: text == "" or not text.isspace())
+LINE = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=12).filter(
+    lambda text: text == "" or not text.isspace()
+)
 
 
 @given(st.lists(LINE, min_size=1, max_size=6))

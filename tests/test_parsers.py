@@ -171,7 +171,15 @@ def test_markers(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["== output ==", "=== output", "= output =", "-- output --", "---", "--- output", "~~~ output ~~~"],
+    [
+        "== output ==",
+        "=== output",
+        "= output =",
+        "-- output --",
+        "---",
+        "--- output",
+        "~~~ output ~~~",
+    ],
 )
 def test_not_markers(line: str) -> None:
     assert not OUTPUT_MARKER.match(line)
