@@ -90,7 +90,6 @@ def test_with_the_option_comment_output_is_read() -> None:
     [
         ("print(x)  # tensor([1., 1.])",),  # a remark at the end of a code line
         ("print(x)", "# a remark"),
-        ("print(x)", "# Output:"),  # a label with nothing under it
         ("# Output:", "# 1"),  # no code above it
         ("print(x)", "# Output:", "# 1", "y = 2"),  # code after it
         ("print(x)", "#> 1", "# 2"),  # #> lines followed by other comments
@@ -118,6 +117,15 @@ def test_labels(label: str, first: int) -> None:
     found = commentoutput.find(body("x = 1", "# a remark", label, "# 1", "", ""))
     assert found is not None
     assert (found.first, found.start, [line.text for line in found.lines]) == (first, 3, ["# 1"])
+
+
+def test_a_label_with_nothing_under_it_is_an_empty_output() -> None:
+    found = commentoutput.find(body("print(x)", "# Output:", ""))
+    assert found is not None
+    assert (found.first, found.start, found.lines) == (1, 2, ())
+    block = NoteParser(READ).parse("```python\nprint(1)\n# 输出：\n\n```\n").blocks[0]
+    assert block.output is not None
+    assert (block.output.start, block.output.end, block.expected) == (3, 4, "")
 
 
 def test_the_first_label_of_the_comments_starts_the_output() -> None:

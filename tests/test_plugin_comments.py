@@ -107,6 +107,19 @@ def test_the_flag_twin_reads_it_and_update_writes_new_lines_with_the_prefix(
     assert pytester.runpytest("--torchnotes-comment-output").ret == 0
 
 
+def test_update_fills_a_label_with_nothing_under_it_and_empties_it_again(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note("```python\nprint(1)\n# 输出：\n```\n")
+    assert pytester.runpytest("--torchnotes-comment-output").ret == 1
+    pytester.runpytest("--torchnotes-comment-output", "--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == "```python\nprint(1)\n# 输出：\n# 1\n```\n"
+    note.write_text("```python\nx = 1\n# 输出：\n# 1\n```\n", encoding="utf-8")
+    pytester.runpytest("--torchnotes-comment-output", "--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == "```python\nx = 1\n# 输出：\n```\n"
+    assert pytester.runpytest("--torchnotes-comment-output").ret == 0
+
+
 def test_a_dashed_marker_is_read(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(
         "---\ntitle: t\n---\n\n---\n\n```python\nprint(2)\n---------- output ----------\n3\n```\n"

@@ -8,8 +8,11 @@ Blogs often write what a block printed as comments after its code, under a label
 
 or as ``#>`` lines. Only that clear form counts (a label comment line, or ``#>`` lines, then
 nothing but comment lines to the end of the block); a comment at the end of a code line is a
-remark, never output. By default such a block gets a warning at its first output line: its
-comments are not compared. With ``torchnotes_comment_output`` they are read as an
+remark, never output. A label with nothing under it is an empty output, filled in by an
+update as an empty marker section is.
+
+By default such a block gets a warning at its label (or first ``#>`` line): its comments are
+not compared. With ``torchnotes_comment_output`` they are read as an
 :class:`~.blocks.OutputSection` of kind ``comments``, whose prefix (``# `` or ``#> ``) update
 mode writes new lines with.
 """
@@ -33,8 +36,9 @@ COMMENT_LABEL = re.compile(
 CHEVRON_LINE = re.compile(r"^[ \t]*#>")
 #: Any comment line.
 COMMENT_LINE = re.compile(r"^[ \t]*#")
-#: The prefix a line of output is written with, longest first (``#`` alone: a blank line).
-PREFIXES = ("#> ", "#>", "# ", "#")
+#: The prefix a line of output is written with, ``#`` last (a line that is a prefix without
+#: its space is a blank line); an empty output is written with ``# ``.
+PREFIXES = ("# ", "#> ", "#>", "#")
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class CommentOutput:
     #: Position in the body of the label line, or of the first ``#>`` line when there is no
     #: label; the code is the body before it.
     first: int
-    #: Position in the body of the first line of output.
+    #: Position in the body of the first line of output (the line after the label).
     start: int
     #: The output lines (comments), trailing blank lines left out.
     lines: tuple[BodyLine, ...]
@@ -67,7 +71,7 @@ def find(body: Sequence[BodyLine]) -> CommentOutput | None:
     if not any(_is_code(line) for line in body[:tail]):
         return None
     for position in range(tail, last):
-        if COMMENT_LABEL.match(body[position].text) and position + 1 < last:
+        if COMMENT_LABEL.match(body[position].text):
             return CommentOutput(position, position + 1, tuple(body[position + 1 : last]))
     for position in range(tail, last):
         if CHEVRON_LINE.match(body[position].text):
@@ -116,7 +120,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.output = OutputSection(
             "comments",
             lines,
-            body[found.start].line,
+            label.line + 1 if found.first < found.start else label.line,
             draft.fence.close_line,
             label.prefix + prefix,
             draft.fence.fence,
