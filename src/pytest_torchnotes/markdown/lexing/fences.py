@@ -1,0 +1,193 @@
+"""Fenced code blocks: where one opens, where it closes, and the lines it holds.
+
+A fence is closed only by a fence of the same character that is at least as long and
+carries no info string, so a ```` ```python ```` shown inside a ```` ````markdown ````
+example is not code. A fence may sit in block quotes (``> ``) and list items; each of its
+lines keeps the exact prefix that was removed from it, so that a rewrite can put it back
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
+from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.notelines import shown
+
+#: An opening fence after the block-quote markers: indentation, an optional list marker,
+#: three or more backticks or tildes, and the info string.
+FENCE_OPEN = re.compile(
+    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>[ \t]*)"
+    r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
+)
+
+#: A closing fence after the block-quote markers (its length and character are checked apart).
+FENCE_CLOSE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
+
+#: Candidates for the closing fence of a fence outside quotes and lists.
+CLOSERS = {
+    "`": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[ \t]*$", re.MULTILINE),
+    "~": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>~{3,})[ \t]*$", re.MULTILINE),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FenceLexeme:
+    """A fenced code block."""
+
+    #: 0-based index of the opening fence line.
+    open_line: int
+    #: 0-based index of the closing fence line, or ``None`` when the fence is never closed.
+    close_line: int | None
+    #: The info string after the opening fence, stripped.
+    info: str
+    #: Everything on the opening line before the fence characters (quotes, list marker).
+    prefix: str
+    #: The fence characters themselves, such as ```` ``` ```` or ``~~~~``.
+    fence: str
+    #: How many block-quote levels the fence sits in.
+    quote_depth: int
+    #: The content lines.
+    body: tuple[BodyLine, ...]
+
+    @property
+    def language(self) -> str:
+        """The first word of the info string: ``python`` for ```` ```python title="x" ````."""
+        words = self.info.split(maxsplit=1)
+        return words[0] if words else ""
+
+    @property
+    def last_line(self) -> int:
+        """0-based index of the last line that belongs to the fence."""
+        if self.close_line is not None:
+            return self.close_line
+        return self.body[-1].line if self.body else self.open_line
+
+
+def fence_opening(rest: str) -> re.Match[str] | None:
+    """The opening fence of a line after its block-quote markers, or ``None``. A backtick
+    fence whose info string holds a backtick is inline code, not a fence.
+
+    >>> fence_opening("```python").group("info"), fence_opening("``` a`b`")
+    ('python', None)
+    """
+    opening = FENCE_OPEN.match(rest) if "```" in rest or "~~~" in rest else None
+    if opening is None or (opening.group("fence")[0] == "`" and "`" in opening.group("info")):
+        return None
+    return opening
+
+
+def lex_fence(
+    lines: list[str],
+    offsets: list[int],
+    text: str,
+    open_line: int,
+    quotes: str,
+    opening: re.Match[str],
+) -> FenceLexeme:
+    """The fence that ``opening`` starts on line ``open_line``, inside ``quotes``.
+
+    ``offsets`` holds the offset in ``text`` of each line: a fence outside block quotes and
+    lists is closed by a regular expression search, so its content is never walked line
+    by line.
+    """
+    depth = quotes.count(">")
+    if depth or opening.group("indent") or opening.group("marker") or opening.group("inner"):
+        return _walk_fence(lines, open_line, quotes, depth, opening)
+    fence = opening.group("fence")
+    closers = CLOSERS[fence[0]]
+    position = offsets[open_line + 1] if open_line + 1 < len(lines) else len(text)
+    close_line: int | None = None
+    for match in closers.finditer(text, position):
+        if len(match.group("fence")) >= len(fence) and width(match.group("indent")) <= 3:
+            close_line = bisect_right(offsets, match.start()) - 1
+            break
+    end = close_line if close_line is not None else len(lines)
+    return FenceLexeme(
+        open_line=open_line,
+        close_line=close_line,
+        info=opening.group("info").strip(),
+        prefix="",
+        fence=fence,
+        quote_depth=0,
+        body=tuple([BodyLine(number, "", lines[number]) for number in range(open_line + 1, end)]),
+    )
+
+
+def _walk_fence(
+    lines: list[str], open_line: int, quotes: str, depth: int, opening: re.Match[str]
+) -> FenceLexeme:
+    """A fence in block quotes or a list item, line by line: each line's prefix is kept."""
+    fence = opening.group("fence")
+    indent = width(opening.group("indent") + (opening.group("marker") or ""))
+    indent += width(opening.group("inner"))
+    body: list[BodyLine] = []
+    close_line: int | None = None
+    index = open_line + 1
+    marker = fence[0]
+    while index < len(lines):
+        line = lines[index]
+        quote = quote_prefix(line, depth) if depth else ""
+        if quote is None:
+            break  # the block quote ended, and with it the fence
+        rest = line[len(quote) :]
+        closing = FENCE_CLOSE.match(rest) if marker in rest else None
+        if (
+            closing is not None
+            and closing.group("fence")[0] == fence[0]
+            and len(closing.group("fence")) >= len(fence)
+            and width(closing.group("indent")) <= indent + 3
+        ):
+            close_line = index
+            break
+        if indent and rest[:1] in (" ", "\t"):
+            removed, text = strip_columns(rest, indent)
+        else:
+            removed, text = "", rest
+        body.append(BodyLine(index, quote + removed, text))
+        index += 1
+    return FenceLexeme(
+        open_line=open_line,
+        close_line=close_line,
+        info=opening.group("info").strip(),
+        prefix=quotes
+        + opening.group("indent")
+        + (opening.group("marker") or "")
+        + opening.group("inner"),
+        fence=fence,
+        quote_depth=depth,
+        body=tuple(body),
+    )
+
+
+def unclosed(fences: list[FenceLexeme]) -> LexerProblem:
+    """The problem of the last of ``fences``, never closed. A bare fence that would have
+    closed the fence before it usually is that fence's real end: a line inside it (output
+    that prints a fence) closed it early, and that line is the one to name."""
+    fence = fences[-1]
+    before = fences[-2] if len(fences) > 1 else None
+    if (
+        not fence.info
+        and before is not None
+        and before.close_line is not None
+        and before.fence[0] == fence.fence[0]
+        and len(fence.fence) >= len(before.fence)
+        and before.quote_depth == fence.quote_depth
+    ):
+        longer = before.fence + before.fence[0]
+        return LexerProblem(
+            before.close_line,
+            f"this line closes the code fence opened at line {shown(before.open_line)}, so "
+            f"the fence at line {shown(fence.open_line)} is never closed: if this line is "
+            f"part of the block, open and close the block with a longer fence ({longer}); "
+            f"if not, add a line {fence.fence} after the fence at line "
+            f"{shown(fence.open_line)}",
+        )
+    return LexerProblem(
+        fence.open_line,
+        f"code fence {fence.fence}{fence.info} is never closed "
+        f"(add a line {fence.fence} after its last line)",
+    )

@@ -1,0 +1,77 @@
+"""Headings: ATX (``## Title``) and setext (a paragraph line over ``===`` or ``---``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pytest_torchnotes.markdown.lexing.lines import width
+
+#: An ATX heading: ``## Title ##``.
+ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+
+#: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
+#: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
+#: CommonMark: only one that opens after a space or closes before one is emphasis.
+HEADING_MARKUP = re.compile(
+    r"<[^>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
+    r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
+)
+
+#: A code span in heading text: its content is kept as written.
+HEADING_CODE_SPAN = re.compile(r"(`+)((?:(?!\1).)+?)\1")
+
+#: A setext underline: ``====`` or ``----`` under a paragraph line.
+SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
+
+#: A paragraph line a setext underline may follow: its 0-based index, its block-quote
+#: depth and its text.
+Paragraph = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class HeadingLexeme:
+    #: 0-based index of the heading's text line.
+    line: int
+    level: int
+    text: str
+
+
+def heading_text(raw: str) -> str:
+    """The text of a heading, markup removed, code spans kept as written.
+
+    >>> heading_text("**Bold** `torch.nn.functional.cross_entropy` and os._exit")
+    'Bold torch.nn.functional.cross_entropy and os._exit'
+    """
+    pieces = HEADING_CODE_SPAN.split(raw)  # text, ticks, code, text, ticks, code, ..., text
+    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces[::3]]
+    codes = pieces[2::3]
+    return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
+
+
+def lex_heading(
+    index: int,
+    depth: int,
+    rest: str,
+    paragraph: Paragraph | None,
+    headings: list[HeadingLexeme],
+) -> Paragraph | None:
+    """Add the heading on line ``index`` (``rest``, after ``depth`` block-quote markers) to
+    ``headings``, if it is one; return the paragraph line a setext line may follow."""
+    if not rest.strip():
+        return None
+    first = rest.lstrip(" \t")[:1]
+    atx = ATX_HEADING.match(rest) if first == "#" else None
+    if atx is not None:
+        text = heading_text(atx.group("text") or "")
+        headings.append(HeadingLexeme(index, len(atx.group("level")), text))
+        return None
+    underline = SETEXT_UNDERLINE.match(rest) if first in ("=", "-") else None
+    if underline is not None and paragraph is not None and paragraph[1] == depth:
+        level = 1 if underline.group("char")[0] == "=" else 2
+        text = heading_text(paragraph[2])
+        headings.append(HeadingLexeme(paragraph[0], level, text))
+        return None
+    if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) >= 4 and paragraph is None:
+        return None  # an indented code line is not a paragraph
+    return (index, depth, rest.strip())

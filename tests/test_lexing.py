@@ -1,0 +1,117 @@
+"""The lexer's modules one by one: each kind of region, and the public face that joins them."""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown import lexers
+from pytest_torchnotes.markdown.lexing import (
+    comments,
+    fences,
+    front_matter,
+    headings,
+    indented_code,
+    lines,
+    problems,
+    scan,
+)
+from pytest_torchnotes.markdown.lexing.comments import inline_directive, lex_comment
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening, unclosed
+from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
+from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, lex_heading
+from pytest_torchnotes.markdown.lexing.lines import BodyLine, split_quotes
+from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+
+MODULES = [comments, fences, front_matter, headings, indented_code, lines, problems, scan]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)
+def test_each_module_is_small_and_its_docstring_examples_hold(module: ModuleType) -> None:
+    assert module.__file__ is not None
+    assert len(Path(module.__file__).read_text(encoding="utf-8").splitlines()) <= 220
+    assert doctest.testmod(module).failed == 0
+
+
+def test_the_public_face_gives_the_lexing_modules_own_objects() -> None:
+    assert lexers.MarkdownLexer is scan.MarkdownLexer
+    assert lexers.FenceLexeme is fences.FenceLexeme
+    assert lexers.indented_after is indented_code.indented_after
+    for name in lexers.__all__:
+        owners = [module for module in MODULES if getattr(module, name, None) is not None]
+        assert owners, name
+        assert getattr(lexers, name) is getattr(owners[0], name)
+
+
+def test_a_fence_opens_unless_backticks_in_its_info_make_it_inline_code() -> None:
+    opening = fence_opening("- ~~~~python title")
+    assert opening is not None
+    assert (opening.group("marker"), opening.group("fence"), opening.group("info")) == (
+        "- ",
+        "~~~~",
+        "python title",
+    )
+    assert fence_opening("``` `code` ```") is None
+    assert fence_opening("~~~ `a`") is not None  # only a backtick fence refuses backticks
+    assert fence_opening("``python") is None
+
+
+def test_an_unclosed_bare_fence_after_a_closed_one_names_the_early_close() -> None:
+    first = FenceLexeme(0, 2, "python", "", "```", 0, (BodyLine(1, "", "x"),))
+    bare = FenceLexeme(4, None, "", "", "```", 0, ())
+    problem = unclosed([first, bare])
+    assert problem.line == 2
+    assert problem.message.startswith("this line closes the code fence opened at line 1")
+    assert unclosed([bare]) == LexerProblem(
+        4, "code fence ``` is never closed (add a line ``` after its last line)"
+    )
+
+
+def test_a_comment_in_a_block_quote_keeps_each_lines_prefix() -> None:
+    note = ["> <!-- torchnotes: setup", "> x = 1", ">   -->"]
+    found: list[LexerProblem] = []
+    comment = lex_comment(note, 0, "> ", "<!-- torchnotes: setup", found)
+    assert comment.close_line == 2
+    assert comment.head == " torchnotes: setup"
+    assert comment.body == (BodyLine(1, "> ", "x = 1"),)
+    assert found == []
+    lex_comment(["<!-- open", "text"], 0, "", "<!-- open", found)
+    assert [problem.line for problem in found] == [0]
+
+
+def test_a_directive_inside_a_line_is_a_problem_unless_it_is_code() -> None:
+    assert inline_directive(3, "See <!-- torchnotes: skip -->") == LexerProblem(
+        3, "a torchnotes directive must start its own line, before a block"
+    )
+    assert inline_directive(3, "See `<!-- torchnotes: skip -->`") is None
+
+
+def test_a_setext_underline_makes_the_paragraph_line_above_a_heading() -> None:
+    found: list[HeadingLexeme] = []
+    paragraph = lex_heading(0, 1, "The *title*", None, found)
+    assert paragraph == (0, 1, "The *title*")
+    assert lex_heading(1, 1, "---", paragraph, found) is None
+    assert found == [HeadingLexeme(0, 2, "The title")]
+    assert lex_heading(1, 0, "---", paragraph, found) == (1, 0, "---")  # another quote depth
+
+
+def test_front_matter_is_yaml_with_keys_toml_or_nothing() -> None:
+    assert lex_front_matter(["---", "title: x", "...", "# H"]) == FrontMatterLexeme(
+        2, "yaml", "title: x"
+    )
+    assert lex_front_matter(["---", "Some prose.", "---"]) is None
+    assert lex_front_matter(["---", "```python", "---"]) is None
+    assert lex_front_matter(["+++", "a = 1"]) is None
+    assert lex_front_matter([]) is None
+
+
+@given(st.text(alphabet=" \t>x-`", max_size=20))
+def test_splitting_the_quotes_off_a_line_loses_nothing(line: str) -> None:
+    quotes, rest = split_quotes(line)
+    assert quotes + rest == line
+    assert quotes.count(">") == 0 or quotes.rstrip(" \t").endswith(">")
