@@ -33,6 +33,14 @@ def by_tree(code: str) -> CompiledCode:
     )
 
 
+def _line_of(instruction: dis.Instruction) -> int | None:
+    """The source line of an instruction (``positions`` is new in Python 3.11)."""
+    positions = getattr(instruction, "positions", None)
+    if positions is not None:
+        return positions.lineno
+    return instruction.starts_line
+
+
 def shape(code: object) -> list[object] | None:
     """Instructions with their lines, nested code objects (functions) included."""
     if code is None:
@@ -44,7 +52,7 @@ def shape(code: object) -> list[object] | None:
             shape(instruction.argval)
             if isinstance(instruction.argval, CodeType)
             else instruction.argrepr,
-            instruction.positions.lineno if instruction.positions else None,
+            _line_of(instruction),
         )
         for instruction in dis.get_instructions(code)
     ]
