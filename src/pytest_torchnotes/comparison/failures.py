@@ -271,6 +271,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     if error is not None and error.type_name == "SyntaxError":
         lines.extend(_marker_hint(result.item, context.marker))
+    if error is not None and error.hint:
+        lines.append(f"  {error.hint}")
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))

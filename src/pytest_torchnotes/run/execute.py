@@ -23,6 +23,7 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown, location, shown
+from pytest_torchnotes.run import spawned
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
 from pytest_torchnotes.run.timers import BlockTimeout, Faulthandler, TimeLimit
@@ -57,6 +58,8 @@ class ErrorInfo:
     traceback: str
     #: 0-based note line where it was raised, when it was raised in the note.
     line_index: int | None
+    #: A line on why it may have happened and how to fix it (``run/spawned.py``).
+    hint: str = ""
 
     def describe(self) -> str:
         return f"{self.type_name}: {self.message}" if self.message else self.type_name
@@ -446,6 +449,7 @@ class Executor:
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
+                spawned.hint(self.time_limit.spawned),
             )
         if isinstance(error, ProcessExit):
             return ErrorInfo(

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
+
 #: faulthandler's timer functions as the interpreter has them: while a note runs, the
 #: module's are wrappers that tell the :class:`Watchdog` its timer was replaced.
 DUMP_LATER = faulthandler.dump_traceback_later
@@ -203,6 +205,10 @@ class TimeLimit:
         #: What the outer timer's handler raised in the block: it ends the test.
         self.outer_error: BaseException | None = None
         self._timer: threading.Timer | None = None
+        #: When the running block began (:func:`spawned.boot_clock`), and the processes it
+        #: had started the spawn way when it ran past its limit.
+        self._began = 0.0
+        self.spawned: list[SpawnedProcess] = []
 
     def _expire(self, signum: int, frame: Any) -> None:
         now = time.monotonic()
@@ -229,6 +235,7 @@ class TimeLimit:
             self._expired = True
             self._deadline = now + self.watchdog.grace / 2  # before the watchdog fires
             self._arm(now)
+            self.spawned = spawned_since(self._began)
             raise BlockTimeout(self._seconds)
         self._arm(now)
 
@@ -261,14 +268,11 @@ class TimeLimit:
             return
         self._seconds = seconds
         self._where = where
+        self._began = boot_clock()
+        self.spawned = []
         if not self._main:
             target = threading.get_ident()
-            self._timer = threading.Timer(
-                seconds,
-                lambda: ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
-                ),
-            )
+            self._timer = threading.Timer(seconds, self._expire_thread, (target,))
             self._timer.start()
             return
         if signal.getsignal(signal.SIGALRM) != self._expire:
@@ -283,6 +287,12 @@ class TimeLimit:
             self._outer = OuterTimer(now + remaining, interval, self._previous)
         if self._outer is not None or self.watchdog.pytest_dump_due() is not None:
             self._arm(now)
+
+    def _expire_thread(self, target: int) -> None:
+        self.spawned = spawned_since(self._began)
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
+        )
 
     def stop(self) -> None:
         if self._timer is not None:
