@@ -84,3 +84,12 @@ def test_a_time_limit_outside_the_main_thread_reads_them_too() -> None:
     thread.start()
     thread.join()
     assert seen == [[spawned.SpawnedProcess(pids[0], "spawn")]]
+
+
+def test_an_unreadable_start_time_is_none(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A process read in the middle of ending may give a short ``stat``: no exception."""
+    (tmp_path / "5").mkdir()
+    (tmp_path / "5" / "stat").write_bytes(b"5 (python) Z")
+    monkeypatch.setattr(spawned, "PROC", str(tmp_path))
+    assert spawned._start_time(5) is None
+    assert spawned._start_time(6) is None

@@ -116,5 +116,6 @@ def _start_time(pid: int) -> float | None:
             data = file.read()
     except OSError:
         return None
-    fields = data[data.rindex(b")") + 2 :].split()
-    return int(fields[19]) / CLOCK_TICKS  # the 22nd field; the list starts at the 3rd
+    fields = data[data.rfind(b")") + 2 :].split()
+    # The 22nd field; the list starts at the 3rd. Read in a signal handler: never raise.
+    return int(fields[19]) / CLOCK_TICKS if len(fields) > 19 and fields[19].isdigit() else None
