@@ -4,7 +4,8 @@ Each cell runs as IPython runs it: its statements, then the value of its last ex
 displayed, unless ``;`` ends it. What it printed and displayed is compared with the output
 under its prompt by the rules of ``>>>`` examples; a traceback under the prompt says which
 exception it raises. The first cell that fails fails the block; in update mode the others
-still run, so that each gets its new output, written in IPython's form.
+still run, so that each gets its new output, written in IPython's form; a cell that raises
+another exception than its traceback shows gets that exception written in its traceback.
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
-from pytest_torchnotes.update.ipython import as_ipython_want, ipython_output, split_display
+from pytest_torchnotes.run.tracebacks import NOT_RAISED
+from pytest_torchnotes.update.ipython import (
+    as_ipython_want,
+    exception_lines,
+    ipython_output,
+    raised_exception,
+    split_display,
+)
 from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
@@ -48,6 +56,7 @@ def run_transcript(
     assert transcript is not None
     result = BlockResult(block, PASSED)
     failed: BlockResult | None = None
+    fixable = True
     filename = evaluator.executor.filename
     for index, written in enumerate(transcript.cells):
         cell, display = with_magics(written) if evaluator.magics == RUN else (written, True)
@@ -72,9 +81,18 @@ def run_transcript(
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
             _plan_cell(evaluator, failed, block, index, execution, options)
+        elif _raised_another(cell, execution):
+            _plan_exception(evaluator, failed, block, index, execution, options)
+        else:
+            fixable = False
         if evaluator.source is None or evaluator.executor.interrupted.is_set():
             break
-    return failed if failed is not None else result
+    if failed is None:
+        return result
+    # A traceback's exception is rewritten as printed output is: when every cell that failed
+    # failed by what its output or traceback says, the edits fix the block.
+    failed.drift_in_output = fixable and failed.drift == EXCEPTION
+    return failed
 
 
 def with_magics(cell: Cell) -> tuple[Cell, bool]:
@@ -179,6 +197,50 @@ def _plan_cell(
     )
 
 
+def _raised_another(cell: Cell, execution: Execution) -> bool:
+    """Whether ``cell`` shows a traceback and raised another exception than it names (not a
+    timeout or an interruption, which say nothing of the exception)."""
+    error = execution.error
+    return cell.exc_msg is not None and error is not None and error.type_name not in NOT_RAISED
+
+
+def _plan_exception(
+    evaluator: BlockEvaluator,
+    result: BlockResult,
+    block: Block,
+    index: int,
+    execution: Execution,
+    options: CompareOptions,
+) -> None:
+    """In update mode, plan the edit that writes the exception the cell raised over the one
+    its traceback names; its header and frames stay as written."""
+    transcript = block.ipython
+    assert transcript is not None and execution.error is not None
+    if evaluator.source is None or block.xfail is not None:
+        return
+    cell = transcript.cells[index]
+    lines = exception_lines(cell)
+    fence = transcript.output_fence or block.fence
+    section = OutputSection(
+        "transcript", lines, lines[0].line, lines[-1].line + 1, lines[0].prefix, fence.fence
+    )
+
+    def verify(edit: Edit) -> str | None:
+        return _reread(
+            evaluator, transcript, block, index, section, edit, execution, options, raised=True
+        )
+
+    plan(
+        evaluator.source,
+        result,
+        section,
+        raised_exception(execution.error.type_name, execution.error.message),
+        evaluator.comparator(options),
+        cell.first_line,
+        verify=verify,
+    )
+
+
 def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | None) -> str:
     """Why the new output of ``cell`` has no place in the note, or cannot be told apart into
     printed lines and the displayed value (``parts`` is ``None``)."""
@@ -200,9 +262,11 @@ def _reread(
     edit: Edit,
     execution: Execution,
     options: CompareOptions,
+    raised: bool = False,
 ) -> str | None:
     """Why the transcript, with ``edit`` made, would not read back as the same cells with
-    cell ``index`` passing, if it would not."""
+    cell ``index`` passing, if it would not. ``raised``: the edit writes the cell's exception,
+    so that what it printed must read back the same, and the exception as raised."""
     assert evaluator.source is not None
     kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
     texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
@@ -223,9 +287,13 @@ def _reread(
         if position != index
     ):
         return "the output would change the prompts the transcript holds"
-    if after[index].source != before[index].source or after[index].exc_msg != before[index].exc_msg:
+    was, now = before[index], after[index]
+    unchanged = was.want == now.want if raised else was.exc_msg == now.exc_msg
+    if now.source != was.source or not unchanged:
         return "the output would read as something else than what the prompt shows"
-    if check_cell(evaluator, after[index], execution, options) is not None:
+    if raised and check_example(evaluator.comparator, now.example(), execution, options):
+        return "the exception would not read back as the one the prompt raises"
+    if not raised and check_cell(evaluator, now, execution, options) is not None:
         return "the output would not read back as what the prompt shows"
     return None
 
