@@ -225,6 +225,40 @@ def test_update_writes_another_exception_type_under_the_frames(
     assert block_counts(pytester.runpytest()) == {"verified": 1}
 
 
+def test_update_writes_what_a_prompt_printed_and_its_new_exception_at_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: print('now'); int('x')\nbefore\nTraceback (most recent call last):\n"
+        "  ...\nValueError: old\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace("before\n", "now\n").replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_a_changed_exception_after_a_prompt_that_raised_unexpectedly_still_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: 1 / 0\n\nIn [2]: int('x')\nTraceback (most recent call last):\n"
+        "  ...\nValueError: old\n```\n"
+    )
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["could not fix 1 block, still failing:", "*ZeroDivisionError: division by zero*"]
+    )
+    assert note.read_text() == text.replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+
+
 def test_a_prompt_that_no_longer_raises_is_not_updated(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

@@ -47,6 +47,9 @@ from pytest_torchnotes.update.rewrite import Edit
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
 
+#: What an edit of a cell writes: its output, its exception, or what it printed before it.
+CELL, RAISED, PRINTED = "cell", "raised", "printed"
+
 
 def run_transcript(
     evaluator: BlockEvaluator, block: Block, timeout: float | None, options: CompareOptions
@@ -162,8 +165,10 @@ def _plan_cell(
     index: int,
     execution: Execution,
     options: CompareOptions,
+    writes: str = CELL,
 ) -> None:
-    """In update mode, plan the edit that writes the cell's new output in IPython's form."""
+    """In update mode, plan the edit that writes the cell's new output in IPython's form
+    (``writes``: :data:`PRINTED` for what a cell printed before another exception)."""
     transcript = block.ipython
     assert transcript is not None
     if evaluator.source is None or block.xfail is not None:
@@ -183,7 +188,9 @@ def _plan_cell(
     )
 
     def verify(edit: Edit) -> str | None:
-        return _reread(evaluator, transcript, block, index, section, edit, execution, options)
+        return _reread(
+            evaluator, transcript, block, index, section, edit, execution, options, writes
+        )
 
     plan(
         evaluator.source,
@@ -215,7 +222,8 @@ def _plan_exception(
     """In update mode, plan the edit that writes the exception the cell raised over the one
     its traceback names; its header and frames stay as written."""
     transcript = block.ipython
-    assert transcript is not None and execution.error is not None
+    assert transcript is not None
+    assert execution.error is not None
     if evaluator.source is None or block.xfail is not None:
         return
     cell = transcript.cells[index]
@@ -227,7 +235,7 @@ def _plan_exception(
 
     def verify(edit: Edit) -> str | None:
         return _reread(
-            evaluator, transcript, block, index, section, edit, execution, options, raised=True
+            evaluator, transcript, block, index, section, edit, execution, options, RAISED
         )
 
     plan(
@@ -239,6 +247,9 @@ def _plan_exception(
         cell.first_line,
         verify=verify,
     )
+    printed = cell.want.replace(BLANKLINE, "")
+    if not evaluator.comparator(options).compare(printed, execution.stdout).matched:
+        _plan_cell(evaluator, result, block, index, execution, options, PRINTED)
 
 
 def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | None) -> str:
@@ -262,11 +273,13 @@ def _reread(
     edit: Edit,
     execution: Execution,
     options: CompareOptions,
-    raised: bool = False,
+    writes: str = CELL,
 ) -> str | None:
     """Why the transcript, with ``edit`` made, would not read back as the same cells with
-    cell ``index`` passing, if it would not. ``raised``: the edit writes the cell's exception,
-    so that what it printed must read back the same, and the exception as raised."""
+    cell ``index`` passing, if it would not. ``writes`` says what the edit writes: the cell's
+    output (:data:`CELL`), its exception (:data:`RAISED`: what it printed must read back
+    the same), or what it printed before another exception (:data:`PRINTED`: the exception
+    is rewritten by an edit of its own)."""
     assert evaluator.source is not None
     kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
     texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
@@ -288,12 +301,17 @@ def _reread(
     ):
         return "the output would change the prompts the transcript holds"
     was, now = before[index], after[index]
-    unchanged = was.want == now.want if raised else was.exc_msg == now.exc_msg
+    unchanged = was.want == now.want if writes == RAISED else was.exc_msg == now.exc_msg
     if now.source != was.source or not unchanged:
         return "the output would read as something else than what the prompt shows"
-    if raised and check_example(evaluator.comparator, now.example(), execution, options):
-        return "the exception would not read back as the one the prompt raises"
-    if not raised and check_cell(evaluator, now, execution, options) is not None:
+    if writes == RAISED:
+        passes = check_example(evaluator.comparator, now.example(), execution, options) is None
+    elif writes == PRINTED:
+        printed = now.want.replace(BLANKLINE, "")
+        passes = evaluator.comparator(options).compare(printed, execution.stdout).matched
+    else:
+        passes = check_cell(evaluator, now, execution, options) is None
+    if not passes:
         return "the output would not read back as what the prompt shows"
     return None
 
