@@ -225,6 +225,22 @@ def test_update_writes_another_exception_type_under_the_frames(
     assert block_counts(pytester.runpytest()) == {"verified": 1}
 
 
+def test_update_rewrites_the_exception_in_the_output_fence_of_the_split_form(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: int('x')\n```\n\nOut:\n\n```text\n"
+        "Traceback (most recent call last):\n  ...\nValueError: old\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
 def test_update_writes_what_a_prompt_printed_and_its_new_exception_at_once(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
@@ -259,18 +275,30 @@ def test_a_changed_exception_after_a_prompt_that_raised_unexpectedly_still_fails
     )
 
 
-def test_a_prompt_that_no_longer_raises_is_not_updated(
-    pytester: pytest.Pytester, write_note: WriteNote
+@pytest.mark.parametrize(
+    ("shown", "written"),
+    [
+        ("  ...\nValueError: bad\n", "Out[2]: 1\n"),
+        ('  File "<stdin>", line 1\nValueError: two\n  lines\n\n', "Out[2]: 1\n\n"),
+    ],
+)
+def test_a_prompt_that_no_longer_raises_gets_its_output_for_its_traceback(
+    pytester: pytest.Pytester, write_note: WriteNote, shown: str, written: str
 ) -> None:
     text = (
-        "```python\nIn [1]: int('1')\nTraceback (most recent call last):\n"
-        "  ...\nValueError: bad\n```\n"
+        "```python\nIn [1]: print('ok')\nok\n\nIn [2]: print('a'); int('1')\n"
+        f"Traceback (most recent call last):\n{shown}```\n"
     )
     note = write_note(text)
-    result = pytester.runpytest("--torchnotes-update")
-    assert result.ret == 1
-    result.stdout.fnmatch_lines(["  expected ValueError: bad, but nothing was raised"])
-    assert note.read_text() == text
+    failing = pytester.runpytest()
+    assert failing.ret == 1
+    failing.stdout.fnmatch_lines(["  expected ValueError: *", "*, but nothing was raised"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace(f"Traceback (most recent call last):\n{shown}", "a\n" + written)
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text() == updated
 
 
 def test_a_prompt_that_raises_unexpectedly_shows_the_note_line(

@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
-from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
+from pytest_torchnotes.markdown.ipython import (
+    BLANKLINE,
+    Cell,
+    Transcript,
+    read_transcript,
+    strip_blank_end,
+)
 from pytest_torchnotes.markdown.ipython_split import read_split
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.magics import RUN, TIMING_LINE, prepare
@@ -47,8 +53,9 @@ from pytest_torchnotes.update.rewrite import Edit
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
 
-#: What an edit of a cell writes: its output, its exception, or what it printed before it.
-CELL, RAISED, PRINTED = "cell", "raised", "printed"
+#: What an edit of a cell writes: its output, its exception, what it printed before it, or
+#: its output over the traceback of a cell that no longer raises.
+CELL, RAISED, PRINTED, UNRAISED = "cell", "raised", "printed", "unraised"
 
 
 def run_transcript(
@@ -86,6 +93,8 @@ def run_transcript(
             _plan_cell(evaluator, failed, block, index, execution, options)
         elif _raised_another(cell, execution):
             _plan_exception(evaluator, failed, block, index, execution, options)
+        elif cell.exc_msg is not None and execution.error is None:
+            _plan_cell(evaluator, failed, block, index, execution, options, UNRAISED)
         else:
             fixable = False
         if evaluator.source is None or evaluator.executor.interrupted.is_set():
@@ -168,7 +177,9 @@ def _plan_cell(
     writes: str = CELL,
 ) -> None:
     """In update mode, plan the edit that writes the cell's new output in IPython's form
-    (``writes``: :data:`PRINTED` for what a cell printed before another exception)."""
+    (``writes``: :data:`PRINTED` for what a cell printed before another exception,
+    :data:`UNRAISED` for the output that replaces the traceback of a cell that no longer
+    raises)."""
     transcript = block.ipython
     assert transcript is not None
     if evaluator.source is None or block.xfail is not None:
@@ -183,8 +194,11 @@ def _plan_cell(
         result.message += f"\nNot updated: {reason}."
         return
     printed, displayed = parts
+    lines = tuple(cell.output)
+    if writes == UNRAISED:
+        lines += tuple(strip_blank_end(list(cell.traceback)))
     section = OutputSection(
-        "transcript", tuple(cell.output), cell.insert_at, cell.insert_at, cell.prefix, fence.fence
+        "transcript", lines, cell.insert_at, cell.insert_at, cell.prefix, fence.fence
     )
 
     def verify(edit: Edit) -> str | None:
@@ -278,8 +292,9 @@ def _reread(
     """Why the transcript, with ``edit`` made, would not read back as the same cells with
     cell ``index`` passing, if it would not. ``writes`` says what the edit writes: the cell's
     output (:data:`CELL`), its exception (:data:`RAISED`: what it printed must read back
-    the same), or what it printed before another exception (:data:`PRINTED`: the exception
-    is rewritten by an edit of its own)."""
+    the same), what it printed before another exception (:data:`PRINTED`: the exception
+    is rewritten by an edit of its own), or its output where its traceback was
+    (:data:`UNRAISED`: it must read back raising nothing)."""
     assert evaluator.source is not None
     kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
     texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
@@ -301,7 +316,10 @@ def _reread(
     ):
         return "the output would change the prompts the transcript holds"
     was, now = before[index], after[index]
-    unchanged = was.want == now.want if writes == RAISED else was.exc_msg == now.exc_msg
+    if writes == RAISED:
+        unchanged = was.want == now.want
+    else:
+        unchanged = now.exc_msg is None if writes == UNRAISED else was.exc_msg == now.exc_msg
     if now.source != was.source or not unchanged:
         return "the output would read as something else than what the prompt shows"
     if writes == RAISED:
