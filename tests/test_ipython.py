@@ -16,7 +16,7 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.execute import Execution
-from pytest_torchnotes.run.ipython import unwritable
+from pytest_torchnotes.run.ipython_plans import unwritable
 from pytest_torchnotes.update.ipython import (
     as_ipython_want,
     exception_lines,
