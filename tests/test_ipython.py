@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.commands.check import check
+from pytest_torchnotes.comparison.tracebacks import raised_exception
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, read_transcript
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -21,7 +22,6 @@ from pytest_torchnotes.update.ipython import (
     as_ipython_want,
     exception_lines,
     ipython_output,
-    raised_exception,
     split_display,
     want_reason,
 )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.tracebacks import raised_exception
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import (
     BLANKLINE,
@@ -35,7 +36,6 @@ from pytest_torchnotes.update.ipython import (
     as_ipython_want,
     exception_lines,
     ipython_output,
-    raised_exception,
     split_display,
 )
 from pytest_torchnotes.update.rewrite import Edit

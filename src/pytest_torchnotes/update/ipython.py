@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytest_torchnotes.comparison.tracebacks import exception_text
 from pytest_torchnotes.markdown.ipython import (
     BLANKLINE,
     CONTINUATION,
@@ -96,15 +95,3 @@ def exception_lines(cell: Cell) -> tuple[BodyLine, ...]:
         return ()
     lines = strip_blank_end(list(cell.traceback))
     return tuple(lines[len(lines) - cell.exc_msg.count("\n") :])
-
-
-def raised_exception(type_name: str, message: str) -> str:
-    """An exception as a transcript's traceback writes it, so that it reads back as what was
-    raised: doctest compares the type without its module.
-
-    >>> raised_exception("torch.OutOfMemoryError", "CUDA out of memory")
-    'OutOfMemoryError: CUDA out of memory\\n'
-    >>> raised_exception("StopIteration", "")
-    'StopIteration\\n'
-    """
-    return exception_text(type_name.split(".")[-1], message) + "\n"
