@@ -10,15 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.commands.check import check
+from pytest_torchnotes.comparison.tracebacks import raised_exception
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, read_transcript
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.execute import Execution
-from pytest_torchnotes.run.ipython import unwritable
+from pytest_torchnotes.run.ipython_plans import unwritable
 from pytest_torchnotes.update.ipython import (
     as_ipython_want,
+    exception_lines,
     ipython_output,
     split_display,
     want_reason,
@@ -298,6 +300,42 @@ def test_a_plain_python_traceback_and_printed_lines_before_it() -> None:
         "a\n",
         "ValueError: invalid literal for int() with base 10: 'x'\n",
     )
+
+
+def test_the_exception_lines_of_a_traceback() -> None:
+    (block,) = parse(
+        "```python\nIn [1]: f()\n" + "-" * 30 + "\n"
+        "ValueError                  Traceback (most recent call last)\n"
+        "Cell In[1], line 1\n----> 1 f()\n\nValueError: two\n  lines\n\n"
+        "In [2]: g()\nTraceback (most recent call last):\n  ...\nKeyError: 'a'\n"
+        "In [3]: 1\nOut[3]: 1\n```\n"
+    ).blocks
+    first, second, third = cells(block)
+    assert [(line.line + 1, line.text) for line in exception_lines(first)] == [
+        (8, "ValueError: two"),
+        (9, "  lines"),
+    ]
+    assert [(line.line + 1, line.text) for line in exception_lines(second)] == [
+        (14, "KeyError: 'a'")
+    ]
+    assert exception_lines(third) == ()
+
+
+@given(
+    st.from_regex(r"[A-Za-z_]\w{0,8}(\.[A-Za-z_]\w{0,8}){0,2}", fullmatch=True),
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "Zs"]), max_size=30),
+)
+def test_a_raised_exception_reads_back_as_the_exception_of_its_prompt(
+    type_name: str, message: str
+) -> None:
+    written = raised_exception(type_name, message.strip())
+    (block,) = parse(
+        f"```python\nIn [1]: f()\nTraceback (most recent call last):\n  ...\n{written}```\n"
+    ).blocks
+    (cell,) = cells(block)
+    short = type_name.split(".")[-1]
+    assert cell.exc_msg == (f"{short}: {message.strip()}" if message.strip() else short) + "\n"
+    assert [line.text for line in exception_lines(cell)] == [written.rstrip("\n")]
 
 
 def test_prompts_without_numbers_and_old_continuations() -> None:

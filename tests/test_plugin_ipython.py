@@ -154,24 +154,151 @@ def test_update_writes_ipython_form_byte_for_byte_once(
     assert block_counts(pytester.runpytest()) == {"verified": 2}
 
 
-def test_a_wrong_exception_fails_and_is_not_updated(
+#: A transcript whose second prompt raises with another message than the note shows, the
+#: frames written as IPython's rich traceback, the block quoted; what the update writes.
+DRIFTED_EXCEPTION = """\
+> ```python
+> In [1]: import torch
+>
+> In [2]: torch.ones(2, 3) + torch.ones(4)
+> ---------------------------------------------------------------------------
+> RuntimeError                              Traceback (most recent call last)
+> Cell In[2], line 1
+> ----> 1 torch.ones(2, 3) + torch.ones(4)
+>
+> RuntimeError: The size of tensor a (3) must match the size of tensor b (5)
+>
+> In [3]: print("after")
+> after
+> ```
+"""
+
+UPDATED_EXCEPTION = DRIFTED_EXCEPTION.replace(
+    "tensor b (5)\n", "tensor b (4) at non-singleton dimension 1\n"
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_update_rewrites_a_changed_exception_message_once(
+    pytester: pytest.Pytester, write_note: WriteNote, newline: str
+) -> None:
+    note = write_note("")
+    note.write_bytes(DRIFTED_EXCEPTION.replace("\n", newline).encode("utf-8"))
+    failing = pytester.runpytest()
+    assert failing.ret == 1
+    failing.stdout.fnmatch_lines(
+        ["  expected RuntimeError: The size of tensor a (3) must match the size of tensor b (5)*"]
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["rewrote 1 output in 1 note:"])
+    updated = UPDATED_EXCEPTION.replace("\n", newline).encode("utf-8")
+    assert note.read_bytes() == updated
+    second = pytester.runpytest("--torchnotes-update")
+    second.assert_outcomes(passed=1)
+    assert "torchnotes update" not in second.stdout.str()
+    assert note.read_bytes() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_update_writes_another_exception_type_under_the_frames(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     text = (
         "```python\nIn [1]: int('x')\nTraceback (most recent call last):\n"
-        '  File "<stdin>", line 1, in <module>\nTypeError: bad\n```\n'
+        '  File "<stdin>", line 1, in <module>\nTypeError: bad\n  second line\n\n'
+        "In [2]: 1\nOut[2]: 1\n```\n"
+    )
+    note = write_note(text)
+    failing = pytester.runpytest()
+    assert failing.ret == 1
+    failing.stdout.fnmatch_lines(
+        [
+            "notes/note.md:2: In [1]: int('x')",
+            "  expected TypeError: bad",
+            "  second line, got ValueError: invalid literal for int() with base 10: 'x'",
+        ]
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    written = "ValueError: invalid literal for int() with base 10: 'x'\n"
+    assert note.read_text() == text.replace("TypeError: bad\n  second line\n", written)
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_update_rewrites_the_exception_in_the_output_fence_of_the_split_form(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: int('x')\n```\n\nOut:\n\n```text\n"
+        "Traceback (most recent call last):\n  ...\nValueError: old\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_update_writes_what_a_prompt_printed_and_its_new_exception_at_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: print('now'); int('x')\nbefore\nTraceback (most recent call last):\n"
+        "  ...\nValueError: old\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace("before\n", "now\n").replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_a_changed_exception_after_a_prompt_that_raised_unexpectedly_still_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nIn [1]: 1 / 0\n\nIn [2]: int('x')\nTraceback (most recent call last):\n"
+        "  ...\nValueError: old\n```\n"
     )
     note = write_note(text)
     result = pytester.runpytest("--torchnotes-update")
     assert result.ret == 1
     result.stdout.fnmatch_lines(
-        [
-            "notes/note.md:2: In [1]: int('x')",
-            "  expected TypeError: bad, got ValueError: invalid literal for int() "
-            "with base 10: 'x'",
-        ]
+        ["could not fix 1 block, still failing:", "*ZeroDivisionError: division by zero*"]
     )
-    assert note.read_text() == text
+    assert note.read_text() == text.replace(
+        "ValueError: old\n", "ValueError: invalid literal for int() with base 10: 'x'\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("shown", "written"),
+    [
+        ("  ...\nValueError: bad\n", "Out[2]: 1\n"),
+        ('  File "<stdin>", line 1\nValueError: two\n  lines\n\n', "Out[2]: 1\n\n"),
+    ],
+)
+def test_a_prompt_that_no_longer_raises_gets_its_output_for_its_traceback(
+    pytester: pytest.Pytester, write_note: WriteNote, shown: str, written: str
+) -> None:
+    text = (
+        "```python\nIn [1]: print('ok')\nok\n\nIn [2]: print('a'); int('1')\n"
+        f"Traceback (most recent call last):\n{shown}```\n"
+    )
+    note = write_note(text)
+    failing = pytester.runpytest()
+    assert failing.ret == 1
+    failing.stdout.fnmatch_lines(["  expected ValueError: *", "*, but nothing was raised"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    updated = text.replace(f"Traceback (most recent call last):\n{shown}", "a\n" + written)
+    assert note.read_text() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text() == updated
 
 
 def test_a_prompt_that_raises_unexpectedly_shows_the_note_line(

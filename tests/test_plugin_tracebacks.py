@@ -323,3 +323,89 @@ def test_a_notebook_only_name_says_what_to_use_instead(
             " last line, shows it*",
         ]
     )
+
+
+#: A ``>>>`` transcript whose exceptions drifted: another message (of two lines), another
+#: type, in a block quote; what update writes: the exception's lines, the frames kept.
+DOCTEST_DRIFT = """\
+```python
+>>> import torch
+>>> int("x")
+Traceback (most recent call last):
+  File "<stdin>", line 1, in <module>
+ValueError: bad
+>>> torch.ones(2).view(3)
+Traceback (most recent call last):
+    ...
+RuntimeError: shape '[3]' is invalid
+   for input of size 9
+>>> 1
+1
+```
+
+> ```python
+> >>> {}["a"]
+> Traceback (most recent call last):
+>   ...
+> TypeError: 'b'
+> ```
+"""
+
+DOCTEST_UPDATED = (
+    DOCTEST_DRIFT.replace(
+        "ValueError: bad", "ValueError: invalid literal for int() with base 10: 'x'"
+    )
+    .replace("invalid\n   for input of size 9", "invalid for input of size 2")
+    .replace("TypeError: 'b'", "KeyError: 'a'")
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_update_rewrites_the_exception_of_doctest_examples_once(
+    pytester: pytest.Pytester, write_note: WriteNote, newline: str
+) -> None:
+    note = write_note("")
+    note.write_bytes(DOCTEST_DRIFT.replace("\n", newline).encode("utf-8"))
+    failing = pytester.runpytest()
+    assert failing.ret == 1
+    failing.stdout.fnmatch_lines(["  expected ValueError: bad, got ValueError: invalid literal*"])
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["rewrote 3 outputs in 1 note:"])
+    updated = DOCTEST_UPDATED.replace("\n", newline).encode("utf-8")
+    assert note.read_bytes() == updated
+    second = pytester.runpytest("--torchnotes-update")
+    second.assert_outcomes(passed=1)
+    assert "torchnotes update" not in second.stdout.str()
+    assert note.read_bytes() == updated
+    assert block_counts(pytester.runpytest()) == {"verified": 2}
+
+
+def test_a_doctest_example_that_no_longer_raises_gets_its_output(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        '```python\n>>> print(int("1"))\nTraceback (most recent call last):\n  ...\n'
+        "ValueError: bad\n```\n"
+    )
+    note = write_note(text)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text() == '```python\n>>> print(int("1"))\n1\n```\n'
+    assert block_counts(pytester.runpytest()) == {"verified": 1}
+
+
+def test_a_doctest_exception_after_an_example_that_raised_unexpectedly_still_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        '```python\n>>> 1 / 0\n>>> int("x")\nTraceback (most recent call last):\n  ...\n'
+        "ValueError: bad\n```\n"
+    )
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["could not fix 1 block, still failing:", "*ZeroDivisionError: division by zero*"]
+    )
+    written = "ValueError: invalid literal for int() with base 10: 'x'\n"
+    assert note.read_text() == text.replace("ValueError: bad\n", written)

@@ -167,6 +167,22 @@ def test_reread_names_what_would_read_otherwise() -> None:
     assert check(">>> f()\n  >>>x\n>>> g()").startswith("the transcript would no longer parse")
 
 
+def test_reread_of_a_rewritten_exception_wants_one() -> None:
+    import doctest
+
+    original = doctest.DocTestParser().get_examples(
+        ">>> f()\nTraceback (most recent call last):\n  ...\nE: old\n>>> g()\n"
+    )
+
+    def check(code: str) -> str | None:
+        return reread(code.split("\n"), 0, original, lambda example: True, raises=True)
+
+    assert check(">>> f()\nTraceback (most recent call last):\n  ...\nF: new\n>>> g()\n") is None
+    assert check(">>> f()\nF: new\n>>> g()\n") == (
+        "the exception would no longer read as one the example raises"
+    )
+
+
 LAYOUTS = {
     "marker": "```python\nprint({output!r})\n=== output ===\n{want}\n```\n",
     "fence": "```python\nprint({output!r})\n```\n\n```output\n{want}\n```\n",

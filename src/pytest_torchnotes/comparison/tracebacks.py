@@ -105,3 +105,15 @@ def as_traceback(printed: str, type_name: str, message: str) -> str:
     lines = [head] if head else []
     lines += ["Traceback (most recent call last):", FRAMES, exception_text(type_name, message)]
     return "\n".join(lines)
+
+
+def raised_exception(type_name: str, message: str) -> str:
+    """An exception as a transcript's traceback (``>>>`` or IPython) writes it, so that it
+    reads back as what was raised: doctest compares the type without its module.
+
+    >>> raised_exception("torch.OutOfMemoryError", "CUDA out of memory")
+    'OutOfMemoryError: CUDA out of memory\\n'
+    >>> raised_exception("StopIteration", "")
+    'StopIteration\\n'
+    """
+    return exception_text(type_name.split(".")[-1], message) + "\n"

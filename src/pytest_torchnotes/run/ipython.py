@@ -4,27 +4,24 @@ Each cell runs as IPython runs it: its statements, then the value of its last ex
 displayed, unless ``;`` ends it. What it printed and displayed is compared with the output
 under its prompt by the rules of ``>>>`` examples; a traceback under the prompt says which
 exception it raises. The first cell that fails fails the block; in update mode the others
-still run, so that each gets its new output, written in IPython's form.
+still run, so that each gets its new output, written in IPython's form, or the exception it
+now raises, or its output where its traceback was (:mod:`.ipython_plans`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
-from pytest_torchnotes.markdown.blocks import Block, OutputSection
-from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell, Transcript, read_transcript
-from pytest_torchnotes.markdown.ipython_split import read_split
-from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
-from pytest_torchnotes.markdown.magics import RUN, TIMING_LINE, prepare
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell
+from pytest_torchnotes.markdown.magics import RUN
 from pytest_torchnotes.notelines import location, shown
-from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
+from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
-from pytest_torchnotes.run.execute import Execution
-from pytest_torchnotes.run.planning import plan
+from pytest_torchnotes.run.ipython_cells import check_cell, with_magics
+from pytest_torchnotes.run.ipython_plans import UNRAISED, plan_cell, plan_exception, raised_another
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,
@@ -33,8 +30,6 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
-from pytest_torchnotes.update.ipython import as_ipython_want, ipython_output, split_display
-from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -48,6 +43,7 @@ def run_transcript(
     assert transcript is not None
     result = BlockResult(block, PASSED)
     failed: BlockResult | None = None
+    fixable = True
     filename = evaluator.executor.filename
     for index, written in enumerate(transcript.cells):
         cell, display = with_magics(written) if evaluator.magics == RUN else (written, True)
@@ -71,39 +67,21 @@ def run_transcript(
             failed = _cell_failure(current, evaluator.context, cell, failure)
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
-            _plan_cell(evaluator, failed, block, index, execution, options)
+            plan_cell(evaluator, failed, block, index, execution, options)
+        elif raised_another(cell, execution):
+            plan_exception(evaluator, failed, block, index, execution, options)
+        elif cell.exc_msg is not None and execution.error is None:
+            plan_cell(evaluator, failed, block, index, execution, options, UNRAISED)
+        else:
+            fixable = False
         if evaluator.source is None or evaluator.executor.interrupted.is_set():
             break
-    return failed if failed is not None else result
-
-
-def with_magics(cell: Cell) -> tuple[Cell, bool]:
-    """The cell as it runs, and whether its value is displayed: a cell with IPython magics
-    (``In [4]: %timeit f(x)``) runs as a block with them does (docs/magics.md), and the
-    timing lines IPython printed are not compared. A magic that cannot run (``%run``), or
-    any magic where ``torchnotes_magics`` is not ``run``, is left in, and the cell fails
-    with its syntax error."""
-    prepared = prepare(cell.source)
-    if prepared is None or prepared.not_run is not None:
-        return cell, True
-    want = cell.want
-    if prepared.timed:
-        want = "\n".join(line for line in want.split("\n") if not TIMING_LINE.match(line))
-    return dataclasses.replace(cell, source=prepared.code, want=want), prepared.display
-
-
-def check_cell(
-    evaluator: BlockEvaluator, cell: Cell, execution: Execution, options: CompareOptions
-) -> str | None:
-    """How the cell failed, if it did: as a ``>>>`` example is checked, and for a cell that
-    raises, what it printed before the traceback is compared too."""
-    failure = check_example(evaluator.comparator, cell.example(), execution, options)
-    if failure is not None or cell.exc_msg is None:
-        return failure
-    comparison = evaluator.comparator(options).compare(
-        cell.want.replace(BLANKLINE, ""), execution.stdout
-    )
-    return None if comparison.matched else OUTPUT_DIFFERS
+    if failed is None:
+        return result
+    # A traceback's exception is rewritten as printed output is: when every cell that failed
+    # failed by what its output or traceback says, the edits fix the block.
+    failed.drift_in_output = fixable and failed.drift == EXCEPTION
+    return failed
 
 
 def _cell_failure(
@@ -135,106 +113,3 @@ def _first_output(cell: Cell) -> int:
     if cell.output:
         return cell.output[0].line
     return cell.insert_at if cell.insert_at is not None else cell.first_line
-
-
-def _plan_cell(
-    evaluator: BlockEvaluator,
-    result: BlockResult,
-    block: Block,
-    index: int,
-    execution: Execution,
-    options: CompareOptions,
-) -> None:
-    """In update mode, plan the edit that writes the cell's new output in IPython's form."""
-    transcript = block.ipython
-    assert transcript is not None
-    if evaluator.source is None or block.xfail is not None:
-        return
-    cell = transcript.cells[index]
-    fence = transcript.output_fence or block.fence
-    parts = split_display(execution)
-    if cell.insert_at is None or parts is None:
-        reason = unwritable(cell, fence, parts)
-        example = f"example at line {shown(cell.first_line)}: {reason}"
-        result.not_updated = "; ".join(filter(None, [result.not_updated, example]))
-        result.message += f"\nNot updated: {reason}."
-        return
-    printed, displayed = parts
-    section = OutputSection(
-        "transcript", tuple(cell.output), cell.insert_at, cell.insert_at, cell.prefix, fence.fence
-    )
-
-    def verify(edit: Edit) -> str | None:
-        return _reread(evaluator, transcript, block, index, section, edit, execution, options)
-
-    plan(
-        evaluator.source,
-        result,
-        section,
-        ipython_output(printed, displayed, cell.number),
-        evaluator.comparator(options),
-        cell.first_line,
-        transform=lambda lines: as_ipython_want(lines, displayed is not None),
-        verify=verify,
-    )
-
-
-def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | None) -> str:
-    """Why the new output of ``cell`` has no place in the note, or cannot be told apart into
-    printed lines and the displayed value (``parts`` is ``None``)."""
-    if cell.insert_at is None:
-        return (
-            f"{cell.prompt} has no output in the fence at line {shown(fence.open_line)}: write "
-            f"its Out[{cell.number}]: line there, and update again"
-        )
-    assert parts is None
-    return "output came after the displayed value: write it by hand"
-
-
-def _reread(
-    evaluator: BlockEvaluator,
-    transcript: Transcript,
-    block: Block,
-    index: int,
-    section: OutputSection,
-    edit: Edit,
-    execution: Execution,
-    options: CompareOptions,
-) -> str | None:
-    """Why the transcript, with ``edit`` made, would not read back as the same cells with
-    cell ``index`` passing, if it would not."""
-    assert evaluator.source is not None
-    kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
-    texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
-    fence = transcript.output_fence or block.fence
-    body = _edited(fence.body, edit, texts)
-    if transcript.output_fence is None:
-        again, issues = read_transcript(body)
-    else:
-        prompts, issues = read_transcript(block.fence.body)
-        again, more = read_split(prompts, dataclasses.replace(fence, body=tuple(body)))
-        issues += more
-    if issues:
-        return f"the transcript would no longer read: {issues[0][1]}"
-    before, after = transcript.cells, again.cells
-    if len(before) != len(after) or any(
-        old.read() != new.read()
-        for position, (old, new) in enumerate(zip(before, after, strict=True))
-        if position != index
-    ):
-        return "the output would change the prompts the transcript holds"
-    if after[index].source != before[index].source or after[index].exc_msg != before[index].exc_msg:
-        return "the output would read as something else than what the prompt shows"
-    if check_cell(evaluator, after[index], execution, options) is not None:
-        return "the output would not read back as what the prompt shows"
-    return None
-
-
-def _edited(body: Sequence[BodyLine], edit: Edit, texts: Sequence[str]) -> list[BodyLine]:
-    """``body`` with ``edit`` made, the lines after it numbered as they will be."""
-    shift = len(texts) - (edit.end - edit.start)
-    before = [line for line in body if line.line < edit.start]
-    after = [line._replace(line=line.line + shift) for line in body if line.line >= edit.end]
-    prefix = body[0].prefix if body else ""
-    new = [BodyLine(edit.start + k, prefix, text) for k, text in enumerate(texts)]
-    return [*before, *new, *after]

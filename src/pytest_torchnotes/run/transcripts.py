@@ -2,7 +2,8 @@
 directives of PyTorch's docstrings (:mod:`.xdoctest`).
 
 Each example is judged as :mod:`.examples` says. The first example that fails fails the
-block; in update mode the others still run, so each gets its new output.
+block; in update mode the others still run, so each gets its new output, or the exception
+it now raises (:mod:`.transcript_raises`), or its output where its traceback was.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
+from pytest_torchnotes.run.transcript_raises import plan_raised, raised_another
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -53,10 +55,11 @@ def run_examples(
             result, evaluator.context, f"the >>> transcript is malformed: {error}"
         )
     failed: BlockResult | None = None
+    fixable = True
     directives = xdoctest.Directives(block.code)
     skipped: str | None = None
     ran = 0
-    for example in examples:
+    for index, example in enumerate(examples):
         mode = directives.mode(example.lineno, example.source)
         if mode.skip or example.options.get(doctest.SKIP):
             skipped = mode.skip or skipped
@@ -76,10 +79,19 @@ def run_examples(
             failed = _example_failure(current, evaluator.context, line, example.source, failure)
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
-            _plan(evaluator, failed, block, examples, examples.index(example), execution, options)
+            _plan(evaluator, failed, block, examples, index, execution, options)
+        elif raised_another(example, execution.error):
+            _plan_raised(evaluator, failed, block, examples, index, execution, options)
+        elif example.exc_msg is not None and execution.error is None:
+            _plan(evaluator, failed, block, examples, index, execution, options)
+        else:
+            fixable = False
         if evaluator.source is None or evaluator.executor.interrupted.is_set():
             break
     if failed is not None:
+        # A traceback's exception is rewritten as output is: when every example that failed
+        # failed by what its output or traceback says, the edits fix the block.
+        failed.drift_in_output = fixable and failed.drift == EXCEPTION
         return failed
     if not ran and examples:
         result.outcome = SKIPPED
@@ -126,6 +138,33 @@ def _plan(
         examples,
         index,
         execution.stdout,
+        evaluator.comparator(options),
+        passes,
+    )
+
+
+def _plan_raised(
+    evaluator: BlockEvaluator,
+    result: BlockResult,
+    block: Block,
+    examples: list[doctest.Example],
+    index: int,
+    execution: Execution,
+    options: CompareOptions,
+) -> None:
+    """In update mode, plan the edit that writes the exception example ``index`` raised."""
+    assert execution.error is not None
+
+    def passes(example: doctest.Example) -> bool:
+        return check_example(evaluator.comparator, example, execution, options) is None
+
+    plan_raised(
+        evaluator.source,
+        result,
+        block,
+        examples,
+        index,
+        execution.error,
         evaluator.comparator(options),
         passes,
     )

@@ -4,13 +4,25 @@ IPython shows what a cell printed, then ``Out[n]:`` and the ``repr`` of the valu
 last expression, on the same line, or on the lines below when the value spans several. A
 blank line ends a prompt's output, so a blank line of output is written ``<BLANKLINE>``, as
 in a ``>>>`` transcript; output that would read as a prompt or a traceback is not written.
+
+Of a prompt that raises another exception than its traceback shows, only the exception's
+lines are rewritten, as doctest compares them (the type without its module, then the
+message); the ``Traceback (most recent call last):`` line and the frames stay as written.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytest_torchnotes.markdown.ipython import BLANKLINE, CONTINUATION, IN_PROMPT, OUT_PROMPT
+from pytest_torchnotes.markdown.ipython import (
+    BLANKLINE,
+    CONTINUATION,
+    IN_PROMPT,
+    OUT_PROMPT,
+    Cell,
+    strip_blank_end,
+)
+from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.update.rewrite import RewriteError
 
@@ -74,3 +86,12 @@ def as_ipython_want(lines: list[str], displayed: bool) -> list[str]:
     if reason is not None:
         raise RewriteError(reason)
     return [line if line.strip() else BLANKLINE for line in lines]
+
+
+def exception_lines(cell: Cell) -> tuple[BodyLine, ...]:
+    """The lines of ``cell``'s traceback that name its exception (what ``exc_msg`` reads),
+    without the blank lines after them: the lines update rewrites when it raises another."""
+    if cell.exc_msg is None:
+        return ()
+    lines = strip_blank_end(list(cell.traceback))
+    return tuple(lines[len(lines) - cell.exc_msg.count("\n") :])

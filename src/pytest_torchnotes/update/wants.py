@@ -58,9 +58,11 @@ def reread(
     index: int,
     original: Sequence[doctest.Example],
     passes: Callable[[doctest.Example], bool],
+    raises: bool = False,
 ) -> str | None:
     """Why the transcript ``code_lines`` (the block after the edit of example ``index``) does
-    not read back as the examples of ``original``, the edited one passing, if it does not."""
+    not read back as the examples of ``original``, the edited one passing, if it does not.
+    ``raises``: the edit writes the exception of the example, which must read back as one."""
     try:
         examples = doctest.DocTestParser().get_examples("\n".join(code_lines))
     except ValueError as error:
@@ -69,7 +71,9 @@ def reread(
         _read(example, i == index) for i, example in enumerate(original)
     ]:
         return "the output would change the examples the transcript holds"
-    if examples[index].exc_msg is not None:
+    if raises and examples[index].exc_msg is None:
+        return "the exception would no longer read as one the example raises"
+    if not raises and examples[index].exc_msg is not None:
         return "the output would read as an exception the example raises"
     if not passes(examples[index]):
         return "the output would not read back as what the example prints"
