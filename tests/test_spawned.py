@@ -41,6 +41,9 @@ def test_the_hint_names_the_methods_and_the_processes() -> None:
 
 
 @needs_proc
+# The spawned child starts multiprocessing's resource tracker, which an earlier test of the
+# process may have ended: it is relaunched, with a warning that says so.
+@pytest.mark.filterwarnings("ignore:resource_tracker:UserWarning")
 def test_a_running_spawned_process_is_found_since_it_started() -> None:
     before = spawned.boot_clock()
     child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(30,))

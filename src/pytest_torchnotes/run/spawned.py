@@ -88,7 +88,7 @@ def hint(processes: Sequence[SpawnedProcess]) -> str:
     """The line a timed-out block's failure gains; empty when no process was spawned.
 
     >>> hint([SpawnedProcess(12, "spawn"), SpawnedProcess(13, "spawn")])[:76]
-    'the block started processes with the spawn start method (pid 12, 13): a fun'
+    'the block started processes with the spawn start method (pid 12, 13): a func'
     >>> hint([])
     ''
     """
