@@ -21,7 +21,7 @@ from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.ipython_cells import check_cell, with_magics
-from pytest_torchnotes.run.ipython_plans import UNRAISED, plan_cell, plan_exception, raised_another
+from pytest_torchnotes.run.ipython_plans import UNRAISED, plan_cell, plan_exception
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,
@@ -30,6 +30,7 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
+from pytest_torchnotes.run.tracebacks import raised_another
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -68,7 +69,7 @@ def run_transcript(
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
             plan_cell(evaluator, failed, block, index, execution, options)
-        elif raised_another(cell, execution):
+        elif raised_another(cell.exc_msg, execution.error):
             plan_exception(evaluator, failed, block, index, execution, options)
         elif cell.exc_msg is not None and execution.error is None:
             plan_cell(evaluator, failed, block, index, execution, options, UNRAISED)

@@ -31,7 +31,6 @@ from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.ipython_cells import check_cell
 from pytest_torchnotes.run.planning import plan
 from pytest_torchnotes.run.results import BlockResult
-from pytest_torchnotes.run.tracebacks import NOT_RAISED
 from pytest_torchnotes.update.ipython import (
     as_ipython_want,
     exception_lines,
@@ -97,13 +96,6 @@ def plan_cell(
         transform=lambda lines: as_ipython_want(lines, displayed is not None),
         verify=verify,
     )
-
-
-def raised_another(cell: Cell, execution: Execution) -> bool:
-    """Whether ``cell`` shows a traceback and raised another exception than it names (not a
-    timeout or an interruption, which say nothing of the exception)."""
-    error = execution.error
-    return cell.exc_msg is not None and error is not None and error.type_name not in NOT_RAISED
 
 
 def plan_exception(

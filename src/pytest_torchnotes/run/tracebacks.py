@@ -30,6 +30,13 @@ from pytest_torchnotes.run.results import (
 NOT_RAISED = OWN_FAILURES | {"os._exit"}
 
 
+def raised_another(exc_msg: str | None, error: ErrorInfo | None) -> bool:
+    """Whether an example whose traceback names ``exc_msg`` (``None``: it shows none) raised
+    an exception of its own, which update may write over it: not a timeout or an
+    interruption, which say nothing of the exception."""
+    return exc_msg is not None and error is not None and error.type_name not in NOT_RAISED
+
+
 def compares_with(expected: ExpectedRaise, error: ErrorInfo | None) -> bool:
     """Whether the traceback is what the block's run is judged by: not when the run timed
     out, was interrupted, or misses a module that the traceback does not name."""

@@ -17,15 +17,8 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.run.execute import ErrorInfo
 from pytest_torchnotes.run.planning import NoteSource, plan
 from pytest_torchnotes.run.results import BlockResult
-from pytest_torchnotes.run.tracebacks import NOT_RAISED
 from pytest_torchnotes.update.rewrite import Edit
 from pytest_torchnotes.update.wants import reread
-
-
-def raised_another(example: doctest.Example, error: ErrorInfo | None) -> bool:
-    """Whether ``example`` shows a traceback and raised another exception than it names (not
-    a timeout or an interruption, which say nothing of the exception)."""
-    return example.exc_msg is not None and error is not None and error.type_name not in NOT_RAISED
 
 
 def plan_raised(

@@ -35,7 +35,8 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
-from pytest_torchnotes.run.transcript_raises import plan_raised, raised_another
+from pytest_torchnotes.run.tracebacks import raised_another
+from pytest_torchnotes.run.transcript_raises import plan_raised
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -80,7 +81,7 @@ def run_examples(
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
             _plan(evaluator, failed, block, examples, index, execution, options)
-        elif raised_another(example, execution.error):
+        elif raised_another(example.exc_msg, execution.error):
             _plan_raised(evaluator, failed, block, examples, index, execution, options)
         elif example.exc_msg is not None and execution.error is None:
             _plan(evaluator, failed, block, examples, index, execution, options)
