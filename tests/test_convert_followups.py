@@ -11,6 +11,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from pytest_torchnotes.commands.cli import main
 from pytest_torchnotes.commands.convert import notebook_to_note
+from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.parsers import NoteParser
 
 
@@ -42,8 +43,10 @@ def test_output_on_a_device_gets_requires(printed: str, device: str, where: str)
         f"<!-- torchnotes: requires {device}; the stored output was computed on {where} -->\n"
         "```python\nprint(x)\n"
     )
-    (block,) = NoteParser().parse(text).blocks
-    assert [requirement.text for requirement in block.requires] == [device]
+    parsed = NoteParser().parse(text)
+    (block,) = parsed.blocks
+    requires = options_by_line(parsed)[block.first_line].requires
+    assert [requirement.text for requirement in requires] == [device]
 
 
 @pytest.mark.parametrize("printed", ["cpu\n", "the cuda docs\n", "device='cpu'\n", ""])
@@ -60,10 +63,12 @@ def test_requires_goes_with_another_directive() -> None:
                        traceback=[]),
         ],
     )  # fmt: skip
-    (block,) = NoteParser().parse(note(cell)).blocks
-    assert [requirement.text for requirement in block.requires] == ["cuda"]
-    assert block.raises is not None
-    assert block.raises.exception == "IndexError"
+    parsed = NoteParser().parse(note(cell))
+    (block,) = parsed.blocks
+    options = options_by_line(parsed)[block.first_line]
+    assert [requirement.text for requirement in options.requires] == ["cuda"]
+    assert options.raises is not None
+    assert options.raises.exception == "IndexError"
 
 
 @pytest.mark.parametrize("fence", ["```", "~~~~", "````python"])

@@ -9,6 +9,7 @@ import pytest
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
 
@@ -43,21 +44,28 @@ def test_directives_sample() -> None:
     note = parse((SAMPLES / "directives.md").read_text(encoding="utf-8"))
     assert note.problems == []
     skipped, raising, setup, old, older, checked = note.items
+    options = options_by_line(note)
     assert isinstance(skipped, Block)
-    assert skipped.skip == "pseudo-code"
+    assert options[skipped.first_line].skip == "pseudo-code"
     assert isinstance(raising, Block)
-    assert raising.raises is not None
-    assert (raising.raises.exception, raising.raises.pattern) == ("ValueError", "bad (value)")
-    assert raising.timeout == 2.5
+    raises = options[raising.first_line].raises
+    assert raises is not None
+    assert (raises.exception, raises.pattern) == ("ValueError", "bad (value)")
+    assert options[raising.first_line].timeout == 2.5
     assert isinstance(setup, SetupBlock)
     assert (setup.code, setup.code_line, setup.first_line) == ("x = 1\ny = 2", 15, 14)
     assert isinstance(old, Block)
     assert isinstance(older, Block)
-    assert old.skip == older.skip == "old API"
+    assert options[old.first_line].skip == options[older.first_line].skip == "old API"
     assert isinstance(checked, Block)
-    assert checked.skip is None
-    assert [r.text for r in checked.requires] == ["torch>=2.1", "module:torchinfo"]
-    assert checked.compare == CompareOptions("exact")
+    assert options[checked.first_line].skip is None
+    requires = options[checked.first_line].requires
+    assert [r.text for r in requires] == ["torch>=2.1", "module:torchinfo"]
+    assert options[checked.first_line].compare == CompareOptions("exact")
+    # Every directive but setup is a region of its own, in document order.
+    assert [type(directive).__name__ for directive in note.directives] == [
+        "Skip", "Raises", "Timeout", "SkipStart", "SkipEnd", "Requires", "Compare"
+    ]  # fmt: skip
 
 
 def test_output_fence_with_label() -> None:
@@ -265,7 +273,7 @@ def test_directives_may_stack_with_blank_lines_and_comments() -> None:
     )
     note = parse(text)
     assert note.problems == []
-    assert note.blocks[0].timeout == 1.0
+    assert options_by_line(note)[note.blocks[0].first_line].timeout == 1.0
 
 
 def test_directive_before_another_language_is_a_problem() -> None:
@@ -302,9 +310,10 @@ def test_setup_inside_a_skip_region_is_skipped() -> None:
         "<!-- torchnotes: skip start old -->\n<!-- torchnotes: setup\nx = 1\n-->\n"
         "<!-- torchnotes: skip end -->\n"
     )
-    setup = parse(text).items[0]
+    note = parse(text)
+    setup = note.items[0]
     assert isinstance(setup, SetupBlock)
-    assert setup.skip == "old"
+    assert options_by_line(note)[setup.first_line].skip == "old"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import torch
 
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
+from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.lexers import CommentLexeme
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.requirements import parse_requirement
@@ -62,8 +63,9 @@ def test_mistakes(head: str, message: str) -> None:
 def test_every_block_and_setup_in_the_region_requires_the_specs() -> None:
     note = NoteParser().parse(REGION)
     assert not note.problems
+    options = options_by_line(note)
     requires = [
-        [requirement.text for requirement in item.requires]
+        [requirement.text for requirement in options[item.first_line].requires]
         for item in note.items
         if isinstance(item, Block | SetupBlock)
     ]

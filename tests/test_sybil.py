@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.settings import SettingsError
@@ -154,6 +155,8 @@ class Recorder:
     def __init__(self) -> None:
         self.blocks: dict[tuple[str, int], tuple[str, list[str]]] = {}
         self.notes: dict[str, tuple[str, list[str]]] = {}
+        #: The outcome of each directive's item (Sybil's), by note and directive line.
+        self.directives: dict[tuple[str, int], str] = {}
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: Any, call: Any) -> Any:
@@ -161,6 +164,8 @@ class Recorder:
         example = getattr(item, "example", None)
         if example is not None and call.when == "call":
             parsed = example.parsed
+            if isinstance(parsed, Directive):
+                report.sybil_directive = shown(parsed.line)
             first_line = getattr(parsed, "first_line", None)
             report.sybil_line = None if first_line is None else shown(first_line)
         return report
@@ -178,6 +183,10 @@ class Recorder:
                 self.notes[name] = (outcome, report.longreprtext.splitlines())
             return
         if report.when != "call" and not report.skipped:
+            return
+        directive = getattr(report, "sybil_directive", None)
+        if directive is not None:
+            self.directives[name, directive] = report.outcome
             return
         line = getattr(report, "sybil_line", None)
         text = report.longreprtext if report.failed else ""
@@ -226,6 +235,9 @@ def test_a_folder_of_notes_gives_the_same_verdicts_both_ways(
     plugin, sybil = _run_both(pytester, monkeypatch, NOTES)
     assert sybil.blocks == plugin.blocks
     assert sybil.notes == plugin.notes
+    # Under Sybil each directive is an item of its own that passes when applied.
+    assert sybil.directives == {("directives.md", line): "passed" for line in (15, 20, 25, 30)}
+    assert not plugin.directives
     outcomes = {key: outcome for key, (outcome, _) in plugin.blocks.items()}
     # Every kind of verdict is among them, so the comparison above compares something.
     assert sorted(set(outcomes.values())) == ["failed", "passed", "skipped", "xfailed"]

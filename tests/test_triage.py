@@ -463,11 +463,13 @@ def test_writing_changes_no_byte_outside_the_inserted_lines(
         assert line.endswith(f"<!-- torchnotes: skip why -->{newline}".encode())
     # Every directive is read back as the directive of its block.
     from pytest_torchnotes.markdown.document import decode_note
+    from pytest_torchnotes.markdown.inforce import options_by_line
     from pytest_torchnotes.markdown.parsers import NoteParser
 
     parsed = NoteParser().parse(decode_note(after).text)
     assert not parsed.errors
-    assert [block.skip for block in parsed.blocks] == ["why"] * len(fences)
+    options = options_by_line(parsed)
+    assert [options[block.first_line].skip for block in parsed.blocks] == ["why"] * len(fences)
 
 
 def test_only_real_drift_proposes_nothing(

@@ -10,8 +10,10 @@ In a ``conftest.py``::
 Each Python block (or setup comment) of a note is a Sybil region whose ``parsed`` is the
 :class:`~pytest_torchnotes.markdown.blocks.Block` and whose evaluator runs it with the plugin's own
 machinery (:class:`~pytest_torchnotes.run.runner.NoteRun`): one pytest item per block, the same
-verdicts and the same failure messages as ``pytest --torchnotes``. The plugin's settings are
-keyword arguments of :func:`parsers`, written as in the ini file.
+verdicts and the same failure messages as ``pytest --torchnotes``. Each directive is a region
+too, an item that passes when it is applied (as Sybil's own skip directives); a block selected
+without its directives' items (``-k``, ``--deselect``) still gets them. The plugin's settings
+are keyword arguments of :func:`parsers`, written as in the ini file.
 
 A note is isolated as under the plugin (scratch copy of its folder, global state put back,
 seeds, a fresh ``__main__``): the isolation opens when its first example is evaluated and
@@ -35,9 +37,12 @@ from unittest import SkipTest
 from sybil import Document, Example, Region
 
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.inforce import fold, in_force
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import Option
+from pytest_torchnotes.run.directives import replayed
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED
 from pytest_torchnotes.run.runner import NoteRun, NoteRunner, RunSettings
 from pytest_torchnotes.settings import Settings, build_settings
@@ -143,9 +148,11 @@ class NoteParser(NoteRegionParser):
             yield Region(start, end, note, NoteEvaluator(self.notes, note, display_path, 0))
             return
         regions = list(self.regions(note, document))
-        evaluator = NoteEvaluator(self.notes, note, display_path, len(regions))
+        items = [region for region in regions if not isinstance(region.parsed, Directive)]
+        evaluator = NoteEvaluator(self.notes, note, display_path, len(items))
         for region in regions:
-            region.evaluator = evaluator
+            if not isinstance(region.parsed, Directive):
+                region.evaluator = evaluator
             yield region
 
 
@@ -173,9 +180,12 @@ class NoteEvaluator:
         self.notes = notes
         self.note = note
         self.display_path = display_path
-        #: How many examples the note has: the last one ends the note's isolation.
+        #: How many blocks and setup comments the note has: the last one ends the note's
+        #: isolation.
         self.count = count
         self.evaluated = 0
+        #: The directives in force at each block, should their own items not be evaluated.
+        self.in_force = in_force(note) if not note.errors else {}
 
     def __repr__(self) -> str:
         return f"<torchnotes evaluator of {self.display_path}>"
@@ -195,8 +205,9 @@ class NoteEvaluator:
                 raise SkipTest(reason or "skipped")
             if run.evaluator is not None:  # names Sybil gives the document: setup, fixtures
                 run.evaluator.namespace.update(example.namespace)
+            options = fold(replayed(example, self.in_force.get(item.first_line, ())))
             with run.active():
-                result = run.evaluate(item)
+                result = run.evaluate(item, options)
         finally:
             if self.evaluated >= self.count or (run is not None and run.interrupted):
                 self.notes.finish()

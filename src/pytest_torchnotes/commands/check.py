@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
@@ -43,8 +44,9 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
 
 
 def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
+    options = options_by_line(document.note)
     for item in document.note.items:
-        if item.skip is not None or getattr(item, "doctest", False):
+        if options[item.first_line].skip is not None or getattr(item, "doctest", False):
             continue
         prepared = prepare_magics(item.code)
         if prepared is not None and prepared.not_run is not None:

@@ -18,7 +18,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from pytest_torchnotes.commands.names import defined_names, importable_imports, 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
+from pytest_torchnotes.markdown.inforce import Options, options_by_line
 from pytest_torchnotes.markdown.lexers import QUOTE, width
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notefiles import note_files
@@ -180,7 +181,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         ]
     if note.outcome != "failed":
         return []
-    blocks = _parsed_blocks(note.path)
+    blocks, options = _parsed_blocks(note.path)
     other = {record.key: record for record in second.blocks} if second is not None else {}
     findings: list[Finding] = []
     #: Names defined by earlier blocks that did not run to their end, with the finding.
@@ -200,13 +201,13 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
             note.path, record, other.get(record.key), block
         )
         if block is not None:
-            finding = _with_conflict(finding, block)
+            finding = _with_conflict(finding, options[record.line])
             if finding.cause != RANDOM and record.drift not in ("value", "text"):
                 for name in defined_names(block.code):
                     lost.setdefault(name, (record, finding))
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
-    return _keep_what_later_blocks_use(note.path, ordered, findings)
+    return _keep_what_later_blocks_use(note.path, ordered, findings, options)
 
 
 def _setup_finding(path: str, record: BlockRecord) -> Finding:
@@ -232,7 +233,10 @@ def _setup_finding(path: str, record: BlockRecord) -> Finding:
 
 
 def _keep_what_later_blocks_use(
-    path: str, blocks: Sequence[Block], findings: Sequence[Finding]
+    path: str,
+    blocks: Sequence[Block],
+    findings: Sequence[Finding],
+    options: Mapping[int, Options],
 ) -> list[Finding]:
     """A block a directive skips no longer defines its names, though in the first run the
     lines before its failure did (``import torch`` above a missing ``import d2l``). Imports
@@ -244,7 +248,8 @@ def _keep_what_later_blocks_use(
         changed = False
         for position, block in enumerate(blocks):
             own = by_line.get(shown(block.first_line))
-            if (own is not None and own.skips) or block.skip is not None or block.requires:
+            directives = options[shown(block.first_line)]
+            if (own is not None and own.skips) or directives.skip or directives.requires:
                 continue
             for name in sorted(used_names(block.code)):
                 binder = next(
@@ -289,14 +294,16 @@ def _skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
     return Finding(path, record.line, f"requires {spec}", "", f"requires {spec}")
 
 
-def _parsed_blocks(path: str) -> dict[int, Block]:
-    """The note's blocks by the 1-based line of their opening fence, as the run report
-    names them."""
+def _parsed_blocks(path: str) -> tuple[dict[int, Block], dict[int, Options]]:
+    """The note's blocks and what their directives say, by the 1-based line of their
+    opening fence, as the run report names them."""
     try:
         text = decode_note(Path(path).read_bytes()).text
     except (OSError, NoteReadError):
-        return {}
-    return {shown(block.first_line): block for block in NoteParser().parse(text).blocks}
+        return {}, {}
+    note = NoteParser().parse(text)
+    options = {shown(line): value for line, value in options_by_line(note).items()}
+    return {shown(block.first_line): block for block in note.blocks}, options
 
 
 def _follow_on(
@@ -424,15 +431,16 @@ def _random(path: str, record: BlockRecord, first: str, second: str) -> Finding:
     )
 
 
-def _with_conflict(finding: Finding, block: Block) -> Finding:
-    """A directive of the kind proposed already on the block cannot be added beside it."""
+def _with_conflict(finding: Finding, directives: Options) -> Finding:
+    """A directive of the kind proposed already on the block (``directives``: what its
+    directives say) cannot be added beside it."""
     if finding.directive is None:
         return finding
     name = finding.directive.split()[0]
     present = {
-        "requires": bool(block.requires),
-        "compare": block.compare is not None,
-        "skip": block.skip is not None,
+        "requires": bool(directives.requires),
+        "compare": directives.compare is not None,
+        "skip": directives.skip is not None,
     }
     if not present.get(name):
         return finding

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison import visible
+from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.normalize import (
     apply_carriage_returns,
     drop_blank_lines,
@@ -154,10 +155,15 @@ def excerpt(title: str, text: str) -> list[str]:
 
 
 def render_output_failure(
-    result: BlockResult, context: FailureContext, output: OutputSection, variant: str | None
+    result: BlockResult,
+    context: FailureContext,
+    output: OutputSection,
+    variant: str | None,
+    compare: CompareOptions | None = None,
 ) -> str:
     """The message for a block whose printed output no longer matches ``output``, the
-    section compared (the output for ``variant`` versions, when it is not the visible one)."""
+    section compared (the output for ``variant`` versions, when it is not the visible one);
+    ``compare`` is what the block's ``compare`` directive says, if it has one."""
     block = result.item
     comparison = result.comparison
     drift = result.drift or TEXT
@@ -177,7 +183,7 @@ def render_output_failure(
         lines.append("  no indented output after the block: it is expected to print nothing")
     elif not output.text.strip():
         lines.append("  the output section is empty")
-    elif _elided(output.text, result.actual, block):
+    elif _elided(output.text, result.actual, compare):
         lines.append(
             "  a line `...` of the expected output is compared as text: to let it stand for"
             f" any lines, put {ELLIPSIS_DIRECTIVE} above the block"
@@ -195,10 +201,10 @@ def render_output_failure(
 ELLIPSIS_DIRECTIVE = "<!-- torchnotes: compare ellipsis -->"
 
 
-def _elided(expected: str, actual: str, block: Block | SetupBlock) -> bool:
+def _elided(expected: str, actual: str, compare: CompareOptions | None) -> bool:
     """Whether the expected output cuts lines short with a ``...`` line (as notes do with
-    long output) that the block did not print, and is not compared with ``ellipsis``."""
-    compare = getattr(block, "compare", None)
+    long output) that the block did not print, and its ``compare`` directive does not say
+    ``ellipsis``."""
     if compare is not None and compare.mode == "ellipsis":
         return False
     elided = {"...", "…"}

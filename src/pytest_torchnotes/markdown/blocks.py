@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pytest_torchnotes.comparison.compare import CompareOptions
-from pytest_torchnotes.markdown.directives import Raises, Warns
+from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.frontmatter import NoteConfig
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
@@ -85,7 +84,8 @@ class Alternative:
 
 @dataclass(frozen=True)
 class Block:
-    """A Python block of a note and everything its directives say about it."""
+    """A Python block of a note, its expected output and what its ``output`` directives
+    hold; the other directives are regions of their own (:attr:`ParsedNote.directives`)."""
 
     #: 1-based position among the note's Python blocks.
     index: int
@@ -97,14 +97,6 @@ class Block:
     heading: str | None
     #: The block is a ``>>>`` transcript.
     doctest: bool = False
-    skip: str | None = None
-    xfail: str | None = None
-    raises: Raises | None = None
-    requires: tuple[Requirement, ...] = ()
-    compare: CompareOptions | None = None
-    timeout: float | None = None
-    #: Warnings the block is expected to raise.
-    warns: tuple[Warns, ...] = ()
     #: Expected output on other versions, in the order written.
     alternatives: tuple[Alternative, ...] = ()
     #: The cells of an IPython transcript (``In [n]:`` prompts).
@@ -151,9 +143,6 @@ class SetupBlock:
     #: 0-based index of the line that closes the comment.
     last_line: int
     heading: str | None
-    skip: str | None = None
-    #: From a ``requires start`` region around it.
-    requires: tuple[Requirement, ...] = ()
 
     @property
     def name(self) -> str:
@@ -169,6 +158,10 @@ class ParsedNote:
 
     lines: list[str]
     items: list[Block | SetupBlock] = field(default_factory=list)
+    #: The directives that apply to blocks (skip, xfail, raises, requires, compare, timeout,
+    #: warns, and the start and end of skip and requires regions), in document order: each
+    #: is a region of the note's document whose evaluator applies it.
+    directives: list[Directive] = field(default_factory=list)
     config: NoteConfig = field(default_factory=NoteConfig)
     problems: list[Problem] = field(default_factory=list)
 

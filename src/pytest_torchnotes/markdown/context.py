@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote, Problem
+from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine, FenceLexeme, NoteLexemes
-from pytest_torchnotes.markdown.pending import Options
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.noteformat import NoteFormat

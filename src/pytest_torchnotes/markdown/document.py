@@ -17,10 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from sybil import Document, Example, Region
+from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem, SetupBlock
+from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
+from pytest_torchnotes.run.directives import evaluate_directive
 
 
 class NoteReadError(LineError):
@@ -116,10 +119,14 @@ class NoteDocument(Document):
 
 
 class NoteRegionParser:
-    """A Sybil parser: one region per Python block or setup comment of a note.
+    """A Sybil parser: one region per Python block, setup comment and directive of a note.
 
-    Each region's ``parsed`` is the :class:`~pytest_torchnotes.markdown.blocks.Block` or
-    :class:`~pytest_torchnotes.markdown.blocks.SetupBlock`; the whole parsed note is attached to a
+    A block's or setup comment's region has the
+    :class:`~pytest_torchnotes.markdown.blocks.Block` or
+    :class:`~pytest_torchnotes.markdown.blocks.SetupBlock` as ``parsed``; a directive's region
+    has the :class:`~pytest_torchnotes.markdown.directives.Directive`, and evaluating it
+    pushes the evaluator that applies it to the blocks after it
+    (:mod:`pytest_torchnotes.run.directives`). The whole parsed note is attached to a
     :class:`NoteDocument` as ``note``. The plugin evaluates the regions as
     :meth:`Document.examples`, with the note's run pushed onto the document's evaluators.
     """
@@ -134,17 +141,25 @@ class NoteRegionParser:
         return self.regions(note, document)
 
     def regions(self, note: ParsedNote, document: Document) -> Iterator[Region]:
-        """One region per block or setup comment of ``note``, parsed from ``document``."""
+        """One region per block, setup comment and directive of ``note``, parsed from
+        ``document``, in document order."""
         # Offset of each line: the lengths of the lines before it, plus their newlines.
         lengths = accumulate(map(len, note.lines))
         starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
         end = len(document.text)
-        for item in note.items:
+        spans: list[tuple[int, int, Block | SetupBlock | Directive, Evaluator]] = [
+            (item.first_line, item.last_line, item, outside_a_run) for item in note.items
+        ]
+        spans.extend(
+            (directive.line, directive.end_line, directive, evaluate_directive)
+            for directive in note.directives
+        )
+        for first, last, parsed, evaluator in sorted(spans, key=lambda span: span[0]):
             yield Region(
-                starts[item.first_line],
-                min(starts[item.last_line + 1] - 1, end),
-                parsed=item,
-                evaluator=outside_a_run,
+                starts[first],
+                min(starts[last + 1] - 1, end),
+                parsed=parsed,
+                evaluator=evaluator,
             )
 
 

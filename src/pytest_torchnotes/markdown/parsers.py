@@ -123,7 +123,7 @@ def _block(
             break
     if draft.rejected:
         return
-    options = draft.options
+    pending.kept(note)
     code = draft.code
     if code is None:
         code = "\n".join(line.text for line in draft.code_lines)
@@ -136,14 +136,7 @@ def _block(
             output=draft.output,
             heading=note.heading(fence.open_line),
             doctest=draft.doctest,
-            skip=options.skip if options.skip is not None else pending.region_skip,
-            xfail=options.xfail,
-            raises=options.raises,
-            requires=(*pending.region_requires, *options.requires),
-            compare=options.compare,
-            timeout=options.timeout,
-            warns=options.warns,
-            alternatives=tuple(alternative(output, note.lines) for output in options.outputs),
+            alternatives=tuple(alternative(output, note.lines) for output in draft.options.outputs),
             ipython=draft.transcript,
         )
     )

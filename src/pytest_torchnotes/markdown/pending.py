@@ -1,9 +1,11 @@
-"""Directives in HTML comments, waiting for the Python block they apply to.
+"""Directives in HTML comments, checked before anything runs.
 
-A block's directives (skip, xfail, raises, requires, compare, timeout, warns, output) stand
-right before it and become its :class:`Options`; ``skip start``/``end`` and ``requires
-start``/``end`` open and close regions over the blocks between them; a ``setup`` comment is
-a :class:`~.blocks.SetupBlock` of its own.
+A block's directives (skip, xfail, raises, requires, compare, timeout, warns, output) must
+stand right before it, once each; ``skip start``/``end`` and ``requires start``/``end`` must
+match. Every directive but ``output`` and ``setup`` is kept in
+:attr:`~.blocks.ParsedNote.directives`, a region of its own whose evaluator applies it when
+the note runs; the block's options are the fold of :mod:`.inforce`, here as there. A
+``setup`` comment is a :class:`~.blocks.SetupBlock` of its own.
 """
 
 from __future__ import annotations
@@ -11,33 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import SetupBlock
+from pytest_torchnotes.markdown.inforce import Options, add, applies_to_blocks
 from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme
-from pytest_torchnotes.markdown.requirements import Requirement
 from pytest_torchnotes.notelines import shown
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.context import NoteContext
-
-
-@dataclass
-class Options:
-    """What the directives before a block say about it."""
-
-    skip: str | None = None
-    xfail: str | None = None
-    raises: d.Raises | None = None
-    requires: tuple[Requirement, ...] = ()
-    compare: CompareOptions | None = None
-    timeout: float | None = None
-    warns: tuple[d.Warns, ...] = ()
-    outputs: tuple[d.Output, ...] = ()
-
-
-#: Directives that may be given several times for one block.
-REPEATABLE = frozenset({"warns", "outputs"})
 
 
 @dataclass
@@ -47,15 +30,8 @@ class Pending:
     directives: list[d.Directive] = field(default_factory=list)
     skip_region: d.SkipStart | None = None
     requires_region: d.RequiresStart | None = None
-
-    @property
-    def region_requires(self) -> tuple[Requirement, ...]:
-        region = self.requires_region
-        return region.requirements if region is not None else ()
-
-    @property
-    def region_skip(self) -> str | None:
-        return self.skip_region.reason if self.skip_region is not None else None
+    #: The directives of the block being read (see :meth:`kept`).
+    taken: list[d.Directive] = field(default_factory=list)
 
     def comment(self, comment: CommentLexeme, note: NoteContext) -> None:
         """Read a comment: a directive waits, a region opens or closes, setup code is kept."""
@@ -66,6 +42,8 @@ class Pending:
             return
         if directive is None:
             return
+        if isinstance(directive, (d.SkipStart, d.SkipEnd, d.RequiresStart, d.RequiresEnd)):
+            note.note.directives.append(directive)
         if isinstance(directive, d.Setup):
             note.note.items.append(
                 SetupBlock(
@@ -74,8 +52,6 @@ class Pending:
                     directive.line,
                     directive.end_line,
                     note.heading(directive.line),
-                    self.region_skip,
-                    self.region_requires,
                 )
             )
         elif isinstance(directive, d.SkipStart):
@@ -103,9 +79,8 @@ class Pending:
 
     def options(self, fence: FenceLexeme, note: NoteContext) -> Options:
         """The waiting directives as the options of the block at ``fence``; each must sit
-        right before it."""
+        right before it. They are the block's regions once it is kept (:meth:`kept`)."""
         options = Options()
-        seen: set[str] = set()
         for directive in self.directives:
             between = note.first_text_line(directive.end_line + 1, fence.open_line)
             if between is not None:
@@ -114,15 +89,17 @@ class Pending:
                     f"directive must come directly before its block: line {shown(between)} is in "
                     "between",
                 )
-            name, value = option(directive)
-            if name in REPEATABLE:
-                value = (*getattr(options, name), value)
-            elif name in seen:
-                note.problem(directive.line, f"second {name} directive for the same block")
-            seen.add(name)
-            setattr(options, name, value)
-        self.directives = []
+            again = add(options, directive)
+            if again is not None:
+                note.problem(directive.line, f"second {again} directive for the same block")
+        self.taken, self.directives = self.directives, []
         return options
+
+    def kept(self, note: NoteContext) -> None:
+        """The block the directives last taken by :meth:`options` went to is kept: they
+        become regions of the note."""
+        note.note.directives.extend(filter(applies_to_blocks, self.taken))
+        self.taken = []
 
     def finish(self, note: NoteContext) -> None:
         """At the end of the note: what still waits applies to nothing."""
@@ -137,23 +114,3 @@ class Pending:
                 self.requires_region.line,
                 "requires start has no matching <!-- torchnotes: requires end -->",
             )
-
-
-def option(directive: d.Directive) -> tuple[str, object]:
-    """The :class:`Options` field a block directive sets, and its value."""
-    if isinstance(directive, d.Skip):
-        return "skip", directive.reason
-    if isinstance(directive, d.Xfail):
-        return "xfail", directive.reason
-    if isinstance(directive, d.Raises):
-        return "raises", directive
-    if isinstance(directive, d.Requires):
-        return "requires", directive.requirements
-    if isinstance(directive, d.Compare):
-        return "compare", directive.options
-    if isinstance(directive, d.Warns):
-        return "warns", directive
-    if isinstance(directive, d.Output):
-        return "outputs", directive
-    assert isinstance(directive, d.Timeout), directive
-    return "timeout", directive.seconds

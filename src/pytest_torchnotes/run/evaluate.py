@@ -15,6 +15,7 @@ from typing import Any
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext, render_exception
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
+from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import ipython, output, transcripts
@@ -50,6 +51,14 @@ class BlockEvaluator:
         self.magics = magics
         #: Set in update mode: where to write new output.
         self.source = source
+        #: What the directives of the block being evaluated say about it.
+        self.directives = Options()
+
+    @property
+    def writes(self) -> NoteSource | None:
+        """Where the block being evaluated writes new output: :attr:`source`, but not for a
+        block marked ``xfail``, whose output is not rewritten."""
+        return None if self.directives.xfail is not None else self.source
 
     def execute(
         self, code: str, code_line: int, timeout: float | None, *, display: bool, where: str = ""
@@ -76,11 +85,22 @@ class BlockEvaluator:
         result.message = render_exception(result, self.context, result.summary)
         return result
 
-    def block(self, block: Block, timeout: float | None, options: CompareOptions) -> BlockResult:
+    def block(
+        self,
+        block: Block,
+        timeout: float | None,
+        options: CompareOptions,
+        directives: Options | None = None,
+    ) -> BlockResult:
+        """Evaluate ``block`` as its ``directives`` say, its time limit ``timeout`` and its
+        output compared as ``options`` say."""
+        self.directives = directives or Options()
         runner = transcripts.run_examples if block.doctest else output.run_block
         if block.ipython is not None:
             runner = ipython.run_transcript
         result = runner(self, block, timeout, options)
         result.comparator = self.comparator(options)
-        check_warnings(block, result, self.context, strict=self.strict_warnings)
-        return apply_xfail(block, result, self.context)
+        check_warnings(
+            block, self.directives.warns, result, self.context, strict=self.strict_warnings
+        )
+        return apply_xfail(block, self.directives.xfail, result, self.context)

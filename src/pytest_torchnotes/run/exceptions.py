@@ -4,6 +4,7 @@ failure of a block that raised what it should not have."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from pytest_torchnotes.comparison.failures import (
     FailureContext,
@@ -58,18 +59,24 @@ def _message_matches(pattern: str | None, message: str) -> bool:
 
 
 def check_warnings(
-    block: Block, result: BlockResult, context: FailureContext, *, strict: bool
+    block: Block,
+    warns: Sequence[Warns],
+    result: BlockResult,
+    context: FailureContext,
+    *,
+    strict: bool,
 ) -> None:
     """Warnings are early drift: with strict warnings, a new one, or a declared one that
-    is gone, fails a block that otherwise passed."""
+    is gone (``warns``: the block's ``warns`` directives), fails a block that otherwise
+    passed."""
     unexpected = [
         warning
         for warning in result.warnings
-        if not any(_warns_matches(declared, warning) for declared in block.warns)
+        if not any(_warns_matches(declared, warning) for declared in warns)
     ]
     missing = [
         declared
-        for declared in block.warns
+        for declared in warns
         if not any(_warns_matches(declared, warning) for warning in result.warnings)
     ]
     if not strict or result.outcome != PASSED or not (unexpected or missing):

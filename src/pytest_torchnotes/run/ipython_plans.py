@@ -62,7 +62,7 @@ def plan_cell(
     raises)."""
     transcript = block.ipython
     assert transcript is not None
-    if evaluator.source is None or block.xfail is not None:
+    if evaluator.writes is None:  # not update mode, or a block marked xfail
         return
     cell = transcript.cells[index]
     fence = transcript.output_fence or block.fence
@@ -87,7 +87,7 @@ def plan_cell(
         )
 
     plan(
-        evaluator.source,
+        evaluator.writes,
         result,
         section,
         ipython_output(printed, displayed, cell.number),
@@ -111,7 +111,7 @@ def plan_exception(
     transcript = block.ipython
     assert transcript is not None
     assert execution.error is not None
-    if evaluator.source is None or block.xfail is not None:
+    if evaluator.writes is None:  # not update mode, or a block marked xfail
         return
     cell = transcript.cells[index]
     lines = exception_lines(cell)
@@ -126,7 +126,7 @@ def plan_exception(
         )
 
     plan(
-        evaluator.source,
+        evaluator.writes,
         result,
         section,
         raised_exception(execution.error.type_name, execution.error.message),

@@ -61,8 +61,9 @@ def run_block(
     traceback = _traceback(evaluator, block, result, options, prepared)
     if traceback is not None:
         return traceback
-    if block.raises is not None:
-        mismatch = raises_mismatch(block.raises, error)
+    raises = evaluator.directives.raises
+    if raises is not None:
+        mismatch = raises_mismatch(raises, error)
         if mismatch is not None:
             return exception_failure(result, evaluator.context, mismatch)
         result.checked = COMPARED
@@ -86,12 +87,14 @@ def run_block(
         return result
     result.outcome = FAILED
     result.summary = _drift_summary(result)
-    result.message = render_output_failure(result, evaluator.context, output, variant)
+    result.message = render_output_failure(
+        result, evaluator.context, output, variant, evaluator.directives.compare
+    )
     if output.kind == "comment" and output.lines and output.lines[-1].line == output.end:
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
         return result
-    plan(evaluator.source, result, written, execution.stdout, comparator, block.first_line)
+    plan(evaluator.writes, result, written, execution.stdout, comparator, block.first_line)
     return result
 
 
@@ -104,7 +107,7 @@ def _traceback(
 ) -> BlockResult | None:
     """The result of a block whose expected output is a traceback, judged by it."""
     written, variant = expected_output(block)
-    if written is None or block.raises is not None:
+    if written is None or evaluator.directives.raises is not None:
         return None
     output = compared_output(written, prepared)
     expected = read_traceback(output.text)
@@ -128,7 +131,7 @@ def _traceback(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
     elif new is not None:
-        plan(evaluator.source, result, written, new, comparator, block.first_line)
+        plan(evaluator.writes, result, written, new, comparator, block.first_line)
     return result
 
 

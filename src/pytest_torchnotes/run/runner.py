@@ -19,18 +19,20 @@ from pathlib import Path
 from typing import Any
 
 from sybil import Example
-from sybil.example import SybilFailure
+from sybil.example import NotEvaluated, SybilFailure
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.comparison.normalize import Step
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
+from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import (
+    directives,
     exiting,
     folders,
     knobs,
@@ -160,6 +162,8 @@ class NoteRunner:
         run = self.open(note, path, display_path, document.raw, faulthandler, names)
         if run is None:
             return self.skipped(note, display_path)
+        if run.evaluator is not None:  # the examples evaluate in the note's namespace
+            document.namespace = run.evaluator.namespace
         document.push_evaluator(run)
         try:
             with run.active():
@@ -168,11 +172,13 @@ class NoteRunner:
                         break  # Ctrl-C: no further block runs
                     with suppress(SybilFailure):  # the block's result says how it failed
                         example.evaluate()
-                    on_result(run.result.blocks[-1])
+                    if not directives.is_directive(example):
+                        on_result(run.result.blocks[-1])
         except SessionInterrupted:
             pass  # Ctrl-C between two blocks
         finally:
             document.pop_evaluator(run)
+            directives.clear(document)
             result = run.close()
         return result
 
@@ -401,18 +407,23 @@ class NoteRunner:
         return result
 
     def _run_item(
-        self, item: Block | SetupBlock, note: ParsedNote, evaluator: BlockEvaluator
+        self,
+        item: Block | SetupBlock,
+        note: ParsedNote,
+        evaluator: BlockEvaluator,
+        options: Options,
     ) -> BlockResult:
-        if item.skip is not None:
-            return BlockResult(item, SKIPPED, reason=item.skip)
-        unmet = _first_unmet(item.requires)
+        """Evaluate ``item`` with the ``options`` its directives give it."""
+        if options.skip is not None:
+            return BlockResult(item, SKIPPED, reason=options.skip)
+        unmet = _first_unmet(options.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
         if isinstance(item, SetupBlock):
             return evaluator.setup_block(item)
-        timeout = item.timeout or note.config.timeout or self.settings.timeout
-        options = item.compare or note.config.compare or self.settings.compare
-        return evaluator.block(item, timeout, options)
+        timeout = options.timeout or note.config.timeout or self.settings.timeout
+        compare = options.compare or note.config.compare or self.settings.compare
+        return evaluator.block(item, timeout, compare, options)
 
 
 @dataclass(frozen=True)
@@ -468,16 +479,23 @@ class NoteRun:
             yield
 
     def __call__(self, example: Example) -> str | None:
-        """Sybil's evaluator contract: evaluate the example's block; ``None`` or how it failed."""
-        result = self.evaluate(example.parsed)
+        """Sybil's evaluator contract: evaluate the example's block with the directives the
+        evaluators above it applied; ``None`` or how it failed. A directive's example is
+        left to its own evaluator."""
+        if directives.is_directive(example):
+            raise NotEvaluated
+        result = self.evaluate(example.parsed, fold(directives.applied(example)))
         return result.message if result.outcome == FAILED else None
 
-    def evaluate(self, item: Block | SetupBlock) -> BlockResult:
-        """Run one block (or say why it does not run) and add its result to the note's."""
+    def evaluate(self, item: Block | SetupBlock, options: Options | None = None) -> BlockResult:
+        """Run one block with the ``options`` its directives give it (or say why it does not
+        run) and add its result to the note's."""
         if self.setup_error is not None or self.evaluator is None:
             block_result = self.runner._not_run(item, self.setup_error or "", self.context)
         else:
-            block_result = self.runner._run_item(item, self.note, self.evaluator)
+            block_result = self.runner._run_item(
+                item, self.note, self.evaluator, options or Options()
+            )
             self.follow_on.check(block_result, item.code)
         self.result.blocks.append(block_result)
         return block_result

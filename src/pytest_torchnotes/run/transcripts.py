@@ -133,7 +133,7 @@ def _plan(
         return check_example(evaluator.comparator, example, printed, options) is None
 
     plan_example(
-        evaluator.source,
+        evaluator.writes,
         result,
         block,
         examples,
@@ -160,7 +160,7 @@ def _plan_raised(
         return check_example(evaluator.comparator, example, execution, options) is None
 
     plan_raised(
-        evaluator.source,
+        evaluator.writes,
         result,
         block,
         examples,
