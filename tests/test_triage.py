@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.commands import triage as t
 from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.commands.triage import running
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
 
@@ -546,11 +547,11 @@ def test_the_notes_read_before_the_run_are_those_the_project_configures(
     for name in ("a.md", "b.note", ".hidden/c.md", "d.txt"):
         (tmp_path / "notes" / name).write_text(name)
     monkeypatch.chdir(tmp_path)
-    assert sorted(Path(path).name for path in t._digests(["notes"])) == ["a.md"]
+    assert sorted(Path(path).name for path in running._digests(["notes"])) == ["a.md"]
     (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_patterns = *.note *.md\n")
-    digests = t._digests(["notes"])
+    digests = running._digests(["notes"])
     assert sorted(Path(path).name for path in digests) == ["a.md", "b.note"]
     assert digests[str((tmp_path / "notes" / "b.note").resolve())] == digest(b"b.note")
     (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_seed = x\n")
     with pytest.raises(t.TriageError, match=r"torchnotes_seed in pytest\.ini"):
-        t._digests(["notes"])
+        running._digests(["notes"])

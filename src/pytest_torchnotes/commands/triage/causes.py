@@ -1,0 +1,142 @@
+"""The cause of one failing block, from its run report record: a missing module, a device
+this machine lacks, code that is not Python, output that changes with the seed, or real
+drift; with the directive that states it."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from pytest_torchnotes.commands.triage.findings import (
+    DEVICE,
+    DRIFT,
+    MISSING_MODULE,
+    NOT_PYTHON,
+    RANDOM,
+    Finding,
+)
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.reporting.report import BlockRecord
+
+#: ``No module named 'torchinfo'`` in a block's failure.
+MISSING = re.compile(r"No module named '(?P<name>[\w.]+)'")
+
+#: Errors of torch on a machine without the device a block asks for.
+DEVICE_ERRORS = {
+    "cuda": re.compile(
+        r"not compiled with CUDA|no NVIDIA driver|No CUDA GPUs|CUDA driver|"
+        r"cuda\.is_available\(\) is False|'CUDA' backend",
+        re.IGNORECASE,
+    ),
+    "mps": re.compile(r"\bMPS\b"),
+}
+
+#: How the reason of a ``requires`` names each device.
+DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
+
+#: The device a tensor in the expected output lives on: ``device='cuda:0'``.
+EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
+
+
+#: What a failure caused by code that does not compile says.
+SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
+
+
+def _classify(
+    path: str, record: BlockRecord, second: BlockRecord | None, block: Block | None = None
+) -> Finding:
+    reason = record.reason or ""
+    headline = reason.splitlines()[0][:200] if reason else record.drift or "failed"
+    missing = "ModuleNotFoundError" in reason and MISSING.search(reason) is not None
+    if record.drift == "missing module" or missing:
+        match = MISSING.search(reason)
+        name = match.group("name") if match else "NAME"
+        return Finding(
+            path,
+            record.line,
+            MISSING_MODULE,
+            f"module {name!r} is not installed",
+            f"requires module:{name}; module {name} is not installed on every machine",
+        )
+    device = _device(record)
+    if device is not None:
+        return Finding(
+            path,
+            record.line,
+            DEVICE,
+            f"needs {DEVICE_NAMES[device]}: {headline}",
+            f"requires {device}; runs on {DEVICE_NAMES[device]}",
+        )
+    syntax = SYNTAX.search(reason)
+    if syntax is not None and not _compiles(block):
+        message = re.sub(r" \([^()]*, line \d+\)$", "", syntax.group("message"))
+        return Finding(
+            path,
+            record.line,
+            NOT_PYTHON,
+            f"not valid Python: {message}",
+            f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
+        )
+    if (
+        record.drift in ("value", "text")
+        and second is not None
+        and second.drift in (None, "format-only", "value", "text")
+        and second.actual is not None
+        and record.actual is not None
+        and second.actual != record.actual
+    ):
+        return _random(path, record, record.actual, second.actual)
+    return Finding(path, record.line, DRIFT, headline)
+
+
+def _compiles(block: Block | None) -> bool:
+    """Whether the block's own code is Python (a ``SyntaxError`` then came from code it ran,
+    ``eval`` or ``compile``: that is drift, not pseudo-code)."""
+    if block is None or block.doctest:
+        return False
+    try:
+        ast.parse(block.code)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def _device(record: BlockRecord) -> str | None:
+    text = record.reason or ""
+    if record.drift not in ("value", "text", "format-only"):
+        for device, pattern in DEVICE_ERRORS.items():
+            if pattern.search(text):
+                return device
+        return None
+    expected = EXPECTED_DEVICE.search(record.expected or "")
+    if expected is not None and expected.group() not in (record.actual or ""):
+        return expected.group("name")
+    return None
+
+
+def _random(path: str, record: BlockRecord, first: str, second: str) -> Finding:
+    structure = Comparator(CompareOptions("structure"))
+    if not structure.compare(first, second).matched:
+        return Finding(
+            path,
+            record.line,
+            RANDOM,
+            "the text changes between runs with different seeds, not only the numbers",
+            "compare ignore; the output changes from run to run",
+        )
+    if not structure.compare(record.expected or "", first).matched:
+        return Finding(
+            path,
+            record.line,
+            DRIFT,
+            "numbers change with the seed, and the rest of the output differs from the note "
+            "too (update it, then mark it compare structure)",
+        )
+    return Finding(
+        path,
+        record.line,
+        RANDOM,
+        "numbers change between runs with different seeds",
+        "compare structure; random values, the layout is what matters",
+    )

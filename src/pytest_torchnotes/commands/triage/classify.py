@@ -1,0 +1,113 @@
+"""The findings of one note: each failing block's cause (:mod:`.causes`) or the block it
+follows on from (:mod:`.followon`), checked against the directives already on the block."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pytest_torchnotes.commands.names import defined_names
+from pytest_torchnotes.commands.triage.causes import _classify
+from pytest_torchnotes.commands.triage.findings import NOTE_ERROR, RANDOM, Finding
+from pytest_torchnotes.commands.triage.followon import (
+    _follow_on,
+    _keep_what_later_blocks_use,
+    _skipped_by_requires,
+)
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.document import NoteReadError, decode_note
+from pytest_torchnotes.markdown.inforce import Options, options_by_line
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
+
+
+def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
+    """The findings of one note, from its first run and its run with another seed."""
+    if note.outcome == "error":
+        line = re.match(r"line (\d+)", note.reason or "")
+        return [
+            Finding(note.path, int(line.group(1)) if line else 1, NOTE_ERROR, note.reason or "")
+        ]
+    if note.outcome != "failed":
+        return []
+    blocks, options = _parsed_blocks(note.path)
+    other = {record.key: record for record in second.blocks} if second is not None else {}
+    findings: list[Finding] = []
+    #: Names defined by earlier blocks that did not run to their end, with the finding.
+    lost: dict[str, tuple[BlockRecord, Finding | None]] = {}
+    for record in note.blocks:
+        block = blocks.get(record.line)
+        if record.outcome == "skipped" and block is not None:
+            skipped = _skipped_by_requires(note.path, record)
+            for name in defined_names(block.code):
+                lost.setdefault(name, (record, skipped))
+        if record.outcome != "failed":
+            continue
+        if record.kind != "block":
+            findings.append(_setup_finding(note.path, record))
+            continue
+        finding = _follow_on(note.path, record, lost) or _classify(
+            note.path, record, other.get(record.key), block
+        )
+        if block is not None:
+            finding = _with_conflict(finding, options[record.line])
+            if finding.cause != RANDOM and record.drift not in ("value", "text"):
+                for name in defined_names(block.code):
+                    lost.setdefault(name, (record, finding))
+        findings.append(finding)
+    ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
+    return _keep_what_later_blocks_use(note.path, ordered, findings, options)
+
+
+def _setup_finding(path: str, record: BlockRecord) -> Finding:
+    """Setup code that fails: its cause, named; a directive before it would apply to the
+    next block, so none is written."""
+    finding = _classify(path, record, None)
+    if finding.directive is None:
+        return finding
+    spec = finding.directive.split(";")[0].strip()
+    region = spec.replace("requires", "requires start", 1)
+    return Finding(
+        path,
+        record.line,
+        finding.cause,
+        f"setup code: {finding.detail}",
+        finding.directive,
+        f"a directive applies to the next block, not to setup code: put the setup and the "
+        f"blocks that need it between <!-- torchnotes: {region} --> "
+        "and <!-- torchnotes: requires end -->"
+        if spec.startswith("requires")
+        else "a directive applies to the next block, not to setup code",
+    )
+
+
+def _parsed_blocks(path: str) -> tuple[dict[int, Block], dict[int, Options]]:
+    """The note's blocks and what their directives say, by the 1-based line of their
+    opening fence, as the run report names them."""
+    try:
+        text = decode_note(Path(path).read_bytes()).text
+    except (OSError, NoteReadError):
+        return {}, {}
+    note = NoteParser().parse(text)
+    options = {shown(line): value for line, value in options_by_line(note).items()}
+    return {shown(block.first_line): block for block in note.blocks}, options
+
+
+def _with_conflict(finding: Finding, directives: Options) -> Finding:
+    """A directive of the kind proposed already on the block (``directives``: what its
+    directives say) cannot be added beside it."""
+    if finding.directive is None:
+        return finding
+    name = finding.directive.split()[0]
+    present = {
+        "requires": bool(directives.requires),
+        "compare": directives.compare is not None,
+        "skip": directives.skip is not None,
+    }
+    if not present.get(name):
+        return finding
+    conflict = f"the block already has a {name} directive: change it to {finding.directive}"
+    return Finding(
+        finding.path, finding.line, finding.cause, finding.detail, finding.directive, conflict
+    )

@@ -1,0 +1,59 @@
+"""The causes triage sorts failing blocks by, and :class:`Finding`, what it makes of one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The causes, in the order the table lists them.
+MISSING_MODULE = "missing module"
+DEVICE = "needs a device"
+RANDOM = "random output"
+NOT_PYTHON = "not Python"
+FOLLOW_ON = "follow-on"
+DRIFT = "real drift"
+NOTE_ERROR = "note error"
+CAUSES = (MISSING_MODULE, DEVICE, RANDOM, NOT_PYTHON, FOLLOW_ON, DRIFT, NOTE_ERROR)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One failing block (or note) and what triage makes of it."""
+
+    #: The note as pytest names it, relative to where the command runs.
+    path: str
+    #: 1-based line of the block's opening fence, as the run report shows it.
+    line: int
+    cause: str
+    #: What was seen, in one line.
+    detail: str
+    #: The directive that states the cause, without the comment around it.
+    directive: str | None = None
+    #: Why the directive cannot be inserted (another of its kind is there).
+    conflict: str | None = None
+    #: Imports of the block that later blocks use: kept in a setup comment above it, since
+    #: the directive skips the block.
+    setup: tuple[str, ...] = ()
+
+    @property
+    def proposed(self) -> bool:
+        return self.directive is not None and self.conflict is None
+
+    @property
+    def comment(self) -> str:
+        return f"<!-- torchnotes: {self.directive} -->"
+
+    @property
+    def skips(self) -> bool:
+        """Whether the directive keeps the block from running here."""
+        return self.proposed and str(self.directive).startswith(("requires ", "skip "))
+
+    def comments(self) -> list[str]:
+        """The lines inserted above the block: the setup comment, if any, and the directive."""
+        setup = ["<!-- torchnotes: setup", *self.setup, "-->"] if self.setup else []
+        return [*setup, _safe(self.comment)]
+
+
+def _safe(comment: str) -> str:
+    """A reason must not end the comment early."""
+    inner = comment[len("<!-- ") : -len(" -->")].replace("--", "-").replace("\n", " ")
+    return f"<!-- {inner} -->"

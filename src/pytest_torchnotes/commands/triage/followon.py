@@ -1,0 +1,107 @@
+"""Blocks that fail because an earlier one did not run to its end (follow-ons), and what
+later blocks use of a block a directive skips: its imports move into a setup comment, any
+other name takes the same directive to the blocks that use it."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+
+from pytest_torchnotes.commands.names import defined_names, importable_imports, used_names
+from pytest_torchnotes.commands.triage.findings import FOLLOW_ON, NOT_PYTHON, Finding
+from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.inforce import Options
+from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.reporting.report import BlockRecord
+
+#: A name the block used that nothing defined.
+UNDEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
+
+
+def _keep_what_later_blocks_use(
+    path: str,
+    blocks: Sequence[Block],
+    findings: Sequence[Finding],
+    options: Mapping[int, Options],
+) -> list[Finding]:
+    """A block a directive skips no longer defines its names, though in the first run the
+    lines before its failure did (``import torch`` above a missing ``import d2l``). Imports
+    that later blocks use move into a setup comment above it; a later block that uses any
+    other of its names needs what it needs: the same directive."""
+    by_line = {finding.line: finding for finding in findings}
+    changed = True
+    while changed:
+        changed = False
+        for position, block in enumerate(blocks):
+            own = by_line.get(shown(block.first_line))
+            directives = options[shown(block.first_line)]
+            if (own is not None and own.skips) or directives.skip or directives.requires:
+                continue
+            for name in sorted(used_names(block.code)):
+                binder = next(
+                    (b for b in reversed(blocks[:position]) if name in defined_names(b.code)),
+                    None,
+                )
+                cause = by_line.get(shown(binder.first_line)) if binder is not None else None
+                if binder is None or cause is None or not cause.skips:
+                    continue
+                statement = importable_imports(binder.code).get(name)
+                if statement is not None:
+                    if statement not in cause.setup:
+                        by_line[shown(binder.first_line)] = dataclasses.replace(
+                            cause, setup=(*cause.setup, statement)
+                        )
+                        changed = True
+                    continue
+                directive = str(cause.directive).split(";")[0].strip()
+                by_line[shown(block.first_line)] = Finding(
+                    path,
+                    shown(block.first_line),
+                    FOLLOW_ON,
+                    f"uses {name!r} from the block at {path}:{shown(binder.first_line)}, which the "
+                    f"directive there skips",
+                    f"{directive}; uses {name} from an earlier block that needs it too",
+                )
+                changed = True
+                break
+    return [by_line[line] for line in sorted(by_line)]
+
+
+#: The reason of a block skipped by a ``requires`` directive: ``requires cuda: no CUDA device``.
+SKIPPED_BY_REQUIRES = re.compile(r"^requires (?P<spec>\S+): ")
+
+
+def _skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
+    """A block skipped for a requirement: what builds on it needs the same."""
+    match = SKIPPED_BY_REQUIRES.match(record.reason or "")
+    if match is None:
+        return None
+    spec = match.group("spec")
+    return Finding(path, record.line, f"requires {spec}", "", f"requires {spec}")
+
+
+def _follow_on(
+    path: str, record: BlockRecord, lost: dict[str, tuple[BlockRecord, Finding | None]]
+) -> Finding | None:
+    match = UNDEFINED.search(record.reason or "")
+    if match is None or match.group("name") not in lost:
+        return None
+    name = match.group("name")
+    cause, finding = lost[name]
+    where = f"{path}:{cause.line}"
+    if finding is not None and finding.directive is not None and finding.cause != NOT_PYTHON:
+        # The block needs what the block it builds on needs: the same directive, or it
+        # would fail once that block is skipped.
+        directive = finding.directive.split(";")[0].strip()
+        return Finding(
+            path,
+            record.line,
+            FOLLOW_ON,
+            f"uses {name!r} from the block at {where} ({finding.cause.removeprefix('requires ')})",
+            f"{directive}; uses {name} from an earlier block that needs it too",
+        )
+    state = "was skipped" if cause.outcome == "skipped" else "failed"
+    return Finding(
+        path, record.line, FOLLOW_ON, f"uses {name!r} from the block at {where}, which {state}"
+    )
