@@ -38,7 +38,6 @@ DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
 #: The device a tensor in the expected output lives on: ``device='cuda:0'``.
 EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
 
-
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
