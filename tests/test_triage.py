@@ -547,11 +547,11 @@ def test_the_notes_read_before_the_run_are_those_the_project_configures(
     for name in ("a.md", "b.note", ".hidden/c.md", "d.txt"):
         (tmp_path / "notes" / name).write_text(name)
     monkeypatch.chdir(tmp_path)
-    assert sorted(Path(path).name for path in running._digests(["notes"])) == ["a.md"]
+    assert sorted(Path(path).name for path in running.note_digests(["notes"])) == ["a.md"]
     (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_patterns = *.note *.md\n")
-    digests = running._digests(["notes"])
+    digests = running.note_digests(["notes"])
     assert sorted(Path(path).name for path in digests) == ["a.md", "b.note"]
     assert digests[str((tmp_path / "notes" / "b.note").resolve())] == digest(b"b.note")
     (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_seed = x\n")
     with pytest.raises(t.TriageError, match=r"torchnotes_seed in pytest\.ini"):
-        running._digests(["notes"])
+        running.note_digests(["notes"])

@@ -54,7 +54,7 @@ class _Outputs:
             self.dropped.append(reason)
 
 
-def _code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int) -> str:
+def code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int) -> str:
     code_lines = code.split("\n")
     for line in code_lines:
         if OUTPUT_MARKER.match(line):
@@ -68,7 +68,7 @@ def _code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int)
     lines = list(code_lines)
     if output_lines:
         lines += ["", MARKER_LINE, *output_lines]
-    block = _fenced("python", lines)
+    block = fenced("python", lines)
     if directive is not None:
         block = f"<!-- torchnotes: {directive} -->\n{block}"
     device = DEVICE_OUTPUT.search(found.printed)
@@ -78,7 +78,7 @@ def _code_cell(code: str, outputs: Sequence[nbformat.NotebookNode], number: int)
             f"<!-- torchnotes: requires {name}; the stored output was computed on "
             f"{'a CUDA device' if name == 'cuda' else 'an MPS device'} -->\n{block}"
         )
-    comments = [f"<!-- {_comment_safe(reason)} -->" for reason in found.dropped]
+    comments = [f"<!-- {comment_safe(reason)} -->" for reason in found.dropped]
     return "\n".join([block, *comments])
 
 
@@ -113,7 +113,7 @@ def _outputs(outputs: Iterable[nbformat.NotebookNode]) -> _Outputs:
 def _output_lines(found: _Outputs) -> list[str]:
     """The lines to write under the marker; none, and a comment why, when a fence cannot
     hold them."""
-    text = strip_ansi(_unify_newlines(found.printed))
+    text = strip_ansi(unify_newlines(found.printed))
     if "\r" in text:
         found.drop(
             "printed output of this cell not kept: it rewrites lines with carriage returns, "
@@ -136,7 +136,7 @@ def _directive(code: str, found: _Outputs, number: int) -> str | None:
     """The directive the block needs, without its comment: ``skip ...`` or ``raises ...``."""
     magic = ipython_syntax(code)
     if magic is not None:
-        return f"skip {_comment_safe(magic)} is not Python"
+        return f"skip {comment_safe(magic)} is not Python"
     if found.error is None:
         return None
     name, value = found.error
@@ -186,17 +186,17 @@ def ipython_syntax(code: str) -> str | None:
 
 def _error_message(value: str) -> str:
     """The part of an error's message that a directive can hold and still find in it."""
-    lines = [line.strip() for line in strip_ansi(_unify_newlines(value)).split("\n")]
+    lines = [line.strip() for line in strip_ansi(unify_newlines(value)).split("\n")]
     first = next((line for line in lines if line), "")
     # what is left is a substring of the message, which is how raises matches it
     return COMMENT_END.split(first, maxsplit=1)[0].strip()
 
 
-def _comment_safe(text: str) -> str:
+def comment_safe(text: str) -> str:
     return COMMENT_END.sub("", text)
 
 
-def _fenced(language: str, lines: Sequence[str]) -> str:
+def fenced(language: str, lines: Sequence[str]) -> str:
     """``lines`` in a backtick fence longer than any backtick line among them."""
     longest = max(
         (len(match.group(1)) for line in lines if (match := BACKTICK_LINE.match(line))),
@@ -206,5 +206,5 @@ def _fenced(language: str, lines: Sequence[str]) -> str:
     return "\n".join([f"{fence}{language}", *lines, fence])
 
 
-def _unify_newlines(text: str) -> str:
+def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n")

@@ -20,11 +20,11 @@ import nbformat
 
 from pytest_torchnotes.commands.codecells import (
     ConversionError,
-    _code_cell,
-    _comment_safe,
-    _fenced,
-    _unify_newlines,
+    code_cell,
+    comment_safe,
+    fenced,
     ipython_syntax,
+    unify_newlines,
 )
 from pytest_torchnotes.comparison.normalize import strip_blank_lines
 from pytest_torchnotes.notelines import shown
@@ -84,9 +84,9 @@ def notebook_to_note(notebook: nbformat.NotebookNode) -> str:
         if kind == "markdown":
             parts.append(_markdown_cell(source, cell))
         elif kind == "raw":
-            parts.append(_fenced("text", source.split("\n")))
+            parts.append(fenced("text", source.split("\n")))
         elif kind == "code":
-            parts.append(_code_cell(source, cell.get("outputs", []), number))
+            parts.append(code_cell(source, cell.get("outputs", []), number))
     if not parts:
         raise ConversionError("nothing to convert: the notebook has no cell with text")
     return "\n\n".join(parts) + "\n"
@@ -139,14 +139,14 @@ def _markdown_cell(source: str, cell: nbformat.NotebookNode) -> str:
     if names:
         lines.append(
             f"<!-- attachment{'s' * (len(names) > 1)} of this cell not kept: "
-            f"{_comment_safe(', '.join(names))} (a note keeps text only) -->"
+            f"{comment_safe(', '.join(names))} (a note keeps text only) -->"
         )
     return "\n".join(lines)
 
 
 def _source(cell: nbformat.NotebookNode, number: int) -> str:
     """The cell's text without blank lines around it; refuse what a note cannot hold."""
-    text = _unify_newlines(cell.get("source", ""))
+    text = unify_newlines(cell.get("source", ""))
     for character, name in (("\r", "a carriage return"), ("\x00", "a NUL character")):
         if character in text:
             raise ConversionError(f"cell {number} holds {name}, which a note cannot keep")

@@ -42,7 +42,7 @@ EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
 
-def _classify(
+def classify(
     path: str, record: BlockRecord, second: BlockRecord | None, block: Block | None = None
 ) -> Finding:
     reason = record.reason or ""

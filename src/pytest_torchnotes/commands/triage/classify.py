@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 from pytest_torchnotes.commands.names import defined_names
-from pytest_torchnotes.commands.triage.causes import _classify
+from pytest_torchnotes.commands.triage.causes import classify
 from pytest_torchnotes.commands.triage.findings import NOTE_ERROR, RANDOM, Finding
 from pytest_torchnotes.commands.triage.followon import (
-    _follow_on,
-    _keep_what_later_blocks_use,
-    _skipped_by_requires,
+    follow_on,
+    keep_what_later_blocks_use,
+    skipped_by_requires,
 )
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
@@ -39,7 +39,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
     for record in note.blocks:
         block = blocks.get(record.line)
         if record.outcome == "skipped" and block is not None:
-            skipped = _skipped_by_requires(note.path, record)
+            skipped = skipped_by_requires(note.path, record)
             for name in defined_names(block.code):
                 lost.setdefault(name, (record, skipped))
         if record.outcome != "failed":
@@ -47,7 +47,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         if record.kind != "block":
             findings.append(_setup_finding(note.path, record))
             continue
-        finding = _follow_on(note.path, record, lost) or _classify(
+        finding = follow_on(note.path, record, lost) or classify(
             note.path, record, other.get(record.key), block
         )
         if block is not None:
@@ -57,13 +57,13 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
                     lost.setdefault(name, (record, finding))
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
-    return _keep_what_later_blocks_use(note.path, ordered, findings, options)
+    return keep_what_later_blocks_use(note.path, ordered, findings, options)
 
 
 def _setup_finding(path: str, record: BlockRecord) -> Finding:
     """Setup code that fails: its cause, named; a directive before it would apply to the
     next block, so none is written."""
-    finding = _classify(path, record, None)
+    finding = classify(path, record, None)
     if finding.directive is None:
         return finding
     spec = finding.directive.split(";")[0].strip()

@@ -50,10 +50,10 @@ class Finding:
     def comments(self) -> list[str]:
         """The lines inserted above the block: the setup comment, if any, and the directive."""
         setup = ["<!-- torchnotes: setup", *self.setup, "-->"] if self.setup else []
-        return [*setup, _safe(self.comment)]
+        return [*setup, safe(self.comment)]
 
 
-def _safe(comment: str) -> str:
+def safe(comment: str) -> str:
     """A reason must not end the comment early."""
     inner = comment[len("<!-- ") : -len(" -->")].replace("--", "-").replace("\n", " ")
     return f"<!-- {inner} -->"

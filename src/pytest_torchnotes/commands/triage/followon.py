@@ -19,7 +19,7 @@ from pytest_torchnotes.reporting.report import BlockRecord
 UNDEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
 
 
-def _keep_what_later_blocks_use(
+def keep_what_later_blocks_use(
     path: str,
     blocks: Sequence[Block],
     findings: Sequence[Finding],
@@ -72,7 +72,7 @@ def _keep_what_later_blocks_use(
 SKIPPED_BY_REQUIRES = re.compile(r"^requires (?P<spec>\S+): ")
 
 
-def _skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
+def skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
     """A block skipped for a requirement: what builds on it needs the same."""
     match = SKIPPED_BY_REQUIRES.match(record.reason or "")
     if match is None:
@@ -81,7 +81,7 @@ def _skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
     return Finding(path, record.line, f"requires {spec}", "", f"requires {spec}")
 
 
-def _follow_on(
+def follow_on(
     path: str, record: BlockRecord, lost: dict[str, tuple[BlockRecord, Finding | None]]
 ) -> Finding | None:
     match = UNDEFINED.search(record.reason or "")

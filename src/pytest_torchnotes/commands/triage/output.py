@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pytest_torchnotes.commands.triage.findings import CAUSES, Finding, _safe
+from pytest_torchnotes.commands.triage.findings import CAUSES, Finding, safe
 
 
 def table(findings: Sequence[Finding]) -> list[str]:
@@ -32,7 +32,7 @@ def details(findings: Sequence[Finding]) -> list[str]:
         if finding.conflict is not None:
             what = f"{finding.detail}; not proposed: {finding.conflict}"
         elif finding.directive is not None:
-            what = _safe(finding.comment)
+            what = safe(finding.comment)
             if finding.setup:
                 what += f" (and a setup comment above it: {'; '.join(finding.setup)})"
         else:

@@ -47,7 +47,7 @@ def run_notes(paths: Sequence[str], report: Path, seed: int | None = None) -> Ru
 def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     """Run the notes and sort every failing block by cause; also return the digest of each
     note as read before the run, so that ``write`` refuses notes changed since."""
-    digests = _digests(paths)
+    digests = note_digests(paths)
     with tempfile.TemporaryDirectory(prefix="torchnotes-triage-") as folder:
         first = run_notes(paths, Path(folder) / "first.json")
         varying = [
@@ -63,7 +63,7 @@ def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     return findings, digests
 
 
-def _digests(paths: Sequence[str]) -> dict[str, str]:
+def note_digests(paths: Sequence[str]) -> dict[str, str]:
     """The digest of every note in ``paths`` (files given by name, and in the folders given
     the files that match the project's ``torchnotes_patterns``), so that a note changed
     during the run is not written."""
