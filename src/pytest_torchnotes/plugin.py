@@ -13,6 +13,7 @@ import os
 import time
 import warnings
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,9 @@ def _in_use(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _in_use(config):
         return  # a project that keeps no notes pays nothing more
+    # Added before pytest's own plugins add theirs (this hook runs first), so it runs after
+    # them: after the garbage collections of pytest's last clean-up.
+    config.add_cleanup(partial(_unfreeze, config))
     from pytest_torchnotes.markdown.document import NoteRegionParser
     from pytest_torchnotes.settings import SettingsError, build_settings
 
@@ -588,7 +592,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_sessionfinish(session: pytest.Session) -> None:
     runner = session.config.stash.get(RUNNER, None)
     if runner is not None:
-        runner.close()
+        runner.close(unfreeze=False)  # after pytest's last garbage collections: _unfreeze
+
+
+def _unfreeze(config: pytest.Config) -> None:
+    runner = config.stash.get(RUNNER, None)
+    if runner is not None:
+        runner.unfreeze()
 
 
 class Reporting:
