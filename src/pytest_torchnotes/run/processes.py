@@ -36,7 +36,9 @@ MAX_COMMAND = 80
 PROC = "/proc"
 
 
+@functools.cache
 def supported() -> bool:
+    """Whether ``/proc`` tells the processes and threads (asked once: after every block)."""
     return sys.platform.startswith("linux") and os.path.isdir(f"{PROC}/self/task")
 
 
