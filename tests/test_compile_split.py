@@ -164,7 +164,9 @@ def test_a_block_that_displays_is_compiled_once_in_two_parts(
     calls: list[str] = []
     real = builtins.compile
 
-    def counting(source: object, filename: object, mode: str, *args: object, **kw: object) -> object:
+    def counting(
+        source: object, filename: object, mode: str, *args: object, **kw: object
+    ) -> object:
         calls.append(mode)
         return real(source, filename, mode, *args, **kw)  # type: ignore[call-overload]
 

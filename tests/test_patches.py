@@ -32,7 +32,7 @@ def by_one_pattern(code: str) -> set[str]:
         ("torch.zeros = lambda *a: 0", {"zeros"}),
         ("np.pi += 1\nx.y //= 2\nm.w **= 3", {"pi", "y", "w"}),
         ("torch.  zeros = f", {"zeros"}),
-        ('setattr(torch, "zeros", f)\ndelattr(np, \'pi\')', {"zeros", "pi"}),
+        ("setattr(torch, \"zeros\", f)\ndelattr(np, 'pi')", {"zeros", "pi"}),
         ("del torch.Tensor.shout", {"shout"}),
         ("model = nn.Linear(2, 1)\nx == y.z\nprint(a.b)\nf(a.b=1)", {"b"}),
         ("modeldel a.b", set()),  # no word ``del``

@@ -219,7 +219,7 @@ def _logging_plugin_for_notes(config: pytest.Config, fixtures: list[str]) -> obj
     phase: nothing asks for it (the ``caplog`` fixture, live logging, a ``log_level``), and
     a note starts with a bare root logger anyway (its records go to its blocks' stderr).
     ``None`` when the item keeps it."""
-    plugin = config.pluginmanager.get_plugin("logging-plugin")
+    plugin: object | None = config.pluginmanager.get_plugin("logging-plugin")
     if plugin is None or "caplog" in fixtures or config.getini("log_cli"):
         return None
     for name in ("log_level", "log_cli_level"):
@@ -242,9 +242,7 @@ class NoteHooks:
         if name in PHASE_HOOKS:
             kept = {impl.plugin for impl in caller.get_hookimpls()} - {self._removed}
             every = getattr(self._manager.hook, name).get_hookimpls()
-            caller = self._manager.subset_hook_caller(
-                name, {impl.plugin for impl in every} - kept
-            )
+            caller = self._manager.subset_hook_caller(name, {impl.plugin for impl in every} - kept)
         self.__dict__[name] = caller
         return caller
 
