@@ -113,8 +113,9 @@ def _in_use(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _in_use(config):
         return  # a project that keeps no notes pays nothing more
-    # Added before pytest's own plugins add theirs (this hook runs first), so it runs after
-    # them: after the garbage collections of pytest's last clean-up.
+    # pytest calls a plugin registered later first: this is added before pytest's own
+    # plugins add their clean-ups, and runs after them (after the garbage collections of
+    # its last clean-up; tests/test_plugin_leaks.py checks it).
     config.add_cleanup(partial(_unfreeze, config))
     from pytest_torchnotes.markdown.document import NoteRegionParser
     from pytest_torchnotes.settings import SettingsError, build_settings
