@@ -153,3 +153,24 @@ def test_any_block_compiles_as_by_the_whole_tree(pieces: list[str]) -> None:
             compile_block(code, "note.md", CODE_LINE, display=True)
         return
     assert_same(code)
+
+
+@pytest.mark.parametrize("code", [code for code in SPLIT if not code.endswith(";")])
+def test_a_block_that_displays_is_compiled_once_in_two_parts(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    calls: list[str] = []
+    real = builtins.compile
+
+    def counting(
+        source: object, filename: object, mode: str, *args: object, **kw: object
+    ) -> object:
+        calls.append(mode)
+        return real(source, filename, mode, *args, **kw)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    compiled = compile_block(code, "note.md", CODE_LINE, display=True)
+    assert compiled.display is not None
+    assert sorted(calls) == ["eval", "exec"]

@@ -41,3 +41,32 @@ def test_the_fd_file_is_kept_for_the_next_block_beside_the_session_s_own_child(
         rotation.close()
     finally:
         capture.close()
+
+
+def test_children_are_read_anew_each_time_whatever_a_note_did_to_the_kept_file() -> None:
+    import os
+    import threading
+
+    from pytest_torchnotes.run import routing
+
+    def listed(process: subprocess.Popen[bytes]) -> bool:
+        return any(line.startswith(f"{process.pid} (") for line in live_children() or [])
+
+    first = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert listed(first)
+        fd, _ = routing._children_files[threading.get_native_id()]
+        os.close(fd)  # as a note that closes every descriptor would
+        assert listed(first)
+        fd, _ = routing._children_files[threading.get_native_id()]
+        os.close(fd)
+        other = os.open(os.devnull, os.O_RDONLY)  # takes the kept file's number
+        try:
+            assert other == fd
+            assert listed(first)
+        finally:
+            os.close(other)
+    finally:
+        first.kill()
+        first.wait()
+    assert not listed(first)

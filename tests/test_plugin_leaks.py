@@ -239,3 +239,30 @@ def test_the_garbage_collector_is_unfrozen_after_the_session(
     write_note("```python\nimport torch.optim\n```\n")
     pytester.runpytest().assert_outcomes(passed=1)
     assert gc.get_freeze_count() == 0
+
+
+def test_pytest_collects_its_last_garbage_before_the_collector_is_unfrozen(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """pytest collects garbage at its end, after the session: a walk of every object of
+    torch, unless they are still frozen then. (A process of its own: pytest collects no
+    garbage at the end of an in-process run.)"""
+    pytester.makeconftest(
+        "import atexit, gc, json\n"
+        "frozen = []\n"
+        "collect = gc.collect\n"
+        "def recording(*args):\n"
+        "    frozen.append(gc.get_freeze_count())\n"
+        "    return collect(*args)\n"
+        "gc.collect = recording\n"
+        "def write():\n"
+        "    with open('collections.json', 'w') as handle:\n"
+        "        json.dump([frozen, gc.get_freeze_count()], handle)\n"
+        "atexit.register(write)\n"
+    )
+    write_note("```python\nimport torch.optim\n```\n")
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+    frozen, at_exit = json.loads((pytester.path / "collections.json").read_text())
+    assert len(frozen) >= 2  # pytest's, at its unconfigure and its clean-up
+    assert all(frozen)
+    assert at_exit == 0

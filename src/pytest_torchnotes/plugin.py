@@ -13,6 +13,7 @@ import os
 import time
 import warnings
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,10 @@ def _in_use(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if not _in_use(config):
         return  # a project that keeps no notes pays nothing more
+    # pytest calls a plugin registered later first: this is added before pytest's own
+    # plugins add their clean-ups, and runs after them (after the garbage collections of
+    # its last clean-up; tests/test_plugin_leaks.py checks it).
+    config.add_cleanup(partial(_unfreeze, config))
     from pytest_torchnotes.markdown.document import NoteRegionParser
     from pytest_torchnotes.settings import SettingsError, build_settings
 
@@ -204,12 +209,52 @@ def _runner(config: pytest.Config) -> NoteRunner:
     return runner
 
 
+#: The hooks around each phase of an item that pytest's logging plugin wraps, with its
+#: log capture: a handler added to the root logger and to every logger that does not
+#: propagate (torch has dozens), twice a phase, six times an item.
+PHASE_HOOKS = frozenset({"pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown"})
+
+
+def _logging_plugin_for_notes(config: pytest.Config, fixtures: list[str]) -> object | None:
+    """pytest's logging plugin when a note item can go without its capture around each
+    phase: nothing asks for it (the ``caplog`` fixture, live logging, a ``log_level``), and
+    a note starts with a bare root logger anyway (its records go to its blocks' stderr).
+    ``None`` when the item keeps it."""
+    plugin: object | None = config.pluginmanager.get_plugin("logging-plugin")
+    if plugin is None or "caplog" in fixtures or config.getini("log_cli"):
+        return None
+    for name in ("log_level", "log_cli_level"):
+        if config.getoption(name, None) is not None or config.getini(name):
+            return None
+    return plugin
+
+
+class NoteHooks:
+    """A note item's hooks: those of its path (its conftest files), but for the phase hooks
+    (:data:`PHASE_HOOKS`) without ``removed``, through pluggy's ``subset_hook_caller``."""
+
+    def __init__(self, hooks: Any, config: pytest.Config, removed: object) -> None:
+        self._hooks = hooks
+        self._manager = config.pluginmanager
+        self._removed = removed
+
+    def __getattr__(self, name: str) -> Any:
+        caller = getattr(self._hooks, name)
+        if name in PHASE_HOOKS:
+            kept = {impl.plugin for impl in caller.get_hookimpls()} - {self._removed}
+            every = getattr(self._manager.hook, name).get_hookimpls()
+            caller = self._manager.subset_hook_caller(name, {impl.plugin for impl in every} - kept)
+        self.__dict__[name] = caller
+        return caller
+
+
 class NoteItem(pytest.Item):
     """Every block of one note, run in order in one namespace."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._document: NoteDocument | None = None
+        self._hooks: Any = None
         self.result: NoteResult | None = None
         #: What happened, as the run report records it.
         self.record: NoteRecord | None = None
@@ -222,6 +267,17 @@ class NoteItem(pytest.Item):
         self.fixturenames = self._fixtureinfo.names_closure
         self.funcargs: dict[str, object] = {}
         self._request = TopRequest(self, _ispytest=True)  # type: ignore[arg-type]
+
+    @property
+    def ihook(self) -> Any:
+        """The hooks of the note's path, without pytest's log capture around each phase when
+        nothing asks for it (:func:`_logging_plugin_for_notes`): it walks every logger six
+        times a note."""
+        if self._hooks is None:
+            hooks = super().ihook
+            removed = _logging_plugin_for_notes(self.config, self.fixturenames)
+            self._hooks = hooks if removed is None else NoteHooks(hooks, self.config, removed)
+        return self._hooks
 
     def setup(self) -> None:
         self._request._fillfixtures()
@@ -535,7 +591,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_sessionfinish(session: pytest.Session) -> None:
     runner = session.config.stash.get(RUNNER, None)
     if runner is not None:
-        runner.close()
+        runner.close(unfreeze=False)  # after pytest's last garbage collections: _unfreeze
+
+
+def _unfreeze(config: pytest.Config) -> None:
+    runner = config.stash.get(RUNNER, None)
+    if runner is not None:
+        runner.unfreeze()
 
 
 class Reporting:

@@ -157,9 +157,13 @@ TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
 
 def _compile_split(code: str, padded: str, filename: str, code_line: int) -> CompiledCode | None:
     """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
-    what follows the last line at column 0 is parsed alone and, when it is one expression,
-    compiled apart from what comes before it. Parsing the whole block into Python objects
-    costs about as much as compiling it; a small block is compiled in a fraction of the time.
+    what follows the last line at column 0 is compiled alone as an expression and, when it
+    is one, what comes before it is compiled apart (two compiles, each of its own part of
+    the block). Parsing the whole block into Python objects costs about as much as
+    compiling it; a small block is compiled in a fraction of the time.
+
+    When the tail is not an expression, it is parsed alone: one complete statement that
+    displays nothing (``x = 1``, ``f();``) means the whole block is compiled as it is.
 
     ``None`` when that cannot be told this way (the text before the last line at column 0
     is not complete code, or what follows it is not one complete statement): the caller
@@ -169,8 +173,23 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     if not starts or starts[-1] == 0 or "__future__" in code:
         return None
     if "\\" in code[starts[-1] :]:
-        return None  # parsing it alone would warn about its escapes a second time
+        return None  # compiling it alone would warn about its escapes a second time
     head, tail = code[: starts[-1]], code[starts[-1] :]
+    tail_line = code_line + head.count("\n")
+    try:  # ``eval`` takes one expression, and no ``;`` after it
+        display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return _compile_undisplayed(tail, padded, filename)
+    try:  # compiles only when the head is complete code: then the tail is the last statement
+        body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return CompiledCode(body, display, interactive=True)
+
+
+def _compile_undisplayed(tail: str, padded: str, filename: str) -> CompiledCode | None:
+    """The block when its tail is one complete statement that displays nothing; ``None``
+    when the tail is not complete code alone (the caller parses the whole block)."""
     try:
         statements = ast.parse(tail).body
     except (SyntaxError, ValueError):
@@ -178,19 +197,13 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     if len(statements) != 1:
         return None
     last = statements[0]
-    if not isinstance(last, ast.Expr) or _ends_with_semicolon(tail, last):
-        try:  # nothing to display, if the split was right: the whole block tells
-            body = compile(padded, filename, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
-            return None
-        return CompiledCode(body, interactive=True)
-    try:  # compiles only when the head is complete code: then the tail is the last statement
-        body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
-        tail_line = code_line + head.count("\n")
-        display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
+    if isinstance(last, ast.Expr) and not _ends_with_semicolon(tail, last):
+        return None  # an expression that does not compile alone: the whole block tells
+    try:  # nothing to display, if the split was right: the whole block tells
+        body = compile(padded, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
-    return CompiledCode(body, display, interactive=True)
+    return CompiledCode(body, interactive=True)
 
 
 def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:

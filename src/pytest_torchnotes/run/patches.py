@@ -9,17 +9,27 @@ import types
 from collections.abc import Iterable
 from typing import Any
 
-#: Attribute names a note's code visibly sets or deletes: ``torch.zeros = ...``,
-#: ``setattr(torch, "zeros", ...)``, ``del torch.Tensor.shout``.
-PATCHED_NAME = re.compile(
-    r"\w\.[ \t]*(?P<assigned>[A-Za-z_]\w*)[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)"
-    r"|\b(?:setattr|delattr)\(\s*[^,()]+,\s*(?P<quote>['\"])(?P<named>\w+)(?P=quote)"
-    r"|\bdel[ \t]+[\w.]+\.(?P<deleted>\w+)"
+#: An attribute a note's code visibly sets or changes in place: ``torch.zeros = ...``,
+#: ``np.pi += 1``. The search starts at the dot and looks back for the name before it:
+#: starting at every letter of the code costs several times as much.
+ASSIGNED_NAME = re.compile(
+    r"\.(?<=\w\.)[ \t]*(?P<assigned>[A-Za-z_]\w*)[ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)"
 )
 
+#: An attribute set or deleted by a name written out: ``setattr(np, "pi", 3)``.
+NAMED = re.compile(
+    r"attr\((?<=\bsetattr\(|\bdelattr\()\s*[^,()]+,\s*(?P<quote>['\"])(?P<named>\w+)(?P=quote)"
+)
+
+#: An attribute deleted: ``del torch.Tensor.shout``.
+DELETED = re.compile(r"del(?<=\bdel)[ \t]+[\w.]+\.(?P<deleted>\w+)")
 
 #: Code that patches attributes whose names cannot be read off the text.
 DYNAMIC_PATCH = re.compile(r"__dict__|\bvars\(|\b(?:setattr|delattr)\(\s*[^,()]+,\s*[^'\"\s]")
+
+#: Text that :data:`DYNAMIC_PATCH` cannot match without: most notes have none of it, and
+#: are not searched with it (every search of the patterns above starts at a fixed text).
+DYNAMIC_WORDS = ("__dict__", "vars(", "setattr(", "delattr(")
 
 
 def patched_names(code: str) -> frozenset[str] | None:
@@ -28,11 +38,11 @@ def patched_names(code: str) -> frozenset[str] | None:
     >>> sorted(patched_names('torch.zeros = f\\nsetattr(np, "pi", 3)\\nx == y.z'))
     ['pi', 'zeros']
     """
-    if DYNAMIC_PATCH.search(code):
+    if any(word in code for word in DYNAMIC_WORDS) and DYNAMIC_PATCH.search(code):
         return None
-    names = set()
-    for match in PATCHED_NAME.finditer(code):
-        names.add(match.group("assigned") or match.group("named") or match.group("deleted"))
+    names = {match.group("assigned") for match in ASSIGNED_NAME.finditer(code)}
+    names.update(match.group("named") for match in NAMED.finditer(code))
+    names.update(match.group("deleted") for match in DELETED.finditer(code))
     return frozenset(names)
 
 

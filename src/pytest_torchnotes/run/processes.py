@@ -36,7 +36,9 @@ MAX_COMMAND = 80
 PROC = "/proc"
 
 
+@functools.cache
 def supported() -> bool:
+    """Whether ``/proc`` tells the processes and threads (asked once: after every block)."""
     return sys.platform.startswith("linux") and os.path.isdir(f"{PROC}/self/task")
 
 
@@ -118,9 +120,9 @@ def describe(pid: int) -> str:
 def end_left(before: Iterable[int], grace: float = GRACE) -> list[str]:
     """End the processes below the session's that were not in ``before``; say which."""
     session = os.getpid()
-    known = set(before)
-    left = [pid for pid in sorted(descendants() - known) if _running(pid)]
-    _reap_all(sorted(descendants() - known), session)  # those that ended by themselves
+    found = sorted(descendants() - set(before))
+    left = [pid for pid in found if _running(pid)]
+    _reap_all(found, session)  # those that ended by themselves
     if not left:
         return []
     names = [describe(pid) for pid in left]

@@ -253,18 +253,26 @@ class NoteRunner:
             self._fd = FileDescriptorCapture()
         return self._fd
 
-    def close(self) -> None:
+    def close(self, *, unfreeze: bool = True) -> None:
+        """The session is over; ``unfreeze=False`` leaves :meth:`unfreeze` to the caller."""
         if self._fd is not None:
             self._fd.close()
             self._fd = None
         for scratch in self._workspaces.values():
             scratch.remove()
-        if self._frozen_modules and self._unfreeze:
-            gc.unfreeze()  # the session's objects go back to the collector
-            self._frozen_modules = 0
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None
+        if unfreeze:
+            self.unfreeze()
+
+    def unfreeze(self) -> None:
+        """Give what :meth:`_freeze_imports` froze back to the garbage collector, when
+        nothing was frozen before. pytest collects garbage at its very end (twice, each a
+        walk of torch's objects once they are unfrozen): call this after that."""
+        if self._frozen_modules and self._unfreeze:
+            gc.unfreeze()  # the session's objects go back to the collector
+            self._frozen_modules = 0
 
     def _freeze_imports(self) -> None:
         """Once notes have imported many modules (torch, the first time torch.optim is used),

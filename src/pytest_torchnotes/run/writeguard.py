@@ -10,6 +10,7 @@ Code that writes from C or C++ (``torch.save`` with a path) does not pass throug
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -119,7 +120,18 @@ def rule_for(protected: Iterable[str | Path], allowed: Iterable[str | Path]) -> 
     """Protect ``protected`` except what lies in ``allowed`` (see :class:`Rule`). A
     protected folder that holds the home folder (a rootdir of ``~`` or ``/``) is left out:
     caches and downloads go there."""
-    home = os.path.realpath(Path.home())
+    return _rule_for(
+        tuple(os.fspath(path) for path in protected),
+        tuple(os.fspath(path) for path in allowed),
+        os.fspath(Path.home()),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _rule_for(protected: tuple[str, ...], allowed: tuple[str, ...], home_folder: str) -> Rule:
+    """:func:`rule_for`, made once for each folder of notes: resolving the folders is
+    most of what a note's isolation costs the file system."""
+    home = os.path.realpath(home_folder)
     folders = tuple(
         folder
         for folder in dict.fromkeys(os.path.realpath(path) for path in protected)
