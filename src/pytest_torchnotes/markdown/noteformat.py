@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_LABEL
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
-#: Info strings collected as Python blocks (the first word of the info string).
-LANGUAGES = frozenset({"python", "py", "python3"})
+#: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
+#: info string (``python`` for ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````).
+LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"})
 
 
 @dataclass(frozen=True)
