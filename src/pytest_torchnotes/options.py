@@ -82,7 +82,7 @@ OPTIONS = (
         f"info strings of an output fence right after a block ({BARE} for a fence without "
         f"one, {NONE} to turn output fences off)",
         "args",
-        ["output"],
+        ["output", "out", "stdout", "result"],
         repeat=True,
     ),
     Option(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
 CHINESE_LABEL = (
@@ -50,11 +51,27 @@ OUTPUT_LABEL = re.compile(
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
 
+#: Info strings of a fence read as a block's output right after it, with no label needed:
+#: they say what the fence holds.
+OUTPUT_FENCES = frozenset({"output", "out", "stdout", "result"})
+
 #: Info strings of a fence read as output after a label line; ``""`` is a bare fence.
-LABELED_FENCES = frozenset({"", "text", "console", "output"})
+#: ``none`` is what sphinx-gallery and pandoc write for text without highlighting.
+LABELED_FENCES = frozenset({"", "text", "console", "plaintext", "txt", "none"}) | OUTPUT_FENCES
 
 #: Info strings of fences that hold output when they stand after a block.
-OUTPUT_LOOKING = frozenset({"", "text", "console", "output", "plaintext", "txt", "none"})
+OUTPUT_LOOKING = LABELED_FENCES
+
+#: Info strings of shell fences, which hold commands, or what a command printed: a block's
+#: output when it reads as such (:data:`PRINTED_VALUE`).
+SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "shell-session"})
+
+#: The first line of text that Python printed rather than a shell command: a tensor, a
+#: number, a bracket, a repr, a constant, an exception.
+PRINTED_VALUE = re.compile(
+    r"^[ \t]*(?:[\[({<'\"]|[-+]?\.?\d|(?:True|False|None)\b|[\w.]+\(|\w+(?:Error|Warning)\b|"
+    r"Traceback\b)"
+)
 
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
 SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
@@ -154,10 +171,11 @@ def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bo
     """Whether ``fence`` could hold a block's output; under a label, any language may."""
     if fence.language in languages or fence.close_line is None:
         return False
-    if not labeled and fence.language.lower() not in OUTPUT_LOOKING:
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    printed = fence.language in SHELL_FENCES and PRINTED_VALUE.match(first) is not None
+    if not labeled and fence.language not in OUTPUT_LOOKING and not printed:
         return False
     text = "\n".join(line.text for line in fence.body)
-    first = next((line.text for line in fence.body if line.text.strip()), "")
     return not (SHELL_PROMPT.match(first) or looks_like_python(text))
 
 
@@ -189,10 +207,14 @@ def unread_output(
         line = following.open_line
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
         if between.only_labels and not between.labels:
+            by_option = (
+                f", or read such fences with --torchnotes-output-fence={info}"
+                if info != NONE
+                else ""
+            )
             return (
                 line,
-                f"{intro}: put a label line such as 输出： or Output: above it, or read such "
-                f"fences with --torchnotes-output-fence={info}",
+                f"{intro}: put a label line such as 输出： or Output: above it{by_option}",
             )
         if between.only_labels and len(between.labels) == 1 and not labels_read:
             return (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_LABEL
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, OUTPUT_LABEL
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
 #: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
@@ -20,7 +20,7 @@ class NoteFormat:
     languages: frozenset[str] = LANGUAGES
     marker: re.Pattern[str] = OUTPUT_MARKER
     #: Info strings of an output fence right after a block; ``""`` is a bare fence.
-    output_fences: frozenset[str] = frozenset({"output"})
+    output_fences: frozenset[str] = OUTPUT_FENCES
     #: A label line allowed between a block and its output fence (``None``: no label).
     output_label: re.Pattern[str] | None = OUTPUT_LABEL
     #: Info strings of a fence read as output when a label line stands before it.

@@ -14,6 +14,7 @@ from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
+    SHELL_FENCES,
     gap,
     read_as_output,
     unread_output,
@@ -70,7 +71,7 @@ def output_fence(
     to_the_end = (
         warn
         and candidate is not None
-        and candidate.language.lower() in (OUTPUT_LOOKING | note_format.output_fences)
+        and candidate.language in (OUTPUT_LOOKING | SHELL_FENCES | note_format.output_fences)
     )
     lines, comments = note.lines, note.comment_lines
     between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)

@@ -1,0 +1,64 @@
+"""End to end: output fences tagged as tools tag them are compared and updated, and what is
+not read is reported with what would read it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+TAGGED = """\
+```python
+print(2 ** 10)
+```
+
+```stdout
+1000
+```
+
+```python
+print(2 ** 3)
+```
+
+Out:
+
+```none
+9
+```
+"""
+
+
+def test_tagged_output_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(TAGGED)
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines_random(["*-1000", "*+1024", "*-9", "*+8"])
+    assert "TorchnotesWarning" not in result.stdout.str()
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == TAGGED.replace("1000", "1024").replace("9\n", "8\n")
+    assert pytester.runpytest().ret == 0
+
+
+def test_a_shell_fence_that_reads_as_printed_output_is_reported(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(1)\n```\n\n```bash\ntensor([1])\n```\n\n```bash\nls\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md:5: fence ```bash after the block at line 1 looks "
+            "like its output but is not read: * --torchnotes-output-fence=bash"
+        ]
+    )
+    assert result.stdout.str().count("TorchnotesWarning: notes/") == 1
+
+
+def test_an_output_fence_option_still_reads_a_shell_fence(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(1)\n```\n\n```bash\n2\n```\n")
+    result = pytester.runpytest("--torchnotes-output-fence=BASH")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*-2", "*+1"])
