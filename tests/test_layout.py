@@ -128,6 +128,8 @@ SEPARATORS = {
     "jupyter label": "Out[7]:",
     "comment": "<!-- a comment -->",
     "prose": "Some prose about the block.",
+    "summary label": "<details><summary>Output</summary>",
+    "wrapper": "{% endraw %}\n<details>",
 }
 
 
@@ -367,3 +369,17 @@ def test_output_fences_as_tools_tag_them() -> None:
             "fences with --torchnotes-output-fence=plaintext",
         ),
     ]
+
+
+def test_output_in_collapsible_sections_and_liquid_raw() -> None:
+    note = parse((SAMPLES / "details.md").read_text(encoding="utf-8"))
+    starts = [shown(block.output.start) if block.output else None for block in note.blocks]
+    assert starts == [11, 23, 34, None]
+    assert warnings(note) == []  # a summary that is no label is prose: the fence is an example
+
+
+def test_a_summary_label_with_prose_after_it_is_reported() -> None:
+    text = (
+        "```python\nprint(1)\n```\n<details><summary>Output</summary>\nSee below.\n\n```\n1\n```\n"
+    )
+    assert [line for line, _ in warnings(parse(text))] == [7]

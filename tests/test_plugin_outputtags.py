@@ -62,3 +62,31 @@ def test_an_output_fence_option_still_reads_a_shell_fence(
     result = pytester.runpytest("--torchnotes-output-fence=BASH")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*-2", "*+1"])
+
+
+DETAILS = """\
+```python
+print(2 ** 10)
+```
+
+<details>
+<summary>Output</summary>
+
+```
+1000
+```
+
+</details>
+"""
+
+
+def test_output_in_a_collapsible_section_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(DETAILS)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*-1000", "*+1024"])
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == DETAILS.replace("1000", "1024")
+    assert pytester.runpytest().ret == 0

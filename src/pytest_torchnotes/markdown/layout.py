@@ -48,6 +48,22 @@ OUTPUT_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+#: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
+#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``.
+WRAPPER_LINE = re.compile(
+    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\})[ \t]*$", re.IGNORECASE
+)
+
+#: A collapsible section's title, maybe right after ``<details>``: its text is a label line
+#: when it reads as one (``<summary>Output</summary>``, ``<summary><b>输出</b></summary>``).
+SUMMARY = re.compile(
+    r"^[ \t]*(?:<details\b[^>]*>[ \t]*)?<summary\b[^>]*>(?P<text>.*?)</summary>[ \t]*$",
+    re.IGNORECASE,
+)
+
+#: An HTML tag inside a summary's text (``<b>``, ``</strong>``).
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
 
@@ -114,7 +130,15 @@ def gap(
         line = lines[index]
         quotes = QUOTE.match(line)
         rest = line[quotes.end() :] if quotes else line
-        if not rest.strip():
+        if not rest.strip() or WRAPPER_LINE.match(rest):
+            continue
+        summary = SUMMARY.match(rest)
+        if summary is not None:
+            title = HTML_TAG.sub("", summary.group("text"))
+            found_in = found.labels if label.match(title) else found.prose
+            found_in.append(index)
+            if found_in is found.prose and not to_the_end:
+                break
             continue
         leading = rest[: len(rest) - len(rest.lstrip(" \t"))]
         if width(leading) >= base + 4:
