@@ -90,3 +90,18 @@ def test_an_empty_languages_option_is_a_usage_error(
     result = pytester.runpytest()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*torchnotes_languages*no language given*"])
+
+
+def test_a_jekyll_highlight_block_is_reported(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("{% highlight python %}\nprint(1)\n{% endhighlight %}\n")
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
+            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a Jekyll highlight "
+            "block, which is not run: write it as a ```python fence*",
+        ]
+    )

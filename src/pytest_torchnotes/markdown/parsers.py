@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import (
     commentoutput,
     indented,
     ipython_block,
+    liquid,
     marker,
     outputfence,
     raises,
@@ -105,6 +106,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
+    liquid.highlight_blocks(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)
