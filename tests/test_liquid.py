@@ -1,4 +1,4 @@
-"""Jekyll's Liquid highlight blocks: not run, reported where they hold Python."""
+"""Highlight blocks of Jekyll and Hugo: not run, reported where they hold Python."""
 
 from __future__ import annotations
 
@@ -21,10 +21,13 @@ def test_the_highlight_tag() -> None:
                 "{%- highlight py linenos -%}",
                 "text {% highlight python %}",
                 "{% endhighlight %}",
+                '{{< highlight python "linenos=table" >}}',
+                "{{% highlight Python %}}",
+                "{{< /highlight >}}",
             ],
         )
     ]
-    assert languages == ["python", "py", None, None]
+    assert languages == ["python", "py", None, None, "python", "Python", None]
 
 
 def test_python_highlight_blocks_are_reported_and_the_raw_block_runs() -> None:
@@ -34,7 +37,7 @@ def test_python_highlight_blocks_are_reported_and_the_raw_block_runs() -> None:
         (11, "warning"),
     ]
     assert note.problems[0].message == (
-        "{% highlight python %} is a Jekyll highlight block, which is not run: write it as a "
-        "```python fence (ending in ```) to run it"
+        "{% highlight python %} is a highlight block of a static site, which is not run: "
+        "write it as a ```python fence (ending in ```) to run it"
     )
     assert [block.code for block in note.blocks] == ['print("{{ not liquid }}")']

@@ -101,7 +101,7 @@ def test_a_jekyll_highlight_block_is_reported(
     result.stdout.fnmatch_lines_random(
         [
             "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
-            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a Jekyll highlight "
-            "block, which is not run: write it as a ```python fence*",
+            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a highlight block "
+            "of a static site, which is not run: write it as a ```python fence*",
         ]
     )
