@@ -90,3 +90,28 @@ def test_output_in_a_collapsible_section_is_compared_and_updated(
     pytester.runpytest("--torchnotes-update")
     assert note.read_text(encoding="utf-8") == DETAILS.replace("1000", "1024")
     assert pytester.runpytest().ret == 0
+
+
+GALLERY = """\
+```python
+print(2 ** 10)
+```
+
+Out:
+
+    1000
+
+Prose after the output.
+"""
+
+
+def test_indented_output_under_a_label_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(GALLERY)
+    result = pytester.runpytest("--torchnotes-indented-output")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:7: expected 1000, got 1024*"])
+    pytester.runpytest("--torchnotes-indented-output", "--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == GALLERY.replace("1000", "1024")
+    assert pytester.runpytest("--torchnotes-indented-output").ret == 0
