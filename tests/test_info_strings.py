@@ -10,10 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.cellopts import not_run
+from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.lexing.info import language
+from pytest_torchnotes.markdown.noteformat import LANGUAGES
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import OPTIONS
+from pytest_torchnotes.sybil import parse_settings
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -153,3 +157,16 @@ def test_languages_are_the_note_formats() -> None:
     assert "only blocks marked python are; add pycon to torchnotes_languages" in (
         note.problems[0].message
     )
+
+
+def test_the_sybil_entry_point_takes_the_languages() -> None:
+    settings = parse_settings(languages="PyTorch py")
+    assert settings.note_format.languages == frozenset({"pytorch", "py"})
+    assert parse_settings().note_format.languages == LANGUAGES
+    assert parse_settings(output_fence=["TEXT"]).note_format.output_fences == frozenset({"text"})
+
+
+def test_the_defaults_are_the_options_defaults() -> None:
+    defaults = {option.name: option.default for option in OPTIONS}
+    assert frozenset(defaults["languages"]) == LANGUAGES
+    assert frozenset(defaults["output_fence"]) == OUTPUT_FENCES
