@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, container_title
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
@@ -130,6 +131,7 @@ SEPARATORS = {
     "prose": "Some prose about the block.",
     "summary label": "<details><summary>Output</summary>",
     "wrapper": "{% endraw %}\n<details>",
+    "container label": '??? example "Output"',
 }
 
 
@@ -383,3 +385,28 @@ def test_a_summary_label_with_prose_after_it_is_reported() -> None:
         "```python\nprint(1)\n```\n<details><summary>Output</summary>\nSee below.\n\n```\n1\n```\n"
     )
     assert [line for line, _ in warnings(parse(text))] == [7]
+
+
+def test_output_in_mkdocs_containers_titled_as_labels() -> None:
+    note = parse((SAMPLES / "mkdocs.md").read_text(encoding="utf-8"))
+    starts = [shown(block.output.start) if block.output else None for block in note.blocks]
+    assert starts == [10, 22, 31, None]
+    assert warnings(note) == []  # a container with another title is prose: an example
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ('??? note "Output"', "Output"),
+        ('???+ example "输出："', "输出："),
+        ('!!! tip inline end "Result"', "Result"),
+        ("!!! output", "output"),
+        ('=== "Output"', "Output"),
+        ("===", None),
+        ("=== output ===", None),
+        ("<details open><summary><b>Out:</b></summary>", "Out:"),
+        ("Output:", None),
+    ],
+)
+def test_the_title_of_a_container(line: str, title: str | None) -> None:
+    assert container_title(line) == title

@@ -115,3 +115,30 @@ def test_indented_output_under_a_label_is_compared_and_updated(
     pytester.runpytest("--torchnotes-indented-output", "--torchnotes-update")
     assert note.read_text(encoding="utf-8") == GALLERY.replace("1000", "1024")
     assert pytester.runpytest("--torchnotes-indented-output").ret == 0
+
+
+MKDOCS = """\
+=== "Code"
+
+    ```python
+    print(2 ** 10)
+    ```
+
+=== "Output"
+
+    ```
+    1000
+    ```
+"""
+
+
+def test_output_in_an_mkdocs_tab_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(MKDOCS)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*-1000", "*+1024"])
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == MKDOCS.replace("1000", "1024")
+    assert pytester.runpytest().ret == 0

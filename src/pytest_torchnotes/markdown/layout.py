@@ -61,6 +61,14 @@ SUMMARY = re.compile(
     re.IGNORECASE,
 )
 
+#: A titled container of mkdocs-material (pymdownx): an admonition ``!!! example "Output"``,
+#: a collapsible one ``??? note "输出"``, a tab ``=== "Output"``. Its title (an admonition's
+#: type when it has none: ``??? output``) is a label line when it reads as one.
+TITLED_CONTAINER = re.compile(
+    r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[\w-]+)*|===\+?)"
+    r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
+)
+
 #: An HTML tag inside a summary's text (``<b>``, ``</strong>``).
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -132,9 +140,8 @@ def gap(
         rest = line[quotes.end() :] if quotes else line
         if not rest.strip() or WRAPPER_LINE.match(rest):
             continue
-        summary = SUMMARY.match(rest)
-        if summary is not None:
-            title = HTML_TAG.sub("", summary.group("text"))
+        title = container_title(rest)
+        if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)
             if found_in is found.prose and not to_the_end:
@@ -152,6 +159,17 @@ def gap(
             if not to_the_end:
                 break
     return found
+
+
+def container_title(line: str) -> str | None:
+    """The title of a collapsible section or a titled container that ``line`` opens."""
+    summary = SUMMARY.match(line)
+    if summary is not None:
+        return HTML_TAG.sub("", summary.group("text"))
+    container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
+    if container is None:
+        return None
+    return container.group("text") or container.group("kind")
 
 
 def read_as_output(
