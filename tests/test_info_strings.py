@@ -51,6 +51,8 @@ SAMPLES = Path(__file__).parent / "samples"
         ("", ""),
         ("{}", ""),
         ("text", "text"),
+        ('title="Output"', ""),
+        ("{python, eval=FALSE} x=1", "python"),
     ],
 )
 def test_the_language_of_an_info_string(info: str, expected: str) -> None:
@@ -61,7 +63,7 @@ def test_the_language_of_an_info_string(info: str, expected: str) -> None:
 def test_a_language_is_one_lower_case_word(info: str) -> None:
     word = language(info)
     assert word == word.lower()
-    assert not any(character.isspace() or character in "{}:," for character in word)
+    assert not any(character.isspace() or character in "{}:,=" for character in word)
     assert language(word) == word
 
 

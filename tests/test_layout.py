@@ -410,3 +410,23 @@ def test_output_in_mkdocs_containers_titled_as_labels() -> None:
 )
 def test_the_title_of_a_container(line: str, title: str | None) -> None:
     assert container_title(line) == title
+
+
+@pytest.mark.parametrize(
+    ("info", "read", "warned"),
+    [
+        ('text title="Output"', True, None),
+        ("text title='输出：'", True, None),
+        ('title="Output" linenums="1"', True, None),
+        ('console title="Result"', True, None),
+        ('text title="train.log"', False, "--torchnotes-output-fence=text"),
+        ('json title="Output"', False, "read it with --torchnotes-output-fence=json"),
+        ('python title="Output"', False, None),
+    ],
+)
+def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n```{info}\n1\n```\n")
+    assert (note.blocks[0].output is not None) == read
+    messages = [message for _, message in warnings(note)]
+    assert len(messages) == (0 if warned is None else 1)
+    assert warned is None or warned in messages[0]

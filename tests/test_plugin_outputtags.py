@@ -142,3 +142,12 @@ def test_output_in_an_mkdocs_tab_is_compared_and_updated(
     pytester.runpytest("--torchnotes-update")
     assert note.read_text(encoding="utf-8") == MKDOCS.replace("1000", "1024")
     assert pytester.runpytest().ret == 0
+
+
+def test_a_fence_titled_output_is_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note('```python\nprint(2 ** 10)\n```\n\n```text title="Output"\n1000\n```\n')
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:6: expected 1000, got 1024*"])

@@ -69,6 +69,9 @@ TITLED_CONTAINER = re.compile(
     r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
 )
 
+#: The title a fence's info string gives it: ``title="Output"``.
+FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
+
 #: An HTML tag inside a summary's text (``<b>``, ``</strong>``).
 HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
@@ -172,20 +175,32 @@ def container_title(line: str) -> str | None:
     return container.group("text") or container.group("kind")
 
 
+def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
+    """Whether ``candidate``'s info string gives it a title that reads as a label
+    (```` ```text title="Output" ````, as mkdocs-material and Docusaurus write it)."""
+    title = FENCE_TITLE.search(candidate.info) if "title=" in candidate.info else None
+    if title is None or label is None:
+        return False
+    return label.match(title.group("double") or title.group("single") or "") is not None
+
+
 def read_as_output(
     candidate: FenceLexeme,
     between: Gap,
     output_fences: frozenset[str],
     labeled_fences: frozenset[str],
+    *,
+    titled: bool = False,
 ) -> bool:
-    """Whether ``candidate``, after a block with ``between`` in between, is its output."""
+    """Whether ``candidate``, after a block with ``between`` in between, is its output;
+    ``titled``: its own title is a label."""
     if not between.only_labels:
         return False
     if len(between.labels) > 1:
         return False
     if candidate.language in output_fences:
         return True
-    return bool(between.labels) and candidate.language in labeled_fences
+    return (bool(between.labels) or titled) and candidate.language in labeled_fences
 
 
 def looks_like_python(text: str) -> bool:
@@ -230,9 +245,11 @@ def unread_output(
     languages: Container[str],
     *,
     labels_read: bool = True,
+    titled: bool = False,
 ) -> tuple[int, str] | None:
     """``(0-based line, message)`` for what looks like ``block``'s output but is not read;
-    ``labels_read`` says whether label lines are read at all."""
+    ``labels_read`` says whether label lines are read at all, ``titled`` whether the fence's
+    own title is a label."""
     assert block.close_line is not None
     where = f"the block at line {shown(block.open_line)}"
     first_label = between.labels[0] if between.labels else None
@@ -242,13 +259,13 @@ def unread_output(
             f"indented text after {where} looks like its output but is not read: put it in a "
             "fence marked output (```output)",
         )
-    labeled = bool(between.labels) and between.only_labels
+    labeled = (bool(between.labels) or titled) and between.only_labels
     if following is not None and output_looking(following, languages, labeled=labeled):
         info = following.language or "bare"
         fence_name = following.fence + following.info if following.info else "without info string"
         line = following.open_line
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
-        if between.only_labels and not between.labels:
+        if between.only_labels and not between.labels and not titled:
             by_option = (
                 f", or read such fences with --torchnotes-output-fence={info}"
                 if info != NONE
@@ -264,7 +281,7 @@ def unread_output(
                 f"{intro}: label lines are not read (torchnotes_output_label is none); read them "
                 "with --torchnotes-output-label=default",
             )
-        if between.only_labels and len(between.labels) == 1:
+        if between.only_labels and len(between.labels) <= 1:
             return (
                 line,
                 f"{intro}: read it with --torchnotes-output-fence={info}"

@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.layout import (
     SHELL_FENCES,
     gap,
     read_as_output,
+    titled_as_label,
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -79,8 +80,9 @@ def output_fence(
         between.prose = sorted(between.prose + between.labels)
         between.labels = []
     labeled = note_format.labeled_fences if label is not None else frozenset()
+    titled = candidate is not None and titled_as_label(candidate, label)
     if candidate is not None and read_as_output(
-        candidate, between, note_format.output_fences, labeled
+        candidate, between, note_format.output_fences, labeled, titled=titled
     ):
         return candidate
     if warn:
@@ -94,6 +96,7 @@ def output_fence(
             labeled,
             note_format.languages,
             labels_read=label is not None,
+            titled=titled,
         )
         if unread is not None and unread[0] == between.indented:
             note.unread_indented.append((unread[0], fence.open_line))

@@ -57,5 +57,7 @@ def language(info: str) -> str:
 
 
 def _leading(text: str) -> str:
+    """The first word of ``text``, in lower case; ``""`` when it is an attribute
+    (```` ```title="x" ```` has no language)."""
     word = LEADING_WORD.match(text.strip())
-    return word.group().lower() if word else ""
+    return word.group().lower() if word and "=" not in word.group() else ""
