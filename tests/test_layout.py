@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, container_title
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
 

@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
+from pytest_torchnotes.markdown.wrappers import WRAPPER_LINE, container_title, fence_title
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
@@ -47,33 +48,6 @@ OUTPUT_LABEL = re.compile(
     r")$",
     re.IGNORECASE,
 )
-
-#: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
-#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``.
-WRAPPER_LINE = re.compile(
-    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\})[ \t]*$", re.IGNORECASE
-)
-
-#: A collapsible section's title, maybe right after ``<details>``: its text is a label line
-#: when it reads as one (``<summary>Output</summary>``, ``<summary><b>输出</b></summary>``).
-SUMMARY = re.compile(
-    r"^[ \t]*(?:<details\b[^>]*>[ \t]*)?<summary\b[^>]*>(?P<text>.*?)</summary>[ \t]*$",
-    re.IGNORECASE,
-)
-
-#: A titled container of mkdocs-material (pymdownx): an admonition ``!!! example "Output"``,
-#: a collapsible one ``??? note "输出"``, a tab ``=== "Output"``. Its title (an admonition's
-#: type when it has none: ``??? output``) is a label line when it reads as one.
-TITLED_CONTAINER = re.compile(
-    r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[\w-]+)*|===\+?)"
-    r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
-)
-
-#: The title a fence's info string gives it: ``title="Output"``.
-FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
-
-#: An HTML tag inside a summary's text (``<b>``, ``</strong>``).
-HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
@@ -164,24 +138,11 @@ def gap(
     return found
 
 
-def container_title(line: str) -> str | None:
-    """The title of a collapsible section or a titled container that ``line`` opens."""
-    summary = SUMMARY.match(line)
-    if summary is not None:
-        return HTML_TAG.sub("", summary.group("text"))
-    container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
-    if container is None:
-        return None
-    return container.group("text") or container.group("kind")
-
-
 def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
     """Whether ``candidate``'s info string gives it a title that reads as a label
     (```` ```text title="Output" ````, as mkdocs-material and Docusaurus write it)."""
-    title = FENCE_TITLE.search(candidate.info) if "title=" in candidate.info else None
-    if title is None or label is None:
-        return False
-    return label.match(title.group("double") or title.group("single") or "") is not None
+    title = fence_title(candidate.info)
+    return title is not None and label is not None and label.match(title) is not None
 
 
 def read_as_output(
