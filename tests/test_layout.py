@@ -133,6 +133,8 @@ SEPARATORS = {
     "summary label": "<details><summary>Output</summary>",
     "wrapper": "{% endraw %}\n<details>",
     "container label": '??? example "Output"',
+    "heading label": "#### Output",
+    "setext label": "Output\n------",
 }
 
 
@@ -406,6 +408,9 @@ def test_output_in_mkdocs_containers_titled_as_labels() -> None:
         ("===", None),
         ("=== output ===", None),
         ("<details open><summary><b>Out:</b></summary>", "Out:"),
+        ("#### Output", "Output"),
+        ("### 输出： ###", "输出："),
+        ("#hashtag", None),
         ("Output:", None),
     ],
 )
@@ -431,3 +436,19 @@ def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) ->
     messages = [message for _, message in warnings(note)]
     assert len(messages) == (0 if warned is None else 1)
     assert warned is None or warned in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("between", "read"),
+    [
+        ("#### Output", True),
+        ("### 输出：", True),
+        ("Output\n------", True),
+        ("运行结果\n========", True),
+        ("## Next steps", False),
+        ("Output\n\n------", False),
+    ],
+)
+def test_a_heading_that_reads_as_a_label_is_a_label_line(between: str, read: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{between}\n\n```\n1\n```\n")
+    assert (note.blocks[0].output is not None) == read

@@ -151,3 +151,12 @@ def test_a_fence_titled_output_is_compared(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*notes/note.md:6: expected 1000, got 1024*"])
+
+
+def test_output_under_a_heading_label_is_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(2 ** 10)\n```\n\n#### Output\n\n```\n1000\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:8: expected 1000, got 1024*"])

@@ -15,7 +15,12 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
-from pytest_torchnotes.markdown.wrappers import WRAPPER_LINE, container_title, fence_title
+from pytest_torchnotes.markdown.wrappers import (
+    SETEXT_UNDERLINE,
+    WRAPPER_LINE,
+    container_title,
+    fence_title,
+)
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
@@ -117,6 +122,8 @@ def gap(
         rest = line[quotes.end() :] if quotes else line
         if not rest.strip() or WRAPPER_LINE.match(rest):
             continue
+        if found.labels and found.labels[-1] == index - 1 and SETEXT_UNDERLINE.match(rest):
+            continue  # the underline of a label that is a setext heading
         title = container_title(rest)
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose

@@ -1,7 +1,8 @@
 """What stands around a block's output without being prose: the lines of a collapsible
 section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
-containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), and the title a
-fence's info string gives it (```` ```text title="Output" ````). A title is read as a label
+containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a heading
+(``#### Output``), and the title a fence's info string gives it
+(```` ```text title="Output" ````). A title is read as a label
 line by :mod:`.layout` when the note's label pattern matches it.
 """
 
@@ -30,6 +31,12 @@ TITLED_CONTAINER = re.compile(
     r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
 )
 
+#: An ATX heading (``#### Output``): its text is a label line when it reads as one.
+HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+
+#: A setext heading's underline: under a label line, it is part of that label.
+SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
+
 #: The title a fence's info string gives it: ``title="Output"``.
 FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
 
@@ -38,10 +45,14 @@ HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 def container_title(line: str) -> str | None:
-    """The title of a collapsible section or a titled container that ``line`` opens."""
+    """The title of a collapsible section, a titled container or a heading that ``line``
+    opens."""
     summary = SUMMARY.match(line)
     if summary is not None:
         return HTML_TAG.sub("", summary.group("text"))
+    heading = HEADING.match(line) if "#" in line else None
+    if heading is not None:
+        return heading.group("text")
     container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
     if container is None:
         return None
