@@ -50,9 +50,10 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
             "with no version specifier) or end",
         ),
         (
-            "```Python\nx = 1\n```\n",
-            "1: warning: ```Python looks like Python but is not run: only blocks marked py, "
-            "python, python3 are (rename the info string to run it, or to text to silence this)",
+            "```python2\nx = 1\n```\n",
+            "1: warning: ```python2 looks like Python but is not run: only blocks marked ipython, "
+            "ipython3, py, py3, pycon, python, python3 are; add python2 to torchnotes_languages "
+            "(--torchnotes-languages) to run it, or mark it text to silence this",
         ),
         (
             "<!-- torchnotes: skip why -->\n\nProse.\n\n```python\nx = 1\n```\n",
@@ -143,12 +144,13 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["check", str(good), str(good)]) == 0
     assert capsys.readouterr() == ("2 notes checked, no problems\n", "")
     bad = tmp_path / "bad.md"
-    bad.write_text("```Python\nx\n```\n<!-- torchnotes: nope -->\n")
+    bad.write_text("```python2\nx\n```\n<!-- torchnotes: nope -->\n")
     assert main(["check", str(good), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert out.splitlines() == [
-        f"{bad}:1: warning: ```Python looks like Python but is not run: only blocks marked py, "
-        "python, python3 are (rename the info string to run it, or to text to silence this)",
+        f"{bad}:1: warning: ```python2 looks like Python but is not run: only blocks marked "
+        "ipython, ipython3, py, py3, pycon, python, python3 are; add python2 to "
+        "torchnotes_languages (--torchnotes-languages) to run it, or mark it text to silence this",
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
         "requires, compare, timeout, warns, output, setup",
     ]

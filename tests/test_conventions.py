@@ -94,21 +94,21 @@ def test_a_line_not_behind_a_prompt_follows_a_blank_line(texts: list[str]) -> No
     assert "" in since_prompt
 
 
-STDOUT_NOTE = "```python\nprint(1)\n```\n\n```stdout\n1\n```\n"
+LOG_NOTE = "```python\nprint(1)\n```\n\n```log\n1\n```\n"
 
 
-def stdout_fence(draft: BlockDraft, note: NoteContext) -> None:
-    """A convention of a test: the ```stdout fence right after a block is its output."""
+def log_fence(draft: BlockDraft, note: NoteContext) -> None:
+    """A convention of a test: the ```log fence right after a block is its output."""
     following = draft.next_fence
-    if draft.output is None and following is not None and following.language == "stdout":
+    if draft.output is None and following is not None and following.language == "log":
         note.consumed.add(following.open_line)
         draft.output = fence_section(following)
 
 
 def test_a_convention_is_one_more_entry() -> None:
-    assert sections(NoteParser().parse(STDOUT_NOTE)) == [(0, None, None, None)]
-    parser = NoteParser(conventions=(*OUTPUT_CONVENTIONS, stdout_fence))
-    note = parser.parse(STDOUT_NOTE)
+    assert sections(NoteParser().parse(LOG_NOTE)) == [(0, None, None, None)]
+    parser = NoteParser(conventions=(*OUTPUT_CONVENTIONS, log_fence))
+    note = parser.parse(LOG_NOTE)
     assert sections(note) == [(0, "fence", 5, 6)]
     assert note.blocks[0].expected == "1"
     assert note.problems == []
@@ -124,7 +124,7 @@ def test_the_conventions_are_asked_in_order_and_a_rejection_ends_the_round() -> 
     def record(draft: BlockDraft, note: NoteContext) -> None:
         asked.append(draft.index)
 
-    note = NoteParser(conventions=(record, refuse, record)).parse(STDOUT_NOTE)
+    note = NoteParser(conventions=(record, refuse, record)).parse(LOG_NOTE)
     assert asked == [1]
     assert note.blocks == []
     assert [(shown(problem.line_index), problem.message) for problem in note.problems] == [

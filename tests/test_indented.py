@@ -141,7 +141,7 @@ def test_off_one_warning_for_the_note_names_the_first_line_and_the_option() -> N
 
 
 def test_on_text_after_prose_is_not_read_and_is_reported() -> None:
-    note = parse("```python\nprint(1)\n```\nOutput:\n\n    1\n")
+    note = parse("```python\nprint(1)\n```\n<!-- a comment -->\n\n    1\n")
     assert sections(note) == {1: (3, 3, "", "    ")}
     assert problems(note) == [
         (
@@ -268,3 +268,18 @@ def test_written_output_reads_back_and_leaves_the_rest_alone(
     assert comparator.compare(block.output.text, actual).matched
     assert block.output.start == 6
     assert edit_text(new, actual) == new
+
+
+def test_one_label_line_may_stand_before_indented_output() -> None:
+    text = (Path(__file__).parent / "samples" / "labeled_indented.md").read_text(encoding="utf-8")
+    note = parse(text)
+    sections = [block.output for block in note.blocks]
+    assert [(shown(s.start), s.text) if s else None for s in sections] == [
+        (10, "tensor([1., 1.])"),
+        (15, ""),  # a label over prose: the block is expected to print nothing
+        (26, "3"),
+    ]
+    assert parse(text, NoteFormat(indented_output=True, output_label=None)).blocks[0].expected == ""
+    unread = NoteParser().parse(text).problems
+    assert [(shown(p.line_index), p.severity) for p in unread] == [(10, "warning"), (16, "warning")]
+    assert OPTION in unread[0].message

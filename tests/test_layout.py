@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.layout import LABELED_FENCES
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
+from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
 
@@ -86,7 +88,7 @@ def test_a_label_over_another_language_names_the_option() -> None:
             5,
             "fence ```json after the block at line 1 looks like its output but is not read: "
             "read it with --torchnotes-output-fence=json (after a label, only bare, console, "
-            "output, text fences are read)",
+            "none, out, output, plaintext, result, stdout, text, txt fences are read)",
         )
     ]
 
@@ -128,12 +130,19 @@ SEPARATORS = {
     "jupyter label": "Out[7]:",
     "comment": "<!-- a comment -->",
     "prose": "Some prose about the block.",
+    "summary label": "<details><summary>Output</summary>",
+    "wrapper": "{% endraw %}\n<details>",
+    "container label": '??? example "Output"',
+    "heading label": "#### Output",
+    "setext label": "Output\n------",
 }
 
 
 @given(
     st.lists(st.sampled_from(sorted(SEPARATORS)), max_size=5),
-    st.sampled_from(["", "text", "console", "output", "plaintext"]),
+    st.sampled_from(
+        ["", "text", "console", "output", "plaintext", "none", "out", "stdout", "result", "bash"]
+    ),
     st.sampled_from(["tensor([1., 2.])", "42", "loss: 0.25\nepoch 2"]),
 )
 def test_every_output_fence_after_a_block_is_read_or_reported(
@@ -150,13 +159,17 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
     assert read == (
         not others
         and len(labels) <= 1
-        and (info == "output" or (bool(labels) and info in LABELED_FENCES))
+        and (info in OUTPUT_FENCES or (bool(labels) and info in LABELED_FENCES))
     )
+    # A shell fence holds commands unless a label says otherwise or it reads as printed.
+    shell_command = info == "bash" and output.startswith("loss") and not (labels and not others)
     if read:
         assert note.blocks[0].output is not None
         assert note.blocks[0].output.text == output
         assert reported == []
-    elif labels or info == "output" or not others:
+    elif shell_command:
+        assert fence_line not in reported  # a label before prose may still be reported
+    elif labels or info in OUTPUT_FENCES or not others:
         assert reported == [fence_line]  # nothing that looks like output is left silently
     else:
         assert reported == []  # a text fence after prose or a comment: an example, not output
@@ -329,3 +342,113 @@ def test_a_fence_after_a_transcript_is_not_its_output() -> None:
                 "transcript keeps each example's output under its prompt",
             )
         ]
+
+
+def test_output_fences_as_tools_tag_them() -> None:
+    note = parse((SAMPLES / "output_tags.md").read_text(encoding="utf-8"))
+    read = [block.output.start if block.output else None for block in note.blocks]
+    assert [shown(line) if line is not None else None for line in read] == [
+        8,
+        18,
+        None,
+        None,
+        None,
+        None,
+    ]
+    assert warnings(note) == [
+        (
+            25,
+            "fence ```bash after the block at line 21 looks like its output but is not read: "
+            "put a label line such as 输出： or Output: above it, or read such fences with "
+            "--torchnotes-output-fence=bash",
+        ),
+        (
+            41,
+            "fence ```none after the block at line 37 looks like its output but is not read: "
+            "put a label line such as 输出： or Output: above it",
+        ),
+        (
+            49,
+            "fence ```{.sourceCode .plaintext} after the block at line 45 looks like its output "
+            "but is not read: put a label line such as 输出： or Output: above it, or read such "
+            "fences with --torchnotes-output-fence=plaintext",
+        ),
+    ]
+
+
+def test_output_in_collapsible_sections_and_liquid_raw() -> None:
+    note = parse((SAMPLES / "details.md").read_text(encoding="utf-8"))
+    starts = [shown(block.output.start) if block.output else None for block in note.blocks]
+    assert starts == [11, 23, 34, None]
+    assert warnings(note) == []  # a summary that is no label is prose: the fence is an example
+
+
+def test_a_summary_label_with_prose_after_it_is_reported() -> None:
+    text = (
+        "```python\nprint(1)\n```\n<details><summary>Output</summary>\nSee below.\n\n```\n1\n```\n"
+    )
+    assert [line for line, _ in warnings(parse(text))] == [7]
+
+
+def test_output_in_mkdocs_containers_titled_as_labels() -> None:
+    note = parse((SAMPLES / "mkdocs.md").read_text(encoding="utf-8"))
+    starts = [shown(block.output.start) if block.output else None for block in note.blocks]
+    assert starts == [10, 22, 31, None]
+    assert warnings(note) == []  # a container with another title is prose: an example
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ('??? note "Output"', "Output"),
+        ('???+ example "输出："', "输出："),
+        ('!!! tip inline end "Result"', "Result"),
+        ("!!! output", "output"),
+        ('=== "Output"', "Output"),
+        ("===", None),
+        ("=== output ===", None),
+        ("<details open><summary><b>Out:</b></summary>", "Out:"),
+        ("#### Output", "Output"),
+        ("### 输出： ###", "输出："),
+        ("#hashtag", None),
+        ("Output:", None),
+    ],
+)
+def test_the_title_of_a_container(line: str, title: str | None) -> None:
+    assert container_title(line) == title
+
+
+@pytest.mark.parametrize(
+    ("info", "read", "warned"),
+    [
+        ('text title="Output"', True, None),
+        ("text title='输出：'", True, None),
+        ('title="Output" linenums="1"', True, None),
+        ('console title="Result"', True, None),
+        ('text title="train.log"', False, "--torchnotes-output-fence=text"),
+        ('json title="Output"', False, "read it with --torchnotes-output-fence=json"),
+        ('python title="Output"', False, None),
+    ],
+)
+def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n```{info}\n1\n```\n")
+    assert (note.blocks[0].output is not None) == read
+    messages = [message for _, message in warnings(note)]
+    assert len(messages) == (0 if warned is None else 1)
+    assert warned is None or warned in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("between", "read"),
+    [
+        ("#### Output", True),
+        ("### 输出：", True),
+        ("Output\n------", True),
+        ("运行结果\n========", True),
+        ("## Next steps", False),
+        ("Output\n\n------", False),
+    ],
+)
+def test_a_heading_that_reads_as_a_label_is_a_label_line(between: str, read: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{between}\n\n```\n1\n```\n")
+    assert (note.blocks[0].output is not None) == read

@@ -316,14 +316,20 @@ def test_setup_inside_a_skip_region_is_skipped() -> None:
     assert options_by_line(note)[setup.first_line].skip == "old"
 
 
-@pytest.mark.parametrize(
-    "info", ["Python", "pycon", "ipython", "{python}", "{.python .cls}", "py3"]
-)
+@pytest.mark.parametrize("info", ["python2", "pytb", "jupyter", "{.python2 .cls}", "torch"])
 def test_python_looking_fences_are_reported(info: str) -> None:
     [(line, message)] = problems(f"```{info}\nx = 1\n```\n")
     assert line == 1
     assert message.startswith(f"```{info} looks like Python but is not run")
     assert parse(f"```{info}\nx = 1\n```\n").problems[0].severity == "warning"
+
+
+@pytest.mark.parametrize(
+    "info", ["Python", "pycon", "ipython", "ipython3", "{python}", "{.python .cls}", "py3"]
+)
+def test_python_fences_as_other_tools_mark_them_are_run(info: str) -> None:
+    note = parse(f"```{info}\nx = 1\n```\n")
+    assert (len(note.blocks), note.problems) == (1, [])
 
 
 def test_bare_fence_with_python_content_is_reported() -> None:

@@ -217,13 +217,13 @@ def test_note_errors_name_file_and_line_and_others_still_run(
 def test_python_looking_fence_is_reported_as_a_warning(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
-    write_note("```Python\nprint(1)\n```\n")
+    write_note("```python2\nprint(1)\n```\n")
     result = pytester.runpytest("-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines_random(
         [
             "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
-            "*TorchnotesWarning: notes/note.md:1: ```Python looks like Python but is not run*",
+            "*TorchnotesWarning: notes/note.md:1: ```python2 looks like Python but is not run*",
         ]
     )
 

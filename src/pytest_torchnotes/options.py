@@ -70,11 +70,19 @@ OPTIONS = (
         repeat=True,
     ),
     Option(
+        "languages",
+        "languages of the fences run as Python blocks, whatever their case and however the "
+        "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3)",
+        "args",
+        ["python", "py", "python3", "py3", "ipython", "ipython3", "pycon"],
+        repeat=True,
+    ),
+    Option(
         "output_fence",
         f"info strings of an output fence right after a block ({BARE} for a fence without "
         f"one, {NONE} to turn output fences off)",
         "args",
-        ["output"],
+        ["output", "out", "stdout", "result"],
         repeat=True,
     ),
     Option(

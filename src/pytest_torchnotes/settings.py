@@ -137,7 +137,14 @@ def parse_compare(text: str) -> CompareOptions:
 def parse_output_fences(words: Sequence[str]) -> frozenset[str]:
     if any(word.lower() == NONE for word in words):
         return frozenset()
-    return frozenset("" if word.lower() == BARE else word for word in words)
+    return frozenset("" if word.lower() == BARE else word.lower() for word in words)
+
+
+def parse_languages(words: Sequence[str]) -> frozenset[str]:
+    """The languages run as Python blocks, compared without case as fences are read."""
+    if not words:
+        raise ValueError("no language given: name at least one, such as python")
+    return frozenset(word.lower() for word in words)
 
 
 def _words(value: Any) -> list[str]:
@@ -164,6 +171,7 @@ def build_settings(lookup: Lookup) -> Settings:
 
     marker = get("marker", lambda value: parse_regex(value, OUTPUT_MARKER)) or OUTPUT_MARKER
     note_format = NoteFormat(
+        languages=get("languages", lambda value: parse_languages(_words(value))),
         marker=marker,
         output_fences=get("output_fence", lambda value: parse_output_fences(_words(value))),
         output_label=get("output_label", lambda value: parse_regex(value, OUTPUT_LABEL)),

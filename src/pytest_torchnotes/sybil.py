@@ -52,6 +52,7 @@ from pytest_torchnotes.settings import Settings, build_settings
 SETTINGS = (
     "compare",
     "sanitize",
+    "languages",
     "output_fence",
     "output_label",
     "indented_output",

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.layout import LABEL_LENGTH
 from pytest_torchnotes.markdown.lexers import (
     INDENTED_CODE,
     FenceLexeme,
@@ -47,9 +49,28 @@ IMAGE_LINE = re.compile(r"^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)[ \t]*$")
 
 def find(draft: BlockDraft, note: NoteContext) -> None:
     """The lexer part: the indented text after a block, when the note reads indented output
-    and nothing inside the block holds it (a marker, a ``>>>`` transcript)."""
+    and nothing inside the block holds it (a marker, a ``>>>`` transcript). One label line
+    may stand before it, as sphinx-gallery's ``Out:`` does."""
     if note.reads_indented and draft.output is None and not draft.doctest:
-        draft.indented = indented_section(note.lines, draft.fence)
+        section = indented_section(note.lines, draft.fence)
+        label = label_line(note, draft.fence) if not section.lines else None
+        if label is not None:
+            labeled = indented_section(note.lines, replace(draft.fence, close_line=label))
+            section = labeled if labeled.lines else section
+        draft.indented = section
+
+
+def label_line(note: NoteContext, fence: FenceLexeme) -> int | None:
+    """The 0-based line of the label line right after ``fence`` (only blank lines between),
+    if the note's format reads labels and the first line of text after the fence is one."""
+    label = note.format.output_label
+    assert fence.close_line is not None
+    first = note.first_text_line(fence.close_line + 1, len(note.lines))
+    if label is None or first is None:
+        return None
+    quotes = quote_prefix(note.lines[first], fence.quote_depth) if fence.quote_depth else ""
+    rest = note.lines[first][len(quotes or "") :]
+    return first if len(rest) <= LABEL_LENGTH and label.match(rest) else None
 
 
 def read(draft: BlockDraft, note: NoteContext) -> None:

@@ -15,7 +15,14 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
+from pytest_torchnotes.markdown.wrappers import (
+    SETEXT_UNDERLINE,
+    WRAPPER_LINE,
+    container_title,
+    fence_title,
+)
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
 CHINESE_LABEL = (
@@ -50,11 +57,27 @@ OUTPUT_LABEL = re.compile(
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
 
+#: Info strings of a fence read as a block's output right after it, with no label needed:
+#: they say what the fence holds.
+OUTPUT_FENCES = frozenset({"output", "out", "stdout", "result"})
+
 #: Info strings of a fence read as output after a label line; ``""`` is a bare fence.
-LABELED_FENCES = frozenset({"", "text", "console", "output"})
+#: ``none`` is what sphinx-gallery and pandoc write for text without highlighting.
+LABELED_FENCES = frozenset({"", "text", "console", "plaintext", "txt", "none"}) | OUTPUT_FENCES
 
 #: Info strings of fences that hold output when they stand after a block.
-OUTPUT_LOOKING = frozenset({"", "text", "console", "output", "plaintext", "txt", "none"})
+OUTPUT_LOOKING = LABELED_FENCES
+
+#: Info strings of shell fences, which hold commands, or what a command printed: a block's
+#: output when it reads as such (:data:`PRINTED_VALUE`).
+SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "shell-session"})
+
+#: The first line of text that Python printed rather than a shell command: a tensor, a
+#: number, a bracket, a repr, a constant, an exception.
+PRINTED_VALUE = re.compile(
+    r"^[ \t]*(?:[\[({<'\"]|[-+]?\.?\d|(?:True|False|None)\b|[\w.]+\(|\w+(?:Error|Warning)\b|"
+    r"Traceback\b)"
+)
 
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
 SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
@@ -97,7 +120,16 @@ def gap(
         line = lines[index]
         quotes = QUOTE.match(line)
         rest = line[quotes.end() :] if quotes else line
-        if not rest.strip():
+        if not rest.strip() or WRAPPER_LINE.match(rest):
+            continue
+        if found.labels and found.labels[-1] == index - 1 and SETEXT_UNDERLINE.match(rest):
+            continue  # the underline of a label that is a setext heading
+        title = container_title(rest)
+        if title is not None:
+            found_in = found.labels if label.match(title) else found.prose
+            found_in.append(index)
+            if found_in is found.prose and not to_the_end:
+                break
             continue
         leading = rest[: len(rest) - len(rest.lstrip(" \t"))]
         if width(leading) >= base + 4:
@@ -113,20 +145,30 @@ def gap(
     return found
 
 
+def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
+    """Whether ``candidate``'s info string gives it a title that reads as a label
+    (```` ```text title="Output" ````, as mkdocs-material and Docusaurus write it)."""
+    title = fence_title(candidate.info)
+    return title is not None and label is not None and label.match(title) is not None
+
+
 def read_as_output(
     candidate: FenceLexeme,
     between: Gap,
     output_fences: frozenset[str],
     labeled_fences: frozenset[str],
+    *,
+    titled: bool = False,
 ) -> bool:
-    """Whether ``candidate``, after a block with ``between`` in between, is its output."""
+    """Whether ``candidate``, after a block with ``between`` in between, is its output;
+    ``titled``: its own title is a label."""
     if not between.only_labels:
         return False
     if len(between.labels) > 1:
         return False
     if candidate.language in output_fences:
         return True
-    return bool(between.labels) and candidate.language in labeled_fences
+    return (bool(between.labels) or titled) and candidate.language in labeled_fences
 
 
 def looks_like_python(text: str) -> bool:
@@ -154,10 +196,11 @@ def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bo
     """Whether ``fence`` could hold a block's output; under a label, any language may."""
     if fence.language in languages or fence.close_line is None:
         return False
-    if not labeled and fence.language.lower() not in OUTPUT_LOOKING:
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    printed = fence.language in SHELL_FENCES and PRINTED_VALUE.match(first) is not None
+    if not labeled and fence.language not in OUTPUT_LOOKING and not printed:
         return False
     text = "\n".join(line.text for line in fence.body)
-    first = next((line.text for line in fence.body if line.text.strip()), "")
     return not (SHELL_PROMPT.match(first) or looks_like_python(text))
 
 
@@ -170,9 +213,11 @@ def unread_output(
     languages: Container[str],
     *,
     labels_read: bool = True,
+    titled: bool = False,
 ) -> tuple[int, str] | None:
     """``(0-based line, message)`` for what looks like ``block``'s output but is not read;
-    ``labels_read`` says whether label lines are read at all."""
+    ``labels_read`` says whether label lines are read at all, ``titled`` whether the fence's
+    own title is a label."""
     assert block.close_line is not None
     where = f"the block at line {shown(block.open_line)}"
     first_label = between.labels[0] if between.labels else None
@@ -182,17 +227,21 @@ def unread_output(
             f"indented text after {where} looks like its output but is not read: put it in a "
             "fence marked output (```output)",
         )
-    labeled = bool(between.labels) and between.only_labels
+    labeled = (bool(between.labels) or titled) and between.only_labels
     if following is not None and output_looking(following, languages, labeled=labeled):
         info = following.language or "bare"
         fence_name = following.fence + following.info if following.info else "without info string"
         line = following.open_line
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
-        if between.only_labels and not between.labels:
+        if between.only_labels and not between.labels and not titled:
+            by_option = (
+                f", or read such fences with --torchnotes-output-fence={info}"
+                if info != NONE
+                else ""
+            )
             return (
                 line,
-                f"{intro}: put a label line such as 输出： or Output: above it, or read such "
-                f"fences with --torchnotes-output-fence={info}",
+                f"{intro}: put a label line such as 输出： or Output: above it{by_option}",
             )
         if between.only_labels and len(between.labels) == 1 and not labels_read:
             return (
@@ -200,7 +249,7 @@ def unread_output(
                 f"{intro}: label lines are not read (torchnotes_output_label is none); read them "
                 "with --torchnotes-output-label=default",
             )
-        if between.only_labels and len(between.labels) == 1:
+        if between.only_labels and len(between.labels) <= 1:
             return (
                 line,
                 f"{intro}: read it with --torchnotes-output-fence={info}"

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_LABEL
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, OUTPUT_LABEL
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
-#: Info strings collected as Python blocks (the first word of the info string).
-LANGUAGES = frozenset({"python", "py", "python3"})
+#: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
+#: info string (``python`` for ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````).
+LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"})
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class NoteFormat:
     languages: frozenset[str] = LANGUAGES
     marker: re.Pattern[str] = OUTPUT_MARKER
     #: Info strings of an output fence right after a block; ``""`` is a bare fence.
-    output_fences: frozenset[str] = frozenset({"output"})
+    output_fences: frozenset[str] = OUTPUT_FENCES
     #: A label line allowed between a block and its output fence (``None``: no label).
     output_label: re.Pattern[str] | None = OUTPUT_LABEL
     #: Info strings of a fence read as output when a label line stands before it.

@@ -22,6 +22,30 @@ PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILI
 
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     """Report a fence that is not run but looks like Python, or that directives precede."""
+    _stray_directives(fence, pending, note)
+    if looks_like_python(fence):
+        languages = ", ".join(sorted(note.format.languages))
+        note.problem(
+            fence.open_line,
+            f"{fence.fence}{fence.info} looks like Python but is not run: only blocks marked "
+            f"{languages} are; add {fence.language or 'its language'} to torchnotes_languages "
+            "(--torchnotes-languages) to run it, or mark it text to silence this",
+            "warning",
+        )
+
+
+def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteContext) -> None:
+    """Report a Python cell that its own options keep from running (``#| eval: false``)."""
+    _stray_directives(fence, pending, note)
+    note.problem(
+        fence.open_line,
+        f"{fence.fence}{fence.info} is not run: its cell option `{option}` says the notebook "
+        "tool does not run it (remove the option to run it here)",
+        "warning",
+    )
+
+
+def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     if pending.directives:
         first = pending.directives[0]
         kind = f"{fence.fence}{fence.info}" if fence.info else f"{fence.fence} without language"
@@ -31,19 +55,11 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
             f"(line {shown(fence.open_line)}) is {kind}",
         )
         pending.directives = []
-    if looks_like_python(fence):
-        languages = ", ".join(sorted(note.format.languages))
-        note.problem(
-            fence.open_line,
-            f"{fence.fence}{fence.info} looks like Python but is not run: only blocks marked "
-            f"{languages} are (rename the info string to run it, or to text to silence this)",
-            "warning",
-        )
 
 
 def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
     if fence.info:
-        return PYTHON_LOOKING.match(fence.info) is not None
+        return bool(PYTHON_LOOKING.match(fence.info) or PYTHON_LOOKING.match(fence.language))
     text = "\n".join(line.text for line in fence.body)
     return PYTHON_CONTENT.search(text) is not None

@@ -14,8 +14,10 @@ from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
+    SHELL_FENCES,
     gap,
     read_as_output,
+    titled_as_label,
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -70,7 +72,7 @@ def output_fence(
     to_the_end = (
         warn
         and candidate is not None
-        and candidate.language.lower() in (OUTPUT_LOOKING | note_format.output_fences)
+        and candidate.language in (OUTPUT_LOOKING | SHELL_FENCES | note_format.output_fences)
     )
     lines, comments = note.lines, note.comment_lines
     between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
@@ -78,8 +80,9 @@ def output_fence(
         between.prose = sorted(between.prose + between.labels)
         between.labels = []
     labeled = note_format.labeled_fences if label is not None else frozenset()
+    titled = candidate is not None and titled_as_label(candidate, label)
     if candidate is not None and read_as_output(
-        candidate, between, note_format.output_fences, labeled
+        candidate, between, note_format.output_fences, labeled, titled=titled
     ):
         return candidate
     if warn:
@@ -93,6 +96,7 @@ def output_fence(
             labeled,
             note_format.languages,
             labels_read=label is not None,
+            titled=titled,
         )
         if unread is not None and unread[0] == between.indented:
             note.unread_indented.append((unread[0], fence.open_line))

@@ -12,9 +12,11 @@ import itertools
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown import (
+    cellopts,
     commentoutput,
     indented,
     ipython_block,
+    liquid,
     marker,
     outputfence,
     raises,
@@ -28,7 +30,7 @@ from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, Markdo
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
-from pytest_torchnotes.markdown.notpython import other_fence
+from pytest_torchnotes.markdown.notpython import cell_not_run, other_fence
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 
@@ -41,6 +43,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     ipython_block.read,  # In [n]: prompts, output under them or in the next fence
     transcripts.detect,  # >>> prompts: output under each prompt
     marker.read,  # ======== output ========== inside the fence
+    cellopts.read,  # MyST's :tags: option lines are not code
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
     outputfence.read,  # an output fence after the block, maybe under a label line
     indented.read,  # the indented text, when no output fence was read
@@ -98,9 +101,12 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             other_fence(event, pending, note)
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
+        elif (option := cellopts.not_run(event)) is not None:
+            cell_not_run(event, option, pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
+    liquid.highlight_blocks(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)

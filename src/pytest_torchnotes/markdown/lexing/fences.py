@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from pytest_torchnotes.markdown.lexing.info import language as info_language
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.notelines import shown
@@ -55,9 +56,9 @@ class FenceLexeme:
 
     @property
     def language(self) -> str:
-        """The first word of the info string: ``python`` for ```` ```python title="x" ````."""
-        words = self.info.split(maxsplit=1)
-        return words[0] if words else ""
+        """The language the info string names, in lower case: ``python`` for
+        ```` ```python title="x" ````, ```` ```{.python} ```` or ```` ```Python ````."""
+        return info_language(self.info)
 
     @property
     def last_line(self) -> int:

@@ -1,0 +1,96 @@
+"""Cell options that notebook tools write at the top of a block, and the cells they keep from
+running.
+
+Quarto writes options as ``#| key: value`` comments (``#| eval: false``), R Markdown in the
+braces of the info string (```` ```{python, eval=FALSE} ````), and MyST a ``:key: value`` line
+or a ``---`` YAML block (``:tags: [skip-execution]``). Such a cell is not run by the tool that
+publishes it, so it is not run here either, and a warning says so. MyST's option lines are not
+Python: they are left out of the code (as blank lines, so that line numbers stay the note's).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+
+#: A Quarto cell option: ``#| eval: false``.
+QUARTO_OPTION = re.compile(r"^[ \t]*#\|[ \t]*(?P<key>[\w.-]+)[ \t]*:[ \t]*(?P<value>.*?)[ \t]*$")
+
+#: A MyST directive option: ``:tags: [hide-input]``.
+MYST_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
+
+#: A line of a MyST ``---`` option block: ``tags: [skip-execution]`` or ``- skip-execution``.
+YAML_OPTION = re.compile(r"^[ \t]*(?:(?P<key>[\w-]+)[ \t]*:|-)[ \t]*(?P<value>.*?)[ \t]*$")
+
+#: R Markdown's chunk option in the info string: ``{python, eval=FALSE}``.
+RMARKDOWN_NO_EVAL = re.compile(r"[{\s,]eval[ \t]*=[ \t]*(?:FALSE|F|false|False)\b")
+
+#: Values of Quarto's ``eval`` option that keep a cell from running.
+FALSE_VALUES = frozenset({"false", "no", "off"})
+
+#: MyST-NB tags of cells that are not run as they stand.
+NOT_RUN_TAGS = frozenset({"skip-execution", "raises-exception"})
+
+#: MyST directives whose option lines open the body.
+MYST_DIRECTIVE = re.compile(r"^\{[ \t]*(?:code-cell|code-block|code|sourcecode|jupyter-execute)\b")
+
+
+def myst_option_lines(fence: FenceLexeme) -> list[BodyLine]:
+    """The lines at the top of a MyST directive's body that are its options, not its code."""
+    if MYST_DIRECTIVE.match(fence.info) is None:
+        return []
+    body = fence.body
+    if body and body[0].text.strip() == "---":
+        closing = next(
+            (index for index in range(1, len(body)) if body[index].text.strip() == "---"), None
+        )
+        if closing is not None:
+            return list(body[: closing + 1])
+    options: list[BodyLine] = []
+    for line in body:
+        if MYST_OPTION.match(line.text) is None:
+            break
+        options.append(line)
+    return options
+
+
+def not_run(fence: FenceLexeme) -> str | None:
+    """The option that keeps ``fence``'s cell from running, as written, or ``None``."""
+    if RMARKDOWN_NO_EVAL.search(fence.info):
+        return fence.info
+    for line in fence.body:
+        option = QUARTO_OPTION.match(line.text)
+        if option is None:
+            break
+        if option.group("key") == "eval" and option.group("value").lower() in FALSE_VALUES:
+            return line.text.strip()
+    tags = _tags(myst_option_lines(fence))
+    skipping = sorted(tags & NOT_RUN_TAGS)
+    return f"tags: [{', '.join(skipping)}]" if skipping else None
+
+
+def _tags(lines: Sequence[BodyLine]) -> set[str]:
+    tags: set[str] = set()
+    key = None
+    for line in lines:
+        option = MYST_OPTION.match(line.text) or YAML_OPTION.match(line.text)
+        if option is None:
+            continue
+        key = option.group("key") or key
+        if key == "tags":
+            tags.update(word.strip(" '\"") for word in option.group("value").strip("[]").split(","))
+    return tags
+
+
+def read(draft: BlockDraft, note: NoteContext) -> None:
+    """Leave a MyST directive's option lines out of the block's code (as blank lines)."""
+    del note
+    options = {line.line for line in myst_option_lines(draft.fence)}
+    if options and draft.code is None:
+        draft.code_lines = [
+            BodyLine(line.line, line.prefix, "") if line.line in options else line
+            for line in draft.code_lines
+        ]

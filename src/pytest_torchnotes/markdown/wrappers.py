@@ -1,0 +1,71 @@
+"""What stands around a block's output without being prose: the lines of a collapsible
+section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
+containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a heading
+(``#### Output``), and the title a fence's info string gives it
+(```` ```text title="Output" ````). A title is read as a label
+line by :mod:`.layout` when the note's label pattern matches it.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
+#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``.
+WRAPPER_LINE = re.compile(
+    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\})[ \t]*$", re.IGNORECASE
+)
+
+#: A collapsible section's title, maybe right after ``<details>``: its text is a label line
+#: when it reads as one (``<summary>Output</summary>``, ``<summary><b>输出</b></summary>``).
+SUMMARY = re.compile(
+    r"^[ \t]*(?:<details\b[^>]*>[ \t]*)?<summary\b[^>]*>(?P<text>.*?)</summary>[ \t]*$",
+    re.IGNORECASE,
+)
+
+#: A titled container of mkdocs-material (pymdownx): an admonition ``!!! example "Output"``,
+#: a collapsible one ``??? note "输出"``, a tab ``=== "Output"``. Its title (an admonition's
+#: type when it has none: ``??? output``) is a label line when it reads as one.
+TITLED_CONTAINER = re.compile(
+    r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[\w-]+)*|===\+?)"
+    r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
+)
+
+#: An ATX heading (``#### Output``): its text is a label line when it reads as one.
+HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
+
+#: A setext heading's underline: under a label line, it is part of that label.
+SETEXT_UNDERLINE = re.compile(r"^[ \t]{0,3}(?:=+|-+)[ \t]*$")
+
+#: The title a fence's info string gives it: ``title="Output"``.
+FENCE_TITLE = re.compile(r"""(?:^|\s)title=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
+
+#: An HTML tag inside a summary's text (``<b>``, ``</strong>``).
+HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def container_title(line: str) -> str | None:
+    """The title of a collapsible section, a titled container or a heading that ``line``
+    opens."""
+    summary = SUMMARY.match(line)
+    if summary is not None:
+        return HTML_TAG.sub("", summary.group("text"))
+    heading = HEADING.match(line) if "#" in line else None
+    if heading is not None:
+        return heading.group("text")
+    container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
+    if container is None:
+        return None
+    return container.group("text") or container.group("kind")
+
+
+def fence_title(info: str) -> str | None:
+    """The title a fence's info string gives it, or ``None``.
+
+    >>> fence_title('text title="Output" linenums="1"'), fence_title("text")
+    ('Output', None)
+    """
+    title = FENCE_TITLE.search(info) if "title=" in info else None
+    if title is None:
+        return None
+    return title.group("double") if title.group("double") is not None else title.group("single")

@@ -1,0 +1,174 @@
+"""Info strings as publishing tools write them: the language they name, the cells their
+options keep from running, MyST's option lines left out of the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.cellopts import not_run
+from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexing.info import language
+from pytest_torchnotes.markdown.noteformat import LANGUAGES
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
+from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import OPTIONS
+from pytest_torchnotes.sybil import parse_settings
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+@pytest.mark.parametrize(
+    ("info", "expected"),
+    [
+        ("python", "python"),
+        ("Python", "python"),
+        ("PYTHON", "python"),
+        ('python title="train.py"', "python"),
+        ('python linenums="1"', "python"),
+        ('python hl_lines="2 3"', "python"),
+        ("python showLineNumbers", "python"),
+        ("python {.line-numbers}", "python"),
+        ("python{.line-numbers}", "python"),
+        ("python:train.py", "python"),
+        ("{.python}", "python"),
+        ("{.python .numberLines}", "python"),
+        ("{.sourceCode .none}", "none"),
+        ("{.sourceCode}", ""),
+        ("{#id .python}", "python"),
+        ("{python}", "python"),
+        ("{python, eval=FALSE}", "python"),
+        ("{code-cell} ipython3", "ipython3"),
+        ("{code-cell}", "python"),
+        ("{code-block} text", "text"),
+        ("{code-block}", ""),
+        ("{jupyter-execute}", "python"),
+        ("{mermaid}", "mermaid"),
+        ("", ""),
+        ("{}", ""),
+        ("text", "text"),
+        ('title="Output"', ""),
+        ("{python, eval=FALSE} x=1", "python"),
+    ],
+)
+def test_the_language_of_an_info_string(info: str, expected: str) -> None:
+    assert language(info) == expected
+
+
+@given(st.text(max_size=30))
+def test_a_language_is_one_lower_case_word(info: str) -> None:
+    word = language(info)
+    assert word == word.lower()
+    assert not any(character.isspace() or character in "{}:,=" for character in word)
+    assert language(word) == word
+
+
+def test_the_sample_fences_and_the_cells_not_run() -> None:
+    text = (SAMPLES / "info_strings.md").read_text(encoding="utf-8")
+    fences = MarkdownLexer()(text).fences
+    assert [(shown(fence.open_line), fence.language) for fence in fences] == [
+        (3, "python"),
+        (7, "python"),
+        (11, "python"),
+        (16, "ipython3"),
+        (21, "python"),
+        (25, "pycon"),
+        (30, "python"),
+        (35, "ipython3"),
+        (42, "python"),
+        (46, "python2"),
+    ]
+    assert [not_run(fence) for fence in fences] == [None] * 6 + [
+        "#| eval: false",
+        "tags: [skip-execution]",
+        "{python, eval=FALSE}",
+        None,
+    ]
+
+
+def test_blocks_of_the_sample() -> None:
+    note = NoteParser().parse((SAMPLES / "info_strings.md").read_text(encoding="utf-8"))
+    assert [shown(block.first_line) for block in note.blocks] == [3, 7, 11, 16, 21, 25]
+    myst = note.blocks[3]
+    assert myst.code == "\nprint(4)"  # the option line is blank, so line numbers stay
+    assert note.blocks[5].doctest
+    assert [(shown(problem.line_index), problem.severity) for problem in note.problems] == [
+        (30, "warning"),
+        (35, "warning"),
+        (42, "warning"),
+        (46, "warning"),
+    ]
+    messages = [problem.message for problem in note.problems]
+    assert messages[0] == (
+        "```{python} is not run: its cell option `#| eval: false` says the notebook tool does "
+        "not run it (remove the option to run it here)"
+    )
+    assert "`tags: [skip-execution]`" in messages[1]
+    assert messages[3].startswith("```python2 looks like Python but is not run")
+    assert "add python2 to torchnotes_languages (--torchnotes-languages)" in messages[3]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ":tags: [raises-exception]\n",
+        ":tags: [hide-input, skip-execution]\n",
+        "---\ntags:\n- skip-execution\n---\n",
+        "---\ntags: ['raises-exception']\n---\n",
+    ],
+)
+def test_myst_tags_that_keep_a_cell_from_running(options: str) -> None:
+    note = NoteParser().parse(f"```{{code-cell}} ipython3\n{options}x = 1\n```\n")
+    assert note.blocks == []
+    assert [problem.severity for problem in note.problems] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    "options", [":tags: [hide-output]\n", "---\ntags: [hide-input]\nmystnb:\n  a: 1\n---\n"]
+)
+def test_myst_options_are_not_code(options: str) -> None:
+    note = NoteParser().parse(f"```{{code-cell}} ipython3\n{options}x = 1\n```\n")
+    [block] = note.blocks
+    assert block.code.splitlines() == [""] * options.count("\n") + ["x = 1"]
+    assert note.problems == []
+
+
+def test_quarto_options_that_run_and_the_ones_that_do_not() -> None:
+    running = "```{python}\n#| echo: false\n#| eval: true\nx = 1\n```\n"
+    assert len(NoteParser().parse(running).blocks) == 1
+    late = "```{python}\nx = 1\n#| eval: false\n```\n"  # options stand at the top only
+    assert len(NoteParser().parse(late).blocks) == 1
+
+
+def test_a_directive_before_a_cell_that_is_not_run_is_an_error() -> None:
+    note = NoteParser().parse("<!-- torchnotes: skip later -->\n```{python}\n#| eval: false\n```\n")
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
+        (1, "error"),
+        (2, "warning"),
+    ]
+
+
+def test_languages_are_the_note_formats() -> None:
+    only = NoteFormat(languages=frozenset({"python"}))
+    note = NoteParser(only).parse("```pycon\n>>> 1\n1\n```\n")
+    assert note.blocks == []
+    assert "only blocks marked python are; add pycon to torchnotes_languages" in (
+        note.problems[0].message
+    )
+
+
+def test_the_sybil_entry_point_takes_the_languages() -> None:
+    settings = parse_settings(languages="PyTorch py")
+    assert settings.note_format.languages == frozenset({"pytorch", "py"})
+    assert parse_settings().note_format.languages == LANGUAGES
+    assert parse_settings(output_fence=["TEXT"]).note_format.output_fences == frozenset({"text"})
+
+
+def test_the_defaults_are_the_options_defaults() -> None:
+    defaults = {option.name: option.default for option in OPTIONS}
+    assert frozenset(defaults["languages"]) == LANGUAGES
+    assert frozenset(defaults["output_fence"]) == OUTPUT_FENCES

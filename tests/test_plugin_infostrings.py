@@ -1,0 +1,107 @@
+"""End to end: fences marked as pandoc, Quarto, MyST and mkdocs write them run and are
+compared; cells whose options keep them from running are reported; which languages run is an
+option with an ini twin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+TOOLS = """\
+```{.python .numberLines}
+print(1 + 1)
+```
+
+```output
+3
+```
+
+```{code-cell} ipython3
+:tags: [hide-output]
+print(2 + 2)
+```
+
+```output
+5
+```
+
+```{python}
+#| eval: false
+raise SystemExit("never run")
+```
+"""
+
+
+def test_blocks_marked_by_other_tools_are_run_and_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(TOOLS)
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*notes/note.md:1: block 1*",
+            "*notes/note.md:9: block 2*",
+            "*-3",
+            "*+2",
+            "*-5",
+            "*+4",
+            "*TorchnotesWarning: notes/note.md:18: ```{python} is not run: its cell option "
+            "`#| eval: false` says the notebook tool does not run it*",
+            "*1 note (1 failed), 2 blocks: 2 failed (2 value)",
+        ]
+    )
+
+
+def test_a_myst_traceback_keeps_the_notes_line_numbers(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```{code-cell} ipython3\n:tags: [hide-input]\nx = 1\n1 / 0\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md*line 4*", "*ZeroDivisionError*"])
+
+
+@pytest.mark.parametrize("where", ["flag", "ini"])
+def test_the_languages_option_and_its_ini_twin(
+    pytester: pytest.Pytester, write_note: WriteNote, where: str
+) -> None:
+    write_note("```pytorch\nprint(7)\n```\n\n```output\n7\n```\n\n```pycon\n>>> 1\n2\n```\n")
+    if where == "ini":
+        pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_languages = PyTorch\n")
+        result = pytester.runpytest("-rs")
+    else:
+        result = pytester.runpytest("-rs", "--torchnotes-languages=pytorch")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md:9: ```pycon looks like Python but is not run: only "
+            "blocks marked pytorch are; add pycon to torchnotes_languages*"
+        ]
+    )
+
+
+def test_an_empty_languages_option_is_a_usage_error(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(7)\n```\n")
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_languages =\n")
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*torchnotes_languages*no language given*"])
+
+
+def test_a_jekyll_highlight_block_is_reported(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("{% highlight python %}\nprint(1)\n{% endhighlight %}\n")
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
+            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a highlight block "
+            "of a static site, which is not run: write it as a ```python fence*",
+        ]
+    )
