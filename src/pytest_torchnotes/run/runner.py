@@ -346,6 +346,10 @@ class NoteRunner:
             start.reset_print_options()
             yield Sandbox(module.__dict__, refusing)
         finally:
+            # Free the note's objects while its working directory and os._exit are still
+            # in place: a finalizer that writes a relative path or calls os._exit acts in
+            # the note's sandbox, not in the session.
+            note_modules.release(module)
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
             start.reattach_root_handlers(root_handlers)
@@ -354,7 +358,6 @@ class NoteRunner:
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
-            note_modules.release(module)
             note_modules.forget_modules(modules, folder)
             result.processes = processes.end_left(children)
             result.threads = exiting.threads_left(threads)
