@@ -42,3 +42,24 @@ def test_a_finalizer_writes_into_the_scratch_copy(
     write_note(FREED_AT_THE_END.format(action="open('from_del.txt', 'w').write('x')"))
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
     assert not list(pytester.path.rglob("from_del.txt"))
+
+
+def test_a_module_a_note_puts_into_sys_modules_is_gone_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Entries a note replaced were put back, but a new stand-in stayed for every later note.
+    write_note(
+        "```python\nimport sys, types\nsys.modules['stand_in'] = types.ModuleType('stand_in')\n"
+        "sys.modules.setdefault('other_stand_in', types.ModuleType('other'))\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport importlib.util\n"
+        "print(importlib.util.find_spec('stand_in'), importlib.util.find_spec('other_stand_in'))\n"
+        "=== output ===\nNone None\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    report = (pytester.path / "report.json").read_text()
+    assert "sys.modules['stand_in']" in report

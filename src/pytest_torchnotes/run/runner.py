@@ -309,7 +309,7 @@ class NoteRunner:
         if names is None or names:
             guards.append(patches.AttributeGuard(patches.patch_targets(), names))
         if "sys.modules" in code:
-            guards.append(note_modules.ModulesGuard())
+            guards.append(note_modules.ModulesGuard(code))
         state = knobs.StateGuard(knobs.every_knob())
         # Torch warns every time while notes run, not once per process, so that every note
         # reports the warnings it triggers. Set before the snapshot: a note that turns it
