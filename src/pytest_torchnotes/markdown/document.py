@@ -94,17 +94,24 @@ def _chinese_hint(data: bytes) -> str:
 CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2}")
 
 
+#: An accented letter inside a word, or Windows' typographic quotes and dashes: any byte
+#: reads as some Windows-1252 character, but junk does not read as words.
+WESTERN_WORD = re.compile("[A-Za-z][À-ÖØ-öø-ÿ]|[À-ÖØ-öø-ÿ][A-Za-z]|[‘’“”–—…]")
+
+
 def _western_hint(data: bytes) -> str:
     """``; it reads as Windows-1252 ...`` when the bytes are Windows-1252 or Latin-1 text.
 
     >>> _western_hint("naïve café".encode("latin-1"))
     '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> _western_hint(bytes(range(256)))
+    >>> _western_hint(b"\\xff\\xfe junk")
     ''
     """
     try:
-        data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
+        return ""
+    if WESTERN_WORD.search(text) is None:
         return ""
     return "; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"
 
