@@ -58,9 +58,8 @@ class ModulesGuard:
             if sys.modules.get(name) is not module:
                 sys.modules[name] = module
                 changed.append(f"sys.modules[{name!r}]")
-        for name in sorted(self.assigned - self.saved.keys()):
-            if sys.modules.pop(name, None) is not None:
-                changed.append(f"sys.modules[{name!r}]")
+        new = sorted(self.assigned - self.saved.keys())
+        changed.extend(f"sys.modules[{name!r}]" for name in new if sys.modules.pop(name, None))
         return changed
 
 
