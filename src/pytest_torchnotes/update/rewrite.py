@@ -108,7 +108,7 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
             if marker.match(line):
                 return f"a line of the output ({stripped!r}) reads as an output marker"
             if "\x00" in line:
-                return "the output contains a NUL character"
+                return NUL_IN_OUTPUT
             continue
         if fence == "-->":
             if "-->" in line or "--!>" in line:
@@ -125,8 +125,15 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
         if marker.match(line):
             return f"a line of the output ({stripped!r}) reads as an output marker"
         if "\x00" in line:
-            return "the output contains a NUL character"
+            return NUL_IN_OUTPUT
     return None
+
+
+#: Why output with a NUL character is not written: a note that holds one cannot be read.
+NUL_IN_OUTPUT = (
+    "the output contains a NUL character, which a note cannot hold: print its repr() "
+    "instead, or mark the block <!-- torchnotes: compare ignore -->"
+)
 
 
 def check_raw_output(actual: str) -> str | None:
