@@ -63,3 +63,54 @@ def test_a_module_a_note_puts_into_sys_modules_is_gone_for_the_next_note(
     result.assert_outcomes(passed=2)
     report = (pytester.path / "report.json").read_text()
     assert "sys.modules['stand_in']" in report
+
+
+#: A note that leaves work for the end of the process.
+AT_EXIT = """\
+```python
+import atexit
+
+@atexit.register
+def goodbye():
+    open("written_at_exit.txt", "w").write("x")
+
+atexit.register(lambda: __import__("os")._exit(0))
+```
+"""
+
+
+def test_functions_a_note_registers_at_exit_are_taken_off_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # They ran when pytest exited: in the folder it was started from, and os._exit(0)
+    # turned a failed session into exit status 0.
+    write_note(AT_EXIT, "a.md")
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert not list(pytester.path.rglob("written_at_exit.txt"))
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/a.md: the note registered functions to run at exit: "
+            "goodbye (line 4), <lambda> (line 8); they were taken off and do not run*"
+        ]
+    )
+
+
+def test_what_a_library_registers_at_exit_stays(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    (pytester.path / "notes" / "library.py").write_text(
+        "import atexit\n\n@atexit.register\ndef goodbye():\n    print('library goodbye')\n"
+    )
+    write_note(
+        "```python\nimport atexit, library\natexit.register(print, 'note goodbye')\n"
+        "atexit.register(print, 'note goodbye again')\natexit.unregister(print)\n"
+        "atexit.register(print, 'note goodbye at last')\n```\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-s")
+    result.assert_outcomes(passed=1)
+    assert result.stdout.lines[-1] == "library goodbye"
+    assert "note goodbye" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*run at exit: print (line 6); they were taken off*"])

@@ -31,6 +31,7 @@ from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import (
+    atexits,
     exiting,
     folders,
     knobs,
@@ -333,7 +334,9 @@ class NoteRunner:
             folder = str(path.parent)
             refusing = nullcontext
         interrupted = executor.interrupted
+        at_exit = atexits.AtExitGuard(executor.filename)
         try:
+            at_exit.start()
             sys.modules["__main__"] = module
             os.chdir(folder)
             sys.path.insert(0, folder)
@@ -350,6 +353,7 @@ class NoteRunner:
             # in place: a finalizer that writes a relative path or calls os._exit acts in
             # the note's sandbox, not in the session.
             note_modules.release(module)
+            result.at_exit = at_exit.stop()
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
             start.reattach_root_handlers(root_handlers)
