@@ -114,3 +114,28 @@ def test_what_a_library_registers_at_exit_stays(
     assert result.stdout.lines[-1] == "library goodbye"
     assert "note goodbye" not in result.stdout.str()
     result.stdout.fnmatch_lines(["*run at exit: print (line 6); they were taken off*"])
+
+
+#: A torch.compile note that falls back to eager mode, and a later note that reads it.
+COMPILE_CONFIG = (
+    "```python\nimport torch._dynamo\ntorch._dynamo.config.suppress_errors = True\n```\n",
+    "```python\nimport torch._dynamo\nprint(torch._dynamo.config.suppress_errors)\n"
+    "=== output ===\nFalse\n```\n",
+)
+
+
+@pytest.mark.parametrize("run", ["in_process", "subprocess"])
+def test_a_torch_config_a_note_sets_is_put_back(
+    pytester: pytest.Pytester, write_note: WriteNote, run: str
+) -> None:
+    # In a subprocess, the first note imports torch._dynamo: its config goes back to its
+    # defaults. In this process torch._dynamo is loaded already: its config is put back.
+    write_note(COMPILE_CONFIG[0], "a.md")
+    write_note(COMPILE_CONFIG[1], "b.md")
+    arguments = ("-p", "no:randomly", "--torchnotes-report=report.json")
+    if run == "subprocess":
+        result = pytester.runpytest_subprocess(*arguments)
+    else:
+        result = pytester.runpytest(*arguments)
+    result.assert_outcomes(passed=2)
+    assert "torch._dynamo.config.suppress_errors" in (pytester.path / "report.json").read_text()

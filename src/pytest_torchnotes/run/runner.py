@@ -39,6 +39,7 @@ from pytest_torchnotes.run import (
     patches,
     processes,
     start,
+    torch_configs,
     workspace,
     writeguard,
 )
@@ -305,12 +306,16 @@ class NoteRunner:
     ) -> Iterator[Sandbox]:
         """Isolate one note; afterwards record what global state it changed."""
         code = "\n".join(item.code for item in note.items)
-        guards: list[patches.AttributeGuard | note_modules.ModulesGuard] = []
+        guards: list[
+            patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
+        ] = []
         names = patches.patched_names(f"{self.settings.setup}\n{code}")
         if names is None or names:
             guards.append(patches.AttributeGuard(patches.patch_targets(), names))
         if "sys.modules" in code:
             guards.append(note_modules.ModulesGuard(code))
+        if torch_configs.CONFIG_USE.search(code):
+            guards.append(torch_configs.ConfigGuard())
         state = knobs.StateGuard(knobs.every_knob())
         # Torch warns every time while notes run, not once per process, so that every note
         # reports the warnings it triggers. Set before the snapshot: a note that turns it
