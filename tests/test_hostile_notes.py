@@ -139,3 +139,29 @@ def test_a_torch_config_a_note_sets_is_put_back(
         result = pytester.runpytest(*arguments)
     result.assert_outcomes(passed=2)
     assert "torch._dynamo.config.suppress_errors" in (pytester.path / "report.json").read_text()
+
+
+#: An example as PyTorch's docstrings write it: ``torch`` and ``F`` are imported already.
+DOCSTRING_EXAMPLE = """\
+```python
+>>> F.relu(torch.tensor([-1.0, 2.0]))
+tensor([0., 2.])
+```
+"""
+
+
+def test_a_docstring_example_without_its_imports_names_the_setup_option(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DOCSTRING_EXAMPLE)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the block raised NameError: name 'F' is not defined*",
+            "  import it in the note, or set torchnotes_setup (--torchnotes-setup) to the imports"
+            " the notes take as done (PyTorch's docstring examples take `import torch`*",
+        ]
+    )
+    setup = "import torch; from torch import nn; import torch.nn.functional as F"
+    pytester.runpytest(f"--torchnotes-setup={setup}").assert_outcomes(passed=1)

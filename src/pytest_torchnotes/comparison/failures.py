@@ -232,6 +232,14 @@ NOTEBOOK_NAMES = {
         "get_ipython() exists only in IPython: a note runs as plain Python"
         " (mark the block <!-- torchnotes: skip needs IPython -->)"
     ),
+    **{
+        f"name {name!r} is not defined": (
+            "import it in the note, or set torchnotes_setup (--torchnotes-setup) to the"
+            " imports the notes take as done (PyTorch's docstring examples take `import"
+            " torch`, `from torch import nn` and `import torch.nn.functional as F`)"
+        )
+        for name in ("torch", "nn", "F")
+    },
 }
 
 
