@@ -134,9 +134,21 @@ def test_output_fence_section() -> None:
 @pytest.mark.parametrize(
     ("actual", "reason"),
     [
-        ("```\n", "a line of the output ('```') would close the block's fence"),
-        ("```python\n", "a line of the output ('```python') starts like a fence"),
-        ("=== output ===\n", "a line of the output ('=== output ===') reads as an output marker"),
+        (
+            "```\n",
+            "a line of the output ('```') would close the block's fence: open and close the"
+            " block with ```` instead",
+        ),
+        (
+            "```python\n",
+            "a line of the output ('```python') starts like a fence: open and close the block"
+            " with ```` instead",
+        ),
+        (
+            "=== output ===\n",
+            "a line of the output ('=== output ===') reads as an output marker: print it"
+            " differently, or mark the block <!-- torchnotes: compare ignore -->",
+        ),
         ("a\x00b\n", NUL_IN_OUTPUT),
         (
             "10%\r100%\n",
