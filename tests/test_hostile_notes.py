@@ -165,3 +165,15 @@ def test_a_docstring_example_without_its_imports_names_the_setup_option(
     )
     setup = "import torch; from torch import nn; import torch.nn.functional as F"
     pytester.runpytest(f"--torchnotes-setup={setup}").assert_outcomes(passed=1)
+
+
+def test_a_note_that_removes_its_working_directory_leaves_the_next_notes_alone(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The working directory could not be read after the note, so it was not put back: every
+    # later note of the session failed with FileNotFoundError before its first block.
+    write_note("```python\nimport os, shutil\nshutil.rmtree(os.getcwd())\n```\n", "a.md")
+    (pytester.path / "notes" / "data.txt").write_text("data\n")
+    write_note("```python\nprint(open('data.txt').read())\n=== output ===\ndata\n```\n", "b.md")
+    write_note("```python\nprint('elsewhere')\n=== output ===\nelsewhere\n```\n", "more/c.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
