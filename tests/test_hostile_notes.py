@@ -177,3 +177,16 @@ def test_a_note_that_removes_its_working_directory_leaves_the_next_notes_alone(
     write_note("```python\nprint(open('data.txt').read())\n=== output ===\ndata\n```\n", "b.md")
     write_note("```python\nprint('elsewhere')\n=== output ===\nelsewhere\n```\n", "more/c.md")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+def test_setup_code_that_exits_says_so(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    # The message ended at "setup code from the note's front matter raised:", with nothing.
+    write_note("---\ntorchnotes:\n  setup: import os; os._exit(1)\n---\n```python\nprint(1)\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:5: block 1: not run: setup code from the note's front matter raised:",
+            "os._exit: the block called os._exit(1); the session was kept alive",
+        ]
+    )

@@ -400,7 +400,8 @@ class NoteRunner:
                 return f"setup code from {origin} does not compile: {error}"
             execution = executor.run(compiled, namespace)
             if execution.error is not None:
-                return f"setup code from {origin} raised:\n{execution.error.traceback}"
+                error = execution.error
+                return f"setup code from {origin} raised:\n{error.traceback or error.describe()}"
         return None
 
     def _not_run(
