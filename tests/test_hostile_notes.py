@@ -190,3 +190,14 @@ def test_setup_code_that_exits_says_so(pytester: pytest.Pytester, write_note: Wr
             "os._exit: the block called os._exit(1); the session was kept alive",
         ]
     )
+
+
+@pytest.mark.parametrize(("compare", "outcome"), [("numeric", "passed"), ("exact", "failed")])
+def test_negative_zero_matches_zero_unless_compared_exactly(
+    pytester: pytest.Pytester, write_note: WriteNote, compare: str, outcome: str
+) -> None:
+    write_note(
+        f"<!-- torchnotes: compare {compare} -->\n```python\nimport torch\n"
+        "print(torch.tensor([-0.0, 1.0]))\n=== output ===\ntensor([0., 1.])\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(**{outcome: 1})
