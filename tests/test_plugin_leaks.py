@@ -128,6 +128,27 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(os.get_blocking(0), os.get_blocking(2))",
         "True True",
     ),
+    "sys.unraisablehook": (
+        "sys.unraisablehook = lambda unraisable: print('hooked')",
+        "print(getattr(sys.unraisablehook, '__module__', None) == '__main__')",
+        "False",
+    ),
+    "threading.excepthook": (
+        "threading.excepthook = lambda args: print('hooked')",
+        """\
+        def boom():
+            raise ValueError
+        thread = threading.Thread(target=boom)
+        thread.start(); thread.join()
+        print('ok')
+        """,
+        "ok",
+    ),
+    "sys.breakpointhook": (
+        "sys.breakpointhook = lambda *args, **kwargs: print('hooked')",
+        "print(getattr(sys.breakpointhook, '__module__', None) == '__main__')",
+        "False",
+    ),
 }
 
 IMPORTS = "import gc, logging, logging.config, os, socket, sys, threading, time\nimport torch\n"

@@ -38,6 +38,9 @@ def interpreter_knobs() -> list[Knob]:
         Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
         attribute_knob("sys.displayhook", sys, "displayhook"),
         attribute_knob("sys.excepthook", sys, "excepthook"),
+        attribute_knob("sys.unraisablehook", sys, "unraisablehook"),
+        attribute_knob("sys.breakpointhook", sys, "breakpointhook"),
+        attribute_knob("threading.excepthook", threading, "excepthook"),
         attribute_knob("sys.stdin", sys, "stdin"),
         Knob("recursion limit", sys.getrecursionlimit, sys.setrecursionlimit),
         Knob(
