@@ -400,8 +400,10 @@ class NoteRunner:
                 return f"setup code from {origin} does not compile: {error}"
             execution = executor.run(compiled, namespace)
             if execution.error is not None:
-                error = execution.error
-                return f"setup code from {origin} raised:\n{error.traceback or error.describe()}"
+                failure = execution.error
+                return (
+                    f"setup code from {origin} raised:\n{failure.traceback or failure.describe()}"
+                )
         return None
 
     def _not_run(
