@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import locale
 import textwrap
 import time
 
@@ -128,6 +129,11 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(os.get_blocking(0), os.get_blocking(2))",
         "True True",
     ),
+    "locale": (
+        "import locale\nlocale.setlocale(locale.LC_ALL, 'C.UTF-8')",
+        "import locale\nprint(locale.setlocale(locale.LC_ALL) == LOCALE)",
+        "True",
+    ),
     "sys.unraisablehook": (
         "sys.unraisablehook = lambda unraisable: print('hooked')",
         "print(getattr(sys.unraisablehook, '__module__', None) == '__main__')",
@@ -155,8 +161,10 @@ IMPORTS = "import gc, logging, logging.config, os, socket, sys, threading, time\
 
 
 def _values(text: str) -> str:
-    return text.replace("THRESHOLD", str(gc.get_threshold()[0])).replace(
-        "TZNAME", repr(time.tzname)
+    return (
+        text.replace("THRESHOLD", str(gc.get_threshold()[0]))
+        .replace("TZNAME", repr(time.tzname))
+        .replace("LOCALE", repr(locale.setlocale(locale.LC_ALL)))
     )
 
 

@@ -52,6 +52,7 @@ def interpreter_knobs() -> list[Knob]:
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
         Knob("logging root logger", _logging_state, _restore_logging),
+        Knob("locale", _locale, _set_locale),
         Knob("umask", _umask, _set_umask),
         Knob("random state", random.getstate, random.setstate),
         attribute_knob("os._exit", os, "_exit"),
@@ -65,6 +66,19 @@ def interpreter_knobs() -> list[Knob]:
         for signum in SIGNALS
     )
     return knobs
+
+
+def _locale() -> str:
+    """Every category of the C locale (``locale.setlocale(locale.LC_ALL, "de_DE")``)."""
+    import locale
+
+    return locale.setlocale(locale.LC_ALL)
+
+
+def _set_locale(saved: str) -> None:
+    import locale
+
+    locale.setlocale(locale.LC_ALL, saved)
 
 
 def _environment() -> dict[Any, Any]:
