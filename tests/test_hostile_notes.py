@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import WriteNote
+from tests.conftest import WriteNote, block_counts
 
 #: A note whose object does something when it is freed, which is when the note ends.
 FREED_AT_THE_END = """\
@@ -201,3 +201,50 @@ def test_negative_zero_matches_zero_unless_compared_exactly(
         "print(torch.tensor([-0.0, 1.0]))\n=== output ===\ntensor([0., 1.])\n```\n"
     )
     pytester.runpytest().assert_outcomes(**{outcome: 1})
+
+
+#: A limit a script could live with, 15 frames above where the block runs.
+LOWERED_LIMIT = """\
+```python
+import sys
+frame, depth = sys._getframe(), 0
+while frame is not None:
+    frame, depth = frame.f_back, depth + 1
+sys.setrecursionlimit(depth + 15)
+```
+
+```python
+print(sys.getrecursionlimit() > depth + 15)
+=== output ===
+True
+```
+"""
+
+
+def test_a_block_that_lowers_the_recursion_limit_too_far_fails_and_the_note_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A limit of 50 left the session no room after the block: pytest's own RecursionError
+    # ended the note with an internal traceback.
+    write_note(LOWERED_LIMIT)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised RecursionError: the block set the"
+            " recursion limit to *, but it runs * frames deep under pytest, which leaves the"
+            " session too little to report it: the limit was put back to * (set it to at least *)*"
+        ]
+    )
+
+
+def test_a_block_may_lower_the_recursion_limit_to_show_a_recursion_error(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport sys\nsys.setrecursionlimit(400)\ndef down(n):\n    return down(n + 1)\n"
+        "try:\n    down(0)\nexcept RecursionError as error:\n    print(error)\n"
+        "=== output ===\nmaximum recursion depth exceeded\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
