@@ -129,6 +129,11 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(os.get_blocking(0), os.get_blocking(2))",
         "True True",
     ),
+    "tempfile.tempdir": (
+        "import tempfile\ntempfile.tempdir = '.'",
+        "import tempfile\nprint(tempfile.gettempdir() != '.')",
+        "True",
+    ),
     "locale": (
         "import locale\nlocale.setlocale(locale.LC_ALL, 'C.UTF-8')",
         "import locale\nprint(locale.setlocale(locale.LC_ALL) == LOCALE)",

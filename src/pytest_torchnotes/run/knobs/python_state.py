@@ -10,6 +10,7 @@ import random
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +36,7 @@ def interpreter_knobs() -> list[Knob]:
         Knob("sys.path", lambda: list(sys.path), _restore_list(sys.path)),
         Knob("sys.argv", lambda: list(sys.argv), _restore_list(sys.argv)),
         Knob("environment variables", _environment, _restore_environment),
+        attribute_knob("tempfile.tempdir", tempfile, "tempdir"),
         Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
         attribute_knob("sys.displayhook", sys, "displayhook"),
         attribute_knob("sys.excepthook", sys, "excepthook"),
