@@ -248,3 +248,17 @@ def test_a_block_may_lower_the_recursion_limit_to_show_a_recursion_error(
         "=== output ===\nmaximum recursion depth exceeded\n```\n"
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_note_that_patches_os_getpid_does_not_end_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # After the block the session compared os.getpid() with its own pid, took itself for a
+    # process the block had forked, and ended. A subprocess: a regression ends it.
+    write_note(
+        "```python\nimport os\nos.getpid = lambda: 1\n```\n\n"
+        "```python\nprint('second block')\n=== output ===\nsecond block\n```\n",
+        "a.md",
+    )
+    write_note("```python\nimport os\nprint(os.getpid() > 1)\n=== output ===\nTrue\n```\n", "b.md")
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)

@@ -273,6 +273,9 @@ RECURSION_ERROR = frozenset({"RecursionError", "builtins.RecursionError"})
 
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
 REAL_EXIT = os._exit
+#: ``os.getpid`` as the interpreter has it: a note that patches ``os.getpid`` must not make
+#: the session take itself for a process the block forked, and end.
+REAL_GETPID = os.getpid
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -342,7 +345,7 @@ class Executor:
         self.time_limit = TimeLimit(faulthandler)
         #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
         self.interrupted = threading.Event()
-        self._pid = os.getpid()
+        self._pid = REAL_GETPID()
         self._warnings: list[WarningInfo] | None = None
 
     def record_warning(
@@ -425,7 +428,7 @@ class Executor:
         finally:
             self._warnings = None
             self.router.end()
-        if os.getpid() != self._pid:
+        if REAL_GETPID() != self._pid:
             end_forked_child(failure)
         if self.fd is not None:
             self.fd = self._rotation.after_block(self.fd, label)
