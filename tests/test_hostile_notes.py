@@ -262,3 +262,17 @@ def test_a_note_that_patches_os_getpid_does_not_end_the_session(
     )
     write_note("```python\nimport os\nprint(os.getpid() > 1)\n=== output ===\nTrue\n```\n", "b.md")
     pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_note_that_replaces_open_runs_its_next_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The session read /proc through builtins.open after each block: the note ended with
+    # TypeError: 'NoneType' object is not callable, from the session's own code.
+    write_note(
+        "```python\nimport builtins\nbuiltins.open = None\n```\n\n"
+        "```python\nprint('second block')\n=== output ===\nsecond block\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(open is not None)\n=== output ===\nTrue\n```\n", "b.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)

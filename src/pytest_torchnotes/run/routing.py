@@ -22,6 +22,7 @@ alive when it ended (``pid (name)``, read from ``/proc`` on Linux). What C code 
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Callable
@@ -178,7 +179,9 @@ def live_children(ours: frozenset[int] = frozenset()) -> list[str] | None:
         except ChildProcessError:
             return []
     try:
-        with open(f"/proc/self/task/{threading.get_native_id()}/children") as handle:
+        # io.open: a note may have replaced builtins.open, and its blocks are not over
+        children = f"/proc/self/task/{threading.get_native_id()}/children"
+        with io.open(children) as handle:  # noqa: UP020
             pids = handle.read().split()
     except OSError:
         return None
