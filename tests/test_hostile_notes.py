@@ -276,3 +276,29 @@ def test_a_note_that_replaces_open_runs_its_next_block(
     )
     write_note("```python\nprint(open is not None)\n=== output ===\nTrue\n```\n", "b.md")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("patch", "check", "expected"),
+    [
+        (
+            "import threading\nthreading.enumerate = lambda: []",
+            "import threading\nprint(len(threading.enumerate()) > 0)",
+            "True",
+        ),
+        ("import re\nre.escape = str.upper", "import re\nprint(re.escape('a'))", "a"),
+        (
+            "import traceback\ntraceback.format_exc = lambda: ''",
+            "import traceback\nprint(traceback.format_exc().strip())",
+            "NoneType: None",
+        ),
+    ],
+)
+def test_a_standard_module_the_session_uses_is_put_back_after_a_note(
+    pytester: pytest.Pytester, write_note: WriteNote, patch: str, check: str, expected: str
+) -> None:
+    # Only builtins, math, random, os, os.path and time were watched among the standard
+    # modules: threading.current_thread = None broke every later note of the session.
+    write_note(f"```python\n{patch}\n```\n", "a.md")
+    write_note(f"```python\n{check}\n=== output ===\n{expected}\n```\n", "b.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
