@@ -142,3 +142,27 @@ def test_a_note_that_prints_a_lone_surrogate_fails_as_a_script_would(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*UnicodeEncodeError*surrogates not allowed*"])
+
+
+#: What notes written on Windows start with, so that Chinese text prints in a console.
+RECONFIGURED = """\
+```python
+import sys
+sys.stdout.reconfigure(encoding="utf-8")
+print("损失", sys.stdout.encoding)
+sys.stdout.reconfigure(encoding="ascii", errors="replace")
+print("损失", sys.stdout.encoding)
+=== output ===
+损失 utf-8
+?? ascii
+```
+"""
+
+
+def test_a_block_can_reconfigure_its_standard_output(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # It raised AttributeError: '_InOrderStream' object has no attribute 'reconfigure'.
+    write_note(RECONFIGURED)
+    pytester.runpytest().assert_outcomes(passed=1)
+    pytester.runpytest("--torchnotes-capture-fd=false").assert_outcomes(passed=1)

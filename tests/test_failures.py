@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.failures import (
     MAX_LINE_CHARS,
     FailureContext,
+    closing_line,
     cut_line,
     excerpt,
     output_diff,
@@ -38,3 +40,21 @@ def test_an_excerpt_of_one_huge_line_is_cut() -> None:
         "stderr:",
         "    " + "z" * MAX_LINE_CHARS + " ... 99,500 more characters on this line",
     ]
+
+
+@pytest.mark.parametrize(
+    ("actual", "refusal"),
+    [
+        ("a\x00b\n", "NUL character, which a note cannot hold"),
+        ("10%\r100%\n", "bare carriage return"),
+    ],
+)
+def test_the_closing_line_does_not_offer_an_update_that_would_refuse(
+    actual: str, refusal: str
+) -> None:
+    # It said "accept it: pytest notes/x.md --torchnotes-update", and that run then refused.
+    line = closing_line(CONTEXT, actual)
+    assert "accept it" not in line
+    assert "On torch 2.0. --torchnotes-update would not write it: the output contains a " in line
+    assert refusal in line
+    assert "accept it: pytest notes/x.md --torchnotes-update" in closing_line(CONTEXT, "ok\n")

@@ -241,7 +241,11 @@ def test_marker_in_doctest_block_is_a_problem() -> None:
 
 def test_two_markers_are_a_problem() -> None:
     assert problems("```python\nx\n=== output ===\n1\n=== output ===\n```\n") == [
-        (5, "second output marker in one block (the first is at line 3)")
+        (
+            5,
+            "second output marker in one block (the first is at line 3): keep one marker, or"
+            " end the block before the second and start a new one",
+        )
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import locale
 import textwrap
 import time
 
@@ -128,14 +129,47 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(os.get_blocking(0), os.get_blocking(2))",
         "True True",
     ),
+    "tempfile.tempdir": (
+        "import tempfile\ntempfile.tempdir = '.'",
+        "import tempfile\nprint(tempfile.gettempdir() != '.')",
+        "True",
+    ),
+    "locale": (
+        "import locale\nlocale.setlocale(locale.LC_ALL, 'C.UTF-8')",
+        "import locale\nprint(locale.setlocale(locale.LC_ALL) == LOCALE)",
+        "True",
+    ),
+    "sys.unraisablehook": (
+        "sys.unraisablehook = lambda unraisable: print('hooked')",
+        "print(getattr(sys.unraisablehook, '__module__', None) == '__main__')",
+        "False",
+    ),
+    "threading.excepthook": (
+        "threading.excepthook = lambda args: print('hooked')",
+        """\
+        def boom():
+            raise ValueError
+        thread = threading.Thread(target=boom)
+        thread.start(); thread.join()
+        print('ok')
+        """,
+        "ok",
+    ),
+    "sys.breakpointhook": (
+        "sys.breakpointhook = lambda *args, **kwargs: print('hooked')",
+        "print(getattr(sys.breakpointhook, '__module__', None) == '__main__')",
+        "False",
+    ),
 }
 
 IMPORTS = "import gc, logging, logging.config, os, socket, sys, threading, time\nimport torch\n"
 
 
 def _values(text: str) -> str:
-    return text.replace("THRESHOLD", str(gc.get_threshold()[0])).replace(
-        "TZNAME", repr(time.tzname)
+    return (
+        text.replace("THRESHOLD", str(gc.get_threshold()[0]))
+        .replace("TZNAME", repr(time.tzname))
+        .replace("LOCALE", repr(locale.setlocale(locale.LC_ALL)))
     )
 
 

@@ -199,9 +199,11 @@ def test_unsafe_output_is_refused(pytester: pytest.Pytester, write_note: WriteNo
     result = pytester.runpytest("--torchnotes-update")
     result.stdout.fnmatch_lines(
         [
-            "Not updated: a line of the output ('```') would close the block's fence.",
+            "Not updated: a line of the output ('```') would close the block's fence: open and"
+            " close the block with ```` instead.",
             "could not fix 1 block, still failing:",
-            "  notes/note.md:1: a line of the output ('```') would close the block's fence",
+            "  notes/note.md:1: a line of the output ('```') would close the block's fence: open"
+            " and close the block with ```` instead",
         ]
     )
     assert note.read_text() == text

@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
 from pytest_torchnotes.update.rewrite import (
+    NUL_IN_OUTPUT,
     Edit,
     RewriteError,
     apply,
@@ -133,10 +134,22 @@ def test_output_fence_section() -> None:
 @pytest.mark.parametrize(
     ("actual", "reason"),
     [
-        ("```\n", "a line of the output ('```') would close the block's fence"),
-        ("```python\n", "a line of the output ('```python') starts like a fence"),
-        ("=== output ===\n", "a line of the output ('=== output ===') reads as an output marker"),
-        ("a\x00b\n", "the output contains a NUL character"),
+        (
+            "```\n",
+            "a line of the output ('```') would close the block's fence: open and close the"
+            " block with ```` instead",
+        ),
+        (
+            "```python\n",
+            "a line of the output ('```python') starts like a fence: open and close the block"
+            " with ```` instead",
+        ),
+        (
+            "=== output ===\n",
+            "a line of the output ('=== output ===') reads as an output marker: print it"
+            " differently, or mark the block <!-- torchnotes: compare ignore -->",
+        ),
+        ("a\x00b\n", NUL_IN_OUTPUT),
         (
             "10%\r100%\n",
             "the output contains a bare carriage return (\\r, a progress bar?); write the "

@@ -177,7 +177,8 @@ def test_bad_input_never_stops_the_other_notes(
     result.stdout.fnmatch_lines_random(
         [
             "notes/binary.md:2: not valid UTF-8: byte 0x80 at column 118 (save the note as UTF-8)",
-            "notes/latin1.md:1: not valid UTF-8: byte 0xe9 at column 4 (save the note as UTF-8)",
+            "notes/latin1.md:1: not valid UTF-8: byte 0xe9 at column 4 (save the note as UTF-8; "
+            "it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8)",
             "notes/gbk.md:1: not valid UTF-8: byte 0xb1 at column 3 (save the note as UTF-8; "
             "it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8)",
             "notes/nul.md:2: contains NUL bytes: this is not a text file",
@@ -512,3 +513,21 @@ def test_one_huge_line_is_cut_in_messages(pytester: pytest.Pytester, write_note:
     result.stdout.fnmatch_lines(
         ["+xxxxx* ... 1,999,501 more characters on this line", "*ValueError: yyy* more characters*"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "hint"),
+    [
+        ("# 自动求导\n", "gbk", "GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"),
+        # Every accented letter here pairs with the next byte into a GB18030 character:
+        # it was named as Chinese.
+        ("# Ménage naïve\n", "latin-1", "Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252"),
+        ("# \u201cquoted\u201d \u2013 dash\n", "cp1252", "Windows-1252 (Latin-1) text"),
+    ],
+)
+def test_a_note_in_a_legacy_encoding_is_named_with_its_iconv_command(
+    text: str, encoding: str, hint: str
+) -> None:
+    with pytest.raises(NoteReadError) as raised:
+        decode_note(text.encode(encoding))
+    assert hint in raised.value.message

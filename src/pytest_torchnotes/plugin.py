@@ -373,6 +373,17 @@ class NoteItem(pytest.Item):
                 str(self.path),
                 0,
             )
+        if self.result.at_exit:
+            warnings.warn_explicit(
+                TorchnotesWarning(
+                    f"{self.display_path}: the note registered functions to run at exit: "
+                    f"{', '.join(self.result.at_exit)}; they were taken off and do not run "
+                    "(call them at the end of the note instead of atexit.register)"
+                ),
+                TorchnotesWarning,
+                str(self.path),
+                0,
+            )
         if self.result.late:
             warnings.warn_explicit(
                 TorchnotesWarning(

@@ -19,6 +19,8 @@ from pytest_torchnotes.comparison.compare import (
     parse_compare_spec,
 )
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.markdown.directives import MAX_TIMEOUT
+from pytest_torchnotes.markdown.frontmatter import check_seed
 from pytest_torchnotes.markdown.magics import MODES as MAGICS_MODES
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, is_note
@@ -62,9 +64,10 @@ class Settings:
 
 def parse_seed(text: str) -> int:
     try:
-        return int(str(text).strip())
+        seed = int(str(text).strip())
     except ValueError:
         raise ValueError(f"{text!r} is not an integer") from None
+    return check_seed(seed)
 
 
 def parse_timeout_option(text: str) -> float | None:
@@ -74,6 +77,8 @@ def parse_timeout_option(text: str) -> float | None:
         raise ValueError(f"{text!r} is not a number of seconds") from None
     if seconds < 0:
         raise ValueError(f"{text!r}: a timeout cannot be negative")
+    if not seconds <= MAX_TIMEOUT:  # nan and inf too
+        raise ValueError(f"{text!r}: a timeout is at most {MAX_TIMEOUT:g} seconds (0 for none)")
     return seconds or None
 
 

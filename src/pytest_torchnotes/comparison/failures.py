@@ -31,6 +31,7 @@ from pytest_torchnotes.run.results import (
     WARNING,
     BlockResult,
 )
+from pytest_torchnotes.update.rewrite import NUL_IN_OUTPUT, check_raw_output
 from pytest_torchnotes.words import plural
 
 #: Flag that rewrites expected output with what the blocks print now.
@@ -193,7 +194,7 @@ def render_output_failure(
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
     lines.extend(output_diff(expected, actual, context, expected_start))
     lines.extend(_warnings(result))
-    lines.append(closing_line(context))
+    lines.append(closing_line(context, result.actual))
     return "\n".join(lines)
 
 
@@ -213,10 +214,14 @@ def _elided(expected: str, actual: str, compare: CompareOptions | None) -> bool:
     )
 
 
-def closing_line(context: FailureContext) -> str:
-    """``On torch X.`` and, outside update mode, how to accept the new output."""
+def closing_line(context: FailureContext, actual: str = "") -> str:
+    """``On torch X.`` and, outside update mode, how to accept the new output ``actual``,
+    or why ``--torchnotes-update`` would not write it."""
     if context.update:
         return f"On torch {context.torch_version}."
+    refused = NUL_IN_OUTPUT if "\x00" in actual else check_raw_output(actual)
+    if refused is not None:
+        return f"On torch {context.torch_version}. {UPDATE_FLAG} would not write it: {refused}"
     return (
         f"On torch {context.torch_version}. If the new output is right, accept it: "
         f"pytest {context.path} {UPDATE_FLAG}"
@@ -233,6 +238,14 @@ NOTEBOOK_NAMES = {
         "get_ipython() exists only in IPython: a note runs as plain Python"
         " (mark the block <!-- torchnotes: skip needs IPython -->)"
     ),
+    **{
+        f"name {name!r} is not defined": (
+            "import it in the note, or set torchnotes_setup (--torchnotes-setup) to the"
+            " imports the notes take as done (PyTorch's docstring examples take `import"
+            " torch`, `from torch import nn` and `import torch.nn.functional as F`)"
+        )
+        for name in ("torch", "nn", "F")
+    },
 }
 
 

@@ -145,7 +145,13 @@ def parse_timeout(text: str) -> float:
         raise ValueError(f"{text!r} is not a number of seconds") from None
     if not seconds > 0 or math.isinf(seconds):
         raise ValueError(f"{text!r}: a timeout is a finite number of seconds > 0")
+    if seconds > MAX_TIMEOUT:
+        raise ValueError(f"{text!r}: a timeout is at most {MAX_TIMEOUT:g} seconds")
     return seconds
+
+
+#: The longest time limit: the process's interval timer cannot be set much further ahead.
+MAX_TIMEOUT = 1e8
 
 
 def _reason(name: str, arguments: str, line: int) -> str:

@@ -9,6 +9,7 @@ CommonMark and in Python's own reading of source: it hides no fence and no block
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
@@ -57,7 +58,7 @@ def decode_note(data: bytes) -> RawNote:
         raise NoteReadError(
             line,
             f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
-            f"(save the note as UTF-8{_chinese_hint(data)})",
+            f"(save the note as UTF-8{_chinese_hint(data) or _western_hint(data)})",
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00"))
@@ -78,14 +79,44 @@ def _chinese_hint(data: bytes) -> str:
     '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
     >>> _chinese_hint(b"caf\\xe9")
     ''
+    >>> _chinese_hint("Ménage naïve".encode("latin-1"))  # reads as GB18030, no Chinese word
+    ''
     """
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         return ""
-    if not any("\u4e00" <= character <= "\u9fff" for character in text):
+    if CHINESE_WORD.search(text) is None:
         return ""
     return "; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"
+
+
+#: Two Chinese characters in a row. Latin-1 bytes can read as GB18030 too (``ï`` and the
+#: letter after it make one character), but each accented letter stands alone among ASCII
+#: letters, so they do not make a run.
+CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2}")
+
+
+#: An accented letter inside a word, or Windows' typographic quotes and dashes: any byte
+#: reads as some Windows-1252 character, but junk does not read as words.
+WESTERN_WORD = re.compile("[A-Za-z][À-ÖØ-öø-ÿ]|[À-ÖØ-öø-ÿ][A-Za-z]|[‘’“”–—…]")
+
+
+def _western_hint(data: bytes) -> str:
+    """``; it reads as Windows-1252 ...`` when the bytes are Windows-1252 or Latin-1 text.
+
+    >>> _western_hint("naïve café".encode("latin-1"))
+    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
+    >>> _western_hint(b"\\xff\\xfe junk")
+    ''
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return ""
+    if WESTERN_WORD.search(text) is None:
+        return ""
+    return "; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"
 
 
 class NoteDocument(Document):

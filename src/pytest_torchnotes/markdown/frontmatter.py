@@ -153,4 +153,21 @@ def _seed(value: object) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"seed must be an integer, got {value!r}")
-    return value
+    return check_seed(value)
+
+
+#: The seeds torch's generator takes: a signed or an unsigned 64-bit integer.
+SEEDS = range(-(2**63), 2**64)
+
+
+def check_seed(seed: int) -> int:
+    """``seed``, if torch can be seeded with it; raise ``ValueError`` otherwise.
+
+    >>> check_seed(2**64)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed 18446744073709551616 is out of range: a seed is from -2**63 to 2**64 - 1
+    """
+    if seed not in SEEDS:
+        raise ValueError(f"seed {seed} is out of range: a seed is from -2**63 to 2**64 - 1")
+    return seed

@@ -63,7 +63,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.reject(
             note,
             second.line,
-            f"second output marker in one block (the first is at line {shown(first.line)})",
+            f"second output marker in one block (the first is at line {shown(first.line)}):"
+            " keep one marker, or end the block before the second and start a new one",
         )
         return
     if not markers:

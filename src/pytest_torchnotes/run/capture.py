@@ -35,19 +35,30 @@ class CaptureStream(io.StringIO):
     def __init__(self, errors: str = "strict") -> None:
         super().__init__()
         self._errors = errors
+        self._encoding = "utf-8"
 
     @property
     def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
+        return self._encoding
 
     @property
     def errors(self) -> str:  # type: ignore[override]
         return self._errors
 
+    def reconfigure(
+        self, *, encoding: str | None = None, errors: str | None = None, **_: Any
+    ) -> None:
+        """``sys.stdout.reconfigure(encoding="utf-8")``, as notes written on Windows do: the
+        block's text is then what that encoding and error handler let through."""
+        if encoding is not None:
+            self._encoding = codecs.lookup(encoding).name
+        if errors is not None:
+            self._errors = errors
+
     def write(self, text: str, /) -> int:
         if isinstance(text, str) and not text.isascii():
-            encoded = text.encode("utf-8", self._errors)  # raises, with errors="strict"
-            text = encoded.decode("utf-8")
+            encoded = text.encode(self._encoding, self._errors)  # raises, with "strict"
+            text = encoded.decode(self._encoding, "replace")
         return super().write(text)
 
     @functools.cached_property

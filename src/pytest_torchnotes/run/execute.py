@@ -23,7 +23,7 @@ from types import CodeType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown, location, shown
-from pytest_torchnotes.run import spawned
+from pytest_torchnotes.run import recursion, spawned
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
 from pytest_torchnotes.run.timers import BlockTimeout, Faulthandler, TimeLimit
@@ -280,8 +280,15 @@ STACK_LIMIT = 8
 INTERACTIVE_PROMPT = ">>> "
 
 
+#: The names a block that lowered the recursion limit too far fails with.
+RECURSION_ERROR = frozenset({"RecursionError", "builtins.RecursionError"})
+
+
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
 REAL_EXIT = os._exit
+#: ``os.getpid`` as the interpreter has it: a note that patches ``os.getpid`` must not make
+#: the session take itself for a process the block forked, and end.
+REAL_GETPID = os.getpid
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -351,7 +358,7 @@ class Executor:
         self.time_limit = TimeLimit(faulthandler)
         #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
         self.interrupted = threading.Event()
-        self._pid = os.getpid()
+        self._pid = REAL_GETPID()
         self._warnings: list[WarningInfo] | None = None
 
     def record_warning(
@@ -402,6 +409,7 @@ class Executor:
         stack_limit = getattr(sys, "tracebacklimit", None) is None
         started = time.perf_counter()
         prompt = code.interactive and not hasattr(sys, "ps1")
+        recursion_limit, too_low = sys.getrecursionlimit(), None
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         try:
@@ -420,6 +428,7 @@ class Executor:
                             execution.displayed = repr(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
+                    too_low = recursion.lowered_too_far(recursion_limit)
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
@@ -432,7 +441,7 @@ class Executor:
         finally:
             self._warnings = None
             self.router.end()
-        if os.getpid() != self._pid:
+        if REAL_GETPID() != self._pid:
             end_forked_child(failure)
         if self.fd is not None:
             self.fd = self._rotation.after_block(self.fd, label)
@@ -445,6 +454,8 @@ class Executor:
             execution.error = _interrupted(failure, self.filename)
         elif failure is not None:
             execution.error = self._describe(failure, timeout)
+        if too_low is not None:
+            execution.error = ErrorInfo("RecursionError", RECURSION_ERROR, too_low, "", None)
         del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
         closed = capture.closed()

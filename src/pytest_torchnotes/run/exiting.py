@@ -3,7 +3,6 @@ and ``os._exit``."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 
@@ -63,10 +62,10 @@ def refusing_exit(session_pid: int) -> Callable[[int], None]:
     session; in a process the block forked (multiprocessing, a DataLoader worker) it ends
     that process, as it must."""
 
-    from pytest_torchnotes.run.execute import REAL_EXIT, ProcessExit
+    from pytest_torchnotes.run.execute import REAL_EXIT, REAL_GETPID, ProcessExit
 
     def _exit(status: int) -> None:
-        if os.getpid() != session_pid:
+        if REAL_GETPID() != session_pid:
             REAL_EXIT(status)
         raise ProcessExit(status)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import os
+import re
 import sys
 import types
 
@@ -24,11 +25,32 @@ def release(module: types.ModuleType) -> None:
         del namespace[name]
 
 
-class ModulesGuard:
-    """Put back ``sys.modules`` entries a note replaced or removed; new imports stay."""
+#: An entry a note's code puts into ``sys.modules`` by name: ``sys.modules["fake"] = ...``
+#: or ``sys.modules.setdefault("fake", ...)``; group 2 or 4 is the name (a read is not).
+ASSIGNED_ENTRY = re.compile(
+    r"""sys\.modules(?:\[\s*(['"])([\w.]+)\1\s*\]\s*=(?!=)|\.setdefault\(\s*(['"])([\w.]+)\3)"""
+)
 
-    def __init__(self) -> None:
+
+def assigned_entries(code: str) -> set[str]:
+    """The ``sys.modules`` names that ``code`` writes by a literal name.
+
+    >>> sorted(assigned_entries("sys.modules['fake'] = m\\nsys.modules.setdefault(\\"a.b\\", m)"))
+    ['a.b', 'fake']
+    >>> assigned_entries("print(sys.modules['json'])\\nsys.modules['os'] == m")
+    set()
+    """
+    return {match.group(2) or match.group(4) for match in ASSIGNED_ENTRY.finditer(code)}
+
+
+class ModulesGuard:
+    """Put back ``sys.modules`` entries a note replaced or removed, and take out the new
+    entries its code put there by name (a stand-in module); new imports stay, as a library
+    imported for the first time may put modules of its own there."""
+
+    def __init__(self, code: str = "") -> None:
         self.saved = dict(sys.modules)
+        self.assigned = assigned_entries(code)
 
     def restore(self) -> list[str]:
         changed = []
@@ -36,6 +58,8 @@ class ModulesGuard:
             if sys.modules.get(name) is not module:
                 sys.modules[name] = module
                 changed.append(f"sys.modules[{name!r}]")
+        new = sorted(self.assigned - self.saved.keys())
+        changed.extend(f"sys.modules[{name!r}]" for name in new if sys.modules.pop(name, None))
         return changed
 
 

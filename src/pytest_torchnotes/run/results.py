@@ -133,6 +133,8 @@ class NoteResult:
     late: list[str] = field(default_factory=list)
     #: Processes the note started that were still running after it, and were ended.
     processes: list[str] = field(default_factory=list)
+    #: Functions the note's code registered with ``atexit``, taken off after it.
+    at_exit: list[str] = field(default_factory=list)
     #: Why the whole note was skipped.
     skipped: str | None = None
 

@@ -32,6 +32,7 @@ from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import (
+    atexits,
     directives,
     exiting,
     folders,
@@ -40,6 +41,7 @@ from pytest_torchnotes.run import (
     patches,
     processes,
     start,
+    torch_configs,
     workspace,
     writeguard,
 )
@@ -318,12 +320,16 @@ class NoteRunner:
     ) -> Iterator[Sandbox]:
         """Isolate one note; afterwards record what global state it changed."""
         code = "\n".join(item.code for item in note.items)
-        guards: list[patches.AttributeGuard | note_modules.ModulesGuard] = []
+        guards: list[
+            patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
+        ] = []
         names = patches.patched_names(f"{self.settings.setup}\n{code}")
         if names is None or names:
             guards.append(patches.AttributeGuard(patches.patch_targets(), names))
         if "sys.modules" in code:
-            guards.append(note_modules.ModulesGuard())
+            guards.append(note_modules.ModulesGuard(code))
+        if torch_configs.CONFIG_USE.search(code):
+            guards.append(torch_configs.ConfigGuard())
         state = knobs.StateGuard(knobs.every_knob())
         # Torch warns every time while notes run, not once per process, so that every note
         # reports the warnings it triggers. Set before the snapshot: a note that turns it
@@ -347,7 +353,9 @@ class NoteRunner:
             folder = str(path.parent)
             refusing = nullcontext
         interrupted = executor.interrupted
+        at_exit = atexits.AtExitGuard(executor.filename)
         try:
+            at_exit.start()
             sys.modules["__main__"] = module
             os.chdir(folder)
             sys.path.insert(0, folder)
@@ -360,6 +368,11 @@ class NoteRunner:
             start.reset_print_options()
             yield Sandbox(module.__dict__, refusing)
         finally:
+            # Free the note's objects while its working directory and os._exit are still
+            # in place: a finalizer that writes a relative path or calls os._exit acts in
+            # the note's sandbox, not in the session.
+            note_modules.release(module)
+            result.at_exit = at_exit.stop()
             if saved_main is not None:
                 sys.modules["__main__"] = saved_main
             start.reattach_root_handlers(root_handlers)
@@ -368,7 +381,6 @@ class NoteRunner:
             for guard in guards:
                 restored.extend(guard.restore())
             result.restored = [name for name in restored if name not in OURS]
-            note_modules.release(module)
             note_modules.forget_modules(modules, folder)
             result.processes = processes.end_left(children)
             result.threads = exiting.threads_left(threads)
@@ -402,7 +414,10 @@ class NoteRunner:
                 return f"setup code from {origin} does not compile: {error}"
             execution = executor.run(compiled, namespace)
             if execution.error is not None:
-                return f"setup code from {origin} raised:\n{execution.error.traceback}"
+                failure = execution.error
+                return (
+                    f"setup code from {origin} raised:\n{failure.traceback or failure.describe()}"
+                )
         return None
 
     def _not_run(

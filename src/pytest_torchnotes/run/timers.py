@@ -98,7 +98,7 @@ class OuterTimer:
         elif handler == signal.SIG_DFL:  # the process ends, as it would have
             signal.signal(signal.SIGALRM, signal.SIG_DFL)
             signal.setitimer(signal.ITIMER_REAL, 0)
-            os.kill(os.getpid(), signal.SIGALRM)
+            signal.raise_signal(signal.SIGALRM)
 
 
 class Watchdog:

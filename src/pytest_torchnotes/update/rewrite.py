@@ -106,9 +106,9 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
         stripped = line.strip()
         if not fence:  # indented output: a fence-looking line in it is text
             if marker.match(line):
-                return f"a line of the output ({stripped!r}) reads as an output marker"
+                return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
             if "\x00" in line:
-                return "the output contains a NUL character"
+                return NUL_IN_OUTPUT
             continue
         if fence == "-->":
             if "-->" in line or "--!>" in line:
@@ -119,14 +119,32 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
             and set(stripped) <= {fence[0]} | set(" \t")
             and (len(stripped.rstrip()) >= len(fence))
         ):
-            return f"a line of the output ({stripped!r}) would close the block's fence"
+            return (
+                f"a line of the output ({stripped!r}) would close the block's fence: open and"
+                f" close the block with {fence[0] * (len(stripped) + 1)} instead"
+            )
         if stripped.startswith(fence) and fence[0] == "`":
-            return f"a line of the output ({stripped!r}) starts like a fence"
+            return (
+                f"a line of the output ({stripped!r}) starts like a fence: open and close the"
+                f" block with {fence[0] * (len(stripped) - len(stripped.lstrip(fence[0])) + 1)}"
+                " instead"
+            )
         if marker.match(line):
-            return f"a line of the output ({stripped!r}) reads as an output marker"
+            return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
         if "\x00" in line:
-            return "the output contains a NUL character"
+            return NUL_IN_OUTPUT
     return None
+
+
+#: What to do about output with a line that reads as the output marker.
+MARKER_FIX = ": print it differently, or mark the block <!-- torchnotes: compare ignore -->"
+
+
+#: Why output with a NUL character is not written: a note that holds one cannot be read.
+NUL_IN_OUTPUT = (
+    "the output contains a NUL character, which a note cannot hold: print its repr() "
+    "instead, or mark the block <!-- torchnotes: compare ignore -->"
+)
 
 
 def check_raw_output(actual: str) -> str | None:

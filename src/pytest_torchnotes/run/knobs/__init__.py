@@ -58,8 +58,11 @@ class StateGuard:
         changed = []
         for knob, saved in zip(self.knobs, self.saved, strict=True):
             try:
-                current = knob.get()
-                if _same(current, saved):
+                try:
+                    current = knob.get()
+                except Exception:  # unreadable (a working directory the note removed): set it
+                    current = _UNREADABLE
+                if current is not _UNREADABLE and _same(current, saved):
                     continue
                 knob.set(saved)
             except Exception as error:
@@ -67,6 +70,10 @@ class StateGuard:
                 continue
             changed.append(knob.name)
         return changed
+
+
+#: A knob whose state cannot be read after the note.
+_UNREADABLE = object()
 
 
 def _same(current: Any, saved: Any) -> bool:

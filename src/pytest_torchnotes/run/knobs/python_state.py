@@ -10,6 +10,7 @@ import random
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -35,9 +36,13 @@ def interpreter_knobs() -> list[Knob]:
         Knob("sys.path", lambda: list(sys.path), _restore_list(sys.path)),
         Knob("sys.argv", lambda: list(sys.argv), _restore_list(sys.argv)),
         Knob("environment variables", _environment, _restore_environment),
+        attribute_knob("tempfile.tempdir", tempfile, "tempdir"),
         Knob("builtins", lambda: dict(vars(builtins)), _restore_mapping(vars(builtins))),
         attribute_knob("sys.displayhook", sys, "displayhook"),
         attribute_knob("sys.excepthook", sys, "excepthook"),
+        attribute_knob("sys.unraisablehook", sys, "unraisablehook"),
+        attribute_knob("sys.breakpointhook", sys, "breakpointhook"),
+        attribute_knob("threading.excepthook", threading, "excepthook"),
         attribute_knob("sys.stdin", sys, "stdin"),
         Knob("recursion limit", sys.getrecursionlimit, sys.setrecursionlimit),
         Knob(
@@ -49,6 +54,7 @@ def interpreter_knobs() -> list[Knob]:
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
         Knob("logging root logger", _logging_state, _restore_logging),
+        Knob("locale", _locale, _set_locale),
         Knob("umask", _umask, _set_umask),
         Knob("random state", random.getstate, random.setstate),
         attribute_knob("os._exit", os, "_exit"),
@@ -62,6 +68,19 @@ def interpreter_knobs() -> list[Knob]:
         for signum in SIGNALS
     )
     return knobs
+
+
+def _locale() -> str:
+    """Every category of the C locale (``locale.setlocale(locale.LC_ALL, "de_DE")``)."""
+    import locale
+
+    return locale.setlocale(locale.LC_ALL)
+
+
+def _set_locale(saved: str) -> None:
+    import locale
+
+    locale.setlocale(locale.LC_ALL, saved)
 
 
 def _environment() -> dict[Any, Any]:

@@ -1,0 +1,59 @@
+"""Values from notes, front matter and options that the machinery under them cannot take
+are refused where they are written, with their line, instead of failing inside a run."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.directives import parse_timeout
+from pytest_torchnotes.markdown.frontmatter import SEEDS
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.settings import parse_seed, parse_timeout_option
+
+
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=1e7, max_value=1e12))
+def test_a_timeout_that_is_accepted_can_arm_the_timer(seconds: float) -> None:
+    # timeout 1e308 was accepted, and the block failed with OverflowError from the timer.
+    try:
+        accepted = parse_timeout(repr(seconds))
+    except ValueError:
+        return
+    handler = signal.signal(signal.SIGALRM, lambda *_: None)  # a tiny timeout goes off
+    try:
+        signal.setitimer(signal.ITIMER_REAL, accepted)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, handler)
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "1e12", "-1"])
+def test_the_timeout_option_refuses_what_no_timer_takes(text: str) -> None:
+    with pytest.raises(ValueError, match="a timeout"):
+        parse_timeout_option(text)
+
+
+@given(st.integers(min_value=-(2**66), max_value=2**66))
+def test_a_seed_that_is_accepted_can_seed_torch(seed: int) -> None:
+    # A seed of 2**64 or more ended the note with "Overflow when unpacking long long".
+    try:
+        parse_seed(str(seed))
+    except ValueError:
+        assert seed not in SEEDS
+        return
+    torch.Generator().manual_seed(seed)
+
+
+def test_a_front_matter_seed_out_of_range_is_a_problem_of_its_line() -> None:
+    note = NoteParser().parse("---\ntorchnotes:\n  seed: 18446744073709551616\n---\n")
+    assert [(problem.line_index, problem.message) for problem in note.problems] == [
+        (
+            1,
+            "torchnotes front matter: seed 18446744073709551616 is out of range: a seed is from"
+            " -2**63 to 2**64 - 1",
+        )
+    ]

@@ -1,0 +1,304 @@
+"""End to end: notes that misbehave in ways a reader's note can, run in a real session."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+#: A note whose object does something when it is freed, which is when the note ends.
+FREED_AT_THE_END = """\
+```python
+class Finalized:
+    def __del__(self):
+        {action}
+
+kept = Finalized()
+print("made")
+=== output ===
+made
+```
+"""
+
+
+def test_a_finalizer_that_calls_os_exit_does_not_end_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The note's namespace was cleared after os._exit was put back, so the finalizer ended
+    # pytest with status 9 and no report. A subprocess, so that a regression cannot end
+    # the test session itself.
+    write_note(FREED_AT_THE_END.format(action="import os; os._exit(9)"), "a.md")
+    write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*Exception ignored in: <function Finalized.__del__*"])
+
+
+def test_a_finalizer_writes_into_the_scratch_copy(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The working directory was put back before the namespace was cleared, so a relative
+    # write in a finalizer landed in the folder pytest was started from.
+    write_note(FREED_AT_THE_END.format(action="open('from_del.txt', 'w').write('x')"))
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+    assert not list(pytester.path.rglob("from_del.txt"))
+
+
+def test_a_module_a_note_puts_into_sys_modules_is_gone_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Entries a note replaced were put back, but a new stand-in stayed for every later note.
+    write_note(
+        "```python\nimport sys, types\nsys.modules['stand_in'] = types.ModuleType('stand_in')\n"
+        "sys.modules.setdefault('other_stand_in', types.ModuleType('other'))\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport importlib.util\n"
+        "print(importlib.util.find_spec('stand_in'), importlib.util.find_spec('other_stand_in'))\n"
+        "=== output ===\nNone None\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    report = (pytester.path / "report.json").read_text()
+    assert "sys.modules['stand_in']" in report
+
+
+#: A note that leaves work for the end of the process.
+AT_EXIT = """\
+```python
+import atexit
+
+@atexit.register
+def goodbye():
+    open("written_at_exit.txt", "w").write("x")
+
+atexit.register(lambda: __import__("os")._exit(0))
+```
+"""
+
+
+def test_functions_a_note_registers_at_exit_are_taken_off_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # They ran when pytest exited: in the folder it was started from, and os._exit(0)
+    # turned a failed session into exit status 0.
+    write_note(AT_EXIT, "a.md")
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert not list(pytester.path.rglob("written_at_exit.txt"))
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/a.md: the note registered functions to run at exit: "
+            "goodbye (line 4), <lambda> (line 8); they were taken off and do not run*"
+        ]
+    )
+
+
+def test_what_a_library_registers_at_exit_stays(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    (pytester.path / "notes" / "library.py").write_text(
+        "import atexit\n\n@atexit.register\ndef goodbye():\n    print('library goodbye')\n"
+    )
+    write_note(
+        "```python\nimport atexit, library\natexit.register(print, 'note goodbye')\n"
+        "atexit.register(print, 'note goodbye again')\natexit.unregister(print)\n"
+        "atexit.register(print, 'note goodbye at last')\n```\n"
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "-s")
+    result.assert_outcomes(passed=1)
+    assert result.stdout.lines[-1] == "library goodbye"
+    assert "note goodbye" not in result.stdout.str()
+    result.stdout.fnmatch_lines(["*run at exit: print (line 6); they were taken off*"])
+
+
+#: A torch.compile note that falls back to eager mode, and a later note that reads it.
+COMPILE_CONFIG = (
+    "```python\nimport torch._dynamo\ntorch._dynamo.config.suppress_errors = True\n```\n",
+    "```python\nimport torch._dynamo\nprint(torch._dynamo.config.suppress_errors)\n"
+    "=== output ===\nFalse\n```\n",
+)
+
+
+@pytest.mark.parametrize("run", ["in_process", "subprocess"])
+def test_a_torch_config_a_note_sets_is_put_back(
+    pytester: pytest.Pytester, write_note: WriteNote, run: str
+) -> None:
+    # In a subprocess, the first note imports torch._dynamo: its config goes back to its
+    # defaults. In this process torch._dynamo is loaded already: its config is put back.
+    write_note(COMPILE_CONFIG[0], "a.md")
+    write_note(COMPILE_CONFIG[1], "b.md")
+    arguments = ("-p", "no:randomly", "--torchnotes-report=report.json")
+    if run == "subprocess":
+        result = pytester.runpytest_subprocess(*arguments)
+    else:
+        result = pytester.runpytest(*arguments)
+    result.assert_outcomes(passed=2)
+    assert "torch._dynamo.config.suppress_errors" in (pytester.path / "report.json").read_text()
+
+
+#: An example as PyTorch's docstrings write it: ``torch`` and ``F`` are imported already.
+DOCSTRING_EXAMPLE = """\
+```python
+>>> F.relu(torch.tensor([-1.0, 2.0]))
+tensor([0., 2.])
+```
+"""
+
+
+def test_a_docstring_example_without_its_imports_names_the_setup_option(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DOCSTRING_EXAMPLE)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the block raised NameError: name 'F' is not defined*",
+            "  import it in the note, or set torchnotes_setup (--torchnotes-setup) to the imports"
+            " the notes take as done (PyTorch's docstring examples take `import torch`*",
+        ]
+    )
+    setup = "import torch; from torch import nn; import torch.nn.functional as F"
+    pytester.runpytest(f"--torchnotes-setup={setup}").assert_outcomes(passed=1)
+
+
+def test_a_note_that_removes_its_working_directory_leaves_the_next_notes_alone(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The working directory could not be read after the note, so it was not put back: every
+    # later note of the session failed with FileNotFoundError before its first block.
+    write_note("```python\nimport os, shutil\nshutil.rmtree(os.getcwd())\n```\n", "a.md")
+    (pytester.path / "notes" / "data.txt").write_text("data\n")
+    write_note("```python\nprint(open('data.txt').read())\n=== output ===\ndata\n```\n", "b.md")
+    write_note("```python\nprint('elsewhere')\n=== output ===\nelsewhere\n```\n", "more/c.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=3)
+
+
+def test_setup_code_that_exits_says_so(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    # The message ended at "setup code from the note's front matter raised:", with nothing.
+    write_note("---\ntorchnotes:\n  setup: import os; os._exit(1)\n---\n```python\nprint(1)\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:5: block 1: not run: setup code from the note's front matter raised:",
+            "os._exit: the block called os._exit(1); the session was kept alive",
+        ]
+    )
+
+
+@pytest.mark.parametrize(("compare", "outcome"), [("numeric", "passed"), ("exact", "failed")])
+def test_negative_zero_matches_zero_unless_compared_exactly(
+    pytester: pytest.Pytester, write_note: WriteNote, compare: str, outcome: str
+) -> None:
+    write_note(
+        f"<!-- torchnotes: compare {compare} -->\n```python\nimport torch\n"
+        "print(torch.tensor([-0.0, 1.0]))\n=== output ===\ntensor([0., 1.])\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(**{outcome: 1})
+
+
+#: A limit a script could live with, 15 frames above where the block runs.
+LOWERED_LIMIT = """\
+```python
+import sys
+frame, depth = sys._getframe(), 0
+while frame is not None:
+    frame, depth = frame.f_back, depth + 1
+sys.setrecursionlimit(depth + 15)
+```
+
+```python
+print(sys.getrecursionlimit() > depth + 15)
+=== output ===
+True
+```
+"""
+
+
+def test_a_block_that_lowers_the_recursion_limit_too_far_fails_and_the_note_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A limit of 50 left the session no room after the block: pytest's own RecursionError
+    # ended the note with an internal traceback.
+    write_note(LOWERED_LIMIT)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised RecursionError: the block set the"
+            " recursion limit to *, but it runs * frames deep under pytest, which leaves the"
+            " session too little to report it: the limit was put back to * (set it to at least *)*"
+        ]
+    )
+
+
+def test_a_block_may_lower_the_recursion_limit_to_show_a_recursion_error(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport sys\nsys.setrecursionlimit(400)\ndef down(n):\n    return down(n + 1)\n"
+        "try:\n    down(0)\nexcept RecursionError as error:\n    print(error)\n"
+        "=== output ===\nmaximum recursion depth exceeded\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_note_that_patches_os_getpid_does_not_end_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # After the block the session compared os.getpid() with its own pid, took itself for a
+    # process the block had forked, and ended. A subprocess: a regression ends it.
+    write_note(
+        "```python\nimport os\nos.getpid = lambda: 1\n```\n\n"
+        "```python\nprint('second block')\n=== output ===\nsecond block\n```\n",
+        "a.md",
+    )
+    write_note("```python\nimport os\nprint(os.getpid() > 1)\n=== output ===\nTrue\n```\n", "b.md")
+    pytester.runpytest_subprocess("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_note_that_replaces_open_runs_its_next_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The session read /proc through builtins.open after each block: the note ended with
+    # TypeError: 'NoneType' object is not callable, from the session's own code.
+    write_note(
+        "```python\nimport builtins\nbuiltins.open = None\n```\n\n"
+        "```python\nprint('second block')\n=== output ===\nsecond block\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(open is not None)\n=== output ===\nTrue\n```\n", "b.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("patch", "check", "expected"),
+    [
+        (
+            "import threading\nthreading.enumerate = lambda: []",
+            "import threading\nprint(len(threading.enumerate()) > 0)",
+            "True",
+        ),
+        ("import re\nre.escape = str.upper", "import re\nprint(re.escape('a'))", "a"),
+        (
+            "import traceback\ntraceback.format_exc = lambda: ''",
+            "import traceback\nprint(traceback.format_exc().strip())",
+            "NoneType: None",
+        ),
+    ],
+)
+def test_a_standard_module_the_session_uses_is_put_back_after_a_note(
+    pytester: pytest.Pytester, write_note: WriteNote, patch: str, check: str, expected: str
+) -> None:
+    # Only builtins, math, random, os, os.path and time were watched among the standard
+    # modules: threading.current_thread = None broke every later note of the session.
+    write_note(f"```python\n{patch}\n```\n", "a.md")
+    write_note(f"```python\n{check}\n=== output ===\n{expected}\n```\n", "b.md")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
