@@ -404,3 +404,28 @@ def test_the_plugins_regions_evaluate_only_inside_a_run(tmp_path: Path) -> None:
     assert example.parsed is document.note.items[0]
     with pytest.raises(SybilFailure, match=r"note\.md:3: the block is evaluated only while"):
         example.evaluate()
+
+
+def test_a_note_whose_last_block_is_deselected_ends_before_the_next_test(
+    pytester: pytest.Pytester,
+) -> None:
+    """The note's isolation (scratch folder as cwd, its own ``__main__``) does not reach the
+    test after it, though no later block of the note comes to close it."""
+    pytester.makeconftest(CONFTEST.format(settings=""))
+    fence = "```"
+    pytester.makefile(
+        ".md",
+        a_note=f"{fence}python\nsecret = 1\nprint(secret)\n{fence}\n\n{fence}output\n1\n{fence}\n\n"
+        f"{fence}python\nprint(secret + 1)\n{fence}\n\n{fence}output\n2\n{fence}\n",
+    )
+    pytester.makepyfile(
+        test_z=f"""
+        import os, sys
+
+        def test_after_the_note():
+            assert os.getcwd() == {str(pytester.path)!r}
+            assert "secret" not in vars(sys.modules["__main__"])
+        """
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "not line:10")
+    result.assert_outcomes(passed=2, deselected=1)

@@ -10,6 +10,7 @@ block with its line and heading.
 from __future__ import annotations
 
 import os
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -596,6 +597,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     item.result = None
     item.record = None
     return report
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """A note run through Sybil's own items (:mod:`pytest_torchnotes.sybil`) ends its
+    isolation when the next item is not one of its blocks: its last block may be deselected."""
+    entry = sys.modules.get("pytest_torchnotes.sybil")
+    if entry is not None and entry.OPEN:
+        entry.finish_notes_but(None if nextitem is None else nextitem.path)
 
 
 @pytest.hookimpl(trylast=True)

@@ -33,6 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from unittest import SkipTest
+from weakref import WeakSet
 
 from sybil import Document, Example, Region
 
@@ -230,6 +231,19 @@ def _xfail(reason: str) -> BaseException:
     return pytest.xfail.Exception(reason)
 
 
+#: The :class:`Notes` with a note open now, in this process.
+OPEN: WeakSet[Notes] = WeakSet()
+
+
+def finish_notes_but(path: Path | None) -> None:
+    """End the isolation of every open note but the one read from ``path``: the plugin calls
+    this after each pytest item with the next item's file (``None`` after the last), so a note
+    whose last block is deselected ends before the next test, not at the next note or exit."""
+    for notes in list(OPEN):
+        if path is None or notes.path != path:
+            notes.finish()
+
+
 class Notes:
     """The runner shared by a :func:`parsers` call's notes, and the one note open now."""
 
@@ -239,6 +253,8 @@ class Notes:
         self.workspace: Path | None = None
         self.current: NoteEvaluator | None = None
         self.run: NoteRun | None = None
+        #: The file of the note open now.
+        self.path: Path | None = None
 
     @property
     def runner(self) -> NoteRunner:
@@ -267,11 +283,15 @@ class Notes:
                 shown(problem.line_index),
             )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
+        if self.run is not None:
+            self.path = path
+            OPEN.add(self)
         return self.run
 
     def finish(self) -> None:
         """End the open note's isolation, if a note is open."""
-        run, self.run, self.current = self.run, None, None
+        run, self.run, self.current, self.path = self.run, None, None, None
+        OPEN.discard(self)
         if run is not None:
             run.close()
 
