@@ -428,7 +428,12 @@ class Executor:
                             execution.displayed = repr(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
-                    too_low = recursion.lowered_too_far(recursion_limit)
+                    # Put a lowered limit back before calling anything (a tracer such as
+                    # coverage's runs Python code on the first call into a module), then judge.
+                    lowered = sys.getrecursionlimit()
+                    if lowered < recursion_limit:
+                        sys.setrecursionlimit(recursion_limit)
+                    too_low = recursion.lowered_too_far(recursion_limit, lowered)
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit

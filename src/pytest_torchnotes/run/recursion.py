@@ -14,18 +14,18 @@ import sys
 HEADROOM = 50
 
 
-def lowered_too_far(before: int) -> str | None:
-    """Why the limit the block set is too low, after putting ``before`` back; ``None`` when
-    the block did not lower it that far."""
-    limit = sys.getrecursionlimit()
-    if limit >= before:
+def lowered_too_far(before: int, lowered: int) -> str | None:
+    """Why the limit ``lowered`` that the block set is too low; ``None`` when the block did
+    not lower it that far, and then the limit is set to ``lowered`` again. The caller has put
+    ``before`` back already, so that judging has room."""
+    if lowered >= before:
         return None
     depth = _depth()
-    if limit >= depth + HEADROOM:
+    if lowered >= depth + HEADROOM:
+        sys.setrecursionlimit(lowered)
         return None
-    sys.setrecursionlimit(before)
     return (
-        f"the block set the recursion limit to {limit}, but it runs {depth} frames deep under"
+        f"the block set the recursion limit to {lowered}, but it runs {depth} frames deep under"
         f" pytest, which leaves the session too little to report it: the limit was put back to"
         f" {before} (set it to at least {depth + HEADROOM})"
     )
