@@ -360,8 +360,8 @@ def raw_child(
                         block.enter_context(per_block())
                     redirect = not {"capture", "capturenofd"} & set(features)
                     with contextlib.redirect_stdout(buffer) if redirect else _none():
-                        for code, run in zip(codes, (timed_exec, timed_display)):
-                            _deep(_depth[0], lambda c=code, r=run: r(c, namespace))
+                        for code, run in zip(codes, (timed_exec, timed_display), strict=False):
+                            _deep(_depth[0], lambda c=code, r=run, n=namespace: r(c, n))
                     out = sys.stdout.getvalue() if hasattr(sys.stdout, "getvalue") else ""
                 got = buffer.getvalue() or out
                 if got.rstrip("\n") == want:
@@ -409,7 +409,7 @@ def w_capturefd() -> list[str]:
 def w_knobs() -> list[str]:
     from pytest_torchnotes.run import knobs
 
-    knobs.every_knob = lambda: []
+    knobs.every_knob = list
     return []
 
 
@@ -487,14 +487,15 @@ def main() -> int:
         "--passes",
         type=int,
         default=1,
-        help="raw: run the notes this often, timing all but the first",
+        help="raw: run the notes N times, the first untimed",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument(
         "configs",
         nargs="*",
         default=["raw", "plugin"],
-        help=f"raw, raw+F (F in {', '.join(FEATURES)}), plugin, plugin-W (W in {', '.join(WITHOUT)})",
+        help=f"raw, raw+F+... (F: {', '.join(FEATURES)}),"
+        f" plugin, plugin-W-... (W: {', '.join(WITHOUT)})",
     )
     args = parser.parse_args()
     folder = args.corpus.resolve()
