@@ -79,6 +79,27 @@ def test_c_stdio_output_keeps_its_place_among_python_prints() -> None:
         fd.close()
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="C stdio is flushed where libc is found")
+def test_pending_tells_new_fd_output_c_stdio_buffers_included() -> None:
+    libc = ctypes.CDLL(None)
+    fd = FileDescriptorCapture()
+    try:
+        fd.start()
+        try:
+            assert not fd.pending()
+            os.write(1, b"fd\n")
+            assert fd.pending()
+            assert fd.drain() == "fd\n"
+            assert not fd.pending()
+            libc.printf(b"printf\n")  # still in the C library's buffer
+            assert fd.pending()
+            assert fd.drain() == "printf\n"
+        finally:
+            fd.stop()
+    finally:
+        fd.close()
+
+
 @given(st.lists(st.tuples(st.booleans(), st.text(st.characters(codec="utf-8"), max_size=5))))
 def test_any_mix_of_writes_comes_back_in_order(writes: list[tuple[bool, str]]) -> None:
     fd = FileDescriptorCapture()

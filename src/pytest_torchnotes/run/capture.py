@@ -90,9 +90,10 @@ class _InOrderStream(CaptureStream):
 
     def write(self, text: str) -> int:
         fd = self.fd_capture
-        earlier = fd.drain() if fd is not None else ""
-        if earlier:
-            super().write(earlier)
+        if fd is not None and fd.pending():  # most writes: nothing new on fd 1
+            earlier = fd.drain()
+            if earlier:
+                super().write(earlier)
         return super().write(text)
 
 
@@ -141,6 +142,13 @@ class FileDescriptorCapture:
         self._flush()
         self._saved = os.dup(1)
         os.dup2(self._fd, 1)
+
+    def pending(self) -> bool:
+        """Whether fd 1 took bytes since the last :meth:`drain`, C stdio buffers flushed
+        first: a flush and one ``lseek``, without the lock (:meth:`drain` looks again)."""
+        if self._fflush is not None:
+            self._fflush(None)
+        return os.lseek(self._fd, 0, os.SEEK_CUR) > self._read
 
     def drain(self) -> str:
         """What reached fd 1 since the last call, C stdio buffers flushed first."""
