@@ -330,7 +330,7 @@ def raw_child(
 ) -> None:
     import torch  # noqa: F401 -- imported first, as the plugin's session has it
 
-    from pytest_torchnotes.run.execute import compile_block
+    from pytest_torchnotes.run.compiling import compile_block
 
     hooks = [FEATURES[name](folder) for name in features]
     timer = Timer(every=TRACE_BLOCKS)

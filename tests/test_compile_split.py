@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run import execute
-from pytest_torchnotes.run.execute import CompiledCode, _compile_split, compile_block
+from pytest_torchnotes.run import compiling
+from pytest_torchnotes.run.compiling import CompiledCode, _compile_split, compile_block
 
 #: The 0-based note line of the blocks' first code line.
 CODE_LINE = 39
@@ -23,7 +23,7 @@ def by_tree(code: str) -> CompiledCode:
     padded = "\n" * CODE_LINE + code + "\n"
     tree = ast.parse(padded, "note.md", "exec")
     last = tree.body[-1] if tree.body else None
-    if not isinstance(last, ast.Expr) or execute._ends_with_semicolon(padded, last):
+    if not isinstance(last, ast.Expr) or compiling._ends_with_semicolon(padded, last):
         return CompiledCode(compile(tree, "note.md", "exec", dont_inherit=True), interactive=True)
     tree.body.pop()
     return CompiledCode(

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.examples import (
     OUTPUT_DIFFERS,
     ComparatorChecker,
@@ -16,7 +17,7 @@ from pytest_torchnotes.run.examples import (
     example_checked,
     option_flags,
 )
-from pytest_torchnotes.run.execute import ErrorInfo, Execution
+from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.results import COMPARED, IGNORED
 
 NUMERIC = CompareOptions()

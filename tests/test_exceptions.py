@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_torchnotes.markdown.directives import Raises
+from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.exceptions import MISSING_MODULE_NAME, error_headline, raises_mismatch
-from pytest_torchnotes.run.execute import ErrorInfo
 
 
 def error(type_name: str, message: str, *bases: str) -> ErrorInfo:

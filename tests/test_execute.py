@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.run import timers
-from pytest_torchnotes.run.execute import Execution, Executor, Watchdog, compile_block
+from pytest_torchnotes.run.compiling import compile_block
+from pytest_torchnotes.run.execute import Execution, Executor, Watchdog
 
 
 def run(code: str, *, timeout: float | None = None, display: bool = True) -> Execution:

@@ -13,7 +13,7 @@ from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
 from pytest_torchnotes.notelines import from_shown, shown
-from pytest_torchnotes.run.execute import compile_block
+from pytest_torchnotes.run.compiling import compile_block
 from pytest_torchnotes.words import plural
 
 

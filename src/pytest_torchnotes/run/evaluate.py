@@ -19,8 +19,10 @@ from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import ipython, output, transcripts
+from pytest_torchnotes.run.compiling import compile_block
+from pytest_torchnotes.run.errors import describe_error
 from pytest_torchnotes.run.exceptions import check_warnings
-from pytest_torchnotes.run.execute import Execution, Executor, compile_block, describe_error
+from pytest_torchnotes.run.execute import Execution, Executor
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, BlockResult, from_execution
 from pytest_torchnotes.run.xfail import apply_xfail

@@ -14,7 +14,7 @@ from pytest_torchnotes.comparison.failures import (
 )
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.directives import Raises, Warns
-from pytest_torchnotes.run.execute import OWN_FAILURES, ErrorInfo, WarningInfo
+from pytest_torchnotes.run.errors import OWN_FAILURES, ErrorInfo, WarningInfo
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes.comparison.compare import Comparator, Comparison
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
-from pytest_torchnotes.run.execute import ErrorInfo, Execution, WarningInfo
+from pytest_torchnotes.run.errors import ErrorInfo, WarningInfo
+from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.update.rewrite import Edit
 
 PASSED = "passed"

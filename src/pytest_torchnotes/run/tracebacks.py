@@ -16,7 +16,7 @@ from pytest_torchnotes.comparison.failures import (
 from pytest_torchnotes.comparison.tracebacks import ExpectedRaise, as_traceback
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.notelines import location
-from pytest_torchnotes.run.execute import OWN_FAILURES, ErrorInfo
+from pytest_torchnotes.run.errors import OWN_FAILURES, ErrorInfo
 from pytest_torchnotes.run.results import (
     COMPARED,
     COMPARISON_DRIFT,

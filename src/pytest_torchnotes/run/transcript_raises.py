@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.tracebacks import raised_exception
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
-from pytest_torchnotes.run.execute import ErrorInfo
+from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.planning import NoteSource, plan
 from pytest_torchnotes.run.results import BlockResult
 from pytest_torchnotes.update.rewrite import Edit

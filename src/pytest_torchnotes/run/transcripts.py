@@ -16,15 +16,11 @@ from pytest_torchnotes.comparison.failures import FailureContext, closing_line, 
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
+from pytest_torchnotes.run.compiling import CompiledCode, compile_single
+from pytest_torchnotes.run.errors import ErrorInfo, describe_error
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
-from pytest_torchnotes.run.execute import (
-    CompiledCode,
-    ErrorInfo,
-    Execution,
-    compile_single,
-    describe_error,
-)
+from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.planning import plan_example
 from pytest_torchnotes.run.results import (
     EXCEPTION,

@@ -1,0 +1,143 @@
+"""Compile a block with the note's file name and line numbers, so that tracebacks point
+into the note; the last bare expression of a block is compiled apart to display its value's
+``repr`` the way Jupyter does, unless the statement ends with ``;``."""
+
+from __future__ import annotations
+
+import ast
+import linecache
+import re
+from dataclasses import dataclass
+from types import CodeType
+
+from pytest_torchnotes.notelines import from_shown
+
+
+@dataclass(frozen=True)
+class CompiledCode:
+    """A block's code ready to run: the statements, and the last expression to display."""
+
+    body: CodeType
+    display: CodeType | None = None
+    #: Run as in an interactive session (``sys.ps1`` set), so that libraries that print
+    #: their result when run as a script (torchinfo's ``summary()``) leave it to the
+    #: display of the last expression, as in Jupyter.
+    interactive: bool = False
+
+
+def register_source(filename: str, lines: dict[int, str]) -> None:
+    """Let tracebacks show note lines: ``lines`` maps 0-based note lines to code (the
+    cache's first entry is the line Python calls 1)."""
+    source = [lines.get(index, "") + "\n" for index in range(max(lines, default=-1) + 1)]
+    linecache.cache[filename] = (sum(map(len, source)), None, source, filename)
+
+
+def forget_source(filename: str) -> None:
+    linecache.cache.pop(filename, None)
+
+
+def compile_block(code: str, filename: str, code_line: int, *, display: bool) -> CompiledCode:
+    """Compile a block whose first code line is the 0-based note line ``code_line``.
+
+    With ``display``, the block's last top-level statement is found in its syntax tree, as
+    Jupyter finds it: when it is an expression not followed by ``;`` (``n = 5; n * 2``,
+    ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
+    ``SyntaxError`` with the note's line numbers.
+    """
+    padded = _at_note_line(code, code_line) + "\n"
+    if not display:
+        return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
+    split = _compile_split(code, padded, filename, code_line)
+    if split is not None:
+        return split
+    tree = ast.parse(padded, filename, "exec")
+    last = tree.body[-1] if tree.body else None
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
+        return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)
+    tree.body.pop()
+    expression = ast.Expression(last.value)
+    return CompiledCode(
+        compile(tree, filename, "exec", dont_inherit=True),
+        compile(expression, filename, "eval", dont_inherit=True),
+        interactive=True,
+    )
+
+
+#: The start of a line at column 0 that is not a comment: where the last top-level
+#: statement of a block starts, unless a bracket or a string is still open there.
+TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+def _compile_split(code: str, padded: str, filename: str, code_line: int) -> CompiledCode | None:
+    """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
+    what follows the last line at column 0 is compiled alone as an expression and, when it
+    is one, what comes before it is compiled apart (two compiles, each of its own part of
+    the block). Parsing the whole block into Python objects costs about as much as
+    compiling it; a small block is compiled in a fraction of the time.
+
+    When the tail is not an expression, it is parsed alone: one complete statement that
+    displays nothing (``x = 1``, ``f();``) means the whole block is compiled as it is.
+
+    ``None`` when that cannot be told this way (the text before the last line at column 0
+    is not complete code, or what follows it is not one complete statement): the caller
+    parses the whole block.
+    """
+    starts = [match.start() for match in TOP_LEVEL_LINE.finditer(code)]
+    if not starts or starts[-1] == 0 or "__future__" in code:
+        return None
+    if "\\" in code[starts[-1] :]:
+        return None  # compiling it alone would warn about its escapes a second time
+    head, tail = code[: starts[-1]], code[starts[-1] :]
+    tail_line = code_line + head.count("\n")
+    try:  # ``eval`` takes one expression, and no ``;`` after it
+        display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return _compile_undisplayed(tail, padded, filename)
+    try:  # compiles only when the head is complete code: then the tail is the last statement
+        body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return CompiledCode(body, display, interactive=True)
+
+
+def _compile_undisplayed(tail: str, padded: str, filename: str) -> CompiledCode | None:
+    """The block when its tail is one complete statement that displays nothing; ``None``
+    when the tail is not complete code alone (the caller parses the whole block)."""
+    try:
+        statements = ast.parse(tail).body
+    except (SyntaxError, ValueError):
+        return None
+    if len(statements) != 1:
+        return None
+    last = statements[0]
+    if isinstance(last, ast.Expr) and not _ends_with_semicolon(tail, last):
+        return None  # an expression that does not compile alone: the whole block tells
+    try:  # nothing to display, if the split was right: the whole block tells
+        body = compile(padded, filename, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return None
+    return CompiledCode(body, interactive=True)
+
+
+def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:
+    """Whether ``;`` follows the statement on its last line (a trailing comment aside)."""
+    lines = source.split("\n")
+    end_line = statement.end_lineno or statement.lineno
+    end_col = statement.end_col_offset or 0
+    tail = lines[from_shown(end_line)].encode("utf-8")[end_col:].decode("utf-8", errors="replace")
+    return tail.split("#", 1)[0].strip().startswith(";")
+
+
+def _at_note_line(code: str, code_line: int) -> str:
+    """``code`` placed so that Python numbers its lines as people read the note: Python
+    counts from 1, so ``code_line`` blank lines before it put the 0-based note line
+    ``code_line`` at Python's line ``shown(code_line)``, in tracebacks, warnings and
+    ``SyntaxError``."""
+    return "\n" * code_line + code
+
+
+def compile_single(source: str, filename: str, code_line: int) -> CodeType:
+    """Compile one ``>>>`` example (at the 0-based note line ``code_line``) in interactive
+    mode: expression values are displayed."""
+    padded = _at_note_line(source, code_line)
+    return compile(padded, filename, "single", dont_inherit=True)

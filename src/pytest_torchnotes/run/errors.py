@@ -1,0 +1,124 @@
+"""What went wrong in a block, kept as text: the exception it raised, the warnings it
+raised, and the failures that are the runner's own (a time limit, a closed stream, Ctrl-C)."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+
+from pytest_torchnotes.notelines import from_shown, location, shown
+
+#: Type names of failures that are not exceptions of the block: their message says it all.
+TIMEOUT = "Timeout"
+CLOSED = "closed stream"
+INTERRUPTED = "Interrupted"
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """An exception a block raised, kept as text so no frame (and no tensor) outlives it."""
+
+    type_name: str
+    #: Names of the exception's classes, bare and qualified (``ValueError``,
+    #: ``builtins.ValueError``, ``Exception``...), to match ``raises`` directives.
+    names: frozenset[str]
+    message: str
+    traceback: str
+    #: 0-based note line where it was raised, when it was raised in the note.
+    line_index: int | None
+    #: A line on why it may have happened and how to fix it (``run/spawned.py``).
+    hint: str = ""
+
+    def describe(self) -> str:
+        return f"{self.type_name}: {self.message}" if self.message else self.type_name
+
+
+@dataclass(frozen=True)
+class WarningInfo:
+    """A warning raised while a block ran."""
+
+    category: str
+    message: str
+    #: Where ``warnings`` says it was raised (often inside a library).
+    filename: str
+    lineno: int
+    #: The note, and its 0-based line that was running when the warning was raised.
+    note: str = ""
+    note_line_index: int | None = None
+    #: Names of the category and its bases, to match ``warns`` directives.
+    names: frozenset[str] = frozenset()
+
+    def describe(self) -> str:
+        """Where in the note it was raised (where in a library when that is unknown)."""
+        if self.note_line_index is not None:
+            return f"{location(self.note, self.note_line_index)}: {self.category}: {self.message}"
+        return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
+
+
+def describe_error(error: BaseException, filename: str) -> ErrorInfo:
+    """Turn an exception into text; frames before the note's own code are left out."""
+    names: set[str] = set()
+    for cls in type(error).__mro__:
+        names.add(cls.__name__)
+        names.add(f"{cls.__module__}.{cls.__qualname__}")
+    summary = traceback.TracebackException.from_exception(error)
+    frames = list(summary.stack)
+    # Python numbers the note's lines as people read them (see ``run/compiling._at_note_line``).
+    note_lines = [frame.lineno for frame in frames if frame.filename == filename]
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        # Raised while compiling the note: the frames are ours, the location is in the note.
+        note_lines.append(error.lineno or 0)
+        text = "".join(summary.format_exception_only())
+    else:
+        first = next((i for i, frame in enumerate(frames) if frame.filename == filename), None)
+        if first is not None:
+            summary.stack = traceback.StackSummary.from_list(frames[first:])
+        text = "".join(summary.format())
+    type_name = type(error).__qualname__
+    module = type(error).__module__
+    if module not in ("builtins", "__main__"):
+        type_name = f"{module}.{type_name}"
+    try:
+        message = str(error)
+    except Exception:  # a broken __str__ must not break the report
+        message = f"<{type(error).__name__} whose str() failed>"
+    return ErrorInfo(
+        type_name,
+        frozenset(names),
+        message,
+        text,
+        from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
+    )
+
+
+#: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.
+CLOSED_STREAM = (
+    "the block closed {name}: what it printed after that is lost (leave {name} open; "
+    "to silence output, use contextlib.redirect_{short}(io.StringIO()))"
+)
+
+
+def closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
+    """The failure of a block that closed one of its output streams; the exception it
+    raised (printing to the closed stream raises ``ValueError``) keeps its traceback."""
+    return ErrorInfo(
+        CLOSED,
+        frozenset({CLOSED}),
+        CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
+        error.traceback if error is not None else "",
+        error.line_index if error is not None else None,
+    )
+
+
+def interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
+    """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
+    line = describe_error(error, filename).line_index if error is not None else None
+    where = f" at line {shown(line)}" if line is not None else ""
+    return ErrorInfo(
+        INTERRUPTED,
+        frozenset({INTERRUPTED}),
+        f"interrupted by Ctrl-C{where}; the session stops",
+        "",
+        line,
+    )

@@ -1,0 +1,161 @@
+"""One note being run: its blocks evaluated one at a time, in order, in one namespace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import ExitStack, contextmanager, nullcontext
+from typing import TYPE_CHECKING
+
+from sybil import Example
+from sybil.example import NotEvaluated
+
+from pytest_torchnotes.comparison.failures import FailureContext
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.inforce import Options, fold
+from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
+from pytest_torchnotes.notelines import location
+from pytest_torchnotes.run import directives
+from pytest_torchnotes.run.compiling import forget_source
+from pytest_torchnotes.run.errors import INTERRUPTED
+from pytest_torchnotes.run.evaluate import BlockEvaluator
+from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
+from pytest_torchnotes.run.sandbox import SessionInterrupted
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.run.runner import NoteRunner
+
+
+def first_unmet(requirements: Sequence[Requirement]) -> str | None:
+    """Why the first of ``requirements`` that is not met is not met, if one is not."""
+    for requirement in requirements:
+        reason = unmet_reason(requirement)
+        if reason is not None:
+            return reason
+    return None
+
+
+class NoteRun:
+    """One note being run (made by :meth:`NoteRunner.open`): its blocks are evaluated one
+    at a time, in order, in one namespace; :meth:`close` ends the isolation and returns the
+    note's result. The plugin evaluates every block inside one :meth:`active`; an
+    evaluator driven by someone else (Sybil's items) enters it for each block."""
+
+    def __init__(
+        self,
+        runner: NoteRunner,
+        note: ParsedNote,
+        executor: Executor,
+        context: FailureContext,
+        result: NoteResult,
+    ) -> None:
+        self.runner = runner
+        self.note = note
+        self.executor = executor
+        self.context = context
+        self.result = result
+        self.stack = ExitStack()
+        self.evaluator: BlockEvaluator | None = None
+        self.refusing: Callable[[], ContextManager[None]] = nullcontext
+        #: Why the setup code failed, if it did: then no block runs.
+        self.setup_error: str | None = None
+        self.follow_on = FollowOn()
+        self.closed = False
+
+    @property
+    def interrupted(self) -> bool:
+        """Whether the person running the session pressed Ctrl-C."""
+        return self.executor.interrupted.is_set()
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """While blocks run: warnings go to the running block, writes to the repository are
+        refused, the note's own faulthandler calls do what they say."""
+        with (
+            self.executor.recording_warnings(),
+            self.refusing(),
+            self.executor.time_limit.watching_faulthandler(),
+        ):
+            yield
+
+    def __call__(self, example: Example) -> str | None:
+        """Sybil's evaluator contract: evaluate the example's block with the directives the
+        evaluators above it applied; ``None`` or how it failed. A directive's example is
+        left to its own evaluator."""
+        if directives.is_directive(example):
+            raise NotEvaluated
+        result = self.evaluate(example.parsed, fold(directives.applied(example)))
+        return result.message if result.outcome == FAILED else None
+
+    def evaluate(self, item: Block | SetupBlock, options: Options | None = None) -> BlockResult:
+        """Run one block with the ``options`` its directives give it (or say why it does not
+        run) and add its result to the note's."""
+        if self.setup_error is not None or self.evaluator is None:
+            block_result = self._not_run(item, self.setup_error or "")
+        else:
+            block_result = self._run_item(item, self.evaluator, options or Options())
+            self.follow_on.check(block_result, item.code)
+        self.result.blocks.append(block_result)
+        return block_result
+
+    def _not_run(self, item: Block | SetupBlock, reason: str) -> BlockResult:
+        result = BlockResult(item, FAILED, EXCEPTION, summary="setup failed")
+        result.message = (
+            f"{location(self.context.path, item.first_line)}: {item.describe()}: not run: {reason}"
+        )
+        return result
+
+    def _run_item(
+        self,
+        item: Block | SetupBlock,
+        evaluator: BlockEvaluator,
+        options: Options,
+    ) -> BlockResult:
+        """Evaluate ``item`` with the ``options`` its directives give it."""
+        if options.skip is not None:
+            return BlockResult(item, SKIPPED, reason=options.skip)
+        unmet = first_unmet(options.requires)
+        if unmet is not None:
+            return BlockResult(item, SKIPPED, reason=unmet)
+        if isinstance(item, SetupBlock):
+            return evaluator.setup_block(item)
+        timeout = options.timeout or self.note.config.timeout or self.runner.settings.timeout
+        compare = options.compare or self.note.config.compare or self.runner.settings.compare
+        return evaluator.block(item, timeout, compare, options)
+
+    def close(self) -> NoteResult:
+        """End the note's isolation (once) and record what it left behind."""
+        if self.closed:
+            return self.result
+        self.closed = True
+        executor = self.executor
+        try:
+            try:
+                executor.close()  # before the sandbox looks for what the note changed
+            finally:
+                self.result.late = [late.describe() for late in executor.late]
+                if self.runner._fd is not None:  # the block's processes may hold the old one
+                    self.runner._fd = executor.fd
+                self.stack.close()
+        except SessionInterrupted:
+            pass  # Ctrl-C while the note was put back
+        finally:
+            forget_source(self.result.path)
+        if executor.interrupted.is_set():
+            raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
+        self.runner._freeze_imports()
+        return self.result
+
+
+def _interrupted(path: str, result: NoteResult) -> str:
+    """What pytest shows when Ctrl-C stops the session in a note."""
+    last = result.blocks[-1] if result.blocks else None
+    if last is not None and last.error is not None and last.error.type_name == INTERRUPTED:
+        where = f"{location(path, last.first_line)}: {last.item.describe()} was interrupted"
+    elif last is not None:
+        where = f"{path}: interrupted after {last.item.describe()}"
+    else:
+        where = f"{path}: interrupted before its first block"
+    return f"{where} (Ctrl-C); no further block or note runs"

@@ -1,0 +1,166 @@
+"""The isolation of one note: a fresh ``__main__``, its own working directory, the global
+state it may change snapshotted and put back, Ctrl-C told apart from a block's own
+``KeyboardInterrupt``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.run import (
+    atexits,
+    exiting,
+    folders,
+    knobs,
+    note_modules,
+    patches,
+    processes,
+    start,
+    torch_configs,
+    workspace,
+    writeguard,
+)
+from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.results import NoteResult
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.run.runner import RunSettings
+
+#: Global state the runner itself changes for every note: not worth reporting.
+OURS = frozenset(
+    {
+        "working directory",
+        "sys.path",
+        "sys.displayhook",
+        "os._exit",
+        "signal handler SIGINT",
+        "random state",
+        "torch CPU random state",
+    }
+)
+
+
+class SessionInterrupted(KeyboardInterrupt):
+    """The person running the session pressed Ctrl-C while a block ran."""
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """What an isolated note runs in: its ``__main__`` namespace, and what refuses writes
+    to the repository while one of its blocks runs."""
+
+    namespace: dict[str, Any]
+    refusing: Callable[[], ContextManager[None]]
+
+
+@contextmanager
+def sandbox(
+    settings: RunSettings,
+    note: ParsedNote,
+    path: Path,
+    executor: Executor,
+    result: NoteResult,
+    scratch: workspace.Workspace | None,
+    folder_entries: Mapping[Path, folders.Folder],
+) -> Iterator[Sandbox]:
+    """Isolate one note; afterwards record what global state it changed. ``scratch`` is the
+    scratch directory of the note's folder (``None`` when notes run in place) and
+    ``folder_entries`` what each folder of notes holds."""
+    code = "\n".join(item.code for item in note.items)
+    guards: list[
+        patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
+    ] = []
+    names = patches.patched_names(f"{settings.setup}\n{code}")
+    if names is None or names:
+        guards.append(patches.AttributeGuard(patches.patch_targets(), names))
+    if "sys.modules" in code:
+        guards.append(note_modules.ModulesGuard(code))
+    if torch_configs.CONFIG_USE.search(code):
+        guards.append(torch_configs.ConfigGuard())
+    state = knobs.StateGuard(knobs.every_knob())
+    # Torch warns every time while notes run, not once per process, so that every note
+    # reports the warnings it triggers. Set before the snapshot: a note that turns it
+    # off is put back and named like any other knob.
+    warn_always = torch_warn_always(True)
+    state.snapshot()
+    root_handlers = start.detach_root_handlers()
+    threads = set(threading.enumerate())
+    children = processes.descendants() if processes.adopt_orphans() else set()
+    saved_main = sys.modules.get("__main__")
+    modules = set(sys.modules)
+    module = note_modules.new_main_module()
+    if scratch is not None:
+        folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
+        rule = writeguard.rule_for(
+            (path.parent, *settings.protected), (scratch.root, tempfile.gettempdir())
+        )
+        refusing: Callable[[], ContextManager[None]] = partial(writeguard.refusing, rule)
+    else:
+        folder = str(path.parent)
+        refusing = nullcontext
+    interrupted = executor.interrupted
+    at_exit = atexits.AtExitGuard(executor.filename)
+    try:
+        at_exit.start()
+        sys.modules["__main__"] = module
+        os.chdir(folder)
+        sys.path.insert(0, folder)
+        sys.displayhook = start.display
+        os._exit = exiting.refusing_exit(os.getpid())  # type: ignore[assignment]
+        catch_interrupts(interrupted)
+        start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
+        start.reset_print_options()
+        yield Sandbox(module.__dict__, refusing)
+    finally:
+        # Free the note's objects while its working directory and os._exit are still
+        # in place: a finalizer that writes a relative path or calls os._exit acts in
+        # the note's sandbox, not in the session.
+        note_modules.release(module)
+        result.at_exit = at_exit.stop()
+        if saved_main is not None:
+            sys.modules["__main__"] = saved_main
+        start.reattach_root_handlers(root_handlers)
+        restored = state.restore()
+        torch_warn_always(warn_always)
+        for guard in guards:
+            restored.extend(guard.restore())
+        result.restored = [name for name in restored if name not in OURS]
+        note_modules.forget_modules(modules, folder)
+        result.processes = processes.end_left(children)
+        result.threads = exiting.threads_left(threads)
+        if scratch is not None:
+            scratch.leave()
+
+
+def catch_interrupts(interrupted: threading.Event) -> None:
+    """Tell a Ctrl-C of the person running the session from a block raising
+    ``KeyboardInterrupt`` itself."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        interrupted.set()
+        raise SessionInterrupted
+
+    signal.signal(signal.SIGINT, on_interrupt)
+
+
+def torch_warn_always(on: bool) -> bool:
+    """Set ``torch.set_warn_always`` and return what it was."""
+    torch = sys.modules.get("torch")
+    if torch is None:  # pragma: no cover - the knobs of a note import torch first
+        return False
+    before = bool(torch.is_warn_always_enabled())
+    torch.set_warn_always(on)
+    return before
