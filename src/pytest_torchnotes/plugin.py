@@ -37,9 +37,6 @@ SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
 PARSER: pytest.StashKey[NoteRegionParser] = pytest.StashKey()
 
-#: Longest heading shown next to a block in ``-v`` output.
-MAX_HEADING = 40
-
 
 class TorchnotesWarning(UserWarning):
     """Something in a note that is not run as it may look: reported, never dropped silently."""
@@ -345,57 +342,10 @@ class NoteItem(pytest.Item):
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
-        if self.result.threads:
-            from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
+        from pytest_torchnotes.reporting.blocktext import left_behind
 
-            fate = (
-                "they are stopped when the session ends"
-                if CAN_DETACH_THREADS
-                else "pytest waits for them to end before it exits"
-            )
-            warnings.warn_explicit(
-                TorchnotesWarning(
-                    f"{self.display_path}: the note left threads running: "
-                    f"{', '.join(self.result.threads)}; {fate} (make them daemon threads, "
-                    "or stop them at the end of the note)"
-                ),
-                TorchnotesWarning,
-                str(self.path),
-                0,
-            )
-        if self.result.processes:
-            warnings.warn_explicit(
-                TorchnotesWarning(
-                    f"{self.display_path}: the note left processes running: "
-                    f"{'; '.join(self.result.processes)}; they were ended (wait for them, "
-                    "join them or shut their pool down at the end of the note)"
-                ),
-                TorchnotesWarning,
-                str(self.path),
-                0,
-            )
-        if self.result.at_exit:
-            warnings.warn_explicit(
-                TorchnotesWarning(
-                    f"{self.display_path}: the note registered functions to run at exit: "
-                    f"{', '.join(self.result.at_exit)}; they were taken off and do not run "
-                    "(call them at the end of the note instead of atexit.register)"
-                ),
-                TorchnotesWarning,
-                str(self.path),
-                0,
-            )
-        if self.result.late:
-            warnings.warn_explicit(
-                TorchnotesWarning(
-                    f"{self.display_path}: output that came after the block it belongs to "
-                    "had ended was not compared (nor written by --torchnotes-update): "
-                    + "; ".join(self.result.late)
-                ),
-                TorchnotesWarning,
-                str(self.path),
-                0,
-            )
+        for message in left_behind(self.display_path, self.result):
+            warnings.warn_explicit(TorchnotesWarning(message), TorchnotesWarning, str(self.path), 0)
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)
@@ -415,20 +365,10 @@ class NoteItem(pytest.Item):
                 for problem in excinfo.value.problems
             )
         if isinstance(excinfo.value, NoteFailed):
-            from pytest_torchnotes.words import plural
+            from pytest_torchnotes.reporting.blocktext import failed_blocks
 
             total = len(self.result.blocks) if self.result is not None else 0
-            failures = excinfo.value.failures
-            follow_on = sum(1 for failure in failures if failure.follows is not None)
-            counted = f"{len(failures) - follow_on} failed" + (
-                f", {follow_on} follow-on" if follow_on else ""
-            )
-            lines = [f"{plural(total, 'block')}: {counted}:"]
-            lines.extend(
-                f"  {location(self.display_path, failure.first_line)}: {failure.summary}"
-                for failure in excinfo.value.failures
-            )
-            return "\n".join(lines)
+            return failed_blocks(self.display_path, total, excinfo.value.failures)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -458,47 +398,6 @@ def _faulthandler(config: pytest.Config) -> Faulthandler | None:
     return Faulthandler(file, time.monotonic() + timeout, exit)
 
 
-def _label(result: BlockResult, *, line: bool) -> str:
-    """``block 2, line 40 [Autograd]`` (or without the line, where it is shown already)."""
-    item = result.item
-    label = item.name
-    if line:
-        label += f", line {shown(item.first_line)}"
-    heading = item.heading
-    if heading:
-        if len(heading) > MAX_HEADING:
-            heading = heading[: MAX_HEADING - 1] + "…"
-        label += f" [{heading}]"
-    return label
-
-
-class BlockFailure:
-    """The failure message of a block: its first line is what the short test summary shows
-    (``line 67: value drift ...``, where the note's path is in the node id already), and its
-    diffs are coloured when the terminal shows colours (``--color``)."""
-
-    def __init__(self, text: str, short: str) -> None:
-        self.text = text
-        self.reprcrash = _Crash(short)
-
-    def toterminal(self, tw: Any) -> None:
-        from pytest_torchnotes.comparison.failures import diff_markup
-
-        lines = self.text.split("\n")
-        for line, markup in zip(lines, diff_markup(lines), strict=True):
-            tw.line(line, **markup)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class _Crash:
-    """What pytest's short summary and junitxml read of a failure: its message."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-
-
 class BlockReport(pytest.TestReport):
     """The report of one block, under its note's node id (so ``--lf`` reruns the note).
 
@@ -511,6 +410,8 @@ class BlockReport(pytest.TestReport):
 
     @classmethod
     def _from_json(cls, reportdict: dict[str, object]) -> BlockReport:
+        from pytest_torchnotes.reporting.blocktext import BlockFailure
+
         report = super()._from_json(reportdict)
         block = getattr(report, "torchnotes_block", None)
         if block is not None and isinstance(report.longrepr, str) and report.failed:
@@ -528,10 +429,11 @@ def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport |
 
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
+    from pytest_torchnotes.reporting import blocktext
     from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, XFAILED
 
     line = shown(result.first_line)
-    label = _label(result, line=True)
+    label = blocktext.label(result, line=True)
     longrepr: Any = None
     outcome = result.outcome
     extra: dict[str, Any] = {}
@@ -539,7 +441,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     if result.rewritten:
         outcome = PASSED
     elif outcome == FAILED:
-        longrepr = BlockFailure(result.message, short)
+        longrepr = blocktext.BlockFailure(result.message, short)
     elif outcome == SKIPPED:
         longrepr = (item.display_path, line, result.reason or "skipped")
     elif outcome == XFAILED:
@@ -551,7 +453,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
         location=(
             item.display_path,
             result.first_line,
-            f"{item.display_path}:{line} {_label(result, line=False)}",
+            f"{item.display_path}:{line} {blocktext.label(result, line=False)}",
         ),
         keywords={item.name: 1},
         outcome=outcome,  # type: ignore[arg-type]
@@ -653,13 +555,14 @@ class Reporting:
         """pytest-xdist: the worker running a note died (a segfault, an abort, a kill);
         the note is recorded as ``error``, with the cause."""
         from pytest_torchnotes.reporting.report import crash_record
+        from pytest_torchnotes.reporting.workers import worker_exit
 
         path = self.config.rootpath / crashitem.split("::")[0]
         settings = self.config.stash.get(SETTINGS, None)
         if settings is None or not settings.should_collect(path):
             return
         display = os.path.relpath(path, self.config.invocation_params.dir)
-        self.notes.append(crash_record(display, str(report.longrepr), _worker_exit(report)))
+        self.notes.append(crash_record(display, str(report.longrepr), worker_exit(report)))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
@@ -667,20 +570,14 @@ class Reporting:
         if data is not None and (self.environment is None or data["cuda_available"]):
             self.environment = data
 
-    def _environment(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
-        from pytest_torchnotes.reporting.report import environment
-
-        return asdict(environment())
-
     def report(self) -> RunReport:
         from datetime import datetime, timezone
 
+        from pytest_torchnotes.reporting import workers
         from pytest_torchnotes.reporting.report import Environment, RunReport
 
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        data = self.environment or self._environment()
+        data = self.environment or workers.environment_data()
         return RunReport(Environment(**data), self.notes, created)
 
     @pytest.hookimpl(trylast=True)
@@ -688,11 +585,13 @@ class Reporting:
         if hasattr(self.config, "workerinput"):
             if self.ran_notes:  # tell the controller, which never loads torch, the versions
                 output = self.config.workeroutput  # type: ignore[attr-defined]
-                output["torchnotes_environment"] = self._environment()
+                from pytest_torchnotes.reporting.workers import environment_data
+
+                output["torchnotes_environment"] = environment_data()
             return
         updates = self.config.pluginmanager.get_plugin("torchnotes-update")
         if updates is not None:
-            updates.correct(self.notes)
+            updates.book.correct(self.notes)
         if self.path is None:
             return
         from pytest_torchnotes.reporting.render import write_report
@@ -714,18 +613,6 @@ class Reporting:
             terminalreporter.write_line(advice, yellow=True)
 
 
-def _worker_exit(report: pytest.TestReport) -> int | None:
-    """The exit status of the crashed worker's process (negative: the signal that ended
-    it), as execnet keeps it; ``None`` where that is not known."""
-    gateway = getattr(getattr(report, "node", None), "gateway", None)
-    popen = getattr(getattr(gateway, "_io", None), "popen", None)
-    try:
-        status = popen.wait(timeout=5) if popen is not None else None
-    except Exception:
-        return None
-    return status if isinstance(status, int) else None
-
-
 class Updates:
     """``--torchnotes-update``: rewrites planned during the run are applied once per file at
     its end, by the xdist controller (which receives them with the reports) when there are
@@ -733,114 +620,48 @@ class Updates:
     one section that lists them, and the blocks it could not fix with the reason."""
 
     def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.edits: dict[str, list[Any]] = {}
-        self.display: dict[str, str] = {}
-        #: ``note:line`` of every block whose output was written.
-        self.updated: list[str] = []
-        #: ``note:line: why`` of every block that still fails.
-        self.unfixed: list[str] = []
-        self.diffs: list[str] = []
-        #: Notes that could not be written.
-        self.refused: set[str] = set()
+        from pytest_torchnotes.update.session import UpdateSession
 
-    def collect(self, note: dict[str, Any]) -> None:
-        for data in note["edits"]:
-            self.edits.setdefault(data["path"], []).append(data)
-            self.display[data["path"]] = note["path"]
-        for line, reason in note["not_updated"]:
-            self.unfixed.append(f"{note['path']}:{line}: {reason}")
+        self.config = config
+        self.book = UpdateSession()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         note = getattr(report, "torchnotes_note", None)
         if note is not None:
-            self.collect(note)
+            self.book.collect(note)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             return
-        written = self.apply()
+        written = self.book.apply()
         if not written and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         from pytest_torchnotes.words import plural
 
-        if not (self.updated or self.unfixed):
+        book = self.book
+        if not (book.updated or book.unfixed):
             return
         terminalreporter.write_sep("=", "torchnotes update")
-        if self.updated:
-            notes = len({line.rpartition(":")[0] for line in self.updated})
+        if book.updated:
+            notes = len({line.rpartition(":")[0] for line in book.updated})
             terminalreporter.write_line(
-                f"rewrote {plural(len(self.updated), 'output')} in {plural(notes, 'note')}:",
+                f"rewrote {plural(len(book.updated), 'output')} in {plural(notes, 'note')}:",
                 green=True,
             )
-            for line in self.updated:
+            for line in book.updated:
                 terminalreporter.write_line(f"  {line}")
-        if self.unfixed:
+        if book.unfixed:
             terminalreporter.write_line(
-                f"could not fix {plural(len(self.unfixed), 'block')}, still failing:",
+                f"could not fix {plural(len(book.unfixed), 'block')}, still failing:",
                 red=True,
             )
-            for line in self.unfixed:
+            for line in book.unfixed:
                 terminalreporter.write_line(f"  {line}")
         if self.config.get_verbosity() > 0:
-            for line in self.diffs:
+            for line in book.diffs:
                 terminalreporter.write_line(line)
-
-    def correct(self, notes: list[NoteRecord]) -> None:
-        """Blocks of notes that could not be written were not updated: they failed."""
-        for note in notes:
-            if note.path in self.refused:
-                note.outcome = "failed"
-                for block in note.blocks:
-                    if block.status == "updated":
-                        block.status = "failed"
-
-    def apply(self) -> bool:
-        """Write every note; whether all were written."""
-        from pytest_torchnotes.update.rewrite import Edit, update_file
-
-        written = True
-        for path, data in self.edits.items():
-            edits = sorted((Edit.from_json(item) for item in data), key=lambda edit: edit.start)
-            display = self.display[path]
-            reason = update_file(Path(path), edits)
-            if reason is not None:
-                written = False
-                self.refused.add(display)
-                self.unfixed.extend(
-                    f"{location(display, edit.first_line)}: not written: {reason}" for edit in edits
-                )
-                continue
-            for edit in edits:
-                self.updated.append(location(display, edit.first_line))
-                self.diffs.extend(_edit_diff(display, edit))
-        return written
-
-
-def _edit_diff(display: str, edit: Any) -> list[str]:
-    from pytest_torchnotes.comparison.unified import unified_diff
-
-    where = location(display, edit.start)
-    return unified_diff(
-        [line.rstrip("\r") for line in edit.old],
-        [line.rstrip("\r") for line in edit.lines],
-        names=(where, f"{where} (updated)"),
-    )
-
-
-#: The word ``-v`` shows for a block, by status.
-STATUS_WORDS = {
-    "verified": ("VERIFIED", {"green": True}),
-    "ran": ("RAN", {"green": True}),
-    "not compared": ("NOT COMPARED", {"green": True}),
-    "updated": ("UPDATED", {"green": True}),
-    "failed": ("FAILED", {"red": True}),
-    "follow-on": ("FOLLOW-ON", {"red": True}),
-    "xfailed": ("XFAIL", {"yellow": True}),
-    "skipped": ("SKIPPED", {"yellow": True}),
-}
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -849,6 +670,8 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
         return None
     block = getattr(report, "torchnotes_block", None)
     if block is not None:
+        from pytest_torchnotes.reporting.blocktext import STATUS_WORDS
+
         # -v shows which block a line is about; short summaries name the note line anyway.
         label = f" {block['label']}" if config.get_verbosity() > 0 else ""
         word, markup = STATUS_WORDS.get(block.get("status", ""), ("PASSED", {"green": True}))

@@ -1,0 +1,118 @@
+"""What pytest shows of a note's blocks: a block's label, its failure message, the word
+``-v`` shows for it, the summary of a note whose blocks failed, and the warnings about what
+a note left behind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_torchnotes.comparison.failures import diff_markup
+from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
+from pytest_torchnotes.run.results import BlockResult, NoteResult
+from pytest_torchnotes.words import plural
+
+#: Longest heading shown next to a block in ``-v`` output.
+MAX_HEADING = 40
+
+
+def label(result: BlockResult, *, line: bool) -> str:
+    """``block 2, line 40 [Autograd]`` (or without the line, where it is shown already)."""
+    item = result.item
+    label = item.name
+    if line:
+        label += f", line {shown(item.first_line)}"
+    heading = item.heading
+    if heading:
+        if len(heading) > MAX_HEADING:
+            heading = heading[: MAX_HEADING - 1] + "…"
+        label += f" [{heading}]"
+    return label
+
+
+class BlockFailure:
+    """The failure message of a block: its first line is what the short test summary shows
+    (``line 67: value drift ...``, where the note's path is in the node id already), and its
+    diffs are coloured when the terminal shows colours (``--color``)."""
+
+    def __init__(self, text: str, short: str) -> None:
+        self.text = text
+        self.reprcrash = _Crash(short)
+
+    def toterminal(self, tw: Any) -> None:
+        lines = self.text.split("\n")
+        for line, markup in zip(lines, diff_markup(lines), strict=True):
+            tw.line(line, **markup)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class _Crash:
+    """What pytest's short summary and junitxml read of a failure: its message."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+#: The word ``-v`` shows for a block, by status.
+STATUS_WORDS = {
+    "verified": ("VERIFIED", {"green": True}),
+    "ran": ("RAN", {"green": True}),
+    "not compared": ("NOT COMPARED", {"green": True}),
+    "updated": ("UPDATED", {"green": True}),
+    "failed": ("FAILED", {"red": True}),
+    "follow-on": ("FOLLOW-ON", {"red": True}),
+    "xfailed": ("XFAIL", {"yellow": True}),
+    "skipped": ("SKIPPED", {"yellow": True}),
+}
+
+
+def failed_blocks(display_path: str, total: int, failures: list[BlockResult]) -> str:
+    """The failure of a note item: how many of its ``total`` blocks failed (follow-ons
+    counted apart), and the line and summary of each."""
+    follow_on = sum(1 for failure in failures if failure.follows is not None)
+    counted = f"{len(failures) - follow_on} failed" + (
+        f", {follow_on} follow-on" if follow_on else ""
+    )
+    lines = [f"{plural(total, 'block')}: {counted}:"]
+    lines.extend(
+        f"  {location(display_path, failure.first_line)}: {failure.summary}" for failure in failures
+    )
+    return "\n".join(lines)
+
+
+def left_behind(display_path: str, result: NoteResult) -> list[str]:
+    """The warnings about what the note left behind: threads, processes, functions to run
+    at exit, output that came after its block had ended."""
+    messages: list[str] = []
+    if result.threads:
+        fate = (
+            "they are stopped when the session ends"
+            if CAN_DETACH_THREADS
+            else "pytest waits for them to end before it exits"
+        )
+        messages.append(
+            f"{display_path}: the note left threads running: "
+            f"{', '.join(result.threads)}; {fate} (make them daemon threads, "
+            "or stop them at the end of the note)"
+        )
+    if result.processes:
+        messages.append(
+            f"{display_path}: the note left processes running: "
+            f"{'; '.join(result.processes)}; they were ended (wait for them, "
+            "join them or shut their pool down at the end of the note)"
+        )
+    if result.at_exit:
+        messages.append(
+            f"{display_path}: the note registered functions to run at exit: "
+            f"{', '.join(result.at_exit)}; they were taken off and do not run "
+            "(call them at the end of the note instead of atexit.register)"
+        )
+    if result.late:
+        messages.append(
+            f"{display_path}: output that came after the block it belongs to "
+            "had ended was not compared (nor written by --torchnotes-update): "
+            + "; ".join(result.late)
+        )
+    return messages

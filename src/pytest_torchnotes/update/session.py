@@ -1,0 +1,74 @@
+"""The bookkeeping of ``--torchnotes-update`` across a session: the edits the notes'
+reports carry, collected; each file written once at the end; what was written, what could
+not be fixed and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pytest_torchnotes.comparison.unified import unified_diff
+from pytest_torchnotes.notelines import location
+from pytest_torchnotes.reporting.report import NoteRecord
+from pytest_torchnotes.update.rewrite import Edit, update_file
+
+
+class UpdateSession:
+    """The edits of every note, by file, and what became of them."""
+
+    def __init__(self) -> None:
+        self.edits: dict[str, list[Any]] = {}
+        self.display: dict[str, str] = {}
+        #: ``note:line`` of every block whose output was written.
+        self.updated: list[str] = []
+        #: ``note:line: why`` of every block that still fails.
+        self.unfixed: list[str] = []
+        self.diffs: list[str] = []
+        #: Notes that could not be written.
+        self.refused: set[str] = set()
+
+    def collect(self, note: dict[str, Any]) -> None:
+        """Keep the edits and the blocks not updated of one note's report."""
+        for data in note["edits"]:
+            self.edits.setdefault(data["path"], []).append(data)
+            self.display[data["path"]] = note["path"]
+        for line, reason in note["not_updated"]:
+            self.unfixed.append(f"{note['path']}:{line}: {reason}")
+
+    def correct(self, notes: list[NoteRecord]) -> None:
+        """Blocks of notes that could not be written were not updated: they failed."""
+        for note in notes:
+            if note.path in self.refused:
+                note.outcome = "failed"
+                for block in note.blocks:
+                    if block.status == "updated":
+                        block.status = "failed"
+
+    def apply(self) -> bool:
+        """Write every note; whether all were written."""
+        written = True
+        for path, data in self.edits.items():
+            edits = sorted((Edit.from_json(item) for item in data), key=lambda edit: edit.start)
+            display = self.display[path]
+            reason = update_file(Path(path), edits)
+            if reason is not None:
+                written = False
+                self.refused.add(display)
+                self.unfixed.extend(
+                    f"{location(display, edit.first_line)}: not written: {reason}" for edit in edits
+                )
+                continue
+            for edit in edits:
+                self.updated.append(location(display, edit.first_line))
+                self.diffs.extend(edit_diff(display, edit))
+        return written
+
+
+def edit_diff(display: str, edit: Any) -> list[str]:
+    """The unified diff of what ``edit`` wrote over."""
+    where = location(display, edit.start)
+    return unified_diff(
+        [line.rstrip("\r") for line in edit.old],
+        [line.rstrip("\r") for line in edit.lines],
+        names=(where, f"{where} (updated)"),
+    )
