@@ -1,0 +1,55 @@
+"""The update bookkeeping of a session: edits collected from the notes' reports, each file
+written once, and what could not be written counted as failed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
+from pytest_torchnotes.update.rewrite import Edit, digest
+from pytest_torchnotes.update.session import UpdateSession
+
+NOTE = "```python\nprint(1 + 1)\n```\n\n```output\n3\n```\n"
+
+
+def _report(path: Path, data: bytes) -> dict[str, object]:
+    """What a note's report carries for update mode: one edit of line 5, ``3`` → ``2``."""
+    edit = Edit(str(path), 5, 6, ("2",), ("3",), 0, digest(data))
+    return {"path": "notes/n.md", "edits": [edit.to_json()], "not_updated": []}
+
+
+def test_an_edit_is_written_and_listed_with_its_diff(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(NOTE.encode())
+    book = UpdateSession()
+    book.collect(_report(path, NOTE.encode()))
+    assert book.apply()
+    assert path.read_text() == NOTE.replace("\n3\n", "\n2\n")
+    assert book.updated == ["notes/n.md:1"]
+    assert book.unfixed == []
+    assert "-3" in book.diffs
+    assert "+2" in book.diffs
+
+
+def test_a_note_changed_on_disk_is_not_written_and_its_updated_blocks_fail(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(NOTE.encode())
+    book = UpdateSession()
+    book.collect(_report(path, b"what the note was when it was collected"))
+    book.collect({"path": "notes/m.md", "edits": [], "not_updated": [[3, "a traceback"]]})
+    assert not book.apply()
+    assert path.read_text() == NOTE
+    assert book.updated == []
+    assert book.unfixed == [
+        "notes/m.md:3: a traceback",
+        "notes/n.md:1: not written: changed on disk since it was collected",
+    ]
+    block = BlockRecord("block", 1, 1, None, "passed", None, None, None, None, "", status="updated")
+    kept = BlockRecord("block", 1, 1, None, "passed", None, None, None, None, "", status="updated")
+    refused = NoteRecord("notes/n.md", "passed", None, [block])
+    other = NoteRecord("notes/o.md", "passed", None, [kept])
+    book.correct([refused, other])
+    assert (refused.outcome, block.status) == ("failed", "failed")
+    assert (other.outcome, kept.status) == ("passed", "updated")
