@@ -478,22 +478,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     blocks = item.result.blocks if item.result is not None else []
     runner = item.config.stash.get(RUNNER, None)
-    report.torchnotes_note = {
-        "torch_import": runner.took_import() if runner is not None else None,
-        "failed": sum(1 for block in blocks if block.failed and not block.rewritten),
-        "path": item.display_path,
-        "record": item.record.to_json(),
-        "edits": [edit.to_json() for block in blocks for edit in block.edits],
-        "not_updated": [
-            [
-                shown(block.first_line),
-                block.not_updated
-                or f"{block.summary}: update rewrites expected output, not code or directives",
-            ]
-            for block in blocks
-            if block.failed and not block.rewritten
-        ],
-    }
+    from pytest_torchnotes.reporting.workers import note_payload
+
+    torch_import = runner.took_import() if runner is not None else None
+    report.torchnotes_note = note_payload(item.display_path, item.record, blocks, torch_import)
     # The report carries what is needed from now on; thousands of notes must not keep their
     # parsed blocks alive (the garbage collector would walk them for the rest of the run).
     item.result = None

@@ -1,12 +1,42 @@
-"""What pytest-xdist workers and the controller tell each other about notes: the
-environment the workers ran them in, the exit status of a worker that crashed."""
+"""What pytest-xdist workers and the controller tell each other about notes: what a note's
+report carries, the environment the workers ran notes in, the exit status of a worker that
+crashed."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import environment
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.reporting.report import NoteRecord
+    from pytest_torchnotes.run.results import BlockResult
+
+
+def note_payload(
+    display_path: str, record: NoteRecord, blocks: list[BlockResult], torch_import: float | None
+) -> dict[str, Any]:
+    """What the report of a note carries (``torchnotes_note``), from an xdist worker to the
+    controller too: its record, how many blocks failed, the edits of update mode and the
+    failing blocks it does not fix, and the seconds the note spent importing torch."""
+    return {
+        "torch_import": torch_import,
+        "failed": sum(1 for block in blocks if block.failed and not block.rewritten),
+        "path": display_path,
+        "record": record.to_json(),
+        "edits": [edit.to_json() for block in blocks for edit in block.edits],
+        "not_updated": [
+            [
+                shown(block.first_line),
+                block.not_updated
+                or f"{block.summary}: update rewrites expected output, not code or directives",
+            ]
+            for block in blocks
+            if block.failed and not block.rewritten
+        ],
+    }
 
 
 def environment_data() -> dict[str, Any]:

@@ -92,7 +92,7 @@ def sandbox(
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
     # off is put back and named like any other knob.
-    warn_always = torch_warn_always(True)
+    warn_always = _torch_warn_always(True)
     state.snapshot()
     root_handlers = start.detach_root_handlers()
     threads = set(threading.enumerate())
@@ -118,7 +118,7 @@ def sandbox(
         sys.path.insert(0, folder)
         sys.displayhook = start.display
         os._exit = exiting.refusing_exit(os.getpid())  # type: ignore[assignment]
-        catch_interrupts(interrupted)
+        _catch_interrupts(interrupted)
         start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
@@ -132,7 +132,7 @@ def sandbox(
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
         restored = state.restore()
-        torch_warn_always(warn_always)
+        _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
         result.restored = [name for name in restored if name not in OURS]
@@ -143,7 +143,7 @@ def sandbox(
             scratch.leave()
 
 
-def catch_interrupts(interrupted: threading.Event) -> None:
+def _catch_interrupts(interrupted: threading.Event) -> None:
     """Tell a Ctrl-C of the person running the session from a block raising
     ``KeyboardInterrupt`` itself."""
     if threading.current_thread() is not threading.main_thread():
@@ -156,7 +156,7 @@ def catch_interrupts(interrupted: threading.Event) -> None:
     signal.signal(signal.SIGINT, on_interrupt)
 
 
-def torch_warn_always(on: bool) -> bool:
+def _torch_warn_always(on: bool) -> bool:
     """Set ``torch.set_warn_always`` and return what it was."""
     torch = sys.modules.get("torch")
     if torch is None:  # pragma: no cover - the knobs of a note import torch first

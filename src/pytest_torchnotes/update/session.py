@@ -60,11 +60,11 @@ class UpdateSession:
                 continue
             for edit in edits:
                 self.updated.append(location(display, edit.first_line))
-                self.diffs.extend(edit_diff(display, edit))
+                self.diffs.extend(_edit_diff(display, edit))
         return written
 
 
-def edit_diff(display: str, edit: Any) -> list[str]:
+def _edit_diff(display: str, edit: Any) -> list[str]:
     """The unified diff of what ``edit`` wrote over."""
     where = location(display, edit.start)
     return unified_diff(
