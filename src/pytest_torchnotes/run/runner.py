@@ -4,7 +4,6 @@ run/sandbox.py, its setup code run), its blocks evaluated in order (run/noterun.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +26,7 @@ from pytest_torchnotes.run.capture import FileDescriptorCapture
 from pytest_torchnotes.run.compiling import compile_block, register_source
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.freezing import ImportFreezer
 from pytest_torchnotes.run.noterun import NoteRun as NoteRun
 from pytest_torchnotes.run.noterun import first_unmet
 from pytest_torchnotes.run.planning import NoteSource
@@ -36,9 +36,6 @@ from pytest_torchnotes.run.sandbox import sandbox
 from pytest_torchnotes.run.timers import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
 from pytest_torchnotes.update.rewrite import digest, raw_lines
-
-#: Freeze the garbage collector's view of the heap after this many new modules.
-FREEZE_AFTER_MODULES = 200
 
 
 @dataclass(frozen=True)
@@ -81,10 +78,8 @@ class NoteRunner:
         self._folders: dict[Path, folders.Folder] = {}
         self._workspaces: dict[Path, workspace.Workspace] = {}
         self._fd: FileDescriptorCapture | None = None
-        self._frozen_modules = 0
+        self._freezer = ImportFreezer()
         self._watcher: Watcher | None = None
-        #: Whether nothing was frozen before the runner froze: then it may unfreeze all.
-        self._unfreeze = False
         #: Seconds the first note spent importing torch, if it did (see :meth:`took_import`).
         self.torch_import: float | None = None
 
@@ -229,26 +224,13 @@ class NoteRunner:
             self.unfreeze()
 
     def unfreeze(self) -> None:
-        """Give what :meth:`_freeze_imports` froze back to the garbage collector, when
-        nothing was frozen before. pytest collects garbage at its very end (twice, each a
-        walk of torch's objects once they are unfrozen): call this after that."""
-        if self._frozen_modules and self._unfreeze:
-            gc.unfreeze()  # the session's objects go back to the collector
-            self._frozen_modules = 0
+        """Give what :meth:`_freeze_imports` froze back to the garbage collector
+        (:meth:`.ImportFreezer.unfreeze`): call this after pytest's last collections."""
+        self._freezer.unfreeze()
 
     def _freeze_imports(self) -> None:
-        """Once notes have imported many modules (torch, the first time torch.optim is used),
-        collect garbage and freeze what is left for the garbage collector: a module's objects
-        live as long as the process, and torch's hundreds of thousands would otherwise be
-        walked by every full collection of the session."""
-        if len(sys.modules) - self._frozen_modules < FREEZE_AFTER_MODULES:
-            return
-        if self._frozen_modules:  # notes have run: their garbage must not be frozen
-            gc.collect()
-        else:
-            self._unfreeze = gc.get_freeze_count() == 0
-        gc.freeze()
-        self._frozen_modules = len(sys.modules)
+        """Freeze the modules notes imported, once they are many (:class:`.ImportFreezer`)."""
+        self._freezer.freeze()
 
     def _workspace(self, path: Path) -> workspace.Workspace | None:
         """The scratch directory of the note's folder (made once per folder)."""
