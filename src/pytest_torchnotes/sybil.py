@@ -9,7 +9,7 @@ In a ``conftest.py``::
 
 Each Python block (or setup comment) of a note is a Sybil region whose ``parsed`` is the
 :class:`~pytest_torchnotes.markdown.blocks.Block` and whose evaluator runs it with the plugin's own
-machinery (:class:`~pytest_torchnotes.run.runner.NoteRun`): one pytest item per block, the same
+machinery (:class:`~pytest_torchnotes.run.noterun.NoteRun`): one pytest item per block, the same
 verdicts and the same failure messages as ``pytest --torchnotes``. Each directive is a region
 too, an item that passes when it is applied (as Sybil's own skip directives); a block selected
 without its directives' items (``-k``, ``--deselect``) still gets them. The plugin's settings

@@ -196,6 +196,6 @@ class NoteRegionParser:
 
 def outside_a_run(example: Example) -> str:
     """The evaluator of a block's region until a note run is open: the run
-    (:class:`~pytest_torchnotes.run.runner.NoteRun`) is pushed onto the document's evaluators
+    (:class:`~pytest_torchnotes.run.noterun.NoteRun`) is pushed onto the document's evaluators
     while the note runs, and evaluates every block."""
     return f"{example.path}:{example.line}: the block is evaluated only while its note runs"
