@@ -114,3 +114,19 @@ def test_a_child_that_ended_by_itself_is_reaped_and_not_named() -> None:
     assert processes.end_left(before) == []
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_a_process_running_at_the_snapshot_is_named_though_it_ended_since() -> None:
+    """A pool's workers may end while the note's objects are freed: what ran at the end of
+    the note is named whatever the timing."""
+    before = processes.descendants()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        running = processes.running_left(before)
+        assert list(running) == [child.pid]
+        assert "time.sleep(30)" in running[child.pid]
+    finally:
+        child.kill()
+        child.wait()
+    assert processes.end_left(before, running=running) == [running[child.pid]]
+    assert processes.end_left(before) == []

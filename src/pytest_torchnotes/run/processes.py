@@ -18,11 +18,12 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import io
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 #: Seconds left processes get to end after ``SIGTERM``, before ``SIGKILL``.
 GRACE = 0.5
@@ -68,7 +69,7 @@ def _children(pid: int) -> set[int]:
 
 def _read_pids(path: str) -> list[int]:
     try:
-        with open(path, "rb") as file:
+        with io.open(path, "rb") as file:  # noqa: UP020 - a note may replace open
             return [int(pid) for pid in file.read().split()]
     except (OSError, ValueError):  # the thread ended meanwhile
         return []
@@ -91,7 +92,7 @@ def descendants(pid: int | None = None) -> set[int]:
 def _state(pid: int) -> tuple[str, int] | None:
     """The process's state letter and parent, or ``None`` when it is gone."""
     try:
-        with open(f"{PROC}/{pid}/stat", "rb") as file:
+        with io.open(f"{PROC}/{pid}/stat", "rb") as file:  # noqa: UP020 - a note may replace open
             data = file.read()
     except OSError:
         return None
@@ -107,7 +108,7 @@ def describe(pid: int) -> str:
             if process.pid == pid:
                 return f"{process.name} (pid {pid})"
     try:
-        with open(f"{PROC}/{pid}/cmdline", "rb") as file:
+        with io.open(f"{PROC}/{pid}/cmdline", "rb") as file:  # noqa: UP020
             words = file.read().split(b"\0")
     except OSError:
         words = []
@@ -117,15 +118,28 @@ def describe(pid: int) -> str:
     return f"pid {pid}: {command}" if command else f"pid {pid}"
 
 
-def end_left(before: Iterable[int], grace: float = GRACE) -> list[str]:
-    """End the processes below the session's that were not in ``before``; say which."""
+def running_left(before: Iterable[int]) -> dict[int, str]:
+    """The processes below the session's, not in ``before``, that run now, described: taken
+    before the note's objects are freed, whose finalizers (a pool's) may end them meanwhile,
+    so that what a note left running is named whatever the timing."""
+    return {pid: describe(pid) for pid in sorted(descendants() - set(before)) if _running(pid)}
+
+
+def end_left(
+    before: Iterable[int], grace: float = GRACE, running: Mapping[int, str] | None = None
+) -> list[str]:
+    """End the processes below the session's that were not in ``before``; say which, with
+    those of ``running`` (:func:`running_left`) that ended by themselves since."""
     session = os.getpid()
     found = sorted(descendants() - set(before))
     left = [pid for pid in found if _running(pid)]
     _reap_all(found, session)  # those that ended by themselves
+    named = dict(running or {})
+    for pid in left:
+        if pid not in named:
+            named[pid] = describe(pid)
     if not left:
-        return []
-    names = [describe(pid) for pid in left]
+        return [named[pid] for pid in sorted(named)]
     _signal(left, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
@@ -135,7 +149,7 @@ def end_left(before: Iterable[int], grace: float = GRACE) -> list[str]:
         time.sleep(0.01)
     _signal([pid for pid in left if _running(pid)], signal.SIGKILL)
     _reap_all(left, session, wait=True)
-    return names
+    return [named[pid] for pid in sorted(named)]
 
 
 def _parent(pid: int) -> int | None:

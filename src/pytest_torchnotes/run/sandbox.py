@@ -125,7 +125,12 @@ def sandbox(
     finally:
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
-        # the note's sandbox, not in the session.
+        # the note's sandbox, not in the session. What runs is named first: freeing a
+        # pool may end its workers, or not yet.
+        try:
+            running = processes.running_left(children)
+        except Exception:  # the note broke what it needs (open, os): named after restore
+            running = {}
         note_modules.release(module)
         result.at_exit = at_exit.stop()
         if saved_main is not None:
@@ -137,7 +142,7 @@ def sandbox(
             restored.extend(guard.restore())
         result.restored = [name for name in restored if name not in OURS]
         note_modules.forget_modules(modules, folder)
-        result.processes = processes.end_left(children)
+        result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)
         if scratch is not None:
             scratch.leave()
