@@ -429,3 +429,19 @@ def test_a_note_whose_last_block_is_deselected_ends_before_the_next_test(
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-k", "not line:10")
     result.assert_outcomes(passed=2, deselected=1)
+
+
+def test_the_directive_items_of_a_note_skipped_whole_are_skipped(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeconftest(CONFTEST.format(settings=""))
+    fence = "```"
+    pytester.makefile(
+        ".md",
+        note=f"---\ntorchnotes:\n  skip: written for torch 1.x\n---\n\n"
+        f"<!-- torchnotes: timeout 5 -->\n{fence}python\nprint(1)\n{fence}\n\n"
+        f"{fence}output\n1\n{fence}\n",
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rs")
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines(["*written for torch 1.x*"])
