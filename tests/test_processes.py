@@ -120,13 +120,19 @@ def test_a_process_running_at_the_snapshot_is_named_though_it_ended_since() -> N
     """A pool's workers may end while the note's objects are freed: what ran at the end of
     the note is named whatever the timing."""
     before = processes.descendants()
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    code = "import time; print('ready', flush=True); time.sleep(30)"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    stdout = child.stdout
+    assert stdout is not None
     try:
+        assert stdout.readline() == b"ready\n"  # its command line is the new one
         running = processes.running_left(before)
         assert list(running) == [child.pid]
-        assert "time.sleep(30)" in running[child.pid]
+        assert running[child.pid].startswith(f"pid {child.pid}: ")
+        assert "-c import time; print('ready'" in running[child.pid]
     finally:
         child.kill()
         child.wait()
+        stdout.close()
     assert processes.end_left(before, running=running) == [running[child.pid]]
     assert processes.end_left(before) == []
