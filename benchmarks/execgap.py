@@ -93,12 +93,12 @@ def _none() -> Any:
     return contextlib.nullcontext()
 
 
-def f_capture(folder: Path) -> Hooks:
-    """The plugin's capture of a block: BlockCapture with fd 1 and the write router."""
+def _capture(fd_capture: bool) -> Hooks:
+    """A block's capture as the plugin sets it up: BlockCapture and the write router."""
     from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
     from pytest_torchnotes.run.routing import Router
 
-    fd, router = FileDescriptorCapture(), Router()
+    fd, router = (FileDescriptorCapture() if fd_capture else None), Router()
 
     @contextlib.contextmanager
     def block() -> Iterator[None]:
@@ -112,23 +112,14 @@ def f_capture(folder: Path) -> Hooks:
     return _none, block
 
 
+def f_capture(folder: Path) -> Hooks:
+    """The plugin's capture of a block: BlockCapture with fd 1 and the write router."""
+    return _capture(fd_capture=True)
+
+
 def f_capturenofd(folder: Path) -> Hooks:
     """The capture of a block without fd 1 (``--torchnotes-capture-fd=false``)."""
-    from pytest_torchnotes.run.capture import BlockCapture
-    from pytest_torchnotes.run.routing import Router
-
-    router = Router()
-
-    @contextlib.contextmanager
-    def block() -> Iterator[None]:
-        with BlockCapture(None) as capture:
-            router.begin(capture, "line 1")
-            try:
-                yield
-            finally:
-                router.end()
-
-    return _none, block
+    return _capture(fd_capture=False)
 
 
 def f_audit(folder: Path) -> Hooks:
