@@ -58,7 +58,7 @@ def decode_note(data: bytes) -> RawNote:
         raise NoteReadError(
             line,
             f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
-            f"(save the note as UTF-8{_chinese_hint(data) or _western_hint(data)})",
+            f"(save the note as UTF-8{_encoding_hint(data)})",
         ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00"))
@@ -72,51 +72,43 @@ def decode_note(data: bytes) -> RawNote:
     return RawNote(text.replace("\r\n", "\n").replace("\r", "\n"), text, bom, data)
 
 
-def _chinese_hint(data: bytes) -> str:
-    """``; it reads as GB18030 ...`` when the bytes are Chinese text in GBK or GB18030.
-
-    >>> _chinese_hint("自动求导".encode("gbk"))
-    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
-    >>> _chinese_hint(b"caf\\xe9")
-    ''
-    >>> _chinese_hint("Ménage naïve".encode("latin-1"))  # reads as GB18030, no Chinese word
-    ''
-    """
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return ""
-    if CHINESE_WORD.search(text) is None:
-        return ""
-    return "; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"
-
-
 #: Two Chinese characters in a row. Latin-1 bytes can read as GB18030 too (``ï`` and the
 #: letter after it make one character), but each accented letter stands alone among ASCII
 #: letters, so they do not make a run.
 CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2}")
 
-
 #: An accented letter inside a word, or Windows' typographic quotes and dashes: any byte
 #: reads as some Windows-1252 character, but junk does not read as words.
 WESTERN_WORD = re.compile("[A-Za-z][À-ÖØ-öø-ÿ]|[À-ÖØ-öø-ÿ][A-Za-z]|[‘’“”–—…]")
 
+#: The encodings a note that is not UTF-8 is likely in, in the order they are tried: the
+#: codec, what its text must hold to count, and how the hint names it.
+LIKELY_ENCODINGS = (
+    ("gb18030", CHINESE_WORD, "GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"),
+    ("cp1252", WESTERN_WORD, "Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"),
+)
 
-def _western_hint(data: bytes) -> str:
-    """``; it reads as Windows-1252 ...`` when the bytes are Windows-1252 or Latin-1 text.
 
-    >>> _western_hint("naïve café".encode("latin-1"))
+def _encoding_hint(data: bytes) -> str:
+    """``; it reads as ...`` naming the encoding the bytes are likely text in, if one is.
+
+    >>> _encoding_hint("自动求导".encode("gbk"))
+    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
+    >>> _encoding_hint("naïve café".encode("latin-1"))  # reads as GB18030, no Chinese word
     '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> _western_hint(b"\\xff\\xfe junk")
+    >>> _encoding_hint("Ménage naïve".encode("latin-1"))
+    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
+    >>> _encoding_hint(b"\\xff\\xfe junk")
     ''
     """
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return ""
-    if WESTERN_WORD.search(text) is None:
-        return ""
-    return "; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"
+    for codec, word, name in LIKELY_ENCODINGS:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if word.search(text) is not None:
+            return f"; it reads as {name}"
+    return ""
 
 
 class NoteDocument(Document):
