@@ -44,7 +44,7 @@ from pytest_torchnotes.markdown.inforce import fold, in_force
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import Option
 from pytest_torchnotes.run.directives import replayed
-from pytest_torchnotes.run.noterun import first_unmet
+from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED
 from pytest_torchnotes.run.runner import NoteRun, NoteRunner, RunSettings
 from pytest_torchnotes.settings import Settings, build_settings
@@ -153,18 +153,13 @@ class NoteParser(NoteRegionParser):
         regions = list(self.regions(note, document))
         items = [region for region in regions if not isinstance(region.parsed, Directive)]
         evaluator = NoteEvaluator(self.notes, note, display_path, len(items))
-        whole = _skipped_whole(note)
+        whole = skipped_whole(note)
         for region in regions:
             if not isinstance(region.parsed, Directive):
                 region.evaluator = evaluator
             elif whole is not None:  # its blocks are skipped: it applies to nothing
                 region.evaluator = SkippedDirective(whole)
             yield region
-
-
-def _skipped_whole(note: ParsedNote) -> str | None:
-    """Why none of the note's blocks runs (front matter ``skip`` or ``requires``), if so."""
-    return note.config.skip or first_unmet(note.config.requires)
 
 
 class SkippedDirective:

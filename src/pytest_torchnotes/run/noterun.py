@@ -37,6 +37,16 @@ def first_unmet(requirements: Sequence[Requirement]) -> str | None:
     return None
 
 
+def skipped_whole(note: ParsedNote) -> str | None:
+    """Why none of ``note``'s blocks runs (front matter ``skip`` or ``requires``, or no
+    Python block at all), if so."""
+    if note.config.skip:
+        return note.config.skip
+    if not note.items:
+        return "no Python blocks in this note"
+    return first_unmet(note.config.requires)
+
+
 class NoteRun:
     """One note being run (made by :meth:`NoteRunner.open`): its blocks are evaluated one
     at a time, in order, in one namespace; :meth:`close` ends the isolation and returns the

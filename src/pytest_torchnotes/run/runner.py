@@ -28,7 +28,7 @@ from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.freezing import ImportFreezer
 from pytest_torchnotes.run.noterun import NoteRun as NoteRun
-from pytest_torchnotes.run.noterun import first_unmet
+from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted as SessionInterrupted
@@ -132,12 +132,7 @@ class NoteRunner:
     def skipped(self, note: ParsedNote, display_path: str) -> NoteResult:
         """The result of a note none of whose blocks runs, and why (see :meth:`open`)."""
         result = NoteResult(display_path)
-        if note.config.skip:
-            result.skipped = note.config.skip
-        elif not note.items:
-            result.skipped = "no Python blocks in this note"
-        else:
-            result.skipped = first_unmet(note.config.requires)
+        result.skipped = skipped_whole(note)
         return result
 
     def open(
