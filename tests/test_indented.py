@@ -15,7 +15,8 @@ from pytest_torchnotes.markdown.indented import OPTION, without_blank_lines
 from pytest_torchnotes.markdown.lexers import BodyLine, MarkdownLexer, indented_after
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
-from pytest_torchnotes.update.rewrite import RewriteError, apply, raw_lines, section_edit
+from pytest_torchnotes.update.apply import apply, raw_lines
+from pytest_torchnotes.update.rewrite import RewriteError, section_edit
 
 SAMPLES = Path(__file__).parent / "samples" / "nbconvert"
 

@@ -25,7 +25,8 @@ from pytest_torchnotes.update.ipython import (
     split_display,
     want_reason,
 )
-from pytest_torchnotes.update.rewrite import RewriteError, written_lines
+from pytest_torchnotes.update.refusals import written_lines
+from pytest_torchnotes.update.rewrite import RewriteError
 
 SAMPLES = Path(__file__).parent / "samples" / "ipython"
 

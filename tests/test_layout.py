@@ -15,7 +15,8 @@ from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
-from pytest_torchnotes.update.rewrite import apply, raw_lines, section_edit
+from pytest_torchnotes.update.apply import apply, raw_lines
+from pytest_torchnotes.update.rewrite import section_edit
 
 SAMPLES = Path(__file__).parent / "samples"
 

@@ -16,19 +16,11 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.document import decode_note
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
-from pytest_torchnotes.update.rewrite import (
-    NUL_IN_OUTPUT,
-    Edit,
-    RewriteError,
-    apply,
-    digest,
-    merge,
-    section_edit,
-    unsafe_reason,
-    update_file,
-    write_atomically,
-    written_lines,
-)
+from pytest_torchnotes.update.apply import apply
+from pytest_torchnotes.update.merge import merge
+from pytest_torchnotes.update.refusals import NUL_IN_OUTPUT, unsafe_reason, written_lines
+from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest, section_edit
+from pytest_torchnotes.update.writer import update_file, write_atomically
 
 NUMERIC = Comparator(CompareOptions())
 ELLIPSIS = Comparator(CompareOptions("ellipsis"))

@@ -14,7 +14,8 @@ from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import PASSED, BlockResult
-from pytest_torchnotes.update.rewrite import apply, digest
+from pytest_torchnotes.update.apply import apply
+from pytest_torchnotes.update.rewrite import digest
 from pytest_torchnotes.update.wants import reread, want_reason
 
 

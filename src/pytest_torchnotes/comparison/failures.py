@@ -31,7 +31,7 @@ from pytest_torchnotes.run.results import (
     WARNING,
     BlockResult,
 )
-from pytest_torchnotes.update.rewrite import NUL_IN_OUTPUT, check_raw_output
+from pytest_torchnotes.update.refusals import NUL_IN_OUTPUT, check_raw_output
 from pytest_torchnotes.words import plural
 
 #: Flag that rewrites expected output with what the blocks print now.

@@ -35,7 +35,8 @@ from pytest_torchnotes.run.sandbox import SessionInterrupted as SessionInterrupt
 from pytest_torchnotes.run.sandbox import sandbox
 from pytest_torchnotes.run.timers import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
-from pytest_torchnotes.update.rewrite import digest, raw_lines
+from pytest_torchnotes.update.apply import raw_lines
+from pytest_torchnotes.update.rewrite import digest
 
 
 @dataclass(frozen=True)

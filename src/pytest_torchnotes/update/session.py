@@ -10,7 +10,8 @@ from typing import Any
 from pytest_torchnotes.comparison.unified import unified_diff
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.reporting.report import NoteRecord
-from pytest_torchnotes.update.rewrite import Edit, update_file
+from pytest_torchnotes.update.rewrite import Edit
+from pytest_torchnotes.update.writer import update_file
 
 
 class UpdateSession:

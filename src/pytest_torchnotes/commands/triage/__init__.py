@@ -6,7 +6,7 @@ a directive states, that directive with its reason: a missing module, a device t
 lacks, output that changes with the seed, a block that is not Python. A block that fails
 because an earlier one did is named as a follow-on; everything else is real drift and is
 left failing. With ``write``, the directives go into the notes with the same guarantees as
-``--torchnotes-update`` (:func:`pytest_torchnotes.update.rewrite.update_file`).
+``--torchnotes-update`` (:func:`pytest_torchnotes.update.writer.update_file`).
 
 The modules: ``running`` (the two runs, the notes' digests), ``classify`` (the findings of a
 note), ``causes`` (the cause of one block), ``followon`` (blocks that build on a failing or

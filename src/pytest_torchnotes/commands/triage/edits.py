@@ -1,5 +1,5 @@
 """Writing the proposed directives into their notes with the guarantees of
-``--torchnotes-update`` (:func:`pytest_torchnotes.update.rewrite.update_file`)."""
+``--torchnotes-update`` (:func:`pytest_torchnotes.update.writer.update_file`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from pytest_torchnotes.commands.triage.findings import Finding
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.lexers import QUOTE, width
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.update.rewrite import Edit, digest, raw_lines, update_file
+from pytest_torchnotes.update.apply import raw_lines
+from pytest_torchnotes.update.rewrite import Edit, digest
+from pytest_torchnotes.update.writer import update_file
 
 
 def directive_edits(

@@ -1,0 +1,111 @@
+"""Output that cannot be written into a note, and the lines it is written as.
+
+Output is written as a terminal shows it (:func:`written_lines`); each check returns why the
+output cannot be written, naming what fixes it, or ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pytest_torchnotes.comparison.normalize import (
+    apply_carriage_returns,
+    normalize,
+    strip_ansi,
+    strip_blank_edges,
+    strip_trailing_whitespace,
+)
+
+#: How output is written into a note: what a terminal shows, without trailing spaces.
+WRITTEN_STEPS = (apply_carriage_returns, strip_ansi, strip_trailing_whitespace, strip_blank_edges)
+
+
+def written_lines(actual: str) -> list[str]:
+    """The lines of ``actual`` as they are written into a note.
+
+    >>> written_lines("\\n50%\\r100%  \\n\\x1b[32mok\\x1b[0m\\n\\n")
+    ['100%', 'ok']
+    """
+    text = normalize(actual.replace("\r\n", "\n"), WRITTEN_STEPS)
+    return text.split("\n") if text else []
+
+
+def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> str | None:
+    """Why ``lines`` cannot be written inside a fence opened with ``fence``, if they cannot."""
+    for line in lines:
+        stripped = line.strip()
+        if not fence:  # indented output: a fence-looking line in it is text
+            if marker.match(line):
+                return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
+            if "\x00" in line:
+                return NUL_IN_OUTPUT
+            continue
+        if fence == "-->":
+            if "-->" in line or "--!>" in line:
+                return f"a line of the output ({stripped!r}) would close the comment"
+            continue
+        if (
+            stripped.startswith(fence[0] * 3)
+            and set(stripped) <= {fence[0]} | set(" \t")
+            and (len(stripped.rstrip()) >= len(fence))
+        ):
+            return (
+                f"a line of the output ({stripped!r}) would close the block's fence: open and"
+                f" close the block with {fence[0] * (len(stripped) + 1)} instead"
+            )
+        if stripped.startswith(fence) and fence[0] == "`":
+            return (
+                f"a line of the output ({stripped!r}) starts like a fence: open and close the"
+                f" block with {fence[0] * (len(stripped) - len(stripped.lstrip(fence[0])) + 1)}"
+                " instead"
+            )
+        if marker.match(line):
+            return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
+        if "\x00" in line:
+            return NUL_IN_OUTPUT
+    return None
+
+
+#: What to do about output with a line that reads as the output marker.
+MARKER_FIX = ": print it differently, or mark the block <!-- torchnotes: compare ignore -->"
+
+
+#: Why output with a NUL character is not written: a note that holds one cannot be read.
+NUL_IN_OUTPUT = (
+    "the output contains a NUL character, which a note cannot hold: print its repr() "
+    "instead, or mark the block <!-- torchnotes: compare ignore -->"
+)
+
+
+def check_raw_output(actual: str) -> str | None:
+    """Output that must not be written at all, whatever the fence."""
+    if re.search(r"\r(?!\n)", actual):
+        return (
+            "the output contains a bare carriage return (\\r, a progress bar?); write the "
+            "expected text by hand (it is compared as a terminal shows it) or mark the block "
+            "<!-- torchnotes: compare ignore -->"
+        )
+    return None
+
+
+#: Option that allows update to write larger output.
+MAX_BYTES_OPTION = "--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes)"
+
+
+def too_big(lines: Sequence[str], max_bytes: int) -> str | None:
+    """Why output of ``lines`` is too big to write into a note, if it is.
+
+    >>> too_big(["x" * 60, "y" * 60], 100)
+    'the new output is 121 bytes (2 lines), more than the 100 bytes that \
+--torchnotes-update-max-bytes (ini: torchnotes_update_max_bytes) allows; raise it to write it, \
+or print less'
+    """
+    size = sum(len(line.encode("utf-8", errors="replace")) + 1 for line in lines) - 1
+    if not max_bytes or size <= max_bytes:
+        return None
+    count = f"{len(lines):,} line" + ("" if len(lines) == 1 else "s")
+    return (
+        f"the new output is {size:,} bytes ({count}), more than the {max_bytes:,} bytes that "
+        f"{MAX_BYTES_OPTION} allows; raise it to write it, or print less"
+    )

@@ -1,0 +1,97 @@
+"""Writing an updated note to disk: its bytes, mode, owner and links kept.
+
+The file is written only when it is still the file the edits were computed from; the new
+text goes through a temporary file in the same folder, or in place where a rename would lose
+a hard link or the file's owner.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from pytest_torchnotes.update.apply import apply
+from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, keeping the file's mode, owner and
+    group; the target of a symlink is written, so the link stays a link.
+
+    A file with several hard links, or whose owner or group the temporary file cannot be
+    given (someone else's file that the group may write), is written in place instead: a
+    rename would leave the other links on the old text, or hand the file to whoever ran
+    the update. The new text is complete in memory first, so the file is truncated and
+    written in one go.
+    """
+    target = Path(os.path.realpath(path))
+    info = target.stat()
+    if info.st_nlink > 1:
+        _write_in_place(target, data)
+        return
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not _same_owner(handle.name, info):
+            Path(handle.name).unlink()
+            _write_in_place(target, data)
+            return
+        os.chmod(handle.name, stat.S_IMODE(info.st_mode))
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _same_owner(name: str, info: os.stat_result) -> bool:
+    """Give the file ``name`` the owner and group of ``info``; whether that was possible."""
+    made = os.stat(name)
+    if (made.st_uid, made.st_gid) == (info.st_uid, info.st_gid):
+        return True
+    try:
+        os.chown(name, info.st_uid, info.st_gid)
+    except OSError:
+        return False
+    return True
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    with open(target, "r+b") as handle:
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
+    """Apply the edits of one note and write it; return why it was not written, if it was
+    not. A file that changed since it was read, or that cannot be written, is left alone."""
+    from pytest_torchnotes.markdown.document import NoteReadError, decode_note
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    if any(edit.digest != digest(data) for edit in edits):
+        return "changed on disk since it was collected"
+    target = Path(os.path.realpath(path))
+    writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    if not target.stat().st_mode & writable_bits or not os.access(target, os.W_OK):
+        return "read-only"  # the mode bits count even for a superuser, who could write anyway
+    try:
+        raw = decode_note(data)
+        text = apply(raw.original, edits)
+        write_atomically(path, (b"\xef\xbb\xbf" if raw.bom else b"") + text.encode("utf-8"))
+    except (NoteReadError, RewriteError) as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot be written: {error.strerror}"
+    return None
