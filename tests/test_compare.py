@@ -8,16 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import (
-    MATCH,
     Comparator,
     CompareOptions,
     CompareSpecError,
-    Number,
-    NumberDifference,
     parse_compare_spec,
-    tokenize,
 )
+from pytest_torchnotes.comparison.findings import MATCH, NumberDifference
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.comparison.numbers import Number
+from pytest_torchnotes.comparison.tokens import tokenize
 
 NUMERIC = Comparator(CompareOptions())
 EXACT = Comparator(CompareOptions("exact"))

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.comparison.compare import Comparator, CompareOptions, tokenize
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.comparison.tokens import tokenize
 
 NUMERIC = Comparator(CompareOptions())
 

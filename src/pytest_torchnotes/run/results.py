@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pytest_torchnotes.comparison.compare import Comparator, Comparison
+from pytest_torchnotes.comparison.compare import Comparator
+from pytest_torchnotes.comparison.findings import Comparison
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.run.errors import ErrorInfo, WarningInfo
 from pytest_torchnotes.run.execute import Execution

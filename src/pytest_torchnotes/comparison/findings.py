@@ -1,0 +1,41 @@
+"""What a comparison finds: whether the texts match, the kind of drift, the numbers that differ."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class NumberDifference:
+    """Two numbers at the same place that do not agree."""
+
+    expected: str
+    actual: str
+    #: 0-based line of the expected number within the normalised expected text.
+    line: int
+    #: ``None`` when the two cannot be subtracted (integer vs float, nan vs number).
+    difference: float | None
+    tolerance: float
+
+    def describe(self) -> str:
+        if self.difference is None:
+            return f"expected {self.expected}, got {self.actual}"
+        return (
+            f"expected {self.expected}, got {self.actual} "
+            f"(differs by {self.difference:.3g}; tolerance {self.tolerance:.3g})"
+        )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The outcome of comparing one expected text with one actual text."""
+
+    matched: bool
+    #: ``None`` when the texts are identical after normalisation, ``"format"`` when only
+    #: formatting differs (spacing, precision, line wrapping), ``"value"`` when the same
+    #: text holds other numbers, ``"text"`` when anything else differs.
+    drift: str | None
+    numbers: tuple[NumberDifference, ...] = field(default_factory=tuple)
+
+
+MATCH = Comparison(True, None)

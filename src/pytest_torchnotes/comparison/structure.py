@@ -1,0 +1,74 @@
+"""``compare structure``: the layout of the output, not its values.
+
+Any number matches any number, but those of a shape or a device index, which must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pytest_torchnotes.comparison.findings import MATCH, Comparison
+from pytest_torchnotes.comparison.tokens import CLOSING, OPENING, Token
+
+#: Words after which the numbers in brackets are a shape, compared even by ``structure``:
+#: ``torch.Size([2, 3])``, ``shape=(2, 3)``, ``stride=(3, 1)``.
+SHAPE_WORDS = frozenset({"Size", "shape", "size", "stride"})
+
+#: Words after which ``:N`` is a device index: ``device='cuda:0'``.
+DEVICE_WORDS = frozenset({"cuda", "mps", "xpu", "npu", "hpu"})
+
+
+def structural_numbers(tokens: Sequence[Token]) -> list[bool]:
+    """For each token, whether it is a number that ``structure`` still compares: a shape
+    or a device index.
+
+    >>> from pytest_torchnotes.comparison.tokens import tokenize
+    >>> tokens = tokenize("torch.Size([2, 3]) tensor([0.5])")
+    >>> [t.text for t, kept in zip(tokens, structural_numbers(tokens)) if kept]
+    ['2', '3']
+    """
+    kept = [False] * len(tokens)
+    depth_of_shape: int | None = None
+    depth = 0
+    previous: list[Token] = []
+    for position, token in enumerate(tokens):
+        if token.text in OPENING:
+            depth += 1
+            words = [t for t in previous[-2:] if t.kind == "word"]
+            if depth_of_shape is None and any(t.text in SHAPE_WORDS for t in words):
+                depth_of_shape = depth
+        elif token.text in CLOSING:
+            if depth_of_shape == depth:
+                depth_of_shape = None
+            depth = max(depth - 1, 0)
+        elif token.kind == "number":
+            device = (
+                len(previous) >= 2
+                and previous[-1].text == ":"
+                and previous[-2].text in DEVICE_WORDS
+            )
+            kept[position] = depth_of_shape is not None or device
+        previous.append(token)
+    return kept
+
+
+def structure_match(expected: list[Token], actual: list[Token]) -> Comparison:
+    """``compare structure``: the same tokens in the same order, where any number matches
+    any number (integer or float) but those of a shape or a device index, which must be
+    equal. For output of random tensors: the values change, the layout does not.
+
+    >>> from pytest_torchnotes.comparison.tokens import tokenize
+    >>> structure_match(tokenize("tensor([0.1, 2])"), tokenize("tensor([-5.5, 7.25])")).matched
+    True
+    >>> structure_match(tokenize("torch.Size([2, 3])"), tokenize("torch.Size([2, 4])")).drift
+    'text'
+    """
+    if len(expected) != len(actual):
+        return Comparison(False, "text")
+    kept = structural_numbers(expected)
+    for want, got, compared in zip(expected, actual, kept, strict=True):
+        if want.kind == "number" and got.kind == "number" and not compared:
+            continue
+        if want.kind != got.kind or want.text != got.text:
+            return Comparison(False, "text")
+    return MATCH
