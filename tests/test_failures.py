@@ -6,14 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.comparison.failures import (
-    MAX_LINE_CHARS,
-    FailureContext,
-    closing_line,
-    cut_line,
-    excerpt,
-    output_diff,
-)
+from pytest_torchnotes.comparison.display import MAX_LINE_CHARS, cut_line, excerpt, output_diff
+from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 
 CONTEXT = FailureContext("notes/x.md", "2.0")
 

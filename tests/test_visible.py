@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison import visible
-from pytest_torchnotes.comparison.failures import FailureContext, diff_markup, output_diff
+from pytest_torchnotes.comparison.display import diff_markup, output_diff
+from pytest_torchnotes.comparison.failures import FailureContext
 from tests.conftest import WriteNote
 
 CONTEXT = FailureContext("notes/x.md", "2.13.0")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pytest_torchnotes.comparison.failures import diff_markup
+from pytest_torchnotes.comparison.display import diff_markup
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from pytest_torchnotes.run.results import BlockResult, NoteResult

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.failures import FailureContext, render_exception
+from pytest_torchnotes.comparison.failures import FailureContext
+from pytest_torchnotes.comparison.raised import render_exception
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS

@@ -6,12 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pytest_torchnotes.comparison.failures import (
-    FailureContext,
-    cut_line,
-    render_exception,
-    render_warning_failure,
-)
+from pytest_torchnotes.comparison.display import cut_line
+from pytest_torchnotes.comparison.failures import FailureContext, render_warning_failure
+from pytest_torchnotes.comparison.raised import render_exception
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.directives import Raises, Warns
 from pytest_torchnotes.run.errors import OWN_FAILURES, ErrorInfo, WarningInfo

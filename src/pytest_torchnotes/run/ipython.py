@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
-from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
+from pytest_torchnotes.comparison.display import output_diff
+from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.ipython import BLANKLINE, Cell
 from pytest_torchnotes.markdown.magics import RUN

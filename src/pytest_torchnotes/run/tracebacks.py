@@ -4,15 +4,14 @@ printing what stands before the traceback."""
 from __future__ import annotations
 
 from pytest_torchnotes.comparison.compare import Comparator
+from pytest_torchnotes.comparison.display import cut_line, output_diff
 from pytest_torchnotes.comparison.failures import (
     DRIFT_EXPLANATION,
     FailureContext,
     closing_line,
-    cut_line,
-    output_diff,
-    render_exception,
     where,
 )
+from pytest_torchnotes.comparison.raised import render_exception
 from pytest_torchnotes.comparison.tracebacks import ExpectedRaise, as_traceback
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.notelines import location

@@ -12,7 +12,8 @@ import doctest
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
-from pytest_torchnotes.comparison.failures import FailureContext, closing_line, output_diff
+from pytest_torchnotes.comparison.display import output_diff
+from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
