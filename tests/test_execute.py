@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run import timers
+from pytest_torchnotes.run import watchdog as watchdog_module
 from pytest_torchnotes.run.compiling import compile_block
-from pytest_torchnotes.run.execute import Execution, Executor, Watchdog
+from pytest_torchnotes.run.execute import Execution, Executor
+from pytest_torchnotes.run.watchdog import Watchdog
 
 
 def run(code: str, *, timeout: float | None = None, display: bool = True) -> Execution:
@@ -65,8 +66,8 @@ def test_a_python_loop_stops_at_its_limit() -> None:
 
 def test_the_watchdog_is_armed_once_for_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[float] = []
-    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: armed.append(0))
+    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: armed.append(s))
+    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: armed.append(0))
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     watchdog = Watchdog()
     for _ in range(100):

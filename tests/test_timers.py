@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from pytest_torchnotes.run import timers
-from pytest_torchnotes.run.timers import Faulthandler, TimeLimit
+from pytest_torchnotes.run import watchdog as watchdog_module
+from pytest_torchnotes.run.timers import TimeLimit
+from pytest_torchnotes.run.watchdog import Faulthandler
 from tests.conftest import WriteNote
 
 #: What pytest-timeout's signal method does: a SIGALRM handler that fails the test, and
@@ -94,8 +95,8 @@ def test_the_watchdog_is_armed_again_after_a_note_replaced_it(
     import faulthandler
 
     armed: list[float] = []
-    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: armed.append(0))
+    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: armed.append(s))
+    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: armed.append(0))
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     limit = TimeLimit()
     watchdog = limit.watchdog
@@ -112,10 +113,12 @@ def test_the_watchdog_is_armed_again_after_a_note_replaced_it(
 
 def test_pytests_dump_is_armed_again_for_what_remains(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[tuple[float, bool, int]] = []
-    monkeypatch.setattr(timers, "DUMP_LATER", lambda s, exit, file: armed.append((s, exit, file)))
-    monkeypatch.setattr(timers, "CANCEL_DUMP", lambda: None)
+    monkeypatch.setattr(
+        watchdog_module, "DUMP_LATER", lambda s, exit, file: armed.append((s, exit, file))
+    )
+    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: None)
     pytest_handler = Faulthandler(7, time.monotonic() + 100, exit=True)
-    watchdog = timers.Watchdog(grace=1, pytest=pytest_handler)
+    watchdog = watchdog_module.Watchdog(grace=1, pytest=pytest_handler)
     watchdog.cover(1)
     watchdog.disarm()
     assert armed[0] == (4, True, 7)  # the hard limit, to the terminal

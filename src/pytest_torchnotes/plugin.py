@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from pytest_torchnotes.reporting.report import NoteRecord, RunReport
     from pytest_torchnotes.run.results import BlockResult, NoteResult
     from pytest_torchnotes.run.runner import NoteRunner
-    from pytest_torchnotes.run.timers import Faulthandler
+    from pytest_torchnotes.run.watchdog import Faulthandler
     from pytest_torchnotes.settings import Settings
 
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
@@ -379,7 +379,7 @@ def _faulthandler(config: pytest.Config) -> Faulthandler | None:
     """pytest's faulthandler for the test about to run: its file (the terminal) and, with
     ``faulthandler_timeout``, when it dumps. pytest keeps them in its config, not in an
     API; without them, notes' time limits write to ``sys.__stderr__``."""
-    from pytest_torchnotes.run.timers import Faulthandler
+    from pytest_torchnotes.run.watchdog import Faulthandler
 
     try:
         from _pytest.faulthandler import fault_handler_stderr_fd_key

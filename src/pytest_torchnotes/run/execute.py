@@ -19,10 +19,8 @@ from pytest_torchnotes.run import errors, recursion, spawned
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
 from pytest_torchnotes.run.errors import TIMEOUT, ErrorInfo, WarningInfo, describe_error
-from pytest_torchnotes.run.timers import HARD_LIMIT_GRACE as HARD_LIMIT_GRACE
-from pytest_torchnotes.run.timers import BlockTimeout, Faulthandler, TimeLimit
-from pytest_torchnotes.run.timers import Watchdog as Watchdog
-from pytest_torchnotes.run.timers import hard_limit_grace as hard_limit_grace
+from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
+from pytest_torchnotes.run.watchdog import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
 
 

@@ -33,7 +33,7 @@ from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted as SessionInterrupted
 from pytest_torchnotes.run.sandbox import sandbox
-from pytest_torchnotes.run.timers import Faulthandler
+from pytest_torchnotes.run.watchdog import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
 from pytest_torchnotes.update.apply import raw_lines
 from pytest_torchnotes.update.rewrite import digest
