@@ -148,7 +148,7 @@ def test_a_note_that_errors_or_is_gone_after_passing_is_a_regression(
 
 
 def _block(actual: str | None, rules: dict[str, Any] | None, expected: str | None = None) -> Any:
-    from pytest_torchnotes.reporting.report import output_digest
+    from pytest_torchnotes.reporting.records import output_digest
 
     digest = output_digest(actual or "")
     return BlockRecord(

@@ -17,7 +17,7 @@ from pytest_torchnotes.reporting.diff import RANK
 from pytest_torchnotes.reporting.history import ABSENT, history, load_runs
 from pytest_torchnotes.reporting.history_html import WORSE, render_html
 from pytest_torchnotes.reporting.history_render import render_markdown, render_text
-from pytest_torchnotes.reporting.report import output_digest
+from pytest_torchnotes.reporting.records import output_digest
 
 SAMPLES = Path(__file__).parent / "samples" / "history"
 

@@ -12,8 +12,8 @@ import numpy
 import pytest
 import torch
 
-from pytest_torchnotes.reporting import report
-from pytest_torchnotes.reporting.report import environment
+from pytest_torchnotes.reporting import versions
+from pytest_torchnotes.reporting.versions import environment
 from tests.conftest import WriteNote
 
 NOTE = "```python\nimport torch\nprint(torch.ones(1))\n\n=== output ===\ntensor([1.])\n```\n"
@@ -89,6 +89,6 @@ def test_the_torch_build_is_read_without_importing_torch(
         (package / "version.py").write_text(version_py)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "torch")
-    monkeypatch.setattr(report, "_installed", lambda name: "from-metadata")
-    assert report._torch_build() == expected
+    monkeypatch.setattr(versions, "_installed", lambda name: "from-metadata")
+    assert versions._torch_build() == expected
     assert "torch" not in sys.modules

@@ -312,7 +312,7 @@ class NoteItem(pytest.Item):
             )
         errors = self.document.note.errors
         if errors:
-            from pytest_torchnotes.reporting.report import error_record
+            from pytest_torchnotes.reporting.records import error_record
 
             self.record = error_record(self.display_path, errors)
             raise NoteError(errors)
@@ -329,7 +329,7 @@ class NoteItem(pytest.Item):
             else:
                 self.ihook.pytest_runtest_logreport(report=block_report)
 
-        from pytest_torchnotes.reporting.report import note_record
+        from pytest_torchnotes.reporting.records import note_record
 
         names = self._request.getfixturevalue("torchnotes_namespace")
         self.result = _runner(self.config).run(
@@ -542,7 +542,7 @@ class Reporting:
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
         """pytest-xdist: the worker running a note died (a segfault, an abort, a kill);
         the note is recorded as ``error``, with the cause."""
-        from pytest_torchnotes.reporting.report import crash_record
+        from pytest_torchnotes.reporting.records import crash_record
         from pytest_torchnotes.reporting.workers import worker_exit
 
         path = self.config.rootpath / crashitem.split("::")[0]

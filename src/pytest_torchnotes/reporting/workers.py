@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from pytest_torchnotes.notelines import shown
-from pytest_torchnotes.reporting.report import environment
+from pytest_torchnotes.reporting.versions import environment
 
 if TYPE_CHECKING:
     from pytest_torchnotes.reporting.report import NoteRecord
@@ -40,7 +40,7 @@ def note_payload(
 
 
 def environment_data() -> dict[str, Any]:
-    """The versions that decide what notes print (:func:`.report.environment`), as a worker
+    """The versions that decide what notes print (:func:`.versions.environment`), as a worker
     sends them to the controller, which never loads torch."""
     return asdict(environment())
 
