@@ -1,0 +1,50 @@
+"""What the parser of each kind of region does: read the note once, yield its own regions.
+
+A parser of one kind (:mod:`.setup`, :mod:`.directives`, :mod:`.blocks`, :mod:`.transcripts`,
+:mod:`.ipython`) says which parts of the note are its own (:meth:`KindParser.reads`) and which
+evaluator their regions carry; the note is read once for all of them (:mod:`.reading`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from sybil import Document, Region
+from sybil.typing import Evaluator
+
+from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.regions.reading import Parsed, read
+
+
+class KindParser:
+    """A Sybil parser that yields the regions of one kind of a note's parts, each with the
+    evaluator of its kind; none for a note with errors, which does not run."""
+
+    #: What a part of this kind is called in messages: ``a >>> transcript``.
+    name: ClassVar[str]
+
+    def __init__(self, note_format: NoteFormat | None = None) -> None:
+        self.format = note_format or NoteFormat()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    @staticmethod
+    def reads(parsed: Parsed) -> bool:
+        """Whether ``parsed`` is a part of this kind."""
+        raise NotImplementedError
+
+    def evaluator(self, parsed: Parsed) -> Evaluator:
+        """The evaluator of ``parsed``'s region."""
+        raise NotImplementedError
+
+    def __call__(self, document: Document) -> Iterator[Region]:
+        reading = read(document, self.format)
+        if reading.note.errors:
+            return
+        for parsed in reading.parts():
+            if self.reads(parsed):
+                reading.yielded.add(id(parsed))
+                start, end = reading.span(parsed)
+                yield Region(start, end, parsed=parsed, evaluator=self.evaluator(parsed))
