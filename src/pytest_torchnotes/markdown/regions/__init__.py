@@ -41,4 +41,5 @@ PARSERS: tuple[type[KindParser], ...] = (
 
 def note_parsers(note_format: NoteFormat | None = None) -> list[KindParser]:
     """One parser of each kind, reading notes as ``note_format`` says."""
+    note_format = note_format or NoteFormat()
     return [parser(note_format) for parser in PARSERS]

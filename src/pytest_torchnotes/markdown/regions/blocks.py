@@ -6,21 +6,17 @@ from __future__ import annotations
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.regions.parser import KindParser
-from pytest_torchnotes.markdown.regions.reading import Parsed
-from pytest_torchnotes.run.kinds import OUTPUT_BLOCK
+from pytest_torchnotes.markdown.regions.reading import OUTPUT_BLOCK, Parsed
+from pytest_torchnotes.run import kinds
 
 
 class OutputBlockParser(KindParser):
     """One region per block with an output section (or none), evaluated by
     :data:`~pytest_torchnotes.run.kinds.OUTPUT_BLOCK`."""
 
+    kind = OUTPUT_BLOCK
     name = "a Python block"
 
-    @staticmethod
-    def reads(parsed: Parsed) -> bool:
-        return isinstance(parsed, Block) and not parsed.doctest and parsed.ipython is None
-
     def evaluator(self, parsed: Parsed) -> Evaluator:
-        return OUTPUT_BLOCK
+        return kinds.OUTPUT_BLOCK

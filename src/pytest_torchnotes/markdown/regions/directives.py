@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.regions.parser import KindParser
-from pytest_torchnotes.markdown.regions.reading import Parsed
+from pytest_torchnotes.markdown.regions.reading import DIRECTIVE, Parsed
 from pytest_torchnotes.run.directives import evaluate_directive
 
 
@@ -17,11 +16,8 @@ class DirectiveParser(KindParser):
     that applies it). The ``output`` and ``setup`` directives are a block's and a setup
     comment's own."""
 
+    kind = DIRECTIVE
     name = "a directive"
-
-    @staticmethod
-    def reads(parsed: Parsed) -> bool:
-        return isinstance(parsed, Directive)
 
     def evaluator(self, parsed: Parsed) -> Evaluator:
         return evaluate_directive

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.regions.parser import KindParser
-from pytest_torchnotes.markdown.regions.reading import Parsed
-from pytest_torchnotes.run.kinds import IPYTHON
+from pytest_torchnotes.markdown.regions.reading import IPYTHON, Parsed
+from pytest_torchnotes.run import kinds
 
 
 class IPythonParser(KindParser):
     """One region per IPython transcript (:mod:`pytest_torchnotes.markdown.ipython_block`
     read it), evaluated by :data:`~pytest_torchnotes.run.kinds.IPYTHON`."""
 
+    kind = IPYTHON
     name = "an IPython transcript"
 
-    @staticmethod
-    def reads(parsed: Parsed) -> bool:
-        return isinstance(parsed, Block) and parsed.ipython is not None
-
     def evaluator(self, parsed: Parsed) -> Evaluator:
-        return IPYTHON
+        return kinds.IPYTHON

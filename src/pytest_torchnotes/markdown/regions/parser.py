@@ -1,8 +1,9 @@
 """What the parser of each kind of region does: read the note once, yield its own regions.
 
 A parser of one kind (:mod:`.setup`, :mod:`.directives`, :mod:`.blocks`, :mod:`.transcripts`,
-:mod:`.ipython`) says which parts of the note are its own (:meth:`KindParser.reads`) and which
-evaluator their regions carry; the note is read once for all of them (:mod:`.reading`).
+:mod:`.ipython`) says which kind of the note's parts it yields (:attr:`KindParser.kind`, as
+:func:`.reading.kind_of` sorts them) and which evaluator their regions carry; the note is
+read once for all of them (:mod:`.reading`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ class KindParser:
     """A Sybil parser that yields the regions of one kind of a note's parts, each with the
     evaluator of its kind; none for a note with errors, which does not run."""
 
+    #: The kind of part it yields (:func:`.reading.kind_of`).
+    kind: ClassVar[str]
     #: What a part of this kind is called in messages: ``a >>> transcript``.
     name: ClassVar[str]
 
@@ -30,11 +33,6 @@ class KindParser:
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
-    @staticmethod
-    def reads(parsed: Parsed) -> bool:
-        """Whether ``parsed`` is a part of this kind."""
-        raise NotImplementedError
-
     def evaluator(self, parsed: Parsed) -> Evaluator:
         """The evaluator of ``parsed``'s region."""
         raise NotImplementedError
@@ -43,8 +41,7 @@ class KindParser:
         reading = read(document, self.format)
         if reading.note.errors:
             return
-        for parsed in reading.parts():
-            if self.reads(parsed):
-                reading.yielded.add(id(parsed))
-                start, end = reading.span(parsed)
-                yield Region(start, end, parsed=parsed, evaluator=self.evaluator(parsed))
+        reading.yielded.add(self.kind)
+        for parsed in reading.parts.get(self.kind, ()):
+            start, end = reading.span(parsed)
+            yield Region(start, end, parsed=parsed, evaluator=self.evaluator(parsed))

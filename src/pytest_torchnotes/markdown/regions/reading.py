@@ -3,15 +3,15 @@
 The parsers of :mod:`pytest_torchnotes.markdown.regions` each yield the regions of one kind,
 but a note is lexed and parsed once (:class:`~pytest_torchnotes.markdown.parsers.NoteParser`,
 whose directives and conventions need the whole note): the first parser to read a document
-makes its :class:`Reading` and the others find it. The reading also keeps which blocks and
-directives a parser yielded, so that :func:`settle` can say which were read by none.
+makes its :class:`Reading` and the others find it. The reading sorts the parts of the note by
+kind (:func:`kind_of`) and keeps which kinds a parser yielded, so that :func:`settle` can
+say which parts were read by none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from functools import lru_cache
 from itertools import accumulate
-from operator import add
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -29,30 +29,53 @@ if TYPE_CHECKING:
 Parsed = Block | SetupBlock | Directive
 
 
+#: The kinds of a note's parts, each the regions of one parser.
+SETUP = "setup"
+DIRECTIVE = "directive"
+OUTPUT_BLOCK = "output block"
+TRANSCRIPT = "transcript"
+IPYTHON = "ipython"
+
+
+def kind_of(parsed: Parsed) -> str:
+    """The kind of region ``parsed`` makes: what the reading of the note found it to be."""
+    if isinstance(parsed, Directive):
+        return DIRECTIVE
+    if isinstance(parsed, SetupBlock):
+        return SETUP
+    if parsed.ipython is not None:
+        return IPYTHON
+    return TRANSCRIPT if parsed.doctest else OUTPUT_BLOCK
+
+
 class Reading:
-    """A document's note, parsed once, and where each of its lines starts in the text."""
+    """A document's note, parsed once, its parts by kind, and where each of its lines
+    starts in the text."""
 
     def __init__(self, note: ParsedNote, text: str, note_format: NoteFormat) -> None:
         self.note = note
         self.format = note_format
         self.end = len(text)
-        # Offset of each line: the lengths of the lines before it, plus their newlines.
-        lengths = accumulate(map(len, note.lines))
-        self.starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
-        #: The ``id`` of each block, setup comment and directive a parser yielded a region
-        #: for.
-        self.yielded: set[int] = set()
+        #: The length of the lines before each line, newlines left out: line ``n`` starts
+        #: at ``before[n] + n``.
+        self.before = list(accumulate(map(len, note.lines), initial=0))
+        #: The blocks, setup comments and directives of each kind (the document orders
+        #: their regions).
+        self.parts: dict[str, list[Parsed]] = {}
+        for parsed in (*note.items, *note.directives):
+            self.parts.setdefault(kind_of(parsed), []).append(parsed)
+        #: The kinds a parser yielded the regions of.
+        self.yielded: set[str] = set()
         self.settled = False
-
-    def parts(self) -> Iterator[Parsed]:
-        """The note's blocks, setup comments and directives, in document order."""
-        parts: list[Parsed] = [*self.note.items, *self.note.directives]
-        return iter(sorted(parts, key=first_line))
 
     def span(self, parsed: Parsed) -> tuple[int, int]:
         """Where ``parsed`` starts and ends in the document's text."""
-        last = parsed.end_line if isinstance(parsed, Directive) else parsed.last_line
-        return self.starts[first_line(parsed)], min(self.starts[last + 1] - 1, self.end)
+        if isinstance(parsed, Directive):
+            first, last = parsed.line, parsed.end_line
+        else:
+            first, last = parsed.first_line, parsed.last_line
+        # The region ends before the newline after its last line.
+        return self.before[first] + first, min(self.before[last + 1] + last, self.end)
 
 
 def first_line(parsed: Parsed) -> int:
@@ -68,7 +91,7 @@ def read(document: Document, note_format: NoteFormat) -> Reading:
     :class:`~pytest_torchnotes.markdown.document.NoteDocument` gets the note as ``note``."""
     reading = _READINGS.get(document)
     if reading is not None:
-        if reading.format != note_format:
+        if reading.format is not note_format and reading.format != note_format:
             raise ValueError(
                 f"{document.path}: the note is read by parsers made with other settings; "
                 "make every parser of the list from one call"
@@ -82,11 +105,17 @@ def read(document: Document, note_format: NoteFormat) -> Reading:
         if document.text.startswith("\ufeff"):  # a plain Sybil document keeps the BOM
             document.text = document.text[1:]
             document.end -= 1
-        note = NoteParser(note_format).parse(document.text)
+        note = _note_parser(note_format).parse(document.text)
     reading = _READINGS[document] = Reading(note, document.text, note_format)
     if isinstance(document, NoteDocument):
         document.note = note
     return reading
+
+
+@lru_cache(maxsize=8)
+def _note_parser(note_format: NoteFormat) -> NoteParser:
+    """One :class:`NoteParser` (and its lexer) for all the notes read with ``note_format``."""
+    return NoteParser(note_format)
 
 
 def reading_of(document: Document) -> Reading | None:
@@ -107,17 +136,18 @@ def settle(document: Document | NoteDocument) -> ParsedNote | None:
     reading.settled = True
     from pytest_torchnotes.markdown.regions import PARSERS
 
-    for parsed in reading.parts():
-        if id(parsed) in reading.yielded:
+    for kind, parts in reading.parts.items():
+        if kind in reading.yielded:
             continue
-        parser = next(parser for parser in PARSERS if parser.reads(parsed))
-        note.problems.append(
+        parser = next(parser for parser in PARSERS if parser.kind == kind)
+        note.problems.extend(
             Problem(
                 first_line(parsed),
                 f"{parser.name} is not read: the parsers of this note leave out "
                 f"{parser.__name__} (pytest_torchnotes.markdown.regions), which reads it; "
                 "add it to the list",
             )
+            for parsed in parts
         )
     note.problems.sort(key=lambda problem: problem.line_index)
     return note

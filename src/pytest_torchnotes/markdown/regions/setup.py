@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown.blocks import SetupBlock
 from pytest_torchnotes.markdown.regions.parser import KindParser
-from pytest_torchnotes.markdown.regions.reading import Parsed
-from pytest_torchnotes.run.kinds import SETUP
+from pytest_torchnotes.markdown.regions.reading import SETUP, Parsed
+from pytest_torchnotes.run import kinds
 
 
 class SetupParser(KindParser):
     """One region per setup comment, evaluated by :data:`~pytest_torchnotes.run.kinds.SETUP`."""
 
+    kind = SETUP
     name = "a setup comment"
 
-    @staticmethod
-    def reads(parsed: Parsed) -> bool:
-        return isinstance(parsed, SetupBlock)
-
     def evaluator(self, parsed: Parsed) -> Evaluator:
-        return SETUP
+        return kinds.SETUP
