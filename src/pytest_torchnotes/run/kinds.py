@@ -24,13 +24,13 @@ from pytest_torchnotes.comparison.failures import render_exception
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.run import ipython, output, transcripts
 from pytest_torchnotes.run.exceptions import check_warnings
+from pytest_torchnotes.run.noterun import NoteRun, running
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, BlockResult, from_execution
 from pytest_torchnotes.run.xfail import apply_xfail
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.inforce import Options
     from pytest_torchnotes.run.evaluate import BlockEvaluator
-    from pytest_torchnotes.run.noterun import NoteRun
 
 #: How a kind of block runs once its time limit and comparison are known.
 BlockRun = Callable[["BlockEvaluator", Block, "float | None", CompareOptions], BlockResult]
@@ -44,8 +44,6 @@ class Kind:
     name = "a block"
 
     def __call__(self, example: Example) -> str | None:
-        from pytest_torchnotes.run.noterun import running
-
         run = running(example.document)
         if run is None:
             return f"{example.path}:{example.line}: the block is evaluated only while its note runs"
