@@ -231,3 +231,33 @@ def test_under_sybil_each_block_runs_with_the_evaluator_of_its_kind(
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-v")
     result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(["*note.md::line:16,column:1 PASSED*"])
+
+
+def test_under_sybil_the_parsers_compose_with_other_parsers(pytester: pytest.Pytester) -> None:
+    """A region of another parser in the same note is left to its own evaluator."""
+    pytester.makeconftest(
+        "from sybil import Sybil\n"
+        "from sybil.parsers.markdown import ClearNamespaceParser\n"
+        "from pytest_torchnotes.sybil import parsers\n"
+        "pytest_collect_file = Sybil(\n"
+        "    parsers=[*parsers(), ClearNamespaceParser()], patterns=['*.md']\n"
+        ").pytest()\n"
+    )
+    pytester.makefile(
+        ".md",
+        note=f"{FENCE}python\nx = 1\n{FENCE}\n\n<!-- clear-namespace -->\n\n"
+        f"{FENCE}python\nprint('after')\n{FENCE}\n\n{FENCE}output\nafter\n{FENCE}\n",
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-v")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(["*note.md::line:5,column:1 PASSED*"])
+
+
+def test_the_parsers_say_what_they_are() -> None:
+    assert [repr(parser) for parser in note_parsers()] == [
+        "SetupParser()",
+        "DirectiveParser()",
+        "OutputBlockParser()",
+        "TranscriptParser()",
+        "IPythonParser()",
+    ]

@@ -118,11 +118,6 @@ def _note_parser(note_format: NoteFormat) -> NoteParser:
     return NoteParser(note_format)
 
 
-def reading_of(document: Document) -> Reading | None:
-    """The reading of ``document``, if a parser read it."""
-    return _READINGS.get(document)
-
-
 def settle(document: Document | NoteDocument) -> ParsedNote | None:
     """After every parser has read ``document``: add to its note a problem for each block,
     setup comment and directive that no parser yielded (their parser was left out of the
