@@ -43,6 +43,7 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.inforce import in_force
+from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.markdown.regions.reading import read, settle
 from pytest_torchnotes.notelines import location, shown
@@ -110,7 +111,7 @@ def parsers(**settings: Any) -> list[Parser]:
     strings; a bad value raises :class:`~pytest_torchnotes.settings.SettingsError`.
     """
     run_parser = NoteRunParser(parse_settings(**settings))
-    return [*note_parsers(run_parser.format), run_parser]
+    return [*note_parsers(reader=run_parser.reader), run_parser]
 
 
 def torchnotes_sybil(**settings: Any) -> dict[str, Any]:
@@ -119,7 +120,7 @@ def torchnotes_sybil(**settings: Any) -> dict[str, Any]:
     ``teardown`` that ends a note's isolation even when its last block is deselected."""
     run_parser = NoteRunParser(parse_settings(**settings))
     return {
-        "parsers": [*note_parsers(run_parser.format), run_parser],
+        "parsers": [*note_parsers(reader=run_parser.reader), run_parser],
         "document_types": {".md": SybilNoteDocument, ".markdown": SybilNoteDocument},
         "teardown": lambda namespace: run_parser.notes.finish(),
     }
@@ -139,14 +140,15 @@ class NoteRunParser:
     note item does). The regions of the blocks come from the parsers of each kind."""
 
     def __init__(self, settings: Settings) -> None:
-        self.format = settings.note_format
+        #: What reads the note, shared with the parsers of each kind.
+        self.reader = NoteParser(settings.note_format)
         self.notes = Notes(settings)
 
     def __repr__(self) -> str:
         return "NoteRunParser()"
 
     def __call__(self, document: Document) -> Iterator[Region]:
-        note = read(document, self.format).note
+        note = read(document, self.reader).note
         evaluator = NoteEvaluator(self.notes, note, _display_path(document.path))
         document.push_evaluator(evaluator)
         if note.errors:

@@ -11,6 +11,7 @@ note.
 from __future__ import annotations
 
 from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions.blocks import OutputBlockParser
 from pytest_torchnotes.markdown.regions.directives import DirectiveParser
 from pytest_torchnotes.markdown.regions.ipython import IPythonParser
@@ -39,7 +40,10 @@ PARSERS: tuple[type[KindParser], ...] = (
 )
 
 
-def note_parsers(note_format: NoteFormat | None = None) -> list[KindParser]:
-    """One parser of each kind, reading notes as ``note_format`` says."""
-    note_format = note_format or NoteFormat()
-    return [parser(note_format) for parser in PARSERS]
+def note_parsers(
+    note_format: NoteFormat | None = None, *, reader: NoteParser | None = None
+) -> list[KindParser]:
+    """One parser of each kind, reading notes as ``note_format`` says, all with one
+    ``reader`` (made from ``note_format`` unless given)."""
+    reader = reader or NoteParser(note_format)
+    return [parser(reader=reader) for parser in PARSERS]

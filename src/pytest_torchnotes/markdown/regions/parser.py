@@ -15,6 +15,7 @@ from sybil import Document, Region
 from sybil.typing import Evaluator
 
 from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions.reading import Parsed, read
 
 
@@ -27,8 +28,11 @@ class KindParser:
     #: What a part of this kind is called in messages: ``a >>> transcript``.
     name: ClassVar[str]
 
-    def __init__(self, note_format: NoteFormat | None = None) -> None:
-        self.format = note_format or NoteFormat()
+    def __init__(
+        self, note_format: NoteFormat | None = None, *, reader: NoteParser | None = None
+    ) -> None:
+        #: What reads the note, shared by the parsers of one list (:func:`note_parsers`).
+        self.reader = reader or NoteParser(note_format)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -38,7 +42,7 @@ class KindParser:
         raise NotImplementedError
 
     def __call__(self, document: Document) -> Iterator[Region]:
-        reading = read(document, self.format)
+        reading = read(document, self.reader)
         if reading.note.errors:
             return
         reading.yielded.add(self.kind)

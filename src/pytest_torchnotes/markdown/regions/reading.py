@@ -10,7 +10,6 @@ say which parts were read by none.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -86,12 +85,13 @@ def first_line(parsed: Parsed) -> int:
 _READINGS: WeakKeyDictionary[Document, Reading] = WeakKeyDictionary()
 
 
-def read(document: Document, note_format: NoteFormat) -> Reading:
-    """The reading of ``document``: lexed and parsed on the first call, found after it. A
-    :class:`~pytest_torchnotes.markdown.document.NoteDocument` gets the note as ``note``."""
+def read(document: Document, parser: NoteParser) -> Reading:
+    """The reading of ``document``: lexed and parsed by ``parser`` on the first call, found
+    after it. A :class:`~pytest_torchnotes.markdown.document.NoteDocument` gets the note as
+    ``note``."""
     reading = _READINGS.get(document)
     if reading is not None:
-        if reading.format is not note_format and reading.format != note_format:
+        if reading.format is not parser.format and reading.format != parser.format:
             raise ValueError(
                 f"{document.path}: the note is read by parsers made with other settings; "
                 "make every parser of the list from one call"
@@ -105,17 +105,11 @@ def read(document: Document, note_format: NoteFormat) -> Reading:
         if document.text.startswith("\ufeff"):  # a plain Sybil document keeps the BOM
             document.text = document.text[1:]
             document.end -= 1
-        note = _note_parser(note_format).parse(document.text)
-    reading = _READINGS[document] = Reading(note, document.text, note_format)
+        note = parser.parse(document.text)
+    reading = _READINGS[document] = Reading(note, document.text, parser.format)
     if isinstance(document, NoteDocument):
         document.note = note
     return reading
-
-
-@lru_cache(maxsize=8)
-def _note_parser(note_format: NoteFormat) -> NoteParser:
-    """One :class:`NoteParser` (and its lexer) for all the notes read with ``note_format``."""
-    return NoteParser(note_format)
 
 
 def settle(document: Document | NoteDocument) -> ParsedNote | None:
