@@ -15,8 +15,9 @@ from sybil.example import NotEvaluated
 
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
-from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.inforce import fold, in_force, options_by_line
+from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run import directives
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
@@ -27,7 +28,16 @@ FENCE = "```"
 
 
 def _document(path: Path) -> NoteDocument:
-    return NoteDocument.parse(str(path), NoteRegionParser())
+    return NoteDocument.parse(str(path), *note_parsers())
+
+
+def _parsed(text: str) -> NoteDocument:
+    """The note ``text`` as the plugin's parsers read it."""
+    document = NoteDocument(text, "note.md")
+    for parser in note_parsers():
+        for region in parser(document):
+            document.add(region)
+    return document
 
 
 class Applied:
@@ -103,9 +113,7 @@ def test_each_directive_applies_to_the_blocks_the_replay_gives_it() -> None:
 def test_a_block_directive_waits_past_a_setup_comment() -> None:
     text = "<!-- torchnotes: skip why -->\n<!-- torchnotes: setup\nx = 1\n-->\n"
     text += f"{FENCE}python\nprint(x)\n{FENCE}\n"
-    document = NoteDocument(text, "note.md")
-    for region in NoteRegionParser()(document):
-        document.add(region)
+    document = _parsed(text)
     recorder = _evaluate_all(document)
     assert [type(directive).__name__ for directive in recorder.applied[4]] == ["Skip"]
     assert recorder.applied[1] == ()
@@ -154,14 +162,13 @@ def well_formed(draw: st.DrawFn) -> list[str]:
 @given(st.one_of(well_formed(), st.lists(st.sampled_from(sorted(PARTS)), max_size=14)))
 def test_the_evaluators_apply_what_the_replay_of_the_note_finds(parts: list[str]) -> None:
     text = "\n".join(PARTS[part] for part in parts) + "\n"
-    document = NoteDocument(text, "note.md")
-    for region in NoteRegionParser()(document):
-        document.add(region)
+    document = _parsed(text)
     note = document.note
     recorder = _evaluate_all(document)
-    assert set(recorder.applied) == {item.first_line for item in note.items}
-    if note.errors:
+    if note.errors:  # the note does not run: its parts yield no regions
+        assert recorder.applied == {}
         return
+    assert set(recorder.applied) == {item.first_line for item in note.items}
     assert recorder.applied == in_force(note)
     assert not any(isinstance(evaluator, directives.NextBlock) for evaluator in document.evaluators)
 
@@ -177,7 +184,7 @@ def test_the_examples_evaluate_in_the_namespace_the_notes_code_runs_in(tmp_path:
     document = _document(path)
     seen: list[tuple[bool, bool, Any]] = []
 
-    def look(example: Example) -> None:  # under the run: it sees only the directive
+    def look(example: Example) -> None:  # under the run, which leaves it every example
         main = sys.modules["__main__"].__dict__
         namespace = example.namespace
         seen.append((namespace is main, namespace is document.namespace, namespace.get("x")))
@@ -190,7 +197,8 @@ def test_the_examples_evaluate_in_the_namespace_the_notes_code_runs_in(tmp_path:
     finally:
         runner.close()
     assert [block.outcome for block in result.blocks] == ["passed", "passed"]
-    assert seen == [(True, True, 41)]
+    # Before the first block ran, then the directive and the second block after it.
+    assert seen == [(True, True, None), (True, True, 41), (True, True, 41)]
 
 
 NOTE = f"""\
@@ -306,9 +314,7 @@ def test_the_plugin_counts_no_directive_as_a_block(pytester: pytest.Pytester) ->
 def test_a_setup_comment_in_a_region_is_skipped_with_it() -> None:
     text = "<!-- torchnotes: skip start old -->\n<!-- torchnotes: setup\nx = 1\n-->\n"
     text += "<!-- torchnotes: skip end -->\n"
-    document = NoteDocument(text, "note.md")
-    for region in NoteRegionParser()(document):
-        document.add(region)
+    document = _parsed(text)
     (setup,) = document.note.items
     assert isinstance(setup, SetupBlock)
     assert _evaluate_all(document).applied[setup.first_line] == (document.note.directives[0],)

@@ -165,3 +165,27 @@ def test_nothing_is_evaluated() -> None:
 def test_raises_describe() -> None:
     assert d.Raises(0, 0, "ValueError", None).describe() == "ValueError"
     assert d.Raises(0, 0, "ValueError", "x").describe() == "ValueError: x"
+
+
+def test_the_lexer_part_reads_name_arguments_and_lines_of_each_directive() -> None:
+    """The comments of the note's lexing pass, read as directive lexemes."""
+    from pathlib import Path
+
+    from pytest_torchnotes.markdown.lexers import MarkdownLexer
+
+    text = (Path(__file__).parent / "samples" / "directives.md").read_text(encoding="utf-8")
+    lexemes = [d.lex_directive(comment) for comment in MarkdownLexer()(text).comments]
+    assert [
+        (lexeme.line + 1, lexeme.end + 1, lexeme.name, lexeme.arguments, len(lexeme.body))
+        for lexeme in lexemes
+        if lexeme is not None
+    ] == [
+        (3, 3, "skip", "pseudo-code", 0),
+        (8, 8, "raises", "ValueError: bad (value)", 0),
+        (9, 9, "timeout", "2.5", 0),
+        (15, 18, "setup", "", 2),
+        (20, 20, "skip", "start old API", 0),
+        (27, 27, "skip", "end", 0),
+        (29, 29, "requires", "torch>=2.1 module:torchinfo", 0),
+        (30, 30, "compare", "exact", 0),
+    ]

@@ -395,11 +395,12 @@ def test_the_plugins_regions_evaluate_only_inside_a_run(tmp_path: Path) -> None:
     """Outside a note's run, a region's own evaluator says so; the run pushes itself."""
     from sybil.example import SybilFailure
 
-    from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.markdown.document import NoteDocument
+    from pytest_torchnotes.markdown.regions import note_parsers
 
     path = tmp_path / "note.md"
     path.write_text(f"# Note\n\n{FENCE}python\nprint(1)\n{FENCE}\n", encoding="utf-8")
-    document = NoteDocument.parse(str(path), NoteRegionParser())
+    document = NoteDocument.parse(str(path), *note_parsers())
     (example,) = document.examples()
     assert example.parsed is document.note.items[0]
     with pytest.raises(SybilFailure, match=r"note\.md:3: the block is evaluated only while"):

@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
-from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
+from pytest_torchnotes.markdown.document import NoteDocument, decode_note
+from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
+from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.kinds import BlockKind
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import PASSED, BlockResult
 from pytest_torchnotes.update.apply import apply
@@ -22,9 +24,14 @@ from pytest_torchnotes.update.wants import reread, want_reason
 def run(text: str, *, update: bool) -> BlockResult:
     """Run the only block of the note ``text``, planning its rewrite when ``update``."""
     raw = decode_note(text.encode("utf-8"))
-    note = NoteParser().parse(raw.text)
-    assert not note.errors, note.errors
-    (block,) = note.blocks
+    document = NoteDocument(raw.text, "note.md", raw)
+    for parser in note_parsers():
+        for region in parser(document):
+            document.add(region)
+    assert not document.note.errors, document.note.errors
+    (example,) = document.examples()  # the region of its kind, with that kind's evaluator
+    block, kind = example.parsed, example.region.evaluator
+    assert isinstance(kind, BlockKind)
     source = None
     if update:
         source = NoteSource("note.md", raw.original.split("\n"), digest(raw.data), OUTPUT_MARKER)
@@ -36,7 +43,7 @@ def run(text: str, *, update: bool) -> BlockResult:
         display=True,
         source=source,
     )
-    return evaluator.block(block, None, CompareOptions())
+    return kind.block_run(evaluator, block, None, CompareOptions())
 
 
 def transcript(output: str, prefix: str, want: str) -> str:

@@ -26,7 +26,8 @@ from pytest_torchnotes.options import OPTIONS, Option
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
-    from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+    from pytest_torchnotes.markdown.document import NoteDocument
+    from pytest_torchnotes.markdown.regions import KindParser
     from pytest_torchnotes.reporting.report import NoteRecord, RunReport
     from pytest_torchnotes.run.results import BlockResult, NoteResult
     from pytest_torchnotes.run.runner import NoteRunner
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
-PARSER: pytest.StashKey[NoteRegionParser] = pytest.StashKey()
+PARSERS: pytest.StashKey[list[KindParser]] = pytest.StashKey()
 
 
 class TorchnotesWarning(UserWarning):
@@ -115,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # plugins add their clean-ups, and runs after them (after the garbage collections of
     # its last clean-up; tests/test_plugin_leaks.py checks it).
     config.add_cleanup(partial(_unfreeze, config))
-    from pytest_torchnotes.markdown.document import NoteRegionParser
+    from pytest_torchnotes.markdown.regions import note_parsers
     from pytest_torchnotes.settings import SettingsError, build_settings
 
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
@@ -131,7 +132,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except SettingsError as error:
         raise pytest.UsageError(f"torchnotes: {error}") from None
     config.stash[SETTINGS] = settings
-    config.stash[PARSER] = NoteRegionParser(settings.note_format)
+    config.stash[PARSERS] = note_parsers(settings.note_format)
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
@@ -286,7 +287,7 @@ class NoteItem(pytest.Item):
         if self._document is None:
             from pytest_torchnotes.markdown.document import NoteDocument
 
-            self._document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
+            self._document = NoteDocument.parse(str(self.path), *self.config.stash[PARSERS])
         return self._document
 
     @property

@@ -36,16 +36,21 @@ from unittest import SkipTest
 from weakref import WeakSet
 
 from sybil import Document, Example, Region
+from sybil.example import NotEvaluated
+from sybil.typing import Parser
 
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.directives import Directive
-from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
-from pytest_torchnotes.markdown.inforce import fold, in_force
+from pytest_torchnotes.markdown.document import NoteDocument
+from pytest_torchnotes.markdown.inforce import in_force
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.regions import note_parsers
+from pytest_torchnotes.markdown.regions.reading import read, settle
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import Option
-from pytest_torchnotes.run.directives import replayed
+from pytest_torchnotes.run.directives import replay
 from pytest_torchnotes.run.noterun import skipped_whole
-from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED
+from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED, BlockResult
 from pytest_torchnotes.run.runner import NoteRun, NoteRunner, RunSettings
 from pytest_torchnotes.settings import Settings, build_settings
 
@@ -96,25 +101,28 @@ def parse_settings(**values: Any) -> Settings:
     return build_settings(lookup)
 
 
-def parsers(**settings: Any) -> list[NoteParser]:
-    """Sybil parsers that read and run notes as ``pytest --torchnotes`` does.
+def parsers(**settings: Any) -> list[Parser]:
+    """Sybil parsers that read and run notes as ``pytest --torchnotes`` does: the plugin's
+    parser of each kind of region (:func:`~pytest_torchnotes.markdown.regions.note_parsers`)
+    and the :class:`NoteRunParser` that runs each note's blocks as the plugin does.
 
     ``settings`` are the plugin's ini settings without ``torchnotes_`` (``compare=``,
     ``timeout=``, ``output_fence=`` ...; see :data:`SETTINGS`), as strings or lists of
     strings; a bad value raises :class:`~pytest_torchnotes.settings.SettingsError`.
     """
-    return [NoteParser(parse_settings(**settings))]
+    run_parser = NoteRunParser(parse_settings(**settings))
+    return [*note_parsers(reader=run_parser.reader), run_parser]
 
 
 def torchnotes_sybil(**settings: Any) -> dict[str, Any]:
     """Keyword arguments for ``Sybil(**torchnotes_sybil(), patterns=[...])``: the parsers,
     a document type that reports unreadable notes as failures (not collection errors), and a
     ``teardown`` that ends a note's isolation even when its last block is deselected."""
-    parser = NoteParser(parse_settings(**settings))
+    run_parser = NoteRunParser(parse_settings(**settings))
     return {
-        "parsers": [parser],
+        "parsers": [*note_parsers(reader=run_parser.reader), run_parser],
         "document_types": {".md": SybilNoteDocument, ".markdown": SybilNoteDocument},
-        "teardown": lambda namespace: parser.notes.finish(),
+        "teardown": lambda namespace: run_parser.notes.finish(),
     }
 
 
@@ -125,51 +133,27 @@ class SybilNoteDocument(NoteDocument):
     parse_unreadable = True
 
 
-class NoteParser(NoteRegionParser):
-    """A Sybil parser: one region per block of a note, each with the note's evaluator; a
-    note whose Markdown or directives are wrong is one region that fails with every
-    problem, as the plugin's note item does."""
+class NoteRunParser:
+    """A Sybil parser that runs each note's examples as the plugin does: it pushes the note's
+    :class:`NoteEvaluator` onto the document, and yields no region but the one of a note
+    whose Markdown or directives are wrong, which fails with every problem (as the plugin's
+    note item does). The regions of the blocks come from the parsers of each kind."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings.note_format)
+        #: What reads the note, shared with the parsers of each kind.
+        self.reader = NoteParser(settings.note_format)
         self.notes = Notes(settings)
 
+    def __repr__(self) -> str:
+        return "NoteRunParser()"
+
     def __call__(self, document: Document) -> Iterator[Region]:
-        display_path = _display_path(document.path)
-        if isinstance(document, NoteDocument) and document.raw is None and document.note.problems:
-            note = document.note  # it could not be read
-            yield Region(0, 0, note, NoteEvaluator(self.notes, note, display_path, 0))
-            return
-        if document.text.startswith("\ufeff"):  # a plain Sybil document keeps the BOM
-            document.text = document.text[1:]
-            document.end -= 1
-        note = self.parser.parse(document.text)
-        if isinstance(document, NoteDocument):
-            document.note = note
+        note = read(document, self.reader).note
+        evaluator = NoteEvaluator(self.notes, note, _display_path(document.path))
+        document.push_evaluator(evaluator)
         if note.errors:
             start, end = _line_span(note, note.errors[0].line_index, document.end)
-            yield Region(start, end, note, NoteEvaluator(self.notes, note, display_path, 0))
-            return
-        regions = list(self.regions(note, document))
-        items = [region for region in regions if not isinstance(region.parsed, Directive)]
-        evaluator = NoteEvaluator(self.notes, note, display_path, len(items))
-        whole = skipped_whole(note)
-        for region in regions:
-            if not isinstance(region.parsed, Directive):
-                region.evaluator = evaluator
-            elif whole is not None:  # its blocks are skipped: it applies to nothing
-                region.evaluator = SkippedDirective(whole)
-            yield region
-
-
-class SkippedDirective:
-    """The evaluator of a directive in a note skipped as a whole: skipped with it."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-
-    def __call__(self, example: Example) -> None:
-        raise SkipTest(self.reason)
+            yield Region(start, end, note, evaluator)
 
 
 def _line_span(note: ParsedNote, line: int, end: int) -> tuple[int, int]:
@@ -188,17 +172,17 @@ def _display_path(path: str) -> str:
 
 
 class NoteEvaluator:
-    """Sybil's evaluator of one note's examples: returns ``None`` or the failure message the
-    plugin shows, raises :class:`~unittest.SkipTest` for a skipped block, and pytest's
+    """Sybil's evaluator of one note's examples, pushed onto its document: it opens the
+    note's run with the first block evaluated and closes it after the last, gives a block
+    the directives in force at it, and leaves the block to its region's evaluator (its
+    kind's, :mod:`pytest_torchnotes.run.kinds`), whose answer is ``None`` or the failure
+    message the plugin shows, :class:`~unittest.SkipTest` for a skipped block, and pytest's
     xfail outcome for a block that fails as its ``xfail`` directive says."""
 
-    def __init__(self, notes: Notes, note: ParsedNote, display_path: str, count: int) -> None:
+    def __init__(self, notes: Notes, note: ParsedNote, display_path: str) -> None:
         self.notes = notes
         self.note = note
         self.display_path = display_path
-        #: How many blocks and setup comments the note has: the last one ends the note's
-        #: isolation.
-        self.count = count
         self.evaluated = 0
         #: The directives in force at each block, should their own items not be evaluated.
         self.in_force = in_force(note) if not note.errors else {}
@@ -207,13 +191,23 @@ class NoteEvaluator:
         return f"<torchnotes evaluator of {self.display_path}>"
 
     def __call__(self, example: Example) -> str | None:
+        item = example.parsed
+        if not isinstance(item, (Block, SetupBlock, Directive, ParsedNote)):
+            raise NotEvaluated  # another parser's region
+        settle(example.document)  # a part no parser read is a problem of the note
         if self.note.errors:
             return "\n".join(
                 f"{location(self.display_path, problem.line_index)}: {problem.message}"
                 for problem in self.note.errors
             )
-        item: Block | SetupBlock = example.parsed
-        run = self.notes.start(self, Path(example.path))
+        if not isinstance(item, (Block, SetupBlock)):  # a directive
+            whole = skipped_whole(self.note)
+            if whole is not None:  # its blocks are skipped: it applies to nothing
+                raise SkipTest(whole)
+            raise NotEvaluated  # the directive's own evaluator applies it
+        kind = example.region.evaluator
+        assert kind is not None
+        run = self.notes.start(self, Path(example.path), example.document)
         self.evaluated += 1
         try:
             if run is None:
@@ -221,19 +215,24 @@ class NoteEvaluator:
                 raise SkipTest(reason or "skipped")
             if run.evaluator is not None:  # names Sybil gives the document: setup, fixtures
                 run.evaluator.namespace.update(example.namespace)
-            options = fold(replayed(example, self.in_force.get(item.first_line, ())))
+            replay(example, self.in_force.get(item.first_line, ()))
             with run.active():
-                result = run.evaluate(item, options)
+                return kind(example)  # its kind's evaluator: run.answer
         finally:
-            if self.evaluated >= self.count or (run is not None and run.interrupted):
+            if self.evaluated >= len(self.note.items) or (run is not None and run.interrupted):
                 self.notes.finish()
-        if result.outcome == FAILED:
-            return result.message
-        if result.outcome == SKIPPED:
-            raise SkipTest(result.reason or "skipped")
-        if result.outcome == XFAILED:
-            raise _xfail(result.reason or "xfail")
-        return None
+
+
+def sybil_answer(result: BlockResult) -> str | None:
+    """Sybil's answer for a block's result: ``None``, the failure message, a skip, or
+    pytest's "expected to fail"."""
+    if result.outcome == FAILED:
+        return result.message
+    if result.outcome == SKIPPED:
+        raise SkipTest(result.reason or "skipped")
+    if result.outcome == XFAILED:
+        raise _xfail(result.reason or "xfail")
+    return None
 
 
 def _xfail(reason: str) -> BaseException:
@@ -267,8 +266,9 @@ class Notes:
         self.workspace: Path | None = None
         self.current: NoteEvaluator | None = None
         self.run: NoteRun | None = None
-        #: The file of the note open now.
+        #: The file of the note open now, and its document.
         self.path: Path | None = None
+        self.document: Document | None = None
 
     @property
     def runner(self) -> NoteRunner:
@@ -281,8 +281,9 @@ class Notes:
             atexit.register(self.close)
         return self._runner
 
-    def start(self, evaluator: NoteEvaluator, path: Path) -> NoteRun | None:
-        """The open run of ``evaluator``'s note: opened (closing another note's) on first use."""
+    def start(self, evaluator: NoteEvaluator, path: Path, document: Document) -> NoteRun | None:
+        """The open run of ``evaluator``'s note: opened (closing another note's) on first use
+        and pushed onto its ``document``, where its regions' evaluators find it."""
         if self.current is evaluator:
             return self.run
         self.finish()
@@ -298,14 +299,19 @@ class Notes:
             )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
         if self.run is not None:
-            self.path = path
+            self.run.answers = sybil_answer
+            self.path, self.document = path, document
+            document.push_evaluator(self.run)
             OPEN.add(self)
         return self.run
 
     def finish(self) -> None:
         """End the open note's isolation, if a note is open."""
         run, self.run, self.current, self.path = self.run, None, None, None
+        document, self.document = self.document, None
         OPEN.discard(self)
+        if document is not None and run is not None:
+            document.pop_evaluator(run)
         if run is not None:
             run.close()
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import Problem
-from pytest_torchnotes.markdown.document import NoteDocument, NoteRegionParser
+from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
+from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
 from pytest_torchnotes.notelines import from_shown, shown
 from pytest_torchnotes.run.compiling import compile_block
@@ -35,7 +36,7 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
     display = str(path)
     if not path.exists():
         return [Finding(display, 1, "no such file", "error")]
-    document = NoteDocument.parse(str(path), NoteRegionParser(note_format))
+    document = NoteDocument.parse(str(path), *note_parsers(note_format))
     problems: list[Problem] = list(document.note.problems)
     if document.note.config.skip is None:  # a note skipped as a whole runs no block
         problems.extend(_syntax_problems(document, display))

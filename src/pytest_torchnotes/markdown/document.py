@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import add
 from pathlib import Path
 from typing import Any
 
-from sybil import Document, Example, Region
-from sybil.typing import Evaluator
+from sybil import Document
 
-from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem, SetupBlock
-from pytest_torchnotes.markdown.directives import Directive
+from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
 from pytest_torchnotes.markdown.errors import LineError
-from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
-from pytest_torchnotes.run.directives import evaluate_directive
+from pytest_torchnotes.markdown.regions.reading import settle
 
 
 class NoteReadError(LineError):
@@ -112,7 +106,8 @@ def _encoding_hint(data: bytes) -> str:
 
 
 class NoteDocument(Document):
-    """A Sybil document for a Markdown note, with the parsed note attached."""
+    """A Sybil document for a Markdown note, with the parsed note attached (as ``note``, by
+    the parsers of :mod:`pytest_torchnotes.markdown.regions`)."""
 
     #: Whether a note that cannot be read still goes to the parsers (which then report it
     #: as a failing example) instead of coming back with its problem and no regions.
@@ -138,56 +133,5 @@ class NoteDocument(Document):
         for parser in parsers:
             for region in parser(document):
                 document.add(region)
+        settle(document)  # what no parser of the list read is a problem of the note
         return document
-
-
-class NoteRegionParser:
-    """A Sybil parser: one region per Python block, setup comment and directive of a note.
-
-    A block's or setup comment's region has the
-    :class:`~pytest_torchnotes.markdown.blocks.Block` or
-    :class:`~pytest_torchnotes.markdown.blocks.SetupBlock` as ``parsed``; a directive's region
-    has the :class:`~pytest_torchnotes.markdown.directives.Directive`, and evaluating it
-    pushes the evaluator that applies it to the blocks after it
-    (:mod:`pytest_torchnotes.run.directives`). The whole parsed note is attached to a
-    :class:`NoteDocument` as ``note``. The plugin evaluates the regions as
-    :meth:`Document.examples`, with the note's run pushed onto the document's evaluators.
-    """
-
-    def __init__(self, note_format: NoteFormat | None = None) -> None:
-        self.parser = NoteParser(note_format)
-
-    def __call__(self, document: Document) -> Iterator[Region]:
-        note = self.parser.parse(document.text)
-        if isinstance(document, NoteDocument):
-            document.note = note
-        return self.regions(note, document)
-
-    def regions(self, note: ParsedNote, document: Document) -> Iterator[Region]:
-        """One region per block, setup comment and directive of ``note``, parsed from
-        ``document``, in document order."""
-        # Offset of each line: the lengths of the lines before it, plus their newlines.
-        lengths = accumulate(map(len, note.lines))
-        starts = [0, *map(add, lengths, range(1, len(note.lines) + 1))]
-        end = len(document.text)
-        spans: list[tuple[int, int, Block | SetupBlock | Directive, Evaluator]] = [
-            (item.first_line, item.last_line, item, outside_a_run) for item in note.items
-        ]
-        spans.extend(
-            (directive.line, directive.end_line, directive, evaluate_directive)
-            for directive in note.directives
-        )
-        for first, last, parsed, evaluator in sorted(spans, key=lambda span: span[0]):
-            yield Region(
-                starts[first],
-                min(starts[last + 1] - 1, end),
-                parsed=parsed,
-                evaluator=evaluator,
-            )
-
-
-def outside_a_run(example: Example) -> str:
-    """The evaluator of a block's region until a note run is open: the run
-    (:class:`~pytest_torchnotes.run.noterun.NoteRun`) is pushed onto the document's evaluators
-    while the note runs, and evaluates every block."""
-    return f"{example.path}:{example.line}: the block is evaluated only while its note runs"

@@ -88,12 +88,13 @@ def applied(example: Example) -> tuple[Directive, ...]:
     return tuple(sorted(_APPLIED.pop(example, ()), key=lambda directive: directive.line))
 
 
-def replayed(example: Example, in_force: Sequence[Directive]) -> tuple[Directive, ...]:
-    """The directives of ``example``'s block for a driver that may not evaluate every
-    example (Sybil's items under ``-k`` or ``--deselect``): ``in_force``, the note's
-    directives replayed up to the block (:func:`~pytest_torchnotes.markdown.inforce.in_force`),
-    which are what the evaluators applied when every example before it was evaluated. The
-    document's evaluators are left as if they had been: a region whose start was not
+def replay(example: Example, in_force: Sequence[Directive]) -> None:
+    """Apply to ``example``'s block the directives a driver that may not evaluate every
+    example (Sybil's items under ``-k`` or ``--deselect``) gives it: ``in_force``, the note's
+    directives replayed up to the block
+    (:func:`~pytest_torchnotes.markdown.inforce.in_force`), which are what the evaluators
+    applied when every example before it was evaluated; :func:`applied` gives them back.
+    The document's evaluators are left as if they had been: a region whose start was not
     evaluated is pushed, one whose end was not is popped, and a block directive whose
     block was not evaluated is not carried over to the next."""
     applied(example)
@@ -106,7 +107,7 @@ def replayed(example: Example, in_force: Sequence[Directive]) -> tuple[Directive
     for directive in in_force:
         if isinstance(directive, STARTS):
             document.push_evaluator(Between(directive))
-    return tuple(in_force)
+    _APPLIED[example] = list(in_force)
 
 
 def clear(document: Document) -> None:

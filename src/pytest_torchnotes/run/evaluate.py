@@ -1,10 +1,10 @@
-"""Evaluate one block: run it, check what it printed and raised, say what drifted.
+"""What every block of a note is evaluated with: its namespace, the executor, the
+comparison, update mode's :class:`~.planning.NoteSource`, and the directives of the block
+being evaluated.
 
-The evaluator holds what every block of a note runs with (its namespace, the executor, the
-comparison, update mode's :class:`~.planning.NoteSource`) and sends each block to the
-evaluation of its kind: an output section (:mod:`.output`), a ``>>>`` transcript
-(:mod:`.transcripts`), an IPython transcript (:mod:`.ipython`). Then the ``warns`` and
-``xfail`` directives judge the result.
+The evaluator of each kind of block (:mod:`.kinds`) runs its block with it: an output
+section (:mod:`.output`), a ``>>>`` transcript (:mod:`.transcripts`), an IPython transcript
+(:mod:`.ipython`), a setup comment.
 """
 
 from __future__ import annotations
@@ -14,23 +14,17 @@ from typing import Any
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
-from pytest_torchnotes.comparison.raised import render_exception
-from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
 from pytest_torchnotes.notelines import location, shown
-from pytest_torchnotes.run import ipython, output, transcripts
 from pytest_torchnotes.run.compiling import compile_block
 from pytest_torchnotes.run.errors import describe_error
-from pytest_torchnotes.run.exceptions import check_warnings
 from pytest_torchnotes.run.execute import Execution, Executor
 from pytest_torchnotes.run.planning import NoteSource
-from pytest_torchnotes.run.results import EXCEPTION, FAILED, BlockResult, from_execution
-from pytest_torchnotes.run.xfail import apply_xfail
 
 
 class BlockEvaluator:
-    """Evaluates the blocks of one note, in its namespace."""
+    """What the blocks of one note are evaluated with, in its namespace."""
 
     def __init__(
         self,
@@ -76,34 +70,3 @@ class BlockEvaluator:
         return self.executor.run(
             compiled, self.namespace, timeout=timeout, label=f"line {shown(code_line)}", where=where
         )
-
-    def setup_block(self, item: SetupBlock) -> BlockResult:
-        execution = self.execute(item.code, item.code_line, None, display=False)
-        result = from_execution(item, execution)
-        if execution.error is None:
-            return result
-        result.outcome = FAILED
-        result.drift = EXCEPTION
-        result.summary = f"setup code raised {execution.error.describe()}"
-        result.message = render_exception(result, self.context, result.summary)
-        return result
-
-    def block(
-        self,
-        block: Block,
-        timeout: float | None,
-        options: CompareOptions,
-        directives: Options | None = None,
-    ) -> BlockResult:
-        """Evaluate ``block`` as its ``directives`` say, its time limit ``timeout`` and its
-        output compared as ``options`` say."""
-        self.directives = directives or Options()
-        runner = transcripts.run_examples if block.doctest else output.run_block
-        if block.ipython is not None:
-            runner = ipython.run_transcript
-        result = runner(self, block, timeout, options)
-        result.comparator = self.comparator(options)
-        check_warnings(
-            block, self.directives.warns, result, self.context, strict=self.strict_warnings
-        )
-        return apply_xfail(block, self.directives.xfail, result, self.context)

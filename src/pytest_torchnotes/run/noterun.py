@@ -7,9 +7,10 @@ from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext
 from typing import TYPE_CHECKING
 
-from sybil import Example
+from sybil import Document, Example
 from sybil.example import NotEvaluated
 
+from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.inforce import Options, fold
@@ -25,6 +26,7 @@ from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResul
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 
 if TYPE_CHECKING:
+    from pytest_torchnotes.run.kinds import Kind
     from pytest_torchnotes.run.runner import NoteRunner
 
 
@@ -73,6 +75,9 @@ class NoteRun:
         self.setup_error: str | None = None
         self.follow_on = FollowOn()
         self.closed = False
+        #: Sybil's answer for a block's result: the plugin's is the failure message or
+        #: ``None`` (it reads the whole result from :attr:`result`).
+        self.answers: Callable[[BlockResult], str | None] = failure_message
 
     @property
     def interrupted(self) -> bool:
@@ -90,25 +95,43 @@ class NoteRun:
         ):
             yield
 
-    def __call__(self, example: Example) -> str | None:
-        """Sybil's evaluator contract: evaluate the example's block with the directives the
-        evaluators above it applied; ``None`` or how it failed. A directive's example is
-        left to its own evaluator."""
-        if directives.is_directive(example):
-            raise NotEvaluated
-        result = self.evaluate(example.parsed, fold(directives.applied(example)))
-        return result.message if result.outcome == FAILED else None
+    def __call__(self, example: Example) -> None:
+        """Pushed onto the note's document while it runs, the run leaves every example to
+        the evaluator its region carries (the kind's, :mod:`.kinds`, or a directive's),
+        which finds the run with :func:`running`."""
+        raise NotEvaluated
 
-    def evaluate(self, item: Block | SetupBlock, options: Options | None = None) -> BlockResult:
-        """Run one block with the ``options`` its directives give it (or say why it does not
-        run) and add its result to the note's."""
+    def answer(self, example: Example, kind: Kind) -> str | None:
+        """Evaluate ``example``'s block as ``kind`` with the directives the evaluators above
+        it applied; Sybil's answer (:attr:`answers`)."""
+        return self.answers(self.evaluate(kind, example.parsed, fold(directives.applied(example))))
+
+    def evaluate(
+        self, kind: Kind, item: Block | SetupBlock, options: Options | None = None
+    ) -> BlockResult:
+        """Run one block of ``kind`` with the ``options`` its directives give it (or say why
+        it does not run) and add its result to the note's."""
         if self.setup_error is not None or self.evaluator is None:
             block_result = self._not_run(item, self.setup_error or "")
         else:
-            block_result = self._run_item(item, self.evaluator, options or Options())
+            block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
         self.result.blocks.append(block_result)
         return block_result
+
+    def block_evaluator(self, options: Options) -> BlockEvaluator:
+        """What the block being evaluated with ``options`` runs with."""
+        assert self.evaluator is not None
+        self.evaluator.directives = options
+        return self.evaluator
+
+    def timeout(self, options: Options) -> float | None:
+        """A block's time limit: its directive's, else the note's, else the session's."""
+        return options.timeout or self.note.config.timeout or self.runner.settings.timeout
+
+    def compare(self, options: Options) -> CompareOptions:
+        """How a block's output is compared: as its directive, the note or the session say."""
+        return options.compare or self.note.config.compare or self.runner.settings.compare
 
     def _not_run(self, item: Block | SetupBlock, reason: str) -> BlockResult:
         result = BlockResult(item, FAILED, EXCEPTION, summary="setup failed")
@@ -117,23 +140,14 @@ class NoteRun:
         )
         return result
 
-    def _run_item(
-        self,
-        item: Block | SetupBlock,
-        evaluator: BlockEvaluator,
-        options: Options,
-    ) -> BlockResult:
-        """Evaluate ``item`` with the ``options`` its directives give it."""
+    def _run_item(self, kind: Kind, item: Block | SetupBlock, options: Options) -> BlockResult:
+        """Evaluate ``item`` as ``kind`` with the ``options`` its directives give it."""
         if options.skip is not None:
             return BlockResult(item, SKIPPED, reason=options.skip)
         unmet = first_unmet(options.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
-        if isinstance(item, SetupBlock):
-            return evaluator.setup_block(item)
-        timeout = options.timeout or self.note.config.timeout or self.runner.settings.timeout
-        compare = options.compare or self.note.config.compare or self.runner.settings.compare
-        return evaluator.block(item, timeout, compare, options)
+        return kind.run(self, item, options)
 
     def close(self) -> NoteResult:
         """End the note's isolation (once) and record what it left behind."""
@@ -157,6 +171,19 @@ class NoteRun:
             raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
         self.runner._freeze_imports()
         return self.result
+
+
+def failure_message(result: BlockResult) -> str | None:
+    """The message of a failed block, ``None`` for any other outcome."""
+    return result.message if result.outcome == FAILED else None
+
+
+def running(document: Document) -> NoteRun | None:
+    """The run pushed onto ``document``'s evaluators, if its note is running."""
+    for evaluator in reversed(document.evaluators):
+        if isinstance(evaluator, NoteRun):
+            return evaluator
+    return None
 
 
 def _interrupted(path: str, result: NoteResult) -> str:

@@ -1,0 +1,142 @@
+"""One reading of a note per document, shared by the parsers of each kind of region.
+
+The parsers of :mod:`pytest_torchnotes.markdown.regions` each yield the regions of one kind,
+but a note is lexed and parsed once (:class:`~pytest_torchnotes.markdown.parsers.NoteParser`,
+whose directives and conventions need the whole note): the first parser to read a document
+makes its :class:`Reading` and the others find it. The reading sorts the parts of the note by
+kind (:func:`kind_of`) and keeps which kinds a parser yielded, so that :func:`settle` can
+say which parts were read by none.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
+
+from sybil import Document
+
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem, SetupBlock
+from pytest_torchnotes.markdown.directives import Directive
+from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.parsers import NoteParser
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.markdown.document import NoteDocument
+
+#: What a region of a note holds.
+Parsed = Block | SetupBlock | Directive
+
+
+#: The kinds of a note's parts, each the regions of one parser.
+SETUP = "setup"
+DIRECTIVE = "directive"
+OUTPUT_BLOCK = "output block"
+TRANSCRIPT = "transcript"
+IPYTHON = "ipython"
+
+
+def kind_of(parsed: Parsed) -> str:
+    """The kind of region ``parsed`` makes: what the reading of the note found it to be."""
+    if isinstance(parsed, Directive):
+        return DIRECTIVE
+    if isinstance(parsed, SetupBlock):
+        return SETUP
+    if parsed.ipython is not None:
+        return IPYTHON
+    return TRANSCRIPT if parsed.doctest else OUTPUT_BLOCK
+
+
+class Reading:
+    """A document's note, parsed once, its parts by kind, and where each of its lines
+    starts in the text."""
+
+    def __init__(self, note: ParsedNote, text: str, note_format: NoteFormat) -> None:
+        self.note = note
+        self.format = note_format
+        self.end = len(text)
+        #: The length of the lines before each line, newlines left out: line ``n`` starts
+        #: at ``before[n] + n``.
+        self.before = list(accumulate(map(len, note.lines), initial=0))
+        #: The blocks, setup comments and directives of each kind (the document orders
+        #: their regions).
+        self.parts: dict[str, list[Parsed]] = {}
+        for parsed in (*note.items, *note.directives):
+            self.parts.setdefault(kind_of(parsed), []).append(parsed)
+        #: The kinds a parser yielded the regions of.
+        self.yielded: set[str] = set()
+        self.settled = False
+
+    def span(self, parsed: Parsed) -> tuple[int, int]:
+        """Where ``parsed`` starts and ends in the document's text."""
+        if isinstance(parsed, Directive):
+            first, last = parsed.line, parsed.end_line
+        else:
+            first, last = parsed.first_line, parsed.last_line
+        # The region ends before the newline after its last line.
+        return self.before[first] + first, min(self.before[last + 1] + last, self.end)
+
+
+def first_line(parsed: Parsed) -> int:
+    """The 0-based line ``parsed`` starts at."""
+    return parsed.line if isinstance(parsed, Directive) else parsed.first_line
+
+
+_READINGS: WeakKeyDictionary[Document, Reading] = WeakKeyDictionary()
+
+
+def read(document: Document, parser: NoteParser) -> Reading:
+    """The reading of ``document``: lexed and parsed by ``parser`` on the first call, found
+    after it. A :class:`~pytest_torchnotes.markdown.document.NoteDocument` gets the note as
+    ``note``."""
+    reading = _READINGS.get(document)
+    if reading is not None:
+        if reading.format is not parser.format and reading.format != parser.format:
+            raise ValueError(
+                f"{document.path}: the note is read by parsers made with other settings; "
+                "make every parser of the list from one call"
+            )
+        return reading
+    from pytest_torchnotes.markdown.document import NoteDocument
+
+    if isinstance(document, NoteDocument) and document.raw is None and document.note.problems:
+        note = document.note  # it could not be read: its problem, and nothing to run
+    else:
+        if document.text.startswith("\ufeff"):  # a plain Sybil document keeps the BOM
+            document.text = document.text[1:]
+            document.end -= 1
+        note = parser.parse(document.text)
+    reading = _READINGS[document] = Reading(note, document.text, parser.format)
+    if isinstance(document, NoteDocument):
+        document.note = note
+    return reading
+
+
+def settle(document: Document | NoteDocument) -> ParsedNote | None:
+    """After every parser has read ``document``: add to its note a problem for each block,
+    setup comment and directive that no parser yielded (their parser was left out of the
+    list), naming the parser that reads it. ``None`` when no parser read the document."""
+    reading = _READINGS.get(document)
+    if reading is None:
+        return None
+    note = reading.note
+    if reading.settled or note.errors:  # a note with errors yields no regions
+        return note
+    reading.settled = True
+    from pytest_torchnotes.markdown.regions import PARSERS
+
+    for kind, parts in reading.parts.items():
+        if kind in reading.yielded:
+            continue
+        parser = next(parser for parser in PARSERS if parser.kind == kind)
+        note.problems.extend(
+            Problem(
+                first_line(parsed),
+                f"{parser.name} is not read: the parsers of this note leave out "
+                f"{parser.__name__} (pytest_torchnotes.markdown.regions), which reads it; "
+                "add it to the list",
+            )
+            for parsed in parts
+        )
+    note.problems.sort(key=lambda problem: problem.line_index)
+    return note
