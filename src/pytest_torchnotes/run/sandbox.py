@@ -31,6 +31,7 @@ from pytest_torchnotes.run import (
     workspace,
     writeguard,
 )
+from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.results import NoteResult
 
@@ -82,8 +83,12 @@ def sandbox(
         patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
     ] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
+    between = None
     if names is None or names:
-        guards.append(patches.AttributeGuard(patches.patch_targets(), names))
+        targets = patches.patch_targets()
+        guards.append(patches.AttributeGuard(targets, names))
+        # What the note patches is taken off while the session works between its blocks.
+        between = executor.between = BetweenBlocks(targets, names)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
@@ -123,6 +128,7 @@ def sandbox(
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
         # the note's sandbox, not in the session. What runs is named first: freeing a
@@ -140,6 +146,8 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        if between is not None:
+            restored.extend(name for name in between.changed() if name not in restored)
         result.restored = [name for name in restored if name not in OURS]
         note_modules.forget_modules(modules, folder)
         result.processes = processes.end_left(children, running=running)
