@@ -71,3 +71,13 @@ def test_attributes_not_named_are_left_alone() -> None:
     between.leave()
     assert module.other is None  # type: ignore[attr-defined]
     assert between.changed() == []
+
+
+def test_a_target_listed_twice_is_watched_once() -> None:
+    module = _module()
+    between = BetweenBlocks([module, module], frozenset({"clock"}))
+    between.enter()
+    module.clock = None  # type: ignore[attr-defined]
+    between.leave()
+    assert module.clock is len
+    assert between.changed() == ["fake.clock"]

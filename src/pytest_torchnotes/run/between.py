@@ -50,7 +50,8 @@ class BetweenBlocks:
     it takes them off again."""
 
     def __init__(self, targets: Iterable[Any], names: frozenset[str] | None) -> None:
-        self.targets = _LIST(targets)
+        # Once each: a target listed twice would find the block's value already taken off.
+        self.targets = _LIST({_ID(target): target for target in targets}.values())
         self.names = names
         #: What the note set, by target and name: put on before each of its blocks.
         self.noted: dict[tuple[int, str], tuple[Any, str, Any]] = {}

@@ -15,12 +15,15 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    classattrs,
+    copyregs,
     exiting,
+    faulthandling,
     folders,
     knobs,
     note_modules,
@@ -52,6 +55,13 @@ OURS = frozenset(
 )
 
 
+class _Guard(Protocol):
+    """What puts back one kind of state a note may change: ``restore`` names what it put
+    back."""
+
+    def restore(self) -> list[str]: ...
+
+
 class SessionInterrupted(KeyboardInterrupt):
     """The person running the session pressed Ctrl-C while a block ran."""
 
@@ -79,10 +89,11 @@ def sandbox(
     scratch directory of the note's folder (``None`` when notes run in place) and
     ``folder_entries`` what each folder of notes holds."""
     code = "\n".join(item.code for item in note.items)
-    guards: list[
-        patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
-    ] = []
+    guards: list[_Guard] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
+    classes = classattrs.changed_classes(code, names is None or bool(names))
+    if classes:
+        guards.append(classattrs.ClassGuard(classattrs.find_classes(classes)))
     between = None
     if names is None or names:
         targets = patches.patch_targets()
@@ -104,6 +115,7 @@ def sandbox(
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
     modules = set(sys.modules)
+    guards.append(copyregs.CopyregGuard(modules))
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -116,6 +128,8 @@ def sandbox(
         refusing = nullcontext
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
+    if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
+        guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     try:
         at_exit.start()
         sys.modules["__main__"] = module
