@@ -128,3 +128,12 @@ def test_a_loop_the_note_set_is_closed_and_the_one_before_is_back() -> None:
     assert guard.restore() == ["asyncio event loop"]
     assert loop.is_closed()
     assert asyncio.get_event_loop_policy()._local._loop is not loop  # type: ignore[attr-defined]
+
+
+def test_a_policy_the_note_set_is_taken_off() -> None:
+    guard = StateGuard(async_knobs())
+    guard.snapshot()
+    before = asyncio.events._event_loop_policy  # type: ignore[attr-defined]
+    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+    assert guard.restore() == ["asyncio event loop"]
+    assert asyncio.events._event_loop_policy is before  # type: ignore[attr-defined]

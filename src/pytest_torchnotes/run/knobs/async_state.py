@@ -1,10 +1,12 @@
-"""Knobs of asynchronous code: asyncio's event loop policy and current loop, the hooks of
-asynchronous generators and the tracking of coroutine origins.
+"""Knobs of asynchronous code: asyncio's event loop (its policy, the current loop, the
+running loop), the hooks of asynchronous generators and the tracking of coroutine origins.
 
 asyncio is read only when it was imported: a note that never imports it costs a look-up in
 ``sys.modules``. Its loop is kept by the policy, per thread, in private attributes that
 every Python from 3.10 has (``_local._loop``, ``_local._set_called``); where the installed
-Python lacks them the knob reads nothing and puts nothing back.
+Python lacks them the knob reads nothing of them. ``asyncio.run`` in a note counts as a
+change: it makes the policy and leaves ``set_event_loop(None)`` called, after which
+``asyncio.get_event_loop()`` in the main thread raises instead of making a loop.
 """
 
 from __future__ import annotations
@@ -16,9 +18,7 @@ from pytest_torchnotes.run.knobs import Knob
 
 
 def async_knobs() -> list[Knob]:
-    """The policy before the loop: the loop is read from, and put back on, the policy."""
     return [
-        Knob("asyncio event loop policy", _policy, _set_policy),
         Knob("asyncio event loop", _loop, _set_loop),
         Knob("sys.set_asyncgen_hooks", sys.get_asyncgen_hooks, _set_asyncgen_hooks),
         Knob(
@@ -29,53 +29,31 @@ def async_knobs() -> list[Knob]:
     ]
 
 
-def _events() -> Any:
-    return sys.modules.get("asyncio.events")
-
-
-def _policy() -> Any:
-    """The policy, made as asyncio makes it at its first use: a note that only runs a loop
-    (``asyncio.run``) does not count as setting one."""
-    events = _events()
+def _loop() -> tuple[Any, Any, bool, Any] | None:
+    """The policy (``None`` before asyncio's first use makes one), its loop for this thread,
+    whether ``set_event_loop`` was called, and the loop running in this thread."""
+    events = sys.modules.get("asyncio.events")
     if events is None:
         return None
-    # Python 3.14 deprecates the public getter, and keeps a private one.
-    return getattr(events, "_get_event_loop_policy", events.get_event_loop_policy)()
-
-
-def _set_policy(saved: Any) -> None:
-    events = _events()
-    if events is None:
-        return
-    current = getattr(events, "_event_loop_policy", None)
-    if current is not None and current is not saved:
-        _close(_state(current)[0])
-    events._event_loop_policy = saved
-
-
-def _state(policy: Any) -> tuple[Any, bool]:
-    """The policy's loop for this thread, and whether ``set_event_loop`` was called."""
+    policy = getattr(events, "_event_loop_policy", None)
     local = getattr(policy, "_local", None)
-    return getattr(local, "_loop", None), bool(getattr(local, "_set_called", False))
+    return (
+        policy,
+        getattr(local, "_loop", None),
+        bool(getattr(local, "_set_called", False)),
+        events._get_running_loop(),
+    )
 
 
-def _loop() -> tuple[Any, bool, Any]:
-    """The current loop, whether one was set, and the loop running in this thread."""
-    events = _events()
-    if events is None:
-        return None, False, None
-    return (*_state(_policy()), events._get_running_loop())
-
-
-def _set_loop(saved: tuple[Any, bool, Any]) -> None:
-    events = _events()
-    if events is None:
+def _set_loop(saved: tuple[Any, Any, bool, Any] | None) -> None:
+    events = sys.modules.get("asyncio.events")
+    current = _loop()
+    if events is None or current is None:
         return
-    loop, set_called, running = saved
-    policy = _policy()
-    current = _state(policy)[0]
-    if current is not loop:
-        _close(current)
+    policy, loop, set_called, running = saved or (None, None, False, None)
+    if current[1] is not loop:
+        _close(current[1])
+    events._event_loop_policy = policy
     local = getattr(policy, "_local", None)
     if local is not None:
         local._loop = loop
