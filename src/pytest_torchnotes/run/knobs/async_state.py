@@ -46,7 +46,7 @@ def _loop() -> tuple[Any, Any, bool, Any] | None:
 
 
 def _set_loop(saved: tuple[Any, Any, bool, Any] | None) -> None:
-    events = sys.modules.get("asyncio.events")
+    events: Any = sys.modules.get("asyncio.events")
     current = _loop()
     if events is None or current is None:
         return
