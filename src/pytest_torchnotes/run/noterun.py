@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sybil import Example
@@ -12,6 +13,7 @@ from sybil.example import NotEvaluated
 
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.cellopts import expected_error
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
@@ -131,6 +133,8 @@ class NoteRun:
             return BlockResult(item, SKIPPED, reason=unmet)
         if isinstance(item, SetupBlock):
             return evaluator.setup_block(item)
+        if options.raises is None:  # Quarto's #| error: true, unless a directive says more
+            options = replace(options, raises=expected_error(item.fence))
         timeout = options.timeout or self.note.config.timeout or self.runner.settings.timeout
         compare = options.compare or self.note.config.compare or self.runner.settings.compare
         return evaluator.block(item, timeout, compare, options)
