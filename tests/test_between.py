@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import types
 
 from pytest_torchnotes.run.between import BetweenBlocks
 
 
-def _module() -> types.ModuleType:
-    module = types.ModuleType("fake")
+def _module(name: str = "fake") -> types.ModuleType:
+    module = types.ModuleType(name)
     module.clock = len  # type: ignore[attr-defined]
     module.other = abs  # type: ignore[attr-defined]
     return module
@@ -22,13 +23,12 @@ def test_what_a_block_sets_is_off_between_blocks_and_on_in_the_next() -> None:
     module.added = 1  # type: ignore[attr-defined]
     between.leave()
     assert module.clock is len
-    assert not hasattr(module, "added")
+    assert module.added == 1  # type: ignore[attr-defined]  # not the session's to call
     between.enter()
     assert module.clock is None
-    assert module.added == 1  # type: ignore[attr-defined]
     between.leave()
     assert module.clock is len
-    assert sorted(between.changed()) == ["fake.added", "fake.clock"]
+    assert between.changed() == ["fake.clock"]
 
 
 def test_a_block_that_puts_back_what_it_set_is_not_named() -> None:
@@ -46,9 +46,10 @@ def test_a_block_that_puts_back_what_it_set_is_not_named() -> None:
     assert between.changed() == []
 
 
-def test_every_attribute_when_the_names_cannot_be_read() -> None:
-    module = _module()
-    between = BetweenBlocks([module], None)
+def test_every_attribute_of_the_standard_library_when_the_names_cannot_be_read() -> None:
+    module = _module("json.fake")
+    between = BetweenBlocks([module, _module()], None)
+    assert between.modules == [module]
     between.enter()
     vars(module)["other"] = None
     del module.clock  # type: ignore[attr-defined]
@@ -56,7 +57,7 @@ def test_every_attribute_when_the_names_cannot_be_read() -> None:
     between.leave()
     assert (module.clock, module.other) == (len, abs)  # type: ignore[attr-defined]
     assert isinstance(module.sub, types.ModuleType)  # type: ignore[attr-defined]
-    assert sorted(between.changed()) == ["fake.clock", "fake.other"]
+    assert sorted(between.changed()) == ["json.fake.clock", "json.fake.other"]
     between.enter()
     assert not hasattr(module, "clock")
     assert module.other is None
@@ -81,3 +82,16 @@ def test_a_target_listed_twice_is_watched_once() -> None:
     between.leave()
     assert module.clock is len
     assert between.changed() == ["fake.clock"]
+
+
+def test_the_standard_streams_are_the_sessions_for_each_block() -> None:
+    between = BetweenBlocks([sys], frozenset({"stdout"}))
+    between.enter()
+    saved = sys.stdout
+    sys.stdout = sys.__stdout__
+    try:
+        between.leave()
+        assert sys.stdout is sys.__stdout__  # left to the capture, which puts its own back
+        assert between.changed() == []
+    finally:
+        sys.stdout = saved

@@ -134,6 +134,18 @@ def test_a_policy_the_note_set_is_taken_off() -> None:
     guard = StateGuard(async_knobs())
     guard.snapshot()
     before = asyncio.events._event_loop_policy  # type: ignore[attr-defined]
-    asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+
+    class Policy(asyncio.DefaultEventLoopPolicy):
+        pass
+
+    asyncio.set_event_loop_policy(Policy())
     assert guard.restore() == ["asyncio event loop"]
     assert asyncio.events._event_loop_policy is before  # type: ignore[attr-defined]
+
+
+def test_a_note_that_only_asks_for_the_policy_changed_nothing() -> None:
+    asyncio.events._event_loop_policy = None  # type: ignore[attr-defined]
+    guard = StateGuard(async_knobs())
+    guard.snapshot()
+    asyncio.get_event_loop_policy()
+    assert guard.restore() == []

@@ -16,6 +16,7 @@ session's values are back: the few it needs are bound when this module is import
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
@@ -29,6 +30,11 @@ _ID = id
 
 #: Attributes the interpreter keeps on modules and classes, not the note's.
 _INTERNAL = frozenset({"__dict__", "__weakref__", "__warningregistry__"})
+
+#: What the session sets anew for each block (the capture of its output), not the note's to
+#: keep from one block to the next: ``sys.stdout = sys.__stdout__`` in a block does not
+#: take the output of the blocks after it from the capture.
+_PER_BLOCK = frozenset({"stdout", "stderr", "stdin"})
 
 #: An attribute a target does not have.
 _MISSING: Any = object()
@@ -44,51 +50,80 @@ def _put(target: Any, key: str, value: Any) -> None:
         pass
 
 
+def _unchanged(before: dict[str, Any], current: dict[str, Any]) -> bool:
+    """Whether a module's attributes are all as they were, compared at C speed (the same
+    object is equal to itself without a call)."""
+    try:
+        return bool(before == current)
+    except Exception:  # a value that cannot be compared (an array): compare one by one
+        return False
+
+
 class BetweenBlocks:
-    """The attributes of ``targets`` named ``names`` (every attribute when ``names`` is
-    ``None``): :meth:`enter` before a block puts the note's values on, :meth:`leave` after
-    it takes them off again."""
+    """The attributes of ``targets`` named ``names`` that they have when the note starts
+    (when ``names`` is ``None``, every attribute of the standard library's modules among
+    them): :meth:`enter` before a block puts the note's values on, :meth:`leave` after it
+    takes them off again. A name a target did not have is not the session's to call, and a
+    note that reaches attributes through ``vars()`` or computed names is watched only on the
+    standard library: comparing every attribute of torch after each block costs
+    milliseconds."""
 
     def __init__(self, targets: Iterable[Any], names: frozenset[str] | None) -> None:
         # Once each: a target listed twice would find the block's value already taken off.
-        self.targets = _LIST({_ID(target): target for target in targets}.values())
+        unique = _LIST({_ID(target): target for target in targets}.values())
         self.names = names
+        stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+        #: Targets compared as a whole (``names`` is ``None``).
+        self.modules = [
+            target
+            for target in unique
+            if names is None
+            and _IS(target, ModuleType)
+            and target.__name__.partition(".")[0] in stdlib
+        ]
+        #: The target and name of each attribute watched by name.
+        self.pairs = [
+            (target, name)
+            for target in unique
+            for name in names or ()
+            if name in target.__dict__ and not (target is sys and name in _PER_BLOCK)
+        ]
         #: What the note set, by target and name: put on before each of its blocks.
         self.noted: dict[tuple[int, str], tuple[Any, str, Any]] = {}
-        #: What each watched attribute was when the running block started.
-        self._before: list[tuple[Any, dict[str, Any]]] = []
+        #: What the watched attributes were when the running block started.
+        self._before: list[tuple[Any, str, Any]] = []
+        self._whole: list[tuple[Any, dict[str, Any]]] = []
 
     def enter(self) -> None:
         """A block starts: remember the session's values, put the note's on."""
-        names = self.names
-        if names is None:
-            self._before = [(target, _DICT(target.__dict__)) for target in self.targets]
-        else:
-            self._before = [
-                (target, {name: target.__dict__.get(name, _MISSING) for name in names})
-                for target in self.targets
-            ]
+        self._before = [
+            (target, name, target.__dict__.get(name, _MISSING)) for target, name in self.pairs
+        ]
+        self._whole = [(target, _DICT(target.__dict__)) for target in self.modules]
         for target, key, value in self.noted.values():
             _put(target, key, value)
 
     def leave(self) -> None:
         """The block is over: keep what it set aside and put back what was there before."""
-        noted = self.noted
-        whole = self.names is None
-        for target, before in self._before:
+        for target, key, was in self._before:
+            self._take_off(target, key, was, target.__dict__.get(key, _MISSING))
+        for target, before in self._whole:
             current = target.__dict__
-            keys = _DICT.fromkeys(_LIST(before) + _LIST(current)) if whole else before
-            for key in keys:
-                was = before.get(key, _MISSING)
-                now = current.get(key, _MISSING)
-                if now is was or key in _INTERNAL:
-                    noted.pop((_ID(target), key), None)  # the block put it back itself
-                    continue
-                if was is _MISSING and _IS(now, ModuleType):
-                    continue  # a submodule the block imported: importing, not patching
-                noted[(_ID(target), key)] = (target, key, now)
-                _put(target, key, was)
+            if _unchanged(before, current):
+                continue
+            for key in _DICT.fromkeys(_LIST(before) + _LIST(current)):
+                self._take_off(target, key, before.get(key, _MISSING), current.get(key, _MISSING))
         self._before = []
+        self._whole = []
+
+    def _take_off(self, target: Any, key: str, was: Any, now: Any) -> None:
+        if now is was or key in _INTERNAL or (target is sys and key in _PER_BLOCK):
+            self.noted.pop((_ID(target), key), None)  # the block put it back itself
+            return
+        if was is _MISSING and _IS(now, ModuleType):
+            return  # a submodule the block imported: importing, not patching
+        self.noted[(_ID(target), key)] = (target, key, now)
+        _put(target, key, was)
 
     def changed(self) -> list[str]:
         """``module.name`` of each attribute the note set and that was taken off after it."""

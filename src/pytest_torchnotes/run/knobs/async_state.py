@@ -37,12 +37,28 @@ def _loop() -> tuple[Any, Any, bool, Any] | None:
         return None
     policy = getattr(events, "_event_loop_policy", None)
     local = getattr(policy, "_local", None)
-    return (
+    state = (
         policy,
         getattr(local, "_loop", None),
         bool(getattr(local, "_set_called", False)),
         events._get_running_loop(),
     )
+    return None if _pristine(state) else state
+
+
+def _pristine(state: tuple[Any, Any, bool, Any]) -> bool:
+    """Whether ``state`` is asyncio's default policy as its first use makes it, with no loop
+    set: a note that only asks for the policy has changed nothing."""
+    policy, loop, set_called, running = state
+    asyncio: Any = sys.modules.get("asyncio")
+    default = getattr(asyncio, "DefaultEventLoopPolicy", None) or getattr(
+        asyncio, "_DefaultEventLoopPolicy", None
+    )
+    return (policy is None or (default is not None and type(policy) is default)) and (
+        loop,
+        set_called,
+        running,
+    ) == (None, False, None)
 
 
 def _set_loop(saved: tuple[Any, Any, bool, Any] | None) -> None:
