@@ -133,14 +133,13 @@ def test_a_loop_the_note_set_is_closed_and_the_one_before_is_back() -> None:
 def test_a_policy_the_note_set_is_taken_off() -> None:
     guard = StateGuard(async_knobs())
     guard.snapshot()
-    before = asyncio.events._event_loop_policy  # type: ignore[attr-defined]
 
     class Policy(asyncio.DefaultEventLoopPolicy):
         pass
 
     asyncio.set_event_loop_policy(Policy())
     assert guard.restore() == ["asyncio event loop"]
-    assert asyncio.events._event_loop_policy is before  # type: ignore[attr-defined]
+    assert not isinstance(asyncio.get_event_loop_policy(), Policy)
 
 
 def test_a_note_that_only_asks_for_the_policy_changed_nothing() -> None:
