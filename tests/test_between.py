@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 
 from pytest_torchnotes.run.between import BetweenBlocks
+from pytest_torchnotes.run.patches import AttributeGuard
 
 
 def _module(name: str = "fake") -> types.ModuleType:
@@ -17,7 +19,7 @@ def _module(name: str = "fake") -> types.ModuleType:
 
 def test_what_a_block_sets_is_off_between_blocks_and_on_in_the_next() -> None:
     module = _module()
-    between = BetweenBlocks([module], frozenset({"clock", "added"}))
+    between = BetweenBlocks.watching([module], frozenset({"clock", "added"}))
     between.enter()
     module.clock = None  # type: ignore[attr-defined]
     module.added = 1  # type: ignore[attr-defined]
@@ -33,7 +35,7 @@ def test_what_a_block_sets_is_off_between_blocks_and_on_in_the_next() -> None:
 
 def test_a_block_that_puts_back_what_it_set_is_not_named() -> None:
     module = _module()
-    between = BetweenBlocks([module], frozenset({"clock"}))
+    between = BetweenBlocks.watching([module], frozenset({"clock"}))
     between.enter()
     module.clock = None  # type: ignore[attr-defined]
     between.leave()
@@ -48,7 +50,7 @@ def test_a_block_that_puts_back_what_it_set_is_not_named() -> None:
 
 def test_every_attribute_of_the_standard_library_when_the_names_cannot_be_read() -> None:
     module = _module("json.fake")
-    between = BetweenBlocks([module, _module()], None)
+    between = BetweenBlocks.watching([module, _module()], None)
     assert between.modules == [module]
     between.enter()
     vars(module)["other"] = None
@@ -66,7 +68,7 @@ def test_every_attribute_of_the_standard_library_when_the_names_cannot_be_read()
 
 def test_attributes_not_named_are_left_alone() -> None:
     module = _module()
-    between = BetweenBlocks([module], frozenset({"clock"}))
+    between = BetweenBlocks.watching([module], frozenset({"clock"}))
     between.enter()
     module.other = None  # type: ignore[attr-defined]
     between.leave()
@@ -76,7 +78,7 @@ def test_attributes_not_named_are_left_alone() -> None:
 
 def test_a_target_listed_twice_is_watched_once() -> None:
     module = _module()
-    between = BetweenBlocks([module, module], frozenset({"clock"}))
+    between = BetweenBlocks.watching([module, module], frozenset({"clock"}))
     between.enter()
     module.clock = None  # type: ignore[attr-defined]
     between.leave()
@@ -85,7 +87,7 @@ def test_a_target_listed_twice_is_watched_once() -> None:
 
 
 def test_the_standard_streams_are_the_sessions_for_each_block() -> None:
-    between = BetweenBlocks([sys], frozenset({"stdout"}))
+    between = BetweenBlocks.watching([sys], frozenset({"stdout"}))
     between.enter()
     saved = sys.stdout
     sys.stdout = sys.__stdout__
@@ -95,3 +97,11 @@ def test_the_standard_streams_are_the_sessions_for_each_block() -> None:
         assert between.changed() == []
     finally:
         sys.stdout = saved
+
+
+def test_what_the_attribute_guard_saved_is_watched() -> None:
+    module = _module()
+    guard = AttributeGuard([module, module], frozenset({"clock", "missing"}))
+    between = BetweenBlocks.of(guard)
+    assert between.pairs == [(module, "clock")]
+    assert BetweenBlocks.of(AttributeGuard([json, module], None)).modules == [json]

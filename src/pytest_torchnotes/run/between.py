@@ -19,7 +19,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.run.patches import AttributeGuard
 
 _SET = setattr
 _DELETE = delattr
@@ -68,31 +71,47 @@ class BetweenBlocks:
     standard library: comparing every attribute of torch after each block costs
     milliseconds."""
 
-    def __init__(self, targets: Iterable[Any], names: frozenset[str] | None) -> None:
-        # Once each: a target listed twice would find the block's value already taken off.
-        unique = _LIST({_ID(target): target for target in targets}.values())
-        self.names = names
-        stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
-        #: Targets compared as a whole (``names`` is ``None``).
-        self.modules = [
-            target
-            for target in unique
-            if names is None
-            and _IS(target, ModuleType)
-            and target.__name__.partition(".")[0] in stdlib
-        ]
-        #: The target and name of each attribute watched by name.
+    def __init__(
+        self, pairs: Iterable[tuple[Any, str]], modules: Iterable[ModuleType] = ()
+    ) -> None:
+        #: The target and name of each attribute watched by name, once each: a target listed
+        #: twice would find the block's value already taken off.
         self.pairs = [
-            (target, name)
-            for target in unique
-            for name in names or ()
-            if name in target.__dict__ and not (target is sys and name in _PER_BLOCK)
+            pair
+            for pair in {(_ID(pair[0]), pair[1]): pair for pair in pairs}.values()
+            if not (pair[0] is sys and pair[1] in _PER_BLOCK)
         ]
+        #: Modules whose every attribute is watched.
+        self.modules = _LIST(modules)
         #: What the note set, by target and name: put on before each of its blocks.
         self.noted: dict[tuple[int, str], tuple[Any, str, Any]] = {}
         #: What the watched attributes were when the running block started.
         self._before: list[tuple[Any, str, Any]] = []
         self._whole: list[tuple[Any, dict[str, Any]]] = []
+
+    @classmethod
+    def watching(cls, targets: Iterable[Any], names: frozenset[str] | None) -> BetweenBlocks:
+        """Watch the attributes named ``names`` that ``targets`` have (every attribute of the
+        standard library's modules among them when ``names`` is ``None``)."""
+        unique = _LIST({_ID(target): target for target in targets}.values())
+        if names is None:
+            stdlib: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+            return cls(
+                (),
+                [
+                    target
+                    for target in unique
+                    if _IS(target, ModuleType) and target.__name__.partition(".")[0] in stdlib
+                ],
+            )
+        return cls((target, name) for target in unique for name in names & target.__dict__.keys())
+
+    @classmethod
+    def of(cls, guard: AttributeGuard) -> BetweenBlocks:
+        """Watch what ``guard`` saved at the note's start (the attributes the targets had)."""
+        if guard.names is None:
+            return cls.watching([target for target, _ in guard.saved], None)
+        return cls((target, name) for target, saved in guard.saved for name in saved)
 
     def enter(self) -> None:
         """A block starts: remember the session's values, put the note's on."""

@@ -96,10 +96,10 @@ def sandbox(
         guards.append(classattrs.ClassGuard(classattrs.find_classes(classes)))
     between = None
     if names is None or names:
-        targets = patches.patch_targets()
-        guards.append(patches.AttributeGuard(targets, names))
+        attributes = patches.AttributeGuard(patches.patch_targets(), names)
+        guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
-        between = executor.between = BetweenBlocks(targets, names)
+        between = executor.between = BetweenBlocks.of(attributes)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
