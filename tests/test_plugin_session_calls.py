@@ -30,12 +30,14 @@ REPLACED = [
     "shutil.rmtree",
     "gc.collect",
     "torch.get_default_dtype",
+    "sys._getframe",
 ]
 
 PATCHING_NOTE = """\
 ```python
-import gc, os, os.path, shutil, signal, sys, threading, time, torch
+import gc, os, os.path, shutil, signal, sys, threading, time, torch, warnings
 {name} = None
+warnings.warn("patched")
 print("patched")
 === output ===
 patched
@@ -54,7 +56,7 @@ True
 
 NEXT_NOTE = """\
 ```python
-import gc, os, os.path, shutil, signal, sys, threading, time, torch
+import gc, os, os.path, shutil, signal, sys, threading, time, torch, warnings
 print(callable({name}))
 === output ===
 True
@@ -73,13 +75,13 @@ def test_a_note_that_replaces_what_the_session_calls(
     # Only the third block fails, with the note's own error at its own line.
     result.stdout.fnmatch_lines(
         [
-            "*notes/a_patch.md:15: block 3: the block raised TypeError:"
+            "*notes/a_patch.md:16: block 3: the block raised TypeError:"
             " 'NoneType' object is not callable*",
-            '  File "notes/a_patch.md", line 16, in <module>',
+            '  File "notes/a_patch.md", line 17, in <module>',
         ]
     )
     result.stdout.no_fnmatch_line("*a_patch.md:1: *")
-    result.stdout.no_fnmatch_line("*a_patch.md:8: *")
+    result.stdout.no_fnmatch_line("*a_patch.md:9: *")
     result.stdout.no_fnmatch_line("*pytest_torchnotes*")
     notes = json.loads((pytester.path / "report.json").read_text())["notes"]
     restored = {note["path"]: note["restored"] for note in notes}

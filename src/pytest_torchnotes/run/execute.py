@@ -75,6 +75,8 @@ REAL_GETPID = os.getpid
 #: a block, before the attributes it patched are put back (run/between.py).
 GET_RECURSION_LIMIT = sys.getrecursionlimit
 SET_RECURSION_LIMIT = sys.setrecursionlimit
+#: ``sys._getframe`` as the interpreter has it: a warning is recorded inside its block.
+GET_FRAME = sys._getframe
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -129,7 +131,7 @@ class Executor:
         """A ``warnings.showwarning`` replacement that files the warning under the block."""
         if self._warnings is None:
             return
-        frame = sys._getframe(1)
+        frame = GET_FRAME(1)
         while frame is not None and frame.f_code.co_filename != self.filename:
             frame = frame.f_back  # type: ignore[assignment]
         names = frozenset(cls.__name__ for cls in category.__mro__)
