@@ -6,6 +6,9 @@ import json
 import sys
 import types
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.patches import AttributeGuard
 
@@ -105,3 +108,39 @@ def test_what_the_attribute_guard_saved_is_watched() -> None:
     between = BetweenBlocks.of(guard)
     assert between.pairs == [(module, "clock")]
     assert BetweenBlocks.of(AttributeGuard([json, module], None)).modules == [json]
+
+
+#: What a block does to an attribute: set it to one of a few values, or delete it.
+CHANGES = st.lists(
+    st.tuples(st.sampled_from(["clock", "other"]), st.sampled_from([None, 1, "x", "del"])),
+    max_size=3,
+)
+
+
+@given(st.lists(CHANGES, min_size=1, max_size=4), st.booleans())
+def test_between_blocks_the_session_sees_its_own_and_each_block_the_notes(
+    blocks: list[list[tuple[str, object]]], whole: bool
+) -> None:
+    """Whatever blocks do to the watched attributes, the session finds its own values after
+    each block, and each block starts with what the blocks before it left."""
+    module = _module("json.fake")
+    session = dict(vars(module))
+    between = BetweenBlocks.watching([module], None if whole else frozenset({"clock", "other"}))
+    note = dict(session)  # what a script running the blocks one after the other would see
+    for changes in blocks:
+        between.enter()
+        assert {key: vars(module).get(key) for key in ("clock", "other")} == {
+            key: note.get(key) for key in ("clock", "other")
+        }
+        for name, value in changes:
+            if value == "del":
+                if hasattr(module, name):
+                    delattr(module, name)
+                note.pop(name, None)
+            else:
+                setattr(module, name, value)
+                note[name] = value
+        between.leave()
+        assert vars(module) == session
+    changed = {name for name in ("clock", "other") if note.get(name, session) is not session[name]}
+    assert {name.rpartition(".")[2] for name in between.changed()} == changed
