@@ -277,10 +277,67 @@ def test_one_label_line_may_stand_before_indented_output() -> None:
     sections = [block.output for block in note.blocks]
     assert [(shown(s.start), s.text) if s else None for s in sections] == [
         (10, "tensor([1., 1.])"),
-        (15, ""),  # a label over prose: the block is expected to print nothing
+        (17, ""),  # a label over prose: the block prints nothing; update writes under it
         (26, "3"),
     ]
     assert parse(text, NoteFormat(indented_output=True, output_label=None)).blocks[0].expected == ""
     unread = NoteParser().parse(text).problems
     assert [(shown(p.line_index), p.severity) for p in unread] == [(10, "warning"), (16, "warning")]
     assert OPTION in unread[0].message
+
+
+def test_update_writes_under_a_label_with_nothing_under_it() -> None:
+    text = "```python\nprint(1)\n```\n\nOutput:\n\nMore prose.\n"
+    new = edit_text(text, "1")
+    assert new == "```python\nprint(1)\n```\n\nOutput:\n\n    1\n\nMore prose.\n"
+    assert sections(parse(new))[1] == (6, 7, "1", "    ")
+    assert edit_text(new, "1") == new
+    assert edit_text("```python\nprint(1)\n```\n**Output:**", "1") == (
+        "```python\nprint(1)\n```\n**Output:**\n\n    1"
+    )
+
+
+LABELS = st.sampled_from(["Output:", "Out:", "**Output:**", "输出：", "_Result:_"])
+#: What follows the label: nothing (not even a newline), blank lines, prose.
+AFTER_LABEL = st.sampled_from(["", "\n", "\n\n", "\nProse.\n", "\n\nProse."])
+
+
+@given(
+    st.lists(LINE, min_size=1, max_size=4),
+    st.sampled_from(["", "> "]),
+    LABELS,
+    AFTER_LABEL,
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_output_written_under_an_empty_label_reads_back_and_changes_nothing_else(
+    output: list[str], prefix: str, label: str, after: str, newline: str
+) -> None:
+    """Update inserts the output right under the label and changes no other byte; the note
+    reads it back as the block's output, and a second update changes nothing."""
+    actual = "\n".join(output)
+    if not actual.strip() or "===" in actual or (newline == "\r\n" and not after):
+        return  # (a CRLF note that ends without a newline gets LF lines)
+    lines = ["Text", "", "```python", "x", "```", "", label, *after.split("\n")[1:]]
+    quoted = [f"{prefix}{line}".rstrip(" ") if i >= 2 else line for i, line in enumerate(lines)]
+    text = newline.join(quoted) if after else newline.join(quoted[: -0 or None])
+    cut = text.index(label) + len(label)
+    cut += len(newline) if text[cut:].startswith(newline) else 0
+    new = edit_text(text, actual)
+    assert new.startswith(text[:cut])
+    assert new.endswith(text[cut:])
+    inserted = new[cut : len(new) - len(text) + cut]
+    assert all(
+        not line.strip(" >") or line.startswith(f"{prefix}    ") for line in inserted.split(newline)
+    ), inserted
+    block = parse(new.replace("\r\n", "\n")).blocks[0]
+    assert isinstance(block.output, OutputSection)
+    comparator = without_blank_lines(Comparator(CompareOptions()))
+    assert comparator.compare(block.output.text, actual).matched
+    assert block.output.start > quoted.index(f"{prefix}{label}")
+    assert edit_text(new, actual) == new
+
+
+def test_update_rewrites_output_on_the_last_line_of_a_note_without_a_final_newline() -> None:
+    text = "```python\nx\n```\n\n    0"
+    assert edit_text(text, "1") == "```python\nx\n```\n\n    1"
+    assert edit_text(text, "1\n2") == "```python\nx\n```\n\n    1\n    2"

@@ -227,3 +227,46 @@ def test_an_exported_traceback_names_the_raises_directive(
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert "Traceback" not in note.read_text()
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+LABELED = """\
+# Two cells
+
+```python
+print("first")
+```
+
+Out:
+
+    first
+
+```python
+print("second")
+```
+
+**Output:**
+
+More prose.
+
+```python
+print("third")
+```
+
+输出：
+"""
+
+
+def test_update_writes_under_a_label_with_nothing_under_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(LABELED, dedent=False)
+    result = pytester.runpytest("--torchnotes-indented-output", "--torchnotes-update")
+    assert block_counts(result) == {"verified": 1, "updated": 2}
+    assert note.read_text(encoding="utf-8") == LABELED.replace(
+        "**Output:**\n", "**Output:**\n\n    second\n"
+    ).replace("输出：\n", "输出：\n\n    third\n")
+    second = pytester.runpytest("--torchnotes-indented-output", "--torchnotes-update")
+    assert block_counts(second) == {"verified": 3}
+    assert note.read_text(encoding="utf-8") == LABELED.replace(
+        "**Output:**\n", "**Output:**\n\n    second\n"
+    ).replace("输出：\n", "输出：\n\n    third\n")

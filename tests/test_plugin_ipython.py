@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_torchnotes.update.refusals import IPYTHON_FIX
 from tests.conftest import WriteNote, block_counts
 
 SAMPLES = Path(__file__).parent / "samples" / "ipython"
@@ -328,8 +329,8 @@ def test_a_prompt_without_a_place_for_its_output_is_not_updated(
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
-            "Not updated: In [1] has no output in the fence at line 6: write its Out[1]: line "
-            "there, and update again."
+            "Not updated: line 2: In [1] has no output in the fence at line 6: write its Out[1]:"
+            " line there, and update again."
         ]
     )
     assert note.read_text() == text
@@ -421,7 +422,7 @@ def test_output_that_would_read_as_a_traceback_is_not_written(
     note = write_note(text)
     result = pytester.runpytest("--torchnotes-update")
     assert result.ret == 1
-    assert f"Not updated: {reason}." in result.stdout.lines
+    assert f"Not updated: line 2: {reason}: {IPYTHON_FIX}." in result.stdout.lines
     assert note.read_text() == text
 
 

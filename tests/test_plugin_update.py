@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX
 from tests.conftest import WriteNote, block_counts
 
 DRIFTED = """\
@@ -199,8 +200,8 @@ def test_unsafe_output_is_refused(pytester: pytest.Pytester, write_note: WriteNo
     result = pytester.runpytest("--torchnotes-update")
     result.stdout.fnmatch_lines(
         [
-            "Not updated: a line of the output ('```') would close the block's fence: open and"
-            " close the block with ```` instead.",
+            "Not updated: line 1: a line of the output ('```') would close the block's fence:"
+            " open and close the block with ```` instead.",
             "could not fix 1 block, still failing:",
             "  notes/note.md:1: a line of the output ('```') would close the block's fence: open"
             " and close the block with ```` instead",
@@ -376,9 +377,10 @@ def test_transcript_output_that_would_read_as_code_or_an_exception_is_refused(
             "  notes/note.md:3",
             "could not fix 1 block, still failing:",
             "  notes/note.md:1: example at line 2: the first line of the output "
-            "('... and more') starts with ... and would read as code of the example; example at "
-            "line 5: the output starts with 'Traceback (most recent call last):' and would read "
-            "as an exception the example raises",
+            f"('... and more') starts with ... and would read as code of the example: "
+            f"{TRANSCRIPT_FIX}; example at line 5: the output starts with 'Traceback (most "
+            "recent call last):' and would read as an exception the example raises: "
+            f"{TRANSCRIPT_FIX}",
         ]
     )
     assert note.read_text() == text.replace(">>> print('fine')\n", ">>> print('fine')\nfine\n")

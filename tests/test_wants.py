@@ -17,6 +17,7 @@ from pytest_torchnotes.run.kinds import BlockKind
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.results import PASSED, BlockResult
 from pytest_torchnotes.update.apply import apply
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX
 from pytest_torchnotes.update.rewrite import digest
 from pytest_torchnotes.update.wants import reread, want_reason
 
@@ -103,9 +104,8 @@ def test_update_writes_what_the_next_run_reads_back_or_refuses(
     if not first.edits:
         assert first.not_updated, first.message
         assert first.not_updated.startswith("example at line 2: ")
-        assert f"Not updated: {first.not_updated.removeprefix('example at line 2: ')}." in (
-            first.message
-        )
+        reason = first.not_updated.removeprefix("example at line 2: ")
+        assert f"Not updated: line 2: {reason}." in first.message
         return
     updated = apply(decode_note(text.encode("utf-8")).original, first.edits)
     second = run(updated, update=True)
@@ -133,7 +133,8 @@ def test_output_that_would_read_otherwise_is_refused(output: str, reason: str) -
     assert not result.edits
     assert result.not_updated is not None
     assert result.not_updated.startswith(f"example at line 2: {reason}")
-    assert f"Not updated: {reason}" in result.message
+    assert result.not_updated.endswith(f": {TRANSCRIPT_FIX}")
+    assert f"Not updated: line 2: {reason}" in result.message
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.directives import Raises
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 
 #: A Quarto cell option: ``#| eval: false``.
@@ -30,6 +32,9 @@ RMARKDOWN_NO_EVAL = re.compile(r"[{\s,]eval[ \t]*=[ \t]*(?:FALSE|F|false|False)\
 
 #: Values of Quarto's ``eval`` option that keep a cell from running.
 FALSE_VALUES = frozenset({"false", "no", "off"})
+
+#: Values of Quarto's ``error`` option that say the cell raises.
+TRUE_VALUES = frozenset({"true", "yes", "on"})
 
 #: MyST-NB tags of cells that are not run as they stand.
 NOT_RUN_TAGS = frozenset({"skip-execution", "raises-exception"})
@@ -70,6 +75,28 @@ def not_run(fence: FenceLexeme) -> str | None:
     tags = _tags(myst_option_lines(fence))
     skipping = sorted(tags & NOT_RUN_TAGS)
     return f"tags: [{', '.join(skipping)}]" if skipping else None
+
+
+@dataclass(frozen=True)
+class ErrorOption(Raises):
+    """Quarto's ``#| error: true``: the cell is expected to raise, any exception, as with
+    the ``raises`` directive of type ``Exception``; ``option`` is the line as written."""
+
+    option: str = "#| error: true"
+
+    def describe(self) -> str:
+        return f"an exception (its cell option `{self.option}`)"
+
+
+def expected_error(fence: FenceLexeme) -> ErrorOption | None:
+    """Quarto's ``#| error: true`` at the top of ``fence``'s cell, if it is there."""
+    for line in fence.body:
+        option = QUARTO_OPTION.match(line.text)
+        if option is None:
+            break
+        if option.group("key") == "error" and option.group("value").lower() in TRUE_VALUES:
+            return ErrorOption(line.line, line.line, "Exception", None, option=line.text.strip())
+    return None
 
 
 def _tags(lines: Sequence[BodyLine]) -> set[str]:

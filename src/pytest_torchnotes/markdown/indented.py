@@ -50,13 +50,13 @@ IMAGE_LINE = re.compile(r"^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)[ \t]*$")
 def find(draft: BlockDraft, note: NoteContext) -> None:
     """The lexer part: the indented text after a block, when the note reads indented output
     and nothing inside the block holds it (a marker, a ``>>>`` transcript). One label line
-    may stand before it, as sphinx-gallery's ``Out:`` does."""
+    may stand before it, as sphinx-gallery's ``Out:`` does; a label with no indented text
+    under it is where update writes the output, under the label."""
     if note.reads_indented and draft.output is None and not draft.doctest:
         section = indented_section(note.lines, draft.fence)
         label = label_line(note, draft.fence) if not section.lines else None
         if label is not None:
-            labeled = indented_section(note.lines, replace(draft.fence, close_line=label))
-            section = labeled if labeled.lines else section
+            section = indented_section(note.lines, replace(draft.fence, close_line=label))
         draft.indented = section
 
 

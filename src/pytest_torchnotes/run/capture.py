@@ -114,6 +114,13 @@ class _BytesInto(io.RawIOBase):
         return len(chunk)
 
 
+#: What a write during a block calls, as the interpreter has them: the block may have
+#: replaced the module's (they are put back after it, run/between.py).
+_LSEEK = os.lseek
+_PREAD = os.pread
+_SEEK_CUR = os.SEEK_CUR
+
+
 @functools.cache
 def _libc_fflush() -> Any:
     """``fflush`` from the C library, to push C stdio buffers before fd 1 is switched back."""
@@ -148,17 +155,17 @@ class FileDescriptorCapture:
         first: a flush and one ``lseek``, without the lock (:meth:`drain` looks again)."""
         if self._fflush is not None:
             self._fflush(None)
-        return os.lseek(self._fd, 0, os.SEEK_CUR) > self._read
+        return _LSEEK(self._fd, 0, _SEEK_CUR) > self._read
 
     def drain(self) -> str:
         """What reached fd 1 since the last call, C stdio buffers flushed first."""
         self._flush()
         with self._lock:
             # fd 1 shares the file's offset: where the next write to it will land.
-            size = os.lseek(self._fd, 0, os.SEEK_CUR)
+            size = _LSEEK(self._fd, 0, _SEEK_CUR)
             if size <= self._read:
                 return ""
-            data = os.pread(self._fd, size - self._read, self._read)
+            data = _PREAD(self._fd, size - self._read, self._read)
             self._read += len(data)
             return self._decoder.decode(data)
 

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.run import errors, recursion, spawned
+from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
 from pytest_torchnotes.run.errors import TIMEOUT, ErrorInfo, WarningInfo, describe_error
@@ -68,6 +69,12 @@ REAL_EXIT = os._exit
 #: ``os.getpid`` as the interpreter has it: a note that patches ``os.getpid`` must not make
 #: the session take itself for a process the block forked, and end.
 REAL_GETPID = os.getpid
+#: The recursion limit's functions as the interpreter has them: they are called right after
+#: a block, before the attributes it patched are put back (run/between.py).
+GET_RECURSION_LIMIT = sys.getrecursionlimit
+SET_RECURSION_LIMIT = sys.setrecursionlimit
+#: ``sys._getframe`` as the interpreter has it: a warning is recorded inside its block.
+GET_FRAME = sys._getframe
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -107,6 +114,8 @@ class Executor:
         self.interrupted = threading.Event()
         self._pid = REAL_GETPID()
         self._warnings: list[WarningInfo] | None = None
+        #: The attributes the note may patch, taken off between its blocks (run/sandbox.py).
+        self.between: BetweenBlocks | None = None
 
     def record_warning(
         self,
@@ -120,7 +129,7 @@ class Executor:
         """A ``warnings.showwarning`` replacement that files the warning under the block."""
         if self._warnings is None:
             return
-        frame = sys._getframe(1)
+        frame = GET_FRAME(1)
         while frame is not None and frame.f_code.co_filename != self.filename:
             frame = frame.f_back  # type: ignore[assignment]
         names = frozenset(cls.__name__ for cls in category.__mro__)
@@ -167,6 +176,9 @@ class Executor:
                 if prompt:
                     sys.ps1 = INTERACTIVE_PROMPT
                 limit.start(timeout, where)
+                between = self.between
+                if between is not None:
+                    between.enter()
                 try:
                     exec(code.body, namespace)
                     if code.display is not None:
@@ -177,9 +189,11 @@ class Executor:
                 finally:
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then judge.
-                    lowered = sys.getrecursionlimit()
+                    lowered = GET_RECURSION_LIMIT()
                     if lowered < recursion_limit:
-                        sys.setrecursionlimit(recursion_limit)
+                        SET_RECURSION_LIMIT(recursion_limit)
+                    if between is not None:
+                        between.leave()
                     too_low = recursion.lowered_too_far(recursion_limit, lowered)
                     limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:

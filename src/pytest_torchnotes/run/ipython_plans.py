@@ -37,6 +37,7 @@ from pytest_torchnotes.update.ipython import (
     ipython_output,
     split_display,
 )
+from pytest_torchnotes.update.refusals import IPYTHON_FIX, with_fix
 from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def plan_cell(
         reason = unwritable(cell, fence, parts)
         example = f"example at line {shown(cell.first_line)}: {reason}"
         result.not_updated = "; ".join(filter(None, [result.not_updated, example]))
-        result.message += f"\nNot updated: {reason}."
+        result.message += f"\nNot updated: line {shown(cell.first_line)}: {reason}."
         return
     printed, displayed = parts
     lines = tuple(cell.output)
@@ -152,6 +153,24 @@ def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | N
 
 
 def _reread(
+    evaluator: BlockEvaluator,
+    transcript: Transcript,
+    block: Block,
+    index: int,
+    section: OutputSection,
+    edit: Edit,
+    execution: Execution,
+    options: CompareOptions,
+    writes: str = CELL,
+) -> str | None:
+    """:func:`_reread_reason`, followed by what to do about it."""
+    reason = _reread_reason(
+        evaluator, transcript, block, index, section, edit, execution, options, writes
+    )
+    return None if reason is None else with_fix(reason, IPYTHON_FIX)
+
+
+def _reread_reason(
     evaluator: BlockEvaluator,
     transcript: Transcript,
     block: Block,

@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
@@ -72,7 +73,7 @@ def plan(
         if result.not_updated is not None:  # another example of the transcript
             reason = f"{result.not_updated}; {reason}"
         result.not_updated = reason
-        result.message += f"\nNot updated: {error}."
+        result.message += f"\nNot updated: line {shown(first_line)}: {error}."
         return
     result.edits.append(edit)
 
@@ -108,7 +109,8 @@ def plan_example(
 
     def verify(edit: Edit) -> str | None:
         assert source is not None
-        return _reread(source, edit, section, body, first, examples, index, passes)
+        reason = _reread(source, edit, section, body, first, examples, index, passes)
+        return None if reason is None else with_fix(reason, TRANSCRIPT_FIX)
 
     plan(
         source,

@@ -40,6 +40,10 @@ _FOREIGN: Any = getattr(threading, "_DummyThread", ())
 #: keys costs a fraction of ``enumerate``, and a block takes two.
 _ACTIVE: dict[int, threading.Thread] = threading._active  # type: ignore[attr-defined]
 
+#: ``threading.get_ident`` as the interpreter has it: a write happens inside a block, which
+#: may have replaced the module's (the others are put back after it, run/between.py).
+_GET_IDENT = threading.get_ident
+
 
 @dataclass(frozen=True)
 class LateOutput:
@@ -85,7 +89,7 @@ class Router:
 
     def begin(self, capture: BlockCapture, label: str) -> None:
         """A block starts writing into ``capture``."""
-        self._runner = threading.get_ident()
+        self._runner = _GET_IDENT()
         self._before = frozenset(_ACTIVE) - {self._runner}
         self._label = label
         self._capture = capture
@@ -112,11 +116,11 @@ class Router:
     def _gate(self, write: Callable[[str], int], name: str) -> Callable[[str], int]:
         def gated(text: Any) -> int:
             capture = self._capture
-            ident = threading.get_ident()
+            ident = _GET_IDENT()
             own = (
                 ident == self._runner
                 or ident not in self._before
-                or isinstance(threading.current_thread(), _FOREIGN)
+                or isinstance(_ACTIVE.get(ident), _FOREIGN)
             )
             if capture is not None and own:
                 stream = capture.stdout if name == "stdout" else capture.stderr
@@ -132,7 +136,8 @@ class Router:
         return gated
 
     def _record(self, text: str, stream: str, ident: int) -> None:
-        writer = f"thread {threading.current_thread().name!r}"
+        thread = _ACTIVE.get(ident)
+        writer = f"thread {thread.name if thread is not None else ident!r}"
         during = self._label if self._capture is not None else ""
         late = LateOutput(writer, stream, text, self._started.get(ident, ""), during)
         with self._lock:

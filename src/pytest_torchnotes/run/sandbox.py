@@ -15,12 +15,15 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    classattrs,
+    copyregs,
     exiting,
+    faulthandling,
     folders,
     knobs,
     note_modules,
@@ -31,6 +34,7 @@ from pytest_torchnotes.run import (
     workspace,
     writeguard,
 )
+from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.results import NoteResult
 
@@ -49,6 +53,13 @@ OURS = frozenset(
         "torch CPU random state",
     }
 )
+
+
+class _Guard(Protocol):
+    """What puts back one kind of state a note may change: ``restore`` names what it put
+    back."""
+
+    def restore(self) -> list[str]: ...
 
 
 class SessionInterrupted(KeyboardInterrupt):
@@ -78,12 +89,17 @@ def sandbox(
     scratch directory of the note's folder (``None`` when notes run in place) and
     ``folder_entries`` what each folder of notes holds."""
     code = "\n".join(item.code for item in note.items)
-    guards: list[
-        patches.AttributeGuard | note_modules.ModulesGuard | torch_configs.ConfigGuard
-    ] = []
+    guards: list[_Guard] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
+    classes = classattrs.changed_classes(code, names is None or bool(names))
+    if classes:
+        guards.append(classattrs.ClassGuard(classattrs.find_classes(classes)))
+    between = None
     if names is None or names:
-        guards.append(patches.AttributeGuard(patches.patch_targets(), names))
+        attributes = patches.AttributeGuard(patches.patch_targets(), names)
+        guards.append(attributes)
+        # What the note patches is taken off while the session works between its blocks.
+        between = executor.between = BetweenBlocks.of(attributes)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
@@ -99,6 +115,7 @@ def sandbox(
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
     modules = set(sys.modules)
+    guards.append(copyregs.CopyregGuard(modules))
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -111,6 +128,8 @@ def sandbox(
         refusing = nullcontext
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
+    if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
+        guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     try:
         at_exit.start()
         sys.modules["__main__"] = module
@@ -123,6 +142,7 @@ def sandbox(
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
         # the note's sandbox, not in the session. What runs is named first: freeing a
@@ -140,6 +160,8 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        if between is not None:
+            restored.extend(name for name in between.changed() if name not in restored)
         result.restored = [name for name in restored if name not in OURS]
         note_modules.forget_modules(modules, folder)
         result.processes = processes.end_left(children, running=running)

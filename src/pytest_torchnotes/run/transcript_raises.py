@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.planning import NoteSource, plan
 from pytest_torchnotes.run.results import BlockResult
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
 from pytest_torchnotes.update.rewrite import Edit
 from pytest_torchnotes.update.wants import reread
 
@@ -50,7 +51,8 @@ def plan_raised(
         kept = {source.raw_lines[line.line]: line.text for line in lines}
         new = [kept.get(raw, raw.removesuffix("\r")[len(prefix) :]) for raw in edit.lines]
         code = [line.text for line in body[:start]] + new + [line.text for line in body[end:]]
-        return reread(code, index, examples, passes, raises=True)
+        reason = reread(code, index, examples, passes, raises=True)
+        return None if reason is None else with_fix(reason, TRANSCRIPT_FIX)
 
     plan(
         source,

@@ -46,6 +46,8 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
         replaced = set(endings[max(edit.start - (edit.start == edit.end), 0) : edit.end])
         ending = replaced.pop() if len(replaced) == 1 else "\n"
         lines[edit.start : edit.end] = edit.lines
-        endings[edit.start : edit.end] = [ending] * len(edit.lines)
+        # The last line of a text without a final newline has no ending: nor has its new one.
+        last = edit.end > len(endings) and edit.start < edit.end and bool(edit.lines)
+        endings[edit.start : edit.end] = [ending] * (len(edit.lines) - last)
     endings.append("")
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))

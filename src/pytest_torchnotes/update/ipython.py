@@ -24,6 +24,7 @@ from pytest_torchnotes.markdown.ipython import (
 )
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.update.refusals import IPYTHON_FIX, with_fix
 from pytest_torchnotes.update.rewrite import RewriteError
 
 
@@ -81,10 +82,11 @@ def want_reason(lines: Sequence[str], displayed: bool) -> str | None:
 
 def as_ipython_want(lines: list[str], displayed: bool) -> list[str]:
     """Lines of a prompt's output: a blank line is ``<BLANKLINE>``; raise
-    :class:`RewriteError` for output that would read as something else."""
+    :class:`RewriteError` for output that would read as something else, saying what to do
+    about it."""
     reason = want_reason(lines, displayed)
     if reason is not None:
-        raise RewriteError(reason)
+        raise RewriteError(with_fix(reason, IPYTHON_FIX))
     return [line if line.strip() else BLANKLINE for line in lines]
 
 

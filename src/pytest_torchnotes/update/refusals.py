@@ -1,7 +1,10 @@
-"""Output that cannot be written into a note, and the lines it is written as.
+"""Output that cannot be written into a note, the lines it is written as, and what a person
+can do when update refuses.
 
 Output is written as a terminal shows it (:func:`written_lines`); each check returns why the
-output cannot be written, naming what fixes it, or ``None``.
+output cannot be written, naming what fixes it, or ``None``. The layout of a ``>>>`` or IPython
+transcript cannot show every output, and a note is never written with output that the next run
+would read as something else: :data:`TRANSCRIPT_FIX` and :data:`IPYTHON_FIX` say what to do.
 """
 
 from __future__ import annotations
@@ -67,8 +70,11 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
     return None
 
 
+#: The directive that keeps a block running but compares nothing of its output.
+COMPARE_IGNORE = "<!-- torchnotes: compare ignore -->"
+
 #: What to do about output with a line that reads as the output marker.
-MARKER_FIX = ": print it differently, or mark the block <!-- torchnotes: compare ignore -->"
+MARKER_FIX = f": print it differently, or mark the block {COMPARE_IGNORE}"
 
 
 #: Why output with a NUL character is not written: a note that holds one cannot be read.
@@ -109,3 +115,26 @@ or print less'
         f"the new output is {size:,} bytes ({count}), more than the {max_bytes:,} bytes that "
         f"{MAX_BYTES_OPTION} allows; raise it to write it, or print less"
     )
+
+
+#: What to do about output a ``>>>`` transcript cannot show.
+TRANSCRIPT_FIX = (
+    "doctest cannot show that output; print it differently, write the example as a ```python"
+    f" block with its output in a fence after it, or mark the block {COMPARE_IGNORE}"
+)
+
+#: What to do about output an IPython transcript cannot show.
+IPYTHON_FIX = (
+    "an IPython transcript cannot show that output; print it differently, write the cell as"
+    " a ```python block with its output in a fence after it, or mark the block"
+    f" {COMPARE_IGNORE}"
+)
+
+
+def with_fix(reason: str, fix: str) -> str:
+    """``reason`` followed by what to do about it.
+
+    >>> with_fix("a line reads as a >>> prompt", "print it differently")
+    'a line reads as a >>> prompt: print it differently'
+    """
+    return f"{reason}: {fix}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Callable, Sequence
 
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
 from pytest_torchnotes.update.rewrite import RewriteError
 
 #: What doctest writes for a blank line of output.
@@ -46,10 +47,10 @@ def want_reason(lines: Sequence[str]) -> str | None:
 
 def as_want(lines: list[str]) -> list[str]:
     """Lines of a doctest want: a blank line is ``<BLANKLINE>``; raise :class:`RewriteError`
-    for output that would read as something else."""
+    for output that would read as something else, saying what to do about it."""
     reason = want_reason(lines)
     if reason is not None:
-        raise RewriteError(reason)
+        raise RewriteError(with_fix(reason, TRANSCRIPT_FIX))
     return [line if line.strip() else BLANKLINE for line in lines]
 
 

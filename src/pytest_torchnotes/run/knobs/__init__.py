@@ -2,8 +2,8 @@
 and put back after it, and the knobs a note changed are named.
 
 The knobs are grouped by what they belong to: :mod:`.python_state` (the interpreter and the
-process), :mod:`.torch_state` (torch's settings, hooks, modes and flags) and
-:mod:`.numpy_state`.
+process), :mod:`.async_state` (asyncio and asynchronous code), :mod:`.torch_state` (torch's
+settings, hooks, modes and flags) and :mod:`.numpy_state`.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ def attribute_knob(name: str, owner: object, attribute: str) -> Knob:
 def every_knob() -> list[Knob]:
     """Every knob, in the order they are put back: the interpreter's state before the process
     settings that depend on it (the time zone after the environment)."""
-    from pytest_torchnotes.run.knobs import numpy_state, python_state, torch_state
+    from pytest_torchnotes.run.knobs import async_state, numpy_state, python_state, torch_state
 
     return [
         *python_state.interpreter_knobs(),
+        *async_state.async_knobs(),
         *torch_state.settings_knobs(),
         *numpy_state.numpy_knobs(),
         *torch_state.hook_knobs(),

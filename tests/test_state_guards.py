@@ -1,0 +1,150 @@
+"""Guards of state a note may leave changed: class attributes, copyreg, faulthandler and
+asyncio's loop."""
+
+from __future__ import annotations
+
+import asyncio
+import copyreg
+import faulthandler
+import json
+import pprint
+import sys
+import tempfile
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.run.classattrs import ClassGuard, changed_classes, find_classes
+from pytest_torchnotes.run.copyregs import CopyregGuard
+from pytest_torchnotes.run.faulthandling import FaulthandlerGuard
+from pytest_torchnotes.run.knobs import StateGuard
+from pytest_torchnotes.run.knobs.async_state import async_knobs
+
+
+@pytest.mark.parametrize(
+    ("code", "assigns", "names"),
+    [
+        ('json.JSONEncoder.item_separator = ";"', True, {"JSONEncoder"}),
+        ("logging.Formatter.default_time_format += 'x'", True, {"Formatter"}),
+        ("pprint.PrettyPrinter._dispatch[f] = g", False, {"PrettyPrinter"}),
+        ("PrettyPrinter._dispatch.update({})", False, {"PrettyPrinter"}),
+        ("setattr(argparse.ArgumentParser, 'prog', 'x')", True, {"ArgumentParser"}),
+        ("del argparse.ArgumentParser.prog", True, {"ArgumentParser"}),
+        ("model.weight.data = x\nA.b == c\nx = Net.y", True, set()),
+        ("aJSONEncoder.x = 1", True, set()),  # not a capitalised name
+        ("json.JSONEncoder.item_separator = ';'", False, set()),  # no assignment found
+    ],
+)
+def test_classes_a_note_changes(code: str, assigns: bool, names: set[str]) -> None:
+    assert changed_classes(code, assigns) == frozenset(names)
+
+
+@given(st.text(alphabet="aAjJ._ =[]()\n+", max_size=40))
+def test_nothing_found_without_a_capitalised_name(code: str) -> None:
+    if not any(character.isupper() for character in code):
+        assert changed_classes(code, True) == frozenset()
+
+
+def test_classes_are_found_by_name_in_the_standard_library() -> None:
+    assert set(find_classes(["JSONEncoder", "PrettyPrinter", "NoSuchClass"])) == {
+        json.JSONEncoder,
+        pprint.PrettyPrinter,
+    }
+    assert find_classes([]) == []
+
+
+def test_a_class_attribute_and_a_container_are_put_back() -> None:
+    dispatch = pprint.PrettyPrinter._dispatch  # type: ignore[attr-defined]
+    before = dict(dispatch)
+    guard = ClassGuard([json.JSONEncoder, pprint.PrettyPrinter])
+    json.JSONEncoder.item_separator = ";"
+    json.JSONEncoder.added = 1  # type: ignore[attr-defined]
+    dispatch[dict.__repr__] = print
+    assert guard.restore() == [
+        "json.encoder.JSONEncoder.added",
+        "json.encoder.JSONEncoder.item_separator",
+        "pprint.PrettyPrinter._dispatch",
+    ]
+    assert json.JSONEncoder.item_separator == ", "
+    assert not hasattr(json.JSONEncoder, "added")
+    assert dispatch == before
+    assert guard.restore() == []
+
+
+class Kept:
+    pass
+
+
+def test_copyreg_keeps_what_importing_a_module_registers() -> None:
+    guard = CopyregGuard(set(sys.modules) - {__name__})
+    copyreg.pickle(Kept, lambda kept: (Kept, ()))  # as if this module were first imported
+    copyreg.pickle(bytearray, lambda value: (bytearray, ()))
+    try:
+        assert guard.restore() == ["copyreg.dispatch_table (builtins.bytearray)"]
+        assert bytearray not in copyreg.dispatch_table
+        assert Kept in copyreg.dispatch_table
+    finally:
+        copyreg.dispatch_table.pop(Kept, None)
+
+
+def test_copyreg_puts_back_a_replaced_or_removed_reducer() -> None:
+    key, reducer = next(iter(copyreg.dispatch_table.items()))
+    guard = CopyregGuard(set(sys.modules))
+    del copyreg.dispatch_table[key]
+    copyreg.pickle(Kept, lambda kept: (Kept, ()))
+    assert len(guard.restore()) == 1
+    assert copyreg.dispatch_table[key] is reducer
+    assert Kept not in copyreg.dispatch_table
+
+
+def test_faulthandler_enabled_to_another_file_is_enabled_to_ours_again() -> None:
+    was = faulthandler.is_enabled()
+    with tempfile.TemporaryFile() as ours, tempfile.TemporaryFile() as theirs:
+        faulthandler.enable(file=ours)
+        try:
+            guard = FaulthandlerGuard(ours.fileno())
+            faulthandler.enable(file=theirs)
+            assert guard.restore() == ["faulthandler"]
+            assert faulthandler.is_enabled()
+            faulthandler.dump_traceback(file=ours)  # still writable: ours is the file now
+            quiet = FaulthandlerGuard(ours.fileno())
+            assert quiet.restore() == []
+            disabled = FaulthandlerGuard(ours.fileno())
+            faulthandler.disable()
+            assert disabled.restore() == ["faulthandler"]
+            assert faulthandler.is_enabled()
+        finally:
+            faulthandler.disable()
+    if was:
+        faulthandler.enable(file=sys.__stderr__)
+
+
+def test_a_loop_the_note_set_is_closed_and_the_one_before_is_back() -> None:
+    guard = StateGuard(async_knobs())
+    guard.snapshot()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    assert guard.restore() == ["asyncio event loop"]
+    assert loop.is_closed()
+    assert asyncio.get_event_loop_policy()._local._loop is not loop  # type: ignore[attr-defined]
+
+
+def test_a_policy_the_note_set_is_taken_off() -> None:
+    guard = StateGuard(async_knobs())
+    guard.snapshot()
+
+    class Policy(asyncio.DefaultEventLoopPolicy):
+        pass
+
+    asyncio.set_event_loop_policy(Policy())
+    assert guard.restore() == ["asyncio event loop"]
+    assert not isinstance(asyncio.get_event_loop_policy(), Policy)
+
+
+def test_a_note_that_only_asks_for_the_policy_changed_nothing() -> None:
+    asyncio.events._event_loop_policy = None  # type: ignore[attr-defined]
+    guard = StateGuard(async_knobs())
+    guard.snapshot()
+    asyncio.get_event_loop_policy()
+    assert guard.restore() == []
