@@ -90,3 +90,41 @@ def test_a_note_that_replaces_what_the_session_calls(
         f"{'posixpath' if module == 'os.path' else module}.{attribute}"
     ]
     assert restored["notes/b_next.md"] == []
+
+
+#: Functions the time limit calls while a block runs past it (in its signal handler).
+TIMER_CALLS = ["time.monotonic", "signal.setitimer", "signal.signal", "signal.getsignal"]
+
+SLOW_NOTE = """\
+```python
+import signal, time
+{name} = None
+```
+
+<!-- torchnotes: timeout 0.3 -->
+```python
+while True:
+    pass
+```
+
+```python
+print("after")
+=== output ===
+after
+```
+"""
+
+
+@pytest.mark.parametrize("name", TIMER_CALLS)
+def test_a_block_that_replaces_what_the_time_limit_calls_still_times_out(
+    pytester: pytest.Pytester, write_note: WriteNote, name: str
+) -> None:
+    write_note(SLOW_NOTE.format(name=name), "slow.md")
+    write_note(NEXT_NOTE.format(name=name), "next.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*notes/slow.md:7: block 2: the block did not finish within 0.3 s*(timeout)*"]
+    )
+    result.stdout.no_fnmatch_line("*TypeError*")
+    result.stdout.no_fnmatch_line("*slow.md:13*")

@@ -29,6 +29,16 @@ from typing import Any
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
+#: What the time limit calls while a block runs (its ``SIGALRM`` handler, its thread), bound
+#: at import: a block that replaces ``time.monotonic`` or ``signal.setitimer`` still stops at
+#: its limit.
+MONOTONIC = time.monotonic
+SETITIMER = signal.setitimer
+SIGNAL = signal.signal
+GETSIGNAL = signal.getsignal
+WRITE = os.write
+GET_IDENT = threading.get_ident
+
 
 class BlockTimeout(BaseException):
     """Raised inside a block that ran past its time limit."""
@@ -48,8 +58,8 @@ class OuterTimer:
         if callable(handler):
             handler(signum, frame)
         elif handler == signal.SIG_DFL:  # the process ends, as it would have
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            SIGNAL(signal.SIGALRM, signal.SIG_DFL)
+            SETITIMER(signal.ITIMER_REAL, 0)
             signal.raise_signal(signal.SIGALRM)
 
 
@@ -88,7 +98,7 @@ class TimeLimit:
         self.spawned: list[SpawnedProcess] = []
 
     def _expire(self, signum: int, frame: Any) -> None:
-        now = time.monotonic()
+        now = MONOTONIC()
         outer = self._outer
         if outer is not None and now >= outer.deadline - DUE:
             self._outer = (
@@ -125,7 +135,7 @@ class TimeLimit:
                 f"(it caught the exception that stops it, and ran {self.watchdog.grace / 2:g} s "
                 "more): the process ends (see the timeout directive)\n"
             )
-            os.write(file, message.encode("utf-8", errors="replace"))
+            WRITE(file, message.encode("utf-8", errors="replace"))
             faulthandler.dump_traceback(file=file, all_threads=True)
         EXIT(1)
 
@@ -137,7 +147,7 @@ class TimeLimit:
         if due is not None:
             deadlines.append(due)
         if deadlines:
-            signal.setitimer(signal.ITIMER_REAL, max(min(deadlines) - now, DUE))
+            SETITIMER(signal.ITIMER_REAL, max(min(deadlines) - now, DUE))
 
     def start(self, seconds: float | None, where: str = "the block") -> None:
         self.watchdog.cover(seconds)
@@ -148,18 +158,18 @@ class TimeLimit:
         self._began = boot_clock()
         self.spawned = []
         if not self._main:
-            target = threading.get_ident()
+            target = GET_IDENT()
             self._timer = threading.Timer(seconds, self._expire_thread, (target,))
             self._timer.start()
             return
-        if signal.getsignal(signal.SIGALRM) != self._expire:
-            previous = signal.signal(signal.SIGALRM, self._expire)
+        if GETSIGNAL(signal.SIGALRM) != self._expire:
+            previous = SIGNAL(signal.SIGALRM, self._expire)
             if not self._installed:
                 self._previous, self._installed = previous, True
-        now = time.monotonic()
+        now = MONOTONIC()
         self._deadline = now + seconds
         self._expired = False
-        remaining, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+        remaining, interval = SETITIMER(signal.ITIMER_REAL, seconds)
         if remaining > 0:  # someone else's timer: it keeps its time
             self._outer = OuterTimer(now + remaining, interval, self._previous)
         if self._outer is not None or self.watchdog.pytest_dump_due() is not None:
@@ -176,21 +186,21 @@ class TimeLimit:
             self._timer.cancel()
             self._timer = None
         elif self._seconds and self._main:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            SETITIMER(signal.ITIMER_REAL, 0)
             outer = self._outer
             if outer is not None:  # give the timer back, as it was set
                 self._outer = None
-                signal.signal(signal.SIGALRM, self._previous)
+                SIGNAL(signal.SIGALRM, self._previous)
                 self._installed = False
-                remaining = max(outer.deadline - time.monotonic(), DUE)
-                signal.setitimer(signal.ITIMER_REAL, remaining, outer.interval)
+                remaining = max(outer.deadline - MONOTONIC(), DUE)
+                SETITIMER(signal.ITIMER_REAL, remaining, outer.interval)
         self._seconds = 0.0
 
     def close(self) -> None:
         """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog."""
         self.stop()
         if self._installed:
-            signal.signal(signal.SIGALRM, self._previous)
+            SIGNAL(signal.SIGALRM, self._previous)
             self._installed = False
         self.watchdog.disarm()
 
