@@ -9,6 +9,7 @@ block with its line and heading.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -289,9 +290,10 @@ class NoteItem(pytest.Item):
             self._document = NoteDocument.parse(str(self.path), self.config.stash[PARSER])
         return self._document
 
-    @property
+    @functools.cached_property
     def display_path(self) -> str:
-        """The note's path as people type it: relative to where pytest was started."""
+        """The note's path as people type it: relative to where pytest was started (worked
+        out once: a note's report and record name it several times)."""
         start = self.config.invocation_params.dir
         try:
             return os.path.relpath(self.path, start)
