@@ -41,9 +41,12 @@ def every_knob() -> list[Knob]:
     """
     global _made
     objects = held()
-    if _made is not None and len(_made[0]) == len(objects):
-        if all(old is new for old, new in zip(_made[0], objects, strict=True)):
-            return _made[1]
+    if (
+        _made is not None
+        and len(_made[0]) == len(objects)
+        and all(old is new for old, new in zip(_made[0], objects, strict=True))
+    ):
+        return _made[1]
     from pytest_torchnotes.run.knobs import numpy_state, python_state, torch_state
 
     knobs = [
@@ -82,7 +85,6 @@ def held() -> tuple[object, ...]:
             *(vars(module).get(name) for name in MODULE_HOOKS if module is not None),
         ]
     return tuple(objects)
-
 
 
 class StateGuard:
