@@ -55,3 +55,20 @@ def test_a_knob_always_changed_is_put_back_unread() -> None:
     assert (state["value"], len(reads)) == (1, 1)
     assert guard.restore() == []
     assert len(reads) == 2
+
+
+@pytest.mark.parametrize("made_flushing", [False, True])
+def test_the_flush_denormal_knob_reads_the_setting_of_now(made_flushing: bool) -> None:
+    """The knob reads the setting when it is read, whatever it was when the knob was made."""
+    torch = pytest.importorskip("torch")
+    from pytest_torchnotes.run.knobs.torch_state import _flush_denormal
+
+    if not torch.set_flush_denormal(made_flushing):
+        pytest.skip("this CPU cannot flush denormal numbers")
+    try:
+        knob = _flush_denormal(torch)
+        assert knob.get() is made_flushing
+        knob.set(not made_flushing)
+        assert knob.get() is (not made_flushing)
+    finally:
+        torch.set_flush_denormal(False)
