@@ -257,3 +257,23 @@ def test_the_sessions_own_child_is_not_a_process_left_by_a_block() -> None:
         child.kill()
         child.wait()
     assert live_children(frozenset({child.pid})) == []
+
+
+def test_a_write_that_outlived_its_stream_refuses_bytes_as_a_stream_does() -> None:
+    from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
+    from pytest_torchnotes.run.routing import Router
+
+    router = Router()
+    fd = FileDescriptorCapture()
+    capture = BlockCapture(fd)
+    router.begin(capture, "line 1")
+    kept = capture.stdout.write
+    with pytest.raises(TypeError, match="string argument expected"):
+        kept(b"bytes")
+    router.end()
+    del capture
+    with pytest.raises(TypeError, match="string argument expected"):
+        kept(b"bytes")
+    assert kept("late text") == len("late text")
+    assert [late.text for late in router.close()] == ["late text"]
+    fd.close()

@@ -22,6 +22,7 @@ alive when it ended (``pid (name)``, read from ``/proc`` on Linux). What C code 
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 import weakref
@@ -131,10 +132,9 @@ class Router:
                 if current is own():
                     return write(current, text)
                 return current.write(text)  # a stream kept from an earlier block
-            if not isinstance(text, str):
-                # The stream raises TypeError, as a real one does (a StringIO, if this
-                # write outlived its stream).
-                return write(own() or CaptureStream(), text)
+            if not isinstance(text, str):  # the stream raises TypeError, as a real one does
+                target = own()
+                return write(target, text) if target is not None else io.StringIO().write(text)
             if not self._closed and text:
                 self._record(text, name, ident)
             return len(text)
