@@ -124,6 +124,46 @@ def test_a_stream_kept_from_an_earlier_block_writes_into_the_running_block(
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_a_block_that_wraps_sys_stdout_write_prints_through_its_wrapper(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A wrapper that calls the ``write`` it replaced (a tee, a prefix) sends its text to
+    the block's output once."""
+    write_note(
+        "```python\nimport sys\nplain = sys.stdout.write\n"
+        "sys.stdout.write = lambda text: plain(text.upper())\nprint('shouted')\n"
+        "=== output ===\nSHOUTED\n```\n"
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_blocks_streams_are_freed_without_the_garbage_collector() -> None:
+    """The streams of a finished block go when its capture goes, not at the next
+    collection: the write the router gives them holds no reference back to them."""
+    import gc
+    import weakref
+
+    from pytest_torchnotes.run.capture import BlockCapture
+    from pytest_torchnotes.run.routing import Router
+
+    router = Router()
+    capture = BlockCapture()
+    router.begin(capture, "line 1")
+    capture.stdout.write("text\n")
+    router.end()
+    assert capture.out == "text\n"
+    streams = [weakref.ref(capture.stdout), weakref.ref(capture.stderr)]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del capture
+        assert [stream() for stream in streams] == [None, None]
+    finally:
+        if enabled:
+            gc.enable()
+    assert router.close() == []
+
+
 @pytest.mark.parametrize("how", ["popen", "multiprocessing"])
 def test_a_child_process_of_an_earlier_block_is_not_counted_in_a_later_one(
     pytester: pytest.Pytester, write_note: WriteNote, how: str
@@ -224,3 +264,23 @@ def test_the_sessions_own_child_is_not_a_process_left_by_a_block() -> None:
         child.kill()
         child.wait()
     assert live_children(ours) == []
+
+
+def test_a_write_that_outlived_its_stream_refuses_bytes_as_a_stream_does() -> None:
+    from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
+    from pytest_torchnotes.run.routing import Router
+
+    router = Router()
+    fd = FileDescriptorCapture()
+    capture = BlockCapture(fd)
+    router.begin(capture, "line 1")
+    kept = capture.stdout.write
+    with pytest.raises(TypeError, match="string argument expected"):
+        kept(b"bytes")
+    router.end()
+    del capture
+    with pytest.raises(TypeError, match="string argument expected"):
+        kept(b"bytes")
+    assert kept("late text") == len("late text")
+    assert [late.text for late in router.close()] == ["late text"]
+    fd.close()

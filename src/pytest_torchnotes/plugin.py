@@ -9,6 +9,7 @@ block with its line and heading.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
@@ -228,6 +229,11 @@ def _logging_plugin_for_notes(config: pytest.Config, fixtures: list[str]) -> obj
     return plugin
 
 
+#: The subset hook callers of note items, by hook and the plugins they leave out: shared by
+#: the notes of a session, which mostly have the same conftest files.
+SUBSETS: pytest.StashKey[dict[tuple[str, frozenset[object]], Any]] = pytest.StashKey()
+
+
 class NoteHooks:
     """A note item's hooks: those of its path (its conftest files), but for the phase hooks
     (:data:`PHASE_HOOKS`) without ``removed``, through pluggy's ``subset_hook_caller``."""
@@ -236,13 +242,19 @@ class NoteHooks:
         self._hooks = hooks
         self._manager = config.pluginmanager
         self._removed = removed
+        self._subsets = config.stash.setdefault(SUBSETS, {})
 
     def __getattr__(self, name: str) -> Any:
         caller = getattr(self._hooks, name)
         if name in PHASE_HOOKS:
             kept = {impl.plugin for impl in caller.get_hookimpls()} - {self._removed}
             every = getattr(self._manager.hook, name).get_hookimpls()
-            caller = self._manager.subset_hook_caller(name, {impl.plugin for impl in every} - kept)
+            left_out = frozenset(impl.plugin for impl in every) - kept
+            subset = self._subsets.get((name, left_out))
+            if subset is None:
+                subset = self._manager.subset_hook_caller(name, left_out)
+                self._subsets[name, left_out] = subset
+            caller = subset
         self.__dict__[name] = caller
         return caller
 
@@ -290,9 +302,10 @@ class NoteItem(pytest.Item):
             self._document = NoteDocument.parse(str(self.path), *self.config.stash[PARSERS])
         return self._document
 
-    @property
+    @functools.cached_property
     def display_path(self) -> str:
-        """The note's path as people type it: relative to where pytest was started."""
+        """The note's path as people type it: relative to where pytest was started (worked
+        out once: a note's report and record name it several times)."""
         start = self.config.invocation_params.dir
         try:
             return os.path.relpath(self.path, start)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 import os
 import re
 import sys
@@ -67,7 +68,7 @@ def forget_modules(before: set[str], folder: str) -> list[str]:
     """Take out of ``sys.modules`` the modules imported since ``before`` from ``folder`` (a
     note's own folder or its scratch copy), so that a later note importing a module of the same
     name from its own folder gets its own; return their names."""
-    roots = tuple({os.path.join(folder, ""), os.path.join(os.path.realpath(folder), "")})
+    roots = _roots(folder)
     forgotten = []
     for name in set(sys.modules) - before:
         module = sys.modules.get(name)
@@ -77,3 +78,10 @@ def forget_modules(before: set[str], folder: str) -> list[str]:
             forgotten.append(name)
     sys.path_importer_cache.pop(folder, None)
     return sorted(forgotten)
+
+
+@functools.lru_cache(maxsize=64)
+def _roots(folder: str) -> tuple[str, ...]:
+    """Where the modules of ``folder`` are: its path as given and resolved, made once for each
+    folder of notes (resolving it asks the file system about each of its parents)."""
+    return tuple({os.path.join(folder, ""), os.path.join(os.path.realpath(folder), "")})

@@ -22,13 +22,15 @@ alive when it ended (``pid (name)``, read from ``/proc`` on Linux). What C code 
 
 from __future__ import annotations
 
+import io
 import os
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
+from pytest_torchnotes.run.capture import BlockCapture, CaptureStream, FileDescriptorCapture
 
 #: Longest late text shown in a report, in characters.
 MAX_LATE_TEXT = 200
@@ -94,7 +96,7 @@ class Router:
         self._label = label
         self._capture = capture
         for name, stream in (("stdout", capture.stdout), ("stderr", capture.stderr)):
-            stream.write = self._gate(stream.write, name)  # type: ignore[method-assign]
+            stream.write = self._gate(stream, name)  # type: ignore[method-assign]
 
     def end(self) -> None:
         """The running block is over: remember which threads it started."""
@@ -113,22 +115,30 @@ class Router:
             late, self.late = self.late, []
         return late
 
-    def _gate(self, write: Callable[[str], int], name: str) -> Callable[[str], int]:
+    def _gate(self, stream: CaptureStream, name: str) -> Callable[[str], int]:
+        """The ``write`` of ``stream`` while the note runs. It holds the stream by a weak
+        reference only: a stream whose own attribute held it would be a reference cycle, and
+        every block's two streams would wait for the garbage collector (which then walks
+        whatever the note holds) instead of being freed with the block's capture."""
+        write = type(stream).write
+        own = weakref.ref(stream)
+
         def gated(text: Any) -> int:
             capture = self._capture
             ident = _GET_IDENT()
-            own = (
+            mine = (
                 ident == self._runner
                 or ident not in self._before
                 or isinstance(_ACTIVE.get(ident), _FOREIGN)
             )
-            if capture is not None and own:
-                stream = capture.stdout if name == "stdout" else capture.stderr
-                if stream.write is gated:
-                    return write(text)
-                return stream.write(text)  # a stream kept from an earlier block
-            if not isinstance(text, str):
-                return write(text)  # the stream raises TypeError, as a real one does
+            if capture is not None and mine:
+                current = capture.stdout if name == "stdout" else capture.stderr
+                if current is own():
+                    return write(current, text)
+                return current.write(text)  # a stream kept from an earlier block
+            if not isinstance(text, str):  # the stream raises TypeError, as a real one does
+                target = own()
+                return write(target, text) if target is not None else io.StringIO().write(text)
             if not self._closed and text:
                 self._record(text, name, ident)
             return len(text)

@@ -156,7 +156,7 @@ def sandbox(
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
-        restored = state.restore()
+        restored = state.restore(always=OURS)
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())

@@ -8,7 +8,8 @@ settings, hooks, modes and flags) and :mod:`.numpy_state`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,23 @@ def attribute_knob(name: str, owner: object, attribute: str) -> Knob:
 
 def every_knob() -> list[Knob]:
     """Every knob, in the order they are put back: the interpreter's state before the process
-    settings that depend on it (the time zone after the environment)."""
+    settings that depend on it (the time zone after the environment).
+
+    The knobs are made once and made again when one of the objects they read and write in
+    place is another object than when they were made (:func:`held`): a knob made around
+    another such object lists it there. Making them costs more than reading them all.
+    """
+    global _made
+    objects = held()
+    if (
+        _made is not None
+        and len(_made[0]) == len(objects)
+        and all(old is new for old, new in zip(_made[0], objects, strict=True))
+    ):
+        return _made[1]
     from pytest_torchnotes.run.knobs import async_state, numpy_state, python_state, torch_state
 
-    return [
+    knobs = [
         *python_state.interpreter_knobs(),
         *async_state.async_knobs(),
         *torch_state.settings_knobs(),
@@ -43,6 +57,35 @@ def every_knob() -> list[Knob]:
         *torch_state.hook_knobs(),
         *python_state.process_knobs(),
     ]
+    _made = (objects, knobs)
+    return knobs
+
+
+#: The objects the knobs were last made around (:func:`held`), and those knobs.
+_made: tuple[tuple[object, ...], list[Knob]] | None = None
+
+
+def held() -> tuple[object, ...]:
+    """The objects the knobs read and write in place (``sys.path``, torch's print options,
+    its module hook registries) and the modules they are made of: a note that binds another
+    object to one of these names gets knobs made around the new one."""
+    torch = sys.modules.get("torch")
+    objects: list[object] = [sys.path, sys.argv, torch, sys.modules.get("numpy")]
+    if torch is not None:
+        from pytest_torchnotes.run.knobs.torch_state import MODULE_HOOKS
+
+        tensor_str = sys.modules.get("torch._tensor_str")
+        module = sys.modules.get("torch.nn.modules.module")
+        backends = getattr(torch, "backends", None)
+        objects += [
+            getattr(tensor_str, "PRINT_OPTS", None),
+            getattr(torch, "_GLOBAL_DEVICE_CONTEXT", None),
+            backends,
+            *(getattr(backends, name, None) for name in ("cudnn", "mkldnn", "opt_einsum")),
+            module,
+            *(vars(module).get(name) for name in MODULE_HOOKS if module is not None),
+        ]
+    return tuple(objects)
 
 
 class StateGuard:
@@ -55,16 +98,19 @@ class StateGuard:
     def snapshot(self) -> None:
         self.saved = [knob.get() for knob in self.knobs]
 
-    def restore(self) -> list[str]:
+    def restore(self, always: Container[str] = ()) -> list[str]:
+        """Put back and name what changed; the knobs named in ``always`` (what the runner
+        itself changes for every note) are put back without being read and compared."""
         changed = []
         for knob, saved in zip(self.knobs, self.saved, strict=True):
             try:
-                try:
-                    current = knob.get()
-                except Exception:  # unreadable (a working directory the note removed): set it
-                    current = _UNREADABLE
-                if current is not _UNREADABLE and _same(current, saved):
-                    continue
+                if knob.name not in always:
+                    try:
+                        current = knob.get()
+                    except Exception:  # unreadable (a working directory the note removed)
+                        current = _UNREADABLE
+                    if current is not _UNREADABLE and _same(current, saved):
+                        continue
                 knob.set(saved)
             except Exception as error:
                 changed.append(f"{knob.name} (could not be restored: {error})")

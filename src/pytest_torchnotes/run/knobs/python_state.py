@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import gc
 import logging
+import operator
 import os
 import random
 import signal
@@ -204,9 +205,14 @@ def _thread_hook(kind: str) -> Callable[[], Any]:
     return lambda: getattr(threading, f"_{kind}_hook", None)
 
 
+#: A logger's settings that ``logging.config.dictConfig`` and libraries change, read in one
+#: call: torch has some 220 loggers, read twice a note.
+_LOGGER_SETTINGS = operator.attrgetter("disabled", "level", "propagate")
+
+
 def _loggers() -> dict[str, tuple[bool, int, bool]]:
     return {
-        name: (logger.disabled, logger.level, logger.propagate)
+        name: _LOGGER_SETTINGS(logger)
         for name, logger in list(logging.root.manager.loggerDict.items())
         if isinstance(logger, logging.Logger)
     }

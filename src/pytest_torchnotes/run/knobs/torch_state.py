@@ -245,10 +245,12 @@ def _autocast(torch: Any) -> Knob:
 
 def _flush_denormal(torch: Any) -> Knob:
     """torch can set flushing of denormal numbers but not tell it: a denormal that reads
-    back as zero tells."""
+    back as zero tells. The denormal is made once: flushing changes how it is read, not
+    what was stored."""
+    denormal = torch.tensor([1e-323], dtype=torch.float64, device="cpu")
 
     def get() -> bool:
-        return bool(torch.tensor([1e-323], dtype=torch.float64).item() == 0)
+        return bool(denormal.item() == 0)
 
     return Knob("torch flush denormal", get, torch.set_flush_denormal)
 

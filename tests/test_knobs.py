@@ -1,0 +1,74 @@
+"""The knobs of global state are made once, and made again around an object a note rebinds."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from pytest_torchnotes.run import knobs
+
+
+def test_the_knobs_are_made_once() -> None:
+    assert knobs.every_knob() is knobs.every_knob()
+
+
+def test_a_rebound_sys_path_gets_a_knob_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = knobs.every_knob()
+    monkeypatch.setattr(sys, "path", [*sys.path])
+    guard = knobs.StateGuard(knobs.every_knob())
+    guard.snapshot()
+    sys.path.append("/added/by/a/note")
+    assert "sys.path" in guard.restore()
+    assert "/added/by/a/note" not in sys.path
+    assert knobs.every_knob() is not before
+
+
+def test_rebound_torch_print_options_get_a_knob_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    torch_str = pytest.importorskip("torch._tensor_str")
+    before = knobs.every_knob()
+    monkeypatch.setattr(torch_str, "PRINT_OPTS", type(torch_str.PRINT_OPTS)())
+    guard = knobs.StateGuard(knobs.every_knob())
+    guard.snapshot()
+    torch_str.PRINT_OPTS.precision = 1
+    assert "torch print options" in guard.restore()
+    assert torch_str.PRINT_OPTS.precision == 4
+    assert knobs.every_knob() is not before
+
+
+def test_a_knob_always_changed_is_put_back_unread() -> None:
+    """What the runner itself changes for every note is set back without a read."""
+    reads: list[int] = []
+    state = {"value": 1}
+
+    def read() -> int:
+        reads.append(1)
+        return state["value"]
+
+    knob = knobs.Knob("ours", read, lambda value: state.update(value=value))
+    guard = knobs.StateGuard([knob])
+    guard.snapshot()
+    state["value"] = 2
+    assert guard.restore(always={"ours"}) == ["ours"]
+    assert (state["value"], len(reads)) == (1, 1)
+    assert guard.restore() == []
+    assert len(reads) == 2
+
+
+@pytest.mark.parametrize("made_flushing", [False, True])
+def test_the_flush_denormal_knob_reads_the_setting_of_now(made_flushing: bool) -> None:
+    """The knob reads the setting when it is read, whatever it was when the knob was made."""
+    torch = pytest.importorskip("torch")
+    from pytest_torchnotes.run.knobs.torch_state import _flush_denormal
+
+    if not torch.set_flush_denormal(made_flushing):
+        pytest.skip("this CPU cannot flush denormal numbers")
+    try:
+        knob = _flush_denormal(torch)
+        assert knob.get() is made_flushing
+        knob.set(not made_flushing)
+        assert knob.get() is (not made_flushing)
+    finally:
+        torch.set_flush_denormal(False)
