@@ -105,6 +105,43 @@ def test_a_label_without_a_fence() -> None:
     ]
 
 
+def test_a_block_quote_that_reads_as_output_is_reported() -> None:
+    note = parse((SAMPLES / "blockquote_output.md").read_text(encoding="utf-8"))
+    message = (
+        "block quote after the block at line {} looks like its output but is not read: put it "
+        "in a fence marked output (```output)"
+    )
+    assert warnings(note) == [
+        (6, message.format(1)),
+        (11, message.format(8)),
+        (17, message.format(13)),
+        (23, message.format(19)),
+    ]
+    assert [block.output for block in note.blocks] == [None] * 7
+
+
+@pytest.mark.parametrize(
+    ("quoted", "reported"),
+    [
+        ("tensor([[1, 2],", True),
+        ("Parameter containing:", True),
+        ("RuntimeError: shape '[3]' is invalid", True),
+        ("(tensor(1.), 2)", True),
+        ("[1.5, -2e-05]", True),
+        ("-3.25", True),
+        ("True", True),
+        ("[!NOTE]", False),
+        ("[1, 2] is a list", False),
+        ("1. First step", False),
+        ("(see the docs)", False),
+        ("True story.", False),
+    ],
+)
+def test_what_in_a_block_quote_reads_as_output(quoted: str, reported: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n> {quoted}\n")
+    assert bool(warnings(note)) is reported
+
+
 def test_code_and_shell_sessions_are_not_output() -> None:
     bodies = (
         "import os\nprint(os.sep)",

@@ -79,6 +79,13 @@ PRINTED_VALUE = re.compile(
     r"Traceback\b)"
 )
 
+#: A line of a block quote that reads as what Python printed (``> tensor([1., 1.])``), not as
+#: a remark (``> **Note**``, ``> [!TIP]``): a tensor, an exception, numbers, a constant.
+QUOTED_VALUE = re.compile(
+    r"^(?:[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|\w+(?:Error|Warning):"
+    r"|[\[(][-+\d\s.,e\[\]()]*$|[-+]?\d[\d.]*(?:e[-+]?\d+)?$|(?:True|False|None)$)"
+)
+
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
 SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
 
@@ -92,6 +99,8 @@ class Gap:
     prose: list[int] = field(default_factory=list)
     #: The first line of an indented code block that comes before any prose.
     indented: int | None = None
+    #: The first line of prose, when it is a block quote that reads as printed output.
+    quoted: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -139,10 +148,19 @@ def gap(
         if len(rest) <= LABEL_LENGTH and label.match(rest):
             found.labels.append(index)
         else:
+            if not found.prose and _quoted_value(line, rest, block.quote_depth):
+                found.quoted = index
             found.prose.append(index)
             if not to_the_end:
                 break
     return found
+
+
+def _quoted_value(line: str, rest: str, depth: int) -> bool:
+    """Whether ``line`` is in a block quote deeper than the block's ``depth`` and its text,
+    ``rest``, reads as printed output."""
+    markers = line[: len(line) - len(rest)].count(">")
+    return markers > depth and QUOTED_VALUE.match(rest.strip()) is not None
 
 
 def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
@@ -268,6 +286,12 @@ def unread_output(
             first_label,
             f"label line after {where}, but its output is not in a fence and is not read: "
             "put it in a fence marked output (```output)",
+        )
+    if between.quoted is not None and between.prose[0] == between.quoted:
+        return (
+            between.quoted,
+            f"block quote after {where} looks like its output but is not read: put it in a "
+            "fence marked output (```output)",
         )
     return None
 
