@@ -24,9 +24,11 @@ from pytest_torchnotes.markdown.wrappers import (
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
-#: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
+#: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
+#: ``执行后输出``, ``代码运行结果``...
 CHINESE_LABEL = (
-    r"(?:(?:运行|执行|打印|程序|代码|控制台|终端|实际|预期|示例)的?)?"
+    r"(?:(?:上述|以上|上面)?(?:(?:程序|代码)的?)?"
+    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例)(?:后|之后)?的?)?)"
     r"(?:输出|结果|打印)(?:结果|内容)?"
 )
 
@@ -44,11 +46,12 @@ _COLON = r"[ \t]*(?:[*_]{1,2})?[ \t]*[:：][ \t]*(?:[*_]{1,2})?[ \t]*"
 #: A label line between a block and its output fence: a line of its own holding only an
 #: output label in Chinese or English, maybe in bold or italics, maybe ending in a colon
 #: (ASCII or full-width): ``输出：``, ``**Output:**``, ``运行结果:``, ``Out[3]:``, ``打印结果``,
-#: ``输出如下：``. A label that reads as the start of a sentence (``The output is``,
+#: ``输出如下：``, ``【输出】``. A label that reads as the start of a sentence (``The output is``,
 #: ``输出为``) is one only when it ends in a colon.
 OUTPUT_LABEL = re.compile(
     rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:"
-    rf"(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?){_OPTIONAL_COLON}"
+    rf"(?:【{CHINESE_LABEL}】|{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)"
+    rf"{_OPTIONAL_COLON}"
     rf"|(?:{CHINESE_LABEL}(?:为|是)|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
     r")$",
     re.IGNORECASE,
