@@ -142,6 +142,21 @@ def test_what_in_a_block_quote_reads_as_output(quoted: str, reported: bool) -> N
     assert bool(warnings(note)) is reported
 
 
+def test_output_in_a_python_fence_after_a_block_is_reported() -> None:
+    note = parse((SAMPLES / "python_output_fence.md").read_text(encoding="utf-8"))
+    message = (
+        "```python after the block at line {} looks like its output (`{}`) but is run as a "
+        "block of its own, and nothing compares it: mark it ```output to compare it as the "
+        "block's output"
+    )
+    assert warnings(note) == [
+        (9, message.format(1, "tensor([1, 2])")),
+        (17, message.format(13, "torch.Size([2])")),
+        (24, message.format(21, "torch.int64")),
+    ]
+    assert len(note.blocks) == 10  # all of them still run
+
+
 def test_code_and_shell_sessions_are_not_output() -> None:
     bodies = (
         "import os\nprint(os.sep)",
@@ -465,7 +480,8 @@ def test_the_title_of_a_container(line: str, title: str | None) -> None:
         ('console title="Result"', True, None),
         ('text title="train.log"', False, "--torchnotes-output-fence=text"),
         ('json title="Output"', False, "read it with --torchnotes-output-fence=json"),
-        ('python title="Output"', False, None),
+        ('python title="Output"', False, "looks like its output (`1`) but is run as a block"),
+        ('python title="Output" ', False, "mark it ```output to compare it"),
     ],
 )
 def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) -> None:

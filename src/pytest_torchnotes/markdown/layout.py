@@ -82,11 +82,15 @@ PRINTED_VALUE = re.compile(
     r"Traceback\b)"
 )
 
-#: A line of a block quote that reads as what Python printed (``> tensor([1., 1.])``), not as
-#: a remark (``> **Note**``, ``> [!TIP]``): a tensor, an exception, numbers, a constant.
-QUOTED_VALUE = re.compile(
+#: A line that reads as what PyTorch printed, not as a remark or as code: a tensor, a size, a
+#: dtype, a device, an exception, numbers, a constant. The first line of a block quote
+#: (``> tensor([1., 1.])``, not ``> **Note**`` or ``> [!TIP]``) or of a Python fence after a
+#: block (``torch.Size([2])``, not ``torch.zeros(2)``) that reads so is taken for output.
+PRINTED_REPR = re.compile(
     r"^(?:[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|\w+(?:Error|Warning):"
-    r"|[\[(][-+\d\s.,e\[\]()]*$|[-+]?\d[\d.]*(?:e[-+]?\d+)?$|(?:True|False|None)$)"
+    r"|torch\.(?:u?int\d*|float\d*|bfloat16|half|double|long|short|bool|complex\d*|cfloat)$"
+    r"|device\(type=|[\[(][-+\d\s.,e\[\]()]*$|[-+]?\d[\d.]*(?:e[-+]?\d+)?$"
+    r"|(?:True|False|None)$)"
 )
 
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
@@ -163,7 +167,7 @@ def _quoted_value(line: str, rest: str, depth: int) -> bool:
     """Whether ``line`` is in a block quote deeper than the block's ``depth`` and its text,
     ``rest``, reads as printed output."""
     markers = line[: len(line) - len(rest)].count(">")
-    return markers > depth and QUOTED_VALUE.match(rest.strip()) is not None
+    return markers > depth and PRINTED_REPR.match(rest.strip()) is not None
 
 
 def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
