@@ -109,7 +109,9 @@ def output_fence(
     return None
 
 
-def output_run_as_code(note: NoteContext, fence: FenceLexeme, candidate: FenceLexeme | None) -> None:
+def output_run_as_code(
+    note: NoteContext, fence: FenceLexeme, candidate: FenceLexeme | None
+) -> None:
     """Warn of a Python fence right after ``fence`` (blank lines and one label line between)
     that holds what the block printed (``tensor([1, 2])``, ``torch.Size([2])``), as blogs
     tag every fence ``python``: it runs as a block of its own, and nothing compares it."""
