@@ -157,6 +157,30 @@ def test_output_in_a_python_fence_after_a_block_is_reported() -> None:
     assert len(note.blocks) == 10  # all of them still run
 
 
+@pytest.mark.parametrize(
+    ("line", "reported"),
+    [
+        ("输出：tensor([1.])", True),
+        ("运行结果: torch.Size([2, 3])", True),
+        ("**Output:** `tensor(3.)`", True),
+        ("Output: 42", True),
+        ("Output: the number one, as you would expect.", False),
+        ("输出：一个张量", False),
+        ("Note: tensor(1.) is a scalar", False),
+    ],
+)
+def test_output_on_the_label_line_is_reported(line: str, reported: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{line}\n")
+    expected = [
+        (
+            5,
+            "output written on the label line after the block at line 1 is not read: put it "
+            "in a fence marked output (```output) below the label",
+        )
+    ]
+    assert warnings(note) == (expected if reported else [])
+
+
 def test_code_and_shell_sessions_are_not_output() -> None:
     bodies = (
         "import os\nprint(os.sep)",

@@ -93,6 +93,15 @@ PRINTED_REPR = re.compile(
     r"|(?:True|False|None)$)"
 )
 
+#: A line after a block that holds a label and the output on the same line: ``输出：tensor([1])``,
+#: ``**Output:** `torch.Size([2])```; the output (group ``value``, maybe in backticks) reads as
+#: :data:`PRINTED_REPR`.
+INLINE_OUTPUT = re.compile(
+    rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:{CHINESE_LABEL}|{ENGLISH_LABEL}){_COLON}"
+    r"`*(?P<value>[^`]+?)`*[ \t]*$",
+    re.IGNORECASE,
+)
+
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
 SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
 
@@ -108,6 +117,8 @@ class Gap:
     indented: int | None = None
     #: The first line of prose, when it is a block quote that reads as printed output.
     quoted: int | None = None
+    #: The first line of prose, when it is a label with the output on the same line.
+    inline: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -157,6 +168,8 @@ def gap(
         else:
             if not found.prose and _quoted_value(line, rest, block.quote_depth):
                 found.quoted = index
+            elif not found.prose and not found.labels and _inline_output(rest):
+                found.inline = index
             found.prose.append(index)
             if not to_the_end:
                 break
@@ -168,6 +181,12 @@ def _quoted_value(line: str, rest: str, depth: int) -> bool:
     ``rest``, reads as printed output."""
     markers = line[: len(line) - len(rest)].count(">")
     return markers > depth and PRINTED_REPR.match(rest.strip()) is not None
+
+
+def _inline_output(text: str) -> bool:
+    """Whether ``text`` is a label with output that reads as printed on the same line."""
+    inline = INLINE_OUTPUT.match(text)
+    return inline is not None and PRINTED_REPR.match(inline.group("value").strip()) is not None
 
 
 def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
@@ -293,6 +312,12 @@ def unread_output(
             first_label,
             f"label line after {where}, but its output is not in a fence and is not read: "
             "put it in a fence marked output (```output)",
+        )
+    if between.inline is not None and between.prose[0] == between.inline:
+        return (
+            between.inline,
+            f"output written on the label line after {where} is not read: put it in a fence "
+            "marked output (```output) below the label",
         )
     if between.quoted is not None and between.prose[0] == between.quoted:
         return (
