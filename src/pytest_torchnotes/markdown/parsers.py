@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import (
     commentoutput,
     indented,
     indented_python,
+    inline_output,
     ipython_block,
     liquid,
     marker,
@@ -109,6 +110,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     indented_python.indented_python(note)
+    inline_output.inline_output(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)
