@@ -274,7 +274,7 @@ def unread_output(
     labeled = (bool(between.labels) or titled) and between.only_labels
     if following is not None and output_looking(following, languages, labeled=labeled):
         info = following.language or "bare"
-        fence_name = following.fence + following.info if following.info else "without info string"
+        fence_name = following.opening if following.info else "without info string"
         line = following.open_line
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
         if between.only_labels and not between.labels and not titled:

@@ -129,7 +129,7 @@ def output_run_as_code(
         return
     note.problem(
         candidate.open_line,
-        f"{candidate.fence}{candidate.info} after the block at line {shown(fence.open_line)} "
+        f"{candidate.opening} after the block at line {shown(fence.open_line)} "
         f"looks like its output (`{first[:40]}`) but is run as a block of its own, and nothing "
         f"compares it: mark it {candidate.fence}output to compare it as the block's output",
         "warning",
