@@ -50,6 +50,7 @@ def test_by_default_comment_output_is_a_warning_at_its_label() -> None:
         (6, "warning"),
         (12, "warning"),
         (20, "warning"),
+        (24, "warning"),  # the remark beside code, which is not compared either
         (35, "warning"),
         (50, "warning"),
     ]
@@ -81,7 +82,8 @@ def test_with_the_option_comment_output_is_read() -> None:
         "print(x.shape)",
     ]
     assert [(shown(problem.line_index), problem.message[-50:]) for problem in note.problems] == [
-        (50, "rt with the same # or #> prefix, so it is not read")
+        (24, " a fence marked output (```output) after the block"),
+        (50, "rt with the same # or #> prefix, so it is not read"),
     ]
 
 

@@ -115,3 +115,7 @@ def test_a_chain_points_at_the_first_cause(
     result.stdout.fnmatch_lines(["*line 9: follows from block 1 (line 1)*"])
     report = (pytester.path / "report.md").read_text(encoding="utf-8")
     assert "| follow-on | 2 |" in report.splitlines()
+
+
+def test_a_block_with_magics_binds_what_it_binds_as_it_runs() -> None:
+    assert bound_names("%matplotlib inline\nimport numpy as np\n!pip list\nx = 1") == {"np", "x"}

@@ -76,6 +76,20 @@ def test_no_output_is_an_empty_section_right_after_the_fence() -> None:
     assert problems(note) == []
 
 
+def test_an_html_output_in_place_of_text_is_named() -> None:
+    note = parse(sample("html.md"))
+    assert sections(note) == {3: (9, 9, "", "    "), 22: (25, 26, "text", "    ")}
+    assert problems(note) == [
+        (
+            14,
+            "HTML after the block at line 3 is a rich output of the export (a DataFrame's "
+            "table, a widget), which is not compared: the block is expected to print nothing; "
+            "write its text output indented below it, or put "
+            "<!-- torchnotes: compare ignore --> above it",
+        )
+    ]
+
+
 def test_in_a_list_item_and_a_block_quote_the_prefix_is_kept() -> None:
     note = parse(sample("list_item.md"))
     assert sections(note) == {

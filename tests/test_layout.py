@@ -105,6 +105,82 @@ def test_a_label_without_a_fence() -> None:
     ]
 
 
+def test_a_block_quote_that_reads_as_output_is_reported() -> None:
+    note = parse((SAMPLES / "blockquote_output.md").read_text(encoding="utf-8"))
+    message = (
+        "block quote after the block at line {} looks like its output but is not read: put it "
+        "in a fence marked output (```output)"
+    )
+    assert warnings(note) == [
+        (6, message.format(1)),
+        (11, message.format(8)),
+        (17, message.format(13)),
+        (23, message.format(19)),
+    ]
+    assert [block.output for block in note.blocks] == [None] * 7
+
+
+@pytest.mark.parametrize(
+    ("quoted", "reported"),
+    [
+        ("tensor([[1, 2],", True),
+        ("Parameter containing:", True),
+        ("RuntimeError: shape '[3]' is invalid", True),
+        ("(tensor(1.), 2)", True),
+        ("[1.5, -2e-05]", True),
+        ("-3.25", True),
+        ("True", True),
+        ("[!NOTE]", False),
+        ("[1, 2] is a list", False),
+        ("1. First step", False),
+        ("(see the docs)", False),
+        ("True story.", False),
+    ],
+)
+def test_what_in_a_block_quote_reads_as_output(quoted: str, reported: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n> {quoted}\n")
+    assert bool(warnings(note)) is reported
+
+
+def test_output_in_a_python_fence_after_a_block_is_reported() -> None:
+    note = parse((SAMPLES / "python_output_fence.md").read_text(encoding="utf-8"))
+    message = (
+        "```python after the block at line {} looks like its output (`{}`) but is run as a "
+        "block of its own, and nothing compares it: mark it ```output to compare it as the "
+        "block's output"
+    )
+    assert warnings(note) == [
+        (9, message.format(1, "tensor([1, 2])")),
+        (17, message.format(13, "torch.Size([2])")),
+        (24, message.format(21, "torch.int64")),
+    ]
+    assert len(note.blocks) == 10  # all of them still run
+
+
+@pytest.mark.parametrize(
+    ("line", "reported"),
+    [
+        ("输出：tensor([1.])", True),
+        ("运行结果: torch.Size([2, 3])", True),
+        ("**Output:** `tensor(3.)`", True),
+        ("Output: 42", True),
+        ("Output: the number one, as you would expect.", False),
+        ("输出：一个张量", False),
+        ("Note: tensor(1.) is a scalar", False),
+    ],
+)
+def test_output_on_the_label_line_is_reported(line: str, reported: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{line}\n")
+    expected = [
+        (
+            5,
+            "output written on the label line after the block at line 1 is not read: put it "
+            "in a fence marked output (```output) below the label",
+        )
+    ]
+    assert warnings(note) == (expected if reported else [])
+
+
 def test_code_and_shell_sessions_are_not_output() -> None:
     bodies = (
         "import os\nprint(os.sep)",
@@ -428,7 +504,8 @@ def test_the_title_of_a_container(line: str, title: str | None) -> None:
         ('console title="Result"', True, None),
         ('text title="train.log"', False, "--torchnotes-output-fence=text"),
         ('json title="Output"', False, "read it with --torchnotes-output-fence=json"),
-        ('python title="Output"', False, None),
+        ('python title="Output"', False, "looks like its output (`1`) but is run as a block"),
+        ('python title="Output" ', False, "mark it ```output to compare it"),
     ],
 )
 def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) -> None:

@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown.lexers import (
     strip_columns,
     width,
 )
+from pytest_torchnotes.markdown.parsers import NoteParser
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -278,3 +279,10 @@ def test_lexer_never_raises(text: str) -> None:
     spans = sorted((f.open_line, f.last_line) for f in found.fences)
     for (_, end), (start, _) in itertools.pairwise(spans):
         assert end < start  # fences never overlap
+
+
+def test_a_huge_info_string_is_cut_in_messages() -> None:
+    text = "```python2 " + "x" * 100_000 + "\nimport torch\n```\n\n```python " + "y" * 100_000
+    note = NoteParser().parse(text + "\nprint(1)\n")
+    assert [len(problem.message) < 400 for problem in note.problems] == [True, True]
+    assert note.problems[1].message.startswith("code fence ```python yyy")

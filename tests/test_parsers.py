@@ -137,6 +137,12 @@ def test_only_one_label_line() -> None:
         "Expected output:",
         "This prints:",
         "  *Output*  ",
+        "【输出】",
+        "【运行结果】：",
+        "执行后输出：",
+        "运行后的结果：",
+        "代码运行结果：",
+        "上述代码的输出：",
     ],
 )
 def test_labels(label: str) -> None:
@@ -154,6 +160,8 @@ def test_labels(label: str) -> None:
         "Outputs of the encoder are cached:",
         "结果不对",
         "Results will vary.",
+        "执行后输出一个张量：",
+        "【注意】",
     ],
 )
 def test_not_labels(label: str) -> None:

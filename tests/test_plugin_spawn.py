@@ -76,3 +76,33 @@ def test_a_plain_timeout_has_no_hint(pytester: pytest.Pytester, write_note: Writ
         ]
     )
     result.stdout.no_fnmatch_line("*start method*")
+
+
+def test_multiprocessing_helpers_are_stopped_unnamed_and_work_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The resource tracker (and the fork server) that multiprocessing starts once per process
+    are not the note's processes: they are stopped as multiprocessing stops them, so that the
+    next note starts its own without multiprocessing saying that it died."""
+    for name in ("a.md", "b.md"):
+        write_note(
+            """\
+            ```python
+            import multiprocessing as mp
+            for method in ("spawn", "forkserver"):
+                with mp.get_context(method).Pool(1) as pool:
+                    print(pool.map(abs, [-1, 2]))
+            ```
+
+            ```output
+            [1, 2]
+            [1, 2]
+            ```
+            """,
+            name,
+        )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    assert "left processes running" not in result.stdout.str()
+    assert "died unexpectedly" not in result.stderr.str()
+    assert "Traceback" not in result.stderr.str()

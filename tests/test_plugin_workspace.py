@@ -232,3 +232,36 @@ def test_tmpdir_as_rootdir(
     result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-timeout=30")
     result.assert_outcomes(passed=3)
     assert "refused" not in result.stdout.str()
+
+
+def test_a_file_another_note_wrote_is_missing_and_the_failure_says_why(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport torch\ntorch.save(torch.ones(2), 'weights.pt')\n```\n", "01-save.md"
+    )
+    write_note("```python\nimport torch\nprint(torch.load('weights.pt'))\n```\n", "02-load.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/02-load.md:1: block 1: the block raised FileNotFoundError: *'weights.pt'*",
+            "  notes run in a scratch copy of their folder (torchnotes_isolate_cwd, on by "
+            "default): a file that another note writes is not in this note's copy; write it in "
+            "this note, or run the notes in their own folder with --torchnotes-isolate-cwd=false",
+        ]
+    )
+    assert (
+        pytester.runpytest("-p", "no:randomly", "--torchnotes-isolate-cwd=false").ret
+        == pytest.ExitCode.OK
+    )
+    (pytester.path / "notes" / "weights.pt").unlink()
+
+
+def test_a_missing_absolute_path_says_nothing_of_scratch_copies(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nopen('/nonexistent/x.txt')\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert "scratch copy" not in result.stdout.str()

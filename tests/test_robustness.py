@@ -46,6 +46,33 @@ def test_a_block_reading_input_does_not_wait(
     assert "next note runs" not in result.stdout.str()  # block 2 passed, silently
 
 
+@pytest.mark.parametrize("capture", ["--capture=fd", "-s"])
+def test_a_block_calling_breakpoint_fails_at_its_line_without_a_debugger(
+    pytester: pytest.Pytester, write_note: WriteNote, capture: str
+) -> None:
+    write_note("```python\nx = 1\nbreakpoint()\n```\n" + NEXT)
+    result = pytester.runpytest(capture)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*block 1: the block raised RuntimeError: breakpoint() was called, but a note runs "
+            "without a terminal to debug in: remove the call (or set PYTHONBREAKPOINT=0 to pass "
+            "over it)*",
+            '  File "notes/note.md", line 3, in <module>',
+        ]
+    )
+    assert "PDB" not in result.stdout.str()
+    assert "next note runs" not in result.stdout.str()  # block 2 passed, silently
+
+
+def test_breakpoint_is_passed_over_with_pythonbreakpoint_0(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONBREAKPOINT", "0")
+    write_note("```python\nbreakpoint()\nprint(1)\n=== output ===\n1\n```\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_a_hang_in_c_code_stops_the_process_after_a_grace(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -98,12 +125,19 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
     [
         (
             "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
-            "no fatal error was reported: a signal that cannot be caught (SIGKILL*",
+            "no fatal error was reported: a signal that faulthandler does not report ended it "
+            "(SIGKILL*",
+        ),
+        (
+            "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)",
+            "no fatal error was reported: a signal that faulthandler does not report ended it "
+            "(SIGKILL: kill -9 or the out-of-memory killer; SIGTERM or SIGHUP sent to the "
+            "process), or C code called exit()",
         ),
         ("import ctypes\nctypes.string_at(0)", "Fatal Python error: Segmentation fault *"),
         ("import os\nos.abort()", "Fatal Python error: Aborted *"),
     ],
-    ids=["sigkill", "segfault", "abort"],
+    ids=["sigkill", "sigterm", "segfault", "abort"],
 )
 def test_a_dying_process_without_xdist_names_the_block_and_never_exits_0(
     pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str

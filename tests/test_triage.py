@@ -513,6 +513,21 @@ def test_imports_of_a_skipped_block_that_later_blocks_use_move_to_setup(
     assert follow.directive == "requires module:d2l; uses x from an earlier block that needs it too"
 
 
+def test_the_imports_of_a_notebook_cell_with_magics_move_to_setup_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notebook's first cell often starts with ``%matplotlib inline``: the block is read
+    as it runs, with its magics made Python, to find what it imports."""
+    text = (
+        "```python\n%matplotlib inline\nimport torch\nfrom d2l import torch as d2l\n```\n\n"
+        "```python\nprint(torch.ones(1))\n```\n"
+    )
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'd2l'")
+    passed = dataclasses.replace(record(7, None, ""), outcome="passed")
+    (first,) = classify(tmp_path, monkeypatch, text, missing, passed)
+    assert first.setup == ("import torch",)
+
+
 def test_failing_setup_code_is_named_with_the_region_that_would_hold_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 
+from pytest_torchnotes.markdown.magics import as_run
+
 #: Nodes whose names are their own (a function's locals, a comprehension's variables).
 SCOPES = (
     ast.FunctionDef,
@@ -42,10 +44,10 @@ def defined_names(code: str) -> set[str]:
     ...                      "def f():\\n    local = 1\\nsquares = [j * j for j in range(3)]"))
     ['f', 'i', 'nn', 'squares', 'x']
     """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    parsed = as_run(code)
+    if parsed is None:
         return set()
+    tree = parsed[1]
     names: set[str] = set()
     for node in _module_level(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
@@ -63,10 +65,10 @@ def used_names(code: str) -> set[str]:
     >>> sorted(used_names("y = torch.ones(2) * x\\nprint(y)"))
     ['print', 'torch', 'x']
     """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    parsed = as_run(code)
+    if parsed is None:
         return set()
+    tree = parsed[1]
     read = {
         node.id
         for node in ast.walk(tree)
@@ -82,10 +84,10 @@ def importable_imports(code: str) -> dict[str, str]:
     >>> importable_imports("import torch\\nfrom torch import nn\\nimport no_such_module_here")
     {'torch': 'import torch', 'nn': 'from torch import nn'}
     """
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
+    parsed = as_run(code)
+    if parsed is None:
         return {}
+    code, tree = parsed
     statements: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.Import):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
+from pytest_torchnotes.comparison.elsewhere import elsewhere_lines, written_elsewhere
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
@@ -100,6 +101,8 @@ def render_output_failure(
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)
     lines.extend(output_diff(expected, actual, context, expected_start))
+    warned = [f"{warning.category}: {warning.message}" for warning in result.warnings]
+    lines.extend(elsewhere_lines(written_elsewhere(expected, actual, result.stderr, warned)))
     lines.extend(warning_lines(result))
     lines.append(closing_line(context, result.actual))
     return "\n".join(lines)

@@ -46,6 +46,13 @@ OPTION = (
 #: (``![png](x_files/x_3_0.png)``).
 IMAGE_LINE = re.compile(r"^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)[ \t]*$")
 
+#: The first line of an HTML output of an export, written as raw HTML below the block: a
+#: DataFrame's ``<div>`` and ``<table>``, a widget, a figure as SVG.
+HTML_OUTPUT = re.compile(r"^[ \t]*<(?:div|table|style|iframe|svg)\b", re.IGNORECASE)
+
+#: The directive that keeps a block's output from being compared.
+IGNORE_DIRECTIVE = "<!-- torchnotes: compare ignore -->"
+
 
 def find(draft: BlockDraft, note: NoteContext) -> None:
     """The lexer part: the indented text after a block, when the note reads indented output
@@ -81,6 +88,25 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     unread = unread_after_image(note.lines, draft.fence, draft.indented)
     if unread is not None:
         note.problem(*unread, "warning")
+    html = html_output(note, draft.fence) if not draft.indented.lines else None
+    if html is not None:
+        note.problem(
+            html,
+            f"HTML after the block at line {shown(draft.fence.open_line)} is a rich output of "
+            "the export (a DataFrame's table, a widget), which is not compared: the block is "
+            "expected to print nothing; write its text output indented below it, or put "
+            f"{IGNORE_DIRECTIVE} above it",
+            "warning",
+        )
+
+
+def html_output(note: NoteContext, fence: FenceLexeme) -> int | None:
+    """The 0-based line of the HTML output right after ``fence`` (only blank lines between)."""
+    assert fence.close_line is not None
+    first = note.first_text_line(fence.close_line + 1, len(note.lines))
+    if first is None or not HTML_OUTPUT.match(note.lines[first]):
+        return None
+    return first
 
 
 def indented_section(lines: list[str], fence: FenceLexeme) -> OutputSection:

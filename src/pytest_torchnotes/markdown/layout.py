@@ -24,9 +24,11 @@ from pytest_torchnotes.markdown.wrappers import (
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
-#: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``...
+#: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
+#: ``执行后输出``, ``代码运行结果``...
 CHINESE_LABEL = (
-    r"(?:(?:运行|执行|打印|程序|代码|控制台|终端|实际|预期|示例)的?)?"
+    r"(?:(?:上述|以上|上面)?(?:(?:程序|代码)的?)?"
+    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例)(?:后|之后)?的?)?)"
     r"(?:输出|结果|打印)(?:结果|内容)?"
 )
 
@@ -44,11 +46,12 @@ _COLON = r"[ \t]*(?:[*_]{1,2})?[ \t]*[:：][ \t]*(?:[*_]{1,2})?[ \t]*"
 #: A label line between a block and its output fence: a line of its own holding only an
 #: output label in Chinese or English, maybe in bold or italics, maybe ending in a colon
 #: (ASCII or full-width): ``输出：``, ``**Output:**``, ``运行结果:``, ``Out[3]:``, ``打印结果``,
-#: ``输出如下：``. A label that reads as the start of a sentence (``The output is``,
+#: ``输出如下：``, ``【输出】``. A label that reads as the start of a sentence (``The output is``,
 #: ``输出为``) is one only when it ends in a colon.
 OUTPUT_LABEL = re.compile(
     rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:"
-    rf"(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?){_OPTIONAL_COLON}"
+    rf"(?:【{CHINESE_LABEL}】|{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)"
+    rf"{_OPTIONAL_COLON}"
     rf"|(?:{CHINESE_LABEL}(?:为|是)|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
     r")$",
     re.IGNORECASE,
@@ -79,6 +82,26 @@ PRINTED_VALUE = re.compile(
     r"Traceback\b)"
 )
 
+#: A line that reads as what PyTorch printed, not as a remark or as code: a tensor, a size, a
+#: dtype, a device, an exception, numbers, a constant. The first line of a block quote
+#: (``> tensor([1., 1.])``, not ``> **Note**`` or ``> [!TIP]``) or of a Python fence after a
+#: block (``torch.Size([2])``, not ``torch.zeros(2)``) that reads so is taken for output.
+PRINTED_REPR = re.compile(
+    r"^(?:[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|\w+(?:Error|Warning):"
+    r"|torch\.(?:u?int\d*|float\d*|bfloat16|half|double|long|short|bool|complex\d*|cfloat)$"
+    r"|device\(type=|[\[(][-+\d\s.,e\[\]()]*$|[-+]?\d[\d.]*(?:e[-+]?\d+)?$"
+    r"|(?:True|False|None)$)"
+)
+
+#: A line after a block that holds a label and the output on the same line: ``输出：tensor([1])``,
+#: ``**Output:** `torch.Size([2])```; the output (group ``value``, maybe in backticks) reads as
+#: :data:`PRINTED_REPR`.
+INLINE_OUTPUT = re.compile(
+    rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:{CHINESE_LABEL}|{ENGLISH_LABEL}){_COLON}"
+    r"`*(?P<value>[^`]+?)`*[ \t]*$",
+    re.IGNORECASE,
+)
+
 #: A shell session in a fence (``$ pip install ...``): not a block's output.
 SHELL_PROMPT = re.compile(r"^[ \t]*(?:\$|#|PS>|>) ")
 
@@ -92,6 +115,10 @@ class Gap:
     prose: list[int] = field(default_factory=list)
     #: The first line of an indented code block that comes before any prose.
     indented: int | None = None
+    #: The first line of prose, when it is a block quote that reads as printed output.
+    quoted: int | None = None
+    #: The first line of prose, when it is a label with the output on the same line.
+    inline: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -139,10 +166,27 @@ def gap(
         if len(rest) <= LABEL_LENGTH and label.match(rest):
             found.labels.append(index)
         else:
+            if not found.prose and _quoted_value(line, rest, block.quote_depth):
+                found.quoted = index
+            elif not found.prose and not found.labels and _inline_output(rest):
+                found.inline = index
             found.prose.append(index)
             if not to_the_end:
                 break
     return found
+
+
+def _quoted_value(line: str, rest: str, depth: int) -> bool:
+    """Whether ``line`` is in a block quote deeper than the block's ``depth`` and its text,
+    ``rest``, reads as printed output."""
+    markers = line[: len(line) - len(rest)].count(">")
+    return markers > depth and PRINTED_REPR.match(rest.strip()) is not None
+
+
+def _inline_output(text: str) -> bool:
+    """Whether ``text`` is a label with output that reads as printed on the same line."""
+    inline = INLINE_OUTPUT.match(text)
+    return inline is not None and PRINTED_REPR.match(inline.group("value").strip()) is not None
 
 
 def titled_as_label(candidate: FenceLexeme, label: re.Pattern[str] | None) -> bool:
@@ -230,7 +274,7 @@ def unread_output(
     labeled = (bool(between.labels) or titled) and between.only_labels
     if following is not None and output_looking(following, languages, labeled=labeled):
         info = following.language or "bare"
-        fence_name = following.fence + following.info if following.info else "without info string"
+        fence_name = following.opening if following.info else "without info string"
         line = following.open_line
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
         if between.only_labels and not between.labels and not titled:
@@ -268,6 +312,18 @@ def unread_output(
             first_label,
             f"label line after {where}, but its output is not in a fence and is not read: "
             "put it in a fence marked output (```output)",
+        )
+    if between.inline is not None and between.prose[0] == between.inline:
+        return (
+            between.inline,
+            f"output written on the label line after {where} is not read: put it in a fence "
+            "marked output (```output) below the label",
+        )
+    if between.quoted is not None and between.prose[0] == between.quoted:
+        return (
+            between.quoted,
+            f"block quote after {where} looks like its output but is not read: put it in a "
+            "fence marked output (```output)",
         )
     return None
 

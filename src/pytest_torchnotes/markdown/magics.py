@@ -9,6 +9,7 @@ so that tracebacks keep the note's line numbers. Only lines that are not Python 
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
 from dataclasses import dataclass
@@ -235,3 +236,22 @@ def _compiles(code: str) -> bool:
     except (SyntaxError, ValueError):
         return False
     return True
+
+
+def as_run(code: str) -> tuple[str, ast.Module] | None:
+    """The code of a block as it runs, with its IPython magics made Python (``%matplotlib
+    inline`` above the imports of a notebook's first cell), and its tree; ``None`` when it
+    does not parse.
+
+    >>> code, tree = as_run("%matplotlib inline\\nimport torch")
+    >>> code.splitlines()[1], type(tree.body[1]).__name__
+    ('import torch', 'Import')
+    """
+    for candidate in (code, getattr(prepare(code), "code", None)):
+        if candidate is None:
+            continue
+        try:
+            return candidate, ast.parse(candidate)
+        except (SyntaxError, ValueError):
+            continue
+    return None

@@ -27,7 +27,7 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
         languages = ", ".join(sorted(note.format.languages))
         note.problem(
             fence.open_line,
-            f"{fence.fence}{fence.info} looks like Python but is not run: only blocks marked "
+            f"{fence.opening} looks like Python but is not run: only blocks marked "
             f"{languages} are; add {fence.language or 'its language'} to torchnotes_languages "
             "(--torchnotes-languages) to run it, or mark it text to silence this",
             "warning",
@@ -39,7 +39,7 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
     _stray_directives(fence, pending, note)
     note.problem(
         fence.open_line,
-        f"{fence.fence}{fence.info} is not run: its cell option `{option}` says the notebook "
+        f"{fence.opening} is not run: its cell option `{option}` says the notebook "
         "tool does not run it (remove the option to run it here)",
         "warning",
     )
@@ -48,7 +48,7 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     if pending.directives:
         first = pending.directives[0]
-        kind = f"{fence.fence}{fence.info}" if fence.info else f"{fence.fence} without language"
+        kind = fence.opening if fence.info else f"{fence.fence} without language"
         note.problem(
             first.line,
             f"directive applies to the next Python block, but the next block "

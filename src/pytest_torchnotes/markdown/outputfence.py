@@ -14,8 +14,10 @@ from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
+    PRINTED_REPR,
     SHELL_FENCES,
     gap,
+    looks_like_python,
     read_as_output,
     titled_as_label,
     unread_output,
@@ -32,6 +34,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     indented = draft.indented is not None and draft.indented.lines
     warn = draft.output is None and not draft.doctest and not indented
     fenced = output_fence(note, fence, draft.next_fence, warn=warn)
+    if warn and fenced is None:
+        output_run_as_code(note, fence, draft.next_fence)
     if fenced is not None and draft.doctest:
         note.problem(
             fenced.open_line,
@@ -103,3 +107,30 @@ def output_fence(
         elif unread is not None:
             note.problem(*unread, "warning")
     return None
+
+
+def output_run_as_code(
+    note: NoteContext, fence: FenceLexeme, candidate: FenceLexeme | None
+) -> None:
+    """Warn of a Python fence right after ``fence`` (blank lines and one label line between)
+    that holds what the block printed (``tensor([1, 2])``, ``torch.Size([2])``), as blogs
+    tag every fence ``python``: it runs as a block of its own, and nothing compares it."""
+    if candidate is None or candidate.language not in note.format.languages:
+        return
+    if candidate.close_line is None or fence.close_line is None:
+        return
+    label = note.format.output_label or OUTPUT_LABEL
+    between = gap(note.lines, fence, candidate.open_line, label, note.comment_lines)
+    if not between.only_labels or len(between.labels) > 1:
+        return
+    text = "\n".join(line.text for line in candidate.body)
+    first = next((line.text.strip() for line in candidate.body if line.text.strip()), "")
+    if not PRINTED_REPR.match(first) or looks_like_python(text):
+        return
+    note.problem(
+        candidate.open_line,
+        f"{candidate.opening} after the block at line {shown(fence.open_line)} "
+        f"looks like its output (`{first[:40]}`) but is run as a block of its own, and nothing "
+        f"compares it: mark it {candidate.fence}output to compare it as the block's output",
+        "warning",
+    )

@@ -15,6 +15,8 @@ from pytest_torchnotes.markdown import (
     cellopts,
     commentoutput,
     indented,
+    indented_python,
+    inline_output,
     ipython_block,
     liquid,
     marker,
@@ -107,6 +109,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
+    indented_python.indented_python(note)
+    inline_output.inline_output(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)

@@ -191,11 +191,26 @@ class FileDescriptorCapture:
         self._file.close()
 
 
+#: What ``breakpoint()`` raises in a block.
+NO_DEBUGGER = (
+    "breakpoint() was called, but a note runs without a terminal to debug in: remove the "
+    "call (or set PYTHONBREAKPOINT=0 to pass over it)"
+)
+
+
+def no_debugger(*args: Any, **kwargs: Any) -> None:
+    """``sys.breakpointhook`` while a block runs: no debugger can read commands, so say so
+    where the block called it, rather than start one that quits at once."""
+    if os.environ.get("PYTHONBREAKPOINT") != "0":
+        raise RuntimeError(NO_DEBUGGER)
+
+
 class BlockCapture:
     """Context manager: capture one block's stdout and stderr, and give it an empty stdin.
 
     A note is not interactive: ``input()`` in a block raises ``EOFError`` at once instead of
-    waiting for a keyboard, whether or not pytest captures output (``-s``).
+    waiting for a keyboard, whether or not pytest captures output (``-s``), and
+    ``breakpoint()`` raises :data:`NO_DEBUGGER`.
     """
 
     def __init__(self, fd: FileDescriptorCapture | None = None) -> None:
@@ -206,6 +221,8 @@ class BlockCapture:
 
     def __enter__(self) -> BlockCapture:
         self._saved = (sys.stdout, sys.stderr, sys.stdin)
+        self._hook = sys.breakpointhook
+        sys.breakpointhook = no_debugger
         if self.fd is not None:
             if sys.__stdout__ is not None:
                 sys.__stdout__.flush()
@@ -220,6 +237,8 @@ class BlockCapture:
         traceback: TracebackType | None,
     ) -> None:
         sys.stdout, sys.stderr, sys.stdin = self._saved
+        if sys.breakpointhook is no_debugger:  # a block that set its own keeps it
+            sys.breakpointhook = self._hook
         if isinstance(self.stdout, _InOrderStream):
             self.stdout.fd_capture = None
         if self.fd is not None:

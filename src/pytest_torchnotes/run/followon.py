@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, BlockResult
 
@@ -38,10 +39,10 @@ def bound_names(code: str) -> frozenset[str]:
     >>> sorted(bound_names("import numpy as np, os.path\\nx, (y, z) = 1, (2, 3)\\ndef f(a): b = 1"))
     ['f', 'np', 'os', 'x', 'y', 'z']
     """
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError):
+    parsed = as_run(code)
+    if parsed is None:
         return frozenset()
+    tree = parsed[1]
     names: set[str] = set()
     pending: list[ast.AST] = [tree]
     while pending:

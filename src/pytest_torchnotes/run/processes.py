@@ -11,6 +11,13 @@ session process, and theirs in turn, so grandchildren are found too. A grandchil
 parent ended would belong to ``init``; the session process is made a *child subreaper*
 (``PR_SET_CHILD_SUBREAPER``) so that it is adopted by the session instead and found the
 same way. Elsewhere nothing is found and nothing is ended.
+
+The helpers that ``multiprocessing`` starts once per process for the spawn and forkserver
+start methods (its resource tracker and its fork server) are the session's, not the note's:
+they are left running and not named, and end with the session as ``multiprocessing`` means
+them to. Ended after a note, they would be found dead by the next note that needs them: the
+resource tracker warns that it died and relaunches, the fork server fails with
+``ChildProcessError``.
 """
 
 from __future__ import annotations
@@ -140,7 +147,8 @@ def running_left(before: Iterable[int]) -> dict[int, str]:
     """The processes below the session's, not in ``before``, that run now, described: taken
     before the note's objects are freed, whose finalizers (a pool's) may end them meanwhile,
     so that what a note left running is named whatever the timing."""
-    return {pid: describe(pid) for pid in sorted(descendants() - set(before)) if _running(pid)}
+    new = descendants() - set(before) - multiprocessing_helpers()
+    return {pid: describe(pid) for pid in sorted(new) if _running(pid)}
 
 
 def end_left(
@@ -149,10 +157,11 @@ def end_left(
     """End the processes below the session's that were not in ``before``; say which, with
     those of ``running`` (:func:`running_left`) that ended by themselves since."""
     session = os.getpid()
-    found = sorted(descendants() - set(before))
+    helpers = multiprocessing_helpers()
+    found = sorted(descendants() - set(before) - helpers)
     left = [pid for pid in found if _running(pid)]
     _reap_all(found, session)  # those that ended by themselves
-    named = dict(running or {})
+    named = {pid: text for pid, text in (running or {}).items() if pid not in helpers}
     for pid in left:
         if pid not in named:
             named[pid] = describe(pid)
@@ -168,6 +177,24 @@ def end_left(
     _signal([pid for pid in left if _running(pid)], signal.SIGKILL)
     _reap_all(left, session, wait=True)
     return [named[pid] for pid in sorted(named)]
+
+
+#: Where ``multiprocessing`` keeps the process id of each of its helpers: module, instance,
+#: attribute.
+HELPERS = (
+    ("multiprocessing.resource_tracker", "_resource_tracker", "_pid"),
+    ("multiprocessing.forkserver", "_forkserver", "_forkserver_pid"),
+)
+
+
+def multiprocessing_helpers() -> set[int]:
+    """The process ids of the helpers ``multiprocessing`` started in this process."""
+    pids = set()
+    for module_name, instance, attribute in HELPERS:
+        pid = getattr(getattr(sys.modules.get(module_name), instance, None), attribute, None)
+        if isinstance(pid, int):
+            pids.add(pid)
+    return pids
 
 
 def _parent(pid: int) -> int | None:

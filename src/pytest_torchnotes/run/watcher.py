@@ -6,8 +6,8 @@ which block is running (through memory they share, written as each block starts 
 and receives :mod:`faulthandler`'s reports through a pipe, which it passes on to the terminal
 at once. When the pipe closes, or the session process is gone, while a block was running, the
 watcher writes the note, the block's line, its time limit and what ended the process: the
-fatal error faulthandler reported, or, with none, a signal that cannot be caught
-(``SIGKILL``) or C code that ended the process.
+fatal error faulthandler reported, or, with none, a signal faulthandler does not report
+(``SIGKILL``, ``SIGTERM``) or C code that ended the process.
 
 Under pytest-xdist the controller reports a crashed worker's note instead; no watcher runs.
 """
@@ -98,8 +98,9 @@ if running and b"(see the timeout directive)" not in report:  # else the session
         cause = "it ran past its hard time limit (the traceback is above)"
     else:
         cause = (
-            "no fatal error was reported: a signal that cannot be caught (SIGKILL: kill -9,"
-            " or the out-of-memory killer) ended it, or C code called exit()"
+            "no fatal error was reported: a signal that faulthandler does not report ended it"
+            " (SIGKILL: kill -9 or the out-of-memory killer; SIGTERM or SIGHUP sent to the"
+            " process), or C code called exit()"
         )
     say(b"\n" + running + b" was running when the process died: " + cause.encode() + b"\n")
 """

@@ -35,6 +35,10 @@ CLOSERS = {
 }
 
 
+#: Longest info string a message quotes.
+MAX_INFO = 60
+
+
 @dataclass(frozen=True, slots=True)
 class FenceLexeme:
     """A fenced code block."""
@@ -59,6 +63,17 @@ class FenceLexeme:
         """The language the info string names, in lower case: ``python`` for
         ```` ```python title="x" ````, ```` ```{.python} ```` or ```` ```Python ````."""
         return info_language(self.info)
+
+    @property
+    def opening(self) -> str:
+        """The opening fence as messages name it: the fence and its info string, a long info
+        string cut short.
+
+        >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-12:]
+        'xxxxxxxxxxx…'
+        """
+        info = self.info if len(self.info) <= MAX_INFO else self.info[: MAX_INFO - 1] + "…"
+        return self.fence + info
 
     @property
     def last_line(self) -> int:
@@ -189,6 +204,6 @@ def unclosed(fences: list[FenceLexeme]) -> LexerProblem:
         )
     return LexerProblem(
         fence.open_line,
-        f"code fence {fence.fence}{fence.info} is never closed "
+        f"code fence {fence.opening} is never closed "
         f"(add a line {fence.fence} after its last line)",
     )

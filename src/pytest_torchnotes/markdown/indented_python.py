@@ -1,0 +1,54 @@
+"""Python in indented code blocks: not run, and reported so that nothing is lost.
+
+Markdown's oldest code block is text indented by four spaces, and notes that follow
+reStructuredText's habit write an example as ``Example::`` over an indented ``>>>`` session,
+as PyTorch's docstrings do. Only fences are run. An indented code block whose first line is
+a ``>>>`` prompt or a torch import gets a warning at that line, so that such a note is not
+silently found to hold no Python block. The indented text right after a fence (a Jupyter
+export's output, :mod:`.indented`) is left to its own rules.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.lexers import (
+    INDENTED_CODE,
+    QUOTE,
+    indented_after,
+    width,
+)
+
+#: The first line of an indented code block that is Python: a ``>>>`` prompt or a torch
+#: import.
+PYTHON_START = re.compile(r"^(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)")
+
+
+def indented_python(note: NoteContext) -> None:
+    """Warn of each indented code block that starts with Python, outside fences, HTML
+    comments, front matter and the indented text right after a fence."""
+    lexemes = note.lexemes
+    hidden = set(note.comment_lines)
+    if lexemes.front_matter is not None:
+        hidden.update(range(lexemes.front_matter.close_line + 1))
+    for fence in lexemes.fences:
+        hidden.update(range(fence.open_line, fence.last_line + 1))
+        hidden.update(line.line for line in indented_after(note.lines, fence))
+    after_blank = True
+    for index, line in enumerate(note.lines):
+        quotes = QUOTE.match(line)
+        rest = line[quotes.end() :] if quotes else line
+        starts_code = after_blank and index not in hidden
+        after_blank = not rest.strip()
+        if not starts_code or after_blank:
+            continue
+        text = rest.lstrip(" \t")
+        if width(rest[: len(rest) - len(text)]) < INDENTED_CODE or not PYTHON_START.match(text):
+            continue
+        note.problem(
+            index,
+            f"indented code `{text.strip()}` looks like Python but is not run: only fenced "
+            "blocks are; put it in a ```python fence (ending in ```) to run it",
+            "warning",
+        )

@@ -1,0 +1,71 @@
+"""Output written as a comment at the end of a code line: a remark, reported once per note.
+
+Blogs often write what a line prints in a comment beside it::
+
+    print(x.shape)  # torch.Size([2, 3])
+
+Such a comment is a remark, never output (:mod:`.commentoutput` reads only a block that ends
+with its output under a label comment), so nothing compares it. A note whose blocks have no
+output section of their own but carry such comments gets one warning, at the first of them,
+so that its author does not take those values for checked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.layout import PRINTED_REPR
+from pytest_torchnotes.markdown.lexers import BodyLine
+
+#: What may stand between ``#`` and the value: ``# => tensor(...)``, ``# 输出：tensor(...)``.
+COMMENT_LEAD = re.compile(r"^#[ \t]*(?:=>|->|输出[:：]?|output:?|out:?)?[ \t]*", re.IGNORECASE)
+
+#: Longest comment quoted in the warning.
+QUOTED = 40
+
+
+def inline_output(note: NoteContext) -> None:
+    """Warn once of comments at the end of code lines that read as printed output, in blocks
+    that have no output section and are not transcripts."""
+    found: list[tuple[int, str]] = []
+    for block in note.note.blocks:
+        if block.output is not None or block.doctest or block.ipython is not None:
+            continue
+        found.extend(_value_comments(block.fence.body))
+    if not found:
+        return
+    line, comment = found[0]
+    more = len(found) - 1
+    others = f" (and {more} more in this note)" if more else ""
+    note.problem(
+        line,
+        f"the comment `{comment[:QUOTED]}` at the end of a code line looks like what the line "
+        f"prints, but it is not compared{others}: a comment beside code is a remark; to check "
+        "the output, put it in a fence marked output (```output) after the block",
+        "warning",
+    )
+
+
+def _value_comments(body: Sequence[BodyLine]) -> list[tuple[int, str]]:
+    """``(0-based note line, comment)`` of each comment after code in ``body`` whose text
+    reads as printed output."""
+    lines = [line.text for line in body]
+    found = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(lines) + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    for token in tokens:
+        if token.type != tokenize.COMMENT:
+            continue
+        row, column = token.start
+        if not lines[row - 1][:column].strip():
+            continue  # a comment on a line of its own
+        value = COMMENT_LEAD.sub("", token.string).strip()
+        if PRINTED_REPR.match(value):
+            found.append((body[row - 1].line, token.string))
+    return found
