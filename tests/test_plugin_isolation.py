@@ -237,6 +237,17 @@ def test_a_notes_namespace_is_released_when_it_is_done(
         ("import sys\nsys.exit(3)", "the block raised SystemExit: 3 (exception)"),
         ("import sys\nsys.exit(0)", "the block raised SystemExit: 0 (exception)"),
         ("raise KeyboardInterrupt", "the block raised KeyboardInterrupt (exception)"),
+        # A block that sends SIGINT to the session's process is its own interrupt, not the
+        # Ctrl-C of the person running the session: it fails, the next note runs. (Sending
+        # it to the process group is not tested: a parent such as timeout(1) passes it on.)
+        *(
+            (f"import os, signal\n{send}", "the block raised KeyboardInterrupt (exception)")
+            for send in (
+                "os.kill(os.getpid(), signal.SIGINT)",
+                "signal.raise_signal(signal.SIGINT)",
+                "import threading\nsignal.pthread_kill(threading.get_ident(), signal.SIGINT)",
+            )
+        ),
         ("exit()", "the block raised SystemExit: None (exception)"),
         (
             "import os\nos._exit(0)",

@@ -484,19 +484,26 @@ def test_a_block_that_closes_its_output_fails_and_the_note_goes_on(
     )
 
 
+#: A Ctrl-C of the person running the session, sent while the block runs: from another
+#: process, as a terminal sends it (a block that signals its own process is its own
+#: interrupt: tests/test_plugin_isolation.py).
+CTRL_C_SENT = (
+    "subprocess.run([sys.executable, '-c', "
+    "'import os, signal, sys; os.kill(int(sys.argv[1]), signal.SIGINT)', str(os.getpid())])"
+)
+
 CTRL_C = {
-    "kill": "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(30)",
-    "raise_signal": "import signal, time\nsignal.raise_signal(signal.SIGINT)\ntime.sleep(30)",
+    "kill": f"import os, subprocess, sys, time\n{CTRL_C_SENT}\ntime.sleep(30)",
     "thread": (
-        "import os, signal, threading, time\n"
-        "threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()\ntime.sleep(30)"
+        "import os, subprocess, sys, threading, time\n"
+        f"threading.Timer(0.2, lambda: {CTRL_C_SENT}).start()\ntime.sleep(30)"
     ),
     "swallowed": (
-        "import os, signal, time\ntry:\n    os.kill(os.getpid(), signal.SIGINT)\n"
+        f"import os, subprocess, sys, time\ntry:\n    {CTRL_C_SENT}\n"
         "    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('caught')"
     ),
     "transcript": (
-        ">>> import os, signal, time\n>>> os.kill(os.getpid(), signal.SIGINT); time.sleep(30)\n"
+        f">>> import os, subprocess, sys, time\n>>> {CTRL_C_SENT}; time.sleep(30)\n"
         ">>> print('next example')\nnext example"
     ),
 }

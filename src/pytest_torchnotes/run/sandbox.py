@@ -29,6 +29,7 @@ from pytest_torchnotes.run import (
     note_modules,
     patches,
     processes,
+    selfsignal,
     start,
     torch_configs,
     workspace,
@@ -130,6 +131,8 @@ def sandbox(
     at_exit = atexits.AtExitGuard(executor.filename)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
+    self_sent = selfsignal.SelfSent(os.getpid())
+    unwatch = selfsignal.watch(self_sent)
     try:
         at_exit.start()
         sys.modules["__main__"] = module
@@ -137,11 +140,12 @@ def sandbox(
         sys.path.insert(0, folder)
         sys.displayhook = start.display
         os._exit = exiting.refusing_exit(os.getpid())  # type: ignore[assignment]
-        _catch_interrupts(interrupted)
+        _catch_interrupts(interrupted, self_sent)
         start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        unwatch()
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
@@ -170,13 +174,15 @@ def sandbox(
             scratch.leave()
 
 
-def _catch_interrupts(interrupted: threading.Event) -> None:
+def _catch_interrupts(interrupted: threading.Event, self_sent: selfsignal.SelfSent) -> None:
     """Tell a Ctrl-C of the person running the session from a block raising
-    ``KeyboardInterrupt`` itself."""
+    ``KeyboardInterrupt`` itself, or sending ``SIGINT`` to its own process."""
     if threading.current_thread() is not threading.main_thread():
         return
 
     def on_interrupt(signum: int, frame: Any) -> None:
+        if self_sent.take():
+            raise KeyboardInterrupt  # the block's own
         interrupted.set()
         raise SessionInterrupted
 
