@@ -19,6 +19,23 @@ from tests.conftest import WriteNote
 #: knob name (as reported; after " #", which of its ways) -> (what note A runs, what note B
 #: runs, what B prints).
 KNOBS: dict[str, tuple[str, str, str]] = {
+    "sys.setswitchinterval": (
+        "sys.setswitchinterval(0.5)",
+        "print(sys.getswitchinterval())",
+        "0.005",
+    ),
+    "decimal context": (
+        """\
+        import decimal
+        decimal.getcontext().prec = 3
+        decimal.getcontext().traps[decimal.Inexact] = True
+        """,
+        """\
+        import decimal
+        print(decimal.Decimal(1) / decimal.Decimal(7))
+        """,
+        "0.1428571428571428571428571429",
+    ),
     "torch global module hooks": (
         "torch.nn.modules.module.register_module_forward_hook(lambda m, i, o: o * 0)",
         "print(torch.nn.Identity()(torch.ones(1)))",

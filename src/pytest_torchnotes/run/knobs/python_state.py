@@ -51,6 +51,8 @@ def interpreter_knobs() -> list[Knob]:
             lambda: getattr(sys, "tracebacklimit", None),
             _restore_tracebacklimit,
         ),
+        Knob("sys.setswitchinterval", sys.getswitchinterval, sys.setswitchinterval),
+        Knob("decimal context", _decimal_context, _set_decimal_context),
         Knob("trace function", sys.gettrace, sys.settrace),
         Knob("profile function", sys.getprofile, sys.setprofile),
         Knob("warning filters", lambda: list(warnings.filters), _restore_filters),
@@ -255,3 +257,36 @@ def _restore_blocking(saved: tuple[bool | None, ...]) -> None:
 
 def _time_zone() -> tuple[Any, ...]:
     return (time.tzname, time.timezone, time.altzone, time.daylight)
+
+
+#: The settings of a :mod:`decimal` context (its flags change with any arithmetic).
+DECIMAL_SETTINGS = ("prec", "rounding", "Emin", "Emax", "capitals", "clamp")
+
+
+def _decimal_context() -> tuple[Any, ...] | None:
+    """The settings and traps of the thread's :mod:`decimal` context, once it is imported
+    (``decimal.getcontext().prec = 3``)."""
+    decimal = sys.modules.get("decimal")
+    if decimal is None:
+        return None
+    context = decimal.getcontext()
+    traps = tuple(sorted((trap.__name__, on) for trap, on in context.traps.items()))
+    return (*(getattr(context, name) for name in DECIMAL_SETTINGS), traps)
+
+
+def _set_decimal_context(saved: tuple[Any, ...] | None) -> None:
+    """A context made from ``saved``: the default one if the note imported decimal."""
+    decimal: Any = sys.modules.get("decimal")
+    if decimal is None:
+        return
+    if saved is None:
+        decimal.setcontext(decimal.Context())
+        return
+    *settings, traps = saved
+    by_name = {trap.__name__: trap for trap in decimal.getcontext().traps}
+    decimal.setcontext(
+        decimal.Context(
+            **dict(zip(DECIMAL_SETTINGS, settings, strict=True)),
+            traps=[by_name[name] for name, on in traps if on],
+        )
+    )
