@@ -257,10 +257,6 @@ def test_reprinting_a_tensor_at_another_precision_matches(
         other = repr(tensor)
     finally:
         torch.set_printoptions(profile="default")
-    assert NUMERIC.compare(default, other).matched
-    assert NUMERIC.compare(other, default).matched
-
-
-@given(TEXTS, TEXTS)
-def test_numeric_matching_is_symmetric(a: str, b: str) -> None:
-    assert NUMERIC.compare(a, b).matched == NUMERIC.compare(b, a).matched
+    # The less precise print, written in a note, matches the more precise one printed.
+    fewer, more = (other, default) if precision < 4 else (default, other)
+    assert NUMERIC.compare(fewer, more).matched

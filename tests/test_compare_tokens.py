@@ -53,7 +53,6 @@ def test_number_like_text_must_be_equal(expected: str, actual: str) -> None:
     ("expected", "actual"),
     [
         ("loss 0.25", "loss 0.2500"),
-        ("epoch 1: loss 0.3333", "epoch 1: loss 0.33333334"),
         ("accuracy 95.5%", "accuracy 95.50%"),
         ("共15个 0.50", "共15个 0.5"),
         ("损失：0.250", "损失：0.25"),
@@ -70,6 +69,41 @@ def test_number_like_text_must_be_equal(expected: str, actual: str) -> None:
 def test_numbers_that_stand_alone_compare_as_numbers(expected: str, actual: str) -> None:
     assert NUMERIC.compare(expected, actual).matched
     assert NUMERIC.compare(actual, expected).matched
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ("epoch 1: loss 0.3333", "epoch 1: loss 0.33333334"),
+        ("0.45", "0.4523"),
+        ("tensor([0.33, 4.0])", "tensor([0.3333, 4.0000])"),
+    ],
+)
+def test_the_precision_the_note_wrote_decides(expected: str, actual: str) -> None:
+    # The note may write fewer digits than are printed; output printed with fewer digits
+    # than the note wrote is not rounded to meet it: 0.5 printed may be a value that moved.
+    assert NUMERIC.compare(expected, actual).matched
+    comparison = NUMERIC.compare(actual, expected)
+    assert not comparison.matched
+    assert comparison.drift == "format"
+    assert all(number.fewer_digits for number in comparison.numbers)
+
+
+def test_fewer_digits_that_do_not_round_the_same_are_a_value_drift() -> None:
+    comparison = NUMERIC.compare("0.4523", "0.46")
+    assert comparison.drift == "value"
+    assert not comparison.numbers[0].fewer_digits
+
+
+def test_a_value_printed_less_precisely_is_not_rounded_to_match() -> None:
+    comparison = NUMERIC.compare("0.45", "0.5")
+    assert not comparison.matched
+    (number,) = comparison.numbers
+    assert (number.expected, number.actual, number.tolerance) == ("0.45", "0.5", 0.005)
+    assert number.describe() == (
+        "expected 0.45, got 0.5: printed with fewer digits than the note wrote, so it cannot"
+        " show the same value"
+    )
 
 
 def test_a_grouped_number_is_one_integer() -> None:

@@ -140,5 +140,7 @@ class Comparator:
         if text_differs:
             return Comparison(False, "text", tuple(differences))
         if differences:
-            return Comparison(False, "value", tuple(differences))
+            # Numbers printed with fewer digits, and no other change: the format drifted.
+            drift = "format" if all(number.fewer_digits for number in differences) else "value"
+            return Comparison(False, drift, tuple(differences))
         return Comparison(True, "format")

@@ -34,6 +34,12 @@ from pytest_torchnotes.words import plural
 #: Flag that rewrites expected output with what the blocks print now.
 UPDATE_FLAG = "--torchnotes-update"
 
+#: Why numbers printed with fewer digits than the note wrote them fail, and what to do.
+FEWER_DIGITS = (
+    "format drift: numbers printed with fewer digits than the note wrote them (update the "
+    "note, or set a tolerance with <!-- torchnotes: compare numeric rtol=X atol=Y -->)"
+)
+
 DRIFT_EXPLANATION = {
     VALUE: "value drift: the same text now holds other numbers",
     FORMAT: "format-only drift: same text and numbers, other formatting "
@@ -76,7 +82,10 @@ def render_output_failure(
     block = result.item
     comparison = result.comparison
     drift = result.drift or TEXT
-    lines = [f"{where(context, block)}: {DRIFT_EXPLANATION.get(drift, drift)}"]
+    explanation = DRIFT_EXPLANATION.get(drift, drift)
+    if drift == FORMAT and comparison is not None and comparison.numbers:
+        explanation = FEWER_DIGITS
+    lines = [f"{where(context, block)}: {explanation}"]
     if variant is not None:
         lines.append(f"  compared with the output written for {variant}")
     expected_start = output.first_text_line

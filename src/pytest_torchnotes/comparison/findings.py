@@ -16,10 +16,18 @@ class NumberDifference:
     #: ``None`` when the two cannot be subtracted (integer vs float, nan vs number).
     difference: float | None
     tolerance: float
+    #: The printed number has fewer digits than the note wrote, and rounds the same: it
+    #: may be the same value printed less precisely, or one that moved.
+    fewer_digits: bool = False
 
     def describe(self) -> str:
         if self.difference is None:
             return f"expected {self.expected}, got {self.actual}"
+        if self.fewer_digits:
+            return (
+                f"expected {self.expected}, got {self.actual}: printed with fewer digits than "
+                "the note wrote, so it cannot show the same value"
+            )
         return (
             f"expected {self.expected}, got {self.actual} "
             f"(differs by {self.difference:.3g}; tolerance {self.tolerance:.3g})"

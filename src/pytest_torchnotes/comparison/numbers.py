@@ -1,8 +1,11 @@
-"""Numbers compared to the precision printed: the less precise side sets the tolerance.
+"""Numbers compared to the precision the note wrote: the expected side sets the tolerance.
 
-Half a unit in the last printed digit of the less precise side, or the ``rtol`` / ``atol`` of
-the block's compare settings when they are larger: ``0.3333`` matches ``0.33333334`` and
-``4.`` matches ``4.0000``, while ``0.3333`` does not match ``0.3433``. Integers must be equal.
+Half a unit in the last digit the note wrote, or the ``rtol`` / ``atol`` of the block's
+compare settings when they are larger: an expected ``0.3333`` matches a printed
+``0.33333334`` and ``4.0000`` matches ``4.``, while ``0.3333`` does not match ``0.3433``.
+Output printed less precisely than the note wrote it is not rounded to meet it: an expected
+``0.45`` does not match a printed ``0.5``, nor ``0.33333334`` a printed ``0.3333``, as the
+printed text cannot tell that its value is the one the note holds. Integers must be equal.
 """
 
 from __future__ import annotations
@@ -59,10 +62,7 @@ def number_difference(want: Token, got: Token, options: CompareOptions) -> Numbe
     """How two number tokens at the same place differ, or ``None`` when they agree."""
     expected = Number.parse(want.text)
     actual = Number.parse(got.text)
-    tolerance = max(
-        0.5 * max(expected.unit, actual.unit),
-        options.atol + options.rtol * _magnitude(expected.value),
-    )
+    tolerance = max(0.5 * expected.unit, options.atol + options.rtol * _magnitude(expected.value))
     if expected.is_integer != actual.is_integer:
         return NumberDifference(want.text, got.text, want.line, None, tolerance)
     if expected.is_integer:
@@ -83,12 +83,16 @@ def number_difference(want: Token, got: Token, options: CompareOptions) -> Numbe
     )
     if difference <= tolerance + slack:
         return None
+    fewer_digits = actual.unit > expected.unit and difference <= 0.5 * actual.unit * (
+        1 + EPSILON
+    ) + MAGNITUDE_EPSILON * _magnitude(expected.value)
     return NumberDifference(
         want.text,
         got.text,
         want.line,
         difference if math.isfinite(difference) else None,
         tolerance,
+        fewer_digits,
     )
 
 
