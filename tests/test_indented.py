@@ -284,3 +284,16 @@ def test_one_label_line_may_stand_before_indented_output() -> None:
     unread = NoteParser().parse(text).problems
     assert [(shown(p.line_index), p.severity) for p in unread] == [(10, "warning"), (16, "warning")]
     assert OPTION in unread[0].message
+
+
+def test_update_at_the_end_of_a_note_without_a_final_newline() -> None:
+    """Output that ends the note, or is inserted after its last line: the note still ends
+    without a newline, and every line break is the note's own (CRLF stays CRLF)."""
+    for newline in ("\n", "\r\n"):
+        block = newline.join(["```python", "print(1)", "```"])
+        assert edit_text(block, "1") == newline.join([block, "", "    1"])
+        old = newline.join([block, "", "    2"])
+        assert edit_text(old, "1") == newline.join([block, "", "    1"])
+        assert edit_text(old, "1\n3") == newline.join([block, "", "    1", "    3"])
+        two = newline.join([block, "", "    2", "    4"])
+        assert edit_text(two, "1") == newline.join([block, "", "    1"])
