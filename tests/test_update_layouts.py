@@ -1,0 +1,427 @@
+"""Update mode never damages a note, in every layout the plugin reads.
+
+Notes are built from the layouts of docs/format.md, several in one note: a marker, an output
+fence after the block (with or without a label line, a heading, a ``<details>`` wrapper),
+nbconvert's indented output, comments under ``# Output:``, ``>>>`` and IPython transcripts,
+in list items and block quotes, with CRLF, a byte order mark, tabs, CJK text and with or
+without a final newline. Each note is run in update mode as the plugin runs it
+(:class:`.NoteRunner` in update mode, then :func:`.update_file` with the edits its blocks
+planned), and:
+
+- with its expected outputs blanked or wrong, update gives back the original bytes;
+- a note that passes is left byte-identical;
+- a second update changes nothing;
+- whatever the blocks print, every byte outside the expected-output sections stays.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.document import NoteDocument
+from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.regions import note_parsers
+from pytest_torchnotes.run.results import NoteResult
+from pytest_torchnotes.run.runner import NoteRunner, RunSettings
+from pytest_torchnotes.update.writer import update_file
+
+
+@dataclass(frozen=True)
+class Section:
+    """An expected-output section: its lines as the block prints them (``good``), with
+    nothing in it (``blank``) and with wrong output (``wrong``)."""
+
+    good: tuple[str, ...]
+    blank: tuple[str, ...]
+    wrong: tuple[str, ...]
+
+
+Part = str | Section
+
+
+@dataclass(frozen=True)
+class Note:
+    parts: tuple[Part, ...]
+    newline: str
+    bom: bool
+    final_newline: bool
+    #: nbconvert's indented output is read (else comments under ``# Output:`` are).
+    indented: bool
+
+    def text(self, variant: str = "good") -> str:
+        lines: list[str] = []
+        for part in self.parts:
+            if isinstance(part, Section):
+                lines.extend(getattr(part, variant))
+            else:
+                lines.append(part)
+        text = self.newline.join(lines) + (self.newline if self.final_newline else "")
+        return ("\ufeff" if self.bom else "") + text
+
+    def fixed(self) -> list[str]:
+        """The text between the sections, in order (``len(sections) + 1`` pieces)."""
+        pieces: list[list[str]] = [[]]
+        for part in self.parts:
+            if isinstance(part, Section):
+                pieces.append([])
+            else:
+                pieces[-1].append(part)
+        return [self.newline.join(piece) for piece in pieces]
+
+    def format(self) -> NoteFormat:
+        return NoteFormat(indented_output=self.indented, comment_output=not self.indented)
+
+
+# --- Strategies --------------------------------------------------------------------------
+
+#: Characters of printed text and prose: CJK, accents, tabs, digits, punctuation.
+CHARS = [*"abcxyz 0123456789.,:-[]()", "张量", "输出", "é", "\t"]
+TEXT = st.lists(st.sampled_from(CHARS), min_size=1, max_size=10).map("".join)
+PRINTED_LINE = TEXT.map(str.strip).filter(bool)
+PRINTED = st.lists(PRINTED_LINE, min_size=1, max_size=3)
+WRONG = ("WRONG", "这不对")
+Lines = st.SearchStrategy[list[str]]
+
+#: Lines that read as something else in some layout: fences, markers, prompts, labels,
+#: comments, directives, a traceback's header, blank lines, indentation.
+NASTY_LINE = st.sampled_from(
+    [
+        "```",
+        "~~~",
+        "````python",
+        "======== output ==========",
+        "--- Output ---",
+        ">>> 1",
+        "... 2",
+        "   ...: 3",
+        "In [7]: x",
+        "Out[1]: 4",
+        "<BLANKLINE>",
+        "Traceback (most recent call last):",
+        "# Output:",
+        "#> 5",
+        "Output:",
+        "<!-- torchnotes: skip -->",
+        "-->",
+        "> quoted",
+        "- item",
+        "    indented",
+        "\tab",
+        "",
+        "  ",
+    ]
+)
+NASTY = st.lists(st.one_of(NASTY_LINE, PRINTED_LINE), min_size=0, max_size=4)
+
+#: Container of a block: (prefix of its first line, prefix of the lines after it).
+CONTAINERS = st.sampled_from(
+    [("", ""), ("> ", "> "), ("- ", "  "), ("1. ", "   "), ("> - ", ">   "), ("> > ", "> > ")]
+)
+
+
+def _in(prefix: str, line: str) -> str:
+    """``line`` inside a container whose lines start with ``prefix``: a blank line keeps
+    only the block-quote markers, as editors write it."""
+    return prefix + line if line else prefix.rstrip(" ")
+
+
+def _prints(printed: list[str]) -> list[str]:
+    return [f"print({line!r})" for line in printed]
+
+
+def _print(printed: list[str]) -> str:
+    """One statement that prints ``printed``."""
+    return f"print({chr(10).join(printed)!r})" if printed else "None"
+
+
+@st.composite
+def marker_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    printed = draw(printing)
+    marker = draw(
+        st.sampled_from(["======== output ==========", "--- Output ---", "=== output ==="])
+    )
+    fence = draw(st.sampled_from(["```", "~~~", "````"]))
+    body = [fence + "python", *_prints(printed), *([""] if draw(st.booleans()) else []), marker]
+    return [
+        *(_in(inner, line) for line in body),
+        Section(
+            tuple(_in(inner, line) for line in printed),
+            (),
+            tuple(_in(inner, line) for line in WRONG),
+        ),
+        _in(inner, fence),
+    ]
+
+
+LABELS = ["Output:", "输出：", "**Output:**", "### Output", "运行结果：", "Out[3]:", "_Output_"]
+
+
+@st.composite
+def fence_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    printed = draw(printing)
+    fence = draw(st.sampled_from(["```", "~~~"]))
+    label = draw(st.sampled_from([None, "details", *LABELS]))
+    if label is None:
+        info = draw(st.sampled_from(["output", "out", "stdout", "result"]))
+    else:
+        info = draw(st.sampled_from(["", "text", "output", "console"]))
+    lines = [fence + "python", *_prints(printed), fence, ""]
+    if label == "details":
+        lines += ["<details><summary>Output</summary>", ""]
+    elif label is not None:
+        lines += [label, ""]
+    lines.append(fence + info)
+    after = [fence]
+    if label == "details":
+        after += ["", "</details>"]
+    return [
+        *(_in(inner, line) for line in lines),
+        Section(
+            tuple(_in(inner, line) for line in printed),
+            (),
+            tuple(_in(inner, line) for line in WRONG),
+        ),
+        *(_in(inner, line) for line in after),
+    ]
+
+
+@st.composite
+def indented_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    """nbconvert's layout: the output indented by four spaces after the block."""
+    printed = draw(printing)
+    lines = ["```python", *_prints(printed), "```"]
+    return [
+        *(_in(inner, line) for line in lines),
+        Section(
+            (_in(inner, ""), *(_in(inner, "    " + line) for line in printed)),
+            (),
+            (_in(inner, ""), *(_in(inner, "    " + line) for line in WRONG)),
+        ),
+    ]
+
+
+@st.composite
+def comment_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    printed = draw(printing)
+    label = draw(st.sampled_from(["# Output:", "# 输出：", "# out:", None]))
+    head = "#> " if label is None else "# "
+    lines = ["```python", *_prints(printed), *([label] if label else [])]
+    wrong = tuple(_in(inner, head + line) for line in WRONG)
+    return [
+        *(_in(inner, line) for line in lines),
+        # without a label, a block with no #> lines has no output section: it is not blanked
+        Section(tuple(_in(inner, head + line) for line in printed), () if label else wrong, wrong),
+        _in(inner, "```"),
+    ]
+
+
+@st.composite
+def transcript_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    parts: list[Part] = [_in(inner, "```" + draw(st.sampled_from(["python", "pycon"])))]
+    for _ in range(draw(st.integers(1, 3))):
+        printed = draw(printing)
+        parts.append(_in(inner, ">>> " + _print(printed)))
+        parts.append(
+            Section(
+                tuple(_in(inner, line) for line in printed),
+                (),
+                tuple(_in(inner, line) for line in WRONG),
+            )
+        )
+    parts.append(_in(inner, "```"))
+    return parts
+
+
+@st.composite
+def ipython_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    parts: list[Part] = [_in(inner, "```" + draw(st.sampled_from(["python", "ipython"])))]
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        if number > 1:
+            parts.append(_in(inner, ""))
+        printed = draw(printing)
+        if draw(st.booleans()):
+            parts.append(_in(inner, f"In [{number}]: " + _print(printed)))
+            shown = printed
+        else:
+            value = printed[0] if printed else ""
+            parts.append(_in(inner, f"In [{number}]: {value!r}"))
+            shown = [f"Out[{number}]: {value!r}"]
+        parts.append(
+            Section(
+                tuple(_in(inner, line) for line in shown),
+                (),
+                tuple(_in(inner, line) for line in WRONG),
+            )
+        )
+    parts.append(_in(inner, "```"))
+    return parts
+
+
+LAYOUTS = {
+    "marker": marker_block,
+    "fence": fence_block,
+    "indented": indented_block,
+    "comment": comment_block,
+    "transcript": transcript_block,
+    "ipython": ipython_block,
+}
+
+
+@st.composite
+def notes(draw: st.DrawFn, printing: Lines = PRINTED) -> Note:
+    indented = draw(st.booleans())
+    kinds = [kind for kind in LAYOUTS if kind != ("comment" if indented else "indented")]
+    parts: list[Part] = [draw(st.sampled_from(["# 笔记", "# Note", "Prose\twith a tab."]))]
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append("")
+        prose = draw(
+            st.lists(TEXT.map(str.strip).filter(lambda t: t and t[0] not in "-1"), max_size=2)
+        )
+        if prose:
+            parts += [*prose, ""]
+        first, inner = draw(CONTAINERS)
+        block = draw(LAYOUTS[draw(st.sampled_from(kinds))](inner, printing))
+        assert isinstance(block[0], str)
+        parts += [first + block[0][len(inner) :] if block[0].startswith(inner) else block[0]]
+        parts += block[1:]
+        if first:  # leave the container before the next block
+            parts.append("")
+            parts.append("Then:")
+    return Note(
+        tuple(parts),
+        draw(st.sampled_from(["\n", "\r\n"])),
+        draw(st.booleans()),
+        draw(st.booleans()),
+        indented,
+    )
+
+
+# --- Running update mode as the plugin does ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[NoteRunner]:
+    made = NoteRunner(RunSettings(capture_fd=False, update=True))
+    yield made
+    made.close()
+
+
+@dataclass
+class Updated:
+    data: bytes
+    result: NoteResult
+    #: Why the note was not written, if it had edits and was not.
+    refused: str | None
+
+
+def update(runner: NoteRunner, path: Path, note_format: NoteFormat) -> Updated:
+    """Run the note at ``path`` in update mode and write the edits its blocks planned."""
+    document = NoteDocument.parse(str(path), *note_parsers(note_format))
+    assert document.note.problems == [] or all(
+        problem.severity == "warning" for problem in document.note.problems
+    ), document.note.problems
+    result = runner.run(document, path, path.name)
+    edits = [edit for block in result.blocks for edit in block.edits]
+    refused = update_file(path, edits) if edits else None
+    return Updated(path.read_bytes(), result, refused)
+
+
+def on_disk(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+@pytest.fixture
+def folder() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="updfuzz-") as name:
+        yield Path(name)
+
+
+def _write(folder: Path, text: str) -> Path:
+    path = folder / "note.md"
+    path.write_bytes(on_disk(text))
+    return path
+
+
+# --- The properties ----------------------------------------------------------------------
+
+PROPERTY = settings(deadline=None)
+
+
+@PROPERTY
+@given(note=notes(), variant=st.sampled_from(["blank", "wrong"]))
+def test_update_writes_back_the_original_bytes(
+    runner: NoteRunner, note: Note, variant: str
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="updfuzz-") as name:
+        path = _write(Path(name), note.text(variant))
+        first = update(runner, path, note.format())
+        assert first.refused is None
+        assert first.data.decode("utf-8").splitlines(True) == note.text().splitlines(True)
+        second = update(runner, path, note.format())
+        assert second.data == first.data
+        assert [block.outcome for block in second.result.blocks] == ["passed"] * len(
+            second.result.blocks
+        )
+
+
+@PROPERTY
+@given(note=notes())
+def test_update_leaves_a_passing_note_byte_identical(runner: NoteRunner, note: Note) -> None:
+    with tempfile.TemporaryDirectory(prefix="updfuzz-") as name:
+        path = _write(Path(name), note.text())
+        updated = update(runner, path, note.format())
+        assert [edit for block in updated.result.blocks for edit in block.edits] == []
+        assert updated.data == on_disk(note.text())
+
+
+def _cut(note: Note, text: str) -> bool:
+    """Whether ``text`` is ``note`` with any lines in place of its sections: every other line
+    as it is, and every line ending the note's own. The note still ends with a newline, or
+    without one, unless it ends with a section (a section that update empties leaves the line
+    above it last, with its line ending)."""
+    newline = re.escape(note.newline)
+    pattern = ""
+    for part in note.parts:
+        if isinstance(part, Section):
+            pattern += rf"(?:[^\r\n]*{newline})*?"
+        else:
+            pattern += re.escape(part) + newline
+    ends = isinstance(note.parts[-1], Section) or (
+        text.endswith(note.newline) == note.final_newline
+    )
+    whole = text + ("" if note.final_newline else note.newline)
+    return ends and re.fullmatch(pattern, whole) is not None
+
+
+@PROPERTY
+@given(note=notes(NASTY))
+def test_whatever_blocks_print_update_changes_only_their_sections(
+    runner: NoteRunner, note: Note
+) -> None:
+    """Blocks that print fences, markers, prompts, labels, blank lines...: update writes
+    what it can and refuses the rest, naming why; every byte outside the sections stays,
+    and a second update changes nothing."""
+    with tempfile.TemporaryDirectory(prefix="updfuzz-") as name:
+        path = _write(Path(name), note.text("wrong"))
+        first = update(runner, path, note.format())
+        text = first.data.decode("utf-8")
+        assert text.startswith("\ufeff") == note.bom
+        assert _cut(note, text.removeprefix("\ufeff"))
+        for block in first.result.blocks:
+            # a block whose output is not written says why, and fails
+            if block.not_updated:
+                assert "Not updated: " in block.message
+                event("a section refused")
+            else:
+                assert block.outcome == "passed" or block.edits, block.message
+        second = update(runner, path, note.format())
+        assert [edit for block in second.result.blocks for edit in block.edits] == []
+        assert second.data == first.data
