@@ -425,3 +425,107 @@ def test_whatever_blocks_print_update_changes_only_their_sections(
         second = update(runner, path, note.format())
         assert [edit for block in second.result.blocks for edit in block.edits] == []
         assert second.data == first.data
+
+
+# --- End to end, through the plugin ------------------------------------------------------
+
+
+def _s(prefix: str, *good: str) -> Section:
+    """A section of the lines ``good``, each written after ``prefix``."""
+    wrong = tuple(prefix + "WRONG" if line else line for line in good)
+    return Section(tuple(prefix + line if line else line for line in good), (), wrong)
+
+
+#: Notes of several layouts each, as the plugin reads them with an ini of its own.
+END_TO_END = {
+    "crlf-bom-indented-last": (
+        Note(
+            (
+                "---",
+                "torchnotes:",
+                "  indented_output: true",
+                "---",
+                "# 张量",
+                "",
+                "```python",
+                "print('a\\tb')",
+                "======== output ==========",
+                _s("", "a\tb"),
+                "```",
+                "",
+                "- step",
+                "",
+                "  ```python",
+                "  >>> print('输出')",
+                _s("  ", "输出"),
+                "  ```",
+                "",
+                "```python",
+                "print(3)",
+                "```",
+                _s("    ", "", "3"),
+            ),
+            "\r\n",
+            bom=True,
+            final_newline=False,
+            indented=True,
+        ),
+        "",
+    ),
+    "comments-ipython-quote": (
+        Note(
+            (
+                "> ```python",
+                "> In [1]: 'x'",
+                _s("> ", "Out[1]: 'x'"),
+                ">",
+                "> In [2]: print(2)",
+                _s("> ", "2"),
+                "> ```",
+                "",
+                "```python",
+                "print('y')",
+                "# 输出：",
+                _s("# ", "y"),
+                "```",
+                "",
+                "<details><summary>Output</summary>",
+                "",
+                "```python",
+                "print('z')",
+                "```",
+                "",
+                "**Output:**",
+                "",
+                "~~~text",
+                _s("", "z"),
+                "~~~",
+                "",
+                "</details>",
+            ),
+            "\n",
+            bom=False,
+            final_newline=True,
+            indented=False,
+        ),
+        "torchnotes_comment_output = true\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", ["blank", "wrong"])
+@pytest.mark.parametrize("name", sorted(END_TO_END))
+def test_the_plugin_updates_every_layout_back_to_the_original_bytes(
+    pytester: pytest.Pytester, name: str, variant: str
+) -> None:
+    note, ini = END_TO_END[name]
+    pytester.makeini(f"[pytest]\ntorchnotes_paths = notes\n{ini}")
+    path = pytester.path / "notes" / "note.md"
+    path.parent.mkdir()
+    path.write_bytes(on_disk(note.text(variant)))
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_bytes() == on_disk(note.text())
+    again = pytester.runpytest("--torchnotes-update")
+    again.assert_outcomes(passed=1)
+    assert "rewrote" not in again.stdout.str()
+    assert path.read_bytes() == on_disk(note.text())
