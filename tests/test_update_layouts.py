@@ -53,7 +53,7 @@ class Note:
     newline: str
     bom: bool
     final_newline: bool
-    #: nbconvert's indented output is read (else comments under ``# Output:`` are).
+    #: nbconvert's indented output is read (comments under ``# Output:`` always are).
     indented: bool
 
     def text(self, variant: str = "good") -> str:
@@ -77,7 +77,7 @@ class Note:
         return [self.newline.join(piece) for piece in pieces]
 
     def format(self) -> NoteFormat:
-        return NoteFormat(indented_output=self.indented, comment_output=not self.indented)
+        return NoteFormat(indented_output=self.indented, comment_output=True)
 
 
 # --- Strategies --------------------------------------------------------------------------
@@ -278,7 +278,7 @@ LAYOUTS = {
 @st.composite
 def notes(draw: st.DrawFn, printing: Lines = PRINTED) -> Note:
     indented = draw(st.booleans())
-    kinds = [kind for kind in LAYOUTS if kind != ("comment" if indented else "indented")]
+    kinds = [kind for kind in LAYOUTS if indented or kind != "indented"]
     parts: list[Part] = [draw(st.sampled_from(["# 笔记", "# Note", "Prose\twith a tab."]))]
     for _ in range(draw(st.integers(1, 4))):
         parts.append("")

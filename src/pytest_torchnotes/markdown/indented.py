@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
+from pytest_torchnotes.markdown import commentoutput
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.layout import LABEL_LENGTH
@@ -77,6 +78,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     """The parser part: the indented text is the output when no other convention found one."""
     if draft.output is not None or draft.indented is None:
         return
+    if not draft.indented.lines and commentoutput.reads(draft, note):
+        return  # no indented text after it: its output comments are its output
     draft.output = draft.indented
     unread = unread_after_image(note.lines, draft.fence, draft.indented)
     if unread is not None:
