@@ -265,7 +265,36 @@ def ipython_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     return parts
 
 
+@st.composite
+def ipython_split_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    """IPython's split form: the prompts in the block, their output in the next fence, each
+    prompt's printed lines then its ``Out[n]:`` line (which names the prompt)."""
+    count = draw(st.integers(1, 3))
+    values = [draw(PRINTED_LINE) for _ in range(count)]
+    printed = [draw(printing) for _ in range(count)]
+    parts: list[Part] = [_in(inner, "```python")]
+    for number in range(1, count + 1):
+        if number > 1:
+            parts.append(_in(inner, ""))
+        code = f"{_print(printed[number - 1])}; {values[number - 1]!r}"
+        parts.append(_in(inner, f"In [{number}]: {code}"))
+    parts += [
+        _in(inner, line) for line in ["```", "", draw(st.sampled_from(LABELS)), "", "```text"]
+    ]
+    for number in range(1, count + 1):
+        if number > 1:
+            parts.append(_in(inner, ""))
+        out = f"Out[{number}]: {values[number - 1]!r}"
+        wrong = (_in(inner, f"Out[{number}]: 'WRONG'"),)
+        good = tuple(_in(inner, line) for line in [*printed[number - 1], out])
+        # a prompt with no lines in the fence is not updated: blanking leaves its Out line
+        parts.append(Section(good, wrong, wrong))
+    parts.append(_in(inner, "```"))
+    return parts
+
+
 LAYOUTS = {
+    "ipython-split": ipython_split_block,
     "marker": marker_block,
     "fence": fence_block,
     "indented": indented_block,
