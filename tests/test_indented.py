@@ -277,7 +277,7 @@ def test_one_label_line_may_stand_before_indented_output() -> None:
     sections = [block.output for block in note.blocks]
     assert [(shown(s.start), s.text) if s else None for s in sections] == [
         (10, "tensor([1., 1.])"),
-        (15, ""),  # a label over prose: the block is expected to print nothing
+        (17, ""),  # a label over prose: the block is expected to print nothing
         (26, "3"),
     ]
     assert parse(text, NoteFormat(indented_output=True, output_label=None)).blocks[0].expected == ""
@@ -297,3 +297,13 @@ def test_update_at_the_end_of_a_note_without_a_final_newline() -> None:
         assert edit_text(old, "1\n3") == newline.join([block, "", "    1", "    3"])
         two = newline.join([block, "", "    2", "    4"])
         assert edit_text(two, "1") == newline.join([block, "", "    1"])
+
+
+def test_update_writes_output_under_a_label_with_nothing_indented_under_it() -> None:
+    """The label announces the output: new output goes under it, not between it and its
+    block, and reads back as the block's output."""
+    text = "```python\nprint(1)\n```\n\nOut:\n\nProse.\n"
+    new = edit_text(text, "1")
+    assert new == "```python\nprint(1)\n```\n\nOut:\n\n    1\n\nProse.\n"
+    assert parse(new).blocks[0].expected == "1"
+    assert edit_text(new, "1") == new

@@ -198,6 +198,9 @@ def indented_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     """nbconvert's layout: the output indented by four spaces after the block."""
     printed = draw(printing)
     lines = ["```python", *_prints(printed), "```"]
+    label = draw(st.sampled_from([None, "Out:", "输出：", "**Output:**"]))
+    if label is not None:  # sphinx-gallery's label line between the block and its output
+        lines += ["", label]
     return [
         *(_in(inner, line) for line in lines),
         Section(

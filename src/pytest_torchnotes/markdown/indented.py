@@ -56,8 +56,8 @@ def find(draft: BlockDraft, note: NoteContext) -> None:
         section = indented_section(note.lines, draft.fence)
         label = label_line(note, draft.fence) if not section.lines else None
         if label is not None:
-            labeled = indented_section(note.lines, replace(draft.fence, close_line=label))
-            section = labeled if labeled.lines else section
+            # under the label even when nothing is indented there: update writes it there
+            section = indented_section(note.lines, replace(draft.fence, close_line=label))
         draft.indented = section
 
 
