@@ -168,26 +168,30 @@ LABELS = ["Output:", "输出：", "**Output:**", "### Output", "运行结果："
 def fence_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     printed = draw(printing)
     fence = draw(st.sampled_from(["```", "~~~"]))
-    label = draw(st.sampled_from([None, "details", *LABELS]))
+    label = draw(st.sampled_from([None, "details", "mkdocs", *LABELS]))
     if label is None:
         info = draw(st.sampled_from(["output", "out", "stdout", "result"]))
     else:
         info = draw(st.sampled_from(["", "text", "output", "console"]))
     lines = [fence + "python", *_prints(printed), fence, ""]
+    indent = ""  # of the output fence: an mkdocs container's content is indented
     if label == "details":
         lines += ["<details><summary>Output</summary>", ""]
+    elif label == "mkdocs":
+        lines += [draw(st.sampled_from(['??? note "Output"', '!!! example "输出"'])), ""]
+        indent = "    "
     elif label is not None:
         lines += [label, ""]
-    lines.append(fence + info)
-    after = [fence]
+    lines.append(indent + fence + info)
+    after = [indent + fence]
     if label == "details":
         after += ["", "</details>"]
     return [
         *(_in(inner, line) for line in lines),
         Section(
-            tuple(_in(inner, line) for line in printed),
+            tuple(_in(inner, indent + line) for line in printed),
             (),
-            tuple(_in(inner, line) for line in WRONG),
+            tuple(_in(inner, indent + line) for line in WRONG),
         ),
         *(_in(inner, line) for line in after),
     ]
@@ -561,3 +565,24 @@ def test_the_plugin_updates_every_layout_back_to_the_original_bytes(
     again.assert_outcomes(passed=1)
     assert "rewrote" not in again.stdout.str()
     assert path.read_bytes() == on_disk(note.text())
+
+
+def test_a_fence_is_not_written_as_indented_output_under_a_label(
+    runner: NoteRunner, folder: Path
+) -> None:
+    """Under a label line an indented fence reads as a fence (right after the block it is
+    text): such output is refused, naming the line, and the note is left as it was."""
+    text = "```python\nprint('```')\n```\n\nOut:\n\n    x\n\nProse.\n"
+    path = _write(folder, text)
+    updated = update(runner, path, NoteFormat(indented_output=True))
+    assert updated.data == on_disk(text)
+    (block,) = updated.result.blocks
+    assert block.not_updated == (
+        "a line of the output ('```') would read as a code fence under the label line: put the"
+        " output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+    )
+    right_after = text.replace("Out:\n\n", "")
+    path = _write(folder, right_after)
+    assert update(runner, path, NoteFormat(indented_output=True)).data == on_disk(
+        right_after.replace("    x", "    ```")
+    )

@@ -109,3 +109,25 @@ or print less'
         f"the new output is {size:,} bytes ({count}), more than the {max_bytes:,} bytes that "
         f"{MAX_BYTES_OPTION} allows; raise it to write it, or print less"
     )
+
+
+#: A line that opens or closes a fence, whatever its indentation.
+FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})")
+
+
+def fence_under_a_label(lines: Sequence[str]) -> str | None:
+    """Why indented output under a label line cannot hold ``lines``, if it cannot: there an
+    indented fence is a fence (mkdocs containers indent theirs), not text.
+
+    >>> fence_under_a_label(["    ok", "    ```"])
+    "a line of the output ('```') would read as a code fence under the label line: put the \
+output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+    """
+    for line in lines:
+        if FENCE_LINE.match(line):
+            return (
+                f"a line of the output ({line.strip()!r}) would read as a code fence under the"
+                " label line: put the output in an output fence, or mark the block"
+                " <!-- torchnotes: compare ignore -->"
+            )
+    return None
