@@ -170,7 +170,7 @@ def fence_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     fence = draw(st.sampled_from(["```", "~~~"]))
     label = draw(st.sampled_from([None, "details", "mkdocs", *LABELS]))
     if label is None:
-        info = draw(st.sampled_from(["output", "out", "stdout", "result"]))
+        info = draw(st.sampled_from(["output", "out", "stdout", "result", 'text title="Output"']))
     else:
         info = draw(st.sampled_from(["", "text", "output", "console"]))
     lines = [fence + "python", *_prints(printed), fence, ""]
@@ -567,11 +567,12 @@ def test_the_plugin_updates_every_layout_back_to_the_original_bytes(
     assert path.read_bytes() == on_disk(note.text())
 
 
-def test_a_fence_is_not_written_as_indented_output_under_a_label(
+def test_a_fence_or_comment_is_not_written_as_indented_output_under_a_label(
     runner: NoteRunner, folder: Path
 ) -> None:
-    """Under a label line an indented fence reads as a fence (right after the block it is
-    text): such output is refused, naming the line, and the note is left as it was."""
+    """Under a label line an indented fence reads as a fence and a comment as a comment
+    (right after the block they are text): such output is refused, naming the line, and the
+    note is left as it was."""
     text = "```python\nprint('```')\n```\n\nOut:\n\n    x\n\nProse.\n"
     path = _write(folder, text)
     updated = update(runner, path, NoteFormat(indented_output=True))
@@ -580,6 +581,15 @@ def test_a_fence_is_not_written_as_indented_output_under_a_label(
     assert block.not_updated == (
         "a line of the output ('```') would read as a code fence under the label line: put the"
         " output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+    )
+    comment = text.replace("print('```')", "print('<!-- torchnotes: skip -->')")
+    path = _write(folder, comment)
+    updated = update(runner, path, NoteFormat(indented_output=True))
+    assert updated.data == on_disk(comment)
+    assert updated.result.blocks[0].not_updated == (
+        "a line of the output ('<!-- torchnotes: skip -->') would read as an HTML comment under"
+        " the label line: put the output in an output fence, or mark the block"
+        " <!-- torchnotes: compare ignore -->"
     )
     right_after = text.replace("Out:\n\n", "")
     path = _write(folder, right_after)
