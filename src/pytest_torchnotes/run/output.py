@@ -32,7 +32,7 @@ from pytest_torchnotes.run.results import (
     from_execution,
 )
 from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
-from pytest_torchnotes.update.refusals import fence_under_a_label
+from pytest_torchnotes.update.refusals import label_output_reason
 from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _under_a_label(
     between = source.raw_lines[block.fence.close_line + 1 : written.start]
     if not any(line.strip(" \t\r>") for line in between):
         return lambda edit: None
-    return lambda edit: fence_under_a_label(edit.lines)
+    return lambda edit: label_output_reason(edit.lines)
 
 
 def _traceback(

@@ -115,21 +115,25 @@ or print less'
 FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})")
 
 
-def fence_under_a_label(lines: Sequence[str]) -> str | None:
+def label_output_reason(lines: Sequence[str]) -> str | None:
     """Why indented output under a label line cannot hold ``lines``, if it cannot: there an
     indented fence is a fence (mkdocs containers indent theirs) and an HTML comment a
     comment, maybe a directive, not text as right after the block.
 
-    >>> fence_under_a_label(["    ok", "    ```"])
+    >>> label_output_reason(["    ok", "    ```"])
     "a line of the output ('```') would read as a code fence under the label line: put the \
 output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
     """
     for line in lines:
-        what = "a code fence" if FENCE_LINE.match(line) else "an HTML comment"
-        if FENCE_LINE.match(line) or "<!--" in line:
-            return (
-                f"a line of the output ({line.strip()!r}) would read as {what} under the"
-                " label line: put the output in an output fence, or mark the block"
-                " <!-- torchnotes: compare ignore -->"
-            )
+        if FENCE_LINE.match(line):
+            what = "a code fence"
+        elif "<!--" in line:
+            what = "an HTML comment"
+        else:
+            continue
+        return (
+            f"a line of the output ({line.strip()!r}) would read as {what} under the"
+            " label line: put the output in an output fence, or mark the block"
+            " <!-- torchnotes: compare ignore -->"
+        )
     return None
