@@ -56,25 +56,34 @@ class Note:
     #: nbconvert's indented output is read (comments under ``# Output:`` always are).
     indented: bool
 
-    def text(self, variant: str = "good") -> str:
-        lines: list[str] = []
-        for part in self.parts:
-            if isinstance(part, Section):
-                lines.extend(getattr(part, variant))
-            else:
-                lines.append(part)
-        text = self.newline.join(lines) + (self.newline if self.final_newline else "")
-        return ("\ufeff" if self.bom else "") + text
+    #: Line endings of the lines outside the sections, in turn, in a note that mixes them
+    #: (a line of a section ends as the line before the section).
+    mixed: tuple[str, ...] = ()
 
-    def fixed(self) -> list[str]:
-        """The text between the sections, in order (``len(sections) + 1`` pieces)."""
-        pieces: list[list[str]] = [[]]
+    def endings(self, variant: str = "good") -> list[str]:
+        """The ending of each line of :meth:`text` with ``variant``, the last one's included
+        (it has none in a note without a final newline)."""
+        endings: list[str] = []
+        ending, fixed = self.newline, 0
         for part in self.parts:
             if isinstance(part, Section):
-                pieces.append([])
-            else:
-                pieces[-1].append(part)
-        return [self.newline.join(piece) for piece in pieces]
+                endings += [ending] * len(getattr(part, variant))
+                continue
+            if self.mixed:
+                ending = self.mixed[fixed % len(self.mixed)]
+            fixed += 1
+            endings.append(ending)
+        return endings
+
+    def text(self, variant: str = "good") -> str:
+        texts: list[str] = []
+        for part in self.parts:
+            texts += getattr(part, variant) if isinstance(part, Section) else [part]
+        endings = self.endings(variant)
+        if not self.final_newline:
+            endings[-1] = ""
+        text = "".join(line + ending for line, ending in zip(texts, endings, strict=True))
+        return ("\ufeff" if self.bom else "") + text
 
     def format(self) -> NoteFormat:
         return NoteFormat(indented_output=self.indented, comment_output=True)
@@ -312,7 +321,8 @@ LAYOUTS = {
 
 
 @st.composite
-def notes(draw: st.DrawFn, printing: Lines = PRINTED) -> Note:
+def notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True) -> Note:
+    """Notes of several layouts; ``mixing``: some mix LF and CRLF line endings."""
     indented = draw(st.booleans())
     kinds = [kind for kind in LAYOUTS if indented or kind != "indented"]
     parts: list[Part] = [draw(st.sampled_from(["# 笔记", "# Note", "Prose\twith a tab."]))]
@@ -337,6 +347,9 @@ def notes(draw: st.DrawFn, printing: Lines = PRINTED) -> Note:
         draw(st.booleans()),
         draw(st.booleans()),
         indented,
+        draw(
+            st.sampled_from([(), ("\n", "\r\n"), ("\r\n", "\r\n", "\n")]) if mixing else st.just(())
+        ),
     )
 
 
@@ -392,7 +405,9 @@ PROPERTY = settings(deadline=None)
 
 
 @PROPERTY
-@given(note=notes(), variant=st.sampled_from(["blank", "wrong"]))
+# A note that mixes line endings does not say which ending a line after its last one takes
+# (the line above tells): that it keeps every other byte is the property below.
+@given(note=notes(mixing=False), variant=st.sampled_from(["blank", "wrong"]))
 def test_update_writes_back_the_original_bytes(
     runner: NoteRunner, note: Note, variant: str
 ) -> None:
@@ -420,21 +435,24 @@ def test_update_leaves_a_passing_note_byte_identical(runner: NoteRunner, note: N
 
 def _cut(note: Note, text: str) -> bool:
     """Whether ``text`` is ``note`` with any lines in place of its sections: every other line
-    as it is, and every line ending the note's own. The note still ends with a newline, or
-    without one, unless it ends with a section (a section that update empties leaves the line
-    above it last, with its line ending)."""
-    newline = re.escape(note.newline)
-    pattern = ""
+    as it is, with its line ending, and every line of a section ending as the line before it
+    (the note's own). The note still ends with a newline, or without one, unless it ends with
+    a section (a section that update empties leaves the line above it last, with its line
+    ending)."""
+    endings = note.endings("wrong")
+    parts: list[str] = []
+    ending, position = note.newline, 0
     for part in note.parts:
         if isinstance(part, Section):
-            pattern += rf"(?:[^\r\n]*{newline})*?"
-        else:
-            pattern += re.escape(part) + newline
-    ends = isinstance(note.parts[-1], Section) or (
-        text.endswith(note.newline) == note.final_newline
-    )
-    whole = text + ("" if note.final_newline else note.newline)
-    return ends and re.fullmatch(pattern, whole) is not None
+            position += len(part.wrong)
+            parts.append(rf"(?:[^\r\n]*{re.escape(ending)})*?")
+            continue
+        ending = endings[position]
+        position += 1
+        parts.append(re.escape(part + ending))
+    ends = isinstance(note.parts[-1], Section) or (text.endswith("\n") == note.final_newline)
+    whole = text + ("" if note.final_newline else endings[-1])
+    return ends and re.fullmatch("".join(parts), whole) is not None
 
 
 @PROPERTY
