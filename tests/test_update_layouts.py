@@ -1,12 +1,13 @@
 """Update mode never damages a note, in every layout the plugin reads.
 
 Notes are built from the layouts of docs/format.md, several in one note: a marker, an output
-fence after the block (with or without a label line, a heading, a ``<details>`` wrapper),
-nbconvert's indented output, comments under ``# Output:``, ``>>>`` and IPython transcripts,
-in list items and block quotes, with CRLF, a byte order mark, tabs, CJK text and with or
-without a final newline. Each note is run in update mode as the plugin runs it
-(:class:`.NoteRunner` in update mode, then :func:`.update_file` with the edits its blocks
-planned), and:
+fence after the block (with or without a label line, a heading, a ``<details>`` wrapper, an
+mkdocs container, a fence title), nbconvert's indented output (maybe under a label line),
+comments under ``# Output:`` or ``#>``, ``>>>`` transcripts, IPython transcripts (output under
+each prompt, or in the next fence), in list items and block quotes, with LF, CRLF or both, a
+byte order mark, tabs, CJK text and with or without a final newline. Each note is run in
+update mode as the plugin runs it (:class:`.NoteRunner` in update mode, then
+:func:`.update_file` with the edits its blocks planned), and:
 
 - with its expected outputs blanked or wrong, update gives back the original bytes;
 - a note that passes is left byte-identical;
