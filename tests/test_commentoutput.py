@@ -196,3 +196,20 @@ def test_a_configured_marker_leaves_dashed_lines_as_code() -> None:
 )
 def test_unmatched_marker(code: str, position: int | None) -> None:
     assert marker.unmatched_marker(code, re.compile(r"^=== out ===$")) == position
+
+
+def test_comment_output_is_read_when_indented_output_is_read_too() -> None:
+    """With both options, a block's output comments are its output when no indented text
+    follows it: else update would write indented output after it and leave the comments."""
+    both = NoteFormat(comment_output=True, indented_output=True)
+    text = "```python\nprint(1)\n# Output:\n# 1\n```\n\n```python\nprint(2)\n```\n\n    2\n"
+    assert outputs(NoteParser(both).parse(text)) == [
+        (1, ("comments", 4, 5, "# ", "1")),
+        (7, ("indented", 11, 12, "    ", "2")),
+    ]
+    # indented text after the block is its output, the comments stay code
+    after = text.replace("```\n\n```python", "```\n\n    1\n\n```python")
+    assert outputs(NoteParser(both).parse(after))[0] == (1, ("indented", 7, 8, "    ", "1"))
+    # comments that are not read leave the block expected to print nothing
+    indented = NoteFormat(indented_output=True)
+    assert outputs(NoteParser(indented).parse(text))[0] == (1, ("indented", 6, 6, "    ", ""))

@@ -330,7 +330,7 @@ def test_output_written_under_an_empty_label_reads_back_and_changes_nothing_else
     reads it back as the block's output, and a second update changes nothing."""
     actual = "\n".join(output)
     if not actual.strip() or "===" in actual or (newline == "\r\n" and not after):
-        return  # (a CRLF note that ends without a newline gets LF lines)
+        return  # (edit_text writes LF lines; tests/test_update_layouts.py covers CRLF)
     lines = ["Text", "", "```python", "x", "```", "", label, *after.split("\n")[1:]]
     quoted = [f"{prefix}{line}".rstrip(" ") if i >= 2 else line for i, line in enumerate(lines)]
     text = newline.join(quoted) if after else newline.join(quoted[: -0 or None])
@@ -355,3 +355,26 @@ def test_update_rewrites_output_on_the_last_line_of_a_note_without_a_final_newli
     text = "```python\nx\n```\n\n    0"
     assert edit_text(text, "1") == "```python\nx\n```\n\n    1"
     assert edit_text(text, "1\n2") == "```python\nx\n```\n\n    1\n    2"
+
+
+def test_update_at_the_end_of_a_note_without_a_final_newline() -> None:
+    """Output that ends the note, or is inserted after its last line: the note still ends
+    without a newline, and every line break is the note's own (CRLF stays CRLF)."""
+    for newline in ("\n", "\r\n"):
+        block = newline.join(["```python", "print(1)", "```"])
+        assert edit_text(block, "1") == newline.join([block, "", "    1"])
+        old = newline.join([block, "", "    2"])
+        assert edit_text(old, "1") == newline.join([block, "", "    1"])
+        assert edit_text(old, "1\n3") == newline.join([block, "", "    1", "    3"])
+        two = newline.join([block, "", "    2", "    4"])
+        assert edit_text(two, "1") == newline.join([block, "", "    1"])
+
+
+def test_update_writes_output_under_a_label_with_nothing_indented_under_it() -> None:
+    """The label announces the output: new output goes under it, not between it and its
+    block, and reads back as the block's output."""
+    text = "```python\nprint(1)\n```\n\nOut:\n\nProse.\n"
+    new = edit_text(text, "1")
+    assert new == "```python\nprint(1)\n```\n\nOut:\n\n    1\n\nProse.\n"
+    assert parse(new).blocks[0].expected == "1"
+    assert edit_text(new, "1") == new

@@ -53,3 +53,25 @@ def test_a_note_changed_on_disk_is_not_written_and_its_updated_blocks_fail(
     book.correct([refused, other])
     assert (refused.outcome, block.status) == ("failed", "failed")
     assert (other.outcome, kept.status) == ("passed", "updated")
+
+
+def test_a_note_collected_through_a_symlink_and_at_its_target_is_written_once(
+    tmp_path: Path,
+) -> None:
+    """Both paths plan the same edit of one file: it is written once, and neither is
+    reported as a note that changed on disk."""
+    path = tmp_path / "n.md"
+    path.write_bytes(NOTE.encode())
+    link = tmp_path / "link.md"
+    link.symlink_to(path)
+    book = UpdateSession()
+    book.collect(_report(path, NOTE.encode()))
+    report = _report(link, NOTE.encode())
+    report["path"] = "notes/link.md"
+    book.collect(report)
+    assert book.apply()
+    assert path.read_text() == NOTE.replace("\n3\n", "\n2\n")
+    assert link.is_symlink()
+    assert book.unfixed == []
+    assert book.updated == ["notes/n.md:1", "notes/link.md:1"]
+    assert book.diffs.count("+2") == 1

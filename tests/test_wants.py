@@ -79,6 +79,8 @@ TRICKY_LINES = [
     "======== output ==========",
     "tensor([1.5000, 2.0000])",
     "# doctest: +SKIP",
+    "In [7]: x",
+    "  In [ 2]:",
 ]
 
 
@@ -124,6 +126,8 @@ def test_update_writes_what_the_next_run_reads_back_or_refuses(
             "exception the example raises",
         ),
         ("a\n>>> b", "a line of the output ('>>> b') reads as a >>> prompt"),
+        # the note would no longer run: a transcript holds one kind of prompt
+        ("a\nIn [7]: x", "a line of the output ('In [7]: x') reads as an In [n]: prompt"),
         ("<BLANKLINE>", "a line of the output ('<BLANKLINE>') holds <BLANKLINE>, which reads"),
     ],
 )

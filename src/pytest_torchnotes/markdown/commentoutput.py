@@ -103,6 +103,15 @@ def _strip(text: str, prefix: str) -> str:
     return text[len(prefix) :] if text.startswith(prefix) else ""
 
 
+def reads(draft: BlockDraft, note: NoteContext) -> bool:
+    """Whether :func:`read` makes the output comments at the end of the block its output
+    (the option is on, and they share one prefix)."""
+    if not note.format.comment_output or draft.doctest or draft.transcript is not None:
+        return False
+    found = find(draft.code_lines)
+    return found is not None and uncommented(found.lines) is not None
+
+
 def read(draft: BlockDraft, note: NoteContext) -> None:
     """Read the block's output comments, or warn that they are not compared."""
     if draft.output is not None or draft.doctest or draft.transcript is not None:

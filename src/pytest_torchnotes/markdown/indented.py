@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
+from pytest_torchnotes.markdown import commentoutput
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.layout import LABEL_LENGTH
@@ -63,6 +64,7 @@ def find(draft: BlockDraft, note: NoteContext) -> None:
         section = indented_section(note.lines, draft.fence)
         label = label_line(note, draft.fence) if not section.lines else None
         if label is not None:
+            # under the label even when nothing is indented there: update writes it there
             section = indented_section(note.lines, replace(draft.fence, close_line=label))
         draft.indented = section
 
@@ -84,6 +86,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     """The parser part: the indented text is the output when no other convention found one."""
     if draft.output is not None or draft.indented is None:
         return
+    if not draft.indented.lines and commentoutput.reads(draft, note):
+        return  # no indented text after it: its output comments are its output
     draft.output = draft.indented
     unread = unread_after_image(note.lines, draft.fence, draft.indented)
     if unread is not None:

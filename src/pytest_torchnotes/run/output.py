@@ -7,6 +7,7 @@ visible section; a traceback there says which exception the block raises.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
@@ -31,6 +32,8 @@ from pytest_torchnotes.run.results import (
     from_execution,
 )
 from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
+from pytest_torchnotes.update.refusals import label_output_reason
+from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -94,8 +97,30 @@ def run_block(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
         return result
-    plan(evaluator.writes, result, written, execution.stdout, comparator, block.first_line)
+    plan(
+        evaluator.writes,
+        result,
+        written,
+        execution.stdout,
+        comparator,
+        block.first_line,
+        verify=_under_a_label(evaluator, block, written),
+    )
     return result
+
+
+def _under_a_label(
+    evaluator: BlockEvaluator, block: Block, written: OutputSection
+) -> Callable[[Edit], str | None]:
+    """Why an edit cannot write indented output under a label line, if it cannot: there,
+    unlike right after the block, a fence-looking line reads as a fence."""
+    source = evaluator.writes
+    if written.kind != "indented" or source is None or block.fence.close_line is None:
+        return lambda edit: None
+    between = source.raw_lines[block.fence.close_line + 1 : written.start]
+    if not any(line.strip(" \t\r>") for line in between):
+        return lambda edit: None
+    return lambda edit: label_output_reason(edit.lines)
 
 
 def _traceback(

@@ -26,9 +26,16 @@ def raw_lines(original: str) -> list[str]:
 def apply(original: str, edits: Sequence[Edit]) -> str:
     """Apply edits (of one file) to its decoded text; they must not overlap. Each line keeps
     the ending it had; a written line ends as the lines it replaces did, when they all ended
-    alike (a bare CR), else with LF (and the CR that a CRLF line keeps in its text)."""
+    alike (a bare CR), else with LF (and the CR that a CRLF line keeps in its text). A note
+    without a final newline keeps none: an edit that reaches its last line leaves the new
+    last line without one, and the line that was last gets the ending of the one above it.
+
+    >>> apply("a\\r\\nb", [Edit("n.md", 2, 2, ("c",), (), 0, "")])
+    'a\\r\\nb\\r\\nc'
+    """
     pieces = RAW_LINE_END.split(original)
-    lines, endings = pieces[::2], pieces[1::2]
+    # the last line has no ending ("" after a final newline: nothing follows it)
+    lines, endings = pieces[::2], [*pieces[1::2], ""]
     ordered = sorted(edits, key=lambda edit: edit.start)
     for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
@@ -42,12 +49,28 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
             raise RewriteError(
                 f"{location(edit.path, edit.first_line)}: the note changed under the edit"
             )
-        # bare CR lines stay so; inserted lines end as the line above them
-        replaced = set(endings[max(edit.start - (edit.start == edit.end), 0) : edit.end])
-        ending = replaced.pop() if len(replaced) == 1 else "\n"
-        lines[edit.start : edit.end] = edit.lines
-        # The last line of a text without a final newline has no ending: nor has its new one.
-        last = edit.end > len(endings) and edit.start < edit.end and bool(edit.lines)
-        endings[edit.start : edit.end] = [ending] * (len(edit.lines) - last)
-    endings.append("")
+        new = list(edit.lines)
+        ending = _ending(endings, edit.start, edit.end)
+        new_endings = [ending] * len(new)
+        if new and edit.end == len(lines):  # the edit reaches past the note's last line
+            new[-1] = new[-1].removesuffix("\r")
+            new_endings[-1] = ""
+            if edit.start == edit.end and edit.start > 0:  # inserted after the last line
+                last = edit.start - 1
+                above = lines[last - 1] if last > 0 else ""
+                lines[last] += "\r" if above.endswith("\r") else ""
+                endings[last] = ending
+        lines[edit.start : edit.end] = new
+        endings[edit.start : edit.end] = new_endings
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
+
+
+def _ending(endings: Sequence[str], start: int, end: int) -> str:
+    """The ending of the lines an edit of ``[start, end)`` writes: that of the lines it
+    replaces when they all end alike (bare CR lines stay so), of the line above where it
+    inserts; where those have none (the note's last line), that of the nearest line above.
+    """
+    replaced = {ending for ending in endings[max(start - (start == end), 0) : end] if ending}
+    if not replaced:
+        replaced = set(itertools.islice((e for e in reversed(endings[:start]) if e), 1))
+    return replaced.pop() if len(replaced) == 1 else "\n"

@@ -138,3 +138,31 @@ def with_fix(reason: str, fix: str) -> str:
     'a line reads as a >>> prompt: print it differently'
     """
     return f"{reason}: {fix}"
+
+
+#: A line that opens or closes a fence, whatever its indentation.
+FENCE_LINE = re.compile(r"^[ \t>]*(?:`{3,}|~{3,})")
+
+
+def label_output_reason(lines: Sequence[str]) -> str | None:
+    """Why indented output under a label line cannot hold ``lines``, if it cannot: there an
+    indented fence is a fence (mkdocs containers indent theirs) and an HTML comment a
+    comment, maybe a directive, not text as right after the block.
+
+    >>> label_output_reason(["    ok", "    ```"])
+    "a line of the output ('```') would read as a code fence under the label line: put the \
+output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+    """
+    for line in lines:
+        if FENCE_LINE.match(line):
+            what = "a code fence"
+        elif "<!--" in line:
+            what = "an HTML comment"
+        else:
+            continue
+        return (
+            f"a line of the output ({line.strip()!r}) would read as {what} under the"
+            " label line: put the output in an output fence, or mark the block"
+            f" {COMPARE_IGNORE}"
+        )
+    return None

@@ -113,9 +113,12 @@ def section_edit(
         start, end = section.start, section.end
         texts = new if section.fence else _indented_insertion(new, raw_lines, end)
     # A CRLF line keeps its CR in its text: new lines end as the last old one did, or as
-    # the line above where there was none (a file with mixed line endings keeps each).
-    near = raw_lines[end - 1] if core else raw_lines[start - 1] if start > 0 else ""
-    ending = "\r" if near.endswith("\r") else ""
+    # the line above where there was none (a file with mixed line endings keeps each); the
+    # note's last line has no ending, the one above it tells.
+    near = end - 1 if core else start - 1
+    if near == len(raw_lines) - 1:
+        near -= 1
+    ending = "\r" if near >= 0 and raw_lines[near].endswith("\r") else ""
     kept = {body.text: raw_lines[body.line] for body in core}
     lines = []
     for text in texts:

@@ -4,6 +4,7 @@ not be fixed and why."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,9 @@ class UpdateSession:
     """The edits of every note, by file, and what became of them."""
 
     def __init__(self) -> None:
-        self.edits: dict[str, list[Any]] = {}
-        self.display: dict[str, str] = {}
+        #: By the file written (a note collected through a symlink and at its target is one
+        #: file, written once): the display path of the note each edit came from, the edit.
+        self.edits: dict[str, list[tuple[str, Any]]] = {}
         #: ``note:line`` of every block whose output was written.
         self.updated: list[str] = []
         #: ``note:line: why`` of every block that still fails.
@@ -31,8 +33,8 @@ class UpdateSession:
     def collect(self, note: dict[str, Any]) -> None:
         """Keep the edits and the blocks not updated of one note's report."""
         for data in note["edits"]:
-            self.edits.setdefault(data["path"], []).append(data)
-            self.display[data["path"]] = note["path"]
+            written = os.path.realpath(data["path"])
+            self.edits.setdefault(written, []).append((note["path"], data))
         for line, reason in note["not_updated"]:
             self.unfixed.append(f"{note['path']}:{line}: {reason}")
 
@@ -48,21 +50,31 @@ class UpdateSession:
     def apply(self) -> bool:
         """Write every note; whether all were written."""
         written = True
-        for path, data in self.edits.items():
-            edits = sorted((Edit.from_json(item) for item in data), key=lambda edit: edit.start)
-            display = self.display[path]
-            reason = update_file(Path(path), edits)
+        for path, items in self.edits.items():
+            edits = [(display, Edit.from_json(data)) for display, data in items]
+            # the same edit of one file, from the note collected under two paths, once
+            unique = {_change(edit): edit for _, edit in edits}
+            reason = update_file(Path(path), sorted(unique.values(), key=lambda e: e.start))
             if reason is not None:
                 written = False
-                self.refused.add(display)
+                self.refused.update(display for display, _ in edits)
                 self.unfixed.extend(
-                    f"{location(display, edit.first_line)}: not written: {reason}" for edit in edits
+                    f"{location(display, edit.first_line)}: not written: {reason}"
+                    for display, edit in edits
                 )
                 continue
-            for edit in edits:
+            shown = set()
+            for display, edit in sorted(edits, key=lambda item: item[1].start):
                 self.updated.append(location(display, edit.first_line))
-                self.diffs.extend(_edit_diff(display, edit))
+                if _change(edit) not in shown:
+                    shown.add(_change(edit))
+                    self.diffs.extend(_edit_diff(display, edit))
         return written
+
+
+def _change(edit: Edit) -> tuple[object, ...]:
+    """What an edit changes, whatever path of its file it names."""
+    return (edit.start, edit.end, edit.lines, edit.old, edit.digest)
 
 
 def _edit_diff(display: str, edit: Any) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Callable, Sequence
 
+from pytest_torchnotes.markdown.ipython import IN_PROMPT
 from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
 from pytest_torchnotes.update.rewrite import RewriteError
 
@@ -31,6 +32,8 @@ def want_reason(lines: Sequence[str]) -> str | None:
         stripped = line.lstrip()
         if stripped.startswith(">>>"):
             return f"a line of the output ({line!r}) reads as a >>> prompt"
+        if IN_PROMPT.match(line):  # a transcript with both kinds of prompt is not run
+            return f"a line of the output ({line!r}) reads as an In [n]: prompt"
         if number == 0 and stripped.startswith("..."):
             return (
                 f"the first line of the output ({line!r}) starts with ... and would read as "
