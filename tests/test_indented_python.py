@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown import indented_python
 from pytest_torchnotes.markdown.indented_python import PYTHON_START
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
@@ -62,3 +66,44 @@ def test_a_note_of_indented_examples_is_not_silently_empty(
     result.stdout.fnmatch_lines(
         ["*notes/note.md:3: indented code `>>> torch.ones(1)` looks like Python but is not run*"]
     )
+
+
+#: Pieces of lines: quote markers, indentation of every width, prompts, imports, fences.
+PIECES = st.sampled_from(
+    [
+        "",
+        " ",
+        "  ",
+        "   ",
+        "    ",
+        "\t",
+        " \t",
+        ">",
+        "> ",
+        ">>>",
+        ">>> x",
+        "import torch",
+        "from torch import nn",
+        "text",
+        "```",
+        "```python",
+        "<!--",
+        "-->",
+        "---",
+    ]
+)
+LINES = st.lists(st.lists(PIECES, max_size=4).map("".join), max_size=12).map("\n".join)
+
+
+@given(LINES)
+def test_the_search_of_the_whole_note_misses_no_warning(text: str) -> None:
+    searched = NoteParser().parse(text).problems
+    candidate = indented_python.CANDIDATE
+    indented_python.CANDIDATE = re.compile("")  # every note read line by line
+    try:
+        read = NoteParser().parse(text).problems
+    finally:
+        indented_python.CANDIDATE = candidate
+    assert [(p.line_index, p.message) for p in searched] == [
+        (p.line_index, p.message) for p in read
+    ]

@@ -25,9 +25,20 @@ from pytest_torchnotes.markdown.lexers import (
 PYTHON_START = re.compile(r"^(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)")
 
 
+#: A line that may start such a block, wherever it stands: what the line by line reading
+#: below looks for, in one search of the whole note. Most notes have none, and are not read
+#: line by line.
+CANDIDATE = re.compile(
+    r"^(?:[ \t]*>)*(?: {4}|[ \t]*\t)[ \t]*(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)",
+    re.MULTILINE,
+)
+
+
 def indented_python(note: NoteContext) -> None:
     """Warn of each indented code block that starts with Python, outside fences, HTML
     comments, front matter and the indented text right after a fence."""
+    if CANDIDATE.search("\n".join(note.lines)) is None:
+        return
     lexemes = note.lexemes
     hidden = set(note.comment_lines)
     if lexemes.front_matter is not None:
