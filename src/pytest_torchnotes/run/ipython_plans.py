@@ -83,8 +83,10 @@ def plan_cell(
     )
 
     def verify(edit: Edit) -> str | None:
-        return _reread(
-            evaluator, transcript, block, index, section, edit, execution, options, writes
+        return _with_fix(
+            _reread_reason(
+                evaluator, transcript, block, index, section, edit, execution, options, writes
+            )
         )
 
     plan(
@@ -122,8 +124,10 @@ def plan_exception(
     )
 
     def verify(edit: Edit) -> str | None:
-        return _reread(
-            evaluator, transcript, block, index, section, edit, execution, options, RAISED
+        return _with_fix(
+            _reread_reason(
+                evaluator, transcript, block, index, section, edit, execution, options, RAISED
+            )
         )
 
     plan(
@@ -152,21 +156,8 @@ def unwritable(cell: Cell, fence: FenceLexeme, parts: tuple[str, str | None] | N
     return "output came after the displayed value: write it by hand"
 
 
-def _reread(
-    evaluator: BlockEvaluator,
-    transcript: Transcript,
-    block: Block,
-    index: int,
-    section: OutputSection,
-    edit: Edit,
-    execution: Execution,
-    options: CompareOptions,
-    writes: str = CELL,
-) -> str | None:
-    """:func:`_reread_reason`, followed by what to do about it."""
-    reason = _reread_reason(
-        evaluator, transcript, block, index, section, edit, execution, options, writes
-    )
+def _with_fix(reason: str | None) -> str | None:
+    """``reason``, if there is one, followed by what to do about it."""
     return None if reason is None else with_fix(reason, IPYTHON_FIX)
 
 
