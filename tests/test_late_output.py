@@ -137,33 +137,6 @@ def test_a_block_that_wraps_sys_stdout_write_prints_through_its_wrapper(
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_a_blocks_streams_are_freed_without_the_garbage_collector() -> None:
-    """The streams of a finished block go when its capture goes, not at the next
-    collection: the write the router gives them holds no reference back to them."""
-    import gc
-    import weakref
-
-    from pytest_torchnotes.run.capture import BlockCapture
-    from pytest_torchnotes.run.routing import Router
-
-    router = Router()
-    capture = BlockCapture()
-    router.begin(capture, "line 1")
-    capture.stdout.write("text\n")
-    router.end()
-    assert capture.out == "text\n"
-    streams = [weakref.ref(capture.stdout), weakref.ref(capture.stderr)]
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        del capture
-        assert [stream() for stream in streams] == [None, None]
-    finally:
-        if enabled:
-            gc.enable()
-    assert router.close() == []
-
-
 @pytest.mark.parametrize("how", ["popen", "multiprocessing"])
 def test_a_child_process_of_an_earlier_block_is_not_counted_in_a_later_one(
     pytester: pytest.Pytester, write_note: WriteNote, how: str

@@ -22,10 +22,8 @@ alive when it ended (``pid (name)``, read from ``/proc`` on Linux). What C code 
 
 from __future__ import annotations
 
-import io
 import os
 import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -116,12 +114,11 @@ class Router:
         return late
 
     def _gate(self, stream: CaptureStream, name: str) -> Callable[[str], int]:
-        """The ``write`` of ``stream`` while the note runs. It holds the stream by a weak
-        reference only: a stream whose own attribute held it would be a reference cycle, and
-        every block's two streams would wait for the garbage collector (which then walks
-        whatever the note holds) instead of being freed with the block's capture."""
+        """The ``write`` of ``stream`` while the note runs. It holds the stream itself (a
+        reference cycle, freed by the garbage collector): with a weak reference instead, a
+        daemon thread a note left writing could crash Python 3.10 at exit."""
         write = type(stream).write
-        own = weakref.ref(stream)
+        own = stream
 
         def gated(text: Any) -> int:
             capture = self._capture
@@ -133,12 +130,11 @@ class Router:
             )
             if capture is not None and mine:
                 current = capture.stdout if name == "stdout" else capture.stderr
-                if current is own():
+                if current is own:
                     return write(current, text)
                 return current.write(text)  # a stream kept from an earlier block
             if not isinstance(text, str):  # the stream raises TypeError, as a real one does
-                target = own()
-                return write(target, text) if target is not None else io.StringIO().write(text)
+                return write(own, text)
             if not self._closed and text:
                 self._record(text, name, ident)
             return len(text)
