@@ -118,7 +118,6 @@ class Router:
         reference cycle, freed by the garbage collector): with a weak reference instead, a
         daemon thread a note left writing could crash Python 3.10 at exit."""
         write = type(stream).write
-        own = stream
 
         def gated(text: Any) -> int:
             capture = self._capture
@@ -130,11 +129,11 @@ class Router:
             )
             if capture is not None and mine:
                 current = capture.stdout if name == "stdout" else capture.stderr
-                if current is own:
+                if current is stream:
                     return write(current, text)
                 return current.write(text)  # a stream kept from an earlier block
             if not isinstance(text, str):  # the stream raises TypeError, as a real one does
-                return write(own, text)
+                return write(stream, text)
             if not self._closed and text:
                 self._record(text, name, ident)
             return len(text)
