@@ -1,13 +1,18 @@
 """What the parser of each kind of region does: read the note once, yield its own regions.
 
-A parser of one kind (:mod:`.setup`, :mod:`.directives`, :mod:`.blocks`, :mod:`.transcripts`,
-:mod:`.ipython`) says which kind of the note's parts it yields (:attr:`KindParser.kind`, as
-:func:`.reading.kind_of` sorts them) and which evaluator their regions carry; the note is
-read once for all of them (:mod:`.reading`).
+A parser of one kind (:mod:`.setup`, :mod:`.directives`, :mod:`.transcripts`, :mod:`.ipython`,
+and for ordinary blocks one per output convention, :mod:`.conventions`, or all of them,
+:mod:`.blocks`) says which of the note's parts it yields (:attr:`KindParser.kind`, as
+:func:`.reading.kind_of` sorts them, and :attr:`KindParser.section`, as
+:func:`.reading.convention_of` does) and which evaluator their regions carry; the note is
+read once for all of them (:mod:`.reading`). A part is the region of the first parser of the
+list that reads it: a later one that reads it too leaves it out, rather than yield a region
+Sybil would refuse as overlapping.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -16,7 +21,7 @@ from sybil.typing import Evaluator
 
 from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.parsers import NoteParser
-from pytest_torchnotes.markdown.regions.reading import Parsed, read
+from pytest_torchnotes.markdown.regions.reading import PartKey, Parsed, first_line, read
 
 
 class KindParser:
@@ -27,6 +32,16 @@ class KindParser:
     kind: ClassVar[str]
     #: What a part of this kind is called in messages: ``a >>> transcript``.
     name: ClassVar[str]
+    #: For ordinary blocks: the output convention of the blocks it yields (the kind of
+    #: their output section, :func:`.reading.convention_of`); ``None``: every part of its
+    #: kind.
+    section: ClassVar[str | None] = None
+
+    @classmethod
+    def reads(cls, key: PartKey) -> bool:
+        """Whether the parts at ``key`` (:func:`.reading.part_of`) are of this parser's."""
+        kind, section = key
+        return kind == cls.kind and cls.section in (None, section)
 
     def __init__(
         self, note_format: NoteFormat | None = None, *, reader: NoteParser | None = None
@@ -45,7 +60,9 @@ class KindParser:
         reading = read(document, self.reader)
         if reading.note.errors:
             return
-        reading.yielded.add(self.kind)
-        for parsed in reading.parts.get(self.kind, ()):
+        keys = [key for key in reading.parts if key not in reading.yielded and self.reads(key)]
+        reading.yielded.update(keys)  # a later parser that reads them leaves them out
+        mine = [reading.parts[key] for key in keys]
+        for parsed in mine[0] if len(mine) == 1 else heapq.merge(*mine, key=first_line):
             start, end = reading.span(parsed)
             yield Region(start, end, parsed=parsed, evaluator=self.evaluator(parsed))

@@ -4,8 +4,10 @@ The parsers of :mod:`pytest_torchnotes.markdown.regions` each yield the regions 
 but a note is lexed and parsed once (:class:`~pytest_torchnotes.markdown.parsers.NoteParser`,
 whose directives and conventions need the whole note): the first parser to read a document
 makes its :class:`Reading` and the others find it. The reading sorts the parts of the note by
-kind (:func:`kind_of`) and keeps which kinds a parser yielded, so that :func:`settle` can
-say which parts were read by none.
+kind (:func:`kind_of`), and an ordinary block by the output convention that read its output
+section (:func:`convention_of`), and keeps which of them a parser yielded, so that a part is
+the region of the first parser of the list that reads it and :func:`settle` can say which
+parts were read by none.
 """
 
 from __future__ import annotations
@@ -47,6 +49,30 @@ def kind_of(parsed: Parsed) -> str:
     return TRANSCRIPT if parsed.doctest else OUTPUT_BLOCK
 
 
+#: The output convention of an ordinary block (:data:`OUTPUT_BLOCK`) with no output section.
+NO_OUTPUT = "none"
+
+#: Where a part lies among a reading's parts: its kind, and for an ordinary block the output
+#: convention that read its output section (:func:`convention_of`); ``""`` for other kinds.
+PartKey = tuple[str, str]
+
+
+def convention_of(block: Block) -> str:
+    """The output convention that read ``block``'s output section: the section's kind
+    (``marker``, ``fence``, ``indented``, ``comments``), :data:`NO_OUTPUT` for none."""
+    return NO_OUTPUT if block.output is None else block.output.kind
+
+
+def part_of(parsed: Parsed) -> PartKey:
+    """Where ``parsed`` lies among a reading's parts: its kind, and its output convention if
+    it is an ordinary block."""
+    kind = kind_of(parsed)
+    if kind == OUTPUT_BLOCK:
+        assert isinstance(parsed, Block)
+        return kind, convention_of(parsed)
+    return kind, ""
+
+
 class Reading:
     """A document's note, parsed once, its parts by kind, and where each of its lines
     starts in the text."""
@@ -58,13 +84,13 @@ class Reading:
         #: The length of the lines before each line, newlines left out: line ``n`` starts
         #: at ``before[n] + n``.
         self.before = list(accumulate(map(len, note.lines), initial=0))
-        #: The blocks, setup comments and directives of each kind (the document orders
-        #: their regions).
-        self.parts: dict[str, list[Parsed]] = {}
+        #: The blocks, setup comments and directives of each kind, ordinary blocks by output
+        #: convention, each in document order (the document orders their regions).
+        self.parts: dict[PartKey, list[Parsed]] = {}
         for parsed in (*note.items, *note.directives):
-            self.parts.setdefault(kind_of(parsed), []).append(parsed)
-        #: The kinds a parser yielded the regions of.
-        self.yielded: set[str] = set()
+            self.parts.setdefault(part_of(parsed), []).append(parsed)
+        #: The parts a parser yielded the regions of: no other parser yields them.
+        self.yielded: set[PartKey] = set()
         self.settled = False
 
     def span(self, parsed: Parsed) -> tuple[int, int]:
@@ -115,7 +141,10 @@ def read(document: Document, parser: NoteParser) -> Reading:
 def settle(document: Document | NoteDocument) -> ParsedNote | None:
     """After every parser has read ``document``: add to its note a problem for each block,
     setup comment and directive that no parser yielded (their parser was left out of the
-    list), naming the parser that reads it. ``None`` when no parser read the document."""
+    list), naming the parser that reads it: the parser of its kind, or of its output
+    convention for an ordinary block (:class:`~.blocks.OutputBlockParser`, which reads every
+    ordinary block, for a convention none of :data:`~pytest_torchnotes.markdown.regions.PARSERS`
+    reads). ``None`` when no parser read the document."""
     reading = _READINGS.get(document)
     if reading is None:
         return None
@@ -123,12 +152,12 @@ def settle(document: Document | NoteDocument) -> ParsedNote | None:
     if reading.settled or note.errors:  # a note with errors yields no regions
         return note
     reading.settled = True
-    from pytest_torchnotes.markdown.regions import PARSERS
+    from pytest_torchnotes.markdown.regions import PARSERS, OutputBlockParser
 
-    for kind, parts in reading.parts.items():
-        if kind in reading.yielded:
+    for key, parts in reading.parts.items():
+        if key in reading.yielded:
             continue
-        parser = next(parser for parser in PARSERS if parser.kind == kind)
+        parser = next(parser for parser in (*PARSERS, OutputBlockParser) if parser.reads(key))
         note.problems.extend(
             Problem(
                 first_line(parsed),
