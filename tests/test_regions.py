@@ -96,9 +96,8 @@ def _convention_regions(parser_class: type[KindParser], path: Path) -> list[tupl
     for region in parser_class(COMMENT_OUTPUT)(document):
         assert region.evaluator is kinds.OUTPUT_BLOCK
         assert kind_of(region.parsed) == OUTPUT_BLOCK
-        found.append(
-            (document.text.count("\n", 0, region.start) + 1, document.text.count("\n", 0, region.end) + 1)
-        )
+        text = document.text
+        found.append((text.count("\n", 0, region.start) + 1, text.count("\n", 0, region.end) + 1))
     return found
 
 

@@ -103,7 +103,8 @@ def parse_settings(**values: Any) -> Settings:
 
 def parsers(**settings: Any) -> list[Parser]:
     """Sybil parsers that read and run notes as ``pytest --torchnotes`` does: the plugin's
-    parser of each kind of region (:func:`~pytest_torchnotes.markdown.regions.note_parsers`)
+    parser of each kind of region and output convention
+    (:func:`~pytest_torchnotes.markdown.regions.note_parsers`)
     and the :class:`NoteRunParser` that runs each note's blocks as the plugin does.
 
     ``settings`` are the plugin's ini settings without ``torchnotes_`` (``compare=``,

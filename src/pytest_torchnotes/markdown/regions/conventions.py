@@ -8,7 +8,8 @@ convention's functions in :data:`~pytest_torchnotes.markdown.parsers.OUTPUT_CONV
 one reading of the note: they decide among themselves which fence is whose output, so they
 are asked in one pass. The parser half is the class below, which yields a region for each
 block whose output section its convention read (:attr:`ConventionParser.section`, the kind of
-that section). All their regions run the same way: :data:`~pytest_torchnotes.run.kinds.OUTPUT_BLOCK`.
+that section). All their regions run the same way, evaluated by
+:data:`~pytest_torchnotes.run.kinds.OUTPUT_BLOCK`.
 The ``output`` directive is not a convention of its own: it gives output for other versions
 beside the block's section, or beside none (:class:`NoOutputParser`).
 """

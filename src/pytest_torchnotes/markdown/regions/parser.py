@@ -12,7 +12,6 @@ Sybil would refuse as overlapping.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -21,7 +20,7 @@ from sybil.typing import Evaluator
 
 from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.parsers import NoteParser
-from pytest_torchnotes.markdown.regions.reading import PartKey, Parsed, first_line, read
+from pytest_torchnotes.markdown.regions.reading import Parsed, PartKey, read
 
 
 class KindParser:
@@ -39,7 +38,8 @@ class KindParser:
 
     @classmethod
     def reads(cls, key: PartKey) -> bool:
-        """Whether the parts at ``key`` (:func:`.reading.part_of`) are of this parser's."""
+        """Whether the parts at ``key`` (:func:`.reading.part_of`) are of this parser's (as
+        :meth:`.reading.Reading.claim` reads them)."""
         kind, section = key
         return kind == cls.kind and cls.section in (None, section)
 
@@ -60,9 +60,6 @@ class KindParser:
         reading = read(document, self.reader)
         if reading.note.errors:
             return
-        keys = [key for key in reading.parts if key not in reading.yielded and self.reads(key)]
-        reading.yielded.update(keys)  # a later parser that reads them leaves them out
-        mine = [reading.parts[key] for key in keys]
-        for parsed in mine[0] if len(mine) == 1 else heapq.merge(*mine, key=first_line):
+        for parsed in reading.claim(self.kind, self.section):
             start, end = reading.span(parsed)
             yield Region(start, end, parsed=parsed, evaluator=self.evaluator(parsed))

@@ -12,6 +12,8 @@ parts were read by none.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
@@ -25,6 +27,7 @@ from pytest_torchnotes.markdown.parsers import NoteParser
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.document import NoteDocument
+    from pytest_torchnotes.markdown.regions.parser import KindParser
 
 #: What a region of a note holds.
 Parsed = Block | SetupBlock | Directive
@@ -89,9 +92,28 @@ class Reading:
         self.parts: dict[PartKey, list[Parsed]] = {}
         for parsed in (*note.items, *note.directives):
             self.parts.setdefault(part_of(parsed), []).append(parsed)
+        #: The keys of each kind's parts: one, ``(kind, "")``, but for ordinary blocks.
+        self.keys: dict[str, list[PartKey]] = {}
+        for key in self.parts:
+            self.keys.setdefault(key[0], []).append(key)
         #: The parts a parser yielded the regions of: no other parser yields them.
         self.yielded: set[PartKey] = set()
         self.settled = False
+
+    def claim(self, kind: str, section: str | None) -> Iterable[Parsed]:
+        """The parts of ``kind`` that no parser claimed yet, in document order, now claimed
+        (a later parser that reads them leaves them out): of the output convention
+        ``section`` only, unless it is ``None``."""
+        keys = self.keys.get(kind, ()) if section is None else ((kind, section),)
+        found = []
+        for key in keys:
+            if key not in self.yielded:
+                self.yielded.add(key)
+                if key in self.parts:
+                    found.append(self.parts[key])
+        if len(found) > 1:
+            return heapq.merge(*found, key=first_line)
+        return found[0] if found else ()
 
     def span(self, parsed: Parsed) -> tuple[int, int]:
         """Where ``parsed`` starts and ends in the document's text."""
@@ -157,7 +179,8 @@ def settle(document: Document | NoteDocument) -> ParsedNote | None:
     for key, parts in reading.parts.items():
         if key in reading.yielded:
             continue
-        parser = next(parser for parser in (*PARSERS, OutputBlockParser) if parser.reads(key))
+        readers: tuple[type[KindParser], ...] = (*PARSERS, OutputBlockParser)
+        parser = next(parser for parser in readers if parser.reads(key))
         note.problems.extend(
             Problem(
                 first_line(parsed),
