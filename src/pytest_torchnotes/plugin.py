@@ -640,30 +640,13 @@ class Updates:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        from pytest_torchnotes.words import plural
+        from pytest_torchnotes.update.summary import summary_lines
 
-        book = self.book
-        if not (book.updated or book.unfixed):
-            return
-        terminalreporter.write_sep("=", "torchnotes update")
-        if book.updated:
-            notes = len({line.rpartition(":")[0] for line in book.updated})
-            terminalreporter.write_line(
-                f"rewrote {plural(len(book.updated), 'output')} in {plural(notes, 'note')}:",
-                green=True,
-            )
-            for line in book.updated:
-                terminalreporter.write_line(f"  {line}")
-        if book.unfixed:
-            terminalreporter.write_line(
-                f"could not fix {plural(len(book.unfixed), 'block')}, still failing:",
-                red=True,
-            )
-            for line in book.unfixed:
-                terminalreporter.write_line(f"  {line}")
-        if self.config.get_verbosity() > 0:
-            for line in book.diffs:
-                terminalreporter.write_line(line)
+        lines = summary_lines(self.book, verbose=self.config.get_verbosity() > 0)
+        if lines:
+            terminalreporter.write_sep("=", "torchnotes update")
+        for text, markup in lines:
+            terminalreporter.write_line(text, **markup)
 
 
 @pytest.hookimpl(tryfirst=True)
