@@ -30,6 +30,7 @@ from pytest_torchnotes.run import (
     patches,
     processes,
     selfsignal,
+    spawnpickling,
     start,
     torch_configs,
     workspace,
@@ -129,12 +130,14 @@ def sandbox(
         refusing = nullcontext
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
+    spawning = spawnpickling.SpawnGuard(module)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid())
     unwatch = selfsignal.watch(self_sent)
     try:
         at_exit.start()
+        spawning.start()
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -146,6 +149,7 @@ def sandbox(
         yield Sandbox(module.__dict__, refusing)
     finally:
         unwatch()
+        spawning.stop()
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
