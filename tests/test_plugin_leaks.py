@@ -218,6 +218,26 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "import json\nprint(json.dumps([1, 2]))",
         "[1, 2]",
     ),
+    "json.encoder.JSONEncoder.item_separator #imported under another name": (
+        'from json import JSONEncoder as E\nE.item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.item_separator #through a module imported as j": (
+        'import json as j\nj.JSONEncoder.item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.x #a name bound to the class": (
+        "import json\nenc = json.JSONEncoder\nenc.x = 1",
+        "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
+        "False",
+    ),
+    "json.encoder.JSONEncoder.x #setattr under another name": (
+        'from json import JSONEncoder as E\nsetattr(E, "x", 1)',
+        "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
+        "False",
+    ),
     "argparse.ArgumentParser.prog": (
         'import argparse\nargparse.ArgumentParser.prog = "leaked"',
         "import argparse\nprint(argparse.ArgumentParser(prog='p').prog)",

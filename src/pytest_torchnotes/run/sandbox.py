@@ -93,9 +93,10 @@ def sandbox(
     code = "\n".join(item.code for item in note.items)
     guards: list[_Guard] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
-    classes = classattrs.changed_classes(code, names is None or bool(names))
+    owners = classattrs.changed_owners(code, names is None or bool(names))
+    classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
-        guards.append(classattrs.ClassGuard(classattrs.find_classes(classes)))
+        guards.append(classattrs.ClassGuard(classes))
     between = None
     if names is None or names:
         attributes = patches.AttributeGuard(patches.patch_targets(), names)
