@@ -126,6 +126,28 @@ def test_copyreg_puts_back_a_replaced_or_removed_reducer() -> None:
     assert Kept not in copyreg.dispatch_table
 
 
+def test_reducers_of_the_notes_code_are_taken_off_from_both_tables() -> None:
+    from multiprocessing.reduction import ForkingPickler
+
+    def note_reducer(value: object) -> tuple[type, tuple[()]]:
+        return (Kept, ())
+
+    note_reducer.__module__ = "__main__"
+    guard = CopyregGuard(set(sys.modules) - {__name__})
+    copyreg.pickle(Kept, note_reducer)  # a class first imported: the note's reducer still goes
+    ForkingPickler.register(bytearray, note_reducer)
+    try:
+        assert guard.restore() == [
+            f"copyreg.dispatch_table ({__name__}.Kept)",
+            "multiprocessing.reduction.ForkingPickler._extra_reducers (builtins.bytearray)",
+        ]
+        assert Kept not in copyreg.dispatch_table
+        assert bytearray not in ForkingPickler._extra_reducers  # type: ignore[attr-defined]
+    finally:
+        copyreg.dispatch_table.pop(Kept, None)
+        ForkingPickler._extra_reducers.pop(bytearray, None)  # type: ignore[attr-defined]
+
+
 def test_faulthandler_enabled_to_another_file_is_enabled_to_ours_again() -> None:
     was = faulthandler.is_enabled()
     with tempfile.TemporaryFile() as ours, tempfile.TemporaryFile() as theirs:

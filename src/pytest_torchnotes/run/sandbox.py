@@ -118,7 +118,7 @@ def sandbox(
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
     modules = set(sys.modules)
-    guards.append(copyregs.CopyregGuard(modules))
+    reducers = copyregs.CopyregGuard(modules)
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -137,8 +137,8 @@ def sandbox(
     self_sent = selfsignal.SelfSent(os.getpid())
     unwatch = selfsignal.watch(self_sent)
     try:
+        spawning.start()  # imports multiprocessing, which registers with atexit
         at_exit.start()
-        spawning.start()
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -171,8 +171,9 @@ def sandbox(
             restored.extend(guard.restore())
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
-        result.restored = [name for name in restored if name not in OURS]
         note_modules.forget_modules(modules, folder)
+        restored.extend(reducers.restore())  # what the forgotten modules registered too
+        result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)
         if scratch is not None:
