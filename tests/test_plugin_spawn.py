@@ -50,19 +50,31 @@ def test_a_pool_sent_a_function_of_the_note_fails_at_once(
     assert result.duration < 60
 
 
-def test_a_spawned_process_given_a_class_of_the_note_fails_at_its_start(
-    pytester: pytest.Pytester, write_note: WriteNote
+@pytest.mark.parametrize(
+    ("target", "name"),
+    [
+        ("Job()", "Job"),  # an instance: its class is pickled by reference
+        ("Job().run", "Job"),  # a bound method: its instance, then its class
+        ("square", "square"),
+    ],
+)
+def test_a_spawned_process_given_code_of_the_note_fails_at_its_start(
+    pytester: pytest.Pytester, write_note: WriteNote, target: str, name: str
 ) -> None:
     """Without the refusal the child dies of an error on its own standard error, and the
     block goes on as if it had run."""
     write_note(
-        """\
+        f"""\
         ```python
         import multiprocessing as mp
         class Job:
             def __call__(self):
                 print("ran")
-        process = mp.get_context("spawn").Process(target=Job())
+            def run(self):
+                print("ran")
+        def square(x=2):
+            return x * x
+        process = mp.get_context("spawn").Process(target={target})
         process.start()
         process.join()
         print(process.exitcode)
@@ -72,7 +84,7 @@ def test_a_spawned_process_given_a_class_of_the_note_fails_at_its_start(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        [REFUSED.format(line=1, name="Job", method="spawn"), "*line 7, in <module>*"]
+        [REFUSED.format(line=1, name=name, method="spawn"), "*line 11, in <module>*"]
     )
 
 
