@@ -1,7 +1,7 @@
-"""Class attributes a note sets on classes of the standard library, torch and numpy:
-``json.JSONEncoder.item_separator = ";"``, ``logging.Formatter.default_time_format = ...``,
-``pprint.PrettyPrinter._dispatch[f] = g``. Every later note would format, parse and log
-with them.
+"""Class attributes a note sets on classes of modules that stay imported after it (the
+standard library, torch, numpy, other libraries): ``json.JSONEncoder.item_separator =
+";"``, ``logging.Formatter.default_time_format = ...``, ``pprint.PrettyPrinter._dispatch[f]
+= g``. Every later note would format, parse and log with them.
 
 A class is watched only when the note's code changes an attribute of something it names
 (:func:`changed_owners`): most notes change none and cost one search of their code. Each
@@ -13,6 +13,8 @@ resolve so is looked up by its last name, when that name starts with a capital l
 classes' names do, in the imported modules of the standard library, torch and numpy
 (``JSONEncoder.x = 1`` after ``from json import *``). The classes' attributes are saved,
 containers among them (``_dispatch``, a dict) by their contents, and put back after the note.
+A class of a module the note imports for the first time is not watched: it is not there when
+the note starts.
 """
 
 from __future__ import annotations
