@@ -42,12 +42,12 @@ HINT = (
 def test_a_pool_sent_a_function_of_the_note_fails_at_once(
     pytester: pytest.Pytester, write_note: WriteNote, method: str
 ) -> None:
-    """Without the refusal the pool waits out the block's time limit (here 600 s)."""
-    write_note(POOL.format(method=method, timeout=600))
+    """Without the refusal the pool waits out the block's time limit (here 60 s)."""
+    write_note(POOL.format(method=method, timeout=60))
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([REFUSED.format(line=2, name="square", method=method)])
-    assert result.duration < 60
+    assert result.duration < 30
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_multiprocessing_is_as_it_was_after_the_note(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     dump, handle = reduction.dump, vars(pool.Pool)["_handle_tasks"]
-    write_note(POOL.format(method="spawn", timeout=600))
+    write_note(POOL.format(method="spawn", timeout=60))
     pytester.runpytest().assert_outcomes(failed=1)
     assert (reduction.dump, vars(pool.Pool)["_handle_tasks"]) == (dump, handle)
 
