@@ -213,10 +213,41 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "import pickle\nprint(pickle.loads(pickle.dumps(torch.ones(1))))",
         "tensor([1.])",
     ),
+    "multiprocessing.reduction.ForkingPickler._extra_reducers (builtins.complex)": (
+        """\
+        from multiprocessing.reduction import ForkingPickler
+        ForkingPickler.register(complex, lambda value: (str, ("leaked",)))
+        """,
+        """\
+        from multiprocessing.reduction import ForkingPickler
+        print(ForkingPickler.loads(ForkingPickler.dumps(1j)))
+        """,
+        "1j",
+    ),
     "json.encoder.JSONEncoder.item_separator": (
         'import json\njson.JSONEncoder.item_separator = ";"',
         "import json\nprint(json.dumps([1, 2]))",
         "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.item_separator #imported under another name": (
+        'from json import JSONEncoder as E\nE.item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.item_separator #through a module imported as j": (
+        'import json as j\nj.JSONEncoder.item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.x #a name bound to the class": (
+        "import json\nenc = json.JSONEncoder\nenc.x = 1",
+        "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
+        "False",
+    ),
+    "json.encoder.JSONEncoder.x #setattr under another name": (
+        'from json import JSONEncoder as E\nsetattr(E, "x", 1)',
+        "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
+        "False",
     ),
     "argparse.ArgumentParser.prog": (
         'import argparse\nargparse.ArgumentParser.prog = "leaked"',
@@ -314,6 +345,71 @@ def test_each_folder_imports_its_own_module(
         for name in ("a.md", "b.md"):
             write_note(UTILS_NOTE.replace("CHAPTER\n```", f"{chapter}\n```"), f"{chapter}/{name}")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=4)
+
+
+REGISTERING = """\
+import copyreg
+import graphlib
+from multiprocessing.reduction import ForkingPickler
+
+
+class Point:
+    pass
+
+
+def reduce_sorter(value):
+    return (str, ("reduced",))
+
+
+copyreg.pickle(Point, lambda point: (Point, ()))
+copyreg.pickle(graphlib.TopologicalSorter, reduce_sorter)
+ForkingPickler.register(Point, lambda point: (Point, ()))
+"""
+
+REDUCERS = """\
+```python
+import copyreg
+from multiprocessing.reduction import ForkingPickler
+print(sorted(
+    f"{key.__module__}.{key.__qualname__}"
+    for table in (copyreg.dispatch_table, ForkingPickler._extra_reducers)
+    for key, reducer in table.items()
+    if "registering" in (key.__module__, getattr(reducer, "__module__", None))
+))
+=== output ===
+[]
+```
+"""
+
+
+def test_what_a_module_of_the_notes_folder_registers_is_gone_with_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The module is forgotten after the note: the reducers it registered for its own
+    classes, and for a class of a module it imported first (or that was imported before),
+    are taken off too."""
+    (pytester.path / "notes" / "registering.py").write_text(REGISTERING)
+    write_note(
+        """\
+        ```python
+        import pickle, graphlib
+        import registering
+        print(pickle.loads(pickle.dumps(graphlib.TopologicalSorter())))
+        === output ===
+        reduced
+        ```
+        """,
+        "a.md",
+    )
+    write_note(REDUCERS, "b.md", dedent=False)
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    restored = {note["path"]: note["restored"] for note in notes}
+    assert restored["notes/a.md"] == [
+        "copyreg.dispatch_table (graphlib.TopologicalSorter, registering.Point)",
+        "multiprocessing.reduction.ForkingPickler._extra_reducers (registering.Point)",
+    ]
 
 
 def test_a_module_a_note_writes_is_gone_for_the_next(

@@ -1,6 +1,9 @@
-"""End to end: a block that times out waiting on processes it spawned says why."""
+"""End to end: a function or class of the note sent to a spawned process fails at once; a
+block that times out waiting on processes it spawned says why."""
 
 from __future__ import annotations
+
+from multiprocessing import pool, reduction
 
 import pytest
 
@@ -9,9 +12,9 @@ from tests.conftest import WriteNote
 
 pytestmark = pytest.mark.skipif(not processes.supported(), reason="needs /proc (Linux)")
 
-#: A pool whose children cannot find the function they are sent: it waits forever.
+#: A pool whose children cannot find the function they are sent: it would wait forever.
 POOL = """\
-    <!-- torchnotes: timeout 5 -->
+    <!-- torchnotes: timeout {timeout} -->
     ```python
     import multiprocessing as mp
     def square(x):
@@ -21,6 +24,13 @@ POOL = """\
     ```
 """
 
+REFUSED = (
+    "notes/note.md:{line}: block 1: the block raised _pickle.PicklingError: {name} is defined in"
+    " the note; a process started with {method} cannot import the note: define it in a module"
+    " next to the note (import it), or use the fork start method (mp.get_context('fork'))"
+    " (exception)"
+)
+
 HINT = (
     "  the block started processes with the {method} start method (pid *): a function defined"
     " in a note cannot be found by them (the note is not an importable module); define it in a"
@@ -29,17 +39,110 @@ HINT = (
 
 
 @pytest.mark.parametrize("method", ["spawn", "forkserver"])
-def test_a_pool_of_spawned_processes_that_cannot_find_its_function(
+def test_a_pool_sent_a_function_of_the_note_fails_at_once(
     pytester: pytest.Pytester, write_note: WriteNote, method: str
 ) -> None:
-    write_note(POOL.format(method=method))
+    """Without the refusal the pool waits out the block's time limit (here 60 s)."""
+    write_note(POOL.format(method=method, timeout=60))
     result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([REFUSED.format(line=2, name="square", method=method)])
+    assert result.duration < 30
+
+
+@pytest.mark.parametrize(
+    ("target", "name"),
+    [
+        ("Job()", "Job"),  # an instance: its class is pickled by reference
+        ("Job().run", "Job"),  # a bound method: its instance, then its class
+        ("square", "square"),
+    ],
+)
+def test_a_spawned_process_given_code_of_the_note_fails_at_its_start(
+    pytester: pytest.Pytester, write_note: WriteNote, target: str, name: str
+) -> None:
+    """Without the refusal the child dies of an error on its own standard error, and the
+    block goes on as if it had run."""
+    write_note(
+        f"""\
+        ```python
+        import multiprocessing as mp
+        class Job:
+            def __call__(self):
+                print("ran")
+            def run(self):
+                print("ran")
+        def square(x=2):
+            return x * x
+        process = mp.get_context("spawn").Process(target={target})
+        process.start()
+        process.join()
+        print(process.exitcode)
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [REFUSED.format(line=1, name=name, method="spawn"), "*line 11, in <module>*"]
+    )
+
+
+def test_fork_and_functions_of_a_module_beside_the_note_still_work(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    (pytester.path / "notes" / "helpers.py").write_text("def cube(x):\n    return x ** 3\n")
+    write_note(
+        """\
+        ```python
+        import multiprocessing as mp
+        from helpers import cube
+        def square(x):
+            return x * x
+        with mp.get_context("fork").Pool(2) as pool:
+            print(pool.map(square, range(4)))
+        with mp.get_context("spawn").Pool(2) as pool:
+            print(pool.map(cube, range(4)))
+        === output ===
+        [0, 1, 4, 9]
+        [0, 1, 8, 27]
+        ```
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_multiprocessing_is_as_it_was_after_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    dump, handle = reduction.dump, vars(pool.Pool)["_handle_tasks"]
+    write_note(POOL.format(method="spawn", timeout=60))
+    pytester.runpytest().assert_outcomes(failed=1)
+    assert (reduction.dump, vars(pool.Pool)["_handle_tasks"]) == (dump, handle)
+
+
+def test_where_the_pool_is_not_as_expected_the_time_limit_gives_the_hint(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A multiprocessing whose task handler is not the static method the refusal wraps is
+    left alone: the block fails at its time limit as it would without the refusal."""
+    pytester.makeconftest(
+        "import multiprocessing.pool\n"
+        "handle = vars(multiprocessing.pool.Pool)['_handle_tasks'].__func__\n"
+        "multiprocessing.pool.Pool._handle_tasks = lambda *args: handle(*args)\n"
+    )
+    original = vars(pool.Pool)["_handle_tasks"]
+    try:
+        write_note(POOL.format(method="spawn", timeout=5))
+        result = pytester.runpytest()
+    finally:
+        pool.Pool._handle_tasks = original
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
             "notes/note.md:2: block 1: the block did not finish within 5 s (see the timeout "
             "directive) (timeout)",
-            HINT.format(method=method),
+            HINT.format(method="spawn"),
         ]
     )
 

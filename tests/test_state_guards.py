@@ -3,10 +3,12 @@ asyncio's loop."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import copyreg
 import faulthandler
 import json
+import logging
 import pprint
 import sys
 import tempfile
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run.classattrs import ClassGuard, changed_classes, find_classes
+from pytest_torchnotes.run.classattrs import ClassGuard, changed_owners, find_classes
 from pytest_torchnotes.run.copyregs import CopyregGuard
 from pytest_torchnotes.run.faulthandling import FaulthandlerGuard
 from pytest_torchnotes.run.knobs import StateGuard
@@ -23,27 +25,30 @@ from pytest_torchnotes.run.knobs.async_state import async_knobs
 
 
 @pytest.mark.parametrize(
-    ("code", "assigns", "names"),
+    ("code", "assigns", "owners"),
     [
-        ('json.JSONEncoder.item_separator = ";"', True, {"JSONEncoder"}),
-        ("logging.Formatter.default_time_format += 'x'", True, {"Formatter"}),
-        ("pprint.PrettyPrinter._dispatch[f] = g", False, {"PrettyPrinter"}),
+        ('json.JSONEncoder.item_separator = ";"', True, {"json.JSONEncoder"}),
+        ("logging.Formatter.default_time_format += 'x'", True, {"logging.Formatter"}),
+        ("pprint.PrettyPrinter._dispatch[f] = g", False, {"pprint.PrettyPrinter"}),
         ("PrettyPrinter._dispatch.update({})", False, {"PrettyPrinter"}),
-        ("setattr(argparse.ArgumentParser, 'prog', 'x')", True, {"ArgumentParser"}),
-        ("del argparse.ArgumentParser.prog", True, {"ArgumentParser"}),
-        ("model.weight.data = x\nA.b == c\nx = Net.y", True, set()),
-        ("aJSONEncoder.x = 1", True, set()),  # not a capitalised name
+        ("setattr(argparse.ArgumentParser, 'prog', 'x')", True, {"argparse.ArgumentParser"}),
+        ("del argparse.ArgumentParser.prog", True, {"argparse.ArgumentParser"}),
+        ('E.item_separator = ";"\nsetattr(enc, "x", 1)', True, {"E", "enc"}),
+        ("model.weight.data = x\nA.b == c\nx = Net.y", True, {"model.weight"}),
+        ("self.x = 1\ncls.y = 2\nx[0].y = 3\nf().z = 4", True, set()),
         ("json.JSONEncoder.item_separator = ';'", False, set()),  # no assignment found
     ],
 )
-def test_classes_a_note_changes(code: str, assigns: bool, names: set[str]) -> None:
-    assert changed_classes(code, assigns) == frozenset(names)
+def test_owners_a_note_changes(code: str, assigns: bool, owners: set[str]) -> None:
+    assert changed_owners(code, assigns) == frozenset(owners)
 
 
-@given(st.text(alphabet="aAjJ._ =[]()\n+", max_size=40))
-def test_nothing_found_without_a_capitalised_name(code: str) -> None:
-    if not any(character.isupper() for character in code):
-        assert changed_classes(code, True) == frozenset()
+@given(st.text(alphabet="aAjJ._ =[]()\n+,\"'", max_size=40))
+def test_an_owner_is_a_dotted_name_of_the_code(code: str) -> None:
+    for owner in changed_owners(code, True):
+        assert owner in code
+        assert owner[:1].isalpha() or owner[:1] == "_"
+        assert owner.partition(".")[0] not in ("self", "cls")
 
 
 def test_classes_are_found_by_name_in_the_standard_library() -> None:
@@ -52,6 +57,29 @@ def test_classes_are_found_by_name_in_the_standard_library() -> None:
         pprint.PrettyPrinter,
     }
     assert find_classes([]) == []
+
+
+ALIASES = """\
+from json import JSONEncoder as E, dumps
+from logging import (
+    Formatter as F,
+)
+import argparse as ap
+enc = E
+model = Net()
+"""
+
+
+def test_classes_are_found_under_the_names_the_code_binds() -> None:
+    owners = ["E", "enc", "F", "ap.ArgumentParser", "model", "dumps", "pprint.PrettyPrinter"]
+    assert set(find_classes(owners, ALIASES)) == {
+        json.JSONEncoder,
+        logging.Formatter,
+        argparse.ArgumentParser,
+        pprint.PrettyPrinter,
+    }
+    assert find_classes(["E"], "E = 1") == []  # bound to no class
+    assert find_classes(["json.nothing.Here", "json.dumps"]) == []
 
 
 def test_a_class_attribute_and_a_container_are_put_back() -> None:
@@ -96,6 +124,28 @@ def test_copyreg_puts_back_a_replaced_or_removed_reducer() -> None:
     assert len(guard.restore()) == 1
     assert copyreg.dispatch_table[key] is reducer
     assert Kept not in copyreg.dispatch_table
+
+
+def test_reducers_of_the_notes_code_are_taken_off_from_both_tables() -> None:
+    from multiprocessing.reduction import ForkingPickler
+
+    def note_reducer(value: object) -> tuple[type, tuple[()]]:
+        return (Kept, ())
+
+    note_reducer.__module__ = "__main__"
+    guard = CopyregGuard(set(sys.modules) - {__name__})
+    copyreg.pickle(Kept, note_reducer)  # a class first imported: the note's reducer still goes
+    ForkingPickler.register(bytearray, note_reducer)
+    try:
+        assert guard.restore() == [
+            f"copyreg.dispatch_table ({__name__}.Kept)",
+            "multiprocessing.reduction.ForkingPickler._extra_reducers (builtins.bytearray)",
+        ]
+        assert Kept not in copyreg.dispatch_table
+        assert bytearray not in ForkingPickler._extra_reducers  # type: ignore[attr-defined]
+    finally:
+        copyreg.dispatch_table.pop(Kept, None)
+        ForkingPickler._extra_reducers.pop(bytearray, None)  # type: ignore[attr-defined]
 
 
 def test_faulthandler_enabled_to_another_file_is_enabled_to_ours_again() -> None:

@@ -30,6 +30,7 @@ from pytest_torchnotes.run import (
     patches,
     processes,
     selfsignal,
+    spawnpickling,
     start,
     torch_configs,
     workspace,
@@ -92,9 +93,10 @@ def sandbox(
     code = "\n".join(item.code for item in note.items)
     guards: list[_Guard] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
-    classes = classattrs.changed_classes(code, names is None or bool(names))
+    owners = classattrs.changed_owners(code, names is None or bool(names))
+    classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
-        guards.append(classattrs.ClassGuard(classattrs.find_classes(classes)))
+        guards.append(classattrs.ClassGuard(classes))
     between = None
     if names is None or names:
         attributes = patches.AttributeGuard(patches.patch_targets(), names)
@@ -116,7 +118,7 @@ def sandbox(
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
     modules = set(sys.modules)
-    guards.append(copyregs.CopyregGuard(modules))
+    reducers = copyregs.CopyregGuard(modules)
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -129,11 +131,13 @@ def sandbox(
         refusing = nullcontext
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
+    spawning = spawnpickling.SpawnGuard(module)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid())
     unwatch = selfsignal.watch(self_sent)
     try:
+        spawning.start()  # imports multiprocessing, which registers with atexit
         at_exit.start()
         sys.modules["__main__"] = module
         os.chdir(folder)
@@ -146,6 +150,7 @@ def sandbox(
         yield Sandbox(module.__dict__, refusing)
     finally:
         unwatch()
+        spawning.stop()
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
@@ -166,8 +171,9 @@ def sandbox(
             restored.extend(guard.restore())
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
-        result.restored = [name for name in restored if name not in OURS]
         note_modules.forget_modules(modules, folder)
+        restored.extend(reducers.restore())  # what the forgotten modules registered too
+        result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)
         if scratch is not None:

@@ -6,6 +6,8 @@ function defined in a note lives in the note's namespace, which is no importable
 the child cannot find it (``Can't get attribute 'square' on <module '__main__'>``): it dies,
 a pool starts another one, and the block waits until its time limit. ``multiprocessing``
 Pools, ``torch.multiprocessing`` and a ``DataLoader`` with workers all do this under spawn.
+``run/spawnpickling.py`` makes the block fail at once where ``multiprocessing`` pickles the
+note's functions and classes for such a child; this hint is for what reaches it otherwise.
 
 When a block runs past its time limit, :func:`spawned_since` is asked, at that moment
 (before the block's ``with Pool(...)`` ends its workers), which processes below the session
