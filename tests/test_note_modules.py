@@ -40,6 +40,7 @@ def test_added_is_what_a_set_difference_finds(
         assert len(names) == len(then)
         assert all(name in names for name in then)
         assert f"{PREFIX}absent" not in names
+        assert names - {f"{PREFIX}0"} == then - {f"{PREFIX}0"}
     finally:
         for name in [name for name in sys.modules if name.startswith(PREFIX)]:
             del sys.modules[name]

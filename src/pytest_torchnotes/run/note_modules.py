@@ -8,7 +8,10 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
+from typing import TypeVar
+
+_S = TypeVar("_S")
 
 
 def new_main_module(name: str = "__main__") -> types.ModuleType:
@@ -91,6 +94,11 @@ class ModuleNames(Set[str]):
 
     def __len__(self) -> int:
         return len(self._names)
+
+    @classmethod
+    def _from_iterable(cls, names: Iterable[_S]) -> Set[_S]:
+        """What ``&``, ``|`` and ``-`` make: a plain set."""
+        return frozenset(names)
 
     def added(self) -> list[str]:
         """The names in ``sys.modules`` now that were not in it then.
