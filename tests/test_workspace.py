@@ -390,3 +390,46 @@ def test_an_unnamed_temporary_file_in_a_protected_folder_passes(guarded: Path) -
         with pytest.raises(PermissionError):
             tempfile.NamedTemporaryFile(dir=guarded / "notes")  # noqa: SIM115
     assert tree(guarded / "notes") == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    names=st.lists(
+        st.from_regex(r"[a-z]{1,3}(\.[a-z]{1,2}){0,2}", fullmatch=True), min_size=1, max_size=6
+    ),
+    data=st.data(),
+    crowded=st.booleans(),
+)
+def test_beside_finds_the_entries_that_every_word_of_the_code_finds(
+    names: list[str], data: st.DataObject, crowded: bool
+) -> None:
+    """Whether the code holds the suffix (or the name) of an entry decides nothing that
+    reading every word of it would decide otherwise."""
+    from pytest_torchnotes.run.folders import FILE_WORD, Folder, base_entries, beside
+
+    words = st.one_of(st.sampled_from(names), st.text(alphabet="abc.xy-_", max_size=4))
+    code = data.draw(
+        st.lists(st.tuples(words, st.sampled_from([" ", "\n", "(", "'", "/"])), max_size=6).map(
+            lambda pairs: "".join(word + gap for word, gap in pairs)
+        )
+    )
+    entries = {name: Path("/folder") / name for name in names}
+    others = tuple(entry for entry in entries.values() if not entry.name.endswith(".md"))
+    folder = Folder(entries, others, crowded)
+    note = Path("/folder/note.md")
+    named = [
+        entries[name]
+        for name in sorted(set(FILE_WORD.findall(code)) & entries.keys())
+        if name != note.name
+    ]
+    base = [entry for entry in base_entries(folder) if entry.name != note.name]
+    assert beside(note, folder, code) == base + [entry for entry in named if entry not in base]
+
+
+def test_a_folder_of_many_kinds_of_entries_reads_every_word_of_the_code() -> None:
+    from pytest_torchnotes.run.folders import MARKS_LIMIT, Folder, beside
+
+    entries = {f"dir{n}": Path(f"/folder/dir{n}") for n in range(MARKS_LIMIT + 1)}
+    folder = Folder(entries, (), crowded=True)
+    assert folder.marks is None
+    assert beside(Path("/folder/note.md"), folder, "open('dir3/x')") == [entries["dir3"]]

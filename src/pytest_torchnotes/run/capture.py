@@ -78,6 +78,10 @@ class CaptureStream(io.StringIO):
     def getvalue(self) -> str:
         return self._kept if self.closed else super().getvalue()
 
+    def __del__(self) -> None:
+        """Freed: no one reads the text any more, so it is not kept. (Left to ``IOBase``, a
+        stream freed while open is closed first, and :meth:`close` copies its text.)"""
+
 
 class _InOrderStream(CaptureStream):
     """A :class:`CaptureStream` that takes in what reached fd 1 before each write."""

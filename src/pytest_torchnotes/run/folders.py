@@ -3,6 +3,7 @@ made by :mod:`pytest_torchnotes.run.workspace`."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,19 @@ class Folder:
         )
         return cls(entries, others, crowded)
 
+    @functools.cached_property
+    def marks(self) -> frozenset[str] | None:
+        """What the name of each entry holds: its suffix (``.md``, ``.csv``), or the whole
+        name when it has none (``images``). Code that holds none of them names no entry, and
+        :func:`beside` reads no word of it. ``None`` when they are too many to look for."""
+        marks = {Path(name).suffix or name for name in self.entries}
+        return frozenset(marks) if len(marks) <= MARKS_LIMIT else None
+
+
+#: Most marks of entries (:attr:`Folder.marks`) looked for in a note's code before its words
+#: are read.
+MARKS_LIMIT = 16
+
 
 def base_entries(folder: Folder) -> tuple[Path, ...]:
     """What every note of a folder may read: the entries that are not notes (none in a
@@ -54,11 +68,15 @@ def base_entries(folder: Folder) -> tuple[Path, ...]:
 def beside(note: Path, folder: Folder, code: str) -> list[Path]:
     """What a note may read from its folder: :func:`base_entries`, and the entries its code
     names (another note, say)."""
-    named = [
-        folder.entries[name]
-        for name in sorted(set(FILE_WORD.findall(code)) & folder.entries.keys())
-        if name != note.name
-    ]
+    marks = folder.marks
+    if marks is not None and not any(mark in code for mark in marks):
+        named = []  # a few substring searches instead of every word of the code
+    else:
+        named = [
+            folder.entries[name]
+            for name in sorted(set(FILE_WORD.findall(code)) & folder.entries.keys())
+            if name != note.name
+        ]
     base = [entry for entry in base_entries(folder) if entry.name != note.name]
     return base + [entry for entry in named if entry not in base]
 

@@ -8,6 +8,10 @@ import os
 import re
 import sys
 import types
+from collections.abc import Iterable, Iterator, Set
+from typing import TypeVar
+
+_S = TypeVar("_S")
 
 
 def new_main_module(name: str = "__main__") -> types.ModuleType:
@@ -64,13 +68,62 @@ class ModulesGuard:
         return changed
 
 
-def forget_modules(before: set[str], folder: str) -> list[str]:
+class ModuleNames(Set[str]):
+    """The names in ``sys.modules`` when it is made: a copy of their list, in the order of
+    ``sys.modules``, and a set of them only when asked whether one is in it.
+
+    With a few thousand modules imported (torch), a set of the names and the difference of
+    two sets cost about ten times as much as the list and :meth:`added`, which compares the
+    names of now with those of then in order and, when ``sys.modules`` only grew, takes the
+    new names from the end (a dictionary keeps the order in which its keys came)."""
+
+    def __init__(self) -> None:
+        self._names = list(sys.modules)
+        self._set: frozenset[str] | None = None
+
+    def _names_set(self) -> frozenset[str]:
+        if self._set is None:
+            self._set = frozenset(self._names)
+        return self._set
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names_set()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @classmethod
+    def _from_iterable(cls, names: Iterable[_S]) -> Set[_S]:
+        """What ``&``, ``|`` and ``-`` make: a plain set."""
+        return frozenset(names)
+
+    def added(self) -> list[str]:
+        """The names in ``sys.modules`` now that were not in it then.
+
+        >>> names = ModuleNames()
+        >>> sys.modules["a_module_of_a_note"] = types.ModuleType("a_module_of_a_note")
+        >>> names.added()
+        ['a_module_of_a_note']
+        >>> del sys.modules["a_module_of_a_note"]
+        """
+        now = list(sys.modules)
+        count = len(self._names)
+        if now[:count] == self._names:  # nothing removed, nothing moved: only added at the end
+            return now[count:]
+        before = self._names_set()  # a module removed, or removed and imported again
+        return [name for name in now if name not in before]
+
+
+def forget_modules(before: ModuleNames, folder: str) -> list[str]:
     """Take out of ``sys.modules`` the modules imported since ``before`` from ``folder`` (a
     note's own folder or its scratch copy), so that a later note importing a module of the same
     name from its own folder gets its own; return their names."""
     roots = _roots(folder)
     forgotten = []
-    for name in set(sys.modules) - before:
+    for name in before.added():
         module = sys.modules.get(name)
         locations = [getattr(module, "__file__", None), *(getattr(module, "__path__", None) or ())]
         if any(isinstance(place, str) and place.startswith(roots) for place in locations):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,19 @@ _ACTIVE: dict[int, threading.Thread] = threading._active  # type: ignore[attr-de
 #: ``threading.get_ident`` as the interpreter has it: a write happens inside a block, which
 #: may have replaced the module's (the others are put back after it, run/between.py).
 _GET_IDENT = threading.get_ident
+
+
+#: Blocks whose streams stay alive after they ended (see :data:`_retired`).
+RETAINED_BLOCKS = 64
+
+#: The streams of the blocks that ended last, oldest first. ``print`` in CPython 3.10 holds
+#: ``sys.stdout`` by a borrowed reference from its first write to its last (the text, then
+#: the end): a thread that began printing into a block's stream may write into it again
+#: after the block's capture is gone. A stream freed at that moment crashes the interpreter
+#: (a weak reference to the stream did, in 2 to 4 of 8 runs of tests/test_late_output.py).
+#: Kept here, a stream outlives its block by the next 63 blocks, and no reference cycle
+#: waits for the garbage collector.
+_retired: deque[CaptureStream] = deque(maxlen=2 * RETAINED_BLOCKS)
 
 
 @dataclass(frozen=True)
@@ -86,6 +100,8 @@ class Router:
         #: Which block started each thread that the note started.
         self._started: dict[int, str] = {}
         self._closed = False
+        #: What holds the running block's streams for their writes (see :meth:`_gate`).
+        self._held: list[list[CaptureStream | None]] = []
 
     def begin(self, capture: BlockCapture, label: str) -> None:
         """A block starts writing into ``capture``."""
@@ -94,13 +110,20 @@ class Router:
         self._label = label
         self._capture = capture
         for name, stream in (("stdout", capture.stdout), ("stderr", capture.stderr)):
-            stream.write = self._gate(stream, name)  # type: ignore[method-assign]
+            held: list[CaptureStream | None] = [stream]
+            self._held.append(held)
+            stream.write = self._gate(stream, held, name)  # type: ignore[method-assign]
 
     def end(self) -> None:
         """The running block is over: remember which threads it started."""
         if self._capture is None:
             return
         self._capture = None
+        for held in self._held:
+            stream, held[0] = held[0], None  # the cycle stream, write, stream broken
+            if stream is not None:
+                _retired.append(stream)  # alive a while yet (see _retired)
+        self._held = []
         for ident in frozenset(_ACTIVE) - self._before - {self._runner}:
             self._started.setdefault(ident, self._label)
         self._label = ""
@@ -113,13 +136,23 @@ class Router:
             late, self.late = self.late, []
         return late
 
-    def _gate(self, stream: CaptureStream, name: str) -> Callable[[str], int]:
-        """The ``write`` of ``stream`` while the note runs. It holds the stream itself (a
-        reference cycle, freed by the garbage collector): with a weak reference instead, a
-        daemon thread a note left writing could crash Python 3.10 at exit."""
+    def _gate(
+        self, stream: CaptureStream, held: list[CaptureStream | None], name: str
+    ) -> Callable[[str], int]:
+        """The ``write`` of ``stream``, which ``held`` holds, while the note runs.
+
+        While its block runs, the write holds its stream (``held``), a reference cycle that
+        :meth:`end` breaks by emptying ``held``: the block's streams are then freed without
+        the garbage collector, once :data:`_retired` lets them go. No weak reference: a
+        thread that writes to the stream after its block finds everything it reads held,
+        the running block's capture or none (then its text is late). A stream of a block
+        that is over is never the running block's, so its write needs it no more; bytes
+        get the ``TypeError`` a ``StringIO`` raises. ``held`` is read before the capture,
+        as :meth:`end` clears the capture first."""
         write = type(stream).write
 
         def gated(text: Any) -> int:
+            own = held[0]
             capture = self._capture
             ident = _GET_IDENT()
             mine = (
@@ -129,11 +162,13 @@ class Router:
             )
             if capture is not None and mine:
                 current = capture.stdout if name == "stdout" else capture.stderr
-                if current is stream:
+                if current is own:
                     return write(current, text)
                 return current.write(text)  # a stream kept from an earlier block
             if not isinstance(text, str):  # the stream raises TypeError, as a real one does
-                return write(stream, text)
+                if own is not None:
+                    return write(own, text)
+                raise TypeError(f"string argument expected, got {type(text).__name__!r}")
             if not self._closed and text:
                 self._record(text, name, ident)
             return len(text)

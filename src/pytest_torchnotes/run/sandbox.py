@@ -117,7 +117,7 @@ def sandbox(
     threads = set(threading.enumerate())
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
-    modules = set(sys.modules)
+    modules = note_modules.ModuleNames()
     reducers = copyregs.CopyregGuard(modules)
     module = note_modules.new_main_module()
     if scratch is not None:
