@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.markdown import lexers
 from pytest_torchnotes.markdown.lexing import (
     comments,
+    containers,
     fences,
     front_matter,
     headings,
@@ -28,7 +29,17 @@ from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, lex_headin
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, split_quotes
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 
-MODULES = [comments, fences, front_matter, headings, indented_code, lines, problems, scan]
+MODULES = [
+    comments,
+    containers,
+    fences,
+    front_matter,
+    headings,
+    indented_code,
+    lines,
+    problems,
+    scan,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)

@@ -18,6 +18,11 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
+from pytest_torchnotes.markdown.lexing.containers import (
+    Containers,
+    IndentedFenceLexeme,
+    indented_fence,
+)
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -51,6 +56,8 @@ class NoteLexemes:
     comments: list[CommentLexeme] = field(default_factory=list)
     headings: list[HeadingLexeme] = field(default_factory=list)
     problems: list[LexerProblem] = field(default_factory=list)
+    #: Lines that would open a fence but are indented code (indented four columns or more).
+    indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -104,6 +111,7 @@ class _Scan:
         self.last_block = begin - 1
         #: The paragraph line a setext underline could follow, after each line handled.
         self.after: dict[int, Paragraph | None] = {}
+        self.containers = Containers(lines, begin, found.fences)
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
@@ -117,6 +125,10 @@ class _Scan:
             self.last_block = last
             return
         opening = fence_opening(rest)
+        if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
+            found.indented_fences.append(code)  # indented code, shown and not run
+            self.after[index] = None
+            return
         if opening is not None:
             fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening)
             found.fences.append(fence)

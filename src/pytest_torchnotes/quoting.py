@@ -1,0 +1,24 @@
+"""What a message quotes from a note: a line or an info string, cut to a readable length.
+
+A note may hold a line of a megabyte (minified output, an info string gone wrong); a
+message that quoted it whole would flood pytest's summary. The cut says how much is left
+out, so that nothing seems to be the whole line that is not.
+"""
+
+from __future__ import annotations
+
+#: The most characters of a note's text that a message quotes.
+QUOTE_LIMIT = 80
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` itself, or its first ``limit`` characters and how many more there are.
+
+    >>> cut("python")
+    'python'
+    >>> cut("x" * 100, 10)
+    'xxxxxxxxxx… (90 more characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"

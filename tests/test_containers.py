@@ -1,0 +1,80 @@
+"""CommonMark's indentation for fences: tab stops of four columns, counted from the content
+column of the block quotes and list items that hold the line."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexing.containers import IndentedFenceLexeme
+from pytest_torchnotes.markdown.lexing.lines import width
+from pytest_torchnotes.markdown.parsers import NoteParser
+
+lex = MarkdownLexer()
+
+
+@given(st.text(alphabet=" \t", max_size=6))
+def test_a_fence_at_the_top_opens_only_when_indented_less_than_four_columns(
+    prefix: str,
+) -> None:
+    found = lex(f"{prefix}```python\nprint(1)\n{prefix}```\n")
+    opens = width(prefix) < 4
+    assert [fence.open_line for fence in found.fences] == ([0] if opens else [])
+    assert [code.line for code in found.indented_fences] == ([] if opens else [0, 2])
+
+
+@given(st.text(alphabet=" \t", max_size=6))
+def test_in_a_block_quote_the_columns_count_from_after_the_quote_marker(prefix: str) -> None:
+    # "> " ends at column 2: a tab after it reaches column 4, two columns of indentation.
+    found = lex(f"> {prefix}```python\n> print(1)\n> ```\n")
+    opens = width("> " + prefix) - 2 < 4
+    assert (0 in [fence.open_line for fence in found.fences]) is opens
+    assert (0 in [code.line for code in found.indented_fences]) is not opens
+
+
+@pytest.mark.parametrize(
+    ("text", "opens"),
+    [
+        ("- a\n\n\t```python\n\tx\n\t```\n", True),  # column 4, two past the item's content
+        ("- a\n\n      ```python\n      x\n      ```\n", False),  # four past it: code
+        ("1. a\n   - b\n\n       ```python\n       x\n       ```\n", True),
+        ("- ```python\n  x\n  ```\n", True),
+        ("-     ```python\n  x\n  ```\n", False),  # five spaces after the marker: code
+        ("    - ```python\n      x\n      ```\n", False),  # the item itself is indented code
+        ("> - a\n>\n>     ```python\n>     x\n>     ```\n", True),
+        ('!!! note "Output"\n\n    ```python\n    x\n    ```\n', True),  # mkdocs container
+        ("text\n\n    ```python\n    x\n    ```\n", False),
+        ("- a\n\nback at the top\n\n    ```python\n    x\n    ```\n", False),
+    ],
+)
+def test_in_list_items_the_columns_count_from_the_items_content(text: str, opens: bool) -> None:
+    found = lex(text)
+    python = [fence for fence in found.fences if fence.info == "python"]
+    assert bool(python) is opens
+    assert bool(found.indented_fences) is not opens
+
+
+def test_a_fence_inside_a_fence_does_not_open_a_list_item_for_the_lines_after_it() -> None:
+    text = "```yaml\n- a\n```\n\n    ```python\n    x\n    ```\n"
+    assert [fence.info for fence in lex(text).fences] == ["yaml"]
+
+
+def test_a_tab_indented_python_fence_is_not_run_and_warns_with_the_fix() -> None:
+    note = NoteParser().parse("# Note\n\n\t```python\n\tprint(1)\n\t```\n")
+    assert note.blocks == []
+    assert [(problem.line_index, problem.severity) for problem in note.problems] == [(2, "warning")]
+    assert "remove the tab" in note.problems[0].message
+    spaces = NoteParser().parse("    ```python\n    print(1)\n    ```\n")
+    assert "remove the indentation" in spaces.problems[0].message
+
+
+def test_an_indented_fence_of_another_language_is_shown_code_without_a_warning() -> None:
+    note = NoteParser().parse("\t```bash\n\tls\n\t```\n")
+    assert (note.blocks, note.problems) == ([], [])
+
+
+def test_the_lexeme_names_the_line_its_info_and_the_tab() -> None:
+    found = lex("x\n\n  \t```python title='a'\n")
+    assert found.indented_fences == [IndentedFenceLexeme(2, "python title='a'", tab=True)]
