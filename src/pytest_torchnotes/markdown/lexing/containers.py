@@ -3,9 +3,9 @@
 A line's content starts after its block-quote markers (each ``>`` and one column of the
 space or tab after it) and inside the list items that hold it (after the marker and the
 spaces after it, or in the indented body of an mkdocs admonition, collapsible block or
-content tab: ``!!! note``, ``??? note``, ``=== "Tab"``). Tabs advance to the next multiple of four columns. A fence indented by
-four columns or more from there is an indented code block, not a fence: ``\\t```python`` at
-the top of a note is shown as code, and not run.
+content tab: ``!!! note``, ``??? note``, ``=== "Tab"``). Tabs advance to the next multiple
+of four columns. A fence indented by four columns or more from there is an indented code
+block, not a fence: ``\\t```python`` at the top of a note is shown as code, and not run.
 """
 
 from __future__ import annotations
