@@ -22,3 +22,39 @@ def test_a_tab_indented_python_fence_is_not_run_and_named_with_its_fix(
             "remove the tab*"
         ]
     )
+
+
+SPINNER = """\
+```python
+import sys
+
+for frame in "|/-":
+    sys.stdout.write(frame + "\\b")
+print("done\\bE")
+```
+
+```output
+{expected}
+```
+"""
+
+
+def test_backspaces_compare_as_a_terminal_shows_them(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SPINNER.format(expected="donE"))
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+
+
+def test_update_writes_what_a_terminal_shows_of_backspaces_and_then_changes_nothing(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(SPINNER.format(expected="old"))
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    written = note.read_bytes()
+    assert written.decode("utf-8") == SPINNER.format(expected="donE")
+    assert b"\b" not in written
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_bytes() == written
