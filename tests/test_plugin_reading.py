@@ -58,3 +58,29 @@ def test_update_writes_what_a_terminal_shows_of_backspaces_and_then_changes_noth
     assert b"\b" not in written
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_bytes() == written
+
+
+MEGABYTE = "x" * 1_000_000
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        f"```python2 {MEGABYTE}\nprint(1)\n```\n",  # a warning quotes the info string
+        f"```{{python, eval=FALSE, {MEGABYTE}}}\nprint(1)\n```\n",  # and the cell option
+        f"<!-- torchnotes: skip {MEGABYTE} -->\n```python\nprint(1)\n```\n",  # a skip reason
+        f"<!-- torchnotes: raises {MEGABYTE} -->\n```python\nprint(1)\n```\n",
+        f"<!-- torchnotes: {MEGABYTE} -->\n```python\nprint(1)\n```\n",  # an unknown directive
+        f"    import torch {MEGABYTE}\n",  # indented code that looks like Python
+    ],
+    ids=["info", "cell option", "skip reason", "raises", "directive", "indented"],
+)
+def test_a_megabyte_line_is_quoted_cut_short(
+    pytester: pytest.Pytester, write_note: WriteNote, note: str
+) -> None:
+    write_note(note, dedent=False)
+    result = pytester.runpytest("-rs")
+    output = "\n".join(result.outlines + result.errlines)
+    assert len(output) < 10_000
+    assert "999," in output or "(999" in output  # how much is left out
+    assert "more characters" in output

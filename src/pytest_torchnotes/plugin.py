@@ -24,6 +24,7 @@ from _pytest.fixtures import TopRequest
 
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import OPTIONS, Option
+from pytest_torchnotes.quoting import cut, warned_line
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
@@ -322,7 +323,7 @@ class NoteItem(pytest.Item):
                 ),
                 TorchnotesWarning,
                 str(self.path),
-                shown(problem.line_index),
+                warned_line(self.document.note.lines, problem.line_index),
             )
         errors = self.document.note.errors
         if errors:
@@ -362,13 +363,13 @@ class NoteItem(pytest.Item):
             warnings.warn_explicit(TorchnotesWarning(message), TorchnotesWarning, str(self.path), 0)
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
-            raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)
+            raise pytest.skip.Exception(cut(self.result.skipped), _use_item_location=True)
         failures = self.result.failures
         if failures:
             raise NoteFailed(failures)
         if self.result.all_skipped is not None:
             # Nothing ran: not a pass. Each block's skip was reported with its line.
-            raise pytest.skip.Exception(self.result.all_skipped, _use_item_location=True)
+            raise pytest.skip.Exception(cut(self.result.all_skipped), _use_item_location=True)
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -457,7 +458,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     elif outcome == FAILED:
         longrepr = blocktext.BlockFailure(result.message, short)
     elif outcome == SKIPPED:
-        longrepr = (item.display_path, line, result.reason or "skipped")
+        longrepr = (item.display_path, line, cut(result.reason or "skipped"))
     elif outcome == XFAILED:
         outcome = SKIPPED
         longrepr = (item.display_path, line, result.reason or "xfail")

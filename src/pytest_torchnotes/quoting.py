@@ -22,3 +22,20 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
+
+
+#: The longest note line that a warning is filed at: Python's warnings show the line they
+#: are filed at whole, under the message.
+SOURCE_LIMIT = 500
+
+
+def warned_line(lines: list[str], index: int) -> int:
+    """The 1-based line number to file a warning about the 0-based line ``index`` at, or 0
+    (no line shown under it) when that line is too long to show; the message names the line.
+
+    >>> warned_line(["a", "x" * 600], 0), warned_line(["a", "x" * 600], 1)
+    (1, 0)
+    """
+    if 0 <= index < len(lines) and len(lines[index]) > SOURCE_LIMIT:
+        return 0
+    return index + 1

@@ -46,8 +46,9 @@ from pytest_torchnotes.markdown.inforce import in_force
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.markdown.regions.reading import read, settle
-from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.options import Option
+from pytest_torchnotes.quoting import warned_line
 from pytest_torchnotes.run.directives import replay
 from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED, BlockResult
@@ -295,7 +296,7 @@ class Notes:
                 ),
                 TorchnotesSybilWarning,
                 str(path),
-                shown(problem.line_index),
+                warned_line(evaluator.note.lines, problem.line_index),
             )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
         if self.run is not None:

@@ -63,7 +63,7 @@ def indented_python(note: NoteContext) -> None:
             continue
         note.problem(
             index,
-            f"indented code `{text.strip()}` looks like Python but is not run: only fenced "
+            f"indented code `{cut(text.strip())}` looks like Python but is not run: only fenced "
             "blocks are; put it in a ```python fence (ending in ```) to run it",
             "warning",
         )

@@ -9,6 +9,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.quoting import cut
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
@@ -39,7 +40,7 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
     _stray_directives(fence, pending, note)
     note.problem(
         fence.open_line,
-        f"{fence.opening} is not run: its cell option `{option}` says the notebook "
+        f"{fence.opening} is not run: its cell option `{cut(option)}` says the notebook "
         "tool does not run it (remove the option to run it here)",
         "warning",
     )

@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.lexing.info import language as info_language
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.quoting import cut
 
 #: An opening fence after the block-quote markers: indentation, an optional list marker,
 #: three or more backticks or tildes, and the info string.
@@ -69,11 +70,10 @@ class FenceLexeme:
         """The opening fence as messages name it: the fence and its info string, a long info
         string cut short.
 
-        >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-12:]
-        'xxxxxxxxxxx…'
+        >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-28:]
+        'xxxxxx… (27 more characters)'
         """
-        info = self.info if len(self.info) <= MAX_INFO else self.info[: MAX_INFO - 1] + "…"
-        return self.fence + info
+        return self.fence + cut(self.info, MAX_INFO)
 
     @property
     def last_line(self) -> int:
