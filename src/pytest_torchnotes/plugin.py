@@ -648,9 +648,9 @@ class Updates:
             return
         terminalreporter.write_sep("=", "torchnotes update")
         if book.updated:
-            notes = len({line.rpartition(":")[0] for line in book.updated})
+            outputs, notes = book.counts()
             terminalreporter.write_line(
-                f"rewrote {plural(len(book.updated), 'output')} in {plural(notes, 'note')}:",
+                f"rewrote {plural(outputs, 'output')} in {plural(notes, 'note')}:",
                 green=True,
             )
             for line in book.updated:
