@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
-from pytest_torchnotes.markdown.lexing.containers import IndentedFenceLexeme
+from pytest_torchnotes.markdown.lexing.indented_fences import IndentedFenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import width
 from pytest_torchnotes.markdown.parsers import NoteParser
 
@@ -78,3 +78,15 @@ def test_an_indented_fence_of_another_language_is_shown_code_without_a_warning()
 def test_the_lexeme_names_the_line_its_info_and_the_tab() -> None:
     found = lex("x\n\n  \t```python title='a'\n")
     assert found.indented_fences == [IndentedFenceLexeme(2, "python title='a'", tab=True)]
+
+
+def test_the_fence_lines_of_one_indented_code_block_are_one_would_be_fence() -> None:
+    assert [code.line for code in lex("\t```python\n\tx\n\t```\n").indented_fences] == [0]
+    flood = lex("text\n\n" + "    ```python\n" * 20_000)
+    assert [code.line for code in flood.indented_fences] == [2]
+    # a closed would-be fence, then another in the same indented code: two
+    twice = lex("    ```python\n    x\n    ```\n\n    ```python\n    y\n    ```\n")
+    assert [code.line for code in twice.indented_fences] == [0, 4]
+    # prose between ends the indented code block
+    apart = lex("    ```python\n\nprose\n\n    ```python\n")
+    assert [code.line for code in apart.indented_fences] == [0, 4]

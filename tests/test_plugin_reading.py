@@ -95,3 +95,12 @@ def test_update_counts_a_note_collected_through_a_symlink_and_at_its_target_once
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["rewrote 1 output in 1 note:"])
     assert note.read_text(encoding="utf-8").endswith("```output\n2\n```\n")
+
+
+def test_an_indented_block_of_fence_lines_warns_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("text\n\n" + "    ```python\n" * 20_000, dedent=False)
+    result = pytester.runpytest()
+    assert len(result.stdout.str()) < 5_000
+    assert result.stdout.str().count("is indented four columns or more") == 1

@@ -5,7 +5,8 @@ space or tab after it) and inside the list items that hold it (after the marker 
 spaces after it, or in the indented body of an mkdocs admonition, collapsible block or
 content tab: ``!!! note``, ``??? note``, ``=== "Tab"``). Tabs advance to the next multiple
 of four columns. A fence indented by four columns or more from there is an indented code
-block, not a fence: ``\\t```python`` at the top of a note is shown as code, and not run.
+block, not a fence (:mod:`.indented_fences`): ``\\t```python`` at the top of a note is
+shown as code, and not run.
 """
 
 from __future__ import annotations
@@ -33,18 +34,6 @@ MKDOCS_CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
 #: Widest whitespace after a list marker that still sets the item's content column; wider,
 #: the content starts one column after the marker and the rest is indented code.
 MARKER_SPACE = 4
-
-
-@dataclass(frozen=True, slots=True)
-class IndentedFenceLexeme:
-    """A line that would open a fence but is indented code: indented too far."""
-
-    #: 0-based index of the line.
-    line: int
-    #: Its info string, stripped.
-    info: str
-    #: Whether a tab is part of its indentation.
-    tab: bool
 
 
 def quote_content(quote: str) -> int:
@@ -164,37 +153,3 @@ def _holder(stack: list[tuple[int, int | None]], indent: int) -> int:
         if before < indent and column is not None and column <= indent:
             return column
     return 0
-
-
-def indented_fence(
-    containers: Containers, index: int, quote: str, opening: re.Match[str]
-) -> IndentedFenceLexeme | None:
-    """The indented code that the fence-looking line ``index`` (``opening`` after the
-    markers ``quote``) is, when its indentation, from the content column of its
-    containers, is four columns or more; ``None`` when it opens a fence.
-
-    >>> from pytest_torchnotes.markdown.lexing.fences import fence_opening
-    >>> def indented(lines):
-    ...     opening = fence_opening(lines[-1].lstrip(">"))
-    ...     return indented_fence(Containers(lines, 0, []), len(lines) - 1, "", opening)
-    >>> indented(["\\t```python"]), indented(["- a", "", "    ```python"]) is None
-    (IndentedFenceLexeme(line=0, info='python', tab=True), True)
-    """
-    leading = opening.group("indent")
-    indent = indentation(quote, leading)
-    offset = quote_content(quote)
-    marker = opening.group("marker") or ""
-    spaces = opening.group("inner")
-    if marker:
-        start = offset + indent + len(marker.rstrip(" \t"))
-        spaces = marker[len(marker.rstrip(" \t")) :] + spaces
-        too_wide = width(" " * start + spaces) - start > MARKER_SPACE
-    else:
-        too_wide = False
-    if not too_wide and (
-        indent < CODE_INDENT
-        or indent - containers.column(index, quote.count(">"), indent) < CODE_INDENT
-    ):
-        return None
-    tab = "\t" in leading + marker + opening.group("inner")
-    return IndentedFenceLexeme(index, opening.group("info").strip(), tab)

@@ -18,11 +18,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
-from pytest_torchnotes.markdown.lexing.containers import (
-    Containers,
-    IndentedFenceLexeme,
-    indented_fence,
-)
+from pytest_torchnotes.markdown.lexing.containers import Containers
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -32,6 +28,11 @@ from pytest_torchnotes.markdown.lexing.fences import (
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph, lex_heading
 from pytest_torchnotes.markdown.lexing.indented_code import indented_after
+from pytest_torchnotes.markdown.lexing.indented_fences import (
+    IndentedCode,
+    IndentedFenceLexeme,
+    indented_fence,
+)
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 
@@ -112,6 +113,7 @@ class _Scan:
         #: The paragraph line a setext underline could follow, after each line handled.
         self.after: dict[int, Paragraph | None] = {}
         self.containers = Containers(lines, begin, found.fences)
+        self.indented = IndentedCode(lines)
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
@@ -126,7 +128,8 @@ class _Scan:
             return
         opening = fence_opening(rest)
         if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
-            found.indented_fences.append(code)  # indented code, shown and not run
+            if self.indented.opens(code):  # indented code, shown and not run
+                found.indented_fences.append(code)
             self.after[index] = None
             return
         if opening is not None:
