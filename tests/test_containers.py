@@ -90,3 +90,25 @@ def test_the_fence_lines_of_one_indented_code_block_are_one_would_be_fence() -> 
     # prose between ends the indented code block
     apart = lex("    ```python\n\nprose\n\n    ```python\n")
     assert [code.line for code in apart.indented_fences] == [0, 4]
+
+
+def test_a_fence_in_a_list_item_ends_with_the_item() -> None:
+    found = lex("- item\n\n  ```python\n  print(1)\n\n- next\n\n```python\nprint(2)\n```\n")
+    assert [(fence.open_line, fence.close_line) for fence in found.fences] == [(2, None), (7, 9)]
+    (problem,) = found.problems
+    assert problem.line == 2
+    assert "line 6, indented less than the item's content (column 2)" in problem.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a\n  ```python\n  x\n```\n",  # a closing fence may stand at any indentation
+        "1. a\n\n   ```python\n   x\n\n     y\n   ```\n",  # more indented, and blank lines
+        "- a\n\n    ```python\n  x\n    ```\n",  # a fence indented inside its item
+    ],
+)
+def test_a_fence_in_a_list_item_keeps_what_the_item_holds(text: str) -> None:
+    found = lex(text)
+    assert [fence.close_line is not None for fence in found.fences] == [True]
+    assert found.problems == []

@@ -22,13 +22,15 @@ from pytest_torchnotes.markdown.lexing import (
     lines,
     problems,
     scan,
+    unclosed_fences,
 )
 from pytest_torchnotes.markdown.lexing.comments import inline_directive, lex_comment
-from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening, unclosed
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, lex_heading
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, split_quotes
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 MODULES = [
     comments,
@@ -41,6 +43,7 @@ MODULES = [
     lines,
     problems,
     scan,
+    unclosed_fences,
 ]
 
 

@@ -104,3 +104,14 @@ def test_an_indented_block_of_fence_lines_warns_once(
     result = pytester.runpytest()
     assert len(result.stdout.str()) < 5_000
     assert result.stdout.str().count("is indented four columns or more") == 1
+
+
+def test_an_unclosed_fence_in_a_list_item_does_not_swallow_the_next_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("- item\n\n  ```python\n  print(1)\n\n- next\n\n```python\nprint(2)\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["notes/note.md:3: code fence ```python in a list item is never closed: line 6,*"]
+    )

@@ -99,3 +99,21 @@ class IndentedCode:
             if text and width(rest[: len(rest) - len(text)]) < CODE_INDENT:
                 return False
         return True
+
+
+def fence_container(containers: Containers, index: int, quote: str, opening: re.Match[str]) -> int:
+    """The content column of the list item that holds the fence ``opening`` starts on line
+    ``index`` (from the content column of its block quotes ``quote``); 0 for none.
+
+    >>> from pytest_torchnotes.markdown.lexing.fences import fence_opening
+    >>> lines = ["1. a", "", "   ```python"]
+    >>> [fence_container(Containers(lines, 0, []), index, "", fence_opening(text))
+    ...  for index, text in ((0, "- ```python"), (2, lines[2]), (0, "```python"))]
+    [2, 3, 0]
+    """
+    if opening.group("marker"):
+        return indentation(
+            quote, opening.group("indent") + opening.group("marker") + opening.group("inner")
+        )
+    indent = indentation(quote, opening.group("indent"))
+    return containers.column(index, quote.count(">"), indent) if indent else 0

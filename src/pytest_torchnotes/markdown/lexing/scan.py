@@ -23,7 +23,6 @@ from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
     lex_fence,
-    unclosed,
 )
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph, lex_heading
@@ -31,10 +30,12 @@ from pytest_torchnotes.markdown.lexing.indented_code import indented_after
 from pytest_torchnotes.markdown.lexing.indented_fences import (
     IndentedCode,
     IndentedFenceLexeme,
+    fence_container,
     indented_fence,
 )
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
 #: quote, indentation.
@@ -133,10 +134,11 @@ class _Scan:
             self.after[index] = None
             return
         if opening is not None:
-            fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening)
+            container = fence_container(self.containers, index, quote, opening)
+            fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening, container)
             found.fences.append(fence)
             if fence.close_line is None:
-                found.problems.append(unclosed(found.fences))
+                found.problems.append(unclosed(found.fences, self.lines, container))
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
             if indented:  # indented code: what looks like a fence or comment in it is text

@@ -1,0 +1,55 @@
+"""A fence that is never closed: which line to name, and how to fix it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
+from pytest_torchnotes.markdown.lexing.lines import quote_prefix
+from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.notelines import shown
+
+
+def unclosed(
+    fences: list[FenceLexeme], lines: Sequence[str] = (), container: int = 0
+) -> LexerProblem:
+    """The problem of the last of ``fences``, never closed. A bare fence that would have
+    closed the fence before it usually is that fence's real end: a line inside it (output
+    that prints a fence) closed it early, and that line is the one to name. A fence in a
+    list item (whose content starts at column ``container``) ends with the item."""
+    fence = fences[-1]
+    end = fence.last_line + 1
+    if (
+        container
+        and end < len(lines)
+        and (not fence.quote_depth or quote_prefix(lines[end], fence.quote_depth))
+    ):
+        return LexerProblem(
+            fence.open_line,
+            f"code fence {fence.opening} in a list item is never closed: line {shown(end)}, "
+            f"indented less than the item's content (column {container}), ends the item and "
+            f"the fence (indent that line, or close the fence with {fence.fence} before it)",
+        )
+    before = fences[-2] if len(fences) > 1 else None
+    if (
+        not fence.info
+        and before is not None
+        and before.close_line is not None
+        and before.fence[0] == fence.fence[0]
+        and len(fence.fence) >= len(before.fence)
+        and before.quote_depth == fence.quote_depth
+    ):
+        longer = before.fence + before.fence[0]
+        return LexerProblem(
+            before.close_line,
+            f"this line closes the code fence opened at line {shown(before.open_line)}, so "
+            f"the fence at line {shown(fence.open_line)} is never closed: if this line is "
+            f"part of the block, open and close the block with a longer fence ({longer}); "
+            f"if not, add a line {fence.fence} after the fence at line "
+            f"{shown(fence.open_line)}",
+        )
+    return LexerProblem(
+        fence.open_line,
+        f"code fence {fence.opening} is never closed "
+        f"(add a line {fence.fence} after its last line)",
+    )
