@@ -115,3 +115,15 @@ def test_an_unclosed_fence_in_a_list_item_does_not_swallow_the_next_block(
     result.stdout.fnmatch_lines(
         ["notes/note.md:3: code fence ```python in a list item is never closed: line 6,*"]
     )
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u00ad", "\u2060"])
+def test_an_invisible_character_in_a_python_info_string_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote, invisible: str
+) -> None:
+    write_note(f"```{invisible}python\nprint(1)\n```\n")
+    result = pytester.runpytest()
+    code = f"U+{ord(invisible):04X}"
+    result.stdout.fnmatch_lines(
+        [f"*notes/note.md:1: ```*python looks like Python but is not run*{code}: delete it*"]
+    )
