@@ -127,3 +127,21 @@ def test_an_invisible_character_in_a_python_info_string_is_named(
     result.stdout.fnmatch_lines(
         [f"*notes/note.md:1: ```*python looks like Python but is not run*{code}: delete it*"]
     )
+
+
+def test_a_note_with_thousands_of_problems_lists_the_first_and_counts_the_rest(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("text <!-- torchnotes: skip x -->\n" * 5_000, "errors.md")
+    write_note("x\n\n    import torch\n\n" * 200, "warnings.md")
+    result = pytester.runpytest()
+    output = result.stdout.str()
+    assert len(output) < 30_000
+    result.stdout.fnmatch_lines(
+        [
+            "notes/errors.md: 4950 more errors (torchnotes check notes/errors.md lists them all)",
+            "*notes/warnings.md: 150 more warnings (torchnotes check notes/warnings.md lists*",
+        ],
+        consecutive=False,
+    )
+    assert output.count("a torchnotes directive must start its own line") == 50

@@ -24,9 +24,10 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
-#: The longest note line that a warning is filed at: Python's warnings show the line they
-#: are filed at whole, under the message.
-SOURCE_LIMIT = 500
+#: The most characters of one line that a session shows: of a skip reason (the author's
+#: own words, or a requirement's), or of a note's line that Python's warnings show whole
+#: under the warning filed at it.
+LINE_LIMIT = 500
 
 
 def warned_line(lines: list[str], index: int) -> int:
@@ -36,6 +37,6 @@ def warned_line(lines: list[str], index: int) -> int:
     >>> warned_line(["a", "x" * 600], 0), warned_line(["a", "x" * 600], 1)
     (1, 0)
     """
-    if 0 <= index < len(lines) and len(lines[index]) > SOURCE_LIMIT:
+    if 0 <= index < len(lines) and len(lines[index]) > LINE_LIMIT:
         return 0
     return index + 1
