@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import re
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -31,6 +33,7 @@ from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, lex_headin
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, split_quotes
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
+from pytest_torchnotes.markdown.parsers import NoteParser
 
 MODULES = [
     comments,
@@ -131,3 +134,36 @@ def test_splitting_the_quotes_off_a_line_loses_nothing(line: str) -> None:
     quotes, rest = split_quotes(line)
     assert quotes + rest == line
     assert quotes.count(">") == 0 or quotes.rstrip(" \t").endswith(">")
+
+
+#: The ATX heading as one regular expression, closing sequence included: the reference the
+#: linear reading (a pattern and ``atx_text``) must agree with.
+ATX_REFERENCE = re.compile(
+    r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$"
+)
+
+
+@given(st.text(alphabet="# \tab", max_size=12))
+def test_an_atx_heading_reads_as_the_one_expression_reads_it(line: str) -> None:
+    reference = ATX_REFERENCE.match(line)
+    found = headings.ATX_HEADING.match(line)
+    assert (found is None) == (reference is None)
+    if found is not None and reference is not None:
+        assert found.group("level") == reference.group("level")
+        assert headings.atx_text(found.group("text") or "") == (reference.group("text") or "")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " " * 200_000 + "x```",  # whitespace before a fence-looking tail
+        " " * 100_000 + "- " + " " * 100_000 + "x```",
+        "# Output:" + " " * 200_000 + "x",  # a heading with a long run of spaces
+        "\t" * 200_000 + "<!-- x",  # tabs before text
+    ],
+    ids=["fence", "list fence", "heading", "tabs"],
+)
+def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
+    started = time.perf_counter()
+    NoteParser().parse(line + "\n")
+    assert time.perf_counter() - started < 2  # quadratic: minutes

@@ -29,9 +29,10 @@ PYTHON_START = re.compile(r"^(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+tor
 
 #: A line that may start such a block, wherever it stands: what the line by line reading
 #: below looks for, in one search of the whole note. Most notes have none, and are not read
-#: line by line.
+#: line by line. It takes any indentation (the reading checks its width): one run of
+#: whitespace, so that a long line of whitespace fails in linear time.
 CANDIDATE = re.compile(
-    r"^(?:[ \t]*>)*(?: {4}|[ \t]*\t)[ \t]*(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)",
+    r"^(?:[ \t]*>)*[ \t]+(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)",
     re.MULTILINE,
 )
 

@@ -17,10 +17,12 @@ from pytest_torchnotes.markdown.lexing.info import language as info_language
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 from pytest_torchnotes.quoting import cut
 
-#: An opening fence after the block-quote markers: indentation, an optional list marker,
-#: three or more backticks or tildes, and the info string.
+#: An opening fence after the block-quote markers: indentation, an optional list marker
+#: with the whitespace after it, three or more backticks or tildes, and the info string.
+#: ``inner`` is always empty: the marker takes the whitespace after it, so that no two runs
+#: of whitespace compete for the same characters (a line of spaces fails in linear time).
 FENCE_OPEN = re.compile(
-    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>[ \t]*)"
+    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 

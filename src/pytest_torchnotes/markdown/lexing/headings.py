@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexing.lines import width
 
-#: An ATX heading: ``## Title ##``.
-ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+#: An ATX heading: ``## Title ##``; its closing ``#`` run is removed by :func:`atx_text`
+#: (a regular expression that did both took quadratic time on a line of spaces).
+ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*))?$")
 
 #: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
 #: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
@@ -49,6 +50,20 @@ def heading_text(raw: str) -> str:
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
 
 
+def atx_text(raw: str) -> str:
+    """An ATX heading's text without its closing sequence: trailing whitespace, and a run of
+    ``#`` after whitespace.
+
+    >>> atx_text("Title ## "), atx_text("C#"), atx_text("##")
+    ('Title', 'C#', '##')
+    """
+    body = raw.rstrip(" \t")
+    before = body.rstrip("#")
+    if before != body and before[-1:] in (" ", "\t"):
+        return before.rstrip(" \t")
+    return body
+
+
 def lex_heading(
     index: int,
     depth: int,
@@ -63,7 +78,7 @@ def lex_heading(
     first = rest.lstrip(" \t")[:1]
     atx = ATX_HEADING.match(rest) if first == "#" else None
     if atx is not None:
-        text = heading_text(atx.group("text") or "")
+        text = heading_text(atx_text(atx.group("text") or ""))
         headings.append(HeadingLexeme(index, len(atx.group("level")), text))
         return None
     underline = SETEXT_UNDERLINE.match(rest) if first in ("=", "-") else None
