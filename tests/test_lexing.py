@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown import lexers
 from pytest_torchnotes.markdown.lexing import (
+    codespans,
     comments,
     containers,
     fences,
@@ -36,6 +37,7 @@ from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 from pytest_torchnotes.markdown.parsers import NoteParser
 
 MODULES = [
+    codespans,
     comments,
     containers,
     fences,
@@ -160,10 +162,43 @@ def test_an_atx_heading_reads_as_the_one_expression_reads_it(line: str) -> None:
         " " * 100_000 + "- " + " " * 100_000 + "x```",
         "# Output:" + " " * 200_000 + "x",  # a heading with a long run of spaces
         "\t" * 200_000 + "<!-- x",  # tabs before text
+        "# " + "`" * 200_000 + " x",  # a heading of backticks: code spans
+        "x <!-- torchnotes " + "`x" * 100_000,  # a directive in prose, with backticks
     ],
-    ids=["fence", "list fence", "heading", "tabs"],
+    ids=["fence", "list fence", "heading", "tabs", "backticks", "prose backticks"],
 )
 def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
     started = time.perf_counter()
     NoteParser().parse(line + "\n")
     assert time.perf_counter() - started < 2  # quadratic: minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("`a` and ``b`c``", ["a", "b`c"]),
+        ("``x`", []),  # a run of two that no run of two closes is text
+        ("`a``", []),
+        ("```", []),
+        ("` `` `", [" `` "]),
+    ],
+)
+def test_code_spans_close_with_a_run_of_the_same_length(text: str, codes: list[str]) -> None:
+    assert [span.code for span in codespans.code_spans(text)] == codes
+
+
+@given(st.text(alphabet="`ab ", max_size=16))
+def test_code_spans_and_the_text_between_them_make_the_line(text: str) -> None:
+    spans = codespans.code_spans(text)
+    pieces, codes = codespans.split_code(text)
+    assert codes == [span.code for span in spans]
+    rebuilt = pieces[0]
+    for span, piece in zip(spans, pieces[1:], strict=True):
+        written = text[span.start : span.end]
+        ticks = "`" * ((len(written) - len(span.code)) // 2)
+        assert ticks  # the same run opens and closes it
+        assert written == ticks + span.code + ticks
+        assert not span.code.startswith("`")
+        assert not span.code.endswith("`")
+        rebuilt += text[span.start : span.end] + piece
+    assert rebuilt == text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pytest_torchnotes.markdown.lexing.codespans import split_code
 from pytest_torchnotes.markdown.lexing.lines import width
 
 #: An ATX heading: ``## Title ##``; its closing ``#`` run is removed by :func:`atx_text`
@@ -18,9 +19,6 @@ HEADING_MARKUP = re.compile(
     r"<[^>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
     r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
 )
-
-#: A code span in heading text: its content is kept as written.
-HEADING_CODE_SPAN = re.compile(r"(`+)((?:(?!\1).)+?)\1")
 
 #: A setext underline: ``====`` or ``----`` under a paragraph line.
 SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
@@ -44,9 +42,8 @@ def heading_text(raw: str) -> str:
     >>> heading_text("**Bold** `torch.nn.functional.cross_entropy` and os._exit")
     'Bold torch.nn.functional.cross_entropy and os._exit'
     """
-    pieces = HEADING_CODE_SPAN.split(raw)  # text, ticks, code, text, ticks, code, ..., text
-    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces[::3]]
-    codes = pieces[2::3]
+    pieces, codes = split_code(raw)  # code spans are kept as written
+    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces]
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
 
 
