@@ -164,8 +164,9 @@ def test_an_atx_heading_reads_as_the_one_expression_reads_it(line: str) -> None:
         "\t" * 200_000 + "<!-- x",  # tabs before text
         "# " + "`" * 200_000 + " x",  # a heading of backticks: code spans
         "x <!-- torchnotes " + "`x" * 100_000,  # a directive in prose, with backticks
+        "# Output:" + "<!--" * 100_000,  # a heading of tags that never end
     ],
-    ids=["fence", "list fence", "heading", "tabs", "backticks", "prose backticks"],
+    ids=["fence", "list fence", "heading", "tabs", "backticks", "prose backticks", "tags"],
 )
 def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
     started = time.perf_counter()

@@ -14,9 +14,10 @@ ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*))?$")
 
 #: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
 #: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
-#: CommonMark: only one that opens after a space or closes before one is emphasis.
+#: CommonMark: only one that opens after a space or closes before one is emphasis. A tag
+#: holds no ``<``, so that a line of ``<`` without ``>`` is read in linear time.
 HEADING_MARKUP = re.compile(
-    r"<[^>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
+    r"<[^<>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
     r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
 )
 
