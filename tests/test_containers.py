@@ -112,3 +112,20 @@ def test_a_fence_in_a_list_item_keeps_what_the_item_holds(text: str) -> None:
     found = lex(text)
     assert [fence.close_line is not None for fence in found.fences] == [True]
     assert found.problems == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "marks"),
+    [("> ```python\nprint(1)\n> ```\n", 2, ">"), ("> > ```python\n> > x\n> y\n", 3, "> >")],
+)
+def test_a_fence_in_a_block_quote_ends_with_the_quote_and_says_where(
+    text: str, line: int, marks: str
+) -> None:
+    problem = lex(text).problems[0]
+    assert (problem.line, problem.message[:48]) == (
+        0,
+        "code fence ```python in a block quote is never c",
+    )
+    assert f"line {line} does not start with {marks}, so the block quote ends there" in (
+        problem.message
+    )

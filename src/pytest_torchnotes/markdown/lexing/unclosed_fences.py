@@ -16,14 +16,20 @@ def unclosed(
     """The problem of the last of ``fences``, never closed. A bare fence that would have
     closed the fence before it usually is that fence's real end: a line inside it (output
     that prints a fence) closed it early, and that line is the one to name. A fence in a
-    list item (whose content starts at column ``container``) ends with the item."""
+    list item (whose content starts at column ``container``) ends with the item, and one in
+    a block quote with the quote."""
     fence = fences[-1]
     end = fence.last_line + 1
-    if (
-        container
-        and end < len(lines)
-        and (not fence.quote_depth or quote_prefix(lines[end], fence.quote_depth))
-    ):
+    depth = fence.quote_depth
+    if depth and end < len(lines) and quote_prefix(lines[end], depth) is None:
+        marks = ("> " * depth).strip()
+        return LexerProblem(
+            fence.open_line,
+            f"code fence {fence.opening} in a block quote is never closed: line {shown(end)} "
+            f"does not start with {marks}, so the block quote ends there and the fence with "
+            f"it (start the line with {marks}, or close the fence before it)",
+        )
+    if container and end < len(lines) and (not depth or quote_prefix(lines[end], depth)):
         return LexerProblem(
             fence.open_line,
             f"code fence {fence.opening} in a list item is never closed: line {shown(end)}, "
