@@ -129,3 +129,15 @@ def test_a_fence_in_a_block_quote_ends_with_the_quote_and_says_where(
     assert f"line {line} does not start with {marks}, so the block quote ends there" in (
         problem.message
     )
+
+
+def test_a_bare_fence_after_an_indented_opening_names_the_indented_line() -> None:
+    note = NoteParser().parse("\t```python\nprint(1)\n```\n")
+    assert [(problem.line_index, problem.severity) for problem in note.problems] == [
+        (0, "warning"),
+        (2, "error"),
+    ]
+    assert note.problems[1].message.startswith(
+        "code fence ``` is never closed: it was meant to close the fence at line 1, which is "
+        "indented four columns or more"
+    )

@@ -138,7 +138,9 @@ class _Scan:
             fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening, container)
             found.fences.append(fence)
             if fence.close_line is None:
-                found.problems.append(unclosed(found.fences, self.lines, container))
+                found.problems.append(
+                    unclosed(found.fences, self.lines, container, found.indented_fences)
+                )
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
             if indented:  # indented code: what looks like a fence or comment in it is text
