@@ -208,3 +208,23 @@ def test_magics_are_checked_as_they_run(tmp_path: Path) -> None:
         "IPython magic %run "
         "is not Python (mark it <!-- torchnotes: skip IPython magic %run --> to say so)"
     ]
+
+
+@pytest.mark.parametrize(
+    "expects",
+    ["```{python}\n#| error: true\n", "<!-- torchnotes: raises SyntaxError -->\n```python\n"],
+)
+def test_a_syntax_error_the_block_is_expected_to_raise_is_no_problem(
+    tmp_path: Path, expects: str
+) -> None:
+    """The plugin runs such a block and it passes: check agrees."""
+    assert findings(tmp_path, f'{expects}print("unclosed\n```\n') == []
+
+
+@pytest.mark.parametrize(
+    "expects",
+    ["<!-- torchnotes: raises KeyError -->\n```{python}\n#| error: true\n", "```python\n"],
+)
+def test_a_syntax_error_nothing_expects_is_reported(tmp_path: Path, expects: str) -> None:
+    (finding,) = findings(tmp_path, f'{expects}print("unclosed\n```\n')
+    assert "is not valid Python: unterminated string literal" in finding

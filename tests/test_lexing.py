@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import doctest
+import re
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -12,23 +14,42 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown import lexers
 from pytest_torchnotes.markdown.lexing import (
+    codespans,
     comments,
+    containers,
     fences,
     front_matter,
     headings,
     indented_code,
+    indented_fences,
     lines,
     problems,
     scan,
+    unclosed_fences,
 )
 from pytest_torchnotes.markdown.lexing.comments import inline_directive, lex_comment
-from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening, unclosed
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, lex_heading
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, split_quotes
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
+from pytest_torchnotes.markdown.parsers import NoteParser
 
-MODULES = [comments, fences, front_matter, headings, indented_code, lines, problems, scan]
+MODULES = [
+    codespans,
+    comments,
+    containers,
+    fences,
+    front_matter,
+    headings,
+    indented_code,
+    indented_fences,
+    lines,
+    problems,
+    scan,
+    unclosed_fences,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda module: module.__name__)
@@ -115,3 +136,70 @@ def test_splitting_the_quotes_off_a_line_loses_nothing(line: str) -> None:
     quotes, rest = split_quotes(line)
     assert quotes + rest == line
     assert quotes.count(">") == 0 or quotes.rstrip(" \t").endswith(">")
+
+
+#: The ATX heading as one regular expression, closing sequence included: the reference the
+#: linear reading (a pattern and ``atx_text``) must agree with.
+ATX_REFERENCE = re.compile(
+    r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$"
+)
+
+
+@given(st.text(alphabet="# \tab", max_size=12))
+def test_an_atx_heading_reads_as_the_one_expression_reads_it(line: str) -> None:
+    reference = ATX_REFERENCE.match(line)
+    found = headings.ATX_HEADING.match(line)
+    assert (found is None) == (reference is None)
+    if found is not None and reference is not None:
+        assert found.group("level") == reference.group("level")
+        assert headings.atx_text(found.group("text") or "") == (reference.group("text") or "")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        " " * 200_000 + "x```",  # whitespace before a fence-looking tail
+        " " * 100_000 + "- " + " " * 100_000 + "x```",
+        "# Output:" + " " * 200_000 + "x",  # a heading with a long run of spaces
+        "\t" * 200_000 + "<!-- x",  # tabs before text
+        "# " + "`" * 200_000 + " x",  # a heading of backticks: code spans
+        "x <!-- torchnotes " + "`x" * 100_000,  # a directive in prose, with backticks
+        "# Output:" + "<!--" * 100_000,  # a heading of tags that never end
+    ],
+    ids=["fence", "list fence", "heading", "tabs", "backticks", "prose backticks", "tags"],
+)
+def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
+    started = time.perf_counter()
+    NoteParser().parse(line + "\n")
+    assert time.perf_counter() - started < 2  # quadratic: minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("`a` and ``b`c``", ["a", "b`c"]),
+        ("``x`", []),  # a run of two that no run of two closes is text
+        ("`a``", []),
+        ("```", []),
+        ("` `` `", [" `` "]),
+    ],
+)
+def test_code_spans_close_with_a_run_of_the_same_length(text: str, codes: list[str]) -> None:
+    assert [span.code for span in codespans.code_spans(text)] == codes
+
+
+@given(st.text(alphabet="`ab ", max_size=16))
+def test_code_spans_and_the_text_between_them_make_the_line(text: str) -> None:
+    spans = codespans.code_spans(text)
+    pieces, codes = codespans.split_code(text)
+    assert codes == [span.code for span in spans]
+    rebuilt = pieces[0]
+    for span, piece in zip(spans, pieces[1:], strict=True):
+        written = text[span.start : span.end]
+        ticks = "`" * ((len(written) - len(span.code)) // 2)
+        assert ticks  # the same run opens and closes it
+        assert written == ticks + span.code + ticks
+        assert not span.code.startswith("`")
+        assert not span.code.endswith("`")
+        rebuilt += text[span.start : span.end] + piece
+    assert rebuilt == text

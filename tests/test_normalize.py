@@ -12,6 +12,7 @@ STEPS = [
     n.unify_newlines,
     n.apply_carriage_returns,
     n.strip_ansi,
+    n.apply_backspaces,
     n.strip_trailing_whitespace,
     n.strip_blank_edges,
     n.collapse_spaces,
@@ -19,7 +20,7 @@ STEPS = [
 ]
 
 OUTPUT_TEXT = st.lists(
-    st.sampled_from([*"ab1.0 \t\n\r\x1b[m;x", "0x7f3a2c1b5e50", "张量", "...", "\x1b[31m"]),
+    st.sampled_from([*"ab1.0 \t\n\r\b\x1b[m;x", "0x7f3a2c1b5e50", "张量", "...", "\x1b[31m"]),
     max_size=40,
 ).map("".join)
 
@@ -32,6 +33,11 @@ OUTPUT_TEXT = st.lists(
         (n.apply_carriage_returns, "10%\r20%\r100%", "100%"),
         (n.apply_carriage_returns, "done\r\nnext", "done\nnext"),
         (n.apply_carriage_returns, "a\r\n\rb", "a\nb"),
+        (n.apply_backspaces, "a\bb", "b"),
+        (n.apply_backspaces, "\bstart", "start"),  # nothing before it on the line
+        (n.apply_backspaces, "ab\n\b\bc", "ab\nc"),  # never across a newline
+        (n.apply_backspaces, "|\b/\b-\b\\\bdone", "done"),  # a spinner
+        (n.apply_backspaces, "\x1b[3\b1mred", "red"),  # the escape code it completes
         (n.strip_ansi, "\x1b[1;31mError\x1b[0m", "Error"),
         (n.strip_ansi, "\x1b]0;title\x07text", "text"),
         (n.strip_ansi, "plain", "plain"),
@@ -70,6 +76,10 @@ def test_pipeline_is_idempotent(text: str) -> None:
 @given(text=OUTPUT_TEXT)
 def test_crlf_and_lf_normalize_alike(text: str) -> None:
     assert n.normalize(text.replace("\n", "\r\n")) == n.normalize(text)
+
+
+def test_a_backspace_after_a_colour_code_erases_the_character_before_the_code() -> None:
+    assert n.normalize("a\x1b[0m\bb\n") == n.normalize("b\n") == "b"
 
 
 def test_sanitizer() -> None:

@@ -570,3 +570,29 @@ def test_the_notes_read_before_the_run_are_those_the_project_configures(
     (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_seed = x\n")
     with pytest.raises(t.TriageError, match=r"torchnotes_seed in pytest\.ini"):
         running.note_digests(["notes"])
+
+
+@pytest.mark.parametrize(
+    "expects",
+    ["```{python}\n#| error: true\n", "<!-- torchnotes: raises ValueError -->\n```python\n"],
+)
+def test_a_name_a_block_raised_before_defining_is_a_follow_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expects: str
+) -> None:
+    """The block passes (it raised, as expected) and never defines ``y``: the later block's
+    NameError follows from it."""
+    text = f"{expects}x = 1\nraise ValueError\ny = 2\n```\n\n```python\nprint(x + y)\n```\n"
+    first = text.count("\n", 0, text.index("```")) + 1
+    raised = dataclasses.replace(record(first, None, ""), outcome="passed")
+    line = text.count("\n", 0, text.index("```python\nprint")) + 1
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        raised,
+        record(line, "exception", "the block raised NameError: name 'y' is not defined"),
+    )
+    assert finding.cause == t.FOLLOW_ON
+    assert finding.detail == (
+        f"uses 'y' from the block at n.md:{first}, which raised before its end, as expected"
+    )

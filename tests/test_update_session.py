@@ -26,6 +26,7 @@ def test_an_edit_is_written_and_listed_with_its_diff(tmp_path: Path) -> None:
     assert book.apply()
     assert path.read_text() == NOTE.replace("\n3\n", "\n2\n")
     assert book.updated == ["notes/n.md:1"]
+    assert book.counts() == (1, 1)
     assert book.unfixed == []
     assert "-3" in book.diffs
     assert "+2" in book.diffs
@@ -42,6 +43,7 @@ def test_a_note_changed_on_disk_is_not_written_and_its_updated_blocks_fail(
     assert not book.apply()
     assert path.read_text() == NOTE
     assert book.updated == []
+    assert book.counts() == (0, 0)
     assert book.unfixed == [
         "notes/m.md:3: a traceback",
         "notes/n.md:1: not written: changed on disk since it was collected",
@@ -75,3 +77,4 @@ def test_a_note_collected_through_a_symlink_and_at_its_target_is_written_once(
     assert book.unfixed == []
     assert book.updated == ["notes/n.md:1", "notes/link.md:1"]
     assert book.diffs.count("+2") == 1
+    assert book.counts() == (1, 1)  # one output of one file, under two paths

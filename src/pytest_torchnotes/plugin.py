@@ -24,6 +24,7 @@ from _pytest.fixtures import TopRequest
 
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.options import OPTIONS, Option
+from pytest_torchnotes.quoting import LINE_LIMIT, cut, warned_line
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
@@ -313,16 +314,21 @@ class NoteItem(pytest.Item):
             return str(self.path)
 
     def runtest(self) -> None:
+        from pytest_torchnotes.reporting.problems import more_problems, shown_problems
         from pytest_torchnotes.run.results import PASSED
 
-        for problem in self.document.note.warnings:
+        found = self.document.note.warnings
+        more = more_problems(self.display_path, found, "warning")
+        if more is not None:
+            warnings.warn_explicit(TorchnotesWarning(more), TorchnotesWarning, str(self.path), 0)
+        for problem in shown_problems(found):
             warnings.warn_explicit(
                 TorchnotesWarning(
                     f"{location(self.display_path, problem.line_index)}: {problem.message}"
                 ),
                 TorchnotesWarning,
                 str(self.path),
-                shown(problem.line_index),
+                warned_line(self.document.note.lines, problem.line_index),
             )
         errors = self.document.note.errors
         if errors:
@@ -362,22 +368,25 @@ class NoteItem(pytest.Item):
             warnings.warn_explicit(TorchnotesWarning(message), TorchnotesWarning, str(self.path), 0)
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
-            raise pytest.skip.Exception(self.result.skipped, _use_item_location=True)
+            raise pytest.skip.Exception(
+                cut(self.result.skipped, LINE_LIMIT), _use_item_location=True
+            )
         failures = self.result.failures
         if failures:
             raise NoteFailed(failures)
         if self.result.all_skipped is not None:
             # Nothing ran: not a pass. Each block's skip was reported with its line.
-            raise pytest.skip.Exception(self.result.all_skipped, _use_item_location=True)
+            raise pytest.skip.Exception(
+                cut(self.result.all_skipped, LINE_LIMIT), _use_item_location=True
+            )
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
     ) -> str | Any:
         if isinstance(excinfo.value, NoteError):
-            return "\n".join(
-                f"{location(self.display_path, problem.line_index)}: {problem.message}"
-                for problem in excinfo.value.problems
-            )
+            from pytest_torchnotes.reporting.problems import error_text
+
+            return error_text(self.display_path, excinfo.value.problems)
         if isinstance(excinfo.value, NoteFailed):
             from pytest_torchnotes.reporting.blocktext import failed_blocks
 
@@ -457,7 +466,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     elif outcome == FAILED:
         longrepr = blocktext.BlockFailure(result.message, short)
     elif outcome == SKIPPED:
-        longrepr = (item.display_path, line, result.reason or "skipped")
+        longrepr = (item.display_path, line, cut(result.reason or "skipped", LINE_LIMIT))
     elif outcome == XFAILED:
         outcome = SKIPPED
         longrepr = (item.display_path, line, result.reason or "xfail")

@@ -46,8 +46,10 @@ from pytest_torchnotes.markdown.inforce import in_force
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.markdown.regions.reading import read, settle
-from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.notelines import location
 from pytest_torchnotes.options import Option
+from pytest_torchnotes.quoting import warned_line
+from pytest_torchnotes.reporting.problems import more_problems, shown_problems
 from pytest_torchnotes.run.directives import replay
 from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED, BlockResult
@@ -289,14 +291,20 @@ class Notes:
             return self.run
         self.finish()
         self.current = evaluator
-        for problem in evaluator.note.warnings:
+        found = evaluator.note.warnings
+        more = more_problems(evaluator.display_path, found, "warning")
+        if more is not None:
+            warnings.warn_explicit(
+                TorchnotesSybilWarning(more), TorchnotesSybilWarning, str(path), 0
+            )
+        for problem in shown_problems(found):
             warnings.warn_explicit(
                 TorchnotesSybilWarning(
                     f"{location(evaluator.display_path, problem.line_index)}: {problem.message}"
                 ),
                 TorchnotesSybilWarning,
                 str(path),
-                shown(problem.line_index),
+                warned_line(evaluator.note.lines, problem.line_index),
             )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
         if self.run is not None:

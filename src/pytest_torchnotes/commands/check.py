@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import Problem
+from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteDocument
-from pytest_torchnotes.markdown.inforce import options_by_line
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files
 from pytest_torchnotes.notelines import from_shown, shown
 from pytest_torchnotes.run.compiling import compile_block
+from pytest_torchnotes.run.errors import describe_error
+from pytest_torchnotes.run.exceptions import raises_mismatch
 from pytest_torchnotes.words import plural
 
 
@@ -45,7 +47,7 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
 
 
 def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
-    options = options_by_line(document.note)
+    options = run_options_by_line(document.note)
     for item in document.note.items:
         if options[item.first_line].skip is not None or getattr(item, "doctest", False):
             continue
@@ -63,6 +65,12 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
             code = item.code if prepared is None else prepared.code
             compile_block(code, display, item.code_line, display=False)
         except SyntaxError as error:
+            raises = options[item.first_line].raises
+            if (
+                raises is not None
+                and raises_mismatch(raises, describe_error(error, display)) is None
+            ):
+                continue  # the block is expected to raise this (raises, #| error: true)
             yield Problem(
                 from_shown(error.lineno) if error.lineno else item.first_line,
                 f"{item.describe()} is not valid Python: "

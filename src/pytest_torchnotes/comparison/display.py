@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison import visible
 from pytest_torchnotes.comparison.normalize import (
+    apply_backspaces,
     apply_carriage_returns,
     normalize,
     strip_ansi,
@@ -35,6 +36,7 @@ DISPLAY_STEPS = (
     unify_newlines,
     apply_carriage_returns,
     strip_ansi,
+    apply_backspaces,
     strip_trailing_whitespace,
     strip_blank_edges,
 )

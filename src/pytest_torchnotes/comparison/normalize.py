@@ -58,6 +58,31 @@ def apply_carriage_returns(text: str) -> str:
     return "\n".join(lines)
 
 
+def apply_backspaces(text: str) -> str:
+    """Keep what a terminal shows of a line with backspaces (``\\b``): each one erases the
+    character before it on its line, and does nothing at the start of a line. It runs
+    after :func:`strip_ansi`; an escape code that its erasing completes is removed too.
+
+    >>> apply_backspaces("a\\bb"), apply_backspaces("\\bx|\\b/\\b-\\nok"), apply_backspaces("ab")
+    ('b', 'x-\\nok', 'ab')
+    """
+    if "\b" not in text:
+        return text
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "\b" not in line:
+            continue
+        shown: list[str] = []
+        for char in line:
+            if char != "\b":
+                shown.append(char)
+            elif shown:
+                shown.pop()
+        lines[index] = "".join(shown)
+    shown_text = "\n".join(lines)
+    return strip_ansi(shown_text) if "\x1b" in shown_text else shown_text
+
+
 def strip_ansi(text: str) -> str:
     """Remove ANSI colour and cursor codes.
 
@@ -169,6 +194,7 @@ BASE_STEPS: tuple[Step, ...] = (
     unify_newlines,
     apply_carriage_returns,
     strip_ansi,
+    apply_backspaces,
     mask_addresses,
     strip_trailing_whitespace,
     strip_blank_edges,

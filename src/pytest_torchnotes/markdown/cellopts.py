@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.directives import Raises
+from pytest_torchnotes.markdown.inforce import Options, options_by_line
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 
 #: A Quarto cell option: ``#| eval: false``.
@@ -97,6 +99,23 @@ def expected_error(fence: FenceLexeme) -> ErrorOption | None:
         if option.group("key") == "error" and option.group("value").lower() in TRUE_VALUES:
             return ErrorOption(line.line, line.line, "Exception", None, option=line.text.strip())
     return None
+
+
+def with_cell_options(options: Options, item: Block | SetupBlock) -> Options:
+    """The options ``item`` runs with, from ``options`` (what its directives say): a block's
+    ``#| error: true`` expects an exception, unless a ``raises`` directive says more."""
+    if isinstance(item, Block) and options.raises is None:
+        return replace(options, raises=expected_error(item.fence))
+    return options
+
+
+def run_options_by_line(note: ParsedNote) -> dict[int, Options]:
+    """The options each block and setup comment of ``note`` runs with, by its 0-based first
+    line: its directives and its cell options, for readers that do not run the note."""
+    options = options_by_line(note)
+    return {
+        item.first_line: with_cell_options(options[item.first_line], item) for item in note.items
+    }
 
 
 def _tags(lines: Sequence[BodyLine]) -> set[str]:

@@ -19,6 +19,8 @@ from pytest_torchnotes.markdown.lexers import (
     indented_after,
     width,
 )
+from pytest_torchnotes.markdown.lexing.info import language
+from pytest_torchnotes.quoting import cut
 
 #: The first line of an indented code block that is Python: a ``>>>`` prompt or a torch
 #: import.
@@ -27,16 +29,19 @@ PYTHON_START = re.compile(r"^(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+tor
 
 #: A line that may start such a block, wherever it stands: what the line by line reading
 #: below looks for, in one search of the whole note. Most notes have none, and are not read
-#: line by line.
+#: line by line. It takes any indentation (the reading checks its width): one run of
+#: whitespace, so that a long line of whitespace fails in linear time.
 CANDIDATE = re.compile(
-    r"^(?:[ \t]*>)*(?: {4}|[ \t]*\t)[ \t]*(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)",
+    r"^(?:[ \t]*>)*[ \t]+(?:>>>(?:[ \t]|$)|import[ \t]+torch\b|from[ \t]+torch\b)",
     re.MULTILINE,
 )
 
 
 def indented_python(note: NoteContext) -> None:
     """Warn of each indented code block that starts with Python, outside fences, HTML
-    comments, front matter and the indented text right after a fence."""
+    comments, front matter and the indented text right after a fence; and of each Python
+    fence indented so far that it is indented code."""
+    indented_fences(note)
     if CANDIDATE.search("\n".join(note.lines)) is None:
         return
     lexemes = note.lexemes
@@ -59,7 +64,23 @@ def indented_python(note: NoteContext) -> None:
             continue
         note.problem(
             index,
-            f"indented code `{text.strip()}` looks like Python but is not run: only fenced "
+            f"indented code `{cut(text.strip())}` looks like Python but is not run: only fenced "
             "blocks are; put it in a ```python fence (ending in ```) to run it",
+            "warning",
+        )
+
+
+def indented_fences(note: NoteContext) -> None:
+    """Warn of each line that would open a Python fence but is indented four columns or
+    more (a tab is four) from its container's content, which makes it indented code."""
+    for code in note.lexemes.indented_fences:
+        if language(code.info) not in note.format.languages:
+            continue
+        fix = "remove the tab" if code.tab else "remove the indentation"
+        note.problem(
+            code.line,
+            f"{cut(note.lines[code.line].strip())} is indented four columns or more (a tab "
+            "counts as four), so Markdown shows it as indented code, not a fence, and it is "
+            f"not run: {fix} (a fence may be indented by three spaces at most) to run it",
             "warning",
         )

@@ -16,8 +16,8 @@ and ``scan``, the pass that drives them.
 
 from __future__ import annotations
 
+from pytest_torchnotes.markdown.lexing.codespans import BACKTICKS
 from pytest_torchnotes.markdown.lexing.comments import (
-    CODE_SPAN,
     COMMENT_CLOSE,
     COMMENT_OPEN,
     INLINE_DIRECTIVE,
@@ -36,7 +36,6 @@ from pytest_torchnotes.markdown.lexing.front_matter import (
 )
 from pytest_torchnotes.markdown.lexing.headings import (
     ATX_HEADING,
-    HEADING_CODE_SPAN,
     HEADING_MARKUP,
     SETEXT_UNDERLINE,
     HeadingLexeme,
@@ -64,14 +63,13 @@ from pytest_torchnotes.markdown.lexing.scan import (
 __all__ = [
     "ALWAYS_MATTER",
     "ATX_HEADING",
+    "BACKTICKS",
     "CLOSERS",
-    "CODE_SPAN",
     "COMMENT_CLOSE",
     "COMMENT_OPEN",
     "FENCE_CLOSE",
     "FENCE_OPEN",
     "FRONT_MATTER_OPEN",
-    "HEADING_CODE_SPAN",
     "HEADING_MARKUP",
     "INDENTED_CODE",
     "INLINE_DIRECTIVE",

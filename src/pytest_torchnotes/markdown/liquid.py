@@ -8,6 +8,7 @@ import re
 
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
+from pytest_torchnotes.quoting import cut
 
 #: The opening tag of a highlight block: Jekyll's ``{% highlight python linenos %}``, Hugo's
 #: ``{{< highlight python "linenos=table" >}}`` (or ``{{% ... %}}``).
@@ -30,7 +31,7 @@ def highlight_blocks(note: NoteContext) -> None:
         if language in note.format.languages or PYTHON_LOOKING.match(language):
             note.problem(
                 index,
-                f"{line.strip()} is a highlight block of a static site, which is not run: "
+                f"{cut(line.strip())} is a highlight block of a static site, which is not run: "
                 f"write it as a ```{language} fence (ending in ```) to run it",
                 "warning",
             )

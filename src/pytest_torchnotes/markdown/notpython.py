@@ -9,12 +9,17 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.quoting import cut
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
     r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)(?![\w-])",
     re.IGNORECASE,
 )
+
+#: Characters a reader does not see in an info string: zero-width spaces and joiners, the
+#: byte order mark, a soft hyphen (pasted from a web page or a word processor).
+INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 #: Content that looks like Python in a fence without an info string.
 PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
@@ -25,11 +30,18 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
     _stray_directives(fence, pending, note)
     if looks_like_python(fence):
         languages = ", ".join(sorted(note.format.languages))
+        hidden = INVISIBLE.search(fence.info)
+        fix = (
+            f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
+            "delete it to run the block"
+            if hidden is not None
+            else f"add {fence.language or 'its language'} to torchnotes_languages "
+            "(--torchnotes-languages) to run it, or mark it text to silence this"
+        )
         note.problem(
             fence.open_line,
             f"{fence.opening} looks like Python but is not run: only blocks marked "
-            f"{languages} are; add {fence.language or 'its language'} to torchnotes_languages "
-            "(--torchnotes-languages) to run it, or mark it text to silence this",
+            f"{languages} are; {fix}",
             "warning",
         )
 
@@ -39,7 +51,7 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
     _stray_directives(fence, pending, note)
     note.problem(
         fence.open_line,
-        f"{fence.opening} is not run: its cell option `{option}` says the notebook "
+        f"{fence.opening} is not run: its cell option `{cut(option)}` says the notebook "
         "tool does not run it (remove the option to run it here)",
         "warning",
     )
@@ -60,6 +72,7 @@ def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -
 def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
     if fence.info:
-        return bool(PYTHON_LOOKING.match(fence.info) or PYTHON_LOOKING.match(fence.language))
+        info = INVISIBLE.sub("", fence.info)
+        return bool(PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language))
     text = "\n".join(line.text for line in fence.body)
     return PYTHON_CONTENT.search(text) is not None

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from pytest_torchnotes.comparison.unified import text_lines, unified_diff
+from pytest_torchnotes.quoting import LINE_LIMIT, cut
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.words import plural
 
@@ -102,7 +103,9 @@ def summary_lines(report: RunReport) -> list[str]:
     ) + Counter(
         note.reason or "" for note in report.notes if note.outcome == "skipped" and not note.blocks
     )
-    lines.extend(f"skipped {count}: {reason}" for reason, count in skipped.most_common())
+    lines.extend(
+        f"skipped {count}: {cut(reason, LINE_LIMIT)}" for reason, count in skipped.most_common()
+    )
     warnings = Counter(
         f"{note.path}:{warning.line or block.line}: {warning.category}: {warning.message}"
         for note, block in report.blocks()

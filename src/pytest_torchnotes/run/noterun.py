@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from sybil import Document, Example
@@ -14,7 +13,7 @@ from sybil.example import NotEvaluated
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
-from pytest_torchnotes.markdown.cellopts import expected_error
+from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
@@ -149,10 +148,8 @@ class NoteRun:
         unmet = first_unmet(options.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
-        if isinstance(item, Block) and options.raises is None:
-            # Quarto's #| error: true, unless a directive says more
-            options = replace(options, raises=expected_error(item.fence))
-        return kind.run(self, item, options)
+        # Quarto's #| error: true, unless a directive says more
+        return kind.run(self, item, with_cell_options(options, item))
 
     def close(self) -> NoteResult:
         """End the note's isolation (once) and record what it left behind."""

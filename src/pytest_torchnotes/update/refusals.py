@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.comparison.normalize import (
+    apply_backspaces,
     apply_carriage_returns,
     normalize,
     strip_ansi,
@@ -21,7 +22,13 @@ from pytest_torchnotes.comparison.normalize import (
 )
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
-WRITTEN_STEPS = (apply_carriage_returns, strip_ansi, strip_trailing_whitespace, strip_blank_edges)
+WRITTEN_STEPS = (
+    apply_carriage_returns,
+    strip_ansi,
+    apply_backspaces,
+    strip_trailing_whitespace,
+    strip_blank_edges,
+)
 
 
 def written_lines(actual: str) -> list[str]:
@@ -29,6 +36,8 @@ def written_lines(actual: str) -> list[str]:
 
     >>> written_lines("\\n50%\\r100%  \\n\\x1b[32mok\\x1b[0m\\n\\n")
     ['100%', 'ok']
+    >>> written_lines("|\\b/\\b-\\bdone\\n")
+    ['done']
     """
     text = normalize(actual.replace("\r\n", "\n"), WRITTEN_STEPS)
     return text.split("\n") if text else []

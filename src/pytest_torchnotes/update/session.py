@@ -22,8 +22,11 @@ class UpdateSession:
         #: By the file written (a note collected through a symlink and at its target is one
         #: file, written once): the display path of the note each edit came from, the edit.
         self.edits: dict[str, list[tuple[str, Any]]] = {}
-        #: ``note:line`` of every block whose output was written.
+        #: ``note:line`` of every block whose output was written, under each path its note
+        #: was collected under.
         self.updated: list[str] = []
+        #: The files written, by their real path: how many outputs each got.
+        self.written: dict[str, int] = {}
         #: ``note:line: why`` of every block that still fails.
         self.unfixed: list[str] = []
         self.diffs: list[str] = []
@@ -63,6 +66,7 @@ class UpdateSession:
                     for display, edit in edits
                 )
                 continue
+            self.written[path] = len(unique)
             shown = set()
             for display, edit in sorted(edits, key=lambda item: item[1].start):
                 self.updated.append(location(display, edit.first_line))
@@ -70,6 +74,11 @@ class UpdateSession:
                     shown.add(_change(edit))
                     self.diffs.extend(_edit_diff(display, edit))
         return written
+
+    def counts(self) -> tuple[int, int]:
+        """How many outputs were written, in how many files (each counted by its real
+        path: a note collected through a symlink and at its target is one file)."""
+        return sum(self.written.values()), len(self.written)
 
 
 def _change(edit: Edit) -> tuple[object, ...]:

@@ -17,8 +17,8 @@ def summary_lines(book: UpdateSession, *, verbose: bool) -> list[Line]:
         return []
     lines: list[Line] = []
     if book.updated:
-        notes = len({line.rpartition(":")[0] for line in book.updated})
-        rewrote = f"rewrote {plural(len(book.updated), 'output')} in {plural(notes, 'note')}:"
+        outputs, notes = book.counts()
+        rewrote = f"rewrote {plural(outputs, 'output')} in {plural(notes, 'note')}:"
         lines.append((rewrote, {"green": True}))
         lines.extend((f"  {line}", {}) for line in book.updated)
     if book.unfixed:

@@ -15,8 +15,9 @@ from pytest_torchnotes.commands.triage.followon import (
     skipped_by_requires,
 )
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
-from pytest_torchnotes.markdown.inforce import Options, options_by_line
+from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
@@ -42,6 +43,10 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
             skipped = skipped_by_requires(note.path, record)
             for name in defined_names(block.code):
                 lost.setdefault(name, (record, skipped))
+        if record.outcome == "passed" and block is not None and options[record.line].raises:
+            # it raised, as its raises directive or #| error: true expects: not to its end
+            for name in defined_names(block.code):
+                lost.setdefault(name, (record, None))
         if record.outcome != "failed":
             continue
         if record.kind != "block":
@@ -90,7 +95,7 @@ def _parsed_blocks(path: str) -> tuple[dict[int, Block], dict[int, Options]]:
     except (OSError, NoteReadError):
         return {}, {}
     note = NoteParser().parse(text)
-    options = {shown(line): value for line, value in options_by_line(note).items()}
+    options = {shown(line): value for line, value in run_options_by_line(note).items()}
     return {shown(block.first_line): block for block in note.blocks}, options
 
 

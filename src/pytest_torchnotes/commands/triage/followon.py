@@ -101,7 +101,9 @@ def follow_on(
             f"uses {name!r} from the block at {where} ({finding.cause.removeprefix('requires ')})",
             f"{directive}; uses {name} from an earlier block that needs it too",
         )
-    state = "was skipped" if cause.outcome == "skipped" else "failed"
+    state = {"skipped": "was skipped", "passed": "raised before its end, as expected"}.get(
+        cause.outcome, "failed"
+    )
     return Finding(
         path, record.line, FOLLOW_ON, f"uses {name!r} from the block at {where}, which {state}"
     )

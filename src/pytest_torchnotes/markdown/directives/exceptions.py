@@ -6,6 +6,7 @@ import re
 
 from pytest_torchnotes.markdown.directives.lexer import DirectiveLexeme
 from pytest_torchnotes.markdown.directives.model import Directive, DirectiveError, Raises, Warns
+from pytest_torchnotes.quoting import cut
 
 #: ``raises TYPE`` or ``raises TYPE: MESSAGE PATTERN``.
 RAISES = re.compile(r"^(?P<type>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?:[ \t]*:[ \t]*(?P<pattern>.*))?$")
@@ -15,7 +16,8 @@ def raises(lexeme: DirectiveLexeme) -> Directive:
     match = RAISES.match(lexeme.arguments)
     if match is None:
         raise DirectiveError(
-            lexeme.line, f"raises expects TYPE or TYPE: MESSAGE PATTERN, got {lexeme.arguments!r}"
+            lexeme.line,
+            f"raises expects TYPE or TYPE: MESSAGE PATTERN, got {cut(lexeme.arguments)!r}",
         )
     pattern = (match.group("pattern") or "").strip() or None
     return Raises(lexeme.line, lexeme.end, match.group("type"), pattern)
@@ -26,7 +28,7 @@ def warns(lexeme: DirectiveLexeme) -> Directive:
     if match is None:
         raise DirectiveError(
             lexeme.line,
-            f"warns expects CATEGORY or CATEGORY: MESSAGE PATTERN, got {lexeme.arguments!r}",
+            f"warns expects CATEGORY or CATEGORY: MESSAGE PATTERN, got {cut(lexeme.arguments)!r}",
         )
     pattern = (match.group("pattern") or "").strip() or None
     return Warns(lexeme.line, lexeme.end, match.group("type"), pattern)

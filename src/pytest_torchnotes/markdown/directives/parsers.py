@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown.directives.lexer import DirectiveLexeme, lex_dir
 from pytest_torchnotes.markdown.directives.model import Directive, DirectiveError
 from pytest_torchnotes.markdown.directives.timeout import timeout
 from pytest_torchnotes.markdown.lexers import CommentLexeme
+from pytest_torchnotes.quoting import cut
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def parse_directive(comment: CommentLexeme) -> Directive | None:
         )
     if syntax is None:
         raise DirectiveError(
-            line, f"unknown torchnotes directive {name!r}: expected one of {', '.join(NAMES)}"
+            line, f"unknown torchnotes directive {cut(name)!r}: expected one of {', '.join(NAMES)}"
         )
     why: str | None = None
     if not syntax.whole_arguments:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pytest_torchnotes.markdown.lexing.codespans import split_code
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 
@@ -17,9 +18,6 @@ COMMENT_CLOSE = "-->"
 
 #: A torchnotes directive that does not start its line, e.g. inside a paragraph.
 INLINE_DIRECTIVE = re.compile(r"\S.*?<!--+\s*torchnotes\b", re.IGNORECASE)
-
-#: An inline code span: what it holds is shown, not interpreted.
-CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +74,6 @@ def inline_directive(index: int, rest: str) -> LexerProblem | None:
     >>> inline_directive(0, "`<!-- torchnotes: skip -->` is the directive") is None
     True
     """
-    if INLINE_DIRECTIVE.match(CODE_SPAN.sub("", rest)):
+    if INLINE_DIRECTIVE.match("".join(split_code(rest)[0])):  # code spans show, not direct
         return LexerProblem(index, "a torchnotes directive must start its own line, before a block")
     return None

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexing.info import language as info_language
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
-from pytest_torchnotes.markdown.lexing.problems import LexerProblem
-from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.quoting import cut
 
-#: An opening fence after the block-quote markers: indentation, an optional list marker,
-#: three or more backticks or tildes, and the info string.
+#: An opening fence after the block-quote markers: indentation, an optional list marker
+#: with the whitespace after it, three or more backticks or tildes, and the info string.
+#: ``inner`` is always empty: the marker takes the whitespace after it, so that no two runs
+#: of whitespace compete for the same characters (a line of spaces fails in linear time).
 FENCE_OPEN = re.compile(
-    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>[ \t]*)"
+    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 
@@ -69,11 +70,10 @@ class FenceLexeme:
         """The opening fence as messages name it: the fence and its info string, a long info
         string cut short.
 
-        >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-12:]
-        'xxxxxxxxxxx…'
+        >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-28:]
+        'xxxxxx… (27 more characters)'
         """
-        info = self.info if len(self.info) <= MAX_INFO else self.info[: MAX_INFO - 1] + "…"
-        return self.fence + info
+        return self.fence + cut(self.info, MAX_INFO)
 
     @property
     def last_line(self) -> int:
@@ -103,8 +103,11 @@ def lex_fence(
     open_line: int,
     quotes: str,
     opening: re.Match[str],
+    container: int = 0,
 ) -> FenceLexeme:
-    """The fence that ``opening`` starts on line ``open_line``, inside ``quotes``.
+    """The fence that ``opening`` starts on line ``open_line``, inside ``quotes`` and, when
+    ``container`` is not 0, a list item whose content starts at that column: a line of
+    text indented less ends the item, and the fence with it.
 
     ``offsets`` holds the offset in ``text`` of each line: a fence outside block quotes and
     lists is closed by a regular expression search, so its content is never walked line
@@ -112,7 +115,7 @@ def lex_fence(
     """
     depth = quotes.count(">")
     if depth or opening.group("indent") or opening.group("marker") or opening.group("inner"):
-        return _walk_fence(lines, open_line, quotes, depth, opening)
+        return _walk_fence(lines, open_line, quotes, depth, opening, container)
     fence = opening.group("fence")
     closers = CLOSERS[fence[0]]
     position = offsets[open_line + 1] if open_line + 1 < len(lines) else len(text)
@@ -134,9 +137,16 @@ def lex_fence(
 
 
 def _walk_fence(
-    lines: list[str], open_line: int, quotes: str, depth: int, opening: re.Match[str]
+    lines: list[str],
+    open_line: int,
+    quotes: str,
+    depth: int,
+    opening: re.Match[str],
+    container: int,
 ) -> FenceLexeme:
-    """A fence in block quotes or a list item, line by line: each line's prefix is kept."""
+    """A fence in block quotes or a list item, line by line: each line's prefix is kept. Its
+    closing fence may stand at any indentation; other text less indented than the list
+    item's content ends the item, and the fence with it."""
     fence = opening.group("fence")
     indent = width(opening.group("indent") + (opening.group("marker") or ""))
     indent += width(opening.group("inner"))
@@ -159,6 +169,9 @@ def _walk_fence(
         ):
             close_line = index
             break
+        text = rest.lstrip(" \t")
+        if container and text and width(rest[: len(rest) - len(text)]) < container:
+            break  # the list item ended, and with it the fence
         if indent and rest[:1] in (" ", "\t"):
             removed, text = strip_columns(rest, indent)
         else:
@@ -176,34 +189,4 @@ def _walk_fence(
         fence=fence,
         quote_depth=depth,
         body=tuple(body),
-    )
-
-
-def unclosed(fences: list[FenceLexeme]) -> LexerProblem:
-    """The problem of the last of ``fences``, never closed. A bare fence that would have
-    closed the fence before it usually is that fence's real end: a line inside it (output
-    that prints a fence) closed it early, and that line is the one to name."""
-    fence = fences[-1]
-    before = fences[-2] if len(fences) > 1 else None
-    if (
-        not fence.info
-        and before is not None
-        and before.close_line is not None
-        and before.fence[0] == fence.fence[0]
-        and len(fence.fence) >= len(before.fence)
-        and before.quote_depth == fence.quote_depth
-    ):
-        longer = before.fence + before.fence[0]
-        return LexerProblem(
-            before.close_line,
-            f"this line closes the code fence opened at line {shown(before.open_line)}, so "
-            f"the fence at line {shown(fence.open_line)} is never closed: if this line is "
-            f"part of the block, open and close the block with a longer fence ({longer}); "
-            f"if not, add a line {fence.fence} after the fence at line "
-            f"{shown(fence.open_line)}",
-        )
-    return LexerProblem(
-        fence.open_line,
-        f"code fence {fence.opening} is never closed "
-        f"(add a line {fence.fence} after its last line)",
     )

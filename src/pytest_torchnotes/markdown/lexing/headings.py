@@ -5,21 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pytest_torchnotes.markdown.lexing.codespans import split_code
 from pytest_torchnotes.markdown.lexing.lines import width
 
-#: An ATX heading: ``## Title ##``.
-ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*?))?(?:[ \t]+#+)?[ \t]*$")
+#: An ATX heading: ``## Title ##``; its closing ``#`` run is removed by :func:`atx_text`
+#: (a regular expression that did both took quadratic time on a line of spaces).
+ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*))?$")
 
 #: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
 #: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
-#: CommonMark: only one that opens after a space or closes before one is emphasis.
+#: CommonMark: only one that opens after a space or closes before one is emphasis. A tag
+#: holds no ``<``, so that a line of ``<`` without ``>`` is read in linear time.
 HEADING_MARKUP = re.compile(
-    r"<[^>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
+    r"<[^<>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
     r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
 )
-
-#: A code span in heading text: its content is kept as written.
-HEADING_CODE_SPAN = re.compile(r"(`+)((?:(?!\1).)+?)\1")
 
 #: A setext underline: ``====`` or ``----`` under a paragraph line.
 SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
@@ -43,10 +43,23 @@ def heading_text(raw: str) -> str:
     >>> heading_text("**Bold** `torch.nn.functional.cross_entropy` and os._exit")
     'Bold torch.nn.functional.cross_entropy and os._exit'
     """
-    pieces = HEADING_CODE_SPAN.split(raw)  # text, ticks, code, text, ticks, code, ..., text
-    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces[::3]]
-    codes = pieces[2::3]
+    pieces, codes = split_code(raw)  # code spans are kept as written
+    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces]
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
+
+
+def atx_text(raw: str) -> str:
+    """An ATX heading's text without its closing sequence: trailing whitespace, and a run of
+    ``#`` after whitespace.
+
+    >>> atx_text("Title ## "), atx_text("C#"), atx_text("##")
+    ('Title', 'C#', '##')
+    """
+    body = raw.rstrip(" \t")
+    before = body.rstrip("#")
+    if before != body and before[-1:] in (" ", "\t"):
+        return before.rstrip(" \t")
+    return body
 
 
 def lex_heading(
@@ -63,7 +76,7 @@ def lex_heading(
     first = rest.lstrip(" \t")[:1]
     atx = ATX_HEADING.match(rest) if first == "#" else None
     if atx is not None:
-        text = heading_text(atx.group("text") or "")
+        text = heading_text(atx_text(atx.group("text") or ""))
         headings.append(HeadingLexeme(index, len(atx.group("level")), text))
         return None
     underline = SETEXT_UNDERLINE.match(rest) if first in ("=", "-") else None

@@ -18,17 +18,24 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
+from pytest_torchnotes.markdown.lexing.containers import Containers
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
     lex_fence,
-    unclosed,
 )
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph, lex_heading
 from pytest_torchnotes.markdown.lexing.indented_code import indented_after
+from pytest_torchnotes.markdown.lexing.indented_fences import (
+    IndentedCode,
+    IndentedFenceLexeme,
+    fence_container,
+    indented_fence,
+)
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
 #: quote, indentation.
@@ -51,6 +58,8 @@ class NoteLexemes:
     comments: list[CommentLexeme] = field(default_factory=list)
     headings: list[HeadingLexeme] = field(default_factory=list)
     problems: list[LexerProblem] = field(default_factory=list)
+    #: Lines that would open a fence but are indented code (indented four columns or more).
+    indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -104,6 +113,8 @@ class _Scan:
         self.last_block = begin - 1
         #: The paragraph line a setext underline could follow, after each line handled.
         self.after: dict[int, Paragraph | None] = {}
+        self.containers = Containers(lines, begin, found.fences)
+        self.indented = IndentedCode(lines)
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
@@ -117,11 +128,19 @@ class _Scan:
             self.last_block = last
             return
         opening = fence_opening(rest)
+        if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
+            if self.indented.opens(code):  # indented code, shown and not run
+                found.indented_fences.append(code)
+            self.after[index] = None
+            return
         if opening is not None:
-            fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening)
+            container = fence_container(self.containers, index, quote, opening)
+            fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening, container)
             found.fences.append(fence)
             if fence.close_line is None:
-                found.problems.append(unclosed(found.fences))
+                found.problems.append(
+                    unclosed(found.fences, self.lines, container, found.indented_fences)
+                )
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
             if indented:  # indented code: what looks like a fence or comment in it is text
