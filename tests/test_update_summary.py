@@ -16,6 +16,7 @@ def test_nothing_rewritten_and_nothing_failing_shows_no_section() -> None:
 def test_the_outputs_rewritten_are_counted_by_note_and_listed() -> None:
     book = UpdateSession()
     book.updated = ["a.md:3", "a.md:9", "b.md:4"]
+    book.written = {"/notes/a.md": 2, "/notes/b.md": 1}
     book.diffs = ["-3", "+2"]
     assert summary_lines(book, verbose=False) == [
         ("rewrote 3 outputs in 2 notes:", {"green": True}),
@@ -28,6 +29,7 @@ def test_the_outputs_rewritten_are_counted_by_note_and_listed() -> None:
 def test_the_blocks_still_failing_follow_with_their_reason_and_the_diffs_with_v() -> None:
     book = UpdateSession()
     book.updated = ["a.md:3"]
+    book.written = {"/notes/a.md": 1}
     book.unfixed = ["a.md:12: the block raised"]
     book.diffs = ["-3", "+2"]
     assert summary_lines(book, verbose=True) == [
