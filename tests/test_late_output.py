@@ -137,15 +137,23 @@ def test_a_block_that_wraps_sys_stdout_write_prints_through_its_wrapper(
     pytester.runpytest().assert_outcomes(passed=1)
 
 
-def test_a_blocks_streams_are_freed_without_the_garbage_collector() -> None:
+@pytest.mark.parametrize("seconds", [0.0, 3600.0])
+def test_a_blocks_streams_are_freed_without_the_garbage_collector(
+    seconds: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The streams of a finished block outlive it by the next RETAINED_BLOCKS - 1 blocks
-    (a thread's ``print`` may still hold one, borrowed), then go without a collection: the
-    end of the block breaks the cycle between a stream and its write."""
+    and by RETAINED_SECONDS (a thread's ``print`` may still hold one, borrowed), then go
+    without a collection: the end of the block breaks the cycle between a stream and its
+    write."""
     import gc
     import weakref
 
+    from pytest_torchnotes.run import routing
     from pytest_torchnotes.run.capture import BlockCapture
     from pytest_torchnotes.run.routing import RETAINED_BLOCKS, Router
+
+    monkeypatch.setattr(routing, "RETAINED_SECONDS", seconds)
+    monkeypatch.setattr(routing, "_retired", type(routing._retired)())
 
     router = Router()
     enabled = gc.isenabled()
@@ -163,7 +171,10 @@ def test_a_blocks_streams_are_freed_without_the_garbage_collector() -> None:
             assert [stream() is not None for stream in streams] == [True, True], later
             router.begin(BlockCapture(), f"line {later + 2}")
             router.end()
-        assert [stream() for stream in streams] == [None, None]
+        if seconds:  # the blocks were quicker than that: the streams stay
+            assert [stream() is not None for stream in streams] == [True, True]
+        else:
+            assert [stream() for stream in streams] == [None, None]
     finally:
         if enabled:
             gc.enable()

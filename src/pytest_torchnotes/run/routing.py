@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,19 +45,34 @@ _ACTIVE: dict[int, threading.Thread] = threading._active  # type: ignore[attr-de
 #: ``threading.get_ident`` as the interpreter has it: a write happens inside a block, which
 #: may have replaced the module's (the others are put back after it, run/between.py).
 _GET_IDENT = threading.get_ident
+_MONOTONIC = time.monotonic
 
 
 #: Blocks whose streams stay alive after they ended (see :data:`_retired`).
 RETAINED_BLOCKS = 64
+
+#: Seconds a block's streams stay alive after it ended, at least (see :data:`_retired`).
+RETAINED_SECONDS = 2.0
 
 #: The streams of the blocks that ended last, oldest first. ``print`` in CPython 3.10 holds
 #: ``sys.stdout`` by a borrowed reference from its first write to its last (the text, then
 #: the end): a thread that began printing into a block's stream may write into it again
 #: after the block's capture is gone. A stream freed at that moment crashes the interpreter
 #: (a weak reference to the stream did, in 2 to 4 of 8 runs of tests/test_late_output.py).
-#: Kept here, a stream outlives its block by the next 63 blocks, and no reference cycle
-#: waits for the garbage collector.
-_retired: deque[CaptureStream] = deque(maxlen=2 * RETAINED_BLOCKS)
+#: CPython 3.13.0 reads ``sys.stdout`` the same way. Kept here with the time its block ended,
+#: a stream outlives its block by the next 63 blocks and by :data:`RETAINED_SECONDS` (a thread
+#: that the scheduler kept waiting between two writes of one ``print`` still finds it), and
+#: no reference cycle waits for the garbage collector.
+_retired: deque[tuple[float, CaptureStream]] = deque()
+
+
+def _retire(stream: CaptureStream) -> None:
+    """Keep ``stream`` alive a while (:data:`_retired`); let go of the oldest streams once
+    more than :data:`RETAINED_BLOCKS` blocks and :data:`RETAINED_SECONDS` are past them."""
+    now = _MONOTONIC()
+    _retired.append((now, stream))
+    while len(_retired) > 2 * RETAINED_BLOCKS and now - _retired[0][0] > RETAINED_SECONDS:
+        _retired.popleft()
 
 
 @dataclass(frozen=True)
@@ -122,7 +138,7 @@ class Router:
         for held in self._held:
             stream, held[0] = held[0], None  # the cycle stream, write, stream broken
             if stream is not None:
-                _retired.append(stream)  # alive a while yet (see _retired)
+                _retire(stream)
         self._held = []
         for ident in frozenset(_ACTIVE) - self._before - {self._runner}:
             self._started.setdefault(ident, self._label)
