@@ -11,29 +11,17 @@ shown as code, and not run.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, width
-
-#: Columns of indentation, from the container's content column, that make a line indented
-#: code rather than a fence or a list item.
-CODE_INDENT = 4
-
-#: A list item's marker, the whitespace after it and its first line's content.
-LIST_ITEM = re.compile(r"(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]*)(?P<content>.*)$")
-
-#: A thematic break (``- - -``, ``***``): not a list item.
-THEMATIC_BREAK = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-
-#: The first line of an mkdocs admonition (``!!!``), collapsible block (``???``) or content
-#: tab (``===``): its body is the lines indented four columns more.
-MKDOCS_CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
-
-#: Widest whitespace after a list marker that still sets the item's content column; wider,
-#: the content starts one column after the marker and the rest is indented code.
-MARKER_SPACE = 4
+from pytest_torchnotes.markdown.lexing.list_items import (
+    CODE_INDENT,
+    LIST_ITEM,
+    inner_item,
+    item_column,
+    starts_block,
+)
 
 
 def quote_content(quote: str) -> int:
@@ -60,31 +48,6 @@ def indentation(quote: str, leading: str) -> int:
     return width(quote + leading) - quote_content(quote)
 
 
-def item_column(indent: int, rest: str, offset: int = 0) -> int | None:
-    """The content column of the list item that ``rest`` (a line's text after ``indent``
-    columns of whitespace, from the content column ``offset`` of its block quotes) starts,
-    or ``None`` when it starts none (an mkdocs container counts as one).
-
-    >>> item_column(0, "- a"), item_column(2, "1.  b"), item_column(0, "-\\t\\tc")
-    (2, 6, 2)
-    >>> item_column(0, '!!! note "Output"'), item_column(0, "text")
-    (4, None)
-    """
-    if MKDOCS_CONTAINER.match(rest):
-        return indent + CODE_INDENT
-    item = LIST_ITEM.match(rest)
-    if item is None or THEMATIC_BREAK.match(rest):
-        return None
-    space = item.group("space")
-    if not space and item.group("content"):
-        return None
-    end = indent + len(item.group("marker"))
-    spaces = width(" " * (offset + end) + space) - offset - end
-    if not item.group("content") or spaces > MARKER_SPACE:
-        return end + 1
-    return end + spaces
-
-
 @dataclass
 class _Pass:
     """How far the forward pass at one quote depth went, and the list items open there."""
@@ -95,6 +58,8 @@ class _Pass:
     #: ``(indentation, content column if it starts a list item)`` of the lines before,
     #: less and less indented from the top.
     stack: list[tuple[int, int | None]] = field(default_factory=list)
+    #: Whether the line before is paragraph text, which a lazy line continues.
+    paragraph: bool = False
 
 
 class Containers:
@@ -131,19 +96,34 @@ class Containers:
         quote = quote_prefix(line, depth) if depth else ""
         if quote is None:
             state.stack.clear()  # the block quote ended, and the list items in it
+            state.paragraph = False
             return
         rest = line[len(quote) :]
         text = rest.lstrip(" \t")
         if not text:
+            state.paragraph = False
             return
         indent = indentation(quote, rest[: len(rest) - len(text)])
+        if state.paragraph and not starts_block(text):
+            return  # paragraph continuation text, lazy or not: the items holding it go on
         stack = state.stack
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
+        while stack and (stack[-1][0] >= indent or (stack[-1][1] or 0) > indent):
+            stack.pop()  # a line indented less than an item's content ends the item
         holder = _holder(stack, indent)
         offset = quote_content(quote)
-        item = item_column(indent, text, offset) if indent - holder < CODE_INDENT else None
+        code = indent - holder >= CODE_INDENT
+        item = None if code else item_column(indent, text, offset)
+        state.paragraph = not code and not starts_block(text)
         stack.append((indent, item))
+        while item is not None and (inner := inner_item(text)) is not None:
+            # The item's content starts a list item of its own: ``- - a``, ``1. * a``.
+            text, indent = inner, item
+            item = item_column(indent, text, offset)
+            stack.append((indent, item))
+        if item is not None:
+            content = LIST_ITEM.match(text)
+            rest_text = content.group("content") if content else ""
+            state.paragraph = bool(rest_text) and not starts_block(rest_text)
 
 
 def _holder(stack: list[tuple[int, int | None]], indent: int) -> int:

