@@ -86,7 +86,18 @@ def list_item(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lin
             blocks = [[Line("text")], *blocks]
         lines: Lines = []
         first = True
+        if any(block[0].text.startswith(">") for block in blocks):
+            after = after.replace("\t", " ")  # the content column then sits where drawn
+        content = " " * width(marker + after)
         for block in blocks:
+            # A block quote indented less than the item's content, after its paragraph,
+            # is lazy text to CommonMark's spec but a block quote to markdown-it-py: drawn
+            # only at the content column.
+            shift = (
+                content
+                if block[0].text.startswith(">") and width(indent) < len(content)
+                else indent
+            )
             if not first and draw(st.booleans()):
                 lines.append(Line(""))
             for line in block:
@@ -96,7 +107,7 @@ def list_item(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lin
                 elif line.margin or not line.text:
                     lines.append(line)
                 else:
-                    lines.append(Line(indent + line.text))
+                    lines.append(Line(shift + line.text))
         return lines
 
     return item()
@@ -134,7 +145,11 @@ def documents(draw: st.DrawFn) -> str:
     lines: list[str] = []
     for block in draw(st.lists(blocks, min_size=1, max_size=4)):
         lines += [line.text for line in block]
-        lines += [""] * draw(st.integers(0, 1))
+        # A blank line after a list item or block quote: the plugin tracks a block quote's
+        # list items by its depth, so a quote right after a list item's quote, less
+        # indented, is read as the same quote (``  > - a`` then ``>     ```python``).
+        nested = block[0].text[:1] in "-*1>" and len(block) > 1
+        lines += [""] * draw(st.integers(1 if nested else 0, 1))
     return "\n".join(lines) + "\n"
 
 
@@ -177,16 +192,16 @@ def as_meant(text: str, found: NoteLexemes) -> str:
         if fence.close_line in lenient:
             depth = fence.quote_depth
             quotes = quote_prefix(fence.prefix, depth) if depth else ""
-            column = width(fence.prefix[len(quotes or "") :])
+            column = width(fence.prefix) - width(quotes or "")
             line = lines[fence.close_line]
             own = quote_prefix(line, depth) if depth else ""
             lines[fence.close_line] = (own or "") + " " * column + line[len(own or "") :].lstrip()
     return "\n".join(lines)
 
 
-#: A tab after two block-quote markers: markdown-it-py counts its tab stop from the inner
+#: A tab after two block-quote markers: markdown-it-py counts its tab stops from the inner
 #: quote (``> > \tx`` in a list item is ``x`` to it), CommonMark's spec from the line's start.
-TAB_IN_NESTED_QUOTE = re.compile(r"^[ \t]*>[ \t]?[ \t]*>[ \t]*\t", re.MULTILINE)
+TAB_IN_NESTED_QUOTE = re.compile(r"^[ \t]*>[ \t]?[ \t]*>.*\t", re.MULTILINE)
 
 
 @given(documents())
@@ -198,18 +213,76 @@ def test_the_plugin_runs_the_python_fences_a_commonmark_renderer_shows(text: str
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "close"),
     [
-        "- a\n\n  ```python\n  x = 1\n```\n",
-        "1. a\n\n   ~~~python\n   x = 1\n ~~~\n",
-        "> - a\n>   ```python\n>   x = 1\n> ```\n",
+        ("- a\n\n  ```python\n  x = 1\n```\n", 4),
+        ("1. a\n\n   ~~~python\n   x = 1\n ~~~\n", 4),
+        ("- a\n\n  > ```python\n  > x = 1\n  > ```\n", None),  # in the quote: not lenient
+        ("- a\n  ```python\n  x = 1\n  ```\n", None),
     ],
 )
-def test_a_closing_fence_the_list_item_ends_is_lenient_and_warned(text: str) -> None:
+def test_a_closing_fence_the_list_item_ends_closes_the_fence_with_a_warning(
+    text: str, close: int | None
+) -> None:
     found = lex(text)
-    assert plugin_fences(found) == [(len(text.split("\n")) - 5 + 1, "x = 1\n")] or plugin_fences(
-        found
-    )
-    assert [(p.line, p.severity) for p in found.problems if LENIENT in p.message] == [
-        (len(text.split("\n")) - 2, "warning")
-    ]
+    assert [fence.close_line is not None for fence in found.fences] == [True]
+    assert plugin_fences(found) == renderer_fences(as_meant(text, found))
+    lenient = [(p.line, p.severity) for p in found.problems if LENIENT in p.message]
+    assert lenient == ([] if close is None else [(close, "warning")])
+
+
+#: Each shape the differential test found, by the fix that made the plugin agree.
+FOUND = {
+    "a list item that starts another on its line": ("- - a\n      ```python\n      x\n      ```\n"),
+    "a lazy paragraph line keeps its list item": (
+        "- - a\n  more text\n      ```python\n      x\n      ```\n"
+    ),
+    "a line indented less than the item's content ends it": (
+        "-  a\n  # Title\n      ```python\n      x\n"
+    ),
+    "a closing fence is at most three columns past its container": "  ```python\n    ```\n",
+    "a tab stops where it stands after a quote marker": "> - ```python\n> \tx = 1\n> \t```\n",
+    "a block quote indented four columns in a list item": (
+        "- a\n\n    > ```python\n    > x = 1\n    > ```\n"
+    ),
+    "a block quote indented four columns in a nested list item": (
+        "1. a\n   - b\n\n     > ```python\n     > x = 1\n     > ```\n"
+    ),
+    "a quote marker that leaves the list item ends the fence in the quote": (
+        "- a\n  > ```python\n  > x = 1\n> ```\n"
+    ),
+    "a tab before a quote marker is four columns": "1.   a\n\t> ```python\n\t> ```\n",
+    "indented code in an item's first line is no paragraph": ("a\n-     x = 1\nb\n    ```python\n"),
+    "a lazy line continues a block quote": "> - a\nb\n>     ```python\n>     x\n",
+}
+
+
+@pytest.mark.parametrize("text", FOUND.values(), ids=FOUND.keys())
+def test_each_shape_the_differential_test_found_agrees(text: str) -> None:
+    found = lex(text)
+    assert plugin_fences(found) == renderer_fences(text)
+    assert not [problem for problem in found.problems if LENIENT in problem.message]
+
+
+#: Shapes where the plugin and a CommonMark renderer still disagree, each left out of the
+#: drawn documents.
+DISAGREE = {
+    # CommonMark puts the quote and its fence in the list item; the plugin reads block quote
+    # markers only at the start of a line, or indented in a list item.
+    "a block quote on a list item's own line": "- > ```python\n  > x = 1\n  > ```\n",
+    # An ordered list that does not start at 1 cannot interrupt a paragraph: the line is
+    # text. The plugin reads a list item.
+    "an ordered item not starting at 1 after a paragraph": "Some prose.\n2) ```python\n  ```\n",
+    # Found by the deep profile: a heading line indented four columns after a nested item's
+    # paragraph. markdown-it-py shows no fence; the plugin reads one in the outer item.
+    "a nested item's lazy lines then a fence in the outer item": (
+        "1.   - Some prose.\n    # Title\n    Some prose.\n     ```python\n     ```\n"
+    ),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="the plugin and a CommonMark renderer disagree")
+@pytest.mark.parametrize("text", DISAGREE.values(), ids=DISAGREE.keys())
+def test_shapes_the_plugin_still_reads_differently(text: str) -> None:
+    found = lex(text)
+    assert plugin_fences(found) == renderer_fences(as_meant(text, found))

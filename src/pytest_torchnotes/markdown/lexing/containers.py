@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, widt
 from pytest_torchnotes.markdown.lexing.list_items import (
     CODE_INDENT,
     LIST_ITEM,
+    MARKER_SPACE,
     inner_item,
     item_column,
     starts_block,
@@ -46,6 +47,11 @@ def indentation(quote: str, leading: str) -> int:
     (4, 2, 2)
     """
     return width(quote + leading) - quote_content(quote)
+
+
+#: Most list items one line starts (``- - - a``), as markdown-it-py nests blocks: more
+#: would make a pathological line quadratic.
+MAX_NESTING = 20
 
 
 @dataclass
@@ -93,7 +99,11 @@ class Containers:
 
     def _read(self, state: _Pass, index: int, depth: int) -> None:
         line = self.lines[index]
-        quote = quote_prefix(line, depth) if depth else ""
+        # A block quote in a list item may be indented four columns or more: the scan, which
+        # asks, has decided that the line is in the quote.
+        quote = quote_prefix(line, depth, width(line)) if depth else ""
+        if quote is None and state.paragraph and line.strip() and not starts_block(line.lstrip()):
+            return  # a lazy paragraph line: the quote and the items in it go on
         if quote is None:
             state.stack.clear()  # the block quote ended, and the list items in it
             state.paragraph = False
@@ -104,18 +114,24 @@ class Containers:
             state.paragraph = False
             return
         indent = indentation(quote, rest[: len(rest) - len(text)])
-        if state.paragraph and not starts_block(text):
-            return  # paragraph continuation text, lazy or not: the items holding it go on
         stack = state.stack
-        while stack and (stack[-1][0] >= indent or (stack[-1][1] or 0) > indent):
-            stack.pop()  # a line indented less than an item's content ends the item
-        holder = _holder(stack, indent)
-        offset = quote_content(quote)
+        kept = len(stack)
+        while kept and (stack[kept - 1][0] >= indent or (stack[kept - 1][1] or 0) > indent):
+            kept -= 1  # a line indented less than an item's content ends the item
+        holder = _holder(stack, indent, kept)
         code = indent - holder >= CODE_INDENT
+        if state.paragraph and (code or not starts_block(text)):
+            return  # paragraph continuation text, lazy or not: the items holding it go on
+        del stack[kept:]
+        offset = quote_content(quote)
         item = None if code else item_column(indent, text, offset)
         state.paragraph = not code and not starts_block(text)
         stack.append((indent, item))
-        while item is not None and (inner := inner_item(text)) is not None:
+        while (
+            item is not None
+            and len(stack) < MAX_NESTING
+            and (inner := inner_item(text)) is not None
+        ):
             # The item's content starts a list item of its own: ``- - a``, ``1. * a``.
             text, indent = inner, item
             item = item_column(indent, text, offset)
@@ -123,13 +139,15 @@ class Containers:
         if item is not None:
             content = LIST_ITEM.match(text)
             rest_text = content.group("content") if content else ""
-            state.paragraph = bool(rest_text) and not starts_block(rest_text)
+            code = content is not None and width(content.group("space")) > MARKER_SPACE
+            state.paragraph = bool(rest_text) and not code and not starts_block(rest_text)
 
 
-def _holder(stack: list[tuple[int, int | None]], indent: int) -> int:
-    """The content column of the innermost list item of ``stack`` that holds a line
-    indented ``indent`` columns."""
-    for before, column in reversed(stack):
+def _holder(stack: list[tuple[int, int | None]], indent: int, kept: int | None = None) -> int:
+    """The content column of the innermost list item of ``stack`` (of its first ``kept``
+    entries) that holds a line indented ``indent`` columns."""
+    for position in range((len(stack) if kept is None else kept) - 1, -1, -1):
+        before, column = stack[position]
         if before < indent and column is not None and column <= indent:
             return column
     return 0

@@ -14,7 +14,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexing.info import language as info_language
-from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
+from pytest_torchnotes.markdown.lexing.lines import (
+    BodyLine,
+    marker_indent,
+    quote_prefix,
+    strip_columns,
+    width,
+)
 from pytest_torchnotes.quoting import cut
 
 #: An opening fence after the block-quote markers: indentation, optional list markers
@@ -160,7 +166,7 @@ def _walk_fence(
     index = open_line + 1
     marker = fence[0]
     # In a list item, the fence's block quote may be indented four columns or more.
-    first = max(3, width(quotes[: len(quotes) - len(quotes.lstrip(" \t"))]))
+    first = marker_indent(quotes)
     while index < len(lines):
         line = lines[index]
         quote = quote_prefix(line, depth, first) if depth else ""

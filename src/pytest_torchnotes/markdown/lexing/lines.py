@@ -9,7 +9,7 @@ import re
 from typing import NamedTuple
 
 #: One block-quote marker: ``>`` and the space after it.
-QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
+QUOTE_MARKER = re.compile(r"(?P<indent>[ \t]{0,3})>[ \t]?")
 
 #: Block-quote markers at the start of a line: ``>``, ``> >``, `` > `` ...
 QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
@@ -93,18 +93,23 @@ def quote_prefix(line: str, depth: int, indent: int = 3) -> str | None:
     (None, '    > ')
     """
     end = 0
-    if depth and indent > 3:
-        first = INDENTED_QUOTE_MARKER.match(line)
-        if first is None or width(first.group("indent")) > indent:
-            return None
-        end = first.end()
-        depth -= 1
     for _ in range(depth):
-        match = QUOTE_MARKER.match(line, end)
-        if match is None:
+        match = (INDENTED_QUOTE_MARKER if indent > 3 else QUOTE_MARKER).match(line, end)
+        if match is None or (indent > 3 and width(match.group("indent")) > indent):
             return None
         end = match.end()
     return line[:end]
+
+
+def marker_indent(quotes: str) -> int:
+    """The widest indentation before one of the block-quote markers ``quotes`` (at least
+    three columns, what any block quote allows).
+
+    >>> marker_indent("> > "), marker_indent(">     > ")
+    (3, 4)
+    """
+    found = [width(marker.group("indent")) for marker in INDENTED_QUOTE_MARKER.finditer(quotes)]
+    return max([3, *found])
 
 
 def split_quotes(line: str, indent: int = 3) -> tuple[str, str]:
@@ -123,6 +128,9 @@ def split_quotes(line: str, indent: int = 3) -> tuple[str, str]:
         quote, rest = split_quotes(line[first.end() :])
         return line[: first.end()] + quote, rest
     if line[:1] == ">" or (line[:1] in (" ", "\t") and ">" in line[:8]):
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if width(lead) > 3:
+            return "", line  # indented code, or a block quote in a list item (the scan's call)
         quotes = QUOTE.match(line)
         assert quotes is not None  # the pattern matches the empty string
         return quotes.group(), line[quotes.end() :]

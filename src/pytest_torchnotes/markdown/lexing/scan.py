@@ -18,7 +18,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
-from pytest_torchnotes.markdown.lexing.containers import Containers
+from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -120,8 +120,8 @@ class _Scan:
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
-        if not quote and rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
-            quote, rest = self.quote_in_item(index, rest)
+        if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
+            quote, rest = self.quote_in_item(index, quote, rest)
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
         found = self.found
@@ -175,15 +175,17 @@ class _Scan:
         lead = quote[: len(quote) - len(quote.lstrip(" \t"))]
         return self.containers.column(index, 0, width(lead)) if lead else 0
 
-    def quote_in_item(self, index: int, line: str) -> tuple[str, str]:
-        """``(block quote markers, rest)`` of line ``index``, whose ``>`` is indented four
-        columns or more: a block quote when a list item holds it, less than four columns
-        past the item's content, and indented code when none does."""
-        indent = width(line[: len(line) - len(line.lstrip(" \t"))])
-        column = self.containers.column(index, 0, indent)
+    def quote_in_item(self, index: int, quote: str, rest: str) -> tuple[str, str]:
+        """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is
+        indented four columns or more: a block quote when a list item holds it, less than
+        four columns past the item's content, and indented code when none does."""
+        lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        indent = indentation(quote, lead)
+        column = self.containers.column(index, quote.count(">"), indent)
         if column and indent - column < CODE_INDENT:
-            return split_quotes(line, column + CODE_INDENT - 1)
-        return "", line
+            inner, rest = split_quotes(rest, width(lead))
+            return quote + inner, rest
+        return quote, rest
 
     def paragraph_before(self, index: int) -> Paragraph | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
