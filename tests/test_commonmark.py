@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 
 from pytest_torchnotes.markdown.lexers import MarkdownLexer, NoteLexemes
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
-from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, width
+from pytest_torchnotes.markdown.lexing.lines import BodyLine, marker_indent, quote_prefix, width
 
 lex = MarkdownLexer()
 commonmark = MarkdownIt("commonmark")
@@ -191,10 +191,11 @@ def as_meant(text: str, found: NoteLexemes) -> str:
     for fence in found.fences:
         if fence.close_line in lenient:
             depth = fence.quote_depth
-            quotes = quote_prefix(fence.prefix, depth) if depth else ""
+            first = marker_indent(fence.prefix)
+            quotes = quote_prefix(fence.prefix, depth, first) if depth else ""
             column = width(fence.prefix) - width(quotes or "")
             line = lines[fence.close_line]
-            own = quote_prefix(line, depth) if depth else ""
+            own = quote_prefix(line, depth, first) if depth else ""
             lines[fence.close_line] = (own or "") + " " * column + line[len(own or "") :].lstrip()
     return "\n".join(lines)
 
@@ -219,6 +220,7 @@ def test_the_plugin_runs_the_python_fences_a_commonmark_renderer_shows(text: str
         ("1. a\n\n   ~~~python\n   x = 1\n ~~~\n", 4),
         ("- a\n\n  > ```python\n  > x = 1\n  > ```\n", None),  # in the quote: not lenient
         ("- a\n  ```python\n  x = 1\n  ```\n", None),
+        ("- a\n\n    > - ```python\n    >   x = 1\n    > ```\n", 4),  # in a quote in an item
     ],
 )
 def test_a_closing_fence_the_list_item_ends_closes_the_fence_with_a_warning(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.lexing.containers import indentation
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
-from pytest_torchnotes.markdown.lexing.lines import quote_prefix
+from pytest_torchnotes.markdown.lexing.lines import marker_indent, quote_prefix
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.notelines import shown
 
@@ -34,7 +34,7 @@ def lenient_close(lines: Sequence[str], fence: FenceLexeme, container: int) -> L
         return None
     line = lines[close]
     depth = fence.quote_depth
-    quote = (quote_prefix(line, depth) or "") if depth else ""
+    quote = (quote_prefix(line, depth, marker_indent(fence.prefix)) or "") if depth else ""
     rest = line[len(quote) :]
     indent = indentation(quote, rest[: len(rest) - len(rest.lstrip(" \t"))])
     if indent >= container:
