@@ -275,12 +275,34 @@ DISAGREE = {
     # An ordered list that does not start at 1 cannot interrupt a paragraph: the line is
     # text. The plugin reads a list item.
     "an ordered item not starting at 1 after a paragraph": "Some prose.\n2) ```python\n  ```\n",
-    # Found by the deep profile: a heading line indented four columns after a nested item's
-    # paragraph. markdown-it-py shows no fence; the plugin reads one in the outer item.
-    "a nested item's lazy lines then a fence in the outer item": (
-        "1.   - Some prose.\n    # Title\n    Some prose.\n     ```python\n     ```\n"
+}
+
+
+#: Shapes where markdown-it-py departs from CommonMark's spec, and the Python fences the
+#: spec's reference implementation (commonmark.js, as the commonmark.py port) shows: the
+#: plugin follows the spec. A line indented four columns less than an item's content is
+#: lazy paragraph text, whatever it looks like.
+SPEC = {
+    "a lazy list-item-looking line, then a fence in the inner item": (
+        "1.   - Some prose.\n    - not\n        ```python\n\n",
+        [(2, "\n")],
+    ),
+    "lazy heading-looking lines, then a fence in the outer item": (
+        "1.   - Some prose.\n    # Title\n    Some prose.\n     ```python\n     ```\n",
+        [(3, "")],
+    ),
+    "a lazy quote-looking line, then a fence in the item": (
+        "1.   text\n    > Some prose.\n        ```python\n",
+        [(2, "")],
     ),
 }
+
+
+@pytest.mark.parametrize(("text", "fences"), SPEC.values(), ids=SPEC.keys())
+def test_where_markdown_it_py_departs_from_the_spec_the_plugin_follows_the_spec(
+    text: str, fences: list[tuple[int, str]]
+) -> None:
+    assert plugin_fences(lex(text)) == fences != renderer_fences(text)
 
 
 @pytest.mark.xfail(strict=True, reason="the plugin and a CommonMark renderer disagree")
