@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import assume, example, given
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -76,7 +76,7 @@ def fences(draw: st.DrawFn) -> Lines:
 def list_item(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lines]:
     @st.composite
     def item(draw: st.DrawFn) -> Lines:
-        marker = draw(st.sampled_from(["-", "*", "1.", "1)"]))
+        marker = draw(st.sampled_from(["-", "*", "1.", "1)", "2."]))
         after = draw(st.sampled_from([" ", "  ", "   ", "\t"]))
         indent = draw(st.sampled_from(["  ", "   ", "    ", "\t", " " * (len(marker) + 1)]))
         blocks = draw(children)
@@ -89,6 +89,10 @@ def list_item(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[Lin
         if any(block[0].text.startswith(">") for block in blocks):
             after = after.replace("\t", " ")  # the content column then sits where drawn
         content = " " * width(marker + after)
+        if 4 <= width(indent) < len(content):
+            # Lines four columns in but short of the content are lazy text to CommonMark's
+            # spec and may start blocks to markdown-it-py: see SPEC.
+            indent = content
         for block in blocks:
             # A block quote indented less than the item's content, after its paragraph,
             # is lazy text to CommonMark's spec but a block quote to markdown-it-py: drawn
@@ -205,6 +209,9 @@ def as_meant(text: str, found: NoteLexemes) -> str:
 TAB_IN_NESTED_QUOTE = re.compile(r"^[ \t]*>[ \t]?[ \t]*>.*\t", re.MULTILINE)
 
 
+# Derandomized: the profile sets how many documents, and a run never meets a shape that
+# the last one did not (the deep profile draws ones the default does not).
+@settings(derandomize=True)
 @given(documents())
 @example("- a\n\n  ```python\n  x = 1\n```\n")
 def test_the_plugin_runs_the_python_fences_a_commonmark_renderer_shows(text: str) -> None:
@@ -256,6 +263,8 @@ FOUND = {
     "a tab before a quote marker is four columns": "1.   a\n\t> ```python\n\t> ```\n",
     "indented code in an item's first line is no paragraph": ("a\n-     x = 1\nb\n    ```python\n"),
     "a lazy line continues a block quote": "> - a\nb\n>     ```python\n>     x\n",
+    "an ordered item not at 1 cannot interrupt a paragraph": "a\n2) ```python\n  x\n  ```\n",
+    "but it may follow one of its list": "1. a\n2. ```python\n   x\n   ```\n",
 }
 
 
@@ -272,9 +281,6 @@ DISAGREE = {
     # CommonMark puts the quote and its fence in the list item; the plugin reads block quote
     # markers only at the start of a line, or indented in a list item.
     "a block quote on a list item's own line": "- > ```python\n  > x = 1\n  > ```\n",
-    # An ordered list that does not start at 1 cannot interrupt a paragraph: the line is
-    # text. The plugin reads a list item.
-    "an ordered item not starting at 1 after a paragraph": "Some prose.\n2) ```python\n  ```\n",
 }
 
 
@@ -290,6 +296,10 @@ SPEC = {
     "lazy heading-looking lines, then a fence in the outer item": (
         "1.   - Some prose.\n    # Title\n    Some prose.\n     ```python\n     ```\n",
         [(3, "")],
+    ),
+    "a lazy heading-looking line, then a fence in the item": (
+        "1.   Some prose.\n    # Title\n        ```python\n\n",
+        [(2, "\n")],
     ),
     "a lazy quote-looking line, then a fence in the item": (
         "1.   text\n    > Some prose.\n        ```python\n",

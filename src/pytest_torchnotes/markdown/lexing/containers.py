@@ -66,6 +66,10 @@ class _Pass:
     stack: list[tuple[int, int | None]] = field(default_factory=list)
     #: Whether the line before is paragraph text, which a lazy line continues.
     paragraph: bool = False
+    #: The content column of the container that holds that paragraph.
+    paragraph_column: int = 0
+    #: The last line read that continues a paragraph (lazy or not).
+    continued: int = -1
 
 
 class Containers:
@@ -97,6 +101,12 @@ class Containers:
         state.next_line = max(state.next_line, index)
         return _holder(state.stack, indent)
 
+    def continues_paragraph(self, index: int, depth: int) -> bool:
+        """Whether line ``index``, at ``depth`` quotes, is paragraph text that continues the
+        paragraph before it (``2) ```python`` after a paragraph line is text)."""
+        self.column(index + 1, depth, 0)
+        return self.passes[depth].continued == index
+
     def _read(self, state: _Pass, index: int, depth: int) -> None:
         line = self.lines[index]
         # A block quote in a list item may be indented four columns or more: the scan, which
@@ -120,12 +130,14 @@ class Containers:
             kept -= 1  # a line indented less than an item's content ends the item
         holder = _holder(stack, indent, kept)
         code = indent - holder >= CODE_INDENT
-        if state.paragraph and (code or not starts_block(text)):
+        if state.paragraph and (code or not starts_block(text, indent >= state.paragraph_column)):
+            state.continued = index
             return  # paragraph continuation text, lazy or not: the items holding it go on
         del stack[kept:]
         offset = quote_content(quote)
         item = None if code else item_column(indent, text, offset)
         state.paragraph = not code and not starts_block(text)
+        state.paragraph_column = holder
         stack.append((indent, item))
         while (
             item is not None
@@ -141,6 +153,7 @@ class Containers:
             rest_text = content.group("content") if content else ""
             code = content is not None and width(content.group("space")) > MARKER_SPACE
             state.paragraph = bool(rest_text) and not code and not starts_block(rest_text)
+            state.paragraph_column = item
 
 
 def _holder(stack: list[tuple[int, int | None]], indent: int, kept: int | None = None) -> int:

@@ -54,10 +54,12 @@ def item_column(indent: int, rest: str, offset: int = 0) -> int | None:
     return end + spaces
 
 
-def starts_block(text: str) -> bool:
+def starts_block(text: str, inside: bool = True) -> bool:
     """Whether a line whose text (after its indentation) is ``text`` starts a block that
     interrupts a paragraph: a list item, a fence, an ATX heading, a thematic break, a block
-    quote, an mkdocs container. Any other line after a paragraph line continues it.
+    quote, an mkdocs container. Any other line after a paragraph line continues it. A line
+    ``inside`` the paragraph's container starts a list item only with content and a bullet
+    or the number 1; outside it, any list item ends the paragraph's container.
 
     >>> starts_block("- a"), starts_block("```python"), starts_block("# Title"), starts_block("a")
     (True, True, True, False)
@@ -67,7 +69,7 @@ def starts_block(text: str) -> bool:
         or BLOCK_START.match(text)
         or THEMATIC_BREAK.match(text)
         or MKDOCS_CONTAINER.match(text)
-        or _interrupting_item(text)
+        or (_interrupting_item(text) if inside else item_column(0, text) is not None)
     )
 
 

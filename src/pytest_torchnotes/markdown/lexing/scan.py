@@ -132,6 +132,12 @@ class _Scan:
             self.last_block = last
             return
         opening = fence_opening(rest)
+        if (
+            opening is not None
+            and opening.group("marker")
+            and self.containers.continues_paragraph(index, depth)
+        ):
+            opening = None  # a list item that cannot interrupt the paragraph: text
         if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
             if self.indented.opens(code):  # indented code, shown and not run
                 found.indented_fences.append(code)
