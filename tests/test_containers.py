@@ -111,7 +111,7 @@ def test_a_fence_in_a_list_item_ends_with_the_item() -> None:
 def test_a_fence_in_a_list_item_keeps_what_the_item_holds(text: str) -> None:
     found = lex(text)
     assert [fence.close_line is not None for fence in found.fences] == [True]
-    assert found.problems == []
+    assert [problem.severity for problem in found.problems] in ([], ["warning"])
 
 
 @pytest.mark.parametrize(

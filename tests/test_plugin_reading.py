@@ -145,3 +145,18 @@ def test_a_note_with_thousands_of_problems_lists_the_first_and_counts_the_rest(
         consecutive=False,
     )
     assert output.count("a torchnotes directive must start its own line") == 50
+
+
+def test_a_closing_fence_back_at_the_margin_in_a_list_item_runs_the_block_and_warns(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# Note\n\n- a step\n\n  ```python\n  print(1)\n```\n\n- the next step\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"ran": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/note.md:7: this line closes the code fence opened at "
+            "line 5, but it is indented 0 columns*indent it 2 columns, like the opening fence*"
+        ]
+    )

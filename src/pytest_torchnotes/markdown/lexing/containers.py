@@ -11,29 +11,18 @@ shown as code, and not run.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, width
-
-#: Columns of indentation, from the container's content column, that make a line indented
-#: code rather than a fence or a list item.
-CODE_INDENT = 4
-
-#: A list item's marker, the whitespace after it and its first line's content.
-LIST_ITEM = re.compile(r"(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]*)(?P<content>.*)$")
-
-#: A thematic break (``- - -``, ``***``): not a list item.
-THEMATIC_BREAK = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-
-#: The first line of an mkdocs admonition (``!!!``), collapsible block (``???``) or content
-#: tab (``===``): its body is the lines indented four columns more.
-MKDOCS_CONTAINER = re.compile(r"(?:!!!|\?\?\?\+?|===\+?)(?:[ \t]|$)")
-
-#: Widest whitespace after a list marker that still sets the item's content column; wider,
-#: the content starts one column after the marker and the rest is indented code.
-MARKER_SPACE = 4
+from pytest_torchnotes.markdown.lexing.list_items import (
+    CODE_INDENT,
+    LIST_ITEM,
+    MARKER_SPACE,
+    inner_item,
+    item_column,
+    starts_block,
+)
 
 
 def quote_content(quote: str) -> int:
@@ -60,29 +49,9 @@ def indentation(quote: str, leading: str) -> int:
     return width(quote + leading) - quote_content(quote)
 
 
-def item_column(indent: int, rest: str, offset: int = 0) -> int | None:
-    """The content column of the list item that ``rest`` (a line's text after ``indent``
-    columns of whitespace, from the content column ``offset`` of its block quotes) starts,
-    or ``None`` when it starts none (an mkdocs container counts as one).
-
-    >>> item_column(0, "- a"), item_column(2, "1.  b"), item_column(0, "-\\t\\tc")
-    (2, 6, 2)
-    >>> item_column(0, '!!! note "Output"'), item_column(0, "text")
-    (4, None)
-    """
-    if MKDOCS_CONTAINER.match(rest):
-        return indent + CODE_INDENT
-    item = LIST_ITEM.match(rest)
-    if item is None or THEMATIC_BREAK.match(rest):
-        return None
-    space = item.group("space")
-    if not space and item.group("content"):
-        return None
-    end = indent + len(item.group("marker"))
-    spaces = width(" " * (offset + end) + space) - offset - end
-    if not item.group("content") or spaces > MARKER_SPACE:
-        return end + 1
-    return end + spaces
+#: Most list items one line starts (``- - - a``), as markdown-it-py nests blocks: more
+#: would make a pathological line quadratic.
+MAX_NESTING = 20
 
 
 @dataclass
@@ -95,6 +64,12 @@ class _Pass:
     #: ``(indentation, content column if it starts a list item)`` of the lines before,
     #: less and less indented from the top.
     stack: list[tuple[int, int | None]] = field(default_factory=list)
+    #: Whether the line before is paragraph text, which a lazy line continues.
+    paragraph: bool = False
+    #: The content column of the container that holds that paragraph.
+    paragraph_column: int = 0
+    #: The last line read that continues a paragraph (lazy or not).
+    continued: int = -1
 
 
 class Containers:
@@ -126,30 +101,66 @@ class Containers:
         state.next_line = max(state.next_line, index)
         return _holder(state.stack, indent)
 
+    def continues_paragraph(self, index: int, depth: int) -> bool:
+        """Whether line ``index``, at ``depth`` quotes, is paragraph text that continues the
+        paragraph before it (``2) ```python`` after a paragraph line is text)."""
+        self.column(index + 1, depth, 0)
+        return self.passes[depth].continued == index
+
     def _read(self, state: _Pass, index: int, depth: int) -> None:
         line = self.lines[index]
-        quote = quote_prefix(line, depth) if depth else ""
+        # A block quote in a list item may be indented four columns or more: the scan, which
+        # asks, has decided that the line is in the quote.
+        quote = quote_prefix(line, depth, width(line)) if depth else ""
+        if quote is None and state.paragraph and line.strip() and not starts_block(line.lstrip()):
+            return  # a lazy paragraph line: the quote and the items in it go on
         if quote is None:
             state.stack.clear()  # the block quote ended, and the list items in it
+            state.paragraph = False
             return
         rest = line[len(quote) :]
         text = rest.lstrip(" \t")
         if not text:
+            state.paragraph = False
             return
         indent = indentation(quote, rest[: len(rest) - len(text)])
         stack = state.stack
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        holder = _holder(stack, indent)
+        kept = len(stack)
+        while kept and (stack[kept - 1][0] >= indent or (stack[kept - 1][1] or 0) > indent):
+            kept -= 1  # a line indented less than an item's content ends the item
+        holder = _holder(stack, indent, kept)
+        code = indent - holder >= CODE_INDENT
+        if state.paragraph and (code or not starts_block(text, indent >= state.paragraph_column)):
+            state.continued = index
+            return  # paragraph continuation text, lazy or not: the items holding it go on
+        del stack[kept:]
         offset = quote_content(quote)
-        item = item_column(indent, text, offset) if indent - holder < CODE_INDENT else None
+        item = None if code else item_column(indent, text, offset)
+        state.paragraph = not code and not starts_block(text)
+        state.paragraph_column = holder
         stack.append((indent, item))
+        while (
+            item is not None
+            and len(stack) < MAX_NESTING
+            and (inner := inner_item(text)) is not None
+        ):
+            # The item's content starts a list item of its own: ``- - a``, ``1. * a``.
+            text, indent = inner, item
+            item = item_column(indent, text, offset)
+            stack.append((indent, item))
+        if item is not None:
+            content = LIST_ITEM.match(text)
+            rest_text = content.group("content") if content else ""
+            code = content is not None and width(content.group("space")) > MARKER_SPACE
+            state.paragraph = bool(rest_text) and not code and not starts_block(rest_text)
+            state.paragraph_column = item
 
 
-def _holder(stack: list[tuple[int, int | None]], indent: int) -> int:
-    """The content column of the innermost list item of ``stack`` that holds a line
-    indented ``indent`` columns."""
-    for before, column in reversed(stack):
+def _holder(stack: list[tuple[int, int | None]], indent: int, kept: int | None = None) -> int:
+    """The content column of the innermost list item of ``stack`` (of its first ``kept``
+    entries) that holds a line indented ``indent`` columns."""
+    for position in range((len(stack) if kept is None else kept) - 1, -1, -1):
+        before, column = stack[position]
         if before < indent and column is not None and column <= indent:
             return column
     return 0

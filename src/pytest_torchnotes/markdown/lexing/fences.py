@@ -14,15 +14,22 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexing.info import language as info_language
-from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
+from pytest_torchnotes.markdown.lexing.lines import (
+    BodyLine,
+    marker_indent,
+    quote_prefix,
+    strip_columns,
+    width,
+)
 from pytest_torchnotes.quoting import cut
 
-#: An opening fence after the block-quote markers: indentation, an optional list marker
-#: with the whitespace after it, three or more backticks or tildes, and the info string.
+#: An opening fence after the block-quote markers: indentation, optional list markers
+#: (``- ``, or ``- 1. `` for a list item that starts another) with the whitespace after each,
+#: three or more backticks or tildes, and the info string.
 #: ``inner`` is always empty: the marker takes the whitespace after it, so that no two runs
 #: of whitespace compete for the same characters (a line of spaces fails in linear time).
 FENCE_OPEN = re.compile(
-    r"(?P<indent>[ \t]*)(?P<marker>(?:[-*+]|\d{1,9}[.)])[ \t]+)?(?P<inner>)"
+    r"(?P<indent>[ \t]*)(?P<marker>(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)?(?P<inner>)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 
@@ -104,9 +111,12 @@ def lex_fence(
     quotes: str,
     opening: re.Match[str],
     container: int = 0,
+    outer: int = 0,
 ) -> FenceLexeme:
     """The fence that ``opening`` starts on line ``open_line``, inside ``quotes`` and, when
-    ``container`` is not 0, a list item whose content starts at that column: a line of
+    ``container`` is not 0, a list item whose content starts at that column (and when
+    ``outer`` is not 0, in block quotes in a list item whose content starts at that column,
+    which a block-quote marker indented less ends): a line of
     text indented less ends the item, and the fence with it.
 
     ``offsets`` holds the offset in ``text`` of each line: a fence outside block quotes and
@@ -115,7 +125,7 @@ def lex_fence(
     """
     depth = quotes.count(">")
     if depth or opening.group("indent") or opening.group("marker") or opening.group("inner"):
-        return _walk_fence(lines, open_line, quotes, depth, opening, container)
+        return _walk_fence(lines, open_line, quotes, depth, opening, container, outer)
     fence = opening.group("fence")
     closers = CLOSERS[fence[0]]
     position = offsets[open_line + 1] if open_line + 1 < len(lines) else len(text)
@@ -143,37 +153,43 @@ def _walk_fence(
     depth: int,
     opening: re.Match[str],
     container: int,
+    outer: int = 0,
 ) -> FenceLexeme:
     """A fence in block quotes or a list item, line by line: each line's prefix is kept. Its
     closing fence may stand at any indentation; other text less indented than the list
     item's content ends the item, and the fence with it."""
     fence = opening.group("fence")
-    indent = width(opening.group("indent") + (opening.group("marker") or ""))
-    indent += width(opening.group("inner"))
+    opener = opening.group("indent") + (opening.group("marker") or "") + opening.group("inner")
+    indent = width(quotes + opener) - width(quotes)
     body: list[BodyLine] = []
     close_line: int | None = None
     index = open_line + 1
     marker = fence[0]
+    # In a list item, the fence's block quote may be indented four columns or more.
+    first = marker_indent(quotes)
     while index < len(lines):
         line = lines[index]
-        quote = quote_prefix(line, depth) if depth else ""
+        quote = quote_prefix(line, depth, first) if depth else ""
         if quote is None:
             break  # the block quote ended, and with it the fence
+        if outer and width(quote[: len(quote) - len(quote.lstrip(" \t"))]) < outer:
+            break  # the list item that holds the block quote ended, and the fence with it
         rest = line[len(quote) :]
         closing = FENCE_CLOSE.match(rest) if marker in rest else None
         if (
             closing is not None
             and closing.group("fence")[0] == fence[0]
             and len(closing.group("fence")) >= len(fence)
-            and width(closing.group("indent")) <= indent + 3
+            and width(quote + closing.group("indent")) - width(quote) <= container + 3
         ):
             close_line = index
             break
         text = rest.lstrip(" \t")
-        if container and text and width(rest[: len(rest) - len(text)]) < container:
+        leading = width(quote + rest[: len(rest) - len(text)]) - width(quote)
+        if container and text and leading < container:
             break  # the list item ended, and with it the fence
         if indent and rest[:1] in (" ", "\t"):
-            removed, text = strip_columns(rest, indent)
+            removed, text = strip_columns(rest, indent, width(quote))
         else:
             removed, text = "", rest
         body.append(BodyLine(index, quote + removed, text))

@@ -27,7 +27,7 @@ BodyLine(line=6, prefix='    ', text='b'))
         return ()
     depth = fence.quote_depth
     quotes = quote_prefix(fence.prefix, depth) if depth else ""
-    columns = width(fence.prefix[len(quotes or "") :]) + INDENTED_CODE
+    columns = width(fence.prefix) - width(quotes or "") + INDENTED_CODE
     found: list[BodyLine] = []
     last = -1
     for index in range(fence.close_line + 1, len(lines)):
@@ -40,9 +40,9 @@ BodyLine(line=6, prefix='    ', text='b'))
             if found:
                 found.append(BodyLine(index, line, ""))
             continue
-        if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) < columns:
-            break
-        removed, text = strip_columns(rest, columns)
+        if width(quote + rest[: len(rest) - len(rest.lstrip(" \t"))]) - width(quote) < columns:
+            break  # tabs stop where they stand, after the quote's markers
+        removed, text = strip_columns(rest, columns, width(quote))
         found.append(BodyLine(index, quote + removed, text))
         last = len(found)
     return tuple(found[: max(last, 0)])

@@ -7,14 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pytest_torchnotes.markdown.lexing.containers import (
-    CODE_INDENT,
-    MARKER_SPACE,
-    Containers,
-    indentation,
-    quote_content,
-)
+from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
 from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
+from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT, MARKER_SPACE
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,13 +42,12 @@ def indented_fence(
     """
     leading = opening.group("indent")
     indent = indentation(quote, leading)
-    offset = quote_content(quote)
     marker = opening.group("marker") or ""
     spaces = opening.group("inner")
     if marker:
-        start = offset + indent + len(marker.rstrip(" \t"))
-        spaces = marker[len(marker.rstrip(" \t")) :] + spaces
-        too_wide = width(" " * start + spaces) - start > MARKER_SPACE
+        # Columns of whitespace after the last marker, whose tabs stop where they stand.
+        start = width(quote + leading + marker.rstrip(" \t"))
+        too_wide = width(quote + leading + marker + spaces) - start > MARKER_SPACE
     else:
         too_wide = False
     if not too_wide and (

@@ -9,10 +9,14 @@ import re
 from typing import NamedTuple
 
 #: One block-quote marker: ``>`` and the space after it.
-QUOTE_MARKER = re.compile(r"[ \t]{0,3}>[ \t]?")
+QUOTE_MARKER = re.compile(r"(?P<indent>[ \t]{0,3})>[ \t]?")
 
 #: Block-quote markers at the start of a line: ``>``, ``> >``, `` > `` ...
 QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
+
+#: A block-quote marker indented any number of columns (in a list item, up to three past the
+#: item's content: :func:`split_quotes` and :func:`quote_prefix` check the width).
+INDENTED_QUOTE_MARKER = re.compile(r"(?P<indent>[ \t]*)>[ \t]?")
 
 TAB_STOP = 4
 
@@ -54,15 +58,19 @@ def width(whitespace: str) -> int:
     return column
 
 
-def strip_columns(text: str, columns: int) -> tuple[str, str]:
-    """Remove up to ``columns`` columns of leading whitespace; return ``(removed, rest)``.
+def strip_columns(text: str, columns: int, start: int = 0) -> tuple[str, str]:
+    """Remove up to ``columns`` columns of leading whitespace from ``text``, which starts at
+    column ``start`` (where its tabs stop); return ``(removed, rest)``.
 
     >>> strip_columns("      x", 4)
     ('    ', '  x')
     >>> strip_columns(" x", 4)
     (' ', 'x')
+    >>> strip_columns("\\tx", 2), strip_columns("\\tx", 2, start=2)
+    (('', '\\tx'), ('\\t', 'x'))
     """
-    column = 0
+    column = start
+    columns += start
     index = 0
     while index < len(text) and text[index] in " \t" and column < columns:
         step = TAB_STOP - column % TAB_STOP if text[index] == "\t" else 1
@@ -73,30 +81,56 @@ def strip_columns(text: str, columns: int) -> tuple[str, str]:
     return text[:index], text[index:]
 
 
-def quote_prefix(line: str, depth: int) -> str | None:
-    """The first ``depth`` block-quote markers of ``line``, or ``None`` if it has fewer.
+def quote_prefix(line: str, depth: int, indent: int = 3) -> str | None:
+    """The first ``depth`` block-quote markers of ``line``, or ``None`` if it has fewer. The
+    first marker may be indented up to ``indent`` columns (more than three in a list item).
 
     >>> quote_prefix("> > x", 2)
     '> > '
     >>> quote_prefix("x", 1) is None
     True
+    >>> quote_prefix("    > x", 1), quote_prefix("    > x", 1, 5)
+    (None, '    > ')
     """
     end = 0
     for _ in range(depth):
-        match = QUOTE_MARKER.match(line, end)
-        if match is None:
+        match = (INDENTED_QUOTE_MARKER if indent > 3 else QUOTE_MARKER).match(line, end)
+        if match is None or (indent > 3 and width(match.group("indent")) > indent):
             return None
         end = match.end()
     return line[:end]
 
 
-def split_quotes(line: str) -> tuple[str, str]:
-    """``(block quote markers, rest)`` of a line.
+def marker_indent(quotes: str) -> int:
+    """The widest indentation before one of the block-quote markers ``quotes`` (at least
+    three columns, what any block quote allows).
+
+    >>> marker_indent("> > "), marker_indent(">     > ")
+    (3, 4)
+    """
+    found = [width(marker.group("indent")) for marker in INDENTED_QUOTE_MARKER.finditer(quotes)]
+    return max([3, *found])
+
+
+def split_quotes(line: str, indent: int = 3) -> tuple[str, str]:
+    """``(block quote markers, rest)`` of a line; the first marker may be indented up to
+    ``indent`` columns (more than three in a list item).
 
     >>> split_quotes("> > x"), split_quotes("x > y")
     (('> > ', 'x'), ('', 'x > y'))
+    >>> split_quotes("    > x"), split_quotes("    > x", 5)
+    (('', '    > x'), ('    > ', 'x'))
     """
+    if indent > 3:
+        first = INDENTED_QUOTE_MARKER.match(line)
+        if first is None or width(first.group("indent")) > indent:
+            return "", line
+        quote, rest = split_quotes(line[first.end() :])
+        return line[: first.end()] + quote, rest
     if line[:1] == ">" or (line[:1] in (" ", "\t") and ">" in line[:8]):
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if width(lead) > 3:
+            return "", line  # indented code, or a block quote in a list item (the scan's call)
         quotes = QUOTE.match(line)
         assert quotes is not None  # the pattern matches the empty string
         return quotes.group(), line[quotes.end() :]

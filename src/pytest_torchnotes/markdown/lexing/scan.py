@@ -18,7 +18,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
-from pytest_torchnotes.markdown.lexing.containers import Containers
+from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -33,7 +33,9 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
+from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
+from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
@@ -118,6 +120,8 @@ class _Scan:
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
+        if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
+            quote, rest = self.quote_in_item(index, quote, rest)
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
         found = self.found
@@ -128,6 +132,12 @@ class _Scan:
             self.last_block = last
             return
         opening = fence_opening(rest)
+        if (
+            opening is not None
+            and opening.group("marker")
+            and self.containers.continues_paragraph(index, depth)
+        ):
+            opening = None  # a list item that cannot interrupt the paragraph: text
         if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
             if self.indented.opens(code):  # indented code, shown and not run
                 found.indented_fences.append(code)
@@ -135,12 +145,17 @@ class _Scan:
             return
         if opening is not None:
             container = fence_container(self.containers, index, quote, opening)
-            fence = lex_fence(self.lines, self.offsets, self.text, index, quote, opening, container)
+            outer = self.quote_holder(index, quote)
+            fence = lex_fence(
+                self.lines, self.offsets, self.text, index, quote, opening, container, outer
+            )
             found.fences.append(fence)
             if fence.close_line is None:
                 found.problems.append(
                     unclosed(found.fences, self.lines, container, found.indented_fences)
                 )
+            elif (lenient := lenient_close(self.lines, fence, container)) is not None:
+                found.problems.append(lenient)
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
             if indented:  # indented code: what looks like a fence or comment in it is text
@@ -159,6 +174,24 @@ class _Scan:
             )
         else:
             self.after[index] = (index, depth, stripped.rstrip())
+
+    def quote_holder(self, index: int, quote: str) -> int:
+        """The content column of the list item that holds the block quote ``quote`` of line
+        ``index``, when its first marker is indented; 0 for none."""
+        lead = quote[: len(quote) - len(quote.lstrip(" \t"))]
+        return self.containers.column(index, 0, width(lead)) if lead else 0
+
+    def quote_in_item(self, index: int, quote: str, rest: str) -> tuple[str, str]:
+        """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is
+        indented four columns or more: a block quote when a list item holds it, less than
+        four columns past the item's content, and indented code when none does."""
+        lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        indent = indentation(quote, lead)
+        column = self.containers.column(index, quote.count(">"), indent)
+        if column and indent - column < CODE_INDENT:
+            inner, rest = split_quotes(rest, width(lead))
+            return quote + inner, rest
+        return quote, rest
 
     def paragraph_before(self, index: int) -> Paragraph | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
