@@ -444,7 +444,8 @@ def test_writing_changes_no_byte_outside_the_inserted_lines(
     lines: list[str] = []
     fences = []
     for prefix in prefixes:
-        lines.extend([prose.replace("`", "'"), ""])
+        # Prose that opens a fence or a comment would hold the blocks after it.
+        lines.extend([prose.replace("`", "'").replace("~", "-").replace("<", "("), ""])
         fences.append(len(lines) + 1)
         cont = CONTINUATION[prefix]
         lines.extend([f"{prefix}```python", f"{cont}x = 1", f"{cont}```", ""])
