@@ -19,6 +19,11 @@ from tests.conftest import WriteNote
 #: knob name (as reported; after " #", which of its ways) -> (what note A runs, what note B
 #: runs, what B prints).
 KNOBS: dict[str, tuple[str, str, str]] = {
+    "signal mask": (
+        "import signal\nsignal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT, signal.SIGUSR1])",
+        "import signal\nprint(sorted(signal.pthread_sigmask(signal.SIG_BLOCK, ())))",
+        "[]",
+    ),
     "sys.setswitchinterval": (
         "sys.setswitchinterval(0.5)",
         "print(sys.getswitchinterval())",

@@ -59,6 +59,7 @@ def interpreter_knobs() -> list[Knob]:
         Knob("logging root logger", _logging_state, _restore_logging),
         Knob("locale", _locale, _set_locale),
         Knob("umask", _umask, _set_umask),
+        Knob("signal mask", _signal_mask, _set_signal_mask),
         Knob("random state", random.getstate, random.setstate),
         attribute_knob("os._exit", os, "_exit"),
     ]
@@ -147,6 +148,19 @@ def _umask() -> int:
 
 def _set_umask(mask: int) -> None:
     os.umask(mask)
+
+
+def _signal_mask() -> frozenset[int]:
+    """The signals the main thread blocks (a note that blocks SIGINT would leave Ctrl-C to
+    other threads, which cannot stop a block, for the rest of the session)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on POSIX
+        return frozenset()
+    return frozenset(signal.pthread_sigmask(signal.SIG_BLOCK, ()))
+
+
+def _set_signal_mask(mask: frozenset[int]) -> None:
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def _set_signal(signum: int, handler: Any) -> None:
