@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest.fixtures import TopRequest
 
-from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import OPTIONS, Option
-from pytest_torchnotes.quoting import LINE_LIMIT, cut, warned_line
+from pytest_torchnotes.quoting import LINE_LIMIT, cut
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
@@ -314,22 +314,13 @@ class NoteItem(pytest.Item):
             return str(self.path)
 
     def runtest(self) -> None:
-        from pytest_torchnotes.reporting.problems import more_problems, shown_problems
+        from pytest_torchnotes.reporting.problems import warn_problems
         from pytest_torchnotes.run.results import PASSED
 
-        found = self.document.note.warnings
-        more = more_problems(self.display_path, found, "warning")
-        if more is not None:
-            warnings.warn_explicit(TorchnotesWarning(more), TorchnotesWarning, str(self.path), 0)
-        for problem in shown_problems(found):
-            warnings.warn_explicit(
-                TorchnotesWarning(
-                    f"{location(self.display_path, problem.line_index)}: {problem.message}"
-                ),
-                TorchnotesWarning,
-                str(self.path),
-                warned_line(self.document.note.lines, problem.line_index),
-            )
+        note = self.document.note
+        warn_problems(
+            self.display_path, str(self.path), note.lines, note.warnings, TorchnotesWarning
+        )
         errors = self.document.note.errors
         if errors:
             from pytest_torchnotes.reporting.records import error_record

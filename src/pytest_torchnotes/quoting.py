@@ -7,6 +7,8 @@ out, so that nothing seems to be the whole line that is not.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 #: The most characters of a note's text that a message quotes.
 QUOTE_LIMIT = 80
 
@@ -30,7 +32,7 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
 LINE_LIMIT = 500
 
 
-def warned_line(lines: list[str], index: int) -> int:
+def warned_line(lines: Sequence[str], index: int) -> int:
     """The 1-based line number to file a warning about the 0-based line ``index`` at, or 0
     (no line shown under it) when that line is too long to show; the message names the line.
 

@@ -27,7 +27,6 @@ import atexit
 import os
 import shutil
 import tempfile
-import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -48,8 +47,7 @@ from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.markdown.regions.reading import read, settle
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.options import Option
-from pytest_torchnotes.quoting import warned_line
-from pytest_torchnotes.reporting.problems import more_problems, shown_problems
+from pytest_torchnotes.reporting.problems import warn_problems
 from pytest_torchnotes.run.directives import replay
 from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.results import FAILED, SKIPPED, XFAILED, BlockResult
@@ -291,21 +289,13 @@ class Notes:
             return self.run
         self.finish()
         self.current = evaluator
-        found = evaluator.note.warnings
-        more = more_problems(evaluator.display_path, found, "warning")
-        if more is not None:
-            warnings.warn_explicit(
-                TorchnotesSybilWarning(more), TorchnotesSybilWarning, str(path), 0
-            )
-        for problem in shown_problems(found):
-            warnings.warn_explicit(
-                TorchnotesSybilWarning(
-                    f"{location(evaluator.display_path, problem.line_index)}: {problem.message}"
-                ),
-                TorchnotesSybilWarning,
-                str(path),
-                warned_line(evaluator.note.lines, problem.line_index),
-            )
+        warn_problems(
+            evaluator.display_path,
+            str(path),
+            evaluator.note.lines,
+            evaluator.note.warnings,
+            TorchnotesSybilWarning,
+        )
         self.run = self.runner.open(evaluator.note, path, evaluator.display_path)
         if self.run is not None:
             self.run.answers = sybil_answer

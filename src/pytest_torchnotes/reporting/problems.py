@@ -7,10 +7,12 @@ all.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.notelines import location
+from pytest_torchnotes.quoting import warned_line
 from pytest_torchnotes.words import plural
 
 #: The most problems of one note that a session lists, errors and warnings each.
@@ -32,6 +34,28 @@ def more_problems(display: str, problems: Sequence[Problem], kind: str) -> str |
     if left <= 0:
         return None
     return f"{display}: {plural(left, f'more {kind}')} (torchnotes check {display} lists them all)"
+
+
+def warn_problems(
+    display: str,
+    path: str,
+    lines: Sequence[str],
+    problems: Sequence[Problem],
+    category: type[Warning],
+) -> None:
+    """File a ``category`` warning at ``path`` for each of the first of a note's warning
+    ``problems`` (at its line, unless the line is too long to show under it), and one that
+    counts the rest."""
+    more = more_problems(display, problems, "warning")
+    if more is not None:
+        warnings.warn_explicit(category(more), category, path, 0)
+    for problem in shown_problems(problems):
+        warnings.warn_explicit(
+            category(f"{location(display, problem.line_index)}: {problem.message}"),
+            category,
+            path,
+            warned_line(lines, problem.line_index),
+        )
 
 
 def error_text(display: str, problems: Sequence[Problem]) -> str:
