@@ -492,11 +492,16 @@ CTRL_C_SENT = (
     "'import os, signal, sys; os.kill(int(sys.argv[1]), signal.SIGINT)', str(os.getpid())])"
 )
 
+#: With a thread of the note sending it, the block waits in short sleeps: the system may hand
+#: a signal sent to the process to any of its threads (torch's own, the note's), and CPython
+#: breaks off a long call of the main thread only when the main thread was given it; it runs
+#: the handler at the main thread's next bytecode otherwise, as in a plain script.
 CTRL_C = {
     "kill": f"import os, subprocess, sys, time\n{CTRL_C_SENT}\ntime.sleep(30)",
     "thread": (
         "import os, subprocess, sys, threading, time\n"
-        f"threading.Timer(0.2, lambda: {CTRL_C_SENT}).start()\ntime.sleep(30)"
+        f"threading.Timer(0.2, lambda: {CTRL_C_SENT}).start()\n"
+        "for _ in range(300):\n    time.sleep(0.1)"
     ),
     "swallowed": (
         f"import os, subprocess, sys, time\ntry:\n    {CTRL_C_SENT}\n"
