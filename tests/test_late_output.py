@@ -91,9 +91,12 @@ def test_a_thread_started_by_the_block_itself_counts_for_it(
 def test_a_thread_left_by_one_note_is_not_counted_in_the_next(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
+    # The thread writes until the session is over (or for 30 s), however slow the machine.
+    stop = pytester.path / "stop"
     write_note(
-        "```python\nimport threading, time\n"
-        "def spam(print=print, sleep=time.sleep):\n    for _ in range(40):\n"
+        "```python\nimport os, threading, time\n"
+        "def spam(print=print, sleep=time.sleep, exists=os.path.exists, now=time.monotonic):\n"
+        f"    end = now() + 30\n    while not exists({str(stop)!r}) and now() < end:\n"
         "        print('spam')\n        sleep(0.01)\n"
         "threading.Thread(target=spam, name='spammer', daemon=True).start()\n```\n",
         "a.md",
@@ -101,7 +104,10 @@ def test_a_thread_left_by_one_note_is_not_counted_in_the_next(
     write_note(
         "```python\nimport time\ntime.sleep(0.2)\nprint('b')\n=== output ===\nb\n```\n", "b.md"
     )
-    result = pytester.runpytest("-p", "no:randomly", "-W", "default")
+    try:
+        result = pytester.runpytest("-p", "no:randomly", "-W", "default")
+    finally:
+        stop.touch()
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
