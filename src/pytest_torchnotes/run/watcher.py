@@ -22,6 +22,8 @@ import subprocess
 import sys
 import tempfile
 
+from pytest_torchnotes.run import processes
+
 #: Starts a control line in the pipe; anything else is faulthandler's text.
 CONTROL = b"\x01"
 
@@ -147,6 +149,7 @@ class Watcher:
         os.close(read)
         self.terminal = terminal
         if self.process is not None:
+            processes.childless.add(self.process.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
@@ -191,6 +194,7 @@ class Watcher:
         if self.process is not None:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=5)
+            processes.childless.discard(self.process.pid)
             self.process = None
         if self._state is not None:
             self._state.close()
