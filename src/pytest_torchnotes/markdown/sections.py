@@ -34,6 +34,7 @@ def content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:
     """The prefix new output lines need: that of an existing content line (after the line
     ``after`` when given) when there is one, else the opening fence's prefix with its list
     marker turned into spaces."""
+    found: BodyLine | None
     if after is not None:
         after_line = after.line
         found = next(
