@@ -136,3 +136,54 @@ def test_a_process_running_at_the_snapshot_is_named_though_it_ended_since() -> N
         stdout.close()
     assert processes.end_left(before, running=running) == [running[child.pid]]
     assert processes.end_left(before) == []
+
+
+#: A fresh interpreter with no child: whether the session has one is asked of the kernel,
+#: a child running, a child ended and not collected (which is left to collect), none.
+HAS_CHILDREN = """\
+import os, subprocess, sys
+from pytest_torchnotes.run import processes
+print(processes.has_children(), processes.descendants())
+child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                         stdin=subprocess.PIPE)
+print(processes.has_children(), processes.descendants() == {child.pid})
+child.stdin.close()
+os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # ended, not collected
+print(processes.has_children(), child.wait())
+print(processes.has_children(), processes.descendants())
+"""
+
+
+def test_a_session_without_children_is_not_walked() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", HAS_CHILDREN],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert result.stdout.splitlines() == ["False set()", "True True", "True 0", "False set()"]
+
+
+def test_a_walk_does_not_look_below_a_process_that_starts_none() -> None:
+    before = processes.descendants()
+    child = subprocess.Popen(["sh", "-c", "sleep 30 & wait"])
+    below: set[int] = set()
+    try:
+        deadline = time.monotonic() + 20
+        while not below and time.monotonic() < deadline:  # until sh has started sleep
+            below = processes.descendants() - before - {child.pid}
+            time.sleep(0.01)
+        assert below
+        processes.childless.add(child.pid)
+        try:
+            assert child.pid in processes.descendants()
+            assert not below & processes.descendants()
+        finally:
+            processes.childless.discard(child.pid)
+        assert below <= processes.descendants()
+    finally:
+        for pid in below:
+            os.kill(pid, 9)
+        child.kill()
+        child.wait()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote, Problem
@@ -49,6 +50,11 @@ class NoteContext:
         self.consumed: set[int] = set()
         #: Indented text not read as output: (0-based line, 0-based line of its block).
         self.unread_indented: list[tuple[int, int]] = []
+
+    @cached_property
+    def text(self) -> str:
+        """The note's lines joined, for the searches of the whole note (made once)."""
+        return "\n".join(self.lines)
 
     def problem(self, line: int, message: str, severity: str = "error") -> None:
         """Report a problem at the 0-based ``line``."""

@@ -20,6 +20,8 @@ HIGHLIGHT = re.compile(
 
 def highlight_blocks(note: NoteContext) -> None:
     """Warn of each highlight block of Python outside fences and HTML comments."""
+    if "highlight" not in note.text:
+        return  # most notes: not read line by line
     hidden = set(note.comment_lines)
     for fence in note.lexemes.fences:
         hidden.update(range(fence.open_line, fence.last_line + 1))

@@ -9,6 +9,7 @@ parser part cuts the body into code and an :class:`~.blocks.OutputSection` of ki
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 from pytest_torchnotes.markdown.blocks import OutputSection
@@ -30,19 +31,15 @@ MARKER_LIKE = re.compile(
 )
 
 
-def _may_be_default_marker(text: str) -> bool:
-    """A cheap test before the default marker's regex: its lines hold ``===`` or ``---``."""
-    return "===" in text or "---" in text
-
-
 def marker_lines(body: Sequence[BodyLine], pattern: re.Pattern[str]) -> list[int]:
     """Positions in ``body`` of the lines that are output markers."""
-    default = pattern is OUTPUT_MARKER
-    return [
-        position
-        for position, line in enumerate(body)
-        if (not default or _may_be_default_marker(line.text)) and pattern.match(line.text)
-    ]
+    if pattern is OUTPUT_MARKER:  # the cheap test inline: a call a line costs more
+        return [
+            position
+            for position, (_, _, text) in enumerate(body)
+            if ("===" in text or "---" in text) and pattern.match(text)
+        ]
+    return [position for position, line in enumerate(body) if pattern.match(line.text)]
 
 
 def unmatched_marker(code: str, pattern: re.Pattern[str]) -> int | None:
@@ -93,12 +90,17 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
 def stray_markers(note: NoteContext) -> None:
     """Warn of a marker in prose: a fence is missing or misplaced, its block runs without it."""
     lexemes = note.lexemes
-    covered = set(note.comment_lines)
-    for fence in lexemes.fences:
-        covered.update(range(fence.open_line, fence.last_line + 1))
-    if lexemes.front_matter is not None:
-        covered.update(range(lexemes.front_matter.close_line + 1))
-    for index in _prose_markers(note.lines, covered, note.format.marker):
+    front = lexemes.front_matter.close_line if lexemes.front_matter is not None else -1
+    fences = lexemes.fences  # in document order, none inside another
+    opens = [fence.open_line for fence in fences]
+    for index in _marker_lines(note.lines, note.format.marker):
+        fence = bisect_right(opens, index) - 1
+        if (
+            index <= front
+            or index in note.comment_lines
+            or (fence >= 0 and index <= fences[fence].last_line)
+        ):
+            continue
         note.problem(
             index,
             "output marker outside a code block: its block is not run with it "
@@ -107,11 +109,13 @@ def stray_markers(note: NoteContext) -> None:
         )
 
 
-def _prose_markers(lines: Iterable[str], covered: set[int], pattern: re.Pattern[str]) -> list[int]:
+def _marker_lines(lines: Iterable[str], pattern: re.Pattern[str]) -> list[int]:
+    """The 0-based lines that are output markers after their block-quote markers, wherever
+    they stand."""
     default = pattern is OUTPUT_MARKER
     found = []
     for index, line in enumerate(lines):
-        if index in covered or (default and not _may_be_default_marker(line)):
+        if default and "===" not in line and "---" not in line:
             continue
         quotes = QUOTE.match(line)
         if pattern.match(line[quotes.end() :] if quotes else line):

@@ -34,11 +34,16 @@ def content_prefix(fence: FenceLexeme, after: BodyLine | None) -> str:
     """The prefix new output lines need: that of an existing content line (after the line
     ``after`` when given) when there is one, else the opening fence's prefix with its list
     marker turned into spaces."""
-    candidates = [line for line in fence.body if line.text.strip()]
+    found: BodyLine | None
     if after is not None:
-        candidates = [line for line in candidates if line.line > after.line] or [after]
-    if candidates:
-        return candidates[0].prefix
+        after_line = after.line
+        found = next(
+            (line for line in fence.body if line.line > after_line and line.text.strip()), after
+        )
+    else:
+        found = next((line for line in fence.body if line.text.strip()), None)
+    if found is not None:
+        return found.prefix
     quotes = QUOTE.match(fence.prefix)
     quote = quotes.group() if quotes else ""
     return quote + " " * width(fence.prefix[len(quote) :])

@@ -10,7 +10,8 @@ Processes are found through ``/proc`` (Linux): the ``children`` file of each thr
 session process, and theirs in turn, so grandchildren are found too. A grandchild whose
 parent ended would belong to ``init``; the session process is made a *child subreaper*
 (``PR_SET_CHILD_SUBREAPER``) so that it is adopted by the session instead and found the
-same way. Elsewhere nothing is found and nothing is ended.
+same way. Elsewhere nothing is found and nothing is ended. A session with no child at
+all (one ``waitid`` call says so) is not walked: nothing can be below it.
 
 The helpers that ``multiprocessing`` starts once per process for the spawn and forkserver
 start methods (its resource tracker and its fork server) are the session's, not the note's:
@@ -100,9 +101,15 @@ def _read_pids(path: str) -> list[int]:
         _CLOSE(fd)
 
 
+#: Processes below the session that start no process and adopt none (orphans go to the
+#: session, the subreaper): the crash watcher (:mod:`.watcher`), which only reads a pipe and
+#: shared memory. A walk does not look below them.
+childless: set[int] = set()
+
+
 def descendants(pid: int | None = None) -> set[int]:
     """Every process below ``pid`` (the session process): children, theirs, and so on."""
-    if not supported():
+    if not supported() or (pid is None and not has_children()):
         return set()
     found: set[int] = set()
     pending = [os.getpid() if pid is None else pid]
@@ -110,8 +117,39 @@ def descendants(pid: int | None = None) -> set[int]:
         for child in _children(pending.pop()):
             if child not in found:
                 found.add(child)
-                pending.append(child)
+                if child not in childless:
+                    pending.append(child)
     return found
+
+
+#: ``os.waitid`` as the interpreter has it (a note may replace it), where there is one.
+_WAITID = getattr(os, "waitid", None)
+
+#: What :func:`has_children` asks ``waitid`` about: any child, running, stopped or ended
+#: (Linux's ``__WALL``: also those that signal their end with another signal than
+#: ``SIGCHLD``), without waiting and without collecting an ended one.
+_ANY_CHILD = 0x40000000 | (
+    getattr(os, "WEXITED", 0)
+    | getattr(os, "WSTOPPED", 0)
+    | getattr(os, "WCONTINUED", 0)
+    | getattr(os, "WNOHANG", 0)
+    | getattr(os, "WNOWAIT", 0)
+)
+
+
+def has_children() -> bool:
+    """Whether the session process has a child (running, or ended and not collected): one
+    ``waitid`` call, which collects nothing and waits for nothing, where a walk of
+    ``/proc`` reads a file for every thread. ``True`` when it cannot tell."""
+    if _WAITID is None:  # pragma: no cover - not on POSIX
+        return True
+    try:
+        _WAITID(os.P_ALL, 0, _ANY_CHILD)
+    except ChildProcessError:  # ECHILD: no child at all, so nothing below the session
+        return False
+    except OSError:  # pragma: no cover - a kernel without __WALL for waitid
+        return True
+    return True
 
 
 def _state(pid: int) -> tuple[str, int] | None:

@@ -14,13 +14,16 @@ Under pytest-xdist the controller reports a crashed worker's note instead; no wa
 
 from __future__ import annotations
 
-import contextlib
 import faulthandler
 import mmap
 import os
+import select
 import subprocess
 import sys
 import tempfile
+import time
+
+from pytest_torchnotes.run import processes
 
 #: Starts a control line in the pipe; anything else is faulthandler's text.
 CONTROL = b"\x01"
@@ -106,6 +109,26 @@ if running and b"(see the timeout directive)" not in report:  # else the session
 """
 
 
+#: What starts the watcher: a process that forks it, says its pid and exits, so that the
+#: watcher is not a child of the session (which is not yet the subreaper of orphans when the
+#: first note starts it): a session with no child is not walked for the processes a note
+#: left (:func:`~pytest_torchnotes.run.processes.has_children`). The watcher's standard
+#: output is not the pipe its pid is read from.
+LAUNCHER = r"""
+import os, sys
+
+pid = os.fork()
+if pid:
+    os.write(1, str(pid).encode())
+    os._exit(0)
+os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
+"""
+
+#: Seconds the session waits for the watcher to end at the end of the session.
+STOP_WAIT = 5.0
+
+
 class Watcher:
     """The session's side: starts the watcher, says which block runs, stops it at the end.
 
@@ -113,20 +136,27 @@ class Watcher:
     pipe: a process waiting on a pipe is woken by every write, two for each block, and each
     wake-up costs the session more than a small block's code takes to run. The pipe carries
     faulthandler's reports, and its end tells the watcher at once that the session died.
+    Another pipe, whose only writer is the watcher, ends when the watcher ends.
     """
 
     def __init__(self, terminal: int) -> None:
         read, self._fd = os.pipe()
+        self._ended, lifeline = os.pipe()
         self._count = 0
         self._state: mmap.mmap | None = None
-        self.process: subprocess.Popen[bytes] | None = None
+        #: The watcher's process id, ``None`` when it does not run.
+        self.pid: int | None = None
         try:
             with tempfile.TemporaryFile() as backing:
                 backing.truncate(STATE_SIZE)
                 self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
-                self.process = subprocess.Popen(
+                launcher = subprocess.run(
                     [
                         sys.executable,
+                        "-S",
+                        "-I",
+                        "-c",
+                        LAUNCHER,
                         "-S",
                         "-I",
                         "-c",
@@ -136,28 +166,34 @@ class Watcher:
                         str(os.getpid()),
                         str(STATE_SIZE),
                     ],
-                    pass_fds=(read, backing.fileno()),
+                    pass_fds=(read, backing.fileno(), lifeline),
                     stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
                     stderr=terminal,
                     start_new_session=True,  # Ctrl-C in the terminal is not for it
+                    timeout=30,
+                    check=True,
                 )
-        except (OSError, ValueError):
-            self.process = None
+                self.pid = int(launcher.stdout)
+        except (OSError, ValueError, subprocess.SubprocessError):
+            self.pid = None
         os.close(read)
+        os.close(lifeline)
         self.terminal = terminal
-        if self.process is not None:
+        if self.pid is not None:
+            processes.childless.add(self.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
     def pids(self) -> frozenset[int]:
-        """The watcher's process, a child of the session that no note started."""
-        return frozenset() if self.process is None else frozenset({self.process.pid})
+        """The watcher's process, which no note started (a child of the session when the
+        session was the subreaper of orphans before it started)."""
+        return frozenset() if self.pid is None else frozenset({self.pid})
 
     @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
-        return self._fd if self.process is not None else self.terminal
+        return self._fd if self.pid is not None else self.terminal
 
     def running(self, where: str) -> None:
         self._share(where.encode("utf-8", errors="replace")[: STATE_SIZE - TEXT])
@@ -175,12 +211,14 @@ class Watcher:
         state[COUNT] = self._count.to_bytes(8, "little")
 
     def _send(self, data: bytes) -> None:
-        if self.process is None:
+        if self.pid is None:
             return
         try:
             os.write(self._fd, data)
         except OSError:  # the watcher is gone: the session goes on without it
-            self.process = None
+            processes.childless.discard(self.pid)  # its number may be given to another
+            _collect(self.pid, seconds=0)
+            self.pid = None
 
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
@@ -188,10 +226,37 @@ class Watcher:
         self._share(b"")
         self._send(CONTROL + b"Q\n")
         os.close(self._fd)
-        if self.process is not None:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=5)
-            self.process = None
+        ended = _wait_for_end(self._ended, STOP_WAIT)
+        os.close(self._ended)
+        if self.pid is not None:
+            if ended:  # collected here when it is the session's child, else by its adopter
+                _collect(self.pid)
+            processes.childless.discard(self.pid)
+            self.pid = None
         if self._state is not None:
             self._state.close()
             self._state = None
+
+
+def _wait_for_end(fd: int, seconds: float) -> bool:
+    """Read ``fd`` until its end (the writer's end) or for ``seconds``; whether it ended."""
+    poller = select.poll()  # any descriptor number, where select() stops at 1024
+    poller.register(fd, select.POLLIN)
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if poller.poll(left * 1000) and not os.read(fd, 4096):
+            return True
+    return False
+
+
+def _collect(pid: int, seconds: float = 1.0) -> None:
+    """Collect the ended watcher ``pid`` if it is the session's child, without blocking on a
+    process that is not (a number the system gave to another process meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] or time.monotonic() >= deadline:
+                return
+        except ChildProcessError:  # not the session's child: its adopter collects it
+            return
+        time.sleep(0.01)

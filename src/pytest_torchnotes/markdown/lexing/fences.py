@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 
 from pytest_torchnotes.markdown.lexing.info import language as info_language
 from pytest_torchnotes.markdown.lexing.lines import (
@@ -36,10 +37,12 @@ FENCE_OPEN = re.compile(
 #: A closing fence after the block-quote markers (its length and character are checked apart).
 FENCE_CLOSE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
 
-#: Candidates for the closing fence of a fence outside quotes and lists.
+#: Candidates for the closing fence of a fence outside quotes and lists, from the newline
+#: before it: a search for a pattern that starts with ``^`` tries every character, one that
+#: starts with a newline only the newlines.
 CLOSERS = {
-    "`": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,})[ \t]*$", re.MULTILINE),
-    "~": re.compile(r"^(?P<indent>[ \t]*)(?P<fence>~{3,})[ \t]*$", re.MULTILINE),
+    "`": re.compile(r"\n(?P<indent>[ \t]*)(?P<fence>`{3,})[ \t]*$", re.MULTILINE),
+    "~": re.compile(r"\n(?P<indent>[ \t]*)(?P<fence>~{3,})[ \t]*$", re.MULTILINE),
 }
 
 
@@ -128,13 +131,19 @@ def lex_fence(
         return _walk_fence(lines, open_line, quotes, depth, opening, container, outer)
     fence = opening.group("fence")
     closers = CLOSERS[fence[0]]
-    position = offsets[open_line + 1] if open_line + 1 < len(lines) else len(text)
+    # From the newline that ends the opening line.
+    position = offsets[open_line + 1] - 1 if open_line + 1 < len(lines) else len(text)
     close_line: int | None = None
     for match in closers.finditer(text, position):
         if len(match.group("fence")) >= len(fence) and width(match.group("indent")) <= 3:
-            close_line = bisect_right(offsets, match.start()) - 1
+            close_line = bisect_right(offsets, match.start() + 1) - 1
             break
     end = close_line if close_line is not None else len(lines)
+    start = open_line + 1
+    # The body lines made without a call of Python each (what BodyLine._make does for one).
+    body = map(
+        tuple.__new__, repeat(BodyLine), zip(range(start, end), repeat(""), lines[start:end])
+    )
     return FenceLexeme(
         open_line=open_line,
         close_line=close_line,
@@ -142,7 +151,7 @@ def lex_fence(
         prefix="",
         fence=fence,
         quote_depth=0,
-        body=tuple([BodyLine(number, "", lines[number]) for number in range(open_line + 1, end)]),
+        body=tuple(body),
     )
 
 
