@@ -216,8 +216,6 @@ class Watcher:
         try:
             os.write(self._fd, data)
         except OSError:  # the watcher is gone: the session goes on without it
-            processes.childless.discard(self.pid)  # its number may be given to another
-            _collect(self.pid, seconds=0)
             self.pid = None
 
     def close(self) -> None:
