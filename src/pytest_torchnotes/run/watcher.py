@@ -14,6 +14,7 @@ Under pytest-xdist the controller reports a crashed worker's note instead; no wa
 
 from __future__ import annotations
 
+import contextlib
 import faulthandler
 import mmap
 import os
@@ -227,8 +228,9 @@ class Watcher:
         ended = _wait_for_end(self._ended, STOP_WAIT)
         os.close(self._ended)
         if self.pid is not None:
-            if ended:  # collected here when it is the session's child, else by its adopter
-                _collect(self.pid)
+            # Collected here when it is the session's child; otherwise whoever adopted it.
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0 if ended else os.WNOHANG)
             processes.childless.discard(self.pid)
             self.pid = None
         if self._state is not None:
@@ -238,23 +240,8 @@ class Watcher:
 
 def _wait_for_end(fd: int, seconds: float) -> bool:
     """Read ``fd`` until its end (the writer's end) or for ``seconds``; whether it ended."""
-    poller = select.poll()  # any descriptor number, where select() stops at 1024
-    poller.register(fd, select.POLLIN)
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
-        if poller.poll(left * 1000) and not os.read(fd, 4096):
+        if select.select([fd], [], [], left)[0] and not os.read(fd, 4096):
             return True
     return False
-
-
-def _collect(pid: int, seconds: float = 1.0) -> None:
-    """Collect the ended watcher ``pid`` if it is the session's child, without blocking on a
-    process that is not (a number the system gave to another process meanwhile)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if os.waitpid(pid, os.WNOHANG)[0] or time.monotonic() >= deadline:
-                return
-        except ChildProcessError:  # not the session's child: its adopter collects it
-            return
-        time.sleep(0.01)
