@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -71,42 +70,3 @@ def test_children_are_read_anew_each_time_whatever_a_note_did_to_the_kept_file()
         first.kill()
         first.wait()
     assert not listed(first)
-
-
-#: A fresh session starts the crash watcher and ends it: the watcher is not its child, so
-#: the session has no child to walk; made the subreaper of orphans first, the session
-#: adopts the watcher, and collects it when it ends.
-WATCHER_SESSION = """\
-import os, sys
-from pytest_torchnotes.run import processes
-from pytest_torchnotes.run.watcher import Watcher
-if sys.argv[1] == "subreaper":
-    processes.adopt_orphans()
-watcher = Watcher(2)
-(pid,) = watcher.pids
-parent = open(f"/proc/{pid}/stat").read().rpartition(")")[2].split()[1]
-print(int(parent) == os.getpid(), processes.has_children(), pid in processes.childless)
-watcher.close()
-print(processes.has_children(), os.path.exists(f"/proc/{pid}") and int(parent) == os.getpid())
-"""
-
-
-@pytest.mark.parametrize(
-    ("session", "expected"),
-    [
-        ("plain", ["False False True", "False False"]),
-        ("subreaper", ["True True True", "False False"]),
-    ],
-)
-def test_the_crash_watcher_is_a_child_of_the_session_only_as_an_orphan_it_adopted(
-    session: str, expected: list[str]
-) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", WATCHER_SESSION, session],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        timeout=60,
-    )
-    assert result.stdout.splitlines() == expected

@@ -18,11 +18,9 @@ import contextlib
 import faulthandler
 import mmap
 import os
-import select
 import subprocess
 import sys
 import tempfile
-import time
 
 from pytest_torchnotes.run import processes
 
@@ -110,26 +108,6 @@ if running and b"(see the timeout directive)" not in report:  # else the session
 """
 
 
-#: What starts the watcher: a process that forks it, says its pid and exits, so that the
-#: watcher is not a child of the session (which is not yet the subreaper of orphans when the
-#: first note starts it): a session with no child is not walked for the processes a note
-#: left (:func:`~pytest_torchnotes.run.processes.has_children`). The watcher's standard
-#: output is not the pipe its pid is read from.
-LAUNCHER = r"""
-import os, sys
-
-pid = os.fork()
-if pid:
-    os.write(1, str(pid).encode())
-    os._exit(0)
-os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
-"""
-
-#: Seconds the session waits for the watcher to end at the end of the session.
-STOP_WAIT = 5.0
-
-
 class Watcher:
     """The session's side: starts the watcher, says which block runs, stops it at the end.
 
@@ -137,27 +115,20 @@ class Watcher:
     pipe: a process waiting on a pipe is woken by every write, two for each block, and each
     wake-up costs the session more than a small block's code takes to run. The pipe carries
     faulthandler's reports, and its end tells the watcher at once that the session died.
-    Another pipe, whose only writer is the watcher, ends when the watcher ends.
     """
 
     def __init__(self, terminal: int) -> None:
         read, self._fd = os.pipe()
-        self._ended, lifeline = os.pipe()
         self._count = 0
         self._state: mmap.mmap | None = None
-        #: The watcher's process id, ``None`` when it does not run.
-        self.pid: int | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         try:
             with tempfile.TemporaryFile() as backing:
                 backing.truncate(STATE_SIZE)
                 self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
-                launcher = subprocess.run(
+                self.process = subprocess.Popen(
                     [
                         sys.executable,
-                        "-S",
-                        "-I",
-                        "-c",
-                        LAUNCHER,
                         "-S",
                         "-I",
                         "-c",
@@ -167,34 +138,29 @@ class Watcher:
                         str(os.getpid()),
                         str(STATE_SIZE),
                     ],
-                    pass_fds=(read, backing.fileno(), lifeline),
+                    pass_fds=(read, backing.fileno()),
                     stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
                     stderr=terminal,
                     start_new_session=True,  # Ctrl-C in the terminal is not for it
-                    timeout=30,
-                    check=True,
                 )
-                self.pid = int(launcher.stdout)
-        except (OSError, ValueError, subprocess.SubprocessError):
-            self.pid = None
+        except (OSError, ValueError):
+            self.process = None
         os.close(read)
-        os.close(lifeline)
         self.terminal = terminal
-        if self.pid is not None:
-            processes.childless.add(self.pid)  # it starts no process
+        if self.process is not None:
+            processes.childless.add(self.process.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
     def pids(self) -> frozenset[int]:
-        """The watcher's process, which no note started (a child of the session when the
-        session was the subreaper of orphans before it started)."""
-        return frozenset() if self.pid is None else frozenset({self.pid})
+        """The watcher's process, a child of the session that no note started."""
+        return frozenset() if self.process is None else frozenset({self.process.pid})
 
     @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
-        return self._fd if self.pid is not None else self.terminal
+        return self._fd if self.process is not None else self.terminal
 
     def running(self, where: str) -> None:
         self._share(where.encode("utf-8", errors="replace")[: STATE_SIZE - TEXT])
@@ -212,12 +178,12 @@ class Watcher:
         state[COUNT] = self._count.to_bytes(8, "little")
 
     def _send(self, data: bytes) -> None:
-        if self.pid is None:
+        if self.process is None:
             return
         try:
             os.write(self._fd, data)
         except OSError:  # the watcher is gone: the session goes on without it
-            self.pid = None
+            self.process = None
 
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
@@ -225,23 +191,11 @@ class Watcher:
         self._share(b"")
         self._send(CONTROL + b"Q\n")
         os.close(self._fd)
-        ended = _wait_for_end(self._ended, STOP_WAIT)
-        os.close(self._ended)
-        if self.pid is not None:
-            # Collected here when it is the session's child; otherwise whoever adopted it.
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0 if ended else os.WNOHANG)
-            processes.childless.discard(self.pid)
-            self.pid = None
+        if self.process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+            processes.childless.discard(self.process.pid)
+            self.process = None
         if self._state is not None:
             self._state.close()
             self._state = None
-
-
-def _wait_for_end(fd: int, seconds: float) -> bool:
-    """Read ``fd`` until its end (the writer's end) or for ``seconds``; whether it ended."""
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        if select.select([fd], [], [], left)[0] and not os.read(fd, 4096):
-            return True
-    return False
