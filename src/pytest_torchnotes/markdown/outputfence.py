@@ -11,6 +11,7 @@ not read.
 from __future__ import annotations
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
@@ -87,6 +88,10 @@ def output_fence(
     titled = candidate is not None and titled_as_label(candidate, label)
     if candidate is not None and read_as_output(
         candidate, between, note_format.output_fences, labeled, titled=titled
+    ):
+        return candidate
+    if candidate is not None and python_output(
+        candidate, between, note_format.languages, labels_read=label is not None
     ):
         return candidate
     if warn:
