@@ -172,3 +172,32 @@ def test_the_defaults_are_the_options_defaults() -> None:
     defaults = {option.name: option.default for option in OPTIONS}
     assert frozenset(defaults["languages"]) == LANGUAGES
     assert frozenset(defaults["output_fence"]) == OUTPUT_FENCES
+
+
+def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
+    text = (SAMPLES / "bare_transcripts.md").read_text(encoding="utf-8")
+    default = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in default.blocks] == [13]
+    assert [(shown(p.line_index), p.message) for p in default.problems] == [
+        (
+            line,
+            "``` looks like Python but is not run: only blocks marked ipython, ipython3, py, "
+            "py3, pycon, python, python3 are; add bare to torchnotes_languages "
+            "(--torchnotes-languages) to run it, or mark it text to silence this",
+        )
+        for line in (3, 23)
+    ]
+    bare = NoteParser(NoteFormat(languages=frozenset({"python", ""}))).parse(text)
+    # The shell session and the bare expression stay text; the transcript and the import run.
+    assert [(shown(block.first_line), block.doctest) for block in bare.blocks] == [
+        (3, True),
+        (13, False),
+        (23, False),
+    ]
+    assert bare.problems == []
+
+
+def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:
+    assert parse_settings(languages="python BARE").note_format.languages == frozenset(
+        {"python", ""}
+    )

@@ -4,11 +4,13 @@ and directives waiting for a Python block do not apply to them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import BARE
 from pytest_torchnotes.quoting import cut
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
@@ -25,17 +27,26 @@ INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
 
 
+def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
+    """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
+    fence without info string (``bare`` in torchnotes_languages) only when its text reads as
+    Python (a ``>>>`` prompt, or a torch import, at the start of a line)."""
+    if fence.language not in languages:
+        return False
+    return bool(fence.info.strip()) or looks_like_python(fence)
+
+
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     """Report a fence that is not run but looks like Python, or that directives precede."""
     _stray_directives(fence, pending, note)
     if looks_like_python(fence):
-        languages = ", ".join(sorted(note.format.languages))
+        languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
         fix = (
             f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
             "delete it to run the block"
             if hidden is not None
-            else f"add {fence.language or 'its language'} to torchnotes_languages "
+            else f"add {fence.language or BARE} to torchnotes_languages "
             "(--torchnotes-languages) to run it, or mark it text to silence this"
         )
         note.problem(

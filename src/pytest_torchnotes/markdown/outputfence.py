@@ -24,6 +24,7 @@ from pytest_torchnotes.markdown.layout import (
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.notpython import collected
 from pytest_torchnotes.markdown.sections import fence_section
 from pytest_torchnotes.notelines import shown
 
@@ -120,7 +121,7 @@ def output_run_as_code(
     """Warn of a Python fence right after ``fence`` (blank lines and one label line between)
     that holds what the block printed (``tensor([1, 2])``, ``torch.Size([2])``), as blogs
     tag every fence ``python``: it runs as a block of its own, and nothing compares it."""
-    if candidate is None or candidate.language not in note.format.languages:
+    if candidate is None or not collected(candidate, note.format.languages):
         return
     if candidate.close_line is None or fence.close_line is None:
         return

@@ -32,7 +32,7 @@ from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, Markdo
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
-from pytest_torchnotes.markdown.notpython import cell_not_run, other_fence
+from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 
@@ -99,7 +99,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             pending.comment(event, note)
         elif event.open_line in note.consumed:
             continue
-        elif event.language not in note.format.languages:
+        elif not collected(event, note.format.languages):
             other_fence(event, pending, note)
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
