@@ -597,3 +597,24 @@ def test_a_name_a_block_raised_before_defining_is_a_follow_on(
     assert finding.detail == (
         f"uses 'y' from the block at n.md:{first}, which raised before its end, as expected"
     )
+
+
+CUDA_QUERIES = (
+    "```python\nimport torch\ntorch.cuda.is_available()\n```\n\n"
+    "```python\nprint(torch.ones(1) * 3)\n```\n"
+)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the answers are this machine's")
+def test_output_of_cuda_queries_is_the_authors_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = classify(
+        tmp_path,
+        monkeypatch,
+        CUDA_QUERIES,
+        record(1, "text", "text drift", expected="True", actual="False"),
+        record(6, "value", "value drift", expected="tensor([2.])", actual="tensor([3.])"),
+    )
+    assert (first.cause, first.directive) == (t.DEVICE, "requires cuda; runs on a CUDA device")
+    assert (second.cause, second.directive) == (t.DRIFT, None)
