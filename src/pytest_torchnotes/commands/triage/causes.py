@@ -10,6 +10,7 @@ import re
 from pytest_torchnotes.commands.triage.findings import (
     DEVICE,
     DRIFT,
+    MISSING_IMPORT,
     MISSING_MODULE,
     NOT_PYTHON,
     RANDOM,
@@ -44,6 +45,18 @@ CUDA_QUERY = re.compile(
     r"\btorch\.cuda\.(?:is_available|device_count|get_device_name|current_device|"
     r"get_device_properties|get_device_capability|mem_get_info|memory_allocated)\b"
 )
+
+#: A name the block used that nothing defined: ``NameError: name 'torch' is not defined``.
+UNDEFINED_NAME = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
+
+#: The import of each name a note may take as done (a book chapter that goes on from the
+#: previous one, a blog post's snippets, PyTorch's docstrings), as the notes write it.
+STANDARD_IMPORTS = {
+    "torch": "import torch",
+    "nn": "from torch import nn",
+    "F": "import torch.nn.functional as F",
+    "np": "import numpy as np",
+}
 
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
@@ -83,6 +96,16 @@ def classify(
             NOT_PYTHON,
             f"not valid Python: {message}",
             f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
+        )
+    undefined = UNDEFINED_NAME.search(reason)
+    if undefined is not None and undefined.group("name") in STANDARD_IMPORTS:
+        name = undefined.group("name")
+        return Finding(
+            path,
+            record.line,
+            MISSING_IMPORT,
+            f"the note uses {name} and never imports it",
+            setup=(STANDARD_IMPORTS[name],),
         )
     if (
         record.drift in ("value", "text")
