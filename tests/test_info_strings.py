@@ -201,3 +201,22 @@ def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:
     assert parse_settings(languages="python BARE").note_format.languages == frozenset(
         {"python", ""}
     )
+
+
+def test_the_pytorch_tabs_of_a_d2lbook_chapter_run() -> None:
+    text = (SAMPLES / "d2l_tabs.md").read_text(encoding="utf-8")
+    note = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in note.blocks] == [8, 19]
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
+        (3, "warning"),
+        (14, "warning"),
+    ]
+    assert note.problems[0].message == (
+        "```{.python .input} is not run: it has no #@tab line in a note whose blocks are "
+        "d2lbook tabs, so it is the default framework's code (MXNet): open it with "
+        "#@tab pytorch to run it"
+    )
+    assert "`#@tab tensorflow, jax` names another framework" in note.problems[1].message
+    # Without any tab line, a note is not a d2lbook chapter: every block runs.
+    plain = NoteParser().parse(text.replace("#@tab", "# tab"))
+    assert len(plain.blocks) == 4

@@ -139,3 +139,17 @@ def test_bare_in_the_languages_runs_transcripts_in_fences_without_info_string(
     assert "TorchnotesWarning" not in result.stdout.str()
     pytester.runpytest("--torchnotes-update", *args)
     assert note.read_text(encoding="utf-8") == BARE_TRANSCRIPT.replace("2, 5", "2, 4")
+
+
+def test_a_d2lbook_chapter_runs_its_pytorch_tabs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\n#@tab pytorch\nprint(2 + 2)\n```\n\n```output\n4\n```\n\n"
+        "```python\nfrom mxnet import np\n```\n"
+    )
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*VERIFIED block 1, line 1*", "*notes/note.md:10: ```python is not run: it has no #@tab*"]
+    )

@@ -68,6 +68,12 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
     )
 
 
+def tab_not_run(fence: FenceLexeme, why: str, pending: Pending, note: NoteContext) -> None:
+    """Report a block of a d2lbook chapter that is another framework's version of the code."""
+    _stray_directives(fence, pending, note)
+    note.problem(fence.open_line, f"{fence.opening} is not run: {why}", "warning")
+
+
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     if pending.directives:
         first = pending.directives[0]
