@@ -581,3 +581,16 @@ def test_a_python_fence_under_a_label_is_not_read_when_labels_are_not() -> None:
 def test_what_under_a_label_reads_as_output(body: str, read: bool) -> None:
     note = parse(f"```python\nprint(1)\n```\n输出：\n```python\n{body}\n```\n")
     assert (note.blocks[0].output is not None) is read
+
+
+def test_a_second_output_fence_under_its_own_label_is_reported() -> None:
+    note = parse((SAMPLES / "second_output.md").read_text(encoding="utf-8"))
+    assert [shown(block.output.start) for block in note.blocks if block.output] == [10, 25]
+    assert warnings(note) == [
+        (
+            14,
+            "a second output fence after the block at line 1, whose output is the fence at "
+            "line 9, is not read: a block has one output section; put both outputs in that "
+            "fence, in the order the block prints them",
+        )
+    ]

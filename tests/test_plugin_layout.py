@@ -157,3 +157,15 @@ def test_output_in_a_python_fence_under_a_label_is_compared_and_updated(
     assert pytester.runpytest().ret == 0
     pytester.runpytest("--torchnotes-update")
     assert note.read_text(encoding="utf-8") == PYTHON_UNDER_A_LABEL.replace("[2, 5]", "[2, 4]")
+
+
+def test_a_second_output_fence_is_reported_not_dropped(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nprint(1)\n2\n```\n\n**Output:**\n```\n1\n```\n\n**Output:**\n```\n2\n```\n"
+    )
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        ["*notes/note.md:12: a second output fence after the block at line 1, whose output*"]
+    )

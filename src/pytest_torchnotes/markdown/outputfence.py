@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown.layout import (
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.notpython import collected
+from pytest_torchnotes.markdown.second_output import second_output
 from pytest_torchnotes.markdown.sections import fence_section
 from pytest_torchnotes.notelines import shown
 
@@ -61,6 +62,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         return
     note.consumed.add(fenced.open_line)
     draft.output = fence_section(fenced)
+    second_output(note, fence, fenced)
 
 
 def output_fence(
