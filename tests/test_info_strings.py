@@ -178,23 +178,39 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
     text = (SAMPLES / "bare_transcripts.md").read_text(encoding="utf-8")
     default = NoteParser().parse(text)
     assert [shown(block.first_line) for block in default.blocks] == [13]
+    not_run = (
+        "``` looks like Python but is not run: only blocks marked ipython, ipython3, py, "
+        "py3, pycon, python, python3 are; "
+    )
+    after_shell = (
+        not_run + "its Python follows other lines (a shell session?): put it in a ```python "
+        "fence to run it, or mark the fence text to silence this"
+    )
     assert [(shown(p.line_index), p.message) for p in default.problems] == [
-        (
-            line,
-            "``` looks like Python but is not run: only blocks marked ipython, ipython3, py, "
-            "py3, pycon, python, python3 are; add bare to torchnotes_languages "
-            "(--torchnotes-languages) to run it, or mark it text to silence this",
-        )
-        for line in (3, 23)
+        *[
+            (
+                line,
+                not_run + "add bare to torchnotes_languages (--torchnotes-languages) to run "
+                "it, or mark it text to silence this",
+            )
+            for line in (3, 23, 28)
+        ],
+        (35, after_shell),
     ]
     bare = NoteParser(NoteFormat(languages=frozenset({"python", ""}))).parse(text)
-    # The shell session and the bare expression stay text; the transcript and the import run.
-    assert [(shown(block.first_line), block.doctest) for block in bare.blocks] == [
-        (3, True),
-        (13, False),
-        (23, False),
+    # The shell sessions and the bare expression stay text; the transcripts and the import
+    # run.
+    assert [
+        (shown(block.first_line), block.doctest, block.ipython is not None) for block in bare.blocks
+    ] == [(3, True, False), (13, False, False), (23, False, False), (28, False, True)]
+    assert [(shown(p.line_index), p.message) for p in bare.problems] == [
+        (
+            35,
+            after_shell.replace(
+                "ipython, ipython3, py, py3, pycon, python, python3", "bare, python"
+            ),
+        )
     ]
-    assert bare.problems == []
 
 
 def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:

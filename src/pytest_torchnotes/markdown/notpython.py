@@ -23,8 +23,9 @@ PYTHON_LOOKING = re.compile(
 #: byte order mark, a soft hyphen (pasted from a web page or a word processor).
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
-#: Content that looks like Python in a fence without an info string.
-PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
+#: Content that looks like Python in a fence without an info string: a ``>>>`` or IPython
+#: ``In [1]:`` prompt, or a torch import, at the start of a line.
+PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b)", re.MULTILINE)
 
 
 def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
@@ -33,7 +34,13 @@ def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     Python (a ``>>>`` prompt, or a torch import, at the start of a line)."""
     if fence.language not in languages:
         return False
-    return bool(fence.info.strip()) or looks_like_python(fence)
+    return bool(fence.info.strip()) or _starts_as_python(fence)
+
+
+def _starts_as_python(fence: FenceLexeme) -> bool:
+    """Whether the first line of text of a fence without info string reads as Python."""
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    return PYTHON_CONTENT.match(first) is not None
 
 
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
@@ -46,6 +53,9 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
             f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
             "delete it to run the block"
             if hidden is not None
+            else "its Python follows other lines (a shell session?): put it in a ```python "
+            "fence to run it, or mark the fence text to silence this"
+            if not fence.info.strip() and not _starts_as_python(fence)
             else f"add {fence.language or BARE} to torchnotes_languages "
             "(--torchnotes-languages) to run it, or mark it text to silence this"
         )
