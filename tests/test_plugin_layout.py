@@ -169,3 +169,14 @@ def test_a_second_output_fence_is_reported_not_dropped(
     result.stdout.fnmatch_lines(
         ["*notes/note.md:12: a second output fence after the block at line 1, whose output*"]
     )
+
+
+def test_a_transcript_continued_without_prompts_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\n>>> def f(x):\n    return x * 2\n>>> f(2)\n4\n```\n")
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*notes/note.md:3: line 3 goes on with the unfinished statement of the >>> prompt*"]
+    )
