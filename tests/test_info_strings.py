@@ -172,3 +172,67 @@ def test_the_defaults_are_the_options_defaults() -> None:
     defaults = {option.name: option.default for option in OPTIONS}
     assert frozenset(defaults["languages"]) == LANGUAGES
     assert frozenset(defaults["output_fence"]) == OUTPUT_FENCES
+
+
+def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
+    text = (SAMPLES / "bare_transcripts.md").read_text(encoding="utf-8")
+    default = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in default.blocks] == [13]
+    not_run = (
+        "``` looks like Python but is not run: only blocks marked ipython, ipython3, py, "
+        "py3, pycon, python, python3 are; "
+    )
+    after_shell = (
+        not_run + "its Python follows other lines (a shell session?): put it in a ```python "
+        "fence to run it, or mark the fence text to silence this"
+    )
+    assert [(shown(p.line_index), p.message) for p in default.problems] == [
+        *[
+            (
+                line,
+                not_run + "add bare to torchnotes_languages (--torchnotes-languages) to run "
+                "it, or mark it text to silence this",
+            )
+            for line in (3, 23, 28)
+        ],
+        (35, after_shell),
+    ]
+    bare = NoteParser(NoteFormat(languages=frozenset({"python", ""}))).parse(text)
+    # The shell sessions and the bare expression stay text; the transcripts and the import
+    # run.
+    assert [
+        (shown(block.first_line), block.doctest, block.ipython is not None) for block in bare.blocks
+    ] == [(3, True, False), (13, False, False), (23, False, False), (28, False, True)]
+    assert [(shown(p.line_index), p.message) for p in bare.problems] == [
+        (
+            35,
+            after_shell.replace(
+                "ipython, ipython3, py, py3, pycon, python, python3", "bare, python"
+            ),
+        )
+    ]
+
+
+def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:
+    assert parse_settings(languages="python BARE").note_format.languages == frozenset(
+        {"python", ""}
+    )
+
+
+def test_the_pytorch_tabs_of_a_d2lbook_chapter_run() -> None:
+    text = (SAMPLES / "d2l_tabs.md").read_text(encoding="utf-8")
+    note = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in note.blocks] == [8, 19]
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
+        (3, "warning"),
+        (14, "warning"),
+    ]
+    assert note.problems[0].message == (
+        "```{.python .input} is not run: it has no #@tab line in a note whose blocks are "
+        "d2lbook tabs, so it is the default framework's code (MXNet): open it with "
+        "#@tab pytorch to run it"
+    )
+    assert "`#@tab tensorflow, jax` names another framework" in note.problems[1].message
+    # Without any tab line, a note is not a d2lbook chapter: every block runs.
+    plain = NoteParser().parse(text.replace("#@tab", "# tab"))
+    assert len(plain.blocks) == 4

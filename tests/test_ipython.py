@@ -93,6 +93,20 @@ def test_one_fence_prompts_output_and_values() -> None:
     ]
 
 
+def test_pycharm_console_prompts_without_a_space() -> None:
+    note = sample("pycharm.md")
+    assert note.problems == []
+    (block,) = note.blocks
+    found = cells(block)
+    assert [cell.number for cell in found] == ["1", "2", "3", "4"]
+    assert [(cell.source, cell.want) for cell in found] == [
+        ("import torch\n", ""),
+        ("a = torch.ones(2,2)\t# a tab before the comment\n", ""),
+        ("a.sum()\n", "tensor(4.)\n"),
+        ("torch.zeros(2, 2)\n", "tensor([[0., 0.],\n        [0., 0.]])\n"),
+    ]
+
+
 def test_the_code_keeps_the_note_lines_without_prompts() -> None:
     (block,) = sample("single.md").blocks
     code = block.code.split("\n")

@@ -150,11 +150,11 @@ def test_output_in_a_python_fence_after_a_block_is_reported() -> None:
         "block's output"
     )
     assert warnings(note) == [
-        (9, message.format(1, "tensor([1, 2])")),
         (17, message.format(13, "torch.Size([2])")),
         (24, message.format(21, "torch.int64")),
     ]
-    assert len(note.blocks) == 10  # all of them still run
+    assert len(note.blocks) == 9  # all of them still run, but the output under 输出：
+    assert note.blocks[0].output is not None
 
 
 @pytest.mark.parametrize(
@@ -530,3 +530,67 @@ def test_a_fence_titled_as_a_label(info: str, read: bool, warned: str | None) ->
 def test_a_heading_that_reads_as_a_label_is_a_label_line(between: str, read: bool) -> None:
     note = parse(f"```python\nprint(1)\n```\n\n{between}\n\n```\n1\n```\n")
     assert (note.blocks[0].output is not None) == read
+
+
+def test_output_in_a_python_fence_under_a_label_is_read() -> None:
+    note = parse((SAMPLES / "labeled_python_output.md").read_text(encoding="utf-8"))
+    read = {
+        shown(block.first_line): (shown(block.output.start), block.output.text)
+        for block in note.blocks
+        if block.output is not None
+    }
+    assert read == {
+        3: (12, "tensor([[1, 2],\n        [5, 6]])"),
+        16: (22, "torch.return_types.max(\nvalues=tensor([5, 6]),\nindices=tensor([1, 1]))"),
+        29: (35, "b: tensor([1, 5])\ntorch.int64"),
+    }
+    # Code under a label, and a transcript under a label, are blocks of their own.
+    assert [shown(block.first_line) for block in note.blocks if block.output is None] == [
+        39,
+        45,
+        49,
+        55,
+        60,
+        64,
+    ]
+    # Without a label, a Python fence that reads as output is still only reported.
+    assert [line for line, _ in warnings(note)] == [64]
+
+
+def test_a_python_fence_under_a_label_is_not_read_when_labels_are_not() -> None:
+    text = (SAMPLES / "labeled_python_output.md").read_text(encoding="utf-8")
+    note = parse(text, NoteFormat(output_label=None))
+    assert all(block.output is None for block in note.blocks)
+    assert len(note.blocks) == 12
+
+
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [
+        ("tensor([1, 2])", True),
+        ("训练集的第一个样本:\n[2, 6, 7]", True),
+        ("loss: tensor(0.5000)", True),
+        ("torch.float32", True),
+        ("x = torch.ones(2)", False),
+        ("print(x)", False),
+        ("for i in range(2):\n    i", False),
+        ("In [1]: x", False),
+        ("", False),
+    ],
+)
+def test_what_under_a_label_reads_as_output(body: str, read: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n输出：\n```python\n{body}\n```\n")
+    assert (note.blocks[0].output is not None) is read
+
+
+def test_a_second_output_fence_under_its_own_label_is_reported() -> None:
+    note = parse((SAMPLES / "second_output.md").read_text(encoding="utf-8"))
+    assert [shown(block.output.start) for block in note.blocks if block.output] == [10, 25]
+    assert warnings(note) == [
+        (
+            14,
+            "a second output fence after the block at line 1, whose output is the fence at "
+            "line 9, is not read: a block has one output section; put both outputs in that "
+            "fence, in the order the block prints them",
+        )
+    ]

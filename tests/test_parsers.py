@@ -461,3 +461,20 @@ def test_raises_beside_a_traceback_is_a_problem(output: str) -> None:
 def test_raises_beside_printed_output_is_no_problem() -> None:
     text = "<!-- torchnotes: raises KeyError -->\n```python\n{}['a']\n```\n```output\n1\n```\n"
     assert problems(text) == []
+
+
+def test_continuation_lines_without_a_prompt_are_named() -> None:
+    text = (Path(__file__).parent / "samples" / "unprompted_continuation.md").read_text(
+        encoding="utf-8"
+    )
+    note = NoteParser().parse(text)
+    message = (
+        "line {} goes on with the unfinished statement of the >>> prompt at line {} without a "
+        "... prompt (as IDLE or xdoctest write it): doctest runs that prompt's line alone and "
+        "reads this one as {} (write ... before each line that continues a statement)"
+    )
+    assert [(shown(p.line_index), p.severity, p.message) for p in note.problems] == [
+        (5, "error", message.format(5, 4, "the prompt's expected output")),
+        (14, "error", message.format(14, 13, "a statement of its own")),
+    ]
+    assert [shown(block.first_line) for block in note.blocks] == [20]

@@ -105,3 +105,51 @@ def test_a_jekyll_highlight_block_is_reported(
             "of a static site, which is not run: write it as a ```python fence*",
         ]
     )
+
+
+BARE_TRANSCRIPT = """\
+```
+>>> import torch
+>>> torch.tensor([1, 2]) * 2
+tensor([2, 5])
+```
+
+```
+$ pip install torch
+```
+"""
+
+
+@pytest.mark.parametrize("where", ["flag", "ini"])
+def test_bare_in_the_languages_runs_transcripts_in_fences_without_info_string(
+    pytester: pytest.Pytester, write_note: WriteNote, where: str
+) -> None:
+    note = write_note(BARE_TRANSCRIPT)
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:1: ``` looks like Python but is not run*bare*"])
+    if where == "ini":
+        pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_languages = python bare\n")
+        args: tuple[str, ...] = ()
+    else:
+        args = ("--torchnotes-languages=python", "--torchnotes-languages=bare")
+    result = pytester.runpytest(*args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:1: example at line 3: output differs*"])
+    assert "TorchnotesWarning" not in result.stdout.str()
+    pytester.runpytest("--torchnotes-update", *args)
+    assert note.read_text(encoding="utf-8") == BARE_TRANSCRIPT.replace("2, 5", "2, 4")
+
+
+def test_a_d2lbook_chapter_runs_its_pytorch_tabs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\n#@tab pytorch\nprint(2 + 2)\n```\n\n```output\n4\n```\n\n"
+        "```python\nfrom mxnet import np\n```\n"
+    )
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*VERIFIED block 1, line 1*", "*notes/note.md:10: ```python is not run: it has no #@tab*"]
+    )

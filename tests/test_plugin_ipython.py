@@ -17,12 +17,12 @@ def sample(name: str) -> str:
     return (SAMPLES / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["single.md", "split.md"])
+@pytest.mark.parametrize("name", ["single.md", "split.md", "pycharm.md"])
 def test_the_samples_pass(pytester: pytest.Pytester, write_note: WriteNote, name: str) -> None:
     write_note(sample(name), dedent=False)
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
-    blocks = {"single.md": 1, "split.md": 2}[name]
+    blocks = {"single.md": 1, "split.md": 2, "pycharm.md": 1}[name]
     assert block_counts(result) == {"verified": blocks}
 
 

@@ -118,3 +118,65 @@ def test_output_fences_turned_off_are_off_after_labels_too(
     result = pytester.runpytest("--torchnotes-output-fence=none")
     assert result.ret == 0
     result.stdout.fnmatch_lines(["*TorchnotesWarning: notes/note.md:7: fence without info*"])
+
+
+PYTHON_UNDER_A_LABEL = """\
+```python
+import torch
+print(torch.tensor([1, 2]) * 2)
+```
+结果是：
+```python
+tensor([2, 5])
+```
+
+```python
+torch.tensor([1.5]).dtype
+```
+
+Output:
+
+```python
+torch.float32
+```
+"""
+
+
+def test_output_in_a_python_fence_under_a_label_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(PYTHON_UNDER_A_LABEL)
+    result = pytester.runpytest("-v")
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*VERIFIED block 2, line 10*", "*notes/note.md:1: block 1*", "*expected 5, got 4*"]
+    )
+    assert "NameError" not in result.stdout.str()
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == PYTHON_UNDER_A_LABEL.replace("[2, 5]", "[2, 4]")
+    assert pytester.runpytest().ret == 0
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == PYTHON_UNDER_A_LABEL.replace("[2, 5]", "[2, 4]")
+
+
+def test_a_second_output_fence_is_reported_not_dropped(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nprint(1)\n2\n```\n\n**Output:**\n```\n1\n```\n\n**Output:**\n```\n2\n```\n"
+    )
+    result = pytester.runpytest()
+    result.stdout.fnmatch_lines(
+        ["*notes/note.md:12: a second output fence after the block at line 1, whose output*"]
+    )
+
+
+def test_a_transcript_continued_without_prompts_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\n>>> def f(x):\n    return x * 2\n>>> f(2)\n4\n```\n")
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*notes/note.md:3: line 3 goes on with the unfinished statement of the >>> prompt*"]
+    )

@@ -597,3 +597,62 @@ def test_a_name_a_block_raised_before_defining_is_a_follow_on(
     assert finding.detail == (
         f"uses 'y' from the block at n.md:{first}, which raised before its end, as expected"
     )
+
+
+CUDA_QUERIES = (
+    "```python\nimport torch\ntorch.cuda.is_available()\n```\n\n"
+    "```python\nprint(torch.ones(1) * 3)\n```\n"
+)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the answers are this machine's")
+def test_output_of_cuda_queries_is_the_authors_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = classify(
+        tmp_path,
+        monkeypatch,
+        CUDA_QUERIES,
+        record(1, "text", "text drift", expected="True", actual="False"),
+        record(6, "value", "value drift", expected="tensor([2.])", actual="tensor([3.])"),
+    )
+    assert (first.cause, first.directive) == (t.DEVICE, "requires cuda; runs on a CUDA device")
+    assert (second.cause, second.directive) == (t.DRIFT, None)
+
+
+NEVER_IMPORTED = (
+    "```python\nx = torch.ones(2)\nprint(x)\n```\n\n"
+    "```python\nprint(torch.zeros(1))\n```\n\n"
+    "```python\nprint(F.relu(x))\n```\n"
+)
+
+
+def test_a_note_that_never_imports_torch_gets_a_setup_comment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undefined = "the block raised NameError: name '{}' is not defined"
+    first, second, third = classify(
+        tmp_path,
+        monkeypatch,
+        NEVER_IMPORTED,
+        record(1, "exception", undefined.format("torch")),
+        record(6, "exception", undefined.format("torch")),
+        record(10, "exception", undefined.format("F")),
+    )
+    assert (first.cause, first.directive) == (t.MISSING_IMPORT, None)
+    assert first.setup == ("import torch",)
+    assert first.proposed
+    assert first.comments() == ["<!-- torchnotes: setup", "import torch", "-->"]
+    assert (second.cause, second.proposed) == (t.MISSING_IMPORT, False)
+    assert second.detail.endswith("the setup comment above line 1 imports it")
+    assert third.setup == ("import torch.nn.functional as F",)
+    assert t.details([first]) == [
+        "n.md:1: missing import: the note uses torch and never imports it: a setup comment "
+        "above it: import torch"
+    ]
+    data = NEVER_IMPORTED.encode()
+    edits = t.directive_edits("n.md", [first, second, third], digest(data), data)
+    assert [(edit.start, edit.lines) for edit in edits] == [
+        (0, ("<!-- torchnotes: setup", "import torch", "-->")),
+        (9, ("<!-- torchnotes: setup", "import torch.nn.functional as F", "-->")),
+    ]

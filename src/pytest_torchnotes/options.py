@@ -72,7 +72,8 @@ OPTIONS = (
     Option(
         "languages",
         "languages of the fences run as Python blocks, whatever their case and however the "
-        "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3)",
+        "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3); "
+        f"{BARE}: a fence without info string whose text reads as Python (>>>, import torch)",
         "args",
         ["python", "py", "python3", "py3", "ipython", "ipython3", "pycon"],
         repeat=True,

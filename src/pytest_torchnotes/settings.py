@@ -146,10 +146,11 @@ def parse_output_fences(words: Sequence[str]) -> frozenset[str]:
 
 
 def parse_languages(words: Sequence[str]) -> frozenset[str]:
-    """The languages run as Python blocks, compared without case as fences are read."""
+    """The languages run as Python blocks, compared without case as fences are read;
+    ``bare`` is a fence without info string (run when its text reads as Python)."""
     if not words:
         raise ValueError("no language given: name at least one, such as python")
-    return frozenset(word.lower() for word in words)
+    return frozenset("" if word.lower() == BARE else word.lower() for word in words)
 
 
 def _words(value: Any) -> list[str]:

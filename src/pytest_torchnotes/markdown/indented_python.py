@@ -76,7 +76,7 @@ def indented_fences(note: NoteContext) -> None:
     """Warn of each line that would open a Python fence but is indented four columns or
     more (a tab is four) from its container's content, which makes it indented code."""
     for code in note.lexemes.indented_fences:
-        if language(code.info) not in note.format.languages:
+        if not code.info.strip() or language(code.info) not in note.format.languages:
             continue
         fix = "remove the tab" if code.tab else "remove the indentation"
         note.problem(

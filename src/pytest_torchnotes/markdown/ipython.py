@@ -30,8 +30,9 @@ from dataclasses import dataclass, field, replace
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.notelines import shown
 
-#: An input prompt: ``In [3]: x = 1`` (``In [ ]:`` for a cell never run).
-IN_PROMPT = re.compile(r"^[ \t]*In \[(?P<number>[ \d]*)\]:(?: |$)")
+#: An input prompt: ``In [3]: x = 1`` (``In [ ]:`` for a cell never run), or ``In[3]: x = 1``
+#: as PyCharm's Python console writes it.
+IN_PROMPT = re.compile(r"^[ \t]*In ?\[(?P<number>[ \d]*)\]:(?: |$)")
 
 #: A continuation prompt: ``   ...: return x`` (older IPython writes ``....:``).
 CONTINUATION = re.compile(r"^[ \t]*\.{3,}:(?: |$)")

@@ -4,11 +4,13 @@ and directives waiting for a Python block do not apply to them."""
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.options import BARE
 from pytest_torchnotes.quoting import cut
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
@@ -21,21 +23,40 @@ PYTHON_LOOKING = re.compile(
 #: byte order mark, a soft hyphen (pasted from a web page or a word processor).
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
-#: Content that looks like Python in a fence without an info string.
-PYTHON_CONTENT = re.compile(r"^(?:>>> |import torch\b|from torch\b)", re.MULTILINE)
+#: Content that looks like Python in a fence without an info string: a ``>>>`` or IPython
+#: ``In [1]:`` prompt, or a torch import, at the start of a line.
+PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b)", re.MULTILINE)
+
+
+def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
+    """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
+    fence without info string (``bare`` in torchnotes_languages) only when its text reads as
+    Python (a ``>>>`` prompt, or a torch import, at the start of a line)."""
+    if fence.language not in languages:
+        return False
+    return bool(fence.info.strip()) or _starts_as_python(fence)
+
+
+def _starts_as_python(fence: FenceLexeme) -> bool:
+    """Whether the first line of text of a fence without info string reads as Python."""
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    return PYTHON_CONTENT.match(first) is not None
 
 
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     """Report a fence that is not run but looks like Python, or that directives precede."""
     _stray_directives(fence, pending, note)
     if looks_like_python(fence):
-        languages = ", ".join(sorted(note.format.languages))
+        languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
         fix = (
             f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
             "delete it to run the block"
             if hidden is not None
-            else f"add {fence.language or 'its language'} to torchnotes_languages "
+            else "its Python follows other lines (a shell session?): put it in a ```python "
+            "fence to run it, or mark the fence text to silence this"
+            if not fence.info.strip() and not _starts_as_python(fence)
+            else f"add {fence.language or BARE} to torchnotes_languages "
             "(--torchnotes-languages) to run it, or mark it text to silence this"
         )
         note.problem(
@@ -55,6 +76,12 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
         "tool does not run it (remove the option to run it here)",
         "warning",
     )
+
+
+def tab_not_run(fence: FenceLexeme, why: str, pending: Pending, note: NoteContext) -> None:
+    """Report a block of a d2lbook chapter that is another framework's version of the code."""
+    _stray_directives(fence, pending, note)
+    note.problem(fence.open_line, f"{fence.opening} is not run: {why}", "warning")
 
 
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:

@@ -11,6 +11,7 @@ not read.
 from __future__ import annotations
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
@@ -23,6 +24,8 @@ from pytest_torchnotes.markdown.layout import (
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.notpython import collected
+from pytest_torchnotes.markdown.second_output import second_output
 from pytest_torchnotes.markdown.sections import fence_section
 from pytest_torchnotes.notelines import shown
 
@@ -59,6 +62,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         return
     note.consumed.add(fenced.open_line)
     draft.output = fence_section(fenced)
+    second_output(note, fence, fenced)
 
 
 def output_fence(
@@ -89,6 +93,10 @@ def output_fence(
         candidate, between, note_format.output_fences, labeled, titled=titled
     ):
         return candidate
+    if candidate is not None and python_output(
+        candidate, between, note_format.languages, labels_read=label is not None
+    ):
+        return candidate
     if warn:
         if label is None:  # labels are not read, but they still look like labels
             between = gap(lines, fence, stop, OUTPUT_LABEL, comments, to_the_end=to_the_end)
@@ -115,7 +123,7 @@ def output_run_as_code(
     """Warn of a Python fence right after ``fence`` (blank lines and one label line between)
     that holds what the block printed (``tensor([1, 2])``, ``torch.Size([2])``), as blogs
     tag every fence ``python``: it runs as a block of its own, and nothing compares it."""
-    if candidate is None or candidate.language not in note.format.languages:
+    if candidate is None or not collected(candidate, note.format.languages):
         return
     if candidate.close_line is None or fence.close_line is None:
         return

@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown import (
     marker,
     outputfence,
     raises,
+    tabs,
     transcripts,
 )
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
@@ -32,7 +33,7 @@ from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, Markdo
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
-from pytest_torchnotes.markdown.notpython import cell_not_run, other_fence
+from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence, tab_not_run
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 
@@ -94,17 +95,20 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
+    tabbed = tabs.tabbed(lexemes.fences, note.format.languages)
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
         elif event.open_line in note.consumed:
             continue
-        elif event.language not in note.format.languages:
+        elif not collected(event, note.format.languages):
             other_fence(event, pending, note)
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
         elif (option := cellopts.not_run(event)) is not None:
             cell_not_run(event, option, pending, note)
+        elif tabbed and (why := tabs.not_run(event)) is not None:
+            tab_not_run(event, why, pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)

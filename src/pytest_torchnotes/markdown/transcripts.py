@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.continuation import unprompted_continuation
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
@@ -34,6 +35,23 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
     if not draft.doctest:
         return
     opening = draft.fence.open_line
+    unfinished = unprompted_continuation(draft.body)
+    if unfinished is not None:
+        prompt, line = unfinished
+        read_as = (
+            "a statement of its own"
+            if line.text.strip().startswith(PROMPT)
+            else "the prompt's expected output"
+        )
+        draft.reject(
+            note,
+            line.line,
+            f"line {shown(line.line)} goes on with the unfinished statement of the >>> prompt "
+            f"at line {shown(prompt.line)} without a ... prompt (as IDLE or xdoctest write "
+            f"it): doctest runs that prompt's line alone and reads this one as {read_as} "
+            "(write ... before each line that continues a statement)",
+        )
+        return
     stray = not_behind_a_prompt(draft.body)
     if stray is not None:
         draft.reject(

@@ -10,6 +10,7 @@ import re
 from pytest_torchnotes.commands.triage.findings import (
     DEVICE,
     DRIFT,
+    MISSING_IMPORT,
     MISSING_MODULE,
     NOT_PYTHON,
     RANDOM,
@@ -38,6 +39,25 @@ DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
 #: The device a tensor in the expected output lives on: ``device='cuda:0'``.
 EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
 
+#: Code that asks torch about the CUDA devices of the machine: what it prints (``True``, a
+#: count, a device name) is the author's machine, not the note's.
+CUDA_QUERY = re.compile(
+    r"\btorch\.cuda\.(?:is_available|device_count|get_device_name|current_device|"
+    r"get_device_properties|get_device_capability|mem_get_info|memory_allocated)\b"
+)
+
+#: A name the block used that nothing defined: ``NameError: name 'torch' is not defined``.
+UNDEFINED_NAME = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
+
+#: The import of each name a note may take as done (a book chapter that goes on from the
+#: previous one, a blog post's snippets, PyTorch's docstrings), as the notes write it.
+STANDARD_IMPORTS = {
+    "torch": "import torch",
+    "nn": "from torch import nn",
+    "F": "import torch.nn.functional as F",
+    "np": "import numpy as np",
+}
+
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
@@ -58,7 +78,7 @@ def classify(
             f"module {name!r} is not installed",
             f"requires module:{name}; module {name} is not installed on every machine",
         )
-    device = _device(record)
+    device = _device(record) or _cuda_query(record, block)
     if device is not None:
         return Finding(
             path,
@@ -76,6 +96,16 @@ def classify(
             NOT_PYTHON,
             f"not valid Python: {message}",
             f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
+        )
+    undefined = UNDEFINED_NAME.search(reason)
+    if undefined is not None and undefined.group("name") in STANDARD_IMPORTS:
+        name = undefined.group("name")
+        return Finding(
+            path,
+            record.line,
+            MISSING_IMPORT,
+            f"the note uses {name} and never imports it",
+            setup=(STANDARD_IMPORTS[name],),
         )
     if (
         record.drift in ("value", "text")
@@ -112,6 +142,22 @@ def _device(record: BlockRecord) -> str | None:
     if expected is not None and expected.group() not in (record.actual or ""):
         return expected.group("name")
     return None
+
+
+def _cuda_query(record: BlockRecord, block: Block | None) -> str | None:
+    """``cuda`` when the block's output differs and its code asks torch about CUDA devices on
+    a machine that has none (``torch.cuda.is_available()`` printed ``True`` for the author)."""
+    if block is None or record.drift not in ("value", "text", "format-only"):
+        return None
+    if CUDA_QUERY.search(block.code) is None or _has_cuda():
+        return None
+    return "cuda"
+
+
+def _has_cuda() -> bool:
+    import torch  # the notes ran with it: it is imported already
+
+    return bool(torch.cuda.is_available())
 
 
 def _random(path: str, record: BlockRecord, first: str, second: str) -> Finding:

@@ -8,7 +8,12 @@ from pathlib import Path
 
 from pytest_torchnotes.commands.names import defined_names
 from pytest_torchnotes.commands.triage.causes import classify
-from pytest_torchnotes.commands.triage.findings import NOTE_ERROR, RANDOM, Finding
+from pytest_torchnotes.commands.triage.findings import (
+    MISSING_IMPORT,
+    NOTE_ERROR,
+    RANDOM,
+    Finding,
+)
 from pytest_torchnotes.commands.triage.followon import (
     follow_on,
     keep_what_later_blocks_use,
@@ -37,6 +42,8 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
     findings: list[Finding] = []
     #: Names defined by earlier blocks that did not run to their end, with the finding.
     lost: dict[str, tuple[BlockRecord, Finding | None]] = {}
+    #: The imports a setup comment proposed above an earlier block makes, by that block.
+    imported: dict[str, int] = {}
     for record in note.blocks:
         block = blocks.get(record.line)
         if record.outcome == "skipped" and block is not None:
@@ -55,6 +62,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         finding = follow_on(note.path, record, lost) or classify(
             note.path, record, other.get(record.key), block
         )
+        finding = _imported_once(finding, imported)
         if block is not None:
             finding = _with_conflict(finding, options[record.line])
             if finding.cause != RANDOM and record.drift not in ("value", "text"):
@@ -63,6 +71,19 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
     return keep_what_later_blocks_use(note.path, ordered, findings, options)
+
+
+def _imported_once(finding: Finding, imported: dict[str, int]) -> Finding:
+    """A missing import is proposed once, in a setup comment above the first block that
+    needs it: it runs before every later block."""
+    if finding.cause != MISSING_IMPORT:
+        return finding
+    statement = finding.setup[0]
+    if statement not in imported:
+        imported[statement] = finding.line
+        return finding
+    detail = f"{finding.detail}: the setup comment above line {imported[statement]} imports it"
+    return Finding(finding.path, finding.line, finding.cause, detail)
 
 
 def _setup_finding(path: str, record: BlockRecord) -> Finding:

@@ -12,7 +12,17 @@ NOT_PYTHON = "not Python"
 FOLLOW_ON = "follow-on"
 DRIFT = "real drift"
 NOTE_ERROR = "note error"
-CAUSES = (MISSING_MODULE, DEVICE, RANDOM, NOT_PYTHON, FOLLOW_ON, DRIFT, NOTE_ERROR)
+MISSING_IMPORT = "missing import"
+CAUSES = (
+    MISSING_MODULE,
+    MISSING_IMPORT,
+    DEVICE,
+    RANDOM,
+    NOT_PYTHON,
+    FOLLOW_ON,
+    DRIFT,
+    NOTE_ERROR,
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +46,7 @@ class Finding:
 
     @property
     def proposed(self) -> bool:
-        return self.directive is not None and self.conflict is None
+        return (self.directive is not None or bool(self.setup)) and self.conflict is None
 
     @property
     def comment(self) -> str:
@@ -50,7 +60,7 @@ class Finding:
     def comments(self) -> list[str]:
         """The lines inserted above the block: the setup comment, if any, and the directive."""
         setup = ["<!-- torchnotes: setup", *self.setup, "-->"] if self.setup else []
-        return [*setup, safe(self.comment)]
+        return [*setup, safe(self.comment)] if self.directive is not None else setup
 
 
 def safe(comment: str) -> str:

@@ -35,6 +35,8 @@ def details(findings: Sequence[Finding]) -> list[str]:
             what = safe(finding.comment)
             if finding.setup:
                 what += f" (and a setup comment above it: {'; '.join(finding.setup)})"
+        elif finding.setup:
+            what = f"{finding.detail}: a setup comment above it: {'; '.join(finding.setup)}"
         else:
             what = finding.detail
         lines.append(f"{finding.path}:{finding.line}: {finding.cause}: {what}")

@@ -1,0 +1,84 @@
+"""A block's output in a Python fence under a label line: blogs tag every fence ``python``.
+
+Hand-written notes (CSDN and Hexo posts, READMEs) often put what a block printed in a fence
+tagged like the code, under a label line::
+
+    ```python
+    print(torch.tensor([[1, 2], [3, 4]]).T)
+    ```
+    输出：
+    ```python
+    tensor([[1, 3],
+            [2, 4]])
+    ```
+
+The label says the fence is output. It is read as the block's output when it holds no Python
+code: no statement, no ``print()`` call, no ``>>>`` or ``In [n]:`` prompt (text that does not
+parse, or bare expressions such as ``tensor([1, 2])`` and ``torch.int64``, which a block of
+its own would evaluate without comparing anything). A line ``name: value`` is what a labelled
+``print`` wrote (``loss: tensor(0.5)``), though Python parses it as an annotation. Without a
+label, such a fence is only reported (:func:`~.outputfence.output_run_as_code`), as it could
+be an example of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Container
+
+from pytest_torchnotes.markdown.ipython import first_prompt
+from pytest_torchnotes.markdown.layout import Gap
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.transcripts import is_doctest
+
+
+def python_output(
+    candidate: FenceLexeme, between: Gap, languages: Container[str], *, labels_read: bool
+) -> bool:
+    """Whether ``candidate``, a Python fence with ``between`` before it, is the output of the
+    block above it: one label line stands between them (and labels are read), and it holds
+    no Python code.
+
+    >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
+    >>> note = "```python\\nx\\n```\\n输出：\\n```python\\ntorch.int64\\n```\\n"
+    >>> fence = MarkdownLexer()(note).fences[1]
+    >>> python_output(fence, Gap(labels=[3]), {"python"}, labels_read=True)
+    True
+    >>> python_output(fence, Gap(), {"python"}, labels_read=True)
+    False
+    """
+    if not labels_read or candidate.language not in languages or candidate.close_line is None:
+        return False
+    if not between.only_labels or len(between.labels) != 1:
+        return False
+    body = candidate.body
+    text = "\n".join(line.text for line in body)
+    if not text.strip() or is_doctest(body) or first_prompt(body) is not None:
+        return False
+    return not holds_code(text)
+
+
+def holds_code(text: str) -> bool:
+    """Whether ``text`` is Python code rather than what code printed: it parses, and holds a
+    statement other than a bare expression or a bare annotation, or a ``print()`` call.
+
+    >>> holds_code("b: tensor([1., 2.])\\ntensor([3])")
+    False
+    >>> holds_code("x = torch.ones(2)")
+    True
+    >>> holds_code("print(x)")
+    True
+    """
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    for node in ast.walk(tree):
+        printed = isinstance(node, (ast.Expr, ast.AnnAssign)) and (
+            not isinstance(node, ast.AnnAssign) or node.value is None
+        )
+        if isinstance(node, ast.stmt) and not printed:
+            return True
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print":
+            return True
+    return False

@@ -1,0 +1,57 @@
+"""A second output fence under a label of its own, after the fence read as a block's output.
+
+Notes made from notebooks write what a cell printed and the value of its last line as two
+outputs, each under its label::
+
+    **Output:**
+    ```
+    Tensor A tensor([0.7731, 0.6937])
+    ```
+
+    **Output:**
+    ```
+    tensor([True, True])
+    ```
+
+A block has one output section: the first fence is read, and the second would be compared
+with nothing. It is reported, so that no output is dropped silently.
+"""
+
+from __future__ import annotations
+
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.labeled_python import python_output
+from pytest_torchnotes.markdown.layout import OUTPUT_LABEL, gap, read_as_output
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.notelines import shown
+
+
+def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) -> None:
+    """Warn of a fence after ``output``, the output fence of ``block``, that would be read
+    as output too: one label line between, and a fence that a label makes output."""
+    fences = note.lexemes.fences
+    position = next((i for i, fence in enumerate(fences) if fence is output), None)
+    if position is None or position + 1 >= len(fences) or output.close_line is None:
+        return
+    candidate = fences[position + 1]
+    note_format = note.format
+    label = note_format.output_label
+    between = gap(
+        note.lines, output, candidate.open_line, label or OUTPUT_LABEL, note.comment_lines
+    )
+    if label is None or len(between.labels) != 1:
+        return
+    labeled = read_as_output(
+        candidate, between, note_format.output_fences, note_format.labeled_fences
+    )
+    if not labeled and not python_output(
+        candidate, between, note_format.languages, labels_read=True
+    ):
+        return
+    note.problem(
+        candidate.open_line,
+        f"a second output fence after the block at line {shown(block.open_line)}, whose "
+        f"output is the fence at line {shown(output.open_line)}, is not read: a block has one "
+        "output section; put both outputs in that fence, in the order the block prints them",
+        "warning",
+    )
