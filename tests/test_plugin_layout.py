@@ -171,6 +171,33 @@ def test_a_second_output_fence_is_reported_not_dropped(
     )
 
 
+XDOCTEST_CONTINUED = (
+    "```python\n>>> import torch\n>>> m = torch.nn.Sequential(\n>>>     torch.nn.Flatten(),\n"
+    ">>> )\n>>> for i in range(2):\n>>>     print(i)\n{loop}>>> len(m)\n1\n```\n"
+)
+
+
+@pytest.mark.parametrize("loop", ["0\n1\n", "0\n2\n"], ids=["same", "other"])
+def test_a_transcript_continued_with_prompts_runs_as_xdoctest_reads_it(
+    pytester: pytest.Pytester, write_note: WriteNote, loop: str
+) -> None:
+    """PyTorch's docstrings put >>> before the lines of an unfinished statement: the
+    statement runs whole, and what it prints is compared with the output under it."""
+    write_note(XDOCTEST_CONTINUED.format(loop=loop))
+    result = pytester.runpytest("-v")
+    if loop == "0\n1\n":
+        result.assert_outcomes(passed=1)
+        return
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["notes/note.md:6: >>> for i in range(2):", "*expected (notes/note.md:8)", "-2", "+1"]
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert (pytester.path / "notes" / "note.md").read_text() == XDOCTEST_CONTINUED.format(
+        loop="0\n1\n"
+    )
+
+
 def test_a_transcript_continued_without_prompts_is_named(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

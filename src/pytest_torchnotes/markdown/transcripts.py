@@ -38,17 +38,12 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
     unfinished = unprompted_continuation(draft.body)
     if unfinished is not None:
         prompt, line = unfinished
-        read_as = (
-            "a statement of its own"
-            if line.text.strip().startswith(PROMPT)
-            else "the prompt's expected output"
-        )
         draft.reject(
             note,
             line.line,
             f"line {shown(line.line)} goes on with the unfinished statement of the >>> prompt "
-            f"at line {shown(prompt.line)} without a ... prompt (as IDLE or xdoctest write "
-            f"it): doctest runs that prompt's line alone and reads this one as {read_as} "
+            f"at line {shown(prompt.line)} without a prompt (as IDLE writes it): doctest "
+            "runs that prompt's line alone and reads this one as the prompt's expected output "
             "(write ... before each line that continues a statement)",
         )
         return

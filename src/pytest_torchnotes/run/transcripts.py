@@ -15,6 +15,7 @@ from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
 from pytest_torchnotes.run.compiling import CompiledCode, compile_single
@@ -46,7 +47,7 @@ def run_examples(
     example that fails, else a pass (or a skip, when every example is skipped)."""
     result = BlockResult(block, PASSED)
     try:
-        examples = doctest.DocTestParser().get_examples(block.code)
+        examples = examples_of(block.code)
     except ValueError as error:
         result.error = ErrorInfo("ValueError", frozenset({"ValueError"}), str(error), "", None)
         return exception_failure(
@@ -184,7 +185,9 @@ def _example_failure(
                 "  the transcript shows no output for this example: write what it prints "
                 "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"
             )
-        lines.extend(output_diff(result.expected, result.actual, context, line + 1))
+        # The expected output starts under the example's last line of code.
+        first = line + max(1, source.count("\n"))
+        lines.extend(output_diff(result.expected, result.actual, context, first))
         lines.append(closing_line(context))
     else:
         lines.append(f"On torch {context.torch_version}.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Callable, Sequence
 
+from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.markdown.ipython import IN_PROMPT
 from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
 from pytest_torchnotes.update.rewrite import RewriteError
@@ -68,7 +69,7 @@ def reread(
     not read back as the examples of ``original``, the edited one passing, if it does not.
     ``raises``: the edit writes the exception of the example, which must read back as one."""
     try:
-        examples = doctest.DocTestParser().get_examples("\n".join(code_lines))
+        examples = examples_of("\n".join(code_lines))
     except ValueError as error:
         return f"the transcript would no longer parse: {error}"
     if [_read(example, i == index) for i, example in enumerate(examples)] != [
