@@ -132,7 +132,8 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
             "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)",
             "no fatal error was reported: a signal that faulthandler does not report ended it "
             "(SIGKILL: kill -9 or the out-of-memory killer; SIGTERM or SIGHUP sent to the "
-            "process), or C code called exit()",
+            "process; SIGALRM: a signal.alarm or signal.setitimer timer left running), or C "
+            "code called exit()",
         ),
         ("import ctypes\nctypes.string_at(0)", "Fatal Python error: Segmentation fault *"),
         ("import os\nos.abort()", "Fatal Python error: Aborted *"),

@@ -102,7 +102,8 @@ if running and b"(see the timeout directive)" not in report:  # else the session
         cause = (
             "no fatal error was reported: a signal that faulthandler does not report ended it"
             " (SIGKILL: kill -9 or the out-of-memory killer; SIGTERM or SIGHUP sent to the"
-            " process), or C code called exit()"
+            " process; SIGALRM: a signal.alarm or signal.setitimer timer left running), or C"
+            " code called exit()"
         )
     say(b"\n" + running + b" was running when the process died: " + cause.encode() + b"\n")
 """
