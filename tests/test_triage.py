@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.commands import triage as t
 from pytest_torchnotes.commands.cli import main
 from pytest_torchnotes.commands.triage import running
+from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
 
@@ -656,3 +657,61 @@ def test_a_note_that_never_imports_torch_gets_a_setup_comment(
         (0, ("<!-- torchnotes: setup", "import torch", "-->")),
         (9, ("<!-- torchnotes: setup", "import torch.nn.functional as F", "-->")),
     ]
+
+
+#: A bare fence is a block only under ``torchnotes_languages = python bare``.
+BARE_FIRST = (
+    "```\nimport torch\nfrom no_such_module_xyz import thing\nx = 1\n```\n\n"
+    "```python\nprint(x)\n```\n```output\n1\n```\n"
+)
+
+
+def test_blocks_are_read_with_the_settings_the_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'no_such'")
+    undefined = record(7, "exception", "the block raised NameError: name 'x' is not defined")
+    _, follow = classify(tmp_path, monkeypatch, BARE_FIRST, missing, undefined)
+    assert follow.cause == t.DRIFT  # no block at line 1 under the default settings
+    bare = NoteFormat(languages=frozenset({"python", ""}))
+    note = NoteRecord("n.md", "failed", None, [missing, undefined])
+    _, follow = t.classify_note(note, None, bare)
+    assert (follow.cause, follow.directive) == (
+        t.FOLLOW_ON,
+        "requires module:no_such; uses x from an earlier block that needs it too",
+    )
+
+
+def test_triage_reads_the_notes_with_the_projects_ini_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_languages = python bare\n")
+    (tmp_path / "n.md").write_text(BARE_FIRST)
+    findings, _ = t.triage(["n.md"])
+    assert [(f.line, f.cause, f.directive) for f in findings] == [
+        (
+            1,
+            t.MISSING_MODULE,
+            "requires module:no_such_module_xyz; "
+            "module no_such_module_xyz is not installed on every machine",
+        ),
+        (
+            7,
+            t.FOLLOW_ON,
+            "requires module:no_such_module_xyz; uses x from an earlier block that needs it too",
+        ),
+    ]
+    assert main(["triage", "--write", "n.md"]) == 1
+    capsys.readouterr()
+    assert (tmp_path / "n.md").read_text() == (
+        "<!-- torchnotes: requires module:no_such_module_xyz; "
+        "module no_such_module_xyz is not installed on every machine -->\n"
+        + BARE_FIRST.replace(
+            "```python\n",
+            "<!-- torchnotes: requires module:no_such_module_xyz; "
+            "uses x from an earlier block that needs it too -->\n```python\n",
+        )
+    )
+    findings, _ = t.triage(["n.md"])
+    assert findings == []

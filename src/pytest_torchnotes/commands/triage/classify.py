@@ -23,13 +23,17 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.inforce import Options
-from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 
 
-def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
-    """The findings of one note, from its first run and its run with another seed."""
+def classify_note(
+    note: NoteRecord, second: NoteRecord | None, note_format: NoteFormat | None = None
+) -> list[Finding]:
+    """The findings of one note, from its first run and its run with another seed; the note
+    is read with ``note_format``, the project's settings the run used (the defaults when
+    not given), so that its blocks are those pytest ran."""
     if note.outcome == "error":
         line = re.match(r"line (\d+)", note.reason or "")
         return [
@@ -37,7 +41,7 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         ]
     if note.outcome != "failed":
         return []
-    blocks, options = _parsed_blocks(note.path)
+    blocks, options = _parsed_blocks(note.path, note_format)
     other = {record.key: record for record in second.blocks} if second is not None else {}
     findings: list[Finding] = []
     #: Names defined by earlier blocks that did not run to their end, with the finding.
@@ -108,14 +112,16 @@ def _setup_finding(path: str, record: BlockRecord) -> Finding:
     )
 
 
-def _parsed_blocks(path: str) -> tuple[dict[int, Block], dict[int, Options]]:
+def _parsed_blocks(
+    path: str, note_format: NoteFormat | None
+) -> tuple[dict[int, Block], dict[int, Options]]:
     """The note's blocks and what their directives say, by the 1-based line of their
     opening fence, as the run report names them."""
     try:
         text = decode_note(Path(path).read_bytes()).text
     except (OSError, NoteReadError):
         return {}, {}
-    note = NoteParser().parse(text)
+    note = NoteParser(note_format).parse(text)
     options = {shown(line): value for line, value in run_options_by_line(note).items()}
     return {shown(block.first_line): block for block in note.blocks}, options
 
