@@ -10,6 +10,8 @@ not read.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
@@ -25,7 +27,7 @@ from pytest_torchnotes.markdown.layout import (
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.notpython import collected
-from pytest_torchnotes.markdown.second_output import second_output
+from pytest_torchnotes.markdown.second_output import second_output, second_output_refusal
 from pytest_torchnotes.markdown.sections import fence_section
 from pytest_torchnotes.notelines import shown
 
@@ -61,8 +63,11 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.rejected = True  # the lexer reported the fence that is never closed
         return
     note.consumed.add(fenced.open_line)
-    draft.output = fence_section(fenced)
-    second_output(note, fence, fenced)
+    section = fence_section(fenced)
+    second = second_output(note, fence, fenced)
+    if second is not None:
+        section = replace(section, not_writable=second_output_refusal(fenced, second))
+    draft.output = section
 
 
 def output_fence(
