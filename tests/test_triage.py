@@ -761,7 +761,8 @@ def test_a_python_fence_that_holds_printed_output_is_not_drift(
         " output: tag the fence ```output to compare it as that block's output",
     ]
     assert findings[1].detail == (
-        "printed output, not code: `tensor([0., 0., 0.])`, and the block before it prints nothing"
+        "printed output, not code: `tensor([0., 0., 0.])`, and the block before it printed "
+        "nothing in the run"
     )
 
 
@@ -825,3 +826,8 @@ def test_printed_output_that_is_not_even_python_is_named_as_output(
     raised = "the block raised SyntaxError: invalid syntax (n.md, line 4)"
     (finding,) = classify(tmp_path, monkeypatch, text, record(3, "exception", raised))
     assert (finding.cause, finding.directive) == (t.NOT_PYTHON, "skip printed output, not code")
+    assert finding.detail.endswith(", and no block comes before it")
+    own = "```python\nprint(1)\n```\n```output\n1\n```\n\n" + text
+    late = record(10, "exception", raised)
+    (finding,) = classify(tmp_path, monkeypatch, own, _ran(1, "1\n"), late)
+    assert finding.detail.endswith(", and the block before it has output of its own")

@@ -49,12 +49,14 @@ def printed_finding(
     printer, printed = before if before is not None else (None, None)
     actual = (printed.actual or "").strip() if printed is not None else ""
     if printer is None or printer.output is not None or not actual:
+        if printer is None:
+            why = "no block comes before it"
+        elif printer.output is not None:
+            why = "the block before it has output of its own"
+        else:
+            why = "the block before it printed nothing in the run"
         return Finding(
-            path,
-            record.line,
-            NOT_PYTHON,
-            f"{seen}, and the block before it prints nothing",
-            "skip printed output, not code",
+            path, record.line, NOT_PYTHON, f"{seen}, and {why}", "skip printed output, not code"
         )
     line = shown(printer.first_line)
     fence = block.fence.fence
