@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.commands import triage as t
 from pytest_torchnotes.commands.cli import main
 from pytest_torchnotes.commands.triage import running
+from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
 
@@ -656,3 +657,177 @@ def test_a_note_that_never_imports_torch_gets_a_setup_comment(
         (0, ("<!-- torchnotes: setup", "import torch", "-->")),
         (9, ("<!-- torchnotes: setup", "import torch.nn.functional as F", "-->")),
     ]
+
+
+#: A bare fence is a block only under ``torchnotes_languages = python bare``.
+BARE_FIRST = (
+    "```\nimport torch\nfrom no_such_module_xyz import thing\nx = 1\n```\n\n"
+    "```python\nprint(x)\n```\n```output\n1\n```\n"
+)
+
+
+def test_blocks_are_read_with_the_settings_the_run_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'no_such'")
+    undefined = record(7, "exception", "the block raised NameError: name 'x' is not defined")
+    _, follow = classify(tmp_path, monkeypatch, BARE_FIRST, missing, undefined)
+    assert follow.cause == t.DRIFT  # no block at line 1 under the default settings
+    bare = NoteFormat(languages=frozenset({"python", ""}))
+    note = NoteRecord("n.md", "failed", None, [missing, undefined])
+    _, follow = t.classify_note(note, None, bare)
+    assert (follow.cause, follow.directive) == (
+        t.FOLLOW_ON,
+        "requires module:no_such; uses x from an earlier block that needs it too",
+    )
+
+
+def test_triage_reads_the_notes_with_the_projects_ini_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntorchnotes_languages = python bare\n")
+    (tmp_path / "n.md").write_text(BARE_FIRST)
+    findings, _ = t.triage(["n.md"])
+    assert [(f.line, f.cause, f.directive) for f in findings] == [
+        (
+            1,
+            t.MISSING_MODULE,
+            "requires module:no_such_module_xyz; "
+            "module no_such_module_xyz is not installed on every machine",
+        ),
+        (
+            7,
+            t.FOLLOW_ON,
+            "requires module:no_such_module_xyz; uses x from an earlier block that needs it too",
+        ),
+    ]
+    assert main(["triage", "--write", "n.md"]) == 1
+    capsys.readouterr()
+    assert (tmp_path / "n.md").read_text() == (
+        "<!-- torchnotes: requires module:no_such_module_xyz; "
+        "module no_such_module_xyz is not installed on every machine -->\n"
+        + BARE_FIRST.replace(
+            "```python\n",
+            "<!-- torchnotes: requires module:no_such_module_xyz; "
+            "uses x from an earlier block that needs it too -->\n```python\n",
+        )
+    )
+    findings, _ = t.triage(["n.md"])
+    assert findings == []
+
+
+#: Python fences that hold what code printed: under prose after a block that prints it,
+#: after a block that prints nothing, right after a block that prints it.
+PRINTED = (
+    "# Tensors\n\n```python\nimport torch\nx = torch.ones(2)\nprint(x + 1)\n```\n\n"
+    "Adding one gives:\n\n```python\ntensor([2., 2.])\n```\n\n"
+    "```python\ny = torch.zeros(3)\n```\n\nA tensor of zeros:\n\n"
+    "```python\ntensor([0., 0., 0.])\n```\n\n"
+    "Right after:\n\n```python\ny + 1\n```\n```python\ntensor([1., 1., 1.])\n```\n"
+)
+
+
+def _ran(line: int, actual: str) -> BlockRecord:
+    return dataclasses.replace(record(line, None, ""), outcome="passed", actual=actual)
+
+
+def test_a_python_fence_that_holds_printed_output_is_not_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undefined = "the block raised NameError: name 'tensor' is not defined"
+    findings = classify(
+        tmp_path,
+        monkeypatch,
+        PRINTED,
+        _ran(3, "tensor([2., 2.])\n"),
+        record(11, "exception", undefined),
+        _ran(15, ""),
+        record(21, "exception", undefined),
+        _ran(27, "tensor([1., 1., 1.])\n"),
+        record(30, "exception", undefined),
+    )
+    assert [(f.line, f.cause, f.directive, f.proposed) for f in findings] == [
+        (11, t.NOT_PYTHON, "skip output of the block above, not code", True),
+        (21, t.NOT_PYTHON, "skip printed output, not code", True),
+        (30, t.NOT_PYTHON, "skip output of the block above, not code", False),
+    ]
+    assert t.details(findings) == [
+        "n.md:11: not Python: <!-- torchnotes: skip output of the block above, not code -->"
+        "; or, to compare it, put it right after the block at line 3 as an ```output fence",
+        "n.md:21: not Python: <!-- torchnotes: skip printed output, not code -->",
+        "n.md:30: not Python: printed output, not code: `tensor([1., 1., 1.])` is what the"
+        " block at line 27 prints; not proposed: right after that block, it reads as its"
+        " output: tag the fence ```output to compare it as that block's output",
+    ]
+    assert findings[1].detail == (
+        "printed output, not code: `tensor([0., 0., 0.])`, and the block before it printed "
+        "nothing in the run"
+    )
+
+
+def test_printed_output_that_the_block_before_no_longer_prints_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    undefined = "the block raised NameError: name 'tensor' is not defined"
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        PRINTED,
+        _ran(3, "tensor([3., 3.])\n"),
+        record(11, "exception", undefined),
+    )
+    assert finding.directive == "skip output of the block above, not code"
+    assert finding.detail == (
+        "printed output, not code: `tensor([2., 2.])` reads as the output of the block at "
+        "line 3, which prints `tensor([3., 3.])` now"
+    )
+    assert finding.proposed
+
+
+def test_a_change_triage_does_not_write_is_named_as_the_way_out(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = t.Finding(
+        "notes/a.md",
+        9,
+        t.NOT_PYTHON,
+        "printed output, not code: `tensor([1.])` is what the block at line 3 prints",
+        "skip output of the block above, not code",
+        "right after that block, it reads as its output: tag the fence ```output to compare "
+        "it as that block's output",
+    )
+    monkeypatch.setattr(t, "triage", lambda paths: ([output], {}))
+    assert main(["triage", "notes"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "no directive proposed: make the changes named above; what else fails is real drift, "
+        "or follows from it"
+    )
+
+
+def test_code_that_looks_like_printed_output_but_ran_is_left_to_the_other_causes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "```python\nfrom torch import tensor\n```\n\n"
+        "```python\ntensor([1, 2]) + tensor([1, 2, 3])\n```\n"
+    )
+    mismatch = "the block raised RuntimeError: The size of tensor a (2) must match the size"
+    (finding,) = classify(
+        tmp_path, monkeypatch, text, _ran(1, ""), record(5, "exception", mismatch)
+    )
+    assert (finding.cause, finding.directive) == (t.DRIFT, None)
+
+
+def test_printed_output_that_is_not_even_python_is_named_as_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "Its gradient:\n\n```python\ntensor([2.], grad_fn=<MulBackward0>)\n```\n"
+    raised = "the block raised SyntaxError: invalid syntax (n.md, line 4)"
+    (finding,) = classify(tmp_path, monkeypatch, text, record(3, "exception", raised))
+    assert (finding.cause, finding.directive) == (t.NOT_PYTHON, "skip printed output, not code")
+    assert finding.detail.endswith(", and no block comes before it")
+    own = "```python\nprint(1)\n```\n```output\n1\n```\n\n" + text
+    late = record(10, "exception", raised)
+    (finding,) = classify(tmp_path, monkeypatch, own, _ran(1, "1\n"), late)
+    assert finding.detail.endswith(", and the block before it has output of its own")

@@ -102,6 +102,11 @@ def _triage(arguments: argparse.Namespace) -> int:
             f"{len(proposed)} directive{'s' * (len(proposed) != 1)} proposed: "
             "torchnotes triage --write inserts them"
         )
+    elif any(finding.conflict is not None for finding in findings):
+        print(
+            "no directive proposed: make the changes named above; what else fails is real "
+            "drift, or follows from it"
+        )
     else:
         print("no directive proposed: what fails is real drift, or follows from it")
     return 1

@@ -42,6 +42,9 @@ class OutputSection:
     prefix: str
     #: The fence around the section: new output must not close it (``""``: none).
     fence: str = "```"
+    #: Why ``--torchnotes-update`` must not write this section, naming the fix (a second
+    #: output fence after it that the note would still hold); ``None`` when it may.
+    not_writable: str | None = None
 
     @property
     def text(self) -> str:

@@ -10,6 +10,10 @@ not read.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container, Sequence
+from dataclasses import replace
+
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
@@ -25,7 +29,7 @@ from pytest_torchnotes.markdown.layout import (
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.notpython import collected
-from pytest_torchnotes.markdown.second_output import second_output
+from pytest_torchnotes.markdown.second_output import second_output, second_output_refusal
 from pytest_torchnotes.markdown.sections import fence_section
 from pytest_torchnotes.notelines import shown
 
@@ -61,8 +65,11 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         draft.rejected = True  # the lexer reported the fence that is never closed
         return
     note.consumed.add(fenced.open_line)
-    draft.output = fence_section(fenced)
-    second_output(note, fence, fenced)
+    section = fence_section(fenced)
+    second = second_output(note, fence, fenced)
+    if second is not None:
+        section = replace(section, not_writable=second_output_refusal(fenced, second))
+    draft.output = section
 
 
 def output_fence(
@@ -128,12 +135,10 @@ def output_run_as_code(
     if candidate.close_line is None or fence.close_line is None:
         return
     label = note.format.output_label or OUTPUT_LABEL
-    between = gap(note.lines, fence, candidate.open_line, label, note.comment_lines)
-    if not between.only_labels or len(between.labels) > 1:
+    if not follows_as_output(note.lines, fence, candidate, label, note.comment_lines):
         return
-    text = "\n".join(line.text for line in candidate.body)
-    first = next((line.text.strip() for line in candidate.body if line.text.strip()), "")
-    if not PRINTED_REPR.match(first) or looks_like_python(text):
+    first = printed_output("\n".join(line.text for line in candidate.body))
+    if first is None:
         return
     note.problem(
         candidate.open_line,
@@ -142,3 +147,31 @@ def output_run_as_code(
         f"compares it: mark it {candidate.fence}output to compare it as the block's output",
         "warning",
     )
+
+
+def printed_output(text: str) -> str | None:
+    """The first line of a fence's ``text`` when the fence holds what code printed rather
+    than code: that line reads as a printed value, and the text holds no statement.
+
+    >>> printed_output("\\ntensor([[1., 2.],\\n        [3., 4.]])")
+    'tensor([[1., 2.],'
+    >>> printed_output("x = torch.ones(2)\\nprint(x)") is None
+    True
+    """
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if not PRINTED_REPR.match(first) or looks_like_python(text):
+        return None
+    return first
+
+
+def follows_as_output(
+    lines: Sequence[str],
+    fence: FenceLexeme,
+    candidate: FenceLexeme,
+    label: re.Pattern[str],
+    comment_lines: Container[int] = (),
+) -> bool:
+    """Whether ``candidate`` stands where ``fence``'s output fence would: only blank lines
+    and at most one label line between them."""
+    between = gap(lines, fence, candidate.open_line, label, comment_lines)
+    return between.only_labels and len(between.labels) <= 1

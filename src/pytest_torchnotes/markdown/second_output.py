@@ -14,7 +14,10 @@ outputs, each under its label::
     ```
 
 A block has one output section: the first fence is read, and the second would be compared
-with nothing. It is reported, so that no output is dropped silently.
+with nothing. It is reported, so that no output is dropped silently, and
+``--torchnotes-update`` does not write the first fence (:func:`second_output_refusal`): the
+whole output written there, the note would still hold the second fence after it, and read as
+if the block printed its value twice.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.notelines import shown
 
 
-def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) -> None:
+def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) -> FenceLexeme | None:
     """Warn of a fence after ``output``, the output fence of ``block``, that would be read
-    as output too: one label line between, and a fence that a label makes output."""
+    as output too: one label line between, and a fence that a label makes output; return
+    that fence."""
     fences = note.lexemes.fences
     position = next((i for i, fence in enumerate(fences) if fence is output), None)
     if position is None or position + 1 >= len(fences) or output.close_line is None:
-        return
+        return None
     candidate = fences[position + 1]
     note_format = note.format
     label = note_format.output_label
@@ -40,18 +44,31 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
         note.lines, output, candidate.open_line, label or OUTPUT_LABEL, note.comment_lines
     )
     if label is None or len(between.labels) != 1:
-        return
+        return None
     labeled = read_as_output(
         candidate, between, note_format.output_fences, note_format.labeled_fences
     )
     if not labeled and not python_output(
         candidate, between, note_format.languages, labels_read=True
     ):
-        return
+        return None
     note.problem(
         candidate.open_line,
         f"a second output fence after the block at line {shown(block.open_line)}, whose "
         f"output is the fence at line {shown(output.open_line)}, is not read: a block has one "
         "output section; put both outputs in that fence, in the order the block prints them",
         "warning",
+    )
+    return candidate
+
+
+def second_output_refusal(output: FenceLexeme, second: FenceLexeme) -> str:
+    """Why update does not write ``output``, a block's output fence, when ``second`` follows
+    it under a label of its own, and what to do instead."""
+    return (
+        f"the block's output fence is followed by a second one at line "
+        f"{shown(second.open_line)}, under a label of its own, which update cannot write: put "
+        f"both outputs in the fence at line {shown(output.open_line)}, in the order the block "
+        "prints them, and delete the second (or mark the block "
+        "<!-- torchnotes: compare ignore -->)"
     )

@@ -93,6 +93,8 @@ def section_edit(
     """The edit that puts ``actual`` into ``section``; raise :class:`RewriteError` when it
     cannot be written safely, or is longer than ``max_bytes`` (when not 0). ``transform``
     adapts new lines (``<BLANKLINE>`` in doctests)."""
+    if section.not_writable is not None:
+        raise RewriteError(section.not_writable)
     reason = check_raw_output(actual)
     if reason is not None:
         raise RewriteError(reason)

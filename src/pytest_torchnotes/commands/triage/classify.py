@@ -3,6 +3,7 @@ follows on from (:mod:`.followon`), checked against the directives already on th
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -19,17 +20,22 @@ from pytest_torchnotes.commands.triage.followon import (
     keep_what_later_blocks_use,
     skipped_by_requires,
 )
+from pytest_torchnotes.commands.triage.printed import printed_finding
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.inforce import Options
-from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 
 
-def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
-    """The findings of one note, from its first run and its run with another seed."""
+def classify_note(
+    note: NoteRecord, second: NoteRecord | None, note_format: NoteFormat | None = None
+) -> list[Finding]:
+    """The findings of one note, from its first run and its run with another seed; the note
+    is read with ``note_format``, the project's settings the run used (the defaults when
+    not given), so that its blocks are those pytest ran."""
     if note.outcome == "error":
         line = re.match(r"line (\d+)", note.reason or "")
         return [
@@ -37,7 +43,12 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         ]
     if note.outcome != "failed":
         return []
-    blocks, options = _parsed_blocks(note.path)
+    blocks, options, lines = _parsed_blocks(note.path, note_format)
+    records = {record.line: record for record in note.blocks if record.kind == "block"}
+    order = sorted(blocks)
+    before = {
+        line: (blocks[earlier], records.get(earlier)) for earlier, line in itertools.pairwise(order)
+    }
     other = {record.key: record for record in second.blocks} if second is not None else {}
     findings: list[Finding] = []
     #: Names defined by earlier blocks that did not run to their end, with the finding.
@@ -59,8 +70,17 @@ def classify_note(note: NoteRecord, second: NoteRecord | None) -> list[Finding]:
         if record.kind != "block":
             findings.append(_setup_finding(note.path, record))
             continue
-        finding = follow_on(note.path, record, lost) or classify(
-            note.path, record, other.get(record.key), block
+        finding = (
+            printed_finding(
+                note.path,
+                record,
+                block,
+                before.get(record.line),
+                lines,
+                note_format or NoteFormat(),
+            )
+            or follow_on(note.path, record, lost)
+            or classify(note.path, record, other.get(record.key), block)
         )
         finding = _imported_once(finding, imported)
         if block is not None:
@@ -108,16 +128,18 @@ def _setup_finding(path: str, record: BlockRecord) -> Finding:
     )
 
 
-def _parsed_blocks(path: str) -> tuple[dict[int, Block], dict[int, Options]]:
+def _parsed_blocks(
+    path: str, note_format: NoteFormat | None
+) -> tuple[dict[int, Block], dict[int, Options], list[str]]:
     """The note's blocks and what their directives say, by the 1-based line of their
-    opening fence, as the run report names them."""
+    opening fence, as the run report names them; and the note's lines."""
     try:
         text = decode_note(Path(path).read_bytes()).text
     except (OSError, NoteReadError):
-        return {}, {}
-    note = NoteParser().parse(text)
+        return {}, {}, []
+    note = NoteParser(note_format).parse(text)
     options = {shown(line): value for line, value in run_options_by_line(note).items()}
-    return {shown(block.first_line): block for block in note.blocks}, options
+    return {shown(block.first_line): block for block in note.blocks}, options, note.lines
 
 
 def _with_conflict(finding: Finding, directives: Options) -> Finding:

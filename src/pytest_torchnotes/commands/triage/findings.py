@@ -43,6 +43,8 @@ class Finding:
     #: Imports of the block that later blocks use: kept in a setup comment above it, since
     #: the directive skips the block.
     setup: tuple[str, ...] = ()
+    #: Another fix, that triage does not write, for the author who prefers it.
+    instead: str | None = None
 
     @property
     def proposed(self) -> bool:

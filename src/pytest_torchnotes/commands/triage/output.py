@@ -35,6 +35,8 @@ def details(findings: Sequence[Finding]) -> list[str]:
             what = safe(finding.comment)
             if finding.setup:
                 what += f" (and a setup comment above it: {'; '.join(finding.setup)})"
+            if finding.instead is not None:
+                what += f"; or, {finding.instead}"
         elif finding.setup:
             what = f"{finding.detail}: a setup comment above it: {'; '.join(finding.setup)}"
         else:

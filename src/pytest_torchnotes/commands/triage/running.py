@@ -9,12 +9,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pytest_torchnotes.commands.triage.classify import classify_note
 from pytest_torchnotes.commands.triage.findings import Finding
 from pytest_torchnotes.notefiles import note_files
 from pytest_torchnotes.reporting.report import RunReport
 from pytest_torchnotes.update.rewrite import digest
+
+if TYPE_CHECKING:
+    from pytest_torchnotes.settings import Settings
 
 #: The seed of the second run (the first uses the project's own settings).
 SECOND_SEED = 7919
@@ -47,7 +51,8 @@ def run_notes(paths: Sequence[str], report: Path, seed: int | None = None) -> Ru
 def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     """Run the notes and sort every failing block by cause; also return the digest of each
     note as read before the run, so that ``write`` refuses notes changed since."""
-    digests = note_digests(paths)
+    settings = _project_settings(paths)
+    digests = note_digests(paths, settings.patterns)
     with tempfile.TemporaryDirectory(prefix="torchnotes-triage-") as folder:
         first = run_notes(paths, Path(folder) / "first.json")
         varying = [
@@ -59,21 +64,28 @@ def triage(paths: Sequence[str]) -> tuple[list[Finding], dict[str, str]]:
     again = {note.path: note for note in second.notes} if second is not None else {}
     findings: list[Finding] = []
     for note in first.notes:
-        findings.extend(classify_note(note, again.get(note.path)))
+        findings.extend(classify_note(note, again.get(note.path), settings.note_format))
     return findings, digests
 
 
-def note_digests(paths: Sequence[str]) -> dict[str, str]:
-    """The digest of every note in ``paths`` (files given by name, and in the folders given
-    the files that match the project's ``torchnotes_patterns``), so that a note changed
-    during the run is not written."""
+def _project_settings(paths: Sequence[str]) -> Settings:
+    """The settings of the configuration file the pytest run finds (it runs where the
+    command runs, on the same paths): the notes are read as that run reads them."""
     from pytest_torchnotes.commands.project import project_settings
     from pytest_torchnotes.settings import SettingsError
 
     try:
-        patterns = project_settings(paths).patterns
+        return project_settings(paths)
     except SettingsError as error:
         raise TriageError(str(error)) from None
+
+
+def note_digests(paths: Sequence[str], patterns: Sequence[str] | None = None) -> dict[str, str]:
+    """The digest of every note in ``paths`` (files given by name, and in the folders given
+    the files that match the project's ``torchnotes_patterns``, or ``patterns``), so that a
+    note changed during the run is not written."""
+    if patterns is None:
+        patterns = _project_settings(paths).patterns
     digests: dict[str, str] = {}
     for file in note_files(paths, patterns):
         if file.is_file():

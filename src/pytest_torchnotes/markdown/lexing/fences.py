@@ -30,7 +30,7 @@ from pytest_torchnotes.quoting import cut
 #: ``inner`` is always empty: the marker takes the whitespace after it, so that no two runs
 #: of whitespace compete for the same characters (a line of spaces fails in linear time).
 FENCE_OPEN = re.compile(
-    r"(?P<indent>[ \t]*)(?P<marker>(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+)?(?P<inner>)"
+    r"(?P<indent>[ \t]*)(?P<marker>(?:(?:[-*+:]|\d{1,9}[.)])[ \t]+)+)?(?P<inner>)"
     r"(?P<fence>`{3,}|~{3,})(?P<info>.*)$"
 )
 

@@ -11,8 +11,13 @@ from pytest_torchnotes.markdown.lexing.lines import width
 #: code rather than a fence or a list item.
 CODE_INDENT = 4
 
-#: A list item's marker, the whitespace after it and its first line's content.
-LIST_ITEM = re.compile(r"(?P<marker>[-*+]|\d{1,9}[.)])(?P<space>[ \t]*)(?P<content>.*)$")
+#: A list item's marker, the whitespace after it and its first line's content. A ``:`` starts
+#: a definition of a definition list (Pandoc, PHP Markdown Extra, markdown-it-py's deflist,
+#: Python-Markdown's ``def_list``): its content is read as a list item's.
+LIST_ITEM = re.compile(r"(?P<marker>[-*+:]|\d{1,9}[.)])(?P<space>[ \t]*)(?P<content>.*)$")
+
+#: The marker of a definition in a definition list.
+DEFINITION = ":"
 
 #: A thematic break (``- - -``, ``***``): not a list item.
 THEMATIC_BREAK = re.compile(r"(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
@@ -38,12 +43,16 @@ def item_column(indent: int, rest: str, offset: int = 0) -> int | None:
     (2, 6, 2)
     >>> item_column(0, '!!! note "Output"'), item_column(0, "text")
     (4, None)
+    >>> item_column(0, ":   ```python"), item_column(0, ":"), item_column(0, ":::{note}")
+    (4, None, None)
     """
     if MKDOCS_CONTAINER.match(rest):
         return indent + CODE_INDENT
     item = LIST_ITEM.match(rest)
     if item is None or THEMATIC_BREAK.match(rest):
         return None
+    if item.group("marker") == DEFINITION and not item.group("content").strip():
+        return None  # a definition has content on its marker's line (a ":" alone is text)
     space = item.group("space")
     if not space and item.group("content"):
         return None
@@ -84,7 +93,7 @@ def _interrupting_item(text: str) -> bool:
     if item is None or item_column(0, text) is None or not item.group("content").strip():
         return False
     marker = item.group("marker")
-    return marker in "-*+" or int(marker[:-1]) == 1
+    return marker in "-*+:" or int(marker[:-1]) == 1
 
 
 def inner_item(text: str) -> str | None:

@@ -44,8 +44,8 @@ from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 ALWAYS_MATTER = frozenset(" \t>#=")
 
 #: First characters of a line the lexer looks at when it holds a fence or is a ``---``
-#: underline: inline code, a list item.
-MAY_MATTER = frozenset("`~-*+0123456789")
+#: underline: inline code, a list item, a definition (``:``).
+MAY_MATTER = frozenset("`~-*+:0123456789")
 
 # Any other line is prose, looked at again only when a setext underline needs the line above.
 

@@ -1,0 +1,77 @@
+"""End to end: a block with a second output fence under a label of its own (a notebook
+cell's printed lines, then its value) is not rewritten by ``--torchnotes-update``."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+TWO_OUTPUTS = """\
+# Two outputs
+
+```python
+import torch
+a = torch.ones(2)
+print("a:", a)
+a == 1
+```
+
+**Output:**
+```
+a: tensor([0., 1.])
+```
+
+**Output:**
+```
+tensor([True, True])
+```
+
+Prose after it.
+
+```python
+print(a.sum())
+```
+
+**Output:**
+```
+tensor(3.)
+```
+"""
+
+
+def test_update_refuses_a_block_with_a_second_output_fence(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(TWO_OUTPUTS)
+    result = pytester.runpytest("--torchnotes-update")
+    assert result.ret == 1
+    assert block_counts(result) == {"failed": 1, "updated": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*Not updated: line 3: the block's output fence is followed by a second one at "
+            "line 16, under a label of its own, which update cannot write: put both outputs "
+            "in the fence at line 11, in the order the block prints them, and delete the "
+            "second (or mark the block <!-- torchnotes: compare ignore -->).",
+        ]
+    )
+    # Only the other block's output is written; the two fences keep every byte.
+    updated = TWO_OUTPUTS.replace("tensor(3.)", "tensor(2.)")
+    assert note.read_text(encoding="utf-8") == updated
+    again = pytester.runpytest("--torchnotes-update")
+    assert block_counts(again) == {"verified": 1, "failed": 1}
+    assert note.read_text(encoding="utf-8") == updated
+
+
+def test_a_block_whose_first_fence_holds_all_its_output_passes_and_is_not_written(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The fix the refusal names: both outputs in the first fence."""
+    fixed = TWO_OUTPUTS.replace(
+        "a: tensor([0., 1.])\n```\n\n**Output:**\n```\ntensor([True, True])\n",
+        "a: tensor([1., 1.])\ntensor([True, True])\n",
+    ).replace("tensor(3.)", "tensor(2.)")
+    note = write_note(fixed)
+    result = pytester.runpytest("--torchnotes-update")
+    assert block_counts(result) == {"verified": 2}
+    assert note.read_text(encoding="utf-8") == fixed
