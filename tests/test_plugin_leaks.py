@@ -254,6 +254,39 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
         "False",
     ),
+    "json.encoder.JSONEncoder.item_separator #on the type of an instance": (
+        'import json\ntype(json.JSONEncoder()).item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.key_separator #setattr on the type of an instance": (
+        'import json\nsetattr(type(json.JSONEncoder()), "key_separator", "=")',
+        "import json\nprint(json.dumps({'a': 1}))",
+        '{"a": 1}',
+    ),
+    "json.decoder.JSONDecoder.x #a class getattr gives": (
+        'import json\ngetattr(json, "JSONDecoder").x = 1',
+        "import json\nprint(hasattr(json.JSONDecoder, 'x'))",
+        "False",
+    ),
+    "logging.Formatter.default_msec_format #through __class__": (
+        'formatter = logging.Formatter()\nformatter.__class__.default_msec_format = "%s"',
+        "print(logging.Formatter.default_msec_format)",
+        "%s,%03d",
+    ),
+    "logging.Formatter.default_msec_format #deleted through type()": (
+        "del type(logging.Formatter()).default_msec_format",
+        "print(logging.Formatter.default_msec_format)",
+        "%s,%03d",
+    ),
+    "pprint.PrettyPrinter._dispatch #changed in place through type()": (
+        """\
+        import pprint
+        type(pprint.PrettyPrinter())._dispatch[dict.__repr__] = lambda *args: args[2].write("X")
+        """,
+        "import pprint\npprint.pprint({'a': 1}, width=1)",
+        "{'a': 1}",
+    ),
     "argparse.ArgumentParser.prog": (
         'import argparse\nargparse.ArgumentParser.prog = "leaked"',
         "import argparse\nprint(argparse.ArgumentParser(prog='p').prog)",

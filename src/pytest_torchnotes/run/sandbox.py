@@ -27,6 +27,7 @@ from pytest_torchnotes.run import (
     folders,
     knobs,
     note_modules,
+    opaqueattrs,
     patches,
     processes,
     selfsignal,
@@ -97,6 +98,9 @@ def sandbox(
     classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
         guards.append(classattrs.ClassGuard(classes))
+    opaque = opaqueattrs.opaque_names(code)
+    if opaque:
+        guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
     between = None
     if names is None or names:
         attributes = patches.AttributeGuard(patches.patch_targets(), names)
