@@ -304,3 +304,32 @@ def test_a_standard_module_the_session_uses_is_put_back_after_a_note(
     write_note(f"```python\n{patch}\n```\n", "a.md")
     write_note(f"```python\n{check}\n=== output ===\n{expected}\n```\n", "b.md")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_note_reads_changes_and_removes_its_own_file_in_the_copy(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The note's own file was left out of its scratch copy even when its code named it:
+    # reading it failed with a hint about files other notes write.
+    note = write_note(
+        """\
+        # Own file
+
+        ```python
+        import os
+        print(open("own.md").readline().strip())
+        os.chmod("own.md", 0o600)
+        os.remove("own.md")
+        print(os.path.exists("own.md"))
+        ```
+
+        ```output
+        # Own file
+        False
+        ```
+        """,
+        "own.md",
+    )
+    before = note.read_bytes(), note.stat().st_mode
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+    assert (note.read_bytes(), note.stat().st_mode) == before
