@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import json
 import locale
+import os
+import resource
 import textwrap
 import time
 
@@ -93,6 +95,11 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "torch.set_flush_denormal(True)",
         "print(torch.tensor([1e-323], dtype=torch.float64))",
         "tensor([9.8813e-324], dtype=torch.float64)",
+    ),
+    "torch.backends.opt_einsum.strategy": (
+        "torch.backends.opt_einsum.strategy = 'greedy'",
+        "print(torch.backends.opt_einsum.strategy != 'greedy')",
+        "True",
     ),
     "torch.backends.mkldnn.enabled": (
         "torch.backends.mkldnn.enabled = False",
@@ -229,6 +236,15 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         """,
         "1j",
     ),
+    "resource limits": (
+        """\
+        import resource
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+        """,
+        "import resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE) == SOFT_HARD)",
+        "True",
+    ),
     "json.encoder.JSONEncoder.item_separator": (
         'import json\njson.JSONEncoder.item_separator = ";"',
         "import json\nprint(json.dumps([1, 2]))",
@@ -320,6 +336,7 @@ def _values(text: str) -> str:
         text.replace("THRESHOLD", str(gc.get_threshold()[0]))
         .replace("TZNAME", repr(time.tzname))
         .replace("LOCALE", repr(locale.setlocale(locale.LC_ALL)))
+        .replace("SOFT_HARD", repr(resource.getrlimit(resource.RLIMIT_NOFILE)))
     )
 
 
@@ -515,3 +532,22 @@ def test_pytest_collects_its_last_garbage_before_the_collector_is_unfrozen(
     assert len(frozen) >= 2  # pytest's, at its unconfigure and its clean-up
     assert all(frozen)
     assert at_exit == 0
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "setpriority") or os.geteuid() != 0,
+    reason="lowering the niceness back takes privilege (root here)",
+)
+def test_the_niceness_a_note_raises_is_lowered_back(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    write_note("```python\nimport os\nos.nice(3)\n```\n", "a_set.md")
+    write_note(
+        f"```python\nimport os\nprint(os.nice(0))\n=== output ===\n{niceness}\n```\n", "b_check.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert [note["restored"] for note in notes] == [["niceness"], []]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == niceness
