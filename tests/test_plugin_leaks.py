@@ -236,6 +236,20 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         """,
         "1j",
     ),
+    "signal handlers": (
+        "import signal\nsignal.signal(signal.SIGPIPE, signal.SIG_DFL)",
+        "import signal\nprint(signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN)",
+        "True",
+    ),
+    "interval timers": (
+        """\
+        import signal
+        signal.signal(signal.SIGPROF, lambda *args: None)
+        signal.setitimer(signal.ITIMER_PROF, 5, 5)
+        """,
+        "import signal\nprint(signal.getitimer(signal.ITIMER_PROF))",
+        "(0.0, 0.0)",
+    ),
     "resource limits": (
         """\
         import resource
@@ -551,3 +565,23 @@ def test_the_niceness_a_note_raises_is_lowered_back(
     notes = json.loads((pytester.path / "report.json").read_text())["notes"]
     assert [note["restored"] for note in notes] == [["niceness"], []]
     assert os.getpriority(os.PRIO_PROCESS, 0) == niceness
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "setpgid") or os.getpgrp() == os.getpid(),
+    reason="the session leads its process group: setpgid(0, 0) changes nothing",
+)
+def test_a_process_group_of_its_own_is_left_after_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """In a group of its own the session would no longer get the terminal's Ctrl-C."""
+    group = os.getpgrp()
+    write_note("```python\nimport os\nos.setpgid(0, 0)\n```\n", "a_set.md")
+    write_note(
+        f"```python\nimport os\nprint(os.getpgrp())\n=== output ===\n{group}\n```\n", "b_check.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert [note["restored"] for note in notes] == [["process group"], []]
+    assert os.getpgrp() == group

@@ -52,6 +52,7 @@ def every_knob() -> list[Knob]:
         limits,
         numpy_state,
         python_state,
+        signals,
         torch_state,
     )
 
@@ -63,6 +64,7 @@ def every_knob() -> list[Knob]:
         *torch_state.hook_knobs(),
         *python_state.process_knobs(),
         *limits.limit_knobs(),
+        *signals.signal_knobs(),
     ]
     _made = (objects, knobs)
     return knobs

@@ -1,12 +1,14 @@
-"""The process's resource limits and scheduling priority, which a note may change for the
-whole process: ``resource.setrlimit(resource.RLIMIT_NOFILE, (64, ...))`` would leave every
-later note 64 file descriptors, a CPU time limit would end the session with ``SIGXCPU``,
-``os.nice(5)`` would slow every later note.
+"""The process's resource limits, scheduling priority and process group, which a note may
+change for the whole process: ``resource.setrlimit(resource.RLIMIT_NOFILE, (64, ...))``
+would leave every later note 64 file descriptors, a CPU time limit would end the session
+with ``SIGXCPU``, ``os.nice(5)`` would slow every later note, and ``os.setpgrp()`` would take
+the session out of the terminal's foreground group (Ctrl-C would no longer reach it).
 
 A limit a note lowered is raised back where the process may (a soft limit up to its hard
 limit; a hard limit only with privilege), and niceness lowered back only where the process
-may (``CAP_SYS_NICE`` or ``RLIMIT_NICE``): what cannot be put back is named in the run report
-as ``could not be restored``.
+may (``CAP_SYS_NICE`` or ``RLIMIT_NICE``). The process group is put back; a session of its
+own (``os.setsid()``) cannot be left. What cannot be put back is named in the run report as
+``could not be restored``.
 """
 
 from __future__ import annotations
@@ -21,17 +23,15 @@ try:
 except ImportError:  # pragma: no cover - not on POSIX
     resource = None  # type: ignore[assignment]
 
-#: The limits a note's code may set, by name, where this platform has them.
+#: The limits that would break later notes, by name, where this platform has them: file
+#: descriptors, memory, CPU time (``SIGXCPU``), file size (``SIGXFSZ``), processes, stack.
 LIMIT_NAMES = (
-    "RLIMIT_AS",
-    "RLIMIT_CORE",
-    "RLIMIT_CPU",
-    "RLIMIT_DATA",
-    "RLIMIT_FSIZE",
-    "RLIMIT_MEMLOCK",
     "RLIMIT_NOFILE",
+    "RLIMIT_AS",
+    "RLIMIT_DATA",
+    "RLIMIT_CPU",
+    "RLIMIT_FSIZE",
     "RLIMIT_NPROC",
-    "RLIMIT_RSS",
     "RLIMIT_STACK",
 )
 
@@ -48,6 +48,8 @@ def limit_knobs() -> list[Knob]:
         )
     if hasattr(os, "getpriority"):
         knobs.append(Knob("niceness", _niceness, _set_niceness))
+    if hasattr(os, "getpgrp") and hasattr(os, "getsid"):
+        knobs.append(Knob("process group", _group, _set_group))
     return knobs
 
 
@@ -75,3 +77,14 @@ def _niceness() -> int:
 
 def _set_niceness(saved: Any) -> None:
     os.setpriority(os.PRIO_PROCESS, 0, saved)
+
+
+def _group() -> tuple[int, int]:
+    return os.getsid(0), os.getpgrp()
+
+
+def _set_group(saved: tuple[int, int]) -> None:
+    session, group = saved
+    if os.getsid(0) != session:
+        raise OSError("the note started a session of its own (os.setsid), which cannot be left")
+    os.setpgid(0, group)
