@@ -250,6 +250,60 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "import signal\nprint(signal.getitimer(signal.ITIMER_PROF))",
         "(0.0, 0.0)",
     ),
+    "gc.callbacks": (
+        "gc.callbacks.append(lambda phase, info: None)",
+        "print([f for f in gc.callbacks if getattr(f, '__module__', '') == '__main__'])",
+        "[]",
+    ),
+    "gc debug flags": ("gc.set_debug(gc.DEBUG_SAVEALL)", "print(gc.get_debug())", "0"),
+    "sys.meta_path": (
+        """\
+        class Finder:
+            def find_spec(self, *args, **kwargs):
+                return None
+        sys.meta_path.insert(0, Finder())
+        """,
+        "print([type(f).__name__ for f in sys.meta_path if type(f).__name__ == 'Finder'])",
+        "[]",
+    ),
+    "sys.path_hooks": (
+        "sys.path_hooks.insert(0, print)",
+        "print(print in sys.path_hooks)",
+        "False",
+    ),
+    "torch safe globals": (
+        "class Mine:\n    pass\ntorch.serialization.add_safe_globals([Mine])",
+        """\
+        safe = torch.serialization.get_safe_globals()
+        print([g for g in safe if getattr(g, '__module__', '') == '__main__'])
+        """,
+        "[]",
+    ),
+    "environment variable TORCHNOTES_LEAKED (os.putenv)": (
+        "os.putenv('TORCHNOTES_LEAKED', '1')",
+        """\
+        import subprocess
+        command = ['sh', '-c', 'echo ${TORCHNOTES_LEAKED:-unset}']
+        print(subprocess.run(command, capture_output=True, text=True).stdout.strip())
+        """,
+        "unset",
+    ),
+    "sys.addaudithook (line 4)": (
+        "sys.addaudithook(lambda event, args: print('AUDIT') if event == 'os.listdir' else None)",
+        "os.listdir('.')\nprint('listed')",
+        "listed",
+    ),
+    "os.register_at_fork (line 4)": (
+        "os.register_at_fork(after_in_child=lambda: os.write(1, b'CHILD HOOK\\n'))",
+        """\
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print('forked')
+        """,
+        "forked",
+    ),
     "resource limits": (
         """\
         import resource

@@ -29,7 +29,9 @@ from pytest_torchnotes.run import (
     note_modules,
     opaqueattrs,
     patches,
+    permanent,
     processes,
+    putenv,
     selfsignal,
     spawnpickling,
     start,
@@ -111,6 +113,10 @@ def sandbox(
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
+    if any(word in code for word in putenv.WORDS):
+        environment = putenv.PutenvGuard()
+        environment.start()
+        guards.append(environment)
     state = knobs.StateGuard(knobs.every_knob())
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
@@ -136,12 +142,14 @@ def sandbox(
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
     spawning = spawnpickling.SpawnGuard(module)
+    hooks = permanent.PermanentHooks(executor.filename)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid())
     unwatch = selfsignal.watch(self_sent)
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
+        hooks.start()
         at_exit.start()
         sys.modules["__main__"] = module
         os.chdir(folder)
@@ -155,6 +163,7 @@ def sandbox(
     finally:
         unwatch()
         spawning.stop()
+        inert = hooks.stop()
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
@@ -177,6 +186,7 @@ def sandbox(
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)

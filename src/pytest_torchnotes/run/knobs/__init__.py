@@ -52,6 +52,7 @@ def every_knob() -> list[Knob]:
         limits,
         numpy_state,
         python_state,
+        registries,
         signals,
         torch_state,
     )
@@ -65,6 +66,7 @@ def every_knob() -> list[Knob]:
         *python_state.process_knobs(),
         *limits.limit_knobs(),
         *signals.signal_knobs(),
+        *registries.registry_knobs(),
     ]
     _made = (objects, knobs)
     return knobs
