@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
 from tests.conftest import WriteNote, block_counts
@@ -333,3 +336,30 @@ def test_a_note_reads_changes_and_removes_its_own_file_in_the_copy(
     before = note.read_bytes(), note.stat().st_mode
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
     assert (note.read_bytes(), note.stat().st_mode) == before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd (Linux)")
+def test_bare_file_descriptors_a_note_leaves_open_are_closed_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Nothing owns a number os.open gives: they stayed open for the rest of the session.
+    write_note(
+        """\
+        ```python
+        import os
+        kept = [os.open(os.devnull, os.O_RDONLY) for _ in range(50)]
+        read, write = os.pipe()
+        closed = os.open(os.devnull, os.O_RDONLY)
+        os.close(closed)
+        ```
+        """,
+        "a.md",
+    )
+    before = len(os.listdir("/proc/self/fd"))
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=1)
+    assert len(os.listdir("/proc/self/fd")) < before + 10
+    (note,) = json.loads((pytester.path / "report.json").read_text())["notes"]
+    closed = [name for name in note["restored"] if name.startswith("file descriptor")]
+    assert len(closed) == 52
+    assert sum("(os.pipe at line 4)" in name for name in closed) == 2

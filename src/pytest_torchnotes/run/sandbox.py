@@ -32,6 +32,7 @@ from pytest_torchnotes.run import (
     permanent,
     processes,
     putenv,
+    rawfds,
     selfsignal,
     spawnpickling,
     start,
@@ -117,6 +118,10 @@ def sandbox(
         environment = putenv.PutenvGuard()
         environment.start()
         guards.append(environment)
+    if rawfds.names_one(code):
+        descriptors = rawfds.RawFdGuard(executor.filename)
+        descriptors.start()
+        guards.append(descriptors)
     state = knobs.StateGuard(knobs.every_knob())
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
