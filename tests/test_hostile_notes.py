@@ -363,3 +363,68 @@ def test_bare_file_descriptors_a_note_leaves_open_are_closed_and_named(
     closed = [name for name in note["restored"] if name.startswith("file descriptor")]
     assert len(closed) == 52
     assert sum("(os.pipe at line 4)" in name for name in closed) == 2
+
+
+@pytest.mark.parametrize(
+    ("send", "name"),
+    [
+        ("os.kill(os.getpid(), signal.SIGUSR1)", "SIGUSR1"),
+        ("signal.raise_signal(signal.SIGTERM)", "SIGTERM"),
+        ("os.kill(os.getpid(), signal.SIGKILL)", "SIGKILL"),
+        ("signal.pthread_kill(threading.main_thread().ident, signal.SIGHUP)", "SIGHUP"),
+    ],
+)
+def test_a_block_that_signals_its_own_process_to_end_fails_and_the_session_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote, send: str, name: str
+) -> None:
+    # The signal ended the session: no later note ran, no report was written. A subprocess,
+    # so that a regression cannot end the test session itself.
+    write_note(f"```python\nimport os, signal, threading\n{send}\nprint('sent')\n```\n", "a.md")
+    write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [f"notes/a.md:1: block 1: the block raised *SignalledItself: the block sent {name} to *"]
+    )
+    assert "selfsignal.py" not in result.stdout.str()
+
+
+def test_a_signal_the_block_handles_is_sent(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        ```python
+        import os, signal
+        signal.signal(signal.SIGUSR1, lambda signum, frame: print("handled"))
+        os.kill(os.getpid(), signal.SIGUSR1)
+        os.kill(os.getpid(), signal.SIGCHLD)  # ignored unless handled: sent
+        === output ===
+        handled
+        ```
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_signal_to_the_session_s_process_group_is_not_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Checked without sending: the group holds the process running these tests."""
+    import signal
+
+    from pytest_torchnotes.run import selfsignal
+
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(selfsignal, "KILLPG", lambda group, signum: sent.append((group, signum)))
+    monkeypatch.setattr(selfsignal, "KILL", lambda pid, signum: sent.append((pid, signum)))
+    watched = selfsignal.SelfSent(os.getpid())
+    for send in (
+        lambda: watched.killpg(0, signal.SIGUSR2),
+        lambda: watched.kill(0, signal.SIGTERM),
+    ):
+        with pytest.raises(selfsignal.SignalledItself, match="to the session's own process group"):
+            send()
+    watched.killpg(0, signal.SIGCHLD)
+    watched.kill(12345, signal.SIGTERM)  # another process
+    assert sent == [(0, signal.SIGCHLD), (12345, signal.SIGTERM)]
