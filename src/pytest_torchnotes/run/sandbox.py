@@ -104,24 +104,26 @@ def sandbox(
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
+    # Wrappers of functions of os, put on before the attributes of os are saved and taken
+    # off after they are put back: they are not the note's.
+    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard] = []
+    if any(word in code for word in putenv.WORDS):
+        wrapping.append(putenv.PutenvGuard())
+    if rawfds.names_one(code):
+        wrapping.append(rawfds.RawFdGuard(executor.filename))
+    for wrapper in wrapping:
+        wrapper.start()
     between = None
     if names is None or names:
         attributes = patches.AttributeGuard(patches.patch_targets(), names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
+    guards.extend(wrapping)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
-    if any(word in code for word in putenv.WORDS):
-        environment = putenv.PutenvGuard()
-        environment.start()
-        guards.append(environment)
-    if rawfds.names_one(code):
-        descriptors = rawfds.RawFdGuard(executor.filename)
-        descriptors.start()
-        guards.append(descriptors)
     state = knobs.StateGuard(knobs.every_knob())
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
