@@ -428,3 +428,34 @@ def test_a_signal_to_the_session_s_process_group_is_not_sent(
     watched.killpg(0, signal.SIGCHLD)
     watched.kill(12345, signal.SIGTERM)  # another process
     assert sent == [(0, signal.SIGCHLD), (12345, signal.SIGTERM)]
+
+
+def test_a_thread_that_keeps_logging_s_lock_does_not_hang_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The next note's start waited for the lock for good. A subprocess with a time limit,
+    # so that a regression fails this test instead of hanging the test session.
+    write_note(
+        """\
+        ```python
+        import logging, threading, time
+        def hold():
+            logging._acquireLock() if hasattr(logging, "_acquireLock") else logging._lock.acquire()
+            time.sleep(3600)
+        threading.Thread(target=hold, daemon=True).start()
+        time.sleep(0.2)
+        ```
+        """,
+        "a.md",
+    )
+    write_note(
+        "```python\nimport logging\nlogging.getLogger('x').warning('logged')\nprint('next')\n"
+        "=== output ===\nnext\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "--torchnotes-report=report.json", timeout=120
+    )
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert any("logging's module lock" in name for name in notes[0]["restored"])

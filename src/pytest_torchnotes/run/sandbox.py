@@ -25,6 +25,7 @@ from pytest_torchnotes.run import (
     exiting,
     faulthandling,
     folders,
+    heldlocks,
     knobs,
     note_modules,
     opaqueattrs,
@@ -170,7 +171,7 @@ def sandbox(
     finally:
         unwatch()
         spawning.stop()
-        inert = hooks.stop()
+        inert = [*hooks.stop(), *heldlocks.free_logging_lock()]  # before the session logs
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
