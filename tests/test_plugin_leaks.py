@@ -304,6 +304,15 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         """,
         "forked",
     ),
+    "torch flags": (
+        "torch.backends.cuda.enable_math_sdp(False)\ntorch.backends.nnpack.set_flags(False)",
+        """\
+        q = k = v = torch.ones(1, 2, 4)
+        attention = torch.nn.functional.scaled_dot_product_attention(q, k, v)
+        print(attention.shape, torch._C._get_nnpack_enabled())
+        """,
+        "torch.Size([1, 2, 4]) True",
+    ),
     "resource limits": (
         """\
         import resource

@@ -54,6 +54,7 @@ def every_knob() -> list[Knob]:
         python_state,
         registries,
         signals,
+        torch_flags,
         torch_state,
     )
 
@@ -63,6 +64,7 @@ def every_knob() -> list[Knob]:
         *torch_state.settings_knobs(),
         *numpy_state.numpy_knobs(),
         *torch_state.hook_knobs(),
+        *torch_flags.flag_knobs(),
         *python_state.process_knobs(),
         *limits.limit_knobs(),
         *signals.signal_knobs(),
