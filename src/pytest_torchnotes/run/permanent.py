@@ -17,6 +17,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+#: Bound at import: a note may replace ``sys._getframe``.
+_GETFRAME = sys._getframe
+
 #: The keywords of ``os.register_at_fork``.
 FORK_MOMENTS = ("before", "after_in_child", "after_in_parent")
 
@@ -54,7 +57,7 @@ class PermanentHooks:
         setattr(target, name, value)
 
     def _from_note(self, what: str) -> bool:
-        caller = sys._getframe(2)
+        caller = _GETFRAME(2)
         if caller.f_code.co_filename != self.filename:
             return False
         self.registered.append(f"{what} (line {caller.f_lineno})")

@@ -15,6 +15,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+#: Bound at import: a note may replace ``sys._getframe``.
+_GETFRAME = sys._getframe
+
 #: The functions that give bare descriptors: one, or a pair.
 OPENERS = ("open", "pipe", "dup", "openpty", "memfd_create", "eventfd", "pipe2")
 
@@ -63,7 +66,7 @@ class RawFdGuard:
     def _recording(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def recording(*args: Any, **kwargs: Any) -> Any:
             result = function(*args, **kwargs)
-            caller = sys._getframe(1)
+            caller = _GETFRAME(1)
             if caller.f_code.co_filename == self.filename:
                 where = f"os.{name} at line {caller.f_lineno}"
                 for fd in result if isinstance(result, tuple) else (result,):

@@ -44,9 +44,11 @@ def signal_knobs() -> list[Knob]:
             if number.name not in LEFT_OUT and number not in SIGNALS
         }
     )
-    knobs = [Knob("signal handlers", lambda: _handlers(numbers), _set_handlers)]
+    knobs = []
     if TIMERS and hasattr(signal, "getitimer"):
+        # Stopped before the handlers are put back: SIGPROF's default action ends the process.
         knobs.append(Knob("interval timers", _timers, _set_timers))
+    knobs.append(Knob("signal handlers", lambda: _handlers(numbers), _set_handlers))
     return knobs
 
 
