@@ -10,6 +10,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.directives import parse_timeout
 from pytest_torchnotes.markdown.frontmatter import SEEDS
 from pytest_torchnotes.markdown.parsers import NoteParser
@@ -57,3 +58,21 @@ def test_a_front_matter_seed_out_of_range_is_a_problem_of_its_line() -> None:
             " -2**63 to 2**64 - 1",
         )
     ]
+
+
+def test_a_problem_quoting_a_huge_line_of_the_note_is_kept_short() -> None:
+    """A fence of 100,000 backticks was quoted whole, twice, in the note's failure."""
+    problems = NoteParser().parse("`" * 100_000 + "\nprint(1)\n").problems
+    assert problems
+    for problem in problems:
+        assert len(problem.message) < 600
+        assert "characters left out" in problem.message
+    assert problems[0].message.endswith("after its last line)")  # what to do is kept
+
+
+@given(st.text(max_size=700))
+def test_a_problem_message_is_kept_whole_or_cut_in_its_middle(message: str) -> None:
+    shown = Problem(0, message).message
+    assert shown == message or (
+        shown.startswith(message[:300]) and shown.endswith(message[-200:]) and len(shown) < 560
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import pytest
 
 from tests.conftest import WriteNote, block_counts
@@ -304,3 +307,155 @@ def test_a_standard_module_the_session_uses_is_put_back_after_a_note(
     write_note(f"```python\n{patch}\n```\n", "a.md")
     write_note(f"```python\n{check}\n=== output ===\n{expected}\n```\n", "b.md")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_a_note_reads_changes_and_removes_its_own_file_in_the_copy(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The note's own file was left out of its scratch copy even when its code named it:
+    # reading it failed with a hint about files other notes write.
+    note = write_note(
+        """\
+        # Own file
+
+        ```python
+        import os
+        print(open("own.md").readline().strip())
+        os.chmod("own.md", 0o600)
+        os.remove("own.md")
+        print(os.path.exists("own.md"))
+        ```
+
+        ```output
+        # Own file
+        False
+        ```
+        """,
+        "own.md",
+    )
+    before = note.read_bytes(), note.stat().st_mode
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+    assert (note.read_bytes(), note.stat().st_mode) == before
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd (Linux)")
+def test_bare_file_descriptors_a_note_leaves_open_are_closed_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Nothing owns a number os.open gives: they stayed open for the rest of the session.
+    write_note(
+        """\
+        ```python
+        import os
+        kept = [os.open(os.devnull, os.O_RDONLY) for _ in range(50)]
+        read, write = os.pipe()
+        closed = os.open(os.devnull, os.O_RDONLY)
+        os.close(closed)
+        ```
+        """,
+        "a.md",
+    )
+    before = len(os.listdir("/proc/self/fd"))
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=1)
+    assert len(os.listdir("/proc/self/fd")) < before + 10
+    (note,) = json.loads((pytester.path / "report.json").read_text())["notes"]
+    closed = [name for name in note["restored"] if name.startswith("file descriptor")]
+    assert len(closed) == 52
+    assert sum("(os.pipe at line 4)" in name for name in closed) == 2
+
+
+@pytest.mark.parametrize(
+    ("send", "name"),
+    [
+        ("os.kill(os.getpid(), signal.SIGUSR1)", "SIGUSR1"),
+        ("signal.raise_signal(signal.SIGTERM)", "SIGTERM"),
+        ("os.kill(os.getpid(), signal.SIGKILL)", "SIGKILL"),
+        ("signal.pthread_kill(threading.main_thread().ident, signal.SIGHUP)", "SIGHUP"),
+    ],
+)
+def test_a_block_that_signals_its_own_process_to_end_fails_and_the_session_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote, send: str, name: str
+) -> None:
+    # The signal ended the session: no later note ran, no report was written. A subprocess,
+    # so that a regression cannot end the test session itself.
+    write_note(f"```python\nimport os, signal, threading\n{send}\nprint('sent')\n```\n", "a.md")
+    write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(failed=1, passed=1)
+    result.stdout.fnmatch_lines(
+        [f"notes/a.md:1: block 1: the block raised *SignalledItself: the block sent {name} to *"]
+    )
+    assert "selfsignal.py" not in result.stdout.str()
+
+
+def test_a_signal_the_block_handles_is_sent(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        ```python
+        import os, signal
+        signal.signal(signal.SIGUSR1, lambda signum, frame: print("handled"))
+        os.kill(os.getpid(), signal.SIGUSR1)
+        os.kill(os.getpid(), signal.SIGCHLD)  # ignored unless handled: sent
+        === output ===
+        handled
+        ```
+        """
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_signal_to_the_session_s_process_group_is_not_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Checked without sending: the group holds the process running these tests."""
+    import signal
+
+    from pytest_torchnotes.run import selfsignal
+
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(selfsignal, "KILLPG", lambda group, signum: sent.append((group, signum)))
+    monkeypatch.setattr(selfsignal, "KILL", lambda pid, signum: sent.append((pid, signum)))
+    watched = selfsignal.SelfSent(os.getpid())
+    for send in (
+        lambda: watched.killpg(0, signal.SIGUSR2),
+        lambda: watched.kill(0, signal.SIGTERM),
+    ):
+        with pytest.raises(selfsignal.SignalledItself, match="to the session's own process group"):
+            send()
+    watched.killpg(0, signal.SIGCHLD)
+    watched.kill(12345, signal.SIGTERM)  # another process
+    assert sent == [(0, signal.SIGCHLD), (12345, signal.SIGTERM)]
+
+
+def test_a_thread_that_keeps_logging_s_lock_does_not_hang_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The next note's start waited for the lock for good. A subprocess with a time limit,
+    # so that a regression fails this test instead of hanging the test session.
+    write_note(
+        """\
+        ```python
+        import logging, threading, time
+        def hold():
+            logging._acquireLock() if hasattr(logging, "_acquireLock") else logging._lock.acquire()
+            time.sleep(3600)
+        threading.Thread(target=hold, daemon=True).start()
+        time.sleep(0.2)
+        ```
+        """,
+        "a.md",
+    )
+    write_note(
+        "```python\nimport logging\nlogging.getLogger('x').warning('logged')\nprint('next')\n"
+        "=== output ===\nnext\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:randomly", "--torchnotes-report=report.json", timeout=120
+    )
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert any("logging's module lock" in name for name in notes[0]["restored"])

@@ -10,9 +10,8 @@ from pytest_torchnotes.comparison import normalize as n
 
 STEPS = [
     n.unify_newlines,
-    n.apply_carriage_returns,
+    n.as_terminal_shows,
     n.strip_ansi,
-    n.apply_backspaces,
     n.strip_trailing_whitespace,
     n.strip_blank_edges,
     n.collapse_spaces,
@@ -30,14 +29,21 @@ OUTPUT_TEXT = st.lists(
     [
         (n.unify_newlines, "a\r\nb\r\n", "a\nb\n"),
         (n.unify_newlines, "a\rb", "a\rb"),
-        (n.apply_carriage_returns, "10%\r20%\r100%", "100%"),
-        (n.apply_carriage_returns, "done\r\nnext", "done\nnext"),
-        (n.apply_carriage_returns, "a\r\n\rb", "a\nb"),
-        (n.apply_backspaces, "a\bb", "b"),
-        (n.apply_backspaces, "\bstart", "start"),  # nothing before it on the line
-        (n.apply_backspaces, "ab\n\b\bc", "ab\nc"),  # never across a newline
-        (n.apply_backspaces, "|\b/\b-\b\\\bdone", "done"),  # a spinner
-        (n.apply_backspaces, "\x1b[3\b1mred", "red"),  # the escape code it completes
+        (n.as_terminal_shows, "10%\r20%\r100%", "100%"),
+        (n.as_terminal_shows, "100%\r5%", "5%0%"),  # the rest of the line stays
+        (n.as_terminal_shows, "done\r\nnext", "done\nnext"),
+        (n.as_terminal_shows, "a\r\n\rb", "a\nb"),
+        (n.as_terminal_shows, "a\bb", "b"),
+        (n.as_terminal_shows, "abc\b\bX", "aXc"),  # back two columns, one overwritten
+        (n.as_terminal_shows, "abc\b\b", "abc"),  # moving back erases nothing
+        (n.as_terminal_shows, "\bstart", "start"),  # nothing before it on the line
+        (n.as_terminal_shows, "ab\n\b\bc", "ab\nc"),  # never across a newline
+        (n.as_terminal_shows, "|\b/\b-\b\\\bdone", "done"),  # a spinner
+        (n.as_terminal_shows, "\x1b[3\b1mred", "\x1b[1mred"),  # the escape code it completes
+        (n.as_terminal_shows, "working\r\x1b[2Kok", "ok     "),  # erase the line, then write
+        (n.as_terminal_shows, "50%\x1b[K\r9%\x1b[K", "9%"),  # erase to the end of the line
+        (n.as_terminal_shows, "abc\x1b[2D\x1b[1KX", " Xc"),  # back 2, erase to the cursor
+        (n.as_terminal_shows, "\x1b[32mok\x1b[0m\rOK", "OK"),  # colours take no room
         (n.strip_ansi, "\x1b[1;31mError\x1b[0m", "Error"),
         (n.strip_ansi, "\x1b]0;title\x07text", "text"),
         (n.strip_ansi, "plain", "plain"),
@@ -102,3 +108,20 @@ def test_bad_sanitizers(line: str, message: str) -> None:
     with pytest.raises(ValueError, match=r"expected|regular") as info:
         n.parse_sanitizer(line)
     assert str(info.value) == message
+
+
+PLAIN = st.text(st.sampled_from([*"ab1.% ", "张"]), max_size=8)
+
+
+@given(before=PLAIN, after=PLAIN)
+def test_what_is_written_after_a_carriage_return_covers_the_start_of_the_line(
+    before: str, after: str
+) -> None:
+    assert n.as_terminal_shows(f"{before}\r{after}") == after + before[len(after) :]
+
+
+@given(before=PLAIN, after=PLAIN, back=st.integers(0, 10))
+def test_backspaces_move_back_without_erasing(before: str, after: str, back: int) -> None:
+    column = max(0, len(before) - back)
+    shown = before[:column] + after + before[column + len(after) :]
+    assert n.as_terminal_shows(before + "\b" * back + after) == shown

@@ -9,6 +9,8 @@ from __future__ import annotations
 import gc
 import json
 import locale
+import os
+import resource
 import textwrap
 import time
 
@@ -93,6 +95,11 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "torch.set_flush_denormal(True)",
         "print(torch.tensor([1e-323], dtype=torch.float64))",
         "tensor([9.8813e-324], dtype=torch.float64)",
+    ),
+    "torch.backends.opt_einsum.strategy": (
+        "torch.backends.opt_einsum.strategy = 'greedy'",
+        "print(torch.backends.opt_einsum.strategy != 'greedy')",
+        "True",
     ),
     "torch.backends.mkldnn.enabled": (
         "torch.backends.mkldnn.enabled = False",
@@ -229,6 +236,92 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         """,
         "1j",
     ),
+    "signal handlers": (
+        "import signal\nsignal.signal(signal.SIGPIPE, signal.SIG_DFL)",
+        "import signal\nprint(signal.getsignal(signal.SIGPIPE) == signal.SIG_IGN)",
+        "True",
+    ),
+    "interval timers": (
+        """\
+        import signal
+        signal.signal(signal.SIGPROF, lambda *args: None)
+        signal.setitimer(signal.ITIMER_PROF, 5, 5)
+        """,
+        "import signal\nprint(signal.getitimer(signal.ITIMER_PROF))",
+        "(0.0, 0.0)",
+    ),
+    "gc.callbacks": (
+        "gc.callbacks.append(lambda phase, info: None)",
+        "print([f for f in gc.callbacks if getattr(f, '__module__', '') == '__main__'])",
+        "[]",
+    ),
+    "gc debug flags": ("gc.set_debug(gc.DEBUG_SAVEALL)", "print(gc.get_debug())", "0"),
+    "sys.meta_path": (
+        """\
+        class Finder:
+            def find_spec(self, *args, **kwargs):
+                return None
+        sys.meta_path.insert(0, Finder())
+        """,
+        "print([type(f).__name__ for f in sys.meta_path if type(f).__name__ == 'Finder'])",
+        "[]",
+    ),
+    "sys.path_hooks": (
+        "sys.path_hooks.insert(0, print)",
+        "print(print in sys.path_hooks)",
+        "False",
+    ),
+    "torch safe globals": (
+        "class Mine:\n    pass\ntorch.serialization.add_safe_globals([Mine])",
+        """\
+        safe = torch.serialization.get_safe_globals()
+        print([g for g in safe if getattr(g, '__module__', '') == '__main__'])
+        """,
+        "[]",
+    ),
+    "environment variable TORCHNOTES_LEAKED (os.putenv)": (
+        "os.putenv('TORCHNOTES_LEAKED', '1')",
+        """\
+        import subprocess
+        command = ['sh', '-c', 'echo ${TORCHNOTES_LEAKED:-unset}']
+        print(subprocess.run(command, capture_output=True, text=True).stdout.strip())
+        """,
+        "unset",
+    ),
+    "sys.addaudithook (line 4)": (
+        "sys.addaudithook(lambda event, args: print('AUDIT') if event == 'os.listdir' else None)",
+        "os.listdir('.')\nprint('listed')",
+        "listed",
+    ),
+    "os.register_at_fork (line 4)": (
+        "os.register_at_fork(after_in_child=lambda: os.write(1, b'CHILD HOOK\\n'))",
+        """\
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        print('forked')
+        """,
+        "forked",
+    ),
+    "torch flags": (
+        "torch.backends.cuda.enable_math_sdp(False)\ntorch.backends.nnpack.set_flags(False)",
+        """\
+        q = k = v = torch.ones(1, 2, 4)
+        attention = torch.nn.functional.scaled_dot_product_attention(q, k, v)
+        print(attention.shape, torch._C._get_nnpack_enabled())
+        """,
+        "torch.Size([1, 2, 4]) True",
+    ),
+    "resource limits": (
+        """\
+        import resource
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+        """,
+        "import resource\nprint(resource.getrlimit(resource.RLIMIT_NOFILE) == SOFT_HARD)",
+        "True",
+    ),
     "json.encoder.JSONEncoder.item_separator": (
         'import json\njson.JSONEncoder.item_separator = ";"',
         "import json\nprint(json.dumps([1, 2]))",
@@ -253,6 +346,39 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         'from json import JSONEncoder as E\nsetattr(E, "x", 1)',
         "import json\nprint(hasattr(json.JSONEncoder, 'x'))",
         "False",
+    ),
+    "json.encoder.JSONEncoder.item_separator #on the type of an instance": (
+        'import json\ntype(json.JSONEncoder()).item_separator = ";"',
+        "import json\nprint(json.dumps([1, 2]))",
+        "[1, 2]",
+    ),
+    "json.encoder.JSONEncoder.key_separator #setattr on the type of an instance": (
+        'import json\nsetattr(type(json.JSONEncoder()), "key_separator", "=")',
+        "import json\nprint(json.dumps({'a': 1}))",
+        '{"a": 1}',
+    ),
+    "json.decoder.JSONDecoder.x #a class getattr gives": (
+        'import json\ngetattr(json, "JSONDecoder").x = 1',
+        "import json\nprint(hasattr(json.JSONDecoder, 'x'))",
+        "False",
+    ),
+    "logging.Formatter.default_msec_format #through __class__": (
+        'formatter = logging.Formatter()\nformatter.__class__.default_msec_format = "%s"',
+        "print(logging.Formatter.default_msec_format)",
+        "%s,%03d",
+    ),
+    "logging.Formatter.default_msec_format #deleted through type()": (
+        "del type(logging.Formatter()).default_msec_format",
+        "print(logging.Formatter.default_msec_format)",
+        "%s,%03d",
+    ),
+    "pprint.PrettyPrinter._dispatch #changed in place through type()": (
+        """\
+        import pprint
+        type(pprint.PrettyPrinter())._dispatch[dict.__repr__] = lambda *args: args[2].write("X")
+        """,
+        "import pprint\npprint.pprint({'a': 1}, width=1)",
+        "{'a': 1}",
     ),
     "argparse.ArgumentParser.prog": (
         'import argparse\nargparse.ArgumentParser.prog = "leaked"',
@@ -287,6 +413,7 @@ def _values(text: str) -> str:
         text.replace("THRESHOLD", str(gc.get_threshold()[0]))
         .replace("TZNAME", repr(time.tzname))
         .replace("LOCALE", repr(locale.setlocale(locale.LC_ALL)))
+        .replace("SOFT_HARD", repr(resource.getrlimit(resource.RLIMIT_NOFILE)))
     )
 
 
@@ -482,3 +609,42 @@ def test_pytest_collects_its_last_garbage_before_the_collector_is_unfrozen(
     assert len(frozen) >= 2  # pytest's, at its unconfigure and its clean-up
     assert all(frozen)
     assert at_exit == 0
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "setpriority") or os.geteuid() != 0,
+    reason="lowering the niceness back takes privilege (root here)",
+)
+def test_the_niceness_a_note_raises_is_lowered_back(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    write_note("```python\nimport os\nos.nice(3)\n```\n", "a_set.md")
+    write_note(
+        f"```python\nimport os\nprint(os.nice(0))\n=== output ===\n{niceness}\n```\n", "b_check.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert [note["restored"] for note in notes] == [["niceness"], []]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == niceness
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "setpgid") or os.getpgrp() == os.getpid(),
+    reason="the session leads its process group: setpgid(0, 0) changes nothing",
+)
+def test_a_process_group_of_its_own_is_left_after_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """In a group of its own the session would no longer get the terminal's Ctrl-C."""
+    group = os.getpgrp()
+    write_note("```python\nimport os\nos.setpgid(0, 0)\n```\n", "a_set.md")
+    write_note(
+        f"```python\nimport os\nprint(os.getpgrp())\n=== output ===\n{group}\n```\n", "b_check.md"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    notes = json.loads((pytester.path / "report.json").read_text())["notes"]
+    assert [note["restored"] for note in notes] == [["process group"], []]
+    assert os.getpgrp() == group

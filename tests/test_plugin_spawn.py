@@ -3,6 +3,8 @@ block that times out waiting on processes it spawned says why."""
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import process as futures_process
 from multiprocessing import pool, reduction
 
 import pytest
@@ -48,6 +50,98 @@ def test_a_pool_sent_a_function_of_the_note_fails_at_once(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([REFUSED.format(line=2, name="square", method=method)])
     assert result.duration < 30
+    assert "spawnpickling.py" not in result.stdout.str()  # the plugin's own frames are hidden
+
+
+#: A process pool of concurrent.futures given code of the note: without the refusal its
+#: workers die unpickling it, and the block fails with BrokenProcessPool and no reason.
+EXECUTOR = """\
+    ```python
+    import concurrent.futures as cf
+    import multiprocessing as mp
+    class Job:
+        pass
+    def square(x):
+        return x * x
+    with cf.ProcessPoolExecutor(2, mp_context=mp.get_context("{method}")) as pool:
+        print({call})
+    ```
+    """
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        ("list(pool.map(square, range(4)))", "square"),
+        ("list(pool.map(square, range(4), chunksize=2))", "square"),
+        ("pool.submit(square, 3).result()", "square"),
+        ("pool.submit(print, [Job()]).result()", "Job"),  # deep in an argument
+    ],
+)
+def test_a_process_pool_executor_sent_code_of_the_note_fails_at_once(
+    pytester: pytest.Pytester, write_note: WriteNote, method: str, call: str, name: str
+) -> None:
+    write_note(EXECUTOR.format(method=method, call=call))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([REFUSED.format(line=1, name=name, method=method)])
+    assert "BrokenProcessPool" not in result.stdout.str()
+    assert "spawnpickling.py" not in result.stdout.str()
+
+
+def test_a_process_pool_executor_of_the_default_context_runs_on_fork(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The default start method is fork on Linux up to Python 3.13 (the note's functions
+    reach the workers), forkserver from 3.14 (they are refused, as above)."""
+    write_note(
+        """\
+        ```python
+        import concurrent.futures as cf
+        import torch
+        def square(x):
+            return x * x
+        with cf.ProcessPoolExecutor(2) as pool:
+            print(list(pool.map(square, range(4))))
+            print(pool.submit(abs, torch.tensor([-1.5])).result())
+        ```
+
+        ```output
+        [0, 1, 4, 9]
+        tensor([1.5000])
+        ```
+        """
+    )
+    result = pytester.runpytest()
+    method = multiprocessing.get_context().get_start_method()
+    if method == "fork":
+        result.assert_outcomes(passed=1)
+    else:
+        result.stdout.fnmatch_lines([REFUSED.format(line=1, name="square", method=method)])
+
+
+def test_importable_code_and_tensors_still_reach_a_spawned_executor(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    (pytester.path / "notes" / "helpers.py").write_text("def total(t):\n    return t.sum()\n")
+    write_note(
+        """\
+        ```python
+        import concurrent.futures as cf
+        import multiprocessing as mp
+        import torch
+        from helpers import total
+        with cf.ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as pool:
+            print(pool.submit(total, torch.ones(3)).result())
+        ```
+
+        ```output
+        tensor(3.)
+        ```
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
 
 
 @pytest.mark.parametrize(
@@ -115,10 +209,12 @@ def test_fork_and_functions_of_a_module_beside_the_note_still_work(
 def test_multiprocessing_is_as_it_was_after_the_note(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
+    submit = vars(futures_process.ProcessPoolExecutor)["submit"]
     dump, handle = reduction.dump, vars(pool.Pool)["_handle_tasks"]
     write_note(POOL.format(method="spawn", timeout=60))
     pytester.runpytest().assert_outcomes(failed=1)
     assert (reduction.dump, vars(pool.Pool)["_handle_tasks"]) == (dump, handle)
+    assert vars(futures_process.ProcessPoolExecutor)["submit"] is submit
 
 
 def test_where_the_pool_is_not_as_expected_the_time_limit_gives_the_hint(

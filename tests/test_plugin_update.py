@@ -69,6 +69,24 @@ def test_update_fills_empty_sections(pytester: pytest.Pytester, write_note: Writ
     pytester.runpytest().assert_outcomes(passed=1)
 
 
+def test_update_writes_what_a_terminal_shows_and_the_next_run_agrees(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A backspace moves back a column and what is printed next overwrites, the rest of the
+    line stays (a carriage return too, but output with one is not written): the diff, the
+    comparison and the text written agree."""
+    note = write_note(
+        "```python\nprint('abc\\b\\bX')\n```\n\n```output\nold\n```\n\n"
+        "```python\nprint('Loading...', end='\\r')\nprint('Done')\n```\n\n```output\nold\n```\n"
+    )
+    failed = pytester.runpytest()
+    failed.stdout.fnmatch_lines(["+aXc", "*", "+Doneing...", "*would not write it*"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(failed=1)
+    assert "```output\naXc\n```\n" in note.read_text()
+    note.write_text(note.read_text().replace("old", "Doneing..."))
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_the_ini_twin(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_update = true\n")
     note = write_note(DRIFTED)

@@ -174,9 +174,21 @@ def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:
         ("print('\\x1b[1;32mgreen\\x1b[0m and plain')", "green and plain"),
         ("print('张量 (tensor) ✓ é')", "张量 (tensor) ✓ é"),
         ("import sys\nfor p in (10, 50, 100):\n    sys.stdout.write(f'\\r{p}%')\nprint()", "100%"),
+        ("print('abc\\b\\bX')", "aXc"),
+        ("print('Loading...', end='\\r')\nprint('Done')", "Doneing..."),
+        ("print('Loading...', end='\\r\\x1b[2K')\nprint('Done')", "Done"),
         ("import sys\nprint('to stderr', file=sys.stderr)\nprint('to stdout')", "to stdout"),
     ],
-    ids=["no-trailing-newline", "ansi", "non-ascii", "carriage-returns", "stderr"],
+    ids=[
+        "no-trailing-newline",
+        "ansi",
+        "non-ascii",
+        "carriage-returns",
+        "backspaces-overwrite",
+        "carriage-return-overwrites",
+        "erased-line",
+        "stderr",
+    ],
 )
 def test_defined_output_behaviour(
     pytester: pytest.Pytester, write_note: WriteNote, code: str, expected: str

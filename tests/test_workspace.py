@@ -417,11 +417,7 @@ def test_beside_finds_the_entries_that_every_word_of_the_code_finds(
     others = tuple(entry for entry in entries.values() if not entry.name.endswith(".md"))
     folder = Folder(entries, others, crowded)
     note = Path("/folder/note.md")
-    named = [
-        entries[name]
-        for name in sorted(set(FILE_WORD.findall(code)) & entries.keys())
-        if name != note.name
-    ]
+    named = [entries[name] for name in sorted(set(FILE_WORD.findall(code)) & entries.keys())]
     base = [entry for entry in base_entries(folder) if entry.name != note.name]
     assert beside(note, folder, code) == base + [entry for entry in named if entry not in base]
 

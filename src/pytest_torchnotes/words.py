@@ -1,4 +1,4 @@
-"""Counts in messages: ``1 note``, ``2 notes``."""
+"""Counts in messages: ``1 note``, ``2 notes``; messages kept short."""
 
 from __future__ import annotations
 
@@ -10,3 +10,22 @@ def plural(count: int, noun: str) -> str:
     ('1 note', '0 blocks', '3 more lines')
     """
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+#: How much of a message is kept before and after what :func:`shorten` leaves out.
+KEPT_HEAD, KEPT_TAIL = 300, 200
+
+
+def shorten(message: str, head: int = KEPT_HEAD, tail: int = KEPT_TAIL) -> str:
+    """``message``, its middle left out when it is longer than ``head`` and ``tail``
+    characters and the words that say so: note text quoted in a message (a fence of 100,000
+    backticks) must not bury what it says to do, which ends it.
+
+    >>> shorten("open " + "`" * 50 + " then close", 8, 7)
+    'open ```... 51 characters left out ...n close'
+    """
+    left_out = len(message) - head - tail
+    if left_out <= 30:
+        return message
+    end = message[len(message) - tail :]
+    return f"{message[:head]}... {left_out:,} characters left out ...{end}"

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison import visible
 from pytest_torchnotes.comparison.normalize import (
-    apply_backspaces,
-    apply_carriage_returns,
     normalize,
     strip_ansi,
     strip_blank_edges,
     strip_trailing_whitespace,
     unify_newlines,
 )
+from pytest_torchnotes.comparison.terminal import as_terminal_shows
 from pytest_torchnotes.comparison.unified import unified_diff
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.words import plural
@@ -34,9 +33,8 @@ MAX_LINE_CHARS = 500
 #: How the diff shows texts: what a terminal would show, without invisible differences.
 DISPLAY_STEPS = (
     unify_newlines,
-    apply_carriage_returns,
+    as_terminal_shows,
     strip_ansi,
-    apply_backspaces,
     strip_trailing_whitespace,
     strip_blank_edges,
 )

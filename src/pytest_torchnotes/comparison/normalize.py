@@ -10,6 +10,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from pytest_torchnotes.comparison.terminal import as_terminal_shows
+
 Step = Callable[[str], str]
 
 #: ANSI escape sequences: colours (CSI ... m), cursor moves, OSC titles.
@@ -41,46 +43,6 @@ def unify_newlines(text: str) -> str:
     'a\\nb'
     """
     return CRLF.sub("\n", text) if "\r" in text else text
-
-
-def apply_carriage_returns(text: str) -> str:
-    """Keep what a terminal shows of a line rewritten with ``\\r``: the text after the last one.
-
-    >>> apply_carriage_returns("10%\\r50%\\r100%\\ndone")
-    '100%\\ndone'
-    """
-    if "\r" not in text:
-        return text
-    lines = []
-    for line in text.split("\n"):
-        parts = line.rstrip("\r").split("\r")
-        lines.append(parts[-1])
-    return "\n".join(lines)
-
-
-def apply_backspaces(text: str) -> str:
-    """Keep what a terminal shows of a line with backspaces (``\\b``): each one erases the
-    character before it on its line, and does nothing at the start of a line. It runs
-    after :func:`strip_ansi`; an escape code that its erasing completes is removed too.
-
-    >>> apply_backspaces("a\\bb"), apply_backspaces("\\bx|\\b/\\b-\\nok"), apply_backspaces("ab")
-    ('b', 'x-\\nok', 'ab')
-    """
-    if "\b" not in text:
-        return text
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if "\b" not in line:
-            continue
-        shown: list[str] = []
-        for char in line:
-            if char != "\b":
-                shown.append(char)
-            elif shown:
-                shown.pop()
-        lines[index] = "".join(shown)
-    shown_text = "\n".join(lines)
-    return strip_ansi(shown_text) if "\x1b" in shown_text else shown_text
 
 
 def strip_ansi(text: str) -> str:
@@ -192,9 +154,8 @@ def parse_sanitizer(line: str) -> Sanitizer:
 #: What every comparison mode does first: terminal semantics and invisible differences.
 BASE_STEPS: tuple[Step, ...] = (
     unify_newlines,
-    apply_carriage_returns,
+    as_terminal_shows,
     strip_ansi,
-    apply_backspaces,
     mask_addresses,
     strip_trailing_whitespace,
     strip_blank_edges,

@@ -9,6 +9,7 @@ from pytest_torchnotes.markdown.frontmatter import NoteConfig
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.requirements import Requirement
+from pytest_torchnotes.words import shorten
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,9 @@ class Problem:
     message: str
     #: ``error`` stops the note from running; ``warning`` is reported and the note runs.
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", shorten(self.message))
 
 
 @dataclass(frozen=True)

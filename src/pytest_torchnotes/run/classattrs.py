@@ -267,7 +267,7 @@ class ClassGuard:
 
     def __init__(self, classes: Iterable[type]) -> None:
         self.saved = [
-            (cls, dict(vars(cls)), {key: _copy(value) for key, value in vars(cls).items()})
+            (cls, dict(vars(cls)), {key: copy_contents(value) for key, value in vars(cls).items()})
             for cls in classes
         ]
 
@@ -286,8 +286,8 @@ class ClassGuard:
                             delattr(cls, key)
                         else:
                             setattr(cls, key, before)
-                    elif not _same_contents(now, contents.get(key)):
-                        _refill(now, contents[key])
+                    elif not same_contents(now, contents.get(key)):
+                        refill(now, contents[key])
                     else:
                         continue
                 except (AttributeError, TypeError):
@@ -296,11 +296,11 @@ class ClassGuard:
         return sorted(changed)
 
 
-def _copy(value: Any) -> Any:
+def copy_contents(value: Any) -> Any:
     return type(value)(value) if type(value) in _CONTAINERS else None
 
 
-def _same_contents(value: Any, saved: Any) -> bool:
+def same_contents(value: Any, saved: Any) -> bool:
     if saved is None or type(value) not in _CONTAINERS:
         return True
     try:
@@ -309,7 +309,7 @@ def _same_contents(value: Any, saved: Any) -> bool:
         return False
 
 
-def _refill(value: Any, saved: Any) -> None:
+def refill(value: Any, saved: Any) -> None:
     value.clear()
     if isinstance(value, list):
         value.extend(saved)

@@ -64,6 +64,10 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         names.add(f"{cls.__module__}.{cls.__qualname__}")
     summary = traceback.TracebackException.from_exception(error)
     frames = list(summary.stack)
+    hidden = _hidden_frames(error)
+    if hidden:
+        frames = [frame for index, frame in enumerate(frames) if index not in hidden]
+        summary.stack = traceback.StackSummary.from_list(frames)
     # Python numbers the note's lines as people read them (see ``run/compiling._at_note_line``).
     note_lines = [frame.lineno for frame in frames if frame.filename == filename]
     if isinstance(error, SyntaxError) and error.filename == filename:
@@ -90,6 +94,17 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         text,
         from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
     )
+
+
+#: The local variable that marks a function's frames as not shown, as pytest reads it.
+HIDE = "__tracebackhide__"
+
+
+def _hidden_frames(error: BaseException) -> set[int]:
+    """The indexes of the frames of ``error``'s traceback whose function says ``__tracebackhide__
+    = True``: the plugin's own checks, which a block's traceback does not show."""
+    walked = traceback.walk_tb(error.__traceback__)
+    return {index for index, (frame, _) in enumerate(walked) if HIDE in frame.f_code.co_varnames}
 
 
 #: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.

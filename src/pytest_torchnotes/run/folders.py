@@ -67,7 +67,7 @@ def base_entries(folder: Folder) -> tuple[Path, ...]:
 
 def beside(note: Path, folder: Folder, code: str) -> list[Path]:
     """What a note may read from its folder: :func:`base_entries`, and the entries its code
-    names (another note, say)."""
+    names (another note, say, or the note itself)."""
     marks = folder.marks
     if marks is not None and not any(mark in code for mark in marks):
         named = []  # a few substring searches instead of every word of the code
@@ -75,7 +75,6 @@ def beside(note: Path, folder: Folder, code: str) -> list[Path]:
         named = [
             folder.entries[name]
             for name in sorted(set(FILE_WORD.findall(code)) & folder.entries.keys())
-            if name != note.name
         ]
     base = [entry for entry in base_entries(folder) if entry.name != note.name]
     return base + [entry for entry in named if entry not in base]

@@ -25,10 +25,15 @@ from pytest_torchnotes.run import (
     exiting,
     faulthandling,
     folders,
+    heldlocks,
     knobs,
     note_modules,
+    opaqueattrs,
     patches,
+    permanent,
     processes,
+    putenv,
+    rawfds,
     selfsignal,
     spawnpickling,
     start,
@@ -97,12 +102,25 @@ def sandbox(
     classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
         guards.append(classattrs.ClassGuard(classes))
+    opaque = opaqueattrs.opaque_names(code)
+    if opaque:
+        guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
+    # Wrappers of functions of os, put on before the attributes of os are saved and taken
+    # off after they are put back: they are not the note's.
+    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard] = []
+    if any(word in code for word in putenv.WORDS):
+        wrapping.append(putenv.PutenvGuard())
+    if rawfds.names_one(code):
+        wrapping.append(rawfds.RawFdGuard(executor.filename))
+    for wrapper in wrapping:
+        wrapper.start()
     between = None
     if names is None or names:
         attributes = patches.AttributeGuard(patches.patch_targets(), names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
+    guards.extend(wrapping)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):
@@ -132,12 +150,14 @@ def sandbox(
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
     spawning = spawnpickling.SpawnGuard(module)
+    hooks = permanent.PermanentHooks(executor.filename)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid())
     unwatch = selfsignal.watch(self_sent)
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
+        hooks.start()
         at_exit.start()
         sys.modules["__main__"] = module
         os.chdir(folder)
@@ -151,6 +171,7 @@ def sandbox(
     finally:
         unwatch()
         spawning.stop()
+        inert = [*hooks.stop(), *heldlocks.free_logging_lock()]  # before the session logs
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
@@ -173,6 +194,7 @@ def sandbox(
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)

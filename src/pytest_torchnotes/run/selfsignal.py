@@ -6,6 +6,11 @@ that sends the signal itself (``os.kill(os.getpid(), signal.SIGINT)``, ``signal.
 ``os.killpg``, ``signal.pthread_kill``) is the block's own interrupt: while a note runs those
 functions are wrapped to say so before the signal is sent, and the handler then raises a plain
 ``KeyboardInterrupt`` in the block. In a process the block forked they only send it.
+
+A signal whose action would end or stop the session's process (``SIGTERM``, ``SIGUSR1`` or
+``SIGHUP`` with no handler, ``SIGKILL``, ``SIGSTOP``) is not sent when a block sends it to
+that process (or to its process group): the block fails with :class:`SignalledItself` at its
+line, as ``os._exit`` does, and the later notes still run. A script would have ended there.
 """
 
 from __future__ import annotations
@@ -24,6 +29,41 @@ PTHREAD_KILL = getattr(signal, "pthread_kill", None)
 GETPID = os.getpid
 GETPGRP = getattr(os, "getpgrp", None)
 
+#: Signals whose default action leaves the process running.
+HARMLESS = frozenset(
+    getattr(signal, name)
+    for name in ("SIGCHLD", "SIGCONT", "SIGURG", "SIGWINCH")
+    if hasattr(signal, name)
+)
+
+#: Signals no handler can catch.
+UNCATCHABLE = frozenset(
+    getattr(signal, name) for name in ("SIGKILL", "SIGSTOP") if hasattr(signal, name)
+)
+
+#: What a block that signals its own process to end or stop fails with.
+ENDS_SESSION = (
+    "the block sent {name} to the session's own process{group}, which would {action} it: the "
+    "signal was not sent and the session goes on (a script would have ended here; send it to "
+    "a child process, or set a handler first with signal.signal({name_arg}, handler))"
+)
+
+
+class SignalledItself(BaseException):
+    """Raised instead of sending a signal that would end or stop the session's process."""
+
+
+def _ends_process(signum: int) -> bool:
+    """Whether ``signum``, delivered now, would end or stop this process."""
+    if signum == 0 or signum in HARMLESS or signum == signal.SIGINT:
+        return False
+    if signum in UNCATCHABLE:
+        return True
+    try:
+        return signal.getsignal(signum) == signal.SIG_DFL
+    except ValueError:  # not a signal number: let the call say so
+        return False
+
 
 class SelfSent:
     """Whether the ``SIGINT`` being handled was sent by a block of the session's process."""
@@ -38,31 +78,48 @@ class SelfSent:
         self._sent.clear()
         return sent
 
-    def _mark(self, signum: int, reaches_session: bool) -> None:
-        if signum == signal.SIGINT and reaches_session and GETPID() == self.session_pid:
+    def _mark(self, signum: int, reaches_session: bool, group: bool = False) -> None:
+        __tracebackhide__ = True
+        if not reaches_session or GETPID() != self.session_pid:
+            return
+        if signum == signal.SIGINT:
             self._sent.set()
+        elif _ends_process(signum):
+            name = _name(signum)
+            stops = signum in {getattr(signal, n, None) for n in ("SIGSTOP", "SIGTSTP")}
+            raise SignalledItself(
+                ENDS_SESSION.format(
+                    name=name,
+                    group=" group" if group else "",
+                    action="stop" if stops or name in ("SIGTTIN", "SIGTTOU") else "end",
+                    name_arg=f"signal.{name}" if name.startswith("SIG") else name,
+                )
+            )
 
     def _group(self) -> int | None:
         return GETPGRP() if GETPGRP is not None else None
 
     def kill(self, pid: int, signum: int) -> None:
+        __tracebackhide__ = True
         # 0: the process group; -1: every process it may signal; -N: the group N.
         group = self._group()
-        self._mark(
-            signum, pid in (self.session_pid, 0, -1) or (group is not None and pid == -group)
-        )
+        in_group = pid in (0, -1) or (group is not None and pid == -group)
+        self._mark(signum, pid == self.session_pid or in_group, in_group)
         KILL(pid, signum)
 
     def killpg(self, pgid: int, signum: int) -> None:
+        __tracebackhide__ = True
         assert KILLPG is not None
-        self._mark(signum, pgid in (0, self._group()))
+        self._mark(signum, pgid in (0, self._group()), True)
         KILLPG(pgid, signum)
 
     def raise_signal(self, signum: int) -> None:
+        __tracebackhide__ = True
         self._mark(signum, True)
         RAISE_SIGNAL(signum)
 
     def pthread_kill(self, thread_id: int, signum: int) -> None:
+        __tracebackhide__ = True
         assert PTHREAD_KILL is not None
         self._mark(signum, True)  # every thread id names a thread of this process
         PTHREAD_KILL(thread_id, signum)
@@ -92,3 +149,10 @@ def watch(sent: SelfSent) -> Callable[[], None]:
                 setattr(owner, name, before)
 
     return unwatch
+
+
+def _name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return f"signal {signum}"

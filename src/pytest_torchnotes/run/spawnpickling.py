@@ -17,6 +17,14 @@ processes started after the note, where the note's module is no longer ``__main_
 
 Both are private parts of ``multiprocessing``: where one is missing, it is not patched and
 the block fails at its time limit as before, with the hint of ``run/spawned.py``.
+
+A ``concurrent.futures.ProcessPoolExecutor`` pickles its work items in a thread of its own,
+and a worker that cannot unpickle one dies, which breaks the pool (``BrokenProcessPool``,
+with no word of why). Its ``submit`` (which ``map`` calls) first looks through the function
+and arguments it is given, when the pool's processes are started in a way that imports what
+they are sent (:func:`_refuses`): the note's own function fails there, in the block, with
+the same :class:`pickle.PicklingError`. That look is a pickling whose bytes are dropped, in
+which tensors and arrays are not copied (they hold no function).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ def _pickler(base: type, module: types.ModuleType, method: str) -> Any:
     """A subclass of ``base`` (``ForkingPickler``) that refuses what ``module`` defines."""
 
     def reducer_override(self: Any, obj: Any) -> Any:
+        __tracebackhide__ = True
         if (
             isinstance(obj, (types.FunctionType, type))
             and getattr(obj, "__module__", None) == module.__name__
@@ -77,6 +86,11 @@ class SpawnGuard:
         if isinstance(base, type) and isinstance(handle, staticmethod):
             tasks = self._tasks(base, handle.__func__)
             self._patch(pool.Pool, "_handle_tasks", staticmethod(tasks))
+        from concurrent.futures import process
+
+        submit = vars(process.ProcessPoolExecutor).get("submit")
+        if callable(submit):
+            self._patch(process.ProcessPoolExecutor, "submit", self._submit(submit))
 
     def stop(self) -> None:
         for target, name, value in reversed(self._saved):
@@ -93,6 +107,7 @@ class SpawnGuard:
         module = self.module
 
         def checked_dump(obj: Any, file: Any, protocol: int | None = None) -> None:
+            __tracebackhide__ = True
             method = getattr(spawning(), "method", None)
             if method not in IMPORTING:
                 dump(obj, file, protocol)
@@ -112,6 +127,7 @@ class SpawnGuard:
                 pickler = _pickler(base, module, method)
 
                 def put(task: Any) -> None:
+                    __tracebackhide__ = True
                     buffer = io.BytesIO()
                     pickler(buffer).dump(task)
                     send_bytes(buffer.getbuffer())
@@ -119,6 +135,19 @@ class SpawnGuard:
             handle(taskqueue, put, outqueue, workers, cache)
 
         return handle_tasks
+
+    def _submit(self, submit: Callable[..., Any]) -> Callable[..., Any]:
+        module = self.module
+
+        def checked_submit(executor: Any, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
+            context = getattr(executor, "_mp_context", None)
+            method = getattr(context, "_name", None)
+            if method in IMPORTING:
+                _refuses((fn, args, kwargs), module, method)
+            return submit(executor, fn, *args, **kwargs)
+
+        return checked_submit
 
 
 def _start_method(workers: Any) -> str | None:
@@ -128,3 +157,44 @@ def _start_method(workers: Any) -> str | None:
         if isinstance(method, str):
             return method
     return None
+
+
+class _Discarded:
+    """A file that drops what is written to it."""
+
+    def write(self, data: Any) -> int:
+        return len(data)
+
+
+#: Types whose instances are not looked through: their data holds no function.
+_DATA_TYPES = ("torch.Tensor", "torch.nn.parameter.Parameter", "numpy.ndarray")
+
+
+def _refuses(obj: Any, module: types.ModuleType, method: str) -> None:
+    """Raise the refusal if pickling ``obj`` reaches a function or class of ``module``.
+
+    Only the refusal is raised: what else cannot be pickled is left to the pool.
+    """
+    __tracebackhide__ = True
+    refusing = _pickler(pickle.Pickler, module, method)
+    check = refusing.reducer_override
+
+    def reducer_override(self: Any, obj: Any) -> Any:
+        __tracebackhide__ = True
+        kind = type(obj)
+        if f"{kind.__module__}.{kind.__qualname__}" in _DATA_TYPES:
+            return (int, ())
+        return check(self, obj)
+
+    pickler = type("NoteLook", (refusing,), {"reducer_override": reducer_override})
+    try:
+        pickler(_Discarded(), pickle.HIGHEST_PROTOCOL).dump(obj)
+    except pickle.PicklingError as error:
+        if str(error).endswith(_REFUSAL_END):
+            raise
+    except Exception:  # not picklable here for another reason: the pool says so itself
+        return
+
+
+#: How every refusal ends, to tell it from other errors of pickling.
+_REFUSAL_END = MESSAGE.rpartition("{method}")[2]

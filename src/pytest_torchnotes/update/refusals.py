@@ -13,19 +13,17 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.comparison.normalize import (
-    apply_backspaces,
-    apply_carriage_returns,
     normalize,
     strip_ansi,
     strip_blank_edges,
     strip_trailing_whitespace,
 )
+from pytest_torchnotes.comparison.terminal import as_terminal_shows
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (
-    apply_carriage_returns,
+    as_terminal_shows,
     strip_ansi,
-    apply_backspaces,
     strip_trailing_whitespace,
     strip_blank_edges,
 )

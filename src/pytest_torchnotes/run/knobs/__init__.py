@@ -47,7 +47,16 @@ def every_knob() -> list[Knob]:
         and all(old is new for old, new in zip(_made[0], objects, strict=True))
     ):
         return _made[1]
-    from pytest_torchnotes.run.knobs import async_state, numpy_state, python_state, torch_state
+    from pytest_torchnotes.run.knobs import (
+        async_state,
+        limits,
+        numpy_state,
+        python_state,
+        registries,
+        signals,
+        torch_flags,
+        torch_state,
+    )
 
     knobs = [
         *python_state.interpreter_knobs(),
@@ -55,7 +64,11 @@ def every_knob() -> list[Knob]:
         *torch_state.settings_knobs(),
         *numpy_state.numpy_knobs(),
         *torch_state.hook_knobs(),
+        *torch_flags.flag_knobs(),
         *python_state.process_knobs(),
+        *limits.limit_knobs(),
+        *signals.signal_knobs(),
+        *registries.registry_knobs(),
     ]
     _made = (objects, knobs)
     return knobs

@@ -96,7 +96,12 @@ def hook_knobs() -> list[Knob]:
 
 
 #: Flags of ``torch.backends`` modules, kept where this torch has them.
-BACKEND_FLAGS = (("mkldnn", "enabled"), ("mkldnn", "deterministic"), ("opt_einsum", "enabled"))
+BACKEND_FLAGS = (
+    ("mkldnn", "enabled"),
+    ("mkldnn", "deterministic"),
+    ("opt_einsum", "enabled"),
+    ("opt_einsum", "strategy"),
+)
 
 
 def _made(make: Callable[[Any], Knob], torch: Any) -> Knob | None:
