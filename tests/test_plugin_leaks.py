@@ -572,6 +572,21 @@ def test_a_module_a_note_writes_is_gone_for_the_next(
     result.stdout.fnmatch_lines(["*ModuleNotFoundError: No module named 'made_here'*"])
 
 
+@pytest.mark.parametrize("limit", ["0", "120"])
+def test_an_alarm_a_note_leaves_running_does_not_end_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote, limit: str
+) -> None:
+    """With its handler put back (the default ends the process), an alarm the note left
+    running would end the session in a later note, without a word from pytest."""
+    write_note("```python\nimport signal\nsignal.setitimer(signal.ITIMER_REAL, 0.5)\n```\n", "a.md")
+    write_note(
+        "```python\nimport time\ntime.sleep(1)\nprint('alive')\n=== output ===\nalive\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-o", f"torchnotes_timeout={limit}")
+    result.assert_outcomes(passed=2)
+
+
 def test_the_garbage_collector_is_unfrozen_after_the_session(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

@@ -1,15 +1,17 @@
 """The handlers of the signals that ``python_state.SIGNALS`` leaves out, and the interval
-timers that send ``SIGPROF`` and ``SIGVTALRM``.
+timers that send ``SIGALRM``, ``SIGPROF`` and ``SIGVTALRM``.
 
 ``signal.signal(signal.SIGPIPE, signal.SIG_DFL)`` (a common line before printing to a pipe)
 would let a closed pipe end the session without a word; ``SIGCHLD`` ignored would make the
 kernel reap every child, so that ``subprocess`` in a later note cannot wait for its own;
 a profiler's ``signal.setitimer(signal.ITIMER_PROF, ...)`` left running would go on sending
 ``SIGPROF`` once its handler is put back, and the signal's default action ends the process.
-After a note the handlers are put back and the ``ITIMER_PROF`` and ``ITIMER_VIRTUAL`` timers
-stopped where the note started them. The signals of a crash (``SIGSEGV``, ``SIGABRT`` and
-the like) are left to ``faulthandler`` (``run/faulthandling.py``); ``ITIMER_REAL`` is the time
-limit's (``run/timers.py``).
+So would ``signal.alarm(60)`` with no time limit on the blocks (``torchnotes_timeout = 0``):
+once the note's ``SIGALRM`` handler is put back, the alarm ends the session a minute later.
+After a note the handlers are put back and the timers stopped where the note started them;
+one that ran before the note (pytest-timeout's, or the blocks' time limit given back as it
+was set, ``run/timers.py``) runs on. The signals of a crash (``SIGSEGV``, ``SIGABRT`` and
+the like) are left to ``faulthandler`` (``run/faulthandling.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ LEFT_OUT = frozenset(
 #: The interval timers a note may leave running, by name, where the platform has them.
 TIMERS = tuple(
     (name, getattr(signal, name))
-    for name in ("ITIMER_PROF", "ITIMER_VIRTUAL")
+    for name in ("ITIMER_REAL", "ITIMER_PROF", "ITIMER_VIRTUAL")
     if hasattr(signal, name)
 )
 
