@@ -79,7 +79,7 @@ def test_a_time_limit_outside_the_main_thread_reads_them_too() -> None:
         except BlockTimeout:
             seen.append(limit.spawned)
         finally:
-            limit.stop()
+            limit.close()  # the watchdog too: armed, it would end this process 22 s later
             child.terminate()
             child.join()
 
