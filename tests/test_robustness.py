@@ -88,10 +88,18 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
     result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 4 in <module>'])
 
 
+#: The session's process killed from outside, as the out-of-memory killer or ``kill`` does it
+#: (a block that signals its own process fails with SignalledItself instead).
+KILLED_FROM_OUTSIDE = (
+    "import os, subprocess, time\n"
+    "subprocess.run(['kill', '-{signal}', str(os.getpid())])\ntime.sleep(30)"
+)
+
+
 @pytest.mark.parametrize(
     ("code", "cause"),
     [
-        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "SIGKILL (Killed)"),
+        (KILLED_FROM_OUTSIDE.format(signal="KILL"), "SIGKILL (Killed)"),
         ("import ctypes\nctypes.string_at(0)", "SIGSEGV (Segmentation fault)"),
         ("import os\nos.abort()", "SIGABRT (Aborted)"),
     ],
@@ -124,12 +132,12 @@ def test_a_dying_process_under_xdist_is_reported_and_the_rest_runs(
     ("code", "cause"),
     [
         (
-            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
+            KILLED_FROM_OUTSIDE.format(signal="KILL"),
             "no fatal error was reported: a signal that faulthandler does not report ended it "
             "(SIGKILL*",
         ),
         (
-            "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)",
+            KILLED_FROM_OUTSIDE.format(signal="TERM"),
             "no fatal error was reported: a signal that faulthandler does not report ended it "
             "(SIGKILL: kill -9 or the out-of-memory killer; SIGTERM or SIGHUP sent to the "
             "process; SIGALRM: a signal.alarm or signal.setitimer timer left running), or C "
