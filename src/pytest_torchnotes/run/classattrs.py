@@ -259,7 +259,8 @@ def _namespaces() -> list[dict[str, Any]]:
     return namespaces
 
 
-_MISSING = object()
+#: An attribute a class did not have.
+MISSING = object()
 
 
 class ClassGuard:
@@ -278,21 +279,8 @@ class ClassGuard:
             for key in set(current) | set(attributes):
                 if key in ("__dict__", "__weakref__"):
                     continue
-                before = attributes.get(key, _MISSING)
-                now = current.get(key, _MISSING)
-                try:
-                    if now is not before:
-                        if before is _MISSING:
-                            delattr(cls, key)
-                        else:
-                            setattr(cls, key, before)
-                    elif not same_contents(now, contents.get(key)):
-                        refill(now, contents[key])
-                    else:
-                        continue
-                except (AttributeError, TypeError):
-                    continue
-                changed.append(f"{cls.__module__}.{cls.__qualname__}.{key}")
+                if put_back(cls, key, attributes.get(key, MISSING), contents.get(key)):
+                    changed.append(f"{cls.__module__}.{cls.__qualname__}.{key}")
         return sorted(changed)
 
 
@@ -315,3 +303,22 @@ def refill(value: Any, saved: Any) -> None:
         value.extend(saved)
     else:
         value.update(saved)
+
+
+def put_back(cls: type, name: str, before: object, contents: object) -> bool:
+    """Give ``cls`` its attribute ``name`` as it was (``before``, :data:`MISSING` if it had
+    none, holding ``contents``); whether it had changed."""
+    now = vars(cls).get(name, MISSING)
+    try:
+        if now is not before:
+            if before is MISSING:
+                delattr(cls, name)
+            else:
+                setattr(cls, name, before)
+        elif before is not MISSING and not same_contents(now, contents):
+            refill(now, contents)
+        else:
+            return False
+    except (AttributeError, TypeError):
+        return False
+    return True

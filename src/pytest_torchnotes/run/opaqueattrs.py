@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-from pytest_torchnotes.run.classattrs import copy_contents, refill, same_contents
+from pytest_torchnotes.run.classattrs import MISSING, copy_contents, put_back
 
 #: An attribute set, changed in place or deleted after a call, a subscript or ``__class__``:
 #: ``type(e).x = 1``, ``e.__class__.x += 1``, ``getattr(m, "C")._registry[k] = v``,
@@ -88,9 +88,6 @@ def every_class() -> list[type]:
     return classes
 
 
-_MISSING = object()
-
-
 class OpaqueGuard:
     """Save ``names`` on ``classes``; :meth:`restore` puts back where they changed."""
 
@@ -99,27 +96,14 @@ class OpaqueGuard:
         self.saved: list[tuple[type, dict[str, Any], dict[str, Any]]] = []
         for cls in classes:
             attributes = vars(cls)
-            values = {name: attributes.get(name, _MISSING) for name in self.names}
+            values = {name: attributes.get(name, MISSING) for name in self.names}
             contents = {name: copy_contents(value) for name, value in values.items()}
             self.saved.append((cls, values, contents))
 
     def restore(self) -> list[str]:
         changed = []
         for cls, values, contents in self.saved:
-            current = vars(cls)
             for name, before in values.items():
-                now = current.get(name, _MISSING)
-                try:
-                    if now is not before:
-                        if before is _MISSING:
-                            delattr(cls, name)
-                        else:
-                            setattr(cls, name, before)
-                    elif before is not _MISSING and not same_contents(now, contents[name]):
-                        refill(now, contents[name])
-                    else:
-                        continue
-                except (AttributeError, TypeError):
-                    continue
-                changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
+                if put_back(cls, name, before, contents[name]):
+                    changed.append(f"{cls.__module__}.{cls.__qualname__}.{name}")
         return sorted(changed)
