@@ -459,3 +459,21 @@ def test_a_thread_that_keeps_logging_s_lock_does_not_hang_the_session(
     result.assert_outcomes(passed=2)
     notes = json.loads((pytester.path / "report.json").read_text())["notes"]
     assert any("logging's module lock" in name for name in notes[0]["restored"])
+
+
+@pytest.mark.parametrize(
+    ("name", "action"), [("SIGTERM", "end"), ("SIGTSTP", "stop"), ("SIGSTOP", "stop")]
+)
+def test_a_signal_that_would_end_or_stop_the_session_is_not_sent(
+    monkeypatch: pytest.MonkeyPatch, name: str, action: str
+) -> None:
+    import signal
+
+    from pytest_torchnotes.run import selfsignal
+
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(selfsignal, "KILL", lambda pid, signum: sent.append((pid, signum)))
+    monkeypatch.setattr(signal, "getsignal", lambda signum: signal.SIG_DFL)
+    with pytest.raises(selfsignal.SignalledItself, match=f"sent {name} to .* would {action} it"):
+        selfsignal.SelfSent(os.getpid()).kill(os.getpid(), getattr(signal, name))
+    assert sent == []

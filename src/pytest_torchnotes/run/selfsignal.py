@@ -41,6 +41,9 @@ UNCATCHABLE = frozenset(
     getattr(signal, name) for name in ("SIGKILL", "SIGSTOP") if hasattr(signal, name)
 )
 
+#: Signals whose default action stops the process rather than ends it.
+STOPPING = frozenset({"SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU"})
+
 #: What a block that signals its own process to end or stop fails with.
 ENDS_SESSION = (
     "the block sent {name} to the session's own process{group}, which would {action} it: the "
@@ -86,12 +89,11 @@ class SelfSent:
             self._sent.set()
         elif _ends_process(signum):
             name = _name(signum)
-            stops = signum in {getattr(signal, n, None) for n in ("SIGSTOP", "SIGTSTP")}
             raise SignalledItself(
                 ENDS_SESSION.format(
                     name=name,
                     group=" group" if group else "",
-                    action="stop" if stops or name in ("SIGTTIN", "SIGTTOU") else "end",
+                    action="stop" if name in STOPPING else "end",
                     name_arg=f"signal.{name}" if name.startswith("SIG") else name,
                 )
             )
