@@ -5,13 +5,17 @@ and taken away again): a thread the note left running that holds ``logging``'s m
 (in a handler that blocks, or ``logging._acquireLock()`` never released) would hang the
 session for good at the next note. After the note, when the lock cannot be had within
 :data:`WAIT` seconds, ``logging`` is given a new one, and it is named: the thread keeps the
-old lock, which nothing else uses any more.
+old lock, which nothing else uses any more. The same holds for the import lock of a module
+that a thread of the note is still importing (:func:`free_import_locks`).
 """
 
 from __future__ import annotations
 
+import _imp
 import logging
+import sys
 import threading
+import time
 from typing import Any
 
 #: How long the lock may stay held by another thread after the note, in seconds.
@@ -28,3 +32,54 @@ def free_logging_lock() -> list[str]:
         return []
     logging._lock = threading.RLock()  # type: ignore[attr-defined]
     return ["logging's module lock (a thread of the note held it: it was replaced)"]
+
+
+#: How often the lock of a module being imported is looked at again while waiting for it.
+POLL = 0.01
+
+
+def free_import_locks(before: set[threading.Thread], wait: float = WAIT) -> list[str]:
+    """Free the import of modules that a thread started by the note (not in ``before``) is
+    still importing after the note, and name them.
+
+    Such a thread holds the module's import lock (``import slow`` in a thread whose module
+    code never returns): any later import of that module, in the next note, would wait for
+    it for good. After ``wait`` seconds the lock is dropped from the import system's table
+    and the half-made module from ``sys.modules``: the next import makes both afresh, as in
+    a new process. The thread keeps the old lock, which nothing else uses any more.
+    """
+    bootstrap = sys.modules.get("importlib._bootstrap")
+    table = getattr(bootstrap, "_module_locks", None)
+    if not isinstance(table, dict) or not table:
+        return []
+    ours = {thread.ident for thread in threading.enumerate() if thread not in before}
+    held = _held_by(table, ours)
+    deadline = time.monotonic() + wait
+    while held and time.monotonic() < deadline:
+        time.sleep(POLL)
+        held = _held_by(table, ours)
+    freed = []
+    for name in held:
+        _imp.acquire_lock()
+        try:
+            table.pop(name, None)
+        finally:
+            _imp.release_lock()
+        module = sys.modules.get(name)
+        if getattr(getattr(module, "__spec__", None), "_initializing", False):
+            del sys.modules[name]
+        freed.append(
+            f"the import of {name!r} (a thread of the note was still importing it and held"
+            " its import lock: the next import of it starts afresh)"
+        )
+    return freed
+
+
+def _held_by(table: dict[str, Any], threads: set[int | None]) -> list[str]:
+    """The modules whose import lock a thread of ``threads`` holds."""
+    held = []
+    for name, ref in list(table.items()):
+        lock = ref() if callable(ref) else None
+        if getattr(lock, "owner", None) in threads:
+            held.append(name)
+    return held

@@ -171,7 +171,11 @@ def sandbox(
     finally:
         unwatch()
         spawning.stop()
-        inert = [*hooks.stop(), *heldlocks.free_logging_lock()]  # before the session logs
+        inert = [
+            *hooks.stop(),
+            *heldlocks.free_logging_lock(),
+            *heldlocks.free_import_locks(threads),
+        ]  # before the session logs
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
         # in place: a finalizer that writes a relative path or calls os._exit acts in
