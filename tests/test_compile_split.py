@@ -90,10 +90,32 @@ NOT_SPLIT = [
     "x = 1; x",  # two statements after the last line at column 0
     "from __future__ import annotations\nx = 1\nx",
     "x = 1\nprint('\\n')",  # an escape in the last statement
+    # a string opened before the last line at column 0 and closed in its comment
+    "'''\nx = 1 #'''",
+    "'''\nfor a in b: c = 1 #'''",
+    "'''\nimport os #'''",
+    "x = [a\nfor a in b]",  # a bracket open across it
+]
+
+#: Blocks whose last statement starts with a keyword no expression starts with: compiled
+#: whole, once, without a syntax tree.
+KEYWORD_TAILS = [
+    "import torch\nx = torch.ones(2)\nfor v in x:\n    print(v)",
+    "x = [1,  # ]\n  2]\nif x:\n    pass",
+    "x = 1\nimport os",
+    "x = {1: (2,\n3)}\nwhile x:\n    x = None",
+    "def f():\n    return 1\n\nclass C:\n    pass",
+    "x = 1\nfrom os import (path,\n    sep)",
+]
+
+#: Blocks whose last statement starts with a keyword, compiled otherwise.
+KEYWORD_TAILS_PARSED = [
+    "x = 1\nimport os; x",  # an expression after the ``;``
+    "s = 'a'\nfor c in s:\n    print(c)",  # a string before: it might be open
 ]
 
 
-@pytest.mark.parametrize("code", SPLIT + NOT_SPLIT)
+@pytest.mark.parametrize("code", SPLIT + NOT_SPLIT + KEYWORD_TAILS + KEYWORD_TAILS_PARSED)
 def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
     assert_same(code)
 
@@ -139,6 +161,12 @@ PIECES = st.sampled_from(
         "x = 2; x",
         "  # indented comment",
         "@staticmethod\ndef g():\n    pass",
+        "'''\nx = 1 #'''",
+        "import os",
+        "import os; x",
+        "while x:\n    x = 0",
+        "z = [x,  # ]\n    1]",
+        "from os import (\n    path,\n)",
     ]
 )
 
@@ -174,3 +202,44 @@ def test_a_block_that_displays_is_compiled_once_in_two_parts(
     compiled = compile_block(code, "note.md", CODE_LINE, display=True)
     assert compiled.display is not None
     assert sorted(calls) == ["eval", "exec"]
+
+
+def _counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mode of every ``compile`` and ``ast.parse`` from now on."""
+    import builtins
+
+    calls: list[str] = []
+    real_compile, real_parse = builtins.compile, ast.parse
+
+    def counting(
+        source: object, filename: object, mode: str, *args: object, **kw: object
+    ) -> object:
+        calls.append(mode)
+        return real_compile(source, filename, mode, *args, **kw)  # type: ignore[call-overload]
+
+    def parsing(*args: object, **kw: object) -> object:
+        calls.append("parse")
+        return real_parse(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    monkeypatch.setattr(compiling.ast, "parse", parsing)
+    return calls
+
+
+@pytest.mark.parametrize("code", KEYWORD_TAILS)
+def test_a_block_ending_in_a_keyword_statement_is_compiled_once(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_compiles(monkeypatch)
+    compiled = compile_block(code, "note.md", CODE_LINE, display=True)
+    assert compiled.display is None
+    assert calls == ["exec"]
+
+
+@pytest.mark.parametrize("code", KEYWORD_TAILS_PARSED)
+def test_a_keyword_statement_that_may_not_be_the_last_is_parsed(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_compiles(monkeypatch)
+    compile_block(code, "note.md", CODE_LINE, display=True)
+    assert "parse" in calls
