@@ -26,6 +26,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes.run.knobs.python_state import raw_getsignal
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -35,7 +36,7 @@ from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 MONOTONIC = time.monotonic
 SETITIMER = signal.setitimer
 SIGNAL = signal.signal
-GETSIGNAL = signal.getsignal
+GETSIGNAL = raw_getsignal
 WRITE = os.write
 GET_IDENT = threading.get_ident
 
