@@ -243,3 +243,9 @@ def test_a_keyword_statement_that_may_not_be_the_last_is_parsed(
     calls = _counting_compiles(monkeypatch)
     compile_block(code, "note.md", CODE_LINE, display=True)
     assert "parse" in calls
+
+
+@given(st.text(alphabet="\n\r\t\f #x\x85\xa0é", max_size=30))
+def test_the_last_top_level_line_is_the_last_the_pattern_finds(code: str) -> None:
+    starts = [match.start() for match in compiling.TOP_LEVEL_LINE.finditer(code)]
+    assert compiling._last_top_level_line(code) == (starts[-1] if starts else -1)

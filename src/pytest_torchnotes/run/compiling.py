@@ -99,12 +99,12 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     is not complete code, or what follows it is not one complete statement): the caller
     parses the whole block.
     """
-    starts = [match.start() for match in TOP_LEVEL_LINE.finditer(code)]
-    if not starts or starts[-1] == 0 or "__future__" in code:
+    start = _last_top_level_line(code)
+    if start <= 0 or "__future__" in code:
         return None
-    if "\\" in code[starts[-1] :]:
+    if "\\" in code[start:]:
         return None  # compiling it alone would warn about its escapes a second time
-    head, tail = code[: starts[-1]], code[starts[-1] :]
+    head, tail = code[:start], code[start:]
     if STATEMENT_KEYWORD.match(tail):  # ``for``, ``import``: no expression starts so
         if ";" not in tail and _ends_at_top_level(head):  # the tail is one statement
             return _compile_whole(padded, filename)
@@ -119,6 +119,24 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     except (SyntaxError, ValueError):
         return None
     return CompiledCode(body, display, interactive=True)
+
+
+def _last_top_level_line(code: str) -> int:
+    """Where the last line of ``code`` that :data:`TOP_LEVEL_LINE` matches starts; -1 if
+    none does. Looked for from the end: most blocks end with one.
+
+    >>> _last_top_level_line("x = 1\\nfor i in x:\\n    print(i)\\n# done\\n")
+    6
+    >>> _last_top_level_line("  x")
+    -1
+    """
+    end = len(code)
+    while end >= 0:
+        start = code.rfind("\n", 0, end) + 1
+        if TOP_LEVEL_LINE.match(code, start):
+            return start
+        end = start - 1
+    return -1
 
 
 def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> CompiledCode | None:
