@@ -21,8 +21,7 @@ from typing import Any
 from pytest_torchnotes.run.knobs import Knob, attribute_knob
 
 #: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
-#: members (an ``Enum`` call each): read some 40 times a note, and once a block by the
-#: time limit (``run/timers.py``).
+#: members (an ``Enum`` call each), read some 40 times a note.
 raw_getsignal = _signal.getsignal
 
 #: Signals a note may install handlers for.
