@@ -95,6 +95,16 @@ NOT_SPLIT = [
     "'''\nfor a in b: c = 1 #'''",
     "'''\nimport os #'''",
     "x = [a\nfor a in b]",  # a bracket open across it
+    "s = f'{x}'\ny = 1",  # an f-string before: since Python 3.12 it may span lines
+]
+
+#: Blocks whose last statement is not an expression, with strings before it that close on
+#: their lines: compiled whole, without the syntax tree of the whole block.
+UNDISPLAYED = [
+    'print("a")\nx = 1',
+    "s = 'a'\nt = s * 2",
+    'd = {"k": 1}\nd["k"] += 1',
+    "s = b'#'\nx: int = 1",
 ]
 
 #: Blocks whose last statement starts with a keyword no expression starts with: compiled
@@ -115,7 +125,9 @@ KEYWORD_TAILS_PARSED = [
 ]
 
 
-@pytest.mark.parametrize("code", SPLIT + NOT_SPLIT + KEYWORD_TAILS + KEYWORD_TAILS_PARSED)
+@pytest.mark.parametrize(
+    "code", SPLIT + NOT_SPLIT + KEYWORD_TAILS + KEYWORD_TAILS_PARSED + UNDISPLAYED
+)
 def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
     assert_same(code)
 
@@ -124,6 +136,14 @@ def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
 def test_split_blocks_are_compiled_without_the_whole_tree(code: str) -> None:
     padded = "\n" * CODE_LINE + code + "\n"
     assert _compile_split(code, padded, "note.md", CODE_LINE) is not None
+
+
+@pytest.mark.parametrize("code", UNDISPLAYED)
+def test_blocks_that_display_nothing_are_compiled_without_the_whole_tree(code: str) -> None:
+    padded = "\n" * CODE_LINE + code + "\n"
+    split = _compile_split(code, padded, "note.md", CODE_LINE)
+    assert split is not None
+    assert split.display is None
 
 
 @pytest.mark.parametrize("code", NOT_SPLIT)
@@ -167,6 +187,9 @@ PIECES = st.sampled_from(
         "while x:\n    x = 0",
         "z = [x,  # ]\n    1]",
         "from os import (\n    path,\n)",
+        "s = f'{x}'",
+        "t = f'{x +\n1}'",
+        'print("a")',
     ]
 )
 

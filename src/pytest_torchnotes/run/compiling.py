@@ -78,6 +78,11 @@ STATEMENT_KEYWORD = re.compile(
 #: A character that may open a string or continue a line.
 MAY_OPEN_A_STRING = re.compile(r"['\"\\]")
 
+#: What a string left open at the end of a line needs: three quotes, a backslash, or the
+#: prefix of an f-string (or t-string), whose replacement fields may span lines since
+#: Python 3.12. A string with none of them closes on its line, or nothing compiles.
+MAY_LEAVE_A_STRING_OPEN = re.compile(r"'''|\"\"\"|\\|[fFtT][rR]?['\"]")
+
 #: A comment, in code that holds no string.
 COMMENT = re.compile(r"#[^\n]*")
 
@@ -144,11 +149,11 @@ def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> Co
     when the tail is not complete code alone, or may not start a statement of the block (the
     caller parses the whole block).
 
-    The tail starts a statement when the head is complete code. A head with no quote and no
-    backslash leaves no string open and no line continued; a bracket it left open would be
-    closed by nothing in a tail that is complete alone, and the whole block would not compile.
-    A head that may leave a string open (``'''`` closed in a comment of the tail) is left to
-    the caller.
+    The tail starts a statement when the head is complete code. A head that
+    :data:`MAY_LEAVE_A_STRING_OPEN` does not match leaves no string open and no line
+    continued; a bracket it left open would be closed by nothing in a tail that is complete
+    alone, and the whole block would not compile. A head that may leave a string open
+    (``'''`` closed in a comment of the tail) is left to the caller.
     """
     try:
         statements = ast.parse(tail).body
@@ -159,7 +164,7 @@ def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> Co
     last = statements[0]
     if isinstance(last, ast.Expr) and not _ends_with_semicolon(tail, last):
         return None  # an expression that does not compile alone: the whole block tells
-    if MAY_OPEN_A_STRING.search(head):
+    if MAY_LEAVE_A_STRING_OPEN.search(head):
         return None  # compiling the head to tell would warn about its code a second time
     return _compile_whole(padded, filename)
 
