@@ -90,10 +90,44 @@ NOT_SPLIT = [
     "x = 1; x",  # two statements after the last line at column 0
     "from __future__ import annotations\nx = 1\nx",
     "x = 1\nprint('\\n')",  # an escape in the last statement
+    # a string opened before the last line at column 0 and closed in its comment
+    "'''\nx = 1 #'''",
+    "'''\nfor a in b: c = 1 #'''",
+    "'''\nimport os #'''",
+    "x = [a\nfor a in b]",  # a bracket open across it
+    "s = f'{x}'\ny = 1",  # an f-string before: since Python 3.12 it may span lines
+]
+
+#: Blocks whose last statement is not an expression, with strings before it that close on
+#: their lines: compiled whole, without the syntax tree of the whole block.
+UNDISPLAYED = [
+    'print("a")\nx = 1',
+    "s = 'a'\nt = s * 2",
+    'd = {"k": 1}\nd["k"] += 1',
+    "s = b'#'\nx: int = 1",
+]
+
+#: Blocks whose last statement starts with a keyword no expression starts with: compiled
+#: whole, once, without a syntax tree.
+KEYWORD_TAILS = [
+    "import torch\nx = torch.ones(2)\nfor v in x:\n    print(v)",
+    "x = [1,  # ]\n  2]\nif x:\n    pass",
+    "x = 1\nimport os",
+    "x = {1: (2,\n3)}\nwhile x:\n    x = None",
+    "def f():\n    return 1\n\nclass C:\n    pass",
+    "x = 1\nfrom os import (path,\n    sep)",
+]
+
+#: Blocks whose last statement starts with a keyword, compiled otherwise.
+KEYWORD_TAILS_PARSED = [
+    "x = 1\nimport os; x",  # an expression after the ``;``
+    "s = 'a'\nfor c in s:\n    print(c)",  # a string before: it might be open
 ]
 
 
-@pytest.mark.parametrize("code", SPLIT + NOT_SPLIT)
+@pytest.mark.parametrize(
+    "code", SPLIT + NOT_SPLIT + KEYWORD_TAILS + KEYWORD_TAILS_PARSED + UNDISPLAYED
+)
 def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
     assert_same(code)
 
@@ -102,6 +136,14 @@ def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
 def test_split_blocks_are_compiled_without_the_whole_tree(code: str) -> None:
     padded = "\n" * CODE_LINE + code + "\n"
     assert _compile_split(code, padded, "note.md", CODE_LINE) is not None
+
+
+@pytest.mark.parametrize("code", UNDISPLAYED)
+def test_blocks_that_display_nothing_are_compiled_without_the_whole_tree(code: str) -> None:
+    padded = "\n" * CODE_LINE + code + "\n"
+    split = _compile_split(code, padded, "note.md", CODE_LINE)
+    assert split is not None
+    assert split.display is None
 
 
 @pytest.mark.parametrize("code", NOT_SPLIT)
@@ -139,6 +181,15 @@ PIECES = st.sampled_from(
         "x = 2; x",
         "  # indented comment",
         "@staticmethod\ndef g():\n    pass",
+        "'''\nx = 1 #'''",
+        "import os",
+        "import os; x",
+        "while x:\n    x = 0",
+        "z = [x,  # ]\n    1]",
+        "from os import (\n    path,\n)",
+        "s = f'{x}'",
+        "t = f'{x +\n1}'",
+        'print("a")',
     ]
 )
 
@@ -174,3 +225,50 @@ def test_a_block_that_displays_is_compiled_once_in_two_parts(
     compiled = compile_block(code, "note.md", CODE_LINE, display=True)
     assert compiled.display is not None
     assert sorted(calls) == ["eval", "exec"]
+
+
+def _counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The mode of every ``compile`` and ``ast.parse`` from now on."""
+    import builtins
+
+    calls: list[str] = []
+    real_compile, real_parse = builtins.compile, ast.parse
+
+    def counting(
+        source: object, filename: object, mode: str, *args: object, **kw: object
+    ) -> object:
+        calls.append(mode)
+        return real_compile(source, filename, mode, *args, **kw)  # type: ignore[call-overload]
+
+    def parsing(*args: object, **kw: object) -> object:
+        calls.append("parse")
+        return real_parse(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "compile", counting)
+    monkeypatch.setattr(compiling.ast, "parse", parsing)
+    return calls
+
+
+@pytest.mark.parametrize("code", KEYWORD_TAILS)
+def test_a_block_ending_in_a_keyword_statement_is_compiled_once(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_compiles(monkeypatch)
+    compiled = compile_block(code, "note.md", CODE_LINE, display=True)
+    assert compiled.display is None
+    assert calls == ["exec"]
+
+
+@pytest.mark.parametrize("code", KEYWORD_TAILS_PARSED)
+def test_a_keyword_statement_that_may_not_be_the_last_is_parsed(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = _counting_compiles(monkeypatch)
+    compile_block(code, "note.md", CODE_LINE, display=True)
+    assert "parse" in calls
+
+
+@given(st.text(alphabet="\n\r\t\f #x\x85\xa0é", max_size=30))
+def test_the_last_top_level_line_is_the_last_the_pattern_finds(code: str) -> None:
+    starts = [match.start() for match in compiling.TOP_LEVEL_LINE.finditer(code)]
+    assert compiling._last_top_level_line(code) == (starts[-1] if starts else -1)

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.magics import (
     DROPPED,
+    HELP,
+    MAGIC,
     NOT_RUN,
     SHELL,
     TIMED,
@@ -179,3 +181,12 @@ def test_magic_lines_become_python_line_for_line(lines: list[str]) -> None:
     for offset, (line, new) in enumerate(zip(lines, prepared.code.split("\n"), strict=True)):
         if offset not in kept:
             assert new == line
+
+
+@given(st.text(alphabet=" \t=._x1%!?", max_size=12))
+def test_a_line_read_as_a_magic_holds_a_magic_character(line: str) -> None:
+    """``prepare`` passes over a block that holds none of ``%``, ``!`` and ``?``."""
+    if MAGIC.match(line) or HELP.match(line):
+        assert {"%", "!", "?"} & set(line)
+    else:
+        assert prepare(line) is None

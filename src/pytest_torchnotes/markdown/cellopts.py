@@ -105,7 +105,9 @@ def with_cell_options(options: Options, item: Block | SetupBlock) -> Options:
     """The options ``item`` runs with, from ``options`` (what its directives say): a block's
     ``#| error: true`` expects an exception, unless a ``raises`` directive says more."""
     if isinstance(item, Block) and options.raises is None:
-        return replace(options, raises=expected_error(item.fence))
+        error = expected_error(item.fence)
+        if error is not None:  # most blocks have none: ``options`` as it is, not a copy
+            return replace(options, raises=error)
     return options
 
 

@@ -12,7 +12,7 @@ readers that need a block's options without running it (``torchnotes check`` and
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown import directives as d
@@ -100,11 +100,12 @@ def fold(directives: Iterable[d.Directive]) -> Options:
             region_requires = directive.requirements
         else:
             add(options, directive)
-    return replace(
-        options,
-        skip=options.skip if options.skip is not None else region_skip,
-        requires=(*region_requires, *options.requires),
-    )
+    # ``options`` is made here and held by no one else: set in place rather than copied
+    if options.skip is None:
+        options.skip = region_skip
+    if region_requires:
+        options.requires = (*region_requires, *options.requires)
+    return options
 
 
 def in_force(note: ParsedNote) -> dict[int, tuple[d.Directive, ...]]:

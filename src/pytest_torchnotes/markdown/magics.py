@@ -141,6 +141,8 @@ def prepare(code: str) -> Prepared | None:
     >>> prepare("s = '''\\n%matplotlib inline\\n'''") is None
     True
     """
+    if "%" not in code and "!" not in code and "?" not in code:
+        return None  # what MAGIC or HELP matches holds one: most blocks hold none
     lines = code.split("\n")
     candidates = [
         index for index, line in enumerate(lines) if MAGIC.match(line) or HELP.match(line)

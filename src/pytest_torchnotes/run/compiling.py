@@ -68,6 +68,25 @@ def compile_block(code: str, filename: str, code_line: int, *, display: bool) ->
 TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
 
 
+#: The start of a statement that no expression starts with: a tail that starts so is no
+#: expression (at the start of a line, ``if`` and ``for`` start no part of one either).
+STATEMENT_KEYWORD = re.compile(
+    r"(?:assert|async|break|class|continue|def|del|for|from|global|if|import|nonlocal|pass"
+    r"|raise|return|try|while|with)\b"
+)
+
+#: A character that may open a string or continue a line.
+MAY_OPEN_A_STRING = re.compile(r"['\"\\]")
+
+#: What a string left open at the end of a line needs: three quotes, a backslash, or the
+#: prefix of an f-string (or t-string), whose replacement fields may span lines since
+#: Python 3.12. A string with none of them closes on its line, or nothing compiles.
+MAY_LEAVE_A_STRING_OPEN = re.compile(r"'''|\"\"\"|\\|[fFtT][rR]?['\"]")
+
+#: A comment, in code that holds no string.
+COMMENT = re.compile(r"#[^\n]*")
+
+
 def _compile_split(code: str, padded: str, filename: str, code_line: int) -> CompiledCode | None:
     """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
     what follows the last line at column 0 is compiled alone as an expression and, when it
@@ -76,23 +95,30 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     compiling it; a small block is compiled in a fraction of the time.
 
     When the tail is not an expression, it is parsed alone: one complete statement that
-    displays nothing (``x = 1``, ``f();``) means the whole block is compiled as it is.
+    displays nothing (``x = 1``, ``f();``) means the whole block is compiled as it is. A tail
+    that starts with a statement's keyword (``for``, ``import``), holds no ``;`` and follows
+    a head that ends at the top level is such a statement without being parsed: one compile,
+    of the whole block.
 
     ``None`` when that cannot be told this way (the text before the last line at column 0
     is not complete code, or what follows it is not one complete statement): the caller
     parses the whole block.
     """
-    starts = [match.start() for match in TOP_LEVEL_LINE.finditer(code)]
-    if not starts or starts[-1] == 0 or "__future__" in code:
+    start = _last_top_level_line(code)
+    if start <= 0 or "__future__" in code:
         return None
-    if "\\" in code[starts[-1] :]:
+    if "\\" in code[start:]:
         return None  # compiling it alone would warn about its escapes a second time
-    head, tail = code[: starts[-1]], code[starts[-1] :]
+    head, tail = code[:start], code[start:]
+    if STATEMENT_KEYWORD.match(tail):  # ``for``, ``import``: no expression starts so
+        if ";" not in tail and _ends_at_top_level(head):  # the tail is one statement
+            return _compile_whole(padded, filename)
+        return _compile_undisplayed(head, tail, padded, filename)
     tail_line = code_line + head.count("\n")
     try:  # ``eval`` takes one expression, and no ``;`` after it
         display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
     except (SyntaxError, ValueError):
-        return _compile_undisplayed(tail, padded, filename)
+        return _compile_undisplayed(head, tail, padded, filename)
     try:  # compiles only when the head is complete code: then the tail is the last statement
         body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
@@ -100,9 +126,35 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     return CompiledCode(body, display, interactive=True)
 
 
-def _compile_undisplayed(tail: str, padded: str, filename: str) -> CompiledCode | None:
+def _last_top_level_line(code: str) -> int:
+    """Where the last line of ``code`` that :data:`TOP_LEVEL_LINE` matches starts; -1 if
+    none does. Looked for from the end: most blocks end with one.
+
+    >>> _last_top_level_line("x = 1\\nfor i in x:\\n    print(i)\\n# done\\n")
+    6
+    >>> _last_top_level_line("  x")
+    -1
+    """
+    end = len(code)
+    while end >= 0:
+        start = code.rfind("\n", 0, end) + 1
+        if TOP_LEVEL_LINE.match(code, start):
+            return start
+        end = start - 1
+    return -1
+
+
+def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> CompiledCode | None:
     """The block when its tail is one complete statement that displays nothing; ``None``
-    when the tail is not complete code alone (the caller parses the whole block)."""
+    when the tail is not complete code alone, or may not start a statement of the block (the
+    caller parses the whole block).
+
+    The tail starts a statement when the head is complete code. A head that
+    :data:`MAY_LEAVE_A_STRING_OPEN` does not match leaves no string open and no line
+    continued; a bracket it left open would be closed by nothing in a tail that is complete
+    alone, and the whole block would not compile. A head that may leave a string open
+    (``'''`` closed in a comment of the tail) is left to the caller.
+    """
     try:
         statements = ast.parse(tail).body
     except (SyntaxError, ValueError):
@@ -112,11 +164,35 @@ def _compile_undisplayed(tail: str, padded: str, filename: str) -> CompiledCode 
     last = statements[0]
     if isinstance(last, ast.Expr) and not _ends_with_semicolon(tail, last):
         return None  # an expression that does not compile alone: the whole block tells
-    try:  # nothing to display, if the split was right: the whole block tells
+    if MAY_LEAVE_A_STRING_OPEN.search(head):
+        return None  # compiling the head to tell would warn about its code a second time
+    return _compile_whole(padded, filename)
+
+
+def _compile_whole(padded: str, filename: str) -> CompiledCode | None:
+    """The whole block, when its last statement displays nothing; ``None`` when it does not
+    compile (the caller parses it, for the same ``SyntaxError``)."""
+    try:
         body = compile(padded, filename, "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     return CompiledCode(body, interactive=True)
+
+
+def _ends_at_top_level(head: str) -> bool:
+    """Whether code that follows ``head`` on a line of its own starts a logical line: true
+    when ``head`` leaves no string open, no line continued and no bracket open (counted
+    outside comments; with no string in ``head``, a ``#`` always starts one). False when
+    that cannot be told so.
+
+    >>> _ends_at_top_level("x = [1,  # ]\\n  2]\\n"), _ends_at_top_level("x = [1,\\n")
+    (True, False)
+    """
+    if MAY_OPEN_A_STRING.search(head):
+        return False
+    code = COMMENT.sub("", head)
+    opened = code.count("(") + code.count("[") + code.count("{")
+    return opened == code.count(")") + code.count("]") + code.count("}")
 
 
 def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:

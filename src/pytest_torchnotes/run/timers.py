@@ -16,6 +16,7 @@ note's limits never take them over:
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]
 import ctypes
 import faulthandler
 import os
@@ -35,7 +36,7 @@ from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 MONOTONIC = time.monotonic
 SETITIMER = signal.setitimer
 SIGNAL = signal.signal
-GETSIGNAL = signal.getsignal
+GETSIGNAL = _signal.getsignal  # without the Enum that signal.getsignal makes of SIG_DFL
 WRITE = os.write
 GET_IDENT = threading.get_ident
 

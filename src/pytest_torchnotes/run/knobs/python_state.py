@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]
 import builtins
 import gc
 import logging
@@ -18,6 +19,10 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_torchnotes.run.knobs import Knob, attribute_knob
+
+#: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
+#: members (an ``Enum`` call each), read some 40 times a note.
+raw_getsignal = _signal.getsignal
 
 #: Signals a note may install handlers for.
 SIGNALS = tuple(
@@ -66,7 +71,7 @@ def interpreter_knobs() -> list[Knob]:
     knobs.extend(
         Knob(
             f"signal handler {signal.Signals(signum).name}",
-            lambda signum=signum: signal.getsignal(signum),  # type: ignore[misc]
+            lambda signum=signum: raw_getsignal(signum),  # type: ignore[misc]
             lambda saved, signum=signum: _set_signal(signum, saved),  # type: ignore[misc]
         )
         for signum in SIGNALS

@@ -16,12 +16,11 @@ the like) are left to ``faulthandler`` (``run/faulthandling.py``).
 
 from __future__ import annotations
 
-import _signal  # type: ignore[import-not-found]
 import signal
 from typing import Any
 
 from pytest_torchnotes.run.knobs import Knob
-from pytest_torchnotes.run.knobs.python_state import SIGNALS
+from pytest_torchnotes.run.knobs.python_state import SIGNALS, raw_getsignal
 
 #: Signals whose handlers are not put back here: those of ``SIGNALS``, those no handler can
 #: catch, and those ``faulthandler`` handles.
@@ -54,18 +53,13 @@ def signal_knobs() -> list[Knob]:
     return knobs
 
 
-#: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
-#: members, read some 30 times a note.
-_getsignal = _signal.getsignal
-
-
 def _handlers(numbers: list[int]) -> dict[int, Any]:
-    return {number: _getsignal(number) for number in numbers}
+    return {number: raw_getsignal(number) for number in numbers}
 
 
 def _set_handlers(saved: dict[int, Any]) -> None:
     for number, handler in saved.items():
-        if handler is not None and _getsignal(number) is not handler:
+        if handler is not None and raw_getsignal(number) is not handler:
             signal.signal(number, handler)
 
 
