@@ -4,8 +4,11 @@ Notes run in a scratch copy of their folder (:mod:`pytest_torchnotes.run.workspa
 relative path never reaches the repository. An absolute path, or ``../``, would: an audit
 hook (:func:`sys.addaudithook`) refuses opening for writing, removing, renaming, linking,
 truncating, making folders and changing modes or times of anything under the protected
-folders. An audit hook cannot be removed: outside a note it returns at its first line.
-Code that writes from C or C++ (``torch.save`` with a path) does not pass through it.
+folders, and opening a SQLite database or binding a unix socket there
+(:mod:`.namedpaths`). An audit hook cannot be removed: outside a note it returns at its
+first line. Writers that raise no audit event (``os.mkfifo``, torch's C++ writers) are
+wrapped while a note runs and ask :func:`check` (:mod:`.unaudited`); other C or C++ code, and
+child processes, given an absolute path are not stopped.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pytest_torchnotes.run.namedpaths import database_paths, socket_paths
 
 #: Audit events that change the filesystem, and which of their arguments are paths.
 CHANGES: dict[str, tuple[int, ...]] = {
@@ -34,6 +39,13 @@ CHANGES: dict[str, tuple[int, ...]] = {
     "os.setxattr": (0,),
     "os.removexattr": (0,),
     "shutil.rmtree": (0,),
+}
+
+#: Audit events whose arguments name a file to be made or written in another way than a
+#: path argument: what each names.
+NAMING: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
+    "sqlite3.connect": lambda args: database_paths(args[0]),
+    "socket.bind": lambda args: socket_paths(args[0], args[1]),
 }
 
 #: ``os.open`` flags that open for writing.
@@ -84,14 +96,18 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         writes = isinstance(mode, str) and any(letter in mode for letter in "wax+")
         if not writes and not (isinstance(flags, int) and flags & WRITE_FLAGS):
             return
-        positions: tuple[int, ...] = (0,)
+        paths: Iterable[object] = (args[0],)
     else:
         found = CHANGES.get(event)
-        if found is None:
-            return
-        positions = found
-    for position in positions:
-        path = resolve(args[position])
+        if found is not None:
+            paths = (args[position] for position in found)
+        else:
+            naming = NAMING.get(event)
+            if naming is None:
+                return
+            paths = naming(args)
+    for named in paths:
+        path = resolve(named)
         if path is None or not rule.refuses(path):
             continue
         if event == "open" and os.path.isdir(path):
@@ -99,6 +115,18 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             # does) makes a file with no name in it: nothing appears in the folder.
             continue
         raise PermissionError(13, REFUSED, path)
+
+
+def check(path: object) -> None:
+    """Refuse ``path`` as the audit hook would a write to it, while :func:`refusing` is in
+    force: for writers that raise no audit event. Anything but a path passes."""
+    __tracebackhide__ = True
+    rule = _rule
+    if rule is None:
+        return
+    resolved = resolve(path)
+    if resolved is not None and rule.refuses(resolved):
+        raise PermissionError(13, REFUSED, resolved)
 
 
 #: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.

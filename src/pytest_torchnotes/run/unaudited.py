@@ -1,0 +1,82 @@
+"""Writers that raise no audit event, which :mod:`.writeguard`'s hook cannot see: ``os.mkfifo``
+and ``os.mknod``, and torch's writers that open their file in C++ (``torch.save``,
+``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``).
+
+While a note runs in a scratch copy, each is wrapped where Python calls into C (the
+narrowest entry point every caller passes through, looked up by name: a torch that lacks
+one is left as it is) and checks its path with :func:`.writeguard.check` before the C call.
+The wrappers are put on before anything a note may patch is saved and taken off after it is
+put back: they are not the note's.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from pytest_torchnotes.run import writeguard
+from pytest_torchnotes.run.wrapping import Wrapping
+
+#: Functions of ``os`` (and of ``posix``, which ``os`` takes them from) that make a file
+#: without an audit event: the name, and where the path is (position, keyword).
+OS_WRITERS = (("mkfifo", 0, "path"), ("mknod", 0, "path"))
+
+#: torch's C++ writers given a path: the owner's dotted name below ``torch``, the function,
+#: and where the path is (position, counting a method's ``self``; keyword).
+TORCH_WRITERS = (
+    # torch.save, torch.export.save, torch.package.PackageExporter
+    ("_C.PyTorchFileWriter", "__init__", 1, "file_name"),
+    # torch.jit.save, ScriptModule.save, and the lite interpreter's
+    ("_C.ScriptModule", "save", 1, "filename"),
+    ("_C.ScriptModule", "_save_for_mobile", 1, "filename"),
+    ("_C.ScriptFunction", "save", 1, "filename"),
+    # torch.jit.save_jit_module_to_flatbuffer, and the mobile module's and parameters'
+    ("_C", "_save_jit_module", 1, "arg1"),
+    ("_C", "_save_mobile_module", 1, "arg1"),
+    ("_C", "_save_parameters", 1, "arg1"),
+)
+
+
+class UnauditedWriters:
+    """Between :meth:`start` and :meth:`restore`, the writers above check their path."""
+
+    def __init__(self) -> None:
+        self._wrapping = Wrapping()
+
+    def start(self) -> None:
+        owners = [os, sys.modules.get(os.name)]
+        for owner in dict.fromkeys(owner for owner in owners if owner is not None):
+            for name, position, keyword in OS_WRITERS:
+                self._wrapping.wrap(owner, name, _checking(position, keyword))
+        torch = sys.modules.get("torch")
+        for dotted, name, position, keyword in TORCH_WRITERS if torch is not None else ():
+            owner = _lookup(torch, dotted)
+            if owner is not None:
+                self._wrapping.wrap(owner, name, _checking(position, keyword))
+
+    def restore(self) -> list[str]:
+        """Put the writers back; nothing to report."""
+        self._wrapping.unwrap()
+        return []
+
+
+def _lookup(root: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        root = getattr(root, part, None)
+    return root
+
+
+def _checking(position: int, keyword: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def make(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
+            writeguard.check(args[position] if len(args) > position else kwargs.get(keyword))
+            return function(*args, **kwargs)
+
+        return checked
+
+    return make

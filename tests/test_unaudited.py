@@ -1,0 +1,189 @@
+"""Writers the audit hook sees without a path argument (SQLite, unix sockets) or not at all
+(named pipes, device nodes, torch's C++ writers) are refused under the protected folders,
+and write anywhere else; the wrappers come off after the note."""
+
+from __future__ import annotations
+
+import contextlib
+import doctest
+import os
+import socket
+import sqlite3
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import torch
+import torch.package
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.run import namedpaths, unaudited, writeguard
+from pytest_torchnotes.run.wrapping import Wrapping
+
+
+def _plus_one(x: torch.Tensor) -> torch.Tensor:
+    return x + 1
+
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit's
+    _plus_one = torch.jit.script(_plus_one)
+
+
+def _script() -> Any:
+    return torch.jit.script(torch.nn.Linear(2, 2))
+
+
+def _sqlite(path: str, **options: Any) -> None:
+    with contextlib.closing(sqlite3.connect(path, **options)) as connection:
+        connection.execute("create table t (x)")
+
+
+def _bind(path: str) -> None:
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(os.path.relpath(path))  # a socket's path holds at most 107 bytes
+
+
+#: Each writer, given the path it writes.
+WRITERS: dict[str, Callable[[str], object]] = {
+    "os.mkfifo": lambda p: os.mkfifo(p),  # looked up as the note would, once wrapped
+    "posix.mkfifo": lambda p: __import__(os.name).mkfifo(p),
+    "os.mknod": lambda p: os.mknod(p),
+    "os.mknod path=": lambda p: os.mknod(path=p),
+    "sqlite3.connect": _sqlite,
+    "sqlite3.connect Path": lambda p: _sqlite(Path(p)),  # type: ignore[arg-type]
+    "sqlite3.connect bytes": lambda p: _sqlite(os.fsencode(p)),  # type: ignore[arg-type]
+    "sqlite3.connect file: URI": lambda p: _sqlite(f"file:{quote(p)}?mode=rwc", uri=True),
+    "sqlite3.connect file:// URI": lambda p: _sqlite(
+        f"file://localhost{quote(os.path.abspath(p))}", uri=True
+    ),
+    "socket.bind": _bind,
+    "torch.save": lambda p: torch.save(torch.ones(1), p),
+    "torch.save Path": lambda p: torch.save(torch.ones(1), Path(p)),
+    "torch.jit.save": lambda p: torch.jit.save(_script(), p),
+    "ScriptModule.save": lambda p: _script().save(p),
+    "ScriptFunction.save": lambda p: torch.jit.save(_plus_one, p),
+    "_save_for_lite_interpreter": lambda p: _script()._save_for_lite_interpreter(p),
+    "save_jit_module_to_flatbuffer": lambda p: torch.jit.save_jit_module_to_flatbuffer(
+        _script(), p
+    ),
+    "torch.package": lambda p: torch.package.PackageExporter(p).close(),
+    "_save_parameters": lambda p: torch._C._save_parameters({"w": torch.ones(1)}, p, False),
+}
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A protected ``repo`` beside the ``scratch`` folder the code runs in, with the
+    writers wrapped and the rule in force."""
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "scratch").mkdir()
+    monkeypatch.chdir(tmp_path / "scratch")
+    rule = writeguard.rule_for([tmp_path / "repo"], [tmp_path / "scratch"])
+    writers = unaudited.UnauditedWriters()
+    writers.start()
+    try:
+        with writeguard.refusing(rule), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit's
+            yield tmp_path / "repo"
+    finally:
+        assert writers.restore() == []
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_writer_is_refused_under_the_repository(repo: Path, writer: str) -> None:
+    target = repo / "written"
+    with pytest.raises(PermissionError) as caught:
+        WRITERS[writer](str(target))
+    assert caught.value.errno == 13
+    assert caught.value.strerror == writeguard.REFUSED
+    assert caught.value.filename == os.path.realpath(target)
+    assert os.listdir(repo) == []
+
+
+@pytest.mark.parametrize("writer", sorted(WRITERS))
+def test_a_writer_writes_a_relative_path_and_the_scratch_folder(repo: Path, writer: str) -> None:
+    WRITERS[writer]("written")
+    WRITERS[writer](str(repo.parent / "scratch" / "again"))
+    assert sorted(os.listdir()) == ["again", "written"]
+    assert os.listdir(repo) == []
+
+
+def test_outside_the_rule_the_wrapped_writers_write_anywhere(tmp_path: Path) -> None:
+    writers = unaudited.UnauditedWriters()
+    writers.start()
+    try:
+        torch.save(torch.ones(1), tmp_path / "a.pt")
+        os.mkfifo(tmp_path / "fifo")
+    finally:
+        writers.restore()
+    assert sorted(os.listdir(tmp_path)) == ["a.pt", "fifo"]
+
+
+@pytest.mark.parametrize(
+    "database",
+    [
+        ":memory:",
+        "",
+        "file::memory:?cache=shared",
+        "file:REPO/x.db?mode=ro",
+        "file:REPO/x.db?immutable=1",
+        "file:REPO/x.db?mode=memory",
+    ],
+)
+def test_databases_that_write_no_file_under_the_repository_pass(repo: Path, database: str) -> None:
+    with writeguard.refusing(writeguard.Rule((), ())):
+        (repo / "x.db").write_bytes(b"")
+    with contextlib.closing(sqlite3.connect(database.replace("REPO", str(repo)), uri=True)):
+        pass
+    assert os.listdir(repo) == ["x.db"]
+    assert (repo / "x.db").read_bytes() == b""
+
+
+def test_an_abstract_unix_socket_and_an_inet_socket_pass(repo: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as unix, socket.socket() as inet:
+        unix.bind(f"\0torchnotes-{os.getpid()}".encode())
+        inet.bind(("127.0.0.1", 0))
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"), min_size=1))
+def test_a_file_uri_names_the_path_it_quotes(name: str) -> None:
+    path = "/repo/" + name
+    assert namedpaths.database_paths(f"file:{quote(path)}?mode=rwc")[1:] == (path,)
+    if not name.startswith("file:") and name != ":memory:":
+        assert namedpaths.database_paths(name) == (name,)
+
+
+def test_the_examples_of_namedpaths_hold() -> None:
+    assert doctest.testmod(namedpaths).failed == 0
+
+
+class Owner:
+    @staticmethod
+    def shout(text: str) -> str:
+        return text.upper()
+
+
+class Child(Owner):
+    pass
+
+
+def test_wrapping_puts_back_each_original_even_one_the_note_rebound() -> None:
+    wrapping = Wrapping()
+    stored, shout = vars(Owner)["shout"], Owner.shout
+    assert wrapping.wrap(Owner, "shout", lambda f: lambda text: f(text) + "!") is shout
+    assert Owner.shout("a") == "A!"
+    wrapping.wrap(Child, "shout", lambda f: lambda text: f(text) + "?")  # inherited
+    assert wrapping.wrap(Owner, "missing", lambda f: f) is None
+    assert wrapping.wrap(os, "sep", lambda f: f) is None  # not a function
+    Owner.shout = print  # type: ignore[method-assign, assignment]
+    wrapping.unwrap()
+    assert vars(Owner)["shout"] is stored
+    assert "shout" not in vars(Child)
+    assert Child.shout("b") == "B"
+    wrapping.unwrap()  # once is enough
+    assert vars(Owner)["shout"] is stored
