@@ -10,10 +10,13 @@ same file are closed and named. What libraries open stays open (their objects ow
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
+
+from pytest_torchnotes.run.wrapping import Wrapping
 
 #: Bound at import: a note may replace ``sys._getframe``.
 _GETFRAME = sys._getframe
@@ -37,20 +40,15 @@ class RawFdGuard:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.opened: dict[int, tuple[tuple[int, int], str]] = {}
-        self._saved: list[tuple[str, Callable[..., Any]]] = []
+        self._wrapping = Wrapping()
 
     def start(self) -> None:
         for name in OPENERS:
-            function = getattr(os, name, None)
-            if callable(function):
-                self._saved.append((name, function))
-                setattr(os, name, self._recording(name, function))
+            self._wrapping.wrap(os, name, functools.partial(self._recording, name))
 
     def restore(self) -> list[str]:
         """Put the functions back; close what the note left open and name it."""
-        for name, function in self._saved:
-            setattr(os, name, function)
-        self._saved = []
+        self._wrapping.unwrap()
         closed = []
         for fd, (identity, where) in sorted(self.opened.items()):
             try:
