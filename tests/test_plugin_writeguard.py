@@ -20,6 +20,12 @@ IMPORTS = "import os, socket, sqlite3, torch\n"
 WRITERS = {
     "os.mkfifo": ("os.mkfifo(PATH)", "print(os.path.exists(PATH))", "True"),
     "os.mknod": ("os.mknod(PATH)", "print(os.path.isfile(PATH))", "True"),
+    "os.open dir_fd": (
+        "folder = os.open(os.path.dirname(os.path.abspath(PATH)), os.O_RDONLY)\n"
+        "os.close(os.open(os.path.basename(PATH), os.O_WRONLY | os.O_CREAT, dir_fd=folder))",
+        "print(os.path.isfile(PATH))",
+        "True",
+    ),
     "sqlite3.connect": (
         "sqlite3.connect(PATH).execute('create table t (x)')",
         "print(os.path.getsize(PATH) > 0)",
@@ -58,13 +64,23 @@ WRITERS = {
 }
 
 
+#: What the notes below change that is put back after them, none of it the wrappers.
+NOT_THE_WRAPPERS = ("logger settings", "file descriptor")
+
+
 def _note(write: str, check: str, expected: str, path: str) -> str:
-    """Block 1 writes a relative path (into the scratch copy) and checks it; block 2 (line
-    10) writes ``path``, an expression, at line 13."""
+    """Block 1 writes a relative path (into the scratch copy) and checks it; block 2 writes
+    ``path``, an expression (:func:`_lines` says where)."""
     return (
         f"```python\n{IMPORTS}PATH = 'written'\n{write}\n{check}\n=== output ===\n{expected}\n```\n"
         f"\n```python\n{IMPORTS}PATH = {path}\n{write}\n```\n"
     )
+
+
+def _lines(write: str) -> tuple[int, int]:
+    """The line of block 2 and the line of its last statement."""
+    statements = write.count("\n") + 1
+    return statements + 9, 2 * statements + 11
 
 
 def _without_basetemp(found: dict[str, str]) -> dict[str, str]:
@@ -82,6 +98,7 @@ def test_a_writer_given_a_repository_path_is_refused_at_its_line(
         # from the scratch copy (where the note runs) instead.
         path = f"os.path.relpath({path})"
     write_note(_note(*WRITERS[writer], path))
+    block, line = _lines(WRITERS[writer][0])
     before = tree(pytester.path)
     result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-report=report.json")
     assert not os.path.lexists(target), result.stdout.str()
@@ -89,14 +106,17 @@ def test_a_writer_given_a_repository_path_is_refused_at_its_line(
     assert block_counts(result) == {"verified": 1, "failed": 1}
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:10: block 2: the block raised PermissionError: [[]Errno 13[]] refused:"
-            " notes run in a scratch copy of their folder and may not change the repository*",
-            '  File "notes/note.md", line 13, in <module>',
+            f"notes/note.md:{block}: block 2: the block raised PermissionError: [[]Errno 13[]]"
+            " refused: notes run in a scratch copy of their folder and may not change the"
+            " repository*",
+            f'  File "notes/note.md", line {line}, in <module>',
         ]
     )
     report = json.loads((pytester.path / "report.json").read_text())
-    # The wrappers are not the note's: nothing is put back but what torch.export changes.
-    assert [set(note["restored"]) - {"logger settings"} for note in report["notes"]] == [set()]
+    # The wrappers are not the note's: nothing is put back but what torch.export changes
+    # and the folder's descriptor that os.open dir_fd leaves open.
+    (note,) = report["notes"]
+    assert [name for name in note["restored"] if not name.startswith(NOT_THE_WRAPPERS)] == []
     after = tree(pytester.path)
     after.pop("report.json")
     assert _without_basetemp(after) == _without_basetemp(before)

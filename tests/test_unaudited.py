@@ -187,3 +187,70 @@ def test_wrapping_puts_back_each_original_even_one_the_note_rebound() -> None:
     assert Child.shout("b") == "B"
     wrapping.unwrap()  # once is enough
     assert vars(Owner)["shout"] is stored
+
+
+def _beside(repo: Path) -> int:
+    """A descriptor of the repository's folder, as a note may open one to read it."""
+    return os.open(repo, os.O_RDONLY)
+
+
+#: Each change given a path relative to a descriptor of a folder (``dir_fd``).
+AT_FOLDER: dict[str, Callable[[str, int], object]] = {
+    "os.open": lambda p, fd: os.close(os.open(p, os.O_WRONLY | os.O_CREAT, dir_fd=fd)),
+    "open opener": lambda p, fd: open(
+        p, "w", opener=lambda name, flags: os.open(name, flags, dir_fd=fd)
+    ).close(),
+    "os.mkdir": lambda p, fd: os.mkdir(p, dir_fd=fd),
+    "os.mkfifo": lambda p, fd: os.mkfifo(p, dir_fd=fd),
+    "os.mknod": lambda p, fd: os.mknod(p, dir_fd=fd),
+    "os.symlink": lambda p, fd: os.symlink("/", p, dir_fd=fd),
+    "os.rename": lambda p, fd: os.rename("moved", p, dst_dir_fd=fd),
+    "os.link": lambda p, fd: os.link("moved", p, dst_dir_fd=fd),
+}
+
+
+@pytest.mark.parametrize("change", sorted(AT_FOLDER))
+def test_a_path_relative_to_a_repository_folder_s_descriptor_is_refused(
+    repo: Path, change: str
+) -> None:
+    Path("moved").write_text("scratch")
+    fd = _beside(repo)
+    try:
+        with pytest.raises(PermissionError) as caught:
+            AT_FOLDER[change]("written", fd)
+        assert caught.value.filename == os.path.realpath(repo / "written")
+        scratch = os.open(".", os.O_RDONLY)
+        try:
+            AT_FOLDER[change]("written", scratch)  # the scratch folder's: written there
+        finally:
+            os.close(scratch)
+    finally:
+        os.close(fd)
+    assert os.listdir(repo) == []
+    assert os.path.lexists("written")
+
+
+#: Each change of what a folder holds, given the folder's descriptor.
+IN_FOLDER: dict[str, Callable[[int], object]] = {
+    "os.remove": lambda fd: os.remove("data.txt", dir_fd=fd),
+    "os.rmdir": lambda fd: os.rmdir("sub", dir_fd=fd),
+    "os.chmod": lambda fd: os.chmod("data.txt", 0o777, dir_fd=fd),
+    "os.utime": lambda fd: os.utime("data.txt", dir_fd=fd),
+    "os.rename": lambda fd: os.rename("data.txt", "other.txt", src_dir_fd=fd, dst_dir_fd=fd),
+}
+
+
+@pytest.mark.parametrize("change", sorted(IN_FOLDER))
+def test_a_change_of_what_a_repository_folder_s_descriptor_holds_is_refused(
+    repo: Path, change: str
+) -> None:
+    with writeguard.refusing(writeguard.Rule((), ())):
+        (repo / "data.txt").write_text("original")
+        (repo / "sub").mkdir()
+    fd = _beside(repo)
+    try:
+        with pytest.raises(PermissionError):
+            IN_FOLDER[change](fd)
+    finally:
+        os.close(fd)
+    assert sorted(os.listdir(repo)) == ["data.txt", "sub"]

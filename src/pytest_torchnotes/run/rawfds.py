@@ -63,6 +63,7 @@ class RawFdGuard:
 
     def _recording(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def recording(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
             result = function(*args, **kwargs)
             caller = _GETFRAME(1)
             if caller.f_code.co_filename == self.filename:

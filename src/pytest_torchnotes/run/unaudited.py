@@ -1,5 +1,6 @@
 """Writers that raise no audit event, which :mod:`.writeguard`'s hook cannot see: ``os.mkfifo``
-and ``os.mknod``, and torch's writers that open their file in C++ (``torch.save``,
+and ``os.mknod``, ``os.open`` given a folder's descriptor (``dir_fd``; its audit event
+names the path alone), and torch's writers that open their file in C++ (``torch.save``,
 ``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``).
 
 While a note runs in a scratch copy, each is wrapped where Python calls into C (the
@@ -51,6 +52,7 @@ class UnauditedWriters:
         for owner in dict.fromkeys(owner for owner in owners if owner is not None):
             for name, position, keyword in OS_WRITERS:
                 self._wrapping.wrap(owner, name, _checking(position, keyword))
+            self._wrapping.wrap(owner, "open", _opening)
         torch = sys.modules.get("torch")
         for dotted, name, position, keyword in TORCH_WRITERS if torch is not None else ():
             owner = _lookup(torch, dotted)
@@ -74,9 +76,25 @@ def _checking(position: int, keyword: str) -> Callable[[Callable[..., Any]], Cal
         @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
-            writeguard.check(args[position] if len(args) > position else kwargs.get(keyword))
+            path = args[position] if len(args) > position else kwargs.get(keyword)
+            writeguard.check(path, kwargs.get("dir_fd"))
             return function(*args, **kwargs)
 
         return checked
 
     return make
+
+
+def _opening(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``os.open``, whose audit event names the path but not the folder of ``dir_fd``."""
+
+    @functools.wraps(function)
+    def opening(*args: Any, **kwargs: Any) -> Any:
+        __tracebackhide__ = True
+        dir_fd = kwargs.get("dir_fd")
+        flags = args[1] if len(args) > 1 else kwargs.get("flags", 0)
+        if dir_fd is not None and isinstance(flags, int) and flags & writeguard.WRITE_FLAGS:
+            writeguard.check(args[0] if args else kwargs.get("path"), dir_fd)
+        return function(*args, **kwargs)
+
+    return opening

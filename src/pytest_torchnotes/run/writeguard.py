@@ -41,6 +41,21 @@ CHANGES: dict[str, tuple[int, ...]] = {
     "shutil.rmtree": (0,),
 }
 
+#: Audit events that give the descriptor of the folder a path is relative to (``dir_fd``):
+#: the path's position, and the descriptor's (``-1`` there, or past the end: none).
+AT_FOLDER: dict[str, dict[int, int]] = {
+    "os.remove": {0: 1},
+    "os.rmdir": {0: 1},
+    "os.rename": {0: 2, 1: 3},
+    "os.link": {1: 3},
+    "os.symlink": {1: 2},
+    "os.mkdir": {0: 2},
+    "os.chmod": {0: 2},
+    "os.chown": {0: 3},
+    "os.utime": {0: 3},
+    "shutil.rmtree": {0: 1},
+}
+
 #: Audit events whose arguments name a file to be made or written in another way than a
 #: path argument: what each names.
 NAMING: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
@@ -96,18 +111,19 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         writes = isinstance(mode, str) and any(letter in mode for letter in "wax+")
         if not writes and not (isinstance(flags, int) and flags & WRITE_FLAGS):
             return
-        paths: Iterable[object] = (args[0],)
+        paths: Iterable[tuple[object, object]] = ((args[0], None),)
     else:
         found = CHANGES.get(event)
         if found is not None:
-            paths = (args[position] for position in found)
+            folders = AT_FOLDER.get(event, {})
+            paths = ((args[at], _argument(args, folders.get(at))) for at in found)
         else:
             naming = NAMING.get(event)
             if naming is None:
                 return
-            paths = naming(args)
-    for named in paths:
-        path = resolve(named)
+            paths = ((named, None) for named in naming(args))
+    for named, dir_fd in paths:
+        path = resolve(named, dir_fd)
         if path is None or not rule.refuses(path):
             continue
         if event == "open" and os.path.isdir(path):
@@ -117,14 +133,19 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(13, REFUSED, path)
 
 
-def check(path: object) -> None:
-    """Refuse ``path`` as the audit hook would a write to it, while :func:`refusing` is in
-    force: for writers that raise no audit event. Anything but a path passes."""
+def _argument(args: tuple[Any, ...], position: int | None) -> object:
+    return args[position] if position is not None and position < len(args) else None
+
+
+def check(path: object, dir_fd: object = None) -> None:
+    """Refuse ``path`` (relative to the folder of ``dir_fd``, if given) as the audit hook
+    would a write to it, while :func:`refusing` is in force: for writers that raise no
+    audit event. Anything but a path passes."""
     __tracebackhide__ = True
     rule = _rule
     if rule is None:
         return
-    resolved = resolve(path)
+    resolved = resolve(path, dir_fd)
     if resolved is not None and rule.refuses(resolved):
         raise PermissionError(13, REFUSED, resolved)
 
@@ -133,13 +154,24 @@ def check(path: object) -> None:
 _audit.__cantrace__ = True  # type: ignore[attr-defined]
 
 
-def resolve(path: object) -> str | None:
-    """The real absolute path a path argument names; ``None`` for a file descriptor."""
+#: Where Linux shows the file each descriptor of the process refers to; elsewhere a path
+#: relative to a folder's descriptor is not checked.
+FD_LINKS = "/proc/self/fd"
+
+
+def resolve(path: object, dir_fd: object = None) -> str | None:
+    """The real absolute path a path argument names, relative to the working directory or
+    to the folder of ``dir_fd`` (a descriptor, ``-1`` or ``None`` for none); ``None`` for
+    a file descriptor, or a folder's descriptor whose path cannot be read."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         return None
     try:
         text = os.fsdecode(os.fspath(path))
-        return os.path.realpath(os.path.join(os.getcwd(), text))
+        if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(text):
+            folder = os.readlink(f"{FD_LINKS}/{dir_fd}")
+        else:
+            folder = os.getcwd()
+        return os.path.realpath(os.path.join(folder, text))
     except (OSError, ValueError):
         return None
 
