@@ -46,6 +46,11 @@ WRITERS = {
         "print(torch.load(PATH))",
         "tensor([1., 1.])",
     ),
+    "torch.from_file shared": (
+        "torch.from_file(PATH, shared=True, size=2).fill_(1)",
+        "print(os.path.getsize(PATH))",
+        "8",
+    ),
     "torch.jit.save": (
         "torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), PATH)",
         "print(type(torch.jit.load(PATH)).__name__)",
@@ -161,3 +166,47 @@ def test_a_note_that_rebinds_a_wrapped_writer_leaves_it_wrapped_for_the_next_not
     assert not os.path.lexists(target)
     assert vars(torch._C.ScriptModule)["save"] is save
     assert os.mkfifo is mkfifo
+
+
+def test_a_repository_file_opened_to_be_read_is_neither_changed_nor_linked(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    data = pytester.path / "notes" / "data.txt"
+    write_note(
+        f"""\
+        ```python
+        import os
+        fd = os.open({os.path.realpath(data)!r}, os.O_RDONLY)
+        print(os.read(fd, 3))
+        os.chmod(fd, 0o777)
+        === output ===
+        b'the'
+        ```
+
+        ```python
+        os.close(fd)
+        os.link({os.path.realpath(data)!r}, "linked")
+        ```
+        """
+    )
+    data.write_text("the repository's")
+    before = tree(pytester.path), data.stat().st_mode
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"failed": 2}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised PermissionError: *data.txt' (exception)",
+            '  File "notes/note.md", line 5, in <module>',
+            "    os.chmod(fd, 0o777)",
+            "PermissionError: *",
+            "notes/note.md:10: block 2: the block raised PermissionError: *data.txt' (exception)",
+            '  File "notes/note.md", line 12, in <module>',
+            "    os.link(*",
+            "PermissionError: *",
+        ]
+    )
+    assert (_without_basetemp(tree(pytester.path)), data.stat().st_mode) == (
+        _without_basetemp(before[0]),
+        before[1],
+    )

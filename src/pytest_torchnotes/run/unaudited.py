@@ -1,7 +1,8 @@
 """Writers that raise no audit event, which :mod:`.writeguard`'s hook cannot see: ``os.mkfifo``
 and ``os.mknod``, ``os.open`` given a folder's descriptor (``dir_fd``; its audit event
 names the path alone), and torch's writers that open their file in C++ (``torch.save``,
-``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``).
+``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``) or
+map it into memory shared (``torch.from_file``, ``UntypedStorage.from_file``).
 
 While a note runs in a scratch copy, each is wrapped where Python calls into C (the
 narrowest entry point every caller passes through, looked up by name: a torch that lacks
@@ -40,6 +41,15 @@ TORCH_WRITERS = (
     ("_C", "_save_parameters", 1, "arg1"),
 )
 
+#: torch's files mapped into memory, which a write to the tensor changes when ``shared`` (and
+#: which are made when missing): owner and function as above, the path's position and
+#: keyword, and ``shared``'s.
+TORCH_MAPPED = (
+    ("", "from_file", 0, "filename", 1, "shared"),  # torch.from_file
+    # UntypedStorage's, which TypedStorage's calls (torch._C.StorageBase takes no other)
+    ("UntypedStorage", "from_file", 0, "filename", 1, "shared"),
+)
+
 
 class UnauditedWriters:
     """Between :meth:`start` and :meth:`restore`, the writers above check their path."""
@@ -54,10 +64,16 @@ class UnauditedWriters:
                 self._wrapping.wrap(owner, name, _checking(position, keyword))
             self._wrapping.wrap(owner, "open", _opening)
         torch = sys.modules.get("torch")
-        for dotted, name, position, keyword in TORCH_WRITERS if torch is not None else ():
+        if torch is None:
+            return
+        for dotted, name, position, keyword in TORCH_WRITERS:
             owner = _lookup(torch, dotted)
             if owner is not None:
                 self._wrapping.wrap(owner, name, _checking(position, keyword))
+        for dotted, name, position, keyword, at, shared in TORCH_MAPPED:
+            owner = _lookup(torch, dotted)
+            if owner is not None:
+                self._wrapping.wrap(owner, name, _checking(position, keyword, (at, shared)))
 
     def restore(self) -> list[str]:
         """Put the writers back; nothing to report."""
@@ -66,18 +82,28 @@ class UnauditedWriters:
 
 
 def _lookup(root: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
+    for part in filter(None, dotted.split(".")):
         root = getattr(root, part, None)
     return root
 
 
-def _checking(position: int, keyword: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def _argument(args: tuple[Any, ...], kwargs: dict[str, Any], position: int, keyword: str) -> Any:
+    return args[position] if len(args) > position else kwargs.get(keyword)
+
+
+def _checking(
+    position: int, keyword: str, when: tuple[int, str] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A wrapper that checks the path at ``position`` (or ``keyword``), when the argument
+    at ``when`` (position, keyword) is true if given."""
+
     def make(function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
-            path = args[position] if len(args) > position else kwargs.get(keyword)
-            writeguard.check(path, kwargs.get("dir_fd"))
+            if when is None or _argument(args, kwargs, *when):
+                path = _argument(args, kwargs, position, keyword)
+                writeguard.check(path, kwargs.get("dir_fd"))
             return function(*args, **kwargs)
 
         return checked

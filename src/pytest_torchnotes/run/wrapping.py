@@ -4,6 +4,7 @@ put back after it, whatever the note bound to those names in the meantime."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -20,14 +21,21 @@ class Wrapping:
 
     def wrap(self, owner: Any, name: str, make: Callable[[Any], Any]) -> Any:
         """Set ``owner.name`` to ``make(original)``; return the original, or ``None`` (and
-        wrap nothing) where ``owner`` has no function by that name. A class's own attribute
-        is saved as it is stored, so that a method of a C extension goes back as a method."""
+        wrap nothing) where ``owner`` has no function by that name or takes no other. A
+        class's own attribute is saved as it is stored, so that a method of a C extension
+        goes back as a method; a static method (its own or inherited) is wrapped as one."""
         original = getattr(owner, name, None)
         if not callable(original):
             return None
         saved = vars(owner).get(name, _INHERITED) if isinstance(owner, type) else original
+        wrapper = make(original)
+        if isinstance(inspect.getattr_static(owner, name), staticmethod):
+            wrapper = staticmethod(wrapper)
+        try:
+            setattr(owner, name, wrapper)
+        except (AttributeError, TypeError):  # a read-only attribute of a C object
+            return None
         self._saved.append((owner, name, saved))
-        setattr(owner, name, make(original))
         return original
 
     def unwrap(self) -> None:

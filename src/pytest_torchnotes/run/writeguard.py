@@ -29,7 +29,7 @@ CHANGES: dict[str, tuple[int, ...]] = {
     "os.remove": (0,),
     "os.rmdir": (0,),
     "os.rename": (0, 1),
-    "os.link": (1,),
+    "os.link": (0, 1),  # a hard link to a file of the repository writes into it
     "os.symlink": (1,),
     "os.truncate": (0,),
     "os.mkdir": (0,),
@@ -116,7 +116,7 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         found = CHANGES.get(event)
         if found is not None:
             folders = AT_FOLDER.get(event, {})
-            paths = ((args[at], _argument(args, folders.get(at))) for at in found)
+            paths = ((_named(args[at]), _argument(args, folders.get(at))) for at in found)
         else:
             naming = NAMING.get(event)
             if naming is None:
@@ -130,7 +130,21 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
             # Opening a folder for writing fails, or (O_TMPFILE, as tempfile.TemporaryFile
             # does) makes a file with no name in it: nothing appears in the folder.
             continue
+        __tracebackhide__ = True  # the block's traceback ends at its own line
         raise PermissionError(13, REFUSED, path)
+
+
+def _named(path: object) -> object:
+    """A path, or the path of the file a descriptor refers to (``os.chmod(fd)``: a note may
+    open a file of the repository to read it, then change its mode); ``None`` where it
+    cannot be read, or is no file (a pipe)."""
+    if not isinstance(path, int) or isinstance(path, bool):
+        return path
+    try:
+        link = os.readlink(f"{FD_LINKS}/{path}")
+    except (OSError, ValueError):
+        return None
+    return link if os.path.isabs(link) else None
 
 
 def _argument(args: tuple[Any, ...], position: int | None) -> object:

@@ -73,7 +73,18 @@ WRITERS: dict[str, Callable[[str], object]] = {
     ),
     "torch.package": lambda p: torch.package.PackageExporter(p).close(),
     "_save_parameters": lambda p: torch._C._save_parameters({"w": torch.ones(1)}, p, False),
+    "torch.from_file shared": lambda p: torch.from_file(p, shared=True, size=2).fill_(1),
+    "UntypedStorage.from_file shared": lambda p: torch.UntypedStorage.from_file(p, True, 8),
+    "TypedStorage.from_file shared": lambda p: torch.FloatStorage.from_file(p, True, 2),
+    "os.link from": lambda p: os.link(_made(p), "linked"),
 }
+
+
+def _made(path: str) -> str:
+    """``path``, made as a file the note did not write (a file of the repository)."""
+    with writeguard.refusing(writeguard.Rule((), ())):
+        Path(path).write_text("the repository's")
+    return path
 
 
 @pytest.fixture
@@ -89,6 +100,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     try:
         with writeguard.refusing(rule), warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # torch.jit's
+            warnings.filterwarnings("ignore", "TypedStorage is deprecated")
             yield tmp_path / "repo"
     finally:
         assert writers.restore() == []
@@ -102,14 +114,19 @@ def test_a_writer_is_refused_under_the_repository(repo: Path, writer: str) -> No
     assert caught.value.errno == 13
     assert caught.value.strerror == writeguard.REFUSED
     assert caught.value.filename == os.path.realpath(target)
-    assert os.listdir(repo) == []
+    assert os.listdir(repo) == ([] if writer != "os.link from" else ["written"])
+    assert not os.path.lexists("linked")
 
 
 @pytest.mark.parametrize("writer", sorted(WRITERS))
 def test_a_writer_writes_a_relative_path_and_the_scratch_folder(repo: Path, writer: str) -> None:
     WRITERS[writer]("written")
+    if writer == "os.link from":
+        os.remove("linked")
     WRITERS[writer](str(repo.parent / "scratch" / "again"))
-    assert sorted(os.listdir()) == ["again", "written"]
+    assert sorted(os.listdir()) == sorted(
+        ["again", "written"] + ["linked"] * (writer == "os.link from")
+    )
     assert os.listdir(repo) == []
 
 
@@ -142,6 +159,43 @@ def test_databases_that_write_no_file_under_the_repository_pass(repo: Path, data
         pass
     assert os.listdir(repo) == ["x.db"]
     assert (repo / "x.db").read_bytes() == b""
+
+
+def test_a_repository_file_mapped_privately_is_read(repo: Path) -> None:
+    _made(str(repo / "x.bin"))
+    size = (repo / "x.bin").stat().st_size
+    assert torch.from_file(str(repo / "x.bin"), shared=False, size=size, dtype=torch.uint8)[
+        0
+    ] == ord("t")
+    assert torch.UntypedStorage.from_file(str(repo / "x.bin"), False, size)[0] == ord("t")
+    assert (repo / "x.bin").read_text() == "the repository's"
+
+
+#: Each change of a repository file through a descriptor the note opened to read it.
+THROUGH_DESCRIPTOR: dict[str, Callable[[int], object]] = {
+    "os.chmod": lambda fd: os.chmod(fd, 0o777),
+    "os.fchmod": lambda fd: os.fchmod(fd, 0o777),
+    "os.utime": lambda fd: os.utime(fd, (0, 0)),
+    "os.setxattr": lambda fd: os.setxattr(fd, "user.torchnotes", b"x"),
+}
+
+
+@pytest.mark.parametrize("change", sorted(THROUGH_DESCRIPTOR))
+def test_a_change_through_a_descriptor_of_a_repository_file_is_refused(
+    repo: Path, change: str
+) -> None:
+    before = os.stat(_made(str(repo / "x.txt")))
+    fd = os.open(repo / "x.txt", os.O_RDONLY)
+    try:
+        with pytest.raises(PermissionError) as caught:
+            THROUGH_DESCRIPTOR[change](fd)
+    finally:
+        os.close(fd)
+    assert caught.value.filename == os.path.realpath(repo / "x.txt")
+    after = os.stat(repo / "x.txt")
+    assert (after.st_mode, after.st_mtime_ns) == (before.st_mode, before.st_mtime_ns)
+    with open("mine.txt", "w") as handle:  # a scratch file's descriptor: changed
+        THROUGH_DESCRIPTOR[change](handle.fileno())
 
 
 def test_an_abstract_unix_socket_and_an_inet_socket_pass(repo: Path) -> None:
@@ -178,8 +232,12 @@ def test_wrapping_puts_back_each_original_even_one_the_note_rebound() -> None:
     assert wrapping.wrap(Owner, "shout", lambda f: lambda text: f(text) + "!") is shout
     assert Owner.shout("a") == "A!"
     wrapping.wrap(Child, "shout", lambda f: lambda text: f(text) + "?")  # inherited
+    assert Child().shout("d") == "D!?"  # a static method too
     assert wrapping.wrap(Owner, "missing", lambda f: f) is None
     assert wrapping.wrap(os, "sep", lambda f: f) is None  # not a function
+    assert wrapping.wrap(int, "bit_length", lambda f: print) is None  # will not take another
+    assert (5).bit_length() == 3
+    assert Owner().shout("c") == "C!"  # still a static method
     Owner.shout = print  # type: ignore[method-assign, assignment]
     wrapping.unwrap()
     assert vars(Owner)["shout"] is stored
