@@ -13,7 +13,6 @@ put back: they are not the note's.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from collections.abc import Callable
@@ -98,7 +97,6 @@ def _checking(
     at ``when`` (position, keyword) is true if given."""
 
     def make(function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
             if when is None or _argument(args, kwargs, *when):
@@ -106,6 +104,7 @@ def _checking(
                 writeguard.check(path, kwargs.get("dir_fd"))
             return function(*args, **kwargs)
 
+        checked.__wrapped__ = function  # type: ignore[attr-defined]  # for inspect.signature
         return checked
 
     return make
@@ -114,7 +113,6 @@ def _checking(
 def _opening(function: Callable[..., Any]) -> Callable[..., Any]:
     """``os.open``, whose audit event names the path but not the folder of ``dir_fd``."""
 
-    @functools.wraps(function)
     def opening(*args: Any, **kwargs: Any) -> Any:
         __tracebackhide__ = True
         dir_fd = kwargs.get("dir_fd")
@@ -123,4 +121,5 @@ def _opening(function: Callable[..., Any]) -> Callable[..., Any]:
             writeguard.check(args[0] if args else kwargs.get("path"), dir_fd)
         return function(*args, **kwargs)
 
+    opening.__wrapped__ = function  # type: ignore[attr-defined]
     return opening

@@ -4,7 +4,6 @@ put back after it, whatever the note bound to those names in the meantime."""
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +28,7 @@ class Wrapping:
             return None
         saved = vars(owner).get(name, _INHERITED) if isinstance(owner, type) else original
         wrapper = make(original)
-        if isinstance(inspect.getattr_static(owner, name), staticmethod):
+        if isinstance(owner, type) and isinstance(_stored(owner, name), staticmethod):
             wrapper = staticmethod(wrapper)
         try:
             setattr(owner, name, wrapper)
@@ -47,3 +46,8 @@ class Wrapping:
             else:
                 setattr(owner, name, saved)
         self._saved = []
+
+
+def _stored(cls: type, name: str) -> object:
+    """``cls.name`` as the class, or the first of its bases that has it, stores it."""
+    return next((vars(base)[name] for base in cls.__mro__ if name in vars(base)), None)
