@@ -77,7 +77,14 @@ WRITERS: dict[str, Callable[[str], object]] = {
     "UntypedStorage.from_file shared": lambda p: torch.UntypedStorage.from_file(p, True, 8),
     "TypedStorage.from_file shared": lambda p: torch.FloatStorage.from_file(p, True, 2),
     "os.link from": lambda p: os.link(_made(p), "linked"),
+    "profiler export_chrome_trace": lambda p: _profiled().export_chrome_trace(p),
 }
+
+
+def _profiled() -> Any:
+    with torch.profiler.profile() as profiler:
+        torch.ones(2).add(1)
+    return profiler
 
 
 def _made(path: str) -> str:

@@ -1,8 +1,9 @@
 """Writers that raise no audit event, which :mod:`.writeguard`'s hook cannot see: ``os.mkfifo``
 and ``os.mknod``, ``os.open`` given a folder's descriptor (``dir_fd``; its audit event
 names the path alone), and torch's writers that open their file in C++ (``torch.save``,
-``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``) or
-map it into memory shared (``torch.from_file``, ``UntypedStorage.from_file``).
+``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``, the
+profiler's ``export_chrome_trace``) or map it into memory shared (``torch.from_file``,
+``UntypedStorage.from_file``).
 
 While a note runs in a scratch copy, each is wrapped where Python calls into C (the
 narrowest entry point every caller passes through, looked up by name: a torch that lacks
@@ -38,6 +39,8 @@ TORCH_WRITERS = (
     ("_C", "_save_jit_module", 1, "arg1"),
     ("_C", "_save_mobile_module", 1, "arg1"),
     ("_C", "_save_parameters", 1, "arg1"),
+    # the profiler's export_chrome_trace
+    ("_C._autograd._ProfilerResult", "save", 1, "arg0"),
 )
 
 #: torch's files mapped into memory, which a write to the tensor changes when ``shared`` (and
