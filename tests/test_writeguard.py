@@ -78,7 +78,17 @@ WRITERS: dict[str, Callable[[str], object]] = {
     "TypedStorage.from_file shared": lambda p: torch.FloatStorage.from_file(p, True, 2),
     "os.link from": lambda p: os.link(_made(p), "linked"),
     "profiler export_chrome_trace": lambda p: _profiled().export_chrome_trace(p),
+    "ExecutionTraceObserver": lambda p: _observed(p),
+    "torch._lazy.ir_cache.dump": lambda p: __import__("torch._lazy.ir_cache")._lazy.ir_cache.dump(
+        p
+    ),
 }
+
+
+def _observed(path: str) -> None:
+    observer = torch.profiler.ExecutionTraceObserver()
+    observer.register_callback(path)
+    observer.unregister_callback()
 
 
 def _profiled() -> Any:

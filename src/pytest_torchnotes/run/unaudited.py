@@ -2,8 +2,8 @@
 and ``os.mknod``, ``os.open`` given a folder's descriptor (``dir_fd``; its audit event
 names the path alone), and torch's writers that open their file in C++ (``torch.save``,
 ``torch.jit.save``, ``ScriptModule.save``, ``torch.export.save``, ``torch.package``, the
-profiler's ``export_chrome_trace``) or map it into memory shared (``torch.from_file``,
-``UntypedStorage.from_file``).
+profiler's ``export_chrome_trace`` and ``ExecutionTraceObserver``, ``torch._lazy``'s IR
+dump) or map it into memory shared (``torch.from_file``, ``UntypedStorage.from_file``).
 
 While a note runs in a scratch copy, each is wrapped where Python calls into C (the
 narrowest entry point every caller passes through, looked up by name: a torch that lacks
@@ -39,8 +39,12 @@ TORCH_WRITERS = (
     ("_C", "_save_jit_module", 1, "arg1"),
     ("_C", "_save_mobile_module", 1, "arg1"),
     ("_C", "_save_parameters", 1, "arg1"),
-    # the profiler's export_chrome_trace
+    # the profiler's export_chrome_trace, ExecutionTraceObserver (its module's own name too)
     ("_C._autograd._ProfilerResult", "save", 1, "arg0"),
+    ("_C._profiler", "_add_execution_trace_observer", 0, "output_file_name"),
+    ("profiler.profiler", "_add_execution_trace_observer", 0, "output_file_name"),
+    # torch._lazy.ir_cache.dump
+    ("_C._lazy", "_dump_ir_cache", 0, "arg0"),
 )
 
 #: torch's files mapped into memory, which a write to the tensor changes when ``shared`` (and
