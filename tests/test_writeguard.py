@@ -9,6 +9,7 @@ import doctest
 import os
 import socket
 import sqlite3
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -329,3 +330,48 @@ def test_a_change_of_what_a_repository_folder_s_descriptor_holds_is_refused(
     finally:
         os.close(fd)
     assert sorted(os.listdir(repo)) == ["data.txt", "sub"]
+
+
+def test_a_descriptor_that_is_not_open_is_left_to_the_call(repo: Path) -> None:
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.chmod(4000, 0o777)
+    with pytest.raises(OSError, match="Bad file descriptor"):
+        os.mkdir("x", dir_fd=4000)
+
+
+class _NotAPath:
+    def __fspath__(self) -> int:
+        return 1
+
+
+def test_what_names_no_file_names_none() -> None:
+    assert namedpaths.database_paths(3) == ()
+    assert namedpaths.database_paths(_NotAPath()) == ()  # type: ignore[arg-type]
+    assert namedpaths.database_paths("file://elsewhere/x.db") == ("file://elsewhere/x.db",)
+    with socket.socket(socket.AF_UNIX) as unix:
+        assert namedpaths.socket_paths(unix, 3) == ()
+    assert namedpaths.socket_paths(object(), "x") == ()
+
+
+def test_a_torch_without_a_writer_or_no_torch_at_all_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(unaudited, "TORCH_WRITERS", (("_C.Missing", "save", 1, "f"),))
+    monkeypatch.setattr(unaudited, "TORCH_MAPPED", (("missing", "from_file", 0, "f", 1, "s"),))
+    save, from_file = vars(torch._C.ScriptModule)["save"], torch.from_file
+    writers = unaudited.UnauditedWriters()
+    writers.start()
+    try:
+        assert vars(torch._C.ScriptModule)["save"] is save
+        assert torch.from_file is from_file
+        assert hasattr(os.mkfifo, "__wrapped__")  # os's are wrapped
+    finally:
+        writers.restore()
+    monkeypatch.delitem(sys.modules, "torch")
+    writers.start()
+    try:
+        assert hasattr(os.mknod, "__wrapped__")
+        assert torch.from_file is from_file
+    finally:
+        writers.restore()
+    assert not hasattr(os.mkfifo, "__wrapped__")

@@ -5,10 +5,12 @@ relative path never reaches the repository. An absolute path, or ``../``, would:
 hook (:func:`sys.addaudithook`) refuses opening for writing, removing, renaming, linking,
 truncating, making folders and changing modes or times of anything under the protected
 folders, and opening a SQLite database or binding a unix socket there
-(:mod:`.namedpaths`). An audit hook cannot be removed: outside a note it returns at its
-first line. Writers that raise no audit event (``os.mkfifo``, torch's C++ writers) are
-wrapped while a note runs and ask :func:`check` (:mod:`.unaudited`); other C or C++ code, and
-child processes, given an absolute path are not stopped.
+(:mod:`.namedpaths`); a path relative to a folder's descriptor (``dir_fd``), and a file's
+descriptor (``os.chmod(fd)``), are read through ``/proc/self/fd``. An audit hook cannot be
+removed: outside a note it returns at its first line. Writers that raise no audit event
+(``os.mkfifo``, torch's C++ writers) are wrapped while a note runs and ask :func:`check`
+(:mod:`.unaudited`); other C or C++ code, and child processes, given an absolute path are
+not stopped.
 """
 
 from __future__ import annotations
@@ -134,6 +136,10 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         raise PermissionError(13, REFUSED, path)
 
 
+#: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
+_audit.__cantrace__ = True  # type: ignore[attr-defined]
+
+
 def _named(path: object) -> object:
     """A path, or the path of the file a descriptor refers to (``os.chmod(fd)``: a note may
     open a file of the repository to read it, then change its mode); ``None`` where it
@@ -162,10 +168,6 @@ def check(path: object, dir_fd: object = None) -> None:
     resolved = resolve(path, dir_fd)
     if resolved is not None and rule.refuses(resolved):
         raise PermissionError(13, REFUSED, resolved)
-
-
-#: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
-_audit.__cantrace__ = True  # type: ignore[attr-defined]
 
 
 #: Where Linux shows the file each descriptor of the process refers to; elsewhere a path
