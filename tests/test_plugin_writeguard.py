@@ -210,3 +210,37 @@ def test_a_repository_file_opened_to_be_read_is_neither_changed_nor_linked(
         _without_basetemp(before[0]),
         before[1],
     )
+
+
+def test_a_note_that_patches_torch_s_writer_classes_is_told_of_its_own_patches_only(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A computed name makes the guard save every attribute of torch and its classes, and
+    # naming the classes makes it save theirs: all of it after the wrappers went on.
+    write_note(
+        """\
+        ```python
+        import torch
+        attribute = "tag"
+        setattr(torch, attribute, 1)
+        torch._C.ScriptModule.tag = 1
+        torch.UntypedStorage.tag = 1
+        torch.save(torch.ones(1), "m.pt")
+        torch.jit.script(torch.nn.Linear(1, 1)).save("s.pt")
+        print(torch.from_file("m.pt", shared=True, size=1, dtype=torch.uint8).shape)
+        === output ===
+        torch.Size([1])
+        ```
+        """
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=1)
+    (note,) = json.loads((pytester.path / "report.json").read_text())["notes"]
+    # (copyreg caches __slotnames__ on a class the first time it pickles one: not the
+    # wrappers, and not a patch of the note's either.)
+    restored = [name for name in note["restored"] if not name.endswith(".__slotnames__")]
+    assert sorted(restored) == [
+        "torch.ScriptModule.tag",
+        "torch.storage.UntypedStorage.tag",
+        "torch.tag",
+    ]
