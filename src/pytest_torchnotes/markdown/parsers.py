@@ -21,6 +21,7 @@ from pytest_torchnotes.markdown import (
     liquid,
     marker,
     outputfence,
+    prose_transcripts,
     raises,
     tabs,
     transcripts,
@@ -114,6 +115,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     indented_python.indented_python(note)
+    prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
