@@ -265,6 +265,15 @@ FOUND = {
     "a lazy line continues a block quote": "> - a\nb\n>     ```python\n>     x\n",
     "an ordered item not at 1 cannot interrupt a paragraph": "a\n2) ```python\n  x\n  ```\n",
     "but it may follow one of its list": "1. a\n2. ```python\n   x\n   ```\n",
+    "a thematic break in a list item is no paragraph a sibling item continues": (
+        "2.   ---\n  2.   ````python\n       x = 1\n       ````\n"
+    ),
+    "a thematic break in a list item is no paragraph a line continues lazily": (
+        "2.  ---\n   x\n     ~~~python\n     x = 1\n     ~~~\n"
+    ),
+    "a thematic break of spaced dashes in a list item": (
+        "2. - - -\n   text\n      ```python\n      x = 1\n      ```\n"
+    ),
 }
 
 
