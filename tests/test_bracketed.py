@@ -115,3 +115,49 @@ def test_a_tensor_transcript_runs_fails_and_is_updated(
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text(encoding="utf-8") == updated
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+IPYTHON = """\
+```python
+In [1]: import torch
+
+In [2]: torch.arange(8).reshape(2, 2, 2) + {shift}
+Out[2]:
+tensor([[[{a}, 1],
+         [2, 3]],
+
+        [[4, 5],
+         [6, 7]]])
+
+In [3]: print("(")
+(
+
+In [4]: 1 + 1
+Out[4]: 2
+```
+"""
+
+
+def test_an_ipython_transcript_reads_its_tensors_whole() -> None:
+    (block,) = NoteParser().parse(IPYTHON.format(shift=0, a=0)).blocks
+    assert block.ipython is not None
+    cells = block.ipython.cells
+    assert [cell.want.replace("<BLANKLINE>", "") for cell in cells] == [
+        "",
+        repr(torch.arange(8).reshape(2, 2, 2)) + "\n",
+        "(\n",
+        "2\n",
+    ]
+
+
+def test_an_ipython_tensor_runs_fails_and_is_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(IPYTHON.format(shift=0, a=0))
+    pytester.runpytest().assert_outcomes(passed=1)
+    write_note(IPYTHON.format(shift=0, a=9))
+    pytester.runpytest().assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text(encoding="utf-8") == IPYTHON.format(shift=0, a=0)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text(encoding="utf-8") == IPYTHON.format(shift=0, a=0)

@@ -20,7 +20,7 @@ brackets of an output, and stays what doctest reads it as.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 #: doctest's prompts.
 PROMPT = ">>>"
@@ -62,9 +62,25 @@ def depth_change(text: str) -> int:
     return change
 
 
-def continued_blanks(lines: Sequence[str]) -> frozenset[int]:
+def is_prompt(text: str) -> bool:
+    """Whether the stripped line ``text`` starts a ``>>>`` example."""
+    return text.startswith(PROMPT)
+
+
+def is_continuation(text: str) -> bool:
+    """Whether the stripped line ``text`` goes on with an example's code (``...``)."""
+    return text.startswith(CONTINUATION)
+
+
+def continued_blanks(
+    lines: Sequence[str],
+    prompt: Callable[[str], bool] = is_prompt,
+    continuation: Callable[[str], bool] = is_continuation,
+) -> frozenset[int]:
     """The indexes of the blank lines of the transcript ``lines`` that lie inside the output
-    of an example, its brackets open across them.
+    of an example, its brackets open across them; ``prompt`` and ``continuation`` tell the
+    lines that start an example and go on with its code (doctest's by default, IPython's
+    ``In [n]:`` and ``...:`` for its transcripts).
 
     >>> continued_blanks([">>> t", "tensor([[[0],", "", "         [1]]])", ">>> 1", "1"])
     frozenset({2})
@@ -77,16 +93,16 @@ def continued_blanks(lines: Sequence[str]) -> frozenset[int]:
     index = 0
     while index < len(lines):
         text = lines[index].strip()
-        if text.startswith(PROMPT):
+        if prompt(text):
             state, depth = _SOURCE, 0
-        elif state == _SOURCE and text.startswith(CONTINUATION):
+        elif state == _SOURCE and continuation(text):
             pass
         elif text:
             if state != _PROSE:
                 state = _WANT
                 depth += depth_change(text)
         elif state == _WANT and depth > 0:
-            closed = _closing_line(lines, index, depth)
+            closed = _closing_line(lines, index, depth, prompt)
             if closed is None:
                 state = _PROSE
             else:
@@ -98,12 +114,14 @@ def continued_blanks(lines: Sequence[str]) -> frozenset[int]:
     return frozenset(found)
 
 
-def _closing_line(lines: Sequence[str], blank: int, depth: int) -> int | None:
+def _closing_line(
+    lines: Sequence[str], blank: int, depth: int, prompt: Callable[[str], bool]
+) -> int | None:
     """The line after the blank line ``blank`` that closes the ``depth`` brackets still open
     there, if one does before a prompt and without closing more than are open."""
     for index in range(blank + 1, len(lines)):
         text = lines[index].strip()
-        if text.startswith(PROMPT):
+        if prompt(text):
             return None
         depth += depth_change(text)
         if depth < 0:
@@ -134,11 +152,18 @@ def marked(code: str) -> str:
     return "\n".join(lines)
 
 
-def blanks_kept(want: Sequence[str]) -> frozenset[int]:
+def blanks_kept(
+    want: Sequence[str],
+    prompt: str = PROMPT,
+    is_start: Callable[[str], bool] = is_prompt,
+    continuation: Callable[[str], bool] = is_continuation,
+) -> frozenset[int]:
     """The indexes of the blank lines of an example's output ``want`` that read back as
-    output when written as blank lines.
+    output when written as blank lines under the line ``prompt`` (read by ``is_start`` and
+    ``continuation``, as :func:`continued_blanks` reads them).
 
     >>> sorted(blanks_kept(["tensor([[[0],", "", "         [1]]])", "", "done"]))
     [1]
     """
-    return frozenset(n - 1 for n in continued_blanks([PROMPT, *want]))
+    lines = [prompt, *want]
+    return frozenset(n - 1 for n in continued_blanks(lines, is_start, continuation))
