@@ -161,3 +161,23 @@ def test_an_ipython_tensor_runs_fails_and_is_updated(
     assert note.read_text(encoding="utf-8") == IPYTHON.format(shift=0, a=0)
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert note.read_text(encoding="utf-8") == IPYTHON.format(shift=0, a=0)
+
+
+def test_a_transcript_with_blank_lines_and_lines_of_spaces_reads_as_printed(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (Path(__file__).parent / "samples" / "spaced_transcript.md").read_text("utf-8")
+    note = NoteParser().parse(text)
+    assert note.problems == []
+    (block,) = note.blocks
+    a = torch.tensor([[1, 2], [3, 4]])
+    assert wants(block.code) == [
+        "",
+        "",
+        repr(a) + "\n",
+        "torch.Size([2, 2])\n",
+        repr(a * a) + "\n",
+        repr(torch.stack([a, a])) + "\n",
+    ]
+    write_note(text)
+    pytester.runpytest().assert_outcomes(passed=1)
