@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown import (
     raises,
     tabs,
     transcripts,
+    unlabeled_comments,
 )
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
 from pytest_torchnotes.markdown.context import BlockDraft, Convention, NoteContext
@@ -117,6 +118,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
+    unlabeled_comments.unlabeled_comment_output(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)

@@ -1,0 +1,77 @@
+"""Output written as comment lines at the end of a block with no label above them.
+
+Blogs often paste what a block printed under its code as plain comments::
+
+    torch.arange(8).reshape(2, 2, 2)
+    # tensor([[[0, 1],
+    #          [2, 3]],
+    # ...
+
+Without a label comment (``# Output:``) or ``#>`` lines (:mod:`.commentoutput`), such
+comments cannot be told from remarks, so they are never read as output. A note whose blocks
+have no output section of their own but end with such comments gets one warning, at the
+first of them, so that its author does not take those values for checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.commentoutput import COMMENT_LINE, find
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.layout import PRINTED_REPR
+from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.quoting import cut
+
+#: The ``#`` and the space of a comment line, before what it holds.
+COMMENT_START = re.compile(r"^[ \t]*#[ \t]*")
+
+
+def unlabeled_comment_output(note: NoteContext) -> None:
+    """Warn once of blocks that end with comment lines reading as printed output, under no
+    label, in blocks that have no output section and are not transcripts."""
+    found: list[BodyLine] = []
+    for block in note.note.blocks:
+        if block.output is not None or block.doctest or block.ipython is not None:
+            continue
+        first = trailing_output(block.fence.body)
+        if first is not None:
+            found.append(first)
+    if not found:
+        return
+    more = len(found) - 1
+    others = f" (and {more} more block{'s' if more > 1 else ''} in this note)" if more else ""
+    note.problem(
+        found[0].line,
+        f"the comments from `{cut(found[0].text.strip(), 40)}` to the end of the block read "
+        f"as what it prints, but they are not compared{others}: write a `# Output:` line "
+        "above them and set torchnotes_comment_output (--torchnotes-comment-output) to "
+        "compare them, or put the output in a fence marked output (```output) after the block",
+        "warning",
+    )
+
+
+def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
+    """The first of the comment lines that end ``body`` after its code, when it reads as
+    printed output and no label or ``#>`` line makes them the block's output comments.
+
+    >>> def body(*texts):
+    ...     return [BodyLine(n, "", text) for n, text in enumerate(texts)]
+    >>> trailing_output(body("x", "# tensor([1])", "#  2", "")).text
+    '# tensor([1])'
+    >>> trailing_output(body("x", "# the sum")), trailing_output(body("# tensor([1])"))
+    (None, None)
+    """
+    if find(body) is not None:
+        return None  # labeled or #> output: the comment output convention's
+    last = len(body)
+    while last and not body[last - 1].text.strip():
+        last -= 1
+    tail = last
+    while tail and COMMENT_LINE.match(body[tail - 1].text):
+        tail -= 1
+    if tail == last or not any(line.text.strip() for line in body[:tail]):
+        return None
+    first = body[tail]
+    return first if PRINTED_REPR.match(COMMENT_START.sub("", first.text)) else None
