@@ -119,6 +119,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
     unlabeled_comments.unlabeled_comment_output(note)
+    unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)
