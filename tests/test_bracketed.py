@@ -181,3 +181,36 @@ def test_a_transcript_with_blank_lines_and_lines_of_spaces_reads_as_printed(
     ]
     write_note(text)
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+SPLIT = """\
+```python
+In [1]: import torch
+
+In [2]: torch.arange(8).reshape(2, 2, 2) + {shift}
+```
+
+```
+Out[2]:
+tensor([[[{a}, 1],
+         [2, 3]],
+
+        [[4, 5],
+         [6, 7]]])
+```
+"""
+
+
+def test_the_split_form_reads_its_tensors_whole_and_is_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    (block,) = NoteParser().parse(SPLIT.format(shift=0, a=0)).blocks
+    assert block.ipython is not None
+    cell = block.ipython.cells[1]
+    assert cell.want == repr(torch.arange(8).reshape(2, 2, 2)) + "\n"
+    note = write_note(SPLIT.format(shift=0, a=0))
+    pytester.runpytest().assert_outcomes(passed=1)
+    write_note(SPLIT.format(shift=0, a=9))
+    pytester.runpytest().assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert note.read_text(encoding="utf-8") == SPLIT.format(shift=0, a=0)

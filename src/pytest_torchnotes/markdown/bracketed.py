@@ -102,7 +102,7 @@ def continued_blanks(
                 state = _WANT
                 depth += depth_change(text)
         elif state == _WANT and depth > 0:
-            closed = _closing_line(lines, index, depth, prompt)
+            closed = closing_line(lines, index, depth, prompt)
             if closed is None:
                 state = _PROSE
             else:
@@ -114,11 +114,15 @@ def continued_blanks(
     return frozenset(found)
 
 
-def _closing_line(
+def closing_line(
     lines: Sequence[str], blank: int, depth: int, prompt: Callable[[str], bool]
 ) -> int | None:
     """The line after the blank line ``blank`` that closes the ``depth`` brackets still open
-    there, if one does before a prompt and without closing more than are open."""
+    there, if one does before a ``prompt`` line and without closing more than are open.
+
+    >>> closing_line(["[[0],", "", " [1]]", "x"], 1, 1, is_prompt)
+    2
+    """
     for index in range(blank + 1, len(lines)):
         text = lines[index].strip()
         if prompt(text):
