@@ -1,0 +1,54 @@
+"""xdoctest's ``>>>`` continuation lines, as PyTorch's docstrings write them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.markdown.continuation import examples_of, goes_on
+from pytest_torchnotes.markdown.parsers import NoteParser
+
+SAMPLE = Path(__file__).parent / "samples" / "xdoctest_compound.md"
+
+
+def transcripts() -> list[str]:
+    note = NoteParser().parse(SAMPLE.read_text(encoding="utf-8"))
+    assert note.problems == []
+    return [block.code for block in note.blocks]
+
+
+def test_the_body_of_a_def_behind_prompts_is_one_example() -> None:
+    examples = examples_of(transcripts()[0])
+    assert [(e.lineno, e.source.count("\n"), e.want) for e in examples] == [
+        (0, 1, ""),
+        (1, 1, ""),
+        (3, 4, ""),  # def numpy_sin and the three lines of its body
+        (8, 1, "tensor([1., 1.])\n"),
+    ]
+
+
+def test_an_else_behind_a_prompt_goes_on_with_its_if() -> None:
+    examples = examples_of(transcripts()[1])
+    assert [(e.lineno, e.source.count("\n")) for e in examples] == [(0, 3), (4, 5), (10, 1)]
+    assert examples[1].source.splitlines()[-2:] == ["   else:", '       return "PREFER_RECOMPUTE"']
+
+
+@pytest.mark.parametrize(
+    ("source", "following"),
+    [
+        ("x = 1\n", "    y = 2\n"),  # an indented line after a simple statement
+        ("x = 1\n", "else:\n"),  # a clause with no compound statement
+        ("def f():\n    return 1\n", "x = 2\n"),  # a new statement at column 0
+        ("if x:\n    y = 1\n", "  z = 2\n"),  # an indentation that matches no block
+    ],
+)
+def test_what_does_not_go_on_stays_its_own_example(source: str, following: str) -> None:
+    assert not goes_on(source, following)
+
+
+def test_a_note_runs_them_whole(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / "note.md").write_text(SAMPLE.read_text(encoding="utf-8"))
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
