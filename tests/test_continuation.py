@@ -8,6 +8,7 @@ import pytest
 
 from pytest_torchnotes.markdown.continuation import examples_of, goes_on
 from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote
 
 SAMPLE = Path(__file__).parent / "samples" / "xdoctest_compound.md"
 
@@ -47,8 +48,6 @@ def test_what_does_not_go_on_stays_its_own_example(source: str, following: str) 
     assert not goes_on(source, following)
 
 
-def test_a_note_runs_them_whole(pytester: pytest.Pytester) -> None:
-    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
-    (pytester.path / "notes").mkdir()
-    (pytester.path / "notes" / "note.md").write_text(SAMPLE.read_text(encoding="utf-8"))
-    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
+def test_a_note_runs_them_whole(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(SAMPLE.read_text(encoding="utf-8"), dedent=False)
+    pytester.runpytest().assert_outcomes(passed=1)
