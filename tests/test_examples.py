@@ -150,9 +150,7 @@ NO_PAIR = (
 @pytest.mark.parametrize(
     ("directive", "passes"), [("", False), ("  # doctest: +NORMALIZE_WHITESPACE", True)]
 )
-def test_normalize_whitespace_joins_the_lines_of_an_exception(
-    directive: str, passes: bool
-) -> None:
+def test_normalize_whitespace_joins_the_lines_of_an_exception(directive: str, passes: bool) -> None:
     raised = ErrorInfo(
         "TypeError",
         frozenset({"TypeError"}),

@@ -33,3 +33,35 @@ def test_a_wrapped_exception_message_without_the_directive_fails(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["notes/note.md:22: >>> torch.testing.assert_close("])
+
+
+def test_a_failure_names_the_directive_that_fixes_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("torch_hints_docstring.md"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:9: >>> criterion(output, target)  # -log(sigmoid(1.5))",
+            "  output differs",
+            "  it passes with '# doctest: +ELLIPSIS' at the end of its first line (xdoctest,*",
+            "*-tensor(0.20...)",
+            "*+tensor(0.2014)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:17: >>> a",
+            "  output differs",
+            "  the block draws random numbers with randn(): its values are those of the run "
+            "seeded by torchnotes_seed (--torchnotes-seed); accept them with "
+            "--torchnotes-update, or add '# xdoctest: +IGNORE_WANT' at the end of the "
+            "example's line to leave its output uncompared",
+        ]
+    )
+    directives = sample("torch_hints_docstring.md").replace(
+        "# -log(sigmoid(1.5))", "# doctest: +ELLIPSIS"
+    )
+    write_note(directives.replace(">>> a\n", ">>> a  # xdoctest: +IGNORE_WANT\n"), dedent=False)
+    pytester.runpytest("--torchnotes-setup", "import torch").assert_outcomes(passed=1)

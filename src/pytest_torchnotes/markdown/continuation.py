@@ -9,9 +9,9 @@ xdoctest's form is read as xdoctest reads it (:func:`examples_of`): an example w
 statement is unfinished, and which expects no output, goes on with the ``>>>`` line after
 it; so does an indented ``>>>`` line, or an ``else:``, ``elif``, ``except`` or ``finally``
 one, after a compound statement that is complete without it (the second line of the body
-of ``>>> def f(x):``) when the two read as one statement. IDLE's form cannot be: doctest would take the lines after the prompt for its expected
-output. Such a line is found here (:func:`unprompted_continuation`), so that the note names
-it and says what to write.
+of ``>>> def f(x):``) when the two read as one statement. IDLE's form cannot be: doctest
+would take the lines after the prompt for its expected output. Such a line is found here
+(:func:`unprompted_continuation`), so that the note names it and says what to write.
 """
 
 from __future__ import annotations
