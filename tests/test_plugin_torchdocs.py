@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from tests.conftest import WriteNote
 
@@ -65,3 +66,35 @@ def test_a_failure_names_the_directive_that_fixes_it(
     )
     write_note(directives.replace(">>> a\n", ">>> a  # xdoctest: +IGNORE_WANT\n"), dedent=False)
     pytester.runpytest("--torchnotes-setup", "import torch").assert_outcomes(passed=1)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the sample's CUDA block runs here")
+def test_what_a_docstring_takes_from_its_module_or_a_gpu_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("torch_missing_docstring.md"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 4: the block raised NameError: name 'Bernoulli' is not defined*",
+            "  'Bernoulli' may be torch.distributions.Bernoulli (PyTorch's docstrings run in the "
+            "namespace of their module): add 'from torch.distributions import Bernoulli' to the "
+            "note, or to torchnotes_setup (--torchnotes-setup)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 12: the block raised *CUDA*",
+            "  the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires "
+            "cuda --> (in a >>> transcript, '# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)' on a "
+            "line of its own above the example does too)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 23: the block raised NameError: name 'math' is not defined*",
+            "  'math' is a module: import math in the note, or in torchnotes_setup "
+            "(--torchnotes-setup)",
+        ]
+    )
