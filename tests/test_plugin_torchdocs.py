@@ -98,3 +98,17 @@ def test_what_a_docstring_takes_from_its_module_or_a_gpu_is_named(
             "(--torchnotes-setup)",
         ]
     )
+
+
+def test_requires_a_submodule_of_a_missing_package_skips(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("xdoctest_requires_submodule.md"), dedent=False)
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*2 blocks: 1 verified, 1 skipped",
+            "skipped 1: xdoctest: +REQUIRES(module:torchnotes_absent_package.sub)",
+        ]
+    )
