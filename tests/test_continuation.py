@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import doctest
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.continuation import examples_of, goes_on
 from pytest_torchnotes.markdown.parsers import NoteParser
@@ -51,3 +54,34 @@ def test_what_does_not_go_on_stays_its_own_example(source: str, following: str) 
 def test_a_note_runs_them_whole(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(SAMPLE.read_text(encoding="utf-8"), dedent=False)
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+LINES = st.sampled_from(
+    [
+        ">>> x = 1",
+        ">>> def f(a):",
+        ">>>     y = a",
+        ">>>     return y",
+        ">>> if x:",
+        ">>> else:",
+        ">>>     pass",
+        ">>> m = dict(",
+        ">>>     a=1,",
+        ">>> )",
+        ">>> f(2)",
+        "2",
+        "",
+    ]
+)
+
+
+@given(st.lists(LINES, max_size=12))
+def test_joining_keeps_every_line_of_code_in_order(lines: list[str]) -> None:
+    """Reading xdoctest's continuation joins examples; it never drops, repeats or reorders
+    a line of code, and an example is joined only into one that expects no output."""
+    code = "\n".join(lines) + "\n"
+    plain = doctest.DocTestParser().get_examples(code)
+    joined = examples_of(code)
+    assert "".join(e.source for e in joined) == "".join(e.source for e in plain)
+    assert [e.want for e in joined if e.want] == [e.want for e in plain if e.want]
+    assert {e.lineno for e in joined} <= {e.lineno for e in plain}
