@@ -111,3 +111,70 @@ def test_the_checker_agrees_with_the_comparator(got: str) -> None:
     want = "a 1.5\n"
     checker = ComparatorChecker(Comparator, NUMERIC)
     assert checker.check_output(want, got, 0) == Comparator(NUMERIC).compare(want, got).matched
+
+
+#: torch.testing.assert_close's docstring: the exception's message holds an empty line.
+NOT_EQUAL = (
+    ">>> assert_equal(1e-9, 1e-10)\n"
+    "Traceback (most recent call last):\n"
+    "...\n"
+    "AssertionError: Scalars are not equal!\n"
+    "<BLANKLINE>\n"
+    "Expected 1e-10 but got 1e-09.\n"
+)
+
+
+def test_blankline_stands_for_an_empty_line_of_an_exception() -> None:
+    raised = ErrorInfo(
+        "AssertionError",
+        frozenset({"AssertionError"}),
+        "Scalars are not equal!\n\nExpected 1e-10 but got 1e-09.",
+        "",
+        3,
+    )
+    assert check_example(Comparator, example(NOT_EQUAL), Execution(error=raised), NUMERIC) is None
+    other = ErrorInfo("AssertionError", raised.names, "Scalars are not equal!", "", 3)
+    assert check_example(Comparator, example(NOT_EQUAL), Execution(error=other), NUMERIC)
+
+
+#: torch.testing.assert_close's docstring: the exception's message wrapped on two lines.
+NO_PAIR = (
+    ">>> torch.testing.assert_close(p, t, allow_subclasses=False){directive}\n"
+    "Traceback (most recent call last):\n"
+    "...\n"
+    "TypeError: No comparison pair was able to handle inputs of type\n"
+    "<class 'torch.nn.parameter.Parameter'> and <class 'torch.Tensor'>.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("directive", "passes"), [("", False), ("  # doctest: +NORMALIZE_WHITESPACE", True)]
+)
+def test_normalize_whitespace_joins_the_lines_of_an_exception(directive: str, passes: bool) -> None:
+    raised = ErrorInfo(
+        "TypeError",
+        frozenset({"TypeError"}),
+        "No comparison pair was able to handle inputs of type "
+        "<class 'torch.nn.parameter.Parameter'> and <class 'torch.Tensor'>.",
+        "",
+        3,
+    )
+    shown = example(NO_PAIR.format(directive=directive))
+    failure = check_example(Comparator, shown, Execution(error=raised), NUMERIC)
+    assert (failure is None) == passes
+
+
+def test_normalize_whitespace_joins_the_lines_of_output() -> None:
+    text = ">>> print(shapes){directive}\nfirst: 1.5\n  second: 2\n"
+    assert printing("first: 1.5 second: 2\n", text.format(directive="")) == OUTPUT_DIFFERS
+    directive = "  # doctest: +NORMALIZE_WHITESPACE"
+    assert printing("first: 1.5 second: 2\n", text.format(directive=directive)) is None
+    assert printing("first: 1.6 second: 2\n", text.format(directive=directive)) == OUTPUT_DIFFERS
+
+
+def test_ellipsis_holds_in_an_exception() -> None:
+    text = ">>> f()  # doctest: +ELLIPSIS\nTraceback (most recent call last):\nKeyError: 'a...'\n"
+    raised = ErrorInfo("KeyError", frozenset({"KeyError"}), "'abc'", "", 3)
+    assert check_example(Comparator, example(text), Execution(error=raised), NUMERIC) is None
+    unmarked = example(text.replace("  # doctest: +ELLIPSIS", ""))
+    assert check_example(Comparator, unmarked, Execution(error=raised), NUMERIC)

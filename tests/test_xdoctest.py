@@ -23,6 +23,10 @@ SKIP = "xdoctest: +SKIP"
             "# xdoctest: +REQUIRES(module:no_such_module_xyz)",
             Mode("xdoctest: +REQUIRES(module:no_such_module_xyz)"),
         ),
+        (
+            "# xdoctest: +REQUIRES(module:no_such_package_xyz.sub)",
+            Mode("xdoctest: +REQUIRES(module:no_such_package_xyz.sub)"),
+        ),
         ("# xdoctest: +REQUIRES(POSIX)", Mode()),
         ("# xdoctest: +REQUIRES(--lapack)", Mode("xdoctest: +REQUIRES(--lapack)")),
         ("# XDOCTEST: +requires(env:TORCHNOTES_TEST_FLAG)", Mode()),

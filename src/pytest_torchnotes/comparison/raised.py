@@ -10,6 +10,7 @@ import re
 
 from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
+from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.marker import unmatched_marker
 from pytest_torchnotes.notelines import shown
@@ -87,6 +88,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         )
     if error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
+    elif error is not None and (missing := missing_hint(error.type_name, error.message)):
+        lines.append(f"  {missing}")
     if error is not None and error.type_name == "SyntaxError":
         lines.extend(_marker_hint(result.item, context.marker))
     if error is not None and error.hint:

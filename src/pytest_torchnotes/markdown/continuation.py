@@ -7,15 +7,18 @@ bracket without any prompt, and PyTorch's docstrings, written for xdoctest, ofte
 
 xdoctest's form is read as xdoctest reads it (:func:`examples_of`): an example whose
 statement is unfinished, and which expects no output, goes on with the ``>>>`` line after
-it. IDLE's form cannot be: doctest would take the lines after the prompt for its expected
-output. Such a line is found here (:func:`unprompted_continuation`), so that the note names
-it and says what to write.
+it; so does an indented ``>>>`` line, or an ``else:``, ``elif``, ``except`` or ``finally``
+one, after a compound statement that is complete without it (the second line of the body
+of ``>>> def f(x):``) when the two read as one statement. IDLE's form cannot be: doctest
+would take the lines after the prompt for its expected output. Such a line is found here
+(:func:`unprompted_continuation`), so that the note names it and says what to write.
 """
 
 from __future__ import annotations
 
 import codeop
 import doctest
+import re
 import warnings
 from collections.abc import Sequence
 
@@ -25,6 +28,9 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 #: doctest's prompts.
 PROMPT = ">>>"
 CONTINUATION = "..."
+
+#: The start of a clause that goes on with the compound statement above it.
+CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 
 
 def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLine] | None:
@@ -68,10 +74,10 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
 
 def examples_of(code: str) -> list[doctest.Example]:
     """doctest's examples of the transcript ``code``, with xdoctest's continuation lines
-    read as xdoctest reads them: an example whose statement is unfinished and that expects
-    no output goes on with the example after it (``ValueError`` as doctest raises it). A
-    blank line inside an output whose brackets are still open is output
-    (:func:`~.bracketed.marked`).
+    read as xdoctest reads them: an example that expects no output goes on with the example
+    after it when that one continues its statement (:func:`goes_on`; ``ValueError`` as
+    doctest raises it). A blank line inside an output whose brackets are still open is
+    output (:func:`~.bracketed.marked`).
 
     >>> [e.source for e in examples_of(">>> m = dict(\\n>>>     a=1,\\n>>> )\\n>>> len(m)\\n1\\n")]
     ['m = dict(\\n    a=1,\\n)\\n', 'len(m)\\n']
@@ -83,7 +89,7 @@ def examples_of(code: str) -> list[doctest.Example]:
         last = examples[-1] if examples else None
         if last is None or last.want or last.exc_msg is not None:
             examples.append(example)
-        elif _unfinished(last.source.rstrip("\n")):
+        elif goes_on(last.source, example.source):
             examples[-1] = doctest.Example(
                 last.source + example.source,
                 example.want,
@@ -97,17 +103,44 @@ def examples_of(code: str) -> list[doctest.Example]:
     return examples
 
 
-def _unfinished(source: str) -> bool:
-    """Whether ``source`` is a statement that needs more lines (a ``def`` line, an unclosed
-    bracket); a complete statement or a syntax error is not."""
+def goes_on(source: str, following: str) -> bool:
+    """Whether the example ``following`` continues the statement of the example ``source``
+    as xdoctest reads ``>>>`` lines: ``source`` is unfinished, or ``following`` is indented
+    or a clause (``else:``) and the two read as one statement.
+
+    >>> goes_on("def f(x):\\n    y = x\\n", "    return y\\n")
+    True
+    >>> goes_on("if x:\\n    y = 1\\n", "else:\\n")
+    True
+    >>> goes_on("x = 1\\n", "    y = 2\\n"), goes_on("x = 1\\n", "else:\\n")
+    (False, False)
+    """
+    if _unfinished(source.rstrip("\n")):
+        return True
+    if not following[:1].isspace() and CLAUSE.match(following) is None:
+        return False
+    joined = (source + following).rstrip("\n")
+    return _compiles(joined) or _unfinished(joined)
+
+
+def _compiles(source: str) -> bool:
+    """Whether ``source`` compiles as a module."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # invalid escape sequences in the source
         try:
             compile(source + "\n", "<transcript>", "exec")
         except (SyntaxError, ValueError, OverflowError):
-            pass
-        else:
-            return False  # a compound statement with its ... lines is finished
+            return False
+    return True
+
+
+def _unfinished(source: str) -> bool:
+    """Whether ``source`` is a statement that needs more lines (a ``def`` line, an unclosed
+    bracket); a complete statement or a syntax error is not."""
+    if _compiles(source):
+        return False  # a compound statement with its ... lines is finished
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences in the source
         try:
             return codeop.compile_command(source, symbol="exec") is None
         except (SyntaxError, ValueError, OverflowError):

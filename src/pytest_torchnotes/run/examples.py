@@ -22,7 +22,8 @@ OUTPUT_DIFFERS = "output differs"
 
 class ComparatorChecker(doctest.OutputChecker):
     """doctest's output checker, comparing by our comparator under the block's compare
-    options; ``+ELLIPSIS`` compares in ``ellipsis`` mode."""
+    options; ``+ELLIPSIS`` compares in ``ellipsis`` mode, ``+NORMALIZE_WHITESPACE`` reads
+    every run of whitespace (line breaks too) as one space, as doctest does."""
 
     def __init__(
         self, comparator: Callable[[CompareOptions], Comparator], options: CompareOptions
@@ -35,6 +36,8 @@ class ComparatorChecker(doctest.OutputChecker):
         if optionflags & doctest.ELLIPSIS and options.mode != "ellipsis":
             options = CompareOptions("ellipsis", options.rtol, options.atol)
         expected = want.replace(doctest.BLANKLINE_MARKER, "")
+        if optionflags & doctest.NORMALIZE_WHITESPACE:
+            expected, got = " ".join(expected.split()), " ".join(got.split())
         return self.comparator(options).compare(expected, got).matched
 
 
@@ -63,8 +66,10 @@ def check_example(
         if example.options.get(doctest.IGNORE_EXCEPTION_DETAIL):
             matched = example.exc_msg.split(":")[0].strip().split(".")[-1] in error.names
         else:
-            got = f"{error.type_name.split('.')[-1]}: {error.message}".strip()
-            matched = comparator(options).compare(example.exc_msg, got).matched
+            # compared as output is: <BLANKLINE>, +ELLIPSIS and +NORMALIZE_WHITESPACE hold
+            got = f"{error.type_name.split('.')[-1]}: {error.message}".strip() + "\n"
+            checker = ComparatorChecker(comparator, options)
+            matched = checker.check_output(example.exc_msg, got, option_flags(example))
         if matched:
             return None
         return f"expected {example.exc_msg.strip()}, got {error.describe()}"

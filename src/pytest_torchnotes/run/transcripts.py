@@ -35,6 +35,7 @@ from pytest_torchnotes.run.results import (
 )
 from pytest_torchnotes.run.tracebacks import raised_another
 from pytest_torchnotes.run.transcript_raises import plan_raised
+from pytest_torchnotes.run.wanthints import directive_hint, random_hint
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -75,7 +76,13 @@ def run_examples(
         if failure is None:
             continue
         if failed is None:
-            failed = _example_failure(current, evaluator.context, line, example.source, failure)
+            hint = directive_hint(evaluator.comparator, example, execution, options)
+            if hint is None:
+                before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
+                hint = random_hint("\n".join(before), example.want, failure)
+            failed = _example_failure(
+                current, evaluator.context, line, example.source, failure, hint
+            )
             failed.duration, failed.warnings = result.duration, result.warnings
         if failure == OUTPUT_DIFFERS:
             _plan(evaluator, failed, block, examples, index, execution, options)
@@ -170,7 +177,12 @@ def _plan_raised(
 
 
 def _example_failure(
-    result: BlockResult, context: FailureContext, line: int, source: str, failure: str
+    result: BlockResult,
+    context: FailureContext,
+    line: int,
+    source: str,
+    failure: str,
+    hint: str | None = None,
 ) -> BlockResult:
     if result.error is not None and failure == error_headline(result.error):
         return exception_failure(result, context, f"example at line {shown(line)}: {failure}")
@@ -179,6 +191,8 @@ def _example_failure(
     result.summary = f"example at line {shown(line)}: {failure}"
     prompt = source.rstrip("\n").replace("\n", "\n... ")
     lines = [f"{location(context.path, line)}: >>> {prompt}", f"  {failure}"]
+    if hint is not None:
+        lines.append(f"  {hint}")
     if failure == OUTPUT_DIFFERS and result.expected is not None:
         if not result.expected.strip():
             lines.append(

@@ -43,12 +43,21 @@ def unmet(argument: str) -> bool:
 
     >>> unmet("module:json"), unmet("env:NO_SUCH_VARIABLE_XYZ"), unmet("--lapack")
     (False, True, True)
+    >>> unmet("module:no_such_package_xyz.sub")  # its package is not installed either
+    True
+    >>> unmet("module:sys")  # imported, without the spec find_spec asks of a module
+    False
     """
     kind, _, name = argument.partition(":")
     if kind == "env":
         return os.environ.get(name, "") in ("", "0")
     if kind == "module":
-        return importlib.util.find_spec(name) is None
+        if name in sys.modules:  # torch._C._distributed_c10d has no __spec__ to find
+            return False
+        try:
+            return importlib.util.find_spec(name) is None
+        except (ImportError, ValueError):  # a submodule of a package that is not there
+            return True
     platform_prefix = PLATFORMS.get(argument.upper())
     if platform_prefix is not None:
         return not sys.platform.startswith(platform_prefix)

@@ -1,0 +1,96 @@
+"""What a block that raised lacked, where the run can tell: a CUDA device, or a name that
+PyTorch's docstrings take from the namespace of their module.
+
+PyTorch's docstring examples run in their module's namespace (``Bernoulli(0.3)`` under
+``torch.distributions``, ``weight_norm`` under ``torch.nn.utils``) and some assume a GPU
+without an xdoctest ``+REQUIRES``; copied into a note, they raise a ``NameError`` or
+CUDA's ``AssertionError``. The hint names the import or the directive that fixes it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from types import ModuleType
+
+#: What torch raises where it has no CUDA device to run on.
+NO_CUDA = re.compile(
+    r"Torch not compiled with CUDA enabled|not linked with support for cuda"
+    r"|Found no NVIDIA driver|No CUDA GPUs are available",
+    re.IGNORECASE,
+)
+
+#: A ``NameError``'s message, and the name it names.
+UNDEFINED = re.compile(r"name '(?P<name>[A-Za-z_]\w*)' is not defined")
+
+#: The namespaces where PyTorch's docstrings find their names, in the order they are tried.
+TORCH_NAMESPACES = (
+    "torch",
+    "torch.nn",
+    "torch.nn.functional",
+    "torch.distributions",
+    "torch.utils.data",
+    "torch.nn.utils",
+    "torch.nn.utils.parametrizations",
+    "torch.nn.utils.rnn",
+    "torch.optim",
+    "torch.optim.lr_scheduler",
+    "torch.autograd",
+    "torch.library",
+    "torch.nested",
+    "torch.masked",
+    "torch.utils.checkpoint",
+    "torch.func",
+    "torch.fx",
+    "torch.export",
+)
+
+CUDA_HINT = (
+    "the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires cuda -->"
+    " (in a >>> transcript, '# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)' on a line of its"
+    " own above the example does too)"
+)
+
+
+def missing_hint(type_name: str, message: str) -> str | None:
+    """The line that says what a block that raised ``type_name: message`` lacked, and how to
+    give it; ``None`` where the run cannot tell.
+
+    >>> missing_hint("NameError", "name 'math' is not defined")
+    "'math' is a module: import math in the note, or in torchnotes_setup (--torchnotes-setup)"
+    >>> missing_hint("ValueError", "bad value") is None
+    True
+    """
+    if NO_CUDA.search(message):
+        return CUDA_HINT
+    found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None
+    if found is None:
+        return None
+    name = found.group("name")
+    if importlib.util.find_spec(name) is not None:
+        return (
+            f"{name!r} is a module: import {name} in the note, or in torchnotes_setup"
+            " (--torchnotes-setup)"
+        )
+    where = _torch_namespace(name)
+    if where is not None:
+        return (
+            f"{name!r} may be {where}.{name} (PyTorch's docstrings run in the namespace of"
+            f" their module): add 'from {where} import {name}' to the note, or to"
+            " torchnotes_setup (--torchnotes-setup)"
+        )
+    return None
+
+
+def _torch_namespace(name: str) -> str | None:
+    """The first namespace of :data:`TORCH_NAMESPACES` already imported where ``name`` is a
+    class, a function or a module (not a constant such as ``torch.e``, that a note may have
+    meant to define itself)."""
+    if name.startswith("_"):
+        return None
+    for module_name in TORCH_NAMESPACES:
+        value = getattr(sys.modules.get(module_name), name, None)
+        if callable(value) or isinstance(value, ModuleType):
+            return module_name
+    return None

@@ -1,0 +1,83 @@
+"""What would fix a ``>>>`` example that failed, said in its failure: the doctest directive
+under which it passes, or the directive that leaves random values uncompared.
+
+PyTorch's docstrings are written for xdoctest, which turns ``ELLIPSIS`` and
+``NORMALIZE_WHITESPACE`` on by default: ``tensor(0.20...)`` and an exception's message
+wrapped on two lines pass there and not under doctest's rules, which a transcript follows.
+A hint names the directive only when the example passes with it.
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+from collections.abc import Callable
+
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, option_flags
+from pytest_torchnotes.run.execute import Execution
+
+#: The directives xdoctest turns on by default, doctest does not.
+XDOCTEST_DEFAULTS = (
+    (doctest.ELLIPSIS, "+ELLIPSIS"),
+    (doctest.NORMALIZE_WHITESPACE, "+NORMALIZE_WHITESPACE"),
+)
+
+#: A call that draws random numbers (``torch.randn(4)``, ``x.uniform_(1, 2)``).
+RANDOM_CALL = re.compile(
+    r"\b(?:rand|randn|randint|randperm|rand_like|randn_like|randint_like|normal_?|uniform_"
+    r"|bernoulli_?|multinomial|exponential_|cauchy_|geometric_|log_normal_|random_|r?sample)\("
+)
+
+
+def directive_hint(
+    comparator: Callable[[CompareOptions], Comparator],
+    example: doctest.Example,
+    execution: Execution,
+    options: CompareOptions,
+) -> str | None:
+    """The doctest directives under which ``example``, run as ``execution``, passes, said as
+    a line of its failure; ``None`` when no set of them would make it pass."""
+    flags = option_flags(example)
+    missing = [(flag, name) for flag, name in XDOCTEST_DEFAULTS if not flags & flag]
+    tries = [[one] for one in missing] + ([missing] if len(missing) > 1 else [])
+    for chosen in tries:
+        with_them = doctest.Example(
+            example.source,
+            example.want,
+            example.exc_msg,
+            lineno=example.lineno,
+            indent=example.indent,
+            options={**example.options, **{flag: True for flag, _ in chosen}},
+        )
+        if check_example(comparator, with_them, execution, options) is None:
+            names = ", ".join(name for _, name in chosen)
+            return (
+                f"it passes with '# doctest: {names}' at the end of its first line "
+                "(xdoctest, for which PyTorch's docstrings are written, has it on by default; "
+                "doctest does not)"
+            )
+    return None
+
+
+def random_hint(code: str, want: str, failure: str) -> str | None:
+    """For an example whose output ``want`` differs after ``code`` that draws random
+    numbers, how to accept the seeded run's values or leave them uncompared (an example
+    that shows no output is told what to write instead).
+
+    >>> random_hint("a = torch.randn(4)\\na", "tensor([0.1])", "output differs") is not None
+    True
+    >>> random_hint("a = torch.ones(4)\\na", "tensor([0.1])", "output differs") is None
+    True
+    >>> random_hint("a = torch.randn(4)\\na", "", "output differs") is None
+    True
+    """
+    found = RANDOM_CALL.search(code)
+    if failure != OUTPUT_DIFFERS or found is None or not want.strip():
+        return None
+    return (
+        f"the block draws random numbers with {found.group(0)}): its values are those of the "
+        "run seeded by torchnotes_seed (--torchnotes-seed); accept them with "
+        "--torchnotes-update, or add '# xdoctest: +IGNORE_WANT' at the end of the example's "
+        "line to leave its output uncompared"
+    )

@@ -1,0 +1,42 @@
+"""What a block that raised lacked: a CUDA device, a module, a name of torch's namespaces."""
+
+from __future__ import annotations
+
+import fnmatch
+
+import pytest
+import torch.distributions
+import torch.nn.utils
+
+from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
+
+
+@pytest.mark.parametrize(
+    ("type_name", "message", "expected"),
+    [
+        ("AssertionError", "Torch not compiled with CUDA enabled", CUDA_HINT),
+        ("RuntimeError", "PyTorch is not linked with support for cuda devices", CUDA_HINT),
+        ("RuntimeError", "Found no NVIDIA driver on your system.", CUDA_HINT),
+        ("NameError", "name 'itertools' is not defined", "'itertools' is a module: *"),
+        (
+            "NameError",
+            "name 'Bernoulli' is not defined",
+            "'Bernoulli' may be torch.distributions.Bernoulli *",
+        ),
+        ("NameError", "name 'weight_norm' is not defined", "* torch.nn.utils.weight_norm *"),
+        ("NameError", "name 'e' is not defined", None),  # torch.e is a constant
+        ("NameError", "name 'no_such_name_xyz' is not defined", None),
+        ("NameError", "name '_C' is not defined", None),
+        ("ValueError", "name 'Bernoulli' is not defined", None),
+    ],
+)
+def test_missing_hint(type_name: str, message: str, expected: str | None) -> None:
+    # the namespaces a note's run has imported
+    assert torch.distributions.Bernoulli is not None
+    assert torch.nn.utils.weight_norm is not None
+    hint = missing_hint(type_name, message)
+    if expected is None:
+        assert hint is None
+    else:
+        assert hint is not None
+        assert fnmatch.fnmatchcase(hint, expected), hint

@@ -1,0 +1,114 @@
+"""Examples from PyTorch's own docstrings, as a note copies them, run end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from tests.conftest import WriteNote
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def sample(name: str) -> str:
+    return (SAMPLES / name).read_text(encoding="utf-8")
+
+
+def test_exceptions_are_compared_as_output_is(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """<BLANKLINE> and +NORMALIZE_WHITESPACE hold in the message of an expected exception."""
+    write_note(sample("torch_testing_docstring.md"), dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 2 blocks: 2 verified"])
+
+
+def test_a_wrapped_exception_message_without_the_directive_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = sample("torch_testing_docstring.md").replace("  # doctest: +NORMALIZE_WHITESPACE", "")
+    write_note(text, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/note.md:22: >>> torch.testing.assert_close("])
+
+
+def test_a_failure_names_the_directive_that_fixes_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("torch_hints_docstring.md"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:9: >>> criterion(output, target)  # -log(sigmoid(1.5))",
+            "  output differs",
+            "  it passes with '# doctest: +ELLIPSIS' at the end of its first line (xdoctest,*",
+            "*-tensor(0.20...)",
+            "*+tensor(0.2014)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:17: >>> a",
+            "  output differs",
+            "  the block draws random numbers with randn(): its values are those of the run "
+            "seeded by torchnotes_seed (--torchnotes-seed); accept them with "
+            "--torchnotes-update, or add '# xdoctest: +IGNORE_WANT' at the end of the "
+            "example's line to leave its output uncompared",
+        ]
+    )
+    directives = sample("torch_hints_docstring.md").replace(
+        "# -log(sigmoid(1.5))", "# doctest: +ELLIPSIS"
+    )
+    write_note(directives.replace(">>> a\n", ">>> a  # xdoctest: +IGNORE_WANT\n"), dedent=False)
+    pytester.runpytest("--torchnotes-setup", "import torch").assert_outcomes(passed=1)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the sample's CUDA block runs here")
+def test_what_a_docstring_takes_from_its_module_or_a_gpu_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("torch_missing_docstring.md"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 4: the block raised NameError: name 'Bernoulli' is not defined*",
+            "  'Bernoulli' may be torch.distributions.Bernoulli (PyTorch's docstrings run in the "
+            "namespace of their module): add 'from torch.distributions import Bernoulli' to the "
+            "note, or to torchnotes_setup (--torchnotes-setup)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 12: the block raised *CUDA*",
+            "  the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires "
+            "cuda --> (in a >>> transcript, '# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)' on a "
+            "line of its own above the example does too)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*: example at line 23: the block raised NameError: name 'math' is not defined*",
+            "  'math' is a module: import math in the note, or in torchnotes_setup "
+            "(--torchnotes-setup)",
+        ]
+    )
+
+
+def test_requires_a_submodule_of_a_missing_package_skips(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(sample("xdoctest_requires_submodule.md"), dedent=False)
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*2 blocks: 1 verified, 1 skipped",
+            "skipped 1: xdoctest: +REQUIRES(module:torchnotes_absent_package.sub)",
+        ]
+    )

@@ -1,0 +1,69 @@
+"""The hint a failing >>> example gives: the directive under which it passes."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.run.errors import ErrorInfo
+from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.wanthints import RANDOM_CALL, directive_hint, random_hint
+
+NUMERIC = CompareOptions()
+
+
+def example(text: str) -> doctest.Example:
+    (only,) = doctest.DocTestParser().get_examples(text)
+    return only
+
+
+@pytest.mark.parametrize(
+    ("text", "stdout", "named"),
+    [
+        (">>> loss\ntensor(0.20...)\n", "tensor(0.2014)\n", "+ELLIPSIS"),
+        (">>> print(s)\nfirst: 1\n  second: 2\n", "first: 1 second: 2\n", "+NORMALIZE_WHITESPACE"),
+        (">>> print(s)\nfirst: ...\n  second: 2\n", "first: 1 second: 2\n", "+ELLIPSIS, +NORM"),
+        (">>> loss\ntensor(0.20...)\n", "tensor(0.3014)\n", None),
+        (">>> loss  # doctest: +ELLIPSIS\ntensor(0.20...)\n", "tensor(0.3014)\n", None),
+    ],
+)
+def test_a_directive_is_named_only_where_the_example_passes_with_it(
+    text: str, stdout: str, named: str | None
+) -> None:
+    hint = directive_hint(Comparator, example(text), Execution(stdout=stdout), NUMERIC)
+    if named is None:
+        assert hint is None
+    else:
+        assert hint is not None
+        assert f"'# doctest: {named}" in hint
+
+
+def test_an_exception_wrapped_on_two_lines_names_normalize_whitespace() -> None:
+    text = ">>> f()\nTraceback (most recent call last):\nTypeError: no pair of\ninputs\n"
+    raised = ErrorInfo("TypeError", frozenset({"TypeError"}), "no pair of inputs", "", 1)
+    hint = directive_hint(Comparator, example(text), Execution(error=raised), NUMERIC)
+    assert hint is not None
+    assert "+NORMALIZE_WHITESPACE'" in hint
+
+
+@pytest.mark.parametrize(
+    ("code", "found"),
+    [
+        ("a = torch.randn(4)", "randn("),
+        ("a = torch.empty(3).uniform_(0, 1)", "uniform_("),
+        ("m = torch.distributions.Normal(0, 1)\nm.sample()", "sample("),
+        ("idx = torch.randperm(4)", "randperm("),
+        ("a = torch.arange(4)\nbrand(a)", None),
+        ("a = torch.ones(4)", None),
+    ],
+)
+def test_random_calls(code: str, found: str | None) -> None:
+    match = RANDOM_CALL.search(code)
+    assert (match.group(0) if match else None) == found
+
+
+def test_random_hint_only_for_output_that_differs() -> None:
+    assert random_hint("torch.randn(2)", "tensor([1.])", "output differs") is not None
+    assert random_hint("torch.randn(2)", "tensor([1.])", "the block raised X") is None
