@@ -68,9 +68,9 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
     assert (data["schema"], data["version"]) == ("pytest-torchnotes-report", 2)
     assert data["environment"]["torch"] == torch.__version__
     assert data["environment"]["python"] == platform.python_version()
-    assert data["summary"] == {"verified": 1, "ran": 1, "failed": 1, "skipped": 1}
+    assert data["summary"] == {"verified": 1, "ran": 1, "failed": 1, "skipped": 1, "not run": 1}
     broken, note = data["notes"]
-    assert (broken["path"], broken["outcome"]) == ("notes/broken.md", "error")
+    assert (broken["path"], broken["outcome"], broken["not_run"]) == ("notes/broken.md", "error", 1)
     assert broken["reason"].startswith("line 1: unknown torchnotes directive 'skp'")
     assert note["outcome"] == "failed"
     blocks = {block["line"]: block for block in note["blocks"]}
@@ -163,6 +163,33 @@ def test_terminal_summary(pytester: pytest.Pytester, write_note: WriteNote) -> N
             "warning: notes/note.md:27: FutureWarning: this API is going away",
         ]
     )
+
+
+def test_the_blocks_of_a_note_that_could_not_run_are_counted_as_not_run(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The summary counted only the blocks that ran: a note refused for one bad transcript
+    # hid its other blocks from every count.
+    write_note(
+        "```python\n>>> x = 1\n>>> x\n1\n\nnot behind a prompt\n```\n\n"
+        "```python\nprint(3)\n=== output ===\n3\n```\n\n"
+        "```python\nprint(4)\n=== output ===\n4\n```\n",
+        "refused.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n", "fine.md")
+    result = pytester.runpytest("--torchnotes-report=report.json")
+    result.stdout.fnmatch_lines(
+        [
+            "*: 2 notes (1 passed, 1 could not run), "
+            "4 blocks: 1 verified, 3 not run (their note could not run)",
+        ]
+    )
+    data = json.loads((pytester.path / "report.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    assert data["summary"] == {"verified": 1, "not run": 3}
+    refused = next(note for note in data["notes"] if note["path"].endswith("refused.md"))
+    assert (refused["outcome"], refused["blocks"], refused["not_run"]) == ("error", [], 3)
+    assert RunReport.from_json(data).counts() == {"verified": 1, "not run": 3}
 
 
 def test_no_summary_without_notes(pytester: pytest.Pytester) -> None:

@@ -325,7 +325,8 @@ class NoteItem(pytest.Item):
         if errors:
             from pytest_torchnotes.reporting.records import error_record
 
-            self.record = error_record(self.display_path, errors)
+            not_run = len(note.blocks) + note.refused
+            self.record = error_record(self.display_path, errors, not_run)
             raise NoteError(errors)
         verbose = self.config.get_verbosity() > 0
         capture = self.config.pluginmanager.getplugin("capturemanager")

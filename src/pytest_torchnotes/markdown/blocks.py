@@ -171,6 +171,9 @@ class ParsedNote:
     directives: list[Directive] = field(default_factory=list)
     config: NoteConfig = field(default_factory=NoteConfig)
     problems: list[Problem] = field(default_factory=list)
+    #: Code fences refused with an error (a transcript with a line no prompt holds): blocks
+    #: that cannot run, and are no :class:`Block`.
+    refused: int = 0
 
     @property
     def blocks(self) -> list[Block]:

@@ -136,11 +136,14 @@ def _block(
     rejects it."""
     index = len(note.note.blocks) + 1
     draft = BlockDraft(index, fence, next_fence, pending.options(fence, note), fence.body)
+    problems = len(note.note.problems)
     for convention in conventions:
         convention(draft, note)
         if draft.rejected or draft.complete:
             break
     if draft.rejected:
+        if any(problem.severity == "error" for problem in note.note.problems[problems:]):
+            note.note.refused += 1
         return
     pending.kept(note)
     code = draft.code

@@ -98,10 +98,10 @@ def _cut(text: str | None) -> str | None:
     return text[:MAX_OUTPUT] + f"\n... {plural(len(text) - MAX_OUTPUT, 'more character')}"
 
 
-def error_record(path: str, problems: list[Problem]) -> NoteRecord:
-    """The record of a note that could not run."""
+def error_record(path: str, problems: list[Problem], blocks: int = 0) -> NoteRecord:
+    """The record of a note that could not run, whose ``blocks`` blocks did not run."""
     reason = "; ".join(f"line {shown(p.line_index)}: {p.message}" for p in problems)
-    return NoteRecord(path, "error", reason)
+    return NoteRecord(path, "error", reason, not_run=blocks)
 
 
 def crash_record(path: str, message: str, status: int | None) -> NoteRecord:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytest_torchnotes.comparison.unified import text_lines, unified_diff
 from pytest_torchnotes.quoting import LINE_LIMIT, cut
-from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, RunReport
+from pytest_torchnotes.reporting.report import NOT_RUN, BlockRecord, NoteRecord, RunReport
 from pytest_torchnotes.words import plural
 
 #: Report formats by file suffix.
@@ -38,6 +38,7 @@ def ordered(report: RunReport) -> RunReport:
             note.reason,
             sorted(note.blocks, key=lambda block: (block.line, block.kind)),
             note.restored,
+            note.not_run,
         )
         for note in sorted(report.notes, key=lambda note: note.path)
     ]
@@ -60,7 +61,16 @@ def _drift_counts(blocks: list[BlockRecord]) -> str:
 
 
 #: Statuses in the order the summary gives them; a status the summary does not know comes last.
-STATUS_ORDER = ("verified", "ran", "not compared", "updated", "failed", "follow-on", "xfailed")
+STATUS_ORDER = (
+    "verified",
+    "ran",
+    "not compared",
+    "updated",
+    "failed",
+    "follow-on",
+    "xfailed",
+    NOT_RUN,
+)
 
 #: Note outcomes in the order the summary gives them.
 NOTE_ORDER = ("passed", "failed", "skipped", "error")
@@ -75,6 +85,8 @@ def block_counts(report: RunReport) -> list[str]:
         if status == "failed":
             failed = [block for _, block in report.blocks() if block.status == "failed"]
             part += f" ({_drift_counts(failed)})"
+        elif status == NOT_RUN:
+            part += " (their note could not run)"
         parts.append(part)
     return parts
 
@@ -94,9 +106,10 @@ def summary_lines(report: RunReport) -> list[str]:
     blocks = [block for _, block in report.blocks()]
     env = report.environment
     parts = block_counts(report)
+    not_run = sum(note.not_run for note in report.notes)
     lines = [
         f"torch {env.torch}, Python {env.python}: {note_counts(report)}, "
-        f"{plural(len(blocks), 'block')}" + (": " + ", ".join(parts) if parts else "")
+        f"{plural(len(blocks) + not_run, 'block')}" + (": " + ", ".join(parts) if parts else "")
     ]
     skipped = Counter(
         block.reason or "" for block in blocks if block.outcome == "skipped"

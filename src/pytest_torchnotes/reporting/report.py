@@ -94,6 +94,10 @@ class BlockRecord:
         return f"{self.kind}:{self.index if self.kind == 'block' else self.line}"
 
 
+#: The status counted for the blocks of notes that could not run (no record of their own).
+NOT_RUN = "not run"
+
+
 @dataclass
 class NoteRecord:
     path: str
@@ -103,15 +107,20 @@ class NoteRecord:
     blocks: list[BlockRecord] = field(default_factory=list)
     #: Global state the note changed, put back after it.
     restored: list[str] = field(default_factory=list)
+    #: The blocks of a note that could not run (``error``): none of them ran.
+    not_run: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "path": self.path,
             "outcome": self.outcome,
             "reason": self.reason,
             "blocks": [block.to_json() for block in self.blocks],
             "restored": list(self.restored),
         }
+        if self.not_run:
+            data["not_run"] = self.not_run
+        return data
 
 
 @dataclass
@@ -141,6 +150,9 @@ class RunReport:
         counts: dict[str, int] = {}
         for _, block in self.blocks():
             counts[block.status] = counts.get(block.status, 0) + 1
+        not_run = sum(note.not_run for note in self.notes)
+        if not_run:
+            counts[NOT_RUN] = not_run
         return counts
 
     def to_json(self) -> dict[str, Any]:
@@ -175,7 +187,12 @@ def note_from_json(data: dict[str, Any]) -> NoteRecord:
         warnings = [WarningRecord(**warning) for warning in block.get("warnings", [])]
         blocks.append(BlockRecord(**{**block, "warnings": warnings}))
     return NoteRecord(
-        data["path"], data["outcome"], data.get("reason"), blocks, data.get("restored", [])
+        data["path"],
+        data["outcome"],
+        data.get("reason"),
+        blocks,
+        data.get("restored", []),
+        data.get("not_run", 0),
     )
 
 
