@@ -132,6 +132,19 @@ def closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
     )
 
 
+def exited_in_thread(thread: str, status: int) -> ErrorInfo:
+    """The failure of a block one of whose threads called ``os._exit``: the process, and
+    the block with it, would have ended there."""
+    return ErrorInfo(
+        "os._exit",
+        frozenset({"os._exit"}),
+        f"thread {thread!r} called os._exit({status}) while the block ran: the process would "
+        "have ended there; the session was kept alive",
+        "",
+        None,
+    )
+
+
 def interrupted(error: BaseException | None, filename: str) -> ErrorInfo:
     """The failure of a block that Ctrl-C stopped (even one that caught the interrupt)."""
     line = describe_error(error, filename).line_index if error is not None else None

@@ -57,16 +57,23 @@ def _let_exit_without(thread: threading.Thread) -> None:
     thread._daemonic = True  # type: ignore[attr-defined]
 
 
-def refusing_exit(session_pid: int) -> Callable[[int], None]:
+def refusing_exit(
+    session_pid: int, in_thread: Callable[[int], None] | None = None
+) -> Callable[[int], None]:
     """An ``os._exit`` that, in the session's process, fails the block instead of ending the
     session; in a process the block forked (multiprocessing, a DataLoader worker) it ends
-    that process, as it must."""
+    that process, as it must. Called in another thread of the session, it ends that thread
+    and tells ``in_thread`` the status: the whole process would have ended."""
 
     from pytest_torchnotes.run.execute import REAL_EXIT, REAL_GETPID, ProcessExit
+
+    main = threading.main_thread()
 
     def _exit(status: int) -> None:
         if REAL_GETPID() != session_pid:
             REAL_EXIT(status)
+        if in_thread is not None and threading.current_thread() is not main:
+            in_thread(status)
         raise ProcessExit(status)
 
     return _exit
