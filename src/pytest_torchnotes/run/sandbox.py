@@ -170,6 +170,7 @@ def sandbox(
         yield Sandbox(module.__dict__, refusing)
     finally:
         unwatch()
+        result.stopped = exiting.stop_note_threads(threads, executor.filename)
         spawning.stop()
         inert = [*hooks.stop(), *heldlocks.free_logging_lock()]  # before the session logs
         executor.between = None
