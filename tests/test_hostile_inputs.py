@@ -117,3 +117,26 @@ def test_front_matter_nested_deeper_than_the_parser_goes_is_a_problem_of_its_lin
     ]
     # Without a torchnotes key, the same text is prose between two thematic breaks.
     assert NoteParser().parse(f"---\ntitle: x\nother: {deep}\n---\n").problems == []
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line"),
+    [
+        ('title = "x"\n[torchnotes]\nskip = "not on CI"', 2),
+        ("torchnotes.seed = 1", 1),
+        ("torchnotes = { timeout = 5 }", 1),
+    ],
+)
+def test_torchnotes_settings_in_toml_front_matter_are_a_problem_of_their_line(
+    front_matter: str, line: int
+) -> None:
+    # They were not read, and nothing said so: the note ran without its skip or its seed.
+    note = NoteParser().parse(f"+++\n{front_matter}\n+++\n")
+    assert [(problem.line_index, problem.message) for problem in note.problems] == [
+        (
+            line,
+            "torchnotes settings in TOML front matter (+++) are not read: write them under a "
+            "torchnotes: key of YAML front matter (---)",
+        )
+    ]
+    assert NoteParser().parse('+++\ntitle = "torchnotes"\n+++\n').problems == []

@@ -56,9 +56,25 @@ class NoteConfig:
     indented_output: bool | None = None
 
 
+#: A ``torchnotes`` table or key in TOML front matter (``[torchnotes]``, ``torchnotes.seed =``,
+#: ``torchnotes = {...}``), which is not read.
+TOML_TORCHNOTES = re.compile(
+    r"^[ \t]*(?:\[[ \t]*torchnotes[ \t]*[\].]|torchnotes[ \t]*[.=])", re.MULTILINE
+)
+
+
 def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
     """Read the ``torchnotes`` settings of a note; raise :class:`FrontMatterError`."""
-    if front_matter is None or front_matter.kind != "yaml":
+    if front_matter is None:
+        return NoteConfig()
+    if front_matter.kind != "yaml":
+        toml = TOML_TORCHNOTES.search(front_matter.text)
+        if toml is not None:
+            raise FrontMatterError(
+                1 + front_matter.text.count("\n", 0, toml.start()),
+                "torchnotes settings in TOML front matter (+++) are not read: write them "
+                "under a torchnotes: key of YAML front matter (---)",
+            )
         return NoteConfig()
     key = TORCHNOTES_KEY.search(front_matter.text)
     if key is None:
