@@ -76,3 +76,67 @@ def test_a_problem_message_is_kept_whole_or_cut_in_its_middle(message: str) -> N
     assert shown == message or (
         shown.startswith(message[:300]) and shown.endswith(message[-200:]) and len(shown) < 560
     )
+
+
+#: YAML aliases that stand for 9**6 strings in 14 lines ("billion laughs").
+LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcde", "bcdef", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("key", "refusal"),
+    [
+        ("setup", "setup must be text, got [[[...], [...], [...], ...], "),
+        ("compare", "compare must be text or a number, got [[[...], "),
+        ("timeout", "timeout must be text or a number, got [[[...], "),
+        ("requires", "requires must be text or a number, got [[[...], "),
+        ("seed", "seed must be an integer, got [[[...], "),
+    ],
+)
+def test_a_front_matter_value_made_of_aliases_is_refused_in_a_short_message(
+    key: str, refusal: str
+) -> None:
+    # The whole value was written into the message (a billion laughs took minutes and
+    # gigabytes), then cut in its middle.
+    note = NoteParser().parse(f"---\n{LAUGHS}torchnotes:\n  {key}: *f\n---\n")
+    [problem] = note.problems
+    assert problem.line_index == 7
+    assert problem.message.startswith(f"torchnotes front matter: {refusal}")
+    assert problem.message.endswith("...]")
+    assert len(problem.message) < 200
+
+
+def test_front_matter_nested_deeper_than_the_parser_goes_is_a_problem_of_its_line() -> None:
+    # The YAML parser's RecursionError failed the note with pytest's own traceback.
+    deep = "[" * 3000 + "]" * 3000
+    note = NoteParser().parse(f"---\ntitle: x\ntorchnotes: {deep}\n---\n")
+    assert [(problem.line_index, problem.message) for problem in note.problems] == [
+        (2, "front matter is nested too deeply to read: flatten its lists and maps")
+    ]
+    # Without a torchnotes key, the same text is prose between two thematic breaks.
+    assert NoteParser().parse(f"---\ntitle: x\nother: {deep}\n---\n").problems == []
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "line"),
+    [
+        ('title = "x"\n[torchnotes]\nskip = "not on CI"', 2),
+        ("torchnotes.seed = 1", 1),
+        ("torchnotes = { timeout = 5 }", 1),
+    ],
+)
+def test_torchnotes_settings_in_toml_front_matter_are_a_problem_of_their_line(
+    front_matter: str, line: int
+) -> None:
+    # They were not read, and nothing said so: the note ran without its skip or its seed.
+    note = NoteParser().parse(f"+++\n{front_matter}\n+++\n")
+    assert [(problem.line_index, problem.message) for problem in note.problems] == [
+        (
+            line,
+            "torchnotes settings in TOML front matter (+++) are not read: write them under a "
+            "torchnotes: key of YAML front matter (---)",
+        )
+    ]
+    assert NoteParser().parse('+++\ntitle = "torchnotes"\n+++\n').problems == []

@@ -477,3 +477,55 @@ def test_a_signal_that_would_end_or_stop_the_session_is_not_sent(
     with pytest.raises(selfsignal.SignalledItself, match=f"sent {name} to .* would {action} it"):
         selfsignal.SelfSent(os.getpid()).kill(os.getpid(), getattr(signal, name))
     assert sent == []
+
+
+def test_a_thread_that_calls_os_exit_fails_the_block_that_runs_then(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # os._exit in a thread ended only that thread: the block passed on output that a run of
+    # the note would never have printed, since the process ends there.
+    write_note(
+        "```python\nimport os, threading\n"
+        "t = threading.Thread(target=lambda: os._exit(4), name='quitter')\n"
+        "t.start(); t.join()\nprint('done')\n=== output ===\ndone\n```\n\n"
+        "```python\nprint('next')\n=== output ===\nnext\n```\n"
+    )
+    result = pytester.runpytest(
+        "-p", "no:randomly", "-W", "ignore::pytest.PytestUnhandledThreadExceptionWarning"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised os._exit: thread 'quitter' called "
+            "os._exit(4) while the block ran: the process would have ended there; the session "
+            "was kept alive*"
+        ]
+    )
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+
+
+def test_a_daemon_thread_running_the_notes_code_is_stopped_when_the_note_ends(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # It went on through every later note, printing into them and into the terminal.
+    write_note(
+        "```python\nimport threading, time\n\ndef spam():\n    while True:\n"
+        "        print('spam')\n        time.sleep(0.001)\n\n"
+        "threading.Thread(target=spam, name='spammer', daemon=True).start()\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport threading, time\ntime.sleep(0.1)\n"
+        "print([thread.name for thread in threading.enumerate() if thread.name == 'spammer'])\n"
+        "=== output ===\n[]\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/a.md: the note left daemon threads running its code: spammer; they were "
+            "stopped, as the end of a script stops them (stop them at the end of the note)"
+        ]
+    )
+    result.stdout.no_fnmatch_line("*SystemExit*")

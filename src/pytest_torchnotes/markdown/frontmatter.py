@@ -18,6 +18,7 @@ Only front matter that mentions ``torchnotes`` is parsed, so other notes cost no
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,9 +56,25 @@ class NoteConfig:
     indented_output: bool | None = None
 
 
+#: A ``torchnotes`` table or key in TOML front matter (``[torchnotes]``, ``torchnotes.seed =``,
+#: ``torchnotes = {...}``), which is not read.
+TOML_TORCHNOTES = re.compile(
+    r"^[ \t]*(?:\[[ \t]*torchnotes[ \t]*[\].]|torchnotes[ \t]*[.=])", re.MULTILINE
+)
+
+
 def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
     """Read the ``torchnotes`` settings of a note; raise :class:`FrontMatterError`."""
-    if front_matter is None or front_matter.kind != "yaml":
+    if front_matter is None:
+        return NoteConfig()
+    if front_matter.kind != "yaml":
+        toml = TOML_TORCHNOTES.search(front_matter.text)
+        if toml is not None:
+            raise FrontMatterError(
+                1 + front_matter.text.count("\n", 0, toml.start()),
+                "torchnotes settings in TOML front matter (+++) are not read: write them "
+                "under a torchnotes: key of YAML front matter (---)",
+            )
         return NoteConfig()
     key = TORCHNOTES_KEY.search(front_matter.text)
     if key is None:
@@ -67,6 +84,10 @@ def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
 
     try:
         data = yaml.safe_load(front_matter.text)
+    except RecursionError:
+        raise FrontMatterError(
+            key_line, "front matter is nested too deeply to read: flatten its lists and maps"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = 1 + mark.line if mark is not None else key_line
@@ -94,7 +115,9 @@ def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
         skip = _string(settings, "skip") or None
         requires = _requires(settings.get("requires"))
         timeout = (
-            None if settings.get("timeout") is None else parse_timeout(str(settings["timeout"]))
+            None
+            if settings.get("timeout") is None
+            else parse_timeout(_scalar(settings["timeout"], "timeout"))
         )
         seed = _seed(settings.get("seed"))
         indented_output = _bool(settings, "indented_output")
@@ -113,14 +136,14 @@ def _string(settings: dict[str, Any], key: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise TypeError(f"{key} must be text, got {value!r}")
+        raise TypeError(f"{key} must be text, got {_shown(value)}")
     return value
 
 
 def _bool(settings: dict[str, Any], key: str) -> bool | None:
     value = settings.get(key)
     if value is not None and not isinstance(value, bool):
-        raise TypeError(f"{key} must be true or false, got {value!r}")
+        raise TypeError(f"{key} must be true or false, got {_shown(value)}")
     return value
 
 
@@ -128,7 +151,7 @@ def _compare(value: object) -> CompareOptions | None:
     if value is None:
         return None
     try:
-        return parse_compare_spec(str(value))
+        return parse_compare_spec(_scalar(value, "compare"))
     except CompareSpecError as error:
         raise ValueError(f"compare: {error}") from None
 
@@ -139,9 +162,9 @@ def _requires(value: object) -> tuple[Requirement, ...]:
     if isinstance(value, str):
         words = value.split()
     elif isinstance(value, list):
-        words = [str(word) for word in value]
+        words = [_scalar(word, "requires") for word in value]
     else:
-        raise TypeError(f"requires must be text or a list, got {value!r}")
+        raise TypeError(f"requires must be text or a list, got {_shown(value)}")
     try:
         return tuple(parse_requirement(word) for word in words)
     except RequirementError as error:
@@ -152,8 +175,30 @@ def _seed(value: object) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"seed must be an integer, got {value!r}")
+        raise TypeError(f"seed must be an integer, got {_shown(value)}")
     return check_seed(value)
+
+
+#: How a value of the front matter is shown in a message: a list or map built from YAML
+#: aliases can stand for billions of items, and one that holds itself has no end.
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring = 2, 3, 3, 60
+
+
+def _shown(value: object) -> str:
+    """``value`` as a message shows it: short, however large it is.
+
+    >>> _shown([[1] * 9] * 9)
+    '[[1, 1, 1, ...], [1, 1, 1, ...], [1, 1, 1, ...], ...]'
+    """
+    return _SHOWN.repr(value)
+
+
+def _scalar(value: object, key: str) -> str:
+    """The text of a setting that is one word or number, never a list or a map."""
+    if isinstance(value, (list, dict)):
+        raise TypeError(f"{key} must be text or a number, got {_shown(value)}")
+    return str(value)
 
 
 #: The seeds torch's generator takes: a signed or an unsigned 64-bit integer.

@@ -56,10 +56,15 @@ class WarningInfo:
         return f"{self.filename}:{self.lineno}: {self.category}: {self.message}"
 
 
+#: ``type.__mro__`` itself: read through it, a metaclass's own ``__mro__`` (which may raise
+#: anything, ``SystemExit`` too) is not called.
+_TYPE_MRO = vars(type)["__mro__"]
+
+
 def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     """Turn an exception into text; frames before the note's own code are left out."""
     names: set[str] = set()
-    for cls in type(error).__mro__:
+    for cls in _TYPE_MRO.__get__(type(error)):
         names.add(cls.__name__)
         names.add(f"{cls.__module__}.{cls.__qualname__}")
     summary = traceback.TracebackException.from_exception(error)
@@ -85,7 +90,8 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         type_name = f"{module}.{type_name}"
     try:
         message = str(error)
-    except Exception:  # a broken __str__ must not break the report
+    except BaseException:  # a __str__ raising SystemExit or KeyboardInterrupt
+        # is the block's doing: it must not end the session or break the report
         message = f"<{type(error).__name__} whose str() failed>"
     return ErrorInfo(
         type_name,
@@ -123,6 +129,19 @@ def closed_stream(name: str, error: ErrorInfo | None) -> ErrorInfo:
         CLOSED_STREAM.format(name=name, short=name.rpartition(".")[2]),
         error.traceback if error is not None else "",
         error.line_index if error is not None else None,
+    )
+
+
+def exited_in_thread(thread: str, status: int) -> ErrorInfo:
+    """The failure of a block one of whose threads called ``os._exit``: the process, and
+    the block with it, would have ended there."""
+    return ErrorInfo(
+        "os._exit",
+        frozenset({"os._exit"}),
+        f"thread {thread!r} called os._exit({status}) while the block ran: the process would "
+        "have ended there; the session was kept alive",
+        "",
+        None,
     )
 
 

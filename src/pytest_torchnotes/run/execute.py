@@ -114,8 +114,18 @@ class Executor:
         self.interrupted = threading.Event()
         self._pid = REAL_GETPID()
         self._warnings: list[WarningInfo] | None = None
+        #: The thread names and statuses of ``os._exit`` called in other threads while a
+        #: block runs (``None`` between blocks).
+        self._thread_exits: list[tuple[str, int]] | None = None
         #: The attributes the note may patch, taken off between its blocks (run/sandbox.py).
         self.between: BetweenBlocks | None = None
+
+    def exit_in_thread(self, status: int) -> None:
+        """A thread called ``os._exit(status)``: while a block runs, the block fails, as the
+        process would have ended there."""
+        exits = self._thread_exits
+        if exits is not None:
+            exits.append((threading.current_thread().name, status))
 
     def record_warning(
         self,
@@ -160,6 +170,8 @@ class Executor:
         its report."""
         execution = Execution()
         self._warnings = execution.warnings
+        thread_exits: list[tuple[str, int]] = []
+        self._thread_exits = thread_exits
         capture = BlockCapture(self.fd)
         limit = self.time_limit
         stack_limit = getattr(sys, "tracebacklimit", None) is None
@@ -206,6 +218,7 @@ class Executor:
             failure = None
         finally:
             self._warnings = None
+            self._thread_exits = None
             self.router.end()
         if REAL_GETPID() != self._pid:
             end_forked_child(failure)
@@ -220,6 +233,8 @@ class Executor:
             execution.error = errors.interrupted(failure, self.filename)
         elif failure is not None:
             execution.error = self._describe(failure, timeout)
+        if thread_exits and execution.error is None:
+            execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:
             execution.error = ErrorInfo("RecursionError", RECURSION_ERROR, too_low, "", None)
         del failure  # no frame of the block outlives the report

@@ -171,13 +171,14 @@ def sandbox(
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.displayhook = start.display
-        os._exit = exiting.refusing_exit(os.getpid())  # type: ignore[assignment]
+        os._exit = exiting.refusing_exit(os.getpid(), executor.exit_in_thread)  # type: ignore[assignment]
         _catch_interrupts(interrupted, self_sent)
         start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
         unwatch()
+        result.stopped = exiting.stop_note_threads(threads, executor.filename)
         spawning.stop()
         inert = [
             *hooks.stop(),

@@ -65,6 +65,6 @@ def _yaml_front_matter(text: str) -> bool:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         data = yaml.load(text, Loader=loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # nested too deeply for the pure-Python parser
         return False
     return isinstance(data, dict)
