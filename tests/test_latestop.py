@@ -68,3 +68,26 @@ def test_what_is_not_raised_yet_when_the_block_ends_is_taken_back() -> None:
     go.set()
     thread.join(5)
     assert raised == []
+
+
+def test_a_shorter_limit_after_a_longer_one_stops_its_block_in_time() -> None:
+    # One thread serves every block: armed for a long limit, it must not wait for that
+    # limit before it stops a later block with a shorter one.
+    LateStop(30.0, threading.get_ident(), Stopped, lambda: True).stop()
+    late = LateStop(0.05, threading.get_ident(), Stopped, lambda: True)
+    end = time.monotonic() + 10
+    with pytest.raises(Stopped):
+        _spin(end)
+    late.stop()
+    assert time.monotonic() < end - 5
+
+
+def test_blocks_one_after_another_are_each_stopped_at_their_own_limit() -> None:
+    for _ in range(3):
+        late = LateStop(0.02, threading.get_ident(), Stopped, lambda: True)
+        with pytest.raises(Stopped):
+            _spin(time.monotonic() + 10)
+        late.stop()
+    quick = LateStop(0.02, threading.get_ident(), Stopped, lambda: True)
+    quick.stop()
+    time.sleep(0.1)  # nothing is raised after the block ended
