@@ -44,3 +44,36 @@ def test_numbers_beyond_a_float_keep_the_precision_the_note_wrote(
     expected: str, actual: str
 ) -> None:
     assert NUMERIC.compare(expected, actual).matched
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ("Results (see below:\nacc 0.5\nloss 0.2", "Results (see below: acc 0.5 loss 0.2"),
+        ("sad :(\nnext", "sad :( next"),
+        ("[1, 2\n3", "[1, 2 3"),
+        ("tensor([1, 2]) (\nx", "tensor([1, 2]) ( x"),
+    ],
+)
+def test_a_line_break_after_a_bracket_left_open_counts(expected: str, actual: str) -> None:
+    for want, got in ((expected, actual), (actual, expected)):
+        result = NUMERIC.compare(want, got)
+        assert (result.matched, result.drift) == (False, "text")
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ("tensor([[1, 2],\n        [3, 4]])", "tensor([[1, 2], [3, 4]])"),
+        ("Linear(\n  in_features=4\n)", "Linear( in_features=4 )"),
+    ],
+)
+def test_a_line_break_inside_brackets_that_close_is_a_space(expected: str, actual: str) -> None:
+    assert NUMERIC.compare(expected, actual).matched
+
+
+def test_a_wildcard_may_stand_for_the_closing_bracket() -> None:
+    ellipsis = Comparator(CompareOptions("ellipsis"))
+    printed = "tensor([[0.1000, 0.2000, 0.3000],\n        [0.4000, 0.5000, 0.6000]])"
+    assert ellipsis.compare("tensor([[0.1000, 0.2000,\n...", printed).matched
+    assert not ellipsis.compare("tensor([[0.1000, 0.2500,\n...", printed).matched

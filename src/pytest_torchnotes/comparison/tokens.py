@@ -78,16 +78,27 @@ def tokenize(text: str) -> list[Token]:
 
     >>> [t.text for t in tokenize("tensor([1.5,\\n        2.])")]
     ['tensor', '(', '[', '1.5', ',', '2.', ']', ')']
+
+    Only brackets that close count: after a bracket left open, line breaks stay, unless a
+    ``...`` may stand for what closes it.
+
+    >>> [t.text for t in tokenize("(a\\nb")]
+    ['(', 'a', '\\n', 'b']
     """
     tokens: list[Token] = []
-    depth = 0
+    # Each line break inside brackets, with the innermost one (an index of ``unclosed``);
+    # whether each bracket is still open; the brackets open at this point, innermost last.
+    breaks: list[tuple[int, int]] = []
+    unclosed: list[bool] = []
+    stack: list[int] = []
     line = 0
     for match in TOKEN.finditer(text):
         kind = match.lastgroup
         value = match.group()
         if kind == "newline":
-            if depth == 0:
-                tokens.append(Token("newline", value, line))
+            if stack:
+                breaks.append((len(tokens), stack[-1]))
+            tokens.append(Token("newline", value, line))
             line += 1
             continue
         if kind == "space":
@@ -99,13 +110,18 @@ def tokenize(text: str) -> list[Token]:
             kind = "number"
         elif kind == "glued":
             kind = "word"
+        elif kind == "ellipsis":
+            for bracket in stack:
+                unclosed[bracket] = False
         elif kind == "other":
             if value in OPENING:
-                depth += 1
-            elif value in CLOSING:
-                depth = max(depth - 1, 0)
+                stack.append(len(unclosed))
+                unclosed.append(True)
+            elif value in CLOSING and stack:
+                unclosed[stack.pop()] = False
         tokens.append(Token(kind or "other", value, line))
-    return tokens
+    dropped = {position for position, bracket in breaks if not unclosed[bracket]}
+    return [token for position, token in enumerate(tokens) if position not in dropped]
 
 
 def _complex_tokens(text: str, line: int) -> list[Token]:
