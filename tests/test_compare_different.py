@@ -14,6 +14,120 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 NUMERIC = Comparator(CompareOptions())
 TOLERANT = Comparator(CompareOptions("numeric", rtol=0.01))
 
+#: Every mode that compares, and numeric with a tolerance.
+MODES = {
+    "numeric": NUMERIC,
+    "exact": Comparator(CompareOptions("exact")),
+    "ellipsis": Comparator(CompareOptions("ellipsis")),
+    "structure": Comparator(CompareOptions("structure")),
+    "tolerance": Comparator(CompareOptions("numeric", rtol=0.01, atol=0.01)),
+}
+LOOSE = ("numeric", "ellipsis", "structure", "tolerance")
+EVERY = (*LOOSE, "exact")
+
+#: (expected, printed, the modes that accept it as docs/comparison.md says): in every other
+#: mode the pair fails, either way round.
+PAIRS = [
+    # What torch prints beside the values.
+    ("tensor([1., 2.])", "tensor([1., 2.], dtype=torch.float64)", ()),
+    ("tensor([1., 2.])", "tensor([1., 2.], device='cuda:0')", ()),
+    ("tensor([1.], device='cuda:0')", "tensor([1.], device='cuda:1')", ()),
+    ("tensor([1., 2.])", "tensor([1., 2.], requires_grad=True)", ()),
+    ("tensor([2., 4.], grad_fn=<MulBackward0>)", "tensor([2., 4.])", ()),
+    ("tensor([2.], grad_fn=<MulBackward0>)", "tensor([2.], grad_fn=<AddBackward0>)", ()),
+    ("tensor([[1, 2]])", "tensor([1, 2])", ()),
+    ("tensor([[1., 2.]])", "tensor([[1.],\n        [2.]])", ()),
+    ("torch.Size([2, 3])", "torch.Size([3, 2])", ()),
+    ("(2, 3)", "(3, 2)", ("structure",)),
+    # Numbers of another kind or sign.
+    ("tensor(nan)", "tensor(inf)", ("structure",)),
+    ("tensor(inf)", "tensor(-inf)", ("structure",)),
+    ("1e-08", "1e+08", ("structure",)),
+    ("tensor([1, 2])", "tensor([1., 2.])", ("structure",)),
+    ("tensor([1, 2])", "tensor([0.5, 0.7])", ("structure",)),
+    ("(1+2j)", "(1-2j)", ("structure",)),
+    ("1j", "1", ()),
+    ("1,000", "1,001", ("structure",)),
+    ("100%", "50%", ("structure",)),
+    ("0.25", "0.26", ("structure", "tolerance")),
+    ("1e-08", "-1e-08", ("structure", "tolerance")),
+    ("1e-400", "2e-400", ("structure", "tolerance")),
+    ("True", "1", ()),
+    ("False", "0", ()),
+    ("None", "0", ()),
+    # Numbers in names, versions and hex values are text.
+    ("layer1", "layer2", ()),
+    ("conv2d", "conv3d", ()),
+    ("cuda:0", "cuda:1", ()),
+    ("torch 2.1.0", "torch 2.10.0", ()),
+    ("2.1.0+cu118", "2.1.0+cu121", ()),
+    ("0x3f800000", "0x3f800001", ()),
+    # Lines.
+    ("a\nb\nc", "a\nc", ()),
+    ("a\nb", "a\nb\nc", ()),
+    ("a\nb\nc", "a\nc\nb", ()),
+    ("a\nb", "a b", ()),
+    ("sad :(\nok", "sad :( ok", ()),
+    ("loss 0.25", "loss 0.25 (best)", ()),
+    ("done", "done.", ()),
+    ("", "x", ()),
+    ("x", "", ()),
+    # Exceptions.
+    ("ValueError: bad value", "TypeError: bad value", ()),
+    ("ValueError: bad value", "ValueError: bad values", ()),
+    # Characters that look alike.
+    ("损失：0.25", "损失:0.25", ()),
+    ("（1，2）", "(1,2)", ()),
+    ("a\u200bb", "ab", ()),
+    ("scale", "s\u0441ale", ()),
+    ("\u00e9", "e\u0301", ()),
+    ("a\u00a0b", "a b", ()),
+    ("Loading...", "Loading\u2026", ("ellipsis",)),
+    ("tensor([0, 1, 2,  ..., 7, 8, 9])", "tensor([0, 1, 2, 3, 7, 8, 9])", ("ellipsis",)),
+    ("<Foo object at 0x7f3a2c1b5e50>", "<Bar object at 0x7f3a2c1b5e50>", ()),
+    ("\x1b[31mERROR\x1b[0m", "WARNING", ()),
+    ("10%\r100%", "10%", ("structure",)),
+    # What the docs say looks different only.
+    ("-0.", "0.", LOOSE),
+    ("nan", "-nan", LOOSE),
+    ("", "   \n\n", EVERY),
+    ("x", "   x", LOOSE),
+    ("a  b", "a\tb", LOOSE),
+    ("tensor([1, 2])", "tensor([1,\n        2])", LOOSE),
+    ("5", "+5", LOOSE),
+    ("5", "05", LOOSE),
+    ("0.5", ".5", LOOSE),
+    ("1e2", "100.", LOOSE),
+    ("1,000", "1000", LOOSE),
+    ("0.33", "0.3333", LOOSE),
+    ("1.0", "1.04", LOOSE),
+    ("<Foo object at 0x7f3a2c1b5e50>", "<Foo object at 0x55d0c0ffee00>", EVERY),
+    ("found at 0x10", "found at 0x20", EVERY),
+    ("<Foo at 0x7f3a2c1b5e50>", "<Foo object at 0x7f3a2c1b5e50>", EVERY),
+    ("10%\r100%", "100%", EVERY),
+    ("\x1b[31mERROR\x1b[0m", "ERROR", EVERY),
+    ("abc\b\bX", "aXc", EVERY),
+    ("Model() <class ...Model'>", "Model() <class '__main__.Model'>", ("ellipsis",)),
+    ("a ... b", "a x y b", ("ellipsis",)),
+    ("...", "", ("ellipsis",)),
+    ("conv...", "conv1", ("ellipsis",)),
+    ("tensor([0.1, 0.2])", "tensor([-3.5, 7.1])", ("structure",)),
+]
+
+
+@pytest.mark.parametrize(("expected", "actual", "accepted_by"), PAIRS)
+def test_a_pair_matches_only_where_the_docs_say(
+    expected: str, actual: str, accepted_by: tuple[str, ...]
+) -> None:
+    for mode, comparator in MODES.items():
+        result = comparator.compare(expected, actual)
+        if mode in accepted_by:
+            assert result.matched, mode
+        else:
+            assert not result.matched, mode
+            assert not comparator.compare(actual, expected).matched, mode
+            assert result.drift in ("text", "value", "format"), mode
+
 
 @pytest.mark.parametrize(
     ("expected", "actual", "named"),
