@@ -8,8 +8,12 @@ generated output and check that the comparison sees it.
 from __future__ import annotations
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.comparison.normalize import MEMORY_ADDRESS
+from pytest_torchnotes.comparison.tokens import TOKEN
 
 NUMERIC = Comparator(CompareOptions())
 TOLERANT = Comparator(CompareOptions("numeric", rtol=0.01))
@@ -191,3 +195,163 @@ def test_a_wildcard_may_stand_for_the_closing_bracket() -> None:
     printed = "tensor([[0.1000, 0.2000, 0.3000],\n        [0.4000, 0.5000, 0.6000]])"
     assert ellipsis.compare("tensor([[0.1000, 0.2000,\n...", printed).matched
     assert not ellipsis.compare("tensor([[0.1000, 0.2500,\n...", printed).matched
+
+
+# -- properties -----------------------------------------------------------------------------
+
+#: Pieces of printed output: torch's text, names with digits, numbers, CJK, punctuation.
+FRAGMENT = st.sampled_from(
+    [
+        "tensor([",
+        "])",
+        "1.5000",
+        "-0.2500",
+        "3",
+        "10",
+        "1e-08",
+        "1.2346e+03",
+        "nan",
+        "-inf",
+        "(1+2j)",
+        "15,771",
+        "95.5%",
+        "torch.Size([2, 3])",
+        "dtype=torch.float16",
+        "device='cuda:0'",
+        "requires_grad=True",
+        "grad_fn=<MulBackward0>",
+        "layer1",
+        "conv2d",
+        "torch 2.1.0",
+        "2026-11-29",
+        "12:30",
+        "0x3f",
+        "共15个",
+        "损失：0.25",
+        "epoch 1:",
+        "True",
+        "None",
+        "{'a': 1}",
+        "ValueError: bad value",
+        "Linear(in_features=4, out_features=2, bias=True)",
+        "4.",
+        ".5",
+        "a-1",
+        "#3",
+    ]
+)
+SEPARATOR = st.sampled_from(["", " ", "  ", ", ", "\n", "\n\n", " = "])
+#: What a character is replaced with: letters, digits, punctuation, full-width forms,
+#: lookalikes and invisible characters (not the ones that move a terminal's cursor).
+REPLACEMENT = st.sampled_from([*"aZ_09.,:;-+()[]{}<>=/%#'\"!j", "：", "，", "个", "а", "\u200b"])
+
+
+def _outputs() -> st.SearchStrategy[str]:
+    return st.lists(st.tuples(FRAGMENT, SEPARATOR), min_size=1, max_size=8).map(
+        lambda pieces: "".join(fragment + separator for fragment, separator in pieces)
+    )
+
+
+def _in_numbers(text: str) -> set[int]:
+    """The positions of ``text`` inside a token compared as a number."""
+    inside: set[int] = set()
+    for match in TOKEN.finditer(text):
+        if match.lastgroup in ("number", "complex", "special"):
+            inside.update(range(match.start(), match.end()))
+    return inside
+
+
+@given(_outputs(), st.data())
+def test_a_changed_character_outside_numbers_never_matches(text: str, data: st.DataObject) -> None:
+    numbers = _in_numbers(text)
+    positions = [i for i, char in enumerate(text) if not char.isspace() and i not in numbers]
+    assume(positions)
+    position = data.draw(st.sampled_from(positions))
+    new = data.draw(REPLACEMENT.filter(lambda char: char != text[position]))
+    changed = text[:position] + new + text[position + 1 :]
+    assume(not any(MEMORY_ADDRESS.search(t) for t in (text, changed)))
+    for mode, comparator in MODES.items():
+        if mode == "ellipsis" and "..." in text + changed:
+            continue
+        assert not comparator.compare(text, changed).matched, (mode, text[position], new)
+        assert not comparator.compare(changed, text).matched, (mode, new, text[position])
+
+
+@given(
+    st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=6),
+    st.lists(st.integers(1, 64), min_size=1, max_size=4),
+    st.data(),
+    st.floats(0, 1e6),
+    st.floats(0, 1e6),
+)
+def test_a_tolerance_never_hides_a_changed_integer_or_shape(
+    values: list[int], shape: list[int], data: st.DataObject, rtol: float, atol: float
+) -> None:
+    tolerant = Comparator(CompareOptions("numeric", rtol=rtol, atol=atol))
+
+    def printed(values: list[int], shape: list[int]) -> str:
+        return f"tensor({values}) torch.Size({shape})"
+
+    which = data.draw(st.sampled_from(["value", "dimension"]))
+    changed_values, changed_shape = list(values), list(shape)
+    if which == "value":
+        index = data.draw(st.integers(0, len(values) - 1))
+        changed_values[index] += data.draw(st.sampled_from([-1, 1, 10, 10**6]))
+    else:
+        index = data.draw(st.integers(0, len(shape) - 1))
+        changed_shape[index] += 1
+    expected, actual = printed(values, shape), printed(changed_values, changed_shape)
+    assert not tolerant.compare(expected, actual).matched
+    assert not tolerant.compare(actual, expected).matched
+    if which == "dimension":
+        assert not MODES["structure"].compare(expected, actual).matched
+
+
+@given(
+    st.integers(1, 9),
+    st.text(alphabet="0123456789", max_size=4),
+    st.integers(1, 40),
+    st.floats(0, 0.5),
+    st.floats(0, 1),
+)
+def test_a_tolerance_never_hides_a_changed_exponent_sign(
+    lead: int, fraction: str, exponent: int, rtol: float, atol: float
+) -> None:
+    tolerant = Comparator(CompareOptions("numeric", rtol=rtol, atol=atol))
+    mantissa = f"{lead}.{fraction}" if fraction else str(lead)
+    big, small = f"{mantissa}e+{exponent:02d}", f"{mantissa}e-{exponent:02d}"
+    for expected, actual in ((big, small), (small, big)):
+        result = tolerant.compare(f"tensor([{expected}])", f"tensor([{actual}])")
+        assert (result.matched, result.drift) == (False, "value")
+        assert f"expected {expected}, got {actual}" in result.numbers[0].describe()
+
+
+#: Lines of output with no brackets, where every line break counts; each has words of its
+#: own, as ``structure`` compares no numbers.
+LINE = st.sampled_from(
+    ["epoch 1: loss 0.25", "step 2: lr 0.20", "done", "共15个", "accuracy 95.5%", "x = 3", "ok"]
+)
+
+
+@given(st.lists(LINE, min_size=2, max_size=6, unique=True), st.data())
+def test_a_line_dropped_added_moved_or_joined_never_matches(
+    lines: list[str], data: st.DataObject
+) -> None:
+    index = data.draw(st.integers(0, len(lines) - 1))
+    other = data.draw(st.integers(0, len(lines) - 1).filter(lambda i: i != index))
+    moved = list(lines)
+    moved.insert(other, moved.pop(index))
+    edits = [
+        lines[:index] + lines[index + 1 :],
+        [*lines[: index + 1], lines[index], *lines[index + 1 :]],
+        moved,
+        [*lines[:-2], f"{lines[-2]} {lines[-1]}"],
+        [*lines[:-1], f"{lines[-1]} extra"],
+        [*lines, "ok 1"],
+    ]
+    expected = "\n".join(lines)
+    for edit in edits:
+        actual = "\n".join(edit)
+        for mode, comparator in MODES.items():
+            assert not comparator.compare(expected, actual).matched, (mode, actual)
+            assert not comparator.compare(actual, expected).matched, (mode, actual)
