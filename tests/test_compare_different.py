@@ -154,6 +154,22 @@ def test_numbers_beyond_a_float_are_compared(expected: str, actual: str, named: 
     assert named in NUMERIC.compare(expected, actual).numbers[0].describe()
 
 
+def test_neighbouring_floats_differ_as_written() -> None:
+    result = NUMERIC.compare("0.1 + 0.2 = 0.30000000000000004", "0.1 + 0.2 = 0.3")
+    assert (result.matched, result.drift) == (False, "format")
+    assert [number.describe() for number in result.numbers] == [
+        "expected 0.30000000000000004, got 0.3: printed with fewer digits than the note wrote,"
+        " so it cannot show the same value"
+    ]
+    result = NUMERIC.compare("1.0000000000000002", "1.0000000000000004")
+    assert (result.matched, result.drift) == (False, "value")
+    assert [number.describe() for number in result.numbers] == [
+        "expected 1.0000000000000002, got 1.0000000000000004 (differs by 2e-16; tolerance 5e-17)"
+    ]
+    # Written with fewer digits, the note means to be less exact.
+    assert NUMERIC.compare("0.3", "0.30000000000000004").matched
+
+
 @pytest.mark.parametrize(
     ("expected", "actual"),
     [("1.0e400", "1.04e400"), ("1.00e-400", "1.004e-400"), ("1e-400", "1.0e-400")],

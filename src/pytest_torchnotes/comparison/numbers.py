@@ -7,8 +7,9 @@ Output printed less precisely than the note wrote it is not rounded to meet it: 
 ``0.45`` does not match a printed ``0.5``, nor ``0.33333334`` a printed ``0.3333``, as the
 printed text cannot tell that its value is the one the note holds. Integers must be equal.
 
-A number beyond the range of a float (``1e-400``, ``1e400``, a 400-digit integer) is compared
-as the decimal its text writes, so that two of them do not become one ``0.0`` or ``inf``.
+Numbers are compared as the decimals their texts write, not as floats: ``0.30000000000000004``
+and ``0.3`` differ though they are neighbouring floats, and so do ``1e-400`` and ``2e-400``,
+both ``0.0`` as floats.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from pytest_torchnotes.comparison.tokens import Token
 if TYPE_CHECKING:
     from pytest_torchnotes.comparison.compare import CompareOptions
 
-#: Slack added to tolerances so that a difference of exactly half a unit passes despite
-#: binary floating point: relative to the tolerance and to the size of the numbers.
+#: Slack added to a tolerance, relative to it, for ``rtol`` and ``atol`` given as binary
+#: floats: ``atol=0.3`` is a little less than 0.3.
 EPSILON = 1e-9
-MAGNITUDE_EPSILON = 1e-12
 
-#: Significant digits of the decimal arithmetic of numbers beyond the range of a float.
+#: Significant digits of the decimal arithmetic numbers are compared in.
 DECIMAL_DIGITS = 120
 
 
@@ -74,34 +74,14 @@ def number_difference(want: Token, got: Token, options: CompareOptions) -> Numbe
             return None
         difference = abs(actual.value - expected.value)
         return NumberDifference(want.text, got.text, want.line, _as_float(difference), 0.0)
-    if expected.is_integer != actual.is_integer:
-        return NumberDifference(want.text, got.text, want.line, None, _tolerance(expected, options))
     tolerance = _tolerance(expected, options)
+    if expected.is_integer != actual.is_integer:
+        return NumberDifference(want.text, got.text, want.line, None, tolerance)
     if math.isnan(expected.value) or math.isnan(actual.value):
         if math.isnan(expected.value) and math.isnan(actual.value):
             return None
         return NumberDifference(want.text, got.text, want.line, None, tolerance)
-    if _beyond_float(want.text, expected) or _beyond_float(got.text, actual):
-        return _decimal_difference(want, got, options)
-    if expected.value == actual.value:
-        return None
-    difference = abs(actual.value - expected.value)
-    slack = tolerance * EPSILON + MAGNITUDE_EPSILON * max(
-        _magnitude(expected.value), _magnitude(actual.value)
-    )
-    if difference <= tolerance + slack:
-        return None
-    fewer_digits = actual.unit > expected.unit and difference <= 0.5 * actual.unit * (
-        1 + EPSILON
-    ) + MAGNITUDE_EPSILON * _magnitude(expected.value)
-    return NumberDifference(
-        want.text,
-        got.text,
-        want.line,
-        difference if math.isfinite(difference) else None,
-        tolerance,
-        fewer_digits,
-    )
+    return _decimal_difference(want, got, options, tolerance)
 
 
 def _tolerance(expected: Number, options: CompareOptions) -> float:
@@ -142,41 +122,25 @@ def _exact_unit(text: str) -> Decimal:
     return Decimal(1).scaleb((int(exponent) if exponent else 0) - len(fraction))
 
 
-def _beyond_float(text: str, number: Number) -> bool:
-    """Whether a float's text writes a number a float cannot hold: it overflows to ``inf``,
-    underflows to 0, or the unit of its last digit does (``1e400``, ``1e-400``,
-    ``1.0000e-325``).
-
-    >>> _beyond_float("1e-400", Number.parse("1e-400")), _beyond_float("0.5", Number.parse("0.5"))
-    (True, False)
-    """
-    if math.isinf(number.value):
-        return text.lower().lstrip("+-") != "inf"
-    if not math.isfinite(number.unit):
-        return True
-    exact = _exact(text)
-    if (number.value == 0) != (exact == 0):
-        return True
-    return number.unit == 0 and _exact_unit(text) != 0
-
-
 def _decimal_difference(
-    want: Token, got: Token, options: CompareOptions
+    want: Token, got: Token, options: CompareOptions, tolerance: float
 ) -> NumberDifference | None:
-    """:func:`number_difference` of two finite or infinite numbers, one of which a float
-    cannot hold, in decimal arithmetic: neither ``inf - inf`` nor ``0.0 == 0.0`` stands for
-    two numbers that differ."""
+    """:func:`number_difference` of two floats, in the decimal arithmetic of their texts:
+    ``0.30000000000000004`` and ``0.3`` are next to each other as floats, and ``1e-400``
+    and ``2e-400`` both ``0.0``, but they differ as the note and the block write them.
+    The tolerance gets a slack of :data:`EPSILON` of itself, for ``rtol`` and ``atol``
+    given as binary floats (``0.3`` is a little less than 0.3)."""
     expected, actual = _exact(want.text), _exact(got.text)
     if expected.is_infinite() or actual.is_infinite():
         if expected == actual:
             return None
-        return NumberDifference(want.text, got.text, want.line, None, math.inf)
+        return NumberDifference(want.text, got.text, want.line, None, tolerance)
     with localcontext() as context:
         context.prec = DECIMAL_DIGITS
         unit, printed_unit = _exact_unit(want.text), _exact_unit(got.text)
-        tolerance = max(unit / 2, Decimal(options.atol) + Decimal(options.rtol) * abs(expected))
+        allowed = max(unit / 2, Decimal(options.atol) + Decimal(options.rtol) * abs(expected))
         difference = abs(actual - expected)
-        if difference <= tolerance:
+        if difference <= allowed * (1 + Decimal(EPSILON)):
             return None
         fewer_digits = printed_unit > unit and difference <= printed_unit / 2
         shown = _as_float(difference)
@@ -185,7 +149,7 @@ def _decimal_difference(
             got.text,
             want.line,
             shown if shown != 0 and math.isfinite(shown) else None,
-            _as_float(tolerance),
+            _as_float(allowed),
             fewer_digits,
         )
 
