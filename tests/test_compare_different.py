@@ -371,3 +371,40 @@ def test_a_line_dropped_added_moved_or_joined_never_matches(
         for mode, comparator in MODES.items():
             assert not comparator.compare(expected, actual).matched, (mode, actual)
             assert not comparator.compare(actual, expected).matched, (mode, actual)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "named"),
+    [
+        ("torch.float16", "torch.float32", "expected 'float16', got 'float32'"),
+        (
+            "tensor([1., 2.])",
+            "tensor([1., 2.], dtype=torch.float64)",
+            "printed ', dtype=torch.float64' where the note has nothing",
+        ),
+        ("a\nb\nc", "a\nc", "expected 'b\\n', printed nothing there"),
+        ("损失：0.25", "损失:0.25", "expected '：0.25', got ':0.25'"),
+        ("a\u200bb", "ab", "expected 'a\\u200bb', got 'ab'"),
+        ("x", "", "expected 'x', printed nothing there"),
+        ("tensor([1, 2]) layer1", "tensor([1, 3]) layer2", "expected 'layer1', got 'layer2'"),
+    ],
+)
+def test_a_text_difference_is_named(expected: str, actual: str, named: str) -> None:
+    for comparator in (NUMERIC, MODES["exact"]):
+        result = comparator.compare(expected, actual)
+        assert result.text is not None
+        assert result.text.describe() == named
+
+
+def test_a_number_that_moved_is_no_text_difference() -> None:
+    result = NUMERIC.compare("tensor([1, 2])", "tensor([1, 3])")
+    assert result.text is None
+    assert [number.describe() for number in result.numbers] == [
+        "expected 2, got 3 (differs by 1; tolerance 0)"
+    ]
+
+
+def test_a_long_text_difference_is_cut() -> None:
+    result = NUMERIC.compare("x", "y" * 200)
+    assert result.text is not None
+    assert result.text.actual == "y" * 59 + "…"

@@ -26,6 +26,7 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.comparison.numbers import number_difference
 from pytest_torchnotes.comparison.structure import structure_match
+from pytest_torchnotes.comparison.textdiff import first_text_difference
 from pytest_torchnotes.comparison.tokens import Token, tokenize
 
 #: Comparison modes, in the order the docs present them.
@@ -123,11 +124,14 @@ class Comparator:
             if not result.matched and doctest_ellipsis(collapse_spaces(want), collapse_spaces(got)):
                 return Comparison(True, "format")
             return result
-        return self._aligned(expected, actual)
+        return self._aligned(expected, actual, want, got)
 
-    def _aligned(self, expected: list[Token], actual: list[Token]) -> Comparison:
+    def _aligned(
+        self, expected: list[Token], actual: list[Token], wanted: str, printed: str
+    ) -> Comparison:
         if len(expected) != len(actual):
-            return Comparison(False, "text")
+            text = first_text_difference(wanted, printed, expected, actual)
+            return Comparison(False, "text", text=text)
         differences: list[NumberDifference] = []
         text_differs = False
         for want, got in zip(expected, actual, strict=True):
@@ -138,7 +142,8 @@ class Comparator:
             elif want.kind != got.kind or want.text != got.text:
                 text_differs = True
         if text_differs:
-            return Comparison(False, "text", tuple(differences))
+            text = first_text_difference(wanted, printed, expected, actual)
+            return Comparison(False, "text", tuple(differences), text)
         if differences:
             # Numbers printed with fewer digits, and no other change: the format drifted.
             drift = "format" if all(number.fewer_digits for number in differences) else "value"

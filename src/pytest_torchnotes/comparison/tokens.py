@@ -71,6 +71,8 @@ class Token:
     text: str
     #: 0-based line within the normalised text.
     line: int
+    #: Where the token starts in the normalised text.
+    start: int = 0
 
 
 def tokenize(text: str) -> list[Token]:
@@ -98,13 +100,13 @@ def tokenize(text: str) -> list[Token]:
         if kind == "newline":
             if stack:
                 breaks.append((len(tokens), stack[-1]))
-            tokens.append(Token("newline", value, line))
+            tokens.append(Token("newline", value, line, match.start()))
             line += 1
             continue
         if kind == "space":
             continue
         if kind == "complex":
-            tokens.extend(_complex_tokens(value, line))
+            tokens.extend(_complex_tokens(value, line, match.start()))
             continue
         if kind == "special":
             kind = "number"
@@ -119,12 +121,12 @@ def tokenize(text: str) -> list[Token]:
                 unclosed.append(True)
             elif value in CLOSING and stack:
                 unclosed[stack.pop()] = False
-        tokens.append(Token(kind or "other", value, line))
+        tokens.append(Token(kind or "other", value, line, match.start()))
     dropped = {position for position, bracket in breaks if not unclosed[bracket]}
     return [token for position, token in enumerate(tokens) if position not in dropped]
 
 
-def _complex_tokens(text: str, line: int) -> list[Token]:
+def _complex_tokens(text: str, line: int, start: int = 0) -> list[Token]:
     """A complex number as its real and imaginary parts (numbers) and the ``j``.
 
     >>> [t.text for t in _complex_tokens("1.5000-2.j", 0)]
@@ -132,5 +134,8 @@ def _complex_tokens(text: str, line: int) -> list[Token]:
     """
     match = COMPLEX.fullmatch(text)
     assert match is not None
-    parts = [match["real"], match["imag"]] if match["alone"] is None else [match["alone"]]
-    return [*(Token("number", part, line) for part in parts), Token("other", "j", line)]
+    parts = ["real", "imag"] if match["alone"] is None else ["alone"]
+    return [
+        *(Token("number", match[part], line, start + match.start(part)) for part in parts),
+        Token("other", "j", line, start + len(text) - 1),
+    ]
