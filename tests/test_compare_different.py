@@ -7,6 +7,9 @@ generated output and check that the comparison sees it.
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -115,6 +118,7 @@ PAIRS = [
     ("a ... b", "a x y b", ("ellipsis",)),
     ("...", "", ("ellipsis",)),
     ("conv...", "conv1", ("ellipsis",)),
+    ("loss 1.5...", "loss 1.5e+10", ("ellipsis",)),
     ("tensor([0.1, 0.2])", "tensor([-3.5, 7.1])", ("structure",)),
 ]
 
@@ -408,3 +412,37 @@ def test_a_long_text_difference_is_cut() -> None:
     result = NUMERIC.compare("x", "y" * 200)
     assert result.text is not None
     assert result.text.actual == "y" * 59 + "…"
+
+
+def _written(value: float, style: str) -> str:
+    """``value`` as a program prints it: ``repr``, fixed or scientific at some precision."""
+    if style == "repr":
+        return repr(value)
+    kind, digits = style[0], int(style[1:])
+    return f"{value:.{digits}{kind}}"
+
+
+STYLES = st.sampled_from(["repr", *(f"f{p}" for p in range(1, 18)), *(f"e{p}" for p in range(18))])
+VALUES = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e30, max_value=1e30)
+
+
+@given(VALUES, STYLES, STYLES, st.data())
+def test_floats_match_exactly_when_they_agree_to_the_digits_the_note_wrote(
+    first: float, first_style: str, second_style: str, data: st.DataObject
+) -> None:
+    nearby = st.sampled_from(
+        [
+            first,
+            math.nextafter(first, math.inf),
+            math.nextafter(first, -math.inf),
+            first * (1 + 1e-7),
+            first + 1e-4,
+            -first,
+        ]
+    )
+    second = data.draw(st.one_of(nearby, VALUES))
+    expected, printed = _written(first, first_style), _written(second, second_style)
+    mantissa, _, exponent = expected.partition("e")
+    unit = Decimal(1).scaleb(int(exponent or 0) - len(mantissa.partition(".")[2]))
+    agrees = abs(Decimal(printed) - Decimal(expected)) <= unit / 2
+    assert NUMERIC.compare(expected, printed).matched is agrees, (expected, printed)
