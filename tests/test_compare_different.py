@@ -400,6 +400,12 @@ def test_a_text_difference_is_named(expected: str, actual: str, named: str) -> N
         assert result.text.describe() == named
 
 
+def test_structure_names_the_text_that_differs() -> None:
+    result = MODES["structure"].compare("tensor([0.5], dtype=torch.float16)", "tensor([0.7])")
+    assert result.text is not None
+    assert result.text.describe() == "expected ', dtype=torch.float16', printed nothing there"
+
+
 def test_a_number_that_moved_is_no_text_difference() -> None:
     result = NUMERIC.compare("tensor([1, 2])", "tensor([1, 3])")
     assert result.text is None

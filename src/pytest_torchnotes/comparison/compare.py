@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pytest_torchnotes.comparison.ellipsis import doctest_ellipsis, ellipsis_match
 from pytest_torchnotes.comparison.findings import MATCH, Comparison, NumberDifference
@@ -103,7 +103,11 @@ class Comparator:
         if want == got:
             return MATCH
         if mode == "structure":
-            return structure_match(tokenize(want), tokenize(got))
+            wanted, printed = tokenize(want), tokenize(got)
+            result = structure_match(wanted, printed)
+            if result.matched:
+                return result
+            return replace(result, text=first_text_difference(want, got, wanted, printed))
         if mode == "exact":
             numeric = self._tokens_match(want, got, ellipsis=False)
             if numeric.matched:
