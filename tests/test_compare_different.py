@@ -452,3 +452,23 @@ def test_floats_match_exactly_when_they_agree_to_the_digits_the_note_wrote(
     unit = Decimal(1).scaleb(int(exponent or 0) - len(mantissa.partition(".")[2]))
     agrees = abs(Decimal(printed) - Decimal(expected)) <= unit / 2
     assert NUMERIC.compare(expected, printed).matched is agrees, (expected, printed)
+
+
+@given(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+        ).filter(lambda char: not char.isspace() or char == " ")
+        | st.sampled_from(["\n", "\t"]),
+        max_size=80,
+    )
+)
+def test_normalisation_drops_only_trailing_blanks_and_blank_edge_lines(text: str) -> None:
+    assume("0x" not in text and " at " not in text)
+    lines = [line.rstrip(" \t") for line in text.split("\n")]
+    while lines and not lines[0].strip(" \t"):
+        lines.pop(0)
+    while lines and not lines[-1].strip(" \t"):
+        lines.pop()
+    for comparator in MODES.values():
+        assert comparator.prepare(text) == "\n".join(lines)
