@@ -1,8 +1,8 @@
 """The tokens of printed output: numbers, words, punctuation, ``...`` and line breaks.
 
-Whitespace only separates tokens, and a line break inside brackets is whitespace too,
-because torch wraps and re-aligns long tensors. A number is a number only when it stands
-alone: digits glued to a name, a version, a date or a time are text.
+Whitespace only separates tokens, and a line break inside brackets that close is
+whitespace too, because torch wraps and re-aligns long tensors. A number is a number only
+when it stands alone: digits glued to a name, a version, a date or a time are text.
 """
 
 from __future__ import annotations
