@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pytest_torchnotes.comparison.ellipsis import doctest_ellipsis, ellipsis_match
 from pytest_torchnotes.comparison.findings import MATCH, Comparison, NumberDifference
@@ -26,6 +26,7 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.comparison.numbers import number_difference
 from pytest_torchnotes.comparison.structure import structure_match
+from pytest_torchnotes.comparison.textdiff import first_text_difference
 from pytest_torchnotes.comparison.tokens import Token, tokenize
 
 #: Comparison modes, in the order the docs present them.
@@ -102,7 +103,11 @@ class Comparator:
         if want == got:
             return MATCH
         if mode == "structure":
-            return structure_match(tokenize(want), tokenize(got))
+            wanted, printed = tokenize(want), tokenize(got)
+            result = structure_match(wanted, printed)
+            if result.matched:
+                return result
+            return replace(result, text=first_text_difference(want, got, wanted, printed))
         if mode == "exact":
             numeric = self._tokens_match(want, got, ellipsis=False)
             if numeric.matched:
@@ -123,11 +128,14 @@ class Comparator:
             if not result.matched and doctest_ellipsis(collapse_spaces(want), collapse_spaces(got)):
                 return Comparison(True, "format")
             return result
-        return self._aligned(expected, actual)
+        return self._aligned(expected, actual, want, got)
 
-    def _aligned(self, expected: list[Token], actual: list[Token]) -> Comparison:
+    def _aligned(
+        self, expected: list[Token], actual: list[Token], wanted: str, printed: str
+    ) -> Comparison:
         if len(expected) != len(actual):
-            return Comparison(False, "text")
+            text = first_text_difference(wanted, printed, expected, actual)
+            return Comparison(False, "text", text=text)
         differences: list[NumberDifference] = []
         text_differs = False
         for want, got in zip(expected, actual, strict=True):
@@ -138,7 +146,8 @@ class Comparator:
             elif want.kind != got.kind or want.text != got.text:
                 text_differs = True
         if text_differs:
-            return Comparison(False, "text", tuple(differences))
+            text = first_text_difference(wanted, printed, expected, actual)
+            return Comparison(False, "text", tuple(differences), text)
         if differences:
             # Numbers printed with fewer digits, and no other change: the format drifted.
             drift = "format" if all(number.fewer_digits for number in differences) else "value"

@@ -97,6 +97,11 @@ def render_output_failure(
         )
         if len(comparison.numbers) > 10:
             lines.append(f"  ... and {plural(len(comparison.numbers) - 10, 'more number')}")
+        if comparison.text is not None:
+            lines.append(
+                f"  {location(context.path, output.note_line(comparison.text.line))}: "
+                f"{comparison.text.describe()}"
+            )
     if not output.text.strip() and output.kind == "indented":
         lines.append("  no indented output after the block: it is expected to print nothing")
     elif not output.text.strip():

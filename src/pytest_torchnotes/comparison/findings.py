@@ -35,6 +35,24 @@ class NumberDifference:
 
 
 @dataclass(frozen=True)
+class TextDifference:
+    """The first place where two outputs differ in other than the values of numbers: what
+    each holds there (``""`` for nothing)."""
+
+    expected: str
+    actual: str
+    #: 0-based line within the normalised expected text.
+    line: int
+
+    def describe(self) -> str:
+        if not self.expected:
+            return f"printed {self.actual!r} where the note has nothing"
+        if not self.actual:
+            return f"expected {self.expected!r}, printed nothing there"
+        return f"expected {self.expected!r}, got {self.actual!r}"
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The outcome of comparing one expected text with one actual text."""
 
@@ -44,6 +62,8 @@ class Comparison:
     #: text holds other numbers, ``"text"`` when anything else differs.
     drift: str | None
     numbers: tuple[NumberDifference, ...] = field(default_factory=tuple)
+    #: Where the texts first differ other than in numbers, when they do.
+    text: TextDifference | None = None
 
 
 MATCH = Comparison(True, None)

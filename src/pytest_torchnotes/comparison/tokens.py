@@ -1,8 +1,8 @@
 """The tokens of printed output: numbers, words, punctuation, ``...`` and line breaks.
 
-Whitespace only separates tokens, and a line break inside brackets is whitespace too,
-because torch wraps and re-aligns long tensors. A number is a number only when it stands
-alone: digits glued to a name, a version, a date or a time are text.
+Whitespace only separates tokens, and a line break inside brackets that close is
+whitespace too, because torch wraps and re-aligns long tensors. A number is a number only
+when it stands alone: digits glued to a name, a version, a date or a time are text.
 """
 
 from __future__ import annotations
@@ -71,6 +71,8 @@ class Token:
     text: str
     #: 0-based line within the normalised text.
     line: int
+    #: Where the token starts in the normalised text.
+    start: int = 0
 
 
 def tokenize(text: str) -> list[Token]:
@@ -78,37 +80,53 @@ def tokenize(text: str) -> list[Token]:
 
     >>> [t.text for t in tokenize("tensor([1.5,\\n        2.])")]
     ['tensor', '(', '[', '1.5', ',', '2.', ']', ')']
+
+    Only brackets that close count: after a bracket left open, line breaks stay, unless a
+    ``...`` may stand for what closes it.
+
+    >>> [t.text for t in tokenize("(a\\nb")]
+    ['(', 'a', '\\n', 'b']
     """
     tokens: list[Token] = []
-    depth = 0
+    # Each line break inside brackets, with the innermost one (an index of ``unclosed``);
+    # whether each bracket is still open; the brackets open at this point, innermost last.
+    breaks: list[tuple[int, int]] = []
+    unclosed: list[bool] = []
+    stack: list[int] = []
     line = 0
     for match in TOKEN.finditer(text):
         kind = match.lastgroup
         value = match.group()
         if kind == "newline":
-            if depth == 0:
-                tokens.append(Token("newline", value, line))
+            if stack:
+                breaks.append((len(tokens), stack[-1]))
+            tokens.append(Token("newline", value, line, match.start()))
             line += 1
             continue
         if kind == "space":
             continue
         if kind == "complex":
-            tokens.extend(_complex_tokens(value, line))
+            tokens.extend(_complex_tokens(value, line, match.start()))
             continue
         if kind == "special":
             kind = "number"
         elif kind == "glued":
             kind = "word"
+        elif kind == "ellipsis":
+            for bracket in stack:
+                unclosed[bracket] = False
         elif kind == "other":
             if value in OPENING:
-                depth += 1
-            elif value in CLOSING:
-                depth = max(depth - 1, 0)
-        tokens.append(Token(kind or "other", value, line))
-    return tokens
+                stack.append(len(unclosed))
+                unclosed.append(True)
+            elif value in CLOSING and stack:
+                unclosed[stack.pop()] = False
+        tokens.append(Token(kind or "other", value, line, match.start()))
+    dropped = {position for position, bracket in breaks if not unclosed[bracket]}
+    return [token for position, token in enumerate(tokens) if position not in dropped]
 
 
-def _complex_tokens(text: str, line: int) -> list[Token]:
+def _complex_tokens(text: str, line: int, start: int = 0) -> list[Token]:
     """A complex number as its real and imaginary parts (numbers) and the ``j``.
 
     >>> [t.text for t in _complex_tokens("1.5000-2.j", 0)]
@@ -116,5 +134,8 @@ def _complex_tokens(text: str, line: int) -> list[Token]:
     """
     match = COMPLEX.fullmatch(text)
     assert match is not None
-    parts = [match["real"], match["imag"]] if match["alone"] is None else [match["alone"]]
-    return [*(Token("number", part, line) for part in parts), Token("other", "j", line)]
+    parts = ["real", "imag"] if match["alone"] is None else ["alone"]
+    return [
+        *(Token("number", match[part], line, start + match.start(part)) for part in parts),
+        Token("other", "j", line, start + len(text) - 1),
+    ]

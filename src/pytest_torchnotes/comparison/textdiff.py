@@ -1,0 +1,52 @@
+"""Where two outputs first differ in their text: the words, punctuation or lines that a
+failure names beside the numbers that moved.
+
+The tokens are aligned as :mod:`difflib` aligns sequences, numbers counting as alike
+whatever their values (those are :class:`~.findings.NumberDifference`), and the first run
+that differs is quoted from each text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import SequenceMatcher
+
+from pytest_torchnotes.comparison.findings import TextDifference
+from pytest_torchnotes.comparison.tokens import Token
+
+#: Longest quote of either text in a :class:`TextDifference`.
+QUOTED = 60
+
+
+def _key(token: Token) -> tuple[str, str]:
+    return (token.kind, "" if token.kind == "number" else token.text)
+
+
+def first_text_difference(
+    want: str, got: str, expected: Sequence[Token], actual: Sequence[Token]
+) -> TextDifference | None:
+    """The first run of tokens where ``expected`` (of the text ``want``) and ``actual`` (of
+    ``got``) differ other than in the values of numbers.
+
+    >>> from pytest_torchnotes.comparison.tokens import tokenize
+    >>> want, got = "tensor([1.5])", "tensor([2.5], dtype=torch.float64)"
+    >>> first_text_difference(want, got, tokenize(want), tokenize(got)).describe()
+    "printed ', dtype=torch.float64' where the note has nothing"
+    """
+    matcher = SequenceMatcher(None, [_key(t) for t in expected], [_key(t) for t in actual], False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            continue
+        # Nothing of the expected text is left to point at: its last line.
+        line = expected[min(i1, len(expected) - 1)].line if expected else 0
+        return TextDifference(_quote(want, expected[i1:i2]), _quote(got, actual[j1:j2]), line)
+    return None
+
+
+def _quote(text: str, tokens: Sequence[Token]) -> str:
+    """The part of ``text`` that ``tokens`` cover, cut to :data:`QUOTED` characters."""
+    if not tokens:
+        return ""
+    last = tokens[-1]
+    quoted = text[tokens[0].start : last.start + len(last.text)]
+    return quoted if len(quoted) <= QUOTED else quoted[: QUOTED - 1] + "…"
