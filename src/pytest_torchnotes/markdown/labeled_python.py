@@ -53,9 +53,10 @@ def python_output(
         return False
     body = candidate.body
     text = "\n".join(line.text for line in body)
-    if not text.strip() or is_doctest(body) or first_prompt(body) is not None:
+    if is_doctest(body) or first_prompt(body) is not None:
         return False
-    return not holds_code(text)
+    # an empty fence holds no code either: the output was blanked, for update to fill
+    return not text.strip() or not holds_code(text)
 
 
 def holds_code(text: str) -> bool:

@@ -1,0 +1,402 @@
+"""Update mode never damages a note in the layouts read most recently, mixed with the others.
+
+The layouts of :mod:`tests.test_update_layouts`, and in the same notes: a ```` ```python ````
+fence under a label that holds output, d2lbook ``#@tab`` chapters (blocks of other
+frameworks are not run, and their output stays), a block with a second output fence (update
+refuses it, naming the second fence's line), fences in definition lists (``:   ```python``),
+PyCharm's ``In[3]:`` prompts, xdoctest's ``>>>`` continuation lines, fences without info
+string run with ``torchnotes_languages = python bare``, LF, CRLF or bare CR line endings
+(alone or mixed), a byte order mark, tabs, CJK labels and no final newline. Each property
+runs update as :mod:`tests.test_update_layouts` does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, event, given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.noteformat import LANGUAGES, NoteFormat
+from pytest_torchnotes.run.runner import NoteRunner, RunSettings
+from tests.test_update_layouts import (
+    LABELS,
+    LAYOUTS,
+    NASTY,
+    PRINTED,
+    PRINTED_LINE,
+    PROPERTY,
+    TEXT,
+    WRONG,
+    Lines,
+    Note,
+    Part,
+    Section,
+    _cut,
+    _in,
+    _print,
+    _prints,
+    on_disk,
+    update,
+)
+
+
+@dataclass(frozen=True)
+class Kept(Section):
+    """A section that update refuses to write: after update it holds what it held."""
+
+
+class SecondFence(str):
+    """The opening line of a second output fence, which the refusal of its block names."""
+
+
+@dataclass(frozen=True)
+class NewNote(Note):
+    #: Fences without info string run when their text reads as Python.
+    bare: bool = False
+
+    def format(self) -> NoteFormat:
+        languages = LANGUAGES | {""} if self.bare else LANGUAGES
+        return NoteFormat(
+            languages=languages, indented_output=self.indented, comment_output=True
+        )
+
+    def after_update(self, variant: str) -> str:
+        """The text update gives back from :meth:`text` with ``variant``: every section
+        as the blocks print it, but those update refuses."""
+        parts = tuple(
+            Section(*[getattr(part, variant)] * 3) if isinstance(part, Kept) else part
+            for part in self.parts
+        )
+        return dataclasses.replace(self, parts=parts).text()
+
+    def second_fences(self, variant: str) -> list[int]:
+        """The 0-based lines of the second output fences in :meth:`text` with ``variant``."""
+        lines: list[int] = []
+        line = 0
+        for part in self.parts:
+            if isinstance(part, Section):
+                line += len(getattr(part, variant))
+                continue
+            if isinstance(part, SecondFence):
+                lines.append(line)
+            line += 1
+        return lines
+
+
+# --- Strategies of the newer layouts ------------------------------------------------------
+
+
+def _section(inner: str, printed: list[str], indent: str = "") -> Section:
+    return Section(
+        tuple(_in(inner, indent + line) for line in printed),
+        (),
+        tuple(_in(inner, indent + line) for line in WRONG),
+    )
+
+
+#: Labels, the CJK ones first: a label line right under the block's closing fence.
+NEW_LABELS = ["输出：", "输出", "运行结果：", "Output:", "**Output:**", "结果如下："]
+
+
+@st.composite
+def labeled_python_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """The output in a ```` ```python ```` fence under a label line (blogs tag every fence)."""
+    printed = draw(printing)
+    label = draw(st.sampled_from(NEW_LABELS))
+    gap = [""] if draw(st.booleans()) else []
+    lines = ["```python", *head_lines(head), *_prints(printed), "```", *gap, label, *gap]
+    return [
+        *(_in(inner, line) for line in lines),
+        _in(inner, "```python"),
+        _section(inner, printed),
+        _in(inner, "```"),
+    ]
+
+
+@st.composite
+def second_output_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """A notebook's two outputs, each in a fence under its label: update refuses the block."""
+    printed = draw(printing)
+    value = draw(PRINTED_LINE)
+    label = draw(st.sampled_from(["**Output:**", "输出：", "Output:"]))
+    code = [*head_lines(head), *_prints(printed), f"{value!r}"]
+    section = _section(inner, printed)
+    return [
+        *(_in(inner, line) for line in ["```python", *code, "```", "", label, "```"]),
+        Kept(section.good, section.blank, section.wrong),
+        *(_in(inner, line) for line in ["```", "", label]),
+        SecondFence(_in(inner, "```")),
+        _in(inner, repr(value)),
+        _in(inner, "```"),
+    ]
+
+
+@st.composite
+def pycharm_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """PyCharm's Python console: ``In[n]:`` prompts, no space before the bracket."""
+    parts: list[Part] = [_in(inner, "```python")]
+    for number in range(1, draw(st.integers(1, 3)) + 1):
+        if number > 1:
+            parts.append(_in(inner, ""))
+        printed = draw(printing)
+        if draw(st.booleans()):
+            parts.append(_in(inner, f"In[{number}]: " + _print(printed)))
+            shown = printed
+        else:
+            value = printed[0] if printed else ""
+            parts.append(_in(inner, f"In[{number}]: {value!r}"))
+            shown = [f"Out[{number}]: {value!r}"]
+        parts.append(_section(inner, shown))
+    parts.append(_in(inner, "```"))
+    return parts
+
+
+@st.composite
+def continued_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """xdoctest's ``>>>`` continuation: a statement over several ``>>>`` lines."""
+    parts: list[Part] = [_in(inner, "```" + draw(st.sampled_from(["python", "pycon"])))]
+    for _ in range(draw(st.integers(1, 2))):
+        printed = draw(printing)
+        if draw(st.booleans()):
+            lines = [">>> print(", *(f">>>     {line!r}," for line in printed), ">>>     sep='\\n',", ">>> )"]
+        else:
+            lines = [">>> for line in (", *(f">>>     {line!r}," for line in printed), ">>> ):", ">>>     print(line)"]
+        parts += [_in(inner, line) for line in lines]
+        parts.append(_section(inner, printed))
+    parts.append(_in(inner, "```"))
+    return parts
+
+
+@st.composite
+def bare_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """A fence without info string that reads as Python, its output in an output fence or
+    under a label; or a ``>>>`` session in one."""
+    printed = draw(printing)
+    if draw(st.booleans()):
+        parts: list[Part] = [_in(inner, "```"), _in(inner, ">>> " + _print(printed))]
+        return [*parts, _section(inner, printed), _in(inner, "```")]
+    label = draw(st.sampled_from([None, *NEW_LABELS]))
+    lines = ["```", "import torch", *_prints(printed), "```", ""]
+    lines += ["```output"] if label is None else [label, "", "```text"]
+    return [
+        *(_in(inner, line) for line in lines),
+        _section(inner, printed),
+        _in(inner, "```"),
+    ]
+
+
+def head_lines(head: str) -> list[str]:
+    return [head] if head else []
+
+
+def _with_head(layout: str) -> object:
+    """An older layout whose block opens with ``head`` (a tab line) when there is one."""
+    made = LAYOUTS[layout]
+
+    @st.composite
+    def block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+        parts = draw(made(inner, printing))
+        if not head:
+            return parts
+        first = parts[0]
+        assert isinstance(first, str)
+        return [first, _in(inner, head), *parts[1:]]
+
+    return block
+
+
+#: Layouts whose block may open with a tab line.
+TABBABLE = {
+    "marker": _with_head("marker"),
+    "fence": _with_head("fence"),
+    "indented": _with_head("indented"),
+    "comment": _with_head("comment"),
+    "labeled-python": labeled_python_block,
+    "second-output": second_output_block,
+}
+NEW_LAYOUTS = {
+    **TABBABLE,
+    "transcript": _with_head("transcript"),
+    "ipython": _with_head("ipython"),
+    "ipython-split": _with_head("ipython-split"),
+    "pycharm": pycharm_block,
+    "continued": continued_block,
+}
+
+#: Container of a block: (the line above it, prefix of its first line, prefix of the next).
+NEW_CONTAINERS = st.sampled_from(
+    [
+        (None, "", ""),
+        (None, "> ", "> "),
+        (None, "- ", "  "),
+        ("`torch.ones`", ":   ", "    "),
+        ("Compact", ": ", "  "),
+        ("张量", ":   ", "    "),
+    ]
+)
+
+#: A block of another framework in a d2lbook chapter, with its output: it is not run.
+OTHER_TABS = ["#@tab mxnet", "#@tab tensorflow", "#@tab mxnet, tensorflow", ""]
+
+
+@st.composite
+def other_tab_block(draw: st.DrawFn) -> list[Part]:
+    tab = draw(st.sampled_from(OTHER_TABS))
+    return ["```python", *head_lines(tab), "print(npx.ones(2))", "```", "", "```output", "WRONG", "```"]
+
+
+@st.composite
+def new_notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True) -> NewNote:
+    """Notes of several layouts, new and old; some are d2lbook chapters, some run bare
+    fences, some mix line endings."""
+    indented = draw(st.booleans())
+    tabbed = draw(st.booleans())
+    bare = draw(st.booleans())
+    layouts = TABBABLE if tabbed else NEW_LAYOUTS
+    kinds = [kind for kind in layouts if indented or kind != "indented"]
+    if bare and not tabbed:
+        kinds.append("bare")
+    parts: list[Part] = [draw(st.sampled_from(["# 笔记", "# Note", "Prose\twith a tab."]))]
+    for _ in range(draw(st.integers(1, 4))):
+        parts.append("")
+        prose = draw(
+            st.lists(TEXT.map(str.strip).filter(lambda t: t and t[0] not in "-1:"), max_size=2)
+        )
+        if prose:
+            parts += [*prose, ""]
+        if tabbed and draw(st.booleans()):
+            parts += [*draw(other_tab_block()), ""]
+        term, first, inner = draw(NEW_CONTAINERS)
+        kind = draw(st.sampled_from(kinds))
+        head = draw(st.sampled_from(["#@tab pytorch", "#@tab all"])) if tabbed else ""
+        if kind == "bare":
+            block = draw(bare_block(inner, printing, head))
+        else:
+            block = draw(NEW_LAYOUTS[kind](inner, printing, head))  # type: ignore[operator]
+        assert isinstance(block[0], str)
+        if term is not None:
+            parts.append(term)
+        parts += [first + block[0][len(inner) :] if block[0].startswith(inner) else block[0]]
+        parts += block[1:]
+        if first:  # leave the container before the next block
+            parts.append("")
+            parts.append("Then.")
+    return NewNote(
+        tuple(parts),
+        # a bare CR alone is refused as a whole (test_a_note_of_bare_crs_is_not_written)
+        draw(st.sampled_from(["\n", "\r\n"])),
+        draw(st.booleans()),
+        draw(st.booleans()),
+        indented,
+        draw(
+            # a bare CR is never followed by an empty line that ends with LF: CR LF is one ending
+            st.sampled_from([(), ("\n", "\r\n"), ("\r", "\r\n"), ("\r\n", "\r", "\r\n", "\n")]) if mixing else st.just(())
+        ),
+        bare,
+    )
+
+
+# --- The properties -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def runner() -> Iterator[NoteRunner]:
+    made = NoteRunner(RunSettings(capture_fd=False, update=True))
+    yield made
+    made.close()
+
+
+def _check_refusals(note: NewNote, variant: str, blocks: list) -> None:  # type: ignore[type-arg]
+    """Every block that is not updated is one with a second output fence, and its message
+    names that fence's line; every other block passes or is updated."""
+    seconds = [f"second one at line {line + 1}," for line in note.second_fences(variant)]
+    for block in blocks:
+        if block.not_updated:
+            assert any(second in block.not_updated for second in seconds), block.not_updated
+            event("a second output fence refused")
+        else:
+            assert block.outcome == "passed" or block.edits, block.message
+
+
+@PROPERTY
+@given(note=new_notes(), variant=st.sampled_from(["blank", "wrong"]))
+def test_update_writes_back_the_original_bytes(
+    runner: NoteRunner, note: NewNote, variant: str
+) -> None:
+    # A note that mixes line endings and ends with a section, with no final newline, does
+    # not say which ending the lines written after its last line take (the property below
+    # checks that every other byte stays).
+    assume(not (note.mixed and not note.final_newline and isinstance(note.parts[-1], Section)))
+    with tempfile.TemporaryDirectory(prefix="updnew-") as name:
+        path = Path(name) / "note.md"
+        path.write_bytes(on_disk(note.text(variant)))
+        first = update(runner, path, note.format())
+        assert first.refused is None
+        _check_refusals(note, variant, first.result.blocks)
+        assert first.data == on_disk(note.after_update(variant))
+        second = update(runner, path, note.format())
+        assert second.data == first.data
+        assert [edit for block in second.result.blocks for edit in block.edits] == []
+
+
+@PROPERTY
+@given(note=new_notes())
+def test_update_leaves_a_passing_note_byte_identical(runner: NoteRunner, note: NewNote) -> None:
+    with tempfile.TemporaryDirectory(prefix="updnew-") as name:
+        path = Path(name) / "note.md"
+        path.write_bytes(on_disk(note.text()))
+        updated = update(runner, path, note.format())
+        assert [edit for block in updated.result.blocks for edit in block.edits] == []
+        assert [block.outcome for block in updated.result.blocks] == ["passed"] * len(
+            updated.result.blocks
+        ), [block.message for block in updated.result.blocks]
+        assert updated.data == on_disk(note.text())
+
+
+@PROPERTY
+@given(note=new_notes(NASTY))
+def test_whatever_blocks_print_update_changes_only_their_sections(
+    runner: NoteRunner, note: NewNote
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="updnew-") as name:
+        path = Path(name) / "note.md"
+        path.write_bytes(on_disk(note.text("wrong")))
+        first = update(runner, path, note.format())
+        text = first.data.decode("utf-8")
+        assert text.startswith("\ufeff") == note.bom
+        assert _cut(note, text.removeprefix("\ufeff"))
+        for block in first.result.blocks:
+            if block.not_updated:
+                assert "Not updated: " in block.message
+                event("a section refused")
+            else:
+                assert block.outcome == "passed" or block.edits, block.message
+        second = update(runner, path, note.format())
+        assert [edit for block in second.result.blocks for edit in block.edits] == []
+        assert second.data == first.data
+
+
+# --- Regressions --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("indented", [False, True])
+def test_a_blanked_python_fence_under_a_label_is_filled(
+    runner: NoteRunner, tmp_path: Path, indented: bool
+) -> None:
+    """An empty ```` ```python ```` fence under a label is the block's output, blanked: it
+    used to run as an empty block of its own, so update left it empty (and with indented
+    output read, wrote the output again above it, under the label)."""
+    text = "```python\nprint('a')\n```\n输出：\n```python\n```\n"
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    updated = update(runner, path, NoteFormat(indented_output=indented))
+    assert updated.data == on_disk(text.replace("```python\n```", "```python\na\n```"))
+    assert [block.outcome for block in updated.result.blocks] == ["failed"]
+    assert update(runner, path, NoteFormat(indented_output=indented)).data == updated.data
