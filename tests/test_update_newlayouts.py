@@ -126,7 +126,8 @@ def second_output_block(draw: st.DrawFn, inner: str, printing: Lines, head: str)
     printed = draw(printing)
     value = draw(PRINTED_LINE)
     label = draw(st.sampled_from(["**Output:**", "输出：", "Output:"]))
-    code = [*head_lines(head), *_prints(printed), f"{value!r}"]
+    # the value is not displayed: the first fence holds all that the block prints
+    code = [*head_lines(head), *_prints(printed), f"value = {value!r}"]
     section = _section(inner, printed)
     return [
         *(_in(inner, line) for line in ["```python", *code, "```", "", label, "```"]),
@@ -400,3 +401,17 @@ def test_a_blanked_python_fence_under_a_label_is_filled(
     assert updated.data == on_disk(text.replace("```python\n```", "```python\na\n```"))
     assert [block.outcome for block in updated.result.blocks] == ["failed"]
     assert update(runner, path, NoteFormat(indented_output=indented)).data == updated.data
+
+
+@pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
+def test_a_heading_label_in_a_definition_is_read(
+    runner: NoteRunner, tmp_path: Path, opening: str
+) -> None:
+    """A heading label in a definition's content (4 columns in) was prose: the fence under it
+    was not the block's output, so nothing compared it and update left it blank."""
+    text = f"Term\n{opening}```python\n    print('a')\n    ```\n\n    ### Output\n\n    ```\n    ```\n"
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    updated = update(runner, path, NoteFormat())
+    assert updated.data == on_disk(text.replace("    ```\n    ```", "    ```\n    a\n    ```"))
+    assert update(runner, path, NoteFormat()).data == updated.data
