@@ -276,6 +276,7 @@ def new_notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True
             parts += [*draw(other_tab_block()), ""]
         term, first, inner = draw(NEW_CONTAINERS)
         kind = draw(st.sampled_from(kinds))
+        event(f"layout {kind}")
         head = draw(st.sampled_from(["#@tab pytorch", "#@tab all"])) if tabbed else ""
         if kind == "bare":
             block = draw(bare_block(inner, printing, head))
@@ -415,3 +416,142 @@ def test_a_heading_label_in_a_definition_is_read(
     updated = update(runner, path, NoteFormat())
     assert updated.data == on_disk(text.replace("    ```\n    ```", "    ```\n    a\n    ```"))
     assert update(runner, path, NoteFormat()).data == updated.data
+
+
+# --- End to end, through the plugin -------------------------------------------------------
+
+
+def _s(prefix: str, *good: str) -> Section:
+    wrong = tuple(prefix + "WRONG" if line else line for line in good)
+    return Section(tuple(prefix + line if line else line for line in good), (), wrong)
+
+
+#: A d2lbook chapter with bare fences run, a second output fence (refused), a definition
+#: list, PyCharm's prompts and xdoctest's continuation, CRLF, a BOM and no final newline.
+END_TO_END = NewNote(
+    (
+        "# 张量",
+        "",
+        "```python",
+        "#@tab mxnet",
+        "print(np.ones(2))",
+        "```",
+        "",
+        "```output",
+        "[1. 1.]",
+        "```",
+        "",
+        "```python",
+        "#@tab pytorch",
+        "print('a\\tb')",
+        "```",
+        "输出：",
+        "```python",
+        _s("", "a\tb"),
+        "```",
+        "",
+        "`torch.ones`",
+        ":   ```python",
+        "    #@tab all",
+        "    print(2)",
+        "    value = 3",
+        "    ```",
+        "",
+        "    **Output:**",
+        "    ```",
+        Kept(("    2",), (), ("    WRONG",)),
+        "    ```",
+        "",
+        "    **Output:**",
+        SecondFence("    ```"),
+        "    3",
+        "    ```",
+    ),
+    "\r\n",
+    bom=True,
+    final_newline=False,
+    indented=False,
+)
+
+#: Fences without info string run (in a note without tabs), PyCharm's prompts, xdoctest's
+#: continuation, LF and bare CR endings mixed.
+BARE = NewNote(
+    (
+        "# Bare",
+        "```",
+        "import torch",
+        "print(4)",
+        "```",
+        "运行结果：",
+        "```",
+        _s("", "4"),
+        "```",
+        "",
+        "```",
+        ">>> print(",
+        ">>>     5,",
+        ">>> )",
+        _s("", "5"),
+        "```",
+        "",
+        "```python",
+        "In[1]: 6",
+        _s("", "Out[1]: 6"),
+        "```",
+    ),
+    "\n",
+    bom=False,
+    final_newline=True,
+    indented=False,
+    mixed=("\r", "\r\n"),
+    bare=True,
+)
+
+
+@pytest.mark.parametrize("variant", ["blank", "wrong"])
+def test_the_plugin_updates_the_newer_layouts(pytester: pytest.Pytester, variant: str) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\ntorchnotes_languages = python bare\n")
+    path = pytester.path / "notes" / "note.md"
+    path.parent.mkdir()
+    path.write_bytes(on_disk(END_TO_END.text(variant)))
+    (path.parent / "bare.md").write_bytes(on_disk(BARE.text(variant)))
+    first = pytester.runpytest("--torchnotes-update")
+    first.assert_outcomes(passed=1, failed=1)
+    second = END_TO_END.second_fences(variant)[0] + 1
+    block = 21 if variant == "blank" else 22  # the section above it is empty, or one line
+    first.stdout.fnmatch_lines([f"*notes/note.md:{block}: *second one at line {second},*"])
+    assert path.read_bytes() == on_disk(END_TO_END.after_update(variant))
+    bare = pytester.path / "notes" / "bare.md"
+    assert bare.read_bytes() == on_disk(BARE.text())
+    again = pytester.runpytest("--torchnotes-update")
+    again.assert_outcomes(passed=1, failed=1)
+    assert "rewrote" not in again.stdout.str()
+    assert path.read_bytes() == on_disk(END_TO_END.after_update(variant))
+    assert bare.read_bytes() == on_disk(BARE.text())
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        # IDLE's transcript: the body of a def with no prompt
+        (
+            b"```python\nprint(1)\n```\n\n```output\n```\n\n"
+            b"```python\n>>> def f(x):\n  return x\n>>> f(2)\n2\n```\n",
+            "*note.md:10: line 10 goes on with the unfinished statement*",
+        ),
+        (b"Prose\r```python\rprint(1)\r```\r\r```output\r```\r", "*note.md:1: *bare CR*"),
+    ],
+)
+def test_a_note_update_cannot_read_is_not_written(
+    pytester: pytest.Pytester, data: bytes, named: str
+) -> None:
+    """A note that cannot be read is not run, nor written: its other blocks' outputs stay
+    blank, and the problem is named with its line."""
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    path = pytester.path / "notes" / "note.md"
+    path.parent.mkdir()
+    path.write_bytes(data)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([named])
+    assert path.read_bytes() == data
