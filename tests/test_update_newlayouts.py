@@ -404,6 +404,25 @@ def test_a_blanked_python_fence_under_a_label_is_filled(
     assert update(runner, path, NoteFormat(indented_output=indented)).data == updated.data
 
 
+@pytest.mark.parametrize("printed", ["In [7]: x", ">>> 1", "x = 1", "print(x)"])
+@pytest.mark.parametrize("indented", [False, True])
+def test_code_is_not_written_into_a_python_fence_under_a_label(
+    runner: NoteRunner, tmp_path: Path, printed: str, indented: bool
+) -> None:
+    """Output that reads as code, written into a ```` ```python ```` fence under a label,
+    made the fence a block of its own: the next update found the block without output and
+    wrote it again above the fence (under indented output). It is refused, naming the fix."""
+    text = "```python\nprint(%r)\n```\n输出：\n```python\nWRONG\n```\n" % printed
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    updated = update(runner, path, NoteFormat(indented_output=indented))
+    assert updated.data == on_disk(text)
+    (block,) = updated.result.blocks
+    assert block.not_updated is not None
+    assert block.not_updated.startswith(f"the output ({printed!r}) would read as code")
+    assert "tag that fence ```output" in block.not_updated
+
+
 @pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
 def test_a_heading_label_in_a_definition_is_read(
     runner: NoteRunner, tmp_path: Path, opening: str

@@ -24,11 +24,11 @@ be an example of its own.
 from __future__ import annotations
 
 import ast
-from collections.abc import Container
+from collections.abc import Container, Sequence
 
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.layout import Gap
-from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.transcripts import is_doctest
 
 
@@ -51,12 +51,22 @@ def python_output(
         return False
     if not between.only_labels or len(between.labels) != 1:
         return False
-    body = candidate.body
-    text = "\n".join(line.text for line in body)
+    return not reads_as_code(candidate.body)
+
+
+def reads_as_code(body: Sequence[BodyLine]) -> bool:
+    """Whether the body of a Python fence holds code: a ``>>>`` or ``In [n]:`` prompt, a
+    statement, a ``print()`` call. An empty one holds none: the output was blanked.
+
+    >>> def body(*texts):
+    ...     return [BodyLine(n, "", text) for n, text in enumerate(texts)]
+    >>> reads_as_code(body("In [7]: x")), reads_as_code(body("tensor([1])")), reads_as_code([])
+    (True, False, False)
+    """
     if is_doctest(body) or first_prompt(body) is not None:
-        return False
-    # an empty fence holds no code either: the output was blanked, for update to fill
-    return not text.strip() or not holds_code(text)
+        return True
+    text = "\n".join(line.text for line in body)
+    return bool(text.strip()) and holds_code(text)
 
 
 def holds_code(text: str) -> bool:
