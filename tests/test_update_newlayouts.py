@@ -423,6 +423,25 @@ def test_code_is_not_written_into_a_python_fence_under_a_label(
     assert "tag that fence ```output" in block.not_updated
 
 
+@pytest.mark.parametrize(
+    "following", ["```text\nkept\n```", "```python\ny = 2\n======== output ==========\n```"]
+)
+def test_indented_output_under_a_label_is_not_emptied(
+    runner: NoteRunner, tmp_path: Path, following: str
+) -> None:
+    """A block that prints nothing had its indented output under a label removed: the label
+    then labelled the next fence, and the next update wrote the block's (empty) output over
+    that fence's text, a block's code included. It is refused, and the note stays."""
+    text = f"```python\nx = 1\n```\n\nOut:\n\n    WRONG\n\n{following}\n"
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    for _ in range(2):
+        updated = update(runner, path, NoteFormat(indented_output=True))
+        assert updated.data == on_disk(text)
+        assert updated.result.blocks[0].not_updated is not None
+        assert updated.result.blocks[0].not_updated.startswith("the block prints nothing")
+
+
 @pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
 def test_a_heading_label_in_a_definition_is_read(
     runner: NoteRunner, tmp_path: Path, opening: str

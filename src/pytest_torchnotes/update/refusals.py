@@ -161,7 +161,16 @@ def label_output_reason(lines: Sequence[str]) -> str | None:
     >>> label_output_reason(["    ok", "    ```"])
     "a line of the output ('```') would read as a code fence under the label line: put the \
 output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+
+    No output at all is refused too: the label line would be left over the next fence, and
+    label that as the block's output.
     """
+    if not any(line.strip(" \t\r>") for line in lines):
+        return (
+            "the block prints nothing, and without its indented output the label line above"
+            " it would label what follows as the block's output: delete the label line and"
+            f" the output by hand, or mark the block {COMPARE_IGNORE}"
+        )
     for line in lines:
         if FENCE_LINE.match(line):
             what = "a code fence"
