@@ -442,6 +442,18 @@ def test_indented_output_under_a_label_is_not_emptied(
         assert updated.result.blocks[0].not_updated.startswith("the block prints nothing")
 
 
+def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: Path) -> None:
+    """A block with its output under a marker, right under a label line, does not parse as
+    Python: it was read as the output of the block above, so it never ran, and update wrote
+    that block's output over its code."""
+    text = "```python\nprint(1)\n```\n输出：\n```python\nprint(2)\n======== output ==========\nWRONG\n```\n"
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    updated = update(runner, path, NoteFormat())
+    assert [block.first_line for block in updated.result.blocks] == [0, 4]
+    assert updated.data == on_disk(text.replace("WRONG", "2"))
+
+
 @pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
 def test_a_heading_label_in_a_definition_is_read(
     runner: NoteRunner, tmp_path: Path, opening: str

@@ -24,6 +24,7 @@ be an example of its own.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Container, Sequence
 
 from pytest_torchnotes.markdown.ipython import first_prompt
@@ -33,11 +34,16 @@ from pytest_torchnotes.markdown.transcripts import is_doctest
 
 
 def python_output(
-    candidate: FenceLexeme, between: Gap, languages: Container[str], *, labels_read: bool
+    candidate: FenceLexeme,
+    between: Gap,
+    languages: Container[str],
+    *,
+    labels_read: bool,
+    marker: re.Pattern[str] | None = None,
 ) -> bool:
     """Whether ``candidate``, a Python fence with ``between`` before it, is the output of the
     block above it: one label line stands between them (and labels are read), and it holds
-    no Python code.
+    no Python code, nor a line that reads as ``marker``.
 
     >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
     >>> note = "```python\\nx\\n```\\n输出：\\n```python\\ntorch.int64\\n```\\n"
@@ -51,6 +57,8 @@ def python_output(
         return False
     if not between.only_labels or len(between.labels) != 1:
         return False
+    if marker is not None and any(marker.match(line.text) for line in candidate.body):
+        return False  # a block with its output under an output marker, not parsed as Python
     return not reads_as_code(candidate.body)
 
 

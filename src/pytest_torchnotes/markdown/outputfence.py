@@ -103,7 +103,11 @@ def output_fence(
     ):
         return candidate
     if candidate is not None and python_output(
-        candidate, between, note_format.languages, labels_read=label is not None
+        candidate,
+        between,
+        note_format.languages,
+        labels_read=label is not None,
+        marker=note_format.marker,
     ):
         return candidate
     if warn:
