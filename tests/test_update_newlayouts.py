@@ -13,9 +13,8 @@ runs update as :mod:`tests.test_update_layouts` does.
 from __future__ import annotations
 
 import dataclasses
-import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.noteformat import LANGUAGES, NoteFormat
+from pytest_torchnotes.run.results import BlockResult
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
 from tests.test_update_layouts import (
-    LABELS,
     LAYOUTS,
     NASTY,
     PRINTED,
@@ -63,9 +62,7 @@ class NewNote(Note):
 
     def format(self) -> NoteFormat:
         languages = LANGUAGES | {""} if self.bare else LANGUAGES
-        return NoteFormat(
-            languages=languages, indented_output=self.indented, comment_output=True
-        )
+        return NoteFormat(languages=languages, indented_output=self.indented, comment_output=True)
 
     def after_update(self, variant: str) -> str:
         """The text update gives back from :meth:`text` with ``variant``: every section
@@ -166,9 +163,19 @@ def continued_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> 
     for _ in range(draw(st.integers(1, 2))):
         printed = draw(printing)
         if draw(st.booleans()):
-            lines = [">>> print(", *(f">>>     {line!r}," for line in printed), ">>>     sep='\\n',", ">>> )"]
+            lines = [
+                ">>> print(",
+                *(f">>>     {line!r}," for line in printed),
+                ">>>     sep='\\n',",
+                ">>> )",
+            ]
         else:
-            lines = [">>> for line in (", *(f">>>     {line!r}," for line in printed), ">>> ):", ">>>     print(line)"]
+            lines = [
+                ">>> for line in (",
+                *(f">>>     {line!r}," for line in printed),
+                ">>> ):",
+                ">>>     print(line)",
+            ]
         parts += [_in(inner, line) for line in lines]
         parts.append(_section(inner, printed))
     parts.append(_in(inner, "```"))
@@ -197,7 +204,10 @@ def head_lines(head: str) -> list[str]:
     return [head] if head else []
 
 
-def _with_head(layout: str) -> object:
+Layout = Callable[[str, Lines, str], st.SearchStrategy[list[Part]]]
+
+
+def _with_head(layout: str) -> Layout:
     """An older layout whose block opens with ``head`` (a tab line) when there is one."""
     made = LAYOUTS[layout]
 
@@ -214,7 +224,7 @@ def _with_head(layout: str) -> object:
 
 
 #: Layouts whose block may open with a tab line.
-TABBABLE = {
+TABBABLE: dict[str, Layout] = {
     "marker": _with_head("marker"),
     "fence": _with_head("fence"),
     "indented": _with_head("indented"),
@@ -222,7 +232,7 @@ TABBABLE = {
     "labeled-python": labeled_python_block,
     "second-output": second_output_block,
 }
-NEW_LAYOUTS = {
+NEW_LAYOUTS: dict[str, Layout] = {
     **TABBABLE,
     "transcript": _with_head("transcript"),
     "ipython": _with_head("ipython"),
@@ -250,7 +260,16 @@ OTHER_TABS = ["#@tab mxnet", "#@tab tensorflow", "#@tab mxnet, tensorflow", ""]
 @st.composite
 def other_tab_block(draw: st.DrawFn) -> list[Part]:
     tab = draw(st.sampled_from(OTHER_TABS))
-    return ["```python", *head_lines(tab), "print(npx.ones(2))", "```", "", "```output", "WRONG", "```"]
+    return [
+        "```python",
+        *head_lines(tab),
+        "print(npx.ones(2))",
+        "```",
+        "",
+        "```output",
+        "WRONG",
+        "```",
+    ]
 
 
 @st.composite
@@ -281,7 +300,7 @@ def new_notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True
         if kind == "bare":
             block = draw(bare_block(inner, printing, head))
         else:
-            block = draw(NEW_LAYOUTS[kind](inner, printing, head))  # type: ignore[operator]
+            block = draw(NEW_LAYOUTS[kind](inner, printing, head))
         assert isinstance(block[0], str)
         if term is not None:
             parts.append(term)
@@ -299,7 +318,9 @@ def new_notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True
         indented,
         draw(
             # a bare CR is never followed by an empty line that ends with LF: CR LF is one ending
-            st.sampled_from([(), ("\n", "\r\n"), ("\r", "\r\n"), ("\r\n", "\r", "\r\n", "\n")]) if mixing else st.just(())
+            st.sampled_from([(), ("\n", "\r\n"), ("\r", "\r\n"), ("\r\n", "\r", "\r\n", "\n")])
+            if mixing
+            else st.just(())
         ),
         bare,
     )
@@ -315,7 +336,7 @@ def runner() -> Iterator[NoteRunner]:
     made.close()
 
 
-def _check_refusals(note: NewNote, variant: str, blocks: list) -> None:  # type: ignore[type-arg]
+def _check_refusals(note: NewNote, variant: str, blocks: Sequence[BlockResult]) -> None:
     """Every block that is not updated is one with a second output fence, and its message
     names that fence's line; every other block passes or is updated."""
     seconds = [f"second one at line {line + 1}," for line in note.second_fences(variant)]
@@ -412,7 +433,7 @@ def test_code_is_not_written_into_a_python_fence_under_a_label(
     """Output that reads as code, written into a ```` ```python ```` fence under a label,
     made the fence a block of its own: the next update found the block without output and
     wrote it again above the fence (under indented output). It is refused, naming the fix."""
-    text = "```python\nprint(%r)\n```\n输出：\n```python\nWRONG\n```\n" % printed
+    text = f"```python\nprint({printed!r})\n```\n输出：\n```python\nWRONG\n```\n"
     path = tmp_path / "note.md"
     path.write_bytes(on_disk(text))
     updated = update(runner, path, NoteFormat(indented_output=indented))
@@ -446,7 +467,10 @@ def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: 
     """A block with its output under a marker, right under a label line, does not parse as
     Python: it was read as the output of the block above, so it never ran, and update wrote
     that block's output over its code."""
-    text = "```python\nprint(1)\n```\n输出：\n```python\nprint(2)\n======== output ==========\nWRONG\n```\n"
+    text = (
+        "```python\nprint(1)\n```\n输出：\n"
+        "```python\nprint(2)\n======== output ==========\nWRONG\n```\n"
+    )
     path = tmp_path / "note.md"
     path.write_bytes(on_disk(text))
     updated = update(runner, path, NoteFormat())
@@ -460,7 +484,9 @@ def test_a_heading_label_in_a_definition_is_read(
 ) -> None:
     """A heading label in a definition's content (4 columns in) was prose: the fence under it
     was not the block's output, so nothing compared it and update left it blank."""
-    text = f"Term\n{opening}```python\n    print('a')\n    ```\n\n    ### Output\n\n    ```\n    ```\n"
+    text = (
+        f"Term\n{opening}```python\n    print('a')\n    ```\n\n    ### Output\n\n    ```\n    ```\n"
+    )
     path = tmp_path / "note.md"
     path.write_bytes(on_disk(text))
     updated = update(runner, path, NoteFormat())
