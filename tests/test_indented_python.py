@@ -41,6 +41,7 @@ def test_indented_python_is_reported_where_it_starts_and_nowhere_else() -> None:
         (5, "warning", "indented code "),
         (11, "warning", "indented code "),
         (16, "warning", "indented code "),
+        (20, "warning", "`>>> continues"),  # a prompt in a paragraph: prose_transcripts
         (28, "warning", "indented text "),  # the block's output, by the rules of exports
     ]
     assert note.problems[0].message == (

@@ -47,5 +47,7 @@ def test_one_warning_at_the_first_value_beside_code_in_a_block_without_output() 
 
 
 def test_remarks_comments_of_their_own_and_code_that_does_not_tokenize_say_nothing() -> None:
-    assert warnings("```python\nx = 1  # the count\n# tensor(1)\n```\n") == []
+    # A comment of its own at the end reads as pasted output: tests/test_unlabeled_comments.py
+    only = warnings("```python\nx = 1  # the count\n# tensor(1)\n```\n")
+    assert [message[:31] for _, message in only] == ["the comments from `# tensor(1)`"]
     assert warnings("```python\ns = '''\nprint(x)  # tensor(1)\n```\n") == []

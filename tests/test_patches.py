@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run.patches import DYNAMIC_PATCH, patched_names
+from pytest_torchnotes.run.patches import DYNAMIC_PATCH, AttributeGuard, patched_names
 
 #: The one pattern the names were first read with, searched from every character: the
 #: patterns of ``patches.py`` must find every name it finds.
@@ -90,3 +90,27 @@ def test_every_name_the_one_pattern_finds_is_found(code: str) -> None:
     assert (names is None) == bool(DYNAMIC_PATCH.search(code))
     if names is not None:
         assert by_one_pattern(code) <= names
+
+
+def test_what_copyreg_caches_on_a_class_is_no_patch() -> None:
+    # Pickling an instance caches __slotnames__ on its class: the report named it as an
+    # attribute the note had patched and put back.
+    import copyreg
+
+    class Pickled:
+        __slots__ = ("value",)
+
+    guard = AttributeGuard([Pickled], None)
+    copyreg._slotnames(Pickled)  # type: ignore[attr-defined]
+    assert "__slotnames__" in vars(Pickled)
+    assert guard.restore() == []
+
+
+def test_a_class_attribute_set_through_a_computed_name_is_put_back() -> None:
+    class Patched:
+        value = 1
+
+    guard = AttributeGuard([Patched], None)
+    setattr(Patched, "val" + "ue", 2)
+    assert guard.restore() == ["Patched.value"]
+    assert Patched.value == 1

@@ -717,6 +717,21 @@ def test_triage_reads_the_notes_with_the_projects_ini_options(
     assert findings == []
 
 
+@pytest.mark.parametrize("where", ["PYTEST_ADDOPTS", "addopts"])
+def test_triage_reads_the_notes_with_the_flags_of_the_run_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    flags = "--torchnotes-languages=python --torchnotes-languages=bare"
+    if where == "PYTEST_ADDOPTS":
+        monkeypatch.setenv("PYTEST_ADDOPTS", flags)
+    else:
+        (tmp_path / "pytest.ini").write_text(f"[pytest]\naddopts = {flags}\n")
+    (tmp_path / "n.md").write_text(BARE_FIRST)
+    findings, _ = t.triage(["n.md"])
+    assert [(f.line, f.cause) for f in findings] == [(1, t.MISSING_MODULE), (7, t.FOLLOW_ON)]
+
+
 #: Python fences that hold what code printed: under prose after a block that prints it,
 #: after a block that prints nothing, right after a block that prints it.
 PRINTED = (

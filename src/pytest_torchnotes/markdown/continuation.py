@@ -19,6 +19,7 @@ import doctest
 import warnings
 from collections.abc import Sequence
 
+from pytest_torchnotes.markdown.bracketed import marked
 from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: doctest's prompts.
@@ -68,7 +69,9 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
 def examples_of(code: str) -> list[doctest.Example]:
     """doctest's examples of the transcript ``code``, with xdoctest's continuation lines
     read as xdoctest reads them: an example whose statement is unfinished and that expects
-    no output goes on with the example after it (``ValueError`` as doctest raises it).
+    no output goes on with the example after it (``ValueError`` as doctest raises it). A
+    blank line inside an output whose brackets are still open is output
+    (:func:`~.bracketed.marked`).
 
     >>> [e.source for e in examples_of(">>> m = dict(\\n>>>     a=1,\\n>>> )\\n>>> len(m)\\n1\\n")]
     ['m = dict(\\n    a=1,\\n)\\n', 'len(m)\\n']
@@ -76,7 +79,7 @@ def examples_of(code: str) -> list[doctest.Example]:
     ['x = 1\\n', '    y = 2\\n']
     """
     examples: list[doctest.Example] = []
-    for example in doctest.DocTestParser().get_examples(code):
+    for example in doctest.DocTestParser().get_examples(marked(code)):
         last = examples[-1] if examples else None
         if last is None or last.want or last.exc_msg is not None:
             examples.append(example)

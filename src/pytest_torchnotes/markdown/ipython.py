@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.notelines import shown
 
@@ -39,6 +40,17 @@ CONTINUATION = re.compile(r"^[ \t]*\.{3,}:(?: |$)")
 
 #: The prompt of a displayed value: ``Out[3]: tensor([1.])``.
 OUT_PROMPT = re.compile(r"^[ \t]*Out\[(?P<number>[ \d]*)\]:(?: |$)")
+
+
+def is_in_prompt(text: str) -> bool:
+    """Whether the line ``text`` starts with an ``In [n]:`` prompt."""
+    return IN_PROMPT.match(text) is not None
+
+
+def is_continuation(text: str) -> bool:
+    """Whether the line ``text`` starts with a ``...:`` continuation prompt."""
+    return CONTINUATION.match(text) is not None
+
 
 #: The first line of a plain Python traceback.
 TRACEBACK = re.compile(r"^Traceback \(most recent call last\):[ \t]*$")
@@ -140,6 +152,8 @@ def read_transcript(body: Sequence[BodyLine]) -> tuple[Transcript, list[Issue]]:
     issues: list[Issue] = []
     code = [""] * len(body)
     state = "stray"  # code | output | traceback | ended (by a blank line) | stray
+    # A blank line inside brackets the output left open is output (a 3-D tensor).
+    inside = continued_blanks([line.text for line in body], is_in_prompt, is_continuation)
     for position, line in enumerate(body):
         text = line.text
         prompt = IN_PROMPT.match(text)
@@ -163,6 +177,8 @@ def read_transcript(body: Sequence[BodyLine]) -> tuple[Transcript, list[Issue]]:
                 (line.line, "a ...: line with no In [n]: prompt right above it, so no example")
             )
             state = "stray"
+        elif position in inside and state == "output":
+            drafts[-1].output.append(line)
         elif not text.strip():
             state = "ended" if state in ("code", "output") else state
         elif state in ("code", "output"):

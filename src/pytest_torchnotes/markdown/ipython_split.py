@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from pytest_torchnotes.markdown.bracketed import closing_line, depth_change
 from pytest_torchnotes.markdown.ipython import (
     OUT_PROMPT,
     Cell,
@@ -80,25 +81,45 @@ def _unmatched(out: re.Match[str] | None, number: str, cells: list[Cell], taken:
 
 def _groups(body: Sequence[BodyLine]) -> list[list[BodyLine]]:
     """The output of each prompt in a separate fence: lines up to a blank line or up to a
-    second ``Out[n]:`` line; a traceback runs up to the next ``Out[n]:`` line."""
+    second ``Out[n]:`` line; a traceback runs up to the next ``Out[n]:`` line. A blank line
+    inside brackets the output left open, closed before the next ``Out[n]:`` line, is output
+    (:mod:`.bracketed`: a 3-D tensor)."""
     groups: list[list[BodyLine]] = []
     current: list[BodyLine] = []
     traceback = False
+    depth = 0
+    texts = [line.text for line in body]
+    # Where the brackets open at a blank line close (the blank lines before it are output),
+    # and whether a look for that failed since the last Out[n]: line: each line is looked
+    # at a bounded number of times.
+    closed, failed = -1, False
     for position, line in enumerate(body):
         text = line.text
         out = OUT_PROMPT.match(text) is not None
+        failed = failed and not out
         if out and (traceback or any(OUT_PROMPT.match(seen.text) for seen in current)):
             groups.append(strip_blank_end(current))
-            current, traceback = [], False
+            current, traceback, depth = [], False, 0
         if traceback:
             current.append(line)
         elif not text.strip():
+            if depth > 0 and position > closed and not failed:
+                found = closing_line(texts, position, depth, _is_out)
+                closed, failed = (closed, True) if found is None else (found, False)
+            if depth > 0 and position < closed:
+                current.append(line)
+                continue
             if current:
                 groups.append(current)
-            current = []
+            current, depth = [], 0
         else:
             current.append(line)
+            depth += depth_change(text.strip())
             traceback = traceback_starts(body, position)
     if current:
         groups.append(strip_blank_end(current))
     return [group for group in groups if group]
+
+
+def _is_out(text: str) -> bool:
+    return OUT_PROMPT.match(text) is not None

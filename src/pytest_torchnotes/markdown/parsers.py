@@ -21,9 +21,11 @@ from pytest_torchnotes.markdown import (
     liquid,
     marker,
     outputfence,
+    prose_transcripts,
     raises,
     tabs,
     transcripts,
+    unlabeled_comments,
 )
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
 from pytest_torchnotes.markdown.context import BlockDraft, Convention, NoteContext
@@ -114,7 +116,10 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     indented_python.indented_python(note)
+    prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
+    unlabeled_comments.unlabeled_comment_output(note)
+    unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     pending.finish(note)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
 from pytest_torchnotes.markdown.ipython import first_prompt
@@ -73,10 +74,14 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
 
 def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     """The first line of a transcript that follows a blank line without a ``>>>`` prompt
-    (a comment aside): doctest would take it for prose and never run it."""
+    (a comment aside): doctest would take it for prose and never run it. A blank line inside
+    an output whose brackets are still open is not one (:mod:`.bracketed`)."""
     after_blank = False
-    for line in body:
+    inside = continued_blanks([line.text for line in body])
+    for index, line in enumerate(body):
         text = line.text.strip()
+        if index in inside:
+            continue
         if not text:
             after_blank = True
         elif text.startswith(PROMPT):

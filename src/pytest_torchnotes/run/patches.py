@@ -49,6 +49,12 @@ def patched_names(code: str) -> frozenset[str] | None:
 _MISSING = object()
 
 
+#: Attributes that Python itself sets or caches on modules and classes: not patches.
+#: ``__slotnames__`` is cached on a class by ``copyreg`` the first time one of its
+#: instances is pickled (``torch.save`` of a tensor).
+NOT_PATCHES = frozenset({"__dict__", "__weakref__", "__warningregistry__", "__slotnames__"})
+
+
 class AttributeGuard:
     """Snapshot attributes of modules and classes a note might monkeypatch, and put back
     what the note changed.
@@ -76,7 +82,7 @@ class AttributeGuard:
             for key in keys:
                 before = saved.get(key, _MISSING)
                 now = current.get(key, _MISSING)
-                if now is before or key in ("__dict__", "__weakref__", "__warningregistry__"):
+                if now is before or key in NOT_PATCHES:
                     continue
                 if before is _MISSING and isinstance(now, types.ModuleType):
                     continue

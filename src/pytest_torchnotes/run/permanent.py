@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pytest_torchnotes.run.wrapping import Wrapping
+
 #: Bound at import: a note may replace ``sys._getframe``.
 _GETFRAME = sys._getframe
 
@@ -33,28 +35,18 @@ class PermanentHooks:
         self.filename = filename
         self.active = True
         self.registered: list[str] = []
-        self._saved: list[tuple[Any, str, Any]] = []
+        self._wrapping = Wrapping()
 
     def start(self) -> None:
-        add_audit_hook = getattr(sys, "addaudithook", None)
-        if callable(add_audit_hook):
-            self._patch(sys, "addaudithook", self._audit(add_audit_hook))
-        register_at_fork = getattr(os, "register_at_fork", None)
-        if callable(register_at_fork):
-            self._patch(os, "register_at_fork", self._at_fork(register_at_fork))
+        self._wrapping.wrap(sys, "addaudithook", self._audit)
+        self._wrapping.wrap(os, "register_at_fork", self._at_fork)
 
     def stop(self) -> list[str]:
         """Make the note's hooks inert; return them as ``name (line N)``."""
         self.active = False
-        for target, name, value in reversed(self._saved):
-            setattr(target, name, value)
-        self._saved = []
+        self._wrapping.unwrap()
         registered, self.registered = self.registered, []
         return registered
-
-    def _patch(self, target: Any, name: str, value: Any) -> None:
-        self._saved.append((target, name, getattr(target, name)))
-        setattr(target, name, value)
 
     def _from_note(self, what: str) -> bool:
         caller = _GETFRAME(2)

@@ -14,6 +14,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from pytest_torchnotes.run.wrapping import Wrapping
+
 #: Text of the note's code without which it calls neither function.
 WORDS = ("putenv", "unsetenv")
 
@@ -24,29 +26,24 @@ class PutenvGuard:
 
     def __init__(self) -> None:
         self.names: set[str] = set()
-        self._saved: list[tuple[str, Callable[..., Any]]] = []
+        self._wrapping = Wrapping()
 
     def start(self) -> None:
         for name in WORDS:
-            function = getattr(os, name, None)
-            if callable(function):
-                self._saved.append((name, function))
-                setattr(os, name, self._recording(function))
+            self._wrapping.wrap(os, name, self._recording)
 
     def restore(self) -> list[str]:
         """Put the original functions back, then the recorded variables as ``os.environ``
         has them; name them."""
-        functions = dict(self._saved)
-        for name, function in self._saved:
-            setattr(os, name, function)
-        self._saved = []
+        self._wrapping.unwrap()
+        unsetenv = getattr(os, "unsetenv", None)
         changed = []
         for key in sorted(self.names):
             try:
                 if key in os.environ:
-                    functions.get("putenv", os.putenv)(key, os.environ[key])
-                elif "unsetenv" in functions:
-                    functions["unsetenv"](key)
+                    os.putenv(key, os.environ[key])
+                elif unsetenv is not None:
+                    unsetenv(key)
             except (OSError, ValueError):
                 continue
             changed.append(f"environment variable {key} (os.putenv)")

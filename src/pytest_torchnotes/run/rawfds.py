@@ -10,10 +10,13 @@ same file are closed and named. What libraries open stays open (their objects ow
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from typing import Any
+
+from pytest_torchnotes.run.wrapping import Wrapping
 
 #: Bound at import: a note may replace ``sys._getframe``.
 _GETFRAME = sys._getframe
@@ -37,20 +40,15 @@ class RawFdGuard:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.opened: dict[int, tuple[tuple[int, int], str]] = {}
-        self._saved: list[tuple[str, Callable[..., Any]]] = []
+        self._wrapping = Wrapping()
 
     def start(self) -> None:
         for name in OPENERS:
-            function = getattr(os, name, None)
-            if callable(function):
-                self._saved.append((name, function))
-                setattr(os, name, self._recording(name, function))
+            self._wrapping.wrap(os, name, functools.partial(self._recording, name))
 
     def restore(self) -> list[str]:
         """Put the functions back; close what the note left open and name it."""
-        for name, function in self._saved:
-            setattr(os, name, function)
-        self._saved = []
+        self._wrapping.unwrap()
         closed = []
         for fd, (identity, where) in sorted(self.opened.items()):
             try:
@@ -65,6 +63,7 @@ class RawFdGuard:
 
     def _recording(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def recording(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
             result = function(*args, **kwargs)
             caller = _GETFRAME(1)
             if caller.f_code.co_filename == self.filename:

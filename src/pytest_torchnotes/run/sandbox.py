@@ -38,6 +38,7 @@ from pytest_torchnotes.run import (
     spawnpickling,
     start,
     torch_configs,
+    unaudited,
     workspace,
     writeguard,
 )
@@ -97,6 +98,11 @@ def sandbox(
     ``folder_entries`` what each folder of notes holds."""
     code = "\n".join(item.code for item in note.items)
     guards: list[_Guard] = []
+    # Writers that the write guard wraps: put on before anything the note may patch is
+    # saved (classes, attributes, os), taken off after it is put back.
+    writers = unaudited.UnauditedWriters() if scratch is not None else None
+    if writers is not None:
+        writers.start()
     names = patches.patched_names(f"{settings.setup}\n{code}")
     owners = classattrs.changed_owners(code, names is None or bool(names))
     classes = classattrs.find_classes(owners, code) if owners else []
@@ -121,6 +127,8 @@ def sandbox(
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
     guards.extend(wrapping)
+    if writers is not None:
+        guards.append(writers)
     if "sys.modules" in code:
         guards.append(note_modules.ModulesGuard(code))
     if torch_configs.CONFIG_USE.search(code):

@@ -4,8 +4,13 @@ Notes run in a scratch copy of their folder (:mod:`pytest_torchnotes.run.workspa
 relative path never reaches the repository. An absolute path, or ``../``, would: an audit
 hook (:func:`sys.addaudithook`) refuses opening for writing, removing, renaming, linking,
 truncating, making folders and changing modes or times of anything under the protected
-folders. An audit hook cannot be removed: outside a note it returns at its first line.
-Code that writes from C or C++ (``torch.save`` with a path) does not pass through it.
+folders, and opening a SQLite database or binding a unix socket there
+(:mod:`.namedpaths`); a path relative to a folder's descriptor (``dir_fd``), and a file's
+descriptor (``os.chmod(fd)``), are read through ``/proc/self/fd``. An audit hook cannot be
+removed: outside a note it returns at its first line. Writers that raise no audit event
+(``os.mkfifo``, torch's C++ writers) are wrapped while a note runs and ask :func:`check`
+(:mod:`.unaudited`); other C or C++ code, and child processes, given an absolute path are
+not stopped.
 """
 
 from __future__ import annotations
@@ -13,18 +18,20 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from pytest_torchnotes.run.namedpaths import database_paths, socket_paths
 
 #: Audit events that change the filesystem, and which of their arguments are paths.
 CHANGES: dict[str, tuple[int, ...]] = {
     "os.remove": (0,),
     "os.rmdir": (0,),
     "os.rename": (0, 1),
-    "os.link": (1,),
+    "os.link": (0, 1),  # a hard link to a file of the repository writes into it
     "os.symlink": (1,),
     "os.truncate": (0,),
     "os.mkdir": (0,),
@@ -34,6 +41,28 @@ CHANGES: dict[str, tuple[int, ...]] = {
     "os.setxattr": (0,),
     "os.removexattr": (0,),
     "shutil.rmtree": (0,),
+}
+
+#: Audit events that give the descriptor of the folder a path is relative to (``dir_fd``):
+#: the path's position, and the descriptor's (``-1`` there, or past the end: none).
+AT_FOLDER: dict[str, dict[int, int]] = {
+    "os.remove": {0: 1},
+    "os.rmdir": {0: 1},
+    "os.rename": {0: 2, 1: 3},
+    "os.link": {1: 3},
+    "os.symlink": {1: 2},
+    "os.mkdir": {0: 2},
+    "os.chmod": {0: 2},
+    "os.chown": {0: 3},
+    "os.utime": {0: 3},
+    "shutil.rmtree": {0: 1},
+}
+
+#: Audit events whose arguments name a file to be made or written in another way than a
+#: path argument: what each names.
+NAMING: dict[str, Callable[[tuple[Any, ...]], tuple[object, ...]]] = {
+    "sqlite3.connect": lambda args: database_paths(args[0]),
+    "socket.bind": lambda args: socket_paths(args[0], args[1]),
 }
 
 #: ``os.open`` flags that open for writing.
@@ -84,20 +113,26 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         writes = isinstance(mode, str) and any(letter in mode for letter in "wax+")
         if not writes and not (isinstance(flags, int) and flags & WRITE_FLAGS):
             return
-        positions: tuple[int, ...] = (0,)
+        paths: Iterable[tuple[object, object]] = ((args[0], None),)
     else:
         found = CHANGES.get(event)
-        if found is None:
-            return
-        positions = found
-    for position in positions:
-        path = resolve(args[position])
+        if found is not None:
+            folders = AT_FOLDER.get(event, {})
+            paths = ((_named(args[at]), _argument(args, folders.get(at))) for at in found)
+        else:
+            naming = NAMING.get(event)
+            if naming is None:
+                return
+            paths = ((named, None) for named in naming(args))
+    for named, dir_fd in paths:
+        path = resolve(named, dir_fd)
         if path is None or not rule.refuses(path):
             continue
         if event == "open" and os.path.isdir(path):
             # Opening a folder for writing fails, or (O_TMPFILE, as tempfile.TemporaryFile
             # does) makes a file with no name in it: nothing appears in the folder.
             continue
+        __tracebackhide__ = True  # the block's traceback ends at its own line
         raise PermissionError(13, REFUSED, path)
 
 
@@ -105,13 +140,54 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 _audit.__cantrace__ = True  # type: ignore[attr-defined]
 
 
-def resolve(path: object) -> str | None:
-    """The real absolute path a path argument names; ``None`` for a file descriptor."""
+def _named(path: object) -> object:
+    """A path, or the path of the file a descriptor refers to (``os.chmod(fd)``: a note may
+    open a file of the repository to read it, then change its mode); ``None`` where it
+    cannot be read, or is no file (a pipe)."""
+    if not isinstance(path, int) or isinstance(path, bool):
+        return path
+    try:
+        link = os.readlink(f"{FD_LINKS}/{path}")
+    except (OSError, ValueError):
+        return None
+    return link if os.path.isabs(link) else None
+
+
+def _argument(args: tuple[Any, ...], position: int | None) -> object:
+    return args[position] if position is not None and position < len(args) else None
+
+
+def check(path: object, dir_fd: object = None) -> None:
+    """Refuse ``path`` (relative to the folder of ``dir_fd``, if given) as the audit hook
+    would a write to it, while :func:`refusing` is in force: for writers that raise no
+    audit event. Anything but a path passes."""
+    __tracebackhide__ = True
+    rule = _rule
+    if rule is None:
+        return
+    resolved = resolve(path, dir_fd)
+    if resolved is not None and rule.refuses(resolved):
+        raise PermissionError(13, REFUSED, resolved)
+
+
+#: Where Linux shows the file each descriptor of the process refers to; elsewhere a path
+#: relative to a folder's descriptor is not checked.
+FD_LINKS = "/proc/self/fd"
+
+
+def resolve(path: object, dir_fd: object = None) -> str | None:
+    """The real absolute path a path argument names, relative to the working directory or
+    to the folder of ``dir_fd`` (a descriptor, ``-1`` or ``None`` for none); ``None`` for
+    a file descriptor, or a folder's descriptor whose path cannot be read."""
     if not isinstance(path, (str, bytes, os.PathLike)):
         return None
     try:
         text = os.fsdecode(os.fspath(path))
-        return os.path.realpath(os.path.join(os.getcwd(), text))
+        if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(text):
+            folder = os.readlink(f"{FD_LINKS}/{dir_fd}")
+        else:
+            folder = os.getcwd()
+        return os.path.realpath(os.path.join(folder, text))
     except (OSError, ValueError):
         return None
 

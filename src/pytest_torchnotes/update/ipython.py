@@ -3,7 +3,8 @@
 IPython shows what a cell printed, then ``Out[n]:`` and the ``repr`` of the value of its
 last expression, on the same line, or on the lines below when the value spans several. A
 blank line ends a prompt's output, so a blank line of output is written ``<BLANKLINE>``, as
-in a ``>>>`` transcript; output that would read as a prompt or a traceback is not written.
+in a ``>>>`` transcript (but for one inside brackets the output still has open, written
+blank as torch prints it); output that would read as a prompt or a traceback is not written.
 
 Of a prompt that raises another exception than its traceback shows, only the exception's
 lines are rewritten, as doctest compares them (the type without its module, then the
@@ -14,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pytest_torchnotes.markdown.bracketed import blanks_kept
 from pytest_torchnotes.markdown.ipython import (
     BLANKLINE,
     CONTINUATION,
     IN_PROMPT,
     OUT_PROMPT,
     Cell,
+    is_continuation,
+    is_in_prompt,
     strip_blank_end,
 )
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -81,13 +85,15 @@ def want_reason(lines: Sequence[str], displayed: bool) -> str | None:
 
 
 def as_ipython_want(lines: list[str], displayed: bool) -> list[str]:
-    """Lines of a prompt's output: a blank line is ``<BLANKLINE>``; raise
-    :class:`RewriteError` for output that would read as something else, saying what to do
-    about it."""
+    """Lines of a prompt's output: a blank line is ``<BLANKLINE>``, but for one inside
+    brackets the output still has open (:mod:`~pytest_torchnotes.markdown.bracketed`);
+    raise :class:`RewriteError` for output that would read as something else, saying what
+    to do about it."""
     reason = want_reason(lines, displayed)
     if reason is not None:
         raise RewriteError(with_fix(reason, IPYTHON_FIX))
-    return [line if line.strip() else BLANKLINE for line in lines]
+    kept = blanks_kept(lines, "In [1]: _", is_in_prompt, is_continuation)
+    return [line if line.strip() or n in kept else BLANKLINE for n, line in enumerate(lines)]
 
 
 def exception_lines(cell: Cell) -> tuple[BodyLine, ...]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import doctest
 from collections.abc import Callable, Sequence
 
+from pytest_torchnotes.markdown.bracketed import blanks_kept
 from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.markdown.ipython import IN_PROMPT
 from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
@@ -50,12 +51,19 @@ def want_reason(lines: Sequence[str]) -> str | None:
 
 
 def as_want(lines: list[str]) -> list[str]:
-    """Lines of a doctest want: a blank line is ``<BLANKLINE>``; raise :class:`RewriteError`
-    for output that would read as something else, saying what to do about it."""
+    """Lines of a doctest want: a blank line is ``<BLANKLINE>``, but for one inside brackets
+    the output still has open, written blank as torch prints it (:mod:`.bracketed` reads it
+    back); raise :class:`RewriteError` for output that would read as something else, saying
+    what to do about it.
+
+    >>> as_want(["tensor([[[0],", "", "         [1]]])", "", "done"])
+    ['tensor([[[0],', '', '         [1]]])', '<BLANKLINE>', 'done']
+    """
     reason = want_reason(lines)
     if reason is not None:
         raise RewriteError(with_fix(reason, TRANSCRIPT_FIX))
-    return [line if line.strip() else BLANKLINE for line in lines]
+    kept = blanks_kept(lines)
+    return [line if line.strip() or n in kept else BLANKLINE for n, line in enumerate(lines)]
 
 
 def reread(

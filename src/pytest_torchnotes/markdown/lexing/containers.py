@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
+from pytest_torchnotes.markdown.lexing.item_quotes import item_content, opened_quote
 from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, width
 from pytest_torchnotes.markdown.lexing.list_items import (
     CODE_INDENT,
@@ -70,6 +71,9 @@ class _Pass:
     paragraph_column: int = 0
     #: The last line read that continues a paragraph (lazy or not).
     continued: int = -1
+    #: The content column of the list item whose line opened the block quote (``- > ``),
+    #: which a quote marker indented less ends; 0 for none.
+    opened_in: int = 0
 
 
 class Containers:
@@ -99,6 +103,11 @@ class Containers:
             self._read(state, line, depth)
             line += 1
         state.next_line = max(state.next_line, index)
+        if state.opened_in and index < len(self.lines):
+            text = self.lines[index]
+            quote = quote_prefix(text, depth, width(text))
+            if quote is not None and width(_lead(quote)) < state.opened_in:
+                return 0  # the item that opened the quote, and its items, ended
         return _holder(state.stack, indent)
 
     def continues_paragraph(self, index: int, depth: int) -> bool:
@@ -112,11 +121,25 @@ class Containers:
         # A block quote in a list item may be indented four columns or more: the scan, which
         # asks, has decided that the line is in the quote.
         quote = quote_prefix(line, depth, width(line)) if depth else ""
+        if quote is None and depth and (opened := opened_quote(line, depth)) is not None:
+            # The quote opens on this line, in a list item (``- > - a``): no item of the
+            # lines before is in it.
+            state.stack.clear()
+            state.paragraph = False
+            state.opened_in = item_content(opened)
+            quote = opened
+        elif quote and state.opened_in and width(_lead(quote)) < state.opened_in:
+            # A quote marker indented less than the item that opened the quote: the item
+            # ended, and its quote; this one is another.
+            state.stack.clear()
+            state.paragraph = False
+            state.opened_in = 0
         if quote is None and state.paragraph and line.strip() and not starts_block(line.lstrip()):
             return  # a lazy paragraph line: the quote and the items in it go on
         if quote is None:
             state.stack.clear()  # the block quote ended, and the list items in it
             state.paragraph = False
+            state.opened_in = 0
             return
         rest = line[len(quote) :]
         text = rest.lstrip(" \t")
@@ -164,3 +187,8 @@ def _holder(stack: list[tuple[int, int | None]], indent: int, kept: int | None =
         if before < indent and column is not None and column <= indent:
             return column
     return 0
+
+
+def _lead(quote: str) -> str:
+    """The whitespace before the first marker of the block-quote markers ``quote``."""
+    return quote[: len(quote) - len(quote.lstrip(" \t"))]

@@ -18,6 +18,11 @@ QUOTE = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
 #: item's content: :func:`split_quotes` and :func:`quote_prefix` check the width).
 INDENTED_QUOTE_MARKER = re.compile(r"(?P<indent>[ \t]*)>[ \t]?")
 
+#: List item markers, each with the whitespace after it, right before a block-quote marker
+#: (``- > ```python``: a block quote on the item's own line), after the line's indentation
+#: (the scan checks its width against the list items that hold the line).
+ITEM_QUOTE = re.compile(r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+(?=>)")
+
 TAB_STOP = 4
 
 
@@ -103,12 +108,18 @@ def quote_prefix(line: str, depth: int, indent: int = 3) -> str | None:
 
 def marker_indent(quotes: str) -> int:
     """The widest indentation before one of the block-quote markers ``quotes`` (at least
-    three columns, what any block quote allows).
+    three columns, what any block quote allows); a quote on a list item's line stands at
+    the item's content column, and the lines after it put their marker up to three columns
+    past it.
 
-    >>> marker_indent("> > "), marker_indent(">     > ")
-    (3, 4)
+    >>> marker_indent("> > "), marker_indent(">     > "), marker_indent("> 1.  > ")
+    (3, 4, 7)
     """
     found = [width(marker.group("indent")) for marker in INDENTED_QUOTE_MARKER.finditer(quotes)]
+    outer = QUOTE.match(quotes)
+    items = ITEM_QUOTE.match(quotes, outer.end() if outer else 0)
+    if items is not None:
+        found.append(width(items.group()) + 3)
     return max([3, *found])
 
 

@@ -98,10 +98,10 @@ def _interrupting_item(text: str) -> bool:
 
 def inner_item(text: str) -> str | None:
     """The content of the list item ``text`` starts when that content is on its line and
-    may start a list item too, or ``None``.
+    may start a list item too, or ``None``. A thematic break (``2. ---``) starts none.
 
-    >>> inner_item("- - a"), inner_item("- a"), inner_item("-      - a")
-    ('- a', None, None)
+    >>> inner_item("- - a"), inner_item("- a"), inner_item("-      - a"), inner_item("2. ---")
+    ('- a', None, None, None)
     """
     item = LIST_ITEM.match(text)
     if item is None or MKDOCS_CONTAINER.match(text):
@@ -109,5 +109,7 @@ def inner_item(text: str) -> str | None:
     content = item.group("content")
     space = item.group("space")
     if not space or width(space) > MARKER_SPACE or LIST_ITEM.match(content) is None:
+        return None
+    if THEMATIC_BREAK.match(content):
         return None
     return content

@@ -33,6 +33,7 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
+from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
@@ -120,8 +121,13 @@ class _Scan:
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
+        containers = self.containers
         if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
             quote, rest = self.quote_in_item(index, quote, rest)
+        elif ">" in rest and (in_item := quote_on_item_line(self.containers, index, quote, rest)):
+            quote, rest = in_item
+            # The block quote opens on this line: no list item of the lines before is in it.
+            containers = Containers(self.lines, index, self.found.fences)
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
         found = self.found
@@ -135,16 +141,16 @@ class _Scan:
         if (
             opening is not None
             and opening.group("marker")
-            and self.containers.continues_paragraph(index, depth)
+            and containers.continues_paragraph(index, depth)
         ):
             opening = None  # a list item that cannot interrupt the paragraph: text
-        if opening is not None and (code := indented_fence(self.containers, index, quote, opening)):
+        if opening is not None and (code := indented_fence(containers, index, quote, opening)):
             if self.indented.opens(code):  # indented code, shown and not run
                 found.indented_fences.append(code)
             self.after[index] = None
             return
         if opening is not None:
-            container = fence_container(self.containers, index, quote, opening)
+            container = fence_container(containers, index, quote, opening)
             outer = self.quote_holder(index, quote)
             fence = lex_fence(
                 self.lines, self.offsets, self.text, index, quote, opening, container, outer
@@ -177,9 +183,11 @@ class _Scan:
 
     def quote_holder(self, index: int, quote: str) -> int:
         """The content column of the list item that holds the block quote ``quote`` of line
-        ``index``, when its first marker is indented; 0 for none."""
+        ``index``, when its first marker is indented or on the item's line; 0 for none."""
         lead = quote[: len(quote) - len(quote.lstrip(" \t"))]
-        return self.containers.column(index, 0, width(lead)) if lead else 0
+        if not lead:
+            return item_content(quote)
+        return self.containers.column(index, 0, width(lead))
 
     def quote_in_item(self, index: int, quote: str, rest: str) -> tuple[str, str]:
         """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is

@@ -1,0 +1,82 @@
+"""A >>> prompt in the text of a note, outside any code block: not run, and reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.prose_transcripts import PROSE_PROMPT
+from pytest_torchnotes.notelines import shown
+from tests.conftest import WriteNote
+
+SAMPLE = Path(__file__).parent / "samples" / "prose_transcripts.md"
+
+
+@pytest.mark.parametrize(
+    ("line", "prompt"),
+    [
+        (">>> x = 1", True),
+        (">>>", True),
+        ("> >>> x", True),
+        ("    >>> x", True),
+        (">>>x", False),
+        ("> > x", False),
+        ("Type `>>> help()`", False),
+    ],
+)
+def test_the_prompt(line: str, prompt: bool) -> None:
+    assert (PROSE_PROMPT.match(line) is not None) is prompt
+
+
+def test_the_first_prompt_of_each_paragraph_is_reported() -> None:
+    note = NoteParser().parse(SAMPLE.read_text(encoding="utf-8"))
+    assert [(shown(p.line_index), p.severity, p.message[:24]) for p in note.problems] == [
+        (4, "warning", "`>>> x = torch.ones(2)` "),
+        (10, "warning", "`>>> x * 2` is a >>> pro"),
+        (14, "warning", "`> >>> torch.zeros(1)` i"),
+        (18, "warning", "`>>> continues the parag"),
+        (22, "warning", "indented code `>>> torch"),  # indented_python's
+    ]
+    assert note.problems[0].message == (
+        "`>>> x = torch.ones(2)` is a >>> prompt in the text of the note, outside any code "
+        "block (Markdown shows it as a block quote), so it is not run: put the transcript in "
+        "a ```python fence (ending in ```) to run it"
+    )
+    assert "(Markdown shows it as text)" in note.problems[3].message
+    assert [shown(block.first_line) for block in note.blocks] == [25]
+
+
+@given(st.lists(st.sampled_from(["text", "", ">>> x", "> >>> y", "    >>> z"]), max_size=10))
+def test_a_prompt_that_starts_a_paragraph_is_always_reported(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    warned = {p.line_index for p in NoteParser().parse(text).problems}
+    for index, line in enumerate(lines):
+        starts = index == 0 or not lines[index - 1]
+        if line.startswith((">>>", "> >>>")) and starts:
+            assert index in warned
+        if line.startswith("    ") and starts:
+            assert index in warned  # as indented code
+
+
+def test_a_note_of_prose_transcripts_is_not_silently_empty(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        """\
+        Make a tensor:
+        >>> torch.ones(1)
+        tensor([1.])
+        """
+    )
+    result = pytester.runpytest("-rs")
+    result.assert_outcomes(skipped=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:2: `>>> torch.ones(1)` is a >>> prompt in the text of the note, "
+            "outside any code block*put the transcript in a ```python fence*"
+        ]
+    )

@@ -1,0 +1,44 @@
+"""Output pasted as comments the comment output convention does not read (under no label,
+or under a label in the middle of a block): not compared, warned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notelines import shown
+from tests.conftest import WriteNote
+
+SAMPLE = Path(__file__).parent / "samples" / "unlabeled_comment_output.md"
+
+
+def test_one_warning_at_the_first_block_that_ends_with_such_comments() -> None:
+    note = NoteParser().parse(SAMPLE.read_text(encoding="utf-8"))
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
+        (9, "warning"),  # the first of two blocks
+        (23, "warning"),  # the labeled comments: the comment output convention's warning
+        (37, "warning"),  # a label in the middle of a block
+        (40, "warning"),  # the one at its end: the comment output convention's
+    ]
+    assert note.problems[0].message == (
+        "the comments from `# torch.Size([2, 3, 4])` to the end of the block read as what it "
+        "prints, but they are not compared (and 1 more block in this note): write a "
+        "`# Output:` line above them and set torchnotes_comment_output "
+        "(--torchnotes-comment-output) to compare them, or put the output in a fence marked "
+        "output (```output) after the block"
+    )
+    assert note.problems[2].message == (
+        "`# Output:` stands in the middle of the block, with code after it: only comments at "
+        "the end of a block can be its output, so the comments under it are not compared; "
+        "end the block there, one block per output"
+    )
+    assert len(note.blocks) == 6  # the label right above code in the last one: no warning
+
+
+def test_the_blocks_still_run(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(SAMPLE.read_text(encoding="utf-8"))
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, warnings=4)
+    result.stdout.fnmatch_lines(["*note.md:9: the comments from `# torch.Size*"])
