@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
@@ -183,6 +184,27 @@ def continued_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> 
 
 
 @st.composite
+def tensor3d_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """A tensor of three dimensions, whose output holds blank lines inside its brackets, as
+    the value of a ``>>>`` example or an ``In [n]:`` prompt."""
+    shape = (draw(st.integers(2, 3)), draw(st.integers(1, 2)), draw(st.integers(1, 3)))
+    code = f"torch.arange({shape[0] * shape[1] * shape[2]}).reshape{shape}"
+    value = repr(torch.arange(shape[0] * shape[1] * shape[2]).reshape(shape)).split("\n")
+    if draw(st.booleans()):
+        lines = [">>> import torch", f">>> {code}"]
+        shown = value
+    else:
+        lines = ["In [1]: import torch", "", f"In [2]: {code}"]
+        shown = ["Out[2]:", *value]
+    return [
+        _in(inner, "```python"),
+        *(_in(inner, line) for line in lines),
+        _section(inner, shown),
+        _in(inner, "```"),
+    ]
+
+
+@st.composite
 def bare_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
     """A fence without info string that reads as Python, its output in an output fence or
     under a label; or a ``>>>`` session in one."""
@@ -239,6 +261,7 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "ipython-split": _with_head("ipython-split"),
     "pycharm": pycharm_block,
     "continued": continued_block,
+    "tensor3d": tensor3d_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).
@@ -476,6 +499,27 @@ def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: 
     updated = update(runner, path, NoteFormat())
     assert [block.first_line for block in updated.result.blocks] == [0, 4]
     assert updated.data == on_disk(text.replace("WRONG", "2"))
+
+
+def test_split_outputs_written_together_read_back_as_their_prompts(
+    runner: NoteRunner, tmp_path: Path
+) -> None:
+    """Each cell's new output was checked alone: written together, the first one's open
+    bracket went on over the blank line into the second one's output, so the next update
+    deleted the second cell's printed lines. The second edit is refused, and a second
+    update changes nothing."""
+    text = (
+        "```python\nIn [1]: print('a(b'); 1\n\nIn [2]: print('c]'); 2\n```\n\nOutput:\n\n"
+        "```text\nOut[1]: 0\n\nOut[2]: 0\n```\n"
+    )
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    first = update(runner, path, NoteFormat())
+    assert first.data == on_disk(text.replace("Out[1]: 0", "a(b\nOut[1]: 1"))
+    (block,) = first.result.blocks
+    assert block.not_updated is not None
+    assert "example at line 4: the output would change the prompts" in block.not_updated
+    assert update(runner, path, NoteFormat()).data == first.data
 
 
 @pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
