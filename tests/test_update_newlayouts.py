@@ -537,6 +537,23 @@ def test_split_outputs_written_together_read_back_as_their_prompts(
     assert update(runner, path, NoteFormat()).data == first.data
 
 
+def test_a_bracket_printed_above_out_does_not_take_the_next_prompts_lines(
+    runner: NoteRunner, tmp_path: Path
+) -> None:
+    """In the split form, a bracket a cell's printed lines left open went on past its
+    ``Out[n]:`` line, over the blank line, into the next cell's printed lines: update of a
+    note that passes deleted them."""
+    text = (
+        "```python\nIn [1]: print('['); 1\n\nIn [2]: print(']'); 2\n```\n\nOutput:\n\n"
+        "```text\n[\nOut[1]: 1\n\n]\nOut[2]: 2\n```\n"
+    )
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    updated = update(runner, path, NoteFormat())
+    assert [block.outcome for block in updated.result.blocks] == ["passed"]
+    assert updated.data == on_disk(text)
+
+
 @pytest.mark.parametrize("opening", [":   ", "- - ", "1.  "])
 def test_a_heading_label_in_a_definition_is_read(
     runner: NoteRunner, tmp_path: Path, opening: str
