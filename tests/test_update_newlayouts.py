@@ -519,18 +519,18 @@ def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: 
 def test_split_outputs_written_together_read_back_as_their_prompts(
     runner: NoteRunner, tmp_path: Path
 ) -> None:
-    """Each cell's new output was checked alone: written together, the first one's open
-    bracket went on over the blank line into the second one's output, so the next update
-    deleted the second cell's printed lines. The second edit is refused, and a second
-    update changes nothing."""
+    """Each cell's new output was checked alone: written together, the bracket the first
+    one's value left open went on over the blank line into the second one's output, so the
+    next update deleted the second cell's printed lines. The second edit is refused, and a
+    second update changes nothing."""
     text = (
-        "```python\nIn [1]: print('a(b'); 1\n\nIn [2]: print('c]'); 2\n```\n\nOutput:\n\n"
-        "```text\nOut[1]: 0\n\nOut[2]: 0\n```\n"
+        "```python\nIn [1]: type('T', (), {'__repr__': lambda self: '['})()\n\n"
+        "In [2]: print(']'); 2\n```\n\nOutput:\n\n```text\nOut[1]: 0\n\nOut[2]: 0\n```\n"
     )
     path = tmp_path / "note.md"
     path.write_bytes(on_disk(text))
     first = update(runner, path, NoteFormat())
-    assert first.data == on_disk(text.replace("Out[1]: 0", "a(b\nOut[1]: 1"))
+    assert first.data == on_disk(text.replace("Out[1]: 0", "Out[1]: ["))
     (block,) = first.result.blocks
     assert block.not_updated is not None
     assert "example at line 4: the output would change the prompts" in block.not_updated
