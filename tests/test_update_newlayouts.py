@@ -4,10 +4,12 @@ The layouts of :mod:`tests.test_update_layouts`, and in the same notes: a ```` `
 fence under a label that holds output, d2lbook ``#@tab`` chapters (blocks of other
 frameworks are not run, and their output stays), a block with a second output fence (update
 refuses it, naming the second fence's line), fences in definition lists (``:   ```python``),
-PyCharm's ``In[3]:`` prompts, xdoctest's ``>>>`` continuation lines, fences without info
-string run with ``torchnotes_languages = python bare``, LF, CRLF or bare CR line endings
-(alone or mixed), a byte order mark, tabs, CJK labels and no final newline. Each property
-runs update as :mod:`tests.test_update_layouts` does.
+PyCharm's ``In[3]:`` prompts, xdoctest's ``>>>`` continuation lines, 3-D tensors (blank
+lines inside brackets) under ``>>>`` and ``In [n]:`` prompts, fences without info string run
+with ``torchnotes_languages = python bare``, LF, CRLF and bare CR line endings mixed, a byte
+order mark, tabs, CJK labels and no final newline. Each property runs update as
+:mod:`tests.test_update_layouts` does. Notes the plugin cannot read (IDLE's continuation
+lines, bare CR endings alone) are run end to end: they are left as they are.
 """
 
 from __future__ import annotations
