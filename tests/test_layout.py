@@ -575,7 +575,8 @@ def test_a_python_fence_under_a_label_is_not_read_when_labels_are_not() -> None:
         ("print(x)", False),
         ("for i in range(2):\n    i", False),
         ("In [1]: x", False),
-        ("", False),
+        ("", True),
+        ("  ", True),
     ],
 )
 def test_what_under_a_label_reads_as_output(body: str, read: bool) -> None:

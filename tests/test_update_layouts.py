@@ -451,7 +451,9 @@ def _cut(note: Note, text: str) -> bool:
         ending = endings[position]
         position += 1
         parts.append(re.escape(part + ending))
-    ends = isinstance(note.parts[-1], Section) or (text.endswith("\n") == note.final_newline)
+    ends = isinstance(note.parts[-1], Section) or (
+        text.endswith(("\n", "\r")) == note.final_newline
+    )
     whole = text + ("" if note.final_newline else endings[-1])
     return ends and re.fullmatch("".join(parts), whole) is not None
 

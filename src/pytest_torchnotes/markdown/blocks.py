@@ -49,6 +49,9 @@ class OutputSection:
     #: Why ``--torchnotes-update`` must not write this section, naming the fix (a second
     #: output fence after it that the note would still hold); ``None`` when it may.
     not_writable: str | None = None
+    #: A fence tagged like the blocks, read as output under a label because it holds no
+    #: code (:mod:`.labeled_python`): new output must not read as code there.
+    code_fence: bool = False
 
     @property
     def text(self) -> str:

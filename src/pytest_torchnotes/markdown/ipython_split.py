@@ -83,7 +83,8 @@ def _groups(body: Sequence[BodyLine]) -> list[list[BodyLine]]:
     """The output of each prompt in a separate fence: lines up to a blank line or up to a
     second ``Out[n]:`` line; a traceback runs up to the next ``Out[n]:`` line. A blank line
     inside brackets the output left open, closed before the next ``Out[n]:`` line, is output
-    (:mod:`.bracketed`: a 3-D tensor)."""
+    (:mod:`.bracketed`: a 3-D tensor); a bracket left open above an ``Out[n]:`` line is
+    not, as that line's value ends the output."""
     groups: list[list[BodyLine]] = []
     current: list[BodyLine] = []
     traceback = False
@@ -114,7 +115,9 @@ def _groups(body: Sequence[BodyLine]) -> list[list[BodyLine]]:
             current, depth = [], 0
         else:
             current.append(line)
-            depth += depth_change(text.strip())
+            # the value under Out[n]: ends the prompt's output: a bracket its printed lines
+            # left open does not hold the next prompt's lines
+            depth = (0 if out else depth) + depth_change(text.strip())
             traceback = traceback_starts(body, position)
     if current:
         groups.append(strip_blank_end(current))

@@ -24,20 +24,26 @@ be an example of its own.
 from __future__ import annotations
 
 import ast
-from collections.abc import Container
+import re
+from collections.abc import Container, Sequence
 
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.layout import Gap
-from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.markdown.transcripts import is_doctest
 
 
 def python_output(
-    candidate: FenceLexeme, between: Gap, languages: Container[str], *, labels_read: bool
+    candidate: FenceLexeme,
+    between: Gap,
+    languages: Container[str],
+    *,
+    labels_read: bool,
+    marker: re.Pattern[str] | None = None,
 ) -> bool:
     """Whether ``candidate``, a Python fence with ``between`` before it, is the output of the
     block above it: one label line stands between them (and labels are read), and it holds
-    no Python code.
+    no Python code, nor a line that reads as ``marker``.
 
     >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
     >>> note = "```python\\nx\\n```\\n输出：\\n```python\\ntorch.int64\\n```\\n"
@@ -51,11 +57,24 @@ def python_output(
         return False
     if not between.only_labels or len(between.labels) != 1:
         return False
-    body = candidate.body
+    if marker is not None and any(marker.match(line.text) for line in candidate.body):
+        return False  # a block with its output under an output marker, not parsed as Python
+    return not reads_as_code(candidate.body)
+
+
+def reads_as_code(body: Sequence[BodyLine]) -> bool:
+    """Whether the body of a Python fence holds code: a ``>>>`` or ``In [n]:`` prompt, a
+    statement, a ``print()`` call. An empty one holds none: the output was blanked.
+
+    >>> def body(*texts):
+    ...     return [BodyLine(n, "", text) for n, text in enumerate(texts)]
+    >>> reads_as_code(body("In [7]: x")), reads_as_code(body("tensor([1])")), reads_as_code([])
+    (True, False, False)
+    """
+    if is_doctest(body) or first_prompt(body) is not None:
+        return True
     text = "\n".join(line.text for line in body)
-    if not text.strip() or is_doctest(body) or first_prompt(body) is not None:
-        return False
-    return not holds_code(text)
+    return bool(text.strip()) and holds_code(text)
 
 
 def holds_code(text: str) -> bool:

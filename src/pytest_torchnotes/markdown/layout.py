@@ -14,7 +14,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
-from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, width
+from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
     WRAPPER_LINE,
@@ -151,7 +151,9 @@ def gap(
             continue
         if found.labels and found.labels[-1] == index - 1 and SETEXT_UNDERLINE.match(rest):
             continue  # the underline of a label that is a setext heading
-        title = container_title(rest)
+        # a heading may be indented up to 3 columns past the content column of the block's
+        # list item or definition (4 columns in ``:   ```python``)
+        title = container_title(strip_columns(rest, base)[1])
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)

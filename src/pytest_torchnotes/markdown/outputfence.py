@@ -66,6 +66,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         return
     note.consumed.add(fenced.open_line)
     section = fence_section(fenced)
+    if fenced.language in note.format.languages:
+        section = replace(section, code_fence=True)
     second = second_output(note, fence, fenced)
     if second is not None:
         section = replace(section, not_writable=second_output_refusal(fenced, second))
@@ -101,7 +103,11 @@ def output_fence(
     ):
         return candidate
     if candidate is not None and python_output(
-        candidate, between, note_format.languages, labels_read=label is not None
+        candidate,
+        between,
+        note_format.languages,
+        labels_read=label is not None,
+        marker=note_format.marker,
     ):
         return candidate
     if warn:

@@ -49,7 +49,7 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
         candidate, between, note_format.output_fences, note_format.labeled_fences
     )
     if not labeled and not python_output(
-        candidate, between, note_format.languages, labels_read=True
+        candidate, between, note_format.languages, labels_read=True, marker=note_format.marker
     ):
         return None
     note.problem(

@@ -19,6 +19,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.ipython import (
     BLANKLINE,
     Cell,
+    Issue,
     Transcript,
     read_transcript,
     strip_blank_end,
@@ -82,10 +83,21 @@ def plan_cell(
         "transcript", lines, cell.insert_at, cell.insert_at, cell.prefix, fence.fence
     )
 
+    earlier = tuple(result.edits)  # of the cells above, made in the same write
+
     def verify(edit: Edit) -> str | None:
         return _with_fix(
             _reread_reason(
-                evaluator, transcript, block, index, section, edit, execution, options, writes
+                evaluator,
+                transcript,
+                block,
+                index,
+                section,
+                edit,
+                execution,
+                options,
+                writes,
+                earlier,
             )
         )
 
@@ -123,10 +135,21 @@ def plan_exception(
         "transcript", lines, lines[0].line, lines[-1].line + 1, lines[0].prefix, fence.fence
     )
 
+    earlier = tuple(result.edits)  # of the cells above, made in the same write
+
     def verify(edit: Edit) -> str | None:
         return _with_fix(
             _reread_reason(
-                evaluator, transcript, block, index, section, edit, execution, options, RAISED
+                evaluator,
+                transcript,
+                block,
+                index,
+                section,
+                edit,
+                execution,
+                options,
+                RAISED,
+                earlier,
             )
         )
 
@@ -171,9 +194,12 @@ def _reread_reason(
     execution: Execution,
     options: CompareOptions,
     writes: str = CELL,
+    earlier: Sequence[Edit] = (),
 ) -> str | None:
-    """Why the transcript, with ``edit`` made, would not read back as the same cells with
-    cell ``index`` passing, if it would not. ``writes`` says what the edit writes: the cell's
+    """Why the transcript, with ``edit`` made after the ``earlier`` edits of its cells, would
+    not read back as the same cells with cell ``index`` passing, if it would not (the edits
+    are written together: the output of a cell above can go on over a blank line into the
+    next one's, when it leaves brackets open). ``writes`` says what the edit writes: the cell's
     output (:data:`CELL`), its exception (:data:`RAISED`: what it printed must read back
     the same), what it printed before another exception (:data:`PRINTED`: the exception
     is rewritten by an edit of its own), or its output where its traceback was
@@ -182,16 +208,22 @@ def _reread_reason(
     kept = {evaluator.source.raw_lines[line.line]: line.text for line in section.lines}
     texts = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
     fence = transcript.output_fence or block.fence
-    body = _edited(fence.body, edit, texts)
-    if transcript.output_fence is None:
-        again, issues = read_transcript(body)
-    else:
-        prompts, issues = read_transcript(block.fence.body)
-        again, more = read_split(prompts, dataclasses.replace(fence, body=tuple(body)))
-        issues += more
+    base, shift = list(fence.body), 0
+    for made in sorted(earlier, key=lambda made: made.start):
+        old = [raw.removesuffix("\r")[len(section.prefix) :] for raw in made.lines]
+        base = _edited(base, _shifted(made, shift), old)
+        shift += len(made.lines) - (made.end - made.start)
+    before = transcript.cells
+    if earlier:
+        read, issues = _read(transcript, block, fence, base)
+        if issues:  # each earlier edit was checked with those above it: not expected
+            return f"the transcript would no longer read: {issues[0][1]}"
+        before = read.cells
+    body = _edited(base, _shifted(edit, shift), texts)
+    again, issues = _read(transcript, block, fence, body)
     if issues:
         return f"the transcript would no longer read: {issues[0][1]}"
-    before, after = transcript.cells, again.cells
+    after = again.cells
     if len(before) != len(after) or any(
         old.read() != new.read()
         for position, (old, new) in enumerate(zip(before, after, strict=True))
@@ -215,6 +247,23 @@ def _reread_reason(
     if not passes:
         return "the output would not read back as what the prompt shows"
     return None
+
+
+def _read(
+    transcript: Transcript, block: Block, fence: FenceLexeme, body: Sequence[BodyLine]
+) -> tuple[Transcript, list[Issue]]:
+    """The transcript read from ``body``, the body of its fence (of its output fence in the
+    split form), and the issues found."""
+    if transcript.output_fence is None:
+        return read_transcript(body)
+    prompts, issues = read_transcript(block.fence.body)
+    again, more = read_split(prompts, dataclasses.replace(fence, body=tuple(body)))
+    return again, issues + more
+
+
+def _shifted(edit: Edit, shift: int) -> Edit:
+    """``edit`` on the lines of a note where ``shift`` lines were added above it."""
+    return dataclasses.replace(edit, start=edit.start + shift, end=edit.end + shift)
 
 
 def _edited(body: Sequence[BodyLine], edit: Edit, texts: Sequence[str]) -> list[BodyLine]:

@@ -19,6 +19,8 @@ from pytest_torchnotes.comparison.normalize import (
     strip_trailing_whitespace,
 )
 from pytest_torchnotes.comparison.terminal import as_terminal_shows
+from pytest_torchnotes.markdown.labeled_python import reads_as_code
+from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (
@@ -159,7 +161,16 @@ def label_output_reason(lines: Sequence[str]) -> str | None:
     >>> label_output_reason(["    ok", "    ```"])
     "a line of the output ('```') would read as a code fence under the label line: put the \
 output in an output fence, or mark the block <!-- torchnotes: compare ignore -->"
+
+    No output at all is refused too: the label line would be left over the next fence, and
+    label that as the block's output.
     """
+    if not any(line.strip(" \t\r>") for line in lines):
+        return (
+            "the block prints nothing, and without its indented output the label line above"
+            " it would label what follows as the block's output: delete the label line and"
+            f" the output by hand, or mark the block {COMPARE_IGNORE}"
+        )
     for line in lines:
         if FENCE_LINE.match(line):
             what = "a code fence"
@@ -173,3 +184,25 @@ output in an output fence, or mark the block <!-- torchnotes: compare ignore -->
             f" {COMPARE_IGNORE}"
         )
     return None
+
+
+def code_fence_reason(lines: Sequence[str]) -> str | None:
+    """Why ``lines`` cannot be written into a fence tagged like the blocks that a label makes
+    output (it holds no code), if they cannot: they would read as code, and the next run
+    would run the fence as a block of its own.
+
+    >>> code_fence_reason(["tensor([1, 2])"]) is None
+    True
+    >>> code_fence_reason(["In [7]: x"])
+    "the output ('In [7]: x') would read as code in the fence tagged like the block under its \
+label, a block of its own: tag that fence ```output, or mark the block \
+<!-- torchnotes: compare ignore -->"
+    """
+    if not reads_as_code([BodyLine(line, "", text) for line, text in enumerate(lines)]):
+        return None
+    first = next(line for line in lines if line.strip())
+    return (
+        f"the output ({first.strip()!r}) would read as code in the fence tagged like the block"
+        f" under its label, a block of its own: tag that fence ```output, or mark the block"
+        f" {COMPARE_IGNORE}"
+    )

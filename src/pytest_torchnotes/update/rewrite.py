@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 from pytest_torchnotes.update.merge import merge
 from pytest_torchnotes.update.refusals import (
     check_raw_output,
+    code_fence_reason,
     too_big,
     unsafe_reason,
     written_lines,
@@ -114,6 +115,9 @@ def section_edit(
     else:
         start, end = section.start, section.end
         texts = new if section.fence else _indented_insertion(new, raw_lines, end)
+    reason = code_fence_reason(texts) if section.code_fence else None
+    if reason is not None:
+        raise RewriteError(reason)
     # A CRLF line keeps its CR in its text: new lines end as the last old one did, or as
     # the line above where there was none (a file with mixed line endings keeps each); the
     # note's last line has no ending, the one above it tells.
