@@ -145,37 +145,3 @@ def test_a_block_that_swallows_its_timeout_is_named_before_the_process_ends(
             '*File "notes/note.md", line 9 in <module>',
         ]
     )
-
-
-#: Ways a block keeps its time limit's SIGALRM from stopping it.
-KEEPS_SIGALRM_AWAY = (
-    "signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])",
-    "signal.signal(signal.SIGALRM, signal.SIG_IGN)",
-    "signal.signal(signal.SIGALRM, lambda *args: None)",
-    "signal.setitimer(signal.ITIMER_REAL, 0)",
-)
-
-
-def test_a_python_loop_whose_sigalrm_never_comes_fails_at_its_limit_and_the_session_goes_on(
-    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Only faulthandler's watchdog stopped such a block: it ended the session's process.
-    for index, keeps_away in enumerate(KEEPS_SIGALRM_AWAY):
-        write_note(
-            f"```python\nimport signal\n{keeps_away}\nwhile True:\n    pass\n```\n", f"a{index}.md"
-        )
-    write_note(
-        "```python\nimport signal\nprint(signal.pthread_sigmask(signal.SIG_BLOCK, []))\n"
-        "=== output ===\nset()\n```\n",
-        "b.md",
-    )
-    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "8")
-    # A subprocess, so that a regression cannot end the test session itself.
-    result = pytester.runpytest_subprocess(
-        "-p", "no:randomly", "--torchnotes-timeout=0.5", timeout=60
-    )
-    result.assert_outcomes(passed=1, failed=len(KEEPS_SIGALRM_AWAY))
-    for index in range(len(KEEPS_SIGALRM_AWAY)):
-        result.stdout.fnmatch_lines(
-            [f"notes/a{index}.md:1: block 1: the block did not finish within 0.5 s*"]
-        )

@@ -3,6 +3,7 @@ and ``os._exit``."""
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -35,8 +36,6 @@ def stop_note_threads(
     the library stays imported for later notes, and may need them. ``SystemExit`` is raised
     in each at its next bytecode, which ends a thread without a report; a thread stuck in C
     gets it when it comes back."""
-    from pytest_torchnotes.run.latestop import raise_in
-
     stopped = [
         thread
         for thread in threading.enumerate()
@@ -130,3 +129,11 @@ def refusing_exit(
         raise ProcessExit(status)
 
     return _exit
+
+
+def raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Raise ``exception`` in the thread ``thread_id`` at its next bytecode; ``None`` takes
+    back one that has not been raised yet."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception)
+    )

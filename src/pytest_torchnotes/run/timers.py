@@ -27,7 +27,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.run.latestop import AFTER_LIMIT, LateStop
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -94,8 +93,6 @@ class TimeLimit:
         #: What the outer timer's handler raised in the block: it ends the test.
         self.outer_error: BaseException | None = None
         self._timer: threading.Timer | None = None
-        #: Stops a block in the main thread whose ``SIGALRM`` does not come (:mod:`.latestop`).
-        self._late: LateStop | None = None
         #: When the running block began (:func:`spawned.boot_clock`), and the processes it
         #: had started the spawn way when it ran past its limit.
         self._began = 0.0
@@ -178,17 +175,6 @@ class TimeLimit:
             self._outer = OuterTimer(now + remaining, interval, self._previous)
         if self._outer is not None or self.watchdog.pytest_dump_due() is not None:
             self._arm(now)
-        late = seconds + min(AFTER_LIMIT, self.watchdog.grace / 4)
-        self._late = LateStop(late, GET_IDENT(), BlockTimeout, self._unsignalled)
-
-    def _unsignalled(self) -> bool:
-        """The block's ``SIGALRM`` did not stop it: whether the late stop is to raise
-        :class:`BlockTimeout` (not when the signal came and the block caught it)."""
-        if self._expired:
-            return False
-        self._expired = True
-        self.spawned = spawned_since(self._began)
-        return True
 
     def _expire_thread(self, target: int) -> None:
         self.spawned = spawned_since(self._began)
@@ -197,9 +183,6 @@ class TimeLimit:
         )
 
     def stop(self) -> None:
-        if self._late is not None:
-            self._late.stop()
-            self._late = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
