@@ -26,7 +26,7 @@ def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str
 
 
 def stop_note_threads(
-    before: set[threading.Thread], filename: str, grace: float = 0.05
+    before: set[threading.Thread], filename: str, grace: float = 1.0
 ) -> list[str]:
     """Stop the daemon threads started since ``before`` that run the note's own code (their
     target, or their class's ``run``, was compiled from ``filename``), and return their names.
