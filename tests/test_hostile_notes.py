@@ -502,30 +502,3 @@ def test_a_thread_that_calls_os_exit_fails_the_block_that_runs_then(
         ]
     )
     assert block_counts(result) == {"verified": 1, "failed": 1}
-
-
-def test_a_daemon_thread_running_the_notes_code_is_stopped_when_the_note_ends(
-    pytester: pytest.Pytester, write_note: WriteNote
-) -> None:
-    # It went on through every later note, printing into them and into the terminal.
-    write_note(
-        "```python\nimport threading, time\n\ndef spam():\n    while True:\n"
-        "        print('spam')\n        time.sleep(0.001)\n\n"
-        "threading.Thread(target=spam, name='spammer', daemon=True).start()\n```\n",
-        "a.md",
-    )
-    write_note(
-        "```python\nimport threading, time\ntime.sleep(0.1)\n"
-        "print([thread.name for thread in threading.enumerate() if thread.name == 'spammer'])\n"
-        "=== output ===\n[]\n```\n",
-        "b.md",
-    )
-    result = pytester.runpytest("-p", "no:randomly")
-    result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(
-        [
-            "*notes/a.md: the note left daemon threads running its code: spammer; they were "
-            "stopped, as the end of a script stops them (stop them at the end of the note)"
-        ]
-    )
-    result.stdout.no_fnmatch_line("*SystemExit*")

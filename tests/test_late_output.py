@@ -92,16 +92,12 @@ def test_a_thread_left_by_one_note_is_not_counted_in_the_next(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     # The thread writes until the session is over (or for 30 s), however slow the machine.
-    # Its code is a library's (a thread running the note's own code ends with the note).
     stop = pytester.path / "stop"
-    library = (
+    write_note(
+        "```python\nimport os, threading, time\n"
         "def spam(print=print, sleep=time.sleep, exists=os.path.exists, now=time.monotonic):\n"
         f"    end = now() + 30\n    while not exists({str(stop)!r}) and now() < end:\n"
         "        print('spam')\n        sleep(0.01)\n"
-    )
-    write_note(
-        "```python\nimport os, threading, time\n"
-        f"exec(compile({library!r}, 'library.py', 'exec'))\n"
         "threading.Thread(target=spam, name='spammer', daemon=True).start()\n```\n",
         "a.md",
     )

@@ -97,12 +97,6 @@ def left_behind(display_path: str, result: NoteResult) -> list[str]:
             f"{', '.join(result.threads)}; {fate} (make them daemon threads, "
             "or stop them at the end of the note)"
         )
-    if result.stopped:
-        messages.append(
-            f"{display_path}: the note left daemon threads running its code: "
-            f"{', '.join(result.stopped)}; they were stopped, as the end of a script stops "
-            "them (stop them at the end of the note)"
-        )
     if result.processes:
         messages.append(
             f"{display_path}: the note left processes running: "

@@ -3,10 +3,8 @@ and ``os._exit``."""
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Callable
-from typing import Any
 
 
 def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str]:
@@ -23,56 +21,6 @@ def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str
     for thread in left:
         _let_exit_without(thread)
     return [thread.name for thread in left]
-
-
-def stop_note_threads(
-    before: set[threading.Thread], filename: str, grace: float = 1.0
-) -> list[str]:
-    """Stop the daemon threads started since ``before`` that run the note's own code (their
-    target, or their class's ``run``, was compiled from ``filename``), and return their names.
-
-    The end of a script ends its daemon threads; left running, they would go on through the
-    later notes, printing into them. Threads of a library the note imported are left alone:
-    the library stays imported for later notes, and may need them. ``SystemExit`` is raised
-    in each at its next bytecode, which ends a thread without a report; a thread stuck in C
-    gets it when it comes back."""
-    stopped = [
-        thread
-        for thread in threading.enumerate()
-        if thread not in before
-        and thread.daemon
-        and thread.is_alive()
-        and thread.ident is not None
-        and _runs_code_of(thread, filename)
-    ]
-    if not stopped:
-        return []
-    hook = threading.excepthook
-
-    def quietly(args: Any) -> None:  # the SystemExit raised here is no error of the thread
-        if args.thread not in stopped or args.exc_type is not SystemExit:
-            hook(args)
-
-    threading.excepthook = quietly
-    try:
-        for thread in stopped:
-            raise_in(thread.ident or 0, SystemExit)
-        for thread in stopped:
-            thread.join(grace)
-    finally:
-        threading.excepthook = hook
-    return [thread.name for thread in stopped]
-
-
-def _runs_code_of(thread: threading.Thread, filename: str) -> bool:
-    function = getattr(thread, "_target", None) or type(thread).run
-    for _ in range(8):  # functools.partial and bound methods, unwrapped
-        inner = getattr(function, "func", None) or getattr(function, "__func__", None)
-        if inner is None:
-            break
-        function = inner
-    code = getattr(function, "__code__", None)
-    return code is not None and code.co_filename == filename
 
 
 #: CPython up to 3.12 waits at exit for the lock of every non-daemon thread in the private
@@ -129,11 +77,3 @@ def refusing_exit(
         raise ProcessExit(status)
 
     return _exit
-
-
-def raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
-    """Raise ``exception`` in the thread ``thread_id`` at its next bytecode; ``None`` takes
-    back one that has not been raised yet."""
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread_id), None if exception is None else ctypes.py_object(exception)
-    )

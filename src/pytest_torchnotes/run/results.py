@@ -130,8 +130,6 @@ class NoteResult:
     restored: list[str] = field(default_factory=list)
     #: Threads the note started that were still running after it (not daemon threads).
     threads: list[str] = field(default_factory=list)
-    #: Daemon threads running the note's own code, stopped when it ended.
-    stopped: list[str] = field(default_factory=list)
     #: Output of threads and processes that came after the block it belongs to ended:
     #: not compared, not written by update.
     late: list[str] = field(default_factory=list)

@@ -178,7 +178,6 @@ def sandbox(
         yield Sandbox(module.__dict__, refusing)
     finally:
         unwatch()
-        result.stopped = exiting.stop_note_threads(threads, executor.filename)
         spawning.stop()
         inert = [
             *hooks.stop(),
