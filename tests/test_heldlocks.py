@@ -37,7 +37,8 @@ def test_a_module_a_thread_is_still_importing_is_freed_and_imported_afresh(
     try:
         while "half_made" not in sys.modules:  # the thread is inside the module's code
             importing.join(0.01)
-        freed = heldlocks.free_import_locks(before, wait=0.05)
+        assert heldlocks.free_import_locks(before, str(tmp_path / "elsewhere"), wait=0.05) == []
+        freed = heldlocks.free_import_locks(before, str(tmp_path), wait=0.05)
         assert freed == [
             "the import of 'half_made' (a thread of the note was still importing it and held"
             " its import lock: the next import of it starts afresh)"
@@ -56,7 +57,7 @@ def test_a_module_a_thread_is_still_importing_is_freed_and_imported_afresh(
 
 
 def test_nothing_is_freed_when_no_thread_of_the_note_is_importing() -> None:
-    assert heldlocks.free_import_locks(set(threading.enumerate()), wait=0.05) == []
+    assert heldlocks.free_import_locks(set(threading.enumerate()), "/", wait=0.05) == []
 
 
 def test_a_note_whose_thread_never_finishes_an_import_does_not_hang_the_next_note(
@@ -71,8 +72,9 @@ def test_a_note_whose_thread_never_finishes_an_import_does_not_hang_the_next_not
         "    time.sleep(3600)\n"
     )
     write_note(
-        "```python\nimport threading\n"
+        "```python\nimport sys, threading, time\n"
         "threading.Thread(target=__import__, args=('stuck_import',), daemon=True).start()\n"
+        "while 'stuck_import' not in sys.modules:\n    time.sleep(0.01)\n"
         "print('started')\n=== output ===\nstarted\n```\n",
         "a.md",
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import _imp
 import logging
+import os
 import sys
 import threading
 import time
@@ -38,26 +39,30 @@ def free_logging_lock() -> list[str]:
 POLL = 0.01
 
 
-def free_import_locks(before: set[threading.Thread], wait: float = WAIT) -> list[str]:
-    """Free the import of modules that a thread started by the note (not in ``before``) is
-    still importing after the note, and name them.
+def free_import_locks(before: set[threading.Thread], folder: str, wait: float = WAIT) -> list[str]:
+    """Free the import of the note's own modules (files under ``folder``) that a thread
+    started by the note (not in ``before``) is still importing after the note, and name
+    them.
 
     Such a thread holds the module's import lock (``import slow`` in a thread whose module
     code never returns): any later import of that module, in the next note, would wait for
     it for good. After ``wait`` seconds the lock is dropped from the import system's table
     and the half-made module from ``sys.modules``: the next import makes both afresh, as in
     a new process. The thread keeps the old lock, which nothing else uses any more.
+
+    A library's module is left alone: a library's own thread (a compile worker of torch)
+    may be importing one slowly, and a module imported twice registers its classes twice.
     """
     bootstrap = sys.modules.get("importlib._bootstrap")
     table = getattr(bootstrap, "_module_locks", None)
     if not isinstance(table, dict) or not table:
         return []
     ours = {thread.ident for thread in threading.enumerate() if thread not in before}
-    held = _held_by(table, ours)
+    held = _held_by(table, ours, folder)
     deadline = time.monotonic() + wait
     while held and time.monotonic() < deadline:
         time.sleep(POLL)
-        held = _held_by(table, ours)
+        held = _held_by(table, ours, folder)
     freed = []
     for name in held:
         _imp.acquire_lock()
@@ -75,11 +80,18 @@ def free_import_locks(before: set[threading.Thread], wait: float = WAIT) -> list
     return freed
 
 
-def _held_by(table: dict[str, Any], threads: set[int | None]) -> list[str]:
-    """The modules whose import lock a thread of ``threads`` holds."""
+def _held_by(table: dict[str, Any], threads: set[int | None], folder: str) -> list[str]:
+    """The modules of files under ``folder`` whose import lock a thread of ``threads``
+    holds."""
     held = []
     for name, ref in list(table.items()):
         lock = ref() if callable(ref) else None
-        if getattr(lock, "owner", None) in threads:
+        if getattr(lock, "owner", None) in threads and _under(name, folder):
             held.append(name)
     return held
+
+
+def _under(name: str, folder: str) -> bool:
+    """Whether the module ``name`` being imported is made from a file under ``folder``."""
+    origin = getattr(getattr(sys.modules.get(name), "__spec__", None), "origin", None)
+    return isinstance(origin, str) and origin.startswith(folder.rstrip(os.sep) + os.sep)

@@ -182,7 +182,7 @@ def sandbox(
         inert = [
             *hooks.stop(),
             *heldlocks.free_logging_lock(),
-            *heldlocks.free_import_locks(threads),
+            *heldlocks.free_import_locks(threads, folder),
         ]  # before the session logs
         executor.between = None
         # Free the note's objects while its working directory and os._exit are still
