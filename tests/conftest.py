@@ -10,13 +10,16 @@ import numpy  # noqa: F401
 import pytest
 import torch
 import torch._dynamo
-import torch.optim  # noqa: F401
+import torch.optim
 import torchinfo  # noqa: F401
 import yaml  # noqa: F401  (front matter: a C parser must not be imported twice)
 from hypothesis import HealthCheck, settings
 
 # pytester removes modules first imported by an in-process run when the test ends; torch
 # cannot be imported twice in one process, so everything notes import is imported here.
+# torch.export imports some 1,200 modules at its first export (the inductor's caches among
+# them, which register their classes once per process): the write guard's tests export.
+torch.export.export(torch.nn.ReLU(), (torch.ones(2),))
 
 settings.register_profile("default", deadline=None)
 settings.register_profile(
