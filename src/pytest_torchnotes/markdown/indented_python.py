@@ -39,13 +39,9 @@ CANDIDATE = re.compile(
 )
 
 
-def indented_python(note: NoteContext) -> None:
-    """Warn of each indented code block that starts with Python, outside fences, HTML
-    comments, front matter and the indented text right after a fence; and of each Python
-    fence indented so far that it is indented code."""
-    indented_fences(note)
-    if CANDIDATE.search("\n" + note.text) is None:
-        return
+def not_text(note: NoteContext) -> set[int]:
+    """The lines of the note that are no text of its own: HTML comments, front matter,
+    fences, and the indented text right after a fence (a block's output)."""
     lexemes = note.lexemes
     hidden = set(note.comment_lines)
     if lexemes.front_matter is not None:
@@ -53,6 +49,17 @@ def indented_python(note: NoteContext) -> None:
     for fence in lexemes.fences:
         hidden.update(range(fence.open_line, fence.last_line + 1))
         hidden.update(line.line for line in indented_after(note.lines, fence))
+    return hidden
+
+
+def indented_python(note: NoteContext) -> None:
+    """Warn of each indented code block that starts with Python, outside fences, HTML
+    comments, front matter and the indented text right after a fence; and of each Python
+    fence indented so far that it is indented code."""
+    indented_fences(note)
+    if CANDIDATE.search("\n" + note.text) is None:
+        return
+    hidden = not_text(note)
     after_blank = True
     for index, line in enumerate(note.lines):
         quotes = QUOTE.match(line)

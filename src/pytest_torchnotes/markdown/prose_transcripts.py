@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.context import NoteContext
-from pytest_torchnotes.markdown.lexers import INDENTED_CODE, QUOTE, indented_after, width
+from pytest_torchnotes.markdown.indented_python import not_text
+from pytest_torchnotes.markdown.lexers import INDENTED_CODE, QUOTE, width
 from pytest_torchnotes.quoting import cut
 
 #: A line of text that starts with a ``>>>`` prompt, after any indentation and block-quote
@@ -25,13 +26,7 @@ def prose_transcripts(note: NoteContext) -> None:
     """Warn of the first ``>>>`` prompt of each paragraph of the note's text."""
     if ">>>" not in note.text:
         return  # most notes: not read line by line
-    lexemes = note.lexemes
-    hidden = set(note.comment_lines)
-    if lexemes.front_matter is not None:
-        hidden.update(range(lexemes.front_matter.close_line + 1))
-    for fence in lexemes.fences:
-        hidden.update(range(fence.open_line, fence.last_line + 1))
-        hidden.update(line.line for line in indented_after(note.lines, fence))
+    hidden = not_text(note)
     after_blank, in_code, warned = True, False, False
     for index, line in enumerate(note.lines):
         quotes = QUOTE.match(line)
