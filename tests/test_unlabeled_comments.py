@@ -6,8 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown.commentoutput import COMMENT_LABEL, COMMENT_LINE
+from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.unlabeled_comments import _is_code, inner_label
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote
 
@@ -42,3 +47,28 @@ def test_the_blocks_still_run(pytester: pytest.Pytester, write_note: WriteNote) 
     result = pytester.runpytest()
     result.assert_outcomes(passed=1, warnings=4)
     result.stdout.fnmatch_lines(["*note.md:9: the comments from `# torch.Size*"])
+
+
+def _inner_label_every_line(body: list[BodyLine]) -> list[BodyLine]:
+    """:func:`inner_label` as it reads every line of ``body`` to find the last line of code."""
+    code = [n for n, line in enumerate(body) if _is_code(line)]
+    if not code:
+        return []
+    return [
+        line
+        for n, line in enumerate(body[: code[-1]])
+        if COMMENT_LABEL.match(line.text) and COMMENT_LINE.match(body[n + 1].text)
+    ]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["x = 1", "  y", "# Output:", "#  输出：", "# 1", "#> 2", "", "  ", "# a"]),
+        max_size=12,
+    )
+)
+def test_the_last_line_of_code_found_from_the_end_is_the_last_of_every_line(
+    texts: list[str],
+) -> None:
+    body = [BodyLine(n, "", text) for n, text in enumerate(texts)]
+    assert inner_label(body) == _inner_label_every_line(body)

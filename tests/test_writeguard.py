@@ -375,3 +375,18 @@ def test_a_torch_without_a_writer_or_no_torch_at_all_is_left_as_it_is(
     finally:
         writers.restore()
     assert not hasattr(os.mkfifo, "__wrapped__")
+
+
+@pytest.mark.parametrize("home", ["{tmp}/home", "{tmp}/home/", "{tmp}//home", "{tmp}/link"])
+def test_the_home_folder_is_left_out_as_path_home_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, home: str
+) -> None:
+    (tmp_path / "home" / "notes").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(tmp_path / "home")
+    monkeypatch.setenv("HOME", home.format(tmp=tmp_path))
+    protected, allowed = (tmp_path, tmp_path / "home" / "notes"), (tmp_path / "scratch",)
+    rule = writeguard.rule_for(protected, allowed)
+    assert rule == writeguard._rule_for(
+        tuple(map(str, protected)), tuple(map(str, allowed)), os.fspath(Path.home())
+    )
+    assert rule.protected == (str(tmp_path / "home" / "notes"),)  # the home's parent left out

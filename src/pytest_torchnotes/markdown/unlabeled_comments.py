@@ -86,10 +86,11 @@ def inner_label(body: Sequence[BodyLine]) -> list[BodyLine]:
     >>> inner_label(body("# Output", "print(x)", "y")), inner_label(body("# out:", "# a"))
     ([], [])
     """
-    code = [n for n, line in enumerate(body) if _is_code(line)]
-    if not code:
-        return []
-    last_code = code[-1]
+    last_code = len(body) - 1  # the last line of code, found from the end
+    while last_code >= 0 and not _is_code(body[last_code]):
+        last_code -= 1
+    if last_code <= 0:
+        return []  # no code, or nothing before it that could be a label
     return [
         line
         for n, line in enumerate(body[:last_code])

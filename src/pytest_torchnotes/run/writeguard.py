@@ -199,8 +199,15 @@ def rule_for(protected: Iterable[str | Path], allowed: Iterable[str | Path]) -> 
     return _rule_for(
         tuple(os.fspath(path) for path in protected),
         tuple(os.fspath(path) for path in allowed),
-        os.fspath(Path.home()),
+        _home(),
     )
+
+
+def _home() -> str:
+    """The home folder, as :meth:`Path.home` finds it, without the ``Path`` (it is asked
+    for every note)."""
+    home = os.path.expanduser("~")
+    return home if not home.startswith("~") else os.fspath(Path.home())  # Path.home raises
 
 
 @functools.lru_cache(maxsize=64)
