@@ -205,3 +205,16 @@ def test_code_spans_and_the_text_between_them_make_the_line(text: str) -> None:
         assert not span.code.endswith("`")
         rebuilt += text[span.start : span.end] + piece
     assert rebuilt == text
+
+
+def _heading_text_in_pieces(raw: str) -> str:
+    """:func:`headings.heading_text` by its general path: code spans split off, markup
+    removed from the rest."""
+    pieces, codes = codespans.split_code(raw)
+    texts = [headings.HEADING_MARKUP.sub("", piece) for piece in pieces]
+    return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab _*`<>:#\t\n\u3000x") + ["：", "张"])))
+def test_a_heading_without_markup_is_its_text_as_in_the_general_path(raw: str) -> None:
+    assert headings.heading_text(raw) == _heading_text_in_pieces(raw)

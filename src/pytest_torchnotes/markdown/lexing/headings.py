@@ -21,6 +21,10 @@ HEADING_MARKUP = re.compile(
     r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
 )
 
+#: A character that every match of :data:`HEADING_MARKUP` starts with, and every code span:
+#: a heading without one is its text as it stands.
+MARKUP_START = re.compile(r"[<*_`]")
+
 #: A setext underline: ``====`` or ``----`` under a paragraph line.
 SETEXT_UNDERLINE = re.compile(r"[ \t]{0,3}(?P<char>=+|-+)[ \t]*$")
 
@@ -43,6 +47,8 @@ def heading_text(raw: str) -> str:
     >>> heading_text("**Bold** `torch.nn.functional.cross_entropy` and os._exit")
     'Bold torch.nn.functional.cross_entropy and os._exit'
     """
+    if not MARKUP_START.search(raw):
+        return raw.strip()  # most headings: nothing to remove, no code span
     pieces, codes = split_code(raw)  # code spans are kept as written
     texts = [HEADING_MARKUP.sub("", piece) for piece in pieces]
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
