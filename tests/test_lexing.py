@@ -218,3 +218,40 @@ def _heading_text_in_pieces(raw: str) -> str:
 @given(st.text(alphabet=st.sampled_from(list("ab _*`<>:#\t\n\u3000x") + ["：", "张"])))
 def test_a_heading_without_markup_is_its_text_as_in_the_general_path(raw: str) -> None:
     assert headings.heading_text(raw) == _heading_text_in_pieces(raw)
+
+
+def _indented_after_line_by_line(
+    note_lines: list[str], fence: FenceLexeme
+) -> tuple[BodyLine, ...]:
+    """:func:`indented_code.indented_after` for a fence outside block quotes, every line
+    after the fence read until one ends the indented code."""
+    assert fence.close_line is not None
+    columns = lines.width(fence.prefix) + indented_code.INDENTED_CODE
+    found: list[BodyLine] = []
+    last = -1
+    for index in range(fence.close_line + 1, len(note_lines)):
+        rest = note_lines[index]
+        if not rest.strip():
+            if found:
+                found.append(BodyLine(index, rest, ""))
+            continue
+        if lines.width(rest[: len(rest) - len(rest.lstrip(" \t"))]) < columns:
+            break
+        removed, text = indented_code.strip_columns(rest, columns, 0)
+        found.append(BodyLine(index, removed, text))
+        last = len(found)
+    return tuple(found[: max(last, 0)])
+
+
+@given(
+    st.sampled_from(["", " ", "  - "]),
+    st.lists(st.sampled_from(["", " ", "\t", "    x", "\tx", "  y", "z", "        w", "\u3000"])),
+)
+def test_indented_code_after_a_fence_is_found_as_line_by_line(
+    prefix: str, after: list[str]
+) -> None:
+    text = [f"{prefix}```python", "x = 1", f"{prefix}```", *after]
+    fence = FenceLexeme(0, 2, "python", prefix, "```", 0, (BodyLine(1, "", "x = 1"),))
+    assert indented_code.indented_after(text, fence) == _indented_after_line_by_line(
+        text, fence
+    )

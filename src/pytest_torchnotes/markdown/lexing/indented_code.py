@@ -5,6 +5,8 @@ In CommonMark a fence-looking line in it is text, not a fence, so the scan skips
 
 from __future__ import annotations
 
+from itertools import islice
+
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 
@@ -26,6 +28,12 @@ BodyLine(line=6, prefix='    ', text='b'))
     if fence.close_line is None:
         return ()
     depth = fence.quote_depth
+    if not depth:  # most fences: the first line with text after it starts at column 0
+        for line in islice(lines, fence.close_line + 1, None):
+            if line.strip():
+                if line[0] not in (" ", "\t"):
+                    return ()  # indented less than any fence's indented code
+                break
     quotes = quote_prefix(fence.prefix, depth) if depth else ""
     columns = width(fence.prefix) - width(quotes or "") + INDENTED_CODE
     found: list[BodyLine] = []
