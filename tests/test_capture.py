@@ -187,3 +187,28 @@ def test_a_block_can_reconfigure_its_standard_output(
     write_note(RECONFIGURED)
     pytester.runpytest().assert_outcomes(passed=1)
     pytester.runpytest("--torchnotes-capture-fd=false").assert_outcomes(passed=1)
+
+
+def _write(text: str) -> str:
+    """Write ``text`` to ``sys.stdout``; what the write gave: its count or its error."""
+    try:
+        return str(sys.stdout.write(text))
+    except UnicodeEncodeError as error:
+        return error.reason
+
+
+def _write_each(texts: list[str]) -> list[str]:
+    return [_write(text) for text in texts]
+
+
+@given(st.lists(st.text(st.sampled_from(["a", " ", "\n", "张", "\udc80", "é"]))))
+def test_stdout_with_fd_capture_takes_text_as_the_plain_stream(texts: list[str]) -> None:
+    fd = FileDescriptorCapture()
+    try:
+        with BlockCapture(fd) as in_order:
+            outcomes = _write_each(texts)
+    finally:
+        fd.close()
+    with BlockCapture() as plain:
+        assert _write_each(texts) == outcomes
+    assert in_order.out == plain.out

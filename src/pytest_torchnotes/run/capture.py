@@ -21,6 +21,9 @@ import threading
 from types import TracebackType
 from typing import Any
 
+#: ``io.StringIO.write``, which a :class:`CaptureStream` writes its text with.
+_STRING_WRITE = io.StringIO.write
+
 
 class CaptureStream(io.StringIO):
     """Text in memory that also takes bytes through ``.buffer``, like the real ``sys.stdout``.
@@ -59,7 +62,7 @@ class CaptureStream(io.StringIO):
         if isinstance(text, str) and not text.isascii():
             encoded = text.encode(self._encoding, self._errors)  # raises, with "strict"
             text = encoded.decode(self._encoding, "replace")
-        return super().write(text)
+        return _STRING_WRITE(self, text)  # super().write, without making a super object
 
     @functools.cached_property
     def buffer(self) -> _BytesInto:  # type: ignore[override]
@@ -97,8 +100,8 @@ class _InOrderStream(CaptureStream):
         if fd is not None and fd.pending():  # most writes: nothing new on fd 1
             earlier = fd.drain()
             if earlier:
-                super().write(earlier)
-        return super().write(text)
+                CaptureStream.write(self, earlier)
+        return CaptureStream.write(self, text)
 
 
 class _BytesInto(io.RawIOBase):
