@@ -70,3 +70,16 @@ def test_children_are_read_anew_each_time_whatever_a_note_did_to_the_kept_file()
         first.kill()
         first.wait()
     assert not listed(first)
+
+
+def test_with_children_of_its_own_the_session_gets_the_same_answer_reading_proc_first(
+    child: subprocess.Popen[bytes],
+) -> None:
+    # ``ours`` names no process: /proc is read first, and the answer is the one of asking
+    # first whether there is any child at all
+    assert live_children(frozenset({-1})) == live_children()
+    assert any(line.startswith(f"{child.pid} (") for line in live_children(frozenset({-1})) or [])
+
+
+def test_with_no_child_at_all_reading_proc_first_gives_the_same_answer() -> None:
+    assert live_children(frozenset({-1})) == live_children()

@@ -230,17 +230,19 @@ def live_children(ours: frozenset[int] = frozenset()) -> list[str] | None:
     (no ``/proc``, or children of other threads).
 
     Asking whether there is any child at all costs one system call; ``/proc`` is read only
-    when there is one.
+    when there is one. Where the session has a child of its own (``ours``, a child of the
+    thread that runs the notes), ``/proc`` is read first: when it lists a child, there is
+    one, and the question needs no call of its own.
     """
-    waitid = getattr(os, "waitid", None)
-    if waitid is not None:
-        try:
-            waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        except ChildProcessError:
-            return []
+    if not ours and _no_child_at_all():
+        return []
     try:
-        pids = _children_of(threading.get_native_id()).split()
+        pids: list[str] | None = _children_of(threading.get_native_id()).split()
     except OSError:
+        pids = None
+    if not pids and ours and _no_child_at_all():
+        return []
+    if pids is None:
         return None
     alive = []
     left = [pid for pid in pids if int(pid) not in ours]
@@ -256,6 +258,18 @@ def live_children(ours: frozenset[int] = frozenset()) -> list[str] | None:
         if rest.split()[:1] != ["Z"]:
             alive.append(f"{pid} ({name})")
     return alive or None  # a child of another thread, or one that just ended
+
+
+def _no_child_at_all() -> bool:
+    """Whether the process has no child, running or ended (``False`` where it cannot tell)."""
+    waitid = getattr(os, "waitid", None)
+    if waitid is None:
+        return False
+    try:
+        waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return True
+    return False
 
 
 #: ``/proc/self/task/TID/children`` of each thread that asked, kept open with what tells
