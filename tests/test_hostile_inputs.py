@@ -140,3 +140,25 @@ def test_torchnotes_settings_in_toml_front_matter_are_a_problem_of_their_line(
         )
     ]
     assert NoteParser().parse('+++\ntitle = "torchnotes"\n+++\n').problems == []
+
+
+@pytest.mark.parametrize("value", ["2023-13-45", "0b_", "1_000-99-99 10:00:00"])
+def test_a_front_matter_value_yaml_cannot_convert_is_the_site_generators_business(
+    value: str,
+) -> None:
+    # A value YAML parses but cannot convert (a date with month 13) failed the note with
+    # PyYAML's ValueError and its traceback, whether or not the note configured torchnotes.
+    plain = NoteParser().parse(f"---\ndate: {value}\n---\n\n```python\nprint(1)\n```\n")
+    assert (plain.problems, len(plain.blocks)) == ([], 1)
+    configured = NoteParser().parse(
+        f"---\ndate: {value}\ntorchnotes:\n  seed: 3\n---\n\n```python\nprint(1)\n```\n"
+    )
+    assert (configured.problems, configured.config.seed) == ([], 3)
+
+
+def test_a_torchnotes_value_yaml_cannot_convert_is_a_problem_of_its_line() -> None:
+    note = NoteParser().parse("---\ntorchnotes:\n  skip: later\n  seed: 0b_\n---\n")
+    [(line, message)] = [(problem.line_index, problem.message) for problem in note.problems]
+    assert line == 3
+    assert message.startswith("front matter holds a value YAML cannot convert (")
+    assert message.endswith("): put it in quotes to read it as text")

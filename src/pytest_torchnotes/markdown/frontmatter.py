@@ -80,10 +80,25 @@ def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
     if key is None:
         return NoteConfig()
     key_line = 1 + front_matter.text.count("\n", 0, key.start())
+    settings = _torchnotes_value(front_matter.text, key_line)
+    if settings is None:
+        return NoteConfig()
+    if not isinstance(settings, dict):
+        raise FrontMatterError(key_line, "torchnotes: in the front matter must hold keys")
+    return _config(settings, key_line, front_matter.text)
+
+
+def _torchnotes_value(text: str, key_line: int) -> Any:
+    """The value of the ``torchnotes`` key of YAML front matter ``text``, or ``None``.
+
+    Only that value is made into Python objects: a value elsewhere that YAML parses but cannot
+    convert (``date: 2023-13-45``, ``x: 0b_``) is the site generator's business, not the note's.
+    """
     import yaml  # only notes that configure torchnotes pay for the YAML parser
 
+    loader_class = yaml.SafeLoader
     try:
-        data = yaml.safe_load(front_matter.text)
+        root = yaml.compose(text, Loader=loader_class)
     except RecursionError:
         raise FrontMatterError(
             key_line, "front matter is nested too deeply to read: flatten its lists and maps"
@@ -93,12 +108,44 @@ def parse_front_matter(front_matter: FrontMatterLexeme | None) -> NoteConfig:
         line = 1 + mark.line if mark is not None else key_line
         problem = getattr(error, "problem", None) or str(error)
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
-    settings = data.get("torchnotes") if isinstance(data, dict) else None
-    if settings is None:
-        return NoteConfig()
-    if not isinstance(settings, dict):
-        raise FrontMatterError(key_line, "torchnotes: in the front matter must hold keys")
-    return _config(settings, key_line, front_matter.text)
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    values = [
+        v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "torchnotes"
+    ]
+    if not values:
+        return None
+    loader = loader_class("")
+    try:
+        return loader.construct_document(values[-1])  # the last of repeated keys, as YAML reads
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as error:
+        line = _unreadable_line(loader, values[-1])
+        raise FrontMatterError(
+            key_line if line is None else line,
+            f"front matter holds a value YAML cannot convert ({error}): put it in quotes to "
+            "read it as text",
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _unreadable_line(loader: Any, node: Any) -> int | None:
+    """The 0-based line of the first scalar under ``node`` that ``loader`` cannot convert."""
+    import yaml
+
+    pending = [node]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node)
+            except Exception:  # whatever the conversion raised, this is the node
+                return int(node.start_mark.line) + 1
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in reversed(node.value) for item in reversed(pair))
+    return None
 
 
 def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:

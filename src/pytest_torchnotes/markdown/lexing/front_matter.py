@@ -54,6 +54,8 @@ def _yaml_front_matter(text: str) -> bool:
     """Whether ``text`` between two ``---`` lines is front matter: empty, or YAML that holds
     keys. Text that is not (prose between two thematic breaks) belongs to the note. Text
     with a ``torchnotes:`` key is front matter in any case, so that its errors are reported.
+    The YAML is parsed, not converted: a value it cannot convert (``date: 2023-13-45``) is
+    the site generator's business, and a value made of aliases is not expanded.
 
     >>> _yaml_front_matter("title: Notes"), _yaml_front_matter("Some prose.")
     (True, False)
@@ -64,7 +66,7 @@ def _yaml_front_matter(text: str) -> bool:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)
+        root = yaml.compose(text, Loader=loader)
     except (yaml.YAMLError, RecursionError):  # nested too deeply for the pure-Python parser
         return False
-    return isinstance(data, dict)
+    return isinstance(root, yaml.MappingNode)
