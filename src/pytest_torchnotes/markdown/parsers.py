@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown import (
     marker,
     outputfence,
     prose_transcripts,
+    quarto_outputs,
     raises,
     tabs,
     transcripts,
@@ -115,6 +116,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
+    quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)

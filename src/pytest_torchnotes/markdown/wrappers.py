@@ -1,7 +1,9 @@
 """What stands around a block's output without being prose: the lines of a collapsible
 section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
-containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a heading
-(``#### Output``), and the title a fence's info string gives it
+containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), the fenced divs
+of Pandoc, Quarto, VuePress and MyST (``::: details 运行结果``,
+``::: {.cell-output .cell-output-stdout}``), an Obsidian callout (``> [!example]- Output``),
+a heading (``#### Output``), and the title a fence's info string gives it
 (```` ```text title="Output" ````). A title is read as a label
 line by :mod:`.layout` when the note's label pattern matches it.
 """
@@ -11,9 +13,11 @@ from __future__ import annotations
 import re
 
 #: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
-#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``.
+#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, the ``:::`` that closes a
+#: fenced div.
 WRAPPER_LINE = re.compile(
-    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\})[ \t]*$", re.IGNORECASE
+    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}|:{3,})[ \t]*$",
+    re.IGNORECASE,
 )
 
 #: A collapsible section's title, maybe right after ``<details>``: its text is a label line
@@ -30,6 +34,28 @@ TITLED_CONTAINER = re.compile(
     r"^[ \t]*(?:(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[ \t]+[\w-]+)*|===\+?)"
     r"(?:[ \t]+\"(?P<text>[^\"]*)\")?[ \t]*$"
 )
+
+#: A fenced div: a container of markdown-it (VuePress, VitePress: ``::: details 运行结果``,
+#: ``::: tip 输出``), Pandoc and Quarto (``::: {.cell-output .cell-output-stdout}``, ``::: Note
+#: :::``) or MyST (``:::{admonition} Output``). Its title is the text after its kind or its
+#: attributes, else its kind, else what its classes say it holds (:data:`DIV_CLASSES`).
+FENCED_DIV = re.compile(
+    r"^[ \t]*:{3,}[ \t]*(?:\{(?P<attributes>[^}]*)\}|(?P<kind>[\w-]+))?"
+    r"[ \t]*(?P<text>.*?)[ \t]*(?::{3,}[ \t]*)?$"
+)
+
+#: A class of a fenced div (``.output``, Quarto's ``.cell-output-stdout``).
+DIV_CLASS = re.compile(r"(?:^|\s)\.(?P<name>[\w-]+)")
+
+#: What the classes of a Quarto cell's output divs say they hold, as a label: what the cell
+#: printed, and the value its last line displayed. Its ``.cell-output-stderr`` (warnings) and
+#: ``.cell-output-error`` (a traceback with terminal colours) are not output the plugin reads.
+DIV_CLASSES = {"cell-output-stdout": "stdout", "cell-output-display": "output"}
+
+#: An Obsidian callout or a GitHub alert, once its block quote's ``>`` is taken off:
+#: ``[!example]- Output``, ``[!NOTE]``. Its title, else its type, is a label line when it reads
+#: as one.
+CALLOUT = re.compile(r"^[ \t]*\[!(?P<kind>[\w-]+)\][+-]?(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 
 #: An ATX heading (``#### Output``): its text is a label line when it reads as one.
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -53,10 +79,36 @@ def container_title(line: str) -> str | None:
     heading = HEADING.match(line) if "#" in line else None
     if heading is not None:
         return heading.group("text")
-    container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
+    opening = line.lstrip()[:3]
+    if opening == ":::":
+        return _div_title(line)
+    if opening[:2] == "[!":
+        callout = CALLOUT.match(line)
+        return None if callout is None else callout.group("text") or callout.group("kind")
+    container = TITLED_CONTAINER.match(line) if opening in ("!!!", "???", "===") else None
     if container is None:
         return None
     return container.group("text") or container.group("kind")
+
+
+def _div_title(line: str) -> str | None:
+    """The title of the fenced div that ``line`` opens (``None`` for a closing ``:::``).
+
+    >>> _div_title("::: details 运行结果"), _div_title("::: {.cell-output .cell-output-stdout}")
+    ('运行结果', 'stdout')
+    """
+    div = FENCED_DIV.match(line)
+    if div is None:
+        return None
+    if div.group("text"):
+        return div.group("text")
+    if div.group("kind"):
+        return div.group("kind")
+    classes = [found.group("name") for found in DIV_CLASS.finditer(div.group("attributes") or "")]
+    for name in classes:
+        if name in DIV_CLASSES:
+            return DIV_CLASSES[name]
+    return classes[-1] if classes else None
 
 
 def fence_title(info: str) -> str | None:

@@ -1,0 +1,208 @@
+"""Layouts of published notes: Quarto's Markdown render of a notebook, the containers of
+VuePress, VitePress, MyST and Pandoc, Obsidian callouts, Hexo's codeblock tags. Each output is
+read at its exact lines or reported with its line; nothing is dropped silently."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.liquid import CODEBLOCK
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
+from pytest_torchnotes.markdown.wrappers import container_title
+from pytest_torchnotes.notelines import shown
+from tests.conftest import WriteNote
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def parse(name: str) -> ParsedNote:
+    return NoteParser().parse((SAMPLES / name).read_text(encoding="utf-8"))
+
+
+def outputs(note: ParsedNote) -> list[tuple[int, int | None, str | None]]:
+    """Each block's first line, the first line of its output section, what it expects."""
+    return [
+        (
+            shown(block.first_line),
+            shown(block.output.start) if block.output else None,
+            block.expected if block.output else None,
+        )
+        for block in note.blocks
+    ]
+
+
+def problems(note: ParsedNote) -> list[tuple[int, str, str]]:
+    return [(shown(p.line_index), p.severity, p.message) for p in note.problems]
+
+
+def test_a_quarto_render_reads_what_a_cell_printed_and_displayed() -> None:
+    note = parse("quarto_md.md")
+    assert outputs(note) == [
+        (6, 17, "array([[0.5488135 ],\n       [0.71518937],\n       [0.60276338]])"),
+        (26, 33, "Learned parameters:\nWeight: 1.9128"),
+        (41, None, None),
+    ]
+    assert problems(note) == [
+        (
+            46,
+            "warning",
+            "Quarto's output div .cell-output-stderr holds what the cell wrote to stderr "
+            "(warnings, logs), which is not compared: only what a block prints to stdout and "
+            "displays is; check a warning with <!-- torchnotes: warns UserWarning --> above "
+            "the block",
+        )
+    ]
+
+
+def test_quarto_error_divs_are_reported_once_per_note_with_a_count() -> None:
+    div = "::: {{.cell-output .cell-output-error}}\n```\nKeyError: 'b'\n```\n:::\n"
+    block = "```{{.python .cell-code}}\n{{}}['b']\n```\n\n"
+    text = (block + div + "\n").format() * 2
+    note = NoteParser().parse(text)
+    [(line, severity, message)] = problems(note)
+    assert (line, severity) == (5, "warning")
+    assert "(and 1 more in this note)" in message
+    assert "<!-- torchnotes: raises TYPE -->" in message
+    assert [block.output for block in note.blocks] == [None, None]
+
+
+def test_output_in_fenced_div_containers() -> None:
+    note = parse("fenced_divs.md")
+    assert outputs(note) == [
+        (5, 11, "tensor([0, 2, 4])"),
+        (15, 22, "tensor([1., 1.])"),
+        (27, 33, "tensor([0.])"),
+        (37, 43, "4"),
+        (47, None, None),
+    ]
+    assert problems(note) == []  # a container with another title is prose: an example
+
+
+def test_output_in_obsidian_callouts() -> None:
+    note = parse("callouts.md")
+    assert outputs(note) == [
+        (4, 11, "tensor([3., 3.])"),
+        (14, 20, "tensor([1.])"),
+        (23, None, None),
+    ]
+    assert problems(note) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ("::: details 运行结果", "运行结果"),
+        ("::: tip", "tip"),
+        (":::: warning 输出：", "输出："),
+        ("::: {.cell-output .cell-output-stdout}", "stdout"),
+        ("::: {.cell-output .cell-output-display execution_count=8}", "output"),
+        ("::: {.cell-output .cell-output-stderr}", "cell-output-stderr"),
+        ("::: {#cell-0 .cell execution_count=8}", "cell"),
+        ("::: {.output} :::", "output"),
+        ("::: {#id}", None),
+        (":::{admonition} Output", "Output"),
+        (":::", None),
+        ("::::::", None),
+        ("[!example]- Output", "Output"),
+        ("[!output]", "output"),
+        ("[!NOTE]", "NOTE"),
+        ("[!note] 为什么", "为什么"),
+        ("[!broken", None),
+    ],
+)
+def test_the_title_of_a_fenced_div_or_a_callout(line: str, title: str | None) -> None:
+    assert container_title(line) == title
+
+
+def test_labels_turned_off_leave_div_titles_unread() -> None:
+    text = "```python\nprint(1)\n```\n::: details Output\n```\n1\n```\n:::\n"
+    assert NoteParser().parse(text).blocks[0].output is not None
+    off = NoteParser(NoteFormat(output_label=None)).parse(text)
+    assert off.blocks[0].output is None
+    assert [line for line, _, _ in problems(off)] == [5]
+
+
+def test_hexo_codeblock_tags_are_reported() -> None:
+    note = parse("hexo.md")
+    assert [(line, severity) for line, severity, _ in problems(note)] == [
+        (11, "warning"),
+        (16, "warning"),
+    ]
+    assert problems(note)[0][2] == (
+        "{% codeblock lang:python %} is a codeblock tag of a static site, which is not run: "
+        "write it as a ```python fence (ending in ```) to run it"
+    )
+    assert [block.code for block in note.blocks] == ['print("a fence runs")']
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("{% codeblock lang:python %}", "python"),
+        ("{%- codeblock train.py lang:py http://example.com link -%}", "py"),
+        ("{% code lang:Python %}", "Python"),
+        ("{% codeblock 运行结果 %}", None),
+        ("{% endcodeblock %}", None),
+        ("text {% codeblock lang:python %}", None),
+        ("{% codeblocks lang:python %}", None),
+    ],
+)
+def test_the_codeblock_tag(line: str, language: str | None) -> None:
+    opening = CODEBLOCK.match(line)
+    assert (opening.group("language") if opening else None) == language
+
+
+QUARTO = """\
+::: {#cell-0 .cell execution_count=1}
+``` {.python .cell-code}
+import torch
+print(torch.arange(3) * 2)
+```
+
+::: {.cell-output .cell-output-stdout}
+```
+tensor([0, 2, 5])
+```
+:::
+:::
+"""
+
+
+def test_a_quarto_render_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(QUARTO)
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:2: block 1*", "*expected 5, got 4*"])
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == QUARTO.replace("5]", "4]")
+    assert pytester.runpytest("--torchnotes-update").ret == 0
+    assert note.read_text(encoding="utf-8") == QUARTO.replace("5]", "4]")
+
+
+CALLOUT = """\
+```python
+print(sum([1, 2]))
+```
+
+> [!example]- Output
+> ```
+> 4
+> ```
+"""
+
+
+def test_output_in_a_callout_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(CALLOUT)
+    result = pytester.runpytest()
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*notes/note.md:1: block 1*", "*expected 4, got 3*"])
+    pytester.runpytest("--torchnotes-update")
+    assert note.read_text(encoding="utf-8") == CALLOUT.replace("> 4", "> 3")
+    assert pytester.runpytest().ret == 0
