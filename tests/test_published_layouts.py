@@ -206,3 +206,27 @@ def test_output_in_a_callout_is_compared_and_updated(
     pytester.runpytest("--torchnotes-update")
     assert note.read_text(encoding="utf-8") == CALLOUT.replace("> 4", "> 3")
     assert pytester.runpytest().ret == 0
+
+
+def test_output_in_a_docusaurus_tab() -> None:
+    note = parse("docusaurus_tabs.md")
+    assert outputs(note) == [
+        (8, 18, "tensor([1., 1.])--tensor([0.])"),
+        (27, 35, "4"),
+        (44, None, None),
+    ]
+    assert problems(note) == []  # a tab with another label is prose: an example
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        ('<TabItem value="Output" label="Output">', "Output"),
+        ('<TabItem value="output">', "output"),
+        ("<TabItem value='out' label='输出'>", "输出"),
+        ('<TabItem value="py" label="Python" default>', "Python"),
+        ("<TabItem>", None),
+    ],
+)
+def test_the_title_of_a_docusaurus_tab(line: str, title: str | None) -> None:
+    assert container_title(line) == title

@@ -1,6 +1,7 @@
 """What stands around a block's output without being prose: the lines of a collapsible
 section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
-containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), the fenced divs
+containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a tab of
+Docusaurus (``<TabItem value="output" label="Output">``), the fenced divs
 of Pandoc, Quarto, VuePress and MyST (``::: details 运行结果``,
 ``::: {.cell-output .cell-output-stdout}``), an Obsidian callout (``> [!example]- Output``),
 a heading (``#### Output``), and the title a fence's info string gives it
@@ -14,9 +15,9 @@ import re
 
 #: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
 #: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, the ``:::`` that closes a
-#: fenced div.
+#: fenced div, the ``</TabItem>`` that closes a Docusaurus tab.
 WRAPPER_LINE = re.compile(
-    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}|:{3,})[ \t]*$",
+    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}|:{3,}|</TabItem>)[ \t]*$",
     re.IGNORECASE,
 )
 
@@ -57,6 +58,15 @@ DIV_CLASSES = {"cell-output-stdout": "stdout", "cell-output-display": "output"}
 #: as one.
 CALLOUT = re.compile(r"^[ \t]*\[!(?P<kind>[\w-]+)\][+-]?(?:[ \t]+(?P<text>.*?))?[ \t]*$")
 
+#: A tab of Docusaurus (MDX): ``<TabItem value="output" label="Output">``. Its label, else its
+#: value, is a label line when it reads as one.
+TAB_ITEM = re.compile(r"^[ \t]*<TabItem\b(?P<attributes>[^>]*)>[ \t]*$")
+
+#: An attribute of a tab (``label="Output"``, ``value='out'``).
+TAB_ATTRIBUTE = re.compile(
+    r"""\b(?P<name>label|value)=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')"""
+)
+
 #: An ATX heading (``#### Output``): its text is a label line when it reads as one.
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 
@@ -80,6 +90,8 @@ def container_title(line: str) -> str | None:
     if heading is not None:
         return heading.group("text")
     opening = line.lstrip()[:3]
+    if opening == "<Ta":
+        return _tab_title(line)
     if opening == ":::":
         return _div_title(line)
     if opening[:2] == "[!":
@@ -89,6 +101,22 @@ def container_title(line: str) -> str | None:
     if container is None:
         return None
     return container.group("text") or container.group("kind")
+
+
+def _tab_title(line: str) -> str | None:
+    """The title of the Docusaurus tab that ``line`` opens: its label, else its value.
+
+    >>> _tab_title('<TabItem value="output" label="Output">'), _tab_title("<TabItem>")
+    ('Output', None)
+    """
+    tab = TAB_ITEM.match(line)
+    if tab is None:
+        return None
+    found: dict[str, str] = {}
+    for attribute in TAB_ATTRIBUTE.finditer(tab.group("attributes")):
+        text = attribute.group("double")
+        found[attribute.group("name")] = text if text is not None else attribute.group("single")
+    return found.get("label", found.get("value"))
 
 
 def _div_title(line: str) -> str | None:
