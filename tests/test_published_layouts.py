@@ -230,3 +230,33 @@ def test_output_in_a_docusaurus_tab() -> None:
 )
 def test_the_title_of_a_docusaurus_tab(line: str, title: str | None) -> None:
     assert container_title(line) == title
+
+
+def test_the_pytorch_tabs_of_a_d2l_1_chapter_run() -> None:
+    note = parse("d2l_magic_tabs.md")
+    assert [(shown(block.first_line), block.code.splitlines()[-1]) for block in note.blocks] == [
+        (19, "import torch"),
+        (24, "x"),
+        (35, "x.numel()"),
+        (39, "x.shape"),
+    ]
+    assert problems(note) == [
+        (
+            1,
+            "warning",
+            "```{.python .input} is not run: it sets up the framework tabs of d2lbook "
+            "(%load_ext d2lbook.tab), which are read from the %%tab line of each block here",
+        ),
+        (
+            13,
+            "warning",
+            "```{.python .input} is not run: its tab line `%%tab mxnet` names another "
+            "framework (only pytorch and all run)",
+        ),
+        (
+            30,
+            "warning",
+            "```{.python .input} is not run: its tab line `%%tab tensorflow, jax` names "
+            "another framework (only pytorch and all run)",
+        ),
+    ]

@@ -99,6 +99,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
     tabbed = tabs.tabbed(lexemes.fences, note.format.languages)
+    magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -110,7 +111,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             pending.directives = []  # the lexer reported it; never run prose as code
         elif (option := cellopts.not_run(event)) is not None:
             cell_not_run(event, option, pending, note)
-        elif tabbed and (why := tabs.not_run(event)) is not None:
+        elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
             tab_not_run(event, why, pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
