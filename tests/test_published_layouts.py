@@ -260,3 +260,24 @@ def test_the_pytorch_tabs_of_a_d2l_1_chapter_run() -> None:
             "another framework (only pytorch and all run)",
         ),
     ]
+
+
+def test_fences_in_obsidian_comments_are_not_run() -> None:
+    note = parse("obsidian_comments.md")
+    assert [shown(block.first_line) for block in note.blocks] == [15, 26]
+    assert problems(note) == [
+        (
+            10,
+            "warning",
+            "```python is not run: it is inside an Obsidian comment (the %% at line 9), which "
+            "Obsidian does not show: remove the %% lines around it to run it",
+        )
+    ]
+
+
+def test_a_directive_before_a_commented_fence_is_reported() -> None:
+    text = "<!-- torchnotes: skip later -->\n%%\n```python\nx\n```\n%%\n"
+    assert [(line, severity) for line, severity, _ in problems(NoteParser().parse(text))] == [
+        (1, "error"),
+        (3, "warning"),
+    ]
