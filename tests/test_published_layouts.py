@@ -281,3 +281,20 @@ def test_a_directive_before_a_commented_fence_is_reported() -> None:
         (1, "error"),
         (3, "warning"),
     ]
+
+
+def test_output_pasted_as_double_hash_comments_is_reported() -> None:
+    note = parse("knitr_comments.md")
+    assert [(line, severity) for line, severity, _ in problems(note)] == [(9, "warning")]
+    assert problems(note)[0][2].startswith(
+        "the comments from `## tensor([[2, 3],` to the end of the block read as what it "
+        "prints, but they are not compared (and 1 more block in this note)"
+    )
+
+
+def test_double_hash_output_under_a_label_is_read_without_its_prefix() -> None:
+    text = "```python\nprint(1)\nprint()\nprint(2)\n# Output:\n## 1\n##\n## 2\n```\n"
+    block = NoteParser(NoteFormat(comment_output=True)).parse(text).blocks[0]
+    assert block.output is not None
+    assert block.expected == "1\n\n2"
+    assert block.output.prefix == "## "  # what --torchnotes-update writes new lines with
