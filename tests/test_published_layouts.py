@@ -11,7 +11,7 @@ import pytest
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.liquid import CODEBLOCK
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
-from pytest_torchnotes.markdown.wrappers import container_title
+from pytest_torchnotes.markdown.wrappers import WRAPPER_LINE, container_title
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote
 
@@ -298,3 +298,37 @@ def test_double_hash_output_under_a_label_is_read_without_its_prefix() -> None:
     assert block.output is not None
     assert block.expected == "1\n\n2"
     assert block.output.prefix == "## "  # what --torchnotes-update writes new lines with
+
+
+def test_output_in_gitbook_and_hugo_tabs() -> None:
+    note = parse("gitbook_tabs.md")
+    assert outputs(note) == [
+        (8, 16, "torch.Size([2, 3])"),
+        (24, 32, "tensor([0.])"),
+        (39, 46, "trained"),
+        (50, None, None),
+    ]
+    assert problems(note) == []  # a tab with another title is prose: an example
+
+
+@pytest.mark.parametrize(
+    ("line", "wrapper", "title"),
+    [
+        ("{% tabs %}", True, None),
+        ("{% endtab %}", True, None),
+        ('{% code overflow="wrap" lineNumbers="true" %}', True, None),
+        ("{% endcode %}", True, None),
+        ("{{% /tab %}}", True, None),
+        ("{{< tabs >}}", True, None),
+        ('{% tab title="Output" %}', False, "Output"),
+        ("{% code title='输出' %}", False, "输出"),
+        ('{{< tab header="Output" >}}', False, "Output"),
+        ('{{< tab "Result" >}}', False, "Result"),
+        ('{% tab title="Python" %}', False, "Python"),
+        ("{% codeblock lang:python %}", False, None),
+        ("{% tabsx %}", False, None),
+    ],
+)
+def test_gitbook_and_hugo_tags(line: str, wrapper: bool, title: str | None) -> None:
+    assert (WRAPPER_LINE.match(line) is not None) == wrapper
+    assert container_title(line) == title

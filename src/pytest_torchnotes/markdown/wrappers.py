@@ -1,7 +1,8 @@
 """What stands around a block's output without being prose: the lines of a collapsible
 section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
 containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a tab of
-Docusaurus (``<TabItem value="output" label="Output">``), the fenced divs
+Docusaurus (``<TabItem value="output" label="Output">``), of GitBook or Hugo
+(``{% tab title="Output" %}``), the fenced divs
 of Pandoc, Quarto, VuePress and MyST (``::: details 运行结果``,
 ``::: {.cell-output .cell-output-stdout}``), an Obsidian callout (``> [!example]- Output``),
 a heading (``#### Output``), and the title a fence's info string gives it
@@ -15,9 +16,13 @@ import re
 
 #: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
 #: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, the ``:::`` that closes a
-#: fenced div, the ``</TabItem>`` that closes a Docusaurus tab.
+#: fenced div, the ``</TabItem>`` that closes a Docusaurus tab, and the tags of GitBook and
+#: Hugo around tabs and code that give no title (``{% tabs %}``, ``{% endtab %}``,
+#: ``{% code overflow="wrap" %}``, ``{{% /tab %}}``).
 WRAPPER_LINE = re.compile(
-    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}|:{3,}|</TabItem>)[ \t]*$",
+    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\}|:{3,}|</TabItem>"
+    r"|(?:\{%-?|\{\{[<%])[ \t]*(?:end|/)?(?:tabs?|code)\b(?![ \t]*[\"'])"
+    r"(?![^%>]*\b(?:title|header|name)=)[^%>]*(?:-?%\}|[>%]\}\}))[ \t]*$",
     re.IGNORECASE,
 )
 
@@ -67,6 +72,21 @@ TAB_ATTRIBUTE = re.compile(
     r"""\b(?P<name>label|value)=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')"""
 )
 
+#: A titled tab or code block of GitBook (``{% tab title="Output" %}``,
+#: ``{% code title="Output" %}``) or a tab of a Hugo theme (``{{% tab title="Output" %}}``,
+#: ``{{< tab header="Output" >}}``, ``{{< tab "Output" >}}``): its title is a label line when it
+#: reads as one.
+TEMPLATE_TITLED = re.compile(
+    r"^[ \t]*(?:\{%-?|\{\{[<%])[ \t]*(?:tab|code)\b(?P<attributes>[^%>]*?)"
+    r"[ \t]*(?:-?%\}|[>%]\}\})[ \t]*$"
+)
+
+#: The title of a template tag: ``title="Output"`` (``header=``, ``name=``), or a quoted first
+#: argument.
+TEMPLATE_TITLE = re.compile(
+    r"""(?:\b(?:title|header|name)=|^[ \t]*)(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')"""
+)
+
 #: An ATX heading (``#### Output``): its text is a label line when it reads as one.
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 
@@ -92,6 +112,8 @@ def container_title(line: str) -> str | None:
     opening = line.lstrip()[:3]
     if opening == "<Ta":
         return _tab_title(line)
+    if opening[:2] in ("{%", "{{"):
+        return _template_title(line)
     if opening == ":::":
         return _div_title(line)
     if opening[:2] == "[!":
@@ -101,6 +123,19 @@ def container_title(line: str) -> str | None:
     if container is None:
         return None
     return container.group("text") or container.group("kind")
+
+
+def _template_title(line: str) -> str | None:
+    """The title of the GitBook or Hugo tab (or GitBook code block) that ``line`` opens.
+
+    >>> _template_title('{% tab title="Output" %}'), _template_title('{{< tab "输出" >}}')
+    ('Output', '输出')
+    """
+    tag = TEMPLATE_TITLED.match(line)
+    title = TEMPLATE_TITLE.search(tag.group("attributes")) if tag is not None else None
+    if title is None:
+        return None
+    return title.group("double") if title.group("double") is not None else title.group("single")
 
 
 def _tab_title(line: str) -> str | None:
