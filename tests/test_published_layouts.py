@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.liquid import CODEBLOCK
@@ -332,3 +334,42 @@ def test_output_in_gitbook_and_hugo_tabs() -> None:
 def test_gitbook_and_hugo_tags(line: str, wrapper: bool, title: str | None) -> None:
     assert (WRAPPER_LINE.match(line) is not None) == wrapper
     assert container_title(line) == title
+
+
+#: Each way of titling a container over an output fence, with its closing line: ``{}`` is the
+#: title.
+TITLED = [
+    ("::: details {}", ":::"),
+    (":::{{admonition}} {}", ":::"),
+    ("> [!example]- {}", None),
+    ('<TabItem value="x" label="{}">', "</TabItem>"),
+    ('{{% tab title="{}" %}}', "{{% endtab %}}"),
+    ('{{{{% tab title="{}" %}}}}', "{{{{% /tab %}}}}"),
+    ('{{% code title="{}" %}}', "{{% endcode %}}"),
+]
+
+
+@given(
+    st.sampled_from(TITLED),
+    st.sampled_from(["Output", "输出：", "运行结果", "**Result:**", "stdout"]),
+    st.sampled_from(["Python", "为什么", "Notes", "Click to expand"]),
+    st.booleans(),
+)
+def test_a_titled_container_holds_output_only_under_a_label(
+    syntax: tuple[str, str | None], label: str, other: str, labeled: bool
+) -> None:
+    opening, closing = syntax
+    quote = "> " if opening.startswith(">") else ""
+    fence = f"{quote}```\n{quote}3\n{quote}```\n"
+    text = (
+        "```python\nprint(3)\n```\n\n"
+        + opening.format(label if labeled else other)
+        + "\n"
+        + fence
+        + (closing.format() + "\n" if closing else "")
+    )
+    note = NoteParser().parse(text)
+    block = note.blocks[0]
+    assert (block.output is not None) == labeled
+    assert block.output is None or block.expected == "3"
+    assert note.problems == []  # under another title, the fence is an example
