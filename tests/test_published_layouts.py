@@ -346,6 +346,7 @@ TITLED = [
     ('{{% tab title="{}" %}}', "{{% endtab %}}"),
     ('{{{{% tab title="{}" %}}}}', "{{{{% /tab %}}}}"),
     ('{{% code title="{}" %}}', "{{% endcode %}}"),
+    ("<!-- tab {} -->", "<!-- endtab -->"),
 ]
 
 
@@ -373,3 +374,9 @@ def test_a_titled_container_holds_output_only_under_a_label(
     assert (block.output is not None) == labeled
     assert block.output is None or block.expected == "3"
     assert note.problems == []  # under another title, the fence is an example
+
+
+def test_output_in_hexo_theme_tabs() -> None:
+    note = parse("hexo_tabs.md")
+    assert outputs(note) == [(7, 14, "tensor([1.])"), (23, None, None)]
+    assert problems(note) == []  # a tab with another title is prose: an example

@@ -87,6 +87,10 @@ TEMPLATE_TITLE = re.compile(
     r"""(?:\b(?:title|header|name)=|^[ \t]*)(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')"""
 )
 
+#: The HTML comments that open and close a tab of Hexo's NexT and Fluid themes:
+#: ``<!-- tab 输出 -->`` (its title, group ``title``), ``<!-- endtab -->``.
+COMMENT_TAB = re.compile(r"^[ \t]*<!--[ \t]*(?:endtab|tab[ \t]+(?P<title>.*?))[ \t]*-->[ \t]*$")
+
 #: An ATX heading (``#### Output``): its text is a label line when it reads as one.
 HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 
@@ -184,3 +188,16 @@ def fence_title(info: str) -> str | None:
     if title is None:
         return None
     return title.group("double") if title.group("double") is not None else title.group("single")
+
+
+def comment_tab(line: str) -> str | None:
+    """The title of the Hexo tab that ``line`` opens, ``""`` for the line that closes one,
+    ``None`` for any other line.
+
+    >>> comment_tab("<!-- tab 输出 -->"), comment_tab("<!-- endtab -->"), comment_tab("<!-- x -->")
+    ('输出', '', None)
+    """
+    tab = COMMENT_TAB.match(line) if "tab" in line else None
+    if tab is None:
+        return None
+    return tab.group("title") or ""
