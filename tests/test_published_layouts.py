@@ -105,6 +105,8 @@ def test_output_in_obsidian_callouts() -> None:
         ("::: {#cell-0 .cell execution_count=8}", "cell"),
         ("::: {.output} :::", "output"),
         ("::: {#id}", None),
+        ('::: {.callout-note title="Output"}', "Output"),
+        ("::: {.callout-tip collapse='true' title='输出'}", "输出"),
         (":::{admonition} Output", "Output"),
         (":::", None),
         ("::::::", None),

@@ -171,7 +171,11 @@ def _div_title(line: str) -> str | None:
         return div.group("text")
     if div.group("kind"):
         return div.group("kind")
-    classes = [found.group("name") for found in DIV_CLASS.finditer(div.group("attributes") or "")]
+    attributes = div.group("attributes") or ""
+    titled = fence_title(attributes)  # a Quarto callout's: ``{.callout-note title="Output"}``
+    if titled is not None:
+        return titled
+    classes = [found.group("name") for found in DIV_CLASS.finditer(attributes)]
     for name in classes:
         if name in DIV_CLASSES:
             return DIV_CLASSES[name]
