@@ -53,8 +53,8 @@ def test_a_quarto_render_reads_what_a_cell_printed_and_displayed() -> None:
             "warning",
             "Quarto's output div .cell-output-stderr holds what the cell wrote to stderr "
             "(warnings, logs), which is not compared: only what a block prints to stdout and "
-            "displays is; check a warning with <!-- torchnotes: warns UserWarning --> above "
-            "the block",
+            "displays is; check a warning with <!-- torchnotes: warns UserWarning --> right "
+            "above the block's fence",
         )
     ]
 

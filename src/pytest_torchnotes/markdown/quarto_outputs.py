@@ -24,12 +24,12 @@ UNREAD_DIV = re.compile(r"^[ \t]*:{3,}[ \t]*\{[^}]*\.cell-output-(?P<kind>stderr
 FIXES = {
     "stderr": (
         "what the cell wrote to stderr (warnings, logs)",
-        "check a warning with <!-- torchnotes: warns UserWarning --> above the block",
+        "check a warning with <!-- torchnotes: warns UserWarning --> right above the block's fence",
     ),
     "error": (
         "the traceback of a cell that raised",
-        "declare the exception with <!-- torchnotes: raises TYPE --> above the block, or "
-        "write the traceback in the block's output fence",
+        "declare the exception with <!-- torchnotes: raises TYPE --> right above the "
+        "block's fence, or write the traceback in the block's output fence",
     ),
 }
 
