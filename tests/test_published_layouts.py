@@ -382,3 +382,13 @@ def test_output_in_hexo_theme_tabs() -> None:
     note = parse("hexo_tabs.md")
     assert outputs(note) == [(7, 14, "tensor([1.])"), (23, None, None)]
     assert problems(note) == []  # a tab with another title is prose: an example
+
+
+def test_indented_output_in_a_quarto_output_div() -> None:
+    text = (
+        '::: {.cell execution_count="2"}\n``` {.python .cell-code}\nprint(2 + 2)\n```\n\n'
+        "::: {.cell-output .cell-output-stdout}\n    4\n:::\n:::\n"
+    )
+    note = NoteParser(NoteFormat(indented_output=True)).parse(text)
+    assert outputs(note) == [(2, 7, "4")]
+    assert problems(note) == []
