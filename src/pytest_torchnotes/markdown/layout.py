@@ -15,10 +15,10 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
+from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
     WRAPPER_LINE,
-    comment_tab,
     container_title,
     fence_title,
 )

@@ -3,7 +3,7 @@
 A Quarto render of a notebook to Markdown (``quarto render --to md``, ``keep-md``) writes each
 output of a cell in a fenced div of its own: ``::: {.cell-output .cell-output-stdout}`` (what
 it printed) and ``.cell-output-display`` (the value of its last line) are read as its output
-(:mod:`.wrappers` reads their classes as a label), but ``.cell-output-stderr`` (warnings,
+(:mod:`.site_containers` reads their classes as a label), but ``.cell-output-stderr`` (warnings,
 logs) and ``.cell-output-error`` (the traceback of a cell that raised, in terminal colours)
 hold what a block is not compared on. The first div of each kind in a note gets a warning
 naming its line, so that such output is not silently left unread.
