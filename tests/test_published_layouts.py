@@ -4,6 +4,7 @@ read at its exact lines or reported with its line; nothing is dropped silently."
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
-from pytest_torchnotes.markdown.liquid import CODEBLOCK
+from pytest_torchnotes.markdown.liquid import CODEBLOCK, LANG_OPTION
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.markdown.wrappers import WRAPPER_LINE, container_title
 from pytest_torchnotes.notelines import shown
@@ -156,7 +157,8 @@ def test_hexo_codeblock_tags_are_reported() -> None:
 )
 def test_the_codeblock_tag(line: str, language: str | None) -> None:
     opening = CODEBLOCK.match(line)
-    assert (opening.group("language") if opening else None) == language
+    option = LANG_OPTION.search(opening.group("arguments")) if opening else None
+    assert (option.group("language") if option else None) == language
 
 
 QUARTO = """\
@@ -392,3 +394,21 @@ def test_indented_output_in_a_quarto_output_div() -> None:
     note = NoteParser(NoteFormat(indented_output=True)).parse(text)
     assert outputs(note) == [(2, 7, "4")]
     assert problems(note) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{% tab" + " " * 50_000 + "x",
+        "::: x" + " " * 50_000 + "y",
+        "[!a] x" + " " * 50_000 + "y",
+        "<!-- tab x" + " " * 50_000 + "y",
+        "{% codeblock" + " lang:x" * 20_000,
+    ],
+    ids=["template tag", "fenced div", "callout", "hexo tab", "codeblock"],
+)
+def test_a_long_container_line_is_read_in_linear_time(line: str) -> None:
+    text = f"```python\nprint(1)\n```\n{line}\n```\n1\n```\n"
+    started = time.perf_counter()
+    NoteParser().parse(text)
+    assert time.perf_counter() - started < 2  # quadratic: the template tag took 30 s

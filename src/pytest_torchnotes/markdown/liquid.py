@@ -21,10 +21,10 @@ HIGHLIGHT = re.compile(
 #: The opening tag of a code block of Hexo and Octopress: ``{% codeblock lang:python %}``,
 #: ``{% codeblock train.py lang:python http://example.com %}``, ``{% code lang:python %}``. Its
 #: language is its ``lang:`` option; one without the option names none.
-CODEBLOCK = re.compile(
-    r"^[ \t]*\{%-?[ \t]*code(?:block)?[ \t]+(?:[^%]*?[ \t])?lang:(?P<language>[\w+.-]+)"
-    r"[^%]*?-?%\}[ \t]*$"
-)
+CODEBLOCK = re.compile(r"^[ \t]*\{%-?[ \t]*code(?:block)?[ \t](?P<arguments>[^%]*)%\}[ \t]*$")
+
+#: The ``lang:`` option among a codeblock tag's arguments.
+LANG_OPTION = re.compile(r"(?:^|[ \t])lang:(?P<language>[\w+.-]+)")
 
 #: What each kind of tag is called in a warning.
 TAGS = ((HIGHLIGHT, "highlight", "a highlight block"), (CODEBLOCK, "code", "a codeblock tag"))
@@ -42,8 +42,7 @@ def highlight_blocks(note: NoteContext) -> None:
         found = _opening(line)
         if found is None or index in hidden:
             continue
-        opening, kind = found
-        language = opening.group("language").lower()
+        language, kind = found[0].lower(), found[1]
         if language in note.format.languages or PYTHON_LOOKING.match(language):
             note.problem(
                 index,
@@ -53,10 +52,18 @@ def highlight_blocks(note: NoteContext) -> None:
             )
 
 
-def _opening(line: str) -> tuple[re.Match[str], str] | None:
-    """The opening tag of a highlight block or a codeblock tag on ``line``, and its kind."""
+def _opening(line: str) -> tuple[str, str] | None:
+    """The language of the highlight block or codeblock tag that ``line`` opens, and its kind.
+
+    >>> _opening("{% codeblock train.py lang:python %}"), _opening("{% codeblock 输出 %}")
+    (('python', 'a codeblock tag'), None)
+    """
     for tag, word, kind in TAGS:
         opening = tag.match(line) if word in line else None
-        if opening is not None:
-            return opening, kind
+        if opening is None:
+            continue
+        if tag is HIGHLIGHT:
+            return opening.group("language"), kind
+        option = LANG_OPTION.search(opening.group("arguments"))
+        return (option.group("language"), kind) if option is not None else None
     return None

@@ -29,9 +29,11 @@ TITLE = re.compile(r"""(?:^|\s)title=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')
 #: :::``) or MyST (``:::{admonition} Output``). Its title is the text after its kind or its
 #: attributes, else its kind, else what its classes say it holds (:data:`DIV_CLASSES`).
 FENCED_DIV = re.compile(
-    r"^[ \t]*:{3,}[ \t]*(?:\{(?P<attributes>[^}]*)\}|(?P<kind>[\w-]+))?"
-    r"[ \t]*(?P<text>.*?)[ \t]*(?::{3,}[ \t]*)?$"
+    r"^[ \t]*:{3,}[ \t]*(?:\{(?P<attributes>[^}]*)\}|(?P<kind>[\w-]+))?(?P<text>.*)$"
 )
+
+#: The ``:::`` that may end the line of a Pandoc div after its title (``::: Note :::``).
+CLOSING_COLONS = re.compile(r":{3,}[ \t]*$")
 
 #: A class of a fenced div (``.output``, Quarto's ``.cell-output-stdout``).
 DIV_CLASS = re.compile(r"(?:^|\s)\.(?P<name>[\w-]+)")
@@ -44,7 +46,7 @@ DIV_CLASSES = {"cell-output-stdout": "stdout", "cell-output-display": "output"}
 #: An Obsidian callout or a GitHub alert, once its block quote's ``>`` is taken off:
 #: ``[!example]- Output``, ``[!NOTE]``. Its title, else its type, is a label line when it reads
 #: as one.
-CALLOUT = re.compile(r"^[ \t]*\[!(?P<kind>[\w-]+)\][+-]?(?:[ \t]+(?P<text>.*?))?[ \t]*$")
+CALLOUT = re.compile(r"^[ \t]*\[!(?P<kind>[\w-]+)\][+-]?(?:[ \t](?P<text>.*))?$")
 
 #: A tab of Docusaurus (MDX): ``<TabItem value="output" label="Output">``. Its label, else its
 #: value, is a label line when it reads as one.
@@ -60,8 +62,7 @@ TAB_ATTRIBUTE = re.compile(
 #: ``{{< tab header="Output" >}}``, ``{{< tab "Output" >}}``): its title is a label line when it
 #: reads as one.
 TEMPLATE_TITLED = re.compile(
-    r"^[ \t]*(?:\{%-?|\{\{[<%])[ \t]*(?:tab|code)\b(?P<attributes>[^%>]*?)"
-    r"[ \t]*(?:-?%\}|[>%]\}\})[ \t]*$"
+    r"^[ \t]*(?:\{%-?|\{\{[<%])[ \t]*(?:tab|code)\b(?P<attributes>[^%>]*)(?:%\}|[>%]\}\})[ \t]*$"
 )
 
 #: The title of a template tag: ``title="Output"`` (``header=``, ``name=``), or a quoted first
@@ -72,7 +73,7 @@ TEMPLATE_TITLE = re.compile(
 
 #: The HTML comments that open and close a tab of Hexo's NexT and Fluid themes:
 #: ``<!-- tab 输出 -->`` (its title, group ``title``), ``<!-- endtab -->``.
-COMMENT_TAB = re.compile(r"^[ \t]*<!--[ \t]*(?:endtab|tab[ \t]+(?P<title>.*?))[ \t]*-->[ \t]*$")
+COMMENT_TAB = re.compile(r"^[ \t]*<!--[ \t]*(?:endtab[ \t]*|tab[ \t](?P<title>.*))-->[ \t]*$")
 
 
 def div_title(line: str) -> str | None:
@@ -84,8 +85,9 @@ def div_title(line: str) -> str | None:
     div = FENCED_DIV.match(line)
     if div is None:
         return None
-    if div.group("text"):
-        return div.group("text")
+    text = CLOSING_COLONS.sub("", div.group("text")).strip()
+    if text:
+        return text
     if div.group("kind"):
         return div.group("kind")
     attributes = div.group("attributes") or ""
@@ -109,7 +111,9 @@ def callout_title(line: str) -> str | None:
     ('Output', 'NOTE', None)
     """
     callout = CALLOUT.match(line)
-    return None if callout is None else callout.group("text") or callout.group("kind")
+    if callout is None:
+        return None
+    return (callout.group("text") or "").strip() or callout.group("kind")
 
 
 def tab_title(line: str) -> str | None:
@@ -149,7 +153,7 @@ def comment_tab(line: str) -> str | None:
     tab = COMMENT_TAB.match(line) if "tab" in line else None
     if tab is None:
         return None
-    return tab.group("title") or ""
+    return (tab.group("title") or "").strip()
 
 
 def _quoted(found: re.Match[str] | None) -> str | None:
