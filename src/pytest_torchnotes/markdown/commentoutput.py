@@ -37,8 +37,9 @@ CHEVRON_LINE = re.compile(r"^[ \t]*#>")
 #: Any comment line.
 COMMENT_LINE = re.compile(r"^[ \t]*#")
 #: The prefix a line of output is written with, ``#`` last (a line that is a prefix without
-#: its space is a blank line); an empty output is written with ``# ``.
-PREFIXES = ("# ", "#> ", "#>", "#")
+#: its space is a blank line); an empty output is written with ``# ``. ``## `` is knitr's (R
+#: Markdown), which notes copy.
+PREFIXES = ("# ", "## ", "#> ", "#>", "#")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from pytest_torchnotes.markdown.lexers import (
     quote_prefix,
     width,
 )
+from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
 
 #: :attr:`OutputSection.kind` of indented output.
@@ -71,7 +72,8 @@ def find(draft: BlockDraft, note: NoteContext) -> None:
 
 def label_line(note: NoteContext, fence: FenceLexeme) -> int | None:
     """The 0-based line of the label line right after ``fence`` (only blank lines between),
-    if the note's format reads labels and the first line of text after the fence is one."""
+    if the note's format reads labels and the first line of text after the fence is one (or a
+    container titled as one: ``::: {.cell-output .cell-output-stdout}``)."""
     label = note.format.output_label
     assert fence.close_line is not None
     first = note.first_text_line(fence.close_line + 1, len(note.lines))
@@ -79,7 +81,10 @@ def label_line(note: NoteContext, fence: FenceLexeme) -> int | None:
         return None
     quotes = quote_prefix(note.lines[first], fence.quote_depth) if fence.quote_depth else ""
     rest = note.lines[first][len(quotes or "") :]
-    return first if len(rest) <= LABEL_LENGTH and label.match(rest) else None
+    if len(rest) <= LABEL_LENGTH and label.match(rest):
+        return first
+    title = container_title(rest)  # a Quarto output div that pandoc wrote indented code in
+    return first if title is not None and label.match(title) else None
 
 
 def read(draft: BlockDraft, note: NoteContext) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
+from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
     WRAPPER_LINE,
@@ -140,6 +141,14 @@ def gap(
     found = Gap()
     base = width(block.prefix[len(QUOTE.match(block.prefix).group()) :])  # type: ignore[union-attr]
     for index in range(block.close_line + 1, stop):
+        tab = comment_tab(lines[index]) if index in comment_lines else None
+        if tab is not None:  # a Hexo theme's tab: its title, or its end (``""``)
+            if tab:
+                found_in = found.labels if label.match(tab) else found.prose
+                found_in.append(index)
+                if found_in is found.prose and not to_the_end:
+                    break
+            continue
         if index in comment_lines:
             if not found.comments or found.comments[-1] != index - 1:
                 found.comments.append(index)

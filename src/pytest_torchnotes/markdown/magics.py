@@ -194,6 +194,8 @@ def _cell_magic(index: int, line: str) -> tuple[Magic, str]:
             why = "has code after it on its line, which IPython refuses: the block is not run"
             return Magic(index, word, NOT_RUN, why), "pass"
         return Magic(index, word, TIMED), "pass"
+    if word == "%%tab":
+        return Magic(index, word, DROPPED), "pass"  # d2lbook's framework tab: see tabs.py
     if word == "%%timeit":
         setup = rest[TIMEIT_OPTIONS.match(rest).end() :]  # type: ignore[union-attr]
         return Magic(index, word, TIMED), setup.strip() or "pass"

@@ -20,8 +20,10 @@ from pytest_torchnotes.markdown import (
     ipython_block,
     liquid,
     marker,
+    obsidian,
     outputfence,
     prose_transcripts,
+    quarto_outputs,
     raises,
     tabs,
     transcripts,
@@ -98,6 +100,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
     tabbed = tabs.tabbed(lexemes.fences, note.format.languages)
+    magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
+    commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -107,14 +111,17 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             other_fence(event, pending, note)
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
+        elif event.open_line in commented:
+            tab_not_run(event, obsidian.why_not_run(commented[event.open_line]), pending, note)
         elif (option := cellopts.not_run(event)) is not None:
             cell_not_run(event, option, pending, note)
-        elif tabbed and (why := tabs.not_run(event)) is not None:
+        elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
             tab_not_run(event, why, pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
+    quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)

@@ -7,6 +7,12 @@ one tab at a time; here the PyTorch version runs: a block whose tab line names `
 ``all``. The others would fail on a machine without their framework, or run another
 framework's code on PyTorch's tensors, so they are not run, and a warning names each one.
 A note without any tab line is not concerned.
+
+The sources of the book's 1.0 edition write the tab line as a cell magic of the
+``d2lbook.tab`` extension (``%%tab pytorch``), which a notebook loads in a first block
+(``%load_ext d2lbook.tab``, then ``tab.interact_select(...)``): there a block without a tab
+line runs in every framework, as in the notebook, and the first block is not run (its
+``tab`` object exists only in d2lbook), with a warning.
 """
 
 from __future__ import annotations
@@ -16,17 +22,30 @@ from collections.abc import Container, Sequence
 
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 
-#: A tab line, the first line of text of a block: ``#@tab pytorch`` or ``#@tab mxnet, jax``.
-TAB_LINE = re.compile(r"^[ \t]*#[ \t]*@tab\b[ \t]*(?P<tabs>[^\n]*?)[ \t]*$")
+#: A tab line, the first line of text of a block: ``#@tab pytorch`` or ``#@tab mxnet, jax``,
+#: or d2lbook 1.0's cell magic ``%%tab pytorch`` (group ``magic``).
+TAB_LINE = re.compile(r"^[ \t]*(?:#[ \t]*@tab|(?P<magic>%%tab))\b[ \t]*(?P<tabs>[^\n]*?)[ \t]*$")
+
+#: The first line of the block that loads d2lbook's tab extension in a 1.0 chapter.
+TAB_EXTENSION = re.compile(r"^[ \t]*%load_ext[ \t]+d2lbook\.tab[ \t]*$")
 
 #: The tabs that run here.
 RUN_TABS = frozenset({"pytorch", "all"})
 
 
+def _first_line(fence: FenceLexeme) -> str:
+    return next((line.text for line in fence.body if line.text.strip()), "")
+
+
 def tab_line(fence: FenceLexeme) -> str | None:
     """The tab line that opens a block, if any."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
+    first = _first_line(fence)
     return first.strip() if TAB_LINE.match(first) else None
+
+
+def loads_tabs(fence: FenceLexeme) -> bool:
+    """Whether the block loads d2lbook's tab extension (``%load_ext d2lbook.tab``)."""
+    return TAB_EXTENSION.match(_first_line(fence)) is not None
 
 
 def tabbed(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:
@@ -37,19 +56,39 @@ def tabbed(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:
     >>> tabbed(MarkdownLexer()(note).fences, {"python"})
     True
     """
-    return any(fence.language in languages and tab_line(fence) for fence in fences)
+    return any(
+        fence.language in languages and (tab_line(fence) or loads_tabs(fence)) for fence in fences
+    )
 
 
-def not_run(fence: FenceLexeme) -> str | None:
+def magic_tabs(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:
+    """Whether a note's tab lines are d2lbook 1.0's cell magics (``%%tab pytorch``), where a
+    block without one runs in every framework."""
+    for fence in fences:
+        line = tab_line(fence) if fence.language in languages else None
+        if loads_tabs(fence) or (line is not None and line.startswith("%%")):
+            return True
+    return False
+
+
+def not_run(fence: FenceLexeme, magic: bool = False) -> str | None:
     """Why a block of a tabbed note is not run: another framework's tab, or the default
-    framework's block without a tab line; ``None`` for a block that runs.
+    framework's block without a tab line (with ``magic``, tab lines are cell magics and such a
+    block runs), the block that loads the tab extension; ``None`` for a block that runs.
 
     >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
     >>> fences = MarkdownLexer()("```python\\n#@tab mxnet, tensorflow\\nx\\n```\\n").fences
     >>> not_run(fences[0])
     'its tab line `#@tab mxnet, tensorflow` names another framework (only pytorch and all run)'
     """
+    if loads_tabs(fence):
+        return (
+            "it sets up the framework tabs of d2lbook (%load_ext d2lbook.tab), which are read "
+            "from the %%tab line of each block here"
+        )
     line = tab_line(fence)
+    if line is None and magic:
+        return None
     if line is None:
         return (
             "it has no #@tab line in a note whose blocks are d2lbook tabs, so it is the "

@@ -27,8 +27,9 @@ from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.quoting import cut
 
-#: The ``#`` and the space of a comment line, before what it holds.
-COMMENT_START = re.compile(r"^[ \t]*#[ \t]*")
+#: The ``#`` and the space of a comment line, before what it holds; knitr (R Markdown) and
+#: the notes that copy its output write ``## `` before each line of it.
+COMMENT_START = re.compile(r"^[ \t]*#+[ \t]*")
 
 
 def unlabeled_comment_output(note: NoteContext) -> None:
@@ -110,6 +111,8 @@ def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
     ...     return [BodyLine(n, "", text) for n, text in enumerate(texts)]
     >>> trailing_output(body("x", "# tensor([1])", "#  2", "")).text
     '# tensor([1])'
+    >>> trailing_output(body("x", "## torch.Size([2])")).text
+    '## torch.Size([2])'
     >>> trailing_output(body("x", "# the sum")), trailing_output(body("# tensor([1])"))
     (None, None)
     """

@@ -1,19 +1,25 @@
 """What stands around a block's output without being prose: the lines of a collapsible
 section (``<details>``, ``<summary>Output</summary>``), Jekyll's ``{% raw %}``, the titled
-containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``), a heading
+containers of mkdocs-material (``!!! example "Output"``, ``=== "Output"``) and those of
+other publishing tools (:mod:`.site_containers`: fenced divs, callouts, tabs), a heading
 (``#### Output``), and the title a fence's info string gives it
-(```` ```text title="Output" ````). A title is read as a label
-line by :mod:`.layout` when the note's label pattern matches it.
+(```` ```text title="Output" ````). A title is read as a label line by :mod:`.layout` when
+the note's label pattern matches it.
 """
 
 from __future__ import annotations
 
 import re
 
+from pytest_torchnotes.markdown import site_containers
+
 #: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
-#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``.
+#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, and the lines that open or
+#: close the container of a publishing tool without a title (:data:`.site_containers.WRAPPERS`).
 WRAPPER_LINE = re.compile(
-    r"^[ \t]*(?:</?details\b[^>]*>|\{%-?[ \t]*(?:end)?raw[ \t]*-?%\})[ \t]*$", re.IGNORECASE
+    rf"^[ \t]*(?:</?details\b[^>]*>|\{{%-?[ \t]*(?:end)?raw[ \t]*-?%\}}|{site_containers.WRAPPERS})"
+    r"[ \t]*$",
+    re.IGNORECASE,
 )
 
 #: A collapsible section's title, maybe right after ``<details>``: its text is a label line
@@ -53,7 +59,16 @@ def container_title(line: str) -> str | None:
     heading = HEADING.match(line) if "#" in line else None
     if heading is not None:
         return heading.group("text")
-    container = TITLED_CONTAINER.match(line) if line.lstrip()[:3] in ("!!!", "???", "===") else None
+    opening = line.lstrip()[:3]
+    if opening == "<Ta":
+        return site_containers.tab_title(line)
+    if opening[:2] in ("{%", "{{"):
+        return site_containers.template_title(line)
+    if opening == ":::":
+        return site_containers.div_title(line)
+    if opening[:2] == "[!":
+        return site_containers.callout_title(line)
+    container = TITLED_CONTAINER.match(line) if opening in ("!!!", "???", "===") else None
     if container is None:
         return None
     return container.group("text") or container.group("kind")
