@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
 
@@ -77,9 +78,9 @@ def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
     from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return f"cannot be read: {error.strerror}"
+        data = read_note(path)
+    except UnreadableNote as error:
+        return str(error)
     if any(edit.digest != digest(data) for edit in edits):
         return "changed on disk since it was collected"
     target = Path(os.path.realpath(path))
