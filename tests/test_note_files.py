@@ -4,6 +4,7 @@ Reading one never blocks, and what cannot be read is said with the note's path."
 from __future__ import annotations
 
 import os
+import shlex
 from collections.abc import Callable
 from concurrent import futures
 from pathlib import Path
@@ -114,3 +115,29 @@ def test_a_note_removed_after_collection_fails_with_its_reason_and_the_rest_runs
     result.stdout.fnmatch_lines(["notes/a.md:1: the note cannot be read: No such file*"])
     result.stdout.no_fnmatch_line("*Traceback*")
     result.stdout.no_fnmatch_line("*FileNotFoundError*")
+
+
+DRIFTED = "```python\nprint(2)\n```\n\n```output\n3\n```\n"
+
+
+@pytest.mark.parametrize(
+    "name", ["my note (v2).md", "-x.md", "a::b.md", "[v2].md", "it's $HOME.md"]
+)
+def test_the_command_that_accepts_new_output_updates_a_note_of_any_name(
+    pytester: pytest.Pytester, name: str
+) -> None:
+    """The command a failure ends with, pasted into a shell, updates the note: it said
+    ``pytest -x.md --torchnotes-update`` (an unknown option), split a name with a space
+    in two, or named ``a::b.md``, which pytest reads as the test ``b.md`` of a file ``a``."""
+    pytester.makeini("[pytest]\ntorchnotes_paths = .\n")
+    note = pytester.path / name
+    note.write_text(DRIFTED, encoding="utf-8")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    [line] = [line for line in result.stdout.lines if "accept it: pytest " in line]
+    command = shlex.split(line.split("accept it: ", 1)[1].split(" (pytest cannot")[0])
+    assert command[0] == "pytest"
+    updated = pytester.runpytest(*command[1:])
+    updated.assert_outcomes(passed=1)
+    updated.stdout.fnmatch_lines(["rewrote 1 output in 1 note:"])
+    assert note.read_text(encoding="utf-8") == DRIFTED.replace("3\n", "2\n")
