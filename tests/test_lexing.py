@@ -176,6 +176,15 @@ def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
     assert time.perf_counter() - started < 2  # quadratic: minutes
 
 
+def test_many_blocks_are_read_in_linear_time() -> None:
+    """Each block counted the blocks before it to number itself."""
+    text = "".join(f"```python\nx = {i}\n```\n\n" for i in range(40_000))
+    started = time.perf_counter()
+    note = NoteParser().parse(text)
+    assert time.perf_counter() - started < 10  # quadratic: 26 s
+    assert [block.index for block in note.blocks[-2:]] == [39_999, 40_000]
+
+
 @pytest.mark.parametrize(
     ("text", "codes"),
     [
