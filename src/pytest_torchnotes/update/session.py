@@ -20,7 +20,8 @@ class UpdateSession:
 
     def __init__(self) -> None:
         #: By the file written (a note collected through a symlink and at its target, or
-        #: under two hard links, is one file, written once): the display path of the note each edit came from, the edit.
+        #: under two hard links, is one file, written once): the display path of the note
+        #: each edit came from, the edit.
         self.edits: dict[str, list[tuple[str, Any]]] = {}
         #: ``note:line`` of every block whose output was written, under each path its note
         #: was collected under.
