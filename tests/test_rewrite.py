@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
@@ -342,3 +343,27 @@ def test_write_atomically_keeps_hard_links(tmp_path: Path, old: bytes) -> None:
     assert target.stat().st_ino == other.stat().st_ino
     assert target.stat().st_nlink == 2
     assert sorted(path.name for path in tmp_path.iterdir()) == ["n.md", "other.md"]
+
+
+def _full_disk(*args: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("links", [1, 2])
+def test_a_note_is_not_damaged_when_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: int
+) -> None:
+    """The temporary file cannot be written, or (a note with another hard link, written in
+    place) the room for its longer text cannot be reserved: the note keeps its bytes, no
+    temporary file is left, and update says why."""
+    note = "```python\nprint(1 + 1)\n```\n\n```output\n3\n```\n"
+    target = tmp_path / "n.md"
+    target.write_text(note)
+    if links == 2:
+        os.link(target, tmp_path / "other.md")
+    longer = ("a much longer output than the one it replaces",)
+    edit = Edit(str(target), 5, 6, longer, ("3",), 0, digest(note.encode()))
+    monkeypatch.setattr(os, "fsync" if links == 1 else "posix_fallocate", _full_disk)
+    assert update_file(target, [edit]) == "cannot be written: No space left on device"
+    assert target.read_text() == note
+    assert len(list(tmp_path.iterdir())) == links

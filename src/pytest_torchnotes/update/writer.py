@@ -7,6 +7,7 @@ a hard link or the file's owner.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -16,6 +17,11 @@ from pathlib import Path
 from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
+
+
+#: What ``posix_fallocate`` fails with on a file system that cannot reserve room: the
+#: write goes on without the reservation.
+UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -65,7 +71,17 @@ def _same_owner(name: str, info: os.stat_result) -> bool:
 
 
 def _write_in_place(target: Path, data: bytes) -> None:
+    """Overwrite ``target`` with ``data``. Where the file grows, the room for the new bytes
+    is reserved first, past its end: a full disk then fails the write before a byte of the
+    note is overwritten, not halfway through it."""
     with open(target, "r+b") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if len(data) > size and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(handle.fileno(), size, len(data) - size)
+            except OSError as error:
+                if error.errno not in UNSUPPORTED:
+                    raise
         handle.write(data)
         handle.truncate()
         handle.flush()
