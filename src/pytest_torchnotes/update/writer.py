@@ -18,7 +18,6 @@ from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
 
-
 #: What ``posix_fallocate`` fails with on a file system that cannot reserve room: the
 #: write goes on without the reservation.
 UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
