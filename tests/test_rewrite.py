@@ -7,6 +7,7 @@ import errno
 import io
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -367,3 +368,23 @@ def test_a_note_is_not_damaged_when_the_disk_is_full(
     assert update_file(target, [edit]) == "cannot be written: No space left on device"
     assert target.read_text() == note
     assert len(list(tmp_path.iterdir())) == links
+
+
+def test_a_note_in_a_folder_that_takes_no_new_file_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note may be written, its folder may not (no temporary file beside it): it was
+    refused with 'cannot be written: Permission denied'."""
+    target = tmp_path / "n.md"
+    target.write_text("old text")
+    target.chmod(0o640)
+    inode = target.stat().st_ino
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert (target.stat().st_ino, stat.S_IMODE(target.stat().st_mode)) == (inode, 0o640)
+    assert [path.name for path in tmp_path.iterdir()] == ["n.md"]

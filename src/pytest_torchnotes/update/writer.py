@@ -30,17 +30,21 @@ def write_atomically(path: Path, data: bytes) -> None:
     A file with several hard links, or whose owner or group the temporary file cannot be
     given (someone else's file that the group may write), is written in place instead: a
     rename would leave the other links on the old text, or hand the file to whoever ran
-    the update. The new text is complete in memory first, so the file is truncated and
-    written in one go.
+    the update. So is a file in a folder where no temporary file can be made. The new text
+    is complete in memory first, so the file is truncated and written in one go.
     """
     target = Path(os.path.realpath(path))
     info = target.stat()
     if info.st_nlink > 1:
         _write_in_place(target, data)
         return
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except PermissionError:  # a folder that takes no new file; the note itself may be written
+        _write_in_place(target, data)
+        return
     try:
         with handle:
             handle.write(data)
