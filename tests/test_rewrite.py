@@ -388,3 +388,14 @@ def test_a_note_in_a_folder_that_takes_no_new_file_is_written_in_place(
     assert target.read_bytes() == b"new"
     assert (target.stat().st_ino, stat.S_IMODE(target.stat().st_mode)) == (inode, 0o640)
     assert [path.name for path in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_a_note_with_a_name_as_long_as_the_file_system_takes_is_written(tmp_path: Path) -> None:
+    """The temporary file was named after the whole note: 'File name too long'."""
+    target = tmp_path / ("😀" * 62 + ".md")  # 251 bytes
+    target.write_text("old")
+    inode = target.stat().st_ino
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_ino != inode  # through a temporary file, not in place
+    assert [path.name for path in tmp_path.iterdir()] == [target.name]

@@ -18,6 +18,11 @@ from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
 
+#: How much of the note's name the temporary file's name holds: all of a name near the
+#: longest a file system takes (255 bytes) made one too long to create (48 characters are
+#: at most 192 bytes).
+TEMPORARY_NAME = 48
+
 #: What ``posix_fallocate`` fails with on a file system that cannot reserve room: the
 #: write goes on without the reservation.
 UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
@@ -40,7 +45,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         return
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+            dir=target.parent,
+            prefix=f".{target.name[:TEMPORARY_NAME]}.",
+            suffix=".tmp",
+            delete=False,
         )
     except PermissionError:  # a folder that takes no new file; the note itself may be written
         _write_in_place(target, data)
