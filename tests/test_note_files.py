@@ -3,6 +3,7 @@ Reading one never blocks, and what cannot be read is said with the note's path."
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 from collections.abc import Callable
@@ -141,3 +142,26 @@ def test_the_command_that_accepts_new_output_updates_a_note_of_any_name(
     updated.assert_outcomes(passed=1)
     updated.stdout.fnmatch_lines(["rewrote 1 output in 1 note:"])
     assert note.read_text(encoding="utf-8") == DRIFTED.replace("3\n", "2\n")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows file names are Unicode")
+@pytest.mark.parametrize("report", ["report.json", "report.md"])
+def test_a_note_whose_name_is_not_utf8_is_updated_and_reported(
+    pytester: pytest.Pytester, report: str
+) -> None:
+    """The report was not written: UnicodeEncodeError on the name's lone surrogate."""
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    note = pytester.path / "notes" / os.fsdecode(b"bad\xff.md")
+    note.parent.mkdir()
+    note.write_text(DRIFTED, encoding="utf-8")
+    # pytest's cache writes node ids as UTF-8 and fails on such a name: not ours to test
+    args = ("-p", "no:cacheprovider", "--torchnotes-update", f"--torchnotes-report={report}")
+    result = pytester.runpytest(*args)
+    result.assert_outcomes(passed=1)
+    assert note.read_text(encoding="utf-8") == DRIFTED.replace("3\n", "2\n")
+    text = (pytester.path / report).read_text(encoding="utf-8")
+    if report.endswith(".json"):
+        [record] = json.loads(text)["notes"]
+        assert record["path"] == "notes/bad\udcff.md"
+    else:
+        assert "notes/bad\\udcff.md" in text
