@@ -24,6 +24,7 @@ FIX = "(rename it, or leave it out of torchnotes_patterns)"
 T = TypeVar("T")
 
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+posix = pytest.mark.skipif(os.name == "nt", reason="symlinks to devices and folders")
 
 
 def _finishes(function: Callable[..., T], *args: object, fifo: Path | None = None) -> T:
@@ -57,6 +58,7 @@ def test_a_fifo_named_like_a_note_is_refused_without_waiting_for_a_writer(
     assert str(error.value) == f"is a FIFO (named pipe), {NOT_REGULAR} {FIX}"
 
 
+@posix
 def test_a_device_and_a_folder_are_refused(tmp_path: Path) -> None:
     (tmp_path / "zero.md").symlink_to(os.devnull)
     (tmp_path / "folder.md").mkdir()

@@ -47,6 +47,11 @@ FILE_KINDS = (
 )
 
 
+#: How a note is opened: without waiting (a FIFO), and on Windows as bytes (a descriptor
+#: opened without ``O_BINARY`` reads CRLF as LF there, and stops at a Ctrl-Z).
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 class UnreadableNote(OSError):
     """A note whose bytes cannot be read; its message says why, and what to do."""
 
@@ -59,13 +64,13 @@ def read_note(path: Path | str) -> bytes:
     on the open file, so a FIFO put in its place after it was collected is refused too.
 
     >>> try:
-    ...     read_note("/dev/null")
+    ...     read_note(os.devnull)
     ... except UnreadableNote as error:
     ...     print(str(error).split(": ")[0])
     is a character device, not a regular file
     """
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        descriptor = os.open(path, READ_FLAGS)
     except OSError as error:
         raise UnreadableNote(f"cannot be read: {error.strerror}") from None
     mode = os.fstat(descriptor).st_mode
