@@ -177,6 +177,24 @@ def test_a_long_line_of_whitespace_is_read_in_linear_time(line: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("block", "count"),
+    [
+        ("```python\nx = {i}\n```\n\n", 40_000),  # 26 s
+        ("```python\nprint({i})\n```\n\n```output\n{i}\n```\n\n", 20_000),  # 40 s
+    ],
+    ids=["bare", "output fences"],
+)
+def test_many_blocks_are_read_in_linear_time(block: str, count: int) -> None:
+    """Each block counted the blocks before it to number itself, and looked for its output
+    fence among the fences from the first."""
+    text = "".join(block.format(i=i) for i in range(count))
+    started = time.perf_counter()
+    note = NoteParser().parse(text)
+    assert time.perf_counter() - started < 10  # quadratic: the seconds above
+    assert [block.index for block in note.blocks[-2:]] == [count - 1, count]
+
+
+@pytest.mark.parametrize(
     ("text", "codes"),
     [
         ("`a` and ``b`c``", ["a", "b`c"]),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -342,3 +344,58 @@ def test_write_atomically_keeps_hard_links(tmp_path: Path, old: bytes) -> None:
     assert target.stat().st_ino == other.stat().st_ino
     assert target.stat().st_nlink == 2
     assert sorted(path.name for path in tmp_path.iterdir()) == ["n.md", "other.md"]
+
+
+def _full_disk(*args: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("links", [1, 2])
+def test_a_note_is_not_damaged_when_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, links: int
+) -> None:
+    """The temporary file cannot be written, or (a note with another hard link, written in
+    place) the room for its longer text cannot be reserved: the note keeps its bytes, no
+    temporary file is left, and update says why."""
+    note = "```python\nprint(1 + 1)\n```\n\n```output\n3\n```\n"
+    target = tmp_path / "n.md"
+    target.write_text(note)
+    if links == 2:
+        os.link(target, tmp_path / "other.md")
+    longer = ("a much longer output than the one it replaces",)
+    edit = Edit(str(target), 5, 6, longer, ("3",), 0, digest(note.encode()))
+    monkeypatch.setattr(os, "fsync" if links == 1 else "posix_fallocate", _full_disk)
+    assert update_file(target, [edit]) == "cannot be written: No space left on device"
+    assert target.read_text() == note
+    assert len(list(tmp_path.iterdir())) == links
+
+
+def test_a_note_in_a_folder_that_takes_no_new_file_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note may be written, its folder may not (no temporary file beside it): it was
+    refused with 'cannot be written: Permission denied'."""
+    target = tmp_path / "n.md"
+    target.write_text("old text")
+    target.chmod(0o640)
+    inode = target.stat().st_ino
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert (target.stat().st_ino, stat.S_IMODE(target.stat().st_mode)) == (inode, 0o640)
+    assert [path.name for path in tmp_path.iterdir()] == ["n.md"]
+
+
+def test_a_note_with_a_name_as_long_as_the_file_system_takes_is_written(tmp_path: Path) -> None:
+    """The temporary file was named after the whole note: 'File name too long'."""
+    target = tmp_path / ("😀" * 62 + ".md")  # 251 bytes
+    target.write_text("old")
+    inode = target.stat().st_ino
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert target.stat().st_ino != inode  # through a temporary file, not in place
+    assert [path.name for path in tmp_path.iterdir()] == [target.name]

@@ -4,8 +4,9 @@ Notes are built from the layouts of docs/format.md, several in one note: a marke
 fence after the block (with or without a label line, a heading, a ``<details>`` wrapper, an
 mkdocs container, a fence title), nbconvert's indented output (maybe under a label line),
 comments under ``# Output:`` or ``#>``, ``>>>`` transcripts, IPython transcripts (output under
-each prompt, or in the next fence), in list items and block quotes, with LF, CRLF or both, a
-byte order mark, tabs, CJK text and with or without a final newline. Each note is run in
+each prompt, or in the next fence), in list items and block quotes, with LF, CRLF or both (or
+a stray bare CR), a byte order mark, tabs, CJK text, characters that ``str.splitlines`` takes
+for line breaks (form feed, U+2028...) and with or without a final newline. Each note is run in
 update mode as the plugin runs it (:class:`.NoteRunner` in update mode, then
 :func:`.update_file` with the edits its blocks planned), and:
 
@@ -92,8 +93,11 @@ class Note:
 
 # --- Strategies --------------------------------------------------------------------------
 
-#: Characters of printed text and prose: CJK, accents, tabs, digits, punctuation.
+#: Characters of printed text and prose: CJK, accents, tabs, digits, punctuation, and what
+#: ``str.splitlines`` ends a line at but Markdown and the note's lines do not (a form feed,
+#: a vertical tab, U+001C, NEL, U+2028), a zero-width space and a bidi override.
 CHARS = [*"abcxyz 0123456789.,:-[]()", "张量", "输出", "é", "\t"]
+CHARS += ["\x0c", "\x0b", "\x1c", "\x85", "\u2028", "\u200b", "\u202e"]
 TEXT = st.lists(st.sampled_from(CHARS), min_size=1, max_size=10).map("".join)
 PRINTED_LINE = TEXT.map(str.strip).filter(bool)
 PRINTED = st.lists(PRINTED_LINE, min_size=1, max_size=3)
@@ -349,7 +353,9 @@ def notes(draw: st.DrawFn, printing: Lines = PRINTED, *, mixing: bool = True) ->
         draw(st.booleans()),
         indented,
         draw(
-            st.sampled_from([(), ("\n", "\r\n"), ("\r\n", "\r\n", "\n")]) if mixing else st.just(())
+            st.sampled_from([(), ("\n", "\r\n"), ("\r\n", "\r\n", "\n"), ("\n", "\n", "\r")])
+            if mixing
+            else st.just(())
         ),
     )
 

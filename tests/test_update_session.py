@@ -3,6 +3,7 @@ written once, and what could not be written counted as failed."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
@@ -78,3 +79,24 @@ def test_a_note_collected_through_a_symlink_and_at_its_target_is_written_once(
     assert book.updated == ["notes/n.md:1", "notes/link.md:1"]
     assert book.diffs.count("+2") == 1
     assert book.counts() == (1, 1)  # one output of one file, under two paths
+
+
+def test_a_note_collected_under_two_hard_links_is_written_once(tmp_path: Path) -> None:
+    """Two names of one file, neither a symlink: the second was refused as changed on disk
+    once the first was written, and the run failed with the file up to date."""
+    path = tmp_path / "n.md"
+    path.write_bytes(NOTE.encode())
+    other = tmp_path / "sub" / "m.md"
+    other.parent.mkdir()
+    os.link(path, other)
+    book = UpdateSession()
+    book.collect(_report(path, NOTE.encode()))
+    report = _report(other, NOTE.encode())
+    report["path"] = "notes/sub/m.md"
+    book.collect(report)
+    assert book.apply()
+    assert book.unfixed == []
+    assert other.read_text() == path.read_text() == NOTE.replace("\n3\n", "\n2\n")
+    assert os.path.samefile(path, other)
+    assert book.updated == ["notes/n.md:1", "notes/sub/m.md:1"]
+    assert book.counts() == (1, 1)

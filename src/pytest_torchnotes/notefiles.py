@@ -1,8 +1,10 @@
-"""Which files are notes: their names match the note patterns (``torchnotes_patterns``)."""
+"""Which files are notes: their names match the note patterns (``torchnotes_patterns``);
+and reading one, which only a regular file can be."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
@@ -33,3 +35,54 @@ def note_files(paths: Iterable[str], patterns: Sequence[str] = DEFAULT_PATTERNS)
                         yield Path(root) / file
         else:
             yield path
+
+
+#: What a file that is not a regular file is, by its type, for the message that refuses it.
+FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+#: How a note is opened: without waiting (a FIFO), and on Windows as bytes (a descriptor
+#: opened without ``O_BINARY`` reads CRLF as LF there, and stops at a Ctrl-Z).
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+class UnreadableNote(OSError):
+    """A note whose bytes cannot be read; its message says why, and what to do."""
+
+
+def read_note(path: Path | str) -> bytes:
+    """The bytes of the note at ``path`` (a symlink's target), or :class:`UnreadableNote`.
+
+    Only a regular file is read: a FIFO would wait for a writer and a device such as
+    ``/dev/zero`` would never end. The file is opened without blocking and its type checked
+    on the open file, so a FIFO put in its place after it was collected is refused too.
+
+    >>> try:
+    ...     read_note(os.devnull)
+    ... except UnreadableNote as error:
+    ...     print(str(error).split(": ")[0])
+    is a character device, not a regular file
+    """
+    try:
+        descriptor = os.open(path, READ_FLAGS)
+    except OSError as error:
+        raise UnreadableNote(f"cannot be read: {error.strerror}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = next((name for test, name in FILE_KINDS if test(mode)), "a special file")
+        raise UnreadableNote(
+            f"is {kind}, not a regular file: notes are read from regular files "
+            "(rename it, or leave it out of torchnotes_patterns)"
+        )
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            return handle.read()
+        except OSError as error:
+            raise UnreadableNote(f"cannot be read: {error.strerror}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,8 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
     """Every problem of one note, syntax errors of its blocks included."""
     display = str(path)
     if not path.exists():
-        return [Finding(display, 1, "no such file", "error")]
+        link = f" (a symlink to {os.readlink(path)})" if path.is_symlink() else ""
+        return [Finding(display, 1, f"no such file{link}", "error")]
     document = NoteDocument.parse(str(path), *note_parsers(note_format))
     problems: list[Problem] = list(document.note.problems)
     if document.note.config.skip is None:  # a note skipped as a whole runs no block

@@ -18,6 +18,7 @@ from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 from pytest_torchnotes.notelines import location
+from pytest_torchnotes.pytestargs import note_argument
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FORMAT,
@@ -146,9 +147,10 @@ def closing_line(context: FailureContext, actual: str = "") -> str:
     refused = NUL_IN_OUTPUT if "\x00" in actual else check_raw_output(actual)
     if refused is not None:
         return f"On torch {context.torch_version}. {UPDATE_FLAG} would not write it: {refused}"
+    argument, remark = note_argument(context.path)
     return (
         f"On torch {context.torch_version}. If the new output is right, accept it: "
-        f"pytest {context.path} {UPDATE_FLAG}"
+        f"pytest {argument} {UPDATE_FLAG}{remark}"
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sybil import Document
@@ -19,6 +18,7 @@ from sybil import Document
 from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
 from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.regions.reading import settle
+from pytest_torchnotes.notefiles import UnreadableNote, read_note
 
 
 class NoteReadError(LineError):
@@ -105,6 +105,15 @@ def _encoding_hint(data: bytes) -> str:
     return ""
 
 
+def _read(path: str) -> bytes:
+    """The note's bytes; a note that cannot be read (gone since it was collected, no read
+    permission, a FIFO) is a :class:`NoteReadError` of its first line."""
+    try:
+        return read_note(path)
+    except UnreadableNote as error:
+        raise NoteReadError(0, f"the note {error}") from None
+
+
 class NoteDocument(Document):
     """A Sybil document for a Markdown note, with the parsed note attached (as ``note``, by
     the parsers of :mod:`pytest_torchnotes.markdown.regions`)."""
@@ -122,7 +131,7 @@ class NoteDocument(Document):
     def parse(cls, path: str, *parsers: Any, encoding: str = "utf-8") -> NoteDocument:
         """Read ``path`` and run ``parsers`` over it (Sybil's ``Document.parse`` contract)."""
         try:
-            raw = decode_note(Path(path).read_bytes())
+            raw = decode_note(_read(path))
         except NoteReadError as error:
             document = cls("", path)
             document.note.problems.append(Problem(error.line, error.message))

@@ -22,6 +22,9 @@ if the block printed its value twice.
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
+
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL, gap, read_as_output
@@ -34,7 +37,7 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
     as output too: one label line between, and a fence that a label makes output; return
     that fence."""
     fences = note.lexemes.fences
-    position = next((i for i, fence in enumerate(fences) if fence is output), None)
+    position = _position(fences, output)
     if position is None or position + 1 >= len(fences) or output.close_line is None:
         return None
     candidate = fences[position + 1]
@@ -60,6 +63,16 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
         "warning",
     )
     return candidate
+
+
+def _position(fences: Sequence[FenceLexeme], fence: FenceLexeme) -> int | None:
+    """The index of ``fence`` in ``fences``, which are in the order of their lines: found by
+    bisection, as a search from the start for each block was quadratic in the blocks of a
+    note (100,000 blocks took minutes)."""
+    position = bisect.bisect_left(fences, fence.open_line, key=lambda each: each.open_line)
+    if position < len(fences) and fences[position] is fence:
+        return position
+    return next((i for i, each in enumerate(fences) if each is fence), None)
 
 
 def second_output_refusal(output: FenceLexeme, second: FenceLexeme) -> str:

@@ -239,7 +239,9 @@ def _diff(expected: str, actual: str) -> list[str]:
 def write_report(report: RunReport, path: Path) -> None:
     text = to_json(report) if report_format(path) == "json" else to_markdown(report)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    # a note's name that is not UTF-8 (bytes kept as lone surrogates) is written escaped,
+    # as JSON escapes it: ``bad\udcff.md``
+    path.write_text(text, encoding="utf-8", errors="backslashreplace")
 
 
 #: How the first line of a Markdown report reads.

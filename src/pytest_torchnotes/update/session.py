@@ -19,8 +19,9 @@ class UpdateSession:
     """The edits of every note, by file, and what became of them."""
 
     def __init__(self) -> None:
-        #: By the file written (a note collected through a symlink and at its target is one
-        #: file, written once): the display path of the note each edit came from, the edit.
+        #: By the file written (a note collected through a symlink and at its target, or
+        #: under two hard links, is one file, written once): the display path of the note
+        #: each edit came from, the edit.
         self.edits: dict[str, list[tuple[str, Any]]] = {}
         #: ``note:line`` of every block whose output was written, under each path its note
         #: was collected under.
@@ -32,14 +33,27 @@ class UpdateSession:
         self.diffs: list[str] = []
         #: Notes that could not be written.
         self.refused: set[str] = set()
+        #: The real path each file was first seen under, by its device and inode.
+        self._names: dict[tuple[int, int], str] = {}
 
     def collect(self, note: dict[str, Any]) -> None:
         """Keep the edits and the blocks not updated of one note's report."""
         for data in note["edits"]:
-            written = os.path.realpath(data["path"])
+            written = self._file(data["path"])
             self.edits.setdefault(written, []).append((note["path"], data))
         for line, reason in note["not_updated"]:
             self.unfixed.append(f"{note['path']}:{line}: {reason}")
+
+    def _file(self, path: str) -> str:
+        """The file an edit of the note at ``path`` writes: its real path, or for a file
+        with several hard links, the real path it was first seen under (each name of it
+        would plan the same edit, and the second write would find it changed)."""
+        real = os.path.realpath(path)
+        try:
+            info = os.stat(real)
+        except OSError:
+            return real  # update_file says why it cannot be written
+        return self._names.setdefault((info.st_dev, info.st_ino), real)
 
     def correct(self, notes: list[NoteRecord]) -> None:
         """Blocks of notes that could not be written were not updated: they failed."""

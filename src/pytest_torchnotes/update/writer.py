@@ -7,14 +7,25 @@ a hard link or the file's owner.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
+
+#: How much of the note's name the temporary file's name holds: all of a name near the
+#: longest a file system takes (255 bytes) made one too long to create (48 characters are
+#: at most 192 bytes).
+TEMPORARY_NAME = 48
+
+#: What ``posix_fallocate`` fails with on a file system that cannot reserve room: the
+#: write goes on without the reservation.
+UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -24,17 +35,24 @@ def write_atomically(path: Path, data: bytes) -> None:
     A file with several hard links, or whose owner or group the temporary file cannot be
     given (someone else's file that the group may write), is written in place instead: a
     rename would leave the other links on the old text, or hand the file to whoever ran
-    the update. The new text is complete in memory first, so the file is truncated and
-    written in one go.
+    the update. So is a file in a folder where no temporary file can be made. The new text
+    is complete in memory first, so the file is truncated and written in one go.
     """
     target = Path(os.path.realpath(path))
     info = target.stat()
     if info.st_nlink > 1:
         _write_in_place(target, data)
         return
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before os.replace
+            dir=target.parent,
+            prefix=f".{target.name[:TEMPORARY_NAME]}.",
+            suffix=".tmp",
+            delete=False,
+        )
+    except PermissionError:  # a folder that takes no new file; the note itself may be written
+        _write_in_place(target, data)
+        return
     try:
         with handle:
             handle.write(data)
@@ -64,7 +82,17 @@ def _same_owner(name: str, info: os.stat_result) -> bool:
 
 
 def _write_in_place(target: Path, data: bytes) -> None:
+    """Overwrite ``target`` with ``data``. Where the file grows, the room for the new bytes
+    is reserved first, past its end: a full disk then fails the write before a byte of the
+    note is overwritten, not halfway through it."""
     with open(target, "r+b") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if len(data) > size and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(handle.fileno(), size, len(data) - size)
+            except OSError as error:
+                if error.errno not in UNSUPPORTED:
+                    raise
         handle.write(data)
         handle.truncate()
         handle.flush()
@@ -77,9 +105,9 @@ def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
     from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 
     try:
-        data = path.read_bytes()
-    except OSError as error:
-        return f"cannot be read: {error.strerror}"
+        data = read_note(path)
+    except UnreadableNote as error:
+        return str(error)
     if any(edit.digest != digest(data) for edit in edits):
         return "changed on disk since it was collected"
     target = Path(os.path.realpath(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from pathlib import Path
 
 from pytest_torchnotes.commands.names import defined_names
 from pytest_torchnotes.commands.triage.causes import classify
@@ -26,6 +25,7 @@ from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
+from pytest_torchnotes.notefiles import read_note
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 
@@ -134,7 +134,7 @@ def _parsed_blocks(
     """The note's blocks and what their directives say, by the 1-based line of their
     opening fence, as the run report names them; and the note's lines."""
     try:
-        text = decode_note(Path(path).read_bytes()).text
+        text = decode_note(read_note(path)).text
     except (OSError, NoteReadError):
         return {}, {}, []
     note = NoteParser(note_format).parse(text)

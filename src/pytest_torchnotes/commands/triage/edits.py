@@ -10,6 +10,7 @@ from pathlib import Path
 from pytest_torchnotes.commands.triage.findings import Finding
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.lexers import QUOTE, width
+from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.update.apply import raw_lines
 from pytest_torchnotes.update.rewrite import Edit, digest
@@ -49,9 +50,9 @@ def write(findings: Sequence[Finding], digests: dict[str, str]) -> list[str]:
         file = Path(path)
         known = digests.get(os.path.realpath(file))
         try:
-            data = file.read_bytes()
-        except OSError as error:
-            messages.append(f"{path} not written: cannot be read: {error.strerror}")
+            data = read_note(file)
+        except UnreadableNote as error:
+            messages.append(f"{path} not written: {error}")
             continue
         # A note changed since it was read before the run is refused, as
         # --torchnotes-update refuses it (update_file checks the digest again when it writes).

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.commands.triage.classify import classify_note
 from pytest_torchnotes.commands.triage.findings import Finding
-from pytest_torchnotes.notefiles import note_files
+from pytest_torchnotes.notefiles import UnreadableNote, note_files, read_note
 from pytest_torchnotes.reporting.report import RunReport
 from pytest_torchnotes.update.rewrite import digest
 
@@ -88,6 +88,14 @@ def note_digests(paths: Sequence[str], patterns: Sequence[str] | None = None) ->
         patterns = _project_settings(paths).patterns
     digests: dict[str, str] = {}
     for file in note_files(paths, patterns):
-        if file.is_file():
-            digests[os.path.realpath(file)] = digest(file.read_bytes())
+        data = _note_bytes(file)
+        if data is not None:  # else the run reports it as a note that cannot be read
+            digests[os.path.realpath(file)] = digest(data)
     return digests
+
+
+def _note_bytes(file: Path) -> bytes | None:
+    try:
+        return read_note(file)
+    except UnreadableNote:
+        return None

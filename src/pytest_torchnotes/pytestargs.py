@@ -1,0 +1,51 @@
+"""A note's path as an argument of a pytest command line that a person can paste.
+
+Messages end with the command that accepts new output, ``pytest PATH --torchnotes-update``.
+A note's name may hold what a shell or pytest reads otherwise: spaces and brackets, a
+leading ``-`` (an option), ``::`` and ``[`` (pytest reads what follows as the name of a test
+in the file, or its parameters: such a path cannot be named at all), quotes, a newline.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+
+#: What pytest reads as the start of a test's name or parameters in an argument.
+UNNAMEABLE = re.compile(r"::|\[")
+
+#: The characters a Windows shell takes as they are in an argument.
+WINDOWS_SAFE = re.compile(r"[\w@%+=:,./\\-]+")
+
+
+def note_argument(path: str, windows: bool = os.name == "nt") -> tuple[str, str]:
+    r"""The argument that names the note at ``path``, and a remark for the command when it
+    names more than the note.
+
+    >>> note_argument("notes/x.md")
+    ('notes/x.md', '')
+    >>> note_argument("notes/my note (v2).md")
+    ("'notes/my note (v2).md'", '')
+    >>> note_argument("-x.md")
+    ('./-x.md', '')
+    >>> note_argument("notes/a::b.md")
+    ('notes', " (pytest cannot name a path that holds '::' or '[': this runs its folder)")
+    >>> note_argument("a::b/x.md")[0], note_argument("notes/[v2]/x.md")[0]
+    ('.', 'notes')
+    >>> print(note_argument(r"C:\notes\my note.md", windows=True)[0])
+    "C:\notes\my note.md"
+    """
+    remark = ""
+    if UNNAMEABLE.search(path):
+        while UNNAMEABLE.search(path):
+            path = os.path.dirname(path)
+        path = path or "."
+        remark = " (pytest cannot name a path that holds '::' or '[': this runs its folder)"
+    if path.startswith("-"):
+        path = os.path.join(".", path)
+    if windows:
+        quoted = path if WINDOWS_SAFE.fullmatch(path) else f'"{path}"'  # no " in its names
+    else:
+        quoted = shlex.quote(path)
+    return quoted, remark
