@@ -502,3 +502,40 @@ def test_a_thread_that_calls_os_exit_fails_the_block_that_runs_then(
         ]
     )
     assert block_counts(result) == {"verified": 1, "failed": 1}
+
+
+def test_a_note_that_replaces_sybil_s_evaluate_has_its_next_block_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The replaced Example.evaluate stayed on while the runner evaluated the next block:
+    # it returned None, the block was never run nor reported, and the note passed.
+    write_note(
+        "```python\nimport sybil.example\nsybil.example.Example.evaluate = lambda self: None\n"
+        "print('x')\n=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=2)
+    assert block_counts(result) == {"verified": 1, "failed": 2}
+    result.stdout.fnmatch_lines(["*notes/a.md:9: block 2: text drift*", "*notes/b.md:1: block 1*"])
+
+
+def test_a_block_that_never_reaches_the_run_fails_as_not_evaluated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport pytest_torchnotes.run.noterun as noterun\n"
+        "noterun.NoteRun.answer = lambda self, example, kind: None\n"
+        "print('x')\n=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n", "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 2, "failed": 1}
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:9: block 2: not run: the note's code replaced what evaluates its blocks*"]
+    )

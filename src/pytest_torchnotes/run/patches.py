@@ -97,6 +97,11 @@ class AttributeGuard:
         return changed
 
 
+#: The classes that evaluate a note's examples: ``Example.evaluate = lambda self: None``
+#: would leave every later block of the note unrun, and Sybil's items would pass them.
+EVALUATING = (("sybil.example", "Example"), ("sybil.document", "Document"))
+
+
 def patch_targets() -> list[Any]:
     """Modules and classes restored after a note that may monkeypatch."""
     names = (
@@ -157,6 +162,10 @@ def patch_targets() -> list[Any]:
         "torch.random",
     )
     targets: list[Any] = [sys.modules[name] for name in names if name in sys.modules]
+    for module, name in EVALUATING:
+        evaluating = getattr(sys.modules.get(module), name, None)
+        if evaluating is not None:
+            targets.append(evaluating)
     torch = sys.modules.get("torch")
     if torch is not None:
         targets.append(torch.Tensor)
