@@ -431,6 +431,22 @@ def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     )
 
 
+@pytest.mark.skipif(not CAN_DETACH_THREADS, reason="this Python waits for the thread at exit")
+def test_a_thread_pool_never_shut_down_with_a_blocked_task_does_not_keep_pytest_alive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # concurrent.futures joins its workers at exit by a function of its own: pytest
+    # reported and then hung there.
+    write_note(
+        "```python\nimport concurrent.futures, threading\n"
+        "pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='stuck')\n"
+        "pool.submit(threading.Event().wait)\n```\n"
+    )
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*the note left threads running: stuck_0; they are*"])
+
+
 @pytest.mark.skipif(CAN_DETACH_THREADS, reason="this Python lets pytest exit without the thread")
 def test_where_python_waits_for_threads_at_exit_the_warning_says_so(
     pytester: pytest.Pytester, write_note: WriteNote

@@ -3,6 +3,7 @@ and ``os._exit``."""
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
@@ -42,8 +43,21 @@ def _join_threads_not_let_go() -> None:
             thread.join()
 
 
+#: Where ``concurrent.futures`` keeps the threads it joins at exit (``_python_exit``,
+#: registered with ``threading._register_atexit``): a worker of a thread pool that is never
+#: shut down, blocked in its task, would hang the process at exit however it is let go.
+JOINED_AT_EXIT = (
+    ("concurrent.futures.thread", "_threads_queues"),
+    ("concurrent.futures.process", "_threads_wakeups"),
+)
+
+
 def _let_exit_without(thread: threading.Thread) -> None:
     """Let the interpreter exit without waiting for ``thread``, as for a daemon thread."""
+    for module, name in JOINED_AT_EXIT:
+        joined = getattr(sys.modules.get(module), name, None)
+        if joined is not None:
+            joined.pop(thread, None)
     if _BY_LOCKS:
         lock = getattr(thread, "_tstate_lock", None)
         if lock is None:
