@@ -273,7 +273,8 @@ KNOBS: dict[str, tuple[str, str, str]] = {
     ),
     "sys.path_importer_cache": (
         "import os\nsys.path_importer_cache[os.path.dirname(os.__file__)] = None",
-        "import importlib.machinery\nprint(importlib.machinery.PathFinder.find_spec('colorsys') is not None)",
+        "from importlib.machinery import PathFinder\n"
+        "print(PathFinder.find_spec('colorsys') is not None)",
         "True",
     ),
     "torch safe globals": (

@@ -162,8 +162,8 @@ def patch_targets() -> list[Any]:
         "torch.random",
     )
     targets: list[Any] = [sys.modules[name] for name in names if name in sys.modules]
-    for module, name in EVALUATING:
-        evaluating = getattr(sys.modules.get(module), name, None)
+    for module_name, name in EVALUATING:
+        evaluating = getattr(sys.modules.get(module_name), name, None)
         if evaluating is not None:
             targets.append(evaluating)
     torch = sys.modules.get("torch")

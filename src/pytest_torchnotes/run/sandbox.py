@@ -35,6 +35,7 @@ from pytest_torchnotes.run import (
     putenv,
     rawfds,
     selfsignal,
+    sessionfds,
     spawnpickling,
     start,
     torch_configs,
@@ -68,6 +69,11 @@ class _Guard(Protocol):
     back."""
 
     def restore(self) -> list[str]: ...
+
+
+def _held_by_capture(executor: Executor) -> tuple[int, ...]:
+    """The descriptors the block capture of ``executor`` holds now."""
+    return () if executor.fd is None else executor.fd.held()
 
 
 class SessionInterrupted(KeyboardInterrupt):
@@ -113,11 +119,14 @@ def sandbox(
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
-    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard] = []
+    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
     if rawfds.names_one(code):
         wrapping.append(rawfds.RawFdGuard(executor.filename))
+    if sessionfds.names_one(code):
+        held = partial(_held_by_capture, executor)
+        wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
     for wrapper in wrapping:
         wrapper.start()
     between = None
