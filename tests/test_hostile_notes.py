@@ -539,3 +539,28 @@ def test_a_block_that_never_reaches_the_run_fails_as_not_evaluated(
     result.stdout.fnmatch_lines(
         ["*notes/a.md:9: block 2: not run: the note's code replaced what evaluates its blocks*"]
     )
+
+
+def test_a_note_s_audit_hook_that_refuses_open_fails_only_its_own_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The hook ran while the session worked between blocks: its RuntimeError came out of
+    # the session's own reading of /proc, and the note failed with pytest's traceback,
+    # without a verdict for any of its blocks.
+    write_note(
+        "```python\nimport sys\ndef refuse(event, args):\n    if event == 'open':\n"
+        "        raise RuntimeError('no open')\nsys.addaudithook(refuse)\nprint('x')\n"
+        "=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\ny\n```\n\n"
+        "```python\nopen('written.txt', 'w')\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nwith open('new.txt', 'w') as f:\n    f.write('ok')\n"
+        "print(open('new.txt').read())\n=== output ===\nok\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 3, "failed": 1}
+    result.stdout.fnmatch_lines(["*notes/a.md:18: block 3: the block raised RuntimeError: no open*"])

@@ -119,6 +119,8 @@ class Executor:
         self._thread_exits: list[tuple[str, int]] | None = None
         #: The attributes the note may patch, taken off between its blocks (run/sandbox.py).
         self.between: BetweenBlocks | None = None
+        #: Whether the code of a block runs now (not the session's work around it).
+        self.in_block = False
 
     def exit_in_thread(self, status: int) -> None:
         """A thread called ``os._exit(status)``: while a block runs, the block fails, as the
@@ -191,6 +193,7 @@ class Executor:
                 between = self.between
                 if between is not None:
                     between.enter()
+                self.in_block = True
                 try:
                     exec(code.body, namespace)
                     if code.display is not None:
@@ -199,6 +202,7 @@ class Executor:
                             execution.displayed = repr(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
+                    self.in_block = False
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then judge.
                     lowered = GET_RECURSION_LIMIT()

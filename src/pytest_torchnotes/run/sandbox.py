@@ -167,7 +167,7 @@ def sandbox(
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
     spawning = spawnpickling.SpawnGuard(module)
-    hooks = permanent.PermanentHooks(executor.filename)
+    hooks = permanent.PermanentHooks(executor.filename, lambda: executor.in_block)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid())
