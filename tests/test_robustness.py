@@ -88,6 +88,23 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
     result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 4 in <module>'])
 
 
+def test_a_block_that_ignores_the_alarm_and_cancels_faulthandler_s_timer_is_still_stopped(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cancelling faulthandler's timer took the hard limit off the running block, and the
+    # ignored SIGALRM the soft one: the loop ran for ever.
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / "a.md").write_text(
+        "```python\nimport faulthandler, signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+        "faulthandler.cancel_dump_traceback_later()\nwhile True:\n    pass\n```\n"
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=30)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 5 in <module>'])
+
+
 #: The session's process killed from outside, as the out-of-memory killer or ``kill`` does it
 #: (a block that signals its own process fails with SignalledItself instead).
 KILLED_FROM_OUTSIDE = (
