@@ -103,6 +103,28 @@ def test_functions_a_note_registers_at_exit_are_taken_off_and_named(
     )
 
 
+def test_a_function_a_note_registers_for_threading_s_shutdown_is_taken_off_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # threading._register_atexit, where concurrent.futures joins its workers: the note's
+    # os._exit(0) there turned a failed session into exit status 0.
+    write_note(
+        "```python\nimport threading\n"
+        "threading._register_atexit(lambda: __import__('os')._exit(0))\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/a.md: the note registered functions to run at exit: "
+            "<lambda> (threading._register_atexit, line 3); they were taken off*"
+        ]
+    )
+
+
 def test_what_a_library_registers_at_exit_stays(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
