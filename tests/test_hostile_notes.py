@@ -585,4 +585,6 @@ def test_a_note_s_audit_hook_that_refuses_open_fails_only_its_own_blocks(
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1, failed=1)
     assert block_counts(result) == {"verified": 3, "failed": 1}
-    result.stdout.fnmatch_lines(["*notes/a.md:18: block 3: the block raised RuntimeError: no open*"])
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:18: block 3: the block raised RuntimeError: no open*"]
+    )
