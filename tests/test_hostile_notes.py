@@ -588,3 +588,34 @@ def test_a_note_s_audit_hook_that_refuses_open_fails_only_its_own_blocks(
     result.stdout.fnmatch_lines(
         ["*notes/a.md:18: block 3: the block raised RuntimeError: no open*"]
     )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "os.kill(os.getpid(), signal.SIGINT)",
+        "_thread.interrupt_main()",
+        "os._exit(0)",
+    ],
+    ids=["sigint", "interrupt_main", "os_exit"],
+)
+def test_a_thread_an_earlier_note_left_does_not_fail_or_stop_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, action: str
+) -> None:
+    # The later note's block was blamed: it failed with KeyboardInterrupt or os._exit, or
+    # the session stopped as for Ctrl-C. A subprocess, as a regression would interrupt the
+    # test session itself.
+    write_note(
+        "```python\nimport threading\n\ndef later():\n"
+        "    import _thread, os, signal, time\n    time.sleep(0.3)\n"
+        f"    {action}\n\nthreading.Thread(target=later, daemon=True).start()\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport time\ntime.sleep(0.9)\nprint('slept')\n=== output ===\nslept\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=60)
+    result.assert_outcomes(passed=2, warnings=1)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*Exception in thread Thread-1 (later)*"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 
 def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str]:
@@ -72,12 +72,16 @@ def _let_exit_without(thread: threading.Thread) -> None:
 
 
 def refusing_exit(
-    session_pid: int, in_thread: Callable[[int], None] | None = None
+    session_pid: int,
+    in_thread: Callable[[int], None] | None = None,
+    earlier: Container[threading.Thread] = (),
 ) -> Callable[[int], None]:
     """An ``os._exit`` that, in the session's process, fails the block instead of ending the
     session; in a process the block forked (multiprocessing, a DataLoader worker) it ends
     that process, as it must. Called in another thread of the session, it ends that thread
-    and tells ``in_thread`` the status: the whole process would have ended."""
+    and tells ``in_thread`` the status: the whole process would have ended. A thread of
+    ``earlier`` (those that ran before the note: an earlier note's) only ends: the block
+    that runs now is not its."""
 
     from pytest_torchnotes.run.execute import REAL_EXIT, REAL_GETPID, ProcessExit
 
@@ -86,7 +90,8 @@ def refusing_exit(
     def _exit(status: int) -> None:
         if REAL_GETPID() != session_pid:
             REAL_EXIT(status)
-        if in_thread is not None and threading.current_thread() is not main:
+        current = threading.current_thread()
+        if in_thread is not None and current is not main and current not in earlier:
             in_thread(status)
         raise ProcessExit(status)
 

@@ -170,7 +170,7 @@ def sandbox(
     hooks = permanent.PermanentHooks(executor.filename, lambda: executor.in_block)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
-    self_sent = selfsignal.SelfSent(os.getpid())
+    self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
@@ -180,7 +180,7 @@ def sandbox(
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.displayhook = start.display
-        os._exit = exiting.refusing_exit(os.getpid(), executor.exit_in_thread)  # type: ignore[assignment]
+        os._exit = exiting.refusing_exit(os.getpid(), executor.exit_in_thread, threads)  # type: ignore[assignment]
         _catch_interrupts(interrupted, self_sent)
         start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
         start.reset_print_options()
