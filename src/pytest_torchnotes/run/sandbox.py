@@ -34,6 +34,7 @@ from pytest_torchnotes.run import (
     processes,
     putenv,
     rawfds,
+    rlimits,
     selfsignal,
     sessionfds,
     spawnpickling,
@@ -119,7 +120,9 @@ def sandbox(
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
-    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard] = []
+    wrapping: list[
+        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
+    ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
     if rawfds.names_one(code):
@@ -127,6 +130,8 @@ def sandbox(
     if sessionfds.names_one(code):
         held = partial(_held_by_capture, executor)
         wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
+    if rlimits.names_one(code):
+        wrapping.append(rlimits.LimitGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
