@@ -74,3 +74,25 @@ def test_a_block_that_limits_files_below_the_session_s_fails_and_the_session_goe
         ["*notes/a.md:1: block 1: the block raised ValueError: refused: RLIMIT_NOFILE 10 would*"]
     )
     assert "rlimits.py" not in result.stdout.str()
+
+
+def test_a_file_size_limit_fails_the_write_past_it_and_not_the_session(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # SIGXFSZ ended the session at its first write past the limit; with the signal ignored
+    # the session's own writes to its output (a file here, as in a CI log) failed between
+    # the blocks. A subprocess, as a regression would end the test session itself.
+    line = "y" * 50
+    write_note(
+        "```python\nimport resource\nresource.setrlimit(resource.RLIMIT_FSIZE, (10, 10))\n"
+        "with open('big.txt', 'w') as f:\n    f.write('x' * 100)\n```\n\n"
+        f"```python\nprint('y' * 50)\n=== output ===\n{line}\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=60)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:1: block 1: the block raised OSError: [[]Errno 27[]] File too large*"]
+    )
+    assert "2 notes (1 passed, 1 failed), 3 blocks: 2 verified, 1 failed" in result.stdout.str()

@@ -15,11 +15,13 @@ limit given applies, which is what the block's own code meets); a soft limit on 
 that leaves the session fewer than a few free descriptor numbers below it is refused with
 ``ValueError`` at the block's line; and ``SIGXFSZ`` is ignored, so that a write past a file
 size limit fails with ``OSError`` (``File too large``) where it is made instead of ending
-the session.
+the session. The limits the note sets hold while its blocks' code runs; between its blocks
+the session works under those it had before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
@@ -33,6 +35,8 @@ try:
     import resource
 
     HAVE_RESOURCE = True
+    #: Bound at import: the limits between blocks are the session's to set.
+    _SETRLIMIT = resource.setrlimit
 except ImportError:  # pragma: no cover - not on POSIX
     HAVE_RESOURCE = False
 
@@ -68,6 +72,25 @@ class LimitGuard:
         self.pid = pid
         self._wrapping = Wrapping()
         self._xfsz: Any = None
+        #: The limits the note's blocks set, by resource, and each one's limits before.
+        self.noted: dict[int, Any] = {}
+        self.before: dict[int, tuple[int, int]] = {}
+
+    def enter(self) -> None:
+        """A block starts: put on the limits the note's earlier blocks set."""
+        for which, limits in self.noted.items():
+            with contextlib.suppress(OSError, ValueError):
+                _SETRLIMIT(which, limits)
+
+    def leave(self) -> None:
+        """The block is over: the session works under the limits it had, not the note's (a
+        file size limit would refuse its writes to the terminal)."""
+        for which, limits in self.before.items():
+            current = resource.getrlimit(which)
+            if current != limits:
+                self.noted[which] = current
+                with contextlib.suppress(OSError, ValueError):
+                    _SETRLIMIT(which, limits)
 
     def start(self) -> None:
         if not HAVE_RESOURCE:  # pragma: no cover - not on POSIX
@@ -78,13 +101,15 @@ class LimitGuard:
             self._xfsz = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
     def restore(self) -> list[str]:
-        """Put the functions and the handler back; nothing to name (the limits are the
-        knobs')."""
+        """Put the functions and the handler back; name the limits the note set (the
+        session's were put back after its last block)."""
         self._wrapping.unwrap()
         if self._xfsz is not None:
             signal.signal(signal.SIGXFSZ, self._xfsz)
             self._xfsz = None
-        return []
+        changed = ["resource limits"] if self.noted else []
+        self.noted, self.before = {}, {}
+        return changed
 
     def limits(self, which: int, limits: Any) -> Any:
         """``limits`` as the session's process may take them for ``which``."""
@@ -109,11 +134,18 @@ class LimitGuard:
                 raise ValueError(TOO_FEW_FILES.format(soft=soft, held=len(held), least=least))
         return soft, hard
 
+    def _remember(self, which: int) -> None:
+        if _GETPID() == self.pid and which not in self.before:
+            with contextlib.suppress(OSError, ValueError):
+                self.before[which] = resource.getrlimit(which)
+
     def _setting(self, setrlimit: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(setrlimit)
         def setting(which: int, limits: Any) -> None:
             __tracebackhide__ = True
-            return setrlimit(which, self.limits(which, limits))
+            limits = self.limits(which, limits)
+            self._remember(which)
+            return setrlimit(which, limits)
 
         return setting
 
@@ -122,7 +154,9 @@ class LimitGuard:
         def setting(pid: int, which: int, *limits: Any) -> Any:
             __tracebackhide__ = True
             if limits and pid in (0, self.pid):
-                return prlimit(pid, which, self.limits(which, limits[0]))
+                wanted = self.limits(which, limits[0])
+                self._remember(which)
+                return prlimit(pid, which, wanted)
             return prlimit(pid, which, *limits)
 
         return setting

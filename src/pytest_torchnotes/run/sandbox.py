@@ -131,7 +131,9 @@ def sandbox(
         held = partial(_held_by_capture, executor)
         wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
     if rlimits.names_one(code):
-        wrapping.append(rlimits.LimitGuard(os.getpid()))
+        limits = rlimits.LimitGuard(os.getpid())
+        executor.around_block.append((limits.enter, limits.leave))
+        wrapping.append(limits)
     for wrapper in wrapping:
         wrapper.start()
     between = None
