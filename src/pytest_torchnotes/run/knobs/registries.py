@@ -16,6 +16,7 @@ module of that folder unimportable, the session's own modules among them.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Any
 
@@ -59,8 +60,9 @@ def _set_path_hooks(saved: list[Any]) -> None:
 class _FinderCache:
     """What ``sys.path_importer_cache`` held when read; equal to an earlier read (``now ==
     before``) unless the finder of one of its paths is now of another class (``None``
-    among them): a finder dropped and made again (a new ``FileFinder`` for the path) and
-    the finders of paths first imported from are no change."""
+    among them), or a folder first looked in has ``None`` (which Python keeps only for a
+    path that is no folder): a finder dropped and made again (a new ``FileFinder`` for the
+    path) and the finders of paths first imported from are no change."""
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -74,10 +76,11 @@ class _FinderCache:
     def __eq__(self, before: object) -> bool:
         if not isinstance(before, _FinderCache):
             return NotImplemented
-        return all(
-            type(finder) is type(before.entries[path])
-            for path, finder in self.entries.items()
+        return not any(
+            type(finder) is not type(before.entries[path])
             if path in before.entries
+            else finder is None and isinstance(path, str) and os.path.isdir(path)
+            for path, finder in self.entries.items()
         )
 
 
