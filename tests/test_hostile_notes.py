@@ -531,6 +531,7 @@ def test_a_note_that_replaces_sybil_s_evaluate_has_its_next_block_compared(
 ) -> None:
     # The replaced Example.evaluate stayed on while the runner evaluated the next block:
     # it returned None, the block was never run nor reported, and the note passed.
+    # (The plugin's own classes are taken off between blocks the same way.)
     write_note(
         "```python\nimport sybil.example\nsybil.example.Example.evaluate = lambda self: None\n"
         "print('x')\n=== output ===\nx\n```\n\n"
@@ -547,9 +548,12 @@ def test_a_note_that_replaces_sybil_s_evaluate_has_its_next_block_compared(
 def test_a_block_that_never_reaches_the_run_fails_as_not_evaluated(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
+    # What no guard puts back (an attribute of the running note's own objects) must not
+    # pass a block unrun either.
     write_note(
-        "```python\nimport pytest_torchnotes.run.noterun as noterun\n"
-        "noterun.NoteRun.answer = lambda self, example, kind: None\n"
+        "```python\nimport gc, pytest_torchnotes.run.noterun as noterun\n"
+        "runs = [o for o in gc.get_objects() if type(o) is noterun.NoteRun]\n"
+        "for run in runs:\n    run.answer = lambda example, kind: None\n"
         "print('x')\n=== output ===\nx\n```\n\n"
         "```python\nprint('y')\n=== output ===\nnot y\n```\n",
         "a.md",
@@ -559,8 +563,26 @@ def test_a_block_that_never_reaches_the_run_fails_as_not_evaluated(
     result.assert_outcomes(passed=1, failed=1)
     assert block_counts(result) == {"verified": 2, "failed": 1}
     result.stdout.fnmatch_lines(
-        ["*notes/a.md:9: block 2: not run: the note's code replaced what evaluates its blocks*"]
+        ["*notes/a.md:11: block 2: not run: the note's code replaced what evaluates its blocks*"]
     )
+
+
+def test_a_note_that_replaces_the_comparison_has_its_next_block_compared_as_usual(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Comparator.compare replaced by the note compared the block's output with itself, and
+    # every later block of the note passed whatever it printed.
+    write_note(
+        "```python\nimport pytest_torchnotes.comparison.compare as compare\n"
+        "real = compare.Comparator.compare\n"
+        "compare.Comparator.compare = lambda self, want, got: real(self, got, got)\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"ran": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["*notes/a.md:7: block 2: text drift*"])
 
 
 def test_a_note_s_audit_hook_that_refuses_open_fails_only_its_own_blocks(

@@ -138,7 +138,8 @@ def sandbox(
         wrapper.start()
     between = None
     if names is None or names:
-        attributes = patches.AttributeGuard(patches.patch_targets(), names)
+        targets = patches.patch_targets(session=names is not None)
+        attributes = patches.AttributeGuard(targets, names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
