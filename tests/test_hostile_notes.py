@@ -103,6 +103,28 @@ def test_functions_a_note_registers_at_exit_are_taken_off_and_named(
     )
 
 
+def test_a_function_a_note_registers_for_threading_s_shutdown_is_taken_off_and_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # threading._register_atexit, where concurrent.futures joins its workers: the note's
+    # os._exit(0) there turned a failed session into exit status 0.
+    write_note(
+        "```python\nimport threading\n"
+        "threading._register_atexit(lambda: __import__('os')._exit(0))\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(
+        [
+            "*TorchnotesWarning: notes/a.md: the note registered functions to run at exit: "
+            "<lambda> (threading._register_atexit, line 3); they were taken off*"
+        ]
+    )
+
+
 def test_what_a_library_registers_at_exit_stays(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
@@ -502,3 +524,120 @@ def test_a_thread_that_calls_os_exit_fails_the_block_that_runs_then(
         ]
     )
     assert block_counts(result) == {"verified": 1, "failed": 1}
+
+
+def test_a_note_that_replaces_sybil_s_evaluate_has_its_next_block_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The replaced Example.evaluate stayed on while the runner evaluated the next block:
+    # it returned None, the block was never run nor reported, and the note passed.
+    # (The plugin's own classes are taken off between blocks the same way.)
+    write_note(
+        "```python\nimport sybil.example\nsybil.example.Example.evaluate = lambda self: None\n"
+        "print('x')\n=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=2)
+    assert block_counts(result) == {"verified": 1, "failed": 2}
+    result.stdout.fnmatch_lines(["*notes/a.md:9: block 2: text drift*", "*notes/b.md:1: block 1*"])
+
+
+def test_a_block_that_never_reaches_the_run_fails_as_not_evaluated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # What no guard puts back (an attribute of the running note's own objects) must not
+    # pass a block unrun either.
+    write_note(
+        "```python\nimport gc, pytest_torchnotes.run.noterun as noterun\n"
+        "runs = [o for o in gc.get_objects() if type(o) is noterun.NoteRun]\n"
+        "for run in runs:\n    run.answer = lambda example, kind: None\n"
+        "print('x')\n=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint(1)\n=== output ===\n1\n```\n", "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 2, "failed": 1}
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:11: block 2: not run: the note's code replaced what evaluates its blocks*"]
+    )
+
+
+def test_a_note_that_replaces_the_comparison_has_its_next_block_compared_as_usual(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Comparator.compare replaced by the note compared the block's output with itself, and
+    # every later block of the note passed whatever it printed.
+    write_note(
+        "```python\nimport pytest_torchnotes.comparison.compare as compare\n"
+        "real = compare.Comparator.compare\n"
+        "compare.Comparator.compare = lambda self, want, got: real(self, got, got)\n```\n\n"
+        "```python\nprint('y')\n=== output ===\nnot y\n```\n",
+        "a.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"ran": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["*notes/a.md:7: block 2: text drift*"])
+
+
+def test_a_note_s_audit_hook_that_refuses_open_fails_only_its_own_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The hook ran while the session worked between blocks: its RuntimeError came out of
+    # the session's own reading of /proc, and the note failed with pytest's traceback,
+    # without a verdict for any of its blocks.
+    write_note(
+        "```python\nimport sys\ndef refuse(event, args):\n    if event == 'open':\n"
+        "        raise RuntimeError('no open')\nsys.addaudithook(refuse)\nprint('x')\n"
+        "=== output ===\nx\n```\n\n"
+        "```python\nprint('y')\n=== output ===\ny\n```\n\n"
+        "```python\nopen('written.txt', 'w')\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nwith open('new.txt', 'w') as f:\n    f.write('ok')\n"
+        "print(open('new.txt').read())\n=== output ===\nok\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 3, "failed": 1}
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:18: block 3: the block raised RuntimeError: no open*"]
+    )
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        "os.kill(os.getpid(), signal.SIGINT)",
+        "_thread.interrupt_main()",
+        "os._exit(0)",
+    ],
+    ids=["sigint", "interrupt_main", "os_exit"],
+)
+def test_a_thread_an_earlier_note_left_does_not_fail_or_stop_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, action: str
+) -> None:
+    # The later note's block was blamed: it failed with KeyboardInterrupt or os._exit, or
+    # the session stopped as for Ctrl-C. A subprocess, as a regression would interrupt the
+    # test session itself.
+    write_note(
+        "```python\nimport threading\n\ndef later():\n"
+        "    import _thread, os, signal, time\n    time.sleep(0.3)\n"
+        f"    {action}\n\nthreading.Thread(target=later, daemon=True).start()\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport time\ntime.sleep(0.9)\nprint('slept')\n=== output ===\nslept\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=60)
+    result.assert_outcomes(passed=2, warnings=1)
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["*Exception in thread Thread-1 (later)*"])

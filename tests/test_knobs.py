@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from importlib.machinery import FileFinder
+from pathlib import Path
 
 import pytest
 
@@ -72,3 +74,18 @@ def test_the_flush_denormal_knob_reads_the_setting_of_now(made_flushing: bool) -
         assert knob.get() is (not made_flushing)
     finally:
         torch.set_flush_denormal(False)
+
+
+def test_the_finder_cache_counts_a_folder_given_none_and_not_a_finder_made_again(
+    tmp_path: Path,
+) -> None:
+    from pytest_torchnotes.run.knobs.registries import _FinderCache
+
+    folder, missing = str(tmp_path), str(tmp_path / "missing")
+    before = _FinderCache({folder: FileFinder(folder)})
+    assert _FinderCache({folder: FileFinder(folder)}) == before  # made again
+    assert _FinderCache({folder: FileFinder(folder), missing: None}) == before  # no folder
+    assert _FinderCache({folder: None}) != before  # replaced
+    other = tmp_path / "other"
+    other.mkdir()
+    assert _FinderCache({folder: FileFinder(folder), str(other): None}) != before  # poisoned

@@ -271,6 +271,12 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "print(print in sys.path_hooks)",
         "False",
     ),
+    "sys.path_importer_cache": (
+        "import os\nsys.path_importer_cache[os.path.dirname(os.__file__)] = None",
+        "from importlib.machinery import PathFinder\n"
+        "print(PathFinder.find_spec('colorsys') is not None)",
+        "True",
+    ),
     "torch safe globals": (
         "class Mine:\n    pass\ntorch.serialization.add_safe_globals([Mine])",
         """\

@@ -88,6 +88,23 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
     result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 4 in <module>'])
 
 
+def test_a_block_that_ignores_the_alarm_and_cancels_faulthandler_s_timer_is_still_stopped(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cancelling faulthandler's timer took the hard limit off the running block, and the
+    # ignored SIGALRM the soft one: the loop ran for ever.
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    (pytester.path / "notes").mkdir()
+    (pytester.path / "notes" / "a.md").write_text(
+        "```python\nimport faulthandler, signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+        "faulthandler.cancel_dump_traceback_later()\nwhile True:\n    pass\n```\n"
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
+    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=30)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 5 in <module>'])
+
+
 #: The session's process killed from outside, as the out-of-memory killer or ``kill`` does it
 #: (a block that signals its own process fails with SignalledItself instead).
 KILLED_FROM_OUTSIDE = (
@@ -429,6 +446,22 @@ def test_a_thread_left_running_is_named_and_does_not_keep_pytest_alive(
     result.stdout.fnmatch_lines(
         ["*TorchnotesWarning: notes/note.md: the note left threads running: spinner; they are*"]
     )
+
+
+@pytest.mark.skipif(not CAN_DETACH_THREADS, reason="this Python waits for the thread at exit")
+def test_a_thread_pool_never_shut_down_with_a_blocked_task_does_not_keep_pytest_alive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # concurrent.futures joins its workers at exit by a function of its own: pytest
+    # reported and then hung there.
+    write_note(
+        "```python\nimport concurrent.futures, threading\n"
+        "pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix='stuck')\n"
+        "pool.submit(threading.Event().wait)\n```\n"
+    )
+    result = pytester.runpytest_subprocess(timeout=60)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["*the note left threads running: stuck_0; they are*"])
 
 
 @pytest.mark.skipif(CAN_DETACH_THREADS, reason="this Python lets pytest exit without the thread")

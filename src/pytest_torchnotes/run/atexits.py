@@ -4,12 +4,15 @@ They would run when pytest exits: after every report, in the folder pytest was s
 from (a relative write lands in the repository), and able to end the process with a status
 of their own (``os._exit(0)`` after failures). They are taken off when the note ends and
 named; what libraries register (a first ``import multiprocessing`` in a note) stays.
+So are those registered with ``threading._register_atexit``, which ``threading`` calls
+when the interpreter shuts down (``concurrent.futures`` joins its workers there).
 """
 
 from __future__ import annotations
 
 import atexit
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -33,10 +36,28 @@ class AtExitGuard:
         self.filename = filename
         self.registered: list[_Registration] = []
         self._saved: tuple[Callable[..., Any], Callable[..., Any]] | None = None
+        #: What the note registered with ``threading._register_atexit``.
+        self.at_shutdown: list[_Registration] = []
+        self._saved_at_shutdown: Callable[..., Any] | None = None
 
     def start(self) -> None:
         register, unregister = atexit.register, atexit.unregister
         self._saved = register, unregister
+        at_shutdown = getattr(threading, "_register_atexit", None)
+        if callable(at_shutdown) and isinstance(_at_shutdown_calls(), list):
+            self._saved_at_shutdown = at_shutdown
+
+            def recording_at_shutdown(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+                caller = sys._getframe(1)
+                if caller.f_code.co_filename != self.filename:
+                    return at_shutdown(func, *args, **kwargs)
+                name = getattr(func, "__qualname__", None) or repr(func)
+                line = f"{name} (threading._register_atexit, line {caller.f_lineno})"
+                registration = _Registration(func, args, kwargs, line)
+                self.at_shutdown.append(registration)
+                return at_shutdown(registration)
+
+            threading._register_atexit = recording_at_shutdown  # type: ignore[attr-defined]
 
         def recording(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
             caller = sys._getframe(1)
@@ -66,4 +87,19 @@ class AtExitGuard:
             atexit.unregister(registration)
         names = [registration.name for registration in self.registered]
         self.registered = []
+        if self._saved_at_shutdown is not None:
+            threading._register_atexit = self._saved_at_shutdown  # type: ignore[attr-defined]
+            self._saved_at_shutdown = None
+        calls = _at_shutdown_calls()
+        if self.at_shutdown and isinstance(calls, list):
+            ours = {id(registration) for registration in self.at_shutdown}
+            calls[:] = [call for call in calls if id(getattr(call, "func", None)) not in ours]
+        names += [registration.name for registration in self.at_shutdown]
+        self.at_shutdown = []
         return names
+
+
+def _at_shutdown_calls() -> object:
+    """The list ``threading._register_atexit`` appends to (``functools.partial`` objects),
+    where this Python keeps one."""
+    return getattr(threading, "_threading_atexits", None)

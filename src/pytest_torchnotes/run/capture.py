@@ -157,6 +157,11 @@ class FileDescriptorCapture:
         self._saved = os.dup(1)
         os.dup2(self._fd, 1)
 
+    def held(self) -> tuple[int, ...]:
+        """The descriptors this capture holds now: its file, and fd 1 as it was while a
+        block runs."""
+        return (self._fd,) if self._saved is None else (self._fd, self._saved)
+
     def pending(self) -> bool:
         """Whether fd 1 took bytes since the last :meth:`drain`, C stdio buffers flushed
         first: a flush and one ``lseek``, without the lock (:meth:`drain` looks again)."""

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -119,6 +119,10 @@ class Executor:
         self._thread_exits: list[tuple[str, int]] | None = None
         #: The attributes the note may patch, taken off between its blocks (run/sandbox.py).
         self.between: BetweenBlocks | None = None
+        #: Whether the code of a block runs now (not the session's work around it).
+        self.in_block = False
+        #: Called right before and right after the code of each block (run/sandbox.py).
+        self.around_block: list[tuple[Callable[[], None], Callable[[], None]]] = []
 
     def exit_in_thread(self, status: int) -> None:
         """A thread called ``os._exit(status)``: while a block runs, the block fails, as the
@@ -191,6 +195,9 @@ class Executor:
                 between = self.between
                 if between is not None:
                     between.enter()
+                for before, _ in self.around_block:
+                    before()
+                self.in_block = True
                 try:
                     exec(code.body, namespace)
                     if code.display is not None:
@@ -199,11 +206,14 @@ class Executor:
                             execution.displayed = repr(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
+                    self.in_block = False
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then judge.
                     lowered = GET_RECURSION_LIMIT()
                     if lowered < recursion_limit:
                         SET_RECURSION_LIMIT(recursion_limit)
+                    for _, after in reversed(self.around_block):
+                        after()
                     if between is not None:
                         between.leave()
                     too_low = recursion.lowered_too_far(recursion_limit, lowered)

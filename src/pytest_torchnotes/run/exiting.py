@@ -3,8 +3,9 @@ and ``os._exit``."""
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 
 def threads_left(before: set[threading.Thread], grace: float = 0.05) -> list[str]:
@@ -42,8 +43,21 @@ def _join_threads_not_let_go() -> None:
             thread.join()
 
 
+#: Where ``concurrent.futures`` keeps the threads it joins at exit (``_python_exit``,
+#: registered with ``threading._register_atexit``): a worker of a thread pool that is never
+#: shut down, blocked in its task, would hang the process at exit however it is let go.
+JOINED_AT_EXIT = (
+    ("concurrent.futures.thread", "_threads_queues"),
+    ("concurrent.futures.process", "_threads_wakeups"),
+)
+
+
 def _let_exit_without(thread: threading.Thread) -> None:
     """Let the interpreter exit without waiting for ``thread``, as for a daemon thread."""
+    for module, name in JOINED_AT_EXIT:
+        joined = getattr(sys.modules.get(module), name, None)
+        if joined is not None:
+            joined.pop(thread, None)
     if _BY_LOCKS:
         lock = getattr(thread, "_tstate_lock", None)
         if lock is None:
@@ -58,12 +72,16 @@ def _let_exit_without(thread: threading.Thread) -> None:
 
 
 def refusing_exit(
-    session_pid: int, in_thread: Callable[[int], None] | None = None
+    session_pid: int,
+    in_thread: Callable[[int], None] | None = None,
+    earlier: Container[threading.Thread] = (),
 ) -> Callable[[int], None]:
     """An ``os._exit`` that, in the session's process, fails the block instead of ending the
     session; in a process the block forked (multiprocessing, a DataLoader worker) it ends
     that process, as it must. Called in another thread of the session, it ends that thread
-    and tells ``in_thread`` the status: the whole process would have ended."""
+    and tells ``in_thread`` the status: the whole process would have ended. A thread of
+    ``earlier`` (those that ran before the note: an earlier note's) only ends: the block
+    that runs now is not its."""
 
     from pytest_torchnotes.run.execute import REAL_EXIT, REAL_GETPID, ProcessExit
 
@@ -72,7 +90,8 @@ def refusing_exit(
     def _exit(status: int) -> None:
         if REAL_GETPID() != session_pid:
             REAL_EXIT(status)
-        if in_thread is not None and threading.current_thread() is not main:
+        current = threading.current_thread()
+        if in_thread is not None and current is not main and current not in earlier:
             in_thread(status)
         raise ProcessExit(status)
 

@@ -134,6 +134,18 @@ class NoteRun:
         """How a block's output is compared: as its directive, the note or the session say."""
         return options.compare or self.note.config.compare or self.runner.settings.compare
 
+    def not_evaluated(self, item: Block | SetupBlock) -> BlockResult:
+        """The failure of a block whose example was evaluated without reaching
+        :meth:`evaluate`: the note's code replaced what evaluates it (Sybil's
+        ``Example.evaluate``, an evaluator of its document). Its output was not compared."""
+        result = BlockResult(item, FAILED, EXCEPTION, summary="not evaluated")
+        result.message = (
+            f"{location(self.context.path, item.first_line)}: {item.describe()}: not run: "
+            "the note's code replaced what evaluates its blocks (Sybil's Example.evaluate or "
+            "an evaluator of the note's document); its output was not compared"
+        )
+        return result
+
     def _not_run(self, item: Block | SetupBlock, reason: str) -> BlockResult:
         result = BlockResult(item, FAILED, EXCEPTION, summary="setup failed")
         result.message = (

@@ -97,8 +97,18 @@ class AttributeGuard:
         return changed
 
 
-def patch_targets() -> list[Any]:
-    """Modules and classes restored after a note that may monkeypatch."""
+#: The packages that run, compare and report a note, whose modules and classes are targets
+#: too: ``Example.evaluate = lambda self: None`` (Sybil's) would leave every later block
+#: of the note unrun, and a replaced ``Comparator.compare`` would pass them whatever they
+#: print. Taken off between the note's blocks, they do not reach the session's own work.
+SESSION_PACKAGES = ("pytest_torchnotes", "sybil", "_pytest", "pluggy")
+
+
+def patch_targets(session: bool = True) -> list[Any]:
+    """Modules and classes restored after a note that may monkeypatch; with ``session``,
+    those of :data:`SESSION_PACKAGES` too (for a note whose patched names are known: the
+    session changes attributes of its own modules while a note runs, which a comparison
+    of every attribute would take for the note's)."""
     names = (
         "builtins",
         "math",
@@ -157,6 +167,8 @@ def patch_targets() -> list[Any]:
         "torch.random",
     )
     targets: list[Any] = [sys.modules[name] for name in names if name in sys.modules]
+    if session:
+        targets.extend(session_targets())
     torch = sys.modules.get("torch")
     if torch is not None:
         targets.append(torch.Tensor)
@@ -168,4 +180,19 @@ def patch_targets() -> list[Any]:
                 for value in vars(module).values()
                 if isinstance(value, type) and value.__module__.startswith("torch")
             )
+    return targets
+
+
+def session_targets() -> list[Any]:
+    """The loaded modules of :data:`SESSION_PACKAGES` and the classes they define."""
+    targets: list[Any] = []
+    for name, module in list(sys.modules.items()):
+        if module is None or name.partition(".")[0] not in SESSION_PACKAGES:
+            continue
+        targets.append(module)
+        targets.extend(
+            value
+            for value in vars(module).values()
+            if isinstance(value, type) and value.__module__ == name
+        )
     return targets

@@ -29,10 +29,14 @@ FORK_MOMENTS = ("before", "after_in_child", "after_in_parent")
 class PermanentHooks:
     """Between :meth:`start` and :meth:`stop`, register what code compiled from ``filename``
     (the note's blocks) gives ``sys.addaudithook`` and ``os.register_at_fork`` in wrappers
-    that :meth:`stop` makes inert."""
+    that call it only while ``in_block`` says a block's code runs, and that :meth:`stop`
+    makes inert: the session's own work between blocks (reading ``/proc``, writing its
+    report) is not the note's to audit, and an audit hook that raises on ``open`` failed it
+    there, outside any block."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, in_block: Callable[[], bool] = lambda: True) -> None:
         self.filename = filename
+        self.in_block = in_block
         self.active = True
         self.registered: list[str] = []
         self._wrapping = Wrapping()
@@ -57,7 +61,8 @@ class PermanentHooks:
 
     def _while_active(self, function: Callable[..., Any]) -> Callable[..., Any]:
         def while_active(*args: Any) -> Any:
-            if self.active:
+            __tracebackhide__ = True
+            if self.active and self.in_block():
                 return function(*args)
             return None
 

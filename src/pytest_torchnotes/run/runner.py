@@ -118,9 +118,12 @@ class NoteRunner:
                 for example in document.examples():
                     if run.interrupted:
                         break  # Ctrl-C: no further block runs
+                    evaluated = len(run.result.blocks)
                     with suppress(SybilFailure):  # the block's result says how it failed
                         example.evaluate()
                     if not directives.is_directive(example):
+                        if len(run.result.blocks) == evaluated:  # never reached the run
+                            run.result.blocks.append(run.not_evaluated(example.parsed))
                         on_result(run.result.blocks[-1])
         except SessionInterrupted:
             pass  # Ctrl-C between two blocks

@@ -34,7 +34,9 @@ from pytest_torchnotes.run import (
     processes,
     putenv,
     rawfds,
+    rlimits,
     selfsignal,
+    sessionfds,
     spawnpickling,
     start,
     torch_configs,
@@ -68,6 +70,11 @@ class _Guard(Protocol):
     back."""
 
     def restore(self) -> list[str]: ...
+
+
+def _held_by_capture(executor: Executor) -> tuple[int, ...]:
+    """The descriptors the block capture of ``executor`` holds now."""
+    return () if executor.fd is None else executor.fd.held()
 
 
 class SessionInterrupted(KeyboardInterrupt):
@@ -113,16 +120,26 @@ def sandbox(
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
-    wrapping: list[putenv.PutenvGuard | rawfds.RawFdGuard] = []
+    wrapping: list[
+        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
+    ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
     if rawfds.names_one(code):
         wrapping.append(rawfds.RawFdGuard(executor.filename))
+    if sessionfds.names_one(code):
+        held = partial(_held_by_capture, executor)
+        wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
+    if rlimits.names_one(code):
+        limits = rlimits.LimitGuard(os.getpid())
+        executor.around_block.append((limits.enter, limits.leave))
+        wrapping.append(limits)
     for wrapper in wrapping:
         wrapper.start()
     between = None
     if names is None or names:
-        attributes = patches.AttributeGuard(patches.patch_targets(), names)
+        targets = patches.patch_targets(session=names is not None)
+        attributes = patches.AttributeGuard(targets, names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
@@ -158,10 +175,10 @@ def sandbox(
     interrupted = executor.interrupted
     at_exit = atexits.AtExitGuard(executor.filename)
     spawning = spawnpickling.SpawnGuard(module)
-    hooks = permanent.PermanentHooks(executor.filename)
+    hooks = permanent.PermanentHooks(executor.filename, lambda: executor.in_block)
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
-    self_sent = selfsignal.SelfSent(os.getpid())
+    self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
@@ -171,7 +188,7 @@ def sandbox(
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.displayhook = start.display
-        os._exit = exiting.refusing_exit(os.getpid(), executor.exit_in_thread)  # type: ignore[assignment]
+        os._exit = exiting.refusing_exit(os.getpid(), executor.exit_in_thread, threads)  # type: ignore[assignment]
         _catch_interrupts(interrupted, self_sent)
         start.seed_everything(note.config.seed if note.config.seed is not None else settings.seed)
         start.reset_print_options()

@@ -3,7 +3,8 @@
 The session's ``SIGINT`` handler tells the Ctrl-C of the person running the session (which
 ends the session) from a block raising ``KeyboardInterrupt`` (which fails the block). A block
 that sends the signal itself (``os.kill(os.getpid(), signal.SIGINT)``, ``signal.raise_signal``,
-``os.killpg``, ``signal.pthread_kill``) is the block's own interrupt: while a note runs those
+``os.killpg``, ``signal.pthread_kill``, ``_thread.interrupt_main``) is the block's own
+interrupt: while a note runs those
 functions are wrapped to say so before the signal is sent, and the handler then raises a plain
 ``KeyboardInterrupt`` in the block. In a process the block forked they only send it.
 
@@ -11,14 +12,17 @@ A signal whose action would end or stop the session's process (``SIGTERM``, ``SI
 ``SIGHUP`` with no handler, ``SIGKILL``, ``SIGSTOP``) is not sent when a block sends it to
 that process (or to its process group): the block fails with :class:`SignalledItself` at its
 line, as ``os._exit`` does, and the later notes still run. A script would have ended there.
+A thread that an earlier note left running is refused both: its signal would be blamed on
+the block that runs now, or stop the session as a Ctrl-C.
 """
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any
 
 #: The functions as the interpreter has them, bound at import.
@@ -26,6 +30,7 @@ KILL = os.kill
 KILLPG = getattr(os, "killpg", None)
 RAISE_SIGNAL = signal.raise_signal
 PTHREAD_KILL = getattr(signal, "pthread_kill", None)
+INTERRUPT_MAIN = _thread.interrupt_main
 GETPID = os.getpid
 GETPGRP = getattr(os, "getpgrp", None)
 
@@ -52,6 +57,13 @@ ENDS_SESSION = (
 )
 
 
+#: What a thread an earlier note left running fails with when it signals the session.
+EARLIER_THREAD = (
+    "thread {thread!r}, which an earlier note left running, sent {name} to the session's "
+    "process: the signal was not sent (the block running now is not the thread's)"
+)
+
+
 class SignalledItself(BaseException):
     """Raised instead of sending a signal that would end or stop the session's process."""
 
@@ -71,8 +83,11 @@ def _ends_process(signum: int) -> bool:
 class SelfSent:
     """Whether the ``SIGINT`` being handled was sent by a block of the session's process."""
 
-    def __init__(self, session_pid: int) -> None:
+    def __init__(self, session_pid: int, earlier: Container[threading.Thread] = ()) -> None:
         self.session_pid = session_pid
+        #: The threads that ran before the note: one of an earlier note's that signals the
+        #: session is refused, as its interrupt is not the running block's.
+        self.earlier = earlier
         self._sent = threading.Event()
 
     def take(self) -> bool:
@@ -85,6 +100,13 @@ class SelfSent:
         __tracebackhide__ = True
         if not reaches_session or GETPID() != self.session_pid:
             return
+        current = threading.current_thread()
+        if (
+            current in self.earlier
+            and current is not threading.main_thread()
+            and (signum == signal.SIGINT or _ends_process(signum))
+        ):
+            raise SignalledItself(EARLIER_THREAD.format(thread=current.name, name=_name(signum)))
         if signum == signal.SIGINT:
             self._sent.set()
         elif _ends_process(signum):
@@ -126,6 +148,11 @@ class SelfSent:
         self._mark(signum, True)  # every thread id names a thread of this process
         PTHREAD_KILL(thread_id, signum)
 
+    def interrupt_main(self, signum: int = signal.SIGINT) -> None:
+        __tracebackhide__ = True
+        self._mark(signum, True)
+        INTERRUPT_MAIN(signum)  # type: ignore[arg-type]
+
 
 #: The functions a block sends a signal with: module, attribute, what wraps it.
 WRAPPED: tuple[tuple[Any, str, Callable[[SelfSent], Callable[..., None]]], ...] = (
@@ -133,6 +160,7 @@ WRAPPED: tuple[tuple[Any, str, Callable[[SelfSent], Callable[..., None]]], ...] 
     *(((os, "killpg", lambda sent: sent.killpg),) if KILLPG is not None else ()),
     (signal, "raise_signal", lambda sent: sent.raise_signal),
     *(((signal, "pthread_kill", lambda sent: sent.pthread_kill),) if PTHREAD_KILL else ()),
+    (_thread, "interrupt_main", lambda sent: sent.interrupt_main),
 )
 
 

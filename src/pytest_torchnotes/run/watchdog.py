@@ -120,6 +120,20 @@ class Watchdog:
         self.deadline = None
         self.replaced_by_note = True
 
+    def keep(self) -> bool:
+        """Arm the hard limit again for what is left of it, after the note cancelled
+        faulthandler's timer while ours held it: the note had no timer of its own to cancel,
+        and a block that also ignores ``SIGALRM`` would otherwise never be stopped. Whether
+        it was armed again."""
+        file, deadline = self.file, self.deadline
+        if file is None or deadline is None or self.replaced_by_note:
+            return False
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        DUMP_LATER(left, exit=True, file=file)
+        return True
+
     def pytest_dump_due(self) -> float | None:
         """When pytest's ``faulthandler_timeout`` dump is due, if it is still to come."""
         return self.pytest.deadline if self.pytest_due and self.pytest is not None else None
@@ -154,7 +168,8 @@ class Watchdog:
 
         def cancel_dump_traceback_later() -> None:
             CANCEL_DUMP()
-            watchdog.replaced()
+            if not watchdog.keep():
+                watchdog.replaced()
 
         module.dump_traceback_later = _like(dump_traceback_later, DUMP_LATER)
         module.cancel_dump_traceback_later = _like(cancel_dump_traceback_later, CANCEL_DUMP)

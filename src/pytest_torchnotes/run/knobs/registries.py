@@ -7,11 +7,16 @@ for the rest of the session; a finder put first on ``sys.meta_path`` would answe
 later import; ``torch.serialization.add_safe_globals([C])`` would let a later note load
 what it should refuse. The lists are put back as they were; when the path hooks changed,
 the finders they made (``sys.path_importer_cache``, a cache) are dropped too.
+
+The finders of that cache are put back too when the note replaced one with ``None`` (no
+finder) or another kind of finder: ``sys.path_importer_cache[folder] = None`` makes every
+module of that folder unimportable, the session's own modules among them.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Any
 
@@ -25,6 +30,7 @@ def registry_knobs() -> list[Knob]:
         Knob("gc debug flags", gc.get_debug, gc.set_debug),
         Knob("sys.meta_path", lambda: list(sys.meta_path), _set_meta_path),
         Knob("sys.path_hooks", lambda: list(sys.path_hooks), _set_path_hooks),
+        Knob("sys.path_importer_cache", _FinderCache.read, _set_finder_cache),
     ]
     serialization = sys.modules.get("torch.serialization")
     if serialization is not None and hasattr(serialization, "get_safe_globals"):
@@ -49,6 +55,40 @@ def _set_meta_path(saved: list[Any]) -> None:
 def _set_path_hooks(saved: list[Any]) -> None:
     sys.path_hooks[:] = saved
     sys.path_importer_cache.clear()
+
+
+class _FinderCache:
+    """What ``sys.path_importer_cache`` held when read; equal to an earlier read (``now ==
+    before``) unless the finder of one of its paths is now of another class (``None``
+    among them), or a folder first looked in has ``None`` (which Python keeps only for a
+    path that is no folder): a finder dropped and made again (a new ``FileFinder`` for the
+    path) and the finders of paths first imported from are no change."""
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, entries: dict[str, Any]) -> None:
+        self.entries = entries
+
+    @classmethod
+    def read(cls) -> _FinderCache:
+        return cls(dict(sys.path_importer_cache))
+
+    def __eq__(self, before: object) -> bool:
+        if not isinstance(before, _FinderCache):
+            return NotImplemented
+        return not any(
+            type(finder) is not type(before.entries[path])
+            if path in before.entries
+            else finder is None and isinstance(path, str) and os.path.isdir(path)
+            for path, finder in self.entries.items()
+        )
+
+
+def _set_finder_cache(saved: _FinderCache) -> None:
+    """The finders as they were; those of paths first imported from since are made again
+    when next needed."""
+    sys.path_importer_cache.clear()
+    sys.path_importer_cache.update(saved.entries)
 
 
 def _set_safe_globals(serialization: Any, saved: list[Any]) -> None:
