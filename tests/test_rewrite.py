@@ -194,6 +194,19 @@ def test_write_atomically_keeps_mode_and_symlink(tmp_path: Path) -> None:
     assert sorted(path.name for path in tmp_path.iterdir()) == ["link.md", "real.md"]
 
 
+def test_write_atomically_never_replaces_a_special_file(tmp_path: Path) -> None:
+    # A rename over the target of a link to /dev/null (or a FIFO put in a note's place)
+    # made it a regular file, for every process of the machine.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "link.md"
+    link.symlink_to(fifo)
+    with pytest.raises(OSError, match="not a regular file"):
+        write_atomically(link, b"new")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["link.md", "pipe"]
+
+
 def test_update_file(tmp_path: Path) -> None:
     note = tmp_path / "n.md"
     data = b"```python\nprint(1)\n=== output ===\n```\n"

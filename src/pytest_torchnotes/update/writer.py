@@ -40,6 +40,8 @@ def write_atomically(path: Path, data: bytes) -> None:
     """
     target = Path(os.path.realpath(path))
     info = target.stat()
+    if not stat.S_ISREG(info.st_mode):  # a device or a FIFO (/dev/null) is never replaced
+        raise OSError(errno.EINVAL, "not a regular file", str(path))
     if info.st_nlink > 1:
         _write_in_place(target, data)
         return
