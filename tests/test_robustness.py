@@ -102,7 +102,8 @@ def test_a_block_that_ignores_the_alarm_and_cancels_faulthandler_s_timer_is_stil
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
     result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=30)
     assert result.ret not in (0, None)
-    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 5 in <module>'])
+    # the loop's line or its body's, whichever the dump catches it at
+    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line [56] in <module>'])
 
 
 #: The session's process killed from outside, as the out-of-memory killer or ``kill`` does it
