@@ -50,7 +50,9 @@ def test_a_note_of_many_edits_is_hashed_once(
     note = tmp_path / "note.md"
     note.write_text(data, encoding="utf-8")
     read = digest(note.read_bytes())
-    edits = [Edit(str(note), 7 * i + 5, 7 * i + 5, (str(i),), (), 7 * i, read) for i in range(sections)]
+    edits = [
+        Edit(str(note), 7 * i + 5, 7 * i + 5, (str(i),), (), 7 * i, read) for i in range(sections)
+    ]
     hashed: list[int] = []
 
     def counting(data: bytes) -> str:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run import compiling, shifting
+from pytest_torchnotes.run import shifting
 from pytest_torchnotes.run.compiling import CompiledCode, compile_block, compile_single
 from tests.conftest import WriteNote, block_counts
 from tests.test_compile_split import (
@@ -61,9 +61,11 @@ def compiled_both_ways(code: str, line: int, *, display: bool) -> None:
     try:
         want = padded(compile_block, code, "note.md", line, display=display)
     except SyntaxError as error:
+        want = error
+    if isinstance(want, SyntaxError):
         with pytest.raises(SyntaxError) as raised:
             compile_block(code, "note.md", line, display=display)
-        assert raised.value.args == error.args
+        assert raised.value.args == want.args
         return
     assert isinstance(want, CompiledCode)
     assert_equal(compile_block(code, "note.md", line, display=display), want)

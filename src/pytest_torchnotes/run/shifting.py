@@ -19,7 +19,6 @@ filters changed for the compile would touch), the block is compiled padded.
 from __future__ import annotations
 
 import gc
-import sys
 import threading
 import warnings
 from collections.abc import Callable
@@ -258,7 +257,7 @@ SAMPLE = (
 def _works() -> bool:
     """Whether this Python's code objects move as :func:`_moved_top` moves them: its line
     tables in the form it reads (3.11 and later), each moved sample equal to the padded one."""
-    if sys.version_info < (3, 11):
+    if not hasattr(CodeType, "co_positions"):  # before 3.11: line tables of another form
         return False
     for source, mode in ((SAMPLE, "exec"), ("(1 +\n 2)", "eval"), ("f(1)\n", "single")):
         code = compile(source, "sample.md", mode, dont_inherit=True)
@@ -268,9 +267,13 @@ def _works() -> bool:
             except _Unmovable:
                 return False
             padded = compile("\n" * lines + source, "sample.md", mode, dont_inherit=True)
-            if moved != padded or list(moved.co_positions()) != list(padded.co_positions()):
+            if moved != padded or _positions(moved) != _positions(padded):
                 return False
     return True
+
+
+def _positions(code: CodeType) -> list[object]:
+    return list(code.co_positions())  # type: ignore[attr-defined]  # new in 3.11
 
 
 _WORKS = _works()
