@@ -18,6 +18,7 @@ filters changed for the compile would touch), the block is compiled padded.
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import warnings
@@ -47,7 +48,7 @@ def at_line(build: Callable[[str], Built], source: str, lines: int) -> Built:
     """What ``build`` gives for ``source`` after ``lines`` blank lines, ``build`` being a
     compile of its text into code objects (a ``CodeType``, or an object whose ``CodeType``
     fields :func:`move` moves). A ``SyntaxError`` is the padded compile's."""
-    if lines >= SHIFT_FROM and _WORKS and threading.active_count() == 1:
+    if lines >= SHIFT_FROM and _works() and threading.active_count() == 1:
         try:
             return move(_quietly(build, source), lines)
         except _Unmovable:
@@ -59,7 +60,7 @@ def probe_at_line(build: Callable[[str], Built], source: str, lines: int) -> Bui
     """:func:`at_line` for a compile that only tells whether ``source`` compiles: a
     ``SyntaxError`` may then carry the line numbers of ``source`` alone (the caller drops
     it), but one that came with a warning still comes from the padded compile."""
-    if lines >= SHIFT_FROM and _WORKS and threading.active_count() == 1:
+    if lines >= SHIFT_FROM and _works() and threading.active_count() == 1:
         try:
             return move(_quietly(build, source, probing=True), lines)
         except _Unmovable:
@@ -254,14 +255,16 @@ SAMPLE = (
 )
 
 
+@functools.cache
 def _works() -> bool:
     """Whether this Python's code objects move as :func:`_moved_top` moves them: its line
-    tables in the form it reads (3.11 and later), each moved sample equal to the padded one."""
+    tables in the form it reads (3.11 and later), each moved sample equal to the padded one.
+    Asked once, when a block is first deep enough to be moved."""
     if not hasattr(CodeType, "co_positions"):  # before 3.11: line tables of another form
         return False
     for source, mode in ((SAMPLE, "exec"), ("(1 +\n 2)", "eval"), ("f(1)\n", "single")):
         code = compile(source, "sample.md", mode, dont_inherit=True)
-        for lines in (1, 2, 3, 64, 2100, 140_000):
+        for lines in (1, 2, 3, 64, 2100):  # distances of one, two and three bytes
             try:
                 moved = _moved_top(code, lines)
             except _Unmovable:
@@ -274,6 +277,3 @@ def _works() -> bool:
 
 def _positions(code: CodeType) -> list[object]:
     return list(code.co_positions())  # type: ignore[attr-defined]  # new in 3.11
-
-
-_WORKS = _works()
