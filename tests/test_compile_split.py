@@ -134,26 +134,24 @@ def test_the_same_code_as_by_the_whole_tree(code: str) -> None:
 
 @pytest.mark.parametrize("code", SPLIT)
 def test_split_blocks_are_compiled_without_the_whole_tree(code: str) -> None:
-    padded = "\n" * CODE_LINE + code + "\n"
-    assert _compile_split(code, padded, "note.md", CODE_LINE) is not None
+    assert _compile_split(code, code + "\n", "note.md", CODE_LINE) is not None
 
 
 @pytest.mark.parametrize("code", UNDISPLAYED)
 def test_blocks_that_display_nothing_are_compiled_without_the_whole_tree(code: str) -> None:
-    padded = "\n" * CODE_LINE + code + "\n"
-    split = _compile_split(code, padded, "note.md", CODE_LINE)
+    split = _compile_split(code, code + "\n", "note.md", CODE_LINE)
     assert split is not None
     assert split.display is None
 
 
 @pytest.mark.parametrize("code", NOT_SPLIT)
 def test_blocks_the_split_cannot_tell_are_left_to_the_tree(code: str) -> None:
-    padded = "\n" * CODE_LINE + code + "\n"
+    whole = code + "\n"
     if code.startswith(("if", "x = (1")):  # nothing to display: compiled whole
-        split = _compile_split(code, padded, "note.md", CODE_LINE)
+        split = _compile_split(code, whole, "note.md", CODE_LINE)
         assert split is None or split.display is None
     else:
-        assert _compile_split(code, padded, "note.md", CODE_LINE) is None
+        assert _compile_split(code, whole, "note.md", CODE_LINE) is None
 
 
 def test_a_syntax_error_keeps_the_note_line() -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import ast
 import linecache
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import CodeType
 
 from pytest_torchnotes.notelines import from_shown
+from pytest_torchnotes.run.shifting import at_line, probe_at_line
 
 
 @dataclass(frozen=True)
@@ -44,15 +46,25 @@ def compile_block(code: str, filename: str, code_line: int, *, display: bool) ->
     ``print(1) or abs(-5)``), it is compiled apart so that its value can be shown. Raises
     ``SyntaxError`` with the note's line numbers.
     """
-    padded = _at_note_line(code, code_line) + "\n"
+    whole = code + "\n"
     if not display:
-        return CompiledCode(compile(padded, filename, "exec", dont_inherit=True))
-    split = _compile_split(code, padded, filename, code_line)
+        return CompiledCode(at_line(_compiler(filename, "exec"), whole, code_line))
+    split = _compile_split(code, whole, filename, code_line)
     if split is not None:
         return split
-    tree = ast.parse(padded, filename, "exec")
+    return at_line(lambda text: _compile_by_tree(text, filename), whole, code_line)
+
+
+def _compiler(filename: str, mode: str) -> Callable[[str], CodeType]:
+    return lambda text: compile(text, filename, mode, dont_inherit=True)
+
+
+def _compile_by_tree(text: str, filename: str) -> CompiledCode:
+    """The block's last top-level statement, found in its syntax tree, compiled apart when
+    it is an expression that displays its value."""
+    tree = ast.parse(text, filename, "exec")
     last = tree.body[-1] if tree.body else None
-    if not isinstance(last, ast.Expr) or _ends_with_semicolon(padded, last):
+    if not isinstance(last, ast.Expr) or _ends_with_semicolon(text, last):
         return CompiledCode(compile(tree, filename, "exec", dont_inherit=True), interactive=True)
     tree.body.pop()
     expression = ast.Expression(last.value)
@@ -87,7 +99,7 @@ MAY_LEAVE_A_STRING_OPEN = re.compile(r"'''|\"\"\"|\\|[fFtT][rR]?['\"]")
 COMMENT = re.compile(r"#[^\n]*")
 
 
-def _compile_split(code: str, padded: str, filename: str, code_line: int) -> CompiledCode | None:
+def _compile_split(code: str, whole: str, filename: str, code_line: int) -> CompiledCode | None:
     """:func:`compile_block` with ``display``, without the syntax tree of the whole block:
     what follows the last line at column 0 is compiled alone as an expression and, when it
     is one, what comes before it is compiled apart (two compiles, each of its own part of
@@ -112,15 +124,15 @@ def _compile_split(code: str, padded: str, filename: str, code_line: int) -> Com
     head, tail = code[:start], code[start:]
     if STATEMENT_KEYWORD.match(tail):  # ``for``, ``import``: no expression starts so
         if ";" not in tail and _ends_at_top_level(head):  # the tail is one statement
-            return _compile_whole(padded, filename)
-        return _compile_undisplayed(head, tail, padded, filename)
+            return _compile_whole(whole, filename, code_line)
+        return _compile_undisplayed(head, tail, whole, filename, code_line)
     tail_line = code_line + head.count("\n")
     try:  # ``eval`` takes one expression, and no ``;`` after it
-        display = compile(_at_note_line(tail, tail_line), filename, "eval", dont_inherit=True)
+        display = probe_at_line(_compiler(filename, "eval"), tail, tail_line)
     except (SyntaxError, ValueError):
-        return _compile_undisplayed(head, tail, padded, filename)
+        return _compile_undisplayed(head, tail, whole, filename, code_line)
     try:  # compiles only when the head is complete code: then the tail is the last statement
-        body = compile(_at_note_line(head, code_line), filename, "exec", dont_inherit=True)
+        body = probe_at_line(_compiler(filename, "exec"), head, code_line)
     except (SyntaxError, ValueError):
         return None
     return CompiledCode(body, display, interactive=True)
@@ -144,7 +156,9 @@ def _last_top_level_line(code: str) -> int:
     return -1
 
 
-def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> CompiledCode | None:
+def _compile_undisplayed(
+    head: str, tail: str, whole: str, filename: str, code_line: int
+) -> CompiledCode | None:
     """The block when its tail is one complete statement that displays nothing; ``None``
     when the tail is not complete code alone, or may not start a statement of the block (the
     caller parses the whole block).
@@ -166,14 +180,14 @@ def _compile_undisplayed(head: str, tail: str, padded: str, filename: str) -> Co
         return None  # an expression that does not compile alone: the whole block tells
     if MAY_LEAVE_A_STRING_OPEN.search(head):
         return None  # compiling the head to tell would warn about its code a second time
-    return _compile_whole(padded, filename)
+    return _compile_whole(whole, filename, code_line)
 
 
-def _compile_whole(padded: str, filename: str) -> CompiledCode | None:
+def _compile_whole(whole: str, filename: str, code_line: int) -> CompiledCode | None:
     """The whole block, when its last statement displays nothing; ``None`` when it does not
     compile (the caller parses it, for the same ``SyntaxError``)."""
     try:
-        body = compile(padded, filename, "exec", dont_inherit=True)
+        body = probe_at_line(_compiler(filename, "exec"), whole, code_line)
     except (SyntaxError, ValueError):
         return None
     return CompiledCode(body, interactive=True)
@@ -204,16 +218,7 @@ def _ends_with_semicolon(source: str, statement: ast.stmt) -> bool:
     return tail.split("#", 1)[0].strip().startswith(";")
 
 
-def _at_note_line(code: str, code_line: int) -> str:
-    """``code`` placed so that Python numbers its lines as people read the note: Python
-    counts from 1, so ``code_line`` blank lines before it put the 0-based note line
-    ``code_line`` at Python's line ``shown(code_line)``, in tracebacks, warnings and
-    ``SyntaxError``."""
-    return "\n" * code_line + code
-
-
 def compile_single(source: str, filename: str, code_line: int) -> CodeType:
     """Compile one ``>>>`` example (at the 0-based note line ``code_line``) in interactive
     mode: expression values are displayed."""
-    padded = _at_note_line(source, code_line)
-    return compile(padded, filename, "single", dont_inherit=True)
+    return at_line(_compiler(filename, "single"), source, code_line)

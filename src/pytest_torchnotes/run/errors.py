@@ -73,7 +73,7 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     if hidden:
         frames = [frame for index, frame in enumerate(frames) if index not in hidden]
         summary.stack = traceback.StackSummary.from_list(frames)
-    # Python numbers the note's lines as people read them (see ``run/compiling._at_note_line``).
+    # Python numbers the note's lines as people read them (see ``run/shifting.py``).
     note_lines = [frame.lineno for frame in frames if frame.filename == filename]
     if isinstance(error, SyntaxError) and error.filename == filename:
         # Raised while compiling the note: the frames are ours, the location is in the note.

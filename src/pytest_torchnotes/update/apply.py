@@ -44,6 +44,11 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
                 f"{before.path}: edits of lines {shown(before.start)}-{before.end} and "
                 f"{shown(after.start)}-{after.end} overlap"
             )
+    # Each edit is made where the lines stand before any edit: one that comes later in the
+    # note changes no line above it but the last one, so the text is put together once at
+    # the end, not moved down at every edit (a note of 10,000 edits moved 10,000 times).
+    length = len(lines)  # the note's length once the edits below this one are made
+    replacements: list[tuple[list[str], list[str]]] = []
     for edit in reversed(ordered):
         if tuple(lines[edit.start : edit.end]) != edit.old:
             raise RewriteError(
@@ -52,7 +57,7 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
         new = list(edit.lines)
         ending = _ending(endings, edit.start, edit.end)
         new_endings = [ending] * len(new)
-        if new and edit.end == len(lines):  # the edit reaches past the note's last line
+        if new and edit.end == length:  # the edit reaches past the note's last line
             new[-1] = new[-1].removesuffix("\r")
             new_endings[-1] = ""
             if edit.start == edit.end and edit.start > 0:  # inserted after the last line
@@ -60,9 +65,16 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
                 above = lines[last - 1] if last > 0 else ""
                 lines[last] += "\r" if above.endswith("\r") else ""
                 endings[last] = ending
-        lines[edit.start : edit.end] = new
-        endings[edit.start : edit.end] = new_endings
-    return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
+        replacements.append((new, new_endings))
+        length += len(new) - (edit.end - edit.start)
+    text: list[str] = []
+    kept = 0  # the first line not yet in ``text``
+    for edit, (new, new_endings) in zip(ordered, reversed(replacements), strict=True):
+        text.extend(map(str.__add__, lines[kept : edit.start], endings[kept : edit.start]))
+        text.extend(map(str.__add__, new, new_endings))
+        kept = edit.end
+    text.extend(map(str.__add__, lines[kept:], endings[kept:]))
+    return "".join(text)
 
 
 def _ending(endings: Sequence[str], start: int, end: int) -> str:
@@ -71,6 +83,7 @@ def _ending(endings: Sequence[str], start: int, end: int) -> str:
     inserts; where those have none (the note's last line), that of the nearest line above.
     """
     replaced = {ending for ending in endings[max(start - (start == end), 0) : end] if ending}
-    if not replaced:
-        replaced = set(itertools.islice((e for e in reversed(endings[:start]) if e), 1))
+    if not replaced:  # the nearest line above with an ending, without copying the lines
+        above = (endings[index] for index in range(start - 1, -1, -1))
+        replaced = set(itertools.islice((ending for ending in above if ending), 1))
     return replaced.pop() if len(replaced) == 1 else "\n"

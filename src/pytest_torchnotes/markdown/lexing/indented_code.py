@@ -5,8 +5,6 @@ In CommonMark a fence-looking line in it is text, not a fence, so the scan skips
 
 from __future__ import annotations
 
-from itertools import islice
-
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
 
@@ -29,7 +27,8 @@ BodyLine(line=6, prefix='    ', text='b'))
         return ()
     depth = fence.quote_depth
     if not depth:  # most fences: the first line with text after it starts at column 0
-        for line in islice(lines, fence.close_line + 1, None):
+        for index in range(fence.close_line + 1, len(lines)):  # not islice: it counts from 0
+            line = lines[index]
             if line.strip():
                 if line[0] not in (" ", "\t"):
                     return ()  # indented less than any fence's indented code
