@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import warnings
+from collections.abc import Iterator
 from types import CodeType
 
 import pytest
@@ -26,10 +27,25 @@ from tests.test_compile_split import (
 
 pytestmark = pytest.mark.skipif(not shifting._works(), reason="code objects are padded here")
 
+#: Where these tests move blocks from: lower than the plugin's ``SHIFT_FROM``, so that the
+#: varints of the line table that change at 2,048 lines are moved too.
+TESTED_FROM = 1000
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _moved_from_line_1000() -> Iterator[None]:
+    saved = shifting.SHIFT_FROM
+    shifting.SHIFT_FROM = TESTED_FROM
+    try:
+        yield
+    finally:
+        shifting.SHIFT_FROM = saved
+
+
 #: Note lines deep enough to be moved, and some the varints of the line table change at.
 LINES = st.one_of(
-    st.integers(shifting.SHIFT_FROM, 300_000),
-    st.sampled_from([shifting.SHIFT_FROM, 2047, 2048, 131_071, 131_072]),
+    st.integers(TESTED_FROM, 300_000),
+    st.sampled_from([TESTED_FROM, 2047, 2048, 131_071, 131_072]),
 )
 
 
@@ -102,7 +118,7 @@ MORE = [
 
 
 @pytest.mark.parametrize("code", MORE)
-@pytest.mark.parametrize("line", [shifting.SHIFT_FROM, 5_000, 200_000])
+@pytest.mark.parametrize("line", [TESTED_FROM, 5_000, 200_000])
 def test_nested_and_long_entries_give_the_padded_code(code: str, line: int) -> None:
     compiled_both_ways(code, line, display=True)
 
@@ -183,12 +199,13 @@ def test_another_thread_running_means_padding(monkeypatch: pytest.MonkeyPatch) -
         compiled.append(len(text))
         return compile(text, "note.md", "exec", dont_inherit=True)
 
+    deep = shifting.SHIFT_FROM + 5
     monkeypatch.setattr(threading, "active_count", lambda: 2)
-    padded_code = shifting.at_line(build, "x = 1\n", 5_000)
-    assert compiled == [5_006]
+    padded_code = shifting.at_line(build, "x = 1\n", deep)
+    assert compiled == [deep + 6]
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     compiled.clear()
-    assert shifting.at_line(build, "x = 1\n", 5_000) == padded_code
+    assert shifting.at_line(build, "x = 1\n", deep) == padded_code
     assert compiled == [6]
 
 
