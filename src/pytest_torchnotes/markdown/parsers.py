@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown import (
     marker,
     obsidian,
     outputfence,
+    pre_output,
     prose_transcripts,
     quarto_outputs,
     raises,
@@ -125,6 +126,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
+    pre_output.pre_output(note)
     unlabeled_comments.unlabeled_comment_output(note)
     unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):

@@ -1,0 +1,52 @@
+"""Layouts of published notes that paste what a block printed in a form that is shown and
+not read: raw HTML ``<pre>`` elements after a block, ``# =>`` comments under its code. Each
+is reported with its line; nothing is compared silently or dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.pre_output import PRE_OUTPUT
+from pytest_torchnotes.notelines import shown
+
+SAMPLES = Path(__file__).parent / "samples"
+
+
+def parse(name: str) -> ParsedNote:
+    return NoteParser().parse((SAMPLES / name).read_text(encoding="utf-8"))
+
+
+def problems(note: ParsedNote) -> list[tuple[int, str, str]]:
+    return [(shown(p.line_index), p.severity, p.message) for p in note.problems]
+
+
+def test_a_pre_element_after_a_block_is_reported_once_per_note() -> None:
+    note = parse("pre_output.md")
+    assert [shown(block.first_line) for block in note.blocks] == [6, 15, 27]
+    assert [block.output for block in note.blocks] == [None, None, None]
+    assert problems(note) == [
+        (
+            12,
+            "warning",
+            "the HTML `<pre>` after the block at line 6 reads as what it prints, but it is not "
+            "compared (and 1 more block in this note): raw HTML is not read as output; put "
+            "the output in a fence marked output (```output) after the block",
+        )
+    ]
+
+
+def test_pre_output_is_a_pre_element_and_not_code_shown_as_html() -> None:
+    assert PRE_OUTPUT.match("<pre>tensor([1])</pre>")
+    assert PRE_OUTPUT.match('  <PRE class="out">')
+    assert not PRE_OUTPUT.match("<pre><code>print(x)")
+    assert not PRE_OUTPUT.match("<pre> <code class='python'>")
+    assert not PRE_OUTPUT.match("<preformatted>")
+
+
+def test_a_pre_element_after_a_block_with_an_output_fence_is_not_reported() -> None:
+    text = "```python\nprint(1)\n```\n\n```output\n1\n```\n\n<pre>1</pre>\n"
+    assert NoteParser().parse(text).problems == []
+    text = "```python\nprint(1)\n```\n\nSome prose.\n\n<pre>1</pre>\n"
+    assert NoteParser().parse(text).problems == []
