@@ -50,3 +50,20 @@ def test_a_pre_element_after_a_block_with_an_output_fence_is_not_reported() -> N
     assert NoteParser().parse(text).problems == []
     text = "```python\nprint(1)\n```\n\nSome prose.\n\n<pre>1</pre>\n"
     assert NoteParser().parse(text).problems == []
+
+
+def test_arrow_comments_between_code_lines_are_reported_once_per_note() -> None:
+    note = parse("arrow_comments.md")
+    assert [block.output for block in note.blocks] == [None, None, None]
+    assert [block.code.count("# =>") for block in note.blocks] == [2, 2, 3]
+    [arrows, inline] = problems(note)
+    assert arrows == (
+        11,
+        "warning",
+        "the comment `# => torch.Size([3, 4])` shows what the code above it prints, but it is "
+        "not compared (and 2 more in this note): a `# =>` comment is not read as output; end "
+        "the block after the code that prints it and put the output in a fence marked output "
+        "(```output) after the block",
+    )
+    assert inline[:2] == (19, "warning")
+    assert "`# => tensor([[1., 0.],` at the end of a code line" in inline[2]

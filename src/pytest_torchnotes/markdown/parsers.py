@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown import (
+    arrow_comments,
     cellopts,
     commentoutput,
     indented,
@@ -127,6 +128,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
     pre_output.pre_output(note)
+    arrow_comments.arrow_comments(note)
     unlabeled_comments.unlabeled_comment_output(note)
     unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
