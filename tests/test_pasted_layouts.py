@@ -7,6 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.html_code import python_elements
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.pre_output import PRE_OUTPUT
 from pytest_torchnotes.notelines import shown
@@ -33,7 +36,14 @@ def test_a_pre_element_after_a_block_is_reported_once_per_note() -> None:
             "the HTML `<pre>` after the block at line 6 reads as what it prints, but it is not "
             "compared (and 1 more block in this note): raw HTML is not read as output; put "
             "the output in a fence marked output (```output) after the block",
-        )
+        ),
+        (
+            31,
+            "warning",
+            "the HTML `<pre><code>` element here holds Python, which is not run: a Markdown "
+            "renderer shows it as code, but it is HTML; write it as a ```python fence (ending "
+            "in ```) to run it",
+        ),
     ]
 
 
@@ -67,3 +77,24 @@ def test_arrow_comments_between_code_lines_are_reported_once_per_note() -> None:
     )
     assert inline[:2] == (19, "warning")
     assert "`# => tensor([[1., 0.],` at the end of a code line" in inline[2]
+
+
+def test_python_in_pre_code_elements_is_reported_as_not_run_once_per_note() -> None:
+    note = parse("html_code.md")
+    assert [shown(block.first_line) for block in note.blocks] == [31]
+    assert problems(note) == [
+        (
+            7,
+            "warning",
+            "the HTML `<pre><code>` element here holds Python, which is not run (and 2 more in "
+            "this note): a Markdown renderer shows it as code, but it is HTML; write it as a "
+            "```python fence (ending in ```) to run it",
+        )
+    ]
+    assert [shown(line) for line in python_elements_of(note)] == [7, 13, 24]
+
+
+def python_elements_of(note: ParsedNote) -> list[int]:
+    text = "\n".join(note.lines)
+    context = NoteContext(NoteParser().format, MarkdownLexer()(text), ParsedNote(note.lines))
+    return list(python_elements(context))

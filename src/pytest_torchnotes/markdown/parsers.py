@@ -15,6 +15,7 @@ from pytest_torchnotes.markdown import (
     arrow_comments,
     cellopts,
     commentoutput,
+    html_code,
     indented,
     indented_python,
     inline_output,
@@ -123,6 +124,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
+    html_code.html_code(note)
     quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
