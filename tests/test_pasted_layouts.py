@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.cellopts import not_run
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_code import python_elements
-from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.pre_output import PRE_OUTPUT
 from pytest_torchnotes.notelines import shown
@@ -98,3 +99,26 @@ def python_elements_of(note: ParsedNote) -> list[int]:
     text = "\n".join(note.lines)
     context = NoteContext(NoteParser().format, MarkdownLexer()(text), ParsedNote(note.lines))
     return list(python_elements(context))
+
+
+def test_a_jupytext_cell_tagged_in_its_info_string_is_kept_from_running() -> None:
+    note = parse("jupytext_md.md")
+    assert [shown(block.first_line) for block in note.blocks] == [21, 30]
+    assert problems(note) == [
+        (
+            26,
+            "warning",
+            '```python tags=["raises-exception"] is not run: its cell option '
+            "`tags: [raises-exception]` says the notebook tool does not run it (remove the "
+            "option to run it here)",
+        )
+    ]
+    assert not_run(parse_fence('```python tags=["hide-output", "skip-execution"]')) == (
+        "tags: [skip-execution]"
+    )
+    assert not_run(parse_fence("```python title='tags=[raises-exception]'")) is None
+
+
+def parse_fence(opening: str) -> FenceLexeme:
+    [fence] = MarkdownLexer()(f"{opening}\nx\n```\n").fences
+    return fence
