@@ -122,3 +122,17 @@ def test_a_jupytext_cell_tagged_in_its_info_string_is_kept_from_running() -> Non
 def parse_fence(opening: str) -> FenceLexeme:
     [fence] = MarkdownLexer()(f"{opening}\nx\n```\n").fences
     return fence
+
+
+def test_colon_fenced_code_cells_of_python_are_reported_as_not_run() -> None:
+    note = parse("colon_cells.md")
+    assert [shown(block.first_line) for block in note.blocks] == [10]
+    assert problems(note) == [
+        (
+            14,
+            "warning",
+            "`:::{code-cell} python` is a MyST code cell in a colon fence, which is not run (and "
+            "1 more in this note): write it as a ```{code-cell} python fence (ending in ```) to "
+            "run it",
+        )
+    ]

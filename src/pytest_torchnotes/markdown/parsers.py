@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown import (
     arrow_comments,
     cellopts,
+    colon_cells,
     commentoutput,
     html_code,
     indented,
@@ -125,6 +126,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     html_code.html_code(note)
+    colon_cells.colon_cells(note)
     quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
