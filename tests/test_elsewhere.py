@@ -77,9 +77,7 @@ def test_a_progress_bar_is_named_when_the_block_drew_one_on_stderr() -> None:
         "loss 0.3\n"
         "3it [00:00, 99.1it/s]"
     )
-    drawn = (
-        "\repoch 1:   40%|████      | 2/5 [00:00<00:01, 2.00it/s]\r3it [00:00, 1500.12it/s]\n"
-    )
+    drawn = "\repoch 1:   40%|████      | 2/5 [00:00<00:01, 2.00it/s]\r3it [00:00, 1500.12it/s]\n"
     assert written_elsewhere(expected, "loss 0.3", drawn) == [
         "epoch 1:  100%|██████████| 5/5 [00:01<00:00, 4.51it/s, loss=0.3]",
         "3it [00:00, 99.1it/s]",

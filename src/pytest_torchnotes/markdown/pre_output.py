@@ -41,18 +41,18 @@ def pre_output(note: NoteContext) -> None:
         first = note.first_text_line(close + 1, len(note.lines))
         if first is None:
             continue
-        line = note.lines[first]
+        text = note.lines[first]
         depth = block.fence.quote_depth
-        rest = line[len(quote_prefix(line, depth) or "") :] if depth else line
+        rest = text[len(quote_prefix(text, depth) or "") :] if depth else text
         if PRE_OUTPUT.match(rest):
             found.append((first, block.fence.open_line))
     if not found:
         return
-    line, block_line = found[0]
+    at, block_line = found[0]
     more = len(found) - 1
     others = f" (and {more} more block{'s' if more > 1 else ''} in this note)" if more else ""
     note.problem(
-        line,
+        at,
         f"the HTML `<pre>` after the block at line {shown(block_line)} reads as what it "
         f"prints, but it is not compared{others}: raw HTML is not read as output; put the "
         "output in a fence marked output (```output) after the block",
