@@ -65,19 +65,20 @@ def test_a_pre_element_after_a_block_with_an_output_fence_is_not_reported() -> N
 
 def test_arrow_comments_between_code_lines_are_reported_once_per_note() -> None:
     note = parse("arrow_comments.md")
-    assert [block.output for block in note.blocks] == [None, None, None]
-    assert [block.code.count("# =>") for block in note.blocks] == [2, 2, 3]
+    assert [block.output for block in note.blocks] == [None] * 5
+    assert [block.code.count("# =>") for block in note.blocks] == [2, 2, 3, 0, 0]
     [arrows, inline] = problems(note)
     assert arrows == (
-        11,
+        13,
         "warning",
         "the comment `# => torch.Size([3, 4])` shows what the code above it prints, but it is "
-        "not compared (and 2 more in this note): a `# =>` comment is not read as output; end "
+        "not compared (and 3 more in this note): a `# =>` comment is not read as output; end "
         "the block after the code that prints it and put the output in a fence marked output "
         "(```output) after the block",
     )
-    assert inline[:2] == (19, "warning")
+    assert inline[:2] == (21, "warning")
     assert "`# => tensor([[1., 0.],` at the end of a code line" in inline[2]
+    assert "(and 1 more in this note)" in inline[2]
 
 
 def test_python_in_pre_code_elements_is_reported_as_not_run_once_per_note() -> None:

@@ -1,8 +1,8 @@
-"""Output written as ``# =>`` comment lines under the code that prints it: shown, never
-compared.
+"""Output written as ``# =>`` (or ``# >>>``, ``# ->``) comment lines under the code that
+prints it: shown, never compared.
 
 English tutorials and model cards often write what a line printed on the comment lines right
-under it, after an arrow, anywhere in a block::
+under it, after an arrow or a prompt, anywhere in a block::
 
     print(embeddings.shape)
     # => (3, 64)
@@ -30,10 +30,11 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.quoting import cut
 
 #: A comment line of its own that shows a value after an arrow: ``# => tensor([1.])``,
-#: ``#=> (3, 64)``; group ``value`` is what follows the arrow.
-ARROW_LINE = re.compile(r"^[ \t]*#[ \t]*=>[ \t]*(?P<value>.*?)[ \t]*$")
+#: ``#=> (3, 64)``, ``# >>> tensor(inf)``, ``# -> torch.Size([2])``; group ``arrow`` is the
+#: arrow, ``value`` what follows it.
+ARROW_LINE = re.compile(r"^[ \t]*#[ \t]*(?P<arrow>=>|>>>|->)[ \t]*(?P<value>.*?)[ \t]*$")
 #: A line of code that ends with an arrow comment: ``E  # => tensor([[...``.
-INLINE_ARROW = re.compile(r"^[ \t]*[^#\s].*#[ \t]*=>")
+INLINE_ARROW = re.compile(r"^[ \t]*[^#\s].*#[ \t]*(?:=>|>>>|->)")
 
 
 def arrow_comments(note: NoteContext) -> None:
@@ -47,10 +48,13 @@ def arrow_comments(note: NoteContext) -> None:
         return
     more = len(found) - 1
     others = f" (and {more} more in this note)" if more else ""
+    arrow = ARROW_LINE.match(found[0].text)
+    assert arrow is not None
     note.problem(
         found[0].line,
         f"the comment `{cut(found[0].text.strip(), 40)}` shows what the code above it "
-        f"prints, but it is not compared{others}: a `# =>` comment is not read as output; "
+        f"prints, but it is not compared{others}: a `# {arrow.group('arrow')}` comment is "
+        "not read as output; "
         "end the block after the code that prints it and put the output in a fence marked "
         "output (```output) after the block",
         "warning",
@@ -69,6 +73,8 @@ def arrow_lines(body: Sequence[BodyLine]) -> list[BodyLine]:
     >>> arrow_lines(body("E  # => tensor([[1],", "   # =>         [2]])", "# => the sum"))
     []
     >>> [line.line for line in arrow_lines(body("x", "# => tensor([[1],", "# =>  [2]])"))]
+    [1]
+    >>> [line.line for line in arrow_lines(body("x", "# >>> tensor(inf)", "# >>> x = 1"))]
     [1]
     """
     found = []
