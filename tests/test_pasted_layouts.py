@@ -137,3 +137,12 @@ def test_colon_fenced_code_cells_of_python_are_reported_as_not_run() -> None:
             "run it",
         )
     ]
+
+
+def test_a_pre_element_after_a_block_in_a_quote_or_a_list_item_is_reported() -> None:
+    quoted = "> ```python\n> print(1)\n> ```\n>\n> <pre>1</pre>\n"
+    item = "- step:\n\n  ```python\n  print(1)\n  ```\n\n  <pre>1</pre>\n"
+    for text, line in ((quoted, 5), (item, 7)):
+        [(at, severity, message)] = problems(NoteParser().parse(text))
+        assert (at, severity) == (line, "warning")
+        assert message.startswith("the HTML `<pre>` after the block at line")
