@@ -11,7 +11,7 @@ from pytest_torchnotes.markdown.cellopts import not_run
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_code import python_elements
 from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
-from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.markdown.pre_output import PRE_OUTPUT
 from pytest_torchnotes.notelines import shown
 
@@ -146,3 +146,16 @@ def test_a_pre_element_after_a_block_in_a_quote_or_a_list_item_is_reported() -> 
         [(at, severity, message)] = problems(NoteParser().parse(text))
         assert (at, severity) == (line, "warning")
         assert message.startswith("the HTML `<pre>` after the block at line")
+
+
+def test_comment_labels_of_english_tutorials_announce_comment_output() -> None:
+    """``# Result:``, ``# Expected output:``, ``# This prints:`` at the end of a block, as
+    English tutorials write them, label its output comments as ``# Output:`` does."""
+    labels = ["# Result:", "# Expected output:", "# This prints:", "#  打印结果：", "# OUTPUT"]
+    text = "".join(f"```python\nprint(1)\n{label}\n# 1\n```\n\n" for label in labels)
+    note = NoteParser(NoteFormat(comment_output=True)).parse(text)
+    assert [block.expected if block.output else None for block in note.blocks] == ["1"] * 5
+    assert [block.code for block in note.blocks] == ["print(1)"] * 5
+    for remark in ("# Result is good", "# prints", "# the output of the model"):
+        text = f"```python\nprint(1)\n{remark}\n# 1\n```\n"
+        assert NoteParser(NoteFormat(comment_output=True)).parse(text).blocks[0].output is None
