@@ -88,19 +88,38 @@ def _text(rest: str, after: list[str]) -> str:
     return html.unescape(TAG.sub("", "\n".join(lines)))
 
 
+#: What code does that data does not: JSON parses as a Python dict, and YAML's ``lr: 0.01``
+#: as an annotated name, but neither calls, imports, assigns or defines anything.
+CODE_NODES = (
+    ast.Call,
+    ast.Import,
+    ast.ImportFrom,
+    ast.Assign,
+    ast.AugAssign,
+    ast.For,
+    ast.While,
+    ast.If,
+    ast.With,
+    ast.FunctionDef,
+    ast.ClassDef,
+)
+
+
 def reads_as_code(text: str) -> bool:
-    """Whether ``text`` parses as Python and is not a printed value.
+    """Whether ``text`` parses as Python code, not as a printed value or as data.
 
     >>> reads_as_code("F.nll_loss(inp, target)"), reads_as_code("import torch")
     (True, True)
     >>> reads_as_code("tensor(-0.5000)"), reads_as_code("$ pip install torch"), reads_as_code("")
     (False, False, False)
+    >>> reads_as_code('{"lr": [0.1, 0.01]}'), reads_as_code("lr: 0.01\\nepochs: 3")
+    (False, False)
     """
     stripped = text.strip()
     if not stripped or PRINTED_REPR.match(stripped.splitlines()[0].strip()):
         return False
     try:
-        ast.parse(stripped)
+        tree = ast.parse(stripped)
     except (SyntaxError, ValueError):
         return False
-    return True
+    return any(isinstance(node, CODE_NODES) for node in ast.walk(tree))
