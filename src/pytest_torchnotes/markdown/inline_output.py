@@ -23,9 +23,7 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: What may stand between ``#`` and the value: ``# => tensor(...)``, ``# >>> tensor(...)``,
 #: ``# 输出：tensor(...)``.
-COMMENT_LEAD = re.compile(
-    r"^#[ \t]*(?:=>|->|>>>|输出[:：]?|output:?|out:?)?[ \t]*", re.IGNORECASE
-)
+COMMENT_LEAD = re.compile(r"^#[ \t]*(?:=>|->|>>>|输出[:：]?|output:?|out:?)?[ \t]*", re.IGNORECASE)
 
 #: Longest comment quoted in the warning.
 QUOTED = 40
