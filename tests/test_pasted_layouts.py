@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.cellopts import not_run
 from pytest_torchnotes.markdown.context import NoteContext
@@ -14,6 +16,7 @@ from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
 from pytest_torchnotes.markdown.pre_output import PRE_OUTPUT
 from pytest_torchnotes.notelines import shown
+from tests.conftest import WriteNote
 
 SAMPLES = Path(__file__).parent / "samples"
 
@@ -159,3 +162,43 @@ def test_comment_labels_of_english_tutorials_announce_comment_output() -> None:
     for remark in ("# Result is good", "# prints", "# the output of the model"):
         text = f"```python\nprint(1)\n{remark}\n# 1\n```\n"
         assert NoteParser(NoteFormat(comment_output=True)).parse(text).blocks[0].output is None
+
+
+def test_update_rewrites_comments_under_a_result_label_and_nothing_else(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "Prose  \n\n```python\nimport torch\nprint(torch.ones(2) * 3)\n"
+        "# Result:\n# tensor([2., 2.])\n```\n\nMore prose, `# Result:`\n"
+    )
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-comment-output")
+    result.assert_outcomes(failed=1)
+    result = pytester.runpytest("--torchnotes-comment-output", "--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == text.replace(
+        "# tensor([2., 2.])", "# tensor([3., 3.])"
+    )
+    updated = path.read_bytes()
+    pytester.runpytest("--torchnotes-comment-output", "--torchnotes-update")
+    assert path.read_bytes() == updated
+
+
+def test_a_pytest_run_warns_of_arrow_comments_and_pre_outputs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport torch\nprint(torch.ones(2))\n# >>> tensor([5., 5.])\n```\n\n"
+        "```python\ntorch.zeros(1)\n```\n\n<pre>tensor([7.])</pre>\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    out = result.stdout.str()
+    assert (
+        "note.md:4: the comment `# >>> tensor([5., 5.])` shows what the code above it prints, "
+        "but it is not compared: a `# >>>` comment is not read as output" in out
+    )
+    assert (
+        "note.md:11: the HTML `<pre>` after the block at line 7 reads as what it prints, but "
+        "it is not compared: raw HTML is not read as output" in out
+    )
