@@ -205,7 +205,10 @@ def test_a_pytest_run_warns_of_arrow_comments_and_pre_outputs(
 
 
 def test_a_pre_element_after_a_block_of_an_export_read_indented_is_reported() -> None:
-    text = "```python\nprint(1)\n```\n\n<pre>1</pre>\n\n```python\nx = 1\n```\n\n<pre><code>x</code></pre>\n"
+    text = (
+        "```python\nprint(1)\n```\n\n<pre>1</pre>\n\n"
+        "```python\nx = 1\n```\n\n<pre><code>x</code></pre>\n"
+    )
     note = NoteParser(NoteFormat(indented_output=True)).parse(text)
     [(line, severity, message)] = problems(note)
     assert (line, severity) == (5, "warning")
