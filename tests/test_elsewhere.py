@@ -67,3 +67,20 @@ def test_a_plain_drift_says_nothing_of_stderr(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     assert "went to stderr" not in result.stdout.str()
+
+
+def test_a_progress_bar_is_named_when_the_block_drew_one_on_stderr() -> None:
+    """tqdm bars as notebooks show them: the final state pasted under the output, its counts
+    and rates unlike those of any run."""
+    expected = (
+        "epoch 1:  100%|██████████| 5/5 [00:01<00:00, 4.51it/s, loss=0.3]\n"
+        "loss 0.3\n"
+        "3it [00:00, 99.1it/s]"
+    )
+    drawn = "\repoch 1:   40%|████      | 2/5 [00:00<00:01, 2.00it/s]\r3it [00:00, 1500.12it/s]\n"
+    assert written_elsewhere(expected, "loss 0.3", drawn) == [
+        "epoch 1:  100%|██████████| 5/5 [00:01<00:00, 4.51it/s, loss=0.3]",
+        "3it [00:00, 99.1it/s]",
+    ]
+    assert written_elsewhere(expected, "loss 0.3", "no bar\n") == []
+    assert written_elsewhere("50% | done", "", drawn) == []

@@ -8,12 +8,21 @@ it raised, the failure says so rather than leave the diff unexplained.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from pytest_torchnotes.words import plural
 
 #: Longest expected line quoted in the message.
 QUOTED = 60
+
+#: A line of a tqdm progress bar, which tqdm writes to stderr, redrawn with ``\r``:
+#: ``epoch 1:  40%|████      | 2/5 [00:01<00:02, 1.50it/s, loss=0.3]``, or with no total,
+#: ``3it [00:00, 1500.12it/s]``. Its counts and rates change from run to run, so an expected
+#: bar is matched with any bar the block wrote to stderr.
+PROGRESS_BAR = re.compile(
+    r"(?:^|: *)(?:\d{1,3}%\|[^|]*\| *[\d.]+[kMGT]?/[\d.]+[kMGT]?|[\d.]+[kMGT]?it) \[[\d:?]+"
+)
 
 
 def written_elsewhere(
@@ -26,10 +35,16 @@ def written_elsewhere(
     ['a', '/x.py:2: UserWarning: w']
     >>> written_elsewhere("a", "a", "a\\n")
     []
+    >>> bar = "100%|##########| 3/3 [00:00<00:00, 1500.12it/s]"
+    >>> written_elsewhere(bar + "\\nok", "ok", "\\r 33%|###  | 1/3 [00:00<00:01, 2.10it/s]")
+    ['100%|##########| 3/3 [00:00<00:00, 1500.12it/s]']
+    >>> written_elsewhere(bar, "", "no bar here\\n")
+    []
     """
     printed = {line.strip() for line in actual.splitlines()}
     written = {line.strip() for line in stderr.splitlines() if line.strip()}
     texts = [text for text in warnings if text]
+    bars = any(PROGRESS_BAR.search(line) for line in written)
     found = []
     for line in expected.splitlines():
         text = line.strip()
@@ -37,6 +52,8 @@ def written_elsewhere(
             continue
         if text in written or any(warning in text for warning in texts):
             found.append(text)
+        elif bars and PROGRESS_BAR.search(text):
+            found.append(text)  # the bar as the note's run drew it, not as this one did
     return found
 
 

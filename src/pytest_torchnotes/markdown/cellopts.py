@@ -29,6 +29,10 @@ MYST_OPTION = re.compile(r"^[ \t]*:(?P<key>[\w-]+):[ \t]*(?P<value>.*?)[ \t]*$")
 #: A line of a MyST ``---`` option block: ``tags: [skip-execution]`` or ``- skip-execution``.
 YAML_OPTION = re.compile(r"^[ \t]*(?:(?P<key>[\w-]+)[ \t]*:|-)[ \t]*(?P<value>.*?)[ \t]*$")
 
+#: Jupytext's cell metadata in a Markdown notebook's info string: ```` ```python
+#: tags=["raises-exception"] ````; group ``tags`` is the list's inside.
+JUPYTEXT_TAGS = re.compile(r"(?:^|[ \t])tags=\[(?P<tags>[^\]]*)\]")
+
 #: R Markdown's chunk option in the info string: ``{python, eval=FALSE}``.
 RMARKDOWN_NO_EVAL = re.compile(r"[{\s,]eval[ \t]*=[ \t]*(?:FALSE|F|false|False)\b")
 
@@ -75,6 +79,9 @@ def not_run(fence: FenceLexeme) -> str | None:
         if option.group("key") == "eval" and option.group("value").lower() in FALSE_VALUES:
             return line.text.strip()
     tags = _tags(myst_option_lines(fence))
+    jupytext = JUPYTEXT_TAGS.search(fence.info)
+    if jupytext is not None:
+        tags.update(word.strip(" '\"") for word in jupytext.group("tags").split(","))
     skipping = sorted(tags & NOT_RUN_TAGS)
     return f"tags: [{', '.join(skipping)}]" if skipping else None
 

@@ -25,12 +25,17 @@ from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
+from pytest_torchnotes.markdown.layout import CHINESE_LABEL, ENGLISH_LABEL
 from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: A comment line that announces the output below it: ``# 输出：``, ``# Output:``, ``# out:``,
-#: ``# 结果：``, ``# 运行结果：``.
+#: ``# 结果：``, ``# 运行结果：``; or, followed by a colon, any other output label of a line
+#: before an output fence (:data:`.layout.OUTPUT_LABEL`): ``# Result:``, ``# Expected output:``,
+#: ``# This prints:``, ``# 打印结果：``.
 COMMENT_LABEL = re.compile(
-    r"^[ \t]*#[ \t]*(?:输出结果|运行结果|输出|结果|output|out)[ \t]*[:：]?[ \t]*$", re.IGNORECASE
+    r"^[ \t]*#[ \t]*(?:(?:输出结果|运行结果|输出|结果|output|out)[ \t]*[:：]?"
+    rf"|(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)[ \t]*[:：])[ \t]*$",
+    re.IGNORECASE,
 )
 #: A comment line of output: ``#>`` and what follows.
 CHEVRON_LINE = re.compile(r"^[ \t]*#>")

@@ -49,8 +49,11 @@ OPTION = (
 IMAGE_LINE = re.compile(r"^[ \t]*!\[[^\]\n]*\]\([^)\n]*\)[ \t]*$")
 
 #: The first line of an HTML output of an export, written as raw HTML below the block: a
-#: DataFrame's ``<div>`` and ``<table>``, a widget, a figure as SVG.
-HTML_OUTPUT = re.compile(r"^[ \t]*<(?:div|table|style|iframe|svg)\b", re.IGNORECASE)
+#: DataFrame's ``<div>`` and ``<table>``, a widget, a figure as SVG, text in a ``<pre>``
+#: (not ``<pre><code>``, which is code).
+HTML_OUTPUT = re.compile(
+    r"^[ \t]*<(?:div|table|style|iframe|svg|pre(?![^>]*>[ \t]*<code\b))\b", re.IGNORECASE
+)
 
 #: The directive that keeps a block's output from being compared.
 IGNORE_DIRECTIVE = "<!-- torchnotes: compare ignore -->"

@@ -21,8 +21,9 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 
-#: What may stand between ``#`` and the value: ``# => tensor(...)``, ``# 输出：tensor(...)``.
-COMMENT_LEAD = re.compile(r"^#[ \t]*(?:=>|->|输出[:：]?|output:?|out:?)?[ \t]*", re.IGNORECASE)
+#: What may stand between ``#`` and the value: ``# => tensor(...)``, ``# >>> tensor(...)``,
+#: ``# 输出：tensor(...)``.
+COMMENT_LEAD = re.compile(r"^#[ \t]*(?:=>|->|>>>|输出[:：]?|output:?|out:?)?[ \t]*", re.IGNORECASE)
 
 #: Longest comment quoted in the warning.
 QUOTED = 40

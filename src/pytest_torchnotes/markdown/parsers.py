@@ -12,8 +12,11 @@ import itertools
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown import (
+    arrow_comments,
     cellopts,
+    colon_cells,
     commentoutput,
+    html_code,
     indented,
     indented_python,
     inline_output,
@@ -22,6 +25,7 @@ from pytest_torchnotes.markdown import (
     marker,
     obsidian,
     outputfence,
+    pre_output,
     prose_transcripts,
     quarto_outputs,
     raises,
@@ -121,10 +125,14 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
+    html_code.html_code(note)
+    colon_cells.colon_cells(note)
     quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
     inline_output.inline_output(note)
+    pre_output.pre_output(note)
+    arrow_comments.arrow_comments(note)
     unlabeled_comments.unlabeled_comment_output(note)
     unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
