@@ -73,14 +73,22 @@ class Note:
                 continue
             if self.mixed:
                 ending = self.mixed[fixed % len(self.mixed)]
+                if ending == "\n" and not part and endings and endings[-1] == "\r":
+                    # a bare CR, then an empty line that ends in LF, is one CRLF: the empty
+                    # line would not be in the note; it ends in a CR too
+                    ending = "\r"
             fixed += 1
             endings.append(ending)
         return endings
 
-    def text(self, variant: str = "good") -> str:
+    def lines(self, variant: str = "good") -> list[str]:
         texts: list[str] = []
         for part in self.parts:
             texts += getattr(part, variant) if isinstance(part, Section) else [part]
+        return texts
+
+    def text(self, variant: str = "good") -> str:
+        texts = self.lines(variant)
         endings = self.endings(variant)
         if not self.final_newline:
             endings[-1] = ""
