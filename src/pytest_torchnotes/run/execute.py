@@ -12,10 +12,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import errors, recursion, spawned
+from pytest_torchnotes.run import errors, recursion, spawned, unprintable
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -242,7 +243,13 @@ class Executor:
         if self.interrupted.is_set():
             execution.error = errors.interrupted(failure, self.filename)
         elif failure is not None:
-            execution.error = self._describe(failure, timeout)
+            execution.error = unprintable.describe_within(
+                limit,
+                timeout,
+                partial(self._describe, timeout=timeout),
+                failure,
+                (self.filename, where),
+            )
         if thread_exits and execution.error is None:
             execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:

@@ -25,6 +25,7 @@ from pytest_torchnotes.run import (
     exiting,
     faulthandling,
     folders,
+    freeing,
     heldlocks,
     knobs,
     note_modules,
@@ -210,7 +211,11 @@ def sandbox(
             running = processes.running_left(children)
         except Exception:  # the note broke what it needs (open, os): named after restore
             running = {}
-        note_modules.release(module)
+        result.freeing = freeing.free_within(
+            executor.time_limit,
+            note.config.timeout or settings.timeout,
+            partial(note_modules.release, module),
+        )
         result.at_exit = at_exit.stop()
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
