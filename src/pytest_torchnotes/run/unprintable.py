@@ -17,7 +17,7 @@ from pytest_torchnotes.run.errors import ErrorInfo, class_names, describe_error,
 from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
 
 #: The message of an exception whose text could not be read within the limit.
-UNREAD = "<{name} whose str() did not return within {seconds:g} s>"
+UNREAD = "<the str() of {name} did not return within {seconds:g} s>"
 
 
 class _StandIn(Exception):
@@ -35,23 +35,26 @@ def describe_within(
     without calling any of the exception's methods. ``place`` is the note's file name and
     where the block is (``notes/x.md:7: block 2``)."""
     filename, where = place
+    stuck = error
     limit.start(seconds, f"{where}: describing its exception")
     try:
         try:
             # Read first, apart: ``traceback`` swallows whatever a ``__str__`` raises,
             # the time limit's exception too, and would call it again.
             for link in chain(error):
+                stuck = link
                 try:
                     str(link)
                 except BlockTimeout:
                     raise
                 except BaseException:  # noqa: S110 - the description says it failed
                     pass
+            stuck = error
             return describe(error)
         finally:
             limit.stop()
     except BlockTimeout:
-        return unread(error, filename, seconds or 0.0)
+        return unread(error, stuck, filename, seconds or 0.0)
 
 
 def chain(error: BaseException) -> list[BaseException]:
@@ -67,10 +70,11 @@ def chain(error: BaseException) -> list[BaseException]:
     return seen
 
 
-def unread(error: BaseException, filename: str, seconds: float) -> ErrorInfo:
-    """The failure of a block whose exception's text could not be read: its class, its
-    traceback (walked without calling the exception) and its line in the note."""
-    message = UNREAD.format(name=type(error).__name__, seconds=seconds)
+def unread(error: BaseException, stuck: BaseException, filename: str, seconds: float) -> ErrorInfo:
+    """The failure of a block whose exception's text could not be read (``stuck``'s, which
+    is ``error`` or one it was raised from): its class, its traceback (walked without calling
+    the exception) and its line in the note."""
+    message = UNREAD.format(name=type(stuck).__name__, seconds=seconds)
     stand_in = _StandIn(message).with_traceback(error.__traceback__)
     info = describe_error(stand_in, filename)
     type_name = type_name_of(error)
