@@ -54,6 +54,7 @@ def every_knob() -> list[Knob]:
         python_state,
         registries,
         signals,
+        start_method,
         torch_flags,
         torch_state,
     )
@@ -66,6 +67,7 @@ def every_knob() -> list[Knob]:
         *torch_state.hook_knobs(),
         *torch_flags.flag_knobs(),
         *python_state.process_knobs(),
+        *start_method.start_method_knobs(),
         *limits.limit_knobs(),
         *signals.signal_knobs(),
         *registries.registry_knobs(),

@@ -1,0 +1,42 @@
+"""End to end: what a note sets in ``multiprocessing`` is back for the next note."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import WriteNote
+
+
+def test_the_start_method_and_executable_a_note_sets_are_back_for_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The start method a note forced started every later note's processes the spawn
+    # way, and one a note only read was fixed: a later set_start_method failed with
+    # "context has already been set", as it does not in a script.
+    write_note(
+        "```python\nimport multiprocessing as mp\nmp.set_start_method('forkserver', force=True)\n"
+        "mp.set_executable('/bin/false')\nprint(mp.get_start_method())\n"
+        "=== output ===\nforkserver\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport multiprocessing as mp, multiprocessing.spawn as spawn\n"
+        "print(mp.get_start_method(allow_none=True), spawn.get_executable() != '/bin/false')\n"
+        "print(mp.get_start_method() == mp.get_all_start_methods()[0])  # the default\n"
+        "=== output ===\nNone True\nTrue\n```\n",
+        "b.md",
+    )
+    write_note(
+        "```python\nimport multiprocessing as mp\nmp.set_start_method('spawn')\n"
+        "print(mp.get_start_method())\n=== output ===\nspawn\n```\n",
+        "c.md",
+    )
+    report = pytester.path / "report.json"
+    result = pytester.runpytest("-p", "no:randomly", f"--torchnotes-report={report}")
+    result.assert_outcomes(passed=3)
+    notes = {note["path"]: note for note in json.loads(report.read_text())["notes"]}
+    assert {"multiprocessing start method", "multiprocessing executable"} <= set(
+        notes["notes/a.md"]["restored"]
+    )
