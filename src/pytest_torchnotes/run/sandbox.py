@@ -27,6 +27,7 @@ from pytest_torchnotes.run import (
     folders,
     freeing,
     heldlocks,
+    identity,
     knobs,
     note_modules,
     opaqueattrs,
@@ -122,7 +123,11 @@ def sandbox(
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[
-        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
+        putenv.PutenvGuard
+        | rawfds.RawFdGuard
+        | sessionfds.SessionFdGuard
+        | rlimits.LimitGuard
+        | identity.IdentityGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -135,6 +140,8 @@ def sandbox(
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((limits.enter, limits.leave))
         wrapping.append(limits)
+    if identity.names_one(code):
+        wrapping.append(identity.IdentityGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
