@@ -1,8 +1,10 @@
-"""End to end: what a note sets in ``multiprocessing`` is back for the next note."""
+"""End to end: what a note sets in ``multiprocessing`` and in how the interpreter loads
+modules is back for the next note."""
 
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -40,3 +42,22 @@ def test_the_start_method_and_executable_a_note_sets_are_back_for_the_next(
     assert {"multiprocessing start method", "multiprocessing executable"} <= set(
         notes["notes/a.md"]["restored"]
     )
+
+
+def test_how_the_interpreter_loads_modules_is_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Both stayed as the note set them: every later import of a C extension loaded its
+    # symbols globally, and no later module was cached.
+    write_note(
+        "```python\nimport os, sys\nsys.setdlopenflags(os.RTLD_LAZY | os.RTLD_GLOBAL)\n"
+        "sys.dont_write_bytecode = not sys.dont_write_bytecode\n```\n",
+        "a.md",
+    )
+    expected = f"{sys.getdlopenflags()} {sys.dont_write_bytecode}"
+    write_note(
+        "```python\nimport sys\nprint(sys.getdlopenflags(), sys.dont_write_bytecode)\n"
+        f"=== output ===\n{expected}\n```\n",
+        "b.md",
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
