@@ -1,10 +1,13 @@
-"""End to end: what a note sets in ``multiprocessing`` and in how the interpreter loads
-modules is back for the next note."""
+"""End to end: what a note sets in ``multiprocessing``, in how the interpreter loads modules
+and in the process (memory tracing, CPUs, the signal wakeup fd) is back for the next note."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import tracemalloc
 
 import pytest
 
@@ -58,6 +61,32 @@ def test_how_the_interpreter_loads_modules_is_back_for_the_next_note(
     write_note(
         "```python\nimport sys\nprint(sys.getdlopenflags(), sys.dont_write_bytecode)\n"
         f"=== output ===\n{expected}\n```\n",
+        "b.md",
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_memory_tracing_cpus_and_the_wakeup_fd_are_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # All three stayed: tracing made every later note several times slower, the affinity
+    # kept later notes on one CPU, and the wakeup fd named a descriptor closed after the
+    # note, whose number the session's next file took.
+    write_note(
+        "```python\nimport os, signal, tracemalloc\ntracemalloc.start(5)\n"
+        "os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})\n"
+        "r, w = os.pipe()\nos.set_blocking(w, False)\nsignal.set_wakeup_fd(w)\n```\n",
+        "a.md",
+    )
+    cpus = sorted(os.sched_getaffinity(0))
+    wakeup = signal.set_wakeup_fd(-1)
+    if wakeup != -1:
+        signal.set_wakeup_fd(wakeup)
+    write_note(
+        "```python\nimport os, signal, tracemalloc\n"
+        "fd = signal.set_wakeup_fd(-1); signal.set_wakeup_fd(fd) if fd != -1 else None\n"
+        "print(tracemalloc.is_tracing(), sorted(os.sched_getaffinity(0)), fd)\n"
+        f"=== output ===\n{tracemalloc.is_tracing()} {cpus} {wakeup}\n```\n",
         "b.md",
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
