@@ -76,6 +76,8 @@ GET_RECURSION_LIMIT = sys.getrecursionlimit
 SET_RECURSION_LIMIT = sys.setrecursionlimit
 #: ``sys._getframe`` as the interpreter has it: a warning is recorded inside its block.
 GET_FRAME = sys._getframe
+#: Bound at import: a block that deletes ``builtins.repr`` still shows its last expression.
+REPR = repr
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -204,7 +206,7 @@ class Executor:
                     if code.display is not None:
                         value = eval(code.display, namespace)
                         if value is not None:
-                            execution.displayed = repr(value)
+                            execution.displayed = REPR(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
                     self.in_block = False
