@@ -12,7 +12,8 @@ from pytest_torchnotes.notelines import from_shown, location, shown
 TIMEOUT = "Timeout"
 CLOSED = "closed stream"
 INTERRUPTED = "Interrupted"
-OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
+CHANGED_INTEGERS = "Changed integers"  # run/canary.py
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED, CHANGED_INTEGERS})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import errors, recursion, spawned, unprintable
+from pytest_torchnotes.run import canary, errors, recursion, spawned, unprintable
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -256,6 +256,9 @@ class Executor:
             execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:
             execution.error = ErrorInfo("RecursionError", RECURSION_ERROR, too_low, "", None)
+        changed = canary.changed_integer()
+        if changed is not None:
+            execution.error = changed
         del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
         closed = capture.closed()
