@@ -47,7 +47,7 @@ def describe_within(
                     str(link)
                 except BlockTimeout:
                     raise
-                except BaseException:  # noqa: S110 - the description says it failed
+                except BaseException:  # the description says it failed
                     pass
             stuck = error
             return describe(error)

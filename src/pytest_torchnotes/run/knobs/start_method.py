@@ -15,8 +15,9 @@ from typing import Any
 
 from pytest_torchnotes.run.knobs import Knob
 
-#: The context ``multiprocessing``'s functions use (``multiprocessing.get_context()``).
-DEFAULT = multiprocessing.context._default_context
+#: The context ``multiprocessing``'s functions use (``multiprocessing.get_context()``); its
+#: ``_actual_context`` is the one chosen, ``None`` until something asks.
+DEFAULT: Any = multiprocessing.context._default_context
 
 
 def start_method_knobs() -> list[Knob]:
