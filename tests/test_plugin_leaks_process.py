@@ -90,3 +90,23 @@ def test_memory_tracing_cpus_and_the_wakeup_fd_are_back_for_the_next_note(
         "b.md",
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_attributes_a_note_sets_on_modules_it_names_are_gone_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Modules that the session does not call itself (json, collections) kept what a note
+    # set on them, a tensor too, for every later note.
+    write_note(
+        "```python\nimport json, collections, json as j\njson._kept = 1\n"
+        "collections.kept = 2\nsetattr(j, 'kept', 3)\ndel json.dumps\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport json, collections\n"
+        "print(hasattr(json, '_kept'), hasattr(collections, 'kept'), "
+        "hasattr(json, 'kept'), json.dumps([1]))\n"
+        "=== output ===\nFalse False False [1]\n```\n",
+        "b.md",
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)

@@ -45,6 +45,7 @@ from pytest_torchnotes.run import (
     unaudited,
     workspace,
     writeguard,
+    written_modules,
 )
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.execute import Executor
@@ -147,6 +148,7 @@ def sandbox(
     between = None
     if names is None or names:
         targets = patches.patch_targets(session=names is not None)
+        targets.extend(written_modules.written_modules(owners, code, targets))
         attributes = patches.AttributeGuard(targets, names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
