@@ -13,7 +13,9 @@ A signal whose action would end or stop the session's process (``SIGTERM``, ``SI
 that process (or to its process group): the block fails with :class:`SignalledItself` at its
 line, as ``os._exit`` does, and the later notes still run. A script would have ended there.
 A thread that an earlier note left running is refused both: its signal would be blamed on
-the block that runs now, or stop the session as a Ctrl-C.
+the block that runs now, or stop the session as a Ctrl-C. Under pytest-xdist, a signal to
+the controller (the worker's parent, ``os.kill(os.getppid(), signal.SIGTERM)``) would end
+every worker's notes with no report: it is refused the same way.
 """
 
 from __future__ import annotations
@@ -64,6 +66,22 @@ EARLIER_THREAD = (
 )
 
 
+#: What a block fails with when it signals the pytest-xdist controller, its parent.
+CONTROLLER = (
+    "the block sent {name} to the pytest-xdist controller (pid {pid}, the parent of this "
+    "worker), which runs the whole session: the signal was not sent and the session goes on"
+)
+
+#: The environment variable pytest-xdist sets in its workers.
+XDIST_WORKER = "PYTEST_XDIST_WORKER"
+
+
+def xdist_controller() -> int | None:
+    """The pid of the pytest-xdist controller when this process is one of its workers (it
+    starts them itself, so it is their parent)."""
+    return os.getppid() if os.environ.get(XDIST_WORKER) else None
+
+
 class SignalledItself(BaseException):
     """Raised instead of sending a signal that would end or stop the session's process."""
 
@@ -85,6 +103,8 @@ class SelfSent:
 
     def __init__(self, session_pid: int, earlier: Container[threading.Thread] = ()) -> None:
         self.session_pid = session_pid
+        #: The controller whose worker this process is, under pytest-xdist.
+        self.controller = xdist_controller()
         #: The threads that ran before the note: one of an earlier note's that signals the
         #: session is refused, as its interrupt is not the running block's.
         self.earlier = earlier
@@ -129,6 +149,13 @@ class SelfSent:
         group = self._group()
         in_group = pid in (0, -1) or (group is not None and pid == -group)
         self._mark(signum, pid == self.session_pid or in_group, in_group)
+        if (
+            pid == self.controller
+            and signum != 0
+            and signum not in HARMLESS
+            and GETPID() == self.session_pid
+        ):
+            raise SignalledItself(CONTROLLER.format(name=_name(signum), pid=pid))
         KILL(pid, signum)
 
     def killpg(self, pgid: int, signum: int) -> None:
