@@ -1,9 +1,12 @@
-"""End to end: a worker's block that signals the pytest-xdist controller.
+"""End to end: a block that signals the pytest-xdist controller, or every process.
 
 In a subprocess: under a regression the signal ends that run's controller, not this one.
 """
 
 from __future__ import annotations
+
+import os
+import signal
 
 import pytest
 
@@ -36,3 +39,15 @@ def test_only_a_worker_has_a_controller(monkeypatch: pytest.MonkeyPatch) -> None
     assert selfsignal.xdist_controller() is None
     monkeypatch.setenv(selfsignal.XDIST_WORKER, "gw0")
     assert selfsignal.xdist_controller() is not None
+
+
+def test_a_signal_to_every_process_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With a handler of its own set first, a block's os.kill(-1, SIGTERM) was sent: run as
+    # root, to every process of the machine. Checked without sending anything.
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(selfsignal, "KILL", lambda pid, signum: sent.append((pid, signum)))
+    guard = selfsignal.SelfSent(os.getpid())
+    with pytest.raises(selfsignal.SignalledItself, match="to every process it may signal"):
+        guard.kill(-1, signal.SIGTERM)
+    guard.kill(-1, 0)  # asks whether any process may be signalled: sends nothing
+    assert sent == [(-1, 0)]

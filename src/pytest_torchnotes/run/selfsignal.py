@@ -72,6 +72,13 @@ CONTROLLER = (
     "worker), which runs the whole session: the signal was not sent and the session goes on"
 )
 
+#: What a block fails with when it signals every process it may (``os.kill(-1, ...)``).
+EVERY_PROCESS = (
+    "the block sent {name} to every process it may signal (pid -1): run as root, that is "
+    "every process of the machine; the signal was not sent (signal the processes the block "
+    "started, by their pid)"
+)
+
 #: The environment variable pytest-xdist sets in its workers.
 XDIST_WORKER = "PYTEST_XDIST_WORKER"
 
@@ -148,6 +155,8 @@ class SelfSent:
         # 0: the process group; -1: every process it may signal; -N: the group N.
         group = self._group()
         in_group = pid in (0, -1) or (group is not None and pid == -group)
+        if pid == -1 and signum != 0 and signum not in HARMLESS:
+            raise SignalledItself(EVERY_PROCESS.format(name=_name(signum)))
         self._mark(signum, pid == self.session_pid or in_group, in_group)
         if (
             pid == self.controller
