@@ -51,3 +51,16 @@ def test_a_signal_to_every_process_is_not_sent(monkeypatch: pytest.MonkeyPatch) 
         guard.kill(-1, signal.SIGTERM)
     guard.kill(-1, 0)  # asks whether any process may be signalled: sends nothing
     assert sent == [(-1, 0)]
+
+
+def test_a_signal_to_the_process_that_started_pytest_is_not_sent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(selfsignal, "KILL", lambda pid, signum: sent.append((pid, signum)))
+    monkeypatch.delenv(selfsignal.XDIST_WORKER, raising=False)
+    guard = selfsignal.SelfSent(os.getpid())
+    with pytest.raises(selfsignal.SignalledItself, match="to the process that started pytest"):
+        guard.kill(os.getppid(), signal.SIGTERM)
+    guard.kill(os.getppid(), signal.SIGCHLD)  # leaves it running: sent
+    assert sent == [(os.getppid(), signal.SIGCHLD)]

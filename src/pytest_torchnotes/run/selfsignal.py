@@ -15,7 +15,9 @@ line, as ``os._exit`` does, and the later notes still run. A script would have e
 A thread that an earlier note left running is refused both: its signal would be blamed on
 the block that runs now, or stop the session as a Ctrl-C. Under pytest-xdist, a signal to
 the controller (the worker's parent, ``os.kill(os.getppid(), signal.SIGTERM)``) would end
-every worker's notes with no report: it is refused the same way.
+every worker's notes with no report, and in a serial run one to the process that started
+pytest (a shell, a CI runner) would end what waits for the report: both are refused the
+same way.
 """
 
 from __future__ import annotations
@@ -71,6 +73,12 @@ CONTROLLER = (
     "the block sent {name} to the pytest-xdist controller (pid {pid}, the parent of this "
     "worker), which runs the whole session: the signal was not sent and the session goes on"
 )
+#: What a block fails with when it signals the process that started pytest.
+PARENT = (
+    "the block sent {name} to the process that started pytest (pid {pid}, a shell or a CI "
+    "runner), which waits for the session's report: the signal was not sent and the session "
+    "goes on"
+)
 
 #: What a block fails with when it signals every process it may (``os.kill(-1, ...)``).
 EVERY_PROCESS = (
@@ -110,8 +118,10 @@ class SelfSent:
 
     def __init__(self, session_pid: int, earlier: Container[threading.Thread] = ()) -> None:
         self.session_pid = session_pid
-        #: The controller whose worker this process is, under pytest-xdist.
+        #: The controller whose worker this process is, under pytest-xdist, and the
+        #: process that started this one.
         self.controller = xdist_controller()
+        self.parent = os.getppid()
         #: The threads that ran before the note: one of an earlier note's that signals the
         #: session is refused, as its interrupt is not the running block's.
         self.earlier = earlier
@@ -159,12 +169,13 @@ class SelfSent:
             raise SignalledItself(EVERY_PROCESS.format(name=_name(signum)))
         self._mark(signum, pid == self.session_pid or in_group, in_group)
         if (
-            pid == self.controller
+            pid == self.parent
             and signum != 0
             and signum not in HARMLESS
             and GETPID() == self.session_pid
         ):
-            raise SignalledItself(CONTROLLER.format(name=_name(signum), pid=pid))
+            refused = CONTROLLER if pid == self.controller else PARENT
+            raise SignalledItself(refused.format(name=_name(signum), pid=pid))
         KILL(pid, signum)
 
     def killpg(self, pgid: int, signum: int) -> None:
