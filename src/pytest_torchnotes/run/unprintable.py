@@ -35,8 +35,12 @@ def describe_within(
     without calling any of the exception's methods. ``place`` is the note's file name and
     where the block is (``notes/x.md:7: block 2``)."""
     filename, where = place
+    if isinstance(error, BlockTimeout):  # the limit's own: nothing of the block's to call
+        return describe(error)
     stuck = error
+    spawned = limit.spawned  # what the block started, which starting the limit forgets
     limit.start(seconds, f"{where}: describing its exception")
+    limit.spawned = spawned
     try:
         try:
             # Read first, apart: ``traceback`` swallows whatever a ``__str__`` raises,
