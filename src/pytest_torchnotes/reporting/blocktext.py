@@ -109,6 +109,8 @@ def left_behind(display_path: str, result: NoteResult) -> list[str]:
             f"{', '.join(result.at_exit)}; they were taken off and do not run "
             "(call them at the end of the note instead of atexit.register)"
         )
+    if result.freeing:
+        messages.append(f"{display_path}: {result.freeing}")
     if result.late:
         messages.append(
             f"{display_path}: output that came after the block it belongs to "

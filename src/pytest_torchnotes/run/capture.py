@@ -23,6 +23,9 @@ from typing import Any
 
 #: ``io.StringIO.write``, which a :class:`CaptureStream` writes its text with.
 _STRING_WRITE = io.StringIO.write
+#: The builtins a write calls, bound at import: a block that deletes them from ``builtins``
+#: (``del builtins.isinstance``) still prints, as it would in a script.
+_ISINSTANCE, _STR = isinstance, str
 
 
 class CaptureStream(io.StringIO):
@@ -59,7 +62,7 @@ class CaptureStream(io.StringIO):
             self._errors = errors
 
     def write(self, text: str, /) -> int:
-        if isinstance(text, str) and not text.isascii():
+        if _ISINSTANCE(text, _STR) and not text.isascii():
             encoded = text.encode(self._encoding, self._errors)  # raises, with "strict"
             text = encoded.decode(self._encoding, "replace")
         return _STRING_WRITE(self, text)  # super().write, without making a super object

@@ -210,6 +210,12 @@ def find_classes(owners: Iterable[str], code: str = "") -> list[type]:
     return list(found.values())
 
 
+def reached(owner: str, bound: Mapping[str, list[str]]) -> list[Any]:
+    """What the dotted name ``owner`` reaches in the imported modules, itself or through
+    the names ``bound`` (:func:`bindings`) gives it."""
+    return list(_reach(owner, bound, DEPTH))
+
+
 def _reach(owner: str, bound: Mapping[str, list[str]], depth: int) -> Iterable[Any]:
     """What the dotted name ``owner`` reaches in the imported modules, itself or through
     the names it is bound to, followed ``depth`` times."""

@@ -12,7 +12,8 @@ from pytest_torchnotes.notelines import from_shown, location, shown
 TIMEOUT = "Timeout"
 CLOSED = "closed stream"
 INTERRUPTED = "Interrupted"
-OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED})
+CHANGED_INTEGERS = "Changed integers"  # run/canary.py
+OWN_FAILURES = frozenset({TIMEOUT, CLOSED, INTERRUPTED, CHANGED_INTEGERS})
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,7 @@ _TYPE_MRO = vars(type)["__mro__"]
 
 def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     """Turn an exception into text; frames before the note's own code are left out."""
-    names: set[str] = set()
-    for cls in _TYPE_MRO.__get__(type(error)):
-        names.add(cls.__name__)
-        names.add(f"{cls.__module__}.{cls.__qualname__}")
+    names = class_names(error)
     summary = traceback.TracebackException.from_exception(error)
     frames = list(summary.stack)
     hidden = _hidden_frames(error)
@@ -84,10 +82,7 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         if first is not None:
             summary.stack = traceback.StackSummary.from_list(frames[first:])
         text = "".join(summary.format())
-    type_name = type(error).__qualname__
-    module = type(error).__module__
-    if module not in ("builtins", "__main__"):
-        type_name = f"{module}.{type_name}"
+    type_name = type_name_of(error)
     try:
         message = str(error)
     except BaseException:  # a __str__ raising SystemExit or KeyboardInterrupt
@@ -95,11 +90,27 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         message = f"<{type(error).__name__} whose str() failed>"
     return ErrorInfo(
         type_name,
-        frozenset(names),
+        names,
         message,
         text,
         from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
     )
+
+
+def class_names(error: BaseException) -> frozenset[str]:
+    """The names of ``error``'s classes, bare and qualified, for ``raises`` directives."""
+    names: set[str] = set()
+    for cls in _TYPE_MRO.__get__(type(error)):
+        names.add(cls.__name__)
+        names.add(f"{cls.__module__}.{cls.__qualname__}")
+    return frozenset(names)
+
+
+def type_name_of(error: BaseException) -> str:
+    """The name of ``error``'s class as a traceback shows it."""
+    type_name = type(error).__qualname__
+    module = type(error).__module__
+    return type_name if module in ("builtins", "__main__") else f"{module}.{type_name}"
 
 
 #: The local variable that marks a function's frames as not shown, as pytest reads it.

@@ -12,10 +12,11 @@ import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import errors, recursion, spawned
+from pytest_torchnotes.run import canary, errors, recursion, spawned, unprintable
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -75,6 +76,8 @@ GET_RECURSION_LIMIT = sys.getrecursionlimit
 SET_RECURSION_LIMIT = sys.setrecursionlimit
 #: ``sys._getframe`` as the interpreter has it: a warning is recorded inside its block.
 GET_FRAME = sys._getframe
+#: Bound at import: a block that deletes ``builtins.repr`` still shows its last expression.
+REPR = repr
 
 
 def end_forked_child(error: BaseException | None) -> NoReturn:
@@ -203,7 +206,7 @@ class Executor:
                     if code.display is not None:
                         value = eval(code.display, namespace)
                         if value is not None:
-                            execution.displayed = repr(value)
+                            execution.displayed = REPR(value)
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
                     self.in_block = False
@@ -242,11 +245,20 @@ class Executor:
         if self.interrupted.is_set():
             execution.error = errors.interrupted(failure, self.filename)
         elif failure is not None:
-            execution.error = self._describe(failure, timeout)
+            execution.error = unprintable.describe_within(
+                limit,
+                timeout,
+                partial(self._describe, timeout=timeout),
+                failure,
+                (self.filename, where),
+            )
         if thread_exits and execution.error is None:
             execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:
             execution.error = ErrorInfo("RecursionError", RECURSION_ERROR, too_low, "", None)
+        changed = canary.changed_integer()
+        if changed is not None:
+            execution.error = changed
         del failure  # no frame of the block outlives the report
         execution.duration = time.perf_counter() - started
         closed = capture.closed()

@@ -137,6 +137,8 @@ class NoteResult:
     processes: list[str] = field(default_factory=list)
     #: Functions the note's code registered with ``atexit``, taken off after it.
     at_exit: list[str] = field(default_factory=list)
+    #: Why freeing the note's objects after it was interrupted (``run/freeing.py``).
+    freeing: str | None = None
     #: Why the whole note was skipped.
     skipped: str | None = None
 

@@ -25,7 +25,9 @@ from pytest_torchnotes.run import (
     exiting,
     faulthandling,
     folders,
+    freeing,
     heldlocks,
+    identity,
     knobs,
     note_modules,
     opaqueattrs,
@@ -43,6 +45,7 @@ from pytest_torchnotes.run import (
     unaudited,
     workspace,
     writeguard,
+    written_modules,
 )
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.execute import Executor
@@ -121,7 +124,11 @@ def sandbox(
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[
-        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
+        putenv.PutenvGuard
+        | rawfds.RawFdGuard
+        | sessionfds.SessionFdGuard
+        | rlimits.LimitGuard
+        | identity.IdentityGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -134,11 +141,14 @@ def sandbox(
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((limits.enter, limits.leave))
         wrapping.append(limits)
+    if identity.names_one(code):
+        wrapping.append(identity.IdentityGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
     if names is None or names:
         targets = patches.patch_targets(session=names is not None)
+        targets.extend(written_modules.written_modules(owners, code, targets))
         attributes = patches.AttributeGuard(targets, names)
         guards.append(attributes)
         # What the note patches is taken off while the session works between its blocks.
@@ -210,7 +220,11 @@ def sandbox(
             running = processes.running_left(children)
         except Exception:  # the note broke what it needs (open, os): named after restore
             running = {}
-        note_modules.release(module)
+        result.freeing = freeing.free_within(
+            executor.time_limit,
+            note.config.timeout or settings.timeout,
+            partial(note_modules.release, module),
+        )
         result.at_exit = at_exit.stop()
         if saved_main is not None:
             sys.modules["__main__"] = saved_main

@@ -13,7 +13,11 @@ A signal whose action would end or stop the session's process (``SIGTERM``, ``SI
 that process (or to its process group): the block fails with :class:`SignalledItself` at its
 line, as ``os._exit`` does, and the later notes still run. A script would have ended there.
 A thread that an earlier note left running is refused both: its signal would be blamed on
-the block that runs now, or stop the session as a Ctrl-C.
+the block that runs now, or stop the session as a Ctrl-C. Under pytest-xdist, a signal to
+the controller (the worker's parent, ``os.kill(os.getppid(), signal.SIGTERM)``) would end
+every worker's notes with no report, and in a serial run one to the process that started
+pytest (a shell, a CI runner) would end what waits for the report: both are refused the
+same way.
 """
 
 from __future__ import annotations
@@ -64,6 +68,35 @@ EARLIER_THREAD = (
 )
 
 
+#: What a block fails with when it signals the pytest-xdist controller, its parent.
+CONTROLLER = (
+    "the block sent {name} to the pytest-xdist controller (pid {pid}, the parent of this "
+    "worker), which runs the whole session: the signal was not sent and the session goes on"
+)
+#: What a block fails with when it signals the process that started pytest.
+PARENT = (
+    "the block sent {name} to the process that started pytest (pid {pid}, a shell or a CI "
+    "runner), which waits for the session's report: the signal was not sent and the session "
+    "goes on"
+)
+
+#: What a block fails with when it signals every process it may (``os.kill(-1, ...)``).
+EVERY_PROCESS = (
+    "the block sent {name} to every process it may signal (pid -1): run as root, that is "
+    "every process of the machine; the signal was not sent (signal the processes the block "
+    "started, by their pid)"
+)
+
+#: The environment variable pytest-xdist sets in its workers.
+XDIST_WORKER = "PYTEST_XDIST_WORKER"
+
+
+def xdist_controller() -> int | None:
+    """The pid of the pytest-xdist controller when this process is one of its workers (it
+    starts them itself, so it is their parent)."""
+    return os.getppid() if os.environ.get(XDIST_WORKER) else None
+
+
 class SignalledItself(BaseException):
     """Raised instead of sending a signal that would end or stop the session's process."""
 
@@ -85,6 +118,10 @@ class SelfSent:
 
     def __init__(self, session_pid: int, earlier: Container[threading.Thread] = ()) -> None:
         self.session_pid = session_pid
+        #: The controller whose worker this process is, under pytest-xdist, and the
+        #: process that started this one.
+        self.controller = xdist_controller()
+        self.parent = os.getppid()
         #: The threads that ran before the note: one of an earlier note's that signals the
         #: session is refused, as its interrupt is not the running block's.
         self.earlier = earlier
@@ -128,7 +165,17 @@ class SelfSent:
         # 0: the process group; -1: every process it may signal; -N: the group N.
         group = self._group()
         in_group = pid in (0, -1) or (group is not None and pid == -group)
+        if pid == -1 and signum != 0 and signum not in HARMLESS:
+            raise SignalledItself(EVERY_PROCESS.format(name=_name(signum)))
         self._mark(signum, pid == self.session_pid or in_group, in_group)
+        if (
+            pid == self.parent
+            and signum != 0
+            and signum not in HARMLESS
+            and GETPID() == self.session_pid
+        ):
+            refused = CONTROLLER if pid == self.controller else PARENT
+            raise SignalledItself(refused.format(name=_name(signum), pid=pid))
         KILL(pid, signum)
 
     def killpg(self, pgid: int, signum: int) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pytest_torchnotes.run import devices
 from pytest_torchnotes.run.namedpaths import database_paths, socket_paths
 
 #: Audit events that change the filesystem, and which of their arguments are paths.
@@ -132,6 +133,10 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
                 return
             paths = ((named, None) for named in naming(args))
     for named, dir_fd in paths:
+        refused = devices.refusal(event, named, dir_fd)
+        if refused is not None:
+            __tracebackhide__ = True
+            raise refused
         path = resolve(named, dir_fd)
         if path is None or not rule.refuses(path):
             continue

@@ -202,6 +202,9 @@ def process_knobs() -> list[Knob]:
         Knob("logger settings", _loggers, _restore_loggers),
         Knob("blocking standard file descriptors", _blocking, _restore_blocking),
     ]
+    knobs.append(attribute_knob("sys.dont_write_bytecode", sys, "dont_write_bytecode"))
+    if hasattr(sys, "getdlopenflags"):
+        knobs.append(Knob("sys.setdlopenflags", sys.getdlopenflags, sys.setdlopenflags))
     if hasattr(sys, "get_int_max_str_digits"):
         knobs.append(
             Knob("int max str digits", sys.get_int_max_str_digits, sys.set_int_max_str_digits)

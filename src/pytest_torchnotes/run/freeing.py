@@ -1,0 +1,53 @@
+"""Freeing a note's objects under its time limit.
+
+A note's objects are freed when it ends, outside any of its blocks: a ``__del__`` that
+never returns (a loop, a wait on a thread that has gone) would hang the session there, with
+no block's time limit to stop it. They are freed under the note's limit instead; the
+finalizer that runs past it is interrupted (Python ignores what a ``__del__`` raises) and
+the note is told so.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
+
+#: What :attr:`NoteResult.freeing` says when freeing the note's objects ran past the limit.
+PAST_LIMIT = (
+    "freeing the note's objects did not finish within {seconds:g} s (a __del__ or weakref "
+    "finalizer that does not return): it was interrupted"
+)
+
+
+def free_within(limit: TimeLimit, seconds: float | None, free: Callable[[], None]) -> str | None:
+    """Call ``free`` under ``limit`` set to ``seconds``; say why it did not finish, if so.
+
+    ``BlockTimeout`` raised in a finalizer reaches ``sys.unraisablehook``: it is taken there
+    (it is the session's, not the note's); what else a finalizer raises goes on to the hook
+    that was set.
+    """
+    interrupted: list[BaseException] = []
+    hook = sys.unraisablehook
+
+    def unraisable(info: Any) -> None:
+        if isinstance(info.exc_value, BlockTimeout):
+            interrupted.append(info.exc_value)
+        else:
+            hook(info)
+
+    sys.unraisablehook = unraisable
+    try:
+        limit.start(seconds, "freeing the note's objects")
+        try:
+            free()
+        finally:
+            limit.stop()
+    except BlockTimeout as error:
+        interrupted.append(error)
+    finally:
+        sys.unraisablehook = hook
+        limit.close()
+    return PAST_LIMIT.format(seconds=seconds) if interrupted and seconds else None
