@@ -6,6 +6,8 @@ In a subprocess: the note breaks the process it runs in (which may crash as it e
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pytest_torchnotes.run import canary
 from tests.conftest import WriteNote
@@ -42,3 +44,18 @@ def test_a_block_that_changes_a_cached_integer_fails_and_so_does_every_later_blo
 def test_a_healthy_interpreter_has_its_integers() -> None:
     assert canary.changed_integer() is None
     assert len(canary.TEXTS) == 262
+
+
+@given(st.integers(0, 261), st.integers(0, 261), st.integers(-(2**63), 2**63))
+def test_a_changed_or_swapped_integer_changes_the_checksum(
+    place: int, other: int, value: int
+) -> None:
+    numbers = list(range(-5, 257))
+    changed = numbers.copy()
+    changed[place] = value
+    if changed != numbers:
+        assert canary.weighed(changed) != canary.CHECKSUM
+    swapped = numbers.copy()
+    swapped[place], swapped[other] = swapped[other], swapped[place]
+    if swapped != numbers:
+        assert canary.weighed(swapped) != canary.CHECKSUM

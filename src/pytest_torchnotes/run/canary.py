@@ -10,10 +10,26 @@ so the block that did it, and every block after it, fails saying so instead of p
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Iterable
+
 from pytest_torchnotes.run.errors import CHANGED_INTEGERS, ErrorInfo
 
 #: The texts of the cached integers, made at import, before any note ran.
 TEXTS = tuple(str(number) for number in range(-5, 257))
+
+#: Weights past the cache (made afresh when read, never changed): the cached integers
+#: weighed by their place sum to :data:`CHECKSUM`, which any changed integer changes (two
+#: swapped ones too). Summed in C, about a quarter of the time the texts take to check.
+WEIGHTS = range(1000, 1000 + len(TEXTS))
+
+
+def weighed(numbers: Iterable[int]) -> int:
+    """The sum of ``numbers`` weighed by their place."""
+    return sum(map(operator.mul, WEIGHTS, numbers))
+
+
+CHECKSUM = weighed(range(-5, 257))
 
 #: What a block fails with while the integers are changed.
 MESSAGE = (
@@ -25,6 +41,8 @@ MESSAGE = (
 
 def changed_integer() -> ErrorInfo | None:
     """The failure for the first cached integer whose value is not its own, if any."""
+    if weighed(range(-5, 257)) == CHECKSUM:
+        return None
     for text in TEXTS:
         now = str(int(text))
         if now != text:
