@@ -12,6 +12,19 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def and_more(found: int, noun: str = "") -> str:
+    """What a warning given once per note adds for the ``found - 1`` other places it is
+    about: nothing when there is only one.
+
+    >>> and_more(1), and_more(2), and_more(3, "block")
+    ('', ' (and 1 more in this note)', ' (and 2 more blocks in this note)')
+    """
+    more = found - 1
+    if not more:
+        return ""
+    return f" (and {plural(more, 'more ' + noun) if noun else f'{more} more'} in this note)"
+
+
 #: How much of a message is kept before and after what :func:`shorten` leaves out.
 KEPT_HEAD, KEPT_TAIL = 300, 200
 

@@ -28,6 +28,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.quoting import cut
+from pytest_torchnotes.words import and_more
 
 #: A comment line of its own that shows a value after an arrow: ``# => tensor([1.])``,
 #: ``#=> (3, 64)``, ``# >>> tensor(inf)``, ``# -> torch.Size([2])``; group ``arrow`` is the
@@ -46,8 +47,7 @@ def arrow_comments(note: NoteContext) -> None:
             found.extend(arrow_lines(block.fence.body))
     if not found:
         return
-    more = len(found) - 1
-    others = f" (and {more} more in this note)" if more else ""
+    others = and_more(len(found))
     arrow = ARROW_LINE.match(found[0].text)
     assert arrow is not None
     note.problem(

@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.layout import looks_like_python
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
 from pytest_torchnotes.quoting import cut
+from pytest_torchnotes.words import and_more
 
 #: The opening of a colon-fenced code cell: ``:::{code-cell} ipython3``; group ``colons``
 #: is the fence, ``kernel`` the language named after the directive.
@@ -38,8 +39,7 @@ def colon_cells(note: NoteContext) -> None:
     found = list(python_cells(note))
     if not found:
         return
-    more = len(found) - 1
-    others = f" (and {more} more in this note)" if more else ""
+    others = and_more(len(found))
     first = note.lines[found[0]].strip()
     note.problem(
         found[0],

@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
+from pytest_torchnotes.words import and_more
 
 #: The opening of a code element: ``<pre><code>``, ``<pre class="x"><code
 #: class="language-python">``; group ``attributes`` holds the code tag's, ``rest`` what
@@ -50,8 +51,7 @@ def html_code(note: NoteContext) -> None:
     found = list(python_elements(note))
     if not found:
         return
-    more = len(found) - 1
-    others = f" (and {more} more in this note)" if more else ""
+    others = and_more(len(found))
     note.problem(
         found[0],
         f"the HTML `<pre><code>` element here holds Python, which is not run{others}: a "

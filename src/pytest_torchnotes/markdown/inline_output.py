@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.words import and_more
 
 #: What may stand between ``#`` and the value: ``# => tensor(...)``, ``# >>> tensor(...)``,
 #: ``# 输出：tensor(...)``.
@@ -40,8 +41,7 @@ def inline_output(note: NoteContext) -> None:
     if not found:
         return
     line, comment = found[0]
-    more = len(found) - 1
-    others = f" (and {more} more in this note)" if more else ""
+    others = and_more(len(found))
     note.problem(
         line,
         f"the comment `{comment[:QUOTED]}` at the end of a code line looks like what the line "

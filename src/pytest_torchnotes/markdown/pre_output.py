@@ -24,6 +24,7 @@ import re
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import quote_prefix
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.words import and_more
 
 #: The first line of a ``<pre>`` element that holds output, not ``<pre><code>``.
 PRE_OUTPUT = re.compile(r"^[ \t]*<pre(?:[ \t][^>]*)?>(?![ \t]*<code\b)", re.IGNORECASE)
@@ -49,8 +50,7 @@ def pre_output(note: NoteContext) -> None:
     if not found:
         return
     at, block_line = found[0]
-    more = len(found) - 1
-    others = f" (and {more} more block{'s' if more > 1 else ''} in this note)" if more else ""
+    others = and_more(len(found), "block")
     note.problem(
         at,
         f"the HTML `<pre>` after the block at line {shown(block_line)} reads as what it "

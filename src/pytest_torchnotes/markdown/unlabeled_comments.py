@@ -26,6 +26,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.quoting import cut
+from pytest_torchnotes.words import and_more
 
 #: The ``#`` and the space of a comment line, before what it holds; knitr (R Markdown) and
 #: the notes that copy its output write ``## `` before each line of it.
@@ -44,8 +45,7 @@ def unlabeled_comment_output(note: NoteContext) -> None:
             found.append(first)
     if not found:
         return
-    more = len(found) - 1
-    others = f" (and {more} more block{'s' if more > 1 else ''} in this note)" if more else ""
+    others = and_more(len(found), "block")
     note.problem(
         found[0].line,
         f"the comments from `{cut(found[0].text.strip(), 40)}` to the end of the block read "
@@ -65,8 +65,7 @@ def inner_labels(note: NoteContext) -> None:
             found.extend(inner_label(block.fence.body))
     if not found:
         return
-    more = len(found) - 1
-    others = f" (and {more} more in this note)" if more else ""
+    others = and_more(len(found))
     note.problem(
         found[0].line,
         f"`{cut(found[0].text.strip(), 40)}` stands in the middle of the block, with code "
