@@ -74,7 +74,11 @@ def test_a_block_that_changes_a_device_file_fails_at_its_line(
         f"  notes/a.md:13: {refused.format('/dev/null')}",
     ]
     if root:
-        lines += [f"  notes/a.md:28: {refused.format('twin')}", "  notes/a.md:32: *: 'twin'"]
+        # shutil.rmtree over a device node: Python 3.13 names the folder it empties
+        lines += [
+            f"  notes/a.md:28: {refused.format('twin')}",
+            "  notes/a.md:32: *refused: a device file is shared by every program *",
+        ]
     result.stdout.fnmatch_lines([f"{3 + 3 * root} blocks: {2 + 2 * root} failed:", *lines])
 
 

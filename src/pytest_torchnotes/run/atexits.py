@@ -93,13 +93,29 @@ class AtExitGuard:
         calls = _at_shutdown_calls()
         if self.at_shutdown and isinstance(calls, list):
             ours = {id(registration) for registration in self.at_shutdown}
-            calls[:] = [call for call in calls if id(getattr(call, "func", None)) not in ours]
+            calls[:] = [call for call in calls if not _calls_one_of(call, ours)]
         names += [registration.name for registration in self.at_shutdown]
         self.at_shutdown = []
         return names
 
 
 def _at_shutdown_calls() -> object:
-    """The list ``threading._register_atexit`` appends to (``functools.partial`` objects),
-    where this Python keeps one."""
+    """The list ``threading._register_atexit`` appends to, where this Python keeps one."""
     return getattr(threading, "_threading_atexits", None)
+
+
+def _calls_one_of(call: object, ours: set[int]) -> bool:
+    """Whether ``call``, an entry of :func:`_at_shutdown_calls`, calls a function whose id
+    is in ``ours``: up to Python 3.12 the entry is a ``functools.partial`` of it, from 3.13
+    a ``lambda`` that holds it in its closure."""
+    if id(getattr(call, "func", None)) in ours:
+        return True
+    return any(id(_contents(cell)) in ours for cell in getattr(call, "__closure__", None) or ())
+
+
+def _contents(cell: Any) -> object:
+    """What a closure's ``cell`` holds; ``None`` when it is empty."""
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return None
