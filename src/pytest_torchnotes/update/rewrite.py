@@ -103,7 +103,7 @@ def section_edit(
     reason = too_big(new, max_bytes)
     if reason is not None:
         raise RewriteError(reason)
-    reason = unsafe_reason(new, section.fence, marker)
+    reason = unsafe_reason(new, section.fence, marker, section.prefix)
     if reason is not None:
         raise RewriteError(reason)
     core = _strip_blank(section.lines)
