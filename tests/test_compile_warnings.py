@@ -77,3 +77,17 @@ def test_a_block_compiled_in_two_parts_reports_its_warning_once(
         ("SyntaxWarning", 3),
         ("SyntaxWarning", 4),
     ]
+
+
+def test_an_invalid_escape_sequence_is_the_blocks_warning(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A DeprecationWarning before Python 3.12, a SyntaxWarning from it on."""
+    write_note(
+        '```python\nimport re\nprint(bool(re.match("\\d", "1")))\n```\n\n```output\nTrue\n```\n'
+    )
+    result = pytester.runpytest("--torchnotes-strict-warnings")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["  new warning: notes/note.md:3: *Warning: invalid escape sequence*"]
+    )
