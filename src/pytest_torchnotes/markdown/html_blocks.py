@@ -16,6 +16,7 @@ and list items are looked at.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.context import NoteContext
@@ -60,32 +61,39 @@ ONE_LINE_BLOCK = re.compile(
 
 def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
     """The 0-based line of the HTML line that opens the HTML block ``fence``'s opening line
-    is part of, or ``None`` when the fence is a fence."""
+    is part of, or ``None`` when the fence is a fence. Only the lines right above the fence
+    up to a blank line are read (most fences have a blank line right above them)."""
     if fence.quote_depth or fence.prefix.strip(" ") or len(fence.prefix) > 3:
         return None
     lines = note.lines
-    other = _taken_lines(note, fence)
     start = fence.open_line
-    while start > 0 and lines[start - 1].strip() and other.get(start - 1) != "fence":
-        start -= 1
-    return _scan(lines, start, fence.open_line, other)
-
-
-def _taken_lines(note: NoteContext, fence: FenceLexeme) -> dict[int, str]:
-    """The lines above ``fence`` that other lexemes hold: ``fence`` for a fence's, ``comment``
-    for a comment's."""
     taken: dict[int, str] = {}
-    lexemes = note.lexemes
-    for other in lexemes.fences:
-        if other.open_line >= fence.open_line:
+    while start > 0 and lines[start - 1].strip():
+        kind = _taken(note, start - 1)
+        if kind == "fence":
             break
-        for index in range(other.open_line, other.last_line + 1):
-            taken[index] = "fence"
-    for comment in lexemes.comments:
-        if comment.close_line is not None and comment.close_line < fence.open_line:
-            for index in range(comment.open_line, comment.close_line + 1):
-                taken[index] = "comment"
-    return taken
+        if kind is not None:
+            taken[start - 1] = kind
+        start -= 1
+    if start == fence.open_line:
+        return None
+    return _scan(lines, start, fence.open_line, taken)
+
+
+def _taken(note: NoteContext, line: int) -> str | None:
+    """``fence`` when ``line`` belongs to a fence, ``comment`` to an HTML comment, else
+    ``None``: the lexemes are in the order of their lines, so each is found by bisection."""
+    fences = note.lexemes.fences
+    index = bisect_right(fences, line, key=lambda fence: fence.open_line) - 1
+    if index >= 0 and line <= fences[index].last_line:
+        return "fence"
+    comments = note.lexemes.comments
+    index = bisect_right(comments, line, key=lambda comment: comment.open_line) - 1
+    if index >= 0:
+        close = comments[index].close_line
+        if close is None or line <= close:
+            return "comment"
+    return None
 
 
 def _scan(lines: Sequence[str], start: int, end: int, taken: dict[int, str]) -> int | None:
