@@ -97,3 +97,32 @@ def test_a_session_warns_of_the_fence_and_runs_the_others(
     result.stdout.fnmatch_lines(
         ["*notes/note.md:2: *```python is not run: CommonMark reads it as part of the HTML*"]
     )
+
+
+PIECES = st.sampled_from(
+    [
+        "<details>",
+        "<summary>Code</summary>",
+        "</div>",
+        "<span>",
+        "<!-- a comment -->",
+        "Text",
+        "# Heading",
+        "",
+        "```python\nprint(1)\n```",
+        "```text\nout\n```",
+    ]
+)
+
+
+@given(st.lists(PIECES, max_size=12))
+def test_no_python_fence_is_dropped_silently(pieces: list[str]) -> None:
+    """Each Python fence is a block, or a problem at its line says why it is not run."""
+    text = "\n".join(pieces) + "\n"
+    note = NoteParser().parse(text)
+    opened = [index for index, line in enumerate(text.split("\n")) if line == "```python"]
+    run = {block.fence.open_line for block in note.blocks}
+    said = {problem.line_index for problem in note.problems}
+    in_html = {problem.line_index for problem in note.problems if "HTML block" in problem.message}
+    assert all(line in run or line in said for line in opened)
+    assert not run & in_html
