@@ -119,3 +119,88 @@ def test_a_chain_points_at_the_first_cause(
 
 def test_a_block_with_magics_binds_what_it_binds_as_it_runs() -> None:
     assert bound_names("%matplotlib inline\nimport numpy as np\n!pip list\nx = 1") == {"np", "x"}
+
+
+D2L = """\
+```{.python .input}
+%load_ext d2lbook.tab
+tab.interact_select('mxnet', 'pytorch')
+```
+
+```{.python .input}
+%%tab mxnet
+from mxnet import np
+```
+
+```{.python .input}
+%%tab pytorch
+import torch
+x = torch.arange(3)
+```
+
+```{.python .input}
+%%tab all
+if tab.selected('pytorch'):
+    print(x)
+```
+
+```{.python .input}
+%%tab pytorch
+print(np.ones(2))
+```
+"""
+
+
+def test_a_name_of_a_block_not_run_is_a_follow_on_of_that_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """d2l 1.0: ``tab`` comes from the extension the first block loads, which is not run."""
+    write_note(D2L)
+    result = pytester.runpytest()
+    assert block_counts(result) == {"ran": 1, "follow-on": 2}
+    result.stdout.fnmatch_lines(
+        [
+            "*block 2: the block raised NameError: name 'tab' is not defined*",
+            "  follows from the block not run (line 1), which is not run: it sets up the "
+            "framework tabs of d2lbook (%load_ext d2lbook.tab)*; it would have defined 'tab'",
+            "*block 3: the block raised NameError: name 'np' is not defined*",
+            "  follows from the block not run (line 6), which is not run: its tab line "
+            "`%%tab mxnet` names another framework*; it would have defined 'np'",
+        ]
+    )
+
+
+def test_a_name_of_a_skipped_block_is_a_follow_on_of_that_block(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "<!-- torchnotes: skip needs a GPU -->\n```python\nmodel = 1\n```\n\n"
+        "```python\nprint(model)\n```\n\n"
+        "```python\nout = model + 1\n```\n\n"
+        "```python\nprint(out)\n```\n"
+    )
+    result = pytester.runpytest("-rA")
+    assert block_counts(result) == {"skipped": 1, "follow-on": 3}
+    result.stdout.fnmatch_lines(
+        [
+            "  follows from block 1 (line 2), which was skipped: needs a GPU; it would have "
+            "defined 'model'",
+            "*",
+            "  follows from block 1 (line 2), which was skipped: needs a GPU; it would have "
+            "defined 'out'",
+        ]
+    )
+
+
+def test_a_block_that_defines_the_name_again_ends_the_follow_ons(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "<!-- torchnotes: skip old API -->\n```python\nmodel = 1\n```\n\n"
+        "```python\nmodel = 2\n```\n\n"
+        "```python\nprint(modell)\n```\n\n"
+        "```python\nprint(model)\n=== output ===\n2\n```\n"
+    )
+    result = pytester.runpytest()
+    assert block_counts(result) == {"skipped": 1, "ran": 1, "failed": 1, "verified": 1}
+    assert "follows from" not in result.stdout.str()

@@ -3,7 +3,6 @@ per block reads the block, not the note above it (counted, not timed)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.indented_code import indented_after
 from pytest_torchnotes.update import apply as applying
 from pytest_torchnotes.update import writer
+from pytest_torchnotes.update.endings import ended, section_ending
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest
 
 
@@ -76,27 +76,18 @@ def applied_in_place(original: str, edits: Sequence[Edit]) -> str:
     for edit in reversed(ordered):
         if tuple(lines[edit.start : edit.end]) != edit.old:
             raise RewriteError("changed")
-        new = list(edit.lines)
-        ending = _ending_by_copy(endings, edit.start, edit.end)
-        new_endings = [ending] * len(new)
+        ending = section_ending(lines, endings, edit.start, edit.end)
+        new, new_endings = ended(edit.lines, ending)
         if new and edit.end == len(lines):
             new[-1] = new[-1].removesuffix("\r")
             new_endings[-1] = ""
             if edit.start == edit.end and edit.start > 0:
                 last = edit.start - 1
-                above = lines[last - 1] if last > 0 else ""
-                lines[last] += "\r" if above.endswith("\r") else ""
-                endings[last] = ending
+                lines[last] += "\r" if ending == "\r\n" else ""
+                endings[last] = ending[-1]
         lines[edit.start : edit.end] = new
         endings[edit.start : edit.end] = new_endings
     return "".join(line + ending for line, ending in zip(lines, endings, strict=True))
-
-
-def _ending_by_copy(endings: list[str], start: int, end: int) -> str:
-    replaced = {ending for ending in endings[max(start - (start == end), 0) : end] if ending}
-    if not replaced:
-        replaced = set(itertools.islice((e for e in reversed(endings[:start]) if e), 1))
-    return replaced.pop() if len(replaced) == 1 else "\n"
 
 
 LINE = st.sampled_from(["a", "b", "", "c\r", "```"])

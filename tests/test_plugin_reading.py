@@ -86,14 +86,20 @@ def test_a_megabyte_line_is_quoted_cut_short(
     assert "more characters" in output
 
 
-def test_update_counts_a_note_collected_through_a_symlink_and_at_its_target_once(
+def test_a_note_reached_through_a_symlink_and_at_its_target_is_collected_and_updated_once(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     note = write_note("```python\nprint(1 + 1)\n```\n\n```output\n3\n```\n", name="real.md")
     (note.parent / "link.md").symlink_to(note)
     result = pytester.runpytest("--torchnotes-update")
-    result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["rewrote 1 output in 1 note:"])
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "torchnotes: each note is collected once: 1 other name of a note collected left "
+            "out (notes/real.md = notes/link.md)",
+            "rewrote 1 output in 1 note:",
+        ]
+    )
     assert note.read_text(encoding="utf-8").endswith("```output\n2\n```\n")
 
 

@@ -846,3 +846,44 @@ def test_printed_output_that_is_not_even_python_is_named_as_output(
     late = record(10, "exception", raised)
     (finding,) = classify(tmp_path, monkeypatch, own, _ran(1, "1\n"), late)
     assert finding.detail.endswith(", and the block before it has output of its own")
+
+
+D2L_TABS = (
+    "```{.python .input}\n%load_ext d2lbook.tab\ntab.interact_select('mxnet', 'pytorch')\n```\n\n"
+    "```{.python .input}\n%%tab mxnet\nfrom mxnet import np\n```\n\n"
+    "```{.python .input}\n%%tab all\nif tab.selected('pytorch'):\n    print(1)\n```\n\n"
+    "```{.python .input}\n%%tab pytorch\nprint(np.ones(2))\n```\n"
+)
+
+
+def test_a_name_of_a_block_not_run_is_a_follow_on_not_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """d2l 1.0: the block that loads d2lbook.tab is not run, so ``tab`` is not defined."""
+    tab, np = classify(
+        tmp_path,
+        monkeypatch,
+        D2L_TABS,
+        record(11, "exception", "the block raised NameError: name 'tab' is not defined"),
+        record(17, "exception", "the block raised NameError: name 'np' is not defined"),
+    )
+    assert (tab.cause, tab.directive) == (t.FOLLOW_ON, None)
+    assert tab.detail == (
+        "uses 'tab' from the block at n.md:1, which is not run: it sets up the framework tabs "
+        "of d2lbook (%load_ext d2lbook.tab), which are read from the %%tab line of each block "
+        "here"
+    )
+    assert (np.cause, np.directive) == (t.FOLLOW_ON, None)
+    assert np.detail.startswith("uses 'np' from the block at n.md:6, which is not run: its tab")
+
+
+def test_a_name_no_block_not_run_defines_is_still_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        D2L_TABS,
+        record(17, "exception", "the block raised NameError: name 'npx' is not defined"),
+    )
+    assert finding.cause == t.DRIFT

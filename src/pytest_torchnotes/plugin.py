@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
     from pytest_torchnotes.markdown.document import NoteDocument
     from pytest_torchnotes.markdown.regions import KindParser
+    from pytest_torchnotes.notenames import NoteNames
     from pytest_torchnotes.reporting.report import NoteRecord, RunReport
     from pytest_torchnotes.run.results import BlockResult, NoteResult
     from pytest_torchnotes.run.runner import NoteRunner
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
 PARSERS: pytest.StashKey[list[KindParser]] = pytest.StashKey()
+NAMES: pytest.StashKey[NoteNames] = pytest.StashKey()
 
 
 class TorchnotesWarning(UserWarning):
@@ -135,6 +137,9 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"torchnotes: {error}") from None
     config.stash[SETTINGS] = settings
     config.stash[PARSERS] = note_parsers(settings.note_format)
+    from pytest_torchnotes.notenames import NoteNames
+
+    config.stash[NAMES] = NoteNames()
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
@@ -158,7 +163,26 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or not settings.should_collect(file_path):
         return None
+    if parent.config.stash[NAMES].seen(file_path):
+        return None  # collected under another name (a link, a hard link): once a session
     return NoteFile.from_parent(parent, path=file_path)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A folder of notes that is a link back to a folder it is in is not entered."""
+    settings = config.stash.get(SETTINGS, None)
+    if settings is None or not (
+        settings.collect_all or any(root in collection_path.parents for root in settings.paths)
+    ):
+        return None
+    return True if config.stash[NAMES].loops_back(collection_path) else None
+
+
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Path) -> list[str]:
+    """One line on the notes and folders left out as names of what was collected."""
+    names = config.stash.get(NAMES, None)
+    line = None if names is None else names.line(start_path)
+    return [] if line is None else [line]
 
 
 #: The name of a note's one item. Its node id is ``notes/x.md::note``: the path says which

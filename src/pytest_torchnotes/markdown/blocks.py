@@ -26,6 +26,15 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class NotRun:
+    """A Python fence that is not run, at a 0-based line, with why and its code."""
+
+    line_index: int
+    why: str
+    code: str
+
+
+@dataclass(frozen=True)
 class OutputSection:
     """Where a block's expected output is written in the note."""
 
@@ -177,6 +186,10 @@ class ParsedNote:
     #: Code fences refused with an error (a transcript with a line no prompt holds): blocks
     #: that cannot run, and are no :class:`Block`.
     refused: int = 0
+    #: Python fences that are not run (another framework's tab, a cell option, raw HTML),
+    #: each with the warning that says why: a block that fails for a name one of them would
+    #: have defined follows from it (run/followon.py).
+    not_run: list[NotRun] = field(default_factory=list)
 
     @property
     def blocks(self) -> list[Block]:

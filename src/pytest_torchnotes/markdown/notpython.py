@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
@@ -69,19 +70,20 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
 
 def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteContext) -> None:
     """Report a Python cell that its own options keep from running (``#| eval: false``)."""
-    _stray_directives(fence, pending, note)
-    note.problem(
-        fence.open_line,
-        f"{fence.opening} is not run: its cell option `{cut(option)}` says the notebook "
-        "tool does not run it (remove the option to run it here)",
-        "warning",
+    why = (
+        f"its cell option `{cut(option)}` says the notebook tool does not run it (remove the "
+        "option to run it here)"
     )
+    tab_not_run(fence, why, pending, note)
 
 
 def tab_not_run(fence: FenceLexeme, why: str, pending: Pending, note: NoteContext) -> None:
-    """Report a block of a d2lbook chapter that is another framework's version of the code."""
+    """Report a Python block that is not run (a block of a d2lbook chapter that is another
+    framework's version of the code, ...), and keep it with why (:class:`.blocks.NotRun`)."""
     _stray_directives(fence, pending, note)
     note.problem(fence.open_line, f"{fence.opening} is not run: {why}", "warning")
+    code = "\n".join(line.text for line in fence.body)
+    note.note.not_run.append(NotRun(fence.open_line, why, code))
 
 
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:

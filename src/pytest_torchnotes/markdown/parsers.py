@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import (
     cellopts,
     colon_cells,
     commentoutput,
+    html_blocks,
     html_code,
     indented,
     indented_python,
@@ -121,6 +122,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             cell_not_run(event, option, pending, note)
         elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
             tab_not_run(event, why, pending, note)
+        elif (html := html_blocks.opening_html(event, note)) is not None:
+            tab_not_run(event, html_blocks.html_not_run(event, html, note), pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     marker.stray_markers(note)

@@ -43,6 +43,21 @@ def tab_line(fence: FenceLexeme) -> str | None:
     return first.strip() if TAB_LINE.match(first) else None
 
 
+#: The names the block that loads d2lbook's tab extension puts in the notebook's namespace.
+EXTENSION_NAMES = frozenset({"tab"})
+
+
+def extension_names(code: str) -> frozenset[str]:
+    """The names ``code`` would define by loading d2lbook's tab extension (``tab``), which
+    no statement of it binds.
+
+    >>> sorted(extension_names("%load_ext d2lbook.tab\\ntab.interact_select('pytorch')"))
+    ['tab']
+    """
+    first = next((line for line in code.split("\n") if line.strip()), "")
+    return EXTENSION_NAMES if TAB_EXTENSION.match(first) else frozenset()
+
+
 def loads_tabs(fence: FenceLexeme) -> bool:
     """Whether the block loads d2lbook's tab extension (``%load_ext d2lbook.tab``)."""
     return TAB_EXTENSION.match(_first_line(fence)) is not None

@@ -62,11 +62,14 @@ class BlockEvaluator:
     ) -> Execution:
         """Run ``code``, whose first line is the 0-based note line ``code_line``."""
         filename = self.executor.filename
-        try:
-            compiled = compile_block(code, filename, code_line, display=display)
-        except SyntaxError as error:
-            return Execution(error=describe_error(error, filename))
+        with self.executor.compiling() as warned:
+            try:
+                compiled = compile_block(code, filename, code_line, display=display)
+            except SyntaxError as error:
+                return Execution(error=describe_error(error, filename), warnings=warned)
         where = where or location(filename, code_line)
-        return self.executor.run(
+        execution = self.executor.run(
             compiled, self.namespace, timeout=timeout, label=f"line {shown(code_line)}", where=where
         )
+        execution.warnings[:0] = warned
+        return execution

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from types import FrameType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
@@ -146,21 +147,20 @@ class Executor:
         """A ``warnings.showwarning`` replacement that files the warning under the block."""
         if self._warnings is None:
             return
-        frame = GET_FRAME(1)
+        frame: FrameType | None = GET_FRAME(1)
         while frame is not None and frame.f_code.co_filename != self.filename:
-            frame = frame.f_back  # type: ignore[assignment]
+            frame = frame.f_back
+        compiled = frame is None and filename == self.filename  # given by the compiler
+        if frame is not None:
+            note_line: int | None = from_shown(frame.f_lineno)
+        else:
+            note_line = from_shown(lineno) if compiled else None
         names = frozenset(cls.__name__ for cls in category.__mro__)
-        self._warnings.append(
-            WarningInfo(
-                category.__name__,
-                str(message),
-                filename,
-                lineno,
-                self.filename,
-                from_shown(frame.f_lineno) if frame is not None else None,
-                names,
-            )
+        warning = WarningInfo(
+            category.__name__, str(message), filename, lineno, self.filename, note_line, names
         )
+        if not (compiled and warning in self._warnings):
+            self._warnings.append(warning)
 
     def run(
         self,
@@ -295,6 +295,21 @@ class Executor:
 
         self.time_limit.close()
         self.late = merge_late(self.router.close() + self._rotation.close())
+
+    @contextmanager
+    def compiling(self) -> Iterator[list[WarningInfo]]:
+        """Record the warnings Python gives while a block is compiled (``SyntaxWarning:
+        "is" with a literal``, an invalid escape sequence): they are the block's, as those
+        it gives while it runs, and go into its :class:`Execution`. A warning a block
+        compiled in two parts (:mod:`.compiling`, its last expression first) gives twice is
+        recorded once, and they are kept in the order of their lines."""
+        compiled: list[WarningInfo] = []
+        outer, self._warnings = self._warnings, compiled
+        try:
+            yield compiled
+        finally:
+            self._warnings = outer
+            compiled.sort(key=lambda warning: warning.note_line_index or 0)
 
     @contextmanager
     def recording_warnings(self) -> Iterator[None]:

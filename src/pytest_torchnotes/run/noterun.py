@@ -74,7 +74,7 @@ class NoteRun:
         self.refusing: Callable[[], ContextManager[None]] = nullcontext
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
-        self.follow_on = FollowOn()
+        self.follow_on = FollowOn(note.not_run)
         self.closed = False
         #: Sybil's answer for a block's result: the plugin's is the failure message or
         #: ``None`` (it reads the whole result from :attr:`result`).

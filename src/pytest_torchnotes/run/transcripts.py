@@ -109,17 +109,20 @@ def _run_example(
     evaluator: BlockEvaluator, example: doctest.Example, line: int, timeout: float | None
 ) -> Execution:
     filename = evaluator.executor.filename
-    try:
-        code = compile_single(example.source, filename, line)
-    except SyntaxError as error:
-        return Execution(error=describe_error(error, filename))
-    return evaluator.executor.run(
+    with evaluator.executor.compiling() as warned:
+        try:
+            code = compile_single(example.source, filename, line)
+        except SyntaxError as error:
+            return Execution(error=describe_error(error, filename), warnings=warned)
+    execution = evaluator.executor.run(
         CompiledCode(code, interactive=True),
         evaluator.namespace,
         timeout=timeout,
         label=f"line {shown(line)}",
         where=f"{location(filename, line)}: the example",
     )
+    execution.warnings[:0] = warned
+    return execution
 
 
 def _plan(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.update.endings import CRLF, ended, section_ending
 from pytest_torchnotes.update.rewrite import Edit, RewriteError
 
 #: A line ending: LF (a CRLF line keeps its CR in its text), or a bare CR.
@@ -25,8 +26,8 @@ def raw_lines(original: str) -> list[str]:
 
 def apply(original: str, edits: Sequence[Edit]) -> str:
     """Apply edits (of one file) to its decoded text; they must not overlap. Each line keeps
-    the ending it had; a written line ends as the lines it replaces did, when they all ended
-    alike (a bare CR), else with LF (and the CR that a CRLF line keeps in its text). A note
+    the ending it had; a written line ends as most of the lines it replaces did, or as the
+    line above where it replaces none (:func:`.endings.section_ending`). A note
     without a final newline keeps none: an edit that reaches its last line leaves the new
     last line without one, and the line that was last gets the ending of the one above it.
 
@@ -54,17 +55,15 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
             raise RewriteError(
                 f"{location(edit.path, edit.first_line)}: the note changed under the edit"
             )
-        new = list(edit.lines)
-        ending = _ending(endings, edit.start, edit.end)
-        new_endings = [ending] * len(new)
+        ending = section_ending(lines, endings, edit.start, edit.end)
+        new, new_endings = ended(edit.lines, ending)
         if new and edit.end == length:  # the edit reaches past the note's last line
             new[-1] = new[-1].removesuffix("\r")
             new_endings[-1] = ""
             if edit.start == edit.end and edit.start > 0:  # inserted after the last line
-                last = edit.start - 1
-                above = lines[last - 1] if last > 0 else ""
-                lines[last] += "\r" if above.endswith("\r") else ""
-                endings[last] = ending
+                last = edit.start - 1  # it ends as the line above it (``ending``)
+                lines[last] += "\r" if ending == CRLF else ""
+                endings[last] = ending[-1]
         replacements.append((new, new_endings))
         length += len(new) - (edit.end - edit.start)
     text: list[str] = []
@@ -75,15 +74,3 @@ def apply(original: str, edits: Sequence[Edit]) -> str:
         kept = edit.end
     text.extend(map(str.__add__, lines[kept:], endings[kept:]))
     return "".join(text)
-
-
-def _ending(endings: Sequence[str], start: int, end: int) -> str:
-    """The ending of the lines an edit of ``[start, end)`` writes: that of the lines it
-    replaces when they all end alike (bare CR lines stay so), of the line above where it
-    inserts; where those have none (the note's last line), that of the nearest line above.
-    """
-    replaced = {ending for ending in endings[max(start - (start == end), 0) : end] if ending}
-    if not replaced:  # the nearest line above with an ending, without copying the lines
-        above = (endings[index] for index in range(start - 1, -1, -1))
-        replaced = set(itertools.islice((ending for ending in above if ending), 1))
-    return replaced.pop() if len(replaced) == 1 else "\n"

@@ -21,6 +21,7 @@ from pytest_torchnotes.comparison.normalize import (
 from pytest_torchnotes.comparison.terminal import as_terminal_shows
 from pytest_torchnotes.markdown.labeled_python import reads_as_code
 from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.lexing.lines import width
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (
@@ -43,8 +44,50 @@ def written_lines(actual: str) -> list[str]:
     return text.split("\n") if text else []
 
 
-def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> str | None:
-    """Why ``lines`` cannot be written inside a fence opened with ``fence``, if they cannot."""
+#: A line that may close a fence, read as the lexer reads one (``markdown/lexing/fences``):
+#: spaces and tabs, a run of backticks or tildes, nothing but spaces and tabs after it.
+#: A no-break space is no indentation: ``"\xa0```"`` is text.
+CLOSING_FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
+
+#: A line that would open a fence where it stands: the same indentation, an info string.
+OPENING_FENCE = re.compile(r"(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
+
+#: How far in a closing fence may stand, in columns from its container's content: CommonMark
+#: allows three spaces; a tab counts to its tab stop, a no-break space is not indentation.
+MAX_FENCE_INDENT = 3
+
+
+def _fence_run(pattern: re.Pattern[str], line: str, fence: str, prefix: str) -> str | None:
+    """The run of ``fence``'s character that ``pattern`` finds at the start of ``line``
+    (written after ``prefix``), at most :data:`MAX_FENCE_INDENT` columns in, or ``None``.
+
+    >>> [_fence_run(CLOSING_FENCE, line, "```", "") for line in ("   ````", "\\t```")]
+    ['````', None]
+    >>> [_fence_run(CLOSING_FENCE, line, "```", "") for line in ("\\xa0```", "``", "~~~")]
+    [None, None, None]
+    """
+    found = pattern.match(line)
+    if found is None or found.group("fence")[0] != fence[0]:
+        return None
+    if width(prefix + found.group("indent")) - width(prefix) > MAX_FENCE_INDENT:
+        return None  # indented code in the fence, as CommonMark reads it
+    return found.group("fence")
+
+
+def _info(line: str) -> str:
+    """What follows the run of backticks a line starts with (a backtick there makes the
+    line inline code, no fence)."""
+    return line.lstrip(" \t").lstrip("`")
+
+
+def unsafe_reason(
+    lines: Sequence[str], fence: str, marker: re.Pattern[str], prefix: str = ""
+) -> str | None:
+    """Why ``lines`` cannot be written inside a fence opened with ``fence``, each after
+    ``prefix`` (the block quote's or list item's), if they cannot. A line closes the fence
+    when it would close it as CommonMark, and the lexer, read it: a run of the fence's
+    character at least as long, nothing after it but spaces and tabs, at most three columns
+    in; ``"\\t```"``, ``"    ```"`` and ``"\\xa0```"`` are text."""
     for line in lines:
         stripped = line.strip()
         if not fence:  # indented output: a fence-looking line in it is text
@@ -57,20 +100,17 @@ def unsafe_reason(lines: Sequence[str], fence: str, marker: re.Pattern[str]) -> 
             if "-->" in line or "--!>" in line:
                 return f"a line of the output ({stripped!r}) would close the comment"
             continue
-        if (
-            stripped.startswith(fence[0] * 3)
-            and set(stripped) <= {fence[0]} | set(" \t")
-            and (len(stripped.rstrip()) >= len(fence))
-        ):
+        closing = _fence_run(CLOSING_FENCE, line, fence, prefix)
+        if closing is not None and len(closing) >= len(fence):
             return (
                 f"a line of the output ({stripped!r}) would close the block's fence: open and"
-                f" close the block with {fence[0] * (len(stripped) + 1)} instead"
+                f" close the block with {fence[0] * (len(closing) + 1)} instead"
             )
-        if stripped.startswith(fence) and fence[0] == "`":
+        opening = _fence_run(OPENING_FENCE, line, fence, prefix) if fence[0] == "`" else None
+        if opening is not None and len(opening) >= len(fence) and "`" not in _info(line):
             return (
                 f"a line of the output ({stripped!r}) starts like a fence: open and close the"
-                f" block with {fence[0] * (len(stripped) - len(stripped.lstrip(fence[0])) + 1)}"
-                " instead"
+                f" block with {fence[0] * (len(opening) + 1)} instead"
             )
         if marker.match(line):
             return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"

@@ -103,7 +103,7 @@ def section_edit(
     reason = too_big(new, max_bytes)
     if reason is not None:
         raise RewriteError(reason)
-    reason = unsafe_reason(new, section.fence, marker)
+    reason = unsafe_reason(new, section.fence, marker, section.prefix)
     if reason is not None:
         raise RewriteError(reason)
     core = _strip_blank(section.lines)
@@ -119,8 +119,9 @@ def section_edit(
     if reason is not None:
         raise RewriteError(reason)
     # A CRLF line keeps its CR in its text: new lines end as the last old one did, or as
-    # the line above where there was none (a file with mixed line endings keeps each); the
-    # note's last line has no ending, the one above it tells.
+    # the line above where there was none; the note's last line has no ending, the one above
+    # it tells. Where the section's lines end in several ways, apply gives every written
+    # line the one most of them have (update/endings.py).
     near = end - 1 if core else start - 1
     if near == len(raw_lines) - 1:
         near -= 1

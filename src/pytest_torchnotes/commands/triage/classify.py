@@ -17,10 +17,11 @@ from pytest_torchnotes.commands.triage.findings import (
 from pytest_torchnotes.commands.triage.followon import (
     follow_on,
     keep_what_later_blocks_use,
+    not_run_follow_on,
     skipped_by_requires,
 )
 from pytest_torchnotes.commands.triage.printed import printed_finding
-from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.blocks import Block, NotRun
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.inforce import Options
@@ -43,7 +44,7 @@ def classify_note(
         ]
     if note.outcome != "failed":
         return []
-    blocks, options, lines = _parsed_blocks(note.path, note_format)
+    blocks, options, lines, not_run = _parsed_blocks(note.path, note_format)
     records = {record.line: record for record in note.blocks if record.kind == "block"}
     order = sorted(blocks)
     before = {
@@ -80,6 +81,7 @@ def classify_note(
                 note_format or NoteFormat(),
             )
             or follow_on(note.path, record, lost)
+            or not_run_follow_on(note.path, record, not_run)
             or classify(note.path, record, other.get(record.key), block)
         )
         finding = _imported_once(finding, imported)
@@ -130,16 +132,18 @@ def _setup_finding(path: str, record: BlockRecord) -> Finding:
 
 def _parsed_blocks(
     path: str, note_format: NoteFormat | None
-) -> tuple[dict[int, Block], dict[int, Options], list[str]]:
+) -> tuple[dict[int, Block], dict[int, Options], list[str], list[NotRun]]:
     """The note's blocks and what their directives say, by the 1-based line of their
-    opening fence, as the run report names them; and the note's lines."""
+    opening fence, as the run report names them; the note's lines; its Python blocks that
+    are not run."""
     try:
         text = decode_note(read_note(path)).text
     except (OSError, NoteReadError):
-        return {}, {}, []
+        return {}, {}, [], []
     note = NoteParser(note_format).parse(text)
     options = {shown(line): value for line, value in run_options_by_line(note).items()}
-    return {shown(block.first_line): block for block in note.blocks}, options, note.lines
+    blocks = {shown(block.first_line): block for block in note.blocks}
+    return blocks, options, note.lines, note.not_run
 
 
 def _with_conflict(finding: Finding, directives: Options) -> Finding:

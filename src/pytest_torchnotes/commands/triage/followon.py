@@ -10,10 +10,12 @@ from collections.abc import Mapping, Sequence
 
 from pytest_torchnotes.commands.names import defined_names, importable_imports, used_names
 from pytest_torchnotes.commands.triage.findings import FOLLOW_ON, NOT_PYTHON, Finding
-from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.blocks import Block, NotRun
 from pytest_torchnotes.markdown.inforce import Options
+from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord
+from pytest_torchnotes.run.followon import bound_names
 
 #: A name the block used that nothing defined.
 UNDEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
@@ -106,4 +108,32 @@ def follow_on(
     )
     return Finding(
         path, record.line, FOLLOW_ON, f"uses {name!r} from the block at {where}, which {state}"
+    )
+
+
+def not_run_follow_on(path: str, record: BlockRecord, not_run: Sequence[NotRun]) -> Finding | None:
+    """A block that fails for a name the last Python block above it that is not run (the
+    parser's: another framework's tab, a cell option) would have defined: no directive
+    helps it, the block not run says why."""
+    match = UNDEFINED.search(record.reason or "")
+    if match is None:
+        return None
+    name = match.group("name")
+    cause = next(
+        (
+            block
+            for block in reversed(not_run)
+            if shown(block.line_index) < record.line
+            and name in bound_names(block.code) | extension_names(block.code)
+        ),
+        None,
+    )
+    if cause is None:
+        return None
+    return Finding(
+        path,
+        record.line,
+        FOLLOW_ON,
+        f"uses {name!r} from the block at {path}:{shown(cause.line_index)}, which is not run: "
+        f"{cause.why}",
     )

@@ -1,0 +1,105 @@
+"""Each note is collected once a session (notenames.py): a folder link back up is not
+followed, a second name of a note (a link, a hard link) is left out, and one line says so."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.notenames import NoteNames
+from tests.conftest import WriteNote
+
+DRIFTED = "```python\nprint(1 + 1)\n```\n\n```output\n3\n```\n"
+
+
+def test_links_back_up_are_not_followed_and_the_session_ends(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """Two links to the folder above: pytest alone walked 2 ** 40 paths."""
+    note = write_note(DRIFTED.replace("3", "2"), name="a.md")
+    (note.parent / "loop").symlink_to("..")
+    (note.parent / "sub").mkdir()
+    (note.parent / "sub" / "up").symlink_to("../..")
+    result = pytester.runpytest("--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        [
+            "torchnotes: each note is collected once: 2 links to a folder above them not "
+            "followed (notes/loop -> .., notes/sub/up -> ../..)",
+            "notes/a.md::note",
+            "1 test collected*",
+        ]
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_link_loop_with_no_end_is_not_followed(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DRIFTED.replace("3", "2"), name="a.md")
+    notes = pytester.path / "notes"
+    (notes / "x").symlink_to("y")
+    (notes / "y").symlink_to("x")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+
+
+def test_hard_links_of_a_note_are_collected_and_updated_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(DRIFTED, name="a.md")
+    (note.parent / "sub").mkdir()
+    os.link(note, note.parent / "sub" / "b.md")
+    os.link(note, note.parent / "c.md")
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "torchnotes: each note is collected once: 2 other names of a note collected left "
+            "out (notes/c.md = notes/a.md, notes/sub/b.md = notes/a.md)",
+            "rewrote 1 output in 1 note:",
+        ]
+    )
+    assert note.read_text(encoding="utf-8").endswith("```output\n2\n```\n")
+    assert os.path.samefile(note, note.parent / "sub" / "b.md")
+    second = pytester.runpytest("--torchnotes-update")
+    second.assert_outcomes(passed=1)
+    assert "rewrote" not in second.stdout.str()
+
+
+def test_a_session_with_one_name_of_each_note_says_nothing(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DRIFTED.replace("3", "2"), name="a.md")
+    write_note(DRIFTED.replace("3", "2"), name="b.md")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2)
+    assert "collected once" not in result.stdout.str()
+
+
+def test_the_line_shows_three_names_and_counts_the_others(tmp_path: Path) -> None:
+    first = tmp_path / "a.md"
+    first.write_text("x")
+    names = NoteNames()
+    assert not names.seen(first)
+    for index in range(5):
+        other = tmp_path / f"l{index}.md"
+        other.symlink_to(first)
+        assert names.seen(other)
+    assert not names.seen(first)
+    assert names.line(tmp_path) == (
+        "torchnotes: each note is collected once: 5 other names of a note collected left out "
+        "(l0.md = a.md, l1.md = a.md, l2.md = a.md and 2 more)"
+    )
+
+
+def test_a_link_to_a_folder_beside_it_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "to_a").symlink_to("../a")
+    (tmp_path / "b" / "self").symlink_to(".")
+    names = NoteNames()
+    assert not names.loops_back(tmp_path / "b" / "to_a")
+    assert not names.loops_back(tmp_path / "a")
+    assert names.loops_back(tmp_path / "b" / "self")
