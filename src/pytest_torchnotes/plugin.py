@@ -207,8 +207,11 @@ def _runner(config: pytest.Config) -> NoteRunner:
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
         # The plugin says what runs between notes: it forgets the state kept for the next
-        # note when anything else may have changed it (pytest_runtest_protocol).
-        runner.continuity.enabled = True
+        # note when anything else may have changed it (pytest_runtest_protocol). Not where
+        # a debugger's prompt may come between two notes.
+        runner.continuity.enabled = not (
+            config.getoption("usepdb", False) or config.getoption("trace", False)
+        )
         config.stash[RUNNER] = runner
     return runner
 

@@ -39,9 +39,7 @@ FRESH = frozenset(
         "warning filters",
         "random state",
         "torch CPU random state",
-        "numpy error handling",
         "signal handler SIGALRM",
-        "signal handlers",
         "interval timers",
         "sys.excepthook",
         "sys.unraisablehook",
@@ -51,8 +49,6 @@ FRESH = frozenset(
         "profile function",
         "threading trace function",
         "threading profile function",
-        "gc.callbacks",
-        "garbage collection",
     }
 )
 
