@@ -47,11 +47,8 @@ def test_notes_that_follow_one_another_take_the_state_found(
 def _wrapped(code: str) -> bool:
     """Whether the isolation of a note of ``code`` puts a guard on before its snapshot (and so
     reads the state afresh: ``run/sandbox.py``)."""
-    return (
-        any(word in code for word in putenv.WORDS)
-        or any(
-            module.names_one(code) for module in (rawfds, sessionfds, rlimits, identity)
-        )
+    return any(word in code for word in putenv.WORDS) or any(
+        module.names_one(code) for module in (rawfds, sessionfds, rlimits, identity)
     )
 
 

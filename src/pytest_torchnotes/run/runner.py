@@ -23,8 +23,8 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.run import directives, folders, workspace
 from pytest_torchnotes.run.capture import FileDescriptorCapture
-from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.compiling import compile_block, register_source
+from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.freezing import ImportFreezer

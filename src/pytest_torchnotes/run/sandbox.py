@@ -169,8 +169,10 @@ def sandbox(
     # off is put back and named like any other knob.
     warn_always = _torch_warn_always(True)
     reused = None
-    if kept is not None:  # taken once, or forgotten: the note's end decides what is kept
-        reused = kept.forget() if wrapping else kept.take(state.knobs)
+    if kept is not None and wrapping:  # the guards put on before the snapshot are its own
+        kept.forget()
+    elif kept is not None:  # taken once: the note's end decides what is kept
+        reused = kept.take(state.knobs)
     if reused is None:
         state.snapshot()
     else:
