@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import decimal
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,6 +19,15 @@ CLEAN = "```python\nprint(1 + 1)\n=== output ===\n2\n```\n"
 
 #: A note that prints the precision of the decimal context it finds.
 PRECISION = "```python\nimport decimal\nprint(decimal.getcontext().prec)\n=== output ===\n{}\n```\n"
+
+
+@pytest.fixture(autouse=True)
+def _decimal_context() -> Iterator[None]:
+    """The notes and tests of these sessions run in this process: the precision they set is
+    put back."""
+    precision = decimal.getcontext().prec
+    yield
+    decimal.getcontext().prec = precision
 
 
 class Taken:
