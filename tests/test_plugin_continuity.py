@@ -113,22 +113,28 @@ def test_a_test_between_two_notes_is_honoured(
     assert _restored(pytester) == {"notes/a.md": [], "notes/b.md": []}
 
 
-@pytest.mark.parametrize("where", ["fixture", "hook"])
+@pytest.mark.parametrize("where", ["fixture", "hook", "namespace"])
 def test_what_a_conftest_does_between_notes_is_honoured(
     pytester: pytest.Pytester, write_note: WriteNote, where: str
 ) -> None:
-    """A conftest.py's autouse fixture, or hook, that gives each note another precision:
-    every note finds its own, and none is named for changing it."""
+    """A conftest.py's autouse fixture, hook or ``torchnotes_namespace`` that gives each
+    note another precision: every note finds its own, and none is named for changing it."""
     if where == "fixture":
         code = (
             "import decimal, pytest, itertools\nCOUNT = itertools.count(10)\n\n"
             "@pytest.fixture(autouse=True)\ndef precision():\n"
             "    decimal.getcontext().prec = next(COUNT)\n"
         )
-    else:
+    elif where == "hook":
         code = (
             "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
             "def pytest_runtest_setup(item):\n    decimal.getcontext().prec = next(COUNT)\n"
+        )
+    else:  # its own torchnotes_namespace, which the note asks for when it runs
+        code = (
+            "import decimal, pytest, itertools\nCOUNT = itertools.count(10)\n\n"
+            "@pytest.fixture\ndef torchnotes_namespace():\n"
+            "    decimal.getcontext().prec = next(COUNT)\n    return {}\n"
         )
     pytester.makeconftest(code)
     for index, name in enumerate(("a.md", "b.md", "c.md")):

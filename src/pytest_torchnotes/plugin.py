@@ -538,8 +538,9 @@ def _nothing_around(item: pytest.Item) -> bool:
         return False
     if any(name != "torchnotes_namespace" for name in item.fixturenames):
         return False
-    definitions = item._fixtureinfo.name2fixturedefs.get("torchnotes_namespace", ())
-    if any(definition.func.__module__ != __name__ for definition in definitions):
+    # Asked for by name when the note runs, so not among its fixture names.
+    definitions = item.session._fixturemanager.getfixturedefs("torchnotes_namespace", item)
+    if any(definition.func.__module__ != __name__ for definition in definitions or ()):
         return False  # a conftest.py gives its own
     config = item.config
     found = config.stash.get(CONFTEST_HOOKS, None)
