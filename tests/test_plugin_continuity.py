@@ -55,6 +55,16 @@ def test_notes_that_follow_one_another_take_the_state_found(
     assert taken.count == 2
 
 
+def test_not_where_a_debugger_may_come_between_notes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    for name in ("a.md", "b.md", "c.md"):
+        write_note(CLEAN, name, dedent=False)
+    taken = Taken()
+    pytester.runpytest("-p", "no:randomly", "--pdb", plugins=[taken]).assert_outcomes(passed=3)
+    assert taken.count == 0
+
+
 def _wrapped(code: str) -> bool:
     """Whether the isolation of a note of ``code`` puts a guard on before its snapshot (and so
     reads the state afresh: ``run/sandbox.py``)."""
