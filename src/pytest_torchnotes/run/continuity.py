@@ -8,8 +8,9 @@ values, and costs about as much as putting them back. So the runner may keep the
 (:meth:`Continuity.leave`) and give them to the next note (:meth:`Continuity.take`).
 
 Only when it is known that nothing else ran: the driver says so (the pytest plugin forgets
-them when any other item runs, or a note item has fixtures or hooks of a ``conftest.py``
-around it, :meth:`Continuity.forget`), and this module checks what it can see itself:
+them when any other item runs, or a note item has fixtures, a ``torchnotes_namespace`` of
+a ``conftest.py`` or hooks of one around it, :meth:`Continuity.forget`), and this module
+checks what it can see itself:
 
 - the previous note changed no state (nothing was put back or named after it) and left no
   thread running;
