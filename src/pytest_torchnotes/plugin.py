@@ -524,6 +524,8 @@ BETWEEN_ITEMS = (
     "pytest_report_teststatus",
     "pytest_fixture_setup",
     "pytest_fixture_post_finalizer",
+    "pytest_warning_recorded",
+    "pytest_exception_interact",
 )
 
 #: Whether any ``conftest.py`` of the session implements a hook of :data:`BETWEEN_ITEMS`.
