@@ -7,6 +7,8 @@ from importlib.machinery import FileFinder
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_torchnotes.run import knobs
 
@@ -89,3 +91,29 @@ def test_the_finder_cache_counts_a_folder_given_none_and_not_a_finder_made_again
     other = tmp_path / "other"
     other.mkdir()
     assert _FinderCache({folder: FileFinder(folder), str(other): None}) != before  # poisoned
+
+
+#: Finders a path may have: two of one class, one of another, ``None``.
+_FINDERS = (FileFinder("/a"), FileFinder("/b"), object(), None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    before=st.dictionaries(
+        st.sampled_from(["/", "/a", "/b", "/nowhere"]), st.sampled_from(_FINDERS)
+    ),
+    now=st.dictionaries(st.sampled_from(["/", "/a", "/b", "/nowhere"]), st.sampled_from(_FINDERS)),
+    same=st.booleans(),
+)
+def test_the_finder_cache_compared_at_once_says_what_path_by_path_says(
+    before: dict[str, object], now: dict[str, object], same: bool
+) -> None:
+    """The shortcut for the very same finders in the same order gives what comparing each
+    path gives, whatever the order and the finders."""
+    from pytest_torchnotes.run.knobs.registries import _FinderCache
+
+    if same:  # the same entries, maybe in another order
+        now = dict(sorted(before.items(), key=lambda item: item[0], reverse=bool(len(now) % 2)))
+    assert (_FinderCache(now) == _FinderCache(before)) is _FinderCache(now).same_finders(
+        _FinderCache(before)
+    )

@@ -230,6 +230,12 @@ def _runner(config: pytest.Config) -> NoteRunner:
         # the controller reports the crashed note.
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
+        # The plugin says what runs between notes: it forgets the state kept for the next
+        # note when anything else may have changed it (pytest_runtest_protocol). Not where
+        # a debugger's prompt may come between two notes.
+        runner.continuity.enabled = not (
+            config.getoption("usepdb", False) or config.getoption("trace", False)
+        )
         config.stash[RUNNER] = runner
     return runner
 
@@ -526,6 +532,60 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     item.result = None
     item.record = None
     return report
+
+
+#: The hooks that run between two items: a ``conftest.py`` that implements one may change
+#: global state between two notes.
+BETWEEN_ITEMS = (
+    "pytest_runtest_protocol",
+    "pytest_runtest_logstart",
+    "pytest_runtest_setup",
+    "pytest_runtest_call",
+    "pytest_runtest_teardown",
+    "pytest_runtest_makereport",
+    "pytest_runtest_logreport",
+    "pytest_runtest_logfinish",
+    "pytest_report_teststatus",
+    "pytest_fixture_setup",
+    "pytest_fixture_post_finalizer",
+    "pytest_warning_recorded",
+    "pytest_exception_interact",
+)
+
+#: Whether any ``conftest.py`` of the session implements a hook of :data:`BETWEEN_ITEMS`.
+CONFTEST_HOOKS: pytest.StashKey[bool] = pytest.StashKey()
+
+
+def _nothing_around(item: pytest.Item) -> bool:
+    """Whether only pytest's and this plugin's code runs between the previous item and the
+    note ``item``: it has no fixture but this plugin's ``torchnotes_namespace``, and no
+    ``conftest.py`` has a hook that runs between items (:data:`BETWEEN_ITEMS`)."""
+    if not isinstance(item, NoteItem):
+        return False
+    if any(name != "torchnotes_namespace" for name in item.fixturenames):
+        return False
+    # Asked for by name when the note runs, so not among its fixture names.
+    definitions = item.session._fixturemanager.getfixturedefs("torchnotes_namespace", item)
+    if any(definition.func.__module__ != __name__ for definition in definitions or ()):
+        return False  # a conftest.py gives its own
+    config = item.config
+    found = config.stash.get(CONFTEST_HOOKS, None)
+    if found is None:  # once: every conftest.py is loaded when items run
+        found = config.stash[CONFTEST_HOOKS] = any(
+            any(hasattr(plugin, name) for name in BETWEEN_ITEMS)
+            for plugin in config.pluginmanager.get_plugins()
+            if Path(str(getattr(plugin, "__file__", ""))).name == "conftest.py"
+        )
+    return not found
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """A note's isolation reads the state anew when anything but pytest's and this plugin's
+    code may have changed it since the previous note ended (``run/continuity.py``)."""
+    runner = item.config.stash.get(RUNNER, None)
+    if runner is not None and not _nothing_around(item):
+        runner.continuity.forget()
 
 
 @pytest.hookimpl(trylast=True)

@@ -24,6 +24,7 @@ from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.run import directives, folders, workspace
 from pytest_torchnotes.run.capture import FileDescriptorCapture
 from pytest_torchnotes.run.compiling import compile_block, register_source
+from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.freezing import ImportFreezer
@@ -83,6 +84,9 @@ class NoteRunner:
         self._watcher: Watcher | None = None
         #: Seconds the first note spent importing torch, if it did (see :meth:`took_import`).
         self.torch_import: float | None = None
+        #: The state a note found, for the next one when nothing ran between them: off
+        #: until the driver, which knows what runs between notes, turns it on.
+        self.continuity = Continuity()
 
     def took_import(self) -> float | None:
         """Seconds a note of this runner spent importing torch, once: reported with it."""
@@ -182,6 +186,7 @@ class NoteRunner:
                     run.result,
                     self._workspace(path),
                     self._folders,
+                    self.continuity,
                 )
             )
             isolated.namespace.update(names or {})

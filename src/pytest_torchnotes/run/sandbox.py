@@ -48,6 +48,7 @@ from pytest_torchnotes.run import (
     written_modules,
 )
 from pytest_torchnotes.run.between import BetweenBlocks
+from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.results import NoteResult
 
@@ -102,10 +103,12 @@ def sandbox(
     result: NoteResult,
     scratch: workspace.Workspace | None,
     folder_entries: Mapping[Path, folders.Folder],
+    kept: Continuity | None = None,
 ) -> Iterator[Sandbox]:
     """Isolate one note; afterwards record what global state it changed. ``scratch`` is the
-    scratch directory of the note's folder (``None`` when notes run in place) and
-    ``folder_entries`` what each folder of notes holds."""
+    scratch directory of the note's folder (``None`` when notes run in place),
+    ``folder_entries`` what each folder of notes holds, and ``kept`` the state the previous
+    note found, where it may be this note's too (:mod:`.continuity`)."""
     code = "\n".join(item.code for item in note.items)
     guards: list[_Guard] = []
     # Writers that the write guard wraps: put on before anything the note may patch is
@@ -165,7 +168,15 @@ def sandbox(
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
     # off is put back and named like any other knob.
     warn_always = _torch_warn_always(True)
-    state.snapshot()
+    reused = None
+    if kept is not None and wrapping:  # the guards put on before the snapshot are its own
+        kept.forget()
+    elif kept is not None:  # taken once: the note's end decides what is kept
+        reused = kept.take(state.knobs)
+    if reused is None:
+        state.snapshot()
+    else:
+        state.saved = reused
     root_handlers = start.detach_root_handlers()
     threads = set(threading.enumerate())
     children = processes.descendants() if processes.adopt_orphans() else set()
@@ -241,6 +252,10 @@ def sandbox(
         result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
         result.threads = exiting.threads_left(threads)
+        if kept is not None:
+            # What the runner changes itself (OURS) is set back as saved, whatever it read.
+            clean = not (result.restored or result.threads or result.freeing or wrapping)
+            kept.leave(state.knobs, state.saved, clean)
         if scratch is not None:
             scratch.leave()
 

@@ -16,6 +16,7 @@ module of that folder unimportable, the session's own modules among them.
 from __future__ import annotations
 
 import gc
+import operator
 import os
 import sys
 from typing import Any
@@ -76,6 +77,15 @@ class _FinderCache:
     def __eq__(self, before: object) -> bool:
         if not isinstance(before, _FinderCache):
             return NotImplemented
+        now, then = self.entries, before.entries
+        # The same paths in the same order, each with the very finder it had: equal, as
+        # after most notes, without looking at each path (a fifth of the time).
+        if list(now) == list(then) and all(map(operator.is_, now.values(), then.values())):
+            return True
+        return self.same_finders(before)
+
+    def same_finders(self, before: _FinderCache) -> bool:
+        """:meth:`__eq__`, path by path."""
         return not any(
             type(finder) is not type(before.entries[path])
             if path in before.entries
