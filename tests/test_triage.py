@@ -19,7 +19,8 @@ from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
 
-CORPUS = Path(__file__).parent / "samples" / "triage"
+SAMPLES = Path(__file__).parent / "samples"
+CORPUS = SAMPLES / "triage"
 
 #: What the sample corpus holds: note:line of each block, by cause.
 EXPECTED = {
@@ -846,3 +847,28 @@ def test_printed_output_that_is_not_even_python_is_named_as_output(
     late = record(10, "exception", raised)
     (finding,) = classify(tmp_path, monkeypatch, own, _ran(1, "1\n"), late)
     assert finding.detail.endswith(", and the block before it has output of its own")
+
+
+def test_names_a_failed_star_import_would_have_bound_are_follow_ons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a fastai or nbdev notebook starts (``from fastai.vision.all import *``): the
+    names later blocks miss are the missing module's, and take its ``requires``."""
+    text = (SAMPLES / "star_import.md").read_text(encoding="utf-8")
+    first, second = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(
+            18,
+            "exception",
+            "the block raised ModuleNotFoundError: No module named 'fastdebug_not_installed'",
+        ),
+        record(23, "exception", "the block raised NameError: name 'nb_name' is not defined"),
+    )
+    assert first.cause == t.MISSING_MODULE
+    assert second.cause == t.FOLLOW_ON
+    assert second.directive == (
+        "requires module:fastdebug_not_installed; uses nb_name from an earlier block that "
+        "needs it too"
+    )

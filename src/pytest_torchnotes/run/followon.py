@@ -67,6 +67,25 @@ def bound_names(code: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def star_imports(code: str) -> tuple[str, ...]:
+    """The modules a block star-imports at its top level (``from fastai.vision.all import *``,
+    as notebooks of fastai and nbdev start): the names they bind are known only when they run.
+
+    >>> star_imports("import torch\\nfrom fastdebug.utils import *\\nif x:\\n    from os import *")
+    ('fastdebug.utils',)
+    """
+    parsed = as_run(code)
+    if parsed is None:
+        return ()
+    return tuple(
+        node.module
+        for node in parsed[1].body
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and any(alias.name == "*" for alias in node.names)
+    )
+
+
 class FollowOn:
     """Watches the blocks of one note in order and marks the failures that follow from an
     earlier block that failed before it defined what they use."""
@@ -74,33 +93,51 @@ class FollowOn:
     def __init__(self) -> None:
         #: Per name, the last block that should have bound it and failed: (name, line).
         self._missing: dict[str, tuple[str, int]] = {}
+        #: The last block that failed before its star import ran, and that import: any name
+        #: a later block misses may be one of those it would have bound.
+        self._star: tuple[str, int, str] | None = None
 
     def check(self, result: BlockResult, code: str) -> None:
         """Mark ``result`` when it follows from an earlier failure; remember what its block
         failed to define."""
         error = result.error
-        if result.outcome == PASSED and self._missing:  # else nothing to forget: no parse
+        if result.outcome == PASSED and (self._missing or self._star):  # else: no parse
             for name in bound_names(code):
                 self._missing.pop(name, None)
+            if self._star is not None and self._star[2] in star_imports(code):
+                self._star = None
         if result.outcome != FAILED or error is None:
             return
         if "NameError" in error.names:
             match = UNDEFINED_NAME.search(error.message)
-            if match is not None and match.group(1) in self._missing:
-                block, line = result.follows = self._missing[match.group(1)]
-                result.summary = f"follows from {block} (line {shown(line)}): {result.summary}"
-                head, _, rest = result.message.partition("\n")
-                result.message = "\n".join(
-                    part
-                    for part in (
-                        head,
-                        f"  follows from {block} (line {shown(line)}), which failed before it "
-                        f"defined {match.group(1)!r}",
-                        rest,
-                    )
-                    if part
+            name = match.group(1) if match is not None else None
+            if name is not None and name in self._missing:
+                result.follows = self._missing[name]
+                self._mark(result, f"which failed before it defined {name!r}")
+            elif name is not None and self._star is not None:
+                block, line, module = self._star
+                result.follows = block, line
+                self._mark(
+                    result,
+                    f"which failed before its `from {module} import *` could define {name!r}",
                 )
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
             for name in bound_names(code):
                 self._missing[name] = cause
+            modules = star_imports(code)
+            if modules:
+                self._star = (*cause, modules[-1])
+
+    @staticmethod
+    def _mark(result: BlockResult, why: str) -> None:
+        """Say in ``result`` that it follows from the block in ``result.follows``."""
+        assert result.follows is not None
+        block, line = result.follows
+        result.summary = f"follows from {block} (line {shown(line)}): {result.summary}"
+        head, _, rest = result.message.partition("\n")
+        result.message = "\n".join(
+            part
+            for part in (head, f"  follows from {block} (line {shown(line)}), {why}", rest)
+            if part
+        )
