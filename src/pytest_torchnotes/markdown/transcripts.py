@@ -1,8 +1,10 @@
 """The ``>>>`` transcript convention: each example's output stands under its prompt.
 
-The lexer part tells a transcript from plain code (its first line of text starts with
-``>>>``) and finds a line doctest would take for prose; the parser part marks the block as a
-transcript (:attr:`~.blocks.Block.doctest`) and reports what doctest would not run.
+The lexer part tells a transcript from plain code (its first line of text that is not a
+comment starts with ``>>>``: PyTorch's notes open a transcript with a comment line, which
+doctest reads as prose before the first example) and finds a line doctest would take for
+prose; the parser part marks the block as a transcript (:attr:`~.blocks.Block.doctest`) and
+reports what doctest would not run.
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ PROMPT = ">>>"
 
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
-    """Whether the first line of text of a fence body is a ``>>>`` prompt."""
-    first = next((line.text for line in body if line.text.strip()), None)
+    """Whether the first line of text of a fence body that is not a comment is a ``>>>``
+    prompt (comment lines before it are prose to doctest, as text before its first example)."""
+    first = next(
+        (
+            line.text
+            for line in body
+            if line.text.strip() and not line.text.lstrip().startswith("#")
+        ),
+        None,
+    )
     return first is not None and first.lstrip().startswith(PROMPT)
 
 
