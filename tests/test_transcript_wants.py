@@ -9,30 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
-from pytest_torchnotes.markdown.transcripts import is_doctest
 from tests.conftest import WriteNote
 
 SAMPLES = Path(__file__).parent / "samples"
-
-
-def body(text: str) -> list[BodyLine]:
-    return [BodyLine(index, "", line) for index, line in enumerate(text.splitlines())]
-
-
-@pytest.mark.parametrize(
-    ("code", "transcript"),
-    [
-        ("# can line up trailing dimensions\n>>> x = 1\n", True),
-        ("\n#\n  # indented comment\n>>> x = 1\n", True),
-        ("# a comment\nx = 1\n>>> y = 2\n", False),
-        ("# only comments\n", False),
-        ("x = 1  # >>> not a prompt\n", False),
-    ],
-)
-def test_comment_lines_above_the_first_prompt_are_prose(code: str, transcript: bool) -> None:
-    assert is_doctest(body(code)) is transcript
 
 
 def test_every_block_of_pytorchs_notes_is_a_transcript() -> None:
