@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import keyword
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.commands import triage as t
 from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.commands.names import used_names
 from pytest_torchnotes.commands.triage import running
 from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
@@ -872,3 +874,37 @@ def test_names_a_failed_star_import_would_have_bound_are_follow_ons(
         "requires module:fastdebug_not_installed; uses nb_name from an earlier block that "
         "needs it too"
     )
+
+
+def test_a_name_a_function_binds_for_itself_takes_no_directive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a Chinese translation of PyTorch's TorchScript tutorial: a transcript that
+    follows on from a block with a missing module binds ``output``, and a later ``forward``
+    assigns and returns an ``output`` of its own, which skipping the transcript takes
+    nothing from."""
+    text = (SAMPLES / "function_locals.md").read_text(encoding="utf-8")
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'tv'")
+    follow = record(8, "exception", "the block raised NameError: name 'example' is not defined")
+    passed = dataclasses.replace(record(13, None, ""), outcome="passed")
+    findings = classify(tmp_path, monkeypatch, text, missing, follow, passed)
+    assert [(finding.line, finding.cause) for finding in findings] == [
+        (1, t.MISSING_MODULE),
+        (8, t.FOLLOW_ON),
+    ]
+
+
+@given(
+    st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
+        lambda name: not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+    ),
+    st.sampled_from(
+        ["def f(a):\n    {n} = a\n    return {n}", "class C:\n    {n} = 1\n    y = {n}"]
+    ),
+)
+def test_a_name_read_only_where_it_is_bound_locally_is_not_the_notes(
+    name: str, template: str
+) -> None:
+    assert name not in used_names(template.format(n=name))
+    # read where nothing binds it: the note's
+    assert name in used_names(f"def g_():\n    return {name}") or name == "g_"
