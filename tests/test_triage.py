@@ -908,3 +908,27 @@ def test_a_name_read_only_where_it_is_bound_locally_is_not_the_notes(
     assert name not in used_names(template.format(n=name))
     # read where nothing binds it: the note's
     assert name in used_names(f"def g_():\n    return {name}") or name == "g_"
+
+
+@pytest.mark.parametrize(
+    ("actual", "cause"),
+    [
+        ("tensor([[5.7328e+18, 4.5687e-41, 5.7328e+18],\n        [0.0000e+00]])", t.RANDOM),
+        ("tensor([[5.7328e+18, 4.5687e-41]], dtype=torch.float64)", t.DRIFT),
+    ],
+)
+def test_memory_left_uninitialized_prints_whatever_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actual: str, cause: str
+) -> None:
+    """*Dive into DL* in PyTorch (ShusenTang/Dive-into-DL-PyTorch, 2.2_tensor.md) prints a
+    ``torch.empty(5, 3)``: its numbers are the memory's, on every machine and whatever the
+    seed, so two runs may agree and still differ from the note; the rest is compared."""
+    text = (SAMPLES / "uninitialized.md").read_text(encoding="utf-8")
+    expected = "tensor([[ 0.0000e+00,  1.5846e+29,  0.0000e+00],\n        [ 1.5846e+29]])"
+    failed = record(2, "value", "value drift", expected=expected, actual=actual)
+    (finding,) = classify(tmp_path, monkeypatch, text, failed, second=[failed])
+    assert finding.cause == cause
+    if cause == t.RANDOM:
+        assert finding.directive == (
+            "compare structure; empty() leaves its memory uninitialized, the layout is what matters"
+        )

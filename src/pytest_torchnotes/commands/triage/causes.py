@@ -58,6 +58,11 @@ STANDARD_IMPORTS = {
     "np": "import numpy as np",
 }
 
+#: A call that returns memory it leaves uninitialized (``torch.empty(5, 3)``,
+#: ``x.new_empty(2)``): what it prints is whatever was there, on the author's machine and
+#: on this one, whatever the seed.
+UNINITIALIZED = re.compile(r"\b(?:empty|empty_like|empty_strided|new_empty)\(")
+
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
@@ -107,6 +112,9 @@ def classify(
             f"the note uses {name} and never imports it",
             setup=(STANDARD_IMPORTS[name],),
         )
+    uninitialized = _uninitialized(path, record, block)
+    if uninitialized is not None:
+        return uninitialized
     if (
         record.drift in ("value", "text")
         and second is not None
@@ -117,6 +125,32 @@ def classify(
     ):
         return _random(path, record, record.actual, second.actual)
     return Finding(path, record.line, DRIFT, headline)
+
+
+def _uninitialized(path: str, record: BlockRecord, block: Block | None) -> Finding | None:
+    """The output of a block that prints memory it left uninitialized differs in its numbers
+    alone: its layout is what it shows. (Two runs may print the same bytes, so the run with
+    another seed does not tell.)"""
+    if block is None or record.drift not in ("value", "text") or record.actual is None:
+        return None
+    call = UNINITIALIZED.search(block.code)
+    if call is None:
+        return None
+    if (
+        not Comparator(CompareOptions("structure"))
+        .compare(record.expected or "", record.actual)
+        .matched
+    ):
+        return None
+    return Finding(
+        path,
+        record.line,
+        RANDOM,
+        f"prints memory that {call.group(0)}) leaves uninitialized: its numbers are whatever "
+        "was there",
+        f"compare structure; {call.group(0)}) leaves its memory uninitialized, the layout is "
+        "what matters",
+    )
 
 
 def _compiles(block: Block | None) -> bool:
