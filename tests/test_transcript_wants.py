@@ -60,3 +60,22 @@ def test_the_hint_is_right_once_the_traceback_line_is_written(
     )
     result = pytester.runpytest("--torchnotes-setup=import torch")
     result.assert_outcomes(passed=1)
+
+
+def test_update_keeps_the_comments_under_a_prompt_and_says_why(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """Update would write what the example prints (nothing) in place of the comments: it
+    leaves them, and says what makes them prose; the other examples are updated."""
+    text = (SAMPLES / "pytorch_notes_transcripts.md").read_text("utf-8")
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-setup=import torch", "--torchnotes-update")
+    result.stdout.fnmatch_lines(
+        ["Not updated: line 7: its expected output is only comment lines, which read as prose*"]
+    )
+    after = path.read_text("utf-8")
+    assert "# same shapes are always broadcastable" in after
+    assert after.count("\n") >= text.count("\n")
+    again = pytester.runpytest("--torchnotes-setup=import torch", "--torchnotes-update")
+    assert again.ret != 0
+    assert path.read_text("utf-8") == after
