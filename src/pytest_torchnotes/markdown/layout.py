@@ -53,7 +53,8 @@ OUTPUT_LABEL = re.compile(
     rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:"
     rf"(?:【{CHINESE_LABEL}】|{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)"
     rf"{_OPTIONAL_COLON}"
-    rf"|(?:{CHINESE_LABEL}(?:均|都|皆)?(?:为|是)|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
+    rf"|(?:{CHINESE_LABEL}(?:均|都|皆)?(?:为|是)"
+    rf"|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
     r")$",
     re.IGNORECASE,
 )
