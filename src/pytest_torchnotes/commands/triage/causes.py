@@ -112,9 +112,6 @@ def classify(
             f"the note uses {name} and never imports it",
             setup=(STANDARD_IMPORTS[name],),
         )
-    uninitialized = _uninitialized(path, record, block)
-    if uninitialized is not None:
-        return uninitialized
     if (
         record.drift in ("value", "text")
         and second is not None
@@ -124,13 +121,14 @@ def classify(
         and second.actual != record.actual
     ):
         return _random(path, record, record.actual, second.actual)
-    return Finding(path, record.line, DRIFT, headline)
+    return _uninitialized(path, record, block) or Finding(path, record.line, DRIFT, headline)
 
 
 def _uninitialized(path: str, record: BlockRecord, block: Block | None) -> Finding | None:
     """The output of a block that prints memory it left uninitialized differs in its numbers
-    alone: its layout is what it shows. (Two runs may print the same bytes, so the run with
-    another seed does not tell.)"""
+    alone, the same in the run with another seed: two runs may print the same bytes. (Where
+    the seeds change it, it reads as random values first: ``torch.empty`` as the ``out=`` of
+    random numbers.)"""
     if block is None or record.drift not in ("value", "text") or record.actual is None:
         return None
     call = UNINITIALIZED.search(block.code)
