@@ -110,16 +110,16 @@ class FollowOn:
             return
         if "NameError" in error.names:
             match = UNDEFINED_NAME.search(error.message)
-            name = match.group(1) if match is not None else None
-            if name is not None and name in self._missing:
-                result.follows = self._missing[name]
-                self._mark(result, f"which failed before it defined {name!r}")
-            elif name is not None and self._star is not None:
+            undefined = match.group(1) if match is not None else None
+            if undefined is not None and undefined in self._missing:
+                result.follows = self._missing[undefined]
+                self._mark(result, f"which failed before it defined {undefined!r}")
+            elif undefined is not None and self._star is not None:
                 block, line, module = self._star
                 result.follows = block, line
                 self._mark(
                     result,
-                    f"which failed before its `from {module} import *` could define {name!r}",
+                    f"which failed before its `from {module} import *` could define {undefined!r}",
                 )
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
