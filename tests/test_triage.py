@@ -932,3 +932,40 @@ def test_memory_left_uninitialized_prints_whatever_was_there(
         assert finding.directive == (
             "compare structure; empty() leaves its memory uninitialized, the layout is what matters"
         )
+
+
+@pytest.mark.parametrize(
+    ("reason", "drift", "cause"),
+    [
+        (
+            "the block raised urllib.error.URLError: <urlopen error [Errno -2] Name or "
+            "service not known>",
+            "exception",
+            t.NETWORK,
+        ),
+        (
+            "the block raised requests.exceptions.ConnectionError: HTTPSConnectionPool("
+            "host='download.pytorch.org', port=443): Max retries exceeded with url",
+            "exception",
+            t.NETWORK,
+        ),
+        ("value drift: expected 'ConnectionError', got 'ok'", "text", t.DRIFT),
+    ],
+)
+def test_a_download_without_the_network_requires_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str, drift: str, cause: str
+) -> None:
+    text = (SAMPLES / "download.md").read_text(encoding="utf-8")
+    first, follow = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(3, drift, reason),
+        record(13, "exception", "the block raised NameError: name 'sd' is not defined"),
+    )
+    assert first.cause == cause
+    if cause == t.NETWORK:
+        assert first.directive == "requires network; downloads over the network"
+        assert follow.directive == (
+            "requires network; uses sd from an earlier block that needs it too"
+        )

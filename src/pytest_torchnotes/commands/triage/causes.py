@@ -1,6 +1,6 @@
 """The cause of one failing block, from its run report record: a missing module, a device
-this machine lacks, code that is not Python, output that changes with the seed, or real
-drift; with the directive that states it."""
+this machine lacks, a download without the network, code that is not Python, output that
+changes with the seed, or real drift; with the directive that states it."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from pytest_torchnotes.commands.triage.findings import (
     DRIFT,
     MISSING_IMPORT,
     MISSING_MODULE,
+    NETWORK,
     NOT_PYTHON,
     RANDOM,
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.comparison.missing import NO_NETWORK
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.reporting.report import BlockRecord
 
@@ -91,6 +93,14 @@ def classify(
             DEVICE,
             f"needs {DEVICE_NAMES[device]}: {headline}",
             f"requires {device}; runs on {DEVICE_NAMES[device]}",
+        )
+    if record.drift not in ("value", "text", "format-only") and NO_NETWORK.search(reason):
+        return Finding(
+            path,
+            record.line,
+            NETWORK,
+            f"cannot reach the network: {headline}",
+            "requires network; downloads over the network",
         )
     syntax = SYNTAX.search(reason)
     if syntax is not None and not _compiles(block):
