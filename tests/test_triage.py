@@ -969,3 +969,24 @@ def test_a_download_without_the_network_requires_it(
         assert follow.directive == (
             "requires network; uses sd from an earlier block that needs it too"
         )
+
+
+def test_a_python_fence_that_holds_another_language_names_its_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chinese translation of PyTorch's tutorial on loading a TorchScript model in C++
+    tags every fence ``py``: C++, CMake, a folder tree, a shell session. Each is skipped as
+    not Python, and the retagging that says what it holds is named as the other way."""
+    text = (SAMPLES / "other_languages.md").read_text(encoding="utf-8")
+    lines = [
+        text.count("\n", 0, at) + 1 for at in range(len(text)) if text.startswith("```py\n", at)
+    ]
+    records = [
+        record(line, "exception", "the block raised SyntaxError: invalid syntax") for line in lines
+    ]
+    findings = classify(tmp_path, monkeypatch, text, *records)
+    assert [finding.cause for finding in findings] == [t.NOT_PYTHON] * 5
+    assert [
+        finding.instead.split(": tag the fence ")[1] if finding.instead else None
+        for finding in findings
+    ] == ["```cpp instead", "```cmake instead", "```text instead", "```console instead", None]
