@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.commands.triage.findings import (
     DEVICE,
     DRIFT,
@@ -65,24 +66,6 @@ STANDARD_IMPORTS = {
 #: on this one, whatever the seed.
 UNINITIALIZED = re.compile(r"\b(?:empty|empty_like|empty_strided|new_empty)\(")
 
-#: What a fence tagged Python holds when its first line is another language's, and the tag
-#: that says so: C or C++ (``#include <torch/script.h>``), CMake, a shell session or command,
-#: a folder tree (``libtorch/``), as translations of PyTorch's C++ tutorials tag every fence
-#: ``py``.
-OTHER_LANGUAGES = (
-    (re.compile(r"^#include\s*[<\"]|^(?:int|void)\s+main\s*\("), "cpp", "C++"),
-    (re.compile(r"^cmake_minimum_required\s*\(", re.IGNORECASE), "cmake", "CMake"),
-    (
-        re.compile(
-            r"^(?:[\w.-]+@[\w.-]+:\S*[#$]|\$)\s|"
-            r"^(?:mkdir|cd|cmake|make|pip3?|conda|git|wget|curl|sudo|apt(?:-get)?)\s"
-        ),
-        "console",
-        "a shell session",
-    ),
-    (re.compile(r"^[\w.-]+/$"), "text", "a folder tree"),
-)
-
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
@@ -129,7 +112,7 @@ def classify(
             NOT_PYTHON,
             f"not valid Python: {message}",
             f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
-            instead=_other_language(block),
+            instead=other_language(block.code if block else ""),
         )
     undefined = UNDEFINED_NAME.search(reason)
     if undefined is not None and undefined.group("name") in STANDARD_IMPORTS:
@@ -178,18 +161,6 @@ def _uninitialized(path: str, record: BlockRecord, block: Block | None) -> Findi
         f"compare structure; {call.group(0)}) leaves its memory uninitialized, the layout is "
         "what matters",
     )
-
-
-def _other_language(block: Block | None) -> str | None:
-    """The retagging that says what a fence tagged Python holds, when its first line is
-    another language's (:data:`OTHER_LANGUAGES`): then it is not run at all."""
-    first = next((line for line in (block.code if block else "").splitlines() if line.strip()), "")
-    for pattern, tag, language in OTHER_LANGUAGES:
-        if pattern.match(first.strip()):
-            return (
-                f"it reads as {language} ({first.strip()[:40]!r}): tag the fence ```{tag} instead"
-            )
-    return None
 
 
 def _compiles(block: Block | None) -> bool:
