@@ -71,3 +71,22 @@ def test_the_sessions_run_and_are_compared(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     assert block_counts(result) == {"verified": 2}
+
+
+def test_update_rewrites_the_output_and_keeps_the_lead_in(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\n$ ipython\nIn [1]: import torch\n\nIn [2]: torch.ones(2) * 3\n"
+        "Out[2]: tensor([2., 2.])\n```\n\n"
+        "```python\n# can line up trailing dimensions\n>>> import torch\n"
+        ">>> torch.ones(1).shape\ntorch.Size([2])\n```\n"
+    )
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    assert path.read_text("utf-8") == text.replace("tensor([2., 2.])", "tensor([3., 3.])").replace(
+        "torch.Size([2])", "torch.Size([1])"
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert block_counts(pytester.runpytest()) == {"verified": 2}
