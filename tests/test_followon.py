@@ -159,3 +159,23 @@ def test_names_a_failed_star_import_would_have_bound_follow_from_it(
     # any name may be one the import binds: a typo too (block 5), and another module's
     # star import (block 6) does not tell which
     assert block_counts(result) == {"ran": 2, "failed": 1, "follow-on": 4}
+
+
+def test_a_name_no_block_above_binds_is_said_so(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """torchinfo's README (TylerYep/torchinfo; its first block, without the import) makes a
+    ``ConvNet()``, a model it never defines: the failure says that no block above binds it,
+    and what to do. A name a skipped block binds, or a module's, is not said so."""
+    write_note((SAMPLES / "placeholder.md").read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest()
+    hint = (
+        "  no block above binds {!r}: define it in an earlier block or a setup comment, or, if "
+        "the block is an outline, mark it <!-- torchnotes: skip why -->"
+    )
+    assert hint.format("ConvNet") in result.stdout.lines
+    assert hint.format("x") not in result.stdout.lines
+    assert hint.format("math") not in result.stdout.lines
+    assert "  'math' is a module: import math in the note, or in torchnotes_setup" in "\n".join(
+        result.stdout.lines
+    )

@@ -10,12 +10,20 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, BlockResult
 
 #: Exceptions that leave names a block should have bound undefined.
 DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
+
+#: What a block that uses a name no block above it binds is told: a README's placeholder
+#: (torchinfo's ``summary(ConvNet(), ...)``) or a chapter that goes on from another.
+UNBOUND = (
+    "no block above binds {name!r}: define it in an earlier block or a setup comment, or, if "
+    "the block is an outline, mark it <!-- torchnotes: skip why -->"
+)
 
 #: The name in ``NameError: name 'np' is not defined``.
 UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
@@ -96,13 +104,17 @@ class FollowOn:
         #: The last block that failed before its star import ran, and that import: any name
         #: a later block misses may be one of those it would have bound.
         self._star: tuple[str, int, str] | None = None
+        #: Every name a block seen so far binds, whatever its outcome.
+        self._bound: set[str] = set()
 
     def check(self, result: BlockResult, code: str) -> None:
         """Mark ``result`` when it follows from an earlier failure; remember what its block
         failed to define."""
         error = result.error
-        if result.outcome == PASSED and (self._missing or self._star):  # else: no parse
-            for name in bound_names(code):
+        bound = bound_names(code)
+        seen, self._bound = self._bound, self._bound | bound
+        if result.outcome == PASSED and (self._missing or self._star):
+            for name in bound:
                 self._missing.pop(name, None)
             if self._star is not None and self._star[2] in star_imports(code):
                 self._star = None
@@ -121,13 +133,25 @@ class FollowOn:
                     result,
                     f"which failed before its `from {module} import *` could define {undefined!r}",
                 )
+            elif (
+                undefined is not None
+                and undefined not in seen
+                and missing_hint("NameError", f"name {undefined!r} is not defined") is None
+            ):
+                self._hint(result, UNBOUND.format(name=undefined))
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
-            for name in bound_names(code):
+            for name in bound:
                 self._missing[name] = cause
             modules = star_imports(code)
             if modules:
                 self._star = (*cause, modules[-1])
+
+    @staticmethod
+    def _hint(result: BlockResult, hint: str) -> None:
+        """Add the line ``hint`` under the headline of ``result``'s message."""
+        head, _, rest = result.message.partition("\n")
+        result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
 
     @staticmethod
     def _mark(result: BlockResult, why: str) -> None:
