@@ -74,6 +74,12 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
             "<!-- torchnotes: skip why --> if it is not meant to run)",
         ),
         (
+            "```py\n#include <torch/script.h> // One-stop header.\n\nint main() {}\n```\n",
+            "4: block 1 is not valid Python: invalid syntax (it reads as C++ ('#include "
+            "<torch/script.h> // One-stop he'): tag the fence ```cpp instead; or mark it "
+            "<!-- torchnotes: skip why --> if it is not meant to run)",
+        ),
+        (
             b"ok\n\xff\n",
             "2: not valid UTF-8: byte 0xff at column 1 (save the note as UTF-8)",
         ),

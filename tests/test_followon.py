@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import keyword
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run.followon import bound_names
+from pytest_torchnotes.run.followon import bound_names, star_imports
 from tests.conftest import WriteNote, block_counts
+
+SAMPLES = Path(__file__).parent / "samples"
 
 NAMES = st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
     lambda name: not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
@@ -204,3 +207,60 @@ def test_a_block_that_defines_the_name_again_ends_the_follow_ons(
     result = pytester.runpytest()
     assert block_counts(result) == {"skipped": 1, "ran": 1, "failed": 1, "verified": 1}
     assert "follows from" not in result.stdout.str()
+
+
+def test_a_star_import_binds_only_what_running_it_tells() -> None:
+    code = "import torch\nfrom fastai.vision.all import *\nif True:\n    from os import *\n"
+    assert star_imports(code) == ("fastai.vision.all",)
+    assert "*" not in bound_names(code)
+    assert star_imports("x = (") == ()
+
+
+def test_names_a_failed_star_import_would_have_bound_follow_from_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A Jupytext notebook of a fastai/nbdev project (after EmbraceLife/fastdebug,
+    mds/2022part1/Untitled.md) starts with ``from fastdebug.utils import *``: where the
+    module is missing, the names later cells use are follow-ons of that cell, until a star
+    import that runs."""
+    write_note((SAMPLES / "star_import.md").read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest("-v")
+    result.stdout.fnmatch_lines(
+        [
+            "*FAILED block 2, line 18*",
+            "*FOLLOW-ON block 3, line 23*",
+            "*FOLLOW-ON block 4, line 27*",
+            "*FOLLOW-ON block 5, line 31*",
+            "*RAN block 6, line 35*",
+            "*FOLLOW-ON block 7, line 39*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "  follows from block 2 (line 18), which failed before its "
+            "`from fastdebug_not_installed.utils import *` could define 'nb_name'",
+        ]
+    )
+    # any name may be one the import binds: a typo too (block 5), and another module's
+    # star import (block 6) does not tell which
+    assert block_counts(result) == {"ran": 2, "failed": 1, "follow-on": 4}
+
+
+def test_a_name_no_block_above_binds_is_said_so(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """torchinfo's README (TylerYep/torchinfo; its first block, without the import) makes a
+    ``ConvNet()``, a model it never defines: the failure says that no block above binds it,
+    and what to do. A name a skipped block binds, or a module's, is not said so."""
+    write_note((SAMPLES / "placeholder.md").read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest()
+    hint = (
+        "  no block above binds {!r}: define it in an earlier block or a setup comment, or, if "
+        "the block is an outline, mark it <!-- torchnotes: skip why -->"
+    )
+    assert hint.format("ConvNet") in result.stdout.lines
+    assert hint.format("x") not in result.stdout.lines
+    assert hint.format("math") not in result.stdout.lines
+    assert "  'math' is a module: import math in the note, or in torchnotes_setup" in "\n".join(
+        result.stdout.lines
+    )

@@ -90,6 +90,16 @@ def test_an_html_output_in_place_of_text_is_named() -> None:
     ]
 
 
+def test_the_html_of_a_markdown_cell_after_a_block_is_prose() -> None:
+    """The 60-minute blitz exported with an old nbconvert (brianjo/pydocsite,
+    tutorials/notebook.md): sphinx-gallery's notes are Markdown cells of HTML,
+    ``<div class="alert alert-info"><h4>Note</h4>...``, right after a code cell. They are
+    not outputs of the block before them; a DataFrame's ``<div>`` still is."""
+    note = parse(sample("markdown_cell_html.md"))
+    assert [shown(block.first_line) for block in note.blocks] == [7, 23, 32, 38]
+    assert [line for line, _ in problems(note)] == [42]
+
+
 def test_in_a_list_item_and_a_block_quote_the_prefix_is_kept() -> None:
     note = parse(sample("list_item.md"))
     assert sections(note) == {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES
+from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, OUTPUT_LABEL
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
@@ -595,3 +595,37 @@ def test_a_second_output_fence_under_its_own_label_is_reported() -> None:
             "fence, in the order the block prints them",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "label"),
+    [
+        ("以上几种形式的输出均为：", True),
+        ("这段代码的输出均为：", True),
+        ("上面代码的输出结果：", True),
+        ("结果都是：", True),
+        ("以上几种形式的输出均为", False),  # a sentence without its colon
+        ("其中最重要的是输出：", False),
+        ("我们把输出写进文件，结果：", False),
+    ],
+)
+def test_a_label_that_names_what_it_is_the_output_of(line: str, label: bool) -> None:
+    assert (OUTPUT_LABEL.match(line) is not None) is label
+
+
+def test_a_label_for_the_output_of_several_blocks_is_read_or_reported() -> None:
+    """*Dive into DL* in PyTorch (ShusenTang/Dive-into-DL-PyTorch, 2.2_tensor.md) shows
+    the output of three ways to add once, under ``以上几种形式的输出均为：`` after the
+    last of them and its note: the fence is reported with the line between; right after a
+    block, such a label reads its output."""
+    note = NoteParser().parse((SAMPLES / "summary_label.md").read_text(encoding="utf-8"))
+    assert [
+        (shown(b.first_line), shown(b.output.start) if b.output else None) for b in note.blocks
+    ] == [
+        (3, None),
+        (8, None),
+        (21, 26),
+    ]
+    [(line, _, message)] = [(shown(p.line_index), p.severity, p.message) for p in note.problems]
+    assert line == 16
+    assert "line 13 is text" in message

@@ -40,3 +40,23 @@ def test_missing_hint(type_name: str, message: str, expected: str | None) -> Non
     else:
         assert hint is not None
         assert fnmatch.fnmatchcase(hint, expected), hint
+
+
+@pytest.mark.parametrize(
+    ("type_name", "message"),
+    [
+        ("urllib.error.URLError", "<urlopen error [Errno -2] Name or service not known>"),
+        ("socket.gaierror", "[Errno -3] Temporary failure in name resolution"),
+        (
+            "requests.exceptions.ConnectionError",
+            "HTTPSConnectionPool(host='download.pytorch.org', port=443): Max retries exceeded",
+        ),
+    ],
+)
+def test_a_download_without_the_network_names_the_requirement(type_name: str, message: str) -> None:
+    """As ``torch.hub.load_state_dict_from_url`` and the datasets of torchvision fail where
+    the network cannot be reached (tests/samples/download.md)."""
+    hint = missing_hint(type_name, message)
+    assert hint is not None
+    assert "<!-- torchnotes: requires network -->" in hint
+    assert missing_hint("ValueError", "connection string is bad") is None

@@ -100,7 +100,8 @@ def test_a_jekyll_highlight_block_is_reported(
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines_random(
         [
-            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
+            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note (1 warning names "
+            "what is not run: torchnotes check lists them)",
             "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a highlight block "
             "of a static site, which is not run: write it as a ```python fence*",
         ]

@@ -124,3 +124,49 @@ def test_requires_torch_holds_for_builds_of_the_release(
     monkeypatch.setattr(torch, "__version__", version)
     assert reason("torch>=2.13") is None
     assert reason("torch<2.13") == f"requires torch<2.13: torch {version} is installed"
+
+
+@pytest.mark.parametrize(
+    ("connect", "reason"),
+    [
+        (None, None),
+        (
+            OSError(-2, "Name or service not known"),
+            "requires network: download.pytorch.org cannot be reached (Name or service not known)",
+        ),
+        (
+            TimeoutError("timed out"),
+            "requires network: download.pytorch.org cannot be reached (timed out)",
+        ),
+    ],
+)
+def test_network_is_a_connection_that_can_be_made(
+    monkeypatch: pytest.MonkeyPatch, connect: OSError | None, reason: str | None
+) -> None:
+    """A download (a dataset, pretrained weights) needs the network; it is checked once per
+    process, with one connection."""
+    calls: list[tuple[str, int]] = []
+
+    class Connection:
+        def __enter__(self) -> Connection:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def create_connection(address: tuple[str, int], timeout: float) -> Connection:
+        calls.append(address)
+        if connect is not None:
+            raise connect
+        return Connection()
+
+    monkeypatch.setattr(r.socket, "create_connection", create_connection)
+    r._network_reason.cache_clear()
+    try:
+        requirement = r.parse_requirement("network")
+        assert requirement.kind == "network"
+        assert r.unmet_reason(requirement) == reason
+        assert r.unmet_reason(requirement) == reason
+        assert calls == [r.NETWORK_PROBE]
+    finally:
+        r._network_reason.cache_clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import keyword
 import shutil
 from pathlib import Path
 
@@ -14,12 +15,14 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.commands import triage as t
 from pytest_torchnotes.commands.cli import main
+from pytest_torchnotes.commands.names import used_names
 from pytest_torchnotes.commands.triage import running
 from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
 
-CORPUS = Path(__file__).parent / "samples" / "triage"
+SAMPLES = Path(__file__).parent / "samples"
+CORPUS = SAMPLES / "triage"
 
 #: What the sample corpus holds: note:line of each block, by cause.
 EXPECTED = {
@@ -887,3 +890,144 @@ def test_a_name_no_block_not_run_defines_is_still_drift(
         record(17, "exception", "the block raised NameError: name 'npx' is not defined"),
     )
     assert finding.cause == t.DRIFT
+
+
+def test_names_a_failed_star_import_would_have_bound_are_follow_ons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a fastai or nbdev notebook starts (``from fastai.vision.all import *``): the
+    names later blocks miss are the missing module's, and take its ``requires``."""
+    text = (SAMPLES / "star_import.md").read_text(encoding="utf-8")
+    first, second = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(
+            18,
+            "exception",
+            "the block raised ModuleNotFoundError: No module named 'fastdebug_not_installed'",
+        ),
+        record(23, "exception", "the block raised NameError: name 'nb_name' is not defined"),
+    )
+    assert first.cause == t.MISSING_MODULE
+    assert second.cause == t.FOLLOW_ON
+    assert second.directive == (
+        "requires module:fastdebug_not_installed; uses nb_name from an earlier block that "
+        "needs it too"
+    )
+
+
+def test_a_name_a_function_binds_for_itself_takes_no_directive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a Chinese translation of PyTorch's TorchScript tutorial: a transcript that
+    follows on from a block with a missing module binds ``output``, and a later ``forward``
+    assigns and returns an ``output`` of its own, which skipping the transcript takes
+    nothing from."""
+    text = (SAMPLES / "function_locals.md").read_text(encoding="utf-8")
+    missing = record(1, "missing module", "ModuleNotFoundError: No module named 'tv'")
+    follow = record(8, "exception", "the block raised NameError: name 'example' is not defined")
+    passed = dataclasses.replace(record(13, None, ""), outcome="passed")
+    findings = classify(tmp_path, monkeypatch, text, missing, follow, passed)
+    assert [(finding.line, finding.cause) for finding in findings] == [
+        (1, t.MISSING_MODULE),
+        (8, t.FOLLOW_ON),
+    ]
+
+
+@given(
+    st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True).filter(
+        lambda name: not keyword.iskeyword(name) and not keyword.issoftkeyword(name)
+    ),
+    st.sampled_from(
+        ["def f(a):\n    {n} = a\n    return {n}", "class C:\n    {n} = 1\n    y = {n}"]
+    ),
+)
+def test_a_name_read_only_where_it_is_bound_locally_is_not_the_notes(
+    name: str, template: str
+) -> None:
+    assert name not in used_names(template.format(n=name))
+    # read where nothing binds it: the note's
+    assert name in used_names(f"def g_():\n    return {name}") or name == "g_"
+
+
+@pytest.mark.parametrize(
+    ("actual", "cause"),
+    [
+        ("tensor([[5.7328e+18, 4.5687e-41, 5.7328e+18],\n        [0.0000e+00]])", t.RANDOM),
+        ("tensor([[5.7328e+18, 4.5687e-41]], dtype=torch.float64)", t.DRIFT),
+    ],
+)
+def test_memory_left_uninitialized_prints_whatever_was_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, actual: str, cause: str
+) -> None:
+    """*Dive into DL* in PyTorch (ShusenTang/Dive-into-DL-PyTorch, 2.2_tensor.md) prints a
+    ``torch.empty(5, 3)``: its numbers are the memory's, on every machine and whatever the
+    seed, so two runs may agree and still differ from the note; the rest is compared."""
+    text = (SAMPLES / "uninitialized.md").read_text(encoding="utf-8")
+    expected = "tensor([[ 0.0000e+00,  1.5846e+29,  0.0000e+00],\n        [ 1.5846e+29]])"
+    failed = record(2, "value", "value drift", expected=expected, actual=actual)
+    (finding,) = classify(tmp_path, monkeypatch, text, failed, second=[failed])
+    assert finding.cause == cause
+    if cause == t.RANDOM:
+        assert finding.directive == (
+            "compare structure; empty() leaves its memory uninitialized, the layout is what matters"
+        )
+
+
+@pytest.mark.parametrize(
+    ("reason", "drift", "cause"),
+    [
+        (
+            "the block raised urllib.error.URLError: <urlopen error [Errno -2] Name or "
+            "service not known>",
+            "exception",
+            t.NETWORK,
+        ),
+        (
+            "the block raised requests.exceptions.ConnectionError: HTTPSConnectionPool("
+            "host='download.pytorch.org', port=443): Max retries exceeded with url",
+            "exception",
+            t.NETWORK,
+        ),
+        ("value drift: expected 'ConnectionError', got 'ok'", "text", t.DRIFT),
+    ],
+)
+def test_a_download_without_the_network_requires_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reason: str, drift: str, cause: str
+) -> None:
+    text = (SAMPLES / "download.md").read_text(encoding="utf-8")
+    first, follow = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(3, drift, reason),
+        record(13, "exception", "the block raised NameError: name 'sd' is not defined"),
+    )
+    assert first.cause == cause
+    if cause == t.NETWORK:
+        assert first.directive == "requires network; downloads over the network"
+        assert follow.directive == (
+            "requires network; uses sd from an earlier block that needs it too"
+        )
+
+
+def test_a_python_fence_that_holds_another_language_names_its_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Chinese translation of PyTorch's tutorial on loading a TorchScript model in C++
+    tags every fence ``py``: C++, CMake, a folder tree, a shell session. Each is skipped as
+    not Python, and the retagging that says what it holds is named as the other way."""
+    text = (SAMPLES / "other_languages.md").read_text(encoding="utf-8")
+    lines = [
+        text.count("\n", 0, at) + 1 for at in range(len(text)) if text.startswith("```py\n", at)
+    ]
+    records = [
+        record(line, "exception", "the block raised SyntaxError: invalid syntax") for line in lines
+    ]
+    findings = classify(tmp_path, monkeypatch, text, *records)
+    assert [finding.cause for finding in findings] == [t.NOT_PYTHON] * 5
+    assert [
+        finding.instead.split(": tag the fence ")[1] if finding.instead else None
+        for finding in findings
+    ] == ["```cpp instead", "```cmake instead", "```text instead", "```console instead", None]

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteDocument
@@ -73,11 +74,12 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
                 and raises_mismatch(raises, describe_error(error, display)) is None
             ):
                 continue  # the block is expected to raise this (raises, #| error: true)
+            language = other_language(item.code)
             yield Problem(
                 from_shown(error.lineno) if error.lineno else item.first_line,
-                f"{item.describe()} is not valid Python: "
-                f"{error.msg} (mark it <!-- torchnotes: skip why --> if it is not "
-                "meant to run)",
+                f"{item.describe()} is not valid Python: {error.msg} ("
+                + (f"{language}; or " if language is not None else "")
+                + "mark it <!-- torchnotes: skip why --> if it is not meant to run)",
             )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import symtable
 
 from pytest_torchnotes.markdown.magics import as_run
 
@@ -60,20 +61,32 @@ def defined_names(code: str) -> set[str]:
 
 
 def used_names(code: str) -> set[str]:
-    """Names a block reads that it does not bind itself.
+    """Names a block reads from the note's namespace that it does not bind itself: not the
+    locals of its functions and classes (a ``forward`` that assigns and returns ``output``
+    reads no ``output`` of the note), which Python's symbol tables tell apart.
 
     >>> sorted(used_names("y = torch.ones(2) * x\\nprint(y)"))
     ['print', 'torch', 'x']
+    >>> sorted(used_names("def f(a):\\n    output = a * w\\n    return output"))
+    ['w']
     """
     parsed = as_run(code)
     if parsed is None:
         return set()
-    tree = parsed[1]
-    read = {
-        node.id
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
-    }
+    try:
+        table = symtable.symtable(parsed[0], "<block>", "exec")
+    except (SyntaxError, ValueError):
+        return set()
+    read: set[str] = set()
+    pending = [table]
+    while pending:
+        scope = pending.pop()
+        pending.extend(scope.get_children())
+        for symbol in scope.get_symbols():
+            if not symbol.is_referenced():
+                continue
+            if scope.get_type() == "module" or (symbol.is_global() and not symbol.is_local()):
+                read.add(symbol.get_name())
     return read - defined_names(code)
 
 

@@ -1,5 +1,5 @@
-"""What a block that raised lacked, where the run can tell: a CUDA device, or a name that
-PyTorch's docstrings take from the namespace of their module.
+"""What a block that raised lacked, where the run can tell: a CUDA device, the network, or a
+name that PyTorch's docstrings take from the namespace of their module.
 
 PyTorch's docstring examples run in their module's namespace (``Bernoulli(0.3)`` under
 ``torch.distributions``, ``weight_norm`` under ``torch.nn.utils``) and some assume a GPU
@@ -19,6 +19,16 @@ NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
     r"|Found no NVIDIA driver|No CUDA GPUs are available",
     re.IGNORECASE,
+)
+
+#: What a download raises where the network cannot be reached: the name of the host does not
+#: resolve, the connection fails (urllib's ``URLError``, requests' ``ConnectionError``,
+#: ``socket.gaierror``).
+NO_NETWORK = re.compile(
+    r"URLError|ConnectionError|ConnectTimeout|gaierror|Name or service not known|"
+    r"Temporary failure in name resolution|Network is unreachable|"
+    r"No address associated with hostname|nodename nor servname|getaddrinfo failed|"
+    r"Max retries exceeded"
 )
 
 #: A ``NameError``'s message, and the name it names.
@@ -53,6 +63,12 @@ CUDA_HINT = (
 )
 
 
+NETWORK_HINT = (
+    "the block downloads, and the network cannot be reached from this run: mark it "
+    "<!-- torchnotes: requires network --> to run it only where it can"
+)
+
+
 def missing_hint(type_name: str, message: str) -> str | None:
     """The line that says what a block that raised ``type_name: message`` lacked, and how to
     give it; ``None`` where the run cannot tell.
@@ -64,6 +80,8 @@ def missing_hint(type_name: str, message: str) -> str | None:
     """
     if NO_CUDA.search(message):
         return CUDA_HINT
+    if NO_NETWORK.search(f"{type_name}: {message}"):
+        return NETWORK_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None
     if found is None:
         return None

@@ -12,6 +12,7 @@ from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
 from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
+from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
@@ -62,6 +63,23 @@ def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
     )
 
 
+def _printed_output(item: Block | SetupBlock, type_name: str) -> str | None:
+    """What a block whose first line reads as something PyTorch printed (``tensor([[...``,
+    ``torch.Size([2])``) is, when it raised ``NameError`` or ``SyntaxError`` running it: the
+    output of the block above in a fence tagged Python, as books without labels write it
+    (``'tensor' may be torch.tensor`` would send the author the wrong way)."""
+    if type_name not in ("NameError", "SyntaxError"):
+        return None
+    first = next((line.strip() for line in item.code.splitlines() if line.strip()), "")
+    if not PRINTED_REPR.match(first):
+        return None
+    return (
+        f"the block reads as what code printed ({first[:40]!r}), not as code: tag its fence "
+        "```output to compare it as the output of the block above, or put a label line such "
+        "as 输出： or Output: above it"
+    )
+
+
 def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]:
     """A line of the block's code that looks like an output marker the configured marker does
     not match: the likely cause of its ``SyntaxError``."""
@@ -86,7 +104,10 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
             f" put <!-- torchnotes: raises {error.type_name} --> above the block and take the"
             " traceback out of its output (--torchnotes-update does)"
         )
-    if error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
+    printed = _printed_output(result.item, error.type_name) if error is not None else None
+    if printed is not None:
+        lines.append(f"  {printed}")
+    elif error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     elif error is not None and (missing := missing_hint(error.type_name, error.message)):
         lines.append(f"  {missing}")

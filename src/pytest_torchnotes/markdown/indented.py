@@ -55,6 +55,16 @@ HTML_OUTPUT = re.compile(
     r"^[ \t]*<(?:div|table|style|iframe|svg|pre(?![^>]*>[ \t]*<code\b))\b", re.IGNORECASE
 )
 
+#: The first line of HTML that a Markdown cell of the notebook holds, not an output: a
+#: Jupyter (Bootstrap) alert, as sphinx-gallery turns a tutorial's ``.. note::`` into
+#: (``<div class="alert alert-info"><h4>Note</h4><p>...``), or an element that opens with a
+#: heading or a paragraph. An export writes a Markdown cell right after the code cell before
+#: it, as it writes an HTML output.
+PROSE_HTML = re.compile(
+    r"^[ \t]*<div\b[^>]*\bclass=[\"'][^\"']*\balert\b|^[ \t]*<\w+\b[^>]*>[ \t]*<(?:h[1-6]|p)\b",
+    re.IGNORECASE,
+)
+
 #: The directive that keeps a block's output from being compared.
 IGNORE_DIRECTIVE = "<!-- torchnotes: compare ignore -->"
 
@@ -113,12 +123,13 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
 
 
 def html_output(note: NoteContext, fence: FenceLexeme) -> int | None:
-    """The 0-based line of the HTML output right after ``fence`` (only blank lines between)."""
+    """The 0-based line of the HTML output right after ``fence`` (only blank lines between);
+    ``None`` too for the HTML of a Markdown cell there (:data:`PROSE_HTML`)."""
     assert fence.close_line is not None
     first = note.first_text_line(fence.close_line + 1, len(note.lines))
     if first is None or not HTML_OUTPUT.match(note.lines[first]):
         return None
-    return first
+    return None if PROSE_HTML.match(note.lines[first]) else first
 
 
 def indented_section(lines: list[str], fence: FenceLexeme) -> OutputSection:

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pytest_torchnotes.markdown.bracketed import continued_blanks
+from pytest_torchnotes.markdown.leadin import first_line_after_lead_in
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.notelines import shown
 
@@ -128,9 +129,10 @@ class Transcript:
 
 
 def is_transcript(body: Sequence[BodyLine]) -> bool:
-    """Whether a block's first non-blank line is an ``In [n]:`` prompt."""
-    first = next((line.text for line in body if line.text.strip()), "")
-    return IN_PROMPT.match(first) is not None
+    """Whether a block's first non-blank line is an ``In [n]:`` prompt, after the lines that
+    start a session (:mod:`.leadin`: ``$ ipython``, comments), which are not read."""
+    first = first_line_after_lead_in(body)
+    return first is not None and IN_PROMPT.match(first) is not None
 
 
 def first_prompt(body: Sequence[BodyLine]) -> BodyLine | None:

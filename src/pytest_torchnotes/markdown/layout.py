@@ -28,7 +28,7 @@ from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named i
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
 #: ``执行后输出``, ``代码运行结果``...
 CHINESE_LABEL = (
-    r"(?:(?:上述|以上|上面)?(?:(?:程序|代码)的?)?"
+    r"(?:(?:上述|以上|上面)?(?:[^\s：:，,。]{1,6}的)?(?:(?:程序|代码)的?)?"
     r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例)(?:后|之后)?的?)?)"
     r"(?:输出|结果|打印)(?:结果|内容)?"
 )
@@ -53,7 +53,8 @@ OUTPUT_LABEL = re.compile(
     rf"^[ \t]*(?:[*_]{{1,2}}[ \t]*)?(?:"
     rf"(?:【{CHINESE_LABEL}】|{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)"
     rf"{_OPTIONAL_COLON}"
-    rf"|(?:{CHINESE_LABEL}(?:为|是)|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
+    rf"|(?:{CHINESE_LABEL}(?:均|都|皆)?(?:为|是)"
+    rf"|{ENGLISH_LABEL}[ \t]+(?:is|was|will[ \t]+be)){_COLON}"
     r")$",
     re.IGNORECASE,
 )

@@ -4,6 +4,7 @@ A spec is one word, parsed as data (nothing is evaluated)::
 
     torch>=2.1        python<3.10       numpy>=1.24,<3     torchinfo
     module:torchinfo  cuda              mps                platform:linux
+    network
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import importlib.metadata
 import importlib.util
 import platform
 import re
+import socket
 import sys
 from dataclasses import dataclass
 
@@ -31,6 +33,15 @@ PLATFORM_SPEC = re.compile(r"platform:(?P<name>[a-z0-9]+)$")
 DEVICE_SPEC = re.compile(r"(?P<name>cuda|mps)(?P<specifier>[<>=!~].*)?$")
 
 
+#: ``network``: the block downloads (a dataset, pretrained weights, a hub model).
+NETWORK_SPEC = "network"
+
+#: Where ``network`` is checked: a host that the downloads of PyTorch's own notes reach, and
+#: how long a connection may take before the network counts as absent.
+NETWORK_PROBE = ("download.pytorch.org", 443)
+NETWORK_TIMEOUT_S = 3.0
+
+
 class RequirementError(ValueError):
     """A ``requires`` word that cannot be understood."""
 
@@ -40,7 +51,7 @@ class Requirement:
     """One parsed ``requires`` word."""
 
     text: str
-    #: ``distribution``, ``python``, ``module``, ``device`` or ``platform``.
+    #: ``distribution``, ``python``, ``module``, ``device``, ``platform`` or ``network``.
     kind: str
     name: str
     specifier: SpecifierSet | None = None
@@ -54,6 +65,8 @@ def parse_requirement(text: str) -> Requirement:
     >>> parse_requirement("module:torchinfo").kind
     'module'
     """
+    if text == NETWORK_SPEC:
+        return Requirement(text, "network", text)
     if match := MODULE_SPEC.match(text):
         return Requirement(text, "module", match.group("name"))
     if match := PLATFORM_SPEC.match(text):
@@ -100,6 +113,9 @@ def unmet_reason(requirement: Requirement) -> str | None:
         return f"requires {requirement.text}: running on {sys.platform}"
     if requirement.kind == "device":
         return _device_reason(requirement)
+    if requirement.kind == "network":
+        reason = _network_reason()
+        return None if reason is None else f"requires network: {reason}"
     installed = (
         platform.python_version()
         if requirement.kind == "python"
@@ -178,3 +194,14 @@ def _device_reason(requirement: Requirement) -> str | None:
         if not _contains(requirement.specifier, version):
             return f"requires {requirement.text}: CUDA {version}"
     return None
+
+
+@functools.cache
+def _network_reason() -> str | None:
+    """Why the network is not reachable from here (checked once per process: a connection
+    to :data:`NETWORK_PROBE`), or ``None`` when it is."""
+    try:
+        with socket.create_connection(NETWORK_PROBE, timeout=NETWORK_TIMEOUT_S):
+            return None
+    except OSError as error:
+        return f"{NETWORK_PROBE[0]} cannot be reached ({error.strerror or error})"

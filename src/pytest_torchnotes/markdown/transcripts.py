@@ -1,8 +1,9 @@
 """The ``>>>`` transcript convention: each example's output stands under its prompt.
 
 The lexer part tells a transcript from plain code (its first line of text starts with
-``>>>``) and finds a line doctest would take for prose; the parser part marks the block as a
-transcript (:attr:`~.blocks.Block.doctest`) and reports what doctest would not run.
+``>>>``, after the lines doctest reads as prose before it: :mod:`.leadin`) and finds a line
+doctest would take for prose; the parser part marks the block as a transcript
+(:attr:`~.blocks.Block.doctest`) and reports what doctest would not run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
 from pytest_torchnotes.markdown.ipython import first_prompt
+from pytest_torchnotes.markdown.leadin import first_line_after_lead_in
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
 
@@ -21,8 +23,9 @@ PROMPT = ">>>"
 
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
-    """Whether the first line of text of a fence body is a ``>>>`` prompt."""
-    first = next((line.text for line in body if line.text.strip()), None)
+    """Whether the first line of text of a fence body is a ``>>>`` prompt, after the lines
+    doctest reads as prose before it (:mod:`.leadin`: comments, ``$ python``)."""
+    first = first_line_after_lead_in(body)
     return first is not None and first.lstrip().startswith(PROMPT)
 
 

@@ -11,6 +11,7 @@ import ast
 import re
 from collections.abc import Sequence
 
+from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.tabs import extension_names
@@ -19,6 +20,13 @@ from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
 
 #: Exceptions that leave names a block should have bound undefined.
 DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
+
+#: What a block that uses a name no block above it binds is told: a README's placeholder
+#: (torchinfo's ``summary(ConvNet(), ...)``) or a chapter that goes on from another.
+UNBOUND = (
+    "no block above binds {name!r}: define it in an earlier block or a setup comment, or, if "
+    "the block is an outline, mark it <!-- torchnotes: skip why -->"
+)
 
 #: The name in ``NameError: name 'np' is not defined``.
 UNDEFINED_NAME = re.compile(r"name '(\w+)' is not defined")
@@ -70,6 +78,25 @@ def bound_names(code: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def star_imports(code: str) -> tuple[str, ...]:
+    """The modules a block star-imports at its top level (``from fastai.vision.all import *``,
+    as notebooks of fastai and nbdev start): the names they bind are known only when they run.
+
+    >>> star_imports("import torch\\nfrom fastdebug.utils import *\\nif x:\\n    from os import *")
+    ('fastdebug.utils',)
+    """
+    parsed = as_run(code)
+    if parsed is None:
+        return ()
+    return tuple(
+        node.module
+        for node in parsed[1].body
+        if isinstance(node, ast.ImportFrom)
+        and node.module
+        and any(alias.name == "*" for alias in node.names)
+    )
+
+
 #: How a Python block that is not run at all is named in :attr:`.BlockResult.follows`.
 NOT_RUN_BLOCK = "the block not run"
 
@@ -90,15 +117,26 @@ class FollowOn:
         self._not_run = not_run
         #: Why each block that did not run did not, by the ``follows`` of its follow-ons.
         self._why: dict[tuple[str, int], str] = {}
+        #: The last block that failed before its star import ran, and that import: any name
+        #: a later block misses may be one of those it would have bound.
+        self._star: tuple[str, int, str] | None = None
+        #: The code of every block seen so far, and the names those of them read so far
+        #: bind (read only when a name is missing: a passing note parses no block twice).
+        self._codes: list[str] = []
+        self._bound: set[str] = set()
+        self._read = 0
 
     def check(self, result: BlockResult, code: str) -> None:
         """Mark ``result`` when it follows from an earlier failure, or an earlier block that
         did not run; remember what its block failed to define, or would have defined."""
         error = result.error
-        if result.outcome == PASSED and (self._missing or self._skipped):  # else no parse
-            for name in bound_names(code):
+        self._codes.append(code)
+        if result.outcome == PASSED and (self._missing or self._skipped or self._star):
+            for name in bound_names(code):  # else no parse
                 self._missing.pop(name, None)
                 self._skipped.pop(name, None)
+            if self._star is not None and self._star[2] in star_imports(code):
+                self._star = None
         if result.outcome == SKIPPED:
             why = f"which was skipped: {result.reason or 'skipped'}"
             for name in bound_names(code):
@@ -107,10 +145,10 @@ class FollowOn:
             return
         if "NameError" in error.names:
             match = UNDEFINED_NAME.search(error.message)
-            if match is not None and match.group(1) not in self._missing:
-                self._not_run_cause(result, match.group(1))
-            elif match is not None:
-                undefined = match.group(1)
+            undefined = match.group(1) if match is not None else None
+            if undefined is None:
+                pass
+            elif undefined in self._missing:
                 block, line = result.follows = self._missing[undefined]
                 root = self._why.get(result.follows)
                 self._mark(
@@ -120,15 +158,40 @@ class FollowOn:
                     if root is None
                     else f"{root}; it would have defined {undefined!r}",
                 )
+            elif self._not_run_cause(result, undefined):
+                pass
+            elif self._star is not None:
+                block, line, module = self._star
+                result.follows = block, line
+                self._mark(
+                    result,
+                    f"{block} (line {shown(line)})",
+                    f"which failed before its `from {module} import *` could define {undefined!r}",
+                )
+            elif (
+                not self._bound_above(undefined)
+                and missing_hint("NameError", f"name {undefined!r} is not defined") is None
+            ):
+                self._hint(result, UNBOUND.format(name=undefined))
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
             for name in bound_names(code):
                 self._missing[name] = cause
+            modules = star_imports(code)
+            if modules:
+                self._star = (*cause, modules[-1])
 
-    def _not_run_cause(self, result: BlockResult, name: str) -> None:
+    def _bound_above(self, name: str) -> bool:
+        """Whether a block above the last one seen binds ``name``, whatever its outcome."""
+        while self._read < len(self._codes) - 1:
+            self._bound |= bound_names(self._codes[self._read])
+            self._read += 1
+        return name in self._bound
+
+    def _not_run_cause(self, result: BlockResult, name: str) -> bool:
         """Mark ``result``, which failed for ``name``, as following from the last block
         above it that did not run and would have defined ``name``: one skipped, or one the
-        parser does not run."""
+        parser does not run. Whether there was one."""
         before = result.item.first_line
         causes = [
             (block.line_index, NOT_RUN_BLOCK, f"which is not run: {block.why}")
@@ -140,13 +203,14 @@ class FollowOn:
             label, line, why = self._skipped[name]
             causes.append((line, label, why))
         if not causes:
-            return
+            return False
         line, label, why = max(causes)
         result.follows = (label, line)
         self._why[result.follows] = why
         self._mark(
             result, f"{label} (line {shown(line)})", f"{why}; it would have defined {name!r}"
         )
+        return True
 
     @staticmethod
     def _mark(result: BlockResult, cause: str, why: str) -> None:
@@ -155,3 +219,9 @@ class FollowOn:
         head, _, rest = result.message.partition("\n")
         because = f"  follows from {cause}, {why}"
         result.message = "\n".join(part for part in (head, because, rest) if part)
+
+    @staticmethod
+    def _hint(result: BlockResult, hint: str) -> None:
+        """Add the line ``hint`` under the headline of ``result``'s message."""
+        head, _, rest = result.message.partition("\n")
+        result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)

@@ -46,6 +46,15 @@ def skipped_whole(note: ParsedNote) -> str | None:
     if note.config.skip:
         return note.config.skip
     if not note.items:
+        warned = sum(problem.severity == "warning" for problem in note.problems)
+        if warned:
+            # code the note holds in a form that is not run (a Liquid highlight block, a
+            # <pre><code>) is warned about: the skip says where to look
+            which = "1 warning names" if warned == 1 else f"{warned} warnings name"
+            return (
+                f"no Python blocks in this note ({which} what is not run: torchnotes check "
+                "lists them)"
+            )
         return "no Python blocks in this note"
     return first_unmet(note.config.requires)
 

@@ -16,7 +16,7 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
-from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, with_fix
+from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, comments_reason, with_fix
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
@@ -109,6 +109,9 @@ def plan_example(
 
     def verify(edit: Edit) -> str | None:
         assert source is not None
+        comments = comments_reason(example.want)
+        if comments is not None:
+            return comments
         reason = _reread(source, edit, section, body, first, examples, index, passes)
         return None if reason is None else with_fix(reason, TRANSCRIPT_FIX)
 

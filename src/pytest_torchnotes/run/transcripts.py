@@ -35,7 +35,7 @@ from pytest_torchnotes.run.results import (
 )
 from pytest_torchnotes.run.tracebacks import raised_another
 from pytest_torchnotes.run.transcript_raises import plan_raised
-from pytest_torchnotes.run.wanthints import directive_hint, random_hint
+from pytest_torchnotes.run.wanthints import directive_hint, random_hint, want_hint
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -80,6 +80,8 @@ def run_examples(
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
+            if hint is None:
+                hint = want_hint(example.want, execution)
             failed = _example_failure(
                 current, evaluator.context, line, example.source, failure, hint
             )
@@ -188,7 +190,11 @@ def _example_failure(
     hint: str | None = None,
 ) -> BlockResult:
     if result.error is not None and failure == error_headline(result.error):
-        return exception_failure(result, context, f"example at line {shown(line)}: {failure}")
+        failed = exception_failure(result, context, f"example at line {shown(line)}: {failure}")
+        if hint is not None:
+            head, _, rest = failed.message.partition("\n")
+            failed.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+        return failed
     result.outcome = FAILED
     result.drift = EXCEPTION if failure != OUTPUT_DIFFERS else TEXT
     result.summary = f"example at line {shown(line)}: {failure}"

@@ -81,3 +81,53 @@ def random_hint(code: str, want: str, failure: str) -> str | None:
         "--torchnotes-update, or add '# xdoctest: +IGNORE_WANT' at the end of the example's "
         "line to leave its output uncompared"
     )
+
+
+#: An exception as the last line of a traceback writes it (``RuntimeError: The size of
+#: tensor a (2) must match ...``), standing under a prompt without the
+#: ``Traceback (most recent call last):`` line by which doctest reads it as an exception, as
+#: PyTorch's notes write it.
+BARE_EXCEPTION = re.compile(r"^(?:\w+\.)*(?P<type>\w*(?:Error|Exception))(?::|$)")
+
+#: A warning as the ``warnings`` module prints it, to stderr: ``__main__:1: UserWarning: ...``.
+WARNING_LINE = re.compile(r"^\S+:\d+: (?P<type>\w*Warning): ")
+
+
+def want_hint(want: str, execution: Execution) -> str | None:
+    """What an example's expected output ``want`` is, when it cannot be what the example
+    prints and doctest reads it so: an exception without its traceback line, comments, a
+    warning.
+
+    >>> print(want_hint("# x and y are broadcastable\\n", Execution()))  # doctest: +ELLIPSIS
+    the lines under the prompt are comments, which doctest reads as what it prints: put a ...
+    >>> want_hint("tensor([1])\\n", Execution()) is None
+    True
+    """
+    lines = [line for line in want.splitlines() if line.strip()]
+    if not lines:
+        return None
+    error = execution.error
+    bare = BARE_EXCEPTION.match(lines[0])
+    if error is not None and bare is not None and bare.group("type") in error.names:
+        return (
+            f"the output under the prompt names the {bare.group('type')} it raises without the "
+            "line 'Traceback (most recent call last):' above it, by which doctest reads an "
+            "exception: write that line above it"
+        )
+    warning = WARNING_LINE.match(lines[0])
+    if warning is not None:
+        return (
+            f"the output under the prompt is a {warning.group('type')}, which goes to stderr "
+            "and is not compared: delete it, and check the warning with "
+            f"<!-- torchnotes: warns {warning.group('type')} --> above the block"
+        )
+    if (
+        error is None
+        and not execution.stdout.strip()
+        and all(line.lstrip().startswith("#") for line in lines)
+    ):
+        return (
+            "the lines under the prompt are comments, which doctest reads as what it prints: "
+            "put a blank line between the prompt's code and the comments"
+        )
+    return None

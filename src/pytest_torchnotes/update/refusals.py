@@ -246,3 +246,23 @@ label, a block of its own: tag that fence ```output, or mark the block \
         f" under its label, a block of its own: tag that fence ```output, or mark the block"
         f" {COMPARE_IGNORE}"
     )
+
+
+def comments_reason(want: str) -> str | None:
+    """Why the expected output of a ``>>>`` example is not rewritten when it is only comment
+    lines: PyTorch's notes write comments right under a prompt as prose, which doctest reads
+    as what it prints, and an update would delete them.
+
+    >>> comments_reason("# x and y are broadcastable\\n") is not None
+    True
+    >>> comments_reason("tensor([1])\\n# not only comments\\n") is None
+    True
+    """
+    lines = [line for line in want.splitlines() if line.strip()]
+    if not lines or not all(line.lstrip().startswith("#") for line in lines):
+        return None
+    return (
+        "its expected output is only comment lines, which read as prose the author wrote "
+        "and would be deleted: put a blank line between the prompt's code and the comments "
+        "(doctest reads them as what it prints)"
+    )

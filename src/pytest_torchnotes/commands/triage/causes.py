@@ -1,22 +1,25 @@
 """The cause of one failing block, from its run report record: a missing module, a device
-this machine lacks, code that is not Python, output that changes with the seed, or real
-drift; with the directive that states it."""
+this machine lacks, a download without the network, code that is not Python, output that
+changes with the seed, or real drift; with the directive that states it."""
 
 from __future__ import annotations
 
 import ast
 import re
 
+from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.commands.triage.findings import (
     DEVICE,
     DRIFT,
     MISSING_IMPORT,
     MISSING_MODULE,
+    NETWORK,
     NOT_PYTHON,
     RANDOM,
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.comparison.missing import NO_NETWORK
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.reporting.report import BlockRecord
 
@@ -58,6 +61,11 @@ STANDARD_IMPORTS = {
     "np": "import numpy as np",
 }
 
+#: A call that returns memory it leaves uninitialized (``torch.empty(5, 3)``,
+#: ``x.new_empty(2)``): what it prints is whatever was there, on the author's machine and
+#: on this one, whatever the seed.
+UNINITIALIZED = re.compile(r"\b(?:empty|empty_like|empty_strided|new_empty)\(")
+
 #: What a failure caused by code that does not compile says.
 SYNTAX = re.compile(r"raised (?:SyntaxError|IndentationError|TabError): (?P<message>[^\n]*)")
 
@@ -87,6 +95,14 @@ def classify(
             f"needs {DEVICE_NAMES[device]}: {headline}",
             f"requires {device}; runs on {DEVICE_NAMES[device]}",
         )
+    if record.drift not in ("value", "text", "format-only") and NO_NETWORK.search(reason):
+        return Finding(
+            path,
+            record.line,
+            NETWORK,
+            f"cannot reach the network: {headline}",
+            "requires network; downloads over the network",
+        )
     syntax = SYNTAX.search(reason)
     if syntax is not None and not _compiles(block):
         message = re.sub(r" \([^()]*, line \d+\)$", "", syntax.group("message"))
@@ -96,6 +112,7 @@ def classify(
             NOT_PYTHON,
             f"not valid Python: {message}",
             f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
+            instead=other_language(block.code if block else ""),
         )
     undefined = UNDEFINED_NAME.search(reason)
     if undefined is not None and undefined.group("name") in STANDARD_IMPORTS:
@@ -116,7 +133,34 @@ def classify(
         and second.actual != record.actual
     ):
         return _random(path, record, record.actual, second.actual)
-    return Finding(path, record.line, DRIFT, headline)
+    return _uninitialized(path, record, block) or Finding(path, record.line, DRIFT, headline)
+
+
+def _uninitialized(path: str, record: BlockRecord, block: Block | None) -> Finding | None:
+    """The output of a block that prints memory it left uninitialized differs in its numbers
+    alone, the same in the run with another seed: two runs may print the same bytes. (Where
+    the seeds change it, it reads as random values first: ``torch.empty`` as the ``out=`` of
+    random numbers.)"""
+    if block is None or record.drift not in ("value", "text") or record.actual is None:
+        return None
+    call = UNINITIALIZED.search(block.code)
+    if call is None:
+        return None
+    if (
+        not Comparator(CompareOptions("structure"))
+        .compare(record.expected or "", record.actual)
+        .matched
+    ):
+        return None
+    return Finding(
+        path,
+        record.line,
+        RANDOM,
+        f"prints memory that {call.group(0)}) leaves uninitialized: its numbers are whatever "
+        "was there",
+        f"compare structure; {call.group(0)}) leaves its memory uninitialized, the layout is "
+        "what matters",
+    )
 
 
 def _compiles(block: Block | None) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 #: The causes, in the order the table lists them.
 MISSING_MODULE = "missing module"
 DEVICE = "needs a device"
+NETWORK = "needs the network"
 RANDOM = "random output"
 NOT_PYTHON = "not Python"
 FOLLOW_ON = "follow-on"
@@ -17,6 +18,7 @@ CAUSES = (
     MISSING_MODULE,
     MISSING_IMPORT,
     DEVICE,
+    NETWORK,
     RANDOM,
     NOT_PYTHON,
     FOLLOW_ON,

@@ -83,14 +83,24 @@ def skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
     return Finding(path, record.line, f"requires {spec}", "", f"requires {spec}")
 
 
+#: What :func:`~pytest_torchnotes.commands.names.defined_names` says a star import binds
+#: (``from fastai.vision.all import *``): any name, which only running it tells.
+STAR_IMPORT = "*"
+
+
 def follow_on(
     path: str, record: BlockRecord, lost: dict[str, tuple[BlockRecord, Finding | None]]
 ) -> Finding | None:
+    """The follow-on of a block that fails with a ``NameError`` for a name that an earlier
+    block that did not run to its end defines, or may define with a star import."""
     match = UNDEFINED.search(record.reason or "")
-    if match is None or match.group("name") not in lost:
+    if match is None:
         return None
     name = match.group("name")
-    cause, finding = lost[name]
+    found = lost.get(name) or lost.get(STAR_IMPORT)
+    if found is None:
+        return None
+    cause, finding = found
     where = f"{path}:{cause.line}"
     if finding is not None and finding.directive is not None and finding.cause != NOT_PYTHON:
         # The block needs what the block it builds on needs: the same directive, or it
