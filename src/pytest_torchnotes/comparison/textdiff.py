@@ -3,7 +3,9 @@ failure names beside the numbers that moved.
 
 The tokens are aligned as :mod:`difflib` aligns sequences, numbers counting as alike
 whatever their values (those are :class:`~.findings.NumberDifference`), and the first run
-that differs is quoted from each text.
+that differs is quoted from each text. Aligning takes time that grows with the product of
+the two lengths where the outputs differ everywhere (20,000 lines against 20,000 others:
+minutes), so long outputs are aligned only around their first difference.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from pytest_torchnotes.comparison.tokens import Token
 
 #: Longest quote of either text in a :class:`TextDifference`.
 QUOTED = 60
+
+#: Outputs whose token counts multiply to more than this are aligned only in a window of
+#: :data:`WINDOW` tokens of each, from the end of what they share at their start.
+ALIGNED_WHOLE = 250_000
+WINDOW = 400
 
 
 def _key(token: Token) -> tuple[str, str]:
@@ -33,14 +40,32 @@ def first_text_difference(
     >>> first_text_difference(want, got, tokenize(want), tokenize(got)).describe()
     "printed ', dtype=torch.float64' where the note has nothing"
     """
-    matcher = SequenceMatcher(None, [_key(t) for t in expected], [_key(t) for t in actual], False)
+    wanted, printed = [_key(t) for t in expected], [_key(t) for t in actual]
+    start = 0
+    if len(wanted) * len(printed) > ALIGNED_WHOLE:
+        start = _shared_start(wanted, printed)
+        wanted, printed = wanted[start : start + WINDOW], printed[start : start + WINDOW]
+    matcher = SequenceMatcher(None, wanted, printed, False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
             continue
+        i1, i2, j1, j2 = i1 + start, i2 + start, j1 + start, j2 + start
         # Nothing of the expected text is left to point at: its last line.
         line = expected[min(i1, len(expected) - 1)].line if expected else 0
         return TextDifference(_quote(want, expected[i1:i2]), _quote(got, actual[j1:j2]), line)
     return None
+
+
+def _shared_start(wanted: Sequence[object], printed: Sequence[object]) -> int:
+    """How many keys the two sequences share at their start.
+
+    >>> _shared_start("abcd", "abxd")
+    2
+    """
+    for index, (want, got) in enumerate(zip(wanted, printed)):
+        if want != got:
+            return index
+    return min(len(wanted), len(printed))
 
 
 def _quote(text: str, tokens: Sequence[Token]) -> str:
