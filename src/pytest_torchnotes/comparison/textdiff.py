@@ -62,7 +62,7 @@ def _shared_start(wanted: Sequence[object], printed: Sequence[object]) -> int:
     >>> _shared_start("abcd", "abxd")
     2
     """
-    for index, (want, got) in enumerate(zip(wanted, printed)):
+    for index, (want, got) in enumerate(zip(wanted, printed, strict=False)):
         if want != got:
             return index
     return min(len(wanted), len(printed))
