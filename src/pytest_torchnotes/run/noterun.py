@@ -19,10 +19,9 @@ from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import directives
 from pytest_torchnotes.run.compiling import forget_source
-from pytest_torchnotes.run.errors import INTERRUPTED
+from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
-from pytest_torchnotes.run.errors import WarningInfo
 from pytest_torchnotes.run.followon import FollowOn
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult

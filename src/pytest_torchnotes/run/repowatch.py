@@ -98,7 +98,8 @@ relative path (the scratch copy) instead
     named = ", ".join(f"{os.path.join(folder, name)} ({how})" for name, how in changed[:NAMED])
     more = f" and {len(changed) - NAMED} more" if len(changed) > NAMED else ""
     return (
-        f"the note's folder in the repository changed while the block ran: {named}{more}. Only Python's writes there are refused; a child "
+        f"the note's folder in the repository changed while the block ran: {named}{more}. "
+        "Only Python's writes there are refused; a child "
         "process, ctypes or other C code given an absolute path writes there unchecked: "
         "write to a relative path (the scratch copy) instead"
     )
