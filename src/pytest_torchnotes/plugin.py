@@ -381,9 +381,10 @@ class NoteItem(pytest.Item):
             return error_text(self.display_path, excinfo.value.problems)
         if isinstance(excinfo.value, NoteFailed):
             from pytest_torchnotes.reporting.blocktext import failed_blocks
+            from pytest_torchnotes.reporting.terminaltext import terminal_text
 
             total = len(self.result.blocks) if self.result is not None else 0
-            return failed_blocks(self.display_path, total, excinfo.value.failures)
+            return terminal_text(failed_blocks(self.display_path, total, excinfo.value.failures))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -605,10 +606,11 @@ class Reporting:
         if not self.notes:
             return
         from pytest_torchnotes.reporting.render import summary_lines
+        from pytest_torchnotes.reporting.terminaltext import terminal_text
 
         terminalreporter.write_sep("=", "torchnotes")
         for line in summary_lines(self.report()):
-            terminalreporter.write_line(line)
+            terminalreporter.write_line(terminal_text(line))
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
         advice = self.starts.advice()

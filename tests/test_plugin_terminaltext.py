@@ -1,0 +1,64 @@
+"""End to end: control characters of a note's exception, warning and output reach the
+terminal shown as ``<U+XXXX>``, never obeyed (``ESC c`` would reset the terminal and wipe
+the failures reported above it); the run report keeps them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.reporting.terminaltext import CONTROLS, terminal_text
+from tests.conftest import WriteNote
+
+NOTE = """\
+```python
+print("printed\\x1bc")
+raise ValueError("reset\\x1bc\\x07 bell")
+```
+
+```python
+import warnings
+warnings.warn("erase\\x1b[1A\\x1b[2K")
+```
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-p", "xdist", "-n", "1"]], ids=["serial", "xdist"])
+def test_control_characters_of_a_note_are_shown_not_obeyed(
+    pytester: pytest.Pytester, write_note: WriteNote, workers: list[str]
+) -> None:
+    if workers:
+        pytest.importorskip("xdist")
+    write_note(NOTE)
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "-rA", "--torchnotes-report=report.json", *workers
+    )
+    result.assert_outcomes(failed=1)
+    text = result.stdout.str()
+    assert CONTROLS.search(text) is None, repr(text)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised ValueError: reset<U+001B>c<U+0007>"
+            " bell (exception)",
+            "stdout before the error:",
+            "    printed<U+001B>c",
+            "FAILED notes/note.md::note - line 1: the block raised ValueError: reset<U+001*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["warning: notes/note.md:8: UserWarning: erase<U+001B>[1A<U+001B>[2K"]
+    )
+    report = json.loads((pytester.path / "report.json").read_text())
+    (note,) = report["notes"]
+    assert note["blocks"][0]["reason"] == "the block raised ValueError: reset\x1bc\x07 bell"
+
+
+@given(st.text())
+def test_terminal_text_leaves_no_control_but_newline_and_tab(text: str) -> None:
+    shown = terminal_text(text)
+    assert CONTROLS.search(shown) is None
+    assert terminal_text(shown) == shown
+    assert shown.count("\n") == text.count("\n")
