@@ -62,3 +62,23 @@ def test_terminal_text_leaves_no_control_but_newline_and_tab(text: str) -> None:
     assert CONTROLS.search(shown) is None
     assert terminal_text(shown) == shown
     assert shown.count("\n") == text.count("\n")
+
+
+def test_control_characters_of_a_heading_and_a_skip_reason_are_shown_not_obeyed(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "# head\x1bc\n\n<!-- torchnotes: skip because \x1b[2K -->\n```python\nprint(1)\n```\n\n"
+        "```python\nprint(2)\n=== output ===\n2\n```\n",
+        dedent=False,
+    )
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v", "-rs")
+    result.assert_outcomes(passed=1)
+    assert CONTROLS.search(result.stdout.str()) is None, repr(result.stdout.str())
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md::note VERIFIED block 2, line 8 [[]head<U+001B>c[]]*",
+            "SKIPPED block 1, line 4 [[]head<U+001B>c[]] [[]1[]] notes/note.md:4: because"
+            " <U+001B>[[]2K",
+        ]
+    )

@@ -446,6 +446,7 @@ def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport |
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
     from pytest_torchnotes.reporting import blocktext
+    from pytest_torchnotes.reporting.terminaltext import terminal_text
     from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, XFAILED
 
     line = shown(result.first_line)
@@ -459,10 +460,11 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     elif outcome == FAILED:
         longrepr = blocktext.BlockFailure(result.message, short)
     elif outcome == SKIPPED:
-        longrepr = (item.display_path, line, cut(result.reason or "skipped", LINE_LIMIT))
+        reason = terminal_text(result.reason or "skipped")
+        longrepr = (item.display_path, line, cut(reason, LINE_LIMIT))
     elif outcome == XFAILED:
         outcome = SKIPPED
-        longrepr = (item.display_path, line, result.reason or "xfail")
+        longrepr = (item.display_path, line, terminal_text(result.reason or "xfail"))
         extra["wasxfail"] = result.reason or ""
     return BlockReport(
         nodeid=item.nodeid,

@@ -27,7 +27,7 @@ def label(result: BlockResult, *, line: bool) -> str:
     if heading:
         if len(heading) > MAX_HEADING:
             heading = heading[: MAX_HEADING - 1] + "…"
-        label += f" [{heading}]"
+        label += f" [{terminal_text(heading)}]"
     return label
 
 
