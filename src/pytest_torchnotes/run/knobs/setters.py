@@ -26,9 +26,13 @@ def _set_logger_class(saved: tuple[Any, Any]) -> None:
     logging.Logger.manager.loggerClass = manager
 
 
+def _set_stack_size(saved: int) -> None:
+    threading.stack_size(saved)
+
+
 def setter_knobs() -> list[Knob]:
     knobs = [
-        Knob("threading.stack_size", threading.stack_size, threading.stack_size),
+        Knob("threading.stack_size", threading.stack_size, _set_stack_size),
         Knob("logging.setLoggerClass", _logger_class, _set_logger_class),
         Knob(
             "logging.setLogRecordFactory",
