@@ -10,7 +10,7 @@ minutes), so long outputs are aligned only around their first difference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
 from pytest_torchnotes.comparison.findings import TextDifference
@@ -40,11 +40,12 @@ def first_text_difference(
     >>> first_text_difference(want, got, tokenize(want), tokenize(got)).describe()
     "printed ', dtype=torch.float64' where the note has nothing"
     """
-    wanted, printed = [_key(t) for t in expected], [_key(t) for t in actual]
-    start = 0
-    if len(wanted) * len(printed) > ALIGNED_WHOLE:
-        start = _shared_start(wanted, printed)
-        wanted, printed = wanted[start : start + WINDOW], printed[start : start + WINDOW]
+    start, stop = 0, max(len(expected), len(actual))
+    if len(expected) * len(actual) > ALIGNED_WHOLE:
+        start = _shared_start(map(_key, expected), map(_key, actual))
+        stop = start + WINDOW
+    wanted = [_key(t) for t in expected[start:stop]]
+    printed = [_key(t) for t in actual[start:stop]]
     matcher = SequenceMatcher(None, wanted, printed, False)
     for operation, i1, i2, j1, j2 in matcher.get_opcodes():
         if operation == "equal":
@@ -56,16 +57,18 @@ def first_text_difference(
     return None
 
 
-def _shared_start(wanted: Sequence[object], printed: Sequence[object]) -> int:
+def _shared_start(wanted: Iterable[object], printed: Iterable[object]) -> int:
     """How many keys the two sequences share at their start.
 
     >>> _shared_start("abcd", "abxd")
     2
     """
-    for index, (want, got) in enumerate(zip(wanted, printed, strict=False)):
+    shared = 0
+    for want, got in zip(wanted, printed, strict=False):
         if want != got:
-            return index
-    return min(len(wanted), len(printed))
+            break
+        shared += 1
+    return shared
 
 
 def _quote(text: str, tokens: Sequence[Token]) -> str:
