@@ -435,6 +435,19 @@ class BlockReport(pytest.TestReport):
         return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(
+    config: pytest.Config, report: pytest.CollectReport | pytest.TestReport
+) -> Any:
+    """What a worker sends is UTF-8 encodable, a lone surrogate of a note's text too."""
+    data = yield
+    if data is None or not hasattr(config, "workerinput"):
+        return data
+    from pytest_torchnotes.reporting.workers import encodable
+
+    return encodable(data)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport | None:
     """Reports of blocks sent by xdist workers stay block reports."""
