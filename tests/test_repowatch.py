@@ -50,3 +50,13 @@ def test_a_large_folder_is_watched_for_its_first_entries(tmp_path: Path) -> None
 def test_many_changes_are_counted_past_the_named_ones() -> None:
     message = describe([(f"f{i}", "added") for i in range(8)], "notes")
     assert "notes/f4 (added) and 3 more. Only" in message
+
+
+def test_what_changes_inside_a_folder_of_the_folder_is_not_looked_at(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    watch = FolderWatch.of(str(tmp_path), "notes")
+    (tmp_path / "data" / "new").write_text("1")
+    assert watch.check() == []
+    (tmp_path / "data" / "new").unlink()
+    (tmp_path / "data").rmdir()
+    assert watch.check() == [("data", "removed")]

@@ -13,6 +13,7 @@ entry after every block.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 
 #: Most entries of a note's folder looked at after each block (in the order of their names).
@@ -32,7 +33,8 @@ Snapshot = dict[str, tuple[int, int, int, int]]
 
 def snapshot(folder: str) -> Snapshot:
     """What sits directly in ``folder``: each entry's size, modification time, mode and
-    inode (a file replaced by another has a new one), without reading anything."""
+    inode (a file replaced by another has a new one), without reading anything; of a
+    folder, its mode and inode (a scratch directory made inside it changes its time)."""
     try:
         with os.scandir(folder) as entries:
             names = sorted(entry.name for entry in entries if entry.name not in IGNORED)
@@ -44,7 +46,10 @@ def snapshot(folder: str) -> Snapshot:
             status = os.lstat(os.path.join(folder, name))
         except OSError:
             continue
-        seen[name] = (status.st_size, status.st_mtime_ns, status.st_mode, status.st_ino)
+        if stat.S_ISDIR(status.st_mode):  # what changes inside it is not looked at
+            seen[name] = (0, 0, status.st_mode, status.st_ino)
+        else:
+            seen[name] = (status.st_size, status.st_mtime_ns, status.st_mode, status.st_ino)
     return seen
 
 
