@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass
 
 #: Most entries of a note's folder looked at after each block (in the order of their names).
-WATCHED = 500
+WATCHED = 200
 
 #: Entries that Python itself writes beside a module the note imports from its folder.
 IGNORED = frozenset({"__pycache__"})
@@ -35,21 +35,28 @@ def snapshot(folder: str) -> Snapshot:
     """What sits directly in ``folder``: each entry's size, modification time, mode and
     inode (a file replaced by another has a new one), without reading anything; of a
     folder, its mode and inode (a scratch directory made inside it changes its time)."""
-    try:
-        with os.scandir(folder) as entries:
-            names = sorted(entry.name for entry in entries if entry.name not in IGNORED)
-    except OSError:
-        return {}
     seen: Snapshot = {}
-    for name in names[:WATCHED]:
+    try:
+        with os.scandir(folder) as scan:
+            entries = [entry for entry in scan if entry.name not in IGNORED]
+    except OSError:
+        return seen
+    if len(entries) > WATCHED:
+        entries = sorted(entries, key=lambda entry: entry.name)[:WATCHED]
+    for entry in entries:
         try:
-            status = os.lstat(os.path.join(folder, name))
+            status = entry.stat(follow_symlinks=False)
         except OSError:
             continue
         if stat.S_ISDIR(status.st_mode):  # what changes inside it is not looked at
-            seen[name] = (0, 0, status.st_mode, status.st_ino)
+            seen[entry.name] = (0, 0, status.st_mode, status.st_ino)
         else:
-            seen[name] = (status.st_size, status.st_mtime_ns, status.st_mode, status.st_ino)
+            seen[entry.name] = (
+                status.st_size,
+                status.st_mtime_ns,
+                status.st_mode,
+                status.st_ino,
+            )
     return seen
 
 
