@@ -82,3 +82,22 @@ def test_control_characters_of_a_heading_and_a_skip_reason_are_shown_not_obeyed(
             " <U+001B>[[]2K",
         ]
     )
+
+
+def test_a_block_that_starts_pdb_itself_fails_at_its_line_and_says_why(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```python\nimport pdb\npdb.set_trace()\nprint('after')\n```\n\n"
+        "```python\nprint('next')\n=== output ===\nnext\n```\n"
+    )
+    # In a subprocess: in this process, pdb would meet the capture of the session around it.
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=60)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: the block raised bdb.BdbQuit (exception)",
+            "  a debugger (pdb.set_trace()) read the end of its input and quit: a note runs"
+            " without a terminal to debug in; remove the call",
+        ]
+    )
