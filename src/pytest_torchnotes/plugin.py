@@ -411,9 +411,10 @@ class NoteItem(pytest.Item):
             return error_text(self.display_path, excinfo.value.problems)
         if isinstance(excinfo.value, NoteFailed):
             from pytest_torchnotes.reporting.blocktext import failed_blocks
+            from pytest_torchnotes.reporting.terminaltext import terminal_text
 
             total = len(self.result.blocks) if self.result is not None else 0
-            return failed_blocks(self.display_path, total, excinfo.value.failures)
+            return terminal_text(failed_blocks(self.display_path, total, excinfo.value.failures))
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -464,6 +465,19 @@ class BlockReport(pytest.TestReport):
         return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_report_to_serializable(
+    config: pytest.Config, report: pytest.CollectReport | pytest.TestReport
+) -> Any:
+    """What a worker sends is UTF-8 encodable, a lone surrogate of a note's text too."""
+    data = yield
+    if data is None or not hasattr(config, "workerinput"):
+        return data
+    from pytest_torchnotes.reporting.workers import encodable
+
+    return encodable(data)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport | None:
     """Reports of blocks sent by xdist workers stay block reports."""
@@ -475,6 +489,7 @@ def pytest_report_from_serializable(data: dict[str, Any]) -> pytest.TestReport |
 def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     """A report for one block, under the note's node id (so ``--lf`` reruns the note)."""
     from pytest_torchnotes.reporting import blocktext
+    from pytest_torchnotes.reporting.terminaltext import terminal_text
     from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, XFAILED
 
     line = shown(result.first_line)
@@ -488,10 +503,11 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
     elif outcome == FAILED:
         longrepr = blocktext.BlockFailure(result.message, short)
     elif outcome == SKIPPED:
-        longrepr = (item.display_path, line, cut(result.reason or "skipped", LINE_LIMIT))
+        reason = terminal_text(result.reason or "skipped")
+        longrepr = (item.display_path, line, cut(reason, LINE_LIMIT))
     elif outcome == XFAILED:
         outcome = SKIPPED
-        longrepr = (item.display_path, line, result.reason or "xfail")
+        longrepr = (item.display_path, line, terminal_text(result.reason or "xfail"))
         extra["wasxfail"] = result.reason or ""
     return BlockReport(
         nodeid=item.nodeid,
@@ -689,10 +705,11 @@ class Reporting:
         if not self.notes:
             return
         from pytest_torchnotes.reporting.render import summary_lines
+        from pytest_torchnotes.reporting.terminaltext import terminal_text
 
         terminalreporter.write_sep("=", "torchnotes")
         for line in summary_lines(self.report()):
-            terminalreporter.write_line(line)
+            terminalreporter.write_line(terminal_text(line))
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
         advice = self.starts.advice()

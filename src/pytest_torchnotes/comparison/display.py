@@ -108,4 +108,5 @@ def excerpt(title: str, text: str) -> list[str]:
             *lines[:MAX_EXCERPT_LINES],
             f"... {plural(len(lines) - MAX_EXCERPT_LINES, 'more line')}",
         ]
-    return [f"{title}:", *("    " + cut_line(line) for line in lines)]
+    # A control character a terminal acts on (ESC c clears it) is written as <U+001B>.
+    return [f"{title}:", *("    " + cut_line(visible.show(line)) for line in lines)]

@@ -80,6 +80,14 @@ def _printed_output(item: Block | SetupBlock, type_name: str) -> str | None:
     )
 
 
+#: What a block that started a debugger itself (``pdb.set_trace()``) is told: the debugger
+#: read the end of the block's empty standard input and quit.
+DEBUGGER_QUIT = (
+    "a debugger (pdb.set_trace()) read the end of its input and quit: a note runs without a "
+    "terminal to debug in; remove the call"
+)
+
+
 def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]:
     """A line of the block's code that looks like an output marker the configured marker does
     not match: the likely cause of its ``SyntaxError``."""
@@ -113,6 +121,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {missing}")
     if error is not None and error.type_name == "SyntaxError":
         lines.extend(_marker_hint(result.item, context.marker))
+    if error is not None and error.type_name == "bdb.BdbQuit":
+        lines.append(f"  {DEBUGGER_QUIT}")
     if error is not None and error.hint:
         lines.append(f"  {error.hint}")
     if error is not None and MISSING_RELATIVE_FILE.search(error.message):

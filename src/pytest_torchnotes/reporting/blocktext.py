@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_torchnotes.comparison.display import diff_markup
 from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.reporting.terminaltext import terminal_text
 from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.words import plural
@@ -26,7 +27,7 @@ def label(result: BlockResult, *, line: bool) -> str:
     if heading:
         if len(heading) > MAX_HEADING:
             heading = heading[: MAX_HEADING - 1] + "…"
-        label += f" [{heading}]"
+        label += f" [{terminal_text(heading)}]"
     return label
 
 
@@ -42,7 +43,7 @@ class BlockFailure:
     def toterminal(self, tw: Any) -> None:
         lines = self.text.split("\n")
         for line, markup in zip(lines, diff_markup(lines), strict=True):
-            tw.line(line, **markup)
+            tw.line(terminal_text(line), **markup)
 
     def __str__(self) -> str:
         return self.text
@@ -52,7 +53,7 @@ class _Crash:
     """What pytest's short summary and junitxml read of a failure: its message."""
 
     def __init__(self, message: str) -> None:
-        self.message = message
+        self.message = terminal_text(message)
 
 
 #: The word ``-v`` shows for a block, by status.

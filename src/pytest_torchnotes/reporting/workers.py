@@ -55,3 +55,29 @@ def worker_exit(report: Any) -> int | None:
     except Exception:
         return None
     return status if isinstance(status, int) else None
+
+
+def encodable(data: Any) -> Any:
+    """``data`` (a report as xdist sends it: dicts, lists, tuples and strings) with every
+    string that UTF-8 cannot encode written with backslashes: a lone surrogate a note
+    raised or warned (``ValueError("\\udc80")``) made the worker fail to send the note's
+    report, and its blocks' results were lost.
+
+    >>> encodable({"longrepr": "ValueError: v" + chr(0xDC80), "n": [1, ("ok",)]})
+    {'longrepr': 'ValueError: v\\\\udc80', 'n': [1, ('ok',)]}
+    """
+    if isinstance(data, str):
+        if data.isascii():
+            return data
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return data.encode("utf-8", "backslashreplace").decode("utf-8")
+        return data
+    if isinstance(data, dict):
+        return {key: encodable(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [encodable(value) for value in data]
+    if isinstance(data, tuple):
+        return tuple(encodable(value) for value in data)
+    return data

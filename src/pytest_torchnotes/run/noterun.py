@@ -19,10 +19,11 @@ from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run import directives
 from pytest_torchnotes.run.compiling import forget_source
-from pytest_torchnotes.run.errors import INTERRUPTED
+from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 
@@ -84,6 +85,8 @@ class NoteRun:
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
         self.follow_on = FollowOn(note.not_run)
+        #: The note's folder in the repository, looked at after each block (isolated notes).
+        self.watch: FolderWatch | None = None
         self.closed = False
         #: Sybil's answer for a block's result: the plugin's is the failure message or
         #: ``None`` (it reads the whole result from :attr:`result`).
@@ -126,8 +129,21 @@ class NoteRun:
         else:
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
+            self._check_folder(block_result)
         self.result.blocks.append(block_result)
         return block_result
+
+    def _check_folder(self, block_result: BlockResult) -> None:
+        """Warn at the block's line when the note's folder in the repository changed while
+        it ran: what the write guard cannot refuse (:mod:`.repowatch`)."""
+        if self.watch is None:
+            return
+        changed = self.watch.check()
+        if changed:
+            path, line = self.context.path, block_result.first_line
+            message = describe(changed, self.watch.shown)
+            warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
+            block_result.warnings.append(warning)
 
     def block_evaluator(self, options: Options) -> BlockEvaluator:
         """What the block being evaluated with ``options`` runs with."""

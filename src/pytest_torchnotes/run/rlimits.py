@@ -9,14 +9,15 @@ to capture, report or even finish: pytest died at its end with ``Too many open f
 no report. A file size limit (``RLIMIT_FSIZE``) would end the process with ``SIGXFSZ`` the
 first time the session writes past it (its capture of the block's output, its terminal).
 
-So while a note whose code names ``setrlimit`` or ``prlimit`` runs, in the session's
-process: a hard limit given below the current one is kept at the current one (the soft
-limit given applies, which is what the block's own code meets); a soft limit on open files
-that leaves the session fewer than a few free descriptor numbers below it is refused with
-``ValueError`` at the block's line; and ``SIGXFSZ`` is ignored, so that a write past a file
-size limit fails with ``OSError`` (``File too large``) where it is made instead of ending
-the session. The limits the note sets hold while its blocks' code runs; between its blocks
-the session works under those it had before.
+So while a note whose code (or the setup code) names ``setrlimit`` or ``prlimit`` runs,
+in the session's process: a hard limit given below the current one is kept at the
+current one (the soft limit given applies, which is what the block's own code meets); a
+soft limit on open files that leaves the session fewer than a few free descriptor
+numbers below it is refused with ``ValueError`` at the block's line; and ``SIGXFSZ`` is
+ignored, so that a write past a file size limit fails with ``OSError`` (``File too
+large``) where it is made instead of ending the session. The limits the note sets hold
+while its blocks' code runs; between its blocks the session works under those it had
+before.
 """
 
 from __future__ import annotations

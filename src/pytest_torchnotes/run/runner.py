@@ -4,7 +4,9 @@ run/sandbox.py, its setup code run), its blocks evaluated in order (run/noterun.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
@@ -21,7 +23,7 @@ from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.notefiles import is_note
-from pytest_torchnotes.run import directives, folders, workspace
+from pytest_torchnotes.run import directives, folders, workspace, writeguard
 from pytest_torchnotes.run.capture import FileDescriptorCapture
 from pytest_torchnotes.run.compiling import compile_block, register_source
 from pytest_torchnotes.run.continuity import Continuity
@@ -31,6 +33,7 @@ from pytest_torchnotes.run.freezing import ImportFreezer
 from pytest_torchnotes.run.noterun import NoteRun as NoteRun
 from pytest_torchnotes.run.noterun import skipped_whole
 from pytest_torchnotes.run.planning import NoteSource
+from pytest_torchnotes.run.repowatch import FolderWatch
 from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted as SessionInterrupted
 from pytest_torchnotes.run.sandbox import sandbox
@@ -203,10 +206,23 @@ class NoteRunner:
             run.refusing = isolated.refusing
             with run.active():
                 run.setup_error = self._setup(note, executor, isolated.namespace)
+            run.watch = self._folder_watch(path, display_path)
         except BaseException:
             run.close()
             raise
         return run
+
+    def _folder_watch(self, path: Path, display_path: str) -> FolderWatch | None:
+        """The note's folder looked at after each block, where the write guard protects it."""
+        root = self.settings.workspace
+        if root is None:
+            return None
+        rule = writeguard.rule_for(
+            (path.parent, *self.settings.protected), (root, tempfile.gettempdir())
+        )
+        if not rule.refuses(os.path.realpath(path.parent)):
+            return None
+        return FolderWatch.of(str(path.parent), os.path.dirname(display_path))
 
     def _fd_capture(self) -> FileDescriptorCapture | None:
         """One temporary file for fd-level capture, for the whole session."""

@@ -140,7 +140,7 @@ def sandbox(
     if sessionfds.names_one(code):
         held = partial(_held_by_capture, executor)
         wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
-    if rlimits.names_one(code):
+    if rlimits.names_one(f"{settings.setup}\n{code}"):  # a limit set by setup code too
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((limits.enter, limits.leave))
         wrapping.append(limits)

@@ -27,6 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes.run.alarms import start_receiver
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -163,6 +164,7 @@ class TimeLimit:
             self._timer = threading.Timer(seconds, self._expire_thread, (target,))
             self._timer.start()
             return
+        start_receiver()  # the signal still comes when the block blocks it
         if GETSIGNAL(signal.SIGALRM) != self._expire:
             previous = SIGNAL(signal.SIGALRM, self._expire)
             if not self._installed:

@@ -54,6 +54,7 @@ def every_knob() -> list[Knob]:
         process_settings,
         python_state,
         registries,
+        setters,
         signals,
         start_method,
         torch_flags,
@@ -73,6 +74,7 @@ def every_knob() -> list[Knob]:
         *limits.limit_knobs(),
         *signals.signal_knobs(),
         *registries.registry_knobs(),
+        *setters.setter_knobs(),
     ]
     _made = (objects, knobs)
     return knobs

@@ -1,0 +1,41 @@
+"""End to end: under a memory limit the setup code sets, a block that takes all the memory
+it may fails at its line, and the session, which works between blocks under its own
+limit, goes on."""
+
+from __future__ import annotations
+
+import resource
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+#: A limit on the process's data 256 MiB above what it uses when the note starts.
+LIMIT = (
+    "import resource; used = int(next(line for line in open('/proc/self/status') "
+    "if line.startswith('VmData')).split()[1]) * 1024; "
+    "resource.setrlimit(resource.RLIMIT_DATA, (used + 2**28, resource.RLIM_INFINITY))"
+)
+
+
+def test_a_block_that_takes_all_memory_under_a_data_limit_fails_at_its_line(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The block keeps what it took, to the last kilobyte, and raises: the session, which
+    # worked under the limit the setup code set, failed the note with a MemoryError of its
+    # own, and no block of it had a result.
+    write_note(
+        "```python\ngrow = []\ntry:\n    while True:\n        grow.append(bytearray(2**20))\n"
+        "except MemoryError:\n    pass\nsmall = []\ntry:\n    while True:\n"
+        "        small.append(bytearray(2**10))\nexcept MemoryError:\n    pass\n"
+        "raise ValueError('full')\n```\n\n"
+        "```python\ngrow.clear()\nsmall.clear()\nprint('block 2')\n=== output ===\nblock 2\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
+    before = resource.getrlimit(resource.RLIMIT_DATA)
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--torchnotes-setup={LIMIT}")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 2, "failed": 1}
+    result.stdout.fnmatch_lines(["notes/a.md:1: block 1: the block raised ValueError: full*"])
+    assert resource.getrlimit(resource.RLIMIT_DATA) == before
