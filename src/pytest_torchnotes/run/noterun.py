@@ -206,6 +206,8 @@ class NoteRun:
             pass  # Ctrl-C while the note was put back
         finally:
             forget_source(self.result.path)
+            if self.watch is not None:
+                self.watch.stop()
         if executor.interrupted.is_set():
             raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
         self.runner._freeze_imports()

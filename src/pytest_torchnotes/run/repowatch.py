@@ -2,19 +2,33 @@
 
 The write guard (:mod:`.writeguard`) refuses what Python code writes into the repository;
 a child process (``sh -c 'echo x > /repo/notes/data.txt'``), ``ctypes`` or other C code
-given an absolute path writes there unchecked. What sits directly in the note's folder is
-looked at after each block (names, sizes, times, modes; nothing is read), and a change is
-named at the block's line, so that a repository that is no longer as it was is never passed
-over in silence. Folders below it are not looked into, and a folder of more than
-:data:`WATCHED` entries is looked at for its first ones only: the look costs a ``stat`` per
-entry after every block.
+given an absolute path writes there unchecked. After each block, the note's folder is
+looked at (nothing is read), and a change is named at the block's line, so that a
+repository that is no longer as it was is never passed over in silence:
+
+- the folder's own status, one ``stat``: its time changes when an entry is added, removed
+  or renamed, and then the names in it say which (listed once per folder while it stays
+  as it is, however many notes it holds);
+- every entry's size, time, mode and inode, from the moment the note starts a process or
+  calls C code through ``ctypes`` (the audit events of :data:`OUTSIDE`, seen before the
+  process starts): from then on, after each of the note's blocks, as a process it left
+  may write at any time. That look costs a ``stat`` per entry, which is why it waits for
+  those events: a folder of a thousand notes would cost a millisecond a block.
+
+Folders below it are not looked into, and a folder of more than :data:`WATCHED` entries is
+looked at for its first ones only. A file changed in place by C code without ``ctypes`` (a
+compiled extension given an absolute path) or by a process of ``multiprocessing``'s
+``spawn`` or ``forkserver`` start methods (they start with no audit event) is seen only
+when it adds, removes or renames an entry.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+import sys
+from dataclasses import dataclass, field
+from typing import Any
 
 #: Most entries of a note's folder looked at after each block (in the order of their names).
 WATCHED = 200
@@ -29,6 +43,34 @@ NAMED = 5
 Change = tuple[str, str]
 
 Snapshot = dict[str, tuple[int, int, int, int]]
+
+#: The folder's own status: modification time and inode.
+State = tuple[int, int]
+
+#: Audit events after which the note may change its folder past the write guard: a process
+#: started, C code reached through ``ctypes``.
+OUTSIDE = frozenset(
+    {
+        "subprocess.Popen",
+        "os.system",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.exec",
+        "os.fork",
+        "os.forkpty",
+        "ctypes.dlopen",
+        "ctypes.dlsym",
+        "ctypes.dlsym/handle",
+        "ctypes.cdata",
+        "ctypes.cdata/buffer",
+        "ctypes.call_function",
+    }
+)
+
+#: The name of a change that no name tells (the folder changed, the names in it did not),
+#: and what it says.
+REPLACED = ""
+REPLACED_HOW = "an entry renamed over another, or one added and removed again"
 
 
 def snapshot(folder: str) -> Snapshot:
@@ -77,6 +119,32 @@ def changes(before: Snapshot, after: Snapshot) -> list[Change]:
     return found
 
 
+def state(folder: str) -> State | None:
+    """The folder's own modification time and inode, or ``None`` when it cannot be read."""
+    try:
+        status = os.stat(folder)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_ino
+
+
+#: The names in each folder looked at, while it has the state they were read in.
+_listed: dict[str, tuple[State | None, frozenset[str]]] = {}
+
+
+def names(folder: str, now: State | None) -> frozenset[str]:
+    """The names directly in ``folder``, listed again only when its state is not ``now``'s."""
+    known = _listed.get(folder)
+    if known is not None and known[0] == now and now is not None:
+        return known[1]
+    try:
+        found = frozenset(os.listdir(folder))
+    except OSError:
+        found = frozenset()
+    _listed[folder] = (now, found)
+    return found
+
+
 @dataclass
 class FolderWatch:
     """The folder of a running note in the repository, looked at after each block."""
@@ -84,18 +152,65 @@ class FolderWatch:
     folder: str
     #: How messages name the folder (as the note's path is shown).
     shown: str
-    seen: Snapshot
+    #: The folder's state at the last look, and the names in it then.
+    seen: State | None
+    listed: frozenset[str]
+    #: Every entry, from the first event of :data:`OUTSIDE` on (then every entry is looked
+    #: at after each block).
+    full: Snapshot | None = field(default=None)
 
     @classmethod
     def of(cls, folder: str, shown: str) -> FolderWatch:
-        return cls(folder, shown, snapshot(folder))
+        now = state(folder)
+        return cls(folder, shown, now, names(folder, now))
+
+    def start(self) -> None:
+        """Take the note's events from now on (:func:`_audit`)."""
+        global _watching, _hooked
+        if not _hooked:
+            sys.addaudithook(_audit)
+            _hooked = True
+        _watching = self
+
+    def stop(self) -> None:
+        global _watching
+        if _watching is self:
+            _watching = None
 
     def check(self) -> list[Change]:
         """What changed since the last look (the next look starts from what is there now)."""
-        now = snapshot(self.folder)
-        found = changes(self.seen, now)
-        self.seen = now
+        now = state(self.folder)
+        found: list[Change] = []
+        if self.full is not None:
+            every = snapshot(self.folder)
+            found = changes(self.full, every)
+            self.full = every
+        if now != self.seen:
+            listed = names(self.folder, now)
+            if not found and listed != self.listed:
+                found = [(name, "removed") for name in self.listed - listed - IGNORED]
+                found += [(name, "added") for name in listed - self.listed - IGNORED]
+                found.sort()
+            elif not found:
+                found = [(REPLACED, REPLACED_HOW)]
+            self.seen, self.listed = now, listed
         return found
+
+
+_watching: FolderWatch | None = None
+_hooked = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    if event not in OUTSIDE:
+        return
+    watch = _watching
+    if watch is not None and watch.full is None:
+        watch.full = snapshot(watch.folder)
+
+
+#: CPython runs audit hooks with tracing off unless they ask: let coverage see this one.
+_audit.__cantrace__ = True  # type: ignore[attr-defined]
 
 
 def describe(changed: list[Change], folder: str) -> str:
@@ -107,7 +222,9 @@ def describe(changed: list[Change], folder: str) -> str:
 process, ctypes or other C code given an absolute path writes there unchecked: write to a \
 relative path (the scratch copy) instead
     """
-    named = ", ".join(f"{os.path.join(folder, name)} ({how})" for name, how in changed[:NAMED])
+    named = ", ".join(
+        f"{os.path.join(folder, name) if name else folder} ({how})" for name, how in changed[:NAMED]
+    )
     more = f" and {len(changed) - NAMED} more" if len(changed) > NAMED else ""
     return (
         f"the note's folder in the repository changed while the block ran: {named}{more}. "

@@ -207,6 +207,8 @@ class NoteRunner:
             with run.active():
                 run.setup_error = self._setup(note, executor, isolated.namespace)
             run.watch = self._folder_watch(path, display_path)
+            if run.watch is not None:
+                run.watch.start()
         except BaseException:
             run.close()
             raise
