@@ -3,8 +3,8 @@
 The containers publishing tools put an output fence in, each a layout of its own: an Obsidian
 callout (``> [!example]- Output``, the fence in a block quote), a Pandoc or MyST fenced div
 (``::: {.output}``), a Quarto cell (``::: {.cell}`` around the block and an output div of its
-own), a VitePress container (``::: details 输出``), Docusaurus tabs (``<TabItem
-value="Output">``) and a ``<details>`` wrapper; in list items and block quotes, with LF or
+own), a VitePress container (``::: details 输出``), the tabs of Docusaurus (``<TabItem
+value="Output">``), GitBook, Hugo and Hexo, and a ``<details>`` wrapper; in list items and block quotes, with LF or
 CRLF, a byte order mark, tabs and CJK text. Blocks print lines that would end or break those
 containers (``:::``, ``</TabItem>``, ``</details>``, ``-->``, ``> x``, fences). Each note
 is run in update mode as :mod:`tests.test_update_layouts` runs it, and:
@@ -134,27 +134,40 @@ def quarto_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     return _inside(inner, lines)
 
 
+#: Tabs around a block and its output fence, as each tool writes them: what comes before the
+#: block, between it and the output fence, and after the fence.
+TABS = {
+    "docusaurus": (
+        ["<Tabs>", '<TabItem value="Code" label="Code" default>', ""],
+        ["", "</TabItem>", '<TabItem value="Output" label="Output">', ""],
+        ["", "</TabItem>", "</Tabs>"],
+    ),
+    "gitbook": (
+        ["{% tabs %}", '{% tab title="Python" %}'],
+        ["{% endtab %}", "", '{% tab title="Output" %}'],
+        ["{% endtab %}", "{% endtabs %}"],
+    ),
+    "hugo": (
+        ["{{% tabs %}}", '{{% tab title="Command" %}}', ""],
+        ["", "{{% /tab %}}", '{{% tab title="Output" %}}', ""],
+        ["", "{{% /tab %}}", "{{% /tabs %}}"],
+    ),
+    "hexo": (
+        ["{% tabs 示例, 1 %}", "<!-- tab python-->"],
+        ["<!-- endtab -->", "<!-- tab 输出 -->"],
+        ["<!-- endtab -->", "{% endtabs %}"],
+    ),
+}
+
+
 @st.composite
 def tabs_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
-    """Docusaurus: the block in a code tab, its output fence in an Output tab."""
+    """Docusaurus, GitBook, Hugo and Hexo: the block in a code tab, its output fence in an
+    Output tab."""
     printed = draw(printing)
+    before, between, after = TABS[draw(st.sampled_from(sorted(TABS)))]
     head, section, close = _fenced(printed)
-    lines: list[Part] = [
-        "<Tabs>",
-        '<TabItem value="Code" label="Code" default>',
-        "",
-        *head[:-1],
-        "",
-        "</TabItem>",
-        '<TabItem value="Output" label="Output">',
-        "",
-        "```",
-        section,
-        close,
-        "",
-        "</TabItem>",
-        "</Tabs>",
-    ]
+    lines: list[Part] = [*before, *head[:-1], *between, "```", section, close, *after]
     return _inside(inner, lines)
 
 

@@ -87,3 +87,30 @@ def test_output_that_would_close_a_directive_comment_is_refused_with_the_fix(
         [block] = updated.result.blocks
         assert block.not_updated
         assert "would close the comment: an HTML comment cannot hold it;" in block.message
+
+
+#: Layouts whose output the plugin shows but does not compare (each with a warning, or left
+#: to an option that is off): update never writes them.
+NOT_COMPARED = {
+    "pre": "```python\nprint(3)\n```\n\n<pre>4</pre>\n",
+    "pre-multiline": "```python\nprint('a\\nb')\n```\n\n<pre>\nz\n</pre>\n",
+    "arrow": "```python\nx = 1\nprint(x + 1)\n# => 3\n```\n",
+    "knitr": "```python\nimport torch\nprint(torch.ones(1))\n## tensor([2.])\n```\n",
+    "text-fence": "```python\nprint(3)\n```\n\n```text\n4\n```\n",
+    "console-fence": "```python\nprint(3)\n```\n\n```console\n4\n```\n",
+    "indented": "```python\nprint(3)\n```\n\n    4\n\nafter\n",
+    "comments": "```python\nprint(3)\n# Output:\n# 4\n```\n",
+}
+
+
+@pytest.mark.parametrize("text", NOT_COMPARED.values(), ids=list(NOT_COMPARED))
+def test_output_the_plugin_does_not_compare_is_never_written(
+    runner: NoteRunner, text: str
+) -> None:
+    with tempfile.TemporaryDirectory(prefix="updleft-") as name:
+        path = _write(Path(name), text)
+        updated = update(runner, path, NoteFormat())
+        assert updated.data == text.encode()
+        [block] = updated.result.blocks
+        assert not block.edits
+        assert block.outcome == "passed"
