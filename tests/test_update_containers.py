@@ -4,10 +4,11 @@ The containers publishing tools put an output fence in, each a layout of its own
 callout (``> [!example]- Output``, the fence in a block quote), a Pandoc or MyST fenced div
 (``::: {.output}``), a Quarto cell (``::: {.cell}`` around the block and an output div of its
 own), a VitePress container (``::: details 输出``), the tabs of Docusaurus (``<TabItem
-value="Output">``), GitBook, Hugo and Hexo, and a ``<details>`` wrapper; in list items and block quotes, with LF or
-CRLF, a byte order mark, tabs and CJK text. Blocks print lines that would end or break those
-containers (``:::``, ``</TabItem>``, ``</details>``, ``-->``, ``> x``, fences). Each note
-is run in update mode as :mod:`tests.test_update_layouts` runs it, and:
+value="Output">``), GitBook, Hugo and Hexo, and a ``<details>`` wrapper; in list items and
+block quotes, with LF or CRLF, a byte order mark, tabs and CJK text. Blocks print lines that
+would end or break those containers (``:::``, ``</TabItem>``, ``</details>``, ``-->``,
+``> x``, fences). Each note is run in update mode as :mod:`tests.test_update_layouts` runs
+it, and:
 
 - with its expected outputs blanked or wrong, update gives back the original bytes;
 - whatever the blocks print, every byte outside the sections stays, each block is written
@@ -72,8 +73,10 @@ def _inside(inner: str, lines: list[Part]) -> list[Part]:
         if isinstance(line, Section):
             placed.append(
                 Section(
-                    *(tuple(_in(inner, text) for text in getattr(line, name))
-                    for name in ("good", "blank", "wrong"))
+                    *(
+                        tuple(_in(inner, text) for text in getattr(line, name))
+                        for name in ("good", "blank", "wrong")
+                    )
                 )
             )
         else:

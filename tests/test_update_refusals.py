@@ -104,9 +104,7 @@ NOT_COMPARED = {
 
 
 @pytest.mark.parametrize("text", NOT_COMPARED.values(), ids=list(NOT_COMPARED))
-def test_output_the_plugin_does_not_compare_is_never_written(
-    runner: NoteRunner, text: str
-) -> None:
+def test_output_the_plugin_does_not_compare_is_never_written(runner: NoteRunner, text: str) -> None:
     with tempfile.TemporaryDirectory(prefix="updleft-") as name:
         path = _write(Path(name), text)
         updated = update(runner, path, NoteFormat())

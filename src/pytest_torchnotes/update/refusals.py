@@ -129,7 +129,9 @@ def unsafe_reason(
 COMPARE_IGNORE = "<!-- torchnotes: compare ignore -->"
 
 #: What to do about output that would close the HTML comment of an ``output`` directive.
-COMMENT_FIX = f": an HTML comment cannot hold it; print it differently, or mark the block {COMPARE_IGNORE}"
+COMMENT_FIX = (
+    f": an HTML comment cannot hold it; print it differently, or mark the block {COMPARE_IGNORE}"
+)
 
 #: What to do about output with a line that reads as the output marker.
 MARKER_FIX = f": print it differently, or mark the block {COMPARE_IGNORE}"

@@ -30,11 +30,11 @@ UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.E
 #: Why a note is not written when it is not the file its edits were computed from, and what
 #: to do: its new text (someone's edit, another note's block) is kept.
 CHANGED_ON_DISK = (
-    "changed on disk since it was collected; its new text is kept: run the update again"
+    "changed on disk since it was collected (its new text is kept): run again to write it"
 )
 
 #: Why a read-only note is not written, and what to do.
-READ_ONLY = "read-only: make it writable (chmod u+w) and run the update again"
+READ_ONLY = "read-only: make it writable (chmod u+w) and run again"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
