@@ -24,6 +24,7 @@ from pathlib import Path
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from pytest_torchnotes.run.runner import NoteRunner
 from tests.test_update_layouts import (
     CONTAINERS,
     NASTY_LINE,
@@ -226,7 +227,9 @@ def container_notes(draw: st.DrawFn, printing: Lines = PRINTED) -> Note:
 
 @PROPERTY
 @given(note=container_notes(), variant=st.sampled_from(["blank", "wrong"]))
-def test_update_writes_back_the_original_bytes(runner, note: Note, variant: str) -> None:  # type: ignore[no-untyped-def]
+def test_update_writes_back_the_original_bytes(
+    runner: NoteRunner, note: Note, variant: str
+) -> None:
     with tempfile.TemporaryDirectory(prefix="updbox-") as name:
         path = _write(Path(name), note.text(variant))
         first = update(runner, path, note.format())
@@ -239,7 +242,7 @@ def test_update_writes_back_the_original_bytes(runner, note: Note, variant: str)
 
 @PROPERTY
 @given(note=container_notes(NASTY))
-def test_whatever_blocks_print_their_containers_stay_whole(runner, note: Note) -> None:  # type: ignore[no-untyped-def]
+def test_whatever_blocks_print_their_containers_stay_whole(runner: NoteRunner, note: Note) -> None:
     """What update writes reads back as the output it wrote, in the same container: the
     note read again has as many blocks, each one it wrote passes, and a second update
     changes nothing; what it cannot write it refuses, naming why."""
