@@ -193,7 +193,8 @@ def test_a_note_changed_during_the_run_is_not_written(
     result.stdout.fnmatch_lines(
         [
             "could not fix 1 block, still failing:",
-            "  notes/note.md:1: not written: changed on disk since it was collected",
+            "  notes/note.md:1: not written: changed on disk since it was collected (its new text"
+            " is kept): run again to write it",
         ]
     )
     assert result.ret == 1
@@ -208,7 +209,9 @@ def test_a_read_only_note_is_reported(pytester: pytest.Pytester, write_note: Wri
     finally:
         note.chmod(0o644)
     assert result.ret == 1
-    result.stdout.fnmatch_lines(["  notes/note.md:3: not written: read-only"])
+    result.stdout.fnmatch_lines(
+        ["  notes/note.md:3: not written: read-only: make it writable (chmod u+w) and run again"]
+    )
     assert note.read_text(encoding="utf-8") == DRIFTED
 
 

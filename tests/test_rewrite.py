@@ -22,7 +22,12 @@ from pytest_torchnotes.update.apply import apply
 from pytest_torchnotes.update.merge import merge
 from pytest_torchnotes.update.refusals import NUL_IN_OUTPUT, unsafe_reason, written_lines
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, digest, section_edit
-from pytest_torchnotes.update.writer import update_file, write_atomically
+from pytest_torchnotes.update.writer import (
+    CHANGED_ON_DISK,
+    READ_ONLY,
+    update_file,
+    write_atomically,
+)
 
 NUMERIC = Comparator(CompareOptions())
 ELLIPSIS = Comparator(CompareOptions("ellipsis"))
@@ -214,10 +219,10 @@ def test_update_file(tmp_path: Path) -> None:
     edit = Edit(str(note), 3, 3, ("1",), (), 0, digest(data))
     assert update_file(note, [edit]) is None
     assert note.read_bytes() == b"```python\nprint(1)\n=== output ===\n1\n```\n"
-    assert update_file(note, [edit]) == "changed on disk since it was collected"
+    assert update_file(note, [edit]) == CHANGED_ON_DISK
     note.chmod(0o444)
     fresh = Edit(str(note), 3, 4, ("2",), ("1",), 0, digest(note.read_bytes()))
-    assert update_file(note, [fresh]) == "read-only"
+    assert update_file(note, [fresh]) == READ_ONLY
     assert update_file(tmp_path / "gone.md", [fresh]) == "cannot be read: No such file or directory"
 
 

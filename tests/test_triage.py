@@ -20,6 +20,7 @@ from pytest_torchnotes.commands.triage import running
 from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord
 from pytest_torchnotes.update.rewrite import digest
+from pytest_torchnotes.update.writer import CHANGED_ON_DISK
 
 SAMPLES = Path(__file__).parent / "samples"
 CORPUS = SAMPLES / "triage"
@@ -406,7 +407,7 @@ def test_write_refuses_a_note_changed_during_the_run(tmp_path: Path) -> None:
     note.write_text("changed\n")
     finding = t.Finding(str(note), 3, t.MISSING_MODULE, "", "requires module:d2l; why")
     (message,) = t.write([finding], {str(note.resolve()): before})
-    assert message == f"{note} not written: changed on disk since it was collected"
+    assert message == f"{note} not written: {CHANGED_ON_DISK}"
     assert note.read_text() == "changed\n"
 
 

@@ -47,7 +47,8 @@ def test_a_note_changed_on_disk_is_not_written_and_its_updated_blocks_fail(
     assert book.counts() == (0, 0)
     assert book.unfixed == [
         "notes/m.md:3: a traceback",
-        "notes/n.md:1: not written: changed on disk since it was collected",
+        "notes/n.md:1: not written: changed on disk since it was collected (its new text is"
+        " kept): run again to write it",
     ]
     block = BlockRecord("block", 1, 1, None, "passed", None, None, None, None, "", status="updated")
     kept = BlockRecord("block", 1, 1, None, "passed", None, None, None, None, "", status="updated")

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.ipython import is_transcript, read_transcript
-from pytest_torchnotes.markdown.ipython_split import read_split, starts_with_out
+from pytest_torchnotes.markdown.ipython_split import (
+    prints_then_out,
+    read_split,
+    starts_with_out,
+)
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL, gap
 from pytest_torchnotes.markdown.outputfence import output_fence
 from pytest_torchnotes.markdown.sections import fence_section
@@ -39,7 +43,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         stop = next_fence.open_line
         label = note.format.output_label or OUTPUT_LABEL
         between = gap(note.lines, fence, stop, label, note.comment_lines)
-        if between.only_labels and len(between.labels) <= 1 and starts_with_out(next_fence):
+        split = starts_with_out(next_fence) or prints_then_out(next_fence, transcript)
+        if between.only_labels and len(between.labels) <= 1 and split:
             fenced = next_fence
     if transcript.prompts_only and fenced is None:
         output_fence(note, fence, next_fence, warn=True)  # output that is not read

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from pytest_torchnotes.markdown.bracketed import closing_line, depth_change
 from pytest_torchnotes.markdown.ipython import (
+    IN_PROMPT,
     OUT_PROMPT,
     Cell,
     Issue,
@@ -29,6 +30,28 @@ def starts_with_out(fence: FenceLexeme) -> bool:
     """Whether a fence's first non-blank line is an ``Out[n]:`` prompt."""
     first = next((line.text for line in fence.body if line.text.strip()), "")
     return OUT_PROMPT.match(first) is not None
+
+
+def prints_then_out(fence: FenceLexeme, transcript: Transcript) -> bool:
+    """Whether a fence holds what the prompts of ``transcript`` printed, then the
+    ``Out[n]:`` line of one of them, as IPython shows a prompt that prints and gives a value
+    (and no ``In [n]:`` prompt of its own).
+
+    >>> from pytest_torchnotes.markdown.ipython import read_transcript
+    >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
+    >>> text = "```python\\nIn [4]: print(1); 2\\n```\\n\\n```\\n1\\nOut[4]: 2\\n```\\n"
+    >>> prompts, output = MarkdownLexer()(text).fences
+    >>> prints_then_out(output, read_transcript(prompts.body)[0])
+    True
+    """
+    numbers = {cell.number.strip() for cell in transcript.cells}
+    for line in fence.body:
+        if IN_PROMPT.match(line.text):
+            return False
+        out = OUT_PROMPT.match(line.text)
+        if out is not None:
+            return out.group("number").strip() in numbers
+    return False
 
 
 def read_split(transcript: Transcript, fence: FenceLexeme) -> tuple[Transcript, list[Issue]]:

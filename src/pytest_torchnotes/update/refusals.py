@@ -87,9 +87,15 @@ def unsafe_reason(
     ``prefix`` (the block quote's or list item's), if they cannot. A line closes the fence
     when it would close it as CommonMark, and the lexer, read it: a run of the fence's
     character at least as long, nothing after it but spaces and tabs, at most three columns
-    in; ``"\\t```"``, ``"    ```"`` and ``"\\xa0```"`` are text."""
+    in; ``"\\t```"``, ``"    ```"`` and ``"\\xa0```"`` are text. After a comment's ``#``
+    (output written as comments, ``prefix`` ``# ``) no line is a fence or a marker."""
+    commented = bool(prefix.lstrip(" \t>"))  # what a block quote or list item leaves
     for line in lines:
         stripped = line.strip()
+        if commented:
+            if "\x00" in line:
+                return NUL_IN_OUTPUT
+            continue
         if not fence:  # indented output: a fence-looking line in it is text
             if marker.match(line):
                 return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
@@ -98,7 +104,7 @@ def unsafe_reason(
             continue
         if fence == "-->":
             if "-->" in line or "--!>" in line:
-                return f"a line of the output ({stripped!r}) would close the comment"
+                return f"a line of the output ({stripped!r}) would close the comment{COMMENT_FIX}"
             continue
         closing = _fence_run(CLOSING_FENCE, line, fence, prefix)
         if closing is not None and len(closing) >= len(fence):
@@ -121,6 +127,11 @@ def unsafe_reason(
 
 #: The directive that keeps a block running but compares nothing of its output.
 COMPARE_IGNORE = "<!-- torchnotes: compare ignore -->"
+
+#: What to do about output that would close the HTML comment of an ``output`` directive.
+COMMENT_FIX = (
+    f": an HTML comment cannot hold it; print it differently, or mark the block {COMPARE_IGNORE}"
+)
 
 #: What to do about output with a line that reads as the output marker.
 MARKER_FIX = f": print it differently, or mark the block {COMPARE_IGNORE}"

@@ -27,6 +27,15 @@ TEMPORARY_NAME = 48
 #: write goes on without the reservation.
 UNSUPPORTED = {errno.EINVAL, errno.EOPNOTSUPP, getattr(errno, "ENOTSUP", errno.EOPNOTSUPP)}
 
+#: Why a note is not written when it is not the file its edits were computed from, and what
+#: to do: its new text (someone's edit, another note's block) is kept.
+CHANGED_ON_DISK = (
+    "changed on disk since it was collected (its new text is kept): run again to write it"
+)
+
+#: Why a read-only note is not written, and what to do.
+READ_ONLY = "read-only: make it writable (chmod u+w) and run again"
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder, keeping the file's mode, owner and
@@ -112,11 +121,11 @@ def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
         return str(error)
     read = digest(data)  # once: a note of 10,000 edits is not hashed 10,000 times
     if any(edit.digest != read for edit in edits):
-        return "changed on disk since it was collected"
+        return CHANGED_ON_DISK
     target = Path(os.path.realpath(path))
     writable_bits = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     if not target.stat().st_mode & writable_bits or not os.access(target, os.W_OK):
-        return "read-only"  # the mode bits count even for a superuser, who could write anyway
+        return READ_ONLY  # the mode bits count even for a superuser, who could write anyway
     try:
         raw = decode_note(data)
         text = apply(raw.original, edits)

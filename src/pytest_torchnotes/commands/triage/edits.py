@@ -14,7 +14,7 @@ from pytest_torchnotes.notefiles import UnreadableNote, read_note
 from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.update.apply import raw_lines
 from pytest_torchnotes.update.rewrite import Edit, digest
-from pytest_torchnotes.update.writer import update_file
+from pytest_torchnotes.update.writer import CHANGED_ON_DISK, update_file
 
 
 def directive_edits(
@@ -57,7 +57,7 @@ def write(findings: Sequence[Finding], digests: dict[str, str]) -> list[str]:
         # A note changed since it was read before the run is refused, as
         # --torchnotes-update refuses it (update_file checks the digest again when it writes).
         if known is not None and digest(data) != known:
-            messages.append(f"{path} not written: changed on disk since it was collected")
+            messages.append(f"{path} not written: {CHANGED_ON_DISK}")
             continue
         try:
             edits = directive_edits(path, found, known or digest(data), data)
