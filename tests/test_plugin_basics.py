@@ -222,7 +222,8 @@ def test_python_looking_fence_is_reported_as_a_warning(
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines_random(
         [
-            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note",
+            "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note (1 warning names "
+            "what is not run: torchnotes check lists them)",
             "*TorchnotesWarning: notes/note.md:1: ```python2 looks like Python but is not run*",
         ]
     )

@@ -28,14 +28,15 @@ def test_a_block_that_takes_all_memory_under_a_data_limit_fails_at_its_line(
         "```python\ngrow = []\ntry:\n    while True:\n        grow.append(bytearray(2**20))\n"
         "except MemoryError:\n    pass\nsmall = []\ntry:\n    while True:\n"
         "        small.append(bytearray(2**10))\nexcept MemoryError:\n    pass\n"
-        "raise ValueError('full')\n```\n\n"
-        "```python\ngrow.clear()\nsmall.clear()\nprint('block 2')\n=== output ===\nblock 2\n```\n",
+        "raise ValueError('full')\n```\n",
         "a.md",
     )
     write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
     before = resource.getrlimit(resource.RLIMIT_DATA)
     result = pytester.runpytest("-p", "no:cacheprovider", f"--torchnotes-setup={LIMIT}")
     result.assert_outcomes(passed=1, failed=1)
-    assert block_counts(result) == {"verified": 2, "failed": 1}
+    # (no later block of that note is asked to print: what the small allocations took may
+    # stay with the C library's heap, near the limit, and a print may not find memory)
+    assert block_counts(result) == {"verified": 1, "failed": 1}
     result.stdout.fnmatch_lines(["notes/a.md:1: block 1: the block raised ValueError: full*"])
     assert resource.getrlimit(resource.RLIMIT_DATA) == before
