@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
+from pytest_torchnotes.markdown.docstring_prose import is_prose
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
@@ -21,9 +22,17 @@ PROMPT = ">>>"
 
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
-    """Whether the first line of text of a fence body is a ``>>>`` prompt."""
-    first = next((line.text for line in body if line.text.strip()), None)
+    """Whether the first line of text of a fence body is a ``>>>`` prompt, after any
+    comment lines (``# Dot product`` over ``torch.inner``'s first prompt: prose to doctest,
+    and no Python a ``>>>`` line can follow)."""
+    first = next(
+        (line.text for line in body if line.text.strip() and not _comment(line.text)), None
+    )
     return first is not None and first.lstrip().startswith(PROMPT)
+
+
+def _comment(text: str) -> bool:
+    return text.lstrip().startswith("#")
 
 
 def detect(draft: BlockDraft, note: NoteContext) -> None:
@@ -74,18 +83,21 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
 
 def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     """The first line of a transcript that follows a blank line without a ``>>>`` prompt
-    (a comment aside): doctest would take it for prose and never run it. A blank line inside
-    an output whose brackets are still open is not one (:mod:`.bracketed`)."""
-    after_blank = False
+    (a comment, and words that are not Python, :mod:`.docstring_prose`, aside): doctest
+    would take it for prose and never run it. A blank line inside an output whose brackets
+    are still open is not one (:mod:`.bracketed`)."""
+    after_blank = prose = False
     inside = continued_blanks([line.text for line in body])
     for index, line in enumerate(body):
         text = line.text.strip()
         if index in inside:
             continue
         if not text:
-            after_blank = True
+            after_blank, prose = True, False
         elif text.startswith(PROMPT):
-            after_blank = False
+            after_blank = prose = False
         elif after_blank and not text.startswith("#"):
-            return line
+            prose = is_prose(text, continuing=prose)
+            if not prose:
+                return line
     return None

@@ -1,0 +1,85 @@
+"""Transcripts as PyTorch's docstrings write them: words around the ``>>>`` prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown import transcripts
+from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote
+
+SAMPLE = (Path(__file__).parent / "samples" / "torch_docstring_prose.md").read_text(
+    encoding="utf-8"
+)
+
+
+def body(*texts: str) -> tuple[BodyLine, ...]:
+    return tuple(BodyLine(index, "", text) for index, text in enumerate(texts))
+
+
+def test_a_comment_before_the_first_prompt_opens_a_transcript() -> None:
+    """``torch.inner``'s example opens with ``# Dot product`` over its first prompt."""
+    assert transcripts.is_doctest(body("# Dot product", ">>> torch.inner(a, b)", "tensor(7)"))
+    assert transcripts.is_doctest(body("", "  # a", "# b", "  >>> 1"))
+    assert not transcripts.is_doctest(body("# a comment", "x = 1", ">>> x"))
+    assert not transcripts.is_doctest(body("# only comments", "# here"))
+
+
+def test_a_sentence_between_examples_is_prose() -> None:
+    """``torch.meshgrid``'s example explains the grid in a sentence between its prompts."""
+    lines = body(
+        ">>> y = 1",
+        "",
+        "Observe the element-wise pairings across the grid, (1, 4),",
+        "(1, 5), ..., (3, 6). This is the same thing as the",
+        "cartesian product.",
+        ">>> y",
+        "1",
+    )
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        "y = 2",  # code
+        "print(y)",  # code
+        "def f(x):",  # code, unfinished
+        " 2",  # output (of torch.Tensor.register_hook's example) after a blank line
+        "[torch.FloatTensor of size (3,)]",
+    ],
+)
+def test_code_or_output_after_a_blank_line_is_still_refused(stray: str) -> None:
+    lines = body(">>> x = 1", "", stray, ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) == lines[2]
+
+
+def test_code_in_a_paragraph_that_starts_as_prose_is_refused() -> None:
+    lines = body(">>> x = 1", "", "Then add one:", "x = x + 1", ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) == lines[3]
+
+
+@given(st.lists(st.sampled_from(["Observe the grid.", "The sum of (1, 2).", "y = 2", ""])))
+def test_only_a_paragraph_that_is_not_python_passes_as_prose(texts: list[str]) -> None:
+    lines = body(">>> x = 1", *texts)
+    stray = transcripts.not_behind_a_prompt(lines)
+    after_blank = [text for index, text in enumerate(texts) if text and "" in texts[:index]]
+    assert (stray is None) == ("y = 2" not in after_blank)
+
+
+def test_the_sample_reads_three_transcripts() -> None:
+    note = NoteParser().parse(SAMPLE)
+    assert note.problems == []
+    assert [block.doctest for block in note.blocks] == [True, True, True]
+
+
+def test_the_sample_runs(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(SAMPLE, dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 3 blocks: 3 verified"])
