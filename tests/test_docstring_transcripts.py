@@ -40,6 +40,11 @@ def test_a_sentence_between_examples_is_prose() -> None:
         "cartesian product.",
         ">>> y",
         "1",
+        "",
+        "`torch.meshgrid` is commonly used to produce a grid for",
+        "plotting.",
+        ">>> y",
+        "1",
     )
     assert transcripts.not_behind_a_prompt(lines) is None
 

@@ -15,10 +15,11 @@ import codeop
 import re
 import warnings
 
-#: How a sentence starts: a letter. A line of a sentence that goes on may start otherwise;
+#: How a sentence starts: a letter, or reStructuredText's inline markup (``torch.meshgrid``
+#: in backquotes, a ``:func:`` role). A line of a sentence that goes on may start otherwise;
 #: one that starts a paragraph with a digit or a bracket is more likely output (the
 #: ``[torch.FloatTensor of size (3,)]`` of an old repr).
-SENTENCE_START = re.compile(r"[^\W\d_]")
+SENTENCE_START = re.compile(r"[^\W\d_]|`|:[a-z]+:`")
 
 
 def is_prose(text: str, *, continuing: bool = False) -> bool:
@@ -34,6 +35,8 @@ def is_prose(text: str, *, continuing: bool = False) -> bool:
     True
     >>> [is_prose(code) for code in ("y = 2", "def f(x):", "print(", " 2", "product")]
     [False, False, False, False, False]
+    >>> is_prose("`torch.meshgrid` is commonly used to produce a grid for")
+    True
     >>> is_prose("[torch.FloatTensor of size (3,)]")
     False
     """
