@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown import transcripts
+from pytest_torchnotes.markdown.continuation import examples_of, unprompted_continuation
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
 from tests.conftest import WriteNote
@@ -77,14 +78,42 @@ def test_only_a_paragraph_that_is_not_python_passes_as_prose(texts: list[str]) -
     assert (stray is None) == ("y = 2" not in after_blank)
 
 
-def test_the_sample_reads_three_transcripts() -> None:
+def test_the_sample_reads_each_block_as_a_transcript() -> None:
     note = NoteParser().parse(SAMPLE)
     assert note.problems == []
-    assert [block.doctest for block in note.blocks] == [True, True, True]
+    assert [block.doctest for block in note.blocks] == [True, True, True, True]
 
 
 def test_the_sample_runs(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(SAMPLE, dedent=False)
     result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*1 note (1 passed), 3 blocks: 3 verified"])
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 4 blocks: 4 verified"])
+
+
+def test_rows_under_an_open_bracket_go_on_with_it_as_xdoctest_reads_them() -> None:
+    """``torch.nn.MaxUnpool2d`` writes the rows of its input indented, with no prompt."""
+    code = ">>> t = torch.tensor([[1., 2.],\n                   [3., 4.]])\n>>> t.shape\n"
+    examples = examples_of(code)
+    assert [(e.source, e.want, e.lineno) for e in examples] == [
+        ("t = torch.tensor([[1., 2.],\n" + " " * 15 + "[3., 4.]])\n", "", 0),  # as xdoctest
+        ("t.shape\n", "", 2),
+    ]
+    assert unprompted_continuation(body(*code.split("\n"))) is None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        (">>> def f(x):", "    return x"),  # no bracket open: IDLE's body of a def
+        (">>> t = f([1,", "  2])"),  # indented less than the prompt and its space
+    ],
+)
+def test_other_lines_without_a_prompt_are_still_refused(lines: tuple[str, ...]) -> None:
+    lines_read = body(*lines)
+    assert unprompted_continuation(lines_read) == (lines_read[0], lines_read[1])
+
+
+def test_output_under_a_closed_statement_stays_output() -> None:
+    examples = examples_of(">>> t = [[1],\n...      [2]]\n>>> t\n    [[1], [2]]\n")
+    assert examples[1].want == "    [[1], [2]]\n"
