@@ -33,6 +33,7 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
+from pytest_torchnotes.run.silenthints import silent_statement_hint, uninitialized_hint
 from pytest_torchnotes.run.tracebacks import raised_another
 from pytest_torchnotes.run.transcript_raises import plan_raised
 from pytest_torchnotes.run.wanthints import directive_hint, random_hint
@@ -77,9 +78,13 @@ def run_examples(
             continue
         if failed is None:
             hint = directive_hint(evaluator.comparator, example, execution, options)
+            if hint is None and failure == OUTPUT_DIFFERS:
+                hint = silent_statement_hint(example.source, example.want, execution.stdout)
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
+                if hint is None and failure == OUTPUT_DIFFERS:
+                    hint = uninitialized_hint("\n".join(before), example.want)
             failed = _example_failure(
                 current, evaluator.context, line, example.source, failure, hint
             )
