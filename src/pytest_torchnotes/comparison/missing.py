@@ -83,6 +83,19 @@ def missing_hint(type_name: str, message: str) -> str | None:
     return None
 
 
+def import_for(name: str) -> str | None:
+    """The import that gives the undefined ``name``: a module's, or that of a class or a
+    function of torch's namespaces (:func:`missing_hint` says the same in words).
+
+    >>> import_for("math"), import_for("no_such_name_here")
+    ('import math', None)
+    """
+    if importlib.util.find_spec(name) is not None:
+        return f"import {name}"
+    where = _torch_namespace(name)
+    return None if where is None else f"from {where} import {name}"
+
+
 def _torch_namespace(name: str) -> str | None:
     """The first namespace of :data:`TORCH_NAMESPACES` already imported where ``name`` is a
     class, a function or a module (not a constant such as ``torch.e``, that a note may have
