@@ -117,3 +117,18 @@ def test_other_lines_without_a_prompt_are_still_refused(lines: tuple[str, ...]) 
 def test_output_under_a_closed_statement_stays_output() -> None:
     examples = examples_of(">>> t = [[1],\n...      [2]]\n>>> t\n    [[1], [2]]\n")
     assert examples[1].want == "    [[1], [2]]\n"
+
+
+def test_a_prompt_without_a_space_names_its_line_in_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# T\n\n```python\n>>> x = 1\n>>>x\n1\n```\n", dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1 ('T'): the >>> transcript is malformed: line 5 lacks "
+            "blank after >>>: '>>>x' (write a space after the prompt, as doctest and xdoctest "
+            "need)*"
+        ]
+    )

@@ -23,6 +23,7 @@ from pytest_torchnotes.run.errors import ErrorInfo, describe_error
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.malformed import malformed_message
 from pytest_torchnotes.run.planning import plan_example
 from pytest_torchnotes.run.results import (
     EXCEPTION,
@@ -53,7 +54,9 @@ def run_examples(
     except ValueError as error:
         result.error = ErrorInfo("ValueError", frozenset({"ValueError"}), str(error), "", None)
         return exception_failure(
-            result, evaluator.context, f"the >>> transcript is malformed: {error}"
+            result,
+            evaluator.context,
+            f"the >>> transcript is malformed: {malformed_message(str(error), block.code_line)}",
         )
     failed: BlockResult | None = None
     fixable = True
