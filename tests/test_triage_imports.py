@@ -3,6 +3,8 @@ the note never imports."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,18 @@ def test_a_name_no_import_gives_stays_drift(
         record(1, "exception", UNDEFINED.format("preprocess")),
     )
     assert finding.cause == t.DRIFT
+
+
+def test_triage_finds_a_torch_name_in_a_process_that_ran_no_note() -> None:
+    """``torchnotes triage`` runs the notes in pytest processes of their own: its own
+    process has not imported ``torch.linalg`` when it reads ``linalg``'s ``NameError``."""
+    code = (
+        "import sys\n"
+        "from pytest_torchnotes.comparison.missing import import_for\n"
+        "assert 'torch' not in sys.modules\n"
+        "print(import_for('linalg'), import_for('linalg', load=True))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["None", "from", "torch", "import", "linalg"]

@@ -9,6 +9,7 @@ CUDA's ``AssertionError``. The hint names the import or the directive that fixes
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 import sys
@@ -83,17 +84,28 @@ def missing_hint(type_name: str, message: str) -> str | None:
     return None
 
 
-def import_for(name: str) -> str | None:
+def import_for(name: str, *, load: bool = False) -> str | None:
     """The import that gives the undefined ``name``: a module's, or that of a class or a
-    function of torch's namespaces (:func:`missing_hint` says the same in words).
+    function of torch's namespaces (:func:`missing_hint` says the same in words). A run
+    looks in the namespaces its notes imported; ``load`` imports them first (a process
+    that ran no note, as ``torchnotes triage`` is).
 
     >>> import_for("math"), import_for("no_such_name_here")
     ('import math', None)
     """
     if importlib.util.find_spec(name) is not None:
         return f"import {name}"
+    if load:
+        _load_namespaces()
     where = _torch_namespace(name)
     return None if where is None else f"from {where} import {name}"
+
+
+def _load_namespaces() -> None:
+    for module_name in TORCH_NAMESPACES:
+        # a namespace this torch lacks, or cannot import, is left out
+        with contextlib.suppress(Exception):
+            importlib.import_module(module_name)
 
 
 def _torch_namespace(name: str) -> str | None:
