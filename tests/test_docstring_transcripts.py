@@ -31,6 +31,25 @@ def test_a_comment_before_the_first_prompt_opens_a_transcript() -> None:
     assert not transcripts.is_doctest(body("# only comments", "# here"))
 
 
+@pytest.mark.parametrize(
+    "heading",
+    [
+        ("Example::", ""),
+        ("Examples:",),
+        (".. code-block:: python", ""),
+        ("Example::", "", ".. doctest::", ""),
+        ("The grid of two tensors,", "(1, 4) and the rest:", ""),
+    ],
+)
+def test_a_docstring_heading_over_the_first_prompt_opens_a_transcript(
+    heading: tuple[str, ...],
+) -> None:
+    """reStructuredText's ``Example::`` (torch.Tensor's docstrings) and Google's
+    ``Examples:`` lines, copied with the example under them, are prose to doctest."""
+    assert transcripts.is_doctest(body(*heading, "    >>> 1", "    1"))
+    assert not transcripts.is_doctest(body(*heading, "x = 1", ">>> x"))
+
+
 def test_a_sentence_between_examples_is_prose() -> None:
     """``torch.meshgrid``'s example explains the grid in a sentence between its prompts."""
     lines = body(
@@ -81,14 +100,14 @@ def test_only_a_paragraph_that_is_not_python_passes_as_prose(texts: list[str]) -
 def test_the_sample_reads_each_block_as_a_transcript() -> None:
     note = NoteParser().parse(SAMPLE)
     assert note.problems == []
-    assert [block.doctest for block in note.blocks] == [True, True, True, True]
+    assert [block.doctest for block in note.blocks] == [True, True, True, True, True]
 
 
 def test_the_sample_runs(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(SAMPLE, dedent=False)
     result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*1 note (1 passed), 4 blocks: 4 verified"])
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 5 blocks: 5 verified"])
 
 
 def test_rows_under_an_open_bracket_go_on_with_it_as_xdoctest_reads_them() -> None:

@@ -21,6 +21,10 @@ import warnings
 #: ``[torch.FloatTensor of size (3,)]`` of an old repr).
 SENTENCE_START = re.compile(r"[^\W\d_]|`|:[a-z]+:`")
 
+#: A reStructuredText directive a docstring's example sits under (``.. code-block:: python``,
+#: ``.. doctest::``): prose to doctest.
+RST_DIRECTIVE = re.compile(r"\.\.[ \t]+[\w:-]+::")
+
 
 def is_prose(text: str, *, continuing: bool = False) -> bool:
     """Whether the line ``text`` is words, not Python: it starts with a letter (or goes on
@@ -39,8 +43,12 @@ def is_prose(text: str, *, continuing: bool = False) -> bool:
     True
     >>> is_prose("[torch.FloatTensor of size (3,)]")
     False
+    >>> is_prose("Example::"), is_prose(".. code-block:: python")
+    (True, True)
     """
     text = text.strip()
+    if RST_DIRECTIVE.match(text):
+        return True
     if not text or not (continuing or SENTENCE_START.match(text)):
         return False
     with warnings.catch_warnings():

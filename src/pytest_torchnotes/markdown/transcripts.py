@@ -23,16 +23,22 @@ PROMPT = ">>>"
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
     """Whether the first line of text of a fence body is a ``>>>`` prompt, after any
-    comment lines (``# Dot product`` over ``torch.inner``'s first prompt: prose to doctest,
-    and no Python a ``>>>`` line can follow)."""
-    first = next(
-        (line.text for line in body if line.text.strip() and not _comment(line.text)), None
-    )
-    return first is not None and first.lstrip().startswith(PROMPT)
-
-
-def _comment(text: str) -> bool:
-    return text.lstrip().startswith("#")
+    comment lines (``# Dot product`` over ``torch.inner``'s first prompt) and words that are
+    not Python (a docstring's ``Example::`` or ``.. code-block:: python`` over its
+    example, :mod:`.docstring_prose`): prose to doctest, and no Python a ``>>>`` line can
+    follow."""
+    prose = False
+    for line in body:
+        text = line.text.strip()
+        if not text or text.startswith("#"):
+            prose = False
+            continue
+        if text.startswith(PROMPT):
+            return True
+        prose = is_prose(text, continuing=prose)
+        if not prose:
+            return False
+    return False
 
 
 def detect(draft: BlockDraft, note: NoteContext) -> None:
