@@ -73,3 +73,35 @@ def test_both_failures_say_what_to_do(pytester: pytest.Pytester, write_note: Wri
             "  new_empty() returns uninitialized memory: its values change from run to run*",
         ]
     )
+
+
+def test_a_lone_ellipsis_under_a_statement_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """xdoctest reads a lone ``...`` under ``>>> torch.ones(2).sum().item()`` as output."""
+    write_note(
+        "# T\n\n```python\n>>> import torch\n>>> torch.ones(2).sum().item()\n...\n```\n",
+        dedent=False,
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:5: >>> torch.ones(2).sum().item()",
+            "  output differs",
+            "  the lone '...' under it is a continuation line to doctest, which ends the example"
+            " with no output (xdoctest reads it as output that matches anything)*",
+            "--- expected (notes/note.md:6)",
+        ]
+    )
+    assert "shows no output" not in result.stdout.str()
+
+
+def test_a_lone_ellipsis_that_ends_a_def_prints_nothing_and_passes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "# T\n\n```python\n>>> def f():\n...     return 1\n...\n>>> f()\n1\n```\n",
+        dedent=False,
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

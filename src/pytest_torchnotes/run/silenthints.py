@@ -1,7 +1,8 @@
 """Why a ``>>>`` example's output cannot match what its note writes under it, said in its
-failure: a statement that shows nothing, or memory left uninitialized.
+failure: a statement that shows nothing, memory left uninitialized, or a lone ``...`` that
+xdoctest reads as output and doctest as code.
 
-PyTorch's docstrings have both. ``torch.special.gammaincc``'s example writes a tensor under
+PyTorch's docstrings have the first two. ``torch.special.gammaincc``'s example writes a tensor under
 ``>>> a = torch.special.gammaincc(a1, a2)``: an assignment shows nothing at a prompt, so the
 output written under it is never printed. ``torch.empty`` returns whatever the memory held:
 no seed fixes its values (:func:`~.wanthints.random_hint` speaks of the values a seed does fix).
@@ -76,3 +77,29 @@ def uninitialized_hint(code: str, want: str) -> str | None:
         "and no seed fixes them; add '# xdoctest: +IGNORE_WANT' at the end of the example's "
         "line to leave its output uncompared"
     )
+
+
+#: A line that is doctest's continuation prompt and nothing else.
+LONE_ELLIPSIS = re.compile(r"^[ \t]*\.\.\.[ \t]*$")
+
+LONE_ELLIPSIS_HINT = (
+    "the lone '...' under it is a continuation line to doctest, which ends the example with "
+    "no output (xdoctest reads it as output that matches anything): write what it prints "
+    "there, or add '# xdoctest: +IGNORE_WANT' at the end of the example's line"
+)
+
+
+def lone_ellipsis_hint(code: str, lineno: int, source: str) -> str | None:
+    """For an example of the transcript ``code`` (its 0-based ``lineno`` and its ``source``)
+    that expects no output, whether the line that ended it is a lone ``...``, which xdoctest
+    reads as output matching anything and doctest as a blank line of the statement.
+
+    >>> lone_ellipsis_hint(">>> f()\\n...\\n>>> g()", 0, "f()\\n") is not None
+    True
+    >>> lone_ellipsis_hint(">>> f()\\n>>> g()", 0, "f()\\n")
+    """
+    lines = code.split("\n")
+    after = lineno + source.count("\n")
+    if after < len(lines) and LONE_ELLIPSIS.match(lines[after]):
+        return LONE_ELLIPSIS_HINT
+    return None

@@ -34,7 +34,11 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
-from pytest_torchnotes.run.silenthints import silent_statement_hint, uninitialized_hint
+from pytest_torchnotes.run.silenthints import (
+    lone_ellipsis_hint,
+    silent_statement_hint,
+    uninitialized_hint,
+)
 from pytest_torchnotes.run.tracebacks import raised_another
 from pytest_torchnotes.run.transcript_raises import plan_raised
 from pytest_torchnotes.run.wanthints import directive_hint, random_hint
@@ -83,6 +87,8 @@ def run_examples(
             hint = directive_hint(evaluator.comparator, example, execution, options)
             if hint is None and failure == OUTPUT_DIFFERS:
                 hint = silent_statement_hint(example.source, example.want, execution.stdout)
+            if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
+                hint = lone_ellipsis_hint(block.code, example.lineno, example.source)
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
@@ -205,7 +211,7 @@ def _example_failure(
     if hint is not None:
         lines.append(f"  {hint}")
     if failure == OUTPUT_DIFFERS and result.expected is not None:
-        if not result.expected.strip():
+        if not result.expected.strip() and hint is None:
             lines.append(
                 "  the transcript shows no output for this example: write what it prints "
                 "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"
