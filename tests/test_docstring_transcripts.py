@@ -151,3 +151,17 @@ def test_a_prompt_without_a_space_names_its_line_in_the_note(
             "need)*"
         ]
     )
+
+
+def test_update_writes_the_output_of_an_indented_example_under_its_prompt(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A docstring's example kept indented under its ``Example::`` line is updated."""
+    text = "# T\n\n```python\nExample::\n\n    >>> 1 + 1\n    3\n    >>> 2 + 2\n```\n"
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    updated = text.replace("    3\n    >>> 2 + 2\n", "    2\n    >>> 2 + 2\n    4\n")
+    assert path.read_text(encoding="utf-8") == updated
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == updated
