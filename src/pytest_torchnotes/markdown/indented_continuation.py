@@ -42,6 +42,8 @@ def open_bracket(source: str) -> bool:
 
     >>> open_bracket("x = f(1,"), open_bracket("s = '''a"), open_bracket("def f(x):")
     (True, True, False)
+    >>> open_bracket("if x:\\n    y\\n  z")  # an indentation tokenize cannot follow
+    False
     """
     try:
         for _ in tokenize.generate_tokens(io.StringIO(source + "\n").readline):
