@@ -42,6 +42,21 @@ def test_the_import_a_docstring_example_takes_as_done(
     assert (finding.cause, finding.setup) == (t.MISSING_IMPORT, (statement,))
 
 
+def test_a_variable_named_as_a_torch_function_is_no_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``torch.fft.ihfft2``'s example uses a ``t`` it never defines: not ``torch.t``."""
+    assert import_for("t") == "from torch import t"
+    assert import_for("t", functions=False) is None
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        "```python\n>>> t = torch.fft.ihfft2(t)\n```\n",
+        record(1, "exception", UNDEFINED.format("t")),
+    )
+    assert finding.cause == t.DRIFT
+
+
 def test_a_name_no_import_gives_stays_drift(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,11 +84,13 @@ def missing_hint(type_name: str, message: str) -> str | None:
     return None
 
 
-def import_for(name: str, *, load: bool = False) -> str | None:
+def import_for(name: str, *, load: bool = False, functions: bool = True) -> str | None:
     """The import that gives the undefined ``name``: a module's, or that of a class or a
     function of torch's namespaces (:func:`missing_hint` says the same in words). A run
     looks in the namespaces its notes imported; ``load`` imports them first (a process
-    that ran no note, as ``torchnotes triage`` is).
+    that ran no note, as ``torchnotes triage`` is). Without ``functions``, a function of
+    torch is not taken for the name: ``t``, ``x`` or ``input`` is more likely a variable the
+    note lost than ``torch.t``.
 
     >>> import_for("math"), import_for("no_such_name_here")
     ('import math', None)
@@ -98,7 +100,12 @@ def import_for(name: str, *, load: bool = False) -> str | None:
     if load:
         _load_namespaces()
     where = _torch_namespace(name)
-    return None if where is None else f"from {where} import {name}"
+    if where is None:
+        return None
+    value = getattr(sys.modules[where], name)
+    if not functions and not isinstance(value, (type, ModuleType)):
+        return None
+    return f"from {where} import {name}"
 
 
 def _load_namespaces() -> None:

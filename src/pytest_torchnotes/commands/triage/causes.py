@@ -100,7 +100,9 @@ def classify(
         )
     undefined = UNDEFINED_NAME.search(reason)
     name = undefined.group("name") if undefined is not None else ""
-    statement = STANDARD_IMPORTS.get(name) or (import_for(name, load=True) if name else None)
+    statement = STANDARD_IMPORTS.get(name) or (
+        import_for(name, load=True, functions=False) if name else None
+    )
     if statement is not None:
         return Finding(
             path,
