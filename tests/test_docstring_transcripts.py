@@ -165,3 +165,18 @@ def test_update_writes_the_output_of_an_indented_example_under_its_prompt(
     assert path.read_text(encoding="utf-8") == updated
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text(encoding="utf-8") == updated
+
+
+def test_a_heading_indented_less_than_the_prompts_ends_the_output() -> None:
+    """``torch.utils.data``'s datapipes head each part of their example with a line indented
+    less than its prompts, right under the output above."""
+    code = "Usage:\n    >>> 1 + 1\n    2\nMore:\n    >>> 2 + 2\n    4\n"
+    assert [(e.source, e.want, e.lineno) for e in examples_of(code)] == [
+        ("1 + 1\n", "2\n", 1),
+        ("2 + 2\n", "4\n", 4),
+    ]
+
+
+def test_code_indented_less_under_a_prompt_is_still_refused() -> None:
+    with pytest.raises(ValueError, match="inconsistent leading whitespace: 'x = 2'"):
+        examples_of("    >>> x = 1\nx = 2\n    >>> x\n    1\n")

@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.bracketed import marked
+from pytest_torchnotes.markdown.dedented_prose import unindented
 from pytest_torchnotes.markdown.indented_continuation import prompted
 from pytest_torchnotes.markdown.lexers import BodyLine
 
@@ -88,7 +89,7 @@ def examples_of(code: str) -> list[doctest.Example]:
     ['x = 1\\n', '    y = 2\\n']
     """
     examples: list[doctest.Example] = []
-    for example in doctest.DocTestParser().get_examples(marked(prompted(code))):
+    for example in doctest.DocTestParser().get_examples(marked(prompted(unindented(code)))):
         last = examples[-1] if examples else None
         if last is None or last.want or last.exc_msg is not None:
             examples.append(example)
