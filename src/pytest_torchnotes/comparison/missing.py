@@ -9,6 +9,7 @@ CUDA's ``AssertionError``. The hint names the import or the directive that fixes
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import re
 import sys
@@ -99,6 +100,37 @@ def missing_hint(type_name: str, message: str) -> str | None:
             " torchnotes_setup (--torchnotes-setup)"
         )
     return None
+
+
+def import_for(name: str, *, load: bool = False, functions: bool = True) -> str | None:
+    """The import that gives the undefined ``name``: a module's, or that of a class or a
+    function of torch's namespaces (:func:`missing_hint` says the same in words). A run
+    looks in the namespaces its notes imported; ``load`` imports them first (a process
+    that ran no note, as ``torchnotes triage`` is). Without ``functions``, a function of
+    torch is not taken for the name: ``t``, ``x`` or ``input`` is more likely a variable the
+    note lost than ``torch.t``.
+
+    >>> import_for("math"), import_for("no_such_name_here")
+    ('import math', None)
+    """
+    if importlib.util.find_spec(name) is not None:
+        return f"import {name}"
+    if load:
+        _load_namespaces()
+    where = _torch_namespace(name)
+    if where is None:
+        return None
+    value = getattr(sys.modules[where], name)
+    if not functions and not isinstance(value, (type, ModuleType)):
+        return None
+    return f"from {where} import {name}"
+
+
+def _load_namespaces() -> None:
+    for module_name in TORCH_NAMESPACES:
+        # a namespace this torch lacks, or cannot import, is left out
+        with contextlib.suppress(Exception):
+            importlib.import_module(module_name)
 
 
 def _torch_namespace(name: str) -> str | None:

@@ -23,6 +23,8 @@ import warnings
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.bracketed import marked
+from pytest_torchnotes.markdown.dedented_prose import unindented
+from pytest_torchnotes.markdown.indented_continuation import prompted
 from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: doctest's prompts.
@@ -47,9 +49,11 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
     >>> unprompted_continuation(body(">>> f(", ">>>     1,", ">>> )", "2")) is None
     True
     """
+    # xdoctest's lines that go on with an open bracket, indented, read as ... lines
+    texts = prompted("\n".join(line.text for line in body)).split("\n")
     position = 0
     while position < len(body):
-        text = body[position].text.strip()
+        text = texts[position].strip()
         if not text.startswith(PROMPT):
             position += 1
             continue
@@ -57,7 +61,7 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
         source = [text[len(PROMPT) :].removeprefix(" ")]
         position += 1
         while position < len(body):
-            text = body[position].text.strip()
+            text = texts[position].strip()
             if text.startswith(CONTINUATION):
                 source.append(text[len(CONTINUATION) :].removeprefix(" "))
             elif text.startswith(PROMPT) and _unfinished("\n".join(source)):
@@ -65,9 +69,9 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
             else:
                 break
             position += 1
-        if position >= len(body) or not body[position].text.strip():
+        if position >= len(body) or not texts[position].strip():
             continue
-        if not body[position].text.strip().startswith(PROMPT) and _unfinished("\n".join(source)):
+        if not texts[position].strip().startswith(PROMPT) and _unfinished("\n".join(source)):
             return body[start], body[position]
     return None
 
@@ -85,7 +89,7 @@ def examples_of(code: str) -> list[doctest.Example]:
     ['x = 1\\n', '    y = 2\\n']
     """
     examples: list[doctest.Example] = []
-    for example in doctest.DocTestParser().get_examples(marked(code)):
+    for example in doctest.DocTestParser().get_examples(marked(prompted(unindented(code)))):
         last = examples[-1] if examples else None
         if last is None or last.want or last.exc_msg is not None:
             examples.append(example)

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
+from pytest_torchnotes.markdown.docstring_prose import is_prose
 from pytest_torchnotes.markdown.ipython import first_prompt
-from pytest_torchnotes.markdown.leadin import first_line_after_lead_in
+from pytest_torchnotes.markdown.leadin import LEAD_IN
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
 
@@ -24,9 +25,22 @@ PROMPT = ">>>"
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
     """Whether the first line of text of a fence body is a ``>>>`` prompt, after the lines
-    doctest reads as prose before it (:mod:`.leadin`: comments, ``$ python``)."""
-    first = first_line_after_lead_in(body)
-    return first is not None and first.lstrip().startswith(PROMPT)
+    doctest reads as prose before it: comment lines and the command that starts the session
+    (``# Dot product`` over ``torch.inner``'s first prompt, ``$ python``: :mod:`.leadin`),
+    and words that are not Python (a docstring's ``Example::`` or ``.. code-block:: python``
+    over its example, :mod:`.docstring_prose`): no Python a ``>>>`` line can follow."""
+    prose = False
+    for line in body:
+        text = line.text.strip()
+        if not text or LEAD_IN.match(line.text):
+            prose = False
+            continue
+        if text.startswith(PROMPT):
+            return True
+        prose = is_prose(text, continuing=prose)
+        if not prose:
+            return False
+    return False
 
 
 def detect(draft: BlockDraft, note: NoteContext) -> None:
@@ -77,18 +91,21 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
 
 def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     """The first line of a transcript that follows a blank line without a ``>>>`` prompt
-    (a comment aside): doctest would take it for prose and never run it. A blank line inside
-    an output whose brackets are still open is not one (:mod:`.bracketed`)."""
-    after_blank = False
+    (a comment, and words that are not Python, :mod:`.docstring_prose`, aside): doctest
+    would take it for prose and never run it. A blank line inside an output whose brackets
+    are still open is not one (:mod:`.bracketed`)."""
+    after_blank = prose = False
     inside = continued_blanks([line.text for line in body])
     for index, line in enumerate(body):
         text = line.text.strip()
         if index in inside:
             continue
         if not text:
-            after_blank = True
+            after_blank, prose = True, False
         elif text.startswith(PROMPT):
-            after_blank = False
+            after_blank = prose = False
         elif after_blank and not text.startswith("#"):
-            return line
+            prose = is_prose(text, continuing=prose)
+            if not prose:
+                return line
     return None

@@ -140,7 +140,12 @@ def _reread(
     """Why the transcript, with ``edit`` made, would not read back as the same examples
     with example ``index`` passing, if it would not."""
     kept = {source.raw_lines[line.line]: line.text for line in section.lines}
-    want = [kept.get(raw, raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines]
+    # A line's text keeps the indentation of its example's prompt (a docstring's example
+    # indented under its Example:: line); the section's prefix holds that indentation too.
+    indent = " " * examples[index].indent
+    want = [
+        kept.get(raw, indent + raw.removesuffix("\r")[len(section.prefix) :]) for raw in edit.lines
+    ]
     code = [line.text for line in body[:first]]
     code += want
     code += [line.text for line in body[first + len(section.lines) :]]

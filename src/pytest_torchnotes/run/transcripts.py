@@ -23,6 +23,7 @@ from pytest_torchnotes.run.errors import ErrorInfo, describe_error
 from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
+from pytest_torchnotes.run.malformed import malformed_message
 from pytest_torchnotes.run.planning import plan_example
 from pytest_torchnotes.run.results import (
     EXCEPTION,
@@ -32,6 +33,11 @@ from pytest_torchnotes.run.results import (
     TEXT,
     BlockResult,
     from_execution,
+)
+from pytest_torchnotes.run.silenthints import (
+    lone_ellipsis_hint,
+    silent_statement_hint,
+    uninitialized_hint,
 )
 from pytest_torchnotes.run.tracebacks import raised_another
 from pytest_torchnotes.run.transcript_raises import plan_raised
@@ -52,7 +58,9 @@ def run_examples(
     except ValueError as error:
         result.error = ErrorInfo("ValueError", frozenset({"ValueError"}), str(error), "", None)
         return exception_failure(
-            result, evaluator.context, f"the >>> transcript is malformed: {error}"
+            result,
+            evaluator.context,
+            f"the >>> transcript is malformed: {malformed_message(str(error), block.code_line)}",
         )
     failed: BlockResult | None = None
     fixable = True
@@ -77,11 +85,17 @@ def run_examples(
             continue
         if failed is None:
             hint = directive_hint(evaluator.comparator, example, execution, options)
+            if hint is None:  # what doctest reads under the prompt, before what the code does
+                hint = want_hint(example.want, execution)
+            if hint is None and failure == OUTPUT_DIFFERS:
+                hint = silent_statement_hint(example.source, example.want, execution.stdout)
+            if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
+                hint = lone_ellipsis_hint(block.code, example.lineno, example.source)
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
-            if hint is None:
-                hint = want_hint(example.want, execution)
+                if hint is None and failure == OUTPUT_DIFFERS:
+                    hint = uninitialized_hint("\n".join(before), example.want)
             failed = _example_failure(
                 current, evaluator.context, line, example.source, failure, hint
             )
@@ -203,7 +217,7 @@ def _example_failure(
     if hint is not None:
         lines.append(f"  {hint}")
     if failure == OUTPUT_DIFFERS and result.expected is not None:
-        if not result.expected.strip():
+        if not result.expected.strip() and hint is None:
             lines.append(
                 "  the transcript shows no output for this example: write what it prints "
                 "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"

@@ -19,7 +19,7 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.missing import NO_NETWORK
+from pytest_torchnotes.comparison.missing import NO_NETWORK, import_for
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.reporting.report import BlockRecord
 
@@ -115,14 +115,17 @@ def classify(
             instead=other_language(block.code if block else ""),
         )
     undefined = UNDEFINED_NAME.search(reason)
-    if undefined is not None and undefined.group("name") in STANDARD_IMPORTS:
-        name = undefined.group("name")
+    name = undefined.group("name") if undefined is not None else ""
+    statement = STANDARD_IMPORTS.get(name) or (
+        import_for(name, load=True, functions=False) if name else None
+    )
+    if statement is not None:
         return Finding(
             path,
             record.line,
             MISSING_IMPORT,
             f"the note uses {name} and never imports it",
-            setup=(STANDARD_IMPORTS[name],),
+            setup=(statement,),
         )
     if (
         record.drift in ("value", "text")

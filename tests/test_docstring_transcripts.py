@@ -1,0 +1,182 @@
+"""Transcripts as PyTorch's docstrings write them: words around the ``>>>`` prompts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown import transcripts
+from pytest_torchnotes.markdown.continuation import examples_of, unprompted_continuation
+from pytest_torchnotes.markdown.lexers import BodyLine
+from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote
+
+SAMPLE = (Path(__file__).parent / "samples" / "torch_docstring_prose.md").read_text(
+    encoding="utf-8"
+)
+
+
+def body(*texts: str) -> tuple[BodyLine, ...]:
+    return tuple(BodyLine(index, "", text) for index, text in enumerate(texts))
+
+
+def test_a_comment_before_the_first_prompt_opens_a_transcript() -> None:
+    """``torch.inner``'s example opens with ``# Dot product`` over its first prompt."""
+    assert transcripts.is_doctest(body("# Dot product", ">>> torch.inner(a, b)", "tensor(7)"))
+    assert transcripts.is_doctest(body("", "  # a", "# b", "  >>> 1"))
+    assert not transcripts.is_doctest(body("# a comment", "x = 1", ">>> x"))
+    assert not transcripts.is_doctest(body("# only comments", "# here"))
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        ("Example::", ""),
+        ("Examples:",),
+        (".. code-block:: python", ""),
+        ("Example::", "", ".. doctest::", ""),
+        ("The grid of two tensors,", "(1, 4) and the rest:", ""),
+    ],
+)
+def test_a_docstring_heading_over_the_first_prompt_opens_a_transcript(
+    heading: tuple[str, ...],
+) -> None:
+    """reStructuredText's ``Example::`` (torch.Tensor's docstrings) and Google's
+    ``Examples:`` lines, copied with the example under them, are prose to doctest."""
+    assert transcripts.is_doctest(body(*heading, "    >>> 1", "    1"))
+    assert not transcripts.is_doctest(body(*heading, "x = 1", ">>> x"))
+
+
+def test_a_sentence_between_examples_is_prose() -> None:
+    """``torch.meshgrid``'s example explains the grid in a sentence between its prompts."""
+    lines = body(
+        ">>> y = 1",
+        "",
+        "Observe the element-wise pairings across the grid, (1, 4),",
+        "(1, 5), ..., (3, 6). This is the same thing as the",
+        "cartesian product.",
+        ">>> y",
+        "1",
+        "",
+        "`torch.meshgrid` is commonly used to produce a grid for",
+        "plotting.",
+        ">>> y",
+        "1",
+    )
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
+@pytest.mark.parametrize(
+    "stray",
+    [
+        "y = 2",  # code
+        "print(y)",  # code
+        "def f(x):",  # code, unfinished
+        " 2",  # output (of torch.Tensor.register_hook's example) after a blank line
+        "[torch.FloatTensor of size (3,)]",
+    ],
+)
+def test_code_or_output_after_a_blank_line_is_still_refused(stray: str) -> None:
+    lines = body(">>> x = 1", "", stray, ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) == lines[2]
+
+
+def test_code_in_a_paragraph_that_starts_as_prose_is_refused() -> None:
+    lines = body(">>> x = 1", "", "Then add one:", "x = x + 1", ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) == lines[3]
+
+
+@given(st.lists(st.sampled_from(["Observe the grid.", "The sum of (1, 2).", "y = 2", ""])))
+def test_only_a_paragraph_that_is_not_python_passes_as_prose(texts: list[str]) -> None:
+    lines = body(">>> x = 1", *texts)
+    stray = transcripts.not_behind_a_prompt(lines)
+    after_blank = [text for index, text in enumerate(texts) if text and "" in texts[:index]]
+    assert (stray is None) == ("y = 2" not in after_blank)
+
+
+def test_the_sample_reads_each_block_as_a_transcript() -> None:
+    note = NoteParser().parse(SAMPLE)
+    assert note.problems == []
+    assert [block.doctest for block in note.blocks] == [True, True, True, True, True]
+
+
+def test_the_sample_runs(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(SAMPLE, dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 5 blocks: 5 verified"])
+
+
+def test_rows_under_an_open_bracket_go_on_with_it_as_xdoctest_reads_them() -> None:
+    """``torch.nn.MaxUnpool2d`` writes the rows of its input indented, with no prompt."""
+    code = ">>> t = torch.tensor([[1., 2.],\n                   [3., 4.]])\n>>> t.shape\n"
+    examples = examples_of(code)
+    assert [(e.source, e.want, e.lineno) for e in examples] == [
+        ("t = torch.tensor([[1., 2.],\n" + " " * 15 + "[3., 4.]])\n", "", 0),  # as xdoctest
+        ("t.shape\n", "", 2),
+    ]
+    assert unprompted_continuation(body(*code.split("\n"))) is None
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        (">>> def f(x):", "    return x"),  # no bracket open: IDLE's body of a def
+        (">>> t = f([1,", "  2])"),  # indented less than the prompt and its space
+    ],
+)
+def test_other_lines_without_a_prompt_are_still_refused(lines: tuple[str, ...]) -> None:
+    lines_read = body(*lines)
+    assert unprompted_continuation(lines_read) == (lines_read[0], lines_read[1])
+
+
+def test_output_under_a_closed_statement_stays_output() -> None:
+    examples = examples_of(">>> t = [[1],\n...      [2]]\n>>> t\n    [[1], [2]]\n")
+    assert examples[1].want == "    [[1], [2]]\n"
+
+
+def test_a_prompt_without_a_space_names_its_line_in_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# T\n\n```python\n>>> x = 1\n>>>x\n1\n```\n", dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1 ('T'): the >>> transcript is malformed: line 5 lacks "
+            "blank after >>>: '>>>x' (write a space after the prompt, as doctest and xdoctest "
+            "need)*"
+        ]
+    )
+
+
+def test_update_writes_the_output_of_an_indented_example_under_its_prompt(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A docstring's example kept indented under its ``Example::`` line is updated."""
+    text = "# T\n\n```python\nExample::\n\n    >>> 1 + 1\n    3\n    >>> 2 + 2\n```\n"
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    updated = text.replace("    3\n    >>> 2 + 2\n", "    2\n    >>> 2 + 2\n    4\n")
+    assert path.read_text(encoding="utf-8") == updated
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == updated
+
+
+def test_a_heading_indented_less_than_the_prompts_ends_the_output() -> None:
+    """``torch.utils.data``'s datapipes head each part of their example with a line indented
+    less than its prompts, right under the output above."""
+    code = "Usage:\n    >>> 1 + 1\n    2\nMore:\n    >>> 2 + 2\n    4\n"
+    assert [(e.source, e.want, e.lineno) for e in examples_of(code)] == [
+        ("1 + 1\n", "2\n", 1),
+        ("2 + 2\n", "4\n", 4),
+    ]
+
+
+def test_code_indented_less_under_a_prompt_is_still_refused() -> None:
+    with pytest.raises(ValueError, match="inconsistent leading whitespace: 'x = 2'"):
+        examples_of("    >>> x = 1\nx = 2\n    >>> x\n    1\n")
