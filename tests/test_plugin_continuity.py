@@ -123,7 +123,7 @@ def test_a_test_between_two_notes_is_honoured(
     assert _restored(pytester) == {"notes/a.md": [], "notes/b.md": []}
 
 
-@pytest.mark.parametrize("where", ["fixture", "hook", "namespace"])
+@pytest.mark.parametrize("where", ["fixture", "hook", "namespace", "pytest_plugins", "-p"])
 def test_what_a_conftest_does_between_notes_is_honoured(
     pytester: pytest.Pytester, write_note: WriteNote, where: str
 ) -> None:
@@ -140,18 +140,28 @@ def test_what_a_conftest_does_between_notes_is_honoured(
             "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
             "def pytest_runtest_setup(item):\n    decimal.getcontext().prec = next(COUNT)\n"
         )
-    else:  # its own torchnotes_namespace, which the note asks for when it runs
+    elif where == "namespace":  # its own torchnotes_namespace, which the note asks for
         code = (
             "import decimal, pytest, itertools\nCOUNT = itertools.count(10)\n\n"
             "@pytest.fixture\ndef torchnotes_namespace():\n"
             "    decimal.getcontext().prec = next(COUNT)\n    return {}\n"
         )
+    else:  # the hook in a module of the project's, loaded as a plugin by name
+        pytester.makepyfile(
+            precision_plugin=(
+                "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
+                "def pytest_runtest_setup(item):\n    decimal.getcontext().prec = next(COUNT)\n"
+            )
+        )
+        pytester.syspathinsert()
+        code = 'pytest_plugins = ["precision_plugin"]\n' if where == "pytest_plugins" else ""
     pytester.makeconftest(code)
     for index, name in enumerate(("a.md", "b.md", "c.md")):
         write_note(PRECISION.format(10 + index), name, dedent=False)
     taken = Taken()
+    loaded = ["-p", "precision_plugin"] if where == "-p" else []
     result = pytester.runpytest(
-        "-p", "no:randomly", "--torchnotes-report=report.json", plugins=[taken]
+        "-p", "no:randomly", *loaded, "--torchnotes-report=report.json", plugins=[taken]
     )
     result.assert_outcomes(passed=3)
     assert taken.count == 0

@@ -568,14 +568,32 @@ BETWEEN_ITEMS = (
     "pytest_exception_interact",
 )
 
-#: Whether any ``conftest.py`` of the session implements a hook of :data:`BETWEEN_ITEMS`.
+#: Whether any ``conftest.py`` of the session, or a module of the project's loaded as a
+#: plugin (``pytest_plugins``, ``-p``), implements a hook of :data:`BETWEEN_ITEMS`.
 CONFTEST_HOOKS: pytest.StashKey[bool] = pytest.StashKey()
+
+
+def _projects_plugins(config: pytest.Config) -> Iterator[object]:
+    """The plugins that are modules of the project's rather than pytest's or an installed
+    plugin's: every ``conftest.py``, and the modules named by ``pytest_plugins`` or ``-p``
+    (an installed plugin is registered by its entry point)."""
+    installed = {id(plugin) for plugin, _ in config.pluginmanager.list_plugin_distinfo()}
+    for plugin in config.pluginmanager.get_plugins():
+        name = getattr(plugin, "__name__", "")
+        if (
+            isinstance(plugin, type(sys))
+            and id(plugin) not in installed
+            and name != __name__
+            and not name.startswith(("_pytest.", "pytest_torchnotes."))
+        ):
+            yield plugin
 
 
 def _nothing_around(item: pytest.Item) -> bool:
     """Whether only pytest's and this plugin's code runs between the previous item and the
     note ``item``: it has no fixture but this plugin's ``torchnotes_namespace``, and no
-    ``conftest.py`` has a hook that runs between items (:data:`BETWEEN_ITEMS`)."""
+    ``conftest.py`` or plugin module of the project's has a hook that runs between items
+    (:data:`BETWEEN_ITEMS`)."""
     if not isinstance(item, NoteItem):
         return False
     if any(name != "torchnotes_namespace" for name in item.fixturenames):
@@ -589,8 +607,7 @@ def _nothing_around(item: pytest.Item) -> bool:
     if found is None:  # once: every conftest.py is loaded when items run
         found = config.stash[CONFTEST_HOOKS] = any(
             any(hasattr(plugin, name) for name in BETWEEN_ITEMS)
-            for plugin in config.pluginmanager.get_plugins()
-            if Path(str(getattr(plugin, "__file__", ""))).name == "conftest.py"
+            for plugin in _projects_plugins(config)
         )
     return not found
 
