@@ -166,3 +166,21 @@ def test_what_a_conftest_does_between_notes_is_honoured(
     result.assert_outcomes(passed=3)
     assert taken.count == 0
     assert all(value == [] for value in _restored(pytester).values())
+
+
+def test_a_note_that_leaves_a_daemon_thread_running_is_not_taken_after(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A daemon thread does not keep the process alive, so it is no thread left to name, but
+    it may change the state after its note ended: the next note reads the state anew."""
+    write_note(
+        "```python\nimport threading\n"
+        "threading.Thread(target=threading.Event().wait, daemon=True).start()\n```\n",
+        "a.md",
+        dedent=False,
+    )
+    write_note(CLEAN, "b.md", dedent=False)
+    write_note(CLEAN, "c.md", dedent=False)
+    taken = Taken()
+    pytester.runpytest("-p", "no:randomly", plugins=[taken]).assert_outcomes(passed=3)
+    assert taken.count == 1  # c after b, not b after a

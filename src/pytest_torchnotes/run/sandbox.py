@@ -254,7 +254,9 @@ def sandbox(
         result.threads = exiting.threads_left(threads)
         if kept is not None:
             # What the runner changes itself (OURS) is set back as saved, whatever it read.
+            # Nor a daemon thread it started, which may change the state after it ended.
             clean = not (result.restored or result.threads or result.freeing or wrapping)
+            clean = clean and threads.issuperset(threading.enumerate())
             kept.leave(state.knobs, state.saved, clean)
         if scratch is not None:
             scratch.leave()
