@@ -135,9 +135,16 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = build_settings(lookup)
     except SettingsError as error:
         raise pytest.UsageError(f"torchnotes: {error}") from None
+    import dataclasses
+
+    from pytest_torchnotes.notenames import NoteNames, linked_roots
+
+    # A link to a folder of notes named on the command line holds notes as the folder does.
+    linked = linked_roots(config.args, config.invocation_params.dir, settings.paths)
+    if linked:
+        settings = dataclasses.replace(settings, paths=settings.paths + linked)
     config.stash[SETTINGS] = settings
     config.stash[PARSERS] = note_parsers(settings.note_format)
-    from pytest_torchnotes.notenames import NoteNames
 
     config.stash[NAMES] = NoteNames()
     if settings.run.update:
