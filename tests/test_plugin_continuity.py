@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -184,3 +185,36 @@ def test_a_note_that_leaves_a_daemon_thread_running_is_not_taken_after(
     taken = Taken()
     pytester.runpytest("-p", "no:randomly", plugins=[taken]).assert_outcomes(passed=3)
     assert taken.count == 1  # c after b, not b after a
+
+
+#: A note whose thread changes sys.argv once the note's state was read back past it (its
+#: display hook put back), and ends within the grace the note's end gives its threads.
+LATE_THREAD = """```python
+import sys, threading
+
+
+def late(sys=sys, hook=sys.displayhook):  # the note's names are freed as it ends
+    while sys.displayhook is hook:
+        pass
+    sys.argv.append("late")
+
+
+threading.Thread(target=late).start()
+```
+"""
+
+
+def test_a_thread_that_changes_the_state_as_its_note_ends_is_not_blamed_on_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The next note reads the state anew: taking the state the first note found, it was
+    named for what the thread set."""
+    write_note(LATE_THREAD, "a.md", dedent=False)
+    write_note(CLEAN, "b.md", dedent=False)
+    argv = list(sys.argv)
+    try:
+        result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    finally:
+        sys.argv[:] = argv
+    result.assert_outcomes(passed=2)
+    assert _restored(pytester)["notes/b.md"] == []
