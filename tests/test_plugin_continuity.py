@@ -218,3 +218,20 @@ def test_a_thread_that_changes_the_state_as_its_note_ends_is_not_blamed_on_the_n
         sys.argv[:] = argv
     result.assert_outcomes(passed=2)
     assert _restored(pytester)["notes/b.md"] == []
+
+
+def test_what_a_fixture_of_the_note_before_puts_back_as_it_ends_is_honoured(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The fixture of the first note's folder sets the precision for it and puts it back in
+    the note's teardown: the note after it, which has no fixture, finds it put back and is
+    not named for changing it."""
+    write_note(PRECISION.format(10), "a/x.md", dedent=False)
+    write_note(PRECISION.format(28), "b/y.md", dedent=False)
+    (pytester.path / "notes" / "a" / "conftest.py").write_text(
+        "import decimal, pytest\n\n@pytest.fixture(autouse=True)\ndef precision():\n"
+        "    decimal.getcontext().prec = 10\n    yield\n    decimal.getcontext().prec = 28\n"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert _restored(pytester) == {"notes/a/x.md": [], "notes/b/y.md": []}

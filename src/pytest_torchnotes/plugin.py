@@ -619,13 +619,21 @@ def _nothing_around(item: pytest.Item) -> bool:
     return not found
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
     """A note's isolation reads the state anew when anything but pytest's and this plugin's
-    code may have changed it since the previous note ended (``run/continuity.py``)."""
+    code may have changed it since the previous note ended (``run/continuity.py``): before
+    such an item, and after it, as a note's fixtures are torn down once it ended."""
+    around = not _nothing_around(item)
     runner = item.config.stash.get(RUNNER, None)
-    if runner is not None and not _nothing_around(item):
+    if around and runner is not None:
         runner.continuity.forget()
+    try:
+        return (yield)
+    finally:
+        runner = item.config.stash.get(RUNNER, None)
+        if around and runner is not None:
+            runner.continuity.forget()
 
 
 @pytest.hookimpl(trylast=True)
