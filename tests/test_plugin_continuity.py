@@ -124,7 +124,9 @@ def test_a_test_between_two_notes_is_honoured(
     assert _restored(pytester) == {"notes/a.md": [], "notes/b.md": []}
 
 
-@pytest.mark.parametrize("where", ["fixture", "hook", "namespace", "pytest_plugins", "-p"])
+@pytest.mark.parametrize(
+    "where", ["fixture", "hook", "namespace", "pytest_plugins", "-p", "registered"]
+)
 def test_what_a_conftest_does_between_notes_is_honoured(
     pytester: pytest.Pytester, write_note: WriteNote, where: str
 ) -> None:
@@ -146,6 +148,13 @@ def test_what_a_conftest_does_between_notes_is_honoured(
             "import decimal, pytest, itertools\nCOUNT = itertools.count(10)\n\n"
             "@pytest.fixture\ndef torchnotes_namespace():\n"
             "    decimal.getcontext().prec = next(COUNT)\n    return {}\n"
+        )
+    elif where == "registered":  # the hook of an object the conftest.py registers
+        code = (
+            "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
+            "class Precision:\n    def pytest_runtest_setup(self, item):\n"
+            "        decimal.getcontext().prec = next(COUNT)\n\n"
+            "def pytest_configure(config):\n    config.pluginmanager.register(Precision())\n"
         )
     else:  # the hook in a module of the project's, loaded as a plugin by name
         pytester.makepyfile(

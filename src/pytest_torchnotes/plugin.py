@@ -581,18 +581,31 @@ CONFTEST_HOOKS: pytest.StashKey[bool] = pytest.StashKey()
 
 
 def _projects_plugins(config: pytest.Config) -> Iterator[object]:
-    """The plugins that are modules of the project's rather than pytest's or an installed
-    plugin's: every ``conftest.py``, and the modules named by ``pytest_plugins`` or ``-p``
-    (an installed plugin is registered by its entry point)."""
-    installed = {id(plugin) for plugin, _ in config.pluginmanager.list_plugin_distinfo()}
+    """The plugins of the project's rather than pytest's or an installed plugin's: every
+    ``conftest.py``, the modules named by ``pytest_plugins`` or ``-p``, and the objects
+    they register, by the module that defines them (an installed plugin is registered by
+    its entry point, or lives with the installed packages)."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    installed = tuple(
+        os.path.join(os.path.realpath(paths[key]), "")
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if key in paths
+    )
+    entry_points = {id(plugin) for plugin, _ in config.pluginmanager.list_plugin_distinfo()}
     for plugin in config.pluginmanager.get_plugins():
-        name = getattr(plugin, "__name__", "")
-        if (
-            isinstance(plugin, type(sys))
-            and id(plugin) not in installed
-            and name != __name__
-            and not name.startswith(("_pytest.", "pytest_torchnotes."))
-        ):
+        if id(plugin) in entry_points:
+            continue
+        if isinstance(plugin, type(sys)):
+            module: Any = plugin
+        else:
+            module = sys.modules.get(type(plugin).__module__)
+        name = str(getattr(module, "__name__", ""))
+        if name == "pytest_torchnotes" or name.startswith(("_pytest.", "pytest_torchnotes.")):
+            continue
+        file = getattr(module, "__file__", None)
+        if file and not os.path.realpath(file).startswith(installed):
             yield plugin
 
 
