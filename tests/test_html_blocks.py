@@ -106,6 +106,8 @@ PIECES = st.sampled_from(
         "</div>",
         "<span>",
         "<!-- a comment -->",
+        "- item",
+        "  <div>",
         "Text",
         "# Heading",
         "",
