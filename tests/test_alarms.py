@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
 import time
 from typing import Any
 
 import pytest
 
-from pytest_torchnotes.run.alarms import PERIOD, start_receiver
+from pytest_torchnotes.run.alarms import PERIOD, expect, start_receiver
 from tests.conftest import WriteNote
 
 
@@ -31,14 +33,41 @@ def test_a_loop_with_sigalrm_blocked_is_interrupted_by_its_timer() -> None:
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
     began = time.monotonic()
     try:
+        expect(began + 0.05)
         signal.setitimer(signal.ITIMER_REAL, 0.05)
         with pytest.raises(Stopped):
             _spin(began + 5)
     finally:
+        expect(None)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         signal.signal(signal.SIGALRM, previous)
     assert time.monotonic() - began < 0.05 + 4 * PERIOD
+
+
+#: Code that blocks ``SIGALRM`` to wait for its own alarm, in a process with the session's
+#: thread and no other (torch's threads, open to every signal, would take it themselves).
+OWN_ALARM = """
+import signal, time
+from pytest_torchnotes.run.alarms import PERIOD, start_receiver
+assert start_receiver()
+ran = []
+signal.signal(signal.SIGALRM, lambda signum, frame: ran.append(signum))
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+signal.setitimer(signal.ITIMER_REAL, 0.01)
+time.sleep(0.05 + 2 * PERIOD)
+print(sorted(signal.sigpending()), signal.sigtimedwait({signal.SIGALRM}, 1).si_signo, ran)
+"""
+
+
+def test_a_sigalrm_of_the_code_s_own_that_it_blocks_stays_pending_for_it() -> None:
+    """Code that blocks ``SIGALRM`` to wait for its own alarm (``sigwait``, ``sigpending``)
+    finds it pending, as without the session's thread: the thread took it and ran the
+    handler, and ``sigwait`` waited for ever."""
+    done = subprocess.run(
+        [sys.executable, "-c", OWN_ALARM], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == f"[<Signals.SIGALRM: {signal.SIGALRM.value}>] {signal.SIGALRM.value} []\n"
 
 
 def test_a_block_that_blocks_sigalrm_fails_at_its_limit_and_the_session_goes_on(

@@ -106,6 +106,8 @@ PIECES = st.sampled_from(
         "</div>",
         "<span>",
         "<!-- a comment -->",
+        "- item",
+        "  <div>",
         "Text",
         "# Heading",
         "",
@@ -126,3 +128,27 @@ def test_no_python_fence_is_dropped_silently(pieces: list[str]) -> None:
     in_html = {problem.line_index for problem in note.problems if "HTML block" in problem.message}
     assert all(line in run or line in said for line in opened)
     assert not run & in_html
+
+
+FENCE = "```python\nprint(1)\n```\n"
+
+
+@pytest.mark.parametrize(
+    ("above", "runs"),
+    [
+        ("- Install it:\n  <div>\n", True),
+        ("1. Install it:\n   </details>\n", True),
+        ("10. Step\n    <details>\n", True),
+        ("- a\n  - <div>\n", True),
+        ("- <div>\n", True),
+        ("- item\n  text\n  <span>\n", True),
+        ("- item\n  <div>\n<br>\n", False),
+        ("- item\n<div>\n", False),
+    ],
+)
+def test_an_html_block_in_a_list_item_ends_with_the_item(above: str, runs: bool) -> None:
+    """As CommonMark reads it (markdown-it, GitHub): the HTML of a list item whose content is
+    further in than the fence is no HTML block around the fence."""
+    note = NoteParser().parse(above + FENCE)
+    warned = [problem for problem in note.problems if "HTML block" in problem.message]
+    assert (bool(note.blocks), bool(warned)) == (runs, not runs)

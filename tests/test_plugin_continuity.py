@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import decimal
 import json
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -123,7 +124,9 @@ def test_a_test_between_two_notes_is_honoured(
     assert _restored(pytester) == {"notes/a.md": [], "notes/b.md": []}
 
 
-@pytest.mark.parametrize("where", ["fixture", "hook", "namespace"])
+@pytest.mark.parametrize(
+    "where", ["fixture", "hook", "namespace", "pytest_plugins", "-p", "registered"]
+)
 def test_what_a_conftest_does_between_notes_is_honoured(
     pytester: pytest.Pytester, write_note: WriteNote, where: str
 ) -> None:
@@ -140,19 +143,104 @@ def test_what_a_conftest_does_between_notes_is_honoured(
             "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
             "def pytest_runtest_setup(item):\n    decimal.getcontext().prec = next(COUNT)\n"
         )
-    else:  # its own torchnotes_namespace, which the note asks for when it runs
+    elif where == "namespace":  # its own torchnotes_namespace, which the note asks for
         code = (
             "import decimal, pytest, itertools\nCOUNT = itertools.count(10)\n\n"
             "@pytest.fixture\ndef torchnotes_namespace():\n"
             "    decimal.getcontext().prec = next(COUNT)\n    return {}\n"
         )
+    elif where == "registered":  # the hook of an object the conftest.py registers
+        code = (
+            "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
+            "class Precision:\n    def pytest_runtest_setup(self, item):\n"
+            "        decimal.getcontext().prec = next(COUNT)\n\n"
+            "def pytest_configure(config):\n    config.pluginmanager.register(Precision())\n"
+        )
+    else:  # the hook in a module of the project's, loaded as a plugin by name
+        pytester.makepyfile(
+            precision_plugin=(
+                "import decimal, itertools\nCOUNT = itertools.count(10)\n\n"
+                "def pytest_runtest_setup(item):\n    decimal.getcontext().prec = next(COUNT)\n"
+            )
+        )
+        pytester.syspathinsert()
+        code = 'pytest_plugins = ["precision_plugin"]\n' if where == "pytest_plugins" else ""
     pytester.makeconftest(code)
     for index, name in enumerate(("a.md", "b.md", "c.md")):
         write_note(PRECISION.format(10 + index), name, dedent=False)
     taken = Taken()
+    loaded = ["-p", "precision_plugin"] if where == "-p" else []
     result = pytester.runpytest(
-        "-p", "no:randomly", "--torchnotes-report=report.json", plugins=[taken]
+        "-p", "no:randomly", *loaded, "--torchnotes-report=report.json", plugins=[taken]
     )
     result.assert_outcomes(passed=3)
     assert taken.count == 0
     assert all(value == [] for value in _restored(pytester).values())
+
+
+def test_a_note_that_leaves_a_daemon_thread_running_is_not_taken_after(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A daemon thread does not keep the process alive, so it is no thread left to name, but
+    it may change the state after its note ended: the next note reads the state anew."""
+    write_note(
+        "```python\nimport threading\n"
+        "threading.Thread(target=threading.Event().wait, daemon=True).start()\n```\n",
+        "a.md",
+        dedent=False,
+    )
+    write_note(CLEAN, "b.md", dedent=False)
+    write_note(CLEAN, "c.md", dedent=False)
+    taken = Taken()
+    pytester.runpytest("-p", "no:randomly", plugins=[taken]).assert_outcomes(passed=3)
+    assert taken.count == 1  # c after b, not b after a
+
+
+#: A note whose thread changes sys.argv once the note's state was read back past it (its
+#: display hook put back), and ends within the grace the note's end gives its threads.
+LATE_THREAD = """```python
+import sys, threading
+
+
+def late(sys=sys, hook=sys.displayhook):  # the note's names are freed as it ends
+    while sys.displayhook is hook:
+        pass
+    sys.argv.append("late")
+
+
+threading.Thread(target=late).start()
+```
+"""
+
+
+def test_a_thread_that_changes_the_state_as_its_note_ends_is_not_blamed_on_the_next(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The next note reads the state anew: taking the state the first note found, it was
+    named for what the thread set."""
+    write_note(LATE_THREAD, "a.md", dedent=False)
+    write_note(CLEAN, "b.md", dedent=False)
+    argv = list(sys.argv)
+    try:
+        result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    finally:
+        sys.argv[:] = argv
+    result.assert_outcomes(passed=2)
+    assert _restored(pytester)["notes/b.md"] == []
+
+
+def test_what_a_fixture_of_the_note_before_puts_back_as_it_ends_is_honoured(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The fixture of the first note's folder sets the precision for it and puts it back in
+    the note's teardown: the note after it, which has no fixture, finds it put back and is
+    not named for changing it."""
+    write_note(PRECISION.format(10), "a/x.md", dedent=False)
+    write_note(PRECISION.format(28), "b/y.md", dedent=False)
+    (pytester.path / "notes" / "a" / "conftest.py").write_text(
+        "import decimal, pytest\n\n@pytest.fixture(autouse=True)\ndef precision():\n"
+        "    decimal.getcontext().prec = 10\n    yield\n    decimal.getcontext().prec = 28\n"
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert _restored(pytester) == {"notes/a/x.md": [], "notes/b/y.md": []}

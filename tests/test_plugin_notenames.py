@@ -103,3 +103,25 @@ def test_a_link_to_a_folder_beside_it_is_followed(tmp_path: Path) -> None:
     assert not names.loops_back(tmp_path / "b" / "to_a")
     assert not names.loops_back(tmp_path / "a")
     assert names.loops_back(tmp_path / "b" / "self")
+
+
+@pytest.mark.parametrize("argument", ["linked", "linked/a.md", "linked/a.md::note"])
+def test_a_link_to_the_notes_folder_given_to_pytest_collects_its_notes(
+    pytester: pytest.Pytester, write_note: WriteNote, argument: str
+) -> None:
+    """A link to a folder of ``torchnotes_paths`` (or to a note in it) named on the command
+    line holds notes as the folder does: nothing was collected, and no test ran."""
+    write_note(DRIFTED.replace("3", "2"), name="a.md")
+    (pytester.path / "linked").symlink_to("notes")
+    result = pytester.runpytest(argument)
+    result.assert_outcomes(passed=1)
+
+
+def test_a_link_to_the_notes_folder_beside_it_collects_each_note_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DRIFTED.replace("3", "2"), name="a.md")
+    (pytester.path / "linked").symlink_to("notes")
+    result = pytester.runpytest("notes", "linked")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 other name of a note collected left out (linked/a.md = *"])

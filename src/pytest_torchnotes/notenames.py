@@ -6,11 +6,15 @@ levels deep (until the system refuses a longer chain of links), and two such lin
 2 ** 40 walks. A folder that is a link back to one of the folders it is in is not entered,
 and a file already collected under another name (a link to it, another hard link of it: the
 same device and inode) is not collected again. What was left out is said in one line.
+
+A link to a folder of notes (or to a note) named on the command line holds notes as what
+it points to does (:func:`linked_roots`): pytest walks it under the link's name.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +89,29 @@ class NoteNames:
                 f"({shown}{_more(count)})"
             )
         return "torchnotes: each note is collected once: " + "; ".join(parts)
+
+
+def linked_roots(arguments: Sequence[str], start: Path, roots: Sequence[Path]) -> tuple[Path, ...]:
+    """The ``arguments`` given to pytest (relative to ``start``) that are, through a link,
+    one of the folders of notes ``roots`` (resolved) or in one, by the names pytest walks
+    them under; those already in a root by their own name are not.
+
+    >>> import tempfile
+    >>> top = Path(tempfile.mkdtemp()).resolve()
+    >>> (top / "notes").mkdir()
+    >>> (top / "linked").symlink_to("notes")
+    >>> [path.name for path in linked_roots(["linked", "notes", "x.py::t"], top, [top / "notes"])]
+    ['linked']
+    """
+    found = []
+    for argument in arguments:
+        path = Path(os.path.abspath(start / argument.partition("::")[0]))
+        if any(path == root or root in path.parents for root in roots):
+            continue
+        real = Path(os.path.realpath(path))
+        if any(real == root or root in real.parents for root in roots):
+            found.append(path)
+    return tuple(found)
 
 
 def _more(count: int) -> str:

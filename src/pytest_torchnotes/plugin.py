@@ -135,9 +135,16 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = build_settings(lookup)
     except SettingsError as error:
         raise pytest.UsageError(f"torchnotes: {error}") from None
+    import dataclasses
+
+    from pytest_torchnotes.notenames import NoteNames, linked_roots
+
+    # A link to a folder of notes named on the command line holds notes as the folder does.
+    linked = linked_roots(config.args, config.invocation_params.dir, settings.paths)
+    if linked:
+        settings = dataclasses.replace(settings, paths=settings.paths + linked)
     config.stash[SETTINGS] = settings
     config.stash[PARSERS] = note_parsers(settings.note_format)
-    from pytest_torchnotes.notenames import NoteNames
 
     config.stash[NAMES] = NoteNames()
     if settings.run.update:
@@ -568,14 +575,45 @@ BETWEEN_ITEMS = (
     "pytest_exception_interact",
 )
 
-#: Whether any ``conftest.py`` of the session implements a hook of :data:`BETWEEN_ITEMS`.
+#: Whether any ``conftest.py`` of the session, or a module of the project's loaded as a
+#: plugin (``pytest_plugins``, ``-p``), implements a hook of :data:`BETWEEN_ITEMS`.
 CONFTEST_HOOKS: pytest.StashKey[bool] = pytest.StashKey()
+
+
+def _projects_plugins(config: pytest.Config) -> Iterator[object]:
+    """The plugins of the project's rather than pytest's or an installed plugin's: every
+    ``conftest.py``, the modules named by ``pytest_plugins`` or ``-p``, and the objects
+    they register, by the module that defines them (an installed plugin is registered by
+    its entry point, or lives with the installed packages)."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    installed = tuple(
+        os.path.join(os.path.realpath(paths[key]), "")
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        if key in paths
+    )
+    entry_points = {id(plugin) for plugin, _ in config.pluginmanager.list_plugin_distinfo()}
+    for plugin in config.pluginmanager.get_plugins():
+        if id(plugin) in entry_points:
+            continue
+        if isinstance(plugin, type(sys)):
+            module: Any = plugin
+        else:
+            module = sys.modules.get(type(plugin).__module__)
+        name = str(getattr(module, "__name__", ""))
+        if name == "pytest_torchnotes" or name.startswith(("_pytest.", "pytest_torchnotes.")):
+            continue
+        file = getattr(module, "__file__", None)
+        if file and not os.path.realpath(file).startswith(installed):
+            yield plugin
 
 
 def _nothing_around(item: pytest.Item) -> bool:
     """Whether only pytest's and this plugin's code runs between the previous item and the
     note ``item``: it has no fixture but this plugin's ``torchnotes_namespace``, and no
-    ``conftest.py`` has a hook that runs between items (:data:`BETWEEN_ITEMS`)."""
+    ``conftest.py`` or plugin module of the project's has a hook that runs between items
+    (:data:`BETWEEN_ITEMS`)."""
     if not isinstance(item, NoteItem):
         return False
     if any(name != "torchnotes_namespace" for name in item.fixturenames):
@@ -589,19 +627,26 @@ def _nothing_around(item: pytest.Item) -> bool:
     if found is None:  # once: every conftest.py is loaded when items run
         found = config.stash[CONFTEST_HOOKS] = any(
             any(hasattr(plugin, name) for name in BETWEEN_ITEMS)
-            for plugin in config.pluginmanager.get_plugins()
-            if Path(str(getattr(plugin, "__file__", ""))).name == "conftest.py"
+            for plugin in _projects_plugins(config)
         )
     return not found
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
     """A note's isolation reads the state anew when anything but pytest's and this plugin's
-    code may have changed it since the previous note ended (``run/continuity.py``)."""
+    code may have changed it since the previous note ended (``run/continuity.py``): before
+    such an item, and after it, as a note's fixtures are torn down once it ended."""
+    around = not _nothing_around(item)
     runner = item.config.stash.get(RUNNER, None)
-    if runner is not None and not _nothing_around(item):
+    if around and runner is not None:
         runner.continuity.forget()
+    try:
+        return (yield)
+    finally:
+        runner = item.config.stash.get(RUNNER, None)
+        if around and runner is not None:
+            runner.continuity.forget()
 
 
 @pytest.hookimpl(trylast=True)

@@ -9,8 +9,9 @@ code block. Such a block is not run; a warning names its line and the HTML line 
 the block, and says what runs it: a blank line after that HTML line.
 
 A comment (``<!-- torchnotes: ... -->``, CommonMark's type 2) ends its HTML block on the
-line of its ``-->``: a fence right under it is a fence. Only fences outside block quotes
-and list items are looked at.
+line of its ``-->``: a fence right under it is a fence, and so is a fence right under an
+HTML block in a list item whose content is further in than the fence (the block ends with
+the item). Only fences outside block quotes and list items are looked at.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ TAG_LINE = re.compile(
     re.IGNORECASE,
 )
 
+#: The start of a list item: its marker (group 1) and the spaces up to its content (group 2).
+LIST_ITEM = re.compile(r"^( {0,3}(?:[-+*]|[0-9]{1,9}[.)]))( {1,4})(?=\S)")
+
 #: A line that ends the block above it: an ATX heading or a thematic break.
 ONE_LINE_BLOCK = re.compile(
     r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$)"
@@ -77,7 +81,7 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
         start -= 1
     if start == fence.open_line:
         return None
-    return _scan(lines, start, fence.open_line, taken)
+    return _scan(lines, start, fence.open_line, taken, len(fence.prefix))
 
 
 def _taken(note: NoteContext, line: int) -> str | None:
@@ -96,11 +100,19 @@ def _taken(note: NoteContext, line: int) -> str | None:
     return None
 
 
-def _scan(lines: Sequence[str], start: int, end: int, taken: dict[int, str]) -> int | None:
+def _scan(
+    lines: Sequence[str], start: int, end: int, taken: dict[int, str], indent: int = 0
+) -> int | None:
     """Read lines ``start`` to ``end`` (excluded), a run of lines without a blank one, as
-    CommonMark would: the line that opens an HTML block still open at ``end``, or ``None``."""
+    CommonMark would: the line that opens an HTML block still open at ``end``, or ``None``.
+    The fence at ``end`` is ``indent`` spaces in: an HTML block in a list item whose content
+    is further in ends with the item, before the fence."""
     opened: int | None = None
     in_paragraph = False
+    #: The content column of the list item the lines are in (when the fence is outside it),
+    #: and whether an HTML block is open in it.
+    item: int | None = None
+    html_in_item = False
     index = start
     while index < end:
         line = lines[index]
@@ -111,6 +123,27 @@ def _scan(lines: Sequence[str], start: int, end: int, taken: dict[int, str]) -> 
             while index < end and taken.get(index) == "comment":
                 index += 1
             in_paragraph = False  # a comment's block ends on the line of its -->
+            continue
+        if item is not None:
+            if len(line) - len(line.lstrip(" ")) >= item:  # in the item, not the fence's
+                content = line[item:]
+                if not html_in_item:
+                    html_in_item = bool(
+                        BLOCK_TAG_LINE.match(content)
+                        or (not in_paragraph and TAG_LINE.match(content))
+                    )
+                    in_paragraph = not html_in_item
+                index += 1
+                continue
+            if html_in_item:  # not a paragraph: a line less indented ends the list
+                item, html_in_item, in_paragraph = None, False, False
+        marker = LIST_ITEM.match(line)
+        if marker is not None and len(marker.group(0)) > indent:
+            item = len(marker.group(0))
+            content = line[item:]
+            html_in_item = bool(BLOCK_TAG_LINE.match(content) or TAG_LINE.match(content))
+            in_paragraph = not html_in_item
+            index += 1
             continue
         if BLOCK_TAG_LINE.match(line) or (not in_paragraph and TAG_LINE.match(line)):
             opened = index

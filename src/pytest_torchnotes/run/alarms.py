@@ -6,12 +6,18 @@ that does not. A block that blocks it (``signal.pthread_sigmask(signal.SIG_BLOCK
 {signal.SIGALRM})``, through ``ctypes`` too) and then loops in Python would never see its
 limit: only the hard limit (:mod:`.watchdog`) would end it, with the whole process.
 
-So the process keeps one thread that waits with ``SIGALRM`` open (every other signal
-blocked) and wakes every :data:`PERIOD` seconds. A signal that another thread takes is
-only marked pending for the main thread: CPython looks at it when the main thread next
-takes the interpreter's lock, which this thread's waking makes it do. The handler then runs
-in the main thread at its next bytecode, as for a signal it took itself. A block that sleeps
-or waits in C with the signal blocked is still left to the hard limit.
+So the process keeps one thread, with every signal blocked, that wakes every
+:data:`PERIOD` seconds. Once the time limit is past (:func:`expect`) and a ``SIGALRM`` is
+pending for the process, which the main thread then blocks, it takes the signal and marks
+it pending for the main thread (:func:`_thread.interrupt_main`): CPython looks at it when
+the main thread next takes the interpreter's lock, and the handler runs there at its next
+bytecode, as for a signal it took itself. A block that sleeps or waits in C with the signal
+blocked is still left to the hard limit.
+
+The thread never takes a ``SIGALRM`` before the limit: code that blocks it to wait for its
+own alarm (:func:`signal.sigwait`, :func:`signal.sigpending`) finds it pending, as in any
+process. Open to the signal, the thread took it, ran the handler despite the block, and
+``sigwait`` waited for ever.
 
 The thread is started with :mod:`_thread`, not :mod:`threading`: it is the session's, never
 a note's thread left running, and pytest does not wait for it at exit.
@@ -22,6 +28,7 @@ from __future__ import annotations
 import _thread
 import os
 import signal
+import time
 
 #: Seconds between two wakings of the thread: how late a block that blocks ``SIGALRM``
 #: sees its time limit at most.
@@ -30,11 +37,28 @@ PERIOD = 0.25
 _started = False
 
 
+#: When the running time limit is past (:func:`time.monotonic`), or ``None``.
+_due: float | None = None
+
+
+def expect(deadline: float | None) -> None:
+    """From ``deadline`` (:func:`time.monotonic`) on, a ``SIGALRM`` pending is the time
+    limit's; ``None``: no limit runs."""
+    global _due
+    _due = deadline
+
+
 def _receive(lock: _thread.LockType) -> None:
-    others = set(signal.valid_signals()) - {signal.SIGALRM}
-    signal.pthread_sigmask(signal.SIG_SETMASK, others)
     while True:
-        lock.acquire(timeout=PERIOD)  # never released: each timeout takes the GIL
+        lock.acquire(timeout=PERIOD)  # never released
+        due = _due
+        if (
+            due is not None
+            and time.monotonic() >= due
+            and signal.SIGALRM in signal.sigpending()
+            and signal.sigtimedwait({signal.SIGALRM}, 0) is not None
+        ):
+            _thread.interrupt_main(signal.SIGALRM)
 
 
 def _forked() -> None:
@@ -56,6 +80,12 @@ def start_receiver() -> bool:
     if not _started:
         lock = _thread.allocate_lock()
         lock.acquire()
-        _thread.start_new_thread(_receive, (lock,))
+        # Started with every signal blocked, as it stays: a new thread takes the mask of
+        # the thread that starts it, and would be open to them until it set its own.
+        mask = signal.pthread_sigmask(signal.SIG_SETMASK, signal.valid_signals())
+        try:
+            _thread.start_new_thread(_receive, (lock,))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         _started = True
     return True

@@ -13,7 +13,7 @@ a ``conftest.py`` or hooks of one around it, :meth:`Continuity.forget`), and thi
 checks what it can see itself:
 
 - the previous note changed no state (nothing was put back or named after it) and left no
-  thread running;
+  thread running, a daemon thread included;
 - the same Python threads run now as when it ended;
 - the knobs are the same objects (:func:`.knobs.every_knob` made none anew);
 - no guard was put on before the snapshot, in either note, but the writers every note gets.

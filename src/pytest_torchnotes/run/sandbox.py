@@ -215,6 +215,9 @@ def sandbox(
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        # A thread of the note's that still runs may change the state after it is read
+        # back, a daemon thread or one that ends within threads_left's grace alike.
+        threads_ran = not threads.issuperset(threading.enumerate())
         unwatch()
         spawning.stop()
         inert = [
@@ -254,7 +257,7 @@ def sandbox(
         result.threads = exiting.threads_left(threads)
         if kept is not None:
             # What the runner changes itself (OURS) is set back as saved, whatever it read.
-            clean = not (result.restored or result.threads or result.freeing or wrapping)
+            clean = not (result.restored or threads_ran or result.freeing or wrapping)
             kept.leave(state.knobs, state.saved, clean)
         if scratch is not None:
             scratch.leave()

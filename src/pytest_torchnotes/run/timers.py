@@ -27,7 +27,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.run.alarms import start_receiver
+from pytest_torchnotes.run.alarms import expect, start_receiver
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -142,6 +142,7 @@ class TimeLimit:
         EXIT(1)
 
     def _arm(self, now: float) -> None:
+        expect(self._deadline if self._seconds else None)
         deadlines = [self._deadline] if self._seconds else []
         if self._outer is not None:
             deadlines.append(self._outer.deadline)
@@ -171,6 +172,7 @@ class TimeLimit:
                 self._previous, self._installed = previous, True
         now = MONOTONIC()
         self._deadline = now + seconds
+        expect(self._deadline)
         self._expired = False
         remaining, interval = SETITIMER(signal.ITIMER_REAL, seconds)
         if remaining > 0:  # someone else's timer: it keeps its time
@@ -185,6 +187,7 @@ class TimeLimit:
         )
 
     def stop(self) -> None:
+        expect(None)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
