@@ -171,7 +171,7 @@ def test_the_blocks_of_a_note_that_could_not_run_are_counted_as_not_run(
     # The summary counted only the blocks that ran: a note refused for one bad transcript
     # hid its other blocks from every count.
     write_note(
-        "```python\n>>> x = 1\n>>> x\n1\n\nnot behind a prompt\n```\n\n"
+        "```python\n>>> x = 1\n>>> x\n1\n\nprint(x)  # code not behind a prompt\n```\n\n"
         "```python\nprint(3)\n=== output ===\n3\n```\n\n"
         "```python\nprint(4)\n=== output ===\n4\n```\n",
         "refused.md",
