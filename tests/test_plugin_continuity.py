@@ -66,6 +66,28 @@ def test_not_where_a_debugger_may_come_between_notes(
     assert taken.count == 0
 
 
+def test_not_where_pytest_cannot_say_which_fixture_gives_the_namespace(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``FixtureManager.getfixturedefs`` is pytest's own, and took a node id before pytest
+    8.1: where asking it fails, every note reads the state anew."""
+    from _pytest.fixtures import FixtureManager
+
+    asked = FixtureManager.getfixturedefs
+
+    def fails_for_the_plugin(self: FixtureManager, *args: Any) -> Any:
+        if sys._getframe(1).f_code.co_name == "_nothing_around":
+            raise TypeError("a node id was expected")
+        return asked(self, *args)
+
+    monkeypatch.setattr(FixtureManager, "getfixturedefs", fails_for_the_plugin)
+    for name in ("a.md", "b.md", "c.md"):
+        write_note(CLEAN, name, dedent=False)
+    taken = Taken()
+    pytester.runpytest("-p", "no:randomly", plugins=[taken]).assert_outcomes(passed=3)
+    assert taken.count == 0
+
+
 def _wrapped(code: str) -> bool:
     """Whether the isolation of a note of ``code`` puts a guard on before its snapshot (and so
     reads the state afresh: ``run/sandbox.py``)."""

@@ -619,9 +619,12 @@ def _nothing_around(item: pytest.Item) -> bool:
     if any(name != "torchnotes_namespace" for name in item.fixturenames):
         return False
     # Asked for by name when the note runs, so not among its fixture names.
-    definitions = item.session._fixturemanager.getfixturedefs("torchnotes_namespace", item)
-    if any(definition.func.__module__ != __name__ for definition in definitions or ()):
-        return False  # a conftest.py gives its own
+    try:  # pytest's own (private: its argument was a node id before pytest 8.1)
+        definitions = item.session._fixturemanager.getfixturedefs("torchnotes_namespace", item)
+        if any(definition.func.__module__ != __name__ for definition in definitions or ()):
+            return False  # a conftest.py gives its own
+    except Exception:  # not known: read the state anew
+        return False
     config = item.config
     found = config.stash.get(CONFTEST_HOOKS, None)
     if found is None:  # once: every conftest.py is loaded when items run
