@@ -92,3 +92,20 @@ def test_a_block_that_blocks_sigalrm_fails_at_its_limit_and_the_session_goes_on(
     result.stdout.fnmatch_lines(
         ["notes/a.md:1: block 1: the block did not finish within 0.5 s * (timeout)"]
     )
+
+
+def test_the_thread_calls_nothing_a_block_may_replace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block that replaces ``time.monotonic`` or ``signal.sigpending`` while the thread
+    runs: the thread went on calling the module's attributes, failed in its next waking,
+    and the failure was reported as an error of whatever note ran then."""
+    failures: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", failures.append)
+    assert start_receiver()
+    expect(0.0)  # past: every waking looks for a pending SIGALRM
+    try:
+        monkeypatch.setattr(time, "monotonic", None)
+        monkeypatch.setattr(signal, "sigpending", None)
+        time.sleep(3 * PERIOD)
+    finally:
+        expect(None)
+    assert failures == []

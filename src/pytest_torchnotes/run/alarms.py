@@ -48,17 +48,30 @@ def expect(deadline: float | None) -> None:
     _due = deadline
 
 
+#: What the thread calls, taken when the session starts: a block may replace the module
+#: attributes (``time.monotonic = None``) while the thread runs.
+_monotonic = time.monotonic
+_sigpending = signal.sigpending
+_sigtimedwait = signal.sigtimedwait
+_interrupt_main = _thread.interrupt_main
+_SIGALRM = signal.SIGALRM
+
+
 def _receive(lock: _thread.LockType) -> None:
+    wait = lock.acquire
     while True:
-        lock.acquire(timeout=PERIOD)  # never released
+        wait(timeout=PERIOD)  # never released
         due = _due
-        if (
-            due is not None
-            and time.monotonic() >= due
-            and signal.SIGALRM in signal.sigpending()
-            and signal.sigtimedwait({signal.SIGALRM}, 0) is not None
-        ):
-            _thread.interrupt_main(signal.SIGALRM)
+        try:
+            if (
+                due is not None
+                and _monotonic() >= due
+                and _SIGALRM in _sigpending()
+                and _sigtimedwait({_SIGALRM}, 0) is not None
+            ):
+                _interrupt_main(_SIGALRM)
+        except Exception:  # pragma: no cover - the session's thread outlives any failure
+            pass
 
 
 def _forked() -> None:
