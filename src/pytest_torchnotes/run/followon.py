@@ -97,6 +97,12 @@ def star_imports(code: str) -> tuple[str, ...]:
     )
 
 
+def not_run_binds(code: str) -> frozenset[str]:
+    """The names a Python block that is not run would have bound: its own, and those of the
+    extension it loads (``%load_ext d2lbook.tab`` gives ``tab``)."""
+    return bound_names(code) | extension_names(code)
+
+
 #: How a Python block that is not run at all is named in :attr:`.BlockResult.follows`.
 NOT_RUN_BLOCK = "the block not run"
 
@@ -196,8 +202,7 @@ class FollowOn:
         causes = [
             (block.line_index, NOT_RUN_BLOCK, f"which is not run: {block.why}")
             for block in self._not_run
-            if block.line_index < before
-            and name in bound_names(block.code) | extension_names(block.code)
+            if block.line_index < before and name in not_run_binds(block.code)
         ]
         if name in self._skipped:
             label, line, why = self._skipped[name]
@@ -212,13 +217,11 @@ class FollowOn:
         )
         return True
 
-    @staticmethod
-    def _mark(result: BlockResult, cause: str, why: str) -> None:
+    @classmethod
+    def _mark(cls, result: BlockResult, cause: str, why: str) -> None:
         """Name ``cause`` in ``result``'s summary and, with ``why``, in its message."""
         result.summary = f"follows from {cause}: {result.summary}"
-        head, _, rest = result.message.partition("\n")
-        because = f"  follows from {cause}, {why}"
-        result.message = "\n".join(part for part in (head, because, rest) if part)
+        cls._hint(result, f"follows from {cause}, {why}")
 
     @staticmethod
     def _hint(result: BlockResult, hint: str) -> None:

@@ -12,10 +12,9 @@ from pytest_torchnotes.commands.names import defined_names, importable_imports, 
 from pytest_torchnotes.commands.triage.findings import FOLLOW_ON, NOT_PYTHON, Finding
 from pytest_torchnotes.markdown.blocks import Block, NotRun
 from pytest_torchnotes.markdown.inforce import Options
-from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord
-from pytest_torchnotes.run.followon import bound_names
+from pytest_torchnotes.run.followon import not_run_binds
 
 #: A name the block used that nothing defined.
 UNDEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
@@ -133,8 +132,7 @@ def not_run_follow_on(path: str, record: BlockRecord, not_run: Sequence[NotRun])
         (
             block
             for block in reversed(not_run)
-            if shown(block.line_index) < record.line
-            and name in bound_names(block.code) | extension_names(block.code)
+            if shown(block.line_index) < record.line and name in not_run_binds(block.code)
         ),
         None,
     )
