@@ -249,7 +249,7 @@ def test_bad_input_never_stops_the_other_notes(
     result.assert_outcomes(passed=1, failed=7, skipped=3)
     result.stdout.fnmatch_lines_random(
         [
-            "notes/binary.md:2: not valid UTF-8: byte 0x80 at column 118 (save the note as UTF-8)",
+            "notes/binary.md:1: contains NUL bytes: this is not a text file",
             "notes/latin1.md:1: not valid UTF-8: byte 0xe9 at column 4 (save the note as UTF-8; "
             "it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8)",
             "notes/gbk.md:1: not valid UTF-8: byte 0xb1 at column 3 (save the note as UTF-8; "
@@ -321,7 +321,7 @@ def test_utf16_is_named(pytester: pytest.Pytester, write_note: WriteNote) -> Non
     result.stdout.fnmatch_lines(
         [
             "notes/wide.md:1: UTF-16 text (it starts with a UTF-16 byte order mark): save the "
-            "note as UTF-8"
+            "note as UTF-8: iconv -f UTF-16 -t UTF-8"
         ]
     )
 
