@@ -159,8 +159,9 @@ def sandbox(
     guards.extend(wrapping)
     if writers is not None:
         guards.append(writers)
-    if "sys.modules" in code:
-        guards.append(note_modules.ModulesGuard(code))
+    # Named through sys.modules, or through a name imported from sys (``from sys import
+    # modules``): cheaper to put on for every note that says "modules" than to tell them apart.
+    entries = note_modules.ModulesGuard(code) if "modules" in code else None
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
     state = knobs.StateGuard(knobs.every_knob())
@@ -215,6 +216,9 @@ def sandbox(
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        # First: what runs below imports torch and the standard library's modules through
+        # sys.modules, where the note may have put a stand-in (sys.modules["torch"] = x).
+        entries_restored = entries.restore() if entries is not None else []
         # A thread of the note's that still runs may change the state after it is read
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
@@ -247,6 +251,7 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        restored.extend(entries_restored)
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)
