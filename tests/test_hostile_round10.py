@@ -143,3 +143,53 @@ def test_notes_in_other_encodings_are_named_and_the_others_run(
             "the notes with --ignore=PATH)",
         ]
     )
+
+
+def test_a_note_that_replaces_the_strict_error_handler_cannot_damage_another_note_on_update(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The handler stayed for the session: the Latin-1 note was read with "?" for its "é",
+    # and --torchnotes-update wrote it back so, outside the output it rewrote.
+    write_note(
+        "```python\nimport codecs\ncodecs.register_error('strict', lambda e: ('?', e.end))\n"
+        "print('a')\n=== output ===\na\n```\n",
+        "a.md",
+    )
+    latin = write_note("", "b.md")
+    data = "# café\n\n```python\nprint('new')\n=== output ===\nold\n```\n".encode("latin-1")
+    latin.write_bytes(data)
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-update")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*notes/b.md:1: not valid UTF-8: byte 0xe9 at column 6*"])
+    assert latin.read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'os.execv("/bin/true", ["true"])',
+        'os.execl("/bin/true", "true")',
+        'os.execlp("true", "true")',
+        'os.execvpe("true", ["true"], dict(os.environ))',
+        'os.execve("/bin/true", ["true"], {})',
+    ],
+)
+def test_a_block_cannot_replace_the_session_with_another_program(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str
+) -> None:
+    # pytest was replaced by `true`: the session ended at once with no report and exit
+    # status 0. A subprocess, so that a regression cannot end the test session itself.
+    write_note(
+        f"```python\nimport os\n{code}\n```\n\n"
+        "```python\nimport os\npid = os.fork()\nif pid == 0:\n"
+        '    os.execv("/bin/sh", ["sh", "-c", "echo from the child"])\n'
+        "os.waitpid(pid, 0)\nprint('forked')\n=== output ===\nfrom the child\nforked\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint('b')\n=== output ===\nb\n```\n", "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:1: block 1: the block raised PermissionError: [[]Errno 1[]] refused: os.ex*"]
+    )
+    assert result.ret == 1

@@ -22,6 +22,7 @@ from pytest_torchnotes.run import (
     atexits,
     classattrs,
     copyregs,
+    execs,
     exiting,
     faulthandling,
     folders,
@@ -132,6 +133,7 @@ def sandbox(
         | sessionfds.SessionFdGuard
         | rlimits.LimitGuard
         | identity.IdentityGuard
+        | execs.ExecGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -146,6 +148,8 @@ def sandbox(
         wrapping.append(limits)
     if identity.names_one(code):
         wrapping.append(identity.IdentityGuard(os.getpid()))
+    if execs.names_one(code):
+        wrapping.append(execs.ExecGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
