@@ -193,3 +193,34 @@ def test_a_block_cannot_replace_the_session_with_another_program(
         ["*notes/a.md:1: block 1: the block raised PermissionError: [[]Errno 1[]] refused: os.ex*"]
     )
     assert result.ret == 1
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "sys.__stdout__.close()",
+        "sys.__stderr__.close()",
+        "sys.__stdout__.close()\nsys.__stderr__.close()\nprint('still captured')",
+        "sys.stdout = sys.__stdout__\nsys.stdout.close()",
+        "sys.__stdout__.detach()",
+    ],
+)
+@pytest.mark.parametrize("faulthandler", [[], ["-p", "no:faulthandler"]])
+def test_a_note_that_closes_the_interpreter_s_streams_leaves_the_session_its_own(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, faulthandler: list[str]
+) -> None:
+    # pytest's terminal writes to sys.__stdout__: closed by the note, the session ended
+    # with "ValueError: I/O operation on closed file" and no report.
+    write_note(
+        f"```python\nimport sys\n{code}\n```\n\n"
+        "```python\nprint('after')\n=== output ===\nafter\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport sys\nsys.__stdout__.write('direct\\n')\nprint('b')\n"
+        "=== output ===\ndirect\nb\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", *faulthandler, timeout=120)
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*2 notes (2 passed), 3 blocks: 2 verified, 1 ran*"])

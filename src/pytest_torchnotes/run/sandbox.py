@@ -42,6 +42,7 @@ from pytest_torchnotes.run import (
     sessionfds,
     spawnpickling,
     start,
+    stdstreams,
     torch_configs,
     unaudited,
     workspace,
@@ -166,6 +167,10 @@ def sandbox(
     # Named through sys.modules, or through a name imported from sys (``from sys import
     # modules``): cheaper to put on for every note that says "modules" than to tell them apart.
     entries = note_modules.ModulesGuard(code) if "modules" in code else None
+    if stdstreams.names_one(code):
+        streams = stdstreams.StdStreamsGuard()
+        streams.start()
+        guards.append(streams)
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
     state = knobs.StateGuard(knobs.every_knob())
