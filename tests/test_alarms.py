@@ -109,3 +109,43 @@ def test_the_thread_calls_nothing_a_block_may_replace(monkeypatch: pytest.Monkey
     finally:
         expect(None)
     assert failures == []
+
+
+#: Blocks that keep the limit's handler from running without blocking its signal, each
+#: spinning or sleeping in Python far past its limit.
+PUT_OFF = {
+    "cancelled": "signal.alarm(0)\nt = time.monotonic()\nwhile time.monotonic() - t < 30:\n"
+    "    time.sleep(0.05)",
+    "cancelled-asleep": "signal.setitimer(signal.ITIMER_REAL, 0)\ntime.sleep(30)",
+    "a-later-timer": "signal.alarm(1000)\nwhile True:\n    pass",
+    "ignored": "signal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass",
+    "handled": "signal.signal(signal.SIGALRM, lambda *a: print('mine'))\nsignal.alarm(1)\n"
+    "while True:\n    time.sleep(0.05)",
+    "cancelled-and-blocked": "signal.alarm(0)\n"
+    "signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})\nwhile True:\n    pass",
+}
+
+
+@pytest.mark.parametrize("code", PUT_OFF.values(), ids=list(PUT_OFF))
+def test_a_block_that_puts_off_the_limit_s_signal_fails_at_its_limit_and_the_session_goes_on(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch, code: str
+) -> None:
+    # The block ran on until the hard limit ended the whole process (a serial run), and no
+    # later block or note ran.
+    write_note(
+        f"```python\nimport signal, time\n{code}\n```\n\n"
+        "```python\nprint('block 2')\n=== output ===\nblock 2\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint('b')\n=== output ===\nb\n```\n", "b.md")
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "4")
+    began = time.monotonic()
+    result = pytester.runpytest_subprocess(
+        "--torchnotes-timeout=1", "-p", "no:randomly", timeout=60
+    )
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["notes/a.md:1: block 1: the block did not finish within 1 s * (timeout)"]
+    )
+    assert "3 blocks: 2 verified, 1 failed (1 timeout)" in result.stdout.str()
+    assert time.monotonic() - began < 30

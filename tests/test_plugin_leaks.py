@@ -319,6 +319,39 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         """,
         "torch.Size([1, 2, 4]) True",
     ),
+    "torch flags #TorchScript's": (
+        """\
+        torch._C._jit_set_texpr_fuser_enabled(False)
+        torch._C._jit_set_profiling_executor(False)
+        torch._C._jit_override_can_fuse_on_cpu(True)
+        """,
+        """\
+        C = torch._C
+        print(C._jit_texpr_fuser_enabled(), C._jit_can_fuse_on_cpu())
+        executor = C._jit_set_profiling_executor(True)
+        print(executor)
+        """,
+        "True False\nTrue",
+    ),
+    "codecs error handlers": (
+        """\
+        import codecs
+        codecs.register_error("strict", lambda error: ("?", error.end))
+        codecs.register_error("replace", codecs.ignore_errors)
+        """,
+        """\
+        try:
+            b"caf\\xe9".decode("utf-8")
+        except UnicodeDecodeError:
+            print("refused", b"caf\\xe9".decode("utf-8", "replace"))
+        """,
+        "refused caf\ufffd",
+    ),
+    "torch profiler": (
+        "profiler = torch.autograd.profiler.profile()\nprofiler.__enter__()",
+        "print(torch.autograd._profiler_enabled())",
+        "False",
+    ),
     "resource limits": (
         """\
         import resource

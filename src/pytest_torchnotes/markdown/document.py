@@ -9,13 +9,13 @@ CommonMark and in Python's own reading of source: it hides no fence and no block
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from sybil import Document
 
 from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
+from pytest_torchnotes.markdown.encodings import binary_kind, legacy_encoding_hint, wide_encoding
 from pytest_torchnotes.markdown.errors import LineError
 from pytest_torchnotes.markdown.regions.reading import settle
 from pytest_torchnotes.notefiles import UnreadableNote, read_note
@@ -40,23 +40,28 @@ class RawNote:
 def decode_note(data: bytes) -> RawNote:
     """Decode a note's bytes; raise :class:`NoteReadError` naming the line of bad bytes."""
     bom = data.startswith(codecs.BOM_UTF8)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    nul = data.find(b"\x00")
+    if nul >= 0 or data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # NUL is valid UTF-8: UTF-16 and UTF-32, and files that are not text, are told here
+        what = wide_encoding(data) or binary_kind(data)
+        if what is not None:
+            raise NoteReadError(0, what)
         raise NoteReadError(
-            0, "UTF-16 text (it starts with a UTF-16 byte order mark): save the note as UTF-8"
+            data.count(b"\n", 0, nul), "contains NUL bytes: this is not a text file"
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start)
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        what = binary_kind(data)
+        if what is not None:
+            raise NoteReadError(0, what) from None
         raise NoteReadError(
             line,
             f"not valid UTF-8: byte 0x{data[error.start]:02x} at column {column} "
-            f"(save the note as UTF-8{_encoding_hint(data)})",
+            f"(save the note as UTF-8{legacy_encoding_hint(data)})",
         ) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00"))
-        raise NoteReadError(line, "contains NUL bytes: this is not a text file")
     if "\r" in text and "\n" not in text:
         raise NoteReadError(
             0,
@@ -64,45 +69,6 @@ def decode_note(data: bytes) -> RawNote:
             "line: save it with LF or CRLF line endings",
         )
     return RawNote(text.replace("\r\n", "\n").replace("\r", "\n"), text, bom, data)
-
-
-#: Two Chinese characters in a row. Latin-1 bytes can read as GB18030 too (``ï`` and the
-#: letter after it make one character), but each accented letter stands alone among ASCII
-#: letters, so they do not make a run.
-CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2}")
-
-#: An accented letter inside a word, or Windows' typographic quotes and dashes: any byte
-#: reads as some Windows-1252 character, but junk does not read as words.
-WESTERN_WORD = re.compile("[A-Za-z][À-ÖØ-öø-ÿ]|[À-ÖØ-öø-ÿ][A-Za-z]|[‘’“”–—…]")
-
-#: The encodings a note that is not UTF-8 is likely in, in the order they are tried: the
-#: codec, what its text must hold to count, and how the hint names it.
-LIKELY_ENCODINGS = (
-    ("gb18030", CHINESE_WORD, "GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"),
-    ("cp1252", WESTERN_WORD, "Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"),
-)
-
-
-def _encoding_hint(data: bytes) -> str:
-    """``; it reads as ...`` naming the encoding the bytes are likely text in, if one is.
-
-    >>> _encoding_hint("自动求导".encode("gbk"))
-    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
-    >>> _encoding_hint("naïve café".encode("latin-1"))  # reads as GB18030, no Chinese word
-    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> _encoding_hint("Ménage naïve".encode("latin-1"))
-    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> _encoding_hint(b"\\xff\\xfe junk")
-    ''
-    """
-    for codec, word, name in LIKELY_ENCODINGS:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if word.search(text) is not None:
-            return f"; it reads as {name}"
-    return ""
 
 
 def _read(path: str) -> bytes:

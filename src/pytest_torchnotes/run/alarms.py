@@ -19,6 +19,13 @@ own alarm (:func:`signal.sigwait`, :func:`signal.sigpending`) finds it pending, 
 process. Open to the signal, the thread took it, ran the handler despite the block, and
 ``sigwait`` waited for ever.
 
+A block may also keep the limit's handler from running without blocking the signal: it
+cancels the timer (``signal.alarm(0)``, ``signal.setitimer(signal.ITIMER_REAL, 0)``), sets
+a later one of its own, ignores ``SIGALRM`` or handles it itself. Then no ``SIGALRM`` is
+pending, and the limit has not been brought :data:`OVERDUE` seconds after it is due: the
+thread calls what the time limit gave with its deadline (:func:`expect`), which brings it
+another way (:mod:`.timers`).
+
 The thread is started with :mod:`_thread`, not :mod:`threading`: it is the session's, never
 a note's thread left running, and pytest does not wait for it at exit.
 """
@@ -26,9 +33,11 @@ a note's thread left running, and pytest does not wait for it at exit.
 from __future__ import annotations
 
 import _thread
+import io
 import os
 import signal
 import time
+from collections.abc import Callable
 
 #: Seconds between two wakings of the thread: how late a block that blocks ``SIGALRM``
 #: sees its time limit at most.
@@ -37,15 +46,28 @@ PERIOD = 0.25
 _started = False
 
 
+#: Seconds past the limit after which the limit not yet brought is brought another way:
+#: the timer's own ``SIGALRM`` has had time to arrive, and the thread time to take it.
+OVERDUE = 2 * PERIOD
+
 #: When the running time limit is past (:func:`time.monotonic`), or ``None``.
 _due: float | None = None
 
+#: What brings the limit when it is :data:`OVERDUE`; called in the thread.
+_overdue: Callable[[], None] | None = None
 
-def expect(deadline: float | None) -> None:
+#: Held while the deadline changes and while the thread brings an overdue limit: a limit
+#: that ends (``expect(None)``) is never brought after.
+_changing = _thread.RLock()
+
+
+def expect(deadline: float | None, overdue: Callable[[], None] | None = None) -> None:
     """From ``deadline`` (:func:`time.monotonic`) on, a ``SIGALRM`` pending is the time
-    limit's; ``None``: no limit runs."""
-    global _due
-    _due = deadline
+    limit's, and :data:`OVERDUE` seconds later ``overdue`` is called (in the thread) while
+    no new deadline was expected; ``None``: no limit runs."""
+    global _due, _overdue
+    with _changing:
+        _due, _overdue = deadline, overdue
 
 
 #: What the thread calls, taken when the session starts: a block may replace the module
@@ -55,6 +77,8 @@ _sigpending = signal.sigpending
 _sigtimedwait = signal.sigtimedwait
 _interrupt_main = _thread.interrupt_main
 _SIGALRM = signal.SIGALRM
+_open = io.open
+_int = int
 
 
 def _receive(lock: _thread.LockType) -> None:
@@ -63,15 +87,35 @@ def _receive(lock: _thread.LockType) -> None:
         wait(timeout=PERIOD)  # never released
         due = _due
         try:
-            if (
-                due is not None
-                and _monotonic() >= due
-                and _SIGALRM in _sigpending()
-                and _sigtimedwait({_SIGALRM}, 0) is not None
-            ):
+            if due is None or _monotonic() < due:
+                continue
+            if _SIGALRM in _sigpending() and _sigtimedwait({_SIGALRM}, 0) is not None:
                 _interrupt_main(_SIGALRM)
+            elif _monotonic() >= due + OVERDUE:
+                with _changing:
+                    if _due == due and _overdue is not None:
+                        _overdue()
         except Exception:  # pragma: no cover - the session's thread outlives any failure
             pass
+
+
+def blocks_alarm(native_id: int) -> bool:
+    """Whether the thread ``native_id`` of this process blocks ``SIGALRM``, read from
+    ``/proc`` (a thread's mask cannot be read from another); where it cannot be read,
+    ``True``.
+
+    >>> import threading
+    >>> blocks_alarm(threading.get_native_id())
+    False
+    """
+    try:
+        with _open(f"/proc/self/task/{native_id}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"SigBlk:"):
+                    return bool(_int(line.split()[1], 16) >> (_SIGALRM - 1) & 1)
+    except (OSError, ValueError):
+        pass
+    return True
 
 
 def _forked() -> None:

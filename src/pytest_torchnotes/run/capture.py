@@ -89,6 +89,12 @@ class CaptureStream(io.StringIO):
         stream freed while open is closed first, and :meth:`close` copies its text.)"""
 
 
+#: The interpreter's standard output as the session started, whose buffer is pushed to file
+#: descriptor 1 before a block's capture starts: a note may close or replace
+#: ``sys.__stdout__`` (it gets a stand-in of its own, :mod:`.stdstreams`).
+SESSION_STDOUT = sys.__stdout__
+
+
 class _InOrderStream(CaptureStream):
     """A :class:`CaptureStream` that takes in what reached fd 1 before each write."""
 
@@ -239,8 +245,8 @@ class BlockCapture:
         self._hook = sys.breakpointhook
         sys.breakpointhook = no_debugger
         if self.fd is not None:
-            if sys.__stdout__ is not None:
-                sys.__stdout__.flush()
+            if SESSION_STDOUT is not None:
+                SESSION_STDOUT.flush()
             self.fd.start()
         sys.stdout, sys.stderr, sys.stdin = self.stdout, self.stderr, io.StringIO()
         return self

@@ -51,10 +51,12 @@ def assigned_entries(code: str) -> set[str]:
 class ModulesGuard:
     """Put back ``sys.modules`` entries a note replaced or removed, and take out the new
     entries its code put there by name (a stand-in module); new imports stay, as a library
-    imported for the first time may put modules of its own there."""
+    imported for the first time may put modules of its own there. ``__main__`` is the
+    session's to put back: the note runs in a module of its own there."""
 
     def __init__(self, code: str = "") -> None:
         self.saved = dict(sys.modules)
+        self.saved.pop("__main__", None)
         self.assigned = assigned_entries(code)
 
     def restore(self) -> list[str]:

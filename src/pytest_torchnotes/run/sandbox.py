@@ -22,6 +22,7 @@ from pytest_torchnotes.run import (
     atexits,
     classattrs,
     copyregs,
+    execs,
     exiting,
     faulthandling,
     folders,
@@ -41,6 +42,7 @@ from pytest_torchnotes.run import (
     sessionfds,
     spawnpickling,
     start,
+    stdstreams,
     torch_configs,
     unaudited,
     workspace,
@@ -132,6 +134,7 @@ def sandbox(
         | sessionfds.SessionFdGuard
         | rlimits.LimitGuard
         | identity.IdentityGuard
+        | execs.ExecGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -146,6 +149,8 @@ def sandbox(
         wrapping.append(limits)
     if identity.names_one(code):
         wrapping.append(identity.IdentityGuard(os.getpid()))
+    if execs.names_one(code):
+        wrapping.append(execs.ExecGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
@@ -159,8 +164,13 @@ def sandbox(
     guards.extend(wrapping)
     if writers is not None:
         guards.append(writers)
-    if "sys.modules" in code:
-        guards.append(note_modules.ModulesGuard(code))
+    # Named through sys.modules, or through a name imported from sys (``from sys import
+    # modules``): cheaper to put on for every note that says "modules" than to tell them apart.
+    entries = note_modules.ModulesGuard(code) if "modules" in code else None
+    if stdstreams.names_one(code):
+        streams = stdstreams.StdStreamsGuard()
+        streams.start()
+        guards.append(streams)
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
     state = knobs.StateGuard(knobs.every_knob())
@@ -215,6 +225,9 @@ def sandbox(
         start.reset_print_options()
         yield Sandbox(module.__dict__, refusing)
     finally:
+        # First: what runs below imports torch and the standard library's modules through
+        # sys.modules, where the note may have put a stand-in (sys.modules["torch"] = x).
+        entries_restored = entries.restore() if entries is not None else []
         # A thread of the note's that still runs may change the state after it is read
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
@@ -247,6 +260,7 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        restored.extend(entries_restored)
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)

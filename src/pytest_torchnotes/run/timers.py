@@ -17,6 +17,7 @@ note's limits never take them over:
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]
+import _thread
 import ctypes
 import faulthandler
 import os
@@ -27,7 +28,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.run.alarms import expect, start_receiver
+from pytest_torchnotes.run.alarms import blocks_alarm, expect, start_receiver
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -40,6 +41,9 @@ SIGNAL = signal.signal
 GETSIGNAL = _signal.getsignal  # without the Enum that signal.getsignal makes of SIG_DFL
 WRITE = os.write
 GET_IDENT = threading.get_ident
+PTHREAD_KILL = signal.pthread_kill
+INTERRUPT_MAIN = _thread.interrupt_main
+SET_ASYNC_EXC = ctypes.pythonapi.PyThreadState_SetAsyncExc
 
 
 class BlockTimeout(BaseException):
@@ -84,6 +88,11 @@ class TimeLimit:
         self._main = threading.current_thread() is threading.main_thread() and hasattr(
             signal, "setitimer"
         )
+        self._ident = GET_IDENT()
+        self._native_id = threading.get_native_id()
+        #: Whether :meth:`_overdue` set an exception for the main thread, not yet raised
+        #: when the block ended: :meth:`stop` takes it back.
+        self._injected = False
         self._previous: Any = None
         self._installed = False
         self._seconds = 0.0
@@ -128,6 +137,29 @@ class TimeLimit:
             raise BlockTimeout(self._seconds)
         self._arm(now)
 
+    def _overdue(self) -> None:
+        """The limit is past and its handler has not run (called in :mod:`.alarms`'
+        thread): the block cancelled the timer (``signal.alarm(0)``), set a later one,
+        ignores ``SIGALRM`` or handles it itself. With the handler in place the signal is
+        sent to the main thread as the timer would have (a sleep is broken off); without
+        it, :class:`BlockTimeout` is raised in the main thread at its next bytecode, as in
+        a block of another thread."""
+        if GETSIGNAL(signal.SIGALRM) == self._expire:
+            if blocks_alarm(self._native_id):  # pending there, it would outlive the note
+                INTERRUPT_MAIN(signal.SIGALRM)
+            else:
+                PTHREAD_KILL(self._ident, signal.SIGALRM)
+            return
+        # Set again while the block goes on: whether it caught the exception or has not
+        # reached a bytecode yet (asleep) cannot be told, so the watchdog ends a block that
+        # holds on, not the "caught" message of _expire.
+        self._expired = True
+        self._deadline = MONOTONIC() + self.watchdog.grace / 2
+        expect(self._deadline, self._overdue)
+        self.spawned = spawned_since(self._began)
+        self._injected = True
+        SET_ASYNC_EXC(ctypes.c_ulong(self._ident), ctypes.py_object(BlockTimeout))
+
     def _end_process(self) -> None:
         """The block caught :class:`BlockTimeout` and did not stop within the grace."""
         file = self.watchdog.file
@@ -142,7 +174,7 @@ class TimeLimit:
         EXIT(1)
 
     def _arm(self, now: float) -> None:
-        expect(self._deadline if self._seconds else None)
+        expect(self._deadline if self._seconds else None, self._overdue)
         deadlines = [self._deadline] if self._seconds else []
         if self._outer is not None:
             deadlines.append(self._outer.deadline)
@@ -172,7 +204,7 @@ class TimeLimit:
                 self._previous, self._installed = previous, True
         now = MONOTONIC()
         self._deadline = now + seconds
-        expect(self._deadline)
+        expect(self._deadline, self._overdue)
         self._expired = False
         remaining, interval = SETITIMER(signal.ITIMER_REAL, seconds)
         if remaining > 0:  # someone else's timer: it keeps its time
@@ -188,6 +220,9 @@ class TimeLimit:
 
     def stop(self) -> None:
         expect(None)
+        if self._injected:  # never raised into the session's code after the block
+            self._injected = False
+            SET_ASYNC_EXC(ctypes.c_ulong(self._ident), None)
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None

@@ -30,6 +30,9 @@ EXIT = os._exit
 #: Shortest delay given to a timer whose time has come (``0`` would disarm it).
 DUE = 0.001
 
+#: Standard error's descriptor, where the hard limit writes when ``sys.__stderr__`` is closed.
+STDERR = 2
+
 #: Seconds a block may stay in C code past its time limit before the process is stopped.
 HARD_LIMIT_GRACE = 10.0
 
@@ -95,7 +98,10 @@ class Watchdog:
         if self.pytest is not None:
             return self.pytest.file
         stream = sys.__stderr__
-        return stream.fileno() if stream is not None else None
+        try:
+            return stream.fileno() if stream is not None else None
+        except ValueError:  # closed: a note's code that reached it
+            return STDERR
 
     def cover(self, seconds: float | None) -> None:
         """Make sure the watchdog allows a block that starts now ``seconds`` plus grace."""

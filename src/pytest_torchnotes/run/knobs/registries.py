@@ -1,6 +1,11 @@
 """Registries of the interpreter and of torch that a note adds to: the garbage collector's
-callbacks and debug flags, the import system's finders and path hooks, and the classes
-torch's ``weights_only`` loading accepts.
+callbacks and debug flags, the import system's finders and path hooks, the error handlers
+of :mod:`codecs`, and the classes torch's ``weights_only`` loading accepts.
+
+``codecs.register_error("strict", lambda error: ("?", error.end))`` would make every later
+``bytes.decode`` of the process read bad bytes as ``?``, the session's own reading of notes
+among them: a Latin-1 note that ``--torchnotes-update`` then wrote back lost its accented
+letters.
 
 ``gc.set_debug(gc.DEBUG_SAVEALL)`` would keep every later note's garbage in ``gc.garbage``
 for the rest of the session; a finder put first on ``sys.meta_path`` would answer every
@@ -15,6 +20,7 @@ module of that folder unimportable, the session's own modules among them.
 
 from __future__ import annotations
 
+import codecs
 import gc
 import operator
 import os
@@ -32,6 +38,7 @@ def registry_knobs() -> list[Knob]:
         Knob("sys.meta_path", lambda: list(sys.meta_path), _set_meta_path),
         Knob("sys.path_hooks", lambda: list(sys.path_hooks), _set_path_hooks),
         Knob("sys.path_importer_cache", _FinderCache.read, _set_finder_cache),
+        Knob("codecs error handlers", _error_handlers, _set_error_handlers),
     ]
     serialization = sys.modules.get("torch.serialization")
     if serialization is not None and hasattr(serialization, "get_safe_globals"):
@@ -43,6 +50,30 @@ def registry_knobs() -> list[Knob]:
             )
         )
     return knobs
+
+
+#: The error handlers Python names itself, which every ``encode`` and ``decode`` of the
+#: process looks up by these names (a note's own new names are harmless).
+ERROR_HANDLERS = (
+    "strict",
+    "ignore",
+    "replace",
+    "xmlcharrefreplace",
+    "backslashreplace",
+    "namereplace",
+    "surrogateescape",
+    "surrogatepass",
+)
+
+
+def _error_handlers() -> tuple[Any, ...]:
+    return tuple(codecs.lookup_error(name) for name in ERROR_HANDLERS)
+
+
+def _set_error_handlers(saved: tuple[Any, ...]) -> None:
+    for name, handler, now in zip(ERROR_HANDLERS, saved, _error_handlers(), strict=True):
+        if handler is not now:
+            codecs.register_error(name, handler)
 
 
 def _set_callbacks(saved: list[Any]) -> None:

@@ -6,8 +6,16 @@ attention backends (``torch.backends.cuda.enable_math_sdp(False)``, whose getter
 are named apart). ``enable_math_sdp(False)`` would leave every later note's
 ``scaled_dot_product_attention`` on the CPU without a kernel.
 
-A flag whose getter fails or gives nothing (``None``) is left out; so are those another
-knob holds, and the per-thread and per-trace state that are no settings.
+TorchScript's flags are named another way: ``torch._C._jit_set_X`` with ``_jit_get_X``,
+``_jit_X`` or ``_jit_X_enabled`` (``torch._C._jit_set_texpr_fuser_enabled(False)``, as
+TorchScript tutorials write it, would leave every later note's scripted functions without
+the fuser), ``_jit_override_can_fuse_on_cpu`` with ``_jit_can_fuse_on_cpu``, and three
+whose setter alone tells the value it replaces (the profiling executor and mode, the fusion
+strategy).
+
+A flag whose getter fails or gives nothing (``None``) is left out, and so is one whose
+setter does not take what its getter gives; so are those another knob holds, and the
+per-thread and per-trace state that are no settings.
 """
 
 from __future__ import annotations
@@ -48,29 +56,79 @@ SDP_BACKENDS = (
 )
 
 
+#: TorchScript's flags whose setter returns the value it replaces, and a value to set while
+#: it is read (put back at once).
+SWAPPED = (
+    ("_jit_set_profiling_executor", True),
+    ("_jit_set_profiling_mode", True),
+    ("_jit_set_fusion_strategy", [("STATIC", 2), ("DYNAMIC", 10)]),
+)
+
+#: TorchScript's flags with a getter named apart from its setter.
+JIT_APART = (
+    ("_jit_can_fuse_on_cpu", "_jit_override_can_fuse_on_cpu"),
+    ("_jit_can_fuse_on_gpu", "_jit_override_can_fuse_on_gpu"),
+    ("_jit_can_fuse_on_cpu_legacy", "_jit_override_can_fuse_on_cpu_legacy"),
+)
+
+
+def _pairs(names: list[str]) -> list[tuple[str, str]]:
+    """The names of each flag's getter and setter in ``torch._C``."""
+    have = set(names)
+    pairs = [
+        (name, f"_set_{name[5:]}")
+        for name in names
+        if name.startswith("_get_") and name[5:] not in LEFT_OUT and f"_set_{name[5:]}" in have
+    ]
+    pairs += [(f"_get_{getter}", f"_set_{setter}") for getter, setter in SDP_BACKENDS]
+    for name in names:
+        if name.startswith("_jit_set_") and "nvfuser" not in name:  # warns it is gone
+            flag = name[len("_jit_set_") :]
+            getters = (f"_jit_get_{flag}", f"_jit_{flag}", f"_jit_{flag}_enabled")
+            found = [getter for getter in getters if getter in have]
+            if found:
+                pairs.append((found[0], name))
+    pairs += list(JIT_APART)
+    return pairs
+
+
+def _swapping(put: Callable[[Any], Any], probe: Any) -> Callable[[], Any]:
+    def get() -> Any:
+        value = put(probe)
+        put(value)
+        return value
+
+    return get
+
+
 def flag_knobs() -> list[Knob]:
     """One knob for every such flag of the imported torch (none before torch is imported)."""
     torch = sys.modules.get("torch")
     core = getattr(torch, "_C", None)
     if core is None:
         return []
-    pairs = [
-        (name[5:], name[5:])
-        for name in dir(core)
-        if name.startswith("_get_") and hasattr(core, f"_set_{name[5:]}")
+    accessors = [
+        (setter, getattr(core, getter, None), getattr(core, setter, None))
+        for getter, setter in _pairs(dir(core))
     ]
-    pairs += list(SDP_BACKENDS)
+    accessors += [
+        (setter, _swapping(put, probe), put)
+        for setter, probe in SWAPPED
+        if callable(put := getattr(core, setter, None))
+    ]
     flags: list[tuple[str, Callable[[], Any], Callable[[Any], Any]]] = []
-    for getter, setter in pairs:
-        get, put = getattr(core, f"_get_{getter}", None), getattr(core, f"_set_{setter}", None)
-        if getter in LEFT_OUT or not callable(get) or not callable(put):
+    for setter, get, put in accessors:
+        if not callable(get) or not callable(put):
             continue
         try:
-            if get() is None:
+            value = get()
+            if value is None:
                 continue
+            if setter.startswith("_jit_"):  # a setter of two arguments (the emit hooks)
+                put(value)
         except Exception:  # needs arguments, or a device this machine lacks
             continue
-        flags.append((getter, get, put))
+        flags.append((setter, get, put))
     if not flags:
         return []
     return [
@@ -92,6 +150,6 @@ def _set_flags(
         try:
             put(saved[name])
         except Exception as error:  # a setter that refuses its own getter's value
-            failed.append(f"torch._C._set_{name}: {error}")
+            failed.append(f"torch._C.{name}: {error}")
     if failed:
         raise RuntimeError("; ".join(failed))

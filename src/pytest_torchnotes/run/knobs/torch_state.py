@@ -86,6 +86,7 @@ def hook_knobs() -> list[Knob]:
         _flush_denormal,
         _warn_always,
         _multithreading,
+        _profiler,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, flag in BACKEND_FLAGS:
@@ -269,3 +270,19 @@ def _multithreading(torch: Any) -> Knob:
     return Knob(
         "autograd multithreading", C._is_multithreading_enabled, C._set_multithreading_enabled
     )
+
+
+def _profiler(torch: Any) -> Knob:
+    """A profiler the note entered and never left (``torch.profiler.profile().__enter__()``,
+    its ``start()`` without ``stop()``) would record every later note's operations. It is
+    stopped; one that ran before the note (the session profiled) cannot be started again
+    from here and is named ``could not be restored``."""
+    autograd = torch.autograd
+    enabled, disable = autograd._profiler_enabled, autograd._disable_profiler
+
+    def put(saved: bool) -> None:
+        if saved:
+            raise RuntimeError("a profiler that ran before the note was stopped by it")
+        disable()
+
+    return Knob("torch profiler", lambda: bool(enabled()), put)
