@@ -180,3 +180,68 @@ def test_a_heading_indented_less_than_the_prompts_ends_the_output() -> None:
 def test_code_indented_less_under_a_prompt_is_still_refused() -> None:
     with pytest.raises(ValueError, match="inconsistent leading whitespace: 'x = 2'"):
         examples_of("    >>> x = 1\nx = 2\n    >>> x\n    1\n")
+
+
+def _is_doctest_line_by_line(lines: tuple[BodyLine, ...]) -> bool:
+    """``is_doctest`` as it reads every line, without the look for a prompt first."""
+    prose = False
+    for line in lines:
+        text = line.text.strip()
+        if not text or transcripts.LEAD_IN.match(line.text):
+            prose = False
+            continue
+        if text.startswith(transcripts.PROMPT):
+            return True
+        prose = transcripts.is_prose(text, continuing=prose)
+        if not prose:
+            return False
+    return False
+
+
+LINES = st.sampled_from(
+    [
+        "",
+        "x = 1",
+        "import torch",
+        "# a comment",
+        "$ python",
+        "Example::",
+        "Observe the grid.",
+        ">>> x",
+        "  >>> 1",
+        "print('>>> not a prompt')",
+        "tensor(7)",
+        ".. code-block:: python",
+        "def f(x):",
+    ]
+)
+
+
+@given(st.lists(LINES, max_size=6))
+def test_a_transcript_is_told_as_reading_every_line_tells_it(texts: list[str]) -> None:
+    lines = body(*texts)
+    assert transcripts.is_doctest(lines) == _is_doctest_line_by_line(lines)
+
+
+def test_blocks_without_a_prompt_are_read_without_compiling_their_lines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import codeop
+
+    compiled: list[str] = []
+    original = codeop.compile_command
+
+    def counting(source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return original(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(codeop, "compile_command", counting)
+    blocks = "".join(
+        f"```python\nimport torch\nx = torch.arange({n})\nprint(x)\n\n"
+        f"======== output ==========\ntensor({list(range(n))})\n```\n\n"
+        for n in range(1, 6)
+    )
+    note = NoteParser().parse("# A note\n\nSome words.\n\n" + blocks)
+    assert len(note.blocks) == 5
+    assert not any(block.doctest for block in note.blocks)
+    assert compiled == []

@@ -236,3 +236,33 @@ def test_the_pytorch_tabs_of_a_d2lbook_chapter_run() -> None:
     # Without any tab line, a note is not a d2lbook chapter: every block runs.
     plain = NoteParser().parse(text.replace("#@tab", "# tab"))
     assert len(plain.blocks) == 4
+
+
+def test_a_notes_fences_read_each_info_string_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lexer and every output convention ask each fence for its language: an info string
+    is read once, however many fences and conventions ask."""
+    from pytest_torchnotes.markdown.lexing import info
+
+    read: list[str] = []
+    leading = info._leading
+
+    def counting(text: str) -> str:
+        read.append(text)
+        return leading(text)
+
+    monkeypatch.setattr(info, "_leading", counting)
+    language.cache_clear()
+    blocks = "".join(
+        f"```python\nprint({n})\n```\n\n```text\n{n}\n```\n\n```{{.python}}\nprint({n})\n```\n\n"
+        for n in range(5)
+    )
+    note = NoteParser().parse(blocks)
+    assert len(note.blocks) == 10
+    assert sorted(read) == ["python", "text"]  # braced: no leading word is read
+
+
+@given(st.sampled_from(["Python", "{.python .numberLines}", "python:train.py", "", "{r}", "sh"]))
+def test_the_language_of_an_info_string_is_the_same_when_asked_again(text: str) -> None:
+    first = language(text)
+    language.cache_clear()
+    assert language(text) == first == language.__wrapped__(text)

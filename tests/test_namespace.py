@@ -106,3 +106,45 @@ def test_setup_code_sees_the_namespace(pytester: pytest.Pytester, write_note: Wr
         """,
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def test_a_conftest_hook_may_fill_the_namespace(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A hook of a conftest.py that runs around the note, rather than a fixture, may ask for
+    the fixture and fill it: the note sees what it put there."""
+    write_note("```python\nprint(answer)\n```\n\n```output\n42\n```\n")
+    _conftest(
+        pytester,
+        "notes",
+        """\
+        @pytest.hookimpl(trylast=True)
+        def pytest_runtest_setup(item):
+            item._request.getfixturevalue("torchnotes_namespace")["answer"] = 42
+        """,
+    )
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("fixture", [False, True])
+def test_the_fixture_is_set_up_only_where_something_may_fill_it(
+    pytester: pytest.Pytester, write_note: WriteNote, fixture: bool
+) -> None:
+    """Where no fixture of the note's and no definition of the fixture but the plugin's
+    can fill the namespace, the note starts with an empty one, without pytest setting up
+    and tearing down a fixture for every note."""
+    write_note("```python\nprint(sorted(k for k in globals() if not k.startswith('_')))\n```\n")
+    if fixture:
+        _conftest(
+            pytester,
+            "notes",
+            """\
+            @pytest.fixture(autouse=True)
+            def nothing(torchnotes_namespace):
+                pass
+            """,
+        )
+    result = pytester.runpytest("-p", "no:randomly", "--setup-show")
+    result.assert_outcomes(passed=1)
+    shown = "SETUP    F torchnotes_namespace" in result.stdout.str()
+    assert shown == fixture

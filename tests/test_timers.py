@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from pytest_torchnotes.markdown.document import NoteDocument
+from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.run import watchdog as watchdog_module
+from pytest_torchnotes.run.runner import NoteRunner, RunSettings
 from pytest_torchnotes.run.timers import TimeLimit
 from pytest_torchnotes.run.watchdog import Faulthandler
 from tests.conftest import WriteNote
@@ -150,3 +155,53 @@ def test_a_block_that_swallows_its_timeout_is_named_before_the_process_ends(
             '*File "notes/note.md", line 9 in <module>',
         ]
     )
+
+
+def test_a_note_arms_the_watchdog_once_for_its_blocks_and_the_freeing_of_its_objects(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """faulthandler's watchdog is a thread started when armed and joined when cancelled:
+    the freeing of a note's objects runs under the watchdog its blocks armed, and it is
+    cancelled once, when the note is over."""
+    calls: list[str] = []
+    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: calls.append("arm"))
+    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: calls.append("cancel"))
+    path = tmp_path / "note.md"
+    path.write_text("".join(f"```python\nprint({n})\n```\n\n" for n in range(3)))
+    document = NoteDocument.parse(str(path), *note_parsers())
+    runner = NoteRunner(RunSettings(capture_fd=False, timeout=60))
+    try:
+        result = runner.run(document, path, "note.md")
+        assert calls == ["arm", "cancel"]
+        assert [block.outcome for block in result.blocks] == ["passed"] * 3
+        assert result.freeing is None
+    finally:
+        runner.close()
+
+
+def test_the_watchdog_is_disarmed_when_the_note_is_over_whatever_freeing_did(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """However the isolation of a note ends, the watchdog its blocks armed does not outlive
+    it (it would end the session at its time, during another item or a debugger's prompt):
+    here the note's objects are freed without the time limit, which would have disarmed it."""
+    from pytest_torchnotes.run import freeing
+
+    calls: list[str] = []
+    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: calls.append("arm"))
+    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: calls.append("cancel"))
+
+    def without_limit(limit: object, seconds: object, free: Callable[[], None]) -> None:
+        free()
+
+    monkeypatch.setattr(freeing, "free_within", without_limit)
+    path = tmp_path / "note.md"
+    path.write_text("```python\nprint(1)\n```\n")
+    document = NoteDocument.parse(str(path), *note_parsers())
+    runner = NoteRunner(RunSettings(capture_fd=False, timeout=60))
+    try:
+        result = runner.run(document, path, "note.md")
+        assert calls == ["arm", "cancel"]
+        assert [block.outcome for block in result.blocks] == ["passed"]
+    finally:
+        runner.close()

@@ -307,6 +307,9 @@ class NoteItem(pytest.Item):
         self.result: NoteResult | None = None
         #: What happened, as the run report records it.
         self.record: NoteRecord | None = None
+        #: Whether only pytest's and this plugin's code runs around the note
+        #: (:func:`_nothing_around`), as the item's protocol found it; ``None`` before.
+        self.nothing_around: bool | None = None
         # Fixtures, as pytest's DoctestItem has them: conftest.py files fill
         # torchnotes_namespace for the notes below them.
         self.obj = None
@@ -380,7 +383,7 @@ class NoteItem(pytest.Item):
 
         from pytest_torchnotes.reporting.records import note_record
 
-        names = self._request.getfixturevalue("torchnotes_namespace")
+        names = self._namespace()
         self.result = _runner(self.config).run(
             self.document,
             self.path,
@@ -408,6 +411,19 @@ class NoteItem(pytest.Item):
             raise pytest.skip.Exception(
                 cut(self.result.all_skipped, LINE_LIMIT), _use_item_location=True
             )
+
+    def _namespace(self) -> dict[str, Any]:
+        """The ``torchnotes_namespace`` fixture's value. Where nothing but pytest's and this
+        plugin's code runs around the note (:func:`_nothing_around`: no fixture of the
+        note's, no definition of the fixture but this plugin's), nothing can fill it: the
+        empty namespace, without pytest's setup and teardown of a fixture for every note."""
+        alone = self.nothing_around
+        if alone is None:
+            alone = _nothing_around(self)
+        if alone and not self.fixturenames:
+            return {}
+        names: dict[str, Any] = self._request.getfixturevalue("torchnotes_namespace")
+        return names
 
     def repr_failure(
         self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None
@@ -641,6 +657,8 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     code may have changed it since the previous note ended (``run/continuity.py``): before
     such an item, and after it, as a note's fixtures are torn down once it ended."""
     around = not _nothing_around(item)
+    if isinstance(item, NoteItem):
+        item.nothing_around = not around
     runner = item.config.stash.get(RUNNER, None)
     if around and runner is not None:
         runner.continuity.forget()

@@ -29,6 +29,11 @@ def is_doctest(body: Sequence[BodyLine]) -> bool:
     (``# Dot product`` over ``torch.inner``'s first prompt, ``$ python``: :mod:`.leadin`),
     and words that are not Python (a docstring's ``Example::`` or ``.. code-block:: python``
     over its example, :mod:`.docstring_prose`): no Python a ``>>>`` line can follow."""
+    # Only a line with a prompt makes a transcript: a body without one is plain code,
+    # told without compiling its first line as a sentence would be (every block of a
+    # note is asked, and most hold no prompt).
+    if not any(PROMPT in line.text for line in body):
+        return False
     prose = False
     for line in body:
         text = line.text.strip()

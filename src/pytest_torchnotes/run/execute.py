@@ -288,12 +288,14 @@ class Executor:
             )
         return describe_error(error, self.filename)
 
-    def close(self) -> None:
+    def close(self, *, disarm: bool = True) -> None:
         """The note is over: no timer, handler or watchdog of its blocks may outlive it, and
-        output of threads or processes they left is no longer taken."""
+        output of threads or processes they left is no longer taken. With ``disarm=False``
+        the hard limit's watchdog stays armed, for the caller to disarm
+        (:meth:`TimeLimit.close`)."""
         from pytest_torchnotes.run.routing import merge_late
 
-        self.time_limit.close()
+        self.time_limit.close(disarm=disarm)
         self.late = merge_late(self.router.close() + self._rotation.close())
 
     @contextmanager

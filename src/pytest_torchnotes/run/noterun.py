@@ -196,12 +196,20 @@ class NoteRun:
         executor = self.executor
         try:
             try:
-                executor.close()  # before the sandbox looks for what the note changed
+                # Before the sandbox looks for what the note changed. The watchdog stays
+                # armed: the note's objects are freed under the same limit
+                # (run/freeing.py), and faulthandler's thread costs a start and a join
+                # (a wake-up of a sleeping thread: up to a millisecond on a busy machine)
+                # each time it is armed and disarmed.
+                executor.close(disarm=False)
             finally:
                 self.result.late = [late.describe() for late in executor.late]
                 if self.runner._fd is not None:  # the block's processes may hold the old one
                     self.runner._fd = executor.fd
-                self.stack.close()
+                try:
+                    self.stack.close()
+                finally:
+                    executor.time_limit.watchdog.disarm()  # whatever the sandbox reached
         except SessionInterrupted:
             pass  # Ctrl-C while the note was put back
         finally:

@@ -237,13 +237,16 @@ class TimeLimit:
                 SETITIMER(signal.ITIMER_REAL, remaining, outer.interval)
         self._seconds = 0.0
 
-    def close(self) -> None:
-        """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog."""
+    def close(self, *, disarm: bool = True) -> None:
+        """The note is over: put back the ``SIGALRM`` handler, disarm the watchdog. With
+        ``disarm=False`` the watchdog stays armed for what the caller does next under it
+        (the caller disarms it)."""
         self.stop()
         if self._installed:
             SIGNAL(signal.SIGALRM, self._previous)
             self._installed = False
-        self.watchdog.disarm()
+        if disarm:
+            self.watchdog.disarm()
 
     def watching_faulthandler(self) -> AbstractContextManager[None]:
         """:meth:`Watchdog.watching_faulthandler` of this note's watchdog."""

@@ -11,6 +11,7 @@ is ``python``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: An info string that starts with braces: pandoc attributes (``{#id .python}``), a Quarto or
@@ -33,8 +34,11 @@ MYST_CELLS = frozenset({"code-cell", "jupyter-execute"})
 SOURCE_CODE_CLASS = "sourcecode"
 
 
+@functools.lru_cache(maxsize=1024)
 def language(info: str) -> str:
     """The language of a fence with the info string ``info``, in lower case; ``""`` for none.
+    Kept for the info strings seen last: every fence is asked several times, by the
+    lexer and by each output convention, and a note's fences repeat a few info strings.
 
     >>> [language(info) for info in ("Python", "{.python .numberLines}", "{python}")]
     ['python', 'python', 'python']
