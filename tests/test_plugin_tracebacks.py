@@ -409,3 +409,34 @@ def test_a_doctest_exception_after_an_example_that_raised_unexpectedly_still_fai
     )
     written = "ValueError: invalid literal for int() with base 10: 'x'\n"
     assert note.read_text() == text.replace("ValueError: bad\n", written)
+
+
+def test_ipython_tracebacks_as_expected_output_pass_and_drift_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (SAMPLES / "ipython.md").read_text(encoding="utf-8")
+    write_note(text, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 4}
+    drifted = text.replace("input of size 2", "input of size 5")
+    note = write_note(drifted, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:24: block 2: exception drift: expected RuntimeError: shape '?3?' is "
+            "invalid for input of size 5, got RuntimeError: shape '?3?' is invalid for input "
+            "of size 2",
+        ]
+    )
+    # update rewrites that section alone, and the note then passes
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    after = note.read_text(encoding="utf-8")
+    start = drifted.index("```output\n---", drifted.index("view(3)"))
+    end = drifted.index("```\n", start + 10) + 4
+    assert after[:start] == drifted[:start]
+    assert after[after.index("Only the end") :] == drifted[drifted.index("Only the end") :]
+    assert "RuntimeError: shape '[3]' is invalid for input of size 2\n```" in after[start:]
+    assert end > start
+    pytester.runpytest().assert_outcomes(passed=1)
