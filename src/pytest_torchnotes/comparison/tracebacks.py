@@ -110,6 +110,7 @@ def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
     True
     """
     title = next((index for index, line in enumerate(lines) if IPYTHON_TITLE.match(line)), None)
+    start: int | None
     if title is not None:
         start = title - 1 if title and IPYTHON_RULE.match(lines[title - 1]) else title
     else:
@@ -121,8 +122,8 @@ def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
             ),
             None,
         )
-        if start is None:
-            return None
+    if start is None:
+        return None
     first = next(
         (
             index
