@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
+from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
 #: Exceptions that leave names a block should have bound undefined.
 DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
@@ -131,12 +132,24 @@ class FollowOn:
         self._codes: list[str] = []
         self._bound: set[str] = set()
         self._read = 0
+        #: Every block seen so far, for the lines that did not run (read only when a block
+        #: misses a file).
+        self._seen: list[Seen] = []
 
     def check(self, result: BlockResult, code: str) -> None:
         """Mark ``result`` when it follows from an earlier failure, or an earlier block that
         did not run; remember what its block failed to define, or would have defined."""
         error = result.error
         self._codes.append(code)
+        item = result.item
+        self._seen.append(
+            Seen(
+                code,
+                item.code_line,
+                (result.reason or "skipped") if result.outcome == SKIPPED else None,
+                item.name,
+            )
+        )
         if result.outcome == PASSED and (self._missing or self._skipped or self._star):
             for name in bound_names(code):  # else no parse
                 self._missing.pop(name, None)
@@ -179,6 +192,8 @@ class FollowOn:
                 and missing_hint("NameError", f"name {undefined!r} is not defined") is None
             ):
                 self._hint(result, UNBOUND.format(name=undefined))
+        if result.follows is None and FILE_ERRORS & error.names:
+            self._unwritten(result, error.message)
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
             for name in bound_names(code):
@@ -216,6 +231,22 @@ class FollowOn:
             result, f"{label} (line {shown(line)})", f"{why}; it would have defined {name!r}"
         )
         return True
+
+    def _unwritten(self, result: BlockResult, message: str) -> None:
+        """Mark ``result``, which failed for a file that is not there, as following from
+        the last line above it that did not run and names that file."""
+        name = missing_file(message)
+        found = writer(name, self._seen[:-1]) if name is not None else None
+        if found is None:
+            return
+        result.follows = (found.label, found.line)
+        self._mark(
+            result,
+            f"{found.label} (line {shown(found.line)})",
+            f"{found.why}; it names {name!r}, which this block does not find: make the file "
+            f"before the run, or mark the blocks that use it <!-- torchnotes: skip needs "
+            f"{name} -->",
+        )
 
     @classmethod
     def _mark(cls, result: BlockResult, cause: str, why: str) -> None:
