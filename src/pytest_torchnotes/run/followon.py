@@ -12,11 +12,12 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.comparison.missing import missing_hint
-from pytest_torchnotes.markdown.blocks import NotRun
+from pytest_torchnotes.markdown.blocks import Block, NotRun, SetupBlock
 from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
+from pytest_torchnotes.run.unbound import where_bound
 from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
 #: Exceptions that leave names a block should have bound undefined.
@@ -115,13 +116,22 @@ class FollowOn:
     Python block that is not run at all (``not_run``: the parser's, with why: another
     framework's tab, a cell option)."""
 
-    def __init__(self, not_run: Sequence[NotRun] = ()) -> None:
+    def __init__(
+        self,
+        not_run: Sequence[NotRun] = (),
+        lines: Sequence[str] = (),
+        items: Sequence[Block | SetupBlock] = (),
+    ) -> None:
         #: Per name, the last block that should have bound it and failed: (name, line).
         self._missing: dict[str, tuple[str, int]] = {}
         #: Per name, the last block that would have bound it and was skipped: (name, line,
         #: why).
         self._skipped: dict[str, tuple[str, int, str]] = {}
         self._not_run = not_run
+        #: The note's lines and its blocks: read only for a block that uses a name no block
+        #: above binds (:mod:`.unbound`).
+        self._lines = lines
+        self._items = items
         #: Why each block that did not run did not, by the ``follows`` of its follow-ons.
         self._why: dict[tuple[str, int], str] = {}
         #: The last block that failed before its star import ran, and that import: any name
@@ -191,7 +201,10 @@ class FollowOn:
                 not self._bound_above(undefined)
                 and missing_hint("NameError", f"name {undefined!r} is not defined") is None
             ):
-                self._hint(result, UNBOUND.format(name=undefined))
+                elsewhere = where_bound(
+                    undefined, result.item.first_line, self._lines, self._items, bound_names
+                )
+                self._hint(result, elsewhere or UNBOUND.format(name=undefined))
         if result.follows is None and FILE_ERRORS & error.names:
             self._unwritten(result, error.message)
         if DEFINING_ERRORS & error.names:

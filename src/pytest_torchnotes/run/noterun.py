@@ -84,7 +84,7 @@ class NoteRun:
         self.refusing: Callable[[], ContextManager[None]] = nullcontext
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
-        self.follow_on = FollowOn(note.not_run)
+        self.follow_on = FollowOn(note.not_run, note.lines, note.items)
         #: The note's folder in the repository, looked at after each block (isolated notes).
         self.watch: FolderWatch | None = None
         self.closed = False
