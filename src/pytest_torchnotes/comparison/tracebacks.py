@@ -112,7 +112,10 @@ def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
     title = next((index for index, line in enumerate(lines) if IPYTHON_TITLE.match(line)), None)
     start: int | None
     if title is not None:
-        start = title - 1 if title and IPYTHON_RULE.match(lines[title - 1]) else title
+        # the rule above the title, maybe a blank line away (an export's indented output
+        # writes a blank line between any two lines)
+        above = next((index for index in range(title - 1, -1, -1) if lines[index].strip()), None)
+        start = above if above is not None and IPYTHON_RULE.match(lines[above]) else title
     else:
         start = next(
             (
