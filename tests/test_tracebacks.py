@@ -147,3 +147,17 @@ def test_ipython_traceback_property(frame: str, kind: str, message: str, whole: 
     assert expected is not None
     assert (expected.printed, expected.type_name) == ("", kind)
     assert expected.message == message.rstrip()
+
+
+def test_an_exports_blank_lines_inside_an_ipython_traceback() -> None:
+    # nbconvert writes a blank line between the lines of a cell's indented output
+    text = "before\n\n" + "-" * 75 + "\n\nValueError     Traceback (most recent call last)\n\n"
+    text += "Cell In[2], line 1\n----> 1 f()\n\n\nValueError: bad"
+    expected = read_traceback(text)
+    assert expected is not None
+    assert (expected.printed, expected.type_name, expected.message) == (
+        "before\n",
+        "ValueError",
+        "bad",
+    )
+    assert expected.header == 2
