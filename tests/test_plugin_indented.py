@@ -205,27 +205,31 @@ torch.ones(2).view(3)
 """
 
 
-def test_an_exported_traceback_names_the_raises_directive(
+def test_an_exported_ipython_traceback_is_the_exception_the_block_raises(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
+    # IPython's traceback, a blank line between its lines as the export writes them, says
+    # that the block raises that exception (see tests/test_tracebacks.py)
     write_note(EXPORTED_TRACEBACK)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    drifted = EXPORTED_TRACEBACK.replace("input of size 2", "input of size 4")
+    note = write_note(drifted)
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:6: block 1: the block raised RuntimeError: *",
-            "  the expected output shows this RuntimeError, but a traceback is not output: put"
-            " <!-- torchnotes: raises RuntimeError --> above the block and take the traceback"
-            " out of its output (--torchnotes-update does)",
+            "notes/note.md:6: block 1: exception drift: expected RuntimeError: shape '?3?' is "
+            "invalid for input of size 4, got RuntimeError: shape '?3?' is invalid for input "
+            "of size 2",
         ]
     )
-    note = write_note(
-        EXPORTED_TRACEBACK.replace(
-            "```python", "<!-- torchnotes: raises RuntimeError -->\n```python"
-        )
-    )
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
-    assert "Traceback" not in note.read_text()
+    after = note.read_text()
+    head = drifted[: drifted.index("    ---")]
+    assert after.startswith(head)
+    assert after.rstrip().endswith("RuntimeError: shape '[3]' is invalid for input of size 2")
     pytester.runpytest().assert_outcomes(passed=1)
 
 

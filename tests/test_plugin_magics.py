@@ -72,7 +72,7 @@ def test_tracebacks_keep_the_notes_line_numbers(
     )
 
 
-def test_timing_lines_are_not_compared_and_update_leaves_them_out(
+def test_timing_lines_are_not_compared_and_update_keeps_them(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     text = """\
@@ -92,7 +92,10 @@ def test_timing_lines_are_not_compared_and_update_leaves_them_out(
     assert block_counts(result) == {"failed": 1}
     result.stdout.fnmatch_lines(["-5", "+6"])
     pytester.runpytest("--torchnotes-update")
-    updated = "```python\n%%time\nprint(sum(range(4)))\n```\n\n```output\n6\n```\n"
+    updated = (
+        "```python\n%%time\nprint(sum(range(4)))\n```\n\n```output\nCPU times: user 4 µs, "
+        "sys: 1 µs, total: 5 µs\nWall time: 7.15 µs\n6\n```\n"
+    )
     assert note.read_text(encoding="utf-8") == updated
     assert block_counts(pytester.runpytest("--torchnotes-update")) == {"verified": 1}
     assert note.read_text(encoding="utf-8") == updated

@@ -409,3 +409,69 @@ def test_a_doctest_exception_after_an_example_that_raised_unexpectedly_still_fai
     )
     written = "ValueError: invalid literal for int() with base 10: 'x'\n"
     assert note.read_text() == text.replace("ValueError: bad\n", written)
+
+
+def test_ipython_tracebacks_as_expected_output_pass_and_drift_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (SAMPLES / "ipython.md").read_text(encoding="utf-8")
+    write_note(text, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 4}
+    drifted = text.replace("input of size 2", "input of size 5")
+    note = write_note(drifted, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:24: block 2: exception drift: expected RuntimeError: shape '?3?' is "
+            "invalid for input of size 5, got RuntimeError: shape '?3?' is invalid for input "
+            "of size 2",
+        ]
+    )
+    # update rewrites that section alone, and the note then passes
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    after = note.read_text(encoding="utf-8")
+    start = drifted.index("```output\n---", drifted.index("view(3)"))
+    end = drifted.index("```\n", start + 10) + 4
+    assert after[:start] == drifted[:start]
+    assert after[after.index("Only the end") :] == drifted[drifted.index("Only the end") :]
+    assert "RuntimeError: shape '[3]' is invalid for input of size 2\n```" in after[start:]
+    assert end > start
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_traceback_in_a_fence_not_read_as_output_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # a post pasted from Jupyter: the error in a fence of its own, without a language or
+    # tagged text: not read as output, the block fails for raising what the note shows
+    write_note((SAMPLES / "unread.md").read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1: the block raised RuntimeError: *",
+            "  the fence at line 8 shows this RuntimeError, but it is not read as the block's "
+            "output: read fences without a language as output with "
+            "--torchnotes-output-fence=bare (ini: torchnotes_output_fence), or tag it ```output "
+            "to compare the exception, or put <!-- torchnotes: raises RuntimeError --> above "
+            "the block",
+            "*",
+            "notes/note.md:16: block 2: the block raised RuntimeError: *",
+            "  the fence at line 21 shows this RuntimeError, but it is not read as the block's "
+            "output: tag it ```output to compare the exception, or put <!-- torchnotes: raises "
+            "RuntimeError --> above the block",
+        ]
+    )
+    third = [line for line in result.stdout.lines if line.startswith("notes/note.md:29:")]
+    assert third
+    assert "KeyError" in third[0]
+    block3 = result.stdout.str().split("notes/note.md:29:")[1].split("\n")[1]
+    assert "shows this" not in block3
+    # following the advice compares the exceptions, and the two blocks pass
+    result = pytester.runpytest(
+        "--torchnotes-output-fence=bare", "-o", "torchnotes_output_label=Error:"
+    )
+    assert block_counts(result) == {"verified": 2, "failed": 1}

@@ -38,3 +38,39 @@ def test_following_the_message_compares_it(
     write_note(text.replace("```\n```python\ntensor", "```\n```output\ntensor"), dedent=False)
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("printed", "first"),
+    [
+        ("[Parameter containing:\ntensor([0.5000, 0.5000])]", "[Parameter containing:"),
+        ("[device(type='cpu'), device(type='cpu')]", "[device(type='cpu'), device(type='cpu')]"),
+        ("True False", "True False"),
+    ],
+)
+def test_a_printed_list_or_several_values_are_named_as_output(
+    pytester: pytest.Pytester, write_note: WriteNote, printed: str, first: str
+) -> None:
+    # what print writes of a list of parameters or devices, or of print(a, b)
+    write_note(f"```python\nx = 1\n```\n```python\n{printed}\n```\n", dedent=False)
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert (
+        f"  the block reads as what code printed ({first[:40]!r}), not as code: tag its "
+        "fence ```output to compare it as the output of the block above"
+    ) in out
+    assert f"```python after the block at line 1 looks like its output (`{first[:40]}`)" in out
+
+
+def test_a_printed_list_of_parameters_is_compared_once_tagged_as_output(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (SAMPLES / "printed_lists.md").read_text(encoding="utf-8")
+    write_note(text, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    assert "the block reads as what code printed ('[Parameter containing:')" in result.stdout.str()
+    write_note(text.replace("```\n```python\n[", "```\n```output\n["), dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)

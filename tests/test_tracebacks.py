@@ -100,3 +100,64 @@ def test_what_update_writes_reads_back(
     assert expected.type_name == type_name
     assert expected.message == text
     assert expected.printed == "\n".join(printed).rstrip("\n")
+
+
+def test_ipython_tracebacks_whole_or_only_their_end() -> None:
+    # what a notebook's export or a post pasted from Jupyter shows of a cell that raised
+    note = NoteParser().parse((SAMPLES / "ipython.md").read_text(encoding="utf-8"))
+    expected = [read_traceback(block.expected or "") for block in note.blocks]
+    assert [(e.printed, e.type_name, e.message) if e else None for e in expected] == [
+        ("before", "RuntimeError", "mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)"),
+        ("", "RuntimeError", "shape '[3]' is invalid for input of size 2"),
+        ("", "RuntimeError", "mat1 and mat2 shapes cannot be multiplied (1x3 and 2x3)"),
+        ("", "RuntimeError", "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x2)"),
+    ]
+    first = note.blocks[0]
+    assert first.output is not None
+    assert expected[0] is not None
+    # the rule above the title is where the traceback starts, not printed output
+    assert first.output.lines[expected[0].header].line + 1 == 12
+    assert first.output.lines[expected[0].exception].line + 1 == 19
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---> 1 step\ndone",  # an arrow in printed text, and no exception after it
+        "----> 1 x\n\nresult: 3",  # a line that names no exception
+        "Cell In[3], line 1\n",  # a frame and nothing after it
+        "RuntimeError                Traceback (most recent call last)\n    1 x",
+    ],
+)
+def test_printed_text_that_is_not_an_ipython_traceback(text: str) -> None:
+    assert read_traceback(text) is None
+
+
+@given(
+    st.sampled_from(["Cell In[2], line 1", "<ipython-input-2-ab12> in <module>", ""]),
+    st.sampled_from(["RuntimeError", "ValueError", "torch.OutOfMemoryError"]),
+    st.text(alphabet="abc xyz()[]:,0123456789", max_size=30),
+    st.booleans(),
+)
+def test_ipython_traceback_property(frame: str, kind: str, message: str, whole: bool) -> None:
+    # whatever the frames and the message, the exception read back is the one written
+    head = ["-" * 75, f"{kind}{' ' * 20}Traceback (most recent call last)"] if whole else []
+    lines = [*head, *([frame] if frame else []), "----> 1 x.f()", "", f"{kind}: {message}"]
+    expected = read_traceback("\n".join(lines))
+    assert expected is not None
+    assert (expected.printed, expected.type_name) == ("", kind)
+    assert expected.message == message.rstrip()
+
+
+def test_an_exports_blank_lines_inside_an_ipython_traceback() -> None:
+    # nbconvert writes a blank line between the lines of a cell's indented output
+    text = "before\n\n" + "-" * 75 + "\n\nValueError     Traceback (most recent call last)\n\n"
+    text += "Cell In[2], line 1\n----> 1 f()\n\n\nValueError: bad"
+    expected = read_traceback(text)
+    assert expected is not None
+    assert (expected.printed, expected.type_name, expected.message) == (
+        "before\n",
+        "ValueError",
+        "bad",
+    )
+    assert expected.header == 2

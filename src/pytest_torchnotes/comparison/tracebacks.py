@@ -6,6 +6,13 @@ letter, digit or ``_`` to the end. The exception's type is compared as Python wr
 (``torch.OutOfMemoryError``, ``RuntimeError``: qualified unless it is a built-in), its
 message by the comparison rules of the block. What stands before the header is what the
 block printed before raising.
+
+A notebook's export and a post pasted from Jupyter write IPython's traceback instead: a
+rule, ``RuntimeError      Traceback (most recent call last)``, frames that name the cell
+(``Cell In[3], line 1``, ``<ipython-input-3-...> in <module>``, ``File ~/x.py:5, in f()``)
+with an arrow at the line (``----> 1 b.matmul(a)``), then the exception. Its header is the
+rule and title, or, where only the end was pasted, the first frame line; the frame lines
+that start with a letter are frames, not the exception.
 """
 
 from __future__ import annotations
@@ -19,6 +26,26 @@ TRACEBACK_HEADER = re.compile(r"^Traceback \((?:most recent call last|innermost 
 #: The first line of the exception after the frames (doctest's rule: it starts with a
 #: letter, digit or ``_``), with the exception's type and message.
 EXCEPTION_LINE = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::(?P<message>.*))?$")
+
+#: IPython's title line: ``RuntimeError      Traceback (most recent call last)``.
+IPYTHON_TITLE = re.compile(r"^[A-Za-z_][\w.]*[ \t]+Traceback \(most recent call last\)[ \t]*$")
+
+#: The rule IPython writes above its title.
+IPYTHON_RULE = re.compile(r"^-{20,}[ \t]*$")
+
+#: A line of an IPython frame that starts with a letter, digit or ``<``: where the frame is
+#: (``Cell In[3], line 1``, ``Input In [3], in <cell line: 1>()``, ``<ipython-input-3-ab>
+#: in <module>``, ``File ~/site-packages/torch/nn/modules/module.py:1501, in f(x)``).
+IPYTHON_FRAME = re.compile(
+    r"^(?:Cell In\[\d+\], line \d+|Input In \[\d+\]|<ipython-input-[^>]*>"
+    r"|File [^\n]*:\d+(?:, in .*)?$)"
+)
+
+#: The arrow at the line of an IPython frame: ``----> 1 b.matmul(a)``.
+IPYTHON_ARROW = re.compile(r"^-{2,}>[ \t]*\d+")
+
+#: The name of an exception, where no header says that a traceback starts.
+EXCEPTION_NAME = re.compile(r"(?:Error|Exception|Exit|Interrupt|Iteration|Warning)$")
 
 #: The line written for the frames by ``--torchnotes-update``: doctest's ellipsis.
 FRAMES = "  ..."
@@ -62,22 +89,72 @@ def read_traceback(text: str) -> ExpectedRaise | None:
     lines = text.split("\n")
     headers = [index for index, line in enumerate(lines) if TRACEBACK_HEADER.match(line)]
     if not headers:
-        return None
+        return _ipython_traceback(lines)
     first = next(
         (index for index in range(headers[-1] + 1, len(lines)) if re.match(r"\w", lines[index])),
         None,
     )
     if first is None:
         return None
+    return _expected(lines, headers[0], headers[-1], first)
+
+
+def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
+    """The exception of IPython's traceback in ``lines``, whole or only its end.
+
+    >>> pasted = ["----> 1 b.matmul(a)", "", "RuntimeError: mat1 and mat2 shapes"]
+    >>> expected = _ipython_traceback(pasted)
+    >>> expected.type_name, expected.header, expected.exception
+    ('RuntimeError', 0, 2)
+    >>> _ipython_traceback(["---> 1 step", "done"]) is None
+    True
+    """
+    title = next((index for index, line in enumerate(lines) if IPYTHON_TITLE.match(line)), None)
+    start: int | None
+    if title is not None:
+        # the rule above the title, maybe a blank line away (an export's indented output
+        # writes a blank line between any two lines)
+        above = next((index for index in range(title - 1, -1, -1) if lines[index].strip()), None)
+        start = above if above is not None and IPYTHON_RULE.match(lines[above]) else title
+    else:
+        start = next(
+            (
+                index
+                for index, line in enumerate(lines)
+                if IPYTHON_ARROW.match(line) or IPYTHON_FRAME.match(line)
+            ),
+            None,
+        )
+    if start is None:
+        return None
+    first = next(
+        (
+            index
+            for index in range(max(start, title or 0) + 1, len(lines))
+            if re.match(r"\w", lines[index]) and not IPYTHON_FRAME.match(lines[index])
+        ),
+        None,
+    )
+    if first is None:
+        return None
+    expected = _expected(lines, start, start, first)
+    if expected is None or (title is None and not EXCEPTION_NAME.search(expected.type_name)):
+        return None
+    return expected
+
+
+def _expected(lines: list[str], start: int, header: int, first: int) -> ExpectedRaise | None:
+    """The traceback whose first header is at ``start``, its last at ``header``, and whose
+    exception starts at ``first``; ``None`` when that line names no exception."""
     match = EXCEPTION_LINE.match(lines[first])
     if match is None:
         return None
     message = "\n".join([(match.group("message") or "").removeprefix(" "), *lines[first + 1 :]])
     return ExpectedRaise(
-        "\n".join(lines[: headers[0]]),
+        "\n".join(lines[:start]),
         match.group("type"),
         message.rstrip(),
-        headers[-1],
+        header,
         first,
     )
 

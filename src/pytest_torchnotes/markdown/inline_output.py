@@ -7,11 +7,13 @@ Blogs often write what a line prints in a comment beside it::
 Such a comment is a remark, never output (:mod:`.commentoutput` reads only a block that ends
 with its output under a label comment), so nothing compares it. A note whose blocks have no
 output section of their own but carry such comments gets one warning, at the first of them,
-so that its author does not take those values for checked.
+so that its author does not take those values for checked. A comment beside a line that
+prints nothing (an assignment, an import) is a remark on a value, and is not warned of.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -68,5 +70,28 @@ def _value_comments(body: Sequence[BodyLine]) -> list[tuple[int, str]]:
             continue  # a comment on a line of its own
         value = COMMENT_LEAD.sub("", token.string).strip()
         if PRINTED_REPR.match(value):
-            found.append((body[row - 1].line, token.string))
-    return found
+            found.append((row, token.string))
+    if not found:
+        return []
+    printing = _printing_rows(lines)
+    return [
+        (body[row - 1].line, comment)
+        for row, comment in found
+        if printing is None or row in printing
+    ]
+
+
+def _printing_rows(lines: Sequence[str]) -> set[int] | None:
+    """The 1-based rows of ``lines`` that an expression statement spans (``print(x)``, ``x``,
+    in a loop or not): the only lines whose comment may say what they print. A comment beside
+    an assignment or an import is a remark on a value (``a = torch.ones(2, 3)  # (2, 3)``),
+    not output. ``None`` when the code does not parse: every line may print."""
+    try:
+        tree = ast.parse("\n".join(lines) + "\n")
+    except (SyntaxError, ValueError):
+        return None
+    rows: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr):
+            rows.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return rows

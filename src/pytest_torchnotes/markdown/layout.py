@@ -84,15 +84,24 @@ PRINTED_VALUE = re.compile(
     r"Traceback\b)"
 )
 
+#: A number or a constant as ``print`` writes it.
+_SCALAR = r"(?:True|False|None|[-+]?\d[\d.]*(?:e[-+]?\d+)?)"
+
+#: A dtype as PyTorch prints it: ``torch.float32``.
+_DTYPE = r"torch\.(?:u?int\d*|float\d*|bfloat16|half|double|long|short|bool|complex\d*|cfloat)"
+
 #: A line that reads as what PyTorch printed, not as a remark or as code: a tensor, a size, a
-#: dtype, a device, an exception, numbers, a constant. The first line of a block quote
-#: (``> tensor([1., 1.])``, not ``> **Note**`` or ``> [!TIP]``) or of a Python fence after a
-#: block (``torch.Size([2])``, not ``torch.zeros(2)``) that reads so is taken for output.
+#: dtype, a device, a parameter, an exception, numbers, a constant, and a list or tuple that
+#: starts with one of them (``[Parameter containing:``, ``(True, False)``: what ``print`` writes
+#: of a list of them), or several numbers and constants on one line (``True False``: what
+#: ``print(a, b)`` writes). The first line of a block quote (``> tensor([1., 1.])``, not
+#: ``> **Note**`` or ``> [!TIP]``) or of a Python fence after a block (``torch.Size([2])``,
+#: not ``torch.zeros(2)``) that reads so is taken for output.
 PRINTED_REPR = re.compile(
-    r"^(?:[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|\w+(?:Error|Warning):"
-    r"|torch\.(?:u?int\d*|float\d*|bfloat16|half|double|long|short|bool|complex\d*|cfloat)$"
-    r"|device\(type=|[\[(][-+\d\s.,e\[\]()]*$|[-+]?\d[\d.]*(?:e[-+]?\d+)?$"
-    r"|(?:True|False|None)$)"
+    r"^(?:[\[(]*(?:(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
+    rf"|{_DTYPE}(?=[,)\]]|$)|(?:True|False|None)(?=[,)\]]))"
+    r"|\w+(?:Error|Warning):|[\[(][-+\d\s.,e\[\]()]*$"
+    rf"|{_SCALAR}(?:[ \t]+{_SCALAR})*$)"
 )
 
 #: A line after a block that holds a label and the output on the same line: ``输出：tensor([1])``,

@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import (
     cellopts,
     colon_cells,
     commentoutput,
+    framework_tabs,
     html_blocks,
     html_code,
     indented,
@@ -107,6 +108,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     tabbed = tabs.tabbed(lexemes.fences, note.format.languages)
     magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
     commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
+    other_frameworks = framework_tabs.other_framework_fences(note.text, note.lines, lexemes.fences)
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -122,6 +124,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             cell_not_run(event, option, pending, note)
         elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
             tab_not_run(event, why, pending, note)
+        elif event.open_line in other_frameworks:
+            tab_not_run(event, other_frameworks[event.open_line], pending, note)
         elif (html := html_blocks.opening_html(event, note)) is not None:
             tab_not_run(event, html_blocks.html_not_run(event, html, note), pending, note)
         else:

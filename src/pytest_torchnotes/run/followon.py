@@ -12,11 +12,13 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.comparison.missing import missing_hint
-from pytest_torchnotes.markdown.blocks import NotRun
+from pytest_torchnotes.markdown.blocks import Block, NotRun, SetupBlock
 from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
+from pytest_torchnotes.run.unbound import where_bound
+from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
 #: Exceptions that leave names a block should have bound undefined.
 DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
@@ -114,13 +116,22 @@ class FollowOn:
     Python block that is not run at all (``not_run``: the parser's, with why: another
     framework's tab, a cell option)."""
 
-    def __init__(self, not_run: Sequence[NotRun] = ()) -> None:
+    def __init__(
+        self,
+        not_run: Sequence[NotRun] = (),
+        lines: Sequence[str] = (),
+        items: Sequence[Block | SetupBlock] = (),
+    ) -> None:
         #: Per name, the last block that should have bound it and failed: (name, line).
         self._missing: dict[str, tuple[str, int]] = {}
         #: Per name, the last block that would have bound it and was skipped: (name, line,
         #: why).
         self._skipped: dict[str, tuple[str, int, str]] = {}
         self._not_run = not_run
+        #: The note's lines and its blocks: read only for a block that uses a name no block
+        #: above binds (:mod:`.unbound`).
+        self._lines = lines
+        self._items = items
         #: Why each block that did not run did not, by the ``follows`` of its follow-ons.
         self._why: dict[tuple[str, int], str] = {}
         #: The last block that failed before its star import ran, and that import: any name
@@ -131,12 +142,24 @@ class FollowOn:
         self._codes: list[str] = []
         self._bound: set[str] = set()
         self._read = 0
+        #: Every block seen so far, for the lines that did not run (read only when a block
+        #: misses a file).
+        self._seen: list[Seen] = []
 
     def check(self, result: BlockResult, code: str) -> None:
         """Mark ``result`` when it follows from an earlier failure, or an earlier block that
         did not run; remember what its block failed to define, or would have defined."""
         error = result.error
         self._codes.append(code)
+        item = result.item
+        self._seen.append(
+            Seen(
+                code,
+                item.code_line,
+                (result.reason or "skipped") if result.outcome == SKIPPED else None,
+                item.name,
+            )
+        )
         if result.outcome == PASSED and (self._missing or self._skipped or self._star):
             for name in bound_names(code):  # else no parse
                 self._missing.pop(name, None)
@@ -178,7 +201,12 @@ class FollowOn:
                 not self._bound_above(undefined)
                 and missing_hint("NameError", f"name {undefined!r} is not defined") is None
             ):
-                self._hint(result, UNBOUND.format(name=undefined))
+                elsewhere = where_bound(
+                    undefined, result.item.first_line, self._lines, self._items, bound_names
+                )
+                self._hint(result, elsewhere or UNBOUND.format(name=undefined))
+        if result.follows is None and FILE_ERRORS & error.names:
+            self._unwritten(result, error.message)
         if DEFINING_ERRORS & error.names:
             cause = result.follows or (result.item.name, result.item.first_line)
             for name in bound_names(code):
@@ -216,6 +244,22 @@ class FollowOn:
             result, f"{label} (line {shown(line)})", f"{why}; it would have defined {name!r}"
         )
         return True
+
+    def _unwritten(self, result: BlockResult, message: str) -> None:
+        """Mark ``result``, which failed for a file that is not there, as following from
+        the last line above it that did not run and names that file."""
+        name = missing_file(message)
+        found = writer(name, self._seen[:-1]) if name is not None else None
+        if found is None:
+            return
+        result.follows = (found.label, found.line)
+        self._mark(
+            result,
+            f"{found.label} (line {shown(found.line)})",
+            f"{found.why}; it names {name!r}, which this block does not find: make the file "
+            f"before the run, or mark the blocks that use it <!-- torchnotes: skip needs "
+            f"{name} -->",
+        )
 
     @classmethod
     def _mark(cls, result: BlockResult, cause: str, why: str) -> None:

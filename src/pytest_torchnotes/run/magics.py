@@ -48,8 +48,33 @@ def refusal(
 
 def compared_output(output: OutputSection, prepared: Prepared | None) -> OutputSection:
     """The expected output to compare: without IPython's timing lines when code is timed
-    (the lines stay in the note; update writes what the block printed, without them)."""
+    (the lines stay in the note; update keeps them: :func:`with_timing_lines`)."""
     if prepared is None or not prepared.timed:
         return output
     lines = tuple(line for line in output.lines if not TIMING_LINE.match(line.text))
     return dataclasses.replace(output, lines=lines)
+
+
+def with_timing_lines(written: OutputSection, actual: str, prepared: Prepared | None) -> str:
+    """What update writes in the section of a timed block: what it printed, with the timing
+    lines the section holds kept where they stand among its lines of text.
+
+    IPython's times are the author's, never compared (:func:`compared_output`), and an
+    export's blank lines around them stay where they were only when the new output has as
+    many lines of text; written without them, the edit dropped the author's timing and
+    moved the value up.
+    """
+    if prepared is None or not prepared.timed:
+        return actual
+    texts = [line.text for line in written.lines if line.text.strip()]
+    timing = [(index, text) for index, text in enumerate(texts) if TIMING_LINE.match(text)]
+    if not timing:
+        return actual
+    ends = actual.endswith("\n")
+    lines = actual.split("\n") if actual else []
+    if ends:
+        lines.pop()
+    for index, text in timing:
+        at_texts = [at for at, line in enumerate(lines) if line.strip()]
+        lines.insert(at_texts[index] if index < len(at_texts) else len(lines), text)
+    return "\n".join(lines) + ("\n" if ends else "")

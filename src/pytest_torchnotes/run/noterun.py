@@ -26,6 +26,7 @@ from pytest_torchnotes.run.followon import FollowOn
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted
+from pytest_torchnotes.run.unread_traceback import unread_traceback
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -84,7 +85,7 @@ class NoteRun:
         self.refusing: Callable[[], ContextManager[None]] = nullcontext
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
-        self.follow_on = FollowOn(note.not_run)
+        self.follow_on = FollowOn(note.not_run, note.lines, note.items)
         #: The note's folder in the repository, looked at after each block (isolated notes).
         self.watch: FolderWatch | None = None
         self.closed = False
@@ -129,9 +130,29 @@ class NoteRun:
         else:
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
+            self._unread_traceback(block_result, item)
             self._check_folder(block_result)
         self.result.blocks.append(block_result)
         return block_result
+
+    def _unread_traceback(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
+        """Name the fence after a block that raised, with no output of its own, when that
+        fence shows the exception (:mod:`.unread_traceback`)."""
+        error = block_result.error
+        if (
+            block_result.outcome != FAILED
+            or error is None
+            or block_result.follows is not None
+            or not isinstance(item, Block)
+            or item.output is not None
+            or item.doctest
+            or item.ipython is not None
+        ):
+            return
+        hint = unread_traceback(item, error.type_name, self.note.lines)
+        if hint is not None:
+            head, _, rest = block_result.message.partition("\n")
+            block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
 
     def _check_folder(self, block_result: BlockResult) -> None:
         """Warn at the block's line when the note's folder in the repository changed while

@@ -20,7 +20,7 @@ from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.requirements import unmet_reason
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure, raises_mismatch
-from pytest_torchnotes.run.magics import compared_output
+from pytest_torchnotes.run.magics import compared_output, with_timing_lines
 from pytest_torchnotes.run.magics import refusal as magics_refusal
 from pytest_torchnotes.run.planning import plan
 from pytest_torchnotes.run.results import (
@@ -101,7 +101,7 @@ def run_block(
         evaluator.writes,
         result,
         written,
-        execution.stdout,
+        with_timing_lines(written, execution.stdout, prepared),
         comparator,
         block.first_line,
         verify=_under_a_label(evaluator, block, written),

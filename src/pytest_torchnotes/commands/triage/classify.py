@@ -15,6 +15,7 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.commands.triage.followon import (
+    file_follow_on,
     follow_on,
     keep_what_later_blocks_use,
     not_run_follow_on,
@@ -82,6 +83,7 @@ def classify_note(
             )
             or follow_on(note.path, record, lost)
             or not_run_follow_on(note.path, record, not_run)
+            or file_follow_on(note.path, record)
             or classify(note.path, record, other.get(record.key), block)
         )
         finding = _imported_once(finding, imported)

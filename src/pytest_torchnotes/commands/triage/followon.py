@@ -15,6 +15,7 @@ from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord
 from pytest_torchnotes.run.followon import not_run_binds
+from pytest_torchnotes.run.unwritten import missing_file
 
 #: A name the block used that nothing defined.
 UNDEFINED = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
@@ -144,4 +145,28 @@ def not_run_follow_on(path: str, record: BlockRecord, not_run: Sequence[NotRun])
         FOLLOW_ON,
         f"uses {name!r} from the block at {path}:{shown(cause.line_index)}, which is not run: "
         f"{cause.why}",
+    )
+
+
+#: What the run says of a block that misses a file a line not run names: ``follows from the
+#: shell escape !cc (line 11): the block raised OSError: ...``.
+FOLLOWS_FROM = re.compile(r"^follows from (?P<cause>.+?) \(line (?P<line>\d+)\): ")
+
+
+def file_follow_on(path: str, record: BlockRecord) -> Finding | None:
+    """A block that opens a file that a line above it, not run, names (``!cc -o lib.so``,
+    ``%%writefile demo.c``, a skipped block): the run marked it as a follow-on of that line.
+    No directive makes the file: the block is skipped, saying what makes it."""
+    reason = record.reason or ""
+    match = FOLLOWS_FROM.match(reason)
+    name = missing_file(reason)
+    if record.status != FOLLOW_ON or match is None or name is None:
+        return None
+    cause, line = match.group("cause"), match.group("line")
+    return Finding(
+        path,
+        record.line,
+        FOLLOW_ON,
+        f"opens {name!r}, which {cause} at {path}:{line} names and did not make: it did not run",
+        f"skip needs {name}, which {cause} at line {line} makes and the run does not",
     )

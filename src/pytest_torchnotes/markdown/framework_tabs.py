@@ -1,0 +1,170 @@
+"""Tabs of a published page that hold one version of the same code per framework.
+
+Library docs and course pages show the code once per framework, in tabs of which the reader
+sees one at a time: mkdocs-material's content tabs, Docusaurus's ``<TabItem>``, the tabs of
+GitBook, Hugo and Hexo themes::
+
+    === "PyTorch"
+        ```python
+        import torch
+        ```
+    === "Keras"
+        ```python
+        from tensorflow import keras
+        ```
+
+The PyTorch tab runs. A Python block in a tab whose title names another framework
+(TensorFlow, Keras, JAX, MXNet, PaddlePaddle, MindSpore, ...), in a group of tabs of which one
+names PyTorch, is the same code for that framework: it is not run, and a warning names it, as
+d2lbook's tabs of other frameworks are not (:mod:`.tabs`). A tab of another framework in a
+page with no PyTorch tab runs: nothing says the page has a version for PyTorch.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexing.lines import width
+from pytest_torchnotes.markdown.site_containers import comment_tab, tab_title, template_title
+from pytest_torchnotes.notelines import shown
+
+#: mkdocs-material's content tab (pymdownx.tabbed): ``=== "PyTorch"``, ``===+ "Keras"``; its
+#: content is indented under it.
+CONTENT_TAB = re.compile(r"^(?P<indent>[ \t]*)===[+!]?[ \t]+\"(?P<title>[^\"]*)\"[ \t]*$")
+
+#: The lines that open a group of element tabs (``<Tabs>``, ``{% tabs %}``, ``{{< tabs >}}``,
+#: ``<!-- tabs name -->``) and close one.
+GROUP_OPEN = re.compile(
+    r"^[ \t]*(?:<Tabs\b|\{%-?[ \t]*tabs\b|\{\{[<%][ \t]*tabs\b|<!--[ \t]*tabs\b)"
+)
+GROUP_CLOSE = re.compile(
+    r"^[ \t]*(?:</Tabs>|\{%-?[ \t]*endtabs\b|\{\{[<%][ \t]*/tabs\b|<!--[ \t]*endtabs\b)"
+)
+
+#: The line that closes an element tab.
+TAB_CLOSE = re.compile(r"^[ \t]*(?:</TabItem>|\{%-?[ \t]*endtab\b|\{\{[<%][ \t]*/tab\b)")
+
+#: A tab title that names PyTorch (``PyTorch``, ``torch``, ``PyTorch Lightning``).
+PYTORCH = re.compile(r"\b(?:py)?torch\b|\blightning\b", re.IGNORECASE)
+
+#: A tab title that names another framework, whose code does not run on PyTorch.
+OTHER_FRAMEWORK = re.compile(
+    r"\b(?:tensorflow|tf2?|keras|jax|flax|mxnet|gluon|paddle(?:paddle)?|mindspore|oneflow"
+    r"|chainer|caffe2?|theano|cntk|mlx|tinygrad)\b",
+    re.IGNORECASE,
+)
+
+#: An mkdocs content tab anywhere in a note (not the ``=== output ===`` marker).
+ANY_CONTENT_TAB = re.compile(r'^[ \t]*===[+!]?[ \t]+"', re.MULTILINE)
+
+#: What a note with content tabs holds, as mkdocs-material's docs write them.
+CONTENT_OPENINGS = ('=== "', '===+ "', '===! "')
+
+#: What a note holds when it has element tabs: most notes are not read line by line.
+ELEMENT_HINTS = ("<TabItem", "{% tab", "{%- tab", "{{< tab", "{{% tab", "<!-- tab")
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab that opens at a 0-based line, with its title and the group it belongs to."""
+
+    line: int
+    title: str
+    #: The 0-based line where its group starts (the first tab of an mkdocs group, the line
+    #: that opens an element group).
+    group: int
+
+
+def other_framework_fences(
+    text: str, lines: Sequence[str], fences: Sequence[FenceLexeme]
+) -> dict[int, str]:
+    """Why each fence in a tab of another framework, beside a tab of PyTorch, is not run,
+    by the 0-based line of its opening (``text`` is the note's, ``lines`` its lines)."""
+    # a substring first: the regular expression tries every position of a note whose
+    # output markers hold "===", which cost more than the rest of this module
+    content = any(opening in text for opening in CONTENT_OPENINGS) and bool(
+        ANY_CONTENT_TAB.search(text)
+    )
+    elements = ("tab" in text or "Tab" in text) and any(hint in text for hint in ELEMENT_HINTS)
+    if not content and not elements:
+        return {}
+    tabs = (_content_tabs(lines) if content else []) + (_element_tabs(lines) if elements else [])
+    if not tabs:
+        return {}
+    pytorch_groups = {tab.group for tab in tabs if PYTORCH.search(tab.title)}
+    found: dict[int, str] = {}
+    for fence in fences:
+        tab = _holder(fence.open_line, lines, tabs)
+        if (
+            tab is None
+            or tab.group not in pytorch_groups
+            or PYTORCH.search(tab.title)
+            or not OTHER_FRAMEWORK.search(tab.title)
+        ):
+            continue
+        found[fence.open_line] = (
+            f'it is in the tab "{tab.title}" (line {shown(tab.line)}), the code for another '
+            "framework beside a PyTorch tab; the page shows one tab at a time and the PyTorch "
+            "one runs here"
+        )
+    return found
+
+
+def _content_tabs(lines: Sequence[str]) -> list[Tab]:
+    """The mkdocs content tabs: a group is the tabs at one indentation with nothing less
+    indented between them."""
+    tabs: list[Tab] = []
+    last: tuple[int, int] | None = None  # (indentation, group) of the tab before
+    for index, line in enumerate(lines):
+        tab = CONTENT_TAB.match(line) if "===" in line else None
+        column = width(line) - width(line.lstrip()) if line.strip() else None
+        if tab is not None:
+            assert column is not None
+            group = last[1] if last is not None and last[0] == column else index
+            tabs.append(Tab(index, tab.group("title"), group))
+            last = (column, group)
+        elif column is not None and last is not None and column <= last[0]:
+            last = None  # text as far out as the tabs ends their group
+    return tabs
+
+
+def _element_tabs(lines: Sequence[str]) -> list[Tab]:
+    """The tabs of Docusaurus, GitBook, Hugo and Hexo: a group is what its opening and
+    closing lines hold."""
+    tabs: list[Tab] = []
+    group = -1
+    for index, line in enumerate(lines):
+        stripped = line.lstrip()
+        if not stripped.startswith(("<", "{")):
+            continue
+        if GROUP_OPEN.match(line):
+            group = index
+            continue
+        title = tab_title(line) or template_title(line) or comment_tab(line)
+        if title:
+            tabs.append(Tab(index, title, group))
+    return tabs
+
+
+def _holder(fence: int, lines: Sequence[str], tabs: Sequence[Tab]) -> Tab | None:
+    """The tab that holds the fence opening at 0-based line ``fence``: the last tab above
+    it, when nothing between closes it (a closing line, or text as far out as an mkdocs
+    tab)."""
+    above = [tab for tab in tabs if tab.line < fence]
+    if not above:
+        return None
+    tab = above[-1]
+    opening = lines[tab.line]
+    if CONTENT_TAB.match(opening):
+        column = width(opening) - width(opening.lstrip())
+        for line in lines[tab.line + 1 : fence + 1]:
+            if line.strip() and width(line) - width(line.lstrip()) <= column:
+                return None
+        return tab
+    for line in lines[tab.line + 1 : fence]:
+        if TAB_CLOSE.match(line) or GROUP_CLOSE.match(line) or comment_tab(line) == "":
+            return None
+    return tab

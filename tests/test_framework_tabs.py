@@ -1,0 +1,79 @@
+"""Tabs of a published page that hold the same code per framework: the PyTorch tab runs,
+another framework's tab beside it is not run, with a warning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notelines import shown
+from tests.conftest import WriteNote
+
+SAMPLE = Path(__file__).parent / "samples" / "framework_tabs.md"
+
+
+def test_other_frameworks_beside_a_pytorch_tab_are_not_run() -> None:
+    note = NoteParser().parse(SAMPLE.read_text(encoding="utf-8"))
+    # mkdocs tabs, Docusaurus tabs, GitBook tabs; a tab of another framework in a page with
+    # no PyTorch tab runs (line 35), a NumPy tab runs (NumPy runs here)
+    assert [shown(block.first_line) for block in note.blocks] == [5, 35, 42, 56, 71, 77, 81]
+    assert [shown(block.line_index) for block in note.not_run] == [13, 20, 49, 66]
+    warnings = {shown(p.line_index): p.message for p in note.problems if p.severity == "warning"}
+    assert warnings[13] == (
+        '```python is not run: it is in the tab "TensorFlow" (line 11), the code for another '
+        "framework beside a PyTorch tab; the page shows one tab at a time and the PyTorch one "
+        "runs here"
+    )
+    assert '"JAX / Flax" (line 18)' in warnings[20]
+    assert '"TensorFlow" (line 47)' in warnings[49]
+    assert '"MXNet" (line 65)' in warnings[66]
+
+
+@pytest.mark.parametrize(
+    "title", ["Keras", "TensorFlow 2", "tf", "JAX", "PaddlePaddle", "MindSpore", "MXNet"]
+)
+def test_each_other_framework(title: str) -> None:
+    text = (
+        '=== "PyTorch"\n\n    ```python\n    a = 1\n    ```\n\n'
+        f'=== "{title}"\n\n    ```python\n    a = 2\n    ```\n'
+    )
+    note = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in note.blocks] == [3]
+    assert [shown(block.line_index) for block in note.not_run] == [9]
+
+
+def test_text_as_far_out_as_the_tabs_ends_their_group() -> None:
+    # a PyTorch tab, then prose, then a new group of one TensorFlow tab: that one runs
+    text = (
+        '=== "PyTorch"\n    ```python\n    a = 1\n    ```\n\nSome prose.\n\n'
+        '=== "TensorFlow"\n    ```python\n    a = 2\n    ```\n\n'
+        "```python\nb = 3\n```\n"
+    )
+    note = NoteParser().parse(text)
+    assert [shown(block.first_line) for block in note.blocks] == [2, 9, 13]
+    assert note.not_run == []
+
+
+def test_a_note_without_tabs_is_not_read_for_them() -> None:
+    note = NoteParser().parse('```python\n# === "TensorFlow"\nx = 1\n```\n')
+    assert len(note.blocks) == 1
+
+
+def test_the_pytorch_tabs_run_and_a_name_only_another_tab_binds_says_so(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SAMPLE.read_text(encoding="utf-8"), dedent=False)
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:81: block 7 (*): the block raised NameError: name 'tf' is not defined*",
+            "  follows from the block not run (line 13), which is not run: it is in the tab "
+            '"TensorFlow" (line 11)*',
+            '*notes/note.md:13: ```python is not run: it is in the tab "TensorFlow" (line 11)*',
+        ]
+    )
+    # every other block ran: the tabs of PyTorch, the Keras-only page, NumPy
+    result.stdout.fnmatch_lines(["*7 blocks: 6 ran, 1 follow-on*"])
