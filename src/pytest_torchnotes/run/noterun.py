@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -17,15 +18,23 @@ from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
-from pytest_torchnotes.run import directives
+from pytest_torchnotes.run import directives, repowatch
 from pytest_torchnotes.run.compiling import forget_source
 from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
-from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
+from pytest_torchnotes.run.results import (
+    EXCEPTION,
+    FAILED,
+    REPOSITORY,
+    SKIPPED,
+    BlockResult,
+    NoteResult,
+)
 from pytest_torchnotes.run.sandbox import SessionInterrupted
+from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -134,16 +143,25 @@ class NoteRun:
         return block_result
 
     def _check_folder(self, block_result: BlockResult) -> None:
-        """Warn at the block's line when the note's folder in the repository changed while
-        it ran: what the write guard cannot refuse (:mod:`.repowatch`)."""
+        """Fail the block, and warn at its line, when the note's folder in the repository
+        changed while it ran: what the write guard cannot refuse (:mod:`.repowatch`)."""
         if self.watch is None:
             return
         changed = self.watch.check()
-        if changed:
-            path, line = self.context.path, block_result.first_line
-            message = describe(changed, self.watch.shown)
-            warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
-            block_result.warnings.append(warning)
+        if not changed:
+            return
+        path, line = self.context.path, block_result.first_line
+        worker = os.environ.get(XDIST_WORKER) or None
+        if repowatch.blamed(self.watch, worker):
+            message = describe(changed, self.watch.shown) + repowatch.seen_by(worker)
+            wrote_into_repository(
+                block_result, self.context, repowatch.failure(changed, self.watch.shown, worker)
+            )
+        else:
+            assert worker is not None
+            message = repowatch.not_blamed(changed, self.watch.shown, worker)
+        warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
+        block_result.warnings.append(warning)
 
     def block_evaluator(self, options: Options) -> BlockEvaluator:
         """What the block being evaluated with ``options`` runs with."""
@@ -212,6 +230,19 @@ class NoteRun:
             raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
         self.runner._freeze_imports()
         return self.result
+
+
+def wrote_into_repository(result: BlockResult, context: FailureContext, why: str) -> None:
+    """Fail ``result``'s block, which changed the repository (``why``): whatever else it
+    did, it is not verified; a failure it had already keeps its message, this one follows."""
+    where = f"{location(context.path, result.first_line)}: {result.item.describe()}"
+    if result.outcome == FAILED and result.message:
+        result.message += f"\n{where}: also {why}"
+    else:
+        result.message = f"{where}: {why}"
+        result.summary = why.split(":", 1)[0]
+    result.outcome = FAILED
+    result.drift = REPOSITORY
 
 
 def failure_message(result: BlockResult) -> str | None:
