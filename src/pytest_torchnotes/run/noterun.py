@@ -136,9 +136,11 @@ class NoteRun:
         if self.setup_error is not None or self.evaluator is None:
             block_result = self._not_run(item, self.setup_error or "")
         else:
+            self.executor.fd_shared = []
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
             self._check_folder(block_result)
+            self._check_shared_fd(block_result)
         self.result.blocks.append(block_result)
         return block_result
 
@@ -162,6 +164,21 @@ class NoteRun:
             message = repowatch.not_blamed(changed, self.watch.shown, worker)
         warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
         block_result.warnings.append(warning)
+
+    def _check_shared_fd(self, block_result: BlockResult) -> None:
+        """Warn at the block's line when a thread an earlier note left running ran while
+        the block wrote to fd 1: what reached fd 1 is the block's output, and part of it
+        may be the thread's (:func:`.routing.ran_since`)."""
+        for thread in self.executor.fd_shared:
+            path, line = self.context.path, block_result.first_line
+            message = (
+                f"{thread} ran while the block wrote to file descriptor 1 (C code, os.write), "
+                "and fd 1 cannot tell one writer from another: part of the output compared "
+                "may be the thread's. End the thread in its own note (join it, or stop its "
+                "loop with a threading.Event before the note ends)"
+            )
+            warning = WarningInfo("EarlierNoteThread", message, path, line + 1, path, line)
+            block_result.warnings.append(warning)
 
     def block_evaluator(self, options: Options) -> BlockEvaluator:
         """What the block being evaluated with ``options`` runs with."""
