@@ -148,6 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PARSERS] = note_parsers(settings.note_format)
 
     config.stash[NAMES] = NoteNames()
+    config.pluginmanager.register(OnceEach(config.stash[NAMES]), "torchnotes-once-each")
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
@@ -171,8 +172,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or not settings.should_collect(file_path):
         return None
-    if parent.config.stash[NAMES].seen(file_path):
-        return None  # collected under another name (a link, a hard link): once a session
     name, nodeid = _readable_node(file_path, parent)
     return NoteFile.from_parent(parent, path=file_path, name=name, nodeid=nodeid)
 
@@ -211,6 +210,23 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
     return directory
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A folder of notes that is a link back to a folder it is in is not entered."""
+    settings = config.stash.get(SETTINGS, None)
+    if settings is None or not (
+        settings.collect_all or any(root in collection_path.parents for root in settings.paths)
+    ):
+        return None
+    return True if config.stash[NAMES].loops_back(collection_path) else None
+
+
+def pytest_report_collectionfinish(config: pytest.Config, start_path: Path) -> list[str]:
+    """One line on the notes and folders left out as names of what was collected."""
+    names = config.stash.get(NAMES, None)
+    line = None if names is None else names.line(start_path)
+    return [] if line is None else [line]
+
+
 #: The name of a note's one item. Its node id is ``notes/x.md::note``: the path says which
 #: note, and the short test summary keeps its room for the block's line and message.
 NOTE_ITEM_NAME = "note"
@@ -223,6 +239,28 @@ class NoteFile(pytest.File):
 
     def collect(self) -> Iterator[NoteItem]:
         yield NoteItem.from_parent(self, name=NOTE_ITEM_NAME)
+
+
+class OnceEach:
+    """Each note runs once a session: a file collected under several names (links, hard
+    links) runs under the first of them that ``-k``, ``-m`` and ``--deselect`` left
+    selected; its other names are deselected, so that pytest counts them, and the line
+    after the collection names them (:class:`.notenames.NoteNames`)."""
+
+    def __init__(self, names: NoteNames) -> None:
+        self.names = names
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        again = [
+            item for item in items if isinstance(item, NoteItem) and self.names.seen(item.path)
+        ]
+        if again:
+            dropped = set(map(id, again))
+            items[:] = [item for item in items if id(item) not in dropped]
+            config.hook.pytest_deselected(items=again)
 
 
 @pytest.hookimpl(tryfirst=True)
