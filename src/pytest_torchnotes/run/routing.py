@@ -99,38 +99,45 @@ def _left_by(thread: threading.Thread | None) -> str:
     return left[1] if left is not None and left[0] is thread else ""
 
 
-def earlier_threads_clocks() -> dict[int, int]:
-    """The CPU time of each thread that earlier notes left running, by ident: nothing, at
-    no cost, when they left none."""
+def earlier_threads_clocks() -> dict[int, tuple[threading.Thread, int]]:
+    """The CPU time of each thread that earlier notes left running, by its native id, with
+    the thread: nothing, at no cost, when they left none."""
     if not _left:
         return {}
-    clocks: dict[int, int] = {}
+    clocks: dict[int, tuple[threading.Thread, int]] = {}
     for key, (thread, _) in list(_left.items()):
-        ident = thread.ident
-        if ident is None or _ACTIVE.get(ident) is not thread:
+        ident, native = thread.ident, thread.native_id
+        if ident is None or native is None or _ACTIVE.get(ident) is not thread:
             _left.pop(key, None)  # it ended
             continue
-        try:
-            clocks[ident] = time.clock_gettime_ns(time.pthread_getcpuclockid(ident))
-        except (OSError, AttributeError):  # it just ended, or the system cannot tell
-            continue
+        spent = _cpu_time(native)
+        if spent is not None:
+            clocks[native] = (thread, spent)
     return clocks
 
 
-def ran_since(clocks: dict[int, int]) -> list[str]:
-    """The threads of ``clocks`` (:func:`earlier_threads_clocks`) that ran since, each as
-    ``thread 'ticker' (started by the code at line 2 of notes/a.md, an earlier note)``."""
+def ran_since(clocks: dict[int, tuple[threading.Thread, int]]) -> list[str]:
+    """The threads of ``clocks`` (:func:`earlier_threads_clocks`) that ran since (or ended),
+    each as ``thread 'ticker' (started by the code at line 2 of notes/a.md, an earlier
+    note)``."""
     ran: list[str] = []
-    for ident, before in clocks.items():
-        try:
-            now = time.clock_gettime_ns(time.pthread_getcpuclockid(ident))
-        except OSError:
-            now = before + 1  # it ended meanwhile: it ran
-        thread = _ACTIVE.get(ident)
+    for native, (thread, before) in clocks.items():
+        now = _cpu_time(native)
         started = _left_by(thread)
-        if now != before and thread is not None and started:
+        if now != before and started:
             ran.append(f"thread {thread.name!r} (started by the code at {started})")
     return ran
+
+
+def _cpu_time(native: int) -> int | None:
+    """Nanoseconds the thread ``native`` (its id in the system) spent on a CPU, read from
+    ``/proc`` (``None`` once it ended, or where ``/proc`` does not tell). Not
+    ``pthread_getcpuclockid``: given a thread that has just ended, it reads freed memory."""
+    try:
+        with open(f"/proc/self/task/{native}/schedstat", "rb") as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @dataclass(frozen=True)
