@@ -112,8 +112,8 @@ def test_a_thread_left_by_one_note_is_not_counted_in_the_next(
     result.stdout.fnmatch_lines(
         [
             "*TorchnotesWarning: notes/b.md: output that came after the block it belongs to "
-            "had ended was not compared*thread 'spammer' wrote to stdout while the code at "
-            "line 2 ran: 'spam*"
+            "had ended was not compared*thread 'spammer' (started by the code at line 2 of "
+            "notes/a.md, an earlier note) wrote to stdout while the code at line 2 ran: 'spam*"
         ]
     )
 

@@ -4,6 +4,7 @@ followed, a second name of a note (a link, a hard link) is left out, and one lin
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,9 +54,10 @@ def test_hard_links_of_a_note_are_collected_and_updated_once(
     os.link(note, note.parent / "sub" / "b.md")
     os.link(note, note.parent / "c.md")
     result = pytester.runpytest("--torchnotes-update")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=1, deselected=2)
     result.stdout.fnmatch_lines(
         [
+            "collected 3 items / 2 deselected / 1 selected",
             "torchnotes: each note is collected once: 2 other names of a note collected left "
             "out (notes/c.md = notes/a.md, notes/sub/b.md = notes/a.md)",
             "rewrote 1 output in 1 note:",
@@ -64,7 +66,7 @@ def test_hard_links_of_a_note_are_collected_and_updated_once(
     assert note.read_text(encoding="utf-8").endswith("```output\n2\n```\n")
     assert os.path.samefile(note, note.parent / "sub" / "b.md")
     second = pytester.runpytest("--torchnotes-update")
-    second.assert_outcomes(passed=1)
+    second.assert_outcomes(passed=1, deselected=2)
     assert "rewrote" not in second.stdout.str()
 
 
@@ -123,5 +125,33 @@ def test_a_link_to_the_notes_folder_beside_it_collects_each_note_once(
     write_note(DRIFTED.replace("3", "2"), name="a.md")
     (pytester.path / "linked").symlink_to("notes")
     result = pytester.runpytest("notes", "linked")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=1, deselected=1)
     result.stdout.fnmatch_lines(["*1 other name of a note collected left out (linked/a.md = *"])
+
+
+@pytest.mark.parametrize("link", [os.link, os.symlink], ids=["hard link", "symlink"])
+@pytest.mark.parametrize(
+    ("selection", "runs"),
+    [
+        (["-k", "b"], "notes/b.md"),
+        (["-k", "a"], "notes/a.md"),
+        (["--deselect", "notes/a.md::note"], "notes/b.md"),
+        (["--deselect", "notes/b.md::note"], "notes/a.md"),
+        (["notes/b.md"], "notes/b.md"),
+        ([], "notes/a.md"),
+    ],
+)
+def test_a_note_with_two_names_is_selected_by_either_and_runs_once(
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    link: Callable[[Path, Path], None],
+    selection: list[str],
+    runs: str,
+) -> None:
+    note = write_note(DRIFTED.replace("3", "2"), name="a.md")
+    link(note, note.parent / "b.md")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-rA", *selection)
+    # each name is collected (a path on the command line collects that name alone); the
+    # note runs once, under the name selected, its other name deselected
+    result.assert_outcomes(passed=1, deselected=0 if selection == ["notes/b.md"] else 1)
+    result.stdout.fnmatch_lines([f"PASSED {runs}::note"])

@@ -4,6 +4,7 @@ guard (a child process, C code) is named at the block's line after it ran."""
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -56,7 +57,121 @@ def test_a_child_process_writing_into_the_notes_folder_is_named_at_its_block(
         " are refused; a child process, ctypes or other C code given an absolute path writes"
         " there unchecked: write to a relative path (the scratch copy) instead",
     ], result.stdout.str()
-    assert block_counts(result) == {"verified": 2, "ran": 2}
+    assert block_counts(result) == {"verified": 2, "failed": 2}
+    result.assert_outcomes(failed=1)
+    failures = sorted(
+        line for line in result.stdout.lines if ": wrote into the repository: " in line
+    )
+    assert failures == [
+        "notes/note.md:13: block 3: wrote into the repository: notes/from_child.txt (added)."
+        " A note must never change the repository: only Python's writes there are refused, a"
+        " child process, ctypes or other C code given an absolute path writes there unchecked."
+        " Write to a relative path (the scratch copy) instead, and put back what the block"
+        " changed",
+        "notes/note.md:7: block 2: wrote into the repository: notes/data.txt (changed)."
+        " A note must never change the repository: only Python's writes there are refused, a"
+        " child process, ctypes or other C code given an absolute path writes there unchecked."
+        " Write to a relative path (the scratch copy) instead, and put back what the block"
+        " changed",
+    ], result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        # C code reached through ctypes
+        "import ctypes\nctypes.CDLL(None).system(b'echo x > {target}')\n",
+        # a process left running by the block, which writes after it ended
+        "import subprocess\nsubprocess.Popen(['sh', '-c', 'sleep 0.2; echo x > {target}'])\n"
+        "import time\ntime.sleep(0.5)\n",
+        "import os\nos.system('rm {data}')\n",
+        "import os\nos.system('mv {data} {target}')\n",
+    ],
+    ids=["ctypes", "process", "removed", "renamed"],
+)
+def test_every_way_past_the_write_guard_fails_the_note(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str
+) -> None:
+    notes = pytester.path / "notes"
+    write_note("```python\nprint(1)\n```\n\n```output\n1\n```\n", "quiet.md")
+    write_note(
+        "```python\n"
+        + code.format(
+            target=os.path.realpath(notes / "made.txt"), data=os.path.realpath(notes / "data.txt")
+        )
+        + "print('done')\n```\n\n```output\ndone\n```\n",
+        "writes.md",
+    )
+    (notes / "data.txt").write_text("data\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["notes/writes.md:1: block 1: wrote into the repository: notes/*"])
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+
+
+def test_a_block_that_drifted_and_wrote_says_both(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    target = os.path.realpath(pytester.path / "notes" / "made.txt")
+    write_note(f"```python\n{_child_writes(target)}print(2)\n```\n\n```output\n3\n```\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: value drift*",
+            "*",
+            "notes/note.md:1: block 1: also wrote into the repository: notes/made.txt (added).*",
+        ],
+        consecutive=False,
+    )
+
+
+def _later_write(target: str) -> subprocess.Popen[bytes]:
+    """A process started before the session (as another pytest-xdist worker's note would
+    be) that writes into the notes' folder while a note runs."""
+    return subprocess.Popen(["sh", "-c", f"sleep 0.5; echo x > {target}"])
+
+
+def test_under_xdist_a_note_that_did_not_reach_outside_is_not_blamed(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    write_note("```python\nimport time\ntime.sleep(1.5)\nprint(1)\n```\n\n```output\n1\n```\n")
+    writer = _later_write(os.path.realpath(pytester.path / "notes" / "other.txt"))
+    try:
+        result = pytester.runpytest("-p", "no:cacheprovider")
+    finally:
+        writer.wait()
+    assert (pytester.path / "notes" / "other.txt").exists()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "warning: notes/note.md:1: RepositoryChanged: the note's folder in the repository"
+            " changed while the block ran: notes/other.txt (added), seen by pytest-xdist worker"
+            " gw1; this note started no process and called no C code through ctypes, so a note"
+            " of another worker sharing the folder wrote there*"
+        ]
+    )
+    assert block_counts(result) == {"verified": 1}
+
+
+def test_under_xdist_the_failure_names_the_worker_that_saw_it(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw3")
+    target = os.path.realpath(pytester.path / "notes" / "made.txt")
+    write_note(f"```python\n{_child_writes(target)}```\n")
+    result = pytester.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: wrote into the repository (seen by pytest-xdist worker"
+            " gw3, which ran this note): notes/made.txt (added).*",
+            "warning: notes/note.md:1: RepositoryChanged: * (seen by pytest-xdist worker gw3,"
+            " which ran this note)",
+        ],
+        consecutive=False,
+    )
 
 
 def test_relative_writes_and_notes_run_in_place_are_not_named(

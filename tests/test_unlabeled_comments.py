@@ -14,7 +14,7 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.unlabeled_comments import _is_code, inner_label
 from pytest_torchnotes.notelines import shown
-from tests.conftest import WriteNote
+from tests.conftest import WriteNote, block_counts
 
 SAMPLE = Path(__file__).parent / "samples" / "unlabeled_comment_output.md"
 
@@ -72,3 +72,59 @@ def test_the_last_line_of_code_found_from_the_end_is_the_last_of_every_line(
 ) -> None:
     body = [BodyLine(n, "", text) for n, text in enumerate(texts)]
     assert inner_label(body) == _inner_label_every_line(body)
+
+
+#: knitr's output of a block, right under its code: read as output, not compared (warned).
+KNITR_OUTPUT = [
+    'print("loss went down")\n## loss went down',
+    'print("sum:", x.sum().item())\n## sum: 3.0',
+    "print(x.shape)\n## torch.Size([3])",
+    'for i in range(2):\n    print("step", i)\n## step 0\n## step 1',
+    "print(x)\n##\n## [1] 1 1 1",
+]
+
+#: ``##`` lines that are an author's remarks: no warning.
+KNITR_REMARKS = [
+    "print(x)\n\n## Next we train the model",  # a blank line: they stand apart
+    "y = x + 1\n## 3 is what y holds",  # the code prints nothing
+    "print(x)\n## Note: this is slow on CPU",  # nothing that could be printed
+    "## Setup\nimport torch",  # above the code
+    "print(x)\n# 3",  # one # : another convention's (unlabeled comment output)
+]
+
+
+@pytest.mark.parametrize("code", KNITR_OUTPUT)
+def test_knitr_output_lines_are_warned_as_not_compared(code: str) -> None:
+    text = f"```python\nimport torch\nx = torch.ones(3)\n{code}\n```\n"
+    note = NoteParser().parse(text)
+    [problem] = note.problems
+    first = next(n for n, line in enumerate(text.splitlines()) if line.startswith("##"))
+    assert problem.line_index == first
+    assert problem.severity == "warning"
+    assert "read as what it prints, but they are not compared" in problem.message
+    assert "`# Output:` line above them and set torchnotes_comment_output" in problem.message
+
+
+@pytest.mark.parametrize("code", KNITR_REMARKS)
+def test_knitr_remarks_are_not_warned(code: str) -> None:
+    text = f"```python\nimport torch\nx = torch.ones(3)\n{code}\n```\n"
+    assert [p.message for p in NoteParser().parse(text).problems if "##" in p.message] == []
+
+
+def test_knitr_output_is_named_in_the_run_and_compared_under_a_label(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note('```python\nprint("sum:", 1 + 2)\n## sum: 3\n```\n', "plain.md")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "default")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*notes/plain.md:3: the comments from `## sum: 3` to the end of the block read as*"]
+    )
+    assert block_counts(result) == {"ran": 1}
+    write_note('```python\nprint("sum:", 1 + 2)\n# Output:\n## sum: 3\n```\n', "plain.md")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-comment-output")
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    write_note('```python\nprint("sum:", 1 + 2)\n# Output:\n## sum: 4\n```\n', "plain.md")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--torchnotes-comment-output")
+    result.assert_outcomes(failed=1)

@@ -3,9 +3,12 @@
 pytest follows links to folders: a link that points to a folder it is in
 (``notes/loop -> ..``) makes it walk the same notes again under longer and longer names, 40
 levels deep (until the system refuses a longer chain of links), and two such links make that
-2 ** 40 walks. A folder that is a link back to one of the folders it is in is not entered,
-and a file already collected under another name (a link to it, another hard link of it: the
-same device and inode) is not collected again. What was left out is said in one line.
+2 ** 40 walks. A folder that is a link back to one of the folders it is in is not entered.
+A file with several names (a link to it, another hard link of it: the same device and inode)
+is collected under each, so that ``-k`` and ``--deselect`` select it by any of them, and runs
+once: under the first of its names left selected, the others deselected (the plugin asks
+:meth:`NoteNames.seen` of each selected item, in order). What was left out is said in one
+line.
 
 A link to a folder of notes (or to a note) named on the command line holds notes as what
 it points to does (:func:`linked_roots`): pytest walks it under the link's name.
@@ -36,8 +39,8 @@ class NoteNames:
     loops: list[tuple[Path, str]] = field(default_factory=list)
 
     def seen(self, path: Path) -> bool:
-        """Whether the file at ``path`` was collected under another name already; the first
-        time, it is kept as the file's name."""
+        """Whether the file at ``path`` runs under another name already; the first time, it
+        is kept as the file's name."""
         try:
             info = path.stat()
         except OSError:

@@ -25,6 +25,7 @@ from _pytest.fixtures import TopRequest
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import OPTIONS, Option
 from pytest_torchnotes.quoting import LINE_LIMIT, cut
+from pytest_torchnotes.readablenames import readable
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
@@ -147,6 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[PARSERS] = note_parsers(settings.note_format)
 
     config.stash[NAMES] = NoteNames()
+    config.pluginmanager.register(OnceEach(config.stash[NAMES]), "torchnotes-once-each")
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
@@ -170,9 +172,42 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> NoteFile |
     settings = parent.config.stash.get(SETTINGS, None)
     if settings is None or not settings.should_collect(file_path):
         return None
-    if parent.config.stash[NAMES].seen(file_path):
-        return None  # collected under another name (a link, a hard link): once a session
-    return NoteFile.from_parent(parent, path=file_path)
+    name, nodeid = _readable_node(file_path, parent)
+    return NoteFile.from_parent(parent, path=file_path, name=name, nodeid=nodeid)
+
+
+def _readable_node(path: Path, parent: pytest.Collector) -> tuple[str | None, str | None]:
+    """The name and node id of a file or folder whose path is not UTF-8, written so that
+    they can be shown and sent (:mod:`.readablenames`); ``None`` (pytest's) for any other."""
+    whole = path.as_posix()
+    if readable(whole) == whole:
+        return None, None
+    try:
+        relative = path.relative_to(parent.config.rootpath).as_posix()
+    except ValueError:
+        relative = whole
+    return readable(path.name), readable(relative)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A folder of notes whose path is not UTF-8 gets a node id that can be sent."""
+    settings = parent.config.stash.get(SETTINGS, None)
+    if settings is None or not (
+        settings.collect_all or any(path == root or root in path.parents for root in settings.paths)
+    ):
+        return None
+    name, nodeid = _readable_node(path, parent)
+    if nodeid is None or (path / "__init__.py").is_file():
+        return None  # pytest's own (a package keeps its own)
+    # pytest.Dir.from_parent takes no name: the constructor of every file system node does
+    directory: pytest.Dir = super(pytest.Dir, pytest.Dir).from_parent(
+        parent,
+        path=path,
+        name=name,  # type: ignore[call-arg]
+        nodeid=nodeid,
+    )
+    return directory
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -204,6 +239,28 @@ class NoteFile(pytest.File):
 
     def collect(self) -> Iterator[NoteItem]:
         yield NoteItem.from_parent(self, name=NOTE_ITEM_NAME)
+
+
+class OnceEach:
+    """Each note runs once a session: a file collected under several names (links, hard
+    links) runs under the first of them that ``-k``, ``-m`` and ``--deselect`` left
+    selected; its other names are deselected, so that pytest counts them, and the line
+    after the collection names them (:class:`.notenames.NoteNames`)."""
+
+    def __init__(self, names: NoteNames) -> None:
+        self.names = names
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        again = [
+            item for item in items if isinstance(item, NoteItem) and self.names.seen(item.path)
+        ]
+        if again:
+            dropped = set(map(id, again))
+            items[:] = [item for item in items if id(item) not in dropped]
+            config.hook.pytest_deselected(items=again)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -349,9 +406,9 @@ class NoteItem(pytest.Item):
         out once: a note's report and record name it several times)."""
         start = self.config.invocation_params.dir
         try:
-            return os.path.relpath(self.path, start)
+            return readable(os.path.relpath(self.path, start))
         except ValueError:  # another drive on Windows
-            return str(self.path)
+            return readable(str(self.path))
 
     def runtest(self) -> None:
         from pytest_torchnotes.reporting.problems import warn_problems
@@ -359,7 +416,11 @@ class NoteItem(pytest.Item):
 
         note = self.document.note
         warn_problems(
-            self.display_path, str(self.path), note.lines, note.warnings, TorchnotesWarning
+            self.display_path,
+            readable(str(self.path)),
+            note.lines,
+            note.warnings,
+            TorchnotesWarning,
         )
         errors = self.document.note.errors
         if errors:
@@ -397,7 +458,9 @@ class NoteItem(pytest.Item):
         from pytest_torchnotes.reporting.blocktext import left_behind
 
         for message in left_behind(self.display_path, self.result):
-            warnings.warn_explicit(TorchnotesWarning(message), TorchnotesWarning, str(self.path), 0)
+            warnings.warn_explicit(
+                TorchnotesWarning(message), TorchnotesWarning, readable(str(self.path)), 0
+            )
         if self.result.skipped is not None:
             # Reported at the note, not at this line of the plugin.
             raise pytest.skip.Exception(
@@ -441,7 +504,12 @@ class NoteItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.path, 0, f"{self.display_path} (note)"
+        path = readable(str(self.path))
+        return (
+            (self.path if path == str(self.path) else Path(path)),
+            0,
+            f"{self.display_path} (note)",
+        )
 
 
 def _faulthandler(config: pytest.Config) -> Faulthandler | None:

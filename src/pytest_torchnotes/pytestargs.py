@@ -15,6 +15,13 @@ import shlex
 #: What pytest reads as the start of a test's name or parameters in an argument.
 UNNAMEABLE = re.compile(r"::|\[")
 
+#: A byte of a name that is not UTF-8, as :func:`.readablenames.readable` writes it.
+ESCAPED_BYTE = re.compile(r"\\x[0-9a-f]{2}")
+
+#: What the ``$'...'`` quotes of a POSIX shell read otherwise: a quote, a backslash that
+#: does not start such a byte.
+NOT_AN_ESCAPE = re.compile(r"'|\\(?!x[0-9a-f]{2})")
+
 #: The characters a Windows shell takes as they are in an argument.
 WINDOWS_SAFE = re.compile(r"[\w@%+=:,./\\-]+")
 
@@ -35,6 +42,12 @@ def note_argument(path: str, windows: bool = os.name == "nt") -> tuple[str, str]
     ('.', 'notes')
     >>> print(note_argument(r"C:\notes\my note.md", windows=True)[0])
     "C:\notes\my note.md"
+
+    A name that is not UTF-8, shown with ``\xNN`` escapes (:mod:`.readablenames`), is
+    given in the quotes of a POSIX shell that read those escapes back into its bytes:
+
+    >>> print(note_argument(r"notes/caf\xe9's.md")[0])
+    $'notes/caf\xe9\'s.md'
     """
     remark = ""
     if UNNAMEABLE.search(path):
@@ -46,6 +59,8 @@ def note_argument(path: str, windows: bool = os.name == "nt") -> tuple[str, str]
         path = os.path.join(".", path)
     if windows:
         quoted = path if WINDOWS_SAFE.fullmatch(path) else f'"{path}"'  # no " in its names
+    elif ESCAPED_BYTE.search(path):
+        quoted = "$'" + NOT_AN_ESCAPE.sub(r"\\\g<0>", path) + "'"
     else:
         quoted = shlex.quote(path)
     return quoted, remark

@@ -23,6 +23,7 @@ from pytest_torchnotes.run.results import (
     EXCEPTION,
     FORMAT,
     MISSING_MODULE,
+    REPOSITORY,
     TEXT,
     TIMEOUT,
     VALUE,
@@ -50,6 +51,7 @@ DRIFT_EXPLANATION = {
     MISSING_MODULE: "missing module",
     TIMEOUT: "timeout",
     WARNING: "warning drift",
+    REPOSITORY: "wrote into the repository",
 }
 
 

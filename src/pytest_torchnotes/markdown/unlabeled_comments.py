@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.commentoutput import COMMENT_LABEL, COMMENT_LINE, find
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.knitr import reads_as_knitr_output
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.quoting import cut
@@ -114,6 +115,14 @@ def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
     '## torch.Size([2])'
     >>> trailing_output(body("x", "# the sum")), trailing_output(body("# tensor([1])"))
     (None, None)
+
+    knitr's ``##`` lines right under code that prints, when they hold what it could print
+    (:mod:`.knitr`):
+
+    >>> trailing_output(body('print("done", n)', "## done 3")).text
+    '## done 3'
+    >>> trailing_output(body("print(x)", "## see the docs")) is None
+    True
     """
     if find(body) is not None:
         return None  # labeled or #> output: the comment output convention's
@@ -126,4 +135,8 @@ def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
     if tail == last or not any(line.text.strip() for line in body[:tail]):
         return None
     first = body[tail]
-    return first if PRINTED_REPR.match(COMMENT_START.sub("", first.text)) else None
+    if PRINTED_REPR.match(COMMENT_START.sub("", first.text)):
+        return first
+    code, comments = body[:tail], body[tail:last]
+    knitr = reads_as_knitr_output([line.text for line in code], [line.text for line in comments])
+    return first if knitr else None

@@ -160,6 +160,8 @@ class FileDescriptorCapture:
         self._read = 0
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._lock = threading.Lock()  # two threads printing must not take a chunk twice
+        #: Bytes that reached fd 1 while the last block ran (set by :meth:`stop`).
+        self.took = 0
 
     def start(self) -> None:
         self._flush()
@@ -198,6 +200,7 @@ class FileDescriptorCapture:
             os.close(self._saved)
             self._saved = None
         text = self.drain() + self._decoder.decode(b"", final=True)
+        self.took = self._read
         if self._read:
             os.ftruncate(self._fd, 0)  # empty, and writing from the start, for the next block
             os.lseek(self._fd, 0, os.SEEK_SET)
@@ -239,6 +242,8 @@ class BlockCapture:
         self.stdout = CaptureStream() if fd is None else _InOrderStream(fd)
         self.stderr = CaptureStream("backslashreplace")
         self.fd_output = ""
+        #: Bytes that reached fd 1 while the block ran.
+        self.fd_took = 0
 
     def __enter__(self) -> BlockCapture:
         self._saved = (sys.stdout, sys.stderr, sys.stdin)
@@ -264,6 +269,7 @@ class BlockCapture:
             self.stdout.fd_capture = None
         if self.fd is not None:
             self.fd_output = self.fd.stop()
+            self.fd_took = self.fd.took
 
     def closed(self) -> str | None:
         """``sys.stdout`` or ``sys.stderr`` if the block closed it."""

@@ -22,6 +22,7 @@ from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
 from pytest_torchnotes.run.errors import TIMEOUT, ErrorInfo, WarningInfo, describe_error
+from pytest_torchnotes.run.routing import earlier_threads_clocks, ran_since
 from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
 from pytest_torchnotes.run.watchdog import Faulthandler
 from pytest_torchnotes.run.watcher import Watcher
@@ -109,7 +110,7 @@ class Executor:
         self.filename = filename
         self.fd = fd
         self.watcher = watcher
-        self.router = Router()
+        self.router = Router(filename)
         self._rotation = FdRotation(frozenset() if watcher is None else watcher.pids)
         #: Output that came after its block, known when the note is closed.
         self.late: list[LateOutput] = []
@@ -125,6 +126,10 @@ class Executor:
         self.between: BetweenBlocks | None = None
         #: Whether the code of a block runs now (not the session's work around it).
         self.in_block = False
+        #: Threads that earlier notes left running which ran while a block of this note
+        #: wrote to fd 1 (emptied by the note's run before each block): fd 1 cannot tell
+        #: their text from the block's.
+        self.fd_shared: list[str] = []
         #: Called right before and right after the code of each block (run/sandbox.py).
         self.around_block: list[tuple[Callable[[], None], Callable[[], None]]] = []
 
@@ -187,6 +192,7 @@ class Executor:
         recursion_limit, too_low = sys.getrecursionlimit(), None
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
+        others = earlier_threads_clocks() if self.fd is not None else {}
         try:
             with capture:
                 self.router.begin(capture, label)
@@ -237,6 +243,8 @@ class Executor:
             end_forked_child(failure)
         if self.fd is not None:
             self.fd = self._rotation.after_block(self.fd, label)
+        if others and capture.fd_took:
+            self.fd_shared += [ran for ran in ran_since(others) if ran not in self.fd_shared]
         if self.watcher is not None:
             self.watcher.idle()
         outer, limit.outer_error = limit.outer_error, None

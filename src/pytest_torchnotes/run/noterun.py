@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from contextlib import ExitStack, contextmanager, nullcontext
@@ -17,15 +18,23 @@ from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location
-from pytest_torchnotes.run import directives
+from pytest_torchnotes.run import directives, repowatch
 from pytest_torchnotes.run.compiling import forget_source
 from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
-from pytest_torchnotes.run.results import EXCEPTION, FAILED, SKIPPED, BlockResult, NoteResult
+from pytest_torchnotes.run.results import (
+    EXCEPTION,
+    FAILED,
+    REPOSITORY,
+    SKIPPED,
+    BlockResult,
+    NoteResult,
+)
 from pytest_torchnotes.run.sandbox import SessionInterrupted
+from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 from pytest_torchnotes.run.unread_traceback import unread_traceback
 
 if TYPE_CHECKING:
@@ -128,10 +137,12 @@ class NoteRun:
         if self.setup_error is not None or self.evaluator is None:
             block_result = self._not_run(item, self.setup_error or "")
         else:
+            self.executor.fd_shared = []
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
+            self._check_shared_fd(block_result)
         self.result.blocks.append(block_result)
         return block_result
 
@@ -155,15 +166,39 @@ class NoteRun:
             block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
 
     def _check_folder(self, block_result: BlockResult) -> None:
-        """Warn at the block's line when the note's folder in the repository changed while
-        it ran: what the write guard cannot refuse (:mod:`.repowatch`)."""
+        """Fail the block, and warn at its line, when the note's folder in the repository
+        changed while it ran: what the write guard cannot refuse (:mod:`.repowatch`)."""
         if self.watch is None:
             return
         changed = self.watch.check()
-        if changed:
+        if not changed:
+            return
+        path, line = self.context.path, block_result.first_line
+        worker = os.environ.get(XDIST_WORKER) or None
+        if repowatch.blamed(self.watch, worker):
+            message = describe(changed, self.watch.shown) + repowatch.seen_by(worker)
+            wrote_into_repository(
+                block_result, self.context, repowatch.failure(changed, self.watch.shown, worker)
+            )
+        else:
+            assert worker is not None
+            message = repowatch.not_blamed(changed, self.watch.shown, worker)
+        warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
+        block_result.warnings.append(warning)
+
+    def _check_shared_fd(self, block_result: BlockResult) -> None:
+        """Warn at the block's line when a thread an earlier note left running ran while
+        the block wrote to fd 1: what reached fd 1 is the block's output, and part of it
+        may be the thread's (:func:`.routing.ran_since`)."""
+        for thread in self.executor.fd_shared:
             path, line = self.context.path, block_result.first_line
-            message = describe(changed, self.watch.shown)
-            warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
+            message = (
+                f"{thread} ran while the block wrote to file descriptor 1 (C code, os.write), "
+                "and fd 1 cannot tell one writer from another: part of the output compared "
+                "may be the thread's. End the thread in its own note (join it, or stop its "
+                "loop with a threading.Event before the note ends)"
+            )
+            warning = WarningInfo("EarlierNoteThread", message, path, line + 1, path, line)
             block_result.warnings.append(warning)
 
     def block_evaluator(self, options: Options) -> BlockEvaluator:
@@ -241,6 +276,19 @@ class NoteRun:
             raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
         self.runner._freeze_imports()
         return self.result
+
+
+def wrote_into_repository(result: BlockResult, context: FailureContext, why: str) -> None:
+    """Fail ``result``'s block, which changed the repository (``why``): whatever else it
+    did, it is not verified; a failure it had already keeps its message, this one follows."""
+    where = f"{location(context.path, result.first_line)}: {result.item.describe()}"
+    if result.outcome == FAILED and result.message:
+        result.message += f"\n{where}: also {why}"
+    else:
+        result.message = f"{where}: {why}"
+        result.summary = why.split(":", 1)[0]
+    result.outcome = FAILED
+    result.drift = REPOSITORY
 
 
 def failure_message(result: BlockResult) -> str | None:

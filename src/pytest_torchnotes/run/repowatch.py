@@ -3,8 +3,8 @@
 The write guard (:mod:`.writeguard`) refuses what Python code writes into the repository;
 a child process (``sh -c 'echo x > /repo/notes/data.txt'``), ``ctypes`` or other C code
 given an absolute path writes there unchecked. After each block, the note's folder is
-looked at (nothing is read), and a change is named at the block's line, so that a
-repository that is no longer as it was is never passed over in silence:
+looked at (nothing is read), and a change fails the block, named at its line, so that a
+repository that is no longer as it was never passes as verified:
 
 - the folder's own status, one ``stat``: its time changes when an entry is added, removed
   or renamed, and then the names in it say which (listed once per folder while it stays
@@ -213,6 +213,78 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 _audit.__cantrace__ = True  # type: ignore[attr-defined]
 
 
+def named_changes(changed: list[Change], folder: str) -> str:
+    """The changed entries as a message lists them (the first :data:`NAMED`).
+
+    >>> print(named_changes([("data.txt", "changed"), (REPLACED, REPLACED_HOW)], "notes"))
+    notes/data.txt (changed), notes (an entry renamed over another, or one added and removed \
+again)
+    """
+    named = ", ".join(
+        f"{os.path.join(folder, name) if name else folder} ({how})" for name, how in changed[:NAMED]
+    )
+    more = f" and {len(changed) - NAMED} more" if len(changed) > NAMED else ""
+    return named + more
+
+
+def blamed(watch: FolderWatch, worker: str | None) -> bool:
+    """Whether the change :meth:`FolderWatch.check` found is the running note's doing.
+
+    In a serial run nothing else runs while the note does (the processes of earlier notes
+    were ended with them): it is. Under pytest-xdist (``worker``: this worker's id) the
+    notes of one folder may run on several workers at once, and each sees what the others
+    change: the change is the note's only when it reached outside Python (a process, C
+    code through ``ctypes``: :data:`OUTSIDE`), the only way it could have got past the
+    write guard."""
+    return worker is None or watch.full is not None
+
+
+def seen_by(worker: str | None) -> str:
+    """Which process saw a change, under pytest-xdist (empty in a serial run).
+
+    >>> seen_by("gw1")
+    ' (seen by pytest-xdist worker gw1, which ran this note)'
+    """
+    return f" (seen by pytest-xdist worker {worker}, which ran this note)" if worker else ""
+
+
+def failure(changed: list[Change], folder: str, worker: str | None) -> str:
+    """Why a block that changed its note's folder in the repository failed, and what to do.
+
+    >>> print(failure([("data.txt", "changed")], "notes", None))
+    wrote into the repository: notes/data.txt (changed). A note must never change the \
+repository: only Python's writes there are refused, a child process, ctypes or other C \
+code given an absolute path writes there unchecked. Write to a relative path (the scratch \
+copy) instead, and put back what the block changed
+    """
+    return (
+        f"wrote into the repository{seen_by(worker)}: {named_changes(changed, folder)}. "
+        "A note must never change the repository: only Python's writes there are refused, "
+        "a child process, ctypes or other C code given an absolute path writes there "
+        "unchecked. Write to a relative path (the scratch copy) instead, and put back what "
+        "the block changed"
+    )
+
+
+def not_blamed(changed: list[Change], folder: str, worker: str) -> str:
+    """The warning of a change seen under pytest-xdist while a note that could not have
+    made it ran (see :func:`blamed`).
+
+    >>> print(not_blamed([("x.pt", "added")], "notes", "gw0"))
+    the note's folder in the repository changed while the block ran: notes/x.pt (added), \
+seen by pytest-xdist worker gw0; this note started no process and called no C code through \
+ctypes, so a note of another worker sharing the folder wrote there: its own worker fails it \
+when it sees the change, and a run without -n names it
+    """
+    return (
+        "the note's folder in the repository changed while the block ran: "
+        f"{named_changes(changed, folder)}, seen by pytest-xdist worker {worker}; this note "
+        "started no process and called no C code through ctypes, so a note of another "
+        "worker sharing the folder wrote there: its own worker fails it when it sees the "
+        "change, and a run without -n names it"
+    )
+
+
 def describe(changed: list[Change], folder: str) -> str:
     """The warning of a block that changed its note's folder in the repository.
 
@@ -222,12 +294,9 @@ def describe(changed: list[Change], folder: str) -> str:
 process, ctypes or other C code given an absolute path writes there unchecked: write to a \
 relative path (the scratch copy) instead
     """
-    named = ", ".join(
-        f"{os.path.join(folder, name) if name else folder} ({how})" for name, how in changed[:NAMED]
-    )
-    more = f" and {len(changed) - NAMED} more" if len(changed) > NAMED else ""
     return (
-        f"the note's folder in the repository changed while the block ran: {named}{more}. "
+        "the note's folder in the repository changed while the block ran: "
+        f"{named_changes(changed, folder)}. "
         "Only Python's writes there are refused; a child "
         "process, ctypes or other C code given an absolute path writes there unchecked: "
         "write to a relative path (the scratch copy) instead"

@@ -40,6 +40,8 @@ EXCEPTION = "exception"
 MISSING_MODULE = "missing module"
 TIMEOUT = "timeout"
 WARNING = "warning"
+#: The block changed the repository past the write guard (:mod:`.repowatch`).
+REPOSITORY = "repository"
 
 #: What the comparison calls a drift, as reports name it.
 COMPARISON_DRIFT = {"format": FORMAT, "value": VALUE, "text": TEXT}

@@ -9,6 +9,13 @@ block that started it. A write to the stream of a block that is over (code that 
 ``sys.stdout`` from an earlier block, as a ``logging.StreamHandler`` does) goes to the block
 now running when the running block's own thread makes it, and is late otherwise.
 
+A thread a note left running writes into the notes after it: what it writes while a later
+note runs, to that note's streams or to a stream it kept from its own note, is that later
+note's late output, reported with the note and the line that started the thread
+(:data:`_left`), never its output. File descriptor 1 cannot tell such a thread from the
+block: when one ran while a block wrote there, the block says so
+(:func:`earlier_threads_clocks`, :func:`ran_since`).
+
 Threads that were not started through :mod:`threading` (C++ threads that call into Python,
 such as autograd's device threads running a hook) are counted in the block that runs.
 
@@ -75,6 +82,64 @@ def _retire(stream: CaptureStream) -> None:
         _retired.popleft()
 
 
+#: Threads that notes left running, by ``id``, and what started each, ``line 2 of
+#: notes/a.md, an earlier note``. Threads, not idents: an ident is another thread's once its
+#: thread ended; by ``id``, as a note's subclass of ``Thread`` may not be hashable (held
+#: here, the thread keeps its ``id``).
+_left: dict[int, tuple[threading.Thread, str]] = {}
+
+#: The router of the note that runs now, which takes what threads of earlier notes write
+#: to the streams they kept from their own note.
+_running: Router | None = None
+
+
+def _left_by(thread: threading.Thread | None) -> str:
+    """What started ``thread``, if an earlier note left it running."""
+    left = _left.get(id(thread))
+    return left[1] if left is not None and left[0] is thread else ""
+
+
+def earlier_threads_clocks() -> dict[int, tuple[threading.Thread, int]]:
+    """The CPU time of each thread that earlier notes left running, by its native id, with
+    the thread: nothing, at no cost, when they left none."""
+    if not _left:
+        return {}
+    clocks: dict[int, tuple[threading.Thread, int]] = {}
+    for key, (thread, _) in list(_left.items()):
+        ident, native = thread.ident, thread.native_id
+        if ident is None or native is None or _ACTIVE.get(ident) is not thread:
+            _left.pop(key, None)  # it ended
+            continue
+        spent = _cpu_time(native)
+        if spent is not None:
+            clocks[native] = (thread, spent)
+    return clocks
+
+
+def ran_since(clocks: dict[int, tuple[threading.Thread, int]]) -> list[str]:
+    """The threads of ``clocks`` (:func:`earlier_threads_clocks`) that ran since (or ended),
+    each as ``thread 'ticker' (started by the code at line 2 of notes/a.md, an earlier
+    note)``."""
+    ran: list[str] = []
+    for native, (thread, before) in clocks.items():
+        now = _cpu_time(native)
+        started = _left_by(thread)
+        if now != before and started:
+            ran.append(f"thread {thread.name!r} (started by the code at {started})")
+    return ran
+
+
+def _cpu_time(native: int) -> int | None:
+    """Nanoseconds the thread ``native`` (its id in the system) spent on a CPU, read from
+    ``/proc`` (``None`` once it ended, or where ``/proc`` does not tell). Not
+    ``pthread_getcpuclockid``: given a thread that has just ended, it reads freed memory."""
+    try:
+        with open(f"/proc/self/task/{native}/schedstat", "rb") as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 @dataclass(frozen=True)
 class LateOutput:
     """Text written after the block it belongs to had ended."""
@@ -105,24 +170,29 @@ class LateOutput:
 class Router:
     """Sends each write to the stream of the block it belongs to; one per note."""
 
-    def __init__(self) -> None:
+    def __init__(self, note: str = "") -> None:
+        #: How the note is named in reports of output of the threads it leaves running.
+        self.note = note
         self.late: list[LateOutput] = []
         self._lock = threading.Lock()
         self._capture: BlockCapture | None = None
         self._runner = 0
         #: Threads alive when the running block started, but for its own.
-        self._before: frozenset[int] = frozenset()
+        self._before: dict[int, threading.Thread] = {}
         self._label = ""
-        #: Which block started each thread that the note started.
-        self._started: dict[int, str] = {}
+        #: Which block started each thread that the note started, by the thread's ``id``
+        #: (see :data:`_left`).
+        self._started: dict[int, tuple[threading.Thread, str]] = {}
         self._closed = False
         #: What holds the running block's streams for their writes (see :meth:`_gate`).
         self._held: list[list[CaptureStream | None]] = []
 
     def begin(self, capture: BlockCapture, label: str) -> None:
         """A block starts writing into ``capture``."""
+        global _running
+        _running = self
         self._runner = _GET_IDENT()
-        self._before = frozenset(_ACTIVE) - {self._runner}
+        self._before = {id(thread): thread for thread in list(_ACTIVE.values())}
         self._label = label
         self._capture = capture
         for name, stream in (("stdout", capture.stdout), ("stderr", capture.stderr)):
@@ -140,14 +210,22 @@ class Router:
             if stream is not None:
                 _retire(stream)
         self._held = []
-        for ident in frozenset(_ACTIVE) - self._before - {self._runner}:
-            self._started.setdefault(ident, self._label)
+        for ident, thread in list(_ACTIVE.items()):
+            if ident != self._runner and id(thread) not in self._before:
+                self._started.setdefault(id(thread), (thread, self._label))
         self._label = ""
 
     def close(self) -> list[LateOutput]:
-        """The note is over: what arrives from now on is dropped; return what came late."""
+        """The note is over: what its threads write from now on is the running note's
+        late output (:func:`_left_by`); return what came late."""
+        global _running
         self._closed = True
         self._capture = None
+        if _running is self:
+            _running = None
+        for key, (thread, label) in self._started.items():
+            if thread.is_alive():
+                _left[key] = (thread, f"{label} of {self.note or 'a note'}, an earlier note")
         with self._lock:
             late, self.late = self.late, []
         return late
@@ -173,7 +251,7 @@ class Router:
             ident = _GET_IDENT()
             mine = (
                 ident == self._runner
-                or ident not in self._before
+                or id(_ACTIVE.get(ident)) not in self._before
                 or isinstance(_ACTIVE.get(ident), _FOREIGN)
             )
             if capture is not None and mine:
@@ -185,17 +263,36 @@ class Router:
                 if own is not None:
                     return write(own, text)
                 raise TypeError(f"string argument expected, got {type(text).__name__!r}")
-            if not self._closed and text:
-                self._record(text, name, ident)
+            if not self._closed:
+                if text:
+                    self._record(text, name, ident)
+            elif text:
+                running = _running
+                if running is not None and running is not self:
+                    return running._kept_write(text, name, ident)
             return len(text)
 
         return gated
+
+    def _kept_write(self, text: str, name: str, ident: int) -> int:
+        """A write to a stream kept from a note that is over, while this router's note
+        runs: the running block's output when the block's own thread makes it, late
+        otherwise (a thread the earlier note left running)."""
+        capture = self._capture
+        if capture is not None and (
+            ident == self._runner or id(_ACTIVE.get(ident)) not in self._before
+        ):
+            return (capture.stdout if name == "stdout" else capture.stderr).write(text)
+        self._record(text, name, ident)
+        return len(text)
 
     def _record(self, text: str, stream: str, ident: int) -> None:
         thread = _ACTIVE.get(ident)
         writer = f"thread {thread.name if thread is not None else ident!r}"
         during = self._label if self._capture is not None else ""
-        late = LateOutput(writer, stream, text, self._started.get(ident, ""), during)
+        own = self._started.get(id(thread))
+        started = own[1] if own is not None and own[0] is thread else _left_by(thread)
+        late = LateOutput(writer, stream, text, started, during)
         with self._lock:
             self.late.append(late)
 

@@ -12,6 +12,7 @@ the new text.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
+from pytest_torchnotes.readablenames import readable
 from pytest_torchnotes.update.merge import merge
 from pytest_torchnotes.update.refusals import (
     check_raw_output,
@@ -51,8 +53,8 @@ class Edit:
     digest: str
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.path,
+        data: dict[str, object] = {
+            "path": readable(self.path),
             "start": self.start,
             "end": self.end,
             "lines": list(self.lines),
@@ -60,11 +62,15 @@ class Edit:
             "first_line": self.first_line,
             "digest": self.digest,
         }
+        if data["path"] != self.path:  # not UTF-8: its bytes, which pytest-xdist can send
+            data["path_bytes"] = os.fsencode(self.path).hex()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Edit:
+        raw = data.get("path_bytes")
         return cls(
-            str(data["path"]),
+            os.fsdecode(bytes.fromhex(str(raw))) if raw is not None else str(data["path"]),
             int(data["start"]),  # type: ignore[call-overload]
             int(data["end"]),  # type: ignore[call-overload]
             tuple(data["lines"]),  # type: ignore[arg-type]

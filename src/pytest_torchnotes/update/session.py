@@ -39,7 +39,7 @@ class UpdateSession:
     def collect(self, note: dict[str, Any]) -> None:
         """Keep the edits and the blocks not updated of one note's report."""
         for data in note["edits"]:
-            written = self._file(data["path"])
+            written = self._file(Edit.from_json(data).path)
             self.edits.setdefault(written, []).append((note["path"], data))
         for line, reason in note["not_updated"]:
             self.unfixed.append(f"{note['path']}:{line}: {reason}")
