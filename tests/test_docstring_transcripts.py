@@ -84,6 +84,56 @@ def test_code_or_output_after_a_blank_line_is_still_refused(stray: str) -> None:
     assert transcripts.not_behind_a_prompt(lines) == lines[2]
 
 
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ("::", "", "    fold(unfold(input)) == divisor * input"),  # torch.nn.Fold
+        ("The same sum, written out::", "", "    total = x[0] + x[1]", "    print(total)"),
+        (".. _Learning shallow feature descriptors:", "    https://example.org/paper.html"),
+        (".. code-block:: python", "", "    y = 2", "", "    print(y)"),
+        (".. math::", "", "    y = x^2"),
+        ("..", "   a comment, indented under its dots: y = 2"),
+    ],
+)
+def test_restructuredtext_markup_and_what_is_indented_under_it_are_prose(
+    markup: tuple[str, ...],
+) -> None:
+    """Docstrings write an equation in a literal block, or a link's target, between or under
+    their examples: prose to doctest and xdoctest, as the code in a literal block is."""
+    lines = body(">>> x = 1", "", *markup, "", ">>> x", "1")
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ("::", "", "    y = 2", "", "y = 3"),  # the literal block ended: code again
+        ("Words::", "", "y = 2"),  # not indented under the paragraph
+        (".. note::", "", "    y = 2", "", ">>> x", "", "    y = 3"),  # a prompt ended it
+    ],
+)
+def test_code_after_restructuredtext_markup_is_still_refused(after: tuple[str, ...]) -> None:
+    lines = body(">>> x = 1", "", *after)
+    stray = transcripts.not_behind_a_prompt(lines)
+    assert stray is not None
+    assert stray == lines[max(i for i, line in enumerate(lines) if "y = " in line.text)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["y = 2", "f(x)", "def g(a):", "    return a", "", "[1, 2]"]),
+        min_size=1,
+    ),
+    st.sampled_from(["::", "Hold::", ".. code-block:: python", ".. _target:"]),
+)
+def test_lines_indented_under_a_literal_block_marker_are_never_refused(
+    texts: list[str], marker: str
+) -> None:
+    """Whatever an RST literal block holds, indented under its marker, is prose."""
+    lines = body(">>> x = 1", "", marker, "", *("    " + t if t else t for t in texts), ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
 def test_code_in_a_paragraph_that_starts_as_prose_is_refused() -> None:
     lines = body(">>> x = 1", "", "Then add one:", "x = x + 1", ">>> x")
     assert transcripts.not_behind_a_prompt(lines) == lines[3]

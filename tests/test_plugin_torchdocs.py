@@ -114,3 +114,14 @@ def test_requires_a_submodule_of_a_missing_package_skips(
             "skipped 1: xdoctest: +REQUIRES(module:torchnotes_absent_package.sub)",
         ]
     )
+
+
+def test_restructuredtext_between_the_examples_is_prose(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """``torch.nn.Fold``'s literal block and ``torch.nn.TripletMarginLoss``'s link target
+    made the whole note an error: its blocks did not run."""
+    write_note(sample("torch_rst_markup_docstring.md"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 3 blocks: 3 verified"])

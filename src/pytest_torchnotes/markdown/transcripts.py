@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
-from pytest_torchnotes.markdown.docstring_prose import is_prose
+from pytest_torchnotes.markdown.docstring_prose import is_prose, opens_indented_prose
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.leadin import LEAD_IN
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -95,6 +95,9 @@ def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     would take it for prose and never run it. A blank line inside an output whose brackets
     are still open is not one (:mod:`.bracketed`)."""
     after_blank = prose = False
+    # The indentation of a prose line whose more indented lines are prose too (an RST
+    # literal block or directive body), while they go on.
+    indented_prose: int | None = None
     inside = continued_blanks([line.text for line in body])
     for index, line in enumerate(body):
         text = line.text.strip()
@@ -104,8 +107,18 @@ def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
             after_blank, prose = True, False
         elif text.startswith(PROMPT):
             after_blank = prose = False
+            indented_prose = None
+        elif indented_prose is not None and _indentation(line.text) > indented_prose:
+            continue
         elif after_blank and not text.startswith("#"):
+            indented_prose = None
             prose = is_prose(text, continuing=prose)
             if not prose:
                 return line
+            if opens_indented_prose(text):
+                indented_prose = _indentation(line.text)
     return None
+
+
+def _indentation(text: str) -> int:
+    return len(text) - len(text.lstrip())
