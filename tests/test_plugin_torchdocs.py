@@ -125,3 +125,35 @@ def test_restructuredtext_between_the_examples_is_prose(
     result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*1 note (1 passed), 3 blocks: 3 verified"])
+
+
+def test_output_cut_off_by_a_blank_line_is_warned_and_the_note_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """``torch.nn.Module.modules`` and ``torch.Tensor.register_hook`` write output under a
+    blank line: it made the whole note an error, though doctest and xdoctest run it."""
+    text = sample("torch_cutoff_output_docstring.md")
+    write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:8: >>> for idx, m in enumerate(net.modules()):",
+            "*3 blocks: 1 verified, 1 ran, 1 failed (1 text)",
+        ]
+    )
+    for line in (11, 26):
+        result.stdout.fnmatch_lines(
+            [
+                f"*notes/note.md:{line}: TorchnotesWarning: notes/note.md:{line}: output after a "
+                "blank line, not under a >>> prompt, in the transcript at line *: doctest and "
+                "xdoctest read it as prose and never compare it (if it is the output of the "
+                "example above it, remove the blank line between them, or write <BLANKLINE> "
+                "for it if the example prints an empty line there)"
+            ]
+        )
+    # The fix it names: the loop's output under its last line.
+    write_note(text.replace("m)\n\n0 ->", "m)\n0 ->"), dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*3 blocks: 2 verified, 1 ran"])
