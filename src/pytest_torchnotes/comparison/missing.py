@@ -55,6 +55,18 @@ TORCH_NAMESPACES = (
     "torch.func",
     "torch.fx",
     "torch.export",
+    "torch.nn.utils.prune",
+    "torch.nn.utils.parametrize",
+    "torch.linalg",
+    "torch.fft",
+    "torch.special",
+    "torch.sparse",
+    "torch.autograd.functional",
+    "torch.autograd.forward_ad",
+    "torch.autograd.graph",
+    "torch.signal.windows",
+    "torch.testing",
+    "torch.ao.quantization",
 )
 
 CUDA_HINT = (
