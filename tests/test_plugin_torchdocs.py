@@ -157,3 +157,14 @@ def test_output_cut_off_by_a_blank_line_is_warned_and_the_note_runs(
     result = pytester.runpytest("--torchnotes-setup", "import torch\nfrom torch import nn")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*3 blocks: 2 verified, 1 ran"])
+
+
+def test_languages_given_in_one_flag_run_a_bare_transcript(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A docstring's example in a fence without info string, run with the option its
+    warning names, written as the ini file writes it."""
+    write_note("```\n>>> 1 + 1\n2\n```\n", dedent=False)
+    result = pytester.runpytest("--torchnotes-languages", "python bare")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 1 block: 1 verified"])

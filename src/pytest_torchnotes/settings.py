@@ -154,9 +154,12 @@ def parse_languages(words: Sequence[str]) -> frozenset[str]:
 
 
 def _words(value: Any) -> list[str]:
+    """The words of an option's value: a repeated flag gives one item per flag, and an item
+    may hold several (``--torchnotes-languages "python bare"``, as the ini file writes them:
+    read as one language, it ran no block and said nothing)."""
     if isinstance(value, str):
         return value.split()
-    return [str(item) for item in value or ()]
+    return [word for item in value or () for word in str(item).split()]
 
 
 def _lines(value: Any) -> list[str]:
