@@ -168,3 +168,62 @@ def test_languages_given_in_one_flag_run_a_bare_transcript(
     result = pytester.runpytest("--torchnotes-languages", "python bare")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*1 note (1 passed), 1 block: 1 verified"])
+
+
+def test_xdoctest_rules_compare_as_xdoctest_does(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """An example that shows no output is not compared, +ELLIPSIS and +NORMALIZE_WHITESPACE
+    are on: PyTorch's docstrings are written so. By doctest's rules the failures name the
+    option."""
+    text = sample("torch_xdoctest_rules.md")
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: >>> torch.dot  # [D], [D] -> []",
+            "  output differs",
+            "  the transcript shows no output for this example: write what it prints below it, "
+            "or add '# xdoctest: +IGNORE_WANT' if it is not to be compared "
+            "(--torchnotes-transcripts=xdoctest compares no example that shows no output, as "
+            "xdoctest, for which PyTorch's docstrings are written)",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["notes/note.md:17: >>> torch.tensor(0.201413)", "*as --torchnotes-transcripts=xdoctest*"]
+    )
+    result = pytester.runpytest(
+        "--torchnotes-setup", "import torch", "-o", "torchnotes_transcripts=xdoctest"
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 note (1 passed), 2 blocks: 2 verified"])
+    # Update mode writes no output where an example shows none.
+    flag = "--torchnotes-transcripts=XDoctest"
+    pytester.runpytest("--torchnotes-setup", "import torch", flag, "--torchnotes-update")
+    assert path.read_text(encoding="utf-8") == text
+    # An example may turn a directive off; an exception still fails.
+    write_note(
+        text.replace("tensor(0.20...)", "tensor(0.20...)  # doctest: -ELLIPSIS")
+        .replace(">>> torch.tensor(0.201413)", ">>> torch.tensor(0.201413)  # doctest: -ELLIPSIS")
+        .replace(">>> torch.dot  #", ">>> torch.dot(1)  #"),
+        dedent=False,
+    )
+    result = pytester.runpytest("--torchnotes-setup", "import torch", flag)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*2 blocks: 2 failed (1 exception, 1 text)"])
+
+
+def test_a_bad_transcripts_value_names_the_flag(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("--torchnotes-transcripts=sphinx")
+    assert result.ret != 0
+    result.stderr.fnmatch_lines(
+        ["*--torchnotes-transcripts*'sphinx' is not one of doctest, xdoctest*"]
+    )
+
+
+def test_the_sybil_entry_point_takes_the_transcripts_rules() -> None:
+    from pytest_torchnotes.sybil import parse_settings
+
+    assert parse_settings(transcripts="xdoctest").run.transcripts == "xdoctest"
+    assert parse_settings().run.transcripts == "doctest"

@@ -26,6 +26,7 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, Note
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, is_note
 from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
 from pytest_torchnotes.run.runner import RunSettings
+from pytest_torchnotes.run.xdoctest import TRANSCRIPT_RULES
 
 
 class SettingsError(ValueError):
@@ -95,6 +96,18 @@ def parse_size(text: str) -> int:
     if size < 0:
         raise ValueError(f"{text!r}: a size cannot be negative")
     return size
+
+
+def parse_transcripts(text: str) -> str:
+    """How ``>>>`` transcripts are checked.
+
+    >>> parse_transcripts(" XDoctest ")
+    'xdoctest'
+    """
+    word = str(text).strip().lower()
+    if word not in TRANSCRIPT_RULES:
+        raise ValueError(f"{text!r} is not one of {', '.join(TRANSCRIPT_RULES)}")
+    return word
 
 
 def parse_magics(text: str) -> str:
@@ -208,6 +221,7 @@ def build_settings(lookup: Lookup) -> Settings:
         marker=marker,
         update_max_bytes=get("update_max_bytes", parse_size),
         magics=get("magics", parse_magics),
+        transcripts=get("transcripts", parse_transcripts),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     settings = Settings(
