@@ -45,6 +45,11 @@ def test_precedence_is_pytests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         "python",
         "",
     }
+    # A flag's value of several words is several values, as the file's are.
+    ini = "addopts = --torchnotes-output-fence 'text bare'\n"
+    found = settings(tmp_path, ini, "--torchnotes-languages 'python  bare'")
+    assert found.note_format.languages == {"python", ""}
+    assert found.note_format.output_fences == {"text", ""}
     # Values of a list type are split as pytest splits them.
     found = settings(tmp_path, "torchnotes_paths = notes docs\n", "-o torchnotes_patterns=*.txt")
     assert found.paths == (tmp_path / "notes", tmp_path / "docs")

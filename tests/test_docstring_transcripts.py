@@ -75,13 +75,133 @@ def test_a_sentence_between_examples_is_prose() -> None:
         "y = 2",  # code
         "print(y)",  # code
         "def f(x):",  # code, unfinished
-        " 2",  # output (of torch.Tensor.register_hook's example) after a blank line
-        "[torch.FloatTensor of size (3,)]",
+        " 2",  # a value, alone: it may be code
+        "tensor([1, 2])",  # output that is also code that runs
     ],
 )
 def test_code_or_output_after_a_blank_line_is_still_refused(stray: str) -> None:
     lines = body(">>> x = 1", "", stray, ">>> x")
     assert transcripts.not_behind_a_prompt(lines) == lines[2]
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        ("::", "", "    fold(unfold(input)) == divisor * input"),  # torch.nn.Fold
+        ("The same sum, written out::", "", "    total = x[0] + x[1]", "    print(total)"),
+        (".. _Learning shallow feature descriptors:", "    https://example.org/paper.html"),
+        (".. code-block:: python", "", "    y = 2", "", "    print(y)"),
+        (".. math::", "", "    y = x^2"),
+        ("..", "   a comment, indented under its dots: y = 2"),
+    ],
+)
+def test_restructuredtext_markup_and_what_is_indented_under_it_are_prose(
+    markup: tuple[str, ...],
+) -> None:
+    """Docstrings write an equation in a literal block, or a link's target, between or under
+    their examples: prose to doctest and xdoctest, as the code in a literal block is."""
+    lines = body(">>> x = 1", "", *markup, "", ">>> x", "1")
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        ("::", "", "    y = 2", "", "y = 3"),  # the literal block ended: code again
+        ("Words::", "", "y = 2"),  # not indented under the paragraph
+        (".. note::", "", "    y = 2", "", ">>> x", "", "    y = 3"),  # a prompt ended it
+    ],
+)
+def test_code_after_restructuredtext_markup_is_still_refused(after: tuple[str, ...]) -> None:
+    lines = body(">>> x = 1", "", *after)
+    stray = transcripts.not_behind_a_prompt(lines)
+    assert stray is not None
+    assert stray == lines[max(i for i, line in enumerate(lines) if "y = " in line.text)]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["y = 2", "f(x)", "def g(a):", "    return a", "", "[1, 2]"]),
+        min_size=1,
+    ),
+    st.sampled_from(["::", "Hold::", ".. code-block:: python", ".. _target:"]),
+)
+def test_lines_indented_under_a_literal_block_marker_are_never_refused(
+    texts: list[str], marker: str
+) -> None:
+    """Whatever an RST literal block holds, indented under its marker, is prose."""
+    lines = body(">>> x = 1", "", marker, "", *("    " + t if t else t for t in texts), ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) is None
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        (" 2", " 4", " 6", "[torch.FloatTensor of size (3,)]"),  # torch.Tensor.register_hook
+        ("0 -> Sequential(", "  (0): Linear(in_features=2, out_features=2, bias=True)", ")"),
+        ("1 -> ('0', Linear(in_features=2, out_features=2, bias=True))",),  # named_modules
+        ("[torch.FloatTensor of size (3,)]",),
+        ("Variable containing:", " 1", "[torch.FloatTensor of size 1]"),
+    ],
+)
+def test_output_a_blank_line_cut_off_from_its_prompt_is_warned_not_refused(
+    output: tuple[str, ...],
+) -> None:
+    """doctest and xdoctest read it as prose: the note runs, and a warning names it."""
+    lines = body(">>> v.grad", "", *output, "", ">>> h.remove()")
+    assert transcripts.not_behind_a_prompt(lines) is None
+    # the output starts after the words that head it, which are prose
+    first = 3 if output[0].startswith("Variable") else 2
+    assert transcripts.cut_off_output(lines) == [lines[first]]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        ("y = 2", "[torch.FloatTensor of size (3,)]"),  # an assignment among output
+        ("def f(x):", "0 -> x"),  # a statement that goes on
+        ("print(y)", "Observe the grid."),  # a call
+    ],
+)
+def test_a_paragraph_with_a_statement_in_it_is_still_refused(paragraph: tuple[str, ...]) -> None:
+    lines = body(">>> x = 1", "", *paragraph, ">>> x")
+    assert transcripts.not_behind_a_prompt(lines) == lines[2]
+    assert transcripts.cut_off_output(lines) == []
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["  (0): Linear()", ")", "0 -> Sequential(", " 2", "[torch.FloatTensor of size 2]"]
+        ),
+        min_size=1,
+    ),
+    st.sampled_from(["", "y = f(2)", "import torch", "for i in x:"]),
+)
+def test_a_statement_decides_that_a_paragraph_is_code(lines_out: list[str], code: str) -> None:
+    """A paragraph of values and lines that are no Python is output, unless a line of it
+    is a statement (or it compiles as a whole: a lone value)."""
+    paragraph = [*lines_out, code] if code else lines_out
+    lines = body(">>> x = 1", "", *paragraph, "", ">>> x")
+    source = "\n".join(__import__("textwrap").dedent("\n".join(paragraph)).splitlines())
+    try:
+        compile(source, "<p>", "exec")
+    except SyntaxError:
+        compiles = False
+    else:
+        compiles = True
+    refused = transcripts.not_behind_a_prompt(lines) is not None
+    assert refused == (bool(code) or compiles)
+    assert (transcripts.cut_off_output(lines) == [lines[2]]) == (not refused)
+
+
+def test_nothing_under_xdoctest_skip_is_refused() -> None:
+    """``torch.func.functionalize`` prints traced code, under a blank line, below +SKIP."""
+    skipped = (">>> # xdoctest: +SKIP", ">>> print(f.code)", "", "def forward(self, a):")
+    assert transcripts.not_behind_a_prompt(body(*skipped, "    return a")) is None
+    after = body(*skipped, "", ">>> # xdoctest: -SKIP", ">>> x = 1", "", "y = 2")
+    assert transcripts.not_behind_a_prompt(after) == after[-1]
+    assert transcripts.not_behind_a_prompt(body(">>> f()", "", "def forward(self, a):")) is not None
 
 
 def test_code_in_a_paragraph_that_starts_as_prose_is_refused() -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import fnmatch
 
 import pytest
+import torch.ao.quantization
 import torch.distributions
 import torch.nn.utils
+import torch.nn.utils.prune
+import torch.signal.windows
 
 from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
 
@@ -24,6 +27,13 @@ from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
             "'Bernoulli' may be torch.distributions.Bernoulli *",
         ),
         ("NameError", "name 'weight_norm' is not defined", "* torch.nn.utils.weight_norm *"),
+        (
+            "NameError",
+            "name 'random_unstructured' is not defined",
+            "* torch.nn.utils.prune.random_unstructured *",
+        ),
+        ("NameError", "name 'kaiser' is not defined", "* torch.signal.windows.kaiser *"),
+        ("NameError", "name 'fuse_modules' is not defined", "*from torch.ao.quantization import*"),
         ("NameError", "name 'e' is not defined", None),  # torch.e is a constant
         ("NameError", "name 'no_such_name_xyz' is not defined", None),
         ("NameError", "name '_C' is not defined", None),
@@ -34,6 +44,9 @@ def test_missing_hint(type_name: str, message: str, expected: str | None) -> Non
     # the namespaces a note's run has imported
     assert torch.distributions.Bernoulli is not None
     assert torch.nn.utils.weight_norm is not None
+    assert torch.nn.utils.prune.random_unstructured is not None
+    assert torch.signal.windows.kaiser is not None
+    assert torch.ao.quantization.fuse_modules is not None
     hint = missing_hint(type_name, message)
     if expected is None:
         assert hint is None

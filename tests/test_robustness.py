@@ -500,7 +500,9 @@ def test_an_example_without_output_says_how_to_fix_it(
             "notes/note.md:3: >>> torch.ones(2)",
             "  output differs",
             "  the transcript shows no output for this example: write what it prints below it, "
-            "or add '# xdoctest: +IGNORE_WANT' if it is not to be compared",
+            "or add '# xdoctest: +IGNORE_WANT' if it is not to be compared "
+            "(--torchnotes-transcripts=xdoctest compares no example that shows no output, as "
+            "xdoctest, for which PyTorch's docstrings are written)",
             "*",
             "*",
             "*",

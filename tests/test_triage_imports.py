@@ -23,6 +23,10 @@ UNDEFINED = "example at line 2: the block raised NameError: name '{}' is not def
         ("numpy", "import numpy"),  # torch.from_numpy's example
         ("linalg", "from torch import linalg"),  # torch.linalg.vecdot's example
         ("Bernoulli", "from torch.distributions import Bernoulli"),
+        # functions of a namespace narrower than torch's own (torch.nn.utils.prune.remove's
+        # and torch.nn.utils.spectral_norm's examples)
+        ("random_unstructured", "from torch.nn.utils.prune import random_unstructured"),
+        ("spectral_norm", "from torch.nn.utils import spectral_norm"),
     ],
 )
 def test_the_import_a_docstring_example_takes_as_done(
@@ -30,7 +34,9 @@ def test_the_import_a_docstring_example_takes_as_done(
 ) -> None:
     """``torch.exp``, ``torch.from_numpy`` and ``torch.linalg.vecdot`` use ``math``,
     ``numpy`` and ``linalg`` without importing them."""
-    import torch.distributions  # noqa: F401  (the namespace is looked up where imported)
+    # the namespaces are looked up where they are imported
+    import torch.distributions
+    import torch.nn.utils.prune  # noqa: F401
 
     assert import_for(name) == statement
     (finding,) = classify(

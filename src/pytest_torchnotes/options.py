@@ -164,6 +164,13 @@ OPTIONS = (
         default="run",
     ),
     Option(
+        "transcripts",
+        "how >>> transcripts are checked: doctest (an example that shows no output must "
+        "print nothing) or xdoctest, as PyTorch's docstrings are written (+ELLIPSIS and "
+        "+NORMALIZE_WHITESPACE on, an example that shows no output not compared)",
+        default="doctest",
+    ),
+    Option(
         "update_max_bytes",
         "largest expected output, in bytes, that --torchnotes-update writes into a note "
         "(0: no limit)",

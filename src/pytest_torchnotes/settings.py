@@ -26,6 +26,7 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, Note
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, is_note
 from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
 from pytest_torchnotes.run.runner import RunSettings
+from pytest_torchnotes.run.xdoctest import TRANSCRIPT_RULES
 
 
 class SettingsError(ValueError):
@@ -97,6 +98,18 @@ def parse_size(text: str) -> int:
     return size
 
 
+def parse_transcripts(text: str) -> str:
+    """How ``>>>`` transcripts are checked.
+
+    >>> parse_transcripts(" XDoctest ")
+    'xdoctest'
+    """
+    word = str(text).strip().lower()
+    if word not in TRANSCRIPT_RULES:
+        raise ValueError(f"{text!r} is not one of {', '.join(TRANSCRIPT_RULES)}")
+    return word
+
+
 def parse_magics(text: str) -> str:
     """What blocks with IPython magics do.
 
@@ -154,9 +167,12 @@ def parse_languages(words: Sequence[str]) -> frozenset[str]:
 
 
 def _words(value: Any) -> list[str]:
+    """The words of an option's value: a repeated flag gives one item per flag, and an item
+    may hold several (``--torchnotes-languages "python bare"``, as the ini file writes them:
+    read as one language, it ran no block and said nothing)."""
     if isinstance(value, str):
         return value.split()
-    return [str(item) for item in value or ()]
+    return [word for item in value or () for word in str(item).split()]
 
 
 def _lines(value: Any) -> list[str]:
@@ -205,6 +221,7 @@ def build_settings(lookup: Lookup) -> Settings:
         marker=marker,
         update_max_bytes=get("update_max_bytes", parse_size),
         magics=get("magics", parse_magics),
+        transcripts=get("transcripts", parse_transcripts),
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     settings = Settings(

@@ -73,6 +73,7 @@ SETTINGS = (
     "strict_warnings",
     "isolate_cwd",
     "magics",
+    "transcripts",
 )
 
 

@@ -55,6 +55,18 @@ TORCH_NAMESPACES = (
     "torch.func",
     "torch.fx",
     "torch.export",
+    "torch.nn.utils.prune",
+    "torch.nn.utils.parametrize",
+    "torch.linalg",
+    "torch.fft",
+    "torch.special",
+    "torch.sparse",
+    "torch.autograd.functional",
+    "torch.autograd.forward_ad",
+    "torch.autograd.graph",
+    "torch.signal.windows",
+    "torch.testing",
+    "torch.ao.quantization",
 )
 
 CUDA_HINT = (
@@ -107,8 +119,9 @@ def import_for(name: str, *, load: bool = False, functions: bool = True) -> str 
     function of torch's namespaces (:func:`missing_hint` says the same in words). A run
     looks in the namespaces its notes imported; ``load`` imports them first (a process
     that ran no note, as ``torchnotes triage`` is). Without ``functions``, a function of
-    torch is not taken for the name: ``t``, ``x`` or ``input`` is more likely a variable the
-    note lost than ``torch.t``.
+    ``torch`` itself is not taken for the name: ``t``, ``x`` or ``input`` is more likely a
+    variable the note lost than ``torch.t``; one of a narrower namespace is
+    (``random_unstructured`` of ``torch.nn.utils.prune``, ``weight_norm``).
 
     >>> import_for("math"), import_for("no_such_name_here")
     ('import math', None)
@@ -121,7 +134,7 @@ def import_for(name: str, *, load: bool = False, functions: bool = True) -> str 
     if where is None:
         return None
     value = getattr(sys.modules[where], name)
-    if not functions and not isinstance(value, (type, ModuleType)):
+    if not functions and where == "torch" and not isinstance(value, (type, ModuleType)):
         return None
     return f"from {where} import {name}"
 

@@ -21,9 +21,16 @@ import warnings
 #: ``[torch.FloatTensor of size (3,)]`` of an old repr).
 SENTENCE_START = re.compile(r"[^\W\d_]|`|:[a-z]+:`")
 
-#: A reStructuredText directive a docstring's example sits under (``.. code-block:: python``,
-#: ``.. doctest::``): prose to doctest.
-RST_DIRECTIVE = re.compile(r"\.\.[ \t]+[\w:-]+::")
+#: reStructuredText's explicit markup, a line that starts with two dots and a space: a directive
+#: a docstring's example sits under (``.. code-block:: python``, ``.. doctest::``), a link's
+#: target (``torch.nn.TripletMarginLoss``'s ``.. _Learning shallow ...:`` under its example),
+#: a footnote, a comment. Prose to doctest, and so is what is indented under it. (``...``, a
+#: continuation prompt, has a third dot.)
+RST_EXPLICIT_MARKUP = re.compile(r"\.\.(?:[ \t]|$)")
+
+#: The end of a paragraph that opens a reStructuredText literal block (``equality holds::``,
+#: or ``::`` on a line of its own as ``torch.nn.Fold`` writes it above its equation).
+RST_LITERAL_MARKER = "::"
 
 
 def is_prose(text: str, *, continuing: bool = False) -> bool:
@@ -43,11 +50,13 @@ def is_prose(text: str, *, continuing: bool = False) -> bool:
     True
     >>> is_prose("[torch.FloatTensor of size (3,)]")
     False
-    >>> is_prose("Example::"), is_prose(".. code-block:: python")
-    (True, True)
+    >>> is_prose("Example::"), is_prose(".. code-block:: python"), is_prose("::")
+    (True, True, True)
+    >>> is_prose(".. _Learning shallow convolutional feature descriptors with triplet losses:")
+    True
     """
     text = text.strip()
-    if RST_DIRECTIVE.match(text):
+    if RST_EXPLICIT_MARKUP.match(text) or text == RST_LITERAL_MARKER:
         return True
     if not text or not (continuing or SENTENCE_START.match(text)):
         return False
@@ -58,3 +67,16 @@ def is_prose(text: str, *, continuing: bool = False) -> bool:
         except (SyntaxError, ValueError, OverflowError):
             return True
     return False
+
+
+def opens_indented_prose(text: str) -> bool:
+    """Whether the prose line ``text`` makes the lines indented under it prose too, as
+    reStructuredText reads them: the literal block after a paragraph that ends in ``::``
+    (``torch.nn.Fold``'s ``fold(unfold(input)) == divisor * input``), and the body of
+    explicit markup (the code under ``.. code-block:: python``, a link target's address).
+
+    >>> [opens_indented_prose(t) for t in ("::", "equality holds::", ".. math::", "Words.")]
+    [True, True, True, False]
+    """
+    text = text.strip()
+    return text.endswith(RST_LITERAL_MARKER) or RST_EXPLICIT_MARKUP.match(text) is not None

@@ -8,12 +8,14 @@ doctest would take for prose; the parser part marks the block as a transcript
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
-from pytest_torchnotes.markdown.docstring_prose import is_prose
+from pytest_torchnotes.markdown.cutoff_output import cut_off_message, reads_as_output
+from pytest_torchnotes.markdown.docstring_prose import is_prose, opens_indented_prose
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.leadin import LEAD_IN
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -21,6 +23,10 @@ from pytest_torchnotes.notelines import shown
 
 #: What starts each example of a transcript.
 PROMPT = ">>>"
+
+#: A prompt that holds only xdoctest's ``+SKIP`` or ``-SKIP``: the examples below it, up to
+#: the other, do not run (:mod:`pytest_torchnotes.run.xdoctest`).
+SKIP_LINE = re.compile(r"\s*>>>\s*#\s*xdoctest\s*:\s*(?P<sign>[+-])SKIP\b", re.IGNORECASE)
 
 
 def is_doctest(body: Sequence[BodyLine]) -> bool:
@@ -70,6 +76,8 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
             "(write ... before each line that continues a statement)",
         )
         return
+    for output in cut_off_output(draft.body):
+        note.problem(output.line, cut_off_message(opening), "warning")
     stray = not_behind_a_prompt(draft.body)
     if stray is not None:
         draft.reject(
@@ -96,21 +104,63 @@ def check(draft: BlockDraft, note: NoteContext) -> None:
 
 def not_behind_a_prompt(body: Sequence[BodyLine]) -> BodyLine | None:
     """The first line of a transcript that follows a blank line without a ``>>>`` prompt
-    (a comment, and words that are not Python, :mod:`.docstring_prose`, aside): doctest
-    would take it for prose and never run it. A blank line inside an output whose brackets
-    are still open is not one (:mod:`.bracketed`)."""
-    after_blank = prose = False
+    (a comment, and words that are not Python, :mod:`.docstring_prose`, aside) and starts
+    code: doctest would take it for prose and never run it. A blank line inside an output
+    whose brackets are still open is not one (:mod:`.bracketed`), nor is output a blank line
+    cut off from its prompt (:func:`cut_off_output`)."""
+    return next((line for line, output in _strays(body) if not output), None)
+
+
+def cut_off_output(body: Sequence[BodyLine]) -> list[BodyLine]:
+    """The first line of each paragraph after a blank line, without a ``>>>`` prompt, that
+    is no Python (:mod:`.cutoff_output`): output doctest reads as prose."""
+    return [line for line, output in _strays(body) if output]
+
+
+def _strays(body: Sequence[BodyLine]) -> Iterator[tuple[BodyLine, bool]]:
+    """Each paragraph doctest reads as prose and that is not words: its first line, and
+    whether it reads as output rather than code. None under ``# xdoctest: +SKIP``, where
+    nothing runs either way."""
+    after_blank = prose = skipping = False
+    # The indentation of a prose line whose more indented lines are prose too (an RST
+    # literal block or directive body), while they go on.
+    indented_prose: int | None = None
     inside = continued_blanks([line.text for line in body])
+    stray_ends = -1
     for index, line in enumerate(body):
         text = line.text.strip()
-        if index in inside:
+        if index in inside or index <= stray_ends:
             continue
         if not text:
             after_blank, prose = True, False
         elif text.startswith(PROMPT):
             after_blank = prose = False
+            indented_prose = None
+            skip = SKIP_LINE.match(line.text)
+            skipping = skip.group("sign") == "+" if skip else skipping
+        elif indented_prose is not None and _indentation(line.text) > indented_prose:
+            continue
         elif after_blank and not text.startswith("#"):
+            indented_prose = None
             prose = is_prose(text, continuing=prose)
-            if not prose:
-                return line
-    return None
+            if not prose and not skipping:
+                stray_ends = _paragraph_end(body, index)
+                paragraph = [stray.text for stray in body[index : stray_ends + 1]]
+                yield line, reads_as_output(paragraph)
+            elif opens_indented_prose(text):
+                indented_prose = _indentation(line.text)
+
+
+def _paragraph_end(body: Sequence[BodyLine], start: int) -> int:
+    """Index of the last line of the paragraph that starts at ``start``: before a blank
+    line or a prompt."""
+    end = start
+    while end + 1 < len(body) and body[end + 1].text.strip():
+        if body[end + 1].text.strip().startswith(PROMPT):
+            break
+        end += 1
+    return end
+
+
+def _indentation(text: str) -> int:
+    return len(text) - len(text.lstrip())

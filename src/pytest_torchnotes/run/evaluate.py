@@ -21,6 +21,7 @@ from pytest_torchnotes.run.compiling import compile_block
 from pytest_torchnotes.run.errors import describe_error
 from pytest_torchnotes.run.execute import Execution, Executor
 from pytest_torchnotes.run.planning import NoteSource
+from pytest_torchnotes.run.xdoctest import DOCTEST_RULES
 
 
 class BlockEvaluator:
@@ -36,6 +37,7 @@ class BlockEvaluator:
         display: bool,
         strict_warnings: bool = False,
         magics: str = RUN_MAGICS,
+        transcripts: str = DOCTEST_RULES,
         source: NoteSource | None = None,
     ) -> None:
         self.executor = executor
@@ -46,6 +48,8 @@ class BlockEvaluator:
         self.strict_warnings = strict_warnings
         #: What blocks with IPython magics do (``torchnotes_magics``).
         self.magics = magics
+        #: How ``>>>`` transcripts are checked (``torchnotes_transcripts``).
+        self.transcripts = transcripts
         #: Set in update mode: where to write new output.
         self.source = source
         #: What the directives of the block being evaluated say about it.

@@ -41,12 +41,19 @@ class ComparatorChecker(doctest.OutputChecker):
         return self.comparator(options).compare(expected, got).matched
 
 
-def option_flags(example: doctest.Example) -> int:
-    """The doctest option flags an example's directives turn on, as one bit mask."""
-    flags = 0
+def option_flags(example: doctest.Example, defaults: int = 0) -> int:
+    """The doctest option flags on for an example, as one bit mask: ``defaults`` (xdoctest's,
+    under its rules), with those its directives turn on or off.
+
+    >>> example = doctest.Example("x", "1", options={doctest.ELLIPSIS: False})
+    >>> option_flags(example, doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE) == (
+    ...     doctest.NORMALIZE_WHITESPACE
+    ... )
+    True
+    """
+    flags = defaults
     for flag, on in example.options.items():
-        if on:
-            flags |= flag
+        flags = flags | flag if on else flags & ~flag
     return flags
 
 
@@ -56,9 +63,12 @@ def check_example(
     execution: Execution,
     options: CompareOptions,
     ignore_want: bool = False,
+    default_flags: int = 0,
 ) -> str | None:
     """How ``example`` failed, run as ``execution``, if it did: the exception it shows was
-    not raised, another was, or its output differs (:data:`OUTPUT_DIFFERS`)."""
+    not raised, another was, or its output differs (:data:`OUTPUT_DIFFERS`). ``default_flags``
+    are on unless the example turns them off (xdoctest's, under its rules)."""
+    flags = option_flags(example, default_flags)
     error = execution.error
     if example.exc_msg is not None:
         if error is None:
@@ -69,7 +79,7 @@ def check_example(
             # compared as output is: <BLANKLINE>, +ELLIPSIS and +NORMALIZE_WHITESPACE hold
             got = f"{error.type_name.split('.')[-1]}: {error.message}".strip() + "\n"
             checker = ComparatorChecker(comparator, options)
-            matched = checker.check_output(example.exc_msg, got, option_flags(example))
+            matched = checker.check_output(example.exc_msg, got, flags)
         if matched:
             return None
         return f"expected {example.exc_msg.strip()}, got {error.describe()}"
@@ -78,7 +88,7 @@ def check_example(
     if ignore_want:
         return None
     checker = ComparatorChecker(comparator, options)
-    if checker.check_output(example.want, execution.stdout, option_flags(example)):
+    if checker.check_output(example.want, execution.stdout, flags):
         return None
     return OUTPUT_DIFFERS
 

@@ -72,6 +72,8 @@ class RunSettings:
     watch_crashes: bool = False
     #: What blocks with IPython magics do: ``run``, ``skip`` or ``error`` (see magics.py).
     magics: str = "run"
+    #: How ``>>>`` transcripts are checked: ``doctest`` or ``xdoctest`` (see xdoctest.py).
+    transcripts: str = "doctest"
 
 
 class NoteRunner:
@@ -201,6 +203,7 @@ class NoteRunner:
                 display=self.settings.display,
                 strict_warnings=self.settings.strict_warnings,
                 magics=self.settings.magics,
+                transcripts=self.settings.transcripts,
                 source=self._source(path, raw),
             )
             run.refusing = isolated.refusing

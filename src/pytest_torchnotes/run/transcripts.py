@@ -65,6 +65,8 @@ def run_examples(
     failed: BlockResult | None = None
     fixable = True
     directives = xdoctest.Directives(block.code)
+    xdoctest_rules = evaluator.transcripts == xdoctest.XDOCTEST_RULES
+    default_flags = _default_flags(evaluator)
     skipped: str | None = None
     ran = 0
     for index, example in enumerate(examples):
@@ -79,12 +81,20 @@ def run_examples(
         current.expected = example.want.replace(doctest.BLANKLINE_MARKER, "")
         result.duration += execution.duration
         result.warnings.extend(execution.warnings)
-        failure = check_example(evaluator.comparator, example, execution, options, mode.ignore_want)
-        result.checked = example_checked(example, options, mode.ignore_want, result.checked)
+        # xdoctest compares no output with an example that shows none
+        ignore_want = mode.ignore_want or (xdoctest_rules and not example.want.strip())
+        failure = check_example(
+            evaluator.comparator, example, execution, options, ignore_want, default_flags
+        )
+        result.checked = example_checked(example, options, ignore_want, result.checked)
         if failure is None:
             continue
         if failed is None:
-            hint = directive_hint(evaluator.comparator, example, execution, options)
+            hint = (
+                None
+                if xdoctest_rules
+                else directive_hint(evaluator.comparator, example, execution, options)
+            )
             if hint is None:  # what doctest reads under the prompt, before what the code does
                 hint = want_hint(example.want, execution)
             if hint is None and failure == OUTPUT_DIFFERS:
@@ -121,6 +131,11 @@ def run_examples(
     return result
 
 
+def _default_flags(evaluator: BlockEvaluator) -> int:
+    """The doctest flags every example of a transcript has on: xdoctest's under its rules."""
+    return xdoctest.XDOCTEST_FLAGS if evaluator.transcripts == xdoctest.XDOCTEST_RULES else 0
+
+
 def _run_example(
     evaluator: BlockEvaluator, example: doctest.Example, line: int, timeout: float | None
 ) -> Execution:
@@ -152,9 +167,13 @@ def _plan(
 ) -> None:
     """In update mode, plan the edit that writes what example ``index`` printed as its output."""
     printed = Execution(stdout=execution.stdout)
+    flags = _default_flags(evaluator)
 
     def passes(example: doctest.Example) -> bool:
-        return check_example(evaluator.comparator, example, printed, options) is None
+        return (
+            check_example(evaluator.comparator, example, printed, options, default_flags=flags)
+            is None
+        )
 
     plan_example(
         evaluator.writes,
@@ -179,9 +198,13 @@ def _plan_raised(
 ) -> None:
     """In update mode, plan the edit that writes the exception example ``index`` raised."""
     assert execution.error is not None
+    flags = _default_flags(evaluator)
 
     def passes(example: doctest.Example) -> bool:
-        return check_example(evaluator.comparator, example, execution, options) is None
+        return (
+            check_example(evaluator.comparator, example, execution, options, default_flags=flags)
+            is None
+        )
 
     plan_raised(
         evaluator.writes,
@@ -220,7 +243,9 @@ def _example_failure(
         if not result.expected.strip() and hint is None:
             lines.append(
                 "  the transcript shows no output for this example: write what it prints "
-                "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared"
+                "below it, or add '# xdoctest: +IGNORE_WANT' if it is not to be compared "
+                "(--torchnotes-transcripts=xdoctest compares no example that shows no "
+                "output, as xdoctest, for which PyTorch's docstrings are written)"
             )
         # The expected output starts under the example's last line of code.
         first = line + max(1, source.count("\n"))

@@ -54,8 +54,8 @@ def directive_hint(
             names = ", ".join(name for _, name in chosen)
             return (
                 f"it passes with '# doctest: {names}' at the end of its first line "
-                "(xdoctest, for which PyTorch's docstrings are written, has it on by default; "
-                "doctest does not)"
+                "(xdoctest, for which PyTorch's docstrings are written, has it on by default, "
+                "as --torchnotes-transcripts=xdoctest does; doctest does not)"
             )
     return None
 

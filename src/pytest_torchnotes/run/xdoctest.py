@@ -10,6 +10,7 @@ example alone. Python's ``doctest`` drops comment-only lines, so they are read h
 
 from __future__ import annotations
 
+import doctest
 import importlib.util
 import os
 import re
@@ -25,6 +26,17 @@ DIRECTIVE = re.compile(
 
 #: A transcript line that holds nothing but an xdoctest directive.
 DIRECTIVE_LINE = re.compile(r"\s*>>>\s*#\s*xdoctest\s*:", re.IGNORECASE)
+
+#: ``torchnotes_transcripts``: how ``>>>`` transcripts are checked. ``doctest``'s rules, or
+#: ``xdoctest``'s, for which PyTorch's docstrings are written: ``+ELLIPSIS`` and
+#: ``+NORMALIZE_WHITESPACE`` on unless an example turns them off, and an example that shows
+#: no output is not compared (``>>> torch.manual_seed(283)``, ``>>> torch.dot  # [D] -> []``).
+DOCTEST_RULES = "doctest"
+XDOCTEST_RULES = "xdoctest"
+TRANSCRIPT_RULES = (DOCTEST_RULES, XDOCTEST_RULES)
+
+#: The doctest flags xdoctest turns on for every example.
+XDOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 #: Platforms ``+REQUIRES(...)`` may name, by the prefix of ``sys.platform``.
 PLATFORMS = {"LINUX": "linux", "WIN32": "win32", "DARWIN": "darwin"}
