@@ -14,7 +14,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from _pytest.fixtures import TopRequest
 
+from pytest_torchnotes.notefiles import DEFAULT_PATTERNS
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import OPTIONS, Option
 from pytest_torchnotes.quoting import LINE_LIMIT, cut
@@ -114,8 +115,21 @@ def _in_use(config: pytest.Config) -> bool:
     )
 
 
+def _named_notes(
+    config: pytest.Config, patterns: tuple[str, ...], roots: tuple[Path, ...]
+) -> frozenset[Path]:
+    """The notes named on the command line outside ``roots``: only there, not in
+    ``testpaths``, which a project that writes configuration can give ``torchnotes_paths``."""
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return frozenset()
+    from pytest_torchnotes.optin import named_notes
+
+    return named_notes(config.args, config.invocation_params.dir, patterns, roots)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if not _in_use(config):
+    in_use = _in_use(config)
+    if not in_use and not _named_notes(config, DEFAULT_PATTERNS, ()):
         return  # a project that keeps no notes pays nothing more
     # pytest calls a plugin registered later first: this is added before pytest's own
     # plugins add their clean-ups, and runs after them (after the garbage collections of
@@ -146,6 +160,10 @@ def pytest_configure(config: pytest.Config) -> None:
         settings = dataclasses.replace(settings, paths=settings.paths + linked)
     config.stash[SETTINGS] = settings
     config.stash[PARSERS] = note_parsers(settings.note_format)
+    if not settings.collect_all:
+        named = _named_notes(config, settings.patterns, settings.paths)
+        if named:
+            config.pluginmanager.register(NamedNotes(named), "torchnotes-named-notes")
 
     config.stash[NAMES] = NoteNames()
     config.pluginmanager.register(OnceEach(config.stash[NAMES]), "torchnotes-once-each")
@@ -220,11 +238,57 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return True if config.stash[NAMES].loops_back(collection_path) else None
 
 
-def pytest_report_collectionfinish(config: pytest.Config, start_path: Path) -> list[str]:
-    """One line on the notes and folders left out as names of what was collected."""
+def pytest_report_collectionfinish(
+    config: pytest.Config, start_path: Path, items: list[pytest.Item]
+) -> list[str]:
+    """One line on the notes and folders left out as names of what was collected; one for
+    each folder named on the command line whose notes were not collected, when the run
+    collected nothing or under ``-v`` (a project's docs beside its tests stay quiet)."""
     names = config.stash.get(NAMES, None)
     line = None if names is None else names.line(start_path)
-    return [] if line is None else [line]
+    return ([] if line is None else [line]) + _uncollected_hints(config, items)
+
+
+def _uncollected_hints(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return []
+    if items and config.get_verbosity() <= 0:
+        return []
+    settings = config.stash.get(SETTINGS, None)
+    if settings is not None and settings.collect_all:
+        return []
+    from pytest_torchnotes.optin import uncollected_hints
+
+    return uncollected_hints(
+        config.args,
+        config.invocation_params.dir,
+        collected=(item.path for item in items if isinstance(item, NoteItem)),
+        roots=settings.paths if settings is not None else (),
+        patterns=settings.patterns if settings is not None else DEFAULT_PATTERNS,
+        skipped=config.getini("norecursedirs"),
+        inipath=config.inipath,
+        rootpath=config.rootpath,
+    )
+
+
+class NamedNotes:
+    """Collects a note named on the command line outside ``torchnotes_paths`` (and without
+    ``--torchnotes``) when nothing else collected it: pytest would otherwise stop with "not
+    found", so no run that works changes. A conftest or plugin that collects the file
+    (``--doctest-glob``, Sybil) keeps it."""
+
+    def __init__(self, paths: frozenset[Path]) -> None:
+        self.paths = paths
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_collect_file(
+        self, file_path: Path, parent: pytest.Collector
+    ) -> Generator[None, list[pytest.Collector], list[pytest.Collector]]:
+        collectors = yield
+        if collectors or file_path not in self.paths:
+            return collectors
+        name, nodeid = _readable_node(file_path, parent)
+        return [NoteFile.from_parent(parent, path=file_path, name=name, nodeid=nodeid)]
 
 
 #: The name of a note's one item. Its node id is ``notes/x.md::note``: the path says which
