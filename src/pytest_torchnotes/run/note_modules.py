@@ -54,9 +54,9 @@ def names_entries(code: str) -> bool:
     notes that say ``modules`` mean a model's (``model.modules()``, ``torch.nn.modules``),
     and a copy of ``sys.modules`` and its comparison after the note cost about 90 us.
 
-    >>> names_entries("from sys import modules"), names_entries("import sys as s\ns.modules")
+    >>> names_entries("from sys import modules"), names_entries("import sys as s\\ns.modules")
     (True, True)
-    >>> names_entries("for m in model.modules():\n    print(m)")
+    >>> names_entries("for m in model.modules():\\n    print(m)")
     False
     """
     return "modules" in code and "sys" in code
