@@ -77,3 +77,94 @@ def test_the_pytorch_tabs_run_and_a_name_only_another_tab_binds_says_so(
     )
     # every other block ran: the tabs of PyTorch, the Keras-only page, NumPy
     result.stdout.fnmatch_lines(["*7 blocks: 6 ran, 1 follow-on*"])
+
+
+#: A PyTorch tab that holds a group of its own (CPU and CUDA), then another framework's tab.
+NESTED_CONTENT_TABS = """=== "PyTorch"
+
+    === "CPU"
+
+        ```python
+        a = 1
+        ```
+
+    === "CUDA"
+
+        ```python
+        a = 2
+        ```
+
+    ```python
+    b = 3
+    ```
+
+=== "{other}"
+
+    ```python
+    import tensorflow as tf
+    ```
+
+```python
+c = 4
+```
+"""
+
+#: The same in Docusaurus's tabs.
+NESTED_ELEMENT_TABS = """<Tabs>
+<TabItem value="pt" label="PyTorch">
+
+<Tabs>
+<TabItem value="cpu" label="CPU">
+
+```python
+a = 1
+```
+
+</TabItem>
+<TabItem value="gpu" label="GPU">
+
+```python
+a = 2
+```
+
+</TabItem>
+</Tabs>
+
+```python
+b = 3
+```
+
+</TabItem>
+<TabItem value="tf" label="{other}">
+
+```python
+import tensorflow as tf
+```
+
+</TabItem>
+</Tabs>
+
+```python
+c = 4
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "ran", "not_run"),
+    [
+        (NESTED_CONTENT_TABS, [5, 11, 15], [21]),
+        (NESTED_ELEMENT_TABS, [7, 14, 21], [28]),
+    ],
+    ids=["mkdocs", "docusaurus"],
+)
+@pytest.mark.parametrize("other", ["TensorFlow", "Keras", "JAX"])
+def test_a_pytorch_tab_that_holds_tabs_of_its_own_is_still_beside_the_other_framework(
+    text: str, ran: list[int], not_run: list[int], other: str
+) -> None:
+    # the tabs inside the PyTorch tab are a group of their own; the tab after them is in
+    # the PyTorch tab's group, and the block after the whole group runs
+    note = NoteParser().parse(text.format(other=other))
+    after = text.format(other=other).split("\n").index("c = 4")
+    assert [shown(block.first_line) for block in note.blocks] == [*ran, after]
+    assert [shown(block.line_index) for block in note.not_run] == not_run

@@ -23,6 +23,35 @@ True 1 tensor([1.])
 """
 
 
+#: Ways a note reaches ``sys.modules``, and code that says "modules" of a model's.
+REACHES_SYS_MODULES = [
+    "import sys\nsys.modules['torch'] = None",
+    "from sys import modules\nmodules['numpy'] = None",
+    "import sys as s\ns.modules.update(torch=object())",
+    "from unittest import mock\nmock.patch.dict('sys.modules', {'torch': None}).start()",
+    "import os\nos.sys.modules.pop('json')",
+]
+MODEL_MODULES = [
+    "for m in model.modules():\n    print(type(m).__name__)",
+    "print(len(list(net.named_modules())))",
+    "from torch.nn.modules import Linear",
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "guarded"),
+    [(code, True) for code in REACHES_SYS_MODULES] + [(code, False) for code in MODEL_MODULES],
+)
+def test_the_entries_of_sys_modules_are_kept_for_the_notes_that_may_reach_them(
+    code: str, guarded: bool
+) -> None:
+    # a copy of sys.modules and its comparison after the note cost about 90 us: not for
+    # every note that walks a model's modules
+    from pytest_torchnotes.run.note_modules import names_entries
+
+    assert names_entries(code) is guarded
+
+
 @pytest.mark.parametrize(
     "replace",
     [

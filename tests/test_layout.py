@@ -135,6 +135,17 @@ def test_a_block_quote_that_reads_as_output_is_reported() -> None:
         ("1. First step", False),
         ("(see the docs)", False),
         ("True story.", False),
+        # what print writes of a list or tuple of them, and a sentence that starts so
+        ("(True, False)", True),
+        ("[torch.float32, torch.int64]", True),
+        ("(None,)", True),
+        ("torch.float32", True),
+        ("True False", True),
+        ("True, the tensor is contiguous.", False),
+        ("None, since the hook returns nothing.", False),
+        ("False) is what it gives.", False),
+        ("torch.float32, the default dtype, is used.", False),
+        ("torch.bfloat16] may lose digits", False),
     ],
 )
 def test_what_in_a_block_quote_reads_as_output(quoted: str, reported: bool) -> None:

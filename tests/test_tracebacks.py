@@ -161,3 +161,63 @@ def test_an_exports_blank_lines_inside_an_ipython_traceback() -> None:
         "bad",
     )
     assert expected.header == 2
+
+
+#: IPython's traceback of a cell that raised while it handled another exception.
+CHAINED_IPYTHON = """printed first
+---------------------------------------------------------------------------
+KeyError                                  Traceback (most recent call last)
+Cell In[2], line 2
+      1 try:
+----> 2     d["x"]
+      3 except KeyError:
+
+KeyError: 'x'
+
+{link}
+
+{kind}                                Traceback (most recent call last)
+Cell In[2], line 4
+      3 except KeyError:
+----> 4     raise {kind}("no x")
+
+{kind}: no x"""
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "During handling of the above exception, another exception occurred:",
+        "The above exception was the direct cause of the following exception:",
+    ],
+)
+@pytest.mark.parametrize("kind", ["ValueError", "RuntimeError", "torch.OutOfMemoryError"])
+def test_a_chained_ipython_traceback_names_the_exception_raised_last(link: str, kind: str) -> None:
+    # the block raised the last exception shown; the first is what it was handling
+    expected = read_traceback(CHAINED_IPYTHON.format(link=link, kind=kind))
+    assert expected is not None
+    assert (expected.printed, expected.type_name, expected.message) == (
+        "printed first",
+        kind,
+        "no x",
+    )
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        r"C:\Users\me\anaconda3\lib\site-packages\torch\nn\modules\module.py in _call_impl"
+        "(self, *input, **kwargs)",
+        r"c:\work\model.py in forward(self, x)",
+        "D:/envs/torch/lib/site-packages/torch/functional.py in <lambda>(x)",
+    ],
+)
+@pytest.mark.parametrize("whole", [True, False])
+def test_an_ipython_frame_in_a_windows_file_is_not_the_exception(frame: str, whole: bool) -> None:
+    # IPython 7 named a frame by its file alone; on Windows that starts with a letter
+    head = ["-" * 75, f"RuntimeError{' ' * 20}Traceback (most recent call last)"] if whole else []
+    lines = [*head, "<ipython-input-3-1b2c> in <module>", "----> 1 model(x)", "", frame]
+    lines += ["--> 727     result = self.forward(*input, **kwargs)", "", "RuntimeError: bad"]
+    expected = read_traceback("\n".join(lines))
+    assert expected is not None
+    assert (expected.type_name, expected.message) == ("RuntimeError", "bad")

@@ -35,10 +35,11 @@ IPYTHON_RULE = re.compile(r"^-{20,}[ \t]*$")
 
 #: A line of an IPython frame that starts with a letter, digit or ``<``: where the frame is
 #: (``Cell In[3], line 1``, ``Input In [3], in <cell line: 1>()``, ``<ipython-input-3-ab>
-#: in <module>``, ``File ~/site-packages/torch/nn/modules/module.py:1501, in f(x)``).
+#: in <module>``, ``File ~/site-packages/torch/nn/modules/module.py:1501, in f(x)``, and as
+#: IPython 7 wrote a file on Windows: ``C:\Users\me\torch\nn\module.py in forward(self, x)``).
 IPYTHON_FRAME = re.compile(
     r"^(?:Cell In\[\d+\], line \d+|Input In \[\d+\]|<ipython-input-[^>]*>"
-    r"|File [^\n]*:\d+(?:, in .*)?$)"
+    r"|File [^\n]*:\d+(?:, in .*)?$|[A-Za-z]:[\\/][^\n]* in [\w<][^\n]*\(.*\)$)"
 )
 
 #: The arrow at the line of an IPython frame: ``----> 1 b.matmul(a)``.
@@ -109,13 +110,18 @@ def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
     >>> _ipython_traceback(["---> 1 step", "done"]) is None
     True
     """
-    title = next((index for index, line in enumerate(lines) if IPYTHON_TITLE.match(line)), None)
+    titles = [index for index, line in enumerate(lines) if IPYTHON_TITLE.match(line)]
+    # a chained exception ("During handling of the above exception, ...") writes a title
+    # for each: what stands before the first was printed, the last names what was raised
+    title = titles[-1] if titles else None
     start: int | None
-    if title is not None:
-        # the rule above the title, maybe a blank line away (an export's indented output
-        # writes a blank line between any two lines)
-        above = next((index for index in range(title - 1, -1, -1) if lines[index].strip()), None)
-        start = above if above is not None and IPYTHON_RULE.match(lines[above]) else title
+    if titles:
+        # the rule above the first title, maybe a blank line away (an export's indented
+        # output writes a blank line between any two lines)
+        above = next(
+            (index for index in range(titles[0] - 1, -1, -1) if lines[index].strip()), None
+        )
+        start = above if above is not None and IPYTHON_RULE.match(lines[above]) else titles[0]
     else:
         start = next(
             (

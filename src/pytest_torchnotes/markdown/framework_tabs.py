@@ -115,19 +115,25 @@ def other_framework_fences(
 
 def _content_tabs(lines: Sequence[str]) -> list[Tab]:
     """The mkdocs content tabs: a group is the tabs at one indentation with nothing less
-    indented between them."""
+    indented between them; a tab may hold a group of its own, more indented."""
     tabs: list[Tab] = []
-    last: tuple[int, int] | None = None  # (indentation, group) of the tab before
+    # (indentation, group) of the groups that hold the line, outermost first
+    open_groups: list[tuple[int, int]] = []
     for index, line in enumerate(lines):
+        if not line.strip():
+            continue
         tab = CONTENT_TAB.match(line) if "===" in line else None
-        column = width(line) - width(line.lstrip()) if line.strip() else None
-        if tab is not None:
-            assert column is not None
-            group = last[1] if last is not None and last[0] == column else index
-            tabs.append(Tab(index, tab.group("title"), group))
-            last = (column, group)
-        elif column is not None and last is not None and column <= last[0]:
-            last = None  # text as far out as the tabs ends their group
+        column = width(line) - width(line.lstrip())
+        # text as far out as a group's tabs ends that group, and those inside it
+        while open_groups and open_groups[-1][0] > column:
+            open_groups.pop()
+        if tab is None:
+            if open_groups and open_groups[-1][0] == column:
+                open_groups.pop()
+            continue
+        if not open_groups or open_groups[-1][0] != column:
+            open_groups.append((column, index))
+        tabs.append(Tab(index, tab.group("title"), open_groups[-1][1]))
     return tabs
 
 
@@ -135,17 +141,22 @@ def _element_tabs(lines: Sequence[str]) -> list[Tab]:
     """The tabs of Docusaurus, GitBook, Hugo and Hexo: a group is what its opening and
     closing lines hold."""
     tabs: list[Tab] = []
-    group = -1
+    # the groups open at the line, innermost last: a tab may hold a group of its own
+    open_groups: list[int] = []
     for index, line in enumerate(lines):
         stripped = line.lstrip()
         if not stripped.startswith(("<", "{")):
             continue
         if GROUP_OPEN.match(line):
-            group = index
+            open_groups.append(index)
+            continue
+        if GROUP_CLOSE.match(line):
+            if open_groups:
+                open_groups.pop()
             continue
         title = tab_title(line) or template_title(line) or comment_tab(line)
         if title:
-            tabs.append(Tab(index, title, group))
+            tabs.append(Tab(index, title, open_groups[-1] if open_groups else -1))
     return tabs
 
 

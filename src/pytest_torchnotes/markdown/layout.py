@@ -98,8 +98,10 @@ _DTYPE = r"torch\.(?:u?int\d*|float\d*|bfloat16|half|double|long|short|bool|comp
 #: ``> **Note**`` or ``> [!TIP]``) or of a Python fence after a block (``torch.Size([2])``,
 #: not ``torch.zeros(2)``) that reads so is taken for output.
 PRINTED_REPR = re.compile(
-    r"^(?:[\[(]*(?:(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
-    rf"|{_DTYPE}(?=[,)\]]|$)|(?:True|False|None)(?=[,)\]]))"
+    r"^(?:[\[(]*(?:(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type=)"
+    # a dtype or a constant as an item of a list or tuple, never a sentence's first word
+    # (``True, the tensor is contiguous.``)
+    rf"|[\[(]+(?:{_DTYPE}|True|False|None)(?=[,)\]])|{_DTYPE}$"
     r"|\w+(?:Error|Warning):|[\[(][-+\d\s.,e\[\]()]*$"
     rf"|{_SCALAR}(?:[ \t]+{_SCALAR})*$)"
 )

@@ -14,16 +14,9 @@ call these two through the module, and are refused with them.
 
 from __future__ import annotations
 
-import errno
-import functools
-import os
-from collections.abc import Callable
 from typing import Any
 
-from pytest_torchnotes.run.wrapping import Wrapping
-
-#: Bound at import: a note may replace it.
-_GETPID = os.getpid
+from pytest_torchnotes.run.session_only import SessionOnlyGuard
 
 #: The functions of ``os`` that every ``exec`` of :mod:`os` ends in.
 FUNCTIONS = ("execv", "execve")
@@ -46,28 +39,11 @@ def names_one(code: str) -> bool:
     return "execv" in code or "execl" in code
 
 
-class ExecGuard:
+class ExecGuard(SessionOnlyGuard):
     """Between :meth:`start` and :meth:`restore`, refuse :data:`FUNCTIONS` in process
     ``pid``."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self._wrapping = Wrapping()
+    FUNCTIONS = FUNCTIONS
 
-    def start(self) -> None:
-        for name in FUNCTIONS:
-            self._wrapping.wrap(os, name, functools.partial(self._refusing, name))
-
-    def restore(self) -> list[str]:
-        self._wrapping.unwrap()
-        return []
-
-    def _refusing(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(function)
-        def refusing(*args: Any, **kwargs: Any) -> Any:
-            __tracebackhide__ = True
-            if _GETPID() == self.pid:
-                raise PermissionError(errno.EPERM, REFUSED.format(name=name))
-            return function(*args, **kwargs)
-
-        return refusing
+    def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+        return REFUSED.format(name=name)

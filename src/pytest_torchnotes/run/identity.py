@@ -16,16 +16,11 @@ through, and so is any call in a process the block forked, whose identity is its
 
 from __future__ import annotations
 
-import errno
-import functools
 import os
 from collections.abc import Callable
 from typing import Any
 
-from pytest_torchnotes.run.wrapping import Wrapping
-
-#: Bound at import: a note may replace it.
-_GETPID = os.getpid
+from pytest_torchnotes.run.session_only import SessionOnlyGuard
 
 #: The functions of ``os`` that change the process's users, groups or root directory.
 FUNCTIONS = (
@@ -63,33 +58,17 @@ def names_one(code: str) -> bool:
     return any(name in code for name in FUNCTIONS)
 
 
-class IdentityGuard:
+class IdentityGuard(SessionOnlyGuard):
     """Between :meth:`start` and :meth:`restore`, refuse :data:`FUNCTIONS` in process
-    ``pid``."""
+    ``pid``, but for a call that changes nothing."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self._wrapping = Wrapping()
+    FUNCTIONS = FUNCTIONS
 
-    def start(self) -> None:
-        for name in FUNCTIONS:
-            self._wrapping.wrap(os, name, functools.partial(self._refusing, name))
-
-    def restore(self) -> list[str]:
-        self._wrapping.unwrap()
-        return []
-
-    def _refusing(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+        if _changes_nothing(name, args, kwargs):
+            return None
         what = "the root directory" if name == "chroot" else "the users and groups"
-
-        @functools.wraps(function)
-        def refusing(*args: Any, **kwargs: Any) -> Any:
-            __tracebackhide__ = True
-            if _GETPID() == self.pid and not _changes_nothing(name, args, kwargs):
-                raise PermissionError(errno.EPERM, REFUSED.format(name=name, what=what))
-            return function(*args, **kwargs)
-
-        return refusing
+        return REFUSED.format(name=name, what=what)
 
 
 def _changes_nothing(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

@@ -165,8 +165,8 @@ def sandbox(
     if writers is not None:
         guards.append(writers)
     # Named through sys.modules, or through a name imported from sys (``from sys import
-    # modules``): cheaper to put on for every note that says "modules" than to tell them apart.
-    entries = note_modules.ModulesGuard(code) if "modules" in code else None
+    # modules``).
+    entries = note_modules.ModulesGuard(code) if note_modules.names_entries(code) else None
     if stdstreams.names_one(code):
         streams = stdstreams.StdStreamsGuard()
         streams.start()

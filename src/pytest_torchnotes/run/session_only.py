@@ -1,0 +1,52 @@
+"""Functions of :mod:`os` that a block may call in a process it forked, never in the
+session's own: what they change outlives the note (:mod:`.identity`, :mod:`.execs`)."""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from pytest_torchnotes.run.wrapping import Wrapping
+
+#: Bound at import: a note may replace it.
+_GETPID = os.getpid
+
+
+class SessionOnlyGuard:
+    """Between :meth:`start` and :meth:`restore`, the functions :attr:`FUNCTIONS` of
+    :mod:`os` raise ``PermissionError`` in process ``pid`` where :meth:`refusal` says why;
+    in a process the block forked they run."""
+
+    #: The functions of :mod:`os` guarded.
+    FUNCTIONS: Sequence[str] = ()
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._wrapping = Wrapping()
+
+    def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
+        """Why the call of ``name`` with these arguments is refused; ``None``: it is not."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        for name in self.FUNCTIONS:
+            self._wrapping.wrap(os, name, functools.partial(self._refusing, name))
+
+    def restore(self) -> list[str]:
+        self._wrapping.unwrap()
+        return []
+
+    def _refusing(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def refusing(*args: Any, **kwargs: Any) -> Any:
+            __tracebackhide__ = True
+            if _GETPID() == self.pid:
+                why = self.refusal(name, args, kwargs)
+                if why is not None:
+                    raise PermissionError(errno.EPERM, why)
+            return function(*args, **kwargs)
+
+        return refusing
