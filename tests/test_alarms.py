@@ -149,3 +149,23 @@ def test_a_block_that_puts_off_the_limit_s_signal_fails_at_its_limit_and_the_ses
     )
     assert "3 blocks: 2 verified, 1 failed (1 timeout)" in result.stdout.str()
     assert time.monotonic() - began < 30
+
+
+def test_a_block_stopped_past_its_ignored_signal_under_a_trace_function_lets_the_session_go_on(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under coverage or a debugger the session went round one instruction for ever after
+    # the block, until the hard limit ended it: the exception set for the block was
+    # cleared in a way that leaves CPython's eval breaker set.
+    write_note(
+        f"```python\nimport signal, time\n{PUT_OFF['ignored']}\n```\n\n"
+        "```python\nprint('block 2')\n=== output ===\nblock 2\n```\n",
+        "a.md",
+    )
+    pytester.makeconftest("import sys\nsys.settrace(lambda *args: None)\n")
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "4")
+    result = pytester.runpytest_subprocess(
+        "--torchnotes-timeout=1", "-p", "no:randomly", timeout=60
+    )
+    result.assert_outcomes(failed=1)
+    assert "2 blocks: 1 verified, 1 failed (1 timeout)" in result.stdout.str()
