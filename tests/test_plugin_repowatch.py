@@ -11,6 +11,13 @@ import pytest
 from tests.conftest import WriteNote, block_counts
 
 
+@pytest.fixture(autouse=True)
+def _not_a_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sessions these tests start in-process are not xdist workers, even when the test
+    run is (nox runs the suite with ``-n 1``): the message names a worker only there."""
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+
+
 def _child_writes(target: str) -> str:
     return f"import subprocess\nsubprocess.run(['sh', '-c', 'echo x >> {target}'], check=True)\n"
 
