@@ -175,9 +175,8 @@ class TimeLimit:
         self._expired = True
         self._deadline = MONOTONIC() + self.watchdog.grace / 2
         expect(self._deadline, self._overdue)
-        self.spawned = spawned_since(self._began)
         self._injected = True
-        SET_ASYNC_EXC(ctypes.c_ulong(self._ident), ctypes.py_object(BlockTimeout))
+        self._expire_thread(self._ident)
 
     def _end_process(self) -> None:
         """The block caught :class:`BlockTimeout` and did not stop within the grace."""
@@ -233,9 +232,7 @@ class TimeLimit:
 
     def _expire_thread(self, target: int) -> None:
         self.spawned = spawned_since(self._began)
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(target), ctypes.py_object(BlockTimeout)
-        )
+        SET_ASYNC_EXC(ctypes.c_ulong(target), ctypes.py_object(BlockTimeout))
 
     def stop(self) -> None:
         expect(None)
