@@ -133,21 +133,39 @@ def test_a_block_that_drifted_and_wrote_says_both(
     )
 
 
-def _later_write(target: str) -> subprocess.Popen[bytes]:
+def _write_once_started(started: str, target: str) -> subprocess.Popen[bytes]:
     """A process started before the session (as another pytest-xdist worker's note would
-    be) that writes into the notes' folder while a note runs."""
-    return subprocess.Popen(["sh", "-c", f"sleep 0.5; echo x > {target}"])
+    be) that writes into the notes' folder once the note's block has begun (it waits for
+    the file `started`, which the block makes outside the repository)."""
+    return subprocess.Popen(
+        ["sh", "-c", f"while [ ! -e {started} ]; do sleep 0.02; done; echo x > {target}"]
+    )
 
 
 def test_under_xdist_a_note_that_did_not_reach_outside_is_not_blamed(
-    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
-    write_note("```python\nimport time\ntime.sleep(1.5)\nprint(1)\n```\n\n```output\n1\n```\n")
-    writer = _later_write(os.path.realpath(pytester.path / "notes" / "other.txt"))
+    started = str(tmp_path_factory.mktemp("handshake") / "started")
+    target = os.path.realpath(pytester.path / "notes" / "other.txt")
+    # The block waits (bounded) for the other process's file, so the write lands while it
+    # runs however slowly the session starts on a busy machine.
+    write_note(
+        "```python\nimport os, time\n"
+        f"open({started!r}, 'w').close()\n"
+        "deadline = time.monotonic() + 60\n"
+        f"while not os.path.exists({target!r}) and time.monotonic() < deadline:\n"
+        "    time.sleep(0.02)\n"
+        "print(1)\n```\n\n```output\n1\n```\n"
+    )
+    writer = _write_once_started(started, target)
     try:
         result = pytester.runpytest("-p", "no:cacheprovider")
     finally:
+        writer.kill()
         writer.wait()
     assert (pytester.path / "notes" / "other.txt").exists()
     result.assert_outcomes(passed=1)
