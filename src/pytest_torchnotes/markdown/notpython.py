@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from pytest_torchnotes.markdown.bare_python import PYTHON_CONTENT, reads_as_python
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -24,24 +25,20 @@ PYTHON_LOOKING = re.compile(
 #: byte order mark, a soft hyphen (pasted from a web page or a word processor).
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
-#: Content that looks like Python in a fence without an info string: a ``>>>`` or IPython
-#: ``In [1]:`` prompt, or a torch import, at the start of a line.
-PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b)", re.MULTILINE)
 
 
 def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
     fence without info string (``bare`` in torchnotes_languages) only when its text reads as
-    Python (a ``>>>`` prompt, or a torch import, at the start of a line)."""
+    Python (:func:`.bare_python.reads_as_python`)."""
     if fence.language not in languages:
         return False
     return bool(fence.info.strip()) or _starts_as_python(fence)
 
 
 def _starts_as_python(fence: FenceLexeme) -> bool:
-    """Whether the first line of text of a fence without info string reads as Python."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
-    return PYTHON_CONTENT.match(first) is not None
+    """Whether the text of a fence without info string reads as Python."""
+    return reads_as_python("\n".join(line.text for line in fence.body))
 
 
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
