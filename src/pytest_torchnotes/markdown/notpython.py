@@ -26,7 +26,6 @@ PYTHON_LOOKING = re.compile(
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
-
 def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
     fence without info string (``bare`` in torchnotes_languages) only when its text reads as
