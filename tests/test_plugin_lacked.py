@@ -1,0 +1,41 @@
+"""End to end: what a failing block lacked is named with the fix, in the failure itself: a
+GPU its expected output was printed on, a module imported under the name notes give it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+GPU_AND_NUMPY = """\
+```python
+import torch
+x = torch.ones(1)
+if torch.cuda.is_available():
+    print(x.to("cuda"))
+```
+
+```output
+tensor([1.], device='cuda:0')
+```
+
+```python
+print(np.ones(2))
+```
+"""
+
+
+def test_a_gpu_output_and_a_lost_numpy_import_name_their_fixes(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(GPU_AND_NUMPY)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the expected output shows tensors on a CUDA device (device='cuda:0'), and this "
+            "run printed none: if the block needs one, mark it <!-- torchnotes: requires cuda -->*",
+            "*'np' is the name notes give a module: add 'import numpy as np' to the note*",
+        ]
+    )
+    assert "torch.nn.functional" not in result.stdout.str()
