@@ -39,3 +39,37 @@ def test_a_gpu_output_and_a_lost_numpy_import_name_their_fixes(
         ]
     )
     assert "torch.nn.functional" not in result.stdout.str()
+
+
+ARROWS = """\
+```python
+import torch
+a = torch.sin(torch.tensor([0.0]))
+>> a = [0]
+```
+
+```python
+import torch
+print(torch.tensor([0.5]))  >> tensor([0.500])
+```
+"""
+
+
+def test_a_value_written_after_an_arrow_is_named_where_the_block_raised(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(ARROWS)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*block 1: the block raised SyntaxError*",
+            # (`[0]` is a character class to fnmatch)
+            "  line 4 writes what the code gives after an arrow (`>> a = ?0?`), which is not "
+            "Python: put # before the arrow*",
+            "*block 2: the block raised NameError: name 'tensor' is not defined*",
+            "  line 9 writes what the code gives after an arrow*",
+        ]
+    )
+    # the value's name is no missing import
+    assert "may be torch.tensor" not in result.stdout.str()

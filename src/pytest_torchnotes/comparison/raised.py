@@ -11,6 +11,7 @@ import re
 from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
 from pytest_torchnotes.comparison.missing import missing_hint
+from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
@@ -102,6 +103,15 @@ def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]
     ]
 
 
+def _result_line(item: Block | SetupBlock, line_index: int | None) -> str | None:
+    """What the line a block raised on is, when it writes what code gives after an arrow."""
+    position = None if line_index is None else line_index - item.code_line
+    lines = item.code.split("\n")
+    if position is None or not 0 <= position < len(lines):
+        return None
+    return result_line_hint(lines[position], shown(line_index or 0))
+
+
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
     lines = [cut_line(f"{where(context, result.item)}: {headline}")]
@@ -113,13 +123,18 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
             " traceback out of its output (--torchnotes-update does)"
         )
     printed = _printed_output(result.item, error.type_name) if error is not None else None
+    # an arrow's value is what the line raised on (`tensor` of `>> tensor([0.5])` is no
+    # missing name: 'tensor' may be torch.tensor would send the author the wrong way)
+    arrow = _result_line(result.item, error.line_index) if error is not None else None
     if printed is not None:
         lines.append(f"  {printed}")
+    elif arrow is not None:
+        lines.append(f"  {arrow}")
     elif error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     elif error is not None and (missing := missing_hint(error.type_name, error.message)):
         lines.append(f"  {missing}")
-    if error is not None and error.type_name == "SyntaxError":
+    if error is not None and error.type_name == "SyntaxError" and arrow is None:
         lines.extend(_marker_hint(result.item, context.marker))
     if error is not None and error.type_name == "bdb.BdbQuit":
         lines.append(f"  {DEBUGGER_QUIT}")
