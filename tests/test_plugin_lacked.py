@@ -73,3 +73,35 @@ def test_a_value_written_after_an_arrow_is_named_where_the_block_raised(
     )
     # the value's name is no missing import
     assert "may be torch.tensor" not in result.stdout.str()
+
+
+SAYS_IT_FAILS = """\
+```python
+import torch
+a = torch.ones(3, 2)
+torch.matmul(a, a)  # Error
+print("never")
+```
+"""
+
+
+def test_a_line_whose_comment_says_it_fails_names_the_raises_directive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(SAYS_IT_FAILS)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the block raised RuntimeError: mat1 and mat2 shapes cannot be multiplied*",
+            "  line 4 says it fails (`# Error`): to check that it raises, put <!-- torchnotes: "
+            "raises RuntimeError --> above the block, and end the block with that line*",
+        ]
+    )
+    # as the message says: the directive above, the line last
+    note.write_text(
+        "<!-- torchnotes: raises RuntimeError -->\n"
+        + SAYS_IT_FAILS.replace('print("never")\n', ""),
+        encoding="utf-8",
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
