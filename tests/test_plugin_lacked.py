@@ -41,6 +41,25 @@ def test_a_gpu_output_and_a_lost_numpy_import_name_their_fixes(
     assert "torch.nn.functional" not in result.stdout.str()
 
 
+@pytest.mark.parametrize("device", ["cuda:0", "cuda", "mps:0"])
+def test_update_keeps_the_output_a_gpu_printed(
+    pytester: pytest.Pytester, write_note: WriteNote, device: str
+) -> None:
+    text = GPU_AND_NUMPY.replace("cuda:0", device)
+    note = write_note(text)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    name = device.partition(":")[0]
+    result.stdout.fnmatch_lines(
+        [
+            f"*Not updated: line 1: its output shows tensors on * (device='{device}'), and this "
+            f"run printed none: that output is kept (mark the block <!-- torchnotes: requires "
+            f"{name} --> to run it only where there is one).",
+        ]
+    )
+    assert note.read_text(encoding="utf-8") == text
+
+
 ARROWS = """\
 ```python
 import torch

@@ -99,8 +99,8 @@ def device_hint(expected: str, actual: str) -> str | None:
     >>> device_hint("tensor([1.])", "") is None
     True
     """
-    found = EXPECTED_DEVICE.search(expected)
-    if found is None or f"device='{found.group('name')}" in actual:
+    found = _lost_device(expected, actual)
+    if found is None:
         return None
     name = found.group("name")
     return (
@@ -108,6 +108,33 @@ def device_hint(expected: str, actual: str) -> str | None:
         f" run printed none: if the block needs one, mark it <!-- torchnotes: requires {name} -->"
         " rather than accept this output"
     )
+
+
+def device_output_kept(expected: str, actual: str) -> str | None:
+    """Why update keeps ``expected``, output with tensors on a GPU, where this run printed
+    none (``actual``): the GPU's output is the author's, and the directive keeps it run
+    only where there is one.
+
+    >>> device_output_kept("tensor([1.], device='mps:0')", "")[:60]
+    'its output shows tensors on an MPS device (Apple GPU) (devic'
+    """
+    found = _lost_device(expected, actual)
+    if found is None:
+        return None
+    name = found.group("name")
+    return (
+        f"its output shows tensors on {DEVICE_WORDS[name]} ({found.group()}), and this run"
+        f" printed none: that output is kept (mark the block <!-- torchnotes: requires {name}"
+        " --> to run it only where there is one)"
+    )
+
+
+def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
+    """The first GPU device of ``expected`` when ``actual`` names none of its kind."""
+    found = EXPECTED_DEVICE.search(expected)
+    if found is None or f"device='{found.group('name')}" in actual:
+        return None
+    return found
 
 
 def missing_hint(type_name: str, message: str) -> str | None:
