@@ -94,6 +94,16 @@ def test_a_value_written_after_an_arrow_is_named_where_the_block_raised(
     assert "may be torch.tensor" not in result.stdout.str()
 
 
+def test_a_missing_import_on_a_line_with_an_arrow_is_still_named(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nprint(torch.tensor([0.5]))  >> tensor([0.500])\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*name 'torch' is not defined*", "*import it in the note*"])
+    assert "after an arrow" not in result.stdout.str()
+
+
 SAYS_IT_FAILS = """\
 ```python
 import torch

@@ -43,3 +43,11 @@ def test_a_value_after_an_arrow_is_named(line: str) -> None:
 )
 def test_python_is_not_taken_for_a_value_after_an_arrow(line: str) -> None:
     assert result_line_hint(line, 1) is None
+
+
+def test_a_name_error_is_the_values_only_when_the_value_names_it() -> None:
+    line = "print(F.sigmoid(torch.tensor([0])))  >> tensor([0.500])"
+    assert result_line_hint(line, 2, "tensor") is not None
+    # `torch` was never imported: that is what the block lacks, not the arrow
+    assert result_line_hint(line, 2, "torch") is None
+    assert result_line_hint(">> a = [0,1,0]", 2, "a") is not None

@@ -114,10 +114,18 @@ def _raised_line(item: Block | SetupBlock, line_index: int | None) -> str | None
     return lines[position]
 
 
-def _result_line(item: Block | SetupBlock, line_index: int | None) -> str | None:
+#: The name a ``NameError`` is about.
+UNDEFINED_NAME = re.compile(r"name '(?P<name>\w+)' is not defined")
+
+
+def _result_line(item: Block | SetupBlock, error: ErrorInfo) -> str | None:
     """What the line a block raised on is, when it writes what code gives after an arrow."""
-    line = _raised_line(item, line_index)
-    return None if line is None else result_line_hint(line, shown(line_index or 0))
+    line = _raised_line(item, error.line_index)
+    if line is None:
+        return None
+    undefined = UNDEFINED_NAME.search(error.message) if error.type_name == "NameError" else None
+    name = None if undefined is None else undefined.group("name")
+    return result_line_hint(line, shown(error.line_index or 0), name)
 
 
 def _says_it_fails(item: Block | SetupBlock, error: ErrorInfo) -> str | None:
@@ -141,7 +149,7 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
     printed = _printed_output(result.item, error.type_name) if error is not None else None
     # an arrow's value is what the line raised on (`tensor` of `>> tensor([0.5])` is no
     # missing name: 'tensor' may be torch.tensor would send the author the wrong way)
-    arrow = _result_line(result.item, error.line_index) if error is not None else None
+    arrow = _result_line(result.item, error) if error is not None else None
     if printed is not None:
         lines.append(f"  {printed}")
     elif arrow is not None:

@@ -32,20 +32,29 @@ RESULT_AFTER_CODE = re.compile(r"\S[ \t]+(?:(?P<shift>>>)|=>|→)[ \t]*(?P<value
 SHIFTED_VALUE = re.compile(r"(?:tensor|torch\.Size|array|Parameter)\(|\[")
 
 
-def result_line_hint(line: str, shown_line: int) -> str | None:
+def result_line_hint(line: str, shown_line: int, undefined: str | None = None) -> str | None:
     """The line that says what ``line`` (shown as ``shown_line``) is, where a block raised,
-    when it writes what code gives after an arrow; ``None`` otherwise.
+    when it writes what code gives after an arrow; ``None`` otherwise. Where the block
+    raised ``NameError`` for ``undefined``, only when that name is the value's (``tensor`` of
+    ``>> tensor([0.5])``), not the code's (a ``torch`` it never imported).
 
     >>> print(result_line_hint(">> a = [0,1,0]", 81))  # doctest: +ELLIPSIS
     line 81 writes what the code gives after an arrow (`>> a = [0,1,0]`), which is not Python: ...
     >>> result_line_hint("y = x >> 2", 3) is None
     True
     """
-    if RESULT_LINE.match(line) is None:
-        after = RESULT_AFTER_CODE.search(line)
-        if after is None or not PRINTED_REPR.match(after.group("value")):
+    found = RESULT_LINE.match(line)
+    if found is None:
+        found = RESULT_AFTER_CODE.search(line)
+        if found is None or not PRINTED_REPR.match(found.group("value")):
             return None
-        if after.group("shift") and not SHIFTED_VALUE.match(after.group("value")):
+        if found.group("shift") and not SHIFTED_VALUE.match(found.group("value")):
+            return None
+    if undefined is not None:
+        # the name itself, not an attribute of that name (`torch.tensor` is no `tensor`)
+        name = re.compile(rf"(?<![\w.]){re.escape(undefined)}\b")
+        code = line[: found.start("value")]
+        if not name.search(found.group("value")) or name.search(code):
             return None
     return (
         f"line {shown_line} writes what the code gives after an arrow (`{cut(line.strip(), 70)}`),"
