@@ -229,6 +229,20 @@ def test_bare_runs_pasted_cells_that_read_as_python_and_leaves_their_output_text
     ]
     assert bare.blocks[1].output is not None
     assert bare.blocks[1].output.text == "tensor([3., 3.])"
+    # the cell whose lines ran together is named (the shell session is the default's)
+    assert [(shown(p.line_index), p.message) for p in bare.problems] == [
+        (
+            41,
+            "``` uses torch but is not run: it does not compile (invalid syntax): correct it "
+            "to run it, or tag the fence text to silence this",
+        ),
+        (
+            44,
+            "``` looks like Python but is not run: only blocks marked bare, python are; its "
+            "Python follows other lines (a shell session?): put it in a ```python fence to run "
+            "it, or mark the fence text to silence this",
+        ),
+    ]
     default = NoteParser().parse(text)
     assert default.blocks == []
     # the first cell is Python from its first line: the message names the option, not a

@@ -7,6 +7,8 @@ from __future__ import annotations
 import ast
 import re
 
+from pytest_torchnotes.markdown.layout import PRINTED_REPR
+
 #: Content that looks like Python in a fence without an info string: a ``>>>`` or IPython
 #: ``In [1]:`` prompt, or a torch import, at the start of a line.
 PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b)", re.MULTILINE)
@@ -51,3 +53,27 @@ def _does_more_than_show(statement: ast.stmt) -> bool:
     return (
         isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
     )
+
+
+def broken_torch_code(text: str) -> tuple[int, str] | None:
+    """The 0-based line in ``text`` and the message of the error that keeps code using
+    torch from compiling (cells whose lines a page export ran together: ``x = torch.ones(2)
+    print(x)``), when it does not read as Python; ``None`` for text that does not use torch.
+
+    >>> broken_torch_code("x = torch.ones(5) print(x)")
+    (0, 'invalid syntax')
+    >>> broken_torch_code("torch.Size([4, 4]) torch.Size([16])") is None
+    True
+    """
+    if "torch." not in text or reads_as_python(text):
+        return None
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    if PRINTED_REPR.match(first):  # output: `torch.Size([4, 4]) torch.Size([16])`
+        return None
+    try:
+        ast.parse(MAGIC_LINE.sub("", text))
+    except SyntaxError as error:
+        return max((error.lineno or 1) - 1, 0), error.msg
+    except ValueError:  # a NUL byte
+        return None
+    return None

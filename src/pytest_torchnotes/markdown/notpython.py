@@ -6,7 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
-from pytest_torchnotes.markdown.bare_python import PYTHON_CONTENT, reads_as_python
+from pytest_torchnotes.markdown.bare_python import (
+    PYTHON_CONTENT,
+    broken_torch_code,
+    reads_as_python,
+)
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -43,6 +47,17 @@ def _starts_as_python(fence: FenceLexeme) -> bool:
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     """Report a fence that is not run but looks like Python, or that directives precede."""
     _stray_directives(fence, pending, note)
+    if not fence.info.strip() and "" in note.format.languages:
+        broken = broken_torch_code("\n".join(line.text for line in fence.body))
+        if broken is not None:  # fences without info string run: this one was meant to
+            line, message = broken
+            note.problem(
+                fence.body[line].line,
+                f"{fence.opening} uses torch but is not run: it does not compile ({message}):"
+                " correct it to run it, or tag the fence text to silence this",
+                "warning",
+            )
+            return
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
