@@ -19,10 +19,11 @@ MAGIC_LINE = re.compile(r"^[ \t]*[%!].*$", re.MULTILINE)
 
 def reads_as_python(text: str) -> bool:
     """Whether ``text`` is code to run: its first line is a prompt or a torch import, or the
-    whole text is Python that does more than show a value (an import, an assignment, a call
-    of ``print``, a loop...). A lone expression stays text, as printed output (``tensor([1.,
-    2.])``, ``torch.Size([2])``) is one, and so are a shell command (``ls``) and a formula;
-    so is a lone annotation (``device: cuda``), as YAML reads.
+    whole text is Python that does more than show a value (an import, an assignment of what
+    a call returns, a call of ``print``, a loop...). A lone expression stays text, as printed
+    output (``tensor([1., 2.])``, ``torch.Size([2])``) is one, and so are a shell command
+    (``ls``) and a formula; so are settings that read as assignments (``MASTER_PORT=29500``,
+    ``addopts = -q``, YAML's ``device: cuda``).
 
     >>> reads_as_python("from __future__ import print_function\\nimport torch")
     True
@@ -45,8 +46,12 @@ def reads_as_python(text: str) -> bool:
 
 
 def _does_more_than_show(statement: ast.stmt) -> bool:
-    if isinstance(statement, ast.AnnAssign) and statement.value is None:
-        return False  # `name: value` is YAML, or a configuration, more often than Python
+    if isinstance(statement, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+        # an assignment that calls nothing is as often a setting as Python: an environment
+        # variable (`CUDA_VISIBLE_DEVICES=0`), an ini line (`addopts = -q`), YAML's `name:
+        # value`; it runs where another statement of the fence does
+        value = statement.value
+        return value is not None and any(isinstance(node, ast.Call) for node in ast.walk(value))
     if not isinstance(statement, ast.Expr):
         return True
     call = statement.value
