@@ -80,6 +80,14 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
             "<!-- torchnotes: skip why --> if it is not meant to run)",
         ),
         (
+            "```python\nimport torch\na = torch.sin(torch.zeros(1))\n>> a = [0]\n```\n",
+            "4: block 1 is not valid Python: invalid syntax (line 4 writes what the code gives "
+            "after an arrow (`>> a = [0]`), which is not Python: put # before the arrow to keep "
+            "it as a remark, or, where it is what the block prints, move it under the block in "
+            "an output fence (```output) to compare it; or mark it <!-- torchnotes: skip why --> "
+            "if it is not meant to run)",
+        ),
+        (
             b"ok\n\xff\n",
             "2: not valid UTF-8: byte 0xff at column 1 (save the note as UTF-8)",
         ),

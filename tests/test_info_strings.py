@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown.bare_python import reads_as_python
 from pytest_torchnotes.markdown.cellopts import not_run
 from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
@@ -211,6 +212,81 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
             ),
         )
     ]
+
+
+def test_bare_runs_pasted_cells_that_read_as_python_and_leaves_their_output_text() -> None:
+    # A tutorial's cells pasted in fences without info string: the imports under a
+    # __future__ line, code that assigns or prints, a loop under a magic run; the output
+    # after its label is read as output, and what only shows a value (the sum, its
+    # unlabeled output, a shell command), a cell that does not compile and a shell session
+    # stay text.
+    text = (SAMPLES / "bare_cells.md").read_text(encoding="utf-8")
+    bare = NoteParser(NoteFormat(languages=frozenset({"python", ""}))).parse(text)
+    assert [(shown(block.first_line), block.output is not None) for block in bare.blocks] == [
+        (3, False),
+        (11, True),
+        (22, False),
+    ]
+    assert bare.blocks[1].output is not None
+    assert bare.blocks[1].output.text == "tensor([3., 3.])"
+    # the cell whose lines ran together is named (the shell session is the default's)
+    assert [(shown(p.line_index), p.message) for p in bare.problems] == [
+        (
+            41,
+            "``` uses torch but is not run: it does not compile (invalid syntax): correct it "
+            "to run it, or tag the fence text to silence this",
+        ),
+        (
+            44,
+            "``` looks like Python but is not run: only blocks marked bare, python are; its "
+            "Python follows other lines (a shell session?): put it in a ```python fence to run "
+            "it, or mark the fence text to silence this",
+        ),
+    ]
+    default = NoteParser().parse(text)
+    assert default.blocks == []
+    # the first cell is Python from its first line: the message names the option, not a
+    # shell session
+    assert [(shown(p.line_index), p.message.rpartition("; ")[2]) for p in default.problems] == [
+        (
+            3,
+            "add bare to torchnotes_languages (--torchnotes-languages) to run it, or mark it "
+            "text to silence this",
+        ),
+        (
+            44,
+            "its Python follows other lines (a shell session?): put it in a ```python fence "
+            "to run it, or mark the fence text to silence this",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        ("import numpy as np\nimport torch", True),
+        ("# a comment\nfrom torch import nn", True),
+        ("model = nn.Linear(2, 2)", True),
+        ("def f(x):\n    return x", True),
+        ("print(torch.ones(2))", True),
+        ("!pip install torch\nimport torchvision", True),
+        ("tensor([1., 2.])", False),
+        ("torch.Size([2, 3])", False),
+        ("[2. 2. 2.]", False),
+        ("x.grad", False),
+        ("pip install torch", False),
+        ("key: value", False),
+        ("CUDA_VISIBLE_DEVICES=0\nMASTER_PORT=29500", False),
+        ("[pytest]\naddopts = -q", False),
+        ("lr = 0.01\nmodel = nn.Linear(2, 2)", True),
+        ("y = x + 2\nprint(y)", True),
+        ("x += 1", False),
+        ("", False),
+        ("a = 1\x00", False),
+    ],
+)
+def test_what_reads_as_python_in_a_fence_without_info_string(text: str, runs: bool) -> None:
+    assert reads_as_python(text) is runs
 
 
 def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:

@@ -7,11 +7,13 @@ import fnmatch
 import pytest
 import torch.ao.quantization
 import torch.distributions
+import torch.nn.functional
 import torch.nn.utils
+import torch.nn.utils.parametrizations
 import torch.nn.utils.prune
 import torch.signal.windows
 
-from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
+from pytest_torchnotes.comparison.missing import CUDA_HINT, device_hint, missing_hint
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,15 @@ from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
         ("NameError", "name 'no_such_name_xyz' is not defined", None),
         ("NameError", "name '_C' is not defined", None),
         ("ValueError", "name 'Bernoulli' is not defined", None),
+        # modules a torch namespace holds under the name notes give them: the note's import
+        # is named, not the namespace that happens to hold it
+        ("NameError", "name 'np' is not defined", "*: add 'import numpy as np' to the note*"),
+        (
+            "NameError",
+            "name 'F' is not defined",
+            "*: add 'import torch.nn.functional as F' to the note*",
+        ),
+        ("NameError", "name 'nn' is not defined", "*add 'from torch import nn' to the note*"),
     ],
 )
 def test_missing_hint(type_name: str, message: str, expected: str | None) -> None:
@@ -73,3 +84,26 @@ def test_a_download_without_the_network_names_the_requirement(type_name: str, me
     assert hint is not None
     assert "<!-- torchnotes: requires network -->" in hint
     assert missing_hint("ValueError", "connection string is bad") is None
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "hint"),
+    [
+        ("tensor([1.], device='cuda:0')\n", "", "*a CUDA device (device='cuda:0')*requires cuda*"),
+        ("tensor([1.], device='cuda')\n", "tensor([1.])\n", "*requires cuda*"),
+        ("tensor([1.], device='mps:0')\n", "", "*an MPS device (Apple GPU)*requires mps*"),
+        # printed on the GPU here too, or never on one: the drift is elsewhere
+        ("tensor([1.], device='cuda:0')\n", "tensor([2.], device='cuda:0')\n", None),
+        ("tensor([1.])\n", "", None),
+        ("device='cpu'\n", "", None),
+    ],
+)
+def test_output_printed_on_a_gpu_names_the_requirement(
+    expected: str, actual: str, hint: str | None
+) -> None:
+    found = device_hint(expected, actual)
+    if hint is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert fnmatch.fnmatchcase(found, hint), found

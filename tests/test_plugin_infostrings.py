@@ -154,3 +154,62 @@ def test_a_d2lbook_chapter_runs_its_pytorch_tabs(
     result.stdout.fnmatch_lines(
         ["*VERIFIED block 1, line 1*", "*notes/note.md:10: ```python is not run: it has no #@tab*"]
     )
+
+
+PASTED_CELLS = """\
+```
+from __future__ import annotations
+import torch
+```
+
+```
+x = torch.full((2,), 2.0)
+print(x)
+```
+
+Out:
+
+```
+tensor([2., 2.])
+```
+
+```
+x.add_(1)
+print(x.sum())
+```
+
+Out:
+
+```
+tensor(5.)
+```
+
+```
+x.sum()
+```
+"""
+
+
+def test_cells_pasted_in_fences_without_info_string_run_under_bare(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    note = write_note(PASTED_CELLS)
+    result = pytester.runpytest()
+    result.assert_outcomes(skipped=1)
+    # the first cell imports torch under a __future__ line: the option that runs it is named
+    result.stdout.fnmatch_lines(
+        ["*notes/note.md:1: ``` looks like Python but is not run*add bare to torchnotes_lang*"]
+    )
+    args = ("--torchnotes-languages=python bare",)
+    result = pytester.runpytest("-v", *args)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*VERIFIED block 2, line 6*",
+            "*notes/note.md:17: block 3*value drift*",
+            "*notes/note.md:25: expected 5., got 6.*",
+        ]
+    )
+    pytester.runpytest("--torchnotes-update", *args)
+    assert note.read_text(encoding="utf-8") == PASTED_CELLS.replace("tensor(5.)", "tensor(6.)")
+    pytester.runpytest(*args).assert_outcomes(passed=1)

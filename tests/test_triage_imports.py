@@ -27,6 +27,9 @@ UNDEFINED = "example at line 2: the block raised NameError: name '{}' is not def
         # and torch.nn.utils.spectral_norm's examples)
         ("random_unstructured", "from torch.nn.utils.prune import random_unstructured"),
         ("spectral_norm", "from torch.nn.utils import spectral_norm"),
+        # modules torch's namespaces import under the names notes give them
+        ("np", "import numpy as np"),
+        ("F", "import torch.nn.functional as F"),
     ],
 )
 def test_the_import_a_docstring_example_takes_as_done(
@@ -36,6 +39,8 @@ def test_the_import_a_docstring_example_takes_as_done(
     ``numpy`` and ``linalg`` without importing them."""
     # the namespaces are looked up where they are imported
     import torch.distributions
+    import torch.nn.functional
+    import torch.nn.utils.parametrizations
     import torch.nn.utils.prune  # noqa: F401
 
     assert import_for(name) == statement

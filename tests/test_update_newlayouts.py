@@ -6,10 +6,11 @@ frameworks are not run, and their output stays), a block with a second output fe
 refuses it, naming the second fence's line), fences in definition lists (``:   ```python``),
 PyCharm's ``In[3]:`` prompts, xdoctest's ``>>>`` continuation lines, 3-D tensors (blank
 lines inside brackets) under ``>>>`` and ``In [n]:`` prompts, fences without info string run
-with ``torchnotes_languages = python bare``, LF, CRLF and bare CR line endings mixed, a byte
-order mark, tabs, CJK labels and no final newline. Each property runs update as
-:mod:`tests.test_update_layouts` does. Notes the plugin cannot read (IDLE's continuation
-lines, bare CR endings alone) are run end to end: they are left as they are.
+with ``torchnotes_languages = python bare`` (pasted cells, their output in such a fence under
+a label), the sample code and checks of DataCamp exercises (not run), LF, CRLF and bare CR
+line endings mixed, a byte order mark, tabs, CJK labels and no final newline. Each property
+runs update as :mod:`tests.test_update_layouts` does. Notes the plugin cannot read (IDLE's
+continuation lines, bare CR endings alone) are run end to end: they are left as they are.
 """
 
 from __future__ import annotations
@@ -229,9 +230,13 @@ def bare_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[
     if draw(st.booleans()):
         parts: list[Part] = [_in(inner, "```"), _in(inner, ">>> " + _print(printed))]
         return [*parts, _section(inner, printed), _in(inner, "```")]
-    label = draw(st.sampled_from([None, *NEW_LABELS]))
-    lines = ["```", "import torch", *_prints(printed), "```", ""]
-    lines += ["```output"] if label is None else [label, "", "```text"]
+    label = draw(st.sampled_from([None, "Out:", *NEW_LABELS]))
+    # a pasted cell whose first line is no torch import: Python all the same
+    code = draw(st.sampled_from([["import torch"], ["from __future__ import annotations"], []]))
+    lines = ["```", *code, *_prints(printed), "```", ""]
+    # after a label, the output in a fence without info string too
+    opening = draw(st.sampled_from(["```text", "```"]))
+    lines += ["```output"] if label is None else [label, "", opening]
     return [
         *(_in(inner, line) for line in lines),
         _section(inner, printed),
@@ -298,6 +303,14 @@ OTHER_TABS = ["#@tab mxnet", "#@tab tensorflow", "#@tab mxnet, tensorflow", ""]
 
 
 @st.composite
+def exercise_parts(draw: st.DrawFn) -> list[Part]:
+    """The parts of a DataCamp exercise that are not run: the learner's sample code and the
+    grader's check. What they hold stays."""
+    label = draw(st.sampled_from(["`@sample_code`", "`@sct`"]))
+    return [label, "", "```{python}", "success_msg(WRONG)", "```"]
+
+
+@st.composite
 def other_tab_block(draw: st.DrawFn) -> list[Part]:
     tab = draw(st.sampled_from(OTHER_TABS))
     return [
@@ -333,6 +346,8 @@ def new_notes(draw: st.DrawFn, printing: Lines = BALANCED, *, mixing: bool = Tru
             parts += [*prose, ""]
         if tabbed and draw(st.booleans()):
             parts += [*draw(other_tab_block()), ""]
+        elif draw(st.integers(0, 3)) == 0:
+            parts += [*draw(exercise_parts()), ""]
         term, first, inner = draw(NEW_CONTAINERS)
         kind = draw(st.sampled_from(kinds))
         event(f"layout {kind}")

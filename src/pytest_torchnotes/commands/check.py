@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pytest_torchnotes.commands.languages import other_language
+from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteDocument
@@ -75,10 +76,19 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
             ):
                 continue  # the block is expected to raise this (raises, #| error: true)
             language = other_language(item.code)
+            line = from_shown(error.lineno) if error.lineno else item.first_line
+            position = line - item.code_line
+            code_lines = item.code.split("\n")
+            arrow = (
+                result_line_hint(code_lines[position], shown(line))
+                if 0 <= position < len(code_lines)
+                else None
+            )
             yield Problem(
-                from_shown(error.lineno) if error.lineno else item.first_line,
+                line,
                 f"{item.describe()} is not valid Python: {error.msg} ("
                 + (f"{language}; or " if language is not None else "")
+                + (f"{arrow}; or " if arrow is not None else "")
                 + "mark it <!-- torchnotes: skip why --> if it is not meant to run)",
             )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.elsewhere import elsewhere_lines, written_elsewhere
+from pytest_torchnotes.comparison.missing import device_hint
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
@@ -114,6 +115,8 @@ def render_output_failure(
             "  a line `...` of the expected output is compared as text: to let it stand for"
             f" any lines, put {ELLIPSIS_DIRECTIVE} above the block"
         )
+    elif (device := device_hint(output.text, result.actual)) is not None:
+        lines.append(f"  {device}")
     expected, actual = output.text, result.actual
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)

@@ -82,6 +82,61 @@ NETWORK_HINT = (
 )
 
 
+#: The device a tensor in the expected output lives on: ``device='cuda:0'``.
+EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
+
+#: How the directive names each device a tensor may live on.
+DEVICE_WORDS = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
+
+
+def device_hint(expected: str, actual: str) -> str | None:
+    """The line that says why a block whose expected output shows tensors on a GPU printed
+    none (a block under ``if torch.cuda.is_available():`` prints nothing where there is no
+    GPU): accepting the new output would lose the GPU's, the directive keeps it.
+
+    >>> print(device_hint("tensor([1.], device='cuda:0')", ""))  # doctest: +ELLIPSIS
+    the expected output shows tensors on a CUDA device (device='cuda:0'), ...
+    >>> device_hint("tensor([1.])", "") is None
+    True
+    """
+    found = _lost_device(expected, actual)
+    if found is None:
+        return None
+    name = found.group("name")
+    return (
+        f"the expected output shows tensors on {DEVICE_WORDS[name]} ({found.group()}), and this"
+        f" run printed none: if the block needs one, mark it <!-- torchnotes: requires {name} -->"
+        " rather than accept this output"
+    )
+
+
+def device_output_kept(expected: str, actual: str) -> str | None:
+    """Why update keeps ``expected``, output with tensors on a GPU, where this run printed
+    none (``actual``): the GPU's output is the author's, and the directive keeps it run
+    only where there is one.
+
+    >>> device_output_kept("tensor([1.], device='mps:0')", "")[:60]
+    'its output shows tensors on an MPS device (Apple GPU) (devic'
+    """
+    found = _lost_device(expected, actual)
+    if found is None:
+        return None
+    name = found.group("name")
+    return (
+        f"its output shows tensors on {DEVICE_WORDS[name]} ({found.group()}), and this run"
+        f" printed none: that output is kept (mark the block <!-- torchnotes: requires {name}"
+        " --> to run it only where there is one)"
+    )
+
+
+def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
+    """The first GPU device of ``expected`` when ``actual`` names none of its kind."""
+    found = EXPECTED_DEVICE.search(expected)
+    if found is None or f"device='{found.group('name')}" in actual:
+        return None
+    return found
+
+
 def missing_hint(type_name: str, message: str) -> str | None:
     """The line that says what a block that raised ``type_name: message`` lacked, and how to
     give it; ``None`` where the run cannot tell.
@@ -105,13 +160,19 @@ def missing_hint(type_name: str, message: str) -> str | None:
             " (--torchnotes-setup)"
         )
     where = _torch_namespace(name)
-    if where is not None:
+    if where is None:
+        return None
+    alias = _package_alias(where, name)
+    if alias is not None:
         return (
-            f"{name!r} may be {where}.{name} (PyTorch's docstrings run in the namespace of"
-            f" their module): add 'from {where} import {name}' to the note, or to"
+            f"{name!r} is the name notes give a module: add '{alias}' to the note, or to"
             " torchnotes_setup (--torchnotes-setup)"
         )
-    return None
+    return (
+        f"{name!r} may be {where}.{name} (PyTorch's docstrings run in the namespace of"
+        f" their module): add 'from {where} import {name}' to the note, or to"
+        " torchnotes_setup (--torchnotes-setup)"
+    )
 
 
 def import_for(name: str, *, load: bool = False, functions: bool = True) -> str | None:
@@ -133,6 +194,9 @@ def import_for(name: str, *, load: bool = False, functions: bool = True) -> str 
     where = _torch_namespace(name)
     if where is None:
         return None
+    alias = _package_alias(where, name)
+    if alias is not None:
+        return alias
     value = getattr(sys.modules[where], name)
     if not functions and where == "torch" and not isinstance(value, (type, ModuleType)):
         return None
@@ -144,6 +208,24 @@ def _load_namespaces() -> None:
         # a namespace this torch lacks, or cannot import, is left out
         with contextlib.suppress(Exception):
             importlib.import_module(module_name)
+
+
+def _package_alias(where: str, name: str) -> str | None:
+    """The import of a module that torch's namespace ``where`` holds under another name than
+    its own (``torch.nn.functional`` imports numpy as ``np``, a submodule of torch imports
+    ``torch.nn.functional`` as ``F``): a note that lost ``np`` lost ``import numpy as np``,
+    not ``from torch.nn.functional import np``.
+
+    >>> import torch.nn.functional
+    >>> _package_alias("torch.nn.functional", "np")
+    'import numpy as np'
+    >>> _package_alias("torch", "nn") is None
+    True
+    """
+    value = getattr(sys.modules[where], name)
+    if not isinstance(value, ModuleType) or value.__name__ == f"{where}.{name}":
+        return None
+    return f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}")
 
 
 def _torch_namespace(name: str) -> str | None:

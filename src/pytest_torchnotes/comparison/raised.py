@@ -11,10 +11,13 @@ import re
 from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
 from pytest_torchnotes.comparison.missing import missing_hint
+from pytest_torchnotes.comparison.resultlines import result_line_hint
+from pytest_torchnotes.comparison.saysraises import says_it_fails_hint
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.results import BlockResult
 
 #: Names a notebook defines that plain Python does not, with what a note can use instead.
@@ -102,6 +105,37 @@ def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]
     ]
 
 
+def _raised_line(item: Block | SetupBlock, line_index: int | None) -> str | None:
+    """The line of the block's code that it raised on, if it raised in its own code."""
+    position = None if line_index is None else line_index - item.code_line
+    lines = item.code.split("\n")
+    if position is None or not 0 <= position < len(lines):
+        return None
+    return lines[position]
+
+
+#: The name a ``NameError`` is about.
+UNDEFINED_NAME = re.compile(r"name '(?P<name>\w+)' is not defined")
+
+
+def _result_line(item: Block | SetupBlock, error: ErrorInfo) -> str | None:
+    """What the line a block raised on is, when it writes what code gives after an arrow."""
+    line = _raised_line(item, error.line_index)
+    if line is None:
+        return None
+    undefined = UNDEFINED_NAME.search(error.message) if error.type_name == "NameError" else None
+    name = None if undefined is None else undefined.group("name")
+    return result_line_hint(line, shown(error.line_index or 0), name)
+
+
+def _says_it_fails(item: Block | SetupBlock, error: ErrorInfo) -> str | None:
+    """What to do where the line a block raised on says, in its comment, that it fails."""
+    line = _raised_line(item, error.line_index)
+    if line is None or error.type_name in ("SyntaxError", "IndentationError"):
+        return None
+    return says_it_fails_hint(line, shown(error.line_index or 0), error.type_name)
+
+
 def render_exception(result: BlockResult, context: FailureContext, headline: str) -> str:
     """The message for a block that raised (or did not raise) unexpectedly."""
     lines = [cut_line(f"{where(context, result.item)}: {headline}")]
@@ -113,13 +147,20 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
             " traceback out of its output (--torchnotes-update does)"
         )
     printed = _printed_output(result.item, error.type_name) if error is not None else None
+    # an arrow's value is what the line raised on (`tensor` of `>> tensor([0.5])` is no
+    # missing name: 'tensor' may be torch.tensor would send the author the wrong way)
+    arrow = _result_line(result.item, error) if error is not None else None
     if printed is not None:
         lines.append(f"  {printed}")
+    elif arrow is not None:
+        lines.append(f"  {arrow}")
     elif error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     elif error is not None and (missing := missing_hint(error.type_name, error.message)):
         lines.append(f"  {missing}")
-    if error is not None and error.type_name == "SyntaxError":
+    if error is not None and (expected := _says_it_fails(result.item, error)):
+        lines.append(f"  {expected}")
+    if error is not None and error.type_name == "SyntaxError" and arrow is None:
         lines.extend(_marker_hint(result.item, context.marker))
     if error is not None and error.type_name == "bdb.BdbQuit":
         lines.append(f"  {DEBUGGER_QUIT}")

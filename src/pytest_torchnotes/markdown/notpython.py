@@ -6,6 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 
+from pytest_torchnotes.markdown.bare_python import (
+    PYTHON_CONTENT,
+    broken_torch_code,
+    reads_as_python,
+)
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -24,29 +29,35 @@ PYTHON_LOOKING = re.compile(
 #: byte order mark, a soft hyphen (pasted from a web page or a word processor).
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
-#: Content that looks like Python in a fence without an info string: a ``>>>`` or IPython
-#: ``In [1]:`` prompt, or a torch import, at the start of a line.
-PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b)", re.MULTILINE)
-
 
 def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
     fence without info string (``bare`` in torchnotes_languages) only when its text reads as
-    Python (a ``>>>`` prompt, or a torch import, at the start of a line)."""
+    Python (:func:`.bare_python.reads_as_python`)."""
     if fence.language not in languages:
         return False
     return bool(fence.info.strip()) or _starts_as_python(fence)
 
 
 def _starts_as_python(fence: FenceLexeme) -> bool:
-    """Whether the first line of text of a fence without info string reads as Python."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
-    return PYTHON_CONTENT.match(first) is not None
+    """Whether the text of a fence without info string reads as Python."""
+    return reads_as_python("\n".join(line.text for line in fence.body))
 
 
 def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     """Report a fence that is not run but looks like Python, or that directives precede."""
     _stray_directives(fence, pending, note)
+    if not fence.info.strip() and "" in note.format.languages:
+        broken = broken_torch_code("\n".join(line.text for line in fence.body))
+        if broken is not None:  # fences without info string run: this one was meant to
+            line, message = broken
+            note.problem(
+                fence.body[line].line,
+                f"{fence.opening} uses torch but is not run: it does not compile ({message}):"
+                " correct it to run it, or tag the fence text to silence this",
+                "warning",
+            )
+            return
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)

@@ -32,6 +32,7 @@ from pytest_torchnotes.markdown import (
     quarto_outputs,
     raises,
     tabs,
+    teach_exercises,
     transcripts,
     unlabeled_comments,
 )
@@ -109,6 +110,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
     commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
     other_frameworks = framework_tabs.other_framework_fences(note.text, note.lines, lexemes.fences)
+    exercise_parts = teach_exercises.exercise_parts(note.text, note.lines, lexemes.fences)
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -126,6 +128,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             tab_not_run(event, why, pending, note)
         elif event.open_line in other_frameworks:
             tab_not_run(event, other_frameworks[event.open_line], pending, note)
+        elif event.open_line in exercise_parts:
+            tab_not_run(event, exercise_parts[event.open_line], pending, note)
         elif (html := html_blocks.opening_html(event, note)) is not None:
             tab_not_run(event, html_blocks.html_not_run(event, html, note), pending, note)
         else:

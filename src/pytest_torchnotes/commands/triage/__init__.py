@@ -19,7 +19,6 @@ from __future__ import annotations
 from pytest_torchnotes.commands.triage.causes import (
     DEVICE_ERRORS,
     DEVICE_NAMES,
-    EXPECTED_DEVICE,
     MISSING,
     SYNTAX,
 )
@@ -41,6 +40,7 @@ from pytest_torchnotes.commands.triage.findings import (
 from pytest_torchnotes.commands.triage.followon import SKIPPED_BY_REQUIRES, UNDEFINED
 from pytest_torchnotes.commands.triage.output import details, table
 from pytest_torchnotes.commands.triage.running import SECOND_SEED, TriageError, run_notes, triage
+from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE
 
 __all__ = [
     "CAUSES",

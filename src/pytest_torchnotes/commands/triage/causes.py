@@ -19,7 +19,7 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.missing import NO_NETWORK, import_for
+from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.reporting.report import BlockRecord
 
@@ -39,8 +39,6 @@ DEVICE_ERRORS = {
 #: How the reason of a ``requires`` names each device.
 DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
 
-#: The device a tensor in the expected output lives on: ``device='cuda:0'``.
-EXPECTED_DEVICE = re.compile(r"device='(?P<name>cuda|mps)(?::\d+)?'")
 
 #: Code that asks torch about the CUDA devices of the machine: what it prints (``True``, a
 #: count, a device name) is the author's machine, not the note's.

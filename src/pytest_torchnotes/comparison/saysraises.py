@@ -1,0 +1,58 @@
+"""A line that a block raised on, whose comment says it fails: the author meant it to.
+
+Tutorials show an error on purpose and mark the line that raises with a comment::
+
+    torch.matmul(t_A, t_B)  # Error
+    # (3, 2) @ (3, 2): inner dimensions do not match
+
+Run as it stands, the block fails there. The failure says that the line's own comment
+expects it, and which directive checks it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from pytest_torchnotes.quoting import cut
+
+#: A comment that says the line it ends fails: ``# Error``, ``# error!``, ``# raises``,
+#: ``# RuntimeError``, ``# 报错``, ``# エラー``.
+SAYS_IT_FAILS = re.compile(
+    r"#[ \t]*(?P<comment>(?:[Ee]rror|ERROR|[Rr]aises?|[Tt]hrows?|[Ff]ails?|"
+    r"[A-Z]\w*Error|报错|出错|错误|エラー|에러|오류)\b.*)$"
+)
+
+
+def says_it_fails_hint(line: str, shown_line: int, type_name: str) -> str | None:
+    """The line that says what to do where a block raised ``type_name`` on ``line`` (shown
+    as ``shown_line``) whose comment says it fails; ``None`` otherwise.
+
+    >>> print(says_it_fails_hint("torch.matmul(a, b) # Error", 12, "RuntimeError")[:59])
+    line 12 says it fails (`# Error`): to check that it raises,
+    >>> says_it_fails_hint("x = y  # the error term", 3, "NameError") is None
+    True
+    """
+    comment = _end_comment(line)
+    found = None if comment is None else SAYS_IT_FAILS.match(comment)
+    if found is None:
+        return None
+    name = type_name.rpartition(".")[2]
+    return (
+        f"line {shown_line} says it fails (`# {cut(found.group('comment').strip(), 40)}`): to"
+        f" check that it raises, put <!-- torchnotes: raises {name} --> above the block, and end"
+        " the block with that line (code after it does not run when it raises)"
+    )
+
+
+def _end_comment(line: str) -> str | None:
+    """The comment that ends a line of code (not a ``#`` in a string, nor a line that is only
+    a comment)."""
+    if "#" not in line or line.lstrip().startswith("#"):
+        return None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(line.strip() + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):  # an unclosed bracket the next lines close
+        return None
+    return next((token.string for token in tokens if token.type == tokenize.COMMENT), None)
