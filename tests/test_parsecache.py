@@ -51,6 +51,7 @@ def test_every_note_of_the_project_comes_back_as_its_parse(
         assert cache.load(text, note_format) is None
         cache.store(text, note_format, parsed)
         assert cache.load(text, note_format) == parsed, path
+    assert all(entry.suffix == ".pickle" for entry in tmp_path.iterdir())  # no file half-written
 
 
 PIECES = st.sampled_from(

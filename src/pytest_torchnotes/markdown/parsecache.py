@@ -26,7 +26,6 @@ import os
 import pickle
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,6 +128,7 @@ class ParseCache:
         self._folder: Path | None = None
         self._salts: dict[int, bytes] = {}
         self._formats: list[NoteFormat] = []
+        self._last: tuple[str, NoteFormat, bytes] | None = None
 
     @property
     def folder(self) -> Path:
@@ -150,10 +150,16 @@ class ParseCache:
         return salt
 
     def key(self, text: str, note_format: NoteFormat) -> bytes:
-        """The digest that names the entry of ``text`` read with ``note_format``."""
+        """The digest that names the entry of ``text`` read with ``note_format`` (kept for
+        the text last asked about: a note not found is stored right after)."""
+        last = self._last
+        if last is not None and last[0] is text and last[1] is note_format:
+            return last[2]
         digest = hashlib.blake2b(self._salt(note_format), digest_size=_DIGEST_SIZE)
         digest.update(text.encode("utf-8", "surrogatepass"))
-        return digest.digest()
+        key = digest.digest()
+        self._last = (text, note_format, key)
+        return key
 
     def _path(self, key: bytes) -> Path:
         return self.folder / f"{key.hex()}.pickle"
@@ -191,15 +197,17 @@ class ParseCache:
         payload = pickle.dumps(dataclasses.replace(note, lines=[]), protocol=_PROTOCOL)
         check = hashlib.blake2b(key, digest_size=_DIGEST_SIZE)
         check.update(payload)
+        path = self._path(key)  # the folder made on first use
         try:
-            folder = self.folder
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".entry-")
+            # Written whole beside the entry, then moved into place: a reader (another
+            # pytest-xdist worker) finds the old entry or the new one, never half of one.
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
             try:
-                with os.fdopen(handle, "wb") as entry:
+                with open(temporary, "wb") as entry:
                     entry.write(ENTRY_LAYOUT + check.digest() + payload)
-                os.replace(temporary, self._path(key))
+                os.replace(temporary, path)
             except BaseException:
-                os.unlink(temporary)
+                temporary.unlink(missing_ok=True)
                 raise
         except OSError:
             return
