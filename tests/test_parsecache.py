@@ -121,6 +121,11 @@ def test_the_fingerprint_names_python_and_every_module_of_the_plugin() -> None:
     assert repr(__import__("sys").version) in fingerprint
 
 
+class _Calls:
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return parsecache.code_fingerprint, ()
+
+
 def _corrupt_entries(cache: ParseCache, text: str, other: str) -> dict[str, bytes]:
     """Entries that stand where ``text``'s entry would, each wrong in its own way."""
     cache.store(text, FORMATS[0], NoteParser().parse(text))
@@ -131,6 +136,11 @@ def _corrupt_entries(cache: ParseCache, text: str, other: str) -> dict[str, byte
     flipped = bytearray(good)
     flipped[-20] ^= 0x01
     payload = pickle.dumps(shutil.rmtree)
+    # a function of the plugin's own, called as the entry is read (it would fill the
+    # fingerprint's cache: the test sees whether it was called)
+    own = pickle.dumps(_Calls(), protocol=5)
+    own_check = parsecache.hashlib.blake2b(cache.key(text, FORMATS[0]), digest_size=32)
+    own_check.update(own)
     key = cache.key(text, FORMATS[0])
     check = parsecache.hashlib.blake2b(key, digest_size=32)
     check.update(payload)
@@ -145,6 +155,9 @@ def _corrupt_entries(cache: ParseCache, text: str, other: str) -> dict[str, byte
         "something else pickled, its digest right": parsecache.ENTRY_LAYOUT
         + check.digest()
         + payload,
+        "a function of the plugin pickled, its digest right": parsecache.ENTRY_LAYOUT
+        + own_check.digest()
+        + own,
     }
 
 
@@ -159,13 +172,16 @@ def _corrupt_entries(cache: ParseCache, text: str, other: str) -> dict[str, byte
         "a byte changed",
         "another layout",
         "something else pickled, its digest right",
+        "a function of the plugin pickled, its digest right",
     ],
 )
 def test_an_entry_that_is_not_the_notes_is_no_entry(tmp_path: Path, kind: str) -> None:
     cache = _cache(tmp_path)
     entries = _corrupt_entries(cache, FAILING, PASSING)
     _entry(cache, FAILING).write_bytes(entries[kind])
+    parsecache.code_fingerprint.cache_clear()
     assert cache.load(FAILING, FORMATS[0]) is None
+    assert parsecache.code_fingerprint.cache_info().currsize == 0  # nothing of it was called
     parser = CachedNoteParser(None, cache)
     assert parser.parse(FAILING) == NoteParser().parse(FAILING)
     assert cache.load(FAILING, FORMATS[0]) == NoteParser().parse(FAILING)  # written anew
