@@ -406,8 +406,8 @@ def plugin(corpus: Path, notes: int, *extra: str, label: str = "") -> Contender:
     return Contender(label, argv, corpus, pytest_passed(notes))
 
 
-#: The plugin with pytest's cache on, as a user runs it: the readings of the notes kept by
-#: the run before (``.pytest_cache/d/torchnotes-parse`` of the corpus's ``torchnotes``
+#: The plugin with pytest's cache on, as a user runs it: the notes' readings and their
+#: blocks' code kept by the run before (``.pytest_cache/d/`` of the corpus's ``torchnotes``
 #: folder), filled by one untimed run before the timed ones (:func:`warm_parse_cache`).
 CACHED = "plugin, notes read from cache"
 

@@ -46,6 +46,8 @@ RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
 PARSERS: pytest.StashKey[list[KindParser]] = pytest.StashKey()
 #: The folder of pytest's cache (``.pytest_cache/d/...``) that keeps the notes' parses.
 PARSE_CACHE = "torchnotes-parse"
+#: The folder of pytest's cache that keeps the blocks' compiled code.
+CODE_CACHE = "torchnotes-code"
 NAMES: pytest.StashKey[NoteNames] = pytest.StashKey()
 
 
@@ -375,6 +377,12 @@ def _runner(config: pytest.Config) -> NoteRunner:
         # the controller reports the crashed note.
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
+        cache = getattr(config, "cache", None)
+        if cache is not None:  # the blocks' compiled code kept in pytest's cache
+            from pytest_torchnotes.markdown.parsecache import code_fingerprint
+            from pytest_torchnotes.run.codecache import CodeCache
+
+            runner.code_cache = CodeCache(partial(cache.mkdir, CODE_CACHE), code_fingerprint)
         # The plugin says what runs between notes: it forgets the state kept for the next
         # note when anything else may have changed it (pytest_runtest_protocol). Not where
         # a debugger's prompt may come between two notes.
