@@ -406,6 +406,23 @@ def plugin(corpus: Path, notes: int, *extra: str, label: str = "") -> Contender:
     return Contender(label, argv, corpus, pytest_passed(notes))
 
 
+#: The plugin with pytest's cache on, as a user runs it: the notes' readings and their
+#: blocks' code kept by the run before (``.pytest_cache/d/`` of the corpus's ``torchnotes``
+#: folder), filled by one untimed run before the timed ones (:func:`warm_parse_cache`).
+CACHED = "plugin, notes read from cache"
+
+
+def plugin_cached(corpus: Path, notes: int) -> Contender:
+    argv = [*python(), "-m", "pytest", "-q", "--torchnotes", "torchnotes"]
+    return Contender(CACHED, argv, corpus, pytest_passed(notes))
+
+
+def warm_parse_cache(contender: Contender) -> None:
+    """One untimed run, so that the timed runs find every note's reading in the cache (an
+    entry of other code than the plugin's now is no entry)."""
+    run_once(contender)
+
+
 def collect_only(corpus: Path, notes: int | None) -> Contender:
     """``pytest --collect-only``, with the plugin (``notes`` items) or without it (None)."""
     if notes is None:
@@ -473,7 +490,9 @@ LARGE_SYBIL_RUNS = 1
 def peer_ratios(results: dict[str, Result]) -> list[Ratio]:
     """The plugin against each peer: below 1.0 when the plugin is faster."""
     return [
-        ratio(results, "plugin serial", peer, name=f"plugin serial / {peer}", target="< 1.0")
+        ratio(results, plugin, peer, name=f"{plugin} / {peer}", target="< 1.0")
+        for plugin in ("plugin serial", CACHED)
+        if plugin in results
         for peer in ("pytest --doctest-glob", "stock Sybil")
     ]
 
@@ -481,16 +500,20 @@ def peer_ratios(results: dict[str, Result]) -> list[Ratio]:
 def measure_small(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.small
     corpus = ensure_corpus("notes", docs, blocks)
+    cached = plugin_cached(corpus, docs)
     contenders = [
         raw(corpus, docs * blocks),
         plugin(corpus, docs),
+        cached,
         doctest_glob(corpus, docs),
         stock_sybil(corpus),
     ]
+    warm_parse_cache(cached)
     results = compare(contenders, repeat)
     ratios = [
         ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.10"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        ratio(results, CACHED, "raw floor", name=f"{CACHED} / raw", target="<= 1.10"),
         *peer_ratios(results),
     ]
     return Section("small", blocks_title(docs, blocks), results, ratios)
@@ -499,17 +522,21 @@ def measure_small(sizes: Sizes, repeat: int) -> Section:
 def measure_large(sizes: Sizes, repeat: int) -> Section:
     docs, blocks = sizes.large
     corpus = ensure_corpus("notes", docs, blocks)
+    cached = plugin_cached(corpus, docs)
     contenders = [
         raw(corpus, docs * blocks),
         plugin(corpus, docs),
+        cached,
         plugin(corpus, docs, "-p", "no:logging"),
         doctest_glob(corpus, docs),
         stock_sybil(corpus, most=LARGE_SYBIL_RUNS),
     ]
+    warm_parse_cache(cached)
     results = compare(contenders, repeat)
     ratios = [
         ratio(results, "plugin serial", "raw floor", name="plugin serial / raw", target="<= 1.25"),
         ratio(results, "plugin serial", "raw floor", name=CPU_RATIO, attr="cpu_seconds"),
+        ratio(results, CACHED, "raw floor", name=f"{CACHED} / raw", target="<= 1.25"),
         ratio(results, "plugin -p no:logging", "raw floor", name="plugin -p no:logging / raw"),
         *peer_ratios(results),
     ]

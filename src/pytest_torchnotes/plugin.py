@@ -31,6 +31,8 @@ from pytest_torchnotes.readablenames import readable
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.blocks import Problem
     from pytest_torchnotes.markdown.document import NoteDocument
+    from pytest_torchnotes.markdown.noteformat import NoteFormat
+    from pytest_torchnotes.markdown.parsers import NoteParser
     from pytest_torchnotes.markdown.regions import KindParser
     from pytest_torchnotes.notenames import NoteNames
     from pytest_torchnotes.reporting.report import NoteRecord, RunReport
@@ -42,6 +44,10 @@ if TYPE_CHECKING:
 SETTINGS: pytest.StashKey[Settings] = pytest.StashKey()
 RUNNER: pytest.StashKey[NoteRunner] = pytest.StashKey()
 PARSERS: pytest.StashKey[list[KindParser]] = pytest.StashKey()
+#: The folder of pytest's cache (``.pytest_cache/d/...``) that keeps the notes' parses.
+PARSE_CACHE = "torchnotes-parse"
+#: The folder of pytest's cache that keeps the blocks' compiled code.
+CODE_CACHE = "torchnotes-code"
 NAMES: pytest.StashKey[NoteNames] = pytest.StashKey()
 
 
@@ -159,7 +165,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if linked:
         settings = dataclasses.replace(settings, paths=settings.paths + linked)
     config.stash[SETTINGS] = settings
-    config.stash[PARSERS] = note_parsers(settings.note_format)
+    config.stash[PARSERS] = note_parsers(reader=_reader(config, settings.note_format))
     if not settings.collect_all:
         named = _named_notes(config, settings.patterns, settings.paths)
         if named:
@@ -170,6 +176,19 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
+
+
+def _reader(config: pytest.Config, note_format: NoteFormat) -> NoteParser:
+    """The reader of the session's notes: one that keeps each note's parse in pytest's
+    cache, where there is one (not under ``-p no:cacheprovider``), for the next run."""
+    from pytest_torchnotes.markdown.parsers import NoteParser
+
+    cache = getattr(config, "cache", None)
+    if cache is None:
+        return NoteParser(note_format)
+    from pytest_torchnotes.markdown.parsecache import CachedNoteParser, ParseCache
+
+    return CachedNoteParser(note_format, ParseCache(partial(cache.mkdir, PARSE_CACHE)))
 
 
 @pytest.fixture
@@ -358,6 +377,12 @@ def _runner(config: pytest.Config) -> NoteRunner:
         # the controller reports the crashed note.
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
+        cache = getattr(config, "cache", None)
+        if cache is not None:  # the blocks' compiled code kept in pytest's cache
+            from pytest_torchnotes.markdown.parsecache import code_fingerprint
+            from pytest_torchnotes.run.codecache import CodeCache
+
+            runner.code_cache = CodeCache(partial(cache.mkdir, CODE_CACHE), code_fingerprint)
         # The plugin says what runs between notes: it forgets the state kept for the next
         # note when anything else may have changed it (pytest_runtest_protocol). Not where
         # a debugger's prompt may come between two notes.

@@ -17,8 +17,9 @@ from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.magics import RUN as RUN_MAGICS
 from pytest_torchnotes.notelines import location, shown
+from pytest_torchnotes.run.codecache import NoteCode, every_warning_shown
 from pytest_torchnotes.run.compiling import compile_block
-from pytest_torchnotes.run.errors import describe_error
+from pytest_torchnotes.run.errors import WarningInfo, describe_error
 from pytest_torchnotes.run.execute import Execution, Executor
 from pytest_torchnotes.run.planning import NoteSource
 from pytest_torchnotes.run.xdoctest import DOCTEST_RULES
@@ -39,8 +40,11 @@ class BlockEvaluator:
         magics: str = RUN_MAGICS,
         transcripts: str = DOCTEST_RULES,
         source: NoteSource | None = None,
+        kept: NoteCode | None = None,
     ) -> None:
         self.executor = executor
+        #: The code of the note's blocks kept by an earlier run, and kept for the next.
+        self.kept = kept
         self.namespace = namespace
         self.context = context
         self.comparator = comparator
@@ -66,11 +70,22 @@ class BlockEvaluator:
     ) -> Execution:
         """Run ``code``, whose first line is the 0-based note line ``code_line``."""
         filename = self.executor.filename
-        with self.executor.compiling() as warned:
-            try:
-                compiled = compile_block(code, filename, code_line, display=display)
-            except SyntaxError as error:
-                return Execution(error=describe_error(error, filename), warnings=warned)
+        kept = None if self.kept is None else self.kept.get((code, code_line, display))
+        warned: list[WarningInfo] = []
+        if kept is not None:
+            compiled = kept
+        else:
+            with self.executor.compiling() as warned:
+                try:
+                    compiled = compile_block(code, filename, code_line, display=display)
+                except SyntaxError as error:
+                    return Execution(error=describe_error(error, filename), warnings=warned)
+                if (
+                    self.kept is not None
+                    and not warned
+                    and every_warning_shown(self.executor.record_warning)
+                ):  # it gave no warning, and never will: it may be kept
+                    self.kept.add((code, code_line, display), compiled)
         where = where or location(filename, code_line)
         execution = self.executor.run(
             compiled, self.namespace, timeout=timeout, label=f"line {shown(code_line)}", where=where

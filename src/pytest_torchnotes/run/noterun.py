@@ -272,6 +272,8 @@ class NoteRun:
             forget_source(self.result.path)
             if self.watch is not None:
                 self.watch.stop()
+            if self.evaluator is not None and self.evaluator.kept is not None:
+                self.evaluator.kept.save()  # after the watch: the cache is the session's
         if executor.interrupted.is_set():
             raise KeyboardInterrupt(_interrupted(self.result.path, self.result))
         self.runner._freeze_imports()

@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.notefiles import is_note
 from pytest_torchnotes.run import directives, folders, workspace, writeguard
 from pytest_torchnotes.run.capture import FileDescriptorCapture
+from pytest_torchnotes.run.codecache import CodeCache
 from pytest_torchnotes.run.compiling import compile_block, register_source
 from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -92,6 +93,9 @@ class NoteRunner:
         #: The state a note found, for the next one when nothing ran between them: off
         #: until the driver, which knows what runs between notes, turns it on.
         self.continuity = Continuity()
+        #: Where the compiled code of the blocks is kept between runs (``None``: nowhere;
+        #: the driver gives one when it has a cache folder).
+        self.code_cache: CodeCache | None = None
 
     def took_import(self) -> float | None:
         """Seconds a note of this runner spent importing torch, once: reported with it."""
@@ -205,6 +209,7 @@ class NoteRunner:
                 magics=self.settings.magics,
                 transcripts=self.settings.transcripts,
                 source=self._source(path, raw),
+                kept=None if self.code_cache is None else self.code_cache.note(display_path),
             )
             run.refusing = isolated.refusing
             with run.active():
