@@ -127,15 +127,7 @@ def _named_notes(
     return named_notes(config.args, config.invocation_params.dir, patterns, roots)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    in_use = _in_use(config)
-    if not in_use and not _named_notes(config, DEFAULT_PATTERNS, ()):
-        return  # a project that keeps no notes pays nothing more
-    # pytest calls a plugin registered later first: this is added before pytest's own
-    # plugins add their clean-ups, and runs after them (after the garbage collections of
-    # its last clean-up; tests/test_plugin_leaks.py checks it).
-    config.add_cleanup(partial(_unfreeze, config))
-    from pytest_torchnotes.markdown.regions import note_parsers
+def _build_settings(config: pytest.Config) -> Settings:
     from pytest_torchnotes.settings import SettingsError, build_settings
 
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
@@ -147,9 +139,69 @@ def pytest_configure(config: pytest.Config) -> None:
         return config.getini(option.ini), f"{option.ini} in {inifile}"
 
     try:
-        settings = build_settings(lookup)
+        return build_settings(lookup)
     except SettingsError as error:
         raise pytest.UsageError(f"torchnotes: {error}") from None
+
+
+#: The line that says how many workers ``-n auto`` started for the notes, and why.
+AUTO_WORKERS: pytest.StashKey[str] = pytest.StashKey()
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own count
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """pytest-xdist's ``-n auto`` and ``-n logical``: one worker for each worker's start of
+    notes to run, none when that is fewer than two (:mod:`.workercount`). A run that also
+    collects Python test modules, or where ``PYTEST_XDIST_AUTO_NUM_WORKERS`` is set, gets
+    xdist's own count."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    named = _named_notes(config, DEFAULT_PATTERNS, ())
+    if not _in_use(config) and not named:
+        return None
+    from xdist.plugin import (  # type: ignore[import-untyped]
+        pytest_xdist_auto_num_workers as xdist_count,
+    )
+
+    from pytest_torchnotes import workercount
+
+    settings = _build_settings(config)
+    included = None if settings.collect_all else settings.paths + tuple(named)
+    paths = [Path(config.invocation_params.dir, arg.partition("::")[0]) for arg in config.args]
+    cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
+    durations = (
+        workercount.read_durations(config.rootpath / cache_dir)
+        if config.pluginmanager.has_plugin("cacheprovider")
+        else {}
+    )
+    estimate = workercount.estimate(
+        paths,
+        included,
+        settings.patterns,
+        config.getini("norecursedirs"),
+        config.getini("python_files"),
+        config.rootpath,
+        durations,
+    )
+    if estimate.modules or not estimate.notes:
+        return None
+    most = xdist_count(config)
+    workers = estimate.workers(most)
+    config.stash[AUTO_WORKERS] = estimate.line(workers, most)
+    return workers
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    in_use = _in_use(config)
+    if not in_use and not _named_notes(config, DEFAULT_PATTERNS, ()):
+        return  # a project that keeps no notes pays nothing more
+    # pytest calls a plugin registered later first: this is added before pytest's own
+    # plugins add their clean-ups, and runs after them (after the garbage collections of
+    # its last clean-up; tests/test_plugin_leaks.py checks it).
+    config.add_cleanup(partial(_unfreeze, config))
+    from pytest_torchnotes.markdown.regions import note_parsers
+
+    settings = _build_settings(config)
     import dataclasses
 
     from pytest_torchnotes.notenames import NoteNames, linked_roots
@@ -838,6 +890,7 @@ class Reporting:
         from pytest_torchnotes.reporting.parallel import WorkerStarts
 
         self.starts = WorkerStarts()
+        self.durations: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -849,7 +902,11 @@ class Reporting:
             self.ran_notes = True
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
-        self.starts.add(report.duration, note.get("torch_import") is not None)
+        torch_import = note.get("torch_import")
+        self.starts.add(report.duration, torch_import is not None)
+        # what -n auto estimates the next run from: the note's own time, its worker's
+        # import of torch left out
+        self.durations[report.nodeid.partition("::")[0]] = report.duration - (torch_import or 0)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
@@ -890,6 +947,7 @@ class Reporting:
 
                 output["torchnotes_environment"] = environment_data()
             return
+        self._keep_durations()
         updates = self.config.pluginmanager.get_plugin("torchnotes-update")
         if updates is not None:
             updates.book.correct(self.notes)
@@ -899,13 +957,28 @@ class Reporting:
 
         write_report(self.report(), self.path)
 
+    def _keep_durations(self) -> None:
+        """The notes' durations, kept in pytest's cache for ``-n auto``'s next estimate."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None or not self.durations:
+            return
+        from pytest_torchnotes.workercount import DURATIONS_KEY
+
+        kept = cache.get(DURATIONS_KEY, {})
+        cache.set(DURATIONS_KEY, {**(kept if isinstance(kept, dict) else {}), **self.durations})
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        auto = self.config.stash.get(AUTO_WORKERS, None)
         if not self.notes:
+            if auto is not None:
+                terminalreporter.write_line(auto)
             return
         from pytest_torchnotes.reporting.render import summary_lines
         from pytest_torchnotes.reporting.terminaltext import terminal_text
 
         terminalreporter.write_sep("=", "torchnotes")
+        if auto is not None:
+            terminalreporter.write_line(auto)
         for line in summary_lines(self.report()):
             terminalreporter.write_line(terminal_text(line))
         if self.path is not None:
