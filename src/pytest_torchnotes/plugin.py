@@ -115,12 +115,17 @@ def _in_use(config: pytest.Config) -> bool:
     )
 
 
+#: Where the paths a run collects come from when a person named them: the command line or
+#: ``testpaths``, not the folder pytest was started in.
+_NAMED = (pytest.Config.ArgsSource.ARGS, pytest.Config.ArgsSource.TESTPATHS)
+
+
 def _named_notes(
     config: pytest.Config, patterns: tuple[str, ...], roots: tuple[Path, ...]
 ) -> frozenset[Path]:
-    """The notes named on the command line outside ``roots``: only there, not in
-    ``testpaths``, which a project that writes configuration can give ``torchnotes_paths``."""
-    if config.args_source != pytest.Config.ArgsSource.ARGS:
+    """The notes named on the command line or in ``testpaths`` outside ``roots`` (a folder
+    named there gets a hint instead: :func:`_uncollected_hints`)."""
+    if config.args_source not in _NAMED:
         return frozenset()
     from pytest_torchnotes.optin import named_notes
 
@@ -298,13 +303,41 @@ def pytest_report_collectionfinish(
     collected nothing or under ``-v`` (a project's docs beside its tests stay quiet)."""
     names = config.stash.get(NAMES, None)
     line = None if names is None else names.line(start_path)
-    return ([] if line is None else [line]) + _uncollected_hints(config, items)
+    collected = [item.path for item in items if isinstance(item, NoteItem)]
+    return ([] if line is None else [line]) + _uncollected_hints(config, collected, bool(items))
 
 
-def _uncollected_hints(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
-    if config.args_source != pytest.Config.ArgsSource.ARGS:
+#: The hints of the folders of notes left out, for the xdist controller's summary (the
+#: workers collect, and what they report after their collection is not shown).
+CONTROLLER_HINTS: pytest.StashKey[list[str]] = pytest.StashKey()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """pytest-xdist's controller: the hints a serial run shows after its collection, from
+    the node ids the first worker collected."""
+    config = node.config
+    if CONTROLLER_HINTS in config.stash:
+        return
+    suffix = f"::{NOTE_ITEM_NAME}"
+    collected = [
+        config.rootpath / nodeid[: -len(suffix)] for nodeid in ids if nodeid.endswith(suffix)
+    ]
+    config.stash[CONTROLLER_HINTS] = _uncollected_hints(config, collected, bool(ids))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(CONTROLLER_HINTS, []):
+        terminalreporter.write_line(line)
+
+
+def _uncollected_hints(config: pytest.Config, collected: list[Path], any_items: bool) -> list[str]:
+    """The hint of each folder named on the command line or in ``testpaths`` that holds notes
+    none of which ``collected`` holds, when the run collected nothing (``any_items``
+    false) or under ``-v``."""
+    if config.args_source not in _NAMED:
         return []
-    if items and config.get_verbosity() <= 0:
+    if any_items and config.get_verbosity() <= 0:
         return []
     settings = config.stash.get(SETTINGS, None)
     if settings is not None and settings.collect_all:
@@ -314,7 +347,7 @@ def _uncollected_hints(config: pytest.Config, items: list[pytest.Item]) -> list[
     return uncollected_hints(
         config.args,
         config.invocation_params.dir,
-        collected=(item.path for item in items if isinstance(item, NoteItem)),
+        collected=collected,
         roots=settings.paths if settings is not None else (),
         patterns=settings.patterns if settings is not None else DEFAULT_PATTERNS,
         skipped=config.getini("norecursedirs"),
