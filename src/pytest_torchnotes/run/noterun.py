@@ -17,7 +17,7 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
-from pytest_torchnotes.notelines import location
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import directives, repowatch
 from pytest_torchnotes.run.compiling import forget_source
 from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
@@ -140,11 +140,27 @@ class NoteRun:
             self.executor.fd_shared = []
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
+            self._not_python(block_result, item)
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
         self.result.blocks.append(block_result)
         return block_result
+
+    def _not_python(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
+        """Name the directive that leaves unrun a block whose code is not Python
+        (:mod:`.pseudocode`)."""
+        error = block_result.error
+        if block_result.outcome != FAILED or error is None or not isinstance(item, Block):
+            return
+        if item.doctest or item.ipython is not None:
+            return  # an example's SyntaxError is its own: the transcript compiles each one
+        from pytest_torchnotes.run.pseudocode import pseudocode_hint
+
+        hint = pseudocode_hint(item.code, error.names, error.message, shown(item.first_line))
+        if hint is not None:
+            head, _, rest = block_result.message.partition("\n")
+            block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
 
     def _unread_traceback(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the fence after a block that raised, with no output of its own, when that
