@@ -36,6 +36,7 @@ from pytest_torchnotes.run.results import (
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 from pytest_torchnotes.run.unread_traceback import unread_traceback
+from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, SCRATCH_HINT
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -95,6 +96,8 @@ class NoteRun:
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
         self.follow_on = FollowOn(note.not_run, note.lines, note.items)
+        #: The note runs in a scratch copy of its folder (``torchnotes_isolate_cwd``).
+        self.scratch = False
         #: The note's folder in the repository, looked at after each block (isolated notes).
         self.watch: FolderWatch | None = None
         self.closed = False
@@ -141,11 +144,26 @@ class NoteRun:
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
             self._not_python(block_result, item)
+            self._not_in_scratch(block_result)
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
         self.result.blocks.append(block_result)
         return block_result
+
+    def _not_in_scratch(self, block_result: BlockResult) -> None:
+        """Say that notes run in a scratch copy of their folder when a block did not find
+        a relative file and no line of its note that did not run names it (the follow-on
+        says that one)."""
+        error = block_result.error
+        if (
+            self.scratch
+            and block_result.outcome == FAILED
+            and error is not None
+            and block_result.follows is None
+            and MISSING_RELATIVE_FILE.search(error.message)
+        ):
+            block_result.add_hint(SCRATCH_HINT)
 
     def _not_python(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the directive that leaves unrun a block whose code is not Python
@@ -159,8 +177,7 @@ class NoteRun:
 
         hint = pseudocode_hint(item.code, error.names, error.message, shown(item.first_line))
         if hint is not None:
-            head, _, rest = block_result.message.partition("\n")
-            block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+            block_result.add_hint(hint)
 
     def _unread_traceback(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the fence after a block that raised, with no output of its own, when that
@@ -178,8 +195,7 @@ class NoteRun:
             return
         hint = unread_traceback(item, error.type_name, self.note.lines)
         if hint is not None:
-            head, _, rest = block_result.message.partition("\n")
-            block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+            block_result.add_hint(hint)
 
     def _check_folder(self, block_result: BlockResult) -> None:
         """Fail the block, and warn at its line, when the note's folder in the repository
