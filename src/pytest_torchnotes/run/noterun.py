@@ -145,6 +145,7 @@ class NoteRun:
             self.follow_on.check(block_result, item.code)
             self._not_python(block_result, item)
             self._not_in_scratch(block_result)
+            self._cached_import(block_result, item)
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
@@ -164,6 +165,23 @@ class NoteRun:
             and MISSING_RELATIVE_FILE.search(error.message)
         ):
             block_result.add_hint(SCRATCH_HINT)
+
+    def _cached_import(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
+        """Say why a block that only imports printed nothing its note writes: the modules
+        were imported already (:mod:`.cachedimports`)."""
+        if (
+            block_result.outcome != FAILED
+            or block_result.error is not None
+            or not isinstance(item, Block)
+            or item.doctest
+            or item.ipython is not None
+        ):
+            return
+        from pytest_torchnotes.run.cachedimports import cached_import_hint
+
+        hint = cached_import_hint(item.code, block_result.expected or "", block_result.actual)
+        if hint is not None:
+            block_result.add_hint(hint)
 
     def _not_python(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the directive that leaves unrun a block whose code is not Python

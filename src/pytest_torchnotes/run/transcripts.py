@@ -20,6 +20,7 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
+from pytest_torchnotes.run.cachedimports import cached_import_hint
 from pytest_torchnotes.run.compiling import CompiledCode, compile_single
 from pytest_torchnotes.run.errors import ErrorInfo, describe_error
 from pytest_torchnotes.run.examples import (
@@ -114,6 +115,8 @@ def run_examples(
                 hint = xdoctest.printed_only_hint(
                     example.source, example.want, execution.stdout, matches
                 )
+            if hint is None and failure == OUTPUT_DIFFERS:
+                hint = cached_import_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS:
                 hint = silent_statement_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
