@@ -19,11 +19,13 @@ from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import directives, repowatch
+from pytest_torchnotes.run.cachedimports import cached_import_hint
 from pytest_torchnotes.run.compiling import forget_source
 from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.pseudocode import pseudocode_hint
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import (
     EXCEPTION,
@@ -177,8 +179,6 @@ class NoteRun:
             or item.ipython is not None
         ):
             return
-        from pytest_torchnotes.run.cachedimports import cached_import_hint
-
         hint = cached_import_hint(item.code, block_result.expected or "", block_result.actual)
         if hint is not None:
             block_result.add_hint(hint)
@@ -191,8 +191,6 @@ class NoteRun:
             return
         if item.doctest or item.ipython is not None:
             return  # an example's SyntaxError is its own: the transcript compiles each one
-        from pytest_torchnotes.run.pseudocode import pseudocode_hint
-
         hint = pseudocode_hint(item.code, error.names, error.message, shown(item.first_line))
         if hint is not None:
             block_result.add_hint(hint)
