@@ -71,14 +71,15 @@ less than 2 workers' start of 2.5 s each (importing torch); -n 8 starts 8 worker
         else:
             source = "from their Python blocks"
         about = f"{self.notes} notes, about {self.seconds:.1f} s ({source})"
+        started = f"-n {most} starts {most} worker{'' if most == 1 else 's'}"
         if workers == 0:
             return (
                 f"torchnotes: -n auto runs serially: {about}, less than 2 workers' start of "
-                f"{WORKER_START:g} s each (importing torch); -n {most} starts {most} workers anyway"
+                f"{WORKER_START:g} s each (importing torch); {started} anyway"
             )
         return (
             f"torchnotes: -n auto starts {workers} of {most} workers: {about}, one worker for "
-            f"each {WORKER_START:g} s (a worker's start, importing torch); -n {most} starts {most}"
+            f"each {WORKER_START:g} s (a worker's start, importing torch); {started}"
         )
 
 
