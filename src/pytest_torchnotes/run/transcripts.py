@@ -93,7 +93,13 @@ def run_examples(
         # xdoctest compares no output with an example that shows none
         ignore_want = mode.ignore_want or (xdoctest_rules and not example.want.strip())
         failure = check_example(
-            evaluator.comparator, example, execution, options, ignore_want, default_flags
+            evaluator.comparator,
+            example,
+            execution,
+            options,
+            ignore_want,
+            default_flags,
+            either_part=xdoctest_rules,
         )
         result.checked = example_checked(example, options, ignore_want, result.checked)
         if failure is None:
