@@ -72,8 +72,8 @@ def test_quick_notes_run_serially_under_n_auto(
     monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
     for index in range(6):
         write_note(QUICK.format(index=index), f"n{index}.md")
-    for flag in ("auto", "logical"):
-        result = pytester.runpytest("-n", flag, "-p", "no:randomly")
+    for flag, *more in (("auto",), ("logical",), ("auto", "-p", "no:cacheprovider")):
+        result = pytester.runpytest("-n", flag, "-p", "no:randomly", *more)
         result.assert_outcomes(passed=6)
         result.stdout.fnmatch_lines(
             ["torchnotes: -n auto runs serially: 6 notes, about 0.* s (*), less than 2 workers'*"]

@@ -173,12 +173,10 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     settings = _build_settings(config)
     included = None if settings.collect_all else settings.paths + tuple(named)
     paths = [Path(config.invocation_params.dir, arg.partition("::")[0]) for arg in config.args]
-    cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
-    durations = (
-        workercount.read_durations(config.rootpath / cache_dir)
-        if config.pluginmanager.has_plugin("cacheprovider")
-        else {}
-    )
+    durations: dict[str, float] = {}
+    if config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
+        cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
+        durations = workercount.read_durations(config.rootpath / cache_dir)
     estimate = workercount.estimate(
         paths,
         included,
