@@ -922,6 +922,7 @@ class Reporting:
 
         self.starts = WorkerStarts()
         self.durations: dict[str, float] = {}
+        self.serial = config.getoption("dist", "no") == "no"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -935,9 +936,10 @@ class Reporting:
         self.notes.append(note_from_json(note.pop("record")))
         torch_import = note.get("torch_import")
         self.starts.add(report.duration, torch_import is not None)
-        # what -n auto estimates the next run from: the note's own time, its worker's
-        # import of torch left out
-        self.durations[report.nodeid.partition("::")[0]] = report.duration - (torch_import or 0)
+        # what -n auto estimates the next run from: the note's own time in a serial run
+        # (workers sharing the cores take longer each), its import of torch left out
+        if self.serial:
+            self.durations[report.nodeid.partition("::")[0]] = report.duration - (torch_import or 0)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:

@@ -4,10 +4,10 @@ Each worker is a new Python process whose first note imports torch and warms it 
 2 to 3 CPU seconds); a serial run pays that once. Workers pay off only when the notes give
 each of them at least that much to run, so ``-n auto`` starts one worker for each
 :data:`WORKER_START` seconds of notes, as many as xdist would start at most, and none (a
-serial run) when that is fewer than two. The notes' time is what they took in the last run
-that recorded it (:data:`DURATIONS_KEY` in pytest's cache), and for a note not run before,
-:data:`BLOCK_SECONDS` for each of its Python fences. This runs before collection: it reads
-the notes' names and text, never runs them.
+serial run) when that is fewer than two. The notes' time is what they took in the last
+serial run that recorded it (:data:`DURATIONS_KEY` in pytest's cache), and for a note not
+run before, :data:`BLOCK_SECONDS` for each of its Python fences. This runs before
+collection: it reads the notes' names and text, never runs them.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from pathlib import Path
 
 from pytest_torchnotes.notefiles import is_note
 
-#: CPU seconds a worker spends importing torch and torch._dynamo before its first note
-#: (docs/performance.md, "pytest-xdist on small notes").
-WORKER_START = 2.5
+#: Seconds a worker spends starting pytest and importing torch and torch._dynamo before its
+#: first note: 2 to 3 CPU seconds on a free machine, 7 to 10 on a busy one of two cores
+#: (docs/performance.md, "pytest-xdist on small notes"), where 2.5 started workers that
+#: made 160 small notes slower than serial.
+WORKER_START = 5.0
 #: What a block of a note not run before is taken to cost: small snippets measured about
 #: 2 ms a block (160 notes of 10 blocks).
 BLOCK_SECONDS = 0.002
@@ -50,8 +52,8 @@ class Estimate:
         >>> Estimate(160, 0, 3.2).workers(8)
         0
         >>> Estimate(40, 40, 27.0).workers(8)
-        8
-        >>> Estimate(40, 40, 6.0).workers(8)
+        5
+        >>> Estimate(40, 40, 12.0).workers(8)
         2
         """
         count = min(most, int(self.seconds // WORKER_START))
@@ -62,12 +64,12 @@ class Estimate:
 
         >>> print(Estimate(160, 0, 3.2).line(0, 8))
         torchnotes: -n auto runs serially: 160 notes, about 3.2 s (from their Python blocks), \
-less than 2 workers' start of 2.5 s each (importing torch); -n 8 starts 8 workers anyway
+less than 2 workers' start of 5 s each (importing torch); -n 8 starts 8 workers anyway
         """
         if self.measured == self.notes:
-            source = "as the last run took them"
+            source = "as the last serial run took them"
         elif self.measured:
-            source = f"{self.measured} as the last run took them, the rest from their blocks"
+            source = f"{self.measured} as the last serial run took them, the rest from their blocks"
         else:
             source = "from their Python blocks"
         about = f"{self.notes} notes, about {self.seconds:.1f} s ({source})"
