@@ -75,8 +75,9 @@ def test_the_pytorch_tabs_run_and_a_name_only_another_tab_binds_says_so(
             '*notes/note.md:13: ```python is not run: it is in the tab "TensorFlow" (line 11)*',
         ]
     )
-    # every other block ran: the tabs of PyTorch, the Keras-only page, NumPy
-    result.stdout.fnmatch_lines(["*7 blocks: 6 ran, 1 follow-on*"])
+    # every other block ran: the tabs of PyTorch (the first compared with its output tab
+    # after those of TensorFlow and JAX), the Keras-only page, NumPy
+    result.stdout.fnmatch_lines(["*7 blocks: 1 verified, 5 ran, 1 follow-on*"])
 
 
 #: A PyTorch tab that holds a group of its own (CPU and CUDA), then another framework's tab.
@@ -168,3 +169,69 @@ def test_a_pytorch_tab_that_holds_tabs_of_its_own_is_still_beside_the_other_fram
     after = text.format(other=other).split("\n").index("c = 4")
     assert [shown(block.first_line) for block in note.blocks] == [*ran, after]
     assert [shown(block.line_index) for block in note.not_run] == not_run
+
+
+def _tabs(*tabs: tuple[str, str]) -> str:
+    return "".join(
+        f'=== "{title}"\n\n' + "".join(f"    {line}\n" for line in body.splitlines()) + "\n"
+        for title, body in tabs
+    )
+
+
+PYTORCH_TAB = ("PyTorch", "```python\nprint(1 + 1)\n```")
+OTHER_TAB = ("TensorFlow", "```python\nprint(tf.add(1, 1))\n```")
+
+
+@pytest.mark.parametrize(
+    "tabs",
+    [
+        [PYTORCH_TAB, OTHER_TAB, ("Output", "```\n2\n```")],
+        [
+            PYTORCH_TAB,
+            OTHER_TAB,
+            ("JAX", "```python\nprint(jnp.add(1, 1))\n```"),
+            ("Output", "```\n2\n```"),
+        ],
+        [PYTORCH_TAB, OTHER_TAB, ("输出", "```text\n2\n```")],
+        [PYTORCH_TAB, ("Output", "```\n2\n```")],
+    ],
+)
+def test_an_output_tab_after_other_frameworks_tabs_is_the_pytorch_blocks_output(
+    tabs: list[tuple[str, str]],
+) -> None:
+    note = NoteParser().parse("# Tabs\n\n" + _tabs(*tabs))
+    (block,) = note.blocks
+    assert block.expected == "2"
+
+
+@pytest.mark.parametrize(
+    "tabs",
+    [
+        # the other framework's own output, in its tab
+        [PYTORCH_TAB, ("TensorFlow", "```python\nprint(tf.add(1, 1))\n```\n\n```\n2\n```")],
+        # a tab that names PyTorch again, or another framework
+        [PYTORCH_TAB, OTHER_TAB, ("PyTorch Lightning", "```\n2\n```")],
+    ],
+)
+def test_no_other_tab_is_read_as_the_pytorch_blocks_output(tabs: list[tuple[str, str]]) -> None:
+    note = NoteParser().parse("# Tabs\n\n" + _tabs(*tabs))
+    assert all(block.expected is None for block in note.blocks)
+
+
+def test_an_output_tab_of_another_group_is_not_read() -> None:
+    text = _tabs(PYTORCH_TAB, OTHER_TAB) + "Prose.\n\n" + _tabs(("Output", "```\n2\n```"))
+    (block,) = NoteParser().parse(text).blocks
+    assert block.expected is None
+
+
+def test_the_output_tab_is_compared_and_updated(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = "# Tabs\n\n" + _tabs(PYTORCH_TAB, OTHER_TAB, ("Output", "```\n3\n```"))
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["-3", "+2"])
+    pytester.runpytest("-p", "no:randomly", "--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text() == text.replace("    3\n", "    2\n")
+    pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)

@@ -113,17 +113,57 @@ def test_named_patterns_follow_torchnotes_patterns(pytester: pytest.Pytester) ->
     assert pytester.runpytest("c.md").ret == pytest.ExitCode.USAGE_ERROR
 
 
-def test_a_note_in_testpaths_is_not_opted_in(pytester: pytest.Pytester) -> None:
-    """``testpaths`` is configuration: a project that writes it can write torchnotes_paths
-    (and ``testpaths = docs/*.md`` would otherwise opt a whole folder in unseen)."""
-    pytester.makeini("[pytest]\ntestpaths = b.md test_x.py\n")
+@pytest.mark.parametrize("testpaths", ["b.md test_x.py", "docs/*.md test_x.py", "docs/b.md"])
+def test_a_note_in_testpaths_runs_as_a_named_note(
+    pytester: pytest.Pytester, testpaths: str
+) -> None:
+    """A note ``testpaths`` names (a glob too) would otherwise stop pytest with "not found",
+    as one named on the command line would: it runs."""
+    pytester.makeini(f"[pytest]\ntestpaths = {testpaths}\n")
     write(pytester, "b.md")
+    write(pytester, "docs/b.md", DRIFTED)
+    write(pytester, "docs/c.md")
     write(pytester, "test_x.py", TEST_FILE)
+    result = pytester.runpytest("-v")
+    expected = {
+        "b.md test_x.py": {"passed": 2},
+        "docs/*.md test_x.py": {"passed": 2, "failed": 1},
+        "docs/b.md": {"failed": 1},
+    }[testpaths]
+    result.assert_outcomes(**expected)
+    if "docs" in testpaths:
+        result.stdout.fnmatch_lines(["*pytest docs/b.md --torchnotes-update*"])
+    result.stdout.no_fnmatch_line(HINT)
+
+
+def test_a_folder_of_notes_in_testpaths_says_how_to_collect_them(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini("[pytest]\ntestpaths = notes\n")
+    write(pytester, "notes/a.md")
     result = pytester.runpytest()
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: not found:*b.md"])
-    pytester.makeini("[pytest]\ntestpaths = b.md test_x.py\ntorchnotes_paths = b.md\n")
-    pytester.runpytest().assert_outcomes(passed=2)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(
+        [
+            "torchnotes: notes holds a Markdown note, not collected (collecting notes is "
+            "opt-in): run `pytest --torchnotes notes`, or set torchnotes_paths = notes in "
+            "tox.ini"
+        ]
+    )
+
+
+def test_the_folder_hint_is_shown_under_xdist(pytester: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    write(pytester, "notes/a.md")
+    write(pytester, "notes/b.md")
+    result = pytester.runpytest("notes", "-n", "2")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(["torchnotes: notes holds 2 Markdown notes, not collected*"])
+    assert result.stdout.str().count("torchnotes: notes holds") == 1
+    # and not where the notes were collected
+    result = pytester.runpytest("--torchnotes", "notes", "-n", "2", "-v")
+    result.assert_outcomes(passed=2)
+    result.stdout.no_fnmatch_line(HINT)
 
 
 # --- a folder of notes named on the command line --------------------------------------------

@@ -265,3 +265,31 @@ def test_a_missing_absolute_path_says_nothing_of_scratch_copies(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     assert "scratch copy" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    "writer",
+    [
+        "```python\n!python make.py > data.txt\n```\n",
+        "```python\n%%writefile data.txt\nhello\n```\n",
+        "<!-- torchnotes: skip slow -->\n```python\nopen('data.txt', 'w').write('hello')\n```\n",
+    ],
+)
+def test_a_file_a_line_not_run_names_gets_the_follow_on_hint_alone(
+    pytester: pytest.Pytester, write_note: WriteNote, writer: str
+) -> None:
+    write_note(f"{writer}\n```python\nprint(open('data.txt').read())\n```\n", dedent=False)
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["  follows from *'data.txt', which this block does not find*"])
+    assert "scratch copy" not in result.stdout.str()
+
+
+def test_notes_run_in_their_folder_are_not_told_of_scratch_copies(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("```python\nimport torch\nprint(torch.load('weights.pt'))\n```\n")
+    for flags in ([], ["--torchnotes-isolate-cwd=false"]):
+        result = pytester.runpytest("-p", "no:randomly", *flags)
+        result.assert_outcomes(failed=1)
+        assert ("scratch copy" in result.stdout.str()) == (not flags)

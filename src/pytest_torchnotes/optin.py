@@ -2,9 +2,10 @@
 the plugin never changes another project's test run. Two things a person who has not opted
 in still gets:
 
-* a note named on the command line is run: pytest would otherwise stop with "not found";
-* a folder named on the command line that holds notes no one collected gets one line that
-  says how many it holds and the command or ini line that collects them.
+* a note named on the command line or in ``testpaths`` is run: pytest would otherwise
+  stop with "not found";
+* a folder named there that holds notes no one collected gets one line that says how many
+  it holds and the command or ini line that collects them.
 """
 
 from __future__ import annotations

@@ -121,27 +121,24 @@ def _in_use(config: pytest.Config) -> bool:
     )
 
 
+#: Where the paths a run collects come from when a person named them: the command line or
+#: ``testpaths``, not the folder pytest was started in.
+_NAMED = (pytest.Config.ArgsSource.ARGS, pytest.Config.ArgsSource.TESTPATHS)
+
+
 def _named_notes(
     config: pytest.Config, patterns: tuple[str, ...], roots: tuple[Path, ...]
 ) -> frozenset[Path]:
-    """The notes named on the command line outside ``roots``: only there, not in
-    ``testpaths``, which a project that writes configuration can give ``torchnotes_paths``."""
-    if config.args_source != pytest.Config.ArgsSource.ARGS:
+    """The notes named on the command line or in ``testpaths`` outside ``roots`` (a folder
+    named there gets a hint instead: :func:`_uncollected_hints`)."""
+    if config.args_source not in _NAMED:
         return frozenset()
     from pytest_torchnotes.optin import named_notes
 
     return named_notes(config.args, config.invocation_params.dir, patterns, roots)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    in_use = _in_use(config)
-    if not in_use and not _named_notes(config, DEFAULT_PATTERNS, ()):
-        return  # a project that keeps no notes pays nothing more
-    # pytest calls a plugin registered later first: this is added before pytest's own
-    # plugins add their clean-ups, and runs after them (after the garbage collections of
-    # its last clean-up; tests/test_plugin_leaks.py checks it).
-    config.add_cleanup(partial(_unfreeze, config))
-    from pytest_torchnotes.markdown.regions import note_parsers
+def _build_settings(config: pytest.Config) -> Settings:
     from pytest_torchnotes.settings import SettingsError, build_settings
 
     inifile = config.inipath.name if config.inipath is not None else "the ini file"
@@ -153,9 +150,67 @@ def pytest_configure(config: pytest.Config) -> None:
         return config.getini(option.ini), f"{option.ini} in {inifile}"
 
     try:
-        settings = build_settings(lookup)
+        return build_settings(lookup)
     except SettingsError as error:
         raise pytest.UsageError(f"torchnotes: {error}") from None
+
+
+#: The line that says how many workers ``-n auto`` started for the notes, and why.
+AUTO_WORKERS: pytest.StashKey[str] = pytest.StashKey()
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own count
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """pytest-xdist's ``-n auto`` and ``-n logical``: one worker for each worker's start of
+    notes to run, none when that is fewer than two (:mod:`.workercount`). A run that also
+    collects Python test modules, or where ``PYTEST_XDIST_AUTO_NUM_WORKERS`` is set, gets
+    xdist's own count."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    named = _named_notes(config, DEFAULT_PATTERNS, ())
+    if not _in_use(config) and not named:
+        return None
+    from xdist.plugin import (  # type: ignore[import-untyped]
+        pytest_xdist_auto_num_workers as xdist_count,
+    )
+
+    from pytest_torchnotes import workercount
+
+    settings = _build_settings(config)
+    included = None if settings.collect_all else settings.paths + tuple(named)
+    paths = [Path(config.invocation_params.dir, arg.partition("::")[0]) for arg in config.args]
+    durations: dict[str, float] = {}
+    if config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
+        cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
+        durations = workercount.read_durations(config.rootpath / cache_dir)
+    estimate = workercount.estimate(
+        paths,
+        included,
+        settings.patterns,
+        config.getini("norecursedirs"),
+        config.getini("python_files"),
+        config.rootpath,
+        durations,
+    )
+    if estimate.modules or not estimate.notes:
+        return None
+    most = xdist_count(config)
+    workers = estimate.workers(most)
+    config.stash[AUTO_WORKERS] = estimate.line(workers, most)
+    return workers
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    in_use = _in_use(config)
+    if not in_use and not _named_notes(config, DEFAULT_PATTERNS, ()):
+        return  # a project that keeps no notes pays nothing more
+    # pytest calls a plugin registered later first: this is added before pytest's own
+    # plugins add their clean-ups, and runs after them (after the garbage collections of
+    # its last clean-up; tests/test_plugin_leaks.py checks it).
+    config.add_cleanup(partial(_unfreeze, config))
+    from pytest_torchnotes.markdown.regions import note_parsers
+
+    settings = _build_settings(config)
     import dataclasses
 
     from pytest_torchnotes.notenames import NoteNames, linked_roots
@@ -265,13 +320,41 @@ def pytest_report_collectionfinish(
     collected nothing or under ``-v`` (a project's docs beside its tests stay quiet)."""
     names = config.stash.get(NAMES, None)
     line = None if names is None else names.line(start_path)
-    return ([] if line is None else [line]) + _uncollected_hints(config, items)
+    collected = [item.path for item in items if isinstance(item, NoteItem)]
+    return ([] if line is None else [line]) + _uncollected_hints(config, collected, bool(items))
 
 
-def _uncollected_hints(config: pytest.Config, items: list[pytest.Item]) -> list[str]:
-    if config.args_source != pytest.Config.ArgsSource.ARGS:
+#: The hints of the folders of notes left out, for the xdist controller's summary (the
+#: workers collect, and what they report after their collection is not shown).
+CONTROLLER_HINTS: pytest.StashKey[list[str]] = pytest.StashKey()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """pytest-xdist's controller: the hints a serial run shows after its collection, from
+    the node ids the first worker collected."""
+    config = node.config
+    if CONTROLLER_HINTS in config.stash:
+        return
+    suffix = f"::{NOTE_ITEM_NAME}"
+    collected = [
+        config.rootpath / nodeid[: -len(suffix)] for nodeid in ids if nodeid.endswith(suffix)
+    ]
+    config.stash[CONTROLLER_HINTS] = _uncollected_hints(config, collected, bool(ids))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    for line in config.stash.get(CONTROLLER_HINTS, []):
+        terminalreporter.write_line(line)
+
+
+def _uncollected_hints(config: pytest.Config, collected: list[Path], any_items: bool) -> list[str]:
+    """The hint of each folder named on the command line or in ``testpaths`` that holds notes
+    none of which ``collected`` holds, when the run collected nothing (``any_items``
+    false) or under ``-v``."""
+    if config.args_source not in _NAMED:
         return []
-    if items and config.get_verbosity() <= 0:
+    if any_items and config.get_verbosity() <= 0:
         return []
     settings = config.stash.get(SETTINGS, None)
     if settings is not None and settings.collect_all:
@@ -281,7 +364,7 @@ def _uncollected_hints(config: pytest.Config, items: list[pytest.Item]) -> list[
     return uncollected_hints(
         config.args,
         config.invocation_params.dir,
-        collected=(item.path for item in items if isinstance(item, NoteItem)),
+        collected=collected,
         roots=settings.paths if settings is not None else (),
         patterns=settings.patterns if settings is not None else DEFAULT_PATTERNS,
         skipped=config.getini("norecursedirs"),
@@ -863,6 +946,8 @@ class Reporting:
         from pytest_torchnotes.reporting.parallel import WorkerStarts
 
         self.starts = WorkerStarts()
+        self.durations: dict[str, float] = {}
+        self.serial = config.getoption("dist", "no") == "no"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -874,7 +959,12 @@ class Reporting:
             self.ran_notes = True
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
-        self.starts.add(report.duration, note.get("torch_import") is not None)
+        torch_import = note.get("torch_import")
+        self.starts.add(report.duration, torch_import is not None)
+        # what -n auto estimates the next run from: the note's own time in a serial run
+        # (workers sharing the cores take longer each), its import of torch left out
+        if self.serial:
+            self.durations[report.nodeid.partition("::")[0]] = report.duration - (torch_import or 0)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport) -> None:
@@ -915,6 +1005,7 @@ class Reporting:
 
                 output["torchnotes_environment"] = environment_data()
             return
+        self._keep_durations()
         updates = self.config.pluginmanager.get_plugin("torchnotes-update")
         if updates is not None:
             updates.book.correct(self.notes)
@@ -924,13 +1015,28 @@ class Reporting:
 
         write_report(self.report(), self.path)
 
+    def _keep_durations(self) -> None:
+        """The notes' durations, kept in pytest's cache for ``-n auto``'s next estimate."""
+        cache = getattr(self.config, "cache", None)
+        if cache is None or not self.durations:
+            return
+        from pytest_torchnotes.workercount import DURATIONS_KEY
+
+        kept = cache.get(DURATIONS_KEY, {})
+        cache.set(DURATIONS_KEY, {**(kept if isinstance(kept, dict) else {}), **self.durations})
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        auto = self.config.stash.get(AUTO_WORKERS, None)
         if not self.notes:
+            if auto is not None:
+                terminalreporter.write_line(auto)
             return
         from pytest_torchnotes.reporting.render import summary_lines
         from pytest_torchnotes.reporting.terminaltext import terminal_text
 
         terminalreporter.write_sep("=", "torchnotes")
+        if auto is not None:
+            terminalreporter.write_line(auto)
         for line in summary_lines(self.report()):
             terminalreporter.write_line(terminal_text(line))
         if self.path is not None:

@@ -41,18 +41,6 @@ NOTEBOOK_NAMES = {
 }
 
 
-#: The relative path of a file a block did not find: ``[Errno 2] No such file or directory:
-#: 'weights.pt'``.
-MISSING_RELATIVE_FILE = re.compile(r"\[Errno 2\] No such file or directory: '(?![/~\\])[^']+'")
-
-#: Why a block may not find a file another note wrote, and what to do about it.
-SCRATCH_HINT = (
-    "notes run in a scratch copy of their folder (torchnotes_isolate_cwd, on by default): a file"
-    " that another note writes is not in this note's copy; write it in this note, or run the"
-    " notes in their own folder with --torchnotes-isolate-cwd=false"
-)
-
-
 def _shows_exception(block: Block | SetupBlock, type_name: str) -> bool:
     """Whether the block's expected output ends in the exception it raised, as a notebook
     export writes a cell's traceback among its outputs."""
@@ -166,8 +154,6 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {DEBUGGER_QUIT}")
     if error is not None and error.hint:
         lines.append(f"  {error.hint}")
-    if error is not None and MISSING_RELATIVE_FILE.search(error.message):
-        lines.append(f"  {SCRATCH_HINT}")
     if error is not None and error.traceback:
         lines.extend(cut_lines(error.traceback.rstrip("\n").split("\n")))
     lines.extend(excerpt("stdout before the error", result.actual))

@@ -50,6 +50,10 @@ class NoteContext:
         self.consumed: set[int] = set()
         #: Indented text not read as output: (0-based line, 0-based line of its block).
         self.unread_indented: list[tuple[int, int]] = []
+        #: A block of a PyTorch tab, by its 0-based opening line, that other frameworks'
+        #: tabs follow: the last fence of theirs and the fence after them, in an output tab
+        #: of the same group (:func:`.framework_tabs.output_tabs`).
+        self.output_tabs: dict[int, tuple[FenceLexeme, FenceLexeme]] = {}
 
     @cached_property
     def text(self) -> str:

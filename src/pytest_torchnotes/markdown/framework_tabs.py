@@ -18,12 +18,16 @@ The PyTorch tab runs. A Python block in a tab whose title names another framewor
 names PyTorch, is the same code for that framework: it is not run, and a warning names it, as
 d2lbook's tabs of other frameworks are not (:mod:`.tabs`). A tab of another framework in a
 page with no PyTorch tab runs: nothing says the page has a version for PyTorch.
+
+A tab of the same group after the other frameworks' tabs (``=== "Output"``) may hold the
+PyTorch block's output: the fence it holds is the one that follows the PyTorch block once
+the tabs not run are passed over (:func:`output_tabs`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexers import FenceLexeme
@@ -91,7 +95,7 @@ def other_framework_fences(
     elements = ("tab" in text or "Tab" in text) and any(hint in text for hint in ELEMENT_HINTS)
     if not content and not elements:
         return {}
-    tabs = (_content_tabs(lines) if content else []) + (_element_tabs(lines) if elements else [])
+    tabs = _tabs(lines, content=content, elements=elements)
     if not tabs:
         return {}
     pytorch_groups = {tab.group for tab in tabs if PYTORCH.search(tab.title)}
@@ -110,6 +114,43 @@ def other_framework_fences(
             "framework beside a PyTorch tab; the page shows one tab at a time and the PyTorch "
             "one runs here"
         )
+    return found
+
+
+def _tabs(lines: Sequence[str], *, content: bool = True, elements: bool = True) -> list[Tab]:
+    return (_content_tabs(lines) if content else []) + (_element_tabs(lines) if elements else [])
+
+
+def output_tabs(
+    lines: Sequence[str], fences: Sequence[FenceLexeme], not_run: Container[int]
+) -> dict[int, tuple[FenceLexeme, FenceLexeme]]:
+    """For each block in a PyTorch tab followed by fences of other frameworks' tabs
+    (``not_run``, by 0-based opening line) and then by a fence in a tab of the same group
+    that names no framework: the last fence not run, and that fence, by the 0-based
+    opening line of the block. Whether that fence is the block's output is the output
+    fence convention's to say, as if it followed the last fence not run."""
+    tabs = _tabs(lines)
+    found: dict[int, tuple[FenceLexeme, FenceLexeme]] = {}
+    for position, fence in enumerate(fences):
+        if fence.open_line in not_run:
+            continue
+        after = position + 1
+        while after < len(fences) and fences[after].open_line in not_run:
+            after += 1
+        if after == position + 1 or after == len(fences):
+            continue
+        tab = _holder(fence.open_line, lines, tabs)
+        holder = _holder(fences[after].open_line, lines, tabs)
+        if (
+            tab is not None
+            and holder is not None
+            and PYTORCH.search(tab.title)
+            and holder.group == tab.group
+            and holder.line > fences[after - 1].open_line
+            and not PYTORCH.search(holder.title)
+            and not OTHER_FRAMEWORK.search(holder.title)
+        ):
+            found[fence.open_line] = (fences[after - 1], fences[after])
     return found
 
 

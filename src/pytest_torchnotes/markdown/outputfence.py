@@ -40,7 +40,9 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     fence = draft.fence
     indented = draft.indented is not None and draft.indented.lines
     warn = draft.output is None and not draft.doctest and not indented
-    fenced = output_fence(note, fence, draft.next_fence, warn=warn)
+    fenced = _output_tab(note, fence) if draft.output is None and not draft.doctest else None
+    if fenced is None:
+        fenced = output_fence(note, fence, draft.next_fence, warn=warn)
     if warn and fenced is None:
         output_run_as_code(note, fence, draft.next_fence)
     if fenced is not None and draft.doctest:
@@ -72,6 +74,16 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     if second is not None:
         section = replace(section, not_writable=second_output_refusal(fenced, second))
     draft.output = section
+
+
+def _output_tab(note: NoteContext, fence: FenceLexeme) -> FenceLexeme | None:
+    """The fence of an output tab after other frameworks' tabs, read as if it followed the
+    last of their fences (``=== "PyTorch"``, ``=== "TensorFlow"``, ``=== "Output"``)."""
+    tabbed = note.output_tabs.get(fence.open_line)
+    if tabbed is None or fence.close_line is None:
+        return None
+    last, candidate = tabbed
+    return output_fence(note, last, candidate, warn=False)
 
 
 def output_fence(

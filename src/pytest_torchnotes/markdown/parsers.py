@@ -111,6 +111,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
     other_frameworks = framework_tabs.other_framework_fences(note.text, note.lines, lexemes.fences)
     exercise_parts = teach_exercises.exercise_parts(note.text, note.lines, lexemes.fences)
+    if other_frameworks:
+        note.output_tabs = framework_tabs.output_tabs(note.lines, lexemes.fences, other_frameworks)
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)

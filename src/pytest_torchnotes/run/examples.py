@@ -64,10 +64,13 @@ def check_example(
     options: CompareOptions,
     ignore_want: bool = False,
     default_flags: int = 0,
+    either_part: bool = False,
 ) -> str | None:
     """How ``example`` failed, run as ``execution``, if it did: the exception it shows was
     not raised, another was, or its output differs (:data:`OUTPUT_DIFFERS`). ``default_flags``
-    are on unless the example turns them off (xdoctest's, under its rules)."""
+    are on unless the example turns them off (xdoctest's, under its rules); with
+    ``either_part`` (xdoctest's rules too), the output may be what the example printed, or
+    the repr of its value, alone."""
     flags = option_flags(example, default_flags)
     error = execution.error
     if example.exc_msg is not None:
@@ -90,6 +93,16 @@ def check_example(
     checker = ComparatorChecker(comparator, options)
     if checker.check_output(example.want, execution.stdout, flags):
         return None
+    displayed = execution.displayed
+    if either_part and displayed is not None:
+        # xdoctest's rule (checker.check_got_vs_want): the output may show what the example
+        # printed, or its value's repr, alone (nn.Module.apply's docstring shows the modules
+        # it printed, not the module it returned)
+        printed = execution.stdout[: -len(displayed) - 1]
+        if printed.strip() and checker.check_output(example.want, printed, flags):
+            return None
+        if printed.strip() and checker.check_output(example.want, displayed + "\n", flags):
+            return None
     return OUTPUT_DIFFERS
 
 

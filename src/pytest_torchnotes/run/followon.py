@@ -204,7 +204,7 @@ class FollowOn:
                 elsewhere = where_bound(
                     undefined, result.item.first_line, self._lines, self._items, bound_names
                 )
-                self._hint(result, elsewhere or UNBOUND.format(name=undefined))
+                result.add_hint(elsewhere or UNBOUND.format(name=undefined))
         if result.follows is None and FILE_ERRORS & error.names:
             self._unwritten(result, error.message)
         if DEFINING_ERRORS & error.names:
@@ -261,14 +261,8 @@ class FollowOn:
             f"{name} -->",
         )
 
-    @classmethod
-    def _mark(cls, result: BlockResult, cause: str, why: str) -> None:
+    @staticmethod
+    def _mark(result: BlockResult, cause: str, why: str) -> None:
         """Name ``cause`` in ``result``'s summary and, with ``why``, in its message."""
         result.summary = f"follows from {cause}: {result.summary}"
-        cls._hint(result, f"follows from {cause}, {why}")
-
-    @staticmethod
-    def _hint(result: BlockResult, hint: str) -> None:
-        """Add the line ``hint`` under the headline of ``result``'s message."""
-        head, _, rest = result.message.partition("\n")
-        result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+        result.add_hint(f"follows from {cause}, {why}")

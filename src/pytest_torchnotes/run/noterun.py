@@ -17,13 +17,15 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
 from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
-from pytest_torchnotes.notelines import location
+from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import directives, repowatch
+from pytest_torchnotes.run.cachedimports import cached_import_hint
 from pytest_torchnotes.run.compiling import forget_source
 from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.pseudocode import pseudocode_hint
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import (
     EXCEPTION,
@@ -36,6 +38,7 @@ from pytest_torchnotes.run.results import (
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 from pytest_torchnotes.run.unread_traceback import unread_traceback
+from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, SCRATCH_HINT
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -95,6 +98,8 @@ class NoteRun:
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
         self.follow_on = FollowOn(note.not_run, note.lines, note.items)
+        #: The note runs in a scratch copy of its folder (``torchnotes_isolate_cwd``).
+        self.scratch = False
         #: The note's folder in the repository, looked at after each block (isolated notes).
         self.watch: FolderWatch | None = None
         self.closed = False
@@ -140,11 +145,55 @@ class NoteRun:
             self.executor.fd_shared = []
             block_result = self._run_item(kind, item, options or Options())
             self.follow_on.check(block_result, item.code)
+            self._not_python(block_result, item)
+            self._not_in_scratch(block_result)
+            self._cached_import(block_result, item)
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
         self.result.blocks.append(block_result)
         return block_result
+
+    def _not_in_scratch(self, block_result: BlockResult) -> None:
+        """Say that notes run in a scratch copy of their folder when a block did not find
+        a relative file and no line of its note that did not run names it (the follow-on
+        says that one)."""
+        error = block_result.error
+        if (
+            self.scratch
+            and block_result.outcome == FAILED
+            and error is not None
+            and block_result.follows is None
+            and MISSING_RELATIVE_FILE.search(error.message)
+        ):
+            block_result.add_hint(SCRATCH_HINT)
+
+    def _cached_import(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
+        """Say why a block that only imports printed nothing its note writes: the modules
+        were imported already (:mod:`.cachedimports`)."""
+        if (
+            block_result.outcome != FAILED
+            or block_result.error is not None
+            or not isinstance(item, Block)
+            or item.doctest
+            or item.ipython is not None
+        ):
+            return
+        hint = cached_import_hint(item.code, block_result.expected or "", block_result.actual)
+        if hint is not None:
+            block_result.add_hint(hint)
+
+    def _not_python(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
+        """Name the directive that leaves unrun a block whose code is not Python
+        (:mod:`.pseudocode`)."""
+        error = block_result.error
+        if block_result.outcome != FAILED or error is None or not isinstance(item, Block):
+            return
+        if item.doctest or item.ipython is not None:
+            return  # an example's SyntaxError is its own: the transcript compiles each one
+        hint = pseudocode_hint(item.code, error.names, error.message, shown(item.first_line))
+        if hint is not None:
+            block_result.add_hint(hint)
 
     def _unread_traceback(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the fence after a block that raised, with no output of its own, when that
@@ -162,8 +211,7 @@ class NoteRun:
             return
         hint = unread_traceback(item, error.type_name, self.note.lines)
         if hint is not None:
-            head, _, rest = block_result.message.partition("\n")
-            block_result.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+            block_result.add_hint(hint)
 
     def _check_folder(self, block_result: BlockResult) -> None:
         """Fail the block, and warn at its line, when the note's folder in the repository

@@ -117,6 +117,11 @@ class BlockResult:
         """0-based line where the block (or setup comment) starts."""
         return self.item.first_line
 
+    def add_hint(self, hint: str) -> None:
+        """Add the line ``hint`` under the headline of the message."""
+        head, _, rest = self.message.partition("\n")
+        self.message = "\n".join(part for part in (head, f"  {hint}", rest) if part)
+
     @property
     def failed(self) -> bool:
         return self.outcome == FAILED

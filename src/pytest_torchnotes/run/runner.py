@@ -185,6 +185,7 @@ class NoteRunner:
         )
         register_source(display_path, _code_lines(note))
         run = NoteRun(self, note, executor, context, NoteResult(display_path))
+        run.scratch = self.settings.workspace is not None
         try:
             isolated = run.stack.enter_context(
                 sandbox(

@@ -9,6 +9,8 @@ it now raises (:mod:`.transcript_raises`), or its output where its traceback was
 from __future__ import annotations
 
 import doctest
+from contextlib import nullcontext
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
@@ -18,9 +20,16 @@ from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import xdoctest
+from pytest_torchnotes.run.cachedimports import cached_import_hint
 from pytest_torchnotes.run.compiling import CompiledCode, compile_single
 from pytest_torchnotes.run.errors import ErrorInfo, describe_error
-from pytest_torchnotes.run.examples import OUTPUT_DIFFERS, check_example, example_checked
+from pytest_torchnotes.run.examples import (
+    OUTPUT_DIFFERS,
+    ComparatorChecker,
+    check_example,
+    example_checked,
+    option_flags,
+)
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.malformed import malformed_message
@@ -76,7 +85,7 @@ def run_examples(
             continue
         ran += 1
         line = block.code_line + example.lineno
-        execution = _run_example(evaluator, example, line, timeout)
+        execution = _run_example(evaluator, example, line, timeout, displayed=xdoctest_rules)
         current = from_execution(block, execution)
         current.expected = example.want.replace(doctest.BLANKLINE_MARKER, "")
         result.duration += execution.duration
@@ -84,7 +93,13 @@ def run_examples(
         # xdoctest compares no output with an example that shows none
         ignore_want = mode.ignore_want or (xdoctest_rules and not example.want.strip())
         failure = check_example(
-            evaluator.comparator, example, execution, options, ignore_want, default_flags
+            evaluator.comparator,
+            example,
+            execution,
+            options,
+            ignore_want,
+            default_flags,
+            either_part=xdoctest_rules,
         )
         result.checked = example_checked(example, options, ignore_want, result.checked)
         if failure is None:
@@ -97,6 +112,17 @@ def run_examples(
             )
             if hint is None:  # what doctest reads under the prompt, before what the code does
                 hint = want_hint(example.want, execution)
+            if hint is None and failure == OUTPUT_DIFFERS and not xdoctest_rules:
+                matches = partial(
+                    ComparatorChecker(evaluator.comparator, options).check_output,
+                    example.want,
+                    optionflags=option_flags(example, default_flags),
+                )
+                hint = xdoctest.printed_only_hint(
+                    example.source, example.want, execution.stdout, matches
+                )
+            if hint is None and failure == OUTPUT_DIFFERS:
+                hint = cached_import_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS:
                 hint = silent_statement_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
@@ -137,21 +163,32 @@ def _default_flags(evaluator: BlockEvaluator) -> int:
 
 
 def _run_example(
-    evaluator: BlockEvaluator, example: doctest.Example, line: int, timeout: float | None
+    evaluator: BlockEvaluator,
+    example: doctest.Example,
+    line: int,
+    timeout: float | None,
+    *,
+    displayed: bool = False,
 ) -> Execution:
+    """Run one example; with ``displayed``, keep the repr its value displayed apart, for
+    xdoctest's comparison (:func:`.examples.check_example`)."""
     filename = evaluator.executor.filename
     with evaluator.executor.compiling() as warned:
         try:
             code = compile_single(example.source, filename, line)
         except SyntaxError as error:
             return Execution(error=describe_error(error, filename), warnings=warned)
-    execution = evaluator.executor.run(
-        CompiledCode(code, interactive=True),
-        evaluator.namespace,
-        timeout=timeout,
-        label=f"line {shown(line)}",
-        where=f"{location(filename, line)}: the example",
-    )
+    recorded: list[str] = []
+    with xdoctest.displaying(recorded) if displayed else nullcontext():
+        execution = evaluator.executor.run(
+            CompiledCode(code, interactive=True),
+            evaluator.namespace,
+            timeout=timeout,
+            label=f"line {shown(line)}",
+            where=f"{location(filename, line)}: the example",
+        )
+    if len(recorded) == 1 and execution.stdout.endswith(recorded[0] + "\n"):
+        execution.displayed = recorded[0]
     execution.warnings[:0] = warned
     return execution
 

@@ -35,6 +35,19 @@ MISSING_FILE = re.compile(
 )
 
 
+#: The relative path of a file a block did not find: ``[Errno 2] No such file or directory:
+#: 'weights.pt'``.
+MISSING_RELATIVE_FILE = re.compile(r"\[Errno 2\] No such file or directory: '(?![/~\\])[^']+'")
+
+#: Why a block of a note run in a scratch copy of its folder may not find a file another
+#: note wrote, and what to do about it: said when no line of its own note explains it.
+SCRATCH_HINT = (
+    "notes run in a scratch copy of their folder (torchnotes_isolate_cwd, on by default): a file"
+    " that another note writes is not in this note's copy; write it in this note, or run the"
+    " notes in their own folder with --torchnotes-isolate-cwd=false"
+)
+
+
 def missing_file(message: str) -> str | None:
     """The name (without its folder) of the file the message says is not there.
 

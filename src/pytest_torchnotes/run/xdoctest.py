@@ -10,11 +10,15 @@ example alone. Python's ``doctest`` drops comment-only lines, so they are read h
 
 from __future__ import annotations
 
+import ast
+import builtins
 import doctest
 import importlib.util
 import os
 import re
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 #: One directive: ``# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)``.
@@ -119,3 +123,67 @@ class Directives:
         while self._lines and self._lines[0][0] < lineno:
             self._mode = apply(self._mode, self._lines.pop(0)[1])
         return apply(self._mode, source)
+
+
+@contextmanager
+def displaying(recorded: list[str]) -> Iterator[None]:
+    """While an example runs, display its value as ``sys.displayhook`` does and keep the
+    repr written in ``recorded``: xdoctest compares an example's output with what it printed
+    and with its value's repr apart, and passes it when either matches. A hook the note sets
+    itself replaces this one, and nothing is kept."""
+    hook = sys.displayhook
+
+    def display(value: object) -> None:
+        if value is None:
+            return
+        builtins._ = None  # type: ignore[attr-defined]
+        text = repr(value)
+        sys.stdout.write(text + "\n")
+        builtins._ = value  # type: ignore[attr-defined]
+        recorded.append(text)
+
+    sys.displayhook = display
+    try:
+        yield
+    finally:
+        if sys.displayhook is display:
+            sys.displayhook = hook
+
+
+#: Most lines of a value's repr looked for at the end of an example's output.
+MOST_REPR_LINES = 200
+
+
+def printed_only_hint(
+    source: str, want: str, got: str, matches: Callable[[str], bool]
+) -> str | None:
+    """The hint of an example whose output (``want``) is what it printed, without the repr
+    of the value it returned that ends ``got`` (read on a failure only): xdoctest's rules
+    pass it.
+
+    >>> print(printed_only_hint("f()", "a", "a\\nb\\n", lambda got: got == "a\\n"))
+    the output shows what the example printed without the repr of the value it returned: \
+xdoctest passes it (--torchnotes-transcripts=xdoctest, ini: torchnotes_transcripts, the rules \
+PyTorch's docstrings are written for), or end the line with ';' or assign the value \
+(`_ = ...`) to display nothing
+    >>> printed_only_hint("x = f()", "a", "a\\nb\\n", lambda got: got == "a\\n") is None
+    True
+    """
+    if not want.strip():
+        return None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+        return None
+    lines = got.splitlines(keepends=True)
+    for cut in range(1, min(len(lines), MOST_REPR_LINES + 1)):
+        if matches("".join(lines[:-cut])):
+            return (
+                "the output shows what the example printed without the repr of the value it "
+                "returned: xdoctest passes it (--torchnotes-transcripts=xdoctest, ini: "
+                "torchnotes_transcripts, the rules PyTorch's docstrings are written for), or "
+                "end the line with ';' or assign the value (`_ = ...`) to display nothing"
+            )
+    return None

@@ -22,6 +22,7 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.reporting.report import BlockRecord
+from pytest_torchnotes.run.pseudocode import not_python_directive
 
 #: ``No module named 'torchinfo'`` in a block's failure.
 MISSING = re.compile(r"No module named '(?P<name>[\w.]+)'")
@@ -109,7 +110,7 @@ def classify(
             record.line,
             NOT_PYTHON,
             f"not valid Python: {message}",
-            f"skip not valid Python ({message}): pseudo-code or another tool's transcript",
+            not_python_directive(message),
             instead=other_language(block.code if block else ""),
         )
     undefined = UNDEFINED_NAME.search(reason)

@@ -1,0 +1,86 @@
+"""The lines above a fence in its block quote or list item, read as that container's own
+content: quote markers and the item's indentation taken off."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.html_blocks.tags import LIST_ITEM, QUOTE_MARKER
+from pytest_torchnotes.markdown.lexers import FenceLexeme
+
+#: Lines looked at above a run of lines that closes a ``<pre>`` or ``<script>`` block, for
+#: its start, or above an indented run for the list item it belongs to.
+LOOK_BACK = 500
+
+
+def lines_above(lines: Sequence[str], end: int, depth: int) -> dict[int, str]:
+    """The lines right above line ``end`` in a block quote ``depth`` deep (0: the note's
+    top level), quote markers taken off, up to a blank one, by 0-based line."""
+    above: dict[int, str] = {}
+    line = end - 1
+    while line >= 0 and end - line <= LOOK_BACK:
+        text = in_quote(lines[line], depth)
+        if text is None or not text.strip():
+            break
+        above[line] = text
+        line -= 1
+    return above
+
+
+def container_lines(
+    fence: FenceLexeme, note: NoteContext
+) -> tuple[dict[int, str], int, int | None] | None:
+    """The lines right above ``fence`` in its block quote or list item, by 0-based line, as
+    that container's content (quote markers and the item's indentation taken off), the
+    fence's own indentation there, and the line where the container starts when that is
+    known (a quote's first line, an item's marker line above the fence with no blank line
+    between); ``None`` for a fence on a list item's marker line."""
+    lines = note.lines
+    depth = fence.quote_depth
+    inner = fence.prefix
+    for _ in range(depth):
+        marker = QUOTE_MARKER.match(inner)
+        if marker is None:
+            return None
+        inner = inner[marker.end() :]
+    if inner.strip(" "):
+        return None  # on a list item's line: nothing above it is in the item
+    above = lines_above(lines, fence.open_line, depth)
+    start: int | None = None
+    if depth:
+        start = fence.open_line
+        while (
+            start > 0
+            and fence.open_line - start < LOOK_BACK
+            and QUOTE_MARKER.match(lines[start - 1])
+        ):
+            start -= 1
+    column = len(inner)
+    if column == 0:
+        return above, 0, start
+    # in a list item: its lines from the fence's column on, up to the item's marker line
+    item: dict[int, str] = {}
+    for index in sorted(above, reverse=True):
+        text = above[index]
+        marker = LIST_ITEM.match(text)
+        if marker is not None and len(marker.group(0)) == column:
+            item[index] = text[column:]
+            return item, 0, index if not depth else start
+        if len(text) - len(text.lstrip(" ")) < column:
+            break  # a lazy line or another block: the item's content ends below it
+        item[index] = text[column:]
+    # a fence one to three spaces in, with no item's marker line above it up to a blank
+    # line, is read where it stands
+    return (above, column, start) if column <= 3 else (item, 0, start)
+
+
+def in_quote(line: str, depth: int) -> str | None:
+    """``line`` without its first ``depth`` block-quote markers, or ``None`` when it has
+    fewer (it is not in the fence's quote)."""
+    for _ in range(depth):
+        marker = QUOTE_MARKER.match(line)
+        if marker is None:
+            return None
+        line = line[marker.end() :]
+    return line
