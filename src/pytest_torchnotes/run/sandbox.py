@@ -134,7 +134,6 @@ def sandbox(
         | sessionfds.SessionFdGuard
         | rlimits.LimitGuard
         | identity.IdentityGuard
-        | execs.ExecGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -149,8 +148,6 @@ def sandbox(
         wrapping.append(limits)
     if identity.names_one(code):
         wrapping.append(identity.IdentityGuard(os.getpid()))
-    if execs.names_one(code):
-        wrapping.append(execs.ExecGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
@@ -211,6 +208,8 @@ def sandbox(
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
+    exec_guard = execs.guard()
+    exec_guard.notes_running += 1
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
         hooks.start()
@@ -232,6 +231,7 @@ def sandbox(
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
         unwatch()
+        exec_guard.notes_running -= 1
         spawning.stop()
         inert = [
             *hooks.stop(),

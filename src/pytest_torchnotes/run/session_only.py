@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 from collections.abc import Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 from pytest_torchnotes.run.wrapping import Wrapping
@@ -22,6 +23,8 @@ class SessionOnlyGuard:
 
     #: The functions of :mod:`os` guarded.
     FUNCTIONS: Sequence[str] = ()
+    #: The modules whose functions of those names are wrapped.
+    MODULES: Sequence[ModuleType] = (os,)
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
@@ -32,8 +35,9 @@ class SessionOnlyGuard:
         raise NotImplementedError
 
     def start(self) -> None:
-        for name in self.FUNCTIONS:
-            self._wrapping.wrap(os, name, functools.partial(self._refusing, name))
+        for module in self.MODULES:
+            for name in self.FUNCTIONS:
+                self._wrapping.wrap(module, name, functools.partial(self._refusing, name))
 
     def restore(self) -> list[str]:
         self._wrapping.unwrap()
