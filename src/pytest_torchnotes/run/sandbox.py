@@ -21,6 +21,7 @@ from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.run import (
     atexits,
     classattrs,
+    codecsearch,
     copyregs,
     execs,
     exiting,
@@ -214,6 +215,7 @@ def sandbox(
         spawning.start()  # imports multiprocessing, which registers with atexit
         hooks.start()
         at_exit.start()
+        codecsearch.start(executor.filename)
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -253,6 +255,7 @@ def sandbox(
             partial(note_modules.release, module),
         )
         result.at_exit = at_exit.stop()
+        searches = codecsearch.stop()
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
@@ -265,6 +268,7 @@ def sandbox(
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)
