@@ -217,16 +217,30 @@ class Executor:
                 finally:
                     self.in_block = False
                     # Put a lowered limit back before calling anything (a tracer such as
-                    # coverage's runs Python code on the first call into a module), then judge.
-                    lowered = GET_RECURSION_LIMIT()
-                    if lowered < recursion_limit:
-                        SET_RECURSION_LIMIT(recursion_limit)
+                    # coverage's runs Python code on the first call into a module), then
+                    # stop the time limit. Its BlockTimeout can land here, after the code
+                    # ended and before the limit stopped (its SIGALRM handler at the next
+                    # bytecode, an exception set for the thread when it was overdue): it
+                    # skipped the rest of what puts the session's state back. It is
+                    # dropped, as TimeLimit.stop drops one not raised yet (the code had
+                    # ended), and the steps done again; once stopped, the limit raises
+                    # nothing more. Inline: a call would take it at the callee's entry.
+                    lowered = None
+                    while True:
+                        try:
+                            if lowered is None:
+                                lowered = GET_RECURSION_LIMIT()
+                            if lowered < recursion_limit:
+                                SET_RECURSION_LIMIT(recursion_limit)
+                            limit.stop()
+                            break
+                        except BlockTimeout:
+                            continue
                     for _, after in reversed(self.around_block):
                         after()
                     if between is not None:
                         between.leave()
                     too_low = recursion.lowered_too_far(recursion_limit, lowered)
-                    limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
                     if prompt:
