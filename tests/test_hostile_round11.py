@@ -50,3 +50,66 @@ def test_the_exec_functions_run_outside_a_note(pytester: pytest.Pytester) -> Non
             os.execv("/bin/true", ["true"])
     finally:
         guard.notes_running -= 1
+
+
+@pytest.mark.parametrize(
+    ("code", "printed"),
+    [
+        ("print(signal.alarm(0))", "0"),
+        ("print(signal.alarm(30))\nprint(signal.alarm(0))", "0\n30"),
+        ("print(signal.getitimer(signal.ITIMER_REAL))", "(0.0, 0.0)"),
+        ("print(signal.setitimer(signal.ITIMER_REAL, 0))", "(0.0, 0.0)"),
+        ("print(signal.setitimer(signal.ITIMER_REAL, 40)[0])\nprint(signal.alarm(0))", "0.0\n40"),
+    ],
+)
+def test_a_block_reads_its_own_interval_timer_not_its_time_limit(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str, printed: str
+) -> None:
+    # signal.alarm(0) returned the block's time limit (120) where a script gets 0.
+    write_note(f"```python\nimport signal\n{code}\n=== output ===\n{printed}\n```\n", "a.md")
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
+
+
+def test_a_block_that_cancels_its_limit_s_timer_still_stops_at_its_limit(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "<!-- torchnotes: timeout 0.5 -->\n```python\nimport signal, time\n"
+        "print(signal.alarm(0))\nwhile True:\n    time.sleep(0.01)\n```\n",
+        "a.md",
+    )
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*notes/a.md:2: block 1: the block did not finish within 0.5 s*"])
+
+
+@pytest.mark.parametrize(
+    "register",
+    [
+        "codecs.register(search)",
+        "import _codecs\n_codecs.register(search)",
+        "getattr(codecs, 'reg' + 'ister')(search)",
+    ],
+)
+def test_a_codec_search_function_a_note_registers_is_taken_off_after_it(
+    pytester: pytest.Pytester, write_note: WriteNote, register: str
+) -> None:
+    # Python keeps search functions for the process: the next note found the codec.
+    write_note(
+        "```python\nimport codecs\ndef search(name):\n"
+        "    return codecs.lookup('utf-8') if name == 'a_note_s_codec' else None\n"
+        f"{register}\nprint(codecs.lookup('a_note_s_codec').name)\n"
+        "=== output ===\nutf-8\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport codecs\ntry:\n    codecs.lookup('a_note_s_codec')\n"
+        "except LookupError:\n    print('unknown')\n=== output ===\nunknown\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert "codecs search function search (line " in (pytester.path / "report.json").read_text()
