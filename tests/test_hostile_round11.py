@@ -113,3 +113,41 @@ def test_a_codec_search_function_a_note_registers_is_taken_off_after_it(
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=2)
     assert "codecs search function search (line " in (pytester.path / "report.json").read_text()
+
+
+@pytest.mark.parametrize(
+    "exhaust",
+    [
+        "files = []\ntry:\n    while True:\n        files.append(open('/dev/null'))\n"
+        "except OSError:\n    pass",
+        "import os\nfds = []\ntry:\n    while True:\n        fds.append(os.open('/dev/null', os.O_RDONLY))\n"
+        "except OSError:\n    pass",
+        "import resource, os\nsoft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (len(os.listdir('/proc/self/fd')) + 40, hard))\n"
+        "files = []\ntry:\n    while True:\n        files.append(open('/dev/null'))\n"
+        "except OSError:\n    pass",
+    ],
+)
+def test_a_block_that_leaves_no_file_descriptor_fails_and_the_next_note_runs(
+    pytester: pytest.Pytester, write_note: WriteNote, exhaust: str
+) -> None:
+    # The session's next lazy import or report failed with the block's EMFILE: an internal
+    # error of pytest, not the block's failure.
+    write_note(
+        f"```python\n{exhaust}\n```\n\n```python\nprint('second')\n=== output ===\nsecond\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport tempfile\nwith tempfile.TemporaryFile() as f:\n    print('b')\n"
+        "=== output ===\nb\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/a.md:1: block 1: the block raised OSError: the block left the process no free "
+            "file descriptor*"
+        ]
+    )
+    assert "INTERNALERROR" not in result.stdout.str()

@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import canary, errors, recursion, spawned, unprintable
+from pytest_torchnotes.run import canary, errors, fdreserve, recursion, spawned, unprintable
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -62,6 +62,9 @@ STACK_LIMIT = 8
 #: leave their result to the display rather than print it (torchinfo's ``summary()``).
 INTERACTIVE_PROMPT = ">>> "
 
+
+#: The names a block that left the process no file descriptor fails with.
+OS_ERROR = frozenset({"OSError", "builtins.OSError"})
 
 #: The names a block that lowered the recursion limit too far fails with.
 RECURSION_ERROR = frozenset({"RecursionError", "builtins.RecursionError"})
@@ -190,6 +193,7 @@ class Executor:
         started = time.perf_counter()
         prompt = code.interactive and not hasattr(sys, "ps1")
         recursion_limit, too_low = sys.getrecursionlimit(), None
+        out_of_descriptors = False
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         others = earlier_threads_clocks() if self.fd is not None else {}
@@ -236,6 +240,8 @@ class Executor:
                             break
                         except BlockTimeout:
                             continue
+                    # Before the session needs a descriptor again.
+                    out_of_descriptors = fdreserve.exhausted()
                     for _, after in reversed(self.around_block):
                         after()
                     if between is not None:
@@ -274,6 +280,8 @@ class Executor:
                 failure,
                 (self.filename, where),
             )
+        if out_of_descriptors and execution.error is None:
+            execution.error = ErrorInfo("OSError", OS_ERROR, fdreserve.message(), "", None)
         if thread_exits and execution.error is None:
             execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:

@@ -26,6 +26,7 @@ from pytest_torchnotes.run import (
     execs,
     exiting,
     faulthandling,
+    fdreserve,
     folders,
     freeing,
     heldlocks,
@@ -209,6 +210,7 @@ def sandbox(
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
+    fdreserve.refill()
     exec_guard = execs.guard()
     exec_guard.notes_running += 1
     try:
