@@ -120,10 +120,11 @@ def test_a_codec_search_function_a_note_registers_is_taken_off_after_it(
     [
         "files = []\ntry:\n    while True:\n        files.append(open('/dev/null'))\n"
         "except OSError:\n    pass",
-        "import os\nfds = []\ntry:\n    while True:\n        fds.append(os.open('/dev/null', os.O_RDONLY))\n"
-        "except OSError:\n    pass",
+        "import os\nfds = []\ntry:\n    while True:\n"
+        "        fds.append(os.open('/dev/null', os.O_RDONLY))\nexcept OSError:\n    pass",
         "import resource, os\nsoft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
-        "resource.setrlimit(resource.RLIMIT_NOFILE, (len(os.listdir('/proc/self/fd')) + 40, hard))\n"
+        "used = len(os.listdir('/proc/self/fd'))\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (used + 40, hard))\n"
         "files = []\ntry:\n    while True:\n        files.append(open('/dev/null'))\n"
         "except OSError:\n    pass",
     ],
@@ -151,3 +152,26 @@ def test_a_block_that_leaves_no_file_descriptor_fails_and_the_next_note_runs(
         ]
     )
     assert "INTERNALERROR" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    "in_child",
+    ["pass", "raise ValueError('in the child')", "print('child')", "import torch"],
+)
+def test_a_process_forked_in_a_block_s_thread_ends_with_the_thread(
+    pytester: pytest.Pytester, write_note: WriteNote, in_child: str
+) -> None:
+    # The child's only thread ended, the C library's exit handlers (torch's) called into
+    # Python, which stopped with a fatal error and waited for faulthandler's watchdog
+    # thread, absent in a child: it hung, and the block waiting for it until its limit.
+    write_note(
+        "<!-- torchnotes: timeout 30 -->\n```python\nimport os, threading\nimport torch\n"
+        "status = []\ndef f():\n    pid = os.fork()\n    if pid == 0:\n"
+        f"        {in_child}\n        return\n    status.append(os.waitpid(pid, 0)[1])\n"
+        "t = threading.Thread(target=f)\nt.start()\nt.join()\nprint(status)\n"
+        "=== output ===\n[0]\n```\n",
+        "a.md",
+    )
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=2)

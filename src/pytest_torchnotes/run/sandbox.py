@@ -45,6 +45,7 @@ from pytest_torchnotes.run import (
     spawnpickling,
     start,
     stdstreams,
+    threadfork,
     torch_configs,
     unaudited,
     workspace,
@@ -211,6 +212,7 @@ def sandbox(
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
     fdreserve.refill()
+    threadfork.install()
     exec_guard = execs.guard()
     exec_guard.notes_running += 1
     try:
