@@ -175,3 +175,28 @@ def test_a_process_forked_in_a_block_s_thread_ends_with_the_thread(
     write_note(NEXT_NOTE, "b.md")
     result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        'vars(sys)["mod" + "ules"]["json"] = None',
+        'getattr(sys, "mod" + "ules")["numpy"] = importlib.import_module("types")',
+        'importlib.import_module("s" + "ys").__dict__["modul" + "es"]["numpy"] = None',
+        'm = vars(sys)["mod" + "ules"]\nm["torch"], m["json"] = m["json"], m["torch"]',
+    ],
+)
+def test_sys_modules_is_put_back_however_a_note_reaches_it(
+    pytester: pytest.Pytester, write_note: WriteNote, reach: str
+) -> None:
+    # The guard acted only on notes whose text named sys and modules: the next note's
+    # import json failed with "import of json halted; None in sys.modules".
+    write_note(f"```python\nimport importlib, sys\n{reach}\n```\n", "a.md")
+    write_note(
+        "```python\nimport json, numpy, torch\n"
+        "print(json.dumps(1), hasattr(numpy, 'zeros'), torch.ones(1))\n"
+        "=== output ===\n1 True tensor([1.])\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)

@@ -164,9 +164,7 @@ def sandbox(
     guards.extend(wrapping)
     if writers is not None:
         guards.append(writers)
-    # Named through sys.modules, or through a name imported from sys (``from sys import
-    # modules``).
-    entries = note_modules.ModulesGuard(code) if note_modules.names_entries(code) else None
+    entries = note_modules.ModulesGuard(code)
     if stdstreams.names_one(code):
         streams = stdstreams.StdStreamsGuard()
         streams.start()
@@ -232,7 +230,7 @@ def sandbox(
     finally:
         # First: what runs below imports torch and the standard library's modules through
         # sys.modules, where the note may have put a stand-in (sys.modules["torch"] = x).
-        entries_restored = entries.restore() if entries is not None else []
+        entries_restored = entries.restore()
         # A thread of the note's that still runs may change the state after it is read
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
