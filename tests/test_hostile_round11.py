@@ -200,3 +200,15 @@ def test_sys_modules_is_put_back_however_a_note_reaches_it(
     )
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_tb_line_shows_the_failing_block_s_line(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # pytest's --tb=line prints str() of the failure's crash entry: it showed
+    # "<pytest_torchnotes.reporting.blocktext._Crash object at 0x...>".
+    write_note("```python\nprint(1)\n=== output ===\n2\n```\n", "a.md")
+    result = pytester.runpytest("-p", "no:randomly", "--tb=line")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/a.md:1: block 1: value drift*"])
+    assert "object at 0x" not in result.stdout.str()
