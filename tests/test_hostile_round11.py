@@ -212,3 +212,31 @@ def test_tb_line_shows_the_failing_block_s_line(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["notes/a.md:1: block 1: value drift*"])
     assert "object at 0x" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(
+    "finalizer",
+    [
+        "class Forker:\n    def __del__(self, os=os):\n        pid = os.fork()\n"
+        "        if pid:\n            os.waitpid(pid, 0)\nkeep = Forker()",
+        "class A:\n    pass\na = A()\n"
+        "weakref.finalize(a, lambda os=os: os.waitpid(os.fork() or 0, 0))",
+    ],
+)
+def test_a_process_a_finalizer_forks_after_the_note_ends_there(
+    pytester: pytest.Pytester, write_note: WriteNote, finalizer: str
+) -> None:
+    # The child came back from freeing the note's objects into the session's code and ran
+    # the rest of the session beside it; the parent waited for it until the note's limit,
+    # and named the child, a second pytest, as a process the note left running.
+    write_note(
+        "<!-- torchnotes: timeout 20 -->\n"
+        f"```python\nimport os, weakref\n{finalizer}\nprint('made')\n"
+        "=== output ===\nmade\n```\n",
+        "a.md",
+    )
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=2)
+    assert "did not finish within" not in result.stdout.str()
+    assert "left processes running" not in result.stdout.str()
