@@ -240,3 +240,21 @@ def test_a_process_a_finalizer_forks_after_the_note_ends_there(
     result.assert_outcomes(passed=2)
     assert "did not finish within" not in result.stdout.str()
     assert "left processes running" not in result.stdout.str()
+
+
+def test_a_process_an_exception_s_text_forks_ends_there(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The session reads the text of what a block raised after the block: a child forked
+    # in __str__ came back into the session's code and ran the rest of the session.
+    write_note(
+        "```python\nimport os\nclass Odd(Exception):\n    def __str__(self, os=os):\n"
+        "        pid = os.fork()\n        if pid:\n            os.waitpid(pid, 0)\n"
+        "        return 'odd'\nraise Odd()\n```\n",
+        "a.md",
+    )
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    assert result.stdout.str().count("notes/a.md:1: block 1: the block raised Odd: odd") == 1
+    assert "left processes running" not in result.stdout.str()
