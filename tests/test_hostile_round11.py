@@ -3,6 +3,8 @@ evade, timers and codecs that do not leak into the next note."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import WriteNote
@@ -35,15 +37,39 @@ def test_a_block_cannot_replace_the_session_whatever_it_calls_the_function(
     assert result.ret == 1
 
 
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="refused without privilege anyway"
+)
+@pytest.mark.parametrize(
+    "code",
+    [
+        'getattr(os, "set" + "uid")(65534)',
+        'importlib.import_module("posix").chroot("/tmp")',
+        'vars(os)["set" + "groups"]([65534])',
+    ],
+)
+def test_a_block_run_as_root_cannot_change_the_session_s_identity_whatever_it_calls_it(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str
+) -> None:
+    # The refusal acted only on notes whose text named the function: as root, the session
+    # lost its privilege (or its root directory) for good and ended with no report.
+    write_note(f"```python\nimport importlib, os\n{code}\n```\n", "a.md")
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*notes/a.md:1: block 1: the block raised PermissionError: [[]Errno 1[]] refused: os.*"]
+    )
+
+
 def test_the_exec_functions_run_outside_a_note(pytester: pytest.Pytester) -> None:
     # Wrapped once for the session, they refuse only while a note runs in its process.
-    import os
-
     from pytest_torchnotes.run import execs
 
     guard = execs.guard()
     assert guard.notes_running == 0
-    assert guard.refusal("execv", (), {}) is None
+    with pytest.raises(FileNotFoundError):  # the real function, outside a note
+        os.execv("/a/program/that/is/not/there", ["x"])
     guard.notes_running += 1
     try:
         with pytest.raises(PermissionError, match=r"refused: os\.execv"):

@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any
 
-from pytest_torchnotes.run.session_only import SessionOnlyGuard
+from pytest_torchnotes.run.session_only import SessionOnlyGuard, session_guard
 
 #: The functions of ``os`` that every ``exec`` of :mod:`os` ends in.
 FUNCTIONS = ("execv", "execve")
@@ -39,31 +39,15 @@ REFUSED = (
 
 
 class ExecGuard(SessionOnlyGuard):
-    """Between :meth:`start` and :meth:`restore`, refuse :data:`FUNCTIONS` in process
-    ``pid`` while a note runs (:attr:`notes_running`)."""
+    """Refuse :data:`FUNCTIONS` in process ``pid`` while a note runs."""
 
     FUNCTIONS = FUNCTIONS
     MODULES = tuple(module for module in (os, sys.modules.get("posix")) if module is not None)
 
-    def __init__(self, pid: int) -> None:
-        super().__init__(pid)
-        #: How many notes run now (nested sessions of pytester count one each).
-        self.notes_running = 0
-
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
-        return REFUSED.format(name=name) if self.notes_running else None
-
-
-#: The guard of this process, put on by :func:`guard`.
-_guard: ExecGuard | None = None
+        return REFUSED.format(name=name)
 
 
 def guard() -> ExecGuard:
-    """The exec guard of this process, put on at the first call (a process forked from
-    the session, an xdist worker, gets its own)."""
-    global _guard
-    pid = os.getpid()
-    if _guard is None or _guard.pid != pid:
-        _guard = ExecGuard(pid)
-        _guard.start()
-    return _guard
+    """The exec guard of this process (:func:`.session_only.session_guard`)."""
+    return session_guard(ExecGuard)

@@ -132,11 +132,7 @@ def sandbox(
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[
-        putenv.PutenvGuard
-        | rawfds.RawFdGuard
-        | sessionfds.SessionFdGuard
-        | rlimits.LimitGuard
-        | identity.IdentityGuard
+        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -149,8 +145,6 @@ def sandbox(
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((limits.enter, limits.leave))
         wrapping.append(limits)
-    if identity.names_one(code):
-        wrapping.append(identity.IdentityGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
@@ -211,8 +205,9 @@ def sandbox(
     unwatch = selfsignal.watch(self_sent)
     fdreserve.refill()
     threadfork.install()
-    exec_guard = execs.guard()
-    exec_guard.notes_running += 1
+    session_guards = (execs.guard(), identity.guard())
+    for session_guard in session_guards:
+        session_guard.notes_running += 1
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
         hooks.start()
@@ -235,7 +230,8 @@ def sandbox(
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
         unwatch()
-        exec_guard.notes_running -= 1
+        for session_guard in session_guards:
+            session_guard.notes_running -= 1
         spawning.stop()
         inert = [
             *hooks.stop(),
