@@ -72,8 +72,9 @@ def test_the_exec_functions_run_outside_a_note(pytester: pytest.Pytester) -> Non
         os.execv("/a/program/that/is/not/there", ["x"])
     guard.notes_running += 1
     try:
+        # a program that is not there: a guard that let it through raises FileNotFoundError
         with pytest.raises(PermissionError, match=r"refused: os\.execv"):
-            os.execv("/bin/true", ["true"])
+            os.execv("/a/program/that/is/not/there", ["x"])
     finally:
         guard.notes_running -= 1
 
@@ -284,3 +285,24 @@ def test_a_process_an_exception_s_text_forks_ends_there(
     result.assert_outcomes(passed=1, failed=1)
     assert result.stdout.str().count("notes/a.md:1: block 1: the block raised Odd: odd") == 1
     assert "left processes running" not in result.stdout.str()
+
+
+def test_the_guards_stay_on_after_a_note_that_patches_through_computed_names(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # A note whose code patches through computed names has every attribute of os put back
+    # after it, as saved before its first block: the exec guard, put on in its first
+    # note after that snapshot, was taken off, and the next note's execv replaced pytest.
+    write_note('```python\nimport os\nname = "x" + "y"\nsetattr(os, name, 1)\n```\n', "a.md")
+    write_note(
+        '```python\nimport os\ngetattr(os, "ex" + "ecv")("/bin/true", ["true"])\n```\n', "b.md"
+    )
+    write_note(
+        "```python\nimport signal, codecs\nprint(signal.alarm(0))\n"
+        "codecs.register(lambda name: None)\n=== output ===\n0\n```\n",
+        "c.md",
+    )
+    write_note(NEXT_NOTE, "d.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*notes/b.md:1: block 1: the block raised PermissionError*"])

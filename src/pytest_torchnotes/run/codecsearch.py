@@ -24,8 +24,9 @@ from typing import Any
 _filename: str | None = None
 #: What the running note's code registered: the function and what names it.
 _registered: list[tuple[Callable[..., Any], str]] = []
-_installed = False
+_wrapper: Callable[..., Any] | None = None
 #: Bound at import: a note may replace them.
+_REGISTER = _codecs.register
 _UNREGISTER = getattr(codecs, "unregister", None)
 _GET_FRAME = sys._getframe
 
@@ -50,12 +51,16 @@ def stop() -> list[str]:
 
 
 def _install() -> None:
-    global _installed
-    if _installed or _UNREGISTER is None:  # Python 3.9 cannot take one off
+    """Wrap the functions, and wrap them again where a note's patches were put back from
+    under them (a note that patches through computed names has every attribute of the
+    modules it may reach put back after it)."""
+    global _wrapper
+    if _UNREGISTER is None:  # pragma: no cover - Python 3.9 cannot take one off
         return
-    _installed = True
-    recording = _recording(_codecs.register)
-    codecs.register = _codecs.register = recording
+    if _wrapper is not None and codecs.register is _wrapper and _codecs.register is _wrapper:
+        return
+    _wrapper = _recording(_REGISTER)
+    codecs.register = _codecs.register = _wrapper
 
 
 def _recording(register: Callable[..., Any]) -> Callable[..., Any]:

@@ -115,6 +115,11 @@ def sandbox(
     ``folder_entries`` what each folder of notes holds, and ``kept`` the state the previous
     note found, where it may be this note's too (:mod:`.continuity`)."""
     code = "\n".join(item.code for item in note.items)
+    # Put on for the session before anything of the note's is saved: a note whose code
+    # patches through computed names has every attribute of os put back after it.
+    session_guards = (execs.guard(), identity.guard())
+    fdreserve.refill()
+    threadfork.install()
     guards: list[_Guard] = []
     # Writers that the write guard wraps: put on before anything the note may patch is
     # saved (classes, attributes, os), taken off after it is put back.
@@ -203,9 +208,6 @@ def sandbox(
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
-    fdreserve.refill()
-    threadfork.install()
-    session_guards = (execs.guard(), identity.guard())
     for session_guard in session_guards:
         session_guard.notes_running += 1
     try:

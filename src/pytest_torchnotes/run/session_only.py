@@ -37,6 +37,7 @@ class SessionOnlyGuard:
         self._wrapping = Wrapping()
         #: How many notes run now (a pytester session inside a note's test counts too).
         self.notes_running = 0
+        self._wrappers: list[tuple[ModuleType, str, object]] = []
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         """Why the call of ``name`` with these arguments is refused; ``None``: it is not."""
@@ -46,6 +47,18 @@ class SessionOnlyGuard:
         for module in self.MODULES:
             for name in self.FUNCTIONS:
                 self._wrapping.wrap(module, name, functools.partial(self._refusing, name))
+        self._wrappers = [
+            (module, name, vars(module).get(name))
+            for module in self.MODULES
+            for name in self.FUNCTIONS
+            if name in vars(module)
+        ]
+
+    def in_place(self) -> bool:
+        """Whether every function is still wrapped: a note that patches ``os`` through
+        computed names has all its attributes put back after it, as they were before its
+        first block."""
+        return all(vars(module).get(name) is wrapper for module, name, wrapper in self._wrappers)
 
     def restore(self) -> list[str]:
         self._wrapping.unwrap()
@@ -79,4 +92,7 @@ def session_guard(kind: type[_G]) -> _G:
         guard = kind(pid)
         guard.start()
         _session_guards[kind] = guard
+    elif not guard.in_place():  # put back from under it: wrapped again
+        guard.restore()
+        guard.start()
     return guard  # type: ignore[return-value]

@@ -23,7 +23,14 @@ Seen = Callable[[], tuple[float, float]]
 #: The time limit's view of the timer while it holds it, or ``None``.
 _seen: Seen | None = None
 
-_installed = False
+#: The functions as the interpreter has them, bound at import.
+_ORIGINALS: dict[str, Callable[..., Any]] = {
+    name: getattr(signal, name)
+    for name in ("alarm", "setitimer", "getitimer")
+    if hasattr(signal, name)
+}
+#: The wrappers put on, by name.
+_wrappers: dict[str, Any] = {}
 
 
 def lend(seen: Seen | None) -> None:
@@ -33,14 +40,17 @@ def lend(seen: Seen | None) -> None:
 
 
 def install() -> None:
-    """Wrap the timer functions of :mod:`signal`, once per process."""
-    global _installed
-    if _installed or not hasattr(signal, "setitimer"):
+    """Wrap the timer functions of :mod:`signal`; again where a note's patches were put
+    back from under them (every attribute of a module, for a note that patches through
+    computed names)."""
+    if not hasattr(signal, "setitimer"):  # pragma: no cover - not on POSIX
         return
-    _installed = True
-    signal.alarm = _wrap(signal.alarm, _alarm)
-    signal.setitimer = _wrap(signal.setitimer, _setitimer)
-    signal.getitimer = _wrap(signal.getitimer, _getitimer)
+    if _wrappers and all(getattr(signal, name) is w for name, w in _wrappers.items()):
+        return
+    _wrappers.clear()
+    for name, wrapper in (("alarm", _alarm), ("setitimer", _setitimer), ("getitimer", _getitimer)):
+        _wrappers[name] = _wrap(_ORIGINALS[name], wrapper)
+        setattr(signal, name, _wrappers[name])
 
 
 def _wrap(function: Callable[..., Any], wrapper: Callable[..., Any]) -> Any:
