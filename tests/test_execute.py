@@ -140,3 +140,39 @@ def test_a_torchinfo_summary_is_shown_once() -> None:
     script = run(code, display=False).stdout  # as a script: summary() prints it
     assert script.count("Total params: 9") == 1
     assert run(code + ";").stdout == ""
+
+
+def test_a_time_limit_that_lands_after_the_block_s_code_leaves_the_session_s_state_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The limit's BlockTimeout (its SIGALRM handler, or the exception set for the thread
+    # when overdue) can land between the end of the block's code and the limit's stop: it
+    # skipped the rest of what puts the state back (the timer stayed armed, the attributes
+    # the note patched stayed on). Forced here where it lands first: right after the code.
+    import signal
+
+    from pytest_torchnotes.run import execute
+    from pytest_torchnotes.run.timers import BlockTimeout
+
+    real = execute.GET_RECURSION_LIMIT
+    landed: list[bool] = []
+
+    def landing() -> int:
+        if not landed:
+            landed.append(True)
+            raise BlockTimeout(60)
+        return real()
+
+    executor = Executor("note.md")
+    afters: list[str] = []
+    executor.around_block.append((lambda: None, lambda: afters.append("after")))
+    monkeypatch.setattr(execute, "GET_RECURSION_LIMIT", landing)
+    try:
+        result = executor.run(compile_block("x = 1\n", "note.md", 0, display=False), {}, timeout=60)
+    finally:
+        executor.close()
+    assert landed
+    assert result.error is None
+    assert afters == ["after"]
+    assert getattr(sys, "tracebacklimit", None) is None
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

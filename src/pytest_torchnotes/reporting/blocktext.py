@@ -38,7 +38,7 @@ class BlockFailure:
 
     def __init__(self, text: str, short: str) -> None:
         self.text = text
-        self.reprcrash = _Crash(short)
+        self.reprcrash = _Crash(short, text.partition("\n")[0])
 
     def toterminal(self, tw: Any) -> None:
         lines = self.text.split("\n")
@@ -50,10 +50,15 @@ class BlockFailure:
 
 
 class _Crash:
-    """What pytest's short summary and junitxml read of a failure: its message."""
+    """What pytest's short summary and junitxml read of a failure: its message; and, as
+    text, the one line ``--tb=line`` shows of it (``notes/x.md:7: block 2: ...``)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: str = "") -> None:
         self.message = terminal_text(message)
+        self.line = terminal_text(line or message)
+
+    def __str__(self) -> str:
+        return self.line
 
 
 #: The word ``-v`` shows for a block, by status.

@@ -5,18 +5,26 @@ ended at once, with no report of that note or any other, and with the exit statu
 program that replaced it: ``0``, a green run. In a script the call ends the script too, but
 a note is one of many run by one process.
 
-So while a note whose code names one of them runs, :data:`FUNCTIONS` are refused in the
-session's own process with ``PermissionError`` at the block's line; a process the block
-forked (``os.fork()`` then ``os.execv``, as ``subprocess`` does it) runs the program. The
-other ``exec`` functions of :mod:`os` (``execl``, ``execlp``, ``execvp``, ``execvpe``...)
-call these two through the module, and are refused with them.
+So while a note runs, :data:`FUNCTIONS` are refused in the session's own process with
+``PermissionError`` at the block's line; a process the block forked (``os.fork()`` then
+``os.execv``, as ``subprocess`` does it) runs the program. The other ``exec`` functions of
+:mod:`os` (``execl``, ``execlp``, ``execvp``, ``execvpe``...) call these two through the
+module, and are refused with them.
+
+The functions are wrapped once for the session, in :mod:`os` and in :mod:`posix` where
+``os`` takes them from, and not only for a note whose text names them: a gate on the
+note's text let ``getattr(os, "ex" + "ecv")`` and ``importlib.import_module("posix").execv``
+through, and the session ended with the program's exit status. Wrapped once, they cost a
+passing note nothing.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from typing import Any
 
-from pytest_torchnotes.run.session_only import SessionOnlyGuard
+from pytest_torchnotes.run.session_only import SessionOnlyGuard, session_guard
 
 #: The functions of ``os`` that every ``exec`` of :mod:`os` ends in.
 FUNCTIONS = ("execv", "execve")
@@ -30,20 +38,16 @@ REFUSED = (
 )
 
 
-def names_one(code: str) -> bool:
-    """Whether ``code`` may call an ``exec`` function of :mod:`os`.
-
-    >>> names_one("os.execlp('ls', 'ls')"), names_one("executor.submit(f)")
-    (True, False)
-    """
-    return "execv" in code or "execl" in code
-
-
 class ExecGuard(SessionOnlyGuard):
-    """Between :meth:`start` and :meth:`restore`, refuse :data:`FUNCTIONS` in process
-    ``pid``."""
+    """Refuse :data:`FUNCTIONS` in process ``pid`` while a note runs."""
 
     FUNCTIONS = FUNCTIONS
+    MODULES = tuple(module for module in (os, sys.modules.get("posix")) if module is not None)
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         return REFUSED.format(name=name)
+
+
+def guard() -> ExecGuard:
+    """The exec guard of this process (:func:`.session_only.session_guard`)."""
+    return session_guard(ExecGuard)

@@ -17,7 +17,7 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import canary, errors, recursion, spawned, unprintable
+from pytest_torchnotes.run import canary, errors, fdreserve, recursion, spawned, unprintable
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -62,6 +62,9 @@ STACK_LIMIT = 8
 #: leave their result to the display rather than print it (torchinfo's ``summary()``).
 INTERACTIVE_PROMPT = ">>> "
 
+
+#: The names a block that left the process no file descriptor fails with.
+OS_ERROR = frozenset({"OSError", "builtins.OSError"})
 
 #: The names a block that lowered the recursion limit too far fails with.
 RECURSION_ERROR = frozenset({"RecursionError", "builtins.RecursionError"})
@@ -190,6 +193,7 @@ class Executor:
         started = time.perf_counter()
         prompt = code.interactive and not hasattr(sys, "ps1")
         recursion_limit, too_low = sys.getrecursionlimit(), None
+        out_of_descriptors = False
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         others = earlier_threads_clocks() if self.fd is not None else {}
@@ -217,16 +221,32 @@ class Executor:
                 finally:
                     self.in_block = False
                     # Put a lowered limit back before calling anything (a tracer such as
-                    # coverage's runs Python code on the first call into a module), then judge.
-                    lowered = GET_RECURSION_LIMIT()
-                    if lowered < recursion_limit:
-                        SET_RECURSION_LIMIT(recursion_limit)
+                    # coverage's runs Python code on the first call into a module), then
+                    # stop the time limit. Its BlockTimeout can land here, after the code
+                    # ended and before the limit stopped (its SIGALRM handler at the next
+                    # bytecode, an exception set for the thread when it was overdue): it
+                    # skipped the rest of what puts the session's state back. It is
+                    # dropped, as TimeLimit.stop drops one not raised yet (the code had
+                    # ended), and the steps done again; once stopped, the limit raises
+                    # nothing more. Inline: a call would take it at the callee's entry.
+                    lowered = None
+                    while True:
+                        try:
+                            if lowered is None:
+                                lowered = GET_RECURSION_LIMIT()
+                            if lowered < recursion_limit:
+                                SET_RECURSION_LIMIT(recursion_limit)
+                            limit.stop()
+                            break
+                        except BlockTimeout:
+                            continue
+                    # Before the session needs a descriptor again.
+                    out_of_descriptors = fdreserve.exhausted()
                     for _, after in reversed(self.around_block):
                         after()
                     if between is not None:
                         between.leave()
                     too_low = recursion.lowered_too_far(recursion_limit, lowered)
-                    limit.stop()
                     if stack_limit and getattr(sys, "tracebacklimit", None) == STACK_LIMIT:
                         del sys.tracebacklimit
                     if prompt:
@@ -260,6 +280,8 @@ class Executor:
                 failure,
                 (self.filename, where),
             )
+        if out_of_descriptors and execution.error is None:
+            execution.error = ErrorInfo("OSError", OS_ERROR, fdreserve.message(), "", None)
         if thread_exits and execution.error is None:
             execution.error = errors.exited_in_thread(*thread_exits[0])
         if too_low is not None:

@@ -5,10 +5,16 @@ never returns (a loop, a wait on a thread that has gone) would hang the session 
 no block's time limit to stop it. They are freed under the note's limit instead; the
 finalizer that runs past it is interrupted (Python ignores what a ``__del__`` raises) and
 the note is told so.
+
+A finalizer may fork (a ``__del__`` that runs a child process): the child came back from
+freeing into the session's own code and ran the rest of the session beside it, while the
+parent waited for it until the limit. It ends once the objects are freed, as a script's
+child forked at exit ends when the interpreter is done.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +26,10 @@ PAST_LIMIT = (
     "freeing the note's objects did not finish within {seconds:g} s (a __del__ or weakref "
     "finalizer that does not return): it was interrupted"
 )
+
+#: Bound at import: a note may replace them.
+_GETPID = os.getpid
+_EXIT = os._exit
 
 
 def free_within(limit: TimeLimit, seconds: float | None, free: Callable[[], None]) -> str | None:
@@ -39,11 +49,14 @@ def free_within(limit: TimeLimit, seconds: float | None, free: Callable[[], None
             hook(info)
 
     sys.unraisablehook = unraisable
+    pid = _GETPID()
     try:
         limit.start(seconds, "freeing the note's objects")
         try:
             free()
         finally:
+            if _GETPID() != pid:  # a child a finalizer forked: never back to the session
+                _EXIT(0)
             limit.stop()
     except BlockTimeout as error:
         interrupted.append(error)

@@ -8,19 +8,20 @@ capture of the next block), so it ended with ``PermissionError`` and no report. 
 the process inside that folder for good: the next import of the session failed and pytest
 ended with an internal error.
 
-So while a note whose code names one of these functions runs, they are refused in the
-session's own process with ``PermissionError`` at the block's line, as they would be
-without privilege; a call that changes nothing (``os.setuid(os.getuid())``) is let
+So while a note runs, they are refused in the session's own process (in :mod:`os` and in
+:mod:`posix`, however the note reaches them) with ``PermissionError`` at the block's line,
+as they would be without privilege; a call that changes nothing (``os.setuid(os.getuid())``) is let
 through, and so is any call in a process the block forked, whose identity is its own.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
-from pytest_torchnotes.run.session_only import SessionOnlyGuard
+from pytest_torchnotes.run.session_only import SessionOnlyGuard, session_guard
 
 #: The functions of ``os`` that change the process's users, groups or root directory.
 FUNCTIONS = (
@@ -59,16 +60,22 @@ def names_one(code: str) -> bool:
 
 
 class IdentityGuard(SessionOnlyGuard):
-    """Between :meth:`start` and :meth:`restore`, refuse :data:`FUNCTIONS` in process
-    ``pid``, but for a call that changes nothing."""
+    """Refuse :data:`FUNCTIONS` in process ``pid`` while a note runs, but for a call that
+    changes nothing."""
 
     FUNCTIONS = FUNCTIONS
+    MODULES = tuple(module for module in (os, sys.modules.get("posix")) if module is not None)
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         if _changes_nothing(name, args, kwargs):
             return None
         what = "the root directory" if name == "chroot" else "the users and groups"
         return REFUSED.format(name=name, what=what)
+
+
+def guard() -> IdentityGuard:
+    """The identity guard of this process (:func:`.session_only.session_guard`)."""
+    return session_guard(IdentityGuard)
 
 
 def _changes_nothing(name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:

@@ -21,10 +21,12 @@ from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.run import (
     atexits,
     classattrs,
+    codecsearch,
     copyregs,
     execs,
     exiting,
     faulthandling,
+    fdreserve,
     folders,
     freeing,
     heldlocks,
@@ -43,6 +45,7 @@ from pytest_torchnotes.run import (
     spawnpickling,
     start,
     stdstreams,
+    threadfork,
     torch_configs,
     unaudited,
     workspace,
@@ -112,6 +115,11 @@ def sandbox(
     ``folder_entries`` what each folder of notes holds, and ``kept`` the state the previous
     note found, where it may be this note's too (:mod:`.continuity`)."""
     code = "\n".join(item.code for item in note.items)
+    # Put on for the session before anything of the note's is saved: a note whose code
+    # patches through computed names has every attribute of os put back after it.
+    session_guards = (execs.guard(), identity.guard())
+    fdreserve.refill()
+    threadfork.install()
     guards: list[_Guard] = []
     # Writers that the write guard wraps: put on before anything the note may patch is
     # saved (classes, attributes, os), taken off after it is put back.
@@ -129,12 +137,7 @@ def sandbox(
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[
-        putenv.PutenvGuard
-        | rawfds.RawFdGuard
-        | sessionfds.SessionFdGuard
-        | rlimits.LimitGuard
-        | identity.IdentityGuard
-        | execs.ExecGuard
+        putenv.PutenvGuard | rawfds.RawFdGuard | sessionfds.SessionFdGuard | rlimits.LimitGuard
     ] = []
     if any(word in code for word in putenv.WORDS):
         wrapping.append(putenv.PutenvGuard())
@@ -147,10 +150,6 @@ def sandbox(
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((limits.enter, limits.leave))
         wrapping.append(limits)
-    if identity.names_one(code):
-        wrapping.append(identity.IdentityGuard(os.getpid()))
-    if execs.names_one(code):
-        wrapping.append(execs.ExecGuard(os.getpid()))
     for wrapper in wrapping:
         wrapper.start()
     between = None
@@ -164,9 +163,7 @@ def sandbox(
     guards.extend(wrapping)
     if writers is not None:
         guards.append(writers)
-    # Named through sys.modules, or through a name imported from sys (``from sys import
-    # modules``).
-    entries = note_modules.ModulesGuard(code) if note_modules.names_entries(code) else None
+    entries = note_modules.ModulesGuard(code)
     if stdstreams.names_one(code):
         streams = stdstreams.StdStreamsGuard()
         streams.start()
@@ -211,10 +208,13 @@ def sandbox(
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
     unwatch = selfsignal.watch(self_sent)
+    for session_guard in session_guards:
+        session_guard.notes_running += 1
     try:
         spawning.start()  # imports multiprocessing, which registers with atexit
         hooks.start()
         at_exit.start()
+        codecsearch.start(executor.filename)
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -227,11 +227,13 @@ def sandbox(
     finally:
         # First: what runs below imports torch and the standard library's modules through
         # sys.modules, where the note may have put a stand-in (sys.modules["torch"] = x).
-        entries_restored = entries.restore() if entries is not None else []
+        entries_restored = entries.restore()
         # A thread of the note's that still runs may change the state after it is read
         # back, a daemon thread or one that ends within threads_left's grace alike.
         threads_ran = not threads.issuperset(threading.enumerate())
         unwatch()
+        for session_guard in session_guards:
+            session_guard.notes_running -= 1
         spawning.stop()
         inert = [
             *hooks.stop(),
@@ -253,6 +255,7 @@ def sandbox(
             partial(note_modules.release, module),
         )
         result.at_exit = at_exit.stop()
+        searches = codecsearch.stop()
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
@@ -265,6 +268,7 @@ def sandbox(
             restored.extend(name for name in between.changed() if name not in restored)
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
         result.processes = processes.end_left(children, running=running)

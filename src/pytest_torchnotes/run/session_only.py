@@ -7,7 +7,8 @@ import errno
 import functools
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from types import ModuleType
+from typing import Any, TypeVar
 
 from pytest_torchnotes.run.wrapping import Wrapping
 
@@ -16,24 +17,48 @@ _GETPID = os.getpid
 
 
 class SessionOnlyGuard:
-    """Between :meth:`start` and :meth:`restore`, the functions :attr:`FUNCTIONS` of
-    :mod:`os` raise ``PermissionError`` in process ``pid`` where :meth:`refusal` says why;
-    in a process the block forked they run."""
+    """Between :meth:`start` and :meth:`restore`, while a note runs
+    (:attr:`notes_running`), the functions :attr:`FUNCTIONS` of :mod:`os` raise
+    ``PermissionError`` in process ``pid`` where :meth:`refusal` says why; in a process the
+    block forked they run.
+
+    The guards are put on once for the session (:func:`session_guard`), not for a note whose
+    text names the functions: a gate on the text let ``getattr(os, "ex" + "ecv")`` and
+    ``importlib.import_module("posix").setuid`` through. Put on once, they cost a passing
+    note nothing."""
 
     #: The functions of :mod:`os` guarded.
     FUNCTIONS: Sequence[str] = ()
+    #: The modules whose functions of those names are wrapped.
+    MODULES: Sequence[ModuleType] = (os,)
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self._wrapping = Wrapping()
+        #: How many notes run now (a pytester session inside a note's test counts too).
+        self.notes_running = 0
+        self._wrappers: list[tuple[ModuleType, str, object]] = []
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         """Why the call of ``name`` with these arguments is refused; ``None``: it is not."""
         raise NotImplementedError
 
     def start(self) -> None:
-        for name in self.FUNCTIONS:
-            self._wrapping.wrap(os, name, functools.partial(self._refusing, name))
+        for module in self.MODULES:
+            for name in self.FUNCTIONS:
+                self._wrapping.wrap(module, name, functools.partial(self._refusing, name))
+        self._wrappers = [
+            (module, name, vars(module).get(name))
+            for module in self.MODULES
+            for name in self.FUNCTIONS
+            if name in vars(module)
+        ]
+
+    def in_place(self) -> bool:
+        """Whether every function is still wrapped: a note that patches ``os`` through
+        computed names has all its attributes put back after it, as they were before its
+        first block."""
+        return all(vars(module).get(name) is wrapper for module, name, wrapper in self._wrappers)
 
     def restore(self) -> list[str]:
         self._wrapping.unwrap()
@@ -43,10 +68,31 @@ class SessionOnlyGuard:
         @functools.wraps(function)
         def refusing(*args: Any, **kwargs: Any) -> Any:
             __tracebackhide__ = True
-            if _GETPID() == self.pid:
+            if self.notes_running and _GETPID() == self.pid:
                 why = self.refusal(name, args, kwargs)
                 if why is not None:
                     raise PermissionError(errno.EPERM, why)
             return function(*args, **kwargs)
 
         return refusing
+
+
+_G = TypeVar("_G", bound=SessionOnlyGuard)
+
+#: The guards of this process, by class.
+_session_guards: dict[type[SessionOnlyGuard], SessionOnlyGuard] = {}
+
+
+def session_guard(kind: type[_G]) -> _G:
+    """The guard ``kind`` of this process, put on at the first call (a process forked from
+    the session, an xdist worker, gets its own)."""
+    pid = _GETPID()
+    guard = _session_guards.get(kind)
+    if guard is None or guard.pid != pid:
+        guard = kind(pid)
+        guard.start()
+        _session_guards[kind] = guard
+    elif not guard.in_place():  # put back from under it: wrapped again
+        guard.restore()
+        guard.start()
+    return guard  # type: ignore[return-value]

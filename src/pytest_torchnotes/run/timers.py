@@ -28,6 +28,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes.run import timerview
 from pytest_torchnotes.run.alarms import blocks_alarm, expect, start_receiver
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
@@ -216,6 +217,7 @@ class TimeLimit:
             self._timer.start()
             return
         start_receiver()  # the signal still comes when the block blocks it
+        timerview.install()
         if GETSIGNAL(signal.SIGALRM) != self._expire:
             previous = SIGNAL(signal.SIGALRM, self._expire)
             if not self._installed:
@@ -227,8 +229,16 @@ class TimeLimit:
         remaining, interval = SETITIMER(signal.ITIMER_REAL, seconds)
         if remaining > 0:  # someone else's timer: it keeps its time
             self._outer = OuterTimer(now + remaining, interval, self._previous)
+        timerview.lend(self._seen_by_block)
         if self._outer is not None or self.watchdog.pytest_dump_due() is not None:
             self._arm(now)
+
+    def _seen_by_block(self) -> tuple[float, float]:
+        """The interval timer as the block would read it without its limit."""
+        outer = self._outer
+        if outer is None:
+            return 0.0, 0.0
+        return max(outer.deadline - MONOTONIC(), DUE), outer.interval
 
     def _expire_thread(self, target: int) -> None:
         self.spawned = spawned_since(self._began)
@@ -236,6 +246,7 @@ class TimeLimit:
 
     def stop(self) -> None:
         expect(None)
+        timerview.lend(None)
         if self._injected:  # never raised into the session's code after the block
             self._injected = False
             if GET_IDENT() == self._ident:

@@ -10,6 +10,7 @@ read.
 from __future__ import annotations
 
 import dataclasses
+import os
 import traceback
 from collections.abc import Callable
 
@@ -18,6 +19,12 @@ from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
 
 #: The message of an exception whose text could not be read within the limit.
 UNREAD = "<the str() of {name} did not return within {seconds:g} s>"
+
+#: Bound at import: a note may replace them. A ``__str__`` that forks (the child would come
+#: back into the session's code) ends its child with status 1, as a script's child ends
+#: after printing the exception that ended it.
+_GETPID = os.getpid
+_EXIT = os._exit
 
 
 class _StandIn(Exception):
@@ -41,6 +48,7 @@ def describe_within(
     spawned = limit.spawned  # what the block started, which starting the limit forgets
     limit.start(seconds, f"{where}: describing its exception")
     limit.spawned = spawned
+    pid = _GETPID()
     try:
         try:
             # Read first, apart: ``traceback`` swallows whatever a ``__str__`` raises,
@@ -56,6 +64,8 @@ def describe_within(
             stuck = error
             return describe(error)
         finally:
+            if _GETPID() != pid:  # a child the text's __str__ forked: never back to the session
+                _EXIT(1)
             limit.stop()
     except BlockTimeout:
         return unread(error, stuck, filename, seconds or 0.0)

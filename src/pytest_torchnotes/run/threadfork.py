@@ -1,0 +1,64 @@
+"""A process forked from a thread that a block started ends when that thread's function
+returns.
+
+A child forked in the main thread comes back to the runner, which ends it as a script
+would end (:func:`.execute.end_forked_child`). One forked in another thread (``os.fork()``
+in a ``threading.Thread`` of the block) has that thread as its only one: when its function
+returned, the thread ended and the C library ended the process with ``exit()``, whose
+handlers (torch's among them) called into Python; Python stopped with a fatal error and,
+with the time limit's faulthandler timer armed, waited for faulthandler's watchdog thread,
+which a forked child does not have. The child hung, and the block that waited for it
+(``os.waitpid``) until its time limit.
+
+So, once for the session, a function run in every forked child makes a child forked in a
+thread other than the session's main thread end where that thread would, with
+``os._exit(0)`` once its function returned (or raised, after the thread's excepthook),
+as a process whose last thread ends does. A thread started with :mod:`_thread` rather than
+:mod:`threading` is not reached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from typing import Any
+
+#: Bound at import: a note may replace them.
+_EXIT = os._exit
+_GET_IDENT = threading.get_ident
+_CURRENT_THREAD = threading.current_thread
+
+#: The session's process and its main thread: ``(pid, thread ident)``.
+_session: tuple[int, int | None] | None = None
+
+
+def install() -> None:
+    """Run :func:`_after_in_child` in every child forked from now on, once per process."""
+    global _session
+    pid = os.getpid()
+    if _session is not None and _session[0] == pid:
+        return
+    first = _session is None
+    _session = (pid, threading.main_thread().ident)
+    if first and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_after_in_child)
+
+
+def _after_in_child() -> None:
+    session = _session
+    if session is None or _GET_IDENT() == session[1]:
+        return
+    thread: Any = _CURRENT_THREAD()
+    if isinstance(thread, threading._DummyThread) or not hasattr(thread, "_delete"):
+        return
+    # Thread._bootstrap_inner calls _delete last, whether run() returned or raised.
+    thread._delete = _end_process
+
+
+def _end_process() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed or replaced stream: nothing to keep
+            stream.flush()
+    _EXIT(0)
