@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.blocks import OutputSection
@@ -81,6 +81,7 @@ def runner() -> Iterator[NoteRunner]:
 
 
 @settings(deadline=None, max_examples=25)
+@example(timing=TIMINGS[0], blanks=1, value=42, fenced=True)
 @given(
     timing=st.sampled_from(TIMINGS),
     blanks=st.integers(min_value=0, max_value=4),
@@ -96,7 +97,9 @@ def test_update_of_a_timed_block_keeps_its_timing_lines(
         # a blank line in a fence is output, which the block does not print: it goes
         section_lines = [timing, *[""] * blanks, str(value)]
         text = head + "```output\n" + "".join(f"{line}\n" for line in section_lines) + "```\n"
-        good = head + f"```output\n{timing}\n42\n```\n"
+        # ... unless the block's output is already the note's (blank lines around the
+        # compared output are not compared): a passing block is not rewritten
+        good = text if value == 42 else head + f"```output\n{timing}\n42\n```\n"
     else:
         indent = [f"    {line}" if line else "" for line in [timing, *[""] * blanks]]
         text = head + "".join(f"{line}\n" for line in [*indent, f"    {value}"]) + "\nThe end.\n"
