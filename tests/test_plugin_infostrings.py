@@ -154,3 +154,24 @@ def test_a_d2lbook_chapter_runs_its_pytorch_tabs(
     result.stdout.fnmatch_lines(
         ["*VERIFIED block 1, line 1*", "*notes/note.md:10: ```python is not run: it has no #@tab*"]
     )
+
+
+def test_sessions_in_doctest_and_python_repl_fences_are_run_and_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```doctest\n>>> 1 + 1\n2\n```\n\n```python-repl\n>>> 2 + 2\n5\n```\n\n"
+        "```console\n>>> 3\n3\n```\n"
+    )
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: >>> 2 + 2",
+            "-5",
+            "+4",
+            "*notes/note.md:11: ```console looks like Python but is not run*add console to "
+            "torchnotes_languages*",
+            "*2 blocks: 1 verified, 1 failed*",
+        ]
+    )

@@ -75,7 +75,18 @@ OPTIONS = (
         "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3); "
         f"{BARE}: a fence without info string whose text reads as Python (>>>, import torch)",
         "args",
-        ["python", "py", "python3", "py3", "ipython", "ipython3", "pycon"],
+        [
+            "python",
+            "py",
+            "python3",
+            "py3",
+            "ipython",
+            "ipython3",
+            "pycon",
+            "python-console",
+            "python-repl",
+            "doctest",
+        ],
         repeat=True,
     ),
     Option(

@@ -10,7 +10,22 @@ from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
 #: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
 #: info string (``python`` for ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````).
-LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"})
+#: A ``>>>`` session is written ``pycon`` (Pygments, GitHub), ``python-console`` (Pygments'
+#: other name), ``python-repl`` (highlight.js) or ``doctest`` (Sphinx's doctest blocks).
+LANGUAGES = frozenset(
+    {
+        "python",
+        "py",
+        "python3",
+        "py3",
+        "ipython",
+        "ipython3",
+        "pycon",
+        "python-console",
+        "python-repl",
+        "doctest",
+    }
+)
 
 
 @dataclass(frozen=True)
