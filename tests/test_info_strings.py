@@ -207,7 +207,9 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
         (
             35,
             after_shell.replace(
-                "doctest, ipython, ipython3, py, py3, pycon, python, python-console, python-repl, python3", "bare, python"
+                "doctest, ipython, ipython3, py, py3, pycon, python, python-console, python-repl, "
+                "python3",
+                "bare, python",
             ),
         )
     ]
