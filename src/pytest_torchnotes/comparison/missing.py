@@ -67,7 +67,17 @@ TORCH_NAMESPACES = (
     "torch.signal.windows",
     "torch.testing",
     "torch.ao.quantization",
+    "torch.nn.init",
+    "torch.overrides",
+    "torch.profiler",
+    "torch.amp",
+    "torch.random",
+    "torch.hub",
+    "torch.utils.benchmark",
 )
+
+#: A public module of torch: no part of its dotted name starts with ``_``.
+PUBLIC_TORCH_MODULE = re.compile(r"torch(?:\.[A-Za-z][\w]*)+")
 
 CUDA_HINT = (
     "the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires cuda -->"
@@ -153,7 +163,34 @@ def _torch_namespace(name: str) -> str | None:
     if name.startswith("_"):
         return None
     for module_name in TORCH_NAMESPACES:
-        value = getattr(sys.modules.get(module_name), name, None)
-        if callable(value) or isinstance(value, ModuleType):
+        if _importable(getattr(sys.modules.get(module_name), name, None)):
             return module_name
-    return None
+    return _exported_by(name)
+
+
+def _exports(module: object) -> tuple[str, ...] | list[str]:
+    """The ``__all__`` of ``module``, read from its own variables: ``torch.classes`` answers
+    any attribute asked of it with a namespace of its own."""
+    exports = getattr(module, "__dict__", {}).get("__all__")
+    return exports if isinstance(exports, (list, tuple)) else ()
+
+
+def _importable(value: object) -> bool:
+    """Whether a note would import ``value`` rather than define it: a class, a function or a
+    module, not a constant."""
+    return callable(value) or isinstance(value, ModuleType)
+
+
+def _exported_by(name: str) -> str | None:
+    """The shortest-named public torch module already imported whose ``__all__`` lists
+    ``name``: every module's docstrings use its own names (``is_tensor_like`` under
+    ``torch.overrides``), and the list above cannot name every module. Only a failing
+    block asks, so walking ``sys.modules`` costs a passing note nothing."""
+    found = [
+        module_name
+        for module_name, module in list(sys.modules.items())
+        if PUBLIC_TORCH_MODULE.fullmatch(module_name)
+        and name in _exports(module)
+        and _importable(getattr(module, "__dict__", {}).get(name))
+    ]
+    return min(found, key=lambda module_name: (module_name.count("."), module_name), default=None)
