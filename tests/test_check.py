@@ -71,8 +71,9 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
         ),
         (
             "# T\n\n```python\nnext(iterable[, default])\n```\n",
-            "4: block 1 ('T') is not valid Python: invalid syntax (mark it "
-            "<!-- torchnotes: skip why --> if it is not meant to run)",
+            "4: block 1 ('T') is not valid Python: invalid syntax (it reads as a function's "
+            "signature ('next(iterable[, default])'), not code: tag the fence ```text instead; "
+            "or mark it <!-- torchnotes: skip why --> if it is not meant to run)",
         ),
         (
             "```py\n#include <torch/script.h> // One-stop header.\n\nint main() {}\n```\n",

@@ -34,3 +34,35 @@ def test_a_name_of_a_module_the_hints_did_not_list_names_its_import(
     )
     setup = "import torch\nfrom torch.overrides import is_tensor_method_or_property"
     pytester.runpytest("--torchnotes-setup", setup).assert_outcomes(passed=1)
+
+
+SIGNATURE_PAGE = """\
+## torch.add
+
+```python
+add(input, other, *, alpha=1, out=None) -> Tensor
+```
+
+```pycon
+>>> torch.add(torch.tensor([1, 2]), 20)
+tensor([21, 22])
+```
+"""
+
+
+def test_a_signature_in_a_python_fence_names_the_tag_that_leaves_it_unrun(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SIGNATURE_PAGE)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1 ('torch.add'): the block raised SyntaxError: *",
+            "  the block is not Python: it reads as a function's signature ('add(input, other, "
+            "*, alpha=1, out=None) '), not code: tag the fence ```text instead, or mark it "
+            "<!-- torchnotes: skip why --> if it is not meant to run",
+        ]
+    )
+    write_note(SIGNATURE_PAGE.replace("```python\nadd", "```text\nadd"))
+    pytester.runpytest("--torchnotes-setup", "import torch").assert_outcomes(passed=1)

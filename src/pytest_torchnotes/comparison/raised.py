@@ -14,6 +14,7 @@ from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
+from pytest_torchnotes.markdown.otherlanguages import other_language
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
 
@@ -121,6 +122,11 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {missing}")
     if error is not None and error.type_name == "SyntaxError":
         lines.extend(_marker_hint(result.item, context.marker))
+        if printed is None and (language := other_language(result.item.code)) is not None:
+            lines.append(
+                f"  the block is not Python: {language}, or mark it "
+                "<!-- torchnotes: skip why --> if it is not meant to run"
+            )
     if error is not None and error.type_name == "bdb.BdbQuit":
         lines.append(f"  {DEBUGGER_QUIT}")
     if error is not None and error.hint:
