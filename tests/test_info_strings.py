@@ -290,10 +290,20 @@ def test_sessions_under_the_names_highlighters_give_them_run_or_are_reported() -
 
 @given(
     st.sampled_from(["console", "repl", "shell-session", "Pycon3", "python-interactive"]),
-    st.sampled_from([">>> x = 1", ">>>", "  >>> print(2)"]),
+    st.sampled_from([">>> x = 1", ">>>", ">>> print(2)  # doctest: +SKIP"]),
 )
 def test_a_fence_that_opens_with_a_prompt_is_never_dropped_unsaid(info: str, first: str) -> None:
     note = NoteParser().parse(f"```{info}\n{first}\n```\n")
     assert note.blocks == []
     assert [p.severity for p in note.problems] == ["warning"]
     assert f"add {info.lower()} to torchnotes_languages" in note.problems[0].message
+
+
+@pytest.mark.parametrize("info", ["text", "markdown", "rst", "output"])
+@pytest.mark.parametrize("first", [">>> x = 1", "    >>> x = 1"])
+def test_a_session_shown_as_text_or_in_a_page_source_is_not_reported(info: str, first: str) -> None:
+    assert NoteParser().parse(f"```{info}\n{first}\n```\n").problems == []
+
+
+def test_a_prompt_indented_in_a_fence_of_another_language_is_not_a_session() -> None:
+    assert NoteParser().parse("```yaml\n    >>> x = 1\n```\n").problems == []

@@ -25,9 +25,25 @@ PYTHON_LOOKING = re.compile(
 #: the info string names (```` ```console ````, ```` ```repl ````).
 SESSION_START = re.compile(r">>>(?: |$)")
 
-#: Languages that say a fence is text on purpose: a ``>>>`` session in one is not reported.
+#: Languages that say a fence is text on purpose, or shows a page's source (a note's
+#: Markdown, a docstring's reStructuredText): a ``>>>`` session in one is not reported.
 PLAIN_TEXT = frozenset(
-    {"text", "txt", "plain", "plaintext", "none", "nohighlight", "output", "out", "stdout"}
+    {
+        "text",
+        "txt",
+        "plain",
+        "plaintext",
+        "none",
+        "nohighlight",
+        "output",
+        "out",
+        "stdout",
+        "markdown",
+        "md",
+        "myst",
+        "rst",
+        "restructuredtext",
+    }
 )
 
 #: Characters a reader does not see in an info string: zero-width spaces and joiners, the
@@ -49,9 +65,10 @@ def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
 
 
 def _starts_with_prompt(fence: FenceLexeme) -> bool:
-    """Whether the first line of text of a fence starts with a ``>>>`` prompt."""
+    """Whether the first line of text of a fence starts with a ``>>>`` prompt, at its first
+    column, as a session shows it."""
     first = next((line.text for line in fence.body if line.text.strip()), "")
-    return SESSION_START.match(first.lstrip()) is not None
+    return SESSION_START.match(first) is not None
 
 
 def _starts_as_python(fence: FenceLexeme) -> bool:
