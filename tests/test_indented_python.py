@@ -43,7 +43,10 @@ def test_indented_python_is_reported_where_it_starts_and_nowhere_else() -> None:
         (16, "warning", "indented code "),
         (20, "warning", "`>>> continues"),  # a prompt in a paragraph: prose_transcripts
         (28, "warning", "indented text "),  # the block's output, by the rules of exports
+        (42, "warning", "indented code "),  # the prompt under the comments above it
+        (49, "warning", "indented code "),
     ]
+    assert note.problems[5].message.startswith("indented code `>>> torch.inner(")
     assert note.problems[0].message == (
         "indented code `>>> x = torch.tensor([1, -2])` looks like Python but is not run: only "
         "fenced blocks are; put it in a ```python fence (ending in ```) to run it"

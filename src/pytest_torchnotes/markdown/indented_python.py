@@ -69,14 +69,40 @@ def indented_python(note: NoteContext) -> None:
         if not starts_code or after_blank:
             continue
         text = rest.lstrip(" \t")
-        if width(rest[: len(rest) - len(text)]) < INDENTED_CODE or not PYTHON_START.match(text):
+        if width(rest[: len(rest) - len(text)]) < INDENTED_CODE:
+            continue
+        start = index
+        if text.startswith("#"):
+            start = _below_comments(note.lines, index)
+            text = _indented_text(note.lines[start])
+        if not PYTHON_START.match(text):
             continue
         note.problem(
-            index,
+            start,
             f"indented code `{cut(text.strip())}` looks like Python but is not run: only fenced "
             "blocks are; put it in a ```python fence (ending in ```) to run it",
             "warning",
         )
+
+
+def _below_comments(lines: list[str], index: int) -> int:
+    """The first line of the indented code starting at ``index`` that is not a comment: a
+    comment may stand above an example's first prompt, as PyTorch's docstrings write
+    ``# Dot product`` over ``>>> torch.inner(...)``."""
+    while index + 1 < len(lines) and _indented_text(lines[index]).startswith("#"):
+        if not _indented_text(lines[index + 1]):
+            break  # a blank line, or a line indented less: the indented code ends
+        index += 1
+    return index
+
+
+def _indented_text(line: str) -> str:
+    """The text of ``line`` after its block-quote markers, when it is indented code
+    (indented four columns or more there); ``""`` otherwise."""
+    quotes = QUOTE.match(line)
+    rest = line[quotes.end() :] if quotes else line
+    text = rest.lstrip(" \t")
+    return text if width(rest[: len(rest) - len(text)]) >= INDENTED_CODE else ""
 
 
 def indented_fences(note: NoteContext) -> None:
