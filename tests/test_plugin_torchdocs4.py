@@ -5,6 +5,7 @@ they are pasted in."""
 from __future__ import annotations
 
 import pytest
+import torch
 
 from tests.conftest import WriteNote
 
@@ -66,3 +67,56 @@ def test_a_signature_in_a_python_fence_names_the_tag_that_leaves_it_unrun(
     )
     write_note(SIGNATURE_PAGE.replace("```python\nadd", "```text\nadd"))
     pytester.runpytest("--torchnotes-setup", "import torch").assert_outcomes(passed=1)
+
+
+DEFAULTS_SET = """\
+```pycon
+>>> torch.set_default_dtype(torch.float64)
+>>> torch.get_default_dtype()
+torch.float64
+```
+
+```pycon
+>>> torch.tensor([1.5], dtype=torch.float32)
+tensor([1.5000])
+```
+
+```pycon
+>>> torch.set_default_device("cuda")
+>>> torch.get_default_dtype()
+torch.float64
+```
+
+```pycon
+>>> torch.tensor([1, 2]).sum()
+tensor(3)
+```
+"""
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the note's CUDA default runs here")
+def test_a_default_an_example_above_changed_is_named_where_later_ones_fail(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """torch.get_default_dtype's example sets float64 and torch.set_default_device's sets
+    CUDA, for the rest of a note that holds them: the later failures name that cause, not
+    a drift or a block that needs CUDA."""
+    write_note(DEFAULTS_SET)
+    result = pytester.runpytest("--torchnotes-setup", "import torch")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:8: >>> torch.tensor([1.5], dtype=torch.float32)",
+            "  output differs",
+            "  torch's default dtype is torch.float64, not torch.float32: a block above, or "
+            "torchnotes_setup, set it and did not set it back: set it back at the end of that "
+            "example, or leave that example out ('# xdoctest: +SKIP', <!-- torchnotes: skip "
+            "why -->)",
+            "*the block raised AssertionError: Torch not compiled with CUDA enabled*",
+            "  torch's default dtype is torch.float64, not torch.float32 and its default device "
+            "is 'cuda', not 'cpu': a block above*",
+        ]
+    )
+    assert "the block needs CUDA" not in result.stdout.str()
+    # the next note starts with torch's defaults again
+    assert torch.get_default_dtype() == torch.float32

@@ -15,6 +15,8 @@ import re
 import sys
 from types import ModuleType
 
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults, default_device
+
 #: What torch raises where it has no CUDA device to run on.
 NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
@@ -102,7 +104,9 @@ def missing_hint(type_name: str, message: str) -> str | None:
     True
     """
     if NO_CUDA.search(message):
-        return CUDA_HINT
+        # a block above that set the default device to CUDA fails every block after it
+        moved = default_device(sys.modules["torch"]) if "torch" in sys.modules else None
+        return changed_defaults() if moved is not None else CUDA_HINT
     if NO_NETWORK.search(f"{type_name}: {message}"):
         return NETWORK_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None

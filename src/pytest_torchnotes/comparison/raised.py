@@ -11,6 +11,7 @@ import re
 from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
 from pytest_torchnotes.comparison.missing import missing_hint
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
@@ -120,6 +121,9 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
     elif error is not None and (missing := missing_hint(error.type_name, error.message)):
         lines.append(f"  {missing}")
+    changed = changed_defaults() if error is not None else None
+    if changed is not None and f"  {changed}" not in lines:
+        lines.append(f"  {changed}")
     if error is not None and error.type_name == "SyntaxError":
         lines.extend(_marker_hint(result.item, context.marker))
         if printed is None and (language := other_language(result.item.code)) is not None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.notelines import location, shown
@@ -101,6 +102,8 @@ def run_examples(
                 hint = silent_statement_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
                 hint = lone_ellipsis_hint(block.code, example.lineno, example.source)
+            if hint is None and failure == OUTPUT_DIFFERS:  # an exception's message names it
+                hint = changed_defaults()
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
