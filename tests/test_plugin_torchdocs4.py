@@ -120,3 +120,42 @@ def test_a_default_an_example_above_changed_is_named_where_later_ones_fail(
     assert "the block needs CUDA" not in result.stdout.str()
     # the next note starts with torch's defaults again
     assert torch.get_default_dtype() == torch.float32
+
+
+SPLIT_EXAMPLE = """\
+```python
+# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)
+torch.set_default_device("cuda")
+```
+
+```python
+torch.zeros(1)
+```
+
+```
+tensor([0.])
+```
+"""
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the note's CUDA block runs here")
+def test_a_directive_of_a_split_example_names_the_block_directive_that_applies_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SPLIT_EXAMPLE)
+    result = pytester.runpytest(
+        "--torchnotes-setup", "import torch", "--torchnotes-output-fence=bare"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:2: `# xdoctest: +REQUIRES(env:TORCH_DOCTEST_CUDA)` is read in a >>> "
+            "transcript only: in this block of plain code it does nothing, and the block runs "
+            "whole; put <!-- torchnotes: requires cuda --> above the block*",
+        ]
+    )
+    write_note("<!-- torchnotes: requires cuda -->\n" + SPLIT_EXAMPLE)
+    result = pytester.runpytest(
+        "--torchnotes-setup", "import torch", "--torchnotes-output-fence=bare"
+    )
+    result.assert_outcomes(passed=1)

@@ -46,6 +46,7 @@ from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence, tab_not_run
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
+from pytest_torchnotes.markdown.xdoctest_comments import xdoctest_comments
 
 __all__ = ["LANGUAGES", "OUTPUT_LABEL", "OUTPUT_MARKER", "NoteFormat", "NoteParser"]
 
@@ -174,6 +175,8 @@ def _block(
     code = draft.code
     if code is None:
         code = "\n".join(line.text for line in draft.code_lines)
+    if not draft.doctest and draft.transcript is None:
+        xdoctest_comments(code, fence.open_line + 1, note)
     note.note.items.append(
         Block(
             index=index,
