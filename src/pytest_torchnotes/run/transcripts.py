@@ -102,13 +102,13 @@ def run_examples(
                 hint = silent_statement_hint(example.source, example.want, execution.stdout)
             if hint is None and failure == OUTPUT_DIFFERS and not example.want.strip():
                 hint = lone_ellipsis_hint(block.code, example.lineno, example.source)
-            if hint is None and failure == OUTPUT_DIFFERS:  # an exception's message names it
-                hint = changed_defaults()
             if hint is None:
                 before = block.code.splitlines()[: example.lineno + example.source.count("\n")]
                 hint = random_hint("\n".join(before), example.want, failure)
                 if hint is None and failure == OUTPUT_DIFFERS:
                     hint = uninitialized_hint("\n".join(before), example.want)
+            if hint is None and failure == OUTPUT_DIFFERS:  # an exception's message names it
+                hint = changed_defaults()
             failed = _example_failure(
                 current, evaluator.context, line, example.source, failure, hint
             )
