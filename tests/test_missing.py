@@ -25,6 +25,17 @@ from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
         ("AssertionError", "Torch not compiled with CUDA enabled", CUDA_HINT),
         ("RuntimeError", "PyTorch is not linked with support for cuda devices", CUDA_HINT),
         ("RuntimeError", "Found no NVIDIA driver on your system.", CUDA_HINT),
+        (
+            "RuntimeError",
+            "It looks like there is no internet connection and the repo could not be found in "
+            "the cache (/root/.cache/torch/hub)",
+            "the block downloads, and the network cannot be reached*",
+        ),
+        (
+            "OSError",
+            "We couldn't connect to 'https://huggingface.co' to load this file",
+            "the block downloads, and the network cannot be reached*",
+        ),
         ("NameError", "name 'itertools' is not defined", "'itertools' is a module: *"),
         (
             "NameError",

@@ -26,12 +26,14 @@ NO_CUDA = re.compile(
 
 #: What a download raises where the network cannot be reached: the name of the host does not
 #: resolve, the connection fails (urllib's ``URLError``, requests' ``ConnectionError``,
-#: ``socket.gaierror``).
+#: ``socket.gaierror``), or the library says so in its own words after catching one
+#: (torch.hub's ``RuntimeError: It looks like there is no internet connection``, Hugging
+#: Face's ``We couldn't connect to 'https://huggingface.co'``).
 NO_NETWORK = re.compile(
     r"URLError|ConnectionError|ConnectTimeout|gaierror|Name or service not known|"
     r"Temporary failure in name resolution|Network is unreachable|"
     r"No address associated with hostname|nodename nor servname|getaddrinfo failed|"
-    r"Max retries exceeded"
+    r"Max retries exceeded|there is no internet connection|couldn't connect to"
 )
 
 #: A ``NameError``'s message, and the name it names.
