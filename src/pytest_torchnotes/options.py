@@ -117,6 +117,12 @@ OPTIONS = (
         flag=True,
     ),
     Option(
+        "indented_sessions",
+        "run an indented code block whose first line is a >>> prompt (a docstring pasted as "
+        "it is, its example under Example::) as a >>> transcript (false: warn of it instead)",
+        default="true",
+    ),
+    Option(
         "comment_output",
         "read the comments at the end of a block, under a # Output: line or as #> lines, as "
         "its output (else they are only warned about)",

@@ -49,6 +49,9 @@ def not_text(note: NoteContext) -> set[int]:
     for fence in lexemes.fences:
         hidden.update(range(fence.open_line, fence.last_line + 1))
         hidden.update(line.line for line in indented_after(note.lines, fence))
+    if note.runs_sessions:  # run as transcripts
+        for session in lexemes.indented_sessions:
+            hidden.update(range(session.open_line, session.last_line + 1))
     return hidden
 
 
@@ -79,10 +82,21 @@ def indented_python(note: NoteContext) -> None:
             continue
         note.problem(
             start,
-            f"indented code `{cut(text.strip())}` looks like Python but is not run: only fenced "
-            "blocks are; put it in a ```python fence (ending in ```) to run it",
+            f"indented code `{cut(text.strip())}` looks like Python but is not run: "
+            f"{_fix(note, text)}",
             "warning",
         )
+
+
+def _fix(note: NoteContext, text: str) -> str:
+    """How to run the indented code whose first line of code is ``text``."""
+    fence = "put it in a ```python fence (ending in ```) to run it"
+    if not text.startswith(">>>") or note.runs_sessions:
+        return f"only fenced blocks and indented >>> sessions are; {fence}"
+    return (
+        f"indented >>> sessions are turned off (indented_sessions: false in the front matter, "
+        f"or --torchnotes-indented-sessions=false); {fence}, or turn them on"
+    )
 
 
 def _below_comments(lines: list[str], index: int) -> int:

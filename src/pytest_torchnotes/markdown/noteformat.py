@@ -43,5 +43,8 @@ class NoteFormat:
     #: Indented text right after a block is its output (``jupyter nbconvert --to markdown``);
     #: a note's front matter may say otherwise.
     indented_output: bool = False
+    #: An indented code block whose first line is a ``>>>`` prompt (a docstring pasted as it
+    #: is) runs as a transcript; a note's front matter may say otherwise.
+    indented_sessions: bool = True
     #: Comments at the end of a block, under ``# Output:`` or as ``#>`` lines, are its output.
     comment_output: bool = False

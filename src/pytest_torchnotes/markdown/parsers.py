@@ -66,6 +66,14 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     raises.check,  # raises and a written traceback: one too many
 )
 
+#: The conventions asked about an indented ``>>>`` session (a docstring pasted as it is):
+#: it is a transcript, its output under each prompt; nothing after it is its output.
+SESSION_CONVENTIONS: tuple[Convention, ...] = (
+    transcripts.detect,
+    transcripts.check,
+    raises.check,
+)
+
 
 class NoteParser:
     """Parse a note's text into a :class:`ParsedNote`; ``conventions`` are asked about each
@@ -91,7 +99,13 @@ class NoteParser:
         except FrontMatterError as error:
             note.problems.append(Problem(error.line, error.message))
         reads = indented.reads_indented(note.config.indented_output, self.format.indented_output)
-        _build(NoteContext(self.format, lexemes, note, reads_indented=reads), self.conventions)
+        sessions = note.config.indented_sessions
+        if sessions is None:
+            sessions = self.format.indented_sessions
+        context = NoteContext(
+            self.format, lexemes, note, reads_indented=reads, runs_sessions=sessions
+        )
+        _build(context, self.conventions)
         note.problems.sort(key=lambda problem: problem.line_index)
         return note
 
@@ -103,6 +117,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         (comment.open_line, comment) for comment in lexemes.comments
     ]
     events.extend((fence.open_line, fence) for fence in lexemes.fences)
+    if note.runs_sessions:
+        events.extend((session.open_line, session) for session in lexemes.indented_sessions)
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
@@ -113,6 +129,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
+        elif event.indented:
+            _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif event.open_line in note.consumed:
             continue
         elif not collected(event, note.format.languages):
@@ -182,7 +200,7 @@ def _block(
             index=index,
             fence=fence,
             code=code,
-            code_line=fence.open_line + 1,
+            code_line=fence.body[0].line if fence.indented else fence.open_line + 1,
             output=draft.output,
             heading=note.heading(fence.open_line),
             doctest=draft.doctest,

@@ -96,7 +96,7 @@ def plan_example(
     first = example.lineno + example.source.count("\n")
     count = example.want.count("\n")
     want = body[first : first + count]
-    start = body[first].line if first < len(body) else block.fence.last_line
+    start = body[first].line if first < len(body) else block.fence.body_end
     prompt = body[example.lineno]
     section = OutputSection(
         "transcript",

@@ -68,6 +68,9 @@ class FenceLexeme:
     quote_depth: int
     #: The content lines.
     body: tuple[BodyLine, ...]
+    #: An indented ``>>>`` session (:mod:`.indented_sessions`): no fence lines, its first
+    #: and last lines are ``open_line`` and ``close_line``, and ``fence`` is empty.
+    indented: bool = False
 
     @property
     def language(self) -> str:
@@ -84,6 +87,14 @@ class FenceLexeme:
         'xxxxxx… (27 more characters)'
         """
         return self.fence + cut(self.info, MAX_INFO)
+
+    @property
+    def body_end(self) -> int:
+        """0-based index of the line before which a line added at the end of the body
+        goes: the closing fence, or the line after an indented session."""
+        if self.indented:
+            return self.last_line + 1
+        return self.last_line
 
     @property
     def last_line(self) -> int:

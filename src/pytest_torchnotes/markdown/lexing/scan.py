@@ -33,6 +33,11 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
+from pytest_torchnotes.markdown.lexing.indented_sessions import (
+    below_comments,
+    lex_session,
+    opens_session,
+)
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
@@ -63,6 +68,8 @@ class NoteLexemes:
     problems: list[LexerProblem] = field(default_factory=list)
     #: Lines that would open a fence but are indented code (indented four columns or more).
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
+    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`).
+    indented_sessions: list[FenceLexeme] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -170,6 +177,21 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
+        if (stripped.startswith(">>>") and opens_session(stripped)) or stripped[0] == "#":
+            columns = self.session_columns(index, quote, rest, containers)
+            comments = stripped[0] == "#"
+            if (
+                comments
+                and columns is not None
+                and not below_comments(self.lines, index, quote, columns)
+            ):
+                columns = None  # comments over no prompt: indented code, not run
+            if columns is not None:
+                session = lex_session(self.lines, index, quote, columns)
+                found.indented_sessions.append(session)
+                self.last_block = session.last_line
+                self.after[index] = None
+                return
         if COMMENT_OPEN in rest:
             problem = inline_directive(index, rest)
             if problem is not None:
@@ -180,6 +202,43 @@ class _Scan:
             )
         else:
             self.after[index] = (index, depth, stripped.rstrip())
+
+    def session_columns(
+        self, index: int, quote: str, rest: str, containers: Containers
+    ) -> int | None:
+        """The columns of indentation, from the quote's content, that make line ``index``
+        and the lines after it one indented code block, when line ``index`` starts one:
+        indented four columns past the content of the list item that holds it, and not
+        continuing a paragraph or an indented code block above it. ``None`` otherwise."""
+        depth = quote.count(">")
+        indent = indentation(quote, rest[: len(rest) - len(rest.lstrip(" \t"))])
+        column = containers.column(index, depth, indent)
+        if indent - column < CODE_INDENT:
+            return None
+        # Back over the blank lines and the lines indented as far (a paragraph's lazy
+        # continuation, or indented code), to the line that decides what they are.
+        first = index
+        while first - 1 > self.last_block and first - 1 >= self.begin:
+            above, text = split_quotes(self.lines[first - 1])
+            lead = text[: len(text) - len(text.lstrip(" \t"))]
+            if above.count(">") != depth:
+                break
+            if text.strip() and indentation(above, lead) - column < CODE_INDENT:
+                break
+            first -= 1
+        # A paragraph above continues into the line (lazily, from inside a block quote), but
+        # one outside the block quote that holds the line ended where the quote began.
+        above_text = self.paragraph_before(first) if first > self.begin else None
+        paragraph = above_text is not None and above_text[1] >= depth
+        state = "paragraph" if paragraph else "none"
+        for number in range(first, index):
+            if not split_quotes(self.lines[number])[1].strip():
+                state = "none" if state == "paragraph" else state
+            elif state == "none":
+                state = "code"
+        if state != "none":
+            return None  # a paragraph's lazy continuation, or a later line of indented code
+        return column + CODE_INDENT
 
     def quote_holder(self, index: int, quote: str) -> int:
         """The content column of the list item that holds the block quote ``quote`` of line
