@@ -89,14 +89,6 @@ class FenceLexeme:
         return self.fence + cut(self.info, MAX_INFO)
 
     @property
-    def body_end(self) -> int:
-        """0-based index of the line before which a line added at the end of the body
-        goes: the closing fence, or the line after an indented session."""
-        if self.indented:
-            return self.last_line + 1
-        return self.last_line
-
-    @property
     def last_line(self) -> int:
         """0-based index of the last line that belongs to the fence."""
         if self.close_line is not None:

@@ -14,12 +14,88 @@ the list item that holds it. A line right after a paragraph line continues the p
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
-from pytest_torchnotes.markdown.lexing.lines import BodyLine, quote_prefix, strip_columns, width
+from pytest_torchnotes.markdown.lexing.headings import Paragraph
+from pytest_torchnotes.markdown.lexing.lines import (
+    BodyLine,
+    quote_prefix,
+    split_quotes,
+    strip_columns,
+    width,
+)
+from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 
 #: What the first line of an indented code block starts with, after its indentation, to be
 #: a session: a ``>>>`` prompt.
 PROMPT = ">>>"
+
+
+class Scan(Protocol):
+    """What the scan knows when it meets a line (:class:`.scan._Scan`)."""
+
+    lines: list[str]
+    #: First line after the front matter.
+    begin: int
+    #: Last line of the latest fence, comment or session.
+    last_block: int
+
+    def paragraph_before(self, index: int) -> Paragraph | None: ...
+
+
+def session_at(
+    scan: Scan, index: int, quote: str, rest: str, containers: Containers
+) -> FenceLexeme | None:
+    """The indented ``>>>`` session that line ``index`` (``rest`` after the block-quote
+    markers ``quote``) starts, if it starts one: a prompt, or comments over one."""
+    text = rest.lstrip(" \t")
+    if not (opens_session(text) or text.startswith("#")):
+        return None
+    columns = session_columns(scan, index, quote, rest, containers)
+    if columns is None:
+        return None
+    if text.startswith("#") and not below_comments(scan.lines, index, quote, columns):
+        return None  # comments over no prompt: indented code, not run
+    return lex_session(scan.lines, index, quote, columns)
+
+
+def session_columns(
+    scan: Scan, index: int, quote: str, rest: str, containers: Containers
+) -> int | None:
+    """The columns of indentation, from the quote's content, that make line ``index``
+    and the lines after it one indented code block, when line ``index`` starts one:
+    indented four columns past the content of the list item that holds it, and not
+    continuing a paragraph or an indented code block above it. ``None`` otherwise."""
+    depth = quote.count(">")
+    indent = indentation(quote, rest[: len(rest) - len(rest.lstrip(" \t"))])
+    column = containers.column(index, depth, indent)
+    if indent - column < CODE_INDENT:
+        return None
+    # Back over the blank lines and the lines indented as far (a paragraph's lazy
+    # continuation, or indented code), to the line that decides what they are.
+    first = index
+    while first - 1 > scan.last_block and first - 1 >= scan.begin:
+        above, text = split_quotes(scan.lines[first - 1])
+        lead = text[: len(text) - len(text.lstrip(" \t"))]
+        if above.count(">") != depth:
+            break
+        if text.strip() and indentation(above, lead) - column < CODE_INDENT:
+            break
+        first -= 1
+    # A paragraph above continues into the line (lazily, from inside a block quote), but
+    # one outside the block quote that holds the line ended where the quote began.
+    above_text = scan.paragraph_before(first) if first > scan.begin else None
+    state = "paragraph" if above_text is not None and above_text[1] >= depth else "none"
+    for number in range(first, index):
+        if not split_quotes(scan.lines[number])[1].strip():
+            state = "none" if state == "paragraph" else state
+        elif state == "none":
+            state = "code"
+    if state != "none":
+        return None  # a paragraph's lazy continuation, or a later line of indented code
+    return column + CODE_INDENT
 
 
 def opens_session(text: str) -> bool:

@@ -18,7 +18,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
-from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
+from pytest_torchnotes.markdown.lexing.containers import Containers, quote_in_item
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -33,15 +33,10 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
-from pytest_torchnotes.markdown.lexing.indented_sessions import (
-    below_comments,
-    lex_session,
-    opens_session,
-)
+from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
-from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
@@ -130,7 +125,7 @@ class _Scan:
         quote, rest = split_quotes(self.lines[index])
         containers = self.containers
         if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
-            quote, rest = self.quote_in_item(index, quote, rest)
+            quote, rest = quote_in_item(self.containers, index, quote, rest)
         elif ">" in rest and (in_item := quote_on_item_line(self.containers, index, quote, rest)):
             quote, rest = in_item
             # The block quote opens on this line: no list item of the lines before is in it.
@@ -177,21 +172,10 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        if (stripped.startswith(">>>") and opens_session(stripped)) or stripped[0] == "#":
-            columns = self.session_columns(index, quote, rest, containers)
-            comments = stripped[0] == "#"
-            if (
-                comments
-                and columns is not None
-                and not below_comments(self.lines, index, quote, columns)
-            ):
-                columns = None  # comments over no prompt: indented code, not run
-            if columns is not None:
-                session = lex_session(self.lines, index, quote, columns)
-                found.indented_sessions.append(session)
-                self.last_block = session.last_line
-                self.after[index] = None
-                return
+        if stripped[0] in ">#" and (session := session_at(self, index, quote, rest, containers)):
+            found.indented_sessions.append(session)
+            self.last_block, self.after[index] = session.last_line, None
+            return
         if COMMENT_OPEN in rest:
             problem = inline_directive(index, rest)
             if problem is not None:
@@ -203,43 +187,6 @@ class _Scan:
         else:
             self.after[index] = (index, depth, stripped.rstrip())
 
-    def session_columns(
-        self, index: int, quote: str, rest: str, containers: Containers
-    ) -> int | None:
-        """The columns of indentation, from the quote's content, that make line ``index``
-        and the lines after it one indented code block, when line ``index`` starts one:
-        indented four columns past the content of the list item that holds it, and not
-        continuing a paragraph or an indented code block above it. ``None`` otherwise."""
-        depth = quote.count(">")
-        indent = indentation(quote, rest[: len(rest) - len(rest.lstrip(" \t"))])
-        column = containers.column(index, depth, indent)
-        if indent - column < CODE_INDENT:
-            return None
-        # Back over the blank lines and the lines indented as far (a paragraph's lazy
-        # continuation, or indented code), to the line that decides what they are.
-        first = index
-        while first - 1 > self.last_block and first - 1 >= self.begin:
-            above, text = split_quotes(self.lines[first - 1])
-            lead = text[: len(text) - len(text.lstrip(" \t"))]
-            if above.count(">") != depth:
-                break
-            if text.strip() and indentation(above, lead) - column < CODE_INDENT:
-                break
-            first -= 1
-        # A paragraph above continues into the line (lazily, from inside a block quote), but
-        # one outside the block quote that holds the line ended where the quote began.
-        above_text = self.paragraph_before(first) if first > self.begin else None
-        paragraph = above_text is not None and above_text[1] >= depth
-        state = "paragraph" if paragraph else "none"
-        for number in range(first, index):
-            if not split_quotes(self.lines[number])[1].strip():
-                state = "none" if state == "paragraph" else state
-            elif state == "none":
-                state = "code"
-        if state != "none":
-            return None  # a paragraph's lazy continuation, or a later line of indented code
-        return column + CODE_INDENT
-
     def quote_holder(self, index: int, quote: str) -> int:
         """The content column of the list item that holds the block quote ``quote`` of line
         ``index``, when its first marker is indented or on the item's line; 0 for none."""
@@ -247,18 +194,6 @@ class _Scan:
         if not lead:
             return item_content(quote)
         return self.containers.column(index, 0, width(lead))
-
-    def quote_in_item(self, index: int, quote: str, rest: str) -> tuple[str, str]:
-        """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is
-        indented four columns or more: a block quote when a list item holds it, less than
-        four columns past the item's content, and indented code when none does."""
-        lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
-        indent = indentation(quote, lead)
-        column = self.containers.column(index, quote.count(">"), indent)
-        if column and indent - column < CODE_INDENT:
-            inner, rest = split_quotes(rest, width(lead))
-            return quote + inner, rest
-        return quote, rest
 
     def paragraph_before(self, index: int) -> Paragraph | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
