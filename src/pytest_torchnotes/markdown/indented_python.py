@@ -1,10 +1,12 @@
-"""Python in indented code blocks: not run, and reported so that nothing is lost.
+"""Python in indented code blocks that is not run, reported so that nothing is lost.
 
 Markdown's oldest code block is text indented by four spaces, and notes that follow
 reStructuredText's habit write an example as ``Example::`` over an indented ``>>>`` session,
-as PyTorch's docstrings do. Only fences are run. An indented code block whose first line is
-a ``>>>`` prompt or a torch import gets a warning at that line, so that such a note is not
-silently found to hold no Python block. The indented text right after a fence (a Jupyter
+as PyTorch's docstrings do. Such a session runs as a transcript
+(:mod:`.lexing.indented_sessions`) unless ``indented_sessions`` turns it off; other indented
+code does not run. An indented code block whose first line is a ``>>>`` prompt not run, or
+a torch import, gets a warning at that line, so that such a note is not silently found to
+hold no Python block. The indented text right after a fence (a Jupyter
 export's output, :mod:`.indented`) is left to its own rules.
 """
 
