@@ -41,6 +41,8 @@ class Scan(Protocol):
     begin: int
     #: Last line of the latest fence, comment or session.
     last_block: int
+    #: The last prompt or comment found inside indented code: (line, quotes, column).
+    inside_code: tuple[int, int, int]
 
     def paragraph_before(self, index: int) -> Paragraph | None: ...
 
@@ -70,6 +72,8 @@ def session_columns(
     continuing a paragraph or an indented code block above it. ``None`` otherwise."""
     depth = quote.count(">")
     indent = indentation(quote, rest[: len(rest) - len(rest.lstrip(" \t"))])
+    if indent < CODE_INDENT:
+        return None  # too little for indented code in any container: no list to read
     column = containers.column(index, depth, indent)
     if indent - column < CODE_INDENT:
         return None
@@ -77,6 +81,11 @@ def session_columns(
     # continuation, or indented code), to the line that decides what they are.
     first = index
     while first - 1 > scan.last_block and first - 1 >= scan.begin:
+        if scan.inside_code == (first - 1, depth, column):
+            # the same code block as the prompt or comment met last: each line of a long
+            # block is walked back over once, not once per prompt in it
+            scan.inside_code = (index, depth, column)
+            return None
         above, text = split_quotes(scan.lines[first - 1])
         lead = text[: len(text) - len(text.lstrip(" \t"))]
         if above.count(">") != depth:
@@ -93,6 +102,8 @@ def session_columns(
             state = "none" if state == "paragraph" else state
         elif state == "none":
             state = "code"
+    if state == "code":
+        scan.inside_code = (index, depth, column)
     if state != "none":
         return None  # a paragraph's lazy continuation, or a later line of indented code
     return column + CODE_INDENT

@@ -120,6 +120,8 @@ class _Scan:
         self.after: dict[int, Paragraph | None] = {}
         self.containers = Containers(lines, begin, found.fences)
         self.indented = IndentedCode(lines)
+        #: The last prompt or comment found inside indented code: (line, quotes, column).
+        self.inside_code = (-1, 0, 0)
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
@@ -172,7 +174,9 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        if stripped[0] in ">#" and (session := session_at(self, index, quote, rest, containers)):
+        # Indented (a heading's # is not), a prompt or a comment: the rest of lines pay nothing.
+        may_open = rest[:1] in (" ", "\t") and stripped[0] in ">#"
+        if may_open and (session := session_at(self, index, quote, rest, containers)):
             found.indented_sessions.append(session)
             self.last_block, self.after[index] = session.last_line, None
             return
