@@ -51,9 +51,10 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
         ),
         (
             "```python2\nx = 1\n```\n",
-            "1: warning: ```python2 looks like Python but is not run: only blocks marked ipython, "
-            "ipython3, py, py3, pycon, python, python3 are; add python2 to torchnotes_languages "
-            "(--torchnotes-languages) to run it, or mark it text to silence this",
+            "1: warning: ```python2 looks like Python but is not run: only blocks marked doctest, "
+            "ipython, ipython3, py, py3, pycon, python, python-console, python-repl, python3 are; "
+            "add python2 to torchnotes_languages (--torchnotes-languages) to run it, or mark it "
+            "text to silence this",
         ),
         (
             "<!-- torchnotes: skip why -->\n\nProse.\n\n```python\nx = 1\n```\n",
@@ -70,8 +71,9 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
         ),
         (
             "# T\n\n```python\nnext(iterable[, default])\n```\n",
-            "4: block 1 ('T') is not valid Python: invalid syntax (mark it "
-            "<!-- torchnotes: skip why --> if it is not meant to run)",
+            "4: block 1 ('T') is not valid Python: invalid syntax (it reads as a function's "
+            "signature ('next(iterable[, default])'), not code: tag the fence ```text instead; "
+            "or mark it <!-- torchnotes: skip why --> if it is not meant to run)",
         ),
         (
             "```py\n#include <torch/script.h> // One-stop header.\n\nint main() {}\n```\n",
@@ -163,8 +165,9 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out, err = capsys.readouterr()
     assert out.splitlines() == [
         f"{bad}:1: warning: ```python2 looks like Python but is not run: only blocks marked "
-        "ipython, ipython3, py, py3, pycon, python, python3 are; add python2 to "
-        "torchnotes_languages (--torchnotes-languages) to run it, or mark it text to silence this",
+        "doctest, ipython, ipython3, py, py3, pycon, python, python-console, python-repl, "
+        "python3 are; add python2 to torchnotes_languages (--torchnotes-languages) to run it, "
+        "or mark it text to silence this",
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
         "requires, compare, timeout, warns, output, setup",
     ]

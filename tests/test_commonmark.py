@@ -135,7 +135,17 @@ def block_quote(children: st.SearchStrategy[list[Lines]]) -> st.SearchStrategy[L
     return children.map(quote)
 
 
-leaves = st.one_of(paragraphs, headings, indented_code, fences(), fences())
+#: An indented ``>>>`` session (a docstring's example pasted as it is), or indented code
+#: with a prompt further down: the lexer must tell which is one as CommonMark does.
+sessions = st.lists(
+    st.sampled_from(
+        ["    >>> x = 1", "    >>> x", "    1", "        >>> y", "", "    x = 1", "    # a"]
+    ),
+    min_size=1,
+    max_size=4,
+).map(lambda lines: [Line(line) for line in lines if line] or [Line("    >>> x")])
+
+leaves = st.one_of(paragraphs, headings, indented_code, fences(), fences(), sessions)
 blocks = st.recursive(
     leaves,
     lambda inner: st.one_of(
@@ -223,6 +233,65 @@ def test_the_plugin_runs_the_python_fences_a_commonmark_renderer_shows(text: str
     assume(not TAB_IN_NESTED_QUOTE.search(text))
     found = lex(text)
     assert plugin_fences(found) == renderer_fences(as_meant(text, found))
+
+
+#: A list item whose first line is indented code (a session, or code a session goes on).
+ITEM_LINE_SESSION = re.compile(
+    r"^[ \t>]*(?:(?:[-*+]|\d+[.)])(?=[ \t>])[ \t>]*?)+(?:>>>|\t|     )", re.MULTILINE
+)
+
+
+#: List markers before ``---`` on one line: a thematic break, not list items.
+ITEMS_THEN_BREAK = re.compile(r"^[ \t>]*-[ \t]+(?:-[ \t]+)*---", re.MULTILINE)
+
+
+def plugin_sessions(found: NoteLexemes) -> list[tuple[int, str]]:
+    """The first line and code of each indented ``>>>`` session the lexer found."""
+    return [
+        (session.open_line, "".join(line.text + "\n" for line in session.body))
+        for session in found.indented_sessions
+    ]
+
+
+def renderer_sessions(text: str) -> list[tuple[int, str]]:
+    """The first line and code of each indented code block markdown-it-py renders whose
+    first line is a ``>>>`` prompt."""
+    return [
+        (token.map[0], token.content)
+        for token in commonmark.parse(text)
+        if token.type == "code_block" and token.map is not None and _opens(token.content)
+    ]
+
+
+def _opens(code: str) -> bool:
+    """Whether the first line of ``code`` that is not a comment is a ``>>>`` prompt, in
+    its first paragraph."""
+    for line in code.split("\n"):
+        text = line.strip()
+        if not text.startswith("#"):
+            return re.match(r">>>(?:[ \t]|$)", text) is not None
+    return False
+
+
+@settings(derandomize=True)
+@given(documents())
+@example("Text.\n    >>> x\n")  # a paragraph's lazy continuation
+@example("    x = 1\n\n    >>> x\n")  # a later line of indented code
+@example("Example::\n\n    >>> x\n    1\n\n    >>> y\n")
+@example("- a\n\n      >>> x\n- b\n\n    >>> y\n")  # code in an item; the item's text
+def test_the_indented_sessions_are_the_indented_code_blocks_a_renderer_shows(
+    text: str,
+) -> None:
+    assume(not TAB_IN_NESTED_QUOTE.search(text))
+    # Indented code on a list item's own line (``-     >>> x``, ``- >     >>> x``) is not
+    # read as a session, nor code under it as its continuation: no docstring is written so.
+    assume(not ITEM_LINE_SESSION.search(text))
+    # ``- - ---`` is a thematic break, where the lexer's list items see two items: a
+    # difference of the list items' reading, not of the sessions'.
+    assume(not ITEMS_THEN_BREAK.search(text))
+    found = lex(text)
+    assume(not any(LENIENT in problem.message for problem in found.problems))
+    assert plugin_sessions(found) == renderer_sessions(text)
 
 
 @pytest.mark.parametrize(

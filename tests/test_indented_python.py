@@ -38,20 +38,39 @@ def test_the_start_of_python(text: str, python: bool) -> None:
 def test_indented_python_is_reported_where_it_starts_and_nowhere_else() -> None:
     note = NoteParser().parse((SAMPLES / "indented_python.md").read_text(encoding="utf-8"))
     assert [(shown(p.line_index), p.severity, p.message[:14]) for p in note.problems] == [
-        (5, "warning", "indented code "),
         (11, "warning", "indented code "),
-        (16, "warning", "indented code "),
         (20, "warning", "`>>> continues"),  # a prompt in a paragraph: prose_transcripts
         (28, "warning", "indented text "),  # the block's output, by the rules of exports
     ]
     assert note.problems[0].message == (
-        "indented code `>>> x = torch.tensor([1, -2])` looks like Python but is not run: only "
-        "fenced blocks are; put it in a ```python fence (ending in ```) to run it"
+        "indented code `import torch` looks like Python but is not run: only fenced blocks and "
+        "indented >>> sessions are; put it in a ```python fence (ending in ```) to run it"
+    )
+    # The indented >>> sessions run as transcripts, comments over the prompt included.
+    assert [(shown(block.code_line), block.doctest) for block in note.blocks] == [
+        (5, True),
+        (16, True),
+        (25, False),
+        (40, True),
+        (48, True),
+    ]
+
+
+def test_indented_sessions_turned_off_are_reported_where_they_start() -> None:
+    text = (SAMPLES / "indented_python.md").read_text(encoding="utf-8")
+    note = NoteParser().parse("---\ntorchnotes:\n  indented_sessions: false\n---\n" + text)
+    warned = [shown(p.line_index) - 4 for p in note.problems if p.message[:14] == "indented code "]
+    assert warned == [5, 11, 16, 42, 49]
+    assert note.problems[0].message == (
+        "indented code `>>> x = torch.tensor([1, -2])` looks like Python but is not run: "
+        "indented >>> sessions are turned off (indented_sessions: false in the front matter, "
+        "or --torchnotes-indented-sessions=false); put it in a ```python fence (ending in ```) "
+        "to run it, or turn them on"
     )
     assert [block.code for block in note.blocks] == ["print(1)"]
 
 
-def test_a_note_of_indented_examples_is_not_silently_empty(
+def test_a_note_of_indented_examples_turned_off_is_not_silently_empty(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     write_note(
@@ -62,7 +81,7 @@ def test_a_note_of_indented_examples_is_not_silently_empty(
             tensor([1.])
         """
     )
-    result = pytester.runpytest("-rs")
+    result = pytester.runpytest("-rs", "--torchnotes-indented-sessions=false")
     result.assert_outcomes(skipped=1, warnings=1)
     result.stdout.fnmatch_lines(
         ["*notes/note.md:3: indented code `>>> torch.ones(1)` looks like Python but is not run*"]

@@ -180,8 +180,8 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
     default = NoteParser().parse(text)
     assert [shown(block.first_line) for block in default.blocks] == [13]
     not_run = (
-        "``` looks like Python but is not run: only blocks marked ipython, ipython3, py, "
-        "py3, pycon, python, python3 are; "
+        "``` looks like Python but is not run: only blocks marked doctest, ipython, ipython3, "
+        "py, py3, pycon, python, python-console, python-repl, python3 are; "
     )
     after_shell = (
         not_run + "its Python follows other lines (a shell session?): put it in a ```python "
@@ -208,7 +208,9 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
         (
             35,
             after_shell.replace(
-                "ipython, ipython3, py, py3, pycon, python, python3", "bare, python"
+                "doctest, ipython, ipython3, py, py3, pycon, python, python-console, python-repl, "
+                "python3",
+                "bare, python",
             ),
         )
     ]
@@ -342,3 +344,42 @@ def test_the_language_of_an_info_string_is_the_same_when_asked_again(text: str) 
     first = language(text)
     language.cache_clear()
     assert language(text) == first == language.__wrapped__(text)
+
+
+def test_sessions_under_the_names_highlighters_give_them_run_or_are_reported() -> None:
+    """A ``>>>`` session is ``pycon``, ``python-console``, ``python-repl`` or ``doctest`` to
+    the highlighters and Sphinx: those run; under a name of its own (``console``, ``repl``)
+    its prompt says what it is, so it is reported; a text or output fence stays text."""
+    note = NoteParser().parse((SAMPLES / "session_fences.md").read_text(encoding="utf-8"))
+    assert [(shown(block.first_line), block.doctest) for block in note.blocks] == [
+        (3, True),
+        (8, True),
+        (13, True),
+    ]
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
+        (18, "warning"),
+        (23, "warning"),
+    ]
+    assert "```console looks like Python but is not run" in note.problems[0].message
+    assert "add repl to torchnotes_languages (--torchnotes-languages)" in note.problems[1].message
+
+
+@given(
+    st.sampled_from(["console", "repl", "shell-session", "Pycon3", "python-interactive"]),
+    st.sampled_from([">>> x = 1", ">>>", ">>> print(2)  # doctest: +SKIP"]),
+)
+def test_a_fence_that_opens_with_a_prompt_is_never_dropped_unsaid(info: str, first: str) -> None:
+    note = NoteParser().parse(f"```{info}\n{first}\n```\n")
+    assert note.blocks == []
+    assert [p.severity for p in note.problems] == ["warning"]
+    assert f"add {info.lower()} to torchnotes_languages" in note.problems[0].message
+
+
+@pytest.mark.parametrize("info", ["text", "markdown", "rst", "output"])
+@pytest.mark.parametrize("first", [">>> x = 1", "    >>> x = 1"])
+def test_a_session_shown_as_text_or_in_a_page_source_is_not_reported(info: str, first: str) -> None:
+    assert NoteParser().parse(f"```{info}\n{first}\n```\n").problems == []
+
+
+def test_a_prompt_indented_in_a_fence_of_another_language_is_not_a_session() -> None:
+    assert NoteParser().parse("```yaml\n    >>> x = 1\n```\n").problems == []

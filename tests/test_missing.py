@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
+import sys
+import types
 
 import pytest
 import torch.ao.quantization
 import torch.distributions
 import torch.nn.functional
+import torch.nn.init
 import torch.nn.utils
 import torch.nn.utils.parametrizations
 import torch.nn.utils.prune
+import torch.overrides
+import torch.random
 import torch.signal.windows
 
 from pytest_torchnotes.comparison.missing import CUDA_HINT, device_hint, missing_hint
@@ -22,6 +27,17 @@ from pytest_torchnotes.comparison.missing import CUDA_HINT, device_hint, missing
         ("AssertionError", "Torch not compiled with CUDA enabled", CUDA_HINT),
         ("RuntimeError", "PyTorch is not linked with support for cuda devices", CUDA_HINT),
         ("RuntimeError", "Found no NVIDIA driver on your system.", CUDA_HINT),
+        (
+            "RuntimeError",
+            "It looks like there is no internet connection and the repo could not be found in "
+            "the cache (/root/.cache/torch/hub)",
+            "the block downloads, and the network cannot be reached*",
+        ),
+        (
+            "OSError",
+            "We couldn't connect to 'https://huggingface.co' to load this file",
+            "the block downloads, and the network cannot be reached*",
+        ),
         ("NameError", "name 'itertools' is not defined", "'itertools' is a module: *"),
         (
             "NameError",
@@ -107,3 +123,42 @@ def test_output_printed_on_a_gpu_names_the_requirement(
     else:
         assert found is not None
         assert fnmatch.fnmatchcase(found, hint), found
+
+
+@pytest.mark.parametrize(
+    ("name", "where"),
+    [
+        ("is_tensor_method_or_property", "torch.overrides"),
+        ("xavier_uniform_", "torch.nn.init"),
+        ("fork_rng", "torch.random"),
+    ],
+)
+def test_names_of_the_namespaces_of_this_torch(name: str, where: str) -> None:
+    hint = missing_hint("NameError", f"name {name!r} is not defined")
+    assert hint is not None
+    assert f"add 'from {where} import {name}'" in hint
+
+
+@pytest.mark.parametrize("module_name", ["torch.made_up", "torch.made_up.deeper"])
+def test_a_name_any_public_torch_module_exports(
+    monkeypatch: pytest.MonkeyPatch, module_name: str
+) -> None:
+    """A namespace the list does not name is found by what it exports, once imported."""
+    module = types.ModuleType(module_name)
+    module.__all__ = ["made_up_function", "MADE_UP_CONSTANT"]  # type: ignore[attr-defined]
+    module.made_up_function = len  # type: ignore[attr-defined]
+    module.MADE_UP_CONSTANT = 3  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module_name, module)
+    hint = missing_hint("NameError", "name 'made_up_function' is not defined")
+    assert hint is not None
+    assert f"add 'from {module_name} import made_up_function'" in hint
+    # a constant a note may have meant to define itself is not taken for the name
+    assert missing_hint("NameError", "name 'MADE_UP_CONSTANT' is not defined") is None
+
+
+def test_a_private_module_is_not_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("torch._made_up")
+    module.__all__ = ["made_up_function"]  # type: ignore[attr-defined]
+    module.made_up_function = len  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch._made_up", module)
+    assert missing_hint("NameError", "name 'made_up_function' is not defined") is None

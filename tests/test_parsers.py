@@ -389,7 +389,7 @@ def test_front_matter_without_torchnotes_is_not_parsed() -> None:
         (
             "torchnotes:\n  sead: 1",
             "unknown torchnotes front matter key 'sead': expected one of "
-            "setup, compare, skip, requires, timeout, seed, indented_output",
+            "setup, compare, skip, requires, timeout, seed, indented_output, indented_sessions",
         ),
         ("torchnotes:\n  seed: x", "torchnotes front matter: seed must be an integer, got 'x'"),
         (

@@ -213,3 +213,24 @@ def test_cells_pasted_in_fences_without_info_string_run_under_bare(
     pytester.runpytest("--torchnotes-update", *args)
     assert note.read_text(encoding="utf-8") == PASTED_CELLS.replace("tensor(5.)", "tensor(6.)")
     pytester.runpytest(*args).assert_outcomes(passed=1)
+
+
+def test_sessions_in_doctest_and_python_repl_fences_are_run_and_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "```doctest\n>>> 1 + 1\n2\n```\n\n```python-repl\n>>> 2 + 2\n5\n```\n\n"
+        "```console\n>>> 3\n3\n```\n"
+    )
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: >>> 2 + 2",
+            "-5",
+            "+4",
+            "*notes/note.md:11: ```console looks like Python but is not run*add console to "
+            "torchnotes_languages*",
+            "*2 blocks: 1 verified, 1 failed*",
+        ]
+    )

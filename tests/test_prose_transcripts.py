@@ -39,7 +39,6 @@ def test_the_first_prompt_of_each_paragraph_is_reported() -> None:
         (10, "warning", "`>>> x * 2` is a >>> pro"),
         (14, "warning", "`> >>> torch.zeros(1)` i"),
         (18, "warning", "`>>> continues the parag"),
-        (22, "warning", "indented code `>>> torch"),  # indented_python's
     ]
     assert note.problems[0].message == (
         "`>>> x = torch.ones(2)` is a >>> prompt in the text of the note, outside any code "
@@ -47,19 +46,22 @@ def test_the_first_prompt_of_each_paragraph_is_reported() -> None:
         "a ```python fence (ending in ```) to run it"
     )
     assert "(Markdown shows it as text)" in note.problems[3].message
-    assert [shown(block.first_line) for block in note.blocks] == [25]
+    # the indented session at line 22 runs as a transcript (indented_sessions)
+    assert [shown(block.first_line) for block in note.blocks] == [22, 25]
 
 
 @given(st.lists(st.sampled_from(["text", "", ">>> x", "> >>> y", "    >>> z"]), max_size=10))
 def test_a_prompt_that_starts_a_paragraph_is_always_reported(lines: list[str]) -> None:
     text = "\n".join(lines)
-    warned = {p.line_index for p in NoteParser().parse(text).problems}
+    note = NoteParser().parse(text)
+    warned = {p.line_index for p in note.problems}
+    run = {line for block in note.blocks for line in range(block.first_line, block.last_line + 1)}
     for index, line in enumerate(lines):
         starts = index == 0 or not lines[index - 1]
         if line.startswith((">>>", "> >>>")) and starts:
             assert index in warned
         if line.startswith("    ") and starts:
-            assert index in warned  # as indented code
+            assert index in warned | run  # as indented code, or run as a session
 
 
 def test_a_note_of_prose_transcripts_is_not_silently_empty(

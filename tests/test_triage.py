@@ -1032,3 +1032,47 @@ def test_a_python_fence_that_holds_another_language_names_its_tag(
         finding.instead.split(": tag the fence ")[1] if finding.instead else None
         for finding in findings
     ] == ["```cpp instead", "```cmake instead", "```text instead", "```console instead", None]
+
+
+DEVICE_SET = (
+    "```python\nimport torch\ntorch.set_default_device('cuda')\n```\n\n"
+    "```python\nprint(torch.zeros(1))\n```\n\n"
+    "```python\nprint(torch.ones(1))\n```\n"
+)
+
+
+def test_blocks_after_one_that_set_the_default_device_are_its_follow_ons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torch.set_default_device's docstring sets CUDA for the rest of a note: the blocks
+    after it need no device of their own, and pass once that block is left out."""
+    cuda = "the block raised AssertionError: Torch not compiled with CUDA enabled"
+    moved = f"{cuda}\n  torch's default device is 'cuda', not 'cpu': a block above, ..."
+    findings = classify(
+        tmp_path,
+        monkeypatch,
+        DEVICE_SET,
+        record(1, "exception", cuda),
+        record(6, "exception", moved),
+        record(10, "exception", moved),
+    )
+    assert [finding.cause for finding in findings] == [t.DEVICE, t.FOLLOW_ON, t.FOLLOW_ON]
+    assert findings[0].directive == "requires cuda; runs on a CUDA device"
+    assert findings[1].detail == (
+        "runs on the default device the block at n.md:1 set (torch.set_default_device), not "
+        "on a device of its own"
+    )
+    assert findings[1].directive is None
+
+
+def test_a_block_that_needs_cuda_with_no_default_set_above_still_needs_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cuda = "the block raised AssertionError: Torch not compiled with CUDA enabled"
+    findings = classify(
+        tmp_path,
+        monkeypatch,
+        DEVICE_SET.replace("torch.set_default_device('cuda')", "x = 1"),
+        record(6, "exception", f"{cuda}\n  torch's default device is 'cuda', not 'cpu': ..."),
+    )
+    assert [finding.cause for finding in findings] == [t.DEVICE]

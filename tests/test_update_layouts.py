@@ -270,6 +270,26 @@ def transcript_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]
 
 
 @st.composite
+def indented_session_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
+    """A docstring's example pasted as it is: ``Example::`` over a ``>>>`` session indented
+    four spaces (or a tab at the margin: after ``> `` or in a list item a tab reaches fewer
+    columns), each want indented as its prompt."""
+    indent = draw(st.sampled_from(["    ", "     ", *([] if inner else ["\t"])]))
+    parts: list[Part] = [_in(inner, "Example::"), _in(inner, "")]
+    for _ in range(draw(st.integers(1, 3))):
+        printed = draw(printing)
+        parts.append(_in(inner, indent + ">>> " + _print(printed)))
+        parts.append(
+            Section(
+                tuple(_in(inner, indent + line) for line in printed),
+                (),
+                tuple(_in(inner, indent + line) for line in WRONG),
+            )
+        )
+    return parts
+
+
+@st.composite
 def ipython_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     parts: list[Part] = [_in(inner, "```" + draw(st.sampled_from(["python", "ipython"])))]
     for number in range(1, draw(st.integers(1, 3)) + 1):
@@ -329,6 +349,7 @@ LAYOUTS = {
     "indented": indented_block,
     "comment": comment_block,
     "transcript": transcript_block,
+    "indented-session": indented_session_block,
     "ipython": ipython_block,
 }
 

@@ -75,7 +75,18 @@ OPTIONS = (
         "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3); "
         f"{BARE}: a fence without info string whose text reads as Python (>>>, import torch)",
         "args",
-        ["python", "py", "python3", "py3", "ipython", "ipython3", "pycon"],
+        [
+            "python",
+            "py",
+            "python3",
+            "py3",
+            "ipython",
+            "ipython3",
+            "pycon",
+            "python-console",
+            "python-repl",
+            "doctest",
+        ],
         repeat=True,
     ),
     Option(
@@ -104,6 +115,12 @@ OPTIONS = (
         "nbconvert --to markdown writes it",
         default="false",
         flag=True,
+    ),
+    Option(
+        "indented_sessions",
+        "run an indented code block whose first line is a >>> prompt (a docstring pasted as "
+        "it is, its example under Example::) as a >>> transcript (false: warn of it instead)",
+        default="true",
     ),
     Option(
         "comment_output",

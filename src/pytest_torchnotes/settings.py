@@ -198,6 +198,7 @@ def build_settings(lookup: Lookup) -> Settings:
         output_fences=get("output_fence", lambda value: parse_output_fences(_words(value))),
         output_label=get("output_label", lambda value: parse_regex(value, OUTPUT_LABEL)),
         indented_output=get("indented_output", parse_bool),
+        indented_sessions=get("indented_sessions", parse_bool),
         comment_output=get("comment_output", parse_bool),
     )
     if not note_format.output_fences:  # output fences turned off: none after a label either

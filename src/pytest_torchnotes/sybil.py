@@ -63,6 +63,7 @@ SETTINGS = (
     "output_fence",
     "output_label",
     "indented_output",
+    "indented_sessions",
     "comment_output",
     "marker",
     "display",

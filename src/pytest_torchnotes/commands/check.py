@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
 from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.magics import prepare as prepare_magics
+from pytest_torchnotes.markdown.otherlanguages import other_language
 from pytest_torchnotes.markdown.parsers import NoteFormat
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, note_files

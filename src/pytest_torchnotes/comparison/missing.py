@@ -15,6 +15,8 @@ import re
 import sys
 from types import ModuleType
 
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults, default_device
+
 #: What torch raises where it has no CUDA device to run on.
 NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
@@ -24,12 +26,14 @@ NO_CUDA = re.compile(
 
 #: What a download raises where the network cannot be reached: the name of the host does not
 #: resolve, the connection fails (urllib's ``URLError``, requests' ``ConnectionError``,
-#: ``socket.gaierror``).
+#: ``socket.gaierror``), or the library says so in its own words after catching one
+#: (torch.hub's ``RuntimeError: It looks like there is no internet connection``, Hugging
+#: Face's ``We couldn't connect to 'https://huggingface.co'``).
 NO_NETWORK = re.compile(
     r"URLError|ConnectionError|ConnectTimeout|gaierror|Name or service not known|"
     r"Temporary failure in name resolution|Network is unreachable|"
     r"No address associated with hostname|nodename nor servname|getaddrinfo failed|"
-    r"Max retries exceeded"
+    r"Max retries exceeded|there is no internet connection|couldn't connect to"
 )
 
 #: A ``NameError``'s message, and the name it names.
@@ -67,7 +71,17 @@ TORCH_NAMESPACES = (
     "torch.signal.windows",
     "torch.testing",
     "torch.ao.quantization",
+    "torch.nn.init",
+    "torch.overrides",
+    "torch.profiler",
+    "torch.amp",
+    "torch.random",
+    "torch.hub",
+    "torch.utils.benchmark",
 )
+
+#: A public module of torch: no part of its dotted name starts with ``_``.
+PUBLIC_TORCH_MODULE = re.compile(r"torch(?:\.[A-Za-z][\w]*)+")
 
 CUDA_HINT = (
     "the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires cuda -->"
@@ -147,7 +161,9 @@ def missing_hint(type_name: str, message: str) -> str | None:
     True
     """
     if NO_CUDA.search(message):
-        return CUDA_HINT
+        # a block above that set the default device to CUDA fails every block after it
+        moved = default_device(sys.modules["torch"]) if "torch" in sys.modules else None
+        return changed_defaults() if moved is not None else CUDA_HINT
     if NO_NETWORK.search(f"{type_name}: {message}"):
         return NETWORK_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None
@@ -235,7 +251,34 @@ def _torch_namespace(name: str) -> str | None:
     if name.startswith("_"):
         return None
     for module_name in TORCH_NAMESPACES:
-        value = getattr(sys.modules.get(module_name), name, None)
-        if callable(value) or isinstance(value, ModuleType):
+        if _importable(getattr(sys.modules.get(module_name), name, None)):
             return module_name
-    return None
+    return _exported_by(name)
+
+
+def _exports(module: object) -> tuple[str, ...] | list[str]:
+    """The ``__all__`` of ``module``, read from its own variables: ``torch.classes`` answers
+    any attribute asked of it with a namespace of its own."""
+    exports = getattr(module, "__dict__", {}).get("__all__")
+    return exports if isinstance(exports, (list, tuple)) else ()
+
+
+def _importable(value: object) -> bool:
+    """Whether a note would import ``value`` rather than define it: a class, a function or a
+    module, not a constant."""
+    return callable(value) or isinstance(value, ModuleType)
+
+
+def _exported_by(name: str) -> str | None:
+    """The shortest-named public torch module already imported whose ``__all__`` lists
+    ``name``: every module's docstrings use its own names (``is_tensor_like`` under
+    ``torch.overrides``), and the list above cannot name every module. Only a failing
+    block asks, so walking ``sys.modules`` costs a passing note nothing."""
+    found = [
+        module_name
+        for module_name, module in list(sys.modules.items())
+        if PUBLIC_TORCH_MODULE.fullmatch(module_name)
+        and name in _exports(module)
+        and _importable(getattr(module, "__dict__", {}).get(name))
+    ]
+    return min(found, key=lambda module_name: (module_name.count("."), module_name), default=None)

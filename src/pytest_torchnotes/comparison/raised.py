@@ -13,6 +13,7 @@ from pytest_torchnotes.comparison.failures import FailureContext, warning_lines,
 from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.comparison.saysraises import says_it_fails_hint
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.marker import unmatched_marker
@@ -148,6 +149,9 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {missing}")
     if error is not None and (expected := _says_it_fails(result.item, error)):
         lines.append(f"  {expected}")
+    changed = changed_defaults() if error is not None else None
+    if changed is not None and f"  {changed}" not in lines:
+        lines.append(f"  {changed}")
     if error is not None and error.type_name == "SyntaxError" and arrow is None:
         lines.extend(_marker_hint(result.item, context.marker))
     if error is not None and error.type_name == "bdb.BdbQuit":

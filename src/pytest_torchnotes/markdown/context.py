@@ -33,6 +33,7 @@ class NoteContext:
         note: ParsedNote,
         *,
         reads_indented: bool = False,
+        runs_sessions: bool = False,
     ) -> None:
         self.format = note_format
         self.lexemes = lexemes
@@ -40,6 +41,8 @@ class NoteContext:
         self.note = note
         #: Indented text after a block is its output (:mod:`.indented`).
         self.reads_indented = reads_indented
+        #: Indented ``>>>`` sessions run as transcripts (:mod:`.lexing.indented_sessions`).
+        self.runs_sessions = runs_sessions
         #: 0-based lines inside an HTML comment.
         self.comment_lines: set[int] = set()
         for comment in lexemes.comments:

@@ -33,7 +33,16 @@ from pytest_torchnotes.markdown.lexers import TORCHNOTES_KEY, FrontMatterLexeme
 from pytest_torchnotes.markdown.requirements import Requirement, RequirementError, parse_requirement
 
 #: Keys allowed under ``torchnotes:``.
-KEYS = ("setup", "compare", "skip", "requires", "timeout", "seed", "indented_output")
+KEYS = (
+    "setup",
+    "compare",
+    "skip",
+    "requires",
+    "timeout",
+    "seed",
+    "indented_output",
+    "indented_sessions",
+)
 
 
 class FrontMatterError(LineError):
@@ -54,6 +63,8 @@ class NoteConfig:
     seed: int | None = None
     #: Indented text right after a block is its output (``None``: as the options say).
     indented_output: bool | None = None
+    #: Whether indented ``>>>`` sessions run; ``None`` when the front matter does not say.
+    indented_sessions: bool | None = None
 
 
 #: A ``torchnotes`` table or key in TOML front matter (``[torchnotes]``, ``torchnotes.seed =``,
@@ -168,6 +179,7 @@ def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
         )
         seed = _seed(settings.get("seed"))
         indented_output = _bool(settings, "indented_output")
+        indented_sessions = _bool(settings, "indented_sessions")
     except (ValueError, TypeError) as error:
         raise FrontMatterError(key_line, f"torchnotes front matter: {error}") from None
     setup_line = key_line
@@ -175,7 +187,17 @@ def _config(settings: dict[str, Any], key_line: int, text: str) -> NoteConfig:
         match = re.search(r"^[ \t]+setup[ \t]*:", text, re.MULTILINE)
         if match is not None:
             setup_line = 1 + text.count("\n", 0, match.start()) + 1
-    return NoteConfig(setup, setup_line, compare, skip, requires, timeout, seed, indented_output)
+    return NoteConfig(
+        setup,
+        setup_line,
+        compare,
+        skip,
+        requires,
+        timeout,
+        seed,
+        indented_output,
+        indented_sessions,
+    )
 
 
 def _string(settings: dict[str, Any], key: str) -> str:

@@ -1,10 +1,12 @@
-"""Python in indented code blocks: not run, and reported so that nothing is lost.
+"""Python in indented code blocks that is not run, reported so that nothing is lost.
 
 Markdown's oldest code block is text indented by four spaces, and notes that follow
 reStructuredText's habit write an example as ``Example::`` over an indented ``>>>`` session,
-as PyTorch's docstrings do. Only fences are run. An indented code block whose first line is
-a ``>>>`` prompt or a torch import gets a warning at that line, so that such a note is not
-silently found to hold no Python block. The indented text right after a fence (a Jupyter
+as PyTorch's docstrings do. Such a session runs as a transcript
+(:mod:`.lexing.indented_sessions`) unless ``indented_sessions`` turns it off; other indented
+code does not run. An indented code block whose first line is a ``>>>`` prompt not run, or
+a torch import, gets a warning at that line, so that such a note is not silently found to
+hold no Python block. The indented text right after a fence (a Jupyter
 export's output, :mod:`.indented`) is left to its own rules.
 """
 
@@ -49,6 +51,9 @@ def not_text(note: NoteContext) -> set[int]:
     for fence in lexemes.fences:
         hidden.update(range(fence.open_line, fence.last_line + 1))
         hidden.update(line.line for line in indented_after(note.lines, fence))
+    if note.runs_sessions:  # run as transcripts
+        for session in lexemes.indented_sessions:
+            hidden.update(range(session.open_line, session.last_line + 1))
     return hidden
 
 
@@ -69,14 +74,51 @@ def indented_python(note: NoteContext) -> None:
         if not starts_code or after_blank:
             continue
         text = rest.lstrip(" \t")
-        if width(rest[: len(rest) - len(text)]) < INDENTED_CODE or not PYTHON_START.match(text):
+        if width(rest[: len(rest) - len(text)]) < INDENTED_CODE:
+            continue
+        start = index
+        if text.startswith("#"):
+            start = _below_comments(note.lines, index)
+            text = _indented_text(note.lines[start])
+        if not PYTHON_START.match(text):
             continue
         note.problem(
-            index,
-            f"indented code `{cut(text.strip())}` looks like Python but is not run: only fenced "
-            "blocks are; put it in a ```python fence (ending in ```) to run it",
+            start,
+            f"indented code `{cut(text.strip())}` looks like Python but is not run: "
+            f"{_fix(note, text)}",
             "warning",
         )
+
+
+def _fix(note: NoteContext, text: str) -> str:
+    """How to run the indented code whose first line of code is ``text``."""
+    fence = "put it in a ```python fence (ending in ```) to run it"
+    if not text.startswith(">>>") or note.runs_sessions:
+        return f"only fenced blocks and indented >>> sessions are; {fence}"
+    return (
+        f"indented >>> sessions are turned off (indented_sessions: false in the front matter, "
+        f"or --torchnotes-indented-sessions=false); {fence}, or turn them on"
+    )
+
+
+def _below_comments(lines: list[str], index: int) -> int:
+    """The first line of the indented code starting at ``index`` that is not a comment: a
+    comment may stand above an example's first prompt, as PyTorch's docstrings write
+    ``# Dot product`` over ``>>> torch.inner(...)``."""
+    while index + 1 < len(lines) and _indented_text(lines[index]).startswith("#"):
+        if not _indented_text(lines[index + 1]):
+            break  # a blank line, or a line indented less: the indented code ends
+        index += 1
+    return index
+
+
+def _indented_text(line: str) -> str:
+    """The text of ``line`` after its block-quote markers, when it is indented code
+    (indented four columns or more there); ``""`` otherwise."""
+    quotes = QUOTE.match(line)
+    rest = line[quotes.end() :] if quotes else line
+    text = rest.lstrip(" \t")
+    return text if width(rest[: len(rest) - len(text)]) >= INDENTED_CODE else ""
 
 
 def indented_fences(note: NoteContext) -> None:

@@ -10,7 +10,22 @@ from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
 #: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
 #: info string (``python`` for ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````).
-LANGUAGES = frozenset({"python", "py", "python3", "py3", "ipython", "ipython3", "pycon"})
+#: A ``>>>`` session is written ``pycon`` (Pygments, GitHub), ``python-console`` (Pygments'
+#: other name), ``python-repl`` (highlight.js) or ``doctest`` (Sphinx's doctest blocks).
+LANGUAGES = frozenset(
+    {
+        "python",
+        "py",
+        "python3",
+        "py3",
+        "ipython",
+        "ipython3",
+        "pycon",
+        "python-console",
+        "python-repl",
+        "doctest",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -28,5 +43,8 @@ class NoteFormat:
     #: Indented text right after a block is its output (``jupyter nbconvert --to markdown``);
     #: a note's front matter may say otherwise.
     indented_output: bool = False
+    #: An indented code block whose first line is a ``>>>`` prompt (a docstring pasted as it
+    #: is) runs as a transcript; a note's front matter may say otherwise.
+    indented_sessions: bool = True
     #: Comments at the end of a block, under ``# Output:`` or as ``#>`` lines, are its output.
     comment_output: bool = False

@@ -21,8 +21,34 @@ from pytest_torchnotes.quoting import cut
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
-    r"^[{.\s]*(?:python\d?|py\d?|ipython\d?|pycon|pytb|jupyter|pytorch|torch)(?![\w-])",
+    r"^[{.\s]*(?:python-(?:console|repl)|python\d?|py\d?|ipython\d?|pycon|pytb|doctest|jupyter"
+    r"|pytorch|torch)(?![\w-])",
     re.IGNORECASE,
+)
+
+#: A ``>>>`` prompt at the start of a fence's first line: a Python session, whatever language
+#: the info string names (```` ```console ````, ```` ```repl ````).
+SESSION_START = re.compile(r">>>(?: |$)")
+
+#: Languages that say a fence is text on purpose, or shows a page's source (a note's
+#: Markdown, a docstring's reStructuredText): a ``>>>`` session in one is not reported.
+PLAIN_TEXT = frozenset(
+    {
+        "text",
+        "txt",
+        "plain",
+        "plaintext",
+        "none",
+        "nohighlight",
+        "output",
+        "out",
+        "stdout",
+        "markdown",
+        "md",
+        "myst",
+        "rst",
+        "restructuredtext",
+    }
 )
 
 #: Characters a reader does not see in an info string: zero-width spaces and joiners, the
@@ -37,6 +63,13 @@ def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     if fence.language not in languages:
         return False
     return bool(fence.info.strip()) or _starts_as_python(fence)
+
+
+def _starts_with_prompt(fence: FenceLexeme) -> bool:
+    """Whether the first line of text of a fence starts with a ``>>>`` prompt, at its first
+    column, as a session shows it."""
+    first = next((line.text for line in fence.body if line.text.strip()), "")
+    return SESSION_START.match(first) is not None
 
 
 def _starts_as_python(fence: FenceLexeme) -> bool:
@@ -113,6 +146,9 @@ def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
     if fence.info:
         info = INVISIBLE.sub("", fence.info)
-        return bool(PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language))
+        if PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language):
+            return True
+        # a session under a name of its own (```console, ```repl) says what it is by its prompt
+        return fence.language not in PLAIN_TEXT and _starts_with_prompt(fence)
     text = "\n".join(line.text for line in fence.body)
     return PYTHON_CONTENT.search(text) is not None

@@ -47,6 +47,7 @@ from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence, tab_not_run
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
+from pytest_torchnotes.markdown.xdoctest_comments import xdoctest_comments
 
 __all__ = ["LANGUAGES", "OUTPUT_LABEL", "OUTPUT_MARKER", "NoteFormat", "NoteParser"]
 
@@ -64,6 +65,14 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     commentoutput.read,  # comments under # Output: at the end of the block, when nothing else
     transcripts.check,  # what doctest would not run
     raises.check,  # raises and a written traceback: one too many
+)
+
+#: The conventions asked about an indented ``>>>`` session (a docstring pasted as it is):
+#: it is a transcript, its output under each prompt; nothing after it is its output.
+SESSION_CONVENTIONS: tuple[Convention, ...] = (
+    transcripts.detect,
+    transcripts.check,
+    raises.check,
 )
 
 
@@ -91,7 +100,13 @@ class NoteParser:
         except FrontMatterError as error:
             note.problems.append(Problem(error.line, error.message))
         reads = indented.reads_indented(note.config.indented_output, self.format.indented_output)
-        _build(NoteContext(self.format, lexemes, note, reads_indented=reads), self.conventions)
+        sessions = note.config.indented_sessions
+        if sessions is None:
+            sessions = self.format.indented_sessions
+        context = NoteContext(
+            self.format, lexemes, note, reads_indented=reads, runs_sessions=sessions
+        )
+        _build(context, self.conventions)
         note.problems.sort(key=lambda problem: problem.line_index)
         return note
 
@@ -103,6 +118,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         (comment.open_line, comment) for comment in lexemes.comments
     ]
     events.extend((fence.open_line, fence) for fence in lexemes.fences)
+    if note.runs_sessions:
+        events.extend((session.open_line, session) for session in lexemes.indented_sessions)
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
@@ -116,6 +133,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
+        elif event.indented:
+            _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif event.open_line in note.consumed:
             continue
         elif not collected(event, note.format.languages):
@@ -180,12 +199,14 @@ def _block(
     code = draft.code
     if code is None:
         code = "\n".join(line.text for line in draft.code_lines)
+    if not draft.doctest and draft.transcript is None:
+        xdoctest_comments(code, fence.open_line + 1, note)
     note.note.items.append(
         Block(
             index=index,
             fence=fence,
             code=code,
-            code_line=fence.open_line + 1,
+            code_line=fence.body[0].line if fence.indented else fence.open_line + 1,
             output=draft.output,
             heading=note.heading(fence.open_line),
             doctest=draft.doctest,

@@ -101,7 +101,10 @@ def plan_example(
     first = example.lineno + example.source.count("\n")
     count = example.want.count("\n")
     want = body[first : first + count]
-    start = body[first].line if first < len(body) else block.fence.last_line
+    # A want added after the last line goes before the closing fence, or after the last
+    # line of an indented session.
+    end = block.fence.last_line + 1 if block.fence.indented else block.fence.last_line
+    start = body[first].line if first < len(body) else end
     prompt = body[example.lineno]
     section = OutputSection(
         "transcript",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.markdown.magics import as_run
+from pytest_torchnotes.markdown.otherlanguages import other_language
 
 #: The exceptions of code that does not compile.
 SYNTAX_ERRORS = frozenset({"SyntaxError", "IndentationError", "TabError"})

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
+from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
 from pytest_torchnotes.notelines import location, shown
@@ -132,6 +133,8 @@ def run_examples(
                 hint = random_hint("\n".join(before), example.want, failure)
                 if hint is None and failure == OUTPUT_DIFFERS:
                     hint = uninitialized_hint("\n".join(before), example.want)
+            if hint is None and failure == OUTPUT_DIFFERS:  # an exception's message names it
+                hint = changed_defaults()
             failed = _example_failure(
                 current, evaluator.context, line, example.source, failure, hint
             )

@@ -116,11 +116,12 @@ def section_edit(
     if core:
         start, end = core[0].line, core[-1].line + 1
         texts = merge([body.text for body in core], new, comparator)
-        if not section.fence:
+        if section.kind == "indented":
             texts = _keep_gaps([body.text for body in core], texts)
     else:
         start, end = section.start, section.end
-        texts = new if section.fence else _indented_insertion(new, raw_lines, end)
+        indented = section.kind == "indented"
+        texts = _indented_insertion(new, raw_lines, end) if indented else new
     reason = code_fence_reason(texts) if section.code_fence else None
     if reason is not None:
         raise RewriteError(reason)

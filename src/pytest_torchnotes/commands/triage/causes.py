@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import re
 
-from pytest_torchnotes.commands.languages import other_language
 from pytest_torchnotes.commands.triage.findings import (
     DEVICE,
     DRIFT,
@@ -21,6 +20,7 @@ from pytest_torchnotes.commands.triage.findings import (
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.otherlanguages import other_language
 from pytest_torchnotes.reporting.report import BlockRecord
 from pytest_torchnotes.run.pseudocode import not_python_directive
 

@@ -15,6 +15,8 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.commands.triage.followon import (
+    SETS_DEFAULT_DEVICE,
+    device_follow_on,
     file_follow_on,
     follow_on,
     keep_what_later_blocks_use,
@@ -57,8 +59,11 @@ def classify_note(
     lost: dict[str, tuple[BlockRecord, Finding | None]] = {}
     #: The imports a setup comment proposed above an earlier block makes, by that block.
     imported: dict[str, int] = {}
+    setter: BlockRecord | None = None  # the last block that set torch's default device
     for record in note.blocks:
         block = blocks.get(record.line)
+        if block is not None and SETS_DEFAULT_DEVICE.search(block.code):
+            setter = record
         if record.outcome == "skipped" and block is not None:
             skipped = skipped_by_requires(note.path, record)
             for name in defined_names(block.code):
@@ -82,6 +87,7 @@ def classify_note(
                 note_format or NoteFormat(),
             )
             or follow_on(note.path, record, lost)
+            or device_follow_on(note.path, record, setter if setter is not record else None)
             or not_run_follow_on(note.path, record, not_run)
             or file_follow_on(note.path, record)
             or classify(note.path, record, other.get(record.key), block)

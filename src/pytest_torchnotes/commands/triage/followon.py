@@ -170,3 +170,26 @@ def file_follow_on(path: str, record: BlockRecord) -> Finding | None:
         f"opens {name!r}, which {cause} at {path}:{line} names and did not make: it did not run",
         f"skip needs {name}, which {cause} at line {line} makes and the run does not",
     )
+
+
+#: What a failure says when torch's default device was not its own
+#: (:mod:`~pytest_torchnotes.comparison.torchdefaults`).
+DEFAULT_DEVICE_CHANGED = "default device is '"
+
+#: A call that sets torch's default device for the rest of the note.
+SETS_DEFAULT_DEVICE = re.compile(r"\bset_default_device\(")
+
+
+def device_follow_on(path: str, record: BlockRecord, setter: BlockRecord | None) -> Finding | None:
+    """A block that failed while torch's default device was one an earlier block set
+    (``torch.set_default_device('cuda')``, as that function's docstring does): it needs no
+    device of its own, and passes once the block that set it is left out."""
+    if setter is None or DEFAULT_DEVICE_CHANGED not in (record.reason or ""):
+        return None
+    return Finding(
+        path,
+        record.line,
+        FOLLOW_ON,
+        f"runs on the default device the block at {path}:{setter.line} set "
+        "(torch.set_default_device), not on a device of its own",
+    )

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, opened_quote
-from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, width
+from pytest_torchnotes.markdown.lexing.lines import TAB_STOP, quote_prefix, split_quotes, width
 from pytest_torchnotes.markdown.lexing.list_items import (
     CODE_INDENT,
     LIST_ITEM,
@@ -192,3 +192,16 @@ def _holder(stack: list[tuple[int, int | None]], indent: int, kept: int | None =
 def _lead(quote: str) -> str:
     """The whitespace before the first marker of the block-quote markers ``quote``."""
     return quote[: len(quote) - len(quote.lstrip(" \t"))]
+
+
+def quote_in_item(containers: Containers, index: int, quote: str, rest: str) -> tuple[str, str]:
+    """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is
+    indented four columns or more: a block quote when a list item holds it, less than
+    four columns past the item's content, and indented code when none does."""
+    lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
+    indent = indentation(quote, lead)
+    column = containers.column(index, quote.count(">"), indent)
+    if column and indent - column < CODE_INDENT:
+        inner, rest = split_quotes(rest, width(lead))
+        return quote + inner, rest
+    return quote, rest

@@ -68,6 +68,9 @@ class FenceLexeme:
     quote_depth: int
     #: The content lines.
     body: tuple[BodyLine, ...]
+    #: An indented ``>>>`` session (:mod:`.indented_sessions`): no fence lines, its first
+    #: and last lines are ``open_line`` and ``close_line``, and ``fence`` is empty.
+    indented: bool = False
 
     @property
     def language(self) -> str:

@@ -18,7 +18,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     inline_directive,
     lex_comment,
 )
-from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
+from pytest_torchnotes.markdown.lexing.containers import Containers, quote_in_item
 from pytest_torchnotes.markdown.lexing.fences import (
     FenceLexeme,
     fence_opening,
@@ -33,10 +33,10 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
+from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
-from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
@@ -63,6 +63,8 @@ class NoteLexemes:
     problems: list[LexerProblem] = field(default_factory=list)
     #: Lines that would open a fence but are indented code (indented four columns or more).
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
+    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`).
+    indented_sessions: list[FenceLexeme] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -118,12 +120,14 @@ class _Scan:
         self.after: dict[int, Paragraph | None] = {}
         self.containers = Containers(lines, begin, found.fences)
         self.indented = IndentedCode(lines)
+        #: The last prompt or comment found inside indented code: (line, quotes, column).
+        self.inside_code = (-1, 0, 0)
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
         containers = self.containers
         if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
-            quote, rest = self.quote_in_item(index, quote, rest)
+            quote, rest = quote_in_item(self.containers, index, quote, rest)
         elif ">" in rest and (in_item := quote_on_item_line(self.containers, index, quote, rest)):
             quote, rest = in_item
             # The block quote opens on this line: no list item of the lines before is in it.
@@ -170,6 +174,12 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
+        # Indented (a heading's # is not), a prompt or a comment: the rest of lines pay nothing.
+        may_open = rest[:1] in (" ", "\t") and stripped[0] in ">#"
+        if may_open and (session := session_at(self, index, quote, rest, containers)):
+            found.indented_sessions.append(session)
+            self.last_block, self.after[index] = session.last_line, None
+            return
         if COMMENT_OPEN in rest:
             problem = inline_directive(index, rest)
             if problem is not None:
@@ -188,18 +198,6 @@ class _Scan:
         if not lead:
             return item_content(quote)
         return self.containers.column(index, 0, width(lead))
-
-    def quote_in_item(self, index: int, quote: str, rest: str) -> tuple[str, str]:
-        """``(block quote markers, rest)`` of line ``index``, whose ``>`` after ``quote`` is
-        indented four columns or more: a block quote when a list item holds it, less than
-        four columns past the item's content, and indented code when none does."""
-        lead = rest[: len(rest) - len(rest.lstrip(" \t"))]
-        indent = indentation(quote, lead)
-        column = self.containers.column(index, quote.count(">"), indent)
-        if column and indent - column < CODE_INDENT:
-            inner, rest = split_quotes(rest, width(lead))
-            return quote + inner, rest
-        return quote, rest
 
     def paragraph_before(self, index: int) -> Paragraph | None:
         """The paragraph state after line ``index - 1``, as a line-by-line pass has it."""
