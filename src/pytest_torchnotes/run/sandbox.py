@@ -47,6 +47,7 @@ from pytest_torchnotes.run import (
     stdstreams,
     threadfork,
     torch_configs,
+    torchcaches,
     unaudited,
     workspace,
     writeguard,
@@ -266,6 +267,8 @@ def sandbox(
         restored.extend(entries_restored)
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
+        if torchcaches.changed_torch(restored):
+            torchcaches.clear_function_caches()
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
         restored.extend(searches)
