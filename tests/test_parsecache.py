@@ -193,6 +193,18 @@ def test_a_folder_that_cannot_be_written_keeps_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "missing").exists()
 
 
+def test_a_cache_folder_that_cannot_be_made_keeps_nothing_and_parses(tmp_path: Path) -> None:
+    """pytest's ``cache.mkdir`` raises where the cache folder cannot be made (a read-only
+    checkout): the note is parsed, as under ``-p no:cacheprovider``."""
+
+    def refused() -> Path:
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".pytest_cache"))
+
+    parser = CachedNoteParser(None, ParseCache(refused, lambda: "this code"))
+    assert parser.parse(PASSING) == NoteParser().parse(PASSING)
+    assert parser.parse(FAILING) == NoteParser().parse(FAILING)
+
+
 def _entries(pytester: pytest.Pytester) -> list[Path]:
     return sorted((pytester.path / ".pytest_cache" / "d" / PARSE_CACHE).glob("*.pickle"))
 

@@ -200,8 +200,8 @@ class ParseCache:
         payload = pickle.dumps(dataclasses.replace(note, lines=[]), protocol=_PROTOCOL)
         check = hashlib.blake2b(key, digest_size=_DIGEST_SIZE)
         check.update(payload)
-        path = self._path(key)  # the folder made on first use
         try:
+            path = self._path(key)  # the folder made on first use
             # Written whole beside the entry, then moved into place: a reader (another
             # pytest-xdist worker) finds the old entry or the new one, never half of one.
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
