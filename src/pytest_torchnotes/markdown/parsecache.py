@@ -5,9 +5,9 @@ the settings it is read with (:class:`~.noteformat.NoteFormat`), the plugin's ve
 size and modification time of each of its modules, Python's version, and the versions of the
 libraries the parse calls (PyYAML for front matter, packaging for requirements). An entry
 holds the :class:`~.blocks.ParsedNote` pickled without its lines (they are the text's,
-split again when it is read), after a digest of the key and the pickle together: an entry
-for another text, of another version, cut short or changed on disk does not match its
-digest and the note is parsed as if there were none. Only the classes a parsed note is
+split again when it is read), checked as :mod:`~pytest_torchnotes.cacheentries` checks
+every entry: one for another text, of another version, cut short or changed on disk is
+none, and the note is parsed. Only the classes a parsed note is
 made of are unpickled (:class:`_NoteUnpickler`): a file put there by something else
 builds nothing else.
 
@@ -33,6 +33,7 @@ from typing import Any
 import packaging
 import yaml
 
+from pytest_torchnotes import cacheentries
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.lexing.lines import split_lines
 from pytest_torchnotes.markdown.noteformat import NoteFormat
@@ -40,7 +41,6 @@ from pytest_torchnotes.markdown.parsers import NoteParser
 
 #: The layout of an entry: bump it when what an entry holds changes shape.
 ENTRY_LAYOUT = b"torchnotes-parse-1"
-_DIGEST_SIZE = 32
 _PROTOCOL = 5
 
 #: The modules whose classes a parsed note holds; any other global in an entry refuses it.
@@ -146,7 +146,8 @@ class ParseCache:
         if salt is None:
             fingerprint = self._fingerprint_of()
             salt = hashlib.blake2b(
-                f"{fingerprint}\n{format_key(note_format)}\n".encode(), digest_size=_DIGEST_SIZE
+                f"{fingerprint}\n{format_key(note_format)}\n".encode(),
+                digest_size=cacheentries.DIGEST_SIZE,
             ).digest()
             self._salts[id(note_format)] = salt
             self._formats.append(note_format)  # its id stays its own while the cache lives
@@ -158,7 +159,7 @@ class ParseCache:
         last = self._last
         if last is not None and last[0] is text and last[1] is note_format:
             return last[2]
-        digest = hashlib.blake2b(self._salt(note_format), digest_size=_DIGEST_SIZE)
+        digest = hashlib.blake2b(self._salt(note_format), digest_size=cacheentries.DIGEST_SIZE)
         digest.update(text.encode("utf-8", "surrogatepass"))
         key = digest.digest()
         self._last = (text, note_format, key)
@@ -172,17 +173,11 @@ class ParseCache:
         does not match its digest, or cannot be read)."""
         key = self.key(text, note_format)
         try:
-            with open(self._path(key), "rb") as entry:  # the folder made on first use
-                data = entry.read()
+            path = self._path(key)  # the folder made on first use
         except OSError:
             return None
-        head = len(ENTRY_LAYOUT) + _DIGEST_SIZE
-        if len(data) <= head or not data.startswith(ENTRY_LAYOUT):
-            return None
-        payload = memoryview(data)[head:]
-        check = hashlib.blake2b(key, digest_size=_DIGEST_SIZE)
-        check.update(payload)
-        if check.digest() != data[len(ENTRY_LAYOUT) : head]:
+        payload = cacheentries.read(path, ENTRY_LAYOUT, key)
+        if payload is None:
             return None
         try:
             note = _NoteUnpickler(io.BytesIO(payload)).load()
@@ -198,22 +193,11 @@ class ParseCache:
         nothing (the next run parses the note again)."""
         key = self.key(text, note_format)
         payload = pickle.dumps(dataclasses.replace(note, lines=[]), protocol=_PROTOCOL)
-        check = hashlib.blake2b(key, digest_size=_DIGEST_SIZE)
-        check.update(payload)
         try:
             path = self._path(key)  # the folder made on first use
-            # Written whole beside the entry, then moved into place: a reader (another
-            # pytest-xdist worker) finds the old entry or the new one, never half of one.
-            temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            try:
-                with open(temporary, "wb") as entry:
-                    entry.write(ENTRY_LAYOUT + check.digest() + payload)
-                os.replace(temporary, path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
         except OSError:
             return
+        cacheentries.write(path, ENTRY_LAYOUT, key, payload)
 
 
 class CachedNoteParser(NoteParser):

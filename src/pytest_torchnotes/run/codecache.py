@@ -6,7 +6,7 @@ expression, the same Python and the same plugin. They are kept in marshal's form
 of ``.pyc`` files), one file a note, under the session's cache folder, named by a digest of
 the note's file name (the code objects hold it), Python's bytecode version and optimization
 level and the plugin's code (:func:`~pytest_torchnotes.markdown.parsecache.code_fingerprint`),
-and checked by a digest of that key and the content, as the notes' readings are.
+and checked as every entry of the plugin's caches is (:mod:`~pytest_torchnotes.cacheentries`).
 
 Compiling may also warn (``"is" with a literal``, an invalid escape), and a block reports
 those warnings as its own; a kept block gives none. So a block is kept only when its compile
@@ -22,17 +22,16 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import marshal
-import os
 import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pytest_torchnotes import cacheentries
 from pytest_torchnotes.run.compiling import CompiledCode
 
 ENTRY_LAYOUT = b"torchnotes-code-1"
-_DIGEST_SIZE = 32
 
 #: The warnings Python's compiler gives (invalid escapes were a DeprecationWarning up to 3.11).
 COMPILER_WARNINGS = (SyntaxWarning, DeprecationWarning)
@@ -105,20 +104,7 @@ class NoteCode:
         if not self.added or self.path is None:
             return
         self.added = False
-        payload = marshal.dumps(self.used)
-        check = hashlib.blake2b(self.key, digest_size=_DIGEST_SIZE)
-        check.update(payload)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        try:
-            try:
-                with open(temporary, "wb") as entry:
-                    entry.write(ENTRY_LAYOUT + check.digest() + payload)
-                os.replace(temporary, self.path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
-        except OSError:
-            return
+        cacheentries.write(self.path, ENTRY_LAYOUT, self.key, marshal.dumps(self.used))
 
 
 class CodeCache:
@@ -135,8 +121,10 @@ class CodeCache:
         no entry holds it, or the entry does not match its digest)."""
         if self._salt is None:
             salt = repr((self._fingerprint_of(), importlib.util.MAGIC_NUMBER, sys.flags.optimize))
-            self._salt = hashlib.blake2b(salt.encode(), digest_size=_DIGEST_SIZE).digest()
-        digest = hashlib.blake2b(self._salt, digest_size=_DIGEST_SIZE)
+            self._salt = hashlib.blake2b(
+                salt.encode(), digest_size=cacheentries.DIGEST_SIZE
+            ).digest()
+        digest = hashlib.blake2b(self._salt, digest_size=cacheentries.DIGEST_SIZE)
         digest.update(filename.encode("utf-8", "surrogatepass"))
         key = digest.digest()
         try:
@@ -149,18 +137,8 @@ class CodeCache:
 
 
 def _read(path: Path, key: bytes) -> dict[BlockKey, bytes]:
-    try:
-        with open(path, "rb") as entry:
-            data = entry.read()
-    except OSError:
-        return {}
-    head = len(ENTRY_LAYOUT) + _DIGEST_SIZE
-    if len(data) <= head or not data.startswith(ENTRY_LAYOUT):
-        return {}
-    payload = memoryview(data)[head:]
-    check = hashlib.blake2b(key, digest_size=_DIGEST_SIZE)
-    check.update(payload)
-    if check.digest() != data[len(ENTRY_LAYOUT) : head]:
+    payload = cacheentries.read(path, ENTRY_LAYOUT, key)
+    if payload is None:
         return {}
     try:
         blocks = marshal.loads(payload)
