@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_torchnotes.run import identity
 from tests.conftest import WriteNote
 
 NOTE = """\
@@ -57,9 +56,3 @@ def test_a_block_that_changes_the_process_s_user_or_root_fails_and_the_session_g
     )
     assert "block 1:" not in result.stdout.str()
     assert "block 4:" not in result.stdout.str()
-
-
-def test_only_notes_that_name_the_functions_are_guarded() -> None:
-    assert identity.names_one("os.chroot(path)")
-    assert identity.names_one("from os import setresuid")
-    assert not identity.names_one("os.getuid()")

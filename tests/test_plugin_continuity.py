@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from pytest_torchnotes.plugin import RUNNER
-from pytest_torchnotes.run import identity, putenv, rawfds, rlimits, sessionfds
+from pytest_torchnotes.run import putenv, rawfds, rlimits, sessionfds
 from tests.conftest import WriteNote
 from tests.test_plugin_leaks import KNOBS, checker, setter
 
@@ -92,7 +92,7 @@ def _wrapped(code: str) -> bool:
     """Whether the isolation of a note of ``code`` puts a guard on before its snapshot (and so
     reads the state afresh: ``run/sandbox.py``)."""
     return any(word in code for word in putenv.WORDS) or any(
-        module.names_one(code) for module in (rawfds, sessionfds, rlimits, identity)
+        module.names_one(code) for module in (rawfds, sessionfds, rlimits)
     )
 
 

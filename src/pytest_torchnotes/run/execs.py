@@ -20,8 +20,6 @@ passing note nothing.
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any
 
 from pytest_torchnotes.run.session_only import SessionOnlyGuard, session_guard
@@ -42,7 +40,6 @@ class ExecGuard(SessionOnlyGuard):
     """Refuse :data:`FUNCTIONS` in process ``pid`` while a note runs."""
 
     FUNCTIONS = FUNCTIONS
-    MODULES = tuple(module for module in (os, sys.modules.get("posix")) if module is not None)
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         return REFUSED.format(name=name)

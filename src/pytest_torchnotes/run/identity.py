@@ -17,7 +17,6 @@ through, and so is any call in a process the block forked, whose identity is its
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -54,17 +53,11 @@ REFUSED = (
 )
 
 
-def names_one(code: str) -> bool:
-    """Whether ``code`` may call one of :data:`FUNCTIONS`."""
-    return any(name in code for name in FUNCTIONS)
-
-
 class IdentityGuard(SessionOnlyGuard):
     """Refuse :data:`FUNCTIONS` in process ``pid`` while a note runs, but for a call that
     changes nothing."""
 
     FUNCTIONS = FUNCTIONS
-    MODULES = tuple(module for module in (os, sys.modules.get("posix")) if module is not None)
 
     def refusal(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
         if _changes_nothing(name, args, kwargs):

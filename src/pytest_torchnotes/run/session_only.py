@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, TypeVar
@@ -29,8 +30,11 @@ class SessionOnlyGuard:
 
     #: The functions of :mod:`os` guarded.
     FUNCTIONS: Sequence[str] = ()
-    #: The modules whose functions of those names are wrapped.
-    MODULES: Sequence[ModuleType] = (os,)
+    #: The modules whose functions of those names are wrapped: :mod:`os`, and :mod:`posix`
+    #: where ``os`` takes them from (a note may reach them there).
+    MODULES: Sequence[ModuleType] = tuple(
+        module for module in (os, sys.modules.get("posix")) if module is not None
+    )
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
