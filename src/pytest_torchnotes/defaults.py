@@ -45,5 +45,9 @@ UPDATE_MAX_BYTES = 32768
 #: What a block with IPython magics does (``torchnotes_magics``).
 MAGICS = "run"
 
+#: How many runs in a row may leave an entry of the plugin's caches unused before it is
+#: removed (``torchnotes_cache = on``).
+CACHE_KEEP_RUNS = 10
+
 #: How ``>>>`` transcripts are checked (``torchnotes_transcripts``).
 TRANSCRIPTS = "doctest"

@@ -17,6 +17,9 @@ BARE = "bare"
 NONE = "none"
 #: Word for the built-in value of a pattern option.
 DEFAULT = "default"
+#: Words of ``torchnotes_cache``.
+ON = "on"
+OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,14 @@ OPTIONS = (
         "print nothing) or xdoctest, as PyTorch's docstrings are written (+ELLIPSIS and "
         "+NORMALIZE_WHITESPACE on, an example that shows no output not compared)",
         default=defaults.TRANSCRIPTS,
+    ),
+    Option(
+        "cache",
+        "keep each note's reading and its blocks' compiled code in pytest's cache between "
+        "runs: on (an entry no run of the last "
+        f"{defaults.CACHE_KEEP_RUNS} used is removed), off, or how many runs in a row may "
+        "leave an entry unused before it is removed",
+        default=ON,
     ),
     Option(
         "update_max_bytes",
