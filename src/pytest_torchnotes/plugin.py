@@ -182,9 +182,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     included = None if settings.collect_all else settings.paths + tuple(named)
     paths = [Path(config.invocation_params.dir, arg.partition("::")[0]) for arg in config.args]
     durations: dict[str, float] = {}
-    if config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
-        cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
-        durations = workercount.read_durations(config.rootpath / cache_dir)
+    start = None
+    cache_dir = cache_folder(config)
+    if cache_dir is not None:
+        durations = workercount.read_durations(cache_dir)
+        start = workercount.read_worker_start(cache_dir)
     estimate = workercount.estimate(
         paths,
         included,
@@ -193,6 +195,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         config.getini("python_files"),
         config.rootpath,
         durations,
+        start,
     )
     if estimate.modules or not estimate.notes:
         return None
@@ -200,6 +203,17 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     workers = estimate.workers(most)
     config.stash[AUTO_WORKERS] = estimate.line(workers, most)
     return workers
+
+
+def cache_folder(config: pytest.Config) -> Path | None:
+    """pytest's cache folder, found as pytest finds it, for a hook that runs before
+    ``config.cache`` exists (pytest-xdist asks how many workers ``-n auto`` starts first);
+    ``None`` without pytest's cache, and under ``--cache-clear``, which empties it first."""
+    if not config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
+        return None
+    if config.getoption("cacheclear", False):
+        return None
+    return pytest.Cache.cache_dir_from_config(config, _ispytest=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -1008,6 +1022,13 @@ class Reporting:
         self.starts = WorkerStarts()
         self.durations: dict[str, float] = {}
         self.serial = config.getoption("dist", "no") == "no"
+        #: When the controller launched the pytest-xdist workers (seconds since the epoch,
+        #: the clock of a report's ``start``).
+        self.launched: float | None = None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_setupnodes(self) -> None:
+        self.launched = time.time()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -1020,7 +1041,12 @@ class Reporting:
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
         torch_import = note.get("torch_import")
-        self.starts.add(report.duration, torch_import is not None)
+        first = torch_import is not None
+        began: float = getattr(report, "start", 0.0)  # not in every pytest 8
+        waited = None
+        if first and self.launched is not None and began:
+            waited = began - self.launched
+        self.starts.add(report.duration, first, waited)
         # what -n auto estimates the next run from: the note's own time in a serial run
         # (workers sharing the cores take longer each), its import of torch left out
         if self.serial:
@@ -1066,6 +1092,7 @@ class Reporting:
                 output["torchnotes_environment"] = environment_data()
             return
         self._keep_durations()
+        self._keep_worker_start()
         updates = self.config.pluginmanager.get_plugin("torchnotes-update")
         if updates is not None:
             updates.book.correct(self.notes)
@@ -1084,6 +1111,17 @@ class Reporting:
 
         kept = cache.get(DURATIONS_KEY, {})
         cache.set(DURATIONS_KEY, {**(kept if isinstance(kept, dict) else {}), **self.durations})
+
+    def _keep_worker_start(self) -> None:
+        """A worker's start as this parallel run measured it, kept in pytest's cache for
+        ``-n auto``'s next count."""
+        cache = getattr(self.config, "cache", None)
+        start = self.starts.measured_start()
+        if cache is None or start is None:
+            return
+        from pytest_torchnotes.workercount import WORKER_START_KEY
+
+        cache.set(WORKER_START_KEY, {"seconds": round(start, 3), "workers": len(self.starts.waits)})
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         auto = self.config.stash.get(AUTO_WORKERS, None)
