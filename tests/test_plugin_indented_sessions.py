@@ -132,3 +132,35 @@ def test_indented_code_without_a_prompt_and_sessions_turned_off_do_not_run(
     result = pytester.runpytest()
     result.assert_outcomes(skipped=1, warnings=1)
     result.stdout.fnmatch_lines(["*note.md:7: indented code `>>> print(1)`*turned off*"])
+
+
+PRINTS_A_PROMPT = """\
+```python
+print('>>> 1')
+print('In [7]: x')
+```
+
+Out:
+
+    >>> 1
+    In [7]: x
+"""
+
+
+@pytest.mark.parametrize("wrong", [False, True])
+def test_indented_output_that_starts_with_a_prompt_is_the_block_s_output(
+    pytester: pytest.Pytester, write_note: WriteNote, wrong: bool
+) -> None:
+    """Under --torchnotes-indented-output, the indented text after a block is its output,
+    a ``>>>`` line first too (what update writes for a block that prints one): not also a
+    session to run, whose region overlapped the block's and stopped the note's reading."""
+    text = PRINTS_A_PROMPT.replace("    In [7]: x", "    WRONG") if wrong else PRINTS_A_PROMPT
+    path = write_note(text)
+    flags = ("--torchnotes-indented-output", "-p", "no:randomly")
+    if wrong:
+        pytester.runpytest(*flags).assert_outcomes(failed=1)
+        pytester.runpytest("--torchnotes-update", *flags)
+        assert path.read_text(encoding="utf-8") == PRINTS_A_PROMPT
+    result = pytester.runpytest(*flags)
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}

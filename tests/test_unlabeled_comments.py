@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.markdown.commentoutput import COMMENT_LABEL, COMMENT_LINE
+from pytest_torchnotes.markdown.commentoutput import COMMENT_LABEL, COMMENT_LINE, is_code
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.parsers import NoteParser
-from pytest_torchnotes.markdown.unlabeled_comments import _is_code, inner_label
+from pytest_torchnotes.markdown.unlabeled_comments import inner_label
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote, block_counts
 
@@ -51,7 +51,7 @@ def test_the_blocks_still_run(pytester: pytest.Pytester, write_note: WriteNote) 
 
 def _inner_label_every_line(body: list[BodyLine]) -> list[BodyLine]:
     """:func:`inner_label` as it reads every line of ``body`` to find the last line of code."""
-    code = [n for n, line in enumerate(body) if _is_code(line)]
+    code = [n for n, line in enumerate(body) if is_code(line)]
     if not code:
         return []
     return [

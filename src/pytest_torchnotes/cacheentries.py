@@ -43,11 +43,17 @@ def read(path: Path, layout: bytes, key: bytes) -> memoryview | None:
 def write(path: Path, layout: bytes, key: bytes, payload: bytes) -> None:
     """Keep ``payload`` as the entry of ``layout`` for ``key`` at ``path``; a folder that
     cannot be written keeps nothing (the next run does the work again)."""
+    write_whole(path, layout + _check(key, payload) + payload)
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` whole: written beside it and moved in, so that a reader finds
+    the old file or the new one; a folder that cannot be written keeps the old one."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         try:
             with open(temporary, "wb") as entry:
-                entry.write(layout + _check(key, payload) + payload)
+                entry.write(data)
             os.replace(temporary, path)
         except BaseException:
             temporary.unlink(missing_ok=True)

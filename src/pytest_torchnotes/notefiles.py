@@ -9,8 +9,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from fnmatch import fnmatch
 from pathlib import Path
 
+from pytest_torchnotes import defaults
+
 #: File name patterns of notes where ``torchnotes_patterns`` is not set.
-DEFAULT_PATTERNS = ("*.md", "*.markdown")
+DEFAULT_PATTERNS = defaults.NOTE_PATTERNS
 
 
 def is_note(path: Path, patterns: Sequence[str] = DEFAULT_PATTERNS) -> bool:

@@ -9,12 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_torchnotes import defaults
+
 #: Word in ``torchnotes_output_fence`` for a fence without an info string.
 BARE = "bare"
 #: Word in ``torchnotes_output_fence`` and ``torchnotes_output_label`` that turns them off.
 NONE = "none"
 #: Word for the built-in value of a pattern option.
 DEFAULT = "default"
+#: Words of ``torchnotes_cache``.
+ON = "on"
+OFF = "off"
 
 
 @dataclass(frozen=True)
@@ -55,12 +60,12 @@ OPTIONS = (
         flag=True,
         flag_name="--torchnotes",
     ),
-    Option("patterns", "file name patterns of notes", "args", ["*.md", "*.markdown"]),
+    Option("patterns", "file name patterns of notes", "args", list(defaults.NOTE_PATTERNS)),
     Option(
         "compare",
         "default comparison: numeric, exact, ellipsis, structure or ignore, with optional "
         "rtol=X atol=Y",
-        default="numeric",
+        default=defaults.COMPARE,
     ),
     Option(
         "sanitize",
@@ -75,18 +80,7 @@ OPTIONS = (
         "info string wraps them (```{.python}, ```{python}, ```{code-cell} ipython3); "
         f"{BARE}: a fence without info string whose text reads as Python (>>>, import torch)",
         "args",
-        [
-            "python",
-            "py",
-            "python3",
-            "py3",
-            "ipython",
-            "ipython3",
-            "pycon",
-            "python-console",
-            "python-repl",
-            "doctest",
-        ],
+        list(defaults.LANGUAGES),
         repeat=True,
     ),
     Option(
@@ -94,7 +88,7 @@ OPTIONS = (
         f"info strings of an output fence right after a block ({BARE} for a fence without "
         f"one, {NONE} to turn output fences off)",
         "args",
-        ["output", "out", "stdout", "result"],
+        list(defaults.OUTPUT_FENCES),
         repeat=True,
     ),
     Option(
@@ -134,7 +128,7 @@ OPTIONS = (
         "show the value of a block's last bare expression, as Jupyter does",
         default="true",
     ),
-    Option("seed", "seed for torch, random and numpy before each note", default="0"),
+    Option("seed", "seed for torch, random and numpy before each note", default=str(defaults.SEED)),
     Option(
         "setup",
         "code run at the start of every note, one statement per line",
@@ -178,20 +172,28 @@ OPTIONS = (
         "magics",
         "blocks with IPython magics or shell escapes: run (leave out what only configures "
         "the notebook or runs a shell, run timed code once), skip or error",
-        default="run",
+        default=defaults.MAGICS,
     ),
     Option(
         "transcripts",
         "how >>> transcripts are checked: doctest (an example that shows no output must "
         "print nothing) or xdoctest, as PyTorch's docstrings are written (+ELLIPSIS and "
         "+NORMALIZE_WHITESPACE on, an example that shows no output not compared)",
-        default="doctest",
+        default=defaults.TRANSCRIPTS,
+    ),
+    Option(
+        "cache",
+        "keep each note's reading and its blocks' compiled code in pytest's cache between "
+        "runs: on (an entry no run of the last "
+        f"{defaults.CACHE_KEEP_RUNS} used is removed), off, or how many runs in a row may "
+        "leave an entry unused before it is removed",
+        default=ON,
     ),
     Option(
         "update_max_bytes",
         "largest expected output, in bytes, that --torchnotes-update writes into a note "
         "(0: no limit)",
-        default="32768",
+        default=str(defaults.UPDATE_MAX_BYTES),
     ),
 )
 

@@ -48,6 +48,8 @@ PARSERS: pytest.StashKey[list[KindParser]] = pytest.StashKey()
 PARSE_CACHE = "torchnotes-parse"
 #: The folder of pytest's cache that keeps the blocks' compiled code.
 CODE_CACHE = "torchnotes-code"
+#: The keys of the entries of each of those folders that this session used.
+CACHE_USED: pytest.StashKey[dict[str, set[bytes]]] = pytest.StashKey()
 NAMES: pytest.StashKey[NoteNames] = pytest.StashKey()
 
 
@@ -180,9 +182,11 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     included = None if settings.collect_all else settings.paths + tuple(named)
     paths = [Path(config.invocation_params.dir, arg.partition("::")[0]) for arg in config.args]
     durations: dict[str, float] = {}
-    if config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
-        cache_dir = Path(os.path.expanduser(os.path.expandvars(config.getini("cache_dir"))))
-        durations = workercount.read_durations(config.rootpath / cache_dir)
+    start = None
+    cache_dir = cache_folder(config)
+    if cache_dir is not None:
+        durations = workercount.read_durations(cache_dir)
+        start = workercount.read_worker_start(cache_dir)
     estimate = workercount.estimate(
         paths,
         included,
@@ -191,6 +195,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         config.getini("python_files"),
         config.rootpath,
         durations,
+        start,
     )
     if estimate.modules or not estimate.notes:
         return None
@@ -198,6 +203,17 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     workers = estimate.workers(most)
     config.stash[AUTO_WORKERS] = estimate.line(workers, most)
     return workers
+
+
+def cache_folder(config: pytest.Config) -> Path | None:
+    """pytest's cache folder, found as pytest finds it, for a hook that runs before
+    ``config.cache`` exists (pytest-xdist asks how many workers ``-n auto`` starts first);
+    ``None`` without pytest's cache, and under ``--cache-clear``, which empties it first."""
+    if not config.pluginmanager.has_plugin("cacheprovider"):  # else no cache_dir ini key either
+        return None
+    if config.getoption("cacheclear", False):
+        return None
+    return pytest.Cache.cache_dir_from_config(config, _ispytest=True)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -220,6 +236,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if linked:
         settings = dataclasses.replace(settings, paths=settings.paths + linked)
     config.stash[SETTINGS] = settings
+    if settings.cache_runs is not None and getattr(config, "cache", None) is not None:
+        used: dict[str, set[bytes]] = {PARSE_CACHE: set(), CODE_CACHE: set()}
+        config.stash[CACHE_USED] = used
+        pruning = CachePruning(config, used, settings.cache_runs)
+        config.pluginmanager.register(pruning, "torchnotes-cache-pruning")
     config.stash[PARSERS] = note_parsers(reader=_reader(config, settings.note_format))
     if not settings.collect_all:
         named = _named_notes(config, settings.patterns, settings.paths)
@@ -235,15 +256,66 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _reader(config: pytest.Config, note_format: NoteFormat) -> NoteParser:
     """The reader of the session's notes: one that keeps each note's parse in pytest's
-    cache, where there is one (not under ``-p no:cacheprovider``), for the next run."""
+    cache, where there is one (not under ``-p no:cacheprovider`` or
+    ``--torchnotes-cache=off``), for the next run."""
     from pytest_torchnotes.markdown.parsers import NoteParser
 
-    cache = getattr(config, "cache", None)
-    if cache is None:
+    used = config.stash.get(CACHE_USED, None)
+    if used is None:
         return NoteParser(note_format)
-    from pytest_torchnotes.markdown.parsecache import CachedNoteParser, ParseCache
+    from pytest_torchnotes.markdown.parsecache import CachedNoteParser, ParseCache, code_fingerprint
 
-    return CachedNoteParser(note_format, ParseCache(partial(cache.mkdir, PARSE_CACHE)))
+    cache = ParseCache(
+        partial(config.cache.mkdir, PARSE_CACHE), code_fingerprint, used[PARSE_CACHE]
+    )
+    return CachedNoteParser(note_format, cache)
+
+
+class CachePruning:
+    """At the end of the session, the entries of the parse and code caches that no recent
+    run used are removed (:mod:`pytest_torchnotes.cachepruning`): in a serial run, or on the
+    pytest-xdist controller, with the entries every worker used; a worker sends those."""
+
+    def __init__(self, config: pytest.Config, used: dict[str, set[bytes]], keep_runs: int) -> None:
+        self.config = config
+        self.used = used
+        self.keep_runs = keep_runs
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        from pytest_torchnotes.cacheentries import DIGEST_SIZE
+
+        sent = getattr(node, "workeroutput", {}).get("torchnotes_cache_used")
+        for name, keys in sent.items() if isinstance(sent, dict) else ():
+            if name in self.used and isinstance(keys, bytes):
+                self.used[name].update(
+                    keys[start : start + DIGEST_SIZE] for start in range(0, len(keys), DIGEST_SIZE)
+                )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        if hasattr(self.config, "workerinput"):
+            output = self.config.workeroutput  # type: ignore[attr-defined]
+            output["torchnotes_cache_used"] = {
+                name: b"".join(sorted(keys)) for name, keys in self.used.items()
+            }
+            return
+        for name, keys in self.used.items():
+            if keys:  # a session that used no entry of a folder ages none of them
+                self._prune(name, keys)
+
+    def _prune(self, name: str, keys: set[bytes]) -> None:
+        from pytest_torchnotes.cachepruning import prune
+
+        if name == PARSE_CACHE:
+            from pytest_torchnotes.markdown.parsecache import SUFFIX
+        else:
+            from pytest_torchnotes.run.codecache import SUFFIX
+        try:
+            folder = self.config.cache.mkdir(name)
+        except OSError:
+            return
+        prune(folder, SUFFIX, (key.hex() + SUFFIX for key in keys), self.keep_runs)
 
 
 @pytest.fixture
@@ -460,12 +532,14 @@ def _runner(config: pytest.Config) -> NoteRunner:
         # the controller reports the crashed note.
         run = dataclasses.replace(run, watch_crashes=not hasattr(config, "workerinput"))
         runner = NoteRunner(run)
-        cache = getattr(config, "cache", None)
-        if cache is not None:  # the blocks' compiled code kept in pytest's cache
+        used = config.stash.get(CACHE_USED, None)
+        if used is not None:  # the blocks' compiled code kept in pytest's cache
             from pytest_torchnotes.markdown.parsecache import code_fingerprint
             from pytest_torchnotes.run.codecache import CodeCache
 
-            runner.code_cache = CodeCache(partial(cache.mkdir, CODE_CACHE), code_fingerprint)
+            runner.code_cache = CodeCache(
+                partial(config.cache.mkdir, CODE_CACHE), code_fingerprint, used[CODE_CACHE]
+            )
         # The plugin says what runs between notes: it forgets the state kept for the next
         # note when anything else may have changed it (pytest_runtest_protocol). Not where
         # a debugger's prompt may come between two notes.
@@ -948,6 +1022,13 @@ class Reporting:
         self.starts = WorkerStarts()
         self.durations: dict[str, float] = {}
         self.serial = config.getoption("dist", "no") == "no"
+        #: When the controller launched the pytest-xdist workers (seconds since the epoch,
+        #: the clock of a report's ``start``).
+        self.launched: float | None = None
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_setupnodes(self) -> None:
+        self.launched = time.time()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         from pytest_torchnotes.reporting.report import note_from_json
@@ -960,7 +1041,12 @@ class Reporting:
             return  # workers send reports to the controller, which keeps the records
         self.notes.append(note_from_json(note.pop("record")))
         torch_import = note.get("torch_import")
-        self.starts.add(report.duration, torch_import is not None)
+        first = torch_import is not None
+        began: float = getattr(report, "start", 0.0)  # not in every pytest 8
+        waited = None
+        if first and self.launched is not None and began:
+            waited = began - self.launched
+        self.starts.add(report.duration, first, waited)
         # what -n auto estimates the next run from: the note's own time in a serial run
         # (workers sharing the cores take longer each), its import of torch left out
         if self.serial:
@@ -1006,6 +1092,7 @@ class Reporting:
                 output["torchnotes_environment"] = environment_data()
             return
         self._keep_durations()
+        self._keep_worker_start()
         updates = self.config.pluginmanager.get_plugin("torchnotes-update")
         if updates is not None:
             updates.book.correct(self.notes)
@@ -1024,6 +1111,17 @@ class Reporting:
 
         kept = cache.get(DURATIONS_KEY, {})
         cache.set(DURATIONS_KEY, {**(kept if isinstance(kept, dict) else {}), **self.durations})
+
+    def _keep_worker_start(self) -> None:
+        """A worker's start as this parallel run measured it, kept in pytest's cache for
+        ``-n auto``'s next count."""
+        cache = getattr(self.config, "cache", None)
+        start = self.starts.measured_start()
+        if cache is None or start is None:
+            return
+        from pytest_torchnotes.workercount import WORKER_START_KEY
+
+        cache.set(WORKER_START_KEY, {"seconds": round(start, 3), "workers": len(self.starts.waits)})
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         auto = self.config.stash.get(AUTO_WORKERS, None)

@@ -19,12 +19,13 @@ from pytest_torchnotes.comparison.compare import (
     parse_compare_spec,
 )
 from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.defaults import CACHE_KEEP_RUNS
 from pytest_torchnotes.markdown.directives import MAX_TIMEOUT
 from pytest_torchnotes.markdown.frontmatter import check_seed
 from pytest_torchnotes.markdown.magics import MODES as MAGICS_MODES
 from pytest_torchnotes.markdown.parsers import OUTPUT_LABEL, OUTPUT_MARKER, NoteFormat
 from pytest_torchnotes.notefiles import DEFAULT_PATTERNS, is_note
-from pytest_torchnotes.options import BARE, DEFAULT, NONE, Option, option, parse_bool
+from pytest_torchnotes.options import BARE, DEFAULT, NONE, OFF, ON, Option, option, parse_bool
 from pytest_torchnotes.run.runner import RunSettings
 from pytest_torchnotes.run.xdoctest import TRANSCRIPT_RULES
 
@@ -49,6 +50,9 @@ class Settings:
     isolate_cwd: bool = True
     #: Where to write the run report, if anywhere.
     report: Path | None = None
+    #: How many runs in a row may leave an entry of the parse and code caches unused before
+    #: it is removed; ``None``: the caches are not used (``--torchnotes-cache=off``).
+    cache_runs: int | None = CACHE_KEEP_RUNS
 
     def is_note(self, path: Path) -> bool:
         """Whether ``path``'s name matches the note patterns."""
@@ -96,6 +100,24 @@ def parse_size(text: str) -> int:
     if size < 0:
         raise ValueError(f"{text!r}: a size cannot be negative")
     return size
+
+
+def parse_cache(text: str) -> int | None:
+    """Whether the caches are used, as the number of runs an unused entry is kept.
+
+    >>> parse_cache(" On "), parse_cache("off"), parse_cache("3")
+    (10, None, 3)
+    """
+    word = str(text).strip().lower()
+    if word == ON:
+        return CACHE_KEEP_RUNS
+    if word == OFF:
+        return None
+    if word.isdigit() and int(word) > 0:
+        return int(word)
+    raise ValueError(
+        f"{text!r} is not {ON}, {OFF} or a number of runs (a whole number, at least 1)"
+    )
 
 
 def parse_transcripts(text: str) -> str:
@@ -233,6 +255,7 @@ def build_settings(lookup: Lookup) -> Settings:
         note_format=note_format,
         run=run,
         isolate_cwd=isolate,
+        cache_runs=get("cache", parse_cache),
     )
     _check_report_path(settings, lookup(option("report"))[1])
     return settings

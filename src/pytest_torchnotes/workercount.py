@@ -2,12 +2,14 @@
 
 Each worker is a new Python process whose first note imports torch and warms it up (about
 2 to 3 CPU seconds); a serial run pays that once. Workers pay off only when the notes give
-each of them at least that much to run, so ``-n auto`` starts one worker for each
-:data:`WORKER_START` seconds of notes, as many as xdist would start at most, and none (a
-serial run) when that is fewer than two. The notes' time is what they took in the last
-serial run that recorded it (:data:`DURATIONS_KEY` in pytest's cache), and for a note not
-run before, :data:`BLOCK_SECONDS` for each of its Python fences. This runs before
-collection: it reads the notes' names and text, never runs them.
+each of them at least that much to run, so ``-n auto`` starts one worker for each worker's
+start of notes, as many as xdist would start at most, and none (a serial run) when that is
+fewer than two. A worker's start is what the last parallel run measured
+(:data:`WORKER_START_KEY` in pytest's cache), or :data:`WORKER_START` before one did. The
+notes' time is what they took in the last serial run that recorded it (:data:`DURATIONS_KEY`
+in pytest's cache), and for a note not run before, :data:`BLOCK_SECONDS` for each of its
+Python fences. This runs before collection: it reads the notes' names and text, never runs
+them.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ WORKER_START = 5.0
 BLOCK_SECONDS = 0.002
 #: pytest's cache key of the notes' durations, relative path to seconds.
 DURATIONS_KEY = "torchnotes/durations"
+#: pytest's cache key of a worker's start as the last parallel run measured it:
+#: ``{"seconds": S, "workers": N}``.
+WORKER_START_KEY = "torchnotes/worker_start"
+#: A start measured longer than this is not believed (a worker stopped in a debugger).
+LONGEST_START = 600.0
 
 _FENCES = (b"```python", b"```py\n", b"```{python", b"~~~python", b"```pycon", b"```ipython")
 
@@ -45,6 +52,10 @@ class Estimate:
     seconds: float
     #: Python test modules beside the notes, whose time is not known here.
     modules: int = 0
+    #: Seconds a worker takes to start before its notes run.
+    start: float = WORKER_START
+    #: Whether :attr:`start` is what the last parallel run measured.
+    start_measured: bool = False
 
     def workers(self, most: int) -> int:
         """Workers worth starting, at most ``most``; 0 for a serial run.
@@ -55,8 +66,10 @@ class Estimate:
         5
         >>> Estimate(40, 40, 12.0).workers(8)
         2
+        >>> Estimate(40, 40, 12.0, start=1.5, start_measured=True).workers(8)
+        8
         """
-        count = min(most, int(self.seconds // WORKER_START))
+        count = min(most, int(self.seconds // self.start))
         return count if count >= 2 else 0
 
     def line(self, workers: int, most: int) -> str:
@@ -73,15 +86,17 @@ less than 2 workers' start of 5 s each (importing torch); -n 8 starts 8 workers 
         else:
             source = "from their Python blocks"
         about = f"{self.notes} notes, about {self.seconds:.1f} s ({source})"
+        start = f"{self.start:.3g} s"
+        why = "as the last parallel run measured it" if self.start_measured else "importing torch"
         started = f"-n {most} starts {most} worker{'' if most == 1 else 's'}"
         if workers == 0:
             return (
                 f"torchnotes: -n auto runs serially: {about}, less than 2 workers' start of "
-                f"{WORKER_START:g} s each (importing torch); {started} anyway"
+                f"{start} each ({why}); {started} anyway"
             )
         return (
             f"torchnotes: -n auto starts {workers} of {most} workers: {about}, one worker for "
-            f"each {WORKER_START:g} s (a worker's start, importing torch); {started}"
+            f"each {start} (a worker's start, {why}); {started}"
         )
 
 
@@ -93,10 +108,12 @@ def estimate(
     modules: Sequence[str],
     rootpath: Path,
     durations: Mapping[str, float],
+    start: float | None = None,
 ) -> Estimate:
     """The notes under ``paths`` (files or folders, in the folders pytest would enter) that
     are in ``included`` (``torchnotes_paths``; ``None``: everywhere), their time, and how
-    many files match ``modules`` (``python_files``)."""
+    many files match ``modules`` (``python_files``); ``start`` is a worker's start as the
+    last parallel run measured it, if one did."""
     roots = None if included is None else tuple(included)
     notes = measured = 0
     seconds = 0.0
@@ -111,7 +128,9 @@ def estimate(
             seconds += known
         else:
             seconds += BLOCK_SECONDS * max(1, _fences(note))
-    return Estimate(notes, measured, seconds, others)
+    if start is None:
+        return Estimate(notes, measured, seconds, others)
+    return Estimate(notes, measured, seconds, others, start, start_measured=True)
 
 
 def _files(
@@ -172,3 +191,16 @@ def read_durations(cache_dir: Path) -> dict[str, float]:
         for key, value in data.items()
         if isinstance(value, (int, float)) and value >= 0
     }
+
+
+def read_worker_start(cache_dir: Path) -> float | None:
+    """A worker's start in seconds as the last parallel run measured it, from pytest's cache
+    folder; ``None`` when none did (or what is there is not a time)."""
+    try:
+        data = json.loads((cache_dir / "v" / WORKER_START_KEY).read_text(encoding="utf-8"))
+        seconds = data["seconds"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return None
+    return float(seconds) if 0 < seconds <= LONGEST_START else None

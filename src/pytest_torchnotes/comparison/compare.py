@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.ellipsis import doctest_ellipsis, ellipsis_match
 from pytest_torchnotes.comparison.findings import MATCH, Comparison, NumberDifference
 from pytest_torchnotes.comparison.normalize import (
@@ -41,7 +42,7 @@ class CompareSpecError(ValueError):
 class CompareOptions:
     """How a block's output is compared."""
 
-    mode: str = "numeric"
+    mode: str = defaults.COMPARE
     rtol: float = 0.0
     atol: float = 0.0
 

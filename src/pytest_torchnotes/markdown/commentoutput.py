@@ -68,13 +68,8 @@ class CommentOutput:
 
 def find(body: Sequence[BodyLine]) -> CommentOutput | None:
     """The output comments at the end of ``body``, if it ends with them after some code."""
-    last = len(body)
-    while last and not body[last - 1].text.strip():
-        last -= 1
-    tail = last
-    while tail and COMMENT_LINE.match(body[tail - 1].text):
-        tail -= 1
-    if not any(_is_code(line) for line in body[:tail]):
+    tail, last = comment_tail(body)
+    if not any(is_code(line) for line in body[:tail]):
         return None
     for position in range(tail, last):
         if COMMENT_LABEL.match(body[position].text):
@@ -87,7 +82,26 @@ def find(body: Sequence[BodyLine]) -> CommentOutput | None:
     return None
 
 
-def _is_code(line: BodyLine) -> bool:
+def comment_tail(body: Sequence[BodyLine]) -> tuple[int, int]:
+    """Where the comment lines that end ``body`` start, and where they end (blank lines after
+    them left out): ``(n, n)`` when it does not end with comments.
+
+    >>> def body(*texts):
+    ...     return [BodyLine(n, "", text) for n, text in enumerate(texts)]
+    >>> comment_tail(body("x = 1", "# 1", "#  2", "")), comment_tail(body("x", ""))
+    ((1, 3), (1, 1))
+    """
+    last = len(body)
+    while last and not body[last - 1].text.strip():
+        last -= 1
+    tail = last
+    while tail and COMMENT_LINE.match(body[tail - 1].text):
+        tail -= 1
+    return tail, last
+
+
+def is_code(line: BodyLine) -> bool:
+    """Whether ``line`` holds code: neither blank nor a comment."""
     return bool(line.text.strip()) and not COMMENT_LINE.match(line.text)
 
 

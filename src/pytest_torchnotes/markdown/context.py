@@ -49,7 +49,8 @@ class NoteContext:
             last = comment.close_line if comment.close_line is not None else len(lexemes.lines)
             self.comment_lines.update(range(comment.open_line, last + 1))
         self._heading_lines = [heading.line for heading in lexemes.headings]
-        #: Opening lines of fences already read as a block's output.
+        #: Opening lines of fences, and lines of indented text, already read as a block's
+        #: output.
         self.consumed: set[int] = set()
         #: Indented text not read as output: (0-based line, 0-based line of its block).
         self.unread_indented: list[tuple[int, int]] = []

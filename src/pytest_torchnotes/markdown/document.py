@@ -15,8 +15,9 @@ from typing import Any
 from sybil import Document
 
 from pytest_torchnotes.markdown.blocks import ParsedNote, Problem
-from pytest_torchnotes.markdown.encodings import binary_kind, legacy_encoding_hint, wide_encoding
+from pytest_torchnotes.markdown.encodings import binary_kind, wide_encoding
 from pytest_torchnotes.markdown.errors import LineError
+from pytest_torchnotes.markdown.legacy_encodings import legacy_encoding_hint
 from pytest_torchnotes.markdown.regions.reading import settle
 from pytest_torchnotes.notefiles import UnreadableNote, read_note
 

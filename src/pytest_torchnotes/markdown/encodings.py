@@ -2,62 +2,13 @@
 
 Only read when a note cannot be decoded: a note that reads as UTF-8 pays nothing here. Each
 function answers with the words of a message (naming the encoding and the ``iconv``
-command that converts it), or ``None`` when the bytes do not look like what it knows.
+command that converts it), or ``None`` when the bytes do not look like what it knows. The
+legacy encodings of East Asian and Western text are :mod:`.legacy_encodings`'.
 """
 
 from __future__ import annotations
 
 import codecs
-import re
-
-#: Two Chinese characters in a row. Latin-1 bytes can read as GB18030 too (``ï`` and the
-#: letter after it make one character), but each accented letter stands alone among ASCII
-#: letters, so they do not make a run.
-CHINESE_WORD = re.compile("[\u4e00-\u9fff]{2}")
-
-#: Two kana in a row: Japanese text has them in every sentence. Shift-JIS bytes read as
-#: GB18030 too, as Chinese characters (``日本語の`` as ``擔杮岅偺``), so they are tried first;
-#: GBK bytes do not make kana in Shift-JIS (its kana need the lead bytes 0x82 and 0x83,
-#: GBK's rarest).
-KANA_WORD = re.compile("[\u3041-\u30ff]{2}")
-
-#: An accented letter inside a word, or Windows' typographic quotes and dashes: any byte
-#: reads as some Windows-1252 character, but junk does not read as words.
-WESTERN_WORD = re.compile("[A-Za-z][À-ÖØ-öø-ÿ]|[À-ÖØ-öø-ÿ][A-Za-z]|[‘’“”–—…]")
-
-#: The encodings a note that is not UTF-8 is likely in, in the order they are tried: the
-#: codec, what its text must hold to count, and how the hint names it. Windows writes
-#: Japanese as cp932, Shift-JIS with Microsoft's additions.
-LIKELY_ENCODINGS = (
-    ("cp932", KANA_WORD, "Shift-JIS (Japanese) text: iconv -f CP932 -t UTF-8"),
-    ("gb18030", CHINESE_WORD, "GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"),
-    ("cp1252", WESTERN_WORD, "Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8"),
-)
-
-
-def legacy_encoding_hint(data: bytes) -> str:
-    """``; it reads as ...`` naming the encoding the bytes are likely text in, if one is.
-
-    >>> legacy_encoding_hint("自动求导".encode("gbk"))
-    '; it reads as GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8'
-    >>> legacy_encoding_hint("日本語のノート".encode("cp932"))
-    '; it reads as Shift-JIS (Japanese) text: iconv -f CP932 -t UTF-8'
-    >>> legacy_encoding_hint("naïve café".encode("latin-1"))  # reads as GB18030, no Chinese word
-    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> legacy_encoding_hint("Ménage naïve".encode("latin-1"))
-    '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
-    >>> legacy_encoding_hint(b"\\xff\\xfe junk")
-    ''
-    """
-    for codec, word, name in LIKELY_ENCODINGS:
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if word.search(text) is not None:
-            return f"; it reads as {name}"
-    return ""
-
 
 #: Byte order marks of the wide encodings, longest first: UTF-32's little-endian mark
 #: starts with UTF-16's.

@@ -107,6 +107,8 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     if not draft.indented.lines and commentoutput.reads(draft, note):
         return  # no indented text after it: its output comments are its output
     draft.output = draft.indented
+    # read as output, an indented ``>>>`` line there is no session of its own to run
+    note.consumed.update(line.line for line in draft.indented.lines)
     unread = unread_after_image(note.lines, draft.fence, draft.indented)
     if unread is not None:
         note.problem(*unread, "warning")

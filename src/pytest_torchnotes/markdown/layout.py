@@ -14,6 +14,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
+from pytest_torchnotes import defaults
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
@@ -64,7 +65,7 @@ LABEL_LENGTH = 60
 
 #: Info strings of a fence read as a block's output right after it, with no label needed:
 #: they say what the fence holds.
-OUTPUT_FENCES = frozenset({"output", "out", "stdout", "result"})
+OUTPUT_FENCES = frozenset(defaults.OUTPUT_FENCES)
 
 #: Info strings of a fence read as output after a label line; ``""`` is a bare fence.
 #: ``none`` is what sphinx-gallery and pandoc write for text without highlighting.

@@ -5,27 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pytest_torchnotes import defaults
 from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, OUTPUT_LABEL
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 
-#: Languages collected as Python blocks, as :func:`.lexing.info.language` reads them from the
-#: info string (``python`` for ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````).
-#: A ``>>>`` session is written ``pycon`` (Pygments, GitHub), ``python-console`` (Pygments'
-#: other name), ``python-repl`` (highlight.js) or ``doctest`` (Sphinx's doctest blocks).
-LANGUAGES = frozenset(
-    {
-        "python",
-        "py",
-        "python3",
-        "py3",
-        "ipython",
-        "ipython3",
-        "pycon",
-        "python-console",
-        "python-repl",
-        "doctest",
-    }
-)
+#: Languages collected as Python blocks (:data:`.defaults.LANGUAGES`).
+LANGUAGES = frozenset(defaults.LANGUAGES)
 
 
 @dataclass(frozen=True)

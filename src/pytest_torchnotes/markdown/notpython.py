@@ -62,7 +62,7 @@ def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     Python (:func:`.bare_python.reads_as_python`)."""
     if fence.language not in languages:
         return False
-    return bool(fence.info.strip()) or _starts_as_python(fence)
+    return bool(fence.info.strip()) or _text_reads_as_python(fence)
 
 
 def _starts_with_prompt(fence: FenceLexeme) -> bool:
@@ -72,7 +72,7 @@ def _starts_with_prompt(fence: FenceLexeme) -> bool:
     return SESSION_START.match(first) is not None
 
 
-def _starts_as_python(fence: FenceLexeme) -> bool:
+def _text_reads_as_python(fence: FenceLexeme) -> bool:
     """Whether the text of a fence without info string reads as Python."""
     return reads_as_python("\n".join(line.text for line in fence.body))
 
@@ -100,7 +100,7 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
             if hidden is not None
             else "its Python follows other lines (a shell session?): put it in a ```python "
             "fence to run it, or mark the fence text to silence this"
-            if not fence.info.strip() and not _starts_as_python(fence)
+            if not fence.info.strip() and not _text_reads_as_python(fence)
             else f"add {fence.language or BARE} to torchnotes_languages "
             "(--torchnotes-languages) to run it, or mark it text to silence this"
         )

@@ -12,7 +12,9 @@ made of are unpickled (:class:`_NoteUnpickler`): a file put there by something e
 builds nothing else.
 
 The plugin keeps the entries under pytest's cache (``.pytest_cache/d/torchnotes-parse``),
-so ``--cache-clear`` empties it and ``-p no:cacheprovider`` reads every note anew.
+so ``--cache-clear`` empties it and ``-p no:cacheprovider`` or ``--torchnotes-cache=off``
+reads every note anew; the entries no recent run used are removed at the end of a session
+(:mod:`pytest_torchnotes.cachepruning`).
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ from pytest_torchnotes.markdown.parsers import NoteParser
 
 #: The layout of an entry: bump it when what an entry holds changes shape.
 ENTRY_LAYOUT = b"torchnotes-parse-1"
+#: The ending of an entry's file name, after its key.
+SUFFIX = ".pickle"
 _PROTOCOL = 5
 
 #: The modules whose classes a parsed note holds; any other global in an entry refuses it.
@@ -124,9 +128,15 @@ class ParseCache:
     session that parses nothing makes no folder)."""
 
     def __init__(
-        self, folder: Callable[[], Path], fingerprint: Callable[[], str] = code_fingerprint
+        self,
+        folder: Callable[[], Path],
+        fingerprint: Callable[[], str] = code_fingerprint,
+        used: set[bytes] | None = None,
     ) -> None:
         self._folder_of = folder
+        #: The keys of the entries this session looked up (:mod:`~pytest_torchnotes.cachepruning`
+        #: keeps them, and removes the entries no recent run used).
+        self.used: set[bytes] = set() if used is None else used
         self._fingerprint_of = fingerprint
         self._folder: Path | None = None
         self._salts: dict[int, bytes] = {}
@@ -166,12 +176,13 @@ class ParseCache:
         return key
 
     def _path(self, key: bytes) -> Path:
-        return self.folder / f"{key.hex()}.pickle"
+        return self.folder / f"{key.hex()}{SUFFIX}"
 
     def load(self, text: str, note_format: NoteFormat) -> ParsedNote | None:
         """The parsed note of ``text``, or ``None`` when no entry holds it (or the entry
         does not match its digest, or cannot be read)."""
         key = self.key(text, note_format)
+        self.used.add(key)  # found, or stored right after
         try:
             path = self._path(key)  # the folder made on first use
         except OSError:

@@ -133,10 +133,10 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
-        elif event.indented:
-            _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif event.open_line in note.consumed:
             continue
+        elif event.indented:
+            _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif not collected(event, note.format.languages):
             other_fence(event, pending, note)
         elif event.close_line is None:

@@ -21,7 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pytest_torchnotes.markdown.commentoutput import COMMENT_LABEL, COMMENT_LINE, find
+from pytest_torchnotes.markdown.commentoutput import (
+    COMMENT_LABEL,
+    COMMENT_LINE,
+    comment_tail,
+    find,
+    is_code,
+)
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.knitr import reads_as_knitr_output
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
@@ -88,7 +94,7 @@ def inner_label(body: Sequence[BodyLine]) -> list[BodyLine]:
     ([], [])
     """
     last_code = len(body) - 1  # the last line of code, found from the end
-    while last_code >= 0 and not _is_code(body[last_code]):
+    while last_code >= 0 and not is_code(body[last_code]):
         last_code -= 1
     if last_code <= 0:
         return []  # no code, or nothing before it that could be a label
@@ -97,10 +103,6 @@ def inner_label(body: Sequence[BodyLine]) -> list[BodyLine]:
         for n, line in enumerate(body[:last_code])
         if COMMENT_LABEL.match(line.text) and COMMENT_LINE.match(body[n + 1].text)
     ]
-
-
-def _is_code(line: BodyLine) -> bool:
-    return bool(line.text.strip()) and not COMMENT_LINE.match(line.text)
 
 
 def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
@@ -126,12 +128,7 @@ def trailing_output(body: Sequence[BodyLine]) -> BodyLine | None:
     """
     if find(body) is not None:
         return None  # labeled or #> output: the comment output convention's
-    last = len(body)
-    while last and not body[last - 1].text.strip():
-        last -= 1
-    tail = last
-    while tail and COMMENT_LINE.match(body[tail - 1].text):
-        tail -= 1
+    tail, last = comment_tail(body)
     if tail == last or not any(line.text.strip() for line in body[:tail]):
         return None
     first = body[tail]

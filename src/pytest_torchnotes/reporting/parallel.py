@@ -18,12 +18,38 @@ class WorkerStarts:
 
     durations: list[float] = field(default_factory=list)
     firsts: list[float] = field(default_factory=list)
+    #: For each first note whose start is known: the seconds from the workers' launch to it.
+    waits: list[tuple[float, float]] = field(default_factory=list)
 
-    def add(self, seconds: float, first: bool) -> None:
-        """A note that took ``seconds``; ``first`` when its worker imported torch for it."""
+    def add(self, seconds: float, first: bool, waited: float | None = None) -> None:
+        """A note that took ``seconds``; ``first`` when its worker imported torch for it,
+        ``waited`` the seconds from the launch of the workers to its start."""
         self.durations.append(seconds)
         if first:
             self.firsts.append(seconds)
+            if waited is not None and waited >= 0:
+                self.waits.append((waited, seconds))
+
+    def measured_start(self) -> float | None:
+        """A worker's start, as ``-n auto`` counts it: the seconds from the launch of the
+        workers to their first note (a new process, pytest, the notes collected), and what
+        that note took beyond a typical note's time (importing torch), on average over the
+        workers; ``None`` when no worker's first note has a known start.
+
+        >>> starts = WorkerStarts()
+        >>> for seconds, first, waited in [(3.1, True, 2.0), (3.1, True, 4.0)] + [
+        ...     (0.1, False, None)
+        ... ] * 4:
+        ...     starts.add(seconds, first, waited)
+        >>> starts.measured_start()
+        6.0
+        """
+        if not self.waits:
+            return None
+        typical = statistics.median(self.durations)
+        return sum(waited + max(0.0, first - typical) for waited, first in self.waits) / len(
+            self.waits
+        )
 
     def advice(self) -> str | None:
         """A line for the summary when the workers' start cost more than they shared out.

@@ -32,6 +32,8 @@ from pytest_torchnotes import cacheentries
 from pytest_torchnotes.run.compiling import CompiledCode
 
 ENTRY_LAYOUT = b"torchnotes-code-1"
+#: The ending of an entry's file name, after its key.
+SUFFIX = ".marshal"
 
 #: The warnings Python's compiler gives (invalid escapes were a DeprecationWarning up to 3.11).
 COMPILER_WARNINGS = (SyntaxWarning, DeprecationWarning)
@@ -110,8 +112,16 @@ class NoteCode:
 class CodeCache:
     """Kept code on disk, in ``folder()`` (asked for when first needed)."""
 
-    def __init__(self, folder: Callable[[], Path], fingerprint: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        folder: Callable[[], Path],
+        fingerprint: Callable[[], str],
+        used: set[bytes] | None = None,
+    ) -> None:
         self._folder_of = folder
+        #: The keys of the notes this session looked up (:mod:`~pytest_torchnotes.cachepruning`
+        #: keeps them, and removes the entries no recent run used).
+        self.used: set[bytes] = set() if used is None else used
         self._fingerprint_of = fingerprint
         self._folder: Path | None = None
         self._salt: bytes | None = None
@@ -127,12 +137,13 @@ class CodeCache:
         digest = hashlib.blake2b(self._salt, digest_size=cacheentries.DIGEST_SIZE)
         digest.update(filename.encode("utf-8", "surrogatepass"))
         key = digest.digest()
+        self.used.add(key)  # read, or written when the note's blocks are compiled
         try:
             if self._folder is None:
                 self._folder = self._folder_of()  # made once, on first use
         except OSError:
             return NoteCode(None, key, {})  # nothing to read, nowhere to write
-        path = self._folder / f"{key.hex()}.marshal"
+        path = self._folder / f"{key.hex()}{SUFFIX}"
         return NoteCode(path, key, _read(path, key))
 
 

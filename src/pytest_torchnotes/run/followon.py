@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
+from pytest_torchnotes.run.starnames import star_binds
 from pytest_torchnotes.run.unbound import where_bound
 from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
@@ -134,8 +135,9 @@ class FollowOn:
         self._items = items
         #: Why each block that did not run did not, by the ``follows`` of its follow-ons.
         self._why: dict[tuple[str, int], str] = {}
-        #: The last block that failed before its star import ran, and that import: any name
-        #: a later block misses may be one of those it would have bound.
+        #: The last block that failed before its star import ran, and that import: a name
+        #: a later block misses may be one of those it would have bound, unless the module
+        #: is known not to bind it (:mod:`.starnames`).
         self._star: tuple[str, int, str] | None = None
         #: The code of every block seen so far, and the names those of them read so far
         #: bind (read only when a name is missing: a passing note parses no block twice).
@@ -189,7 +191,7 @@ class FollowOn:
                 )
             elif self._not_run_cause(result, undefined):
                 pass
-            elif self._star is not None:
+            elif self._star is not None and star_binds(self._star[2], undefined) is not False:
                 block, line, module = self._star
                 result.follows = block, line
                 self._mark(

@@ -16,6 +16,7 @@ from typing import Any
 
 from sybil.example import SybilFailure
 
+from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.comparison.normalize import Step
@@ -51,7 +52,7 @@ class RunSettings:
     compare: CompareOptions = field(default_factory=CompareOptions)
     sanitizers: tuple[Step, ...] = ()
     display: bool = True
-    seed: int = 0
+    seed: int = defaults.SEED
     setup: str = ""
     timeout: float | None = None
     capture_fd: bool = True
@@ -68,13 +69,13 @@ class RunSettings:
     #: The output marker, which rewritten output must not contain.
     marker: Any = OUTPUT_MARKER
     #: Largest expected output update writes, in bytes (0: no limit).
-    update_max_bytes: int = 32768
+    update_max_bytes: int = defaults.UPDATE_MAX_BYTES
     #: Start a watcher that names the running block if the process dies (serial runs).
     watch_crashes: bool = False
     #: What blocks with IPython magics do: ``run``, ``skip`` or ``error`` (see magics.py).
-    magics: str = "run"
+    magics: str = defaults.MAGICS
     #: How ``>>>`` transcripts are checked: ``doctest`` or ``xdoctest`` (see xdoctest.py).
-    transcripts: str = "doctest"
+    transcripts: str = defaults.TRANSCRIPTS
 
 
 class NoteRunner:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import re
 
-from pytest_torchnotes.commands.names import defined_names
 from pytest_torchnotes.commands.triage.causes import classify
 from pytest_torchnotes.commands.triage.findings import (
     MISSING_IMPORT,
@@ -20,6 +19,7 @@ from pytest_torchnotes.commands.triage.followon import (
     file_follow_on,
     follow_on,
     keep_what_later_blocks_use,
+    lose,
     not_run_follow_on,
     skipped_by_requires,
 )
@@ -66,12 +66,10 @@ def classify_note(
             setter = record
         if record.outcome == "skipped" and block is not None:
             skipped = skipped_by_requires(note.path, record)
-            for name in defined_names(block.code):
-                lost.setdefault(name, (record, skipped))
+            lose(lost, block.code, (record, skipped))
         if record.outcome == "passed" and block is not None and options[record.line].raises:
             # it raised, as its raises directive or #| error: true expects: not to its end
-            for name in defined_names(block.code):
-                lost.setdefault(name, (record, None))
+            lose(lost, block.code, (record, None))
         if record.outcome != "failed":
             continue
         if record.kind != "block":
@@ -96,8 +94,7 @@ def classify_note(
         if block is not None:
             finding = _with_conflict(finding, options[record.line])
             if finding.cause != RANDOM and record.drift not in ("value", "text"):
-                for name in defined_names(block.code):
-                    lost.setdefault(name, (record, finding))
+                lose(lost, block.code, (record, finding))
         findings.append(finding)
     ordered = [blocks[record.line] for record in note.blocks if record.line in blocks]
     return keep_what_later_blocks_use(note.path, ordered, findings, options)

@@ -14,7 +14,8 @@ from pytest_torchnotes.markdown.blocks import Block, NotRun
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord
-from pytest_torchnotes.run.followon import not_run_binds
+from pytest_torchnotes.run.followon import not_run_binds, star_imports
+from pytest_torchnotes.run.starnames import star_binds
 from pytest_torchnotes.run.unwritten import missing_file
 
 #: A name the block used that nothing defined.
@@ -84,20 +85,46 @@ def skipped_by_requires(path: str, record: BlockRecord) -> Finding | None:
 
 
 #: What :func:`~pytest_torchnotes.commands.names.defined_names` says a star import binds
-#: (``from fastai.vision.all import *``): any name, which only running it tells.
+#: (``from fastai.vision.all import *``): the names only running it tells. :func:`lose`
+#: keeps the module after it (``*fastai.vision.all``).
 STAR_IMPORT = "*"
 
+#: An earlier block that did not run to its end, and what triage found of it.
+Cause = tuple[BlockRecord, Finding | None]
 
-def follow_on(
-    path: str, record: BlockRecord, lost: dict[str, tuple[BlockRecord, Finding | None]]
-) -> Finding | None:
+
+def lose(lost: dict[str, Cause], code: str, cause: Cause) -> None:
+    """Keep in ``lost`` the names ``code`` binds, and the modules it star-imports, as lost
+    by ``cause`` (the first block that lost a name keeps it)."""
+    for name in defined_names(code):
+        lost.setdefault(name, cause)
+    for module in star_imports(code):
+        lost.setdefault(STAR_IMPORT + module, cause)
+
+
+def _star_cause(name: str, lost: Mapping[str, Cause]) -> Cause | None:
+    """The first block whose star import did not run and may bind ``name``: not one whose
+    module is known not to bind it (:mod:`~pytest_torchnotes.run.starnames`)."""
+    return next(
+        (
+            cause
+            for key, cause in lost.items()
+            if key.startswith(STAR_IMPORT)
+            and key != STAR_IMPORT
+            and star_binds(key.removeprefix(STAR_IMPORT), name) is not False
+        ),
+        None,
+    )
+
+
+def follow_on(path: str, record: BlockRecord, lost: Mapping[str, Cause]) -> Finding | None:
     """The follow-on of a block that fails with a ``NameError`` for a name that an earlier
     block that did not run to its end defines, or may define with a star import."""
     match = UNDEFINED.search(record.reason or "")
     if match is None:
         return None
     name = match.group("name")
-    found = lost.get(name) or lost.get(STAR_IMPORT)
+    found = lost.get(name) or _star_cause(name, lost)
     if found is None:
         return None
     cause, finding = found
