@@ -21,7 +21,10 @@ from pytest_torchnotes.markdown.lexers import (
     indented_after,
     width,
 )
+from pytest_torchnotes.markdown.lexing.docstring_sessions import prose_above
 from pytest_torchnotes.markdown.lexing.info import language
+from pytest_torchnotes.markdown.lexing.lines import split_quotes
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.quoting import cut
 
 #: The first line of an indented code block that is Python: a ``>>>`` prompt or a torch
@@ -82,6 +85,17 @@ def indented_python(note: NoteContext) -> None:
             text = _indented_text(note.lines[start])
         if not PYTHON_START.match(text):
             continue
+        under = _python_above(note.lines, start) if text.startswith(">>>") else None
+        if under is not None:
+            note.problem(
+                start,
+                f"indented code `{cut(text.strip())}` is not run: it goes on with the indented "
+                f"code of line {shown(under)} (`{cut(note.lines[under].strip())}` is Python), "
+                "so it is that code's text, not a session; put it in a ```python fence "
+                "(ending in ```) to run it",
+                "warning",
+            )
+            continue
         note.problem(
             start,
             f"indented code `{cut(text.strip())}` looks like Python but is not run: "
@@ -99,6 +113,16 @@ def _fix(note: NoteContext, text: str) -> str:
         f"indented >>> sessions are turned off (indented_sessions: false in the front matter, "
         f"or --torchnotes-indented-sessions=false); {fence}, or turn them on"
     )
+
+
+def _python_above(lines: list[str], index: int) -> int | None:
+    """The line of Python above the prompt at line ``index`` in the indented code block
+    that holds it, which makes the prompt that code's text (:mod:`.lexing.docstring_sessions`
+    runs a prompt under words only); ``None`` when the prompt opens the block."""
+    first = index
+    while first > 0 and (_indented_text(lines[first - 1]) or not lines[first - 1].strip(" \t>")):
+        first -= 1
+    return prose_above(lines, first, index, split_quotes(lines[index])[0].count(">"))
 
 
 def _below_comments(lines: list[str], index: int) -> int:

@@ -1,0 +1,81 @@
+"""End to end: the sessions of a docstring pasted as it is that CommonMark shows as text or
+as another block's code (Google style's ``Example:`` right over them, reStructuredText's
+``.. note::`` around them) run, fail at their line, and are rewritten in place; a prompt
+under Python is warned of with the line of that Python."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote, block_counts
+
+DOCSTRING = """\
+# torch.nn.utils.rnn.pack_sequence
+
+Packs a list of variable length Tensors.
+
+Example:
+    >>> import torch
+    >>> a = torch.tensor([1, 2, 3])
+    >>> a.flip(0)
+    tensor([3, 2, 1])
+
+.. note::
+    The packed data keeps the order of the batch.
+
+    Example::
+
+        >>> a.sum()
+        tensor(6)
+
+.. warning::
+
+    .. code-block:: python
+
+        >>> print(a.tolist())
+        [1, 2, 3]
+"""
+
+
+def test_the_sessions_run_and_are_verified(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DOCSTRING)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 3}
+    assert "TorchnotesWarning" not in result.stdout.str()
+
+
+def test_drift_in_a_nested_session_fails_at_its_line(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DOCSTRING.replace("tensor(6)", "tensor(7)"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:16: >>> a.sum()*", "+tensor(6)"])
+
+
+def test_update_rewrites_only_the_wants_and_keeps_their_indentation(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    drifted = DOCSTRING.replace("    tensor([3, 2, 1])\n", "    old\n").replace(
+        "        [1, 2, 3]\n", "        [0]\n        [1]\n"
+    )
+    path = write_note(drifted)
+    pytester.runpytest("--torchnotes-update")
+    assert path.read_text(encoding="utf-8") == DOCSTRING
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_a_prompt_under_python_is_warned_of_not_run(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "# f\n\n.. note::\n\n    x = 1\n\n    >>> print(x)\n    1\n\n```python\nprint(2)\n```\n"
+    )
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*note.md:7: *`>>> print(x)`*not run*line 5*`x = 1`*```python fence*"]
+    )
