@@ -62,6 +62,9 @@ def sessions(text: str) -> list[tuple[int, int, list[str]]]:
         ("    x = 1\n        >>> x\n", []),
         ("    def f():\n        '''\n        >>> f()\n        '''\n", []),
         (".. note::\n\n    print(1)\n\n    Example::\n\n        >>> x\n", []),
+        # a fence indented into code: its own warning says it is not run
+        ("Examples:\n\n    ```python\n    >>> x\n    1\n    ```\n", []),
+        ("Examples:\n\n    ~~~\n        >>> x\n", []),
     ],
 )
 def test_which_docstring_prompts_open_a_session(
@@ -94,10 +97,11 @@ def test_a_nested_prompt_runs_exactly_when_nothing_above_it_in_its_block_is_pyth
     above: list[tuple[str, int]],
 ) -> None:
     """Under a first line of words, every line of the indented code block before the
-    prompt decides: one line of Python and it is code that shows a prompt."""
+    prompt decides: one line of Python (or a fence's, indented into code) and it is code
+    that shows a prompt."""
     body = ["    .. note::", *(("    " + "  " * depth + line).rstrip() for line, depth in above)]
     text = "\n".join(["", *body, "        >>> x", ""])
-    python = any(line in ("x = 1", "print(x)") for line, _ in above)
+    python = any(line in ("x = 1", "print(x)", "```python") for line, _ in above)
     assert bool(sessions(text)) == (not python)
     assert (prose_above(text.split("\n"), 1, len(body) + 1, 0) is None) == (not python)
 

@@ -26,6 +26,10 @@ from pytest_torchnotes.markdown.lexing.lines import split_quotes
 #: ``.. image::``): markup, not Python.
 RST_FIELD = re.compile(r":[\w .-]+:(?:[ \t]|$)")
 
+#: What opens a fence: indented four columns, a fence is code, and its ``>>>`` lines no
+#: docstring's session (``is_prose`` takes the backquotes for inline markup).
+FENCE_MARKS = ("```", "~~~")
+
 
 def opens_example(paragraph_line: str) -> bool:
     """Whether the paragraph line right above an indented prompt is a docstring's section
@@ -57,7 +61,9 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
         if not text:
             continuing = False
             continue
-        if not (is_prose(text, continuing=continuing) or RST_FIELD.match(text)):
-            return number
+        if text.startswith(FENCE_MARKS) or not (
+            is_prose(text, continuing=continuing) or RST_FIELD.match(text)
+        ):
+            return number  # Python, or a fence indented into code (its own warning says so)
         continuing = True
     return None
