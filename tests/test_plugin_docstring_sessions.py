@@ -79,3 +79,38 @@ def test_a_prompt_under_python_is_warned_of_not_run(
     result.stdout.fnmatch_lines(
         ["*note.md:7: *`>>> print(x)`*not run*line 5*`x = 1`*```python fence*"]
     )
+
+
+def test_a_transcript_s_function_reads_its_own_source(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """``torch.jit.script`` reads back the source of what an example defines, as
+    ``inspect.getsource`` does: the lines it finds are the code, not the prompts (it raised
+    SyntaxError on the note's ``>>> class`` line)."""
+    write_note(
+        "```python\n"
+        ">>> import inspect, torch\n"
+        ">>> class Plus(torch.nn.Module):\n"
+        "...     def forward(self, x):\n"
+        "...         return x + 10\n"
+        ">>> print(inspect.getsource(Plus.forward).strip())\n"
+        "def forward(self, x):\n"
+        "        return x + 10\n"
+        ">>> torch.jit.script(Plus())(torch.zeros(1))\n"
+        "tensor([10.])\n"
+        "```\n\n"
+        "Example:\n"
+        "    >>> def twice(x):\n"
+        "    ...     return 2 * x\n"
+        "    >>> torch.jit.script(twice)(torch.ones(1))\n"
+        "    tensor([2.])\n"
+        "    >>> 1 / 0\n"
+        "    0\n"
+    )
+    result = pytester.runpytest("-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(failed=1)
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    # a traceback still shows the note's line: its code
+    result.stdout.fnmatch_lines(
+        ['  File "notes/note.md", line 18, in <module>', "    1 / 0", "ZeroDivisionError: *"]
+    )
