@@ -114,3 +114,39 @@ def test_a_transcript_s_function_reads_its_own_source(
     result.stdout.fnmatch_lines(
         ['  File "notes/note.md", line 18, in <module>', "    1 / 0", "ZeroDivisionError: *"]
     )
+
+
+TESTCODE = """\
+# torch.jit.script
+
+.. testcode::
+
+    import torch
+    print(torch.ones(2))
+
+.. testoutput::
+
+    tensor([1., 1.])
+"""
+
+
+def test_a_testcode_body_names_sphinx_s_doctest_and_the_fix_that_runs_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(TESTCODE + "\n```python\nprint(1)\n```\n")
+    result = pytester.runpytest("-W", "default")
+    result.stdout.fnmatch_lines(
+        [
+            "*note.md:5: indented code `import torch` is the body of `.. testcode::` (Sphinx's "
+            "doctest runs it and compares *: put it in a ```python fence (ending in ```), and "
+            "the body of its `.. testoutput::` in an ```output fence right after it*"
+        ]
+    )
+    # as it says: the code and its output, compared
+    write_note(
+        "# torch.jit.script\n\n```python\nimport torch\nprint(torch.ones(2))\n```\n\n"
+        "```output\ntensor([1., 1.])\n```\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
