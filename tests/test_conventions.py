@@ -126,10 +126,12 @@ def test_the_conventions_are_asked_in_order_and_a_rejection_ends_the_round() -> 
 
     note = NoteParser(conventions=(record, refuse, record)).parse(LOG_NOTE)
     assert asked == [1]
-    assert note.blocks == []
     assert [(shown(problem.line_index), problem.message) for problem in note.problems] == [
         (1, "refused")
     ]
+    # the block fails with it, alone; the error stops no other block
+    assert [block.refused for block in note.blocks] == note.problems
+    assert note.errors == []
 
 
 def test_the_default_conventions_are_the_declared_ones() -> None:

@@ -164,7 +164,9 @@ def test_the_problems_of_the_malformed_sample() -> None:
         (21, "a >>> prompt in an IPython transcript: use one kind of prompt"),
         (27, "an In [n]: prompt in a >>> transcript: use one kind of prompt"),
     ]
-    assert sample("malformed.md").blocks == []  # a block with a problem does not run
+    # a block with a problem does not run: it fails with it, alone
+    malformed = sample("malformed.md")
+    assert [block.refused for block in malformed.blocks] == malformed.problems
 
 
 @pytest.mark.parametrize(
@@ -243,7 +245,7 @@ def test_the_problems_of_the_malformed_sample() -> None:
 def test_each_problem(text: str, problem: tuple[int, str]) -> None:
     note = parse(text)
     assert [(shown(found.line_index), found.message) for found in note.problems] == [problem]
-    assert note.blocks == []
+    assert [block.refused for block in note.blocks] == note.problems
 
 
 def test_output_after_prompts_with_output_is_not_read() -> None:
@@ -442,4 +444,5 @@ def test_torchnotes_check_reports_the_problems_and_compiles_the_prompts(tmp_path
     problems = sample("malformed.md").problems
     assert found[:-1] == [(shown(problem.line_index), problem.message) for problem in problems]
     assert found[-1][0] == 31
-    assert found[-1][1].startswith("block 1 ('Malformed transcripts') is not valid Python: '('")
+    # the blocks refused above it count: it is the note's fifth
+    assert found[-1][1].startswith("block 5 ('Malformed transcripts') is not valid Python: '('")

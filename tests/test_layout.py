@@ -320,7 +320,9 @@ def test_a_bare_cr_in_a_line_ends_it() -> None:
 def test_transcript_code_behind_no_prompt_is_an_error() -> None:
     note = parse("# T\n\n```python\n>>> x = 1\n>>> x\n1\n\nprint(x)\n\n>>> # fine\n```\n")
     assert [(shown(p.line_index), p.severity) for p in note.problems] == [(8, "error")]
-    assert note.blocks == []
+    # the block fails with it, alone: the error stops no other block
+    assert [block.refused for block in note.blocks] == note.problems
+    assert note.errors == []
     fine = parse(
         "```python\n>>> x = 1\n\n# a comment\n>>> print('a\\n\\nb')\na\n<BLANKLINE>\nb\n```\n"
     )

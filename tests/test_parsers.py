@@ -455,7 +455,10 @@ def test_raises_beside_a_traceback_is_a_problem(output: str) -> None:
             "one (the traceback is compared and updated, raises is not)",
         )
     ]
-    assert parse(text).blocks == []
+    # the block fails with the error, alone: the rest of the note runs
+    assert [block.refused.message for block in parse(text).blocks if block.refused] == [
+        problems(text)[0][1]
+    ]
 
 
 def test_raises_beside_printed_output_is_no_problem() -> None:
@@ -478,4 +481,8 @@ def test_continuation_lines_without_a_prompt_are_named() -> None:
         (5, "error", message)
     ]
     # xdoctest's >>> before the lines of an unclosed bracket is read as xdoctest reads it.
-    assert [shown(block.first_line) for block in note.blocks] == [12, 20]
+    assert [(shown(block.first_line), block.refused) for block in note.blocks] == [
+        (3, note.problems[0]),
+        (12, None),
+        (20, None),
+    ]

@@ -344,10 +344,10 @@ def test_a_malformed_transcript_fails_its_note(
     assert result.ret == 1
     result.stdout.fnmatch_lines(
         [
-            "notes/note.md:8: Out?1? without an In ?n?: prompt*",
-            "notes/note.md:16: a ...: line with no In [n]: prompt right above it, so no example",
-            "notes/note.md:21: a >>> prompt in an IPython transcript: use one kind of prompt",
-            "notes/note.md:27: an In [n]: prompt in a >>> transcript: use one kind of prompt",
+            "notes/note.md:8: Out?1? without an In ?n?: prompt*(block 1 (*) is not run)",
+            "notes/note.md:16: a ...: line with no In ?n?: prompt right above it, so no example*",
+            "notes/note.md:21: a >>> prompt in an IPython transcript: use one kind of prompt*",
+            "notes/note.md:27: an In ?n?: prompt in a >>> transcript: use one kind of prompt*",
         ]
     )
 

@@ -168,10 +168,10 @@ def test_terminal_summary(pytester: pytest.Pytester, write_note: WriteNote) -> N
 def test_the_blocks_of_a_note_that_could_not_run_are_counted_as_not_run(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
-    # The summary counted only the blocks that ran: a note refused for one bad transcript
+    # The summary counted only the blocks that ran: a note refused for an unknown directive
     # hid its other blocks from every count.
     write_note(
-        "```python\n>>> x = 1\n>>> x\n1\n\nprint(x)  # code not behind a prompt\n```\n\n"
+        "<!-- torchnotes: bogus -->\n```python\nprint(2)\n```\n\n"
         "```python\nprint(3)\n=== output ===\n3\n```\n\n"
         "```python\nprint(4)\n=== output ===\n4\n```\n",
         "refused.md",
@@ -190,6 +190,36 @@ def test_the_blocks_of_a_note_that_could_not_run_are_counted_as_not_run(
     refused = next(note for note in data["notes"] if note["path"].endswith("refused.md"))
     assert (refused["outcome"], refused["blocks"], refused["not_run"]) == ("error", [], 3)
     assert RunReport.from_json(data).counts() == {"verified": 1, "not run": 3}
+
+
+def test_a_block_that_cannot_run_as_written_fails_alone_and_the_note_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A transcript with code no prompt holds fails at that line; its note's other blocks
+    run and are counted (a page of 300 examples is not hidden by one)."""
+    write_note(
+        "```python\nprint(1)\n=== output ===\n1\n```\n\n"
+        "```python\n>>> x = 1\n>>> x\n1\n\nprint(x)  # code not behind a prompt\n```\n\n"
+        "```python\nprint(3)\n=== output ===\n3\n```\n",
+        "refused.md",
+    )
+    result = pytester.runpytest("--torchnotes-report=report.json")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/refused.md:12: code not behind a >>> prompt in the transcript at line 7*"
+            "(block 2 is not run)",
+            "*: 1 note (1 failed), 3 blocks: 2 verified, 1 failed (1 cannot run)",
+        ]
+    )
+    data = json.loads((pytester.path / "report.json").read_text())
+    jsonschema.validate(data, SCHEMA)
+    (note,) = data["notes"]
+    assert [(block["line"], block["status"], block["drift"]) for block in note["blocks"]] == [
+        (1, "verified", None),
+        (7, "failed", "cannot run"),
+        (15, "verified", None),
+    ]
 
 
 def test_no_summary_without_notes(pytester: pytest.Pytester) -> None:

@@ -226,6 +226,17 @@ def test_device_errors(
     assert finding.directive.startswith(f"requires {device}; ")
 
 
+def test_a_block_that_cannot_run_as_written_is_named_and_gets_no_directive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transcript the plugin refuses fails alone: its own cause, not real drift, and no
+    directive (the transcript is to be mended)."""
+    why = "code not behind a >>> prompt in the transcript at line 1: doctest takes it for prose"
+    refused = record(1, "cannot run", f"not run: {why}")
+    (finding,) = classify(tmp_path, monkeypatch, ">>> x = 1\n\nprint(x)\n", refused)
+    assert (finding.cause, finding.detail, finding.directive) == (t.CANNOT_RUN, why, None)
+
+
 def test_expected_output_on_a_device_that_is_not_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

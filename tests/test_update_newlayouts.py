@@ -701,15 +701,7 @@ def test_the_plugin_updates_the_newer_layouts(pytester: pytest.Pytester, variant
 
 @pytest.mark.parametrize(
     ("data", "named"),
-    [
-        # IDLE's transcript: the body of a def with no prompt
-        (
-            b"```python\nprint(1)\n```\n\n```output\n```\n\n"
-            b"```python\n>>> def f(x):\n  return x\n>>> f(2)\n2\n```\n",
-            "*note.md:10: line 10 goes on with the unfinished statement*",
-        ),
-        (b"Prose\r```python\rprint(1)\r```\r\r```output\r```\r", "*note.md:1: *bare CR*"),
-    ],
+    [(b"Prose\r```python\rprint(1)\r```\r\r```output\r```\r", "*note.md:1: *bare CR*")],
 )
 def test_a_note_update_cannot_read_is_not_written(
     pytester: pytest.Pytester, data: bytes, named: str
@@ -724,3 +716,19 @@ def test_a_note_update_cannot_read_is_not_written(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([named])
     assert path.read_bytes() == data
+
+
+def test_a_block_that_cannot_run_as_written_fails_alone_and_is_not_written(
+    pytester: pytest.Pytester,
+) -> None:
+    """IDLE's transcript (the body of a def with no prompt) fails at its line; the note's
+    other blocks run and update writes their outputs, not a byte of that block."""
+    pytester.makeini("[pytest]\ntorchnotes_paths = notes\n")
+    path = pytester.path / "notes" / "note.md"
+    path.parent.mkdir()
+    refused = b"```python\n>>> def f(x):\n  return x\n>>> f(2)\n2\n```\n"
+    path.write_bytes(b"```python\nprint(1)\n```\n\n```output\n```\n\n" + refused)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*note.md:8: *line 10 goes on with the unfinished statement*"])
+    assert path.read_bytes() == b"```python\nprint(1)\n```\n\n```output\n1\n```\n\n" + refused

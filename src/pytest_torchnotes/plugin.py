@@ -672,7 +672,7 @@ class NoteItem(pytest.Item):
         if errors:
             from pytest_torchnotes.reporting.records import error_record
 
-            not_run = len(note.blocks) + note.refused
+            not_run = len(note.blocks)
             self.record = error_record(self.display_path, errors, not_run)
             raise NoteError(errors)
         verbose = self.config.get_verbosity() > 0

@@ -53,7 +53,11 @@ def check_note(path: Path, note_format: NoteFormat | None = None) -> list[Findin
 def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
     options = run_options_by_line(document.note)
     for item in document.note.items:
-        if options[item.first_line].skip is not None or getattr(item, "doctest", False):
+        if (
+            options[item.first_line].skip is not None
+            or getattr(item, "doctest", False)
+            or getattr(item, "refused", None) is not None  # its error is among the problems
+        ):
             continue
         prepared = prepare_magics(item.code)
         if prepared is not None and prepared.not_run is not None:

@@ -21,6 +21,7 @@ from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.pytestargs import note_argument
 from pytest_torchnotes.run.results import (
+    CANNOT_RUN,
     EXCEPTION,
     FORMAT,
     MISSING_MODULE,
@@ -53,6 +54,7 @@ DRIFT_EXPLANATION = {
     TIMEOUT: "timeout",
     WARNING: "warning drift",
     REPOSITORY: "wrote into the repository",
+    CANNOT_RUN: "cannot run as written",
 }
 
 

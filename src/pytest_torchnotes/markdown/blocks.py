@@ -120,6 +120,9 @@ class Block:
     alternatives: tuple[Alternative, ...] = ()
     #: The cells of an IPython transcript (``In [n]:`` prompts).
     ipython: Transcript | None = None
+    #: Why the block cannot run as written (a transcript with a line no prompt holds), at
+    #: the line it names: the block fails with it, and the other blocks of the note run.
+    refused: Problem | None = None
 
     @property
     def first_line(self) -> int:
@@ -183,9 +186,9 @@ class ParsedNote:
     directives: list[Directive] = field(default_factory=list)
     config: NoteConfig = field(default_factory=NoteConfig)
     problems: list[Problem] = field(default_factory=list)
-    #: Code fences refused with an error (a transcript with a line no prompt holds): blocks
-    #: that cannot run, and are no :class:`Block`.
-    refused: int = 0
+    #: The errors that refuse one block each (:attr:`Block.refused`): the block fails with
+    #: it, and the note runs; every other error stops the note.
+    refusals: list[Problem] = field(default_factory=list)
     #: Python fences that are not run (another framework's tab, a cell option, raw HTML),
     #: each with the warning that says why: a block that fails for a name one of them would
     #: have defined follows from it (run/followon.py).
@@ -197,7 +200,13 @@ class ParsedNote:
 
     @property
     def errors(self) -> list[Problem]:
-        return [problem for problem in self.problems if problem.severity == "error"]
+        """The errors that stop the note: all but those that refuse a block of it."""
+        refusals = {id(problem) for problem in self.refusals}
+        return [
+            problem
+            for problem in self.problems
+            if problem.severity == "error" and id(problem) not in refusals
+        ]
 
     @property
     def warnings(self) -> list[Problem]:

@@ -21,7 +21,10 @@ from pytest_torchnotes.markdown.lexers import (
     indented_after,
     width,
 )
+from pytest_torchnotes.markdown.lexing.docstring_sessions import prose_above
 from pytest_torchnotes.markdown.lexing.info import language
+from pytest_torchnotes.markdown.lexing.lines import split_quotes
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.quoting import cut
 
 #: The first line of an indented code block that is Python: a ``>>>`` prompt or a torch
@@ -82,6 +85,21 @@ def indented_python(note: NoteContext) -> None:
             text = _indented_text(note.lines[start])
         if not PYTHON_START.match(text):
             continue
+        under = _python_above(note.lines, start) if text.startswith(">>>") else None
+        if under is not None:
+            note.problem(
+                start,
+                f"indented code `{cut(text.strip())}` is not run: it goes on with the indented "
+                f"code of line {shown(under)} (`{cut(note.lines[under].strip())}` is Python), "
+                "so it is that code's text, not a session; put it in a ```python fence "
+                "(ending in ```) to run it",
+                "warning",
+            )
+            continue
+        directive = _rst_directive_above(note.lines, index)
+        if directive is not None and not text.startswith(">>>"):
+            note.problem(start, _directive_body(text, directive), "warning")
+            continue
         note.problem(
             start,
             f"indented code `{cut(text.strip())}` looks like Python but is not run: "
@@ -99,6 +117,56 @@ def _fix(note: NoteContext, text: str) -> str:
         f"indented >>> sessions are turned off (indented_sessions: false in the front matter, "
         f"or --torchnotes-indented-sessions=false); {fence}, or turn them on"
     )
+
+
+#: reStructuredText's directives whose body is Python: Sphinx's doctest runs ``testcode``
+#: (and compares what it prints with the ``testoutput`` after it), the others show code.
+RST_CODE_DIRECTIVE = re.compile(
+    r"\.\.[ \t]+(?P<name>testcode|testsetup|code-block|code|sourcecode)::"
+    r"[ \t]*(?:python3?|py)?[ \t]*$"
+)
+
+
+def _rst_directive_above(lines: list[str], index: int) -> str | None:
+    """The name of the reStructuredText directive for Python code whose body the indented
+    code at line ``index`` is (``.. testcode::`` over it, blank lines and ``:hide:``-like
+    option lines between), if it is one."""
+    above = index - 1
+    while above >= 0 and (not lines[above].strip() or lines[above].strip().startswith(":")):
+        above -= 1
+    found = RST_CODE_DIRECTIVE.match(lines[above].strip()) if above >= 0 else None
+    return found.group("name") if found else None
+
+
+def _directive_body(text: str, directive: str) -> str:
+    """Why the body of a reStructuredText directive for Python is not run, and how to run it."""
+    runs = (
+        "Sphinx's doctest runs it and compares what it prints with the `.. testoutput::` after it"
+        if directive == "testcode"
+        else "Sphinx runs it as setup code"
+        if directive == "testsetup"
+        else "Sphinx shows it, it does not run it"
+    )
+    fix = (
+        "put it in a ```python fence (ending in ```), and the body of its `.. testoutput::` in "
+        "an ```output fence right after it, to run and compare it"
+        if directive == "testcode"
+        else "put it in a ```python fence (ending in ```) to run it"
+    )
+    return (
+        f"indented code `{cut(text.strip())}` is the body of `.. {directive}::` ({runs}); "
+        f"Markdown shows it as indented code, which is not run here: {fix}"
+    )
+
+
+def _python_above(lines: list[str], index: int) -> int | None:
+    """The line of Python above the prompt at line ``index`` in the indented code block
+    that holds it, which makes the prompt that code's text (:mod:`.lexing.docstring_sessions`
+    runs a prompt under words only); ``None`` when the prompt opens the block."""
+    first = index
+    while first > 0 and (_indented_text(lines[first - 1]) or not lines[first - 1].strip(" \t>")):
+        first -= 1
+    return prose_above(lines, first, index, split_quotes(lines[index])[0].count(">"))
 
 
 def _below_comments(lines: list[str], index: int) -> int:

@@ -15,6 +15,7 @@ from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
+from pytest_torchnotes.markdown.transcripts import is_doctest
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import BARE
 from pytest_torchnotes.quoting import cut
@@ -56,10 +57,19 @@ PLAIN_TEXT = frozenset(
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 
 
+#: Sphinx's highlight language when a page names none: Python 3, and its console sessions.
+#: A page of docs that Sphinx rendered, saved as Markdown (pandoc), tags each ``>>>`` example
+#: of a docstring so.
+SPHINX_DEFAULT = "default"
+
+
 def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
     """Whether ``fence`` is run as a Python block: its language is one of ``languages``; a
     fence without info string (``bare`` in torchnotes_languages) only when its text reads as
-    Python (:func:`.bare_python.reads_as_python`)."""
+    Python (:func:`.bare_python.reads_as_python`); Sphinx's ``default`` (while ``python`` is
+    run) when it is a ``>>>`` session."""
+    if fence.language == SPHINX_DEFAULT and "python" in languages:
+        return fence.language in languages or is_doctest(fence.body)
     if fence.language not in languages:
         return False
     return bool(fence.info.strip()) or _text_reads_as_python(fence)

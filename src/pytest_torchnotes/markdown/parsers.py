@@ -191,10 +191,10 @@ def _block(
         convention(draft, note)
         if draft.rejected or draft.complete:
             break
-    if draft.rejected:
-        if any(problem.severity == "error" for problem in note.note.problems[problems:]):
-            note.note.refused += 1
+    refusals = [p for p in note.note.problems[problems:] if p.severity == "error"]
+    if draft.rejected and not refusals:
         return
+    note.note.refusals += refusals
     pending.kept(note)
     code = draft.code
     if code is None:
@@ -212,5 +212,6 @@ def _block(
             doctest=draft.doctest,
             alternatives=tuple(alternative(output, note.lines) for output in draft.options.outputs),
             ipython=draft.transcript,
+            refused=refusals[0] if refusals else None,
         )
     )

@@ -13,7 +13,7 @@ from sybil.example import NotEvaluated
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
-from pytest_torchnotes.markdown.blocks import Block, ParsedNote, SetupBlock
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem, SetupBlock
 from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
@@ -28,6 +28,7 @@ from pytest_torchnotes.run.followon import FollowOn
 from pytest_torchnotes.run.pseudocode import pseudocode_hint
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import (
+    CANNOT_RUN,
     EXCEPTION,
     FAILED,
     REPOSITORY,
@@ -282,6 +283,14 @@ class NoteRun:
         )
         return result
 
+    def _refused(self, item: Block, why: Problem) -> BlockResult:
+        """A block that cannot run as written fails alone, at the line that says why: the
+        rest of the note runs (one broken example of a long page hides none of the others)."""
+        result = BlockResult(item, FAILED, CANNOT_RUN, summary=f"not run: {why.message}")
+        where = location(self.context.path, why.line_index)
+        result.message = f"{where}: {why.message} ({item.describe()} is not run)"
+        return result
+
     def _run_item(self, kind: Kind, item: Block | SetupBlock, options: Options) -> BlockResult:
         """Evaluate ``item`` as ``kind`` with the ``options`` its directives give it."""
         if options.skip is not None:
@@ -289,6 +298,8 @@ class NoteRun:
         unmet = first_unmet(options.requires)
         if unmet is not None:
             return BlockResult(item, SKIPPED, reason=unmet)
+        if isinstance(item, Block) and item.refused is not None:
+            return self._refused(item, item.refused)
         # Quarto's #| error: true, unless a directive says more
         return kind.run(self, item, with_cell_options(options, item))
 

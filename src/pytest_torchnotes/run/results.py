@@ -42,6 +42,9 @@ TIMEOUT = "timeout"
 WARNING = "warning"
 #: The block changed the repository past the write guard (:mod:`.repowatch`).
 REPOSITORY = "repository"
+#: The block cannot run as written (a transcript with a line no prompt holds): it fails at
+#: its line, and the rest of its note runs.
+CANNOT_RUN = "cannot run"
 
 #: What the comparison calls a drift, as reports name it.
 COMPARISON_DRIFT = {"format": FORMAT, "value": VALUE, "text": TEXT}

@@ -20,7 +20,7 @@ from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.comparison.normalize import Step
-from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.notefiles import is_note
@@ -309,9 +309,22 @@ class NoteRunner:
         return None
 
 
+#: A ``>>>`` or ``...`` prompt and the space after it, at the start of a transcript's line.
+PROMPTS = (">>> ", "... ")
+
+
 def _code_lines(note: ParsedNote) -> dict[int, str]:
+    """The source of each note line that holds code, for tracebacks and ``inspect``: a
+    ``>>>`` transcript's lines with their prompts blanked, as the code runs (PyTorch's
+    docstrings hand a function or class they define to ``torch.jit.script``, which reads
+    its source back), and none of its output."""
     lines: dict[int, str] = {}
     for item in note.items:
+        transcript = isinstance(item, Block) and item.doctest
         for offset, text in enumerate(item.code.split("\n")):
+            if transcript:  # string methods: a regular expression per line cost 4 times more
+                code = text.lstrip(" \t")
+                code = "    " + code[4:] if code[:4] in PROMPTS else ""
+                text = text[: len(text) - len(text.lstrip(" \t"))] + code if code else ""
             lines[item.code_line + offset] = text
     return lines

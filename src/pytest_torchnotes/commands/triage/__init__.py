@@ -25,6 +25,7 @@ from pytest_torchnotes.commands.triage.causes import (
 from pytest_torchnotes.commands.triage.classify import classify_note
 from pytest_torchnotes.commands.triage.edits import directive_edits, write
 from pytest_torchnotes.commands.triage.findings import (
+    CANNOT_RUN,
     CAUSES,
     DEVICE,
     DRIFT,
@@ -43,6 +44,7 @@ from pytest_torchnotes.commands.triage.running import SECOND_SEED, TriageError, 
 from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE
 
 __all__ = [
+    "CANNOT_RUN",
     "CAUSES",
     "DEVICE",
     "DEVICE_ERRORS",

@@ -8,6 +8,7 @@ import ast
 import re
 
 from pytest_torchnotes.commands.triage.findings import (
+    CANNOT_RUN,
     DEVICE,
     DRIFT,
     MISSING_IMPORT,
@@ -74,6 +75,8 @@ def classify(
 ) -> Finding:
     reason = record.reason or ""
     headline = reason.splitlines()[0][:200] if reason else record.drift or "failed"
+    if record.drift == "cannot run":  # the transcript is to be mended: no directive does it
+        return Finding(path, record.line, CANNOT_RUN, headline.removeprefix("not run: "))
     missing = "ModuleNotFoundError" in reason and MISSING.search(reason) is not None
     if record.drift == "missing module" or missing:
         match = MISSING.search(reason)

@@ -14,6 +14,7 @@ FOLLOW_ON = "follow-on"
 DRIFT = "real drift"
 NOTE_ERROR = "note error"
 MISSING_IMPORT = "missing import"
+CANNOT_RUN = "cannot run as written"
 CAUSES = (
     MISSING_MODULE,
     MISSING_IMPORT,
@@ -22,6 +23,7 @@ CAUSES = (
     RANDOM,
     NOT_PYTHON,
     FOLLOW_ON,
+    CANNOT_RUN,
     DRIFT,
     NOTE_ERROR,
 )

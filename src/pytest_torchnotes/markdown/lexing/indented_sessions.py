@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
+from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example, prose_above
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.headings import Paragraph
 from pytest_torchnotes.markdown.lexing.lines import (
@@ -97,15 +98,24 @@ def session_columns(
     # one outside the block quote that holds the line ended where the quote began.
     above_text = scan.paragraph_before(first) if first > scan.begin else None
     state = "paragraph" if above_text is not None and above_text[1] >= depth else "none"
+    code_start = index
     for number in range(first, index):
         if not split_quotes(scan.lines[number])[1].strip():
             state = "none" if state == "paragraph" else state
         elif state == "none":
-            state = "code"
+            state, code_start = "code", number
+    if state == "paragraph" and first == index and above_text is not None:
+        # right under a docstring's section line (``Example:``): a session, as doctest reads
+        # it; under any other line, the paragraph going on
+        return indent if above_text[1] == depth and opens_example(above_text[2]) else None
     if state == "code":
+        if prose_above(scan.lines, code_start, index, depth) is None:
+            return indent  # nested in a docstring's text: ``.. note::`` over ``Example::``
+        # code that shows a prompt; every later prompt of the block is under that code too
         scan.inside_code = (index, depth, column)
+        return None
     if state != "none":
-        return None  # a paragraph's lazy continuation, or a later line of indented code
+        return None  # a paragraph's lazy continuation
     return column + CODE_INDENT
 
 

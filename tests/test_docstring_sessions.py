@@ -1,0 +1,119 @@
+"""Sessions of a docstring pasted as it is where CommonMark sees no indented code block of
+their own: under Google style's ``Example:`` line, and nested in reStructuredText's
+markup (``.. note::`` over ``Example::``); a prompt under Python is still no session."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.lexing.docstring_sessions import prose_above
+from pytest_torchnotes.markdown.parsers import NoteParser
+
+lex = MarkdownLexer()
+
+
+def sessions(text: str) -> list[tuple[int, int, list[str]]]:
+    """(first line, last line, texts) of each session, 1-based lines."""
+    return [
+        (session.open_line + 1, session.last_line + 1, [line.text for line in session.body])
+        for session in lex(text).indented_sessions
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # Google style: the section line right over the session
+        ("Example:\n    >>> x = 1\n    >>> x\n    1\n", [(2, 4, [">>> x = 1", ">>> x", "1"])]),
+        ("Examples::\n    >>> x\n", [(2, 2, [">>> x"])]),
+        ("For instance:\n        >>> x\n", [(2, 2, [">>> x"])]),
+        ("Args:\n    x: one\nExample:\n    >>> x\n", [(4, 4, [">>> x"])]),
+        ("> Example:\n>     >>> x\n>     1\n", [(2, 3, [">>> x", "1"])]),
+        ("- Example:\n      >>> x\n", [(2, 2, [">>> x"])]),
+        # a line that does not end a section: the paragraph goes on
+        ("Text.\n    >>> x\n", []),
+        ("Args:\n    input (Tensor): the input.\n        >>> x\n", []),
+        # nested in reStructuredText's markup
+        (
+            ".. note::\n    Some text.\n\n    Example::\n\n        >>> x\n        1\n\n    More.\n",
+            [(6, 7, [">>> x", "1"])],
+        ),
+        (
+            ".. warning::\n\n    Words.\n\n    .. code-block:: python\n\n        >>> x\n",
+            [(7, 7, [">>> x"])],
+        ),
+        (
+            "    .. note::\n        :class: tip\n\n        >>> a\n        >>> b\n    Example:\n"
+            "        >>> c\n",
+            [(4, 5, [">>> a", ">>> b"]), (7, 7, [">>> c"])],
+        ),
+        (
+            ".. note::\n\n    Words.\n\n    # Dot product\n    >>> x\n",
+            [(5, 6, ["# Dot product", ">>> x"])],
+        ),
+        (".. note::\n\n    # a comment, and code\n    x = 1\n    >>> x\n", []),
+        # under Python: code that shows a prompt, not a session
+        ("    x = 1\n\n    >>> x\n", []),
+        ("    x = 1\n        >>> x\n", []),
+        ("    def f():\n        '''\n        >>> f()\n        '''\n", []),
+        (".. note::\n\n    print(1)\n\n    Example::\n\n        >>> x\n", []),
+        # a fence indented into code: its own warning says it is not run
+        ("Examples:\n\n    ```python\n    >>> x\n    1\n    ```\n", []),
+        ("Examples:\n\n    ~~~\n        >>> x\n", []),
+    ],
+)
+def test_which_docstring_prompts_open_a_session(
+    text: str, found: list[tuple[int, int, list[str]]]
+) -> None:
+    assert sessions(text) == found
+
+
+def test_a_nested_session_runs_as_a_transcript_and_is_not_warned_of() -> None:
+    note = NoteParser().parse(
+        "# f\n\n.. note::\n\n    Example::\n\n        >>> 1 + 1\n        2\n\nExample:\n"
+        "    >>> 2 + 2\n    4\n"
+    )
+    assert [(block.code_line, block.doctest, block.code) for block in note.blocks] == [
+        (6, True, ">>> 1 + 1\n2"),
+        (10, True, ">>> 2 + 2\n4"),
+    ]
+    assert not note.problems
+
+
+#: Lines of a directive's body: words and markup, or Python. (Comments right over the
+#: prompt are the session's, as at the top of a note: the examples above show them.)
+LINES = st.sampled_from(
+    ["Words.", ".. note::", "Example::", "x = 1", "print(x)", ":scale: 50 %", ""]
+)
+
+
+@given(st.lists(st.tuples(LINES, st.integers(0, 2)), max_size=6))
+def test_a_nested_prompt_runs_exactly_when_nothing_above_it_in_its_block_is_python(
+    above: list[tuple[str, int]],
+) -> None:
+    """Under a first line of words, every line of the indented code block before the
+    prompt decides: one line of Python (or a fence's, indented into code) and it is code
+    that shows a prompt."""
+    body = ["    .. note::", *(("    " + "  " * depth + line).rstrip() for line, depth in above)]
+    text = "\n".join(["", *body, "        >>> x", ""])
+    python = any(line in ("x = 1", "print(x)", "```python") for line, _ in above)
+    assert bool(sessions(text)) == (not python)
+    assert (prose_above(text.split("\n"), 1, len(body) + 1, 0) is None) == (not python)
+
+
+def test_prompts_under_python_are_lexed_in_linear_time() -> None:
+    """Each prompt of a block of code is not checked again from the block's first line."""
+
+    def seconds(count: int) -> float:
+        text = ".. note::\n\n    Words.\n    x = 1\n" + "\n    >>> y\n    Words.\n" * count
+        start = time.perf_counter()
+        assert lex(text).indented_sessions == []
+        return time.perf_counter() - start
+
+    seconds(100)
+    assert seconds(4_000) < 40 * seconds(500) + 0.05
