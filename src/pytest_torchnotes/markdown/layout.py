@@ -128,7 +128,8 @@ class Gap:
     prose: list[int] = field(default_factory=list)
     #: The first line of an indented code block that comes before any prose.
     indented: int | None = None
-    #: The first line of prose, when it is a block quote that reads as printed output.
+    #: The first line of prose, when it is a block quote that reads as printed output
+    #: (:mod:`.quoted_output` reads it, or says why not).
     quoted: int | None = None
     #: The first line of prose, when it is a label with the output on the same line.
     inline: int | None = None
@@ -330,6 +331,8 @@ def unread_output(
         if between.labels or explicit or not (between.prose or between.comments):
             return (line, f"{intro}: {_in_between(between)}")
         return None
+    if between.quoted is not None and between.prose[0] == between.quoted:
+        return None  # a block quote of output: read, or its unclear line named, by quoted_output
     if first_label is not None and between.prose and between.prose[0] > first_label:
         return (
             first_label,
@@ -341,12 +344,6 @@ def unread_output(
             between.inline,
             f"output written on the label line after {where} is not read: put it in a fence "
             "marked output (```output) below the label",
-        )
-    if between.quoted is not None and between.prose[0] == between.quoted:
-        return (
-            between.quoted,
-            f"block quote after {where} looks like its output but is not read: put it in a "
-            "fence marked output (```output)",
         )
     return None
 

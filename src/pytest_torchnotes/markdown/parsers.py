@@ -30,6 +30,7 @@ from pytest_torchnotes.markdown import (
     pre_output,
     prose_transcripts,
     quarto_outputs,
+    quoted_output,
     raises,
     tabs,
     teach_exercises,
@@ -60,6 +61,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     marker.read,  # ======== output ========== inside the fence
     cellopts.read,  # MyST's :tags: option lines are not code
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
+    quoted_output.read,  # a block quote of output after the block (> tensor([1, 2]))
     outputfence.read,  # an output fence after the block, maybe under a label line
     indented.read,  # the indented text, when no output fence was read
     commentoutput.read,  # comments under # Output: at the end of the block, when nothing else
