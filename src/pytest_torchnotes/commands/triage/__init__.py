@@ -34,6 +34,7 @@ from pytest_torchnotes.commands.triage.findings import (
     NETWORK,
     NOT_PYTHON,
     NOTE_ERROR,
+    RAISES,
     RANDOM,
     Finding,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "NETWORK",
     "NOTE_ERROR",
     "NOT_PYTHON",
+    "RAISES",
     "RANDOM",
     "SECOND_SEED",
     "SKIPPED_BY_REQUIRES",
