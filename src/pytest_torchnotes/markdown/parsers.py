@@ -45,7 +45,13 @@ from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, Markdo
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
-from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence, tab_not_run
+from pytest_torchnotes.markdown.notpython import (
+    cell_not_run,
+    collected,
+    other_fence,
+    tab_not_run,
+    tabs_not_run,
+)
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 from pytest_torchnotes.markdown.xdoctest_comments import xdoctest_comments
@@ -132,6 +138,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     exercise_parts = teach_exercises.exercise_parts(note.text, note.lines, lexemes.fences)
     if other_frameworks:
         note.output_tabs = framework_tabs.output_tabs(note.lines, lexemes.fences, other_frameworks)
+    # other frameworks' tabs: one warning for the note, after its blocks
+    other_tabs: list[tuple[FenceLexeme, str]] = []
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -148,15 +156,19 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         elif (option := cellopts.not_run(event)) is not None:
             cell_not_run(event, option, pending, note)
         elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
-            tab_not_run(event, why, pending, note)
+            tab_not_run(event, why, pending, note, warn=False)
+            other_tabs.append((event, why))
         elif event.open_line in other_frameworks:
-            tab_not_run(event, other_frameworks[event.open_line], pending, note)
+            why = other_frameworks[event.open_line]
+            tab_not_run(event, why, pending, note, warn=False)
+            other_tabs.append((event, why))
         elif event.open_line in exercise_parts:
             tab_not_run(event, exercise_parts[event.open_line], pending, note)
         elif (html := html_blocks.opening_html(event, note)) is not None:
             tab_not_run(event, html_blocks.html_not_run(event, html, note), pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
+    tabs_not_run(other_tabs, note)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     html_code.html_code(note)
