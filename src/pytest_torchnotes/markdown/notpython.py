@@ -13,6 +13,7 @@ from pytest_torchnotes.markdown.bare_python import (
 )
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.notelines import shown
@@ -170,6 +171,8 @@ def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -
 
 def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
+    if fence.language in OUTPUT_FENCES:
+        return False  # ```python out: what a block printed
     if fence.info:
         info = INVISIBLE.sub("", fence.info)
         if PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language):
