@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown import (
     ipython_block,
     liquid,
     marker,
+    mistagged,
     obsidian,
     outputfence,
     pre_output,
@@ -169,6 +170,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
     tabs_not_run(other_tabs, note)
+    mistagged.mistagged_fences(note)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     html_code.html_code(note)
