@@ -14,6 +14,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
+from pytest_torchnotes.markdown.image_output import IMAGE
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
@@ -58,6 +59,10 @@ OUTPUT_LABEL = re.compile(
     r")$",
     re.IGNORECASE,
 )
+
+#: What :func:`unread_output` says of a label whose output is an image: the note gathers
+#: them in one warning (:func:`.image_output.image_warning`).
+IMAGE_OUTPUT = "an image under the label"
 
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
@@ -133,6 +138,8 @@ class Gap:
     quoted: int | None = None
     #: The first line of prose, when it is a label with the output on the same line.
     inline: int | None = None
+    #: The first line of prose, when it is an image (a screenshot of the output).
+    image: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -192,6 +199,8 @@ def gap(
         else:
             if not found.prose and _quoted_value(line, rest, block.quote_depth):
                 found.quoted = index
+            elif not found.prose and IMAGE.match(rest):
+                found.image = index
             elif not found.prose and not found.labels and _inline_output(rest):
                 found.inline = index
             found.prose.append(index)
@@ -333,6 +342,8 @@ def unread_output(
         return None
     if between.quoted is not None and between.prose[0] == between.quoted:
         return None  # a block quote of output: read, or its unclear line named, by quoted_output
+    if first_label is not None and between.image is not None and between.prose[0] > first_label:
+        return (first_label, IMAGE_OUTPUT)  # one warning per note: image_output
     if first_label is not None and between.prose and between.prose[0] > first_label:
         return (
             first_label,

@@ -19,6 +19,7 @@ from pytest_torchnotes.markdown import (
     framework_tabs,
     html_blocks,
     html_code,
+    image_output,
     indented,
     indented_python,
     inline_output,
@@ -185,6 +186,9 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
+    images = image_output.image_warning(note.image_outputs)
+    if images is not None:
+        note.problem(*images, "warning")
     pending.finish(note)
 
 
