@@ -428,9 +428,8 @@ def test_a_block_whose_line_says_it_fails_is_meant_to_raise(
     directive: str | None,
 ) -> None:
     text = f"```python\nimport torch\ntorch.ones(2).view(3)  {comment}\n```\n"
-    (finding,) = classify(
-        tmp_path, monkeypatch, text, record(1, "exception", f"the block raised {raised}: no")
-    )
+    raising = record(1, "exception", f"the block raised {raised}: no")
+    (finding,) = classify(tmp_path, monkeypatch, text, dataclasses.replace(raising, raised_line=3))
     if directive is None:
         assert (finding.cause, finding.directive) == (t.DRIFT, None)
         return
@@ -439,6 +438,30 @@ def test_a_block_whose_line_says_it_fails_is_meant_to_raise(
     assert finding.directive.startswith(directive + "; the line marked `")
     assert finding.detail.startswith("line 3 says it fails (`")
     assert "do not run" not in finding.detail
+
+
+@pytest.mark.parametrize(
+    ("raised_line", "cause"),
+    [
+        (2, t.DRIFT),  # it raised above the line that says it fails: not what it meant
+        (3, t.RAISES),
+        (None, t.DRIFT),  # the report does not say where: nothing is proposed
+    ],
+)
+def test_only_the_line_the_block_raised_on_says_what_it_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised_line: int | None, cause: str
+) -> None:
+    text = "```python\nt = torch.ones(2).to('gpu')\nt.numpy()  # error\nprint(t)\n```\n"
+    raising = record(1, "exception", "the block raised RuntimeError: no")
+    (finding,) = classify(
+        tmp_path, monkeypatch, text, dataclasses.replace(raising, raised_line=raised_line)
+    )
+    assert finding.cause == cause
+    if cause == t.RAISES:
+        assert finding.detail == (
+            "line 3 says it fails (`# error`) and raised RuntimeError; the lines after line 3 "
+            "do not run under raises"
+        )
 
 
 def test_output_drift_of_a_block_whose_line_says_it_fails_is_drift(

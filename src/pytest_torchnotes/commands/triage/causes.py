@@ -23,7 +23,7 @@ from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, im
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.otherlanguages import other_language
-from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.quoting import cut
 from pytest_torchnotes.reporting.report import BlockRecord
 from pytest_torchnotes.run.pseudocode import not_python_directive
@@ -150,22 +150,27 @@ RAISED = re.compile(r"^the block raised (?P<name>[\w.]+)")
 
 
 def _meant_to_raise(path: str, record: BlockRecord, block: Block | None) -> Finding | None:
-    """A block that raised, with a line whose comment says it fails (``# Error``, ``# 报错``,
+    """A block that raised on a line whose comment says it fails (``# Error``, ``# 报错``,
     ``# RuntimeError``): the author meant it to, and the failure named the ``raises``
-    directive that checks it. A comment that names another exception is drift."""
+    directive that checks it. A comment that names another exception, or a block that
+    raised on another line than the one that says it fails, is drift."""
     raised = RAISED.match(record.reason or "") if record.drift == "exception" else None
     if raised is None or block is None or block.doctest or block.ipython is not None:
         return None
-    found = failing_line(block.code)
+    if record.raised_line is None:
+        return None
+    index = from_shown(record.raised_line) - block.code_line
+    lines = block.code.split("\n")
+    found = failing_line(lines[index]) if 0 <= index < len(lines) else None
     name = raised["name"].rpartition(".")[2]
     if found is None or name in ("SyntaxError", "IndentationError"):
         return None
-    index, comment = found
+    comment = found[1]
     said = comment.split()[0].rstrip(":!.,")
     if said.endswith("Error") and said not in (name, "Error") and said[0].isupper():
         return None  # the line says it raises another exception than the one it raised
-    line = shown(block.code_line + index)
-    last = index == len(block.code.rstrip("\n").split("\n")) - 1
+    line = record.raised_line
+    last = not any(text.strip() for text in lines[index + 1 :])
     after = "" if last else f"; the lines after line {line} do not run under raises"
     return Finding(
         path,
