@@ -640,3 +640,26 @@ def test_a_label_for_the_output_of_several_blocks_is_read_or_reported() -> None:
     [(line, _, message)] = [(shown(p.line_index), p.severity, p.message) for p in note.problems]
     assert line == 16
     assert "line 13 is text" in message
+
+
+@pytest.mark.parametrize(
+    ("label", "read"),
+    [
+        # Japanese, as Hugo and Qiita posts write it
+        ("結果：", True),
+        ("結果:", True),
+        ("実行結果：", True),
+        ("出力", True),
+        ("出力結果:", True),
+        # traditional Chinese
+        ("輸出：", True),
+        ("執行結果：", True),
+        ("程式的輸出：", True),
+        # not labels
+        ("結果として、", False),
+        ("出力を確認します。", False),
+    ],
+)
+def test_japanese_and_traditional_chinese_labels(label: str, read: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{label}\n\n```\n1\n```\n")
+    assert (note.blocks[0].output is not None) is read

@@ -27,11 +27,12 @@ from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
-#: ``执行后输出``, ``代码运行结果``...
+#: ``执行后输出``, ``代码运行结果``..., in traditional characters (``輸出``, ``執行結果``) and
+#: as Japanese writes them (``結果``, ``出力``, ``実行結果``).
 CHINESE_LABEL = (
-    r"(?:(?:上述|以上|上面)?(?:[^\s：:，,。]{1,6}的)?(?:(?:程序|代码)的?)?"
-    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例)(?:后|之后)?的?)?)"
-    r"(?:输出|结果|打印)(?:结果|内容)?"
+    r"(?:(?:上述|以上|上面)?(?:[^\s：:，,。]{1,6}的)?(?:(?:程序|代码|程式|代碼)的?)?"
+    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例|運行|執行|実行|實際|預期)(?:后|之后|後)?的?)?)"
+    r"(?:输出|结果|打印|輸出|結果|出力)(?:结果|内容|結果|內容)?"
 )
 
 #: Words of an English output label: ``Output``, ``Result``, ``Expected output``, ``Out[3]``,
