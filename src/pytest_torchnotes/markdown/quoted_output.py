@@ -63,26 +63,44 @@ def _quote_start(note: NoteContext, fence: FenceLexeme) -> int | None:
     """The first line of a block quote one level deeper than ``fence``'s, right after it
     (blank lines and one label line between), whose text reads as printed output."""
     assert fence.close_line is not None
+    first = _next_text(note, fence, fence.close_line + 1)
+    if first is None:
+        return None
+    if ">" in note.lines[first]:  # most blocks: no quote after them, no marker read
+        return _printed_quote(note, fence, first)
+    # a label line, then the quote: the label is matched only when a quote follows it
+    second = _next_text(note, fence, first + 1)
+    if second is None or ">" not in note.lines[second]:
+        return None
+    line = note.lines[first]
+    rest = line[len(quote_prefix(line, fence.quote_depth) or "") :] if fence.quote_depth else line
     label = note.format.output_label or OUTPUT_LABEL
-    labels = 0
-    for index in range(fence.close_line + 1, len(note.lines)):
+    if len(rest) > LABEL_LENGTH or not label.match(rest):
+        return None
+    return _printed_quote(note, fence, second)
+
+
+def _next_text(note: NoteContext, fence: FenceLexeme, start: int) -> int | None:
+    """The first line from ``start`` with text in ``fence``'s block quote; ``None`` at a
+    comment, at a line out of that quote, or at the end of the note."""
+    depth = fence.quote_depth
+    for index in range(start, len(note.lines)):
         if index in note.comment_lines:
             return None
         line = note.lines[index]
-        # most blocks are followed by a blank line and something not quoted: no markers read
-        text = quoted_text(line, fence) if ">" in line else None
-        if text is not None:
-            return index if PRINTED_REPR.match(text.strip()) else None
-        outer = quote_prefix(line, fence.quote_depth) if fence.quote_depth else ""
+        outer = quote_prefix(line, depth) if depth else ""
         if outer is None:
             return None
-        rest = line[len(outer) :]
-        if not rest.strip():
-            continue
-        if labels or len(rest) > LABEL_LENGTH or not label.match(rest):
-            return None
-        labels += 1
+        if line[len(outer) :].strip():
+            return index
     return None
+
+
+def _printed_quote(note: NoteContext, fence: FenceLexeme, index: int) -> int | None:
+    """``index`` when its line is in a quote one level deeper than ``fence``'s and reads as
+    printed output."""
+    text = quoted_text(note.lines[index], fence)
+    return index if text is not None and PRINTED_REPR.match(text.strip()) else None
 
 
 def quoted_text(line: str, fence: FenceLexeme) -> str | None:
