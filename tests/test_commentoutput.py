@@ -95,11 +95,35 @@ def test_with_the_option_comment_output_is_read() -> None:
         ("# Output:", "# 1"),  # no code above it
         ("print(x)", "# Output:", "# 1", "y = 2"),  # code after it
         ("print(x)", "#> 1", "# 2"),  # #> lines followed by other comments
-        ("print(x)", "# Output: tensor(1)"),  # a remark that starts like a label
+        ("print(x)", "# Output: see the table below"),  # a remark that starts like a label
+        ("print(x)", "# out[0]"),  # code commented out
+        ("print(x)", "# out = model(x)"),
+        ("print(x)", "# Output: tensor(1)", "# a remark after it"),
     ],
 )
 def test_what_is_not_comment_output(texts: tuple[str, ...]) -> None:
     assert commentoutput.find(body(*texts)) is None
+
+
+@pytest.mark.parametrize(
+    ("last", "value"),
+    [
+        ("# Output: tensor(1)", "tensor(1)"),
+        ("# 输出：tensor([1., 1.])", "tensor([1., 1.])"),
+        ("# 得到结果'0.4.1'", "'0.4.1'"),  # a CJK label needs no colon before a repr
+        ("# 结果为 torch.Size([2])", "torch.Size([2])"),
+        ("# the result is `tensor(3)`", "tensor(3)"),
+        ("# Results: [1, 2]", "[1, 2]"),
+        ("#  运行结果： True", "True"),
+    ],
+)
+def test_output_on_the_label_s_own_comment_line(last: str, value: str) -> None:
+    found = commentoutput.find(body("x = 1", "print(x)", last))
+    assert found is not None
+    assert found.inline
+    assert (found.first, found.start) == (2, 2)
+    assert [line.text for line in found.lines] == [value]
+    assert found.lines[0].prefix + value == last.rstrip("`")
 
 
 @pytest.mark.parametrize(

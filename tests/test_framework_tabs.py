@@ -20,15 +20,19 @@ def test_other_frameworks_beside_a_pytorch_tab_are_not_run() -> None:
     # no PyTorch tab runs (line 35), a NumPy tab runs (NumPy runs here)
     assert [shown(block.first_line) for block in note.blocks] == [5, 35, 42, 56, 71, 77, 81]
     assert [shown(block.line_index) for block in note.not_run] == [13, 20, 49, 66]
+    whys = {shown(block.line_index): block.why for block in note.not_run}
+    assert '"JAX / Flax" (line 18)' in whys[20]
+    assert '"TensorFlow" (line 47)' in whys[49]
+    assert '"MXNet" (line 65)' in whys[66]
+    # one warning for the note's other frameworks' tabs, at the first, naming the others
     warnings = {shown(p.line_index): p.message for p in note.problems if p.severity == "warning"}
     assert warnings[13] == (
         '```python is not run: it is in the tab "TensorFlow" (line 11), the code for another '
         "framework beside a PyTorch tab; the page shows one tab at a time and the PyTorch one "
-        "runs here"
+        "runs here (and 3 more blocks of other frameworks' tabs in this note, not run either: "
+        "lines 20, 49, 66)"
     )
-    assert '"JAX / Flax" (line 18)' in warnings[20]
-    assert '"TensorFlow" (line 47)' in warnings[49]
-    assert '"MXNet" (line 65)' in warnings[66]
+    assert not {20, 49, 66} & set(warnings)
 
 
 @pytest.mark.parametrize(
@@ -235,3 +239,52 @@ def test_the_output_tab_is_compared_and_updated(
     pytester.runpytest("-p", "no:randomly", "--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text() == text.replace("    3\n", "    2\n")
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=1)
+
+
+def _d2l_chapter(sections: int) -> str:
+    """A d2lbook chapter: each section's code in MXNet (no tab line), PyTorch and
+    TensorFlow/JAX tabs, and a block for all."""
+    parts = ["# A chapter\n"]
+    for number in range(sections):
+        parts += [
+            f"```{{.python .input}}\nx = np.arange({number})\n```\n",
+            f"```{{.python .input}}\n#@tab pytorch\nimport torch\nx = torch.arange({number})\n"
+            "```\n",
+            f"```{{.python .input}}\n#@tab tensorflow, jax\nx = tf.range({number})\n```\n",
+            "```{.python .input}\n#@tab all\nprint(len(x))\n```\n",
+        ]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("sections", [1, 2, 5])
+def test_a_d2l_chapter_warns_once_of_its_other_frameworks_tabs(sections: int) -> None:
+    note = NoteParser().parse(_d2l_chapter(sections))
+    assert len(note.blocks) == 2 * sections
+    assert len(note.not_run) == 2 * sections
+    warnings = [p for p in note.problems if p.severity == "warning"]
+    assert len(warnings) == 1
+    first = note.not_run[0].line_index
+    assert warnings[0].line_index == first
+    lines = [str(shown(block.line_index)) for block in note.not_run[1:]]
+    message = warnings[0].message
+    assert message.startswith("```{.python .input} is not run: it has no #@tab line")
+    if sections == 1:
+        assert message.endswith(
+            "(and 1 more block of other frameworks' tabs in this note, not run either: "
+            f"line {lines[0]})"
+        )
+    elif sections == 2:
+        assert message.endswith(f"not run either: lines {', '.join(lines)})")
+    else:  # eight lines named, then the count says the rest
+        assert message.endswith(f"not run either: lines {', '.join(lines[:8])}, ...)")
+        assert "(and 9 more blocks" in message
+
+
+def test_a_pytest_run_of_a_d2l_chapter_gives_one_warning_for_its_tabs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(_d2l_chapter(3), dedent=False)
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(passed=1)
+    assert result.stdout.str().count("TorchnotesWarning") == 1
+    result.stdout.fnmatch_lines(["*(and 5 more blocks of other frameworks' tabs in this note*"])

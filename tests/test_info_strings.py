@@ -301,16 +301,14 @@ def test_the_pytorch_tabs_of_a_d2lbook_chapter_run() -> None:
     text = (SAMPLES / "d2l_tabs.md").read_text(encoding="utf-8")
     note = NoteParser().parse(text)
     assert [shown(block.first_line) for block in note.blocks] == [8, 19]
-    assert [(shown(p.line_index), p.severity) for p in note.problems] == [
-        (3, "warning"),
-        (14, "warning"),
-    ]
+    assert [(shown(p.line_index), p.severity) for p in note.problems] == [(3, "warning")]
     assert note.problems[0].message == (
         "```{.python .input} is not run: it has no #@tab line in a note whose blocks are "
         "d2lbook tabs, so it is the default framework's code (MXNet): open it with "
-        "#@tab pytorch to run it"
+        "#@tab pytorch to run it (and 1 more block of other frameworks' tabs in this note, "
+        "not run either: line 14)"
     )
-    assert "`#@tab tensorflow, jax` names another framework" in note.problems[1].message
+    assert "`#@tab tensorflow, jax` names another framework" in note.not_run[1].why
     # Without any tab line, a note is not a d2lbook chapter: every block runs.
     plain = NoteParser().parse(text.replace("#@tab", "# tab"))
     assert len(plain.blocks) == 4

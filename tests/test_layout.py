@@ -105,19 +105,18 @@ def test_a_label_without_a_fence() -> None:
     ]
 
 
-def test_a_block_quote_that_reads_as_output_is_reported() -> None:
+def test_a_block_quote_that_reads_as_output_is_read() -> None:
     note = parse((SAMPLES / "blockquote_output.md").read_text(encoding="utf-8"))
-    message = (
-        "block quote after the block at line {} looks like its output but is not read: put it "
-        "in a fence marked output (```output)"
-    )
-    assert warnings(note) == [
-        (6, message.format(1)),
-        (11, message.format(8)),
-        (17, message.format(13)),
-        (23, message.format(19)),
+    assert warnings(note) == []
+    assert [block.expected for block in note.blocks] == [
+        "tensor([1., 1.])",
+        "torch.Size([2])",
+        "4",
+        "[1, 2]",
+        None,
+        None,
+        None,
     ]
-    assert [block.output for block in note.blocks] == [None] * 7
 
 
 @pytest.mark.parametrize(
@@ -150,7 +149,8 @@ def test_a_block_quote_that_reads_as_output_is_reported() -> None:
 )
 def test_what_in_a_block_quote_reads_as_output(quoted: str, reported: bool) -> None:
     note = parse(f"```python\nprint(1)\n```\n\n> {quoted}\n")
-    assert bool(warnings(note)) is reported
+    assert warnings(note) == []
+    assert (note.blocks[0].expected == quoted) is reported
 
 
 def test_output_in_a_python_fence_after_a_block_is_reported() -> None:
@@ -642,3 +642,26 @@ def test_a_label_for_the_output_of_several_blocks_is_read_or_reported() -> None:
     [(line, _, message)] = [(shown(p.line_index), p.severity, p.message) for p in note.problems]
     assert line == 16
     assert "line 13 is text" in message
+
+
+@pytest.mark.parametrize(
+    ("label", "read"),
+    [
+        # Japanese, as Hugo and Qiita posts write it
+        ("結果：", True),
+        ("結果:", True),
+        ("実行結果：", True),
+        ("出力", True),
+        ("出力結果:", True),
+        # traditional Chinese
+        ("輸出：", True),
+        ("執行結果：", True),
+        ("程式的輸出：", True),
+        # not labels
+        ("結果として、", False),
+        ("出力を確認します。", False),
+    ],
+)
+def test_japanese_and_traditional_chinese_labels(label: str, read: bool) -> None:
+    note = parse(f"```python\nprint(1)\n```\n\n{label}\n\n```\n1\n```\n")
+    assert (note.blocks[0].output is not None) is read

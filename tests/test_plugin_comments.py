@@ -145,3 +145,24 @@ def test_a_marker_the_configured_marker_does_not_match_is_named_in_the_syntax_er
             " to a pattern that does",
         ]
     )
+
+
+def test_output_on_a_label_s_comment_line_is_read_compared_and_not_rewritten(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = "```python\nimport torch\nprint(torch.ones(2).sum())\n# 得到结果tensor(3.)\n```\n"
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("-W", "default")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*note.md:4: output written on the label comment `# 得到结果tensor(3.)` is not compared*"]
+    )
+    result = pytester.runpytest("--torchnotes-comment-output")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*note.md:1: block 1*value drift*", "*expected 3., got 2.*"])
+    result = pytester.runpytest("--torchnotes-comment-output", "--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*Not updated: line 1: the output is written on its label's*"])
+    assert path.read_text(encoding="utf-8") == text
+    write_note(text.replace("tensor(3.)", "tensor(2.)"), dedent=False)
+    pytester.runpytest("--torchnotes-comment-output").assert_outcomes(passed=1)

@@ -132,13 +132,11 @@ def test_labels_turned_off_leave_div_titles_unread() -> None:
 
 def test_hexo_codeblock_tags_are_reported() -> None:
     note = parse("hexo.md")
-    assert [(line, severity) for line, severity, _ in problems(note)] == [
-        (11, "warning"),
-        (16, "warning"),
-    ]
+    assert [(line, severity) for line, severity, _ in problems(note)] == [(11, "warning")]
     assert problems(note)[0][2] == (
         "{% codeblock lang:python %} is a codeblock tag of a static site, which is not run: "
-        "write it as a ```python fence (ending in ```) to run it"
+        "write it as a ```python fence (ending in ```) to run it (and 1 more such block of "
+        "code in this note: line 16)"
     )
     assert [block.code for block in note.blocks] == ['print("a fence runs")']
 
@@ -251,19 +249,17 @@ def test_the_pytorch_tabs_of_a_d2l_1_chapter_run() -> None:
             1,
             "warning",
             "```{.python .input} is not run: it sets up the framework tabs of d2lbook "
-            "(%load_ext d2lbook.tab), which are read from the %%tab line of each block here",
+            "(%load_ext d2lbook.tab), which are read from the %%tab line of each block here "
+            "(and 2 more blocks of other frameworks' tabs in this note, not run either: "
+            "lines 13, 30)",
         ),
-        (
-            13,
-            "warning",
-            "```{.python .input} is not run: its tab line `%%tab mxnet` names another "
-            "framework (only pytorch and all run)",
-        ),
+    ]
+    assert [(shown(block.line_index), block.why) for block in note.not_run][1:] == [
+        (13, "its tab line `%%tab mxnet` names another framework (only pytorch and all run)"),
         (
             30,
-            "warning",
-            "```{.python .input} is not run: its tab line `%%tab tensorflow, jax` names "
-            "another framework (only pytorch and all run)",
+            "its tab line `%%tab tensorflow, jax` names another framework (only pytorch and "
+            "all run)",
         ),
     ]
 

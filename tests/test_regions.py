@@ -30,6 +30,7 @@ from pytest_torchnotes.markdown.regions import (
     NoOutputParser,
     OutputBlockParser,
     OutputFenceParser,
+    QuotedOutputParser,
     SetupParser,
     TranscriptParser,
     note_parsers,
@@ -113,10 +114,12 @@ def _convention_regions(parser_class: type[KindParser], path: Path) -> list[tupl
         (IndentedOutputParser, INDENTED, [(8, 12), (22, 24)]),
         (IndentedOutputParser, CONVENTIONS, []),  # read only with indented_output
         (CommentOutputParser, CONVENTIONS, [(22, 26)]),
+        # To the quote's last line.
+        (QuotedOutputParser, CONVENTIONS, [(42, 46)]),
         (NoOutputParser, CONVENTIONS, [(28, 30)]),
         (NoOutputParser, INDENTED, []),
         # The parser of every convention yields them all, in document order.
-        (OutputBlockParser, CONVENTIONS, [(8, 12), (14, 20), (22, 26), (28, 30)]),
+        (OutputBlockParser, CONVENTIONS, [(8, 12), (14, 20), (22, 26), (28, 30), (42, 46)]),
         (OutputBlockParser, INDENTED, [(8, 12), (14, 20), (22, 24)]),
     ],
     ids=lambda value: value.name if isinstance(value, Path) else None,
@@ -153,9 +156,9 @@ def test_output_block_parser_with_the_convention_parsers_yields_each_block_once(
     for parser in parsers:
         yielded[type(parser).__name__] = [region.parsed.first_line for region in parser(document)]
     assert yielded == (
-        {"OutputBlockParser": [7, 13, 21, 27], "MarkerOutputParser": [], "NoOutputParser": []}
+        {"OutputBlockParser": [7, 13, 21, 27, 41], "MarkerOutputParser": [], "NoOutputParser": []}
         if first
-        else {"MarkerOutputParser": [7], "NoOutputParser": [27], "OutputBlockParser": [13, 21]}
+        else {"MarkerOutputParser": [7], "NoOutputParser": [27], "OutputBlockParser": [13, 21, 41]}
     )
 
 
@@ -216,6 +219,7 @@ LEFT_OUT = {
     DirectiveParser: (CONVENTIONS, [7]),
     MarkerOutputParser: (CONVENTIONS, [8]),
     OutputFenceParser: (CONVENTIONS, [14]),
+    QuotedOutputParser: (CONVENTIONS, [42]),
     # under indented_output, a block with no output has an empty indented section
     IndentedOutputParser: (INDENTED, [8, 22]),
     CommentOutputParser: (CONVENTIONS, [22]),
@@ -340,6 +344,7 @@ PARTS = {
     "labeled": f"{FENCE}python\nprint(1)\n{FENCE}\n\nOutput:\n\n{FENCE}\n1\n{FENCE}",
     "indented": f"{FENCE}python\nprint(1)\n{FENCE}\n\n    1",
     "comments": f"{FENCE}python\nprint(1)\n# Output:\n# 1\n{FENCE}",
+    "quote": f"{FENCE}python\nprint(1)\n{FENCE}\n\n> 1",
     "transcript": f"{FENCE}python\n>>> 1 + 1\n2\n{FENCE}",
     "ipython": f"{FENCE}python\nIn [1]: 1 + 1\nOut[1]: 2\n{FENCE}",
     "prose": "Some prose.",
@@ -485,6 +490,7 @@ def test_the_parsers_say_what_they_are() -> None:
         "SetupParser()",
         "DirectiveParser()",
         "MarkerOutputParser()",
+        "QuotedOutputParser()",
         "OutputFenceParser()",
         "IndentedOutputParser()",
         "CommentOutputParser()",

@@ -100,6 +100,18 @@ def test_json_report_follows_its_schema(pytester: pytest.Pytester, write_note: W
     ]
 
 
+def test_a_block_that_raised_records_the_line_it_raised_on(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("# Raises\n\n```python\nimport torch\nx = 1\ntorch.ones(2).view(3)  # Error\n```\n")
+    data = report_of(pytester)
+    jsonschema.validate(data, SCHEMA)
+    (block,) = data["notes"][0]["blocks"]
+    assert (block["drift"], block["raised_line"]) == ("exception", 6)
+    write_note("```python\nprint(1)\n```\n")
+    assert "raised_line" not in report_of(pytester, name="third.json")["notes"][0]["blocks"][0]
+
+
 def test_markdown_report(pytester: pytest.Pytester, write_note: WriteNote) -> None:
     write_note(MIXED)
     pytester.runpytest("--torchnotes-report=out/report.md")

@@ -37,6 +37,7 @@ EXPECTED = {
         "11-crlf.md:5",
     ],
     t.NOT_PYTHON: ["05-install.md:5", "06-训练循环.md:5"],
+    t.RAISES: ["12-报错.md:5", "12-报错.md:13"],
     t.FOLLOW_ON: ["03-gpu.md:16", "04-d2l.md:10", "04-d2l.md:23", "10-优化器.md:27"],
     t.DRIFT: ["08-autograd.md:3", "10-优化器.md:22"],
 }
@@ -81,7 +82,7 @@ def test_the_corpus_end_to_end(
     out = capsys.readouterr().out
     assert out.splitlines()[0].split() == ["cause", "blocks", "note:line"]
     assert "random output        5  notes/01-tensors.md:21, " in out
-    assert "15 directives proposed: torchnotes triage --write inserts them" in out
+    assert "17 directives proposed: torchnotes triage --write inserts them" in out
     by_line = {f"{Path(f.path).name}:{f.line}": f for f in findings}
     assert by_line["04-d2l.md:5"].directive == (
         "requires module:d2l; module d2l is not installed on every machine"
@@ -92,6 +93,13 @@ def test_the_corpus_end_to_end(
     assert by_line["07-sampling.md:18"].directive.startswith("compare structure; ")  # type: ignore[union-attr]
     assert by_line["06-训练循环.md:5"].directive.startswith("skip not valid Python")  # type: ignore[union-attr]
     assert by_line["04-d2l.md:23"].directive.startswith("requires module:d2l; ")  # type: ignore[union-attr]
+    assert by_line["12-报错.md:5"].directive == (
+        "raises RuntimeError; the line marked `# 报错` fails on purpose"
+    )
+    assert by_line["12-报错.md:13"].detail == (
+        "line 15 says it fails (`# Error: shape '[3]' is invalid`) and raised RuntimeError; "
+        "the lines after line 15 do not run under raises"
+    )
     follow = by_line["10-优化器.md:27"]
     assert follow.directive is None
     assert "uses 'state' from the block at notes/10-优化器.md:22, which failed" in follow.detail
@@ -404,6 +412,76 @@ def test_a_syntax_error_raised_by_code_that_compiles_is_drift(
     assert second.directive == (
         "skip not valid Python (invalid syntax): pseudo-code or another tool's transcript"
     )
+
+
+@pytest.mark.parametrize(
+    ("comment", "raised", "directive"),
+    [
+        ("# Error", "RuntimeError", "raises RuntimeError"),
+        ("# error!", "RuntimeError", "raises RuntimeError"),
+        ("# raises", "IndexError", "raises IndexError"),
+        ("# 报错", "RuntimeError", "raises RuntimeError"),
+        ("# エラー", "ValueError", "raises ValueError"),
+        ("# RuntimeError: shapes differ", "RuntimeError", "raises RuntimeError"),
+        ("# 报错：维度不匹配", "torch.OutOfMemoryError", "raises OutOfMemoryError"),
+        # the comment names another exception than the one raised: drift
+        ("# ValueError", "RuntimeError", None),
+        # no comment that says the line fails
+        ("# the error term", "RuntimeError", None),
+        ("", "RuntimeError", None),
+    ],
+)
+def test_a_block_whose_line_says_it_fails_is_meant_to_raise(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    comment: str,
+    raised: str,
+    directive: str | None,
+) -> None:
+    text = f"```python\nimport torch\ntorch.ones(2).view(3)  {comment}\n```\n"
+    raising = record(1, "exception", f"the block raised {raised}: no")
+    (finding,) = classify(tmp_path, monkeypatch, text, dataclasses.replace(raising, raised_line=3))
+    if directive is None:
+        assert (finding.cause, finding.directive) == (t.DRIFT, None)
+        return
+    assert finding.cause == t.RAISES
+    assert finding.directive is not None
+    assert finding.directive.startswith(directive + "; the line marked `")
+    assert finding.detail.startswith("line 3 says it fails (`")
+    assert "do not run" not in finding.detail
+
+
+@pytest.mark.parametrize(
+    ("raised_line", "cause"),
+    [
+        (2, t.DRIFT),  # it raised above the line that says it fails: not what it meant
+        (3, t.RAISES),
+        (None, t.DRIFT),  # the report does not say where: nothing is proposed
+    ],
+)
+def test_only_the_line_the_block_raised_on_says_what_it_meant(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raised_line: int | None, cause: str
+) -> None:
+    text = "```python\nt = torch.ones(2).to('gpu')\nt.numpy()  # error\nprint(t)\n```\n"
+    raising = record(1, "exception", "the block raised RuntimeError: no")
+    (finding,) = classify(
+        tmp_path, monkeypatch, text, dataclasses.replace(raising, raised_line=raised_line)
+    )
+    assert finding.cause == cause
+    if cause == t.RAISES:
+        assert finding.detail == (
+            "line 3 says it fails (`# error`) and raised RuntimeError; the lines after line 3 "
+            "do not run under raises"
+        )
+
+
+def test_output_drift_of_a_block_whose_line_says_it_fails_is_drift(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It did not raise: what it printed differs, which is no failure it meant."""
+    text = "```python\nprint(1)  # Error\n```\n\n```output\n2\n```\n"
+    (finding,) = classify(tmp_path, monkeypatch, text, record(1, "value", "value drift"))
+    assert finding.cause == t.DRIFT
 
 
 def test_a_note_that_cannot_run_is_named_with_its_line() -> None:

@@ -192,7 +192,11 @@ def fence_block(draw: st.DrawFn, inner: str, printing: Lines) -> list[Part]:
     fence = draw(st.sampled_from(["```", "~~~"]))
     label = draw(st.sampled_from([None, "details", "mkdocs", *LABELS]))
     if label is None:
-        info = draw(st.sampled_from(["output", "out", "stdout", "result", 'text title="Output"']))
+        info = draw(
+            st.sampled_from(
+                ["output", "out", "stdout", "result", 'text title="Output"', "python out"]
+            )
+        )
     else:
         info = draw(st.sampled_from(["", "text", "output", "console"]))
     lines = [fence + "python", *_prints(printed), fence, ""]

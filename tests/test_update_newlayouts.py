@@ -27,6 +27,7 @@ from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.noteformat import LANGUAGES, NoteFormat
+from pytest_torchnotes.markdown.quoted_output import NOT_TEXT
 from pytest_torchnotes.run.results import BlockResult
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
 from tests.test_update_layouts import (
@@ -244,6 +245,33 @@ def bare_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[
     ]
 
 
+#: The first line of a block quote of output: one that reads as printed (quoted_output).
+QUOTE_FIRST = st.sampled_from(
+    ["tensor([1., 2.])", "torch.Size([2, 3])", "True", "(tensor(1), 2)", "[0.5, -1e-05]"]
+)
+#: Wrong output in a block quote: it still reads as output.
+WRONG_QUOTE = ("tensor([9.])", "WRONG")
+
+
+@st.composite
+def quote_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """The output in a block quote after the block (``> tensor([1., 2.])``, or ``>`` with no
+    space), maybe under a label. A quote that holds nothing is no output section: the blank
+    variant is the good one."""
+    # a line that would open a fence or a comment in the quote makes it unclear (not read)
+    printed = [draw(QUOTE_FIRST), *(line for line in draw(printing) if not NOT_TEXT.match(line))]
+    label = draw(st.sampled_from([None, *NEW_LABELS]))
+    marker = draw(st.sampled_from(["> ", ">"]))
+    lines = ["```python", *head_lines(head), *_prints(printed), "```", ""]
+    lines += [label, ""] if label is not None else []
+
+    def quoted(texts: Sequence[str]) -> tuple[str, ...]:
+        return tuple(_in(inner, marker + text if text else ">") for text in texts)
+
+    good = quoted(printed)
+    return [*(_in(inner, line) for line in lines), Section(good, good, quoted(WRONG_QUOTE))]
+
+
 def head_lines(head: str) -> list[str]:
     return [head] if head else []
 
@@ -284,6 +312,7 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "pycharm": pycharm_block,
     "continued": continued_block,
     "tensor3d": tensor3d_block,
+    "quote": quote_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).
@@ -516,6 +545,24 @@ def test_indented_output_under_a_label_is_not_emptied(
         assert updated.data == on_disk(text)
         assert updated.result.blocks[0].not_updated is not None
         assert updated.result.blocks[0].not_updated.startswith("the block prints nothing")
+
+
+@pytest.mark.parametrize("printed", ["'>>> 1'", "'\\n>>> x = 2'"])
+def test_indented_output_under_a_label_that_opens_with_a_prompt_is_refused(
+    runner: NoteRunner, tmp_path: Path, printed: str
+) -> None:
+    """Under a label, indented text that opens with ``>>>`` is a docstring's session: once
+    written there, the next run read it as a transcript beside the block (Sybil refused the
+    overlapping regions). It is refused, and the note stays."""
+    text = f"```python\nprint({printed})\n```\n\nOut:\n\n    WRONG\n"
+    path = tmp_path / "note.md"
+    path.write_bytes(on_disk(text))
+    for _ in range(2):
+        updated = update(runner, path, NoteFormat(indented_output=True))
+        assert updated.data == on_disk(text)
+        refusal = updated.result.blocks[0].not_updated
+        assert refusal is not None
+        assert "would read as a >>> session under the label line" in refusal
 
 
 def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: Path) -> None:

@@ -157,9 +157,10 @@ def parser() -> argparse.ArgumentParser:
         "seed) and sort every failing block by cause: a missing module (requires module:NAME), "
         "a CUDA or MPS device (requires cuda), output that changes with the seed (compare "
         "structure, or compare ignore when the text changes too), code that is not Python "
-        "(skip), a follow-on of an earlier failure, or real drift. Prints a table of causes "
-        "and the directive each block needs; --write inserts them into the notes. Exit status "
-        "0 when nothing fails, 1 when something does, 2 when the notes cannot be run.",
+        "(skip), a line whose comment says it fails (raises), a follow-on of an earlier "
+        "failure, or real drift. Prints a table of causes and the directive each block needs; "
+        "--write inserts them into the notes. Exit status 0 when nothing fails, 1 when "
+        "something does, 2 when the notes cannot be run.",
     )
     triage.add_argument("paths", nargs="+", metavar="PATH", help="notes, or folders of notes")
     triage.add_argument(

@@ -46,6 +46,23 @@ def says_it_fails_hint(line: str, shown_line: int, type_name: str) -> str | None
     )
 
 
+def failing_line(code: str) -> tuple[int, str] | None:
+    """The 0-based index of the first line of ``code`` whose end comment says it fails, and
+    that comment; ``None`` when none does.
+
+    >>> failing_line("a = torch.ones(3, 2)\\nc = a @ a  # 报错\\nprint(c)")
+    (1, '报错')
+    """
+    if "#" not in code:
+        return None
+    for index, line in enumerate(code.split("\n")):
+        comment = _end_comment(line)
+        found = None if comment is None else SAYS_IT_FAILS.match(comment)
+        if found is not None:
+            return index, found.group("comment").strip()
+    return None
+
+
 def _end_comment(line: str) -> str | None:
     """The comment that ends a line of code (not a ``#`` in a string, nor a line that is only
     a comment)."""

@@ -134,7 +134,11 @@ class Block:
         """0-based index of the block's last line, its output fence included."""
         if self.output is not None and self.output.kind == "fence":
             return self.output.end
-        if self.output is not None and self.output.kind == "indented" and self.output.lines:
+        if (
+            self.output is not None
+            and self.output.kind in ("indented", "quote")
+            and self.output.lines
+        ):
             return self.output.end - 1
         return self.fence.last_line
 

@@ -6,7 +6,8 @@ Blogs often write what a block printed as comments after its code, under a label
     # Output:
     # tensor([1., 1.])
 
-or as ``#>`` lines. Only that clear form counts (a label comment line, or ``#>`` lines, then
+or as ``#>`` lines, or on the label's own line at the block's end (``# Output: tensor([1.])``,
+``# 结果：'0.4.1'``). Only that clear form counts (a label comment line, or ``#>`` lines, then
 nothing but comment lines to the end of the block); a comment at the end of a code line is a
 remark, never output. A label with nothing under it is an empty output, filled in by an
 update as an empty marker section is.
@@ -19,13 +20,14 @@ mode writes new lines with.
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
-from pytest_torchnotes.markdown.layout import CHINESE_LABEL, ENGLISH_LABEL
+from pytest_torchnotes.markdown.layout import CHINESE_LABEL, ENGLISH_LABEL, PRINTED_REPR
 from pytest_torchnotes.markdown.lexers import BodyLine
 
 #: A comment line that announces the output below it: ``# 输出：``, ``# Output:``, ``# out:``,
@@ -37,6 +39,24 @@ COMMENT_LABEL = re.compile(
     rf"|(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)[ \t]*[:：])[ \t]*$",
     re.IGNORECASE,
 )
+#: The last comment line of a block that holds a label and the output on the same line:
+#: ``# Output: tensor([1.])``, ``# 结果：'0.4.1'``, ``# 得到结果'0.4.1'``, maybe in backticks
+#: (group ``value``); the value must read as printed (:func:`_printed`): a remark that names
+#: the output (``# Output: see the table below``) is not one.
+INLINE_LABEL = re.compile(
+    r"^(?P<label>[ \t]*#[ \t]*(?P<word>输出结果|运行结果|输出|结果|output|out|"
+    rf"{CHINESE_LABEL}|{ENGLISH_LABEL})(?P<sep>[ \t]*(?:[:：]|为|是|is\b)[ \t]*|[ \t]+|)`?)"
+    r"(?P<value>[^`]+?)`?[ \t]*$",
+    re.IGNORECASE,
+)
+
+#: Why update does not write output written on its label's comment line.
+INLINE_FIX = (
+    "the output is written on its label's comment line: write it under the label on comment "
+    "lines of its own (`# Output:`, then `# ...`) or in an output fence to let "
+    "--torchnotes-update write it"
+)
+
 #: A comment line of output: ``#>`` and what follows.
 CHEVRON_LINE = re.compile(r"^[ \t]*#>")
 #: Any comment line.
@@ -58,9 +78,14 @@ class CommentOutput:
     start: int
     #: The output lines (comments), trailing blank lines left out.
     lines: tuple[BodyLine, ...]
+    #: The output stands on the label's line (``# Output: tensor([1.])``): ``lines`` holds it
+    #: without the label.
+    inline: bool = False
 
     def written(self, body: Sequence[BodyLine]) -> str:
         """How the output is written, as a warning names it."""
+        if self.inline:
+            return f"on the label comment `{body[self.first].text.strip()}`"
         if self.first == self.start:
             return "as `#>` comments"
         return f"as comments after `{body[self.first].text.strip()}`"
@@ -79,7 +104,40 @@ def find(body: Sequence[BodyLine]) -> CommentOutput | None:
             if all(CHEVRON_LINE.match(line.text) for line in body[position:last]):
                 return CommentOutput(position, position, tuple(body[position:last]))
             return None
-    return None
+    return _inline(body, tail, last)
+
+
+def _inline(body: Sequence[BodyLine], tail: int, last: int) -> CommentOutput | None:
+    """The output on the block's last comment line, after a label on that line."""
+    if tail == last:
+        return None
+    line = body[last - 1]
+    found = INLINE_LABEL.match(line.text)
+    if found is None:
+        return None
+    if not _printed(found.group("value").strip()):
+        return None  # a remark that names the output (`# Output: see the table below`)
+    if not found.group("sep") and found.group("word")[-1].isascii():
+        return None  # `# out[0]`: code commented out, not a label
+    text = line.text[found.start("value") :].rstrip(" \t`")
+    return CommentOutput(
+        last - 1,
+        last - 1,
+        (BodyLine(line.line, line.prefix + line.text[: found.start("value")], text),),
+        inline=True,
+    )
+
+
+def _printed(value: str) -> bool:
+    """Whether ``value`` reads as what Python printed: a tensor, a number, a bracket, or a
+    literal's repr (``'0.4.1'``)."""
+    if PRINTED_REPR.match(value):
+        return True
+    try:
+        ast.literal_eval(value)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def comment_tail(body: Sequence[BodyLine]) -> tuple[int, int]:
@@ -141,7 +199,20 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         return
     body = draft.code_lines
     label = body[found.first]
-    stripped = uncommented(found.lines)
+    if found.inline and note.format.comment_output:
+        assert draft.fence.close_line is not None
+        draft.code_lines = tuple(body[: found.first])
+        draft.output = OutputSection(
+            "comments",
+            found.lines,
+            label.line,
+            draft.fence.close_line,
+            found.lines[0].prefix,
+            draft.fence.fence,
+            not_writable=INLINE_FIX,
+        )
+        return
+    stripped = uncommented(found.lines) if not found.inline else None
     if note.format.comment_output and stripped is not None:
         prefix, lines = stripped
         assert draft.fence.close_line is not None
@@ -155,7 +226,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
             draft.fence.fence,
         )
         return
-    if note.format.comment_output:
+    if note.format.comment_output:  # an inline label is read above
         reason = "its lines do not all start with the same # or #> prefix, so it is not read"
     else:
         reason = "set torchnotes_comment_output (--torchnotes-comment-output) to read it"

@@ -54,6 +54,8 @@ class NoteContext:
         self.consumed: set[int] = set()
         #: Indented text not read as output: (0-based line, 0-based line of its block).
         self.unread_indented: list[tuple[int, int]] = []
+        #: Labels whose output is an image: (0-based line, 0-based line of its block).
+        self.image_outputs: list[tuple[int, int]] = []
         #: A block of a PyTorch tab, by its 0-based opening line, that other frameworks'
         #: tabs follow: the last fence of theirs and the fence after them, in an output tab
         #: of the same group (:func:`.framework_tabs.output_tabs`).

@@ -19,7 +19,8 @@ names PyTorch, is the same code for that framework: it is not run, and a warning
 d2lbook's tabs of other frameworks are not (:mod:`.tabs`). A tab of another framework in a
 page with no PyTorch tab runs: nothing says the page has a version for PyTorch.
 
-A tab of the same group after the other frameworks' tabs (``=== "Output"``) may hold the
+A tab of the same group after the other frameworks' tabs (``=== "Output"``), or the PyTorch
+tab of the next group (Hugging Face's doc-builder: :mod:`.doc_builder`), may hold the
 PyTorch block's output: the fence it holds is the one that follows the PyTorch block once
 the tabs not run are passed over (:func:`output_tabs`).
 """
@@ -30,6 +31,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
+from pytest_torchnotes.markdown import doc_builder
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import width
 from pytest_torchnotes.markdown.site_containers import comment_tab, tab_title, template_title
@@ -42,14 +44,19 @@ CONTENT_TAB = re.compile(r"^(?P<indent>[ \t]*)===[+!]?[ \t]+\"(?P<title>[^\"]*)\
 #: The lines that open a group of element tabs (``<Tabs>``, ``{% tabs %}``, ``{{< tabs >}}``,
 #: ``<!-- tabs name -->``) and close one.
 GROUP_OPEN = re.compile(
-    r"^[ \t]*(?:<Tabs\b|\{%-?[ \t]*tabs\b|\{\{[<%][ \t]*tabs\b|<!--[ \t]*tabs\b)"
+    r"^[ \t]*(?:<Tabs\b|\{%-?[ \t]*tabs\b|\{\{[<%][ \t]*tabs\b|<!--[ \t]*tabs\b|"
+    rf"{doc_builder.GROUP_OPEN})"
 )
 GROUP_CLOSE = re.compile(
-    r"^[ \t]*(?:</Tabs>|\{%-?[ \t]*endtabs\b|\{\{[<%][ \t]*/tabs\b|<!--[ \t]*endtabs\b)"
+    r"^[ \t]*(?:</Tabs>|\{%-?[ \t]*endtabs\b|\{\{[<%][ \t]*/tabs\b|<!--[ \t]*endtabs\b|"
+    rf"{doc_builder.GROUP_CLOSE})"
 )
 
 #: The line that closes an element tab.
-TAB_CLOSE = re.compile(r"^[ \t]*(?:</TabItem>|\{%-?[ \t]*endtab\b|\{\{[<%][ \t]*/tab\b)")
+TAB_CLOSE = re.compile(
+    r"^[ \t]*(?:</TabItem>|\{%-?[ \t]*endtab\b|\{\{[<%][ \t]*/tab\b|"
+    rf"{doc_builder.TAB_CLOSE})"
+)
 
 #: A tab title that names PyTorch (``PyTorch``, ``torch``, ``PyTorch Lightning``).
 PYTORCH = re.compile(r"\b(?:py)?torch\b|\blightning\b", re.IGNORECASE)
@@ -92,7 +99,9 @@ def other_framework_fences(
     content = any(opening in text for opening in CONTENT_OPENINGS) and bool(
         ANY_CONTENT_TAB.search(text)
     )
-    elements = ("tab" in text or "Tab" in text) and any(hint in text for hint in ELEMENT_HINTS)
+    elements = (
+        ("tab" in text or "Tab" in text) and any(hint in text for hint in ELEMENT_HINTS)
+    ) or doc_builder.mentions(text)
     if not content and not elements:
         return {}
     tabs = _tabs(lines, content=content, elements=elements)
@@ -145,10 +154,19 @@ def output_tabs(
             tab is not None
             and holder is not None
             and PYTORCH.search(tab.title)
-            and holder.group == tab.group
             and holder.line > fences[after - 1].open_line
-            and not PYTORCH.search(holder.title)
-            and not OTHER_FRAMEWORK.search(holder.title)
+            and (
+                # an output tab of the group (=== "Output")
+                (
+                    holder.group == tab.group
+                    and not PYTORCH.search(holder.title)
+                    and not OTHER_FRAMEWORK.search(holder.title)
+                )
+                # the PyTorch branch of the next group (doc-builder writes a block's output
+                # in a group of its own): the output fence convention reads it only when
+                # nothing but the lines of the branches stands between
+                or (holder.group != tab.group and PYTORCH.search(holder.title) is not None)
+            )
         ):
             found[fence.open_line] = (fences[after - 1], fences[after])
     return found
@@ -182,20 +200,32 @@ def _element_tabs(lines: Sequence[str]) -> list[Tab]:
     """The tabs of Docusaurus, GitBook, Hugo and Hexo: a group is what its opening and
     closing lines hold."""
     tabs: list[Tab] = []
-    # the groups open at the line, innermost last: a tab may hold a group of its own
+    # the groups open at the line, innermost last: a tab may hold a group of its own; the
+    # framework each names, for a doc-builder branch's {:else}
     open_groups: list[int] = []
+    named: list[str | None] = []
     for index, line in enumerate(lines):
         stripped = line.lstrip()
         if not stripped.startswith(("<", "{")):
             continue
         if GROUP_OPEN.match(line):
             open_groups.append(index)
+            named.append(doc_builder.opened_framework(line))
+            if named[-1] is not None:  # {#if fw === 'pt'} opens its first branch too
+                title = doc_builder.branch_title(line, None)
+                tabs.append(Tab(index, title or "", index))
             continue
         if GROUP_CLOSE.match(line):
             if open_groups:
                 open_groups.pop()
+                named.pop()
             continue
-        title = tab_title(line) or template_title(line) or comment_tab(line)
+        title = (
+            tab_title(line)
+            or template_title(line)
+            or comment_tab(line)
+            or doc_builder.branch_title(line, named[-1] if named else None)
+        )
         if title:
             tabs.append(Tab(index, title, open_groups[-1] if open_groups else -1))
     return tabs

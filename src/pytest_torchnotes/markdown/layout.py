@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
+from pytest_torchnotes.markdown.image_output import IMAGE
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
@@ -27,11 +28,12 @@ from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
-#: ``执行后输出``, ``代码运行结果``...
+#: ``执行后输出``, ``代码运行结果``..., in traditional characters (``輸出``, ``執行結果``) and
+#: as Japanese writes them (``結果``, ``出力``, ``実行結果``).
 CHINESE_LABEL = (
-    r"(?:(?:上述|以上|上面)?(?:[^\s：:，,。]{1,6}的)?(?:(?:程序|代码)的?)?"
-    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例)(?:后|之后)?的?)?)"
-    r"(?:输出|结果|打印)(?:结果|内容)?"
+    r"(?:(?:上述|以上|上面)?(?:[^\s：:，,。]{1,6}的)?(?:(?:程序|代码|程式|代碼)的?)?"
+    r"(?:(?:运行|执行|打印|控制台|终端|实际|预期|示例|得到|運行|執行|実行|實際|預期)(?:后|之后|後)?的?)?)"
+    r"(?:输出|结果|打印|輸出|結果|出力)(?:结果|内容|結果|內容)?"
 )
 
 #: Words of an English output label: ``Output``, ``Result``, ``Expected output``, ``Out[3]``,
@@ -59,6 +61,10 @@ OUTPUT_LABEL = re.compile(
     r")$",
     re.IGNORECASE,
 )
+
+#: What :func:`unread_output` says of a label whose output is an image: the note gathers
+#: them in one warning (:func:`.image_output.image_warning`).
+IMAGE_OUTPUT = "an image under the label"
 
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
@@ -129,10 +135,13 @@ class Gap:
     prose: list[int] = field(default_factory=list)
     #: The first line of an indented code block that comes before any prose.
     indented: int | None = None
-    #: The first line of prose, when it is a block quote that reads as printed output.
+    #: The first line of prose, when it is a block quote that reads as printed output
+    #: (:mod:`.quoted_output` reads it, or says why not).
     quoted: int | None = None
     #: The first line of prose, when it is a label with the output on the same line.
     inline: int | None = None
+    #: The first line of prose, when it is an image (a screenshot of the output).
+    image: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -192,6 +201,8 @@ def gap(
         else:
             if not found.prose and _quoted_value(line, rest, block.quote_depth):
                 found.quoted = index
+            elif not found.prose and IMAGE.match(rest):
+                found.image = index
             elif not found.prose and not found.labels and _inline_output(rest):
                 found.inline = index
             found.prose.append(index)
@@ -331,6 +342,10 @@ def unread_output(
         if between.labels or explicit or not (between.prose or between.comments):
             return (line, f"{intro}: {_in_between(between)}")
         return None
+    if between.quoted is not None and between.prose[0] == between.quoted:
+        return None  # a block quote of output: read, or its unclear line named, by quoted_output
+    if first_label is not None and between.image is not None and between.prose[0] > first_label:
+        return (first_label, IMAGE_OUTPUT)  # one warning per note: image_output
     if first_label is not None and between.prose and between.prose[0] > first_label:
         return (
             first_label,
@@ -342,12 +357,6 @@ def unread_output(
             between.inline,
             f"output written on the label line after {where} is not read: put it in a fence "
             "marked output (```output) below the label",
-        )
-    if between.quoted is not None and between.prose[0] == between.quoted:
-        return (
-            between.quoted,
-            f"block quote after {where} looks like its output but is not read: put it in a "
-            "fence marked output (```output)",
         )
     return None
 

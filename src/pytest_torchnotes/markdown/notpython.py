@@ -4,7 +4,7 @@ and directives waiting for a Python block do not apply to them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 
 from pytest_torchnotes.markdown.bare_python import (
     PYTHON_CONTENT,
@@ -13,6 +13,7 @@ from pytest_torchnotes.markdown.bare_python import (
 )
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.transcripts import is_doctest
@@ -131,13 +132,39 @@ def cell_not_run(fence: FenceLexeme, option: str, pending: Pending, note: NoteCo
     tab_not_run(fence, why, pending, note)
 
 
-def tab_not_run(fence: FenceLexeme, why: str, pending: Pending, note: NoteContext) -> None:
+def tab_not_run(
+    fence: FenceLexeme, why: str, pending: Pending, note: NoteContext, *, warn: bool = True
+) -> None:
     """Report a Python block that is not run (a block of a d2lbook chapter that is another
-    framework's version of the code, ...), and keep it with why (:class:`.blocks.NotRun`)."""
+    framework's version of the code, ...), and keep it with why (:class:`.blocks.NotRun`);
+    without ``warn``, the caller reports it with others (:func:`tabs_not_run`)."""
     _stray_directives(fence, pending, note)
-    note.problem(fence.open_line, f"{fence.opening} is not run: {why}", "warning")
+    if warn:
+        note.problem(fence.open_line, f"{fence.opening} is not run: {why}", "warning")
     code = "\n".join(line.text for line in fence.body)
     note.note.not_run.append(NotRun(fence.open_line, why, code))
+
+
+#: How many lines the warning of a note's tabs not run names.
+TAB_LINES_SHOWN = 8
+
+
+def tabs_not_run(skipped: Sequence[tuple[FenceLexeme, str]], note: NoteContext) -> None:
+    """One warning for the blocks of other frameworks' tabs of a note (a d2lbook chapter
+    has one in every few blocks): the first with why, and the lines of the others."""
+    if not skipped:
+        return
+    (first, why), others = skipped[0], skipped[1:]
+    message = f"{first.opening} is not run: {why}"
+    if others:
+        lines = [str(shown(fence.open_line)) for fence, _ in others[:TAB_LINES_SHOWN]]
+        more = ", ..." if len(others) > TAB_LINES_SHOWN else ""
+        plural = "s" if len(others) > 1 else ""
+        message += (
+            f" (and {len(others)} more block{plural} of other frameworks' tabs in this note, "
+            f"not run either: line{plural} {', '.join(lines)}{more})"
+        )
+    note.problem(first.open_line, message, "warning")
 
 
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
@@ -154,6 +181,8 @@ def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -
 
 def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
+    if fence.language in OUTPUT_FENCES:
+        return False  # ```python out: what a block printed
     if fence.info:
         info = INVISIBLE.sub("", fence.info)
         if PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language):

@@ -17,6 +17,7 @@ from dataclasses import replace
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
+    IMAGE_OUTPUT,
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
     PRINTED_REPR,
@@ -137,6 +138,8 @@ def output_fence(
         )
         if unread is not None and unread[0] == between.indented:
             note.unread_indented.append((unread[0], fence.open_line))
+        elif unread is not None and unread[1] == IMAGE_OUTPUT:
+            note.image_outputs.append((unread[0], fence.open_line))
         elif unread is not None:
             note.problem(*unread, "warning")
     return None

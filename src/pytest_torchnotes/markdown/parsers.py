@@ -19,17 +19,20 @@ from pytest_torchnotes.markdown import (
     framework_tabs,
     html_blocks,
     html_code,
+    image_output,
     indented,
     indented_python,
     inline_output,
     ipython_block,
     liquid,
     marker,
+    mistagged,
     obsidian,
     outputfence,
     pre_output,
     prose_transcripts,
     quarto_outputs,
+    quoted_output,
     raises,
     tabs,
     teach_exercises,
@@ -44,7 +47,13 @@ from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, Markdo
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
-from pytest_torchnotes.markdown.notpython import cell_not_run, collected, other_fence, tab_not_run
+from pytest_torchnotes.markdown.notpython import (
+    cell_not_run,
+    collected,
+    other_fence,
+    tab_not_run,
+    tabs_not_run,
+)
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 from pytest_torchnotes.markdown.xdoctest_comments import xdoctest_comments
@@ -60,6 +69,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     marker.read,  # ======== output ========== inside the fence
     cellopts.read,  # MyST's :tags: option lines are not code
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
+    quoted_output.read,  # a block quote of output after the block (> tensor([1, 2]))
     outputfence.read,  # an output fence after the block, maybe under a label line
     indented.read,  # the indented text, when no output fence was read
     commentoutput.read,  # comments under # Output: at the end of the block, when nothing else
@@ -130,6 +140,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     exercise_parts = teach_exercises.exercise_parts(note.text, note.lines, lexemes.fences)
     if other_frameworks:
         note.output_tabs = framework_tabs.output_tabs(note.lines, lexemes.fences, other_frameworks)
+    # other frameworks' tabs: one warning for the note, after its blocks
+    other_tabs: list[tuple[FenceLexeme, str]] = []
     for _, event in events:
         if isinstance(event, CommentLexeme):
             pending.comment(event, note)
@@ -146,15 +158,20 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         elif (option := cellopts.not_run(event)) is not None:
             cell_not_run(event, option, pending, note)
         elif tabbed and (why := tabs.not_run(event, magic_tabs)) is not None:
-            tab_not_run(event, why, pending, note)
+            tab_not_run(event, why, pending, note, warn=False)
+            other_tabs.append((event, why))
         elif event.open_line in other_frameworks:
-            tab_not_run(event, other_frameworks[event.open_line], pending, note)
+            why = other_frameworks[event.open_line]
+            tab_not_run(event, why, pending, note, warn=False)
+            other_tabs.append((event, why))
         elif event.open_line in exercise_parts:
             tab_not_run(event, exercise_parts[event.open_line], pending, note)
         elif (html := html_blocks.opening_html(event, note)) is not None:
             tab_not_run(event, html_blocks.html_not_run(event, html, note), pending, note)
         else:
             _block(event, following.get(event.open_line), pending, note, conventions)
+    tabs_not_run(other_tabs, note)
+    mistagged.mistagged_fences(note)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     html_code.html_code(note)
@@ -169,6 +186,9 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     unlabeled_comments.inner_labels(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
+    images = image_output.image_warning(note.image_outputs)
+    if images is not None:
+        note.problem(*images, "warning")
     pending.finish(note)
 
 

@@ -15,11 +15,17 @@ import re
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.lexers import INDENTED_CODE, QUOTE, width
+from pytest_torchnotes.markdown.lexing.list_items import BLOCK_START, THEMATIC_BREAK, item_column
 from pytest_torchnotes.quoting import cut
 
-#: A line of text that starts with a ``>>>`` prompt, after any indentation and block-quote
-#: markers (the last three ``>`` are the prompt).
-PROSE_PROMPT = re.compile(r"^[ \t]*(?:>[ \t]?)*?>>>(?:[ \t]|$)")
+#: A line of text that starts with a ``>>>`` prompt, after any indentation, list item markers
+#: (``- >>> x = 1``, ``1. >>> print(x)``: the item holds the prompt, which Markdown shows as
+#: a block quote in the item) and block-quote markers (the last three ``>`` are the prompt).
+#: A list marker needs whitespace after it, so that ``- - ---`` (a thematic break) and
+#: ``-->>>`` are none.
+PROSE_PROMPT = re.compile(
+    r"^[ \t]*(?:(?P<item>(?:[-*+]|\d{1,9}[.)])[ \t]+)+)?(?:>[ \t]?)*?>>>(?:[ \t]|$)"
+)
 
 
 def prose_transcripts(note: NoteContext) -> None:
@@ -42,11 +48,19 @@ def prose_transcripts(note: NoteContext) -> None:
             after_blank, in_code = False, True
             continue
         after_blank = in_code = False
-        if warned or not PROSE_PROMPT.match(line):
+        if THEMATIC_BREAK.match(text) or BLOCK_START.match(text):
+            warned = False  # a block of its own: the next line starts another paragraph
+            continue
+        if item_column(0, text) is not None:
+            warned = False  # a list item starts a paragraph of its own
+        prompt = None if warned else PROSE_PROMPT.match(line)
+        if prompt is None:
             continue
         warned = True
         lead = line[: len(line) - len(line.lstrip())]
         shown_as = "text" if width(lead) >= INDENTED_CODE else "a block quote"
+        if prompt.group("item") and shown_as != "text":
+            shown_as += " in a list item"
         note.problem(
             index,
             f"`{cut(line.strip())}` is a >>> prompt in the text of the note, outside any code "

@@ -17,7 +17,7 @@ from pytest_torchnotes.comparison.normalize import Sanitizer
 from pytest_torchnotes.markdown.blocks import Block, Problem
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, WarningRecord
-from pytest_torchnotes.run.results import NoteResult
+from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.words import plural
 
 #: Longest output kept in a report, per block.
@@ -26,6 +26,12 @@ MAX_OUTPUT = 10_000
 
 def output_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="replace")).hexdigest()[:16]
+
+
+def _raised_line(block: BlockResult) -> int | None:
+    """The note's line a block that failed raised on (triage reads its comment)."""
+    error = block.error if block.outcome == "failed" else None
+    return None if error is None or error.line_index is None else shown(error.line_index)
 
 
 def note_record(result: NoteResult) -> NoteRecord:
@@ -59,6 +65,7 @@ def note_record(result: NoteResult) -> NoteRecord:
                 compare=_compare_record(block.comparator),
                 status=block.status,
                 notes=list(block.notes),
+                raised_line=_raised_line(block),
             )
         )
     if result.all_skipped is not None:

@@ -61,6 +61,8 @@ class BlockRecord:
     status: str = ""
     #: How the block ran beyond its outcome: IPython magics left out or not run.
     notes: list[str] = field(default_factory=list)
+    #: The note's line (1-based) the block raised on, when it raised there.
+    raised_line: int | None = None
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -86,6 +88,7 @@ class BlockRecord:
             "duration": self.duration,
             "compare": self.compare,
             **({"notes": self.notes} if self.notes else {}),
+            **({"raised_line": self.raised_line} if self.raised_line is not None else {}),
         }
 
     @property

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import Comparator
+from pytest_torchnotes.markdown import quoted_output
 from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 from pytest_torchnotes.readablenames import readable
@@ -110,6 +111,8 @@ def section_edit(
     if reason is not None:
         raise RewriteError(reason)
     reason = unsafe_reason(new, section.fence, marker, section.prefix)
+    if reason is None and section.kind == quoted_output.KIND:
+        reason = quoted_output.unwritable_line(new)
     if reason is not None:
         raise RewriteError(reason)
     core = _strip_blank(section.lines)

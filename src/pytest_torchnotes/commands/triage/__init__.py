@@ -35,6 +35,7 @@ from pytest_torchnotes.commands.triage.findings import (
     NETWORK,
     NOT_PYTHON,
     NOTE_ERROR,
+    RAISES,
     RANDOM,
     Finding,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "NETWORK",
     "NOTE_ERROR",
     "NOT_PYTHON",
+    "RAISES",
     "RANDOM",
     "SECOND_SEED",
     "SKIPPED_BY_REQUIRES",

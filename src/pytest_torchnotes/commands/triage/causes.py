@@ -15,13 +15,17 @@ from pytest_torchnotes.commands.triage.findings import (
     MISSING_MODULE,
     NETWORK,
     NOT_PYTHON,
+    RAISES,
     RANDOM,
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
+from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.otherlanguages import other_language
+from pytest_torchnotes.notelines import from_shown
+from pytest_torchnotes.quoting import cut
 from pytest_torchnotes.reporting.report import BlockRecord
 from pytest_torchnotes.run.pseudocode import not_python_directive
 
@@ -105,6 +109,9 @@ def classify(
             f"cannot reach the network: {headline}",
             "requires network; downloads over the network",
         )
+    meant = _meant_to_raise(path, record, block)
+    if meant is not None:
+        return meant
     syntax = SYNTAX.search(reason)
     if syntax is not None and not _compiles(block):
         message = re.sub(r" \([^()]*, line \d+\)$", "", syntax.group("message"))
@@ -139,6 +146,43 @@ def classify(
     ):
         return _random(path, record, record.actual, second.actual)
     return _uninitialized(path, record, block) or Finding(path, record.line, DRIFT, headline)
+
+
+#: What the failure of a block that raised says first: ``the block raised RuntimeError: ...``.
+RAISED = re.compile(r"^the block raised (?P<name>[\w.]+)")
+
+
+def _meant_to_raise(path: str, record: BlockRecord, block: Block | None) -> Finding | None:
+    """A block that raised on a line whose comment says it fails (``# Error``, ``# 报错``,
+    ``# RuntimeError``): the author meant it to, and the failure named the ``raises``
+    directive that checks it. A comment that names another exception, or a block that
+    raised on another line than the one that says it fails, is drift."""
+    raised = RAISED.match(record.reason or "") if record.drift == "exception" else None
+    if raised is None or block is None or block.doctest or block.ipython is not None:
+        return None
+    if record.raised_line is None:
+        return None
+    index = from_shown(record.raised_line) - block.code_line
+    lines = block.code.split("\n")
+    found = failing_line(lines[index]) if 0 <= index < len(lines) else None
+    name = raised["name"].rpartition(".")[2]
+    if found is None or name in ("SyntaxError", "IndentationError"):
+        return None
+    comment = found[1]
+    said = comment.split()[0].rstrip(":!.,")
+    if said.endswith("Error") and said not in (name, "Error") and said[0].isupper():
+        return None  # the line says it raises another exception than the one it raised
+    line = record.raised_line
+    last = not any(text.strip() for text in lines[index + 1 :])
+    after = "" if last else f"; the lines after line {line} do not run under raises"
+    return Finding(
+        path,
+        record.line,
+        RAISES,
+        f"line {line} says it fails (`# {comment}`) and raised {name}{after}",
+        # no line number in the reason: the inserted comment moves the block down
+        f"raises {name}; the line marked `# {cut(comment, 40)}` fails on purpose",
+    )
 
 
 def _uninitialized(path: str, record: BlockRecord, block: Block | None) -> Finding | None:

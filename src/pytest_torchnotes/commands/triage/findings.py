@@ -10,6 +10,7 @@ DEVICE = "needs a device"
 NETWORK = "needs the network"
 RANDOM = "random output"
 NOT_PYTHON = "not Python"
+RAISES = "meant to raise"
 FOLLOW_ON = "follow-on"
 DRIFT = "real drift"
 NOTE_ERROR = "note error"
@@ -22,6 +23,7 @@ CAUSES = (
     NETWORK,
     RANDOM,
     NOT_PYTHON,
+    RAISES,
     FOLLOW_ON,
     CANNOT_RUN,
     DRIFT,

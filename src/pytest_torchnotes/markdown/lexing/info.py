@@ -24,6 +24,11 @@ BRACED = re.compile(r"^\{(?P<inside>[^}]*)\}[ \t]*(?P<after>.*)$")
 #: comma (``python,``).
 LEADING_WORD = re.compile(r"^[^\s{}:,]+")
 
+#: A language, then a word that says the fence holds its output (Hugging Face's course and
+#: docs write ```` ```python out ```` under a block): the fence's language is that word,
+#: read as an output fence's.
+OUTPUT_WORD = re.compile(r"^[^\s{}:,=]+[ \t]+(?P<word>out|output)[ \t]*$", re.IGNORECASE)
+
 #: MyST directives whose argument is the language of the code they hold.
 MYST_CODE_DIRECTIVES = frozenset({"code-cell", "code-block", "code", "sourcecode"})
 
@@ -44,10 +49,13 @@ def language(info: str) -> str:
     ['python', 'python', 'python']
     >>> [language(info) for info in ("{code-cell} ipython3", "python:train.py", "")]
     ['ipython3', 'python', '']
+    >>> [language(info) for info in ("python out", "py Output", "python output.txt")]
+    ['out', 'output', 'python']
     """
     braced = BRACED.match(info.strip())
     if braced is None:
-        return _leading(info)
+        said = OUTPUT_WORD.match(info.strip())
+        return said.group("word").lower() if said else _leading(info)
     inside, after = braced.group("inside").strip(), braced.group("after")
     if inside.startswith((".", "#")):
         classes = [word[1:] for word in inside.split() if word.startswith(".")]

@@ -24,6 +24,7 @@ from pytest_torchnotes.markdown.regions.conventions import (
     MarkerOutputParser,
     NoOutputParser,
     OutputFenceParser,
+    QuotedOutputParser,
 )
 from pytest_torchnotes.markdown.regions.directives import DirectiveParser
 from pytest_torchnotes.markdown.regions.ipython import IPythonParser
@@ -44,6 +45,7 @@ __all__ = [
     "NoOutputParser",
     "OutputBlockParser",
     "OutputFenceParser",
+    "QuotedOutputParser",
     "SetupParser",
     "TranscriptParser",
     "note_parsers",

@@ -20,7 +20,7 @@ from typing import ClassVar
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown import commentoutput, indented, marker, outputfence
+from pytest_torchnotes.markdown import commentoutput, indented, marker, outputfence, quoted_output
 from pytest_torchnotes.markdown.context import Convention
 from pytest_torchnotes.markdown.regions.parser import KindParser
 from pytest_torchnotes.markdown.regions.reading import NO_OUTPUT, OUTPUT_BLOCK, Parsed
@@ -59,6 +59,15 @@ class OutputFenceParser(ConventionParser):
     conventions = (outputfence.read,)
 
 
+class QuotedOutputParser(ConventionParser):
+    """Blocks with their output in a block quote after them (``> tensor([1, 2])``), read by
+    :func:`.quoted_output.read`."""
+
+    section = quoted_output.KIND
+    name = "a block with its output in a block quote"
+    conventions = (quoted_output.read,)
+
+
 class IndentedOutputParser(ConventionParser):
     """Blocks with their output in indented text after them (``jupyter nbconvert --to
     markdown``), found by :func:`.indented.find` and read by :func:`.indented.read` when no
@@ -91,6 +100,7 @@ class NoOutputParser(ConventionParser):
 #: The parser of each output convention, in the order of ``OUTPUT_CONVENTIONS``.
 CONVENTION_PARSERS: tuple[type[ConventionParser], ...] = (
     MarkerOutputParser,
+    QuotedOutputParser,
     OutputFenceParser,
     IndentedOutputParser,
     CommentOutputParser,

@@ -1,0 +1,35 @@
+"""A block's output shown as an image under its label line: a screenshot, not compared.
+
+Blogs often show what a block printed as a screenshot under a label (``输出结果：``, then
+``![](Image/输出01.PNG)``). Nothing in an image can be compared, and nothing is: one warning
+per note, at the first such label, counts the blocks and says how to compare their output.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pytest_torchnotes.notelines import shown
+
+#: A line that is only an image: Markdown's ``![alt](src)``, maybe a link around it, or an
+#: HTML ``<img>`` element.
+IMAGE = re.compile(
+    r"^[ \t]*(?:\[?!\[[^\]\n]*\]\([^)\n]*\)(?:\]\([^)\n]*\))?|<img\b[^>]*>)[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def image_warning(images: Sequence[tuple[int, int]]) -> tuple[int, str] | None:
+    """``(0-based line, message)``: one warning for the labels whose output is an image;
+    ``images`` holds ``(0-based line of the label, 0-based line of its block)``."""
+    if not images:
+        return None
+    (label, block), more = images[0], len(images) - 1
+    others = f" (and after {more} more block{'s' * (more > 1)})" if more else ""
+    return (
+        label,
+        f"the output under the label line after the block at line {shown(block)}{others} is an "
+        "image (a screenshot), which is not compared: write what the block prints in a fence "
+        "marked output (```output) under the label to compare it",
+    )
