@@ -390,3 +390,30 @@ def test_the_home_folder_is_left_out_as_path_home_finds_it(
         tuple(map(str, protected)), tuple(map(str, allowed)), os.fspath(Path.home())
     )
     assert rule.protected == (str(tmp_path / "home" / "notes"),)  # the home's parent left out
+
+
+def test_the_session_writers_stay_wrapped_are_wrapped_again_when_replaced_and_go_at_release(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mkfifo, save = os.mkfifo, vars(torch._C.ScriptModule)["save"]
+    first, second = object(), object()
+    writers = unaudited.session_writers(first)
+    wrapper = os.mkfifo
+    assert hasattr(wrapper, "__wrapped__")
+    assert unaudited.session_writers(second) is writers
+    assert os.mkfifo is wrapper  # not wrapped again
+    os.mkfifo = print  # a note binds another function to the name
+    assert unaudited.session_writers(first) is writers
+    assert hasattr(os.mkfifo, "__wrapped__")
+    assert os.mkfifo.__wrapped__ is mkfifo  # around the original, not the note's
+    monkeypatch.delitem(sys.modules, "torch")  # another torch: wrapped around it
+    unaudited.session_writers(first)
+    assert vars(torch._C.ScriptModule)["save"] is save
+    monkeypatch.undo()
+    unaudited.session_writers(first)
+    assert vars(torch._C.ScriptModule)["save"] is not save
+    unaudited.release(first)
+    assert hasattr(os.mkfifo, "__wrapped__")  # the other session holds them still
+    unaudited.release(second)
+    assert os.mkfifo is mkfifo
+    assert vars(torch._C.ScriptModule)["save"] is save
