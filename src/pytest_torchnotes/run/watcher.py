@@ -126,23 +126,22 @@ if running and b"(see the timeout directive)" not in report:  # else the session
 """
 
 
-#: The watchers this process started and has not seen collected. One the process adopted
-#: (it was a subreaper when the watcher started) is its child: a session that never closed
-#: its watcher, or whose close failed, leaves one that ends some time later, collected when
-#: the next watcher starts or closes, as :mod:`subprocess` collects a child nobody waited
-#: for. One that is not its child is dropped at the first look.
-_started: set[int] = set()
+#: Watchers the session process adopted (it was a subreaper when they started) that have
+#: not been collected: a session that never closed its watcher (its runner closed at exit,
+#: or never) leaves one that ends some time later, collected when the next watcher starts,
+#: as :mod:`subprocess` collects a child nobody waited for.
+_adopted: set[int] = set()
 
 
-def _collect_started() -> None:
-    """Collect the watchers of this process that have ended; forget those it cannot."""
-    for pid in list(_started):
+def _collect_adopted() -> None:
+    """Collect the adopted watchers that have ended."""
+    for pid in list(_adopted):
         try:
             ended = os.waitpid(pid, os.WNOHANG)[0] != 0
-        except ChildProcessError:  # not the session's child, or collected already
+        except ChildProcessError:  # collected by someone else
             ended = True
         if ended:
-            _started.discard(pid)
+            _adopted.discard(pid)
 
 
 class Watcher:
@@ -155,7 +154,7 @@ class Watcher:
     """
 
     def __init__(self, terminal: int) -> None:
-        _collect_started()
+        _collect_adopted()
         read, self._fd = os.pipe()
         # Its write end is the watcher's alone: the read end sees the end of the file when
         # the watcher has ended (:meth:`close`), which the session cannot wait for otherwise.
@@ -200,7 +199,7 @@ class Watcher:
             self._reachable = True
             self.own_child = processes.is_child(self.pid)
             if self.own_child:
-                _started.add(self.pid)
+                _adopted.add(self.pid)
             processes.childless.add(self.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
@@ -240,27 +239,23 @@ class Watcher:
 
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
-        try:
-            faulthandler.enable(file=self.terminal, all_threads=True)
-            self._share(b"")
-            self._send(CONTROL + b"Q\n")
-        finally:
-            with contextlib.suppress(OSError):
-                os.close(self._fd)
-            if self.pid is not None:
-                ended = select.select([self._ended], [], [], 5)[0]  # until it has ended
-                if self.own_child:  # collected, or it would stay a zombie below the session
-                    with contextlib.suppress(ChildProcessError):
-                        os.waitpid(self.pid, 0 if ended else os.WNOHANG)
-                    _collect_started()
-                processes.childless.discard(self.pid)
-                self.pid = None
-                self._reachable = False
-            with contextlib.suppress(OSError):
-                os.close(self._ended)
-            if self._state is not None:
-                self._state.close()
-                self._state = None
+        faulthandler.enable(file=self.terminal, all_threads=True)
+        self._share(b"")
+        self._send(CONTROL + b"Q\n")
+        os.close(self._fd)
+        if self.pid is not None:
+            ended = select.select([self._ended], [], [], 5)[0]  # until it has ended
+            if self.own_child:  # collected, or it would stay a zombie below the session
+                with contextlib.suppress(ChildProcessError):
+                    os.waitpid(self.pid, 0 if ended else os.WNOHANG)
+                _collect_adopted()
+            processes.childless.discard(self.pid)
+            self.pid = None
+            self._reachable = False
+        os.close(self._ended)
+        if self._state is not None:
+            self._state.close()
+            self._state = None
 
 
 def _forked(starter: subprocess.Popen[bytes], state: mmap.mmap) -> int | None:
