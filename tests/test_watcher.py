@@ -118,21 +118,3 @@ def test_a_watcher_a_note_killed_is_collected_all_the_same() -> None:
         assert not processes.has_children()  # no zombie left below the session
         """
     )
-
-
-def test_an_adopted_watcher_never_closed_is_collected_when_the_next_starts() -> None:
-    _run(
-        """
-        import os, signal
-        from pytest_torchnotes.run import processes
-        from pytest_torchnotes.run.watcher import Watcher
-
-        assert processes.adopt_orphans()
-        forgotten = Watcher(2)  # a session that never closes it
-        os.kill(forgotten.pid, signal.SIGKILL)
-        os.waitid(os.P_PID, forgotten.pid, os.WEXITED | os.WNOWAIT)  # a zombie now
-        watcher = Watcher(2)
-        watcher.close()
-        assert not processes.has_children()  # the forgotten one was collected too
-        """
-    )

@@ -126,24 +126,6 @@ if running and b"(see the timeout directive)" not in report:  # else the session
 """
 
 
-#: Watchers the session process adopted (it was a subreaper when they started) that have
-#: not been collected: a session that never closed its watcher (its runner closed at exit,
-#: or never) leaves one that ends some time later, collected when the next watcher starts,
-#: as :mod:`subprocess` collects a child nobody waited for.
-_adopted: set[int] = set()
-
-
-def _collect_adopted() -> None:
-    """Collect the adopted watchers that have ended."""
-    for pid in list(_adopted):
-        try:
-            ended = os.waitpid(pid, os.WNOHANG)[0] != 0
-        except ChildProcessError:  # collected by someone else
-            ended = True
-        if ended:
-            _adopted.discard(pid)
-
-
 class Watcher:
     """The session's side: starts the watcher, says which block runs, stops it at the end.
 
@@ -154,7 +136,6 @@ class Watcher:
     """
 
     def __init__(self, terminal: int) -> None:
-        _collect_adopted()
         read, self._fd = os.pipe()
         # Its write end is the watcher's alone: the read end sees the end of the file when
         # the watcher has ended (:meth:`close`), which the session cannot wait for otherwise.
@@ -198,8 +179,6 @@ class Watcher:
         if self.pid is not None:
             self._reachable = True
             self.own_child = processes.is_child(self.pid)
-            if self.own_child:
-                _adopted.add(self.pid)
             processes.childless.add(self.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
@@ -248,7 +227,6 @@ class Watcher:
             if self.own_child:  # collected, or it would stay a zombie below the session
                 with contextlib.suppress(ChildProcessError):
                     os.waitpid(self.pid, 0 if ended else os.WNOHANG)
-                _collect_adopted()
             processes.childless.discard(self.pid)
             self.pid = None
             self._reachable = False
