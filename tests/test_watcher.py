@@ -99,22 +99,3 @@ def test_a_session_that_dies_is_still_reported_by_the_watcher() -> None:
     )
     assert done.returncode == -9
     assert "note.md:3 was running when the process died" in done.stderr
-
-
-def test_a_watcher_a_note_killed_is_collected_all_the_same() -> None:
-    _run(
-        """
-        import os, signal
-        from pytest_torchnotes.run import processes
-        from pytest_torchnotes.run.watcher import Watcher
-
-        assert processes.adopt_orphans()  # the session adopts the watcher: its own child
-        watcher = Watcher(2)
-        os.kill(watcher.pid, signal.SIGKILL)  # as a note may, finding it in /proc
-        os.waitid(os.P_PID, watcher.pid, os.WEXITED | os.WNOWAIT)  # it has died
-        watcher.running("note.md:3")
-        watcher.idle()
-        watcher.close()  # the pipe reaches it no more: the session goes on
-        assert not processes.has_children()  # no zombie left below the session
-        """
-    )

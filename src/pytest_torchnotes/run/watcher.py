@@ -143,8 +143,6 @@ class Watcher:
         self._count = 0
         self._state: mmap.mmap | None = None
         self.pid: int | None = None
-        #: Whether the pipe still reaches it (a note may kill it: the session goes on).
-        self._reachable = False
         #: Whether the watcher is a child of the session all the same: a session process
         #: that is already a subreaper (a note ran in it before) adopts it.
         self.own_child = False
@@ -177,7 +175,6 @@ class Watcher:
         os.close(lifeline)
         self.terminal = terminal
         if self.pid is not None:
-            self._reachable = True
             self.own_child = processes.is_child(self.pid)
             processes.childless.add(self.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
@@ -190,7 +187,7 @@ class Watcher:
     @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
-        return self._fd if self._reachable else self.terminal
+        return self._fd if self.pid is not None else self.terminal
 
     def running(self, where: str) -> None:
         self._share(where.encode("utf-8", errors="replace")[: STATE_SIZE - TEXT])
@@ -209,12 +206,12 @@ class Watcher:
         state[COUNT] = self._count.to_bytes(8, "little")
 
     def _send(self, data: bytes) -> None:
-        if not self._reachable:
+        if self.pid is None:
             return
         try:
             os.write(self._fd, data)
         except OSError:  # the watcher is gone: the session goes on without it
-            self._reachable = False
+            self.pid = None
 
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
@@ -229,7 +226,6 @@ class Watcher:
                     os.waitpid(self.pid, 0 if ended else os.WNOHANG)
             processes.childless.discard(self.pid)
             self.pid = None
-            self._reachable = False
         os.close(self._ended)
         if self._state is not None:
             self._state.close()
