@@ -39,20 +39,11 @@ def test_the_watcher_is_no_child_of_the_session_and_ends_with_close() -> None:
         watcher.running("note.md:3")
         watcher.close()
         assert watcher.pid is None
-        # Its files were closed before close returned: it is ending. Whether the kernel has
-        # made it a zombie yet, or init collected it, is a matter of scheduling.
-        import time
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with open(f"/proc/{pid}/stat") as stat:
-                    if stat.read().rpartition(")")[2].split()[0] in ("Z", "X"):
-                        break
-            except FileNotFoundError:
-                break
-            time.sleep(0.01)
-        else:
-            raise AssertionError("the watcher did not end")
+        try:  # ended before close returned (init may not have collected it yet)
+            with open(f"/proc/{pid}/stat") as stat:
+                assert stat.read().rpartition(")")[2].split()[0] in ("Z", "X")
+        except FileNotFoundError:
+            pass
         """
     )
 
