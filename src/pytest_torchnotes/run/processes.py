@@ -137,20 +137,6 @@ _ANY_CHILD = 0x40000000 | (
 )
 
 
-def is_child(pid: int) -> bool:
-    """Whether ``pid`` is a child of the session process (one ``waitid`` that collects
-    nothing); ``True`` when it cannot tell."""
-    if _WAITID is None:  # pragma: no cover - not on POSIX
-        return True
-    try:
-        _WAITID(os.P_PID, pid, _ANY_CHILD)
-    except ChildProcessError:
-        return False
-    except OSError:  # pragma: no cover - a kernel without __WALL for waitid
-        return True
-    return True
-
-
 def has_children() -> bool:
     """Whether the session process has a child (running, or ended and not collected): one
     ``waitid`` call, which collects nothing and waits for nothing, where a walk of

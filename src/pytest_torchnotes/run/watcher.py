@@ -9,12 +9,6 @@ watcher writes the note, the block's line, its time limit and what ended the pro
 fatal error faulthandler reported, or, with none, a signal faulthandler does not report
 (``SIGKILL``, ``SIGTERM``) or C code that ended the process.
 
-The watcher is not a child of the session: the process the session starts forks it and
-ends at once, so that it belongs to ``init`` (or to a subreaper above the session). A
-session with no child asks one ``waitid`` whether a note left a process, where a child of
-its own made it read ``/proc`` for every thread at each note's start and end, and after
-every block (:mod:`.processes`, :func:`.routing.live_children`).
-
 Under pytest-xdist the controller reports a crashed worker's note instead; no watcher runs.
 """
 
@@ -24,7 +18,6 @@ import contextlib
 import faulthandler
 import mmap
 import os
-import select
 import subprocess
 import sys
 import tempfile
@@ -38,12 +31,8 @@ CONTROL = b"\x01"
 STATE_SIZE = 4096
 
 #: Where that memory keeps what: a count of the blocks started and ended (8 bytes), the
-#: length of the running block's description (4 bytes; 0 between blocks), the description,
-#: and in its last 8 bytes the watcher's process id, written by the process that forks it.
-COUNT, LENGTH, TEXT, PID = slice(0, 8), slice(8, 12), 12, slice(STATE_SIZE - 8, STATE_SIZE)
-
-#: Seconds the session waits for the process it starts to fork the watcher and end.
-START_TIMEOUT = 10
+#: length of the running block's description (4 bytes; 0 between blocks), the description.
+COUNT, LENGTH, TEXT = slice(0, 8), slice(8, 12), 12
 
 #: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys``, so it starts in
 #: milliseconds.
@@ -51,13 +40,7 @@ WATCHER = r"""
 import mmap, os, select, sys
 
 fd, state_fd, session = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-size = int(sys.argv[4])
-state = mmap.mmap(state_fd, size)
-# The session waits for this process; the watcher is its child, which init adopts.
-watcher = os.fork()
-if watcher:
-    state[size - 8 : size] = watcher.to_bytes(8, "little")
-    os._exit(0)
+state = mmap.mmap(state_fd, int(sys.argv[4]))
 report, pending = [], b""
 
 
@@ -137,20 +120,14 @@ class Watcher:
 
     def __init__(self, terminal: int) -> None:
         read, self._fd = os.pipe()
-        # Its write end is the watcher's alone: the read end sees the end of the file when
-        # the watcher has ended (:meth:`close`), which the session cannot wait for otherwise.
-        self._ended, lifeline = os.pipe()
         self._count = 0
         self._state: mmap.mmap | None = None
-        self.pid: int | None = None
-        #: Whether the watcher is a child of the session all the same: a session process
-        #: that is already a subreaper (a note ran in it before) adopts it.
-        self.own_child = False
+        self.process: subprocess.Popen[bytes] | None = None
         try:
             with tempfile.TemporaryFile() as backing:
                 backing.truncate(STATE_SIZE)
                 self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
-                starter = subprocess.Popen(
+                self.process = subprocess.Popen(
                     [
                         sys.executable,
                         "-S",
@@ -162,32 +139,29 @@ class Watcher:
                         str(os.getpid()),
                         str(STATE_SIZE),
                     ],
-                    pass_fds=(read, backing.fileno(), lifeline),
+                    pass_fds=(read, backing.fileno()),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=terminal,
                     start_new_session=True,  # Ctrl-C in the terminal is not for it
                 )
-                self.pid = _forked(starter, self._state)
         except (OSError, ValueError):
-            self.pid = None
+            self.process = None
         os.close(read)
-        os.close(lifeline)
         self.terminal = terminal
-        if self.pid is not None:
-            self.own_child = processes.is_child(self.pid)
-            processes.childless.add(self.pid)  # it starts no process
+        if self.process is not None:
+            processes.childless.add(self.process.pid)  # it starts no process
             faulthandler.enable(file=self._fd, all_threads=True)
 
     @property
     def pids(self) -> frozenset[int]:
-        """The watcher's process where it is a child of the session that no note started."""
-        return frozenset({self.pid}) if self.pid is not None and self.own_child else frozenset()
+        """The watcher's process, a child of the session that no note started."""
+        return frozenset() if self.process is None else frozenset({self.process.pid})
 
     @property
     def file(self) -> int:
         """Where faulthandler's reports go while the watcher runs: the watcher."""
-        return self._fd if self.pid is not None else self.terminal
+        return self._fd if self.process is not None else self.terminal
 
     def running(self, where: str) -> None:
         self._share(where.encode("utf-8", errors="replace")[: STATE_SIZE - TEXT])
@@ -199,19 +173,18 @@ class Watcher:
         state = self._state
         if state is None:
             return
-        text = text[: PID.start - TEXT]
         state[TEXT : TEXT + len(text)] = text
         state[LENGTH] = len(text).to_bytes(4, "little")
         self._count += 1
         state[COUNT] = self._count.to_bytes(8, "little")
 
     def _send(self, data: bytes) -> None:
-        if self.pid is None:
+        if self.process is None:
             return
         try:
             os.write(self._fd, data)
         except OSError:  # the watcher is gone: the session goes on without it
-            self.pid = None
+            self.process = None
 
     def close(self) -> None:
         """Stop the watcher; faulthandler writes to the terminal again."""
@@ -219,27 +192,11 @@ class Watcher:
         self._share(b"")
         self._send(CONTROL + b"Q\n")
         os.close(self._fd)
-        if self.pid is not None:
-            ended = select.select([self._ended], [], [], 5)[0]  # until it has ended
-            if self.own_child:  # collected, or it would stay a zombie below the session
-                with contextlib.suppress(ChildProcessError):
-                    os.waitpid(self.pid, 0 if ended else os.WNOHANG)
-            processes.childless.discard(self.pid)
-            self.pid = None
-        os.close(self._ended)
+        if self.process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+            processes.childless.discard(self.process.pid)
+            self.process = None
         if self._state is not None:
             self._state.close()
             self._state = None
-
-
-def _forked(starter: subprocess.Popen[bytes], state: mmap.mmap) -> int | None:
-    """The watcher's process id, once ``starter`` has forked it and ended (``None`` when
-    it did not)."""
-    try:
-        code = starter.wait(timeout=START_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        starter.kill()
-        starter.wait()
-        return None
-    pid = int.from_bytes(state[PID], "little")
-    return pid if code == 0 and pid > 0 else None
