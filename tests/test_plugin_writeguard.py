@@ -244,3 +244,36 @@ def test_a_note_that_patches_torch_s_writer_classes_is_told_of_its_own_patches_o
         "torch.storage.UntypedStorage.tag",
         "torch.tag",
     ]
+
+
+def test_the_writers_are_wrapped_once_for_the_session_and_unwrapped_at_its_end(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    import torch
+
+    save, mkfifo = vars(torch._C.ScriptModule)["save"], os.mkfifo
+    # What each note finds wrapped, looked at between items (after each note's item).
+    pytester.makeconftest(
+        """
+        import os, torch
+
+        SEEN = []
+
+        def pytest_runtest_logfinish(nodeid):
+            SEEN.append((os.mkfifo, vars(torch._C.ScriptModule)["save"]))
+
+        def pytest_sessionfinish(session):
+            wrapped = [hasattr(fifo, "__wrapped__") for fifo, _ in SEEN]
+            same = len({(id(fifo), id(save)) for fifo, save in SEEN}) == 1
+            print("wrapped between notes:", wrapped, "the same wrappers:", same)
+        """
+    )
+    for name in ("a.md", "b.md", "c.md"):
+        write_note("```python\nimport torch\nprint(1)\n=== output ===\n1\n```\n", name)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-s")
+    result.assert_outcomes(passed=3)
+    result.stdout.fnmatch_lines(
+        ["*wrapped between notes: [[]True, True, True[]] the same wrappers: True*"]
+    )
+    assert vars(torch._C.ScriptModule)["save"] is save
+    assert os.mkfifo is mkfifo

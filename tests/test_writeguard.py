@@ -359,6 +359,9 @@ def test_a_torch_without_a_writer_or_no_torch_at_all_is_left_as_it_is(
     monkeypatch.setattr(unaudited, "TORCH_WRITERS", (("_C.Missing", "save", 1, "f"),))
     monkeypatch.setattr(unaudited, "TORCH_MAPPED", (("missing", "from_file", 0, "f", 1, "s"),))
     save, from_file = vars(torch._C.ScriptModule)["save"], torch.from_file
+    # A session of the Sybil entry point run earlier in this process may hold the session's
+    # wrappers still (its runner closes at exit): these wrap around them.
+    mkfifo = os.mkfifo
     writers = unaudited.UnauditedWriters()
     writers.start()
     try:
@@ -374,7 +377,7 @@ def test_a_torch_without_a_writer_or_no_torch_at_all_is_left_as_it_is(
         assert torch.from_file is from_file
     finally:
         writers.restore()
-    assert not hasattr(os.mkfifo, "__wrapped__")
+    assert os.mkfifo is mkfifo
 
 
 @pytest.mark.parametrize("home", ["{tmp}/home", "{tmp}/home/", "{tmp}//home", "{tmp}/link"])
@@ -390,3 +393,34 @@ def test_the_home_folder_is_left_out_as_path_home_finds_it(
         tuple(map(str, protected)), tuple(map(str, allowed)), os.fspath(Path.home())
     )
     assert rule.protected == (str(tmp_path / "home" / "notes"),)  # the home's parent left out
+
+
+def test_the_session_writers_stay_wrapped_are_wrapped_again_when_replaced_and_go_at_release(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A session of the Sybil entry point run earlier in this process may hold the session's
+    # wrappers still (its runner closes at exit): these are another session's, around them.
+    monkeypatch.setattr(unaudited, "_session", None)
+    monkeypatch.setattr(unaudited, "_holders", set())
+    mkfifo, save = os.mkfifo, vars(torch._C.ScriptModule)["save"]
+    first, second = object(), object()
+    writers = unaudited.session_writers(first)
+    wrapper = os.mkfifo
+    assert hasattr(wrapper, "__wrapped__")
+    assert unaudited.session_writers(second) is writers
+    assert os.mkfifo is wrapper  # not wrapped again
+    os.mkfifo = print  # a note binds another function to the name
+    assert unaudited.session_writers(first) is writers
+    assert hasattr(os.mkfifo, "__wrapped__")
+    assert os.mkfifo.__wrapped__ is mkfifo  # around the original, not the note's
+    with pytest.MonkeyPatch.context() as without_torch:
+        without_torch.delitem(sys.modules, "torch")  # another torch: wrapped around it
+        unaudited.session_writers(first)
+        assert vars(torch._C.ScriptModule)["save"] is save
+    unaudited.session_writers(first)
+    assert vars(torch._C.ScriptModule)["save"] is not save
+    unaudited.release(first)
+    assert hasattr(os.mkfifo, "__wrapped__")  # the other session holds them still
+    unaudited.release(second)
+    assert os.mkfifo is mkfifo
+    assert vars(torch._C.ScriptModule)["save"] is save

@@ -24,7 +24,7 @@ from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.markdown.document import NoteDocument, RawNote
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER
 from pytest_torchnotes.notefiles import is_note
-from pytest_torchnotes.run import directives, folders, workspace, writeguard
+from pytest_torchnotes.run import directives, folders, unaudited, workspace, writeguard
 from pytest_torchnotes.run.capture import FileDescriptorCapture
 from pytest_torchnotes.run.codecache import CodeCache
 from pytest_torchnotes.run.compiling import compile_block, register_source
@@ -188,6 +188,11 @@ class NoteRunner:
         run = NoteRun(self, note, executor, context, NoteResult(display_path))
         run.scratch = self.settings.workspace is not None
         try:
+            scratch = self._workspace(path)
+            if scratch is not None:
+                # Writers that the write guard wraps, on for the session (until close):
+                # before anything the note may patch is saved (classes, attributes, os).
+                unaudited.session_writers(self)
             isolated = run.stack.enter_context(
                 sandbox(
                     self.settings,
@@ -195,7 +200,7 @@ class NoteRunner:
                     path,
                     executor,
                     run.result,
-                    self._workspace(path),
+                    scratch,
                     self._folders,
                     self.continuity,
                 )
@@ -249,6 +254,7 @@ class NoteRunner:
             self._fd = None
         for scratch in self._workspaces.values():
             scratch.remove()
+        unaudited.release(self)
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None

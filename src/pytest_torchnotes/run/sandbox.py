@@ -48,7 +48,6 @@ from pytest_torchnotes.run import (
     threadfork,
     torch_configs,
     torchcaches,
-    unaudited,
     workspace,
     writeguard,
     written_modules,
@@ -122,11 +121,6 @@ def sandbox(
     fdreserve.refill()
     threadfork.install()
     guards: list[_Guard] = []
-    # Writers that the write guard wraps: put on before anything the note may patch is
-    # saved (classes, attributes, os), taken off after it is put back.
-    writers = unaudited.UnauditedWriters() if scratch is not None else None
-    if writers is not None:
-        writers.start()
     names = patches.patched_names(f"{settings.setup}\n{code}")
     owners = classattrs.changed_owners(code, names is None or bool(names))
     classes = classattrs.find_classes(owners, code) if owners else []
@@ -162,8 +156,6 @@ def sandbox(
         # What the note patches is taken off while the session works between its blocks.
         between = executor.between = BetweenBlocks.of(attributes)
     guards.extend(wrapping)
-    if writers is not None:
-        guards.append(writers)
     entries = note_modules.ModulesGuard(code)
     if stdstreams.names_one(code):
         streams = stdstreams.StdStreamsGuard()

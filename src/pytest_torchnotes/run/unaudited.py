@@ -5,11 +5,14 @@ names the path alone), and torch's writers that open their file in C++ (``torch.
 profiler's ``export_chrome_trace`` and ``ExecutionTraceObserver``, ``torch._lazy``'s IR
 dump) or map it into memory shared (``torch.from_file``, ``UntypedStorage.from_file``).
 
-While a note runs in a scratch copy, each is wrapped where Python calls into C (the
+Where notes run in a scratch copy, each is wrapped where Python calls into C (the
 narrowest entry point every caller passes through, looked up by name: a torch that lacks
-one is left as it is) and checks its path with :func:`.writeguard.check` before the C call.
-The wrappers are put on before anything a note may patch is saved and taken off after it is
-put back: they are not the note's.
+one is left as it is) and checks its path with :func:`.writeguard.check` before the C call,
+which refuses only while a block runs (the write guard's rule). The wrappers are put on
+once for the session (:func:`session_writers`), before anything a note may patch is saved:
+they are not the note's. Put on and taken off around every note, they cost about 0.1 ms a
+note, and every note set attributes of torch's classes twice, which empties the caches
+of their method lookups.
 """
 
 from __future__ import annotations
@@ -62,8 +65,26 @@ class UnauditedWriters:
 
     def __init__(self) -> None:
         self._wrapping = Wrapping()
+        #: Each wrapper as its owner holds it, to tell that it is still in place.
+        self._wrappers: list[tuple[Any, str, Any]] = []
+        #: The torch whose writers are wrapped (``None``: torch was not imported).
+        self.torch: Any = None
 
     def start(self) -> None:
+        self._start()
+        self.torch = sys.modules.get("torch")
+        self._wrappers = [
+            (owner, name, vars(owner).get(name)) for owner, name, _ in self._wrapping.saved
+        ]
+
+    def in_place(self) -> bool:
+        """Whether every wrapper is still where it was put, around the torch imported now
+        (a note may bind another function to a wrapped name, or import torch first)."""
+        return sys.modules.get("torch") is self.torch and all(
+            vars(owner).get(name) is wrapper for owner, name, wrapper in self._wrappers
+        )
+
+    def _start(self) -> None:
         owners = [os, sys.modules.get(os.name)]
         for owner in dict.fromkeys(owner for owner in owners if owner is not None):
             for name, position, keyword in OS_WRITERS:
@@ -84,7 +105,41 @@ class UnauditedWriters:
     def restore(self) -> list[str]:
         """Put the writers back; nothing to report."""
         self._wrapping.unwrap()
+        self._wrappers = []
         return []
+
+
+#: The writers of this process, wrapped while a session holds them (:func:`session_writers`).
+_session: UnauditedWriters | None = None
+#: The sessions (their runners) that hold them, by ``id``.
+_holders: set[int] = set()
+
+
+def session_writers(holder: object) -> UnauditedWriters:
+    """The writers of this process, wrapped at the first call and left on until every
+    ``holder`` (a session's runner) has let them go (:func:`release`): between blocks they
+    check nothing. Wrapped again when one is no longer in place (a note bound another
+    function to its name, which goes back to the original first) or another torch was
+    imported since."""
+    global _session
+    _holders.add(id(holder))
+    writers = _session
+    if writers is None:
+        writers = _session = UnauditedWriters()
+        writers.start()
+    elif not writers.in_place():
+        writers.restore()
+        writers.start()
+    return writers
+
+
+def release(holder: object) -> None:
+    """``holder``'s session is over: the originals are back once no session holds them."""
+    global _session
+    _holders.discard(id(holder))
+    if not _holders and _session is not None:
+        _session.restore()
+        _session = None
 
 
 def _lookup(root: Any, dotted: str) -> Any:

@@ -37,6 +37,11 @@ class Wrapping:
         self._saved.append((owner, name, saved))
         return original
 
+    @property
+    def saved(self) -> list[tuple[Any, str, Any]]:
+        """What is wrapped: owner, name and the original as it was stored, in order."""
+        return list(self._saved)
+
     def unwrap(self) -> None:
         """Put back the originals."""
         for owner, name, saved in reversed(self._saved):

@@ -6,7 +6,6 @@ import _signal  # type: ignore[import-not-found]
 import builtins
 import gc
 import logging
-import operator
 import os
 import random
 import signal
@@ -18,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from pytest_torchnotes.run.knobs import Knob, attribute_knob
+from pytest_torchnotes.run.knobs import Knob, attribute_knob, loggers
 
 #: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
 #: members (an ``Enum`` call each), read some 40 times a note.
@@ -199,7 +198,7 @@ def process_knobs() -> list[Knob]:
         Knob("socket default timeout", socket.getdefaulttimeout, socket.setdefaulttimeout),
         Knob("threading trace function", _thread_hook("trace"), threading.settrace),
         Knob("threading profile function", _thread_hook("profile"), threading.setprofile),
-        Knob("logger settings", _loggers, _restore_loggers),
+        Knob("logger settings", loggers.read, loggers.restore),
         Knob("blocking standard file descriptors", _blocking, _restore_blocking),
     ]
     knobs.append(attribute_knob("sys.dont_write_bytecode", sys, "dont_write_bytecode"))
@@ -227,30 +226,6 @@ def _thread_hook(kind: str) -> Callable[[], Any]:
     if public is not None:
         return public  # type: ignore[no-any-return]
     return lambda: getattr(threading, f"_{kind}_hook", None)
-
-
-#: A logger's settings that ``logging.config.dictConfig`` and libraries change, read in one
-#: call: torch has some 220 loggers, read twice a note.
-_LOGGER_SETTINGS = operator.attrgetter("disabled", "level", "propagate")
-
-
-def _loggers() -> dict[str, tuple[bool, int, bool]]:
-    return {
-        name: _LOGGER_SETTINGS(logger)
-        for name, logger in list(logging.root.manager.loggerDict.items())
-        if isinstance(logger, logging.Logger)
-    }
-
-
-def _restore_loggers(saved: dict[str, tuple[bool, int, bool]]) -> None:
-    loggers = logging.root.manager.loggerDict
-    for name, (disabled, level, propagate) in saved.items():
-        logger = loggers.get(name)
-        if isinstance(logger, logging.Logger):
-            logger.disabled = disabled
-            logger.propagate = propagate
-            if logger.level != level:
-                logger.setLevel(level)
 
 
 #: Standard input, output and error: shared with pytest and with every later note.
