@@ -1,0 +1,33 @@
+"""End to end: hostile notes of a twelfth round."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+#: What the next note checks: it runs, and sees the process as a fresh note does.
+NEXT_NOTE = "```python\nprint('b')\n=== output ===\nb\n```\n"
+
+
+@pytest.mark.parametrize(
+    "in_child",
+    ["pass", "raise ValueError('in the child')", "print('child')", "import torch"],
+)
+def test_a_process_forked_in_a_raw_thread_ends_with_the_thread(
+    pytester: pytest.Pytester, write_note: WriteNote, in_child: str
+) -> None:
+    # A thread of _thread has no Thread object to hook: the child ran on after its function
+    # returned, hung in the C library's exit handlers, and the block until its limit.
+    write_note(
+        "<!-- torchnotes: timeout 30 -->\n```python\nimport _thread, os, threading\n"
+        "import torch\nforked = threading.Event()\npids = []\ndef f():\n"
+        "    pid = os.fork()\n    if pid == 0:\n"
+        f"        {in_child}\n        return\n    pids.append(pid)\n    forked.set()\n"
+        "_thread.start_new_thread(f, ())\nforked.wait(10)\n"
+        "print(os.waitpid(pids[0], 0)[1])\n=== output ===\n0\n```\n",
+        "a.md",
+    )
+    write_note(NEXT_NOTE, "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=2)
