@@ -31,3 +31,36 @@ def test_a_process_forked_in_a_raw_thread_ends_with_the_thread(
     write_note(NEXT_NOTE, "b.md")
     result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
     result.assert_outcomes(passed=2)
+
+
+#: A stand-in that says it equals any object.
+LIAR = "class Liar(types.ModuleType):\n    def __eq__(self, other): return True\n    __hash__ = None\n"
+
+
+@pytest.mark.parametrize(
+    "reach",
+    [
+        'sys.modules["json"] = Liar("json")',
+        'vars(sys)["mod" + "ules"]["numpy"] = Liar("numpy")',
+        "m = sys.modules\nm['json'], m['numpy'] = Liar('json'), Liar('numpy')",
+        'd = type("D", (dict,), {"__eq__": lambda s, o: True})(sys.modules)\n'
+        'd["json"] = Liar("json")\nsetattr(sys, "mod" + "ules", d)',
+        'd = type("D", (dict,), {"__eq__": lambda s, o: True})(sys.modules)\n'
+        'vars(sys)["modules"] = d',
+    ],
+)
+def test_sys_modules_is_put_back_whatever_its_stand_ins_say_they_equal(
+    pytester: pytest.Pytester, write_note: WriteNote, reach: str
+) -> None:
+    # The check compared the entries with ==: a stand-in whose __eq__ said it equalled the
+    # module passed for it, and a dictionary put in place of sys.modules was never looked
+    # at. The next note's json was the stand-in.
+    write_note(f"```python\nimport sys, types\n{LIAR}{reach}\n```\n", "a.md")
+    write_note(
+        "```python\nimport json, numpy, sys\n"
+        "print(json.dumps(1), hasattr(numpy, 'zeros'), type(sys.modules).__name__)\n"
+        "=== output ===\n1 True dict\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)
