@@ -34,7 +34,9 @@ def test_a_process_forked_in_a_raw_thread_ends_with_the_thread(
 
 
 #: A stand-in that says it equals any object.
-LIAR = "class Liar(types.ModuleType):\n    def __eq__(self, other): return True\n    __hash__ = None\n"
+LIAR = (
+    "class Liar(types.ModuleType):\n    def __eq__(self, other): return True\n    __hash__ = None\n"
+)
 
 
 @pytest.mark.parametrize(
