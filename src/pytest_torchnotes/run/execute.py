@@ -204,14 +204,18 @@ class Executor:
                     sys.tracebacklimit = STACK_LIMIT
                 if prompt:
                     sys.ps1 = INTERACTIVE_PROMPT
-                limit.start(timeout, where)
                 between = self.between
-                if between is not None:
-                    between.enter()
-                for before, _ in self.around_block:
-                    before()
-                self.in_block = True
+                # The limit starts inside the try whose finally stops it: its BlockTimeout
+                # landing before the code (in what puts the note's state on) left it armed,
+                # and its second SIGALRM ended the session. What leave and the afters put
+                # back they put back whether or not enter and the befores got there.
                 try:
+                    limit.start(timeout, where)
+                    if between is not None:
+                        between.enter()
+                    for before, _ in self.around_block:
+                        before()
+                    self.in_block = True
                     exec(code.body, namespace)
                     if code.display is not None:
                         value = eval(code.display, namespace)
