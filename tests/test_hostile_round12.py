@@ -66,3 +66,54 @@ def test_sys_modules_is_put_back_whatever_its_stand_ins_say_they_equal(
     )
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("hook", "failed"),
+    [
+        ("def tr(frame, event, arg):\n    return tr\nsys.settrace(tr)", 0),
+        ("def pr(frame, event, arg):\n    calls.append(event)\nsys.setprofile(pr)", 0),
+        ("def pr(frame, event, arg):\n    raise RuntimeError('profiler')\nsys.setprofile(pr)", 1),
+        (
+            'def tr(frame, event, arg):\n    raise RuntimeError("tracer")\n'
+            'getattr(sys, "set" + "trace")(tr)',
+            1,
+        ),
+    ],
+)
+def test_a_trace_or_profile_function_a_note_leaves_on_runs_on_its_code_alone(
+    pytester: pytest.Pytester, write_note: WriteNote, hook: str, failed: int
+) -> None:
+    # The note's hook stayed on for the session's code: between blocks and when the note's
+    # namespace was released (the tracer's NameError for its own name failed the note's
+    # clean-up, and its hooks, threading's too, leaked into the next note). One that raises
+    # fails the note's own block, where it raised.
+    write_note(
+        f"```python\nimport sys, threading\ncalls = [1]\n{hook}\nthreading.settrace(print)\n```\n"
+        "\n```python\ncalls.append(2)\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nimport sys, threading\n"
+        "print(sys.gettrace() is sys.getprofile() is threading._trace_hook is None)\n"
+        "=== output ===\nTrue\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2 - failed, failed=failed)
+    result.stdout.no_fnmatch_line("*NameError*")
+
+
+def test_a_trace_function_a_block_sets_traces_the_note_s_later_blocks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # As in a script: taken off between blocks, the note's tracer is on again for the next.
+    write_note(
+        "```python\nimport sys\nseen = []\ndef tr(frame, event, arg):\n"
+        "    if event == 'call' and frame.f_code.co_name == 'f':\n        seen.append('f')\n"
+        "    return None\nsys.settrace(tr)\n```\n\n"
+        "```python\ndef f():\n    pass\nf()\nprint(seen)\n=== output ===\n['f']\n```\n",
+        "a.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1)

@@ -265,6 +265,7 @@ def sandbox(
         for guard in guards:
             restored.extend(guard.restore())
         restored.extend(entries_restored)
+        restored.extend(executor.hooks_left())
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
         if torchcaches.changed_torch(restored):

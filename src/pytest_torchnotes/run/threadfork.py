@@ -60,9 +60,8 @@ def _after_in_child() -> None:
     thread: Any = _CURRENT_THREAD()
     # A thread that threading did not start is the child's new _MainThread (threading's own
     # at-fork handler, run first, made it one), or a _DummyThread: nothing calls its _delete.
-    if isinstance(thread, (threading._MainThread, threading._DummyThread)) or not hasattr(
-        thread, "_delete"
-    ):
+    unhooked = (getattr(threading, "_MainThread", ()), threading._DummyThread)
+    if isinstance(thread, unhooked) or not hasattr(thread, "_delete"):
         _end_with_outermost_frame()
         return
     # Thread._bootstrap_inner calls _delete last, whether run() returned or raised.
