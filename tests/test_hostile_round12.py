@@ -117,3 +117,41 @@ def test_a_trace_function_a_block_sets_traces_the_note_s_later_blocks(
     )
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize(
+    ("helper", "warned"),
+    [
+        (
+            "import atexit, os\natexit.register(lambda: open('wrote_at_exit', 'w').write('x'))\n"
+            "atexit.register(os._exit, 0)\n",
+            "*the note registered functions to run at exit: *helper_mod.py, line 2*",
+        ),
+        (
+            "import sys\nsys.addaudithook(lambda event, args: print('audit', event)"
+            " if event == 'open' else None)\n",
+            None,  # named in the run report
+        ),
+    ],
+)
+def test_what_a_module_the_note_writes_registers_for_good_is_the_note_s(
+    pytester: pytest.Pytester, write_note: WriteNote, helper: str, warned: str | None
+) -> None:
+    # Only the blocks' own registrations were the note's: a module the note wrote beside
+    # itself and imported registered as a library, its atexit function wrote into the
+    # folder pytest started in and changed a green run's exit status to 1, and its audit
+    # hook printed into every later note.
+    write_note(
+        f"```python\nopen('helper_mod.py', 'w').write({helper!r})\nimport helper_mod\n```\n",
+        "a.md",
+    )
+    write_note(
+        "```python\nwith open('b.txt', 'w') as f:\n    pass\nprint('b')\n=== output ===\nb\n```\n",
+        "b.md",
+    )
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=2)
+    assert result.ret == 0
+    if warned is not None:
+        result.stdout.fnmatch_lines([warned])
+    assert not list(pytester.path.rglob("wrote_at_exit"))
