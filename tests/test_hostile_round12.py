@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.conftest import WriteNote
@@ -155,3 +157,28 @@ def test_what_a_module_the_note_writes_registers_for_good_is_the_note_s(
     if warned is not None:
         result.stdout.fnmatch_lines([warned])
     assert not list(pytester.path.rglob("wrote_at_exit"))
+
+
+def test_an_entry_named_as_a_note_that_is_not_a_file_is_named_not_left_out_silently(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # pytest collects regular files only: a FIFO, a dangling link or a link that loops,
+    # named as a note, was left out without a word and the run was green.
+    write_note(NEXT_NOTE, "b.md")
+    notes = pytester.path / "notes"
+    os.mkfifo(notes / "pipe.md")
+    (notes / "gone.md").symlink_to(notes / "missing.md")
+    (notes / "loop.md").symlink_to(notes / "loop.md")
+    (notes / "pipe.txt").symlink_to(notes / "missing.txt")  # not named as a note
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "*notes/gone.md: not collected: it is a symbolic link whose target does not exist,"
+            " not a regular file*",
+            "*notes/loop.md: not collected: it is a symbolic link that loops*",
+            "*notes/pipe.md: not collected: it is a FIFO (named pipe)*rename it out of"
+            " torchnotes_patterns)",
+        ]
+    )
+    assert "pipe.txt" not in result.stdout.str()
