@@ -230,3 +230,29 @@ def test_a_time_limit_that_lands_before_the_block_s_code_leaves_the_session_s_st
     assert steps.count("leave") == (2 if where == "between" else 0)
     assert again.error is None
     assert namespace["y"] == 2
+
+
+def test_what_lands_while_the_block_s_profile_function_comes_off_is_the_block_s() -> None:
+    # The trace and profile functions a block leaves on come off right after its code; what
+    # is raised at those calls (a signal handler's exception, such as the refusal of a
+    # signal the block sent its own process, or the profile function's own error) was
+    # dropped with them, and the block passed.
+    import signal
+
+    code = (
+        "import sys\n"
+        "def p(frame, event, arg):\n"
+        "    if event == 'c_call' and arg is sys.getprofile:\n"
+        "        raise KeyError('landed late')\n"
+        "sys.setprofile(p)\n"
+    )
+    executor = Executor("note.md")
+    try:
+        result = executor.run(compile_block(code, "note.md", 0, display=False), {}, timeout=60)
+        timer = signal.getitimer(signal.ITIMER_REAL)
+    finally:
+        executor.close()
+    assert result.error is not None
+    assert result.error.type_name == "KeyError"
+    assert sys.getprofile() is None
+    assert timer == (0.0, 0.0)

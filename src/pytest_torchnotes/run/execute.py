@@ -217,6 +217,7 @@ class Executor:
         session_hooks = (GET_PROFILE(), GET_TRACE())
         note_hooks = self.note_hooks
         left: tuple[Any, Any] | None = None
+        raised_late: BaseException | None = None
         try:
             with capture:
                 self.router.begin(capture, label)
@@ -252,6 +253,10 @@ class Executor:
                     # where its namespace is gone (a tracer's NameError failed the session's
                     # clean-up, and the rest of the state leaked into the next note). A
                     # profile function that raises here is taken off by Python: try again.
+                    # What is raised here (that function's error, or a signal handler's
+                    # exception such as SignalledItself landing at these calls) is the
+                    # block's: raised once the state is put back. A late BlockTimeout is
+                    # dropped, as below.
                     for _ in range(8):
                         try:
                             if left is None:
@@ -259,7 +264,10 @@ class Executor:
                             SET_PROFILE(session_hooks[0])
                             SET_TRACE(session_hooks[1])
                             break
-                        except BaseException:  # the block's own error goes on
+                        except BlockTimeout:
+                            continue
+                        except BaseException as error:
+                            raised_late = raised_late or error
                             continue
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then
@@ -292,6 +300,8 @@ class Executor:
                         del sys.tracebacklimit
                     if prompt:
                         vars(sys).pop("ps1", None)
+                    if raised_late is not None:
+                        raise raised_late
         except BaseException as error:
             failure: BaseException | None = error
         else:
