@@ -5,6 +5,7 @@ file descriptor 1, which cannot tell writers apart, is named at the block it sha
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,16 @@ def _run(pytester: pytest.Pytester, write_note: WriteNote, write: str, later: st
     try:
         return pytester.runpytest("-p", "no:randomly", "-W", "default")
     finally:
-        stop.touch()
+        _stop(stop)
+
+
+def _stop(stop: Path) -> None:
+    """End the writer: in this process, a write of its after the test went on would be
+    late output of the next test's own thread of that name."""
+    stop.touch()
+    for thread in threading.enumerate():
+        if thread.name == "spammer":
+            thread.join(10)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +165,7 @@ def test_update_does_not_write_what_a_thread_of_an_earlier_note_wrote_to_fd_1(
     try:
         result = pytester.runpytest("-p", "no:randomly", "--torchnotes-update")
     finally:
-        stop.touch()
+        _stop(stop)
     assert later.read_bytes() == before
     result.stdout.fnmatch_lines(
         [
