@@ -5,6 +5,7 @@ file descriptor 1, which cannot tell writers apart, is named at the block it sha
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,16 @@ def _run(pytester: pytest.Pytester, write_note: WriteNote, write: str, later: st
     try:
         return pytester.runpytest("-p", "no:randomly", "-W", "default")
     finally:
-        stop.touch()
+        _stop(stop)
+
+
+def _stop(stop: Path) -> None:
+    """End the writer: in this process, a write of its after the test went on would be
+    late output of the next test's own thread of that name."""
+    stop.touch()
+    for thread in threading.enumerate():
+        if thread.name == "spammer":
+            thread.join(10)
 
 
 @pytest.mark.parametrize(
@@ -137,3 +147,29 @@ def test_a_waiting_thread_of_an_earlier_note_is_not_named(
     result.assert_outcomes(passed=2)
     assert "EarlierNoteThread" not in result.stdout.str()
     assert "TorchnotesWarning" not in result.stdout.str()
+
+
+def test_update_does_not_write_what_a_thread_of_an_earlier_note_wrote_to_fd_1(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Only a warning said that part of the block's fd 1 output might be the thread's: update
+    # mode wrote the thread's text into the later note as the block's output.
+    stop: Path = pytester.path / "stop"
+    write_note(WRITER.format(stop=str(stop), write="os.write(1, b'spam\\n')"), "a.md")
+    later = write_note(
+        "```python\nimport os, time\ntime.sleep(0.3)\n_ = os.write(1, b'b2\\n')\n"
+        "=== output ===\nb\n```\n",
+        "b.md",
+    )
+    before = later.read_bytes()
+    try:
+        result = pytester.runpytest("-p", "no:randomly", "--torchnotes-update")
+    finally:
+        _stop(stop)
+    assert later.read_bytes() == before
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/b.md:1: not written: thread 'spammer' (started by the code at line 2 of"
+            " notes/a.md, an earlier note) ran while the block wrote to file descriptor 1*"
+        ]
+    )

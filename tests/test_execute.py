@@ -176,3 +176,83 @@ def test_a_time_limit_that_lands_after_the_block_s_code_leaves_the_session_s_sta
     assert afters == ["after"]
     assert getattr(sys, "tracebacklimit", None) is None
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("where", ["between", "before"])
+def test_a_time_limit_that_lands_before_the_block_s_code_leaves_the_session_s_state_put_back(
+    where: str,
+) -> None:
+    # The limit started before the try whose finally stops it: a BlockTimeout landing in
+    # what puts the note's state on (its SIGALRM handler runs at the first call there) left
+    # the timer armed and the state on, and the next SIGALRM, under the session, ended the
+    # process. Forced here where it lands: in the first step after the limit started.
+    import signal
+
+    from pytest_torchnotes.run.between import BetweenBlocks
+    from pytest_torchnotes.run.timers import BlockTimeout
+
+    landed: list[bool] = []
+
+    def landing() -> None:
+        if not landed:
+            landed.append(True)
+            raise BlockTimeout(60)
+
+    executor = Executor("note.md")
+    steps: list[str] = []
+    executor.around_block.append(
+        (landing if where == "before" else lambda: None, lambda: steps.append("after"))
+    )
+    if where == "between":
+        between = BetweenBlocks.__new__(BetweenBlocks)
+        between.enter = landing  # type: ignore[method-assign]
+        between.leave = lambda: steps.append("leave")  # type: ignore[method-assign]
+        executor.between = between
+    namespace: dict[str, object] = {}
+    try:
+        first = executor.run(
+            compile_block("x = 1\n", "note.md", 0, display=False), namespace, timeout=60
+        )
+        timer = signal.getitimer(signal.ITIMER_REAL)
+        tracebacklimit = getattr(sys, "tracebacklimit", None)
+        again = executor.run(
+            compile_block("y = 2\n", "note.md", 0, display=False), namespace, timeout=60
+        )
+    finally:
+        executor.close()
+    assert landed
+    assert first.error is not None
+    assert "x" not in namespace
+    assert timer == (0.0, 0.0)
+    assert tracebacklimit is None
+    assert steps[:1] == ["after"]
+    assert steps.count("after") == 2
+    assert steps.count("leave") == (2 if where == "between" else 0)
+    assert again.error is None
+    assert namespace["y"] == 2
+
+
+def test_what_lands_while_the_block_s_profile_function_comes_off_is_the_block_s() -> None:
+    # The trace and profile functions a block leaves on come off right after its code; what
+    # is raised at those calls (a signal handler's exception, such as the refusal of a
+    # signal the block sent its own process, or the profile function's own error) was
+    # dropped with them, and the block passed.
+    import signal
+
+    code = (
+        "import sys\n"
+        "def p(frame, event, arg):\n"
+        "    if event == 'c_call' and arg is sys.getprofile:\n"
+        "        raise KeyError('landed late')\n"
+        "sys.setprofile(p)\n"
+    )
+    executor = Executor("note.md")
+    try:
+        result = executor.run(compile_block(code, "note.md", 0, display=False), {}, timeout=60)
+        timer = signal.getitimer(signal.ITIMER_REAL)
+    finally:
+        executor.close()
+    assert result.error is not None
+    assert result.error.type_name == "KeyError"
+    assert sys.getprofile() is None
+    assert timer == (0.0, 0.0)

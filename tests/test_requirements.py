@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import platform
+import socket
 import sys
+import threading
+import time
 
 import pytest
 import torch
@@ -11,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from packaging.specifiers import SpecifierSet
 
+from pytest_torchnotes.markdown import networkprobe
 from pytest_torchnotes.markdown import requirements as r
 from pytest_torchnotes.markdown.requirements import _contains
 
@@ -144,29 +148,82 @@ def test_network_is_a_connection_that_can_be_made(
     monkeypatch: pytest.MonkeyPatch, connect: OSError | None, reason: str | None
 ) -> None:
     """A download (a dataset, pretrained weights) needs the network; it is checked once per
-    process, with one connection."""
-    calls: list[tuple[str, int]] = []
+    process, with one lookup and one connection."""
+    looked_up: list[tuple[str, int]] = []
+    connected: list[object] = []
+
+    def getaddrinfo(host: str, port: int, *args: object) -> list[tuple[object, ...]]:
+        looked_up.append((host, port))
+        if isinstance(connect, OSError) and connect.errno == -2:
+            raise connect
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("192.0.2.1", port))]
 
     class Connection:
+        def __init__(self, *args: object) -> None:
+            pass
+
         def __enter__(self) -> Connection:
             return self
 
         def __exit__(self, *exc: object) -> None:
             return None
 
-    def create_connection(address: tuple[str, int], timeout: float) -> Connection:
-        calls.append(address)
-        if connect is not None:
-            raise connect
-        return Connection()
+        def settimeout(self, seconds: float) -> None:
+            assert 0 < seconds <= r.NETWORK_TIMEOUT_S
 
-    monkeypatch.setattr(r.socket, "create_connection", create_connection)
+        def connect(self, address: object) -> None:
+            connected.append(address)
+            if connect is not None:
+                raise connect
+
+    monkeypatch.setattr(networkprobe, "GETADDRINFO", getaddrinfo)
+    monkeypatch.setattr(networkprobe, "SOCKET", Connection)
     r._network_reason.cache_clear()
     try:
         requirement = r.parse_requirement("network")
         assert requirement.kind == "network"
         assert r.unmet_reason(requirement) == reason
         assert r.unmet_reason(requirement) == reason
-        assert calls == [r.NETWORK_PROBE]
+        assert looked_up == [r.NETWORK_PROBE]
     finally:
         r._network_reason.cache_clear()
+
+
+def test_a_lookup_of_the_network_s_host_that_hangs_is_bounded_and_asked_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The connection had a time limit, the lookup of the host's name before it none: a
+    # resolver that never answers held the note (and every later one that asked) until the
+    # block's limit.
+    release = threading.Event()
+    calls: list[str] = []
+
+    def hanging(host: str, *args: object) -> list[tuple[object, ...]]:
+        calls.append(host)
+        release.wait(30)
+        raise OSError(-3, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(networkprobe, "GETADDRINFO", hanging)
+    monkeypatch.setattr(r, "NETWORK_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a: pytest.fail("the note's stand-in"))
+    r._network_reason.cache_clear()
+    try:
+        before = set(threading.enumerate())
+        started = time.monotonic()
+        first = r.unmet_reason(r.parse_requirement("network"))
+        second = r.unmet_reason(r.parse_requirement("network"))
+        took = time.monotonic() - started
+        assert set(threading.enumerate()) <= before  # no note is blamed for the lookup
+    finally:
+        release.set()
+        r._network_reason.cache_clear()
+    assert (
+        first
+        == second
+        == (
+            "requires network: download.pytorch.org cannot be reached "
+            "(its name was not looked up within 0.2 s)"
+        )
+    )
+    assert took < 2
+    assert calls == ["download.pytorch.org"]

@@ -3,6 +3,7 @@ and reading one, which only a regular file can be."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
@@ -88,3 +89,53 @@ def read_note(path: Path | str) -> bytes:
             return handle.read()
         except OSError as error:
             raise UnreadableNote(f"cannot be read: {error.strerror}") from None
+
+
+def not_regular(folder: Path, patterns: Sequence[str] = DEFAULT_PATTERNS) -> list[tuple[Path, str]]:
+    """The entries of ``folder`` named as notes that pytest leaves out without a word,
+    collecting only regular files and folders, each with what it is: a FIFO, a socket, a
+    device, a symbolic link that loops or whose target is missing. None is opened (a FIFO
+    would wait for a writer).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "gone.md").symlink_to(folder / "missing.md")
+    >>> os.mkfifo(folder / "pipe.md")
+    >>> [(path.name, what) for path, what in not_regular(folder)]
+    [('gone.md', 'a symbolic link whose target does not exist'), ('pipe.md', 'a FIFO (named pipe)')]
+    """
+    found = []
+    try:
+        with os.scandir(folder) as scan:
+            # The type scandir read with the names: no stat for a regular file or a folder.
+            odd = [entry for entry in scan if not _file_or_folder(entry)]
+    except OSError:
+        return []
+    for entry in sorted(odd, key=lambda entry: entry.name):
+        path = Path(entry.path)
+        if not is_note(path, patterns):
+            continue
+        try:
+            mode = os.stat(entry.path).st_mode
+        except OSError as error:
+            what = (
+                "a symbolic link that loops"
+                if error.errno == errno.ELOOP
+                else "a symbolic link whose target does not exist"
+                if entry.is_symlink()
+                else f"an entry that cannot be read ({error.strerror})"
+            )
+            found.append((path, what))
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            found.append(
+                (path, next((name for test, name in FILE_KINDS if test(mode)), "a special file"))
+            )
+    return found
+
+
+def _file_or_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file() or entry.is_dir()
+    except OSError:
+        return False

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -361,6 +361,7 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
         settings.collect_all or any(path == root or root in path.parents for root in settings.paths)
     ):
         return None
+    _warn_not_regular(path, settings.patterns, parent.config.rootpath)
     name, nodeid = _readable_node(path, parent)
     if nodeid is None or (path / "__init__.py").is_file():
         return None  # pytest's own (a package keeps its own)
@@ -372,6 +373,24 @@ def pytest_collect_directory(path: Path, parent: pytest.Collector) -> pytest.Col
         nodeid=nodeid,
     )
     return directory
+
+
+def _warn_not_regular(folder: Path, patterns: Sequence[str], root: Path) -> None:
+    """Name each entry of a folder of notes that pytest leaves out without a word: named as
+    a note, it is not a regular file (a FIFO, a dangling or looping link)."""
+    from pytest_torchnotes.notefiles import not_regular
+
+    for path, what in not_regular(folder, patterns):
+        message = (
+            f"{readable(os.path.relpath(path, root))}: not collected: it is {what}, not a "
+            "regular file, and notes are read from regular files (replace it with the note's "
+            "file, or rename it out of torchnotes_patterns)"
+        )
+        # Filed under the folder: a warning's file is read for its source line, and a FIFO
+        # would wait for a writer for ever.
+        warnings.warn_explicit(
+            TorchnotesWarning(message), TorchnotesWarning, readable(str(folder)), 0
+        )
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:

@@ -14,7 +14,6 @@ import importlib.metadata
 import importlib.util
 import platform
 import re
-import socket
 import sys
 from dataclasses import dataclass
 
@@ -22,6 +21,8 @@ from packaging.requirements import InvalidRequirement
 from packaging.requirements import Requirement as PackagingRequirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
+
+from pytest_torchnotes.markdown import networkprobe
 
 #: ``module:NAME`` with a dotted module name.
 MODULE_SPEC = re.compile(r"module:(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)$")
@@ -37,7 +38,8 @@ DEVICE_SPEC = re.compile(r"(?P<name>cuda|mps)(?P<specifier>[<>=!~].*)?$")
 NETWORK_SPEC = "network"
 
 #: Where ``network`` is checked: a host that the downloads of PyTorch's own notes reach, and
-#: how long a connection may take before the network counts as absent.
+#: how long looking its name up and connecting to it may take before the network counts as
+#: absent.
 NETWORK_PROBE = ("download.pytorch.org", 443)
 NETWORK_TIMEOUT_S = 3.0
 
@@ -199,9 +201,7 @@ def _device_reason(requirement: Requirement) -> str | None:
 @functools.cache
 def _network_reason() -> str | None:
     """Why the network is not reachable from here (checked once per process: a connection
-    to :data:`NETWORK_PROBE`), or ``None`` when it is."""
-    try:
-        with socket.create_connection(NETWORK_PROBE, timeout=NETWORK_TIMEOUT_S):
-            return None
-    except OSError as error:
-        return f"{NETWORK_PROBE[0]} cannot be reached ({error.strerror or error})"
+    to :data:`NETWORK_PROBE`, its name's lookup included, within
+    :data:`NETWORK_TIMEOUT_S`), or ``None`` when it is."""
+    why = networkprobe.unreachable(*NETWORK_PROBE, NETWORK_TIMEOUT_S)
+    return None if why is None else f"{NETWORK_PROBE[0]} cannot be reached ({why})"

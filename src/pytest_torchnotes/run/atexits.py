@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from pytest_torchnotes.run.notecode import NoteCode
+
 
 class _Registration:
     """One ``atexit.register(func, ...)`` of a note, registered in its place, so that
@@ -29,11 +31,14 @@ class _Registration:
 
 
 class AtExitGuard:
-    """Record what code compiled from ``filename`` (the note's blocks) registers with
-    ``atexit.register`` between :meth:`start` and :meth:`stop`."""
+    """Record what code compiled from ``filename`` (the note's blocks), or from a module
+    the note wrote (:class:`.notecode.NoteCode`), registers with ``atexit.register`` between
+    :meth:`start` and :meth:`stop`."""
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, scratch: str = "", beside: str = "") -> None:
         self.filename = filename
+        #: The note's blocks and the modules it wrote into ``scratch``, its working folder.
+        self.code = NoteCode(filename, scratch, beside)
         self.registered: list[_Registration] = []
         self._saved: tuple[Callable[..., Any], Callable[..., Any]] | None = None
         #: What the note registered with ``threading._register_atexit``.
@@ -49,10 +54,11 @@ class AtExitGuard:
 
             def recording_at_shutdown(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                 caller = sys._getframe(1)
-                if caller.f_code.co_filename != self.filename:
+                if not self.code.owns(caller.f_code.co_filename):
                     return at_shutdown(func, *args, **kwargs)
                 name = getattr(func, "__qualname__", None) or repr(func)
-                line = f"{name} (threading._register_atexit, line {caller.f_lineno})"
+                where = self.code.where(caller.f_code.co_filename, caller.f_lineno)
+                line = f"{name} (threading._register_atexit, {where})"
                 registration = _Registration(func, args, kwargs, line)
                 self.at_shutdown.append(registration)
                 return at_shutdown(registration)
@@ -61,10 +67,11 @@ class AtExitGuard:
 
         def recording(func: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
             caller = sys._getframe(1)
-            if caller.f_code.co_filename != self.filename:
+            if not self.code.owns(caller.f_code.co_filename):
                 return register(func, *args, **kwargs)
             name = getattr(func, "__qualname__", None) or repr(func)
-            registration = _Registration(func, args, kwargs, f"{name} (line {caller.f_lineno})")
+            where = self.code.where(caller.f_code.co_filename, caller.f_lineno)
+            registration = _Registration(func, args, kwargs, f"{name} ({where})")
             self.registered.append(registration)
             register(registration)
             return func

@@ -81,6 +81,11 @@ GET_RECURSION_LIMIT = sys.getrecursionlimit
 SET_RECURSION_LIMIT = sys.setrecursionlimit
 #: ``sys._getframe`` as the interpreter has it: a warning is recorded inside its block.
 GET_FRAME = sys._getframe
+#: The trace and profile functions of the thread, bound at import: a block may replace them.
+GET_TRACE = sys.gettrace
+SET_TRACE = sys.settrace
+GET_PROFILE = sys.getprofile
+SET_PROFILE = sys.setprofile
 #: Bound at import: a block that deletes ``builtins.repr`` still shows its last expression.
 REPR = repr
 
@@ -135,6 +140,18 @@ class Executor:
         self.fd_shared: list[str] = []
         #: Called right before and right after the code of each block (run/sandbox.py).
         self.around_block: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        #: The profile and trace functions (``sys.setprofile``, ``sys.settrace``) the
+        #: note's code left on, put on again for its next block; ``None``: the session's.
+        self.note_hooks: tuple[Any, Any] | None = None
+
+    def hooks_left(self) -> list[str]:
+        """The functions of ``sys`` whose hook the note's last block left on (taken off
+        after each block), and forget them: the note is over."""
+        hooks, self.note_hooks = self.note_hooks, None
+        if hooks is None:
+            return []
+        names = ("sys.setprofile", "sys.settrace")
+        return [name for name, hook in zip(names, hooks, strict=True) if hook is not None]
 
     def exit_in_thread(self, status: int) -> None:
         """A thread called ``os._exit(status)``: while a block runs, the block fails, as the
@@ -197,6 +214,10 @@ class Executor:
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         others = earlier_threads_clocks() if self.fd is not None else {}
+        session_hooks = (GET_PROFILE(), GET_TRACE())
+        note_hooks = self.note_hooks
+        left: tuple[Any, Any] | None = None
+        raised_late: BaseException | None = None
         try:
             with capture:
                 self.router.begin(capture, label)
@@ -204,14 +225,21 @@ class Executor:
                     sys.tracebacklimit = STACK_LIMIT
                 if prompt:
                     sys.ps1 = INTERACTIVE_PROMPT
-                limit.start(timeout, where)
                 between = self.between
-                if between is not None:
-                    between.enter()
-                for before, _ in self.around_block:
-                    before()
-                self.in_block = True
+                # The limit starts inside the try whose finally stops it: its BlockTimeout
+                # landing before the code (in what puts the note's state on) left it armed,
+                # and its second SIGALRM ended the session. What leave and the afters put
+                # back they put back whether or not enter and the befores got there.
                 try:
+                    limit.start(timeout, where)
+                    if between is not None:
+                        between.enter()
+                    for before, _ in self.around_block:
+                        before()
+                    self.in_block = True
+                    if note_hooks is not None:  # last: the session's steps are not its to see
+                        SET_PROFILE(note_hooks[0])
+                        SET_TRACE(note_hooks[1])
                     exec(code.body, namespace)
                     if code.display is not None:
                         value = eval(code.display, namespace)
@@ -220,6 +248,27 @@ class Executor:
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
                     self.in_block = False
+                    # The trace and profile functions the code left on come off first: they
+                    # would run on the session's code between blocks and after the note,
+                    # where its namespace is gone (a tracer's NameError failed the session's
+                    # clean-up, and the rest of the state leaked into the next note). A
+                    # profile function that raises here is taken off by Python: try again.
+                    # What is raised here (that function's error, or a signal handler's
+                    # exception such as SignalledItself landing at these calls) is the
+                    # block's: raised once the state is put back. A late BlockTimeout is
+                    # dropped, as below.
+                    for _ in range(8):
+                        try:
+                            if left is None:
+                                left = (GET_PROFILE(), GET_TRACE())
+                            SET_PROFILE(session_hooks[0])
+                            SET_TRACE(session_hooks[1])
+                            break
+                        except BlockTimeout:
+                            continue
+                        except BaseException as error:
+                            raised_late = raised_late or error
+                            continue
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then
                     # stop the time limit. Its BlockTimeout can land here, after the code
@@ -251,6 +300,8 @@ class Executor:
                         del sys.tracebacklimit
                     if prompt:
                         vars(sys).pop("ps1", None)
+                    if raised_late is not None:
+                        raise raised_late
         except BaseException as error:
             failure: BaseException | None = error
         else:
@@ -259,6 +310,9 @@ class Executor:
             self._warnings = None
             self._thread_exits = None
             self.router.end()
+        if left is not None:
+            hooks_changed = left[0] is not session_hooks[0] or left[1] is not session_hooks[1]
+            self.note_hooks = left if hooks_changed else None
         if REAL_GETPID() != self._pid:
             end_forked_child(failure)
         if self.fd is not None:

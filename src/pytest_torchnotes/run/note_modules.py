@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import operator
 import os
 import re
 import sys
@@ -71,12 +72,17 @@ class ModulesGuard:
     Every note is guarded, not only those whose text names ``sys`` and ``modules``:
     ``vars(sys)["mod" + "ules"]["json"] = None`` reached it all the same, and the next
     note's ``import json`` failed. The names and the modules are copied as two lists and
-    compared as lists after the note, in C (an item is compared by identity first, and a
-    module equals only itself): about 20 us a note with torch imported; only where an entry
-    changed are they compared name by name. A stand-in whose ``__eq__`` says it equals the
-    module it replaced is not seen."""
+    compared after the note, in C: the names as lists, the modules one by one by identity
+    (``operator.is_``; a list's ``==`` let a stand-in whose ``__eq__`` says it equals every
+    object pass for the module it replaced): about 35 us a note with torch imported; only
+    where an entry changed are they compared name by name. A ``sys.modules`` the note put in
+    place of the session's dictionary (a ``dict`` subclass whose ``__eq__`` lies, through
+    ``setattr(sys, "mod" + "ules", d)``) is taken off first: the checks read the session's
+    dictionary, kept when the guard is made."""
 
     def __init__(self, code: str = "") -> None:
+        #: The session's dictionary: the import system's own, which the note's may hide.
+        self.table = sys.modules
         self.names = list(sys.modules)
         self.modules = list(sys.modules.values())
         #: Where ``__main__`` is among them (near the start: the interpreter puts it first).
@@ -86,23 +92,21 @@ class ModulesGuard:
     def _unchanged(self) -> bool:
         """Whether every entry is still there, in its place, with its module (``__main__``
         aside): new entries may follow."""
-        now = sys.modules
+        now = self.table
         count = len(self.names)
         if list(now)[:count] != self.names:
             return False
-        # Lists compare their items by identity first, in C; __main__, the note's module
-        # now, is left out.
         modules = list(now.values())
-        main = self.main
-        if main is None:
-            return modules[:count] == self.modules
-        return (
-            modules[:main] == self.modules[:main]
-            and modules[main + 1 : count] == self.modules[main + 1 :]
-        )
+        if self.main is not None:  # the note's module now: the session puts it back
+            modules[self.main] = self.modules[self.main]
+        # By identity: == asks the stand-in's __eq__, which may say it equals the module.
+        return all(map(operator.is_, modules, self.modules))
 
     def restore(self) -> list[str]:
         changed = []
+        if vars(sys).get("modules") is not self.table:
+            sys.modules = self.table
+            changed.append("sys.modules")
         if not self._unchanged():
             for name, module in zip(self.names, self.modules, strict=True):
                 if name != "__main__" and sys.modules.get(name) is not module:

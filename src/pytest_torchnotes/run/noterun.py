@@ -238,7 +238,15 @@ class NoteRun:
     def _check_shared_fd(self, block_result: BlockResult) -> None:
         """Warn at the block's line when a thread an earlier note left running ran while
         the block wrote to fd 1: what reached fd 1 is the block's output, and part of it
-        may be the thread's (:func:`.routing.ran_since`)."""
+        may be the thread's (:func:`.routing.ran_since`). Update mode does not write that
+        output into the note: the thread's text would land there as the block's."""
+        if self.executor.fd_shared and block_result.edits:
+            block_result.edits = []
+            block_result.not_updated = (
+                f"not written: {self.executor.fd_shared[0]} ran while the block wrote to file "
+                "descriptor 1, and part of what reached it may be the thread's: end the "
+                "thread in its own note and run again"
+            )
         for thread in self.executor.fd_shared:
             path, line = self.context.path, block_result.first_line
             message = (

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from pytest_torchnotes.run.notecode import NoteCode
 from pytest_torchnotes.run.wrapping import Wrapping
 
 #: Bound at import: a note may replace ``sys._getframe``.
@@ -34,8 +35,16 @@ class PermanentHooks:
     report) is not the note's to audit, and an audit hook that raises on ``open`` failed it
     there, outside any block."""
 
-    def __init__(self, filename: str, in_block: Callable[[], bool] = lambda: True) -> None:
+    def __init__(
+        self,
+        filename: str,
+        in_block: Callable[[], bool] = lambda: True,
+        scratch: str = "",
+        beside: str = "",
+    ) -> None:
         self.filename = filename
+        #: The note's blocks and the modules it wrote into ``scratch``, its working folder.
+        self.code = NoteCode(filename, scratch, beside)
         self.in_block = in_block
         self.active = True
         self.registered: list[str] = []
@@ -54,9 +63,10 @@ class PermanentHooks:
 
     def _from_note(self, what: str) -> bool:
         caller = _GETFRAME(2)
-        if caller.f_code.co_filename != self.filename:
+        if not self.code.owns(caller.f_code.co_filename):
             return False
-        self.registered.append(f"{what} (line {caller.f_lineno})")
+        where = self.code.where(caller.f_code.co_filename, caller.f_lineno)
+        self.registered.append(f"{what} ({where})")
         return True
 
     def _while_active(self, function: Callable[..., Any]) -> Callable[..., Any]:

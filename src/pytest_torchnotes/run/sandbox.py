@@ -194,9 +194,12 @@ def sandbox(
         folder = str(path.parent)
         refusing = nullcontext
     interrupted = executor.interrupted
-    at_exit = atexits.AtExitGuard(executor.filename)
+    # What the modules the note writes register is the note's too, as they are.
+    at_exit = atexits.AtExitGuard(executor.filename, folder, str(path.parent))
     spawning = spawnpickling.SpawnGuard(module)
-    hooks = permanent.PermanentHooks(executor.filename, lambda: executor.in_block)
+    hooks = permanent.PermanentHooks(
+        executor.filename, lambda: executor.in_block, folder, str(path.parent)
+    )
     if faulthandling.FAULTHANDLER_WORD in code:  # its functions are wrapped from here on
         guards.append(faulthandling.FaulthandlerGuard(executor.time_limit.watchdog.file))
     self_sent = selfsignal.SelfSent(os.getpid(), threads)
@@ -257,6 +260,7 @@ def sandbox(
         for guard in guards:
             restored.extend(guard.restore())
         restored.extend(entries_restored)
+        restored.extend(executor.hooks_left())
         if between is not None:
             restored.extend(name for name in between.changed() if name not in restored)
         if torchcaches.changed_torch(restored):

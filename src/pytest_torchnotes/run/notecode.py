@@ -1,0 +1,61 @@
+"""Whether code is the note's own: its blocks, or a module the note wrote itself.
+
+A guard that tells the note's registrations from a library's by the file of the code that
+registers (``atexit.register``, ``sys.addaudithook``) counted only the blocks: a module the
+note writes into its scratch folder and imports (``open("helper.py", "w")``, then
+``import helper``) registered as a library, and outlived the note: its ``atexit`` function
+wrote into the folder pytest was started from and changed the session's exit status, its
+audit hook printed into every later note. A module that was beside the note before it ran
+(copied into the scratch folder with the rest of the note's folder) is a library of the
+project's, and what it registers stays.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class NoteCode:
+    """The note compiled as ``filename``, and the modules it wrote into ``scratch`` (its
+    working folder) that are not in ``beside`` (the note's own folder, which the scratch
+    folder copies). Without a scratch folder of its own (``scratch`` is ``beside``), only
+    the blocks."""
+
+    def __init__(self, filename: str, scratch: str = "", beside: str = "") -> None:
+        self.filename = filename
+        self.beside = beside
+        self._prefixes = (
+            tuple({os.path.join(root, "") for root in (scratch, os.path.realpath(scratch))})
+            if scratch and os.path.realpath(scratch) != os.path.realpath(beside)
+            else ()
+        )
+
+    def owns(self, co_filename: str) -> bool:
+        """Whether code compiled from ``co_filename`` is the note's.
+
+        >>> import tempfile
+        >>> scratch, beside = tempfile.mkdtemp(), tempfile.mkdtemp()
+        >>> code = NoteCode("notes/a.md", scratch, beside)
+        >>> code.owns("notes/a.md"), code.owns(os.path.join(scratch, "helper.py"))
+        (True, True)
+        >>> _ = open(os.path.join(beside, "library.py"), "w").close()
+        >>> code.owns(os.path.join(scratch, "library.py")), code.owns("/lib/x.py")
+        (False, False)
+        """
+        if co_filename == self.filename:
+            return True
+        for prefix in self._prefixes:
+            if co_filename.startswith(prefix):
+                copied = os.path.join(self.beside, co_filename[len(prefix) :])
+                return not os.path.exists(copied)
+        return False
+
+    def where(self, co_filename: str, line: int) -> str:
+        """``line 3`` in the note, ``helper.py, line 3`` in a module it wrote.
+
+        >>> NoteCode("notes/a.md").where("/tmp/s/helper.py", 3)
+        'helper.py, line 3'
+        """
+        if co_filename == self.filename:
+            return f"line {line}"
+        return f"{os.path.basename(co_filename)}, line {line}"
