@@ -89,6 +89,17 @@ def test_a_quote_in_a_block_quote_is_one_level_deeper() -> None:
     assert (block.output.prefix, block.expected) == ("> > ", "[1, 2]\n\n[3]")
 
 
+@pytest.mark.parametrize("label", ["> 输出：", "> Output:", ">Out:"])
+def test_a_quote_under_a_label_in_a_block_quote_is_read(label: str) -> None:
+    """In a block quote, the label line holds the outer quote's ``>`` too: it was taken for
+    the quote of output itself, which it does not read as, and the quote under it was left
+    unread with no word."""
+    text = f"> ```python\n> print([1, 2])\n> ```\n>\n{label}\n>\n> > [1, 2]\n> > a\n\nThen.\n"
+    block = parse(text).blocks[0]
+    assert block.output is not None
+    assert (block.output.prefix, block.expected) == ("> > ", "[1, 2]\na")
+
+
 @given(
     st.lists(
         st.sampled_from(["tensor([1., 2.])", "[3, 4]])", "True", "x y", "", "1e-05"]),

@@ -66,18 +66,24 @@ def _quote_start(note: NoteContext, fence: FenceLexeme) -> int | None:
     first = _next_text(note, fence, fence.close_line + 1)
     if first is None:
         return None
-    if ">" in note.lines[first]:  # most blocks: no quote after them, no marker read
+    if ">" in _inner(note.lines[first], fence):  # most blocks: no quote after them
         return _printed_quote(note, fence, first)
     # a label line, then the quote: the label is matched only when a quote follows it
     second = _next_text(note, fence, first + 1)
-    if second is None or ">" not in note.lines[second]:
+    if second is None or ">" not in _inner(note.lines[second], fence):
         return None
-    line = note.lines[first]
-    rest = line[len(quote_prefix(line, fence.quote_depth) or "") :] if fence.quote_depth else line
+    rest = _inner(note.lines[first], fence)
     label = note.format.output_label or OUTPUT_LABEL
     if len(rest) > LABEL_LENGTH or not label.match(rest):
         return None
     return _printed_quote(note, fence, second)
+
+
+def _inner(line: str, fence: FenceLexeme) -> str:
+    """``line`` without the markers of the block quote ``fence`` stands in."""
+    if not fence.quote_depth:
+        return line
+    return line[len(quote_prefix(line, fence.quote_depth) or "") :]
 
 
 def _next_text(note: NoteContext, fence: FenceLexeme, start: int) -> int | None:
