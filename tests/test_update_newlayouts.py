@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.noteformat import LANGUAGES, NoteFormat
 from pytest_torchnotes.markdown.quoted_output import NOT_TEXT
-from pytest_torchnotes.run.results import BlockResult
+from pytest_torchnotes.run.results import PASSED, BlockResult
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
 from tests.test_update_layouts import (
     LAYOUTS,
@@ -547,22 +547,24 @@ def test_indented_output_under_a_label_is_not_emptied(
         assert updated.result.blocks[0].not_updated.startswith("the block prints nothing")
 
 
-@pytest.mark.parametrize("printed", ["'>>> 1'", "'\\n>>> x = 2'"])
-def test_indented_output_under_a_label_that_opens_with_a_prompt_is_refused(
+@pytest.mark.parametrize("printed", ["'>>> 1'", "'>>> x = 2\\nIn [7]: x'"])
+def test_indented_output_under_a_label_that_opens_with_a_prompt_is_written_and_read_back(
     runner: NoteRunner, tmp_path: Path, printed: str
 ) -> None:
-    """Under a label, indented text that opens with ``>>>`` is a docstring's session: once
-    written there, the next run read it as a transcript beside the block (Sybil refused the
-    overlapping regions). It is refused, and the note stays."""
+    """Under a label, indented text that opens with ``>>>`` is the block's output, not a
+    docstring's session: once written there, the next run read it as a transcript beside
+    the block (Sybil refused the overlapping regions). It is written, and read back as the
+    block's output: a second update changes nothing."""
     text = f"```python\nprint({printed})\n```\n\nOut:\n\n    WRONG\n"
     path = tmp_path / "note.md"
     path.write_bytes(on_disk(text))
-    for _ in range(2):
-        updated = update(runner, path, NoteFormat(indented_output=True))
-        assert updated.data == on_disk(text)
-        refusal = updated.result.blocks[0].not_updated
-        assert refusal is not None
-        assert "would read as a >>> session under the label line" in refusal
+    expected = eval(printed).replace("\n", "\n    ")
+    first = update(runner, path, NoteFormat(indented_output=True))
+    assert first.data == on_disk(text.replace("WRONG", expected))
+    assert first.result.blocks[0].not_updated is None
+    second = update(runner, path, NoteFormat(indented_output=True))
+    assert second.data == first.data
+    assert second.result.blocks[0].outcome == PASSED
 
 
 def test_a_block_with_a_marker_under_a_label_runs(runner: NoteRunner, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from pytest_torchnotes.comparison.normalize import (
 )
 from pytest_torchnotes.comparison.terminal import as_terminal_shows
 from pytest_torchnotes.markdown.labeled_python import reads_as_code
-from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
+from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.lexing.lines import width
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
@@ -221,14 +221,6 @@ output in an output fence, or mark the block <!-- torchnotes: compare ignore -->
             "the block prints nothing, and without its indented output the label line above"
             " it would label what follows as the block's output: delete the label line and"
             f" the output by hand, or mark the block {COMPARE_IGNORE}"
-        )
-    first = next(line for line in lines if line.strip(" \t\r>"))
-    if first[QUOTE.match(first).end() :].strip().startswith(">>>"):  # type: ignore[union-attr]
-        # an indented code block that opens with a prompt is a docstring's session
-        return (
-            f"the output's first line ({first.strip()!r}) would read as a >>> session under"
-            " the label line: put the output in an output fence, or mark the block"
-            f" {COMPARE_IGNORE}"
         )
     for line in lines:
         if FENCE_LINE.match(line):
