@@ -95,10 +95,13 @@ def test_a_trace_or_profile_function_a_note_leaves_on_runs_on_its_code_alone(
         "\n```python\ncalls.append(2)\n```\n",
         "a.md",
     )
+    # The session's own hooks (coverage's tracer, under coverage) are no concern of the test:
+    # none of the note's may be left on.
     write_note(
         "```python\nimport sys, threading\n"
-        "print(sys.gettrace() is sys.getprofile() is threading._trace_hook is None)\n"
-        "=== output ===\nTrue\n```\n",
+        "hooks = (sys.gettrace(), sys.getprofile(), threading._trace_hook)\n"
+        "print([getattr(hook, '__name__', None) in ('tr', 'pr', 'print') for hook in hooks])\n"
+        "=== output ===\n[False, False, False]\n```\n",
         "b.md",
     )
     result = pytester.runpytest("-p", "no:randomly")
