@@ -177,13 +177,19 @@ def _relative(path: Path, rootpath: Path) -> str:
         return path.as_posix()
 
 
+def _cached(cache_dir: Path, key: str) -> object:
+    """The value pytest's cache keeps under ``key``, read from its folder; ``None`` when there
+    is none or it is not JSON."""
+    try:
+        return json.loads((cache_dir / "v" / key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def read_durations(cache_dir: Path) -> dict[str, float]:
     """The notes' durations in pytest's cache folder, as the last runs wrote them (pytest's
     ``Cache.get`` is not there yet when xdist asks how many workers to start)."""
-    try:
-        data = json.loads((cache_dir / "v" / DURATIONS_KEY).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    data = _cached(cache_dir, DURATIONS_KEY)
     if not isinstance(data, dict):
         return {}
     return {
@@ -196,11 +202,8 @@ def read_durations(cache_dir: Path) -> dict[str, float]:
 def read_worker_start(cache_dir: Path) -> float | None:
     """A worker's start in seconds as the last parallel run measured it, from pytest's cache
     folder; ``None`` when none did (or what is there is not a time)."""
-    try:
-        data = json.loads((cache_dir / "v" / WORKER_START_KEY).read_text(encoding="utf-8"))
-        seconds = data["seconds"]
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
+    data = _cached(cache_dir, WORKER_START_KEY)
+    seconds = data.get("seconds") if isinstance(data, dict) else None
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         return None
     return float(seconds) if 0 < seconds <= LONGEST_START else None
