@@ -22,13 +22,13 @@ from pytest_torchnotes.markdown.ipython import (
     traceback_starts,
     with_output,
 )
-from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme, first_text
 from pytest_torchnotes.notelines import shown
 
 
 def starts_with_out(fence: FenceLexeme) -> bool:
     """Whether a fence's first non-blank line is an ``Out[n]:`` prompt."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
+    first = first_text(fence.body)
     return OUT_PROMPT.match(first) is not None
 
 

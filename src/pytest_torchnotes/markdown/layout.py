@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
 from pytest_torchnotes.markdown.image_output import IMAGE
-from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, strip_columns, width
+from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
@@ -275,7 +275,7 @@ def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bo
     """Whether ``fence`` could hold a block's output; under a label, any language may."""
     if fence.language in languages or fence.close_line is None:
         return False
-    first = next((line.text for line in fence.body if line.text.strip()), "")
+    first = first_text(fence.body)
     printed = fence.language in SHELL_FENCES and PRINTED_VALUE.match(first) is not None
     if not labeled and fence.language not in OUTPUT_LOOKING and not printed:
         return False

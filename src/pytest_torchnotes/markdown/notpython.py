@@ -14,7 +14,7 @@ from pytest_torchnotes.markdown.bare_python import (
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
-from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexers import FenceLexeme, first_text
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.transcripts import is_doctest
 from pytest_torchnotes.notelines import shown
@@ -79,7 +79,7 @@ def collected(fence: FenceLexeme, languages: Container[str]) -> bool:
 def _starts_with_prompt(fence: FenceLexeme) -> bool:
     """Whether the first line of text of a fence starts with a ``>>>`` prompt, at its first
     column, as a session shows it."""
-    first = next((line.text for line in fence.body if line.text.strip()), "")
+    first = first_text(fence.body)
     return SESSION_START.match(first) is not None
 
 

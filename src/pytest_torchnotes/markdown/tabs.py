@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
-from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexers import FenceLexeme, first_text
 
 #: A tab line, the first line of text of a block: ``#@tab pytorch`` or ``#@tab mxnet, jax``,
 #: or d2lbook 1.0's cell magic ``%%tab pytorch`` (group ``magic``).
@@ -33,13 +33,9 @@ TAB_EXTENSION = re.compile(r"^[ \t]*%load_ext[ \t]+d2lbook\.tab[ \t]*$")
 RUN_TABS = frozenset({"pytorch", "all"})
 
 
-def _first_line(fence: FenceLexeme) -> str:
-    return next((line.text for line in fence.body if line.text.strip()), "")
-
-
 def tab_line(fence: FenceLexeme) -> str | None:
     """The tab line that opens a block, if any."""
-    first = _first_line(fence)
+    first = first_text(fence.body)
     return first.strip() if TAB_LINE.match(first) else None
 
 
@@ -60,7 +56,7 @@ def extension_names(code: str) -> frozenset[str]:
 
 def loads_tabs(fence: FenceLexeme) -> bool:
     """Whether the block loads d2lbook's tab extension (``%load_ext d2lbook.tab``)."""
-    return TAB_EXTENSION.match(_first_line(fence)) is not None
+    return TAB_EXTENSION.match(first_text(fence.body)) is not None
 
 
 def tabbed(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:

@@ -6,6 +6,7 @@ Line numbers are 0-based indexes into ``text.split("\\n")``; callers add 1 for p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 #: One block-quote marker: ``>`` and the space after it.
@@ -35,6 +36,11 @@ class BodyLine(NamedTuple):
     prefix: str
     #: What is left: the content itself, without the trailing newline.
     text: str
+
+
+def first_text(body: Iterable[BodyLine]) -> str:
+    """The text of the first line of ``body`` that is not blank; empty when every line is."""
+    return next((line.text for line in body if line.text.strip()), "")
 
 
 def split_lines(text: str) -> list[str]:
