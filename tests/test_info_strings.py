@@ -3,13 +3,22 @@ options keep from running, MyST's option lines left out of the code."""
 
 from __future__ import annotations
 
+import ast
+import keyword
+import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.markdown.bare_python import reads_as_python
+from pytest_torchnotes.markdown import bare_python
+from pytest_torchnotes.markdown.bare_python import (
+    MAGIC_LINE,
+    opens_with_two_words,
+    reads_as_python,
+)
 from pytest_torchnotes.markdown.cellopts import not_run
 from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
@@ -289,6 +298,53 @@ def test_bare_runs_pasted_cells_that_read_as_python_and_leaves_their_output_text
 )
 def test_what_reads_as_python_in_a_fence_without_info_string(text: str, runs: bool) -> None:
     assert reads_as_python(text) is runs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pip install torch==2.13.0",
+        "\n  \nconda install pytorch torchvision -c pytorch",
+        "cd examples\npython train.py --epochs 2",
+        "git clone https://github.com/pytorch/examples\nimport torch",
+        "export\tCUDA_VISIBLE_DEVICES=0",
+        "print x",
+    ],
+)
+def test_a_shell_command_is_told_from_python_without_parsing_it(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed parse costs some 70 us: a note's ```bash fence of ``pip install torch``
+    paid it at every reading."""
+
+    def parse(*args: object, **kwargs: object) -> ast.Module:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(bare_python, "ast", SimpleNamespace(parse=parse))
+    assert reads_as_python(text) is False
+
+
+#: Names, keywords (hard and soft) and pieces of Python and of shell commands.
+NAMES = ["pip", "install", "x", "print", "torch", "_", "ifx", "iｆ", "x·y", "é", "type"]
+WORDS = st.sampled_from([*NAMES, *keyword.kwlist, *keyword.softkwlist])
+PUNCTUATION = [" ", "\t", "\n", "=", ":", "(", ")", ".", ",", "'", '"', "#", "\\", "1", "0.5"]
+PIECES = st.lists(st.one_of(WORDS, st.sampled_from([*PUNCTUATION, "[", "]", "->", "%", "!"])))
+TEXTS = PIECES.map("".join)
+
+
+@given(WORDS, st.sampled_from([" ", "\t", "  "]), WORDS, TEXTS)
+def test_a_text_that_opens_with_two_names_never_parses(
+    first: str, space: str, second: str, rest: str
+) -> None:
+    """The shortcut of :func:`reads_as_python` is exact: what it takes for a shell command
+    is text Python cannot parse, so parsing it would have said the same."""
+    text = first + space + second + rest
+    if not opens_with_two_words(text.split("\n")[0]):
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # `1if`: invalid decimal literal
+        with pytest.raises((SyntaxError, ValueError)):
+            ast.parse(MAGIC_LINE.sub("", text))
 
 
 def test_bare_is_a_fence_without_info_string_in_the_settings() -> None:

@@ -5,6 +5,7 @@ tutorial's cells write them all in such fences, code and output alike (```` ``` 
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
@@ -15,6 +16,14 @@ PYTHON_CONTENT = re.compile(r"^(?:>>> |In ?\[\d*\]: |import torch\b|from torch\b
 
 #: A line of a notebook cell that Python does not read: an IPython magic or shell escape.
 MAGIC_LINE = re.compile(r"^[ \t]*[%!].*$", re.MULTILINE)
+
+#: Two words side by side at the very start of a text: a shell command (``pip install
+#: torch``, ``cd examples``, ``conda activate``). No Python statement opens with two names
+#: unless one of them is a keyword (``import torch``, ``x if y else z``, ``match x:``).
+TWO_WORDS = re.compile(r"([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)")
+
+#: Python's keywords, soft ones too (``match``, ``case``, ``type``).
+KEYWORDS = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist)
 
 
 def reads_as_python(text: str) -> bool:
@@ -37,12 +46,27 @@ def reads_as_python(text: str) -> bool:
     first = next((line for line in text.split("\n") if line.strip()), "")
     if PYTHON_CONTENT.match(first):
         return True
+    if opens_with_two_words(first):
+        return False  # no need to parse: Python reads none of it (a failed parse is slow)
     try:
         # magics blanked, not removed, so that the lines keep their numbers
         module = ast.parse(MAGIC_LINE.sub("", text))
     except (SyntaxError, ValueError):  # ValueError: a NUL byte
         return False
     return any(_does_more_than_show(statement) for statement in module.body)
+
+
+def opens_with_two_words(line: str) -> bool:
+    """Whether ``line``, a text's first line, opens with two names that are no keywords,
+    which Python cannot parse, whatever follows: a shell command.
+
+    >>> opens_with_two_words("pip install torch==2.13.0"), opens_with_two_words("import torch")
+    (True, False)
+    >>> opens_with_two_words("x = 1"), opens_with_two_words("print (x)")
+    (False, False)
+    """
+    words = TWO_WORDS.match(line)
+    return words is not None and KEYWORDS.isdisjoint(words.groups())
 
 
 def _does_more_than_show(statement: ast.stmt) -> bool:
