@@ -107,3 +107,41 @@ def test_a_note_whose_fixtures_use_caplog_keeps_log_capture(
     pytester.makeconftest(PHASES_CONFTEST)
     pytester.runpytest().assert_outcomes(passed=1)
     assert phases(pytester) == {"notes/note.md::note": [True, True, True]}
+
+
+#: Writes the note items grouped by the hooks object they call through.
+HOOKS_CONFTEST = """\
+import json
+
+def pytest_collection_finish(session):
+    groups = {}
+    for item in session.items:
+        groups.setdefault(id(item.ihook), []).append(item.nodeid)
+    with open("hooks.json", "w") as handle:
+        json.dump(sorted(sorted(nodeids) for nodeids in groups.values()), handle)
+"""
+
+
+def test_notes_whose_paths_have_the_same_conftest_files_share_their_hooks(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """Each hook of a note item is looked up once for the notes of the same conftest files,
+    not at every note (some 30 us a note), and a conftest file's hooks still reach only
+    the notes below it."""
+    note = NOTE.replace("1 / 0\n", "")
+    for name in ("a.md", "b.md", "sub/c.md", "sub/d.md"):
+        write_note(note, name)
+    (pytester.path / "notes" / "sub" / "conftest.py").write_text(
+        "def pytest_runtest_setup(item):\n"
+        '    with open("setups.txt", "a") as handle:\n'
+        '        handle.write(item.nodeid + "\\n")\n'
+    )
+    pytester.makeconftest(HOOKS_CONFTEST)
+    pytester.runpytest().assert_outcomes(passed=4)
+    setups = (pytester.path / "setups.txt").read_text().split()
+    assert setups == ["notes/sub/c.md::note", "notes/sub/d.md::note"]
+    with open(pytester.path / "hooks.json") as handle:
+        assert json.load(handle) == [
+            ["notes/a.md::note", "notes/b.md::note"],
+            ["notes/sub/c.md::note", "notes/sub/d.md::note"],
+        ]

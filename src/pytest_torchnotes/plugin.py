@@ -532,6 +532,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             )
 
 
+#: Set when the session's items are collected: every conftest file is loaded by then, so
+#: the hooks of a note's path are known for good.
+COLLECTED: pytest.StashKey[bool] = pytest.StashKey()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    session.config.stash[COLLECTED] = True
+
+
 def _runner(config: pytest.Config) -> NoteRunner:
     """The session's runner, made on first use (scratch directories need the base temp)."""
     runner = config.stash.get(RUNNER, None)
@@ -575,13 +585,30 @@ def _runner(config: pytest.Config) -> NoteRunner:
 PHASE_HOOKS = frozenset({"pytest_runtest_setup", "pytest_runtest_call", "pytest_runtest_teardown"})
 
 
+#: pytest's logging plugin where the session's settings let note items go without it
+#: (:func:`_logging_plugin_for_notes`), ``None`` where they do not: read once a session.
+LOGGING_PLUGIN: pytest.StashKey[object | None] = pytest.StashKey()
+
+
 def _logging_plugin_for_notes(config: pytest.Config, fixtures: list[str]) -> object | None:
     """pytest's logging plugin when a note item can go without its capture around each
     phase: nothing asks for it (the ``caplog`` fixture, live logging, a ``log_level``), and
     a note starts with a bare root logger anyway (its records go to its blocks' stderr).
     ``None`` when the item keeps it."""
+    if "caplog" in fixtures:
+        return None
+    try:
+        return config.stash[LOGGING_PLUGIN]
+    except KeyError:
+        plugin = config.stash[LOGGING_PLUGIN] = _logging_plugin_unasked(config)
+        return plugin
+
+
+def _logging_plugin_unasked(config: pytest.Config) -> object | None:
+    """pytest's logging plugin, unless the session's settings ask for its capture (live
+    logging, a ``log_level``)."""
     plugin: object | None = config.pluginmanager.get_plugin("logging-plugin")
-    if plugin is None or "caplog" in fixtures or config.getini("log_cli"):
+    if plugin is None or config.getini("log_cli"):
         return None
     for name in ("log_level", "log_cli_level"):
         if config.getoption(name, None) is not None or config.getini(name):
@@ -592,6 +619,29 @@ def _logging_plugin_for_notes(config: pytest.Config, fixtures: list[str]) -> obj
 #: The subset hook callers of note items, by hook and the plugins they leave out: shared by
 #: the notes of a session, which mostly have the same conftest files.
 SUBSETS: pytest.StashKey[dict[tuple[str, frozenset[object]], Any]] = pytest.StashKey()
+
+#: The hooks of note items, by the conftest files their path leaves out and the plugin
+#: their phases leave out: shared by the notes of a session, so that each hook is looked up
+#: once, not at every note.
+NOTE_HOOKS: pytest.StashKey[dict[tuple[frozenset[object], object], NoteHooks]] = pytest.StashKey()
+
+
+def _note_hooks(hooks: Any, config: pytest.Config, removed: object) -> NoteHooks:
+    """The :class:`NoteHooks` over ``hooks``, pytest's hooks of a note's path: the same
+    object for every note whose path leaves out the same conftest files (pytest's proxy for
+    such a path names them; where it does not say, the note's own)."""
+    if hooks is config.hook:
+        conftests: frozenset[object] = frozenset()  # every conftest file applies
+    else:
+        left_out = getattr(hooks, "remove_mods", None)
+        if left_out is None:
+            return NoteHooks(hooks, config, removed)
+        conftests = frozenset(left_out)
+    shared = config.stash.setdefault(NOTE_HOOKS, {})
+    found = shared.get((conftests, removed))
+    if found is None:
+        found = shared[conftests, removed] = NoteHooks(hooks, config, removed)
+    return found
 
 
 class NoteHooks:
@@ -649,8 +699,12 @@ class NoteItem(pytest.Item):
         times a note."""
         if self._hooks is None:
             hooks = super().ihook
+            if not self.config.stash.get(COLLECTED, False):
+                # Not kept: a conftest file of a folder collected later is not the note's
+                # (pytest's proxy of the path leaves it out once it is loaded).
+                return hooks
             removed = _logging_plugin_for_notes(self.config, self.fixturenames)
-            self._hooks = hooks if removed is None else NoteHooks(hooks, self.config, removed)
+            self._hooks = hooks if removed is None else _note_hooks(hooks, self.config, removed)
         return self._hooks
 
     def setup(self) -> None:
