@@ -133,7 +133,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
-    tabbed = tabs.tabbed(lexemes.fences, note.format.languages)
+    tabbed = tabs.mentions(note.text) and tabs.tabbed(lexemes.fences, note.format.languages)
     magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
     commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
     other_frameworks = framework_tabs.other_framework_fences(note.text, note.lines, lexemes.fences)

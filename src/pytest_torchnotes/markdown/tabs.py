@@ -59,6 +59,21 @@ def loads_tabs(fence: FenceLexeme) -> bool:
     return TAB_EXTENSION.match(first_text(fence.body)) is not None
 
 
+#: What a note that has d2lbook tabs holds somewhere: a tab line (``#@tab``, ``# @tab``,
+#: ``%%tab``) or the tab extension's name.
+TAB_HINTS = ("@tab", "%%tab", "d2lbook.tab")
+
+
+def mentions(text: str) -> bool:
+    """Whether a note's ``text`` may hold d2lbook tabs: one search a note, where most hold
+    none, instead of the first line of every block, twice.
+
+    >>> mentions("```python\\n# @tab pytorch\\n```"), mentions("see the stable docs")
+    (True, False)
+    """
+    return any(hint in text for hint in TAB_HINTS)
+
+
 def tabbed(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:
     """Whether a note's Python blocks are d2lbook tabs: one of them opens with a tab line.
 
