@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.layout import looks_like_python
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
@@ -34,7 +35,7 @@ OPTION_LINE = re.compile(r"^[ \t]*:[\w-]+:")
 def colon_cells(note: NoteContext) -> None:
     """Warn once of the colon-fenced code cells of Python outside fences, HTML comments and
     front matter."""
-    if ":{code-cell}" not in note.text:
+    if not holds(note.text, ":{code-cell}"):
         return  # most notes: not read line by line
     found = list(python_cells(note))
     if not found:

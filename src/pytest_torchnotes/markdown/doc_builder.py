@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 
+from pytest_torchnotes.markdown.hints import holds_any
+
 #: What a note holds when it has framework branches: most notes are not read line by line.
 HINTS = ("{#if fw", "<frameworkcontent>")
 
@@ -56,7 +58,7 @@ PYTORCH_OPENING = (
 
 def mentions(text: str) -> bool:
     """Whether the note's ``text`` may hold framework branches."""
-    return any(hint in text for hint in HINTS)
+    return holds_any(text, HINTS)
 
 
 def branch_title(line: str, opened: str | None) -> str | None:

@@ -32,6 +32,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown import doc_builder
+from pytest_torchnotes.markdown.hints import holds_any
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import width
 from pytest_torchnotes.markdown.site_containers import comment_tab, tab_title, template_title
@@ -99,9 +100,7 @@ def other_framework_fences(
     content = any(opening in text for opening in CONTENT_OPENINGS) and bool(
         ANY_CONTENT_TAB.search(text)
     )
-    elements = (
-        ("tab" in text or "Tab" in text) and any(hint in text for hint in ELEMENT_HINTS)
-    ) or doc_builder.mentions(text)
+    elements = holds_any(text, ELEMENT_HINTS) or doc_builder.mentions(text)
     if not content and not elements:
         return {}
     tabs = _tabs(lines, content=content, elements=elements)

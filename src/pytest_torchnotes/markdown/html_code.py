@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.hints import holds_any
 from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
@@ -46,7 +47,7 @@ LONGEST = 400
 def html_code(note: NoteContext) -> None:
     """Warn once of the ``<pre><code>`` elements of Python outside fences, HTML comments and
     front matter."""
-    if "<code" not in note.text and "<CODE" not in note.text:
+    if not holds_any(note.text, ("<code", "<CODE")):
         return  # most notes: not read line by line
     found = list(python_elements(note))
     if not found:

@@ -10,6 +10,7 @@ import re
 
 from pytest_torchnotes.markdown.bare_python import reads_as_python
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.layout import LABEL_LENGTH, OUTPUT_LABEL, PRINTED_REPR
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
 from pytest_torchnotes.notelines import shown
@@ -48,7 +49,7 @@ def highlight_blocks(note: NoteContext) -> None:
     """Warn of the highlight blocks and codeblock tags of Python outside fences and HTML
     comments: one warning per note, at the first that holds code, naming the others, and
     those that hold a block's output (under a label line, or what Python printed) apart."""
-    if "highlight" not in note.text and "{%" not in note.text:
+    if "highlight" not in note.text and not holds(note.text, "{%"):
         return  # most notes: not read line by line
     hidden = set(note.comment_lines)
     for fence in note.lexemes.fences:

@@ -42,6 +42,7 @@ from pytest_torchnotes.markdown import (
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
 from pytest_torchnotes.markdown.context import BlockDraft, Convention, NoteContext
 from pytest_torchnotes.markdown.frontmatter import FrontMatterError, parse_front_matter
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL as OUTPUT_LABEL
 from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, MarkdownLexer
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
@@ -135,7 +136,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     pending = Pending()
     tabbed = tabs.mentions(note.text) and tabs.tabbed(lexemes.fences, note.format.languages)
     magic_tabs = tabbed and tabs.magic_tabs(lexemes.fences, note.format.languages)
-    commented = obsidian.hidden_fences(note.lines, lexemes.fences) if "%%" in note.text else {}
+    hidden = holds(note.text, "%%")
+    commented = obsidian.hidden_fences(note.lines, lexemes.fences) if hidden else {}
     other_frameworks = framework_tabs.other_framework_fences(note.text, note.lines, lexemes.fences)
     exercise_parts = teach_exercises.exercise_parts(note.text, note.lines, lexemes.fences)
     if other_frameworks:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.indented_python import not_text
 from pytest_torchnotes.markdown.lexers import INDENTED_CODE, QUOTE, width
 from pytest_torchnotes.markdown.lexing.list_items import BLOCK_START, THEMATIC_BREAK, item_column
@@ -30,7 +31,7 @@ PROSE_PROMPT = re.compile(
 
 def prose_transcripts(note: NoteContext) -> None:
     """Warn of the first ``>>>`` prompt of each paragraph of the note's text."""
-    if ">>>" not in note.text:
+    if not holds(note.text, ">>>"):
         return  # most notes: not read line by line
     hidden = not_text(note)
     after_blank, in_code, warned = True, False, False

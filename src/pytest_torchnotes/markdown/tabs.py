@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
+from pytest_torchnotes.markdown.hints import holds_any
 from pytest_torchnotes.markdown.lexers import FenceLexeme, first_text
 
 #: A tab line, the first line of text of a block: ``#@tab pytorch`` or ``#@tab mxnet, jax``,
@@ -60,8 +61,8 @@ def loads_tabs(fence: FenceLexeme) -> bool:
 
 
 #: What a note that has d2lbook tabs holds somewhere: a tab line (``#@tab``, ``# @tab``,
-#: ``%%tab``) or the tab extension's name.
-TAB_HINTS = ("@tab", "%%tab", "d2lbook.tab")
+#: ``%%tab``) or the line that loads the tab extension.
+TAB_HINTS = ("@tab", "%%tab", "%load_ext")
 
 
 def mentions(text: str) -> bool:
@@ -71,7 +72,7 @@ def mentions(text: str) -> bool:
     >>> mentions("```python\\n# @tab pytorch\\n```"), mentions("see the stable docs")
     (True, False)
     """
-    return any(hint in text for hint in TAB_HINTS)
+    return holds_any(text, TAB_HINTS)
 
 
 def tabbed(fences: Sequence[FenceLexeme], languages: Container[str]) -> bool:

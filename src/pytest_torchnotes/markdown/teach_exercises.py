@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 
 #: The parts of an exercise that are not run, and why.
@@ -58,7 +59,7 @@ def exercise_parts(
     >>> list(exercise_parts(text, text.splitlines(), MarkdownLexer()(text).fences))
     [7]
     """
-    if "@s" not in text:  # one search a note: most notes hold no part label
+    if not holds(text, "@s"):  # one search a note: most notes hold no part label
         return {}
     found: dict[int, str] = {}
     for fence in fences:
