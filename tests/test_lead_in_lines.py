@@ -104,7 +104,10 @@ def test_code_after_a_lead_in_is_never_read_as_output(
 def test_a_drift_under_a_lead_in_fails_and_update_rewrites_only_the_fence(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
-    text = "```python\nimport torch\nprint(torch.ones(2) * 3)\n```\n\nwhich gives:\n\n```\ntensor([2., 2.])\n```\n"
+    text = (
+        "```python\nimport torch\nprint(torch.ones(2) * 3)\n```\n\n"
+        "which gives:\n\n```\ntensor([2., 2.])\n```\n"
+    )
     path = write_note(text)
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(failed=1)
