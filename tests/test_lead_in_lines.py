@@ -3,6 +3,7 @@ a label line (``markdown/lead_in_lines.py``, ``layout.read_as_output``)."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
+from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.parsers import NoteParser
 from tests.conftest import WriteNote, block_counts
 
@@ -117,3 +119,20 @@ def test_a_drift_under_a_lead_in_fails_and_update_rewrites_only_the_fence(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     assert block_counts(result)["verified"] == 1
+
+
+def test_with_bare_fences_run_a_bare_fence_of_text_under_a_lead_in_is_named() -> None:
+    """With ``bare`` in ``torchnotes_languages`` (blogs that write code and output in bare
+    fences), a bare fence that does not read as Python is not run: it is the unread output
+    the lead-in names, not a block."""
+    note_format = dataclasses.replace(NoteFormat(), languages=NoteFormat().languages | {""})
+    text = (
+        "```\nimport torch\nprint('before')\nprint(torch.zeros(1))\n```\n"
+        "可以得到输出为：\n```\nbefore\ntensor([0.])\n```\n"
+    )
+    note = NoteParser(note_format).parse(text)
+    assert [block.fence.open_line for block in note.blocks] == [0]
+    assert note.blocks[0].output is None
+    (problem,) = note.problems
+    assert problem.line_index == 6
+    assert "line 6 leads into it, but is no label" in problem.message
