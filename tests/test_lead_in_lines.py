@@ -136,3 +136,17 @@ def test_with_bare_fences_run_a_bare_fence_of_text_under_a_lead_in_is_named() ->
     (problem,) = note.problems
     assert problem.line_index == 6
     assert "line 6 leads into it, but is no label" in problem.message
+
+
+@pytest.mark.parametrize(
+    "code", ["x = torch.ones(2)", "loss.backward()", "param_w.grad.data.zero_()\ny = 1"]
+)
+def test_under_a_block_that_prints_nothing_a_lead_in_tells_what_other_code_prints(
+    code: str,
+) -> None:
+    """``这个时候再输出 param_w.grad 会得到：`` after a block that prints nothing: the fence
+    shows what printing would give, not the block's output (update would empty it)."""
+    lead_in = "这个时候再输出 param_w.grad 会得到："
+    text = f"```python\n{code}\n```\n\n{lead_in}\n\n```\ntensor([1.])\n```\n"
+    (block,) = NoteParser().parse(text).blocks
+    assert block.output is None

@@ -246,12 +246,16 @@ def read_as_output(
     labeled_fences: frozenset[str],
     *,
     titled: bool = False,
+    block: FenceLexeme | None = None,
 ) -> bool:
     """Whether ``candidate``, after a block with ``between`` in between, is its output;
-    ``titled``: its own title is a label."""
+    ``titled``: its own title is a label; ``block``: the block, when known."""
     if only_a_lead_in(between):
         # a sentence leading into the fence: an output fence, or a bare or text one (where
-        # labels are read) whose text reads as printed output, never as code
+        # labels are read) whose text reads as printed output, never as code; under a block
+        # that prints nothing, the sentence tells what other code would print
+        if block is not None and not may_print(block):
+            return False
         if candidate.language in output_fences:
             return True
         return candidate.language in labeled_fences and printed_fence(candidate)
@@ -273,6 +277,30 @@ def only_a_lead_in(between: Gap) -> bool:
         and not between.labels
         and not between.comments
         and between.indented is None
+    )
+
+
+def may_print(block: FenceLexeme) -> bool:
+    """Whether ``block`` may print: it calls ``print`` or ``display``, or ends with an
+    expression whose value a notebook shows, other than a call, which may return ``None``
+    (``loss.backward()``), or it does not parse (the run says why).
+
+    >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
+    >>> [may_print(fence) for fence in MarkdownLexer()(
+    ...     "```\\nx = 1\\n```\\n```\\nloss.backward()\\n```\\n"
+    ...     "```\\nx\\n```\\n```\\nprint(x)\\n```\\n"
+    ... ).fences]
+    [False, False, True, True]
+    """
+    text = "\n".join(line.text for line in block.body)
+    if "print" in text or "display" in text:
+        return True
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return True
+    return (
+        bool(body) and isinstance(body[-1], ast.Expr) and not isinstance(body[-1].value, ast.Call)
     )
 
 

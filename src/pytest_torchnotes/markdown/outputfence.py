@@ -115,7 +115,7 @@ def output_fence(
     labeled = note_format.labeled_fences if label is not None else frozenset()
     titled = candidate is not None and titled_as_label(candidate, label)
     if candidate is not None and read_as_output(
-        candidate, between, note_format.output_fences, labeled, titled=titled
+        candidate, between, note_format.output_fences, labeled, titled=titled, block=fence
     ):
         return candidate
     if candidate is not None and python_output(
