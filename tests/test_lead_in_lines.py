@@ -150,3 +150,18 @@ def test_under_a_block_that_prints_nothing_a_lead_in_tells_what_other_code_print
     text = f"```python\n{code}\n```\n\n{lead_in}\n\n```\ntensor([1.])\n```\n"
     (block,) = NoteParser().parse(text).blocks
     assert block.output is None
+
+
+OUTPUT_VERBS = (
+    "we get", "we got", "we obtain", "we see", "we have", "obtained", "gives", "gave",
+    "yields", "returns", "prints", "outputs", "shows", "results in", "is printed",
+    "得到", "输出", "輸出", "打印", "返回", "为", "是", "如下",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("verb", OUTPUT_VERBS)
+def test_the_cheap_test_lets_every_output_verb_through(verb: str) -> None:
+    """The last-character test that spares prose the regular expressions keeps no verb out."""
+    assert says_output_follows(verb)
+    assert says_output_follows(f"Running it, {verb}")
+    assert is_lead_in(f"**{verb}:**")

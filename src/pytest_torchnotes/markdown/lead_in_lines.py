@@ -31,6 +31,17 @@ OUTPUT_VERB_LINE = re.compile(
 )
 
 
+#: The last character of a lead-in (its colon, or its verb's last letter): most prose
+#: lines end otherwise (in a full stop), and are told apart by it alone.
+FINAL_CHARACTERS = frozenset(":：tnedsw得到出印回为是下")
+
+
+def _may_lead_in(text: str) -> bool:
+    """The cheap test before the regular expressions: short, and the right last character."""
+    end = text.rstrip(" \t*_")
+    return 0 < len(end) <= 64 and end[-1] in FINAL_CHARACTERS
+
+
 def is_lead_in(text: str) -> bool:
     """Whether the line ``text`` leads into what follows it.
 
@@ -39,7 +50,9 @@ def is_lead_in(text: str) -> bool:
     >>> [is_lead_in(line) for line in ("# Output:", "A remark.", "x" * 80 + ":")]
     [False, False, False]
     """
-    return COLON_LINE.match(text) is not None or says_output_follows(text)
+    if not _may_lead_in(text):
+        return False
+    return COLON_LINE.match(text) is not None or OUTPUT_VERB_LINE.match(text) is not None
 
 
 def says_output_follows(text: str) -> bool:
@@ -49,4 +62,4 @@ def says_output_follows(text: str) -> bool:
     >>> [says_output_follows(line) for line in ("which gives:", "结果为", "Install it:")]
     [True, True, False]
     """
-    return OUTPUT_VERB_LINE.match(text) is not None
+    return _may_lead_in(text) and OUTPUT_VERB_LINE.match(text) is not None
