@@ -148,8 +148,9 @@ def test_under_a_block_that_prints_nothing_a_lead_in_tells_what_other_code_print
     shows what printing would give, not the block's output (update would empty it)."""
     lead_in = "这个时候再输出 param_w.grad 会得到："
     text = f"```python\n{code}\n```\n\n{lead_in}\n\n```\ntensor([1.])\n```\n"
-    (block,) = NoteParser().parse(text).blocks
-    assert block.output is None
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is None
+    assert not note.problems  # nor is it output unread: other code's
 
 
 OUTPUT_VERBS = (

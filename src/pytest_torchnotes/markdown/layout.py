@@ -411,7 +411,7 @@ def unread_output(
                     else f" (after a label, only {_names(labeled_fences)} fences are read)"
                 ),
             )
-        if only_a_lead_in(between) and between.says_output:
+        if only_a_lead_in(between) and between.says_output and may_print(block):
             assert between.lead_in is not None
             return (
                 line,
