@@ -100,6 +100,26 @@ def test_a_session_warns_of_the_fence_and_runs_the_others(
     )
 
 
+def test_a_fence_under_an_html_fence_indented_otherwise_is_not_run(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The second fence of an HTML block is raw HTML too, whatever its indentation: a
+    reader of the page sees neither as code, and neither runs."""
+    write_note(
+        '<div>\n  ```python\n  print("text")\n  ```\n```python\nprint("also text")\n```\n'
+        '</div>\n\n```python\nprint("run")\n```\n\n```output\nrun\n```\n'
+    )
+    result = pytester.runpytest("-rw")
+    result.assert_outcomes(passed=1, warnings=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:2: *```python is not run: CommonMark reads it as part of the HTML*",
+            "*notes/note.md:5: *```python is not run: *`<div>` opens on line 1*",
+        ]
+    )
+    assert "1 block: 1 verified" in result.stdout.str()
+
+
 PIECES = st.sampled_from(
     [
         "<details>",
@@ -215,6 +235,15 @@ IN_NUMBERED_ITEM = "   ```python\n   print(1)\n   ```\n"
         "- item\n\n  text\n  <div>\n" + FENCE,
         "   <div>\n" + FENCE,
         "Text\n\n   <div>\n" + FENCE,
+        # a fence right under one in an HTML block, at another indentation: still HTML
+        "<div>\n" + IN_ITEM + FENCE,
+        "<details>\n" + FENCE + IN_ITEM,
+        "<div>\n   ```text\n   x\n   ```\n " + FENCE.replace("\n", "\n ", 2),
+        "<div>\n~~~output\nx\n~~~\n" + IN_ITEM,
+        # ... unless that block is a list item's, which the less indented fence ends
+        "- <div>\n" + IN_ITEM + FENCE,
+        "- item\n\n  <div>\n" + IN_ITEM + FENCE,
+        "- item\n  <div>\n" + IN_ITEM + FENCE,
     ],
 )
 def test_fences_under_html_run_as_markdown_it_reads_them(text: str) -> None:
@@ -246,6 +275,9 @@ MARKDOWN_PIECES = st.sampled_from(
         "",
         "```python\nprint(1)\n```",
         "> ```python\n> print(1)\n> ```",
+        # a fence right under another one in an HTML block, at another indentation
+        "  ```python\n  print(2)\n  ```",
+        "~~~text\nx\n~~~",
     ]
 )
 

@@ -68,6 +68,10 @@ def test_the_quotes_of_the_sample_are_read_or_named() -> None:
         "> ```python\n> print(1)\n> ```\n>\n> 1\n",
         # two labels
         "```python\nprint(1)\n```\n\n输出：\n结果：\n\n> 1\n",
+        # a label or a quote out of the block's own quote is not the block's
+        "> ```python\n> print(1)\n> ```\nOutput:\n> > 1\n",
+        "> ```python\n> print(1)\n> ```\n\n> > 1\n",
+        "> > ```python\n> > print(1)\n> > ```\n> Output:\n> > > 1\n",
     ],
 )
 def test_what_is_not_a_quote_of_output(text: str) -> None:

@@ -1123,6 +1123,31 @@ def test_a_python_fence_that_holds_another_language_names_its_tag(
     ] == ["```cpp instead", "```cmake instead", "```text instead", "```console instead", None]
 
 
+def test_a_signature_written_as_a_call_is_not_python_and_names_the_text_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A post on ``torch.rand`` puts its signature in a Python fence as a call; it fails on
+    a parameter's name, which no block defines: not drift, and no missing import."""
+    text = (
+        "```python\nimport torch\n```\n\n"
+        "```python\ntorch.rand(*size, out=None, dtype=None, requires_grad=False)\n```\n\n"
+        "```python\nmodel.fit(X, y, epochs=10)\n```\n"
+    )
+    signature, call = classify(
+        tmp_path,
+        monkeypatch,
+        text,
+        record(5, "exception", "the block raised NameError: name 'size' is not defined"),
+        record(9, "exception", "the block raised NameError: name 'model' is not defined"),
+    )
+    assert (signature.cause, signature.directive, signature.instead) == (
+        t.NOT_PYTHON,
+        "skip a function's signature, not code",
+        "tag the fence ```text instead",
+    )
+    assert call.cause != t.NOT_PYTHON
+
+
 DEVICE_SET = (
     "```python\nimport torch\ntorch.set_default_device('cuda')\n```\n\n"
     "```python\nprint(torch.zeros(1))\n```\n\n"

@@ -26,6 +26,7 @@ import torch
 from hypothesis import assume, event, given
 from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown.layout import looks_like_python
 from pytest_torchnotes.markdown.noteformat import LANGUAGES, NoteFormat
 from pytest_torchnotes.markdown.quoted_output import NOT_TEXT
 from pytest_torchnotes.run.results import PASSED, BlockResult
@@ -272,6 +273,35 @@ def quote_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list
     return [*(_in(inner, line) for line in lines), Section(good, good, quoted(WRONG_QUOTE))]
 
 
+#: Sentences leading into a block's output, in place of a label line (lead_in_lines).
+LEAD_INS = [
+    "and obtained:",
+    "which gives:",
+    "This prints:",
+    "我们得到",
+    "输出为",
+    "结果为：",
+    "we get",
+]
+
+
+@st.composite
+def lead_in_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """The output in a bare or text fence under a sentence that leads into it. A fence read
+    so reads as printed output (its first line does): the blank variant is the good one."""
+    printed = [draw(QUOTE_FIRST), *draw(printing)]
+    assume(not looks_like_python("\n".join(printed)))
+    lead_in = draw(st.sampled_from(LEAD_INS))
+    opening = draw(st.sampled_from(["```", "```text", "~~~"]))
+    lines = ["```python", *head_lines(head), *_prints(printed), "```", "", lead_in, "", opening]
+    good = tuple(_in(inner, line) for line in printed)
+    return [
+        *(_in(inner, line) for line in lines),
+        Section(good, good, tuple(_in(inner, line) for line in WRONG_QUOTE)),
+        _in(inner, opening[:3]),
+    ]
+
+
 def head_lines(head: str) -> list[str]:
     return [head] if head else []
 
@@ -313,6 +343,7 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "continued": continued_block,
     "tensor3d": tensor3d_block,
     "quote": quote_block,
+    "lead-in": lead_in_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).

@@ -56,6 +56,8 @@ class NoteContext:
         self.unread_indented: list[tuple[int, int]] = []
         #: Labels whose output is an image: (0-based line, 0-based line of its block).
         self.image_outputs: list[tuple[int, int]] = []
+        #: Blocks read without a copy button's label: (0-based line, the label's text).
+        self.copy_buttons: list[tuple[int, str]] = []
         #: A block of a PyTorch tab, by its 0-based opening line, that other frameworks'
         #: tabs follow: the last fence of theirs and the fence after them, in an output tab
         #: of the same group (:func:`.framework_tabs.output_tabs`).

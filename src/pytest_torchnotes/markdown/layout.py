@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
 from pytest_torchnotes.markdown.image_output import IMAGE
+from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
@@ -142,6 +143,11 @@ class Gap:
     inline: int | None = None
     #: The first line of prose, when it is an image (a screenshot of the output).
     image: int | None = None
+    #: The first line of prose, when it is a sentence leading into what follows
+    #: (``and obtained:``, ``我们得到``: :mod:`.lead_in_lines`).
+    lead_in: int | None = None
+    #: Whether that sentence says that output follows (``which gives:``, not ``Run:``).
+    says_output: bool = False
 
     @property
     def only_labels(self) -> bool:
@@ -205,6 +211,8 @@ def gap(
                 found.image = index
             elif not found.prose and not found.labels and _inline_output(rest):
                 found.inline = index
+            elif not found.prose and not found.labels and is_lead_in(rest):
+                found.lead_in, found.says_output = index, says_output_follows(rest)
             found.prose.append(index)
             if not to_the_end:
                 break
@@ -238,9 +246,19 @@ def read_as_output(
     labeled_fences: frozenset[str],
     *,
     titled: bool = False,
+    block: FenceLexeme | None = None,
 ) -> bool:
     """Whether ``candidate``, after a block with ``between`` in between, is its output;
-    ``titled``: its own title is a label."""
+    ``titled``: its own title is a label; ``block``: the block, when known."""
+    if only_a_lead_in(between):
+        # a sentence leading into the fence: an output fence, or a bare or text one (where
+        # labels are read) whose text reads as printed output, never as code; under a block
+        # that prints nothing, the sentence tells what other code would print
+        if block is not None and not may_print(block):
+            return False
+        if candidate.language in output_fences:
+            return True
+        return candidate.language in labeled_fences and printed_fence(candidate)
     if not between.only_labels:
         return False
     if len(between.labels) > 1:
@@ -248,6 +266,61 @@ def read_as_output(
     if candidate.language in output_fences:
         return True
     return (bool(between.labels) or titled) and candidate.language in labeled_fences
+
+
+def only_a_lead_in(between: Gap) -> bool:
+    """Whether the one line that is not blank in ``between`` is a sentence leading into
+    what follows it."""
+    return (
+        between.lead_in is not None
+        and between.prose == [between.lead_in]
+        and not between.labels
+        and not between.comments
+        and between.indented is None
+    )
+
+
+def may_print(block: FenceLexeme) -> bool:
+    """Whether ``block`` may print: it calls ``print`` or ``display``, or ends with an
+    expression whose value a notebook shows, other than a call, which may return ``None``
+    (``loss.backward()``), or it does not parse (the run says why).
+
+    >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
+    >>> [may_print(fence) for fence in MarkdownLexer()(
+    ...     "```\\nx = 1\\n```\\n```\\nloss.backward()\\n```\\n"
+    ...     "```\\nx\\n```\\n```\\nprint(x)\\n```\\n"
+    ... ).fences]
+    [False, False, True, True]
+    """
+    text = "\n".join(line.text for line in block.body)
+    if "print" in text or "display" in text:
+        return True
+    try:
+        body = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return True
+    return (
+        bool(body) and isinstance(body[-1], ast.Expr) and not isinstance(body[-1].value, ast.Call)
+    )
+
+
+def printed_fence(fence: FenceLexeme) -> bool:
+    """Whether ``fence`` holds what code printed: its first line reads as a printed value
+    (:data:`PRINTED_REPR`), and its text is neither code nor a shell session.
+
+    >>> from pytest_torchnotes.markdown.lexers import MarkdownLexer
+    >>> [printed_fence(fence) for fence in MarkdownLexer()(
+    ...     "```\\ntensor([1, 2])\\n```\\n```\\nx = tensor([1])\\n```\\n```\\npip install\\n```\\n"
+    ... ).fences]
+    [True, False, False]
+    """
+    first = first_text(fence.body)
+    text = "\n".join(line.text for line in fence.body)
+    return (
+        PRINTED_REPR.match(first.strip()) is not None
+        and SHELL_PROMPT.match(first) is None
+        and not looks_like_python(text)
+    )
 
 
 def looks_like_python(text: str) -> bool:
@@ -337,6 +410,14 @@ def unread_output(
                     if following.language in labeled_fences or not labeled_fences
                     else f" (after a label, only {_names(labeled_fences)} fences are read)"
                 ),
+            )
+        if only_a_lead_in(between) and between.says_output and may_print(block):
+            assert between.lead_in is not None
+            return (
+                line,
+                f"{intro}: line {shown(between.lead_in)} leads into it, but is no label and its "
+                f"first line does not read as printed output: put a label line such as Output: "
+                f"or 输出： in place of that line, or mark the fence {following.fence}output",
             )
         explicit = following.language in output_fences or following.language == "output"
         if between.labels or explicit or not (between.prose or between.comments):

@@ -6,14 +6,22 @@ Most bytes decode without error in one legacy encoding or another (GB18030 takes
 any pair of high bytes), so an encoding is named only when its text holds what text of its
 language holds, and not what shows another: Japanese has kana in every sentence; Korean is
 Hangul syllables with spaces between words and few Hanja if any; Chinese is Chinese
-characters and no kana. Korean and Chinese share byte ranges, so that a few words of one read
-as words of the other: then both are named, and the author, who knows, picks.
+characters and no kana, GB18030 for simplified and Big5 for traditional, told apart by
+which decoding holds the characters Chinese text is made of (:mod:`.common_characters`).
+Korean and Chinese share byte ranges, so that a few words of one read as words of the other:
+then each is named, and the author, who knows, picks.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from pytest_torchnotes.markdown.common_characters import (
+    common_share,
+    reads_as_chinese,
+    reads_as_korean,
+)
 
 #: Two kana in a row: Japanese text has them in every sentence. Shift-JIS bytes read as
 #: GB18030 too, as Chinese characters (``日本語の`` as ``擔杮岅偺``); EUC-JP's kana read as
@@ -88,7 +96,10 @@ EAST_ASIAN: tuple[tuple[str, Callable[[str], bool], str], ...] = (
     ("euc_jp", _japanese, "EUC-JP (Japanese) text: iconv -f EUC-JP -t UTF-8"),
     ("cp949", _korean, "EUC-KR (Korean) text: iconv -f CP949 -t UTF-8"),
     ("gb18030", _chinese, "GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8"),
+    ("cp950", _chinese, "Big5 (traditional Chinese) text: iconv -f CP950 -t UTF-8"),
 )
+#: The Chinese encodings among them (Windows writes Big5 as cp950).
+CHINESE_CODECS = ("gb18030", "cp950")
 #: Western text, named when no East Asian encoding is: its accented letters stand alone,
 #: where East Asian text makes runs of high bytes.
 WESTERN = ("cp1252", _western, "Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8")
@@ -109,8 +120,10 @@ def likely_encodings(data: bytes) -> list[str]:
     ['EUC-KR (Korean) text: iconv -f CP949 -t UTF-8']
     >>> likely_encodings("自动求导".encode("gbk"))
     ['GB18030 (GBK) Chinese text: iconv -f GB18030 -t UTF-8']
-    >>> len(likely_encodings("# 미분".encode("euc-kr")))  # 磧煦 in GB18030: both words
-    2
+    >>> likely_encodings("# 自動求導：梯度".encode("big5"))  # 笆―旧 in GB18030
+    ['Big5 (traditional Chinese) text: iconv -f CP950 -t UTF-8']
+    >>> len(likely_encodings("# 미분".encode("euc-kr")))  # 固盒 in GB18030, 嘐碟 in Big5
+    3
     """
     found = []
     for codec, fits, name in EAST_ASIAN:
@@ -123,6 +136,15 @@ def likely_encodings(data: bytes) -> list[str]:
     korean = [(text, name) for codec, text, name in found if codec == "cp949"]
     if korean and _surely_korean(korean[0][0]):
         return [korean[0][1]]
+    chinese = [
+        (common_share(text), name)
+        for codec, text, name in found
+        if codec in CHINESE_CODECS and reads_as_chinese(text)
+    ]
+    if chinese:  # the decoding most made of common Chinese characters, not the others' noise
+        best = max(share for share, _ in chinese)
+        also = [name for text, name in korean if reads_as_korean(text)]
+        return also + [name for share, name in chinese if share == best]
     if found:
         return [name for _, _, name in found]
     codec, fits, name = WESTERN
@@ -140,7 +162,7 @@ def legacy_encoding_hint(data: bytes) -> str:
     '; it reads as Windows-1252 (Latin-1) text: iconv -f WINDOWS-1252 -t UTF-8'
     >>> print(legacy_encoding_hint("# 미분".encode("euc-kr")))
     ; it looks like EUC-KR (Korean) text: iconv -f CP949 -t UTF-8, or GB18030 (GBK) Chinese \
-text: iconv -f GB18030 -t UTF-8
+text: iconv -f GB18030 -t UTF-8, or Big5 (traditional Chinese) text: iconv -f CP950 -t UTF-8
     >>> legacy_encoding_hint(b"\\xff\\xfe junk")
     ''
     """

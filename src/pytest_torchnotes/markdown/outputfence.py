@@ -14,6 +14,7 @@ import re
 from collections.abc import Container, Sequence
 from dataclasses import replace
 
+from pytest_torchnotes.markdown.bare_python import reads_as_python
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
 from pytest_torchnotes.markdown.layout import (
@@ -22,8 +23,10 @@ from pytest_torchnotes.markdown.layout import (
     OUTPUT_LOOKING,
     PRINTED_REPR,
     SHELL_FENCES,
+    Gap,
     gap,
     looks_like_python,
+    only_a_lead_in,
     read_as_output,
     titled_as_label,
     unread_output,
@@ -112,7 +115,7 @@ def output_fence(
     labeled = note_format.labeled_fences if label is not None else frozenset()
     titled = candidate is not None and titled_as_label(candidate, label)
     if candidate is not None and read_as_output(
-        candidate, between, note_format.output_fences, labeled, titled=titled
+        candidate, between, note_format.output_fences, labeled, titled=titled, block=fence
     ):
         return candidate
     if candidate is not None and python_output(
@@ -132,7 +135,7 @@ def output_fence(
             candidate,
             note_format.output_fences,
             labeled,
-            note_format.languages,
+            _run_as_code(candidate, between, note_format.languages),
             labels_read=label is not None,
             titled=titled,
         )
@@ -143,6 +146,22 @@ def output_fence(
         elif unread is not None:
             note.problem(*unread, "warning")
     return None
+
+
+def _run_as_code(
+    candidate: FenceLexeme | None, between: Gap, languages: frozenset[str]
+) -> frozenset[str]:
+    """The languages of fences run as code, as they hold of ``candidate`` under a sentence
+    that says output follows (``可以得到输出为：``): a fence without info string runs (with
+    ``bare`` in ``torchnotes_languages``) only when its text reads as Python, so one that
+    does not is the output that stands unread there. Elsewhere such a fence may be a value
+    a pasted cell shows (``y.sum()``), and is left alone."""
+    if candidate is None or candidate.language or "" not in languages:
+        return languages
+    if not (only_a_lead_in(between) and between.says_output):
+        return languages
+    text = "\n".join(line.text for line in candidate.body)
+    return languages if reads_as_python(text) else languages - {""}
 
 
 def output_run_as_code(

@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown import (
     cellopts,
     colon_cells,
     commentoutput,
+    copy_buttons,
     framework_tabs,
     html_blocks,
     html_code,
@@ -69,6 +70,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     transcripts.detect,  # >>> prompts: output under each prompt
     marker.read,  # ======== output ========== inside the fence
     cellopts.read,  # MyST's :tags: option lines are not code
+    copy_buttons.read,  # nor a copy button's label pasted with the code (python复制代码)
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
     quoted_output.read,  # a block quote of output after the block (> tensor([1, 2]))
     outputfence.read,  # an output fence after the block, maybe under a label line
@@ -191,6 +193,9 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     images = image_output.image_warning(note.image_outputs)
     if images is not None:
         note.problem(*images, "warning")
+    buttons = copy_buttons.copy_button_warning(note.copy_buttons)
+    if buttons is not None:
+        note.problem(*buttons, "warning")
     pending.finish(note)
 
 

@@ -66,39 +66,40 @@ def _quote_start(note: NoteContext, fence: FenceLexeme) -> int | None:
     first = _next_text(note, fence, fence.close_line + 1)
     if first is None:
         return None
-    if ">" in _inner(note.lines[first], fence):  # most blocks: no quote after them
-        return _printed_quote(note, fence, first)
+    text, rest = first
+    if ">" in rest:  # most blocks: no quote after them
+        return _printed_quote(note, fence, text)
     # a label line, then the quote: the label is matched only when a quote follows it
-    second = _next_text(note, fence, first + 1)
-    if second is None or ">" not in _inner(note.lines[second], fence):
+    second = _next_text(note, fence, text + 1)
+    if second is None or ">" not in second[1]:
         return None
-    rest = _inner(note.lines[first], fence)
     label = note.format.output_label or OUTPUT_LABEL
     if len(rest) > LABEL_LENGTH or not label.match(rest):
         return None
-    return _printed_quote(note, fence, second)
+    return _printed_quote(note, fence, second[0])
 
 
-def _inner(line: str, fence: FenceLexeme) -> str:
-    """``line`` without the markers of the block quote ``fence`` stands in."""
+def _in_fence_quote(line: str, fence: FenceLexeme) -> str | None:
+    """``line`` without the markers of the block quote ``fence`` stands in; ``None`` when
+    the line is out of that quote."""
     if not fence.quote_depth:
         return line
-    return line[len(quote_prefix(line, fence.quote_depth) or "") :]
+    outer = quote_prefix(line, fence.quote_depth)
+    return None if outer is None else line[len(outer) :]
 
 
-def _next_text(note: NoteContext, fence: FenceLexeme, start: int) -> int | None:
-    """The first line from ``start`` with text in ``fence``'s block quote; ``None`` at a
-    comment, at a line out of that quote, or at the end of the note."""
-    depth = fence.quote_depth
+def _next_text(note: NoteContext, fence: FenceLexeme, start: int) -> tuple[int, str] | None:
+    """The first line from ``start`` with text in ``fence``'s block quote, and that text
+    (the quote's markers taken off); ``None`` at a comment, at a line out of that quote,
+    or at the end of the note."""
     for index in range(start, len(note.lines)):
         if index in note.comment_lines:
             return None
-        line = note.lines[index]
-        outer = quote_prefix(line, depth) if depth else ""
-        if outer is None:
+        rest = _in_fence_quote(note.lines[index], fence)
+        if rest is None:
             return None
-        if line[len(outer) :].strip():
-            return index
+        if rest.strip():
+            return index, rest
     return None
 
 

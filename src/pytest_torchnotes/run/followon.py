@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.markdown.blocks import Block, NotRun, SetupBlock
 from pytest_torchnotes.markdown.magics import as_run
+from pytest_torchnotes.markdown.otherlanguages import signature_hint
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
@@ -206,7 +207,8 @@ class FollowOn:
                 elsewhere = where_bound(
                     undefined, result.item.first_line, self._lines, self._items, bound_names
                 )
-                result.add_hint(elsewhere or UNBOUND.format(name=undefined))
+                signature = signature_hint(code, undefined)
+                result.add_hint(signature or elsewhere or UNBOUND.format(name=undefined))
         if result.follows is None and FILE_ERRORS & error.names:
             self._unwritten(result, error.message)
         if DEFINING_ERRORS & error.names:

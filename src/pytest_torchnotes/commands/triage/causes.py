@@ -23,7 +23,7 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
-from pytest_torchnotes.markdown.otherlanguages import other_language
+from pytest_torchnotes.markdown.otherlanguages import other_language, signature_hint
 from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.quoting import cut
 from pytest_torchnotes.reporting.report import BlockRecord
@@ -125,6 +125,16 @@ def classify(
         )
     undefined = UNDEFINED_NAME.search(reason)
     name = undefined.group("name") if undefined is not None else ""
+    signature = signature_hint(block.code, name) if block is not None and name else None
+    if signature is not None:
+        return Finding(
+            path,
+            record.line,
+            NOT_PYTHON,
+            f"a function's signature, not code: {name!r} is one of its parameters",
+            "skip a function's signature, not code",
+            instead="tag the fence ```text instead",
+        )
     statement = STANDARD_IMPORTS.get(name) or (
         import_for(name, load=True, functions=False) if name else None
     )

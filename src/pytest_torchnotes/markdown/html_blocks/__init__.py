@@ -33,8 +33,14 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_blocks.containers import container_lines, lines_above
 from pytest_torchnotes.markdown.html_blocks.lexemes import belongs_to, fence_ending_at
 from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block
-from pytest_torchnotes.markdown.html_blocks.scan import scan_run
-from pytest_torchnotes.markdown.html_blocks.tags import BLOCK_TAG_LINE, RAW_START, TAG_LINE, raw_end
+from pytest_torchnotes.markdown.html_blocks.scan import item_above, scan_run
+from pytest_torchnotes.markdown.html_blocks.tags import (
+    BLOCK_TAG_LINE,
+    LIST_ITEM,
+    RAW_START,
+    TAG_LINE,
+    raw_end,
+)
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.quoting import cut
@@ -113,6 +119,9 @@ def _opening_above(
             ):
                 chain = above  # in the same container, nothing less indented between
                 break
+            if top and _continues_html_of(above, note, start, end):
+                chain = above  # indented otherwise, but still in the HTML block above
+                break
             if not top or not above.quote_depth or above.prefix.replace(">", "").strip():
                 break
             # a fence in a block quote is part of the quote, which an HTML block open
@@ -128,6 +137,30 @@ def _opening_above(
         None if start == end else scan_run(lines, start, end, taken, indent, note if top else None)
     )
     return chain if opened is None else opened
+
+
+def _continues_html_of(above: FenceLexeme, note: NoteContext, start: int, end: int) -> bool:
+    """Whether lines ``start`` to ``end`` (the fence's own line), under ``above``, a fence
+    of the top level indented otherwise than the fence with no blank line between, are
+    still in the HTML block that holds ``above``: an HTML block has no lazy lines, so it
+    goes on only in the container it was opened in, whatever the indentation there (a
+    ``<div>`` of the top level holds a fence at any column; one in a list item ends with
+    a line less indented than the item's content)."""
+    if above.quote_depth or above.prefix.strip(" "):
+        return False
+    html = opening_html(above, note)
+    if html is None:
+        return False
+    lines = note.lines
+    least = min(len(lines[line]) - len(lines[line].lstrip(" ")) for line in range(start, end + 1))
+    marker = LIST_ITEM.match(lines[html])
+    if marker is not None:
+        return least >= len(marker.group(0))
+    indent = len(lines[html]) - len(lines[html].lstrip(" "))
+    return (
+        indent <= least
+        or item_above(lines_above(lines, html, 0), note, html, least, indent) is None
+    )
 
 
 def html_not_run(fence: FenceLexeme, html: int, note: NoteContext) -> str:
