@@ -78,7 +78,7 @@ def test_quick_notes_run_serially_under_n_auto(
         result = pytester.runpytest("-n", flag, "-p", "no:randomly", *more)
         result.assert_outcomes(passed=6)
         result.stdout.fnmatch_lines(
-            ["torchnotes: -n auto runs serially: 6 notes, about 0.* s (*), less than 2 workers'*"]
+            ["torchnotes: -n auto runs serially: 6 notes, about * s (*), less than 2 workers'*"]
         )
         assert "workers [" not in result.stdout.str()  # xdist started none
 
