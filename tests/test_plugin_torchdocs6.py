@@ -45,3 +45,48 @@ def test_a_module_missing_below_the_error_raised_names_its_directive(
     marked = "<!-- torchnotes: requires module:onnx_not_installed_anywhere -->\n"
     write_note(marked + EXPORTER.replace("```pycon", marked + "```pycon"))
     pytester.runpytest().assert_outcomes(skipped=1)
+
+
+NUMPYDOC = """\
+## torch.frobnicate
+
+Parameters
+----------
+x : Tensor
+    The input.
+
+Examples
+--------
+>>> import torch
+>>> x = torch.ones(2)
+>>> x * 2
+tensor([2., 2.])
+
+Summed:
+
+>>> (x * 3).sum()
+tensor(6.)
+
+Notes
+-----
+>>> x + 1
+"""
+
+
+def test_numpydoc_examples_at_column_0_run_and_are_rewritten_in_place(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NUMPYDOC)
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*2 blocks: 2 verified*"])
+    result.stdout.fnmatch_lines(["*note.md:22: `>>> x + 1` is a >>> prompt in the text*not run*"])
+    drifted = NUMPYDOC.replace("tensor(6.)", "tensor(7.)")
+    path = write_note(drifted)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["notes/note.md:17: >>> (x * 3).sum()", "-tensor(7.)", "+tensor(6.)"]
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text() == NUMPYDOC

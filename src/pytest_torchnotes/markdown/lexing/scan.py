@@ -37,6 +37,7 @@ from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
+from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
@@ -63,7 +64,9 @@ class NoteLexemes:
     problems: list[LexerProblem] = field(default_factory=list)
     #: Lines that would open a fence but are indented code (indented four columns or more).
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
-    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`).
+    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`),
+    #: and the prompts at column 0 of a numpydoc ``Examples`` section
+    #: (:mod:`.numpydoc_sessions`).
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
 
 
@@ -124,6 +127,13 @@ class _Scan:
         self.inside_code = (-1, 0, 0)
 
     def line(self, index: int) -> None:
+        found = self.found
+        if self.lines[index].startswith(">>>") and (
+            session := numpydoc_session(self.lines, index, found.headings)
+        ):
+            found.indented_sessions.append(session)
+            self.last_block, self.after[index] = session.last_line, None
+            return
         quote, rest = split_quotes(self.lines[index])
         containers = self.containers
         if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
@@ -134,7 +144,6 @@ class _Scan:
             containers = Containers(self.lines, index, self.found.fences)
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
-        found = self.found
         if stripped.startswith(COMMENT_OPEN):
             comment = lex_comment(self.lines, index, quote, rest, found.problems)
             found.comments.append(comment)
