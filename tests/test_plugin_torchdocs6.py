@@ -90,3 +90,60 @@ def test_numpydoc_examples_at_column_0_run_and_are_rewritten_in_place(
     )
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text() == NUMPYDOC
+
+
+SPHINX_DOCTEST = """\
+# torch.arange
+
+.. testsetup::
+
+   import torch
+
+.. testcode::
+
+   print(torch.arange(3) * 2)
+
+.. testoutput::
+
+   tensor([0, 2, 4])
+
+.. testcode::
+
+    print(torch.arange(30))
+
+.. testoutput::
+   :hide:
+
+   tensor([ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16, 17,
+           ...])
+
+.. doctest::
+
+   >>> torch.arange(2)
+   tensor([0, 1])
+"""
+
+
+def test_sphinx_testcode_runs_and_is_compared_with_its_testoutput(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SPHINX_DOCTEST)
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*4 blocks: 3 verified, 1 ran*"])
+    result.stdout.no_fnmatch_line("*not run*")
+    # -ELLIPSIS: the ... is text, which the output does not hold
+    path = write_note(SPHINX_DOCTEST.replace(":hide:", ":hide:\n   :options: -ELLIPSIS"))
+    pytester.runpytest().assert_outcomes(failed=1)
+    drifted = SPHINX_DOCTEST.replace("tensor([0, 2, 4])", "tensor([0, 2, 5])")
+    path = write_note(drifted)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:9: block 2 ('torch.arange'): value drift*",
+            "*notes/note.md:13: expected 5, got 4*",
+        ]
+    )
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text() == SPHINX_DOCTEST

@@ -268,9 +268,15 @@ class NoteRun:
         """A block's time limit: its directive's, else the note's, else the session's."""
         return options.timeout or self.note.config.timeout or self.runner.settings.timeout
 
-    def compare(self, options: Options) -> CompareOptions:
-        """How a block's output is compared: as its directive, the note or the session say."""
-        return options.compare or self.note.config.compare or self.runner.settings.compare
+    def compare(self, options: Options, block: Block | None = None) -> CompareOptions:
+        """How a block's output is compared: as its directive, its markup
+        (:attr:`.Block.compare`), the note or the session say."""
+        return (
+            options.compare
+            or (block.compare if block is not None else None)
+            or self.note.config.compare
+            or self.runner.settings.compare
+        )
 
     def not_evaluated(self, item: Block | SetupBlock) -> BlockResult:
         """The failure of a block whose example was evaluated without reaching

@@ -33,12 +33,17 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
-from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
+from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session, session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.sphinx_doctests import (
+    SphinxDoctest,
+    may_hold_directives,
+    sphinx_doctests,
+)
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
@@ -68,6 +73,9 @@ class NoteLexemes:
     #: and the prompts at column 0 of a numpydoc ``Examples`` section
     #: (:mod:`.numpydoc_sessions`).
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
+    #: Sphinx's ``testcode`` (with its ``testoutput``) and ``testsetup`` directives
+    #: (:mod:`.sphinx_doctests`); a ``doctest`` directive's body is an indented session.
+    sphinx_doctests: list[SphinxDoctest] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -103,7 +111,34 @@ class MarkdownLexer:
                 index = max(index + 1, scan.last_block + 1)
             else:
                 index += 1
+        if may_hold_directives(text):
+            _sphinx_doctests(found, text)
         return found
+
+
+def _sphinx_doctests(found: NoteLexemes, text: str) -> None:
+    """Read the directives of Sphinx's doctest outside what the scan found: a ``doctest``
+    body that opens with a prompt is one more session."""
+    taken = [(fence.open_line, fence.last_line) for fence in found.fences]
+    taken.extend((session.open_line, session.last_line) for session in found.indented_sessions)
+    taken.extend(
+        (
+            comment.open_line,
+            comment.close_line if comment.close_line is not None else len(found.lines),
+        )
+        for comment in found.comments
+    )
+    if found.front_matter is not None:
+        taken.append((0, found.front_matter.close_line))
+    sessions = False
+    for doctest in sphinx_doctests(text, found.lines, taken):
+        if doctest.code.name != "doctest":
+            found.sphinx_doctests.append(doctest)
+        elif opens_session(doctest.code.body.body[0].text):
+            found.indented_sessions.append(doctest.code.body)
+            sessions = True
+    if sessions:
+        found.indented_sessions.sort(key=lambda session: session.open_line)
 
 
 class _Scan:
