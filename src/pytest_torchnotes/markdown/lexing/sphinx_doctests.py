@@ -24,7 +24,7 @@ from pytest_torchnotes.markdown.lexing.lines import BodyLine, strip_columns, wid
 #: What a note that holds a directive to run holds (a ``testoutput`` follows a
 #: ``testcode``): most notes hold none, and are not searched further. One search for a
 #: literal start, about as fast as a substring search (3 us on a note of 4,500 characters).
-TRIGGER = re.compile(r"\.\. (?:test(?:code|setup)|doctest)::")
+TRIGGER = re.compile(r"\.\.[ \t]+(?:test(?:code|setup)|doctest)::")
 
 #: A directive line of Sphinx's doctest, outside any block quote.
 DIRECTIVE = re.compile(
