@@ -147,3 +147,42 @@ def test_sphinx_testcode_runs_and_is_compared_with_its_testoutput(
     )
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text() == SPHINX_DOCTEST
+
+
+NOT_PYTHON = """\
+```pycon
+>>> import os
+>>> $ nvprof --profile-from-start off -o trace_name.prof -- python cudart_test.py
+```
+
+```pycon
+>>> def hook(bucket: int): -> int
+>>>     return bucket
+>>> hook(1)
+1
+```
+"""
+
+
+def test_an_example_that_is_not_python_names_the_directive_that_leaves_it_unrun(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NOT_PYTHON)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    fix = (
+        "  the example is not valid Python: leave it unrun with '# xdoctest: +SKIP' at the end "
+        "of its line, or with '>>> # xdoctest: +SKIP' on a line of its own above it (the "
+        "examples below it too, up to '>>> # xdoctest: -SKIP'), or mark the block <!-- "
+        "torchnotes: skip not valid Python (invalid syntax): pseudo-code or another tool's "
+        "transcript --> on the line above it"
+    )
+    result.stdout.fnmatch_lines(
+        ["notes/note.md:1: *example at line 3: the block raised SyntaxError*", fix]
+    )
+    result.stdout.fnmatch_lines(["notes/note.md:6: *example at line 7: *SyntaxError*", fix])
+    skipped = NOT_PYTHON.replace("cudart_test.py", "cudart_test.py  # xdoctest: +SKIP")
+    write_note(skipped.replace(">>> def hook", ">>> # xdoctest: +SKIP\n>>> def hook"))
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*2 blocks: 1 ran, 1 skipped*"])

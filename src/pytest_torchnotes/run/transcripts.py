@@ -35,6 +35,7 @@ from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.malformed import malformed_message
 from pytest_torchnotes.run.planning import plan_example
+from pytest_torchnotes.run.pseudocode import example_hint
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,
@@ -111,6 +112,9 @@ def run_examples(
                 if xdoctest_rules
                 else directive_hint(evaluator.comparator, example, execution, options)
             )
+            if hint is None and execution.error is not None:
+                error = execution.error
+                hint = example_hint(example.source, error.names, error.message)
             if hint is None:  # what doctest reads under the prompt, before what the code does
                 hint = want_hint(example.want, execution)
             if hint is None and failure == OUTPUT_DIFFERS and not xdoctest_rules:
