@@ -162,3 +162,42 @@ def test_a_private_module_is_not_named(monkeypatch: pytest.MonkeyPatch) -> None:
     module.made_up_function = len  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "torch._made_up", module)
     assert missing_hint("NameError", "name 'made_up_function' is not defined") is None
+
+
+#: What a block asks of a device this CPU build of torch has not, and the device it needs.
+DEVICE_CALLS = [
+    ("torch.Generator(device='cuda')", "cuda"),
+    ("torch.cuda.Stream()", "cuda"),
+    ("torch.cuda.Event(enable_timing=True)", "cuda"),
+    ("torch.cuda.CUDAGraph()", "cuda"),
+    ("torch.cuda.MemPool()", "cuda"),
+    ("torch.cuda.set_device(0)", "cuda"),
+    ("torch.cuda.nvtx.range_push('step')", "cuda"),
+    ("torch.ones(1).pin_memory()", "cuda"),
+    ("torch.cuda.get_device_name(0)", "cuda"),
+    ("torch.ones(1).to('mps')", "mps"),
+    ("torch.mps.synchronize()", "mps"),
+    ("torch.mps.current_allocated_memory()", "mps"),
+    ("torch.ones(1, device='xpu')", "xpu"),
+    ("torch.xpu.Stream()", "xpu"),
+    ("torch.xpu.synchronize()", "xpu"),
+]
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available() or torch.backends.mps.is_available() or torch.xpu.is_available(),
+    reason="needs a build of torch without a GPU",
+)
+@pytest.mark.parametrize(("code", "device"), DEVICE_CALLS)
+def test_what_torch_raises_without_a_device_names_the_requirement(code: str, device: str) -> None:
+    from pytest_torchnotes.run.errors import describe_error
+
+    try:
+        eval(code, {"torch": torch})
+    except Exception as raised:  # what this build raises, not a message written here
+        error = describe_error(raised, "note.md")
+    else:
+        pytest.skip(f"{code} ran on this build")
+    hint = missing_hint(error.type_name, error.message, error.traceback)
+    assert hint is not None
+    assert f"<!-- torchnotes: requires {device} -->" in hint

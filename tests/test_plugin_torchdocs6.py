@@ -4,6 +4,7 @@ modules, numpydoc sections, Sphinx's testcode, torch.cuda on a machine without C
 from __future__ import annotations
 
 import pytest
+import torch
 
 from tests.conftest import WriteNote
 
@@ -186,3 +187,68 @@ def test_an_example_that_is_not_python_names_the_directive_that_leaves_it_unrun(
     result = pytester.runpytest("-rA")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*2 blocks: 1 ran, 1 skipped*"])
+
+
+DEVICES = """\
+```pycon
+>>> import torch
+>>> s = torch.cuda.Stream()
+>>> g = torch.Generator(device='cuda')
+```
+
+```python
+import torch
+torch.xpu.synchronize()
+```
+
+```python
+import torch
+torch.mps.synchronize()
+```
+"""
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available() or torch.backends.mps.is_available() or torch.xpu.is_available(),
+    reason="needs a build of torch without a GPU",
+)
+def test_a_block_for_a_device_this_run_has_not_names_its_requirement(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(DEVICES)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: *torch.cuda.Stream requires CUDA support*",
+            "  the block needs CUDA, which this run has not: mark it <!-- torchnotes: requires"
+            " cuda -->*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:7: *Torch not compiled with XPU enabled*",
+            "  the block needs an XPU device (Intel GPU), which this run has not: mark it "
+            "<!-- torchnotes: requires xpu -->",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:12: *without MPS backend*",
+            "  the block needs an MPS device (Apple GPU), which this run has not: mark it "
+            "<!-- torchnotes: requires mps -->",
+        ]
+    )
+    marked = DEVICES.replace("```pycon", "<!-- torchnotes: requires cuda -->\n```pycon")
+    marked = marked.replace(
+        "```python\nimport torch\ntorch.xpu",
+        "<!-- torchnotes: requires xpu -->\n```python\nimport torch\ntorch.xpu",
+    )
+    marked = marked.replace(
+        "```python\nimport torch\ntorch.mps",
+        "<!-- torchnotes: requires mps -->\n```python\nimport torch\ntorch.mps",
+    )
+    write_note(marked)
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*requires xpu: no XPU device*"])

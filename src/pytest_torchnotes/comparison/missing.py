@@ -17,12 +17,39 @@ from types import ModuleType
 
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults, default_device
 
-#: What torch raises where it has no CUDA device to run on.
+#: What torch raises where it has no CUDA device to run on: a tensor or a query of the
+#: device, and the parts of torch.cuda a CPU build has only as stubs (a generator, streams,
+#: NVTX, the jiterator, NCCL, the bindings of ``torch._C``).
 NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
-    r"|Found no NVIDIA driver|No CUDA GPUs are available",
+    r"|Found no NVIDIA driver|No CUDA GPUs are available|without ATen_cuda library"
+    r"|torch\.cuda\.Stream requires CUDA support|compiled without CUDA support"
+    r"|NVTX functions not installed|Jiterator is only supported on CUDA"
+    r"|doesn't have NCCL built in|has no attribute '_cuda_"
+    r"|dummy base class (?:CUDAGraph|MemPool)\b",
     re.IGNORECASE,
 )
+
+#: The same, for Apple's GPU (MPS) and Intel's (XPU).
+NO_MPS = re.compile(
+    r"not linked with support for mps|without MPS backend|has no attribute '_mps_", re.IGNORECASE
+)
+NO_XPU = re.compile(
+    r"Torch not compiled with XPU enabled|not linked with support for xpu"
+    r"|has no attribute '_xpu_",
+    re.IGNORECASE,
+)
+
+#: What torch raises for a device class of a backend it was built without (``Event``,
+#: ``Stream``): the backend is the one whose module the traceback went through.
+DUMMY_CLASS = re.compile(r"Tried to instantiate dummy base class \w+")
+
+#: What torch raises where a block asks for "the" accelerator and there is none
+#: (``pin_memory()``, ``torch.accelerator``): CUDA's on most machines that have one.
+NO_ACCELERATOR = re.compile(r"Cannot access accelerator device when none is available")
+
+#: The module of torch for each device, as a traceback's frames name its files.
+DEVICE_MODULE = re.compile(r"torch[/\\](?P<name>cuda|mps|xpu)[/\\]")
 
 #: What a download raises where the network cannot be reached: the name of the host does not
 #: resolve, the connection fails (urllib's ``URLError``, requests' ``ConnectionError``,
@@ -89,6 +116,42 @@ CUDA_HINT = (
     " own above the example does too)"
 )
 
+#: The hint of a block that needs a device this run has not, by device.
+DEVICE_HINTS = {
+    "cuda": CUDA_HINT,
+    "mps": (
+        "the block needs an MPS device (Apple GPU), which this run has not: mark it"
+        " <!-- torchnotes: requires mps -->"
+    ),
+    "xpu": (
+        "the block needs an XPU device (Intel GPU), which this run has not: mark it"
+        " <!-- torchnotes: requires xpu -->"
+    ),
+}
+
+
+def missing_device(message: str, traceback: str = "") -> str | None:
+    """The device (``cuda``, ``mps``, ``xpu``) that a block which raised ``message`` (with
+    ``traceback``) asked for and this run has not; ``None`` where it asked for none.
+
+    >>> missing_device("Torch not compiled with CUDA enabled")
+    'cuda'
+    >>> missing_device("Tried to instantiate dummy base class Stream", 'File "torch/xpu/s.py"')
+    'xpu'
+    >>> missing_device("index 3 is out of bounds") is None
+    True
+    """
+    if NO_CUDA.search(message):
+        return "cuda"
+    if NO_MPS.search(message):
+        return "mps"
+    if NO_XPU.search(message):
+        return "xpu"
+    if DUMMY_CLASS.search(message) or NO_ACCELERATOR.search(message):
+        modules = DEVICE_MODULE.findall(traceback)
+        return modules[-1] if modules else "cuda"
+    return None
+
 
 NETWORK_HINT = (
     "the block downloads, and the network cannot be reached from this run: mark it "
@@ -151,7 +214,7 @@ def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
     return found
 
 
-def missing_hint(type_name: str, message: str) -> str | None:
+def missing_hint(type_name: str, message: str, traceback: str = "") -> str | None:
     """The line that says what a block that raised ``type_name: message`` lacked, and how to
     give it; ``None`` where the run cannot tell.
 
@@ -160,10 +223,11 @@ def missing_hint(type_name: str, message: str) -> str | None:
     >>> missing_hint("ValueError", "bad value") is None
     True
     """
-    if NO_CUDA.search(message):
+    device = missing_device(message, traceback)
+    if device is not None:
         # a block above that set the default device to CUDA fails every block after it
         moved = default_device(sys.modules["torch"]) if "torch" in sys.modules else None
-        return changed_defaults() if moved is not None else CUDA_HINT
+        return changed_defaults() if moved is not None else DEVICE_HINTS[device]
     if NO_NETWORK.search(f"{type_name}: {message}"):
         return NETWORK_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None

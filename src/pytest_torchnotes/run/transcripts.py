@@ -112,9 +112,8 @@ def run_examples(
                 if xdoctest_rules
                 else directive_hint(evaluator.comparator, example, execution, options)
             )
-            if hint is None and execution.error is not None:
-                error = execution.error
-                hint = example_hint(example.source, error.names, error.message)
+            if hint is None and (raised := execution.error) is not None:
+                hint = example_hint(example.source, raised.names, raised.message)
             if hint is None:  # what doctest reads under the prompt, before what the code does
                 hint = want_hint(example.want, execution)
             if hint is None and failure == OUTPUT_DIFFERS and not xdoctest_rules:

@@ -20,7 +20,12 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
+from pytest_torchnotes.comparison.missing import (
+    EXPECTED_DEVICE,
+    NO_NETWORK,
+    import_for,
+    missing_device,
+)
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.otherlanguages import other_language
@@ -43,7 +48,11 @@ DEVICE_ERRORS = {
 }
 
 #: How the reason of a ``requires`` names each device.
-DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
+DEVICE_NAMES = {
+    "cuda": "a CUDA device",
+    "mps": "an MPS device (Apple GPU)",
+    "xpu": "an XPU device (Intel GPU)",
+}
 
 
 #: Code that asks torch about the CUDA devices of the machine: what it prints (``True``, a
@@ -227,6 +236,9 @@ def _compiles(block: Block | None) -> bool:
 def _device(record: BlockRecord) -> str | None:
     text = record.reason or ""
     if record.drift not in ("value", "text", "format-only"):
+        found = missing_device(text, text)  # the reason holds the traceback
+        if found is not None:
+            return found
         for device, pattern in DEVICE_ERRORS.items():
             if pattern.search(text):
                 return device
