@@ -201,3 +201,26 @@ def test_what_torch_raises_without_a_device_names_the_requirement(code: str, dev
     hint = missing_hint(error.type_name, error.message, error.traceback)
     assert hint is not None
     assert f"<!-- torchnotes: requires {device} -->" in hint
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize(
+    ("code", "asks"),
+    [
+        ("torch.cuda.is_available()", True),
+        ("print(torch.cuda.device_count())", True),
+        ("torch.cuda.get_device_properties(0).name", True),
+        ("torch.backends.cudnn.version()", True),
+        ("print(torch.version.cuda)", True),
+        ("torch.cuda.manual_seed(0)", False),  # no question about the device
+        ("x = torch.ones(2)", False),
+    ],
+)
+def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, asks: bool) -> None:
+    from pytest_torchnotes.comparison.missing import device_query_hint, device_query_kept
+
+    hint, kept = device_query_hint(code), device_query_kept(code)
+    assert (hint is not None) == asks
+    assert (kept is not None) == asks
+    if hint is not None:
+        assert "<!-- torchnotes: requires cuda -->" in hint

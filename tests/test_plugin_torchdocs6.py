@@ -252,3 +252,43 @@ def test_a_block_for_a_device_this_run_has_not_names_its_requirement(
     result = pytester.runpytest("-rA")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*requires xpu: no XPU device*"])
+
+
+CUDA_QUERIES = """\
+```pycon
+>>> import torch
+>>> torch.cuda.is_available()
+True
+>>> torch.cuda.device_count()
+2
+```
+
+```python
+import torch
+print(torch.cuda.get_device_capability(0) if torch.cuda.device_count() else "")
+```
+
+```output
+(9, 0)
+```
+"""
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+def test_output_of_a_question_about_cuda_is_no_drift_to_accept(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    path = write_note(CUDA_QUERIES)
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(failed=1)
+    hint = (
+        "  the block asks torch about a CUDA device, and this run has none: its output is that"
+        " of a machine with one; mark it <!-- torchnotes: requires cuda --> rather than accept"
+        " this output"
+    )
+    result.stdout.fnmatch_lines(["notes/note.md:3: >>> torch.cuda.is_available()", "*", hint])
+    result.stdout.fnmatch_lines(["notes/note.md:9: block 2: text drift*", "*", hint])
+    result.stdout.fnmatch_lines(["*Not updated: line 3: it asks torch about a CUDA device*"])
+    assert path.read_text() == CUDA_QUERIES  # the CUDA machine's output is kept
+    write_note(CUDA_QUERIES.replace("```p", "<!-- torchnotes: requires cuda -->\n```p"))
+    pytester.runpytest().assert_outcomes(skipped=1)

@@ -206,6 +206,70 @@ def device_output_kept(expected: str, actual: str) -> str | None:
     )
 
 
+#: Code that asks torch about a device's presence or its properties: what it prints on a
+#: machine without the device differs from the author's for want of it, no drift of the note.
+DEVICE_QUERIES = {
+    "cuda": re.compile(
+        r"\btorch\.(?:cuda\.(?:is_available|device_count|get_device_name|current_device|"
+        r"get_device_properties|get_device_capability|mem_get_info|memory_allocated|"
+        r"memory_reserved|max_memory_allocated|max_memory_reserved|memory_summary|"
+        r"get_arch_list|is_bf16_supported)|backends\.cudnn\.(?:version|is_available)|"
+        r"version\.cuda)\b"
+    ),
+    "mps": re.compile(r"\btorch\.(?:backends\.mps\.is_(?:available|built)|mps\.device_count)\b"),
+}
+
+
+def queried_device(code: str) -> str | None:
+    """The device ``code`` asks torch about that this run has not, if it asks about one.
+
+    >>> import torch
+    >>> queried_device("print(torch.cuda.device_count())") == (
+    ...     None if torch.cuda.is_available() else "cuda")
+    True
+    >>> queried_device("print(torch.ones(2))") is None
+    True
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None  # nothing ran that could ask it
+    for device, query in DEVICE_QUERIES.items():
+        if query.search(code) is None:
+            continue
+        if device == "cuda" and not torch.cuda.is_available():
+            return device
+        backend = getattr(torch.backends, "mps", None)
+        if device == "mps" and not (backend is not None and backend.is_available()):
+            return device
+    return None
+
+
+def device_query_hint(code: str) -> str | None:
+    """The line that says why the output of ``code``, which asks torch about a device this
+    run has not, differs: accepting it would write this machine's answer over the author's."""
+    device = queried_device(code)
+    if device is None:
+        return None
+    return (
+        f"the block asks torch about {DEVICE_WORDS[device]}, and this run has none: its"
+        f" output is that of a machine with one; mark it <!-- torchnotes: requires {device} -->"
+        " rather than accept this output"
+    )
+
+
+def device_query_kept(code: str) -> str | None:
+    """Why update keeps the output of ``code``, which asks torch about a device this run
+    has not (:func:`device_query_hint`)."""
+    device = queried_device(code)
+    if device is None:
+        return None
+    return (
+        f"it asks torch about {DEVICE_WORDS[device]}, and this run has none: the output"
+        f" written is kept (mark the block <!-- torchnotes: requires {device} --> to run it"
+        " only where there is one)"
+    )
+
+
 def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
     """The first GPU device of ``expected`` when ``actual`` names none of its kind."""
     found = EXPECTED_DEVICE.search(expected)
