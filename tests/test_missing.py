@@ -224,3 +224,55 @@ def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, ask
     assert (kept is not None) == asks
     if hint is not None:
         assert "<!-- torchnotes: requires cuda -->" in hint
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "where"),
+    [
+        # torch.func holds functions of the same names with other signatures
+        ("hessian", "torch.autograd.functional.hessian", "torch.autograd.functional"),
+        ("jvp", "## torch.autograd.functional.jvp", "torch.autograd.functional"),
+        ("hessian", "Hessians", "torch.func"),
+        ("hessian", None, "torch.func"),
+        # a module the namespaces leave out, private or not
+        ("tree_is_leaf", "torch.utils._pytree.tree_is_leaf", "torch.utils._pytree"),
+        ("Quantize", "torch.ao.nn.quantized.DeQuantize", "torch.ao.nn.quantized"),
+        ("dual_level", "torch.autograd.forward_ad.unpack_dual", "torch.autograd.forward_ad"),
+    ],
+)
+def test_a_name_is_looked_for_first_in_the_module_the_heading_names(
+    name: str, heading: str | None, where: str
+) -> None:
+    import torch.ao.nn.quantized
+    import torch.autograd.forward_ad
+    import torch.autograd.functional
+    import torch.func
+    import torch.utils._pytree  # noqa: F401
+
+    hint = missing_hint("NameError", f"name {name!r} is not defined", "", heading)
+    assert hint is not None
+    assert f"from {where} import {name}'" in hint
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "torch.distributed.all_reduce(torch.ones(1))",
+        "torch.distributed.get_rank()",
+        "torch.distributed.device_mesh.DeviceMesh('cpu', [0, 1])",
+    ],
+)
+def test_a_block_that_needs_a_process_group_says_so(code: str) -> None:
+    import torch.distributed.device_mesh
+
+    from pytest_torchnotes.run.errors import describe_error
+
+    if torch.distributed.is_initialized():
+        pytest.skip("a process group is initialised")
+    # what torch raises (ValueError, RuntimeError), not a message written here
+    with pytest.raises((ValueError, RuntimeError)) as raised:
+        eval(code, {"torch": torch})
+    error = describe_error(raised.value, "note.md")
+    hint = missing_hint(error.type_name, error.message, error.traceback)
+    assert hint is not None
+    assert "<!-- torchnotes: skip needs an initialised process group -->" in hint

@@ -292,3 +292,67 @@ def test_output_of_a_question_about_cuda_is_no_drift_to_accept(
     assert path.read_text() == CUDA_QUERIES  # the CUDA machine's output is kept
     write_note(CUDA_QUERIES.replace("```p", "<!-- torchnotes: requires cuda -->\n```p"))
     pytester.runpytest().assert_outcomes(skipped=1)
+
+
+REFERENCE_PAGE = """\
+## torch.autograd.functional.hessian
+
+```pycon
+>>> def pow_reducer(x):
+...     return x.pow(3).sum()
+>>> hessian(pow_reducer, torch.ones(2)).shape
+torch.Size([2, 2])
+```
+
+## torch.distributed.all_reduce
+
+```pycon
+>>> tensor = torch.ones(2)
+>>> dist.all_reduce(tensor)
+```
+
+## torch.load
+
+```pycon
+>>> torch.load("tensors.pt", weights_only=True)
+```
+"""
+
+
+def test_reference_examples_that_cannot_run_here_name_what_fixes_them(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(REFERENCE_PAGE)
+    setup = ["--torchnotes-setup", "import torch\nimport torch.distributed as dist"]
+    result = pytester.runpytest(*setup)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*name 'hessian' is not defined*",
+            "  'hessian' may be torch.autograd.functional.hessian (PyTorch's docstrings run in"
+            " the namespace of their module): add 'from torch.autograd.functional import "
+            "hessian' to the note*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*Default process group has not been initialized*",
+            "  the block needs torch.distributed's process group, which nothing in this run "
+            "initialised*<!-- torchnotes: skip needs an initialised process group -->*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        ["*'tensors.pt'*", "*or mark the block <!-- torchnotes: skip needs 'tensors.pt' -->"]
+    )
+    fixed = REFERENCE_PAGE.replace(
+        "```pycon\n>>> tensor",
+        "<!-- torchnotes: skip needs an initialised process group -->\n```pycon\n>>> tensor",
+    ).replace(
+        "```pycon\n>>> torch.load",
+        "<!-- torchnotes: skip needs 'tensors.pt' -->\n```pycon\n>>> torch.load",
+    )
+    write_note(fixed)
+    setup[1] += "\nfrom torch.autograd.functional import hessian"
+    result = pytester.runpytest("-rA", *setup)
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*3 blocks: 1 verified, 2 skipped*"])

@@ -26,13 +26,15 @@ NO_CUDA = re.compile(
     r"|torch\.cuda\.Stream requires CUDA support|compiled without CUDA support"
     r"|NVTX functions not installed|Jiterator is only supported on CUDA"
     r"|doesn't have NCCL built in|has no attribute '_cuda_"
-    r"|dummy base class (?:CUDAGraph|MemPool)\b",
+    r"|dummy base class (?:CUDAGraph|MemPool)\b|only takes effect when CUDA is available",
     re.IGNORECASE,
 )
 
 #: The same, for Apple's GPU (MPS) and Intel's (XPU).
 NO_MPS = re.compile(
-    r"not linked with support for mps|without MPS backend|has no attribute '_mps_", re.IGNORECASE
+    r"not linked with support for mps|without MPS backend|has no attribute '_mps_"
+    r"|MPS is not available",
+    re.IGNORECASE,
 )
 NO_XPU = re.compile(
     r"Torch not compiled with XPU enabled|not linked with support for xpu"
@@ -50,6 +52,22 @@ NO_ACCELERATOR = re.compile(r"Cannot access accelerator device when none is avai
 
 #: The module of torch for each device, as a traceback's frames name its files.
 DEVICE_MODULE = re.compile(r"torch[/\\](?P<name>cuda|mps|xpu)[/\\]")
+
+#: What torch.distributed raises where no process group was initialised: a collective, or a
+#: class that starts one from the environment a launcher (torchrun) sets.
+NO_PROCESS_GROUP = re.compile(
+    r"Default process group has not been initialized"
+    r"|Error initializing torch\.distributed using env:// rendezvous"
+)
+
+PROCESS_GROUP_HINT = (
+    "the block needs torch.distributed's process group, which nothing in this run initialised"
+    " (PyTorch's docstrings run such examples in a job that torchrun starts): mark it"
+    " <!-- torchnotes: skip needs an initialised process group -->, or, for an example that"
+    " holds in one process, initialise one in a setup comment above it"
+    " (torch.distributed.init_process_group('gloo', init_method='tcp://127.0.0.1:29500',"
+    " rank=0, world_size=1))"
+)
 
 #: What a download raises where the network cannot be reached: the name of the host does not
 #: resolve, the connection fails (urllib's ``URLError``, requests' ``ConnectionError``,
@@ -278,7 +296,9 @@ def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
     return found
 
 
-def missing_hint(type_name: str, message: str, traceback: str = "") -> str | None:
+def missing_hint(
+    type_name: str, message: str, traceback: str = "", heading: str | None = None
+) -> str | None:
     """The line that says what a block that raised ``type_name: message`` lacked, and how to
     give it; ``None`` where the run cannot tell.
 
@@ -294,6 +314,8 @@ def missing_hint(type_name: str, message: str, traceback: str = "") -> str | Non
         return changed_defaults() if moved is not None else DEVICE_HINTS[device]
     if NO_NETWORK.search(f"{type_name}: {message}"):
         return NETWORK_HINT
+    if NO_PROCESS_GROUP.search(message):
+        return PROCESS_GROUP_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None
     if found is None:
         return None
@@ -303,7 +325,7 @@ def missing_hint(type_name: str, message: str, traceback: str = "") -> str | Non
             f"{name!r} is a module: import {name} in the note, or in torchnotes_setup"
             " (--torchnotes-setup)"
         )
-    where = _torch_namespace(name)
+    where = _named_namespace(name, heading or "") or _torch_namespace(name)
     if where is None:
         return None
     alias = _package_alias(where, name)
@@ -370,6 +392,33 @@ def _package_alias(where: str, name: str) -> str | None:
     if not isinstance(value, ModuleType) or value.__name__ == f"{where}.{name}":
         return None
     return f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}")
+
+
+#: A dotted name of torch in a heading: ``torch.autograd.functional.hessian``.
+TORCH_PATH = re.compile(r"\btorch(?:\.\w+)+")
+
+
+def _named_namespace(name: str, heading: str) -> str | None:
+    """The module of torch that ``heading`` names (a page or a note per function of
+    PyTorch's reference: ``torch.autograd.functional.hessian``) where ``name`` is a class, a
+    function or a module: its docstrings use its own names, which another namespace may
+    hold too (``torch.func.hessian`` is another function).
+
+    >>> import torch.autograd.functional
+    >>> _named_namespace("hessian", "torch.autograd.functional.hessian")
+    'torch.autograd.functional'
+    >>> _named_namespace("hessian", "Hessians") is None
+    True
+    """
+    if name.startswith("_") or "torch" not in heading:
+        return None
+    for path in TORCH_PATH.findall(heading):
+        parts = path.split(".")
+        for end in range(len(parts), 0, -1):
+            module = sys.modules.get(".".join(parts[:end]))
+            if module is not None and _importable(getattr(module, "__dict__", {}).get(name)):
+                return ".".join(parts[:end])
+    return None
 
 
 def _torch_namespace(name: str) -> str | None:

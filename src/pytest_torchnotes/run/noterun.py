@@ -39,7 +39,7 @@ from pytest_torchnotes.run.results import (
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 from pytest_torchnotes.run.unread_traceback import unread_traceback
-from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, SCRATCH_HINT
+from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, scratch_hint
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -167,7 +167,7 @@ class NoteRun:
             and block_result.follows is None
             and MISSING_RELATIVE_FILE.search(error.message)
         ):
-            block_result.add_hint(SCRATCH_HINT)
+            block_result.add_hint(scratch_hint(error.message))
 
     def _cached_import(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Say why a block that only imports printed nothing its note writes: the modules
