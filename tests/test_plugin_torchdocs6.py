@@ -356,3 +356,32 @@ def test_reference_examples_that_cannot_run_here_name_what_fixes_them(
     result = pytester.runpytest("-rA", *setup)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*3 blocks: 1 verified, 2 skipped*"])
+
+
+RAISES_ANOTHER = """\
+Examples
+--------
+>>> import torch
+>>> assert int(np.ones(1)[0]) == 2, "not two"
+Traceback (most recent call last):
+    ...
+AssertionError: not two
+"""
+
+
+def test_an_example_that_raised_another_error_for_a_missing_name_names_its_import(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(RAISES_ANOTHER)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*got NameError: name 'np' is not defined",
+            "  'np' is the name notes give a module: add 'import numpy as np' to the note*",
+        ]
+    )
+    write_note(
+        RAISES_ANOTHER.replace(">>> import torch", ">>> import torch\n>>> import numpy as np")
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

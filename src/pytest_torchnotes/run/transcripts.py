@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
-from pytest_torchnotes.comparison.missing import device_query_hint
+from pytest_torchnotes.comparison.missing import device_query_hint, missing_hint
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
@@ -115,6 +115,11 @@ def run_examples(
             )
             if hint is None and (raised := execution.error) is not None:
                 hint = example_hint(example.source, raised.names, raised.message)
+                if hint is None and failure != error_headline(raised):
+                    # it raised another exception than the one written: what it lacked
+                    hint = missing_hint(
+                        raised.type_name, raised.message, raised.traceback, block.heading
+                    )
             if hint is None and failure == OUTPUT_DIFFERS:
                 hint = device_query_hint(example.source)
             if hint is None:  # what doctest reads under the prompt, before what the code does
