@@ -385,3 +385,38 @@ def test_an_example_that_raised_another_error_for_a_missing_name_names_its_impor
         RAISES_ANOTHER.replace(">>> import torch", ">>> import torch\n>>> import numpy as np")
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+TUTORIAL_CELL = """\
+```python
+import torch
+print(torch.arange(3) * 2)
+```
+"""
+
+#: What a tutorial's cell printed, as sphinx-gallery's page holds it, turned into Markdown.
+GALLERY_OUTPUTS = [
+    "```none\ntensor([0, 2, 4])\n```\n",
+    "``` {.sourceCode .none}\ntensor([0, 2, 4])\n```\n",
+    "::: {.sphx-glr-script-out}\n```none\ntensor([0, 2, 4])\n```\n:::\n",
+    '<div class="sphx-glr-script-out">\n\n```none\ntensor([0, 2, 4])\n```\n\n</div>\n',
+    "::: {.sphx-glr-script-out}\n```\ntensor([0, 2, 4])\n```\n:::\n",
+    "Out:\n\n```\ntensor([0, 2, 4])\n```\n",
+]
+
+
+@pytest.mark.parametrize("output", GALLERY_OUTPUTS)
+def test_a_tutorial_s_output_as_pytorch_org_shows_it_is_read(
+    pytester: pytest.Pytester, write_note: WriteNote, output: str
+) -> None:
+    text = f"# Tensors\n\nSome prose.\n\n{TUTORIAL_CELL}\n{output}\nMore prose.\n"
+    write_note(text)
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 block: 1 verified*"])
+    path = write_note(text.replace("tensor([0, 2, 4])", "tensor([0, 2, 5])"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*value drift*expected 5, got 4*"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text() == text
