@@ -420,3 +420,34 @@ def test_a_tutorial_s_output_as_pytorch_org_shows_it_is_read(
     result.stdout.fnmatch_lines(["*value drift*expected 5, got 4*"])
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text() == text
+
+
+SAYS_IT_RAISES = """\
+```pycon
+>>> import torch
+>>> x = torch.ones(2)
+>>> # This will throw an exception: the shapes do not match
+>>> x.view(3)
+```
+"""
+
+
+def test_an_example_under_a_comment_that_says_it_raises_names_how_to_check_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(SAYS_IT_RAISES)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:1: block 1: example at line 5: the block raised RuntimeError*",
+            "  the comment above it says it raises: write what it raises under it, as doctest"
+            " reads it ('Traceback (most recent call last):', '...', then 'RuntimeError: ...'),"
+            " or leave it unrun with '# xdoctest: +SKIP' at the end of its line",
+        ]
+    )
+    traceback = "Traceback (most recent call last):\n    ...\nRuntimeError: shape '[3]' is invalid"
+    write_note(
+        SAYS_IT_RAISES.replace("x.view(3)\n", f"x.view(3)\n{traceback} for input of size 2\n")
+    )
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -17,6 +17,7 @@ from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 from pytest_torchnotes.comparison.missing import device_query_hint, missing_hint
+from pytest_torchnotes.comparison.saysraises import comment_above_says_it_raises
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
@@ -115,6 +116,10 @@ def run_examples(
             )
             if hint is None and (raised := execution.error) is not None:
                 hint = example_hint(example.source, raised.names, raised.message)
+                if hint is None and failure == error_headline(raised):
+                    hint = comment_above_says_it_raises(
+                        block.code, example.lineno, raised.type_name
+                    )
                 if hint is None and failure != error_headline(raised):
                     # it raised another exception than the one written: what it lacked
                     hint = missing_hint(
