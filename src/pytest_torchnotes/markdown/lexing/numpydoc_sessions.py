@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.headings import SETEXT_UNDERLINE, HeadingLexeme
-from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session
 from pytest_torchnotes.markdown.lexing.lines import BodyLine
 
 #: The titles of numpydoc's section of examples.
@@ -44,6 +43,16 @@ def under_examples_heading(lines: list[str], headings: list[HeadingLexeme]) -> b
         and line + 1 < len(lines)
         and SETEXT_UNDERLINE.fullmatch(lines[line + 1]) is not None
     )
+
+
+def opens_session(line: str) -> bool:
+    """Whether ``line`` opens with a ``>>>`` prompt at column 0 (as
+    :func:`.indented_sessions.opens_session` reads an indented one).
+
+    >>> opens_session(">>> x"), opens_session(">>>"), opens_session(">>>x")
+    (True, True, False)
+    """
+    return line.startswith(">>>") and line[3:4] in ("", " ", "\t")
 
 
 def numpydoc_session(

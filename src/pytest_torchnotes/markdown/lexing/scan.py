@@ -33,17 +33,12 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
-from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session, session_at
+from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
-from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
-from pytest_torchnotes.markdown.lexing.sphinx_doctests import (
-    SphinxDoctest,
-    may_hold_directives,
-    sphinx_doctests,
-)
+from pytest_torchnotes.markdown.lexing.sphinx_doctests import SphinxDoctest, add_directives
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
@@ -69,12 +64,9 @@ class NoteLexemes:
     problems: list[LexerProblem] = field(default_factory=list)
     #: Lines that would open a fence but are indented code (indented four columns or more).
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
-    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`),
-    #: and the prompts at column 0 of a numpydoc ``Examples`` section
-    #: (:mod:`.numpydoc_sessions`).
+    #: ``>>>`` sessions: indented code (:mod:`.indented_sessions`), numpydoc's, Sphinx's.
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
-    #: Sphinx's ``testcode`` (with its ``testoutput``) and ``testsetup`` directives
-    #: (:mod:`.sphinx_doctests`); a ``doctest`` directive's body is an indented session.
+    #: Sphinx's testcode (and testoutput) and testsetup directives (:mod:`.sphinx_doctests`).
     sphinx_doctests: list[SphinxDoctest] = field(default_factory=list)
 
 
@@ -111,34 +103,8 @@ class MarkdownLexer:
                 index = max(index + 1, scan.last_block + 1)
             else:
                 index += 1
-        if may_hold_directives(text):
-            _sphinx_doctests(found, text)
+        add_directives(found, text)  # most notes: one search finds none
         return found
-
-
-def _sphinx_doctests(found: NoteLexemes, text: str) -> None:
-    """Read the directives of Sphinx's doctest outside what the scan found: a ``doctest``
-    body that opens with a prompt is one more session."""
-    taken = [(fence.open_line, fence.last_line) for fence in found.fences]
-    taken.extend((session.open_line, session.last_line) for session in found.indented_sessions)
-    taken.extend(
-        (
-            comment.open_line,
-            comment.close_line if comment.close_line is not None else len(found.lines),
-        )
-        for comment in found.comments
-    )
-    if found.front_matter is not None:
-        taken.append((0, found.front_matter.close_line))
-    sessions = False
-    for doctest in sphinx_doctests(text, found.lines, taken):
-        if doctest.code.name != "doctest":
-            found.sphinx_doctests.append(doctest)
-        elif opens_session(doctest.code.body.body[0].text):
-            found.indented_sessions.append(doctest.code.body)
-            sessions = True
-    if sessions:
-        found.indented_sessions.sort(key=lambda session: session.open_line)
 
 
 class _Scan:
@@ -160,15 +126,9 @@ class _Scan:
         self.indented = IndentedCode(lines)
         #: The last prompt or comment found inside indented code: (line, quotes, column).
         self.inside_code = (-1, 0, 0)
+        self.headings = found.headings
 
     def line(self, index: int) -> None:
-        found = self.found
-        if self.lines[index].startswith(">>>") and (
-            session := numpydoc_session(self.lines, index, found.headings)
-        ):
-            found.indented_sessions.append(session)
-            self.last_block, self.after[index] = session.last_line, None
-            return
         quote, rest = split_quotes(self.lines[index])
         containers = self.containers
         if rest[:1] in (" ", "\t") and rest.lstrip(" \t")[:1] == ">":
@@ -179,6 +139,7 @@ class _Scan:
             containers = Containers(self.lines, index, self.found.fences)
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
+        found = self.found
         if stripped.startswith(COMMENT_OPEN):
             comment = lex_comment(self.lines, index, quote, rest, found.problems)
             found.comments.append(comment)
@@ -218,8 +179,8 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        # Indented (a heading's # is not), a prompt or a comment: the rest of lines pay nothing.
-        may_open = rest[:1] in (" ", "\t") and stripped[0] in ">#"
+        # Indented prompts or comments, or a prompt at column 0 (numpydoc): the rest pay nothing.
+        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or quote[:3] == ">>>"
         if may_open and (session := session_at(self, index, quote, rest, containers)):
             found.indented_sessions.append(session)
             self.last_block, self.after[index] = session.last_line, None

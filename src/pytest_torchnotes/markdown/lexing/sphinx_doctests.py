@@ -17,8 +17,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Protocol
 
+from pytest_torchnotes.markdown.lexing.comments import CommentLexeme
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
+from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme
+from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, strip_columns, width
 
 #: What a note that holds a directive to run holds (a ``testoutput`` follows a
@@ -68,6 +72,42 @@ class SphinxDoctest:
 
     code: SphinxDirective
     output: SphinxDirective | None = None
+
+
+class Found(Protocol):
+    """What the lexer found in a note (:class:`.scan.NoteLexemes`)."""
+
+    lines: list[str]
+    front_matter: FrontMatterLexeme | None
+    fences: list[FenceLexeme]
+    comments: list[CommentLexeme]
+    indented_sessions: list[FenceLexeme]
+    sphinx_doctests: list[SphinxDoctest]
+
+
+def add_directives(found: Found, text: str) -> None:
+    """Add to ``found`` the directives of Sphinx's doctest outside what the scan found (a
+    ``doctest`` body that opens with a prompt is one more session); most notes hold none,
+    which one search finds."""
+    if not may_hold_directives(text):
+        return
+    taken = [(fence.open_line, fence.last_line) for fence in found.fences]
+    taken.extend((session.open_line, session.last_line) for session in found.indented_sessions)
+    taken.extend(
+        (comment.open_line, len(found.lines) if comment.close_line is None else comment.close_line)
+        for comment in found.comments
+    )
+    if found.front_matter is not None:
+        taken.append((0, found.front_matter.close_line))
+    sessions = False
+    for doctest in sphinx_doctests(text, found.lines, taken):
+        if doctest.code.name != "doctest":
+            found.sphinx_doctests.append(doctest)
+        elif opens_session(doctest.code.body.body[0].text):
+            found.indented_sessions.append(doctest.code.body)
+            sessions = True
+    if sessions:
+        found.indented_sessions.sort(key=lambda session: session.open_line)
 
 
 def sphinx_doctests(
