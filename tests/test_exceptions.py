@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_torchnotes.markdown.directives import Raises
-from pytest_torchnotes.run.errors import ErrorInfo
+from pytest_torchnotes.run.errors import ErrorInfo, describe_error
 from pytest_torchnotes.run.exceptions import MISSING_MODULE_NAME, error_headline, raises_mismatch
 
 
@@ -67,3 +67,69 @@ def test_a_missing_module_says_how_to_require_it() -> None:
     unnamed = error("ModuleNotFoundError", "no module", "ImportError")
     assert error_headline(unnamed).endswith("requires module:NAME -->)")
     assert error_headline(error("ValueError", "bad")) == "the block raised ValueError: bad"
+
+
+def _raised(make: object) -> BaseException:
+    try:
+        make()  # type: ignore[operator]
+    except BaseException as raised:
+        return raised
+    raise AssertionError("nothing raised")
+
+
+def _exporter_error() -> None:
+    # as torch.onnx.export does when onnx is not installed
+    try:
+        import no_such_module_onnx  # type: ignore[import-not-found]  # noqa: F401
+    except ModuleNotFoundError as missing:
+        raise RuntimeError("Module onnx is not installed!") from missing
+
+
+def _handled_then_raised() -> None:
+    try:
+        import no_such_module_scipy.linalg  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        raise ValueError("scipy is needed for this") from None
+
+
+def _deep_chain() -> None:
+    try:
+        _exporter_error()
+    except RuntimeError as wrapped:
+        raise TypeError("export failed") from wrapped
+
+
+def _other_import_error() -> None:
+    try:
+        from math import no_such_name  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError as failed:
+        raise RuntimeError("wrapped") from failed
+
+
+@pytest.mark.parametrize(
+    ("make", "module"),
+    [
+        (_exporter_error, "no_such_module_onnx"),
+        (_handled_then_raised, "no_such_module_scipy"),  # raised while handling, suppressed
+        (_deep_chain, "no_such_module_onnx"),
+        (_other_import_error, None),  # an ImportError that is no missing module
+        (lambda: 1 / 0, None),
+    ],
+)
+def test_a_module_missing_below_the_raised_error_is_named(make: object, module: str | None) -> None:
+    info = describe_error(_raised(make), "note.md")
+    assert info.missing_module == module
+    headline = error_headline(info)
+    if module is None:
+        assert "requires module" not in headline
+    else:
+        assert headline.endswith(
+            f"(raised from ModuleNotFoundError: No module named '{module}'; install it, or "
+            f"mark the block <!-- torchnotes: requires module:{module} -->)"
+        )
+
+
+def test_a_missing_module_raised_itself_keeps_its_own_headline() -> None:
+    info = describe_error(_raised(lambda: __import__("no_such_module_tb")), "note.md")
+    assert info.missing_module is None  # its own message names it
+    assert error_headline(info).endswith("requires module:no_such_module_tb -->)")

@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.document import decode_note
-from pytest_torchnotes.markdown.layout import LABELED_FENCES, OUTPUT_FENCES, OUTPUT_LABEL
+from pytest_torchnotes.markdown.layout import (
+    LABELED_FENCES,
+    OUTPUT_FENCES,
+    OUTPUT_LABEL,
+    UNHIGHLIGHTED,
+)
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteFormat, NoteParser
 from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
@@ -247,7 +252,11 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
     assert read == (
         not others
         and len(labels) <= 1
-        and (info in OUTPUT_FENCES or (bool(labels) and info in LABELED_FENCES))
+        and (
+            info in OUTPUT_FENCES
+            or info == UNHIGHLIGHTED  # sphinx-gallery's output, label or not
+            or (bool(labels) and info in LABELED_FENCES)
+        )
     )
     # A shell fence holds commands unless a label says otherwise or it reads as printed.
     shell_command = info == "bash" and output.startswith("loss") and not (labels and not others)
@@ -442,7 +451,7 @@ def test_output_fences_as_tools_tag_them() -> None:
         18,
         None,
         None,
-        None,
+        42,  # sphinx-gallery's output
         None,
     ]
     assert warnings(note) == [
@@ -451,11 +460,6 @@ def test_output_fences_as_tools_tag_them() -> None:
             "fence ```bash after the block at line 21 looks like its output but is not read: "
             "put a label line such as 输出： or Output: above it, or read such fences with "
             "--torchnotes-output-fence=bash",
-        ),
-        (
-            41,
-            "fence ```none after the block at line 37 looks like its output but is not read: "
-            "put a label line such as 输出： or Output: above it",
         ),
         (
             49,

@@ -162,3 +162,117 @@ def test_a_private_module_is_not_named(monkeypatch: pytest.MonkeyPatch) -> None:
     module.made_up_function = len  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "torch._made_up", module)
     assert missing_hint("NameError", "name 'made_up_function' is not defined") is None
+
+
+#: What a block asks of a device this CPU build of torch has not, and the device it needs.
+DEVICE_CALLS = [
+    ("torch.Generator(device='cuda')", "cuda"),
+    ("torch.cuda.Stream()", "cuda"),
+    ("torch.cuda.Event(enable_timing=True)", "cuda"),
+    ("torch.cuda.CUDAGraph()", "cuda"),
+    ("torch.cuda.MemPool()", "cuda"),
+    ("torch.cuda.set_device(0)", "cuda"),
+    ("torch.cuda.nvtx.range_push('step')", "cuda"),
+    ("torch.ones(1).pin_memory()", "cuda"),
+    ("torch.cuda.get_device_name(0)", "cuda"),
+    ("torch.ones(1).to('mps')", "mps"),
+    ("torch.mps.synchronize()", "mps"),
+    ("torch.mps.current_allocated_memory()", "mps"),
+    ("torch.ones(1, device='xpu')", "xpu"),
+    ("torch.xpu.Stream()", "xpu"),
+    ("torch.xpu.synchronize()", "xpu"),
+]
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available() or torch.backends.mps.is_available() or torch.xpu.is_available(),
+    reason="needs a build of torch without a GPU",
+)
+@pytest.mark.parametrize(("code", "device"), DEVICE_CALLS)
+def test_what_torch_raises_without_a_device_names_the_requirement(code: str, device: str) -> None:
+    from pytest_torchnotes.run.errors import describe_error
+
+    try:
+        eval(code, {"torch": torch})
+    except Exception as raised:  # what this build raises, not a message written here
+        error = describe_error(raised, "note.md")
+    else:
+        pytest.skip(f"{code} ran on this build")
+    hint = missing_hint(error.type_name, error.message, error.traceback)
+    assert hint is not None
+    assert f"<!-- torchnotes: requires {device} -->" in hint
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize(
+    ("code", "asks"),
+    [
+        ("torch.cuda.is_available()", True),
+        ("print(torch.cuda.device_count())", True),
+        ("torch.cuda.get_device_properties(0).name", True),
+        ("torch.backends.cudnn.version()", True),
+        ("print(torch.version.cuda)", True),
+        ("torch.cuda.manual_seed(0)", False),  # no question about the device
+        ("x = torch.ones(2)", False),
+    ],
+)
+def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, asks: bool) -> None:
+    from pytest_torchnotes.comparison.missing import device_query_hint, device_query_kept
+
+    hint, kept = device_query_hint(code), device_query_kept(code)
+    assert (hint is not None) == asks
+    assert (kept is not None) == asks
+    if hint is not None:
+        assert "<!-- torchnotes: requires cuda -->" in hint
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "where"),
+    [
+        # torch.func holds functions of the same names with other signatures
+        ("hessian", "torch.autograd.functional.hessian", "torch.autograd.functional"),
+        ("jvp", "## torch.autograd.functional.jvp", "torch.autograd.functional"),
+        ("hessian", "Hessians", "torch.func"),
+        ("hessian", None, "torch.func"),
+        # a module the namespaces leave out, private or not
+        ("tree_is_leaf", "torch.utils._pytree.tree_is_leaf", "torch.utils._pytree"),
+        ("Quantize", "torch.ao.nn.quantized.DeQuantize", "torch.ao.nn.quantized"),
+        ("dual_level", "torch.autograd.forward_ad.unpack_dual", "torch.autograd.forward_ad"),
+    ],
+)
+def test_a_name_is_looked_for_first_in_the_module_the_heading_names(
+    name: str, heading: str | None, where: str
+) -> None:
+    import torch.ao.nn.quantized
+    import torch.autograd.forward_ad
+    import torch.autograd.functional
+    import torch.func
+    import torch.utils._pytree  # noqa: F401
+
+    hint = missing_hint("NameError", f"name {name!r} is not defined", "", heading)
+    assert hint is not None
+    assert f"from {where} import {name}'" in hint
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "torch.distributed.all_reduce(torch.ones(1))",
+        "torch.distributed.get_rank()",
+        "torch.distributed.device_mesh.DeviceMesh('cpu', [0, 1])",
+    ],
+)
+def test_a_block_that_needs_a_process_group_says_so(code: str) -> None:
+    import torch.distributed.device_mesh
+
+    from pytest_torchnotes.run.errors import describe_error
+
+    if torch.distributed.is_initialized():
+        pytest.skip("a process group is initialised")
+    # what torch raises (ValueError, RuntimeError), not a message written here
+    with pytest.raises((ValueError, RuntimeError)) as raised:
+        eval(code, {"torch": torch})
+    error = describe_error(raised.value, "note.md")
+    hint = missing_hint(error.type_name, error.message, error.traceback)
+    assert hint is not None
+    assert "<!-- torchnotes: skip needs an initialised process group -->" in hint

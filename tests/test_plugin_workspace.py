@@ -248,7 +248,10 @@ def test_a_file_another_note_wrote_is_missing_and_the_failure_says_why(
             "notes/02-load.md:1: block 1: the block raised FileNotFoundError: *'weights.pt'*",
             "  notes run in a scratch copy of their folder (torchnotes_isolate_cwd, on by "
             "default): a file that another note writes is not in this note's copy; write it in "
-            "this note, or run the notes in their own folder with --torchnotes-isolate-cwd=false",
+            "this note, or run the notes in their own folder with --torchnotes-isolate-cwd=false;"
+            " if no note writes 'weights.pt' (an example that only names a file), make it in a"
+            " block above or a setup comment, or mark the block <!-- torchnotes: skip needs"
+            " 'weights.pt' -->",
         ]
     )
     assert (

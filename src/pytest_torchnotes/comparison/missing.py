@@ -17,11 +17,56 @@ from types import ModuleType
 
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults, default_device
 
-#: What torch raises where it has no CUDA device to run on.
+#: What torch raises where it has no CUDA device to run on: a tensor or a query of the
+#: device, and the parts of torch.cuda a CPU build has only as stubs (a generator, streams,
+#: NVTX, the jiterator, NCCL, the bindings of ``torch._C``).
 NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
-    r"|Found no NVIDIA driver|No CUDA GPUs are available",
+    r"|Found no NVIDIA driver|No CUDA GPUs are available|without ATen_cuda library"
+    r"|torch\.cuda\.Stream requires CUDA support|compiled without CUDA support"
+    r"|NVTX functions not installed|Jiterator is only supported on CUDA"
+    r"|doesn't have NCCL built in|has no attribute '_cuda_"
+    r"|dummy base class (?:CUDAGraph|MemPool)\b|only takes effect when CUDA is available",
     re.IGNORECASE,
+)
+
+#: The same, for Apple's GPU (MPS) and Intel's (XPU).
+NO_MPS = re.compile(
+    r"not linked with support for mps|without MPS backend|has no attribute '_mps_"
+    r"|MPS is not available",
+    re.IGNORECASE,
+)
+NO_XPU = re.compile(
+    r"Torch not compiled with XPU enabled|not linked with support for xpu"
+    r"|has no attribute '_xpu_",
+    re.IGNORECASE,
+)
+
+#: What torch raises for a device class of a backend it was built without (``Event``,
+#: ``Stream``): the backend is the one whose module the traceback went through.
+DUMMY_CLASS = re.compile(r"Tried to instantiate dummy base class \w+")
+
+#: What torch raises where a block asks for "the" accelerator and there is none
+#: (``pin_memory()``, ``torch.accelerator``): CUDA's on most machines that have one.
+NO_ACCELERATOR = re.compile(r"Cannot access accelerator device when none is available")
+
+#: The module of torch for each device, as a traceback's frames name its files.
+DEVICE_MODULE = re.compile(r"torch[/\\](?P<name>cuda|mps|xpu)[/\\]")
+
+#: What torch.distributed raises where no process group was initialised: a collective, or a
+#: class that starts one from the environment a launcher (torchrun) sets.
+NO_PROCESS_GROUP = re.compile(
+    r"Default process group has not been initialized"
+    r"|Error initializing torch\.distributed using env:// rendezvous"
+)
+
+PROCESS_GROUP_HINT = (
+    "the block needs torch.distributed's process group, which nothing in this run initialised"
+    " (PyTorch's docstrings run such examples in a job that torchrun starts): mark it"
+    " <!-- torchnotes: skip needs an initialised process group -->, or, for an example that"
+    " holds in one process, initialise one in a setup comment above it"
+    " (torch.distributed.init_process_group('gloo', init_method='tcp://127.0.0.1:29500',"
+    " rank=0, world_size=1))"
 )
 
 #: What a download raises where the network cannot be reached: the name of the host does not
@@ -89,6 +134,42 @@ CUDA_HINT = (
     " own above the example does too)"
 )
 
+#: The hint of a block that needs a device this run has not, by device.
+DEVICE_HINTS = {
+    "cuda": CUDA_HINT,
+    "mps": (
+        "the block needs an MPS device (Apple GPU), which this run has not: mark it"
+        " <!-- torchnotes: requires mps -->"
+    ),
+    "xpu": (
+        "the block needs an XPU device (Intel GPU), which this run has not: mark it"
+        " <!-- torchnotes: requires xpu -->"
+    ),
+}
+
+
+def missing_device(message: str, traceback: str = "") -> str | None:
+    """The device (``cuda``, ``mps``, ``xpu``) that a block which raised ``message`` (with
+    ``traceback``) asked for and this run has not; ``None`` where it asked for none.
+
+    >>> missing_device("Torch not compiled with CUDA enabled")
+    'cuda'
+    >>> missing_device("Tried to instantiate dummy base class Stream", 'File "torch/xpu/s.py"')
+    'xpu'
+    >>> missing_device("index 3 is out of bounds") is None
+    True
+    """
+    if NO_CUDA.search(message):
+        return "cuda"
+    if NO_MPS.search(message):
+        return "mps"
+    if NO_XPU.search(message):
+        return "xpu"
+    if DUMMY_CLASS.search(message) or NO_ACCELERATOR.search(message):
+        modules = DEVICE_MODULE.findall(traceback)
+        return modules[-1] if modules else "cuda"
+    return None
+
 
 NETWORK_HINT = (
     "the block downloads, and the network cannot be reached from this run: mark it "
@@ -143,6 +224,70 @@ def device_output_kept(expected: str, actual: str) -> str | None:
     )
 
 
+#: Code that asks torch about a device's presence or its properties: what it prints on a
+#: machine without the device differs from the author's for want of it, no drift of the note.
+DEVICE_QUERIES = {
+    "cuda": re.compile(
+        r"\btorch\.(?:cuda\.(?:is_available|device_count|get_device_name|current_device|"
+        r"get_device_properties|get_device_capability|mem_get_info|memory_allocated|"
+        r"memory_reserved|max_memory_allocated|max_memory_reserved|memory_summary|"
+        r"get_arch_list|is_bf16_supported)|backends\.cudnn\.(?:version|is_available)|"
+        r"version\.cuda)\b"
+    ),
+    "mps": re.compile(r"\btorch\.(?:backends\.mps\.is_(?:available|built)|mps\.device_count)\b"),
+}
+
+
+def queried_device(code: str) -> str | None:
+    """The device ``code`` asks torch about that this run has not, if it asks about one.
+
+    >>> import torch
+    >>> queried_device("print(torch.cuda.device_count())") == (
+    ...     None if torch.cuda.is_available() else "cuda")
+    True
+    >>> queried_device("print(torch.ones(2))") is None
+    True
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return None  # nothing ran that could ask it
+    for device, query in DEVICE_QUERIES.items():
+        if query.search(code) is None:
+            continue
+        if device == "cuda" and not torch.cuda.is_available():
+            return device
+        backend = getattr(torch.backends, "mps", None)
+        if device == "mps" and not (backend is not None and backend.is_available()):
+            return device
+    return None
+
+
+def device_query_hint(code: str) -> str | None:
+    """The line that says why the output of ``code``, which asks torch about a device this
+    run has not, differs: accepting it would write this machine's answer over the author's."""
+    device = queried_device(code)
+    if device is None:
+        return None
+    return (
+        f"the block asks torch about {DEVICE_WORDS[device]}, and this run has none: its"
+        f" output is that of a machine with one; mark it <!-- torchnotes: requires {device} -->"
+        " rather than accept this output"
+    )
+
+
+def device_query_kept(code: str) -> str | None:
+    """Why update keeps the output of ``code``, which asks torch about a device this run
+    has not (:func:`device_query_hint`)."""
+    device = queried_device(code)
+    if device is None:
+        return None
+    return (
+        f"it asks torch about {DEVICE_WORDS[device]}, and this run has none: the output"
+        f" written is kept (mark the block <!-- torchnotes: requires {device} --> to run it"
+        " only where there is one)"
+    )
+
+
 def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
     """The first GPU device of ``expected`` when ``actual`` names none of its kind."""
     found = EXPECTED_DEVICE.search(expected)
@@ -151,7 +296,9 @@ def _lost_device(expected: str, actual: str) -> re.Match[str] | None:
     return found
 
 
-def missing_hint(type_name: str, message: str) -> str | None:
+def missing_hint(
+    type_name: str, message: str, traceback: str = "", heading: str | None = None
+) -> str | None:
     """The line that says what a block that raised ``type_name: message`` lacked, and how to
     give it; ``None`` where the run cannot tell.
 
@@ -160,12 +307,15 @@ def missing_hint(type_name: str, message: str) -> str | None:
     >>> missing_hint("ValueError", "bad value") is None
     True
     """
-    if NO_CUDA.search(message):
+    device = missing_device(message, traceback)
+    if device is not None:
         # a block above that set the default device to CUDA fails every block after it
         moved = default_device(sys.modules["torch"]) if "torch" in sys.modules else None
-        return changed_defaults() if moved is not None else CUDA_HINT
+        return changed_defaults() if moved is not None else DEVICE_HINTS[device]
     if NO_NETWORK.search(f"{type_name}: {message}"):
         return NETWORK_HINT
+    if NO_PROCESS_GROUP.search(message):
+        return PROCESS_GROUP_HINT
     found = UNDEFINED.fullmatch(message) if type_name == "NameError" else None
     if found is None:
         return None
@@ -175,7 +325,7 @@ def missing_hint(type_name: str, message: str) -> str | None:
             f"{name!r} is a module: import {name} in the note, or in torchnotes_setup"
             " (--torchnotes-setup)"
         )
-    where = _torch_namespace(name)
+    where = _named_namespace(name, heading or "") or _torch_namespace(name)
     if where is None:
         return None
     alias = _package_alias(where, name)
@@ -242,6 +392,33 @@ def _package_alias(where: str, name: str) -> str | None:
     if not isinstance(value, ModuleType) or value.__name__ == f"{where}.{name}":
         return None
     return f"import {value.__name__}" + ("" if value.__name__ == name else f" as {name}")
+
+
+#: A dotted name of torch in a heading: ``torch.autograd.functional.hessian``.
+TORCH_PATH = re.compile(r"\btorch(?:\.\w+)+")
+
+
+def _named_namespace(name: str, heading: str) -> str | None:
+    """The module of torch that ``heading`` names (a page or a note per function of
+    PyTorch's reference: ``torch.autograd.functional.hessian``) where ``name`` is a class, a
+    function or a module: its docstrings use its own names, which another namespace may
+    hold too (``torch.func.hessian`` is another function).
+
+    >>> import torch.autograd.functional
+    >>> _named_namespace("hessian", "torch.autograd.functional.hessian")
+    'torch.autograd.functional'
+    >>> _named_namespace("hessian", "Hessians") is None
+    True
+    """
+    if name.startswith("_") or "torch" not in heading:
+        return None
+    for path in TORCH_PATH.findall(heading):
+        parts = path.split(".")
+        for end in range(len(parts), 0, -1):
+            module = sys.modules.get(".".join(parts[:end]))
+            if module is not None and _importable(getattr(module, "__dict__", {}).get(name)):
+                return ".".join(parts[:end])
+    return None
 
 
 def _torch_namespace(name: str) -> str | None:

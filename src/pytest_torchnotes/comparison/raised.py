@@ -145,7 +145,11 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         lines.append(f"  {arrow}")
     elif error is not None and error.type_name == "NameError" and error.message in NOTEBOOK_NAMES:
         lines.append(f"  {NOTEBOOK_NAMES[error.message]}")
-    elif error is not None and (missing := missing_hint(error.type_name, error.message)):
+    elif error is not None and (
+        missing := missing_hint(
+            error.type_name, error.message, error.traceback, result.item.heading
+        )
+    ):
         lines.append(f"  {missing}")
     if error is not None and (expected := _says_it_fails(result.item, error)):
         lines.append(f"  {expected}")

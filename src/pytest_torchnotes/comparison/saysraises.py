@@ -73,3 +73,39 @@ def _end_comment(line: str) -> str | None:
     except (tokenize.TokenError, SyntaxError):  # an unclosed bracket the next lines close
         return None
     return next((token.string for token in tokens if token.type == tokenize.COMMENT), None)
+
+
+#: A ``>>>`` comment that says the example under it raises: ``# This will throw an exception
+#: after 30 seconds``, ``# raises a RuntimeError``, ``# Error: shapes do not match``.
+COMMENT_SAYS_IT_RAISES = re.compile(
+    r"^[ \t]*(?:>>>|\.\.\.)?[ \t]*#.*\b(?:throws?|raises?|will fail|fails|"
+    r"(?:an?|this) (?:exception|error)|[A-Z]\w*Error)\b",
+    re.IGNORECASE,
+)
+
+
+def comment_above_says_it_raises(code: str, lineno: int, type_name: str) -> str | None:
+    r"""The line that says what to do where the example at 0-based line ``lineno`` of the
+    transcript ``code`` raised ``type_name`` under a ``>>> #`` comment that says it raises
+    (PyTorch's docstrings write ``>>> # This will throw an exception after 30 seconds`` over
+    ``>>> store.wait(["bad_key"])``); ``None`` otherwise.
+
+    >>> code = ">>> x = 1\n>>> # This will throw an exception\n>>> f(x)"
+    >>> print(comment_above_says_it_raises(code, 2, "RuntimeError")[:62])
+    the comment above it says it raises: write what it raises unde
+    >>> comment_above_says_it_raises(">>> # the sum\n>>> f(x)", 1, "RuntimeError") is None
+    True
+    """
+    lines = code.split("\n")
+    above = lineno - 1
+    while above >= 0 and lines[above].lstrip().startswith(">>> #"):
+        if COMMENT_SAYS_IT_RAISES.match(lines[above]):
+            name = type_name.rpartition(".")[2]
+            return (
+                "the comment above it says it raises: write what it raises under it, as"
+                " doctest reads it ('Traceback (most recent call last):', '...', then"
+                f" '{name}: ...'), or leave it unrun with '# xdoctest: +SKIP' at the end of"
+                " its line"
+            )
+        above -= 1
+    return None

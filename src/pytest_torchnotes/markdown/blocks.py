@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.frontmatter import NoteConfig
 from pytest_torchnotes.markdown.ipython import Transcript
@@ -123,6 +124,10 @@ class Block:
     #: Why the block cannot run as written (a transcript with a line no prompt holds), at
     #: the line it names: the block fails with it, and the other blocks of the note run.
     refused: Problem | None = None
+    #: How the note's own markup asks for its output to be compared (a Sphinx
+    #: ``testoutput``, ``...`` matching any text as Sphinx's doctest has it): a ``compare``
+    #: directive comes before it, the front matter and the options after it.
+    compare: CompareOptions | None = None
 
     @property
     def first_line(self) -> int:

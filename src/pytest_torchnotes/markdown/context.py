@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote, Problem
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.ipython import Transcript
@@ -115,6 +116,8 @@ class BlockDraft:
     rejected: bool = False
     #: A convention read the whole block: the conventions after it are not asked.
     complete: bool = False
+    #: How the note's markup asks for the output to be compared (:attr:`.Block.compare`).
+    compare: CompareOptions | None = None
 
     @property
     def body(self) -> tuple[BodyLine, ...]:

@@ -81,6 +81,13 @@ LABELED_FENCES = frozenset({"", "text", "console", "plaintext", "txt", "none"}) 
 #: Info strings of fences that hold output when they stand after a block.
 OUTPUT_LOOKING = LABELED_FENCES
 
+#: The info string of text without highlighting: sphinx-gallery writes what each cell of a
+#: tutorial printed in such a block right under it (``.. code-block:: none``, rendered on
+#: pytorch.org and turned into Markdown as ```` ```none ```` or ```` ```{.sourceCode .none}
+#: ````), so it is read as output right after a block, label or not, while output fences are
+#: read at all.
+UNHIGHLIGHTED = "none"
+
 #: Info strings of shell fences, which hold commands, or what a command printed: a block's
 #: output when it reads as such (:data:`PRINTED_VALUE`).
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "shell-session"})
@@ -264,6 +271,8 @@ def read_as_output(
     if len(between.labels) > 1:
         return False
     if candidate.language in output_fences:
+        return True
+    if candidate.language == UNHIGHLIGHTED and output_fences:
         return True
     return (bool(between.labels) or titled) and candidate.language in labeled_fences
 

@@ -35,6 +35,7 @@ from pytest_torchnotes.markdown import (
     quarto_outputs,
     quoted_output,
     raises,
+    sphinx_output,
     tabs,
     teach_exercises,
     transcripts,
@@ -88,6 +89,10 @@ SESSION_CONVENTIONS: tuple[Convention, ...] = (
     raises.check,
 )
 
+#: The conventions asked about the body of a Sphinx ``testcode`` or ``testsetup``: the
+#: ``testoutput`` after it is its output.
+SPHINX_CONVENTIONS: tuple[Convention, ...] = (sphinx_output.read, raises.check)
+
 
 class NoteParser:
     """Parse a note's text into a :class:`ParsedNote`; ``conventions`` are asked about each
@@ -133,6 +138,10 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     events.extend((fence.open_line, fence) for fence in lexemes.fences)
     if note.runs_sessions:
         events.extend((session.open_line, session) for session in lexemes.indented_sessions)
+    sphinx = {doctest.code.body.open_line for doctest in lexemes.sphinx_doctests}
+    events.extend(
+        (doctest.code.body.open_line, doctest.code.body) for doctest in lexemes.sphinx_doctests
+    )
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
     pending = Pending()
@@ -151,6 +160,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             pending.comment(event, note)
         elif event.open_line in note.consumed:
             continue
+        elif event.indented and event.open_line in sphinx:
+            _block(event, None, pending, note, SPHINX_CONVENTIONS)
         elif event.indented:
             _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif not collected(event, note.format.languages):
@@ -240,5 +251,6 @@ def _block(
             alternatives=tuple(alternative(output, note.lines) for output in draft.options.outputs),
             ipython=draft.transcript,
             refused=refusals[0] if refusals else None,
+            compare=draft.compare,
         )
     )

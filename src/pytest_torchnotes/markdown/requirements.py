@@ -31,7 +31,7 @@ MODULE_SPEC = re.compile(r"module:(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)$")
 PLATFORM_SPEC = re.compile(r"platform:(?P<name>[a-z0-9]+)$")
 
 #: ``cuda>=12.1`` asks for a CUDA build of at least that version with a usable GPU.
-DEVICE_SPEC = re.compile(r"(?P<name>cuda|mps)(?P<specifier>[<>=!~].*)?$")
+DEVICE_SPEC = re.compile(r"(?P<name>cuda|mps|xpu)(?P<specifier>[<>=!~].*)?$")
 
 
 #: ``network``: the block downloads (a dataset, pretrained weights, a hub model).
@@ -189,6 +189,10 @@ def _device_reason(requirement: Requirement) -> str | None:
         backend = getattr(torch.backends, "mps", None)
         available = backend is not None and backend.is_available()
         return None if available else f"requires {requirement.text}: no MPS device"
+    if requirement.name == "xpu":
+        xpu = getattr(torch, "xpu", None)
+        available = xpu is not None and xpu.is_available()
+        return None if available else f"requires {requirement.text}: no XPU device"
     if not torch.cuda.is_available():
         return f"requires {requirement.text}: no CUDA device"
     if requirement.specifier is not None:

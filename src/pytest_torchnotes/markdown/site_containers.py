@@ -41,7 +41,18 @@ DIV_CLASS = re.compile(r"(?:^|\s)\.(?P<name>[\w-]+)")
 #: What the classes of a Quarto cell's output divs say they hold, as a label: what the cell
 #: printed, and the value its last line displayed. Its ``.cell-output-stderr`` (warnings) and
 #: ``.cell-output-error`` (a traceback with terminal colours) are not output the plugin reads.
-DIV_CLASSES = {"cell-output-stdout": "stdout", "cell-output-display": "output"}
+DIV_CLASSES = {
+    "cell-output-stdout": "stdout",
+    "cell-output-display": "output",
+    # sphinx-gallery's block of what a tutorial's cell printed, as pytorch.org's pages hold it
+    "sphx-glr-script-out": "output",
+}
+
+#: sphinx-gallery's output block as HTML in Markdown: ``<div class="sphx-glr-script-out">``.
+SCRIPT_OUT_DIV = re.compile(
+    r"""^[ \t]*<div\b[^>]*\bclass=["'][^"']*\bsphx-glr-script-out\b[^>]*>[ \t]*$""",
+    re.IGNORECASE,
+)
 
 #: An Obsidian callout or a GitHub alert, once its block quote's ``>`` is taken off:
 #: ``[!example]- Output``, ``[!NOTE]``. Its title, else its type, is a label line when it reads

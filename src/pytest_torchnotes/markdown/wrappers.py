@@ -70,6 +70,8 @@ def container_title(line: str) -> str | None:
         return site_containers.div_title(line)
     if opening[:2] == "[!":
         return site_containers.callout_title(line)
+    if opening == "<di" and site_containers.SCRIPT_OUT_DIV.match(line):
+        return "output"
     container = TITLED_CONTAINER.match(line) if opening in ("!!!", "???", "===") else None
     if container is None:
         return None

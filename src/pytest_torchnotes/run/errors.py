@@ -30,6 +30,10 @@ class ErrorInfo:
     line_index: int | None
     #: A line on why it may have happened and how to fix it (``run/spawned.py``).
     hint: str = ""
+    #: The module a ``ModuleNotFoundError`` in the exception's chain could not find, when
+    #: the exception is not that error itself (``torch.onnx`` raises its own error from
+    #: the ``ModuleNotFoundError`` of a missing ``onnx``): the module the block needs.
+    missing_module: str | None = None
 
     def describe(self) -> str:
         return f"{self.type_name}: {self.message}" if self.message else self.type_name
@@ -94,7 +98,21 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         message,
         text,
         from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
+        missing_module=None if "ModuleNotFoundError" in names else _missing_below(error),
     )
+
+
+def _missing_below(error: BaseException) -> str | None:
+    """The name of the module a ``ModuleNotFoundError`` that ``error`` was raised from (or
+    while handling) did not find, if there is one in its chain."""
+    seen: set[int] = set()
+    below = error.__cause__ or error.__context__
+    while below is not None and id(below) not in seen:
+        seen.add(id(below))
+        if isinstance(below, ModuleNotFoundError):
+            return below.name if isinstance(below.name, str) and below.name else None
+        below = below.__cause__ or below.__context__
+    return None
 
 
 def class_names(error: BaseException) -> frozenset[str]:

@@ -104,6 +104,12 @@ def error_headline(error: ErrorInfo) -> str:
             f"{error.describe()} (install it, or mark the block "
             f"<!-- torchnotes: requires module:{module.group(1) if module else 'NAME'} -->)"
         )
+    if error.missing_module is not None:
+        return (
+            f"the block raised {error.describe()} (raised from ModuleNotFoundError: No module "
+            f"named {error.missing_module!r}; install it, or mark the block "
+            f"<!-- torchnotes: requires module:{error.missing_module} -->)"
+        )
     return f"the block raised {error.describe()}"
 
 
@@ -113,7 +119,9 @@ def exception_failure(result: BlockResult, context: FailureContext, headline: st
     error = result.error
     if error is not None and error.type_name == "Timeout":
         result.drift = TIMEOUT
-    elif error is not None and "ModuleNotFoundError" in error.names:
+    elif error is not None and (
+        "ModuleNotFoundError" in error.names or error.missing_module is not None
+    ):
         result.drift = MISSING_MODULE
     else:
         result.drift = EXCEPTION

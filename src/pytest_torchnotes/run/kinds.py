@@ -66,7 +66,7 @@ class BlockKind(Kind):
     def run(self, run: NoteRun, item: Block | SetupBlock, options: Options) -> BlockResult:
         assert isinstance(item, Block), item
         evaluator = run.block_evaluator(options)
-        compare = run.compare(options)
+        compare = run.compare(options, item)
         result = self.block_run(evaluator, item, run.timeout(options), compare)
         result.comparator = evaluator.comparator(compare)
         check_warnings(

@@ -39,7 +39,7 @@ from pytest_torchnotes.run.results import (
 from pytest_torchnotes.run.sandbox import SessionInterrupted
 from pytest_torchnotes.run.selfsignal import XDIST_WORKER
 from pytest_torchnotes.run.unread_traceback import unread_traceback
-from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, SCRATCH_HINT
+from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, scratch_hint
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.kinds import Kind
@@ -167,7 +167,7 @@ class NoteRun:
             and block_result.follows is None
             and MISSING_RELATIVE_FILE.search(error.message)
         ):
-            block_result.add_hint(SCRATCH_HINT)
+            block_result.add_hint(scratch_hint(error.message))
 
     def _cached_import(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Say why a block that only imports printed nothing its note writes: the modules
@@ -268,9 +268,15 @@ class NoteRun:
         """A block's time limit: its directive's, else the note's, else the session's."""
         return options.timeout or self.note.config.timeout or self.runner.settings.timeout
 
-    def compare(self, options: Options) -> CompareOptions:
-        """How a block's output is compared: as its directive, the note or the session say."""
-        return options.compare or self.note.config.compare or self.runner.settings.compare
+    def compare(self, options: Options, block: Block | None = None) -> CompareOptions:
+        """How a block's output is compared: as its directive, its markup
+        (:attr:`.Block.compare`), the note or the session say."""
+        return (
+            options.compare
+            or (block.compare if block is not None else None)
+            or self.note.config.compare
+            or self.runner.settings.compare
+        )
 
     def not_evaluated(self, item: Block | SetupBlock) -> BlockResult:
         """The failure of a block whose example was evaluated without reaching

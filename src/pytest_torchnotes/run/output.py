@@ -105,6 +105,7 @@ def run_block(
         comparator,
         block.first_line,
         verify=_under_a_label(evaluator, block, written),
+        code=block.code,
     )
     return result
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import Comparator
-from pytest_torchnotes.comparison.missing import device_output_kept
+from pytest_torchnotes.comparison.missing import device_output_kept, device_query_kept
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
@@ -43,6 +43,7 @@ def plan(
     first_line: int,
     transform: Callable[[list[str]], list[str]] = lambda lines: lines,
     verify: Callable[[Edit], str | None] = lambda edit: None,
+    code: str = "",
 ) -> None:
     """In update mode (``source`` is set), plan the edit that writes ``actual`` into
     ``section``, unless ``verify`` says why the note would not read back right with it."""
@@ -50,7 +51,7 @@ def plan(
     if source is None:  # not update mode, or a block marked xfail
         return
     try:
-        kept = device_output_kept(section.text, actual)
+        kept = device_output_kept(section.text, actual) or device_query_kept(code)
         if kept is not None:
             # accepting what a machine without the GPU printed would write its output away
             raise RewriteError(kept)
@@ -132,6 +133,7 @@ def plan_example(
         block.code_line + example.lineno,
         transform=as_want,
         verify=verify,
+        code=example.source,
     )
 
 

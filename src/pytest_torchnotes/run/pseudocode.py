@@ -51,3 +51,31 @@ transcript --> on the line above its fence (line 12); or, it reads as a shell se
     )
     instead = other_language(code)
     return hint if instead is None else f"{hint}; or, {instead}"
+
+
+def example_hint(source: str, names: frozenset[str], message: str) -> str | None:
+    """The hint of a ``>>>`` example whose ``source`` raised an exception of ``names`` with
+    ``message``, when the example itself does not compile (a docstring that writes a shell
+    command or a signature behind a prompt): the directive that leaves it unrun.
+
+    >>> print(example_hint("$ nvprof -o t.prof python t.py", frozenset({"SyntaxError"}),
+    ...     "invalid syntax (a.md, line 3)"))
+    the example is not valid Python: leave it unrun with '# xdoctest: +SKIP' at the end of \
+its line, or with '>>> # xdoctest: +SKIP' on a line of its own above it (the examples below \
+it too, up to '>>> # xdoctest: -SKIP'), or mark the block <!-- torchnotes: skip not valid \
+Python (invalid syntax): pseudo-code or another tool's transcript --> on the line above it
+    >>> example_hint("eval('1 +')", frozenset({"SyntaxError"}), "invalid syntax") is None
+    True
+    """
+    if not SYNTAX_ERRORS & names:
+        return None
+    try:
+        compile(source, "<example>", "single")
+    except SyntaxError:
+        return (
+            "the example is not valid Python: leave it unrun with '# xdoctest: +SKIP' at the "
+            "end of its line, or with '>>> # xdoctest: +SKIP' on a line of its own above it "
+            "(the examples below it too, up to '>>> # xdoctest: -SKIP'), or mark the block "
+            f"<!-- torchnotes: {not_python_directive(message)} --> on the line above it"
+        )
+    return None

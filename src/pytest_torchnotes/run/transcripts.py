@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
+from pytest_torchnotes.comparison.missing import device_query_hint, missing_hint
+from pytest_torchnotes.comparison.saysraises import comment_above_says_it_raises
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
@@ -35,6 +37,7 @@ from pytest_torchnotes.run.exceptions import error_headline, exception_failure
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.malformed import malformed_message
 from pytest_torchnotes.run.planning import plan_example
+from pytest_torchnotes.run.pseudocode import example_hint
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,
@@ -111,6 +114,19 @@ def run_examples(
                 if xdoctest_rules
                 else directive_hint(evaluator.comparator, example, execution, options)
             )
+            if hint is None and (raised := execution.error) is not None:
+                hint = example_hint(example.source, raised.names, raised.message)
+                if hint is None and failure == error_headline(raised):
+                    hint = comment_above_says_it_raises(
+                        block.code, example.lineno, raised.type_name
+                    )
+                if hint is None and failure != error_headline(raised):
+                    # it raised another exception than the one written: what it lacked
+                    hint = missing_hint(
+                        raised.type_name, raised.message, raised.traceback, block.heading
+                    )
+            if hint is None and failure == OUTPUT_DIFFERS:
+                hint = device_query_hint(example.source)
             if hint is None:  # what doctest reads under the prompt, before what the code does
                 hint = want_hint(example.want, execution)
             if hint is None and failure == OUTPUT_DIFFERS and not xdoctest_rules:

@@ -48,6 +48,23 @@ SCRATCH_HINT = (
 )
 
 
+def scratch_hint(message: str) -> str:
+    """What a block that did not find the relative file of ``message`` is told: that another
+    note's file is not in its scratch copy, and, as the option does not help there, what to
+    do when no note writes it (a docstring's example names a file it never made).
+
+    >>> scratch_hint("[Errno 2] No such file or directory: 'tensors.pt'").endswith(
+    ...     "or mark the block <!-- torchnotes: skip needs 'tensors.pt' -->")
+    True
+    """
+    name = missing_file(message) or "the file"
+    return (
+        f"{SCRATCH_HINT}; if no note writes {name!r} (an example that only names a file), make"
+        " it in a block above or a setup comment, or mark the block"
+        f" <!-- torchnotes: skip needs {name!r} -->"
+    )
+
+
 def missing_file(message: str) -> str | None:
     """The name (without its folder) of the file the message says is not there.
 

@@ -20,7 +20,13 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE, NO_NETWORK, import_for
+from pytest_torchnotes.comparison.missing import (
+    EXPECTED_DEVICE,
+    NO_NETWORK,
+    import_for,
+    missing_device,
+    queried_device,
+)
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.otherlanguages import other_language, signature_hint
@@ -43,15 +49,12 @@ DEVICE_ERRORS = {
 }
 
 #: How the reason of a ``requires`` names each device.
-DEVICE_NAMES = {"cuda": "a CUDA device", "mps": "an MPS device (Apple GPU)"}
+DEVICE_NAMES = {
+    "cuda": "a CUDA device",
+    "mps": "an MPS device (Apple GPU)",
+    "xpu": "an XPU device (Intel GPU)",
+}
 
-
-#: Code that asks torch about the CUDA devices of the machine: what it prints (``True``, a
-#: count, a device name) is the author's machine, not the note's.
-CUDA_QUERY = re.compile(
-    r"\btorch\.cuda\.(?:is_available|device_count|get_device_name|current_device|"
-    r"get_device_properties|get_device_capability|mem_get_info|memory_allocated)\b"
-)
 
 #: A name the block used that nothing defined: ``NameError: name 'torch' is not defined``.
 UNDEFINED_NAME = re.compile(r"NameError: name '(?P<name>\w+)' is not defined")
@@ -237,6 +240,9 @@ def _compiles(block: Block | None) -> bool:
 def _device(record: BlockRecord) -> str | None:
     text = record.reason or ""
     if record.drift not in ("value", "text", "format-only"):
+        found = missing_device(text, text)  # the reason holds the traceback
+        if found is not None:
+            return found
         for device, pattern in DEVICE_ERRORS.items():
             if pattern.search(text):
                 return device
@@ -248,19 +254,11 @@ def _device(record: BlockRecord) -> str | None:
 
 
 def _cuda_query(record: BlockRecord, block: Block | None) -> str | None:
-    """``cuda`` when the block's output differs and its code asks torch about CUDA devices on
-    a machine that has none (``torch.cuda.is_available()`` printed ``True`` for the author)."""
+    """The device when the block's output differs and its code asks torch about a device
+    this machine has not (``torch.cuda.is_available()`` printed ``True`` for the author)."""
     if block is None or record.drift not in ("value", "text", "format-only"):
         return None
-    if CUDA_QUERY.search(block.code) is None or _has_cuda():
-        return None
-    return "cuda"
-
-
-def _has_cuda() -> bool:
-    import torch  # the notes ran with it: it is imported already
-
-    return bool(torch.cuda.is_available())
+    return queried_device(block.code)
 
 
 def _random(path: str, record: BlockRecord, first: str, second: str) -> Finding:

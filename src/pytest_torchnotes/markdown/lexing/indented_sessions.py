@@ -19,7 +19,7 @@ from typing import Protocol
 from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
 from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example, prose_above
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
-from pytest_torchnotes.markdown.lexing.headings import Paragraph
+from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph
 from pytest_torchnotes.markdown.lexing.lines import (
     BodyLine,
     quote_prefix,
@@ -28,6 +28,7 @@ from pytest_torchnotes.markdown.lexing.lines import (
     width,
 )
 from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
+from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
 
 #: What the first line of an indented code block starts with, after its indentation, to be
 #: a session: a ``>>>`` prompt.
@@ -44,6 +45,8 @@ class Scan(Protocol):
     last_block: int
     #: The last prompt or comment found inside indented code: (line, quotes, column).
     inside_code: tuple[int, int, int]
+    #: The headings found so far (a numpydoc ``Examples`` section's, over its prompts).
+    headings: list[HeadingLexeme]
 
     def paragraph_before(self, index: int) -> Paragraph | None: ...
 
@@ -52,7 +55,10 @@ def session_at(
     scan: Scan, index: int, quote: str, rest: str, containers: Containers
 ) -> FenceLexeme | None:
     """The indented ``>>>`` session that line ``index`` (``rest`` after the block-quote
-    markers ``quote``) starts, if it starts one: a prompt, or comments over one."""
+    markers ``quote``) starts, if it starts one: a prompt, or comments over one; or the
+    session of a prompt at column 0 under a numpydoc ``Examples`` heading."""
+    if quote[:3] == PROMPT:  # Markdown reads it as block quotes
+        return numpydoc_session(scan.lines, index, scan.headings)
     text = rest.lstrip(" \t")
     if not (opens_session(text) or text.startswith("#")):
         return None

@@ -38,6 +38,7 @@ from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.sphinx_doctests import SphinxDoctest, add_directives
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
@@ -63,8 +64,10 @@ class NoteLexemes:
     problems: list[LexerProblem] = field(default_factory=list)
     #: Lines that would open a fence but are indented code (indented four columns or more).
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
-    #: Indented code blocks whose first line is a ``>>>`` prompt (:mod:`.indented_sessions`).
+    #: ``>>>`` sessions: indented code (:mod:`.indented_sessions`), numpydoc's, Sphinx's.
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
+    #: Sphinx's testcode (and testoutput) and testsetup directives (:mod:`.sphinx_doctests`).
+    sphinx_doctests: list[SphinxDoctest] = field(default_factory=list)
 
 
 class MarkdownLexer:
@@ -100,6 +103,7 @@ class MarkdownLexer:
                 index = max(index + 1, scan.last_block + 1)
             else:
                 index += 1
+        add_directives(found, text)  # most notes: one search finds none
         return found
 
 
@@ -122,6 +126,7 @@ class _Scan:
         self.indented = IndentedCode(lines)
         #: The last prompt or comment found inside indented code: (line, quotes, column).
         self.inside_code = (-1, 0, 0)
+        self.headings = found.headings
 
     def line(self, index: int) -> None:
         quote, rest = split_quotes(self.lines[index])
@@ -174,8 +179,8 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        # Indented (a heading's # is not), a prompt or a comment: the rest of lines pay nothing.
-        may_open = rest[:1] in (" ", "\t") and stripped[0] in ">#"
+        # Indented prompts or comments, or a prompt at column 0 (numpydoc): the rest pay nothing.
+        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or quote[:3] == ">>>"
         if may_open and (session := session_at(self, index, quote, rest, containers)):
             found.indented_sessions.append(session)
             self.last_block, self.after[index] = session.last_line, None
