@@ -6,6 +6,7 @@ torch version lacks is left out, so older versions still run.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -87,6 +88,9 @@ def hook_knobs() -> list[Knob]:
         _warn_always,
         _multithreading,
         _profiler,
+        _forward_ad_level,
+        _script_enabled,
+        _compile_stance,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, flag in BACKEND_FLAGS:
@@ -286,3 +290,46 @@ def _profiler(torch: Any) -> Knob:
         disable()
 
     return Knob("torch profiler", lambda: bool(enabled()), put)
+
+
+def _forward_ad_level(torch: Any) -> Knob:
+    """A forward-mode AD level entered and never left (``fwAD.enter_dual_level()``, a
+    ``dual_level()`` entered by hand) makes every later note's ``with fwAD.dual_level():``
+    fail with ``Nested forward mode AD is not supported``. It is left, the innermost first."""
+    forward_ad = torch.autograd.forward_ad
+    forward_ad._current_level  # noqa: B018 -- fail here, not after a note, where missing
+
+    def put(saved: int) -> None:
+        while forward_ad._current_level > saved:
+            forward_ad.exit_dual_level(level=forward_ad._current_level)
+
+    return Knob("torch forward AD level", lambda: forward_ad._current_level, put)
+
+
+def _script_enabled(torch: Any) -> Knob:
+    """``torch.jit._state.disable()`` turns ``torch.jit.script`` into a function that
+    returns what it is given, for every later note."""
+    from torch.jit import _state
+
+    return attribute_knob("torch.jit enabled", _state._enabled, "enabled")
+
+
+#: The module of ``torch.compiler.set_stance``'s stance, imported by the first note that
+#: compiles or sets one.
+STANCE_MODULE = "torch._dynamo.eval_frame"
+
+
+def _compile_stance(torch: Any) -> Knob:
+    """``torch.compiler.set_stance("force_eager")`` (or ``"fail_on_recompile"``) would make
+    every later note's ``torch.compile`` run eagerly or fail. The stance is read only where
+    its module is imported, and the default one reads as none."""
+
+    def get() -> Any:
+        stance = getattr(sys.modules.get(STANCE_MODULE), "_stance", None)
+        return None if stance is None or stance == type(stance)() else stance
+
+    def put(saved: Any) -> None:
+        module = sys.modules[STANCE_MODULE]
+        module._set_stance(module.DynamoStance() if saved is None else saved)
+
+    return Knob("torch.compiler stance", get, put)
