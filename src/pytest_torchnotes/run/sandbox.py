@@ -48,6 +48,7 @@ from pytest_torchnotes.run import (
     threadfork,
     torch_configs,
     torchcaches,
+    torchregistries,
     workspace,
     writeguard,
     written_modules,
@@ -183,6 +184,7 @@ def sandbox(
     saved_main = sys.modules.get("__main__")
     modules = note_modules.ModuleNames()
     reducers = copyregs.CopyregGuard(modules)
+    registrations = torchregistries.TorchRegistryGuard(modules)
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -267,6 +269,7 @@ def sandbox(
             torchcaches.clear_function_caches()
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(registrations.restore())
         restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
