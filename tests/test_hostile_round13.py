@@ -182,3 +182,27 @@ def test_what_a_note_registers_with_torch_is_taken_off_after_it(
     write_note(_block(f"import torch\n{check}", fresh), "b.md")
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_a_process_group_a_note_leaves_initialised_is_destroyed_after_it(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The next note's init_process_group failed: "trying to initialize the default process
+    # group twice!", the same note run alone passed.
+    pytest.importorskip("torch.distributed")
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    note = _block(
+        "import torch, torch.distributed as dist\n"
+        f'dist.init_process_group("gloo", rank=0, world_size=1, '
+        f'init_method="tcp://127.0.0.1:{port}")\n'
+        "t = torch.ones(2)\ndist.all_reduce(t)\nprint(t)",
+        "tensor([1., 1.])",
+    )
+    write_note(note, "a.md")
+    write_note(note, "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)

@@ -91,6 +91,7 @@ def hook_knobs() -> list[Knob]:
         _forward_ad_level,
         _script_enabled,
         _compile_stance,
+        _process_group,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, flag in BACKEND_FLAGS:
@@ -333,3 +334,24 @@ def _compile_stance(torch: Any) -> Knob:
         module._set_stance(module.DynamoStance() if saved is None else saved)
 
     return Knob("torch.compiler stance", get, put)
+
+
+def _process_group(torch: Any) -> Knob:
+    """A default process group a note initialised and never destroyed
+    (``dist.init_process_group("gloo", rank=0, world_size=1)``, as DDP tutorials run on one
+    CPU) makes every later note's ``init_process_group`` fail with ``trying to initialize
+    the default process group twice!``. It is destroyed; one the session had before the
+    note cannot be made again from here and is named ``could not be restored``."""
+
+    def get() -> bool:
+        distributed = sys.modules.get("torch.distributed")
+        if distributed is None or not distributed.is_available():
+            return False
+        return bool(distributed.is_initialized())
+
+    def put(saved: bool) -> None:
+        if saved:
+            raise RuntimeError("a process group that was there before the note was destroyed")
+        sys.modules["torch.distributed"].destroy_process_group()
+
+    return Knob("torch.distributed process group", get, put)
