@@ -206,3 +206,23 @@ def test_a_process_group_a_note_leaves_initialised_is_destroyed_after_it(
     write_note(note, "b.md")
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_a_note_setting_inter_op_threads_after_another_did_is_told_why_it_fails(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # torch takes the number once per process: the note that passes alone failed after one
+    # that set it, with torch's message alone, which its own code does not explain.
+    note = _block("import torch\ntorch.set_num_interop_threads(1)\nprint('set')", "set")
+    write_note(note, "a.md")
+    write_note(note, "b b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*cannot set number of interop threads after parallel work has started*",
+            "  torch takes the number of inter-op threads once per process, * the note run"
+            " alone (pytest 'notes/b b.md') sets it; * (--torchnotes-setup='import torch;"
+            " torch.set_num_interop_threads(N)') *",
+        ]
+    )
