@@ -226,3 +226,41 @@ def test_a_note_setting_inter_op_threads_after_another_did_is_told_why_it_fails(
             " torch.set_num_interop_threads(N)') *",
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "_thread.start_new_thread(tick, ())",
+        "_thread.start_new(tick, ())",
+        "def helper():\n    _thread.start_new_thread(tick, ())\nhelper()",
+    ],
+)
+def test_a_raw_thread_an_earlier_note_left_writing_to_fd_1_is_named(
+    pytester: pytest.Pytester, write_note: WriteNote, start: str
+) -> None:
+    # A thread of _thread has no Thread object: what it wrote to fd 1 while the next note's
+    # block ran was that block's output, and nothing said whose it was.
+    write_note(
+        _block(
+            "import _thread, os, time\n"
+            "def tick(os=os, time=time):\n"
+            "    end = time.monotonic() + 5\n"
+            "    while time.monotonic() < end:\n"
+            "        os.write(1, b'tick\\n')\n"
+            "        time.sleep(0.02)\n"
+            f"{start}\ntime.sleep(0.1)\nprint('started')",
+            None,
+        ),
+        "a.md",
+    )
+    write_note(_block("import time\ntime.sleep(0.3)\nprint('b')", "b"), "b.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "warning: notes/b.md:1: EarlierNoteThread: the _thread thread running tick (started"
+            " by the code at line * of notes/a.md, an earlier note) ran while the block wrote"
+            " to file descriptor 1 *"
+        ]
+    )

@@ -39,6 +39,7 @@ from pytest_torchnotes.run import (
     processes,
     putenv,
     rawfds,
+    rawthreads,
     rlimits,
     selfsignal,
     sessionfds,
@@ -213,6 +214,7 @@ def sandbox(
         hooks.start()
         at_exit.start()
         codecsearch.start(executor.filename)
+        rawthreads.running(executor.filename)
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -254,6 +256,7 @@ def sandbox(
         )
         result.at_exit = at_exit.stop()
         searches = codecsearch.stop()
+        rawthreads.running("")
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
