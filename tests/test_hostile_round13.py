@@ -64,6 +64,28 @@ def _block(code: str, output: str | None = None) -> str:
             "print(torch._C._is_torch_function_enabled())",
             "True",
         ),
+        (  # the next note's dual tensors had no tangent
+            "torch._C._set_fwd_grad_enabled(False)",
+            "import torch.autograd.forward_ad as fwAD\nwith fwAD.dual_level():\n"
+            "    d = fwAD.make_dual(torch.ones(1), torch.ones(1))\n"
+            "    print(fwAD.unpack_dual(d).tangent)",
+            "tensor([1.])",
+        ),
+        (
+            "torch._C._set_view_replay_enabled(True)",
+            "print(torch._C._is_view_replay_enabled())",
+            "False",
+        ),
+        (  # the next note downloaded into the earlier note's scratch folder, gone
+            'torch.hub.set_dir("hub-of-a")',
+            "import os\nprint(os.path.basename(torch.hub.get_dir()))",
+            "hub",
+        ),
+        (
+            'torch.multiprocessing.set_sharing_strategy("file_system")',
+            "print(torch.multiprocessing.get_sharing_strategy())",
+            "file_descriptor",
+        ),
         (
             'torch.backends.fp32_precision = "tf32"',
             "print(torch.backends.fp32_precision, torch.backends.mkldnn.matmul.fp32_precision)",

@@ -1,6 +1,6 @@
 """The global flags of torch's C++ core that the other knobs do not hold, found by their
-names: every ``torch._C._get_X`` with a ``torch._C._set_X`` (the blas and linalg backends,
-``torch.backends.cuda.matmul.allow_tf32``, nnpack, the quantized engine, the graph
+names: every ``torch._C._get_X`` (or ``_is_X``) with a ``torch._C._set_X`` (the blas and
+linalg backends, ``torch.backends.cuda.matmul.allow_tf32``, nnpack, the quantized engine, the graph
 executor's optimisation, the autograd fallback mode...), and the scaled-dot-product
 attention backends (``torch.backends.cuda.enable_math_sdp(False)``, whose getter and setter
 are named apart). ``enable_math_sdp(False)`` would leave every later note's
@@ -32,6 +32,7 @@ LEFT_OUT = frozenset(
     {
         "thread_name",
         "tracing_state",
+        "multithreading_enabled",
         "graph_exec_group",
         "deterministic_algorithms",
         "float32_matmul_precision",
@@ -85,6 +86,14 @@ def _pairs(names: list[str]) -> list[tuple[str, str]]:
         (name, f"_set_{name[5:]}")
         for name in names
         if name.startswith("_get_") and name[5:] not in LEFT_OUT and f"_set_{name[5:]}" in have
+    ]
+    # ``_is_X`` with ``_set_X``: forward-mode AD (``torch._C._set_fwd_grad_enabled(False)``
+    # left every later note's dual tensors without tangents), view replay, the gradient
+    # layout contract.
+    pairs += [
+        (name, f"_set_{name[4:]}")
+        for name in names
+        if name.startswith("_is_") and name[4:] not in LEFT_OUT and f"_set_{name[4:]}" in have
     ]
     pairs += [(f"_get_{getter}", f"_set_{setter}") for getter, setter in SDP_BACKENDS]
     for name in names:

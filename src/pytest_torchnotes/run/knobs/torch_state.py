@@ -94,12 +94,24 @@ def hook_knobs() -> list[Knob]:
         _process_group,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
+    for module, attribute in MODULE_SETTINGS:
+        owner = sys.modules.get(module)
+        if owner is not None and hasattr(owner, attribute):
+            knobs.append(attribute_knob(f"{module}.{attribute}", owner, attribute))
     for module, flag in BACKEND_FLAGS:
         backend = getattr(torch.backends, module, None)
         if backend is not None and hasattr(backend, flag):
             knobs.append(attribute_knob(f"torch.backends.{module}.{flag}", backend, flag))
     return knobs
 
+
+#: Settings torch keeps in a module's global, set by a function: ``torch.hub.set_dir`` (the
+#: next note would download into, and load from, the folder an earlier note named, its
+#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``.
+MODULE_SETTINGS = (
+    ("torch.hub", "_hub_dir"),
+    ("torch.multiprocessing", "_sharing_strategy"),
+)
 
 #: Flags of ``torch.backends`` modules, kept where this torch has them.
 BACKEND_FLAGS = (
