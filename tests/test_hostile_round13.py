@@ -64,6 +64,13 @@ def _block(code: str, output: str | None = None) -> str:
             "print(torch._C._is_torch_function_enabled())",
             "True",
         ),
+        (  # the next note's counters counted the earlier note's graphs
+            "f = torch.compile(lambda x: x.sin() + 1, backend='eager')\n_ = f(torch.ones(2))",
+            "import torch._dynamo.utils\n"
+            "f = torch.compile(lambda x: x.cos() + 1, backend='eager')\n_ = f(torch.ones(2))\n"
+            "print(torch._dynamo.utils.counters['stats']['unique_graphs'])",
+            "1",
+        ),
         (  # the next note's dual tensors had no tangent
             "torch._C._set_fwd_grad_enabled(False)",
             "import torch.autograd.forward_ad as fwAD\nwith fwAD.dual_level():\n"
@@ -98,7 +105,10 @@ def test_torch_state_a_note_leaves_is_put_back_for_the_next(
 ) -> None:
     write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
     write_note(_block(f"import torch\n{check}", fresh), "b.md")
-    result = pytester.runpytest("-p", "no:randomly")
+    # torch.compile imports modules that register its backends: pytester's inline run
+    # takes them out of sys.modules after it, and a second import finds them registered.
+    run = pytester.runpytest_subprocess if "torch.compile" in leave + check else pytester.runpytest
+    result = run("-p", "no:randomly")
     result.assert_outcomes(passed=2)
 
 

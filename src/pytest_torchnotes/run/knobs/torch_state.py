@@ -92,6 +92,7 @@ def hook_knobs() -> list[Knob]:
         _script_enabled,
         _compile_stance,
         _process_group,
+        _dynamo_counters,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, attribute in MODULE_SETTINGS:
@@ -367,3 +368,29 @@ def _process_group(torch: Any) -> Knob:
         sys.modules["torch.distributed"].destroy_process_group()
 
     return Knob("torch.distributed process group", get, put)
+
+
+#: The module of ``torch._dynamo.utils.counters``, imported by the first note that compiles.
+COUNTERS_MODULE = "torch._dynamo.utils"
+
+
+def _dynamo_counters(torch: Any) -> Knob:
+    """``torch._dynamo.utils.counters`` counts what every ``torch.compile`` of the process
+    did (graphs, graph breaks, recompilations); a note that prints them, as the compile
+    tutorials do, would count every earlier note's. Empty counters read as none, as they
+    are before the first compile: a passing note that compiles nothing reads an empty
+    dictionary."""
+
+    def get() -> dict[str, dict[Any, int]] | None:
+        counters = getattr(sys.modules.get(COUNTERS_MODULE), "counters", None)
+        if not counters:
+            return None
+        return {name: dict(counted) for name, counted in counters.items()}
+
+    def put(saved: dict[str, dict[Any, int]] | None) -> None:
+        counters = sys.modules[COUNTERS_MODULE].counters
+        counters.clear()
+        for name, counted in (saved or {}).items():
+            counters[name].update(counted)
+
+    return Knob("torch._dynamo counters", get, put)
