@@ -180,6 +180,29 @@ def test_a_custom_operator_a_library_registers_on_import_stays(
     result.assert_outcomes(passed=2)
 
 
+def test_what_a_library_imported_before_the_note_registers_while_it_runs_stays(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # torch registers some of its operators on first use, from modules imported long
+    # before: taking off what any module registered while a note ran broke later notes.
+    pytester.syspathinsert()
+    (pytester.path / "round13_lazylib.py").write_text(
+        "import torch\n"
+        "def register():\n"
+        '    torch.library.define("round13_lazy::twice", "(Tensor x) -> Tensor")\n'
+        '    torch.library.impl("round13_lazy::twice", "cpu", lambda x: x * 2)\n',
+        encoding="utf-8",
+    )
+    write_note(_block("import round13_lazylib\nprint('imported')", "imported"), "a.md")
+    write_note(_block("import round13_lazylib\nround13_lazylib.register()"), "b.md")
+    write_note(
+        _block("import torch\nprint(torch.ops.round13_lazy.twice(torch.ones(1)))", "tensor([2.])"),
+        "c.md",
+    )
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=3)
+
+
 @pytest.mark.parametrize(
     ("register", "check", "fresh"),
     [

@@ -185,7 +185,7 @@ def sandbox(
     saved_main = sys.modules.get("__main__")
     modules = note_modules.ModuleNames()
     reducers = copyregs.CopyregGuard(modules)
-    registrations = torchregistries.TorchRegistryGuard(modules)
+    registrations = torchregistries.TorchRegistryGuard()
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))

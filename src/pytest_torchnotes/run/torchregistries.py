@@ -8,10 +8,12 @@ Left registered, the next note that defines the same operator, as two chapters o
 copied from one tutorial do, fails with ``Tried to register an operator ... multiple
 times`` (in a script it would run), the next note sees ``torch.ops.nb.f`` it never made,
 its ``torch.load`` runs the note's loader, and each registry keeps the note's namespace
-alive. Registrations a module imported for the first time makes for its own classes and
-operators stay, as the module stays imported (``import torchvision`` registers its
-operators); those of the note's code, and of the modules of its folder, forgotten after
-the note, are taken off: the guard is asked after them, like :mod:`.copyregs`.
+alive. What a library's code registers stays, as the library stays imported (``import
+torchvision`` registers its operators, torch registers some of its own on first use);
+what the note's code registers, and the modules of its folder, forgotten after the note,
+is taken off: the guard is asked after them, like :mod:`.copyregs`. Whose an
+entry is, is read from what it holds: the module of the class or function registered and
+of the code that registered it (for a ``Library``, the module that made it).
 
 The registries only grow, so the guard keeps their sizes, not their contents: a passing
 note that registers nothing costs a length per registry.
@@ -23,7 +25,7 @@ import functools
 import os
 import sys
 import weakref
-from collections.abc import Callable, Iterator, Set
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import FrameType
 from typing import Any
@@ -59,10 +61,9 @@ class _Registry:
 
 class TorchRegistryGuard:
     """Snapshot the sizes of torch's registries; :meth:`restore` takes off what the note
-    added. ``modules`` are the modules imported before the note."""
+    added."""
 
-    def __init__(self, modules: Set[str]) -> None:
-        self.modules = modules
+    def __init__(self) -> None:
         self.registries = list(_registries()) if "torch" in sys.modules else []
         self.saved = [registry.read() for registry in self.registries]
         _record_creators()
@@ -82,8 +83,13 @@ class TorchRegistryGuard:
             )
         return changes
 
-    def _stays(self, module: str | None, registrar: str | None) -> bool:
-        return module not in self.modules and _imported(module) and _imported(registrar)
+    @staticmethod
+    def _stays(module: str | None, registrar: str | None) -> bool:
+        """Whether what ``module`` defines, registered by ``registrar``, is a library's:
+        neither is the note's ``__main__`` nor a module forgotten after it. Not whether
+        they were imported before the note, as for reducers: torch registers its own
+        operators and pytree nodes on first use too, and those must stay."""
+        return _imported(module) and _imported(registrar)
 
 
 def _taken(registry: _Registry, key: Any) -> str:
