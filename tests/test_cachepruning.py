@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,12 +49,27 @@ def test_an_entry_used_again_is_kept_again(tmp_path: Path) -> None:
 def test_only_the_cache_s_own_entries_are_touched(tmp_path: Path) -> None:
     """Files of another kind, a writer's file in flight and the record itself stay; an entry
     the record does not name (written by another session as this one ran) counts as new."""
-    _make(tmp_path, "notes.txt", ".x.pickle.123", "mine.pickle")
+    in_flight = f".x.pickle.{os.getpid()}"
+    _make(tmp_path, "notes.txt", in_flight, "mine.pickle")
     assert prune(tmp_path, ".pickle", [], keep_runs=1) == []
     _make(tmp_path, "stranger.pickle")
     assert prune(tmp_path, ".pickle", [], keep_runs=1) == ["mine.pickle"]
     assert prune(tmp_path, ".pickle", [], keep_runs=1) == ["stranger.pickle"]
-    assert sorted(os.listdir(tmp_path)) == [".x.pickle.123", RECORD, "notes.txt"]
+    assert sorted(os.listdir(tmp_path)) == [in_flight, RECORD, "notes.txt"]
+
+
+def test_a_file_a_killed_writer_left_half_written_is_removed(tmp_path: Path) -> None:
+    """A writer killed between writing an entry beside its place and moving it in (the
+    out-of-memory killer, kill -9) left ``.NAME.PID`` there for good."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    gone = child.pid
+    _make(tmp_path, f".a.pickle.{gone}", f".{RECORD}.{gone}", f".b.pickle.{os.getpid()}")
+    _make(tmp_path, ".c.pickle.x", f".d.pickle.{os.getppid()}")
+    prune(tmp_path, ".pickle", [])
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        [f".b.pickle.{os.getpid()}", ".c.pickle.x", f".d.pickle.{os.getppid()}", RECORD]
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import time
 
 import pytest
@@ -177,6 +178,33 @@ def test_a_dying_process_without_xdist_names_the_block_and_never_exits_0(
     result.stderr.fnmatch_lines(
         [f"notes/note.md:5: block 2 (time limit 30 s) was running when the process died: {cause}"]
     )
+
+
+@pytest.mark.parametrize(
+    "code", ["import ctypes\nctypes.string_at(0)", KILLED_FROM_OUTSIDE.format(signal="KILL")]
+)
+def test_a_dying_serial_run_names_the_notes_it_never_ran_and_how_to_run_them(
+    pytester: pytest.Pytester, write_note: WriteNote, code: str
+) -> None:
+    # The watcher named the crashed block, and the notes after it were never run nor named.
+    write_note(NEXT, "a.md")
+    write_note(f"```python\n{code}\n```\n", "b.md")
+    write_note(NEXT, "c.md")
+    write_note(NEXT, "d d.md")
+    result = pytester.runpytest_subprocess("-p", "no:randomly", "notes", timeout=120)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(
+        [
+            "notes/b.md:1: block 1 (time limit * s) was running when the process died: *",
+            "2 tests were not run, the process having died in notes/b.md::note: "
+            "notes/c.md::note, notes/d d.md::note. The run ended there: no report of it was "
+            "written (--torchnotes-report, --junitxml, pytest's cache). Run the others with: "
+            "pytest * notes --deselect notes/b.md::note",
+        ]
+    )
+    command = result.stderr.lines[-1].rpartition("Run the others with: ")[2]
+    again = pytester.runpytest_subprocess(*shlex.split(command)[1:], timeout=120)
+    again.assert_outcomes(passed=3)
 
 
 def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:

@@ -16,8 +16,10 @@ folder and one record read and written, nothing while the notes run but a key ad
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -37,9 +39,11 @@ def prune(folder: Path, suffix: str, used: Iterable[str], keep_runs: int = KEEP_
     one ran, or before the record was kept) counts as used by this run. A folder or a record
     that cannot be read or written removes nothing and keeps the record as it was."""
     try:
-        names = [name for name in os.listdir(folder) if name.endswith(suffix)]
+        listed = os.listdir(folder)
     except OSError:
         return []
+    names = [name for name in listed if name.endswith(suffix)]
+    _remove_stale_temporaries(folder, listed)
     run, last_used = _read_record(folder / RECORD)
     run += 1
     for name in used:
@@ -61,6 +65,34 @@ def prune(folder: Path, suffix: str, used: Iterable[str], keep_runs: int = KEEP_
             removed.append(name)
     _write_record(folder / RECORD, run, kept)
     return removed
+
+
+#: A file being written whole (:func:`.cacheentries.write_whole`): ``.NAME.PID``.
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)")
+
+
+def _remove_stale_temporaries(folder: Path, names: Iterable[str]) -> None:
+    """Remove the files a writer left half-written when it was killed before moving them
+    in (the out-of-memory killer, a crash, ``kill -9``): each names its process, and one
+    whose process is gone is left for good. A live process's file may be one being written
+    now (another session), and stays."""
+    for name in names:
+        match = TEMPORARY.fullmatch(name)
+        if match is None or _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (one of another user, which cannot be signalled, too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
 
 
 def _read_record(path: Path) -> tuple[int, dict[str, int]]:

@@ -103,6 +103,7 @@ def not_regular(folder: Path, patterns: Sequence[str] = DEFAULT_PATTERNS) -> lis
     >>> os.mkfifo(folder / "pipe.md")
     >>> [(path.name, what) for path, what in not_regular(folder)]
     [('gone.md', 'a symbolic link whose target does not exist'), ('pipe.md', 'a FIFO (named pipe)')]
+    >>> import shutil; shutil.rmtree(folder)
     """
     found = []
     try:

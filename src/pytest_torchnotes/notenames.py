@@ -105,6 +105,7 @@ def linked_roots(arguments: Sequence[str], start: Path, roots: Sequence[Path]) -
     >>> (top / "linked").symlink_to("notes")
     >>> [path.name for path in linked_roots(["linked", "notes", "x.py::t"], top, [top / "notes"])]
     ['linked']
+    >>> import shutil; shutil.rmtree(top)
     """
     found = []
     for argument in arguments:

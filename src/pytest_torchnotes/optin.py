@@ -44,6 +44,7 @@ def named_notes(
     ['a.md', 'c.md']
     >>> sorted(p.name for p in named_notes(["a.md", "n/c.md"], top, ["*.md"], [top / "n"]))
     ['a.md']
+    >>> import shutil; shutil.rmtree(top)
     """
     found = set()
     for argument in arguments:

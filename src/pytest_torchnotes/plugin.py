@@ -579,6 +579,28 @@ def _runner(config: pytest.Config) -> NoteRunner:
     return runner
 
 
+#: The place of each item of the session by its node id (from 1), for the crash watcher.
+POSITIONS: pytest.StashKey[dict[str, int]] = pytest.StashKey()
+
+
+def _plan_crashes(runner: NoteRunner, item: pytest.Item) -> None:
+    """Tell the runner the session's items and the command that ran them (once), and the
+    place of ``item`` among them: a serial run whose process dies names the items it left
+    unrun."""
+    positions = item.config.stash.get(POSITIONS, None)
+    if positions is None:
+        import shlex
+
+        from pytest_torchnotes.run.watcher import CrashPlan
+
+        items = tuple(other.nodeid for other in item.session.items)
+        positions = {nodeid: place for place, nodeid in enumerate(items, 1)}
+        item.config.stash[POSITIONS] = positions
+        args = shlex.join(str(arg) for arg in item.config.invocation_params.args)
+        runner.crash_plan = CrashPlan(items, f"pytest {args}".rstrip())
+    runner.at_item(positions.get(item.nodeid, 0))
+
+
 #: The hooks around each phase of an item that pytest's logging plugin wraps, with its
 #: log capture: a handler added to the root logger and to every logger that does not
 #: propagate (torch has dozens), twice a phase, six times an item.
@@ -764,7 +786,10 @@ class NoteItem(pytest.Item):
         from pytest_torchnotes.reporting.records import note_record
 
         names = self._namespace()
-        self.result = _runner(self.config).run(
+        runner = _runner(self.config)
+        if runner.settings.watch_crashes:
+            _plan_crashes(runner, self)
+        self.result = runner.run(
             self.document,
             self.path,
             self.display_path,

@@ -11,6 +11,7 @@ import re
 from pytest_torchnotes.comparison.display import cut_line, cut_lines, excerpt
 from pytest_torchnotes.comparison.failures import FailureContext, warning_lines, where
 from pytest_torchnotes.comparison.missing import missing_hint
+from pytest_torchnotes.comparison.onceperprocess import once_per_process_hint
 from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.comparison.saysraises import says_it_fails_hint
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
@@ -151,6 +152,8 @@ def render_exception(result: BlockResult, context: FailureContext, headline: str
         )
     ):
         lines.append(f"  {missing}")
+    if error is not None and (once := once_per_process_hint(error.message, context.path)):
+        lines.append(f"  {once}")
     if error is not None and (expected := _says_it_fails(result.item, error)):
         lines.append(f"  {expected}")
     changed = changed_defaults() if error is not None else None

@@ -213,7 +213,7 @@ class Executor:
         out_of_descriptors = False
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
-        others = earlier_threads_clocks() if self.fd is not None else {}
+        others = earlier_threads_clocks(self.filename) if self.fd is not None else {}
         session_hooks = (GET_PROFILE(), GET_TRACE())
         note_hooks = self.note_hooks
         left: tuple[Any, Any] | None = None

@@ -34,13 +34,13 @@ class NoteCode:
         """Whether code compiled from ``co_filename`` is the note's.
 
         >>> import tempfile
-        >>> scratch, beside = tempfile.mkdtemp(), tempfile.mkdtemp()
-        >>> code = NoteCode("notes/a.md", scratch, beside)
-        >>> code.owns("notes/a.md"), code.owns(os.path.join(scratch, "helper.py"))
-        (True, True)
-        >>> _ = open(os.path.join(beside, "library.py"), "w").close()
-        >>> code.owns(os.path.join(scratch, "library.py")), code.owns("/lib/x.py")
-        (False, False)
+        >>> with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryDirectory() as beside:
+        ...     code = NoteCode("notes/a.md", scratch, beside)
+        ...     print(code.owns("notes/a.md"), code.owns(os.path.join(scratch, "helper.py")))
+        ...     open(os.path.join(beside, "library.py"), "w").close()
+        ...     print(code.owns(os.path.join(scratch, "library.py")), code.owns("/lib/x.py"))
+        True True
+        False False
         """
         if co_filename == self.filename:
             return True

@@ -93,18 +93,40 @@ _left: dict[int, tuple[threading.Thread, str]] = {}
 _running: Router | None = None
 
 
+@dataclass(frozen=True)
+class RawThread:
+    """A thread a note's code started with ``_thread`` (:mod:`.rawthreads`): no
+    ``threading.Thread`` stands for it."""
+
+    #: The function it runs.
+    name: str
+    #: The note's line that started it.
+    line: int
+    #: The note, as its blocks are compiled.
+    note: str
+
+
+#: The threads of :class:`RawThread` whose function still runs, by native id.
+raw_threads: dict[int, RawThread] = {}
+
+
 def _left_by(thread: threading.Thread | None) -> str:
     """What started ``thread``, if an earlier note left it running."""
     left = _left.get(id(thread))
     return left[1] if left is not None and left[0] is thread else ""
 
 
-def earlier_threads_clocks() -> dict[int, tuple[threading.Thread, int]]:
-    """The CPU time of each thread that earlier notes left running, by its native id, with
-    the thread: nothing, at no cost, when they left none."""
-    if not _left:
+def earlier_threads_clocks(note: str = "") -> dict[int, tuple[threading.Thread | RawThread, int]]:
+    """The CPU time of each thread that earlier notes left running (not ``note``'s own
+    ``_thread`` threads), by its native id, with the thread: nothing, at no cost, when they
+    left none."""
+    if not _left and not raw_threads:
         return {}
-    clocks: dict[int, tuple[threading.Thread, int]] = {}
+    clocks: dict[int, tuple[threading.Thread | RawThread, int]] = {}
+    for raw_id, raw in list(raw_threads.items()):
+        used = _cpu_time(raw_id) if raw.note != note else None
+        if used is not None:
+            clocks[raw_id] = (raw, used)
     for key, (thread, _) in list(_left.items()):
         ident, native = thread.ident, thread.native_id
         if ident is None or native is None or _ACTIVE.get(ident) is not thread:
@@ -116,13 +138,20 @@ def earlier_threads_clocks() -> dict[int, tuple[threading.Thread, int]]:
     return clocks
 
 
-def ran_since(clocks: dict[int, tuple[threading.Thread, int]]) -> list[str]:
+def ran_since(clocks: dict[int, tuple[threading.Thread | RawThread, int]]) -> list[str]:
     """The threads of ``clocks`` (:func:`earlier_threads_clocks`) that ran since (or ended),
     each as ``thread 'ticker' (started by the code at line 2 of notes/a.md, an earlier
     note)``."""
     ran: list[str] = []
     for native, (thread, before) in clocks.items():
         now = _cpu_time(native)
+        if isinstance(thread, RawThread):
+            if now != before:
+                ran.append(
+                    f"the _thread thread running {thread.name} (started by the code at line"
+                    f" {thread.line} of {thread.note}, an earlier note)"
+                )
+            continue
         started = _left_by(thread)
         if now != before and started:
             ran.append(f"thread {thread.name!r} (started by the code at {started})")

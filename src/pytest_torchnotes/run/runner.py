@@ -40,7 +40,7 @@ from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.run.sandbox import SessionInterrupted as SessionInterrupted
 from pytest_torchnotes.run.sandbox import sandbox
 from pytest_torchnotes.run.watchdog import Faulthandler
-from pytest_torchnotes.run.watcher import Watcher
+from pytest_torchnotes.run.watcher import CrashPlan, Watcher
 from pytest_torchnotes.update.apply import raw_lines
 from pytest_torchnotes.update.rewrite import digest
 
@@ -89,6 +89,10 @@ class NoteRunner:
         self._fd: FileDescriptorCapture | None = None
         self._freezer = ImportFreezer()
         self._watcher: Watcher | None = None
+        #: The session's items and command, for the watcher to name those a crash left
+        #: unrun, and the place of the note about to run among them (:meth:`at_item`).
+        self.crash_plan: CrashPlan | None = None
+        self._position = 0
         #: Seconds the first note spent importing torch, if it did (see :meth:`took_import`).
         self.torch_import: float | None = None
         #: The state a note found, for the next one when nothing ran between them: off
@@ -97,6 +101,10 @@ class NoteRunner:
         #: Where the compiled code of the blocks is kept between runs (``None``: nowhere;
         #: the driver gives one when it has a cache folder).
         self.code_cache: CodeCache | None = None
+
+    def at_item(self, position: int) -> None:
+        """The note about to run is item ``position`` (from 1) of :attr:`crash_plan`."""
+        self._position = position
 
     def took_import(self) -> float | None:
         """Seconds a note of this runner spent importing torch, once: reported with it."""
@@ -179,7 +187,8 @@ class NoteRunner:
         )
         if faulthandler is not None and self.settings.watch_crashes:
             if self._watcher is None:
-                self._watcher = Watcher(faulthandler.file)
+                self._watcher = Watcher(faulthandler.file, self.crash_plan)
+            self._watcher.at(self._position)
             faulthandler = dataclasses.replace(faulthandler, file=self._watcher.file)
         executor = Executor(
             display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher

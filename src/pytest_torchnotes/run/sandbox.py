@@ -39,6 +39,7 @@ from pytest_torchnotes.run import (
     processes,
     putenv,
     rawfds,
+    rawthreads,
     rlimits,
     selfsignal,
     sessionfds,
@@ -48,6 +49,7 @@ from pytest_torchnotes.run import (
     threadfork,
     torch_configs,
     torchcaches,
+    torchregistries,
     workspace,
     writeguard,
     written_modules,
@@ -183,6 +185,7 @@ def sandbox(
     saved_main = sys.modules.get("__main__")
     modules = note_modules.ModuleNames()
     reducers = copyregs.CopyregGuard(modules)
+    registrations = torchregistries.TorchRegistryGuard()
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -211,6 +214,7 @@ def sandbox(
         hooks.start()
         at_exit.start()
         codecsearch.start(executor.filename)
+        rawthreads.running(executor.filename)
         sys.modules["__main__"] = module
         os.chdir(folder)
         sys.path.insert(0, folder)
@@ -252,6 +256,7 @@ def sandbox(
         )
         result.at_exit = at_exit.stop()
         searches = codecsearch.stop()
+        rawthreads.running("")
         if saved_main is not None:
             sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
@@ -267,6 +272,7 @@ def sandbox(
             torchcaches.clear_function_caches()
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
+        restored.extend(registrations.restore())
         restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]

@@ -21,6 +21,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 
 from pytest_torchnotes.run import processes
 
@@ -31,8 +32,9 @@ CONTROL = b"\x01"
 STATE_SIZE = 4096
 
 #: Where that memory keeps what: a count of the blocks started and ended (8 bytes), the
-#: length of the running block's description (4 bytes; 0 between blocks), the description.
-COUNT, LENGTH, TEXT = slice(0, 8), slice(8, 12), 12
+#: length of the running block's description (4 bytes; 0 between blocks), the place of the
+#: running note in the session's items (4 bytes, from 1; 0: not known), the description.
+COUNT, LENGTH, POSITION, TEXT = slice(0, 8), slice(8, 12), slice(12, 16), 16
 
 #: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys``, so it starts in
 #: milliseconds.
@@ -41,6 +43,7 @@ import mmap, os, select, sys
 
 fd, state_fd, session = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 state = mmap.mmap(state_fd, int(sys.argv[4]))
+plan_fd = int(sys.argv[5])
 report, pending = [], b""
 
 
@@ -62,6 +65,15 @@ def gone():
         except OSError:
             pass
         return False
+
+
+MAX_NAMED = 20
+
+
+def quote(text):
+    if text and all(c.isalnum() or c in "@%+=:,./_-" for c in text):
+        return text
+    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 def say(text):
@@ -89,7 +101,8 @@ if pending:
     say(pending + b"\n")
     report.append((count(), pending))
 length = int.from_bytes(state[8:12], "little")
-running = state[12 : 12 + length]
+position = int.from_bytes(state[12:16], "little")
+running = state[16 : 16 + length]
 # What faulthandler wrote while the last block ran (the count changes as blocks start and end).
 report = b"".join(text for when, text in report if when == count())
 if running and b"(see the timeout directive)" not in report:  # else the session said it
@@ -106,7 +119,42 @@ if running and b"(see the timeout directive)" not in report:  # else the session
             " code called exit()"
         )
     say(b"\n" + running + b" was running when the process died: " + cause.encode() + b"\n")
+    # The items after the crashed one, which never ran: named, with the command that runs
+    # them (the items before it too: pytest has no option to start after an item).
+    try:
+        plan = os.pread(plan_fd, 1 << 24, 0).decode("utf-8", "replace").split("\n")
+    except OSError:
+        plan = []
+    command, items = (plan[0], plan[1:]) if plan else ("", [])
+    if 0 < position <= len(items):
+        crashed, left = items[position - 1], items[position:]
+        if left:
+            shown = ", ".join(left[:MAX_NAMED])
+            if len(left) > MAX_NAMED:
+                shown += f" and {len(left) - MAX_NAMED} more"
+            say(
+                (
+                    f"{len(left)} {'test was' if len(left) == 1 else 'tests were'} not run,"
+                    f" the process having died in {crashed}: {shown}. The run ended there:"
+                    f" no report of it was written (--torchnotes-report, --junitxml, pytest's"
+                    f" cache). Run the others with: {command} --deselect {quote(crashed)}\n"
+                ).encode("utf-8", "replace")
+            )
 """
+
+
+@dataclass(frozen=True)
+class CrashPlan:
+    """The session's items in the order they run, by node id, and the command that ran
+    them: what the watcher names as not run after a crash, and how to run them."""
+
+    items: tuple[str, ...]
+    command: str
+
+    def text(self) -> str:
+        """The plan as the watcher reads it: the command, then an item a line."""
+        lines = (self.command, *(item.replace("\n", " ") for item in self.items))
+        return "\n".join(lines)
 
 
 class Watcher:
@@ -118,13 +166,16 @@ class Watcher:
     faulthandler's reports, and its end tells the watcher at once that the session died.
     """
 
-    def __init__(self, terminal: int) -> None:
+    def __init__(self, terminal: int, plan: CrashPlan | None = None) -> None:
         read, self._fd = os.pipe()
         self._count = 0
         self._state: mmap.mmap | None = None
         self.process: subprocess.Popen[bytes] | None = None
         try:
-            with tempfile.TemporaryFile() as backing:
+            with tempfile.TemporaryFile() as backing, tempfile.TemporaryFile() as planned:
+                if plan is not None:
+                    planned.write(plan.text().encode("utf-8", errors="replace"))
+                    planned.flush()
                 backing.truncate(STATE_SIZE)
                 self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
                 self.process = subprocess.Popen(
@@ -138,8 +189,9 @@ class Watcher:
                         str(backing.fileno()),
                         str(os.getpid()),
                         str(STATE_SIZE),
+                        str(planned.fileno()),
                     ],
-                    pass_fds=(read, backing.fileno()),
+                    pass_fds=(read, backing.fileno(), planned.fileno()),
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.DEVNULL,
                     stderr=terminal,
@@ -168,6 +220,11 @@ class Watcher:
 
     def idle(self) -> None:
         self._share(b"")
+
+    def at(self, position: int) -> None:
+        """Say that the item at ``position`` of the plan (from 1) runs now."""
+        if self._state is not None:
+            self._state[POSITION] = position.to_bytes(4, "little")
 
     def _share(self, text: bytes) -> None:
         state = self._state

@@ -1,6 +1,6 @@
 """The global flags of torch's C++ core that the other knobs do not hold, found by their
-names: every ``torch._C._get_X`` with a ``torch._C._set_X`` (the blas and linalg backends,
-``torch.backends.cuda.matmul.allow_tf32``, nnpack, the quantized engine, the graph
+names: every ``torch._C._get_X`` (or ``_is_X``) with a ``torch._C._set_X`` (the blas and
+linalg backends, ``torch.backends.cuda.matmul.allow_tf32``, nnpack, the quantized engine, the graph
 executor's optimisation, the autograd fallback mode...), and the scaled-dot-product
 attention backends (``torch.backends.cuda.enable_math_sdp(False)``, whose getter and setter
 are named apart). ``enable_math_sdp(False)`` would leave every later note's
@@ -32,7 +32,7 @@ LEFT_OUT = frozenset(
     {
         "thread_name",
         "tracing_state",
-        "torch_function_state",
+        "multithreading_enabled",
         "graph_exec_group",
         "deterministic_algorithms",
         "float32_matmul_precision",
@@ -55,6 +55,13 @@ SDP_BACKENDS = (
     ("fa3_sdp_enabled", "sdp_use_fa3"),
 )
 
+
+#: Flags whose getter is named apart from its setter. ``DisableTorchFunctionSubclass()``
+#: entered and never left (its state is the main thread's, where every note runs) turns off
+#: every later note's ``__torch_function__``; the sparse invariants check
+#: (``torch.sparse.check_sparse_tensor_invariants.enable()``) would check every later note's
+#: sparse tensors.
+NAMED_APART = (("_check_sparse_tensor_invariants", "_set_check_sparse_tensor_invariants"),)
 
 #: TorchScript's flags whose setter returns the value it replaces, and a value to set while
 #: it is read (put back at once).
@@ -80,6 +87,14 @@ def _pairs(names: list[str]) -> list[tuple[str, str]]:
         for name in names
         if name.startswith("_get_") and name[5:] not in LEFT_OUT and f"_set_{name[5:]}" in have
     ]
+    # ``_is_X`` with ``_set_X``: forward-mode AD (``torch._C._set_fwd_grad_enabled(False)``
+    # left every later note's dual tensors without tangents), view replay, the gradient
+    # layout contract.
+    pairs += [
+        (name, f"_set_{name[4:]}")
+        for name in names
+        if name.startswith("_is_") and name[4:] not in LEFT_OUT and f"_set_{name[4:]}" in have
+    ]
     pairs += [(f"_get_{getter}", f"_set_{setter}") for getter, setter in SDP_BACKENDS]
     for name in names:
         if name.startswith("_jit_set_") and "nvfuser" not in name:  # warns it is gone
@@ -89,6 +104,7 @@ def _pairs(names: list[str]) -> list[tuple[str, str]]:
             if found:
                 pairs.append((found[0], name))
     pairs += list(JIT_APART)
+    pairs += [pair for pair in NAMED_APART if pair[0] in have and pair[1] in have]
     return pairs
 
 
@@ -129,15 +145,55 @@ def flag_knobs() -> list[Knob]:
         except Exception:  # needs arguments, or a device this machine lacks
             continue
         flags.append((setter, get, put))
-    if not flags:
-        return []
-    return [
-        Knob(
-            "torch flags",
-            lambda: {name: get() for name, get, _ in flags},
-            lambda saved: _set_flags(flags, saved),
-        )
-    ]
+    knobs = (
+        []
+        if not flags
+        else [
+            Knob(
+                "torch flags",
+                lambda: {name: get() for name, get, _ in flags},
+                lambda saved: _set_flags(flags, saved),
+            )
+        ]
+    )
+    precision = _fp32_precision(core)
+    return knobs if precision is None else [*knobs, precision]
+
+
+#: The backends and operations whose float32 precision ``torch.backends.fp32_precision``
+#: and its children (``torch.backends.mkldnn.matmul.fp32_precision``) set, the backend's
+#: ``all`` before its operations: setting it sets theirs.
+FP32_PRECISIONS = tuple(
+    (backend, op)
+    for backend in ("generic", "cuda", "cudnn", "mkldnn")
+    for op in ("all", "matmul", "conv", "rnn")
+)
+
+
+def _fp32_precision(core: Any) -> Knob | None:
+    """``torch.backends.fp32_precision = "tf32"`` would change every later note's float32
+    matmuls and convolutions on devices that have TF32; read through the getter each
+    backend and operation of this torch answers."""
+    get, put = (getattr(core, name, None) for name in FP32_PRECISION_ACCESSORS)
+    if not callable(get) or not callable(put):
+        return None
+    known = []
+    for backend, op in FP32_PRECISIONS:
+        try:
+            get(backend, op)
+        except Exception:  # not a pair this torch knows
+            continue
+        known.append((backend, op))
+
+    def put_all(saved: dict[tuple[str, str], str]) -> None:
+        for pair in known:
+            if get(*pair) != saved[pair]:
+                put(*pair, saved[pair])
+
+    return Knob("torch fp32 precision", lambda: {pair: get(*pair) for pair in known}, put_all)
+
+
+FP32_PRECISION_ACCESSORS = ("_get_fp32_precision_getter", "_set_fp32_precision_setter")
 
 
 def _set_flags(

@@ -6,6 +6,7 @@ torch version lacks is left out, so older versions still run.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -87,14 +88,31 @@ def hook_knobs() -> list[Knob]:
         _warn_always,
         _multithreading,
         _profiler,
+        _forward_ad_level,
+        _script_enabled,
+        _compile_stance,
+        _process_group,
+        _dynamo_counters,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
+    for module, attribute in MODULE_SETTINGS:
+        owner = sys.modules.get(module)
+        if owner is not None and hasattr(owner, attribute):
+            knobs.append(attribute_knob(f"{module}.{attribute}", owner, attribute))
     for module, flag in BACKEND_FLAGS:
         backend = getattr(torch.backends, module, None)
         if backend is not None and hasattr(backend, flag):
             knobs.append(attribute_knob(f"torch.backends.{module}.{flag}", backend, flag))
     return knobs
 
+
+#: Settings torch keeps in a module's global, set by a function: ``torch.hub.set_dir`` (the
+#: next note would download into, and load from, the folder an earlier note named, its
+#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``.
+MODULE_SETTINGS = (
+    ("torch.hub", "_hub_dir"),
+    ("torch.multiprocessing", "_sharing_strategy"),
+)
 
 #: Flags of ``torch.backends`` modules, kept where this torch has them.
 BACKEND_FLAGS = (
@@ -286,3 +304,93 @@ def _profiler(torch: Any) -> Knob:
         disable()
 
     return Knob("torch profiler", lambda: bool(enabled()), put)
+
+
+def _forward_ad_level(torch: Any) -> Knob:
+    """A forward-mode AD level entered and never left (``fwAD.enter_dual_level()``, a
+    ``dual_level()`` entered by hand) makes every later note's ``with fwAD.dual_level():``
+    fail with ``Nested forward mode AD is not supported``. It is left, the innermost first."""
+    forward_ad = torch.autograd.forward_ad
+    forward_ad._current_level  # noqa: B018 -- fail here, not after a note, where missing
+
+    def put(saved: int) -> None:
+        while forward_ad._current_level > saved:
+            forward_ad.exit_dual_level(level=forward_ad._current_level)
+
+    return Knob("torch forward AD level", lambda: forward_ad._current_level, put)
+
+
+def _script_enabled(torch: Any) -> Knob:
+    """``torch.jit._state.disable()`` turns ``torch.jit.script`` into a function that
+    returns what it is given, for every later note."""
+    from torch.jit import _state
+
+    return attribute_knob("torch.jit enabled", _state._enabled, "enabled")
+
+
+#: The module of ``torch.compiler.set_stance``'s stance, imported by the first note that
+#: compiles or sets one.
+STANCE_MODULE = "torch._dynamo.eval_frame"
+
+
+def _compile_stance(torch: Any) -> Knob:
+    """``torch.compiler.set_stance("force_eager")`` (or ``"fail_on_recompile"``) would make
+    every later note's ``torch.compile`` run eagerly or fail. The stance is read only where
+    its module is imported, and the default one reads as none."""
+
+    def get() -> Any:
+        stance = getattr(sys.modules.get(STANCE_MODULE), "_stance", None)
+        return None if stance is None or stance == type(stance)() else stance
+
+    def put(saved: Any) -> None:
+        module = sys.modules[STANCE_MODULE]
+        module._set_stance(module.DynamoStance() if saved is None else saved)
+
+    return Knob("torch.compiler stance", get, put)
+
+
+def _process_group(torch: Any) -> Knob:
+    """A default process group a note initialised and never destroyed
+    (``dist.init_process_group("gloo", rank=0, world_size=1)``, as DDP tutorials run on one
+    CPU) makes every later note's ``init_process_group`` fail with ``trying to initialize
+    the default process group twice!``. It is destroyed; one the session had before the
+    note cannot be made again from here and is named ``could not be restored``."""
+
+    def get() -> bool:
+        distributed = sys.modules.get("torch.distributed")
+        if distributed is None or not distributed.is_available():
+            return False
+        return bool(distributed.is_initialized())
+
+    def put(saved: bool) -> None:
+        if saved:
+            raise RuntimeError("a process group that was there before the note was destroyed")
+        sys.modules["torch.distributed"].destroy_process_group()
+
+    return Knob("torch.distributed process group", get, put)
+
+
+#: The module of ``torch._dynamo.utils.counters``, imported by the first note that compiles.
+COUNTERS_MODULE = "torch._dynamo.utils"
+
+
+def _dynamo_counters(torch: Any) -> Knob:
+    """``torch._dynamo.utils.counters`` counts what every ``torch.compile`` of the process
+    did (graphs, graph breaks, recompilations); a note that prints them, as the compile
+    tutorials do, would count every earlier note's. Empty counters read as none, as they
+    are before the first compile: a passing note that compiles nothing reads an empty
+    dictionary."""
+
+    def get() -> dict[str, dict[Any, int]] | None:
+        counters = getattr(sys.modules.get(COUNTERS_MODULE), "counters", None)
+        if not counters:
+            return None
+        return {name: dict(counted) for name, counted in counters.items()}
+
+    def put(saved: dict[str, dict[Any, int]] | None) -> None:
+        counters = sys.modules[COUNTERS_MODULE].counters
+        counters.clear()
+        for name, counted in (saved or {}).items():
+            counters[name].update(counted)
+
+    return Knob("torch._dynamo counters", get, put)
