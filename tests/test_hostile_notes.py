@@ -401,9 +401,17 @@ def test_a_block_that_signals_its_own_process_to_end_fails_and_the_session_goes_
 ) -> None:
     # The signal ended the session: no later note ran, no report was written. A subprocess,
     # so that a regression cannot end the test session itself.
+    import signal
+
     write_note(f"```python\nimport os, signal, threading\n{send}\nprint('sent')\n```\n", "a.md")
     write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
-    result = pytester.runpytest_subprocess("-p", "no:randomly")
+    # A signal the session ignores ends nothing and is rightly sent; a session started under
+    # `nohup` ignores SIGHUP, and its child inherits that: the child starts with the default.
+    kept = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        result = pytester.runpytest_subprocess("-p", "no:randomly")
+    finally:
+        signal.signal(signal.SIGHUP, kept)
     result.assert_outcomes(failed=1, passed=1)
     result.stdout.fnmatch_lines(
         [f"notes/a.md:1: block 1: the block raised *SignalledItself: the block sent {name} to *"]
