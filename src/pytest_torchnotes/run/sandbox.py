@@ -181,7 +181,7 @@ def sandbox(
     threads = set(threading.enumerate())
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
-    modules = note_modules.ModuleNames()
+    modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
     module = note_modules.new_main_module()
     if scratch is not None:
@@ -211,7 +211,7 @@ def sandbox(
         hooks.start()
         at_exit.start()
         codecsearch.start(executor.filename)
-        sys.modules["__main__"] = module
+        entries.enter(module)  # sys.modules["__main__"]
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.displayhook = start.display
@@ -252,8 +252,7 @@ def sandbox(
         )
         result.at_exit = at_exit.stop()
         searches = codecsearch.stop()
-        if saved_main is not None:
-            sys.modules["__main__"] = saved_main
+        entries.leave(saved_main, modules)  # sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
         restored = state.restore(always=OURS)
         _torch_warn_always(warn_always)
