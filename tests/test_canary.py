@@ -47,7 +47,9 @@ def test_a_healthy_interpreter_has_its_integers() -> None:
 
 
 @given(st.integers(0, 261), st.integers(0, 261), st.integers(-(2**63), 2**63))
-def test_a_changed_or_swapped_integer_is_read_as_changed(place: int, other: int, value: int) -> None:
+def test_a_changed_or_swapped_integer_is_read_as_changed(
+    place: int, other: int, value: int
+) -> None:
     numbers = list(range(-5, 257))
     changed = numbers.copy()
     changed[place] = value
