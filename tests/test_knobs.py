@@ -144,3 +144,22 @@ def test_the_finder_cache_read_again_unchanged_is_the_same_read(
     assert _FinderCache.read() == before
     cache[folder] = FileFinder(folder)  # made again, of the same class: no change
     assert _FinderCache.read() == before
+
+
+def test_the_environment_read_again_unchanged_is_the_same_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pytest_torchnotes.run.dictversion import VERSION
+    from pytest_torchnotes.run.knobs import python_state
+
+    monkeypatch.delenv("TORCHNOTES_TEST_KNOB", raising=False)
+    before = python_state._environment()
+    again = python_state._environment()
+    assert again == before
+    assert (again is before) is (VERSION is not None)
+    monkeypatch.setenv("TORCHNOTES_TEST_KNOB", "1")
+    changed = python_state._environment()
+    assert changed != before
+    assert changed[b"TORCHNOTES_TEST_KNOB"] == b"1"
+    monkeypatch.delenv("TORCHNOTES_TEST_KNOB")
+    assert python_state._environment() == before  # put back: the same variables
