@@ -47,15 +47,13 @@ def test_a_healthy_interpreter_has_its_integers() -> None:
 
 
 @given(st.integers(0, 261), st.integers(0, 261), st.integers(-(2**63), 2**63))
-def test_a_changed_or_swapped_integer_changes_the_checksum(
+def test_a_changed_or_swapped_integer_is_read_as_changed(
     place: int, other: int, value: int
 ) -> None:
     numbers = list(range(-5, 257))
     changed = numbers.copy()
     changed[place] = value
-    if changed != numbers:
-        assert canary.weighed(changed) != canary.CHECKSUM
+    assert canary.read_true(changed[:5], changed[5:261], changed[261]) == (changed == numbers)
     swapped = numbers.copy()
     swapped[place], swapped[other] = swapped[other], swapped[place]
-    if swapped != numbers:
-        assert canary.weighed(swapped) != canary.CHECKSUM
+    assert canary.read_true(swapped[:5], swapped[5:261], swapped[261]) == (swapped == numbers)

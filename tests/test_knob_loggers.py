@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pytest_torchnotes.run.dictversion import VERSION
 from pytest_torchnotes.run.knobs import loggers
 
 PREFIX = "torchnotes_test_knob_loggers"
@@ -122,3 +123,24 @@ def test_readings_compare_as_the_walk_by_name_does_and_restore_puts_the_settings
         manager = logging.root.manager.loggerDict
         for name in [name for name in manager if str(name).startswith(PREFIX)]:
             del manager[name]
+
+
+@pytest.mark.skipif(VERSION is None, reason="no version to read here")
+def test_a_manager_of_the_same_version_is_not_listed_and_a_renamed_entry_is_seen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = f"{PREFIX}.kept"
+    logging.getLogger(name).setLevel(10)
+    first = loggers.read()
+    with monkeypatch.context() as patched:  # the entries are not listed and compared
+        patched.setattr(loggers, "_same_objects", None)
+        logging.getLogger(name).setLevel(30)  # a setting: no change of the manager
+        second = loggers.read()
+    assert second.names is first.names
+    assert second != first
+    assert second.by_name()[name] == (False, 30, True)
+    manager: dict[str, Any] = logging.root.manager.loggerDict
+    manager[f"{PREFIX}.renamed"] = manager.pop(name)  # the same logger under another name
+    third = loggers.read()
+    assert third.by_name() == by_name_walked()
+    assert name not in third.by_name()

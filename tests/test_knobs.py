@@ -117,3 +117,49 @@ def test_the_finder_cache_compared_at_once_says_what_path_by_path_says(
     assert (_FinderCache(now) == _FinderCache(before)) is _FinderCache(now).same_finders(
         _FinderCache(before)
     )
+
+
+def test_the_finder_cache_read_again_unchanged_is_the_same_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the cache's version can be read, a read of the unchanged cache is the read
+    before (no copy, no comparison of its paths); a finder replaced, added or removed is
+    a new read, compared path by path as before."""
+    from pytest_torchnotes.run.dictversion import VERSION
+    from pytest_torchnotes.run.knobs.registries import _FinderCache
+
+    folder = str(tmp_path)
+    cache: dict[str, object] = {folder: FileFinder(folder), "/a": FileFinder("/a")}
+    monkeypatch.setattr(sys, "path_importer_cache", cache)
+    monkeypatch.setattr(_FinderCache, "last", None)
+    before = _FinderCache.read()
+    again = _FinderCache.read()
+    assert again == before
+    assert (again is before) is (VERSION is not None)
+    cache[folder] = None  # a folder's finder replaced by None: every import from it fails
+    assert _FinderCache.read() != before
+    cache[folder] = before.entries[folder]  # put back as it was: no change
+    assert _FinderCache.read() == before
+    cache["/b"] = FileFinder("/b")  # another path looked in: no change either
+    assert _FinderCache.read() == before
+    cache[folder] = FileFinder(folder)  # made again, of the same class: no change
+    assert _FinderCache.read() == before
+
+
+def test_the_environment_read_again_unchanged_is_the_same_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pytest_torchnotes.run.dictversion import VERSION
+    from pytest_torchnotes.run.knobs import python_state
+
+    monkeypatch.delenv("TORCHNOTES_TEST_KNOB", raising=False)
+    before = python_state._environment()
+    again = python_state._environment()
+    assert again == before
+    assert (again is before) is (VERSION is not None)
+    monkeypatch.setenv("TORCHNOTES_TEST_KNOB", "1")
+    changed = python_state._environment()
+    assert changed != before
+    assert changed[b"TORCHNOTES_TEST_KNOB"] == b"1"
+    monkeypatch.delenv("TORCHNOTES_TEST_KNOB")
+    assert python_state._environment() == before  # put back: the same variables

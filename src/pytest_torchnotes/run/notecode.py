@@ -12,6 +12,7 @@ project's, and what it registers stays.
 
 from __future__ import annotations
 
+import functools
 import os
 
 
@@ -24,11 +25,7 @@ class NoteCode:
     def __init__(self, filename: str, scratch: str = "", beside: str = "") -> None:
         self.filename = filename
         self.beside = beside
-        self._prefixes = (
-            tuple({os.path.join(root, "") for root in (scratch, os.path.realpath(scratch))})
-            if scratch and os.path.realpath(scratch) != os.path.realpath(beside)
-            else ()
-        )
+        self._prefixes = _scratch_prefixes(scratch, beside)
 
     def owns(self, co_filename: str) -> bool:
         """Whether code compiled from ``co_filename`` is the note's.
@@ -59,3 +56,14 @@ class NoteCode:
         if co_filename == self.filename:
             return f"line {line}"
         return f"{os.path.basename(co_filename)}, line {line}"
+
+
+@functools.lru_cache(maxsize=64)
+def _scratch_prefixes(scratch: str, beside: str) -> tuple[str, ...]:
+    """Where the modules a note writes into ``scratch`` are, as given and resolved; none
+    when ``scratch`` is ``beside`` itself. Made once for each folder of notes: resolving
+    the two paths asks the file system about each of their parents, twice for every note
+    (its ``atexit`` and audit hook guards), about 0.1 ms of a note in a run."""
+    if not scratch or os.path.realpath(scratch) == os.path.realpath(beside):
+        return ()
+    return tuple({os.path.join(root, "") for root in (scratch, os.path.realpath(scratch))})

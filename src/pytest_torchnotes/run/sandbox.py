@@ -183,7 +183,7 @@ def sandbox(
     threads = set(threading.enumerate())
     children = processes.descendants() if processes.adopt_orphans() else set()
     saved_main = sys.modules.get("__main__")
-    modules = note_modules.ModuleNames()
+    modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
     registrations = torchregistries.TorchRegistryGuard()
     module = note_modules.new_main_module()
@@ -215,7 +215,7 @@ def sandbox(
         at_exit.start()
         codecsearch.start(executor.filename)
         rawthreads.running(executor.filename)
-        sys.modules["__main__"] = module
+        entries.enter(module)  # sys.modules["__main__"]
         os.chdir(folder)
         sys.path.insert(0, folder)
         sys.displayhook = start.display
@@ -257,8 +257,7 @@ def sandbox(
         result.at_exit = at_exit.stop()
         searches = codecsearch.stop()
         rawthreads.running("")
-        if saved_main is not None:
-            sys.modules["__main__"] = saved_main
+        entries.leave(saved_main, modules)  # sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
         restored = state.restore(always=OURS)
         _torch_warn_always(warn_always)

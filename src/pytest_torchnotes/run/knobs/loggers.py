@@ -8,6 +8,10 @@ loggers are that reading's and only the settings are read, by one ``attrgetter``
 over them; two readings of the same names compare as two lists of settings. Otherwise the
 manager is walked as before, and readings of other names compare as dictionaries by name,
 as they always did.
+
+Where a dictionary's version can be read (:mod:`..dictversion`), the manager at the version
+of the reading before holds that reading's entries without listing them: only the settings
+are read.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import logging
 import operator
 from typing import Any
+
+from pytest_torchnotes.run.dictversion import VERSION
 
 #: A logger's settings that ``logging.config.dictConfig`` and libraries change, read in one
 #: call.
@@ -24,16 +30,21 @@ SETTINGS = operator.attrgetter("disabled", "level", "propagate")
 class LoggerSettings:
     """The loggers of the logging manager and their settings at one moment."""
 
-    __slots__ = ("entries", "loggers", "names", "settings")
+    __slots__ = ("entries", "loggers", "manager", "names", "settings", "version")
 
     def __init__(
         self,
         entries: list[Any],
         names: list[str],
         loggers: list[logging.Logger],
+        manager: object = None,
+        version: int | None = None,
     ) -> None:
         #: Every entry of the manager (placeholders too), in its order.
         self.entries = entries
+        #: The manager's dictionary read, and its version then (``None``: not known).
+        self.manager = manager
+        self.version = version
         self.names = names
         self.loggers = loggers
         self.settings: list[tuple[bool, int, bool]] = list(map(SETTINGS, loggers))
@@ -64,10 +75,20 @@ def read() -> LoggerSettings:
     """The settings of every logger now."""
     global _last
     manager = logging.root.manager.loggerDict
-    entries = list(manager.values())
+    version = None if VERSION is None else VERSION(manager)
     last = _last
+    if (
+        last is not None
+        and version is not None
+        and last.manager is manager
+        and last.version == version
+    ):  # the same dictionary at the same version: the same entries
+        reading = LoggerSettings(last.entries, last.names, last.loggers, manager, version)
+        _last = reading
+        return reading
+    entries = list(manager.values())
     if last is not None and _same_objects(entries, last.entries):
-        reading = LoggerSettings(last.entries, last.names, last.loggers)
+        reading = LoggerSettings(last.entries, last.names, last.loggers, manager, version)
     else:
         pairs = [
             (name, logger)
@@ -75,7 +96,8 @@ def read() -> LoggerSettings:
             if isinstance(logger, logging.Logger)
         ]
         names = [name for name, _ in pairs]
-        reading = LoggerSettings(entries, names, [logger for _, logger in pairs])
+        loggers = [logger for _, logger in pairs]
+        reading = LoggerSettings(entries, names, loggers, manager, version)
     _last = reading
     return reading
 

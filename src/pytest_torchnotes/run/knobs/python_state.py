@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from pytest_torchnotes.run.dictversion import VERSION
 from pytest_torchnotes.run.knobs import Knob, attribute_knob, loggers
 
 #: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
@@ -93,9 +94,25 @@ def _set_locale(saved: str) -> None:
 
 def _environment() -> dict[Any, Any]:
     """The environment as ``os.environ`` keeps it (encoded): copying it costs a fraction of
-    decoding every variable."""
+    decoding every variable. Read at every note's start and end: where the version of its
+    dictionary can be read (:mod:`..dictversion`), a reading at the version of the reading
+    before is that reading, which compares with itself at once."""
+    global _last_environment
     data = getattr(os.environ, "_data", None)
-    return dict(data) if isinstance(data, dict) else dict(os.environ)
+    if not isinstance(data, dict):
+        return dict(os.environ)
+    if VERSION is None:
+        return dict(data)
+    version, last = VERSION(data), _last_environment
+    if last is not None and last[0] is data and last[1] == version:
+        return last[2]
+    reading = dict(data)
+    _last_environment = (data, version, reading)
+    return reading
+
+
+#: The environment's dictionary when last read, its version then, and that reading.
+_last_environment: tuple[dict[Any, Any], int, dict[Any, Any]] | None = None
 
 
 def _restore_environment(saved: dict[Any, Any]) -> None:
