@@ -66,3 +66,30 @@ def test_a_tracer_set_in_c_with_no_object_is_off_after_its_block(
     # In a process of its own: a tracer left on once its note's callback is freed crashes.
     result = pytester.runpytest_subprocess("-p", "no:randomly", timeout=120)
     result.assert_outcomes(passed=2)
+
+
+def test_a_session_run_under_cprofile_keeps_its_profiler(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """cProfile's profiler is no function: set again with ``sys.setprofile`` after a block, it
+    was called as one, and the note's next call failed with "'Profile' object is not
+    callable" (and the profile stopped). A block that sets a profiler of its own hands the
+    session's back enabled."""
+    import cProfile
+    import sys
+
+    write_note("```python\nx = 1\n```\n\n```python\nprint(x + 1)\n=== output ===\n2\n```\n", "a.md")
+    write_note(
+        "```python\nimport sys\nsys.setprofile(lambda *args: None)\n```\n\n"
+        "```python\nprint(sys.getprofile() is None)\n=== output ===\nFalse\n```\n",
+        "b.md",
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        result = pytester.runpytest("-p", "no:randomly")
+        still_on = sys.getprofile() is profiler
+    finally:
+        profiler.disable()
+    result.assert_outcomes(passed=2)
+    assert still_on

@@ -214,7 +214,7 @@ class Executor:
         if self.watcher is not None:
             self.watcher.running(f"{where} (time limit {timeout:g} s)" if timeout else where)
         others = earlier_threads_clocks(self.filename) if self.fd is not None else {}
-        session_hooks = (GET_PROFILE(), GET_TRACE())
+        session_hooks: tuple[Any, Any] = (GET_PROFILE(), GET_TRACE())  # cProfile: no function
         note_hooks = self.note_hooks
         left: tuple[Any, Any] | None = None
         raised_late: BaseException | None = None
@@ -257,12 +257,22 @@ class Executor:
                     # exception such as SignalledItself landing at these calls) is the
                     # block's: raised once the state is put back. A late BlockTimeout is
                     # dropped, as below.
+                    # A hook the getters read as the session's own is left as it is,
+                    # unless that is none: one set in C with no object reads as none too.
+                    # Set again, a profiler of the session's that is no function (cProfile's)
+                    # would be called as one, and fail every later call: it is enabled.
                     for _ in range(8):
                         try:
                             if left is None:
                                 left = (GET_PROFILE(), GET_TRACE())
-                            SET_PROFILE(session_hooks[0])
-                            SET_TRACE(session_hooks[1])
+                            profile, trace = session_hooks
+                            if profile is None or left[0] is not profile:
+                                if profile is None or callable(profile):
+                                    SET_PROFILE(profile)
+                                else:
+                                    profile.enable()
+                            if trace is None or left[1] is not trace:
+                                SET_TRACE(trace)
                             break
                         except BlockTimeout:
                             continue
