@@ -53,14 +53,19 @@ def test_a_tracer_set_in_c_with_no_object_is_off_after_its_block(
     pytester: pytest.Pytester, write_note: WriteNote, setter: str
 ) -> None:
     code = C_TRACER.replace("PyEval_SetTrace", setter)
+    if setter == "PyEval_SetProfile":
+        code = code.replace("sys.gettrace()", "sys.getprofile()")
     write_note(
         f"```python\n{code}mark = len(seen)\n=== output ===\nNone\n```\n\n"
         f"```python\n{NEXT_BLOCK}```\n",
         "a.md",
     )
+    # The session's own hooks (coverage's tracer, under coverage) are rightly kept.
     write_note(
-        "```python\nimport sys\nprint(sys.gettrace(), sys.getprofile())\n"
-        "=== output ===\nNone None\n```\n",
+        "```python\nimport sys\n"
+        "hooks = (sys.gettrace(), sys.getprofile())\n"
+        "print([hook is None or type(hook).__module__.startswith('coverage') for hook in hooks])\n"
+        "=== output ===\n[True, True]\n```\n",
         "b.md",
     )
     # In a process of its own: a tracer left on once its note's callback is freed crashes.
