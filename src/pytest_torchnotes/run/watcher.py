@@ -36,8 +36,8 @@ STATE_SIZE = 4096
 #: running note in the session's items (4 bytes, from 1; 0: not known), the description.
 COUNT, LENGTH, POSITION, TEXT = slice(0, 8), slice(8, 12), slice(12, 16), 16
 
-#: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys``, so it starts in
-#: milliseconds.
+#: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys`` (``shlex`` once the
+#: session died), so it starts in milliseconds.
 WATCHER = r"""
 import mmap, os, select, sys
 
@@ -68,12 +68,6 @@ def gone():
 
 
 MAX_NAMED = 20
-
-
-def quote(text):
-    if text and all(c.isalnum() or c in "@%+=:,./_-" for c in text):
-        return text
-    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 def say(text):
@@ -129,6 +123,8 @@ if running and b"(see the timeout directive)" not in report:  # else the session
     if 0 < position <= len(items):
         crashed, left = items[position - 1], items[position:]
         if left:
+            import shlex  # only once the session died: the watcher starts without it
+
             shown = ", ".join(left[:MAX_NAMED])
             if len(left) > MAX_NAMED:
                 shown += f" and {len(left) - MAX_NAMED} more"
@@ -137,7 +133,7 @@ if running and b"(see the timeout directive)" not in report:  # else the session
                     f"{len(left)} {'test was' if len(left) == 1 else 'tests were'} not run,"
                     f" the process having died in {crashed}: {shown}. The run ended there:"
                     f" no report of it was written (--torchnotes-report, --junitxml, pytest's"
-                    f" cache). Run the others with: {command} --deselect {quote(crashed)}\n"
+                    f" cache). Run the others with: {command} --deselect {shlex.quote(crashed)}\n"
                 ).encode("utf-8", "replace")
             )
 """
