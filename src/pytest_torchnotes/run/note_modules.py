@@ -173,7 +173,7 @@ class ModulesGuard:
         since :meth:`enter`, it is again what the guard took: its lists are kept for the next
         note's guard, and ``names`` (taken with them) adds nothing."""
         global _left
-        untouched = self._untouched() and main is not None and self.main is not None
+        untouched = self._untouched() and main is not None
         if main is not None:
             self.table["__main__"] = main
         if not (untouched and self.main is not None and self.modules[self.main] is main):
