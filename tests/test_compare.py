@@ -8,13 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_torchnotes.comparison.compare import (
+    MODES,
     Comparator,
     CompareOptions,
     CompareSpecError,
     parse_compare_spec,
+    printed_as_written,
 )
 from pytest_torchnotes.comparison.findings import MATCH, NumberDifference
-from pytest_torchnotes.comparison.normalize import parse_sanitizer
+from pytest_torchnotes.comparison.normalize import BASE_STEPS, normalize, parse_sanitizer
 from pytest_torchnotes.comparison.numbers import Number
 from pytest_torchnotes.comparison.tokens import tokenize
 
@@ -260,3 +262,40 @@ def test_reprinting_a_tensor_at_another_precision_matches(
     # The less precise print, written in a note, matches the more precise one printed.
     fewer, more = (other, default) if precision < 4 else (default, other)
     assert NUMERIC.compare(fewer, more).matched
+
+
+#: Text of what a terminal, a progress bar and torch print, and of what normalising reads.
+PRINTED = st.text(alphabet="a1. \t\r\n\b\x1b[]Km0x@\\\x07;<>", max_size=16)
+
+
+@given(PRINTED, st.sampled_from(MODES), st.booleans())
+def test_text_printed_as_written_matches_as_its_normal_forms_do(
+    text: str, mode: str, sanitized: bool
+) -> None:
+    # the shortcut says what normalising both sides would: a last newline is gone after the
+    # base steps, which every comparator runs first, and the same text normalises alike
+    assert normalize(text + "\n", BASE_STEPS) == normalize(text, BASE_STEPS)
+    sanitizers = [parse_sanitizer(r"\n$ => END"), parse_sanitizer("a => b")] if sanitized else []
+    comparator = Comparator(CompareOptions(mode), sanitizers)
+    for printed in (text, text + "\n"):
+        assert printed_as_written(text, printed)
+        assert comparator.prepare(text) == comparator.prepare(printed)
+        assert comparator.compare(text, printed) is MATCH
+    for printed in {text + "\n\n", text + " ", text[:-1], "x" + text} - {text}:
+        assert not printed_as_written(text, printed)
+
+
+def test_output_printed_as_written_is_matched_without_normalising(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # most passing blocks print their note's text and a newline: neither side is normalised
+    def refuse(self: Comparator, text: str) -> str:
+        raise AssertionError(f"normalised {text!r}")
+
+    monkeypatch.setattr(Comparator, "prepare", refuse)
+    written = "tensor([[0, 1],\n        [2, 3]])\ntorch.Size([2, 2])"
+    for comparator in (NUMERIC, EXACT, ELLIPSIS, Comparator(CompareOptions("structure"))):
+        assert comparator.compare(written, written + "\n") is MATCH
+        assert comparator.compare(written, written) is MATCH
+    with pytest.raises(AssertionError, match="normalised"):
+        NUMERIC.compare(written, written + " \n")

@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from pytest_torchnotes.comparison.tracebacks import (
     EXCEPTION_LINE,
     TRACEBACK_HEADER,
+    TRACEBACK_HINTS,
     as_traceback,
+    may_hold_traceback,
+    read_lines,
     read_traceback,
 )
 from pytest_torchnotes.markdown.parsers import NoteParser
@@ -221,3 +224,84 @@ def test_an_ipython_frame_in_a_windows_file_is_not_the_exception(frame: str, who
     expected = read_traceback("\n".join(lines))
     assert expected is not None
     assert (expected.type_name, expected.message) == ("RuntimeError", "bad")
+
+
+#: Pieces of tracebacks of every kind read here, and of text that resembles them.
+TRACEBACK_PIECES = [
+    "Traceback (most recent call last):",
+    "Traceback (innermost last):",
+    "Traceback (most recent call",
+    "RuntimeError                Traceback (most recent call last)",
+    "-" * 75,
+    "----> 1 x.f()",
+    "---> 1 step",
+    "--> 727     result = self.forward(x)",
+    "Cell In[3], line 1",
+    "Input In [3], in <cell line: 1>()",
+    "<ipython-input-3-1b2c> in <module>",
+    "File ~/x.py:5, in f()",
+    'File "<stdin>", line 1, in <module>',
+    r"C:\Users\me\torch\nn\module.py in forward(self, x)",
+    "D:/envs/torch/functional.py in <lambda>(x)",
+    "  ...",
+    "RuntimeError: bad",
+    "ValueError",
+    "torch.OutOfMemoryError: out of memory",
+    "KeyboardInterrupt",
+    "tensor([1., 2.])",
+    "",
+    "  indented",
+]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(TRACEBACK_PIECES),
+            st.text(alphabet="TrcebkInF ->[]:/\\(),.0123456789abcxyzE_\n", max_size=20),
+        ),
+        max_size=8,
+    )
+)
+def test_text_without_a_hint_is_no_traceback_and_the_hints_change_no_reading(
+    pieces: list[str],
+) -> None:
+    # every block's expected output is asked; text holding no hint is not read line by line
+    text = "\n".join(pieces)
+    read = read_lines(text)
+    assert read_traceback(text) == read
+    if read is not None:
+        assert may_hold_traceback(text)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Traceback (most recent call last):",
+        "----> 1 x.f()",
+        "Cell In[3], line 1",
+        "Input In [3], in <cell line: 1>()",
+        "<ipython-input-3-1b2c> in <module>",
+        "File ~/x.py:5, in f()",
+        r"C:\work\model.py in forward(self, x)",
+        "D:/envs/functional.py in <lambda>(x)",
+    ],
+)
+def test_each_hint_alone_starts_a_traceback(first: str) -> None:
+    # a traceback that holds one hint only is still read: no hint can be left out
+    text = f"{first}\nRuntimeError: bad"
+    assert sum(hint in text for hint in TRACEBACK_HINTS) == 1
+    expected = read_traceback(text)
+    assert expected is not None
+    assert (expected.type_name, expected.message) == ("RuntimeError", "bad")
+
+
+def test_output_without_a_hint_is_not_read_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_torchnotes.comparison import tracebacks
+
+    read: list[str] = []
+    monkeypatch.setattr(tracebacks, "read_lines", read.append)
+    printed = "tensor([[0, 1, 2, 3],\n        [4, 5, 6, 7]])\ntorch.Size([2, 4])"
+    assert tracebacks.read_traceback(printed) is None
+    assert tracebacks.read_traceback("Traceback (most recent call last):\nValueError") is None
+    assert read == ["Traceback (most recent call last):\nValueError"]

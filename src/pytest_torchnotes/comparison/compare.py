@@ -74,6 +74,22 @@ def parse_compare_spec(text: str) -> CompareOptions:
     return CompareOptions(mode, tolerances["rtol"], tolerances["atol"])
 
 
+def printed_as_written(expected: str, actual: str) -> bool:
+    """Whether ``actual`` is ``expected`` as written, or that and the newline ``print`` ends
+    with: both then normalise alike, told without normalising either (most passing blocks
+    print their note's text so). The same text goes through the same pure steps; and every
+    comparator runs :data:`BASE_STEPS` first, after which a last newline is gone (a blank
+    last line, or one ``\\r\\n`` with the carriage returns before it).
+
+    >>> printed_as_written("tensor([1])", "tensor([1])\\n"), printed_as_written("1", "1\\n\\n")
+    (True, False)
+    """
+    length = len(expected)
+    if len(actual) == length + 1:
+        return actual[length] == "\n" and actual.startswith(expected)
+    return actual == expected
+
+
 class Comparator:
     """Compare texts under one :class:`CompareOptions` and a list of sanitizers."""
 
@@ -97,7 +113,7 @@ class Comparator:
     def compare(self, expected: str, actual: str) -> Comparison:
         """Compare two raw texts."""
         mode = self.options.mode
-        if mode == "ignore":
+        if mode == "ignore" or printed_as_written(expected, actual):
             return MATCH
         want = self.prepare(expected)
         got = self.prepare(actual)

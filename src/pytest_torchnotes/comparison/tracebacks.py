@@ -48,6 +48,16 @@ IPYTHON_ARROW = re.compile(r"^-{2,}>[ \t]*\d+")
 #: The name of an exception, where no header says that a traceback starts.
 EXCEPTION_NAME = re.compile(r"(?:Error|Exception|Exit|Interrupt|Iteration|Warning)$")
 
+#: What every traceback read here holds: its header or IPython's title (``Traceback (``),
+#: or, where only the end of IPython's traceback was pasted, an arrow (``->``) or a frame
+#: line of :data:`IPYTHON_FRAME` (``In[``, ``In [``, ``<ipython-input-``, ``File ``, a
+#: drive's ``:\\`` or ``:/``). Every block's expected output is asked whether it is a
+#: traceback; text that holds none of these is not, told without reading it line by line.
+TRACEBACK_HINTS = ("Traceback (", "->", "In[", "In [", "<ipython-input-", "File ", ":\\", ":/")
+
+#: Any of :data:`TRACEBACK_HINTS`: one search, which costs less than a test for each.
+ANY_TRACEBACK_HINT = re.compile("|".join(map(re.escape, TRACEBACK_HINTS)))
+
 #: The line written for the frames by ``--torchnotes-update``: doctest's ellipsis.
 FRAMES = "  ..."
 
@@ -87,6 +97,11 @@ def read_traceback(text: str) -> ExpectedRaise | None:
     >>> read_traceback("Traceback is a word") is None
     True
     """
+    return read_lines(text) if may_hold_traceback(text) else None
+
+
+def read_lines(text: str) -> ExpectedRaise | None:
+    """:func:`read_traceback` of any ``text``, read line by line whatever it holds."""
     lines = text.split("\n")
     headers = [index for index, line in enumerate(lines) if TRACEBACK_HEADER.match(line)]
     if not headers:
@@ -98,6 +113,15 @@ def read_traceback(text: str) -> ExpectedRaise | None:
     if first is None:
         return None
     return _expected(lines, headers[0], headers[-1], first)
+
+
+def may_hold_traceback(text: str) -> bool:
+    """Whether ``text`` holds one of :data:`TRACEBACK_HINTS`, as every traceback does.
+
+    >>> may_hold_traceback("tensor([1, 2])"), may_hold_traceback("----> 1 f()")
+    (False, True)
+    """
+    return ANY_TRACEBACK_HINT.search(text) is not None
 
 
 def _ipython_traceback(lines: list[str]) -> ExpectedRaise | None:
