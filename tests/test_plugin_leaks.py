@@ -673,6 +673,8 @@ def test_the_niceness_a_note_raises_is_lowered_back(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     niceness = os.getpriority(os.PRIO_PROCESS, 0)
+    if niceness > 19 - 3:  # a session started under ``nice -n 19``: the note cannot raise it
+        pytest.skip(f"the session's niceness is {niceness} already")
     write_note("```python\nimport os\nos.nice(3)\n```\n", "a_set.md")
     write_note(
         f"```python\nimport os\nprint(os.nice(0))\n=== output ===\n{niceness}\n```\n", "b_check.md"
