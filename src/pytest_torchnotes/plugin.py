@@ -1237,7 +1237,8 @@ class Reporting:
             terminalreporter.write_line(terminal_text(line))
         if self.path is not None:
             terminalreporter.write_line(f"report written to {self.path}")
-        advice = self.starts.advice()
+        elapsed = None if self.launched is None else time.time() - self.launched
+        advice = self.starts.advice(elapsed)
         if advice is not None:
             terminalreporter.write_line(advice, yellow=True)
 

@@ -3,7 +3,8 @@
 Each worker is a new Python process whose first note imports torch and warms it up
 (seconds); a serial run pays that once. When the notes themselves take less time than
 that, what the workers share out is less than what each of them pays first, and the run is
-slower than a serial one: the torchnotes summary says so.
+slower than a serial one: the torchnotes summary says so, when the run took longer than a
+serial run of the same notes takes by what the workers measured.
 """
 
 from __future__ import annotations
@@ -51,30 +52,43 @@ class WorkerStarts:
             self.waits
         )
 
-    def advice(self) -> str | None:
-        """A line for the summary when the workers' start cost more than they shared out.
+    def advice(self, elapsed: float | None) -> str | None:
+        """A line for the summary when running the notes serially would have been quicker:
+        when ``elapsed``, the seconds from the workers' launch to the end of the run, is
+        more than a serial run of the same notes takes, by what the workers measured.
 
-        A worker's start is what its first note took beyond a typical note's time.
+        A serial run pays one worker's start too (it imports torch for its first note), so
+        that estimate is one first note's start, the quickest worker's (what its first note
+        took beyond a typical note's time), and every note's own time as the workers ran
+        them. Workers that shared the cores ran their notes no quicker than a serial run
+        would, so the estimate is no less than what a serial run takes (but for its
+        collection), and the line is only shown when the workers really lost time.
+        ``None`` for a serial run, one worker, or an unknown ``elapsed``.
 
         >>> starts = WorkerStarts()
-        >>> for seconds, first in [(3.1, True), (3.1, True)] + [(0.1, False)] * 4:
+        >>> for seconds, first in [(3.1, True), (3.3, True)] + [(0.1, False)] * 4:
         ...     starts.add(seconds, first)
-        >>> print(starts.advice())
-        pytest-xdist: each of 2 workers took 3.0 s to import torch and start its first \
-note, more than running the notes shared among them saved (they ran 0.6 s in all): \
-notes this quick run faster without -n
+        >>> print(starts.advice(elapsed=5.0))
+        pytest-xdist: 2 workers took 5.0 s from their launch to the end of the run; the \
+same notes run serially take about 3.6 s (one start of torch, 3.0 s, as the quickest \
+worker's first note took it, and the notes' own 0.6 s as the workers ran them): notes \
+this quick run faster without -n
+        >>> starts.advice(elapsed=3.0) is None
+        True
         """
         workers = len(self.firsts)
-        if workers < 2:
+        if workers < 2 or elapsed is None:
             return None
         typical = statistics.median(self.durations)
-        start = sum(first - typical for first in self.firsts) / workers
-        work = sum(self.durations) - start * workers
-        saved = work * (1 - 1 / workers)  # what sharing the notes out saves, at best
-        if saved >= start:
+        starts = [max(0.0, first - typical) for first in self.firsts]
+        own = sum(self.durations) - sum(starts)
+        serial = min(starts) + own
+        if elapsed <= serial:
             return None
         return (
-            f"pytest-xdist: each of {workers} workers took {start:.1f} s to import torch and "
-            f"start its first note, more than running the notes shared among them saved "
-            f"(they ran {work:.1f} s in all): notes this quick run faster without -n"
+            f"pytest-xdist: {workers} workers took {elapsed:.1f} s from their launch to the end "
+            f"of the run; the same notes run serially take about {serial:.1f} s (one start of "
+            f"torch, {min(starts):.1f} s, as the quickest worker's first note took it, and the "
+            f"notes' own {own:.1f} s as the workers ran them): notes this quick run faster "
+            f"without -n"
         )
