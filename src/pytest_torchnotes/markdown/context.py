@@ -60,6 +60,9 @@ class NoteContext:
         self.image_outputs: list[tuple[int, int]] = []
         #: Blocks read without a copy button's label: (0-based line, the label's text).
         self.copy_buttons: list[tuple[int, str]] = []
+        #: Fences that read as a block's output past prose: (0-based line, of its block, of
+        #: the prose's first line), named in one warning (:func:`.layout.prose_between_warning`).
+        self.outputs_past_prose: list[tuple[int, int, int]] = []
         #: Opening lines of pandoc's output divs of what a cell wrote to stderr
         #: (:mod:`.pandoc_outputs`), not compared.
         self.pandoc_stderr: list[int] = []

@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
     PRINTED_REPR,
+    PROSE_BETWEEN,
     SHELL_FENCES,
     Gap,
     gap,
@@ -143,6 +144,8 @@ def output_fence(
             note.unread_indented.append((unread[0], fence.open_line))
         elif unread is not None and unread[1] == IMAGE_OUTPUT:
             note.image_outputs.append((unread[0], fence.open_line))
+        elif unread is not None and unread[1] == PROSE_BETWEEN:
+            note.outputs_past_prose.append((unread[0], fence.open_line, between.prose[0]))
         elif unread is not None:
             note.problem(*unread, "warning")
     return None

@@ -25,6 +25,7 @@ from pytest_torchnotes.markdown import (
     indented_python,
     inline_output,
     ipython_block,
+    layout,
     liquid,
     marker,
     mistagged,
@@ -206,6 +207,9 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     images = image_output.image_warning(note.image_outputs)
     if images is not None:
         note.problem(*images, "warning")
+    past_prose = layout.prose_between_warning(note.outputs_past_prose)
+    if past_prose is not None:
+        note.problem(*past_prose, "warning")
     stderr = pandoc_outputs.stderr_warning(note.pandoc_stderr)
     if stderr is not None:
         note.problem(*stderr, "warning")
