@@ -672,3 +672,24 @@ def test_a_label_for_the_output_of_several_blocks_is_read_or_reported() -> None:
 def test_japanese_and_traditional_chinese_labels(label: str, read: bool) -> None:
     note = parse(f"```python\nprint(1)\n```\n\n{label}\n\n```\n1\n```\n")
     assert (note.blocks[0].output is not None) is read
+
+
+@pytest.mark.parametrize(
+    "output",
+    [">>> GeForce GTX 1050 Ti with Max-Q Design\n>>> True\n>>> 1.1.0", ">>> tensor([1., 2.])"],
+)
+def test_output_written_with_prompts_is_named_once_as_output(output: str) -> None:
+    """Output marked with >>> under a block that prints is named as its unread output,
+    not also as Python to run (with bare fences run, it would fail as code)."""
+    text = f"```python\nprint(x)\n```\n\n```\n{output}\n```\n"
+    messages = [message for _, message in warnings(parse(text))]
+    assert len(messages) == 1
+    assert messages[0].startswith("fence without info string after the block at line 1 looks")
+
+
+def test_a_session_after_prose_still_looks_like_python() -> None:
+    text = (
+        "```python\nprint(x)\n```\n\nIn a shell:\n\n```\n>>> import torch\n>>> torch.ones(1)\n```\n"
+    )
+    [(line, message)] = warnings(parse(text))
+    assert (line, message.split(":")[0]) == (7, "``` looks like Python but is not run")

@@ -66,6 +66,9 @@ class NoteContext:
         #: Opening lines of pandoc's output divs of what a cell wrote to stderr
         #: (:mod:`.pandoc_outputs`), not compared.
         self.pandoc_stderr: list[int] = []
+        #: Opening lines of fences named as a block's output that is not read: not Python
+        #: to run, whatever their prompts look like (``>>> True`` under a block that prints).
+        self.named_as_output: set[int] = set()
         self._triggers: dict[str, bool] = {}
         #: A block of a PyTorch tab, by its 0-based opening line, that other frameworks'
         #: tabs follow: the last fence of theirs and the fence after them, in an output tab

@@ -103,6 +103,8 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
                 "warning",
             )
             return
+    if fence.open_line in note.named_as_output:
+        return  # named as a block's output: its >>> lines are what the block printed
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)

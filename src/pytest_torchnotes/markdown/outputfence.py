@@ -148,6 +148,8 @@ def output_fence(
             note.outputs_past_prose.append((unread[0], fence.open_line, between.prose[0]))
         elif unread is not None:
             note.problem(*unread, "warning")
+        if unread is not None and candidate is not None and unread[0] == candidate.open_line:
+            note.named_as_output.add(candidate.open_line)
     return None
 
 
