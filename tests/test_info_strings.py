@@ -19,7 +19,7 @@ from pytest_torchnotes.markdown.bare_python import (
     opens_with_two_words,
     reads_as_python,
 )
-from pytest_torchnotes.markdown.cellopts import not_run
+from pytest_torchnotes.markdown.cellopts import expected_error, not_run
 from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.lexing.info import language
@@ -125,16 +125,39 @@ def test_blocks_of_the_sample() -> None:
 @pytest.mark.parametrize(
     "options",
     [
-        ":tags: [raises-exception]\n",
         ":tags: [hide-input, skip-execution]\n",
         "---\ntags:\n- skip-execution\n---\n",
-        "---\ntags: ['raises-exception']\n---\n",
+        ":tags: [raises-exception, skip-execution]\n",
     ],
 )
 def test_myst_tags_that_keep_a_cell_from_running(options: str) -> None:
     note = NoteParser().parse(f"```{{code-cell}} ipython3\n{options}x = 1\n```\n")
     assert note.blocks == []
     assert [problem.severity for problem in note.problems] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("options", "line"),
+    [
+        (":tags: [raises-exception]\n", 1),
+        (":tags: [hide-output, raises-exception]\n", 1),
+        ("---\ntags: ['raises-exception']\n---\n", 2),
+        ("---\nmystnb:\n  a: 1\ntags:\n- hide-input\n- raises-exception\n---\n", 6),
+    ],
+)
+def test_a_myst_cell_tagged_raises_exception_runs_and_must_raise(options: str, line: int) -> None:
+    """MyST-NB runs such a cell and shows its traceback, as Quarto does a cell with
+    ``#| error: true``: it runs, expected to raise."""
+    note = NoteParser().parse(f"```{{code-cell}} ipython3\n{options}x = 1\n```\n")
+    [block] = note.blocks
+    assert note.problems == []
+    error = expected_error(block.fence)
+    assert error is not None
+    assert (error.exception, error.line, error.describe()) == (
+        "Exception",
+        line,
+        "an exception (its cell option `tags: [raises-exception]`)",
+    )
 
 
 @pytest.mark.parametrize(

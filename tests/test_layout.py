@@ -247,6 +247,7 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
     fence_line = text.split("\n").index(f"```{info}", 5) + 1
     labels = [name for name in separators if "label" in name]
     others = [name for name in separators if name in ("comment", "prose")]
+    others_are_prose = "prose" in others and "comment" not in others
     read = note.blocks[0].output is not None
     reported = [line for line, _ in warnings(note)]
     assert read == (
@@ -268,8 +269,10 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
         assert fence_line not in reported  # a label before prose may still be reported
     elif labels or info in OUTPUT_FENCES or not others:
         assert reported == [fence_line]  # nothing that looks like output is left silently
+    elif others_are_prose and info in LABELED_FENCES and output in ("tensor([1., 2.])", "42"):
+        assert reported == [fence_line]  # what print() printed past prose: named, not read
     else:
-        assert reported == []  # a text fence after prose or a comment: an example, not output
+        assert reported == []  # a text fence after a comment, or of text: an example
 
 
 def test_front_matter_must_be_yaml_keys_without_fences() -> None:
@@ -669,3 +672,24 @@ def test_a_label_for_the_output_of_several_blocks_is_read_or_reported() -> None:
 def test_japanese_and_traditional_chinese_labels(label: str, read: bool) -> None:
     note = parse(f"```python\nprint(1)\n```\n\n{label}\n\n```\n1\n```\n")
     assert (note.blocks[0].output is not None) is read
+
+
+@pytest.mark.parametrize(
+    "output",
+    [">>> GeForce GTX 1050 Ti with Max-Q Design\n>>> True\n>>> 1.1.0", ">>> tensor([1., 2.])"],
+)
+def test_output_written_with_prompts_is_named_once_as_output(output: str) -> None:
+    """Output marked with >>> under a block that prints is named as its unread output,
+    not also as Python to run (with bare fences run, it would fail as code)."""
+    text = f"```python\nprint(x)\n```\n\n```\n{output}\n```\n"
+    messages = [message for _, message in warnings(parse(text))]
+    assert len(messages) == 1
+    assert messages[0].startswith("fence without info string after the block at line 1 looks")
+
+
+def test_a_session_after_prose_still_looks_like_python() -> None:
+    text = (
+        "```python\nprint(x)\n```\n\nIn a shell:\n\n```\n>>> import torch\n>>> torch.ones(1)\n```\n"
+    )
+    [(line, message)] = warnings(parse(text))
+    assert (line, message.split(":")[0]) == (7, "``` looks like Python but is not run")

@@ -37,13 +37,15 @@ def test_the_outputs_read_and_named_in_the_sample() -> None:
         63: None,
     }
     warned = {problem.line_index: problem.message for problem in note.problems}
-    assert list(warned) == [38]
+    assert list(warned) == [38, 70]
     assert warned[38] == (
         "fence without info string after the block at line 33 looks like its output but "
         "is not read: line 37 leads into it, but is no label and its first line does not read "
         "as printed output: put a label line such as Output: or 输出： in place of that line, "
         "or mark the fence ```output"
     )
+    # what print(3) prints, past two lines of prose: named, not read
+    assert warned[70].startswith("the fence at line 71 reads as what the block at line 64 prints")
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
-from pytest_torchnotes.markdown.cellopts import not_run
+from pytest_torchnotes.markdown.cellopts import expected_error, not_run
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_code import python_elements
 from pytest_torchnotes.markdown.lexers import FenceLexeme, MarkdownLexer
@@ -105,18 +105,13 @@ def python_elements_of(note: ParsedNote) -> list[int]:
     return list(python_elements(context))
 
 
-def test_a_jupytext_cell_tagged_in_its_info_string_is_kept_from_running() -> None:
+def test_a_jupytext_cell_tagged_in_its_info_string_runs_or_is_kept_from_running() -> None:
     note = parse("jupytext_md.md")
-    assert [shown(block.first_line) for block in note.blocks] == [21, 30]
-    assert problems(note) == [
-        (
-            26,
-            "warning",
-            '```python tags=["raises-exception"] is not run: its cell option '
-            "`tags: [raises-exception]` says the notebook tool does not run it (remove the "
-            "option to run it here)",
-        )
-    ]
+    assert [shown(block.first_line) for block in note.blocks] == [21, 26, 30]
+    assert problems(note) == []
+    tagged = expected_error(note.blocks[1].fence)  # runs, and must raise
+    assert tagged is not None
+    assert (shown(tagged.line), tagged.exception) == (26, "Exception")
     assert not_run(parse_fence('```python tags=["hide-output", "skip-execution"]')) == (
         "tags: [skip-execution]"
     )

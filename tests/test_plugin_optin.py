@@ -105,6 +105,35 @@ def test_a_named_file_that_is_not_a_note_is_still_not_found(
     result.stdout.no_fnmatch_line("*::note*")
 
 
+#: An R Markdown or Quarto document: a Python chunk that prints, and an R chunk (not run).
+KNITTED = (
+    "# Tensors\n\n```{python}\nimport torch\nprint(torch.ones(2).sum())\n```\n\n"
+    "```{r}\nlibrary(rTorch)\n```\n"
+)
+
+
+@pytest.mark.parametrize("name", ["chapter.Rmd", "chapter.rmd", "docs/chapter.qmd"])
+def test_a_named_r_markdown_or_quarto_document_runs_as_a_note(
+    pytester: pytest.Pytester, name: str
+) -> None:
+    """Such a document is Markdown whose ```{python} chunks are blocks: named, it runs, where
+    pytest stopped with "not found" and said nothing of the option that collects it."""
+    write(pytester, name, KNITTED)
+    result = pytester.runpytest(name, "-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"{name}::note PASSED*", "*1 note (1 passed), 1 block: 1 ran*"])
+
+
+def test_a_folder_of_r_markdown_documents_is_collected_by_its_pattern(
+    pytester: pytest.Pytester,
+) -> None:
+    write(pytester, "book/chapter.Rmd", KNITTED)
+    pytester.makeini("[pytest]\ntorchnotes_paths = book\n")
+    pytester.runpytest().assert_outcomes()
+    pytester.makeini("[pytest]\ntorchnotes_paths = book\ntorchnotes_patterns = *.Rmd\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_named_patterns_follow_torchnotes_patterns(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\ntorchnotes_patterns = *.note\n")
     write(pytester, "b.note")

@@ -69,3 +69,34 @@ def test_a_cell_with_error_true_must_raise(
             " but it raised KeyboardInterrupt*",
         ]
     )
+
+
+MYST = """\
+```{code-cell} ipython3
+:tags: [raises-exception]
+
+prices = {"apple": 1.2}
+prices["quince"]
+```
+
+```{code-cell} ipython3
+:tags: [raises-exception]
+
+prices["apple"]
+```
+"""
+
+
+def test_a_myst_cell_tagged_raises_exception_must_raise(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """It ran nowhere before: a cell that no longer raises went unseen."""
+    write_note(MYST)
+    result = pytester.runpytest("-p", "no:randomly")
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:8: block 2: expected an exception (its cell option `tags: "
+            "[raises-exception]`), but the block finished without raising (exception)",
+        ]
+    )

@@ -7,8 +7,9 @@ refuses it, naming the second fence's line), fences in definition lists (``:   `
 PyCharm's ``In[3]:`` prompts, xdoctest's ``>>>`` continuation lines, 3-D tensors (blank
 lines inside brackets) under ``>>>`` and ``In [n]:`` prompts, fences without info string run
 with ``torchnotes_languages = python bare`` (pasted cells, their output in such a fence under
-a label), the sample code and checks of DataCamp exercises (not run), LF, CRLF and bare CR
-line endings mixed, a byte order mark, tabs, CJK labels and no final newline. Each property
+a label), pandoc's output divs of a notebook's cells, the sample code and checks of DataCamp
+exercises (not run), LF, CRLF and bare CR line endings mixed, a byte order mark, tabs, CJK
+labels and no final newline. Each property
 runs update as :mod:`tests.test_update_layouts` does. Notes the plugin cannot read (IDLE's
 continuation lines, bare CR endings alone) are run end to end: they are left as they are.
 """
@@ -302,6 +303,31 @@ def lead_in_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> li
     ]
 
 
+@st.composite
+def pandoc_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """pandoc's layout of a notebook's cell: the output in a ``{.output .stream .stdout}``
+    div after the block, maybe a stderr div (not compared, kept) after it. pandoc writes
+    cells at the top level: in a container, the block is an older layout."""
+    if inner:
+        return draw(_with_head("marker")(inner, printing, head))
+    printed = draw(printing)
+    stderr = ["::: {.output .stream .stderr}", "    UserWarning: kept", ":::", ""]
+    good = tuple("    " + line for line in printed)
+    return [
+        '::: {.cell .code execution_count="3"}',
+        "``` python",
+        *_prints(printed),
+        "```",
+        "",
+        "::: {.output .stream .stdout}",
+        Section(good, good, tuple("    " + line for line in WRONG)),
+        ":::",
+        "",
+        *(stderr if draw(st.booleans()) else []),
+        ":::",
+    ]
+
+
 def head_lines(head: str) -> list[str]:
     return [head] if head else []
 
@@ -344,6 +370,7 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "tensor3d": tensor3d_block,
     "quote": quote_block,
     "lead-in": lead_in_block,
+    "pandoc": pandoc_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).

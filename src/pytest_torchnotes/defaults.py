@@ -11,6 +11,12 @@ from __future__ import annotations
 #: File name patterns of notes (``torchnotes_patterns``).
 NOTE_PATTERNS = ("*.md", "*.markdown")
 
+#: File name patterns of the Markdown of other tools, read as a note when named on the command
+#: line or in ``testpaths`` (``pytest chapter.Rmd``): R Markdown and Quarto, whose
+#: ```` ```{python} ```` chunks are blocks. A folder of them is collected with
+#: ``torchnotes_patterns``.
+NAMED_NOTE_PATTERNS = ("*.Rmd", "*.rmd", "*.qmd")
+
 #: Languages collected as Python blocks (``torchnotes_languages``), as
 #: :func:`.markdown.lexing.info.language` reads them from the info string (``python`` for
 #: ```` ```Python ````, ```` ```{.python} ````, ```` ```{python} ````). A ``>>>`` session is

@@ -34,3 +34,19 @@ def from_shown(number: int) -> int:
     9
     """
     return number - 1
+
+
+#: How many lines a warning given once for many places of a note names.
+LINES_SHOWN = 8
+
+
+def shown_lines(indexes: list[int], most: int = LINES_SHOWN) -> str:
+    """``line 3`` or ``lines 3, 9, ...`` for the 0-based ``indexes``, the first ``most`` of
+    them named.
+
+    >>> shown_lines([2]), shown_lines([2, 8, 9], most=2)
+    ('line 3', 'lines 3, 9, ...')
+    """
+    named = ", ".join(str(shown(index)) for index in indexes[:most])
+    more = ", ..." if len(indexes) > most else ""
+    return f"line{'s' * (len(indexes) > 1)} {named}{more}"

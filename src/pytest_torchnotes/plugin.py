@@ -135,8 +135,10 @@ def _named_notes(
     named there gets a hint instead: :func:`_uncollected_hints`)."""
     if config.args_source not in _NAMED:
         return frozenset()
+    from pytest_torchnotes.defaults import NAMED_NOTE_PATTERNS
     from pytest_torchnotes.optin import named_notes
 
+    patterns = (*patterns, *NAMED_NOTE_PATTERNS)
     return named_notes(config.args, config.invocation_params.dir, patterns, roots)
 
 

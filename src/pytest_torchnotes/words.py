@@ -12,17 +12,24 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def and_more(found: int, noun: str = "") -> str:
-    """What a warning given once per note adds for the ``found - 1`` other places it is
-    about: nothing when there is only one.
+def and_more(
+    found: int, noun: str = "", *, after: bool = False, where: str = " in this note"
+) -> str:
+    """What a warning given once per note, at the first of ``found`` places, adds for the
+    others: nothing when there is only one. ``after`` says the places are blocks the
+    warning's thing stands after, ``where`` what follows the count (``noun`` takes the
+    count's plural).
 
     >>> and_more(1), and_more(2), and_more(3, "block")
     ('', ' (and 1 more in this note)', ' (and 2 more blocks in this note)')
+    >>> and_more(3, "block", after=True, where=""), and_more(2, "fence", where=" like it")
+    (' (and after 2 more blocks)', ' (and 1 more fence like it)')
     """
     more = found - 1
     if not more:
         return ""
-    return f" (and {plural(more, 'more ' + noun) if noun else f'{more} more'} in this note)"
+    counted = plural(more, "more " + noun) if noun else f"{more} more"
+    return f" (and {'after ' * after}{counted}{where})"
 
 
 #: How much of a message is kept before and after what :func:`shorten` leaves out.

@@ -43,7 +43,11 @@ FALSE_VALUES = frozenset({"false", "no", "off"})
 TRUE_VALUES = frozenset({"true", "yes", "on"})
 
 #: MyST-NB tags of cells that are not run as they stand.
-NOT_RUN_TAGS = frozenset({"skip-execution", "raises-exception"})
+NOT_RUN_TAGS = frozenset({"skip-execution"})
+
+#: The MyST-NB tag of a cell that runs and raises: its traceback is what the page shows, as
+#: with Quarto's ``#| error: true``.
+RAISES_TAG = "raises-exception"
 
 #: MyST directives whose option lines open the body.
 MYST_DIRECTIVE = re.compile(r"^\{[ \t]*(?:code-cell|code-block|code|sourcecode|jupyter-execute)\b")
@@ -78,18 +82,29 @@ def not_run(fence: FenceLexeme) -> str | None:
             break
         if option.group("key") == "eval" and option.group("value").lower() in FALSE_VALUES:
             return line.text.strip()
-    tags = _tags(myst_option_lines(fence))
-    jupytext = JUPYTEXT_TAGS.search(fence.info)
-    if jupytext is not None:
-        tags.update(word.strip(" '\"") for word in jupytext.group("tags").split(","))
-    skipping = sorted(tags & NOT_RUN_TAGS)
+    skipping = sorted(cell_tags(fence).keys() & NOT_RUN_TAGS)
     return f"tags: [{', '.join(skipping)}]" if skipping else None
+
+
+def cell_tags(fence: FenceLexeme) -> dict[str, int]:
+    """The MyST-NB tags of ``fence``'s cell, each with the 0-based line that writes it: an
+    option line, or the opening line for Jupytext's metadata in the info string."""
+    info = fence.info
+    if not info.startswith("{") and "tags=" not in info:
+        return {}  # most blocks: ```python
+    tags = _tags(myst_option_lines(fence))
+    jupytext = JUPYTEXT_TAGS.search(info)
+    if jupytext is not None:
+        for word in jupytext.group("tags").split(","):
+            tags.setdefault(word.strip(" '\""), fence.open_line)
+    return tags
 
 
 @dataclass(frozen=True)
 class ErrorOption(Raises):
-    """Quarto's ``#| error: true``: the cell is expected to raise, any exception, as with
-    the ``raises`` directive of type ``Exception``; ``option`` is the line as written."""
+    """Quarto's ``#| error: true`` or MyST-NB's ``raises-exception`` tag: the cell is
+    expected to raise, any exception, as with the ``raises`` directive of type
+    ``Exception``; ``option`` is the option as written."""
 
     option: str = "#| error: true"
 
@@ -98,13 +113,17 @@ class ErrorOption(Raises):
 
 
 def expected_error(fence: FenceLexeme) -> ErrorOption | None:
-    """Quarto's ``#| error: true`` at the top of ``fence``'s cell, if it is there."""
+    """Quarto's ``#| error: true`` at the top of ``fence``'s cell, or MyST-NB's
+    ``raises-exception`` tag, if it is there."""
     for line in fence.body:
         option = QUARTO_OPTION.match(line.text)
         if option is None:
             break
         if option.group("key") == "error" and option.group("value").lower() in TRUE_VALUES:
             return ErrorOption(line.line, line.line, "Exception", None, option=line.text.strip())
+    tagged = cell_tags(fence).get(RAISES_TAG)
+    if tagged is not None:
+        return ErrorOption(tagged, tagged, "Exception", None, option=f"tags: [{RAISES_TAG}]")
     return None
 
 
@@ -127,8 +146,8 @@ def run_options_by_line(note: ParsedNote) -> dict[int, Options]:
     }
 
 
-def _tags(lines: Sequence[BodyLine]) -> set[str]:
-    tags: set[str] = set()
+def _tags(lines: Sequence[BodyLine]) -> dict[str, int]:
+    tags: dict[str, int] = {}
     key = None
     for line in lines:
         option = MYST_OPTION.match(line.text) or YAML_OPTION.match(line.text)
@@ -136,7 +155,8 @@ def _tags(lines: Sequence[BodyLine]) -> set[str]:
             continue
         key = option.group("key") or key
         if key == "tags":
-            tags.update(word.strip(" '\"") for word in option.group("value").strip("[]").split(","))
+            for word in option.group("value").strip("[]").split(","):
+                tags.setdefault(word.strip(" '\""), line.line)
     return tags
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.blocks import OutputSection, ParsedNote, Problem
+from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine, FenceLexeme, NoteLexemes
@@ -59,6 +60,16 @@ class NoteContext:
         self.image_outputs: list[tuple[int, int]] = []
         #: Blocks read without a copy button's label: (0-based line, the label's text).
         self.copy_buttons: list[tuple[int, str]] = []
+        #: Fences that read as a block's output past prose: (0-based line, of its block, of
+        #: the prose's first line), named in one warning (:func:`.layout.prose_between_warning`).
+        self.outputs_past_prose: list[tuple[int, int, int]] = []
+        #: Opening lines of pandoc's output divs of what a cell wrote to stderr
+        #: (:mod:`.pandoc_outputs`), not compared.
+        self.pandoc_stderr: list[int] = []
+        #: Opening lines of fences named as a block's output that is not read: not Python
+        #: to run, whatever their prompts look like (``>>> True`` under a block that prints).
+        self.named_as_output: set[int] = set()
+        self._triggers: dict[str, bool] = {}
         #: A block of a PyTorch tab, by its 0-based opening line, that other frameworks'
         #: tabs follow: the last fence of theirs and the fence after them, in an output tab
         #: of the same group (:func:`.framework_tabs.output_tabs`).
@@ -68,6 +79,15 @@ class NoteContext:
     def text(self) -> str:
         """The note's lines joined, for the searches of the whole note (made once)."""
         return "\n".join(self.lines)
+
+    def holds(self, trigger: str) -> bool:
+        """Whether the note's text holds ``trigger`` (:func:`.hints.holds`), looked for once a
+        note: a convention asks it for each block, so that a note without its layout's
+        trigger pays nothing more for it."""
+        found = self._triggers.get(trigger)
+        if found is None:
+            found = self._triggers[trigger] = holds(self.text, trigger)
+        return found
 
     def problem(self, line: int, message: str, severity: str = "error") -> None:
         """Report a problem at the 0-based ``line``."""

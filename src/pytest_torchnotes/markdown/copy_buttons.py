@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexing.lines import BodyLine
+from pytest_torchnotes.words import and_more
 
 #: The toolbar's text at the start of a block's first line: a language name (``python``,
 #: ``ini``, ``c++``) and the button's label, or the label alone on the line.
@@ -54,8 +55,8 @@ def copy_button_warning(labels: Sequence[tuple[int, str]]) -> tuple[int, str] | 
     button's label; ``labels`` holds ``(0-based line, the toolbar's text)``."""
     if not labels:
         return None
-    (line, text), more = labels[0], len(labels) - 1
-    others = f" (and {more} more block{'s' * (more > 1)})" if more else ""
+    line, text = labels[0]
+    others = and_more(len(labels), "block", where="")
     return (
         line,
         f"the block's first line starts with `{text}`{others}, a copy button's label pasted "

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.words import and_more
 
 #: A line that is only an image: Markdown's ``![alt](src)``, maybe a link around it, or an
 #: HTML ``<img>`` element.
@@ -25,8 +26,8 @@ def image_warning(images: Sequence[tuple[int, int]]) -> tuple[int, str] | None:
     ``images`` holds ``(0-based line of the label, 0-based line of its block)``."""
     if not images:
         return None
-    (label, block), more = images[0], len(images) - 1
-    others = f" (and after {more} more block{'s' * (more > 1)})" if more else ""
+    label, block = images[0]
+    others = and_more(len(images), "block", after=True, where="")
     return (
         label,
         f"the output under the label line after the block at line {shown(block)}{others} is an "

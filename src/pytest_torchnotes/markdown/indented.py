@@ -34,6 +34,7 @@ from pytest_torchnotes.markdown.lexers import (
 )
 from pytest_torchnotes.markdown.wrappers import container_title
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.words import and_more
 
 #: :attr:`OutputSection.kind` of indented output.
 KIND = "indented"
@@ -194,8 +195,7 @@ def unread_warnings(unread: Sequence[tuple[int, int]], *, read: bool) -> list[tu
             for line, block in unread
         ]
     line, block = unread[0]
-    more = len(unread) - 1
-    others = f" (and after {more} more block{'s' if more > 1 else ''})" if more else ""
+    others = and_more(len(unread), "block", after=True, where="")
     return [
         (
             line,

@@ -27,6 +27,7 @@ from pytest_torchnotes.markdown.wrappers import (
 )
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.options import NONE  # a ``none`` fence cannot be named in the option
+from pytest_torchnotes.words import and_more
 
 #: Words of a Chinese output label: ``输出``, ``运行结果``, ``打印结果``, ``输出如下``,
 #: ``执行后输出``, ``代码运行结果``..., in traditional characters (``輸出``, ``執行結果``) and
@@ -66,6 +67,10 @@ OUTPUT_LABEL = re.compile(
 #: What :func:`unread_output` says of a label whose output is an image: the note gathers
 #: them in one warning (:func:`.image_output.image_warning`).
 IMAGE_OUTPUT = "an image under the label"
+
+#: What :func:`unread_output` says of a fence that reads as a block's output past prose: the
+#: note gathers them in one warning (:func:`prose_between_warning`).
+PROSE_BETWEEN = "a fence of output past prose"
 
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
@@ -155,6 +160,9 @@ class Gap:
     lead_in: int | None = None
     #: Whether that sentence says that output follows (``which gives:``, not ``Run:``).
     says_output: bool = False
+    #: Whether a heading or a container's title that is no label stands among the prose:
+    #: what follows is another section's, or a container's that says what it holds.
+    titled: bool = False
 
     @property
     def only_labels(self) -> bool:
@@ -181,6 +189,7 @@ def gap(
             if tab:
                 found_in = found.labels if label.match(tab) else found.prose
                 found_in.append(index)
+                found.titled = found.titled or found_in is found.prose
                 if found_in is found.prose and not to_the_end:
                     break
             continue
@@ -201,6 +210,7 @@ def gap(
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)
+            found.titled = found.titled or found_in is found.prose
             if found_in is found.prose and not to_the_end:
                 break
             continue
@@ -431,6 +441,8 @@ def unread_output(
         explicit = following.language in output_fences or following.language == "output"
         if between.labels or explicit or not (between.prose or between.comments):
             return (line, f"{intro}: {_in_between(between)}")
+        if _output_past_prose(block, between, following, labeled_fences):
+            return (line, PROSE_BETWEEN)  # one warning per note: outputfence
         return None
     if between.quoted is not None and between.prose[0] == between.quoted:
         return None  # a block quote of output: read, or its unclear line named, by quoted_output
@@ -449,6 +461,42 @@ def unread_output(
             "marked output (```output) below the label",
         )
     return None
+
+
+def _output_past_prose(
+    block: FenceLexeme, between: Gap, following: FenceLexeme, labeled_fences: frozenset[str]
+) -> bool:
+    """Whether ``following``, past prose (no label, heading or title) after ``block``, reads as
+    what the block prints: a fence where labels read output (bare, ``text``), whose first
+    line reads as a printed value and whose text is no code, after a block that prints. It
+    is not read, as the prose may say what other code would print; it is named."""
+    return (
+        bool(between.prose)
+        and not between.comments
+        and not between.titled
+        and between.quoted is None  # a block quote of output: quoted_output names it
+        and following.language in (labeled_fences or LABELED_FENCES)
+        and printed_fence(following)
+        and may_print(block)
+    )
+
+
+def prose_between_warning(places: Sequence[tuple[int, int, int]]) -> tuple[int, str] | None:
+    """``(0-based line, message)``: one warning for the fences that read as a block's output
+    past prose (:data:`PROSE_BETWEEN`); ``places`` holds ``(0-based line of the fence, of its
+    block, of the prose's first line)``."""
+    if not places:
+        return None
+    fence, block, prose = places[0]
+    return (
+        fence,
+        f"the fence at line {shown(fence)} reads as what the block at line {shown(block)} "
+        f"prints, but text stands between them (line {shown(prose)}), so it is not read as its "
+        f"output and nothing compares it{and_more(len(places), 'fence', where=' like it')}: "
+        "only blank lines and one label line may stand between a block and its output; move "
+        "the text above the block or below the fence, and put a label line such as Output: "
+        "or 输出： right above the fence (or mark it ```output)",
+    )
 
 
 def _in_between(between: Gap) -> str:

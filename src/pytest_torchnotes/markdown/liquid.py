@@ -13,8 +13,9 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.layout import LABEL_LENGTH, OUTPUT_LABEL, PRINTED_REPR
 from pytest_torchnotes.markdown.notpython import PYTHON_LOOKING
-from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.notelines import shown_lines
 from pytest_torchnotes.quoting import cut
+from pytest_torchnotes.words import and_more
 
 #: The opening tag of a highlight block: Jekyll's ``{% highlight python linenos %}``, Hugo's
 #: ``{{< highlight python "linenos=table" >}}`` (or ``{{% ... %}}``).
@@ -40,9 +41,6 @@ CLOSING = re.compile(
     r"^[ \t]*(?:\{%-?[ \t]*end(?:highlight|codeblock|code)\b[^%]*%\}"
     r"|\{\{[<%][ \t]*/highlight[ \t]*[>%]\}\})[ \t]*$"
 )
-
-#: How many lines of the other blocks a warning names.
-LINES_SHOWN = 8
 
 
 def highlight_blocks(note: NoteContext) -> None:
@@ -80,23 +78,16 @@ def highlight_blocks(note: NoteContext) -> None:
     else:
         message = f"{tag} is a highlight block of a static site, which is not read"
     others = [index for index, _, _ in code[1:]]
-    if others:
-        plural = "s" * (len(others) > 1)
-        message += f" (and {len(others)} more such block{plural} of code in this note: "
-        message += f"{_lines(others)})"
+    message += and_more(
+        len(code), "such block", where=f" of code in this note: {shown_lines(others)}"
+    )
     if output:
         message += (
             f"; {len(output)} such block{'s' * (len(output) > 1)} hold{'s' * (len(output) == 1)}"
-            f" output ({_lines(output)}): write {'it' if len(output) == 1 else 'each'} as a "
+            f" output ({shown_lines(output)}): write {'it' if len(output) == 1 else 'each'} as a "
             "```output fence after its block to compare it"
         )
     note.problem(at, message, "warning")
-
-
-def _lines(indexes: list[int]) -> str:
-    shown_lines = ", ".join(str(shown(index)) for index in indexes[:LINES_SHOWN])
-    more = ", ..." if len(indexes) > LINES_SHOWN else ""
-    return f"line{'s' * (len(indexes) > 1)} {shown_lines}{more}"
 
 
 def _holds_output(note: NoteContext, opening: int) -> bool:

@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.notpython import PLAIN_TEXT, looks_like_python
 from pytest_torchnotes.options import BARE
+from pytest_torchnotes.words import and_more
 
 #: A use of torch in code: ``import torch``, ``torch.ones(2)``.
 USES_TORCH = re.compile(r"\btorch\b")
@@ -54,9 +55,9 @@ def mistagged_fences(note: NoteContext) -> None:
             fence for fence, text in zip(fences, texts, strict=True) if reads_as_python(text)
         ]
     for language, fences in found.items():
-        first, others = fences[0], len(fences) - 1
+        first = fences[0]
         kind = f"tagged {language}" if language else "without info string"
-        more = f" (and {others} more fence{'s' * (others > 1)} {kind} like it)" if others else ""
+        more = and_more(len(fences), "fence", where=f" {kind} like it")
         note.problem(
             first.open_line,
             f"{first.opening} holds Python that uses torch, but a fence {kind} is not run{more}:"

@@ -17,9 +17,10 @@ from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import FenceLexeme, first_text
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.transcripts import is_doctest
-from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.notelines import shown, shown_lines
 from pytest_torchnotes.options import BARE
 from pytest_torchnotes.quoting import cut
+from pytest_torchnotes.words import and_more
 
 #: Info strings that look like Python but are not collected; reported so nothing is lost.
 PYTHON_LOOKING = re.compile(
@@ -102,6 +103,8 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
                 "warning",
             )
             return
+    if fence.open_line in note.named_as_output:
+        return  # named as a block's output: its >>> lines are what the block printed
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
@@ -145,25 +148,15 @@ def tab_not_run(
     note.note.not_run.append(NotRun(fence.open_line, why, code))
 
 
-#: How many lines the warning of a note's tabs not run names.
-TAB_LINES_SHOWN = 8
-
-
 def tabs_not_run(skipped: Sequence[tuple[FenceLexeme, str]], note: NoteContext) -> None:
     """One warning for the blocks of other frameworks' tabs of a note (a d2lbook chapter
     has one in every few blocks): the first with why, and the lines of the others."""
     if not skipped:
         return
-    (first, why), others = skipped[0], skipped[1:]
-    message = f"{first.opening} is not run: {why}"
-    if others:
-        lines = [str(shown(fence.open_line)) for fence, _ in others[:TAB_LINES_SHOWN]]
-        more = ", ..." if len(others) > TAB_LINES_SHOWN else ""
-        plural = "s" if len(others) > 1 else ""
-        message += (
-            f" (and {len(others)} more block{plural} of other frameworks' tabs in this note, "
-            f"not run either: line{plural} {', '.join(lines)}{more})"
-        )
+    first, why = skipped[0]
+    others = shown_lines([fence.open_line for fence, _ in skipped[1:]])
+    where = f" of other frameworks' tabs in this note, not run either: {others}"
+    message = f"{first.opening} is not run: {why}{and_more(len(skipped), 'block', where=where)}"
     note.problem(first.open_line, message, "warning")
 
 

@@ -22,6 +22,7 @@ from pytest_torchnotes.markdown.layout import (
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
     PRINTED_REPR,
+    PROSE_BETWEEN,
     SHELL_FENCES,
     Gap,
     gap,
@@ -143,8 +144,12 @@ def output_fence(
             note.unread_indented.append((unread[0], fence.open_line))
         elif unread is not None and unread[1] == IMAGE_OUTPUT:
             note.image_outputs.append((unread[0], fence.open_line))
+        elif unread is not None and unread[1] == PROSE_BETWEEN:
+            note.outputs_past_prose.append((unread[0], fence.open_line, between.prose[0]))
         elif unread is not None:
             note.problem(*unread, "warning")
+        if unread is not None and candidate is not None and unread[0] == candidate.open_line:
+            note.named_as_output.add(candidate.open_line)
     return None
 
 

@@ -25,11 +25,13 @@ from pytest_torchnotes.markdown import (
     indented_python,
     inline_output,
     ipython_block,
+    layout,
     liquid,
     marker,
     mistagged,
     obsidian,
     outputfence,
+    pandoc_outputs,
     pre_output,
     prose_transcripts,
     quarto_outputs,
@@ -72,6 +74,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     marker.read,  # ======== output ========== inside the fence
     cellopts.read,  # MyST's :tags: option lines are not code
     copy_buttons.read,  # nor a copy button's label pasted with the code (python复制代码)
+    pandoc_outputs.read,  # pandoc's output divs after the fence (::: {.output .stream .stdout})
     indented.find,  # indented text after the fence (jupyter nbconvert --to markdown)
     quoted_output.read,  # a block quote of output after the block (> tensor([1, 2]))
     outputfence.read,  # an output fence after the block, maybe under a label line
@@ -204,6 +207,12 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     images = image_output.image_warning(note.image_outputs)
     if images is not None:
         note.problem(*images, "warning")
+    past_prose = layout.prose_between_warning(note.outputs_past_prose)
+    if past_prose is not None:
+        note.problem(*past_prose, "warning")
+    stderr = pandoc_outputs.stderr_warning(note.pandoc_stderr)
+    if stderr is not None:
+        note.problem(*stderr, "warning")
     buttons = copy_buttons.copy_button_warning(note.copy_buttons)
     if buttons is not None:
         note.problem(*buttons, "warning")

@@ -15,6 +15,7 @@ import re
 
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.indented_python import not_text
+from pytest_torchnotes.words import and_more
 
 #: The opening line of a Quarto output div that is not compared; group ``kind``: ``stderr``
 #: or ``error``.
@@ -46,7 +47,7 @@ def unread_divs(note: NoteContext) -> None:
             found.setdefault(div.group("kind"), []).append(index)
     for kind, lines in found.items():
         what, fix = FIXES[kind]
-        more = f" (and {len(lines) - 1} more in this note)" if len(lines) > 1 else ""
+        more = and_more(len(lines))
         note.problem(
             lines[0],
             f"Quarto's output div .cell-output-{kind} holds {what}, which is not compared"

@@ -20,7 +20,14 @@ from typing import ClassVar
 
 from sybil.typing import Evaluator
 
-from pytest_torchnotes.markdown import commentoutput, indented, marker, outputfence, quoted_output
+from pytest_torchnotes.markdown import (
+    commentoutput,
+    indented,
+    marker,
+    outputfence,
+    pandoc_outputs,
+    quoted_output,
+)
 from pytest_torchnotes.markdown.context import Convention
 from pytest_torchnotes.markdown.regions.parser import KindParser
 from pytest_torchnotes.markdown.regions.reading import NO_OUTPUT, OUTPUT_BLOCK, Parsed
@@ -71,11 +78,12 @@ class QuotedOutputParser(ConventionParser):
 class IndentedOutputParser(ConventionParser):
     """Blocks with their output in indented text after them (``jupyter nbconvert --to
     markdown``), found by :func:`.indented.find` and read by :func:`.indented.read` when no
-    output fence is."""
+    output fence is, or in pandoc's output divs after them, read by
+    :func:`.pandoc_outputs.read`."""
 
     section = indented.KIND
     name = "a block with its output indented after it"
-    conventions = (indented.find, indented.read)
+    conventions = (pandoc_outputs.read, indented.find, indented.read)
 
 
 class CommentOutputParser(ConventionParser):
