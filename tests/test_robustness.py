@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 import time
 
 import pytest
@@ -17,6 +20,30 @@ from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from tests.conftest import WriteNote, block_counts
 
 NEXT = "```python\nprint('next note runs')\n=== output ===\nnext note runs\n```\n"
+
+
+def run_to_the_last_writer(
+    pytester: pytest.Pytester, *args: str, timeout: float
+) -> pytest.RunResult:
+    """``runpytest_subprocess``, its output read through pipes to their end. The crash
+    watcher, a process of its own, writes after the session process died: a file read as
+    soon as the session ended may not hold its lines yet on a loaded machine, where a pipe
+    ends only once its last writer closed it."""
+    path = os.pathsep.join(filter(None, [os.getcwd(), os.environ.get("PYTHONPATH", "")]))
+    basetemp = pytester.path / "basetemp"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *args],
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": path},
+        cwd=pytester.path,
+        check=False,
+    )
+    out, err = (
+        stream.decode(errors="replace").splitlines() for stream in (done.stdout, done.stderr)
+    )
+    return pytest.RunResult(done.returncode, out, err, 0.0)
 
 
 def test_a_hang_fails_at_its_limit_and_the_session_goes_on(
@@ -84,7 +111,7 @@ def test_a_hang_in_c_code_stops_the_process_after_a_grace(
         "[signal.SIGALRM])\ntime.sleep(60)\n```\n"
     )
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
-    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=60)
+    result = run_to_the_last_writer(pytester, "--torchnotes-timeout=0.5", "-s", timeout=60)
     assert result.ret not in (0, None)
     result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line 4 in <module>'])
 
@@ -103,7 +130,7 @@ def test_a_block_that_ignores_the_alarm_and_cancels_faulthandler_s_timer_is_stil
         "faulthandler.cancel_dump_traceback_later()\nwhile True:\n    time.sleep(100)\n```\n"
     )
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "1")
-    result = pytester.runpytest_subprocess("--torchnotes-timeout=0.5", "-s", timeout=30)
+    result = run_to_the_last_writer(pytester, "--torchnotes-timeout=0.5", "-s", timeout=30)
     assert result.ret not in (0, None)
     # the loop's line or its body's, whichever the dump catches it at
     result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/a.md", line [56] in <module>'])
@@ -173,7 +200,7 @@ def test_a_dying_process_without_xdist_names_the_block_and_never_exits_0(
     pytester: pytest.Pytester, write_note: WriteNote, code: str, cause: str
 ) -> None:
     write_note(f"```python\nprint('first')\n```\n\n```python\n{code}\n```\n")
-    result = pytester.runpytest_subprocess("--torchnotes-timeout=30", timeout=60)
+    result = run_to_the_last_writer(pytester, "--torchnotes-timeout=30", timeout=60)
     assert result.ret not in (0, None)
     result.stderr.fnmatch_lines(
         [f"notes/note.md:5: block 2 (time limit 30 s) was running when the process died: {cause}"]
@@ -191,7 +218,7 @@ def test_a_dying_serial_run_names_the_notes_it_never_ran_and_how_to_run_them(
     write_note(f"```python\n{code}\n```\n", "b.md")
     write_note(NEXT, "c.md")
     write_note(NEXT, "d d.md")
-    result = pytester.runpytest_subprocess("-p", "no:randomly", "notes", timeout=120)
+    result = run_to_the_last_writer(pytester, "-p", "no:randomly", "notes", timeout=120)
     assert result.ret not in (0, None)
     result.stderr.fnmatch_lines(
         [
