@@ -98,7 +98,7 @@ def error_headline(error: ErrorInfo) -> str:
     missing module."""
     if error.type_name in OWN_FAILURES:
         return error.message
-    if "ModuleNotFoundError" in error.names:
+    if "ModuleNotFoundError" in error.names and error.missing_module is None:
         module = MISSING_MODULE_NAME.search(error.message)
         return (
             f"{error.describe()} (install it, or mark the block "
