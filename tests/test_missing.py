@@ -292,7 +292,7 @@ def _frame(path: str) -> str:
         (_frame("note.md") + _frame("/site-packages/torch/cuda/streams.py"), "cuda"),
         (_frame("note.md") + _frame("C:\\torch\\cuda\\__init__.py"), "cuda"),
         # torch.cuda called something else that raised: not its own code's error
-        (_frame("/site-packages/torch/cuda/__init__.py") + _frame("/site-packages/numpy/a.py"), None),
+        (_frame("/torch/cuda/__init__.py") + _frame("/site-packages/numpy/a.py"), None),
         (_frame("note.md") + _frame("/site-packages/torch/nn/modules/module.py"), None),
         (_frame("note.md"), None),
         ("", None),
