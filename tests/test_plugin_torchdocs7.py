@@ -1,0 +1,99 @@
+"""End to end: PyTorch's docstring examples of round 7 (files an example loads, torch.cuda
+on a machine without CUDA, TorchScript of a note's own functions, torch.distributed's
+stores, docstrings pasted after a fence)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+import torch
+
+from tests.conftest import WriteNote
+
+LOADS = """\
+## torch.jit.load
+
+```pycon
+>>> import torch
+>>> m = torch.jit.load('scriptmodule.pt')
+```
+
+## torch.load
+
+```pycon
+>>> torch.load('data/tensors.pt', weights_only=True)
+```
+"""
+
+
+def test_an_example_that_loads_a_file_no_block_wrote_names_it_and_the_directive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(LOADS)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    for name in ("scriptmodule.pt", "tensors.pt"):
+        result.stdout.fnmatch_lines(
+            [
+                f"*if no note writes '{name}' (an example that only names a file), make it in a"
+                f" block above or a setup comment, or mark the block"
+                f" <!-- torchnotes: skip needs '{name}' -->"
+            ]
+        )
+    written = LOADS.replace(
+        "```pycon\n>>> import torch",
+        "<!-- torchnotes: setup\nimport torch\n"
+        "torch.jit.save(torch.jit.script(torch.nn.Identity()), 'scriptmodule.pt')\n-->\n"
+        "```pycon\n>>> import torch",
+    ).replace(
+        "```pycon\n>>> torch.load",
+        "<!-- torchnotes: skip needs 'tensors.pt' -->\n```pycon\n>>> torch.load",
+    )
+    write_note(written)
+    result = pytester.runpytest("-rA", "-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*3 blocks: 2 ran, 1 skipped*"])
+
+
+CUDA_ONLY = """\
+## torch.cuda.ExternalStream
+
+```pycon
+>>> import torch
+>>> s = torch.cuda.ExternalStream(12345)
+```
+
+## torch.cuda.utilization
+
+```pycon
+>>> torch.cuda.utilization()
+0
+```
+"""
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.skipif(importlib.util.find_spec("pynvml") is not None, reason="needs no pynvml")
+def test_torch_cuda_on_a_machine_without_cuda_names_the_requirements(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(CUDA_ONLY)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*TypeError: '<' not supported between instances of 'NoneType' and 'int'*",
+            "  the block needs CUDA, which this run has not: mark it"
+            " <!-- torchnotes: requires cuda -->*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "*ModuleNotFoundError: nvidia-ml-py does not seem to be installed*(install it, or"
+            " mark the block <!-- torchnotes: requires module:pynvml -->)*"
+        ]
+    )
+    assert "module:NAME" not in result.stdout.str()
+    write_note(CUDA_ONLY.replace("```pycon", "<!-- torchnotes: requires cuda -->\n```pycon"))
+    pytester.runpytest().assert_outcomes(skipped=1)
