@@ -97,3 +97,40 @@ def test_torch_cuda_on_a_machine_without_cuda_names_the_requirements(
     assert "module:NAME" not in result.stdout.str()
     write_note(CUDA_ONLY.replace("```pycon", "<!-- torchnotes: requires cuda -->\n```pycon"))
     pytester.runpytest().assert_outcomes(skipped=1)
+
+
+AFTER_A_FENCE = """\
+# torch.add
+
+```pycon
+>>> import torch
+>>> torch.ones(2)
+tensor([1., 1.])
+```
+
+    >>> torch.add(torch.tensor([1, 2]), 20)
+    tensor([21, 22])
+
+```python
+a = torch.tensor([1, 2])
+```
+
+    # Broadcasting
+    >>> a + torch.tensor([[10], [20]])
+    tensor([[11, 12],
+            [21, 22]])
+"""
+
+
+def test_a_docstring_pasted_right_after_a_fence_runs_and_is_compared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(AFTER_A_FENCE)
+    result = pytester.runpytest("-rA")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*4 blocks: 3 verified, 1 ran*"])
+    assert "looks like its output" not in result.stdout.str()
+    write_note(AFTER_A_FENCE.replace("tensor([21, 22])", "tensor([21, 23])"))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["notes/note.md:9: >>> torch.add(*", "  output differs"])
