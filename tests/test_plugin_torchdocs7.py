@@ -5,6 +5,7 @@ stores, docstrings pasted after a fence)."""
 from __future__ import annotations
 
 import importlib.util
+import time
 
 import pytest
 import torch
@@ -134,3 +135,37 @@ def test_a_docstring_pasted_right_after_a_fence_runs_and_is_compared(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["notes/note.md:9: >>> torch.add(*", "  output differs"])
+
+
+STORES = """\
+## torch.distributed.FileStore
+
+<!-- torchnotes: timeout 2 -->
+```pycon
+>>> import torch.distributed as dist
+>>> store2 = dist.FileStore("filestore", 2)
+>>> store2.get("first_key")
+b'first_value'
+```
+"""
+
+
+@pytest.mark.skipif(not torch.distributed.is_available(), reason="needs torch.distributed")
+def test_a_store_waiting_for_a_key_no_process_sets_ends_on_the_block_s_time_limit(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(STORES)
+    started = time.monotonic()
+    result = pytester.runpytest()
+    assert time.monotonic() - started < 60  # the store's own timeout is five minutes
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:4: block 1*the block did not finish within 2 s*(timeout)",
+            "  the block was waiting in torch.distributed's FileStore.get for a key that no"
+            " process set*<!-- torchnotes: skip needs another process -->, or give it longer"
+            " with <!-- torchnotes: timeout SECONDS -->",
+        ]
+    )
+    write_note(STORES.replace("timeout 2", "skip needs another process"))
+    pytester.runpytest().assert_outcomes(skipped=1)
