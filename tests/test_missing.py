@@ -315,3 +315,23 @@ def test_an_error_in_the_module_of_a_device_this_run_has_is_no_missing_device(
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert raised_in_absent_device(_frame("/site-packages/torch/cuda/streams.py")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "origin"),
+    [
+        ("Enum", "enum"),  # torch.utils.benchmark's docstrings, from a module of torch
+        ("wraps", "functools"),
+        ("Linear", "torch.nn"),  # torch's own: its namespace
+        ("Bernoulli", "torch.distributions"),
+    ],
+)
+def test_a_name_torch_took_from_elsewhere_is_imported_from_where_it_is_defined(
+    name: str, origin: str
+) -> None:
+    from pytest_torchnotes.comparison.missing import import_for
+
+    hint = missing_hint("NameError", f"name '{name}' is not defined")
+    assert hint is not None
+    assert f"add 'from {origin} import {name}' to the note" in hint
+    assert import_for(name) == f"from {origin} import {name}"

@@ -370,6 +370,13 @@ def missing_hint(
             f"{name!r} is the name notes give a module: add '{alias}' to the note, or to"
             " torchnotes_setup (--torchnotes-setup)"
         )
+    origin = _origin(where, name)
+    if origin != where:
+        return (
+            f"{name!r} may be {origin}.{name} (PyTorch's docstrings run in the namespace of"
+            f" their module, which imports it from {origin}): add 'from {origin} import"
+            f" {name}' to the note, or to torchnotes_setup (--torchnotes-setup)"
+        )
     return (
         f"{name!r} may be {where}.{name} (PyTorch's docstrings run in the namespace of"
         f" their module): add 'from {where} import {name}' to the note, or to"
@@ -402,7 +409,25 @@ def import_for(name: str, *, load: bool = False, functions: bool = True) -> str 
     value = getattr(sys.modules[where], name)
     if not functions and where == "torch" and not isinstance(value, (type, ModuleType)):
         return None
-    return f"from {where} import {name}"
+    return f"from {_origin(where, name)} import {name}"
+
+
+def _origin(where: str, name: str) -> str:
+    """The module to import ``name`` from: the one outside torch that defines what torch's
+    namespace ``where`` holds under that name (``Enum``, which ``torch.utils.benchmark``'s
+    docstrings use, is ``enum.Enum`` that a module of torch imported), else ``where``.
+
+    >>> import torch.nn.utils.parametrizations
+    >>> _origin("torch.nn.utils.parametrizations", "Enum"), _origin("torch.nn", "Linear")
+    ('enum', 'torch.nn')
+    """
+    value = getattr(sys.modules[where], name, None)
+    defined = getattr(value, "__module__", None)
+    if not isinstance(defined, str) or defined.partition(".")[0] == "torch":
+        return where
+    module = sys.modules.get(defined)
+    public = not any(part.startswith("_") for part in defined.split("."))
+    return defined if public and getattr(module, name, None) is value else where
 
 
 def _load_namespaces() -> None:
