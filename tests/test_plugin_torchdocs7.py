@@ -169,3 +169,39 @@ def test_a_store_waiting_for_a_key_no_process_sets_ends_on_the_block_s_time_limi
     )
     write_note(STORES.replace("timeout 2", "skip needs another process"))
     pytester.runpytest().assert_outcomes(skipped=1)
+
+
+FAILED_DEFINITION = """\
+## torch.utils.benchmark.Language
+
+```pycon
+>>> class Color(Enum):
+...     RED = 1
+```
+
+```pycon
+>>> Color.RED
+<Color.RED: 1>
+```
+"""
+
+
+def test_a_transcript_that_failed_before_it_defined_a_name_is_what_a_later_one_follows_from(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(FAILED_DEFINITION)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:3: block 1*name 'Enum' is not defined*",
+            "  'Enum' may be enum.Enum *add 'from enum import Enum' to the note*",
+        ]
+    )
+    result.stdout.fnmatch_lines(
+        [
+            "notes/note.md:8: block 2*name 'Color' is not defined*",
+            "  follows from block 1 (line 3), which failed before it defined 'Color'",
+        ]
+    )
+    assert "no block above binds 'Color'" not in result.stdout.str()
