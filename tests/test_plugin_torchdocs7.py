@@ -205,3 +205,39 @@ def test_a_transcript_that_failed_before_it_defined_a_name_is_what_a_later_one_f
         ]
     )
     assert "no block above binds 'Color'" not in result.stdout.str()
+
+
+TIMED = """\
+# A timed step
+
+```python
+import time
+
+started = time.perf_counter()
+time.sleep(0.01)
+print(f"step took {time.perf_counter() - started:.2f} s")
+```
+
+```output
+step took 9.99 s
+```
+
+```pycon
+>>> started = time.perf_counter()
+>>> print(f"took {time.perf_counter() - started:.1f} s in all")
+took 9.9 s in all
+```
+"""
+
+
+def test_output_that_differs_only_in_timings_names_the_directive_that_leaves_them(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(TIMED)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    hint = "  only the timings its output shows ({}) differ*compare structure -->*"
+    result.stdout.fnmatch_lines(["notes/note.md:3: block 1*", "*", hint.format("9.99 s")])
+    result.stdout.fnmatch_lines(["notes/note.md:17: >>> print(*", hint.format("9.9 s")])
+    write_note(TIMED.replace("```p", "<!-- torchnotes: compare structure -->\n```p"))
+    pytester.runpytest().assert_outcomes(passed=1)
