@@ -173,10 +173,8 @@ class _Scan:
                 found.problems.append(lenient)
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
-            if indented and not opens_with_prompt(indented):
-                # indented code: what looks like a fence or comment in it is text; a
-                # docstring pasted right after the fence (a >>> session) is lexed as one
-                self.last_block = indented[-1].line
+            if indented and not opens_with_prompt(indented):  # a >>> session is lexed
+                self.last_block = indented[-1].line  # indented code: its fences are text
             return
         if not stripped:
             self.after[index] = None
