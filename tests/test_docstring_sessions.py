@@ -62,6 +62,16 @@ def sessions(text: str) -> list[tuple[int, int, list[str]]]:
         ("    x = 1\n        >>> x\n", []),
         ("    def f():\n        '''\n        >>> f()\n        '''\n", []),
         (".. note::\n\n    print(1)\n\n    Example::\n\n        >>> x\n", []),
+        # a docstring pasted right after a fence: a session, not the fence's output
+        ("```python\nx = 1\n```\n\n    >>> x\n    1\n", [(5, 6, [">>> x", "1"])]),
+        ("```python\n>>> x = 1\n```\n\n    >>> x\n", [(5, 5, [">>> x"])]),
+        ("```python\nx = 1\n```\n    >>> x\n", [(4, 4, [">>> x"])]),
+        ("```python\nx = 1\n```\n\n    # Dot\n    >>> x\n", [(5, 6, ["# Dot", ">>> x"])]),
+        ("> ```python\n> x = 1\n> ```\n>\n>     >>> x\n", [(5, 5, [">>> x"])]),
+        ("- a\n\n  ```python\n  x = 1\n  ```\n\n      >>> x\n", [(7, 7, [">>> x"])]),
+        # the fence's output (an export's), or code with a prompt in it: no session
+        ("```python\nx = 1\n```\n\n    tensor([1.])\n\n    >>> x\n", []),
+        ("```python\nx = 1\n```\n\n    # a comment\n    x = 2\n    >>> x\n", []),
         # a fence indented into code: its own warning says it is not run
         ("Examples:\n\n    ```python\n    >>> x\n    1\n    ```\n", []),
         ("Examples:\n\n    ~~~\n        >>> x\n", []),
@@ -117,3 +127,18 @@ def test_prompts_under_python_are_lexed_in_linear_time() -> None:
 
     seconds(100)
     assert seconds(4_000) < 40 * seconds(500) + 0.05
+
+
+@pytest.mark.parametrize("fence", ["```python\nx = 1\n```", "```pycon\n>>> x = 1\n```"])
+def test_a_docstring_pasted_right_after_a_fence_runs_unless_indented_text_is_output(
+    fence: str,
+) -> None:
+    text = f"{fence}\n\n    >>> x + 1\n    2\n"
+    note = NoteParser().parse(text)
+    assert [(block.code_line, block.doctest) for block in note.blocks][1:] == [(4, True)]
+    assert note.problems == []
+    exported = NoteParser().parse("---\ntorchnotes:\n  indented_output: true\n---\n" + text)
+    if fence.startswith("```python"):  # read as the block's output, by the rules of exports
+        assert [block.expected for block in exported.blocks] == [">>> x + 1\n2"]
+    else:  # a transcript holds its own output: the session after it runs
+        assert len(exported.blocks) == 2

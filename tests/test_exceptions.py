@@ -133,3 +133,31 @@ def test_a_missing_module_raised_itself_keeps_its_own_headline() -> None:
     info = describe_error(_raised(lambda: __import__("no_such_module_tb")), "note.md")
     assert info.missing_module is None  # its own message names it
     assert error_headline(info).endswith("requires module:no_such_module_tb -->)")
+
+
+def _library_words_for_a_missing_module() -> None:
+    # as torch.cuda.utilization does without pynvml: its own words name the package
+    try:
+        import no_such_module_pynvml  # type: ignore[import-not-found]  # noqa: F401
+    except ModuleNotFoundError as missing:
+        raise ModuleNotFoundError(
+            "nvidia-ml-py does not seem to be installed or it can't be imported."
+        ) from missing
+
+
+def _library_words_with_no_import_below() -> None:
+    raise ModuleNotFoundError("some-package is not installed")
+
+
+def test_a_missing_module_in_a_library_s_words_is_named_from_the_import_below() -> None:
+    info = describe_error(_raised(_library_words_for_a_missing_module), "note.md")
+    assert info.missing_module == "no_such_module_pynvml"
+    headline = error_headline(info)
+    assert headline.startswith("the block raised ModuleNotFoundError: nvidia-ml-py does not seem")
+    assert headline.endswith(
+        "(raised from ModuleNotFoundError: No module named 'no_such_module_pynvml'; install it, "
+        "or mark the block <!-- torchnotes: requires module:no_such_module_pynvml -->)"
+    )
+    alone = describe_error(_raised(_library_words_with_no_import_below), "note.md")
+    assert alone.missing_module is None
+    assert error_headline(alone).endswith("requires module:NAME -->)")

@@ -94,7 +94,12 @@ def test_a_docstring_pasted_as_it_is() -> None:
             [(3, 4, ["    ", "    "], ["# Dot product", ">>> x"])],
         ),
         ("Ex::\n\n    # a comment\n    pip install torch\n", []),
-        ("```python\nx\n```\n\n    >>> output of the block\n", []),  # nbconvert's output
+        # a docstring pasted under a block: a session (read as output only with indented
+        # output on, by the rules of exports)
+        (
+            "```python\nx\n```\n\n    >>> y = 1\n",
+            [(5, 5, ["    "], [">>> y = 1"])],
+        ),
         ("<!--\n    >>> commented out\n-->\n", []),
         ("```markdown\n    >>> shown\n```\n", []),
         ("    >>>x\n", []),  # no space after the prompt: not doctest's

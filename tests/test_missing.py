@@ -181,6 +181,9 @@ DEVICE_CALLS = [
     ("torch.ones(1, device='xpu')", "xpu"),
     ("torch.xpu.Stream()", "xpu"),
     ("torch.xpu.synchronize()", "xpu"),
+    # raised in torch.cuda's own code in words that name no device
+    ("torch.cuda.ExternalStream(12345)", "cuda"),
+    ("torch.cuda.gds.gds_register_buffer(torch.ones(2))", "cuda"),
 ]
 
 
@@ -276,3 +279,59 @@ def test_a_block_that_needs_a_process_group_says_so(code: str) -> None:
     hint = missing_hint(error.type_name, error.message, error.traceback)
     assert hint is not None
     assert "<!-- torchnotes: skip needs an initialised process group -->" in hint
+
+
+def _frame(path: str) -> str:
+    return f'  File "{path}", line 3, in f\n    x = 1\n'
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
+@pytest.mark.parametrize(
+    ("traceback", "device"),
+    [
+        (_frame("note.md") + _frame("/site-packages/torch/cuda/streams.py"), "cuda"),
+        (_frame("note.md") + _frame("C:\\torch\\cuda\\__init__.py"), "cuda"),
+        # torch.cuda called something else that raised: not its own code's error
+        (_frame("/torch/cuda/__init__.py") + _frame("/site-packages/numpy/a.py"), None),
+        (_frame("note.md") + _frame("/site-packages/torch/nn/modules/module.py"), None),
+        (_frame("note.md"), None),
+        ("", None),
+    ],
+)
+def test_an_error_raised_in_the_module_of_a_device_this_run_has_not_names_it(
+    traceback: str, device: str | None
+) -> None:
+    from pytest_torchnotes.comparison.missing import raised_in_absent_device
+
+    assert raised_in_absent_device(traceback) == device
+    hint = missing_hint("TypeError", "'<' not supported", traceback)
+    assert (hint == CUDA_HINT) is (device == "cuda")
+
+
+def test_an_error_in_the_module_of_a_device_this_run_has_is_no_missing_device(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pytest_torchnotes.comparison.missing import raised_in_absent_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert raised_in_absent_device(_frame("/site-packages/torch/cuda/streams.py")) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "origin"),
+    [
+        ("Enum", "enum"),  # torch.utils.benchmark's docstrings, from a module of torch
+        ("wraps", "functools"),
+        ("Linear", "torch.nn"),  # torch's own: its namespace
+        ("Bernoulli", "torch.distributions"),
+    ],
+)
+def test_a_name_torch_took_from_elsewhere_is_imported_from_where_it_is_defined(
+    name: str, origin: str
+) -> None:
+    from pytest_torchnotes.comparison.missing import import_for
+
+    hint = missing_hint("NameError", f"name '{name}' is not defined")
+    assert hint is not None
+    assert f"add 'from {origin} import {name}' to the note" in hint
+    assert import_for(name) == f"from {origin} import {name}"

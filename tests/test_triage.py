@@ -1190,3 +1190,18 @@ def test_a_block_that_needs_cuda_with_no_default_set_above_still_needs_it(
         record(6, "exception", f"{cuda}\n  torch's default device is 'cuda', not 'cpu': ..."),
     )
     assert [finding.cause for finding in findings] == [t.DEVICE]
+
+
+def test_a_module_a_library_named_in_its_own_words_is_the_one_required(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "```python\nimport torch\ntorch.cuda.utilization()\n```\n"
+    reason = (
+        "ModuleNotFoundError: nvidia-ml-py does not seem to be installed or it can't be "
+        "imported. (install it, or mark the block <!-- torchnotes: requires module:pynvml -->)"
+    )
+    (finding,) = classify(tmp_path, monkeypatch, text, record(1, "missing module", reason))
+    assert finding.cause == t.MISSING_MODULE
+    assert finding.directive == (
+        "requires module:pynvml; module pynvml is not installed on every machine"
+    )

@@ -16,6 +16,7 @@ from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.elsewhere import elsewhere_lines, written_elsewhere
 from pytest_torchnotes.comparison.missing import device_hint, device_query_hint
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
+from pytest_torchnotes.comparison.timings import timing_hint
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER
 from pytest_torchnotes.notelines import location
@@ -121,6 +122,8 @@ def render_output_failure(
         lines.append(f"  {device}")
     elif (query := device_query_hint(block.code)) is not None:
         lines.append(f"  {query}")
+    elif (timing := timing_hint(output.text, result.actual, transcript=False)) is not None:
+        lines.append(f"  {timing}")
     expected, actual = output.text, result.actual
     if not output.blank_lines_compared:  # neither are they shown
         expected, actual = drop_blank_lines(expected), drop_blank_lines(actual)

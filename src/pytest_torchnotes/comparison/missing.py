@@ -168,7 +168,43 @@ def missing_device(message: str, traceback: str = "") -> str | None:
     if DUMMY_CLASS.search(message) or NO_ACCELERATOR.search(message):
         modules = DEVICE_MODULE.findall(traceback)
         return modules[-1] if modules else "cuda"
-    return None
+    return raised_in_absent_device(traceback)
+
+
+#: A frame of a traceback, and the file it names.
+FRAME_FILE = re.compile(r'^ *File "(?P<file>[^"\n]*)", line \d+', re.MULTILINE)
+
+
+def raised_in_absent_device(traceback: str) -> str | None:
+    """The device whose module of torch raised the error in its own code (the innermost
+    frame of ``traceback`` is in ``torch/cuda/``, ``torch/mps/`` or ``torch/xpu/``) when this
+    run has no such device: on a CPU build, ``torch.cuda.ExternalStream(ptr)`` raises a
+    ``TypeError`` from ``torch.cuda.device`` (``'<' not supported between instances of
+    'NoneType' and 'int'``) that names no device, and the example is one for a GPU.
+
+    >>> raised_in_absent_device('  File "x/torch/nn/modules/module.py", line 3, in f')
+    """
+    if "File" not in traceback:
+        return None
+    frames = FRAME_FILE.findall(traceback)
+    found = DEVICE_MODULE.search(frames[-1]) if frames else None
+    if found is None:
+        return None
+    device = found.group("name")
+    return None if _device_available(device) else device
+
+
+def _device_available(device: str) -> bool:
+    """Whether this run has ``device`` (torch is imported: one of its modules raised)."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        return False
+    backend = getattr(torch.backends, device, None) if device == "mps" else None
+    module = backend if backend is not None else getattr(torch, device, None)
+    try:
+        return bool(module.is_available()) if module is not None else False
+    except Exception:  # a broken build's query: no device to run on either
+        return False
 
 
 NETWORK_HINT = (
@@ -334,6 +370,13 @@ def missing_hint(
             f"{name!r} is the name notes give a module: add '{alias}' to the note, or to"
             " torchnotes_setup (--torchnotes-setup)"
         )
+    origin = _origin(where, name)
+    if origin != where:
+        return (
+            f"{name!r} may be {origin}.{name} (PyTorch's docstrings run in the namespace of"
+            f" their module, which imports it from {origin}): add 'from {origin} import"
+            f" {name}' to the note, or to torchnotes_setup (--torchnotes-setup)"
+        )
     return (
         f"{name!r} may be {where}.{name} (PyTorch's docstrings run in the namespace of"
         f" their module): add 'from {where} import {name}' to the note, or to"
@@ -366,7 +409,25 @@ def import_for(name: str, *, load: bool = False, functions: bool = True) -> str 
     value = getattr(sys.modules[where], name)
     if not functions and where == "torch" and not isinstance(value, (type, ModuleType)):
         return None
-    return f"from {where} import {name}"
+    return f"from {_origin(where, name)} import {name}"
+
+
+def _origin(where: str, name: str) -> str:
+    """The module to import ``name`` from: the one outside torch that defines what torch's
+    namespace ``where`` holds under that name (``Enum``, which ``torch.utils.benchmark``'s
+    docstrings use, is ``enum.Enum`` that a module of torch imported), else ``where``.
+
+    >>> import torch.nn.utils.parametrizations
+    >>> _origin("torch.nn.utils.parametrizations", "Enum"), _origin("torch.nn", "Linear")
+    ('enum', 'torch.nn')
+    """
+    value = getattr(sys.modules[where], name, None)
+    defined = getattr(value, "__module__", None)
+    if not isinstance(defined, str) or defined.partition(".")[0] == "torch":
+        return where
+    module = sys.modules.get(defined)
+    public = not any(part.startswith("_") for part in defined.split("."))
+    return defined if public and getattr(module, name, None) is value else where
 
 
 def _load_namespaces() -> None:

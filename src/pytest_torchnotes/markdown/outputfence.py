@@ -141,7 +141,8 @@ def output_fence(
             titled=titled,
         )
         if unread is not None and unread[0] == between.indented:
-            note.unread_indented.append((unread[0], fence.open_line))
+            if not _runs_as_session(note, unread[0]):
+                note.unread_indented.append((unread[0], fence.open_line))
         elif unread is not None and unread[1] == IMAGE_OUTPUT:
             note.image_outputs.append((unread[0], fence.open_line))
         elif unread is not None and unread[1] == PROSE_BETWEEN:
@@ -151,6 +152,14 @@ def output_fence(
         if unread is not None and candidate is not None and unread[0] == candidate.open_line:
             note.named_as_output.add(candidate.open_line)
     return None
+
+
+def _runs_as_session(note: NoteContext, line: int) -> bool:
+    """Whether the indented text at the 0-based ``line`` after a block is a ``>>>`` session
+    that runs (a docstring pasted right after the fence), not output left unread."""
+    return note.runs_sessions and any(
+        session.open_line == line for session in note.lexemes.indented_sessions
+    )
 
 
 def _run_as_code(

@@ -32,7 +32,9 @@ class ErrorInfo:
     hint: str = ""
     #: The module a ``ModuleNotFoundError`` in the exception's chain could not find, when
     #: the exception is not that error itself (``torch.onnx`` raises its own error from
-    #: the ``ModuleNotFoundError`` of a missing ``onnx``): the module the block needs.
+    #: the ``ModuleNotFoundError`` of a missing ``onnx``, torch.cuda a
+    #: ``ModuleNotFoundError`` of its own words, naming the package ``nvidia-ml-py``, from
+    #: that of a missing ``pynvml``): the module the block needs.
     missing_module: str | None = None
 
     def describe(self) -> str:
@@ -98,8 +100,16 @@ def describe_error(error: BaseException, filename: str) -> ErrorInfo:
         message,
         text,
         from_shown(note_lines[-1]) if note_lines and note_lines[-1] else None,
-        missing_module=None if "ModuleNotFoundError" in names else _missing_below(error),
+        missing_module=None if _names_its_module(error) else _missing_below(error),
     )
+
+
+def _names_its_module(error: BaseException) -> bool:
+    """Whether ``error`` is a ``ModuleNotFoundError`` of the import system, which names the
+    module it did not find; one a library raises in its own words from the import's error
+    (torch.cuda's ``nvidia-ml-py does not seem to be installed``, raised from the
+    ``No module named 'pynvml'`` of its import) names none."""
+    return isinstance(error, ModuleNotFoundError) and bool(error.name)
 
 
 def _missing_below(error: BaseException) -> str | None:

@@ -12,6 +12,7 @@ from pytest_torchnotes.comparison.raised import render_exception
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.directives import Raises, Warns
 from pytest_torchnotes.run.errors import OWN_FAILURES, ErrorInfo, WarningInfo
+from pytest_torchnotes.run.packagenames import module_named_by
 from pytest_torchnotes.run.results import (
     EXCEPTION,
     FAILED,
@@ -98,11 +99,12 @@ def error_headline(error: ErrorInfo) -> str:
     missing module."""
     if error.type_name in OWN_FAILURES:
         return error.message
-    if "ModuleNotFoundError" in error.names:
+    if "ModuleNotFoundError" in error.names and error.missing_module is None:
         module = MISSING_MODULE_NAME.search(error.message)
+        name = module.group(1) if module else module_named_by(error.message)
         return (
             f"{error.describe()} (install it, or mark the block "
-            f"<!-- torchnotes: requires module:{module.group(1) if module else 'NAME'} -->)"
+            f"<!-- torchnotes: requires module:{name or 'NAME'} -->)"
         )
     if error.missing_module is not None:
         return (

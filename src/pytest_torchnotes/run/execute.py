@@ -17,7 +17,15 @@ from types import FrameType
 from typing import Any, NoReturn
 
 from pytest_torchnotes.notelines import from_shown
-from pytest_torchnotes.run import canary, errors, fdreserve, recursion, spawned, unprintable
+from pytest_torchnotes.run import (
+    canary,
+    errors,
+    fdreserve,
+    recursion,
+    spawned,
+    storewaits,
+    unprintable,
+)
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
@@ -370,7 +378,11 @@ class Executor:
                 f"the block did not finish within {timeout:g} s (see the timeout directive)",
                 "",
                 None,
-                spawned.hint(self.time_limit.spawned),
+                "; ".join(
+                    line
+                    for line in (spawned.hint(self.time_limit.spawned), storewaits.hint())
+                    if line
+                ),
             )
         if isinstance(error, ProcessExit):
             return ErrorInfo(

@@ -19,6 +19,7 @@ from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
 from pytest_torchnotes.run.starnames import star_binds
+from pytest_torchnotes.run.transcriptcode import examples_code
 from pytest_torchnotes.run.unbound import where_bound
 from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
@@ -55,9 +56,17 @@ def bound_names(code: str) -> frozenset[str]:
     ['f', 'np', 'os', 'x', 'y', 'z']
     """
     parsed = as_run(code)
-    if parsed is None:
+    if parsed is not None:
+        return _bound_by(parsed[1])
+    if ">>>" not in code:
         return frozenset()
-    tree = parsed[1]
+    # a >>> transcript: the names of each example that parses, as each runs on its own
+    trees = (as_run(example) for example in examples_code(code))
+    return frozenset().union(*(_bound_by(tree[1]) for tree in trees if tree is not None))
+
+
+def _bound_by(tree: ast.Module) -> frozenset[str]:
+    """The names the code of ``tree`` binds at its top level."""
     names: set[str] = set()
     pending: list[ast.AST] = [tree]
     while pending:

@@ -28,7 +28,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from pytest_torchnotes.run import timerview
+from pytest_torchnotes.run import storewaits, timerview
 from pytest_torchnotes.run.alarms import blocks_alarm, expect, start_receiver
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
@@ -211,6 +211,9 @@ class TimeLimit:
         self._where = where
         self._began = boot_clock()
         self.spawned = []
+        ends = MONOTONIC() + seconds
+        storewaits.install()
+        storewaits.lend(lambda: ends - MONOTONIC())
         if not self._main:
             target = GET_IDENT()
             self._timer = threading.Timer(seconds, self._expire_thread, (target,))
@@ -247,6 +250,7 @@ class TimeLimit:
     def stop(self) -> None:
         expect(None)
         timerview.lend(None)
+        storewaits.lend(None)
         if self._injected:  # never raised into the session's code after the block
             self._injected = False
             if GET_IDENT() == self._ident:

@@ -18,6 +18,7 @@ from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
 from pytest_torchnotes.comparison.missing import device_query_hint, missing_hint
 from pytest_torchnotes.comparison.saysraises import comment_above_says_it_raises
+from pytest_torchnotes.comparison.timings import timing_hint
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.continuation import examples_of
@@ -149,6 +150,8 @@ def run_examples(
                 hint = random_hint("\n".join(before), example.want, failure)
                 if hint is None and failure == OUTPUT_DIFFERS:
                     hint = uninitialized_hint("\n".join(before), example.want)
+                if hint is None and failure == OUTPUT_DIFFERS:
+                    hint = timing_hint(example.want, execution.stdout, transcript=True)
             if hint is None and failure == OUTPUT_DIFFERS:  # an exception's message names it
                 hint = changed_defaults()
             failed = _example_failure(

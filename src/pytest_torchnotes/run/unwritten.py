@@ -27,17 +27,23 @@ FILE_ERRORS = frozenset({"FileNotFoundError", "OSError"})
 
 #: The file in the message of such an exception: ``[Errno 2] No such file or directory:
 #: 'data.csv'`` (``open``, ``torch.load``), ``./my_lib.so: cannot open shared object file``
-#: (``ctypes.CDLL``).
+#: (``ctypes.CDLL``), ``The provided filename scriptmodule.pt does not exist``
+#: (``torch.jit.load``'s ``ValueError``).
 MISSING_FILE = re.compile(
     r"No such file or directory: '(?P<quoted>[^']+)'"
-    r"|(?:^|[ \t])(?P<bare>[^\s:]+): cannot open shared object file",
+    r"|(?:^|[ \t])(?P<bare>[^\s:]+): cannot open shared object file"
+    r"|^The provided filename (?P<provided>[^\n]+) does not exist$",
     re.MULTILINE,
 )
 
 
 #: The relative path of a file a block did not find: ``[Errno 2] No such file or directory:
-#: 'weights.pt'``.
-MISSING_RELATIVE_FILE = re.compile(r"\[Errno 2\] No such file or directory: '(?![/~\\])[^']+'")
+#: 'weights.pt'``, ``The provided filename scriptmodule.pt does not exist``.
+MISSING_RELATIVE_FILE = re.compile(
+    r"\[Errno 2\] No such file or directory: '(?![/~\\])[^']+'"
+    r"|^The provided filename (?![/~\\])[^\n]+ does not exist$",
+    re.MULTILINE,
+)
 
 #: Why a block of a note run in a scratch copy of its folder may not find a file another
 #: note wrote, and what to do about it: said when no line of its own note explains it.
@@ -72,13 +78,16 @@ def missing_file(message: str) -> str | None:
     'train.csv'
     >>> missing_file("./my_lib.so: cannot open shared object file: No such file or directory")
     'my_lib.so'
+    >>> missing_file("The provided filename models/scriptmodule.pt does not exist")
+    'scriptmodule.pt'
     >>> missing_file("bad value") is None
     True
     """
     match = MISSING_FILE.search(message)
     if match is None:
         return None
-    name = os.path.basename((match.group("quoted") or match.group("bare")).rstrip("/"))
+    path = match.group("quoted") or match.group("bare") or match.group("provided")
+    name = os.path.basename(path.rstrip("/"))
     return name or None
 
 

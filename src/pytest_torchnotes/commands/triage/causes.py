@@ -38,6 +38,10 @@ from pytest_torchnotes.run.pseudocode import not_python_directive
 #: ``No module named 'torchinfo'`` in a block's failure.
 MISSING = re.compile(r"No module named '(?P<name>[\w.]+)'")
 
+#: The directive a block's failure names for a module a library said in its own words was
+#: missing (``nvidia-ml-py does not seem to be installed``: ``requires module:pynvml``).
+REQUIRED_MODULE = re.compile(r"requires module:(?P<name>[\w.]+) -->")
+
 #: Errors of torch on a machine without the device a block asks for.
 DEVICE_ERRORS = {
     "cuda": re.compile(
@@ -86,7 +90,7 @@ def classify(
         return Finding(path, record.line, CANNOT_RUN, headline.removeprefix("not run: "))
     missing = "ModuleNotFoundError" in reason and MISSING.search(reason) is not None
     if record.drift == "missing module" or missing:
-        match = MISSING.search(reason)
+        match = MISSING.search(reason) or REQUIRED_MODULE.search(reason)
         name = match.group("name") if match else "NAME"
         return Finding(
             path,

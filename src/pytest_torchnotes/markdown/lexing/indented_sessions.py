@@ -14,6 +14,7 @@ the list item that holds it. A line right after a paragraph line continues the p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
@@ -133,6 +134,22 @@ def opens_session(text: str) -> bool:
     (True, True, False)
     """
     return text.startswith(PROMPT) and text[3:4] in ("", " ", "\t")
+
+
+def opens_with_prompt(code: Sequence[BodyLine]) -> bool:
+    """Whether an indented code block (its lines without their indentation) opens a
+    ``>>>`` session: a prompt on its first line, or comment lines right over one. Right
+    after a fence, such a block is a docstring pasted there, not the fence's output.
+
+    >>> opens_with_prompt([BodyLine(4, "    ", "# Dot product"), BodyLine(5, "    ", ">>> x")])
+    True
+    >>> opens_with_prompt([BodyLine(4, "    ", "tensor([1.])")])
+    False
+    """
+    for line in code:
+        if not line.text.startswith("#"):
+            return opens_session(line.text)
+    return False
 
 
 def below_comments(lines: list[str], index: int, quote: str, columns: int) -> bool:

@@ -33,7 +33,7 @@ from pytest_torchnotes.markdown.lexing.indented_fences import (
     fence_container,
     indented_fence,
 )
-from pytest_torchnotes.markdown.lexing.indented_sessions import session_at
+from pytest_torchnotes.markdown.lexing.indented_sessions import opens_with_prompt, session_at
 from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on_item_line
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
@@ -173,8 +173,8 @@ class _Scan:
                 found.problems.append(lenient)
             self.last_block = fence.last_line
             indented = indented_after(self.lines, fence)
-            if indented:  # indented code: what looks like a fence or comment in it is text
-                self.last_block = indented[-1].line
+            if indented and not opens_with_prompt(indented):  # a >>> session is lexed
+                self.last_block = indented[-1].line  # indented code: its fences are text
             return
         if not stripped:
             self.after[index] = None
