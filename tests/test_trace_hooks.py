@@ -81,7 +81,6 @@ def test_a_session_run_under_cprofile_keeps_its_profiler(
     callable" (and the profile stopped). A block that sets a profiler of its own hands the
     session's back enabled."""
     import cProfile
-    import sys
 
     write_note("```python\nx = 1\n```\n\n```python\nprint(x + 1)\n=== output ===\n2\n```\n", "a.md")
     write_note(
@@ -89,6 +88,7 @@ def test_a_session_run_under_cprofile_keeps_its_profiler(
         "```python\nprint(sys.getprofile() is None)\n=== output ===\nFalse\n```\n",
         "b.md",
     )
+
     def called_after_the_session() -> None:
         pass
 
