@@ -244,6 +244,15 @@ IN_NUMBERED_ITEM = "   ```python\n   print(1)\n   ```\n"
         "- <div>\n" + IN_ITEM + FENCE,
         "- item\n\n  <div>\n" + IN_ITEM + FENCE,
         "- item\n  <div>\n" + IN_ITEM + FENCE,
+        # a <pre> block that interrupts a list item's paragraph ends the list: a tag under
+        # what follows it is no lazy line of the item
+        "- item\n<pre>\n</pre>\nTitle\n=====\n<br>\n" + FENCE,
+        # a <pre> block open above, with a blank line, closes at the run's first closing tag,
+        # whatever opening tags stand between: its text
+        "<pre>\n\n<div>\n<pre>\n</pre>\n" + FENCE,
+        "<pre>\n\n<div>\n" + FENCE + "</pre>\n" + FENCE,
+        # a tag right under a fence opens a block, which holds a <pre> tag as its text
+        FENCE + "<br>\n<pre>\n\n" + FENCE,
     ],
 )
 def test_fences_under_html_run_as_markdown_it_reads_them(text: str) -> None:

@@ -33,7 +33,7 @@ from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_blocks.containers import container_lines, lines_above
 from pytest_torchnotes.markdown.html_blocks.lexemes import belongs_to, fence_ending_at
 from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block
-from pytest_torchnotes.markdown.html_blocks.scan import item_above, scan_run
+from pytest_torchnotes.markdown.html_blocks.scan import after_raw_block, item_above, scan_run
 from pytest_torchnotes.markdown.html_blocks.tags import (
     BLOCK_TAG_LINE,
     LIST_ITEM,
@@ -133,9 +133,11 @@ def _opening_above(
         if kind is not None:
             taken[start - 1] = kind
         start -= 1
-    opened = (
-        None if start == end else scan_run(lines, start, end, taken, indent, note if top else None)
-    )
+    if start == end:
+        return chain
+    if chain is not None and top and after_raw_block(lines, start, end, taken, note) > start:
+        chain = None  # a <pre> block open above, and the fence above in it, closes in the run
+    opened = scan_run(lines, start, end, taken, indent, note if top else None)
     return chain if opened is None else opened
 
 

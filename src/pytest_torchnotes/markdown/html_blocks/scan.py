@@ -29,7 +29,9 @@ def in_html_block(note: NoteContext, line: int, after: int | None = None) -> boo
     above = lines_above(note.lines, line, 0)
     if after is not None:
         above = {index: text for index, text in above.items() if index > after}
-    return bool(above) and scan_run(above, min(above), line, {}) is not None
+    # a fence's lines are no paragraph: an HTML tag right under a fence opens a block
+    fences = {index: "fence" for index in above if belongs_to(note, index) == "fence"}
+    return bool(above) and scan_run(above, min(above), line, fences) is not None
 
 
 def scan_run(
@@ -90,14 +92,19 @@ def scan_run(
                     in_paragraph = not html_in_item
                 index += 1
                 continue
-            if html_in_item or QUOTE_MARKER.match(line) or ONE_LINE_BLOCK.match(line):
-                # not a paragraph's lazy line: a line less indented ends the list
-                item, html_in_item, in_paragraph = None, False, False
-            elif in_paragraph and not (
-                LIST_ITEM.match(line) or BLOCK_TAG_LINE.match(line) or RAW_START.match(line)
+            if in_paragraph and not (
+                html_in_item
+                or QUOTE_MARKER.match(line)
+                or ONE_LINE_BLOCK.match(line)
+                or LIST_ITEM.match(line)
+                or BLOCK_TAG_LINE.match(line)
+                or RAW_START.match(line)
             ):
                 index += 1  # a lazy line of the item's paragraph (no underline there)
                 continue
+            # not a paragraph's lazy line: a line less indented ends the list (a <pre>
+            # block that interrupts the item's paragraph too: what follows it is no lazy line)
+            item, html_in_item, in_paragraph = None, False, False
         marker = LIST_ITEM.match(line)
         if marker is not None and len(marker.group(0)) >= max(indent, 1):
             item = len(marker.group(0))
@@ -150,8 +157,10 @@ def after_raw_block(
     ``<script>`` block opened above the run (blank lines may sit inside one), else
     ``start``. Looked for only when a line of the run holds such a closing tag."""
     closing = next((line for line in range(start, end) if RAW_END.search(lines[line])), None)
-    if closing is None or any(RAW_START.match(lines[line]) for line in range(start, closing)):
+    if closing is None:
         return start
+    # A block open above closes at the run's first closing tag, whatever opening tags stand
+    # between (they are its text); with none open above, the run's own reading decides.
     all_lines = note.lines
     for line in range(start - 1, max(-1, start - 1 - LOOK_BACK), -1):
         if belongs_to(note, line) == "fence":
