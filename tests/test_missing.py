@@ -206,6 +206,26 @@ def test_what_torch_raises_without_a_device_names_the_requirement(code: str, dev
     assert f"<!-- torchnotes: requires {device} -->" in hint
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a CUDA build of torch on a machine whose driver is older than the build's
+        "CUDA error: CUDA driver version is insufficient for CUDA runtime version\n"
+        "Search for `cudaErrorInsufficientDriver' in https://docs.nvidia.com/cuda/ for more",
+        # ... with no GPU, a driver that does not start, every device taken
+        "CUDA error: no CUDA-capable device is detected",
+        "CUDA driver initialization failed, you might not have a CUDA gpu.",
+        "CUDA error: CUDA-capable device(s) is/are busy or unavailable",
+        "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU",
+    ],
+)
+def test_a_cuda_build_without_a_usable_gpu_names_the_requirement(message: str) -> None:
+    from pytest_torchnotes.comparison.missing import missing_device
+
+    assert missing_device(message) == "cuda"
+    assert missing_device("CUDA error: out of memory") is None  # a GPU there, and too small
+
+
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without CUDA")
 @pytest.mark.parametrize(
     ("code", "asks"),

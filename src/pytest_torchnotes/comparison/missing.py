@@ -19,9 +19,14 @@ from pytest_torchnotes.comparison.torchdefaults import changed_defaults, default
 
 #: What torch raises where it has no CUDA device to run on: a tensor or a query of the
 #: device, and the parts of torch.cuda a CPU build has only as stubs (a generator, streams,
-#: NVTX, the jiterator, NCCL, the bindings of ``torch._C``).
+#: NVTX, the jiterator, NCCL, the bindings of ``torch._C``); and, on a CUDA build, the CUDA
+#: runtime's own words where the machine has no GPU or driver it can use (a build for a
+#: newer driver than the machine's, no device, a driver that does not start, devices taken).
 NO_CUDA = re.compile(
     r"Torch not compiled with CUDA enabled|not linked with support for cuda"
+    r"|CUDA driver version is insufficient|no CUDA-capable device is detected"
+    r"|CUDA driver initialization failed|CUDA-capable device\(s\) is/are busy or unavailable"
+    r"|cudaErrorInsufficientDriver|cudaErrorNoDevice|cudaErrorDevicesUnavailable"
     r"|Found no NVIDIA driver|No CUDA GPUs are available|without ATen_cuda library"
     r"|torch\.cuda\.Stream requires CUDA support|compiled without CUDA support"
     r"|NVTX functions not installed|Jiterator is only supported on CUDA"
