@@ -23,6 +23,7 @@ from pytest_torchnotes.run import (
     classattrs,
     codecsearch,
     copyregs,
+    dynamo_rules,
     execs,
     exiting,
     faulthandling,
@@ -186,6 +187,7 @@ def sandbox(
     modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
     registrations = torchregistries.TorchRegistryGuard()
+    compile_rules = dynamo_rules.DynamoRulesGuard()
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -235,6 +237,7 @@ def sandbox(
         for session_guard in session_guards:
             session_guard.notes_running -= 1
         spawning.stop()
+        compile_rules.stop()  # its finder, before sys.meta_path is compared
         inert = [
             *hooks.stop(),
             *heldlocks.free_logging_lock(),
@@ -272,6 +275,7 @@ def sandbox(
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
         restored.extend(registrations.restore())
+        restored.extend(compile_rules.restore())
         restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
