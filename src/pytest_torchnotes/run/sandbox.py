@@ -37,6 +37,7 @@ from pytest_torchnotes.run import (
     opaqueattrs,
     patches,
     permanent,
+    pools,
     processes,
     putenv,
     rawfds,
@@ -279,7 +280,9 @@ def sandbox(
         restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
-        result.processes = processes.end_left(children, running=running)
+        # A pool of the note's is terminated first: ended from outside, it hangs the exit.
+        ended_pools = pools.terminate_left(threads) if threads_ran else []
+        result.processes = [*ended_pools, *processes.end_left(children, running=running)]
         result.threads = exiting.threads_left(threads)
         if kept is not None:
             # What the runner changes itself (OURS) is set back as saved, whatever it read.
