@@ -9,6 +9,7 @@ import shlex
 import subprocess
 import sys
 import time
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import example, given
@@ -232,6 +233,74 @@ def test_a_dying_serial_run_names_the_notes_it_never_ran_and_how_to_run_them(
     command = result.stderr.lines[-1].rpartition("Run the others with: ")[2]
     again = pytester.runpytest_subprocess(*shlex.split(command)[1:], timeout=120)
     again.assert_outcomes(passed=3)
+
+
+def _run_until_the_watcher_ends(pytester: pytest.Pytester, *args: str) -> tuple[int, str]:
+    """Run pytest in a subprocess and read its standard error to the end: the crash
+    watcher, which outlives the session's process, writes to it last."""
+    process = pytester.popen(
+        [sys.executable, "-m", "pytest", "-p", "no:randomly", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("junit", ["out/results.xml", "results <&>.xml"])
+def test_a_dying_serial_run_writes_the_junit_xml_of_what_it_knew(
+    pytester: pytest.Pytester, write_note: WriteNote, junit: str
+) -> None:
+    # pytest writes its JUnit XML when the session ends: a crash left none, and CI saw no
+    # test at all.
+    write_note(NEXT, "a.md")
+    write_note("```python\nprint(1)\n```\n\n```output\n2\n```\n", "b.md")
+    write_note("```python\nimport ctypes\nctypes.string_at(0)\n```\n", "c.md")
+    write_note(NEXT, "d.md")
+    pytester.mkdir("out")
+    returncode, stderr = _run_until_the_watcher_ends(pytester, f"--junitxml={junit}")
+    assert returncode != 0
+    path = pytester.path / junit
+    assert (
+        "1 test was not run, the process having died in notes/c.md::note: notes/d.md::note."
+        f" The run ended there: the JUnit XML of what was known was written to {path}"
+        " (--junitxml: 1 passed, 1 failed, 0 skipped or not known, the crashed item as an"
+        " error, 1 not run as skipped); no other report of it was written"
+        " (--torchnotes-report, pytest's cache). Run the others with: "
+    ) in stderr
+    suite = ElementTree.parse(path).getroot().find("testsuite")
+    assert suite is not None
+    assert {key: suite.get(key) for key in ("tests", "failures", "errors", "skipped")} == {
+        "tests": "4",
+        "failures": "1",
+        "errors": "1",
+        "skipped": "1",
+    }
+    cases = {case.get("classname"): [child.tag for child in case] for case in suite}
+    assert cases == {
+        "notes.a.md": [],
+        "notes.b.md": ["failure"],
+        "notes.c.md": ["error"],
+        "notes.d.md": ["skipped"],
+    }
+    error = suite.find("testcase[@classname='notes.c.md']/error")
+    assert error is not None
+    assert "Segmentation fault" in (error.get("message") or "")
+
+
+def test_a_dying_serial_run_in_its_last_note_says_where_the_junit_xml_went(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NEXT, "a.md")
+    write_note("```python\nimport os\nos.abort()\n```\n", "b.md")
+    _, stderr = _run_until_the_watcher_ends(pytester, "--junitxml=r.xml")
+    path = pytester.path / "r.xml"
+    assert f"The run ended there: the JUnit XML of what was known was written to {path} (" in (
+        stderr
+    )
+    cases = [case.get("classname") for case in ElementTree.parse(path).getroot().iter("testcase")]
+    assert cases == ["notes.a.md", "notes.b.md"]
 
 
 def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:

@@ -585,6 +585,15 @@ def _runner(config: pytest.Config) -> NoteRunner:
 POSITIONS: pytest.StashKey[dict[str, int]] = pytest.StashKey()
 
 
+def _outcome(result: NoteResult) -> str:
+    """How a note's item ends, as the crash watcher keeps it."""
+    if result.skipped is not None:
+        return "skipped"
+    if result.failures:
+        return "failed"
+    return "skipped" if result.all_skipped is not None else "passed"
+
+
 def _plan_crashes(runner: NoteRunner, item: pytest.Item) -> None:
     """Tell the runner the session's items and the command that ran them (once), and the
     place of ``item`` among them: a serial run whose process dies names the items it left
@@ -599,7 +608,12 @@ def _plan_crashes(runner: NoteRunner, item: pytest.Item) -> None:
         positions = {nodeid: place for place, nodeid in enumerate(items, 1)}
         item.config.stash[POSITIONS] = positions
         args = shlex.join(str(arg) for arg in item.config.invocation_params.args)
-        runner.crash_plan = CrashPlan(items, f"pytest {args}".rstrip())
+        xmlpath = item.config.getoption("xmlpath", None)
+        junit = ""
+        if xmlpath:  # as pytest's junitxml plugin reads it, from where pytest started
+            path = os.path.expanduser(os.path.expandvars(xmlpath))
+            junit = os.path.normpath(item.config.invocation_params.dir / path)
+        runner.crash_plan = CrashPlan(items, f"pytest {args}".rstrip(), junit)
     runner.at_item(positions.get(item.nodeid, 0))
 
 
@@ -801,6 +815,8 @@ class NoteItem(pytest.Item):
         )
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
+        if runner.settings.watch_crashes:
+            runner.item_ended(_outcome(self.result))
         from pytest_torchnotes.reporting.blocktext import left_behind
 
         for message in left_behind(self.display_path, self.result):

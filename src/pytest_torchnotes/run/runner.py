@@ -106,6 +106,12 @@ class NoteRunner:
         """The note about to run is item ``position`` (from 1) of :attr:`crash_plan`."""
         self._position = position
 
+    def item_ended(self, outcome: str) -> None:
+        """The note of :meth:`at_item` ended ``passed``, ``failed`` or ``skipped``: the
+        watcher's JUnit XML says so if the process dies later."""
+        if self._watcher is not None:
+            self._watcher.ended(self._position, outcome)
+
     def took_import(self) -> float | None:
         """Seconds a note of this runner spent importing torch, once: reported with it."""
         seconds, self.torch_import = self.torch_import, None

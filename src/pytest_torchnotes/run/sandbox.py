@@ -23,6 +23,7 @@ from pytest_torchnotes.run import (
     classattrs,
     codecsearch,
     copyregs,
+    dynamo_rules,
     execs,
     exiting,
     faulthandling,
@@ -36,6 +37,7 @@ from pytest_torchnotes.run import (
     opaqueattrs,
     patches,
     permanent,
+    pools,
     processes,
     putenv,
     rawfds,
@@ -186,6 +188,7 @@ def sandbox(
     modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
     registrations = torchregistries.TorchRegistryGuard()
+    compile_rules = dynamo_rules.DynamoRulesGuard()
     module = note_modules.new_main_module()
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
@@ -235,6 +238,7 @@ def sandbox(
         for session_guard in session_guards:
             session_guard.notes_running -= 1
         spawning.stop()
+        compile_rules.stop()  # its finder, before sys.meta_path is compared
         inert = [
             *hooks.stop(),
             *heldlocks.free_logging_lock(),
@@ -272,10 +276,13 @@ def sandbox(
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
         restored.extend(registrations.restore())
+        restored.extend(compile_rules.restore())
         restored.extend(searches)
         restored.extend(inert)
         result.restored = [name for name in restored if name not in OURS]
-        result.processes = processes.end_left(children, running=running)
+        # A pool of the note's is terminated first: ended from outside, it hangs the exit.
+        ended_pools = pools.terminate_left(threads) if threads_ran else []
+        result.processes = [*ended_pools, *processes.end_left(children, running=running)]
         result.threads = exiting.threads_left(threads)
         if kept is not None:
             # What the runner changes itself (OURS) is set back as saved, whatever it read.

@@ -34,15 +34,24 @@ STATE_SIZE = 4096
 #: Where that memory keeps what: a count of the blocks started and ended (8 bytes), the
 #: length of the running block's description (4 bytes; 0 between blocks), the place of the
 #: running note in the session's items (4 bytes, from 1; 0: not known), the description.
+#: After :data:`STATE_SIZE` bytes, one byte per item of the plan: how it ended
+#: (:data:`OUTCOMES`; 0: not known).
 COUNT, LENGTH, POSITION, TEXT = slice(0, 8), slice(8, 12), slice(12, 16), 16
 
+#: The byte of each outcome of an item.
+OUTCOMES = {"passed": b"P", "failed": b"F", "skipped": b"S"}
+
 #: What the watcher runs: only ``mmap``, ``os``, ``select`` and ``sys`` (``shlex`` once the
-#: session died), so it starts in milliseconds.
+#: session died), so it starts in milliseconds. Once the session died with a note running,
+#: it writes the JUnit XML that ``--junitxml`` asked for from what it knows: the items that
+#: passed, failed or were skipped before, the one that was running (an error), the items
+#: never run (skipped).
 WATCHER = r"""
 import mmap, os, select, sys
 
 fd, state_fd, session = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 state = mmap.mmap(state_fd, int(sys.argv[4]))
+SIZE = int(sys.argv[6])
 plan_fd = int(sys.argv[5])
 report, pending = [], b""
 
@@ -75,6 +84,63 @@ def say(text):
         os.write(2, text)
     except OSError:
         pass
+
+
+def quoted(text):
+    text = "".join(c if c >= " " or c in "\t\n" else "\ufffd" for c in text)
+    for old, new in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = text.replace(old, new)
+    return text
+
+
+def case(nodeid, inner=""):
+    path, bracket, params = nodeid.partition("[")
+    names = path.split("::")
+    names[0] = names[0].replace("/", ".")
+    if names[0].endswith(".py"):
+        names[0] = names[0][:-3]
+    names[-1] += bracket + params
+    attributes = f'classname="{quoted(".".join(names[:-1]))}" name="{quoted(names[-1])}" time="0"'
+    return f"<testcase {attributes}>{inner}</testcase>" if inner else f"<testcase {attributes} />"
+
+
+# The JUnit XML of what is known: pytest writes none when the process dies.
+def write_junit(path, items, position, cause):
+    crashed = items[position - 1]
+    outcomes = state[SIZE : SIZE + len(items)]
+    cases, counts, passed = [], {"failures": 0, "skipped": 0, "errors": 1}, 0
+    for place, nodeid in enumerate(items[: position - 1]):
+        outcome = outcomes[place : place + 1]
+        if outcome == b"P":
+            passed += 1
+            cases.append(case(nodeid))
+            continue
+        if outcome == b"F":
+            counts["failures"] += 1
+            message = "failed (its details were lost with the process)"
+            cases.append(case(nodeid, f'<failure message="{message}" />'))
+            continue
+        counts["skipped"] += 1
+        message = "skipped" if outcome == b"S" else "its outcome was lost with the process"
+        cases.append(case(nodeid, f'<skipped type="pytest.skip" message="{message}" />'))
+    died = quoted(f"the process died while it ran: {cause}")
+    cases.append(case(crashed, f'<error message="{died}" />'))
+    for nodeid in items[position:]:
+        counts["skipped"] += 1
+        message = quoted(f"not run: the process died in {crashed}")
+        cases.append(case(nodeid, f'<skipped type="pytest.skip" message="{message}" />'))
+    totals = " ".join(f'{name}="{count}"' for name, count in counts.items())
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests">'
+        f'<testsuite name="pytest" {totals} tests="{len(items)}" time="0">'
+        + "".join(cases)
+        + "</testsuite></testsuites>\n"
+    )
+    partial = f"{path}.{os.getpid()}.partial"
+    with open(partial, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(partial, path)
+    return passed, counts["failures"], counts["skipped"] - len(items) + position
 
 
 while True:
@@ -119,9 +185,28 @@ if running and b"(see the timeout directive)" not in report:  # else the session
         plan = os.pread(plan_fd, 1 << 24, 0).decode("utf-8", "replace").split("\n")
     except OSError:
         plan = []
-    command, items = (plan[0], plan[1:]) if plan else ("", [])
+    command, junit, items = (plan[0], plan[1], plan[2:]) if len(plan) > 1 else ("", "", [])
     if 0 < position <= len(items):
         crashed, left = items[position - 1], items[position:]
+        reports = "no report of it was written (--torchnotes-report, --junitxml, pytest's cache)"
+        if junit:
+            try:
+                counts = write_junit(junit, items, position, cause)
+            except (OSError, ValueError) as error:
+                reports = (
+                    f"no report of it was written (--torchnotes-report, pytest's cache), and the"
+                    f" JUnit XML of what was known could not be written to {junit}: {error}"
+                )
+            else:
+                passed, failed, skipped = counts
+                reports = (
+                    f"the JUnit XML of what was known was written to {junit} (--junitxml:"
+                    f" {passed} passed, {failed} failed, {skipped} skipped or not known, the"
+                    f" crashed item as an error, {len(left)} not run as skipped); no other"
+                    f" report of it was written (--torchnotes-report, pytest's cache)"
+                )
+            if not left:
+                say(f"The run ended there: {reports}.\n".encode("utf-8", "replace"))
         if left:
             import shlex  # only once the session died: the watcher starts without it
 
@@ -132,8 +217,8 @@ if running and b"(see the timeout directive)" not in report:  # else the session
                 (
                     f"{len(left)} {'test was' if len(left) == 1 else 'tests were'} not run,"
                     f" the process having died in {crashed}: {shown}. The run ended there:"
-                    f" no report of it was written (--torchnotes-report, --junitxml, pytest's"
-                    f" cache). Run the others with: {command} --deselect {shlex.quote(crashed)}\n"
+                    f" {reports}. Run the others with: {command}"
+                    f" --deselect {shlex.quote(crashed)}\n"
                 ).encode("utf-8", "replace")
             )
 """
@@ -146,11 +231,14 @@ class CrashPlan:
 
     items: tuple[str, ...]
     command: str
+    #: Where ``--junitxml`` asked for the JUnit XML, an absolute path ("": nowhere).
+    junit: str = ""
 
     def text(self) -> str:
-        """The plan as the watcher reads it: the command, then an item a line."""
-        lines = (self.command, *(item.replace("\n", " ") for item in self.items))
-        return "\n".join(lines)
+        """The plan as the watcher reads it: the command, the JUnit XML's path, then an
+        item a line."""
+        lines = (self.command, self.junit, *(item.replace("\n", " ") for item in self.items))
+        return "\n".join(line.replace("\n", " ") for line in lines)
 
 
 class Watcher:
@@ -172,8 +260,9 @@ class Watcher:
                 if plan is not None:
                     planned.write(plan.text().encode("utf-8", errors="replace"))
                     planned.flush()
-                backing.truncate(STATE_SIZE)
-                self._state = mmap.mmap(backing.fileno(), STATE_SIZE)
+                size = STATE_SIZE + (len(plan.items) if plan is not None else 0)
+                backing.truncate(size)
+                self._state = mmap.mmap(backing.fileno(), size)
                 self.process = subprocess.Popen(
                     [
                         sys.executable,
@@ -184,8 +273,9 @@ class Watcher:
                         str(read),
                         str(backing.fileno()),
                         str(os.getpid()),
-                        str(STATE_SIZE),
+                        str(size),
                         str(planned.fileno()),
+                        str(STATE_SIZE),
                     ],
                     pass_fds=(read, backing.fileno(), planned.fileno()),
                     stdin=subprocess.DEVNULL,
@@ -216,6 +306,13 @@ class Watcher:
 
     def idle(self) -> None:
         self._share(b"")
+
+    def ended(self, position: int, outcome: str) -> None:
+        """Say how the item at ``position`` of the plan (from 1) ended: a key of
+        :data:`OUTCOMES`."""
+        state = self._state
+        if state is not None and 0 < position <= len(state) - STATE_SIZE:
+            state[STATE_SIZE + position - 1] = OUTCOMES[outcome][0]
 
     def at(self, position: int) -> None:
         """Say that the item at ``position`` of the plan (from 1) runs now."""
