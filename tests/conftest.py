@@ -10,6 +10,7 @@ import numpy  # noqa: F401
 import pytest
 import torch
 import torch._dynamo
+import torch._dynamo.repro.after_dynamo  # torch.compile's backends, registered once a process
 import torch.optim
 import torchinfo  # noqa: F401
 import yaml  # noqa: F401  (front matter: a C parser must not be imported twice)
