@@ -187,3 +187,27 @@ def test_a_walk_does_not_look_below_a_process_that_starts_none() -> None:
             os.kill(pid, 9)
         child.kill()
         child.wait()
+
+
+def _subreaper() -> int:
+    import ctypes
+
+    value = ctypes.c_int(-1)
+    ctypes.CDLL(None).prctl(processes.PR_GET_CHILD_SUBREAPER, ctypes.byref(value), 0, 0, 0)
+    return value.value
+
+
+def test_the_session_adopts_orphans_only_while_a_note_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # Left a subreaper after the notes, the session adopted the orphans of what ran after them
+    # (another test's daemon, a killed child's children) and never collected them: zombies.
+    assert _subreaper() == 0
+    write_note(
+        "```python\nimport ctypes\nvalue = ctypes.c_int(-1)\n"
+        "ctypes.CDLL(None).prctl(37, ctypes.byref(value), 0, 0, 0)\nprint(value.value)\n"
+        "=== output ===\n1\n```\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert _subreaper() == 0

@@ -8,9 +8,9 @@ below the session's that was not there before it is sent ``SIGTERM``, given
 
 Processes are found through ``/proc`` (Linux): the ``children`` file of each thread of the
 session process, and theirs in turn, so grandchildren are found too. A grandchild whose
-parent ended would belong to ``init``; the session process is made a *child subreaper*
-(``PR_SET_CHILD_SUBREAPER``) so that it is adopted by the session instead and found the
-same way. Elsewhere nothing is found and nothing is ended. A session with no child at
+parent ended would belong to ``init``; while a note runs, the session process is a *child
+subreaper* (``PR_SET_CHILD_SUBREAPER``) so that it is adopted by the session instead and
+found the same way. Elsewhere nothing is found and nothing is ended. A session with no child at
 all (one ``waitid`` call says so) is not walked: nothing can be below it.
 
 The helpers that ``multiprocessing`` starts once per process for the spawn and forkserver
@@ -32,6 +32,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 #: Seconds left processes get to end after ``SIGTERM``, before ``SIGKILL``.
 GRACE = 0.5
@@ -51,17 +52,43 @@ def supported() -> bool:
     return sys.platform.startswith("linux") and os.path.isdir(f"{PROC}/self/task")
 
 
+#: ``prctl`` option that reads whether the process is a child subreaper.
+PR_GET_CHILD_SUBREAPER = 37
+
+
 @functools.cache
+def _prctl() -> Any:
+    """The C library's ``prctl``, and whether the process was a subreaper before any note
+    (something else in the session made it one: it stays one)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    before = ctypes.c_int(0)
+    libc.prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(before), 0, 0, 0)
+    return libc.prctl, bool(before.value)
+
+
 def adopt_orphans() -> bool:
-    """Make the session process a child subreaper (once): a grandchild whose parent ended
-    is reparented to it, so it is still found and ended after its note."""
+    """Make the session process a child subreaper while a note runs: a grandchild whose
+    parent ended is reparented to it, so it is still found and ended after its note."""
     if not supported():
         return False
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+        return bool(_prctl()[0](PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     except (OSError, AttributeError):  # pragma: no cover - no prctl in this C library
         return False
+
+
+def stop_adopting() -> None:
+    """After the note's processes are ended: orphans go to ``init`` again, as without the
+    plugin. Left on, the session adopted the orphans of what ran after the notes (another
+    test's daemon, a killed child's children) and never collected them: zombies."""
+    if not supported():
+        return
+    try:
+        prctl, before = _prctl()
+        if not before:
+            prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl in this C library
+        return
 
 
 def _children(pid: int) -> set[int]:

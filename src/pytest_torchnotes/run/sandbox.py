@@ -283,6 +283,7 @@ def sandbox(
         # A pool of the note's is terminated first: ended from outside, it hangs the exit.
         ended_pools = pools.terminate_left(threads) if threads_ran else []
         result.processes = [*ended_pools, *processes.end_left(children, running=running)]
+        processes.stop_adopting()
         result.threads = exiting.threads_left(threads)
         if kept is not None:
             # What the runner changes itself (OURS) is set back as saved, whatever it read.
