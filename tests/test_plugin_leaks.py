@@ -256,6 +256,12 @@ KNOBS: dict[str, tuple[str, str, str]] = {
         "[]",
     ),
     "gc debug flags": ("gc.set_debug(gc.DEBUG_SAVEALL)", "print(gc.get_debug())", "0"),
+    # kept there, a note's objects held their memory for the rest of the session
+    "gc.garbage": (
+        "gc.garbage.append(torch.zeros(4))",
+        "print([type(g).__name__ for g in gc.garbage])",
+        "[]",
+    ),
     "sys.meta_path": (
         """\
         class Finder:

@@ -8,9 +8,10 @@ among them: a Latin-1 note that ``--torchnotes-update`` then wrote back lost its
 letters.
 
 ``gc.set_debug(gc.DEBUG_SAVEALL)`` would keep every later note's garbage in ``gc.garbage``
-for the rest of the session; a finder put first on ``sys.meta_path`` would answer every
-later import; ``torch.serialization.add_safe_globals([C])`` would let a later note load
-what it should refuse. The lists are put back as they were; when the path hooks changed,
+for the rest of the session (what a note puts in that list itself is let go after it); a
+finder put first on ``sys.meta_path`` would answer every later import;
+``torch.serialization.add_safe_globals([C])`` would let a later note load what it should
+refuse. The lists are put back as they were; when the path hooks changed,
 the finders they made (``sys.path_importer_cache``, a cache) are dropped too.
 
 The finders of that cache are put back too when the note replaced one with ``None`` (no
@@ -36,6 +37,7 @@ def registry_knobs() -> list[Knob]:
     knobs = [
         Knob("gc.callbacks", lambda: list(gc.callbacks), _set_callbacks),
         Knob("gc debug flags", gc.get_debug, gc.set_debug),
+        Knob("gc.garbage", lambda: len(gc.garbage), _set_garbage),
         Knob("sys.meta_path", lambda: list(sys.meta_path), _set_meta_path),
         Knob("sys.path_hooks", lambda: list(sys.path_hooks), _set_path_hooks),
         Knob("sys.path_importer_cache", _FinderCache.read, _set_finder_cache),
@@ -79,6 +81,13 @@ def _set_error_handlers(saved: tuple[Any, ...]) -> None:
 
 def _set_callbacks(saved: list[Any]) -> None:
     gc.callbacks[:] = saved
+
+
+def _set_garbage(saved: int) -> None:
+    """What a note put in ``gc.garbage`` (``gc.garbage.append(tensor)``, or the collector
+    under its ``DEBUG_SAVEALL``) is let go: kept there, it held its memory for the rest of
+    the session. The list is read by its length: what it held before the note stays."""
+    del gc.garbage[saved:]
 
 
 def _set_meta_path(saved: list[Any]) -> None:
