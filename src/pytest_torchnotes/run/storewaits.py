@@ -107,12 +107,12 @@ def _bounded(original: Callable[..., Any], name: str) -> Callable[..., Any]:
         if name == "wait" and (len(args) > 1 or "timeout" in kwargs):
             given = args[1] if len(args) > 1 else kwargs["timeout"]
             shorter = bound(given, left()) if isinstance(given, timedelta) else None
-            if shorter is not None and len(args) > 1:
-                args = (args[0], shorter, *args[2:])
-            elif shorter is not None:
-                kwargs["timeout"] = shorter
             if shorter is not None:
                 _cut = f"{type(store).__name__}.{name}"
+                if len(args) > 1:
+                    args = (args[0], shorter, *args[2:])
+                else:
+                    kwargs["timeout"] = shorter
             return original(store, *args, **kwargs)
         own = store.timeout
         shorter = bound(own, left())
