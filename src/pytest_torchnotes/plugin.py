@@ -254,6 +254,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
+    if config.option.xmlpath and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(JunitNoteCounts(config), "torchnotes-junit-counts")
 
 
 def _reader(config: pytest.Config, note_format: NoteFormat) -> NoteParser:
@@ -1293,6 +1295,46 @@ class Updates:
             terminalreporter.write_sep("=", "torchnotes update")
         for text, markup in lines:
             terminalreporter.write_line(text, **markup)
+
+
+class JunitNoteCounts:
+    """``--junitxml``: the counts of the test suite are those of notes, as pytest's line gives
+    them. pytest's junitxml counts every report it gets, and a note sends one for each block
+    that failed or was skipped (and, with ``-v``, passed) besides its own: a note with two
+    failing blocks counted as three failures. Each failing block stays a ``<failure>`` of its
+    note's test case, with its line and diff; only the suite's counts leave blocks out."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.blocks: dict[str, int] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if getattr(report, "torchnotes_block", None) is None:
+            return
+        # what junitxml adds for the report (LogXML.pytest_runtest_logreport)
+        if report.failed:
+            counted = "failure" if report.when == "call" else "error"
+        elif report.skipped:
+            counted = "skipped"
+        elif report.when == "call":
+            counted = "passed"
+        else:
+            return
+        self.blocks[counted] = self.blocks.get(counted, 0) + 1
+
+    @pytest.hookimpl(tryfirst=True)  # before junitxml writes the file
+    def pytest_sessionfinish(self) -> None:
+        try:
+            from _pytest.junitxml import xml_key
+        except ImportError:  # pragma: no cover - a pytest that moved it: counts stay its own
+            return
+        xml = self.config.stash.get(xml_key, None)
+        stats = getattr(xml, "stats", None)
+        if not isinstance(stats, dict):  # pragma: no cover - another junitxml
+            return
+        for counted, blocks in self.blocks.items():
+            if counted in stats:
+                stats[counted] = max(stats[counted] - blocks, 0)
 
 
 @pytest.hookimpl(tryfirst=True)
