@@ -302,3 +302,80 @@ def test_the_terminal_the_report_and_junitxml_count_alike(
     assert len(cases) == 10
     drifted = [failure.get("message") or "" for failure in cases["notes.drifted.md"]]
     assert [message.split(":")[0] for message in drifted] == ["line 1", "line 8", "2 blocks"]
+
+
+#: Verified blocks, each under other rules, and what ``-v`` says of them.
+RULES = """\
+```python
+print(0.3333)
+
+=== output ===
+0.33
+```
+
+<!-- torchnotes: compare structure -->
+```python
+print([0.5, 7])
+
+=== output ===
+[0.1, 2]
+```
+
+<!-- torchnotes: compare numeric rtol=0.1 atol=0.001 -->
+```python
+print(1.05)
+
+=== output ===
+1.0
+```
+
+<!-- torchnotes: compare ellipsis -->
+```python
+print("loading 12 files")
+
+=== output ===
+loading ... files
+```
+
+<!-- torchnotes: compare exact -->
+```python
+print("took 3 ms")
+
+=== output ===
+took 5 ms
+```
+
+<!-- torchnotes: raises ZeroDivisionError -->
+```python
+1 / 0
+```
+"""
+
+
+def test_verbose_says_under_which_rules_a_block_matched(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(RULES)
+    result = pytester.runpytest("-v", "--torchnotes-sanitize", r"\d+ ms => N ms")
+    assert block_counts(result) == {"verified": 6}
+    lines = [line.split("::note ")[1] for line in result.stdout.lines if "::note VERIFIED" in line]
+    assert [line.split("[")[0].rstrip() for line in lines] == [
+        "VERIFIED block 1, line 1 (1 torchnotes_sanitize substitution)",
+        "VERIFIED block 2, line 9 (compare structure: values not compared, 1 torchnotes_sanitize"
+        " substitution)",
+        "VERIFIED block 3, line 17 (compare numeric rtol=0.1 atol=0.001, 1 torchnotes_sanitize"
+        " substitution)",
+        "VERIFIED block 4, line 25 (compare ellipsis, 1 torchnotes_sanitize substitution)",
+        "VERIFIED block 5, line 33 (compare exact, 1 torchnotes_sanitize substitution)",
+        "VERIFIED block 6, line 41",  # by the exception it raised: no output compared
+    ]
+    default = pytester.runpytest("-v")
+    assert block_counts(default) == {"verified": 5, "failed": 1}  # took 3 ms: not 5 ms
+    verified = [line for line in default.stdout.lines if "::note VERIFIED" in line]
+    assert [line.split("[")[0].split(" line ")[1].rstrip() for line in verified] == [
+        "1",
+        "9 (compare structure: values not compared)",
+        "17 (compare numeric rtol=0.1 atol=0.001)",
+        "25 (compare ellipsis)",
+        "41",
+    ]

@@ -982,6 +982,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
             "drift": result.drift,
             "status": result.status,
             "short": short,
+            "compared_by": blocktext.compared_by(result),
         },
         **extra,
     )
@@ -1347,6 +1348,8 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
 
         # -v shows which block a line is about; short summaries name the note line anyway.
         label = f" {block['label']}" if config.get_verbosity() > 0 else ""
+        if label and block.get("compared_by"):  # a match under rules that accept more
+            label += f" ({block['compared_by']})"
         word, markup = STATUS_WORDS.get(block.get("status", ""), ("PASSED", {"green": True}))
         if report.failed:
             return "failed", "F", (f"{word}{label}", markup)
