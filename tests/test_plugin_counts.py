@@ -379,3 +379,11 @@ def test_verbose_says_under_which_rules_a_block_matched(
         "25 (compare ellipsis)",
         "41",
     ]
+
+
+def test_a_run_without_pytest_s_junitxml_plugin_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NOTE_KINDS["matched.md"])
+    result = pytester.runpytest("-p", "no:junitxml")
+    result.assert_outcomes(passed=1)

@@ -254,7 +254,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
-    if config.option.xmlpath and not hasattr(config, "workerinput"):
+    if getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
         config.pluginmanager.register(JunitNoteCounts(config), "torchnotes-junit-counts")
 
 
