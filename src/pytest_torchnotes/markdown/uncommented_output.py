@@ -35,12 +35,13 @@ def output_run_as_code(body: Sequence[BodyLine]) -> tuple[int, str] | None:
     >>> output_run_as_code(body("x = 1", "# Output", "y = x + 1")) is None
     True
     """
+    # The label is the last comment of the block: a backward scan stops at the first one
+    # (most lines hold no ``#``: the test of a line is that, first).
     position = len(body)
-    # The label is the last comment of the block: a backward scan stops at the first one.
     while position:
         position -= 1
         text = body[position].text
-        if text.lstrip(" \t").startswith("#"):
+        if "#" in text and text.lstrip(" \t").startswith("#"):
             break
     else:
         return None
