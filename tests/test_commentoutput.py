@@ -137,6 +137,10 @@ def test_output_on_the_label_s_own_comment_line(last: str, value: str) -> None:
         ("# 输出结果:", 2),
         ("# 结果：", 2),
         ("# 运行结果：", 2),
+        # the output marker, commented out
+        ("# ======== output ==========", 2),
+        ("#---------- Output ----------", 2),
+        ("  # === 输出 ===", 2),
     ],
 )
 def test_labels(label: str, first: int) -> None:

@@ -109,7 +109,12 @@ PAIRS = [
     ("0.33", "0.3333", LOOSE),
     ("1.0", "1.04", LOOSE),
     ("<Foo object at 0x7f3a2c1b5e50>", "<Foo object at 0x55d0c0ffee00>", EVERY),
-    ("found at 0x10", "found at 0x20", EVERY),
+    ("data at 0x55d0c0ffee00", "data at 0x7f3a2c1b5e50", EVERY),
+    ("<Foo at 0x10>", "<Foo at 0x20>", EVERY),
+    # A short hex value outside a repr is no address: an offset, a register, a byte.
+    ("found at 0x10", "found at 0x20", ()),
+    ("byte 3 at 0x1f, byte 4 at 0x20", "byte 3 at 0x1f, byte 4 at 0x21", ()),
+    ("at 0x7f...", "at 0x10", ("ellipsis",)),
     ("<Foo at 0x7f3a2c1b5e50>", "<Foo object at 0x7f3a2c1b5e50>", EVERY),
     ("10%\r100%", "100%", EVERY),
     ("\x1b[31mERROR\x1b[0m", "ERROR", EVERY),
@@ -472,3 +477,29 @@ def test_normalisation_drops_only_trailing_blanks_and_blank_edge_lines(text: str
         lines.pop()
     for comparator in MODES.values():
         assert comparator.prepare(text) == "\n".join(lines)
+
+
+@given(
+    st.integers(0, 0xFFFFFFF),
+    st.integers(0, 0xFFFFFFF),
+    st.sampled_from(["found at 0x{}", "offset at 0x{} (page 2)", "value at 0x{}: 7"]),
+)
+def test_a_short_hex_value_after_at_is_compared(first: int, second: int, layout: str) -> None:
+    """Fewer than 8 hex digits, outside a repr: text, as in output about offsets."""
+    assume(first != second)
+    expected, printed = layout.format(f"{first:x}"), layout.format(f"{second:x}")
+    for mode, comparator in MODES.items():
+        assert not comparator.compare(expected, printed).matched, mode
+
+
+@given(
+    st.integers(0x10000000, 0xFFFFFFFFFFFFFFFF),
+    st.integers(0x10000000, 0xFFFFFFFFFFFFFFFF),
+    st.sampled_from(["data at 0x{}", "<Foo object at 0x{}>", "<function f at 0x{}>"]),
+)
+def test_an_address_after_at_is_masked(first: int, second: int, layout: str) -> None:
+    """A pointer (8 hex digits or more), or the address at the end of a repr, differs on
+    every run: it matches any other in every mode."""
+    expected, printed = layout.format(f"{first:x}"), layout.format(f"{second:X}")
+    for mode, comparator in MODES.items():
+        assert comparator.compare(expected, printed).matched, mode

@@ -96,3 +96,54 @@ def test_the_warning_in_a_run(pytester: pytest.Pytester, write_note: WriteNote) 
         ["*note.md:11: the fence at line 11 reads as what the block at line 3 prints, but *"]
     )
     assert block_counts(result) == {"ran": 7}
+
+
+@pytest.mark.parametrize(
+    ("code", "between", "fence"),
+    [
+        ("print(x)", "<!-- the output -->", "```\ntensor([1., 2.])\n```"),
+        ("x.shape", "<!--\nmore than one line\n-->", "~~~text\ntorch.Size([2])\n~~~"),
+        ("print(a, b)", "<!-- a -->\n\n<!-- b -->", "```console\nTrue False\n```"),
+        ("print(n)", "<!-- prettier-ignore -->", "```none\n42\n```"),
+    ],
+)
+def test_output_past_an_html_comment_is_named(code: str, between: str, fence: str) -> None:
+    """A comment is not rendered: the fence reads as the output right under the block, so
+    it is named, with the comment's line, rather than passed over."""
+    text = _note(code, between, fence)
+    note = NoteParser().parse(text)
+    fence_line = text.split("\n").index(fence.split("\n")[0], 3)  # past the block
+    assert note.blocks[0].output is None
+    (problem,) = note.problems
+    assert (problem.line_index, problem.severity) == (fence_line, "warning")
+    assert problem.message.endswith(
+        ": only blank lines and one label line may stand between a block and its output, "
+        "line 5 is an HTML comment (move it above the block or below the output)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "fence"),
+    [
+        ("y = x + 1", "```\ntensor([1., 2.])\n```"),  # prints nothing: another's output
+        ("print(x)", "```\ny = x + 1\nprint(y)\n```"),  # code
+        ("print(x)", "```\nSome words in a fence.\n```"),  # prose
+        ("print(x)", "```json\n[1, 2]\n```"),  # another language
+    ],
+)
+def test_what_is_not_named_past_a_comment(code: str, fence: str) -> None:
+    note = NoteParser().parse(_note(code, "<!-- a comment -->", fence))
+    assert [problem.message for problem in note.problems] == []
+
+
+def test_output_past_a_comment_in_a_run(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note("# T\n\n```python\nprint(2)\n```\n\n<!-- the output -->\n\n```\n3\n```\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "-W", "always")
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"ran": 1}  # not verified: nothing was compared
+    result.stdout.fnmatch_lines(
+        [
+            "*note.md:9: fence without info string after the block at line 3 looks like its "
+            "output but is not read: *line 7 is an HTML comment*"
+        ]
+    )

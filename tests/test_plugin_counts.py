@@ -237,3 +237,153 @@ def test_verbose_shows_each_block_as_it_finishes(
     finally:
         del sys.modules["progress_probe"]
     assert events == ["ran 1", "reported 1", "ran 6", "reported 6", "ran 11", "reported 11"]
+
+
+#: One note of each kind: name -> text.
+NOTE_KINDS = {
+    "matched.md": "```python\nprint(1)\n\n=== output ===\n1\n```\n",
+    "drifted.md": (
+        "```python\nprint(1)\n\n=== output ===\n2\n```\n\n"
+        '```python\nprint("a")\n\n=== output ===\nb\n```\n'
+    ),
+    "no_expected.md": "```python\nprint(1)\n```\n",
+    "skipped.md": "<!-- torchnotes: skip not here -->\n```python\nprint(1)\n```\n",
+    "could_not_run.md": "<!-- torchnotes: frobnicate -->\n```python\nprint(1)\n```\n",
+    "cannot_run_block.md": (
+        "```python\nOut[1]: 2\n```\n\n```python\nprint(1)\n\n=== output ===\n1\n```\n"
+    ),
+    "raises.md": "<!-- torchnotes: raises ZeroDivisionError -->\n```python\n1 / 0\n```\n",
+    "new_warning.md": (
+        '```python\nimport warnings\nwarnings.warn("old", FutureWarning)\nprint(1)\n\n'
+        "=== output ===\n1\n```\n"
+    ),
+    "xfailed.md": (
+        "```python\nprint(1)\n\n=== output ===\n1\n```\n\n"
+        "<!-- torchnotes: xfail known -->\n```python\n1 / 0\n```\n"
+    ),
+    "partly_skipped.md": (
+        "```python\nprint(1)\n\n=== output ===\n1\n```\n\n"
+        "<!-- torchnotes: skip gpu -->\n```python\nprint(2)\n```\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_the_terminal_the_report_and_junitxml_count_alike(
+    pytester: pytest.Pytester, write_note: WriteNote, workers: list[str]
+) -> None:
+    """Notes as pytest counts them, in junitxml's suite too (a failing block is a
+    ``<failure>`` of its note's test case, not a test of its own); blocks by status, in the
+    terminal and the report alike."""
+    for name, text in NOTE_KINDS.items():
+        write_note(text, name)
+    result = pytester.runpytest(*workers, "--junitxml=junit.xml", "--torchnotes-report=r.json")
+    result.assert_outcomes(failed=3, passed=6, skipped=1)
+    blocks = {"verified": 6, "ran": 1, "failed": 3, "xfailed": 1, "not_run": 1, "skipped": 2}
+    assert block_counts(result) == blocks
+    result.stdout.fnmatch_lines(
+        ["*: 10 notes (6 passed, 2 failed, 1 skipped, 1 could not run), 14 blocks: *"]
+    )
+    report = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))
+    assert {status.replace(" ", "_"): n for status, n in report["summary"].items()} == blocks
+    outcomes = {note["path"]: note["outcome"] for note in report["notes"]}
+    assert outcomes == {
+        **dict.fromkeys((f"notes/{name}" for name in NOTE_KINDS), "passed"),
+        "notes/drifted.md": "failed",
+        "notes/cannot_run_block.md": "failed",
+        "notes/could_not_run.md": "error",
+        "notes/skipped.md": "skipped",
+    }
+    suite = ElementTree.parse(pytester.path / "junit.xml").getroot().find("testsuite")
+    assert suite is not None
+    counts = {key: suite.get(key) for key in ("tests", "failures", "errors", "skipped")}
+    assert counts == {"tests": "10", "failures": "3", "errors": "0", "skipped": "1"}
+    cases = {case.get("classname"): case for case in suite.iter("testcase")}
+    assert len(cases) == 10
+    drifted = [failure.get("message") or "" for failure in cases["notes.drifted.md"]]
+    assert [message.split(":")[0] for message in drifted] == ["line 1", "line 8", "2 blocks"]
+
+
+#: Verified blocks, each under other rules, and what ``-v`` says of them.
+RULES = """\
+```python
+print(0.3333)
+
+=== output ===
+0.33
+```
+
+<!-- torchnotes: compare structure -->
+```python
+print([0.5, 7])
+
+=== output ===
+[0.1, 2]
+```
+
+<!-- torchnotes: compare numeric rtol=0.1 atol=0.001 -->
+```python
+print(1.05)
+
+=== output ===
+1.0
+```
+
+<!-- torchnotes: compare ellipsis -->
+```python
+print("loading 12 files")
+
+=== output ===
+loading ... files
+```
+
+<!-- torchnotes: compare exact -->
+```python
+print("took 3 ms")
+
+=== output ===
+took 5 ms
+```
+
+<!-- torchnotes: raises ZeroDivisionError -->
+```python
+1 / 0
+```
+"""
+
+
+def test_verbose_says_under_which_rules_a_block_matched(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(RULES)
+    result = pytester.runpytest("-v", "--torchnotes-sanitize", r"\d+ ms => N ms")
+    assert block_counts(result) == {"verified": 6}
+    lines = [line.split("::note ")[1] for line in result.stdout.lines if "::note VERIFIED" in line]
+    assert [line.split("[")[0].rstrip() for line in lines] == [
+        "VERIFIED block 1, line 1 (1 torchnotes_sanitize substitution)",
+        "VERIFIED block 2, line 9 (compare structure: values not compared, 1 torchnotes_sanitize"
+        " substitution)",
+        "VERIFIED block 3, line 17 (compare numeric rtol=0.1 atol=0.001, 1 torchnotes_sanitize"
+        " substitution)",
+        "VERIFIED block 4, line 25 (compare ellipsis, 1 torchnotes_sanitize substitution)",
+        "VERIFIED block 5, line 33 (compare exact, 1 torchnotes_sanitize substitution)",
+        "VERIFIED block 6, line 41",  # by the exception it raised: no output compared
+    ]
+    default = pytester.runpytest("-v")
+    assert block_counts(default) == {"verified": 5, "failed": 1}  # took 3 ms: not 5 ms
+    verified = [line for line in default.stdout.lines if "::note VERIFIED" in line]
+    assert [line.split("[")[0].split(" line ")[1].rstrip() for line in verified] == [
+        "1",
+        "9 (compare structure: values not compared)",
+        "17 (compare numeric rtol=0.1 atol=0.001)",
+        "25 (compare ellipsis)",
+        "41",
+    ]
+
+
+def test_a_run_without_pytest_s_junitxml_plugin_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NOTE_KINDS["matched.md"])
+    result = pytester.runpytest("-p", "no:junitxml")
+    result.assert_outcomes(passed=1)

@@ -50,7 +50,7 @@ def test_update_refuses_a_block_with_a_second_output_fence(
     result.stdout.fnmatch_lines(
         [
             "*Not updated: line 3: the block's output fence is followed by a second one at "
-            "line 16, under a label of its own, which update cannot write: put both outputs "
+            "line 16, which update cannot write: put both outputs "
             "in the fence at line 11, in the order the block prints them, and delete the "
             "second (or mark the block <!-- torchnotes: compare ignore -->).",
         ]
@@ -75,3 +75,42 @@ def test_a_block_whose_first_fence_holds_all_its_output_passes_and_is_not_writte
     result = pytester.runpytest("--torchnotes-update")
     assert block_counts(result) == {"verified": 2}
     assert note.read_text(encoding="utf-8") == fixed
+
+
+UNLABELED_OUTPUTS = """\
+# Two output fences, one after the other
+
+```python
+print(1)
+```
+
+```output
+1
+```
+
+```output
+2
+```
+"""
+
+
+def test_an_output_fence_right_after_the_output_fence_is_named_not_passed_over(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The second fence says it is output: the block passes on the first alone, and the
+    run says that the second is compared with nothing; update does not write either."""
+    write_note(UNLABELED_OUTPUTS)
+    result = pytester.runpytest("-W", "always")
+    assert block_counts(result) == {"verified": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:11: a second output fence after the block at line 3, whose output "
+            "is the fence at line 7, is not read: a block has one output section*",
+        ]
+    )
+    drifted = UNLABELED_OUTPUTS.replace("print(1)", "print(5)")
+    note = write_note(drifted)
+    updated = pytester.runpytest("--torchnotes-update")
+    assert block_counts(updated) == {"failed": 1}
+    updated.stdout.fnmatch_lines(["*Not updated: line 3: *second one at line 11*"])
+    assert note.read_text(encoding="utf-8") == drifted

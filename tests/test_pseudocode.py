@@ -60,3 +60,40 @@ def test_code_that_compiles_gets_no_hint(code: str) -> None:
 
 def test_other_exceptions_get_no_hint() -> None:
     assert pseudocode_hint("x = <y>", frozenset({"ValueError"}), "bad", 3) is None
+
+
+@pytest.mark.parametrize(
+    "marker", ["======= ouput =====", "---- outptu ----", "=== Ouptut: ===", "~~~ otuput ~~~"]
+)
+def test_a_misspelt_output_marker_is_named_and_never_left_unrun(
+    pytester: pytest.Pytester, write_note: WriteNote, marker: str
+) -> None:
+    """Its output runs as code and does not compile: leaving the block unrun, as pseudo-code
+    is, would leave its output uncompared for good."""
+    code = f"print(2)\n\n{marker}\n3"
+    path = write_note(f"# T\n\n```python\n{code}\n```\n", dedent=False)
+    assert pseudocode_hint(code, SYNTAX, "invalid syntax (note.md, line 6)", 3) is None
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"  line 6 reads as the output marker with its word misspelt: '{marker}'; write "
+            "======== output ========== there, and what is under it is compared as the "
+            "block's output",
+        ]
+    )
+    assert "not valid Python" not in result.stdout.str()
+    text = result.stdout.str()
+    reason = text[text.index("the block raised ") :].splitlines()[0].removesuffix(" (exception)")
+    record = BlockRecord("block", 1, 3, "T", "failed", "exception", reason, None, "", "")
+    from pytest_torchnotes.markdown.parsers import NoteParser
+
+    block = NoteParser().parse(path.read_text()).blocks[0]
+    assert classify("notes/note.md", record, None, block).directive is None
+
+
+@pytest.mark.parametrize("line", ["== input ==", "=== result ===", "--- outcome ---", "a = b"])
+def test_other_ruled_words_are_not_the_marker(line: str) -> None:
+    from pytest_torchnotes.markdown.marker import misspelt_marker
+
+    assert misspelt_marker(f"x = 1\n{line}") is None

@@ -3,12 +3,16 @@ fence is not writable by update (tests/samples/second_output.md)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
+from pytest_torchnotes.markdown.layout import OUTPUT_LABEL
+from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.parsers import OUTPUT_MARKER, NoteParser
+from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.update.rewrite import RewriteError, section_edit
 
 SAMPLE = Path(__file__).parent / "samples" / "second_output.md"
@@ -21,8 +25,8 @@ def test_the_first_of_two_output_fences_is_not_writable() -> None:
     assert first.output is not None
     assert second.output is not None
     assert first.output.not_writable == (
-        "the block's output fence is followed by a second one at line 14, under a label of "
-        "its own, which update cannot write: put both outputs in the fence at line 9, in the "
+        "the block's output fence is followed by a second one at line 14, which update "
+        "cannot write: put both outputs in the fence at line 9, in the "
         "order the block prints them, and delete the second (or mark the block "
         "<!-- torchnotes: compare ignore -->)"
     )
@@ -38,3 +42,50 @@ def test_the_first_of_two_output_fences_is_not_writable() -> None:
             first_line=first.first_line,
             file_digest="",
         )
+
+
+def _warnings(text: str, note_format: NoteFormat | None = None) -> list[tuple[int, str]]:
+    note = NoteParser(note_format).parse(text)
+    return [(shown(p.line_index), p.message) for p in note.problems if p.severity == "warning"]
+
+
+@pytest.mark.parametrize("first", ["```output", "Output:\n```", "**输出：**\n```text", "```none"])
+@pytest.mark.parametrize("second", ["output", "out", "stdout", "result", "none"])
+@pytest.mark.parametrize("labels", [OUTPUT_LABEL, None], ids=["labels", "no-labels"])
+def test_an_output_fence_right_after_the_output_fence_is_named(
+    first: str, second: str, labels: re.Pattern[str] | None
+) -> None:
+    if labels is None and not first.startswith("```"):
+        return  # without labels read, a bare fence under a label is no output
+    text = f"```python\nprint(1)\nprint(2)\n```\n\n{first}\n1\n```\n\n```{second}\n2\n```\n"
+    output_line = 6 + first.count("\n")  # under a label, the fence is a line further
+    note = NoteParser(NoteFormat(output_label=labels)).parse(text)
+    (block,) = note.blocks
+    assert block.output is not None
+    assert block.output.text == "1"
+    assert block.output.not_writable is not None
+    assert _warnings(text, NoteFormat(output_label=labels)) == [
+        (
+            output_line + 4,
+            f"a second output fence after the block at line 1, whose output is the fence at "
+            f"line {output_line}, is not read: a block has one output section; put both "
+            "outputs in that fence, in the order the block prints them",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "```\n2\n```",  # a bare fence: nothing says it is output
+        "```text\n2\n```",
+        "Some prose.\n\n```output\n2\n```",  # past prose: another example's
+        "## Next\n\n```output\n2\n```",
+    ],
+)
+def test_what_is_not_a_second_output_is_not_named(after: str) -> None:
+    text = f"```python\nprint(1)\n```\n\n```output\n1\n```\n\n{after}\n"
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is not None
+    assert note.blocks[0].output.not_writable is None
+    assert not any("second output" in message for _, message in _warnings(text))

@@ -254,6 +254,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if settings.run.update:
         config.pluginmanager.register(Updates(config), "torchnotes-update")
     config.pluginmanager.register(Reporting(config, settings.report), "torchnotes-reporting")
+    if getattr(config.option, "xmlpath", None) and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(JunitNoteCounts(config), "torchnotes-junit-counts")
 
 
 def _reader(config: pytest.Config, note_format: NoteFormat) -> NoteParser:
@@ -980,6 +982,7 @@ def _block_report(item: NoteItem, result: BlockResult) -> pytest.TestReport:
             "drift": result.drift,
             "status": result.status,
             "short": short,
+            "compared_by": blocktext.compared_by(result),
         },
         **extra,
     )
@@ -1295,6 +1298,46 @@ class Updates:
             terminalreporter.write_line(text, **markup)
 
 
+class JunitNoteCounts:
+    """``--junitxml``: the counts of the test suite are those of notes, as pytest's line gives
+    them. pytest's junitxml counts every report it gets, and a note sends one for each block
+    that failed or was skipped (and, with ``-v``, passed) besides its own: a note with two
+    failing blocks counted as three failures. Each failing block stays a ``<failure>`` of its
+    note's test case, with its line and diff; only the suite's counts leave blocks out."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.blocks: dict[str, int] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if getattr(report, "torchnotes_block", None) is None:
+            return
+        # what junitxml adds for the report (LogXML.pytest_runtest_logreport)
+        if report.failed:
+            counted = "failure" if report.when == "call" else "error"
+        elif report.skipped:
+            counted = "skipped"
+        elif report.when == "call":
+            counted = "passed"
+        else:
+            return
+        self.blocks[counted] = self.blocks.get(counted, 0) + 1
+
+    @pytest.hookimpl(tryfirst=True)  # before junitxml writes the file
+    def pytest_sessionfinish(self) -> None:
+        try:
+            from _pytest.junitxml import xml_key
+        except ImportError:  # pragma: no cover - a pytest that moved it: counts stay its own
+            return
+        xml = self.config.stash.get(xml_key, None)
+        stats = getattr(xml, "stats", None)
+        if not isinstance(stats, dict):  # pragma: no cover - another junitxml
+            return
+        for counted, blocks in self.blocks.items():
+            if counted in stats:
+                stats[counted] = max(stats[counted] - blocks, 0)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
     if report.when != "call":
@@ -1305,6 +1348,8 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
 
         # -v shows which block a line is about; short summaries name the note line anyway.
         label = f" {block['label']}" if config.get_verbosity() > 0 else ""
+        if label and block.get("compared_by"):  # a match under rules that accept more
+            label += f" ({block['compared_by']})"
         word, markup = STATUS_WORDS.get(block.get("status", ""), ("PASSED", {"green": True}))
         if report.failed:
             return "failed", "F", (f"{word}{label}", markup)

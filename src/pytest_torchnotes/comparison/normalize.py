@@ -17,10 +17,14 @@ Step = Callable[[str], str]
 #: ANSI escape sequences: colours (CSI ... m), cursor moves, OSC titles.
 ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 
-#: An object's memory address as Python and torch print it, ``<Foo object at 0x7f3a2c1b5e50>``,
-#: or as a note abbreviates it, ``at 0x7f...``: only after ``at``, so that a hex value
-#: (``0x3f800000``) is compared like any other text.
-MEMORY_ADDRESS = re.compile(r"\bat 0x(?:[0-9a-fA-F]+\b(?:\.\.\.)?|\.\.\.)")
+#: An object's memory address as Python and torch print it: after ``at``, at the end of a
+#: repr (``<Foo object at 0x7f3a2c1b5e50>``, ``<function f at 0x7f3a>``), or of 8 hex digits
+#: or more elsewhere (a 32- or 64-bit pointer), or as a note abbreviates it (``at 0x7f...``).
+#: Any other hex value is compared like any other text: ``0x3f800000``, and ``found at
+#: 0x10`` in output about offsets, which no address prints as.
+MEMORY_ADDRESS = re.compile(
+    r"\bat 0x(?:[0-9a-fA-F]+(?=>)|[0-9a-fA-F]{8,}\b(?:\.\.\.)?|[0-9a-fA-F]*\.\.\.)"
+)
 
 #: The same object as IPython's ``Out[n]:`` shows it, without "object":
 #: ``<torch._C.Generator at 0x7f3a2c1b5e50>``.
@@ -116,6 +120,8 @@ def mask_addresses(text: str) -> str:
 
     >>> mask_addresses("<Foo object at 0x7f3a2c1b5e50>, <Foo at 0x7f...>, 0x3f800000")
     '<Foo object at 0x...>, <Foo object at 0x...>, 0x3f800000'
+    >>> mask_addresses("data at 0x55d0c0ffee00, byte 3 at 0x10")
+    'data at 0x..., byte 3 at 0x10'
     """
     if "0x" not in text and " at ..." not in text:
         return text

@@ -17,7 +17,7 @@ from pytest_torchnotes.comparison.saysraises import says_it_fails_hint
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
 from pytest_torchnotes.markdown.layout import PRINTED_REPR
-from pytest_torchnotes.markdown.marker import unmatched_marker
+from pytest_torchnotes.markdown.marker import misspelt_marker, unmatched_marker
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.results import BlockResult
@@ -86,7 +86,15 @@ def _marker_hint(item: Block | SetupBlock, marker: re.Pattern[str]) -> list[str]
     not match: the likely cause of its ``SyntaxError``."""
     position = unmatched_marker(item.code, marker)
     if position is None:
-        return []
+        misspelt = misspelt_marker(item.code)
+        if misspelt is None:
+            return []
+        text = item.code.split("\n")[misspelt].strip()
+        return [
+            f"  line {shown(item.code_line + misspelt)} reads as the output marker with its word"
+            f" misspelt: {text!r}; write ======== output ========== there, and what is under"
+            " it is compared as the block's output"
+        ]
     text = item.code.split("\n")[position].strip()
     return [
         f"  line {shown(item.code_line + position)} looks like an output marker: {text!r},"

@@ -33,10 +33,12 @@ from pytest_torchnotes.markdown.lexers import BodyLine
 #: A comment line that announces the output below it: ``# 输出：``, ``# Output:``, ``# out:``,
 #: ``# 结果：``, ``# 运行结果：``; or, followed by a colon, any other output label of a line
 #: before an output fence (:data:`.layout.OUTPUT_LABEL`): ``# Result:``, ``# Expected output:``,
-#: ``# This prints:``, ``# 打印结果：``.
+#: ``# This prints:``, ``# 打印结果：``; or the output marker commented out,
+#: ``# ======== output ==========``.
 COMMENT_LABEL = re.compile(
     r"^[ \t]*#[ \t]*(?:(?:输出结果|运行结果|输出|结果|output|out)[ \t]*[:：]?"
-    rf"|(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)[ \t]*[:：])[ \t]*$",
+    rf"|(?:{CHINESE_LABEL}(?:如下)?|{ENGLISH_LABEL}(?:[ \t]+below)?)[ \t]*[:：]"
+    r"|[=\-~*+]{3,}[ \t]*(?:output|输出)[ \t]*[:：]?[ \t]*[=\-~*+]{3,})[ \t]*$",
     re.IGNORECASE,
 )
 #: The last comment line of a block that holds a label and the output on the same line:

@@ -441,6 +441,8 @@ def unread_output(
         explicit = following.language in output_fences or following.language == "output"
         if between.labels or explicit or not (between.prose or between.comments):
             return (line, f"{intro}: {_in_between(between)}")
+        if _output_past_comment(block, between, following, labeled_fences):
+            return (line, f"{intro}: {_in_between(between)}")
         if _output_past_prose(block, between, following, labeled_fences):
             return (line, PROSE_BETWEEN)  # one warning per note: outputfence
         return None
@@ -461,6 +463,22 @@ def unread_output(
             "marked output (```output) below the label",
         )
     return None
+
+
+def _output_past_comment(
+    block: FenceLexeme, between: Gap, following: FenceLexeme, labeled_fences: frozenset[str]
+) -> bool:
+    """Whether ``following``, with only HTML comments and blank lines after ``block``, reads
+    as what the block prints (as :func:`_output_past_prose` tells). A comment is not
+    rendered: the reader sees the output right under the block, and nothing compares it."""
+    return (
+        bool(between.comments)
+        and not between.prose
+        and not between.titled
+        and following.language in (labeled_fences or LABELED_FENCES)
+        and printed_fence(following)
+        and may_print(block)
+    )
 
 
 def _output_past_prose(

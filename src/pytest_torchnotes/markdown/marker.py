@@ -31,6 +31,35 @@ MARKER_LIKE = re.compile(
 )
 
 
+#: A line of rules around one word, ``======= ouput =====``: the output marker, when the word
+#: is ``output`` misspelt (:func:`misspelt_marker`).
+RULED_WORD = re.compile(
+    r"^[ \t]*[=\-~*+]{3,}[ \t]*(?P<word>[^\W\d_]+)[ \t]*[:：]?[ \t]*[=\-~*+]{3,}[ \t]*$"
+)
+
+#: How alike (difflib's ratio) a word must be to ``output`` to read as it misspelt.
+MISSPELT = 0.6
+
+
+def misspelt_marker(code: str) -> int | None:
+    """The 0-based position in ``code`` of a line that reads as the output marker with its word
+    misspelt: the block's output under it would run as code, and its ``SyntaxError`` is no
+    pseudo-code to leave unrun.
+
+    >>> misspelt_marker("print(1)\\n======= ouput =====\\n1"), misspelt_marker("== input ==")
+    (1, None)
+    """
+    from difflib import SequenceMatcher
+
+    for position, line in enumerate(code.split("\n")):
+        first = line.lstrip(" \t")[:1]
+        ruled = RULED_WORD.match(line) if first and first in "=-~*+" else None
+        word = ruled.group("word").lower() if ruled is not None else "output"
+        if word != "output" and SequenceMatcher(None, word, "output").ratio() >= MISSPELT:
+            return position
+    return None
+
+
 def marker_lines(body: Sequence[BodyLine], pattern: re.Pattern[str]) -> list[int]:
     """Positions in ``body`` of the lines that are output markers."""
     if pattern is OUTPUT_MARKER:  # the cheap test inline: a call a line costs more

@@ -41,6 +41,7 @@ from pytest_torchnotes.markdown import (
     tabs,
     teach_exercises,
     transcripts,
+    uncommented_output,
     unlabeled_comments,
 )
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
@@ -80,6 +81,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     outputfence.read,  # an output fence after the block, maybe under a label line
     indented.read,  # the indented text, when no output fence was read
     commentoutput.read,  # comments under # Output: at the end of the block, when nothing else
+    uncommented_output.warn,  # or code under it that reads as printed output (# Output:, 3)
     transcripts.check,  # what doctest would not run
     raises.check,  # raises and a written traceback: one too many
 )

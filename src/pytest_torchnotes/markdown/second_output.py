@@ -14,7 +14,8 @@ outputs, each under its label::
     ```
 
 A block has one output section: the first fence is read, and the second would be compared
-with nothing. It is reported, so that no output is dropped silently, and
+with nothing. The same holds of a fence that says it is output (```` ```output ````) right
+after the first, with no label between. It is reported, so that no output is dropped silently, and
 ``--torchnotes-update`` does not write the first fence (:func:`second_output_refusal`): the
 whole output written there, the note would still hold the second fence after it, and read as
 if the block printed its value twice.
@@ -34,8 +35,8 @@ from pytest_torchnotes.notelines import shown
 
 def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) -> FenceLexeme | None:
     """Warn of a fence after ``output``, the output fence of ``block``, that would be read
-    as output too: one label line between, and a fence that a label makes output; return
-    that fence."""
+    as output too: one label line between, and a fence that a label makes output, or only
+    blank lines between, and a fence that says it is output; return that fence."""
     fences = note.lexemes.fences
     position = _position(fences, output)
     if position is None or position + 1 >= len(fences) or output.close_line is None:
@@ -46,15 +47,18 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
     between = gap(
         note.lines, output, candidate.open_line, label or OUTPUT_LABEL, note.comment_lines
     )
-    if label is None or len(between.labels) != 1:
+    if not between.only_labels or len(between.labels) > int(label is not None):
         return None
-    labeled = read_as_output(
-        candidate, between, note_format.output_fences, note_format.labeled_fences
-    )
-    if not labeled and not python_output(
-        candidate, between, note_format.languages, labels_read=True, marker=note_format.marker
-    ):
-        return None
+    if between.labels:
+        labeled = read_as_output(
+            candidate, between, note_format.output_fences, note_format.labeled_fences
+        )
+        if not labeled and not python_output(
+            candidate, between, note_format.languages, labels_read=True, marker=note_format.marker
+        ):
+            return None
+    elif not read_as_output(candidate, between, note_format.output_fences, frozenset()):
+        return None  # a bare fence right after the output: no label makes it output
     note.problem(
         candidate.open_line,
         f"a second output fence after the block at line {shown(block.open_line)}, whose "
@@ -80,7 +84,7 @@ def second_output_refusal(output: FenceLexeme, second: FenceLexeme) -> str:
     it under a label of its own, and what to do instead."""
     return (
         f"the block's output fence is followed by a second one at line "
-        f"{shown(second.open_line)}, under a label of its own, which update cannot write: put "
+        f"{shown(second.open_line)}, which update cannot write: put "
         f"both outputs in the fence at line {shown(output.open_line)}, in the order the block "
         "prints them, and delete the second (or mark the block "
         "<!-- torchnotes: compare ignore -->)"

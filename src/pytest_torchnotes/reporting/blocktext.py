@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.display import diff_markup
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.reporting.terminaltext import terminal_text
@@ -29,6 +30,31 @@ def label(result: BlockResult, *, line: bool) -> str:
             heading = heading[: MAX_HEADING - 1] + "…"
         label += f" [{terminal_text(heading)}]"
     return label
+
+
+def compared_by(result: BlockResult) -> str | None:
+    """The rules a verified block's output matched under, where they are not the default
+    ones, for ``-v`` to show beside ``VERIFIED``: ``compare structure`` leaves values
+    uncompared, a tolerance or a ``torchnotes_sanitize`` substitution accepts other text.
+    ``None`` for any other block (one verified by the exception it raised too), and under
+    the default rules."""
+    comparator = result.comparator
+    if comparator is None or result.status != "verified" or result.expected is None:
+        return None
+    options = comparator.options
+    rules = [
+        f"{name}={value:g}"
+        for name, value in (("rtol", options.rtol), ("atol", options.atol))
+        if value
+    ]
+    words = []
+    if options.mode != defaults.COMPARE or rules:
+        words.append(" ".join(["compare", options.mode, *rules]))
+    if options.mode == "structure":
+        words[-1] += ": values not compared"
+    if comparator.sanitizers:
+        words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
+    return ", ".join(words) or None
 
 
 class BlockFailure:

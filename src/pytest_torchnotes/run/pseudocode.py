@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.magics import as_run
+from pytest_torchnotes.markdown.marker import misspelt_marker
 from pytest_torchnotes.markdown.otherlanguages import other_language
 
 #: The exceptions of code that does not compile.
@@ -44,6 +45,8 @@ transcript --> on the line above its fence (line 12); or, it reads as a shell se
     """
     if not SYNTAX_ERRORS & names or as_run(code) is not None:
         return None
+    if misspelt_marker(code) is not None:
+        return None  # the output marker misspelt: the failure names it, no skip leaves it unrun
     hint = (
         "not valid Python: if the block is pseudo-code or another tool's transcript, mark it "
         f"<!-- torchnotes: {not_python_directive(message)} --> on the line above its fence "

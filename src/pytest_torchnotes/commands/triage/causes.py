@@ -29,6 +29,7 @@ from pytest_torchnotes.comparison.missing import (
 )
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
+from pytest_torchnotes.markdown.marker import misspelt_marker
 from pytest_torchnotes.markdown.otherlanguages import other_language, signature_hint
 from pytest_torchnotes.notelines import from_shown
 from pytest_torchnotes.quoting import cut
@@ -120,7 +121,8 @@ def classify(
     if meant is not None:
         return meant
     syntax = SYNTAX.search(reason)
-    if syntax is not None and not _compiles(block):
+    misspelt = block is not None and misspelt_marker(block.code) is not None
+    if syntax is not None and not _compiles(block) and not misspelt:
         message = re.sub(r" \([^()]*, line \d+\)$", "", syntax.group("message"))
         return Finding(
             path,
