@@ -210,6 +210,8 @@ class ParsedNote:
     @property
     def errors(self) -> list[Problem]:
         """The errors that stop the note: all but those that refuse a block of it."""
+        if not self.problems:  # most notes: each parser of the note asks
+            return []
         refusals = {id(problem) for problem in self.refusals}
         return [
             problem

@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pytest_torchnotes.markdown.bodytext import body_text
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.leadin import first_line_after_lead_in
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
@@ -131,6 +132,9 @@ class Transcript:
 def is_transcript(body: Sequence[BodyLine]) -> bool:
     """Whether a block's first non-blank line is an ``In [n]:`` prompt, after the lines that
     start a session (:mod:`.leadin`: ``$ ipython``, comments), which are not read."""
+    text = body_text(body)
+    if "In[" not in text and "In [" not in text:  # IN_PROMPT's words: most blocks hold none
+        return False
     first = first_line_after_lead_in(body)
     return first is not None and IN_PROMPT.match(first) is not None
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from pytest_torchnotes.markdown.bodytext import body_text
 from pytest_torchnotes.markdown.bracketed import closing_line, depth_change
 from pytest_torchnotes.markdown.ipython import (
     IN_PROMPT,
@@ -28,6 +29,8 @@ from pytest_torchnotes.notelines import shown
 
 def starts_with_out(fence: FenceLexeme) -> bool:
     """Whether a fence's first non-blank line is an ``Out[n]:`` prompt."""
+    if "Out[" not in body_text(fence.body):  # OUT_PROMPT's word: most blocks hold none
+        return False
     first = first_text(fence.body)
     return OUT_PROMPT.match(first) is not None
 

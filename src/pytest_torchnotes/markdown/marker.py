@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.blocks import OutputSection
+from pytest_torchnotes.markdown.bodytext import body_text, line_positions
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
 from pytest_torchnotes.markdown.sections import content_prefix
@@ -62,13 +63,21 @@ def misspelt_marker(code: str) -> int | None:
 
 def marker_lines(body: Sequence[BodyLine], pattern: re.Pattern[str]) -> list[int]:
     """Positions in ``body`` of the lines that are output markers."""
-    if pattern is OUTPUT_MARKER:  # the cheap test inline: a call a line costs more
+    if pattern is OUTPUT_MARKER:  # only the lines that hold its rule are tried
         return [
-            position
-            for position, (_, _, text) in enumerate(body)
-            if ("===" in text or "---" in text) and pattern.match(text)
+            position for position in _ruled(body_text(body)) if pattern.match(body[position].text)
         ]
     return [position for position, line in enumerate(body) if pattern.match(line.text)]
+
+
+def _ruled(text: str) -> list[int]:
+    """The positions of the lines of ``text`` that hold a rule of the default marker
+    (``===`` or ``---``), in order: the only lines it can match, found by two searches."""
+    equals = line_positions(text, "===")
+    dashes = line_positions(text, "---")
+    if not dashes:
+        return equals
+    return sorted({*equals, *dashes})
 
 
 def unmatched_marker(code: str, pattern: re.Pattern[str]) -> int | None:
@@ -122,7 +131,7 @@ def stray_markers(note: NoteContext) -> None:
     front = lexemes.front_matter.close_line if lexemes.front_matter is not None else -1
     fences = lexemes.fences  # in document order, none inside another
     opens = [fence.open_line for fence in fences]
-    for index in _marker_lines(note.lines, note.format.marker):
+    for index in _marker_lines(note.lines, note.format.marker, note.text):
         fence = bisect_right(opens, index) - 1
         if (
             index <= front
@@ -138,14 +147,13 @@ def stray_markers(note: NoteContext) -> None:
         )
 
 
-def _marker_lines(lines: Iterable[str], pattern: re.Pattern[str]) -> list[int]:
+def _marker_lines(lines: Sequence[str], pattern: re.Pattern[str], text: str) -> list[int]:
     """The 0-based lines that are output markers after their block-quote markers, wherever
-    they stand."""
-    default = pattern is OUTPUT_MARKER
+    they stand; ``text`` is ``lines`` joined by newlines (a last newline may follow)."""
     found = []
-    for index, line in enumerate(lines):
-        if default and "===" not in line and "---" not in line:
-            continue
+    candidates = _ruled(text) if pattern is OUTPUT_MARKER else range(len(lines))
+    for index in candidates:
+        line = lines[index]
         quotes = QUOTE.match(line)
         if pattern.match(line[quotes.end() :] if quotes else line):
             found.append(index)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from pytest_torchnotes.markdown.bodytext import body_text
 from pytest_torchnotes.markdown.bracketed import continued_blanks
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
@@ -38,7 +39,7 @@ def is_doctest(body: Sequence[BodyLine]) -> bool:
     # Only a line with a prompt makes a transcript: a body without one is plain code,
     # told without compiling its first line as a sentence would be (every block of a
     # note is asked, and most hold no prompt).
-    if not any(PROMPT in line.text for line in body):
+    if PROMPT not in body_text(body):
         return False
     prose = False
     for line in body:

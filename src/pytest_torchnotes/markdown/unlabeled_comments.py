@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pytest_torchnotes.markdown.bodytext import body_text
 from pytest_torchnotes.markdown.commentoutput import (
     COMMENT_LABEL,
     COMMENT_LINE,
@@ -98,10 +99,14 @@ def inner_label(body: Sequence[BodyLine]) -> list[BodyLine]:
         last_code -= 1
     if last_code <= 0:
         return []  # no code, or nothing before it that could be a label
+    if "#" not in body_text(body):  # a label is a comment: most blocks hold none
+        return []
     return [
         line
         for n, line in enumerate(body[:last_code])
-        if COMMENT_LABEL.match(line.text) and COMMENT_LINE.match(body[n + 1].text)
+        if "#" in line.text
+        and COMMENT_LABEL.match(line.text)
+        and COMMENT_LINE.match(body[n + 1].text)
     ]
 
 

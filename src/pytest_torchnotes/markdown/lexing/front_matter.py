@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pytest_torchnotes.markdown.lexing.fences import FENCE_OPEN
+from pytest_torchnotes.markdown.lexing.plain_yaml import plain_mapping
 
 #: Front matter delimiters (Jekyll/Hugo YAML, Hugo TOML).
 FRONT_MATTER_OPEN = re.compile(r"(?P<delim>---|\+\+\+)[ \t]*$")
@@ -60,7 +61,7 @@ def _yaml_front_matter(text: str) -> bool:
     >>> _yaml_front_matter("title: Notes"), _yaml_front_matter("Some prose.")
     (True, False)
     """
-    if not text.strip() or TORCHNOTES_KEY.search(text):
+    if not text.strip() or TORCHNOTES_KEY.search(text) or plain_mapping(text):
         return True
     import yaml  # only notes that start with --- pay for the YAML parser
 
