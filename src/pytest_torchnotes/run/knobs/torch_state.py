@@ -79,6 +79,7 @@ def hook_knobs() -> list[Knob]:
 
     makers: list[Callable[[Any], Knob]] = [
         _module_hooks,
+        _optimizer_hooks,
         _function_modes,
         _dispatch_modes,
         _saved_tensor_hooks,
@@ -99,6 +100,10 @@ def hook_knobs() -> list[Knob]:
         owner = sys.modules.get(module)
         if owner is not None and hasattr(owner, attribute):
             knobs.append(attribute_knob(f"{module}.{attribute}", owner, attribute))
+    for module, name, attribute in CLASS_SETTINGS:
+        owner = getattr(sys.modules.get(module), name, None)
+        if owner is not None and attribute in vars(owner):
+            knobs.append(attribute_knob(f"{module}.{name}.{attribute}", owner, attribute))
     for module, flag in BACKEND_FLAGS:
         backend = getattr(torch.backends, module, None)
         if backend is not None and hasattr(backend, flag):
@@ -108,10 +113,23 @@ def hook_knobs() -> list[Knob]:
 
 #: Settings torch keeps in a module's global, set by a function: ``torch.hub.set_dir`` (the
 #: next note would download into, and load from, the folder an earlier note named, its
-#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``.
+#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``,
+#: ``torch.__future__.set_swap_module_params_on_conversion`` (every later note's
+#: ``module.to()`` would swap its parameters) and ``torch.backends.mha.set_fastpath_enabled``.
 MODULE_SETTINGS = (
     ("torch.hub", "_hub_dir"),
     ("torch.multiprocessing", "_sharing_strategy"),
+    ("torch.__future__", "_overwrite_module_params_on_conversion"),
+    ("torch.__future__", "_swap_module_params_on_conversion"),
+    ("torch.backends.mha", "_is_fastpath_enabled"),
+)
+
+#: Settings torch keeps in a class attribute, set by a class method:
+#: ``Distribution.set_default_validate_args(False)`` would let every later note's
+#: distributions take invalid parameters without a ``ValueError``.
+CLASS_SETTINGS = (
+    ("torch.distributions.distribution", "Distribution", "_validate_args"),
+    ("torch.utils.checkpoint", "DefaultDeviceType", "_default_device_type"),
 )
 
 #: Flags of ``torch.backends`` modules, kept where this torch has them.
@@ -164,6 +182,29 @@ def _module_hooks(torch: Any) -> Knob:
             registry.update(saved[1][name])
 
     return Knob("torch global module hooks", get, put)
+
+
+#: Module-level registries of ``torch.optim.optimizer`` that the hooks of every optimizer's
+#: step go into (``register_optimizer_step_pre_hook``): left, every later note's
+#: ``opt.step()`` would run the note's function.
+OPTIMIZER_HOOKS = ("_global_optimizer_pre_hooks", "_global_optimizer_post_hooks")
+
+
+def _optimizer_hooks(torch: Any) -> Knob:
+    module = sys.modules.get("torch.optim.optimizer")  # torch.optim deletes its attribute
+    registries = {name: vars(module)[name] for name in OPTIMIZER_HOOKS if name in vars(module)}
+    if not registries:
+        raise AttributeError("no global optimizer hooks")
+
+    def get() -> dict[str, dict[Any, Any]]:
+        return {name: dict(registry) for name, registry in registries.items()}
+
+    def put(saved: dict[str, dict[Any, Any]]) -> None:
+        for name, registry in registries.items():
+            registry.clear()  # the same dictionaries: torch's code holds them
+            registry.update(saved[name])
+
+    return Knob("torch global optimizer hooks", get, put)
 
 
 def _function_modes(torch: Any) -> Knob:

@@ -1,0 +1,77 @@
+"""End to end: hostile notes of a fifteenth round: what one note leaves that the next note
+would meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import WriteNote
+
+
+def _block(code: str, output: str | None = None) -> str:
+    if output is None:
+        return f"```python\n{code}\n```\n"
+    return f"```python\n{code}\n=== output ===\n{output}\n```\n"
+
+
+#: A step of an optimizer, which the next note prints.
+OPTIMIZER_STEP = (
+    "p = torch.nn.Parameter(torch.ones(1))\nopt = torch.optim.SGD([p], lr=0.5)\n"
+    "p.sum().backward()\nopt.step()\nprint(p.data)"
+)
+
+
+@pytest.mark.parametrize(
+    ("leave", "check", "fresh"),
+    [
+        (  # every later note's optimizer step printed the hook's line, or failed in it
+            "from torch.optim.optimizer import register_optimizer_step_pre_hook\n"
+            "register_optimizer_step_pre_hook(lambda opt, args, kwargs: print('pre hook'))",
+            OPTIMIZER_STEP,
+            "tensor([0.5000])",
+        ),
+        (
+            "from torch.optim.optimizer import register_optimizer_step_post_hook\n"
+            "def zero(opt, args, kwargs):\n"
+            "    for group in opt.param_groups:\n"
+            "        for p in group['params']:\n"
+            "            p.data.zero_()\n"
+            "register_optimizer_step_post_hook(zero)",
+            OPTIMIZER_STEP,
+            "tensor([0.5000])",
+        ),
+        (  # the next note's invalid distribution parameters were accepted silently
+            "torch.distributions.Distribution.set_default_validate_args(False)",
+            "try:\n    torch.distributions.Normal(0.0, -1.0)\nexcept ValueError:\n"
+            "    print('refused')",
+            "refused",
+        ),
+        (  # the next note's module.to() replaced parameters instead of changing them
+            "torch.__future__.set_overwrite_module_params_on_conversion(True)",
+            "print(torch.__future__.get_overwrite_module_params_on_conversion())",
+            "False",
+        ),
+        (
+            "torch.__future__.set_swap_module_params_on_conversion(True)",
+            "print(torch.__future__.get_swap_module_params_on_conversion())",
+            "False",
+        ),
+        (  # the next note's TransformerEncoder took the slow path
+            "torch.backends.mha.set_fastpath_enabled(False)",
+            "print(torch.backends.mha.get_fastpath_enabled())",
+            "True",
+        ),
+        (
+            'torch.utils.checkpoint.DefaultDeviceType.set_device_type("meta")',
+            "print(torch.utils.checkpoint.DefaultDeviceType._default_device_type)",
+            "None",
+        ),
+    ],
+)
+def test_torch_state_a_setter_leaves_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
+) -> None:
+    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
+    write_note(_block(f"import torch\n{check}", fresh), "b.md")
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
