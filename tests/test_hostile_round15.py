@@ -75,3 +75,31 @@ def test_torch_state_a_setter_leaves_is_put_back_for_the_next_note(
     write_note(_block(f"import torch\n{check}", fresh), "b.md")
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        'logging.getLogger("mylib").addHandler(logging.StreamHandler(sys.stdout))',
+        'logging.getLogger("mylib.sub").addHandler(logging.StreamHandler(sys.stdout))',
+        # a logger that existed before the note: torch's own
+        'logging.getLogger("torch").addHandler(logging.StreamHandler(sys.stdout))',
+        "import logging.config\nlogging.config.dictConfig({'version': 1,"
+        " 'disable_existing_loggers': False, 'handlers': {'out': {'class':"
+        " 'logging.StreamHandler', 'stream': 'ext://sys.stdout'}}, 'loggers': {'mylib':"
+        " {'handlers': ['out']}, 'torch': {'handlers': ['out']}}})",
+    ],
+)
+def test_a_handler_a_note_gives_a_named_logger_is_taken_off_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str
+) -> None:
+    # the next note's warnings of that logger printed twice, once into its compared output
+    write_note(_block(f"import logging, sys\n{leave}\nprint('left')", "left"), "a.md")
+    check = (
+        "import logging\nfor name in ('mylib', 'mylib.sub', 'torch'):\n"
+        "    logging.getLogger(name).warning('a warning of %s', name)\nprint('warned')"
+    )
+    write_note(_block(check, "warned"), "b.md")
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert "logger handlers" in (pytester.path / "report.json").read_text()
