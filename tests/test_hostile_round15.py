@@ -103,3 +103,45 @@ def test_a_handler_a_note_gives_a_named_logger_is_taken_off_for_the_next_note(
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=2)
     assert "logger handlers" in (pytester.path / "report.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("leave", "check", "fresh"),
+    [
+        (  # every later note's set_detect_anomaly(True) stopped checking for NaN
+            "torch.autograd.set_detect_anomaly(False, check_nan=False)",
+            "print(torch.is_anomaly_check_nan_enabled())",
+            "True",
+        ),
+        (  # every later note's torch.compile logged its graph breaks
+            "torch._logging.set_logs(graph_breaks=True, dynamo=logging.INFO)",
+            "from torch._logging._internal import log_state\n"
+            "print(log_state.is_artifact_enabled('graph_breaks'), log_state.log_qname_to_level)",
+            "False {}",
+        ),
+        (  # the next note's csv reader refused a line of 11 characters
+            "import csv\ncsv.field_size_limit(10)",
+            "import csv\nprint(next(csv.reader(['x' * 11])))",
+            "['xxxxxxxxxxx']",
+        ),
+        (
+            'import csv\ncsv.register_dialect("semi", delimiter=";")\n'
+            'csv.register_dialect("excel", delimiter=";")',
+            "import csv\nprint(csv.list_dialects(), csv.get_dialect('excel').delimiter)",
+            "['excel', 'excel-tab', 'unix'] ,",
+        ),
+        (  # every later note's downloads went through the note's opener and headers
+            "import urllib.request\nopener = urllib.request.build_opener()\n"
+            "opener.addheaders = [('User-agent', 'note')]\nurllib.request.install_opener(opener)",
+            "import urllib.request\nprint(urllib.request._opener)",
+            "None",
+        ),
+    ],
+)
+def test_a_setting_a_note_leaves_through_a_function_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
+) -> None:
+    write_note(_block(f"import logging, torch\n{leave}\nprint('left')", "left"), "a.md")
+    write_note(_block(f"import torch\n{check}", fresh), "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)

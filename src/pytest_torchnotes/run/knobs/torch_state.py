@@ -37,7 +37,11 @@ def settings_knobs() -> list[Knob]:
             lambda saved: torch.use_deterministic_algorithms(saved[0], warn_only=saved[1]),
         ),
         Knob("torch threads", torch.get_num_threads, torch.set_num_threads),
-        Knob("torch anomaly detection", torch.is_anomaly_enabled, torch.set_anomaly_enabled),
+        Knob(
+            "torch anomaly detection",
+            lambda: (torch.is_anomaly_enabled(), _anomaly_check_nan(torch)),
+            lambda saved: _set_anomaly(torch, *saved),
+        ),
         Knob(
             "torch float32 matmul precision",
             torch.get_float32_matmul_precision,
@@ -64,6 +68,20 @@ def settings_knobs() -> list[Knob]:
         for flag in ("enabled", "benchmark", "deterministic")
     )
     return knobs
+
+
+def _anomaly_check_nan(torch: Any) -> bool | None:
+    """Whether anomaly detection checks for NaN (``set_detect_anomaly(False,
+    check_nan=False)`` turns it off for every later ``set_detect_anomaly(True)`` too)."""
+    check_nan = getattr(torch, "is_anomaly_check_nan_enabled", None)
+    return None if check_nan is None else bool(check_nan())
+
+
+def _set_anomaly(torch: Any, enabled: bool, check_nan: bool | None) -> None:
+    if check_nan is None:
+        torch.set_anomaly_enabled(enabled)
+    else:
+        torch.set_anomaly_enabled(enabled, check_nan)
 
 
 def _restore_default_device(torch: Any, device_context: Any, saved: Any) -> None:
@@ -94,6 +112,7 @@ def hook_knobs() -> list[Knob]:
         _compile_stance,
         _process_group,
         _dynamo_counters,
+        _log_settings,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, attribute in MODULE_SETTINGS:
@@ -435,3 +454,23 @@ def _dynamo_counters(torch: Any) -> Knob:
             counters[name].update(counted)
 
     return Knob("torch._dynamo counters", get, put)
+
+
+def _log_settings(torch: Any) -> Knob:
+    """What ``torch._logging.set_logs`` enabled (``graph_breaks=True``, ``dynamo=INFO``): the
+    levels and handlers it gives torch's loggers are knobs of their own, but the artifacts it
+    turns on are read from here as torch logs, and every later note's ``torch.compile``
+    would write them."""
+    state = torch._logging._internal.log_state
+    state.log_qname_to_level, state.artifact_names  # noqa: B018 -- fail here where missing
+
+    def get() -> tuple[dict[str, int], frozenset[str]]:
+        return dict(state.log_qname_to_level), frozenset(state.artifact_names)
+
+    def put(saved: tuple[dict[str, int], frozenset[str]]) -> None:
+        state.log_qname_to_level.clear()
+        state.log_qname_to_level.update(saved[0])
+        state.artifact_names.clear()
+        state.artifact_names.update(saved[1])
+
+    return Knob("torch._logging.set_logs", get, put)
