@@ -145,3 +145,44 @@ def test_a_setting_a_note_leaves_through_a_function_is_put_back_for_the_next_not
     write_note(_block(f"import torch\n{check}", fresh), "b.md")
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("leave", "check", "fresh"),
+    [
+        (  # every later note's dropout did nothing
+            "import torch.nn.functional as F\nF.dropout.__defaults__ = (0.0, False, False)",
+            "print(torch.nn.functional.dropout.__defaults__)",
+            "(0.5, True, False)",
+        ),
+        (  # every later note's Linear had no bias
+            "torch.nn.Linear.__init__.__defaults__ = (False, None, None)",
+            "print(torch.nn.Linear(2, 2).bias is None)",
+            "False",
+        ),
+        (  # a function reached through a name the note binds to it
+            "import textwrap\nfill = textwrap.fill\nfill.__defaults__ = (3,)",
+            "import textwrap\nprint(textwrap.fill('aaa bbb'))",
+            "aaa bbb",
+        ),
+        (
+            "def mine(x):\n    return 'mine'\n"
+            "torch.nn.functional.softsign.__code__ = mine.__code__",
+            "print(torch.nn.functional.softsign(torch.ones(1)))",
+            "tensor([0.5000])",
+        ),
+        (
+            "from torch.nn import functional\nfunctional.relu.cached = torch.ones(1000)",
+            "print(hasattr(torch.nn.functional.relu, 'cached'))",
+            "False",
+        ),
+    ],
+)
+def test_a_library_function_a_note_changes_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
+) -> None:
+    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
+    write_note(_block(f"import torch\n{check}", fresh), "b.md")
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert "restored" in (pytester.path / "report.json").read_text()

@@ -30,6 +30,7 @@ from pytest_torchnotes.run import (
     fdreserve,
     folders,
     freeing,
+    funcattrs,
     heldlocks,
     identity,
     knobs,
@@ -130,6 +131,9 @@ def sandbox(
     classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
         guards.append(classattrs.ClassGuard(classes))
+    functions = funcattrs.find_functions(owners, code) if owners else []
+    if functions:
+        guards.append(funcattrs.FunctionGuard(functions))
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
