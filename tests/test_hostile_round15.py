@@ -186,3 +186,26 @@ def test_a_library_function_a_note_changes_is_put_back_for_the_next_note(
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=2)
     assert "restored" in (pytester.path / "report.json").read_text()
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        'threading.current_thread().name = "renamed"',
+        'multiprocessing.current_process().name = "renamed"',
+        'threading.main_thread().name = "renamed"',
+    ],
+)
+def test_a_name_a_note_gives_the_main_thread_or_process_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str
+) -> None:
+    # the next note printed it, and logged it as %(threadName)s or %(processName)s
+    imports = "import logging, multiprocessing, sys, threading"
+    write_note(_block(f"{imports}\n{leave}\nprint('left')", "left"), "a.md")
+    check = (
+        f"{imports}\nlogging.basicConfig(stream=sys.stdout, format='%(threadName)s"
+        " %(processName)s %(message)s')\nlogging.warning('logged')"
+    )
+    write_note(_block(check, "MainThread MainProcess logged"), "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)

@@ -220,6 +220,19 @@ def process_knobs() -> list[Knob]:
         Knob("blocking standard file descriptors", _blocking, _restore_blocking),
     ]
     knobs.append(attribute_knob("sys.dont_write_bytecode", sys, "dont_write_bytecode"))
+    # A name a note gives the main thread or process (``threading.current_thread().name =
+    # "worker"``) would be every later note's, in what it prints and in its log records'
+    # ``%(threadName)s`` and ``%(processName)s``.
+    knobs.append(attribute_knob("main thread name", threading.main_thread(), "name"))
+    process = sys.modules.get("multiprocessing.process")
+    if process is not None and hasattr(process, "current_process"):
+        knobs.append(
+            Knob(
+                "main process name",
+                lambda: process.current_process().name,
+                lambda saved: setattr(process.current_process(), "name", saved),
+            )
+        )
     if hasattr(sys, "getdlopenflags"):
         knobs.append(Knob("sys.setdlopenflags", sys.getdlopenflags, sys.setdlopenflags))
     if hasattr(sys, "get_int_max_str_digits"):
