@@ -209,3 +209,33 @@ def test_a_name_a_note_gives_the_main_thread_or_process_is_put_back_for_the_next
     write_note(_block(check, "MainThread MainProcess logged"), "b.md")
     result = pytester.runpytest("-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+@pytest.mark.parametrize(
+    ("leave", "check", "fresh"),
+    [
+        (  # every later note's reprlib.repr cut its strings to 5 characters
+            "import reprlib\nreprlib.aRepr.maxstring = 5",
+            "import reprlib\nprint(reprlib.repr('abcdefghij'))",
+            "'abcdefghij'",
+        ),
+        (  # every later note's distributions took a negative scale
+            "from torch.distributions import constraints\nconstraints.positive.lower_bound = -1.0",
+            "print(torch.distributions.constraints.positive.check(torch.tensor(-0.5)))",
+            "tensor(False)",
+        ),
+        (  # an attribute the object did not have, through a name bound to it
+            "import logging\nlast = logging.lastResort\nlast.kept = torch.ones(1000)",
+            "import logging\nprint(hasattr(logging.lastResort, 'kept'))",
+            "False",
+        ),
+    ],
+)
+def test_an_object_of_a_library_a_note_changes_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
+) -> None:
+    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
+    write_note(_block(f"import torch\n{check}", fresh), "b.md")
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    assert "restored" in (pytester.path / "report.json").read_text()

@@ -13,7 +13,6 @@ note starts.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from types import FunctionType
 from typing import Any
@@ -28,16 +27,11 @@ def find_functions(owners: Iterable[str], code: str = "") -> list[FunctionType]:
     """The Python functions ``owners`` (:func:`.classattrs.changed_owners`) reach, read
     through what ``code`` binds and the modules imported now (a method found in a class,
     a ``staticmethod`` or ``classmethod`` among them)."""
-    owners = list(owners)
-    bound: dict[str, list[str]] | None = None
     found: dict[int, FunctionType] = {}
-    for owner in owners:
-        if bound is None and owner.partition(".")[0] not in sys.modules:
-            bound = classattrs.bindings(code, {owner.partition(".")[0] for owner in owners})
-        for value in classattrs.reached(owner, bound or {}):
-            function = getattr(value, "__func__", value)  # a staticmethod or classmethod
-            if isinstance(function, FunctionType):
-                found[id(function)] = function
+    for _, value in classattrs.reached_through(owners, code):
+        function = getattr(value, "__func__", value)  # a staticmethod or classmethod
+        if isinstance(function, FunctionType):
+            found[id(function)] = function
     return list(found.values())
 
 

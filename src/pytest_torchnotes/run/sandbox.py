@@ -35,6 +35,7 @@ from pytest_torchnotes.run import (
     identity,
     knobs,
     note_modules,
+    objattrs,
     opaqueattrs,
     patches,
     permanent,
@@ -134,6 +135,9 @@ def sandbox(
     functions = funcattrs.find_functions(owners, code) if owners else []
     if functions:
         guards.append(funcattrs.FunctionGuard(functions))
+    objects = objattrs.find_objects(owners, code) if owners else []
+    if objects:
+        guards.append(objattrs.ObjectGuard(objects))
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
