@@ -239,3 +239,28 @@ def test_an_object_of_a_library_a_note_changes_is_put_back_for_the_next_note(
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=2)
     assert "restored" in (pytester.path / "report.json").read_text()
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        'logging.getLogger("x").big = torch.ones(1000)',
+        'log = logging.getLogger("x")\nlog.big = torch.ones(1000)',
+        'setattr(logging.getLogger("x"), "big", torch.ones(1000))',
+        "logging.getLogger().big = torch.ones(1000)",  # the root logger
+        'logging.getLogger("made.here").big = torch.ones(1000)',  # a logger the note makes
+    ],
+)
+def test_an_attribute_a_note_hangs_on_a_logger_is_taken_off_after_it(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str
+) -> None:
+    # loggers live as long as the process: the tensor kept its memory for the session
+    pytester.makeconftest("import logging\nlogging.getLogger('x')\n")
+    write_note(_block(f"import logging, torch\n{leave}\nprint('left')", "left"), "a.md")
+    check = (
+        "import logging\nprint([name for name, logger in [('', logging.root),"
+        " *logging.root.manager.loggerDict.items()] if hasattr(logger, 'big')])"
+    )
+    write_note(_block(check, "[]"), "b.md")
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=2)

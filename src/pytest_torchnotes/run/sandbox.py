@@ -34,6 +34,7 @@ from pytest_torchnotes.run import (
     heldlocks,
     identity,
     knobs,
+    loggerattrs,
     note_modules,
     objattrs,
     opaqueattrs,
@@ -141,6 +142,8 @@ def sandbox(
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
+    if (owners or opaque) and loggerattrs.names_loggers(code):
+        guards.append(loggerattrs.LoggerAttributeGuard())
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[
