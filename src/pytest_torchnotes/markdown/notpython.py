@@ -108,7 +108,7 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
-        half = _half_width(fence.info)
+        half = half_width(fence.info)
         fix = (
             f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
             "delete it to run the block"
@@ -176,7 +176,7 @@ def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -
         pending.directives = []
 
 
-def _half_width(text: str) -> str:
+def half_width(text: str) -> str:
     """``text`` with its full-width letters, digits and signs (U+FF01 to U+FF5E, as a
     Chinese, Japanese or Korean input method types them) written as their ASCII twins."""
     return text.translate(FULL_WIDTH)
@@ -194,7 +194,7 @@ def looks_like_python(fence: FenceLexeme) -> bool:
         info = INVISIBLE.sub("", fence.info)
         if PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language):
             return True
-        if PYTHON_LOOKING.match(_half_width(info)):
+        if PYTHON_LOOKING.match(half_width(info)):
             return True  # ```ｐｙｔｈｏｎ, typed with a Chinese or Japanese input method on
         # a session under a name of its own (```console, ```repl) says what it is by its prompt
         return fence.language not in PLAIN_TEXT and _starts_with_prompt(fence)
