@@ -161,3 +161,42 @@ def test_a_missing_module_in_a_library_s_words_is_named_from_the_import_below() 
     alone = describe_error(_raised(_library_words_with_no_import_below), "note.md")
     assert alone.missing_module is None
     assert error_headline(alone).endswith("requires module:NAME -->)")
+
+
+def _deep(depth: int, note_calls_library: bool) -> BaseException:
+    """What a block raises that recursed ``depth`` frames deep, in its own code or in a
+    library's function it called from its line 2."""
+    library = (
+        "def down(n):\n    if n == 0:\n        raise ValueError('deep')\n    return down(n - 1)\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(library, "library.py" if note_calls_library else "note.md", "exec"), namespace)
+    block = compile("\ndown(DEPTH)\n", "note.md", "exec")
+    return _raised(lambda: exec(block, {**namespace, "DEPTH": depth}))
+
+
+@pytest.mark.parametrize("note_calls_library", [False, True])
+def test_a_deep_traceback_shows_its_innermost_frames_as_the_interpreter_does(
+    note_calls_library: bool,
+) -> None:
+    # formatting all of a million-frame traceback took a minute, where Python prints the
+    # innermost 1000 frames
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(6000)
+    try:
+        info = describe_error(_deep(5000, note_calls_library), "note.md")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert "[Previous line repeated 996 more times]" in info.traceback
+    assert info.traceback.count("\n  File ") <= 1000
+    assert info.traceback.endswith("ValueError: deep\n")
+    # the line of the note it names: the innermost of the note's own frames
+    assert info.line_index == (1 if note_calls_library else 2)  # 0-based
+
+
+def test_a_traceback_of_a_thousand_frames_is_shown_whole() -> None:
+    info = describe_error(_deep(900, False), "note.md")
+    assert "[Previous line repeated 897 more times]" in info.traceback
+    assert 'File "note.md", line 2, in <module>' in info.traceback

@@ -460,3 +460,19 @@ def test_a_session_shown_as_text_or_in_a_page_source_is_not_reported(info: str, 
 
 def test_a_prompt_indented_in_a_fence_of_another_language_is_not_a_session() -> None:
     assert NoteParser().parse("```yaml\n    >>> x = 1\n```\n").problems == []
+
+
+@pytest.mark.parametrize(
+    "info", ["ｐｙｔｈｏｎ", "Ｐｙｔｈｏｎ", "ｐｙ", "python３", "ｐｙｔｈｏｎ　title=x"]
+)
+def test_a_fence_tagged_python_in_full_width_letters_is_named(info: str) -> None:
+    # typed with a Chinese or Japanese input method on, its block and output were left out
+    # with no word (a note of such blocks only was "skipped: no Python blocks")
+    text = f"# 笔记\n\n```{info}\nprint(1)\n\n======== output ==========\n1\n```\n"
+    note = NoteParser().parse(text)
+    assert note.blocks == []
+    [problem] = note.problems
+    assert shown(problem.line_index) == 3
+    assert problem.message.startswith(f"```{info} looks like Python but is not run")
+    assert "written in full-width characters: write " in problem.message
+    assert "in ASCII letters to run the block" in problem.message

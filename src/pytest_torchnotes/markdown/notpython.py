@@ -108,10 +108,14 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
     if looks_like_python(fence):
         languages = ", ".join(sorted(language or BARE for language in note.format.languages))
         hidden = INVISIBLE.search(fence.info)
+        half = half_width(fence.info)
         fix = (
             f"its info string holds an invisible character, U+{ord(hidden.group()):04X}: "
             "delete it to run the block"
             if hidden is not None
+            else f"its info string is written in full-width characters: write {half.split()[0]} in"
+            " ASCII letters to run the block"
+            if half != fence.info
             else "its Python follows other lines (a shell session?): put it in a ```python "
             "fence to run it, or mark the fence text to silence this"
             if not fence.info.strip() and not _text_reads_as_python(fence)
@@ -172,6 +176,16 @@ def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -
         pending.directives = []
 
 
+def half_width(text: str) -> str:
+    """``text`` with its full-width letters, digits and signs (U+FF01 to U+FF5E, as a
+    Chinese, Japanese or Korean input method types them) written as their ASCII twins."""
+    return text.translate(FULL_WIDTH)
+
+
+#: The full-width forms of ASCII's printable characters, to their ASCII twins.
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
 def looks_like_python(fence: FenceLexeme) -> bool:
     """Whether a fence's info string, or without one its content, looks like Python."""
     if fence.language in OUTPUT_FENCES:
@@ -180,6 +194,8 @@ def looks_like_python(fence: FenceLexeme) -> bool:
         info = INVISIBLE.sub("", fence.info)
         if PYTHON_LOOKING.match(info) or PYTHON_LOOKING.match(fence.language):
             return True
+        if PYTHON_LOOKING.match(half_width(info)):
+            return True  # ```ｐｙｔｈｏｎ, typed with a Chinese or Japanese input method on
         # a session under a name of its own (```console, ```repl) says what it is by its prompt
         return fence.language not in PLAIN_TEXT and _starts_with_prompt(fence)
     text = "\n".join(line.text for line in fence.body)

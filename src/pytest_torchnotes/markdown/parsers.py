@@ -18,6 +18,7 @@ from pytest_torchnotes.markdown import (
     commentoutput,
     copy_buttons,
     framework_tabs,
+    fullwidth_fences,
     html_blocks,
     html_code,
     image_output,
@@ -199,6 +200,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     quarto_outputs.unread_divs(note)
     indented_python.indented_python(note)
     prose_transcripts.prose_transcripts(note)
+    fullwidth_fences.full_width_fences(note)
     inline_output.inline_output(note)
     pre_output.pre_output(note)
     arrow_comments.arrow_comments(note)

@@ -210,6 +210,19 @@ def find_classes(owners: Iterable[str], code: str = "") -> list[type]:
     return list(found.values())
 
 
+def reached_through(owners: Iterable[str], code: str) -> Iterable[tuple[str, Any]]:
+    """Each of ``owners`` with what it reaches in the imported modules, itself or through
+    what ``code`` binds its first name to (:func:`bindings`, read only when an owner does
+    not start with the name of an imported module)."""
+    owners = list(owners)
+    bound: Mapping[str, list[str]] | None = None
+    for owner in owners:
+        if bound is None and owner.partition(".")[0] not in sys.modules:
+            bound = bindings(code, {owner.partition(".")[0] for owner in owners})
+        for value in _reach(owner, bound or {}, DEPTH):
+            yield owner, value
+
+
 def reached(owner: str, bound: Mapping[str, list[str]]) -> list[Any]:
     """What the dotted name ``owner`` reaches in the imported modules, itself or through
     the names ``bound`` (:func:`bindings`) gives it."""

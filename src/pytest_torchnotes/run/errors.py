@@ -3,6 +3,7 @@ raised, and the failures that are the runner's own (a time limit, a closed strea
 
 from __future__ import annotations
 
+import sys
 import traceback
 from dataclasses import dataclass
 
@@ -71,14 +72,23 @@ _TYPE_MRO = vars(type)["__mro__"]
 def describe_error(error: BaseException, filename: str) -> ErrorInfo:
     """Turn an exception into text; frames before the note's own code are left out."""
     names = class_names(error)
-    summary = traceback.TracebackException.from_exception(error)
+    depth, hidden, innermost = _walk(error, filename)
+    # Like the interpreter, which prints the innermost 1000 frames of a traceback: a block
+    # that recursed a million frames deep (``sys.setrecursionlimit(10**6)``) took the
+    # traceback module a minute to format them all.
+    kept = depth if depth <= MOST_FRAMES or _limit_set() else MOST_FRAMES
+    summary = traceback.TracebackException.from_exception(
+        error, limit=None if kept == depth else -kept
+    )
     frames = list(summary.stack)
-    hidden = _hidden_frames(error)
+    hidden = {index - (depth - kept) for index in hidden if index >= depth - kept}
     if hidden:
         frames = [frame for index, frame in enumerate(frames) if index not in hidden]
         summary.stack = traceback.StackSummary.from_list(frames)
     # Python numbers the note's lines as people read them (see ``run/shifting.py``).
     note_lines = [frame.lineno for frame in frames if frame.filename == filename]
+    if not note_lines and innermost is not None:  # the note's frames are past the kept ones
+        note_lines.append(innermost)
     if isinstance(error, SyntaxError) and error.filename == filename:
         # Raised while compiling the note: the frames are ours, the location is in the note.
         note_lines.append(error.lineno or 0)
@@ -145,11 +155,30 @@ def type_name_of(error: BaseException) -> str:
 HIDE = "__tracebackhide__"
 
 
-def _hidden_frames(error: BaseException) -> set[int]:
-    """The indexes of the frames of ``error``'s traceback whose function says ``__tracebackhide__
-    = True``: the plugin's own checks, which a block's traceback does not show."""
-    walked = traceback.walk_tb(error.__traceback__)
-    return {index for index, (frame, _) in enumerate(walked) if HIDE in frame.f_code.co_varnames}
+#: The most frames of a traceback that are formatted, the innermost (the interpreter's own
+#: limit when it prints a traceback).
+MOST_FRAMES = 1000
+
+
+def _limit_set() -> bool:
+    """Whether the block set ``sys.tracebacklimit``, which the traceback module follows."""
+    return getattr(sys, "tracebacklimit", None) is not None
+
+
+def _walk(error: BaseException, filename: str) -> tuple[int, set[int], int | None]:
+    """How many frames ``error``'s traceback has; the indexes of those whose function says
+    ``__tracebackhide__ = True`` (the plugin's own checks, which a block's traceback does
+    not show); and the line of the innermost frame of the note's code."""
+    depth = 0
+    hidden = set()
+    innermost = None
+    for depth, (frame, line) in enumerate(traceback.walk_tb(error.__traceback__), 1):
+        code = frame.f_code
+        if HIDE in code.co_varnames:
+            hidden.add(depth - 1)
+        elif code.co_filename == filename:
+            innermost = line
+    return depth, hidden, innermost
 
 
 #: What a block that closed ``sys.stdout`` or ``sys.stderr`` is told.

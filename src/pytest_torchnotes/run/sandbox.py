@@ -30,10 +30,13 @@ from pytest_torchnotes.run import (
     fdreserve,
     folders,
     freeing,
+    funcattrs,
     heldlocks,
     identity,
     knobs,
+    loggerattrs,
     note_modules,
+    objattrs,
     opaqueattrs,
     patches,
     permanent,
@@ -130,9 +133,17 @@ def sandbox(
     classes = classattrs.find_classes(owners, code) if owners else []
     if classes:
         guards.append(classattrs.ClassGuard(classes))
+    functions = funcattrs.find_functions(owners, code) if owners else []
+    if functions:
+        guards.append(funcattrs.FunctionGuard(functions))
+    objects = objattrs.find_objects(owners, code) if owners else []
+    if objects:
+        guards.append(objattrs.ObjectGuard(objects))
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
+    if (owners or opaque) and loggerattrs.names_loggers(code):
+        guards.append(loggerattrs.LoggerAttributeGuard())
     # Wrappers of functions of os, put on before the attributes of os are saved and taken
     # off after they are put back: they are not the note's.
     wrapping: list[

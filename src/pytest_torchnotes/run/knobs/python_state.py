@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_torchnotes.run.dictversion import VERSION
-from pytest_torchnotes.run.knobs import Knob, attribute_knob, loggers
+from pytest_torchnotes.run.knobs import Knob, attribute_knob, log_handlers, loggers
 
 #: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
 #: members (an ``Enum`` call each), read some 40 times a note.
@@ -216,9 +216,23 @@ def process_knobs() -> list[Knob]:
         Knob("threading trace function", _thread_hook("trace"), threading.settrace),
         Knob("threading profile function", _thread_hook("profile"), threading.setprofile),
         Knob("logger settings", loggers.read, loggers.restore),
+        Knob("logger handlers", log_handlers.read, log_handlers.restore),
         Knob("blocking standard file descriptors", _blocking, _restore_blocking),
     ]
     knobs.append(attribute_knob("sys.dont_write_bytecode", sys, "dont_write_bytecode"))
+    # A name a note gives the main thread or process (``threading.current_thread().name =
+    # "worker"``) would be every later note's, in what it prints and in its log records'
+    # ``%(threadName)s`` and ``%(processName)s``.
+    knobs.append(attribute_knob("main thread name", threading.main_thread(), "name"))
+    process = sys.modules.get("multiprocessing.process")
+    if process is not None and hasattr(process, "current_process"):
+        knobs.append(
+            Knob(
+                "main process name",
+                lambda: process.current_process().name,
+                lambda saved: setattr(process.current_process(), "name", saved),
+            )
+        )
     if hasattr(sys, "getdlopenflags"):
         knobs.append(Knob("sys.setdlopenflags", sys.getdlopenflags, sys.setdlopenflags))
     if hasattr(sys, "get_int_max_str_digits"):

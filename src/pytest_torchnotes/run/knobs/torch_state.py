@@ -37,7 +37,11 @@ def settings_knobs() -> list[Knob]:
             lambda saved: torch.use_deterministic_algorithms(saved[0], warn_only=saved[1]),
         ),
         Knob("torch threads", torch.get_num_threads, torch.set_num_threads),
-        Knob("torch anomaly detection", torch.is_anomaly_enabled, torch.set_anomaly_enabled),
+        Knob(
+            "torch anomaly detection",
+            lambda: (torch.is_anomaly_enabled(), _anomaly_check_nan(torch)),
+            lambda saved: _set_anomaly(torch, *saved),
+        ),
         Knob(
             "torch float32 matmul precision",
             torch.get_float32_matmul_precision,
@@ -66,6 +70,20 @@ def settings_knobs() -> list[Knob]:
     return knobs
 
 
+def _anomaly_check_nan(torch: Any) -> bool | None:
+    """Whether anomaly detection checks for NaN (``set_detect_anomaly(False,
+    check_nan=False)`` turns it off for every later ``set_detect_anomaly(True)`` too)."""
+    check_nan = getattr(torch, "is_anomaly_check_nan_enabled", None)
+    return None if check_nan is None else bool(check_nan())
+
+
+def _set_anomaly(torch: Any, enabled: bool, check_nan: bool | None) -> None:
+    if check_nan is None:
+        torch.set_anomaly_enabled(enabled)
+    else:
+        torch.set_anomaly_enabled(enabled, check_nan)
+
+
 def _restore_default_device(torch: Any, device_context: Any, saved: Any) -> None:
     current = getattr(device_context, "device_context", None)
     if current is saved:
@@ -79,6 +97,7 @@ def hook_knobs() -> list[Knob]:
 
     makers: list[Callable[[Any], Knob]] = [
         _module_hooks,
+        _optimizer_hooks,
         _function_modes,
         _dispatch_modes,
         _saved_tensor_hooks,
@@ -93,12 +112,17 @@ def hook_knobs() -> list[Knob]:
         _compile_stance,
         _process_group,
         _dynamo_counters,
+        _log_settings,
     ]
     knobs = [knob for knob in (_made(make, torch) for make in makers) if knob is not None]
     for module, attribute in MODULE_SETTINGS:
         owner = sys.modules.get(module)
         if owner is not None and hasattr(owner, attribute):
             knobs.append(attribute_knob(f"{module}.{attribute}", owner, attribute))
+    for module, name, attribute in CLASS_SETTINGS:
+        owner = getattr(sys.modules.get(module), name, None)
+        if owner is not None and attribute in vars(owner):
+            knobs.append(attribute_knob(f"{module}.{name}.{attribute}", owner, attribute))
     for module, flag in BACKEND_FLAGS:
         backend = getattr(torch.backends, module, None)
         if backend is not None and hasattr(backend, flag):
@@ -108,10 +132,23 @@ def hook_knobs() -> list[Knob]:
 
 #: Settings torch keeps in a module's global, set by a function: ``torch.hub.set_dir`` (the
 #: next note would download into, and load from, the folder an earlier note named, its
-#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``.
+#: scratch folder gone), ``torch.multiprocessing.set_sharing_strategy``,
+#: ``torch.__future__.set_swap_module_params_on_conversion`` (every later note's
+#: ``module.to()`` would swap its parameters) and ``torch.backends.mha.set_fastpath_enabled``.
 MODULE_SETTINGS = (
     ("torch.hub", "_hub_dir"),
     ("torch.multiprocessing", "_sharing_strategy"),
+    ("torch.__future__", "_overwrite_module_params_on_conversion"),
+    ("torch.__future__", "_swap_module_params_on_conversion"),
+    ("torch.backends.mha", "_is_fastpath_enabled"),
+)
+
+#: Settings torch keeps in a class attribute, set by a class method:
+#: ``Distribution.set_default_validate_args(False)`` would let every later note's
+#: distributions take invalid parameters without a ``ValueError``.
+CLASS_SETTINGS = (
+    ("torch.distributions.distribution", "Distribution", "_validate_args"),
+    ("torch.utils.checkpoint", "DefaultDeviceType", "_default_device_type"),
 )
 
 #: Flags of ``torch.backends`` modules, kept where this torch has them.
@@ -164,6 +201,29 @@ def _module_hooks(torch: Any) -> Knob:
             registry.update(saved[1][name])
 
     return Knob("torch global module hooks", get, put)
+
+
+#: Module-level registries of ``torch.optim.optimizer`` that the hooks of every optimizer's
+#: step go into (``register_optimizer_step_pre_hook``): left, every later note's
+#: ``opt.step()`` would run the note's function.
+OPTIMIZER_HOOKS = ("_global_optimizer_pre_hooks", "_global_optimizer_post_hooks")
+
+
+def _optimizer_hooks(torch: Any) -> Knob:
+    module = sys.modules.get("torch.optim.optimizer")  # torch.optim deletes its attribute
+    registries = {name: vars(module)[name] for name in OPTIMIZER_HOOKS if name in vars(module)}
+    if not registries:
+        raise AttributeError("no global optimizer hooks")
+
+    def get() -> dict[str, dict[Any, Any]]:
+        return {name: dict(registry) for name, registry in registries.items()}
+
+    def put(saved: dict[str, dict[Any, Any]]) -> None:
+        for name, registry in registries.items():
+            registry.clear()  # the same dictionaries: torch's code holds them
+            registry.update(saved[name])
+
+    return Knob("torch global optimizer hooks", get, put)
 
 
 def _function_modes(torch: Any) -> Knob:
@@ -394,3 +454,23 @@ def _dynamo_counters(torch: Any) -> Knob:
             counters[name].update(counted)
 
     return Knob("torch._dynamo counters", get, put)
+
+
+def _log_settings(torch: Any) -> Knob:
+    """What ``torch._logging.set_logs`` enabled (``graph_breaks=True``, ``dynamo=INFO``): the
+    levels and handlers it gives torch's loggers are knobs of their own, but the artifacts it
+    turns on are read from here as torch logs, and every later note's ``torch.compile``
+    would write them."""
+    state = torch._logging._internal.log_state
+    state.log_qname_to_level, state.artifact_names  # noqa: B018 -- fail here where missing
+
+    def get() -> tuple[dict[str, int], frozenset[str]]:
+        return dict(state.log_qname_to_level), frozenset(state.artifact_names)
+
+    def put(saved: tuple[dict[str, int], frozenset[str]]) -> None:
+        state.log_qname_to_level.clear()
+        state.log_qname_to_level.update(saved[0])
+        state.artifact_names.clear()
+        state.artifact_names.update(saved[1])
+
+    return Knob("torch._logging.set_logs", get, put)

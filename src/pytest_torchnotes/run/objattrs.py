@@ -1,0 +1,58 @@
+"""Attributes a note sets on objects that modules imported before it hold, by a name it
+writes: ``reprlib.aRepr.maxstring = 5`` (every later note's ``reprlib.repr`` would cut its
+strings), ``logging.lastResort.level = logging.CRITICAL``,
+``constraints.positive.lower_bound = -1.0`` (every later note's distributions would take a
+negative scale).
+
+The objects are found as :mod:`.classattrs` finds classes, through the dotted name before
+the attribute written; classes, functions (:mod:`.funcattrs`) and modules (whose
+attributes are put back on their own) are left out. An object's attributes are read from
+its ``__dict__``: one that keeps them in ``__slots__`` is not watched, nor one that the
+note reaches through a call (``logging.getLogger("x").y = 1``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from types import FunctionType, ModuleType
+from typing import Any
+
+from pytest_torchnotes.run import classattrs
+
+
+def find_objects(owners: Iterable[str], code: str = "") -> list[tuple[str, Any]]:
+    """The objects ``owners`` (:func:`.classattrs.changed_owners`) reach that are neither
+    classes, functions nor modules and have a ``__dict__``, each with the owner that
+    names it."""
+    found: dict[int, tuple[str, Any]] = {}
+    for owner, value in classattrs.reached_through(owners, code):
+        if isinstance(value, (type, FunctionType, ModuleType, staticmethod, classmethod)):
+            continue
+        if isinstance(getattr(value, "__dict__", None), dict):
+            found.setdefault(id(value), (owner, value))
+    return list(found.values())
+
+
+class ObjectGuard:
+    """Snapshot the attributes of ``objects``; :meth:`restore` puts back what changed."""
+
+    def __init__(self, objects: Iterable[tuple[str, Any]]) -> None:
+        self.saved = [(owner, value, dict(vars(value))) for owner, value in objects]
+
+    def restore(self) -> list[str]:
+        changed: list[str] = []
+        for owner, value, attributes in self.saved:
+            now: dict[str, Any] = vars(value)
+            keys = now.keys() | attributes.keys()
+            moved = sorted(
+                key for key in keys if now.get(key, _MISSING) is not attributes.get(key, _MISSING)
+            )
+            if moved:
+                now.clear()
+                now.update(attributes)
+                changed.extend(f"{owner}.{key}" for key in moved)
+        return changed
+
+
+#: An attribute an object did not have.
+_MISSING = object()
