@@ -244,6 +244,26 @@ IN_NUMBERED_ITEM = "   ```python\n   print(1)\n   ```\n"
         "- <div>\n" + IN_ITEM + FENCE,
         "- item\n\n  <div>\n" + IN_ITEM + FENCE,
         "- item\n  <div>\n" + IN_ITEM + FENCE,
+        # a lazy line of a list item's paragraph keeps the item open: the HTML under it, as
+        # far in as the item's content, is the item's, and holds the item's fence ...
+        "- item\nxx\n  <div>\n" + IN_ITEM,
+        "- item\nxx\nyy\n  <div>\n" + IN_ITEM,
+        "- item\n  text\nxx\n  <div>\n" + IN_ITEM,
+        "- item\nxx\n  <span>\n" + IN_ITEM,
+        "- item\nxx\n  <span>\n  <div>\n" + IN_ITEM,
+        "- item\nTitle\n=====\n  <div>\n" + IN_ITEM,
+        "1. item\nxx\n   <div>\n" + IN_NUMBERED_ITEM,
+        "> - item\n> xx\n>   <div>\n" + QUOTED.replace("> ", ">   "),
+        "- item\nxx\n  <div>\n" + FENCE,
+        # ... but an HTML block has no lazy line: the line ends the item, and its HTML
+        "- <div>\nxx\n" + IN_ITEM,
+        "- <br>\nxx\n" + IN_ITEM,
+        "- item\n  <div>\nxx\n" + IN_ITEM,
+        "- item\n" + IN_ITEM + "<br>\nTitle\n" + IN_ITEM,
+        "<pre>\n- item\n</pre>\n" + IN_ITEM,
+        "- item\n</pre>\n  <div>\n" + IN_ITEM,
+        # a block quote at the top level ends the list above it
+        "- item\n" + QUOTED + "\n  <div>\n" + FENCE,
         # a <pre> block that interrupts a list item's paragraph ends the list: a tag under
         # what follows it is no lazy line of the item
         "- item\n<pre>\n</pre>\nTitle\n=====\n<br>\n" + FENCE,

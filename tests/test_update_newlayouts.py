@@ -303,29 +303,79 @@ def lead_in_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> li
     ]
 
 
+#: The output divs of a notebook's cell, in each writer's form: (the cell's opening and
+#: closing lines, the opening lines of a stdout, a stderr and a last line's value's div,
+#: their closing line, the blank lines around a div's text).
+DIV_FORMS = {
+    # pandoc -t markdown
+    "div": (
+        ('::: {.cell .code execution_count="3"}', ":::"),
+        (
+            "::: {.output .stream .stdout}",
+            "::: {.output .stream .stderr}",
+            '::: {.output .execute_result execution_count="3"}',
+        ),
+        ":::",
+        [],
+    ),
+    # pandoc -t gfm: HTML
+    "html": (
+        ('<div class="cell code" execution_count="3">', "</div>"),
+        (
+            '<div class="output stream stdout">',
+            '<div class="output stream stderr">',
+            '<div class="output execute_result" execution_count="3">',
+        ),
+        "</div>",
+        [""],
+    ),
+    # a Quarto render, pandoc writing the output indented
+    "quarto": (
+        ("::: {.cell}", ":::"),
+        (
+            "::: {.cell-output .cell-output-stdout}",
+            "::: {.cell-output .cell-output-stderr}",
+            '::: {.cell-output .cell-output-display execution_count="3"}',
+        ),
+        ":::",
+        [],
+    ),
+}
+
+
 @st.composite
 def pandoc_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
     """pandoc's layout of a notebook's cell: the output in a ``{.output .stream .stdout}``
-    div after the block, maybe a stderr div (not compared, kept) after it. pandoc writes
-    cells at the top level: in a container, the block is an older layout."""
+    div after the block (or its HTML, or Quarto's div), maybe a stderr div (not compared,
+    kept) after it, maybe the value of the block's last line in a div of its own (update
+    writes each part in its div). pandoc writes cells at the top level: in a container,
+    the block is an older layout."""
     if inner:
         return draw(_with_head("marker")(inner, printing, head))
     printed = draw(printing)
-    stderr = ["::: {.output .stream .stderr}", "    UserWarning: kept", ":::", ""]
+    cell, (stdout, stderr, value), closing, gap = DIV_FORMS[draw(st.sampled_from(list(DIV_FORMS)))]
     good = tuple("    " + line for line in printed)
-    return [
-        '::: {.cell .code execution_count="3"}',
+    shows = draw(st.booleans())
+    parts: list[Part] = [
+        cell[0],
+        *gap,
         "``` python",
         *_prints(printed),
+        *(["6 * 7"] if shows else []),
         "```",
         "",
-        "::: {.output .stream .stdout}",
+        stdout,
+        *gap,
         Section(good, good, tuple("    " + line for line in WRONG)),
-        ":::",
+        *gap,
+        closing,
         "",
-        *(stderr if draw(st.booleans()) else []),
-        ":::",
     ]
+    if draw(st.booleans()):
+        parts += [stderr, *gap, "    UserWarning: kept", *gap, closing, ""]
+    if shows:
+        parts += [value, *gap, Section(("    42",), ("    42",), ("    41",)), *gap, closing, ""]
+    return [*parts, cell[1]]
 
 
 def head_lines(head: str) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pytest_torchnotes.comparison.pasted_output import pasted_output_hint
 from pytest_torchnotes.comparison.resultlines import result_line_hint
 from pytest_torchnotes.markdown.blocks import Problem
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
@@ -88,9 +89,11 @@ def _syntax_problems(document: NoteDocument, display: str) -> Iterator[Problem]:
                 if 0 <= position < len(code_lines)
                 else None
             )
+            pasted = pasted_output_hint(item.code, item.code_line) if language is None else None
             yield Problem(
                 line,
                 f"{item.describe()} is not valid Python: {error.msg} ("
+                + (f"{pasted}; or " if pasted is not None else "")
                 + (f"{language}; or " if language is not None else "")
                 + (f"{arrow}; or " if arrow is not None else "")
                 + "mark it <!-- torchnotes: skip why --> if it is not meant to run)",

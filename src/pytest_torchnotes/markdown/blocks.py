@@ -62,6 +62,10 @@ class OutputSection:
     #: A fence tagged like the blocks, read as output under a label because it holds no
     #: code (:mod:`.labeled_python`): new output must not read as code there.
     code_fence: bool = False
+    #: The section of what the block printed and that of its last line's value, when its
+    #: output is written in one of each (pandoc's output divs, :mod:`.pandoc_outputs`):
+    #: update writes each part there when the new output splits the same way.
+    by_source: tuple[OutputSection, OutputSection] | None = None
 
     @property
     def text(self) -> str:

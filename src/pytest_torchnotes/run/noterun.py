@@ -13,9 +13,11 @@ from sybil.example import NotEvaluated
 
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.failures import FailureContext
+from pytest_torchnotes.comparison.pasted_output import pasted_output_hint
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem, SetupBlock
 from pytest_torchnotes.markdown.cellopts import with_cell_options
 from pytest_torchnotes.markdown.inforce import Options, fold
+from pytest_torchnotes.markdown.otherlanguages import other_language
 from pytest_torchnotes.markdown.requirements import Requirement, unmet_reason
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run import directives, repowatch
@@ -194,7 +196,10 @@ class NoteRun:
             return  # an example's SyntaxError is its own: the transcript compiles each one
         hint = pseudocode_hint(item.code, error.names, error.message, shown(item.first_line))
         if hint is not None:
-            block_result.add_hint(hint)
+            pasted = (
+                None if other_language(item.code) else pasted_output_hint(item.code, item.code_line)
+            )
+            block_result.add_hint(hint if pasted is None else f"{pasted}; else, {hint}")
 
     def _unread_traceback(self, block_result: BlockResult, item: Block | SetupBlock) -> None:
         """Name the fence after a block that raised, with no output of its own, when that

@@ -37,6 +37,7 @@ from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
+    from pytest_torchnotes.run.execute import Execution
 
 #: Why an ``output`` directive closed on its last output line is not rewritten.
 CLOSE_ON_OWN_LINE = "put the --> of the output directive on a line of its own"
@@ -97,6 +98,12 @@ def run_block(
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
         return result
+    parts = by_source(written, execution) if prepared is None else None
+    if parts is not None:  # each part in its own section: what it printed, then its value
+        for section, actual in parts:
+            if not comparator.compare(section.text, actual).matched:  # the part that drifted
+                plan(evaluator.writes, result, section, actual, comparator, block.first_line)
+        return result
     plan(
         evaluator.writes,
         result,
@@ -108,6 +115,25 @@ def run_block(
         code=block.code,
     )
     return result
+
+
+def by_source(
+    written: OutputSection, execution: Execution
+) -> tuple[tuple[OutputSection, str], tuple[OutputSection, str]] | None:
+    """What the block printed and the value its last line showed, each with the section it
+    goes in, when the output is written in one section of each and the run's output splits
+    the same way (the value last); else ``None``, and update refuses as the section says."""
+    displayed = execution.displayed
+    if written.by_source is None or displayed is None:
+        return None
+    value = displayed + "\n"
+    if not execution.stdout.endswith(value):
+        return None  # something printed after the value: no split by source
+    printed_section, value_section = written.by_source
+    return (
+        (printed_section, execution.stdout[: -len(value)]),
+        (value_section, value),
+    )
 
 
 def _under_a_label(

@@ -63,9 +63,9 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
         content = container_lines(fence, note)
         if content is None:
             return None
-        lines, indent, start = content
+        lines, indent, start, lazy = content
         top = fence.quote_depth == 0 and indent == len(fence.prefix)
-        opened = _opening_above(note, lines, fence.open_line, indent, top, fence.prefix)
+        opened = _opening_above(note, lines, fence.open_line, indent, top, fence.prefix, lazy)
         if opened is None and start is not None and start > 0 and note.lines[start - 1].strip():
             opened = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
         if not isinstance(opened, FenceLexeme):
@@ -91,13 +91,15 @@ def _opening_above(
     indent: int,
     top: bool,
     prefix: str | None = None,
+    lazy: frozenset[int] = frozenset(),
 ) -> int | FenceLexeme | None:
     """The line opening an HTML block still open at line ``end`` (``indent`` columns in),
     read from ``lines``, the lines right above it in its container; ``top``: at the note's
     top level, where what is above a blank line is looked at too. A fence of the top level
     that ends right above, with no blank line in it, is returned instead: whatever HTML
-    block holds it holds ``end`` too."""
-    taken: dict[int, str] = {}
+    block holds it holds ``end`` too. ``lazy``: the lines of a list item less indented than
+    its content, read as lazy lines of its paragraph if they are."""
+    taken: dict[int, str] = dict.fromkeys(lazy, "lazy")
     start = end
     chain: FenceLexeme | None = None
     while start - 1 in lines and lines[start - 1].strip():

@@ -6,7 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.context import NoteContext
-from pytest_torchnotes.markdown.html_blocks.tags import LIST_ITEM, QUOTE_MARKER
+from pytest_torchnotes.markdown.html_blocks.lexemes import belongs_to
+from pytest_torchnotes.markdown.html_blocks.tags import (
+    BLOCK_TAG_LINE,
+    LIST_ITEM,
+    ONE_LINE_BLOCK,
+    QUOTE_MARKER,
+    RAW_END,
+    RAW_START,
+)
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 
 #: Lines looked at above a run of lines that closes a ``<pre>`` or ``<script>`` block, for
@@ -30,12 +38,14 @@ def lines_above(lines: Sequence[str], end: int, depth: int) -> dict[int, str]:
 
 def container_lines(
     fence: FenceLexeme, note: NoteContext
-) -> tuple[dict[int, str], int, int | None] | None:
+) -> tuple[dict[int, str], int, int | None, frozenset[int]] | None:
     """The lines right above ``fence`` in its block quote or list item, by 0-based line, as
     that container's content (quote markers and the item's indentation taken off), the
-    fence's own indentation there, and the line where the container starts when that is
+    fence's own indentation there, the line where the container starts when that is
     known (a quote's first line, an item's marker line above the fence with no blank line
-    between); ``None`` for a fence on a list item's marker line."""
+    between), and the lines less indented than the item's content between them, which
+    continue the item only as lazy lines of its paragraph (``scan.scan_run`` decides);
+    ``None`` for a fence on a list item's marker line."""
     lines = note.lines
     depth = fence.quote_depth
     inner = fence.prefix
@@ -58,21 +68,37 @@ def container_lines(
             start -= 1
     column = len(inner)
     if column == 0:
-        return above, 0, start
+        return above, 0, start, frozenset()
     # in a list item: its lines from the fence's column on, up to the item's marker line
     item: dict[int, str] = {}
+    #: The item's lines up to the first line less indented than its content, walking up:
+    #: its content when that line is no lazy line of the item's paragraph.
+    before_lazy: dict[int, str] | None = None
+    lazy: set[int] = set()
     for index in sorted(above, reverse=True):
         text = above[index]
         marker = LIST_ITEM.match(text)
         if marker is not None and len(marker.group(0)) == column:
+            if before_lazy is not None and _closes_raw_above(lines, index, depth, item, lazy):
+                break  # the "item" is the text of a <pre> block: read at the top level
             item[index] = text[column:]
-            return item, 0, index if not depth else start
+            return item, 0, index if not depth else start, frozenset(lazy)
         if len(text) - len(text.lstrip(" ")) < column:
-            break  # a lazy line or another block: the item's content ends below it
+            if not could_be_lazy(text) or belongs_to(note, index) is not None:
+                break  # another block: the item's content ends below it
+            # maybe a lazy line of the item's paragraph: the scan of the item's content
+            # decides, once the item's marker line is found above it
+            if before_lazy is None:
+                before_lazy = dict(item)
+            lazy.add(index)
+            item[index] = text.lstrip(" ")
+            continue
         item[index] = text[column:]
+    if before_lazy is not None:
+        item = before_lazy
     # a fence one to three spaces in, with no item's marker line above it up to a blank
     # line, is read where it stands
-    return (above, column, start) if column <= 3 else (item, 0, start)
+    return (above, column, start, frozenset()) if column <= 3 else (item, 0, start, frozenset())
 
 
 def in_quote(line: str, depth: int) -> str | None:
@@ -84,3 +110,26 @@ def in_quote(line: str, depth: int) -> str | None:
             return None
         line = line[marker.end() :]
     return line
+
+
+def could_be_lazy(line: str) -> bool:
+    """Whether ``line``, less indented than a list item's content, can be a lazy line of the
+    item's paragraph: a line that would start a block of its own ends the list instead (a
+    setext underline is the paragraph's text there, ``=====`` as CommonMark reads it)."""
+    return not (
+        QUOTE_MARKER.match(line)
+        or LIST_ITEM.match(line)
+        or BLOCK_TAG_LINE.match(line)
+        or ONE_LINE_BLOCK.match(line)
+        or RAW_START.match(line)
+    )
+
+
+def _closes_raw_above(
+    lines: Sequence[str], marker: int, depth: int, item: dict[int, str], lazy: set[int]
+) -> bool:
+    """Whether a lazy line of the item on line ``marker`` closes a ``<pre>`` block opened
+    right above that line: the item is then that block's text."""
+    return any(RAW_END.search(item[line]) for line in lazy) and any(
+        RAW_START.match(text) for text in lines_above(lines, marker, depth).values()
+    )

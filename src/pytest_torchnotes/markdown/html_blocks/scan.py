@@ -48,6 +48,9 @@ def scan_run(
     is further in ends with the item, before the fence."""
     opened: int | None = None
     in_paragraph = False
+    definition = False
+    #: A line less indented than the item's content that was no lazy line ended the item.
+    item_ended = False
     #: The content column of the list item the lines are in (when the fence is outside it),
     #: and whether an HTML block is open in it.
     item: int | None = None
@@ -59,12 +62,18 @@ def scan_run(
         if index == start and len(first) - len(first.lstrip(" ")) > indent:
             item = item_above(lines, note, start, indent, len(first) - len(first.lstrip(" ")))
             html_in_item = item is not None
-    definition = False
     #: The paragraph is a block quote's: a line under it is its lazy line, no underline.
     lazy = False
     while index < end:
         line = lines[index]
         lazy = lazy and in_paragraph
+        if taken.get(index) == "lazy" and not item_ended:
+            if opened is None and in_paragraph:
+                index += 1  # a lazy line of the item's paragraph: the item goes on
+                continue
+            # no paragraph to continue: the item (and an HTML block open in it) ends, and
+            # what follows is read afresh from here, at the top level
+            opened, in_paragraph, definition, item_ended = None, False, False, True
         if opened is not None:
             index += 1
             continue
@@ -190,7 +199,8 @@ def item_above(
         if belongs_to(note, line) == "fence":
             fence = fence_around(note, line)
             if fence is not None:
-                lowest = min(lowest, len(fence.prefix))
+                # a fence in a block quote is as far in as the quote's marker
+                lowest = min(lowest, len(fence.prefix.split(">", 1)[0]))
             lazy = False
             continue
         marker = LIST_ITEM.match(text)
