@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.markdown.parsers import NoteFormat, NoteParser
-from pytest_torchnotes.markdown.quoted_output import unwritable_line
+from pytest_torchnotes.markdown.quoted_output import unreadable_paragraph, unwritable_line
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote
 
@@ -131,6 +131,39 @@ def test_update_refuses_a_line_that_would_not_stay_text_in_the_quote() -> None:
         reason = unwritable_line(["1", line])
         assert reason is not None
         assert "fence marked output" in reason
+
+
+@given(
+    st.lists(
+        st.sampled_from(["tensor([1., 2.])", "[3, 4]", "True", "x y", "... 2", "", "1e-05"]),
+        min_size=1,
+        max_size=6,
+    ).filter(lambda lines: lines[0] != "")
+)
+def test_update_writes_into_a_quote_only_what_reads_back_as_its_output(lines: list[str]) -> None:
+    """What update would write into a quote is refused exactly when the quote would not read
+    back as the block's output: the next run would take it for a remark, and with indented
+    output read, write the output a second time above it."""
+    quote = "\n".join(f"> {line}" if line else ">" for line in lines)
+    block = parse(f"```python\nprint(0)\n```\n\n{quote}\n\nProse.\n").blocks[0]
+    reads_back = block.output is not None and block.expected == "\n".join(lines).strip("\n")
+    assert (unreadable_paragraph(lines) is None) == reads_back, quote
+
+
+def test_update_refuses_a_quote_that_would_read_as_a_remark(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nprint('tensor([1., 2.])')\nprint()\nprint('... 2')\n```\n\n"
+        "> tensor([9.])\n> WRONG\n"
+    )
+    path = write_note(text, dedent=False)
+    result = pytester.runpytest("--torchnotes-update", "--torchnotes-indented-output")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*note.md:1: a paragraph ('... 2') would read as prose*fence marked output*"]
+    )
+    assert path.read_text(encoding="utf-8") == text
 
 
 NOTE = """\

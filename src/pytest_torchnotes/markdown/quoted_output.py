@@ -171,3 +171,23 @@ def unwritable_line(lines: list[str]) -> str | None:
                 f"quote: {QUOTE_FIX}"
             )
     return None
+
+
+def unreadable_paragraph(lines: list[str]) -> str | None:
+    """Why ``lines``, written as a block quote's output, would not read back as output, if
+    they would not: the quote's first line, or a paragraph's after a blank line, that reads
+    as prose (the rules of :func:`quoted_section`); the next run would take the quote for a
+    remark and the output as missing."""
+    paragraph_start = True
+    for index, line in enumerate(lines):
+        if not line.strip():
+            paragraph_start = True
+        elif paragraph_start:
+            if not PRINTED_REPR.match(line.strip()):
+                where = "a paragraph" if index else "its first line"
+                return (
+                    f"{where} ({line.strip()!r}) would read as prose, and the quote as a "
+                    f"remark, not output: {QUOTE_FIX}"
+                )
+            paragraph_start = False
+    return None

@@ -126,6 +126,8 @@ def section_edit(
         indented = section.kind == "indented"
         texts = _indented_insertion(new, raw_lines, end) if indented else new
     reason = code_fence_reason(texts) if section.code_fence else None
+    if reason is None and section.kind == quoted_output.KIND:
+        reason = quoted_output.unreadable_paragraph(texts)
     if reason is not None:
         raise RewriteError(reason)
     # A CRLF line keeps its CR in its text: new lines end as the last old one did, or as
