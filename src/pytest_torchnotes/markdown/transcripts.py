@@ -163,7 +163,7 @@ def in_open_strings(body: Sequence[BodyLine]) -> frozenset[int]:
     [1, 2, 3]
     """
     texts = [line.text for line in body]
-    if not any('"""' in text or "\'\'\'" in text for text in texts):
+    if not any('"""' in text or "'''" in text for text in texts):
         return frozenset()
     written = prompted("\n".join(texts)).split("\n")
     return frozenset(
