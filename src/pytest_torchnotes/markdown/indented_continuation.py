@@ -86,6 +86,8 @@ def prompted(code: str) -> str:
     lines = code.split("\n")
     prompt: str | None = None
     source: list[str] = []
+    # a transcript with no triple quote opens no string: most, not asked line by line
+    quotes = '"""' in code or "'''" in code
     for index, line in enumerate(lines):
         text = line.lstrip()
         if text.startswith(PROMPT):
@@ -100,7 +102,7 @@ def prompted(code: str) -> str:
             indent = len(prompt) - len(prompt.lstrip())
             lines[index] = prompt[:indent] + CONTINUATION + " " + line[indent + WIDTH :]
             source.append(line[indent + WIDTH :])
-        elif prompt is not None and in_open_string(prompt, line, source):
+        elif quotes and prompt is not None and in_open_string(prompt, line, source):
             # the text of a triple-quoted string the prompt opened, as it stands past the
             # prompt's column (torch.utils.cpp_extension.load_inline's C++ source)
             indent = len(prompt) - len(prompt.lstrip())

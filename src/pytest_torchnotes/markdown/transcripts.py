@@ -163,9 +163,10 @@ def in_open_strings(body: Sequence[BodyLine]) -> frozenset[int]:
     [1, 2, 3]
     """
     texts = [line.text for line in body]
-    if not any('"""' in text or "'''" in text for text in texts):
+    code = "\n".join(texts)
+    if '"""' not in code and "'''" not in code:
         return frozenset()
-    written = prompted("\n".join(texts)).split("\n")
+    written = prompted(code).split("\n")
     return frozenset(
         index for index, (text, read) in enumerate(zip(texts, written, strict=True)) if text != read
     )
