@@ -220,6 +220,13 @@ Apply a multi-layer Elman RNN.
     where the hidden state at time `t` is computed over the
     dimensions
 
+    Outputs: (h_1, c_1)
+        - **h_1** of shape `(batch, hidden_size)`: the next hidden state
+
+    where
+
+    4D is a mini-batch of 2D inputs
+
     Examples::
 
         >>> rnn = nn.RNN(10, 20, 2)

@@ -57,6 +57,10 @@ LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}\.|#\.)[ \t]+\S")
 #: reStructuredText's inline markup: a role, an inline literal, strong or emphasis.
 INLINE_MARKUP = re.compile(r":[\w-]+:`|``|\*\*|\*\w")
 
+#: A sentence that opens with a number and its unit (``4D is a mini-batch of 2D inputs``):
+#: no Python, which reads no name right after a number.
+NUMBERED_WORDS = re.compile(r"\d+[A-Za-z][\w-]*(?:[ \t]+[A-Za-z][\w-]*){2}")
+
 #: A border of a reStructuredText table.
 TABLE_BORDER = re.compile(r"[=+\-| ]*=[=+\-| ]*")
 
@@ -74,12 +78,14 @@ def opens_text_body(text: str) -> bool:
     directive = DIRECTIVE.match(text)
     if directive is not None:
         return directive.group("name") not in ADMONITIONS
-    return text.endswith("::") or GOOGLE_SECTIONS.fullmatch(text) is not None
+    return text.endswith("::") or GOOGLE_SECTIONS.match(text) is not None
 
 
 def is_markup(text: str, *, continuing: bool) -> bool:
-    """Whether the stripped line ``text`` is a docstring's list item, table border, or a
-    lone lowercase word going on with the sentence above it (``continuing``).
+    """Whether the stripped line ``text`` is a docstring's list item, table border, Google
+    section line (``Outputs: (h_1, c_1)``), a sentence that opens with a number, or a lone
+    lowercase word (``where`` over an equation; a short one only going on with the sentence
+    above it, ``continuing``).
 
     >>> is_markup("- **output** (*Tensor*)", continuing=False)
     True
@@ -89,14 +95,18 @@ def is_markup(text: str, *, continuing: bool) -> bool:
     (True, True)
     >>> is_markup("- x", continuing=False), is_markup("x = 1", continuing=True)
     (False, False)
+    >>> is_markup("Outputs: (h_1, c_1)", continuing=False), is_markup("where", continuing=False)
+    (True, True)
+    >>> is_markup("4D is a mini-batch", continuing=False), is_markup("x", continuing=False)
+    (True, False)
     """
-    if TABLE_BORDER.fullmatch(text):
+    if TABLE_BORDER.fullmatch(text) or GOOGLE_SECTIONS.match(text) or NUMBERED_WORDS.match(text):
         return True
     if LIST_ITEM.match(text):
         item = text.split(None, 1)[1]
         return INLINE_MARKUP.search(item) is not None or len(item.split()) > 2
     return (
-        continuing
+        (continuing or len(text) > 3)
         and text.isidentifier()
         and text.islower()
         and not keyword.iskeyword(text)
