@@ -85,3 +85,79 @@ def test_joining_keeps_every_line_of_code_in_order(lines: list[str]) -> None:
     assert "".join(e.source for e in joined) == "".join(e.source for e in plain)
     assert [e.want for e in joined if e.want] == [e.want for e in plain if e.want]
     assert {e.lineno for e in joined} <= {e.lineno for e in plain}
+
+
+Q3 = '"' * 3
+
+# The text of a triple-quoted string a prompt opens, written without prompts at the
+# prompt's column (torch.utils.cpp_extension.load_inline's C++ source): xdoctest reads it as
+# the string's lines, with the prompt's indentation off.
+OPEN_STRINGS = [
+    # (transcript, the string's value)
+    (f">>> s = {Q3}\nint f();\n  return 1;\n{Q3}\n", "\nint f();\n  return 1;\n"),
+    (">>> s = '''\nint f();\n\nint g();\n'''\n", "\nint f();\n\nint g();\n"),
+    (f">>> s = {Q3}first\nsecond{Q3}\n", "first\nsecond"),
+    (f">>> s = dict(a={Q3}\nx\n{Q3},\n... )['a']\n", "\nx\n"),
+]
+
+
+@pytest.mark.parametrize(("transcript", "value"), OPEN_STRINGS)
+@pytest.mark.parametrize("indent", ["", "    "])
+def test_the_text_of_an_open_string_without_prompts_is_the_string_s(
+    transcript: str, value: str, indent: str
+) -> None:
+    code = "\n".join(indent + line if line else line for line in transcript.split("\n"))
+    note = NoteParser().parse(f"```python\n{code}>>> print(repr(s))\n{value!r}\n```\n")
+    assert note.problems == []
+    [example, shown] = examples_of(note.blocks[0].code)
+    namespace: dict[str, object] = {}
+    exec(example.source, namespace)
+    assert namespace["s"] == value
+    assert shown.want == repr(value) + "\n"
+
+
+@pytest.mark.parametrize(
+    "transcript",
+    [
+        ">>> def f(x):\nreturn x\n",  # IDLE's body of a def: no string is open
+        f">>> s = {Q3}a{Q3}\nint f();\n",  # a string closed on its line: output
+        ">>> x = f(\n2)\n",  # an open bracket, its line not indented past the prompt
+    ],
+)
+def test_lines_without_prompts_outside_an_open_string_are_still_named(transcript: str) -> None:
+    note = NoteParser().parse(f"```python\n{transcript}```\n")
+    refused = [p for p in note.problems if p.severity == "error"]
+    if transcript.startswith(f">>> s = {Q3}a"):
+        assert refused == []
+        assert note.blocks[0].code.endswith("int f();")  # its output
+    else:
+        assert "without a prompt" in refused[0].message
+
+
+LOAD_INLINE = f"""\
+# torch.utils.cpp_extension.load_inline
+
+Example:
+
+    >>> source = {Q3}
+    at::Tensor sin_add(at::Tensor x, at::Tensor y) {{
+      return x.sin() + y.sin();
+    }}
+    {Q3}
+    >>> print(source.splitlines()[2])
+      return x.sin() + y.sin();
+    >>> len(source)
+    80
+"""
+
+
+def test_load_inline_s_source_runs_and_update_writes_only_its_output(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(LOAD_INLINE)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 block: 1 verified*"])
+    path = write_note(LOAD_INLINE.replace("    80\n", "    81\n"))
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text() == LOAD_INLINE

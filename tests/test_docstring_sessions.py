@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.lexing.docstring_sessions import prose_above
 from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote
 
 lex = MarkdownLexer()
 
@@ -108,10 +109,27 @@ def test_a_nested_prompt_runs_exactly_when_nothing_above_it_in_its_block_is_pyth
 ) -> None:
     """Under a first line of words, every line of the indented code block before the
     prompt decides: one line of Python (or a fence's, indented into code) and it is code
-    that shows a prompt."""
+    that shows a prompt; but Python in a literal block (under ``Example::``) that ends
+    before the prompt is the docstring's literal code, which Sphinx shows and no doctest
+    runs."""
     body = ["    .. note::", *(("    " + "  " * depth + line).rstrip() for line, depth in above)]
     text = "\n".join(["", *body, "        >>> x", ""])
-    python = any(line in ("x = 1", "print(x)", "```python") for line, _ in above)
+    python = False
+    literal: int | None = None  # the indentation of the open literal block's opener
+    literal_python = False
+    for line, depth in above:
+        indent = 4 + 2 * depth
+        if not line:
+            continue
+        if literal is not None and indent <= literal:
+            literal, literal_python = None, False
+        if literal is not None:
+            literal_python = literal_python or line in ("x = 1", "print(x)")
+            continue
+        python = python or line in ("x = 1", "print(x)")
+        if line == "Example::":
+            literal = indent
+    python = python or (literal is not None and literal < 8 and literal_python)
     assert bool(sessions(text)) == (not python)
     assert (prose_above(text.split("\n"), 1, len(body) + 1, 0) is None) == (not python)
 
@@ -142,3 +160,116 @@ def test_a_docstring_pasted_right_after_a_fence_runs_unless_indented_text_is_out
         assert [block.expected for block in exported.blocks] == [">>> x + 1\n2"]
     else:  # a transcript holds its own output: the session after it runs
         assert len(exported.blocks) == 2
+
+
+# A docstring pasted as it is in its source: the first line at column 0, the rest indented
+# four spaces, one indented code block to CommonMark. Its text holds math, list items, Google
+# sections and literal code that are no sentences, and still no Python a prompt follows.
+SOURCE_DOCSTRINGS = [
+    # torch.nn.MaxPool1d: math under .. math::, a list of shapes, Args
+    """\
+Applies a 1D max pooling.
+
+    The output value can be described as:
+
+    .. math::
+        out(N_i, C_j, k) = \\max_{m=0, \\ldots, \\text{kernel\\_size} - 1}
+                input(N_i, C_j, stride \\times k + m)
+
+    Args:
+        eps: a value added to the denominator. Default: 1e-5
+
+    Shape:
+        - Input: :math:`(N, C, L_{in})` or :math:`(C, L_{in})`.
+        - **output** (*Tensor*)
+
+    ======  =====
+    Mode    Value
+    ======  =====
+
+    Examples::
+
+        >>> m = nn.MaxPool1d(3, stride=2)
+""",
+    # torch.nn.Embedding: literal code under `For example::` in a note, then the examples
+    """\
+A simple lookup table.
+
+    .. note::
+        When :attr:`max_norm` is not ``None``, the weight changes. For example::
+
+            n, d, m = 3, 5, 7
+            embedding = nn.Embedding(n, d, max_norm=1.0)
+
+    Examples::
+
+        >>> embedding = nn.Embedding(10, 3)
+""",
+    # torch.nn.RNN: a code-block, then the examples; torch.nn.Module.to: Returns
+    """\
+Apply a multi-layer Elman RNN.
+
+    .. code-block:: python
+
+        # Efficient implementation equivalent to the following
+        rnn = nn.RNN(input_size, hidden_size, num_layers)
+
+    Returns:
+        Module: self
+
+    where the hidden state at time `t` is computed over the
+    dimensions
+
+    Outputs: (h_1, c_1)
+        - **h_1** of shape `(batch, hidden_size)`: the next hidden state
+
+    where
+
+    4D is a mini-batch of 2D inputs
+
+    Examples::
+
+        >>> rnn = nn.RNN(10, 20, 2)
+""",
+]
+
+
+@pytest.mark.parametrize("docstring", SOURCE_DOCSTRINGS)
+def test_a_docstring_as_in_its_source_runs_its_session(docstring: str) -> None:
+    found = sessions(docstring)
+    assert len(found) == 1
+    assert found[0][2][0].startswith(">>> ")
+    note = NoteParser().parse(docstring)
+    assert [block.doctest for block in note.blocks] == [True]
+    assert not [p for p in note.problems if "is not run" in p.message]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the prompt inside the literal code it follows: code that shows a prompt
+        "Words.\n\n    For example::\n\n        x = 1\n        >>> x\n",
+        "Words.\n\n    Returns:\n        x = f(1)\n        >>> x\n",
+        # Python outside any literal block, list items of code
+        "Words.\n\n    x = 1\n\n    Examples::\n\n        >>> x\n",
+        "Words.\n\n    - x\n\n    >>> x\n",
+    ],
+)
+def test_python_of_the_docstring_s_own_text_still_keeps_a_prompt_under_it_unrun(
+    text: str,
+) -> None:
+    assert sessions(text) == []
+
+
+def test_a_source_docstring_runs_end_to_end(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        "# torch.nn.Embedding\n\n"
+        + SOURCE_DOCSTRINGS[1].replace(
+            ">>> embedding = nn.Embedding(10, 3)", ">>> len('abc')\n        3"
+        )
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*1 block: 1 verified*"])

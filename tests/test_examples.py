@@ -19,6 +19,7 @@ from pytest_torchnotes.run.examples import (
 )
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.results import COMPARED, IGNORED
+from tests.conftest import WriteNote
 
 NUMERIC = CompareOptions()
 ZERO_DIVISION = ErrorInfo(
@@ -178,3 +179,52 @@ def test_ellipsis_holds_in_an_exception() -> None:
     assert check_example(Comparator, example(text), Execution(error=raised), NUMERIC) is None
     unmarked = example(text.replace("  # doctest: +ELLIPSIS", ""))
     assert check_example(Comparator, unmarked, Execution(error=raised), NUMERIC)
+
+
+@pytest.mark.parametrize(
+    ("mode", "want", "got", "matched"),
+    [
+        # what a compare directive asks for less than every number holds under +ELLIPSIS
+        ("ignore", "tensor([5., 6.])", "tensor([ 1.5410, -0.2934])", True),
+        ("structure", "tensor([5., 6.])", "tensor([ 1.5410, -0.2934])", True),
+        ("structure", "tensor([5., 6.])", "tensor([1., 2., 3.])", False),
+        # ... matches under +ELLIPSIS where numbers are compared
+        ("numeric", "tensor([1., ...])", "tensor([1., 2., 3.])", True),
+        ("exact", "tensor([1., ...])", "tensor([1., 2., 3.])", True),
+        ("numeric", "tensor([5., 6.])", "tensor([1., 2.])", False),
+    ],
+)
+@pytest.mark.parametrize(
+    "flags", [doctest.ELLIPSIS, doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE]
+)
+def test_ellipsis_keeps_the_compare_mode_a_directive_asks_for(
+    mode: str, want: str, got: str, matched: bool, flags: int
+) -> None:
+    checker = ComparatorChecker(Comparator, CompareOptions(mode))
+    assert checker.check_output(want + "\n", got + "\n", flags) is matched
+
+
+RANDOM_NOTE = """\
+<!-- torchnotes: compare ignore; the output changes from run to run -->
+```pycon
+>>> import torch
+>>> torch.randn(2)
+tensor([5.0000, 6.0000])
+```
+
+<!-- torchnotes: compare structure; random values, the layout is what matters -->
+```pycon
+>>> torch.randn(2)
+tensor([5.0000, 6.0000])
+```
+"""
+
+
+@pytest.mark.parametrize("rules", ["doctest", "xdoctest"])
+def test_a_compare_directive_holds_under_either_rules_of_transcripts(
+    pytester: pytest.Pytester, write_note: WriteNote, rules: str
+) -> None:
+    write_note(RANDOM_NOTE)
+    result = pytester.runpytest(f"--torchnotes-transcripts={rules}", "--torchnotes-seed=7")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*2 blocks: 1 verified, 1 not compared*"])

@@ -70,7 +70,7 @@ tensor(6.)
 
 Notes
 -----
->>> x + 1
+>>> see the figure above
 """
 
 
@@ -81,7 +81,7 @@ def test_numpydoc_examples_at_column_0_run_and_are_rewritten_in_place(
     result = pytester.runpytest("-rA")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*2 blocks: 2 verified*"])
-    result.stdout.fnmatch_lines(["*note.md:22: `>>> x + 1` is a >>> prompt in the text*not run*"])
+    result.stdout.fnmatch_lines(["*note.md:22: `>>> see the figure above` is a >>>*not run*"])
     drifted = NUMPYDOC.replace("tensor(6.)", "tensor(7.)")
     path = write_note(drifted)
     result = pytester.runpytest()

@@ -44,19 +44,20 @@ def test_the_prompt(line: str, prompt: bool) -> None:
 def test_the_first_prompt_of_each_paragraph_is_reported() -> None:
     note = NoteParser().parse(SAMPLE.read_text(encoding="utf-8"))
     assert [(shown(p.line_index), p.severity, p.message[:24]) for p in note.problems] == [
-        (4, "warning", "`>>> x = torch.ones(2)` "),
-        (10, "warning", "`>>> x * 2` is a >>> pro"),
         (14, "warning", "`> >>> torch.zeros(1)` i"),
         (18, "warning", "`>>> continues the parag"),
     ]
     assert note.problems[0].message == (
-        "`>>> x = torch.ones(2)` is a >>> prompt in the text of the note, outside any code "
+        "`> >>> torch.zeros(1)` is a >>> prompt in the text of the note, outside any code "
         "block (Markdown shows it as a block quote), so it is not run: put the transcript in "
         "a ```python fence (ending in ```) to run it"
     )
-    assert "(Markdown shows it as text)" in note.problems[3].message
-    # the indented session at line 22 runs as a transcript (indented_sessions)
-    assert [shown(block.first_line) for block in note.blocks] == [22, 25]
+    assert "(Markdown shows it as text)" in note.problems[1].message
+    # the Python at column 0 under `Make a tensor of ones:` is unambiguously a session, and
+    # runs to the prose after it (text_sessions); the indented session at line 22 runs as a
+    # transcript (indented_sessions)
+    assert [shown(block.first_line) for block in note.blocks] == [4, 22, 25]
+    assert note.blocks[0].code.split("\n")[-1] == "tensor([2., 2.])"
 
 
 @given(st.lists(st.sampled_from(["text", "", ">>> x", "> >>> y", "    >>> z"]), max_size=10))
@@ -113,16 +114,15 @@ def test_a_note_of_prose_transcripts_is_not_silently_empty(
 ) -> None:
     write_note(
         """\
-        Make a tensor:
-        >>> torch.ones(1)
-        tensor([1.])
+        Somebody wrote:
+        >>> Thanks, that works
         """
     )
     result = pytester.runpytest("-rs")
     result.assert_outcomes(skipped=1, warnings=1)
     result.stdout.fnmatch_lines(
         [
-            "*notes/note.md:2: `>>> torch.ones(1)` is a >>> prompt in the text of the note, "
+            "*notes/note.md:2: `>>> Thanks, that works` is a >>> prompt in the text of the note, "
             "outside any code block*put the transcript in a ```python fence*"
         ]
     )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote
 
 lex = MarkdownLexer()
 
@@ -107,3 +108,71 @@ def test_a_body_is_read_back_as_written_whatever_its_indentation(
     body = [line.text for line in found.code.body.body]
     assert "\n".join(body) == "\n".join(["print(0)", *code]).rstrip()
     assert all(line.prefix in ("", pad) for line in found.code.body.body)
+
+
+def sphinx_note(*directives: tuple[str, str, str]) -> str:
+    """A page of Sphinx's doctest directives: (name, argument, body) each."""
+    return "".join(
+        f".. {name}:: {argument}\n\n   {body}\n\n" for name, argument, body in directives
+    )
+
+
+@pytest.mark.parametrize(
+    ("directives", "warned"),
+    [
+        # one group, named or not, and setups for every group: as Sphinx runs them
+        ((("testsetup", "*", "x = 1"), ("testcode", "", "print(x)")), []),
+        ((("testcode", "a", "print(1)"), ("testcode", "a", "print(2)")), []),
+        # a second group: its first directive is named, once
+        (
+            (
+                ("testcode", "a", "print(1)"),
+                ("testcode", "b", "print(2)"),
+                ("testcode", "c", "print(3)"),
+            ),
+            [(5, "`.. testcode:: b` names the group 'b'")],
+        ),
+        ((("testcode", "", "print(1)"), ("testsetup", "b", "y = 2")), [(5, "`.. testsetup")]),
+        ((("testcode", "a, b", "print(1)"),), [(1, "`.. testcode:: a, b` names the group 'b'")]),
+        # a testcleanup is not run
+        (
+            (("testcode", "", "print(1)"), ("testcleanup", "", "del x")),
+            [(5, "`.. testcleanup:: default` is not run")],
+        ),
+    ],
+)
+def test_what_sphinx_runs_apart_is_named(
+    directives: tuple[tuple[str, str, str], ...], warned: list[tuple[int, str]]
+) -> None:
+    note = NoteParser().parse(sphinx_note(*directives))
+    found = [
+        (p.line_index + 1, p.message[: len(message)])
+        for p, (_, message) in zip(note.problems, warned, strict=False)
+    ]
+    assert found == warned
+    assert len(note.problems) == len(warned)
+    assert all(p.severity == "warning" for p in note.problems)
+    ran = [name for name, _, _ in directives if name in ("testcode", "testsetup")]
+    assert len(note.blocks) == len(ran)
+
+
+def test_a_testcleanup_is_named_in_a_run(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(
+        sphinx_note(
+            ("testsetup", "*", "log = []"),
+            ("testcode", "", "log.append(1)"),
+            ("testcleanup", "", "log.clear()"),
+            ("testcode", "b", "print(log)"),
+        )
+        + ".. testoutput:: b\n\n   [1]\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, warnings=2)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:9: `.. testcleanup:: default` is not run*write its body as a "
+            "`.. testcode::` after that test*",
+            "*notes/note.md:13: `.. testcode:: b` names the group 'b'*put each group in a note "
+            "of its own*",
+        ]
+    )

@@ -95,3 +95,33 @@ def test_triage_finds_a_torch_name_in_a_process_that_ran_no_note() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.split() == ["None", "from", "torch", "import", "linalg"]
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "statement"),
+    [
+        # torch.func holds functions of the same names: the heading's module is the example's
+        ("vjp", "torch.autograd.functional.vjp", "from torch.autograd.functional import vjp"),
+        ("jvp", "torch.autograd.functional.jvp", "from torch.autograd.functional import jvp"),
+        (
+            "hessian",
+            "torch.autograd.functional.hessian",
+            "from torch.autograd.functional import hessian",
+        ),
+        # a heading that names no module: the first namespace that holds the name
+        ("vjp", "Vector-Jacobian products", "from torch.func import vjp"),
+    ],
+)
+def test_the_import_triage_writes_is_the_one_the_heading_s_module_holds(
+    name: str, heading: str, statement: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The setup comment triage writes imports what the run's own hint names."""
+    import torch.autograd.functional  # noqa: F401
+
+    (finding,) = classify(
+        tmp_path,
+        monkeypatch,
+        f"# {heading}\n\n```python\n>>> {name}\n```\n",
+        record(3, "exception", UNDEFINED.format(name)),
+    )
+    assert (finding.cause, finding.setup) == (t.MISSING_IMPORT, (statement,))

@@ -10,6 +10,7 @@ from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
 from pytest_torchnotes.run.errors import ErrorInfo
 from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.wanthints import RANDOM_CALL, directive_hint, random_hint
+from tests.conftest import WriteNote
 
 NUMERIC = CompareOptions()
 
@@ -57,6 +58,14 @@ def test_an_exception_wrapped_on_two_lines_names_normalize_whitespace() -> None:
         ("idx = torch.randperm(4)", "randperm("),
         ("a = torch.arange(4)\nbrand(a)", None),
         ("a = torch.ones(4)", None),
+        # a module whose parameters start random (torch.nn.Embedding's, Module.to's examples)
+        ("embedding = nn.Embedding(10, 3)\nembedding(input)", "nn.Embedding("),
+        ("linear = torch.nn.Linear(2, 2)\nlinear.weight", "nn.Linear("),
+        ("rnn = nn.LSTMCell(10, 20)", "nn.LSTMCell("),
+        ("m = nn.Conv2d(16, 33, 3)", "nn.Conv2d("),
+        # modules with no random parameters
+        ("m = nn.ReLU()\nm(x)", None),
+        ("m = nn.Flatten()", None),
     ],
 )
 def test_random_calls(code: str, found: str | None) -> None:
@@ -67,3 +76,27 @@ def test_random_calls(code: str, found: str | None) -> None:
 def test_random_hint_only_for_output_that_differs() -> None:
     assert random_hint("torch.randn(2)", "tensor([1.])", "output differs") is not None
     assert random_hint("torch.randn(2)", "tensor([1.])", "the block raised X") is None
+
+
+EMBEDDING = """\
+```pycon
+>>> import torch
+>>> from torch import nn
+>>> embedding = nn.Embedding(4, 2)
+>>> embedding(torch.tensor([1])){directive}
+tensor([[0.1000, 0.2000]], grad_fn=<EmbeddingBackward0>)
+```
+"""
+
+
+def test_a_module_s_random_parameters_name_the_directive_that_leaves_them_uncompared(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(EMBEDDING.format(directive=""))
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ["*draws random numbers with nn.Embedding()*'# xdoctest: +IGNORE_WANT'*"]
+    )
+    write_note(EMBEDDING.format(directive="  # xdoctest: +IGNORE_WANT"))
+    pytester.runpytest().assert_outcomes(passed=1)

@@ -389,23 +389,29 @@ def missing_hint(
     )
 
 
-def import_for(name: str, *, load: bool = False, functions: bool = True) -> str | None:
+def import_for(
+    name: str, *, load: bool = False, functions: bool = True, heading: str = ""
+) -> str | None:
     """The import that gives the undefined ``name``: a module's, or that of a class or a
     function of torch's namespaces (:func:`missing_hint` says the same in words). A run
     looks in the namespaces its notes imported; ``load`` imports them first (a process
     that ran no note, as ``torchnotes triage`` is). Without ``functions``, a function of
     ``torch`` itself is not taken for the name: ``t``, ``x`` or ``input`` is more likely a
     variable the note lost than ``torch.t``; one of a narrower namespace is
-    (``random_unstructured`` of ``torch.nn.utils.prune``, ``weight_norm``).
+    (``random_unstructured`` of ``torch.nn.utils.prune``, ``weight_norm``). The module a
+    block's ``heading`` names comes first, as :func:`missing_hint` has it (``vjp`` under
+    ``torch.autograd.functional.vjp`` is that module's, not ``torch.func``'s).
 
     >>> import_for("math"), import_for("no_such_name_here")
     ('import math', None)
+    >>> import_for("vjp", load=True, heading="torch.autograd.functional.vjp")
+    'from torch.autograd.functional import vjp'
     """
     if importlib.util.find_spec(name) is not None:
         return f"import {name}"
     if load:
         _load_namespaces()
-    where = _torch_namespace(name)
+    where = _named_namespace(name, heading) or _torch_namespace(name)
     if where is None:
         return None
     alias = _package_alias(where, name)

@@ -55,16 +55,39 @@ def open_bracket(source: str) -> bool:
     return False
 
 
+def in_open_string(prompt_line: str, line: str, source: list[str]) -> bool:
+    """Whether ``line``, not indented past the prompt of ``prompt_line`` by four columns,
+    is text of a triple-quoted string that the example's ``source`` leaves open: xdoctest
+    reads it as a line of the string, the prompt's indentation off (its
+    ``HACK_TRIPLE_QUOTE_FIX``); doctest would read it as output.
+
+    >>> in_open_string(">>> s = '''", "at::Tensor f();", ["s = '''"])
+    True
+    >>> in_open_string(">>> x = f(", "2)", ["x = f("]), in_open_string(">>> s = '''", "", [""])
+    (False, False)
+    """
+    indent = len(prompt_line) - len(prompt_line.lstrip())
+    if line[:indent].strip() or line.lstrip().startswith((PROMPT, CONTINUATION)):
+        return False
+    return any('"""' in part or "'''" in part for part in source) and open_bracket(
+        "\n".join(source)
+    )
+
+
 def prompted(code: str) -> str:
     """The transcript ``code`` with each line that goes on with an open bracket, indented
     as xdoctest reads it, written behind ``...``; its lines keep their numbers.
 
     >>> prompted(">>> t = f([1,\\n         2])\\n>>> t\\n")
     '>>> t = f([1,\\n...      2])\\n>>> t\\n'
+    >>> prompted(">>> s = '''\\nint f();\\n\\n'''\\n")
+    ">>> s = '''\\n... int f();\\n...\\n... '''\\n"
     """
     lines = code.split("\n")
     prompt: str | None = None
     source: list[str] = []
+    # a transcript with no triple quote opens no string: most, not asked line by line
+    quotes = '"""' in code or "'''" in code
     for index, line in enumerate(lines):
         text = line.lstrip()
         if text.startswith(PROMPT):
@@ -79,6 +102,13 @@ def prompted(code: str) -> str:
             indent = len(prompt) - len(prompt.lstrip())
             lines[index] = prompt[:indent] + CONTINUATION + " " + line[indent + WIDTH :]
             source.append(line[indent + WIDTH :])
+        elif quotes and prompt is not None and in_open_string(prompt, line, source):
+            # the text of a triple-quoted string the prompt opened, as it stands past the
+            # prompt's column (torch.utils.cpp_extension.load_inline's C++ source)
+            indent = len(prompt) - len(prompt.lstrip())
+            lines[index] = prompt[:indent] + CONTINUATION + (" " if line.strip() else "")
+            lines[index] += line[indent:] if line.strip() else ""
+            source.append(line[indent:])
         else:
             prompt = None
     return "\n".join(lines)

@@ -47,6 +47,7 @@ from pytest_torchnotes.markdown import (
 )
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote, Problem
 from pytest_torchnotes.markdown.context import BlockDraft, Convention, NoteContext
+from pytest_torchnotes.markdown.fenced_docstrings import fenced_sessions
 from pytest_torchnotes.markdown.frontmatter import FrontMatterError, parse_front_matter
 from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL as OUTPUT_LABEL
@@ -171,7 +172,16 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         elif event.indented:
             _block(event, None, pending, note, SESSION_CONVENTIONS)
         elif not collected(event, note.format.languages):
-            other_fence(event, pending, note)
+            # a fence named as the unread output of the block above is that block's
+            docstring = (
+                fenced_sessions(event)
+                if note.runs_sessions and event.open_line not in note.named_as_output
+                else []
+            )
+            for session in docstring:  # a docstring pasted into a fence of text
+                _block(session, None, pending, note, SESSION_CONVENTIONS)
+            if not docstring:
+                other_fence(event, pending, note)
         elif event.close_line is None:
             pending.directives = []  # the lexer reported it; never run prose as code
         elif event.open_line in commented:

@@ -17,6 +17,7 @@ from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.continuation import unprompted_continuation
 from pytest_torchnotes.markdown.cutoff_output import cut_off_message, reads_as_output
 from pytest_torchnotes.markdown.docstring_prose import is_prose, opens_indented_prose
+from pytest_torchnotes.markdown.indented_continuation import prompted
 from pytest_torchnotes.markdown.ipython import first_prompt
 from pytest_torchnotes.markdown.leadin import LEAD_IN
 from pytest_torchnotes.markdown.lexers import BodyLine
@@ -127,6 +128,7 @@ def _strays(body: Sequence[BodyLine]) -> Iterator[tuple[BodyLine, bool]]:
     # literal block or directive body), while they go on.
     indented_prose: int | None = None
     inside = continued_blanks([line.text for line in body])
+    inside |= in_open_strings(body)
     stray_ends = -1
     for index, line in enumerate(body):
         text = line.text.strip()
@@ -150,6 +152,25 @@ def _strays(body: Sequence[BodyLine]) -> Iterator[tuple[BodyLine, bool]]:
                 yield line, reads_as_output(paragraph)
             elif opens_indented_prose(text):
                 indented_prose = _indentation(line.text)
+
+
+def in_open_strings(body: Sequence[BodyLine]) -> frozenset[int]:
+    """The indexes of the lines of a transcript that xdoctest reads as the text of a
+    triple-quoted string a prompt left open (:func:`.indented_continuation.prompted`); most
+    transcripts hold no triple quote, which one search over each line finds.
+
+    >>> body = [BodyLine(n, "", t) for n, t in enumerate([">>> s = \'\'\'", "", "a", "\'\'\'"])]
+    >>> sorted(in_open_strings(body))
+    [1, 2, 3]
+    """
+    texts = [line.text for line in body]
+    code = "\n".join(texts)
+    if '"""' not in code and "'''" not in code:
+        return frozenset()
+    written = prompted(code).split("\n")
+    return frozenset(
+        index for index, (text, read) in enumerate(zip(texts, written, strict=True)) if text != read
+    )
 
 
 def _paragraph_end(body: Sequence[BodyLine], start: int) -> int:

@@ -20,6 +20,11 @@ from pytest_torchnotes.run.results import COMPARED, IGNORED
 OUTPUT_DIFFERS = "output differs"
 
 
+#: The compare modes that ``+ELLIPSIS`` turns into ``ellipsis``: those that compare every
+#: character or number.
+LOOSENED_BY_ELLIPSIS = frozenset({"numeric", "exact"})
+
+
 class ComparatorChecker(doctest.OutputChecker):
     """doctest's output checker, comparing by our comparator under the block's compare
     options; ``+ELLIPSIS`` compares in ``ellipsis`` mode, ``+NORMALIZE_WHITESPACE`` reads
@@ -33,7 +38,10 @@ class ComparatorChecker(doctest.OutputChecker):
 
     def check_output(self, want: str, got: str, optionflags: int) -> bool:
         options = self.options
-        if optionflags & doctest.ELLIPSIS and options.mode != "ellipsis":
+        # +ELLIPSIS (on for every example under xdoctest's rules) lets ... match in a
+        # comparison of numbers; a compare directive that asks for less (ignore, structure)
+        # stays what it asks for
+        if optionflags & doctest.ELLIPSIS and options.mode in LOOSENED_BY_ELLIPSIS:
             options = CompareOptions("ellipsis", options.rtol, options.atol)
         expected = want.replace(doctest.BLANKLINE_MARKER, "")
         if optionflags & doctest.NORMALIZE_WHITESPACE:

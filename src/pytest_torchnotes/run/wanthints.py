@@ -26,7 +26,10 @@ XDOCTEST_DEFAULTS = (
 #: A call that draws random numbers (``torch.randn(4)``, ``x.uniform_(1, 2)``).
 RANDOM_CALL = re.compile(
     r"\b(?:rand|randn|randint|randperm|rand_like|randn_like|randint_like|normal_?|uniform_"
-    r"|bernoulli_?|multinomial|exponential_|cauchy_|geometric_|log_normal_|random_|r?sample)\("
+    r"|bernoulli_?|multinomial|exponential_|cauchy_|geometric_|log_normal_|random_|r?sample"
+    # a module of torch.nn whose parameters start random (torch.nn.Embedding's example)
+    r"|nn\.(?:Linear|Bilinear|Embedding|EmbeddingBag|Conv\w*|RNN|LSTM|GRU|\w+Cell"
+    r"|MultiheadAttention|Transformer\w*|PReLU|Lazy\w+))\("
 )
 
 
@@ -71,6 +74,8 @@ def random_hint(code: str, want: str, failure: str) -> str | None:
     True
     >>> random_hint("a = torch.randn(4)\\na", "", "output differs") is None
     True
+    >>> random_hint("e = nn.Embedding(10, 3)\\ne(i)", "tensor([0.1])", "output differs")[:45]
+    'the block draws random numbers with nn.Embedd'
     """
     found = RANDOM_CALL.search(code)
     if failure != OUTPUT_DIFFERS or found is None or not want.strip():

@@ -144,8 +144,10 @@ def classify(
             "skip a function's signature, not code",
             instead="tag the fence ```text instead",
         )
+    # the module the block's heading names first, as the run's own hint reads it
+    heading = (block.heading or "") if block is not None else ""
     statement = STANDARD_IMPORTS.get(name) or (
-        import_for(name, load=True, functions=False) if name else None
+        import_for(name, load=True, functions=False, heading=heading) if name else None
     )
     if statement is not None:
         return Finding(

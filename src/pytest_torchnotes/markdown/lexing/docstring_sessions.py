@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.docstring_prose import is_prose
-from pytest_torchnotes.markdown.lexing.lines import split_quotes
+from pytest_torchnotes.markdown.lexing.docstring_text import is_markup, opens_text_body
+from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
 
 #: reStructuredText's field list line (``:param x: ...``, ``:scale: 50 %`` under an
 #: ``.. image::``): markup, not Python.
@@ -53,6 +54,11 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
     0
     """
     continuing = False
+    # The body of a literal block, a directive or a Google section the lines are in: the
+    # opener's indentation, and the first line of Python in it (the docstring's literal
+    # code, unless the prompt stands in that body too).
+    body: int | None = None
+    body_python: int | None = None
     for number in range(start, index):
         quote, rest = split_quotes(lines[number])
         text = rest.strip()
@@ -61,9 +67,27 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
         if not text:
             continuing = False
             continue
-        if text.startswith(FENCE_MARKS) or not (
-            is_prose(text, continuing=continuing) or RST_FIELD.match(text)
+        indent = width(rest[: len(rest) - len(rest.lstrip(" \t"))])
+        if body is not None and indent <= body:
+            body = body_python = None  # the body ends: its code was the docstring's text
+        if text.startswith(FENCE_MARKS):
+            return number  # a fence indented into code (its own warning says so)
+        if body is not None:
+            if body_python is None and not is_prose(text, continuing=continuing):
+                body_python = number
+            continuing = True
+            continue
+        if not (
+            is_prose(text, continuing=continuing)
+            or RST_FIELD.match(text)
+            or is_markup(text, continuing=continuing)
         ):
-            return number  # Python, or a fence indented into code (its own warning says so)
+            return number  # Python
+        if opens_text_body(text):
+            body = indent
         continuing = True
+    if body is not None and body_python is not None:
+        _, rest = split_quotes(lines[index])
+        if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) > body:
+            return body_python  # the prompt stands in that code: code that shows a prompt
     return None

@@ -30,6 +30,7 @@ from pytest_torchnotes.markdown.lexing.lines import (
 )
 from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
+from pytest_torchnotes.markdown.lexing.text_sessions import text_session
 
 #: What the first line of an indented code block starts with, after its indentation, to be
 #: a session: a ``>>>`` prompt.
@@ -57,9 +58,13 @@ def session_at(
 ) -> FenceLexeme | None:
     """The indented ``>>>`` session that line ``index`` (``rest`` after the block-quote
     markers ``quote``) starts, if it starts one: a prompt, or comments over one; or the
-    session of a prompt at column 0 under a numpydoc ``Examples`` heading."""
+    session of a prompt at column 0 under a numpydoc ``Examples`` heading, or one that is
+    unambiguously a session (:mod:`.text_sessions`)."""
     if quote[:3] == PROMPT:  # Markdown reads it as block quotes
-        return numpydoc_session(scan.lines, index, scan.headings)
+        above = scan.paragraph_before(index)
+        return numpydoc_session(scan.lines, index, scan.headings) or text_session(
+            scan.lines, index, None if above is None else above[2]
+        )
     text = rest.lstrip(" \t")
     if not (opens_session(text) or text.startswith("#")):
         return None

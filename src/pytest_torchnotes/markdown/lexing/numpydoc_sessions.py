@@ -12,15 +12,15 @@ To CommonMark ``Examples`` over ``--------`` is a heading, and the prompts at co
 block quotes nested three deep. Under that heading they can only be a docstring's session,
 as doctest reads them, and they run: each paragraph of the section whose first line is a
 ``>>>`` prompt at column 0, up to the blank line before a paragraph that is not one (the
-section's prose, the next section's heading). A prompt at column 0 anywhere else may be a
-quote, and is only warned of (:mod:`..prose_transcripts`).
+section's prose, the next section's heading). A prompt at column 0 anywhere else runs only
+when it is unambiguously a session (:mod:`.text_sessions`).
 """
 
 from __future__ import annotations
 
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.headings import SETEXT_UNDERLINE, HeadingLexeme
-from pytest_torchnotes.markdown.lexing.lines import BodyLine
+from pytest_torchnotes.markdown.lexing.text_sessions import opens_session, session_body
 
 #: The titles of numpydoc's section of examples.
 EXAMPLES_TITLES = frozenset({"Examples", "Example"})
@@ -45,16 +45,6 @@ def under_examples_heading(lines: list[str], headings: list[HeadingLexeme]) -> b
     )
 
 
-def opens_session(line: str) -> bool:
-    """Whether ``line`` opens with a ``>>>`` prompt at column 0 (as
-    :func:`.indented_sessions.opens_session` reads an indented one).
-
-    >>> opens_session(">>> x"), opens_session(">>>"), opens_session(">>>x")
-    (True, True, False)
-    """
-    return line.startswith(">>>") and line[3:4] in ("", " ", "\t")
-
-
 def numpydoc_session(
     lines: list[str], index: int, headings: list[HeadingLexeme]
 ) -> FenceLexeme | None:
@@ -68,19 +58,4 @@ def numpydoc_session(
     """
     if not opens_session(lines[index]) or not under_examples_heading(lines, headings):
         return None
-    body: list[BodyLine] = []
-    last = index
-    after_blank = False
-    for number in range(index, len(lines)):
-        line = lines[number]
-        if not line.strip():
-            body.append(BodyLine(number, "", ""))
-            after_blank = True
-            continue
-        if after_blank and not opens_session(line):
-            break  # a paragraph that is no session: the section's prose, or the next section
-        after_blank = False
-        body.append(BodyLine(number, "", line))
-        last = number
-    kept = tuple(line for line in body if line.line <= last)
-    return FenceLexeme(index, last, "", "", "", 0, kept, indented=True)
+    return session_body(lines, index)

@@ -24,15 +24,17 @@ from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme
 from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, strip_columns, width
+from pytest_torchnotes.markdown.lexing.problems import LexerProblem
+from pytest_torchnotes.markdown.lexing.sphinx_groups import apart
 
 #: What a note that holds a directive to run holds (a ``testoutput`` follows a
 #: ``testcode``): most notes hold none, and are not searched further. One search for a
 #: literal start, about as fast as a substring search (3 us on a note of 4,500 characters).
-TRIGGER = re.compile(r"\.\.[ \t]+(?:test(?:code|setup)|doctest)::")
+TRIGGER = re.compile(r"\.\.[ \t]+(?:test(?:code|setup|cleanup)|doctest)::")
 
 #: A directive line of Sphinx's doctest, outside any block quote.
 DIRECTIVE = re.compile(
-    r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>testcode|testoutput|testsetup|doctest)::"
+    r"^(?P<indent>[ \t]*)\.\.[ \t]+(?P<name>testcode|testoutput|testsetup|testcleanup|doctest)::"
     r"(?P<args>[^\n]*)$",
     re.MULTILINE,
 )
@@ -57,6 +59,8 @@ class SphinxDirective:
     body: FenceLexeme
     #: The doctest flags its ``:options:`` line turns on (``+``) or off (``-``), by name.
     flags: tuple[tuple[str, bool], ...] = ()
+    #: The groups its argument names (``.. testcode:: a, b``); ``*``: every group.
+    groups: tuple[str, ...] = ("default",)
 
     @property
     def ellipsis(self) -> bool:
@@ -83,6 +87,7 @@ class Found(Protocol):
     comments: list[CommentLexeme]
     indented_sessions: list[FenceLexeme]
     sphinx_doctests: list[SphinxDoctest]
+    problems: list[LexerProblem]
 
 
 def add_directives(found: Found, text: str) -> None:
@@ -100,7 +105,11 @@ def add_directives(found: Found, text: str) -> None:
     if found.front_matter is not None:
         taken.append((0, found.front_matter.close_line))
     sessions = False
-    for doctest in sphinx_doctests(text, found.lines, taken):
+    doctests = sphinx_doctests(text, found.lines, taken)
+    found.problems.extend(apart(doctests))
+    for doctest in doctests:
+        if doctest.code.name == "testcleanup":
+            continue  # not run: apart() says why
         if doctest.code.name != "doctest":
             found.sphinx_doctests.append(doctest)
         elif opens_session(doctest.code.body.body[0].text):
@@ -191,7 +200,8 @@ def _directive(lines: list[str], index: int, match: re.Match[str]) -> SphinxDire
     )
     name = match.group("name")
     fence = FenceLexeme(body[0].line, body[-1].line, name, "", "", 0, body, indented=True)
-    return SphinxDirective(name, index, fence, tuple(flags))
+    groups = tuple(group.strip() for group in match.group("args").split(",") if group.strip())
+    return SphinxDirective(name, index, fence, tuple(flags), groups or ("default",))
 
 
 def _deeper(line: str, indent: int) -> bool:

@@ -1,0 +1,152 @@
+"""``>>>`` sessions at column 0 in a note's text, under no ``Examples`` heading: a docstring
+as :func:`inspect.getdoc` or ``help()`` writes it into a file.
+
+``inspect.getdoc`` takes a docstring's common indentation off, so that an example written
+at the docstring's own indentation (``Examples:``, a blank line, ``>>> ...``, as
+``torch.nn.TripletMarginLoss`` and ``torch.sparse.as_sparse_gradcheck`` write theirs)
+lands at column 0. To CommonMark such lines are block quotes nested three deep, and a
+quote of an e-mail (``>>> Thanks, that works``) is too. A paragraph is read as doctest
+reads it, a session, when it is unambiguously one:
+
+- it opens with a ``>>>`` prompt at column 0, as the first line of its paragraph (after a
+  blank line, a heading, the start of the note) or right under a docstring's section line
+  (``For example:``);
+- the code behind its prompts (``>>>`` lines and the ``...`` lines after them) is Python
+  that does something: it parses, and some statement is more than a bare name or a tuple
+  of words (a call, an assignment, an import, a subscript, an operator...).
+
+The session goes on to the blank line before a paragraph that opens with no prompt (a
+blank line inside an output whose brackets are still open, a tensor of three dimensions,
+is the output's). Anything else stays a block quote, warned of and not run
+(:mod:`..prose_transcripts`).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from pytest_torchnotes.markdown.bracketed import depth_change
+from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
+from pytest_torchnotes.markdown.lexing.lines import BodyLine
+
+#: doctest's prompt and continuation, with the space after them.
+PROMPT, CONTINUATION = ">>>", "..."
+
+#: Expressions that are more than a word: a quote's ``>>> yes`` or ``>>> so, then`` parses
+#: as a name or a tuple of names, a transcript's ``>>> x.sum()`` as a call.
+DOING = (
+    ast.Call,
+    ast.Subscript,
+    ast.Attribute,
+    ast.BinOp,
+    ast.UnaryOp,
+    ast.Compare,
+    ast.BoolOp,
+    ast.Lambda,
+    ast.ListComp,
+    ast.Await,
+)
+
+
+def opens_session(line: str) -> bool:
+    """Whether ``line`` opens with a ``>>>`` prompt at column 0.
+
+    >>> opens_session(">>> x"), opens_session(">>>"), opens_session(">>>x")
+    (True, True, False)
+    """
+    return line.startswith(PROMPT) and line[3:4] in ("", " ", "\t")
+
+
+def session_body(lines: list[str], index: int, end: int | None = None) -> FenceLexeme:
+    """The session that the prompt at column 0 on line ``index`` opens, up to line ``end``
+    (not included; the end of ``lines`` by default): its paragraphs that open with a prompt,
+    up to the blank line before one that does not; a blank line in an output whose
+    brackets are open is the output's.
+
+    >>> lines = [">>> t", "tensor([[[0]],", "", "        [[1]]])", "", "Prose.", ">>> 2"]
+    >>> session_body(lines, 0).last_line
+    3
+    """
+    stop = len(lines) if end is None else end
+    body: list[BodyLine] = []
+    last = index
+    after_blank = False
+    depth = 0
+    for number in range(index, stop):
+        line = lines[number]
+        if not line.strip():
+            body.append(BodyLine(number, "", ""))
+            after_blank = True
+            continue
+        prompt = opens_session(line)
+        if after_blank and not prompt and depth <= 0:
+            break  # a paragraph that is no session: prose, or the next section
+        after_blank = False
+        if prompt:
+            depth = 0
+        elif not line.startswith(CONTINUATION):
+            depth += depth_change(line)
+        body.append(BodyLine(number, "", line))
+        last = number
+    kept = tuple(line for line in body if line.line <= last)
+    return FenceLexeme(index, last, "", "", "", 0, kept, indented=True)
+
+
+def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme | None:
+    """The session that the prompt at column 0 on line ``index`` opens in the note's text,
+    when it unambiguously is one; ``above``: the paragraph line right over it (``None``:
+    none, the prompt starts a paragraph).
+
+    >>> text_session([">>> x = torch.ones(2)", ">>> x", "tensor([1., 1.])"], 0, None).last_line
+    2
+    >>> text_session([">>> Thanks, that works"], 0, None) is None
+    True
+    >>> text_session([">>> x = 1"], 0, "as it says") is None
+    True
+    """
+    if not opens_session(lines[index]) or (above is not None and not opens_example(above)):
+        return None
+    session = session_body(lines, index)
+    return session if does_something(code_of(session)) else None
+
+
+def code_of(session: FenceLexeme) -> str:
+    """The code behind the prompts of ``session``: its ``>>>`` lines and the ``...`` lines
+    after them, without the prompts.
+
+    >>> lines = [">>> for i in x:", "...     f(i)", "1", ">>> y"]
+    >>> print(code_of(session_body(lines, 0)))
+    for i in x:
+        f(i)
+    y
+    """
+    code: list[str] = []
+    in_source = False
+    for line in session.body:
+        text = line.text
+        if opens_session(text) or (in_source and text.startswith(CONTINUATION)):
+            code.append(text[4:])
+            in_source = True
+        else:
+            in_source = False
+    return "\n".join(code)
+
+
+def does_something(code: str) -> bool:
+    """Whether ``code`` is Python that does more than name a word or two.
+
+    >>> does_something("x = 1"), does_something("torch.ones(2)"), does_something("yes")
+    (True, True, False)
+    >>> does_something("so, then"), does_something("Hello world")
+    (False, False)
+    """
+    try:
+        module = ast.parse(code)
+    except (SyntaxError, ValueError):  # ValueError: a NUL byte
+        return False
+    return any(
+        not isinstance(statement, ast.Expr)
+        or any(isinstance(node, DOING) for node in ast.walk(statement.value))
+        for statement in module.body
+    )
