@@ -14,6 +14,18 @@ def _block(code: str, output: str | None = None) -> str:
     return f"```python\n{code}\n=== output ===\n{output}\n```\n"
 
 
+def _leave_then_check(
+    pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
+) -> str:
+    """Run a note that leaves ``leave`` behind, then one whose ``check`` must print
+    ``fresh``, as on a fresh interpreter; both pass. The run's report, as text."""
+    write_note(_block(f"import logging, torch\n{leave}\nprint('left')", "left"), "a.md")
+    write_note(_block(f"import torch\n{check}", fresh), "b.md")
+    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
+    result.assert_outcomes(passed=2)
+    return (pytester.path / "report.json").read_text()
+
+
 #: A step of an optimizer, which the next note prints.
 OPTIMIZER_STEP = (
     "p = torch.nn.Parameter(torch.ones(1))\nopt = torch.optim.SGD([p], lr=0.5)\n"
@@ -71,10 +83,7 @@ OPTIMIZER_STEP = (
 def test_torch_state_a_setter_leaves_is_put_back_for_the_next_note(
     pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
 ) -> None:
-    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
-    write_note(_block(f"import torch\n{check}", fresh), "b.md")
-    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
-    result.assert_outcomes(passed=2)
+    _leave_then_check(pytester, write_note, leave, check, fresh)
 
 
 @pytest.mark.parametrize(
@@ -141,10 +150,7 @@ def test_a_handler_a_note_gives_a_named_logger_is_taken_off_for_the_next_note(
 def test_a_setting_a_note_leaves_through_a_function_is_put_back_for_the_next_note(
     pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
 ) -> None:
-    write_note(_block(f"import logging, torch\n{leave}\nprint('left')", "left"), "a.md")
-    write_note(_block(f"import torch\n{check}", fresh), "b.md")
-    result = pytester.runpytest("-p", "no:randomly")
-    result.assert_outcomes(passed=2)
+    _leave_then_check(pytester, write_note, leave, check, fresh)
 
 
 @pytest.mark.parametrize(
@@ -181,11 +187,7 @@ def test_a_setting_a_note_leaves_through_a_function_is_put_back_for_the_next_not
 def test_a_library_function_a_note_changes_is_put_back_for_the_next_note(
     pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
 ) -> None:
-    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
-    write_note(_block(f"import torch\n{check}", fresh), "b.md")
-    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
-    result.assert_outcomes(passed=2)
-    assert "restored" in (pytester.path / "report.json").read_text()
+    assert "restored" in _leave_then_check(pytester, write_note, leave, check, fresh)
 
 
 @pytest.mark.parametrize(
@@ -234,11 +236,7 @@ def test_a_name_a_note_gives_the_main_thread_or_process_is_put_back_for_the_next
 def test_an_object_of_a_library_a_note_changes_is_put_back_for_the_next_note(
     pytester: pytest.Pytester, write_note: WriteNote, leave: str, check: str, fresh: str
 ) -> None:
-    write_note(_block(f"import torch\n{leave}\nprint('left')", "left"), "a.md")
-    write_note(_block(f"import torch\n{check}", fresh), "b.md")
-    result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
-    result.assert_outcomes(passed=2)
-    assert "restored" in (pytester.path / "report.json").read_text()
+    assert "restored" in _leave_then_check(pytester, write_note, leave, check, fresh)
 
 
 @pytest.mark.parametrize(
