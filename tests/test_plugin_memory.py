@@ -40,3 +40,23 @@ def test_a_block_that_takes_all_memory_under_a_data_limit_fails_at_its_line(
     assert block_counts(result) == {"verified": 1, "failed": 1}
     result.stdout.fnmatch_lines(["notes/a.md:1: block 1: the block raised ValueError: full*"])
     assert resource.getrlimit(resource.RLIMIT_DATA) == before
+
+
+@pytest.mark.parametrize("size", [2**10, 64, 16])
+def test_a_block_that_takes_the_last_small_objects_too_fails_at_its_line(
+    pytester: pytest.Pytester, write_note: WriteNote, size: int
+) -> None:
+    # After the large and the kilobyte allocations, objects of ``size`` bytes until none is
+    # left: the session's steps after the code found no memory for theirs.
+    write_note(
+        "```python\nsmall = [None] * 2**22\ngrow = []\ntry:\n    while True:\n"
+        "        grow.append(bytearray(2**20))\nexcept MemoryError:\n    pass\ntry:\n"
+        f"    for i in range(len(small)):\n        small[i] = bytes({size})\n"
+        "except MemoryError:\n    pass\nraise ValueError('full')\n```\n",
+        "a.md",
+    )
+    write_note("```python\nprint('next note')\n=== output ===\nnext note\n```\n", "b.md")
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--torchnotes-setup={LIMIT}")
+    result.assert_outcomes(passed=1, failed=1)
+    assert block_counts(result) == {"verified": 1, "failed": 1}
+    result.stdout.fnmatch_lines(["notes/a.md:1: block 1: the block raised ValueError: full*"])

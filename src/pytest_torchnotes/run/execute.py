@@ -148,6 +148,10 @@ class Executor:
         self.fd_shared: list[str] = []
         #: Called right before and right after the code of each block (run/sandbox.py).
         self.around_block: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        #: Memory held while a block runs under a data limit (run/rlimits.py) and let go
+        #: as soon as its code ends: the session's own steps until the limit is lifted need
+        #: some, and a block may have taken all there was.
+        self.memory_reserve: bytearray | None = None
         #: The profile and trace functions (``sys.setprofile``, ``sys.settrace``) the
         #: note's code left on, put on again for its next block; ``None``: the session's.
         self.note_hooks: tuple[Any, Any] | None = None
@@ -256,6 +260,7 @@ class Executor:
                             sys.stdout.write(execution.displayed + "\n")
                 finally:
                     self.in_block = False
+                    self.memory_reserve = None
                     # The trace and profile functions the code left on come off first: they
                     # would run on the session's code between blocks and after the note,
                     # where its namespace is gone (a tracer's NameError failed the session's

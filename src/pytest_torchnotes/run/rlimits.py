@@ -47,6 +47,10 @@ _GETPID = os.getpid
 #: Text without which the note's code sets no limit.
 WORDS = ("setrlimit", "prlimit")
 
+#: Bytes held while a block runs under the limits and let go when its code ends (a data
+#: limit counts them: the block can take that much less).
+RESERVE = 2**20
+
 #: Free descriptor numbers below a limit on open files that the session needs to capture
 #: and report a block (a duplicate of fd 1, a file of ``/proc``, a pipe).
 HEADROOM = 8

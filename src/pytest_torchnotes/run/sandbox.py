@@ -88,6 +88,15 @@ class _Guard(Protocol):
     def restore(self) -> list[str]: ...
 
 
+def _limits_on(executor: Executor, limits: rlimits.LimitGuard) -> None:
+    """Before a block under the limits a note sets: memory held for the session, then the
+    limits. A block that takes all the memory a data limit leaves (and keeps it) left the
+    session's own steps after it none: they failed the note with the session's MemoryError
+    and no result for the block."""
+    executor.memory_reserve = bytearray(rlimits.RESERVE)
+    limits.enter()
+
+
 def _held_by_capture(executor: Executor) -> tuple[int, ...]:
     """The descriptors the block capture of ``executor`` holds now."""
     return () if executor.fd is None else executor.fd.held()
@@ -158,7 +167,7 @@ def sandbox(
         wrapping.append(sessionfds.SessionFdGuard(executor.filename, os.getpid(), held))
     if rlimits.names_one(f"{settings.setup}\n{code}"):  # a limit set by setup code too
         limits = rlimits.LimitGuard(os.getpid())
-        executor.around_block.append((limits.enter, limits.leave))
+        executor.around_block.append((partial(_limits_on, executor, limits), limits.leave))
         wrapping.append(limits)
     for wrapper in wrapping:
         wrapper.start()
