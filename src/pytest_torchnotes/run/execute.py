@@ -4,6 +4,7 @@ output captured, time limited, warnings recorded, what it raised described
 
 from __future__ import annotations
 
+import mmap
 import os
 import sys
 import threading
@@ -151,7 +152,7 @@ class Executor:
         #: Memory held while a block runs under a data limit (run/rlimits.py) and let go
         #: as soon as its code ends: the session's own steps until the limit is lifted need
         #: some, and a block may have taken all there was.
-        self.memory_reserve: bytearray | None = None
+        self.memory_reserve: mmap.mmap | None = None
         #: The profile and trace functions (``sys.setprofile``, ``sys.settrace``) the
         #: note's code left on, put on again for its next block; ``None``: the session's.
         self.note_hooks: tuple[Any, Any] | None = None

@@ -48,8 +48,9 @@ _GETPID = os.getpid
 WORDS = ("setrlimit", "prlimit")
 
 #: Bytes held while a block runs under the limits and let go when its code ends (a data
-#: limit counts them: the block can take that much less).
-RESERVE = 2**20
+#: limit counts them: the block can take that much less); the interpreter's arenas for
+#: small objects are 1 MiB (256 KiB before Python 3.10).
+RESERVE = 4 * 2**20
 
 #: Free descriptor numbers below a limit on open files that the session needs to capture
 #: and report a block (a duplicate of fd 1, a file of ``/proc``, a pipe).

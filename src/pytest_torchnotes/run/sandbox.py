@@ -4,6 +4,7 @@ state it may change snapshotted and put back, Ctrl-C told apart from a block's o
 
 from __future__ import annotations
 
+import mmap
 import os
 import signal
 import sys
@@ -92,8 +93,10 @@ def _limits_on(executor: Executor, limits: rlimits.LimitGuard) -> None:
     """Before a block under the limits a note sets: memory held for the session, then the
     limits. A block that takes all the memory a data limit leaves (and keeps it) left the
     session's own steps after it none: they failed the note with the session's MemoryError
-    and no result for the block."""
-    executor.memory_reserve = bytearray(rlimits.RESERVE)
+    and no result for the block. An anonymous mapping, not a heap object: let go, it goes
+    back to the system, and the interpreter's small objects, whose arenas are mappings of
+    their own, can use it (a freed ``bytearray`` stays in the C library's heap)."""
+    executor.memory_reserve = mmap.mmap(-1, rlimits.RESERVE)
     limits.enter()
 
 
