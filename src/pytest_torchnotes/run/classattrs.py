@@ -184,23 +184,24 @@ def _assigned(code: str) -> dict[str, list[str]]:
     return assigned
 
 
-def find_classes(owners: Iterable[str], code: str = "") -> list[type]:
-    """The classes ``owners`` reach, read through what ``code`` binds (:func:`bindings`)
-    and the modules imported now; an owner that reaches nothing so is looked up by its last
-    name, when it is capitalised, in the imported modules of the standard library, torch
-    and numpy."""
+def find_classes(
+    owners: Iterable[str], code: str = "", reached: Iterable[tuple[str, Any]] | None = None
+) -> list[type]:
+    """The classes ``owners`` reach (``reached``, or :func:`reached_through` ``code``); an
+    owner that reaches none so is looked up by its last name, when it is capitalised, in the
+    imported modules of the standard library, torch and numpy."""
+    owners = list(owners)
     found: dict[int, type] = {}
-    by_name: set[str] = set()
-    bound: Mapping[str, list[str]] | None = None
-    for owner in owners:
-        first = owner.partition(".")[0]
-        if bound is None and first not in sys.modules:
-            bound = bindings(code, {owner.partition(".")[0] for owner in owners})
-        reached = [value for value in _reach(owner, bound or {}, DEPTH) if isinstance(value, type)]
-        found.update((id(value), value) for value in reached)
-        last = owner.rpartition(".")[2]
-        if not reached and last[:1].isupper():
-            by_name.add(last)
+    reaching: set[str] = set()
+    for owner, value in reached_through(owners, code) if reached is None else reached:
+        if isinstance(value, type):
+            found[id(value)] = value
+            reaching.add(owner)
+    by_name = {
+        last
+        for owner in owners
+        if owner not in reaching and (last := owner.rpartition(".")[2])[:1].isupper()
+    }
     if by_name:
         for namespace in _namespaces():
             for name in by_name:

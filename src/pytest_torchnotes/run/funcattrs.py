@@ -17,18 +17,18 @@ from collections.abc import Iterable
 from types import FunctionType
 from typing import Any
 
-from pytest_torchnotes.run import classattrs
+from pytest_torchnotes.run import objattrs
 
 #: What a function's behaviour is made of, besides its ``__dict__``.
 STATE = ("__code__", "__defaults__", "__kwdefaults__")
 
 
-def find_functions(owners: Iterable[str], code: str = "") -> list[FunctionType]:
-    """The Python functions ``owners`` (:func:`.classattrs.changed_owners`) reach, read
-    through what ``code`` binds and the modules imported now (a method found in a class,
-    a ``staticmethod`` or ``classmethod`` among them)."""
+def find_functions(reached: Iterable[tuple[str, Any]]) -> list[FunctionType]:
+    """The Python functions among what the owners reached
+    (:func:`.classattrs.reached_through`; a method found in a class, a ``staticmethod`` or
+    ``classmethod`` among them)."""
     found: dict[int, FunctionType] = {}
-    for _, value in classattrs.reached_through(owners, code):
+    for _, value in reached:
         function = getattr(value, "__func__", value)  # a staticmethod or classmethod
         if isinstance(function, FunctionType):
             found[id(function)] = function
@@ -53,11 +53,6 @@ class FunctionGuard:
                 if getattr(function, name) is not before:
                     setattr(function, name, before)
                     changed.append(f"{where}.{name}")
-            now: dict[str, Any] = vars(function)
-            if now.keys() != attributes.keys() or any(
-                now[key] is not value for key, value in attributes.items()
-            ):
-                now.clear()
-                now.update(attributes)
+            if objattrs.put_back(vars(function), attributes):
                 changed.append(f"{where}.__dict__")
         return sorted(changed)

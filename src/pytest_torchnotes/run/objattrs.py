@@ -17,15 +17,13 @@ from collections.abc import Iterable
 from types import FunctionType, ModuleType
 from typing import Any
 
-from pytest_torchnotes.run import classattrs
 
-
-def find_objects(owners: Iterable[str], code: str = "") -> list[tuple[str, Any]]:
-    """The objects ``owners`` (:func:`.classattrs.changed_owners`) reach that are neither
-    classes, functions nor modules and have a ``__dict__``, each with the owner that
-    names it."""
+def find_objects(reached: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """The objects among what the owners reached (:func:`.classattrs.reached_through`)
+    that are neither classes, functions nor modules and have a ``__dict__``, each with the
+    owner that names it."""
     found: dict[int, tuple[str, Any]] = {}
-    for owner, value in classattrs.reached_through(owners, code):
+    for owner, value in reached:
         if isinstance(value, (type, FunctionType, ModuleType, staticmethod, classmethod)):
             continue
         if isinstance(getattr(value, "__dict__", None), dict):
@@ -42,16 +40,19 @@ class ObjectGuard:
     def restore(self) -> list[str]:
         changed: list[str] = []
         for owner, value, attributes in self.saved:
-            now: dict[str, Any] = vars(value)
-            keys = now.keys() | attributes.keys()
-            moved = sorted(
-                key for key in keys if now.get(key, _MISSING) is not attributes.get(key, _MISSING)
-            )
-            if moved:
-                now.clear()
-                now.update(attributes)
-                changed.extend(f"{owner}.{key}" for key in moved)
+            changed.extend(f"{owner}.{key}" for key in put_back(vars(value), attributes))
         return changed
+
+
+def put_back(now: dict[str, Any], saved: dict[str, Any]) -> list[str]:
+    """Make the attributes ``now`` what ``saved`` holds again when any of them moved (told
+    by identity); the keys that moved, sorted."""
+    keys = now.keys() | saved.keys()
+    moved = sorted(key for key in keys if now.get(key, _MISSING) is not saved.get(key, _MISSING))
+    if moved:
+        now.clear()
+        now.update(saved)
+    return moved
 
 
 #: An attribute an object did not have.

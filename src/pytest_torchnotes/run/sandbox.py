@@ -142,13 +142,15 @@ def sandbox(
     guards: list[_Guard] = []
     names = patches.patched_names(f"{settings.setup}\n{code}")
     owners = classattrs.changed_owners(code, names is None or bool(names))
-    classes = classattrs.find_classes(owners, code) if owners else []
+    # What the owners reach, read once for the classes, functions and objects among it.
+    reached = list(classattrs.reached_through(owners, code)) if owners else []
+    classes = classattrs.find_classes(owners, code, reached) if owners else []
     if classes:
         guards.append(classattrs.ClassGuard(classes))
-    functions = funcattrs.find_functions(owners, code) if owners else []
+    functions = funcattrs.find_functions(reached)
     if functions:
         guards.append(funcattrs.FunctionGuard(functions))
-    objects = objattrs.find_objects(owners, code) if owners else []
+    objects = objattrs.find_objects(reached)
     if objects:
         guards.append(objattrs.ObjectGuard(objects))
     opaque = opaqueattrs.opaque_names(code)
