@@ -78,9 +78,7 @@ def compared_by(result: BlockResult) -> str | None:
         if comparator.sanitizers:
             words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
     if result.uncompared_examples:  # shown whatever the rules: nothing compared their output
-        words.append(
-            f"{plural(result.uncompared_examples, 'example')} printed output not compared"
-        )
+        words.append(f"{plural(result.uncompared_examples, 'example')} printed output not compared")
     return ", ".join(words) or None
 
 
