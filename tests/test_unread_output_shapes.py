@@ -17,16 +17,17 @@ def _problems(text: str) -> list[tuple[int, str]]:
     return [(problem.line_index + 1, problem.message) for problem in note.problems]
 
 
-TABLE = "| x | y |\n| --- | --- |\n| 1 | 2 |"
+TABLE = "| x | y |\n| --- | --- |\n| tensor([1.]) | tensor([2.]) |"
 
 
 @pytest.mark.parametrize(
     ("code", "after"),
     [
         ("print(x)", TABLE),
-        ("x.shape", "| shape |\n|:-:|\n| torch.Size([2]) |"),
+        ("x.shape", "| shape |\n|:-:|\n| `torch.Size([2])` |"),
         ("print(a, b)", "|输出|\n|---|\n|True False|"),
-        ("display(df)", "   | a | b |\n   |---|---|\n   | 1 | 2 |"),
+        ("print(loss)", "| Output |\n| --- |\n| 0.25 |"),
+        ("display(df)", "   | a | b |\n   |---|---|\n   | 1 | (True, False) |"),
     ],
 )
 def test_a_table_right_under_a_printing_block_is_named(code: str, after: str) -> None:
@@ -65,6 +66,8 @@ def test_an_image_without_alt_text_under_a_printing_block_is_named(code: str, af
         ("plt.plot(x)\nprint(x)", "![](loss.png)"),  # the figure the block drew
         ("print(x)", "A remark.\n\n![](out.png)"),
         ("print(x)", "| not | a table |"),  # no header row
+        ("print(x)", "| batch | ms |\n|---|---|\n| 32 | 1.5 |"),  # numbers alone: a benchmark
+        ("print(x)", "| op | meaning |\n|---|---|\n| add | sums |"),  # words
         ("print(x)", "## Next\n\n" + TABLE),
     ],
 )

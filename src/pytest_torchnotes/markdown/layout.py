@@ -80,6 +80,14 @@ PROSE_BETWEEN = "a fence of output past prose"
 #: A row of a Markdown table (``| a | b |``) and the row of dashes under its header
 #: (``| --- | :-: |``).
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+#: A table's header cell that names printed output, and a cell that holds what torch prints.
+TABLE_OUTPUT_HEADER = re.compile(
+    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印"
+)
+TABLE_OUTPUT_CELL = re.compile(
+    r"[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
+    r"|[\[(]+(?:True|False|None)(?=[,)\]])|\w+(?:Error|Warning):"
+)
 TABLE_DELIMITER = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?[ \t]*$")
 
 #: Lines longer than this are prose, not labels (a label is a few words).
@@ -254,14 +262,29 @@ def gap(
 
 
 def _table_header(rest: str, lines: Sequence[str], after: int, stop: int) -> bool:
-    """Whether ``rest`` is the header row of a Markdown table: a row of cells between ``|``
-    whose next line (``after``, before ``stop``) is the row of dashes under a header."""
+    """Whether ``rest`` is the header row of a Markdown table that reads as printed output:
+    a row of cells between ``|`` whose next line (``after``, before ``stop``) is the row of
+    dashes under a header, and whose header names output (``Output``, ``输出``) or whose
+    rows hold what torch prints (``tensor(...)``, ``torch.Size([...])``). A table of words or
+    of numbers alone (a benchmark, a comparison) is prose."""
     if after >= stop or TABLE_ROW.match(rest) is None:
         return False
-    quotes = QUOTE.match(lines[after])
-    return (
-        TABLE_DELIMITER.match(lines[after][quotes.end() :] if quotes else lines[after]) is not None
-    )
+    if TABLE_DELIMITER.match(_unquoted(lines[after])) is None:
+        return False
+    if TABLE_OUTPUT_HEADER.search(rest):
+        return True
+    for index in range(after + 1, stop):
+        row = _unquoted(lines[index])
+        if TABLE_ROW.match(row) is None:
+            break
+        if any(TABLE_OUTPUT_CELL.match(cell.strip().strip("`")) for cell in row.split("|")):
+            return True
+    return False
+
+
+def _unquoted(line: str) -> str:
+    quotes = QUOTE.match(line)
+    return line[quotes.end() :] if quotes else line
 
 
 def _quoted_value(line: str, rest: str, depth: int) -> bool:
