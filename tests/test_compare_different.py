@@ -47,8 +47,10 @@ PAIRS = [
     ("torch.Size([2, 3])", "torch.Size([3, 2])", ()),
     ("(2, 3)", "(3, 2)", ("structure",)),
     # Numbers of another kind or sign.
-    ("tensor(nan)", "tensor(inf)", ("structure",)),
-    ("tensor(inf)", "tensor(-inf)", ("structure",)),
+    # structure takes any finite value for any other, never nan or inf for another number
+    ("tensor(nan)", "tensor(inf)", ()),
+    ("tensor(inf)", "tensor(-inf)", ()),
+    ("tensor(0.5)", "tensor(nan)", ()),
     ("1e-08", "1e+08", ("structure",)),
     ("tensor([1, 2])", "tensor([1., 2.])", ("structure",)),
     ("tensor([1, 2])", "tensor([0.5, 0.7])", ("structure",)),

@@ -247,9 +247,8 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
     fence_line = text.split("\n").index(f"```{info}", 5) + 1
     labels = [name for name in separators if "label" in name]
     others = [name for name in separators if name in ("comment", "prose")]
-    others_are_prose = "prose" in others and "comment" not in others
-    # an HTML comment is not rendered: the output reads as right under the block
-    others_are_comments = "comment" in others and "prose" not in others
+    # an HTML comment is not rendered: the output reads as right under the block, or right
+    # under the prose, as it does past prose alone
     printed = output in ("tensor([1., 2.])", "42")
     read = note.blocks[0].output is not None
     reported = [line for line, _ in warnings(note)]
@@ -272,10 +271,11 @@ def test_every_output_fence_after_a_block_is_read_or_reported(
         assert fence_line not in reported  # a label before prose may still be reported
     elif labels or info in OUTPUT_FENCES or not others:
         assert reported == [fence_line]  # nothing that looks like output is left silently
-    elif (others_are_prose or others_are_comments) and info in LABELED_FENCES and printed:
-        assert reported == [fence_line]  # what print() printed past prose: named, not read
+    elif others and info in LABELED_FENCES and printed:
+        # what print() printed past prose, comments or both: named, not read
+        assert reported == [fence_line]
     else:
-        assert reported == []  # a text fence after prose and a comment, or of text: an example
+        assert reported == []  # a fence of text past prose: an example
 
 
 def test_front_matter_must_be_yaml_keys_without_fences() -> None:

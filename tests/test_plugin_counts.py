@@ -302,6 +302,19 @@ def test_the_terminal_the_report_and_junitxml_count_alike(
     assert len(cases) == 10
     drifted = [failure.get("message") or "" for failure in cases["notes.drifted.md"]]
     assert [message.split(":")[0] for message in drifted] == ["line 1", "line 8", "2 blocks"]
+    # A test case is skipped only where pytest's line says its note was skipped; a block
+    # skipped or expected to fail in a note that ran is a property of its test case.
+    skipped = sorted(name for name, case in cases.items() if case.find("skipped") is not None)
+    assert skipped == ["notes.skipped.md"]
+    assert len(cases["notes.skipped.md"].findall("skipped")) == 1
+    properties = {
+        name: [(p.get("name"), p.get("value")) for p in case.iter("property")]
+        for name, case in cases.items()
+    }
+    assert properties["notes.partly_skipped.md"] == [("torchnotes_skipped_block", "gpu")]
+    ((xfail_name, xfail_reason),) = properties["notes.xfailed.md"]
+    assert xfail_name == "torchnotes_xfailed_block"
+    assert "known" in (xfail_reason or "")
 
 
 #: Verified blocks, each under other rules, and what ``-v`` says of them.

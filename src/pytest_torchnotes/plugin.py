@@ -1303,15 +1303,30 @@ class JunitNoteCounts:
     them. pytest's junitxml counts every report it gets, and a note sends one for each block
     that failed or was skipped (and, with ``-v``, passed) besides its own: a note with two
     failing blocks counted as three failures. Each failing block stays a ``<failure>`` of its
-    note's test case, with its line and diff; only the suite's counts leave blocks out."""
+    note's test case, with its line and diff; only the suite's counts leave blocks out.
+
+    A block skipped by a directive, or expected to fail, does not make its note a skipped
+    test: junitxml writes a ``<skipped>`` into the note's test case for its report, which CI
+    dashboards read as a skipped test where pytest's line says the note passed (or failed).
+    Before junitxml closes the test case, those elements become properties of the test case
+    (``torchnotes_skipped_block``, ``torchnotes_xfailed_block``: the block's line and why);
+    the ``<skipped>`` of a note that is itself skipped stays."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
         self.blocks: dict[str, int] = {}
+        #: Skipped and xfailed block reports, by the junitxml test case they went into.
+        self.skipped_blocks: dict[tuple[str, object], int] = {}
 
+    @pytest.hookimpl(tryfirst=True)  # before junitxml closes the note's test case
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        key = (report.nodeid, getattr(report, "node", None))
         if getattr(report, "torchnotes_block", None) is None:
+            if report.when == "teardown" and key in self.skipped_blocks:
+                self._blocks_not_skips(report, self.skipped_blocks.pop(key))
             return
+        if report.skipped:
+            self.skipped_blocks[key] = self.skipped_blocks.get(key, 0) + 1
         # what junitxml adds for the report (LogXML.pytest_runtest_logreport)
         if report.failed:
             counted = "failure" if report.when == "call" else "error"
@@ -1322,6 +1337,27 @@ class JunitNoteCounts:
         else:
             return
         self.blocks[counted] = self.blocks.get(counted, 0) + 1
+
+    def _blocks_not_skips(self, report: pytest.TestReport, blocks: int) -> None:
+        """Turn the first ``blocks`` ``<skipped>`` elements of the test case of ``report``
+        (the blocks' reports came before the note's own) into properties."""
+        node_reporter = getattr(self._xml(), "node_reporter", None)
+        reporter = node_reporter(report) if callable(node_reporter) else None
+        nodes = getattr(reporter, "nodes", None)
+        if reporter is None or not isinstance(nodes, list):  # pragma: no cover - another junitxml
+            return
+        for element in [node for node in nodes if node.tag == "skipped"][:blocks]:
+            nodes.remove(element)
+            xfail = element.get("type") == "pytest.xfail"
+            name = "torchnotes_xfailed_block" if xfail else "torchnotes_skipped_block"
+            reporter.add_property(name, element.get("message") or "")
+
+    def _xml(self) -> object:
+        try:
+            from _pytest.junitxml import xml_key
+        except ImportError:  # pragma: no cover - a pytest that moved it
+            return None
+        return self.config.stash.get(xml_key, None)
 
     @pytest.hookimpl(tryfirst=True)  # before junitxml writes the file
     def pytest_sessionfinish(self) -> None:

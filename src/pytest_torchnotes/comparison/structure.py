@@ -1,6 +1,9 @@
 """``compare structure``: the layout of the output, not its values.
 
-Any number matches any number, but those of a shape or a device index, which must be equal.
+Any finite number matches any finite number, but those of a shape or a device index, which
+must be equal. ``nan`` and ``inf`` are no value that random weights print: a loss that became
+``nan``, or a value that overflowed, is a change of what the block computes, not of its seed,
+so they match only themselves (``inf`` of the same sign).
 """
 
 from __future__ import annotations
@@ -62,13 +65,32 @@ def structure_match(expected: list[Token], actual: list[Token]) -> Comparison:
     True
     >>> structure_match(tokenize("torch.Size([2, 3])"), tokenize("torch.Size([2, 4])")).drift
     'text'
+    >>> structure_match(tokenize("loss 0.25"), tokenize("loss nan")).matched
+    False
     """
     if len(expected) != len(actual):
         return Comparison(False, "text")
     kept = structural_numbers(expected)
     for want, got, compared in zip(expected, actual, kept, strict=True):
         if want.kind == "number" and got.kind == "number" and not compared:
+            if non_finite(want.text) != non_finite(got.text):
+                return Comparison(False, "value")
             continue
         if want.kind != got.kind or want.text != got.text:
             return Comparison(False, "text")
     return MATCH
+
+
+def non_finite(number: str) -> str | None:
+    """``nan``, ``inf`` or ``-inf`` for a number token that is one (``-nan`` is ``nan``, as
+    torch prints either), ``None`` for a finite number.
+
+    >>> [non_finite(text) for text in ("nan", "-nan", "+inf", "-inf", "1.5", "-0.")]
+    ['nan', 'nan', 'inf', '-inf', None, None]
+    """
+    text = number.lower().lstrip("+")
+    if text.endswith("nan"):
+        return "nan"
+    if text.endswith("inf"):
+        return text
+    return None

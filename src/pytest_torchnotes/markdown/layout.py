@@ -15,7 +15,12 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
-from pytest_torchnotes.markdown.image_output import IMAGE
+from pytest_torchnotes.markdown.image_output import (
+    DRAWS,
+    IMAGE,
+    UNLABELED_IMAGE,
+    image_alone_message,
+)
 from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
 from pytest_torchnotes.markdown.site_containers import comment_tab
@@ -71,6 +76,19 @@ IMAGE_OUTPUT = "an image under the label"
 #: What :func:`unread_output` says of a fence that reads as a block's output past prose: the
 #: note gathers them in one warning (:func:`prose_between_warning`).
 PROSE_BETWEEN = "a fence of output past prose"
+
+#: A row of a Markdown table (``| a | b |``) and the row of dashes under its header
+#: (``| --- | :-: |``).
+TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+#: A table's header cell that names printed output, and a cell that holds what torch prints.
+TABLE_OUTPUT_HEADER = re.compile(
+    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印"
+)
+TABLE_OUTPUT_CELL = re.compile(
+    r"[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
+    r"|[\[(]+(?:True|False|None)(?=[,)\]])|\w+(?:Error|Warning):"
+)
+TABLE_DELIMITER = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+(?:[ \t]*:?-+:?[ \t]*)?[ \t]*$")
 
 #: Lines longer than this are prose, not labels (a label is a few words).
 LABEL_LENGTH = 60
@@ -155,6 +173,10 @@ class Gap:
     inline: int | None = None
     #: The first line of prose, when it is an image (a screenshot of the output).
     image: int | None = None
+    #: Whether that image says nothing of what it shows (no alt text).
+    unlabeled_image: bool = False
+    #: The first line of prose, when it is the header row of a Markdown table.
+    table: int | None = None
     #: The first line of prose, when it is a sentence leading into what follows
     #: (``and obtained:``, ``我们得到``: :mod:`.lead_in_lines`).
     lead_in: int | None = None
@@ -226,6 +248,9 @@ def gap(
                 found.quoted = index
             elif not found.prose and IMAGE.match(rest):
                 found.image = index
+                found.unlabeled_image = UNLABELED_IMAGE.match(rest) is not None
+            elif not found.prose and _table_header(rest, lines, index + 1, stop):
+                found.table = index
             elif not found.prose and not found.labels and _inline_output(rest):
                 found.inline = index
             elif not found.prose and not found.labels and is_lead_in(rest):
@@ -234,6 +259,32 @@ def gap(
             if not to_the_end:
                 break
     return found
+
+
+def _table_header(rest: str, lines: Sequence[str], after: int, stop: int) -> bool:
+    """Whether ``rest`` is the header row of a Markdown table that reads as printed output:
+    a row of cells between ``|`` whose next line (``after``, before ``stop``) is the row of
+    dashes under a header, and whose header names output (``Output``, ``输出``) or whose
+    rows hold what torch prints (``tensor(...)``, ``torch.Size([...])``). A table of words or
+    of numbers alone (a benchmark, a comparison) is prose."""
+    if after >= stop or TABLE_ROW.match(rest) is None:
+        return False
+    if TABLE_DELIMITER.match(_unquoted(lines[after])) is None:
+        return False
+    if TABLE_OUTPUT_HEADER.search(rest):
+        return True
+    for index in range(after + 1, stop):
+        row = _unquoted(lines[index])
+        if TABLE_ROW.match(row) is None:
+            break
+        if any(TABLE_OUTPUT_CELL.match(cell.strip().strip("`")) for cell in row.split("|")):
+            return True
+    return False
+
+
+def _unquoted(line: str) -> str:
+    quotes = QUOTE.match(line)
+    return line[quotes.end() :] if quotes else line
 
 
 def _quoted_value(line: str, rest: str, depth: int) -> bool:
@@ -456,11 +507,41 @@ def unread_output(
             f"label line after {where}, but its output is not in a fence and is not read: "
             "put it in a fence marked output (```output)",
         )
+    alone = _alone_after(block, between)
+    if alone is not None:
+        return alone
     if between.inline is not None and between.prose[0] == between.inline:
         return (
             between.inline,
             f"output written on the label line after {where} is not read: put it in a fence "
             "marked output (```output) below the label",
+        )
+    return None
+
+
+def _alone_after(block: FenceLexeme, between: Gap) -> tuple[int, str] | None:
+    """``(0-based line, message)`` for an image without alt text, or a Markdown table, that
+    stands right after ``block`` (only blank lines between) where the block prints: what it
+    shows reads as the block's output, and nothing reads it. An image after code that draws
+    is its figure, and a table after a line of text is the text's."""
+    if between.labels or between.comments or not between.prose:
+        return None
+    first = between.prose[0]
+    image = first == between.image and between.unlabeled_image
+    if not (image or first == between.table) or not may_print(block):
+        return None  # may_print parses the block: only where an image or a table stands
+    where = f"the block at line {shown(block.open_line)}"
+    if image:
+        if DRAWS.search("\n".join(line.text for line in block.body)):
+            return None
+        return (first, image_alone_message(first, block.open_line))
+    if first == between.table:
+        return (
+            first,
+            f"the table at line {shown(first)}, right after {where}, which prints, reads as "
+            "its output but is not read, and nothing compares it: write what the block prints "
+            "in a fence marked output (```output) right under the block, or put a line of "
+            "text between the block and the table if the table is no output",
         )
     return None
 
@@ -487,10 +568,10 @@ def _output_past_prose(
     """Whether ``following``, past prose (no label, heading or title) after ``block``, reads as
     what the block prints: a fence where labels read output (bare, ``text``), whose first
     line reads as a printed value and whose text is no code, after a block that prints. It
-    is not read, as the prose may say what other code would print; it is named."""
+    is not read, as the prose may say what other code would print; it is named. An HTML comment
+    among the prose is not rendered, and changes nothing of that."""
     return (
         bool(between.prose)
-        and not between.comments
         and not between.titled
         and between.quoted is None  # a block quote of output: quoted_output names it
         and following.language in (labeled_fences or LABELED_FENCES)

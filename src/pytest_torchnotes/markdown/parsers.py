@@ -62,6 +62,7 @@ from pytest_torchnotes.markdown.notpython import (
     tab_not_run,
     tabs_not_run,
 )
+from pytest_torchnotes.markdown.output_before_blocks import output_before_blocks
 from pytest_torchnotes.markdown.pending import Pending
 from pytest_torchnotes.markdown.sections import alternative
 from pytest_torchnotes.markdown.xdoctest_comments import xdoctest_comments
@@ -216,6 +217,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     arrow_comments.arrow_comments(note)
     unlabeled_comments.unlabeled_comment_output(note)
     unlabeled_comments.inner_labels(note)
+    output_before_blocks(note)
     for line, message in indented.unread_warnings(note.unread_indented, read=note.reads_indented):
         note.problem(line, message, "warning")
     images = image_output.image_warning(note.image_outputs)

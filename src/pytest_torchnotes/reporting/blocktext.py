@@ -32,28 +32,53 @@ def label(result: BlockResult, *, line: bool) -> str:
     return label
 
 
+#: Why a verified block counts as verified loosely (:func:`loosely`): some of what it printed
+#: was not compared with the note.
+VALUES_NOT_COMPARED = "values not compared"
+EXAMPLES_NOT_SHOWN = "output of examples not compared"
+
+
+def loosely(result: BlockResult) -> str | None:
+    """Why ``result``, verified, was verified loosely: part of what it printed was not
+    compared with the note (``compare structure`` leaves its values out; a ``>>>`` example
+    that shows no output under xdoctest's rules, or marked ``+IGNORE_WANT``, is not compared
+    at all). ``None`` for a block whose printed output was compared whole, or not verified."""
+    if result.status != "verified":
+        return None
+    comparator = result.comparator
+    if comparator is not None and comparator.options.mode == "structure" and result.expected:
+        return VALUES_NOT_COMPARED
+    if result.uncompared_examples:
+        return EXAMPLES_NOT_SHOWN
+    return None
+
+
 def compared_by(result: BlockResult) -> str | None:
     """The rules a verified block's output matched under, where they are not the default
     ones, for ``-v`` to show beside ``VERIFIED``: ``compare structure`` leaves values
-    uncompared, a tolerance or a ``torchnotes_sanitize`` substitution accepts other text.
-    ``None`` for any other block (one verified by the exception it raised too), and under
+    uncompared, a tolerance or a ``torchnotes_sanitize`` substitution accepts other text, and
+    ``>>>`` examples whose printed output was not compared are counted. ``None`` for any
+    other block (one verified by the exception it raised too), and under
     the default rules."""
-    comparator = result.comparator
-    if comparator is None or result.status != "verified" or result.expected is None:
+    if result.status != "verified":
         return None
-    options = comparator.options
-    rules = [
-        f"{name}={value:g}"
-        for name, value in (("rtol", options.rtol), ("atol", options.atol))
-        if value
-    ]
     words = []
-    if options.mode != defaults.COMPARE or rules:
-        words.append(" ".join(["compare", options.mode, *rules]))
-    if options.mode == "structure":
-        words[-1] += ": values not compared"
-    if comparator.sanitizers:
-        words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
+    comparator = result.comparator
+    if comparator is not None and result.expected is not None:
+        options = comparator.options
+        rules = [
+            f"{name}={value:g}"
+            for name, value in (("rtol", options.rtol), ("atol", options.atol))
+            if value
+        ]
+        if options.mode != defaults.COMPARE or rules:
+            words.append(" ".join(["compare", options.mode, *rules]))
+        if options.mode == "structure":
+            words[-1] += ": values not compared"
+        if comparator.sanitizers:
+            words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
+    if result.uncompared_examples:  # shown whatever the rules: nothing compared their output
+        words.append(f"{plural(result.uncompared_examples, 'example')} printed output not compared")
     return ", ".join(words) or None
 
 

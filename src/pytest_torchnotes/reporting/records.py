@@ -16,6 +16,7 @@ from pytest_torchnotes.comparison.compare import Comparator
 from pytest_torchnotes.comparison.normalize import Sanitizer
 from pytest_torchnotes.markdown.blocks import Block, Problem
 from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.reporting.blocktext import loosely
 from pytest_torchnotes.reporting.report import BlockRecord, NoteRecord, WarningRecord
 from pytest_torchnotes.run.results import BlockResult, NoteResult
 from pytest_torchnotes.words import plural
@@ -66,6 +67,7 @@ def note_record(result: NoteResult) -> NoteRecord:
                 status=block.status,
                 notes=list(block.notes),
                 raised_line=_raised_line(block),
+                loosely=loosely(block),
             )
         )
     if result.all_skipped is not None:

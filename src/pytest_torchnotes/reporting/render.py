@@ -85,6 +85,11 @@ def block_counts(report: RunReport) -> list[str]:
         if status == "failed":
             failed = [block for _, block in report.blocks() if block.status == "failed"]
             part += f" ({_drift_counts(failed)})"
+        elif status == "verified":
+            loose = Counter(block.loosely for _, block in report.blocks() if block.loosely)
+            if loose:
+                reasons = ", ".join(f"{n} {why}" for why, n in sorted(loose.items()))
+                part += f" ({sum(loose.values())} loosely: {reasons})"
         elif status == NOT_RUN:
             part += " (their note could not run)"
         parts.append(part)

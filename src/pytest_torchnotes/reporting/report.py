@@ -63,6 +63,9 @@ class BlockRecord:
     notes: list[str] = field(default_factory=list)
     #: The note's line (1-based) the block raised on, when it raised there.
     raised_line: int | None = None
+    #: Why a ``verified`` block was verified loosely: part of what it printed was not
+    #: compared (``values not compared``, ``output of examples not compared``).
+    loosely: str | None = None
 
     def __post_init__(self) -> None:
         if not self.status:
@@ -89,6 +92,7 @@ class BlockRecord:
             "compare": self.compare,
             **({"notes": self.notes} if self.notes else {}),
             **({"raised_line": self.raised_line} if self.raised_line is not None else {}),
+            **({"loosely": self.loosely} if self.loosely is not None else {}),
         }
 
     @property

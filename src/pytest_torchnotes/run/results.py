@@ -90,6 +90,9 @@ class BlockResult:
     drift_in_output: bool = False
     #: What a reader of the report should know about how the block ran (magics left out).
     notes: list[str] = field(default_factory=list)
+    #: ``>>>`` examples that printed output which was not compared: they show none, under
+    #: xdoctest's rules, or their output is marked ``+IGNORE_WANT``.
+    uncompared_examples: int = 0
 
     @property
     def rewritten(self) -> bool:

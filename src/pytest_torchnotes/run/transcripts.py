@@ -107,6 +107,8 @@ def run_examples(
             either_part=xdoctest_rules,
         )
         result.checked = example_checked(example, options, ignore_want, result.checked)
+        if ignore_want and execution.stdout.strip():
+            result.uncompared_examples += 1  # it printed, and nothing compared it
         if failure is None:
             continue
         if failed is None:

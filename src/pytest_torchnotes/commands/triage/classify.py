@@ -23,6 +23,7 @@ from pytest_torchnotes.commands.triage.followon import (
     not_run_follow_on,
     skipped_by_requires,
 )
+from pytest_torchnotes.commands.triage.pasted import pasted_finding
 from pytest_torchnotes.commands.triage.printed import printed_finding
 from pytest_torchnotes.markdown.blocks import Block, NotRun
 from pytest_torchnotes.markdown.cellopts import run_options_by_line
@@ -84,6 +85,7 @@ def classify_note(
                 lines,
                 note_format or NoteFormat(),
             )
+            or pasted_finding(note.path, record, block)
             or follow_on(note.path, record, lost)
             or device_follow_on(note.path, record, setter if setter is not record else None)
             or not_run_follow_on(note.path, record, not_run)

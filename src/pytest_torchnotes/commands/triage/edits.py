@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pytest_torchnotes.commands.triage.findings import Finding
+from pytest_torchnotes.comparison.pasted_output import MARKER_LINE
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.lexers import QUOTE, width
 from pytest_torchnotes.notefiles import UnreadableNote, read_note
@@ -33,8 +34,13 @@ def directive_edits(
         quote = quotes.group() if quotes else ""
         rest = lines[fence][len(quote) :]
         indent = " " * width(rest[: len(rest) - len(rest.lstrip(" \t>0123456789.*+-"))])
+        if finding.marker_above is not None:  # inside the block, at its indentation
+            above = from_shown(finding.marker_above)
+            marker = (f"{quote}{indent}{MARKER_LINE}{ending}",)
+            edits.append(Edit(path, above, above, marker, (), above, file_digest))
         text = tuple(f"{quote}{indent}{line}{ending}" for line in finding.comments())
-        edits.append(Edit(path, fence, fence, text, (), fence, file_digest))
+        if text:
+            edits.append(Edit(path, fence, fence, text, (), fence, file_digest))
     return edits
 
 

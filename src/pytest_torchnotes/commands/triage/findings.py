@@ -10,6 +10,7 @@ DEVICE = "needs a device"
 NETWORK = "needs the network"
 RANDOM = "random output"
 NOT_PYTHON = "not Python"
+PASTED_OUTPUT = "pasted output"
 RAISES = "meant to raise"
 FOLLOW_ON = "follow-on"
 DRIFT = "real drift"
@@ -23,6 +24,7 @@ CAUSES = (
     NETWORK,
     RANDOM,
     NOT_PYTHON,
+    PASTED_OUTPUT,
     RAISES,
     FOLLOW_ON,
     CANNOT_RUN,
@@ -51,10 +53,14 @@ class Finding:
     setup: tuple[str, ...] = ()
     #: Another fix, that triage does not write, for the author who prefers it.
     instead: str | None = None
+    #: The note's line (1-based) above which the output marker goes: output pasted under
+    #: the block's code starts there.
+    marker_above: int | None = None
 
     @property
     def proposed(self) -> bool:
-        return (self.directive is not None or bool(self.setup)) and self.conflict is None
+        proposes = self.directive is not None or bool(self.setup) or self.marker_above is not None
+        return proposes and self.conflict is None
 
     @property
     def comment(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pytest_torchnotes.commands.triage.findings import CAUSES, Finding, safe
+from pytest_torchnotes.comparison.pasted_output import MARKER_LINE
 
 
 def table(findings: Sequence[Finding]) -> list[str]:
@@ -37,6 +38,11 @@ def details(findings: Sequence[Finding]) -> list[str]:
                 what += f" (and a setup comment above it: {'; '.join(finding.setup)})"
             if finding.instead is not None:
                 what += f"; or, {finding.instead}"
+        elif finding.marker_above is not None:
+            what = (
+                f"{finding.detail}: put the output marker {MARKER_LINE} on a line of its own "
+                f"above line {finding.marker_above}, to compare it as the block's output"
+            )
         elif finding.setup:
             what = f"{finding.detail}: a setup comment above it: {'; '.join(finding.setup)}"
         else:
