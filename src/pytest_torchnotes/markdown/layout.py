@@ -18,6 +18,8 @@ from pytest_torchnotes import defaults
 from pytest_torchnotes.markdown.image_output import IMAGE
 from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
+from pytest_torchnotes.markdown.lexing.fence_content import as_output
+from pytest_torchnotes.markdown.lexing.template_tags import PLAIN_LANGUAGES
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
@@ -284,6 +286,8 @@ def read_as_output(
         return True
     if candidate.language == UNHIGHLIGHTED and output_fences:
         return True
+    if candidate.tag and candidate.language in PLAIN_LANGUAGES and output_fences:
+        return True  # a site's tag of plain text: its bare fence
     return (bool(between.labels) or titled) and candidate.language in labeled_fences
 
 
@@ -436,7 +440,7 @@ def unread_output(
                 line,
                 f"{intro}: line {shown(between.lead_in)} leads into it, but is no label and its "
                 f"first line does not read as printed output: put a label line such as Output: "
-                f"or 输出： in place of that line, or mark the fence {following.fence}output",
+                f"or 输出： in place of that line, or mark the fence {as_output(following)}",
             )
         explicit = following.language in output_fences or following.language == "output"
         if between.labels or explicit or not (between.prose or between.comments):

@@ -33,6 +33,7 @@ from pytest_torchnotes.markdown.layout import (
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexing.fence_content import as_output
 from pytest_torchnotes.markdown.notpython import collected
 from pytest_torchnotes.markdown.second_output import second_output, second_output_refusal
 from pytest_torchnotes.markdown.sections import fence_section
@@ -198,7 +199,7 @@ def output_run_as_code(
         candidate.open_line,
         f"{candidate.opening} after the block at line {shown(fence.open_line)} "
         f"looks like its output (`{first[:40]}`) but is run as a block of its own, and nothing "
-        f"compares it: mark it {candidate.fence}output to compare it as the block's output",
+        f"compares it: mark it {as_output(candidate)} to compare it as the block's output",
         "warning",
     )
 
