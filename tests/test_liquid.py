@@ -220,3 +220,9 @@ def test_output_that_would_close_the_tag_is_not_written(
     result = pytester.runpytest("--torchnotes-update")
     result.stdout.fnmatch_lines(["*would close the block's template tag {{< /highlight >}}*"])
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_only_a_kramdown_attribute_list_stands_between_a_block_and_its_output() -> None:
+    text = "```python\nprint(1)\n```\n{}\n\n```output\n1\n```\n"
+    for between, read in [("{: .language-python}", True), ("{: #id}", True), ("{:else}", False)]:
+        assert (NoteParser().parse(text.format(between)).blocks[0].output is not None) is read
