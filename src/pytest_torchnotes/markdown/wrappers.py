@@ -17,7 +17,8 @@ from pytest_torchnotes.markdown import doc_builder, site_containers
 #: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, kramdown's attribute list
 #: of the block above (``{: .language-python}``, not Svelte's ``{:else}``), and the lines that
 #: open or close the container of a publishing tool without a title
-#: (:data:`.site_containers.WRAPPERS`), and those of doc-builder's PyTorch branch (:data:`.doc_builder.PYTORCH_OPENING`).
+#: (:data:`.site_containers.WRAPPERS`), and those of doc-builder's PyTorch branch
+#: (:data:`.doc_builder.PYTORCH_OPENING`).
 WRAPPER_LINE = re.compile(
     rf"^[ \t]*(?:</?details\b[^>]*>|\{{%-?[ \t]*(?:end)?raw[ \t]*-?%\}}"
     rf"|\{{:[ \t]*(?:[.#][\w-]|[\w-]+=)[^}}]*\}}"
