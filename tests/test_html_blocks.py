@@ -271,6 +271,11 @@ IN_NUMBERED_ITEM = "   ```python\n   print(1)\n   ```\n"
         # whatever opening tags stand between: its text
         "<pre>\n\n<div>\n<pre>\n</pre>\n" + FENCE,
         "<pre>\n\n<div>\n" + FENCE + "</pre>\n" + FENCE,
+        # a list item's marker line in a <pre> block open above a blank line is its text:
+        # the indented fence is under the tag after the block, not in an item
+        "<pre>\n\n- item\n</pre>\n<br>\n" + IN_ITEM,
+        "<script>\n\n1. item\n</script>\n<div>\n" + IN_NUMBERED_ITEM,
+        "<pre>\n\n- item\n</pre>\ntext\n" + IN_ITEM,
         # a tag right under a fence opens a block, which holds a <pre> tag as its text
         FENCE + "<br>\n<pre>\n\n" + FENCE,
     ],

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_blocks.containers import container_lines, lines_above
 from pytest_torchnotes.markdown.html_blocks.lexemes import belongs_to, fence_ending_at
-from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block
+from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block, raw_block_holding
 from pytest_torchnotes.markdown.html_blocks.scan import after_raw_block, item_above, scan_run
 from pytest_torchnotes.markdown.html_blocks.tags import (
     BLOCK_TAG_LINE,
@@ -64,6 +64,19 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
         if content is None:
             return None
         lines, indent, start, lazy = content
+        if (
+            start is not None
+            and not fence.quote_depth
+            and raw_block_holding(start, note) is not None
+        ):
+            # the list item's marker line is the text of a <pre> block open above it, blank
+            # lines between or not: no item, the fence is read where it stands
+            lines, indent, start = (
+                lines_above(note.lines, fence.open_line, 0),
+                len(fence.prefix),
+                None,
+            )
+            lazy = frozenset()
         top = fence.quote_depth == 0 and indent == len(fence.prefix)
         opened = _opening_above(note, lines, fence.open_line, indent, top, fence.prefix, lazy)
         if opened is None and start is not None and start > 0 and note.lines[start - 1].strip():
