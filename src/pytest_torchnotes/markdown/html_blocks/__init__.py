@@ -78,9 +78,18 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
             )
             lazy = frozenset()
         top = fence.quote_depth == 0 and indent == len(fence.prefix)
-        opened = _opening_above(note, lines, fence.open_line, indent, top, fence.prefix, lazy)
-        if opened is None and start is not None and start > 0 and note.lines[start - 1].strip():
-            opened = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
+        # an HTML block open where the container starts holds the whole container; a fence
+        # right above the container holds it only where nothing in the container opens one
+        outer = None
+        if start is not None and start > 0 and note.lines[start - 1].strip():
+            outer = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
+        opened = outer if isinstance(outer, int) else None
+        if opened is None:
+            # the item's own prefix, when the fence is further in than the item's content
+            inside = fence.prefix[: len(fence.prefix) - indent] if indent and not top else None
+            prefix = inside or fence.prefix
+            opened = _opening_above(note, lines, fence.open_line, indent, top, prefix, lazy)
+            opened = outer if opened is None else opened
         if not isinstance(opened, FenceLexeme):
             break
         fence = opened  # right under a fence with no blank line: in its HTML block, if any
@@ -125,7 +134,7 @@ def _opening_above(
                 note.lines[line].strip() for line in range(above.open_line, start)
             ):
                 break
-            if above.prefix == prefix and (
+            if _same_item(above.prefix, prefix) and (
                 ">" in prefix
                 or all(
                     len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
@@ -154,6 +163,19 @@ def _opening_above(
         chain = None  # a <pre> block open above, and the fence above in it, closes in the run
     opened = scan_run(lines, start, end, taken, indent, note if top else None)
     return chain if opened is None else opened
+
+
+def _same_item(above: str, prefix: str | None) -> bool:
+    """Whether a fence opened after ``above`` is in the container whose lines start with
+    ``prefix``: the same prefix, or in a list item, one at least as far in.
+
+    >>> _same_item("   ", "  "), _same_item(" ", "  "), _same_item("> ", "> ")
+    (True, False, True)
+    """
+    if above == prefix:
+        return True
+    spaces = bool(prefix) and not (prefix or "").strip(" ") and not above.strip(" ")
+    return spaces and len(above) >= len(prefix or "")
 
 
 def _continues_html_of(above: FenceLexeme, note: NoteContext, start: int, end: int) -> bool:
