@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
 from pytest_torchnotes.markdown.lexing.template_tags import HIGHLIGHT, opening_info
+from pytest_torchnotes.markdown.noteformat import NoteFormat
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote, block_counts
@@ -226,3 +227,31 @@ def test_only_a_kramdown_attribute_list_stands_between_a_block_and_its_output() 
     text = "```python\nprint(1)\n```\n{}\n\n```output\n1\n```\n"
     for between, read in [("{: .language-python}", True), ("{: #id}", True), ("{:else}", False)]:
         assert (NoteParser().parse(text.format(between)).blocks[0].output is not None) is read
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing", "language"),
+    [
+        ("```html", "```", "html"),
+        ("~~~xml", "~~~", "xml"),
+        ("{% highlight html %}", "{% endhighlight %}", "html"),
+    ],
+)
+@pytest.mark.parametrize("printed", ["tensor([1., 1.])", "<class 'torch.Tensor'>", "False"])
+def test_output_in_a_markup_fence_is_named_not_left_silent(
+    opening: str, closing: str, language: str, printed: str
+) -> None:
+    text = f"```python\nprint(1)\n```\n\n{opening}\n{printed}\n{closing}\n"
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is None
+    [problem] = note.problems
+    assert "looks like its output but is not read" in problem.message
+    assert problem.message.endswith(f"--torchnotes-output-fence={language}")
+    read = NoteParser(NoteFormat(output_fences=frozenset({language}))).parse(text)
+    assert read.blocks[0].expected == printed
+
+
+@pytest.mark.parametrize("markup", ["<div>1</div>", "<p>", "</span>", "<br/>"])
+def test_markup_in_a_markup_fence_is_no_output(markup: str) -> None:
+    text = f"```python\nprint(1)\n```\n\n```html\n{markup}\n```\n"
+    assert NoteParser().parse(text).problems == []

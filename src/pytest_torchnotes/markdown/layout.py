@@ -99,6 +99,15 @@ UNHIGHLIGHTED = "none"
 #: output when it reads as such (:data:`PRINTED_VALUE`).
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "shell-session"})
 
+#: Info strings of fences that hold a block's output when it reads as such, as shell fences
+#: do: markup languages a page picks for text its highlighter leaves plain (a blog's
+#: ``{% highlight html %}`` of ``tensor([1., 2.])``).
+PRINTED_IN_OTHER = SHELL_FENCES | frozenset({"html", "xml", "markdown", "md"})
+
+#: A line of markup in such a fence: a tag, but not a repr (``<class 'torch.Tensor'>``,
+#: ``<SumBackward0 object at 0x7f>``).
+MARKUP_LINE = re.compile(r"^[ \t]*<(?!class )[/!]?[A-Za-z][\w:-]*(?![^>]* at 0x)[ />]")
+
 #: The first line of text that Python printed rather than a shell command: a tensor, a
 #: number, a bracket, a repr, a constant, an exception.
 PRINTED_VALUE = re.compile(
@@ -372,7 +381,11 @@ def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bo
     if fence.language in languages or fence.close_line is None:
         return False
     first = first_text(fence.body)
-    printed = fence.language in SHELL_FENCES and PRINTED_VALUE.match(first) is not None
+    printed = (
+        fence.language in PRINTED_IN_OTHER
+        and PRINTED_VALUE.match(first) is not None
+        and not (fence.language not in SHELL_FENCES and MARKUP_LINE.match(first))
+    )
     if not labeled and fence.language not in OUTPUT_LOOKING and not printed:
         return False
     text = "\n".join(line.text for line in fence.body)

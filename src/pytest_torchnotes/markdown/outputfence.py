@@ -21,9 +21,9 @@ from pytest_torchnotes.markdown.layout import (
     IMAGE_OUTPUT,
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
+    PRINTED_IN_OTHER,
     PRINTED_REPR,
     PROSE_BETWEEN,
-    SHELL_FENCES,
     Gap,
     gap,
     looks_like_python,
@@ -107,7 +107,7 @@ def output_fence(
     to_the_end = (
         warn
         and candidate is not None
-        and candidate.language in (OUTPUT_LOOKING | SHELL_FENCES | note_format.output_fences)
+        and candidate.language in (OUTPUT_LOOKING | PRINTED_IN_OTHER | note_format.output_fences)
     )
     lines, comments = note.lines, note.comment_lines
     between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
