@@ -122,6 +122,7 @@ PYTHON_TAGS = [
     ("{%- highlight python3 linenos -%}", "{%- endhighlight -%}"),
     ("{{< highlight py >}}", "{{< /highlight >}}"),
     ("{{% highlight python %}}", "{{% /highlight %}}"),
+    ("{{< highlight python >}}", "{{< / highlight >}}"),
     ("{% codeblock lang:python %}", "{% endcodeblock %}"),
 ]
 TEXT_TAGS = [

@@ -43,7 +43,7 @@ LANG_OPTION = re.compile(r"(?:^|[ \t])lang:(?P<language>[\w+.-]+)")
 #: The closing tag of a highlight block or codeblock tag.
 CLOSING = re.compile(
     r"^[ \t]*(?:\{%-?[ \t]*end(?:highlight|codeblock|code)\b[^%]*%\}"
-    r"|\{\{[<%][ \t]*/highlight[ \t]*[>%]\}\})[ \t]*$"
+    r"|\{\{[<%][ \t]*/[ \t]*highlight[ \t]*[>%]\}\})[ \t]*$"
 )
 
 #: Liquid's ``{% raw %}`` and ``{% endraw %}``, which keep ``{{`` in code from the template
