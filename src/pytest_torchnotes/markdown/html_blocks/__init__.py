@@ -83,7 +83,7 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
         outer = None
         if start is not None and start > 0 and note.lines[start - 1].strip():
             outer = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
-        opened = outer if isinstance(outer, int) else None
+        opened: int | FenceLexeme | None = outer if isinstance(outer, int) else None
         if opened is None:
             # the item's own prefix, when the fence is further in than the item's content
             inside = fence.prefix[: len(fence.prefix) - indent] if indent and not top else None
@@ -134,7 +134,7 @@ def _opening_above(
                 note.lines[line].strip() for line in range(above.open_line, start)
             ):
                 break
-            if _same_item(above.prefix, prefix) and (
+            if prefix is not None and _same_item(above.prefix, prefix) and (
                 ">" in prefix
                 or all(
                     len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
