@@ -289,6 +289,23 @@ def template_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> l
     return [*lines, out_open, _section("", printed), out_close]
 
 
+@st.composite
+def string_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """The output under a label in a string that ends the block (\"\"\" ... output: ...)."""
+    printed = draw(printing.filter(lambda lines: not any("\\" in line for line in lines)))
+    quotes = draw(st.sampled_from(['"""', "'''"]))
+    assume(not any(quotes in line for line in printed))
+    rule = draw(st.sampled_from([[], ["--------"]]))
+    label = draw(st.sampled_from(["output:", "输出：", "Output:"]))
+    body = ["```python", *head_lines(head), *_prints(printed), "", quotes, *rule, label, ""]
+    return [
+        *(_in(inner, line) for line in body),
+        _section(inner, printed),
+        _in(inner, quotes),
+        _in(inner, "```"),
+    ]
+
+
 #: The first line of a block quote of output: one that reads as printed (quoted_output).
 QUOTE_FIRST = st.sampled_from(
     ["tensor([1., 2.])", "torch.Size([2, 3])", "True", "(tensor(1), 2)", "[0.5, -1e-05]"]
@@ -464,6 +481,7 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "lead-in": lead_in_block,
     "pandoc": pandoc_block,
     "template": template_block,
+    "string": string_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).

@@ -107,6 +107,12 @@ def unsafe_reason(
             if "-->" in line or "--!>" in line:
                 return f"a line of the output ({stripped!r}) would close the comment{COMMENT_FIX}"
             continue
+        # output in a string that ends the block (markdown/string_output)
+        if fence in ('"""', "'''") and (fence in line or "\\" in line):
+            return (
+                f"a line of the output ({stripped!r}) would end or escape the string that"
+                " holds it: write the output in a ```output fence instead"
+            )
         if fence[0] == "{":  # a template tag of a static site (lexing/template_tags)
             if CLOSING_TAG.match(line):
                 return (
