@@ -41,11 +41,13 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
     """The output in the string that ends the block, when it holds an output label."""
     if draft.output is not None or draft.doctest or not draft.code_lines:
         return
-    lines = list(draft.code_lines)
-    while lines and not lines[-1].text.strip():
-        lines.pop()
-    if not lines or (quotes := lines[-1].text.strip()) not in QUOTES:
-        return
+    code = draft.code_lines
+    last = len(code) - 1
+    while last > 0 and not code[last].text.strip():
+        last -= 1
+    if (quotes := code[last].text.strip()) not in QUOTES:
+        return  # most blocks: one line looked at
+    lines = list(code[: last + 1])
     closing = len(lines) - 1
     opening = next(
         (at for at in range(closing - 1, -1, -1) if lines[at].text.strip() == quotes), None
