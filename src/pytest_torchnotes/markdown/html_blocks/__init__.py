@@ -134,11 +134,15 @@ def _opening_above(
                 note.lines[line].strip() for line in range(above.open_line, start)
             ):
                 break
-            if prefix is not None and _same_item(above.prefix, prefix) and (
-                ">" in prefix
-                or all(
-                    len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
-                    for line in range(start, end)
+            if (
+                prefix is not None
+                and _same_item(above.prefix, prefix)
+                and (
+                    ">" in prefix
+                    or all(
+                        len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
+                        for line in range(start, end)
+                    )
                 )
             ):
                 chain = above  # in the same container, nothing less indented between
