@@ -76,6 +76,10 @@ def test_code_that_does_not_parse_binds_nothing() -> None:
         ("import numpyy as np\nx = 1", "ModuleNotFoundError"),
         ("from os import nothing_here\nx = 1", "ImportError"),
         ("y = undefined_name\nx = 1\nnp = 2", "NameError"),
+        # a block that does not compile defines nothing: the names its lines assign
+        ("x = 1\nz = y _ y _ 3", "SyntaxError"),
+        ("y.add\\_(1)\nx = 2", "SyntaxError"),
+        ("x = 1\n  y = 2", "IndentationError"),
     ],
 )
 def test_failures_that_follow_from_a_block_are_counted_apart(

@@ -271,6 +271,34 @@ IN_NUMBERED_ITEM = "   ```python\n   print(1)\n   ```\n"
         # whatever opening tags stand between: its text
         "<pre>\n\n<div>\n<pre>\n</pre>\n" + FENCE,
         "<pre>\n\n<div>\n" + FENCE + "</pre>\n" + FENCE,
+        # a list item's marker line in a <pre> block open above a blank line is its text:
+        # the indented fence is under the tag after the block, not in an item
+        "<pre>\n\n- item\n</pre>\n<br>\n" + IN_ITEM,
+        "<script>\n\n1. item\n</script>\n<div>\n" + IN_NUMBERED_ITEM,
+        "<pre>\n\n- item\n</pre>\ntext\n" + IN_ITEM,
+        # a fence further in than the content of the list item whose HTML is open above it
+        "- <div>\n" + IN_NUMBERED_ITEM,
+        "- <div>\n" + IN_ITEM.replace("  ", "    "),
+        "- item\n  <div>\n" + IN_NUMBERED_ITEM,
+        "1. <details>\n" + IN_NUMBERED_ITEM.replace("   ", "    "),
+        "- item\n" + IN_NUMBERED_ITEM,
+        # a list item the fence is not in, ended by a tag under it
+        "- <div>\n<br>\n" + IN_NUMBERED_ITEM,
+        "- item\nxx\n" + IN_NUMBERED_ITEM,
+        # indented code is no paragraph: a lone tag under it opens an HTML block
+        "    text\n<br>\n" + FENCE,
+        "Text\n    more\n<br>\n" + FENCE,
+        # a list item in an HTML block of the top level is its text: a fence chained under
+        # the item's fence, at any indentation, is in that block too
+        "<div>\n- <div>\n" + IN_ITEM + FENCE,
+        "<div>\n- <div>\n" + IN_NUMBERED_ITEM + FENCE,
+        "<div>\n- item\n" + IN_NUMBERED_ITEM + FENCE,
+        # fences chained in a list item's HTML block, at another indentation in the item
+        "- <div>\n" + IN_ITEM + IN_NUMBERED_ITEM,
+        "- <div>\n" + IN_NUMBERED_ITEM + IN_ITEM,
+        # a top-level fence right above a block quote holds it only when nothing in the
+        # quote opens an HTML block
+        "~~~text\nx\n~~~\n> <div>\n" + QUOTED,
         # a tag right under a fence opens a block, which holds a <pre> tag as its text
         FENCE + "<br>\n<pre>\n\n" + FENCE,
     ],

@@ -190,3 +190,61 @@ def test_a_line_read_as_a_magic_holds_a_magic_character(line: str) -> None:
         assert {"%", "!", "?"} & set(line)
     else:
         assert prepare(line) is None
+
+
+SHELL_NOTE = """\
+# GPU
+
+```python
+!nvidia-smi -L
+```
+
+```output
+GPU 0: Tesla T4 (UUID: GPU-1234)
+```
+
+```python
+!pip install torchinfo
+import torch
+```
+
+Output:
+
+```
+Successfully installed torchinfo-1.8.0
+```
+
+```python
+!echo hi
+print(2)
+```
+
+```output
+hi
+2
+```
+"""
+
+
+def test_the_output_of_a_shell_escape_that_is_not_run_is_not_compared(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = .\n")
+    path = pytester.makefile(".md", gpu=SHELL_NOTE)
+    written = path.read_text(encoding="utf-8")
+    result = pytester.runpytest()
+    # the block that prints too is compared: without its shell line's output, it drifts
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*3 blocks: 2 not compared, 1 failed*",
+            "note: gpu.md:4: shell escape !nvidia-smi not run; the block's expected output is "
+            "what it printed, and is not compared",
+            "note: gpu.md:12: shell escape !pip not run; the block's expected output is what "
+            "it printed, and is not compared",
+            "note: gpu.md:23: shell escape !echo not run",
+        ]
+    )
+    # update leaves the output of the blocks where only the shell printed as it is
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == written.replace("hi\n2\n", "2\n")

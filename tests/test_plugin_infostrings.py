@@ -92,18 +92,20 @@ def test_an_empty_languages_option_is_a_usage_error(
     result.stderr.fnmatch_lines(["*torchnotes_languages*no language given*"])
 
 
-def test_a_jekyll_highlight_block_is_reported(
+def test_a_jekyll_highlight_block_runs_and_one_never_closed_is_reported(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     write_note("{% highlight python %}\nprint(1)\n{% endhighlight %}\n")
+    pytester.runpytest().assert_outcomes(passed=1)
+    write_note("{% highlight python %}\nprint(1)\n")
     result = pytester.runpytest("-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines_random(
         [
             "SKIPPED [[]1[]] notes/note.md:1: no Python blocks in this note (1 warning names "
             "what is not run: torchnotes check lists them)",
-            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} is a highlight block "
-            "of a static site, which is not run: write it as a ```python fence*",
+            "*TorchnotesWarning: notes/note.md:1: {% highlight python %} opens a block of code "
+            "of a static site that no closing tag ends, which is not run*",
         ]
     )
 

@@ -130,17 +130,6 @@ def test_labels_turned_off_leave_div_titles_unread() -> None:
     assert [line for line, _, _ in problems(off)] == [5]
 
 
-def test_hexo_codeblock_tags_are_reported() -> None:
-    note = parse("hexo.md")
-    assert [(line, severity) for line, severity, _ in problems(note)] == [(11, "warning")]
-    assert problems(note)[0][2] == (
-        "{% codeblock lang:python %} is a codeblock tag of a static site, which is not run: "
-        "write it as a ```python fence (ending in ```) to run it (and 1 more such block of "
-        "code in this note: line 16)"
-    )
-    assert [block.code for block in note.blocks] == ['print("a fence runs")']
-
-
 @pytest.mark.parametrize(
     ("line", "language"),
     [

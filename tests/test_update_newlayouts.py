@@ -247,6 +247,65 @@ def bare_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[
     ]
 
 
+#: Template tags of code of a static site: (opening, closing) of its code, of its output.
+TEMPLATE_TAGS = [
+    (
+        ("{% highlight python %}", "{% endhighlight %}"),
+        ("{% highlight text %}", "{% endhighlight %}"),
+    ),
+    (
+        ("{%- highlight py linenos -%}", "{%- endhighlight -%}"),
+        ("{% highlight console %}", "{% endhighlight %}"),
+    ),
+    (
+        ('{{< highlight python "linenos=table" >}}', "{{< /highlight >}}"),
+        ("{{< highlight plaintext >}}", "{{< /highlight >}}"),
+    ),
+    (
+        ("{% codeblock train.py lang:python %}", "{% endcodeblock %}"),
+        ("{% codeblock lang:text %}", "{% endcodeblock %}"),
+    ),
+]
+
+
+@st.composite
+def template_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """A block in a static site's template tags (Jekyll, Hugo, Hexo), maybe in
+    ``{% raw %}``: its output under a marker inside it, in the next tag of text, under a
+    label, or in a fence."""
+    printed = draw(printing)
+    (code_open, code_close), (out_open, out_close) = draw(st.sampled_from(TEMPLATE_TAGS))
+    raw = draw(st.booleans())
+    code = [code_open, *(["{% raw %}"] if raw else []), *head_lines(head), *_prints(printed)]
+    where = draw(st.sampled_from(["marker", "tag", "label", "fence"]))
+    if where == "marker":
+        ending = ["{% endraw %}"] if raw else []
+        return [*code, "======== output ==========", _section("", printed), *ending, code_close]
+    lines = [*code, *(["{% endraw %}"] if raw else []), code_close, ""]
+    if where == "fence":
+        return [*lines, "```output", _section("", printed), "```"]
+    if where == "label":
+        lines += [draw(st.sampled_from(NEW_LABELS)), ""]
+    return [*lines, out_open, _section("", printed), out_close]
+
+
+@st.composite
+def string_block(draw: st.DrawFn, inner: str, printing: Lines, head: str) -> list[Part]:
+    """The output under a label in a string that ends the block (\"\"\" ... output: ...)."""
+    printed = draw(printing.filter(lambda lines: not any("\\" in line for line in lines)))
+    quotes = draw(st.sampled_from(['"""', "'''"]))
+    assume(not any(quotes in line for line in printed))
+    rule = draw(st.sampled_from([[], ["--------"]]))
+    label = draw(st.sampled_from(["output:", "输出：", "Output:"]))
+    body = ["```python", *head_lines(head), *_prints(printed), "", quotes, *rule, label, ""]
+    return [
+        *(_in(inner, line) for line in body),
+        _section(inner, printed),
+        _in(inner, quotes),
+        _in(inner, "```"),
+    ]
+
+
 #: The first line of a block quote of output: one that reads as printed (quoted_output).
 QUOTE_FIRST = st.sampled_from(
     ["tensor([1., 2.])", "torch.Size([2, 3])", "True", "(tensor(1), 2)", "[0.5, -1e-05]"]
@@ -421,6 +480,8 @@ NEW_LAYOUTS: dict[str, Layout] = {
     "quote": quote_block,
     "lead-in": lead_in_block,
     "pandoc": pandoc_block,
+    "template": template_block,
+    "string": string_block,
 }
 
 #: Container of a block: (the line above it, prefix of its first line, prefix of the next).
@@ -487,6 +548,8 @@ def new_notes(draw: st.DrawFn, printing: Lines = BALANCED, *, mixing: bool = Tru
             parts += [*draw(exercise_parts()), ""]
         term, first, inner = draw(NEW_CONTAINERS)
         kind = draw(st.sampled_from(kinds))
+        if kind == "template":  # a site's template tags stand at the top level
+            term, first, inner = None, "", ""
         event(f"layout {kind}")
         head = draw(st.sampled_from(["#@tab pytorch", "#@tab all"])) if tabbed else ""
         if kind == "bare":

@@ -23,6 +23,8 @@ from pytest_torchnotes.markdown.image_output import (
 )
 from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
+from pytest_torchnotes.markdown.lexing.fence_content import as_output
+from pytest_torchnotes.markdown.lexing.template_tags import PLAIN_LANGUAGES
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
     SETEXT_UNDERLINE,
@@ -114,6 +116,15 @@ UNHIGHLIGHTED = "none"
 #: Info strings of shell fences, which hold commands, or what a command printed: a block's
 #: output when it reads as such (:data:`PRINTED_VALUE`).
 SHELL_FENCES = frozenset({"bash", "sh", "shell", "zsh", "shell-session"})
+
+#: Info strings of fences that hold a block's output when it reads as such, as shell fences
+#: do: markup languages a page picks for text its highlighter leaves plain (a blog's
+#: ``{% highlight html %}`` of ``tensor([1., 2.])``).
+PRINTED_IN_OTHER = SHELL_FENCES | frozenset({"html", "xml", "markdown", "md"})
+
+#: A line of markup in such a fence: a tag, but not a repr (``<class 'torch.Tensor'>``,
+#: ``<SumBackward0 object at 0x7f>``).
+MARKUP_LINE = re.compile(r"^[ \t]*<(?!class )[/!]?[A-Za-z][\w:-]*(?![^>]* at 0x)[ />]")
 
 #: The first line of text that Python printed rather than a shell command: a tensor, a
 #: number, a bracket, a repr, a constant, an exception.
@@ -335,6 +346,8 @@ def read_as_output(
         return True
     if candidate.language == UNHIGHLIGHTED and output_fences:
         return True
+    if candidate.tag and candidate.language in PLAIN_LANGUAGES and output_fences:
+        return True  # a site's tag of plain text: its bare fence
     return (bool(between.labels) or titled) and candidate.language in labeled_fences
 
 
@@ -419,7 +432,11 @@ def output_looking(fence: FenceLexeme, languages: Container[str], *, labeled: bo
     if fence.language in languages or fence.close_line is None:
         return False
     first = first_text(fence.body)
-    printed = fence.language in SHELL_FENCES and PRINTED_VALUE.match(first) is not None
+    printed = (
+        fence.language in PRINTED_IN_OTHER
+        and PRINTED_VALUE.match(first) is not None
+        and not (fence.language not in SHELL_FENCES and MARKUP_LINE.match(first))
+    )
     if not labeled and fence.language not in OUTPUT_LOOKING and not printed:
         return False
     text = "\n".join(line.text for line in fence.body)
@@ -487,7 +504,7 @@ def unread_output(
                 line,
                 f"{intro}: line {shown(between.lead_in)} leads into it, but is no label and its "
                 f"first line does not read as printed output: put a label line such as Output: "
-                f"or 输出： in place of that line, or mark the fence {following.fence}output",
+                f"or 输出： in place of that line, or mark the fence {as_output(following)}",
             )
         explicit = following.language in output_fences or following.language == "output"
         if between.labels or explicit or not (between.prose or between.comments):

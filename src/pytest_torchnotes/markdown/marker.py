@@ -16,6 +16,7 @@ from pytest_torchnotes.markdown.blocks import OutputSection
 from pytest_torchnotes.markdown.bodytext import body_text, line_positions
 from pytest_torchnotes.markdown.context import BlockDraft, NoteContext
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine
+from pytest_torchnotes.markdown.lexing.fence_content import content_end
 from pytest_torchnotes.markdown.sections import content_prefix
 from pytest_torchnotes.notelines import shown
 
@@ -119,7 +120,7 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         "marker",
         body[position + 1 :],
         marker.line + 1,
-        draft.fence.close_line,
+        content_end(draft.fence),
         content_prefix(draft.fence, marker),
         draft.fence.fence,
     )

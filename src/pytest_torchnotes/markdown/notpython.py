@@ -167,7 +167,7 @@ def tabs_not_run(skipped: Sequence[tuple[FenceLexeme, str]], note: NoteContext) 
 def _stray_directives(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None:
     if pending.directives:
         first = pending.directives[0]
-        kind = fence.opening if fence.info else f"{fence.fence} without language"
+        kind = fence.opening if fence.info or fence.tag else f"{fence.fence} without language"
         note.problem(
             first.line,
             f"directive applies to the next Python block, but the next block "

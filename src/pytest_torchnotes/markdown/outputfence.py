@@ -21,9 +21,9 @@ from pytest_torchnotes.markdown.layout import (
     IMAGE_OUTPUT,
     OUTPUT_LABEL,
     OUTPUT_LOOKING,
+    PRINTED_IN_OTHER,
     PRINTED_REPR,
     PROSE_BETWEEN,
-    SHELL_FENCES,
     Gap,
     gap,
     looks_like_python,
@@ -33,6 +33,7 @@ from pytest_torchnotes.markdown.layout import (
     unread_output,
 )
 from pytest_torchnotes.markdown.lexers import FenceLexeme
+from pytest_torchnotes.markdown.lexing.fence_content import as_output
 from pytest_torchnotes.markdown.notpython import collected
 from pytest_torchnotes.markdown.second_output import second_output, second_output_refusal
 from pytest_torchnotes.markdown.sections import fence_section
@@ -106,7 +107,7 @@ def output_fence(
     to_the_end = (
         warn
         and candidate is not None
-        and candidate.language in (OUTPUT_LOOKING | SHELL_FENCES | note_format.output_fences)
+        and candidate.language in (OUTPUT_LOOKING | PRINTED_IN_OTHER | note_format.output_fences)
     )
     lines, comments = note.lines, note.comment_lines
     between = gap(lines, fence, stop, label or OUTPUT_LABEL, comments, to_the_end=to_the_end)
@@ -198,7 +199,7 @@ def output_run_as_code(
         candidate.open_line,
         f"{candidate.opening} after the block at line {shown(fence.open_line)} "
         f"looks like its output (`{first[:40]}`) but is run as a block of its own, and nothing "
-        f"compares it: mark it {candidate.fence}output to compare it as the block's output",
+        f"compares it: mark it {as_output(candidate)} to compare it as the block's output",
         "warning",
     )
 

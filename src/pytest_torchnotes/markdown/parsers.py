@@ -39,6 +39,7 @@ from pytest_torchnotes.markdown import (
     quoted_output,
     raises,
     sphinx_output,
+    string_output,
     tabs,
     teach_exercises,
     transcripts,
@@ -76,6 +77,7 @@ OUTPUT_CONVENTIONS: tuple[Convention, ...] = (
     ipython_block.read,  # In [n]: prompts, output under them or in the next fence
     transcripts.detect,  # >>> prompts: output under each prompt
     marker.read,  # ======== output ========== inside the fence
+    string_output.read,  # or under output: in a """ string that ends the block
     cellopts.read,  # MyST's :tags: option lines are not code
     copy_buttons.read,  # nor a copy button's label pasted with the code (python复制代码)
     pandoc_outputs.read,  # pandoc's output divs after the fence (::: {.output .stream .stdout})

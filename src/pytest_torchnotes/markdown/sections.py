@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytest_torchnotes.markdown import directives as d
 from pytest_torchnotes.markdown.blocks import Alternative, OutputSection
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine, FenceLexeme, width
+from pytest_torchnotes.markdown.lexing.fence_content import content_end, content_start
 
 
 def fence_section(fenced: FenceLexeme) -> OutputSection:
@@ -13,8 +14,8 @@ def fence_section(fenced: FenceLexeme) -> OutputSection:
     return OutputSection(
         "fence",
         fenced.body,
-        fenced.open_line + 1,
-        fenced.close_line,
+        content_start(fenced),
+        content_end(fenced),
         content_prefix(fenced, None),
         fenced.fence,
     )

@@ -14,11 +14,15 @@ import re
 from pytest_torchnotes.markdown import doc_builder, site_containers
 
 #: Lines that wrap an output fence without being prose: a collapsible section's ``<details>``
-#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, and the lines that open or
-#: close the container of a publishing tool without a title (:data:`.site_containers.WRAPPERS`),
-#: and those of doc-builder's PyTorch branch (:data:`.doc_builder.PYTORCH_OPENING`).
+#: and ``</details>``, Jekyll's ``{% raw %}`` and ``{% endraw %}``, kramdown's attribute list
+#: of the block above (``{: .language-python}``, not Svelte's ``{:else}``), and the lines that
+#: open or close the container of a publishing tool without a title
+#: (:data:`.site_containers.WRAPPERS`), and those of doc-builder's PyTorch branch
+#: (:data:`.doc_builder.PYTORCH_OPENING`).
 WRAPPER_LINE = re.compile(
-    rf"^[ \t]*(?:</?details\b[^>]*>|\{{%-?[ \t]*(?:end)?raw[ \t]*-?%\}}|{site_containers.WRAPPERS}"
+    rf"^[ \t]*(?:</?details\b[^>]*>|\{{%-?[ \t]*(?:end)?raw[ \t]*-?%\}}"
+    rf"|\{{:[ \t]*(?:[.#][\w-]|[\w-]+=)[^}}]*\}}"
+    rf"|{site_containers.WRAPPERS}"
     rf"|{doc_builder.PYTORCH_OPENING})"
     r"[ \t]*$",
     re.IGNORECASE,

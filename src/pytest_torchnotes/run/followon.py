@@ -24,7 +24,7 @@ from pytest_torchnotes.run.unbound import where_bound
 from pytest_torchnotes.run.unwritten import FILE_ERRORS, Seen, missing_file, writer
 
 #: Exceptions that leave names a block should have bound undefined.
-DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError"})
+DEFINING_ERRORS = frozenset({"NameError", "ImportError", "ModuleNotFoundError", "SyntaxError"})
 
 #: What a block that uses a name no block above it binds is told: a README's placeholder
 #: (torchinfo's ``summary(ConvNet(), ...)``) or a chapter that goes on from another.
@@ -59,10 +59,30 @@ def bound_names(code: str) -> frozenset[str]:
     if parsed is not None:
         return _bound_by(parsed[1])
     if ">>>" not in code:
-        return frozenset()
+        return _bound_by_lines(code)
     # a >>> transcript: the names of each example that parses, as each runs on its own
     trees = (as_run(example) for example in examples_code(code))
     return frozenset().union(*(_bound_by(tree[1]) for tree in trees if tree is not None))
+
+
+def _bound_by_lines(code: str) -> frozenset[str]:
+    """The names the top-level lines of code that does not compile bind, each line that
+    parses on its own (a block mangled by a Markdown converter, ``a = ((a _ 8) / 2)``, still
+    says what it meant to define: ``out = z.mean()``). Asked only of a block that failed.
+
+    >>> sorted(_bound_by_lines("z = y _ y _ 3\\nout = z.mean()\\nimport numpy as np\\n  w = 1"))
+    ['np', 'out']
+    """
+    names: set[str] = set()
+    for line in code.split("\n"):
+        if not line[:1].isalpha() and line[:1] != "_":
+            continue  # indented, a comment, blank: not a statement of the top level alone
+        try:
+            tree = ast.parse(line)
+        except (SyntaxError, ValueError):
+            continue
+        names |= _bound_by(tree)
+    return frozenset(names)
 
 
 def _bound_by(tree: ast.Module) -> frozenset[str]:

@@ -6,7 +6,7 @@ import dataclasses
 
 from pytest_torchnotes.comparison.failures import FailureContext
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
-from pytest_torchnotes.markdown.magics import ERROR, SKIP, TIMING_LINE, Prepared
+from pytest_torchnotes.markdown.magics import ERROR, SHELL, SKIP, TIMING_LINE, Magic, Prepared
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.run.results import FAILED, SKIPPED, BlockResult
 
@@ -78,3 +78,21 @@ def with_timing_lines(written: OutputSection, actual: str, prepared: Prepared | 
         at_texts = [at for at, line in enumerate(lines) if line.strip()]
         lines.insert(at_texts[index] if index < len(at_texts) else len(lines), text)
     return "\n".join(lines) + ("\n" if ends else "")
+
+
+def shell_output(prepared: Prepared | None, stdout: str) -> Magic | None:
+    """The shell escape whose output a block's expected output is: one that is not run, in
+    a block whose Python printed nothing (``!nvidia-smi``, ``!pip install``, with what they
+    printed in the notebook under it). That output is the shell's, which no run makes:
+    comparing it fails, and update would erase it."""
+    if prepared is None or stdout.strip():
+        return None
+    return next((magic for magic in prepared.magics if magic.kind == SHELL), None)
+
+
+def shell_output_note(shell: Magic, code_line: int) -> str:
+    """What the report says of a block whose expected output is ``shell``'s."""
+    return (
+        f"{shell.note(code_line + shell.offset)}; the block's expected output is what it "
+        "printed, and is not compared"
+    )

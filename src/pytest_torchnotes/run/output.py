@@ -20,7 +20,12 @@ from pytest_torchnotes.markdown.magics import prepare as prepare_magics
 from pytest_torchnotes.markdown.requirements import unmet_reason
 from pytest_torchnotes.notelines import location
 from pytest_torchnotes.run.exceptions import error_headline, exception_failure, raises_mismatch
-from pytest_torchnotes.run.magics import compared_output, with_timing_lines
+from pytest_torchnotes.run.magics import (
+    compared_output,
+    shell_output,
+    shell_output_note,
+    with_timing_lines,
+)
 from pytest_torchnotes.run.magics import refusal as magics_refusal
 from pytest_torchnotes.run.planning import plan
 from pytest_torchnotes.run.results import (
@@ -75,6 +80,15 @@ def run_block(
         return exception_failure(result, evaluator.context, error_headline(error))
     output, variant = expected_output(block)
     if output is None:
+        return result
+    shell = shell_output(prepared, execution.stdout) if output.text.strip() else None
+    if shell is not None:  # the output of a command the run does not run: not compared
+        result.checked = IGNORED
+        note = shell.note(block.code_line + shell.offset)
+        result.notes = [
+            shell_output_note(shell, block.code_line) if text == note else text
+            for text in result.notes
+        ]
         return result
     written, output = output, compared_output(output, prepared)
     result.expected = output.text

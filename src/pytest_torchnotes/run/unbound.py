@@ -38,7 +38,7 @@ def where_bound(
     ]
     if above:
         fence = above[-1]
-        kind = f"{fence.fence} without a language" if not fence.info else fence.opening
+        kind = fence.opening if fence.info or fence.tag else f"{fence.fence} without a language"
         return (
             f"the fence at line {shown(fence.open_line)} ({kind}) binds {name!r}, but it is "
             f"not run: tag it ```python to run it, or define {name!r} in a setup comment"

@@ -22,6 +22,7 @@ from pytest_torchnotes.comparison.terminal import as_terminal_shows
 from pytest_torchnotes.markdown.labeled_python import reads_as_code
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.markdown.lexing.lines import width
+from pytest_torchnotes.markdown.lexing.template_tags import CLOSING as CLOSING_TAG
 
 #: How output is written into a note: what a terminal shows, without trailing spaces.
 WRITTEN_STEPS = (
@@ -105,6 +106,23 @@ def unsafe_reason(
         if fence == "-->":
             if "-->" in line or "--!>" in line:
                 return f"a line of the output ({stripped!r}) would close the comment{COMMENT_FIX}"
+            continue
+        # output in a string that ends the block (markdown/string_output)
+        if fence in ('"""', "'''") and (fence in line or "\\" in line):
+            return (
+                f"a line of the output ({stripped!r}) would end or escape the string that"
+                " holds it: write the output in a ```output fence instead"
+            )
+        if fence[0] == "{":  # a template tag of a static site (lexing/template_tags)
+            if CLOSING_TAG.match(line):
+                return (
+                    f"a line of the output ({stripped!r}) would close the block's template tag"
+                    f" {fence}: write the output in a ```output fence instead"
+                )
+            if marker.match(line):
+                return f"a line of the output ({stripped!r}) reads as an output marker{MARKER_FIX}"
+            if "\x00" in line:
+                return NUL_IN_OUTPUT
             continue
         closing = _fence_run(CLOSING_FENCE, line, fence, prefix)
         if closing is not None and len(closing) >= len(fence):

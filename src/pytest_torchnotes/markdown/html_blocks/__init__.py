@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.html_blocks.containers import container_lines, lines_above
 from pytest_torchnotes.markdown.html_blocks.lexemes import belongs_to, fence_ending_at
-from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block
+from pytest_torchnotes.markdown.html_blocks.raw import in_raw_block, raw_block_holding
 from pytest_torchnotes.markdown.html_blocks.scan import after_raw_block, item_above, scan_run
 from pytest_torchnotes.markdown.html_blocks.tags import (
     BLOCK_TAG_LINE,
@@ -64,10 +64,32 @@ def opening_html(fence: FenceLexeme, note: NoteContext) -> int | None:
         if content is None:
             return None
         lines, indent, start, lazy = content
+        if (
+            start is not None
+            and not fence.quote_depth
+            and raw_block_holding(start, note) is not None
+        ):
+            # the list item's marker line is the text of a <pre> block open above it, blank
+            # lines between or not: no item, the fence is read where it stands
+            lines, indent, start = (
+                lines_above(note.lines, fence.open_line, 0),
+                len(fence.prefix),
+                None,
+            )
+            lazy = frozenset()
         top = fence.quote_depth == 0 and indent == len(fence.prefix)
-        opened = _opening_above(note, lines, fence.open_line, indent, top, fence.prefix, lazy)
-        if opened is None and start is not None and start > 0 and note.lines[start - 1].strip():
-            opened = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
+        # an HTML block open where the container starts holds the whole container; a fence
+        # right above the container holds it only where nothing in the container opens one
+        outer = None
+        if start is not None and start > 0 and note.lines[start - 1].strip():
+            outer = _opening_above(note, lines_above(note.lines, start, 0), start, 0, True, "")
+        opened: int | FenceLexeme | None = outer if isinstance(outer, int) else None
+        if opened is None:
+            # the item's own prefix, when the fence is further in than the item's content
+            inside = fence.prefix[: len(fence.prefix) - indent] if indent and not top else None
+            prefix = inside or fence.prefix
+            opened = _opening_above(note, lines, fence.open_line, indent, top, prefix, lazy)
+            opened = outer if opened is None else opened
         if not isinstance(opened, FenceLexeme):
             break
         fence = opened  # right under a fence with no blank line: in its HTML block, if any
@@ -112,11 +134,15 @@ def _opening_above(
                 note.lines[line].strip() for line in range(above.open_line, start)
             ):
                 break
-            if above.prefix == prefix and (
-                ">" in prefix
-                or all(
-                    len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
-                    for line in range(start, end)
+            if (
+                prefix is not None
+                and _same_item(above.prefix, prefix)
+                and (
+                    ">" in prefix
+                    or all(
+                        len(note.lines[line]) - len(note.lines[line].lstrip(" ")) >= len(prefix)
+                        for line in range(start, end)
+                    )
                 )
             ):
                 chain = above  # in the same container, nothing less indented between
@@ -141,6 +167,19 @@ def _opening_above(
         chain = None  # a <pre> block open above, and the fence above in it, closes in the run
     opened = scan_run(lines, start, end, taken, indent, note if top else None)
     return chain if opened is None else opened
+
+
+def _same_item(above: str, prefix: str | None) -> bool:
+    """Whether a fence opened after ``above`` is in the container whose lines start with
+    ``prefix``: the same prefix, or in a list item, one at least as far in.
+
+    >>> _same_item("   ", "  "), _same_item(" ", "  "), _same_item("> ", "> ")
+    (True, False, True)
+    """
+    if above == prefix:
+        return True
+    spaces = bool(prefix) and not (prefix or "").strip(" ") and not above.strip(" ")
+    return spaces and len(above) >= len(prefix or "")
 
 
 def _continues_html_of(above: FenceLexeme, note: NoteContext, start: int, end: int) -> bool:

@@ -69,6 +69,11 @@ def container_lines(
     column = len(inner)
     if column == 0:
         return above, 0, start, frozenset()
+    # a fence further in than the content of the list item above it is in that item
+    # (``- <div>``, then a fence three or more columns in), the columns past it its own
+    further = _item_further_out(above, column)
+    offset = column - further if further is not None else 0
+    column = further if further is not None else column
     # in a list item: its lines from the fence's column on, up to the item's marker line
     item: dict[int, str] = {}
     #: The item's lines up to the first line less indented than its content, walking up:
@@ -82,7 +87,7 @@ def container_lines(
             if before_lazy is not None and _closes_raw_above(lines, index, depth, item, lazy):
                 break  # the "item" is the text of a <pre> block: read at the top level
             item[index] = text[column:]
-            return item, 0, index if not depth else start, frozenset(lazy)
+            return item, offset, index if not depth else start, frozenset(lazy)
         if len(text) - len(text.lstrip(" ")) < column:
             if not could_be_lazy(text) or belongs_to(note, index) is not None:
                 break  # another block: the item's content ends below it
@@ -99,6 +104,25 @@ def container_lines(
     # a fence one to three spaces in, with no item's marker line above it up to a blank
     # line, is read where it stands
     return (above, column, start, frozenset()) if column <= 3 else (item, 0, start, frozenset())
+
+
+def _item_further_out(above: dict[int, str], column: int) -> int | None:
+    """The content column of the list item whose marker line is the first of ``above``'s
+    lines, walking up, with a content column less than ``column`` and no line between
+    less indented than it; ``None`` when the first marker line is not such.
+
+    >>> _item_further_out({0: "- <div>", 1: "  text"}, 3), _item_further_out({0: "- x"}, 2)
+    (2, None)
+    """
+    lowest = column
+    for index in sorted(above, reverse=True):
+        text = above[index]
+        marker = LIST_ITEM.match(text)
+        if marker is not None:
+            found = len(marker.group(0))
+            return found if found < column and found <= lowest else None
+        lowest = min(lowest, len(text) - len(text.lstrip(" ")))
+    return None
 
 
 def in_quote(line: str, depth: int) -> str | None:

@@ -28,13 +28,19 @@ _raw_blocks: weakref.WeakKeyDictionary[NoteContext, list[tuple[int, int | None]]
 def in_raw_block(fence: FenceLexeme, note: NoteContext) -> int | None:
     """The line of the ``<pre>`` or ``<script>`` line that opens a block holding ``fence``,
     blank lines between them or not (a note without such a tag costs one search)."""
+    return raw_block_holding(fence.open_line, note)
+
+
+def raw_block_holding(line: int, note: NoteContext) -> int | None:
+    """The line of the ``<pre>`` or ``<script>`` line that opens a block holding line
+    ``line`` (below it), or ``None``."""
     blocks = _raw_blocks.get(note)
     if blocks is None:
         blocks = _raw_blocks[note] = find_raw_blocks(note)
     for first, last in blocks:
-        if first >= fence.open_line:
+        if first >= line:
             break
-        if last is None or last >= fence.open_line:
+        if last is None or last >= line:
             return first
     return None
 

@@ -115,7 +115,7 @@ def scan_run(
             # block that interrupts the item's paragraph too: what follows it is no lazy line)
             item, html_in_item, in_paragraph = None, False, False
         marker = LIST_ITEM.match(line)
-        if marker is not None and len(marker.group(0)) >= max(indent, 1):
+        if marker is not None:  # an item the fence is not in (container_lines reads those)
             item = len(marker.group(0))
             content = line[item:]
             html_in_item = bool(BLOCK_TAG_LINE.match(content) or TAG_LINE.match(content))
@@ -153,6 +153,8 @@ def scan_run(
             definition = True  # not a paragraph: what follows starts afresh
         elif definition and LINK_TITLE.match(line):
             definition = False
+        elif not in_paragraph and len(line) - len(line.lstrip(" ")) >= 4:
+            definition = False  # indented code, no paragraph: a lone tag under it opens one
         else:
             in_paragraph, definition = True, False
         index += 1

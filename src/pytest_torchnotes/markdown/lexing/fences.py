@@ -45,7 +45,6 @@ CLOSERS = {
     "~": re.compile(r"\n(?P<indent>[ \t]*)(?P<fence>~{3,})[ \t]*$", re.MULTILINE),
 }
 
-
 #: Longest info string a message quotes.
 MAX_INFO = 60
 
@@ -68,9 +67,10 @@ class FenceLexeme:
     quote_depth: int
     #: The content lines.
     body: tuple[BodyLine, ...]
-    #: An indented ``>>>`` session (:mod:`.indented_sessions`): no fence lines, its first
-    #: and last lines are ``open_line`` and ``close_line``, and ``fence`` is empty.
+    #: An indented ``>>>`` session (:mod:`.indented_sessions`): no fence lines, ``fence`` "".
     indented: bool = False
+    #: A site's opening template tag (:mod:`.template_tags`; ``fence``: its closing tag).
+    tag: str = ""
 
     @property
     def language(self) -> str:
@@ -80,13 +80,13 @@ class FenceLexeme:
 
     @property
     def opening(self) -> str:
-        """The opening fence as messages name it: the fence and its info string, a long info
-        string cut short.
+        """The opening fence as messages name it: the fence and its info string (a site's
+        tag), cut short.
 
         >>> FenceLexeme(0, 2, "python " + "x" * 80, "", "```", 0, ()).opening[-28:]
         'xxxxxx… (27 more characters)'
         """
-        return self.fence + cut(self.info, MAX_INFO)
+        return cut(self.tag, MAX_INFO) if self.tag else self.fence + cut(self.info, MAX_INFO)
 
     @property
     def last_line(self) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import add
 
+from pytest_torchnotes.markdown.lexing import template_tags
 from pytest_torchnotes.markdown.lexing.comments import (
     COMMENT_OPEN,
     CommentLexeme,
@@ -19,11 +20,7 @@ from pytest_torchnotes.markdown.lexing.comments import (
     lex_comment,
 )
 from pytest_torchnotes.markdown.lexing.containers import Containers, quote_in_item
-from pytest_torchnotes.markdown.lexing.fences import (
-    FenceLexeme,
-    fence_opening,
-    lex_fence,
-)
+from pytest_torchnotes.markdown.lexing.fences import FenceLexeme, fence_opening, lex_fence
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme, lex_front_matter
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph, lex_heading
 from pytest_torchnotes.markdown.lexing.indented_code import indented_after
@@ -41,15 +38,12 @@ from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.sphinx_doctests import SphinxDoctest, add_directives
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
-#: First characters of a line the lexer looks at: a heading, a setext underline, a block
-#: quote, indentation.
+#: First characters of a line the lexer looks at: a heading, an underline, a quote, indentation.
 ALWAYS_MATTER = frozenset(" \t>#=")
 
 #: First characters of a line the lexer looks at when it holds a fence or is a ``---``
 #: underline: inline code, a list item, a definition (``:``).
 MAY_MATTER = frozenset("`~-*+:0123456789")
-
-# Any other line is prose, looked at again only when a setext underline needs the line above.
 
 
 @dataclass
@@ -86,8 +80,7 @@ class MarkdownLexer:
         # Offset of each line: the lengths of the lines before it, plus their newlines.
         offsets = [0, *map(add, accumulate(map(len, lines)), range(1, len(lines) + 1))]
         scan = _Scan(lines, found, begin, offsets, text)
-        index = begin
-        count = len(lines)
+        index, count, tags = begin, len(lines), template_tags.may_hold_tags(text)
         while index < count:
             line = lines[index]
             first = line[:1]
@@ -98,12 +91,15 @@ class MarkdownLexer:
                     and ("```" in line or "~~~" in line or not line.strip("- \t"))
                 )
                 or COMMENT_OPEN in line
+                or (tags and first == "{")  # a site's template tag of code
             ):
                 scan.line(index)
                 index = max(index + 1, scan.last_block + 1)
             else:
                 index += 1
         add_directives(found, text)  # most notes: one search finds none
+        if "{:" in text:  # kramdown's {: .language-python} after a fence
+            template_tags.languages_from_attributes(lines, found.fences)
         return found
 
 
@@ -140,6 +136,10 @@ class _Scan:
         depth = quote.count(">")
         stripped = rest.lstrip(" \t")
         found = self.found
+        if stripped[:1] == "{" and not quote and (tag := template_tags.block(self.lines, index)):
+            found.fences.append(tag)  # its lines are code: the site reads them before Markdown
+            self.last_block, self.after[index] = tag.last_line, None
+            return
         if stripped.startswith(COMMENT_OPEN):
             comment = lex_comment(self.lines, index, quote, rest, found.problems)
             found.comments.append(comment)

@@ -27,6 +27,7 @@ from pytest_torchnotes.markdown import (
     outputfence,
     pandoc_outputs,
     quoted_output,
+    string_output,
 )
 from pytest_torchnotes.markdown.context import Convention
 from pytest_torchnotes.markdown.regions.parser import KindParser
@@ -49,11 +50,12 @@ class ConventionParser(KindParser):
 
 class MarkerOutputParser(ConventionParser):
     """Blocks with their output under an ``======== output ==========`` marker inside the
-    fence, read by :func:`.marker.read`."""
+    fence, read by :func:`.marker.read`, or under a label in a string that ends the block,
+    read by :func:`.string_output.read`."""
 
     section = "marker"
     name = "a block with its output under an output marker"
-    conventions = (marker.read,)
+    conventions = (marker.read, string_output.read)
 
 
 class OutputFenceParser(ConventionParser):
