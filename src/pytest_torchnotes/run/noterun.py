@@ -44,6 +44,7 @@ from pytest_torchnotes.run.unread_traceback import unread_traceback
 from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, scratch_hint
 
 if TYPE_CHECKING:
+    from pytest_torchnotes.run.groups import GroupNamespaces
     from pytest_torchnotes.run.kinds import Kind
     from pytest_torchnotes.run.runner import NoteRunner
 
@@ -97,6 +98,8 @@ class NoteRun:
         self.result = result
         self.stack = ExitStack()
         self.evaluator: BlockEvaluator | None = None
+        #: The namespaces of the groups of Sphinx's doctest, once a block names one.
+        self.groups: GroupNamespaces | None = None
         self.refusing: Callable[[], ContextManager[None]] = nullcontext
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None

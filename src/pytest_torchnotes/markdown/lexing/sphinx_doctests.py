@@ -1,5 +1,5 @@
 """Sphinx's doctest directives pasted as they are: ``.. testcode::``, ``.. testoutput::``,
-``.. testsetup::`` and ``.. doctest::``.
+``.. testsetup::``, ``.. testcleanup::`` and ``.. doctest::``.
 
 A page of Sphinx's reStructuredText pasted into a note keeps them as text: a directive line,
 its option lines (``:hide:``, ``:options: +ELLIPSIS``), a blank line and its body, indented
@@ -50,7 +50,7 @@ FLAG = re.compile(r"(?P<sign>[+-])(?P<flag>[A-Z_]+)")
 class SphinxDirective:
     """One directive of Sphinx's doctest and its body."""
 
-    #: ``testcode``, ``testoutput``, ``testsetup`` or ``doctest``.
+    #: ``testcode``, ``testoutput``, ``testsetup``, ``testcleanup`` or ``doctest``.
     name: str
     #: 0-based line of the directive.
     line: int
@@ -72,7 +72,7 @@ class SphinxDirective:
 @dataclass(frozen=True, slots=True)
 class SphinxDoctest:
     """A ``testcode`` with the ``testoutput`` that follows it (``None``: none does), a
-    ``testsetup`` (no output), or a ``doctest`` (a ``>>>`` session)."""
+    ``testsetup`` or ``testcleanup`` (no output), or a ``doctest`` (a ``>>>`` session)."""
 
     code: SphinxDirective
     output: SphinxDirective | None = None
@@ -87,6 +87,7 @@ class Found(Protocol):
     comments: list[CommentLexeme]
     indented_sessions: list[FenceLexeme]
     sphinx_doctests: list[SphinxDoctest]
+    sphinx_sessions: list[SphinxDirective]
     problems: list[LexerProblem]
 
 
@@ -106,14 +107,13 @@ def add_directives(found: Found, text: str) -> None:
         taken.append((0, found.front_matter.close_line))
     sessions = False
     doctests = sphinx_doctests(text, found.lines, taken)
-    found.problems.extend(apart(doctests))
+    found.problems.extend(apart([doctest.code for doctest in doctests]))
     for doctest in doctests:
-        if doctest.code.name == "testcleanup":
-            continue  # not run: apart() says why
         if doctest.code.name != "doctest":
             found.sphinx_doctests.append(doctest)
         elif opens_session(doctest.code.body.body[0].text):
             found.indented_sessions.append(doctest.code.body)
+            found.sphinx_sessions.append(doctest.code)
             sessions = True
     if sessions:
         found.indented_sessions.sort(key=lambda session: session.open_line)
