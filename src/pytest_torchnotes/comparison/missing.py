@@ -473,8 +473,8 @@ TORCH_PATH = re.compile(r"\btorch(?:\.\w+)+")
 def _named_namespace(name: str, heading: str) -> str | None:
     """The module of torch that ``heading`` names (a page or a note per function of
     PyTorch's reference: ``torch.autograd.functional.hessian``) where ``name`` is a class, a
-    function or a module: its docstrings use its own names, which another namespace may
-    hold too (``torch.func.hessian`` is another function).
+    function, a module or a registry (:data:`REGISTRIES`): its docstrings use its own names,
+    which another namespace may hold too (``torch.func.hessian`` is another function).
 
     >>> import torch.autograd.functional
     >>> _named_namespace("hessian", "torch.autograd.functional.hessian")
@@ -488,9 +488,17 @@ def _named_namespace(name: str, heading: str) -> str | None:
         parts = path.split(".")
         for end in range(len(parts), 0, -1):
             module = sys.modules.get(".".join(parts[:end]))
-            if module is not None and _importable(getattr(module, "__dict__", {}).get(name)):
+            value = getattr(module, "__dict__", {}).get(name)
+            if module is not None and (_importable(value) or isinstance(value, REGISTRIES)):
                 return ".".join(parts[:end])
     return None
+
+
+#: What a module's docstring may update in place as its own name, besides its classes and
+#: functions: a registry (``default_collate_fn_map.update(...)`` under
+#: ``torch.utils.data._utils.collate.collate``). A number or a string is a constant a note
+#: may mean to define itself.
+REGISTRIES = (dict, list, set)
 
 
 def _torch_namespace(name: str) -> str | None:
