@@ -3,6 +3,8 @@ torch.nn.utils, torch.func, torch.ao pasted into notes)."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 
 from tests.conftest import WriteNote
@@ -39,3 +41,59 @@ def test_a_registry_of_the_headings_module_is_named_as_its_import(
         )
     )
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+PROFILE_DIRECTED = """\
+## torch.jit.script
+
+```python
+import torch
+
+def test_sum(a, b):
+    return a + b
+
+scripted_fn = torch.jit.script(test_sum, example_inputs=[(3, 4)])
+print(scripted_fn(20, 100))
+```
+
+Output:
+
+```text
+120
+```
+"""
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("monkeytype") is not None, reason="MonkeyType is installed"
+)
+def test_a_block_that_fails_after_a_library_warned_of_a_missing_package_names_the_directive(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(PROFILE_DIRECTED)
+    result = pytester.runpytest("-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:9 warned that the module monkeytype is not installed: install it,"
+            " or mark the block <!-- torchnotes: requires module:monkeytype -->*"
+        ]
+    )
+    write_note(
+        PROFILE_DIRECTED.replace(
+            "```python", "<!-- torchnotes: requires module:monkeytype -->\n```python"
+        )
+    )
+    result = pytester.runpytest("-W", "ignore::DeprecationWarning")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*1 block: 1 skipped*", "*module 'monkeytype' is not installed*"])
+
+
+def test_a_warning_of_a_package_that_is_installed_names_nothing() -> None:
+    from pytest_torchnotes.run.errors import WarningInfo
+    from pytest_torchnotes.run.packagenames import warned_missing_hint
+
+    warned = WarningInfo("UserWarning", "numpy is not installed", "lib.py", 1, "n.md", 2)
+    assert warned_missing_hint([warned]) is None
+    other = WarningInfo("UserWarning", "please install a newer driver", "lib.py", 1)
+    assert warned_missing_hint([other]) is None

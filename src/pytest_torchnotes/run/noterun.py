@@ -27,6 +27,7 @@ from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.packagenames import warned_missing_hint
 from pytest_torchnotes.run.pseudocode import pseudocode_hint
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import (
@@ -157,6 +158,7 @@ class NoteRun:
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
+            self._warned_missing(block_result)
         self.result.blocks.append(block_result)
         return block_result
 
@@ -242,6 +244,15 @@ class NoteRun:
             message = repowatch.not_blamed(changed, self.watch.shown, worker)
         warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
         block_result.warnings.append(warning)
+
+    def _warned_missing(self, block_result: BlockResult) -> None:
+        """Name the directive for a block that failed after a library warned that a package
+        it uses is not installed (:mod:`.packagenames`)."""
+        if block_result.outcome != FAILED or not block_result.warnings:
+            return
+        hint = warned_missing_hint(block_result.warnings)
+        if hint is not None:
+            block_result.add_hint(hint)
 
     def _check_shared_fd(self, block_result: BlockResult) -> None:
         """Warn at the block's line when a thread an earlier note left running ran while
