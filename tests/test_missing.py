@@ -261,6 +261,17 @@ def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, ask
         ("tree_is_leaf", "torch.utils._pytree.tree_is_leaf", "torch.utils._pytree"),
         ("Quantize", "torch.ao.nn.quantized.DeQuantize", "torch.ao.nn.quantized"),
         ("dual_level", "torch.autograd.forward_ad.unpack_dual", "torch.autograd.forward_ad"),
+        # a module no note imported: imported when a block that needs it failed
+        (
+            "DTypeConfig",
+            "torch.ao.quantization.backend_config.backend_config.DTypeConfig",
+            "torch.ao.quantization.backend_config.backend_config",
+        ),
+        (
+            "call_for_per_sample_grads",
+            "## torch.nn.utils._per_sample_grad.call_for_per_sample_grads",
+            "torch.nn.utils._per_sample_grad",
+        ),
         # a registry its docstring updates in place
         (
             "default_collate_fn_map",

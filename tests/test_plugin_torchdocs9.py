@@ -97,3 +97,29 @@ def test_a_warning_of_a_package_that_is_installed_names_nothing() -> None:
     assert warned_missing_hint([warned]) is None
     other = WarningInfo("UserWarning", "please install a newer driver", "lib.py", 1)
     assert warned_missing_hint([other]) is None
+
+
+NOT_IMPORTED = """\
+## torch.ao.quantization.backend_config.backend_config.DTypeConfig
+
+```pycon
+>>> import torch
+>>> config = DTypeConfig(input_dtype=torch.quint8, output_dtype=torch.quint8)
+>>> config.input_dtype
+torch.quint8
+```
+"""
+
+
+def test_a_name_of_a_module_no_note_imported_is_named_as_its_import(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NOT_IMPORTED)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*add 'from torch.ao.quantization.backend_config.backend_config import"
+            " DTypeConfig' to the note*"
+        ]
+    )
