@@ -123,3 +123,64 @@ def test_a_name_of_a_module_no_note_imported_is_named_as_its_import(
             " DTypeConfig' to the note*"
         ]
     )
+
+
+#: A docstring pasted as in its source (indented: one indented code block to CommonMark):
+#: sessions in turn under sentences, one wrapped onto a word that parses (``Hessians``), as
+#: torch.func.jacrev writes them.
+SESSIONS_IN_TURN = """\
+## torch.func.jacrev
+
+
+    Computes the Jacobian.
+
+    A basic usage gives a diagonal array
+
+        >>> import torch
+        >>> torch.ones(2).sum()
+        tensor(2.)
+
+    Additionally, it can be composed with itself to produce
+    Hessians
+
+        >>> torch.ones(3).shape
+        torch.Size([3])
+
+    If you would like the output as well, use the flag:
+
+        >>> x = torch.zeros(3)
+        >>> x.shape
+        torch.Size([3])
+"""
+
+#: A diagram in the docstring's text that parses as Python (torch.ao's DTypeConfig), then
+#: prose, then the example.
+DIAGRAM = """\
+## torch.ao.quantization.DTypeConfig
+
+
+    Consider the following reference model:
+
+      quant1 - [dequant1 - fp32_linear - quant2] - dequant2
+
+    The pattern in the square brackets is the reference pattern.
+
+    Example usage::
+
+        >>> import torch
+        >>> torch.tensor([1, 2]).dtype
+        torch.int64
+"""
+
+
+@pytest.mark.parametrize(
+    ("note", "examples"), [(SESSIONS_IN_TURN, 3), (DIAGRAM, 1)], ids=["in-turn", "diagram"]
+)
+def test_sessions_of_a_docstring_pasted_as_in_its_source_run(
+    pytester: pytest.Pytester, write_note: WriteNote, note: str, examples: int
+) -> None:
+    write_note(note)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*{examples} block* {examples} verified*"])
+    result.stdout.no_fnmatch_line("*is not run*")
