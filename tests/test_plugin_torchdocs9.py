@@ -184,3 +184,29 @@ def test_sessions_of_a_docstring_pasted_as_in_its_source_run(
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"*{examples} block* {examples} verified*"])
     result.stdout.no_fnmatch_line("*is not run*")
+
+
+#: A docstring with no blank line in it, pasted as in its source (its first line at column
+#: 0, the rest indented): torch.random.thread_safe_generator.
+NO_BLANK_LINE = """\
+## torch.random.thread_safe_generator
+
+Returns a thread-safe random number generator.
+    When called in the main process, returns ``None``.
+    Example::
+        >>> import torch
+        >>> torch.ones(2).sum()
+        tensor(2.)
+    Example with transforms::
+        >>> torch.zeros(1)
+        tensor([0.])
+"""
+
+
+def test_the_sessions_of_a_docstring_with_no_blank_line_run(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(NO_BLANK_LINE)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*2 blocks: 2 verified*"])
