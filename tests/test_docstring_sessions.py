@@ -297,9 +297,11 @@ def test_a_source_docstring_runs_end_to_end(
         # a sentence wrapped onto a word that parses
         (["It can produce", "Hessians", "", "Example:"], None),
         (["It can produce", "torch.func.", ""], None),
+        (["Fuses only these:", "conv, bn", "conv, bn, relu", "All others are left."], None),
         # but Python the text does not come back from (or not indented less) stays Python
         (["The model:", "", "  a - [b] - c", "  more(text)"], 2),
         (["x = 1", "Words here."], 0),
+        (["Words here.", "", "conv, bn"], 2),
         (["Words here.", "", "x = 1"], 2),
         (["Words here.", "    y = f(x)", "    Words again."], 1),
     ],

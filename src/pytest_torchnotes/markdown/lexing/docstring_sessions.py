@@ -27,8 +27,9 @@ from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
 #: ``.. image::``): markup, not Python.
 RST_FIELD = re.compile(r":[\w .-]+:(?:[ \t]|$)")
 
-#: The end of a sentence wrapped onto a line of its own: a word or a dotted name.
-BARE_WORDS = re.compile(r"[^\W\d]\w*(?:\.\w+)*[.,;]?")
+#: A line of a sentence that is words Python would parse: a word or a dotted name wrapped
+#: onto a line of its own (``Hessians``), or words listed with commas (``conv, bn, relu``).
+BARE_WORDS = re.compile(r"(?:[^\W\d]\w*(?:\.\w+)*)(?:,[ \t]*[^\W\d]\w*(?:\.\w+)*)*[.,;]?")
 
 #: A ``>>>`` prompt that opens an earlier session of the docstring.
 SESSION_PROMPT = re.compile(r">>>(?:[ \t]|$)")
@@ -89,8 +90,8 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
     # In an earlier session of the same docstring: its prompts, and its output up to a blank
     # line, are no code the prompt goes on with.
     in_session = False
-    # The indentation of the sentence the line above goes on with: its last line may be a
-    # word or two that parse (``... can be composed with itself to produce`` / ``Hessians``).
+    # The indentation of the sentence the line above goes on with: a line of it may be words
+    # that parse (``... composed with itself to produce`` / ``Hessians``; ``conv, bn``).
     sentence_indent: int | None = None
     for number in range(start, index):
         # Before the quotes are split: a prompt's ">>>" would be read as three of them.
