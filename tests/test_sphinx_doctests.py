@@ -69,7 +69,9 @@ def test_a_doctest_directive_body_is_a_session(indent: str) -> None:
     assert [[line.text for line in session.body] for session in found.indented_sessions] == [
         [">>> 1 + 1", "2"]
     ]
-    assert found.sphinx_doctests == []
+    # kept for the groups it names, run as the session
+    assert [doctest.code.name for doctest in found.sphinx_doctests] == ["doctest"]
+    assert len(NoteParser().parse(f".. doctest::\n\n{indent}>>> 1 + 1\n{indent}2\n").blocks) == 1
 
 
 def test_a_testcode_is_a_block_with_its_testoutput_as_output() -> None:
@@ -273,7 +275,7 @@ def test_a_doctest_session_runs_in_the_group_it_names(
     write_note(
         sphinx_note(("testsetup", "a", "x = 1"))
         + ".. doctest:: a\n\n   >>> print(x)\n   1\n\n"
-        + ".. doctest:: b\n\n   >>> 'x' in dir()\n   False\n"
+        + ".. doctest:: b\n\n    >>> 'x' in dir()\n    False\n"
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)

@@ -146,17 +146,15 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     events.extend((fence.open_line, fence) for fence in lexemes.fences)
     if note.runs_sessions:
         events.extend((session.open_line, session) for session in lexemes.indented_sessions)
-    sphinx = {doctest.code.body.open_line for doctest in lexemes.sphinx_doctests}
-    # The groups of each block of Sphinx's doctest: none in most notes.
-    groups = {
-        directive.body.open_line: group_run(directive)
-        for directive in (
-            *(doctest.code for doctest in lexemes.sphinx_doctests),
-            *lexemes.sphinx_sessions,
-        )
-    }
+    # The groups of each block of Sphinx's doctest: none in most notes. A doctest's body is
+    # an indented session, an event of its own.
+    doctests = lexemes.sphinx_doctests
+    groups = {doctest.code.body.open_line: group_run(doctest.code) for doctest in doctests}
+    sphinx = {doctest.code.body.open_line for doctest in doctests if doctest.code.name != "doctest"}
     events.extend(
-        (doctest.code.body.open_line, doctest.code.body) for doctest in lexemes.sphinx_doctests
+        (doctest.code.body.open_line, doctest.code.body)
+        for doctest in doctests
+        if doctest.code.body.open_line in sphinx
     )
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}

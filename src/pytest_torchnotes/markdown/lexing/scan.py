@@ -38,11 +38,7 @@ from pytest_torchnotes.markdown.lexing.item_quotes import item_content, quote_on
 from pytest_torchnotes.markdown.lexing.lenient_close import lenient_close
 from pytest_torchnotes.markdown.lexing.lines import split_lines, split_quotes, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
-from pytest_torchnotes.markdown.lexing.sphinx_doctests import (
-    SphinxDirective,
-    SphinxDoctest,
-    add_directives,
-)
+from pytest_torchnotes.markdown.lexing.sphinx_doctests import SphinxDoctest, add_directives
 from pytest_torchnotes.markdown.lexing.unclosed_fences import unclosed
 
 #: First characters of a line the lexer looks at: a heading, a setext underline, a block
@@ -70,11 +66,8 @@ class NoteLexemes:
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
     #: ``>>>`` sessions: indented code (:mod:`.indented_sessions`), numpydoc's, Sphinx's.
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
-    #: Sphinx's testcode (and testoutput) and testsetup directives (:mod:`.sphinx_doctests`).
+    #: Sphinx's doctest directives, a doctest's also a session (:mod:`.sphinx_doctests`).
     sphinx_doctests: list[SphinxDoctest] = field(default_factory=list)
-    #: Sphinx's doctest directives whose bodies are ``>>>`` sessions (in
-    #: :attr:`indented_sessions`), for the groups they name.
-    sphinx_sessions: list[SphinxDirective] = field(default_factory=list)
 
 
 class MarkdownLexer:
