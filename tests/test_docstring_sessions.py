@@ -109,24 +109,35 @@ def test_a_nested_prompt_runs_exactly_when_nothing_above_it_in_its_block_is_pyth
 ) -> None:
     """Under a first line of words, every line of the indented code block before the
     prompt decides: one line of Python (or a fence's, indented into code) and it is code
-    that shows a prompt; but Python in a literal block (under ``Example::``) that ends
-    before the prompt is the docstring's literal code, which Sphinx shows and no doctest
-    runs."""
+    that shows a prompt, unless a line of words indented less comes after it (the Python
+    was an excerpt of the docstring's text); Python in a literal block (under
+    ``Example::``) that ends before the prompt is the docstring's literal code, which
+    Sphinx shows and no doctest runs."""
     body = ["    .. note::", *(("    " + "  " * depth + line).rstrip() for line, depth in above)]
     text = "\n".join(["", *body, "        >>> x", ""])
     python = False
+    python_indent = 0
     literal: int | None = None  # the indentation of the open literal block's opener
     literal_python = False
+    after_blank = False
     for line, depth in above:
         indent = 4 + 2 * depth
         if not line:
+            after_blank = True
             continue
+        field_opens = after_blank and line == ":scale: 50 %"
+        after_blank = False
         if literal is not None and indent <= literal:
             literal, literal_python = None, False
-        if literal is not None:
-            literal_python = literal_python or line in ("x = 1", "print(x)")
+        if literal is not None:  # a field line opening a paragraph of a literal block: code
+            literal_python = literal_python or line in ("x = 1", "print(x)") or field_opens
             continue
-        python = python or line in ("x = 1", "print(x)")
+        if line in ("x = 1", "print(x)"):
+            if not python:
+                python, python_indent = True, indent
+            continue
+        if python and indent < python_indent:
+            python = False
         if line == "Example::":
             literal = indent
     python = python or (literal is not None and literal < 8 and literal_python)
@@ -273,3 +284,29 @@ def test_a_source_docstring_runs_end_to_end(
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["*1 block: 1 verified*"])
+
+
+@pytest.mark.parametrize(
+    ("above", "python"),
+    [
+        # an earlier session of the docstring, its output too, is no code the prompt goes on with
+        (["A use:", "", "    >>> f(1)", "    2", "", "Then:"], None),
+        (["> >>> f(1)", "> 2", ">", "> Then:"], None),
+        # Python in the text, then the text again, indented less: an excerpt of it
+        (["The model:", "", "  a - [b] - c", "", "Its text."], None),
+        # a sentence wrapped onto a word that parses
+        (["It can produce", "Hessians", "", "Example:"], None),
+        (["It can produce", "torch.func.", ""], None),
+        (["Fuses only these:", "conv, bn", "conv, bn, relu", "All others are left."], None),
+        # but Python the text does not come back from (or not indented less) stays Python
+        (["The model:", "", "  a - [b] - c", "  more(text)"], 2),
+        (["x = 1", "Words here."], 0),
+        (["Words here.", "", "conv, bn"], 2),
+        (["Words here.", "", "x = 1"], 2),
+        (["Words here.", "    y = f(x)", "    Words again."], 1),
+    ],
+)
+def test_what_stands_above_a_prompt_of_a_docstring(above: list[str], python: int | None) -> None:
+    depth = 1 if above[0].startswith(">") else 0
+    prompt = ("> " if depth else "") + "    >>> g"
+    assert prose_above([*above, prompt], 0, len(above), depth) == python

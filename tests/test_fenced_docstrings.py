@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pytest_torchnotes.markdown.fenced_docstrings import _session
+from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.lexing.text_sessions import session_body
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote
@@ -85,3 +90,49 @@ def test_a_fenced_docstring_runs_and_update_rewrites_only_its_output(
     result.stdout.fnmatch_lines(["-tensor([1, 2, 4])", "+tensor([1, 2, 3])"])
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text() == NOTE
+
+
+SESSION_LINES = st.lists(
+    st.sampled_from(
+        [
+            ">>> x = f(",
+            "... 1)",
+            ">>> t",
+            "tensor([[[0]],",
+            "",
+            "        [[1]]])",
+            "Prose.",
+            "...",
+            ">>>",
+            "'(' [",
+            "]",
+            " bad",
+            "    >>> z",
+        ]
+    ),
+    max_size=10,
+)
+
+
+@given(SESSION_LINES, st.integers(0, 6), st.sampled_from(["", "> "]))
+def test_a_session_indented_in_a_fence_is_read_as_the_same_session_at_column_0(
+    texts: list[str], columns: int, prefix: str
+) -> None:
+    """One walk reads both: a session indented by ``columns`` in a fence holds the lines a
+    session at column 0 of the note's text holds, the indentation moved into their prefix;
+    a line indented less than the prompt ends it."""
+    texts = [">>> a(", *texts]
+    at_column_0 = session_body(texts, 0)
+    indent = " " * columns
+    body = tuple(BodyLine(n, prefix, indent + t if t else t) for n, t in enumerate(texts))
+    fence = FenceLexeme(0, len(body) + 1, "", prefix, "```", 0, body)
+    indented, after = _session(fence, 0)
+    if columns:
+        assert [line.prefix for line in indented.body] == [
+            prefix + indent if line.text else prefix for line in indented.body
+        ]
+    assert [(line.line, line.text) for line in indented.body] == [
+        (line.line, line.text) for line in at_column_0.body
+    ]
+    assert (indented.open_line, indented.last_line) == (0, at_column_0.last_line)
+    assert after > at_column_0.last_line

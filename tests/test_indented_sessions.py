@@ -79,6 +79,14 @@ def test_a_docstring_pasted_as_it_is() -> None:
     ("text", "found"),
     [
         ("Text.\n    >>> x\n", []),  # a paragraph's lazy continuation
+        ("Text.\n    more.\n        >>> x\n", []),
+        # a docstring with no blank line: the paragraph goes on to its section line
+        ("Text.\n    Example::\n        >>> x\n", [(3, 3, ["        "], [">>> x"])]),
+        (
+            "Text.\n    more.\n    Ex:\n    >>> x\n    1\n",
+            [(4, 5, ["    ", "    "], [">>> x", "1"])],
+        ),
+        ("> Text.\n>     Ex:\n>         >>> x\n", [(3, 3, [">         "], [">>> x"])]),
         ("    x = 1\n\n    >>> x\n", []),  # a later line of an indented code block
         ("    x = 1\n    >>> x\n", []),
         ("    pip install torch\n", []),  # indented code that is no session

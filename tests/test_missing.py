@@ -261,6 +261,23 @@ def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, ask
         ("tree_is_leaf", "torch.utils._pytree.tree_is_leaf", "torch.utils._pytree"),
         ("Quantize", "torch.ao.nn.quantized.DeQuantize", "torch.ao.nn.quantized"),
         ("dual_level", "torch.autograd.forward_ad.unpack_dual", "torch.autograd.forward_ad"),
+        # a module no note imported: imported when a block that needs it failed
+        (
+            "DTypeConfig",
+            "torch.ao.quantization.backend_config.backend_config.DTypeConfig",
+            "torch.ao.quantization.backend_config.backend_config",
+        ),
+        (
+            "call_for_per_sample_grads",
+            "## torch.nn.utils._per_sample_grad.call_for_per_sample_grads",
+            "torch.nn.utils._per_sample_grad",
+        ),
+        # a registry its docstring updates in place
+        (
+            "default_collate_fn_map",
+            "torch.utils.data._utils.collate.collate",
+            "torch.utils.data._utils.collate",
+        ),
     ],
 )
 def test_a_name_is_looked_for_first_in_the_module_the_heading_names(
@@ -270,11 +287,28 @@ def test_a_name_is_looked_for_first_in_the_module_the_heading_names(
     import torch.autograd.forward_ad
     import torch.autograd.functional
     import torch.func
-    import torch.utils._pytree  # noqa: F401
+    import torch.utils._pytree
+    import torch.utils.data._utils.collate  # noqa: F401
 
     hint = missing_hint("NameError", f"name {name!r} is not defined", "", heading)
     assert hint is not None
     assert f"from {where} import {name}'" in hint
+
+
+@pytest.mark.parametrize(
+    ("name", "heading"),
+    [
+        ("np_str_obj_array_pattern", "torch.utils.data._utils.collate.collate"),
+        ("default_collate_err_msg_format", "torch.utils.data._utils.collate.collate"),
+    ],
+)
+def test_a_constant_of_the_module_the_heading_names_is_not_proposed(
+    name: str, heading: str
+) -> None:
+    import torch.utils.data._utils.collate  # noqa: F401
+
+    hint = missing_hint("NameError", f"name {name!r} is not defined", "", heading)
+    assert hint is None or "import" not in hint
 
 
 @pytest.mark.parametrize(

@@ -69,7 +69,9 @@ def test_a_doctest_directive_body_is_a_session(indent: str) -> None:
     assert [[line.text for line in session.body] for session in found.indented_sessions] == [
         [">>> 1 + 1", "2"]
     ]
-    assert found.sphinx_doctests == []
+    # kept for the groups it names, run as the session
+    assert [doctest.code.name for doctest in found.sphinx_doctests] == ["doctest"]
+    assert len(NoteParser().parse(f".. doctest::\n\n{indent}>>> 1 + 1\n{indent}2\n").blocks) == 1
 
 
 def test_a_testcode_is_a_block_with_its_testoutput_as_output() -> None:
@@ -120,28 +122,19 @@ def sphinx_note(*directives: tuple[str, str, str]) -> str:
 @pytest.mark.parametrize(
     ("directives", "warned"),
     [
-        # one group, named or not, and setups for every group: as Sphinx runs them
+        # groups, setups for every group, cleanups: run as Sphinx runs them
         ((("testsetup", "*", "x = 1"), ("testcode", "", "print(x)")), []),
-        ((("testcode", "a", "print(1)"), ("testcode", "a", "print(2)")), []),
-        # a second group: its first directive is named, once
+        ((("testcode", "a", "print(1)"), ("testcode", "b", "print(2)")), []),
+        ((("testcode", "", "print(1)"), ("testcleanup", "", "del x")), []),
+        ((("testcode", "a, b", "print(1)"), ("testsetup", "b", "y = 2")), []),
+        # a test of every group runs in the group of the test above it: named
         (
-            (
-                ("testcode", "a", "print(1)"),
-                ("testcode", "b", "print(2)"),
-                ("testcode", "c", "print(3)"),
-            ),
-            [(5, "`.. testcode:: b` names the group 'b'")],
-        ),
-        ((("testcode", "", "print(1)"), ("testsetup", "b", "y = 2")), [(5, "`.. testsetup")]),
-        ((("testcode", "a, b", "print(1)"),), [(1, "`.. testcode:: a, b` names the group 'b'")]),
-        # a testcleanup is not run
-        (
-            (("testcode", "", "print(1)"), ("testcleanup", "", "del x")),
-            [(5, "`.. testcleanup:: default` is not run")],
+            (("testcode", "a", "print(1)"), ("testcode", "*", "print(2)")),
+            [(5, "`.. testcode:: *`")],
         ),
     ],
 )
-def test_what_sphinx_runs_apart_is_named(
+def test_only_a_test_of_every_group_is_named(
     directives: tuple[tuple[str, str, str], ...], warned: list[tuple[int, str]]
 ) -> None:
     note = NoteParser().parse(sphinx_note(*directives))
@@ -151,28 +144,151 @@ def test_what_sphinx_runs_apart_is_named(
     ]
     assert found == warned
     assert len(note.problems) == len(warned)
-    assert all(p.severity == "warning" for p in note.problems)
-    ran = [name for name, _, _ in directives if name in ("testcode", "testsetup")]
-    assert len(note.blocks) == len(ran)
+    assert len(note.blocks) == len(directives)
 
 
-def test_a_testcleanup_is_named_in_a_run(pytester: pytest.Pytester, write_note: WriteNote) -> None:
-    write_note(
+def test_a_testcleanup_above_its_groups_tests_is_planned_after_the_last() -> None:
+    note = NoteParser().parse(
         sphinx_note(
-            ("testsetup", "*", "log = []"),
-            ("testcode", "", "log.append(1)"),
-            ("testcleanup", "", "log.clear()"),
-            ("testcode", "b", "print(log)"),
+            ("testcleanup", "a", "print('a')"),
+            ("testcode", "a", "x = 1"),
+            ("testcode", "b", "y = 2"),
+            ("testcode", "a", "x = 3"),
         )
-        + ".. testoutput:: b\n\n   [1]\n"
+    )
+    cleanup, first, other, last = note.blocks
+    assert cleanup.sphinx is not None
+    assert (cleanup.sphinx.groups, cleanup.sphinx.after) == ((), last.code_line)
+    assert first.sphinx is not None
+    assert other.sphinx is not None
+    assert not first.sphinx.cleanups
+    assert not other.sphinx.cleanups
+    assert last.sphinx is not None
+    assert [(c.code, c.group) for c in last.sphinx.cleanups] == [("print('a')", "a")]
+
+
+GROUPS_RUN = [
+    # each group its own namespace, its setup and every group's
+    (
+        (
+            ("testsetup", "*", "import os\nlog = []"),
+            ("testcode", "", "log.append(1)\nprint(log)"),
+            ("testcleanup", "", "log.clear()"),
+            ("testcode", "b", "print(log, 'x' in dir())"),
+            ("testcode", "", "x = 5\nprint(log)"),
+            ("testcode", "b", "print(log, 'x' in dir())"),
+        ),
+        ["[1]", "[] False", "[1]", "[] False"],
+    ),
+    # a cleanup written above its group's tests runs after the last of them
+    (
+        (
+            ("testcleanup", "a", "open('a-cleaned', 'w').close()"),
+            ("testsetup", "*", "import os"),
+            ("testcode", "a", "print(os.path.exists('a-cleaned'))"),
+            ("testcode", "b", "print(os.path.exists('a-cleaned'))"),
+            ("testcode", "a", "print(os.path.exists('a-cleaned'))"),
+            ("testcode", "b", "print(os.path.exists('a-cleaned'))"),
+        ),
+        ["False", "False", "False", "True"],
+    ),
+    # a setup of every group written after a group was met runs in it too, and in later ones
+    (
+        (
+            ("testcode", "a", "print('a')"),
+            ("testsetup", "*", "z = 7"),
+            ("testcode", "a", "print(z)"),
+            ("testcode", "b", "print(z)"),
+            ("testcode", "", "print(z)"),
+        ),
+        ["a", "7", "7", "7"],
+    ),
+    # a test of two groups runs in each
+    (
+        (
+            ("testsetup", "a", "n = 1"),
+            ("testsetup", "b", "n = 2"),
+            ("testcode", "a, b", "n += 10\nprint(n > 10)"),
+            ("testcode", "a", "print(n)"),
+            ("testcode", "b", "print(n)"),
+        ),
+        ["True", "11", "12"],
+    ),
+]
+
+
+def _with_outputs(directives: tuple[tuple[str, str, str], ...], outputs: list[str]) -> str:
+    """A page of directives with a ``testoutput`` after each ``testcode``, in order."""
+    text = ""
+    printed = iter(outputs)
+    for name, argument, body in directives:
+        text += (
+            f".. {name}:: {argument}\n\n"
+            + "".join(f"   {line}\n" for line in body.split("\n"))
+            + "\n"
+        )
+        if name == "testcode":
+            text += f".. testoutput:: {argument}\n\n   {next(printed)}\n\n"
+    return text
+
+
+@pytest.mark.parametrize(("directives", "outputs"), GROUPS_RUN)
+def test_groups_run_apart_as_sphinx_runs_them(
+    pytester: pytest.Pytester,
+    write_note: WriteNote,
+    directives: tuple[tuple[str, str, str], ...],
+    outputs: list[str],
+) -> None:
+    write_note(_with_outputs(directives, outputs))
+    result = pytester.runpytest("-p", "no:randomly")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines([f"*{len(outputs)} verified*"])
+    result.stdout.no_fnmatch_line("*warning*")
+
+
+def test_a_cleanup_that_raises_fails_the_test_it_runs_after(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        _with_outputs(
+            (
+                ("testcleanup", "a", "del missing"),
+                ("testcode", "a", "print(1)"),
+                ("testcode", "b", "print(2)"),
+            ),
+            ["1", "2"],
+        )
     )
     result = pytester.runpytest()
-    result.assert_outcomes(passed=1, warnings=2)
+    result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*notes/note.md:9: `.. testcleanup:: default` is not run*write its body as a "
-            "`.. testcode::` after that test*",
-            "*notes/note.md:13: `.. testcode:: b` names the group 'b'*put each group in a note "
-            "of its own*",
+            "*notes/note.md:7:*the testcleanup of group 'a' (line 3), run after this block, "
+            "raised NameError: name 'missing' is not defined*"
         ]
     )
+
+
+def test_a_doctest_session_runs_in_the_group_it_names(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(
+        sphinx_note(("testsetup", "a", "x = 1"))
+        + ".. doctest:: a\n\n   >>> print(x)\n   1\n\n"
+        + ".. doctest:: b\n\n    >>> 'x' in dir()\n    False\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["*3 blocks: 2 verified, 1 ran*"])
+
+
+def test_update_rewrites_the_output_of_a_test_of_two_groups_once(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    path = write_note(
+        _with_outputs((("testsetup", "*", "n = 1"), ("testcode", "a, b", "print(n + 1)")), ["3"])
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    result.assert_outcomes(passed=1)
+    assert ".. testoutput:: a, b\n\n   2\n" in path.read_text()
+    pytester.runpytest().assert_outcomes(passed=1)

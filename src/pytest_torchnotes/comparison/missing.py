@@ -473,8 +473,9 @@ TORCH_PATH = re.compile(r"\btorch(?:\.\w+)+")
 def _named_namespace(name: str, heading: str) -> str | None:
     """The module of torch that ``heading`` names (a page or a note per function of
     PyTorch's reference: ``torch.autograd.functional.hessian``) where ``name`` is a class, a
-    function or a module: its docstrings use its own names, which another namespace may
-    hold too (``torch.func.hessian`` is another function).
+    function, a module or a registry (:data:`REGISTRIES`), imported if no note did: its
+    docstrings use its own names, which another namespace may hold too
+    (``torch.func.hessian`` is another function).
 
     >>> import torch.autograd.functional
     >>> _named_namespace("hessian", "torch.autograd.functional.hessian")
@@ -487,10 +488,30 @@ def _named_namespace(name: str, heading: str) -> str | None:
     for path in TORCH_PATH.findall(heading):
         parts = path.split(".")
         for end in range(len(parts), 0, -1):
-            module = sys.modules.get(".".join(parts[:end]))
-            if module is not None and _importable(getattr(module, "__dict__", {}).get(name)):
+            module = _imported(".".join(parts[:end]))
+            value = getattr(module, "__dict__", {}).get(name)
+            if module is not None and (_importable(value) or isinstance(value, REGISTRIES)):
                 return ".".join(parts[:end])
     return None
+
+
+def _imported(module_name: str) -> ModuleType | None:
+    """The module of torch ``module_name``, imported now if no note did: the module a
+    heading names is often one nothing imports on its own (``torch.ao.quantization.
+    backend_config.backend_config``, ``torch.nn.utils._per_sample_grad``). Only a block that
+    failed asks; a name that is no module, or a module that fails to import, is ``None``."""
+    module = sys.modules.get(module_name)
+    if module is None:
+        with contextlib.suppress(Exception):
+            module = importlib.import_module(module_name)
+    return module if isinstance(module, ModuleType) else None
+
+
+#: What a module's docstring may update in place as its own name, besides its classes and
+#: functions: a registry (``default_collate_fn_map.update(...)`` under
+#: ``torch.utils.data._utils.collate.collate``). A number or a string is a constant a note
+#: may mean to define itself.
+REGISTRIES = (dict, list, set)
 
 
 def _torch_namespace(name: str) -> str | None:

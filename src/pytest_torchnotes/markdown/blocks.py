@@ -9,6 +9,7 @@ from pytest_torchnotes.markdown.directives import Directive
 from pytest_torchnotes.markdown.frontmatter import NoteConfig
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.lexing.sphinx_groups import GroupRun
 from pytest_torchnotes.markdown.requirements import Requirement
 from pytest_torchnotes.words import shorten
 
@@ -132,6 +133,8 @@ class Block:
     #: ``testoutput``, ``...`` matching any text as Sphinx's doctest has it): a ``compare``
     #: directive comes before it, the front matter and the options after it.
     compare: CompareOptions | None = None
+    #: The groups of Sphinx's doctest it runs in, for a block of its directives.
+    sphinx: GroupRun | None = None
 
     @property
     def first_line(self) -> int:

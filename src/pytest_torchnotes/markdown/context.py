@@ -20,6 +20,7 @@ from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.inforce import Options
 from pytest_torchnotes.markdown.ipython import Transcript
 from pytest_torchnotes.markdown.lexers import QUOTE, BodyLine, FenceLexeme, NoteLexemes
+from pytest_torchnotes.markdown.lexing.sphinx_groups import GroupRun
 
 if TYPE_CHECKING:
     from pytest_torchnotes.markdown.noteformat import NoteFormat
@@ -138,6 +139,8 @@ class BlockDraft:
     complete: bool = False
     #: How the note's markup asks for the output to be compared (:attr:`.Block.compare`).
     compare: CompareOptions | None = None
+    #: The groups of Sphinx's doctest the block runs in (:attr:`.Block.sphinx`).
+    sphinx: GroupRun | None = None
 
     @property
     def body(self) -> tuple[BodyLine, ...]:

@@ -13,15 +13,14 @@ one says it is text on purpose.
 
 from __future__ import annotations
 
-from pytest_torchnotes.markdown.bracketed import depth_change
 from pytest_torchnotes.markdown.docstring_prose import is_prose
-from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
+from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example
 from pytest_torchnotes.markdown.lexing.text_sessions import (
-    CONTINUATION,
     code_of,
     does_something,
     opens_session,
+    walk_session,
 )
 
 #: The languages of a fence a docstring is pasted into: none, or plain text.
@@ -32,6 +31,7 @@ def fenced_sessions(fence: FenceLexeme) -> list[FenceLexeme]:
     """The sessions of a docstring pasted into ``fence``, each a fence without fence lines
     whose lines keep the fence's prefix and the indentation taken off as theirs.
 
+    >>> from pytest_torchnotes.markdown.lexers import BodyLine
     >>> body = [BodyLine(n, "", t) for n, t in enumerate(
     ...     ["", "Sums.", "", "Example::", "", "    >>> x = sum([1, 2])", "    >>> x", "    3"]
     ... )]
@@ -61,41 +61,13 @@ def fenced_sessions(fence: FenceLexeme) -> list[FenceLexeme]:
 
 
 def _session(fence: FenceLexeme, start: int) -> tuple[FenceLexeme, int]:
-    """The session whose prompt is on ``body[start]``: its paragraphs that open with a
-    prompt at the same indentation, up to the blank line before one that does not, or a
-    line indented less (a blank line in an output whose brackets are open is the output's);
-    and the index of the line after it.
-    """
+    """The session whose prompt is on ``body[start]``, read at that prompt's indentation
+    (:func:`.lexing.text_sessions.walk_session`), and the index of the line after it."""
     body = fence.body
     first = body[start].text
     columns = len(first) - len(first.lstrip(" \t"))
-    lines: list[BodyLine] = []
-    last = start
-    after_blank = False
-    depth = 0
-    index = start
-    for index in range(start, len(body) + 1):
-        if index == len(body):
-            break
-        line = body[index]
-        text = line.text
-        if not text.strip():
-            lines.append(BodyLine(line.line, line.prefix, ""))
-            after_blank = True
-            continue
-        lead = len(text) - len(text.lstrip(" \t"))
-        prompt = opens_session(text[columns:]) if lead >= columns else False
-        if lead < columns or (after_blank and not prompt and depth <= 0):
-            break
-        after_blank = False
-        if prompt:
-            depth = 0
-        elif not text[columns:].startswith(CONTINUATION):
-            depth += depth_change(text)
-        lines.append(BodyLine(line.line, line.prefix + text[:columns], text[columns:]))
-        last = index
-    kept = tuple(line for line in lines if line.line <= body[last].line)
+    kept, read = walk_session((body[index] for index in range(start, len(body))), columns)
     session = FenceLexeme(
         kept[0].line, kept[-1].line, "", fence.prefix, "", fence.quote_depth, kept, indented=True
     )
-    return session, index
+    return session, start + read

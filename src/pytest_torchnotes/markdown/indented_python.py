@@ -58,6 +58,8 @@ def not_text(note: NoteContext) -> set[int]:
         for session in lexemes.indented_sessions:
             hidden.update(range(session.open_line, session.last_line + 1))
     for doctest in lexemes.sphinx_doctests:  # run, and compared with their testoutput
+        if doctest.code.name == "doctest":
+            continue  # a session: hidden above where sessions run
         for directive in (doctest.code, doctest.output):
             if directive is not None:
                 hidden.update(range(directive.body.open_line, directive.body.last_line + 1))

@@ -53,6 +53,7 @@ from pytest_torchnotes.markdown.frontmatter import FrontMatterError, parse_front
 from pytest_torchnotes.markdown.hints import holds
 from pytest_torchnotes.markdown.layout import OUTPUT_LABEL as OUTPUT_LABEL
 from pytest_torchnotes.markdown.lexers import CommentLexeme, FenceLexeme, MarkdownLexer
+from pytest_torchnotes.markdown.lexing.sphinx_groups import GroupRun, group_run, plan
 from pytest_torchnotes.markdown.marker import OUTPUT_MARKER as OUTPUT_MARKER
 from pytest_torchnotes.markdown.noteformat import LANGUAGES as LANGUAGES
 from pytest_torchnotes.markdown.noteformat import NoteFormat
@@ -148,9 +149,15 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     events.extend((fence.open_line, fence) for fence in lexemes.fences)
     if note.runs_sessions:
         events.extend((session.open_line, session) for session in lexemes.indented_sessions)
-    sphinx = {doctest.code.body.open_line for doctest in lexemes.sphinx_doctests}
+    # The groups of each block of Sphinx's doctest: none in most notes. A doctest's body is
+    # an indented session, an event of its own.
+    doctests = lexemes.sphinx_doctests
+    groups = {doctest.code.body.open_line: group_run(doctest.code) for doctest in doctests}
+    sphinx = {doctest.code.body.open_line for doctest in doctests if doctest.code.name != "doctest"}
     events.extend(
-        (doctest.code.body.open_line, doctest.code.body) for doctest in lexemes.sphinx_doctests
+        (doctest.code.body.open_line, doctest.code.body)
+        for doctest in doctests
+        if doctest.code.body.open_line in sphinx
     )
     events.sort(key=lambda event: event[0])
     following = {fence.open_line: after for fence, after in itertools.pairwise(lexemes.fences)}
@@ -171,9 +178,9 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
         elif event.open_line in note.consumed:
             continue
         elif event.indented and event.open_line in sphinx:
-            _block(event, None, pending, note, SPHINX_CONVENTIONS)
+            _block(event, None, pending, note, SPHINX_CONVENTIONS, groups.get(event.open_line))
         elif event.indented:
-            _block(event, None, pending, note, SESSION_CONVENTIONS)
+            _block(event, None, pending, note, SESSION_CONVENTIONS, groups.get(event.open_line))
         elif not collected(event, note.format.languages):
             # a fence named as the unread output of the block above is that block's
             docstring = (
@@ -235,6 +242,8 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
     if buttons is not None:
         note.problem(*buttons, "warning")
     pending.finish(note)
+    if groups:  # a testcleanup runs after the last test of its group
+        note.note.items = plan(note.note.items)
 
 
 def _block(
@@ -243,14 +252,16 @@ def _block(
     pending: Pending,
     note: NoteContext,
     conventions: Sequence[Convention],
+    sphinx: GroupRun | None = None,
 ) -> None:
     """Ask each convention about the closed Python ``fence``; keep the block unless one
-    rejects it."""
+    rejects it; ``sphinx``: the groups of the Sphinx directive whose body it is."""
     # the block before it is the last one made: counting them all for each block was
     # quadratic in the number of blocks (20,000 took 25 seconds)
     made = (item.index for item in reversed(note.note.items) if isinstance(item, Block))
     index = next(made, 0) + 1
     draft = BlockDraft(index, fence, next_fence, pending.options(fence, note), fence.body)
+    draft.sphinx = sphinx
     problems = len(note.note.problems)
     for convention in conventions:
         convention(draft, note)
@@ -279,5 +290,6 @@ def _block(
             ipython=draft.transcript,
             refused=refusals[0] if refusals else None,
             compare=draft.compare,
+            sphinx=draft.sphinx,
         )
     )

@@ -22,8 +22,10 @@ from sybil import Example
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.raised import render_exception
 from pytest_torchnotes.markdown.blocks import Block, SetupBlock
-from pytest_torchnotes.run import ipython, output, transcripts
+from pytest_torchnotes.notelines import shown
+from pytest_torchnotes.run import groups, ipython, output, transcripts
 from pytest_torchnotes.run.exceptions import check_warnings
+from pytest_torchnotes.run.execute import Execution
 from pytest_torchnotes.run.noterun import NoteRun, running
 from pytest_torchnotes.run.results import EXCEPTION, FAILED, BlockResult, from_execution
 from pytest_torchnotes.run.xfail import apply_xfail
@@ -67,12 +69,48 @@ class BlockKind(Kind):
         assert isinstance(item, Block), item
         evaluator = run.block_evaluator(options)
         compare = run.compare(options, item)
-        result = self.block_run(evaluator, item, run.timeout(options), compare)
+        timeout = run.timeout(options)
+        if item.sphinx is None and run.groups is None:  # every note but Sphinx's pages
+            result = self.block_run(evaluator, item, timeout, compare)
+        else:
+            result = _in_groups(
+                run, evaluator, item, lambda: self.block_run(evaluator, item, timeout, compare)
+            )
         result.comparator = evaluator.comparator(compare)
         check_warnings(
             item, options.warns, result, evaluator.context, strict=evaluator.strict_warnings
         )
         return apply_xfail(item, options.xfail, result, evaluator.context)
+
+
+def _in_groups(
+    run: NoteRun, evaluator: BlockEvaluator, item: Block, block_run: Callable[[], BlockResult]
+) -> BlockResult:
+    """Run ``item`` in the groups of Sphinx's doctest it names (:mod:`.groups`): the first
+    result that failed, else the last; a setup or cleanup run around it that raised fails
+    it, named."""
+
+    def run_code(code: str, line: int) -> Execution:
+        return evaluator.execute(code, line, None, display=False)
+
+    run.groups, results, errors = groups.in_groups(
+        run.groups, evaluator.namespace, item, block_run, run_code
+    )
+    if not results:  # a testcleanup that runs after the last test of its group
+        after = item.sphinx.after if item.sphinx is not None else None
+        result = from_execution(item, Execution())
+        result.reason = (
+            f"runs after line {shown(after or 0)}, the last test of its group, as "
+            "Sphinx's doctest runs it"
+        )
+        return result
+    result = next((result for result in results if result.outcome == FAILED), results[-1])
+    if errors and result.outcome != FAILED:
+        result.outcome = FAILED
+        result.drift = EXCEPTION
+        result.summary = errors[0]
+        result.message = render_exception(result, evaluator.context, "; ".join(errors))
+    return result
 
 
 class SetupKind(Kind):

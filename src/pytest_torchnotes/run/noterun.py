@@ -27,6 +27,7 @@ from pytest_torchnotes.run.errors import INTERRUPTED, WarningInfo
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
 from pytest_torchnotes.run.followon import FollowOn
+from pytest_torchnotes.run.packagenames import warned_missing_hint
 from pytest_torchnotes.run.pseudocode import pseudocode_hint
 from pytest_torchnotes.run.repowatch import FolderWatch, describe
 from pytest_torchnotes.run.results import (
@@ -44,6 +45,7 @@ from pytest_torchnotes.run.unread_traceback import unread_traceback
 from pytest_torchnotes.run.unwritten import MISSING_RELATIVE_FILE, scratch_hint
 
 if TYPE_CHECKING:
+    from pytest_torchnotes.run.groups import GroupNamespaces
     from pytest_torchnotes.run.kinds import Kind
     from pytest_torchnotes.run.runner import NoteRunner
 
@@ -97,6 +99,8 @@ class NoteRun:
         self.result = result
         self.stack = ExitStack()
         self.evaluator: BlockEvaluator | None = None
+        #: The namespaces of the groups of Sphinx's doctest, once a block names one.
+        self.groups: GroupNamespaces | None = None
         self.refusing: Callable[[], ContextManager[None]] = nullcontext
         #: Why the setup code failed, if it did: then no block runs.
         self.setup_error: str | None = None
@@ -154,6 +158,7 @@ class NoteRun:
             self._unread_traceback(block_result, item)
             self._check_folder(block_result)
             self._check_shared_fd(block_result)
+            self._warned_missing(block_result)
         self.result.blocks.append(block_result)
         return block_result
 
@@ -239,6 +244,15 @@ class NoteRun:
             message = repowatch.not_blamed(changed, self.watch.shown, worker)
         warning = WarningInfo("RepositoryChanged", message, path, line + 1, path, line)
         block_result.warnings.append(warning)
+
+    def _warned_missing(self, block_result: BlockResult) -> None:
+        """Name the directive for a block that failed after a library warned that a package
+        it uses is not installed (:mod:`.packagenames`)."""
+        if block_result.outcome != FAILED or not block_result.warnings:
+            return
+        hint = warned_missing_hint(block_result.warnings)
+        if hint is not None:
+            block_result.add_hint(hint)
 
     def _check_shared_fd(self, block_result: BlockResult) -> None:
         """Warn at the block's line when a thread an earlier note left running ran while

@@ -9,12 +9,19 @@ torch.cuda.utilization says ``nvidia-ml-py does not seem to be installed`` (the 
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from collections.abc import Iterable
 
-#: Where such words name the package: ``X does not seem to be installed``, ``pip install
-#: X``, ``requires the 'X' package``, ``Package `X` is required``, ``Please install X``.
+from pytest_torchnotes.notelines import location
+from pytest_torchnotes.run.errors import WarningInfo
+
+#: Where such words name the package: ``X does not seem to be installed``, ``X is not
+#: installed``, ``pip install X``, ``requires the 'X' package``, ``Package `X` is
+#: required``, ``Please install X``.
 PACKAGE_NAMED = re.compile(
     r"(?P<seem>[A-Za-z][\w.-]*) does not seem to be installed"
+    r"|(?P<isnot>[A-Za-z][\w.-]*) is not installed"
     r"|pip install (?P<pip>[A-Za-z][\w.-]*)"
     r"|requires the '(?P<quoted>[A-Za-z][\w.-]*)' package"
     r"|Package `(?P<ticked>[A-Za-z][\w.-]*)` is required"
@@ -55,3 +62,42 @@ def module_named_by(message: str) -> str | None:
     if module is not None:
         return module
     return package if MODULE_NAME.fullmatch(package) else None
+
+
+def warned_missing_hint(warnings: Iterable[WarningInfo]) -> str | None:
+    """The directive for a block that failed after a library warned that a package it would
+    use is not installed, and went on without it (``torch.jit.script``'s ``example_inputs``
+    without MonkeyType: ``Warning: monkeytype is not installed``, then the script's types
+    are wrong); ``None`` when no warning names a module that cannot be imported here. Asked
+    only of a block that failed.
+
+    >>> warned = WarningInfo("UserWarning", "Warning: monkeytype is not installed. Please "
+    ...     "install https://github.com/Instagram/MonkeyType", "_script.py", 1, "n.md", 4)
+    >>> print(warned_missing_hint([warned]).replace(": ", ":\\n"))
+    n.md:5 warned that the module monkeytype is not installed:
+    install it, or mark the block <!-- torchnotes:
+    requires module:monkeytype -->
+    """
+    for warning in warnings:
+        if "install" not in warning.message:
+            continue
+        module = module_named_by(warning.message)
+        if module is None or _importable(module):
+            continue
+        where = (
+            "a library"
+            if warning.note_line_index is None
+            else location(warning.note, warning.note_line_index)
+        )
+        return (
+            f"{where} warned that the module {module} is not installed: install it, or mark "
+            f"the block <!-- torchnotes: requires module:{module} -->"
+        )
+    return None
+
+
+def _importable(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

@@ -18,10 +18,11 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from pytest_torchnotes.markdown.blocks import ParsedNote
+from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.run import (
     atexits,
     classattrs,
+    classsource,
     codecsearch,
     copyregs,
     dynamo_rules,
@@ -137,6 +138,7 @@ def sandbox(
     # Put on for the session before anything of the note's is saved: a note whose code
     # patches through computed names has every attribute of os put back after it.
     session_guards = (execs.guard(), identity.guard())
+    classsource.install()
     fdreserve.refill()
     threadfork.install()
     guards: list[_Guard] = []
@@ -215,6 +217,7 @@ def sandbox(
     registrations = torchregistries.TorchRegistryGuard()
     compile_rules = dynamo_rules.DynamoRulesGuard()
     module = note_modules.new_main_module()
+    note_classes = classsource.register(module, executor.filename, partial(_code_blocks, note))
     if scratch is not None:
         folder = str(scratch.enter(folders.beside(path, folder_entries[path.parent], code)))
         rule = writeguard.rule_for(
@@ -287,6 +290,7 @@ def sandbox(
         searches = codecsearch.stop()
         rawthreads.running("")
         entries.leave(saved_main, modules)  # sys.modules["__main__"] = saved_main
+        note_classes.forget()
         start.reattach_root_handlers(root_handlers)
         restored = state.restore(always=OURS)
         _torch_warn_always(warn_always)
@@ -316,6 +320,13 @@ def sandbox(
             kept.leave(state.knobs, state.saved, clean)
         if scratch is not None:
             scratch.leave()
+
+
+def _code_blocks(note: ParsedNote) -> list[classsource.CodeBlock]:
+    return [
+        classsource.CodeBlock(item.code_line, item.code, isinstance(item, Block) and item.doctest)
+        for item in note.items
+    ]
 
 
 def _catch_interrupts(interrupted: threading.Event, self_sent: selfsignal.SelfSent) -> None:

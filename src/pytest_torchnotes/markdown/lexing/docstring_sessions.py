@@ -27,9 +27,29 @@ from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
 #: ``.. image::``): markup, not Python.
 RST_FIELD = re.compile(r":[\w .-]+:(?:[ \t]|$)")
 
+#: A line of a sentence that is words Python would parse: a word or a dotted name wrapped
+#: onto a line of its own (``Hessians``), or words listed with commas (``conv, bn, relu``).
+BARE_WORDS = re.compile(r"(?:[^\W\d]\w*(?:\.\w+)*)(?:,[ \t]*[^\W\d]\w*(?:\.\w+)*)*[.,;]?")
+
+#: A ``>>>`` prompt that opens an earlier session of the docstring.
+SESSION_PROMPT = re.compile(r">>>(?:[ \t]|$)")
+
 #: What opens a fence: indented four columns, a fence is code, and its ``>>>`` lines no
 #: docstring's session (``is_prose`` takes the backquotes for inline markup).
 FENCE_MARKS = ("```", "~~~")
+
+
+def _inside_quotes(line: str, depth: int) -> str:
+    """``line`` without the markers of the ``depth`` block quotes it stands in.
+
+    >>> _inside_quotes("> >>> x", 1), _inside_quotes("    >>> x", 0)
+    (' >>> x', '    >>> x')
+    """
+    rest = line
+    for _ in range(depth):
+        rest = rest.lstrip(" \t")
+        rest = rest[1:] if rest.startswith(">") else rest
+    return rest
 
 
 def opens_example(paragraph_line: str) -> bool:
@@ -52,6 +72,9 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
     >>> prose_above([".. note::", "", "    Example::", "", "        >>> x"], 0, 4, 0)
     >>> prose_above(["x = 1", "", "    >>> x"], 0, 2, 0)
     0
+    >>> prose_above(["A use:", "", "  >>> f(1)", "  2", "", "Then:", "", "  >>> g"], 0, 7, 0)
+    >>> prose_above(["The model:", "", "  a - [b] - c", "", "Its text.", "", "  >>> g"], 0, 6, 0)
+    >>> prose_above(["It can produce", "Hessians", "", "  >>> g"], 0, 3, 0)
     """
     continuing = False
     # The body of a literal block, a directive or a Google section the lines are in: the
@@ -59,13 +82,32 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
     # code, unless the prompt stands in that body too).
     body: int | None = None
     body_python: int | None = None
+    # The first line of Python outside such a body, and its indentation: a prose line
+    # indented less comes back to the docstring's text, and the Python was an excerpt of it
+    # (``quant1 - [dequant1 - fp32_linear - quant2] - dequant2``, a diagram that parses).
+    python: int | None = None
+    python_indent = 0
+    # In an earlier session of the same docstring: its prompts, and its output up to a blank
+    # line, are no code the prompt goes on with.
+    in_session = False
+    # The indentation of the sentence the line above goes on with: a line of it may be words
+    # that parse (``... composed with itself to produce`` / ``Hessians``; ``conv, bn``).
+    sentence_indent: int | None = None
     for number in range(start, index):
+        # Before the quotes are split: a prompt's ">>>" would be read as three of them.
+        inside = _inside_quotes(lines[number], depth).strip()
+        if not inside:
+            continuing = in_session = False
+        elif in_session or SESSION_PROMPT.match(inside):
+            in_session = True
+            continue
         quote, rest = split_quotes(lines[number])
         text = rest.strip()
         if quote.count(">") != depth:
             return number
         if not text:
-            continuing = False
+            continuing = in_session = False
+            sentence_indent = None
             continue
         indent = width(rest[: len(rest) - len(rest.lstrip(" \t"))])
         if body is not None and indent <= body:
@@ -81,11 +123,21 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
             is_prose(text, continuing=continuing)
             or RST_FIELD.match(text)
             or is_markup(text, continuing=continuing)
+            or (indent == sentence_indent and BARE_WORDS.fullmatch(text))
         ):
-            return number  # Python
+            if python is None:
+                python, python_indent = number, indent
+            continuing = True
+            sentence_indent = None
+            continue
+        if python is not None and indent < python_indent:
+            python = None  # back in the text: the Python was part of it
         if opens_text_body(text):
             body = indent
         continuing = True
+        sentence_indent = indent
+    if python is not None:
+        return python
     if body is not None and body_python is not None:
         _, rest = split_quotes(lines[index])
         if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) > body:

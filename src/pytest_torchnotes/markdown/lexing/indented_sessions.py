@@ -120,6 +120,12 @@ def session_columns(
         # right under a docstring's section line (``Example:``): a session, as doctest reads
         # it; under any other line, the paragraph going on
         return indent if above_text[1] == depth and opens_example(above_text[2]) else None
+    if state == "paragraph" and above_text is not None:
+        # the paragraph goes on, lazily, down to the line right over the prompt: a docstring
+        # pasted with no blank line in it (``torch.random.thread_safe_generator``), its
+        # section line ``    Example::`` over the session
+        over_quote, over = split_quotes(scan.lines[index - 1])
+        return indent if over_quote.count(">") == depth and opens_example(over) else None
     if state == "code":
         if prose_above(scan.lines, code_start, index, depth) is None:
             return indent  # nested in a docstring's text: ``.. note::`` over ``Example::``

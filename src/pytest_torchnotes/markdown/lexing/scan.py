@@ -60,7 +60,7 @@ class NoteLexemes:
     indented_fences: list[IndentedFenceLexeme] = field(default_factory=list)
     #: ``>>>`` sessions: indented code (:mod:`.indented_sessions`), numpydoc's, Sphinx's.
     indented_sessions: list[FenceLexeme] = field(default_factory=list)
-    #: Sphinx's testcode (and testoutput) and testsetup directives (:mod:`.sphinx_doctests`).
+    #: Sphinx's doctest directives, a doctest's also a session (:mod:`.sphinx_doctests`).
     sphinx_doctests: list[SphinxDoctest] = field(default_factory=list)
 
 

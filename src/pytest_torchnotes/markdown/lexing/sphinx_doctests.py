@@ -1,5 +1,5 @@
 """Sphinx's doctest directives pasted as they are: ``.. testcode::``, ``.. testoutput::``,
-``.. testsetup::`` and ``.. doctest::``.
+``.. testsetup::``, ``.. testcleanup::`` and ``.. doctest::``.
 
 A page of Sphinx's reStructuredText pasted into a note keeps them as text: a directive line,
 its option lines (``:hide:``, ``:options: +ELLIPSIS``), a blank line and its body, indented
@@ -50,7 +50,7 @@ FLAG = re.compile(r"(?P<sign>[+-])(?P<flag>[A-Z_]+)")
 class SphinxDirective:
     """One directive of Sphinx's doctest and its body."""
 
-    #: ``testcode``, ``testoutput``, ``testsetup`` or ``doctest``.
+    #: ``testcode``, ``testoutput``, ``testsetup``, ``testcleanup`` or ``doctest``.
     name: str
     #: 0-based line of the directive.
     line: int
@@ -72,7 +72,7 @@ class SphinxDirective:
 @dataclass(frozen=True, slots=True)
 class SphinxDoctest:
     """A ``testcode`` with the ``testoutput`` that follows it (``None``: none does), a
-    ``testsetup`` (no output), or a ``doctest`` (a ``>>>`` session)."""
+    ``testsetup`` or ``testcleanup`` (no output), or a ``doctest`` (a ``>>>`` session)."""
 
     code: SphinxDirective
     output: SphinxDirective | None = None
@@ -105,16 +105,17 @@ def add_directives(found: Found, text: str) -> None:
     if found.front_matter is not None:
         taken.append((0, found.front_matter.close_line))
     sessions = False
+    read = {session.open_line for session in found.indented_sessions}
     doctests = sphinx_doctests(text, found.lines, taken)
-    found.problems.extend(apart(doctests))
+    found.problems.extend(apart([doctest.code for doctest in doctests]))
     for doctest in doctests:
-        if doctest.code.name == "testcleanup":
-            continue  # not run: apart() says why
         if doctest.code.name != "doctest":
             found.sphinx_doctests.append(doctest)
         elif opens_session(doctest.code.body.body[0].text):
-            found.indented_sessions.append(doctest.code.body)
-            sessions = True
+            found.sphinx_doctests.append(doctest)  # for the groups it names
+            if doctest.code.body.open_line not in read:
+                found.indented_sessions.append(doctest.code.body)
+                sessions = True
     if sessions:
         found.indented_sessions.sort(key=lambda session: session.open_line)
 
@@ -141,10 +142,12 @@ def sphinx_doctests(
         if any(first <= index <= last for first, last in taken):
             continue
         directive = _directive(lines, index, match)
-        if directive is None or any(
-            first <= directive.body.open_line <= last for first, last in taken
-        ):
-            continue  # no body, or one the scan read (an indented session)
+        if directive is None:
+            continue  # no body
+        if any(first <= directive.body.open_line <= last for first, last in taken):
+            if directive.name == "doctest":  # a session the scan read: kept for its groups
+                found.append(SphinxDoctest(directive))
+            continue
         if directive.name != "testoutput":
             found.append(SphinxDoctest(directive))
         elif found and found[-1].code.name == "testcode" and found[-1].output is None:

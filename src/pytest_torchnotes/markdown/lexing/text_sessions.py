@@ -24,6 +24,7 @@ is the output's). Anything else stays a block quote, warned of and not run
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 from pytest_torchnotes.markdown.bracketed import depth_change
 from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example
@@ -69,28 +70,48 @@ def session_body(lines: list[str], index: int, end: int | None = None) -> FenceL
     3
     """
     stop = len(lines) if end is None else end
+    body, _ = walk_session(BodyLine(number, "", lines[number]) for number in range(index, stop))
+    return FenceLexeme(index, body[-1].line, "", "", "", 0, body, indented=True)
+
+
+def walk_session(lines: Iterable[BodyLine], columns: int = 0) -> tuple[tuple[BodyLine, ...], int]:
+    """The lines of the session whose prompt is the first of ``lines``, at ``columns`` of its
+    text: its paragraphs that open with a prompt at that column, up to the blank line before
+    one that does not, or a line indented less (a blank line in an output whose brackets are
+    open is the output's); and how many of ``lines`` were read before the one that ended it
+    (all of them, where none did). Each line keeps its indentation up to ``columns`` with
+    its prefix; ``lines`` is read no further than that.
+
+    >>> lines = [BodyLine(n, "> ", t) for n, t in enumerate(["  >>> f(", "  ... 1)", "  2", "x"])]
+    >>> walk_session(lines, 2)
+    ((BodyLine(line=0, prefix='>   ', text='>>> f('), BodyLine(line=1, prefix='>   ', \
+text='... 1)'), BodyLine(line=2, prefix='>   ', text='2')), 3)
+    """
     body: list[BodyLine] = []
-    last = index
+    kept = 0  # how many of body end with the last line that is not blank
     after_blank = False
     depth = 0
-    for number in range(index, stop):
-        line = lines[number]
-        if not line.strip():
-            body.append(BodyLine(number, "", ""))
+    read = 0
+    for line in lines:
+        text = line.text
+        if not text.strip():
+            body.append(BodyLine(line.line, line.prefix, ""))
             after_blank = True
+            read += 1
             continue
-        prompt = opens_session(line)
-        if after_blank and not prompt and depth <= 0:
+        lead = len(text) - len(text.lstrip(" \t"))
+        prompt = lead >= columns and opens_session(text[columns:])
+        if lead < columns or (after_blank and not prompt and depth <= 0):
             break  # a paragraph that is no session: prose, or the next section
         after_blank = False
         if prompt:
             depth = 0
-        elif not line.startswith(CONTINUATION):
-            depth += depth_change(line)
-        body.append(BodyLine(number, "", line))
-        last = number
-    kept = tuple(line for line in body if line.line <= last)
-    return FenceLexeme(index, last, "", "", "", 0, kept, indented=True)
+        elif not text[columns:].startswith(CONTINUATION):
+            depth += depth_change(text)
+        body.append(BodyLine(line.line, line.prefix + text[:columns], text[columns:]))
+        kept = len(body)
+        read += 1
+    return tuple(body[:kept]), read
 
 
 def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme | None:
