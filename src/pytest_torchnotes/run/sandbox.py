@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pytest_torchnotes.markdown.blocks import ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    callregistries,
     classattrs,
     codecsearch,
     copyregs,
@@ -63,6 +64,7 @@ from pytest_torchnotes.run import (
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.knobs import log_handlers
 from pytest_torchnotes.run.results import NoteResult
 
 if TYPE_CHECKING:
@@ -192,6 +194,8 @@ def sandbox(
         guards.append(streams)
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
+    # A note that names a handler may move one that was there: its readings walk the loggers.
+    log_handlers.exact = any(word in code for word in log_handlers.HANDLER_WORDS)
     state = knobs.StateGuard(knobs.every_knob())
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
@@ -212,6 +216,7 @@ def sandbox(
     saved_main = sys.modules.get("__main__")
     modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
+    called = callregistries.CallRegistryGuard(code, modules)
     registrations = torchregistries.TorchRegistryGuard()
     compile_rules = dynamo_rules.DynamoRulesGuard()
     module = note_modules.new_main_module()
@@ -289,6 +294,7 @@ def sandbox(
         entries.leave(saved_main, modules)  # sys.modules["__main__"] = saved_main
         start.reattach_root_handlers(root_handlers)
         restored = state.restore(always=OURS)
+        log_handlers.exact = False
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
@@ -301,6 +307,7 @@ def sandbox(
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
         restored.extend(registrations.restore())
+        restored.extend(called.restore())
         restored.extend(compile_rules.restore())
         restored.extend(searches)
         restored.extend(inert)
