@@ -97,8 +97,12 @@ def _limits_on(executor: Executor, limits: rlimits.LimitGuard) -> None:
     session's own steps after it none: they failed the note with the session's MemoryError
     and no result for the block. An anonymous mapping, not a heap object: let go, it goes
     back to the system, and the interpreter's small objects, whose arenas are mappings of
-    their own, can use it (a freed ``bytearray`` stays in the C library's heap)."""
-    executor.memory_reserve = mmap.mmap(-1, rlimits.RESERVE)
+    their own, can use it (a freed ``bytearray`` stays in the C library's heap). A private
+    mapping: ``mmap``'s default, a shared one, is not counted by ``RLIMIT_DATA`` (the
+    process's ``VmData``), and letting it go gave the session nothing."""
+    executor.memory_reserve = mmap.mmap(
+        -1, rlimits.RESERVE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
+    )
     limits.enter()
 
 
@@ -175,6 +179,8 @@ def sandbox(
     if rlimits.names_one(f"{settings.setup}\n{code}"):  # a limit set by setup code too
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((partial(_limits_on, executor, limits), limits.leave))
+        executor.lift_limits = limits.leave
+        executor.memory_limit = limits.memory_limit
         wrapping.append(limits)
     for wrapper in wrapping:
         wrapper.start()
