@@ -158,8 +158,9 @@ class Executor:
         #: The limits on memory the note set, as a block that ran out of memory is told
         #: them (``None``: the note names no limit).
         self.memory_limit: Callable[[], str | None] | None = None
-        #: What lifts the note's limits for the session, run as soon as a block's code
-        #: ends (after :attr:`memory_reserve` is let go), before the session allocates.
+        #: What lifts the note's limits on memory for the session, run as soon as a
+        #: block's code ends and its tracer is off (after :attr:`memory_reserve` is let
+        #: go), before the session allocates more.
         self.lift_limits: Callable[[], None] | None = None
         #: The profile and trace functions (``sys.setprofile``, ``sys.settrace``) the
         #: note's code left on, put on again for its next block; ``None``: the session's.
@@ -270,13 +271,6 @@ class Executor:
                 finally:
                     self.in_block = False
                     self.memory_reserve = None
-                    # A block that took the last memory of a data limit left the session's
-                    # next steps none: the limit is lifted before they run.
-                    if self.lift_limits is not None:
-                        try:
-                            self.lift_limits()
-                        except BaseException as error:
-                            raised_late = error
                     # The trace and profile functions the code left on come off first: they
                     # would run on the session's code between blocks and after the note,
                     # where its namespace is gone (a tracer's NameError failed the session's
@@ -308,6 +302,14 @@ class Executor:
                         except BaseException as error:
                             raised_late = raised_late or error
                             continue
+                    # A block that took the last memory of a data limit left the session's
+                    # next steps none: that limit is lifted before they run (once the
+                    # note's tracer is off: it would see the session's code).
+                    if self.lift_limits is not None:
+                        try:
+                            self.lift_limits()
+                        except BaseException as error:
+                            raised_late = raised_late or error
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then
                     # stop the time limit. Its BlockTimeout can land here, after the code

@@ -55,6 +55,11 @@ RESERVE = 4 * 2**20
 #: The limits on memory a block that runs out of it is told about.
 MEMORY_LIMITS = ("RLIMIT_DATA", "RLIMIT_AS")
 
+#: Those limits, as numbers (the resources this system has).
+_MEMORY_RESOURCES = frozenset(
+    getattr(resource, name) for name in MEMORY_LIMITS if HAVE_RESOURCE and hasattr(resource, name)
+)
+
 #: What a block that ran out of memory under such a limit is told.
 OUT_OF_MEMORY = (
     "the block ran out of memory under the limit set for the note ({limit}, by"
@@ -98,10 +103,13 @@ class LimitGuard:
             with contextlib.suppress(OSError, ValueError):
                 _SETRLIMIT(which, limits)
 
-    def leave(self) -> None:
+    def leave(self, only: frozenset[int] | None = None) -> None:
         """The block is over: the session works under the limits it had, not the note's (a
-        file size limit would refuse its writes to the terminal)."""
+        file size limit would refuse its writes to the terminal); ``only`` those of the
+        resources named there."""
         for which, limits in self.before.items():
+            if only is not None and which not in only:
+                continue
             current = resource.getrlimit(which)
             if current != limits:
                 self.noted[which] = current
@@ -149,6 +157,12 @@ class LimitGuard:
                 )
                 raise ValueError(TOO_FEW_FILES.format(soft=soft, held=len(held), least=least))
         return soft, hard
+
+    def leave_memory(self) -> None:
+        """The block's code is over: the session works under the limits on memory it had
+        (the others, a limit on open files among them, are put back once the block's
+        exhaustion of descriptors is checked)."""
+        self.leave(_MEMORY_RESOURCES)
 
     def memory_limit(self) -> str | None:
         """The limits on memory the note's blocks set and run under (a data or address

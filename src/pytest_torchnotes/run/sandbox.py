@@ -179,7 +179,7 @@ def sandbox(
     if rlimits.names_one(f"{settings.setup}\n{code}"):  # a limit set by setup code too
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((partial(_limits_on, executor, limits), limits.leave))
-        executor.lift_limits = limits.leave
+        executor.lift_limits = limits.leave_memory
         executor.memory_limit = limits.memory_limit
         wrapping.append(limits)
     for wrapper in wrapping:
