@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.reporting.validate import problem as schema_problem
 from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
 from tests.conftest import WriteNote, block_counts
 
@@ -301,6 +302,42 @@ def test_a_dying_serial_run_in_its_last_note_says_where_the_junit_xml_went(
     )
     cases = [case.get("classname") for case in ElementTree.parse(path).getroot().iter("testcase")]
     assert cases == ["notes.a.md", "notes.b.md"]
+
+
+@pytest.mark.parametrize(
+    ("ending", "cause"),
+    [
+        ("import ctypes\nctypes.string_at(0)", "Segmentation fault"),
+        ("import os\nos.abort()", "Aborted"),
+        (KILLED_FROM_OUTSIDE.format(signal="KILL"), "SIGKILL"),
+    ],
+)
+def test_a_dying_serial_run_writes_the_run_report_of_what_it_knew(
+    pytester: pytest.Pytester, write_note: WriteNote, ending: str, cause: str
+) -> None:
+    # the session writes --torchnotes-report at its end: a crash left none (the JUnit XML
+    # was written by the watcher)
+    write_note(NEXT, "a.md")
+    write_note("```python\nprint(1)\n```\n\n```output\n2\n```\n", "b.md")
+    write_note(f"```python\n{ending}\n```\n", "c.md")
+    write_note(NEXT, "d.md")
+    pytester.makepyfile(test_other="def test_other():\n    pass\n")
+    returncode, stderr = _run_until_the_watcher_ends(
+        pytester, "--torchnotes-report=out/report.json", "notes", "test_other.py"
+    )
+    assert returncode != 0
+    path = pytester.path / "out" / "report.json"
+    assert f"the run report was written to {path} (--torchnotes-report:" in stderr
+    assert "no other report of it was written (--junitxml, pytest's cache)" in stderr
+    report = json.loads(path.read_text())
+    assert schema_problem(report) is None  # as the schema has it
+    notes = {note["path"]: (note["outcome"], note["reason"]) for note in report["notes"]}
+    assert list(notes) == ["notes/a.md", "notes/b.md", "notes/c.md", "notes/d.md"]
+    assert [outcome for outcome, _ in notes.values()] == ["passed", "failed", "error", "skipped"]
+    assert "lost with the process" in notes["notes/b.md"][1]
+    assert "notes/c.md:1: block 1" in notes["notes/c.md"][1]
+    assert cause in notes["notes/c.md"][1]
+    assert notes["notes/d.md"][1] == "not run: the process died in notes/c.md::note"
 
 
 def test_huge_output(pytester: pytest.Pytester, write_note: WriteNote) -> None:

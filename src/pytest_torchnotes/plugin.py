@@ -615,7 +615,16 @@ def _plan_crashes(runner: NoteRunner, item: pytest.Item) -> None:
         if xmlpath:  # as pytest's junitxml plugin reads it, from where pytest started
             path = os.path.expanduser(os.path.expandvars(xmlpath))
             junit = os.path.normpath(item.config.invocation_params.dir / path)
-        runner.crash_plan = CrashPlan(items, f"pytest {args}".rstrip(), junit)
+        reporting = item.config.pluginmanager.get_plugin("torchnotes-reporting")
+        report = getattr(reporting, "path", None)
+        # the report where the session would have written it, its notes named as its
+        # records name them
+        where = os.path.join(item.config.invocation_params.dir, report) if report else ""
+        paths = tuple(
+            other.display_path if isinstance(other, NoteItem) else ""
+            for other in item.session.items
+        )
+        runner.crash_plan = CrashPlan(items, f"pytest {args}".rstrip(), junit, where, paths)
     runner.at_item(positions.get(item.nodeid, 0))
 
 

@@ -4,6 +4,7 @@ output captured, time limited, warnings recorded, what it raised described
 
 from __future__ import annotations
 
+import dataclasses
 import mmap
 import os
 import sys
@@ -23,6 +24,7 @@ from pytest_torchnotes.run import (
     errors,
     fdreserve,
     recursion,
+    rlimits,
     spawned,
     storewaits,
     unprintable,
@@ -153,6 +155,13 @@ class Executor:
         #: as soon as its code ends: the session's own steps until the limit is lifted need
         #: some, and a block may have taken all there was.
         self.memory_reserve: mmap.mmap | None = None
+        #: The limits on memory the note set, as a block that ran out of memory is told
+        #: them (``None``: the note names no limit).
+        self.memory_limit: Callable[[], str | None] | None = None
+        #: What lifts the note's limits on memory for the session, run as soon as a
+        #: block's code ends and its tracer is off (after :attr:`memory_reserve` is let
+        #: go), before the session allocates more.
+        self.lift_limits: Callable[[], None] | None = None
         #: The profile and trace functions (``sys.setprofile``, ``sys.settrace``) the
         #: note's code left on, put on again for its next block; ``None``: the session's.
         self.note_hooks: tuple[Any, Any] | None = None
@@ -293,6 +302,14 @@ class Executor:
                         except BaseException as error:
                             raised_late = raised_late or error
                             continue
+                    # A block that took the last memory of a data limit left the session's
+                    # next steps none: that limit is lifted before they run (once the
+                    # note's tracer is off: it would see the session's code).
+                    if self.lift_limits is not None:
+                        try:
+                            self.lift_limits()
+                        except BaseException as error:
+                            raised_late = raised_late or error
                     # Put a lowered limit back before calling anything (a tracer such as
                     # coverage's runs Python code on the first call into a module), then
                     # stop the time limit. Its BlockTimeout can land here, after the code
@@ -358,6 +375,8 @@ class Executor:
                 failure,
                 (self.filename, where),
             )
+        if execution.error is not None and self.memory_limit is not None:
+            execution.error = _memory_hint(execution.error, failure, self.memory_limit)
         if out_of_descriptors and execution.error is None:
             execution.error = ErrorInfo("OSError", OS_ERROR, fdreserve.message(), "", None)
         if thread_exits and execution.error is None:
@@ -441,3 +460,22 @@ class Executor:
         finally:
             warnings.showwarning = saved
             warnings._filters_mutated()  # type: ignore[attr-defined]
+
+
+def _memory_hint(
+    error: ErrorInfo, failure: BaseException | None, memory_limit: Callable[[], str | None]
+) -> ErrorInfo:
+    """``error`` with the note's memory limit named where the block ran out of memory:
+    a ``MemoryError`` it raised or met while it raised another (a block that took the last
+    memory could not even make the traceback of its own error)."""
+    seen = 0
+    while failure is not None and seen < 16:
+        if isinstance(failure, MemoryError):
+            limit = memory_limit()
+            if limit is None:
+                return error
+            hint = rlimits.OUT_OF_MEMORY.format(limit=limit)
+            return dataclasses.replace(error, hint="; ".join(filter(None, (error.hint, hint))))
+        failure = failure.__cause__ or failure.__context__
+        seen += 1
+    return error

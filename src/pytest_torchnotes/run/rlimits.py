@@ -52,6 +52,21 @@ WORDS = ("setrlimit", "prlimit")
 #: small objects are 1 MiB (256 KiB before Python 3.10).
 RESERVE = 4 * 2**20
 
+#: The limits on memory a block that runs out of it is told about.
+MEMORY_LIMITS = ("RLIMIT_DATA", "RLIMIT_AS")
+
+#: Those limits, as numbers (the resources this system has).
+_MEMORY_RESOURCES = frozenset(
+    getattr(resource, name) for name in MEMORY_LIMITS if HAVE_RESOURCE and hasattr(resource, name)
+)
+
+#: What a block that ran out of memory under such a limit is told.
+OUT_OF_MEMORY = (
+    "the block ran out of memory under the limit set for the note ({limit}, by"
+    " resource.setrlimit in its code or its setup): raise that limit, or take less memory"
+    " in the block"
+)
+
 #: Free descriptor numbers below a limit on open files that the session needs to capture
 #: and report a block (a duplicate of fd 1, a file of ``/proc``, a pipe).
 HEADROOM = 8
@@ -88,10 +103,13 @@ class LimitGuard:
             with contextlib.suppress(OSError, ValueError):
                 _SETRLIMIT(which, limits)
 
-    def leave(self) -> None:
+    def leave(self, only: frozenset[int] | None = None) -> None:
         """The block is over: the session works under the limits it had, not the note's (a
-        file size limit would refuse its writes to the terminal)."""
+        file size limit would refuse its writes to the terminal); ``only`` those of the
+        resources named there."""
         for which, limits in self.before.items():
+            if only is not None and which not in only:
+                continue
             current = resource.getrlimit(which)
             if current != limits:
                 self.noted[which] = current
@@ -139,6 +157,25 @@ class LimitGuard:
                 )
                 raise ValueError(TOO_FEW_FILES.format(soft=soft, held=len(held), least=least))
         return soft, hard
+
+    def leave_memory(self) -> None:
+        """The block's code is over: the session works under the limits on memory it had
+        (the others, a limit on open files among them, are put back once the block's
+        exhaustion of descriptors is checked)."""
+        self.leave(_MEMORY_RESOURCES)
+
+    def memory_limit(self) -> str | None:
+        """The limits on memory the note's blocks set and run under (a data or address
+        space limit), as a failure names them; ``None`` when they set none."""
+        named = []
+        for name in MEMORY_LIMITS:
+            which = getattr(resource, name, None)
+            soft = (
+                self.noted.get(which, (resource.RLIM_INFINITY,))[0] if which is not None else None
+            )
+            if soft is not None and soft != resource.RLIM_INFINITY:
+                named.append(f"resource.{name} {soft / 2**20:.0f} MiB")
+        return ", ".join(named) or None
 
     def _remember(self, which: int) -> None:
         if _GETPID() == self.pid and which not in self.before:

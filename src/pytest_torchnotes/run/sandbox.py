@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    callregistries,
     classattrs,
     classsource,
     codecsearch,
@@ -64,6 +65,7 @@ from pytest_torchnotes.run import (
 from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.knobs import log_handlers
 from pytest_torchnotes.run.results import NoteResult
 
 if TYPE_CHECKING:
@@ -96,8 +98,12 @@ def _limits_on(executor: Executor, limits: rlimits.LimitGuard) -> None:
     session's own steps after it none: they failed the note with the session's MemoryError
     and no result for the block. An anonymous mapping, not a heap object: let go, it goes
     back to the system, and the interpreter's small objects, whose arenas are mappings of
-    their own, can use it (a freed ``bytearray`` stays in the C library's heap)."""
-    executor.memory_reserve = mmap.mmap(-1, rlimits.RESERVE)
+    their own, can use it (a freed ``bytearray`` stays in the C library's heap). A private
+    mapping: ``mmap``'s default, a shared one, is not counted by ``RLIMIT_DATA`` (the
+    process's ``VmData``), and letting it go gave the session nothing."""
+    executor.memory_reserve = mmap.mmap(
+        -1, rlimits.RESERVE, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS
+    )
     limits.enter()
 
 
@@ -175,6 +181,8 @@ def sandbox(
     if rlimits.names_one(f"{settings.setup}\n{code}"):  # a limit set by setup code too
         limits = rlimits.LimitGuard(os.getpid())
         executor.around_block.append((partial(_limits_on, executor, limits), limits.leave))
+        executor.lift_limits = limits.leave_memory
+        executor.memory_limit = limits.memory_limit
         wrapping.append(limits)
     for wrapper in wrapping:
         wrapper.start()
@@ -194,6 +202,8 @@ def sandbox(
         guards.append(streams)
     if torch_configs.CONFIG_USE.search(code):
         guards.append(torch_configs.ConfigGuard())
+    # A note that names a handler may move one that was there: its readings walk the loggers.
+    log_handlers.exact = any(word in code for word in log_handlers.HANDLER_WORDS)
     state = knobs.StateGuard(knobs.every_knob())
     # Torch warns every time while notes run, not once per process, so that every note
     # reports the warnings it triggers. Set before the snapshot: a note that turns it
@@ -214,6 +224,7 @@ def sandbox(
     saved_main = sys.modules.get("__main__")
     modules = entries.names_now()  # its list, where nothing was imported since
     reducers = copyregs.CopyregGuard(modules)
+    called = callregistries.CallRegistryGuard(code, modules)
     registrations = torchregistries.TorchRegistryGuard()
     compile_rules = dynamo_rules.DynamoRulesGuard()
     module = note_modules.new_main_module()
@@ -293,6 +304,7 @@ def sandbox(
         note_classes.forget()
         start.reattach_root_handlers(root_handlers)
         restored = state.restore(always=OURS)
+        log_handlers.exact = False
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
@@ -305,6 +317,7 @@ def sandbox(
         note_modules.forget_modules(modules, folder)
         restored.extend(reducers.restore())  # what the forgotten modules registered too
         restored.extend(registrations.restore())
+        restored.extend(called.restore())
         restored.extend(compile_rules.restore())
         restored.extend(searches)
         restored.extend(inert)

@@ -143,6 +143,60 @@ def write_junit(path, items, position, cause):
     return passed, counts["failures"], counts["skipped"] - len(items) + position
 
 
+# The command, the JUnit XML's path, the run report's path, the session's import path, the
+# items and the path of each item's note ("" for an item that is no note).
+def read_plan(plan):
+    if len(plan) < 5:
+        return "", "", "", "", [], []
+    command, junit, report_path, pythonpath, count = plan[:5]
+    count = int(count or 0)
+    return command, junit, report_path, pythonpath, plan[5 : 5 + count], plan[5 + count :]
+
+
+# The run report of what is known, written by the plugin's own code in a process of its own
+# (this one imports nothing of it, to start in milliseconds).
+def write_report(path, pythonpath, items, paths, position, cause):
+    import json
+    import subprocess
+
+    outcomes = state[SIZE : SIZE + len(items)]
+    names = {b"P": "passed", b"F": "failed", b"S": "skipped"}
+    crashed, notes = items[position - 1], []
+    lost = "its blocks' details were lost with the process, which died in a later note"
+    for place, note in enumerate(paths[: len(items)]):
+        if not note:
+            continue  # a test of another kind
+        if place < position - 1:
+            outcome = names.get(outcomes[place : place + 1])
+            notes.append([note, outcome or "error", lost if outcome else "its outcome was lost"])
+        elif place == position - 1:
+            block = running.decode(errors="replace")
+            notes.append([note, "error", f"the process died while it ran {block}: {cause}"])
+        else:
+            notes.append([note, "skipped", f"not run: the process died in {crashed}"])
+    code = "from pytest_torchnotes.reporting.crashreport import main; main()"
+    env = dict(os.environ, PYTHONPATH=pythonpath)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            input=json.dumps({"report": path, "notes": notes}).encode(),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=120,
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return f"the run report could not be written to {path}: {error}"
+    if done.returncode:
+        last = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+        return f"the run report could not be written to {path}: {last[0]}"
+    return (
+        f"the run report was written to {path} (--torchnotes-report: the notes before as they"
+        f" ended, without their blocks' details; {crashed} as an error; the notes never run as"
+        f" skipped)"
+    )
+
+
 while True:
     ready = select.select([fd], [], [], 0.5)[0]
     chunk = os.read(fd, 65536) if ready else b""
@@ -185,28 +239,33 @@ if running and b"(see the timeout directive)" not in report:  # else the session
         plan = os.pread(plan_fd, 1 << 24, 0).decode("utf-8", "replace").split("\n")
     except OSError:
         plan = []
-    command, junit, items = (plan[0], plan[1], plan[2:]) if len(plan) > 1 else ("", "", [])
+    command, junit, report_path, pythonpath, items, paths = read_plan(plan)
     if 0 < position <= len(items):
         crashed, left = items[position - 1], items[position:]
-        reports = "no report of it was written (--torchnotes-report, --junitxml, pytest's cache)"
+        written = []
+        if report_path:
+            written.append(write_report(report_path, pythonpath, items, paths, position, cause))
         if junit:
             try:
                 counts = write_junit(junit, items, position, cause)
             except (OSError, ValueError) as error:
-                reports = (
-                    f"no report of it was written (--torchnotes-report, pytest's cache), and the"
-                    f" JUnit XML of what was known could not be written to {junit}: {error}"
+                written.append(
+                    f"the JUnit XML of what was known could not be written to {junit}: {error}"
                 )
             else:
                 passed, failed, skipped = counts
-                reports = (
+                written.append(
                     f"the JUnit XML of what was known was written to {junit} (--junitxml:"
                     f" {passed} passed, {failed} failed, {skipped} skipped or not known, the"
-                    f" crashed item as an error, {len(left)} not run as skipped); no other"
-                    f" report of it was written (--torchnotes-report, pytest's cache)"
+                    f" crashed item as an error, {len(left)} not run as skipped)"
                 )
-            if not left:
-                say(f"The run ended there: {reports}.\n".encode("utf-8", "replace"))
+        asked = (("--torchnotes-report", report_path), ("--junitxml", junit))
+        unwritten = ", ".join([*(flag for flag, path in asked if not path), "pytest's cache"])
+        other = "other " if written else ""
+        written.append(f"no {other}report of it was written ({unwritten})")
+        reports = "; ".join(written)
+        if not left and (report_path or junit):
+            say(f"The run ended there: {reports}.\n".encode("utf-8", "replace"))
         if left:
             import shlex  # only once the session died: the watcher starts without it
 
@@ -233,11 +292,25 @@ class CrashPlan:
     command: str
     #: Where ``--junitxml`` asked for the JUnit XML, an absolute path ("": nowhere).
     junit: str = ""
+    #: Where ``--torchnotes-report`` asked for the run report, an absolute path ("":
+    #: nowhere), and the path of each item's note as the report names it ("": no note).
+    report: str = ""
+    paths: tuple[str, ...] = ()
 
     def text(self) -> str:
-        """The plan as the watcher reads it: the command, the JUnit XML's path, then an
-        item a line."""
-        lines = (self.command, self.junit, *(item.replace("\n", " ") for item in self.items))
+        """The plan as the watcher reads it: the command, the JUnit XML's path, the
+        report's path, the session's import path, the count of items, an item a line, then
+        the path of each item's note a line."""
+        paths = (*self.paths, *[""] * (len(self.items) - len(self.paths)))[: len(self.items)]
+        lines = (
+            self.command,
+            self.junit,
+            self.report,
+            os.pathsep.join(path for path in sys.path if path),
+            str(len(self.items)),
+            *self.items,
+            *paths,
+        )
         return "\n".join(line.replace("\n", " ") for line in lines)
 
 

@@ -10,9 +10,13 @@ walk of them all. ``logging`` keeps a weak reference to every handler alive
 (``logging._handlerList``), appended when a handler is made and removed when it is freed: a
 note that makes a handler, or takes one off that nothing else holds, changes that list. The
 knob reads the list (its references, compared by identity) at every note, and the handlers
-of each logger only when the list is not the one of the last such walk. A note that moves a
-handler that was already there from one logger to another, or only takes one off (the
-reading before the note holds it), is not seen.
+of each logger only when the list is not the one of the last such walk.
+
+A note that moves a handler that was already there from one logger to another, or only
+takes one off (``logging.getLogger("torch").removeHandler(h)``), changes no handler's life:
+while a note whose code names a handler runs (:data:`exact`), each reading walks the
+loggers and readings are compared by the handlers of each logger, and a logger that had
+none gets none back.
 """
 
 from __future__ import annotations
@@ -26,19 +30,42 @@ from typing import Any
 HANDLER_REFS: list[Any] | None = getattr(logging, "_handlerList", None)
 
 
+#: Whether the note running names a handler (``addHandler``, ``removeHandler``,
+#: ``.handlers``): set by the sandbox before the note's state is read.
+exact = False
+
+#: The words of a note's code that make its readings :data:`exact`.
+HANDLER_WORDS = ("andler",)
+
+
 class HandlerReading:
-    """The live handlers at one moment and, for the loggers that had any, which."""
+    """The live handlers at one moment and, for the loggers that had any, which;
+    ``exact``: read by a walk of the loggers at that moment."""
 
-    __slots__ = ("by_logger", "refs")
+    __slots__ = ("by_logger", "exact", "refs")
 
-    def __init__(self, refs: tuple[Any, ...], by_logger: dict[logging.Logger, tuple[Any, ...]]):
+    def __init__(
+        self,
+        refs: tuple[Any, ...],
+        by_logger: dict[logging.Logger, tuple[Any, ...]],
+        exact: bool = False,
+    ):
         self.refs = refs
         self.by_logger = by_logger
+        self.exact = exact
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, HandlerReading):
             return NotImplemented
-        return _same_objects(self.refs, other.refs)  # by identity: no handler's __eq__ runs
+        # By identity: no handler's __eq__ runs.
+        if not _same_objects(self.refs, other.refs):
+            return False
+        if not (self.exact or other.exact):
+            return True
+        mine, theirs = self.by_logger, other.by_logger
+        return mine.keys() == theirs.keys() and all(
+            _same_objects(handlers, theirs[logger]) for logger, handlers in mine.items()
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -51,6 +78,9 @@ def read() -> HandlerReading:
     global _walked
     refs = tuple(HANDLER_REFS or ())
     walked = _walked
+    if exact:
+        _walked = HandlerReading(refs, _handlers_by_logger(), exact=True)
+        return _walked
     if walked is not None and _same_objects(refs, walked.refs):
         return walked
     _walked = HandlerReading(refs, _handlers_by_logger())
@@ -69,6 +99,8 @@ def restore(saved: HandlerReading) -> None:
         if before is not None:
             if not _same_objects(tuple(handlers), before):
                 handlers[:] = before
+        elif handlers and saved.exact:
+            handlers.clear()  # it had none: one moved here is taken off too
         elif handlers:
             handlers[:] = [h for h in handlers if _made_before(h, known)]
 
