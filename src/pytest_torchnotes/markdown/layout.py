@@ -21,7 +21,11 @@ from pytest_torchnotes.markdown.image_output import (
     UNLABELED_IMAGE,
     image_alone_message,
 )
-from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
+from pytest_torchnotes.markdown.lead_in_lines import (
+    heading_leads_in,
+    is_lead_in,
+    says_output_follows,
+)
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
 from pytest_torchnotes.markdown.lexing.fence_content import as_output
 from pytest_torchnotes.markdown.lexing.template_tags import PLAIN_LANGUAGES
@@ -239,7 +243,20 @@ def gap(
             continue  # the underline of a label that is a setext heading
         # a heading may be indented up to 3 columns past the content column of the block's
         # list item or definition (4 columns in ``:   ```python``)
-        title = container_title(strip_columns(rest, base)[1])
+        title_line = strip_columns(rest, base)[1]
+        title = container_title(title_line)
+        if (
+            title is not None
+            and not found.prose
+            and not found.labels
+            and not label.match(title)
+            and heading_leads_in(title_line, title)
+        ):  # ``#### check output``: it leads into what follows, and starts no section
+            found.lead_in, found.says_output = index, says_output_follows(title)
+            found.prose.append(index)
+            if not to_the_end:
+                break
+            continue
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from pytest_torchnotes.markdown.wrappers import HEADING
+
 #: A short sentence (not a heading, a row of table cells, a block quote or a fence), maybe
 #: in bold or italics: what is before its end.
 _SENTENCE = r"^[ \t]*(?![#|>`~])(?=\S).{0,59}?"
@@ -63,3 +65,16 @@ def says_output_follows(text: str) -> bool:
     [True, True, False]
     """
     return _may_lead_in(text) and OUTPUT_VERB_LINE.match(text) is not None
+
+
+def heading_leads_in(line: str, title: str) -> bool:
+    """Whether ``line``, whose text is ``title``, is a heading that reads as a lead-in
+    (``#### check output``, ``### 运行得到``): a heading that says output follows names
+    what stands under it, as the sentence does, and starts no section of its own.
+
+    >>> heading_leads_in("#### check output", "check output")
+    True
+    >>> heading_leads_in("## Training loop", "Training loop")
+    False
+    """
+    return HEADING.match(line) is not None and is_lead_in(title)
