@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
+from pytest_torchnotes.markdown.fence_option import output_fence_flag
 from pytest_torchnotes.markdown.image_output import (
     DRAWS,
     IMAGE,
@@ -491,7 +492,7 @@ def unread_output(
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
         if between.only_labels and not between.labels and not titled:
             by_option = (
-                f", or read such fences with --torchnotes-output-fence={info}"
+                f", or read such fences with {output_fence_flag(output_fences, following.language)}"
                 if info != NONE
                 else ""
             )
@@ -508,7 +509,7 @@ def unread_output(
         if between.only_labels and len(between.labels) <= 1:
             return (
                 line,
-                f"{intro}: read it with --torchnotes-output-fence={info}"
+                f"{intro}: read it with {output_fence_flag(output_fences, following.language)}"
                 + (
                     ""
                     if following.language in labeled_fences or not labeled_fences
@@ -517,6 +518,18 @@ def unread_output(
             )
         if only_a_lead_in(between) and between.says_output and may_print(block):
             assert between.lead_in is not None
+            if (
+                labeled_fences
+                and following.language not in labeled_fences
+                and printed_fence(following)
+            ):  # ```shell of printed output: its tag keeps it unread, not what it holds
+                return (
+                    line,
+                    f"{intro}: line {shown(between.lead_in)} leads into it, but under such a "
+                    f"line only {_names(labeled_fences)} fences are read: read it with "
+                    f"{output_fence_flag(output_fences, following.language)}, or mark the "
+                    f"fence {as_output(following)}",
+                )
             return (
                 line,
                 f"{intro}: line {shown(between.lead_in)} leads into it, but is no label and its "
