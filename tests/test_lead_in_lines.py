@@ -213,3 +213,24 @@ def test_a_drift_under_a_heading_that_leads_in_fails_and_update_rewrites_only_th
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text(encoding="utf-8") == text.replace("tensor([2., 2.])", "tensor([3., 3.])")
     assert block_counts(pytester.runpytest())["verified"] == 1
+
+
+@pytest.mark.parametrize("heading", ["#### Output of the loop", "## 运行结果展示", "### Results"])
+def test_a_heading_that_names_output_over_printed_output_is_named_not_passed_over(
+    heading: str,
+) -> None:
+    """A heading that names output (and is no label) titles the fence under it as the
+    block's output: not read, as it leads into nothing, but named as output past text; it
+    started another section, and nothing was said of the fence."""
+    text = f"```python\nfor x in range(2):\n    print(x)\n```\n\n{heading}\n\n```\n0\n1\n```\n"
+    note = NoteParser().parse(text)
+    if heading == "### Results":  # a label: read
+        assert note.blocks[0].expected == "0\n1"
+        return
+    assert note.blocks[0].output is None
+    (problem,) = note.problems
+    assert problem.line_index == 7
+    assert problem.message.startswith(
+        "the fence at line 8 reads as what the block at line 1 prints, but text stands between "
+        "them (line 6)"
+    )

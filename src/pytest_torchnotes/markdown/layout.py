@@ -23,7 +23,9 @@ from pytest_torchnotes.markdown.image_output import (
     image_alone_message,
 )
 from pytest_torchnotes.markdown.lead_in_lines import (
+    NAMES_OUTPUT,
     heading_leads_in,
+    heading_names_output,
     is_lead_in,
     says_output_follows,
 )
@@ -88,9 +90,7 @@ PROSE_BETWEEN = "a fence of output past prose"
 #: (``| --- | :-: |``).
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 #: A table's header cell that names printed output, and a cell that holds what torch prints.
-TABLE_OUTPUT_HEADER = re.compile(
-    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印"
-)
+TABLE_OUTPUT_HEADER = NAMES_OUTPUT
 TABLE_OUTPUT_CELL = re.compile(
     r"[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
     r"|[\[(]+(?:True|False|None)(?=[,)\]])|\w+(?:Error|Warning):"
@@ -261,7 +261,11 @@ def gap(
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)
-            found.titled = found.titled or found_in is found.prose
+            # a heading that names output (``#### Output of the loop``) titles the fence
+            # under it as the block's: prose between them, not another section's start
+            found.titled = found.titled or (
+                found_in is found.prose and not heading_names_output(title_line, title)
+            )
             if found_in is found.prose and not to_the_end:
                 break
             continue

@@ -33,6 +33,11 @@ OUTPUT_VERB_LINE = re.compile(
 )
 
 
+#: Words that name printed output, in a heading or a table's header: ``Output``, ``结果``.
+NAMES_OUTPUT = re.compile(
+    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印|輸出|結果"
+)
+
 #: The last character of a lead-in (its colon, or its verb's last letter): most prose
 #: lines end otherwise (in a full stop), and are told apart by it alone.
 FINAL_CHARACTERS = frozenset(":：tnedsw得到出印回为是下")
@@ -78,3 +83,15 @@ def heading_leads_in(line: str, title: str) -> bool:
     False
     """
     return HEADING.match(line) is not None and is_lead_in(title)
+
+
+def heading_names_output(line: str, title: str) -> bool:
+    """Whether ``line``, whose text is ``title``, is a heading that names output
+    (``#### Output of the loop``, ``## 运行结果展示``): what stands under it is output.
+
+    >>> heading_names_output("## Output of the loop", "Output of the loop")
+    True
+    >>> heading_names_output("## Next step", "Next step")
+    False
+    """
+    return HEADING.match(line) is not None and NAMES_OUTPUT.search(title) is not None
