@@ -201,7 +201,7 @@ def test_a_note_skipped_in_its_front_matter_is_not_compiled(tmp_path: Path) -> N
             "```python\nprint(1)\n```\n\n```\n1\n```\n",
             "5: warning: fence without info string after the block at line 1 looks like its "
             "output but is not read: put a label line such as 输出： or Output: above it, or "
-            "read such fences with --torchnotes-output-fence=bare",
+            "read such fences with --torchnotes-output-fence='output out stdout result bare'",
         ),
         (
             "```python\n>>> x = 1\n\nx\n```\n",

@@ -199,6 +199,32 @@ def test_a_name_of_a_skipped_block_is_a_follow_on_of_that_block(
     )
 
 
+@pytest.mark.parametrize(
+    "refused",
+    [
+        # an IPython statement continued without its ...: prompt
+        "```python\nIn [1]: import torch\nIn [2]: t = torch.tensor([[1],\n          [2]])\n```\n",
+        # a >>> statement continued without ... (as IDLE writes it)
+        "```python\n>>> import torch\n>>> def f(x):\n  return x\n```\n",
+    ],
+)
+def test_a_name_of_a_block_that_cannot_run_as_written_is_a_follow_on_of_that_block(
+    pytester: pytest.Pytester, write_note: WriteNote, refused: str
+) -> None:
+    """A transcript refused as written runs none of its code: a later block's NameError
+    for what it imports follows from it. It read as a failure of its own, told to import
+    what the note imports."""
+    write_note(f"{refused}\n```python\nprint(torch.ones(1))\n```\n")
+    result = pytester.runpytest("-rA")
+    assert block_counts(result) == {"failed": 1, "follow-on": 1}
+    result.stdout.fnmatch_lines(
+        [
+            "  follows from block 1 (line 1), which is not run as written (its own failure says "
+            "why); it would have defined 'torch'",
+        ]
+    )
+
+
 def test_a_block_that_defines_the_name_again_ends_the_follow_ons(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:

@@ -173,6 +173,18 @@ def test_the_problems_of_the_malformed_sample() -> None:
     ("text", "problem"),
     [
         (
+            # pasted with the ...: prompt dropped (a tab-indented bracket in a blog's copy)
+            "```python\nIn [1]: t = torch.tensor([[1, 2],\n\t                [3, 4]])\n"
+            "In [2]: t.sum()\nOut[2]: tensor(10)\n```\n",
+            (
+                3,
+                "line 3 goes on with the unfinished statement of In [1] at line 2 without "
+                "IPython's ...: prompt: the transcript would run that prompt's line alone and "
+                "read this one as its output (write    ...: before each line that continues a "
+                "statement)",
+            ),
+        ),
+        (
             "```python\nIn [1]: x = 1\n\ny = 2\n```\n",
             (
                 4,

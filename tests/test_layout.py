@@ -47,7 +47,7 @@ def test_the_layouts_sample() -> None:
     assert messages[35] == (
         "fence without info string after the block at line 31 looks like its output but is "
         "not read: put a label line such as 输出： or Output: above it, or read such fences "
-        "with --torchnotes-output-fence=bare"
+        "with --torchnotes-output-fence='output out stdout result bare'"
     )
     assert messages[45] == (
         "fence ```output after the block at line 39 looks like its output but is not read: "
@@ -93,8 +93,9 @@ def test_a_label_over_another_language_names_the_option() -> None:
         (
             5,
             "fence ```json after the block at line 1 looks like its output but is not read: "
-            "read it with --torchnotes-output-fence=json (after a label, only bare, console, "
-            "none, out, output, plaintext, result, stdout, text, txt fences are read)",
+            "read it with --torchnotes-output-fence='output out stdout result json' (after a "
+            "label, only bare, console, none, out, output, plaintext, result, stdout, text, txt "
+            "fences are read)",
         )
     ]
 
@@ -465,13 +466,13 @@ def test_output_fences_as_tools_tag_them() -> None:
             25,
             "fence ```bash after the block at line 21 looks like its output but is not read: "
             "put a label line such as 输出： or Output: above it, or read such fences with "
-            "--torchnotes-output-fence=bash",
+            "--torchnotes-output-fence='output out stdout result bash'",
         ),
         (
             49,
             "fence ```{.sourceCode .plaintext} after the block at line 45 looks like its output "
             "but is not read: put a label line such as 输出： or Output: above it, or read such "
-            "fences with --torchnotes-output-fence=plaintext",
+            "fences with --torchnotes-output-fence='output out stdout result plaintext'",
         ),
     ]
 
@@ -525,8 +526,16 @@ def test_the_title_of_a_container(line: str, title: str | None) -> None:
         ("text title='输出：'", True, None),
         ('title="Output" linenums="1"', True, None),
         ('console title="Result"', True, None),
-        ('text title="train.log"', False, "--torchnotes-output-fence=text"),
-        ('json title="Output"', False, "read it with --torchnotes-output-fence=json"),
+        (
+            'text title="train.log"',
+            False,
+            "--torchnotes-output-fence='output out stdout result text'",
+        ),
+        (
+            'json title="Output"',
+            False,
+            "read it with --torchnotes-output-fence='output out stdout result json'",
+        ),
         ('python title="Output"', False, "looks like its output (`1`) but is run as a block"),
         ('python title="Output" ', False, "mark it ```output to compare it"),
     ],

@@ -168,3 +168,69 @@ def test_the_cheap_test_lets_every_output_verb_through(verb: str) -> None:
     assert says_output_follows(verb)
     assert says_output_follows(f"Running it, {verb}")
     assert is_lead_in(f"**{verb}:**")
+
+
+@pytest.mark.parametrize("heading", ["#### check output ", "### 运行得到", "## The model returns:"])
+def test_a_heading_that_leads_into_the_output_is_read_as_a_lead_in(heading: str) -> None:
+    """A heading that says output follows (``#### check output``, as a blog writes it over
+    what the loop above printed) starts no section of its own: the fence under it is the
+    block's output, as under the same words in a sentence (it was left unread, unnamed)."""
+    text = f"```python\nfor x in range(2):\n    print(x)\n```\n\n{heading}\n```\n0\n1\n```\n"
+    (block,) = NoteParser().parse(text).blocks
+    assert block.output is not None
+    assert block.expected == "0\n1"
+
+
+def test_a_heading_that_leads_into_no_output_still_starts_a_section() -> None:
+    """A heading of other words titles what follows: its fence is no output, and nothing is
+    said of it."""
+    text = "```python\nprint(1)\n```\n\n## Next step\n```\n1\n```\n"
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is None
+    assert not note.problems
+
+
+@given(heading=st.sampled_from(["### check output", "## 运行得到", "# It returns:"]), code=CODE)
+def test_code_under_a_heading_that_leads_in_is_never_read_as_output(
+    heading: str, code: str
+) -> None:
+    text = f"```python\nprint(1)\n```\n\n{heading}\n\n```\n{code}\n```\n"
+    (block,) = NoteParser().parse(text).blocks
+    assert block.output is None
+
+
+def test_a_drift_under_a_heading_that_leads_in_fails_and_update_rewrites_only_the_fence(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    text = (
+        "```python\nimport torch\nprint(torch.ones(2) * 3)\n```\n\n"
+        "#### check output\n```\ntensor([2., 2.])\n```\n\n## Next\n"
+    )
+    path = write_note(text)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*notes/note.md:8: expected 2., got 3.*"])
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == text.replace("tensor([2., 2.])", "tensor([3., 3.])")
+    assert block_counts(pytester.runpytest())["verified"] == 1
+
+
+@pytest.mark.parametrize("heading", ["#### Output of the loop", "## 运行结果展示", "### Results"])
+def test_a_heading_that_names_output_over_printed_output_is_named_not_passed_over(
+    heading: str,
+) -> None:
+    """A heading that names output (and is no label) titles the fence under it as the
+    block's output: not read, as it leads into nothing, but named as output past text; it
+    started another section, and nothing was said of the fence."""
+    text = f"```python\nfor x in range(2):\n    print(x)\n```\n\n{heading}\n\n```\n0\n1\n```\n"
+    note = NoteParser().parse(text)
+    if heading == "### Results":  # a label: read
+        assert note.blocks[0].expected == "0\n1"
+        return
+    assert note.blocks[0].output is None
+    (problem,) = note.problems
+    assert problem.line_index == 7
+    assert problem.message.startswith(
+        "the fence at line 8 reads as what the block at line 1 prints, but text stands between "
+        "them (line 6)"
+    )

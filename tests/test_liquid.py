@@ -247,7 +247,9 @@ def test_output_in_a_markup_fence_is_named_not_left_silent(
     assert note.blocks[0].output is None
     [problem] = note.problems
     assert "looks like its output but is not read" in problem.message
-    assert problem.message.endswith(f"--torchnotes-output-fence={language}")
+    assert problem.message.endswith(
+        f"--torchnotes-output-fence='output out stdout result {language}'"
+    )
     read = NoteParser(NoteFormat(output_fences=frozenset({language}))).parse(text)
     assert read.blocks[0].expected == printed
 

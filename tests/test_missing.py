@@ -18,7 +18,8 @@ import torch.overrides
 import torch.random
 import torch.signal.windows
 
-from pytest_torchnotes.comparison.missing import CUDA_HINT, device_hint, missing_hint
+from pytest_torchnotes.comparison.gpuoutput import device_hint
+from pytest_torchnotes.comparison.missing import CUDA_HINT, missing_hint
 
 
 @pytest.mark.parametrize(
@@ -108,6 +109,21 @@ def test_a_download_without_the_network_names_the_requirement(type_name: str, me
         ("tensor([1.], device='cuda:0')\n", "", "*a CUDA device (device='cuda:0')*requires cuda*"),
         ("tensor([1.], device='cuda')\n", "tensor([1.])\n", "*requires cuda*"),
         ("tensor([1.], device='mps:0')\n", "", "*an MPS device (Apple GPU)*requires mps*"),
+        # a torch.device's repr, as a notebook shows ``x.device``
+        (
+            "device(type='cuda', index=0)\n",
+            "device(type='cpu')\n",
+            "the expected output names a CUDA device (device(type='cuda', index=0))*",
+        ),
+        ("[device(type='mps')]\n", "[device(type='cpu')]\n", "*names an MPS device*"),
+        # the line print(x.device) writes
+        ("cpu\ncuda:0\n", "cpu\ncpu\n", "*names a CUDA device (cuda:0)*requires cuda*"),
+        ("  cuda\n", "  cpu\n", "*(cuda)*requires cuda*"),
+        # the same device in another form: the drift is elsewhere
+        ("device(type='cuda', index=0)\n", "tensor([1.], device='cuda:0')\n", None),
+        # words that are no device
+        ("cudaMalloc failed\n", "", None),
+        ("running on cuda:0 now\n", "", None),
         # printed on the GPU here too, or never on one: the drift is elsewhere
         ("tensor([1.], device='cuda:0')\n", "tensor([2.], device='cuda:0')\n", None),
         ("tensor([1.])\n", "", None),
@@ -240,7 +256,7 @@ def test_a_cuda_build_without_a_usable_gpu_names_the_requirement(message: str) -
     ],
 )
 def test_a_question_about_a_cuda_device_this_run_has_not_is_named(code: str, asks: bool) -> None:
-    from pytest_torchnotes.comparison.missing import device_query_hint, device_query_kept
+    from pytest_torchnotes.comparison.gpuoutput import device_query_hint, device_query_kept
 
     hint, kept = device_query_hint(code), device_query_kept(code)
     assert (hint is not None) == asks

@@ -492,3 +492,43 @@ def test_magics_under_prompts_run_as_in_blocks(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["notes/note.md:12: In [4]: y", "  output differs"])
+
+
+UNPROMPTED = """\
+```python
+In [1]: import torch
+In [2]: t = torch.tensor([[1, 2],
+\t                  [3, 4]])
+In [3]: print(t.sum())
+Out[3]:
+tensor(10)
+```
+
+```python
+import torch
+print(torch.ones(1))
+```
+
+```output
+tensor([1.])
+```
+"""
+
+
+def test_a_statement_continued_without_the_prompt_is_named_and_the_note_runs_on(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """The rest of an unclosed bracket with no ``...:`` prompt (a blog's copy of a
+    transcript) was read as In [2]'s output, and the block failed with a SyntaxError that
+    blamed the code; the line is named with what to write, and the next block runs."""
+    write_note(UNPROMPTED, dedent=False)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:4: line 4 goes on with the unfinished statement of In ?2? at line 3 "
+            "without IPython's ...: prompt*",
+        ]
+    )
+    assert "SyntaxError" not in result.stdout.str()
+    assert block_counts(result)["verified"] == 1

@@ -60,6 +60,48 @@ def test_update_keeps_the_output_a_gpu_printed(
     assert note.read_text(encoding="utf-8") == text
 
 
+DEVICES_SHOWN = """\
+```python
+import torch
+x = torch.ones(1, device="cuda" if torch.cuda.is_available() else "cpu")
+x.device
+```
+
+```output
+device(type='cuda', index=0)
+```
+
+```python
+print(x.device)
+```
+
+```output
+cuda:0
+```
+"""
+
+
+def test_a_device_shown_or_printed_as_the_output_names_the_requirement(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A torch.device's repr (what a notebook shows of ``x.device``) and the line
+    ``print(x.device)`` writes are a GPU's output as a tensor on it is: the failure names the
+    directive, and update keeps the author's output."""
+    note = write_note(DEVICES_SHOWN)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*the expected output names a CUDA device (device(type='cuda', index=0)), and this "
+            "run printed none: if the block needs one, mark it <!-- torchnotes: requires cuda -->*",
+            "*the expected output names a CUDA device (cuda:0), and this run printed none*",
+        ]
+    )
+    result = pytester.runpytest("--torchnotes-update")
+    result.stdout.fnmatch_lines(["*Not updated: line 1: its output names a CUDA device*"])
+    assert note.read_text(encoding="utf-8") == DEVICES_SHOWN
+
+
 ARROWS = """\
 ```python
 import torch

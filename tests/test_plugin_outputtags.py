@@ -49,7 +49,8 @@ def test_a_shell_fence_that_reads_as_printed_output_is_reported(
     result.stdout.fnmatch_lines(
         [
             "*TorchnotesWarning: notes/note.md:5: fence ```bash after the block at line 1 looks "
-            "like its output but is not read: * --torchnotes-output-fence=bash"
+            "like its output but is not read: * "
+            "--torchnotes-output-fence='output out stdout result bash'"
         ]
     )
     assert result.stdout.str().count("TorchnotesWarning: notes/") == 1

@@ -264,6 +264,21 @@ def test_expected_output_on_a_device_that_is_not_here(
     assert finding.cause == t.DRIFT
 
 
+@pytest.mark.parametrize(
+    ("expected", "actual"),
+    [
+        ("device(type='cuda', index=0)", "device(type='cpu')"),  # a notebook shows x.device
+        ("cpu\ncuda:0", "cpu\ncpu"),  # print(x.device)
+    ],
+)
+def test_a_device_the_expected_output_names_is_one_that_is_not_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, expected: str, actual: str
+) -> None:
+    drifted = record(1, "text", "text drift", expected=expected, actual=actual)
+    (finding,) = classify(tmp_path, monkeypatch, BLOCKS, drifted)
+    assert finding.directive == "requires cuda; runs on a CUDA device"
+
+
 def test_follow_on_of_a_device_block_needs_the_device_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

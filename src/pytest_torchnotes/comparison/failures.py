@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.elsewhere import elsewhere_lines, written_elsewhere
-from pytest_torchnotes.comparison.missing import device_hint, device_query_hint
+from pytest_torchnotes.comparison.gpuoutput import device_hint, device_query_hint
 from pytest_torchnotes.comparison.normalize import drop_blank_lines
 from pytest_torchnotes.comparison.timings import timing_hint
 from pytest_torchnotes.markdown.blocks import Block, OutputSection, SetupBlock

@@ -64,14 +64,14 @@ def unprompted_continuation(body: Sequence[BodyLine]) -> tuple[BodyLine, BodyLin
             text = texts[position].strip()
             if text.startswith(CONTINUATION):
                 source.append(text[len(CONTINUATION) :].removeprefix(" "))
-            elif text.startswith(PROMPT) and _unfinished("\n".join(source)):
+            elif text.startswith(PROMPT) and unfinished("\n".join(source)):
                 source.append(text[len(PROMPT) :].removeprefix(" "))
             else:
                 break
             position += 1
         if position >= len(body) or not texts[position].strip():
             continue
-        if not texts[position].strip().startswith(PROMPT) and _unfinished("\n".join(source)):
+        if not texts[position].strip().startswith(PROMPT) and unfinished("\n".join(source)):
             return body[start], body[position]
     return None
 
@@ -119,12 +119,12 @@ def goes_on(source: str, following: str) -> bool:
     >>> goes_on("x = 1\\n", "    y = 2\\n"), goes_on("x = 1\\n", "else:\\n")
     (False, False)
     """
-    if _unfinished(source.rstrip("\n")):
+    if unfinished(source.rstrip("\n")):
         return True
     if not following[:1].isspace() and CLAUSE.match(following) is None:
         return False
     joined = (source + following).rstrip("\n")
-    return _compiles(joined) or _unfinished(joined)
+    return _compiles(joined) or unfinished(joined)
 
 
 def _compiles(source: str) -> bool:
@@ -138,7 +138,7 @@ def _compiles(source: str) -> bool:
     return True
 
 
-def _unfinished(source: str) -> bool:
+def unfinished(source: str) -> bool:
     """Whether ``source`` is a statement that needs more lines (a ``def`` line, an unclosed
     bracket); a complete statement or a syntax error is not."""
     if _compiles(source):

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field, replace
 
 from pytest_torchnotes.markdown.bodytext import body_text
 from pytest_torchnotes.markdown.bracketed import continued_blanks
+from pytest_torchnotes.markdown.ipython_continuation import goes_on_unprompted, unprompted_message
 from pytest_torchnotes.markdown.leadin import first_line_after_lead_in
 from pytest_torchnotes.markdown.lexers import BodyLine, FenceLexeme
 from pytest_torchnotes.notelines import shown
@@ -187,6 +188,10 @@ def read_transcript(body: Sequence[BodyLine]) -> tuple[Transcript, list[Issue]]:
             drafts[-1].output.append(line)
         elif not text.strip():
             state = "ended" if state in ("code", "output") else state
+        elif state == "code" and goes_on_unprompted(drafts[-1].source, text):
+            draft = drafts[-1]
+            issues.append((line.line, unprompted_message(line.line, draft.number, draft.code[0])))
+            state = "stray"
         elif state in ("code", "output"):
             drafts[-1].output.append(line)
             state = "traceback" if traceback_starts(body, position) else "output"

@@ -15,13 +15,20 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
+from pytest_torchnotes.markdown.fence_option import output_fence_flag
 from pytest_torchnotes.markdown.image_output import (
     DRAWS,
     IMAGE,
     UNLABELED_IMAGE,
     image_alone_message,
 )
-from pytest_torchnotes.markdown.lead_in_lines import is_lead_in, says_output_follows
+from pytest_torchnotes.markdown.lead_in_lines import (
+    NAMES_OUTPUT,
+    heading_leads_in,
+    heading_names_output,
+    is_lead_in,
+    says_output_follows,
+)
 from pytest_torchnotes.markdown.lexers import QUOTE, FenceLexeme, first_text, strip_columns, width
 from pytest_torchnotes.markdown.lexing.fence_content import as_output
 from pytest_torchnotes.markdown.lexing.template_tags import PLAIN_LANGUAGES
@@ -83,9 +90,7 @@ PROSE_BETWEEN = "a fence of output past prose"
 #: (``| --- | :-: |``).
 TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 #: A table's header cell that names printed output, and a cell that holds what torch prints.
-TABLE_OUTPUT_HEADER = re.compile(
-    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印"
-)
+TABLE_OUTPUT_HEADER = NAMES_OUTPUT
 TABLE_OUTPUT_CELL = re.compile(
     r"[\[(]*(?:tensor|torch\.Size|array)\(|Parameter containing:|device\(type="
     r"|[\[(]+(?:True|False|None)(?=[,)\]])|\w+(?:Error|Warning):"
@@ -239,11 +244,28 @@ def gap(
             continue  # the underline of a label that is a setext heading
         # a heading may be indented up to 3 columns past the content column of the block's
         # list item or definition (4 columns in ``:   ```python``)
-        title = container_title(strip_columns(rest, base)[1])
+        title_line = strip_columns(rest, base)[1]
+        title = container_title(title_line)
+        if (
+            title is not None
+            and not found.prose
+            and not found.labels
+            and not label.match(title)
+            and heading_leads_in(title_line, title)
+        ):  # ``#### check output``: it leads into what follows, and starts no section
+            found.lead_in, found.says_output = index, says_output_follows(title)
+            found.prose.append(index)
+            if not to_the_end:
+                break
+            continue
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
             found_in.append(index)
-            found.titled = found.titled or found_in is found.prose
+            # a heading that names output (``#### Output of the loop``) titles the fence
+            # under it as the block's: prose between them, not another section's start
+            found.titled = found.titled or (
+                found_in is found.prose and not heading_names_output(title_line, title)
+            )
             if found_in is found.prose and not to_the_end:
                 break
             continue
@@ -474,7 +496,7 @@ def unread_output(
         intro = f"fence {fence_name} after {where} looks like its output but is not read"
         if between.only_labels and not between.labels and not titled:
             by_option = (
-                f", or read such fences with --torchnotes-output-fence={info}"
+                f", or read such fences with {output_fence_flag(output_fences, following.language)}"
                 if info != NONE
                 else ""
             )
@@ -491,7 +513,7 @@ def unread_output(
         if between.only_labels and len(between.labels) <= 1:
             return (
                 line,
-                f"{intro}: read it with --torchnotes-output-fence={info}"
+                f"{intro}: read it with {output_fence_flag(output_fences, following.language)}"
                 + (
                     ""
                     if following.language in labeled_fences or not labeled_fences
@@ -500,6 +522,18 @@ def unread_output(
             )
         if only_a_lead_in(between) and between.says_output and may_print(block):
             assert between.lead_in is not None
+            if (
+                labeled_fences
+                and following.language not in labeled_fences
+                and printed_fence(following)
+            ):  # ```shell of printed output: its tag keeps it unread, not what it holds
+                return (
+                    line,
+                    f"{intro}: line {shown(between.lead_in)} leads into it, but under such a "
+                    f"line only {_names(labeled_fences)} fences are read: read it with "
+                    f"{output_fence_flag(output_fences, following.language)}, or mark the "
+                    f"fence {as_output(following)}",
+                )
             return (
                 line,
                 f"{intro}: line {shown(between.lead_in)} leads into it, but is no label and its "

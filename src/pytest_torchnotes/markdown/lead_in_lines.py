@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from pytest_torchnotes.markdown.wrappers import HEADING
+
 #: A short sentence (not a heading, a row of table cells, a block quote or a fence), maybe
 #: in bold or italics: what is before its end.
 _SENTENCE = r"^[ \t]*(?![#|>`~])(?=\S).{0,59}?"
@@ -30,6 +32,11 @@ OUTPUT_VERB_LINE = re.compile(
     re.IGNORECASE,
 )
 
+
+#: Words that name printed output, in a heading or a table's header: ``Output``, ``结果``.
+NAMES_OUTPUT = re.compile(
+    r"(?i)\b(?:output|outputs|result|results|prints?|printed)\b|输出|结果|打印|輸出|結果"
+)
 
 #: The last character of a lead-in (its colon, or its verb's last letter): most prose
 #: lines end otherwise (in a full stop), and are told apart by it alone.
@@ -63,3 +70,28 @@ def says_output_follows(text: str) -> bool:
     [True, True, False]
     """
     return _may_lead_in(text) and OUTPUT_VERB_LINE.match(text) is not None
+
+
+def heading_leads_in(line: str, title: str) -> bool:
+    """Whether ``line``, whose text is ``title``, is a heading that reads as a lead-in
+    (``#### check output``, ``### 运行得到``): a heading that says output follows names
+    what stands under it, as the sentence does, and starts no section of its own.
+
+    >>> heading_leads_in("#### check output", "check output")
+    True
+    >>> heading_leads_in("## Training loop", "Training loop")
+    False
+    """
+    return HEADING.match(line) is not None and is_lead_in(title)
+
+
+def heading_names_output(line: str, title: str) -> bool:
+    """Whether ``line``, whose text is ``title``, is a heading that names output
+    (``#### Output of the loop``, ``## 运行结果展示``): what stands under it is output.
+
+    >>> heading_names_output("## Output of the loop", "Output of the loop")
+    True
+    >>> heading_names_output("## Next step", "Next step")
+    False
+    """
+    return HEADING.match(line) is not None and NAMES_OUTPUT.search(title) is not None

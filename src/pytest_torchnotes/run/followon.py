@@ -17,7 +17,7 @@ from pytest_torchnotes.markdown.magics import as_run
 from pytest_torchnotes.markdown.otherlanguages import signature_hint
 from pytest_torchnotes.markdown.tabs import extension_names
 from pytest_torchnotes.notelines import shown
-from pytest_torchnotes.run.results import FAILED, PASSED, SKIPPED, BlockResult
+from pytest_torchnotes.run.results import CANNOT_RUN, FAILED, PASSED, SKIPPED, BlockResult
 from pytest_torchnotes.run.starnames import star_binds
 from pytest_torchnotes.run.transcriptcode import examples_code
 from pytest_torchnotes.run.unbound import where_bound
@@ -200,6 +200,10 @@ class FollowOn:
                 self._star = None
         if result.outcome == SKIPPED:
             why = f"which was skipped: {result.reason or 'skipped'}"
+            for name in bound_names(code):
+                self._skipped[name] = (result.item.name, result.item.first_line, why)
+        if result.drift == CANNOT_RUN:  # refused as written: none of its code ran
+            why = "which is not run as written (its own failure says why)"
             for name in bound_names(code):
                 self._skipped[name] = (result.item.name, result.item.first_line, why)
         if result.outcome != FAILED or error is None:

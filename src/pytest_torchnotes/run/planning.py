@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pytest_torchnotes.comparison.compare import Comparator
-from pytest_torchnotes.comparison.missing import device_output_kept, device_query_kept
+from pytest_torchnotes.comparison.gpuoutput import device_output_kept, device_query_kept
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown

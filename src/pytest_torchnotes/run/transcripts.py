@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from pytest_torchnotes.comparison.compare import CompareOptions
 from pytest_torchnotes.comparison.display import output_diff
 from pytest_torchnotes.comparison.failures import FailureContext, closing_line
-from pytest_torchnotes.comparison.missing import device_query_hint, missing_hint
+from pytest_torchnotes.comparison.gpuoutput import device_query_hint
+from pytest_torchnotes.comparison.missing import missing_hint
 from pytest_torchnotes.comparison.saysraises import comment_above_says_it_raises
 from pytest_torchnotes.comparison.timings import timing_hint
 from pytest_torchnotes.comparison.torchdefaults import changed_defaults

@@ -42,7 +42,7 @@ from pytest_torchnotes.commands.triage.findings import (
 from pytest_torchnotes.commands.triage.followon import SKIPPED_BY_REQUIRES, UNDEFINED
 from pytest_torchnotes.commands.triage.output import details, table
 from pytest_torchnotes.commands.triage.running import SECOND_SEED, TriageError, run_notes, triage
-from pytest_torchnotes.comparison.missing import EXPECTED_DEVICE
+from pytest_torchnotes.comparison.gpuoutput import EXPECTED_DEVICE
 
 __all__ = [
     "CANNOT_RUN",

@@ -20,13 +20,8 @@ from pytest_torchnotes.commands.triage.findings import (
     Finding,
 )
 from pytest_torchnotes.comparison.compare import Comparator, CompareOptions
-from pytest_torchnotes.comparison.missing import (
-    EXPECTED_DEVICE,
-    NO_NETWORK,
-    import_for,
-    missing_device,
-    queried_device,
-)
+from pytest_torchnotes.comparison.gpuoutput import expected_device, queried_device
+from pytest_torchnotes.comparison.missing import NO_NETWORK, import_for, missing_device
 from pytest_torchnotes.comparison.saysraises import failing_line
 from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.markdown.marker import misspelt_marker
@@ -255,9 +250,9 @@ def _device(record: BlockRecord) -> str | None:
             if pattern.search(text):
                 return device
         return None
-    expected = EXPECTED_DEVICE.search(record.expected or "")
-    if expected is not None and expected.group() not in (record.actual or ""):
-        return expected.group("name")
+    expected = expected_device(record.expected or "")
+    if expected is not None and expected[1] not in (record.actual or ""):
+        return expected[0]
     return None
 
 

@@ -1,0 +1,87 @@
+"""The flag a warning names to have one more kind of fence read as output
+(``markdown/fence_option.py``): it keeps the fences read now, so following it reads the
+fence it names and still reads the note's ```` ```output ```` fences."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+
+from pytest_torchnotes.markdown.fence_option import output_fence_flag
+from pytest_torchnotes.markdown.parsers import NoteParser
+from tests.conftest import WriteNote, block_counts
+
+
+@pytest.mark.parametrize(
+    ("read_now", "info", "flag"),
+    [
+        ({"output", "out", "stdout", "result"}, "", "'output out stdout result bare'"),
+        ({"result", "output", "log"}, "shell", "'output result log shell'"),
+        ({"", "output"}, "text", "'output bare text'"),
+        (set(), "json", "json"),  # output fences turned off: only the one named
+    ],
+)
+def test_the_flag_keeps_the_fences_read_now(read_now: set[str], info: str, flag: str) -> None:
+    assert output_fence_flag(frozenset(read_now), info) == f"--torchnotes-output-fence={flag}"
+
+
+TWO_CONVENTIONS = """\
+```python
+print(1)
+```
+
+```output
+1
+```
+
+```python
+print(2)
+```
+
+```
+2
+```
+"""
+
+
+def test_following_the_flag_a_warning_names_reads_both_fences(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """``--torchnotes-output-fence=bare``, as the warning named it, replaced the list: the
+    ```output fence above went unread, and the next warning named ``=output``."""
+    write_note(TWO_CONVENTIONS)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    found = re.search(
+        r"read such fences with (--torchnotes-output-fence=\S.*)$", result.stdout.str(), re.M
+    )
+    assert found is not None
+    (flag,) = shlex.split(found.group(1))
+    result = pytester.runpytest(flag)
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 2}
+    assert "TorchnotesWarning" not in result.stdout.str()
+
+
+def test_a_shell_fence_of_printed_output_under_a_lead_in_names_its_tag() -> None:
+    """``The example above returns the following output:`` over a ```shell fence of a
+    tensor (as a documentation site tags output): the fence is unread for its tag, and the
+    warning said its first line did not read as printed output."""
+    text = (
+        "```py\nimport torch\nprint(torch.arange(3))\n```\n\n"
+        "The example above returns the following output:\n\n"
+        "```shell\ntensor([0, 1, 2])\n```\n"
+    )
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is None
+    (problem,) = note.problems
+    assert problem.line_index == 7
+    assert "does not read as printed output" not in problem.message
+    assert problem.message.endswith(
+        "line 6 leads into it, but under such a line only bare, console, none, out, output, "
+        "plaintext, result, stdout, text, txt fences are read: read it with "
+        "--torchnotes-output-fence='output out stdout result shell', or mark the fence "
+        "```output"
+    )
