@@ -34,6 +34,7 @@ from pytest_torchnotes.run import (
     folders,
     freeing,
     funcattrs,
+    heldcontainers,
     heldlocks,
     identity,
     knobs,
@@ -161,6 +162,9 @@ def sandbox(
     objects = objattrs.find_objects(reached)
     if objects:
         guards.append(objattrs.ObjectGuard(objects))
+    containers = heldcontainers.guard(code)
+    if containers is not None:
+        guards.append(containers)
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
@@ -308,6 +312,7 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        codecsearch.forget_lookups(restored)
         restored.extend(entries_restored)
         restored.extend(executor.hooks_left())
         if between is not None:

@@ -1,0 +1,226 @@
+"""Containers held by modules imported before a note that its code changes in place,
+through a name it writes: ``encodings.aliases.aliases["mine"] = "utf_8"`` (every later
+note's ``codecs.lookup("mine")`` found the note's alias),
+``decimal.DefaultContext.traps[decimal.Inexact] = True`` (every later note's new contexts
+trapped it), ``del http.client.responses[404]``, ``os.supports_fd.discard(os.stat)``,
+``keyword.kwlist += ["mine"]``. No attribute is set, so the guards of attributes, which
+tell a change by identity, saw nothing.
+
+The target of the change (the dotted name before the subscript, the mutating method or the
+augmented assignment) is read through what the note's imports and assignments bind its
+first name to (``from encodings.aliases import aliases as A; A["x"] = 1``, ``d =
+http.client.responses; del d[404]``: :func:`.classattrs.bindings`), then from the modules
+imported when the note starts. A target that reaches a mutable mapping, sequence or set
+has its contents saved, and they are put back after the note. A container reached through
+a call, ``getattr`` or ``vars``, and one of a module the note imports for the first time,
+are not watched.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSequence
+from collections.abc import MutableSet as AbstractMutableSet
+from typing import Any
+
+from pytest_torchnotes.run import classattrs
+
+#: The end of a subscript written to: ``] = ``, ``] += ``. The search starts at the
+#: bracket; the target is read back from it (:func:`_before_subscript`).
+SUBSCRIPT_WRITTEN = re.compile(r"\][ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)")
+
+#: A subscript deleted: ``del d[k]``.
+SUBSCRIPT_DELETED = re.compile(r"del(?<=\bdel)[ \t]+(?P<target>[A-Za-z_][\w.]*)[ \t]*\[")
+
+#: A method that changes a mapping, sequence or set in place, called on a dotted name.
+MUTATING_CALL = re.compile(
+    r"\.(?<=\w\.)(?:update|pop|popitem|setdefault|clear|append|extend|insert|remove|add"
+    r"|discard|sort|reverse|appendleft|extendleft|difference_update|intersection_update"
+    r"|symmetric_difference_update|__setitem__|__delitem__)\("
+)
+
+#: An augmented assignment, which changes a list or set in place: ``keyword.kwlist +=
+#: ["x"]``, ``os.supports_fd -= {os.stat}``.
+AUGMENTED = re.compile(r"[-+&|^]=(?!=)")
+
+#: How far back from a match its target is looked for.
+TARGET_REACH = 120
+
+#: Containers other guards put back on rules of their own: new modules and finders stay.
+OWNED_ELSEWHERE = ("sys.modules", "sys.path_importer_cache")
+
+#: What a container is.
+CONTAINERS = (MutableMapping, MutableSequence, AbstractMutableSet)
+
+
+def changed_targets(code: str) -> frozenset[str]:
+    """The dotted names whose contents ``code`` may change in place.
+
+    >>> sorted(changed_targets('aliases.aliases["x"] = 1\\ndel d[0]\\nkw.kwlist += [1]\\n'
+    ...                        'os.supports_fd.discard(f)\\nx == y[0]\\nprint(t[0])'))
+    ['aliases.aliases', 'd', 'kw.kwlist', 'os.supports_fd']
+    """
+    targets = {_before_subscript(code, match.start()) for match in SUBSCRIPT_WRITTEN.finditer(code)}
+    targets.update(match.group("target") for match in SUBSCRIPT_DELETED.finditer(code))
+    targets.update(_name_before(code, match.start()) for match in MUTATING_CALL.finditer(code))
+    targets.update(_name_before(code, match.start()) for match in AUGMENTED.finditer(code))
+    return frozenset(
+        target for target in targets if target and target[0] not in classattrs.NOT_FIRST
+    )
+
+
+def _before_subscript(code: str, close: int) -> str:
+    """The dotted name before the bracket that the bracket at ``close`` closes, on its
+    line and within :data:`TARGET_REACH` (a line of many subscripts is read in linear
+    time)."""
+    depth = 0
+    start = max(code.rfind("\n", 0, close) + 1, close - TARGET_REACH)
+    for at in range(close, start - 1, -1):
+        depth += _BRACKETS.get(code[at], 0)
+        if depth == 0:
+            return _name_before(code, at)
+    return ""
+
+
+_BRACKETS = {"]": 1, "[": -1}
+
+
+def _name_before(code: str, end: int) -> str:
+    before = code[max(0, end - TARGET_REACH) : end].rstrip(" \t")
+    return before[len(before.rstrip(classattrs.DOTTED)) :].strip(".")
+
+
+def find_containers(targets: Iterable[str], code: str) -> list[tuple[str, Any]]:
+    """The mutable containers ``targets`` reach in the imported modules, each with the
+    dotted name that reaches it there."""
+    targets = list(targets)
+    bound = classattrs.bindings(
+        code, {t.partition(".")[0] for t in targets if t.partition(".")[0] not in sys.modules}
+    )
+    owned = {id(value) for value in map(_lookup, OWNED_ELSEWHERE) if value is not None}
+    found: dict[int, tuple[str, Any]] = {}
+    for target in targets:
+        for path in _paths(target, bound, classattrs.DEPTH):
+            value = _lookup(path)
+            if isinstance(value, CONTAINERS) and id(value) not in owned:
+                found.setdefault(id(value), (path, value))
+    return list(found.values())
+
+
+def _paths(target: str, bound: Mapping[str, list[str]], depth: int) -> Iterator[str]:
+    """``target``, and what it is when its first name is read through ``bound``."""
+    yield target
+    first, dot, rest = target.partition(".")
+    if depth:
+        for value in bound.get(first, ()):
+            yield from _paths(value + dot + rest, bound, depth - 1)
+
+
+def _lookup(path: str) -> Any:
+    """What ``path`` reaches from the longest module name it starts with: read from the
+    ``__dict__`` of each step, or from an object of a C type that has none through its
+    type's own ``__getattribute__`` (``decimal.DefaultContext.traps``), which runs no code
+    of a library's."""
+    parts = path.split(".")
+    for end in range(len(parts), 0, -1):
+        value = sys.modules.get(".".join(parts[:end]))
+        if value is None:
+            continue
+        for part in parts[end:]:
+            value = _attribute(value, part)
+            if value is None:
+                return None
+        return value
+    return None
+
+
+def _attribute(value: Any, name: str) -> Any:
+    namespace = getattr(value, "__dict__", None)
+    if isinstance(namespace, Mapping):
+        return namespace.get(name)
+    if namespace is not None or not isinstance(
+        type(value).__getattribute__, types.WrapperDescriptorType
+    ):
+        return None
+    if any("__getattr__" in vars(cls) for cls in type(value).__mro__):
+        return None
+    try:
+        return getattr(value, name, None)
+    except Exception:  # a C getter that refuses: nothing to watch
+        return None
+
+
+def guard(code: str) -> ContainerGuard | None:
+    """The guard of the containers ``code`` changes in place; ``None`` when it reaches
+    none (most notes: one search of their code)."""
+    targets = changed_targets(code)
+    containers = find_containers(targets, code) if targets else []
+    return ContainerGuard(containers) if containers else None
+
+
+class ContainerGuard:
+    """Snapshot the contents of ``containers``; :meth:`restore` puts back what changed."""
+
+    def __init__(self, containers: Iterable[tuple[str, Any]]) -> None:
+        self.saved = [(path, value, _contents(value)) for path, value in containers]
+
+    def restore(self) -> list[str]:
+        changed = []
+        for path, value, contents in self.saved:
+            if _same(value, contents):
+                continue
+            try:
+                _refill(value, contents)
+            except Exception as error:  # a container that refuses a key or an item
+                changed.append(f"{path} (could not be restored: {error})")
+            else:
+                changed.append(path)
+        return sorted(changed)
+
+
+def _contents(value: Any) -> list[Any]:
+    if isinstance(value, Mapping):
+        return list(value.items())
+    return list(value)
+
+
+def _same(value: Any, contents: list[Any]) -> bool:
+    """Whether ``value`` holds ``contents``: a sequence in order, a mapping's keys with
+    the same values and a set's members in any order."""
+    if len(value) != len(contents):
+        return False
+    if isinstance(value, Mapping):
+        return all(key in value and _equal(value[key], item) for key, item in contents)
+    if isinstance(value, AbstractMutableSet):
+        return all(item in value for item in contents)
+    return all(_equal(a, b) for a, b in zip(value, contents, strict=True))
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _refill(value: Any, contents: list[Any]) -> None:
+    """Give ``value`` the ``contents`` it held, changing only what moved: a mapping whose
+    keys cannot be deleted (``decimal``'s signal flags) is given its values back."""
+    if isinstance(value, MutableMapping):
+        saved = dict(contents)
+        for key in [key for key in value if key not in saved]:
+            del value[key]
+        for key, item in contents:
+            if key not in value or not _equal(value[key], item):
+                value[key] = item
+    elif isinstance(value, MutableSequence):
+        value.clear()
+        value.extend(contents)
+    else:
+        value.clear()
+        for item in contents:
+            value.add(item)
