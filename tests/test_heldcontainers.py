@@ -13,33 +13,14 @@ from typing import Any
 
 import pytest
 
-from pytest_torchnotes.run import heldcontainers
-from pytest_torchnotes.run.heldcontainers import ContainerGuard, changed_targets, find_containers
+from pytest_torchnotes.run import containertargets, heldcontainers
+from pytest_torchnotes.run.containertargets import changed_targets
+from pytest_torchnotes.run.heldcontainers import ContainerGuard, find_containers, guard
 
 
 def test_the_docstring_examples_hold() -> None:
     assert doctest.testmod(heldcontainers).failed == 0
-
-
-@pytest.mark.parametrize(
-    ("code", "targets"),
-    [
-        ("a.b['k'] = 1", {"a.b"}),
-        ("a.b[k[0]] += 1", {"a.b"}),
-        ("del a.b[0]", {"a.b"}),
-        ("a.b.setdefault(k, 1)\nc.d.appendleft(2)", {"a.b", "c.d"}),
-        ("a.b |= {1}\nc -= 1", {"a.b", "c"}),
-        ("x[0][1] = 2\nf()[0] = 1\nf().append(1)", set()),  # reached through a call or item
-        ("y = x[0]\nif x[0] == 1: pass\nprint(a.b[0], a.b.get(1))", set()),  # read only
-    ],
-)
-def test_the_targets_a_note_changes_in_place(code: str, targets: set[str]) -> None:
-    assert changed_targets(code) == targets
-
-
-def test_a_line_of_many_subscripts_is_read_back_a_bounded_way() -> None:
-    # each match reads back at most TARGET_REACH characters, not to the line's start
-    assert changed_targets("x" + "[0]" * 100 + " = 1;" + "a.b[0] = 1;" * 2000) == {"a.b"}
+    assert doctest.testmod(containertargets).failed == 0
 
 
 @pytest.fixture
@@ -54,6 +35,29 @@ def library() -> Iterator[types.ModuleType]:
     sys.modules[module.__name__] = module
     yield module
     del sys.modules[module.__name__]
+
+
+@pytest.mark.parametrize(
+    ("code", "targets"),
+    [
+        ("a.b['k'] = 1", {"a.b"}),
+        ("a.b[k[0]] += 1", {"a.b"}),
+        ("del a.b[0]", {"a.b"}),
+        ("a.b.setdefault(k, 1)\nc.d.appendleft(2)", {"a.b", "c.d"}),
+        ("a.b |= {1}\nc -= 1", {"a.b", "c"}),
+        ("x[0][1] = 2\nf()[0] = 1\nf().append(1)", set()),  # reached through a call or item
+        ("y = x[0]\nif x[0] == 1: pass\nprint(a.b[0], a.b.get(1))", set()),  # read only
+        # the name written out, read by the guard through containertargets.spelled_out
+        ("getattr(a.b, 'c')['k'] = 1", {"a.b.c"}),
+    ],
+)
+def test_the_targets_a_note_changes_in_place(code: str, targets: set[str]) -> None:
+    assert changed_targets(containertargets.spelled_out(code)) == targets
+
+
+def test_a_line_of_many_subscripts_is_read_back_a_bounded_way() -> None:
+    # each match reads back at most TARGET_REACH characters, not to the line's start
+    assert changed_targets("x" + "[0]" * 100 + " = 1;" + "a.b[0] = 1;" * 2000) == {"a.b"}
 
 
 def _paths(found: list[tuple[str, Any]]) -> set[str]:
@@ -74,6 +78,23 @@ def test_the_containers_reached_directly_and_through_what_the_code_binds(
         "rt17containers.seen",
         "rt17containers.queue",
         "rt17containers.table",
+    }
+
+
+def test_a_container_reached_by_a_name_written_out_is_guarded(
+    library: types.ModuleType,
+) -> None:
+    code = (
+        "import rt17containers as lib\ngetattr(lib, 'table')['b'] = 2\n"
+        "vars(rt17containers)['names'].append(1)\nq = getattr(lib, 'queue')\nq.clear()\n"
+        "getattr(lib, name)['c'] = 3"  # a computed name: not read
+    )
+    guarded = guard(code)
+    assert guarded is not None
+    assert {path for path, *_ in guarded.saved} == {
+        "rt17containers.table",
+        "rt17containers.names",
+        "rt17containers.queue",
     }
 
 

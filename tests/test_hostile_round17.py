@@ -44,6 +44,18 @@ from tests.test_hostile_round15 import _block, _leave_then_check
             "True",
             "os.supports_fd",
         ),
+        (  # reached by a name written out
+            "import encodings.aliases as ea\ngetattr(ea, 'aliases')['rt17enc'] = 'utf_8'",
+            "import encodings.aliases\nprint('rt17enc' in encodings.aliases.aliases)",
+            "False",
+            "encodings.aliases.aliases",
+        ),
+        (
+            "import keyword\nvars(keyword)['kwlist'].append('rt17kw')",
+            "import keyword\nprint('rt17kw' in keyword.kwlist)",
+            "False",
+            "keyword.kwlist",
+        ),
         (  # a list changed by an augmented assignment
             "import keyword\nkeyword.kwlist += ['rt17kw']",
             "import keyword\nprint('rt17kw' in keyword.kwlist, keyword.iskeyword('if'))",

@@ -6,19 +6,19 @@ trapped it), ``del http.client.responses[404]``, ``os.supports_fd.discard(os.sta
 ``keyword.kwlist += ["mine"]``. No attribute is set, so the guards of attributes, which
 tell a change by identity, saw nothing.
 
-The target of the change (the dotted name before the subscript, the mutating method or the
-augmented assignment) is read through what the note's imports and assignments bind its
+The target of the change (:mod:`.containertargets`: the dotted name before the subscript,
+the mutating method or the augmented assignment, or a name written out in ``getattr``) is
+read through what the note's imports and assignments bind its
 first name to (``from encodings.aliases import aliases as A; A["x"] = 1``, ``d =
 http.client.responses; del d[404]``: :func:`.classattrs.bindings`), then from the modules
 imported when the note starts. A target that reaches a mutable mapping, sequence or set
 has its contents saved, and they are put back after the note. A container reached through
-a call, ``getattr`` or ``vars``, and one of a module the note imports for the first time,
-are not watched.
+a call or a computed name, and one of a module the note imports for the first time, are
+not watched.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import types
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping, MutableSequence
@@ -26,70 +26,13 @@ from collections.abc import MutableSet as AbstractMutableSet
 from typing import Any
 
 from pytest_torchnotes.run import classattrs
-
-#: The end of a subscript written to: ``] = ``, ``] += ``. The search starts at the
-#: bracket; the target is read back from it (:func:`_before_subscript`).
-SUBSCRIPT_WRITTEN = re.compile(r"\][ \t]*(?:[-+*/%@&|^]|//|\*\*|>>|<<)?=(?!=)")
-
-#: A subscript deleted: ``del d[k]``.
-SUBSCRIPT_DELETED = re.compile(r"del(?<=\bdel)[ \t]+(?P<target>[A-Za-z_][\w.]*)[ \t]*\[")
-
-#: A method that changes a mapping, sequence or set in place, called on a dotted name.
-MUTATING_CALL = re.compile(
-    r"\.(?<=\w\.)(?:update|pop|popitem|setdefault|clear|append|extend|insert|remove|add"
-    r"|discard|sort|reverse|appendleft|extendleft|difference_update|intersection_update"
-    r"|symmetric_difference_update|__setitem__|__delitem__)\("
-)
-
-#: An augmented assignment, which changes a list or set in place: ``keyword.kwlist +=
-#: ["x"]``, ``os.supports_fd -= {os.stat}``.
-AUGMENTED = re.compile(r"[-+&|^]=(?!=)")
-
-#: How far back from a match its target is looked for.
-TARGET_REACH = 120
+from pytest_torchnotes.run.containertargets import changed_targets, spelled_out
 
 #: Containers other guards put back on rules of their own: new modules and finders stay.
 OWNED_ELSEWHERE = ("sys.modules", "sys.path_importer_cache")
 
 #: What a container is.
 CONTAINERS = (MutableMapping, MutableSequence, AbstractMutableSet)
-
-
-def changed_targets(code: str) -> frozenset[str]:
-    """The dotted names whose contents ``code`` may change in place.
-
-    >>> sorted(changed_targets('aliases.aliases["x"] = 1\\ndel d[0]\\nkw.kwlist += [1]\\n'
-    ...                        'os.supports_fd.discard(f)\\nx == y[0]\\nprint(t[0])'))
-    ['aliases.aliases', 'd', 'kw.kwlist', 'os.supports_fd']
-    """
-    targets = {_before_subscript(code, match.start()) for match in SUBSCRIPT_WRITTEN.finditer(code)}
-    targets.update(match.group("target") for match in SUBSCRIPT_DELETED.finditer(code))
-    targets.update(_name_before(code, match.start()) for match in MUTATING_CALL.finditer(code))
-    targets.update(_name_before(code, match.start()) for match in AUGMENTED.finditer(code))
-    return frozenset(
-        target for target in targets if target and target[0] not in classattrs.NOT_FIRST
-    )
-
-
-def _before_subscript(code: str, close: int) -> str:
-    """The dotted name before the bracket that the bracket at ``close`` closes, on its
-    line and within :data:`TARGET_REACH` (a line of many subscripts is read in linear
-    time)."""
-    depth = 0
-    start = max(code.rfind("\n", 0, close) + 1, close - TARGET_REACH)
-    for at in range(close, start - 1, -1):
-        depth += _BRACKETS.get(code[at], 0)
-        if depth == 0:
-            return _name_before(code, at)
-    return ""
-
-
-_BRACKETS = {"]": 1, "[": -1}
-
-
-def _name_before(code: str, end: int) -> str:
-    before = code[max(0, end - TARGET_REACH) : end].rstrip(" \t")
-    return before[len(before.rstrip(classattrs.DOTTED)) :].strip(".")
 
 
 def find_containers(targets: Iterable[str], code: str) -> list[tuple[str, Any]]:
@@ -155,6 +98,7 @@ def _attribute(value: Any, name: str) -> Any:
 def guard(code: str) -> ContainerGuard | None:
     """The guard of the containers ``code`` changes in place; ``None`` when it reaches
     none (most notes: one search of their code)."""
+    code = spelled_out(code)
     targets = changed_targets(code)
     containers = find_containers(targets, code) if targets else []
     return ContainerGuard(containers) if containers else None
