@@ -98,6 +98,17 @@ def test_a_container_reached_by_a_name_written_out_is_guarded(
     }
 
 
+def test_the_dict_of_an_object_is_a_container_and_a_module_s_is_not(
+    library: types.ModuleType,
+) -> None:
+    library.settings = types.SimpleNamespace(size=3)  # type: ignore[attr-defined]
+    code = "vars(rt17containers.settings).update(size=9)\nvars(rt17containers).update(x=1)"
+    guarded = guard(code)
+    assert guarded is not None
+    [(path, held, _)] = guarded.saved
+    assert (path, held) == ("rt17containers.settings.__dict__", vars(library.settings))
+
+
 def test_what_other_guards_own_is_left_to_them() -> None:
     code = "sys.modules['x'] = m\nsys.path_importer_cache['/x'] = None\nsys.argv.append('-v')"
     assert _paths(find_containers(changed_targets(code), code)) == {"sys.argv"}

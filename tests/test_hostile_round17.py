@@ -56,6 +56,12 @@ from tests.test_hostile_round15 import _block, _leave_then_check
             "False",
             "keyword.kwlist",
         ),
+        (  # the attributes of an object a module holds, through its __dict__
+            "import reprlib\nvars(reprlib.aRepr).update(maxstring=5)",
+            "import reprlib\nprint(reprlib.repr('a' * 40))",
+            "'aaaaaaaaaaaa...aaaaaaaaaaaaa'",
+            "reprlib.aRepr.__dict__",
+        ),
         (  # a list changed by an augmented assignment
             "import keyword\nkeyword.kwlist += ['rt17kw']",
             "import keyword\nprint('rt17kw' in keyword.kwlist, keyword.iskeyword('if'))",

@@ -34,13 +34,15 @@ AUGMENTED = re.compile(r"[-+&|^]=(?!=)")
 TARGET_REACH = 120
 
 #: An attribute reached by a name written out: ``getattr(m, "a")``, ``vars(m)["a"]``,
-#: ``m.__dict__["a"]``, read as ``m.a`` (:func:`spelled_out`).
+#: ``m.__dict__["a"]``, read as ``m.a``; and ``vars(m)`` itself, read as ``m.__dict__``
+#: (:func:`spelled_out`).
 SPELLED_OUT = re.compile(
     r"\bgetattr\([ \t]*(?P<owner>[A-Za-z_][\w.]*)[ \t]*,[ \t]*(?P<q>['\"])(?P<name>\w+)(?P=q)"
     r"[ \t]*\)"
     r"|\bvars\([ \t]*(?P<vars>[A-Za-z_][\w.]*)[ \t]*\)[ \t]*\[[ \t]*(?P<vq>['\"])(?P<vname>\w+)"
     r"(?P=vq)[ \t]*\]"
     r"|(?P<dict>[A-Za-z_][\w.]*)\.__dict__[ \t]*\[[ \t]*(?P<dq>['\"])(?P<dname>\w+)(?P=dq)[ \t]*\]"
+    r"|\bvars\([ \t]*(?P<whole>[A-Za-z_][\w.]*)[ \t]*\)"
 )
 
 #: Text that :data:`SPELLED_OUT` cannot match without.
@@ -52,6 +54,8 @@ def spelled_out(code: str) -> str:
 
     >>> spelled_out('getattr(a.b, "c")["x"] = 1\\nvars(k)["l"].append(2)\\nm.__dict__["n"] += [3]')
     'a.b.c["x"] = 1\\nk.l.append(2)\\nm.n += [3]'
+    >>> spelled_out("vars(r.a).update(x=5)")
+    'r.a.__dict__.update(x=5)'
     """
     if not any(word in code for word in SPELLED_WORDS):
         return code
@@ -59,6 +63,8 @@ def spelled_out(code: str) -> str:
 
 
 def _dotted(match: re.Match[str]) -> str:
+    if match.group("whole"):
+        return f"{match.group('whole')}.__dict__"
     owner = match.group("owner") or match.group("vars") or match.group("dict")
     name = match.group("name") or match.group("vname") or match.group("dname")
     return f"{owner}.{name}"

@@ -81,6 +81,8 @@ def _lookup(path: str) -> Any:
 
 def _attribute(value: Any, name: str) -> Any:
     namespace = getattr(value, "__dict__", None)
+    if name == "__dict__":  # an object's own (a module's and a class's are patches.py's)
+        return namespace if not isinstance(value, (types.ModuleType, type)) else None
     if isinstance(namespace, Mapping):
         return namespace.get(name)
     if namespace is not None or not isinstance(
