@@ -160,3 +160,15 @@ def test_a_container_that_refuses_its_contents_back_is_named_so() -> None:
     table["a"] = 2
     table.sealed = True
     assert guard.restore() == ["lib.table (could not be restored: sealed)"]
+
+
+class Unreadable(dict[str, int]):
+    """A mapping whose items cannot be read."""
+
+    def items(self) -> Any:
+        raise RuntimeError("no items")
+
+
+def test_a_container_whose_contents_cannot_be_read_is_named_so() -> None:
+    guard = ContainerGuard([("lib.table", Unreadable(a=1))])
+    assert guard.restore() == ["lib.table (not watched: its contents could not be read: no items)"]

@@ -110,20 +110,35 @@ class ContainerGuard:
     """Snapshot the contents of ``containers``; :meth:`restore` puts back what changed."""
 
     def __init__(self, containers: Iterable[tuple[str, Any]]) -> None:
-        self.saved = [(path, value, _contents(value)) for path, value in containers]
+        read = [(path, value, _read(value)) for path, value in containers]
+        self.saved = [(path, value, contents[1]) for path, value, contents in read if contents[0]]
+        #: The containers whose contents could not be read, named after the note.
+        self.unread = [
+            f"{path} (not watched: its contents could not be read: {contents[1]})"
+            for path, _, contents in read
+            if not contents[0]
+        ]
 
     def restore(self) -> list[str]:
-        changed = []
+        changed = list(self.unread)
         for path, value, contents in self.saved:
-            if _same(value, contents):
-                continue
             try:
+                if _same(value, contents):
+                    continue
                 _refill(value, contents)
             except Exception as error:  # a container that refuses a key or an item
                 changed.append(f"{path} (could not be restored: {error})")
             else:
                 changed.append(path)
         return sorted(changed)
+
+
+def _read(value: Any) -> tuple[bool, Any]:
+    """Whether the contents of ``value`` could be read, and they (or the error)."""
+    try:
+        return True, _contents(value)
+    except Exception as error:  # a library's mapping whose items() fails
+        return False, error
 
 
 def _contents(value: Any) -> list[Any]:
