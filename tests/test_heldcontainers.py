@@ -110,7 +110,10 @@ def test_the_dict_of_an_object_is_a_container_and_a_module_s_is_not(
 
 
 def test_what_other_guards_own_is_left_to_them() -> None:
-    code = "sys.modules['x'] = m\nsys.path_importer_cache['/x'] = None\nsys.argv.append('-v')"
+    code = (
+        "sys.modules['x'] = m\nsys.path_importer_cache['/x'] = None\nsys.argv.append('-v')\n"
+        "threading._active.clear()\nthreading._limbo[t] = t"
+    )
     assert _paths(find_containers(changed_targets(code), code)) == {"sys.argv"}
 
 

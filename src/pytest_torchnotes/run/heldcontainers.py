@@ -28,8 +28,17 @@ from typing import Any
 from pytest_torchnotes.run import classattrs
 from pytest_torchnotes.run.containertargets import changed_targets, spelled_out
 
-#: Containers other guards put back on rules of their own: new modules and finders stay.
-OWNED_ELSEWHERE = ("sys.modules", "sys.path_importer_cache")
+#: Containers the interpreter keeps its own books in, or other guards put back on rules
+#: of their own: new modules and finders stay, and a thread the note left running is
+#: still one (its end deletes its entry, and the session names the threads a note left).
+OWNED_ELSEWHERE = (
+    "sys.modules",
+    "sys.path_importer_cache",
+    "threading._active",
+    "threading._limbo",
+    "threading._shutdown_locks",
+    "threading._dangling",
+)
 
 #: What a container is.
 CONTAINERS = (MutableMapping, MutableSequence, AbstractMutableSet)
