@@ -118,15 +118,38 @@ def test_a_container_of_an_object_a_library_holds_is_put_back_for_the_next_note(
     assert "rt17lib.settings.table" in json.loads(report)["notes"][0]["restored"]
 
 
+def test_an_object_a_library_holds_changed_by_a_method_is_put_back_for_the_next_note(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    pytester.makepyfile(
+        rt17conf="class Settings:\n    def __init__(self):\n        self.size = 3\n"
+        "    def configure(self, size):\n        self.size = size\n"
+        "        self.note = 'added'\n"
+        "settings = Settings()\n"
+    )
+    pytester.makeconftest("import rt17conf\n")
+    report = _leave_then_check(
+        pytester,
+        write_note,
+        "import rt17conf\nrt17conf.settings.configure(9)",
+        "import rt17conf\nprint(rt17conf.settings.size)",
+        "3",
+    )
+    assert json.loads(report)["notes"][0]["restored"] == ["rt17conf.settings.size"]
+
+
 def test_a_note_that_changes_only_its_own_containers_reports_nothing(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
     code = (
         "import torch, json, encodings.aliases\nx = {}\nx['a'] = 1\nt = torch.zeros(2)\n"
         "t[0] = 1\nitems = []\nitems.append(2)\nitems += [3]\n"
-        "print(json.dumps(x), t.tolist(), items, encodings.aliases.aliases['utf8'])"
+        "print(json.dumps(x), t.tolist(), items, encodings.aliases.aliases['utf8'])\n"
+        # methods of objects torch, json and logging hold, which cache on themselves
+        "print(torch.ops.aten.add(t, t).tolist(), json._default_encoder.encode([1]))\n"
+        "import logging\nprint(logging.root.isEnabledFor(10))"
     )
-    write_note(_block(code, '{"a": 1} [1.0, 0.0] [2, 3] utf_8'), "a.md")
+    write_note(_block(code, '{"a": 1} [1.0, 0.0] [2, 3] utf_8\n[2.0, 0.0] [1]\nFalse'), "a.md")
     result = pytester.runpytest("-p", "no:randomly", "--torchnotes-report=report.json")
     result.assert_outcomes(passed=1)
     report = json.loads((pytester.path / "report.json").read_text())

@@ -79,8 +79,8 @@ def changed_targets(code: str) -> frozenset[str]:
     """
     targets = {_before_subscript(code, match.start()) for match in SUBSCRIPT_WRITTEN.finditer(code)}
     targets.update(match.group("target") for match in SUBSCRIPT_DELETED.finditer(code))
-    targets.update(_name_before(code, match.start()) for match in MUTATING_CALL.finditer(code))
-    targets.update(_name_before(code, match.start()) for match in AUGMENTED.finditer(code))
+    targets.update(name_before(code, match.start()) for match in MUTATING_CALL.finditer(code))
+    targets.update(name_before(code, match.start()) for match in AUGMENTED.finditer(code))
     return frozenset(
         target for target in targets if target and target[0] not in classattrs.NOT_FIRST
     )
@@ -95,13 +95,13 @@ def _before_subscript(code: str, close: int) -> str:
     for at in range(close, start - 1, -1):
         depth += _BRACKETS.get(code[at], 0)
         if depth == 0:
-            return _name_before(code, at)
+            return name_before(code, at)
     return ""
 
 
 _BRACKETS = {"]": 1, "[": -1}
 
 
-def _name_before(code: str, end: int) -> str:
+def name_before(code: str, end: int) -> str:
     before = code[max(0, end - TARGET_REACH) : end].rstrip(" \t")
     return before[len(before.rstrip(classattrs.DOTTED)) :].strip(".")

@@ -47,16 +47,26 @@ CONTAINERS = (MutableMapping, MutableSequence, AbstractMutableSet)
 def find_containers(targets: Iterable[str], code: str) -> list[tuple[str, Any]]:
     """The mutable containers ``targets`` reach in the imported modules, each with the
     dotted name that reaches it there."""
+    owned = {id(value) for value in map(_lookup, OWNED_ELSEWHERE) if value is not None}
+    return [
+        (path, value)
+        for path, value in reached(targets, code)
+        if isinstance(value, CONTAINERS) and id(value) not in owned
+    ]
+
+
+def reached(targets: Iterable[str], code: str) -> list[tuple[str, Any]]:
+    """What ``targets`` reach in the imported modules, itself or through what ``code``
+    binds their first names to, each value once with the dotted name that reaches it."""
     targets = list(targets)
     bound = classattrs.bindings(
         code, {t.partition(".")[0] for t in targets if t.partition(".")[0] not in sys.modules}
     )
-    owned = {id(value) for value in map(_lookup, OWNED_ELSEWHERE) if value is not None}
     found: dict[int, tuple[str, Any]] = {}
     for target in targets:
         for path in _paths(target, bound, classattrs.DEPTH):
             value = _lookup(path)
-            if isinstance(value, CONTAINERS) and id(value) not in owned:
+            if value is not None:
                 found.setdefault(id(value), (path, value))
     return list(found.values())
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    calledobjects,
     callregistries,
     classattrs,
     classsource,
@@ -162,9 +163,11 @@ def sandbox(
     objects = objattrs.find_objects(reached)
     if objects:
         guards.append(objattrs.ObjectGuard(objects))
-    containers = heldcontainers.guard(code)
-    if containers is not None:
-        guards.append(containers)
+    guards.extend(
+        guard
+        for guard in (heldcontainers.guard(code), calledobjects.guard(code))
+        if guard is not None
+    )
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
