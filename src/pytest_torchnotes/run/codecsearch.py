@@ -17,7 +17,7 @@ import _codecs
 import codecs
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 #: The file name of the running note's code, or ``None`` between notes.
@@ -48,6 +48,25 @@ def stop() -> list[str]:
             _UNREGISTER(function)
     _registered.clear()
     return names
+
+
+def forget_lookups(restored: Iterable[str]) -> None:
+    """Forget the codec lookups made so far when ``restored`` names a container of the
+    ``encodings`` package that was put back (``encodings.aliases.aliases``): a lookup of
+    the note's alias was cached under its name, in ``encodings._cache`` and in the
+    interpreter's own cache, where the next note's lookup still found it. The interpreter
+    empties its cache when a search function is taken off, the one way Python offers."""
+    if _UNREGISTER is None or not any(name.startswith("encodings.") for name in restored):
+        return
+    cache = getattr(sys.modules.get("encodings"), "_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+    _REGISTER(_find_nothing)
+    _UNREGISTER(_find_nothing)
+
+
+def _find_nothing(name: str) -> None:
+    """A codec search function that finds no codec."""
 
 
 def _install() -> None:

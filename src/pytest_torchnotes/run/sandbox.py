@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pytest_torchnotes.markdown.blocks import Block, ParsedNote
 from pytest_torchnotes.run import (
     atexits,
+    calledobjects,
     callregistries,
     classattrs,
     classsource,
@@ -34,6 +35,7 @@ from pytest_torchnotes.run import (
     folders,
     freeing,
     funcattrs,
+    heldcontainers,
     heldlocks,
     identity,
     knobs,
@@ -161,6 +163,11 @@ def sandbox(
     objects = objattrs.find_objects(reached)
     if objects:
         guards.append(objattrs.ObjectGuard(objects))
+    guards.extend(
+        guard
+        for guard in (heldcontainers.guard(code), calledobjects.guard(code))
+        if guard is not None
+    )
     opaque = opaqueattrs.opaque_names(code)
     if opaque:
         guards.append(opaqueattrs.OpaqueGuard(opaqueattrs.every_class(), opaque))
@@ -308,6 +315,7 @@ def sandbox(
         _torch_warn_always(warn_always)
         for guard in guards:
             restored.extend(guard.restore())
+        codecsearch.forget_lookups(restored)
         restored.extend(entries_restored)
         restored.extend(executor.hooks_left())
         if between is not None:
