@@ -120,8 +120,8 @@ class _Scan:
         self.after: dict[int, Paragraph | None] = {}
         self.containers = Containers(lines, begin, found.fences)
         self.indented = IndentedCode(lines)
-        #: The last prompt or comment found inside indented code: (line, quotes, column).
-        self.inside_code = (-1, 0, 0)
+        #: The last prompt or comment found in indented code (:class:`.indented_sessions.Scan`).
+        self.inside_code = (-1, 0, 0, -1)
         self.headings = found.headings
 
     def line(self, index: int) -> None:

@@ -1,0 +1,74 @@
+"""PyTorch's docstring examples of round 10: sessions a docstring's text puts where the
+earlier rules did not read them (torch.ao.quantization.fuse_modules, torch.linalg.LinAlgError,
+torch.sparse.check_sparse_tensor_invariants, a builtin's docstring under inspect.getdoc)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from tests.conftest import WriteNote, block_counts
+
+lex = MarkdownLexer()
+
+
+def session_lines(text: str) -> list[tuple[int, int]]:
+    """(first line, last line) of each session the lexer reads, 1-based."""
+    return [
+        (session.open_line + 1, session.close_line + 1)
+        for session in lex(text).indented_sessions
+        if session.close_line is not None
+    ]
+
+
+#: A docstring pasted as it is in its source (torch.ao.quantization.fuse_modules'): a
+#: ``.. code-block:: python`` whose body holds a comment under Python, then, past the body's
+#: end, its ``Examples::`` session.
+CODE_BLOCK_OVER_SESSION = """\
+## torch.ao.quantization.fuse_modules
+
+Fuse a list of modules into a single module.
+
+    Args:
+        model: Model containing the modules to be fused
+
+    .. code-block:: python
+
+       # Example of fuse_custom_config_dict
+       fuse_custom_config_dict = {
+           # Additional fuser_method mapping
+           "additional_fuser_method_mapping": {},
+       }
+
+    Returns:
+        model with fused modules.
+
+    Examples::
+
+            >>> import torch
+            >>> m = torch.nn.Sequential(torch.nn.Linear(2, 2))
+            >>> len(m)
+            1
+"""
+
+
+def test_a_session_after_a_code_blocks_body_with_a_comment_in_it_is_lexed() -> None:
+    assert session_lines(CODE_BLOCK_OVER_SESSION) == [(21, 24)]
+
+
+def test_a_session_after_a_code_blocks_body_runs(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(CODE_BLOCK_OVER_SESSION)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+
+
+def test_a_prompt_in_a_code_blocks_body_stays_its_text() -> None:
+    inside = CODE_BLOCK_OVER_SESSION.replace(
+        "       # Additional fuser_method mapping\n",
+        "       # Additional fuser_method mapping\n       >>> shown, not run\n",
+    )
+    # the prompt in the body is the code's text; the session after the body still runs
+    assert session_lines(inside) == [(22, 25)]
