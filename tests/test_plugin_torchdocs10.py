@@ -72,3 +72,43 @@ def test_a_prompt_in_a_code_blocks_body_stays_its_text() -> None:
     )
     # the prompt in the body is the code's text; the session after the body still runs
     assert session_lines(inside) == [(22, 25)]
+
+
+#: A docstring as inspect.getdoc writes it, its session right under the sentence that ends
+#: its text (int's docstring, which torch.nn.functional.DType shows), with no blank line.
+UNDER_A_SENTENCE = """\
+## torch.nn.functional.DType
+
+Base 0 means to interpret the base from the string as an integer literal.
+>>> int('0b100', base=0)
+4
+"""
+
+
+@pytest.mark.parametrize(
+    ("above", "found"),
+    [
+        ("as an integer literal.", [(4, 5)]),
+        ("Is it?", [(4, 5)]),
+        # no sentence ends: the paragraph goes on into the prompt, a quote
+        ("Prose right above, no colon", []),
+        # a quote's prompt ending in a full stop is no sentence of the text
+        (">>> I agree with you.", []),
+    ],
+)
+def test_a_prompt_right_under_a_sentence_that_ends_opens_a_session(
+    above: str, found: list[tuple[int, int]]
+) -> None:
+    text = UNDER_A_SENTENCE.replace(
+        "Base 0 means to interpret the base from the string as an integer literal.", above
+    )
+    assert session_lines(text) == found
+
+
+def test_a_session_under_a_sentence_runs(pytester: pytest.Pytester, write_note: WriteNote) -> None:
+    write_note(UNDER_A_SENTENCE)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    write_note(UNDER_A_SENTENCE.replace("\n4\n", "\n5\n"))
+    pytester.runpytest().assert_outcomes(failed=1)
