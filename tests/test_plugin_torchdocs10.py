@@ -112,3 +112,73 @@ def test_a_session_under_a_sentence_runs(pytester: pytest.Pytester, write_note: 
     assert block_counts(result) == {"verified": 1}
     write_note(UNDER_A_SENTENCE.replace("\n4\n", "\n5\n"))
     pytester.runpytest().assert_outcomes(failed=1)
+
+
+#: inspect.getdoc of a docstring whose session stands in a list item of its text, at the
+#: item's content column (torch.sparse.check_sparse_tensor_invariants'), and of one whose
+#: lines keep a space of indentation that getdoc does not take off (torch.linalg.LinAlgError's).
+IN_A_LIST_ITEM = """\
+## torch.sparse.check_sparse_tensor_invariants
+
+The options:
+
+1. Using a context manager.
+
+2. Using ``check_invariants`` in the constructor.
+   For example:
+
+   >>> import torch
+   >>> torch.tensor([1, 2]) * 2
+   tensor([2, 4])
+
+After the list.
+"""
+
+ONE_SPACE_IN = """\
+## torch.linalg.LinAlgError
+
+Error raised by torch.linalg function.
+ For example, torch.linalg.inv raises it.
+
+Example:
+ >>> import torch
+ >>> matrix = torch.eye(2)
+ >>> matrix
+     tensor([[1., 0.],
+             [0., 1.]])
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (IN_A_LIST_ITEM, [(10, 12)]),
+        (ONE_SPACE_IN, [(7, 11)]),
+        # a quote of words in a list item stays a quote
+        (
+            IN_A_LIST_ITEM.replace("torch.tensor([1, 2]) * 2", "yes").replace(
+                ">>> import torch", ">>> so, then"
+            ),
+            [],
+        ),
+        # under words that go on, the prompt goes on with them
+        (ONE_SPACE_IN.replace("Example:", "See this"), []),
+    ],
+)
+def test_a_prompt_indented_less_than_code_opens_a_session(
+    text: str, found: list[tuple[int, int]]
+) -> None:
+    assert session_lines(text) == found
+
+
+def test_a_session_indented_less_than_code_runs_and_update_keeps_its_indentation(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    path = write_note(IN_A_LIST_ITEM.replace("   tensor([2, 4])", "   tensor([2, 5])"))
+    pytester.runpytest().assert_outcomes(failed=1)
+    pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
+    assert path.read_text(encoding="utf-8") == IN_A_LIST_ITEM
+    write_note(ONE_SPACE_IN)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}

@@ -63,12 +63,13 @@ def session_at(
 ) -> FenceLexeme | None:
     """The indented ``>>>`` session that line ``index`` (``rest`` after the block-quote
     markers ``quote``) starts, if it starts one: a prompt, or comments over one; or the
-    session of a prompt at column 0 under a numpydoc ``Examples`` heading, or one that is
+    session of a prompt in the text under a numpydoc ``Examples`` heading, or one that is
     unambiguously a session (:mod:`.text_sessions`)."""
-    if quote[:3] == PROMPT:  # Markdown reads it as block quotes
+    lead = len(quote) - len(quote.lstrip(" "))  # up to 3: in a list item, or a stray one
+    if quote[lead : lead + 3] == PROMPT:  # Markdown reads it as block quotes
         above = scan.paragraph_before(index)
         return numpydoc_session(scan.lines, index, scan.headings) or text_session(
-            scan.lines, index, None if above is None else above[2]
+            scan.lines, index, None if above is None else above[2], lead
         )
     text = rest.lstrip(" \t")
     if not (opens_session(text) or text.startswith("#")):

@@ -179,8 +179,8 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        # Indented prompts or comments, or a prompt at column 0 (numpydoc): the rest pay nothing.
-        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or quote[:3] == ">>>"
+        # Indented prompts or comments, or a prompt in the text (numpydoc): the rest pay nothing.
+        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or ">>>" in quote[:6]
         if may_open and (session := session_at(self, index, quote, rest, containers)):
             found.indented_sessions.append(session)
             self.last_block, self.after[index] = session.last_line, None

@@ -62,8 +62,10 @@ def opens_session(line: str) -> bool:
     return line.startswith(PROMPT) and line[3:4] in ("", " ", "\t")
 
 
-def session_body(lines: list[str], index: int, end: int | None = None) -> FenceLexeme:
-    """The session that the prompt at column 0 on line ``index`` opens, up to line ``end``
+def session_body(
+    lines: list[str], index: int, end: int | None = None, columns: int = 0
+) -> FenceLexeme:
+    """The session that the prompt at ``columns`` on line ``index`` opens, up to line ``end``
     (not included; the end of ``lines`` by default): its paragraphs that open with a prompt,
     up to the blank line before one that does not; a blank line in an output whose
     brackets are open is the output's.
@@ -73,7 +75,8 @@ def session_body(lines: list[str], index: int, end: int | None = None) -> FenceL
     3
     """
     stop = len(lines) if end is None else end
-    body, _ = walk_session(BodyLine(number, "", lines[number]) for number in range(index, stop))
+    numbers = range(index, stop)
+    body, _ = walk_session((BodyLine(number, "", lines[number]) for number in numbers), columns)
     return FenceLexeme(index, body[-1].line, "", "", "", 0, body, indented=True)
 
 
@@ -117,10 +120,13 @@ text='... 1)'), BodyLine(line=2, prefix='>   ', text='2')), 3)
     return tuple(body[:kept]), read
 
 
-def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme | None:
-    """The session that the prompt at column 0 on line ``index`` opens in the note's text,
-    when it unambiguously is one; ``above``: the paragraph line right over it (``None``:
-    none, the prompt starts a paragraph).
+def text_session(
+    lines: list[str], index: int, above: str | None, columns: int = 0
+) -> FenceLexeme | None:
+    """The session that the prompt at ``columns`` (0, or up to 3: a list item's content, a
+    docstring's stray space) on line ``index`` opens in the note's text, when it
+    unambiguously is one; ``above``: the paragraph line right over it (``None``: none, the
+    prompt starts a paragraph).
 
     >>> text_session([">>> x = torch.ones(2)", ">>> x", "tensor([1., 1.])"], 0, None).last_line
     2
@@ -129,11 +135,11 @@ def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme
     >>> text_session([">>> x = 1"], 0, "as it says") is None
     True
     """
-    if not opens_session(lines[index]) or (
-        above is not None and (not opens_text(above) or opens_session(lines[index - 1]))
+    if not opens_session(lines[index][columns:]) or (
+        above is not None and (not opens_text(above) or opens_session(lines[index - 1].lstrip(" ")))
     ):
         return None  # the prompt goes on with a paragraph: of words, or of a quote's prompts
-    session = session_body(lines, index)
+    session = session_body(lines, index, columns=columns)
     return session if does_something(code_of(session)) else None
 
 
