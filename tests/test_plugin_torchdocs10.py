@@ -182,3 +182,30 @@ def test_a_session_indented_less_than_code_runs_and_update_keeps_its_indentation
     result = pytester.runpytest()
     result.assert_outcomes(passed=1)
     assert block_counts(result) == {"verified": 1}
+
+
+@pytest.mark.parametrize(
+    ("heading", "text"),
+    [
+        # an in-place method's name: its underscore closes no emphasis
+        ("## torch.Tensor.index_add_", "torch.Tensor.index_add_"),
+        ("## torch.Tensor.add_ and torch.Tensor.mul_", "torch.Tensor.add_ and torch.Tensor.mul_"),
+        ("## _Emphasis_ of torch.Tensor.add_", "Emphasis of torch.Tensor.add_"),
+        # a pair is emphasis, as CommonMark reads it
+        ("## __init__", "init"),
+        ("## The _one_ and __two__, then x_", "The one and two, then x_"),
+    ],
+)
+def test_a_headings_underscore_is_removed_only_where_it_closes_emphasis(
+    heading: str, text: str
+) -> None:
+    assert [found.text for found in lex(heading + "\n").headings] == [text]
+
+
+def test_a_failing_block_names_the_in_place_method_its_heading_names(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note("## torch.Tensor.add_\n\n```python\nprint(1)\n```\n\n```output\n2\n```\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*block 1 ('torch.Tensor.add_')*"])
