@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pytest_torchnotes.markdown.lexers import MarkdownLexer
+from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.notelines import shown
 from tests.conftest import WriteNote, block_counts
 
 lex = MarkdownLexer()
@@ -209,3 +211,46 @@ def test_a_failing_block_names_the_in_place_method_its_heading_names(
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*block 1 ('torch.Tensor.add_')*"])
+
+
+#: A docstring pasted as it is in its source, its first line the function's signature, a
+#: call that parses (torch.nn.functional.fractional_max_pool2d's), its session right under
+#: ``Examples::`` with no blank line: the session is that code's text, not run.
+UNDER_A_SIGNATURE = """\
+## torch.nn.functional.fractional_max_pool2d
+
+    fractional_max_pool2d(input, kernel_size, output_size=None)
+
+    Applies 2D fractional max pooling.
+
+    Examples::
+        >>> input = torch.randn(20, 16, 50, 32)
+        >>> F.fractional_max_pool2d(input, 3, output_size=(13, 12))
+"""
+
+
+def test_a_prompt_further_down_indented_code_that_is_not_run_is_warned_of(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    write_note(UNDER_A_SIGNATURE)
+    result = pytester.runpytest()
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*notes/note.md:8: indented code `>>> input = torch.randn(20, 16, 50, 32)` is not"
+            " run: it goes on with the indented code of line 3*",
+            "*no Python blocks in this note (1 warning names what is not run*",
+        ]
+    )
+
+
+def test_a_block_of_prompts_under_python_is_warned_of_once() -> None:
+    """The first prompt that opens a run of prompts under the Python is named; the rest of
+    the block is that code's text too, and is not read again."""
+    text = "Some code:\n\n    x = 1\n    # c\n" + "    >>> y\n    # c\n" * 2_000
+    text += "\nWords.\n\n    y = 2\n    # c\n    >>> y\n"
+    problems = NoteParser().parse(text).problems
+    assert [(shown(problem.line_index), problem.message[:40]) for problem in problems] == [
+        (5, "indented code `>>> y` is not run: it goe"),
+        (4010, "indented code `>>> y` is not run: it goe"),
+    ]
