@@ -215,11 +215,11 @@ def test_a_failing_block_names_the_in_place_method_its_heading_names(
 
 #: A docstring pasted as it is in its source, its first line the function's signature, a
 #: call that parses (torch.nn.functional.fractional_max_pool2d's), its session right under
-#: ``Examples::`` with no blank line: the session is that code's text, not run.
+#: ``Examples::`` with no blank line.
 UNDER_A_SIGNATURE = """\
 ## torch.nn.functional.fractional_max_pool2d
 
-    fractional_max_pool2d(input, kernel_size, output_size=None)
+    fractional_max_pool2d(input, kernel_size, output_size=None, _random_samples=None)
 
     Applies 2D fractional max pooling.
 
@@ -229,10 +229,20 @@ UNDER_A_SIGNATURE = """\
 """
 
 
+def test_a_docstrings_signature_on_its_first_line_is_its_text() -> None:
+    assert session_lines(UNDER_A_SIGNATURE) == [(8, 9)]
+    # Python of the docstring's text: its code, over which a prompt is that code's text
+    assert session_lines(UNDER_A_SIGNATURE.replace("None)\n", "None)\n    x = 1\n")) == []
+    assert session_lines(UNDER_A_SIGNATURE.replace("(input,", "(torch.ones(2),")) == []
+
+
 def test_a_prompt_further_down_indented_code_that_is_not_run_is_warned_of(
     pytester: pytest.Pytester, write_note: WriteNote
 ) -> None:
-    write_note(UNDER_A_SIGNATURE)
+    # its first line is code: an assignment, no signature
+    write_note(
+        UNDER_A_SIGNATURE.replace("    fractional_max_pool2d(", "    x = fractional_max_pool2d(")
+    )
     result = pytester.runpytest()
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(

@@ -20,7 +20,11 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.docstring_prose import is_prose
-from pytest_torchnotes.markdown.lexing.docstring_text import is_markup, opens_text_body
+from pytest_torchnotes.markdown.lexing.docstring_text import (
+    is_markup,
+    is_signature,
+    opens_text_body,
+)
 from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
 
 #: reStructuredText's field list line (``:param x: ...``, ``:scale: 50 %`` under an
@@ -140,6 +144,7 @@ def code_above(lines: list[str], start: int, index: int, depth: int) -> tuple[in
             or RST_FIELD.match(text)
             or is_markup(text, continuing=continuing)
             or (indent == sentence_indent and BARE_WORDS.fullmatch(text))
+            or (number == start and is_signature(text))  # the docstring's first line
         ):
             if python is None:
                 python, python_indent = number, indent
