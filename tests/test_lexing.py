@@ -246,7 +246,7 @@ def _heading_text_in_pieces(raw: str) -> str:
     """:func:`headings.heading_text` by its general path: code spans split off, markup
     removed from the rest."""
     pieces, codes = codespans.split_code(raw)
-    texts = [headings.HEADING_MARKUP.sub("", piece) for piece in pieces]
+    texts = [headings.remove_markup(piece) for piece in pieces]
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
 
 

@@ -14,6 +14,12 @@ from __future__ import annotations
 
 import re
 
+from pytest_torchnotes.markdown.code_prompts import (
+    indented_text,
+    prompt_further_down,
+    python_above,
+    under_python,
+)
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.lexers import (
     INDENTED_CODE,
@@ -21,10 +27,7 @@ from pytest_torchnotes.markdown.lexers import (
     indented_after,
     width,
 )
-from pytest_torchnotes.markdown.lexing.docstring_sessions import prose_above
 from pytest_torchnotes.markdown.lexing.info import language
-from pytest_torchnotes.markdown.lexing.lines import split_quotes
-from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.quoting import cut
 
 #: The first line of an indented code block that is Python: a ``>>>`` prompt or a torch
@@ -75,11 +78,16 @@ def indented_python(note: NoteContext) -> None:
         return
     hidden = not_text(note)
     after_blank = True
+    checked = False  # a prompt further down this indented code was checked (once a block)
     for index, line in enumerate(note.lines):
         quotes = QUOTE.match(line)
         rest = line[quotes.end() :] if quotes else line
         starts_code = after_blank and index not in hidden
         after_blank = not rest.strip()
+        if index in hidden or not (after_blank or indented_text(line)):
+            checked = False  # out of the indented code: the next block is checked anew
+        elif not (starts_code or after_blank or checked):
+            checked = prompt_further_down(note, index)
         if not starts_code or after_blank:
             continue
         text = rest.lstrip(" \t")
@@ -88,19 +96,12 @@ def indented_python(note: NoteContext) -> None:
         start = index
         if text.startswith("#"):
             start = _below_comments(note.lines, index)
-            text = _indented_text(note.lines[start])
+            text = indented_text(note.lines[start])
         if not PYTHON_START.match(text):
             continue
-        under = _python_above(note.lines, start) if text.startswith(">>>") else None
+        under = python_above(note.lines, start) if text.startswith(">>>") else None
         if under is not None:
-            note.problem(
-                start,
-                f"indented code `{cut(text.strip())}` is not run: it goes on with the indented "
-                f"code of line {shown(under)} (`{cut(note.lines[under].strip())}` is Python), "
-                "so it is that code's text, not a session; put it in a ```python fence "
-                "(ending in ```) to run it",
-                "warning",
-            )
+            note.problem(start, under_python(text, under, note.lines[under]), "warning")
             continue
         directive = _rst_directive_above(note.lines, index)
         if directive is not None and not text.startswith(">>>"):
@@ -165,34 +166,15 @@ def _directive_body(text: str, directive: str) -> str:
     )
 
 
-def _python_above(lines: list[str], index: int) -> int | None:
-    """The line of Python above the prompt at line ``index`` in the indented code block
-    that holds it, which makes the prompt that code's text (:mod:`.lexing.docstring_sessions`
-    runs a prompt under words only); ``None`` when the prompt opens the block."""
-    first = index
-    while first > 0 and (_indented_text(lines[first - 1]) or not lines[first - 1].strip(" \t>")):
-        first -= 1
-    return prose_above(lines, first, index, split_quotes(lines[index])[0].count(">"))
-
-
 def _below_comments(lines: list[str], index: int) -> int:
     """The first line of the indented code starting at ``index`` that is not a comment: a
     comment may stand above an example's first prompt, as PyTorch's docstrings write
     ``# Dot product`` over ``>>> torch.inner(...)``."""
-    while index + 1 < len(lines) and _indented_text(lines[index]).startswith("#"):
-        if not _indented_text(lines[index + 1]):
+    while index + 1 < len(lines) and indented_text(lines[index]).startswith("#"):
+        if not indented_text(lines[index + 1]):
             break  # a blank line, or a line indented less: the indented code ends
         index += 1
     return index
-
-
-def _indented_text(line: str) -> str:
-    """The text of ``line`` after its block-quote markers, when it is indented code
-    (indented four columns or more there); ``""`` otherwise."""
-    quotes = QUOTE.match(line)
-    rest = line[quotes.end() :] if quotes else line
-    text = rest.lstrip(" \t")
-    return text if width(rest[: len(rest) - len(text)]) >= INDENTED_CODE else ""
 
 
 def indented_fences(note: NoteContext) -> None:

@@ -20,7 +20,11 @@ from __future__ import annotations
 import re
 
 from pytest_torchnotes.markdown.docstring_prose import is_prose
-from pytest_torchnotes.markdown.lexing.docstring_text import is_markup, opens_text_body
+from pytest_torchnotes.markdown.lexing.docstring_text import (
+    is_markup,
+    is_signature,
+    opens_text_body,
+)
 from pytest_torchnotes.markdown.lexing.lines import split_quotes, width
 
 #: reStructuredText's field list line (``:param x: ...``, ``:scale: 50 %`` under an
@@ -76,6 +80,22 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
     >>> prose_above(["The model:", "", "  a - [b] - c", "", "Its text.", "", "  >>> g"], 0, 6, 0)
     >>> prose_above(["It can produce", "Hessians", "", "  >>> g"], 0, 3, 0)
     """
+    found = code_above(lines, start, index, depth)
+    return None if found is None else found[0]
+
+
+def code_above(lines: list[str], start: int, index: int, depth: int) -> tuple[int, int] | None:
+    """What :func:`prose_above` finds, and how far a line after it must come back to the
+    docstring's text to end it: a later line that is not blank, indented at most that many
+    columns (-1: none), may stand in the text again, where a later prompt opens a session
+    (the body of a ``.. code-block::`` ends; a line of words indented less than the Python
+    above it makes that Python an excerpt of the text).
+
+    >>> code_above(["x = 1", "", "    >>> x"], 0, 2, 0)
+    (0, -1)
+    >>> code_above([".. code-block::", "", "   x = 1", "   # c"], 0, 3, 0)
+    (2, 0)
+    """
     continuing = False
     # The body of a literal block, a directive or a Google section the lines are in: the
     # opener's indentation, and the first line of Python in it (the docstring's literal
@@ -104,7 +124,7 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
         quote, rest = split_quotes(lines[number])
         text = rest.strip()
         if quote.count(">") != depth:
-            return number
+            return number, -1
         if not text:
             continuing = in_session = False
             sentence_indent = None
@@ -113,7 +133,7 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
         if body is not None and indent <= body:
             body = body_python = None  # the body ends: its code was the docstring's text
         if text.startswith(FENCE_MARKS):
-            return number  # a fence indented into code (its own warning says so)
+            return number, -1  # a fence indented into code (its own warning says so)
         if body is not None:
             if body_python is None and not is_prose(text, continuing=continuing):
                 body_python = number
@@ -124,6 +144,7 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
             or RST_FIELD.match(text)
             or is_markup(text, continuing=continuing)
             or (indent == sentence_indent and BARE_WORDS.fullmatch(text))
+            or (number == start and is_signature(text))  # the docstring's first line
         ):
             if python is None:
                 python, python_indent = number, indent
@@ -137,9 +158,21 @@ def prose_above(lines: list[str], start: int, index: int, depth: int) -> int | N
         continuing = True
         sentence_indent = indent
     if python is not None:
-        return python
+        return python, python_indent - 1
     if body is not None and body_python is not None:
         _, rest = split_quotes(lines[index])
         if width(rest[: len(rest) - len(rest.lstrip(" \t"))]) > body:
-            return body_python  # the prompt stands in that code: code that shows a prompt
+            # the prompt stands in that code: code that shows a prompt
+            return body_python, body
     return None
+
+
+def code_ends(lines: list[str], start: int, index: int, indent: int) -> bool:
+    """Whether a line from ``start`` to ``index`` (included) is not blank and indented at
+    most ``indent`` columns: it may end the code above it (the body of a
+    ``.. code-block::`` with a comment in it, over the docstring's ``Examples::``)."""
+    for number in range(start, index + 1):
+        rest = split_quotes(lines[number])[1]
+        if rest.strip() and width(rest[: len(rest) - len(rest.lstrip(" \t"))]) <= indent:
+            return True
+    return False

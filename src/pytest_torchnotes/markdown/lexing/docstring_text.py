@@ -13,11 +13,14 @@ holds what reStructuredText and Google style write with no sentence:
   self`` or ``Default: 1e-5`` parse as Python annotations;
 - list items (``- **output** (*Tensor*)``, ``* :attr:`stride` controls``, ``1. Using``),
   table borders (``======  =====``), and a lone lowercase word that goes on with the
-  sentence above it (``dimensions``, ``where``).
+  sentence above it (``dimensions``, ``where``);
+- the function's signature on the docstring's first line, a call of names and defaults
+  (``fractional_max_pool2d(input, kernel_size, output_size=None)``).
 """
 
 from __future__ import annotations
 
+import ast
 import keyword
 import re
 
@@ -111,4 +114,29 @@ def is_markup(text: str, *, continuing: bool) -> bool:
         and text.islower()
         and not keyword.iskeyword(text)
         and not keyword.issoftkeyword(text)
+    )
+
+
+def is_signature(text: str) -> bool:
+    """Whether the stripped line ``text`` is a function's signature as a docstring's first
+    line writes it: a call whose arguments are names, ``*`` or ``**`` names, and keywords
+    with a constant default. Code calls with values (``f(torch.ones(2))``, ``f(1)``).
+
+    >>> is_signature("fractional_max_pool2d(input, kernel_size, output_size=None)")
+    True
+    >>> is_signature("f(*args, **kwargs)"), is_signature("f(1)"), is_signature("x = f(a)")
+    (True, False, False)
+    """
+    try:
+        statement = ast.parse(text).body
+    except (SyntaxError, ValueError):
+        return False
+    call = (
+        statement[0].value if len(statement) == 1 and isinstance(statement[0], ast.Expr) else None
+    )
+    if not isinstance(call, ast.Call) or not isinstance(call.func, (ast.Name, ast.Attribute)):
+        return False
+    names = [arg.value if isinstance(arg, ast.Starred) else arg for arg in call.args]
+    return all(isinstance(name, ast.Name) for name in names) and all(
+        isinstance(given.value, (ast.Constant, ast.Name)) for given in call.keywords
     )

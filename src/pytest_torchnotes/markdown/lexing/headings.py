@@ -12,17 +12,39 @@ from pytest_torchnotes.markdown.lexing.lines import width
 #: (a regular expression that did both took quadratic time on a line of spaces).
 ATX_HEADING = re.compile(r"[ \t]{0,3}(?P<level>#{1,6})(?:[ \t]+(?P<text>.*))?$")
 
-#: Inline markup removed from heading text: HTML tags, emphasis, stray backticks. An
-#: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
-#: CommonMark: only one that opens after a space or closes before one is emphasis. A tag
-#: holds no ``<``, so that a line of ``<`` without ``>`` is read in linear time.
-HEADING_MARKUP = re.compile(
-    r"<[^<>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|(?<!\S)_{1,3}(?=\S)"
-    r"|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])|`"
-)
+#: Inline markup removed from heading text: HTML tags, emphasis by asterisks, stray
+#: backticks. A tag holds no ``<``, so that a line of ``<`` without ``>`` is read in linear
+#: time. Underscores are :data:`UNDERSCORES`.
+HEADING_MARKUP = re.compile(r"<[^<>\n]+>|\*{1,3}(?=\S)|(?<=\S)\*{1,3}|`")
 
-#: A character that every match of :data:`HEADING_MARKUP` starts with, and every code span:
-#: a heading without one is its text as it stands.
+#: Emphasis by underscores: one that opens after a space and one that closes before one. An
+#: underscore inside a word or a name (``cross_entropy``, ``os._exit``) is text, as in
+#: CommonMark, and so is one that closes no emphasis (``torch.Tensor.add_``, the name of an
+#: in-place method): only a pair is removed.
+UNDERSCORES = re.compile(r"(?P<open>(?<!\S)_{1,3}(?=\S))|(?<=\S)_{1,3}(?=\s|$|[:：,，;!?)\]])")
+
+
+def remove_markup(piece: str) -> str:
+    """``piece`` of a heading (no code span in it) without its inline markup.
+
+    >>> remove_markup("**Bold** and _emphasis_ of torch.Tensor.add_")
+    'Bold and emphasis of torch.Tensor.add_'
+    """
+    text = HEADING_MARKUP.sub("", piece)
+    openers: list[re.Match[str]] = []
+    removed: list[tuple[int, int]] = []
+    for mark in UNDERSCORES.finditer(text):
+        if mark.group("open"):
+            openers.append(mark)
+        elif openers:
+            removed += [openers.pop().span(), mark.span()]
+    for start, end in sorted(removed, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
+#: A character that every match of :data:`HEADING_MARKUP` or :data:`UNDERSCORES` starts
+#: with, and every code span: a heading without one is its text as it stands.
 MARKUP_START = re.compile(r"[<*_`]")
 
 #: A setext underline: ``====`` or ``----`` under a paragraph line.
@@ -50,7 +72,7 @@ def heading_text(raw: str) -> str:
     if not MARKUP_START.search(raw):
         return raw.strip()  # most headings: nothing to remove, no code span
     pieces, codes = split_code(raw)  # code spans are kept as written
-    texts = [HEADING_MARKUP.sub("", piece) for piece in pieces]
+    texts = [remove_markup(piece) for piece in pieces]
     return "".join(text + code for text, code in zip(texts, [*codes, ""], strict=True)).strip()
 
 

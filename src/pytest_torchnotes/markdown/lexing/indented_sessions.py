@@ -18,7 +18,11 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from pytest_torchnotes.markdown.lexing.containers import Containers, indentation
-from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example, prose_above
+from pytest_torchnotes.markdown.lexing.docstring_sessions import (
+    code_above,
+    code_ends,
+    opens_example,
+)
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.headings import HeadingLexeme, Paragraph
 from pytest_torchnotes.markdown.lexing.lines import (
@@ -30,7 +34,7 @@ from pytest_torchnotes.markdown.lexing.lines import (
 )
 from pytest_torchnotes.markdown.lexing.list_items import CODE_INDENT
 from pytest_torchnotes.markdown.lexing.numpydoc_sessions import numpydoc_session
-from pytest_torchnotes.markdown.lexing.text_sessions import text_session
+from pytest_torchnotes.markdown.lexing.text_sessions import opens_session, text_session
 
 #: What the first line of an indented code block starts with, after its indentation, to be
 #: a session: a ``>>>`` prompt.
@@ -45,8 +49,9 @@ class Scan(Protocol):
     begin: int
     #: Last line of the latest fence, comment or session.
     last_block: int
-    #: The last prompt or comment found inside indented code: (line, quotes, column).
-    inside_code: tuple[int, int, int]
+    #: The last prompt or comment found inside indented code: (line, quotes, column, and the
+    #: indentation at which a later line may end that code, :func:`.code_above`'s).
+    inside_code: tuple[int, int, int, int]
     #: The headings found so far (a numpydoc ``Examples`` section's, over its prompts).
     headings: list[HeadingLexeme]
 
@@ -58,12 +63,13 @@ def session_at(
 ) -> FenceLexeme | None:
     """The indented ``>>>`` session that line ``index`` (``rest`` after the block-quote
     markers ``quote``) starts, if it starts one: a prompt, or comments over one; or the
-    session of a prompt at column 0 under a numpydoc ``Examples`` heading, or one that is
+    session of a prompt in the text under a numpydoc ``Examples`` heading, or one that is
     unambiguously a session (:mod:`.text_sessions`)."""
-    if quote[:3] == PROMPT:  # Markdown reads it as block quotes
+    lead = len(quote) - len(quote.lstrip(" "))  # up to 3: in a list item, or a stray one
+    if quote[lead : lead + 3] == PROMPT:  # Markdown reads it as block quotes
         above = scan.paragraph_before(index)
         return numpydoc_session(scan.lines, index, scan.headings) or text_session(
-            scan.lines, index, None if above is None else above[2]
+            scan.lines, index, None if above is None else above[2], lead
         )
     text = rest.lstrip(" \t")
     if not (opens_session(text) or text.startswith("#")):
@@ -94,10 +100,12 @@ def session_columns(
     # continuation, or indented code), to the line that decides what they are.
     first = index
     while first - 1 > scan.last_block and first - 1 >= scan.begin:
-        if scan.inside_code == (first - 1, depth, column):
-            # the same code block as the prompt or comment met last: each line of a long
-            # block is walked back over once, not once per prompt in it
-            scan.inside_code = (index, depth, column)
+        if scan.inside_code[:3] == (first - 1, depth, column) and not code_ends(
+            scan.lines, first, index, scan.inside_code[3]
+        ):
+            # the same code as the prompt or comment met last: each line of a long block is
+            # walked back over once, not once per prompt in it
+            scan.inside_code = (index, depth, column, scan.inside_code[3])
             return None
         above, text = split_quotes(scan.lines[first - 1])
         lead = text[: len(text) - len(text.lstrip(" \t"))]
@@ -127,24 +135,15 @@ def session_columns(
         over_quote, over = split_quotes(scan.lines[index - 1])
         return indent if over_quote.count(">") == depth and opens_example(over) else None
     if state == "code":
-        if prose_above(scan.lines, code_start, index, depth) is None:
+        found = code_above(scan.lines, code_start, index, depth)
+        if found is None:
             return indent  # nested in a docstring's text: ``.. note::`` over ``Example::``
-        # code that shows a prompt; every later prompt of the block is under that code too
-        scan.inside_code = (index, depth, column)
+        # code that shows a prompt; so is every later prompt under that code
+        scan.inside_code = (index, depth, column, found[1])
         return None
     if state != "none":
         return None  # a paragraph's lazy continuation
     return column + CODE_INDENT
-
-
-def opens_session(text: str) -> bool:
-    """Whether the first line of an indented code block, without its indentation, opens
-    a ``>>>`` session.
-
-    >>> opens_session(">>> x = 1"), opens_session(">>>"), opens_session(">>>x")
-    (True, True, False)
-    """
-    return text.startswith(PROMPT) and text[3:4] in ("", " ", "\t")
 
 
 def opens_with_prompt(code: Sequence[BodyLine]) -> bool:

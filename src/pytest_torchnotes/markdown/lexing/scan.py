@@ -120,8 +120,8 @@ class _Scan:
         self.after: dict[int, Paragraph | None] = {}
         self.containers = Containers(lines, begin, found.fences)
         self.indented = IndentedCode(lines)
-        #: The last prompt or comment found inside indented code: (line, quotes, column).
-        self.inside_code = (-1, 0, 0)
+        #: The last prompt or comment found in indented code (:class:`.indented_sessions.Scan`).
+        self.inside_code = (-1, 0, 0, -1)
         self.headings = found.headings
 
     def line(self, index: int) -> None:
@@ -179,8 +179,8 @@ class _Scan:
         if not stripped:
             self.after[index] = None
             return
-        # Indented prompts or comments, or a prompt at column 0 (numpydoc): the rest pay nothing.
-        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or quote[:3] == ">>>"
+        # Indented prompts or comments, or a prompt in the text (numpydoc): the rest pay nothing.
+        may_open = (rest[:1] in (" ", "\t") and stripped[0] in ">#") or ">>>" in quote[:6]
         if may_open and (session := session_at(self, index, quote, rest, containers)):
             found.indented_sessions.append(session)
             self.last_block, self.after[index] = session.last_line, None

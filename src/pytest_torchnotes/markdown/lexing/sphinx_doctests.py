@@ -22,10 +22,10 @@ from typing import Protocol
 from pytest_torchnotes.markdown.lexing.comments import CommentLexeme
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.front_matter import FrontMatterLexeme
-from pytest_torchnotes.markdown.lexing.indented_sessions import opens_session
 from pytest_torchnotes.markdown.lexing.lines import BodyLine, strip_columns, width
 from pytest_torchnotes.markdown.lexing.problems import LexerProblem
 from pytest_torchnotes.markdown.lexing.sphinx_groups import apart
+from pytest_torchnotes.markdown.lexing.text_sessions import opens_session
 
 #: What a note that holds a directive to run holds (a ``testoutput`` follows a
 #: ``testcode``): most notes hold none, and are not searched further. One search for a

@@ -10,7 +10,7 @@ reads it, a session, when it is unambiguously one:
 
 - it opens with a ``>>>`` prompt at column 0, as the first line of its paragraph (after a
   blank line, a heading, the start of the note) or right under a docstring's section line
-  (``For example:``);
+  (``For example:``) or the end of a sentence of its text (``an integer literal.``);
 - the code behind its prompts (``>>>`` lines and the ``...`` lines after them) is Python
   that does something: it parses, and some statement is more than a bare name or a tuple
   of words (a call, an assignment, an import, a subscript, an operator...).
@@ -30,6 +30,9 @@ from pytest_torchnotes.markdown.bracketed import depth_change
 from pytest_torchnotes.markdown.lexing.docstring_sessions import opens_example
 from pytest_torchnotes.markdown.lexing.fences import FenceLexeme
 from pytest_torchnotes.markdown.lexing.lines import BodyLine
+
+#: What ends a sentence of a docstring's text, right over a prompt that opens a session.
+SENTENCE_ENDS = (".", "!", "?")
 
 #: doctest's prompt and continuation, with the space after them.
 PROMPT, CONTINUATION = ">>>", "..."
@@ -59,8 +62,10 @@ def opens_session(line: str) -> bool:
     return line.startswith(PROMPT) and line[3:4] in ("", " ", "\t")
 
 
-def session_body(lines: list[str], index: int, end: int | None = None) -> FenceLexeme:
-    """The session that the prompt at column 0 on line ``index`` opens, up to line ``end``
+def session_body(
+    lines: list[str], index: int, end: int | None = None, columns: int = 0
+) -> FenceLexeme:
+    """The session that the prompt at ``columns`` on line ``index`` opens, up to line ``end``
     (not included; the end of ``lines`` by default): its paragraphs that open with a prompt,
     up to the blank line before one that does not; a blank line in an output whose
     brackets are open is the output's.
@@ -70,7 +75,8 @@ def session_body(lines: list[str], index: int, end: int | None = None) -> FenceL
     3
     """
     stop = len(lines) if end is None else end
-    body, _ = walk_session(BodyLine(number, "", lines[number]) for number in range(index, stop))
+    numbers = range(index, stop)
+    body, _ = walk_session((BodyLine(number, "", lines[number]) for number in numbers), columns)
     return FenceLexeme(index, body[-1].line, "", "", "", 0, body, indented=True)
 
 
@@ -114,10 +120,13 @@ text='... 1)'), BodyLine(line=2, prefix='>   ', text='2')), 3)
     return tuple(body[:kept]), read
 
 
-def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme | None:
-    """The session that the prompt at column 0 on line ``index`` opens in the note's text,
-    when it unambiguously is one; ``above``: the paragraph line right over it (``None``:
-    none, the prompt starts a paragraph).
+def text_session(
+    lines: list[str], index: int, above: str | None, columns: int = 0
+) -> FenceLexeme | None:
+    """The session that the prompt at ``columns`` (0, or up to 3: a list item's content, a
+    docstring's stray space) on line ``index`` opens in the note's text, when it
+    unambiguously is one; ``above``: the paragraph line right over it (``None``: none, the
+    prompt starts a paragraph).
 
     >>> text_session([">>> x = torch.ones(2)", ">>> x", "tensor([1., 1.])"], 0, None).last_line
     2
@@ -126,10 +135,30 @@ def text_session(lines: list[str], index: int, above: str | None) -> FenceLexeme
     >>> text_session([">>> x = 1"], 0, "as it says") is None
     True
     """
-    if not opens_session(lines[index]) or (above is not None and not opens_example(above)):
-        return None
-    session = session_body(lines, index)
+    if not opens_session(lines[index][columns:]) or (
+        above is not None and (not opens_text(above) or opens_session(lines[index - 1].lstrip(" ")))
+    ):
+        return None  # the prompt goes on with a paragraph: of words, or of a quote's prompts
+    session = session_body(lines, index, columns=columns)
     return session if does_something(code_of(session)) else None
+
+
+def opens_text(paragraph_line: str) -> bool:
+    """Whether a prompt right under ``paragraph_line``, with no blank line between, opens a
+    session rather than going on with the paragraph: the line is a section line
+    (``For example:``) or ends a sentence of the docstring's text, as ``inspect.getdoc``
+    writes ``int``'s (``... as an integer literal.`` over ``>>> int('0b100', base=0)``).
+    A prompt under words that go on (``See this``) is quoted in them.
+
+    >>> opens_text("For example:"), opens_text("an integer literal."), opens_text("See this")
+    (True, True, False)
+    >>> opens_text("and so on...")
+    False
+    """
+    line = paragraph_line.rstrip()
+    if opens_example(line):
+        return True
+    return line.endswith(SENTENCE_ENDS) and not line.endswith("..")
 
 
 def code_of(session: FenceLexeme) -> str:
