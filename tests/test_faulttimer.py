@@ -281,3 +281,23 @@ def test_the_alarm_thread_cancels_the_interpreters_timer_no_note_took(
         assert not held.holds()
     finally:
         faulthandler.cancel_dump_traceback_later()
+
+
+def test_a_hang_in_c_code_in_the_note_after_is_stopped_by_the_timer_it_took(
+    pytester: pytest.Pytester, write_note: WriteNote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first note arms the timer for 2 x (1 s + 3 s) and leaves it armed (8 s: more than
+    KEEP_FOR); the second note's block waits in C with ``SIGALRM`` blocked, which only the
+    hard limit stops. In a process of its own: the hard limit ends it."""
+    from tests.test_robustness import run_to_the_last_writer
+
+    write_note("```python\nprint(1)\n```\n\n```\n1\n```\n", name="a.md")
+    write_note(
+        "```python\nimport signal, time\nsignal.pthread_sigmask(signal.SIG_BLOCK, "
+        "[signal.SIGALRM])\ntime.sleep(120)\n```\n",
+        name="b.md",
+    )
+    monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "3")
+    result = run_to_the_last_writer(pytester, "--torchnotes-timeout=1", "-s", timeout=100)
+    assert result.ret not in (0, None)
+    result.stderr.fnmatch_lines(["Timeout (0:00:0*)!", '*File "notes/b.md", line 4 in <module>'])
