@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy  # noqa: F401
 import pytest
@@ -65,3 +66,40 @@ def block_counts(result: pytest.RunResult) -> dict[str, int]:
             counts = re.findall(r"(\d+) ([a-z][a-z -]*?)(?: \([^)]*\))?(?:,|$)", match.group(1))
             return {status.replace(" ", "_"): int(n) for n, status in counts}
     return {}
+
+
+class FakeFaultTimer:
+    """faulthandler's one timer (``run/faulttimer.py``), for tests that count its arming:
+    like faulthandler, it keeps the file object it was armed with until it is cancelled or
+    armed again. :attr:`log` has the seconds of each arming and ``0`` for each cancel."""
+
+    def __init__(self) -> None:
+        self.file: Any = None
+        self.log: list[float] = []
+
+    @property
+    def arms(self) -> int:
+        return sum(1 for seconds in self.log if seconds)
+
+    @property
+    def cancels(self) -> int:
+        return self.log.count(0)
+
+    def dump_later(self, seconds: float, exit: bool = False, file: Any = None) -> None:
+        self.file = file
+        self.log.append(seconds)
+
+    def cancel(self) -> None:
+        self.file = None
+        self.log.append(0)
+
+
+@pytest.fixture
+def fault_timer(monkeypatch: pytest.MonkeyPatch) -> FakeFaultTimer:
+    """faulthandler's timer replaced by a :class:`FakeFaultTimer` for the test."""
+    from pytest_torchnotes.run import faulttimer
+
+    fake = FakeFaultTimer()
+    monkeypatch.setattr(faulttimer, "DUMP_LATER", fake.dump_later)
+    monkeypatch.setattr(faulttimer, "CANCEL_DUMP", fake.cancel)
+    return fake

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_torchnotes.run import watchdog as watchdog_module
 from pytest_torchnotes.run.compiling import compile_block
 from pytest_torchnotes.run.execute import Execution, Executor
 from pytest_torchnotes.run.watchdog import Watchdog
+from tests.conftest import FakeFaultTimer
 
 
 def run(code: str, *, timeout: float | None = None, display: bool = True) -> Execution:
@@ -64,10 +64,10 @@ def test_a_python_loop_stops_at_its_limit() -> None:
     assert time.perf_counter() - started < 5
 
 
-def test_the_watchdog_is_armed_once_for_many_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
-    armed: list[float] = []
-    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: armed.append(0))
+def test_the_watchdog_is_armed_once_for_many_blocks(
+    monkeypatch: pytest.MonkeyPatch, fault_timer: FakeFaultTimer
+) -> None:
+    armed = fault_timer.log
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     watchdog = Watchdog()
     for _ in range(100):

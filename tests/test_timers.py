@@ -5,16 +5,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.regions import note_parsers
+from pytest_torchnotes.run import faulttimer
 from pytest_torchnotes.run import watchdog as watchdog_module
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
 from pytest_torchnotes.run.timers import TimeLimit
 from pytest_torchnotes.run.watchdog import Faulthandler
-from tests.conftest import WriteNote
+from tests.conftest import FakeFaultTimer, WriteNote
 
 #: What pytest-timeout's signal method does: a SIGALRM handler that fails the test, and
 #: the interval timer armed for the whole test. After the test, what is left of the timer.
@@ -95,13 +97,11 @@ def test_a_note_that_replaces_faulthandlers_timer_keeps_the_hard_limit(
 
 @pytest.mark.parametrize("call", ["dump_traceback_later", "cancel_dump_traceback_later"])
 def test_the_watchdog_is_armed_again_after_a_note_replaced_it(
-    monkeypatch: pytest.MonkeyPatch, call: str
+    monkeypatch: pytest.MonkeyPatch, fault_timer: FakeFaultTimer, call: str
 ) -> None:
     import faulthandler
 
-    armed: list[float] = []
-    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: armed.append(s))
-    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: armed.append(0))
+    armed = fault_timer.log
     monkeypatch.setenv("TORCHNOTES_HARD_LIMIT_GRACE", "10")
     limit = TimeLimit()
     watchdog = limit.watchdog
@@ -123,10 +123,12 @@ def test_the_watchdog_is_armed_again_after_a_note_replaced_it(
 
 def test_pytests_dump_is_armed_again_for_what_remains(monkeypatch: pytest.MonkeyPatch) -> None:
     armed: list[tuple[float, bool, int]] = []
-    monkeypatch.setattr(
-        watchdog_module, "DUMP_LATER", lambda s, exit, file: armed.append((s, exit, file))
-    )
-    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: None)
+
+    def dump_later(seconds: float, exit: bool, file: Any) -> None:
+        armed.append((seconds, exit, file if isinstance(file, int) else file.fileno()))
+
+    monkeypatch.setattr(faulttimer, "DUMP_LATER", dump_later)
+    monkeypatch.setattr(faulttimer, "CANCEL_DUMP", lambda: None)
     pytest_handler = Faulthandler(7, time.monotonic() + 100, exit=True)
     watchdog = watchdog_module.Watchdog(grace=1, pytest=pytest_handler)
     watchdog.cover(1)
@@ -158,21 +160,18 @@ def test_a_block_that_swallows_its_timeout_is_named_before_the_process_ends(
 
 
 def test_a_note_arms_the_watchdog_once_for_its_blocks_and_the_freeing_of_its_objects(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    fault_timer: FakeFaultTimer, tmp_path: Path
 ) -> None:
     """faulthandler's watchdog is a thread started when armed and joined when cancelled:
     the freeing of a note's objects runs under the watchdog its blocks armed, and it is
     cancelled once, when the note is over."""
-    calls: list[str] = []
-    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: calls.append("arm"))
-    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: calls.append("cancel"))
     path = tmp_path / "note.md"
     path.write_text("".join(f"```python\nprint({n})\n```\n\n" for n in range(3)))
     document = NoteDocument.parse(str(path), *note_parsers())
     runner = NoteRunner(RunSettings(capture_fd=False, timeout=60))
     try:
         result = runner.run(document, path, "note.md")
-        assert calls == ["arm", "cancel"]
+        assert (fault_timer.arms, fault_timer.cancels) == (1, 1)
         assert [block.outcome for block in result.blocks] == ["passed"] * 3
         assert result.freeing is None
     finally:
@@ -180,16 +179,12 @@ def test_a_note_arms_the_watchdog_once_for_its_blocks_and_the_freeing_of_its_obj
 
 
 def test_the_watchdog_is_disarmed_when_the_note_is_over_whatever_freeing_did(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, fault_timer: FakeFaultTimer, tmp_path: Path
 ) -> None:
     """However the isolation of a note ends, the watchdog its blocks armed does not outlive
     it (it would end the session at its time, during another item or a debugger's prompt):
     here the note's objects are freed without the time limit, which would have disarmed it."""
     from pytest_torchnotes.run import freeing
-
-    calls: list[str] = []
-    monkeypatch.setattr(watchdog_module, "DUMP_LATER", lambda s, **_: calls.append("arm"))
-    monkeypatch.setattr(watchdog_module, "CANCEL_DUMP", lambda: calls.append("cancel"))
 
     def without_limit(limit: object, seconds: object, free: Callable[[], None]) -> None:
         free()
@@ -201,7 +196,7 @@ def test_the_watchdog_is_disarmed_when_the_note_is_over_whatever_freeing_did(
     runner = NoteRunner(RunSettings(capture_fd=False, timeout=60))
     try:
         result = runner.run(document, path, "note.md")
-        assert calls == ["arm", "cancel"]
+        assert (fault_timer.arms, fault_timer.cancels) == (1, 1)
         assert [block.outcome for block in result.blocks] == ["passed"]
     finally:
         runner.close()

@@ -731,6 +731,10 @@ class NoteItem(pytest.Item):
         #: Whether only pytest's and this plugin's code runs around the note
         #: (:func:`_nothing_around`), as the item's protocol found it; ``None`` before.
         self.nothing_around: bool | None = None
+        #: Whether the next item is a note with nothing but pytest's and this plugin's code
+        #: between the two, and no debugger may stop between them: the hard limit's timer
+        #: is left armed for it (``run/faulttimer.py``).
+        self.next_note_follows = False
         # Fixtures, as pytest's DoctestItem has them: conftest.py files fill
         # torchnotes_namespace for the notes below them.
         self.obj = None
@@ -816,14 +820,18 @@ class NoteItem(pytest.Item):
         runner = _runner(self.config)
         if runner.settings.watch_crashes:
             _plan_crashes(runner, self)
-        self.result = runner.run(
-            self.document,
-            self.path,
-            self.display_path,
-            report,
-            faulthandler=_faulthandler(self.config),
-            names=names,
-        )
+        runner.next_note_follows = self.next_note_follows
+        try:
+            self.result = runner.run(
+                self.document,
+                self.path,
+                self.display_path,
+                report,
+                faulthandler=_faulthandler(self.config),
+                names=names,
+            )
+        finally:
+            runner.next_note_follows = False
         self.record = note_record(self.result)
         self._document = None  # memory stays flat however many notes run
         if runner.settings.watch_crashes:
@@ -1093,14 +1101,30 @@ def _nothing_around(item: pytest.Item) -> bool:
     return not found
 
 
+def _alone(item: pytest.Item) -> bool:
+    """:func:`_nothing_around`, worked out once a note item: the protocol of the item before
+    asks it too, for the timer it may leave armed."""
+    if not isinstance(item, NoteItem):
+        return False
+    if item.nothing_around is None:
+        item.nothing_around = _nothing_around(item)
+    return item.nothing_around
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
     """A note's isolation reads the state anew when anything but pytest's and this plugin's
     code may have changed it since the previous note ended (``run/continuity.py``): before
-    such an item, and after it, as a note's fixtures are torn down once it ended."""
-    around = not _nothing_around(item)
+    such an item, and after it, as a note's fixtures are torn down once it ended. A note
+    followed at once by another leaves the hard limit's timer armed for it
+    (``run/faulttimer.py``)."""
+    around = not _alone(item)
     if isinstance(item, NoteItem):
-        item.nothing_around = not around
+        config = item.config
+        debugged = config.getoption("usepdb", False) or config.getoption("trace", False)
+        item.next_note_follows = (
+            not around and not debugged and nextitem is not None and _alone(nextitem)
+        )
     runner = item.config.stash.get(RUNNER, None)
     if around and runner is not None:
         runner.continuity.forget()

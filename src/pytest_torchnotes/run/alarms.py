@@ -26,6 +26,9 @@ pending, and the limit has not been brought :data:`OVERDUE` seconds after it is 
 thread calls what the time limit gave with its deadline (:func:`expect`), which brings it
 another way (:mod:`.timers`).
 
+The thread also calls, once, what :func:`call_at` gives it at the time given (the hard
+limit's timer cancelled when no note took it, :mod:`.faulttimer`).
+
 The thread is started with :mod:`_thread`, not :mod:`threading`: it is the session's, never
 a note's thread left running, and pytest does not wait for it at exit.
 """
@@ -38,6 +41,7 @@ import os
 import signal
 import time
 from collections.abc import Callable
+from contextlib import suppress as _suppress
 
 #: Seconds between two wakings of the thread: how late a block that blocks ``SIGALRM``
 #: sees its time limit at most.
@@ -59,6 +63,9 @@ _overdue: Callable[[], None] | None = None
 #: Held while the deadline changes and while the thread brings an overdue limit: a limit
 #: that ends (``expect(None)``) is never brought after.
 _changing = _thread.RLock()
+
+#: What the thread calls once at a time of its own (:func:`call_at`): ``(when, function)``.
+_later: tuple[float, Callable[[], None]] | None = None
 
 
 def expect(deadline: float | None, overdue: Callable[[], None] | None = None) -> None:
@@ -85,6 +92,9 @@ def _receive(lock: _thread.LockType) -> None:
     wait = lock.acquire
     while True:
         wait(timeout=PERIOD)  # never released
+        later = _later
+        if later is not None and _monotonic() >= later[0]:
+            _call(later)
         due = _due
         try:
             if due is None or _monotonic() < due:
@@ -97,6 +107,26 @@ def _receive(lock: _thread.LockType) -> None:
                         _overdue()
         except Exception:  # pragma: no cover - the session's thread outlives any failure
             pass
+
+
+def _call(later: tuple[float, Callable[[], None]]) -> None:
+    global _later
+    if _later is not later:  # replaced meanwhile: the new one's time counts
+        return
+    _later = None
+    with _suppress(Exception):  # the session's thread outlives any failure
+        later[1]()
+
+
+def call_at(when: float, function: Callable[[], None]) -> bool:
+    """Have the thread call ``function`` once, at ``when`` (:func:`time.monotonic`) or up to
+    :data:`PERIOD` seconds later, in place of what an earlier call gave it; whether the
+    thread runs to call it (it is started by the first block with a time limit)."""
+    global _later
+    if not _started:
+        return False
+    _later = (when, function)
+    return True
 
 
 def blocks_alarm(native_id: int) -> bool:

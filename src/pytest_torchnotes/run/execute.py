@@ -33,6 +33,7 @@ from pytest_torchnotes.run.between import BetweenBlocks
 from pytest_torchnotes.run.capture import BlockCapture, FileDescriptorCapture
 from pytest_torchnotes.run.compiling import CompiledCode
 from pytest_torchnotes.run.errors import TIMEOUT, ErrorInfo, WarningInfo, describe_error
+from pytest_torchnotes.run.faulttimer import HeldTimer
 from pytest_torchnotes.run.routing import earlier_threads_clocks, ran_since
 from pytest_torchnotes.run.timers import BlockTimeout, TimeLimit
 from pytest_torchnotes.run.watchdog import Faulthandler
@@ -123,6 +124,7 @@ class Executor:
         fd: FileDescriptorCapture | None = None,
         faulthandler: Faulthandler | None = None,
         watcher: Watcher | None = None,
+        held: HeldTimer | None = None,
     ) -> None:
         from pytest_torchnotes.run.routing import FdRotation, LateOutput, Router
 
@@ -133,7 +135,7 @@ class Executor:
         self._rotation = FdRotation(frozenset() if watcher is None else watcher.pids)
         #: Output that came after its block, known when the note is closed.
         self.late: list[LateOutput] = []
-        self.time_limit = TimeLimit(faulthandler)
+        self.time_limit = TimeLimit(faulthandler, held)
         #: Set by the session's SIGINT handler: Ctrl-C, not a block's own KeyboardInterrupt.
         self.interrupted = threading.Event()
         self._pid = REAL_GETPID()

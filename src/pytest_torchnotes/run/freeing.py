@@ -62,5 +62,7 @@ def free_within(limit: TimeLimit, seconds: float | None, free: Callable[[], None
         interrupted.append(error)
     finally:
         sys.unraisablehook = hook
-        limit.close()
+        # The hard limit's timer stays armed: the note's run disarms it once it is over,
+        # or leaves it armed for a note that follows at once (run/faulttimer.py).
+        limit.close(disarm=False)
     return PAST_LIMIT.format(seconds=seconds) if interrupted and seconds else None

@@ -357,7 +357,10 @@ class NoteRun:
                 try:
                     self.stack.close()
                 finally:
-                    executor.time_limit.watchdog.disarm()  # whatever the sandbox reached
+                    # Whatever the sandbox reached; left armed for a note that follows
+                    # at once (run/faulttimer.py), not after Ctrl-C.
+                    follows = self.runner.next_note_follows and not self.interrupted
+                    executor.time_limit.watchdog.disarm(keep=follows)
         except SessionInterrupted:
             pass  # Ctrl-C while the note was put back
         finally:

@@ -31,6 +31,7 @@ from pytest_torchnotes.run.compiling import compile_block, register_source
 from pytest_torchnotes.run.continuity import Continuity
 from pytest_torchnotes.run.evaluate import BlockEvaluator
 from pytest_torchnotes.run.execute import Executor
+from pytest_torchnotes.run.faulttimer import HeldTimer
 from pytest_torchnotes.run.freezing import ImportFreezer
 from pytest_torchnotes.run.noterun import NoteRun as NoteRun
 from pytest_torchnotes.run.noterun import skipped_whole
@@ -98,6 +99,12 @@ class NoteRunner:
         #: The state a note found, for the next one when nothing ran between them: off
         #: until the driver, which knows what runs between notes, turns it on.
         self.continuity = Continuity()
+        #: faulthandler's timer, the hard limit of the notes' blocks (:mod:`.faulttimer`).
+        self.held_timer = HeldTimer()
+        #: Whether the next item is a note that follows at once, with nothing but the
+        #: session's code before it: the note about to run then leaves the hard limit's
+        #: timer armed for it. Set by the driver, which knows the next item.
+        self.next_note_follows = False
         #: Where the compiled code of the blocks is kept between runs (``None``: nowhere;
         #: the driver gives one when it has a cache folder).
         self.code_cache: CodeCache | None = None
@@ -197,7 +204,11 @@ class NoteRunner:
             self._watcher.at(self._position)
             faulthandler = dataclasses.replace(faulthandler, file=self._watcher.file)
         executor = Executor(
-            display_path, fd=self._fd_capture(), faulthandler=faulthandler, watcher=self._watcher
+            display_path,
+            fd=self._fd_capture(),
+            faulthandler=faulthandler,
+            watcher=self._watcher,
+            held=self.held_timer,
         )
         register_source(display_path, _code_lines(note))
         run = NoteRun(self, note, executor, context, NoteResult(display_path))
@@ -264,6 +275,7 @@ class NoteRunner:
 
     def close(self, *, unfreeze: bool = True) -> None:
         """The session is over; ``unfreeze=False`` leaves :meth:`unfreeze` to the caller."""
+        self.held_timer.close()
         if self._fd is not None:
             self._fd.close()
             self._fd = None

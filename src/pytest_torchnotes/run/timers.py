@@ -30,6 +30,7 @@ from typing import Any
 
 from pytest_torchnotes.run import storewaits, timerview
 from pytest_torchnotes.run.alarms import blocks_alarm, expect, start_receiver
+from pytest_torchnotes.run.faulttimer import HeldTimer
 from pytest_torchnotes.run.spawned import SpawnedProcess, boot_clock, spawned_since
 from pytest_torchnotes.run.watchdog import DUE, EXIT, Faulthandler, Watchdog
 
@@ -103,8 +104,8 @@ class TimeLimit:
     limit, and every thread's traceback.
     """
 
-    def __init__(self, pytest: Faulthandler | None = None) -> None:
-        self.watchdog = Watchdog(pytest=pytest)
+    def __init__(self, pytest: Faulthandler | None = None, held: HeldTimer | None = None) -> None:
+        self.watchdog = Watchdog(pytest=pytest, held=held)
         self._main = threading.current_thread() is threading.main_thread() and hasattr(
             signal, "setitimer"
         )

@@ -5,7 +5,8 @@ that needs no interpreter. A process has one, and pytest's ``faulthandler_timeou
 too: faulthandler has no way to ask what its watchdog is set to, so pytest's setting is taken
 from its configuration (:class:`Faulthandler`). While a block with a time limit runs, the
 watchdog holds the block's hard limit and pytest's dump is written from Python at its time;
-after the block it is armed again for what remains.
+after the block it is armed again for what remains. The hard limit's timer is held through
+:mod:`.faulttimer`, which may keep it armed from one note to the next.
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-#: faulthandler's timer functions as the interpreter has them: while a note runs, the
-#: module's are wrappers that tell the :class:`Watchdog` its timer was replaced.
-DUMP_LATER = faulthandler.dump_traceback_later
-CANCEL_DUMP = faulthandler.cancel_dump_traceback_later
+from pytest_torchnotes.run import faulttimer
+from pytest_torchnotes.run.faulttimer import HeldTimer
 
 #: ``os._exit`` as the interpreter has it (a note's ``os._exit`` is patched while it runs).
 EXIT = os._exit
@@ -59,7 +58,7 @@ class Faulthandler:
         """Arm faulthandler's watchdog for what remains of ``faulthandler_timeout``."""
         if self.deadline is not None:
             remaining = max(self.deadline - time.monotonic(), DUE)
-            DUMP_LATER(remaining, exit=self.exit, file=self.file)
+            faulttimer.DUMP_LATER(remaining, exit=self.exit, file=self.file)
 
     def dump(self) -> None:
         """What faulthandler's watchdog would do at the deadline, done from Python."""
@@ -81,12 +80,22 @@ class Watchdog:
     room for more blocks than the current one and re-armed only when a block could need a
     later deadline, or when the note replaced faulthandler's timer: a block is stopped at
     the earliest ``limit + grace`` and at the latest twice that after it started. Call
-    :meth:`disarm` when the note is over: pytest's own timer is armed again.
+    :meth:`disarm` when the note is over: pytest's own timer is armed again. The timer is
+    ``held``'s, the session's (:mod:`.faulttimer`): a note may find it armed by the note
+    before, and leave it armed for the next.
     """
 
-    def __init__(self, grace: float | None = None, pytest: Faulthandler | None = None) -> None:
+    def __init__(
+        self,
+        grace: float | None = None,
+        pytest: Faulthandler | None = None,
+        held: HeldTimer | None = None,
+    ) -> None:
         self.grace = hard_limit_grace() if grace is None else grace
         self.deadline: float | None = None
+        self.held = HeldTimer() if held is None else held
+        #: Whether the timer the note before left armed was looked for (at the first block).
+        self._taken = False
         self.pytest = pytest
         #: Whether pytest's ``faulthandler_timeout`` dump is still to come.
         self.pytest_due = pytest is not None and pytest.deadline is not None
@@ -106,17 +115,21 @@ class Watchdog:
     def cover(self, seconds: float | None) -> None:
         """Make sure the watchdog allows a block that starts now ``seconds`` plus grace."""
         file = self.file
+        if not self._taken:
+            self._taken = True
+            if self.deadline is None and not self.replaced_by_note and file is not None:
+                self.deadline = self.held.take(file)
         if not seconds or file is None:
             self.disarm()
             return
         allowed = seconds + self.grace
         now = time.monotonic()
-        if self.deadline is not None and now + allowed <= self.deadline:
-            return
+        if self.deadline is not None and now + allowed <= self.deadline and self.held.holds():
+            return  # armed by this note or the one before, and not cancelled since
         due = self.pytest_dump_due()
         if self.deadline is None and due is not None and due <= now:
             self.pytest_due = False  # pytest's own timer held faulthandler, and has fired
-        DUMP_LATER(2 * allowed, exit=True, file=file)
+        self.held.arm(2 * allowed, file)
         self.deadline = now + 2 * allowed
         self.replaced_by_note = False
 
@@ -137,7 +150,7 @@ class Watchdog:
         left = deadline - time.monotonic()
         if left <= 0:
             return False
-        DUMP_LATER(left, exit=True, file=file)
+        self.held.arm(left, file)
         return True
 
     def pytest_dump_due(self) -> float | None:
@@ -149,15 +162,25 @@ class Watchdog:
         if self.pytest is not None:
             self.pytest.dump()
 
-    def disarm(self) -> None:
-        if self.deadline is not None or self.replaced_by_note:
-            CANCEL_DUMP()
+    def disarm(self, *, keep: bool = False) -> None:
+        """Cancel the hard limit; with ``keep`` (a note follows at once) it may be left armed
+        for that note instead (:meth:`.HeldTimer.release`), unless pytest's
+        ``faulthandler_timeout`` shares faulthandler's timer or the note replaced it."""
+        if self.deadline is None and not self.replaced_by_note:
+            if not keep:
+                self.held.close()  # one the note before left armed, that no block took
+            return
+        shared = self.pytest is not None and self.pytest.deadline is not None
+        if keep and not shared and not self.replaced_by_note and self.held.release():
             self.deadline = None
-            self.replaced_by_note = False
-            due = self.pytest_dump_due()
-            if due is not None and self.pytest is not None:
-                self.pytest.rearm()
-                self.pytest_due = due > time.monotonic()  # else it fires right away
+            return
+        self.held.cancel()
+        self.deadline = None
+        self.replaced_by_note = False
+        due = self.pytest_dump_due()
+        if due is not None and self.pytest is not None:
+            self.pytest.rearm()
+            self.pytest_due = due > time.monotonic()  # else it fires right away
 
     @contextmanager
     def watching_faulthandler(self) -> Iterator[None]:
@@ -169,16 +192,18 @@ class Watchdog:
         watchdog = self
 
         def dump_traceback_later(*args: Any, **kwargs: Any) -> None:
-            DUMP_LATER(*args, **kwargs)
+            faulttimer.DUMP_LATER(*args, **kwargs)
             watchdog.replaced()
 
         def cancel_dump_traceback_later() -> None:
-            CANCEL_DUMP()
+            faulttimer.CANCEL_DUMP()
             if not watchdog.keep():
                 watchdog.replaced()
 
-        module.dump_traceback_later = _like(dump_traceback_later, DUMP_LATER)
-        module.cancel_dump_traceback_later = _like(cancel_dump_traceback_later, CANCEL_DUMP)
+        module.dump_traceback_later = _like(dump_traceback_later, faulttimer.DUMP_LATER)
+        module.cancel_dump_traceback_later = _like(
+            cancel_dump_traceback_later, faulttimer.CANCEL_DUMP
+        )
         try:
             yield
         finally:
