@@ -36,6 +36,7 @@ def label(result: BlockResult, *, line: bool) -> str:
 #: was not compared with the note.
 VALUES_NOT_COMPARED = "values not compared"
 EXAMPLES_NOT_SHOWN = "output of examples not compared"
+SHELL_NOT_COMPARED = "output of shell escapes not compared"
 
 
 def loosely(result: BlockResult) -> str | None:
@@ -50,6 +51,8 @@ def loosely(result: BlockResult) -> str | None:
         return VALUES_NOT_COMPARED
     if result.uncompared_examples:
         return EXAMPLES_NOT_SHOWN
+    if result.shell_lines:
+        return SHELL_NOT_COMPARED
     return None
 
 
@@ -79,6 +82,8 @@ def compared_by(result: BlockResult) -> str | None:
             words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
     if result.uncompared_examples:  # shown whatever the rules: nothing compared their output
         words.append(f"{plural(result.uncompared_examples, 'example')} printed output not compared")
+    if result.shell_lines:  # the author's lines of a shell the run does not run
+        words.append(f"{plural(result.shell_lines, 'line')} of shell escapes not compared")
     return ", ".join(words) or None
 
 

@@ -7,7 +7,6 @@ visible section; a traceback there says which exception the block raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
@@ -27,7 +26,7 @@ from pytest_torchnotes.run.magics import (
     with_timing_lines,
 )
 from pytest_torchnotes.run.magics import refusal as magics_refusal
-from pytest_torchnotes.run.planning import plan
+from pytest_torchnotes.run.planning import plan, under_a_label
 from pytest_torchnotes.run.results import (
     COMPARED,
     COMPARISON_DRIFT,
@@ -36,9 +35,8 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
+from pytest_torchnotes.run.shell_escapes import shell_hint, shell_lines, without_shell_lines
 from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
-from pytest_torchnotes.update.refusals import label_output_reason
-from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -97,6 +95,10 @@ def run_block(
     if not output.blank_lines_compared:
         comparator = without_blank_lines(comparator)
     comparison = comparator.compare(output.text, execution.stdout)
+    escapes = None if comparison.matched else shell_lines(block.code, prepared)
+    if escapes is not None:  # the lines they printed may open or close the output
+        apart = without_shell_lines(comparator, output.text, execution.stdout, escapes)
+        comparison, result.shell_lines = apart or (comparison, 0)
     result.comparison = comparison
     result.checked = IGNORED if options.mode == "ignore" else COMPARED
     if comparison.drift is not None:
@@ -108,6 +110,12 @@ def run_block(
     result.message = render_output_failure(
         result, evaluator.context, output, variant, evaluator.directives.compare
     )
+    if escapes is not None:  # update would erase lines no run makes
+        hint = shell_hint(comparator, output.text, execution.stdout, escapes, block.code_line)
+        if hint is not None:
+            result.not_updated = hint
+            result.message += f"\n  {hint}\nNot updated: {hint}."
+            return result
     if output.kind == "comment" and output.lines and output.lines[-1].line == output.end:
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
@@ -125,7 +133,7 @@ def run_block(
         with_timing_lines(written, execution.stdout, prepared),
         comparator,
         block.first_line,
-        verify=_under_a_label(evaluator, block, written),
+        verify=under_a_label(evaluator.writes, block, written),
         code=block.code,
     )
     return result
@@ -148,20 +156,6 @@ def by_source(
         (printed_section, execution.stdout[: -len(value)]),
         (value_section, value),
     )
-
-
-def _under_a_label(
-    evaluator: BlockEvaluator, block: Block, written: OutputSection
-) -> Callable[[Edit], str | None]:
-    """Why an edit cannot write indented output under a label line, if it cannot: there,
-    unlike right after the block, a fence-looking line reads as a fence."""
-    source = evaluator.writes
-    if written.kind != "indented" or source is None or block.fence.close_line is None:
-        return lambda edit: None
-    between = source.raw_lines[block.fence.close_line + 1 : written.start]
-    if not any(line.strip(" \t\r>") for line in between):
-        return lambda edit: None
-    return lambda edit: label_output_reason(edit.lines)
 
 
 def _traceback(
