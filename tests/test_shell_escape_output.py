@@ -46,6 +46,7 @@ def test_lines_before_or_after_python_s_are_set_apart(
         ("print(0)\n!echo a\nprint(1)", "0\na\n1"),  # among Python's: whose is which?
         ("!pip list\nprint(1)", "numpy 2.0\n2"),  # Python's line drifted
         ("!pip list\nprint(1)", "1"),  # nothing to set apart
+        ("for i in [1]:\n    print(i)\n    !echo a", "1\na"),  # runs in the loop
     ],
 )
 def test_nothing_else_is_set_apart(code: str, expected: str) -> None:

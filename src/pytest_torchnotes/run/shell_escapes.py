@@ -55,8 +55,10 @@ def shell_lines(code: str, prepared: Prepared | None) -> ShellLines | None:
         for index, line in enumerate(lines)
         if index not in idle and line.strip() and not line.lstrip().startswith("#")
     ]
-    first = tuple(magic for magic in escapes if not runs or magic.offset < runs[0])
-    last = tuple(magic for magic in escapes if runs and magic.offset > runs[-1])
+    # An escape in a loop's or a function's body runs among its statements, where it stands.
+    alone = [magic for magic in escapes if not lines[magic.offset][:1].isspace()]
+    first = tuple(magic for magic in alone if not runs or magic.offset < runs[0])
+    last = tuple(magic for magic in alone if runs and magic.offset > runs[-1])
     among = tuple(magic for magic in escapes if magic not in first and magic not in last)
     return ShellLines(first, last, among)
 
