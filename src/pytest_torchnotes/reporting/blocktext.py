@@ -37,6 +37,7 @@ def label(result: BlockResult, *, line: bool) -> str:
 VALUES_NOT_COMPARED = "values not compared"
 EXAMPLES_NOT_SHOWN = "output of examples not compared"
 SHELL_NOT_COMPARED = "output of shell escapes not compared"
+TEXT_ELIDED = "text under ... not compared"
 
 
 def loosely(result: BlockResult) -> str | None:
@@ -49,6 +50,8 @@ def loosely(result: BlockResult) -> str | None:
     comparator = result.comparator
     if comparator is not None and comparator.options.mode == "structure" and result.expected:
         return VALUES_NOT_COMPARED
+    if result.comparison is not None and result.comparison.elided:
+        return TEXT_ELIDED
     if result.uncompared_examples:
         return EXAMPLES_NOT_SHOWN
     if result.shell_lines:
@@ -78,6 +81,8 @@ def compared_by(result: BlockResult) -> str | None:
             words.append(" ".join(["compare", options.mode, *rules]))
         if options.mode == "structure":
             words[-1] += ": values not compared"
+        elif result.comparison is not None and result.comparison.elided:
+            words[-1] += f": {TEXT_ELIDED}"
         if comparator.sanitizers:
             words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
     if result.uncompared_examples:  # shown whatever the rules: nothing compared their output

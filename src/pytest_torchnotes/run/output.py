@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.ellipsis import only_ellipsis
 from pytest_torchnotes.comparison.failures import render_output_failure
 from pytest_torchnotes.comparison.tracebacks import read_traceback
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
@@ -100,7 +101,9 @@ def run_block(
         apart = without_shell_lines(comparator, output.text, execution.stdout, escapes)
         comparison, result.shell_lines = apart or (comparison, 0)
     result.comparison = comparison
-    result.checked = IGNORED if options.mode == "ignore" else COMPARED
+    # nothing but ``...`` compares nothing, as ``compare ignore`` does not
+    elides_all = options.mode == "ellipsis" and only_ellipsis(comparator.prepare(output.text))
+    result.checked = IGNORED if options.mode == "ignore" or elides_all else COMPARED
     if comparison.drift is not None:
         result.drift = COMPARISON_DRIFT[comparison.drift]
     if comparison.matched:
