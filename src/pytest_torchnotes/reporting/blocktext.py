@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.display import diff_markup
+from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.reporting.terminaltext import terminal_text
 from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
@@ -38,6 +39,7 @@ VALUES_NOT_COMPARED = "values not compared"
 EXAMPLES_NOT_SHOWN = "output of examples not compared"
 SHELL_NOT_COMPARED = "output of shell escapes not compared"
 TEXT_ELIDED = "text under ... not compared"
+SECOND_OUTPUT_UNREAD = "second output fence not read"
 
 
 def loosely(result: BlockResult) -> str | None:
@@ -56,7 +58,18 @@ def loosely(result: BlockResult) -> str | None:
         return EXAMPLES_NOT_SHOWN
     if result.shell_lines:
         return SHELL_NOT_COMPARED
+    if unread_second(result) is not None:
+        return SECOND_OUTPUT_UNREAD
     return None
+
+
+def unread_second(result: BlockResult) -> int | None:
+    """The 0-based line of a second output fence of the block's compared section, which
+    nothing read: what the note says the block prints there was not compared."""
+    block = result.item
+    if not isinstance(block, Block) or block.output is None or result.variant is not None:
+        return None
+    return block.output.unread_second if result.expected is not None else None
 
 
 def compared_by(result: BlockResult) -> str | None:
@@ -89,6 +102,9 @@ def compared_by(result: BlockResult) -> str | None:
         words.append(f"{plural(result.uncompared_examples, 'example')} printed output not compared")
     if result.shell_lines:  # the author's lines of a shell the run does not run
         words.append(f"{plural(result.shell_lines, 'line')} of shell escapes not compared")
+    second = unread_second(result)
+    if second is not None:
+        words.append(f"the second output fence at line {shown(second)} not read")
     return ", ".join(words) or None
 
 
