@@ -43,10 +43,13 @@ SECOND_OUTPUT_UNREAD = "second output fence not read"
 
 
 def loosely(result: BlockResult) -> str | None:
-    """Why ``result``, verified, was verified loosely: part of what it printed was not
-    compared with the note (``compare structure`` leaves its values out; a ``>>>`` example
-    that shows no output under xdoctest's rules, or marked ``+IGNORE_WANT``, is not compared
-    at all). ``None`` for a block whose printed output was compared whole, or not verified."""
+    """Why ``result``, verified, was verified loosely: part of what it printed, or of what
+    the note says it prints, was not compared (``compare structure`` leaves its values out;
+    a ``>>>`` example that shows no output under xdoctest's rules, or marked
+    ``+IGNORE_WANT``, is not compared at all; a ``...`` of ``compare ellipsis`` stood for
+    printed text; lines a shell escape printed in the notebook were set apart; a second
+    output fence was not read). ``None`` for a block whose output was compared whole, or
+    not verified."""
     if result.status != "verified":
         return None
     comparator = result.comparator
