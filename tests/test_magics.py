@@ -249,3 +249,32 @@ def test_the_output_of_a_shell_escape_that_is_not_run_is_not_compared(
     # update leaves the output of the shell escapes as it is
     pytester.runpytest("--torchnotes-update").assert_outcomes(passed=1)
     assert path.read_text(encoding="utf-8") == written
+
+
+TIMED_NOTE = """\
+```python
+%time y = 6 * 7
+print(y)
+```
+
+```output
+CPU times: user 3 µs, sys: 0 ns, total: 3 µs
+Wall time: 5.01 µs
+42
+```
+"""
+
+
+def test_a_block_whose_timing_lines_were_not_compared_is_verified_loosely(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makeini("[pytest]\ntorchnotes_paths = .\n")
+    pytester.makefile(".md", timed=TIMED_NOTE)
+    result = pytester.runpytest("-v")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*::note VERIFIED block 1, line 1 (2 timing lines not compared)*",
+            "*1 block: 1 verified (1 loosely: 1 timing lines not compared)",
+        ]
+    )

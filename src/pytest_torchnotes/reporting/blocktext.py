@@ -40,6 +40,7 @@ EXAMPLES_NOT_SHOWN = "output of examples not compared"
 SHELL_NOT_COMPARED = "output of shell escapes not compared"
 TEXT_ELIDED = "text under ... not compared"
 SECOND_OUTPUT_UNREAD = "second output fence not read"
+TIMING_NOT_COMPARED = "timing lines not compared"
 
 
 def loosely(result: BlockResult) -> str | None:
@@ -48,8 +49,8 @@ def loosely(result: BlockResult) -> str | None:
     a ``>>>`` example that shows no output under xdoctest's rules, or marked
     ``+IGNORE_WANT``, is not compared at all; a ``...`` of ``compare ellipsis`` stood for
     printed text; lines a shell escape printed in the notebook were set apart; a second
-    output fence was not read). ``None`` for a block whose output was compared whole, or
-    not verified."""
+    output fence was not read; IPython's timing lines were left out). ``None`` for a block
+    whose output was compared whole, or not verified."""
     if result.status != "verified":
         return None
     comparator = result.comparator
@@ -63,6 +64,8 @@ def loosely(result: BlockResult) -> str | None:
         return SHELL_NOT_COMPARED
     if unread_second(result) is not None:
         return SECOND_OUTPUT_UNREAD
+    if result.timing_lines:
+        return TIMING_NOT_COMPARED
     return None
 
 
@@ -108,6 +111,8 @@ def compared_by(result: BlockResult) -> str | None:
     second = unread_second(result)
     if second is not None:
         words.append(f"the second output fence at line {shown(second)} not read")
+    if result.timing_lines:  # IPython's measurements, which no run prints
+        words.append(f"{plural(result.timing_lines, 'timing line')} not compared")
     return ", ".join(words) or None
 
 

@@ -90,6 +90,7 @@ def run_block(
         ]
         return result
     written, output = output, compared_output(output, prepared)
+    result.timing_lines = len(written.lines) - len(output.lines)
     result.expected = output.text
     result.variant = variant
     comparator = evaluator.comparator(options)

@@ -95,6 +95,8 @@ class BlockResult:
     uncompared_examples: int = 0
     #: Lines of the expected output set apart as what shell escapes (not run) printed.
     shell_lines: int = 0
+    #: IPython's timing lines of the expected output, which a timed block's run never prints.
+    timing_lines: int = 0
 
     @property
     def rewritten(self) -> bool:
