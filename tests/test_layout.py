@@ -481,7 +481,13 @@ def test_output_in_collapsible_sections_and_liquid_raw() -> None:
     note = parse((SAMPLES / "details.md").read_text(encoding="utf-8"))
     starts = [shown(block.output.start) if block.output else None for block in note.blocks]
     assert starts == [11, 23, 34, None]
-    assert warnings(note) == []  # a summary that is no label is prose: the fence is an example
+    # a summary that is no label is not read as one, and the printed output under it is named
+    ((line, message),) = warnings(note)
+    assert line == 43
+    assert message.endswith(
+        "it is in the container at line 41, whose title is no output label, and nothing "
+        "compares it: title the container Output (or 输出), or mark the fence ```output"
+    )
 
 
 def test_a_summary_label_with_prose_after_it_is_reported() -> None:
@@ -495,7 +501,9 @@ def test_output_in_mkdocs_containers_titled_as_labels() -> None:
     note = parse((SAMPLES / "mkdocs.md").read_text(encoding="utf-8"))
     starts = [shown(block.output.start) if block.output else None for block in note.blocks]
     assert starts == [10, 22, 31, None]
-    assert warnings(note) == []  # a container with another title is prose: an example
+    # a container with another title is not read as output, and the printed output in it
+    # is named
+    assert [line for line, _ in warnings(note)] == [40]
 
 
 @pytest.mark.parametrize(

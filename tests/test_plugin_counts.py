@@ -378,7 +378,8 @@ def test_verbose_says_under_which_rules_a_block_matched(
         " substitution)",
         "VERIFIED block 3, line 17 (compare numeric rtol=0.1 atol=0.001, 1 torchnotes_sanitize"
         " substitution)",
-        "VERIFIED block 4, line 25 (compare ellipsis, 1 torchnotes_sanitize substitution)",
+        "VERIFIED block 4, line 25 (compare ellipsis: text under ... not compared, 1"
+        " torchnotes_sanitize substitution)",
         "VERIFIED block 5, line 33 (compare exact, 1 torchnotes_sanitize substitution)",
         "VERIFIED block 6, line 41",  # by the exception it raised: no output compared
     ]
@@ -389,7 +390,7 @@ def test_verbose_says_under_which_rules_a_block_matched(
         "1",
         "9 (compare structure: values not compared)",
         "17 (compare numeric rtol=0.1 atol=0.001)",
-        "25 (compare ellipsis)",
+        "25 (compare ellipsis: text under ... not compared)",
         "41",
     ]
 

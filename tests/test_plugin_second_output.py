@@ -3,6 +3,8 @@ cell's printed lines, then its value) is not rewritten by ``--torchnotes-update`
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.conftest import WriteNote, block_counts
@@ -114,3 +116,35 @@ def test_an_output_fence_right_after_the_output_fence_is_named_not_passed_over(
     assert block_counts(updated) == {"failed": 1}
     updated.stdout.fnmatch_lines(["*Not updated: line 3: *second one at line 11*"])
     assert note.read_text(encoding="utf-8") == drifted
+
+
+SECOND_NOT_PRINTED = """\
+```python
+print(1)
+```
+
+```output
+1
+```
+
+```output
+2
+```
+"""
+
+
+def test_a_block_verified_without_its_second_output_fence_is_verified_loosely(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    # The note says the block prints 2 as well; it does not, and nothing read that fence.
+    write_note(SECOND_NOT_PRINTED)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-v", "--torchnotes-report=r.json")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*::note VERIFIED block 1, line 1 (the second output fence at line 9 not read)*",
+            "*1 block: 1 verified (1 loosely: 1 second output fence not read)",
+        ]
+    )
+    report = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))
+    assert report["notes"][0]["blocks"][0]["loosely"] == "second output fence not read"

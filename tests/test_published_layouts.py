@@ -299,7 +299,8 @@ def test_output_in_gitbook_and_hugo_tabs() -> None:
         (39, 46, "trained"),
         (50, None, None),
     ]
-    assert problems(note) == []  # a tab with another title is prose: an example
+    # a tab with another title is not read as output, and the printed output in it is named
+    assert [(line, severity) for line, severity, _ in problems(note)] == [(56, "warning")]
 
 
 @pytest.mark.parametrize(
@@ -362,7 +363,10 @@ def test_a_titled_container_holds_output_only_under_a_label(
     block = note.blocks[0]
     assert (block.output is not None) == labeled
     assert block.output is None or block.expected == "3"
-    assert note.problems == []  # under another title, the fence is an example
+    # under another title, the fence is not read, and what it holds reads as printed: named
+    assert [problem.message.split(": ")[-1] for problem in note.problems] == (
+        [] if labeled else ["title the container Output (or 输出), or mark the fence ```output"]
+    )
 
 
 def test_output_in_hexo_theme_tabs() -> None:

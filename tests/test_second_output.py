@@ -77,8 +77,8 @@ def test_an_output_fence_right_after_the_output_fence_is_named(
 @pytest.mark.parametrize(
     "after",
     [
-        "```\n2\n```",  # a bare fence: nothing says it is output
-        "```text\n2\n```",
+        "```\n$ python train.py\n```",  # a bare fence of no printed output
+        "```text\nSee above.\n```",
         "Some prose.\n\n```output\n2\n```",  # past prose: another example's
         "## Next\n\n```output\n2\n```",
     ],
@@ -88,4 +88,28 @@ def test_what_is_not_a_second_output_is_not_named(after: str) -> None:
     note = NoteParser().parse(text)
     assert note.blocks[0].output is not None
     assert note.blocks[0].output.not_writable is None
+    assert not any("second output" in message for _, message in _warnings(text))
+
+
+@pytest.mark.parametrize("tag", ["", "text"])
+def test_a_fence_of_printed_output_right_after_the_output_fence_is_named(tag: str) -> None:
+    # a notebook cell's printed lines, then its value, each in a fence: the label of the
+    # second left out
+    text = f"```python\nprint(1)\nx\n```\n\nOutput:\n```\n1\n```\n```{tag}\n2\n```\n"
+    note = NoteParser().parse(text)
+    (block,) = note.blocks
+    assert block.output is not None
+    assert block.output.text == "1"
+    assert block.output.unread_second == 9
+    assert block.output.not_writable is not None
+    assert [(line, "second output fence" in message) for line, message in _warnings(text)] == [
+        (10, True)
+    ]
+
+
+def test_a_code_fence_after_the_output_fence_is_not_named() -> None:
+    text = "```python\nprint(1)\n```\n\n```output\n1\n```\n\n```\nx = compute(2)\n```\n"
+    note = NoteParser().parse(text)
+    assert note.blocks[0].output is not None
+    assert note.blocks[0].output.unread_second is None
     assert not any("second output" in message for _, message in _warnings(text))

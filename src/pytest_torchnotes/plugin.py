@@ -1221,7 +1221,11 @@ class Reporting:
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         data = getattr(node, "workeroutput", {}).get("torchnotes_environment")
-        if data is not None and (self.environment is None or data["cuda_available"]):
+        if data is None:
+            return
+        # a worker that found a GPU wins, and one that probed over one that never loaded torch
+        known = self.environment is not None and self.environment["cuda_available"] is not None
+        if not known or data["cuda_available"]:
             self.environment = data
 
     def report(self) -> RunReport:

@@ -132,7 +132,7 @@ class Comparator:
             return numeric
         result = self._tokens_match(want, got, ellipsis=mode == "ellipsis")
         if result.matched:
-            return Comparison(True, "format")
+            return Comparison(True, "format", elided=result.elided)
         return result
 
     def _tokens_match(self, want: str, got: str, *, ellipsis: bool) -> Comparison:
@@ -141,9 +141,12 @@ class Comparator:
         expected = tokenize(want)
         actual = tokenize(got)
         if ellipsis and any(token.kind == "ellipsis" for token in expected):
+            aligned = self._aligned(expected, actual, want, got)
+            if aligned.matched:  # the block printed each ``...`` too: nothing was elided
+                return aligned
             result = ellipsis_match(expected, actual, self.options)
             if not result.matched and doctest_ellipsis(collapse_spaces(want), collapse_spaces(got)):
-                return Comparison(True, "format")
+                return Comparison(True, "format", elided=True)
             return result
         return self._aligned(expected, actual, want, got)
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.findings import Comparison
 from pytest_torchnotes.comparison.numbers import number_difference
-from pytest_torchnotes.comparison.tokens import Token
+from pytest_torchnotes.comparison.tokens import Token, tokenize
 
 if TYPE_CHECKING:
     from pytest_torchnotes.comparison.compare import CompareOptions
@@ -57,7 +57,17 @@ def ellipsis_match(
         else:
             return Comparison(False, "text")
         position += len(segment)
-    return Comparison(True, "format")
+    return Comparison(True, "format", elided=True)
+
+
+def only_ellipsis(text: str) -> bool:
+    """Whether ``text`` is nothing but ``...``: it stands for any output, and compares none.
+
+    >>> only_ellipsis("...\\n..."), only_ellipsis("tensor(...)")
+    (True, False)
+    """
+    kinds = {token.kind for token in tokenize(text)}
+    return "ellipsis" in kinds and kinds <= {"ellipsis", "newline"}
 
 
 def doctest_ellipsis(want: str, got: str) -> bool:

@@ -64,6 +64,8 @@ class Comparison:
     numbers: tuple[NumberDifference, ...] = field(default_factory=tuple)
     #: Where the texts first differ other than in numbers, when they do.
     text: TextDifference | None = None
+    #: A ``...`` of the expected text stood for printed text, which was not compared.
+    elided: bool = False
 
 
 MATCH = Comparison(True, None)

@@ -67,6 +67,9 @@ class OutputSection:
     #: output is written in one of each (pandoc's output divs, :mod:`.pandoc_outputs`):
     #: update writes each part there when the new output splits the same way.
     by_source: tuple[OutputSection, OutputSection] | None = None
+    #: 0-based line of a second output fence after this one, which is not read: a block
+    #: that matches this section alone is verified only loosely (:mod:`.second_output`).
+    unread_second: int | None = None
 
     @property
     def text(self) -> str:

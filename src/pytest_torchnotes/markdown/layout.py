@@ -15,6 +15,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from pytest_torchnotes import defaults
+from pytest_torchnotes.markdown.container_output import container_output
 from pytest_torchnotes.markdown.fence_option import output_fence_flag
 from pytest_torchnotes.markdown.image_output import (
     DRAWS,
@@ -34,6 +35,7 @@ from pytest_torchnotes.markdown.lexing.fence_content import as_output
 from pytest_torchnotes.markdown.lexing.template_tags import PLAIN_LANGUAGES
 from pytest_torchnotes.markdown.site_containers import comment_tab
 from pytest_torchnotes.markdown.wrappers import (
+    HEADING,
     SETEXT_UNDERLINE,
     WRAPPER_LINE,
     container_title,
@@ -201,6 +203,9 @@ class Gap:
     #: Whether a heading or a container's title that is no label stands among the prose:
     #: what follows is another section's, or a container's that says what it holds.
     titled: bool = False
+    #: The first line of prose, when it opens a container (``<summary>``, ``!!! note``)
+    #: whose title is no label.
+    container: int | None = None
 
     @property
     def only_labels(self) -> bool:
@@ -226,6 +231,8 @@ def gap(
         if tab is not None:  # a Hexo theme's tab: its title, or its end (``""``)
             if tab:
                 found_in = found.labels if label.match(tab) else found.prose
+                if found_in is found.prose and not found.prose:
+                    found.container = index
                 found_in.append(index)
                 found.titled = found.titled or found_in is found.prose
                 if found_in is found.prose and not to_the_end:
@@ -240,6 +247,7 @@ def gap(
         rest = line[quotes.end() :] if quotes else line
         if not rest.strip() or WRAPPER_LINE.match(rest):
             continue
+        found.container = None  # a container's fence is output only right under its title
         if found.labels and found.labels[-1] == index - 1 and SETEXT_UNDERLINE.match(rest):
             continue  # the underline of a label that is a setext heading
         # a heading may be indented up to 3 columns past the content column of the block's
@@ -260,6 +268,8 @@ def gap(
             continue
         if title is not None:
             found_in = found.labels if label.match(title) else found.prose
+            if found_in is found.prose and not found.prose and not HEADING.match(rest):
+                found.container = index
             found_in.append(index)
             # a heading that names output (``#### Output of the loop``) titles the fence
             # under it as the block's: prose between them, not another section's start
@@ -547,6 +557,9 @@ def unread_output(
             return (line, f"{intro}: {_in_between(between)}")
         if _output_past_prose(block, between, following, labeled_fences):
             return (line, PROSE_BETWEEN)  # one warning per note: outputfence
+        if _output_in_a_container(block, between, following, labeled_fences):
+            assert between.container is not None
+            return (line, container_output(intro, between.container, following))
         return None
     if between.quoted is not None and between.prose[0] == between.quoted:
         return None  # a block quote of output: read, or its unclear line named, by quoted_output
@@ -625,6 +638,21 @@ def _output_past_prose(
         bool(between.prose)
         and not between.titled
         and between.quoted is None  # a block quote of output: quoted_output names it
+        and following.language in (labeled_fences or LABELED_FENCES)
+        and printed_fence(following)
+        and may_print(block)
+    )
+
+
+def _output_in_a_container(
+    block: FenceLexeme, between: Gap, following: FenceLexeme, labeled_fences: frozenset[str]
+) -> bool:
+    """Whether ``following`` is the first thing in a container opened right after ``block``
+    (its title no label) and reads as what the block prints (:func:`_output_past_prose`):
+    a collapsed ``<details>`` or an admonition hides the output that nothing compares."""
+    return (
+        between.prose == [between.container]
+        and not between.labels
         and following.language in (labeled_fences or LABELED_FENCES)
         and printed_fence(following)
         and may_print(block)

@@ -78,7 +78,11 @@ def read(draft: BlockDraft, note: NoteContext) -> None:
         section = replace(section, code_fence=True)
     second = second_output(note, fence, fenced)
     if second is not None:
-        section = replace(section, not_writable=second_output_refusal(fenced, second))
+        section = replace(
+            section,
+            not_writable=second_output_refusal(fenced, second),
+            unread_second=second.open_line,
+        )
     draft.output = section
 
 

@@ -15,10 +15,11 @@ outputs, each under its label::
 
 A block has one output section: the first fence is read, and the second would be compared
 with nothing. The same holds of a fence that says it is output (```` ```output ````) right
-after the first, with no label between. It is reported, so that no output is dropped silently, and
-``--torchnotes-update`` does not write the first fence (:func:`second_output_refusal`): the
-whole output written there, the note would still hold the second fence after it, and read as
-if the block printed its value twice.
+after the first, with no label between, and of a bare or ``text`` fence there whose text
+reads as printed output (the second label left out). It is reported, so that no output is
+dropped silently, and ``--torchnotes-update`` does not write the first fence
+(:func:`second_output_refusal`): the whole output written there, the note would still hold
+the second fence after it, and read as if the block printed its value twice.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ from collections.abc import Sequence
 
 from pytest_torchnotes.markdown.context import NoteContext
 from pytest_torchnotes.markdown.labeled_python import python_output
-from pytest_torchnotes.markdown.layout import OUTPUT_LABEL, gap, read_as_output
+from pytest_torchnotes.markdown.layout import (
+    LABELED_FENCES,
+    OUTPUT_LABEL,
+    gap,
+    may_print,
+    printed_fence,
+    read_as_output,
+)
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.notelines import shown
 
@@ -58,7 +66,13 @@ def second_output(note: NoteContext, block: FenceLexeme, output: FenceLexeme) ->
         ):
             return None
     elif not read_as_output(candidate, between, note_format.output_fences, frozenset()):
-        return None  # a bare fence right after the output: no label makes it output
+        # a bare or text fence right after the output: no label makes it output, but one
+        # that reads as printed output is the cell's next output with its label left out
+        unlabeled = note_format.labeled_fences or LABELED_FENCES
+        if candidate.language not in unlabeled or not printed_fence(candidate):
+            return None
+        if not may_print(block):
+            return None
     note.problem(
         candidate.open_line,
         f"a second output fence after the block at line {shown(block.open_line)}, whose "

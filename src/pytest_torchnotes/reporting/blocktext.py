@@ -8,6 +8,7 @@ from typing import Any
 
 from pytest_torchnotes import defaults
 from pytest_torchnotes.comparison.display import diff_markup
+from pytest_torchnotes.markdown.blocks import Block
 from pytest_torchnotes.notelines import location, shown
 from pytest_torchnotes.reporting.terminaltext import terminal_text
 from pytest_torchnotes.run.exiting import CAN_DETACH_THREADS
@@ -36,21 +37,45 @@ def label(result: BlockResult, *, line: bool) -> str:
 #: was not compared with the note.
 VALUES_NOT_COMPARED = "values not compared"
 EXAMPLES_NOT_SHOWN = "output of examples not compared"
+SHELL_NOT_COMPARED = "output of shell escapes not compared"
+TEXT_ELIDED = "text under ... not compared"
+SECOND_OUTPUT_UNREAD = "second output fence not read"
+TIMING_NOT_COMPARED = "timing lines not compared"
 
 
 def loosely(result: BlockResult) -> str | None:
-    """Why ``result``, verified, was verified loosely: part of what it printed was not
-    compared with the note (``compare structure`` leaves its values out; a ``>>>`` example
-    that shows no output under xdoctest's rules, or marked ``+IGNORE_WANT``, is not compared
-    at all). ``None`` for a block whose printed output was compared whole, or not verified."""
+    """Why ``result``, verified, was verified loosely: part of what it printed, or of what
+    the note says it prints, was not compared (``compare structure`` leaves its values out;
+    a ``>>>`` example that shows no output under xdoctest's rules, or marked
+    ``+IGNORE_WANT``, is not compared at all; a ``...`` of ``compare ellipsis`` stood for
+    printed text; lines a shell escape printed in the notebook were set apart; a second
+    output fence was not read; IPython's timing lines were left out). ``None`` for a block
+    whose output was compared whole, or not verified."""
     if result.status != "verified":
         return None
     comparator = result.comparator
     if comparator is not None and comparator.options.mode == "structure" and result.expected:
         return VALUES_NOT_COMPARED
+    if result.comparison is not None and result.comparison.elided:
+        return TEXT_ELIDED
     if result.uncompared_examples:
         return EXAMPLES_NOT_SHOWN
+    if result.shell_lines:
+        return SHELL_NOT_COMPARED
+    if unread_second(result) is not None:
+        return SECOND_OUTPUT_UNREAD
+    if result.timing_lines:
+        return TIMING_NOT_COMPARED
     return None
+
+
+def unread_second(result: BlockResult) -> int | None:
+    """The 0-based line of a second output fence of the block's compared section, which
+    nothing read: what the note says the block prints there was not compared."""
+    block = result.item
+    if not isinstance(block, Block) or block.output is None or result.variant is not None:
+        return None
+    return block.output.unread_second if result.expected is not None else None
 
 
 def compared_by(result: BlockResult) -> str | None:
@@ -75,10 +100,19 @@ def compared_by(result: BlockResult) -> str | None:
             words.append(" ".join(["compare", options.mode, *rules]))
         if options.mode == "structure":
             words[-1] += ": values not compared"
+        elif result.comparison is not None and result.comparison.elided:
+            words[-1] += f": {TEXT_ELIDED}"
         if comparator.sanitizers:
             words.append(plural(len(comparator.sanitizers), "torchnotes_sanitize substitution"))
     if result.uncompared_examples:  # shown whatever the rules: nothing compared their output
         words.append(f"{plural(result.uncompared_examples, 'example')} printed output not compared")
+    if result.shell_lines:  # the author's lines of a shell the run does not run
+        words.append(f"{plural(result.shell_lines, 'line')} of shell escapes not compared")
+    second = unread_second(result)
+    if second is not None:
+        words.append(f"the second output fence at line {shown(second)} not read")
+    if result.timing_lines:  # IPython's measurements, which no run prints
+        words.append(f"{plural(result.timing_lines, 'timing line')} not compared")
     return ", ".join(words) or None
 
 

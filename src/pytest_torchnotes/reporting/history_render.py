@@ -17,7 +17,8 @@ def environment(run: Run) -> str:
     if not env.cuda:
         device = "CPU build"
     else:
-        device = f"CUDA {env.cuda}, " + ("GPU" if env.cuda_available else "no GPU")
+        found = {True: "GPU", False: "no GPU", None: "GPU not probed"}
+        device = f"CUDA {env.cuda}, {found[env.cuda_available]}"
     return f"Python {env.python}, numpy {env.numpy or '-'}, {device}"
 
 

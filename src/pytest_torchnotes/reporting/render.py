@@ -51,7 +51,12 @@ def to_json(report: RunReport) -> str:
 
 def describe_environment(report: RunReport) -> str:
     env = report.environment
-    cuda = f"CUDA {env.cuda}" if env.cuda_available else "no CUDA"
+    if not env.cuda:
+        cuda = "CPU build"
+    elif env.cuda_available is None:
+        cuda = f"CUDA {env.cuda} (not probed: no note loaded torch)"
+    else:
+        cuda = f"CUDA {env.cuda}" + ("" if env.cuda_available else " (no GPU)")
     return f"torch {env.torch}, Python {env.python}, numpy {env.numpy}, {cuda}, {env.platform}"
 
 

@@ -136,7 +136,8 @@ class Environment:
     python: str
     numpy: str | None
     platform: str
-    cuda_available: bool
+    #: ``None`` where the process that wrote the report never loaded torch to ask.
+    cuda_available: bool | None
     cuda: str | None
     plugin: str
 

@@ -17,7 +17,9 @@ def environment() -> Environment:
     otherwise (a run where every note was skipped, or an xdist controller): torch's from its
     ``version.py``, which keeps the build's local part (``2.14.1+cu130``) that the
     distribution's metadata drops, so a process that loaded torch and one that did not record
-    the same version. Whether CUDA is available is probed only when torch is loaded.
+    the same version. Whether CUDA is available is probed only when torch is loaded; a
+    process that never loaded it (the crash report's, an xdist controller, a run whose
+    every note was skipped) cannot tell, and says ``None``, never ``False``.
     """
     from importlib.metadata import PackageNotFoundError, version
 
@@ -27,7 +29,7 @@ def environment() -> Environment:
         plugin = version("pytest-torchnotes")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
         plugin = "unknown"
-    cuda_available = bool(torch is not None and torch.cuda.is_available())
+    cuda_available = None if torch is None else bool(torch.cuda.is_available())
     build = _torch_build() if torch is None else None
     return Environment(
         torch=str(torch.__version__) if torch is not None else build and build[0],

@@ -7,10 +7,10 @@ visible section; a traceback there says which exception the block raises.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pytest_torchnotes.comparison.compare import CompareOptions
+from pytest_torchnotes.comparison.ellipsis import only_ellipsis
 from pytest_torchnotes.comparison.failures import render_output_failure
 from pytest_torchnotes.comparison.tracebacks import read_traceback
 from pytest_torchnotes.markdown.blocks import Block, OutputSection
@@ -27,7 +27,7 @@ from pytest_torchnotes.run.magics import (
     with_timing_lines,
 )
 from pytest_torchnotes.run.magics import refusal as magics_refusal
-from pytest_torchnotes.run.planning import plan
+from pytest_torchnotes.run.planning import plan, under_a_label
 from pytest_torchnotes.run.results import (
     COMPARED,
     COMPARISON_DRIFT,
@@ -36,9 +36,8 @@ from pytest_torchnotes.run.results import (
     BlockResult,
     from_execution,
 )
+from pytest_torchnotes.run.shell_escapes import shell_hint, shell_lines, without_shell_lines
 from pytest_torchnotes.run.tracebacks import check_traceback, compares_with
-from pytest_torchnotes.update.refusals import label_output_reason
-from pytest_torchnotes.update.rewrite import Edit
 
 if TYPE_CHECKING:
     from pytest_torchnotes.run.evaluate import BlockEvaluator
@@ -91,14 +90,21 @@ def run_block(
         ]
         return result
     written, output = output, compared_output(output, prepared)
+    result.timing_lines = len(written.lines) - len(output.lines)
     result.expected = output.text
     result.variant = variant
     comparator = evaluator.comparator(options)
     if not output.blank_lines_compared:
         comparator = without_blank_lines(comparator)
     comparison = comparator.compare(output.text, execution.stdout)
+    escapes = None if comparison.matched else shell_lines(block.code, prepared)
+    if escapes is not None:  # the lines they printed may open or close the output
+        apart = without_shell_lines(comparator, output.text, execution.stdout, escapes)
+        comparison, result.shell_lines = apart or (comparison, 0)
     result.comparison = comparison
-    result.checked = IGNORED if options.mode == "ignore" else COMPARED
+    # nothing but ``...`` compares nothing, as ``compare ignore`` does not
+    elides_all = options.mode == "ellipsis" and only_ellipsis(comparator.prepare(output.text))
+    result.checked = IGNORED if options.mode == "ignore" or elides_all else COMPARED
     if comparison.drift is not None:
         result.drift = COMPARISON_DRIFT[comparison.drift]
     if comparison.matched:
@@ -108,6 +114,12 @@ def run_block(
     result.message = render_output_failure(
         result, evaluator.context, output, variant, evaluator.directives.compare
     )
+    if escapes is not None:  # update would erase lines no run makes
+        hint = shell_hint(comparator, output.text, execution.stdout, escapes, block.code_line)
+        if hint is not None:
+            result.not_updated = hint
+            result.message += f"\n  {hint}\nNot updated: {hint}."
+            return result
     if output.kind == "comment" and output.lines and output.lines[-1].line == output.end:
         result.not_updated = CLOSE_ON_OWN_LINE
         result.message += f"\nNot updated: {result.not_updated}."
@@ -125,7 +137,7 @@ def run_block(
         with_timing_lines(written, execution.stdout, prepared),
         comparator,
         block.first_line,
-        verify=_under_a_label(evaluator, block, written),
+        verify=under_a_label(evaluator.writes, block, written),
         code=block.code,
     )
     return result
@@ -148,20 +160,6 @@ def by_source(
         (printed_section, execution.stdout[: -len(value)]),
         (value_section, value),
     )
-
-
-def _under_a_label(
-    evaluator: BlockEvaluator, block: Block, written: OutputSection
-) -> Callable[[Edit], str | None]:
-    """Why an edit cannot write indented output under a label line, if it cannot: there,
-    unlike right after the block, a fence-looking line reads as a fence."""
-    source = evaluator.writes
-    if written.kind != "indented" or source is None or block.fence.close_line is None:
-        return lambda edit: None
-    between = source.raw_lines[block.fence.close_line + 1 : written.start]
-    if not any(line.strip(" \t\r>") for line in between):
-        return lambda edit: None
-    return lambda edit: label_output_reason(edit.lines)
 
 
 def _traceback(

@@ -17,7 +17,12 @@ from pytest_torchnotes.markdown.blocks import Block, OutputSection
 from pytest_torchnotes.markdown.lexers import BodyLine
 from pytest_torchnotes.notelines import shown
 from pytest_torchnotes.run.results import BlockResult
-from pytest_torchnotes.update.refusals import TRANSCRIPT_FIX, comments_reason, with_fix
+from pytest_torchnotes.update.refusals import (
+    TRANSCRIPT_FIX,
+    comments_reason,
+    label_output_reason,
+    with_fix,
+)
 from pytest_torchnotes.update.rewrite import Edit, RewriteError, section_edit
 from pytest_torchnotes.update.wants import as_want, reread
 
@@ -160,3 +165,16 @@ def _reread(
     code += want
     code += [line.text for line in body[first + len(section.lines) :]]
     return reread(code, index, examples, passes)
+
+
+def under_a_label(
+    source: NoteSource | None, block: Block, written: OutputSection
+) -> Callable[[Edit], str | None]:
+    """Why an edit cannot write indented output under a label line, if it cannot: there,
+    unlike right after the block, a fence-looking line reads as a fence."""
+    if written.kind != "indented" or source is None or block.fence.close_line is None:
+        return lambda edit: None
+    between = source.raw_lines[block.fence.close_line + 1 : written.start]
+    if not any(line.strip(" \t\r>") for line in between):
+        return lambda edit: None
+    return lambda edit: label_output_reason(edit.lines)

@@ -93,6 +93,10 @@ class BlockResult:
     #: ``>>>`` examples that printed output which was not compared: they show none, under
     #: xdoctest's rules, or their output is marked ``+IGNORE_WANT``.
     uncompared_examples: int = 0
+    #: Lines of the expected output set apart as what shell escapes (not run) printed.
+    shell_lines: int = 0
+    #: IPython's timing lines of the expected output, which a timed block's run never prints.
+    timing_lines: int = 0
 
     @property
     def rewritten(self) -> bool:
