@@ -11,6 +11,7 @@ import pytest
 
 from pytest_torchnotes.markdown.fence_option import output_fence_flag
 from pytest_torchnotes.markdown.parsers import NoteParser
+from pytest_torchnotes.run.unread_traceback import unread_traceback
 from tests.conftest import WriteNote, block_counts
 
 
@@ -85,3 +86,72 @@ def test_a_shell_fence_of_printed_output_under_a_lead_in_names_its_tag() -> None
         "--torchnotes-output-fence='output out stdout result shell', or mark the fence "
         "```output"
     )
+
+
+TRACEBACK_IN_A_BARE_FENCE = """\
+```python
+print(1)
+```
+
+```output
+1
+```
+
+```python
+print(1 / 0)
+```
+
+```
+Traceback (most recent call last):
+  File "<stdin>", line 1, in <module>
+ZeroDivisionError: division by zero
+```
+"""
+
+
+def test_following_the_flag_a_raised_exception_names_reads_both_fences(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """A block that raises what the bare fence after it shows: the flag its failure names
+    read that fence and dropped the ```output fence of the block above."""
+    write_note(TRACEBACK_IN_A_BARE_FENCE)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    found = re.search(
+        r"as output with (--torchnotes-output-fence=\S.*?) \(ini:", result.stdout.str()
+    )
+    assert found is not None
+    (flag,) = shlex.split(found.group(1))
+    result = pytester.runpytest(flag)
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 2}
+
+
+@pytest.mark.parametrize(
+    ("read_now", "fix"),
+    [
+        (
+            {"output", "log"},
+            "with --torchnotes-output-fence='output log bare' (ini: torchnotes_output_fence), "
+            "or tag it ```output to",
+        ),
+        (
+            {"log"},
+            "with --torchnotes-output-fence='log bare' (ini: torchnotes_output_fence), "
+            "or tag it ```log to",
+        ),
+        (
+            set(),
+            "with --torchnotes-output-fence=bare (ini: torchnotes_output_fence), or tag it "
+            "```output and read such fences with --torchnotes-output-fence=output to",
+        ),
+    ],
+)
+def test_an_unread_traceback_names_the_tags_read_now(read_now: set[str], fix: str) -> None:
+    """The flag and the tag the failure names are those the project reads: a tag it does
+    not read would leave the fence unread still."""
+    lines = TRACEBACK_IN_A_BARE_FENCE.splitlines()
+    block = NoteParser().parse(TRACEBACK_IN_A_BARE_FENCE).blocks[1]
+    hint = unread_traceback(block, "ZeroDivisionError", lines, frozenset(read_now))
+    assert hint is not None
+    assert fix in hint

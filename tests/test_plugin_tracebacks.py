@@ -455,7 +455,8 @@ def test_a_traceback_in_a_fence_not_read_as_output_is_named(
             "notes/note.md:3: block 1: the block raised RuntimeError: *",
             "  the fence at line 8 shows this RuntimeError, but it is not read as the block's "
             "output: read fences without a language as output with "
-            "--torchnotes-output-fence=bare (ini: torchnotes_output_fence), or tag it ```output "
+            "--torchnotes-output-fence='output out stdout result bare' (ini: "
+            "torchnotes_output_fence), or tag it ```output "
             "to compare the exception, or put <!-- torchnotes: raises RuntimeError --> above "
             "the block",
             "*",

@@ -245,6 +245,7 @@ def build_settings(lookup: Lookup) -> Settings:
         update_max_bytes=get("update_max_bytes", parse_size),
         magics=get("magics", parse_magics),
         transcripts=get("transcripts", parse_transcripts),
+        output_fences=note_format.output_fences,
     )
     paths = tuple(Path(path).resolve() for path in get("paths", lambda value: list(value or ())))
     settings = Settings(

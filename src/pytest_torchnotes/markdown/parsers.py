@@ -42,6 +42,7 @@ from pytest_torchnotes.markdown import (
     string_output,
     tabs,
     teach_exercises,
+    text_fence_sessions,
     transcripts,
     uncommented_output,
     unlabeled_comments,
@@ -213,6 +214,7 @@ def _build(note: NoteContext, conventions: Sequence[Convention]) -> None:
             _block(event, following.get(event.open_line), pending, note, conventions)
     tabs_not_run(other_tabs, note)
     mistagged.mistagged_fences(note)
+    text_fence_sessions.text_fence_sessions(note)
     marker.stray_markers(note)
     liquid.highlight_blocks(note)
     html_code.html_code(note)

@@ -220,7 +220,8 @@ class NoteRun:
             or item.ipython is not None
         ):
             return
-        hint = unread_traceback(item, error.type_name, self.note.lines)
+        read_now = self.runner.settings.output_fences
+        hint = unread_traceback(item, error.type_name, self.note.lines, read_now)
         if hint is not None:
             block_result.add_hint(hint)
 

@@ -77,6 +77,9 @@ class RunSettings:
     magics: str = defaults.MAGICS
     #: How ``>>>`` transcripts are checked: ``doctest`` or ``xdoctest`` (see xdoctest.py).
     transcripts: str = defaults.TRANSCRIPTS
+    #: Info strings of fences read as a block's output (``torchnotes_output_fence``), for
+    #: the flag a message names to read one more (``fence_option.py``).
+    output_fences: frozenset[str] = frozenset(defaults.OUTPUT_FENCES)
 
 
 class NoteRunner:

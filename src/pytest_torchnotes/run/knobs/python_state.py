@@ -18,7 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_torchnotes.run.dictversion import VERSION
-from pytest_torchnotes.run.knobs import Knob, attribute_knob, log_handlers, loggers
+from pytest_torchnotes.run.knobs import (
+    Knob,
+    attribute_knob,
+    captured_warnings,
+    log_handlers,
+    loggers,
+)
 
 #: ``signal.getsignal`` without the wrapper that makes ``SIG_DFL`` and ``SIG_IGN`` enum
 #: members (an ``Enum`` call each), read some 40 times a note.
@@ -217,6 +223,7 @@ def process_knobs() -> list[Knob]:
         Knob("threading profile function", _thread_hook("profile"), threading.setprofile),
         Knob("logger settings", loggers.read, loggers.restore),
         Knob("logger handlers", log_handlers.read, log_handlers.restore),
+        Knob("logging.captureWarnings", captured_warnings.read, captured_warnings.restore),
         Knob("blocking standard file descriptors", _blocking, _restore_blocking),
     ]
     knobs.append(attribute_knob("sys.dont_write_bytecode", sys, "dont_write_bytecode"))
