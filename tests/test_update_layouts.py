@@ -30,9 +30,11 @@ from hypothesis import strategies as st
 
 from pytest_torchnotes.markdown.document import NoteDocument
 from pytest_torchnotes.markdown.noteformat import NoteFormat
+from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.markdown.regions import note_parsers
 from pytest_torchnotes.run.results import NoteResult
 from pytest_torchnotes.run.runner import NoteRunner, RunSettings
+from pytest_torchnotes.update.reread import reread_check
 from pytest_torchnotes.update.writer import update_file
 
 
@@ -419,7 +421,8 @@ def update(runner: NoteRunner, path: Path, note_format: NoteFormat) -> Updated:
     ), document.note.problems
     result = runner.run(document, path, path.name)
     edits = [edit for block in result.blocks for edit in block.edits]
-    refused = update_file(path, edits) if edits else None
+    check = reread_check(NoteParser(note_format))
+    refused = update_file(path, edits, check) if edits else None
     return Updated(path.read_bytes(), result, refused)
 
 

@@ -1321,7 +1321,11 @@ class Updates:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if hasattr(self.config, "workerinput"):
             return
-        written = self.book.apply()
+        from pytest_torchnotes.markdown.parsers import NoteParser
+        from pytest_torchnotes.update.reread import reread_check
+
+        reader = NoteParser(self.config.stash[SETTINGS].note_format)
+        written = self.book.apply(reread_check(reader))
         if not written and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 

@@ -5,6 +5,7 @@ not be fixed and why."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,20 +65,23 @@ class UpdateSession:
                     if block.status == "updated":
                         block.status = "failed"
 
-    def apply(self) -> bool:
-        """Write every note; whether all were written."""
+    def apply(self, check: Callable[[str, str], str | None] | None = None) -> bool:
+        """Write every note (each whose new text ``check`` finds no reason against, given
+        the text before and after: :func:`.reread.reread_check`); whether all were written."""
         written = True
         for path, items in self.edits.items():
             edits = [(display, Edit.from_json(data)) for display, data in items]
             # the same edit of one file, from the note collected under two paths, once
             unique = {_change(edit): edit for _, edit in edits}
-            reason = update_file(Path(path), sorted(unique.values(), key=lambda e: e.start))
+            reason = update_file(Path(path), sorted(unique.values(), key=lambda e: e.start), check)
             if reason is not None:
                 written = False
                 self.refused.update(display for display, _ in edits)
-                self.unfixed.extend(
-                    f"{location(display, edit.first_line)}: not written: {reason}"
-                    for display, edit in edits
+                self.unfixed.extend(  # once a block, however many edits it planned
+                    dict.fromkeys(
+                        f"{location(display, edit.first_line)}: not written: {reason}"
+                        for display, edit in edits
+                    )
                 )
                 continue
             self.written[path] = len(unique)

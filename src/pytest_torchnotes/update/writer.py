@@ -11,7 +11,7 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pytest_torchnotes.notefiles import UnreadableNote, read_note
@@ -110,9 +110,12 @@ def _write_in_place(target: Path, data: bytes) -> None:
         os.fsync(handle.fileno())
 
 
-def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
+def update_file(
+    path: Path, edits: Sequence[Edit], check: Callable[[str, str], str | None] | None = None
+) -> str | None:
     """Apply the edits of one note and write it; return why it was not written, if it was
-    not. A file that changed since it was read, or that cannot be written, is left alone."""
+    not. A file that changed since it was read, or that cannot be written, is left alone, and
+    so is one whose new text ``check`` (given the text before and after) finds a reason in."""
     from pytest_torchnotes.markdown.document import NoteReadError, decode_note
 
     try:
@@ -129,7 +132,12 @@ def update_file(path: Path, edits: Sequence[Edit]) -> str | None:
     try:
         raw = decode_note(data)
         text = apply(raw.original, edits)
-        write_atomically(path, (b"\xef\xbb\xbf" if raw.bom else b"") + text.encode("utf-8"))
+        new = (b"\xef\xbb\xbf" if raw.bom else b"") + text.encode("utf-8")
+        # read as a note is read: its line endings made one
+        reason = check(raw.text, decode_note(new).text) if check is not None else None
+        if reason is not None:
+            return reason
+        write_atomically(path, new)
     except (NoteReadError, RewriteError) as error:
         return str(error)
     except OSError as error:
