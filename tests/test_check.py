@@ -53,7 +53,9 @@ def findings(tmp_path: Path, text: str | bytes) -> list[str]:
             "```python2\nx = 1\n```\n",
             "1: warning: ```python2 looks like Python but is not run: only blocks marked doctest, "
             "ipython, ipython3, py, py3, pycon, python, python-console, python-repl, python3 are; "
-            "add python2 to torchnotes_languages (--torchnotes-languages) to run it, or mark it "
+            "add python2 to torchnotes_languages (--torchnotes-languages='python py python3 py3 "
+            "ipython ipython3 pycon python-console python-repl doctest python2') to run it, or "
+            "mark it "
             "text to silence this",
         ),
         (
@@ -166,7 +168,9 @@ def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert out.splitlines() == [
         f"{bad}:1: warning: ```python2 looks like Python but is not run: only blocks marked "
         "doctest, ipython, ipython3, py, py3, pycon, python, python-console, python-repl, "
-        "python3 are; add python2 to torchnotes_languages (--torchnotes-languages) to run it, "
+        "python3 are; add python2 to torchnotes_languages (--torchnotes-languages='python py "
+        "python3 py3 ipython ipython3 pycon python-console python-repl doctest python2') to run "
+        "it, "
         "or mark it text to silence this",
         f"{bad}:4: unknown torchnotes directive 'nope': expected one of skip, xfail, raises, "
         "requires, compare, timeout, warns, output, setup",

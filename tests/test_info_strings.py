@@ -119,7 +119,10 @@ def test_blocks_of_the_sample() -> None:
     )
     assert "`tags: [skip-execution]`" in messages[1]
     assert messages[3].startswith("```python2 looks like Python but is not run")
-    assert "add python2 to torchnotes_languages (--torchnotes-languages)" in messages[3]
+    assert (
+        "add python2 to torchnotes_languages (--torchnotes-languages='python py python3 py3 "
+        "ipython ipython3 pycon python-console python-repl doctest python2')" in messages[3]
+    )
 
 
 @pytest.mark.parametrize(
@@ -223,7 +226,9 @@ def test_bare_runs_the_fences_without_info_string_that_read_as_python() -> None:
         *[
             (
                 line,
-                not_run + "add bare to torchnotes_languages (--torchnotes-languages) to run "
+                not_run
+                + "add bare to torchnotes_languages (--torchnotes-languages='python py python3 "
+                "py3 ipython ipython3 pycon python-console python-repl doctest bare') to run "
                 "it, or mark it text to silence this",
             )
             for line in (3, 23, 28)
@@ -284,7 +289,9 @@ def test_bare_runs_pasted_cells_that_read_as_python_and_leaves_their_output_text
     assert [(shown(p.line_index), p.message.rpartition("; ")[2]) for p in default.problems] == [
         (
             3,
-            "add bare to torchnotes_languages (--torchnotes-languages) to run it, or mark it "
+            "add bare to torchnotes_languages (--torchnotes-languages='python py python3 py3 "
+            "ipython ipython3 pycon python-console python-repl doctest bare') to run it, or mark "
+            "it "
             "text to silence this",
         ),
         (
@@ -438,7 +445,10 @@ def test_sessions_under_the_names_highlighters_give_them_run_or_are_reported() -
         (23, "warning"),
     ]
     assert "```console looks like Python but is not run" in note.problems[0].message
-    assert "add repl to torchnotes_languages (--torchnotes-languages)" in note.problems[1].message
+    assert (
+        "add repl to torchnotes_languages (--torchnotes-languages='python py python3 py3 ipython "
+        "ipython3 pycon python-console python-repl doctest repl')" in note.problems[1].message
+    )
 
 
 @given(

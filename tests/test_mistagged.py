@@ -23,7 +23,9 @@ def test_each_language_that_hides_torch_code_is_named_once() -> None:
             "warning",
             "```buildoutcfg holds Python that uses torch, but a fence tagged buildoutcfg is not "
             "run (and 1 more fence tagged buildoutcfg like it): tag it ```python to run it, or "
-            "add buildoutcfg to torchnotes_languages (--torchnotes-languages); tag it text if it "
+            "add buildoutcfg to torchnotes_languages (--torchnotes-languages='python py python3 "
+            "py3 ipython ipython3 pycon python-console python-repl doctest buildoutcfg'); tag it "
+            "text if it "
             "is not meant to run",
         ),
         (
@@ -31,7 +33,8 @@ def test_each_language_that_hides_torch_code_is_named_once() -> None:
             "warning",
             "``` holds Python that uses torch, but a fence without info string is not run: tag "
             "it ```python to run it, or add bare to torchnotes_languages "
-            "(--torchnotes-languages); tag it text if it is not meant to run",
+            "(--torchnotes-languages='python py python3 py3 ipython ipython3 pycon python-console"
+            " python-repl doctest bare'); tag it text if it is not meant to run",
         ),
     ]
 

@@ -9,7 +9,7 @@ import shlex
 
 import pytest
 
-from pytest_torchnotes.markdown.fence_option import output_fence_flag
+from pytest_torchnotes.markdown.fence_option import languages_flag, output_fence_flag
 from pytest_torchnotes.markdown.parsers import NoteParser
 from pytest_torchnotes.run.unread_traceback import unread_traceback
 from tests.conftest import WriteNote, block_counts
@@ -155,3 +155,44 @@ def test_an_unread_traceback_names_the_tags_read_now(read_now: set[str], fix: st
     hint = unread_traceback(block, "ZeroDivisionError", lines, frozenset(read_now))
     assert hint is not None
     assert fix in hint
+
+
+def test_the_languages_flag_keeps_the_languages_run_now() -> None:
+    flag = languages_flag(frozenset({"py", "python", "rst"}), "")
+    assert flag == "--torchnotes-languages='python py rst bare'"
+    assert languages_flag(frozenset(), "py") == "--torchnotes-languages=py"
+
+
+PYTHON_AND_UNTAGGED = """\
+```python
+print(1)
+```
+
+```output
+1
+```
+
+```
+import torch
+print(torch.ones(2))
+```
+"""
+
+
+def test_following_the_languages_flag_a_warning_names_runs_both_fences(
+    pytester: pytest.Pytester, write_note: WriteNote
+) -> None:
+    """``--torchnotes-languages=bare``, as the warning named it, replaced the list: the
+    ```python fence above would no longer have run."""
+    write_note(PYTHON_AND_UNTAGGED)
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1}
+    found = re.search(
+        r"torchnotes_languages \((--torchnotes-languages=\S.*?)\) to run", result.stdout.str()
+    )
+    assert found is not None
+    (flag,) = shlex.split(found.group(1))
+    result = pytester.runpytest(flag)
+    result.assert_outcomes(passed=1)
+    assert block_counts(result) == {"verified": 1, "ran": 1}

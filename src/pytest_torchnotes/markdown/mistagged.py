@@ -15,6 +15,7 @@ import re
 
 from pytest_torchnotes.markdown.bare_python import reads_as_python
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.fence_option import languages_flag
 from pytest_torchnotes.markdown.lexers import FenceLexeme
 from pytest_torchnotes.markdown.notpython import PLAIN_TEXT, looks_like_python
 from pytest_torchnotes.options import BARE
@@ -62,6 +63,7 @@ def mistagged_fences(note: NoteContext) -> None:
             first.open_line,
             f"{first.opening} holds Python that uses torch, but a fence {kind} is not run{more}:"
             f" tag it ```python to run it, or add {language or BARE} to torchnotes_languages"
-            " (--torchnotes-languages); tag it text if it is not meant to run",
+            f" ({languages_flag(note.format.languages, language)}); tag it text if it is not"
+            " meant to run",
             "warning",
         )

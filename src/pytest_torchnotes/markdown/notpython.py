@@ -13,6 +13,7 @@ from pytest_torchnotes.markdown.bare_python import (
 )
 from pytest_torchnotes.markdown.blocks import NotRun
 from pytest_torchnotes.markdown.context import NoteContext
+from pytest_torchnotes.markdown.fence_option import languages_flag
 from pytest_torchnotes.markdown.layout import OUTPUT_FENCES
 from pytest_torchnotes.markdown.lexers import FenceLexeme, first_text
 from pytest_torchnotes.markdown.pending import Pending
@@ -120,7 +121,8 @@ def other_fence(fence: FenceLexeme, pending: Pending, note: NoteContext) -> None
             "fence to run it, or mark the fence text to silence this"
             if not fence.info.strip() and not _text_reads_as_python(fence)
             else f"add {fence.language or BARE} to torchnotes_languages "
-            "(--torchnotes-languages) to run it, or mark it text to silence this"
+            f"({languages_flag(note.format.languages, fence.language)}) to run it, or mark it"
+            " text to silence this"
         )
         note.problem(
             fence.open_line,
