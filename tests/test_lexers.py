@@ -284,5 +284,6 @@ def test_lexer_never_raises(text: str) -> None:
 def test_a_huge_info_string_is_cut_in_messages() -> None:
     text = "```python2 " + "x" * 100_000 + "\nimport torch\n```\n\n```python " + "y" * 100_000
     note = NoteParser().parse(text + "\nprint(1)\n")
-    assert [len(problem.message) < 400 for problem in note.problems] == [True, True]
+    # the longest message names the whole --torchnotes-languages flag: about 430 characters
+    assert [len(problem.message) < 600 for problem in note.problems] == [True, True]
     assert note.problems[1].message.startswith("code fence ```python yyy")
