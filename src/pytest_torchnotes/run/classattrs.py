@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import string
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 #: An attribute changed in place or set, through the dotted name before its dot
@@ -233,7 +233,7 @@ def reached(owner: str, bound: Mapping[str, list[str]]) -> list[Any]:
 def _reach(owner: str, bound: Mapping[str, list[str]], depth: int) -> Iterable[Any]:
     """What the dotted name ``owner`` reaches in the imported modules, itself or through
     the names it is bound to, followed ``depth`` times."""
-    value = _lookup(owner)
+    value = lookup(owner)
     if value is not None:
         yield value
     first, dot, rest = owner.partition(".")
@@ -242,17 +242,23 @@ def _reach(owner: str, bound: Mapping[str, list[str]], depth: int) -> Iterable[A
             yield from _reach(target + dot + rest, bound, depth - 1)
 
 
-def _lookup(path: str) -> Any:
-    """What ``path`` reaches from the longest module name it starts with, read from the
-    modules' and classes' own attributes (nothing is imported or computed)."""
+def _own_attribute(value: Any, name: str) -> Any:
+    """``name`` from the own attributes of ``value`` (its ``__dict__``), or ``None``."""
+    namespace = getattr(value, "__dict__", None)
+    return namespace.get(name) if isinstance(namespace, Mapping) else None
+
+
+def lookup(path: str, step: Callable[[Any, str], Any] = _own_attribute) -> Any:
+    """What ``path`` reaches from the longest module name it starts with, each further name
+    read by ``step`` (by default from the modules' and classes' own attributes: nothing is
+    imported or computed)."""
     parts = path.split(".")
     for end in range(len(parts), 0, -1):
         value = sys.modules.get(".".join(parts[:end]))
         if value is None:
             continue
         for part in parts[end:]:
-            namespace = getattr(value, "__dict__", None)
-            value = namespace.get(part) if isinstance(namespace, Mapping) else None
+            value = step(value, part)
             if value is None:
                 return None
         return value

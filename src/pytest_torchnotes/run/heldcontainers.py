@@ -85,17 +85,7 @@ def _lookup(path: str) -> Any:
     ``__dict__`` of each step, or from an object of a C type that has none through its
     type's own ``__getattribute__`` (``decimal.DefaultContext.traps``), which runs no code
     of a library's."""
-    parts = path.split(".")
-    for end in range(len(parts), 0, -1):
-        value = sys.modules.get(".".join(parts[:end]))
-        if value is None:
-            continue
-        for part in parts[end:]:
-            value = _attribute(value, part)
-            if value is None:
-                return None
-        return value
-    return None
+    return classattrs.lookup(path, _attribute)
 
 
 def _attribute(value: Any, name: str) -> Any:
